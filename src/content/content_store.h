@@ -1,0 +1,45 @@
+// ContentStore: where the magazine's content lives (the role; SQLite and PostgreSQL are the
+// technologies, in src/store). Every outlet reads from it; importers and editors write to it.
+// Contract: one instance is used by one thread at a time; open one per thread for parallel
+// reads (the SQLite store allows many readers beside one writer). Writes between
+// BeginTransaction and Commit are all-or-nothing; Rollback (or destruction) undoes them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "content/model.h"
+#include "core/result.h"
+
+namespace cinepress {
+
+class ContentStore {
+ public:
+  virtual ~ContentStore() = default;
+
+  virtual Status BeginTransaction() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // Articles and pages. LoadArticles(false) leaves body_markdown empty (for listings).
+  virtual Result<std::vector<Article>> LoadArticles(bool with_bodies) = 0;
+  virtual Result<std::string> LoadBody(int64_t article_id) = 0;
+  // Inserts (id == 0) or replaces the article with this id; returns the id.
+  virtual Result<int64_t> SaveArticle(const Article& article) = 0;
+  virtual Status DeleteArticle(int64_t id) = 0;
+
+  virtual Result<std::vector<Author>> LoadAuthors() = 0;
+  virtual Status SaveAuthor(const Author& author) = 0;
+
+  virtual Result<std::vector<Section>> LoadSections() = 0;
+  virtual Status SaveSection(const Section& section) = 0;
+
+  // Media: files kept by the site, addressed by path, stored once per distinct content.
+  virtual Result<std::vector<MediaFile>> LoadMediaList() = 0;
+  virtual Result<std::string> LoadMediaData(const std::string& path) = 0;
+  virtual Status SaveMedia(const std::string& path, const std::string& data) = 0;
+  virtual Status DeleteMedia(const std::string& path) = 0;
+};
+
+}  // namespace cinepress

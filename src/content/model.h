@@ -1,0 +1,98 @@
+// The magazine's content model, in its own words.
+//
+//   article   one published piece: a review, an interview, an essay, a festival dispatch, news
+//   page      a static page (About, Privacy…), an Article with kind kPage and no section
+//   section   the folder an article lives in (reviews, interviews…), with a title
+//   author    a writer of the magazine (bio, role); not a person in a film
+//   category  the site's "Filed under"; tag: its "Tagged with"
+//   film      the film an article is about (a record of its own comes with the films issue)
+//   media     an image or other file kept by the site, served at its path
+//
+// Contract: plain values, copyable, no behaviour beyond small helpers; safe to share read-only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cinepress {
+
+struct Image {
+  std::string src;
+  std::string alt;
+  std::string caption;
+  bool operator==(const Image&) const = default;
+};
+
+struct Film {
+  std::string title;
+  std::string original_title;
+  std::vector<std::string> directors;
+  int year = 0;
+  std::vector<std::string> countries;
+  int runtime_min = 0;
+  std::vector<std::string> cast;
+  bool operator==(const Film&) const = default;
+};
+
+struct Interviewee {
+  std::string name;
+  std::string job_title;
+  std::string film;
+  bool operator==(const Interviewee&) const = default;
+};
+
+enum class ArticleKind { kArticle, kPage };
+
+struct Article {
+  int64_t id = 0;           // store id; 0 until stored
+  ArticleKind kind = ArticleKind::kArticle;
+  std::string section;      // "reviews"; empty for pages
+  std::string slug;
+  std::string title;
+  std::string dek;          // front matter `summary`
+  int64_t date = 0;         // Unix seconds
+  int64_t updated = 0;      // 0 when never updated
+  bool draft = false;
+  bool featured = false;
+  std::vector<std::string> author_ids;
+  std::vector<std::string> categories;
+  std::vector<std::string> tags;
+  std::string festival;
+  std::optional<Image> image;
+  std::optional<Film> film;
+  std::optional<Interviewee> interviewee;
+  std::string body_markdown;  // may be left empty when loaded without bodies
+  size_t word_count = 0;
+  std::string source_path;    // relative to the imported folder: "content/reviews/x.md"
+  std::string source_hash;    // ContentHash of the source file
+
+  // Published articles appear on the site: not drafts and not scheduled for later.
+  bool IsPublishedAt(int64_t now) const { return !draft && date <= now; }
+};
+
+struct Author {
+  std::string id;  // slug, the key in data/authors.yaml
+  std::string name;
+  std::string role;
+  std::string city;
+  std::string handle;
+  std::string bio;
+  bool operator==(const Author&) const = default;
+};
+
+struct Section {
+  std::string key;  // folder name; "" for the site's own _index.md
+  std::string title;
+  std::string description;
+  bool operator==(const Section&) const = default;
+};
+
+struct MediaFile {
+  std::string path;  // URL path without the leading slash: "images/x.jpg"
+  std::string hash;
+  int64_t size = 0;
+};
+
+}  // namespace cinepress

@@ -1,0 +1,154 @@
+#include "core/config.h"
+
+#include <toml++/toml.h>
+
+#include "core/dates.h"
+#include "core/text.h"
+
+namespace cinepress {
+namespace {
+
+Error ConfigError(const std::string& file, const toml::node* node, const std::string& key,
+                  const std::string& message) {
+  int line = node ? static_cast<int>(node->source().begin.line) : 0;
+  return Error{ErrorCode::kInvalidInput, message, file, line, key};
+}
+
+// Reads an optional string key; a value of another type is an error.
+Status ReadString(const toml::table& t, const std::string& file, const std::string& key,
+                  const std::string& path, std::string& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return {};
+  if (auto s = n->value<std::string>(); s && n->is_string()) {
+    out = *s;
+    return {};
+  }
+  return ConfigError(file, n, path, "must be a string");
+}
+
+Result<std::vector<MenuItem>> ReadMenu(const toml::node* node, const std::string& file,
+                                       const std::string& path, int depth) {
+  std::vector<MenuItem> items;
+  if (!node) return items;
+  const toml::array* arr = node->as_array();
+  if (!arr) return ConfigError(file, node, path, "must be an array of tables ([[" + path + "]])");
+  for (const toml::node& el : *arr) {
+    const toml::table* t = el.as_table();
+    if (!t) return ConfigError(file, &el, path, "each menu item must be a table");
+    MenuItem item;
+    if (auto s = ReadString(*t, file, "name", path + ".name", item.name); !s) return s.error();
+    if (auto s = ReadString(*t, file, "url", path + ".url", item.url); !s) return s.error();
+    if (item.name.empty()) return ConfigError(file, &el, path + ".name", "a menu item needs a name");
+    if (item.url.empty()) return ConfigError(file, &el, path + ".url", "a menu item needs a url");
+    if (const toml::node* c = t->get("children")) {
+      if (depth > 0) return ConfigError(file, c, path + ".children", "menus nest one level deep");
+      auto children = ReadMenu(c, file, path + ".children", depth + 1);
+      if (!children) return children.error();
+      item.children = std::move(*children);
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+}  // namespace
+
+Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    return Error{ErrorCode::kInvalidInput, std::string(e.description()), file,
+                 static_cast<int>(e.source().begin.line), {}};
+  }
+  SiteConfig c;
+  for (auto [key, out] : {std::pair{"title", &c.title}, {"description", &c.description},
+                          {"base_url", &c.base_url}, {"language", &c.language},
+                          {"timezone", &c.timezone}, {"theme", &c.theme}}) {
+    if (auto s = ReadString(root, file, key, key, *out); !s) return s.error();
+  }
+  while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+  if (c.base_url.rfind("http://", 0) != 0 && c.base_url.rfind("https://", 0) != 0) {
+    return ConfigError(file, root.get("base_url"), "base_url",
+                       "must start with http:// or https://");
+  }
+  if (!TimeZone::Named(c.timezone)) {
+    return ConfigError(file, root.get("timezone"), "timezone",
+                       "unknown time zone \"" + c.timezone + "\"");
+  }
+  if (c.theme.empty() || c.theme.find('/') != std::string::npos || c.theme[0] == '.') {
+    return ConfigError(file, root.get("theme"), "theme", "must be a folder name under themes/");
+  }
+  if (const toml::node* p = root.get("paginate")) {
+    auto v = p->value<int64_t>();
+    if (!p->is_integer() || !v || *v < 1 || *v > 1000) {
+      return ConfigError(file, p, "paginate", "must be a whole number from 1 to 1000");
+    }
+    c.paginate = static_cast<int>(*v);
+  }
+  if (const toml::node* p = root.get("permalinks")) {
+    const toml::table* t = p->as_table();
+    if (!t) return ConfigError(file, p, "permalinks", "must be a table");
+    for (auto [key, out] :
+         {std::pair{"article", &c.permalinks.article}, {"page", &c.permalinks.page},
+          {"section", &c.permalinks.section}, {"category", &c.permalinks.category},
+          {"tag", &c.permalinks.tag}, {"author", &c.permalinks.author}}) {
+      std::string path = std::string("permalinks.") + key;
+      if (auto s = ReadString(*t, file, key, path, *out); !s) return s.error();
+      if (out->empty() || out->front() != '/' || out->back() != '/') {
+        return ConfigError(file, t->get(key), path, "must start and end with /");
+      }
+    }
+  }
+  if (const toml::node* m = root.get("menus")) {
+    const toml::table* t = m->as_table();
+    if (!t) return ConfigError(file, m, "menus", "must be a table");
+    auto main = ReadMenu(t->get("main"), file, "menus.main", 0);
+    if (!main) return main.error();
+    c.menu_main = std::move(*main);
+    auto footer = ReadMenu(t->get("footer"), file, "menus.footer", 0);
+    if (!footer) return footer.error();
+    c.menu_footer = std::move(*footer);
+  }
+  return c;
+}
+
+Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file) {
+  auto text = ReadFile(file);
+  if (!text) return text.error();
+  return ParseSiteConfig(*text, file.string());
+}
+
+std::string ExpandPermalink(std::string_view pattern,
+                            const std::vector<std::pair<std::string, std::string>>& values) {
+  std::string out;
+  out.reserve(pattern.size() + 64);
+  size_t i = 0;
+  while (i < pattern.size()) {
+    if (pattern[i] == '{') {
+      size_t close = pattern.find('}', i);
+      if (close != std::string_view::npos) {
+        std::string_view key = pattern.substr(i + 1, close - i - 1);
+        for (const auto& [k, v] : values) {
+          if (k == key) {
+            out += v;
+            break;
+          }
+        }
+        i = close + 1;
+        continue;
+      }
+    }
+    out += pattern[i++];
+  }
+  // An empty placeholder ("/{section}/x/" for a page without a section) must not leave "//".
+  std::string clean;
+  clean.reserve(out.size());
+  for (char ch : out) {
+    if (ch == '/' && !clean.empty() && clean.back() == '/') continue;
+    clean += ch;
+  }
+  return clean;
+}
+
+}  // namespace cinepress

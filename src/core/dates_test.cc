@@ -1,0 +1,50 @@
+#include "core/dates.h"
+
+#include <gtest/gtest.h>
+
+namespace cinepress {
+
+TEST(TimeZone, ParsesRfc3339WithOffsets) {
+  auto tz = TimeZone::Named("America/Toronto");
+  ASSERT_TRUE(tz.ok());
+  EXPECT_EQ(tz->Parse("2021-10-06T05:00:34+00:00"), 1633496434);
+  EXPECT_EQ(tz->Parse("2021-10-06T05:00:34Z"), 1633496434);
+  EXPECT_EQ(tz->Parse("2021-10-06T07:00:34+02:00"), 1633496434);
+}
+
+TEST(TimeZone, ReadsLocalTimesInTheSiteZone) {
+  auto tz = TimeZone::Named("America/Toronto");
+  ASSERT_TRUE(tz.ok());
+  // Midnight in Toronto (EDT, UTC-4) is 04:00 UTC.
+  EXPECT_EQ(tz->Parse("2021-10-06"), 1633492800);
+  EXPECT_EQ(tz->Parse("2021-10-06 14:30"), 1633492800 + 14 * 3600 + 30 * 60);
+}
+
+TEST(TimeZone, RejectsWhatIsNotADate) {
+  auto tz = TimeZone::Named("UTC");
+  ASSERT_TRUE(tz.ok());
+  EXPECT_FALSE(tz->Parse("last tuesday"));
+  EXPECT_FALSE(tz->Parse("2021-13-45"));
+  EXPECT_FALSE(tz->Parse("2021-10-06 and more"));
+  EXPECT_FALSE(tz->Parse(""));
+}
+
+TEST(TimeZone, FormatsInTheSiteZone) {
+  auto tz = TimeZone::Named("America/Toronto");
+  ASSERT_TRUE(tz.ok());
+  // 02:00 UTC on Oct 7 is still Oct 6 in Toronto.
+  int64_t t = *tz->Parse("2021-10-07T02:00:00Z");
+  EXPECT_EQ(tz->Display(t), "October 6, 2021");
+  EXPECT_EQ(tz->Iso(t), "2021-10-06T22:00:00-04:00");
+  EXPECT_EQ(TimeZone::IsoUtc(t), "2021-10-07T02:00:00Z");
+  EXPECT_EQ(tz->Rfc822(t), "Wed, 06 Oct 2021 22:00:00 -0400");
+  EXPECT_EQ(tz->YearMonth(t), std::make_pair(2021, 10));
+}
+
+TEST(TimeZone, UnknownZoneIsAnError) {
+  auto tz = TimeZone::Named("Mars/Olympus");
+  ASSERT_FALSE(tz.ok());
+  EXPECT_NE(tz.error().message.find("Mars/Olympus"), std::string::npos);
+}
+
+}  // namespace cinepress

@@ -1,0 +1,37 @@
+// Small text and file helpers shared by every module: escaping, UTF-8 checks, hashing, files.
+// Contract: pure functions, thread-safe; file helpers return Result instead of throwing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace cinepress {
+
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string HtmlEscape(std::string_view text);
+void AppendHtmlEscaped(std::string& out, std::string_view text);
+
+// True when `text` is well-formed UTF-8.
+bool IsValidUtf8(std::string_view text);
+
+// A stable content hash (BLAKE2b, 128 bits) as 32 lowercase hex digits.
+std::string ContentHash(std::string_view data);
+
+// Number of words (runs of non-space bytes) in `text`.
+size_t CountWords(std::string_view text);
+
+// Strips HTML tags from `html` (for plain-text excerpts of trusted, renderer-made HTML).
+std::string StripTags(std::string_view html);
+
+// Trims ASCII whitespace at both ends.
+std::string_view Trim(std::string_view text);
+
+Result<std::string> ReadFile(const std::filesystem::path& path);
+// Writes atomically enough for our uses: to a sibling temporary file, then renamed.
+Status WriteFile(const std::filesystem::path& path, std::string_view data);
+
+}  // namespace cinepress

@@ -1,0 +1,637 @@
+#include "ingest/markdown_folder.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "core/parallel.h"
+#include "core/slug.h"
+#include "core/text.h"
+
+namespace cinepress {
+namespace fs = std::filesystem;
+namespace {
+
+// Reads typed fields out of a YAML map, recording one problem per bad field with its line.
+class Fields {
+ public:
+  Fields(const std::string& file, int line_offset, std::vector<Error>& problems)
+      : file_(file), offset_(line_offset), problems_(problems) {}
+
+  int LineOf(const YAML::Node& n) const {
+    auto m = n.Mark();
+    return m.line >= 0 ? m.line + 1 + offset_ : offset_;
+  }
+  void Problem(int line, const std::string& field, const std::string& message) {
+    problems_.push_back(Error{ErrorCode::kInvalidInput, message, file_, line, field});
+  }
+  void Problem(const YAML::Node& n, const std::string& field, const std::string& message) {
+    Problem(LineOf(n), field, message);
+  }
+  // The line of `key` itself in `map` (for problems about a field missing inside its value).
+  int KeyLine(const YAML::Node& map, const char* key) const {
+    for (const auto& kv : map) {
+      if (kv.first.IsScalar() && kv.first.Scalar() == key) return LineOf(kv.first);
+    }
+    return LineOf(map);
+  }
+
+  std::optional<std::string> String(const YAML::Node& map, const char* key,
+                                    const std::string& path) {
+    YAML::Node n = map[key];
+    if (!n || n.IsNull()) return std::nullopt;
+    if (!n.IsScalar()) {
+      Problem(n, path, "must be text");
+      return std::nullopt;
+    }
+    const std::string& v = n.Scalar();
+    if (!IsValidUtf8(v)) {
+      Problem(n, path, "is not valid UTF-8");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // A list of text values; a single value is taken as a list of one.
+  std::vector<std::string> List(const YAML::Node& map, const char* key, const std::string& path) {
+    std::vector<std::string> out;
+    YAML::Node n = map[key];
+    if (!n || n.IsNull()) return out;
+    if (n.IsScalar()) {
+      if (!n.Scalar().empty()) out.push_back(n.Scalar());
+    } else if (n.IsSequence()) {
+      for (const YAML::Node& item : n) {
+        if (!item.IsScalar()) {
+          Problem(item, path, "must be a list of text values");
+          return {};
+        }
+        if (!IsValidUtf8(item.Scalar())) {
+          Problem(item, path, "is not valid UTF-8");
+          return {};
+        }
+        std::string v(Trim(item.Scalar()));
+        if (!v.empty() && std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+      }
+    } else {
+      Problem(n, path, "must be a list");
+    }
+    return out;
+  }
+
+  std::optional<int> Int(const YAML::Node& map, const char* key, const std::string& path,
+                         int lo, int hi) {
+    YAML::Node n = map[key];
+    if (!n || n.IsNull()) return std::nullopt;
+    int v = 0;
+    if (!n.IsScalar() || !YAML::convert<int>::decode(n, v) || v < lo || v > hi) {
+      Problem(n, path, "must be a whole number from " + std::to_string(lo) + " to " +
+                           std::to_string(hi));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  bool Bool(const YAML::Node& map, const char* key, const std::string& path) {
+    YAML::Node n = map[key];
+    if (!n || n.IsNull()) return false;
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      Problem(n, path, "must be true or false");
+      return false;
+    }
+    return v;
+  }
+
+  std::optional<int64_t> Date(const YAML::Node& map, const char* key, const TimeZone& tz) {
+    auto text = String(map, key, key);
+    if (!text) return std::nullopt;
+    auto t = tz.Parse(*text);
+    if (!t) {
+      Problem(map[key], key,
+              "\"" + *text + "\" is not a date (use 2021-10-06 or 2021-10-06T05:00:34+00:00)");
+    }
+    return t;
+  }
+
+ private:
+  const std::string& file_;
+  int offset_;
+  std::vector<Error>& problems_;
+};
+
+// Splits "---\nYAML\n---\nbody" into its parts; `body_line` is the body's first line (1-based).
+bool SplitFrontMatter(std::string_view text, std::string_view& yaml, std::string_view& body) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a byte-order mark
+  auto first_eol = text.find('\n');
+  if (first_eol == std::string_view::npos || Trim(text.substr(0, first_eol)) != "---") {
+    return false;
+  }
+  size_t pos = first_eol + 1;
+  while (pos <= text.size()) {
+    size_t eol = text.find('\n', pos);
+    std::string_view line = text.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
+    if (Trim(line) == "---" || Trim(line) == "...") {
+      yaml = text.substr(first_eol + 1, pos - first_eol - 1);
+      body = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+      return true;
+    }
+    if (eol == std::string_view::npos) break;
+    pos = eol + 1;
+  }
+  return false;
+}
+
+std::optional<YAML::Node> LoadYaml(std::string_view text, const std::string& file,
+                                   int line_offset, std::vector<Error>& problems) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    problems.push_back(Error{ErrorCode::kInvalidInput, "invalid YAML: " + e.msg, file,
+                             e.mark.line >= 0 ? e.mark.line + 1 + line_offset : 0, {}});
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::string& rel_path,
+                                              const TimeZone& tz, std::vector<Error>& problems) {
+  size_t before = problems.size();
+  auto problem = [&](int line, const std::string& field, const std::string& msg) {
+    problems.push_back(Error{ErrorCode::kInvalidInput, msg, rel_path, line, field});
+  };
+  if (!IsValidUtf8(text)) {
+    problem(0, "", "is not valid UTF-8 text");
+    return std::nullopt;
+  }
+  std::string_view yaml_text, body;
+  if (!SplitFrontMatter(text, yaml_text, body)) {
+    problem(1, "", "no front matter: the file must start with a line \"---\", then YAML, then "
+                   "a line \"---\"");
+    return std::nullopt;
+  }
+  // The YAML starts on line 2 of the file.
+  auto doc = LoadYaml(yaml_text, rel_path, 1, problems);
+  if (!doc) return std::nullopt;
+  if (!doc->IsMap()) {
+    problem(2, "", "the front matter must be a YAML map of fields (title: …, date: …)");
+    return std::nullopt;
+  }
+  const YAML::Node& fm = *doc;
+  Fields f(rel_path, 1, problems);
+
+  ParsedContent out;
+  Article& a = out.article;
+  // content/reviews/x.md -> article in section "reviews"; content/about.md -> page.
+  fs::path rel(rel_path);
+  std::vector<std::string> parts;
+  for (const auto& p : rel) parts.push_back(p.string());
+  if (parts.size() >= 3) {
+    a.kind = ArticleKind::kArticle;
+    a.section = parts[1];
+    if (!IsValidSlug(a.section)) {
+      problem(0, "", "folder \"" + a.section +
+                         "\" cannot be a section: use lowercase letters, digits and dashes");
+    }
+  } else {
+    a.kind = ArticleKind::kPage;
+  }
+
+  if (auto title = f.String(fm, "title", "title"); title && !Trim(*title).empty()) {
+    a.title = std::string(Trim(*title));
+  } else if (!fm["title"] || fm["title"].IsNull() || (title && Trim(*title).empty())) {
+    f.Problem(fm["title"] ? f.LineOf(fm["title"]) : 2, "title", "an article needs a title");
+  }
+  if (auto slug = f.String(fm, "slug", "slug")) {
+    a.slug = *slug;
+    if (!IsValidSlug(a.slug)) {
+      f.Problem(fm["slug"], "slug",
+                "\"" + a.slug + "\" is not a slug (lowercase letters, digits and dashes; try \"" +
+                    Slugify(a.slug) + "\")");
+    }
+  } else {
+    a.slug = rel.stem().string();
+    if (!IsValidSlug(a.slug)) a.slug = Slugify(a.slug);
+  }
+  if (fm["date"] && !fm["date"].IsNull()) {
+    if (auto d = f.Date(fm, "date", tz)) a.date = *d;
+  } else {
+    f.Problem(2, "date", "an article needs a date");
+  }
+  if (auto d = f.Date(fm, "updated", tz)) a.updated = *d;
+  if (auto dek = f.String(fm, "summary", "summary")) {
+    a.dek = *dek;
+  } else if (auto d2 = f.String(fm, "dek", "dek")) {
+    a.dek = *d2;
+  } else if (auto d3 = f.String(fm, "description", "description")) {
+    a.dek = *d3;
+  }
+  a.draft = f.Bool(fm, "draft", "draft");
+  a.featured = f.Bool(fm, "featured", "featured");
+  a.categories = f.List(fm, "categories", "categories");
+  a.tags = f.List(fm, "tags", "tags");
+  if (auto fest = f.String(fm, "festival", "festival")) a.festival = *fest;
+
+  // Authors as written: author_id, then authors, then author (ids or names).
+  for (const char* key : {"author_id", "authors", "author"}) {
+    YAML::Node n = fm[key];
+    if (!n) continue;
+    for (const std::string& ref : f.List(fm, key, key)) {
+      bool seen = false;
+      for (const auto& r : out.author_refs) seen = seen || r.first == ref;
+      if (!seen) out.author_refs.emplace_back(ref, f.LineOf(n));
+    }
+  }
+
+  if (YAML::Node img = fm["image"]; img && !img.IsNull()) {
+    if (img.IsScalar()) {
+      f.Problem(img, "image", "must be a map with src, alt and caption");
+    } else if (img.IsMap()) {
+      Image image;
+      image.src = f.String(img, "src", "image.src").value_or("");
+      image.alt = std::string(Trim(f.String(img, "alt", "image.alt").value_or("")));
+      image.caption = f.String(img, "caption", "image.caption").value_or("");
+      if (image.src.empty()) f.Problem(f.KeyLine(fm, "image"), "image.src", "an image needs a src");
+      if (image.alt.empty()) {
+        f.Problem(img["alt"] ? f.LineOf(img["alt"]) : f.KeyLine(fm, "image"), "image.alt",
+                  "an image needs alt text describing it for readers who cannot see it");
+      }
+      a.image = std::move(image);
+    } else {
+      f.Problem(img, "image", "must be a map with src, alt and caption");
+    }
+  }
+  if (YAML::Node film = fm["film"]; film && !film.IsNull()) {
+    if (!film.IsMap()) {
+      f.Problem(film, "film", "must be a map (title, year, directors…)");
+    } else {
+      Film fl;
+      fl.title = f.String(film, "title", "film.title").value_or("");
+      if (fl.title.empty()) f.Problem(f.KeyLine(fm, "film"), "film.title", "a film needs a title");
+      fl.original_title = f.String(film, "original_title", "film.original_title").value_or("");
+      fl.directors = f.List(film, "directors", "film.directors");
+      if (fl.directors.empty()) fl.directors = f.List(film, "director", "film.director");
+      fl.year = f.Int(film, "year", "film.year", 1870, 2200).value_or(0);
+      fl.countries = f.List(film, "country", "film.country");
+      if (fl.countries.empty()) fl.countries = f.List(film, "countries", "film.countries");
+      fl.runtime_min = f.Int(film, "runtime_min", "film.runtime_min", 1, 100000).value_or(0);
+      fl.cast = f.List(film, "cast", "film.cast");
+      a.film = std::move(fl);
+    }
+  }
+  if (YAML::Node iv = fm["interviewee"]; iv && !iv.IsNull()) {
+    if (!iv.IsMap()) {
+      f.Problem(iv, "interviewee", "must be a map (name, job_title, film)");
+    } else {
+      Interviewee who;
+      who.name = f.String(iv, "name", "interviewee.name").value_or("");
+      if (who.name.empty()) {
+        f.Problem(f.KeyLine(fm, "interviewee"), "interviewee.name", "an interviewee needs a name");
+      }
+      who.job_title = f.String(iv, "job_title", "interviewee.job_title").value_or("");
+      who.film = f.String(iv, "film", "interviewee.film").value_or("");
+      a.interviewee = std::move(who);
+    }
+  }
+  a.body_markdown = std::string(body);
+  a.word_count = CountWords(body);
+  a.source_path = rel_path;
+  if (problems.size() != before) return std::nullopt;
+  return out;
+}
+
+namespace {
+
+struct FileResult {
+  std::string rel_path;
+  std::optional<ParsedContent> parsed;
+  std::vector<Error> problems;
+};
+
+// data/authors.yaml: a map from author id to {name, role, city, handle, bio}.
+bool LoadAuthorsFile(const fs::path& file, const std::string& rel,
+                     std::map<std::string, Author>& authors, std::vector<Error>& problems) {
+  auto text = ReadFile(file);
+  if (!text) {
+    problems.push_back(Error{ErrorCode::kIo, text.error().message, rel, 0, {}});
+    return false;
+  }
+  auto doc = LoadYaml(*text, rel, 0, problems);
+  if (!doc) return false;
+  if (doc->IsNull()) return true;
+  if (!doc->IsMap()) {
+    problems.push_back(
+        Error{ErrorCode::kInvalidInput, "must be a map from author id to details", rel, 1, {}});
+    return false;
+  }
+  size_t before = problems.size();
+  Fields f(rel, 0, problems);
+  for (const auto& kv : *doc) {
+    std::string id = kv.first.Scalar();
+    const YAML::Node& v = kv.second;
+    if (!IsValidSlug(id)) {
+      f.Problem(kv.first, id, "an author id must be a slug (lowercase letters, digits, dashes)");
+      continue;
+    }
+    if (!v.IsMap()) {
+      f.Problem(v, id, "must be a map with name, role, city, handle and bio");
+      continue;
+    }
+    Author a;
+    a.id = id;
+    a.name = f.String(v, "name", id + ".name").value_or("");
+    if (a.name.empty()) f.Problem(v, id + ".name", "an author needs a name");
+    a.role = f.String(v, "role", id + ".role").value_or("");
+    a.city = f.String(v, "city", id + ".city").value_or("");
+    a.handle = f.String(v, "handle", id + ".handle").value_or("");
+    a.bio = f.String(v, "bio", id + ".bio").value_or("");
+    authors[id] = std::move(a);
+  }
+  return problems.size() == before;
+}
+
+Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std::string& key,
+                         std::vector<Error>& problems) {
+  Section s;
+  s.key = key;
+  auto text = ReadFile(file);
+  if (!text) {
+    problems.push_back(Error{ErrorCode::kIo, text.error().message, rel, 0, {}});
+    return s;
+  }
+  std::string_view yaml, body;
+  if (SplitFrontMatter(*text, yaml, body)) {
+    if (auto doc = LoadYaml(yaml, rel, 1, problems); doc && doc->IsMap()) {
+      Fields f(rel, 1, problems);
+      s.title = f.String(*doc, "title", "title").value_or("");
+      s.description = f.String(*doc, "description", "description").value_or("");
+    }
+  }
+  if (s.title.empty() && !key.empty()) {
+    s.title = key;
+    s.title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s.title[0])));
+  }
+  return s;
+}
+
+std::string UrlKey(const Article& a) {
+  return (a.kind == ArticleKind::kPage ? "page:" : "article:") + a.section + "/" + a.slug;
+}
+
+}  // namespace
+
+Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, const TimeZone& tz,
+                                  const ImportOptions& options) {
+  ImportReport report;
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    return Error{ErrorCode::kNotFound, "no such folder", folder.string(), 0, {}};
+  }
+  const fs::path content = folder / "content";
+  if (!fs::is_directory(content, ec)) {
+    return Error{ErrorCode::kInvalidInput,
+                 "not a content folder: it has no content/ folder (see docs/CONTENT.md)",
+                 folder.string(), 0, {}};
+  }
+
+  // 1. Find the files.
+  std::vector<std::string> article_files;
+  std::vector<std::pair<fs::path, std::string>> section_files;  // path, section key
+  for (auto it = fs::recursive_directory_iterator(content, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    fs::path rel = fs::relative(it->path(), folder);
+    std::string name = it->path().filename().string();
+    if (it->path().extension() != ".md") continue;
+    if (name == "_index.md") {
+      fs::path dir = fs::relative(it->path().parent_path(), content);
+      std::string key = dir == "." ? "" : dir.begin()->string();
+      if (std::distance(dir.begin(), dir.end()) <= 1) section_files.emplace_back(it->path(), key);
+      continue;
+    }
+    article_files.push_back(rel.generic_string());
+  }
+  if (ec) return Error{ErrorCode::kIo, "cannot list files: " + ec.message(), content.string()};
+  std::sort(article_files.begin(), article_files.end());
+
+  std::map<std::string, Author> authors;
+  bool have_authors_file = false;
+  std::vector<Error> global_problems;
+  if (fs::exists(folder / "data" / "authors.yaml", ec)) {
+    have_authors_file = true;
+    LoadAuthorsFile(folder / "data" / "authors.yaml", "data/authors.yaml", authors,
+                    global_problems);
+  }
+  std::vector<Section> sections;
+  for (const auto& [path, key] : section_files) {
+    sections.push_back(LoadSectionIndex(path, fs::relative(path, folder).generic_string(), key,
+                                        global_problems));
+  }
+
+  // 2. Read and check every file, on every core.
+  std::vector<FileResult> results(article_files.size());
+  std::atomic<size_t> done{0};
+  std::mutex progress_mu;
+  const size_t step = std::max<size_t>(1, article_files.size() / 100);
+  ParallelFor(article_files.size(), std::max(1u, options.threads), nullptr,
+              [&](unsigned, size_t i) {
+                FileResult& r = results[i];
+                r.rel_path = article_files[i];
+                auto text = ReadFile(folder / r.rel_path);
+                if (!text) {
+                  r.problems.push_back(Error{ErrorCode::kIo, text.error().message, r.rel_path});
+                } else {
+                  r.parsed = ParseContentFile(*text, r.rel_path, tz, r.problems);
+                  if (r.parsed) {
+                    r.parsed->article.source_hash = ContentHash(tz.name() + "\n" + *text);
+                  }
+                }
+                size_t n = done.fetch_add(1) + 1;
+                if (options.progress && (n % step == 0 || n == article_files.size())) {
+                  std::lock_guard lock(progress_mu);
+                  options.progress(n, article_files.size());
+                }
+              });
+
+  // 3. Resolve authors and check that URLs are unique, against the store too.
+  auto stored = store.LoadArticles(false);
+  if (!stored) return stored.error();
+  std::unordered_map<std::string, const Article*> stored_by_source, stored_by_url;
+  for (const Article& a : *stored) {
+    if (!a.source_path.empty()) stored_by_source[a.source_path] = &a;
+    stored_by_url[UrlKey(a)] = &a;
+  }
+  std::map<std::string, std::string> id_by_name;
+  for (const auto& [id, a] : authors) id_by_name.emplace(a.name, id);
+  std::map<std::string, Author> made_authors;  // without authors.yaml: made from names
+  std::unordered_map<std::string, std::string> url_owner;
+  for (FileResult& r : results) {
+    if (!r.parsed) continue;
+    Article& a = r.parsed->article;
+    for (const auto& [ref, line] : r.parsed->author_refs) {
+      std::string id;
+      if (authors.count(ref)) {
+        id = ref;
+      } else if (auto it = id_by_name.find(ref); it != id_by_name.end()) {
+        id = it->second;
+      } else if (!have_authors_file) {
+        id = Slugify(ref);
+        made_authors.emplace(id, Author{id, ref, "", "", "", ""});
+      } else {
+        r.problems.push_back(Error{ErrorCode::kInvalidInput,
+                                   "unknown author \"" + ref + "\": not in data/authors.yaml",
+                                   r.rel_path, line, "author"});
+        continue;
+      }
+      if (std::find(a.author_ids.begin(), a.author_ids.end(), id) == a.author_ids.end()) {
+        a.author_ids.push_back(id);
+      }
+    }
+    std::string key = UrlKey(a);
+    if (auto [it, inserted] = url_owner.emplace(key, r.rel_path); !inserted) {
+      r.problems.push_back(Error{ErrorCode::kConflict,
+                                 "\"" + a.slug + "\" is already the slug of " + it->second +
+                                     " (two files would have the same URL)",
+                                 r.rel_path, 0, "slug"});
+    } else if (auto s = stored_by_url.find(key);
+               s != stored_by_url.end() && s->second->source_path != r.rel_path &&
+               !std::binary_search(article_files.begin(), article_files.end(),
+                                   s->second->source_path) &&
+               !(options.prune && !s->second->source_path.empty())) {
+      // The URL belongs to a stored article that this folder no longer has (or never had).
+      r.problems.push_back(Error{
+          ErrorCode::kConflict,
+          "\"" + a.slug + "\" is already the slug of the stored article " +
+              (s->second->source_path.empty()
+                   ? "\"" + s->second->title + "\""
+                   : "from " + s->second->source_path +
+                         ", whose file is gone (import with --prune to remove it)"),
+          r.rel_path, 0, "slug"});
+    }
+    if (!r.problems.empty()) r.parsed.reset();
+  }
+
+  for (const Error& e : global_problems) report.problems.push_back(e);
+  for (const FileResult& r : results) {
+    for (const Error& e : r.problems) report.problems.push_back(e);
+    if (!r.parsed) ++report.skipped;
+  }
+  const bool has_problems = !report.problems.empty();
+  if (has_problems && !options.skip_invalid) return report;
+  // With problems in data/authors.yaml nothing can be resolved safely.
+  if (!global_problems.empty()) return report;
+
+  // 4. Media under static/.
+  std::vector<std::pair<std::string, fs::path>> media_files;
+  if (fs::is_directory(folder / "static", ec)) {
+    for (auto it = fs::recursive_directory_iterator(folder / "static", ec);
+         !ec && it != fs::end(it); it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      std::string rel = fs::relative(it->path(), folder / "static").generic_string();
+      if (!IsValidUtf8(rel)) {
+        report.problems.push_back(
+            Error{ErrorCode::kInvalidInput, "file name is not UTF-8; skipped", "static/" + rel});
+        continue;
+      }
+      media_files.emplace_back(rel, it->path());
+    }
+  }
+  std::sort(media_files.begin(), media_files.end());
+  auto stored_media = store.LoadMediaList();
+  if (!stored_media) return stored_media.error();
+  std::unordered_map<std::string, std::string> media_hash;
+  for (const MediaFile& m : *stored_media) media_hash[m.path] = m.hash;
+
+  // 5. Write, all in one transaction.
+  if (auto s = store.BeginTransaction(); !s) return s.error();
+  auto fail = [&](const Error& e) -> Result<ImportReport> {
+    (void)store.Rollback();
+    return e;
+  };
+  auto stored_authors = store.LoadAuthors();
+  if (!stored_authors) return fail(stored_authors.error());
+  std::map<std::string, Author> have;
+  for (const Author& a : *stored_authors) have[a.id] = a;
+  for (auto* source : {&authors, &made_authors}) {
+    for (const auto& [id, a] : *source) {
+      auto it = have.find(id);
+      if (it != have.end() && (it->second == a || source == &made_authors)) continue;
+      if (auto s = store.SaveAuthor(a); !s) return fail(s.error());
+      ++report.authors_saved;
+    }
+  }
+  auto stored_sections = store.LoadSections();
+  if (!stored_sections) return fail(stored_sections.error());
+  for (const Section& s : sections) {
+    bool same = false;
+    for (const Section& old : *stored_sections) same = same || old == s;
+    if (same) continue;
+    if (auto st = store.SaveSection(s); !st) return fail(st.error());
+    ++report.sections_saved;
+  }
+  for (FileResult& r : results) {
+    if (!r.parsed) continue;
+    Article& a = r.parsed->article;
+    auto it = stored_by_source.find(a.source_path);
+    if (it != stored_by_source.end()) {
+      if (it->second->source_hash == a.source_hash) {
+        ++report.unchanged;
+        continue;
+      }
+      a.id = it->second->id;
+      ++report.updated;
+    } else {
+      ++report.added;
+    }
+    // A stored article whose file is gone may hold this URL: with --prune it goes first.
+    if (auto s = stored_by_url.find(UrlKey(a));
+        s != stored_by_url.end() && s->second->id != a.id && options.prune &&
+        !std::binary_search(article_files.begin(), article_files.end(),
+                            s->second->source_path)) {
+      if (auto st = store.DeleteArticle(s->second->id); !st) return fail(st.error());
+      stored_by_source.erase(s->second->source_path);
+      ++report.removed;
+    }
+    if (auto id = store.SaveArticle(a); !id) {
+      Error e = id.error();
+      e.file = a.source_path;
+      return fail(e);
+    }
+  }
+  if (options.prune) {
+    for (const auto& [path, a] : stored_by_source) {
+      if (std::binary_search(article_files.begin(), article_files.end(), path)) continue;
+      if (auto st = store.DeleteArticle(a->id); !st) return fail(st.error());
+      ++report.removed;
+    }
+  }
+  std::set<std::string> media_seen;
+  for (const auto& [rel, path] : media_files) {
+    media_seen.insert(rel);
+    auto data = ReadFile(path);
+    if (!data) return fail(data.error());
+    auto it = media_hash.find(rel);
+    if (it != media_hash.end() && it->second == ContentHash(*data)) {
+      ++report.media_unchanged;
+      continue;
+    }
+    (it == media_hash.end() ? report.media_added : report.media_updated)++;
+    if (auto s = store.SaveMedia(rel, *data); !s) return fail(s.error());
+  }
+  if (options.prune) {
+    for (const auto& [path, hash] : media_hash) {
+      if (media_seen.count(path)) continue;
+      if (auto s = store.DeleteMedia(path); !s) return fail(s.error());
+      ++report.media_removed;
+    }
+  }
+  if (auto s = store.Commit(); !s) return fail(s.error());
+  report.written = true;
+  return report;
+}
+
+}  // namespace cinepress

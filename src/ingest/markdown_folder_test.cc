@@ -1,0 +1,230 @@
+#include "ingest/markdown_folder.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+namespace fs = std::filesystem;
+
+TimeZone Utc() { return *TimeZone::Named("UTC"); }
+
+const char* kReview = R"(---
+title: "After the Mountain"
+slug: "after-the-mountain"
+date: 2021-10-06T05:00:34+00:00
+author_id: "nia-bianchi"
+categories: ["Film Reviews"]
+tags: ["Slow Cinema", "TIFF21"]
+summary: "A dek."
+image:
+  src: "/images/after.jpg"
+  alt: "A window at dusk"
+  caption: "Courtesy of the distributor."
+film:
+  title: "After the Mountain"
+  original_title: "A Risabenu"
+  directors: ["Maëlle Blackwood"]
+  year: 2021
+  country: ["Spain"]
+  runtime_min: 93
+---
+
+The body.
+)";
+
+const char* kAuthors = R"(nia-bianchi:
+  name: "Nia Bianchi"
+  role: "Staff Critic"
+  bio: "Nia writes."
+)";
+
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("cinepress-ingest-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "src");
+    store_ = std::move(*OpenSqliteStore(root_ / "site.db"));
+    Write("data/authors.yaml", kAuthors);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(root_);
+  }
+  void Write(const std::string& rel, const std::string& text) {
+    fs::path p = root_ / "src" / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+  }
+  Result<ImportReport> Import(ImportOptions o = {}) {
+    return ImportFolder(*store_, root_ / "src", Utc(), o);
+  }
+  std::vector<std::string> Problems(const ImportReport& r) {
+    std::vector<std::string> out;
+    for (const Error& e : r.problems) out.push_back(e.ToString());
+    return out;
+  }
+  fs::path root_;
+  std::unique_ptr<ContentStore> store_;
+};
+
+TEST_F(ImportTest, ImportsArticlesPagesSectionsAuthorsAndMedia) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  Write("content/reviews/_index.md", "---\ntitle: \"Reviews\"\ndescription: \"All.\"\n---\n");
+  Write("content/about.md", "---\ntitle: About\ndate: 2020-01-01\n---\nWho we are.\n");
+  Write("static/images/after.jpg", "JPEG");
+  auto r = Import();
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_TRUE(r->problems.empty()) << testing::PrintToString(Problems(*r));
+  EXPECT_EQ(r->added, 2u);
+  EXPECT_EQ(r->media_added, 1u);
+  auto articles = *store_->LoadArticles(true);
+  ASSERT_EQ(articles.size(), 2u);
+  const Article& page = articles[0].kind == ArticleKind::kPage ? articles[0] : articles[1];
+  const Article& review = articles[0].kind == ArticleKind::kPage ? articles[1] : articles[0];
+  EXPECT_EQ(page.slug, "about");
+  EXPECT_EQ(review.section, "reviews");
+  EXPECT_EQ(review.author_ids, std::vector<std::string>{"nia-bianchi"});
+  EXPECT_EQ(review.film->directors, std::vector<std::string>{"Maëlle Blackwood"});
+  EXPECT_EQ(review.body_markdown, "\nThe body.\n");
+  EXPECT_EQ(store_->LoadAuthors()->at(0).role, "Staff Critic");
+  EXPECT_EQ(store_->LoadSections()->at(0).title, "Reviews");
+  EXPECT_EQ(*store_->LoadMediaData("images/after.jpg"), "JPEG");
+}
+
+TEST_F(ImportTest, ReimportChangesNothingAndUpdatesWhatChanged) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  ASSERT_TRUE(Import().ok());
+  auto again = Import();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->added + again->updated + again->removed, 0u);
+  EXPECT_EQ(again->unchanged, 1u);
+  EXPECT_EQ(again->authors_saved, 0u);
+
+  std::string changed = kReview;
+  changed.replace(changed.find("The body."), 9, "A new body.");
+  Write("content/reviews/after-the-mountain.md", changed);
+  auto third = Import();
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->updated, 1u);
+  auto articles = *store_->LoadArticles(true);
+  ASSERT_EQ(articles.size(), 1u);
+  EXPECT_EQ(articles[0].body_markdown, "\nA new body.\n");
+}
+
+TEST_F(ImportTest, PruneRemovesOnlyWithTheFlag) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  Write("static/images/after.jpg", "JPEG");
+  ASSERT_TRUE(Import().ok());
+  fs::remove(root_ / "src/content/reviews/after-the-mountain.md");
+  fs::remove(root_ / "src/static/images/after.jpg");
+  auto kept = Import();
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(store_->LoadArticles(false)->size(), 1u);
+  ImportOptions prune;
+  prune.prune = true;
+  auto pruned = Import(prune);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(pruned->removed, 1u);
+  EXPECT_EQ(pruned->media_removed, 1u);
+  EXPECT_TRUE(store_->LoadArticles(false)->empty());
+}
+
+TEST_F(ImportTest, ReportsEveryProblemWithFileLineAndFieldAndWritesNothing) {
+  Write("content/reviews/good.md", kReview);
+  Write("content/reviews/bad-yaml.md", "---\ntitle: \"x\ndate: [\n---\nbody\n");
+  Write("content/reviews/no-title.md", "---\ndate: 2021-01-01\nauthor_id: nia-bianchi\n---\n");
+  Write("content/reviews/bad-date.md",
+        "---\ntitle: X\nauthor_id: nia-bianchi\ndate: last tuesday\n---\n");
+  Write("content/reviews/no-alt.md",
+        "---\ntitle: Y\ndate: 2021-01-01\nauthor_id: nia-bianchi\nimage:\n  src: /i.jpg\n---\n");
+  Write("content/reviews/stranger.md",
+        "---\ntitle: Z\ndate: 2021-01-01\nauthor_id: someone-else\n---\n");
+  std::string dup = kReview;
+  Write("content/reviews/zz-duplicate.md", dup);
+  Write("content/reviews/wrong-type.md",
+        "---\ntitle: W\ndate: 2021-01-01\nauthor_id: nia-bianchi\ntags: {a: b}\n---\n");
+  auto r = Import();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->written);
+  auto p = Problems(*r);
+  auto has = [&](const std::string& s) {
+    for (const auto& x : p) {
+      if (x.find(s) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("content/reviews/bad-yaml.md:")) << testing::PrintToString(p);
+  EXPECT_TRUE(has("content/reviews/no-title.md:2: title: an article needs a title"));
+  EXPECT_TRUE(has("content/reviews/bad-date.md:4: date: \"last tuesday\" is not a date"));
+  EXPECT_TRUE(has("content/reviews/no-alt.md:5: image.alt: an image needs alt text"));
+  EXPECT_TRUE(has("content/reviews/stranger.md:4: author: unknown author \"someone-else\""));
+  EXPECT_TRUE(has("content/reviews/zz-duplicate.md: slug: \"after-the-mountain\" is already the "
+                  "slug of content/reviews/good.md"));
+  EXPECT_TRUE(has("content/reviews/wrong-type.md:5: tags: must be a list"));
+  EXPECT_EQ(p.size(), 7u) << testing::PrintToString(p);
+  EXPECT_TRUE(store_->LoadArticles(false)->empty());
+  EXPECT_TRUE(store_->LoadAuthors()->empty());
+}
+
+TEST_F(ImportTest, SkipInvalidImportsTheRestAndKeepsWhatWasStored) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  ASSERT_TRUE(Import().ok());
+  // The stored article's file breaks; a new good file arrives.
+  Write("content/reviews/after-the-mountain.md", "---\ntitle: [broken\n---\n");
+  std::string other = kReview;
+  other.replace(other.find("slug: \"after-the-mountain\""), 26, "slug: \"another\"");
+  Write("content/reviews/another.md", other);
+  ImportOptions o;
+  o.skip_invalid = true;
+  o.prune = true;
+  auto r = Import(o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->written);
+  EXPECT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->added, 1u);
+  EXPECT_EQ(r->removed, 0u);  // the broken file's article is kept as it was
+  auto articles = *store_->LoadArticles(true);
+  ASSERT_EQ(articles.size(), 2u);
+  EXPECT_EQ(articles[0].body_markdown, "\nThe body.\n");
+}
+
+TEST_F(ImportTest, WithoutAuthorsFileAuthorsAreMadeFromNames) {
+  fs::remove(root_ / "src/data/authors.yaml");
+  Write("content/essays/e.md",
+        "---\ntitle: E\ndate: 2021-01-01\nauthors: [\"Łukasz Wójcik\"]\n---\nText\n");
+  auto r = Import();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->problems.empty());
+  auto authors = *store_->LoadAuthors();
+  ASSERT_EQ(authors.size(), 1u);
+  EXPECT_EQ(authors[0].id, "lukasz-wojcik");
+  EXPECT_EQ(authors[0].name, "Łukasz Wójcik");
+}
+
+TEST_F(ImportTest, HostileInputIsAProblemNotACrash) {
+  Write("content/reviews/binary.md", std::string("---\ntitle: \xff\xfe\n---\n", 20));
+  Write("content/reviews/deep.md", "---\ntitle: " + std::string(5000, '[') + "\n---\n");
+  Write("content/reviews/no-front-matter.md", "Just text.\n");
+  Write("content/reviews/list.md", "---\n- a\n- b\n---\n");
+  auto r = Import();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->problems.size(), 4u) << testing::PrintToString(Problems(*r));
+  EXPECT_FALSE(r->written);
+}
+
+TEST_F(ImportTest, MissingFolderIsAnError) {
+  auto r = ImportFolder(*store_, root_ / "nowhere", Utc(), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace cinepress

@@ -1,0 +1,425 @@
+// ContentStore on SQLite: the embedded default. One connection per instance; WAL lets many
+// readers (build workers, the server) run beside one writer (an import).
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+
+using nlohmann::json;
+
+// Schema versions, applied in order; PRAGMA user_version records how many ran.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE articles (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('article', 'page')),
+  section TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  title TEXT NOT NULL,
+  dek TEXT NOT NULL DEFAULT '',
+  date INTEGER NOT NULL,
+  updated INTEGER NOT NULL DEFAULT 0,
+  draft INTEGER NOT NULL DEFAULT 0,
+  featured INTEGER NOT NULL DEFAULT 0,
+  festival TEXT NOT NULL DEFAULT '',
+  meta TEXT NOT NULL,
+  body_md TEXT NOT NULL,
+  word_count INTEGER NOT NULL DEFAULT 0,
+  source_path TEXT,
+  source_hash TEXT,
+  UNIQUE (kind, section, slug)
+);
+CREATE UNIQUE INDEX articles_source ON articles (source_path) WHERE source_path IS NOT NULL;
+CREATE INDEX articles_date ON articles (date);
+CREATE TABLE authors (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL DEFAULT '', handle TEXT NOT NULL DEFAULT '', bio TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE sections (
+  key TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE media_blobs (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE media (
+  path TEXT PRIMARY KEY, hash TEXT NOT NULL REFERENCES media_blobs (hash), size INTEGER NOT NULL
+);
+)sql",
+};
+
+// A prepared statement; reset on destruction so it can be reused.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK) {
+      s_ = nullptr;
+    }
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  sqlite3_stmt* get() const { return s_; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+class Use {  // binds, steps and resets one prepared statement
+ public:
+  explicit Use(sqlite3_stmt* s) : s_(s) {}
+  ~Use() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Use& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Use& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Use& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  int Step() { return sqlite3_step(s_); }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+  }
+  std::string Blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+json ToMeta(const Article& a) {
+  json m = {{"authors", a.author_ids}, {"categories", a.categories}, {"tags", a.tags}};
+  if (a.image) m["image"] = {{"src", a.image->src}, {"alt", a.image->alt},
+                             {"caption", a.image->caption}};
+  if (a.film) {
+    const Film& f = *a.film;
+    m["film"] = {{"title", f.title},         {"original_title", f.original_title},
+                 {"directors", f.directors}, {"year", f.year},
+                 {"countries", f.countries}, {"runtime_min", f.runtime_min},
+                 {"cast", f.cast}};
+  }
+  if (a.interviewee) {
+    m["interviewee"] = {{"name", a.interviewee->name},
+                        {"job_title", a.interviewee->job_title},
+                        {"film", a.interviewee->film}};
+  }
+  return m;
+}
+
+void FromMeta(const json& m, Article& a) {
+  a.author_ids = m.value("authors", std::vector<std::string>{});
+  a.categories = m.value("categories", std::vector<std::string>{});
+  a.tags = m.value("tags", std::vector<std::string>{});
+  if (auto it = m.find("image"); it != m.end()) {
+    a.image = Image{it->value("src", ""), it->value("alt", ""), it->value("caption", "")};
+  }
+  if (auto it = m.find("film"); it != m.end()) {
+    Film f;
+    f.title = it->value("title", "");
+    f.original_title = it->value("original_title", "");
+    f.directors = it->value("directors", std::vector<std::string>{});
+    f.year = it->value("year", 0);
+    f.countries = it->value("countries", std::vector<std::string>{});
+    f.runtime_min = it->value("runtime_min", 0);
+    f.cast = it->value("cast", std::vector<std::string>{});
+    a.film = std::move(f);
+  }
+  if (auto it = m.find("interviewee"); it != m.end()) {
+    a.interviewee =
+        Interviewee{it->value("name", ""), it->value("job_title", ""), it->value("film", "")};
+  }
+}
+
+class SqliteStore final : public ContentStore {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override {
+    stmts_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  Status Init() {
+    sqlite3_busy_timeout(db_, 10000);
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+      if (auto s = Exec(pragma); !s) return s;
+    }
+    int64_t version = 0;
+    {
+      Use q(Prepare("PRAGMA user_version"));
+      if (q.Step() == SQLITE_ROW) version = q.Int(0);
+    }
+    const int64_t target = static_cast<int64_t>(std::size(kMigrations));
+    if (version > target) {
+      return Failure("the database was made by a newer cinepress (schema " +
+                     std::to_string(version) + ")");
+    }
+    if (version == target) return {};
+    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
+    for (int64_t v = version; v < target; ++v) {
+      if (auto s = Exec(kMigrations[v]); !s) {
+        (void)Exec("ROLLBACK");
+        return s;
+      }
+    }
+    if (auto s = Exec("PRAGMA user_version=" + std::to_string(target)); !s) return s;
+    return Exec("COMMIT");
+  }
+
+  Status BeginTransaction() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  Status Rollback() override { return Exec("ROLLBACK"); }
+
+  Result<std::vector<Article>> LoadArticles(bool with_bodies) override {
+    std::vector<Article> out;
+    const char* sql =
+        with_bodies ? "SELECT id, kind, section, slug, title, dek, date, updated, draft, featured,"
+                      " festival, meta, word_count, source_path, source_hash, body_md"
+                      " FROM articles ORDER BY id"
+                    : "SELECT id, kind, section, slug, title, dek, date, updated, draft, featured,"
+                      " festival, meta, word_count, source_path, source_hash"
+                      " FROM articles ORDER BY id";
+    Use q(Prepare(sql));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      Article a;
+      a.id = q.Int(0);
+      a.kind = q.Text(1) == "page" ? ArticleKind::kPage : ArticleKind::kArticle;
+      a.section = q.Text(2);
+      a.slug = q.Text(3);
+      a.title = q.Text(4);
+      a.dek = q.Text(5);
+      a.date = q.Int(6);
+      a.updated = q.Int(7);
+      a.draft = q.Int(8) != 0;
+      a.featured = q.Int(9) != 0;
+      a.festival = q.Text(10);
+      auto meta = json::parse(q.Text(11), nullptr, /*allow_exceptions=*/false);
+      if (meta.is_discarded()) return Failure("article " + std::to_string(a.id) + ": bad meta");
+      try {
+        FromMeta(meta, a);
+      } catch (const json::exception& e) {
+        return Failure("article " + std::to_string(a.id) + ": " + e.what());
+      }
+      a.word_count = static_cast<size_t>(q.Int(12));
+      a.source_path = q.Text(13);
+      a.source_hash = q.Text(14);
+      if (with_bodies) a.body_markdown = q.Text(15);
+      out.push_back(std::move(a));
+    }
+    if (rc != SQLITE_DONE) return Failure("loading articles");
+    return out;
+  }
+
+  Result<std::string> LoadBody(int64_t id) override {
+    Use q(Prepare("SELECT body_md FROM articles WHERE id = ?"));
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) {
+      return Error{ErrorCode::kNotFound, "no article " + std::to_string(id), {}, 0, {}};
+    }
+    return q.Text(0);
+  }
+
+  Result<int64_t> SaveArticle(const Article& a) override {
+    const char* sql =
+        a.id == 0
+            ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
+              " featured, festival, meta, body_md, word_count, source_path, source_hash)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+            : "UPDATE articles SET kind = ?1, section = ?2, slug = ?3, title = ?4, dek = ?5,"
+              " date = ?6, updated = ?7, draft = ?8, featured = ?9, festival = ?10, meta = ?11,"
+              " body_md = ?12, word_count = ?13, source_path = ?14, source_hash = ?15"
+              " WHERE id = ?16";
+    Use q(Prepare(sql));
+    q.Bind(1, a.kind == ArticleKind::kPage ? "page" : "article")
+        .Bind(2, a.section)
+        .Bind(3, a.slug)
+        .Bind(4, a.title)
+        .Bind(5, a.dek)
+        .Bind(6, a.date)
+        .Bind(7, a.updated)
+        .Bind(8, int64_t{a.draft})
+        .Bind(9, int64_t{a.featured})
+        .Bind(10, a.festival)
+        .Bind(11, ToMeta(a).dump())
+        .Bind(12, a.body_markdown)
+        .Bind(13, static_cast<int64_t>(a.word_count))
+        .Bind(14, a.source_path)
+        .Bind(15, a.source_hash);
+    if (a.id != 0) q.Bind(16, a.id);
+    if (q.Step() != SQLITE_DONE) return Failure("saving article \"" + a.slug + "\"");
+    return a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
+  }
+
+  Status DeleteArticle(int64_t id) override {
+    Use q(Prepare("DELETE FROM articles WHERE id = ?"));
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_DONE) return Failure("deleting article");
+    return {};
+  }
+
+  Result<std::vector<Author>> LoadAuthors() override {
+    std::vector<Author> out;
+    Use q(Prepare("SELECT id, name, role, city, handle, bio FROM authors ORDER BY id"));
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back(Author{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5)});
+    }
+    return out;
+  }
+
+  Status SaveAuthor(const Author& a) override {
+    Use q(Prepare(
+        "INSERT INTO authors (id, name, role, city, handle, bio) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,"
+        " city = excluded.city, handle = excluded.handle, bio = excluded.bio"));
+    q.Bind(1, a.id).Bind(2, a.name).Bind(3, a.role).Bind(4, a.city).Bind(5, a.handle).Bind(6,
+                                                                                         a.bio);
+    if (q.Step() != SQLITE_DONE) return Failure("saving author \"" + a.id + "\"");
+    return {};
+  }
+
+  Result<std::vector<Section>> LoadSections() override {
+    std::vector<Section> out;
+    Use q(Prepare("SELECT key, title, description FROM sections ORDER BY key"));
+    while (q.Step() == SQLITE_ROW) out.push_back(Section{q.Text(0), q.Text(1), q.Text(2)});
+    return out;
+  }
+
+  Status SaveSection(const Section& s) override {
+    Use q(Prepare("INSERT INTO sections (key, title, description) VALUES (?, ?, ?)"
+                  " ON CONFLICT (key) DO UPDATE SET title = excluded.title,"
+                  " description = excluded.description"));
+    q.Bind(1, s.key).Bind(2, s.title).Bind(3, s.description);
+    if (q.Step() != SQLITE_DONE) return Failure("saving section \"" + s.key + "\"");
+    return {};
+  }
+
+  Result<std::vector<MediaFile>> LoadMediaList() override {
+    std::vector<MediaFile> out;
+    Use q(Prepare("SELECT path, hash, size FROM media ORDER BY path"));
+    while (q.Step() == SQLITE_ROW) out.push_back(MediaFile{q.Text(0), q.Text(1), q.Int(2)});
+    return out;
+  }
+
+  Result<std::string> LoadMediaData(const std::string& path) override {
+    Use q(Prepare("SELECT b.data FROM media m JOIN media_blobs b ON b.hash = m.hash"
+                  " WHERE m.path = ?"));
+    q.Bind(1, path);
+    if (q.Step() != SQLITE_ROW) {
+      return Error{ErrorCode::kNotFound, "no media file \"" + path + "\"", {}, 0, {}};
+    }
+    return q.Blob(0);
+  }
+
+  Status SaveMedia(const std::string& path, const std::string& data) override {
+    std::string hash = ContentHash(data);
+    {
+      Use q(Prepare("INSERT INTO media_blobs (hash, data) VALUES (?, ?) ON CONFLICT DO NOTHING"));
+      q.Bind(1, hash).BindBlob(2, data);
+      if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
+    }
+    std::string old_hash;
+    {
+      Use q(Prepare("SELECT hash FROM media WHERE path = ?"));
+      q.Bind(1, path);
+      if (q.Step() == SQLITE_ROW) old_hash = q.Text(0);
+    }
+    {
+      Use q(Prepare("INSERT INTO media (path, hash, size) VALUES (?, ?, ?)"
+                    " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
+                    " size = excluded.size"));
+      q.Bind(1, path).Bind(2, hash).Bind(3, static_cast<int64_t>(data.size()));
+      if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
+    }
+    if (!old_hash.empty() && old_hash != hash) return DropBlobIfUnused(old_hash);
+    return {};
+  }
+
+  Status DeleteMedia(const std::string& path) override {
+    std::string hash;
+    {
+      Use q(Prepare("SELECT hash FROM media WHERE path = ?"));
+      q.Bind(1, path);
+      if (q.Step() == SQLITE_ROW) hash = q.Text(0);
+    }
+    if (hash.empty()) return {};
+    {
+      Use q(Prepare("DELETE FROM media WHERE path = ?"));
+      q.Bind(1, path);
+      if (q.Step() != SQLITE_DONE) return Failure("deleting media \"" + path + "\"");
+    }
+    return DropBlobIfUnused(hash);
+  }
+
+ private:
+  Status DropBlobIfUnused(const std::string& hash) {
+    Use q(Prepare("DELETE FROM media_blobs WHERE hash = ?1"
+                  " AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1)"));
+    q.Bind(1, hash);
+    if (q.Step() != SQLITE_DONE) return Failure("deleting media data");
+    return {};
+  }
+
+  sqlite3_stmt* Prepare(const char* sql) {
+    for (auto& [text, stmt] : stmts_) {
+      if (text == sql) return stmt->get();
+    }
+    stmts_.emplace_back(sql, std::make_unique<Stmt>(db_, sql));
+    return stmts_.back().second->get();
+  }
+
+  Status Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return Error{ErrorCode::kStore, msg, {}, 0, {}};
+    }
+    return {};
+  }
+
+  Error Failure(const std::string& what) const {
+    return Error{ErrorCode::kStore, what + ": " + sqlite3_errmsg(db_), {}, 0, {}};
+  }
+
+  sqlite3* db_;
+  // Statements are keyed by the address of their SQL literal (each call site has its own).
+  std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
+  }
+  auto store = std::make_unique<SqliteStore>(db);
+  if (auto s = store->Init(); !s) {
+    Error e = s.error();
+    e.file = file.string();
+    return e;
+  }
+  return std::unique_ptr<ContentStore>(std::move(store));
+}
+
+}  // namespace cinepress

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cinepress-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = OpenSqliteStore(dir_ / "site.db");
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<ContentStore> store_;
+};
+
+Article Review() {
+  Article a;
+  a.section = "reviews";
+  a.slug = "after-the-mountain";
+  a.title = "After the Mountain";
+  a.dek = "A dek.";
+  a.date = 1633496434;
+  a.author_ids = {"nia-bianchi"};
+  a.categories = {"Film Reviews"};
+  a.tags = {"Slow Cinema", "TIFF21"};
+  a.image = Image{"/images/x.jpg", "A window", "Courtesy."};
+  a.film = Film{"After the Mountain", "A Risabenu", {"Maëlle Blackwood"}, 2021, {"Spain"}, 93,
+                {"Deniz Verhoeven"}};
+  a.body_markdown = "Body *text*.";
+  a.word_count = 2;
+  a.source_path = "content/reviews/after-the-mountain.md";
+  a.source_hash = "abc";
+  return a;
+}
+
+TEST_F(SqliteStoreTest, RoundTripsAnArticleWithAllItsFields) {
+  auto id = store_->SaveArticle(Review());
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  auto all = store_->LoadArticles(true);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  Article got = (*all)[0];
+  Article want = Review();
+  want.id = *id;
+  EXPECT_EQ(got.title, want.title);
+  EXPECT_EQ(got.tags, want.tags);
+  EXPECT_EQ(got.image, want.image);
+  EXPECT_EQ(got.film, want.film);
+  EXPECT_EQ(got.body_markdown, want.body_markdown);
+  EXPECT_EQ(got.source_path, want.source_path);
+
+  auto lean = store_->LoadArticles(false);
+  ASSERT_TRUE(lean.ok());
+  EXPECT_TRUE((*lean)[0].body_markdown.empty());
+  EXPECT_EQ(*store_->LoadBody(*id), "Body *text*.");
+}
+
+TEST_F(SqliteStoreTest, RollbackUndoesEverything) {
+  ASSERT_TRUE(store_->BeginTransaction().ok());
+  ASSERT_TRUE(store_->SaveArticle(Review()).ok());
+  ASSERT_TRUE(store_->SaveAuthor(Author{"a", "A", "", "", "", ""}).ok());
+  ASSERT_TRUE(store_->Rollback().ok());
+  EXPECT_TRUE(store_->LoadArticles(false)->empty());
+  EXPECT_TRUE(store_->LoadAuthors()->empty());
+}
+
+TEST_F(SqliteStoreTest, DuplicateUrlIsRefused) {
+  ASSERT_TRUE(store_->SaveArticle(Review()).ok());
+  Article twin = Review();
+  twin.source_path = "content/reviews/other.md";
+  EXPECT_FALSE(store_->SaveArticle(twin).ok());
+}
+
+TEST_F(SqliteStoreTest, MediaIsStoredOncePerContent) {
+  ASSERT_TRUE(store_->SaveMedia("images/a.jpg", "JPEGDATA").ok());
+  ASSERT_TRUE(store_->SaveMedia("images/b.jpg", "JPEGDATA").ok());
+  auto list = store_->LoadMediaList();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].hash, (*list)[1].hash);
+  EXPECT_EQ(*store_->LoadMediaData("images/b.jpg"), "JPEGDATA");
+  ASSERT_TRUE(store_->DeleteMedia("images/a.jpg").ok());
+  EXPECT_EQ(*store_->LoadMediaData("images/b.jpg"), "JPEGDATA");
+  EXPECT_FALSE(store_->LoadMediaData("images/a.jpg").ok());
+}
+
+TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {
+  ASSERT_TRUE(store_->SaveArticle(Review()).ok());
+  store_.reset();
+  auto again = OpenSqliteStore(dir_ / "site.db");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->LoadArticles(false)->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, NotADatabaseIsAClearError) {
+  std::filesystem::path junk = dir_ / "junk.db";
+  FILE* f = fopen(junk.c_str(), "w");
+  fputs("this is not a database, just text that is long enough to look like a header....", f);
+  fclose(f);
+  auto s = OpenSqliteStore(junk);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().file, junk.string());
+}
+
+}  // namespace
+}  // namespace cinepress
