@@ -1,0 +1,115 @@
+#include "render/markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#include "core/text.h"
+
+namespace cinepress {
+namespace {
+
+constexpr int kOptions = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8;
+
+void RegisterExtensions() {
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+void AppendPlainText(cmark_node* node, std::string& out) {
+  for (cmark_node* c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
+    switch (cmark_node_get_type(c)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+        if (const char* lit = cmark_node_get_literal(c)) out += lit;
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        out += ' ';
+        break;
+      default:
+        AppendPlainText(c, out);
+    }
+  }
+}
+
+// A paragraph whose only child is an image (whitespace aside).
+cmark_node* LoneImage(cmark_node* para) {
+  cmark_node* image = nullptr;
+  for (cmark_node* c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+    cmark_node_type t = cmark_node_get_type(c);
+    if (t == CMARK_NODE_IMAGE && !image) {
+      image = c;
+    } else if (t == CMARK_NODE_TEXT) {
+      const char* lit = cmark_node_get_literal(c);
+      if (lit && !Trim(lit).empty()) return nullptr;
+    } else if (t != CMARK_NODE_SOFTBREAK) {
+      return nullptr;
+    }
+  }
+  return image;
+}
+
+std::string FigureHtml(cmark_node* image) {
+  std::string alt;
+  AppendPlainText(image, alt);
+  const char* url = cmark_node_get_url(image);
+  const char* title = cmark_node_get_title(image);
+  std::string html = "<figure class=\"figure\"><img src=\"";
+  AppendHtmlEscaped(html, url ? url : "");
+  html += "\" alt=\"";
+  AppendHtmlEscaped(html, alt);
+  html += "\" loading=\"lazy\" decoding=\"async\">";
+  if (title && *title) {
+    html += "<figcaption>";
+    AppendHtmlEscaped(html, title);
+    html += "</figcaption>";
+  }
+  html += "</figure>\n";
+  return html;
+}
+
+}  // namespace
+
+std::string RenderMarkdown(std::string_view markdown) {
+  RegisterExtensions();
+  cmark_parser* parser = cmark_parser_new(kOptions);
+  for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
+      cmark_parser_attach_syntax_extension(parser, ext);
+    }
+  }
+  cmark_parser_feed(parser, markdown.data(), markdown.size());
+  cmark_node* doc = cmark_parser_finish(parser);
+
+  std::vector<cmark_node*> lone;
+  cmark_iter* it = cmark_iter_new(doc);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it);
+    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH &&
+        cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT && LoneImage(n)) {
+      lone.push_back(n);
+    }
+  }
+  cmark_iter_free(it);
+  for (cmark_node* para : lone) {
+    // A custom block is written out as given: the figure's HTML, escaped above.
+    cmark_node* figure = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+    std::string html = FigureHtml(LoneImage(para));
+    cmark_node_set_on_enter(figure, html.c_str());
+    cmark_node_replace(para, figure);
+    cmark_node_free(para);
+  }
+
+  char* html = cmark_render_html(doc, kOptions, cmark_parser_get_syntax_extensions(parser));
+  std::string out(html ? html : "");
+  std::free(html);
+  cmark_node_free(doc);
+  cmark_parser_free(parser);
+  return out;
+}
+
+}  // namespace cinepress

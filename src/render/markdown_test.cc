@@ -1,0 +1,46 @@
+#include "render/markdown.h"
+
+#include <gtest/gtest.h>
+
+namespace cinepress {
+
+TEST(RenderMarkdown, RendersCommonMarkWithSmartPunctuation) {
+  EXPECT_EQ(RenderMarkdown("It's *good* -- \"really\"."),
+            "<p>It’s <em>good</em> – “really”.</p>\n");
+}
+
+TEST(RenderMarkdown, LoneImageBecomesACaptionedFigure) {
+  std::string html = RenderMarkdown("Text.\n\n![A quiet *harbour*](/images/h.jpg \"Dusk & fog.\")\n");
+  EXPECT_NE(html.find("<figure class=\"figure\"><img src=\"/images/h.jpg\" alt=\"A quiet harbour\" "
+                      "loading=\"lazy\" decoding=\"async\"><figcaption>Dusk &amp; fog."
+                      "</figcaption></figure>"),
+            std::string::npos)
+      << html;
+}
+
+TEST(RenderMarkdown, InlineImageStaysInline) {
+  std::string html = RenderMarkdown("See ![x](/x.jpg) here.");
+  EXPECT_EQ(html.find("<figure"), std::string::npos);
+  EXPECT_NE(html.find("<img src=\"/x.jpg\" alt=\"x\" />"), std::string::npos) << html;
+}
+
+TEST(RenderMarkdown, FootnotesAndTables) {
+  std::string html = RenderMarkdown("A claim.[^1]\n\n[^1]: The source.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+  EXPECT_NE(html.find("footnote-ref"), std::string::npos) << html;
+  EXPECT_NE(html.find("The source."), std::string::npos);
+  EXPECT_NE(html.find("<table>"), std::string::npos);
+}
+
+TEST(RenderMarkdown, RawHtmlIsLeftOut) {
+  std::string html = RenderMarkdown("<script>alert(1)</script>\n\nHi <b onclick=x>there</b>");
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(html.find("onclick"), std::string::npos) << html;
+}
+
+TEST(RenderMarkdown, HostileAttributesInImagesAreEscaped) {
+  std::string html = RenderMarkdown("![\"><script>](/a.jpg \"\\\"><b>\")\n");
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<b>"), std::string::npos) << html;
+}
+
+}  // namespace cinepress

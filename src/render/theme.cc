@@ -1,0 +1,177 @@
+#include "render/theme.h"
+
+#include <algorithm>
+#include <regex>
+
+#include "core/text.h"
+
+namespace cinepress {
+namespace fs = std::filesystem;
+namespace {
+
+using kainjow::mustache::mustache;
+
+int LineAt(const std::string& text, size_t offset) {
+  offset = std::min(offset, text.size());
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
+}
+
+// kainjow reports "Unclosed section \"x\" at 123": turn the offset into a line.
+Error TemplateError(const std::string& file, const std::string& source,
+                    const std::string& message) {
+  std::string msg = message;
+  int line = 0;
+  static const std::regex at(R"( at (\d+)$)");
+  std::smatch m;
+  if (std::regex_search(msg, m, at)) {
+    line = LineAt(source, std::stoul(m[1].str()));
+    msg = m.prefix().str();
+  }
+  return Error{ErrorCode::kTemplate, msg, file, line, {}};
+}
+
+// Checks that `source` compiles on its own (sections balanced, tags closed).
+Status Check(const std::string& file, const std::string& source) {
+  mustache m(source);
+  if (!m.is_valid()) return TemplateError(file, source, m.error_message());
+  return {};
+}
+
+struct Sources {
+  std::map<std::string, std::string> text;  // name -> raw source
+  std::map<std::string, std::string> file;  // name -> display file name
+};
+
+// Replaces every {{> name}} with the partial's own source, recursively.
+Result<std::string> Inline(const std::string& name, const Sources& partials,
+                           const Sources& owner, int depth) {
+  const std::string& src = owner.text.at(name);
+  if (depth > 8) {
+    return Error{ErrorCode::kTemplate, "partials include each other too deeply (a cycle?)",
+                 owner.file.at(name), 0, {}};
+  }
+  static const std::regex tag(R"(\{\{>\s*([A-Za-z0-9_./-]+)\s*\}\})");
+  std::string out;
+  auto begin = std::sregex_iterator(src.begin(), src.end(), tag);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    out.append(src, last, static_cast<size_t>(m.position(0)) - last);
+    std::string partial = m[1].str();
+    if (!partials.text.count(partial)) {
+      return Error{ErrorCode::kTemplate, "no partial \"" + partial + "\" in partials/",
+                   owner.file.at(name), LineAt(src, static_cast<size_t>(m.position(0))), {}};
+    }
+    auto inner = Inline(partial, partials, partials, depth + 1);
+    if (!inner) return inner.error();
+    out += *inner;
+    last = static_cast<size_t>(m.position(0) + m.length(0));
+  }
+  out.append(src, last, std::string::npos);
+  return out;
+}
+
+Status ReadFolder(const fs::path& dir, const std::string& display, Sources& out) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return {};
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".mustache") continue;
+    std::string name = entry.path().stem().string();
+    std::string file = display + "/" + entry.path().filename().string();
+    auto text = ReadFile(entry.path());
+    if (!text) return Error{ErrorCode::kIo, text.error().message, file, 0, {}};
+    if (!IsValidUtf8(*text)) return Error{ErrorCode::kTemplate, "is not UTF-8 text", file, 0, {}};
+    if (auto s = Check(file, *text); !s) return s;
+    out.text[name] = std::move(*text);
+    out.file[name] = file;
+  }
+  if (ec) return Error{ErrorCode::kIo, ec.message(), display, 0, {}};
+  return {};
+}
+
+}  // namespace
+
+const std::vector<std::string>& Theme::RequiredTemplates() {
+  static const std::vector<std::string> kNames = {"home", "article", "page",
+                                                  "list", "archive", "404"};
+  return kNames;
+}
+
+Result<std::shared_ptr<const Theme>> Theme::Load(const fs::path& dir,
+                                                 const std::string& display_root) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return Error{ErrorCode::kNotFound, "no such theme folder", display_root, 0, {}};
+  }
+  Sources templates, partials;
+  if (auto s = ReadFolder(dir / "templates", display_root + "/templates", templates); !s) {
+    return s.error();
+  }
+  if (auto s = ReadFolder(dir / "partials", display_root + "/partials", partials); !s) {
+    return s.error();
+  }
+  auto theme = std::make_shared<Theme>();
+  for (const std::string& name : RequiredTemplates()) {
+    if (!templates.text.count(name)) {
+      return Error{ErrorCode::kTemplate, "the theme has no " + name + ".mustache",
+                   display_root + "/templates", 0, {}};
+    }
+  }
+  for (const auto& [name, src] : templates.text) {
+    auto inlined = Inline(name, partials, templates, 0);
+    if (!inlined) return inlined.error();
+    if (auto s = Check(templates.file[name], *inlined); !s) return s.error();
+    theme->templates_[name] = std::move(*inlined);
+  }
+  if (fs::is_directory(dir / "assets", ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir / "assets", ec);
+         !ec && it != fs::end(it); it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      ThemeAsset a;
+      a.name = fs::relative(it->path(), dir / "assets").generic_string();
+      auto data = ReadFile(it->path());
+      if (!data) return data.error();
+      a.data = std::move(*data);
+      std::string ext = it->path().extension().string();
+      fs::path url_path = a.name;
+      if (ext == ".css" || ext == ".js") {
+        url_path.replace_extension(ContentHash(a.data).substr(0, 10) + ext);
+      }
+      a.url = "/assets/" + url_path.generic_string();
+      theme->assets_.push_back(std::move(a));
+    }
+    std::sort(theme->assets_.begin(), theme->assets_.end(),
+              [](const ThemeAsset& x, const ThemeAsset& y) { return x.name < y.name; });
+  }
+  return std::shared_ptr<const Theme>(std::move(theme));
+}
+
+std::string Theme::AssetUrl(const std::string& name) const {
+  for (const ThemeAsset& a : assets_) {
+    if (a.name == name) return a.url;
+  }
+  return "";
+}
+
+ThemeRenderer::ThemeRenderer(std::shared_ptr<const Theme> theme) : theme_(std::move(theme)) {
+  for (const auto& [name, source] : theme_->templates_) {
+    compiled_[name] = std::make_unique<mustache>(source);
+  }
+}
+
+Result<std::string> ThemeRenderer::Render(const std::string& name, const TemplateData& base,
+                                          const TemplateData& page) {
+  auto it = compiled_.find(name);
+  if (it == compiled_.end()) {
+    return Error{ErrorCode::kTemplate, "the theme has no template \"" + name + "\"", {}, 0, {}};
+  }
+  kainjow::mustache::context<std::string> ctx(&base);
+  ctx.push(&page);
+  std::string out = it->second->render(ctx);
+  if (!it->second->is_valid()) {
+    return Error{ErrorCode::kTemplate, it->second->error_message(), name + ".mustache", 0, {}};
+  }
+  return out;
+}
+
+}  // namespace cinepress

@@ -1,0 +1,62 @@
+// Theme: a folder of Mustache templates, partials and assets (see docs/THEMES.md), compiled
+// once and rendered many times. TemplateData is the tree a template reads.
+// Contract: LoadTheme names the file and line of any template error. A Theme is not safe for
+// concurrent rendering; give each thread its own copy (Clone).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+// kainjow's mustache is header-only and light; only render/ and site/ include this header.
+#include <kainjow/mustache.hpp>
+
+namespace cinepress {
+
+using TemplateData = kainjow::mustache::data;
+
+struct ThemeAsset {
+  std::string name;  // path under assets/: "site.css", "fonts/x.woff2"
+  std::string url;   // /assets/site.3f2a91c0.css (fingerprinted for .css and .js)
+  std::string data;
+};
+
+class Theme {
+ public:
+  // The templates every theme must have.
+  static const std::vector<std::string>& RequiredTemplates();
+
+  // Loads themes/NAME from `dir`; `display_root` prefixes file names in errors.
+  static Result<std::shared_ptr<const Theme>> Load(const std::filesystem::path& dir,
+                                                   const std::string& display_root);
+
+  const std::vector<ThemeAsset>& assets() const { return assets_; }
+  // URL of an asset by name, or "" when the theme has none.
+  std::string AssetUrl(const std::string& name) const;
+
+ private:
+  friend class ThemeRenderer;
+  std::map<std::string, std::string> templates_;  // name -> source with partials inlined
+  std::vector<ThemeAsset> assets_;
+};
+
+// One thread's compiled templates (kainjow's renderer keeps state while it renders).
+class ThemeRenderer {
+ public:
+  explicit ThemeRenderer(std::shared_ptr<const Theme> theme);
+  // Renders template `name` (without .mustache) with `base` below `page` on the context stack:
+  // names are looked up in `page` first, then in `base`.
+  Result<std::string> Render(const std::string& name, const TemplateData& base,
+                             const TemplateData& page);
+  const Theme& theme() const { return *theme_; }
+
+ private:
+  std::shared_ptr<const Theme> theme_;
+  std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> compiled_;
+};
+
+}  // namespace cinepress

@@ -1,0 +1,81 @@
+#include "render/theme.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace cinepress {
+namespace {
+namespace fs = std::filesystem;
+
+class ThemeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cinepress-theme-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    for (const std::string& t : Theme::RequiredTemplates()) {
+      Write("templates/" + t + ".mustache", "<p>" + t + "</p>\n");
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const std::string& rel, const std::string& text) {
+    fs::create_directories((dir_ / rel).parent_path());
+    std::ofstream(dir_ / rel) << text;
+  }
+  fs::path dir_;
+};
+
+TEST_F(ThemeTest, RendersWithPartialsEscapingAndTheContextStack) {
+  Write("partials/head.mustache", "<title>{{page.title}} — {{site.title}}</title>\n");
+  Write("templates/article.mustache", "{{> head}}\n<h1>{{article.title}}</h1>{{{article.body}}}");
+  Write("assets/site.css", "body{}");
+  auto theme = Theme::Load(dir_, "themes/t");
+  ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+  ThemeRenderer r(*theme);
+  TemplateData base;
+  TemplateData site;
+  site.set("title", "The Mag");
+  base.set("site", site);
+  TemplateData page, p, a;
+  p.set("title", "A <b>review</b>");
+  a.set("title", "Tom & Jerry");
+  a.set("body", "<p>ok</p>");
+  page.set("page", p);
+  page.set("article", a);
+  auto html = r.Render("article", base, page);
+  ASSERT_TRUE(html.ok());
+  EXPECT_EQ(*html,
+            "<title>A &lt;b&gt;review&lt;/b&gt; — The Mag</title>\n\n<h1>Tom &amp; Jerry</h1>"
+            "<p>ok</p>");
+  std::string url = (*theme)->AssetUrl("site.css");
+  EXPECT_EQ(url.rfind("/assets/site.", 0), 0u);
+  EXPECT_EQ(url.substr(url.size() - 4), ".css");
+  EXPECT_NE(url, "/assets/site.css");
+}
+
+TEST_F(ThemeTest, ErrorsNameTheFileAndLine) {
+  Write("partials/nav.mustache", "<nav>\n{{#site.menu}}\n<a>x</a>\n</nav>\n");
+  auto theme = Theme::Load(dir_, "themes/t");
+  ASSERT_FALSE(theme.ok());
+  EXPECT_EQ(theme.error().file, "themes/t/partials/nav.mustache");
+  EXPECT_EQ(theme.error().line, 2) << theme.error().ToString();
+  EXPECT_NE(theme.error().message.find("site.menu"), std::string::npos);
+}
+
+TEST_F(ThemeTest, UnknownPartialAndMissingTemplateAreErrors) {
+  Write("templates/home.mustache", "line one\n{{> nowhere}}\n");
+  auto theme = Theme::Load(dir_, "themes/t");
+  ASSERT_FALSE(theme.ok());
+  EXPECT_EQ(theme.error().ToString(),
+            "themes/t/templates/home.mustache:2: no partial \"nowhere\" in partials/");
+  fs::remove(dir_ / "templates/404.mustache");
+  Write("templates/home.mustache", "ok");
+  auto missing = Theme::Load(dir_, "themes/t");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("404.mustache"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cinepress
