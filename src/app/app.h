@@ -1,0 +1,48 @@
+// The composition root: site folder → config → store → services. Each function is one
+// `cinepress` command; the CLI parses arguments and calls exactly one of them.
+//
+//   site folder   cinepress.toml, content/, cinepress.db (the SQLite store), themes/, public/
+//
+// Contract: functions print progress and results to `out` and problems to `err`, and return
+// an Error only for what stopped the command (its message names the file, line or field).
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+
+#include "core/result.h"
+#include "ingest/markdown_folder.h"
+#include "publish/publish.h"
+
+namespace cinepress {
+
+struct SiteFolder {
+  std::filesystem::path root;
+  std::filesystem::path config() const { return root / "cinepress.toml"; }
+  std::filesystem::path database() const { return root / "cinepress.db"; }
+  std::filesystem::path themes() const { return root / "themes"; }
+  std::filesystem::path public_dir() const { return root / "public"; }
+};
+
+// Makes a new site folder with a starter config, content/, the store and the default theme.
+Status InitSite(const SiteFolder& site, std::ostream& out);
+
+// Like InitSite, with the built-in demo magazine's config and content, imported into the store.
+Status CreateDemoSite(const SiteFolder& site, unsigned threads, std::ostream& out,
+                      std::ostream& err);
+
+// Imports a content folder into the site's store. Returns the report (problems included);
+// the caller decides the exit status from report.problems and report.written.
+Result<ImportReport> ImportIntoSite(const SiteFolder& site, const std::filesystem::path& folder,
+                                    ImportOptions options, std::ostream& out, std::ostream& err);
+
+// Builds the whole site from the store into `out_dir` (default: the site's public/).
+Result<PublishReport> BuildSite(const SiteFolder& site,
+                                const std::optional<std::filesystem::path>& out_dir,
+                                unsigned threads, std::ostream& out);
+
+// Load → Assemble: the site map of the site folder as it is now (used by build and serve).
+Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now);
+
+}  // namespace cinepress

@@ -1,0 +1,94 @@
+// cinepress: the command line. Parses arguments and calls one function of the app module.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/app.h"
+#include "core/parallel.h"
+
+namespace {
+
+using cinepress::Error;
+
+int Fail(const Error& e) {
+  std::cerr << "cinepress: " << e.ToString() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cinepress: runs an independent film magazine — content in, a website out."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "cinepress 0.1.0");
+  std::string site_dir = ".";
+  unsigned threads = cinepress::DefaultThreads();
+  auto add_site = [&](CLI::App* cmd) {
+    cmd->add_option("--site", site_dir, "the site folder (default: the current folder)");
+  };
+
+  CLI::App* init = app.add_subcommand("init", "make a new site folder");
+  std::string init_dir;
+  init->add_option("DIR", init_dir, "where to make it (default: --site)");
+  add_site(init);
+
+  CLI::App* demo = app.add_subcommand("demo", "make a site folder with the demo magazine");
+  std::string demo_dir;
+  demo->add_option("DIR", demo_dir, "where to make it (default: --site)");
+  add_site(demo);
+
+  CLI::App* import = app.add_subcommand("import", "import a content folder into the store");
+  std::string folder;
+  bool prune = false, skip_invalid = false;
+  import->add_option("FOLDER", folder, "a Hugo-style folder: content/, data/authors.yaml, static/")
+      ->required();
+  import->add_flag("--prune", prune, "remove stored articles and media whose files are gone");
+  import->add_flag("--skip-invalid", skip_invalid,
+                   "import the valid files even when others have problems");
+  import->add_option("--threads", threads, "threads to read files with (default: all cores)");
+  add_site(import);
+
+  CLI::App* build = app.add_subcommand("build", "render the whole site into a folder");
+  std::string out_dir;
+  build->add_option("--out", out_dir, "where to write it (default: SITE/public)");
+  build->add_option("--threads", threads, "threads to render with (default: all cores)");
+  add_site(build);
+
+  CLI11_PARSE(app, argc, argv);
+  if (threads == 0) threads = 1;
+
+  if (init->parsed()) {
+    cinepress::SiteFolder site{init_dir.empty() ? site_dir : init_dir};
+    if (auto s = cinepress::InitSite(site, std::cout); !s) return Fail(s.error());
+    std::cout << "Next: write in content/, then `cinepress import " << site.root.string()
+              << " --site " << site.root.string() << "` and `cinepress build --site "
+              << site.root.string() << "`.\n";
+    return 0;
+  }
+  if (demo->parsed()) {
+    cinepress::SiteFolder site{demo_dir.empty() ? site_dir : demo_dir};
+    if (auto s = cinepress::CreateDemoSite(site, threads, std::cout, std::cerr); !s) {
+      return Fail(s.error());
+    }
+    std::cout << "Next: `cinepress build --site " << site.root.string() << "`.\n";
+    return 0;
+  }
+  cinepress::SiteFolder site{site_dir};
+  if (import->parsed()) {
+    cinepress::ImportOptions options;
+    options.prune = prune;
+    options.skip_invalid = skip_invalid;
+    options.threads = threads;
+    auto report = cinepress::ImportIntoSite(site, folder, options, std::cout, std::cerr);
+    if (!report) return Fail(report.error());
+    return report->problems.empty() ? 0 : 1;
+  }
+  if (build->parsed()) {
+    auto report = cinepress::BuildSite(
+        site, out_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(out_dir),
+        threads, std::cout);
+    if (!report) return Fail(report.error());
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,70 @@
+#include "publish/publish.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace cinepress {
+namespace {
+namespace fs = std::filesystem;
+
+fs::path TempDir(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("cinepress-publish-" + std::to_string(::getpid()) +
+                                            "-" + name);
+  fs::remove_all(p);
+  return p;
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(DirectorySink, NothingChangesUntilCommitThenTheSwapIsWhole) {
+  fs::path root = TempDir("swap");
+  fs::create_directories(root / "public/old");
+  std::ofstream(root / "public/old/index.html") << "old";
+  {
+    auto sink = DirectorySink::Create(root / "public");
+    ASSERT_TRUE(sink.ok());
+    ASSERT_TRUE((*sink)->Write("new/index.html", "new").ok());
+    EXPECT_TRUE(fs::exists(root / "public/old/index.html"));
+    EXPECT_FALSE(fs::exists(root / "public/new/index.html"));
+    ASSERT_TRUE((*sink)->Commit().ok());
+  }
+  EXPECT_EQ(Slurp(root / "public/new/index.html"), "new");
+  EXPECT_FALSE(fs::exists(root / "public/old"));
+  // No temporary folder is left behind.
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(root)) ++entries;
+  EXPECT_EQ(entries, 1u);
+  fs::remove_all(root);
+}
+
+TEST(DirectorySink, AbandonedBuildLeavesTheTargetAlone) {
+  fs::path root = TempDir("abandon");
+  fs::create_directories(root / "public");
+  std::ofstream(root / "public/index.html") << "live";
+  {
+    auto sink = DirectorySink::Create(root / "public");
+    ASSERT_TRUE(sink.ok());
+    ASSERT_TRUE((*sink)->Write("index.html", "half").ok());
+  }
+  EXPECT_EQ(Slurp(root / "public/index.html"), "live");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(root)) ++entries;
+  EXPECT_EQ(entries, 1u);
+  fs::remove_all(root);
+}
+
+TEST(DirectorySink, RefusesPathsOutsideTheFolder) {
+  fs::path root = TempDir("escape");
+  auto sink = DirectorySink::Create(root / "public");
+  ASSERT_TRUE(sink.ok());
+  EXPECT_FALSE((*sink)->Write("../evil.html", "x").ok());
+  EXPECT_FALSE((*sink)->Write("/etc/evil", "x").ok());
+  fs::remove_all(root);
+}
+
+}  // namespace
+}  // namespace cinepress

@@ -1,0 +1,365 @@
+#include "site/site.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/parallel.h"
+#include "core/slug.h"
+#include "core/text.h"
+
+namespace cinepress {
+namespace {
+
+constexpr size_t kSiteFeed = static_cast<size_t>(-1);
+
+std::string PathOf(const std::string& url) {
+  std::string p = url.substr(url.front() == '/' ? 1 : 0);
+  if (p.empty() || p.back() == '/') p += "index.html";
+  return p;
+}
+
+std::string PageUrl(const std::string& base, int page) {
+  return page <= 1 ? base : base + "page/" + std::to_string(page) + "/";
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Capitalized(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+}  // namespace
+
+std::string Site::ArticleUrl(const Article& a) const {
+  if (a.kind == ArticleKind::kPage) return ExpandPermalink(config_.permalinks.page, {{"slug", a.slug}});
+  auto [y, m] = tz_.YearMonth(a.date);
+  std::string day = tz_.Iso(a.date).substr(8, 2);
+  char mm[3];
+  std::snprintf(mm, sizeof mm, "%02d", m);
+  return ExpandPermalink(config_.permalinks.article, {{"section", a.section},
+                                                      {"slug", a.slug},
+                                                      {"year", std::to_string(y)},
+                                                      {"month", mm},
+                                                      {"day", day}});
+}
+
+Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int page,
+                       const std::string& what) {
+  std::string path = PathOf(url);
+  auto [it, inserted] = output_owner_.emplace(path, what);
+  if (!inserted) {
+    return Error{ErrorCode::kConflict,
+                 url + " would be both " + it->second + " and " + what +
+                     " (change a slug or a permalink pattern in cinepress.toml)",
+                 {}, 0, {}};
+  }
+  outputs_.push_back(Output{kind, std::move(path), ref, page});
+  return {};
+}
+
+Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone tz,
+                                                   std::shared_ptr<const Theme> theme,
+                                                   std::vector<Article> all,
+                                                   std::vector<Author> authors,
+                                                   std::vector<Section> sections,
+                                                   std::vector<MediaFile> media, int64_t now) {
+  std::shared_ptr<Site> site(new Site());
+  Site& s = *site;
+  s.config_ = std::move(config);
+  s.tz_ = std::move(tz);
+  s.theme_ = std::move(theme);
+  s.now_ = now;
+  s.media_ = std::move(media);
+  for (Author& a : authors) s.authors_.emplace(a.id, std::move(a));
+  for (Section& sec : sections) s.sections_.emplace(sec.key, std::move(sec));
+
+  // Load: what is published, newest first.
+  for (Article& a : all) {
+    if (!a.IsPublishedAt(now)) continue;
+    (a.kind == ArticleKind::kPage ? s.pages_ : s.articles_).push_back(std::move(a));
+  }
+  auto newest_first = [](const Article& x, const Article& y) {
+    return x.date != y.date ? x.date > y.date : x.slug < y.slug;
+  };
+  std::sort(s.articles_.begin(), s.articles_.end(), newest_first);
+  std::sort(s.pages_.begin(), s.pages_.end(),
+            [](const Article& x, const Article& y) { return x.slug < y.slug; });
+  for (const Article& a : s.articles_) {
+    if (!s.sections_.count(a.section)) {
+      s.sections_.emplace(a.section, Section{a.section, Capitalized(a.section), ""});
+    }
+  }
+
+  // Lists: sections, categories, tags, authors, the archive by year and month.
+  auto list_for = [&](const std::string& key, auto make) -> SiteList& {
+    auto [it, inserted] = s.list_by_key_.emplace(key, s.lists_.size());
+    if (inserted) s.lists_.push_back(make());
+    return s.lists_[it->second];
+  };
+  const Permalinks& pl = s.config_.permalinks;
+  SiteList archive{"archive", "Archive", "All articles", "Everything we have published, newest "
+                   "first.", "/archive/", {}, nullptr};
+  s.archive_list_ = s.lists_.size();
+  s.list_by_key_["archive"] = s.lists_.size();
+  s.lists_.push_back(archive);
+  for (uint32_t i = 0; i < s.articles_.size(); ++i) {
+    const Article& a = s.articles_[i];
+    s.lists_[s.archive_list_].items.push_back(i);
+    const Section& sec = s.sections_.at(a.section);
+    list_for("section:" + a.section, [&] {
+      return SiteList{"section", "Section", sec.title, sec.description,
+                      ExpandPermalink(pl.section, {{"section", a.section}}), {}, nullptr};
+    }).items.push_back(i);
+    for (const std::string& c : a.categories) {
+      std::string slug = Slugify(c);
+      SiteList& l = list_for("category:" + slug, [&] {
+        return SiteList{"category", "Category", c, "", ExpandPermalink(pl.category, {{"slug", slug}}),
+                        {}, nullptr};
+      });
+      if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
+    }
+    for (const std::string& t : a.tags) {
+      std::string slug = Slugify(t);
+      SiteList& l = list_for("tag:" + slug, [&] {
+        return SiteList{"tag", "Tag", t, "", ExpandPermalink(pl.tag, {{"slug", slug}}), {}, nullptr};
+      });
+      if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
+    }
+    for (const std::string& id : a.author_ids) {
+      auto au = s.authors_.find(id);
+      if (au == s.authors_.end()) continue;
+      list_for("author:" + id, [&] {
+        return SiteList{"author", "Writer", au->second.name, au->second.bio,
+                        ExpandPermalink(pl.author, {{"slug", id}}), {}, &au->second};
+      }).items.push_back(i);
+    }
+    auto [y, m] = s.tz_.YearMonth(a.date);
+    std::string ys = std::to_string(y);
+    char mm[3];
+    std::snprintf(mm, sizeof mm, "%02d", m);
+    list_for("year:" + ys, [&] {
+      return SiteList{"archive-year", "Archive", ys, "Everything we published in " + ys + ".",
+                      "/archive/" + ys + "/", {}, nullptr};
+    }).items.push_back(i);
+    std::string month_name = std::string(MonthName(m)) + " " + ys;
+    list_for("month:" + ys + "-" + mm, [&] {
+      return SiteList{"archive-month", "Archive", month_name,
+                      "Everything we published in " + month_name + ".",
+                      "/archive/" + ys + "/" + mm + "/", {}, nullptr};
+    }).items.push_back(i);
+  }
+  for (SiteList& l : s.lists_) {
+    if (l.description.empty() && l.kind == "category") {
+      l.description = "Articles filed under " + l.heading + ".";
+    } else if (l.description.empty() && l.kind == "tag") {
+      l.description = "Articles tagged with " + l.heading + ".";
+    }
+  }
+
+  // Section order on the home page: as the main menu has them, then by size.
+  for (const MenuItem& item : s.config_.menu_main) {
+    for (const auto& [key, sec] : s.sections_) {
+      if (ExpandPermalink(pl.section, {{"section", key}}) == item.url &&
+          s.list_by_key_.count("section:" + key)) {
+        s.section_order_.push_back(key);
+      }
+    }
+  }
+  std::vector<std::pair<size_t, std::string>> by_size;
+  for (const auto& [key, sec] : s.sections_) {
+    auto it = s.list_by_key_.find("section:" + key);
+    if (it == s.list_by_key_.end()) continue;
+    if (std::find(s.section_order_.begin(), s.section_order_.end(), key) != s.section_order_.end()) {
+      continue;
+    }
+    by_size.emplace_back(s.lists_[it->second].items.size(), key);
+  }
+  std::sort(by_size.begin(), by_size.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  for (const auto& [n, key] : by_size) s.section_order_.push_back(key);
+
+  // Outputs, each at its own path.
+  Status st;
+  auto add = [&](OutputKind k, const std::string& url, size_t ref, int page,
+                 const std::string& what) {
+    if (st) st = s.AddOutput(k, url, ref, page, what);
+  };
+  add(OutputKind::kHome, "/", 0, 1, "the home page");
+  s.article_urls_.reserve(s.articles_.size());
+  for (size_t i = 0; i < s.articles_.size(); ++i) {
+    s.article_urls_.push_back(s.ArticleUrl(s.articles_[i]));
+    add(OutputKind::kArticle, s.article_urls_.back(), i, 1,
+        "the article " + s.articles_[i].source_path);
+  }
+  for (size_t i = 0; i < s.pages_.size(); ++i) {
+    add(OutputKind::kPage, s.ArticleUrl(s.pages_[i]), i, 1, "the page " + s.pages_[i].source_path);
+  }
+  const size_t per = static_cast<size_t>(s.config_.paginate);
+  for (size_t l = 0; l < s.lists_.size(); ++l) {
+    const SiteList& list = s.lists_[l];
+    int pages = static_cast<int>(std::max<size_t>(1, (list.items.size() + per - 1) / per));
+    OutputKind kind = l == s.archive_list_ ? OutputKind::kArchive : OutputKind::kList;
+    for (int p = 1; p <= pages; ++p) {
+      add(kind, PageUrl(list.url, p), l, p, "the " + list.kind + " list \"" + list.heading + "\"");
+    }
+    if (list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
+        list.kind == "author") {
+      add(OutputKind::kRss, list.url + "feed.xml", l, 1, "a feed");
+      add(OutputKind::kAtom, list.url + "atom.xml", l, 1, "a feed");
+    }
+  }
+  add(OutputKind::kRss, "/feed.xml", kSiteFeed, 1, "the site's RSS feed");
+  add(OutputKind::kAtom, "/atom.xml", kSiteFeed, 1, "the site's Atom feed");
+  add(OutputKind::kSitemap, "/sitemap.xml", 0, 1, "the sitemap");
+  add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
+  add(OutputKind::kNotFound, "/404.html", 0, 1, "the 404 page");
+  for (size_t i = 0; i < s.theme_->assets().size(); ++i) {
+    add(OutputKind::kAsset, s.theme_->assets()[i].url, i, 1,
+        "the theme asset " + s.theme_->assets()[i].name);
+  }
+  for (size_t i = 0; i < s.media_.size(); ++i) {
+    // Media never replace a page: a page wins, the file is reported.
+    add(OutputKind::kMedia, "/" + s.media_[i].path, i, 1, "the media file static/" + s.media_[i].path);
+  }
+  if (!st) return st.error();
+
+  s.ComputeRelated();
+  s.BuildCards();
+
+  // What every template sees.
+  TemplateData site_data;
+  site_data.set("title", s.config_.title);
+  if (!s.config_.description.empty()) site_data.set("description", s.config_.description);
+  site_data.set("language", s.config_.language);
+  site_data.set("base_url", s.config_.base_url);
+  site_data.set("css_url", s.theme_->AssetUrl("site.css"));
+  TemplateData assets;
+  for (const ThemeAsset& a : s.theme_->assets()) {
+    std::string key = a.name;
+    for (char& c : key) {
+      if (c == '.' || c == '/' || c == '-') c = '_';
+    }
+    assets.set(key, a.url);
+  }
+  site_data.set("asset", assets);
+  site_data.set("feed_url", "/feed.xml");
+  site_data.set("atom_url", "/atom.xml");
+  site_data.set("year", std::to_string(s.tz_.YearMonth(now).first));
+  TemplateData footer{TemplateData::type::list};
+  for (const MenuItem& m : s.config_.menu_footer) {
+    TemplateData item;
+    item.set("name", m.name);
+    item.set("url", m.url);
+    footer.push_back(item);
+  }
+  site_data.set("menu_footer", footer);
+  s.base_.set("site", site_data);
+  return std::shared_ptr<const Site>(std::move(site));
+}
+
+// Related articles: the same film first, then the same director, the same festival, shared
+// tags. Computed once for the whole site from inverted indexes, not per page.
+void Site::ComputeRelated() {
+  const size_t n = articles_.size();
+  related_.assign(n, {});
+  std::unordered_map<std::string, std::vector<uint32_t>> postings;
+  auto keys_of = [](const Article& a) {
+    std::vector<std::pair<std::string, int>> keys;  // key, weight
+    if (a.film) keys.emplace_back("film:" + Lower(a.film->title), 100);
+    if (a.interviewee && !a.interviewee->film.empty()) {
+      keys.emplace_back("film:" + Lower(a.interviewee->film), 100);
+    }
+    if (a.film) {
+      for (const std::string& d : a.film->directors) keys.emplace_back("person:" + Lower(d), 30);
+    }
+    if (a.interviewee) keys.emplace_back("person:" + Lower(a.interviewee->name), 30);
+    if (!a.festival.empty()) keys.emplace_back("festival:" + Lower(a.festival), 10);
+    for (const std::string& t : a.tags) keys.emplace_back("tag:" + Lower(t), 3);
+    return keys;
+  };
+  std::vector<std::vector<std::pair<std::string, int>>> keys(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    keys[i] = keys_of(articles_[i]);
+    for (const auto& [k, w] : keys[i]) postings[k].push_back(i);
+  }
+  // A tag on most of the archive says little: its weight falls with its size.
+  ParallelFor(n, DefaultThreads(), nullptr, [&](unsigned, size_t i) {
+    thread_local std::vector<int> score;
+    thread_local std::vector<uint32_t> touched;
+    if (score.size() != n) score.assign(n, 0);  // all zero again after each article
+    touched.clear();
+    for (const auto& [k, w] : keys[i]) {
+      const auto& list = postings.at(k);
+      int weight = w;
+      if (k.rfind("tag:", 0) == 0 && list.size() > 50) {
+        weight = std::max(1, static_cast<int>(w * 50 / list.size()));
+        if (list.size() > 2000) continue;  // too common to tell anything apart
+      }
+      for (uint32_t j : list) {
+        if (j == i) continue;
+        if (score[j] == 0) touched.push_back(j);
+        score[j] += weight;
+      }
+    }
+    // Best score first; among equals the closest in time.
+    auto better = [&](uint32_t x, uint32_t y) {
+      if (score[x] != score[y]) return score[x] > score[y];
+      int64_t dx = std::llabs(articles_[x].date - articles_[i].date);
+      int64_t dy = std::llabs(articles_[y].date - articles_[i].date);
+      return dx != dy ? dx < dy : x < y;
+    };
+    size_t k = std::min<size_t>(3, touched.size());
+    std::partial_sort(touched.begin(), touched.begin() + static_cast<long>(k), touched.end(),
+                      better);
+    related_[i].assign(touched.begin(), touched.begin() + static_cast<long>(k));
+    for (uint32_t j : touched) score[j] = 0;
+  });
+}
+
+void Site::BuildCards() {
+  cards_.resize(articles_.size());
+  ParallelFor(articles_.size(), DefaultThreads(), nullptr, [&](unsigned, size_t i) {
+    const Article& a = articles_[i];
+    TemplateData c;
+    c.set("title", a.title);
+    c.set("url", article_urls_[i]);
+    if (!a.dek.empty()) c.set("dek", a.dek);
+    c.set("date_iso", tz_.Iso(a.date));
+    c.set("date_display", tz_.Display(a.date));
+    c.set("kind", a.section);
+    const Section& sec = sections_.at(a.section);
+    c.set("section_title", sec.title);
+    c.set("section_url", ExpandPermalink(config_.permalinks.section, {{"section", a.section}}));
+    TemplateData authors{TemplateData::type::list};
+    std::string authors_text;
+    for (const std::string& id : a.author_ids) {
+      auto it = authors_.find(id);
+      if (it == authors_.end()) continue;
+      TemplateData au;
+      au.set("name", it->second.name);
+      au.set("url", ExpandPermalink(config_.permalinks.author, {{"slug", id}}));
+      authors.push_back(au);
+      if (!authors_text.empty()) authors_text += " and ";
+      authors_text += it->second.name;
+    }
+    if (!authors.is_empty_list()) c.set("authors", authors);
+    if (!authors_text.empty()) c.set("authors_text", authors_text);
+    if (a.image) {
+      TemplateData img;
+      img.set("src", a.image->src);
+      img.set("alt", a.image->alt);
+      c.set("image", img);
+    }
+    if (a.film) c.set("film_title", a.film->title);
+    cards_[i] = std::move(c);
+  });
+}
+
+}  // namespace cinepress

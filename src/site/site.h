@@ -1,0 +1,134 @@
+// Site: the site map of a magazine — which pages, lists, feeds and files exist, at which URLs,
+// and how each one is rendered. Built once from the store's content (Assemble), then every
+// output can be rendered independently, on any thread (Render).
+//
+//   output   one file of the site: a page, a feed, the sitemap, an asset or a media file
+//   list     a paginated list of articles: a section, category, tag, author, year or month
+//   card     an article as it appears in a list
+//
+// Contract: a Site is immutable after Assemble and safe to share between threads; each thread
+// renders with its own SiteRenderer (its theme renderer and store connection).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "content/content_store.h"
+#include "core/config.h"
+#include "core/dates.h"
+#include "render/theme.h"
+
+namespace cinepress {
+
+enum class OutputKind {
+  kHome,
+  kArticle,
+  kPage,
+  kList,
+  kArchive,  // /archive/ and its pages: the years and months above the browse-all list
+  kNotFound,
+  kRss,
+  kAtom,
+  kSitemap,
+  kRobots,
+  kAsset,
+  kMedia,
+};
+
+struct Output {
+  OutputKind kind;
+  std::string path;  // file path in the published folder: "reviews/x/index.html"
+  size_t ref = 0;    // article, list, feed or asset index, by kind
+  int page = 1;      // page number, for lists
+};
+
+struct SiteList {
+  std::string kind;   // section, category, tag, author, archive, archive-year, archive-month
+  std::string label;  // "Category"
+  std::string heading;
+  std::string description;
+  std::string url;  // "/tag/slow-cinema/"
+  std::vector<uint32_t> items;  // article indices, newest first
+  const Author* author = nullptr;
+};
+
+class Site {
+ public:
+  // Assemble: decides every page and list, computes related articles and neighbours.
+  // `now` decides what is published. Two outputs at one path are an error naming both.
+  static Result<std::shared_ptr<const Site>> Assemble(SiteConfig config, TimeZone tz,
+                                                      std::shared_ptr<const Theme> theme,
+                                                      std::vector<Article> articles,
+                                                      std::vector<Author> authors,
+                                                      std::vector<Section> sections,
+                                                      std::vector<MediaFile> media, int64_t now);
+
+  const std::vector<Output>& outputs() const { return outputs_; }
+  const SiteConfig& config() const { return config_; }
+  const TimeZone& tz() const { return tz_; }
+  const Theme& theme() const { return *theme_; }
+  // Published articles, newest first (pages are apart).
+  const std::vector<Article>& articles() const { return articles_; }
+  const std::vector<Article>& pages() const { return pages_; }
+  const std::vector<SiteList>& lists() const { return lists_; }
+  // Up to three related article indices for article i.
+  const std::vector<uint32_t>& related(size_t i) const { return related_[i]; }
+
+  std::string ArticleUrl(const Article& a) const;
+  std::string Absolute(const std::string& url) const { return config_.base_url + url; }
+
+ private:
+  friend class SiteRenderer;
+  Site() = default;
+  Status AddOutput(OutputKind kind, const std::string& url, size_t ref, int page,
+                   const std::string& what);
+  void ComputeRelated();
+  void BuildCards();
+
+  SiteConfig config_;
+  TimeZone tz_;
+  std::shared_ptr<const Theme> theme_;
+  std::vector<Article> articles_;
+  std::vector<Article> pages_;
+  std::vector<std::string> article_urls_;
+  std::unordered_map<std::string, Author> authors_;
+  std::unordered_map<std::string, Section> sections_;
+  std::vector<MediaFile> media_;
+  std::vector<SiteList> lists_;
+  std::vector<std::string> section_order_;  // section keys, home page order
+  std::unordered_map<std::string, size_t> list_by_key_;  // "category:film-reviews" -> list
+  std::vector<std::vector<uint32_t>> related_;
+  std::vector<TemplateData> cards_;
+  std::vector<Output> outputs_;
+  std::unordered_map<std::string, std::string> output_owner_;  // path -> what, for conflicts
+  size_t archive_list_ = 0;
+  int64_t now_ = 0;
+  TemplateData base_;  // what every template sees: site.*
+};
+
+// Renders outputs of one Site on one thread.
+class SiteRenderer {
+ public:
+  // `store` gives article bodies and media data; it is used only by this renderer.
+  SiteRenderer(std::shared_ptr<const Site> site, ContentStore* store);
+  Result<std::string> Render(const Output& output);
+
+ private:
+  Result<std::string> RenderArticle(size_t i, bool is_page);
+  Result<std::string> RenderList(size_t list, int page, bool archive);
+  Result<std::string> RenderHome();
+  Result<std::string> RenderNotFound();
+  Result<std::string> RenderFeed(size_t list, bool atom);
+  std::string RenderSitemapXml() const;
+  Result<std::string> BodyHtml(const Article& a);
+  TemplateData PageData(const std::string& url, const std::string& heading,
+                        const std::string& description, const std::string& kind_flag) const;
+
+  std::shared_ptr<const Site> site_;
+  ContentStore* store_;
+  ThemeRenderer theme_;
+};
+
+}  // namespace cinepress

@@ -1,0 +1,473 @@
+// SiteRenderer: turns one output of the site map into bytes — template contexts for pages
+// (docs/THEMES.md is their contract), feeds, the sitemap, assets and media.
+#include <algorithm>
+
+#include <map>
+
+#include "core/slug.h"
+#include "core/text.h"
+#include "render/feeds.h"
+#include "render/markdown.h"
+#include "site/site.h"
+
+namespace cinepress {
+namespace {
+
+constexpr size_t kFeedItems = 20;
+
+TemplateData List() { return TemplateData{TemplateData::type::list}; }
+
+void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+bool IsCurrent(const std::string& item_url, const std::string& page_url) {
+  if (item_url == page_url) return true;
+  return item_url.size() > 1 && item_url.back() == '/' && page_url.rfind(item_url, 0) == 0;
+}
+
+}  // namespace
+
+SiteRenderer::SiteRenderer(std::shared_ptr<const Site> site, ContentStore* store)
+    : site_(std::move(site)), store_(store), theme_(site_->theme_) {}
+
+Result<std::string> SiteRenderer::BodyHtml(const Article& a) {
+  if (!a.body_markdown.empty()) return RenderMarkdown(a.body_markdown);
+  auto md = store_->LoadBody(a.id);
+  if (!md) return md.error();
+  return RenderMarkdown(*md);
+}
+
+// page.* and the per-page part of site.* (the menu, which marks the current item).
+TemplateData SiteRenderer::PageData(const std::string& url, const std::string& heading,
+                                    const std::string& description,
+                                    const std::string& kind_flag) const {
+  const Site& s = *site_;
+  TemplateData page;
+  page.set("title", heading.empty() || url == "/" ? s.config_.title
+                                                  : heading + " — " + s.config_.title);
+  SetIf(page, "heading", heading);
+  SetIf(page, "description", description.empty() ? s.config_.description : description);
+  page.set("url", url);
+  page.set("canonical", s.Absolute(url));
+  page.set("og_type", kind_flag == "is_article" ? "article" : "website");
+  page.set(kind_flag, true);
+  TemplateData feeds = List();
+  TemplateData rss, atom;
+  rss.set("type", "application/rss+xml");
+  rss.set("title", s.config_.title + " (RSS)");
+  rss.set("url", "/feed.xml");
+  atom.set("type", "application/atom+xml");
+  atom.set("title", s.config_.title + " (Atom)");
+  atom.set("url", "/atom.xml");
+  feeds.push_back(rss);
+  feeds.push_back(atom);
+  page.set("feeds", feeds);
+
+  TemplateData menu = List();
+  for (const MenuItem& m : s.config_.menu_main) {
+    TemplateData item;
+    item.set("name", m.name);
+    item.set("url", m.url);
+    bool current = IsCurrent(m.url, url);
+    TemplateData children = List();
+    for (const MenuItem& c : m.children) {
+      TemplateData child;
+      child.set("name", c.name);
+      child.set("url", c.url);
+      bool child_current = c.url == url;
+      child.set("current", child_current);
+      current = current || child_current;
+      children.push_back(child);
+    }
+    item.set("current", current);
+    item.set("has_children", !m.children.empty());
+    if (!m.children.empty()) item.set("children", children);
+    menu.push_back(item);
+  }
+  TemplateData site;
+  site.set("menu_main", menu);
+  TemplateData out;
+  out.set("page", page);
+  out.set("site", site);
+  return out;
+}
+
+Result<std::string> SiteRenderer::Render(const Output& o) {
+  const Site& s = *site_;
+  switch (o.kind) {
+    case OutputKind::kHome: return RenderHome();
+    case OutputKind::kArticle: return RenderArticle(o.ref, false);
+    case OutputKind::kPage: return RenderArticle(o.ref, true);
+    case OutputKind::kList: return RenderList(o.ref, o.page, false);
+    case OutputKind::kArchive: return RenderList(o.ref, o.page, true);
+    case OutputKind::kNotFound: return RenderNotFound();
+    case OutputKind::kRss: return RenderFeed(o.ref, false);
+    case OutputKind::kAtom: return RenderFeed(o.ref, true);
+    case OutputKind::kSitemap: return RenderSitemapXml();
+    case OutputKind::kRobots:
+      return "User-agent: *\nAllow: /\n\nSitemap: " + s.Absolute("/sitemap.xml") + "\n";
+    case OutputKind::kAsset: return s.theme_->assets()[o.ref].data;
+    case OutputKind::kMedia: return store_->LoadMediaData(s.media_[o.ref].path);
+  }
+  return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
+}
+
+Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
+  const Site& s = *site_;
+  const Article& a = is_page ? s.pages_[i] : s.articles_[i];
+  std::string url = is_page ? s.ArticleUrl(a) : s.article_urls_[i];
+  auto body = BodyHtml(a);
+  if (!body) return body.error();
+
+  TemplateData d = PageData(url, a.title, a.dek, is_page ? "is_page" : "is_article");
+  TemplateData art;
+  art.set("title", a.title);
+  SetIf(art, "dek", a.dek);
+  art.set("url", url);
+  art.set("body", *body);
+  art.set("date_iso", s.tz_.Iso(a.date));
+  art.set("date_display", s.tz_.Display(a.date));
+  if (a.updated > a.date) {
+    art.set("updated_iso", s.tz_.Iso(a.updated));
+    art.set("updated_display", s.tz_.Display(a.updated));
+  }
+  TemplateData page = d.get("page") ? *d.get("page") : TemplateData{};
+  if (!is_page) {
+    const Section& sec = s.sections_.at(a.section);
+    art.set("kind", a.section);
+    art.set("section_title", sec.title);
+    art.set("section_url", ExpandPermalink(s.config_.permalinks.section, {{"section", a.section}}));
+    art.set("reading_minutes",
+            std::to_string(std::max<size_t>(1, (a.word_count + 229) / 230)));
+    TemplateData authors = List();
+    std::vector<std::string> names;
+    for (const std::string& id : a.author_ids) {
+      auto it = s.authors_.find(id);
+      if (it == s.authors_.end()) continue;
+      const Author& au = it->second;
+      TemplateData x;
+      x.set("name", au.name);
+      x.set("url", ExpandPermalink(s.config_.permalinks.author, {{"slug", id}}));
+      SetIf(x, "role", au.role);
+      SetIf(x, "city", au.city);
+      SetIf(x, "bio", au.bio);
+      SetIf(x, "handle", au.handle);
+      authors.push_back(x);
+      names.push_back(au.name);
+    }
+    if (!authors.is_empty_list()) art.set("authors", authors);
+    auto terms = [&](const std::vector<std::string>& names_list, const std::string& pattern) {
+      TemplateData out = List();
+      for (const std::string& n : names_list) {
+        TemplateData t;
+        t.set("name", n);
+        t.set("url", ExpandPermalink(pattern, {{"slug", Slugify(n)}}));
+        out.push_back(t);
+      }
+      return out;
+    };
+    if (!a.categories.empty()) art.set("categories", terms(a.categories, s.config_.permalinks.category));
+    if (!a.tags.empty()) art.set("tags", terms(a.tags, s.config_.permalinks.tag));
+    if (a.film) {
+      const Film& f = *a.film;
+      TemplateData film;
+      film.set("title", f.title);
+      if (!f.original_title.empty() && f.original_title != f.title) {
+        film.set("original_title", f.original_title);
+      }
+      if (f.year) film.set("year", std::to_string(f.year));
+      SetIf(film, "directors_text", Join(f.directors, ", "));
+      SetIf(film, "countries_text", Join(f.countries, ", "));
+      if (f.runtime_min) film.set("runtime_min", std::to_string(f.runtime_min));
+      SetIf(film, "cast_text", Join(f.cast, ", "));
+      art.set("film", film);
+    }
+    if (a.interviewee) {
+      TemplateData iv;
+      iv.set("name", a.interviewee->name);
+      SetIf(iv, "job_title", a.interviewee->job_title);
+      SetIf(iv, "film", a.interviewee->film);
+      art.set("interviewee", iv);
+    }
+    SetIf(art, "festival", a.festival);
+    if (i > 0) {
+      TemplateData newer;
+      newer.set("title", s.articles_[i - 1].title);
+      newer.set("url", s.article_urls_[i - 1]);
+      art.set("newer", newer);
+    }
+    if (i + 1 < s.articles_.size()) {
+      TemplateData older;
+      older.set("title", s.articles_[i + 1].title);
+      older.set("url", s.article_urls_[i + 1]);
+      art.set("older", older);
+    }
+    TemplateData related = List();
+    for (uint32_t j : s.related_[i]) related.push_back(s.cards_[j]);
+    if (!related.is_empty_list()) art.set("related", related);
+    page.set("published_iso", s.tz_.Iso(a.date));
+    page.set("modified_iso", s.tz_.Iso(std::max(a.date, a.updated)));
+  }
+  if (a.image) {
+    TemplateData img;
+    img.set("src", a.image->src);
+    img.set("alt", a.image->alt);
+    SetIf(img, "caption", a.image->caption);
+    art.set("image", img);
+    const std::string& src = a.image->src;
+    page.set("og_image", src.rfind("http", 0) == 0 ? src : s.Absolute(src));
+    page.set("og_image_alt", a.image->alt);
+  }
+  d.set("page", page);
+  d.set("article", art);
+  return theme_.Render(is_page ? "page" : "article", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive) {
+  const Site& s = *site_;
+  const SiteList& list = s.lists_[l];
+  const size_t per = static_cast<size_t>(s.config_.paginate);
+  const int total = static_cast<int>(std::max<size_t>(1, (list.items.size() + per - 1) / per));
+  auto page_url = [&](int p) {
+    return p <= 1 ? list.url : list.url + "page/" + std::to_string(p) + "/";
+  };
+  std::string url = page_url(page_no);
+  std::string heading = list.heading;
+  if (page_no > 1) heading += " (page " + std::to_string(page_no) + " of " + std::to_string(total) + ")";
+  TemplateData d = PageData(url, heading, list.description, archive ? "is_archive" : "is_list");
+  TemplateData ld;
+  ld.set("kind", list.kind);
+  ld.set("label", list.label);
+  ld.set("heading", list.heading);
+  SetIf(ld, "description", list.description);
+  ld.set("count", std::to_string(list.items.size()));
+  if (list.author) {
+    TemplateData au;
+    au.set("name", list.author->name);
+    SetIf(au, "role", list.author->role);
+    SetIf(au, "city", list.author->city);
+    SetIf(au, "bio", list.author->bio);
+    SetIf(au, "handle", list.author->handle);
+    ld.set("author", au);
+  }
+  TemplateData items = List();
+  size_t begin = static_cast<size_t>(page_no - 1) * per;
+  for (size_t k = begin; k < std::min(list.items.size(), begin + per); ++k) {
+    items.push_back(s.cards_[list.items[k]]);
+  }
+  if (!items.is_empty_list()) ld.set("items", items);
+  bool has_feed = list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
+                  list.kind == "author";
+  TemplateData page = *d.get("page");
+  if (has_feed) {
+    ld.set("feed_url", list.url + "feed.xml");
+    ld.set("atom_url", list.url + "atom.xml");
+    TemplateData feeds = *page.get("feeds");
+    TemplateData rss, atom;
+    rss.set("type", "application/rss+xml");
+    rss.set("title", list.heading + " (RSS)");
+    rss.set("url", list.url + "feed.xml");
+    atom.set("type", "application/atom+xml");
+    atom.set("title", list.heading + " (Atom)");
+    atom.set("url", list.url + "atom.xml");
+    feeds.push_back(rss);
+    feeds.push_back(atom);
+    page.set("feeds", feeds);
+    d.set("page", page);
+  }
+  if (total > 1) {
+    TemplateData pg;
+    pg.set("current", std::to_string(page_no));
+    pg.set("total", std::to_string(total));
+    pg.set("has_prev", page_no > 1);
+    pg.set("has_next", page_no < total);
+    if (page_no > 1) pg.set("prev_url", page_url(page_no - 1));
+    if (page_no < total) pg.set("next_url", page_url(page_no + 1));
+    TemplateData pages = List();
+    for (int p = 1; p <= total; ++p) {
+      // First, last and the two on each side of the current page.
+      if (total > 9 && p != 1 && p != total && std::abs(p - page_no) > 2) continue;
+      TemplateData x;
+      x.set("number", std::to_string(p));
+      x.set("url", page_url(p));
+      x.set("current", p == page_no);
+      pages.push_back(x);
+    }
+    pg.set("pages", pages);
+    ld.set("pagination", pg);
+  }
+  d.set("list", ld);
+  if (!archive) return theme_.Render("list", s.base_, d);
+
+  // The archive: years and months above the list.
+  TemplateData years = List();
+  std::map<int, std::vector<std::pair<int, size_t>>, std::greater<>> by_year;  // year -> months
+  for (const auto& [key, idx] : s.list_by_key_) {
+    if (key.rfind("month:", 0) != 0) continue;
+    int y = std::stoi(key.substr(6, 4));
+    int m = std::stoi(key.substr(11, 2));
+    by_year[y].emplace_back(m, idx);
+  }
+  for (auto& [y, months] : by_year) {
+    std::sort(months.begin(), months.end(), std::greater<>());
+    const SiteList& yl = s.lists_[s.list_by_key_.at("year:" + std::to_string(y))];
+    TemplateData yd;
+    yd.set("year", std::to_string(y));
+    yd.set("url", yl.url);
+    yd.set("count", std::to_string(yl.items.size()));
+    TemplateData md = List();
+    for (const auto& [m, idx] : months) {
+      TemplateData x;
+      x.set("name", MonthName(m));
+      x.set("url", s.lists_[idx].url);
+      x.set("count", std::to_string(s.lists_[idx].items.size()));
+      md.push_back(x);
+    }
+    yd.set("months", md);
+    years.push_back(yd);
+  }
+  TemplateData ad;
+  if (!years.is_empty_list()) ad.set("years", years);
+  d.set("archive", ad);
+  return theme_.Render("archive", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderHome() {
+  const Site& s = *site_;
+  TemplateData d = PageData("/", "", s.config_.description, "is_home");
+  TemplateData home;
+  std::vector<uint32_t> featured;
+  for (uint32_t i = 0; i < s.articles_.size() && featured.size() < 5; ++i) {
+    if (s.articles_[i].featured) featured.push_back(i);
+  }
+  if (featured.empty() && !s.articles_.empty()) featured.push_back(0);
+  std::vector<bool> shown(s.articles_.size(), false);
+  if (!featured.empty()) {
+    home.set("featured", s.cards_[featured[0]]);
+    shown[featured[0]] = true;
+    TemplateData also = List();
+    for (size_t k = 1; k < featured.size(); ++k) {
+      also.push_back(s.cards_[featured[k]]);
+      shown[featured[k]] = true;
+    }
+    if (!also.is_empty_list()) home.set("also_featured", also);
+  }
+  TemplateData latest = List();
+  size_t n_latest = 0;
+  for (uint32_t i = 0; i < s.articles_.size() && n_latest < 12; ++i) {
+    if (shown[i]) continue;
+    latest.push_back(s.cards_[i]);
+    shown[i] = true;
+    ++n_latest;
+  }
+  if (!latest.is_empty_list()) home.set("latest", latest);
+  TemplateData sections = List();
+  for (const std::string& key : s.section_order_) {
+    const SiteList& l = s.lists_[s.list_by_key_.at("section:" + key)];
+    TemplateData sec;
+    sec.set("title", l.heading);
+    sec.set("url", l.url);
+    TemplateData items = List();
+    for (size_t k = 0; k < std::min<size_t>(3, l.items.size()); ++k) {
+      items.push_back(s.cards_[l.items[k]]);
+    }
+    sec.set("items", items);
+    sections.push_back(sec);
+  }
+  if (!sections.is_empty_list()) home.set("sections", sections);
+  d.set("home", home);
+  return theme_.Render("home", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderNotFound() {
+  const Site& s = *site_;
+  TemplateData d = PageData("/404.html", "Page not found",
+                            "The page you asked for is not here.", "is_404");
+  return theme_.Render("404", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
+  const Site& s = *site_;
+  const bool whole_site = l == static_cast<size_t>(-1);
+  const std::vector<uint32_t>* items = nullptr;
+  std::vector<uint32_t> newest;
+  FeedInfo info;
+  info.language = s.config_.language;
+  info.site_title = s.config_.title;
+  if (whole_site) {
+    for (uint32_t i = 0; i < std::min<size_t>(kFeedItems, s.articles_.size()); ++i) {
+      newest.push_back(i);
+    }
+    items = &newest;
+    info.title = s.config_.title;
+    info.description = s.config_.description;
+    info.page_url = s.Absolute("/");
+    info.self_url = s.Absolute(atom ? "/atom.xml" : "/feed.xml");
+  } else {
+    const SiteList& list = s.lists_[l];
+    items = &list.items;
+    info.title = list.heading + " — " + s.config_.title;
+    info.description = list.description;
+    info.page_url = s.Absolute(list.url);
+    info.self_url = s.Absolute(list.url + (atom ? "atom.xml" : "feed.xml"));
+  }
+  std::vector<FeedEntry> entries;
+  for (size_t k = 0; k < std::min(kFeedItems, items->size()); ++k) {
+    uint32_t i = (*items)[k];
+    const Article& a = s.articles_[i];
+    FeedEntry e;
+    e.title = a.title;
+    e.url = s.Absolute(s.article_urls_[i]);
+    e.published = a.date;
+    e.updated = std::max(a.date, a.updated);
+    for (const std::string& id : a.author_ids) {
+      if (auto it = s.authors_.find(id); it != s.authors_.end()) e.authors.push_back(it->second.name);
+    }
+    e.categories = a.categories;
+    e.summary = a.dek;
+    // The site's own feeds carry whole articles; a list's feeds carry the deks.
+    if (whole_site) {
+      auto body = BodyHtml(a);
+      if (!body) return body.error();
+      e.content_html = std::move(*body);
+    }
+    info.updated = std::max(info.updated, e.updated);
+    entries.push_back(std::move(e));
+  }
+  if (!info.updated) info.updated = s.now_;
+  return atom ? RenderAtom(info, entries) : RenderRss(info, entries, s.tz_);
+}
+
+std::string SiteRenderer::RenderSitemapXml() const {
+  const Site& s = *site_;
+  std::vector<SitemapUrl> urls;
+  int64_t newest = s.articles_.empty() ? s.now_ : s.articles_[0].date;
+  urls.push_back({s.Absolute("/"), newest});
+  for (size_t i = 0; i < s.articles_.size(); ++i) {
+    const Article& a = s.articles_[i];
+    urls.push_back({s.Absolute(s.article_urls_[i]), std::max(a.date, a.updated)});
+  }
+  for (const Article& p : s.pages_) {
+    urls.push_back({s.Absolute(s.ArticleUrl(p)), std::max(p.date, p.updated)});
+  }
+  for (const SiteList& l : s.lists_) {
+    int64_t lastmod = 0;
+    for (uint32_t i : l.items) {
+      lastmod = std::max(lastmod, std::max(s.articles_[i].date, s.articles_[i].updated));
+    }
+    urls.push_back({s.Absolute(l.url), lastmod ? lastmod : newest});
+  }
+  return RenderSitemap(urls);
+}
+
+}  // namespace cinepress
