@@ -2,10 +2,13 @@
 
 #include <sodium.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace cinepress {
 
@@ -67,22 +70,29 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-std::string ContentHash(std::string_view data) {
+std::string ContentHash(std::string_view data) { return ContentHash({data}); }
+
+std::string ContentHash(std::initializer_list<std::string_view> parts) {
   unsigned char out[16];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()),
-                     data.size(), nullptr, 0);
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, sizeof out);
+  for (std::string_view p : parts) {
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(p.data()), p.size());
+  }
+  crypto_generichash_final(&state, out, sizeof out);
   char hex[33];
   sodium_bin2hex(hex, sizeof hex, out, sizeof out);
   return std::string(hex, 32);
 }
 
 size_t CountWords(std::string_view text) {
+  // A word starts wherever a non-space byte follows a space (or the start).
   size_t words = 0;
-  bool in_word = false;
+  bool prev_space = true;
   for (char c : text) {
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (!space && !in_word) ++words;
-    in_word = !space;
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    words += static_cast<size_t>(prev_space & !space);
+    prev_space = space;
   }
   return words;
 }
@@ -112,14 +122,34 @@ std::string_view Trim(std::string_view text) {
 }
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto fail = [&] {
     return Error{ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno),
                  path.string(), 0, {}};
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail();
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return fail();
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // One read into a buffer of the right size; the loop also copes with files that grow.
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t off = 0;
+  for (;;) {
+    if (off == data.size()) data.resize(data.size() + 4096);
+    ssize_t n = ::read(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return fail();
+    }
+    if (n == 0) break;
+    off += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(off);
+  return data;
 }
 
 Status WriteFile(const std::filesystem::path& path, std::string_view data) {

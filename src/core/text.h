@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,7 @@ bool IsValidUtf8(std::string_view text);
 
 // A stable content hash (BLAKE2b, 128 bits) as 32 lowercase hex digits.
 std::string ContentHash(std::string_view data);
+std::string ContentHash(std::initializer_list<std::string_view> parts);  // of the concatenation
 
 // Number of words (runs of non-space bytes) in `text`.
 size_t CountWords(std::string_view text);

@@ -447,7 +447,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                 } else {
                   r.parsed = ParseContentFile(*text, r.rel_path, tz, r.problems);
                   if (r.parsed) {
-                    r.parsed->article.source_hash = ContentHash(tz.name() + "\n" + *text);
+                    r.parsed->article.source_hash = ContentHash({tz.name(), "\n", *text});
                   }
                 }
                 size_t n = done.fetch_add(1) + 1;

@@ -82,6 +82,11 @@ class Use {  // binds, steps and resets one prepared statement
     sqlite3_bind_int64(s_, i, v);
     return *this;
   }
+  // For values that outlive Step(): no copy.
+  Use& BindStatic(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   Use& BindBlob(int i, std::string_view v) {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -256,7 +261,7 @@ class SqliteStore final : public ContentStore {
         .Bind(9, int64_t{a.featured})
         .Bind(10, a.festival)
         .Bind(11, ToMeta(a).dump())
-        .Bind(12, a.body_markdown)
+        .BindStatic(12, a.body_markdown)
         .Bind(13, static_cast<int64_t>(a.word_count))
         .Bind(14, a.source_path)
         .Bind(15, a.source_hash);

@@ -1,0 +1,279 @@
+// Whole-site tests: small magazines declared in strings, built with the default theme.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "whole_site.h"
+
+namespace cinepress::testing {
+namespace {
+
+const char* kConfig = R"(
+title = "The Long Take"
+description = "Independent writing about film."
+base_url = "https://longtake.example"
+language = "en"
+timezone = "America/Toronto"
+paginate = 2
+
+[[menus.main]]
+name = "Reviews"
+url = "/reviews/"
+[[menus.main.children]]
+name = "Slow Cinema"
+url = "/tag/slow-cinema/"
+[[menus.main]]
+name = "About"
+url = "/about/"
+
+[[menus.footer]]
+name = "Privacy"
+url = "/privacy/"
+)";
+
+const char* kAuthors = R"(nia-bianchi:
+  name: "Nia Bianchi"
+  role: "Staff Critic"
+  city: "Lisbon"
+  bio: "Nia Bianchi writes about long takes and short tempers."
+tomas-lungu:
+  name: "Tomás Lungu"
+  role: "Interviews Editor"
+  bio: "Tomás talks to people who make films."
+)";
+
+std::string Review(const std::string& slug, const std::string& title, const std::string& date,
+                   const std::string& extra = "", const std::string& director = "Maëlle Blackwood",
+                   const std::string& tags = "[\"Slow Cinema\"]") {
+  return "---\ntitle: \"" + title + "\"\nslug: \"" + slug + "\"\ndate: " + date +
+         "\nauthor_id: nia-bianchi\ncategories: [\"Film Reviews\"]\ntags: " + tags +
+         "\nsummary: \"The dek of " + title + ".\"\nimage:\n  src: \"/images/" + slug +
+         ".jpg\"\n  alt: \"A still from " + title + "\"\n  caption: \"Courtesy of the distributor.\"\n"
+         "film:\n  title: \"" + title + "\"\n  directors: [\"" + director + "\"]\n  year: 2021\n" +
+         extra + "---\n\nThe body of *" + title + "*.\n";
+}
+
+std::map<std::string, std::string> Magazine() {
+  return {
+      {"data/authors.yaml", kAuthors},
+      {"content/reviews/_index.md", "---\ntitle: \"Reviews\"\ndescription: \"Every review.\"\n---\n"},
+      {"content/reviews/first.md", Review("first", "First Light", "2021-01-05T12:00:00Z")},
+      {"content/reviews/second.md",
+       Review("second", "Second Sight", "2021-02-05T12:00:00Z", "", "Somebody Else", "[\"Noir\"]")},
+      {"content/reviews/third.md",
+       Review("third", "Third Act", "2021-03-05T12:00:00Z", "featured: true\n")},
+      {"content/reviews/fourth.md",
+       Review("fourth", "Fourth Wall", "2021-10-07T02:00:00Z", "", "Somebody Else", "[\"Noir\"]")},
+      {"content/interviews/talk.md",
+       "---\ntitle: \"A Talk\"\ndate: 2021-04-01\nauthor_id: tomas-lungu\n"
+       "categories: [\"Interviews\"]\ninterviewee:\n  name: \"Maëlle Blackwood\"\n"
+       "  job_title: \"Director\"\n  film: \"First Light\"\n---\n\n**Why?**\n\nBecause.\n"},
+      {"content/reviews/draft.md", Review("draft", "Unfinished", "2021-05-01", "draft: true\n")},
+      {"content/reviews/later.md", Review("later", "Coming Soon", "2099-01-01")},
+      {"content/about.md", "---\ntitle: \"About\"\ndate: 2020-01-01\n---\n\nWho we are.\n"},
+  };
+}
+
+class WholeSite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto built = BuildFromStrings(kConfig, Magazine());
+    ASSERT_TRUE(built.ok()) << built.error().ToString();
+    site_ = new BuiltSite(std::move(*built));
+  }
+  static void TearDownTestSuite() { delete site_; }
+  static BuiltSite* site_;
+};
+BuiltSite* WholeSite::site_ = nullptr;
+
+TEST_F(WholeSite, ImportsWithoutProblems) {
+  EXPECT_TRUE(site_->import_problems.empty()) << ::testing::PrintToString(site_->import_problems);
+}
+
+TEST_F(WholeSite, ArticlePageHasTheWholeAnatomy) {
+  std::string p = site_->Page("/reviews/third/");
+  ASSERT_FALSE(p.empty());
+  // Skip links to navigation, content and footer, and their targets.
+  for (const char* id : {"nav", "content", "footer"}) {
+    EXPECT_NE(p.find(std::string("href=\"#") + id + "\""), std::string::npos) << id;
+    EXPECT_NE(p.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  }
+  EXPECT_NE(p.find("<title>Third Act — The Long Take</title>"), std::string::npos);
+  EXPECT_NE(p.find("The dek of Third Act."), std::string::npos);
+  EXPECT_NE(p.find("href=\"/author/nia-bianchi/\""), std::string::npos);
+  EXPECT_NE(p.find("datetime=\"2021-03-05T07:00:00-05:00\""), std::string::npos);
+  EXPECT_NE(p.find("March 5, 2021"), std::string::npos);
+  EXPECT_NE(p.find("alt=\"A still from Third Act\""), std::string::npos);
+  EXPECT_NE(p.find("<figcaption"), std::string::npos);
+  EXPECT_NE(p.find("Courtesy of the distributor."), std::string::npos);
+  EXPECT_NE(p.find("The body of <em>Third Act</em>."), std::string::npos);
+  EXPECT_NE(p.find("Filed under"), std::string::npos);
+  EXPECT_NE(p.find("href=\"/category/film-reviews/\""), std::string::npos);
+  EXPECT_NE(p.find("Tagged with"), std::string::npos);
+  EXPECT_NE(p.find("href=\"/tag/slow-cinema/\""), std::string::npos);
+  EXPECT_NE(p.find("Nia Bianchi writes about long takes and short tempers."), std::string::npos);
+  // Older and newer by date: A Talk (April) is newer, Second Sight (February) older.
+  EXPECT_NE(p.find("href=\"/interviews/talk/\""), std::string::npos);
+  EXPECT_NE(p.find("href=\"/reviews/second/\""), std::string::npos);
+  // Canonical link and OpenGraph.
+  EXPECT_NE(p.find("<link rel=\"canonical\" href=\"https://longtake.example/reviews/third/\">"),
+            std::string::npos);
+  EXPECT_NE(p.find("content=\"https://longtake.example/images/third.jpg\""), std::string::npos);
+  EXPECT_NE(p.find("twitter:card"), std::string::npos);
+  // The submenu is there, and the page's section is marked current.
+  EXPECT_NE(p.find("href=\"/tag/slow-cinema/\""), std::string::npos);
+}
+
+TEST_F(WholeSite, DatesAreShownInTheSiteTimeZone) {
+  // 02:00 UTC on October 7 is still October 6 in Toronto.
+  std::string p = site_->Page("/reviews/fourth/");
+  EXPECT_NE(p.find("October 6, 2021"), std::string::npos);
+  EXPECT_TRUE(site_->Has("/archive/2021/10/"));
+}
+
+TEST_F(WholeSite, RelatedArticlesPreferTheSameFilmThenDirector) {
+  // "First Light": the interview about the same film comes first, then the other film by the
+  // same director ("Third Act"); both appear among the related links.
+  std::string p = site_->Page("/reviews/first/");
+  size_t related = p.find("Related");
+  ASSERT_NE(related, std::string::npos);
+  std::string tail = p.substr(related);
+  size_t talk = tail.find("/interviews/talk/");
+  size_t third = tail.find("/reviews/third/");
+  ASSERT_NE(talk, std::string::npos);
+  ASSERT_NE(third, std::string::npos);
+  EXPECT_LT(talk, third);
+  const auto& rel = site_->site->related(0);  // the newest article: Fourth Wall
+  ASSERT_FALSE(rel.empty());
+  EXPECT_EQ(site_->site->articles()[rel[0]].slug, "second");  // same director and tag
+}
+
+TEST_F(WholeSite, DraftsAndScheduledArticlesAreNowhere) {
+  EXPECT_FALSE(site_->Has("/reviews/draft/"));
+  EXPECT_FALSE(site_->Has("/reviews/later/"));
+  for (const auto& [path, data] : site_->files) {
+    EXPECT_EQ(data.find("Unfinished"), std::string::npos) << path;
+    EXPECT_EQ(data.find("Coming Soon"), std::string::npos) << path;
+  }
+}
+
+TEST_F(WholeSite, HomeLeadsWithTheFeaturedArticle) {
+  std::string home = site_->Page("/");
+  size_t featured = home.find("/reviews/third/");
+  size_t newest = home.find("/reviews/fourth/");
+  ASSERT_NE(featured, std::string::npos);
+  ASSERT_NE(newest, std::string::npos);
+  EXPECT_LT(featured, newest);
+  EXPECT_NE(home.find("<title>The Long Take</title>"), std::string::npos);
+}
+
+TEST_F(WholeSite, ListsArePaginated) {
+  // Five published articles, two per page.
+  EXPECT_TRUE(site_->Has("/archive/"));
+  EXPECT_TRUE(site_->Has("/archive/page/2/"));
+  EXPECT_TRUE(site_->Has("/archive/page/3/"));
+  EXPECT_FALSE(site_->Has("/archive/page/4/"));
+  std::string p2 = site_->Page("/archive/page/2/");
+  EXPECT_NE(p2.find("href=\"/archive/page/3/\""), std::string::npos);
+  EXPECT_NE(p2.find("href=\"/archive/\""), std::string::npos);
+  EXPECT_TRUE(site_->Has("/archive/2021/"));
+  EXPECT_TRUE(site_->Has("/archive/2021/03/"));
+  EXPECT_TRUE(site_->Has("/reviews/"));
+  EXPECT_TRUE(site_->Has("/reviews/page/2/"));
+  EXPECT_NE(site_->Page("/reviews/").find("Every review."), std::string::npos);
+  std::string archive = site_->Page("/archive/");
+  EXPECT_NE(archive.find("href=\"/archive/2021/10/\""), std::string::npos);
+}
+
+TEST_F(WholeSite, CategoryTagAndAuthorPagesWithFeeds) {
+  for (const char* base : {"/category/film-reviews/", "/tag/slow-cinema/", "/author/nia-bianchi/",
+                           "/reviews/"}) {
+    EXPECT_TRUE(site_->Has(base)) << base;
+    EXPECT_TRUE(site_->Has(std::string(base) + "feed.xml")) << base;
+    EXPECT_TRUE(site_->Has(std::string(base) + "atom.xml")) << base;
+  }
+  EXPECT_NE(site_->Page("/author/nia-bianchi/").find("Staff Critic"), std::string::npos);
+  std::string tag_feed = site_->Page("/tag/noir/feed.xml");
+  EXPECT_NE(tag_feed.find("<link>https://longtake.example/reviews/fourth/</link>"),
+            std::string::npos);
+  EXPECT_EQ(tag_feed.find("Third Act"), std::string::npos);
+}
+
+TEST_F(WholeSite, SiteFeedsCarryWholeArticles) {
+  std::string rss = site_->Page("/feed.xml");
+  EXPECT_NE(rss.find("<rss version=\"2.0\""), std::string::npos);
+  EXPECT_NE(rss.find("The body of &lt;em&gt;Third Act&lt;/em&gt;."), std::string::npos);
+  std::string atom = site_->Page("/atom.xml");
+  EXPECT_NE(atom.find("<feed xmlns=\"http://www.w3.org/2005/Atom\""), std::string::npos);
+  EXPECT_NE(atom.find("https://longtake.example/interviews/talk/"), std::string::npos);
+}
+
+TEST_F(WholeSite, SitemapRobotsStaticPagesAnd404) {
+  std::string sitemap = site_->Page("/sitemap.xml");
+  for (const char* url : {"/reviews/first/", "/reviews/second/", "/reviews/third/",
+                          "/reviews/fourth/", "/interviews/talk/", "/about/"}) {
+    EXPECT_NE(sitemap.find(std::string("<loc>https://longtake.example") + url + "</loc>"),
+              std::string::npos)
+        << url;
+  }
+  EXPECT_NE(sitemap.find("<lastmod>2021-03-05T12:00:00Z</lastmod>"), std::string::npos);
+  EXPECT_NE(site_->Page("/robots.txt").find("Sitemap: https://longtake.example/sitemap.xml"),
+            std::string::npos);
+  EXPECT_NE(site_->Page("/about/").find("Who we are."), std::string::npos);
+  EXPECT_TRUE(site_->Has("/404.html"));
+}
+
+TEST_F(WholeSite, MediaAndFingerprintedAssetsArePublished) {
+  bool css = false;
+  for (const auto& [path, data] : site_->files) {
+    css = css || std::regex_match(path, std::regex(R"(assets/site\.[0-9a-f]{10}\.css)"));
+  }
+  EXPECT_TRUE(css);
+}
+
+TEST(WholeSiteEscaping, HostileTextIsEscapedEverywhere) {
+  auto built = BuildFromStrings(kConfig, {
+      {"data/authors.yaml", kAuthors},
+      {"content/essays/x.md",
+       "---\ntitle: \"<script>alert(1)</script> & Co\"\ndate: 2021-01-01\nauthor_id: nia-bianchi\n"
+       "tags: [\"<b>bold</b>\"]\nsummary: \"\\\"><img src=x onerror=alert(1)>\"\n---\n\n"
+       "<script>alert(2)</script>\n"},
+  });
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  for (const auto& [path, data] : built->files) {
+    if (path.find(".html") == std::string::npos) continue;
+    EXPECT_EQ(data.find("<script>alert"), std::string::npos) << path;
+    EXPECT_EQ(data.find("<img src=x"), std::string::npos) << path;
+    EXPECT_EQ(data.find("<b>bold</b>"), std::string::npos) << path;
+  }
+  EXPECT_NE(built->Page("/essays/x/").find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"),
+            std::string::npos);
+}
+
+TEST(WholeSiteConflicts, TwoOutputsAtOneUrlAreAnErrorNamingBoth) {
+  auto built = BuildFromStrings(kConfig, {
+      {"data/authors.yaml", kAuthors},
+      {"content/reviews/x.md", Review("x", "X", "2021-01-01")},
+      {"content/reviews.md", "---\ntitle: \"Reviews page\"\ndate: 2021-01-01\n---\nA page.\n"},
+  });
+  ASSERT_FALSE(built.ok());
+  EXPECT_NE(built.error().message.find("/reviews/"), std::string::npos) << built.error().message;
+  EXPECT_NE(built.error().message.find("content/reviews.md"), std::string::npos);
+}
+
+TEST(WholeSitePermalinks, PatternsFromTheConfigAreUsed) {
+  std::string config = std::string(kConfig) +
+                       "\n[permalinks]\narticle = \"/{year}/{month}/{slug}/\"\n"
+                       "tag = \"/topics/{slug}/\"\n";
+  auto built = BuildFromStrings(config, {
+      {"data/authors.yaml", kAuthors},
+      {"content/reviews/x.md", Review("x", "X", "2021-03-05T12:00:00Z")},
+  });
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  EXPECT_TRUE(built->Has("/2021/03/x/"));
+  EXPECT_TRUE(built->Has("/topics/slow-cinema/"));
+  EXPECT_NE(built->Page("/2021/03/x/").find("href=\"/topics/slow-cinema/\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cinepress::testing

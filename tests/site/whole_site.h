@@ -1,0 +1,32 @@
+// Whole-site tests: declare a small site in strings (config and content files), import it into
+// a real SQLite store, build it into memory with the repository's default theme, and look at
+// the pages it makes — the way a reader would find them.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "publish/publish.h"
+
+namespace cinepress::testing {
+
+struct BuiltSite {
+  std::map<std::string, std::string> files;  // "reviews/x/index.html" -> bytes
+  std::vector<std::string> import_problems;
+  std::shared_ptr<const Site> site;
+
+  // The page at a URL path ("/reviews/x/"), or "" when there is none.
+  std::string Page(const std::string& url) const;
+  bool Has(const std::string& url) const;
+};
+
+// `files` holds the content folder ("content/reviews/x.md", "data/authors.yaml"); `config` is
+// cinepress.toml. `now` decides what is published.
+Result<BuiltSite> BuildFromStrings(const std::string& config,
+                                   const std::map<std::string, std::string>& files,
+                                   int64_t now = 1893456000 /* 2030-01-01 */);
+
+}  // namespace cinepress::testing
