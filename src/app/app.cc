@@ -5,6 +5,7 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "bundle/bundle.h"
 #include "core/config.h"
@@ -93,7 +94,12 @@ Status InitSite(const SiteFolder& site, std::ostream& out) {
   out << "init: made a new site in " << site.root.string() << "\n"
       << "  " << site.config().string() << "\n"
       << "  " << (site.root / "content").string() << "/\n";
-  return MakeStoreAndTheme(site, out);
+  if (auto s = MakeStoreAndTheme(site, out); !s) return s;
+  // The starter About page goes into the store, so that the new site builds whole at once.
+  std::ostringstream quiet;
+  auto report = ImportIntoSite(site, site.root, ImportOptions{}, quiet, quiet);
+  if (!report) return report.error();
+  return {};
 }
 
 Status CreateDemoSite(const SiteFolder& site, unsigned threads, std::ostream& out,

@@ -109,7 +109,54 @@ std::string RenderMarkdown(std::string_view markdown) {
   std::free(html);
   cmark_node_free(doc);
   cmark_parser_free(parser);
+  static const std::string kFootnotes = "<section class=\"footnotes\" data-footnotes>\n";
+  if (size_t at = out.find(kFootnotes); at != std::string::npos) {
+    out.insert(at + kFootnotes.size(), "<h2 class=\"visually-hidden\">Notes</h2>\n");
+  }
   return out;
+}
+
+std::string RenderInlineMarkdown(std::string_view markdown) {
+  char* html = cmark_markdown_to_html(markdown.data(), markdown.size(),
+                                      CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
+  std::string out(html ? html : "");
+  std::free(html);
+  // A single paragraph: keep what is inside it.
+  if (out.rfind("<p>", 0) == 0 && out.size() >= 8 && out.compare(out.size() - 5, 5, "</p>\n") == 0 &&
+      out.find("<p>", 3) == std::string::npos) {
+    out = out.substr(3, out.size() - 8);
+  }
+  return out;
+}
+
+std::string MarkdownToText(std::string_view markdown) {
+  cmark_node* doc = cmark_parse_document(markdown.data(), markdown.size(),
+                                         CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
+  std::string out;
+  cmark_iter* it = cmark_iter_new(doc);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER) continue;
+    switch (cmark_node_get_type(n)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+        if (const char* lit = cmark_node_get_literal(n)) out += lit;
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        out += ' ';
+        break;
+      case CMARK_NODE_PARAGRAPH:
+      case CMARK_NODE_HEADING:
+        if (!out.empty()) out += ' ';
+        break;
+      default:
+        break;
+    }
+  }
+  cmark_iter_free(it);
+  cmark_node_free(doc);
+  return std::string(Trim(out));
 }
 
 }  // namespace cinepress

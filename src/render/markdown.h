@@ -10,6 +10,14 @@ namespace cinepress {
 
 // An image alone in its paragraph, ![alt](src "Caption"), becomes
 // <figure><img src alt loading=lazy><figcaption>Caption</figcaption></figure>.
+// Footnotes get a (visually hidden) "Notes" heading so that their section is labelled.
 std::string RenderMarkdown(std::string_view markdown);
+
+// One line of Markdown (a dek, a caption) as inline HTML, without the paragraph around it:
+// "*After the Evening* returns" -> "<em>After the Evening</em> returns".
+std::string RenderInlineMarkdown(std::string_view markdown);
+
+// One line of Markdown as plain text, for meta descriptions and feeds.
+std::string MarkdownToText(std::string_view markdown);
 
 }  // namespace cinepress

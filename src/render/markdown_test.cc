@@ -31,6 +31,22 @@ TEST(RenderMarkdown, FootnotesAndTables) {
   EXPECT_NE(html.find("<table>"), std::string::npos);
 }
 
+TEST(RenderMarkdown, FootnotesAreLabelled) {
+  std::string html = RenderMarkdown("A.[^1]\n\n[^1]: B.\n");
+  EXPECT_NE(html.find("data-footnotes>\n<h2 class=\"visually-hidden\">Notes</h2>"),
+            std::string::npos)
+      << html;
+}
+
+TEST(InlineMarkdown, RendersWithoutParagraphAndAsText) {
+  EXPECT_EQ(RenderInlineMarkdown("*After the Evening* returns & stays"),
+            "<em>After the Evening</em> returns &amp; stays");
+  EXPECT_EQ(RenderInlineMarkdown("x <b onclick=y>z</b>").find("<b"), std::string::npos);
+  EXPECT_EQ(MarkdownToText("*After the Evening* returns -- \"again\""),
+            "After the Evening returns – “again”");
+  EXPECT_EQ(RenderInlineMarkdown(""), "");
+}
+
 TEST(RenderMarkdown, RawHtmlIsLeftOut) {
   std::string html = RenderMarkdown("<script>alert(1)</script>\n\nHi <b onclick=x>there</b>");
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;

@@ -8,6 +8,7 @@
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "render/markdown.h"
 
 namespace cinepress {
 namespace {
@@ -135,7 +136,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
       auto au = s.authors_.find(id);
       if (au == s.authors_.end()) continue;
       list_for("author:" + id, [&] {
-        return SiteList{"author", "Writer", au->second.name, au->second.bio,
+        return SiteList{"author", "Writer", au->second.name, "",
                         ExpandPermalink(pl.author, {{"slug", id}}), {}, &au->second};
       }).items.push_back(i);
     }
@@ -249,6 +250,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
     assets.set(key, a.url);
   }
   site_data.set("asset", assets);
+  site_data.set("archive_url", "/archive/");
   site_data.set("feed_url", "/feed.xml");
   site_data.set("atom_url", "/atom.xml");
   site_data.set("year", std::to_string(s.tz_.YearMonth(now).first));
@@ -330,7 +332,10 @@ void Site::BuildCards() {
     TemplateData c;
     c.set("title", a.title);
     c.set("url", article_urls_[i]);
-    if (!a.dek.empty()) c.set("dek", a.dek);
+    if (!a.dek.empty()) {
+      c.set("dek", MarkdownToText(a.dek));
+      c.set("dek_html", RenderInlineMarkdown(a.dek));
+    }
     c.set("date_iso", tz_.Iso(a.date));
     c.set("date_display", tz_.Display(a.date));
     c.set("kind", a.section);

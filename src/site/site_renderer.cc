@@ -30,9 +30,10 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
-bool IsCurrent(const std::string& item_url, const std::string& page_url) {
-  if (item_url == page_url) return true;
-  return item_url.size() > 1 && item_url.back() == '/' && page_url.rfind(item_url, 0) == 0;
+// A menu item is `current` on its own page and `in_section` on the pages below it.
+bool IsBelow(const std::string& item_url, const std::string& page_url) {
+  return item_url.size() > 1 && item_url.back() == '/' && page_url.size() > item_url.size() &&
+         page_url.rfind(item_url, 0) == 0;
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
   page.set("title", heading.empty() || url == "/" ? s.config_.title
                                                   : heading + " — " + s.config_.title);
   SetIf(page, "heading", heading);
-  SetIf(page, "description", description.empty() ? s.config_.description : description);
+  SetIf(page, "description",
+        MarkdownToText(description.empty() ? s.config_.description : description));
   page.set("url", url);
   page.set("canonical", s.Absolute(url));
   page.set("og_type", kind_flag == "is_article" ? "article" : "website");
@@ -78,18 +80,19 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
     TemplateData item;
     item.set("name", m.name);
     item.set("url", m.url);
-    bool current = IsCurrent(m.url, url);
+    bool in_section = IsBelow(m.url, url);
     TemplateData children = List();
     for (const MenuItem& c : m.children) {
       TemplateData child;
       child.set("name", c.name);
       child.set("url", c.url);
-      bool child_current = c.url == url;
-      child.set("current", child_current);
-      current = current || child_current;
+      child.set("current", c.url == url);
+      child.set("in_section", IsBelow(c.url, url));
+      in_section = in_section || c.url == url || IsBelow(c.url, url);
       children.push_back(child);
     }
-    item.set("current", current);
+    item.set("current", m.url == url);
+    item.set("in_section", in_section && m.url != url);
     item.set("has_children", !m.children.empty());
     if (!m.children.empty()) item.set("children", children);
     menu.push_back(item);
@@ -132,7 +135,10 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
   TemplateData d = PageData(url, a.title, a.dek, is_page ? "is_page" : "is_article");
   TemplateData art;
   art.set("title", a.title);
-  SetIf(art, "dek", a.dek);
+  if (!a.dek.empty()) {
+    art.set("dek", MarkdownToText(a.dek));
+    art.set("dek_html", RenderInlineMarkdown(a.dek));
+  }
   art.set("url", url);
   art.set("body", *body);
   art.set("date_iso", s.tz_.Iso(a.date));
@@ -176,8 +182,14 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
       }
       return out;
     };
-    if (!a.categories.empty()) art.set("categories", terms(a.categories, s.config_.permalinks.category));
-    if (!a.tags.empty()) art.set("tags", terms(a.tags, s.config_.permalinks.tag));
+    if (!a.categories.empty()) {
+      art.set("categories", terms(a.categories, s.config_.permalinks.category));
+      art.set("has_categories", true);
+    }
+    if (!a.tags.empty()) {
+      art.set("tags", terms(a.tags, s.config_.permalinks.tag));
+      art.set("has_tags", true);
+    }
     if (a.film) {
       const Film& f = *a.film;
       TemplateData film;
@@ -214,7 +226,10 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
     }
     TemplateData related = List();
     for (uint32_t j : s.related_[i]) related.push_back(s.cards_[j]);
-    if (!related.is_empty_list()) art.set("related", related);
+    if (!related.is_empty_list()) {
+      art.set("related", related);
+      art.set("has_related", true);
+    }
     page.set("published_iso", s.tz_.Iso(a.date));
     page.set("modified_iso", s.tz_.Iso(std::max(a.date, a.updated)));
   }
@@ -265,7 +280,10 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
   for (size_t k = begin; k < std::min(list.items.size(), begin + per); ++k) {
     items.push_back(s.cards_[list.items[k]]);
   }
-  if (!items.is_empty_list()) ld.set("items", items);
+  if (!items.is_empty_list()) {
+    ld.set("items", items);
+    ld.set("has_items", true);
+  }
   bool has_feed = list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
                   list.kind == "author";
   TemplateData page = *d.get("page");
@@ -360,7 +378,10 @@ Result<std::string> SiteRenderer::RenderHome() {
       also.push_back(s.cards_[featured[k]]);
       shown[featured[k]] = true;
     }
-    if (!also.is_empty_list()) home.set("also_featured", also);
+    if (!also.is_empty_list()) {
+      home.set("also_featured", also);
+      home.set("has_also_featured", true);
+    }
   }
   TemplateData latest = List();
   size_t n_latest = 0;
@@ -370,7 +391,10 @@ Result<std::string> SiteRenderer::RenderHome() {
     shown[i] = true;
     ++n_latest;
   }
-  if (!latest.is_empty_list()) home.set("latest", latest);
+  if (!latest.is_empty_list()) {
+    home.set("latest", latest);
+    home.set("has_latest", true);
+  }
   TemplateData sections = List();
   for (const std::string& key : s.section_order_) {
     const SiteList& l = s.lists_[s.list_by_key_.at("section:" + key)];
@@ -434,7 +458,7 @@ Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
       if (auto it = s.authors_.find(id); it != s.authors_.end()) e.authors.push_back(it->second.name);
     }
     e.categories = a.categories;
-    e.summary = a.dek;
+    e.summary = MarkdownToText(a.dek);
     // The site's own feeds carry whole articles; a list's feeds carry the deks.
     if (whole_site) {
       auto body = BodyHtml(a);
