@@ -12,7 +12,8 @@
 namespace cinepress {
 namespace {
 
-constexpr int kOptions = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8;
+// Bodies are checked to be UTF-8 when they are imported.
+constexpr int kOptions = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART;
 
 void RegisterExtensions() {
   static std::once_flag once;
@@ -77,7 +78,8 @@ std::string FigureHtml(cmark_node* image) {
 std::string RenderMarkdown(std::string_view markdown) {
   RegisterExtensions();
   cmark_parser* parser = cmark_parser_new(kOptions);
-  for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
+  // tagfilter is not needed: raw HTML is left out altogether.
+  for (const char* name : {"table", "strikethrough", "autolink"}) {
     if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
       cmark_parser_attach_syntax_extension(parser, ext);
     }

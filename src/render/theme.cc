@@ -123,6 +123,11 @@ Result<std::shared_ptr<const Theme>> Theme::Load(const fs::path& dir,
     if (auto s = Check(templates.file[name], *inlined); !s) return s.error();
     theme->templates_[name] = std::move(*inlined);
   }
+  for (const auto& [name, src] : partials.text) {
+    auto inlined = Inline(name, partials, partials, 0);
+    if (!inlined) return inlined.error();
+    theme->partials_[name] = std::move(*inlined);
+  }
   if (fs::is_directory(dir / "assets", ec)) {
     for (auto it = fs::recursive_directory_iterator(dir / "assets", ec);
          !ec && it != fs::end(it); it.increment(ec)) {
@@ -157,6 +162,24 @@ ThemeRenderer::ThemeRenderer(std::shared_ptr<const Theme> theme) : theme_(std::m
   for (const auto& [name, source] : theme_->templates_) {
     compiled_[name] = std::make_unique<mustache>(source);
   }
+  for (const auto& [name, source] : theme_->partials_) {
+    compiled_partials_[name] = std::make_unique<mustache>(source);
+  }
+}
+
+std::optional<Result<std::string>> ThemeRenderer::RenderPartial(const std::string& name,
+                                                                const TemplateData& base,
+                                                                const TemplateData& data) {
+  auto it = compiled_partials_.find(name);
+  if (it == compiled_partials_.end()) return std::nullopt;
+  kainjow::mustache::context<std::string> ctx(&base);
+  ctx.push(&data);
+  std::string out = it->second->render(ctx);
+  if (!it->second->is_valid()) {
+    return Result<std::string>(
+        Error{ErrorCode::kTemplate, it->second->error_message(), name + ".mustache", 0, {}});
+  }
+  return Result<std::string>(std::move(out));
 }
 
 Result<std::string> ThemeRenderer::Render(const std::string& name, const TemplateData& base,

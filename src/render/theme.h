@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ class Theme {
  private:
   friend class ThemeRenderer;
   std::map<std::string, std::string> templates_;  // name -> source with partials inlined
+  std::map<std::string, std::string> partials_;   // the same, for partials rendered alone
   std::vector<ThemeAsset> assets_;
 };
 
@@ -52,11 +54,16 @@ class ThemeRenderer {
   // names are looked up in `page` first, then in `base`.
   Result<std::string> Render(const std::string& name, const TemplateData& base,
                              const TemplateData& page);
+  // Renders partials/NAME.mustache alone, or returns nullopt when the theme has no such partial.
+  std::optional<Result<std::string>> RenderPartial(const std::string& name,
+                                                   const TemplateData& base,
+                                                   const TemplateData& data);
   const Theme& theme() const { return *theme_; }
 
  private:
   std::shared_ptr<const Theme> theme_;
   std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> compiled_;
+  std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> compiled_partials_;
 };
 
 }  // namespace cinepress

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "core/parallel.h"
@@ -231,9 +232,6 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
   }
   if (!st) return st.error();
 
-  s.ComputeRelated();
-  s.BuildCards();
-
   // What every template sees.
   TemplateData site_data;
   site_data.set("title", s.config_.title);
@@ -263,6 +261,9 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
   }
   site_data.set("menu_footer", footer);
   s.base_.set("site", site_data);
+  s.ComputeRelated();
+  if (auto st2 = s.BuildCards(); !st2) return st2.error();
+
   return std::shared_ptr<const Site>(std::move(site));
 }
 
@@ -325,16 +326,29 @@ void Site::ComputeRelated() {
   });
 }
 
-void Site::BuildCards() {
-  cards_.resize(articles_.size());
-  ParallelFor(articles_.size(), DefaultThreads(), nullptr, [&](unsigned, size_t i) {
+// Cards: each article as lists show it, made once; `html` is the card already rendered with
+// the theme's partials/card.mustache, so that lists do not render it again and again.
+Status Site::BuildCards() {
+  const size_t n = articles_.size();
+  cards_.resize(n);
+  list_items_.resize(n);
+  dek_text_.resize(n);
+  dek_html_.resize(n);
+  std::vector<std::unique_ptr<ThemeRenderer>> renderers(DefaultThreads());
+  std::mutex mu;
+  Status failed;
+  ParallelFor(n, DefaultThreads(),
+              [&](unsigned w) { renderers[w] = std::make_unique<ThemeRenderer>(theme_); },
+              [&](unsigned w, size_t i) {
     const Article& a = articles_[i];
     TemplateData c;
     c.set("title", a.title);
     c.set("url", article_urls_[i]);
     if (!a.dek.empty()) {
-      c.set("dek", MarkdownToText(a.dek));
-      c.set("dek_html", RenderInlineMarkdown(a.dek));
+      dek_text_[i] = MarkdownToText(a.dek);
+      dek_html_[i] = RenderInlineMarkdown(a.dek);
+      c.set("dek", dek_text_[i]);
+      c.set("dek_html", dek_html_[i]);
     }
     c.set("date_iso", tz_.Iso(a.date));
     c.set("date_display", tz_.Display(a.date));
@@ -354,17 +368,32 @@ void Site::BuildCards() {
       if (!authors_text.empty()) authors_text += " and ";
       authors_text += it->second.name;
     }
-    if (!authors.is_empty_list()) c.set("authors", authors);
+    if (!authors.is_empty_list()) c["authors"] = std::move(authors);
     if (!authors_text.empty()) c.set("authors_text", authors_text);
     if (a.image) {
       TemplateData img;
       img.set("src", a.image->src);
       img.set("alt", a.image->alt);
-      c.set("image", img);
+      c["image"] = std::move(img);
     }
     if (a.film) c.set("film_title", a.film->title);
+    if (auto html = renderers[w]->RenderPartial("card", base_, c)) {
+      if (!*html) {
+        std::lock_guard lock(mu);
+        failed = html->error();
+        return;
+      }
+      c.set("html", **html);
+    }
+    // Every article appears in a dozen lists: their items carry only what lists need.
+    TemplateData item;
+    for (const char* key : {"html", "title", "url", "date_iso"}) {
+      if (const TemplateData* v = c.get(key)) item.set(key, *v);
+    }
+    list_items_[i] = std::move(item);
     cards_[i] = std::move(c);
   });
+  return failed;
 }
 
 }  // namespace cinepress

@@ -85,7 +85,7 @@ class Site {
   Status AddOutput(OutputKind kind, const std::string& url, size_t ref, int page,
                    const std::string& what);
   void ComputeRelated();
-  void BuildCards();
+  Status BuildCards();
 
   SiteConfig config_;
   TimeZone tz_;
@@ -101,6 +101,8 @@ class Site {
   std::unordered_map<std::string, size_t> list_by_key_;  // "category:film-reviews" -> list
   std::vector<std::vector<uint32_t>> related_;
   std::vector<TemplateData> cards_;
+  std::vector<TemplateData> list_items_;  // the lean card lists use: html, title, url, date
+  std::vector<std::string> dek_text_, dek_html_;  // per article, from its Markdown dek
   std::vector<Output> outputs_;
   std::unordered_map<std::string, std::string> output_owner_;  // path -> what, for conflicts
   size_t archive_list_ = 0;

@@ -57,8 +57,7 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
   page.set("title", heading.empty() || url == "/" ? s.config_.title
                                                   : heading + " — " + s.config_.title);
   SetIf(page, "heading", heading);
-  SetIf(page, "description",
-        MarkdownToText(description.empty() ? s.config_.description : description));
+  SetIf(page, "description", description.empty() ? s.config_.description : description);
   page.set("url", url);
   page.set("canonical", s.Absolute(url));
   page.set("og_type", kind_flag == "is_article" ? "article" : "website");
@@ -73,7 +72,7 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
   atom.set("url", "/atom.xml");
   feeds.push_back(rss);
   feeds.push_back(atom);
-  page.set("feeds", feeds);
+  page["feeds"] = std::move(feeds);
 
   TemplateData menu = List();
   for (const MenuItem& m : s.config_.menu_main) {
@@ -94,14 +93,14 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
     item.set("current", m.url == url);
     item.set("in_section", in_section && m.url != url);
     item.set("has_children", !m.children.empty());
-    if (!m.children.empty()) item.set("children", children);
+    if (!m.children.empty()) item["children"] = std::move(children);
     menu.push_back(item);
   }
   TemplateData site;
-  site.set("menu_main", menu);
+  site["menu_main"] = std::move(menu);
   TemplateData out;
-  out.set("page", page);
-  out.set("site", site);
+  out["page"] = std::move(page);
+  out["site"] = std::move(site);
   return out;
 }
 
@@ -132,12 +131,13 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
   auto body = BodyHtml(a);
   if (!body) return body.error();
 
-  TemplateData d = PageData(url, a.title, a.dek, is_page ? "is_page" : "is_article");
+  const std::string dek_text = is_page ? MarkdownToText(a.dek) : s.dek_text_[i];
+  TemplateData d = PageData(url, a.title, dek_text, is_page ? "is_page" : "is_article");
   TemplateData art;
   art.set("title", a.title);
   if (!a.dek.empty()) {
-    art.set("dek", MarkdownToText(a.dek));
-    art.set("dek_html", RenderInlineMarkdown(a.dek));
+    art.set("dek", dek_text);
+    art.set("dek_html", is_page ? RenderInlineMarkdown(a.dek) : s.dek_html_[i]);
   }
   art.set("url", url);
   art.set("body", *body);
@@ -147,7 +147,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
     art.set("updated_iso", s.tz_.Iso(a.updated));
     art.set("updated_display", s.tz_.Display(a.updated));
   }
-  TemplateData page = d.get("page") ? *d.get("page") : TemplateData{};
+  TemplateData& page = d["page"];
   if (!is_page) {
     const Section& sec = s.sections_.at(a.section);
     art.set("kind", a.section);
@@ -171,7 +171,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
       authors.push_back(x);
       names.push_back(au.name);
     }
-    if (!authors.is_empty_list()) art.set("authors", authors);
+    if (!authors.is_empty_list()) art["authors"] = std::move(authors);
     auto terms = [&](const std::vector<std::string>& names_list, const std::string& pattern) {
       TemplateData out = List();
       for (const std::string& n : names_list) {
@@ -202,32 +202,32 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
       SetIf(film, "countries_text", Join(f.countries, ", "));
       if (f.runtime_min) film.set("runtime_min", std::to_string(f.runtime_min));
       SetIf(film, "cast_text", Join(f.cast, ", "));
-      art.set("film", film);
+      art["film"] = std::move(film);
     }
     if (a.interviewee) {
       TemplateData iv;
       iv.set("name", a.interviewee->name);
       SetIf(iv, "job_title", a.interviewee->job_title);
       SetIf(iv, "film", a.interviewee->film);
-      art.set("interviewee", iv);
+      art["interviewee"] = std::move(iv);
     }
     SetIf(art, "festival", a.festival);
     if (i > 0) {
       TemplateData newer;
       newer.set("title", s.articles_[i - 1].title);
       newer.set("url", s.article_urls_[i - 1]);
-      art.set("newer", newer);
+      art["newer"] = std::move(newer);
     }
     if (i + 1 < s.articles_.size()) {
       TemplateData older;
       older.set("title", s.articles_[i + 1].title);
       older.set("url", s.article_urls_[i + 1]);
-      art.set("older", older);
+      art["older"] = std::move(older);
     }
     TemplateData related = List();
     for (uint32_t j : s.related_[i]) related.push_back(s.cards_[j]);
     if (!related.is_empty_list()) {
-      art.set("related", related);
+      art["related"] = std::move(related);
       art.set("has_related", true);
     }
     page.set("published_iso", s.tz_.Iso(a.date));
@@ -238,13 +238,12 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
     img.set("src", a.image->src);
     img.set("alt", a.image->alt);
     SetIf(img, "caption", a.image->caption);
-    art.set("image", img);
+    art["image"] = std::move(img);
     const std::string& src = a.image->src;
     page.set("og_image", src.rfind("http", 0) == 0 ? src : s.Absolute(src));
     page.set("og_image_alt", a.image->alt);
   }
-  d.set("page", page);
-  d.set("article", art);
+  d["article"] = std::move(art);
   return theme_.Render(is_page ? "page" : "article", s.base_, d);
 }
 
@@ -273,24 +272,24 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
     SetIf(au, "city", list.author->city);
     SetIf(au, "bio", list.author->bio);
     SetIf(au, "handle", list.author->handle);
-    ld.set("author", au);
+    ld["author"] = std::move(au);
   }
   TemplateData items = List();
   size_t begin = static_cast<size_t>(page_no - 1) * per;
   for (size_t k = begin; k < std::min(list.items.size(), begin + per); ++k) {
-    items.push_back(s.cards_[list.items[k]]);
+    items.push_back(s.list_items_[list.items[k]]);
   }
   if (!items.is_empty_list()) {
-    ld.set("items", items);
+    ld["items"] = std::move(items);
     ld.set("has_items", true);
   }
   bool has_feed = list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
                   list.kind == "author";
-  TemplateData page = *d.get("page");
   if (has_feed) {
+    TemplateData& page = d["page"];
     ld.set("feed_url", list.url + "feed.xml");
     ld.set("atom_url", list.url + "atom.xml");
-    TemplateData feeds = *page.get("feeds");
+    TemplateData feeds = *page.get("feeds");  // two small entries
     TemplateData rss, atom;
     rss.set("type", "application/rss+xml");
     rss.set("title", list.heading + " (RSS)");
@@ -300,8 +299,7 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
     atom.set("url", list.url + "atom.xml");
     feeds.push_back(rss);
     feeds.push_back(atom);
-    page.set("feeds", feeds);
-    d.set("page", page);
+    page["feeds"] = std::move(feeds);
   }
   if (total > 1) {
     TemplateData pg;
@@ -321,10 +319,10 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
       x.set("current", p == page_no);
       pages.push_back(x);
     }
-    pg.set("pages", pages);
-    ld.set("pagination", pg);
+    pg["pages"] = std::move(pages);
+    ld["pagination"] = std::move(pg);
   }
-  d.set("list", ld);
+  d["list"] = std::move(ld);
   if (!archive) return theme_.Render("list", s.base_, d);
 
   // The archive: years and months above the list.
@@ -351,12 +349,12 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
       x.set("count", std::to_string(s.lists_[idx].items.size()));
       md.push_back(x);
     }
-    yd.set("months", md);
+    yd["months"] = std::move(md);
     years.push_back(yd);
   }
   TemplateData ad;
-  if (!years.is_empty_list()) ad.set("years", years);
-  d.set("archive", ad);
+  if (!years.is_empty_list()) ad["years"] = std::move(years);
+  d["archive"] = std::move(ad);
   return theme_.Render("archive", s.base_, d);
 }
 
@@ -379,7 +377,7 @@ Result<std::string> SiteRenderer::RenderHome() {
       shown[featured[k]] = true;
     }
     if (!also.is_empty_list()) {
-      home.set("also_featured", also);
+      home["also_featured"] = std::move(also);
       home.set("has_also_featured", true);
     }
   }
@@ -392,7 +390,7 @@ Result<std::string> SiteRenderer::RenderHome() {
     ++n_latest;
   }
   if (!latest.is_empty_list()) {
-    home.set("latest", latest);
+    home["latest"] = std::move(latest);
     home.set("has_latest", true);
   }
   TemplateData sections = List();
@@ -405,11 +403,11 @@ Result<std::string> SiteRenderer::RenderHome() {
     for (size_t k = 0; k < std::min<size_t>(3, l.items.size()); ++k) {
       items.push_back(s.cards_[l.items[k]]);
     }
-    sec.set("items", items);
+    sec["items"] = std::move(items);
     sections.push_back(sec);
   }
-  if (!sections.is_empty_list()) home.set("sections", sections);
-  d.set("home", home);
+  if (!sections.is_empty_list()) home["sections"] = std::move(sections);
+  d["home"] = std::move(home);
   return theme_.Render("home", s.base_, d);
 }
 
@@ -458,7 +456,7 @@ Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
       if (auto it = s.authors_.find(id); it != s.authors_.end()) e.authors.push_back(it->second.name);
     }
     e.categories = a.categories;
-    e.summary = MarkdownToText(a.dek);
+    e.summary = s.dek_text_[i];
     // The site's own feeds carry whole articles; a list's feeds carry the deks.
     if (whole_site) {
       auto body = BodyHtml(a);
