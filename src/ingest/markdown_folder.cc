@@ -401,14 +401,20 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   // 1. Find the files.
   std::vector<std::string> article_files;
   std::vector<std::pair<fs::path, std::string>> section_files;  // path, section key
+  std::vector<std::string> symlinks;                              // skipped, and reported
   for (auto it = fs::recursive_directory_iterator(content, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
+    // A symbolic link could point anywhere on the machine: content is read from real files only.
+    if (it->is_symlink()) {
+      symlinks.push_back(it->path().lexically_relative(folder).generic_string());
+      continue;
+    }
     if (!it->is_regular_file()) continue;
-    fs::path rel = fs::relative(it->path(), folder);
+    fs::path rel = it->path().lexically_relative(folder);
     std::string name = it->path().filename().string();
     if (it->path().extension() != ".md") continue;
     if (name == "_index.md") {
-      fs::path dir = fs::relative(it->path().parent_path(), content);
+      fs::path dir = it->path().parent_path().lexically_relative(content);
       std::string key = dir == "." ? "" : dir.begin()->string();
       if (std::distance(dir.begin(), dir.end()) <= 1) section_files.emplace_back(it->path(), key);
       continue;
@@ -428,7 +434,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   }
   std::vector<Section> sections;
   for (const auto& [path, key] : section_files) {
-    sections.push_back(LoadSectionIndex(path, fs::relative(path, folder).generic_string(), key,
+    sections.push_back(LoadSectionIndex(path, path.lexically_relative(folder).generic_string(), key,
                                         global_problems));
   }
 
@@ -515,6 +521,33 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     if (!r.problems.empty()) r.parsed.reset();
   }
 
+  for (const std::string& link : symlinks) {
+    report.problems.push_back(Error{ErrorCode::kInvalidInput,
+                                    "is a symbolic link; skipped (content must be real files)",
+                                    link});
+  }
+  // Media under static/ (listed now, so that their problems are reported with the rest).
+  std::vector<std::pair<std::string, fs::path>> media_files;
+  if (fs::is_directory(folder / "static", ec)) {
+    for (auto it = fs::recursive_directory_iterator(folder / "static", ec);
+         !ec && it != fs::end(it); it.increment(ec)) {
+      if (it->is_symlink()) {
+        report.problems.push_back(Error{ErrorCode::kInvalidInput,
+                                        "is a symbolic link; skipped (media must be real files)",
+                                        it->path().lexically_relative(folder).generic_string()});
+        continue;
+      }
+      if (!it->is_regular_file()) continue;
+      std::string rel = it->path().lexically_relative(folder / "static").generic_string();
+      if (!IsValidUtf8(rel)) {
+        report.problems.push_back(
+            Error{ErrorCode::kInvalidInput, "file name is not UTF-8; skipped", "static/" + rel});
+        continue;
+      }
+      media_files.emplace_back(rel, it->path());
+    }
+  }
+  std::sort(media_files.begin(), media_files.end());
   for (const Error& e : global_problems) report.problems.push_back(e);
   for (const FileResult& r : results) {
     for (const Error& e : r.problems) report.problems.push_back(e);
@@ -525,22 +558,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   // With problems in data/authors.yaml nothing can be resolved safely.
   if (!global_problems.empty()) return report;
 
-  // 4. Media under static/.
-  std::vector<std::pair<std::string, fs::path>> media_files;
-  if (fs::is_directory(folder / "static", ec)) {
-    for (auto it = fs::recursive_directory_iterator(folder / "static", ec);
-         !ec && it != fs::end(it); it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
-      std::string rel = fs::relative(it->path(), folder / "static").generic_string();
-      if (!IsValidUtf8(rel)) {
-        report.problems.push_back(
-            Error{ErrorCode::kInvalidInput, "file name is not UTF-8; skipped", "static/" + rel});
-        continue;
-      }
-      media_files.emplace_back(rel, it->path());
-    }
-  }
-  std::sort(media_files.begin(), media_files.end());
+  // 4. Media.
   auto stored_media = store.LoadMediaList();
   if (!stored_media) return stored_media.error();
   std::unordered_map<std::string, std::string> media_hash;

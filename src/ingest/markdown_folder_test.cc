@@ -220,6 +220,26 @@ TEST_F(ImportTest, HostileInputIsAProblemNotACrash) {
   EXPECT_FALSE(r->written);
 }
 
+TEST_F(ImportTest, SymbolicLinksAreNeverFollowed) {
+  Write("outside/secret.txt", "password");
+  Write("content/reviews/after-the-mountain.md", kReview);
+  fs::create_directories(root_ / "src/static");
+  fs::create_symlink(root_ / "src/outside/secret.txt", root_ / "src/static/secret.txt");
+  fs::create_symlink(root_ / "src/content/reviews/after-the-mountain.md",
+                     root_ / "src/content/reviews/linked.md");
+  auto r = Import();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->written);
+  EXPECT_EQ(r->problems.size(), 2u) << testing::PrintToString(Problems(*r));
+  ImportOptions skip;
+  skip.skip_invalid = true;
+  auto r2 = Import(skip);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_TRUE(r2->written);
+  EXPECT_EQ(r2->added, 1u);
+  EXPECT_FALSE(store_->LoadMediaData("secret.txt").ok());
+}
+
 TEST_F(ImportTest, MissingFolderIsAnError) {
   auto r = ImportFolder(*store_, root_ / "nowhere", Utc(), {});
   ASSERT_FALSE(r.ok());

@@ -227,7 +227,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
         "the theme asset " + s.theme_->assets()[i].name);
   }
   for (size_t i = 0; i < s.media_.size(); ++i) {
-    // Media never replace a page: a page wins, the file is reported.
+    // A media file at a page's path is a conflict, reported with both names.
     add(OutputKind::kMedia, "/" + s.media_[i].path, i, 1, "the media file static/" + s.media_[i].path);
   }
   if (!st) return st.error();
