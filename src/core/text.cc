@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -86,12 +87,18 @@ std::string ContentHash(std::initializer_list<std::string_view> parts) {
 }
 
 size_t CountWords(std::string_view text) {
-  // A word starts wherever a non-space byte follows a space (or the start).
+  // A word starts wherever a non-space byte follows a space (or the start). Branch-free, so that
+  // counting a whole archive's bodies costs next to nothing.
+  static constexpr auto kSpace = [] {
+    std::array<uint8_t, 256> t{};
+    t[' '] = t['\n'] = t['\t'] = t['\r'] = 1;
+    return t;
+  }();
   size_t words = 0;
-  bool prev_space = true;
-  for (char c : text) {
-    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    words += static_cast<size_t>(prev_space & !space);
+  uint8_t prev_space = 1;
+  for (unsigned char c : text) {
+    const uint8_t space = kSpace[c];
+    words += prev_space & (space ^ 1u);
     prev_space = space;
   }
   return words;
