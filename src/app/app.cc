@@ -17,7 +17,8 @@ namespace cinepress {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kStarterConfig = R"(# cinepress.toml: the magazine's settings. See the README for every option.
+constexpr const char* kStarterConfig =
+    R"(# cinepress.toml: the magazine's settings. See the README for every option.
 title = "My Film Magazine"
 description = "Independent writing about film."
 base_url = "http://127.0.0.1:8080"
@@ -67,8 +68,11 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 Status RefuseExistingSite(const SiteFolder& site) {
   std::error_code ec;
   if (fs::exists(site.config(), ec)) {
-    return Error{ErrorCode::kConflict, "there is already a site here (cinepress.toml exists)",
-                 site.config().string(), 0, {}};
+    return Error{ErrorCode::kConflict,
+                 "there is already a site here (cinepress.toml exists)",
+                 site.config().string(),
+                 0,
+                 {}};
   }
   return {};
 }
@@ -108,8 +112,7 @@ Status CreateDemoSite(const SiteFolder& site, unsigned threads, std::ostream& ou
   auto files = ExtractEmbedded("demo/", site.root, false);
   if (!files) return files.error();
   if (*files == 0) return Error{ErrorCode::kInternal, "this cinepress was built without the demo"};
-  out << "demo: made the demo magazine in " << site.root.string() << " (" << *files
-      << " files)\n";
+  out << "demo: made the demo magazine in " << site.root.string() << " (" << *files << " files)\n";
   if (auto s = MakeStoreAndTheme(site, out); !s) return s;
   ImportOptions options;
   options.threads = threads;
@@ -173,9 +176,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!sections) return sections.error();
   auto media = (*store)->LoadMediaList();
   if (!media) return media.error();
-  return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme),
-                        std::move(*articles), std::move(*authors), std::move(*sections),
-                        std::move(*media), now);
+  return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
+                        std::move(*authors), std::move(*sections), std::move(*media), now);
 }
 
 Result<PublishReport> BuildSite(const SiteFolder& site, const std::optional<fs::path>& out_dir,

@@ -1,6 +1,5 @@
 // cinepress: the command line. Parses arguments and calls one function of the app module.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "app/app.h"

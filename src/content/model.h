@@ -46,14 +46,14 @@ struct Interviewee {
 enum class ArticleKind { kArticle, kPage };
 
 struct Article {
-  int64_t id = 0;           // store id; 0 until stored
+  int64_t id = 0;  // store id; 0 until stored
   ArticleKind kind = ArticleKind::kArticle;
-  std::string section;      // "reviews"; empty for pages
+  std::string section;  // "reviews"; empty for pages
   std::string slug;
   std::string title;
-  std::string dek;          // front matter `summary`
-  int64_t date = 0;         // Unix seconds
-  int64_t updated = 0;      // 0 when never updated
+  std::string dek;      // front matter `summary`
+  int64_t date = 0;     // Unix seconds
+  int64_t updated = 0;  // 0 when never updated
   bool draft = false;
   bool featured = false;
   std::vector<std::string> author_ids;
@@ -65,8 +65,8 @@ struct Article {
   std::optional<Interviewee> interviewee;
   std::string body_markdown;  // may be left empty when loaded without bodies
   size_t word_count = 0;
-  std::string source_path;    // relative to the imported folder: "content/reviews/x.md"
-  std::string source_hash;    // ContentHash of the source file
+  std::string source_path;  // relative to the imported folder: "content/reviews/x.md"
+  std::string source_hash;  // ContentHash of the source file
 
   // Published articles appear on the site: not drafts and not scheduled for later.
   bool IsPublishedAt(int64_t now) const { return !draft && date <= now; }

@@ -38,7 +38,8 @@ Result<std::vector<MenuItem>> ReadMenu(const toml::node* node, const std::string
     MenuItem item;
     if (auto s = ReadString(*t, file, "name", path + ".name", item.name); !s) return s.error();
     if (auto s = ReadString(*t, file, "url", path + ".url", item.url); !s) return s.error();
-    if (item.name.empty()) return ConfigError(file, &el, path + ".name", "a menu item needs a name");
+    if (item.name.empty())
+      return ConfigError(file, &el, path + ".name", "a menu item needs a name");
     if (item.url.empty()) return ConfigError(file, &el, path + ".url", "a menu item needs a url");
     if (const toml::node* c = t->get("children")) {
       if (depth > 0) return ConfigError(file, c, path + ".children", "menus nest one level deep");
@@ -58,13 +59,19 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
-    return Error{ErrorCode::kInvalidInput, std::string(e.description()), file,
-                 static_cast<int>(e.source().begin.line), {}};
+    return Error{ErrorCode::kInvalidInput,
+                 std::string(e.description()),
+                 file,
+                 static_cast<int>(e.source().begin.line),
+                 {}};
   }
   SiteConfig c;
-  for (auto [key, out] : {std::pair{"title", &c.title}, {"description", &c.description},
-                          {"base_url", &c.base_url}, {"language", &c.language},
-                          {"timezone", &c.timezone}, {"theme", &c.theme}}) {
+  for (auto [key, out] : {std::pair{"title", &c.title},
+                          {"description", &c.description},
+                          {"base_url", &c.base_url},
+                          {"language", &c.language},
+                          {"timezone", &c.timezone},
+                          {"theme", &c.theme}}) {
     if (auto s = ReadString(root, file, key, key, *out); !s) return s.error();
   }
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
@@ -89,10 +96,12 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (const toml::node* p = root.get("permalinks")) {
     const toml::table* t = p->as_table();
     if (!t) return ConfigError(file, p, "permalinks", "must be a table");
-    for (auto [key, out] :
-         {std::pair{"article", &c.permalinks.article}, {"page", &c.permalinks.page},
-          {"section", &c.permalinks.section}, {"category", &c.permalinks.category},
-          {"tag", &c.permalinks.tag}, {"author", &c.permalinks.author}}) {
+    for (auto [key, out] : {std::pair{"article", &c.permalinks.article},
+                            {"page", &c.permalinks.page},
+                            {"section", &c.permalinks.section},
+                            {"category", &c.permalinks.category},
+                            {"tag", &c.permalinks.tag},
+                            {"author", &c.permalinks.author}}) {
       std::string path = std::string("permalinks.") + key;
       if (auto s = ReadString(*t, file, key, path, *out); !s) return s.error();
       if (out->empty() || out->front() != '/' || out->back() != '/') {

@@ -39,8 +39,7 @@ url = "/about/"
 TEST(SiteConfig, ErrorsNameFileLineAndKey) {
   auto c = ParseSiteConfig("title = \"x\"\n\ntimezone = \"Nowhere/Special\"\n", "site.toml");
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error().ToString(),
-            "site.toml:3: timezone: unknown time zone \"Nowhere/Special\"");
+  EXPECT_EQ(c.error().ToString(), "site.toml:3: timezone: unknown time zone \"Nowhere/Special\"");
 
   auto bad = ParseSiteConfig("title = [1,\n", "site.toml");
   ASSERT_FALSE(bad.ok());
@@ -59,8 +58,7 @@ TEST(SiteConfig, ErrorsNameFileLineAndKey) {
 TEST(ExpandPermalink, FillsPlaceholdersWithoutDoubleSlashes) {
   EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", "reviews"}, {"slug", "x"}}),
             "/reviews/x/");
-  EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", ""}, {"slug", "about"}}),
-            "/about/");
+  EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", ""}, {"slug", "about"}}), "/about/");
 }
 
 }  // namespace cinepress

@@ -32,8 +32,11 @@ Result<TimeZone> TimeZone::Named(std::string_view name) {
   try {
     tz.zone_ = date::locate_zone(std::string(name));
   } catch (const std::exception&) {
-    return Error{ErrorCode::kInvalidInput, "unknown time zone \"" + std::string(name) + "\"",
-                 {}, 0, "timezone"};
+    return Error{ErrorCode::kInvalidInput,
+                 "unknown time zone \"" + std::string(name) + "\"",
+                 {},
+                 0,
+                 "timezone"};
   }
   tz.name_ = std::string(name);
   return tz;
@@ -90,9 +93,7 @@ std::string TimeZone::Rfc822(int64_t t) const {
   return date::format("%a, %d %b %Y %T %z", z);
 }
 
-std::string TimeZone::IsoUtc(int64_t t) {
-  return date::format("%FT%TZ", SysSeconds(Seconds(t)));
-}
+std::string TimeZone::IsoUtc(int64_t t) { return date::format("%FT%TZ", SysSeconds(Seconds(t))); }
 
 std::pair<int, int> TimeZone::YearMonth(int64_t t) const {
   auto local = date::make_zoned(zone_, SysSeconds(Seconds(t))).get_local_time();
@@ -101,9 +102,9 @@ std::pair<int, int> TimeZone::YearMonth(int64_t t) const {
 }
 
 const char* MonthName(int month) {
-  static const char* const kNames[] = {"January", "February", "March",     "April",
-                                       "May",     "June",     "July",      "August",
-                                       "September", "October", "November", "December"};
+  static const char* const kNames[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
   return month >= 1 && month <= 12 ? kNames[month - 1] : "";
 }
 

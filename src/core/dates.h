@@ -25,10 +25,10 @@ class TimeZone {
   // offset ("2021-10-06", "2021-10-06 14:30", "2021-10-06T14:30:00"), read in this zone.
   std::optional<int64_t> Parse(std::string_view text) const;
 
-  std::string Iso(int64_t t) const;         // 2021-10-06T01:00:34-04:00
-  std::string Display(int64_t t) const;     // October 6, 2021
-  std::string Rfc822(int64_t t) const;      // Wed, 06 Oct 2021 01:00:34 -0400 (RSS)
-  static std::string IsoUtc(int64_t t);     // 2021-10-06T05:00:34Z (Atom, sitemap)
+  std::string Iso(int64_t t) const;      // 2021-10-06T01:00:34-04:00
+  std::string Display(int64_t t) const;  // October 6, 2021
+  std::string Rfc822(int64_t t) const;   // Wed, 06 Oct 2021 01:00:34 -0400 (RSS)
+  static std::string IsoUtc(int64_t t);  // 2021-10-06T05:00:34Z (Atom, sitemap)
   // Year and month (1-12) of `t` in this zone.
   std::pair<int, int> YearMonth(int64_t t) const;
   const std::string& name() const { return name_; }

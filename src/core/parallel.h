@@ -10,7 +10,8 @@ namespace cinepress {
 
 unsigned DefaultThreads();
 
-void ParallelFor(size_t n, unsigned threads, const std::function<void(unsigned worker)>& worker_init,
+void ParallelFor(size_t n, unsigned threads,
+                 const std::function<void(unsigned worker)>& worker_init,
                  const std::function<void(unsigned worker, size_t i)>& fn);
 
 }  // namespace cinepress

@@ -4,13 +4,20 @@ namespace cinepress {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidInput: return "invalid_input";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kStore: return "store";
-    case ErrorCode::kTemplate: return "template";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidInput:
+      return "invalid_input";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kStore:
+      return "store";
+    case ErrorCode::kTemplate:
+      return "template";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

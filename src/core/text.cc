@@ -1,8 +1,7 @@
 #include "core/text.h"
 
-#include <sodium.h>
-
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,12 +15,23 @@ namespace cinepress {
 void AppendHtmlEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -130,8 +140,8 @@ std::string_view Trim(std::string_view text) {
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
   auto fail = [&] {
-    return Error{ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno),
-                 path.string(), 0, {}};
+    return Error{
+        ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno), path.string(), 0, {}};
   };
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail();
@@ -167,8 +177,11 @@ Status WriteFile(const std::filesystem::path& path, std::string_view data) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) {
-      return Error{ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno),
-                   path.string(), 0, {}};
+      return Error{ErrorCode::kIo,
+                   std::string("cannot write: ") + std::strerror(errno),
+                   path.string(),
+                   0,
+                   {}};
     }
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
     if (!out) return Error{ErrorCode::kIo, "write failed", path.string(), 0, {}};

@@ -82,14 +82,14 @@ class Fields {
     return out;
   }
 
-  std::optional<int> Int(const YAML::Node& map, const char* key, const std::string& path,
-                         int lo, int hi) {
+  std::optional<int> Int(const YAML::Node& map, const char* key, const std::string& path, int lo,
+                         int hi) {
     YAML::Node n = map[key];
     if (!n || n.IsNull()) return std::nullopt;
     int v = 0;
     if (!n.IsScalar() || !YAML::convert<int>::decode(n, v) || v < lo || v > hi) {
-      Problem(n, path, "must be a whole number from " + std::to_string(lo) + " to " +
-                           std::to_string(hi));
+      Problem(n, path,
+              "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
       return std::nullopt;
     }
     return v;
@@ -145,13 +145,16 @@ bool SplitFrontMatter(std::string_view text, std::string_view& yaml, std::string
   return false;
 }
 
-std::optional<YAML::Node> LoadYaml(std::string_view text, const std::string& file,
-                                   int line_offset, std::vector<Error>& problems) {
+std::optional<YAML::Node> LoadYaml(std::string_view text, const std::string& file, int line_offset,
+                                   std::vector<Error>& problems) {
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    problems.push_back(Error{ErrorCode::kInvalidInput, "invalid YAML: " + e.msg, file,
-                             e.mark.line >= 0 ? e.mark.line + 1 + line_offset : 0, {}});
+    problems.push_back(Error{ErrorCode::kInvalidInput,
+                             "invalid YAML: " + e.msg,
+                             file,
+                             e.mark.line >= 0 ? e.mark.line + 1 + line_offset : 0,
+                             {}});
     return std::nullopt;
   }
 }
@@ -170,8 +173,9 @@ std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::
   }
   std::string_view yaml_text, body;
   if (!SplitFrontMatter(text, yaml_text, body)) {
-    problem(1, "", "no front matter: the file must start with a line \"---\", then YAML, then "
-                   "a line \"---\"");
+    problem(1, "",
+            "no front matter: the file must start with a line \"---\", then YAML, then "
+            "a line \"---\"");
     return std::nullopt;
   }
   // The YAML starts on line 2 of the file.
@@ -194,8 +198,9 @@ std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::
     a.kind = ArticleKind::kArticle;
     a.section = parts[1];
     if (!IsValidSlug(a.section)) {
-      problem(0, "", "folder \"" + a.section +
-                         "\" cannot be a section: use lowercase letters, digits and dashes");
+      problem(0, "",
+              "folder \"" + a.section +
+                  "\" cannot be a section: use lowercase letters, digits and dashes");
     }
   } else {
     a.kind = ArticleKind::kPage;
@@ -395,13 +400,15 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   if (!fs::is_directory(content, ec)) {
     return Error{ErrorCode::kInvalidInput,
                  "not a content folder: it has no content/ folder (see docs/CONTENT.md)",
-                 folder.string(), 0, {}};
+                 folder.string(),
+                 0,
+                 {}};
   }
 
   // 1. Find the files.
   std::vector<std::string> article_files;
   std::vector<std::pair<fs::path, std::string>> section_files;  // path, section key
-  std::vector<std::string> symlinks;                              // skipped, and reported
+  std::vector<std::string> symlinks;                            // skipped, and reported
   for (auto it = fs::recursive_directory_iterator(content, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     // A symbolic link could point anywhere on the machine: content is read from real files only.
@@ -509,14 +516,14 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                                    s->second->source_path) &&
                !(options.prune && !s->second->source_path.empty())) {
       // The URL belongs to a stored article that this folder no longer has (or never had).
-      r.problems.push_back(Error{
-          ErrorCode::kConflict,
-          "\"" + a.slug + "\" is already the slug of the stored article " +
-              (s->second->source_path.empty()
-                   ? "\"" + s->second->title + "\""
-                   : "from " + s->second->source_path +
-                         ", whose file is gone (import with --prune to remove it)"),
-          r.rel_path, 0, "slug"});
+      r.problems.push_back(
+          Error{ErrorCode::kConflict,
+                "\"" + a.slug + "\" is already the slug of the stored article " +
+                    (s->second->source_path.empty()
+                         ? "\"" + s->second->title + "\""
+                         : "from " + s->second->source_path +
+                               ", whose file is gone (import with --prune to remove it)"),
+                r.rel_path, 0, "slug"});
     }
     if (!r.problems.empty()) r.parsed.reset();
   }
@@ -608,8 +615,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     // A stored article whose file is gone may hold this URL: with --prune it goes first.
     if (auto s = stored_by_url.find(UrlKey(a));
         s != stored_by_url.end() && s->second->id != a.id && options.prune &&
-        !std::binary_search(article_files.begin(), article_files.end(),
-                            s->second->source_path)) {
+        !std::binary_search(article_files.begin(), article_files.end(), s->second->source_path)) {
       if (auto st = store.DeleteArticle(s->second->id); !st) return fail(st.error());
       stored_by_source.erase(s->second->source_path);
       ++report.removed;

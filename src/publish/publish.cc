@@ -70,8 +70,8 @@ Status DirectorySink::Commit() {
     return {};
   }
   fs::rename(temp_, target_, ec);
-  if (ec) return Error{ErrorCode::kIo, "cannot move the new site in: " + ec.message(),
-                       target_.string()};
+  if (ec)
+    return Error{ErrorCode::kIo, "cannot move the new site in: " + ec.message(), target_.string()};
   committed_ = true;
   return {};
 }

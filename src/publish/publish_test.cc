@@ -9,8 +9,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path TempDir(const std::string& name) {
-  fs::path p = fs::temp_directory_path() / ("cinepress-publish-" + std::to_string(::getpid()) +
-                                            "-" + name);
+  fs::path p =
+      fs::temp_directory_path() / ("cinepress-publish-" + std::to_string(::getpid()) + "-" + name);
   fs::remove_all(p);
   return p;
 }

@@ -17,8 +17,9 @@ std::vector<FeedEntry> Entries() {
 }
 
 FeedInfo Info() {
-  return FeedInfo{"The Mag", "Film writing", "en", "The Mag", "https://mag.example/",
-                  "https://mag.example/feed.xml", 1633496434};
+  return FeedInfo{"The Mag", "Film writing",         "en",
+                  "The Mag", "https://mag.example/", "https://mag.example/feed.xml",
+                  1633496434};
 }
 
 TEST(Feeds, RssIsEscapedAndComplete) {

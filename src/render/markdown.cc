@@ -124,8 +124,8 @@ std::string RenderInlineMarkdown(std::string_view markdown) {
   std::string out(html ? html : "");
   std::free(html);
   // A single paragraph: keep what is inside it.
-  if (out.rfind("<p>", 0) == 0 && out.size() >= 8 && out.compare(out.size() - 5, 5, "</p>\n") == 0 &&
-      out.find("<p>", 3) == std::string::npos) {
+  if (out.rfind("<p>", 0) == 0 && out.size() >= 8 &&
+      out.compare(out.size() - 5, 5, "</p>\n") == 0 && out.find("<p>", 3) == std::string::npos) {
     out = out.substr(3, out.size() - 8);
   }
   return out;

@@ -10,7 +10,8 @@ TEST(RenderMarkdown, RendersCommonMarkWithSmartPunctuation) {
 }
 
 TEST(RenderMarkdown, LoneImageBecomesACaptionedFigure) {
-  std::string html = RenderMarkdown("Text.\n\n![A quiet *harbour*](/images/h.jpg \"Dusk & fog.\")\n");
+  std::string html =
+      RenderMarkdown("Text.\n\n![A quiet *harbour*](/images/h.jpg \"Dusk & fog.\")\n");
   EXPECT_NE(html.find("<figure class=\"figure\"><img src=\"/images/h.jpg\" alt=\"A quiet harbour\" "
                       "loading=\"lazy\" decoding=\"async\"><figcaption>Dusk &amp; fog."
                       "</figcaption></figure>"),
@@ -25,7 +26,8 @@ TEST(RenderMarkdown, InlineImageStaysInline) {
 }
 
 TEST(RenderMarkdown, FootnotesAndTables) {
-  std::string html = RenderMarkdown("A claim.[^1]\n\n[^1]: The source.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+  std::string html =
+      RenderMarkdown("A claim.[^1]\n\n[^1]: The source.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
   EXPECT_NE(html.find("footnote-ref"), std::string::npos) << html;
   EXPECT_NE(html.find("The source."), std::string::npos);
   EXPECT_NE(html.find("<table>"), std::string::npos);

@@ -43,12 +43,15 @@ struct Sources {
 };
 
 // Replaces every {{> name}} with the partial's own source, recursively.
-Result<std::string> Inline(const std::string& name, const Sources& partials,
-                           const Sources& owner, int depth) {
+Result<std::string> Inline(const std::string& name, const Sources& partials, const Sources& owner,
+                           int depth) {
   const std::string& src = owner.text.at(name);
   if (depth > 8) {
-    return Error{ErrorCode::kTemplate, "partials include each other too deeply (a cycle?)",
-                 owner.file.at(name), 0, {}};
+    return Error{ErrorCode::kTemplate,
+                 "partials include each other too deeply (a cycle?)",
+                 owner.file.at(name),
+                 0,
+                 {}};
   }
   static const std::regex tag(R"(\{\{>\s*([A-Za-z0-9_./-]+)\s*\}\})");
   std::string out;
@@ -59,8 +62,11 @@ Result<std::string> Inline(const std::string& name, const Sources& partials,
     out.append(src, last, static_cast<size_t>(m.position(0)) - last);
     std::string partial = m[1].str();
     if (!partials.text.count(partial)) {
-      return Error{ErrorCode::kTemplate, "no partial \"" + partial + "\" in partials/",
-                   owner.file.at(name), LineAt(src, static_cast<size_t>(m.position(0))), {}};
+      return Error{ErrorCode::kTemplate,
+                   "no partial \"" + partial + "\" in partials/",
+                   owner.file.at(name),
+                   LineAt(src, static_cast<size_t>(m.position(0))),
+                   {}};
     }
     auto inner = Inline(partial, partials, partials, depth + 1);
     if (!inner) return inner.error();
@@ -113,8 +119,11 @@ Result<std::shared_ptr<const Theme>> Theme::Load(const fs::path& dir,
   auto theme = std::make_shared<Theme>();
   for (const std::string& name : RequiredTemplates()) {
     if (!templates.text.count(name)) {
-      return Error{ErrorCode::kTemplate, "the theme has no " + name + ".mustache",
-                   display_root + "/templates", 0, {}};
+      return Error{ErrorCode::kTemplate,
+                   "the theme has no " + name + ".mustache",
+                   display_root + "/templates",
+                   0,
+                   {}};
     }
   }
   for (const auto& [name, src] : templates.text) {
@@ -129,8 +138,8 @@ Result<std::shared_ptr<const Theme>> Theme::Load(const fs::path& dir,
     theme->partials_[name] = std::move(*inlined);
   }
   if (fs::is_directory(dir / "assets", ec)) {
-    for (auto it = fs::recursive_directory_iterator(dir / "assets", ec);
-         !ec && it != fs::end(it); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir / "assets", ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
       if (!it->is_regular_file()) continue;
       ThemeAsset a;
       a.name = fs::relative(it->path(), dir / "assets").generic_string();

@@ -39,7 +39,8 @@ std::string Capitalized(std::string s) {
 }  // namespace
 
 std::string Site::ArticleUrl(const Article& a) const {
-  if (a.kind == ArticleKind::kPage) return ExpandPermalink(config_.permalinks.page, {{"slug", a.slug}});
+  if (a.kind == ArticleKind::kPage)
+    return ExpandPermalink(config_.permalinks.page, {{"slug", a.slug}});
   auto [y, m] = tz_.YearMonth(a.date);
   std::string day = tz_.Iso(a.date).substr(8, 2);
   char mm[3];
@@ -59,7 +60,9 @@ Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int 
     return Error{ErrorCode::kConflict,
                  url + " would be both " + it->second + " and " + what +
                      " (change a slug or a permalink pattern in cinepress.toml)",
-                 {}, 0, {}};
+                 {},
+                 0,
+                 {}};
   }
   outputs_.push_back(Output{kind, std::move(path), ref, page});
   return {};
@@ -105,8 +108,14 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
     return s.lists_[it->second];
   };
   const Permalinks& pl = s.config_.permalinks;
-  SiteList archive{"archive", "Archive", "All articles", "Everything we have published, newest "
-                   "first.", "/archive/", {}, nullptr};
+  SiteList archive{"archive",
+                   "Archive",
+                   "All articles",
+                   "Everything we have published, newest "
+                   "first.",
+                   "/archive/",
+                   {},
+                   nullptr};
   s.archive_list_ = s.lists_.size();
   s.list_by_key_["archive"] = s.lists_.size();
   s.lists_.push_back(archive);
@@ -115,21 +124,28 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
     s.lists_[s.archive_list_].items.push_back(i);
     const Section& sec = s.sections_.at(a.section);
     list_for("section:" + a.section, [&] {
-      return SiteList{"section", "Section", sec.title, sec.description,
-                      ExpandPermalink(pl.section, {{"section", a.section}}), {}, nullptr};
+      return SiteList{"section",
+                      "Section",
+                      sec.title,
+                      sec.description,
+                      ExpandPermalink(pl.section, {{"section", a.section}}),
+                      {},
+                      nullptr};
     }).items.push_back(i);
     for (const std::string& c : a.categories) {
       std::string slug = Slugify(c);
       SiteList& l = list_for("category:" + slug, [&] {
-        return SiteList{"category", "Category", c, "", ExpandPermalink(pl.category, {{"slug", slug}}),
-                        {}, nullptr};
+        return SiteList{
+            "category", "Category", c, "", ExpandPermalink(pl.category, {{"slug", slug}}),
+            {},         nullptr};
       });
       if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
     }
     for (const std::string& t : a.tags) {
       std::string slug = Slugify(t);
       SiteList& l = list_for("tag:" + slug, [&] {
-        return SiteList{"tag", "Tag", t, "", ExpandPermalink(pl.tag, {{"slug", slug}}), {}, nullptr};
+        return SiteList{"tag", "Tag",  t, "", ExpandPermalink(pl.tag, {{"slug", slug}}),
+                        {},    nullptr};
       });
       if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
     }
@@ -137,8 +153,9 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
       auto au = s.authors_.find(id);
       if (au == s.authors_.end()) continue;
       list_for("author:" + id, [&] {
-        return SiteList{"author", "Writer", au->second.name, "",
-                        ExpandPermalink(pl.author, {{"slug", id}}), {}, &au->second};
+        return SiteList{
+            "author", "Writer",   au->second.name, "", ExpandPermalink(pl.author, {{"slug", id}}),
+            {},       &au->second};
       }).items.push_back(i);
     }
     auto [y, m] = s.tz_.YearMonth(a.date);
@@ -146,14 +163,19 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
     char mm[3];
     std::snprintf(mm, sizeof mm, "%02d", m);
     list_for("year:" + ys, [&] {
-      return SiteList{"archive-year", "Archive", ys, "Everything we published in " + ys + ".",
-                      "/archive/" + ys + "/", {}, nullptr};
+      return SiteList{
+          "archive-year",         "Archive", ys,     "Everything we published in " + ys + ".",
+          "/archive/" + ys + "/", {},        nullptr};
     }).items.push_back(i);
     std::string month_name = std::string(MonthName(m)) + " " + ys;
     list_for("month:" + ys + "-" + mm, [&] {
-      return SiteList{"archive-month", "Archive", month_name,
+      return SiteList{"archive-month",
+                      "Archive",
+                      month_name,
                       "Everything we published in " + month_name + ".",
-                      "/archive/" + ys + "/" + mm + "/", {}, nullptr};
+                      "/archive/" + ys + "/" + mm + "/",
+                      {},
+                      nullptr};
     }).items.push_back(i);
   }
   for (SiteList& l : s.lists_) {
@@ -177,7 +199,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
   for (const auto& [key, sec] : s.sections_) {
     auto it = s.list_by_key_.find("section:" + key);
     if (it == s.list_by_key_.end()) continue;
-    if (std::find(s.section_order_.begin(), s.section_order_.end(), key) != s.section_order_.end()) {
+    if (std::find(s.section_order_.begin(), s.section_order_.end(), key) !=
+        s.section_order_.end()) {
       continue;
     }
     by_size.emplace_back(s.lists_[it->second].items.size(), key);
@@ -228,7 +251,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
   }
   for (size_t i = 0; i < s.media_.size(); ++i) {
     // A media file at a page's path is a conflict, reported with both names.
-    add(OutputKind::kMedia, "/" + s.media_[i].path, i, 1, "the media file static/" + s.media_[i].path);
+    add(OutputKind::kMedia, "/" + s.media_[i].path, i, 1,
+        "the media file static/" + s.media_[i].path);
   }
   if (!st) return st.error();
 
@@ -337,62 +361,63 @@ Status Site::BuildCards() {
   std::vector<std::unique_ptr<ThemeRenderer>> renderers(DefaultThreads());
   std::mutex mu;
   Status failed;
-  ParallelFor(n, DefaultThreads(),
-              [&](unsigned w) { renderers[w] = std::make_unique<ThemeRenderer>(theme_); },
-              [&](unsigned w, size_t i) {
-    const Article& a = articles_[i];
-    TemplateData c;
-    c.set("title", a.title);
-    c.set("url", article_urls_[i]);
-    if (!a.dek.empty()) {
-      dek_text_[i] = MarkdownToText(a.dek);
-      dek_html_[i] = RenderInlineMarkdown(a.dek);
-      c.set("dek", dek_text_[i]);
-      c.set("dek_html", dek_html_[i]);
-    }
-    c.set("date_iso", tz_.Iso(a.date));
-    c.set("date_display", tz_.Display(a.date));
-    c.set("kind", a.section);
-    const Section& sec = sections_.at(a.section);
-    c.set("section_title", sec.title);
-    c.set("section_url", ExpandPermalink(config_.permalinks.section, {{"section", a.section}}));
-    TemplateData authors{TemplateData::type::list};
-    std::string authors_text;
-    for (const std::string& id : a.author_ids) {
-      auto it = authors_.find(id);
-      if (it == authors_.end()) continue;
-      TemplateData au;
-      au.set("name", it->second.name);
-      au.set("url", ExpandPermalink(config_.permalinks.author, {{"slug", id}}));
-      authors.push_back(au);
-      if (!authors_text.empty()) authors_text += " and ";
-      authors_text += it->second.name;
-    }
-    if (!authors.is_empty_list()) c["authors"] = std::move(authors);
-    if (!authors_text.empty()) c.set("authors_text", authors_text);
-    if (a.image) {
-      TemplateData img;
-      img.set("src", a.image->src);
-      img.set("alt", a.image->alt);
-      c["image"] = std::move(img);
-    }
-    if (a.film) c.set("film_title", a.film->title);
-    if (auto html = renderers[w]->RenderPartial("card", base_, c)) {
-      if (!*html) {
-        std::lock_guard lock(mu);
-        failed = html->error();
-        return;
-      }
-      c.set("html", **html);
-    }
-    // Every article appears in a dozen lists: their items carry only what lists need.
-    TemplateData item;
-    for (const char* key : {"html", "title", "url", "date_iso"}) {
-      if (const TemplateData* v = c.get(key)) item.set(key, *v);
-    }
-    list_items_[i] = std::move(item);
-    cards_[i] = std::move(c);
-  });
+  ParallelFor(
+      n, DefaultThreads(),
+      [&](unsigned w) { renderers[w] = std::make_unique<ThemeRenderer>(theme_); },
+      [&](unsigned w, size_t i) {
+        const Article& a = articles_[i];
+        TemplateData c;
+        c.set("title", a.title);
+        c.set("url", article_urls_[i]);
+        if (!a.dek.empty()) {
+          dek_text_[i] = MarkdownToText(a.dek);
+          dek_html_[i] = RenderInlineMarkdown(a.dek);
+          c.set("dek", dek_text_[i]);
+          c.set("dek_html", dek_html_[i]);
+        }
+        c.set("date_iso", tz_.Iso(a.date));
+        c.set("date_display", tz_.Display(a.date));
+        c.set("kind", a.section);
+        const Section& sec = sections_.at(a.section);
+        c.set("section_title", sec.title);
+        c.set("section_url", ExpandPermalink(config_.permalinks.section, {{"section", a.section}}));
+        TemplateData authors{TemplateData::type::list};
+        std::string authors_text;
+        for (const std::string& id : a.author_ids) {
+          auto it = authors_.find(id);
+          if (it == authors_.end()) continue;
+          TemplateData au;
+          au.set("name", it->second.name);
+          au.set("url", ExpandPermalink(config_.permalinks.author, {{"slug", id}}));
+          authors.push_back(au);
+          if (!authors_text.empty()) authors_text += " and ";
+          authors_text += it->second.name;
+        }
+        if (!authors.is_empty_list()) c["authors"] = std::move(authors);
+        if (!authors_text.empty()) c.set("authors_text", authors_text);
+        if (a.image) {
+          TemplateData img;
+          img.set("src", a.image->src);
+          img.set("alt", a.image->alt);
+          c["image"] = std::move(img);
+        }
+        if (a.film) c.set("film_title", a.film->title);
+        if (auto html = renderers[w]->RenderPartial("card", base_, c)) {
+          if (!*html) {
+            std::lock_guard lock(mu);
+            failed = html->error();
+            return;
+          }
+          c.set("html", **html);
+        }
+        // Every article appears in a dozen lists: their items carry only what lists need.
+        TemplateData item;
+        for (const char* key : {"html", "title", "url", "date_iso"}) {
+          if (const TemplateData* v = c.get(key)) item.set(key, *v);
+        }
+        list_items_[i] = std::move(item);
+        cards_[i] = std::move(c);
+      });
   return failed;
 }
 

@@ -49,7 +49,7 @@ struct SiteList {
   std::string label;  // "Category"
   std::string heading;
   std::string description;
-  std::string url;  // "/tag/slow-cinema/"
+  std::string url;              // "/tag/slow-cinema/"
   std::vector<uint32_t> items;  // article indices, newest first
   const Author* author = nullptr;
 };
@@ -97,11 +97,11 @@ class Site {
   std::unordered_map<std::string, Section> sections_;
   std::vector<MediaFile> media_;
   std::vector<SiteList> lists_;
-  std::vector<std::string> section_order_;  // section keys, home page order
+  std::vector<std::string> section_order_;               // section keys, home page order
   std::unordered_map<std::string, size_t> list_by_key_;  // "category:film-reviews" -> list
   std::vector<std::vector<uint32_t>> related_;
   std::vector<TemplateData> cards_;
-  std::vector<TemplateData> list_items_;  // the lean card lists use: html, title, url, date
+  std::vector<TemplateData> list_items_;          // the lean card lists use: html, title, url, date
   std::vector<std::string> dek_text_, dek_html_;  // per article, from its Markdown dek
   std::vector<Output> outputs_;
   std::unordered_map<std::string, std::string> output_owner_;  // path -> what, for conflicts

@@ -1,7 +1,6 @@
 // SiteRenderer: turns one output of the site map into bytes — template contexts for pages
 // (docs/THEMES.md is their contract), feeds, the sitemap, assets and media.
 #include <algorithm>
-
 #include <map>
 
 #include "core/slug.h"
@@ -54,8 +53,8 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
                                     const std::string& kind_flag) const {
   const Site& s = *site_;
   TemplateData page;
-  page.set("title", heading.empty() || url == "/" ? s.config_.title
-                                                  : heading + " — " + s.config_.title);
+  page.set("title",
+           heading.empty() || url == "/" ? s.config_.title : heading + " — " + s.config_.title);
   SetIf(page, "heading", heading);
   SetIf(page, "description", description.empty() ? s.config_.description : description);
   page.set("url", url);
@@ -107,19 +106,30 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
 Result<std::string> SiteRenderer::Render(const Output& o) {
   const Site& s = *site_;
   switch (o.kind) {
-    case OutputKind::kHome: return RenderHome();
-    case OutputKind::kArticle: return RenderArticle(o.ref, false);
-    case OutputKind::kPage: return RenderArticle(o.ref, true);
-    case OutputKind::kList: return RenderList(o.ref, o.page, false);
-    case OutputKind::kArchive: return RenderList(o.ref, o.page, true);
-    case OutputKind::kNotFound: return RenderNotFound();
-    case OutputKind::kRss: return RenderFeed(o.ref, false);
-    case OutputKind::kAtom: return RenderFeed(o.ref, true);
-    case OutputKind::kSitemap: return RenderSitemapXml();
+    case OutputKind::kHome:
+      return RenderHome();
+    case OutputKind::kArticle:
+      return RenderArticle(o.ref, false);
+    case OutputKind::kPage:
+      return RenderArticle(o.ref, true);
+    case OutputKind::kList:
+      return RenderList(o.ref, o.page, false);
+    case OutputKind::kArchive:
+      return RenderList(o.ref, o.page, true);
+    case OutputKind::kNotFound:
+      return RenderNotFound();
+    case OutputKind::kRss:
+      return RenderFeed(o.ref, false);
+    case OutputKind::kAtom:
+      return RenderFeed(o.ref, true);
+    case OutputKind::kSitemap:
+      return RenderSitemapXml();
     case OutputKind::kRobots:
       return "User-agent: *\nAllow: /\n\nSitemap: " + s.Absolute("/sitemap.xml") + "\n";
-    case OutputKind::kAsset: return s.theme_->assets()[o.ref].data;
-    case OutputKind::kMedia: return store_->LoadMediaData(s.media_[o.ref].path);
+    case OutputKind::kAsset:
+      return s.theme_->assets()[o.ref].data;
+    case OutputKind::kMedia:
+      return store_->LoadMediaData(s.media_[o.ref].path);
   }
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
 }
@@ -153,8 +163,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
     art.set("kind", a.section);
     art.set("section_title", sec.title);
     art.set("section_url", ExpandPermalink(s.config_.permalinks.section, {{"section", a.section}}));
-    art.set("reading_minutes",
-            std::to_string(std::max<size_t>(1, (a.word_count + 229) / 230)));
+    art.set("reading_minutes", std::to_string(std::max<size_t>(1, (a.word_count + 229) / 230)));
     TemplateData authors = List();
     std::vector<std::string> names;
     for (const std::string& id : a.author_ids) {
@@ -257,7 +266,8 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
   };
   std::string url = page_url(page_no);
   std::string heading = list.heading;
-  if (page_no > 1) heading += " (page " + std::to_string(page_no) + " of " + std::to_string(total) + ")";
+  if (page_no > 1)
+    heading += " (page " + std::to_string(page_no) + " of " + std::to_string(total) + ")";
   TemplateData d = PageData(url, heading, list.description, archive ? "is_archive" : "is_list");
   TemplateData ld;
   ld.set("kind", list.kind);
@@ -413,8 +423,8 @@ Result<std::string> SiteRenderer::RenderHome() {
 
 Result<std::string> SiteRenderer::RenderNotFound() {
   const Site& s = *site_;
-  TemplateData d = PageData("/404.html", "Page not found",
-                            "The page you asked for is not here.", "is_404");
+  TemplateData d =
+      PageData("/404.html", "Page not found", "The page you asked for is not here.", "is_404");
   return theme_.Render("404", s.base_, d);
 }
 
@@ -453,7 +463,8 @@ Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
     e.published = a.date;
     e.updated = std::max(a.date, a.updated);
     for (const std::string& id : a.author_ids) {
-      if (auto it = s.authors_.find(id); it != s.authors_.end()) e.authors.push_back(it->second.name);
+      if (auto it = s.authors_.find(id); it != s.authors_.end())
+        e.authors.push_back(it->second.name);
     }
     e.categories = a.categories;
     e.summary = s.dek_text_[i];

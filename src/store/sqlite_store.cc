@@ -108,14 +108,14 @@ class Use {  // binds, steps and resets one prepared statement
 
 json ToMeta(const Article& a) {
   json m = {{"authors", a.author_ids}, {"categories", a.categories}, {"tags", a.tags}};
-  if (a.image) m["image"] = {{"src", a.image->src}, {"alt", a.image->alt},
-                             {"caption", a.image->caption}};
+  if (a.image)
+    m["image"] = {{"src", a.image->src}, {"alt", a.image->alt}, {"caption", a.image->caption}};
   if (a.film) {
     const Film& f = *a.film;
-    m["film"] = {{"title", f.title},         {"original_title", f.original_title},
-                 {"directors", f.directors}, {"year", f.year},
-                 {"countries", f.countries}, {"runtime_min", f.runtime_min},
-                 {"cast", f.cast}};
+    m["film"] = {
+        {"title", f.title}, {"original_title", f.original_title}, {"directors", f.directors},
+        {"year", f.year},   {"countries", f.countries},           {"runtime_min", f.runtime_min},
+        {"cast", f.cast}};
   }
   if (a.interviewee) {
     m["interviewee"] = {{"name", a.interviewee->name},
@@ -287,12 +287,16 @@ class SqliteStore final : public ContentStore {
   }
 
   Status SaveAuthor(const Author& a) override {
-    Use q(Prepare(
-        "INSERT INTO authors (id, name, role, city, handle, bio) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,"
-        " city = excluded.city, handle = excluded.handle, bio = excluded.bio"));
-    q.Bind(1, a.id).Bind(2, a.name).Bind(3, a.role).Bind(4, a.city).Bind(5, a.handle).Bind(6,
-                                                                                         a.bio);
+    Use q(
+        Prepare("INSERT INTO authors (id, name, role, city, handle, bio) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,"
+                " city = excluded.city, handle = excluded.handle, bio = excluded.bio"));
+    q.Bind(1, a.id)
+        .Bind(2, a.name)
+        .Bind(3, a.role)
+        .Bind(4, a.city)
+        .Bind(5, a.handle)
+        .Bind(6, a.bio);
     if (q.Step() != SQLITE_DONE) return Failure("saving author \"" + a.id + "\"");
     return {};
   }
@@ -305,9 +309,10 @@ class SqliteStore final : public ContentStore {
   }
 
   Status SaveSection(const Section& s) override {
-    Use q(Prepare("INSERT INTO sections (key, title, description) VALUES (?, ?, ?)"
-                  " ON CONFLICT (key) DO UPDATE SET title = excluded.title,"
-                  " description = excluded.description"));
+    Use q(
+        Prepare("INSERT INTO sections (key, title, description) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET title = excluded.title,"
+                " description = excluded.description"));
     q.Bind(1, s.key).Bind(2, s.title).Bind(3, s.description);
     if (q.Step() != SQLITE_DONE) return Failure("saving section \"" + s.key + "\"");
     return {};
@@ -321,8 +326,9 @@ class SqliteStore final : public ContentStore {
   }
 
   Result<std::string> LoadMediaData(const std::string& path) override {
-    Use q(Prepare("SELECT b.data FROM media m JOIN media_blobs b ON b.hash = m.hash"
-                  " WHERE m.path = ?"));
+    Use q(
+        Prepare("SELECT b.data FROM media m JOIN media_blobs b ON b.hash = m.hash"
+                " WHERE m.path = ?"));
     q.Bind(1, path);
     if (q.Step() != SQLITE_ROW) {
       return Error{ErrorCode::kNotFound, "no media file \"" + path + "\"", {}, 0, {}};
@@ -344,9 +350,10 @@ class SqliteStore final : public ContentStore {
       if (q.Step() == SQLITE_ROW) old_hash = q.Text(0);
     }
     {
-      Use q(Prepare("INSERT INTO media (path, hash, size) VALUES (?, ?, ?)"
-                    " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
-                    " size = excluded.size"));
+      Use q(
+          Prepare("INSERT INTO media (path, hash, size) VALUES (?, ?, ?)"
+                  " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
+                  " size = excluded.size"));
       q.Bind(1, path).Bind(2, hash).Bind(3, static_cast<int64_t>(data.size()));
       if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
     }
@@ -372,8 +379,9 @@ class SqliteStore final : public ContentStore {
 
  private:
   Status DropBlobIfUnused(const std::string& hash) {
-    Use q(Prepare("DELETE FROM media_blobs WHERE hash = ?1"
-                  " AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1)"));
+    Use q(
+        Prepare("DELETE FROM media_blobs WHERE hash = ?1"
+                " AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1)"));
     q.Bind(1, hash);
     if (q.Step() != SQLITE_DONE) return Failure("deleting media data");
     return {};
@@ -410,9 +418,8 @@ class SqliteStore final : public ContentStore {
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);

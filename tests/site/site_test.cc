@@ -48,15 +48,18 @@ std::string Review(const std::string& slug, const std::string& title, const std:
   return "---\ntitle: \"" + title + "\"\nslug: \"" + slug + "\"\ndate: " + date +
          "\nauthor_id: nia-bianchi\ncategories: [\"Film Reviews\"]\ntags: " + tags +
          "\nsummary: \"The dek of " + title + ".\"\nimage:\n  src: \"/images/" + slug +
-         ".jpg\"\n  alt: \"A still from " + title + "\"\n  caption: \"Courtesy of the distributor.\"\n"
-         "film:\n  title: \"" + title + "\"\n  directors: [\"" + director + "\"]\n  year: 2021\n" +
-         extra + "---\n\nThe body of *" + title + "*.\n";
+         ".jpg\"\n  alt: \"A still from " + title +
+         "\"\n  caption: \"Courtesy of the distributor.\"\n"
+         "film:\n  title: \"" +
+         title + "\"\n  directors: [\"" + director + "\"]\n  year: 2021\n" + extra +
+         "---\n\nThe body of *" + title + "*.\n";
 }
 
 std::map<std::string, std::string> Magazine() {
   return {
       {"data/authors.yaml", kAuthors},
-      {"content/reviews/_index.md", "---\ntitle: \"Reviews\"\ndescription: \"Every review.\"\n---\n"},
+      {"content/reviews/_index.md",
+       "---\ntitle: \"Reviews\"\ndescription: \"Every review.\"\n---\n"},
       {"content/reviews/first.md", Review("first", "First Light", "2021-01-05T12:00:00Z")},
       {"content/reviews/second.md",
        Review("second", "Second Sight", "2021-02-05T12:00:00Z", "", "Somebody Else", "[\"Noir\"]")},
@@ -186,8 +189,8 @@ TEST_F(WholeSite, ListsArePaginated) {
 }
 
 TEST_F(WholeSite, CategoryTagAndAuthorPagesWithFeeds) {
-  for (const char* base : {"/category/film-reviews/", "/tag/slow-cinema/", "/author/nia-bianchi/",
-                           "/reviews/"}) {
+  for (const char* base :
+       {"/category/film-reviews/", "/tag/slow-cinema/", "/author/nia-bianchi/", "/reviews/"}) {
     EXPECT_TRUE(site_->Has(base)) << base;
     EXPECT_TRUE(site_->Has(std::string(base) + "feed.xml")) << base;
     EXPECT_TRUE(site_->Has(std::string(base) + "atom.xml")) << base;
@@ -232,13 +235,16 @@ TEST_F(WholeSite, MediaAndFingerprintedAssetsArePublished) {
 }
 
 TEST(WholeSiteEscaping, HostileTextIsEscapedEverywhere) {
-  auto built = BuildFromStrings(kConfig, {
-      {"data/authors.yaml", kAuthors},
-      {"content/essays/x.md",
-       "---\ntitle: \"<script>alert(1)</script> & Co\"\ndate: 2021-01-01\nauthor_id: nia-bianchi\n"
-       "tags: [\"<b>bold</b>\"]\nsummary: \"\\\"><img src=x onerror=alert(1)>\"\n---\n\n"
-       "<script>alert(2)</script>\n"},
-  });
+  auto built = BuildFromStrings(
+      kConfig,
+      {
+          {"data/authors.yaml", kAuthors},
+          {"content/essays/x.md",
+           "---\ntitle: \"<script>alert(1)</script> & Co\"\ndate: 2021-01-01\nauthor_id: "
+           "nia-bianchi\n"
+           "tags: [\"<b>bold</b>\"]\nsummary: \"\\\"><img src=x onerror=alert(1)>\"\n---\n\n"
+           "<script>alert(2)</script>\n"},
+      });
   ASSERT_TRUE(built.ok()) << built.error().ToString();
   for (const auto& [path, data] : built->files) {
     if (path.find(".html") == std::string::npos) continue;
@@ -251,11 +257,13 @@ TEST(WholeSiteEscaping, HostileTextIsEscapedEverywhere) {
 }
 
 TEST(WholeSiteConflicts, TwoOutputsAtOneUrlAreAnErrorNamingBoth) {
-  auto built = BuildFromStrings(kConfig, {
-      {"data/authors.yaml", kAuthors},
-      {"content/reviews/x.md", Review("x", "X", "2021-01-01")},
-      {"content/reviews.md", "---\ntitle: \"Reviews page\"\ndate: 2021-01-01\n---\nA page.\n"},
-  });
+  auto built = BuildFromStrings(
+      kConfig,
+      {
+          {"data/authors.yaml", kAuthors},
+          {"content/reviews/x.md", Review("x", "X", "2021-01-01")},
+          {"content/reviews.md", "---\ntitle: \"Reviews page\"\ndate: 2021-01-01\n---\nA page.\n"},
+      });
   ASSERT_FALSE(built.ok());
   EXPECT_NE(built.error().message.find("/reviews/"), std::string::npos) << built.error().message;
   EXPECT_NE(built.error().message.find("content/reviews.md"), std::string::npos);
@@ -265,10 +273,11 @@ TEST(WholeSitePermalinks, PatternsFromTheConfigAreUsed) {
   std::string config = std::string(kConfig) +
                        "\n[permalinks]\narticle = \"/{year}/{month}/{slug}/\"\n"
                        "tag = \"/topics/{slug}/\"\n";
-  auto built = BuildFromStrings(config, {
-      {"data/authors.yaml", kAuthors},
-      {"content/reviews/x.md", Review("x", "X", "2021-03-05T12:00:00Z")},
-  });
+  auto built = BuildFromStrings(
+      config, {
+                  {"data/authors.yaml", kAuthors},
+                  {"content/reviews/x.md", Review("x", "X", "2021-03-05T12:00:00Z")},
+              });
   ASSERT_TRUE(built.ok()) << built.error().ToString();
   EXPECT_TRUE(built->Has("/2021/03/x/"));
   EXPECT_TRUE(built->Has("/topics/slow-cinema/"));

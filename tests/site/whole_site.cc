@@ -47,13 +47,14 @@ Result<BuiltSite> BuildFromStrings(const std::string& config_text,
   BuiltSite out;
   for (const Error& e : report->problems) out.import_problems.push_back(e.ToString());
 
-  auto site = Site::Assemble(*config, *tz, *theme, *(*store)->LoadArticles(false),
-                             *(*store)->LoadAuthors(), *(*store)->LoadSections(),
-                             *(*store)->LoadMediaList(), now);
+  auto site =
+      Site::Assemble(*config, *tz, *theme, *(*store)->LoadArticles(false), *(*store)->LoadAuthors(),
+                     *(*store)->LoadSections(), *(*store)->LoadMediaList(), now);
   if (!site) return cleanup(), site.error();
   MemorySink sink;
   fs::path db = dir / "site.db";
-  auto published = PublishSite(*site, sink, [&db] { return OpenSqliteStore(db); }, 2);
+  auto published = PublishSite(
+      *site, sink, [&db] { return OpenSqliteStore(db); }, 2);
   if (!published) return cleanup(), published.error();
   out.files = sink.files();
   out.site = *site;
