@@ -1,0 +1,286 @@
+#include "http/entity.h"
+
+#include <brotli/encode.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include <cstring>
+#include <ctime>
+
+namespace cinepress {
+namespace {
+
+constexpr size_t kMinCompress = 256;  // below this, compression does not pay
+
+bool Compressible(std::string_view type) {
+  return type.rfind("text/", 0) == 0 || type.find("xml") != std::string_view::npos ||
+         type.find("json") != std::string_view::npos ||
+         type.find("javascript") != std::string_view::npos;
+}
+
+std::shared_ptr<const std::string> Gzip(const std::string& in) {
+  z_stream z{};
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return nullptr;
+  std::string out(deflateBound(&z, in.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return nullptr;
+  return std::make_shared<const std::string>(std::move(out));
+}
+
+std::shared_ptr<const std::string> Brotli(const std::string& in) {
+  size_t size = BrotliEncoderMaxCompressedSize(in.size());
+  if (size == 0) return nullptr;
+  std::string out(size, '\0');
+  if (!BrotliEncoderCompress(6, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, in.size(),
+                             reinterpret_cast<const uint8_t*>(in.data()), &size,
+                             reinterpret_cast<uint8_t*>(out.data()))) {
+    return nullptr;
+  }
+  out.resize(size);
+  return std::make_shared<const std::string>(std::move(out));
+}
+
+// The q-value the client gives `coding` in Accept-Encoding (0 when refused or absent).
+double QualityOf(std::string_view header, std::string_view coding) {
+  double star = -1, found = -1;
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    size_t semi = item.find(';');
+    std::string_view name = item.substr(0, semi);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    double q = 1;
+    if (semi != std::string_view::npos) {
+      std::string_view params = item.substr(semi + 1);
+      size_t qpos = params.find("q=");
+      if (qpos != std::string_view::npos) q = std::atof(std::string(params.substr(qpos + 2)).c_str());
+    }
+    bool match = name.size() == coding.size() &&
+                 ::strncasecmp(name.data(), coding.data(), name.size()) == 0;
+    if (match) found = q;
+    if (name == "*") star = q;
+  }
+  if (found >= 0) return found;
+  return star >= 0 ? star : 0;
+}
+
+// "W/\"abc-gz\"" -> "abc": ETags compared without weakness or the encoding suffix.
+std::string_view EtagCore(std::string_view tag) {
+  while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+  if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+  for (std::string_view suffix : {"-gz", "-br"}) {
+    if (tag.size() > suffix.size() && tag.substr(tag.size() - suffix.size()) == suffix) {
+      tag.remove_suffix(suffix.size());
+    }
+  }
+  return tag;
+}
+
+bool EtagMatches(std::string_view header, std::string_view etag) {
+  std::string_view mine = EtagCore(etag);
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == "*" || EtagCore(item) == mine) return true;
+  }
+  return false;
+}
+
+// One "bytes=a-b" range of a body of `size` bytes. Returns false for a header it does not
+// understand (then the whole body is sent); `unsatisfiable` when it cannot be served.
+bool ParseRange(std::string_view header, size_t size, size_t& first, size_t& last,
+                bool& unsatisfiable) {
+  unsatisfiable = false;
+  if (header.rfind("bytes=", 0) != 0) return false;
+  std::string_view spec = header.substr(6);
+  if (spec.find(',') != std::string_view::npos) return false;  // several ranges: send it all
+  size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return false;
+  auto number = [](std::string_view s, size_t& out) {
+    if (s.empty() || s.size() > 18) return false;
+    out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<size_t>(c - '0');
+    }
+    return true;
+  };
+  std::string_view a = spec.substr(0, dash), b = spec.substr(dash + 1);
+  size_t x = 0, y = 0;
+  if (a.empty()) {  // the last y bytes
+    if (!number(b, y)) return false;
+    if (y == 0 || size == 0) {
+      unsatisfiable = true;
+      return true;
+    }
+    first = y >= size ? 0 : size - y;
+    last = size - 1;
+    return true;
+  }
+  if (!number(a, x)) return false;
+  if (!b.empty() && (!number(b, y) || y < x)) return false;
+  if (x >= size) {
+    unsatisfiable = true;
+    return true;
+  }
+  first = x;
+  last = b.empty() || y >= size ? size - 1 : y;
+  return true;
+}
+
+}  // namespace
+
+std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_type,
+                                         std::string cache_control, int64_t last_modified,
+                                         int status) {
+  auto e = std::make_shared<Entity>();
+  e->content_type = std::move(content_type);
+  e->cache_control = std::move(cache_control);
+  e->last_modified = last_modified;
+  e->status = status;
+  // A strong validator from the bytes themselves: the same page always has the same tag.
+  uLong crc = crc32(0L, Z_NULL, 0);
+  crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+  char tag[40];
+  std::snprintf(tag, sizeof tag, "\"%08lx%zx\"", static_cast<unsigned long>(crc), data.size());
+  e->etag = tag;
+  if (Compressible(e->content_type) && data.size() >= kMinCompress) {
+    e->gzip = Gzip(data);
+    e->brotli = Brotli(data);
+  }
+  e->identity = std::make_shared<const std::string>(std::move(data));
+  return e;
+}
+
+HttpResponse ServeEntity(const HttpRequest& req, const Entity& e) {
+  HttpResponse r;
+  r.status = e.status;
+  const bool compressible = e.gzip || e.brotli;
+  auto common = [&](HttpResponse& resp, std::string_view etag_suffix) {
+    std::string etag = e.etag;
+    if (!etag_suffix.empty()) etag.insert(etag.size() - 1, etag_suffix);
+    resp.Set("ETag", etag);
+    if (e.last_modified) resp.Set("Last-Modified", HttpDate(e.last_modified));
+    if (!e.cache_control.empty()) resp.Set("Cache-Control", e.cache_control);
+    if (compressible) resp.Set("Vary", "Accept-Encoding");
+  };
+  if (e.status == 200) {
+    std::string_view inm = req.Header("if-none-match");
+    std::string_view ims = req.Header("if-modified-since");
+    bool not_modified = false;
+    if (!inm.empty()) {
+      not_modified = EtagMatches(inm, e.etag);
+    } else if (!ims.empty() && e.last_modified) {
+      int64_t t = ParseHttpDate(ims);
+      not_modified = t >= 0 && e.last_modified <= t;
+    }
+    if (not_modified) {
+      r.status = 304;
+      common(r, "");
+      return r;
+    }
+  }
+  std::string_view range = req.Header("range");
+  if (e.status == 200 && !range.empty() && req.method == "GET") {
+    std::string_view if_range = req.Header("if-range");
+    if (if_range.empty() || EtagMatches(if_range, e.etag)) {
+      size_t first = 0, last = 0;
+      bool unsatisfiable = false;
+      const size_t size = e.identity->size();
+      if (ParseRange(range, size, first, last, unsatisfiable)) {
+        if (unsatisfiable) {
+          r.status = 416;
+          r.Set("Content-Range", "bytes */" + std::to_string(size));
+          r.Set("Content-Type", e.content_type);
+          return r;
+        }
+        r.status = 206;
+        r.Set("Content-Type", e.content_type);
+        r.Set("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) +
+                                   "/" + std::to_string(size));
+        r.Set("Accept-Ranges", "bytes");
+        common(r, "");
+        r.body = e.identity;
+        r.offset = first;
+        r.length = last - first + 1;
+        return r;
+      }
+    }
+  }
+  r.Set("Content-Type", e.content_type);
+  std::string_view accept = req.Header("accept-encoding");
+  if (e.brotli && QualityOf(accept, "br") > 0) {
+    r.Set("Content-Encoding", "br");
+    common(r, "-br");
+    r.body = e.brotli;
+  } else if (e.gzip && (QualityOf(accept, "gzip") > 0 || QualityOf(accept, "x-gzip") > 0)) {
+    r.Set("Content-Encoding", "gzip");
+    common(r, "-gz");
+    r.body = e.gzip;
+  } else {
+    if (e.status == 200) r.Set("Accept-Ranges", "bytes");
+    common(r, "");
+    r.body = e.identity;
+  }
+  return r;
+}
+
+std::string ContentTypeFor(std::string_view path) {
+  size_t dot = path.rfind('.');
+  std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot + 1);
+  struct Type {
+    const char* ext;
+    const char* type;
+  };
+  static const Type kTypes[] = {
+      {"html", "text/html; charset=utf-8"},   {"css", "text/css; charset=utf-8"},
+      {"js", "text/javascript; charset=utf-8"}, {"json", "application/json"},
+      {"xml", "application/xml; charset=utf-8"}, {"txt", "text/plain; charset=utf-8"},
+      {"svg", "image/svg+xml"},               {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},                 {"png", "image/png"},
+      {"gif", "image/gif"},                   {"webp", "image/webp"},
+      {"avif", "image/avif"},                 {"ico", "image/x-icon"},
+      {"pdf", "application/pdf"},             {"epub", "application/epub+zip"},
+      {"mp3", "audio/mpeg"},                  {"m4a", "audio/mp4"},
+      {"mp4", "video/mp4"},                   {"webm", "video/webm"},
+      {"woff2", "font/woff2"},                {"woff", "font/woff"},
+      {"vtt", "text/vtt; charset=utf-8"},
+  };
+  for (const Type& t : kTypes) {
+    if (ext.size() == std::strlen(t.ext) && ::strncasecmp(ext.data(), t.ext, ext.size()) == 0) {
+      return t.type;
+    }
+  }
+  return "application/octet-stream";
+}
+
+std::string HttpDate(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+int64_t ParseHttpDate(std::string_view text) {
+  std::tm tm{};
+  std::string s(text);
+  const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return -1;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+}  // namespace cinepress

@@ -1,0 +1,52 @@
+// HttpServer: HTTP/1.1 over TCP on Boost.Beast and Asio, on every core. It knows nothing of
+// content: it is handed a function from request to response, and it takes care of the
+// protocol and of strangers — limits (431, 413, a connection cap), timeouts for slow clients,
+// 400 for what does not parse, keep-alive and pipelining, HEAD, graceful shutdown.
+// Contract: the handler is called on the server's threads, concurrently; it must be thread-safe
+// and must not block for long. Start returns once every endpoint listens.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "http/message.h"
+
+namespace cinepress {
+
+struct ServerOptions {
+  std::vector<std::string> listen = {"127.0.0.1:8080"};  // ADDR:PORT; [v6]:PORT
+  unsigned threads = 1;
+  size_t max_connections = 10000;
+  size_t header_limit = 8 * 1024;   // request line and headers; over it: 431
+  size_t body_limit = 1024 * 1024;  // over it: 413
+  std::chrono::milliseconds header_timeout{10000};  // the first request must arrive in this time
+  std::chrono::milliseconds idle_timeout{30000};    // the next one on a kept-alive connection
+  std::chrono::milliseconds write_timeout{60000};
+};
+
+using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Called after each response is written (or failed to be): for access logs and metrics.
+using ResponseObserver = std::function<void(const HttpRequest&, const HttpResponse&,
+                                            std::chrono::nanoseconds elapsed, size_t bytes)>;
+
+class HttpServer {
+ public:
+  static Result<std::unique_ptr<HttpServer>> Start(ServerOptions options, RequestHandler handler,
+                                                   ResponseObserver observer);
+  virtual ~HttpServer() = default;
+
+  // The addresses actually listened on ("127.0.0.1:8080").
+  virtual std::vector<std::string> endpoints() const = 0;
+  virtual int64_t open_connections() const = 0;
+  // Stops accepting, lets requests in flight finish (up to `grace`), closes idle connections,
+  // then stops every thread. Safe to call from any thread, once or more.
+  virtual void Shutdown(std::chrono::milliseconds grace) = 0;
+  // Blocks until the server has shut down.
+  virtual void Wait() = 0;
+};
+
+}  // namespace cinepress

@@ -1,0 +1,158 @@
+#include "http/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace cinepress {
+namespace {
+
+// A raw client: tests send exactly the bytes they mean.
+class Client {
+ public:
+  explicit Client(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~Client() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  void Send(const std::string& s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size()); }
+  // Reads until the peer closes, or `until` appears `times` times, or the timeout.
+  std::string Read(const std::string& until = "", int times = 1) {
+    std::string out;
+    char buf[65536];
+    for (;;) {
+      if (!until.empty()) {
+        int n = 0;
+        for (size_t p = out.find(until); p != std::string::npos; p = out.find(until, p + 1)) ++n;
+        if (n >= times) break;
+      }
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed_ = n == 0;
+        break;
+      }
+      out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+  }
+  bool closed() const { return closed_; }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+  bool closed_ = false;
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions o;
+    o.listen = {"127.0.0.1:0"};
+    o.threads = 2;
+    o.header_limit = 1024;
+    o.body_limit = 4096;
+    o.header_timeout = std::chrono::milliseconds(500);
+    o.idle_timeout = std::chrono::milliseconds(500);
+    auto s = HttpServer::Start(
+        o,
+        [](const HttpRequest& r) {
+          if (r.Path() == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(300));
+          HttpResponse resp = TextResponse(200, "path=" + std::string(r.Path()) + "\n");
+          return resp;
+        },
+        nullptr);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    server_ = std::move(*s);
+    std::string ep = server_->endpoints().at(0);
+    port_ = std::stoi(ep.substr(ep.rfind(':') + 1));
+  }
+  void TearDown() override {
+    server_->Shutdown(std::chrono::milliseconds(1000));
+    server_->Wait();
+  }
+  std::unique_ptr<HttpServer> server_;
+  int port_ = 0;
+};
+
+TEST_F(HttpServerTest, KeepAliveAndPipelining) {
+  Client c(port_);
+  ASSERT_TRUE(c.connected());
+  c.Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+         "HEAD /c HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out = c.Read("HTTP/1.1 200", 3);
+  size_t a = out.find("path=/a"), b = out.find("path=/b");
+  ASSERT_NE(a, std::string::npos) << out;
+  ASSERT_NE(b, std::string::npos) << out;
+  EXPECT_LT(a, b);
+  EXPECT_EQ(out.find("path=/c"), std::string::npos) << "HEAD has no body";
+  c.Send("GET /d HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.Read("path=/d").find("path=/d"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, MalformedRequestGets400AndClose) {
+  Client c(port_);
+  c.Send("GARBAGE\r\n\r\n");
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
+  EXPECT_TRUE(c.closed());
+}
+
+TEST_F(HttpServerTest, LimitsGive431And413) {
+  Client big(port_);
+  big.Send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(big.Read().rfind("HTTP/1.1 431", 0), 0u);
+  Client body(port_);
+  body.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+  EXPECT_EQ(body.Read().rfind("HTTP/1.1 413", 0), 0u);
+  Client fine(port_);
+  fine.Send("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(fine.Read().find("path=/ok"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, SilentAndSlowClientsAreTimedOutWithoutBlockingOthers) {
+  std::vector<std::unique_ptr<Client>> silent;
+  for (int i = 0; i < 50; ++i) silent.push_back(std::make_unique<Client>(port_));
+  Client slow(port_);
+  slow.Send("GET /");  // and then nothing more
+  Client c(port_);
+  c.Send("GET /fine HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(c.Read().find("path=/fine"), std::string::npos);
+  // After the header timeout (500 ms) the server has closed them.
+  std::string rest = slow.Read();
+  EXPECT_TRUE(slow.closed());
+  EXPECT_EQ(silent[0]->Read(), "");
+  EXPECT_TRUE(silent[0]->closed());
+}
+
+TEST_F(HttpServerTest, ShutdownFinishesRequestsInFlight) {
+  Client c(port_);
+  c.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::thread stopper([&] { server_->Shutdown(std::chrono::milliseconds(2000)); });
+  std::string out = c.Read("path=/slow");
+  stopper.join();
+  EXPECT_NE(out.find("path=/slow"), std::string::npos) << out;
+  EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
+  Client after(port_);
+  EXPECT_FALSE(after.connected() && after.Read().find("HTTP/1.1") != std::string::npos);
+}
+
+TEST(HttpServerStart, BadListenAddressIsAClearError) {
+  auto s = HttpServer::Start(ServerOptions{{"nonsense"}}, nullptr, nullptr);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().field, "--listen");
+}
+
+}  // namespace
+}  // namespace cinepress

@@ -1,0 +1,52 @@
+#include "http/message.h"
+
+#include <strings.h>
+
+namespace cinepress {
+
+std::string_view HttpRequest::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+std::string_view HttpRequest::Path() const {
+  std::string_view t = target;
+  return t.substr(0, t.find('?'));
+}
+
+std::string_view HttpRequest::Query() const {
+  std::string_view t = target;
+  size_t q = t.find('?');
+  return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+}
+
+std::string_view HttpResponse::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+  }
+  return {};
+}
+
+size_t HttpResponse::BodySize() const {
+  if (!body) return 0;
+  size_t avail = offset < body->size() ? body->size() - offset : 0;
+  return length == std::string::npos ? avail : std::min(length, avail);
+}
+
+std::string_view HttpResponse::BodyView() const {
+  if (!body) return {};
+  return std::string_view(*body).substr(std::min(offset, body->size()), BodySize());
+}
+
+HttpResponse TextResponse(int status, std::string text) {
+  HttpResponse r;
+  r.status = status;
+  r.Set("Content-Type", "text/plain; charset=utf-8");
+  r.Set("Cache-Control", "no-store");
+  r.body = std::make_shared<const std::string>(std::move(text));
+  return r;
+}
+
+}  // namespace cinepress
