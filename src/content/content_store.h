@@ -29,6 +29,15 @@ class ContentStore {
   virtual Result<int64_t> SaveArticle(const Article& article) = 0;
   virtual Status DeleteArticle(int64_t id) = 0;
 
+  // Old addresses of articles (see ArticleAlias); saving one that exists again is a no-op.
+  virtual Result<std::vector<ArticleAlias>> LoadAliases() = 0;
+  virtual Status SaveAlias(const ArticleAlias& alias) = 0;
+
+  // A number that changes whenever another connection commits a change (for live reloading).
+  virtual Result<int64_t> DataVersion() = 0;
+  // Whether the store can be read right now (for health checks).
+  virtual Status Ping() = 0;
+
   virtual Result<std::vector<Author>> LoadAuthors() = 0;
   virtual Status SaveAuthor(const Author& author) = 0;
 

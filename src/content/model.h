@@ -89,6 +89,15 @@ struct Section {
   bool operator==(const Section&) const = default;
 };
 
+// An old address of an article (its section and slug before a change), kept so that old links
+// keep working: they redirect to where the article is now.
+struct ArticleAlias {
+  int64_t article_id = 0;
+  ArticleKind kind = ArticleKind::kArticle;
+  std::string section;
+  std::string slug;
+};
+
 struct MediaFile {
   std::string path;  // URL path without the leading slash: "images/x.jpg"
   std::string hash;

@@ -609,6 +609,14 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       }
       a.id = it->second->id;
       ++report.updated;
+      const Article& before = *it->second;
+      if (before.section != a.section || before.slug != a.slug || before.kind != a.kind) {
+        // The article moves: its old address keeps working (a redirect when served).
+        if (auto st = store.SaveAlias(ArticleAlias{a.id, before.kind, before.section, before.slug});
+            !st) {
+          return fail(st.error());
+        }
+      }
     } else {
       ++report.added;
     }

@@ -157,6 +157,11 @@ Result<std::shared_ptr<const Theme>> Theme::Load(const fs::path& dir,
     std::sort(theme->assets_.begin(), theme->assets_.end(),
               [](const ThemeAsset& x, const ThemeAsset& y) { return x.name < y.name; });
   }
+  std::string all;
+  for (const auto& [name, src] : theme->templates_) all += name + "\x1f" + src + "\x1e";
+  for (const auto& [name, src] : theme->partials_) all += name + "\x1f" + src + "\x1e";
+  for (const ThemeAsset& a : theme->assets_) all += a.name + "\x1f" + a.url + "\x1e";
+  theme->fingerprint_ = ContentHash(all);
   return std::shared_ptr<const Theme>(std::move(theme));
 }
 

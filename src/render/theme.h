@@ -36,6 +36,8 @@ class Theme {
                                                    const std::string& display_root);
 
   const std::vector<ThemeAsset>& assets() const { return assets_; }
+  // A digest of every template, partial and asset.
+  const std::string& fingerprint() const { return fingerprint_; }
   // URL of an asset by name, or "" when the theme has none.
   std::string AssetUrl(const std::string& name) const;
 
@@ -44,6 +46,7 @@ class Theme {
   std::map<std::string, std::string> templates_;  // name -> source with partials inlined
   std::map<std::string, std::string> partials_;   // the same, for partials rendered alone
   std::vector<ThemeAsset> assets_;
+  std::string fingerprint_;
 };
 
 // One thread's compiled templates (kainjow's renderer keeps state while it renders).

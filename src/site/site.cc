@@ -73,7 +73,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
                                                    std::vector<Article> all,
                                                    std::vector<Author> authors,
                                                    std::vector<Section> sections,
-                                                   std::vector<MediaFile> media, int64_t now) {
+                                                   std::vector<MediaFile> media, int64_t now,
+                                                   std::vector<ArticleAlias> aliases) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -86,6 +87,10 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
 
   // Load: what is published, newest first.
   for (Article& a : all) {
+    if (!a.draft && a.date > now &&
+        (s.next_publication_ == 0 || a.date < s.next_publication_)) {
+      s.next_publication_ = a.date;
+    }
     if (!a.IsPublishedAt(now)) continue;
     (a.kind == ArticleKind::kPage ? s.pages_ : s.articles_).push_back(std::move(a));
   }
@@ -255,7 +260,28 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
         "the media file static/" + s.media_[i].path);
   }
   if (!st) return st.error();
+  for (size_t i = 0; i < s.outputs_.size(); ++i) s.output_by_path_.emplace(s.outputs_[i].path, i);
 
+  // Old addresses of moved articles that nothing else uses now.
+  std::unordered_map<int64_t, std::string> url_of;
+  for (size_t i = 0; i < s.articles_.size(); ++i) url_of[s.articles_[i].id] = s.article_urls_[i];
+  for (const Article& p : s.pages_) url_of[p.id] = s.ArticleUrl(p);
+  for (const ArticleAlias& alias : aliases) {
+    auto it = url_of.find(alias.article_id);
+    if (it == url_of.end()) continue;
+    Article old;
+    old.kind = alias.kind;
+    old.section = alias.section;
+    old.slug = alias.slug;
+    // The date only matters to patterns with {year}; the article's own date is the best guess.
+    for (const Article& a : s.articles_) {
+      if (a.id == alias.article_id) old.date = a.date;
+    }
+    std::string old_url = s.ArticleUrl(old);
+    if (old_url != it->second && !s.output_by_path_.count(PathOf(old_url))) {
+      s.redirects_[old_url] = it->second;
+    }
+  }
   // What every template sees.
   TemplateData site_data;
   site_data.set("title", s.config_.title);
@@ -287,8 +313,170 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
   s.base_.set("site", site_data);
   s.ComputeRelated();
   if (auto st2 = s.BuildCards(); !st2) return st2.error();
+  s.ComputeFingerprints();
 
   return std::shared_ptr<const Site>(std::move(site));
+}
+
+// Fingerprints: one digest per article of everything about it that pages show, and one for
+// the whole site's settings and theme.
+void Site::ComputeFingerprints() {
+  std::string menus;
+  for (const auto* menu : {&config_.menu_main, &config_.menu_footer}) {
+    for (const MenuItem& m : *menu) {
+      menus += m.name + "\x1f" + m.url + "\x1e";
+      for (const MenuItem& c : m.children) menus += c.name + "\x1f" + c.url + "\x1d";
+    }
+    menus += "\x1c";
+  }
+  const Permalinks& p = config_.permalinks;
+  global_fp_ = ContentHash({config_.title, "\x1f", config_.description, "\x1f", config_.base_url,
+                            "\x1f", config_.language, "\x1f", config_.timezone, "\x1f",
+                            std::to_string(config_.paginate), "\x1f", p.article, p.page, p.section,
+                            p.category, p.tag, p.author, "\x1f", menus, "\x1f",
+                            theme_->fingerprint(), "\x1f",
+                            std::to_string(tz_.YearMonth(now_).first)});
+  auto digest = [&](const Article& a, const std::string& url) {
+    std::string people;
+    for (const std::string& id : a.author_ids) {
+      if (auto it = authors_.find(id); it != authors_.end()) {
+        const Author& au = it->second;
+        people += au.id + "\x1f" + au.name + "\x1f" + au.role + "\x1f" + au.city + "\x1f" +
+                  au.handle + "\x1f" + au.bio + "\x1e";
+      }
+    }
+    auto sec = sections_.find(a.section);
+    std::string section = sec == sections_.end() ? "" : sec->second.title;
+    return ContentHash({a.source_hash, "\x1f", url, "\x1f", people, "\x1f", section, "\x1f",
+                        std::to_string(a.id), "\x1f", a.title});
+  };
+  article_fp_.resize(articles_.size());
+  for (size_t i = 0; i < articles_.size(); ++i) article_fp_[i] = digest(articles_[i], article_urls_[i]);
+  page_fp_.resize(pages_.size());
+  for (size_t i = 0; i < pages_.size(); ++i) page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]));
+}
+
+const Output* Site::FindOutput(const std::string& path) const {
+  auto it = output_by_path_.find(path);
+  return it == output_by_path_.end() ? nullptr : &outputs_[it->second];
+}
+
+const std::string* Site::RedirectFor(const std::string& url) const {
+  auto it = redirects_.find(url);
+  return it == redirects_.end() ? nullptr : &it->second;
+}
+
+Site::HomeSelection Site::SelectHome() const {
+  HomeSelection h;
+  for (uint32_t i = 0; i < articles_.size() && h.featured.size() < 5; ++i) {
+    if (articles_[i].featured) h.featured.push_back(i);
+  }
+  if (h.featured.empty() && !articles_.empty()) h.featured.push_back(0);
+  std::vector<bool> shown(articles_.size(), false);
+  for (uint32_t i : h.featured) shown[i] = true;
+  for (uint32_t i = 0; i < articles_.size() && h.latest.size() < 12; ++i) {
+    if (!shown[i]) h.latest.push_back(i);
+  }
+  for (const std::string& key : section_order_) {
+    size_t l = list_by_key_.at("section:" + key);
+    const auto& items = lists_[l].items;
+    h.sections.emplace_back(l, std::vector<uint32_t>(items.begin(),
+                                                     items.begin() + std::min<size_t>(3, items.size())));
+  }
+  return h;
+}
+
+std::string Site::Fingerprint(const Output& o) const {
+  std::string parts = global_fp_;
+  auto add = [&](uint32_t i) { parts += article_fp_[i]; };
+  const size_t per = static_cast<size_t>(config_.paginate);
+  switch (o.kind) {
+    case OutputKind::kHome: {
+      HomeSelection h = SelectHome();
+      for (uint32_t i : h.featured) add(i);
+      parts += "|";
+      for (uint32_t i : h.latest) add(i);
+      for (const auto& [l, items] : h.sections) {
+        parts += "|" + lists_[l].heading + lists_[l].url;
+        for (uint32_t i : items) add(i);
+      }
+      break;
+    }
+    case OutputKind::kArticle:
+      add(static_cast<uint32_t>(o.ref));
+      parts += "|";
+      if (o.ref > 0) add(static_cast<uint32_t>(o.ref - 1));
+      parts += "|";
+      if (o.ref + 1 < articles_.size()) add(static_cast<uint32_t>(o.ref + 1));
+      parts += "|";
+      for (uint32_t j : related_[o.ref]) add(j);
+      break;
+    case OutputKind::kPage:
+      parts += page_fp_[o.ref];
+      break;
+    case OutputKind::kList:
+    case OutputKind::kArchive: {
+      const SiteList& l = lists_[o.ref];
+      parts += l.kind + "|" + l.heading + "|" + l.description + "|" + l.url + "|" +
+               std::to_string(l.items.size()) + "|";
+      if (l.author) parts += l.author->name + l.author->role + l.author->city + l.author->bio;
+      size_t begin = static_cast<size_t>(o.page - 1) * per;
+      for (size_t k = begin; k < std::min(l.items.size(), begin + per); ++k) add(l.items[k]);
+      if (o.kind == OutputKind::kArchive) {
+        for (const SiteList& other : lists_) {
+          if (other.kind == "archive-month") parts += other.url + std::to_string(other.items.size());
+        }
+      }
+      break;
+    }
+    case OutputKind::kRss:
+    case OutputKind::kAtom: {
+      const bool whole = o.ref == static_cast<size_t>(-1);
+      const std::vector<uint32_t>* items = whole ? nullptr : &lists_[o.ref].items;
+      size_t n = std::min<size_t>(20, whole ? articles_.size() : items->size());
+      if (!whole) parts += lists_[o.ref].heading + "|" + lists_[o.ref].description + "|";
+      for (size_t k = 0; k < n; ++k) add(whole ? static_cast<uint32_t>(k) : (*items)[k]);
+      break;
+    }
+    case OutputKind::kSitemap:
+      for (const std::string& fp : article_fp_) parts += fp;
+      for (const std::string& fp : page_fp_) parts += fp;
+      for (const SiteList& l : lists_) parts += l.url;
+      break;
+    case OutputKind::kRobots:
+    case OutputKind::kNotFound:
+      break;
+    case OutputKind::kAsset:
+      parts += theme_->assets()[o.ref].url;
+      break;
+    case OutputKind::kMedia:
+      parts = media_[o.ref].hash;  // the file alone
+      break;
+  }
+  return ContentHash(parts);
+}
+
+int64_t Site::LastModified(const Output& o) const {
+  auto changed = [&](uint32_t i) { return std::max(articles_[i].date, articles_[i].updated); };
+  switch (o.kind) {
+    case OutputKind::kArticle:
+      return changed(static_cast<uint32_t>(o.ref));
+    case OutputKind::kPage:
+      return std::max(pages_[o.ref].date, pages_[o.ref].updated);
+    case OutputKind::kList:
+    case OutputKind::kArchive:
+    case OutputKind::kRss:
+    case OutputKind::kAtom: {
+      const std::vector<uint32_t>* items =
+          o.ref == static_cast<size_t>(-1) ? nullptr : &lists_[o.ref].items;
+      int64_t t = 0;
+      size_t n = items ? items->size() : std::min<size_t>(20, articles_.size());
+      for (size_t k = 0; k < n; ++k) t = std::max(t, changed(items ? (*items)[k] : static_cast<uint32_t>(k)));
+      return t;
+    }
+    default:
+      return 0;  // no natural date: validated by ETag alone
+  }
 }
 
 // Related articles: the same film first, then the same director, the same festival, shared

@@ -63,7 +63,8 @@ class Site {
                                                       std::vector<Article> articles,
                                                       std::vector<Author> authors,
                                                       std::vector<Section> sections,
-                                                      std::vector<MediaFile> media, int64_t now);
+                                                      std::vector<MediaFile> media, int64_t now,
+                                                      std::vector<ArticleAlias> aliases = {});
 
   const std::vector<Output>& outputs() const { return outputs_; }
   const SiteConfig& config() const { return config_; }
@@ -77,6 +78,24 @@ class Site {
   const std::vector<uint32_t>& related(size_t i) const { return related_[i]; }
 
   std::string ArticleUrl(const Article& a) const;
+
+  // The output at a file path ("reviews/x/index.html"), or null.
+  const Output* FindOutput(const std::string& path) const;
+  // Where an old address of a moved article points now ("/reviews/old/" -> "/reviews/new/").
+  const std::string* RedirectFor(const std::string& url) const;
+  // A digest of everything an output is made from: equal digests, equal bytes. A live server
+  // keeps a cached page while its digest stays the same.
+  std::string Fingerprint(const Output& output) const;
+  // When the output's content last changed (Unix seconds), for Last-Modified.
+  int64_t LastModified(const Output& output) const;
+  // The earliest time a scheduled article becomes published (0: none is waiting).
+  int64_t next_publication() const { return next_publication_; }
+  // The home page's articles: the lead, more featured, the latest; and per section its newest.
+  struct HomeSelection {
+    std::vector<uint32_t> featured, latest;
+    std::vector<std::pair<size_t, std::vector<uint32_t>>> sections;  // list index, articles
+  };
+  HomeSelection SelectHome() const;
   std::string Absolute(const std::string& url) const { return config_.base_url + url; }
 
  private:
@@ -85,6 +104,7 @@ class Site {
   Status AddOutput(OutputKind kind, const std::string& url, size_t ref, int page,
                    const std::string& what);
   void ComputeRelated();
+  void ComputeFingerprints();
   Status BuildCards();
 
   SiteConfig config_;
@@ -106,6 +126,11 @@ class Site {
   std::vector<Output> outputs_;
   std::unordered_map<std::string, std::string> output_owner_;  // path -> what, for conflicts
   size_t archive_list_ = 0;
+  std::unordered_map<std::string, size_t> output_by_path_;
+  std::unordered_map<std::string, std::string> redirects_;  // old URL -> current URL
+  std::vector<std::string> article_fp_, page_fp_;
+  std::string global_fp_;
+  int64_t next_publication_ = 0;
   int64_t now_ = 0;
   TemplateData base_;  // what every template sees: site.*
 };

@@ -372,47 +372,29 @@ Result<std::string> SiteRenderer::RenderHome() {
   const Site& s = *site_;
   TemplateData d = PageData("/", "", s.config_.description, "is_home");
   TemplateData home;
-  std::vector<uint32_t> featured;
-  for (uint32_t i = 0; i < s.articles_.size() && featured.size() < 5; ++i) {
-    if (s.articles_[i].featured) featured.push_back(i);
-  }
-  if (featured.empty() && !s.articles_.empty()) featured.push_back(0);
-  std::vector<bool> shown(s.articles_.size(), false);
-  if (!featured.empty()) {
-    home.set("featured", s.cards_[featured[0]]);
-    shown[featured[0]] = true;
+  const Site::HomeSelection h = s.SelectHome();
+  if (!h.featured.empty()) {
+    home.set("featured", s.cards_[h.featured[0]]);
     TemplateData also = List();
-    for (size_t k = 1; k < featured.size(); ++k) {
-      also.push_back(s.cards_[featured[k]]);
-      shown[featured[k]] = true;
-    }
+    for (size_t k = 1; k < h.featured.size(); ++k) also.push_back(s.cards_[h.featured[k]]);
     if (!also.is_empty_list()) {
       home["also_featured"] = std::move(also);
       home.set("has_also_featured", true);
     }
   }
   TemplateData latest = List();
-  size_t n_latest = 0;
-  for (uint32_t i = 0; i < s.articles_.size() && n_latest < 12; ++i) {
-    if (shown[i]) continue;
-    latest.push_back(s.cards_[i]);
-    shown[i] = true;
-    ++n_latest;
-  }
+  for (uint32_t i : h.latest) latest.push_back(s.cards_[i]);
   if (!latest.is_empty_list()) {
     home["latest"] = std::move(latest);
     home.set("has_latest", true);
   }
   TemplateData sections = List();
-  for (const std::string& key : s.section_order_) {
-    const SiteList& l = s.lists_[s.list_by_key_.at("section:" + key)];
+  for (const auto& [l, items_of] : h.sections) {
     TemplateData sec;
-    sec.set("title", l.heading);
-    sec.set("url", l.url);
+    sec.set("title", s.lists_[l].heading);
+    sec.set("url", s.lists_[l].url);
     TemplateData items = List();
-    for (size_t k = 0; k < std::min<size_t>(3, l.items.size()); ++k) {
-      items.push_back(s.cards_[l.items[k]]);
-    }
+    for (uint32_t i : items_of) items.push_back(s.cards_[i]);
     sec["items"] = std::move(items);
     sections.push_back(sec);
   }

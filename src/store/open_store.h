@@ -10,7 +10,9 @@
 
 namespace cinepress {
 
-// The embedded store: a SQLite database file (created if missing), in WAL mode.
-Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file);
+// The embedded store: a SQLite database file in WAL mode, created when missing unless `create`
+// is false (a server must not make an empty store where its store has gone).
+Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
+                                                      bool create = true);
 
 }  // namespace cinepress

@@ -48,6 +48,15 @@ CREATE TABLE media (
   path TEXT PRIMARY KEY, hash TEXT NOT NULL REFERENCES media_blobs (hash), size INTEGER NOT NULL
 );
 )sql",
+    R"sql(
+CREATE TABLE article_aliases (
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  section TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  PRIMARY KEY (kind, section, slug)
+);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -277,6 +286,41 @@ class SqliteStore final : public ContentStore {
     return {};
   }
 
+  Result<std::vector<ArticleAlias>> LoadAliases() override {
+    std::vector<ArticleAlias> out;
+    Use q(Prepare("SELECT article_id, kind, section, slug FROM article_aliases ORDER BY 2, 3, 4"));
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back(ArticleAlias{q.Int(0),
+                                 q.Text(1) == "page" ? ArticleKind::kPage : ArticleKind::kArticle,
+                                 q.Text(2), q.Text(3)});
+    }
+    return out;
+  }
+
+  Status SaveAlias(const ArticleAlias& a) override {
+    // The newest owner of an old address wins it.
+    Use q(Prepare("INSERT INTO article_aliases (article_id, kind, section, slug) VALUES (?, ?, ?, ?)"
+                  " ON CONFLICT (kind, section, slug) DO UPDATE SET article_id = excluded.article_id"));
+    q.Bind(1, a.article_id)
+        .Bind(2, a.kind == ArticleKind::kPage ? "page" : "article")
+        .Bind(3, a.section)
+        .Bind(4, a.slug);
+    if (q.Step() != SQLITE_DONE) return Failure("saving an old address of an article");
+    return {};
+  }
+
+  Result<int64_t> DataVersion() override {
+    Use q(Prepare("PRAGMA data_version"));
+    if (q.Step() != SQLITE_ROW) return Failure("reading the data version");
+    return q.Int(0);
+  }
+
+  Status Ping() override {
+    Use q(Prepare("SELECT count(*) FROM sqlite_schema"));
+    if (q.Step() != SQLITE_ROW) return Failure("reading the store");
+    return {};
+  }
+
   Result<std::vector<Author>> LoadAuthors() override {
     std::vector<Author> out;
     Use q(Prepare("SELECT id, name, role, city, handle, bio FROM authors ORDER BY id"));
@@ -416,10 +460,12 @@ class SqliteStore final : public ContentStore {
 
 }  // namespace
 
-Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file) {
+Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
+                                                      bool create) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
-      file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+      file.c_str(), &db,
+      SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
