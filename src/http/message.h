@@ -34,6 +34,7 @@ struct HttpResponse {
   size_t offset = 0;                        // a slice of body (Range requests)
   size_t length = std::string::npos;        // npos: to the end
   bool close = false;                       // close the connection after this response
+  const char* label = "other";              // what kind of thing was asked for, for metrics
 
   void Set(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

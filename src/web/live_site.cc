@@ -1,0 +1,411 @@
+#include "web/live_site.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "core/text.h"
+
+namespace cinepress {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* const kRoutes[] = {"home",      "article", "page",     "list",  "archive", "feed",
+                               "sitemap",   "robots",  "asset",    "media", "not_found",
+                               "redirect",  "health",  "metrics",  "error", "other"};
+constexpr size_t kNumRoutes = std::size(kRoutes);
+const int kStatuses[] = {200, 206, 301, 304, 400, 404, 405, 408, 413, 416, 431, 500, 503};
+constexpr size_t kNumStatuses = std::size(kStatuses) + 1;  // + "other"
+const double kBuckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                           0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
+constexpr size_t kNumBuckets = std::size(kBuckets);
+
+const char* RouteOf(OutputKind k) {
+  switch (k) {
+    case OutputKind::kHome: return "home";
+    case OutputKind::kArticle: return "article";
+    case OutputKind::kPage: return "page";
+    case OutputKind::kList: return "list";
+    case OutputKind::kArchive: return "archive";
+    case OutputKind::kRss:
+    case OutputKind::kAtom: return "feed";
+    case OutputKind::kSitemap: return "sitemap";
+    case OutputKind::kRobots: return "robots";
+    case OutputKind::kAsset: return "asset";
+    case OutputKind::kMedia: return "media";
+    case OutputKind::kNotFound: return "not_found";
+  }
+  return "other";
+}
+
+std::string ContentTypeOf(const Output& o) {
+  switch (o.kind) {
+    case OutputKind::kRss: return "application/rss+xml; charset=utf-8";
+    case OutputKind::kAtom: return "application/atom+xml; charset=utf-8";
+    case OutputKind::kSitemap: return "application/xml; charset=utf-8";
+    default: return ContentTypeFor(o.path);
+  }
+}
+
+std::string CacheControlOf(const Output& o) {
+  if (o.kind == OutputKind::kAsset) {
+    // site.3f2a91c0e1.css: the name changes when the content does.
+    std::string_view p = o.path;
+    size_t dot = p.rfind('.'), prev = p.rfind('.', dot == 0 ? 0 : dot - 1);
+    bool fingerprinted = prev != std::string_view::npos && dot - prev == 11;
+    return fingerprinted ? "public, max-age=31536000, immutable" : "public, max-age=86400";
+  }
+  if (o.kind == OutputKind::kMedia) return "public, max-age=86400";
+  return "no-cache";
+}
+
+HttpResponse Redirect(std::string location, std::string_view query) {
+  if (!query.empty()) {
+    location += '?';
+    location += query;
+  }
+  HttpResponse r;
+  r.status = 301;
+  r.Set("Content-Type", "text/plain; charset=utf-8");
+  r.Set("Cache-Control", "public, max-age=3600");
+  r.Set("Location", location);
+  r.body = std::make_shared<const std::string>("Moved to " + location + "\n");
+  r.label = "redirect";
+  return r;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool DecodeUrlPath(std::string_view raw, std::string& out) {
+  out.clear();
+  if (raw.empty() || raw[0] != '/') return false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '%') {
+      if (i + 2 >= raw.size()) return false;
+      int hi = HexValue(raw[i + 1]), lo = HexValue(raw[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      c = static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+    if (c == '\0' || c == '\\') return false;
+    out += c;
+  }
+  if (!IsValidUtf8(out)) return false;
+  // No "." or ".." segments: no page is there, and nothing may climb out of the site.
+  size_t start = 0;
+  while (start <= out.size()) {
+    size_t end = out.find('/', start);
+    std::string_view seg = std::string_view(out).substr(
+        start, (end == std::string::npos ? out.size() : end) - start);
+    if (seg == "." || seg == "..") return false;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return true;
+}
+
+struct LiveSite::Generation {
+  std::shared_ptr<const Site> site;
+  uint64_t id = 0;
+};
+
+struct LiveSite::Metrics {
+  std::array<std::array<std::atomic<uint64_t>, kNumStatuses>, kNumRoutes> requests{};
+  std::array<std::atomic<uint64_t>, kNumBuckets + 1> buckets{};
+  std::atomic<uint64_t> count{0}, sum_ns{0};
+  std::atomic<uint64_t> hits{0}, misses{0}, reloads{0}, reload_failures{0};
+};
+
+LiveSite::LiveSite(LiveSiteOptions options)
+    : options_(std::move(options)), metrics_(std::make_unique<Metrics>()) {}
+
+LiveSite::~LiveSite() { Stop(); }
+
+std::shared_ptr<LiveSite::Generation> LiveSite::current() const {
+  std::lock_guard lock(gen_mu_);
+  return gen_;
+}
+
+Status LiveSite::Start() {
+  Status first = Reload();
+  if (auto v = options_.version(); v) version_ = *v;
+  follower_ = std::thread([this] { Follow(); });
+  return first;
+}
+
+void LiveSite::Stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (follower_.joinable()) follower_.join();
+}
+
+Status LiveSite::Reload() {
+  auto site = options_.load();
+  metrics_->reloads++;
+  if (!site) {
+    metrics_->reload_failures++;
+    healthy_ = false;
+    return site.error();
+  }
+  auto gen = std::make_shared<Generation>();
+  gen->site = std::move(*site);
+  {
+    std::lock_guard lock(gen_mu_);
+    gen->id = gen_ ? gen_->id + 1 : 1;
+    gen_ = gen;
+  }
+  // Keep exactly the cached pages whose inputs did not change.
+  std::unique_lock lock(cache_mu_);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    const Output* o = gen->site->FindOutput(it->first);
+    if (o && gen->site->Fingerprint(*o) == it->second.fingerprint) {
+      ++it;
+    } else {
+      cache_bytes_ -= it->second.bytes;
+      it = cache_.erase(it);
+    }
+  }
+  healthy_ = true;
+  return {};
+}
+
+void LiveSite::Follow() {
+  for (;;) {
+    {
+      std::unique_lock lock(stop_mu_);
+      if (stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_; })) return;
+    }
+    auto v = options_.version();
+    if (!v) {
+      // The store is gone: connections to it must be made again when it is back.
+      if (healthy_.exchange(false)) epoch_++;
+      continue;
+    }
+    auto gen = current();
+    int64_t due = gen ? gen->site->next_publication() : 0;
+    bool scheduled = due != 0 && NowSeconds() >= due;
+    if (*v != version_ || !gen || scheduled || !healthy_) {
+      if (Reload()) {
+        version_ = *v;
+        epoch_++;
+      }
+    }
+  }
+}
+
+Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Generation>& gen,
+                                                       const Output& output, int status) {
+  struct ThreadState {
+    uint64_t gen_id = 0;
+    uint64_t epoch = ~uint64_t{0};
+    std::unique_ptr<ContentStore> store;
+    std::unique_ptr<SiteRenderer> renderer;
+  };
+  // Each server thread renders with its own store connection and theme renderer.
+  thread_local std::unordered_map<const LiveSite*, ThreadState> states;
+  ThreadState& ts = states[this];
+  if (!ts.store || ts.epoch != epoch_.load()) {
+    ts.renderer.reset();
+    ts.store.reset();
+    auto store = options_.open_store();
+    if (!store) return store.error();
+    ts.store = std::move(*store);
+    ts.epoch = epoch_.load();
+  }
+  if (!ts.renderer || ts.gen_id != gen->id) {
+    ts.renderer = std::make_unique<SiteRenderer>(gen->site, ts.store.get());
+    ts.gen_id = gen->id;
+  }
+  auto data = ts.renderer->Render(output);
+  if (!data) {
+    ts.renderer.reset();
+    ts.store.reset();  // try a new connection next time
+    return data.error();
+  }
+  return MakeEntity(std::move(*data), ContentTypeOf(output), CacheControlOf(output),
+                    gen->site->LastModified(output), status);
+}
+
+HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
+                                   const Output& output, int status) {
+  std::shared_ptr<const Entity> entity;
+  {
+    std::shared_lock lock(cache_mu_);
+    if (auto it = cache_.find(output.path); it != cache_.end()) entity = it->second.entity;
+  }
+  if (entity) {
+    metrics_->hits++;
+  } else {
+    metrics_->misses++;
+    auto made = Render(gen, output, status);
+    if (!made) {
+      HttpResponse r = TextResponse(503, "The magazine is unavailable for a moment.\n");
+      r.Set("Retry-After", "5");
+      r.label = "error";
+      return r;
+    }
+    entity = *made;
+    size_t bytes = entity->identity->size() + (entity->gzip ? entity->gzip->size() : 0) +
+                   (entity->brotli ? entity->brotli->size() : 0);
+    std::string fingerprint = gen->site->Fingerprint(output);
+    std::unique_lock lock(cache_mu_);
+    // A page rendered from a site that has since been reloaded is not kept.
+    if (current()->id == gen->id) {
+      auto [it, inserted] = cache_.try_emplace(output.path, Cached{entity, fingerprint, bytes});
+      if (inserted) cache_bytes_ += bytes;
+      while (cache_bytes_ > options_.cache_bytes && !cache_.empty()) {
+        auto victim = cache_.begin();
+        if (victim->first == output.path && cache_.size() > 1) victim = std::next(victim);
+        cache_bytes_ -= victim->second.bytes;
+        cache_.erase(victim);
+      }
+    }
+  }
+  HttpResponse r = ServeEntity(req, *entity);
+  r.label = RouteOf(output.kind);
+  return r;
+}
+
+HttpResponse LiveSite::Handle(const HttpRequest& req) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    HttpResponse r = TextResponse(405, "Only GET and HEAD are allowed here.\n");
+    r.Set("Allow", "GET, HEAD");
+    return r;
+  }
+  std::string_view raw = req.Path();
+  if (raw == "/healthz") {
+    HttpResponse r = healthy_ ? TextResponse(200, "ok\n") : TextResponse(503, "unavailable\n");
+    r.label = "health";
+    return r;
+  }
+  auto gen = current();
+  if (!gen) {
+    HttpResponse r = TextResponse(503, "The magazine is unavailable for a moment.\n");
+    r.Set("Retry-After", "5");
+    r.label = "error";
+    return r;
+  }
+  const Site& site = *gen->site;
+  std::string path;
+  auto not_found = [&]() {
+    if (const Output* nf = site.FindOutput("404.html")) {
+      HttpResponse r = ServeOutput(req, gen, *nf, 404);
+      r.label = "not_found";
+      return r;
+    }
+    HttpResponse r = TextResponse(404, "Not found\n");
+    r.label = "not_found";
+    return r;
+  };
+  if (!DecodeUrlPath(raw, path)) return not_found();
+  std::string key = path.substr(1);
+  if (key.empty() || key.back() == '/') key += "index.html";
+  if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200);
+
+  // Addresses that moved: a missing slash, WordPress's feed paths, an article's old slug.
+  if (path.back() != '/' && site.FindOutput(key + "/index.html")) {
+    return Redirect(std::string(raw) + "/", req.Query());
+  }
+  for (auto [suffix, feed] : {std::pair{"/feed/atom/", "atom.xml"}, {"/feed/rss2/", "feed.xml"},
+                              {"/feed/", "feed.xml"}, {"/feed", "feed.xml"}}) {
+    size_t n = std::strlen(suffix);
+    if (path.size() >= n && path.compare(path.size() - n, n, suffix) == 0) {
+      std::string prefix = path.substr(0, path.size() - n + 1);
+      if (site.FindOutput(prefix.substr(1) + feed)) return Redirect(prefix + feed, "");
+    }
+  }
+  std::string with_slash = path.back() == '/' ? path : path + "/";
+  if (const std::string* to = site.RedirectFor(with_slash)) return Redirect(*to, req.Query());
+  return not_found();
+}
+
+void LiveSite::Observe(const HttpResponse& r, std::chrono::nanoseconds elapsed) {
+  size_t route = kNumRoutes - 1;
+  for (size_t i = 0; i < kNumRoutes; ++i) {
+    if (std::strcmp(kRoutes[i], r.label) == 0) route = i;
+  }
+  size_t status = kNumStatuses - 1;
+  for (size_t i = 0; i < std::size(kStatuses); ++i) {
+    if (kStatuses[i] == r.status) status = i;
+  }
+  metrics_->requests[route][status].fetch_add(1, std::memory_order_relaxed);
+  double seconds = std::chrono::duration<double>(elapsed).count();
+  size_t b = 0;
+  while (b < kNumBuckets && seconds > kBuckets[b]) ++b;
+  metrics_->buckets[b].fetch_add(1, std::memory_order_relaxed);
+  metrics_->count.fetch_add(1, std::memory_order_relaxed);
+  metrics_->sum_ns.fetch_add(static_cast<uint64_t>(elapsed.count()), std::memory_order_relaxed);
+}
+
+std::string LiveSite::MetricsText(int64_t open_connections) const {
+  std::string out;
+  out += "# HELP cinepress_http_requests_total HTTP responses by status and kind of route.\n";
+  out += "# TYPE cinepress_http_requests_total counter\n";
+  for (size_t r = 0; r < kNumRoutes; ++r) {
+    for (size_t s = 0; s < kNumStatuses; ++s) {
+      uint64_t n = metrics_->requests[r][s].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      std::string status = s < std::size(kStatuses) ? std::to_string(kStatuses[s]) : "other";
+      out += "cinepress_http_requests_total{status=\"" + status + "\",route=\"" + kRoutes[r] +
+             "\"} " + std::to_string(n) + "\n";
+    }
+  }
+  out += "# HELP cinepress_http_request_duration_seconds Time from a whole request to its "
+         "response written.\n";
+  out += "# TYPE cinepress_http_request_duration_seconds histogram\n";
+  uint64_t cumulative = 0;
+  char le[32];
+  for (size_t b = 0; b <= kNumBuckets; ++b) {
+    cumulative += metrics_->buckets[b].load(std::memory_order_relaxed);
+    if (b < kNumBuckets) {
+      std::snprintf(le, sizeof le, "%g", kBuckets[b]);
+    } else {
+      std::strcpy(le, "+Inf");
+    }
+    out += std::string("cinepress_http_request_duration_seconds_bucket{le=\"") + le + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  char sum[64];
+  std::snprintf(sum, sizeof sum, "%.6f",
+                static_cast<double>(metrics_->sum_ns.load()) / 1e9);
+  out += std::string("cinepress_http_request_duration_seconds_sum ") + sum + "\n";
+  out += "cinepress_http_request_duration_seconds_count " + std::to_string(metrics_->count.load()) +
+         "\n";
+  size_t entries, bytes;
+  {
+    std::shared_lock lock(cache_mu_);
+    entries = cache_.size();
+    bytes = cache_bytes_;
+  }
+  auto gauge = [&](const char* name, const char* type, const char* help, uint64_t v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(v) + "\n";
+  };
+  gauge("cinepress_cache_hits_total", "counter", "Responses served from the page cache.",
+        metrics_->hits.load());
+  gauge("cinepress_cache_misses_total", "counter", "Responses that had to be rendered.",
+        metrics_->misses.load());
+  gauge("cinepress_cache_entries", "gauge", "Pages in the cache.", entries);
+  gauge("cinepress_cache_bytes", "gauge", "Bytes in the cache, all encodings.", bytes);
+  gauge("cinepress_open_connections", "gauge", "Open client connections.",
+        static_cast<uint64_t>(std::max<int64_t>(0, open_connections)));
+  gauge("cinepress_site_reloads_total", "counter", "Times the site was loaded from the store.",
+        metrics_->reloads.load());
+  gauge("cinepress_store_up", "gauge", "1 when the store can be read.", healthy_ ? 1 : 0);
+  return out;
+}
+
+}  // namespace cinepress

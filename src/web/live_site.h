@@ -1,0 +1,99 @@
+// LiveSite: the magazine served straight from the store. It answers HTTP requests with the same
+// bytes `cinepress build` writes (one render path: Site and SiteRenderer), renders a page the
+// first time it is asked for and keeps it in memory, and follows the store: a change committed
+// by any process is picked up within a second, and only the pages whose content changed are
+// dropped from the cache (each cached page keeps the fingerprint of what it was made from).
+//
+//   route   the kind of thing a request asked for (article, list, feed, asset…), for metrics
+//
+// Contract: Handle is thread-safe and called on the server's threads; Start and Stop are called
+// once, from the thread that owns the LiveSite. A store that cannot be read turns into 503s
+// (cached pages are still served) and is retried until it comes back.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "http/entity.h"
+#include "http/message.h"
+#include "site/site.h"
+
+namespace cinepress {
+
+struct LiveSiteOptions {
+  // Load → Assemble the site as the store has it now.
+  std::function<Result<std::shared_ptr<const Site>>()> load;
+  // A new connection to the store, for one thread's reads (bodies, media).
+  std::function<Result<std::unique_ptr<ContentStore>>()> open_store;
+  // A token that changes whenever the content or the settings change (checked 4 times a second);
+  // an error means the store cannot be reached.
+  std::function<Result<std::string>()> version;
+  size_t cache_bytes = size_t{1} << 30;  // the cache's limit, all encodings counted
+  std::chrono::milliseconds poll_interval{250};
+};
+
+class LiveSite {
+ public:
+  explicit LiveSite(LiveSiteOptions options);
+  ~LiveSite();
+
+  // Loads the site and starts following the store. An error (no store, a broken theme) is
+  // returned, and the site is served as 503s until a later load works.
+  Status Start();
+  void Stop();
+
+  HttpResponse Handle(const HttpRequest& request);
+  // Metrics in the Prometheus text format; `open_connections` comes from the server.
+  std::string MetricsText(int64_t open_connections) const;
+  // Counts a finished response in the metrics (its route is HttpResponse::label).
+  void Observe(const HttpResponse& response, std::chrono::nanoseconds elapsed);
+  bool healthy() const { return healthy_.load(); }
+
+ private:
+  struct Cached {
+    std::shared_ptr<const Entity> entity;
+    std::string fingerprint;
+    size_t bytes = 0;
+  };
+  struct Generation;  // one loaded Site and what belongs to it
+
+  void Follow();
+  Status Reload();
+  HttpResponse ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
+                           const Output& output, int status);
+  Result<std::shared_ptr<const Entity>> Render(const std::shared_ptr<Generation>& gen,
+                                               const Output& output, int status);
+  std::shared_ptr<Generation> current() const;
+
+  LiveSiteOptions options_;
+  mutable std::mutex gen_mu_;
+  std::shared_ptr<Generation> gen_;
+  std::atomic<uint64_t> epoch_{0};  // bumped when thread-local store connections must reopen
+  std::atomic<bool> healthy_{false};
+  std::string version_;
+  std::thread follower_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+
+  mutable std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, Cached> cache_;
+  size_t cache_bytes_ = 0;
+
+  struct Metrics;
+  std::unique_ptr<Metrics> metrics_;
+};
+
+// Percent-decodes a URL path. Returns false for what no page can be at: a NUL byte, invalid
+// UTF-8, a malformed escape, or a "." or ".." segment.
+bool DecodeUrlPath(std::string_view raw, std::string& out);
+
+}  // namespace cinepress

@@ -1,0 +1,215 @@
+// LiveSite over a real SQLite store and the default theme: the same bytes as the build,
+// redirects, errors, and a cache that follows changes made by another connection.
+#include "web/live_site.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "core/text.h"
+#include "ingest/markdown_folder.h"
+#include "publish/publish.h"
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+namespace fs = std::filesystem;
+
+const char* kConfig = R"(title = "The Long Take"
+base_url = "https://longtake.example"
+timezone = "UTC"
+paginate = 2
+)";
+
+std::string Article(const std::string& title, const std::string& date, const std::string& tag) {
+  return "---\ntitle: \"" + title + "\"\ndate: " + date + "\nauthors: [\"Nia Bianchi\"]\ntags: [\"" +
+         tag + "\"]\nsummary: \"About " + title + ".\"\n---\n\nThe body of " + title + ".\n";
+}
+
+class LiveSiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cinepress-live-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    Write("content/reviews/one.md", Article("One", "2021-01-01", "Noir"));
+    Write("content/reviews/two.md", Article("Two", "2021-02-01", "Noir"));
+    Write("content/reviews/three.md", Article("Three", "2021-03-01", "Noir"));
+    Write("content/essays/apart.md", Article("Apart", "2020-01-01", "Elsewhere"));
+    Write("static/images/still.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    Import();
+    const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+    auto theme = Theme::Load(fs::path(src ? src : ".") / "themes/default", "themes/default");
+    ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+    theme_ = *theme;
+    probe_ = std::move(*OpenSqliteStore(dir_ / "site.db"));
+    LiveSiteOptions o;
+    o.load = [this] { return Load(); };
+    o.open_store = [this] { return OpenSqliteStore(dir_ / "site.db", false); };
+    o.version = [this]() -> Result<std::string> {
+      if (!fs::exists(dir_ / "site.db")) return Error{ErrorCode::kStore, "gone"};
+      auto v = probe_->DataVersion();
+      if (!v) return v.error();
+      return std::to_string(*v);
+    };
+    o.poll_interval = std::chrono::milliseconds(50);
+    live_ = std::make_unique<LiveSite>(o);
+    ASSERT_TRUE(live_->Start().ok());
+  }
+  void TearDown() override {
+    live_.reset();
+    probe_.reset();
+    fs::remove_all(dir_);
+  }
+  void Write(const std::string& rel, const std::string& text) {
+    ASSERT_TRUE(WriteFile(dir_ / "src" / rel, text).ok());
+  }
+  void Import(bool prune = false) {
+    auto store = OpenSqliteStore(dir_ / "site.db");
+    ASSERT_TRUE(store.ok());
+    ImportOptions o;
+    o.prune = prune;
+    auto r = ImportFolder(**store, dir_ / "src", *TimeZone::Named("UTC"), o);
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r->problems.empty()) << r->problems[0].ToString();
+  }
+  Result<std::shared_ptr<const Site>> Load() {
+    auto store = OpenSqliteStore(dir_ / "site.db", false);
+    if (!store) return store.error();
+    auto config = ParseSiteConfig(kConfig, "cinepress.toml");
+    return Site::Assemble(*config, *TimeZone::Named("UTC"), theme_, *(*store)->LoadArticles(false),
+                          *(*store)->LoadAuthors(), *(*store)->LoadSections(),
+                          *(*store)->LoadMediaList(), NowSeconds(), *(*store)->LoadAliases());
+  }
+  HttpResponse Get(const std::string& target,
+                   std::vector<std::pair<std::string, std::string>> headers = {},
+                   const std::string& method = "GET") {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.headers = std::move(headers);
+    return live_->Handle(r);
+  }
+  // Polls until `pred` holds (at most two seconds).
+  template <typename Pred>
+  bool Eventually(Pred pred) {
+    for (int i = 0; i < 100; ++i) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+  fs::path dir_;
+  std::shared_ptr<const Theme> theme_;
+  std::unique_ptr<ContentStore> probe_;
+  std::unique_ptr<LiveSite> live_;
+};
+
+TEST_F(LiveSiteTest, ServesTheSameBytesAsTheBuild) {
+  auto site = Load();
+  ASSERT_TRUE(site.ok());
+  MemorySink sink;
+  fs::path db = dir_ / "site.db";
+  ASSERT_TRUE(PublishSite(*site, sink, [&db] { return OpenSqliteStore(db); }, 2).ok());
+  size_t checked = 0;
+  for (const auto& [path, data] : sink.files()) {
+    std::string target = "/" + path;
+    if (target.size() >= 10 && target.compare(target.size() - 10, 10, "index.html") == 0) {
+      target.resize(target.size() - 10);
+    }
+    // The not-found page is what any missing address gets, with status 404.
+    if (path == "404.html") target = "/no-such-page/";
+    HttpResponse r = Get(target);
+    ASSERT_EQ(r.status, path == "404.html" ? 404 : 200) << target;
+    EXPECT_EQ(r.BodyView(), data) << target;
+    ++checked;
+  }
+  EXPECT_GT(checked, 20u);
+  EXPECT_EQ(Get("/").Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(Get("/feed.xml").Header("Content-Type"), "application/rss+xml; charset=utf-8");
+  EXPECT_EQ(Get("/images/still.svg").Header("Content-Type"), "image/svg+xml");
+}
+
+TEST_F(LiveSiteTest, RedirectsAndErrors) {
+  HttpResponse r = Get("/reviews/one?x=1");
+  EXPECT_EQ(r.status, 301);
+  EXPECT_EQ(r.Header("Location"), "/reviews/one/?x=1");
+  EXPECT_EQ(Get("/feed/").Header("Location"), "/feed.xml");
+  EXPECT_EQ(Get("/tag/noir/feed/").Header("Location"), "/tag/noir/feed.xml");
+  EXPECT_EQ(Get("/nowhere/").status, 404);
+  EXPECT_NE(Get("/nowhere/").BodyView().find("<html"), std::string::npos);
+  HttpResponse post = Get("/", {}, "POST");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.Header("Allow"), "GET, HEAD");
+  for (const char* evil : {"/../site.db", "/%2e%2e/site.db", "/images/..%2f..%2fsite.db",
+                           "/images/%00.svg", "/%252e%252e/x", "/site.db", "/src/content/"}) {
+    HttpResponse e = Get(evil);
+    EXPECT_EQ(e.status, 404) << evil;
+    EXPECT_EQ(e.BodyView().find("SQLite"), std::string::npos) << evil;
+  }
+  EXPECT_EQ(Get("/healthz").status, 200);
+}
+
+TEST_F(LiveSiteTest, AnEditByAnotherConnectionInvalidatesExactlyItsPages) {
+  std::string apart_etag(Get("/essays/apart/").Header("ETag"));
+  std::string two_etag(Get("/reviews/two/").Header("ETag"));
+  ASSERT_NE(Get("/reviews/three/").BodyView().find("Three"), std::string::npos);
+  ASSERT_NE(Get("/").BodyView().find("Three"), std::string::npos);
+
+  Write("content/reviews/three.md", Article("Third Time", "2021-03-01", "Noir"));
+  Import();
+  EXPECT_TRUE(Eventually([&] {
+    return Get("/reviews/three/").BodyView().find("Third Time") != std::string::npos;
+  }));
+  EXPECT_NE(Get("/").BodyView().find("Third Time"), std::string::npos);
+  EXPECT_NE(Get("/tag/noir/").BodyView().find("Third Time"), std::string::npos);
+  // An article that shows nothing of it keeps its cached page; its neighbour is made again.
+  EXPECT_EQ(Get("/essays/apart/").Header("ETag"), apart_etag);
+  EXPECT_NE(Get("/reviews/two/").Header("ETag"), two_etag);
+
+  // A deleted article is gone at once, from its page and from the sitemap.
+  fs::remove(dir_ / "src/content/reviews/one.md");
+  Import(true);
+  EXPECT_TRUE(Eventually([&] { return Get("/reviews/one/").status == 404; }));
+  EXPECT_EQ(Get("/sitemap.xml").BodyView().find("/reviews/one/"), std::string::npos);
+}
+
+TEST_F(LiveSiteTest, AChangedSlugRedirectsFromTheOldAddress) {
+  Write("content/reviews/two.md",
+        "---\ntitle: \"Two\"\nslug: \"second\"\ndate: 2021-02-01\nauthors: [\"Nia Bianchi\"]\n---\nx\n");
+  Import();
+  EXPECT_TRUE(Eventually([&] { return Get("/reviews/second/").status == 200; }));
+  HttpResponse r = Get("/reviews/two/");
+  EXPECT_EQ(r.status, 301);
+  EXPECT_EQ(r.Header("Location"), "/reviews/second/");
+}
+
+TEST_F(LiveSiteTest, AStoreThatGoesAwayGives503sAndComesBack) {
+  ASSERT_EQ(Get("/reviews/one/").status, 200);  // cached
+  fs::rename(dir_ / "site.db", dir_ / "away.db");
+  EXPECT_TRUE(Eventually([&] { return Get("/healthz").status == 503; }));
+  EXPECT_EQ(Get("/reviews/two/").status, 503);   // not cached: cannot be made
+  EXPECT_EQ(Get("/reviews/one/").status, 200);   // cached: still served
+  fs::rename(dir_ / "away.db", dir_ / "site.db");
+  EXPECT_TRUE(Eventually([&] { return Get("/healthz").status == 200; }));
+  EXPECT_TRUE(Eventually([&] { return Get("/reviews/two/").status == 200; }));
+  std::string metrics = live_->MetricsText(3);
+  EXPECT_NE(metrics.find("cinepress_http_requests_total"), std::string::npos);
+  EXPECT_NE(metrics.find("cinepress_open_connections 3"), std::string::npos);
+}
+
+TEST(DecodeUrlPath, RefusesWhatCannotBeAPage) {
+  std::string out;
+  EXPECT_TRUE(DecodeUrlPath("/caf%C3%A9/", out));
+  EXPECT_EQ(out, "/café/");
+  EXPECT_FALSE(DecodeUrlPath("/a/../b", out));
+  EXPECT_FALSE(DecodeUrlPath("/a/%2e%2e/b", out));
+  EXPECT_FALSE(DecodeUrlPath("/a%00", out));
+  EXPECT_FALSE(DecodeUrlPath("/a%zz", out));
+  EXPECT_FALSE(DecodeUrlPath("/%ff", out));
+  EXPECT_FALSE(DecodeUrlPath("relative", out));
+}
+
+}  // namespace
+}  // namespace cinepress
