@@ -22,9 +22,8 @@ CINEPRESS := $(BUILD_DIR)/cinepress
 DEMO_DIR  ?= demo-site
 DEMO_PORT ?= 8080
 DEMO_URL  := http://127.0.0.1:$(DEMO_PORT)/
-# TEMPORARY: serves the built files until `cinepress serve` exists. Then this
-# one line becomes: $(CINEPRESS) serve --site $(DEMO_DIR) --port $(DEMO_PORT)
-DEMO_SERVE = /usr/bin/python3 -m http.server $(DEMO_PORT) --bind 127.0.0.1 --directory $(DEMO_DIR)/public
+# The demo is served live from its store (the static build in $(DEMO_DIR)/public is made too).
+DEMO_SERVE = $(CINEPRESS) serve --site $(DEMO_DIR) --listen 127.0.0.1:$(DEMO_PORT)
 
 CTEST = ctest --output-on-failure --no-tests=error -j $(JOBS)
 # Make UBSan findings fail the test that hit them, with a stack.
@@ -76,7 +75,7 @@ demo-build: build
 	$(CINEPRESS) build --site $(DEMO_DIR)
 
 demo-serve:
-	@echo "demo: $(DEMO_URL)  (serving $(DEMO_DIR)/public; Ctrl-C to stop)"
+	@echo "demo: $(DEMO_URL)  (cinepress serve; Ctrl-C to stop)"
 	$(DEMO_SERVE)
 
 # --- tests ------------------------------------------------------------------

@@ -1,6 +1,10 @@
 #include "app/app.h"
 
+#include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <chrono>
 #include <iomanip>
@@ -11,7 +15,10 @@
 #include "core/config.h"
 #include "core/parallel.h"
 #include "core/text.h"
+#include "http/http_server.h"
 #include "store/open_store.h"
+#include "web/access_log.h"
+#include "web/live_site.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -168,6 +175,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!theme) return theme.error();
   auto store = OpenSqliteStore(site.database());
   if (!store) return store.error();
+  auto aliases = (*store)->LoadAliases();
+  if (!aliases) return aliases.error();
   auto articles = (*store)->LoadArticles(false);
   if (!articles) return articles.error();
   auto authors = (*store)->LoadAuthors();
@@ -178,6 +187,126 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!media) return media.error();
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now);
+}
+
+namespace {
+
+// What the live site must notice: the store's content (its data version, on one long-lived
+// connection), the store file itself (replaced or gone), the config and the theme's files.
+class ChangeProbe {
+ public:
+  explicit ChangeProbe(SiteFolder site) : site_(std::move(site)) {}
+
+  Result<std::string> Version() {
+    struct stat db;
+    if (::stat(site_.database().c_str(), &db) != 0) {
+      store_.reset();
+      return Error{ErrorCode::kStore, "the store is gone", site_.database().string()};
+    }
+    if (!store_ || db.st_ino != inode_) {
+      auto s = OpenSqliteStore(site_.database(), false);
+      if (!s) return s.error();
+      store_ = std::move(*s);
+      inode_ = db.st_ino;
+    }
+    auto v = store_->DataVersion();
+    if (!v) {
+      store_.reset();
+      return v.error();
+    }
+    std::string token = std::to_string(inode_) + ":" + std::to_string(*v);
+    std::error_code ec;
+    auto stamp = [&](const fs::path& p) {
+      auto t = fs::last_write_time(p, ec);
+      token += ":" + std::to_string(ec ? 0 : t.time_since_epoch().count());
+    };
+    stamp(site_.config());
+    for (auto it = fs::recursive_directory_iterator(site_.themes(), ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      stamp(it->path());
+    }
+    return token;
+  }
+
+ private:
+  SiteFolder site_;
+  std::unique_ptr<ContentStore> store_;
+  ino_t inode_ = 0;
+};
+
+}  // namespace
+
+Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostream& out,
+                 std::ostream& err) {
+  // Signals are taken by this thread alone (sigwait below); the server's threads inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::error_code ec;
+  if (!fs::exists(site.config(), ec)) {
+    return Error{ErrorCode::kNotFound, "not a site folder (no cinepress.toml)", site.root.string()};
+  }
+  auto probe = std::make_shared<ChangeProbe>(site);
+  LiveSiteOptions live_options;
+  live_options.load = [site] { return LoadSite(site, NowSeconds()); };
+  live_options.open_store = [db = site.database()] { return OpenSqliteStore(db, false); };
+  live_options.version = [probe] { return probe->Version(); };
+  live_options.cache_bytes = options.cache_mb * 1024 * 1024;
+  LiveSite live(live_options);
+  if (auto s = live.Start(); !s) {
+    err << "serve: " << s.error().ToString() << " (serving 503 until it is fixed)\n";
+  }
+
+  std::unique_ptr<AccessLog> access_log;
+  if (options.access_log != "off") {
+    auto log = AccessLog::Open(options.access_log);
+    if (!log) return log.error();
+    access_log = std::move(*log);
+  }
+  ServerOptions server_options;
+  server_options.listen = options.listen;
+  server_options.threads = options.threads;
+  server_options.max_connections = options.max_connections;
+  server_options.header_timeout = std::chrono::seconds(options.header_timeout_s);
+  server_options.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
+  HttpServer* server_ptr = nullptr;
+  auto server = HttpServer::Start(
+      server_options,
+      [&live, &server_ptr](const HttpRequest& req) {
+        if (req.Path() == "/metrics" && (req.method == "GET" || req.method == "HEAD")) {
+          HttpResponse r = TextResponse(
+              200, live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
+          r.headers[0].second = "text/plain; version=0.0.4; charset=utf-8";
+          r.label = "metrics";
+          return r;
+        }
+        return live.Handle(req);
+      },
+      [&live, &access_log](const HttpRequest& req, const HttpResponse& resp,
+                           std::chrono::nanoseconds elapsed, size_t bytes) {
+        live.Observe(resp, elapsed);
+        if (access_log) access_log->Write(req, resp, bytes);
+      });
+  if (!server) return server.error();
+  server_ptr = server->get();
+  for (const std::string& ep : (*server)->endpoints()) {
+    out << "serve: listening on http://" << ep << "/ (" << options.threads << " threads)\n";
+  }
+  out << std::flush;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  out << "serve: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+      << ": finishing requests in flight\n" << std::flush;
+  (*server)->Shutdown(std::chrono::seconds(10));
+  (*server)->Wait();
+  live.Stop();
+  out << "serve: stopped\n";
+  return {};
 }
 
 Result<PublishReport> BuildSite(const SiteFolder& site, const std::optional<fs::path>& out_dir,

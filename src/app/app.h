@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "ingest/markdown_folder.h"
@@ -41,6 +43,20 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const std::filesyste
 Result<PublishReport> BuildSite(const SiteFolder& site,
                                 const std::optional<std::filesystem::path>& out_dir,
                                 unsigned threads, std::ostream& out);
+
+struct ServeOptions {
+  std::vector<std::string> listen = {"127.0.0.1:8080"};
+  unsigned threads = 1;
+  size_t max_connections = 10000;
+  std::string access_log = "-";  // a file, "-" for standard output, "off"
+  int header_timeout_s = 10;
+  int idle_timeout_s = 30;
+  size_t cache_mb = 1024;
+};
+
+// Serves the site from its store until SIGINT or SIGTERM, then finishes requests in flight.
+Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostream& out,
+                 std::ostream& err);
 
 // Load → Assemble: the site map of the site folder as it is now (used by build and serve).
 Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now);

@@ -53,6 +53,25 @@ int main(int argc, char** argv) {
   build->add_option("--threads", threads, "threads to render with (default: all cores)");
   add_site(build);
 
+  CLI::App* serve = app.add_subcommand("serve", "serve the site from its store over HTTP");
+  cinepress::ServeOptions serve_options;
+  serve_options.threads = threads;
+  serve_options.listen.clear();
+  serve->add_option("--listen", serve_options.listen,
+                    "ADDRESS:PORT to listen on, several allowed (default: 127.0.0.1:8080)");
+  serve->add_option("--threads", serve_options.threads, "threads (default: all cores)");
+  serve->add_option("--max-connections", serve_options.max_connections,
+                    "open connections at most (default: 10000)");
+  serve->add_option("--access-log", serve_options.access_log,
+                    "FILE, - for standard output (the default), or off");
+  serve->add_option("--header-timeout", serve_options.header_timeout_s,
+                    "seconds a client has to send a whole request (default: 10)");
+  serve->add_option("--idle-timeout", serve_options.idle_timeout_s,
+                    "seconds a kept-alive connection may wait for its next request (default: 30)");
+  serve->add_option("--cache-mb", serve_options.cache_mb,
+                    "memory for rendered pages, in MiB (default: 1024)");
+  add_site(serve);
+
   CLI11_PARSE(app, argc, argv);
   if (threads == 0) threads = 1;
 
@@ -87,6 +106,14 @@ int main(int argc, char** argv) {
         site, out_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(out_dir),
         threads, std::cout);
     if (!report) return Fail(report.error());
+    return 0;
+  }
+  if (serve->parsed()) {
+    if (serve_options.listen.empty()) serve_options.listen = {"127.0.0.1:8080"};
+    if (serve_options.threads == 0) serve_options.threads = 1;
+    if (auto s = cinepress::ServeSite(site, serve_options, std::cout, std::cerr); !s) {
+      return Fail(s.error());
+    }
     return 0;
   }
   return 2;
