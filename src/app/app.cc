@@ -4,9 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <csignal>
-
 #include <chrono>
+#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -186,7 +185,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   auto media = (*store)->LoadMediaList();
   if (!media) return media.error();
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
-                        std::move(*authors), std::move(*sections), std::move(*media), now);
+                        std::move(*authors), std::move(*sections), std::move(*media), now,
+                        std::move(*aliases));
 }
 
 namespace {
@@ -278,8 +278,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       server_options,
       [&live, &server_ptr](const HttpRequest& req) {
         if (req.Path() == "/metrics" && (req.method == "GET" || req.method == "HEAD")) {
-          HttpResponse r = TextResponse(
-              200, live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
+          HttpResponse r =
+              TextResponse(200, live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
           r.headers[0].second = "text/plain; version=0.0.4; charset=utf-8";
           r.label = "metrics";
           return r;
@@ -300,8 +300,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
 
   int sig = 0;
   sigwait(&signals, &sig);
-  out << "serve: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
-      << ": finishing requests in flight\n" << std::flush;
+  out << "serve: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": finishing requests in flight\n"
+      << std::flush;
   (*server)->Shutdown(std::chrono::seconds(10));
   (*server)->Wait();
   live.Stop();

@@ -61,10 +61,11 @@ double QualityOf(std::string_view header, std::string_view coding) {
     if (semi != std::string_view::npos) {
       std::string_view params = item.substr(semi + 1);
       size_t qpos = params.find("q=");
-      if (qpos != std::string_view::npos) q = std::atof(std::string(params.substr(qpos + 2)).c_str());
+      if (qpos != std::string_view::npos)
+        q = std::atof(std::string(params.substr(qpos + 2)).c_str());
     }
-    bool match = name.size() == coding.size() &&
-                 ::strncasecmp(name.data(), coding.data(), name.size()) == 0;
+    bool match =
+        name.size() == coding.size() && ::strncasecmp(name.data(), coding.data(), name.size()) == 0;
     if (match) found = q;
     if (name == "*") star = q;
   }
@@ -76,7 +77,8 @@ double QualityOf(std::string_view header, std::string_view coding) {
 std::string_view EtagCore(std::string_view tag) {
   while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
   if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
-  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+    tag = tag.substr(1, tag.size() - 2);
   for (std::string_view suffix : {"-gz", "-br"}) {
     if (tag.size() > suffix.size() && tag.substr(tag.size() - suffix.size()) == suffix) {
       tag.remove_suffix(suffix.size());
@@ -208,8 +210,8 @@ HttpResponse ServeEntity(const HttpRequest& req, const Entity& e) {
         }
         r.status = 206;
         r.Set("Content-Type", e.content_type);
-        r.Set("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) +
-                                   "/" + std::to_string(size));
+        r.Set("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+                                   std::to_string(size));
         r.Set("Accept-Ranges", "bytes");
         common(r, "");
         r.body = e.identity;
@@ -245,17 +247,28 @@ std::string ContentTypeFor(std::string_view path) {
     const char* type;
   };
   static const Type kTypes[] = {
-      {"html", "text/html; charset=utf-8"},   {"css", "text/css; charset=utf-8"},
-      {"js", "text/javascript; charset=utf-8"}, {"json", "application/json"},
-      {"xml", "application/xml; charset=utf-8"}, {"txt", "text/plain; charset=utf-8"},
-      {"svg", "image/svg+xml"},               {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},                 {"png", "image/png"},
-      {"gif", "image/gif"},                   {"webp", "image/webp"},
-      {"avif", "image/avif"},                 {"ico", "image/x-icon"},
-      {"pdf", "application/pdf"},             {"epub", "application/epub+zip"},
-      {"mp3", "audio/mpeg"},                  {"m4a", "audio/mp4"},
-      {"mp4", "video/mp4"},                   {"webm", "video/webm"},
-      {"woff2", "font/woff2"},                {"woff", "font/woff"},
+      {"html", "text/html; charset=utf-8"},
+      {"css", "text/css; charset=utf-8"},
+      {"js", "text/javascript; charset=utf-8"},
+      {"json", "application/json"},
+      {"xml", "application/xml; charset=utf-8"},
+      {"txt", "text/plain; charset=utf-8"},
+      {"svg", "image/svg+xml"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"png", "image/png"},
+      {"gif", "image/gif"},
+      {"webp", "image/webp"},
+      {"avif", "image/avif"},
+      {"ico", "image/x-icon"},
+      {"pdf", "application/pdf"},
+      {"epub", "application/epub+zip"},
+      {"mp3", "audio/mpeg"},
+      {"m4a", "audio/mp4"},
+      {"mp4", "video/mp4"},
+      {"webm", "video/webm"},
+      {"woff2", "font/woff2"},
+      {"woff", "font/woff"},
       {"vtt", "text/vtt; charset=utf-8"},
   };
   for (const Type& t : kTypes) {

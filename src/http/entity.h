@@ -19,7 +19,7 @@ struct Entity {
   std::shared_ptr<const std::string> gzip;    // null when not worth it
   std::shared_ptr<const std::string> brotli;  // null when not worth it
   std::string content_type;
-  std::string etag;  // with its quotes: "\"3f2a…\""
+  std::string etag;           // with its quotes: "\"3f2a…\""
   int64_t last_modified = 0;  // Unix seconds; 0: none
   std::string cache_control;
   int status = 200;  // 404 for the not-found page

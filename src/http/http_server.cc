@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -46,6 +47,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Run();
   // Closes the connection if it is waiting for a request (for shutdown).
   void CloseIfIdle();
+  // Nothing of a next request has arrived (neither read nor waiting in the socket).
+  bool Quiet();
 
  private:
   void Read();
@@ -66,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_ = false;
   bool keep_alive_ = false;
   Clock::time_point started_;
+  Clock::time_point accepted_ = Clock::now();
 };
 
 class Server final : public HttpServer {
@@ -74,27 +78,37 @@ class Server final : public HttpServer {
       : options_(std::move(options)),
         handler_(std::move(handler)),
         observer_(std::move(observer)),
-        accept_ioc_(1) {
+        accept_ioc_(std::make_unique<net::io_context>(1)) {
     // One event loop per thread, each with the connections it was given: no handing work
     // between threads, no locks on the hot path.
     for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) {
       iocs_.push_back(std::make_unique<net::io_context>(1));
       work_.push_back(net::make_work_guard(*iocs_.back()));
     }
-    work_.push_back(net::make_work_guard(accept_ioc_));
+    work_.push_back(net::make_work_guard(*accept_ioc_));
   }
 
   ~Server() override {
     Shutdown(std::chrono::milliseconds(0));
     Wait();
+    // Pending handlers are destroyed with their loops, and they hold sessions that unregister
+    // themselves and sockets of the connection loops: the accept loop goes first, then the
+    // connection loops, while every other member is still alive.
+    acceptors_.clear();
+    work_.clear();
+    accept_ioc_.reset();
+    iocs_.clear();
   }
 
   Status Listen() {
     for (const std::string& spec : options_.listen) {
       size_t colon = spec.rfind(':');
       if (colon == std::string::npos) {
-        return Error{ErrorCode::kInvalidInput, "expected ADDRESS:PORT, got \"" + spec + "\"", {},
-                     0, "--listen"};
+        return Error{ErrorCode::kInvalidInput,
+                     "expected ADDRESS:PORT, got \"" + spec + "\"",
+                     {},
+                     0,
+                     "--listen"};
       }
       std::string host = spec.substr(0, colon);
       if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -109,28 +123,31 @@ class Server final : public HttpServer {
         port = 70000;
       }
       if (ec || port > 65535) {
-        return Error{ErrorCode::kInvalidInput, "not an address and port: \"" + spec + "\"", {},
-                     0, "--listen"};
+        return Error{ErrorCode::kInvalidInput,
+                     "not an address and port: \"" + spec + "\"",
+                     {},
+                     0,
+                     "--listen"};
       }
-      auto acceptor = std::make_unique<tcp::acceptor>(accept_ioc_);
+      auto acceptor = std::make_unique<tcp::acceptor>(*accept_ioc_);
       tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
       acceptor->open(endpoint.protocol(), ec);
       if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
       if (!ec) acceptor->bind(endpoint, ec);
       if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
       if (ec) {
-        return Error{ErrorCode::kIo, "cannot listen on " + spec + ": " + ec.message(), {}, 0,
-                     "--listen"};
+        return Error{
+            ErrorCode::kIo, "cannot listen on " + spec + ": " + ec.message(), {}, 0, "--listen"};
       }
       auto local = acceptor->local_endpoint();
       std::string shown = local.address().is_v6() ? "[" + local.address().to_string() + "]"
-                                                   : local.address().to_string();
+                                                  : local.address().to_string();
       endpoints_.push_back(shown + ":" + std::to_string(local.port()));
       acceptors_.push_back(std::move(acceptor));
     }
     for (auto& a : acceptors_) Accept(*a);
     for (auto& ioc : iocs_) threads_.emplace_back([&ioc] { ioc->run(); });
-    threads_.emplace_back([this] { accept_ioc_.run(); });
+    threads_.emplace_back([this] { accept_ioc_->run(); });
     return {};
   }
 
@@ -139,13 +156,25 @@ class Server final : public HttpServer {
 
   void Shutdown(std::chrono::milliseconds grace) override {
     if (stopping_.exchange(true)) return;
-    // Stop accepting.
+    // Stop accepting — but first take the connections already waiting in the backlog: their
+    // clients have sent a request and deserve an answer (with Connection: close).
+    std::vector<std::future<void>> drained;
     for (auto& a : acceptors_) {
-      net::post(a->get_executor(), [&a] {
+      auto done = std::make_shared<std::promise<void>>();
+      drained.push_back(done->get_future());
+      net::post(a->get_executor(), [this, &a, done] {
         beast::error_code ec;
+        a->non_blocking(true, ec);
+        for (int i = 0; i < 10000 && !ec; ++i) {
+          tcp::socket socket(*iocs_[next_++ % iocs_.size()]);
+          a->accept(socket, ec);
+          if (!ec) std::make_shared<Session>(std::move(socket), *this)->Run();
+        }
         a->close(ec);
+        done->set_value();
       });
     }
+    for (auto& f : drained) f.wait_for(std::chrono::seconds(1));
     // Close connections that wait for a request; the others finish their response first.
     CloseIdle();
     auto deadline = Clock::now() + grace;
@@ -154,7 +183,7 @@ class Server final : public HttpServer {
       CloseIdle();
     }
     for (auto& w : work_) w.reset();
-    accept_ioc_.stop();
+    accept_ioc_->stop();
     for (auto& ioc : iocs_) ioc->stop();
     {
       std::lock_guard lock(done_mu_);
@@ -200,7 +229,8 @@ class Server final : public HttpServer {
         timer->async_wait([this, &acceptor, timer](beast::error_code) { Accept(acceptor); });
         return;
       }
-      if (stopping_ || open_.load() >= static_cast<int64_t>(options_.max_connections)) {
+      // While shutting down, a connection accepted now still gets its one answer.
+      if (open_.load() >= static_cast<int64_t>(options_.max_connections)) {
         beast::error_code ignored;
         socket.close(ignored);  // over the cap: refused at once, the others go on
       } else {
@@ -225,7 +255,7 @@ class Server final : public HttpServer {
   ServerOptions options_;
   RequestHandler handler_;
   ResponseObserver observer_;
-  net::io_context accept_ioc_;
+  std::unique_ptr<net::io_context> accept_ioc_;
   std::vector<std::unique_ptr<net::io_context>> iocs_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> work_;
   size_t next_ = 0;  // the event loop that gets the next connection
@@ -260,18 +290,25 @@ void Session::Run() {
 
 void Session::CloseIfIdle() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
-    // Waiting for a request and nothing of it has arrived: nothing is lost by closing.
-    if (self->reading_ && self->buffer_.size() == 0) self->Close();
+    // Waiting for a request and nothing of it has arrived: nothing is lost by closing. A
+    // connection just accepted gets half a second for its first request to arrive.
+    bool young = self->first_ && Clock::now() - self->accepted_ < std::chrono::milliseconds(500);
+    if (self->reading_ && self->Quiet() && !young) self->Close();
   });
 }
 
+bool Session::Quiet() {
+  beast::error_code ec;
+  return buffer_.size() == 0 && stream_.socket().available(ec) == 0;
+}
+
 void Session::Read() {
-  if (server_.stopping() && !first_) return Close();
+  // Shutting down: a request already on its way is still answered, then the connection closes.
+  if (server_.stopping() && !first_ && Quiet()) return Close();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_.options().header_limit));
   parser_->body_limit(server_.options().body_limit);
-  stream_.expires_after(first_ ? server_.options().header_timeout
-                               : server_.options().idle_timeout);
+  stream_.expires_after(first_ ? server_.options().header_timeout : server_.options().idle_timeout);
   reading_ = true;
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -289,9 +326,7 @@ void Session::OnRead(beast::error_code ec) {
   req_.remote_address = remote_;
   if (ec) {
     // What arrived cannot be read as HTTP: answer once and close.
-    int status = ec == http::error::header_limit ? 431
-                 : ec == http::error::body_limit ? 413
-                                                 : 400;
+    int status = ec == http::error::header_limit ? 431 : ec == http::error::body_limit ? 413 : 400;
     req_.method = "-";
     req_.target = "-";
     const char* text = status == 431   ? "Request header fields too large\n"
@@ -338,10 +373,9 @@ void Session::Respond(HttpResponse response, bool head, bool keep_alive) {
   if (!head && !no_body) res_.body() = {body.data(), body.size()};
   res_.keep_alive(keep_alive_);
   stream_.expires_after(server_.options().write_timeout);
-  http::async_write(stream_, res_,
-                    [self = shared_from_this()](beast::error_code ec, size_t bytes) {
-                      self->OnWrite(ec, bytes);
-                    });
+  http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+    self->OnWrite(ec, bytes);
+  });
 }
 
 void Session::OnWrite(beast::error_code ec, size_t bytes) {
@@ -362,8 +396,7 @@ void Session::Close() {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options,
-                                                      RequestHandler handler,
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, RequestHandler handler,
                                                       ResponseObserver observer) {
   // Thousands of connections need thousands of descriptors: take what the system allows.
   rlimit lim{};
@@ -371,8 +404,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options,
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
   }
-  auto server = std::make_unique<Server>(std::move(options), std::move(handler),
-                                         std::move(observer));
+  auto server =
+      std::make_unique<Server>(std::move(options), std::move(handler), std::move(observer));
   if (auto s = server->Listen(); !s) return s.error();
   return std::unique_ptr<HttpServer>(std::move(server));
 }

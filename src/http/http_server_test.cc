@@ -26,7 +26,9 @@ class Client {
   }
   ~Client() { ::close(fd_); }
   bool connected() const { return connected_; }
-  void Send(const std::string& s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size()); }
+  void Send(const std::string& s) {
+    ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), (ssize_t)s.size());
+  }
   // Reads until the peer closes, or `until` appears `times` times, or the timeout.
   std::string Read(const std::string& until = "", int times = 1) {
     std::string out;
@@ -88,8 +90,9 @@ class HttpServerTest : public ::testing::Test {
 TEST_F(HttpServerTest, KeepAliveAndPipelining) {
   Client c(port_);
   ASSERT_TRUE(c.connected());
-  c.Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
-         "HEAD /c HTTP/1.1\r\nHost: x\r\n\r\n");
+  c.Send(
+      "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+      "HEAD /c HTTP/1.1\r\nHost: x\r\n\r\n");
   std::string out = c.Read("HTTP/1.1 200", 3);
   size_t a = out.find("path=/a"), b = out.find("path=/b");
   ASSERT_NE(a, std::string::npos) << out;

@@ -14,9 +14,9 @@
 namespace cinepress {
 
 struct HttpRequest {
-  std::string method;  // "GET"
-  std::string target;  // as sent: "/reviews/x/?page=2"
-  int version = 11;    // 10 or 11
+  std::string method;                                        // "GET"
+  std::string target;                                        // as sent: "/reviews/x/?page=2"
+  int version = 11;                                          // 10 or 11
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   std::string remote_address;

@@ -68,13 +68,10 @@ Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int 
   return {};
 }
 
-Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone tz,
-                                                   std::shared_ptr<const Theme> theme,
-                                                   std::vector<Article> all,
-                                                   std::vector<Author> authors,
-                                                   std::vector<Section> sections,
-                                                   std::vector<MediaFile> media, int64_t now,
-                                                   std::vector<ArticleAlias> aliases) {
+Result<std::shared_ptr<const Site>> Site::Assemble(
+    SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
+    std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
+    int64_t now, std::vector<ArticleAlias> aliases) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -87,8 +84,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(SiteConfig config, TimeZone t
 
   // Load: what is published, newest first.
   for (Article& a : all) {
-    if (!a.draft && a.date > now &&
-        (s.next_publication_ == 0 || a.date < s.next_publication_)) {
+    if (!a.draft && a.date > now && (s.next_publication_ == 0 || a.date < s.next_publication_)) {
       s.next_publication_ = a.date;
     }
     if (!a.IsPublishedAt(now)) continue;
@@ -330,11 +326,29 @@ void Site::ComputeFingerprints() {
     menus += "\x1c";
   }
   const Permalinks& p = config_.permalinks;
-  global_fp_ = ContentHash({config_.title, "\x1f", config_.description, "\x1f", config_.base_url,
-                            "\x1f", config_.language, "\x1f", config_.timezone, "\x1f",
-                            std::to_string(config_.paginate), "\x1f", p.article, p.page, p.section,
-                            p.category, p.tag, p.author, "\x1f", menus, "\x1f",
-                            theme_->fingerprint(), "\x1f",
+  global_fp_ = ContentHash({config_.title,
+                            "\x1f",
+                            config_.description,
+                            "\x1f",
+                            config_.base_url,
+                            "\x1f",
+                            config_.language,
+                            "\x1f",
+                            config_.timezone,
+                            "\x1f",
+                            std::to_string(config_.paginate),
+                            "\x1f",
+                            p.article,
+                            p.page,
+                            p.section,
+                            p.category,
+                            p.tag,
+                            p.author,
+                            "\x1f",
+                            menus,
+                            "\x1f",
+                            theme_->fingerprint(),
+                            "\x1f",
                             std::to_string(tz_.YearMonth(now_).first)});
   auto digest = [&](const Article& a, const std::string& url) {
     std::string people;
@@ -351,7 +365,8 @@ void Site::ComputeFingerprints() {
                         std::to_string(a.id), "\x1f", a.title});
   };
   article_fp_.resize(articles_.size());
-  for (size_t i = 0; i < articles_.size(); ++i) article_fp_[i] = digest(articles_[i], article_urls_[i]);
+  for (size_t i = 0; i < articles_.size(); ++i)
+    article_fp_[i] = digest(articles_[i], article_urls_[i]);
   page_fp_.resize(pages_.size());
   for (size_t i = 0; i < pages_.size(); ++i) page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]));
 }
@@ -380,8 +395,8 @@ Site::HomeSelection Site::SelectHome() const {
   for (const std::string& key : section_order_) {
     size_t l = list_by_key_.at("section:" + key);
     const auto& items = lists_[l].items;
-    h.sections.emplace_back(l, std::vector<uint32_t>(items.begin(),
-                                                     items.begin() + std::min<size_t>(3, items.size())));
+    h.sections.emplace_back(
+        l, std::vector<uint32_t>(items.begin(), items.begin() + std::min<size_t>(3, items.size())));
   }
   return h;
 }
@@ -424,7 +439,8 @@ std::string Site::Fingerprint(const Output& o) const {
       for (size_t k = begin; k < std::min(l.items.size(), begin + per); ++k) add(l.items[k]);
       if (o.kind == OutputKind::kArchive) {
         for (const SiteList& other : lists_) {
-          if (other.kind == "archive-month") parts += other.url + std::to_string(other.items.size());
+          if (other.kind == "archive-month")
+            parts += other.url + std::to_string(other.items.size());
         }
       }
       break;
@@ -454,29 +470,6 @@ std::string Site::Fingerprint(const Output& o) const {
       break;
   }
   return ContentHash(parts);
-}
-
-int64_t Site::LastModified(const Output& o) const {
-  auto changed = [&](uint32_t i) { return std::max(articles_[i].date, articles_[i].updated); };
-  switch (o.kind) {
-    case OutputKind::kArticle:
-      return changed(static_cast<uint32_t>(o.ref));
-    case OutputKind::kPage:
-      return std::max(pages_[o.ref].date, pages_[o.ref].updated);
-    case OutputKind::kList:
-    case OutputKind::kArchive:
-    case OutputKind::kRss:
-    case OutputKind::kAtom: {
-      const std::vector<uint32_t>* items =
-          o.ref == static_cast<size_t>(-1) ? nullptr : &lists_[o.ref].items;
-      int64_t t = 0;
-      size_t n = items ? items->size() : std::min<size_t>(20, articles_.size());
-      for (size_t k = 0; k < n; ++k) t = std::max(t, changed(items ? (*items)[k] : static_cast<uint32_t>(k)));
-      return t;
-    }
-    default:
-      return 0;  // no natural date: validated by ETag alone
-  }
 }
 
 // Related articles: the same film first, then the same director, the same festival, shared

@@ -58,13 +58,10 @@ class Site {
  public:
   // Assemble: decides every page and list, computes related articles and neighbours.
   // `now` decides what is published. Two outputs at one path are an error naming both.
-  static Result<std::shared_ptr<const Site>> Assemble(SiteConfig config, TimeZone tz,
-                                                      std::shared_ptr<const Theme> theme,
-                                                      std::vector<Article> articles,
-                                                      std::vector<Author> authors,
-                                                      std::vector<Section> sections,
-                                                      std::vector<MediaFile> media, int64_t now,
-                                                      std::vector<ArticleAlias> aliases = {});
+  static Result<std::shared_ptr<const Site>> Assemble(
+      SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme,
+      std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
+      std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {});
 
   const std::vector<Output>& outputs() const { return outputs_; }
   const SiteConfig& config() const { return config_; }
@@ -86,8 +83,6 @@ class Site {
   // A digest of everything an output is made from: equal digests, equal bytes. A live server
   // keeps a cached page while its digest stays the same.
   std::string Fingerprint(const Output& output) const;
-  // When the output's content last changed (Unix seconds), for Last-Modified.
-  int64_t LastModified(const Output& output) const;
   // The earliest time a scheduled article becomes published (0: none is waiting).
   int64_t next_publication() const { return next_publication_; }
   // The home page's articles: the lead, more featured, the latest; and per section its newest.

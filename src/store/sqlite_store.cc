@@ -299,8 +299,9 @@ class SqliteStore final : public ContentStore {
 
   Status SaveAlias(const ArticleAlias& a) override {
     // The newest owner of an old address wins it.
-    Use q(Prepare("INSERT INTO article_aliases (article_id, kind, section, slug) VALUES (?, ?, ?, ?)"
-                  " ON CONFLICT (kind, section, slug) DO UPDATE SET article_id = excluded.article_id"));
+    Use q(Prepare(
+        "INSERT INTO article_aliases (article_id, kind, section, slug) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (kind, section, slug) DO UPDATE SET article_id = excluded.article_id"));
     q.Bind(1, a.article_id)
         .Bind(2, a.kind == ArticleKind::kPage ? "page" : "article")
         .Bind(3, a.section)

@@ -70,10 +70,16 @@ std::string AccessLog::Line(const HttpRequest& req, const HttpResponse& resp, si
   line += body ? std::to_string(body) : "-";
   line += " \"";
   std::string_view referer = req.Header("referer");
-  if (referer.empty()) line += '-'; else AppendEscaped(line, referer);
+  if (referer.empty())
+    line += '-';
+  else
+    AppendEscaped(line, referer);
   line += "\" \"";
   std::string_view agent = req.Header("user-agent");
-  if (agent.empty()) line += '-'; else AppendEscaped(line, agent);
+  if (agent.empty())
+    line += '-';
+  else
+    AppendEscaped(line, agent);
   line += "\"\n";
   return line;
 }

@@ -23,8 +23,8 @@ class AccessLog {
   void Write(const HttpRequest& request, const HttpResponse& response, size_t bytes);
 
   // 127.0.0.1 - - [06/Oct/2021:05:00:34 +0000] "GET /x/ HTTP/1.1" 200 1234 "-" "curl/8"
-  static std::string Line(const HttpRequest& request, const HttpResponse& response,
-                          size_t bytes, int64_t now);
+  static std::string Line(const HttpRequest& request, const HttpResponse& response, size_t bytes,
+                          int64_t now);
 
  private:
   explicit AccessLog(FILE* f, bool owned);

@@ -11,9 +11,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* const kRoutes[] = {"home",      "article", "page",     "list",  "archive", "feed",
-                               "sitemap",   "robots",  "asset",    "media", "not_found",
-                               "redirect",  "health",  "metrics",  "error", "other"};
+const char* const kRoutes[] = {"home",    "article", "page",  "list",  "archive",   "feed",
+                               "sitemap", "robots",  "asset", "media", "not_found", "redirect",
+                               "health",  "metrics", "error", "other"};
 constexpr size_t kNumRoutes = std::size(kRoutes);
 const int kStatuses[] = {200, 206, 301, 304, 400, 404, 405, 408, 413, 416, 431, 500, 503};
 constexpr size_t kNumStatuses = std::size(kStatuses) + 1;  // + "other"
@@ -23,28 +23,43 @@ constexpr size_t kNumBuckets = std::size(kBuckets);
 
 const char* RouteOf(OutputKind k) {
   switch (k) {
-    case OutputKind::kHome: return "home";
-    case OutputKind::kArticle: return "article";
-    case OutputKind::kPage: return "page";
-    case OutputKind::kList: return "list";
-    case OutputKind::kArchive: return "archive";
+    case OutputKind::kHome:
+      return "home";
+    case OutputKind::kArticle:
+      return "article";
+    case OutputKind::kPage:
+      return "page";
+    case OutputKind::kList:
+      return "list";
+    case OutputKind::kArchive:
+      return "archive";
     case OutputKind::kRss:
-    case OutputKind::kAtom: return "feed";
-    case OutputKind::kSitemap: return "sitemap";
-    case OutputKind::kRobots: return "robots";
-    case OutputKind::kAsset: return "asset";
-    case OutputKind::kMedia: return "media";
-    case OutputKind::kNotFound: return "not_found";
+    case OutputKind::kAtom:
+      return "feed";
+    case OutputKind::kSitemap:
+      return "sitemap";
+    case OutputKind::kRobots:
+      return "robots";
+    case OutputKind::kAsset:
+      return "asset";
+    case OutputKind::kMedia:
+      return "media";
+    case OutputKind::kNotFound:
+      return "not_found";
   }
   return "other";
 }
 
 std::string ContentTypeOf(const Output& o) {
   switch (o.kind) {
-    case OutputKind::kRss: return "application/rss+xml; charset=utf-8";
-    case OutputKind::kAtom: return "application/atom+xml; charset=utf-8";
-    case OutputKind::kSitemap: return "application/xml; charset=utf-8";
-    default: return ContentTypeFor(o.path);
+    case OutputKind::kRss:
+      return "application/rss+xml; charset=utf-8";
+    case OutputKind::kAtom:
+      return "application/atom+xml; charset=utf-8";
+    case OutputKind::kSitemap:
+      return "application/xml; charset=utf-8";
+    default:
+      return ContentTypeFor(o.path);
   }
 }
 
@@ -104,8 +119,8 @@ bool DecodeUrlPath(std::string_view raw, std::string& out) {
   size_t start = 0;
   while (start <= out.size()) {
     size_t end = out.find('/', start);
-    std::string_view seg = std::string_view(out).substr(
-        start, (end == std::string::npos ? out.size() : end) - start);
+    std::string_view seg =
+        std::string_view(out).substr(start, (end == std::string::npos ? out.size() : end) - start);
     if (seg == "." || seg == "..") return false;
     if (end == std::string::npos) break;
     start = end + 1;
@@ -235,8 +250,10 @@ Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Gen
     ts.store.reset();  // try a new connection next time
     return data.error();
   }
-  return MakeEntity(std::move(*data), ContentTypeOf(output), CacheControlOf(output),
-                    gen->site->LastModified(output), status);
+  // Last-Modified is when these bytes were made: a page made again after any change to what it
+  // shows gets a new date, so clients that revalidate by date alone never keep a stale page.
+  return MakeEntity(std::move(*data), ContentTypeOf(output), CacheControlOf(output), NowSeconds(),
+                    status);
 }
 
 HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
@@ -319,8 +336,10 @@ HttpResponse LiveSite::Handle(const HttpRequest& req) {
   if (path.back() != '/' && site.FindOutput(key + "/index.html")) {
     return Redirect(std::string(raw) + "/", req.Query());
   }
-  for (auto [suffix, feed] : {std::pair{"/feed/atom/", "atom.xml"}, {"/feed/rss2/", "feed.xml"},
-                              {"/feed/", "feed.xml"}, {"/feed", "feed.xml"}}) {
+  for (auto [suffix, feed] : {std::pair{"/feed/atom/", "atom.xml"},
+                              {"/feed/rss2/", "feed.xml"},
+                              {"/feed/", "feed.xml"},
+                              {"/feed", "feed.xml"}}) {
     size_t n = std::strlen(suffix);
     if (path.size() >= n && path.compare(path.size() - n, n, suffix) == 0) {
       std::string prefix = path.substr(0, path.size() - n + 1);
@@ -363,8 +382,9 @@ std::string LiveSite::MetricsText(int64_t open_connections) const {
              "\"} " + std::to_string(n) + "\n";
     }
   }
-  out += "# HELP cinepress_http_request_duration_seconds Time from a whole request to its "
-         "response written.\n";
+  out +=
+      "# HELP cinepress_http_request_duration_seconds Time from a whole request to its "
+      "response written.\n";
   out += "# TYPE cinepress_http_request_duration_seconds histogram\n";
   uint64_t cumulative = 0;
   char le[32];
@@ -379,8 +399,7 @@ std::string LiveSite::MetricsText(int64_t open_connections) const {
            std::to_string(cumulative) + "\n";
   }
   char sum[64];
-  std::snprintf(sum, sizeof sum, "%.6f",
-                static_cast<double>(metrics_->sum_ns.load()) / 1e9);
+  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(metrics_->sum_ns.load()) / 1e9);
   out += std::string("cinepress_http_request_duration_seconds_sum ") + sum + "\n";
   out += "cinepress_http_request_duration_seconds_count " + std::to_string(metrics_->count.load()) +
          "\n";

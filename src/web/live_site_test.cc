@@ -22,8 +22,9 @@ paginate = 2
 )";
 
 std::string Article(const std::string& title, const std::string& date, const std::string& tag) {
-  return "---\ntitle: \"" + title + "\"\ndate: " + date + "\nauthors: [\"Nia Bianchi\"]\ntags: [\"" +
-         tag + "\"]\nsummary: \"About " + title + ".\"\n---\n\nThe body of " + title + ".\n";
+  return "---\ntitle: \"" + title + "\"\ndate: " + date +
+         "\nauthors: [\"Nia Bianchi\"]\ntags: [\"" + tag + "\"]\nsummary: \"About " + title +
+         ".\"\n---\n\nThe body of " + title + ".\n";
 }
 
 class LiveSiteTest : public ::testing::Test {
@@ -111,7 +112,9 @@ TEST_F(LiveSiteTest, ServesTheSameBytesAsTheBuild) {
   ASSERT_TRUE(site.ok());
   MemorySink sink;
   fs::path db = dir_ / "site.db";
-  ASSERT_TRUE(PublishSite(*site, sink, [&db] { return OpenSqliteStore(db); }, 2).ok());
+  ASSERT_TRUE(PublishSite(
+                  *site, sink, [&db] { return OpenSqliteStore(db); }, 2)
+                  .ok());
   size_t checked = 0;
   for (const auto& [path, data] : sink.files()) {
     std::string target = "/" + path;
@@ -159,9 +162,8 @@ TEST_F(LiveSiteTest, AnEditByAnotherConnectionInvalidatesExactlyItsPages) {
 
   Write("content/reviews/three.md", Article("Third Time", "2021-03-01", "Noir"));
   Import();
-  EXPECT_TRUE(Eventually([&] {
-    return Get("/reviews/three/").BodyView().find("Third Time") != std::string::npos;
-  }));
+  EXPECT_TRUE(Eventually(
+      [&] { return Get("/reviews/three/").BodyView().find("Third Time") != std::string::npos; }));
   EXPECT_NE(Get("/").BodyView().find("Third Time"), std::string::npos);
   EXPECT_NE(Get("/tag/noir/").BodyView().find("Third Time"), std::string::npos);
   // An article that shows nothing of it keeps its cached page; its neighbour is made again.
@@ -177,7 +179,8 @@ TEST_F(LiveSiteTest, AnEditByAnotherConnectionInvalidatesExactlyItsPages) {
 
 TEST_F(LiveSiteTest, AChangedSlugRedirectsFromTheOldAddress) {
   Write("content/reviews/two.md",
-        "---\ntitle: \"Two\"\nslug: \"second\"\ndate: 2021-02-01\nauthors: [\"Nia Bianchi\"]\n---\nx\n");
+        "---\ntitle: \"Two\"\nslug: \"second\"\ndate: 2021-02-01\nauthors: [\"Nia "
+        "Bianchi\"]\n---\nx\n");
   Import();
   EXPECT_TRUE(Eventually([&] { return Get("/reviews/second/").status == 200; }));
   HttpResponse r = Get("/reviews/two/");
@@ -189,8 +192,8 @@ TEST_F(LiveSiteTest, AStoreThatGoesAwayGives503sAndComesBack) {
   ASSERT_EQ(Get("/reviews/one/").status, 200);  // cached
   fs::rename(dir_ / "site.db", dir_ / "away.db");
   EXPECT_TRUE(Eventually([&] { return Get("/healthz").status == 503; }));
-  EXPECT_EQ(Get("/reviews/two/").status, 503);   // not cached: cannot be made
-  EXPECT_EQ(Get("/reviews/one/").status, 200);   // cached: still served
+  EXPECT_EQ(Get("/reviews/two/").status, 503);  // not cached: cannot be made
+  EXPECT_EQ(Get("/reviews/one/").status, 200);  // cached: still served
   fs::rename(dir_ / "away.db", dir_ / "site.db");
   EXPECT_TRUE(Eventually([&] { return Get("/healthz").status == 200; }));
   EXPECT_TRUE(Eventually([&] { return Get("/reviews/two/").status == 200; }));
