@@ -57,9 +57,10 @@ start_nginx() {  # $1: on|off (access log)
   [ "$1" = on ] && logline="access_log $WORK/nginx-access.log;"
   cat > "$NGINX_CONF" <<CONF
 worker_processes 2;
+worker_rlimit_nofile 65536;
 pid $WORK/nginx-bench.pid;
 error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
+events { worker_connections 16384; }
 http {
   $logline
   sendfile on; tcp_nopush on; keepalive_requests 1000000;
@@ -75,20 +76,23 @@ start_cinepress() {  # $1: on|off
   local log=off
   [ "$1" = on ] && log="$WORK/cinepress-access.log"
   "$CINEPRESS" serve --site "$SITE" --listen "127.0.0.1:$CP_PORT" --access-log "$log" \
-    > "$WORK/serve.out" 2>&1 &
+    --idle-timeout 600 > "$WORK/serve.out" 2>&1 &
   CP_PID=$!
   for _ in $(seq 1 50); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 }
 stop_cinepress() { kill -TERM "$CP_PID" 2>/dev/null; wait "$CP_PID" 2>/dev/null || true; }
 trap 'stop_cinepress; stop_nginx' EXIT
 
-rps() {  # $1: url → requests/s (median of REPS)
-  local runs=()
+rps() {  # $1: url → "requests/s p99_ms" (medians of REPS runs)
+  local runs=() p99s=()
   curl -s -o /dev/null "$1"  # warm: the page is rendered and cached
   for _ in $(seq 1 "$REPS"); do
-    runs+=("$(wrk -t2 -c64 -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}')")
+    out=$(wrk -t2 -c64 -d"${DURATION}s" --latency "$1")
+    runs+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+    p99s+=("$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")")
   done
-  printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  echo "$(med "${runs[@]}") $(med "${p99s[@]}")"
 }
 
 RESULTS="$WORK/serve-results.tsv"
@@ -98,18 +102,37 @@ for logs in off on; do
   start_cinepress "$logs"
   for i in "${!TARGETS[@]}"; do
     t=${TARGETS[$i]}
-    n=$(rps "http://127.0.0.1:$NGINX_PORT$t")
-    c=$(rps "http://127.0.0.1:$CP_PORT$t")
-    printf '%s\t%s\t%s\t%s\n' "$logs" "${NAMES[$i]}" "$n" "$c" >> "$RESULTS"
-    log "logs $logs, ${NAMES[$i]} ($t): nginx $n req/s, cinepress $c req/s"
+    read -r n np <<<"$(rps "http://127.0.0.1:$NGINX_PORT$t")"
+    read -r c cp <<<"$(rps "http://127.0.0.1:$CP_PORT$t")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$logs" "${NAMES[$i]}" "$n" "$c" "$np" "$cp" >> "$RESULTS"
+    log "logs $logs, ${NAMES[$i]} ($t): nginx $n req/s (p99 $np ms), cinepress $c req/s (p99 $cp ms)"
   done
+  if [ "$logs" = off ]; then
+    # The article page again, with 10,000 idle keep-alive connections held open on each server.
+    t=${TARGETS[0]}
+    for port in $NGINX_PORT $CP_PORT; do
+      $PY "$HERE/idle_clients.py" 127.0.0.1 "$port" 10000 $((REPS * (DURATION + 2) + 5)) \
+        > "$WORK/idle-$port.out" 2>&1 &
+      idle_pid=$!
+      for _ in $(seq 1 300); do grep -q 'open$' "$WORK/idle-$port.out" 2>/dev/null && break; sleep 0.2; done
+      read -r r p <<<"$(rps "http://127.0.0.1:$port$t")"
+      wait "$idle_pid" || true
+      log "idle 10k, port $port: $r req/s (p99 $p ms); $(tail -1 "$WORK/idle-$port.out")"
+      eval "idle_$port=\"$r $p\""
+    done
+    read -r n np <<<"$(eval echo "\$idle_$NGINX_PORT")"
+    read -r c cp <<<"$(eval echo "\$idle_$CP_PORT")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "off+10k idle" "article" "$n" "$c" "$np" "$cp" >> "$RESULTS"
+    ps -o rss= -p "$CP_PID" | awk '{printf "%d\n", $1/1024}' > "$WORK/cinepress-rss-mib"
+  fi
   stop_cinepress
   stop_nginx
 done
 
 echo "cinepress serve vs nginx (static build of the same $SIZE-article site), wrk -t2 -c64 -d${DURATION}s, median of $REPS"
-printf '%-6s %-8s %12s %12s %8s\n' logs page nginx cinepress ratio
-while IFS=$'\t' read -r logs name n c; do
-  awk -v l="$logs" -v p="$name" -v n="$n" -v c="$c" \
-    'BEGIN { printf "%-6s %-8s %12.0f %12.0f %8.2f\n", l, p, n, c, c / n }' 
+printf '%-14s %-8s %12s %12s %8s %12s %12s\n' logs page "nginx req/s" "cinepress" ratio "nginx p99" "cp p99"
+while IFS=$'\t' read -r logs name n c np cp; do
+  awk -v l="$logs" -v p="$name" -v n="$n" -v c="$c" -v np="$np" -v cp="$cp" \
+    'BEGIN { printf "%-14s %-8s %12.0f %12.0f %8.2f %10.2fms %10.2fms\n", l, p, n, c, c / n, np, cp }'
 done < "$RESULTS"
+echo "cinepress resident memory after the runs (pages cached): $(cat "$WORK/cinepress-rss-mib" 2>/dev/null) MiB"

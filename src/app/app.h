@@ -47,7 +47,7 @@ Result<PublishReport> BuildSite(const SiteFolder& site,
 struct ServeOptions {
   std::vector<std::string> listen = {"127.0.0.1:8080"};
   unsigned threads = 1;
-  size_t max_connections = 10000;
+  size_t max_connections = 50000;
   std::string access_log = "-";  // a file, "-" for standard output, "off"
   int header_timeout_s = 10;
   int idle_timeout_s = 30;

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
                     "ADDRESS:PORT to listen on, several allowed (default: 127.0.0.1:8080)");
   serve->add_option("--threads", serve_options.threads, "threads (default: all cores)");
   serve->add_option("--max-connections", serve_options.max_connections,
-                    "open connections at most (default: 10000)");
+                    "open connections at most (default: 50000)");
   serve->add_option("--access-log", serve_options.access_log,
                     "FILE, - for standard output (the default), or off");
   serve->add_option("--header-timeout", serve_options.header_timeout_s,

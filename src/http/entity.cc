@@ -163,10 +163,27 @@ std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_t
     e->brotli = Brotli(data);
   }
   e->identity = std::make_shared<const std::string>(std::move(data));
+  const std::string last_modified_line =
+      e->last_modified ? "Last-Modified: " + HttpDate(e->last_modified) + "\r\n" : "";
+  const char* suffixes[3] = {"", "-gz", "-br"};
+  const char* encodings[3] = {nullptr, "gzip", "br"};
+  for (int v = 0; v < 3; ++v) {
+    std::string& h = e->headers[v];
+    std::string etag = e->etag;
+    etag.insert(etag.size() - 1, suffixes[v]);
+    h += "Content-Type: " + e->content_type + "\r\n";
+    if (encodings[v]) h += std::string("Content-Encoding: ") + encodings[v] + "\r\n";
+    if (v == 0 && e->status == 200) h += "Accept-Ranges: bytes\r\n";
+    h += "ETag: " + etag + "\r\n";
+    h += last_modified_line;
+    if (!e->cache_control.empty()) h += "Cache-Control: " + e->cache_control + "\r\n";
+    if (e->gzip || e->brotli) h += "Vary: Accept-Encoding\r\n";
+  }
   return e;
 }
 
-HttpResponse ServeEntity(const HttpRequest& req, const Entity& e) {
+HttpResponse ServeEntity(const HttpRequest& req, const std::shared_ptr<const Entity>& entity) {
+  const Entity& e = *entity;
   HttpResponse r;
   r.status = e.status;
   const bool compressible = e.gzip || e.brotli;
@@ -221,21 +238,19 @@ HttpResponse ServeEntity(const HttpRequest& req, const Entity& e) {
       }
     }
   }
-  r.Set("Content-Type", e.content_type);
+  // The common case: a whole representation, its headers made when the entity was.
   std::string_view accept = req.Header("accept-encoding");
+  int variant = 0;
   if (e.brotli && QualityOf(accept, "br") > 0) {
-    r.Set("Content-Encoding", "br");
-    common(r, "-br");
+    variant = 2;
     r.body = e.brotli;
   } else if (e.gzip && (QualityOf(accept, "gzip") > 0 || QualityOf(accept, "x-gzip") > 0)) {
-    r.Set("Content-Encoding", "gzip");
-    common(r, "-gz");
+    variant = 1;
     r.body = e.gzip;
   } else {
-    if (e.status == 200) r.Set("Accept-Ranges", "bytes");
-    common(r, "");
     r.body = e.identity;
   }
+  r.header_block = std::shared_ptr<const std::string>(entity, &e.headers[variant]);
   return r;
 }
 

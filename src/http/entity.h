@@ -23,6 +23,8 @@ struct Entity {
   int64_t last_modified = 0;  // Unix seconds; 0: none
   std::string cache_control;
   int status = 200;  // 404 for the not-found page
+  // The full response's headers for each variant (identity, gzip, Brotli), made once.
+  std::string headers[3];
 };
 
 // Makes an entity, compressing `data` when its type is text-like and it is big enough.
@@ -30,7 +32,8 @@ std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_t
                                          std::string cache_control, int64_t last_modified,
                                          int status = 200);
 
-HttpResponse ServeEntity(const HttpRequest& request, const Entity& entity);
+HttpResponse ServeEntity(const HttpRequest& request,
+                         const std::shared_ptr<const Entity>& entity);
 
 // The media type of a file name by its extension ("x.css" -> "text/css; charset=utf-8").
 std::string ContentTypeFor(std::string_view path);

@@ -1,7 +1,14 @@
 // The one translation unit that includes Boost.Beast (heavy headers stay here).
+//
+// Shape: one event loop per thread. Each loop has its own listening socket on every endpoint
+// (SO_REUSEPORT: the kernel spreads new connections over them), owns the connections it
+// accepted, and sweeps their deadlines a few times a second — so the hot path takes no lock,
+// hands nothing between threads and arms no timer per request. Requests are parsed by Beast;
+// responses are written as two buffers, the header block and the (shared, cached) body.
 #include "http/http_server.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -10,8 +17,9 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <span>
 #include <thread>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "http/entity.h"
 
@@ -23,8 +31,10 @@ namespace http = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using ReusePort = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 class Server;
+class Session;
 
 // The Date header, made once a second per thread.
 const std::string& DateHeader() {
@@ -40,15 +50,25 @@ const std::string& DateHeader() {
   return value;
 }
 
+// One thread's event loop, its listeners and its connections.
+// Member order matters: the loop's pending handlers hold sessions, which remove themselves from
+// `sessions` when the loop is destroyed, so `sessions` is declared first (destroyed last).
+struct Loop {
+  std::unordered_set<Session*> sessions;  // touched only on this loop's thread
+  net::io_context ioc{1};
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::unique_ptr<net::steady_timer> sweeper;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Server& server);
+  Session(tcp::socket&& socket, Server& server, Loop& loop);
   ~Session();
   void Run();
-  // Closes the connection if it is waiting for a request (for shutdown).
+  // Closes the connection if it waits for a request and nothing of one has arrived.
   void CloseIfIdle();
-  // Nothing of a next request has arrived (neither read nor waiting in the socket).
-  bool Quiet();
+  // Closes the connection if its deadline has passed (called by the loop's sweeper).
+  void Sweep(Clock::time_point now);
 
  private:
   void Read();
@@ -56,18 +76,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void Respond(HttpResponse response, bool head, bool keep_alive);
   void OnWrite(beast::error_code ec, size_t bytes);
   void Close();
+  bool Quiet();
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::span_body<const char>> res_;
+  std::string head_;
   HttpRequest req_;
   HttpResponse resp_;
   Server& server_;
+  Loop& loop_;
   std::string remote_;
   bool first_ = true;
   bool reading_ = false;
   bool keep_alive_ = false;
+  bool closed_ = false;
+  Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point started_;
   Clock::time_point accepted_ = Clock::now();
 };
@@ -75,40 +99,28 @@ class Session : public std::enable_shared_from_this<Session> {
 class Server final : public HttpServer {
  public:
   Server(ServerOptions options, RequestHandler handler, ResponseObserver observer)
-      : options_(std::move(options)),
-        handler_(std::move(handler)),
-        observer_(std::move(observer)),
-        accept_ioc_(std::make_unique<net::io_context>(1)) {
-    // One event loop per thread, each with the connections it was given: no handing work
-    // between threads, no locks on the hot path.
+      : options_(std::move(options)), handler_(std::move(handler)), observer_(std::move(observer)) {
     for (unsigned i = 0; i < std::max(1u, options_.threads); ++i) {
-      iocs_.push_back(std::make_unique<net::io_context>(1));
-      work_.push_back(net::make_work_guard(*iocs_.back()));
+      loops_.push_back(std::make_unique<Loop>());
+      work_.push_back(net::make_work_guard(loops_.back()->ioc));
     }
-    work_.push_back(net::make_work_guard(*accept_ioc_));
   }
 
   ~Server() override {
     Shutdown(std::chrono::milliseconds(0));
     Wait();
-    // Pending handlers are destroyed with their loops, and they hold sessions that unregister
-    // themselves and sockets of the connection loops: the accept loop goes first, then the
-    // connection loops, while every other member is still alive.
-    acceptors_.clear();
+    // Pending handlers hold sessions, which count themselves out of this object: the loops go
+    // while every other member is still whole.
     work_.clear();
-    accept_ioc_.reset();
-    iocs_.clear();
+    loops_.clear();
   }
 
   Status Listen() {
     for (const std::string& spec : options_.listen) {
       size_t colon = spec.rfind(':');
       if (colon == std::string::npos) {
-        return Error{ErrorCode::kInvalidInput,
-                     "expected ADDRESS:PORT, got \"" + spec + "\"",
-                     {},
-                     0,
-                     "--listen"};
+        return Error{ErrorCode::kInvalidInput, "expected ADDRESS:PORT, got \"" + spec + "\"", {},
+                     0, "--listen"};
       }
       std::string host = spec.substr(0, colon);
       if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -116,38 +128,42 @@ class Server final : public HttpServer {
       }
       beast::error_code ec;
       auto address = net::ip::make_address(host, ec);
-      unsigned long port = 0;
+      unsigned long port = 70000;
       try {
         port = std::stoul(spec.substr(colon + 1));
       } catch (...) {
-        port = 70000;
       }
       if (ec || port > 65535) {
-        return Error{ErrorCode::kInvalidInput,
-                     "not an address and port: \"" + spec + "\"",
-                     {},
-                     0,
-                     "--listen"};
+        return Error{ErrorCode::kInvalidInput, "not an address and port: \"" + spec + "\"", {},
+                     0, "--listen"};
       }
-      auto acceptor = std::make_unique<tcp::acceptor>(*accept_ioc_);
       tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-      acceptor->open(endpoint.protocol(), ec);
-      if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
-      if (!ec) acceptor->bind(endpoint, ec);
-      if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
-      if (ec) {
-        return Error{
-            ErrorCode::kIo, "cannot listen on " + spec + ": " + ec.message(), {}, 0, "--listen"};
+      // One listener, on the first loop, deals connections to every loop in turn: an even
+      // share for each, which SO_REUSEPORT's hashing does not give with few connections.
+      for (auto& loop : std::span(loops_).first(1)) {
+        auto acceptor = std::make_unique<tcp::acceptor>(loop->ioc);
+        acceptor->open(endpoint.protocol(), ec);
+        if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor->bind(endpoint, ec);
+        if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
+        if (ec) {
+          return Error{ErrorCode::kIo, "cannot listen on " + spec + ": " + ec.message(), {}, 0,
+                       "--listen"};
+        }
+        // Port 0: the first listener picks a port, the others share it.
+        endpoint = acceptor->local_endpoint();
+        loop->acceptors.push_back(std::move(acceptor));
       }
-      auto local = acceptor->local_endpoint();
-      std::string shown = local.address().is_v6() ? "[" + local.address().to_string() + "]"
-                                                  : local.address().to_string();
-      endpoints_.push_back(shown + ":" + std::to_string(local.port()));
-      acceptors_.push_back(std::move(acceptor));
+      std::string shown = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                                     : endpoint.address().to_string();
+      endpoints_.push_back(shown + ":" + std::to_string(endpoint.port()));
     }
-    for (auto& a : acceptors_) Accept(*a);
-    for (auto& ioc : iocs_) threads_.emplace_back([&ioc] { ioc->run(); });
-    threads_.emplace_back([this] { accept_ioc_->run(); });
+    for (auto& loop : loops_) {
+      for (auto& a : loop->acceptors) Accept(*loop, *a);
+      loop->sweeper = std::make_unique<net::steady_timer>(loop->ioc);
+      Sweep(*loop);
+      threads_.emplace_back([l = loop.get()] { l->ioc.run(); });
+    }
     return {};
   }
 
@@ -159,18 +175,20 @@ class Server final : public HttpServer {
     // Stop accepting — but first take the connections already waiting in the backlog: their
     // clients have sent a request and deserve an answer (with Connection: close).
     std::vector<std::future<void>> drained;
-    for (auto& a : acceptors_) {
+    for (auto& loop : loops_) {
       auto done = std::make_shared<std::promise<void>>();
       drained.push_back(done->get_future());
-      net::post(a->get_executor(), [this, &a, done] {
-        beast::error_code ec;
-        a->non_blocking(true, ec);
-        for (int i = 0; i < 10000 && !ec; ++i) {
-          tcp::socket socket(*iocs_[next_++ % iocs_.size()]);
-          a->accept(socket, ec);
-          if (!ec) std::make_shared<Session>(std::move(socket), *this)->Run();
+      net::post(loop->ioc, [this, l = loop.get(), done] {
+        for (auto& a : l->acceptors) {
+          beast::error_code ec;
+          a->non_blocking(true, ec);
+          for (int i = 0; i < 10000 && !ec; ++i) {
+            tcp::socket socket(l->ioc);
+            a->accept(socket, ec);
+            if (!ec) std::make_shared<Session>(std::move(socket), *this, *l)->Run();
+          }
+          a->close(ec);
         }
-        a->close(ec);
         done->set_value();
       });
     }
@@ -183,8 +201,7 @@ class Server final : public HttpServer {
       CloseIdle();
     }
     for (auto& w : work_) w.reset();
-    accept_ioc_->stop();
-    for (auto& ioc : iocs_) ioc->stop();
+    for (auto& loop : loops_) loop->ioc.stop();
     {
       std::lock_guard lock(done_mu_);
       done_ = true;
@@ -206,100 +223,107 @@ class Server final : public HttpServer {
   const ServerOptions& options() const { return options_; }
   const RequestHandler& handler() const { return handler_; }
   const ResponseObserver& observer() const { return observer_; }
-
-  void Register(Session* s, const std::weak_ptr<Session>& w) {
-    std::lock_guard lock(sessions_mu_);
-    sessions_[s] = w;
-  }
-  void Unregister(Session* s) {
-    std::lock_guard lock(sessions_mu_);
-    sessions_.erase(s);
-  }
   std::atomic<int64_t> open_{0};
 
  private:
-  void Accept(tcp::acceptor& acceptor) {
-    net::io_context& target = *iocs_[next_++ % iocs_.size()];
-    acceptor.async_accept(target, [this, &acceptor](beast::error_code ec, tcp::socket socket) {
+  void Accept(Loop& loop, tcp::acceptor& acceptor) {
+    Loop& target = *loops_[next_++ % loops_.size()];
+    acceptor.async_accept(target.ioc, [this, &loop, &target, &acceptor](beast::error_code ec,
+                                                                        tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       if (ec) {
         // Out of file descriptors, say: wait a little instead of spinning.
-        auto timer = std::make_shared<net::steady_timer>(acceptor.get_executor(),
-                                                         std::chrono::milliseconds(50));
-        timer->async_wait([this, &acceptor, timer](beast::error_code) { Accept(acceptor); });
+        auto timer = std::make_shared<net::steady_timer>(loop.ioc, std::chrono::milliseconds(50));
+        timer->async_wait(
+            [this, &loop, &acceptor, timer](beast::error_code) { Accept(loop, acceptor); });
         return;
       }
-      // While shutting down, a connection accepted now still gets its one answer.
       if (open_.load() >= static_cast<int64_t>(options_.max_connections)) {
         beast::error_code ignored;
         socket.close(ignored);  // over the cap: refused at once, the others go on
       } else {
+        // While shutting down, a connection accepted now still gets its one answer.
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), *this)->Run();
+        auto session = std::make_shared<Session>(std::move(socket), *this, target);
+        net::post(target.ioc, [session] { session->Run(); });
       }
-      Accept(acceptor);
+      Accept(loop, acceptor);
+    });
+  }
+
+  // Deadlines are checked by one timer per loop, not one per request.
+  void Sweep(Loop& loop) {
+    loop.sweeper->expires_after(std::chrono::milliseconds(100));
+    loop.sweeper->async_wait([this, &loop](beast::error_code ec) {
+      if (ec) return;
+      auto now = Clock::now();
+      std::vector<std::shared_ptr<Session>> due;
+      for (Session* s : loop.sessions) {
+        if (auto p = s->weak_from_this().lock()) due.push_back(std::move(p));
+      }
+      for (auto& s : due) s->Sweep(now);
+      Sweep(loop);
     });
   }
 
   void CloseIdle() {
-    std::vector<std::shared_ptr<Session>> live;
-    {
-      std::lock_guard lock(sessions_mu_);
-      for (auto& [p, w] : sessions_) {
-        if (auto s = w.lock()) live.push_back(std::move(s));
-      }
+    for (auto& loop : loops_) {
+      net::post(loop->ioc, [l = loop.get()] {
+        std::vector<std::shared_ptr<Session>> live;
+        for (Session* s : l->sessions) {
+          if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));
+        }
+        for (auto& s : live) s->CloseIfIdle();
+      });
     }
-    for (auto& s : live) s->CloseIfIdle();
   }
 
   ServerOptions options_;
   RequestHandler handler_;
   ResponseObserver observer_;
-  std::unique_ptr<net::io_context> accept_ioc_;
-  std::vector<std::unique_ptr<net::io_context>> iocs_;
+  std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<net::executor_work_guard<net::io_context::executor_type>> work_;
-  size_t next_ = 0;  // the event loop that gets the next connection
-  std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<std::string> endpoints_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
-  std::mutex sessions_mu_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  size_t next_ = 0;  // the loop that gets the next connection (used on the first loop only)
   std::mutex done_mu_;
   std::condition_variable done_cv_;
   bool done_ = false;
 };
 
-Session::Session(tcp::socket&& socket, Server& server)
-    : stream_(std::move(socket)), server_(server) {
+Session::Session(tcp::socket&& socket, Server& server, Loop& loop)
+    : socket_(std::move(socket)), server_(server), loop_(loop) {
   beast::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = socket_.remote_endpoint(ec);
   if (!ec) remote_ = ep.address().to_string();
   server_.open_++;
 }
 
 Session::~Session() {
-  server_.Unregister(this);
+  loop_.sessions.erase(this);
   server_.open_--;
 }
 
 void Session::Run() {
-  server_.Register(this, weak_from_this());
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
-}
-
-void Session::CloseIfIdle() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
-    // Waiting for a request and nothing of it has arrived: nothing is lost by closing. A
-    // connection just accepted gets half a second for its first request to arrive.
-    bool young = self->first_ && Clock::now() - self->accepted_ < std::chrono::milliseconds(500);
-    if (self->reading_ && self->Quiet() && !young) self->Close();
-  });
+  loop_.sessions.insert(this);
+  Read();
 }
 
 bool Session::Quiet() {
   beast::error_code ec;
-  return buffer_.size() == 0 && stream_.socket().available(ec) == 0;
+  return buffer_.size() == 0 && socket_.available(ec) == 0;
+}
+
+void Session::CloseIfIdle() {
+  // Waiting for a request and nothing of it has arrived: nothing is lost by closing. A
+  // connection just accepted gets half a second for its first request to arrive.
+  bool young = first_ && Clock::now() - accepted_ < std::chrono::milliseconds(500);
+  if (reading_ && Quiet() && !young) Close();
+}
+
+void Session::Sweep(Clock::time_point now) {
+  if (now > deadline_) Close();  // the pending read or write ends with operation_aborted
 }
 
 void Session::Read() {
@@ -308,25 +332,29 @@ void Session::Read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_.options().header_limit));
   parser_->body_limit(server_.options().body_limit);
-  stream_.expires_after(first_ ? server_.options().header_timeout : server_.options().idle_timeout);
+  deadline_ = Clock::now() +
+              (first_ ? server_.options().header_timeout : server_.options().idle_timeout);
   reading_ = true;
-  http::async_read(stream_, buffer_, *parser_,
+  http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
 }
 
 void Session::OnRead(beast::error_code ec) {
   reading_ = false;
+  deadline_ = Clock::time_point::max();
   started_ = Clock::now();
-  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-      ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-      ec == net::error::eof) {
+  if (closed_ || ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset || ec == net::error::eof ||
+      ec == net::error::bad_descriptor) {
     return Close();
   }
   req_ = HttpRequest{};
   req_.remote_address = remote_;
   if (ec) {
     // What arrived cannot be read as HTTP: answer once and close.
-    int status = ec == http::error::header_limit ? 431 : ec == http::error::body_limit ? 413 : 400;
+    int status = ec == http::error::header_limit ? 431
+                 : ec == http::error::body_limit ? 413
+                                                 : 400;
     req_.method = "-";
     req_.target = "-";
     const char* text = status == 431   ? "Request header fields too large\n"
@@ -361,42 +389,75 @@ void Session::OnRead(beast::error_code ec) {
 void Session::Respond(HttpResponse response, bool head, bool keep_alive) {
   resp_ = std::move(response);
   keep_alive_ = keep_alive && !resp_.close && !server_.stopping();
-  res_ = {};
-  res_.version(req_.version == 10 ? 10 : 11);
-  res_.result(static_cast<unsigned>(resp_.status));
-  res_.set(http::field::server, "cinepress");
-  res_.set(http::field::date, DateHeader());
-  for (const auto& [name, value] : resp_.headers) res_.set(name, value);
+  const int status = resp_.status;
+  head_.clear();
+  head_ += req_.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head_ += std::to_string(status);
+  head_ += ' ';
+  auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  head_.append(reason.data(), reason.size());
+  head_ += "\r\nServer: cinepress\r\nDate: ";
+  head_ += DateHeader();
+  head_ += "\r\n";
+  if (resp_.header_block) head_ += *resp_.header_block;
+  for (const auto& [name, value] : resp_.headers) {
+    // A header never carries a line break, whatever a handler put in it.
+    if (name.find_first_of("\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      continue;
+    }
+    head_ += name;
+    head_ += ": ";
+    head_ += value;
+    head_ += "\r\n";
+  }
   std::string_view body = resp_.BodyView();
-  const bool no_body = resp_.status == 304 || resp_.status == 204 || resp_.status < 200;
-  if (!no_body) res_.content_length(body.size());
-  if (!head && !no_body) res_.body() = {body.data(), body.size()};
-  res_.keep_alive(keep_alive_);
-  stream_.expires_after(server_.options().write_timeout);
-  http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, size_t bytes) {
-    self->OnWrite(ec, bytes);
-  });
+  const bool no_body = status == 304 || status == 204 || status < 200;
+  if (!no_body) {
+    head_ += "Content-Length: ";
+    head_ += std::to_string(body.size());
+    head_ += "\r\n";
+  }
+  if (!keep_alive_) {
+    head_ += "Connection: close\r\n";
+  } else if (req_.version == 10) {
+    head_ += "Connection: keep-alive\r\n";
+  }
+  head_ += "\r\n";
+  std::array<net::const_buffer, 2> buffers{
+      net::buffer(head_),
+      head || no_body ? net::const_buffer() : net::const_buffer(body.data(), body.size())};
+  deadline_ = Clock::now() + server_.options().write_timeout;
+  net::async_write(socket_, buffers,
+                   [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+                     self->OnWrite(ec, bytes);
+                   });
 }
 
 void Session::OnWrite(beast::error_code ec, size_t bytes) {
+  deadline_ = Clock::time_point::max();
   if (const auto& observe = server_.observer()) {
     observe(req_, resp_, Clock::now() - started_, bytes);
   }
   resp_ = HttpResponse{};
-  if (ec || !keep_alive_) return Close();
+  if (ec || !keep_alive_ || closed_) return Close();
   first_ = false;
   Read();
 }
 
 void Session::Close() {
+  if (closed_) return;
+  closed_ = true;
+  deadline_ = Clock::time_point::max();
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.socket().close(ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  socket_.close(ec);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, RequestHandler handler,
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options,
+                                                      RequestHandler handler,
                                                       ResponseObserver observer) {
   // Thousands of connections need thousands of descriptors: take what the system allows.
   rlimit lim{};
@@ -404,8 +465,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Req
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
   }
-  auto server =
-      std::make_unique<Server>(std::move(options), std::move(handler), std::move(observer));
+  auto server = std::make_unique<Server>(std::move(options), std::move(handler),
+                                         std::move(observer));
   if (auto s = server->Listen(); !s) return s.error();
   return std::unique_ptr<HttpServer>(std::move(server));
 }

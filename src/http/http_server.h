@@ -20,7 +20,7 @@ namespace cinepress {
 struct ServerOptions {
   std::vector<std::string> listen = {"127.0.0.1:8080"};  // ADDR:PORT; [v6]:PORT
   unsigned threads = 1;
-  size_t max_connections = 10000;
+  size_t max_connections = 50000;
   size_t header_limit = 8 * 1024;                   // request line and headers; over it: 431
   size_t body_limit = 1024 * 1024;                  // over it: 413
   std::chrono::milliseconds header_timeout{10000};  // the first request must arrive in this time

@@ -26,6 +26,21 @@ std::string_view HttpResponse::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
     if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
   }
+  if (header_block) {
+    std::string_view block = *header_block;
+    while (!block.empty()) {
+      size_t eol = block.find("\r\n");
+      std::string_view line = block.substr(0, eol);
+      size_t colon = line.find(':');
+      if (colon == name.size() && ::strncasecmp(line.data(), name.data(), colon) == 0) {
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+        return value;
+      }
+      if (eol == std::string_view::npos) break;
+      block.remove_prefix(eol + 2);
+    }
+  }
   return {};
 }
 

@@ -30,6 +30,9 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Headers made once and shared ("Name: value\r\n" lines), sent before `headers`: a cached
+  // page's headers are not formatted again for every request.
+  std::shared_ptr<const std::string> header_block;
   std::shared_ptr<const std::string> body;  // may be null: no body
   size_t offset = 0;                        // a slice of body (Range requests)
   size_t length = std::string::npos;        // npos: to the end

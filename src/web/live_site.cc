@@ -291,7 +291,7 @@ HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr
       }
     }
   }
-  HttpResponse r = ServeEntity(req, *entity);
+  HttpResponse r = ServeEntity(req, entity);
   r.label = RouteOf(output.kind);
   return r;
 }
