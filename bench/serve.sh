@@ -46,8 +46,16 @@ if [ ! -f "$SITE/public/index.html" ]; then
   "$CINEPRESS" import "$CORPUS" --site "$SITE" >/dev/null
   "$CINEPRESS" build --site "$SITE" >/dev/null
 fi
-ARTICLE=$(cd "$SITE/public" && ls -d reviews/*/ | grep -v '^reviews/page/' | head -1)
-TAG=$(cd "$SITE/public" && ls -d tag/*/ | head -1)
+first_dir() {  # the first folder matching a glob under public/, other than page/
+  local d
+  for d in "$SITE"/public/$1/*/; do
+    [ "$(basename "$d")" = page ] && continue
+    echo "${d#"$SITE"/public/}"
+    return
+  done
+}
+ARTICLE=$(first_dir reviews)
+TAG=$(first_dir tag)
 TARGETS=("/$ARTICLE" "/" "/$TAG")
 NAMES=(article home tag)
 
