@@ -25,14 +25,26 @@ struct Image {
   bool operator==(const Image&) const = default;
 };
 
+// Identifiers of a film in public databases; any one of them identifies the film.
+struct ExternalIds {
+  std::string wikidata;  // Q-number
+  std::string imdb;      // tt-number
+  std::string tmdb;      // number
+  bool empty() const { return wikidata.empty() && imdb.empty() && tmdb.empty(); }
+  bool operator==(const ExternalIds&) const = default;
+};
+
 struct Film {
   std::string title;
   std::string original_title;
   std::vector<std::string> directors;
   int year = 0;
   std::vector<std::string> countries;
+  std::vector<std::string> languages;
   int runtime_min = 0;
   std::vector<std::string> cast;
+  ExternalIds ids;
+  std::string language;  // ISO 639-1 of the title, for sorting ("fr": "Le Mépris" under M)
   bool operator==(const Film&) const = default;
 };
 
@@ -40,6 +52,8 @@ struct Interviewee {
   std::string name;
   std::string job_title;
   std::string film;
+  std::string sort_name;   // explicit: always wins
+  std::string name_order;  // "family-first" or "given-first"; empty: recognised from the name
   bool operator==(const Interviewee&) const = default;
 };
 
@@ -63,7 +77,11 @@ struct Article {
   std::optional<Image> image;
   std::optional<Film> film;
   std::optional<Interviewee> interviewee;
-  std::string body_markdown;  // may be left empty when loaded without bodies
+  double rating = 0;               // a review's rating, 0: none
+  double rating_max = 0;           // out of this (front matter `rating_scale`, default 5)
+  std::vector<std::string> films;  // other films the article covers, by title ("Title (2021)")
+  std::vector<std::string> items;  // a collection's entries, in order: article or film paths
+  std::string body_markdown;       // may be left empty when loaded without bodies
   size_t word_count = 0;
   std::string source_path;  // relative to the imported folder: "content/reviews/x.md"
   std::string source_hash;  // ContentHash of the source file

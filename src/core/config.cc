@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include "core/dates.h"
+#include "core/slug.h"
 #include "core/text.h"
 
 namespace cinepress {
@@ -96,17 +97,87 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (const toml::node* p = root.get("permalinks")) {
     const toml::table* t = p->as_table();
     if (!t) return ConfigError(file, p, "permalinks", "must be a table");
-    for (auto [key, out] : {std::pair{"article", &c.permalinks.article},
-                            {"page", &c.permalinks.page},
-                            {"section", &c.permalinks.section},
-                            {"category", &c.permalinks.category},
-                            {"tag", &c.permalinks.tag},
-                            {"author", &c.permalinks.author}}) {
+    Permalinks& l = c.permalinks;
+    for (auto [key, out] : {std::pair{"article", &l.article},
+                            {"page", &l.page},
+                            {"section", &l.section},
+                            {"category", &l.category},
+                            {"tag", &l.tag},
+                            {"author", &l.author},
+                            {"film", &l.film},
+                            {"person", &l.person},
+                            {"festival", &l.festival},
+                            {"edition", &l.edition},
+                            {"collection", &l.collection},
+                            {"review_index", &l.review_index},
+                            {"interview_index", &l.interview_index}}) {
       std::string path = std::string("permalinks.") + key;
       if (auto s = ReadString(*t, file, key, path, *out); !s) return s.error();
       if (out->empty() || out->front() != '/' || out->back() != '/') {
         return ConfigError(file, t->get(key), path, "must start and end with /");
       }
+    }
+  }
+  if (const toml::node* fnode = root.get("festivals")) {
+    const toml::array* arr = fnode->as_array();
+    if (!arr) {
+      return ConfigError(file, fnode, "festivals", "must be an array of tables ([[festivals]])");
+    }
+    for (const toml::node& el : *arr) {
+      const toml::table* t = el.as_table();
+      if (!t) return ConfigError(file, &el, "festivals", "each festival must be a table");
+      FestivalConfig f;
+      for (auto [key, out] : {std::pair{"slug", &f.slug},
+                              {"name", &f.name},
+                              {"short_name", &f.short_name},
+                              {"tag", &f.tag},
+                              {"city", &f.city}}) {
+        if (auto s = ReadString(*t, file, key, std::string("festivals.") + key, *out); !s) {
+          return s.error();
+        }
+      }
+      if (f.name.empty())
+        return ConfigError(file, &el, "festivals.name", "a festival needs a name");
+      if (!f.tag.empty() && f.tag.find("{yy}") == std::string::npos &&
+          f.tag.find("{yyyy}") == std::string::npos) {
+        return ConfigError(file, t->get("tag"), "festivals.tag",
+                           "must contain {yy} or {yyyy}, as in \"TIFF{yy}\"");
+      }
+      if (const toml::node* en = t->get("editions")) {
+        const toml::array* earr = en->as_array();
+        if (!earr) {
+          return ConfigError(file, en, "festivals.editions", "must be [[festivals.editions]]");
+        }
+        for (const toml::node& ee : *earr) {
+          const toml::table* et = ee.as_table();
+          if (!et) return ConfigError(file, &ee, "festivals.editions", "must be a table");
+          FestivalEditionConfig e;
+          const toml::node* y = et->get("year");
+          if (!y || !y->is_integer() || *y->value<int64_t>() < 1890 ||
+              *y->value<int64_t>() > 2200) {
+            return ConfigError(file, y ? y : &ee, "festivals.editions.year",
+                               "an edition needs a year (a whole number)");
+          }
+          e.year = static_cast<int>(*y->value<int64_t>());
+          for (auto [key, out] :
+               {std::pair{"start", &e.start}, {"end", &e.end}, {"city", &e.city}}) {
+            if (const toml::node* v = et->get(key); v && v->is_date()) {
+              auto d = *v->value<toml::date>();
+              char buf[16];
+              std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year),
+                            static_cast<int>(d.month), static_cast<int>(d.day));
+              *out = buf;
+            } else if (auto s = ReadString(*et, file, key, std::string("festivals.editions.") + key,
+                                           *out);
+                       !s) {
+              return s.error();
+            }
+          }
+          f.editions.push_back(std::move(e));
+        }
+      }
+      if (f.slug.empty()) f.slug = Slugify(f.short_name.empty() ? f.name : f.short_name);
+      c.festivals.push_back(std::move(f));
     }
   }
   if (const toml::node* m = root.get("menus")) {

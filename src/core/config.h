@@ -25,6 +25,30 @@ struct Permalinks {
   std::string category = "/category/{slug}/";
   std::string tag = "/tag/{slug}/";
   std::string author = "/author/{slug}/";
+  std::string film = "/films/{slug}/";
+  std::string person = "/people/{slug}/";
+  std::string festival = "/festivals/{festival}/";
+  std::string edition = "/festivals/{festival}/{year}/";
+  std::string collection = "/collections/{slug}/";
+  std::string review_index = "/review-index/";
+  std::string interview_index = "/interview-index/";
+};
+
+// A festival the magazine covers, and the rule that files articles under its editions: an
+// article whose tags match `tag` ("TIFF{yy}" matches TIFF21; "Cannes{yyyy}" matches Cannes2019),
+// or whose `festival:` is `name`, belongs to the edition of that year.
+struct FestivalEditionConfig {
+  int year = 0;
+  std::string start, end;  // "2021-09-09"
+  std::string city;
+};
+struct FestivalConfig {
+  std::string slug;        // "tiff"
+  std::string name;        // "Toronto International Film Festival"
+  std::string short_name;  // "TIFF"
+  std::string tag;         // "TIFF{yy}"
+  std::string city;
+  std::vector<FestivalEditionConfig> editions;
 };
 
 struct SiteConfig {
@@ -38,6 +62,7 @@ struct SiteConfig {
   Permalinks permalinks;
   std::vector<MenuItem> menu_main;
   std::vector<MenuItem> menu_footer;
+  std::vector<FestivalConfig> festivals;
 };
 
 Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file);

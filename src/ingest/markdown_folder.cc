@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "content/records.h"
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
@@ -285,6 +286,14 @@ std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::
       if (fl.countries.empty()) fl.countries = f.List(film, "countries", "film.countries");
       fl.runtime_min = f.Int(film, "runtime_min", "film.runtime_min", 1, 100000).value_or(0);
       fl.cast = f.List(film, "cast", "film.cast");
+      fl.languages = f.List(film, "languages", "film.languages");
+      fl.language = f.String(film, "language", "film.language").value_or("");
+      // External ids, at the top of the map or under `ids:`.
+      YAML::Node ids = film["ids"] && film["ids"].IsMap() ? film["ids"] : film;
+      const std::string ids_path = film["ids"] ? "film.ids." : "film.";
+      fl.ids.wikidata = f.String(ids, "wikidata", ids_path + "wikidata").value_or("");
+      fl.ids.imdb = f.String(ids, "imdb", ids_path + "imdb").value_or("");
+      fl.ids.tmdb = f.String(ids, "tmdb", ids_path + "tmdb").value_or("");
       a.film = std::move(fl);
     }
   }
@@ -299,9 +308,35 @@ std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::
       }
       who.job_title = f.String(iv, "job_title", "interviewee.job_title").value_or("");
       who.film = f.String(iv, "film", "interviewee.film").value_or("");
+      who.sort_name = f.String(iv, "sort_name", "interviewee.sort_name").value_or("");
+      who.name_order = f.String(iv, "name_order", "interviewee.name_order").value_or("");
+      if (!who.name_order.empty() && who.name_order != "family-first" &&
+          who.name_order != "given-first") {
+        f.Problem(iv["name_order"], "interviewee.name_order",
+                  "must be family-first or given-first");
+      }
       a.interviewee = std::move(who);
     }
   }
+  if (YAML::Node r = fm["rating"]; r && !r.IsNull()) {
+    double v = 0, scale = 5;
+    if (YAML::Node sc = fm["rating_scale"]; sc && !sc.IsNull()) {
+      if (!sc.IsScalar() || !YAML::convert<double>::decode(sc, scale) || scale <= 0 ||
+          scale > 100) {
+        f.Problem(sc, "rating_scale", "must be a number from 1 to 100");
+        scale = 5;
+      }
+    }
+    if (!r.IsScalar() || !YAML::convert<double>::decode(r, v) || v < 0 || v > scale) {
+      f.Problem(r, "rating",
+                "must be a number from 0 to " + std::to_string(static_cast<int>(scale)));
+    } else {
+      a.rating = v;
+      a.rating_max = scale;
+    }
+  }
+  a.films = f.List(fm, "films", "films");
+  a.items = f.List(fm, "items", "items");
   a.body_markdown = std::string(body);
   a.word_count = CountWords(body);
   a.source_path = rel_path;
@@ -533,6 +568,34 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                                     "is a symbolic link; skipped (content must be real files)",
                                     link});
   }
+  // Films described by several files must agree (content/records.h): check them as the store
+  // will hold them after this import — what it has from elsewhere, then this folder's files.
+  {
+    std::vector<const Article*> future;
+    std::vector<FileResult*> owner;
+    for (const Article& a : *stored) {
+      if (std::binary_search(article_files.begin(), article_files.end(), a.source_path)) {
+        continue;
+      }
+      future.push_back(&a);
+      owner.push_back(nullptr);
+    }
+    for (FileResult& r : results) {
+      if (!r.parsed) continue;
+      future.push_back(&r.parsed->article);
+      owner.push_back(&r);
+    }
+    FilmRecords records = BuildFilmRecords(future);
+    for (const Error& conflict : records.conflicts) {
+      for (size_t k = 0; k < future.size(); ++k) {
+        if (owner[k] && owner[k]->parsed && future[k]->source_path == conflict.file) {
+          owner[k]->problems.push_back(conflict);
+          owner[k]->parsed.reset();
+        }
+      }
+    }
+  }
+
   // Media under static/ (listed now, so that their problems are reported with the rest).
   std::vector<std::pair<std::string, fs::path>> media_files;
   if (fs::is_directory(folder / "static", ec)) {

@@ -88,7 +88,11 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
       s.next_publication_ = a.date;
     }
     if (!a.IsPublishedAt(now)) continue;
-    (a.kind == ArticleKind::kPage ? s.pages_ : s.articles_).push_back(std::move(a));
+    if (a.kind == ArticleKind::kArticle && a.section == "collections") {
+      s.collections_.push_back(std::move(a));  // hand-ordered lists, not articles
+    } else {
+      (a.kind == ArticleKind::kPage ? s.pages_ : s.articles_).push_back(std::move(a));
+    }
   }
   auto newest_first = [](const Article& x, const Article& y) {
     return x.date != y.date ? x.date > y.date : x.slug < y.slug;
@@ -179,6 +183,43 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
                       nullptr};
     }).items.push_back(i);
   }
+  // Films and people as records, festivals and their editions; each has a feed list.
+  s.records_ = BuildFilmRecords(s.articles_);
+  s.AssignEditions();
+  for (size_t f = 0; f < s.records_.films.size(); ++f) {
+    const FilmRecord& film = s.records_.films[f];
+    s.film_list_.push_back(s.lists_.size());
+    std::string heading =
+        film.film.title + (film.film.year ? " (" + std::to_string(film.film.year) + ")" : "");
+    s.lists_.push_back(SiteList{"film", "Film", heading,
+                                "Everything we have published about " + heading + ".", s.FilmUrl(f),
+                                film.articles, nullptr});
+  }
+  for (size_t p = 0; p < s.records_.people.size(); ++p) {
+    const PersonRecord& person = s.records_.people[p];
+    std::set<uint32_t> about(person.interviews.begin(), person.interviews.end());
+    for (const auto* films : {&person.directed, &person.acted}) {
+      for (uint32_t f : *films) {
+        for (uint32_t i : s.records_.films[f].articles) about.insert(i);
+      }
+    }
+    s.person_list_.push_back(s.lists_.size());
+    s.lists_.push_back(
+        SiteList{"person", "Person", person.name.display,
+                 "Interviews with and articles about the work of " + person.name.display + ".",
+                 s.PersonUrl(p), std::vector<uint32_t>(about.begin(), about.end()), nullptr});
+  }
+  for (SiteEdition& e : s.editions_) {
+    const SiteFestival& f = s.festivals_[e.festival];
+    e.list = s.lists_.size();
+    std::string name =
+        (f.short_name.empty() ? f.name : f.short_name) + " " + std::to_string(e.year);
+    s.lists_.push_back(
+        SiteList{"edition", "Festival", name,
+                 "All our coverage of " + f.name + " " + std::to_string(e.year) + ".", e.url,
+                 e.articles, nullptr});
+  }
+
   for (SiteList& l : s.lists_) {
     if (l.description.empty() && l.kind == "category") {
       l.description = "Articles filed under " + l.heading + ".";
@@ -232,15 +273,18 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     const SiteList& list = s.lists_[l];
     int pages = static_cast<int>(std::max<size_t>(1, (list.items.size() + per - 1) / per));
     OutputKind kind = l == s.archive_list_ ? OutputKind::kArchive : OutputKind::kList;
-    for (int p = 1; p <= pages; ++p) {
+    // A film's, a person's or an edition's page is a page of its own (below); only its feeds here.
+    const bool own_page = list.kind == "film" || list.kind == "person" || list.kind == "edition";
+    for (int p = 1; p <= pages && !own_page; ++p) {
       add(kind, PageUrl(list.url, p), l, p, "the " + list.kind + " list \"" + list.heading + "\"");
     }
     if (list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
-        list.kind == "author") {
+        list.kind == "author" || own_page) {
       add(OutputKind::kRss, list.url + "feed.xml", l, 1, "a feed");
       add(OutputKind::kAtom, list.url + "atom.xml", l, 1, "a feed");
     }
   }
+  if (st) st = s.AddFilmMagazineOutputs();
   add(OutputKind::kRss, "/feed.xml", kSiteFeed, 1, "the site's RSS feed");
   add(OutputKind::kAtom, "/atom.xml", kSiteFeed, 1, "the site's Atom feed");
   add(OutputKind::kSitemap, "/sitemap.xml", 0, 1, "the sitemap");
@@ -468,6 +512,32 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kMedia:
       parts = media_[o.ref].hash;  // the file alone
       break;
+    case OutputKind::kFilm:
+    case OutputKind::kPerson:
+    case OutputKind::kEdition: {
+      const SiteList& l = lists_[o.kind == OutputKind::kFilm     ? film_list_[o.ref]
+                                 : o.kind == OutputKind::kPerson ? person_list_[o.ref]
+                                                                 : editions_[o.ref].list];
+      parts += l.heading + "|" + l.url + "|";
+      for (uint32_t i : l.items) add(i);
+      // What the page shows beyond its articles: the record's credits, the edition's films.
+      if (o.kind == OutputKind::kFilm) {
+        const Film& f = records_.films[o.ref].film;
+        parts += f.original_title + std::to_string(f.runtime_min) + f.language;
+        for (const auto* v : {&f.directors, &f.cast, &f.countries, &f.languages}) {
+          for (const std::string& x : *v) parts += x + "\x1f";
+        }
+      }
+      break;
+    }
+    case OutputKind::kFestival:
+    case OutputKind::kReviewIndex:
+    case OutputKind::kInterviewIndex:
+    case OutputKind::kCollection:
+      // Pages that draw on the whole archive: any change in it makes them again.
+      for (const std::string& fp : article_fp_) parts += fp;
+      if (o.kind == OutputKind::kCollection) parts += collections_[o.ref].source_hash;
+      break;
   }
   return ContentHash(parts);
 }
@@ -478,23 +548,24 @@ void Site::ComputeRelated() {
   const size_t n = articles_.size();
   related_.assign(n, {});
   std::unordered_map<std::string, std::vector<uint32_t>> postings;
-  auto keys_of = [](const Article& a) {
+  auto keys_of = [this](uint32_t i) {
+    const Article& a = articles_[i];
     std::vector<std::pair<std::string, int>> keys;  // key, weight
-    if (a.film) keys.emplace_back("film:" + Lower(a.film->title), 100);
-    if (a.interviewee && !a.interviewee->film.empty()) {
-      keys.emplace_back("film:" + Lower(a.interviewee->film), 100);
+    for (uint32_t f : records_.films_of_article[i]) {
+      keys.emplace_back("film:" + std::to_string(f), 100);
+      for (const std::string& d : records_.films[f].film.directors) {
+        keys.emplace_back("person:" + Slugify(d), 30);
+      }
     }
-    if (a.film) {
-      for (const std::string& d : a.film->directors) keys.emplace_back("person:" + Lower(d), 30);
-    }
-    if (a.interviewee) keys.emplace_back("person:" + Lower(a.interviewee->name), 30);
-    if (!a.festival.empty()) keys.emplace_back("festival:" + Lower(a.festival), 10);
+    if (a.interviewee) keys.emplace_back("person:" + Slugify(a.interviewee->name), 30);
+    for (uint32_t e : editions_of_article_[i])
+      keys.emplace_back("edition:" + std::to_string(e), 10);
     for (const std::string& t : a.tags) keys.emplace_back("tag:" + Lower(t), 3);
     return keys;
   };
   std::vector<std::vector<std::pair<std::string, int>>> keys(n);
   for (uint32_t i = 0; i < n; ++i) {
-    keys[i] = keys_of(articles_[i]);
+    keys[i] = keys_of(i);
     for (const auto& [k, w] : keys[i]) postings[k].push_back(i);
   }
   // A tag on most of the archive says little: its weight falls with its size.

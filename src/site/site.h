@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "content/content_store.h"
+#include "content/records.h"
 #include "core/config.h"
 #include "core/dates.h"
 #include "render/theme.h"
@@ -35,6 +36,13 @@ enum class OutputKind {
   kRobots,
   kAsset,
   kMedia,
+  kFilm,            // ref: film record
+  kPerson,          // ref: person record
+  kFestival,        // ref: festival
+  kEdition,         // ref: edition
+  kReviewIndex,     // ref: facet (0: every reviewed film)
+  kInterviewIndex,  // ref: 0 by job title, 1 by family name
+  kCollection,      // ref: collection
 };
 
 struct Output {
@@ -52,6 +60,29 @@ struct SiteList {
   std::string url;              // "/tag/slow-cinema/"
   std::vector<uint32_t> items;  // article indices, newest first
   const Author* author = nullptr;
+};
+
+// A festival and its editions ("TIFF", "TIFF 2021"), with the articles filed under each.
+struct SiteEdition {
+  size_t festival = 0;
+  int year = 0;
+  std::string start, end, city;  // from cinepress.toml, when given
+  std::string url;
+  std::vector<uint32_t> articles;  // newest first
+  size_t list = 0;                 // its feed list
+};
+struct SiteFestival {
+  std::string slug, name, short_name, city, url;
+  std::vector<size_t> editions;  // newest first
+};
+
+// One page of the Review Index: every reviewed film A–Z, or those of one year, country,
+// director or festival.
+struct ReviewFacet {
+  std::string kind;   // "", "year", "country", "director", "festival"
+  std::string value;  // "2021", "Spain"…
+  std::string url;
+  std::vector<uint32_t> films;  // film records, in index order
 };
 
 class Site {
@@ -73,6 +104,13 @@ class Site {
   const std::vector<SiteList>& lists() const { return lists_; }
   // Up to three related article indices for article i.
   const std::vector<uint32_t>& related(size_t i) const { return related_[i]; }
+  const FilmRecords& records() const { return records_; }
+  const std::vector<SiteFestival>& festivals() const { return festivals_; }
+  const std::vector<SiteEdition>& editions() const { return editions_; }
+  const std::vector<ReviewFacet>& review_facets() const { return facets_; }
+  const std::vector<Article>& collections() const { return collections_; }
+  std::string FilmUrl(size_t film) const;
+  std::string PersonUrl(size_t person) const;
 
   std::string ArticleUrl(const Article& a) const;
 
@@ -100,6 +138,8 @@ class Site {
                    const std::string& what);
   void ComputeRelated();
   void ComputeFingerprints();
+  void AssignEditions();
+  Status AddFilmMagazineOutputs();
   Status BuildCards();
 
   SiteConfig config_;
@@ -118,6 +158,13 @@ class Site {
   std::vector<TemplateData> cards_;
   std::vector<TemplateData> list_items_;          // the lean card lists use: html, title, url, date
   std::vector<std::string> dek_text_, dek_html_;  // per article, from its Markdown dek
+  FilmRecords records_;
+  std::vector<SiteFestival> festivals_;
+  std::vector<SiteEdition> editions_;
+  std::vector<std::vector<uint32_t>> editions_of_article_;  // article -> edition indices
+  std::vector<ReviewFacet> facets_;
+  std::vector<Article> collections_;
+  std::vector<size_t> film_list_, person_list_;  // film/person -> its feed list
   std::vector<Output> outputs_;
   std::unordered_map<std::string, std::string> output_owner_;  // path -> what, for conflicts
   size_t archive_list_ = 0;
@@ -141,6 +188,17 @@ class SiteRenderer {
   Result<std::string> RenderArticle(size_t i, bool is_page);
   Result<std::string> RenderList(size_t list, int page, bool archive);
   Result<std::string> RenderHome();
+  Result<std::string> RenderFilm(size_t film);
+  Result<std::string> RenderPerson(size_t person);
+  Result<std::string> RenderFestival(size_t festival);
+  Result<std::string> RenderEdition(size_t edition);
+  Result<std::string> RenderReviewIndex(size_t facet);
+  Result<std::string> RenderInterviewIndex(bool by_last_name);
+  Result<std::string> RenderCollection(size_t collection);
+  TemplateData FilmCard(size_t film) const;
+  void AddListFeeds(TemplateData& d, const SiteList& list) const;
+  // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc).
+  void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const;
   Result<std::string> RenderNotFound();
   Result<std::string> RenderFeed(size_t list, bool atom);
   std::string RenderSitemapXml() const;

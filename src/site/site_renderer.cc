@@ -1,6 +1,7 @@
 // SiteRenderer: turns one output of the site map into bytes — template contexts for pages
 // (docs/THEMES.md is their contract), feeds, the sitemap, assets and media.
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "core/slug.h"
@@ -130,6 +131,20 @@ Result<std::string> SiteRenderer::Render(const Output& o) {
       return s.theme_->assets()[o.ref].data;
     case OutputKind::kMedia:
       return store_->LoadMediaData(s.media_[o.ref].path);
+    case OutputKind::kFilm:
+      return RenderFilm(o.ref);
+    case OutputKind::kPerson:
+      return RenderPerson(o.ref);
+    case OutputKind::kFestival:
+      return RenderFestival(o.ref);
+    case OutputKind::kEdition:
+      return RenderEdition(o.ref);
+    case OutputKind::kReviewIndex:
+      return RenderReviewIndex(o.ref);
+    case OutputKind::kInterviewIndex:
+      return RenderInterviewIndex(o.ref == 1);
+    case OutputKind::kCollection:
+      return RenderCollection(o.ref);
   }
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
 }
@@ -253,7 +268,23 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
     page.set("og_image_alt", a.image->alt);
   }
   d["article"] = std::move(art);
+  SetJsonLd(d, is_page ? OutputKind::kPage : OutputKind::kArticle, i);
   return theme_.Render(is_page ? "page" : "article", s.base_, d);
+}
+
+void SiteRenderer::AddListFeeds(TemplateData& d, const SiteList& list) const {
+  TemplateData& page = d["page"];
+  TemplateData feeds = *page.get("feeds");  // two small entries
+  TemplateData rss, atom;
+  rss.set("type", "application/rss+xml");
+  rss.set("title", list.heading + " (RSS)");
+  rss.set("url", list.url + "feed.xml");
+  atom.set("type", "application/atom+xml");
+  atom.set("title", list.heading + " (Atom)");
+  atom.set("url", list.url + "atom.xml");
+  feeds.push_back(rss);
+  feeds.push_back(atom);
+  page["feeds"] = std::move(feeds);
 }
 
 Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive) {
@@ -296,20 +327,9 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
   bool has_feed = list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
                   list.kind == "author";
   if (has_feed) {
-    TemplateData& page = d["page"];
     ld.set("feed_url", list.url + "feed.xml");
     ld.set("atom_url", list.url + "atom.xml");
-    TemplateData feeds = *page.get("feeds");  // two small entries
-    TemplateData rss, atom;
-    rss.set("type", "application/rss+xml");
-    rss.set("title", list.heading + " (RSS)");
-    rss.set("url", list.url + "feed.xml");
-    atom.set("type", "application/atom+xml");
-    atom.set("title", list.heading + " (Atom)");
-    atom.set("url", list.url + "atom.xml");
-    feeds.push_back(rss);
-    feeds.push_back(atom);
-    page["feeds"] = std::move(feeds);
+    AddListFeeds(d, list);
   }
   if (total > 1) {
     TemplateData pg;
@@ -333,6 +353,7 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
     ld["pagination"] = std::move(pg);
   }
   d["list"] = std::move(ld);
+  SetJsonLd(d, archive ? OutputKind::kArchive : OutputKind::kList, l);
   if (!archive) return theme_.Render("list", s.base_, d);
 
   // The archive: years and months above the list.
@@ -400,6 +421,7 @@ Result<std::string> SiteRenderer::RenderHome() {
   }
   if (!sections.is_empty_list()) home["sections"] = std::move(sections);
   d["home"] = std::move(home);
+  SetJsonLd(d, OutputKind::kHome, 0);
   return theme_.Render("home", s.base_, d);
 }
 
@@ -407,6 +429,7 @@ Result<std::string> SiteRenderer::RenderNotFound() {
   const Site& s = *site_;
   TemplateData d =
       PageData("/404.html", "Page not found", "The page you asked for is not here.", "is_404");
+  SetJsonLd(d, OutputKind::kNotFound, 0);
   return theme_.Render("404", s.base_, d);
 }
 
@@ -480,7 +503,26 @@ std::string SiteRenderer::RenderSitemapXml() const {
     for (uint32_t i : l.items) {
       lastmod = std::max(lastmod, std::max(s.articles_[i].date, s.articles_[i].updated));
     }
+    // Films, people and editions have pages of their own, not list pages.
+    if (l.kind == "film" || l.kind == "person" || l.kind == "edition") continue;
     urls.push_back({s.Absolute(l.url), lastmod ? lastmod : newest});
+  }
+  for (const Output& o : s.outputs_) {
+    switch (o.kind) {
+      case OutputKind::kFilm:
+      case OutputKind::kPerson:
+      case OutputKind::kFestival:
+      case OutputKind::kEdition:
+      case OutputKind::kReviewIndex:
+      case OutputKind::kInterviewIndex:
+      case OutputKind::kCollection: {
+        std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
+        urls.push_back({s.Absolute(url), newest});
+        break;
+      }
+      default:
+        break;
+    }
   }
   return RenderSitemap(urls);
 }

@@ -121,16 +121,23 @@ json ToMeta(const Article& a) {
     m["image"] = {{"src", a.image->src}, {"alt", a.image->alt}, {"caption", a.image->caption}};
   if (a.film) {
     const Film& f = *a.film;
-    m["film"] = {
-        {"title", f.title}, {"original_title", f.original_title}, {"directors", f.directors},
-        {"year", f.year},   {"countries", f.countries},           {"runtime_min", f.runtime_min},
-        {"cast", f.cast}};
+    m["film"] = {{"title", f.title},         {"original_title", f.original_title},
+                 {"directors", f.directors}, {"year", f.year},
+                 {"countries", f.countries}, {"runtime_min", f.runtime_min},
+                 {"cast", f.cast},           {"languages", f.languages},
+                 {"language", f.language},   {"wikidata", f.ids.wikidata},
+                 {"imdb", f.ids.imdb},       {"tmdb", f.ids.tmdb}};
   }
   if (a.interviewee) {
     m["interviewee"] = {{"name", a.interviewee->name},
                         {"job_title", a.interviewee->job_title},
-                        {"film", a.interviewee->film}};
+                        {"film", a.interviewee->film},
+                        {"sort_name", a.interviewee->sort_name},
+                        {"name_order", a.interviewee->name_order}};
   }
+  if (a.rating > 0) m["rating"] = {a.rating, a.rating_max};
+  if (!a.films.empty()) m["films"] = a.films;
+  if (!a.items.empty()) m["items"] = a.items;
   return m;
 }
 
@@ -150,12 +157,24 @@ void FromMeta(const json& m, Article& a) {
     f.countries = it->value("countries", std::vector<std::string>{});
     f.runtime_min = it->value("runtime_min", 0);
     f.cast = it->value("cast", std::vector<std::string>{});
+    f.languages = it->value("languages", std::vector<std::string>{});
+    f.language = it->value("language", "");
+    f.ids.wikidata = it->value("wikidata", "");
+    f.ids.imdb = it->value("imdb", "");
+    f.ids.tmdb = it->value("tmdb", "");
     a.film = std::move(f);
   }
   if (auto it = m.find("interviewee"); it != m.end()) {
     a.interviewee =
-        Interviewee{it->value("name", ""), it->value("job_title", ""), it->value("film", "")};
+        Interviewee{it->value("name", ""), it->value("job_title", ""), it->value("film", ""),
+                    it->value("sort_name", ""), it->value("name_order", "")};
   }
+  if (auto r = m.find("rating"); r != m.end() && r->is_array() && r->size() == 2) {
+    a.rating = (*r)[0].get<double>();
+    a.rating_max = (*r)[1].get<double>();
+  }
+  a.films = m.value("films", std::vector<std::string>{});
+  a.items = m.value("items", std::vector<std::string>{});
 }
 
 class SqliteStore final : public ContentStore {

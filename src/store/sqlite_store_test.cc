@@ -38,8 +38,19 @@ Article Review() {
   a.categories = {"Film Reviews"};
   a.tags = {"Slow Cinema", "TIFF21"};
   a.image = Image{"/images/x.jpg", "A window", "Courtesy."};
-  a.film = Film{"After the Mountain", "A Risabenu", {"Maëlle Blackwood"}, 2021, {"Spain"}, 93,
-                {"Deniz Verhoeven"}};
+  Film f;
+  f.title = "After the Mountain";
+  f.original_title = "A Risabenu";
+  f.directors = {"Maëlle Blackwood"};
+  f.year = 2021;
+  f.countries = {"Spain"};
+  f.runtime_min = 93;
+  f.cast = {"Deniz Verhoeven"};
+  f.ids.imdb = "tt0000001";
+  a.film = f;
+  a.rating = 4.5;
+  a.rating_max = 5;
+  a.films = {"Another Film (2020)"};
   a.body_markdown = "Body *text*.";
   a.word_count = 2;
   a.source_path = "content/reviews/after-the-mountain.md";
@@ -60,6 +71,8 @@ TEST_F(SqliteStoreTest, RoundTripsAnArticleWithAllItsFields) {
   EXPECT_EQ(got.tags, want.tags);
   EXPECT_EQ(got.image, want.image);
   EXPECT_EQ(got.film, want.film);
+  EXPECT_EQ(got.rating, 4.5);
+  EXPECT_EQ(got.films, want.films);
   EXPECT_EQ(got.body_markdown, want.body_markdown);
   EXPECT_EQ(got.source_path, want.source_path);
 

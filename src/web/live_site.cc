@@ -11,9 +11,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* const kRoutes[] = {"home",    "article", "page",  "list",  "archive",   "feed",
-                               "sitemap", "robots",  "asset", "media", "not_found", "redirect",
-                               "health",  "metrics", "error", "other"};
+const char* const kRoutes[] = {"home",    "article",    "page",  "list",  "archive",   "feed",
+                               "sitemap", "robots",     "asset", "media", "not_found", "redirect",
+                               "health",  "metrics",    "error", "film",  "person",    "festival",
+                               "index",   "collection", "other"};
 constexpr size_t kNumRoutes = std::size(kRoutes);
 const int kStatuses[] = {200, 206, 301, 304, 400, 404, 405, 408, 413, 416, 431, 500, 503};
 constexpr size_t kNumStatuses = std::size(kStatuses) + 1;  // + "other"
@@ -23,6 +24,18 @@ constexpr size_t kNumBuckets = std::size(kBuckets);
 
 const char* RouteOf(OutputKind k) {
   switch (k) {
+    case OutputKind::kFilm:
+      return "film";
+    case OutputKind::kPerson:
+      return "person";
+    case OutputKind::kFestival:
+    case OutputKind::kEdition:
+      return "festival";
+    case OutputKind::kReviewIndex:
+    case OutputKind::kInterviewIndex:
+      return "index";
+    case OutputKind::kCollection:
+      return "collection";
     case OutputKind::kHome:
       return "home";
     case OutputKind::kArticle:

@@ -1,0 +1,54 @@
+// Films and people as records of their own, made from what articles say about them.
+//
+//   film record    one film, however many articles are about it: the review, an interview
+//                  with its director, festival dispatches; its credits merged from them all
+//   person record  a director, actor or interviewee, with the jobs the magazine knows them for
+//                  and a sort name that files them right in every culture (content/names.h)
+//
+// Identity: articles name the same film when they share an external id, or the same title and
+// year and their directors do not disagree (two different films can share a title and a year:
+// then their directors tell them apart). Two descriptions of one film that disagree (runtime,
+// original title, countries, directors) are a conflict, reported with both files named.
+// Contract: pure function of its input; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "content/model.h"
+#include "content/names.h"
+#include "core/result.h"
+
+namespace cinepress {
+
+struct FilmRecord {
+  std::string slug;                // "after-the-mountain-2021"
+  Film film;                       // merged from every article about it
+  std::string sort_text;           // the title as the Review Index sorts it
+  std::vector<uint32_t> articles;  // every article about it (indices into the input)
+  std::vector<uint32_t> reviews;   // those that review it (their `film:` is this film)
+  std::string source;              // the file that first described it
+};
+
+struct PersonRecord {
+  std::string slug;  // "maelle-blackwood"
+  PersonName name;
+  std::vector<std::string> jobs;     // "Director", "Actor", "Cinematographer"…, first seen first
+  std::vector<uint32_t> directed;    // film records
+  std::vector<uint32_t> acted;       // film records
+  std::vector<uint32_t> interviews;  // articles interviewing them
+};
+
+struct FilmRecords {
+  std::vector<FilmRecord> films;
+  std::vector<PersonRecord> people;
+  std::vector<std::vector<uint32_t>> films_of_article;  // per input article: its film records
+  std::vector<Error> conflicts;
+};
+
+// `articles` in the order their lists should have (newest first, usually).
+FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles);
+FilmRecords BuildFilmRecords(const std::vector<Article>& articles);
+
+}  // namespace cinepress

@@ -1,0 +1,621 @@
+// What only a film magazine has: film and person pages, festivals and their editions, the
+// Review Index and the Interview Index, collections — their place in the site map and how each
+// is rendered (docs/THEMES.md lists what their templates see).
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "core/slug.h"
+#include "core/text.h"
+#include "render/markdown.h"
+#include "site/site.h"
+
+namespace cinepress {
+namespace {
+
+TemplateData List() { return TemplateData{TemplateData::type::list}; }
+
+void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep = ", ") {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// "TIFF{yy}" against "TIFF21" -> 2021; "Cannes{yyyy}" against "Cannes2019" -> 2019; else 0.
+int MatchEditionTag(const std::string& pattern, const std::string& tag) {
+  for (auto [token, digits] : {std::pair{"{yyyy}", 4}, {"{yy}", 2}}) {
+    size_t at = pattern.find(token);
+    if (at == std::string::npos) continue;
+    std::string prefix = pattern.substr(0, at), suffix = pattern.substr(at + std::strlen(token));
+    if (tag.size() != prefix.size() + static_cast<size_t>(digits) + suffix.size()) return 0;
+    if (Lower(tag.substr(0, prefix.size())) != Lower(prefix)) return 0;
+    if (Lower(tag.substr(tag.size() - suffix.size())) != Lower(suffix)) return 0;
+    std::string number = tag.substr(prefix.size(), static_cast<size_t>(digits));
+    if (!std::all_of(number.begin(), number.end(), ::isdigit)) return 0;
+    int year = std::stoi(number);
+    return digits == 4 ? year : 2000 + year;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string Site::FilmUrl(size_t f) const {
+  return ExpandPermalink(config_.permalinks.film, {{"slug", records_.films[f].slug}});
+}
+
+std::string Site::PersonUrl(size_t p) const {
+  return ExpandPermalink(config_.permalinks.person, {{"slug", records_.people[p].slug}});
+}
+
+void Site::AssignEditions() {
+  editions_of_article_.assign(articles_.size(), {});
+  const Permalinks& pl = config_.permalinks;
+  auto add_festival = [&](std::string slug, std::string name, std::string short_name,
+                          std::string city) {
+    SiteFestival f;
+    f.slug = std::move(slug);
+    f.name = std::move(name);
+    f.short_name = std::move(short_name);
+    f.city = std::move(city);
+    f.url = ExpandPermalink(pl.festival, {{"festival", f.slug}});
+    festivals_.push_back(std::move(f));
+    return festivals_.size() - 1;
+  };
+  for (const FestivalConfig& fc : config_.festivals) {
+    add_festival(fc.slug, fc.name, fc.short_name, fc.city);
+  }
+  std::map<std::pair<size_t, int>, size_t> index;
+  auto edition = [&](size_t f, int year) {
+    auto [it, inserted] = index.emplace(std::pair{f, year}, editions_.size());
+    if (inserted) {
+      SiteEdition e;
+      e.festival = f;
+      e.year = year;
+      e.city = festivals_[f].city;
+      if (f < config_.festivals.size()) {
+        for (const FestivalEditionConfig& ec : config_.festivals[f].editions) {
+          if (ec.year != year) continue;
+          e.start = ec.start;
+          e.end = ec.end;
+          if (!ec.city.empty()) e.city = ec.city;
+        }
+      }
+      e.url = ExpandPermalink(pl.edition,
+                              {{"festival", festivals_[f].slug}, {"year", std::to_string(year)}});
+      editions_.push_back(std::move(e));
+    }
+    return it->second;
+  };
+  for (size_t f = 0; f < config_.festivals.size(); ++f) {
+    for (const FestivalEditionConfig& ec : config_.festivals[f].editions) edition(f, ec.year);
+  }
+  auto festival_named = [&](const std::string& name) {
+    for (size_t f = 0; f < festivals_.size(); ++f) {
+      if (Lower(festivals_[f].name) == Lower(name) ||
+          (!festivals_[f].short_name.empty() && Lower(festivals_[f].short_name) == Lower(name))) {
+        return f;
+      }
+    }
+    // A festival the config does not list: it gets a page all the same.
+    return add_festival(Slugify(name), name, "", "");
+  };
+  for (uint32_t i = 0; i < articles_.size(); ++i) {
+    const Article& a = articles_[i];
+    std::set<size_t> mine;
+    for (const std::string& tag : a.tags) {
+      for (size_t f = 0; f < config_.festivals.size(); ++f) {
+        if (config_.festivals[f].tag.empty()) continue;
+        if (int year = MatchEditionTag(config_.festivals[f].tag, tag))
+          mine.insert(edition(f, year));
+      }
+    }
+    if (mine.empty() && !a.festival.empty()) {
+      mine.insert(edition(festival_named(a.festival), tz_.YearMonth(a.date).first));
+    }
+    for (size_t e : mine) {
+      editions_[e].articles.push_back(i);
+      editions_of_article_[i].push_back(static_cast<uint32_t>(e));
+    }
+  }
+  for (size_t e = 0; e < editions_.size(); ++e)
+    festivals_[editions_[e].festival].editions.push_back(e);
+  for (SiteFestival& f : festivals_) {
+    std::sort(f.editions.begin(), f.editions.end(),
+              [&](size_t x, size_t y) { return editions_[x].year > editions_[y].year; });
+  }
+}
+
+Status Site::AddFilmMagazineOutputs() {
+  Status st;
+  auto add = [&](OutputKind k, const std::string& url, size_t ref, const std::string& what) {
+    if (st) st = AddOutput(k, url, ref, 1, what);
+  };
+  for (size_t f = 0; f < records_.films.size(); ++f) {
+    add(OutputKind::kFilm, FilmUrl(f), f, "the film \"" + records_.films[f].film.title + "\"");
+  }
+  for (size_t p = 0; p < records_.people.size(); ++p) {
+    add(OutputKind::kPerson, PersonUrl(p), p,
+        "the person \"" + records_.people[p].name.display + "\"");
+  }
+  for (size_t f = 0; f < festivals_.size(); ++f) {
+    if (festivals_[f].editions.empty()) continue;
+    add(OutputKind::kFestival, festivals_[f].url, f, "the festival \"" + festivals_[f].name + "\"");
+  }
+  for (size_t e = 0; e < editions_.size(); ++e) {
+    add(OutputKind::kEdition, editions_[e].url, e, "a festival edition");
+  }
+
+  // The Review Index: every reviewed film A–Z, and the same filtered by year, country,
+  // director and festival — pages of their own, so the filters need no JavaScript.
+  std::vector<uint32_t> reviewed;
+  for (uint32_t f = 0; f < records_.films.size(); ++f) {
+    if (!records_.films[f].reviews.empty()) reviewed.push_back(f);
+  }
+  std::sort(reviewed.begin(), reviewed.end(), [&](uint32_t x, uint32_t y) {
+    int c = CompareSortText(records_.films[x].sort_text, records_.films[y].sort_text);
+    if (c != 0) return c < 0;
+    return records_.films[x].film.year < records_.films[y].film.year;
+  });
+  const std::string& base = config_.permalinks.review_index;
+  facets_.push_back(ReviewFacet{"", "", base, reviewed});
+  std::map<std::string, std::pair<std::string, std::vector<uint32_t>>>
+      by[4];  // slug -> value, films
+  const char* kinds[4] = {"year", "country", "director", "festival"};
+  for (uint32_t f : reviewed) {
+    const FilmRecord& r = records_.films[f];
+    if (r.film.year) {
+      auto& e = by[0][std::to_string(r.film.year)];
+      e.first = std::to_string(r.film.year);
+      e.second.push_back(f);
+    }
+    for (const std::string& c : r.film.countries) {
+      auto& e = by[1][Slugify(c)];
+      e.first = c;
+      e.second.push_back(f);
+    }
+    for (const std::string& d : r.film.directors) {
+      auto& e = by[2][Slugify(d)];
+      e.first = d;
+      e.second.push_back(f);
+    }
+    std::set<size_t> fests;
+    for (uint32_t i : r.reviews) {
+      for (uint32_t e : editions_of_article_[i]) fests.insert(editions_[e].festival);
+    }
+    for (size_t fe : fests) {
+      auto& e = by[3][festivals_[fe].slug];
+      e.first = festivals_[fe].short_name.empty() ? festivals_[fe].name : festivals_[fe].short_name;
+      e.second.push_back(f);
+    }
+  }
+  for (int k = 0; k < 4; ++k) {
+    for (auto& [slug, entry] : by[k]) {
+      facets_.push_back(ReviewFacet{kinds[k], entry.first, base + kinds[k] + "/" + slug + "/",
+                                    std::move(entry.second)});
+    }
+  }
+  for (size_t i = 0; i < facets_.size(); ++i) {
+    add(OutputKind::kReviewIndex, facets_[i].url, i, "the Review Index");
+  }
+  const std::string& iv = config_.permalinks.interview_index;
+  add(OutputKind::kInterviewIndex, iv, 0, "the Interview Index");
+  add(OutputKind::kInterviewIndex, iv + "last-name/", 1, "the Interview Index by family name");
+  for (size_t c = 0; c < collections_.size(); ++c) {
+    add(OutputKind::kCollection,
+        ExpandPermalink(config_.permalinks.collection, {{"slug", collections_[c].slug}}), c,
+        "the collection " + collections_[c].source_path);
+  }
+  return st;
+}
+
+}  // namespace cinepress
+
+namespace cinepress {
+
+// A film as it appears in lists and on people's pages.
+TemplateData SiteRenderer::FilmCard(size_t f) const {
+  const Site& s = *site_;
+  const FilmRecord& r = s.records_.films[f];
+  TemplateData c;
+  c.set("title", r.film.title);
+  c.set("url", s.FilmUrl(f));
+  if (r.film.year) c.set("year", std::to_string(r.film.year));
+  if (!r.film.original_title.empty() && r.film.original_title != r.film.title) {
+    c.set("original_title", r.film.original_title);
+  }
+  TemplateData directors = List();
+  for (const std::string& d : r.film.directors) {
+    TemplateData x;
+    x.set("name", d);
+    x.set("url", ExpandPermalink(s.config_.permalinks.person, {{"slug", Slugify(d)}}));
+    directors.push_back(x);
+  }
+  if (!directors.is_empty_list()) c["directors"] = std::move(directors);
+  c.set("has_directors", true);
+  TemplateData reviews = List();
+  for (uint32_t i : r.reviews) {
+    TemplateData x;
+    x.set("title", s.articles_[i].title);
+    x.set("url", s.article_urls_[i]);
+    x.set("date_display", s.tz_.Display(s.articles_[i].date));
+    reviews.push_back(x);
+  }
+  if (!reviews.is_empty_list()) c["reviews"] = std::move(reviews);
+  return c;
+}
+
+Result<std::string> SiteRenderer::RenderFilm(size_t f) {
+  const Site& s = *site_;
+  const FilmRecord& r = s.records_.films[f];
+  const SiteList& list = s.lists_[s.film_list_[f]];
+  TemplateData d = PageData(list.url, list.heading, list.description, "is_film");
+  TemplateData film = FilmCard(f);
+  SetIf(film, "countries_text", Join(r.film.countries));
+  SetIf(film, "languages_text", Join(r.film.languages));
+  if (r.film.runtime_min) film.set("runtime_min", std::to_string(r.film.runtime_min));
+  TemplateData cast = List();
+  for (const std::string& c : r.film.cast) {
+    TemplateData x;
+    x.set("name", c);
+    x.set("url", ExpandPermalink(s.config_.permalinks.person, {{"slug", Slugify(c)}}));
+    cast.push_back(x);
+  }
+  if (!cast.is_empty_list()) film["cast"] = std::move(cast);
+  film.set("has_cast", true);
+  TemplateData links = List();
+  auto link = [&](const std::string& id, const std::string& name, const std::string& url) {
+    if (id.empty()) return;
+    TemplateData x;
+    x.set("name", name);
+    x.set("url", url + id);
+    links.push_back(x);
+  };
+  link(r.film.ids.wikidata, "Wikidata", "https://www.wikidata.org/wiki/");
+  link(r.film.ids.imdb, "IMDb", "https://www.imdb.com/title/");
+  link(r.film.ids.tmdb, "TMDB", "https://www.themoviedb.org/movie/");
+  if (!links.is_empty_list()) film["links"] = std::move(links);
+  film.set("has_links", true);
+  TemplateData coverage = List();
+  for (uint32_t i : r.articles) coverage.push_back(s.cards_[i]);
+  if (!coverage.is_empty_list()) {
+    film["coverage"] = std::move(coverage);
+    film.set("has_coverage", true);
+  }
+  film.set("feed_url", list.url + "feed.xml");
+  film.set("atom_url", list.url + "atom.xml");
+  d["film"] = std::move(film);
+  AddListFeeds(d, list);
+  SetJsonLd(d, OutputKind::kFilm, f);
+  return theme_.Render("film", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderPerson(size_t p) {
+  const Site& s = *site_;
+  const PersonRecord& r = s.records_.people[p];
+  const SiteList& list = s.lists_[s.person_list_[p]];
+  TemplateData d = PageData(list.url, r.name.display, list.description, "is_person");
+  TemplateData person;
+  person.set("name", r.name.display);
+  SetIf(person, "jobs_text", Join(r.jobs));
+  auto films = [&](const std::vector<uint32_t>& which) {
+    TemplateData out = List();
+    std::vector<uint32_t> sorted = which;
+    std::sort(sorted.begin(), sorted.end(), [&](uint32_t x, uint32_t y) {
+      return s.records_.films[x].film.year > s.records_.films[y].film.year;
+    });
+    for (uint32_t f : sorted) out.push_back(FilmCard(f));
+    return out;
+  };
+  if (!r.directed.empty()) {
+    person["directed"] = films(r.directed);
+    person.set("has_directed", true);
+  }
+  if (!r.acted.empty()) {
+    person["acted"] = films(r.acted);
+    person.set("has_acted", true);
+  }
+  TemplateData interviews = List();
+  for (uint32_t i : r.interviews) interviews.push_back(s.cards_[i]);
+  if (!interviews.is_empty_list()) person["interviews"] = std::move(interviews);
+  person.set("has_interviews", true);
+  TemplateData coverage = List();
+  for (uint32_t i : list.items) coverage.push_back(s.cards_[i]);
+  if (!coverage.is_empty_list()) {
+    person["coverage"] = std::move(coverage);
+    person.set("has_coverage", true);
+  }
+  person.set("feed_url", list.url + "feed.xml");
+  person.set("atom_url", list.url + "atom.xml");
+  d["person"] = std::move(person);
+  AddListFeeds(d, list);
+  SetJsonLd(d, OutputKind::kPerson, p);
+  return theme_.Render("person", s.base_, d);
+}
+
+namespace {
+std::string Dates(const SiteEdition& e) {
+  if (e.start.empty()) return "";
+  return e.end.empty() || e.end == e.start ? e.start : e.start + " – " + e.end;
+}
+}  // namespace
+
+Result<std::string> SiteRenderer::RenderFestival(size_t f) {
+  const Site& s = *site_;
+  const SiteFestival& fest = s.festivals_[f];
+  TemplateData d = PageData(fest.url, fest.name,
+                            "All our coverage of " + fest.name + ", by edition.", "is_festival");
+  TemplateData out;
+  out.set("name", fest.name);
+  SetIf(out, "short_name", fest.short_name);
+  SetIf(out, "city", fest.city);
+  TemplateData eds = List();
+  for (size_t e : fest.editions) {
+    const SiteEdition& ed = s.editions_[e];
+    TemplateData x;
+    x.set("year", std::to_string(ed.year));
+    x.set("url", ed.url);
+    SetIf(x, "dates", Dates(ed));
+    SetIf(x, "city", ed.city);
+    x.set("count", std::to_string(ed.articles.size()));
+    eds.push_back(x);
+  }
+  out["editions"] = std::move(eds);
+  d["festival"] = std::move(out);
+  SetJsonLd(d, OutputKind::kFestival, f);
+  return theme_.Render("festival", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderEdition(size_t e) {
+  const Site& s = *site_;
+  const SiteEdition& ed = s.editions_[e];
+  const SiteFestival& fest = s.festivals_[ed.festival];
+  const SiteList& list = s.lists_[ed.list];
+  TemplateData d = PageData(ed.url, list.heading, list.description, "is_edition");
+  TemplateData out;
+  out.set("name", list.heading);
+  out.set("festival_name", fest.name);
+  out.set("festival_url", fest.url);
+  out.set("year", std::to_string(ed.year));
+  SetIf(out, "dates", Dates(ed));
+  SetIf(out, "city", ed.city);
+  TemplateData items = List();
+  std::set<uint32_t> films;
+  for (uint32_t i : ed.articles) {
+    items.push_back(s.cards_[i]);
+    for (uint32_t f : s.records_.films_of_article[i]) films.insert(f);
+  }
+  if (!items.is_empty_list()) {
+    out["items"] = std::move(items);
+    out.set("has_items", true);
+  }
+  TemplateData film_list = List();
+  std::vector<uint32_t> sorted(films.begin(), films.end());
+  std::sort(sorted.begin(), sorted.end(), [&](uint32_t x, uint32_t y) {
+    return CompareSortText(s.records_.films[x].sort_text, s.records_.films[y].sort_text) < 0;
+  });
+  for (uint32_t f : sorted) film_list.push_back(FilmCard(f));
+  if (!film_list.is_empty_list()) out["films"] = std::move(film_list);
+  out.set("has_films", true);
+  out.set("count", std::to_string(ed.articles.size()));
+  out.set("feed_url", list.url + "feed.xml");
+  out.set("atom_url", list.url + "atom.xml");
+  d["edition"] = std::move(out);
+  AddListFeeds(d, list);
+  SetJsonLd(d, OutputKind::kEdition, e);
+  return theme_.Render("edition", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderReviewIndex(size_t facet) {
+  const Site& s = *site_;
+  const ReviewFacet& fc = s.facets_[facet];
+  std::string heading = "Review Index";
+  std::string label;
+  if (fc.kind == "year") label = "Films from " + fc.value;
+  if (fc.kind == "country") label = "Films from " + fc.value;
+  if (fc.kind == "director") label = "Films directed by " + fc.value;
+  if (fc.kind == "festival") label = "Films seen at " + fc.value;
+  TemplateData d = PageData(fc.url, label.empty() ? heading : heading + ": " + label,
+                            "Every film we have reviewed, from A to Z.", "is_review_index");
+  TemplateData index;
+  index.set("heading", heading);
+  SetIf(index, "filter", label);
+  index.set("all_url", s.config_.permalinks.review_index);
+  index.set("count", std::to_string(fc.films.size()));
+  // Groups by letter, and the jump bar.
+  std::vector<std::pair<std::string, std::vector<uint32_t>>> groups;
+  for (uint32_t f : fc.films) {
+    std::string letter = IndexLetter(s.records_.films[f].sort_text);
+    if (groups.empty() || groups.back().first != letter) groups.push_back({letter, {}});
+    groups.back().second.push_back(f);
+  }
+  TemplateData letters = List(), gdata = List();
+  for (const auto& [letter, films] : groups) {
+    std::string anchor = "letter-" + (letter == "#" ? std::string("0") : Slugify(letter));
+    TemplateData l;
+    l.set("letter", letter);
+    l.set("anchor", anchor);
+    letters.push_back(l);
+    TemplateData g;
+    g.set("letter", letter);
+    g.set("anchor", anchor);
+    TemplateData entries = List();
+    for (uint32_t f : films) entries.push_back(FilmCard(f));
+    g["entries"] = std::move(entries);
+    gdata.push_back(g);
+  }
+  if (!letters.is_empty_list()) {
+    index["letters"] = std::move(letters);
+    index.set("has_letters", true);
+    index["groups"] = std::move(gdata);
+  }
+  // The filters: years, countries and festivals; director pages are linked from entries.
+  for (const char* kind : {"year", "country", "festival"}) {
+    TemplateData options = List();
+    for (size_t k = 1; k < s.facets_.size(); ++k) {
+      if (s.facets_[k].kind != kind) continue;
+      TemplateData o;
+      o.set("name", s.facets_[k].value);
+      o.set("url", s.facets_[k].url);
+      o.set("count", std::to_string(s.facets_[k].films.size()));
+      o.set("current", k == facet);
+      options.push_back(o);
+    }
+    if (!options.is_empty_list()) {
+      index[std::string(kind) + "s"] = std::move(options);
+      index.set(std::string("has_") + kind + "s", true);
+    }
+  }
+  d["index"] = std::move(index);
+  SetJsonLd(d, OutputKind::kReviewIndex, facet);
+  return theme_.Render("review-index", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderInterviewIndex(bool by_last_name) {
+  const Site& s = *site_;
+  const std::string& base = s.config_.permalinks.interview_index;
+  std::string url = by_last_name ? base + "last-name/" : base;
+  TemplateData d =
+      PageData(url, by_last_name ? "Interview Index by family name" : "Interview Index",
+               "Everyone we have interviewed, by what they do and by name.", "is_interview_index");
+  std::vector<uint32_t> people;
+  for (uint32_t p = 0; p < s.records_.people.size(); ++p) {
+    if (!s.records_.people[p].interviews.empty()) people.push_back(p);
+  }
+  std::sort(people.begin(), people.end(), [&](uint32_t x, uint32_t y) {
+    return CompareSortText(s.records_.people[x].name.sort_text,
+                           s.records_.people[y].name.sort_text) < 0;
+  });
+  auto entry = [&](uint32_t p, const std::string& job) {
+    const PersonRecord& r = s.records_.people[p];
+    TemplateData e;
+    e.set("name", r.name.display);
+    e.set("sort_text", r.name.sort_text);
+    e.set("url", s.PersonUrl(p));
+    SetIf(e, "job", job);
+    TemplateData ivs = List();
+    for (uint32_t i : r.interviews) {
+      const Article& a = s.articles_[i];
+      if (!job.empty() && (!a.interviewee || a.interviewee->job_title != job)) continue;
+      TemplateData x;
+      x.set("title", a.title);
+      x.set("url", s.article_urls_[i]);
+      x.set("date_display", s.tz_.Display(a.date));
+      ivs.push_back(x);
+    }
+    e["interviews"] = std::move(ivs);
+    e.set("has_interviews", true);
+    return e;
+  };
+  // Groups: by job title (A–Z), or by the letter of the family name.
+  std::map<std::string, std::vector<std::pair<uint32_t, std::string>>, std::less<>> groups;
+  std::vector<std::string> order;
+  for (uint32_t p : people) {
+    if (by_last_name) {
+      std::string letter = IndexLetter(s.records_.people[p].name.sort_text);
+      if (!groups.count(letter)) order.push_back(letter);
+      groups[letter].push_back({p, ""});
+    } else {
+      std::set<std::string> jobs;
+      for (uint32_t i : s.records_.people[p].interviews) {
+        const auto& iv = s.articles_[i].interviewee;
+        jobs.insert(iv && !iv->job_title.empty() ? iv->job_title : "Other");
+      }
+      for (const std::string& j : jobs) groups[j].push_back({p, j == "Other" ? "" : j});
+    }
+  }
+  if (!by_last_name) {
+    for (const auto& [j, v] : groups) order.push_back(j);
+    std::sort(order.begin(), order.end(),
+              [](const std::string& a, const std::string& b) { return CompareSortText(a, b) < 0; });
+  }
+  TemplateData gdata = List(), jump = List();
+  for (const std::string& key : order) {
+    TemplateData g;
+    std::string anchor = (by_last_name ? "letter-" : "job-") + Slugify(key);
+    g.set("heading", key);
+    g.set("anchor", anchor);
+    TemplateData entries = List();
+    for (const auto& [p, job] : groups[key]) entries.push_back(entry(p, job));
+    g["entries"] = std::move(entries);
+    gdata.push_back(g);
+    TemplateData j;
+    j.set("heading", key);
+    j.set("anchor", anchor);
+    jump.push_back(j);
+  }
+  TemplateData index;
+  index.set("by_last_name", by_last_name);
+  index.set("by_job", !by_last_name);
+  index.set("job_url", base);
+  index.set("last_name_url", base + "last-name/");
+  index.set("count", std::to_string(people.size()));
+  if (!gdata.is_empty_list()) {
+    index["groups"] = std::move(gdata);
+    index["jump"] = std::move(jump);
+    index.set("has_jump", true);
+  }
+  d["index"] = std::move(index);
+  SetJsonLd(d, OutputKind::kInterviewIndex, by_last_name ? 1 : 0);
+  return theme_.Render("interview-index", s.base_, d);
+}
+
+Result<std::string> SiteRenderer::RenderCollection(size_t c) {
+  const Site& s = *site_;
+  const Article& a = s.collections_[c];
+  std::string url = ExpandPermalink(s.config_.permalinks.collection, {{"slug", a.slug}});
+  TemplateData d = PageData(url, a.title, MarkdownToText(a.dek), "is_collection");
+  TemplateData out;
+  out.set("title", a.title);
+  if (!a.dek.empty()) out.set("dek_html", RenderInlineMarkdown(a.dek));
+  auto body = BodyHtml(a);
+  if (!body) return body.error();
+  out.set("body", *body);
+  // Entries in the editors' order: articles by URL or section/slug, films and people by URL.
+  TemplateData items = List();
+  for (const std::string& ref : a.items) {
+    std::string path = ref;
+    if (path.empty()) continue;
+    if (path.front() != '/') path = "/" + path;
+    if (path.back() != '/') path += "/";
+    const Output* o = s.FindOutput(path.substr(1) + "index.html");
+    if (!o) {
+      return Error{ErrorCode::kInvalidInput,
+                   "\"" + ref + "\" is not an article, film or person of the site", a.source_path,
+                   0, "items"};
+    }
+    if (o->kind == OutputKind::kArticle) {
+      items.push_back(s.cards_[o->ref]);
+    } else if (o->kind == OutputKind::kFilm) {
+      TemplateData f = FilmCard(o->ref);
+      f.set("is_film", true);
+      items.push_back(f);
+    } else if (o->kind == OutputKind::kPerson) {
+      TemplateData p;
+      p.set("title", s.records_.people[o->ref].name.display);
+      p.set("url", path);
+      p.set("is_person", true);
+      items.push_back(p);
+    } else {
+      return Error{ErrorCode::kInvalidInput, "\"" + ref + "\" cannot be in a collection",
+                   a.source_path, 0, "items"};
+    }
+  }
+  if (!items.is_empty_list()) out["items"] = std::move(items);
+  out.set("has_items", true);
+  d["collection"] = std::move(out);
+  SetJsonLd(d, OutputKind::kCollection, c);
+  return theme_.Render("collection", s.base_, d);
+}
+
+}  // namespace cinepress

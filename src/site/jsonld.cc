@@ -1,0 +1,242 @@
+// Structured data (schema.org JSON-LD) for every page: Review of a Movie on reviews, Article on
+// other articles, Person on writers' and people's pages, Movie on film pages, Festival on
+// festival pages, and a BreadcrumbList everywhere. Built with nlohmann::json, so it is always
+// valid JSON; "<", ">" and "&" are escaped so that no text can close the <script> element.
+#include <nlohmann/json.hpp>
+
+#include "core/slug.h"
+#include "site/site.h"
+
+namespace cinepress {
+namespace {
+
+using nlohmann::json;
+
+std::string AbsoluteUrl(const Site& s, const std::string& src) {
+  return src.rfind("http", 0) == 0 ? src : s.Absolute(src);
+}
+
+json Movie(const Site& s, const FilmRecord& r, size_t f) {
+  json m = {{"@type", "Movie"}, {"name", r.film.title}, {"url", s.Absolute(s.FilmUrl(f))}};
+  if (!r.film.original_title.empty() && r.film.original_title != r.film.title) {
+    m["alternateName"] = r.film.original_title;
+  }
+  if (r.film.year) m["dateCreated"] = std::to_string(r.film.year);
+  json directors = json::array();
+  for (const std::string& d : r.film.directors) {
+    directors.push_back({{"@type", "Person"},
+                         {"name", d},
+                         {"url", s.Absolute(ExpandPermalink(s.config().permalinks.person,
+                                                            {{"slug", Slugify(d)}}))}});
+  }
+  if (!directors.empty()) m["director"] = directors;
+  json same = json::array();
+  if (!r.film.ids.wikidata.empty())
+    same.push_back("https://www.wikidata.org/wiki/" + r.film.ids.wikidata);
+  if (!r.film.ids.imdb.empty()) same.push_back("https://www.imdb.com/title/" + r.film.ids.imdb);
+  if (!r.film.ids.tmdb.empty())
+    same.push_back("https://www.themoviedb.org/movie/" + r.film.ids.tmdb);
+  if (!same.empty()) m["sameAs"] = same;
+  if (r.film.runtime_min) m["duration"] = "PT" + std::to_string(r.film.runtime_min) + "M";
+  if (!r.film.countries.empty()) {
+    json c = json::array();
+    for (const std::string& x : r.film.countries) c.push_back({{"@type", "Country"}, {"name", x}});
+    m["countryOfOrigin"] = c;
+  }
+  for (uint32_t i : r.reviews) {
+    const Article& a = s.articles()[i];
+    if (a.image) {
+      m["image"] = AbsoluteUrl(s, a.image->src);
+      break;
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const {
+  const Site& s = *site_;
+  json graph = json::array();
+  json publisher = {{"@type", "Organization"}, {"name", s.config_.title}, {"url", s.Absolute("/")}};
+  std::vector<std::pair<std::string, std::string>> crumbs = {{s.config_.title, "/"}};
+  auto person_of_author = [&](const std::string& id) -> json {
+    auto it = s.authors_.find(id);
+    if (it == s.authors_.end()) return nullptr;
+    return {{"@type", "Person"},
+            {"name", it->second.name},
+            {"url", s.Absolute(ExpandPermalink(s.config_.permalinks.author, {{"slug", id}}))}};
+  };
+  switch (kind) {
+    case OutputKind::kHome:
+      graph.push_back({{"@type", "WebSite"},
+                       {"name", s.config_.title},
+                       {"url", s.Absolute("/")},
+                       {"description", s.config_.description},
+                       {"publisher", publisher}});
+      break;
+    case OutputKind::kArticle: {
+      const Article& a = s.articles_[ref];
+      const std::string url = s.Absolute(s.article_urls_[ref]);
+      json authors = json::array();
+      for (const std::string& id : a.author_ids) {
+        if (json p = person_of_author(id); !p.is_null()) authors.push_back(p);
+      }
+      json item = {{"headline", a.title},
+                   {"name", a.title},
+                   {"url", url},
+                   {"mainEntityOfPage", url},
+                   {"datePublished", s.tz_.Iso(a.date)},
+                   {"dateModified", s.tz_.Iso(std::max(a.date, a.updated))},
+                   {"publisher", publisher}};
+      if (!authors.empty()) item["author"] = authors;
+      if (!s.dek_text_[ref].empty()) item["description"] = s.dek_text_[ref];
+      if (a.image) item["image"] = AbsoluteUrl(s, a.image->src);
+      // A review of a film: the film it reviews is its record (merged from every article).
+      int reviewed = -1;
+      for (uint32_t f : s.records_.films_of_article[ref]) {
+        const auto& reviews = s.records_.films[f].reviews;
+        if (std::find(reviews.begin(), reviews.end(), ref) != reviews.end()) {
+          reviewed = static_cast<int>(f);
+        }
+      }
+      if (reviewed >= 0) {
+        item["@type"] = "Review";
+        item["itemReviewed"] = Movie(s, s.records_.films[static_cast<size_t>(reviewed)],
+                                     static_cast<size_t>(reviewed));
+        if (a.rating > 0) {
+          item["reviewRating"] = {{"@type", "Rating"},
+                                  {"ratingValue", a.rating},
+                                  {"bestRating", a.rating_max},
+                                  {"worstRating", 0}};
+        }
+      } else {
+        item["@type"] = "Article";
+      }
+      graph.push_back(item);
+      auto sec = s.sections_.find(a.section);
+      crumbs.push_back({sec == s.sections_.end() ? a.section : sec->second.title,
+                        ExpandPermalink(s.config_.permalinks.section, {{"section", a.section}})});
+      crumbs.push_back({a.title, s.article_urls_[ref]});
+      break;
+    }
+    case OutputKind::kPage: {
+      const Article& p = s.pages_[ref];
+      graph.push_back(
+          {{"@type", "WebPage"}, {"name", p.title}, {"url", s.Absolute(s.ArticleUrl(p))}});
+      crumbs.push_back({p.title, s.ArticleUrl(p)});
+      break;
+    }
+    case OutputKind::kList:
+    case OutputKind::kArchive: {
+      const SiteList& l = s.lists_[ref];
+      if (l.author) {
+        json p = {{"@type", "Person"}, {"name", l.author->name}, {"url", s.Absolute(l.url)}};
+        if (!l.author->role.empty()) p["jobTitle"] = l.author->role;
+        if (!l.author->bio.empty()) p["description"] = l.author->bio;
+        p["worksFor"] = publisher;
+        graph.push_back(p);
+      } else {
+        graph.push_back(
+            {{"@type", "CollectionPage"}, {"name", l.heading}, {"url", s.Absolute(l.url)}});
+      }
+      if (l.kind == "archive-year" || l.kind == "archive-month")
+        crumbs.push_back({"Archive", "/archive/"});
+      crumbs.push_back({l.heading, l.url});
+      break;
+    }
+    case OutputKind::kFilm: {
+      graph.push_back(Movie(s, s.records_.films[ref], ref));
+      crumbs.push_back({"Review Index", s.config_.permalinks.review_index});
+      crumbs.push_back({s.records_.films[ref].film.title, s.FilmUrl(ref)});
+      break;
+    }
+    case OutputKind::kPerson: {
+      const PersonRecord& p = s.records_.people[ref];
+      json person = {
+          {"@type", "Person"}, {"name", p.name.display}, {"url", s.Absolute(s.PersonUrl(ref))}};
+      if (!p.name.family.empty()) person["familyName"] = p.name.family;
+      if (!p.name.given.empty()) person["givenName"] = p.name.given;
+      if (!p.jobs.empty()) person["jobTitle"] = p.jobs;
+      graph.push_back(person);
+      crumbs.push_back({"Interview Index", s.config_.permalinks.interview_index});
+      crumbs.push_back({p.name.display, s.PersonUrl(ref)});
+      break;
+    }
+    case OutputKind::kFestival: {
+      const SiteFestival& f = s.festivals_[ref];
+      graph.push_back({{"@type", "Festival"}, {"name", f.name}, {"url", s.Absolute(f.url)}});
+      crumbs.push_back({f.name, f.url});
+      break;
+    }
+    case OutputKind::kEdition: {
+      const SiteEdition& e = s.editions_[ref];
+      const SiteFestival& f = s.festivals_[e.festival];
+      json fest = {
+          {"@type", "Festival"},
+          {"name", f.name + " " + std::to_string(e.year)},
+          {"url", s.Absolute(e.url)},
+          {"superEvent", {{"@type", "Festival"}, {"name", f.name}, {"url", s.Absolute(f.url)}}}};
+      if (!e.start.empty()) fest["startDate"] = e.start;
+      if (!e.end.empty()) fest["endDate"] = e.end;
+      if (!e.city.empty()) fest["location"] = {{"@type", "Place"}, {"name", e.city}};
+      graph.push_back(fest);
+      crumbs.push_back({f.name, f.url});
+      crumbs.push_back({std::to_string(e.year), e.url});
+      break;
+    }
+    case OutputKind::kReviewIndex: {
+      const ReviewFacet& fc = s.facets_[ref];
+      graph.push_back(
+          {{"@type", "CollectionPage"}, {"name", "Review Index"}, {"url", s.Absolute(fc.url)}});
+      crumbs.push_back({"Review Index", s.config_.permalinks.review_index});
+      if (!fc.kind.empty()) crumbs.push_back({fc.value, fc.url});
+      break;
+    }
+    case OutputKind::kInterviewIndex: {
+      std::string url = s.config_.permalinks.interview_index + (ref == 1 ? "last-name/" : "");
+      graph.push_back(
+          {{"@type", "CollectionPage"}, {"name", "Interview Index"}, {"url", s.Absolute(url)}});
+      crumbs.push_back({"Interview Index", s.config_.permalinks.interview_index});
+      if (ref == 1) crumbs.push_back({"By family name", url});
+      break;
+    }
+    case OutputKind::kCollection: {
+      const Article& c = s.collections_[ref];
+      std::string url = ExpandPermalink(s.config_.permalinks.collection, {{"slug", c.slug}});
+      graph.push_back({{"@type", "CollectionPage"}, {"name", c.title}, {"url", s.Absolute(url)}});
+      crumbs.push_back({c.title, url});
+      break;
+    }
+    default:
+      break;
+  }
+  json items = json::array();
+  for (size_t k = 0; k < crumbs.size(); ++k) {
+    items.push_back({{"@type", "ListItem"},
+                     {"position", k + 1},
+                     {"name", crumbs[k].first},
+                     {"item", s.Absolute(crumbs[k].second)}});
+  }
+  graph.push_back({{"@type", "BreadcrumbList"}, {"itemListElement", items}});
+  std::string text = json{{"@context", "https://schema.org"}, {"@graph", graph}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+  // "<", ">" and "&" only ever appear inside JSON strings: written as escapes, no text can end
+  // the <script> element or start a comment in it.
+  std::string safe;
+  safe.reserve(text.size() + 16);
+  for (char c : text) {
+    if (c == '<') {
+      safe += "\\u003c";
+    } else if (c == '>') {
+      safe += "\\u003e";
+    } else if (c == '&') {
+      safe += "\\u0026";
+    } else {
+      safe += c;
+    }
+  }
+  d["page"].set("jsonld", safe);
+}
+
+}  // namespace cinepress
