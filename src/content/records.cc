@@ -53,7 +53,8 @@ std::pair<std::string, int> SplitTitleYear(const std::string& ref) {
 
 class Builder {
  public:
-  explicit Builder(const std::vector<const Article*>& articles) : articles_(articles) {
+  Builder(const std::vector<const Article*>& articles, bool with_people)
+      : articles_(articles), with_people_(with_people) {
     out_.films_of_article.resize(articles.size());
   }
 
@@ -73,6 +74,7 @@ class Builder {
         Link(i, Mention(i, title, year, ""));
       }
     }
+    if (!with_people_) return std::move(out_);
     for (FilmRecord& f : out_.films) {
       f.sort_text = TitleSortText(f.film.title, f.film.language);
     }
@@ -269,6 +271,7 @@ class Builder {
   }
 
   const std::vector<const Article*>& articles_;
+  bool with_people_;
   FilmRecords out_;
   std::multimap<std::string, uint32_t> by_title_;
   std::unordered_map<std::string, size_t> by_id_;
@@ -277,15 +280,15 @@ class Builder {
 
 }  // namespace
 
-FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles) {
-  return Builder(articles).Build();
+FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles, bool with_people) {
+  return Builder(articles, with_people).Build();
 }
 
 FilmRecords BuildFilmRecords(const std::vector<Article>& articles) {
   std::vector<const Article*> pointers;
   pointers.reserve(articles.size());
   for (const Article& a : articles) pointers.push_back(&a);
-  return Builder(pointers).Build();
+  return Builder(pointers, true).Build();
 }
 
 }  // namespace cinepress

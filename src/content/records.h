@@ -48,7 +48,8 @@ struct FilmRecords {
 };
 
 // `articles` in the order their lists should have (newest first, usually).
-FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles);
+// `with_people` false skips people and sort texts (enough to find conflicts, and faster).
+FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles, bool with_people = true);
 FilmRecords BuildFilmRecords(const std::vector<Article>& articles);
 
 }  // namespace cinepress

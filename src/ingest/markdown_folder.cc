@@ -585,7 +585,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       future.push_back(&r.parsed->article);
       owner.push_back(&r);
     }
-    FilmRecords records = BuildFilmRecords(future);
+    FilmRecords records = BuildFilmRecords(future, /*with_people=*/false);
     for (const Error& conflict : records.conflicts) {
       for (size_t k = 0; k < future.size(); ++k) {
         if (owner[k] && owner[k]->parsed && future[k]->source_path == conflict.file) {

@@ -156,8 +156,9 @@ Status Site::AddFilmMagazineOutputs() {
     add(OutputKind::kEdition, editions_[e].url, e, "a festival edition");
   }
 
-  // The Review Index: every reviewed film A–Z, and the same filtered by year, country,
-  // director and festival — pages of their own, so the filters need no JavaScript.
+  // The Review Index: every reviewed film A–Z, and the same filtered by year, country and
+  // festival — pages of their own, so the filters need no JavaScript. Filtering by director is
+  // the director's own page (linked from every entry), which lists the films they directed.
   std::vector<uint32_t> reviewed;
   for (uint32_t f = 0; f < records_.films.size(); ++f) {
     if (!records_.films[f].reviews.empty()) reviewed.push_back(f);
@@ -184,11 +185,7 @@ Status Site::AddFilmMagazineOutputs() {
       e.first = c;
       e.second.push_back(f);
     }
-    for (const std::string& d : r.film.directors) {
-      auto& e = by[2][Slugify(d)];
-      e.first = d;
-      e.second.push_back(f);
-    }
+    // By director: each director's person page lists their films; no index page of its own.
     std::set<size_t> fests;
     for (uint32_t i : r.reviews) {
       for (uint32_t e : editions_of_article_[i]) fests.insert(editions_[e].festival);

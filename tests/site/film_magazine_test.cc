@@ -1,0 +1,236 @@
+// Whole-site tests for what only a film magazine has: film and person pages, the Review Index,
+// the Interview Index, festival editions, collections, and JSON-LD on every page.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "whole_site.h"
+
+namespace cinepress::testing {
+namespace {
+
+const char* kConfig = R"(
+title = "The Long Take"
+base_url = "https://longtake.example"
+timezone = "UTC"
+
+[[festivals]]
+slug = "tiff"
+name = "Toronto International Film Festival"
+short_name = "TIFF"
+tag = "TIFF{yy}"
+city = "Toronto"
+
+[[festivals.editions]]
+year = 2021
+start = 2021-09-09
+end = 2021-09-18
+)";
+
+std::string Review(const std::string& slug, const std::string& title, const std::string& lang,
+                   const std::string& director, int year, const std::string& extra = "") {
+  return "---\ntitle: \"" + title + " review\"\nslug: \"" + slug +
+         "\"\ndate: 2021-09-1" + std::to_string(year % 9) + "\nauthors: [\"Nia Bianchi\"]\n" +
+         "tags: [\"TIFF21\"]\nsummary: \"A dek.\"\n" + extra + "film:\n  title: \"" + title +
+         "\"\n  language: \"" + lang + "\"\n  directors: [\"" + director + "\"]\n  year: " +
+         std::to_string(year) + "\n  country: [\"France\"]\n  imdb: \"tt" + std::to_string(year) +
+         "\"\n---\n\nBody.\n";
+}
+
+std::string Interview(const std::string& slug, const std::string& name, const std::string& job,
+                      const std::string& film, const std::string& extra = "") {
+  return "---\ntitle: \"Talking to " + name + "\"\nslug: \"" + slug +
+         "\"\ndate: 2021-10-01\nauthors: [\"Nia Bianchi\"]\ninterviewee:\n  name: \"" + name +
+         "\"\n  job_title: \"" + job + "\"\n  film: \"" + film + "\"\n" + extra +
+         "---\n\nQ and A.\n";
+}
+
+std::map<std::string, std::string> Magazine() {
+  return {
+      {"content/reviews/mepris.md",
+       Review("mepris", "Le Mépris", "fr", "Anouk Delacroix", 2021, "rating: 4.5\n")},
+      {"content/reviews/zebra.md", Review("zebra", "The Zebra", "en", "Joachim Trier", 2020)},
+      {"content/reviews/boot.md", Review("boot", "Das Boot", "de", "Lars von Trier", 2019)},
+      {"content/interviews/park.md",
+       Interview("park", "Park Seo-yeon", "Director", "The Zebra")},
+      {"content/interviews/hangul.md", Interview("hangul", "박서연", "Cinematographer", "Le Mépris")},
+      {"content/interviews/trier.md", Interview("trier", "Joachim Trier", "Director", "The Zebra")},
+      {"content/interviews/sorted.md",
+       Interview("sorted", "Alex Example", "Editor", "Das Boot", "  sort_name: \"Zed, Alex\"\n")},
+      {"content/festivals/day-one.md",
+       "---\ntitle: \"TIFF day one\"\ndate: 2021-09-10\nauthors: [\"Nia Bianchi\"]\n"
+       "festival: \"Toronto International Film Festival\"\nfilms: [\"Le Mépris (2021)\"]\n---\nx\n"},
+      {"content/collections/loved.md",
+       "---\ntitle: \"Films We Love\"\ndate: 2021-11-01\nitems:\n  - \"reviews/zebra\"\n"
+       "  - \"/films/le-mepris-2021/\"\n  - \"/people/park-seo-yeon/\"\n---\nOur list.\n"},
+  };
+}
+
+class FilmMagazine : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto built = BuildFromStrings(kConfig, Magazine());
+    ASSERT_TRUE(built.ok()) << built.error().ToString();
+    site_ = new BuiltSite(std::move(*built));
+  }
+  static void TearDownTestSuite() { delete site_; }
+  static BuiltSite* site_;
+};
+BuiltSite* FilmMagazine::site_ = nullptr;
+
+TEST_F(FilmMagazine, FilmPagesGatherEveryArticleAboutTheFilm) {
+  EXPECT_TRUE(site_->import_problems.empty()) << ::testing::PrintToString(site_->import_problems);
+  std::string film = site_->Page("/films/le-mepris-2021/");
+  ASSERT_FALSE(film.empty());
+  EXPECT_NE(film.find("/reviews/mepris/"), std::string::npos);
+  EXPECT_NE(film.find("/interviews/hangul/"), std::string::npos);  // an interview about it
+  EXPECT_NE(film.find("/festivals/day-one/"), std::string::npos);  // a dispatch naming it
+  EXPECT_NE(film.find("href=\"/people/anouk-delacroix/\""), std::string::npos);
+  EXPECT_NE(film.find("https://www.imdb.com/title/tt2021"), std::string::npos);
+  EXPECT_TRUE(site_->Has("/films/le-mepris-2021/feed.xml"));
+  EXPECT_TRUE(site_->Has("/films/le-mepris-2021/atom.xml"));
+}
+
+TEST_F(FilmMagazine, PersonPagesListFilmsAndInterviews) {
+  std::string trier = site_->Page("/people/joachim-trier/");
+  ASSERT_FALSE(trier.empty());
+  EXPECT_NE(trier.find("/films/the-zebra-2020/"), std::string::npos);  // directed
+  EXPECT_NE(trier.find("/interviews/trier/"), std::string::npos);      // interviewed
+  EXPECT_TRUE(site_->Has("/people/joachim-trier/feed.xml"));
+}
+
+TEST_F(FilmMagazine, ReviewIndexSortsWithoutLeadingArticlesInTheFilmsLanguage) {
+  std::string index = site_->Page("/review-index/");
+  size_t boot = index.find("/films/das-boot-2019/");   // B (Das dropped)
+  size_t mepris = index.find("/films/le-mepris-2021/");  // M (Le dropped)
+  size_t zebra = index.find("/films/the-zebra-2020/");   // Z (The dropped)
+  ASSERT_NE(boot, std::string::npos);
+  ASSERT_NE(mepris, std::string::npos);
+  ASSERT_NE(zebra, std::string::npos);
+  EXPECT_LT(boot, mepris);
+  EXPECT_LT(mepris, zebra);
+  EXPECT_NE(index.find("href=\"#letter-m\""), std::string::npos);
+  EXPECT_NE(index.find("id=\"letter-m\""), std::string::npos);
+  // Filters are pages of their own: no JavaScript needed.
+  EXPECT_NE(index.find("href=\"/review-index/year/2021/\""), std::string::npos);
+  std::string y2021 = site_->Page("/review-index/year/2021/");
+  EXPECT_NE(y2021.find("/films/le-mepris-2021/"), std::string::npos);
+  EXPECT_EQ(y2021.find("/films/the-zebra-2020/"), std::string::npos);
+  EXPECT_TRUE(site_->Has("/review-index/country/france/"));
+  EXPECT_NE(index.find("href=\"/people/lars-von-trier/\""), std::string::npos);
+  EXPECT_TRUE(site_->Has("/review-index/festival/tiff/"));
+}
+
+TEST_F(FilmMagazine, InterviewIndexByJobAndByFamilyName) {
+  std::string by_job = site_->Page("/interview-index/");
+  size_t cine = by_job.find("id=\"job-cinematographer\"");
+  size_t dir = by_job.find("id=\"job-director\"");
+  ASSERT_NE(cine, std::string::npos);
+  ASSERT_NE(dir, std::string::npos);
+  EXPECT_LT(cine, dir);
+  std::string by_name = site_->Page("/interview-index/last-name/");
+  size_t park = by_name.find("/people/park-seo-yeon/");   // P: family name first
+  size_t trier = by_name.find("/people/joachim-trier/");  // T: Trier, Joachim
+  size_t zed = by_name.find("/people/alex-example/");     // Z: explicit sort name
+  size_t hangul = by_name.find("박서연");                  // after Latin letters
+  ASSERT_NE(park, std::string::npos);
+  ASSERT_NE(trier, std::string::npos);
+  ASSERT_NE(zed, std::string::npos);
+  ASSERT_NE(hangul, std::string::npos);
+  EXPECT_LT(park, trier);
+  EXPECT_LT(trier, zed);
+  EXPECT_LT(zed, hangul);
+}
+
+TEST_F(FilmMagazine, FestivalEditionsFromTagRulesAndFrontMatter) {
+  std::string hub = site_->Page("/festivals/tiff/2021/");
+  ASSERT_FALSE(hub.empty());
+  EXPECT_NE(hub.find("2021-09-09"), std::string::npos);
+  EXPECT_NE(hub.find("Toronto"), std::string::npos);
+  EXPECT_NE(hub.find("/reviews/mepris/"), std::string::npos);      // by its TIFF21 tag
+  EXPECT_NE(hub.find("/festivals/day-one/"), std::string::npos);   // by `festival:`
+  EXPECT_NE(site_->Page("/festivals/tiff/").find("/festivals/tiff/2021/"), std::string::npos);
+  EXPECT_TRUE(site_->Has("/festivals/tiff/2021/feed.xml"));
+}
+
+TEST_F(FilmMagazine, CollectionsKeepTheEditorsOrder) {
+  std::string c = site_->Page("/collections/loved/");
+  size_t zebra = c.find("/reviews/zebra/"), mepris = c.find("/films/le-mepris-2021/"),
+         park = c.find("/people/park-seo-yeon/");
+  ASSERT_NE(zebra, std::string::npos);
+  ASSERT_NE(mepris, std::string::npos);
+  ASSERT_NE(park, std::string::npos);
+  EXPECT_LT(zebra, mepris);
+  EXPECT_LT(mepris, park);
+  // A collection is not an article: it is in no list.
+  EXPECT_EQ(site_->Page("/archive/").find("Films We Love"), std::string::npos);
+}
+
+TEST_F(FilmMagazine, EveryPageHasParsableJsonLdWithBreadcrumbs) {
+  static const std::regex script(R"re(<script type="application/ld\+json">([\s\S]*?)</script>)re");
+  size_t pages = 0;
+  for (const auto& [path, html] : site_->files) {
+    if (path.size() < 5 || path.compare(path.size() - 5, 5, ".html") != 0) continue;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(html, m, script)) << path;
+    auto doc = nlohmann::json::parse(m[1].str(), nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << path;
+    ASSERT_TRUE(doc.contains("@graph")) << path;
+    bool crumbs = false;
+    for (const auto& node : doc["@graph"]) crumbs = crumbs || node["@type"] == "BreadcrumbList";
+    EXPECT_TRUE(crumbs) << path;
+    ++pages;
+  }
+  EXPECT_GT(pages, 20u);
+}
+
+TEST_F(FilmMagazine, ReviewsCarryReviewOfMovieAndPeopleCarryPerson) {
+  auto graph = [&](const std::string& url) {
+    static const std::regex script(R"re(<script type="application/ld\+json">([\s\S]*?)</script>)re");
+    std::string html = site_->Page(url);
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(html, m, script)) << url;
+    return nlohmann::json::parse(m[1].str())["@graph"];
+  };
+  auto review = graph("/reviews/mepris/")[0];
+  EXPECT_EQ(review["@type"], "Review");
+  EXPECT_EQ(review["itemReviewed"]["@type"], "Movie");
+  EXPECT_EQ(review["itemReviewed"]["name"], "Le Mépris");
+  EXPECT_EQ(review["itemReviewed"]["dateCreated"], "2021");
+  EXPECT_EQ(review["itemReviewed"]["director"][0]["name"], "Anouk Delacroix");
+  EXPECT_EQ(review["itemReviewed"]["sameAs"][0], "https://www.imdb.com/title/tt2021");
+  EXPECT_EQ(review["reviewRating"]["ratingValue"], 4.5);
+  EXPECT_EQ(review["author"][0]["@type"], "Person");
+  EXPECT_EQ(review["publisher"]["@type"], "Organization");
+  EXPECT_FALSE(review["datePublished"].get<std::string>().empty());
+  EXPECT_EQ(graph("/interviews/park/")[0]["@type"], "Article");
+  EXPECT_EQ(graph("/people/park-seo-yeon/")[0]["@type"], "Person");
+  EXPECT_EQ(graph("/people/park-seo-yeon/")[0]["familyName"], "Park");
+  EXPECT_EQ(graph("/author/nia-bianchi/")[0]["@type"], "Person");
+  EXPECT_EQ(graph("/films/das-boot-2019/")[0]["@type"], "Movie");
+}
+
+TEST(FilmMagazineImport, ConflictingFilmsAreReportedAndNothingIsWritten) {
+  auto built = BuildFromStrings(kConfig, {
+      {"content/reviews/a.md", Review("a", "Low Water", "en", "Élise Fournaud", 2021)},
+      {"content/reviews/b.md", Review("b", "Low Water", "en", "Élise Fournaud", 2021)},
+  });
+  // Same film, same facts: no conflict.
+  ASSERT_TRUE(built.ok());
+  EXPECT_TRUE(built->import_problems.empty());
+  std::string other = Review("b", "Low Water", "en", "Élise Fournaud", 2021);
+  other.replace(other.find("country: [\"France\"]"), 19, "country: [\"Chile\"]");
+  auto conflict = BuildFromStrings(kConfig, {
+      {"content/reviews/a.md", Review("a", "Low Water", "en", "Élise Fournaud", 2021)},
+      {"content/reviews/b.md", other},
+  });
+  ASSERT_TRUE(conflict.ok());
+  ASSERT_EQ(conflict->import_problems.size(), 1u);
+  EXPECT_NE(conflict->import_problems[0].find("content/reviews/b.md"), std::string::npos);
+  EXPECT_NE(conflict->import_problems[0].find("content/reviews/a.md"), std::string::npos);
+  EXPECT_NE(conflict->import_problems[0].find("film.country"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cinepress::testing
