@@ -238,8 +238,10 @@ TemplateData SiteRenderer::FilmCard(size_t f) const {
     x.set("url", ExpandPermalink(s.config_.permalinks.person, {{"slug", Slugify(d)}}));
     directors.push_back(x);
   }
-  if (!directors.is_empty_list()) c["directors"] = std::move(directors);
-  c.set("has_directors", true);
+  if (!directors.is_empty_list()) {
+    c["directors"] = std::move(directors);
+    c.set("has_directors", true);
+  }
   TemplateData reviews = List();
   for (uint32_t i : r.reviews) {
     TemplateData x;
@@ -268,8 +270,10 @@ Result<std::string> SiteRenderer::RenderFilm(size_t f) {
     x.set("url", ExpandPermalink(s.config_.permalinks.person, {{"slug", Slugify(c)}}));
     cast.push_back(x);
   }
-  if (!cast.is_empty_list()) film["cast"] = std::move(cast);
-  film.set("has_cast", true);
+  if (!cast.is_empty_list()) {
+    film["cast"] = std::move(cast);
+    film.set("has_cast", true);
+  }
   TemplateData links = List();
   auto link = [&](const std::string& id, const std::string& name, const std::string& url) {
     if (id.empty()) return;
@@ -281,8 +285,10 @@ Result<std::string> SiteRenderer::RenderFilm(size_t f) {
   link(r.film.ids.wikidata, "Wikidata", "https://www.wikidata.org/wiki/");
   link(r.film.ids.imdb, "IMDb", "https://www.imdb.com/title/");
   link(r.film.ids.tmdb, "TMDB", "https://www.themoviedb.org/movie/");
-  if (!links.is_empty_list()) film["links"] = std::move(links);
-  film.set("has_links", true);
+  if (!links.is_empty_list()) {
+    film["links"] = std::move(links);
+    film.set("has_links", true);
+  }
   TemplateData coverage = List();
   for (uint32_t i : r.articles) coverage.push_back(s.cards_[i]);
   if (!coverage.is_empty_list()) {
@@ -324,8 +330,10 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
   }
   TemplateData interviews = List();
   for (uint32_t i : r.interviews) interviews.push_back(s.cards_[i]);
-  if (!interviews.is_empty_list()) person["interviews"] = std::move(interviews);
-  person.set("has_interviews", true);
+  if (!interviews.is_empty_list()) {
+    person["interviews"] = std::move(interviews);
+    person.set("has_interviews", true);
+  }
   TemplateData coverage = List();
   for (uint32_t i : list.items) coverage.push_back(s.cards_[i]);
   if (!coverage.is_empty_list()) {
@@ -402,8 +410,10 @@ Result<std::string> SiteRenderer::RenderEdition(size_t e) {
     return CompareSortText(s.records_.films[x].sort_text, s.records_.films[y].sort_text) < 0;
   });
   for (uint32_t f : sorted) film_list.push_back(FilmCard(f));
-  if (!film_list.is_empty_list()) out["films"] = std::move(film_list);
-  out.set("has_films", true);
+  if (!film_list.is_empty_list()) {
+    out["films"] = std::move(film_list);
+    out.set("has_films", true);
+  }
   out.set("count", std::to_string(ed.articles.size()));
   out.set("feed_url", list.url + "feed.xml");
   out.set("atom_url", list.url + "atom.xml");
@@ -608,8 +618,10 @@ Result<std::string> SiteRenderer::RenderCollection(size_t c) {
                    a.source_path, 0, "items"};
     }
   }
-  if (!items.is_empty_list()) out["items"] = std::move(items);
-  out.set("has_items", true);
+  if (!items.is_empty_list()) {
+    out["items"] = std::move(items);
+    out.set("has_items", true);
+  }
   d["collection"] = std::move(out);
   SetJsonLd(d, OutputKind::kCollection, c);
   return theme_.Render("collection", s.base_, d);

@@ -30,12 +30,12 @@ end = 2021-09-18
 
 std::string Review(const std::string& slug, const std::string& title, const std::string& lang,
                    const std::string& director, int year, const std::string& extra = "") {
-  return "---\ntitle: \"" + title + " review\"\nslug: \"" + slug +
-         "\"\ndate: 2021-09-1" + std::to_string(year % 9) + "\nauthors: [\"Nia Bianchi\"]\n" +
+  return "---\ntitle: \"" + title + " review\"\nslug: \"" + slug + "\"\ndate: 2021-09-1" +
+         std::to_string(year % 9) + "\nauthors: [\"Nia Bianchi\"]\n" +
          "tags: [\"TIFF21\"]\nsummary: \"A dek.\"\n" + extra + "film:\n  title: \"" + title +
-         "\"\n  language: \"" + lang + "\"\n  directors: [\"" + director + "\"]\n  year: " +
-         std::to_string(year) + "\n  country: [\"France\"]\n  imdb: \"tt" + std::to_string(year) +
-         "\"\n---\n\nBody.\n";
+         "\"\n  language: \"" + lang + "\"\n  directors: [\"" + director +
+         "\"]\n  year: " + std::to_string(year) + "\n  country: [\"France\"]\n  imdb: \"tt" +
+         std::to_string(year) + "\"\n---\n\nBody.\n";
 }
 
 std::string Interview(const std::string& slug, const std::string& name, const std::string& job,
@@ -52,15 +52,16 @@ std::map<std::string, std::string> Magazine() {
        Review("mepris", "Le Mépris", "fr", "Anouk Delacroix", 2021, "rating: 4.5\n")},
       {"content/reviews/zebra.md", Review("zebra", "The Zebra", "en", "Joachim Trier", 2020)},
       {"content/reviews/boot.md", Review("boot", "Das Boot", "de", "Lars von Trier", 2019)},
-      {"content/interviews/park.md",
-       Interview("park", "Park Seo-yeon", "Director", "The Zebra")},
-      {"content/interviews/hangul.md", Interview("hangul", "박서연", "Cinematographer", "Le Mépris")},
+      {"content/interviews/park.md", Interview("park", "Park Seo-yeon", "Director", "The Zebra")},
+      {"content/interviews/hangul.md",
+       Interview("hangul", "박서연", "Cinematographer", "Le Mépris")},
       {"content/interviews/trier.md", Interview("trier", "Joachim Trier", "Director", "The Zebra")},
       {"content/interviews/sorted.md",
        Interview("sorted", "Alex Example", "Editor", "Das Boot", "  sort_name: \"Zed, Alex\"\n")},
       {"content/festivals/day-one.md",
        "---\ntitle: \"TIFF day one\"\ndate: 2021-09-10\nauthors: [\"Nia Bianchi\"]\n"
-       "festival: \"Toronto International Film Festival\"\nfilms: [\"Le Mépris (2021)\"]\n---\nx\n"},
+       "festival: \"Toronto International Film Festival\"\nfilms: [\"Le Mépris (2021)\", "
+       "\"Unseen Film\"]\n---\nx\n"},
       {"content/collections/loved.md",
        "---\ntitle: \"Films We Love\"\ndate: 2021-11-01\nitems:\n  - \"reviews/zebra\"\n"
        "  - \"/films/le-mepris-2021/\"\n  - \"/people/park-seo-yeon/\"\n---\nOur list.\n"},
@@ -88,6 +89,7 @@ TEST_F(FilmMagazine, FilmPagesGatherEveryArticleAboutTheFilm) {
   EXPECT_NE(film.find("/festivals/day-one/"), std::string::npos);  // a dispatch naming it
   EXPECT_NE(film.find("href=\"/people/anouk-delacroix/\""), std::string::npos);
   EXPECT_NE(film.find("https://www.imdb.com/title/tt2021"), std::string::npos);
+  EXPECT_NE(film.find("Elsewhere"), std::string::npos);
   EXPECT_TRUE(site_->Has("/films/le-mepris-2021/feed.xml"));
   EXPECT_TRUE(site_->Has("/films/le-mepris-2021/atom.xml"));
 }
@@ -98,11 +100,17 @@ TEST_F(FilmMagazine, PersonPagesListFilmsAndInterviews) {
   EXPECT_NE(trier.find("/films/the-zebra-2020/"), std::string::npos);  // directed
   EXPECT_NE(trier.find("/interviews/trier/"), std::string::npos);      // interviewed
   EXPECT_TRUE(site_->Has("/people/joachim-trier/feed.xml"));
+  // A list that is empty writes nothing: no heading over nothing.
+  EXPECT_EQ(trier.find("Appears in"), std::string::npos);
+  std::string unseen = site_->Page("/films/unseen-film/");
+  ASSERT_FALSE(unseen.empty()) << "a film only a dispatch names has a page";
+  EXPECT_EQ(unseen.find("Elsewhere"), std::string::npos) << "the film has no external ids";
+  EXPECT_EQ(unseen.find("Cast"), std::string::npos);
 }
 
 TEST_F(FilmMagazine, ReviewIndexSortsWithoutLeadingArticlesInTheFilmsLanguage) {
   std::string index = site_->Page("/review-index/");
-  size_t boot = index.find("/films/das-boot-2019/");   // B (Das dropped)
+  size_t boot = index.find("/films/das-boot-2019/");     // B (Das dropped)
   size_t mepris = index.find("/films/le-mepris-2021/");  // M (Le dropped)
   size_t zebra = index.find("/films/the-zebra-2020/");   // Z (The dropped)
   ASSERT_NE(boot, std::string::npos);
@@ -133,7 +141,7 @@ TEST_F(FilmMagazine, InterviewIndexByJobAndByFamilyName) {
   size_t park = by_name.find("/people/park-seo-yeon/");   // P: family name first
   size_t trier = by_name.find("/people/joachim-trier/");  // T: Trier, Joachim
   size_t zed = by_name.find("/people/alex-example/");     // Z: explicit sort name
-  size_t hangul = by_name.find("박서연");                  // after Latin letters
+  size_t hangul = by_name.find("박서연");                 // after Latin letters
   ASSERT_NE(park, std::string::npos);
   ASSERT_NE(trier, std::string::npos);
   ASSERT_NE(zed, std::string::npos);
@@ -148,8 +156,8 @@ TEST_F(FilmMagazine, FestivalEditionsFromTagRulesAndFrontMatter) {
   ASSERT_FALSE(hub.empty());
   EXPECT_NE(hub.find("2021-09-09"), std::string::npos);
   EXPECT_NE(hub.find("Toronto"), std::string::npos);
-  EXPECT_NE(hub.find("/reviews/mepris/"), std::string::npos);      // by its TIFF21 tag
-  EXPECT_NE(hub.find("/festivals/day-one/"), std::string::npos);   // by `festival:`
+  EXPECT_NE(hub.find("/reviews/mepris/"), std::string::npos);     // by its TIFF21 tag
+  EXPECT_NE(hub.find("/festivals/day-one/"), std::string::npos);  // by `festival:`
   EXPECT_NE(site_->Page("/festivals/tiff/").find("/festivals/tiff/2021/"), std::string::npos);
   EXPECT_TRUE(site_->Has("/festivals/tiff/2021/feed.xml"));
 }
@@ -187,7 +195,8 @@ TEST_F(FilmMagazine, EveryPageHasParsableJsonLdWithBreadcrumbs) {
 
 TEST_F(FilmMagazine, ReviewsCarryReviewOfMovieAndPeopleCarryPerson) {
   auto graph = [&](const std::string& url) {
-    static const std::regex script(R"re(<script type="application/ld\+json">([\s\S]*?)</script>)re");
+    static const std::regex script(
+        R"re(<script type="application/ld\+json">([\s\S]*?)</script>)re");
     std::string html = site_->Page(url);
     std::smatch m;
     EXPECT_TRUE(std::regex_search(html, m, script)) << url;
@@ -212,19 +221,21 @@ TEST_F(FilmMagazine, ReviewsCarryReviewOfMovieAndPeopleCarryPerson) {
 }
 
 TEST(FilmMagazineImport, ConflictingFilmsAreReportedAndNothingIsWritten) {
-  auto built = BuildFromStrings(kConfig, {
-      {"content/reviews/a.md", Review("a", "Low Water", "en", "Élise Fournaud", 2021)},
-      {"content/reviews/b.md", Review("b", "Low Water", "en", "Élise Fournaud", 2021)},
-  });
+  auto built = BuildFromStrings(
+      kConfig, {
+                   {"content/reviews/a.md", Review("a", "Low Water", "en", "Élise Fournaud", 2021)},
+                   {"content/reviews/b.md", Review("b", "Low Water", "en", "Élise Fournaud", 2021)},
+               });
   // Same film, same facts: no conflict.
   ASSERT_TRUE(built.ok());
   EXPECT_TRUE(built->import_problems.empty());
   std::string other = Review("b", "Low Water", "en", "Élise Fournaud", 2021);
   other.replace(other.find("country: [\"France\"]"), 19, "country: [\"Chile\"]");
-  auto conflict = BuildFromStrings(kConfig, {
-      {"content/reviews/a.md", Review("a", "Low Water", "en", "Élise Fournaud", 2021)},
-      {"content/reviews/b.md", other},
-  });
+  auto conflict = BuildFromStrings(
+      kConfig, {
+                   {"content/reviews/a.md", Review("a", "Low Water", "en", "Élise Fournaud", 2021)},
+                   {"content/reviews/b.md", other},
+               });
   ASSERT_TRUE(conflict.ok());
   ASSERT_EQ(conflict->import_problems.size(), 1u);
   EXPECT_NE(conflict->import_problems[0].find("content/reviews/b.md"), std::string::npos);
