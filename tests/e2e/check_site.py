@@ -485,6 +485,41 @@ def check_misc(site, report):
         report.fail("misc", "404.html is missing")
 
 
+_JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def check_jsonld(site, html_files, report):
+    """Every page carries schema.org JSON-LD that parses, with a BreadcrumbList. Returns the
+    number of pages checked and of Review items seen."""
+    reviews = 0
+    for rel in html_files:
+        with open(os.path.join(site.public, rel), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        blocks = _JSONLD.findall(text)
+        if not blocks:
+            report.fail("jsonld", "%s: no JSON-LD" % rel)
+            continue
+        for block in blocks:
+            try:
+                doc = json.loads(block)
+            except ValueError as e:
+                report.fail("jsonld", "%s: JSON-LD does not parse: %s" % (rel, e))
+                continue
+            if doc.get("@context") != "https://schema.org":
+                report.fail("jsonld", "%s: JSON-LD without the schema.org @context" % rel)
+            graph = doc.get("@graph", [doc])
+            types = [node.get("@type") for node in graph if isinstance(node, dict)]
+            if "BreadcrumbList" not in types:
+                report.fail("jsonld", "%s: no BreadcrumbList" % rel)
+            for node in graph:
+                if isinstance(node, dict) and node.get("@type") == "Review":
+                    reviews += 1
+                    item = node.get("itemReviewed", {})
+                    if item.get("@type") != "Movie" or not item.get("name"):
+                        report.fail("jsonld", "%s: a Review without its Movie" % rel)
+    return reviews
+
+
 # --------------------------------------------------------------------------
 
 def main():
@@ -527,6 +562,7 @@ def main():
     found, expected, sitemap_broken = check_sitemap(site, args.corpus, report, by_target)
     broken += feed_broken + sitemap_broken
     check_misc(site, report)
+    reviews = check_jsonld(site, html_files, report)
 
     if vnu is not None:
         html_errors = finish_vnu(vnu, site.public, report)
@@ -547,6 +583,8 @@ def main():
         feeds_part = "%d/%d feeds ok" % (feeds_ok, feeds_total)
     summary = "check_site: %d pages, %s, %d broken links, %s, sitemap %d/%d" % (
         len(html_files), html_part, broken, feeds_part, found, expected)
+    summary += ", JSON-LD on every page (%d reviews)" % reviews if not report.counts["jsonld"] \
+        else ", %d JSON-LD problems" % report.counts["jsonld"]
     other = report.counts["sitemap"] + report.counts["misc"] - (expected - found)
     if other:
         summary += ", %d other problems" % other

@@ -33,6 +33,7 @@ def page(title, body, extra_head=""):
         <link rel="alternate" type="application/rss+xml" title="Feed" href="/feed.xml">
         <link rel="canonical" href="%s/">
         <meta property="og:image" content="https://mag.example.test/images/a-film-2x.jpg">
+        <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "BreadcrumbList", "itemListElement": []}]}</script>
         %s
         </head>
         <body>
@@ -195,7 +196,8 @@ def main():
         expect("clean site passes (exit 0)", rc == 0, out)
         expect("clean site summary",
                out.rstrip().endswith("check_site: 5 pages, 0 HTML errors, 0 broken links, "
-                                     "2 feeds ok, sitemap 1/1"), out)
+                                     "2 feeds ok, sitemap 1/1, JSON-LD on every page (0 reviews)"),
+               out)
 
         break_site(pub, corpus)
         rc, out = run_check(pub, corpus, vnu)
@@ -217,7 +219,7 @@ def main():
             ("robots.txt without sitemap", r'MISC +robots.txt does not name the sitemap'),
             ("404.html missing", r'MISC +404.html is missing'),
             ("summary counts", r'(?m)^check_site: 5 pages, [1-9]\d* HTML errors, 3 broken links, '
-                               r'2/4 feeds ok, sitemap 1/2, 3 other problems$'),
+                               r'2/4 feeds ok, sitemap 1/2, JSON-LD on every page \(0 reviews\), 3 other problems$'),
         ]
         for name, pattern in checks:
             expect(name, re.search(pattern, out), out)
