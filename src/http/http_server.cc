@@ -93,7 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point started_;
-  Clock::time_point accepted_ = Clock::now();
+  Clock::time_point last_active_ = Clock::now();  // accepted, or last response written
 };
 
 class Server final : public HttpServer {
@@ -317,9 +317,10 @@ bool Session::Quiet() {
 
 void Session::CloseIfIdle() {
   // Waiting for a request and nothing of it has arrived: nothing is lost by closing. A
-  // connection just accepted gets half a second for its first request to arrive.
-  bool young = first_ && Clock::now() - accepted_ < std::chrono::milliseconds(500);
-  if (reading_ && Quiet() && !young) Close();
+  // connection active in the last half second (just accepted, or just answered) may have a
+  // request on its way: it gets that half second for it to arrive.
+  bool recent = Clock::now() - last_active_ < std::chrono::milliseconds(500);
+  if (reading_ && Quiet() && !recent) Close();
 }
 
 void Session::Sweep(Clock::time_point now) {
@@ -436,6 +437,7 @@ void Session::Respond(HttpResponse response, bool head, bool keep_alive) {
 
 void Session::OnWrite(beast::error_code ec, size_t bytes) {
   deadline_ = Clock::time_point::max();
+  last_active_ = Clock::now();
   if (const auto& observe = server_.observer()) {
     observe(req_, resp_, Clock::now() - started_, bytes);
   }
