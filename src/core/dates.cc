@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include <chrono>
+#include <cstdio>
 #include <sstream>
 
 namespace cinepress {
@@ -74,31 +75,79 @@ std::optional<int64_t> TimeZone::Parse(std::string_view raw) const {
   }
 }
 
+namespace {
+
+// Fields of a local time, without going through iostreams (which date::format uses): feeds and
+// pages format tens of thousands of dates per build.
+struct Civil {
+  int year, month, day, hour, minute, second, weekday;  // weekday: 0 = Sunday
+};
+
+Civil ToCivil(date::local_seconds local) {
+  auto day = date::floor<date::days>(local);
+  date::year_month_day ymd{day};
+  date::hh_mm_ss<Seconds> tod{local - day};
+  return Civil{static_cast<int>(ymd.year()),
+               static_cast<int>(static_cast<unsigned>(ymd.month())),
+               static_cast<int>(static_cast<unsigned>(ymd.day())),
+               static_cast<int>(tod.hours().count()),
+               static_cast<int>(tod.minutes().count()),
+               static_cast<int>(tod.seconds().count()),
+               static_cast<int>(date::weekday{day}.c_encoding())};
+}
+
+// The offset of `t` in `zone` (seconds east of UTC) and the local time.
+std::pair<int64_t, date::local_seconds> Local(const date::time_zone* zone, int64_t t) {
+  auto info = zone->get_info(SysSeconds(Seconds(t)));
+  int64_t offset = info.offset.count();
+  return {offset, date::local_seconds(Seconds(t + offset))};
+}
+
+}  // namespace
+
 std::string TimeZone::Iso(int64_t t) const {
-  auto z = date::make_zoned(zone_, SysSeconds(Seconds(t)));
-  return date::format("%FT%T%Ez", z);
+  auto [offset, local] = Local(zone_, t);
+  Civil c = ToCivil(local);
+  int64_t off = offset < 0 ? -offset : offset;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year, c.month, c.day,
+                c.hour, c.minute, c.second, offset < 0 ? '-' : '+', static_cast<int>(off / 3600),
+                static_cast<int>(off / 60 % 60));
+  return buf;
 }
 
 std::string TimeZone::Display(int64_t t) const {
-  auto local = date::make_zoned(zone_, SysSeconds(Seconds(t))).get_local_time();
-  auto day = date::floor<date::days>(local);
-  date::year_month_day ymd{day};
-  return std::string(MonthName(static_cast<int>(static_cast<unsigned>(ymd.month())))) + " " +
-         std::to_string(static_cast<unsigned>(ymd.day())) + ", " +
-         std::to_string(static_cast<int>(ymd.year()));
+  Civil c = ToCivil(Local(zone_, t).second);
+  return std::string(MonthName(c.month)) + " " + std::to_string(c.day) + ", " +
+         std::to_string(c.year);
 }
 
 std::string TimeZone::Rfc822(int64_t t) const {
-  auto z = date::make_zoned(zone_, SysSeconds(Seconds(t)));
-  return date::format("%a, %d %b %Y %T %z", z);
+  static const char* const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto [offset, local] = Local(zone_, t);
+  Civil c = ToCivil(local);
+  int64_t off = offset < 0 ? -offset : offset;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d %c%02d%02d", kDays[c.weekday],
+                c.day, kMonths[c.month - 1], c.year, c.hour, c.minute, c.second,
+                offset < 0 ? '-' : '+', static_cast<int>(off / 3600),
+                static_cast<int>(off / 60 % 60));
+  return buf;
 }
 
-std::string TimeZone::IsoUtc(int64_t t) { return date::format("%FT%TZ", SysSeconds(Seconds(t))); }
+std::string TimeZone::IsoUtc(int64_t t) {
+  Civil c = ToCivil(date::local_seconds(Seconds(t)));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour,
+                c.minute, c.second);
+  return buf;
+}
 
 std::pair<int, int> TimeZone::YearMonth(int64_t t) const {
-  auto local = date::make_zoned(zone_, SysSeconds(Seconds(t))).get_local_time();
-  date::year_month_day ymd{date::floor<date::days>(local)};
-  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month()))};
+  Civil c = ToCivil(Local(zone_, t).second);
+  return {c.year, c.month};
 }
 
 const char* MonthName(int month) {

@@ -4,6 +4,7 @@
 #include <unicode/unistr.h>
 
 #include <memory>
+#include <unordered_map>
 
 namespace cinepress {
 namespace {
@@ -34,10 +35,19 @@ std::string Slugify(std::string_view text) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
   } else if (auto* t = ToAscii()) {
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-    t->transliterate(u);
-    u.toUTF8String(ascii);
+    // Transliteration is slow and the same names come back on every page: remember them.
+    thread_local std::unordered_map<std::string, std::string> cache;
+    std::string key(text);
+    if (auto it = cache.find(key); it != cache.end()) {
+      ascii = it->second;
+    } else {
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+          icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+      t->transliterate(u);
+      u.toUTF8String(ascii);
+      if (cache.size() > 100000) cache.clear();
+      cache.emplace(std::move(key), ascii);
+    }
   }
   std::string out;
   out.reserve(ascii.size());

@@ -119,8 +119,11 @@ class Server final : public HttpServer {
     for (const std::string& spec : options_.listen) {
       size_t colon = spec.rfind(':');
       if (colon == std::string::npos) {
-        return Error{ErrorCode::kInvalidInput, "expected ADDRESS:PORT, got \"" + spec + "\"", {},
-                     0, "--listen"};
+        return Error{ErrorCode::kInvalidInput,
+                     "expected ADDRESS:PORT, got \"" + spec + "\"",
+                     {},
+                     0,
+                     "--listen"};
       }
       std::string host = spec.substr(0, colon);
       if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -134,8 +137,11 @@ class Server final : public HttpServer {
       } catch (...) {
       }
       if (ec || port > 65535) {
-        return Error{ErrorCode::kInvalidInput, "not an address and port: \"" + spec + "\"", {},
-                     0, "--listen"};
+        return Error{ErrorCode::kInvalidInput,
+                     "not an address and port: \"" + spec + "\"",
+                     {},
+                     0,
+                     "--listen"};
       }
       tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
       // One listener, on the first loop, deals connections to every loop in turn: an even
@@ -147,8 +153,8 @@ class Server final : public HttpServer {
         if (!ec) acceptor->bind(endpoint, ec);
         if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
         if (ec) {
-          return Error{ErrorCode::kIo, "cannot listen on " + spec + ": " + ec.message(), {}, 0,
-                       "--listen"};
+          return Error{
+              ErrorCode::kIo, "cannot listen on " + spec + ": " + ec.message(), {}, 0, "--listen"};
         }
         // Port 0: the first listener picks a port, the others share it.
         endpoint = acceptor->local_endpoint();
@@ -333,8 +339,8 @@ void Session::Read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_.options().header_limit));
   parser_->body_limit(server_.options().body_limit);
-  deadline_ = Clock::now() +
-              (first_ ? server_.options().header_timeout : server_.options().idle_timeout);
+  deadline_ =
+      Clock::now() + (first_ ? server_.options().header_timeout : server_.options().idle_timeout);
   reading_ = true;
   http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -353,9 +359,7 @@ void Session::OnRead(beast::error_code ec) {
   req_.remote_address = remote_;
   if (ec) {
     // What arrived cannot be read as HTTP: answer once and close.
-    int status = ec == http::error::header_limit ? 431
-                 : ec == http::error::body_limit ? 413
-                                                 : 400;
+    int status = ec == http::error::header_limit ? 431 : ec == http::error::body_limit ? 413 : 400;
     req_.method = "-";
     req_.target = "-";
     const char* text = status == 431   ? "Request header fields too large\n"
@@ -458,8 +462,7 @@ void Session::Close() {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options,
-                                                      RequestHandler handler,
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, RequestHandler handler,
                                                       ResponseObserver observer) {
   // Thousands of connections need thousands of descriptors: take what the system allows.
   rlimit lim{};
@@ -467,8 +470,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options,
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
   }
-  auto server = std::make_unique<Server>(std::move(options), std::move(handler),
-                                         std::move(observer));
+  auto server =
+      std::make_unique<Server>(std::move(options), std::move(handler), std::move(observer));
   if (auto s = server->Listen(); !s) return s.error();
   return std::unique_ptr<HttpServer>(std::move(server));
 }
