@@ -159,8 +159,22 @@ LiveSite::LiveSite(LiveSiteOptions options)
 LiveSite::~LiveSite() { Stop(); }
 
 std::shared_ptr<LiveSite::Generation> LiveSite::current() const {
-  std::lock_guard lock(gen_mu_);
-  return gen_;
+  // Every request needs the current site; the server's threads must not queue on a lock for it.
+  // Each thread keeps its own copy and takes the lock only when a reload has made a new one.
+  struct Cached {
+    const LiveSite* owner = nullptr;
+    uint64_t version = ~uint64_t{0};
+    std::shared_ptr<Generation> gen;
+  };
+  thread_local Cached cached;
+  uint64_t version = gen_version_.load(std::memory_order_acquire);
+  if (cached.owner != this || cached.version != version) {
+    std::lock_guard lock(gen_mu_);
+    cached.owner = this;
+    cached.gen = gen_;
+    cached.version = gen_version_.load(std::memory_order_relaxed);
+  }
+  return cached.gen;
 }
 
 Status LiveSite::Start() {
@@ -194,6 +208,7 @@ Status LiveSite::Reload() {
     std::lock_guard lock(gen_mu_);
     gen->id = gen_ ? gen_->id + 1 : 1;
     gen_ = gen;
+    gen_version_.fetch_add(1, std::memory_order_release);
   }
   // Keep exactly the cached pages whose inputs did not change.
   std::unique_lock lock(cache_mu_);

@@ -76,7 +76,8 @@ class LiveSite {
   LiveSiteOptions options_;
   mutable std::mutex gen_mu_;
   std::shared_ptr<Generation> gen_;
-  std::atomic<uint64_t> epoch_{0};  // bumped when thread-local store connections must reopen
+  std::atomic<uint64_t> gen_version_{0};  // bumped with every new gen_
+  std::atomic<uint64_t> epoch_{0};        // bumped when thread-local store connections must reopen
   std::atomic<bool> healthy_{false};
   std::string version_;
   std::thread follower_;
