@@ -220,8 +220,17 @@ Status Site::AddFilmMagazineOutputs() {
 
 namespace cinepress {
 
-// A film as it appears in lists and on people's pages.
+// A film as it appears in lists and on people's pages; made once per film on each thread.
 TemplateData SiteRenderer::FilmCard(size_t f) const {
+  if (film_cards_.size() != site_->records_.films.size()) {
+    film_cards_.clear();
+    film_cards_.resize(site_->records_.films.size());
+  }
+  if (!film_cards_[f]) film_cards_[f] = std::make_unique<TemplateData>(MakeFilmCard(f));
+  return *film_cards_[f];
+}
+
+TemplateData SiteRenderer::MakeFilmCard(size_t f) const {
   const Site& s = *site_;
   const FilmRecord& r = s.records_.films[f];
   TemplateData c;
@@ -290,7 +299,7 @@ Result<std::string> SiteRenderer::RenderFilm(size_t f) {
     film.set("has_links", true);
   }
   TemplateData coverage = List();
-  for (uint32_t i : r.articles) coverage.push_back(s.cards_[i]);
+  for (uint32_t i : r.articles) coverage.push_back(s.list_items_[i]);
   if (!coverage.is_empty_list()) {
     film["coverage"] = std::move(coverage);
     film.set("has_coverage", true);
@@ -329,13 +338,13 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
     person.set("has_acted", true);
   }
   TemplateData interviews = List();
-  for (uint32_t i : r.interviews) interviews.push_back(s.cards_[i]);
+  for (uint32_t i : r.interviews) interviews.push_back(s.list_items_[i]);
   if (!interviews.is_empty_list()) {
     person["interviews"] = std::move(interviews);
     person.set("has_interviews", true);
   }
   TemplateData coverage = List();
-  for (uint32_t i : list.items) coverage.push_back(s.cards_[i]);
+  for (uint32_t i : list.items) coverage.push_back(s.list_items_[i]);
   if (!coverage.is_empty_list()) {
     person["coverage"] = std::move(coverage);
     person.set("has_coverage", true);
@@ -397,7 +406,7 @@ Result<std::string> SiteRenderer::RenderEdition(size_t e) {
   TemplateData items = List();
   std::set<uint32_t> films;
   for (uint32_t i : ed.articles) {
-    items.push_back(s.cards_[i]);
+    items.push_back(s.list_items_[i]);
     for (uint32_t f : s.records_.films_of_article[i]) films.insert(f);
   }
   if (!items.is_empty_list()) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -196,6 +197,7 @@ class SiteRenderer {
   Result<std::string> RenderInterviewIndex(bool by_last_name);
   Result<std::string> RenderCollection(size_t collection);
   TemplateData FilmCard(size_t film) const;
+  TemplateData MakeFilmCard(size_t film) const;
   void AddListFeeds(TemplateData& d, const SiteList& list) const;
   // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc).
   void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const;
@@ -209,6 +211,7 @@ class SiteRenderer {
   std::shared_ptr<const Site> site_;
   ContentStore* store_;
   ThemeRenderer theme_;
+  mutable std::vector<std::unique_ptr<TemplateData>> film_cards_;  // FilmCard, once per film
 };
 
 }  // namespace cinepress

@@ -249,7 +249,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
       art["older"] = std::move(older);
     }
     TemplateData related = List();
-    for (uint32_t j : s.related_[i]) related.push_back(s.cards_[j]);
+    for (uint32_t j : s.related_[i]) related.push_back(s.list_items_[j]);
     if (!related.is_empty_list()) {
       art["related"] = std::move(related);
       art.set("has_related", true);
