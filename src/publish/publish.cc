@@ -39,9 +39,20 @@ Status DirectorySink::Write(const std::string& path, std::string_view data) {
     return Error{ErrorCode::kInvalidInput, "refusing to write outside the site folder", path};
   }
   fs::path full = temp_ / path;
-  std::error_code ec;
-  fs::create_directories(full.parent_path(), ec);
-  if (ec) return Error{ErrorCode::kIo, "cannot create folder: " + ec.message(), full.string()};
+  // Most files go where another already went: remember the folders made, and skip asking.
+  const std::string folder = full.parent_path().string();
+  bool known;
+  {
+    std::lock_guard lock(folders_mu_);
+    known = folders_.count(folder) != 0;
+  }
+  if (!known) {
+    std::error_code ec;
+    fs::create_directories(full.parent_path(), ec);
+    if (ec) return Error{ErrorCode::kIo, "cannot create folder: " + ec.message(), full.string()};
+    std::lock_guard lock(folders_mu_);
+    folders_.insert(folder);
+  }
   int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Error{ErrorCode::kIo, "cannot write", full.string()};
   size_t off = 0;

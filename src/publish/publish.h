@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 
 #include "content/content_store.h"
 #include "site/site.h"
@@ -39,6 +40,8 @@ class DirectorySink final : public Sink {
       : target_(std::move(target)), temp_(std::move(temp)) {}
   std::filesystem::path target_, temp_;
   bool committed_ = false;
+  std::mutex folders_mu_;
+  std::unordered_set<std::string> folders_;  // folders already made
 };
 
 class MemorySink final : public Sink {

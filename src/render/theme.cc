@@ -98,10 +98,10 @@ Status ReadFolder(const fs::path& dir, const std::string& display, Sources& out)
 }  // namespace
 
 const std::vector<std::string>& Theme::RequiredTemplates() {
-static const std::vector<std::string> kNames = {
-      "home",     "article", "page",         "list",            "archive",   "404",
-      "film",     "person",  "review-index", "interview-index", "festival",  "edition",
-      "collection"};
+  static const std::vector<std::string> kNames = {
+      "home",     "article", "page",      "list",         "archive",
+      "404",      "film",    "person",    "review-index", "interview-index",
+      "festival", "edition", "collection"};
   return kNames;
 }
 
