@@ -48,6 +48,14 @@ url = "/reviews/"
 name = "Archive"
 url = "/archive/"
 
+[[menus.main.children]]
+name = "Review Index"
+url = "/review-index/"
+
+[[menus.main.children]]
+name = "Interview Index"
+url = "/interview-index/"
+
 [[menus.main]]
 name = "About"
 url = "/about/"
@@ -55,6 +63,18 @@ url = "/about/"
 [[menus.footer]]
 name = "About"
 url = "/about/"
+
+# Festivals you cover, and the tag that files an article under an edition (TIFF21 -> TIFF 2021):
+# [[festivals]]
+# slug = "tiff"
+# name = "Toronto International Film Festival"
+# short_name = "TIFF"
+# tag = "TIFF{yy}"
+# city = "Toronto"
+# [[festivals.editions]]
+# year = 2021
+# start = 2021-09-09
+# end = 2021-09-18
 )";
 
 constexpr const char* kStarterAbout = R"(---

@@ -1,8 +1,10 @@
 #include "render/feeds.h"
 
+#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 
 #include <algorithm>
+#include <mutex>
 
 namespace cinepress {
 namespace {
@@ -18,9 +20,17 @@ std::string XmlSafe(const std::string& s) {
   return out;
 }
 
+// libxml2 sets up its global tables on first use, which is not safe from several threads at
+// once (two render threads racing here leaked one table): do it once, before any writer.
+xmlBufferPtr InitAndCreateBuffer() {
+  static std::once_flag once;
+  std::call_once(once, [] { xmlInitParser(); });
+  return xmlBufferCreate();
+}
+
 class Writer {
  public:
-  Writer() : buf_(xmlBufferCreate()), w_(xmlNewTextWriterMemory(buf_, 0)) {
+  Writer() : buf_(InitAndCreateBuffer()), w_(xmlNewTextWriterMemory(buf_, 0)) {
     // No indentation: smaller feeds, and cheaper to write.
     xmlTextWriterSetIndent(w_, 0);
     xmlTextWriterStartDocument(w_, nullptr, "UTF-8", nullptr);
