@@ -298,9 +298,11 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       server_options,
       [&live, &server_ptr](const HttpRequest& req) {
         if (req.Path() == "/metrics" && (req.method == "GET" || req.method == "HEAD")) {
-          HttpResponse r =
-              TextResponse(200, live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
-          r.headers[0].second = "text/plain; version=0.0.4; charset=utf-8";
+          HttpResponse r;
+          r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          r.Set("Cache-Control", "no-store");
+          r.body = std::make_shared<const std::string>(
+              live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
           r.label = "metrics";
           return r;
         }
