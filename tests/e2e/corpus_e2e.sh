@@ -57,6 +57,18 @@ run gen "$py" "$gen" --articles 300 --seed 42 --images --out "$tmp/corpus" ||
 step "cinepress init $tmp/site"
 run init "$bin" init "$tmp/site" || die "init failed"
 
+# The corpus's festival tags (TIFF21, Cannes2019…) become editions by rules in cinepress.toml:
+# one rule per festival of the generator's own list.
+step "festival rules for the corpus in cinepress.toml"
+"$py" - "$(dirname "$gen")" >> "$tmp/site/cinepress.toml" <<'PY' || die "could not write the rules"
+import sys
+sys.path.insert(0, sys.argv[1])
+import gen_corpus
+for name, prefix, digits in gen_corpus.FESTIVALS:
+    year = "{yyyy}" if digits == 4 else "{yy}"
+    print('\n[[festivals]]\nname = "%s"\nshort_name = "%s"\ntag = "%s%s"' % (name, prefix, prefix, year))
+PY
+
 step "cinepress import (first)"
 run import1 "$bin" import "$tmp/corpus" --site "$tmp/site" || die "import failed"
 
@@ -77,6 +89,22 @@ if ! "$py" "$here/check_site.py" --public "$tmp/site/public" --corpus "$tmp/corp
   failures=$((failures + 1))
 fi
 
+step "festival editions from the corpus's tags"
+editions=$(find "$tmp/site/public/festivals" -mindepth 2 -maxdepth 2 -type d -regex '.*/[0-9][0-9][0-9][0-9]' | wc -l)
+tagged=$(grep -l 'tags: \[.*"TIFF[0-9][0-9]"' "$tmp"/corpus/content/reviews/*.md | head -1 || true)
+if [[ $editions -lt 10 ]]; then
+  echo "corpus_e2e: FAIL: only $editions festival edition hubs were made" >&2
+  failures=$((failures + 1))
+elif [[ -n "$tagged" ]]; then
+  slug=$(sed -nE 's/^slug: "(.*)"/\1/p' "$tagged")
+  year=$(grep -oE '"TIFF[0-9]{2}"' "$tagged" | head -1 | tr -dc '0-9' || true)
+  if ! grep -q "/reviews/$slug/" "$tmp/site/public/festivals/tiff/20$year/index.html"; then
+    echo "corpus_e2e: FAIL: the review $slug tagged TIFF$year is not on /festivals/tiff/20$year/" >&2
+    failures=$((failures + 1))
+  fi
+fi
+step "$editions festival edition hubs"
+
 step "cinepress import (second, same folder: nothing may change)"
 if ! run import2 "$bin" import "$tmp/corpus" --site "$tmp/site"; then
   echo "corpus_e2e: FAIL: the second import exited non-zero" >&2
@@ -87,7 +115,7 @@ elif ! grep -q '0 added, 0 updated' "$tmp/import2.log"; then
 fi
 
 if [[ $failures -ne 0 ]]; then
-  echo "corpus_e2e: $failures of 2 checks failed" >&2
+  echo "corpus_e2e: $failures of 3 checks failed" >&2
   exit 1
 fi
 ok=1
