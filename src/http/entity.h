@@ -32,8 +32,7 @@ std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_t
                                          std::string cache_control, int64_t last_modified,
                                          int status = 200);
 
-HttpResponse ServeEntity(const HttpRequest& request,
-                         const std::shared_ptr<const Entity>& entity);
+HttpResponse ServeEntity(const HttpRequest& request, const std::shared_ptr<const Entity>& entity);
 
 // The media type of a file name by its extension ("x.css" -> "text/css; charset=utf-8").
 std::string ContentTypeFor(std::string_view path);
