@@ -51,14 +51,6 @@ bool IsAsciiSpace(char c) {
 bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
 
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (IsAsciiUpper(c)) c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Trims and collapses every run of white space (any Unicode white space, or only ASCII white
 // space when `text` is not valid UTF-8) into one ASCII space.
 std::string NormaliseSpace(std::string_view text) {

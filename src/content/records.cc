@@ -6,20 +6,15 @@
 #include <unordered_map>
 
 #include "core/slug.h"
+#include "core/text.h"
 
 namespace cinepress {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool Overlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   for (const std::string& x : a) {
     for (const std::string& y : b) {
-      if (Lower(x) == Lower(y)) return true;
+      if (AsciiLower(x) == AsciiLower(y)) return true;
     }
   }
   return false;
@@ -27,15 +22,9 @@ bool Overlap(const std::vector<std::string>& a, const std::vector<std::string>& 
 
 bool SameSet(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   std::set<std::string> x, y;
-  for (const auto& s : a) x.insert(Lower(s));
-  for (const auto& s : b) y.insert(Lower(s));
+  for (const auto& s : a) x.insert(AsciiLower(s));
+  for (const auto& s : b) y.insert(AsciiLower(s));
   return x == y;
-}
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 // "Title (2021)" -> {"Title", 2021}; "Title" -> {"Title", 0}.
@@ -91,7 +80,7 @@ class Builder {
       if (auto it = by_id_.find(id); it != by_id_.end()) found = static_cast<int>(it->second);
     }
     if (found < 0) {
-      auto range = by_title_.equal_range(Lower(film.title));
+      auto range = by_title_.equal_range(AsciiLower(film.title));
       for (auto it = range.first; it != range.second; ++it) {
         const Film& known = out_.films[it->second].film;
         if (known.year != film.year && known.year != 0 && film.year != 0) continue;
@@ -116,7 +105,7 @@ class Builder {
   // A film named by title (an interview's, a dispatch's): the best record, or a new one.
   int Mention(uint32_t article, const std::string& title, int year, const std::string& person) {
     if (title.empty()) return -1;
-    auto range = by_title_.equal_range(Lower(title));
+    auto range = by_title_.equal_range(AsciiLower(title));
     int best = -1;
     for (auto it = range.first; it != range.second; ++it) {
       const Film& f = out_.films[it->second].film;
@@ -164,7 +153,7 @@ class Builder {
     slugs_.insert(slug);
     rec.slug = slug;
     out_.films.push_back(std::move(rec));
-    by_title_.emplace(Lower(film.title), index);
+    by_title_.emplace(AsciiLower(film.title), index);
     for (const std::string& id : IdKeys(film.ids)) by_id_.emplace(id, index);
     return index;
   }

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -28,6 +29,12 @@ size_t CountWords(std::string_view text);
 
 // Strips HTML tags from `html` (for plain-text excerpts of trusted, renderer-made HTML).
 std::string StripTags(std::string_view html);
+
+// "Film Reviews" -> "film reviews" (ASCII letters only; other bytes are kept).
+std::string AsciiLower(std::string_view text);
+
+// {"a", "b"} -> "a, b" with `separator` between the parts.
+std::string Join(const std::vector<std::string>& parts, std::string_view separator = ", ");
 
 // Trims ASCII whitespace at both ends.
 std::string_view Trim(std::string_view text);

@@ -20,17 +20,6 @@ void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
   if (!value.empty()) d.set(key, value);
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep = ", ") {
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 // "TIFF{yy}" against "TIFF21" -> 2021; "Cannes{yyyy}" against "Cannes2019" -> 2019; else 0.
 int MatchEditionTag(const std::string& pattern, const std::string& tag) {
   for (auto [token, digits] : {std::pair{"{yyyy}", 4}, {"{yy}", 2}}) {
@@ -38,8 +27,8 @@ int MatchEditionTag(const std::string& pattern, const std::string& tag) {
     if (at == std::string::npos) continue;
     std::string prefix = pattern.substr(0, at), suffix = pattern.substr(at + std::strlen(token));
     if (tag.size() != prefix.size() + static_cast<size_t>(digits) + suffix.size()) return 0;
-    if (Lower(tag.substr(0, prefix.size())) != Lower(prefix)) return 0;
-    if (Lower(tag.substr(tag.size() - suffix.size())) != Lower(suffix)) return 0;
+    if (AsciiLower(tag.substr(0, prefix.size())) != AsciiLower(prefix)) return 0;
+    if (AsciiLower(tag.substr(tag.size() - suffix.size())) != AsciiLower(suffix)) return 0;
     std::string number = tag.substr(prefix.size(), static_cast<size_t>(digits));
     if (!std::all_of(number.begin(), number.end(), ::isdigit)) return 0;
     int year = std::stoi(number);
@@ -102,8 +91,9 @@ void Site::AssignEditions() {
   }
   auto festival_named = [&](const std::string& name) {
     for (size_t f = 0; f < festivals_.size(); ++f) {
-      if (Lower(festivals_[f].name) == Lower(name) ||
-          (!festivals_[f].short_name.empty() && Lower(festivals_[f].short_name) == Lower(name))) {
+      if (AsciiLower(festivals_[f].name) == AsciiLower(name) ||
+          (!festivals_[f].short_name.empty() &&
+           AsciiLower(festivals_[f].short_name) == AsciiLower(name))) {
         return f;
       }
     }

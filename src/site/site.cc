@@ -14,8 +14,6 @@
 namespace cinepress {
 namespace {
 
-constexpr size_t kSiteFeed = static_cast<size_t>(-1);
-
 std::string PathOf(const std::string& url) {
   std::string p = url.substr(url.front() == '/' ? 1 : 0);
   if (p.empty() || p.back() == '/') p += "index.html";
@@ -24,11 +22,6 @@ std::string PathOf(const std::string& url) {
 
 std::string PageUrl(const std::string& base, int page) {
   return page <= 1 ? base : base + "page/" + std::to_string(page) + "/";
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string Capitalized(std::string s) {
@@ -285,8 +278,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     }
   }
   if (st) st = s.AddFilmMagazineOutputs();
-  add(OutputKind::kRss, "/feed.xml", kSiteFeed, 1, "the site's RSS feed");
-  add(OutputKind::kAtom, "/atom.xml", kSiteFeed, 1, "the site's Atom feed");
+  add(OutputKind::kRss, "/feed.xml", kWholeSite, 1, "the site's RSS feed");
+  add(OutputKind::kAtom, "/atom.xml", kWholeSite, 1, "the site's Atom feed");
   add(OutputKind::kSitemap, "/sitemap.xml", 0, 1, "the sitemap");
   add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
   add(OutputKind::kNotFound, "/404.html", 0, 1, "the 404 page");
@@ -491,7 +484,7 @@ std::string Site::Fingerprint(const Output& o) const {
     }
     case OutputKind::kRss:
     case OutputKind::kAtom: {
-      const bool whole = o.ref == static_cast<size_t>(-1);
+      const bool whole = o.ref == kWholeSite;
       const std::vector<uint32_t>* items = whole ? nullptr : &lists_[o.ref].items;
       size_t n = std::min<size_t>(20, whole ? articles_.size() : items->size());
       if (!whole) parts += lists_[o.ref].heading + "|" + lists_[o.ref].description + "|";
@@ -560,7 +553,7 @@ void Site::ComputeRelated() {
     if (a.interviewee) keys.emplace_back("person:" + Slugify(a.interviewee->name), 30);
     for (uint32_t e : editions_of_article_[i])
       keys.emplace_back("edition:" + std::to_string(e), 10);
-    for (const std::string& t : a.tags) keys.emplace_back("tag:" + Lower(t), 3);
+    for (const std::string& t : a.tags) keys.emplace_back("tag:" + AsciiLower(t), 3);
     return keys;
   };
   std::vector<std::vector<std::pair<std::string, int>>> keys(n);

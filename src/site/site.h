@@ -88,6 +88,9 @@ struct ReviewFacet {
 
 class Site {
  public:
+  // The `ref` of the site's own feeds (/feed.xml, /atom.xml), which follow no list.
+  static constexpr size_t kWholeSite = static_cast<size_t>(-1);
+
   // Assemble: decides every page and list, computes related articles and neighbours.
   // `now` decides what is published. Two outputs at one path are an error naming both.
   static Result<std::shared_ptr<const Site>> Assemble(

@@ -21,15 +21,6 @@ void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
   if (!value.empty()) d.set(key, value);
 }
 
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const std::string& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
 // A menu item is `current` on its own page and `in_section` on the pages below it.
 bool IsBelow(const std::string& item_url, const std::string& page_url) {
   return item_url.size() > 1 && item_url.back() == '/' && page_url.size() > item_url.size() &&
@@ -435,7 +426,7 @@ Result<std::string> SiteRenderer::RenderNotFound() {
 
 Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
   const Site& s = *site_;
-  const bool whole_site = l == static_cast<size_t>(-1);
+  const bool whole_site = l == Site::kWholeSite;
   const std::vector<uint32_t>* items = nullptr;
   std::vector<uint32_t> newest;
   FeedInfo info;
