@@ -18,7 +18,11 @@ BUILD_PACKAGES=(
   libhowardhinnant-date-dev libicu-dev zlib1g-dev libbrotli-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev tzdata python3
 )
-TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm)
+# chromium: the real browser the browser tests drive (playwright-core, from npm).
+# python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
+# the newsletter tests and benchmark deliver to; postfix is installed unconfigured.
+TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
+  python3-aiosmtpd postfix)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }
@@ -97,6 +101,11 @@ else
   apt_opts=(-o DPkg::Lock::Timeout=300 -q)
   log "apt-get update (missing: ${missing[*]})"
   run_quiet as_root env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update
+  # Postfix asks how to configure itself; we want only its tools, not a mail system.
+  if printf '%s\n' "${missing[@]}" | grep -qx postfix; then
+    echo "postfix postfix/main_mailer_type select No configuration" |
+      as_root debconf-set-selections
+  fi
   log "apt-get install ${missing[*]}"
   run_quiet as_root env DEBIAN_FRONTEND=noninteractive \
     apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"
