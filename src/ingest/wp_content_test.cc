@@ -1,0 +1,199 @@
+#include "ingest/wp_content.h"
+
+#include <gtest/gtest.h>
+
+namespace cinepress {
+namespace {
+
+std::string Clean(std::string_view html) { return SanitizeHtml(html, SanitizeOptions{}); }
+
+std::string Autop(std::string_view html) {
+  SanitizeOptions o;
+  o.autop = true;
+  return SanitizeHtml(html, o);
+}
+
+TEST(Sanitizer, StripsScriptsHandlersAndJavascriptUrls) {
+  ContentStats stats;
+  std::string out = SanitizeHtml(
+      "<p onclick=\"steal()\">Hi <script>alert(1)</script><a href=\"javascript:alert(1)\">x</a>"
+      "<a href=\" JaVa\tScRiPt:alert(1)\">y</a><img src=x onerror=alert(1)>"
+      "<iframe src=\"https://evil.example/\"></iframe><style>p{}</style>"
+      "<svg><script>alert(1)</script></svg><a href=\"data:text/html,x\">z</a></p>",
+      SanitizeOptions{}, &stats);
+  EXPECT_EQ(out, "<p>Hi <a>x</a><a>y</a><img src=\"x\" alt=\"\"><a>z</a></p>");
+  EXPECT_EQ(out.find("script"), std::string::npos);
+  EXPECT_EQ(out.find("onerror"), std::string::npos);
+  EXPECT_EQ(out.find("javascript"), std::string::npos);
+  EXPECT_GE(stats.elements_removed, 4u);
+  EXPECT_GE(stats.attributes_removed, 5u);
+}
+
+TEST(Sanitizer, KeepsAllowedMarkup) {
+  std::string in =
+      "<h2 class=\"x\">Title</h2><p>A <a href=\"https://example.com/a?b=1&amp;c=2\" "
+      "title=\"t\">link</a>, <em>em</em>, <strong>strong</strong>, <code>c</code>.</p>"
+      "<blockquote cite=\"https://example.com/\"><p>Quote</p></blockquote>"
+      "<ul><li>One</li><li>Two</li></ul><table><tbody><tr><td colspan=\"2\">Cell</td></tr>"
+      "</tbody></table><img src=\"/wp-content/uploads/a.jpg\" alt=\"A still\" width=\"300\">";
+  EXPECT_EQ(Clean(in), in);
+}
+
+TEST(Sanitizer, RenamesObsoleteElementsAndUnwrapsUnknownOnes) {
+  EXPECT_EQ(Clean("<strike>s</strike><tt>t</tt><acronym title=\"x\">a</acronym>"
+                  "<font color=red>f</font><blink>b</blink>"),
+            "<s>s</s><code>t</code><abbr title=\"x\">a</abbr>fb");
+}
+
+TEST(Sanitizer, DropsBadAttributeValuesAndEncodesUrls) {
+  EXPECT_EQ(Clean("<img src=\"/a b.jpg\" width=\"100%\" alt=\"x\" id=\"i\" style=\"x\">"),
+            "<img src=\"/a%20b.jpg\" alt=\"x\">");
+  EXPECT_EQ(Clean("<a href=\"mailto:a@b.c\">m</a>"), "<a href=\"mailto:a@b.c\">m</a>");
+  EXPECT_EQ(Clean("<img src=\"mailto:a@b.c\">"), "<img alt=\"\">");
+}
+
+TEST(Sanitizer, AllowsOnlyKnownVideoPlayersInIframes) {
+  EXPECT_EQ(Clean("<iframe src=\"https://player.vimeo.com/video/1\"></iframe>"),
+            "<iframe src=\"https://player.vimeo.com/video/1\"></iframe>");
+  EXPECT_EQ(Clean("<iframe src=\"https://example.com/\"></iframe>"), "");
+}
+
+TEST(Sanitizer, RewritesUrlsBeforeCheckingThem) {
+  SanitizeOptions o;
+  o.rewrite_url = [](const std::string& u) {
+    return u == "https://old.example/2020/01/02/x/" ? std::string("/articles/x/") : u;
+  };
+  EXPECT_EQ(SanitizeHtml("<a href=\"https://old.example/2020/01/02/x/\">x</a>", o),
+            "<a href=\"/articles/x/\">x</a>");
+}
+
+TEST(Autop, BlankLinesMakeParagraphsAndNewlinesBreaks) {
+  EXPECT_EQ(Autop("First line\nsecond line\n\nSecond <em>para</em>.\n"),
+            "<p>First line<br>\nsecond line</p>\n<p>Second <em>para</em>.</p>");
+}
+
+TEST(Autop, LeavesBlocksAndPreAlone) {
+  EXPECT_EQ(Autop("Intro\n<pre>a\n\nb</pre>\nOutro"),
+            "<p>Intro</p>\n<pre>a\n\nb</pre>\n<p>Outro</p>");
+  EXPECT_EQ(Autop("<ul>\n<li>One</li>\n<li>Two</li>\n</ul>"), "<ul><li>One</li><li>Two</li></ul>");
+  EXPECT_EQ(Autop("<h2>Head</h2>\nText"), "<h2>Head</h2>\n<p>Text</p>");
+}
+
+TEST(Autop, ParagraphsInsideBlockquotesAndDivsWithBlankLines) {
+  EXPECT_EQ(Autop("<blockquote>Quoted</blockquote>"), "<blockquote><p>Quoted</p>\n</blockquote>");
+  EXPECT_EQ(Autop("<div>a\n\nb</div>"), "<div><p>a</p>\n<p>b</p>\n</div>");
+  EXPECT_EQ(Autop("<div>just text</div>"), "<div>just text</div>");
+}
+
+WpAttachment Image(const std::string& id, const std::string& url, const std::string& caption) {
+  return WpAttachment{id, url, "Alt " + id, caption, "Title " + id, "image"};
+}
+
+TEST(Shortcodes, CaptionBecomesFigure) {
+  ContentStats stats;
+  WpContentContext ctx;
+  std::string out = WordPressToHtml(
+      "[caption id=\"attachment_1\" align=\"alignright\" width=\"300\"]<a href=\"/x.jpg\">"
+      "<img src=\"/x.jpg\" alt=\"A still\" width=\"300\" height=\"200\"></a> The <em>caption"
+      "</em>.[/caption]",
+      ctx, stats);
+  EXPECT_EQ(out,
+            "<figure class=\"wp-caption alignright\"><a href=\"/x.jpg\"><img src=\"/x.jpg\" "
+            "alt=\"A still\" width=\"300\" height=\"200\"></a><figcaption>The <em>caption</em>."
+            "</figcaption></figure>");
+  EXPECT_EQ(stats.shortcodes, 1u);
+  // The old form: the caption as an attribute.
+  out =
+      WordPressToHtml("[caption caption=\"Old & good\"]<img src=\"/y.jpg\">[/caption]", ctx, stats);
+  EXPECT_NE(out.find("<figcaption>Old &amp; good</figcaption>"), std::string::npos);
+}
+
+TEST(Shortcodes, GalleryOfIdsOrOfThePostsAttachments) {
+  WpAttachment a = Image("7", "/wp-content/uploads/a.jpg", "First");
+  WpAttachment b = Image("8", "/wp-content/uploads/b.jpg", "");
+  WpContentContext ctx;
+  ctx.attachment = [&](const std::string& id) -> const WpAttachment* {
+    return id == "7" ? &a : id == "8" ? &b : nullptr;
+  };
+  ContentStats stats;
+  std::string out = WordPressToHtml("[gallery ids=\"8,7,99\" columns=\"2\"]", ctx, stats);
+  EXPECT_EQ(out,
+            "<div class=\"gallery gallery-columns-2\"><figure class=\"gallery-item\"><a "
+            "href=\"/wp-content/uploads/b.jpg\"><img src=\"/wp-content/uploads/b.jpg\" alt=\"Alt "
+            "8\" loading=\"lazy\"></a></figure><figure class=\"gallery-item\"><a "
+            "href=\"/wp-content/uploads/a.jpg\"><img src=\"/wp-content/uploads/a.jpg\" alt=\"Alt "
+            "7\" loading=\"lazy\"></a><figcaption>First</figcaption></figure></div>");
+  ctx.children = {&a};
+  out = WordPressToHtml("Look:\n\n[gallery]", ctx, stats);
+  EXPECT_NE(out.find("<p>Look:</p>"), std::string::npos);
+  EXPECT_NE(out.find("gallery-columns-3"), std::string::npos);
+  EXPECT_NE(out.find("a.jpg"), std::string::npos);
+  EXPECT_EQ(stats.shortcodes, 2u);
+  ctx.children.clear();
+  EXPECT_EQ(WordPressToHtml("[gallery]", ctx, stats), "");
+  EXPECT_EQ(stats.shortcodes_empty, 1u);
+}
+
+TEST(Shortcodes, EmbedVideoAudio) {
+  WpContentContext ctx;
+  ContentStats stats;
+  EXPECT_EQ(WordPressToHtml("[embed]https://www.youtube.com/watch?v=abc_DEF-1[/embed]", ctx, stats),
+            "<figure class=\"embed embed-video\"><iframe "
+            "src=\"https://www.youtube-nocookie.com/embed/abc_DEF-1\" title=\"YouTube video\" "
+            "loading=\"lazy\" allowfullscreen></iframe></figure>");
+  EXPECT_EQ(WordPressToHtml("[embed]https://example.com/page[/embed]", ctx, stats),
+            "<p class=\"embed\"><a href=\"https://example.com/page\">https://example.com/page</a>"
+            "</p>");
+  EXPECT_EQ(
+      WordPressToHtml("[video src=\"https://x.example/v.mp4\" poster=\"/p.jpg\"]", ctx, stats),
+      "<figure class=\"wp-video\"><video controls preload=\"metadata\" "
+      "src=\"https://x.example/v.mp4\" poster=\"/p.jpg\"><a "
+      "href=\"https://x.example/v.mp4\">Download the video</a></video></figure>");
+  EXPECT_EQ(WordPressToHtml("[audio https://x.example/a.mp3]", ctx, stats),
+            "<figure class=\"wp-audio\"><audio controls preload=\"none\" "
+            "src=\"https://x.example/a.mp3\"><a href=\"https://x.example/a.mp3\">Download the "
+            "audio</a></audio></figure>");
+  WpAttachment clip{"3", "/wp-content/uploads/c.mp4", "", "", "Clip", "video"};
+  ctx.children = {&clip};
+  EXPECT_NE(WordPressToHtml("[video]", ctx, stats).find("src=\"/wp-content/uploads/c.mp4\""),
+            std::string::npos);
+  EXPECT_EQ(stats.shortcodes, 5u);
+}
+
+TEST(Shortcodes, UnknownOnesStayVisibleAndAreCounted) {
+  WpContentContext ctx;
+  ContentStats stats;
+  EXPECT_EQ(WordPressToHtml("Buy [product id=\"3\"] now, [[gallery]] is escaped, [ ] is not.", ctx,
+                            stats),
+            "<p>Buy [product id=&quot;3&quot;] now, [gallery] is escaped, [ ] is not.</p>");
+  EXPECT_EQ(stats.unknown_shortcodes["product"], 1u);
+  EXPECT_EQ(stats.shortcodes, 0u);
+}
+
+TEST(BlockComments, AreRemovedAndCounted) {
+  WpContentContext ctx;
+  ContentStats stats;
+  EXPECT_EQ(WordPressToHtml("<!-- wp:paragraph -->\n<p>One</p>\n<!-- /wp:paragraph -->\n\n"
+                            "<!-- wp:image {\"id\":5} -->\n<figure><img src=\"/a.jpg\" "
+                            "alt=\"a\"></figure>\n<!-- /wp:image -->",
+                            ctx, stats),
+            "<p>One</p>\n<figure><img src=\"/a.jpg\" alt=\"a\"></figure>");
+  EXPECT_EQ(stats.block_comments, 4u);
+}
+
+TEST(Urls, SafeAndUnsafe) {
+  EXPECT_TRUE(IsSafeUrl("/a/b", true));
+  EXPECT_TRUE(IsSafeUrl("https://x", true));
+  EXPECT_TRUE(IsSafeUrl("#top", false));
+  EXPECT_TRUE(IsSafeUrl("page?x=a:b", false));
+  EXPECT_FALSE(IsSafeUrl("javascript:x", false));
+  EXPECT_FALSE(IsSafeUrl("\x01java\nscript:x", false));
+  EXPECT_FALSE(IsSafeUrl("data:image/png;base64,xx", true));
+  EXPECT_FALSE(IsSafeUrl("mailto:x@y", true));
+  EXPECT_EQ(MediaKindOf("https://x/a.MP3?x=1"), "audio");
+  EXPECT_EQ(MediaKindOf("https://x/a.jpg"), "image");
+  EXPECT_EQ(MediaKindOf("https://x.com/page"), "");
+}
+
+}  // namespace
+}  // namespace cinepress
