@@ -185,6 +185,79 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   return report;
 }
 
+namespace {
+
+// Sets `article = "PATTERN"` in the [permalinks] table of cinepress.toml, keeping the rest of
+// the file as the writer wrote it.
+Status SetArticlePermalink(const fs::path& config, const std::string& pattern) {
+  auto text = ReadFile(config);
+  if (!text) return text.error();
+  std::istringstream in(*text);
+  std::string line, out;
+  bool in_table = false, done = false;
+  const std::string setting = "article = \"" + pattern + "\"  # the old WordPress addresses";
+  while (std::getline(in, line)) {
+    std::string_view t = Trim(line);
+    if (!t.empty() && t[0] == '[') {
+      if (in_table && !done) {
+        out += setting + "\n";
+        done = true;
+      }
+      in_table = t == "[permalinks]";
+    } else if (in_table && !done && t.rfind("article", 0) == 0 &&
+               Trim(t.substr(7)).rfind("=", 0) == 0) {
+      out += setting + "\n";
+      done = true;
+      continue;
+    }
+    out += line + "\n";
+  }
+  if (in_table && !done) {
+    out += setting + "\n";
+    done = true;
+  }
+  if (!done) out += "\n[permalinks]\n" + setting + "\n";
+  return WriteFile(config, out);
+}
+
+}  // namespace
+
+Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs::path& file,
+                                                WordPressOptions options, bool json,
+                                                std::ostream& out, std::ostream& err) {
+  auto config = LoadSiteConfig(site.config());
+  if (!config) return config.error();
+  auto tz = TimeZone::Named(config->timezone);
+  if (!tz) return tz.error();
+  auto store = OpenSqliteStore(site.database());
+  if (!store) return store.error();
+  options.permalinks = config->permalinks;
+  if (options.now == 0) options.now = NowSeconds();
+  if (!options.progress && ::isatty(STDERR_FILENO) != 0) {
+    options.progress = [&err](const std::string& line) {
+      err << "import-wordpress: " << line << "\n";
+    };
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto report = ImportWordPress(**store, file, *tz, options);
+  if (!report) return report.error();
+  if (options.keep_permalinks && !report->wordpress_permalinks.empty() &&
+      report->wordpress_permalinks != config->permalinks.article) {
+    if (auto s = SetArticlePermalink(site.config(), report->wordpress_permalinks); !s) {
+      return s.error();
+    }
+    err << "import-wordpress: cinepress.toml: [permalinks] article = \""
+        << report->wordpress_permalinks << "\"\n";
+  }
+  if (json) {
+    out << report->ToJson() << "\n";
+  } else {
+    out << report->ToText() << "import-wordpress: " << std::fixed << std::setprecision(2)
+        << Seconds(start) << " s\n";
+  }
+  return report;
+}
+
 Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now) {
   auto config = LoadSiteConfig(site.config());
   if (!config) return config.error();
@@ -204,9 +277,18 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!sections) return sections.error();
   auto media = (*store)->LoadMediaList();
   if (!media) return media.error();
+  auto redirects = (*store)->LoadRedirects();
+  if (!redirects) return redirects.error();
+  // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
+  auto menus = (*store)->LoadMenus();
+  if (!menus) return menus.error();
+  for (const StoredMenu& m : *menus) {
+    if (m.role == "main" && config->menu_main.empty()) config->menu_main = m.items;
+    if (m.role == "footer" && config->menu_footer.empty()) config->menu_footer = m.items;
+  }
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
-                        std::move(*aliases));
+                        std::move(*aliases), std::move(*redirects));
 }
 
 namespace {

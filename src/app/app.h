@@ -15,6 +15,7 @@
 
 #include "core/result.h"
 #include "ingest/markdown_folder.h"
+#include "ingest/wordpress.h"
 #include "publish/publish.h"
 
 namespace cinepress {
@@ -38,6 +39,14 @@ Status CreateDemoSite(const SiteFolder& site, unsigned threads, std::ostream& ou
 // the caller decides the exit status from report.problems and report.written.
 Result<ImportReport> ImportIntoSite(const SiteFolder& site, const std::filesystem::path& folder,
                                     ImportOptions options, std::ostream& out, std::ostream& err);
+
+// Imports a WordPress export (WXR) into the site's store and prints the report (as JSON when
+// `json`). With options.keep_permalinks, the old site's post address pattern is written into
+// cinepress.toml's [permalinks] after a successful import.
+Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site,
+                                                const std::filesystem::path& file,
+                                                WordPressOptions options, bool json,
+                                                std::ostream& out, std::ostream& err);
 
 // Builds the whole site from the store into `out_dir` (default: the site's public/).
 Result<PublishReport> BuildSite(const SiteFolder& site,

@@ -47,6 +47,28 @@ int main(int argc, char** argv) {
   import->add_option("--threads", threads, "threads to read files with (default: all cores)");
   add_site(import);
 
+  CLI::App* import_wp =
+      app.add_subcommand("import-wordpress", "import a WordPress export (WXR) into the store");
+  std::string wxr_file, uploads_dir;
+  cinepress::WordPressOptions wp_options;
+  bool wp_json = false, wp_no_fetch = false;
+  import_wp->add_option("EXPORT", wxr_file, "the export file (Tools → Export in WordPress)")
+      ->required();
+  import_wp->add_option("--uploads", uploads_dir,
+                        "a copy of the old site's wp-content/uploads folder");
+  import_wp->add_flag("--no-fetch", wp_no_fetch,
+                      "do not fetch files missing from --uploads from the old site");
+  import_wp->add_option("--fetch-timeout", wp_options.fetch_timeout_s,
+                        "seconds per fetched file (default: 10)");
+  import_wp->add_option("--section", wp_options.section,
+                        "the section posts go into (default: articles)");
+  import_wp->add_option("--main-menu", wp_options.main_menu,
+                        "the WordPress menu (its slug) that becomes the site's main menu");
+  import_wp->add_flag("--keep-permalinks", wp_options.keep_permalinks,
+                      "posts keep their old addresses (writes [permalinks] in cinepress.toml)");
+  import_wp->add_flag("--json", wp_json, "print the report as JSON");
+  add_site(import_wp);
+
   CLI::App* build = app.add_subcommand("build", "render the whole site into a folder");
   std::string out_dir;
   build->add_option("--out", out_dir, "where to write it (default: SITE/public)");
@@ -100,6 +122,18 @@ int main(int argc, char** argv) {
     auto report = cinepress::ImportIntoSite(site, folder, options, std::cout, std::cerr);
     if (!report) return Fail(report.error());
     return report->problems.empty() ? 0 : 1;
+  }
+  if (import_wp->parsed()) {
+    wp_options.uploads = uploads_dir;
+    wp_options.fetch = !wp_no_fetch;
+    if (!wp_options.section.empty() && wp_options.section != "articles") {
+      wp_options.section_title = wp_options.section;
+      wp_options.section_title[0] = static_cast<char>(std::toupper(wp_options.section_title[0]));
+    }
+    auto report = cinepress::ImportWordPressIntoSite(site, wxr_file, wp_options, wp_json, std::cout,
+                                                     std::cerr);
+    if (!report) return Fail(report.error());
+    return 0;
   }
   if (build->parsed()) {
     auto report = cinepress::BuildSite(

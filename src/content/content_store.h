@@ -49,6 +49,19 @@ class ContentStore {
   virtual Result<std::string> LoadMediaData(const std::string& path) = 0;
   virtual Status SaveMedia(const std::string& path, const std::string& data) = 0;
   virtual Status DeleteMedia(const std::string& path) = 0;
+
+  // Comments, by article; saving one with the same article and source id replaces it.
+  virtual Result<std::vector<Comment>> LoadComments() = 0;
+  virtual Status SaveComment(const Comment& comment) = 0;
+  // Categories and tags with their hierarchy; keyed by taxonomy and slug.
+  virtual Result<std::vector<Term>> LoadTerms() = 0;
+  virtual Status SaveTerm(const Term& term) = 0;
+  // Old addresses and where they go now; keyed by `from`.
+  virtual Result<std::vector<UrlRedirect>> LoadRedirects() = 0;
+  virtual Status SaveRedirect(const UrlRedirect& redirect) = 0;
+  // Navigation menus; saving replaces the menu with the same slug.
+  virtual Result<std::vector<StoredMenu>> LoadMenus() = 0;
+  virtual Status SaveMenu(const StoredMenu& menu) = 0;
 };
 
 }  // namespace cinepress

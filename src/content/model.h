@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
+
 namespace cinepress {
 
 struct Image {
@@ -59,6 +61,10 @@ struct Interviewee {
 
 enum class ArticleKind { kArticle, kPage };
 
+// What an article's body is written in: Markdown (content folders) or HTML that the importer
+// has already sanitized (WordPress), which the site shows as stored.
+enum class BodyFormat { kMarkdown, kHtml };
+
 struct Article {
   int64_t id = 0;  // store id; 0 until stored
   ArticleKind kind = ArticleKind::kArticle;
@@ -86,8 +92,16 @@ struct Article {
   std::string source_path;  // relative to the imported folder: "content/reviews/x.md"
   std::string source_hash;  // ContentHash of the source file
 
-  // Published articles appear on the site: not drafts and not scheduled for later.
-  bool IsPublishedAt(int64_t now) const { return !draft && date <= now; }
+  // Imported from WordPress (docs/WORDPRESS.md); the defaults for content folders.
+  BodyFormat body_format = BodyFormat::kMarkdown;
+  std::string status;  // the source's status when not plainly published: draft, pending, future…
+  bool password_protected = false;  // kept, never published: WordPress showed it to few
+  std::string format;               // WordPress post format: gallery, video, quote, aside…
+  int menu_order = 0;               // a page's place among its siblings
+  std::string parent_source;        // a page's parent page (its source_path)
+
+  // Published articles appear on the site: not drafts, not protected, not scheduled for later.
+  bool IsPublishedAt(int64_t now) const { return !draft && !password_protected && date <= now; }
 };
 
 struct Author {
@@ -120,6 +134,44 @@ struct MediaFile {
   std::string path;  // URL path without the leading slash: "images/x.jpg"
   std::string hash;
   int64_t size = 0;
+};
+
+// A reader's comment on an article (imported from WordPress), threaded by its parent's id in
+// the source, with WordPress's approval state; only approved comments may ever be shown.
+struct Comment {
+  int64_t article_id = 0;
+  std::string source_id;         // "wp:926"
+  std::string parent_source_id;  // "" at the top of a thread
+  std::string author, author_email, author_url;
+  int64_t date = 0;
+  std::string body;    // sanitized HTML
+  std::string status;  // approved, pending, spam, trash
+  std::string type;    // comment, pingback, trackback
+  bool operator==(const Comment&) const = default;
+};
+
+// A category or tag as its source had it, with its parent (categories nest in WordPress).
+struct Term {
+  std::string taxonomy;  // category, post_tag, post_format…
+  std::string slug, name, parent, description;
+  bool operator==(const Term&) const = default;
+};
+
+// An old address that redirects (301): to an article, wherever it is now, or to a fixed path.
+// `from` is a path, with its query when it has one: "/2013/01/10/x/", "/?p=1168".
+struct UrlRedirect {
+  std::string from;
+  int64_t article_id = 0;  // 0: `to` is the target
+  std::string to;
+  bool operator==(const UrlRedirect&) const = default;
+};
+
+// A navigation menu kept in the store (WordPress's menus); the site uses the one whose role is
+// "main" (or "footer") when cinepress.toml defines no menu of that kind.
+struct StoredMenu {
+  std::string slug, name;
+  std::string role;  // "main", "footer" or ""
+  std::vector<MenuItem> items;
 };
 
 }  // namespace cinepress

@@ -595,6 +595,14 @@ class Sanitizer {
         case GUMBO_NODE_TEMPLATE: {
           std::string name = TagName(child->v.element);
           TagRule rule = RuleFor(name);
+          // A definition list without definitions (WordPress's old captions) is not a list.
+          if ((name == "dl" && !HasChild(child, GUMBO_TAG_DD)) ||
+              ((name == "dt" || name == "dd") && child->parent &&
+               child->parent->type == GUMBO_NODE_ELEMENT &&
+               child->parent->v.element.tag == GUMBO_TAG_DL &&
+               !HasChild(child->parent, GUMBO_TAG_DD))) {
+            rule = {Policy::kKeep, "div"};
+          }
           if (child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) rule = {Policy::kDrop, ""};
           if (rule.policy == Policy::kKeep && rule.name == "iframe") {
             const GumboAttribute* src = gumbo_get_attribute(&child->v.element.attributes, "src");
@@ -628,8 +636,24 @@ class Sanitizer {
     Element(it.node, it.tag, in_pre, convert_newlines, out);
   }
 
-  void Element(const GumboNode* node, const std::string& tag, bool in_pre, bool convert_newlines,
-               std::string& out) {
+  static bool HasChild(const GumboNode* node, GumboTag tag) {
+    const GumboVector& kids = node->v.element.children;
+    for (unsigned i = 0; i < kids.length; ++i) {
+      const auto* k = static_cast<const GumboNode*>(kids.data[i]);
+      if (k->type == GUMBO_NODE_ELEMENT && k->v.element.tag == tag) return true;
+    }
+    return false;
+  }
+
+  void Element(const GumboNode* node, const std::string& given_tag, bool in_pre,
+               bool convert_newlines, std::string& out) {
+    std::string tag = given_tag;
+    if (options_.contiguous_headings && tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' &&
+        tag[1] <= '6') {
+      int level = std::clamp(tag[1] - '0', 2, heading_ + 1);
+      heading_ = level;
+      tag[1] = static_cast<char>('0' + level);
+    }
     out += '<';
     out += tag;
     const GumboVector& attrs = node->v.element.attributes;
@@ -720,6 +744,7 @@ class Sanitizer {
 
   const SanitizeOptions& options_;
   ContentStats& stats_;
+  int heading_ = 1;  // the level of the last heading written (the page's title is the h1)
 };
 
 }  // namespace
@@ -893,6 +918,47 @@ std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options,
   return out;
 }
 
+namespace {
+void AppendText(const GumboNode* node, std::string& out) {
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+      node->type == GUMBO_NODE_CDATA) {
+    out += node->v.text.text;
+    return;
+  }
+  if (node->type != GUMBO_NODE_ELEMENT) return;
+  std::string name = TagName(node->v.element);
+  if (DroppedTags().count(name)) return;
+  const GumboVector& kids = node->v.element.children;
+  for (unsigned i = 0; i < kids.length; ++i) {
+    AppendText(static_cast<const GumboNode*>(kids.data[i]), out);
+  }
+  if (IsBlock(name) || name == "br") out += ' ';
+}
+}  // namespace
+
+std::string HtmlToText(std::string_view html) {
+  GumboOptions gopt = kGumboDefaultOptions;
+  gopt.fragment_context = GUMBO_TAG_BODY;
+  gopt.max_errors = 0;
+  GumboOutput* parsed = gumbo_parse_with_options(&gopt, html.data(), html.size());
+  if (!parsed) return "";
+  std::string raw;
+  AppendText(parsed->root, raw);
+  gumbo_destroy_output(&gopt, parsed);
+  std::string out;
+  bool space = false;
+  for (char c : raw) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 std::string WordPressToHtml(std::string_view content, const WpContentContext& context,
                             ContentStats& stats) {
   std::string text = StripBlockComments(content, stats.block_comments);
@@ -909,6 +975,7 @@ std::string WordPressToHtml(std::string_view content, const WpContentContext& co
   SanitizeOptions options;
   options.autop = true;
   options.rewrite_url = context.rewrite_url;
+  options.contiguous_headings = true;
   return SanitizeHtml(text, options, &stats);
 }
 

@@ -57,6 +57,9 @@ std::string ConvertShortcodes(std::string_view text, const WpContentContext& con
 struct SanitizeOptions {
   bool autop = false;  // restore paragraphs and line breaks (WordPress's wpautop rules)
   std::function<std::string(const std::string&)> rewrite_url;  // before the URL is checked
+  // Headings renumbered so that none skips a level below the page's own <h1> (h1 -> h2,
+  // h2 then h4 -> h2 then h3): what the HTML checker and screen readers expect.
+  bool contiguous_headings = false;
 };
 
 // Parses `html` as an HTML5 fragment and writes back only the allowed elements and attributes.
@@ -66,6 +69,9 @@ std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options,
 // All of it, in WordPress's order: block comments, shortcodes, autop, sanitizer.
 std::string WordPressToHtml(std::string_view content, const WpContentContext& context,
                             ContentStats& stats);
+
+// The text of an HTML fragment (entities decoded, tags gone, whitespace collapsed): for deks.
+std::string HtmlToText(std::string_view html);
 
 // A URL safe to put in href (links) or src (images: only http, https and relative).
 bool IsSafeUrl(std::string_view url, bool for_media);

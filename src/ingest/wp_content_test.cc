@@ -67,6 +67,16 @@ TEST(Sanitizer, RewritesUrlsBeforeCheckingThem) {
             "<a href=\"/articles/x/\">x</a>");
 }
 
+TEST(Sanitizer, HeadingsSkipNoLevelAndDefinitionListsNeedDefinitions) {
+  SanitizeOptions o;
+  o.contiguous_headings = true;
+  EXPECT_EQ(SanitizeHtml("<h1>a</h1><h4>b</h4><h6>c</h6><h3>d</h3><h2>e</h2>", o),
+            "<h2>a</h2><h3>b</h3><h4>c</h4><h3>d</h3><h2>e</h2>");
+  EXPECT_EQ(Clean("<dl class=\"wp-caption\"><dt><img src=\"/a.jpg\" alt=\"a\"></dt></dl>"),
+            "<div class=\"wp-caption\"><div><img src=\"/a.jpg\" alt=\"a\"></div></div>");
+  EXPECT_EQ(Clean("<dl><dt>t</dt><dd>d</dd></dl>"), "<dl><dt>t</dt><dd>d</dd></dl>");
+}
+
 TEST(Autop, BlankLinesMakeParagraphsAndNewlinesBreaks) {
   EXPECT_EQ(Autop("First line\nsecond line\n\nSecond <em>para</em>.\n"),
             "<p>First line<br>\nsecond line</p>\n<p>Second <em>para</em>.</p>");

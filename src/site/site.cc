@@ -64,7 +64,7 @@ Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int 
 Result<std::shared_ptr<const Site>> Site::Assemble(
     SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
-    int64_t now, std::vector<ArticleAlias> aliases) {
+    int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -313,6 +313,18 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     std::string old_url = s.ArticleUrl(old);
     if (old_url != it->second && !s.output_by_path_.count(PathOf(old_url))) {
       s.redirects_[old_url] = it->second;
+    }
+  }
+  // Old addresses kept by an importer (WordPress permalinks, ?p=ID): to the article where it is
+  // now when it is published, or to a fixed path that the site has.
+  for (const UrlRedirect& r : redirects) {
+    if (s.output_by_path_.count(PathOf(r.from))) continue;
+    if (r.article_id != 0) {
+      if (auto it = url_of.find(r.article_id); it != url_of.end() && it->second != r.from) {
+        s.redirects_[r.from] = it->second;
+      }
+    } else if (!r.to.empty() && r.to != r.from && s.output_by_path_.count(PathOf(r.to))) {
+      s.redirects_[r.from] = r.to;
     }
   }
   // What every template sees.

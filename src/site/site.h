@@ -96,7 +96,8 @@ class Site {
   static Result<std::shared_ptr<const Site>> Assemble(
       SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme,
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
-      std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {});
+      std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
+      std::vector<UrlRedirect> redirects = {});
 
   const std::vector<Output>& outputs() const { return outputs_; }
   const SiteConfig& config() const { return config_; }

@@ -33,10 +33,12 @@ SiteRenderer::SiteRenderer(std::shared_ptr<const Site> site, ContentStore* store
     : site_(std::move(site)), store_(store), theme_(site_->theme_) {}
 
 Result<std::string> SiteRenderer::BodyHtml(const Article& a) {
-  if (!a.body_markdown.empty()) return RenderMarkdown(a.body_markdown);
+  // HTML bodies were sanitized by the importer (ingest/wp_content.h): shown as stored.
+  const bool html = a.body_format == BodyFormat::kHtml;
+  if (!a.body_markdown.empty()) return html ? a.body_markdown : RenderMarkdown(a.body_markdown);
   auto md = store_->LoadBody(a.id);
   if (!md) return md.error();
-  return RenderMarkdown(*md);
+  return html ? *md : RenderMarkdown(*md);
 }
 
 // page.* and the per-page part of site.* (the menu, which marks the current item).

@@ -57,6 +57,34 @@ CREATE TABLE article_aliases (
   PRIMARY KEY (kind, section, slug)
 );
 )sql",
+    R"sql(
+CREATE TABLE comments (
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  source_id TEXT NOT NULL,
+  parent_source_id TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  author_email TEXT NOT NULL DEFAULT '',
+  author_url TEXT NOT NULL DEFAULT '',
+  date INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  type TEXT NOT NULL DEFAULT 'comment',
+  PRIMARY KEY (article_id, source_id)
+);
+CREATE TABLE terms (
+  taxonomy TEXT NOT NULL, slug TEXT NOT NULL, name TEXT NOT NULL,
+  parent TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (taxonomy, slug)
+);
+CREATE TABLE redirects (
+  from_url TEXT PRIMARY KEY,
+  article_id INTEGER REFERENCES articles (id) ON DELETE CASCADE,
+  to_url TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE menus (
+  slug TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '', items TEXT NOT NULL
+);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -138,7 +166,35 @@ json ToMeta(const Article& a) {
   if (a.rating > 0) m["rating"] = {a.rating, a.rating_max};
   if (!a.films.empty()) m["films"] = a.films;
   if (!a.items.empty()) m["items"] = a.items;
+  if (a.body_format == BodyFormat::kHtml) m["body_format"] = "html";
+  if (!a.status.empty()) m["status"] = a.status;
+  if (a.password_protected) m["protected"] = true;
+  if (!a.format.empty()) m["format"] = a.format;
+  if (a.menu_order != 0) m["menu_order"] = a.menu_order;
+  if (!a.parent_source.empty()) m["parent"] = a.parent_source;
   return m;
+}
+
+json MenuToJson(const std::vector<MenuItem>& items) {
+  json out = json::array();
+  for (const MenuItem& i : items) {
+    json x = {{"name", i.name}, {"url", i.url}};
+    if (!i.children.empty()) x["children"] = MenuToJson(i.children);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+std::vector<MenuItem> MenuFromJson(const json& j) {
+  std::vector<MenuItem> out;
+  if (!j.is_array()) return out;
+  for (const json& x : j) {
+    if (!x.is_object()) continue;
+    MenuItem i{x.value("name", ""), x.value("url", ""), {}};
+    if (auto c = x.find("children"); c != x.end()) i.children = MenuFromJson(*c);
+    out.push_back(std::move(i));
+  }
+  return out;
 }
 
 void FromMeta(const json& m, Article& a) {
@@ -175,6 +231,12 @@ void FromMeta(const json& m, Article& a) {
   }
   a.films = m.value("films", std::vector<std::string>{});
   a.items = m.value("items", std::vector<std::string>{});
+  a.body_format = m.value("body_format", "") == "html" ? BodyFormat::kHtml : BodyFormat::kMarkdown;
+  a.status = m.value("status", "");
+  a.password_protected = m.value("protected", false);
+  a.format = m.value("format", "");
+  a.menu_order = m.value("menu_order", 0);
+  a.parent_source = m.value("parent", "");
 }
 
 class SqliteStore final : public ContentStore {
@@ -439,6 +501,98 @@ class SqliteStore final : public ContentStore {
       if (q.Step() != SQLITE_DONE) return Failure("deleting media \"" + path + "\"");
     }
     return DropBlobIfUnused(hash);
+  }
+
+  Result<std::vector<Comment>> LoadComments() override {
+    std::vector<Comment> out;
+    Use q(
+        Prepare("SELECT article_id, source_id, parent_source_id, author, author_email, author_url,"
+                " date, body, status, type FROM comments ORDER BY article_id, date, source_id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(Comment{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                            q.Int(6), q.Text(7), q.Text(8), q.Text(9)});
+    }
+    if (rc != SQLITE_DONE) return Failure("loading comments");
+    return out;
+  }
+
+  Status SaveComment(const Comment& c) override {
+    Use q(Prepare(
+        "INSERT INTO comments (article_id, source_id, parent_source_id, author, author_email,"
+        " author_url, date, body, status, type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT (article_id, source_id) DO UPDATE SET parent_source_id = ?3, author = ?4,"
+        " author_email = ?5, author_url = ?6, date = ?7, body = ?8, status = ?9, type = ?10"));
+    q.Bind(1, c.article_id)
+        .Bind(2, c.source_id)
+        .Bind(3, c.parent_source_id)
+        .Bind(4, c.author)
+        .Bind(5, c.author_email)
+        .Bind(6, c.author_url)
+        .Bind(7, c.date)
+        .Bind(8, c.body)
+        .Bind(9, c.status)
+        .Bind(10, c.type);
+    if (q.Step() != SQLITE_DONE) return Failure("saving comment \"" + c.source_id + "\"");
+    return {};
+  }
+
+  Result<std::vector<Term>> LoadTerms() override {
+    std::vector<Term> out;
+    Use q(Prepare("SELECT taxonomy, slug, name, parent, description FROM terms ORDER BY 1, 2"));
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back(Term{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)});
+    }
+    return out;
+  }
+
+  Status SaveTerm(const Term& t) override {
+    Use q(Prepare(
+        "INSERT INTO terms (taxonomy, slug, name, parent, description) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (taxonomy, slug) DO UPDATE SET name = excluded.name,"
+        " parent = excluded.parent, description = excluded.description"));
+    q.Bind(1, t.taxonomy).Bind(2, t.slug).Bind(3, t.name).Bind(4, t.parent).Bind(5, t.description);
+    if (q.Step() != SQLITE_DONE) return Failure("saving term \"" + t.slug + "\"");
+    return {};
+  }
+
+  Result<std::vector<UrlRedirect>> LoadRedirects() override {
+    std::vector<UrlRedirect> out;
+    Use q(Prepare("SELECT from_url, coalesce(article_id, 0), to_url FROM redirects ORDER BY 1"));
+    while (q.Step() == SQLITE_ROW) out.push_back(UrlRedirect{q.Text(0), q.Int(1), q.Text(2)});
+    return out;
+  }
+
+  Status SaveRedirect(const UrlRedirect& r) override {
+    Use q(
+        Prepare("INSERT INTO redirects (from_url, article_id, to_url) VALUES (?, ?, ?)"
+                " ON CONFLICT (from_url) DO UPDATE SET article_id = excluded.article_id,"
+                " to_url = excluded.to_url"));
+    q.Bind(1, r.from);
+    if (r.article_id != 0) q.Bind(2, r.article_id);
+    q.Bind(3, r.to);
+    if (q.Step() != SQLITE_DONE) return Failure("saving redirect \"" + r.from + "\"");
+    return {};
+  }
+
+  Result<std::vector<StoredMenu>> LoadMenus() override {
+    std::vector<StoredMenu> out;
+    Use q(Prepare("SELECT slug, name, role, items FROM menus ORDER BY slug"));
+    while (q.Step() == SQLITE_ROW) {
+      auto items = json::parse(q.Text(3), nullptr, /*allow_exceptions=*/false);
+      out.push_back(StoredMenu{q.Text(0), q.Text(1), q.Text(2), MenuFromJson(items)});
+    }
+    return out;
+  }
+
+  Status SaveMenu(const StoredMenu& m) override {
+    Use q(
+        Prepare("INSERT INTO menus (slug, name, role, items) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (slug) DO UPDATE SET name = excluded.name, role = excluded.role,"
+                " items = excluded.items"));
+    q.Bind(1, m.slug).Bind(2, m.name).Bind(3, m.role).Bind(4, MenuToJson(m.items).dump());
+    if (q.Step() != SQLITE_DONE) return Failure("saving menu \"" + m.slug + "\"");
+    return {};
   }
 
  private:

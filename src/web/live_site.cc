@@ -356,6 +356,12 @@ HttpResponse LiveSite::Handle(const HttpRequest& req) {
     return r;
   };
   if (!DecodeUrlPath(raw, path)) return not_found();
+  // An old address with its query (WordPress's /?p=ID) goes before the page at the path.
+  if (!req.Query().empty()) {
+    if (const std::string* to = site.RedirectFor(path + "?" + std::string(req.Query()))) {
+      return Redirect(*to, "");
+    }
+  }
   std::string key = path.substr(1);
   if (key.empty() || key.back() == '/') key += "index.html";
   if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200);
