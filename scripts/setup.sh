@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libkainjow-mustache-dev nlohmann-json3-dev libtomlplusplus-dev libyaml-cpp-dev
-  libcli11-dev libsodium-dev libcurl4-openssl-dev libxml2-dev
+  libcli11-dev libsodium-dev libcurl4-openssl-dev libxml2-dev libgumbo-dev
   libhowardhinnant-date-dev libicu-dev zlib1g-dev libbrotli-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev tzdata python3
 )

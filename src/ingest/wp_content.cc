@@ -959,6 +959,33 @@ std::string HtmlToText(std::string_view html) {
   return out;
 }
 
+namespace {
+// WordPress's auto-embeds: a URL alone on its line is an [embed] (a player for YouTube and
+// Vimeo, a link otherwise).
+std::string AutoEmbed(const std::string& text) {
+  std::string out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string_view line(text.data() + pos, (nl == std::string::npos ? text.size() : nl) - pos);
+    std::string_view t = Trim(line);
+    bool url = (t.rfind("http://", 0) == 0 || t.rfind("https://", 0) == 0) && t.size() > 10 &&
+               t.find_first_of(" \t<>\"'[]") == std::string_view::npos;
+    if (url) {
+      out += "[embed]";
+      out += t;
+      out += "[/embed]";
+    } else {
+      out += line;
+    }
+    if (nl == std::string::npos) break;
+    out += '\n';
+    pos = nl + 1;
+  }
+  return out;
+}
+}  // namespace
+
 std::string WordPressToHtml(std::string_view content, const WpContentContext& context,
                             ContentStats& stats) {
   std::string text = StripBlockComments(content, stats.block_comments);
@@ -971,7 +998,7 @@ std::string WordPressToHtml(std::string_view content, const WpContentContext& co
     }
   }
   text = std::move(unix_text);
-  text = ConvertShortcodes(text, context, stats);
+  text = ConvertShortcodes(AutoEmbed(text), context, stats);
   SanitizeOptions options;
   options.autop = true;
   options.rewrite_url = context.rewrite_url;

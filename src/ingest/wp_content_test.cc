@@ -170,6 +170,17 @@ TEST(Shortcodes, EmbedVideoAudio) {
   EXPECT_EQ(stats.shortcodes, 5u);
 }
 
+TEST(Shortcodes, AUrlAloneOnItsLineIsEmbedded) {
+  WpContentContext ctx;
+  ContentStats stats;
+  EXPECT_EQ(WordPressToHtml("Watch:\n\nhttps://youtu.be/abc123\n\nThen https://x.example/ inline.",
+                            ctx, stats),
+            "<p>Watch:</p>\n<figure class=\"embed embed-video\"><iframe "
+            "src=\"https://www.youtube-nocookie.com/embed/abc123\" title=\"YouTube video\" "
+            "loading=\"lazy\" allowfullscreen></iframe></figure>\n<p>Then https://x.example/ "
+            "inline.</p>");
+}
+
 TEST(Shortcodes, UnknownOnesStayVisibleAndAreCounted) {
   WpContentContext ctx;
   ContentStats stats;
