@@ -367,12 +367,19 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
           ? "site"
           : UrlHost(channel.base_blog_url.empty() ? channel.link : channel.base_blog_url);
 
-  // Authors: declared ones, and (WXR 1.0) those only named as creators.
-  for (const std::string& login : creators) {
-    if (!authors_by_login.count(login))
-      authors_by_login[login] = WxrAuthor{"", login, "", login, "", ""};
-  }
+  // Authors: declared ones, and (WXR 1.0) those only named as creators — unless the name is a
+  // declared one's, misspelt (">themereviewteam" is in the theme test data).
   std::map<std::string, Author> authors;
+  std::map<std::string, std::string> declared_by_id;
+  for (const auto& [login, a] : authors_by_login) declared_by_id[Slugify(login)] = login;
+  std::set<std::string> undeclared;
+  for (const std::string& login : creators) {
+    if (authors_by_login.count(login)) continue;
+    undeclared.insert(login);
+    if (!declared_by_id.count(Slugify(login))) {
+      authors_by_login[login] = WxrAuthor{"", login, "", login, "", ""};
+    }
+  }
   for (const auto& [login, a] : authors_by_login) {
     Author au;
     au.id = Slugify(login);
@@ -381,6 +388,11 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
                   ? std::string(Trim(a.first_name + " " + a.last_name))
                   : login;
     authors[login] = au;
+  }
+  for (const std::string& login : undeclared) {
+    if (auto it = declared_by_id.find(Slugify(login)); it != declared_by_id.end()) {
+      authors[login] = authors[it->second];
+    }
   }
   {
     std::set<std::string> ids;
@@ -586,9 +598,9 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     for (const std::string& old :
          {p.link_path, p.guid_path, std::string(p.type == "page" ? "/?page_id=" : "/?p=") + p.id,
           std::string("/?p=") + p.id}) {
-      if (old.empty() || old == "/" || old == p.new_url) continue;
-      post_id_by_old[old] = p.id;
-      if (will_publish(p)) new_url_by_old[old] = p.new_url;
+      if (old.empty() || old == "/") continue;
+      if (will_publish(p)) new_url_by_old[old] = p.new_url;  // links: even where it is the same
+      if (old != p.new_url) post_id_by_old[old] = p.id;      // redirects: only where it moved
     }
   }
   std::unordered_map<std::string, std::string> list_url_by_old;

@@ -1,0 +1,279 @@
+#include "ingest/wordpress.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+namespace fs = std::filesystem;
+
+const char* kExport = R"(<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Reel Talk</title>
+<link>https://reel.example</link>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_blog_url>https://reel.example</wp:base_blog_url>
+<wp:author><wp:author_login>ana</wp:author_login><wp:author_display_name>Ana Ruiz</wp:author_display_name></wp:author>
+<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>reviews</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>Reviews</wp:cat_name></wp:category>
+<wp:category><wp:term_id>4</wp:term_id><wp:category_nicename>noir-reviews</wp:category_nicename><wp:category_parent>reviews</wp:category_parent><wp:cat_name>Noir Reviews</wp:cat_name></wp:category>
+<wp:term><wp:term_id>9</wp:term_id><wp:term_taxonomy>nav_menu</wp:term_taxonomy><wp:term_slug>main-menu</wp:term_slug><wp:term_name>Main Menu</wp:term_name></wp:term>
+<item>
+<title>Night &amp; Fog</title>
+<link>https://reel.example/2021/03/04/night-fog/</link>
+<dc:creator>ana</dc:creator>
+<guid isPermaLink="false">https://reel.example/?p=12</guid>
+<content:encoded><![CDATA[<!-- wp:paragraph -->
+<p>A film about <a href="https://reel.example/about/team/">us</a> and <a href="https://reel.example/2021/03/05/second/">the next</a>.</p>
+<!-- /wp:paragraph -->
+
+Second paragraph<script>alert(1)</script> [caption align="alignleft"]<img src="https://reel.example/wp-content/uploads/2021/03/still.jpg" alt="Still"> The still.[/caption]]]></content:encoded>
+<excerpt:encoded><![CDATA[A <em>dek</em> with *stars*]]></excerpt:encoded>
+<wp:post_id>12</wp:post_id>
+<wp:post_date>2021-03-04 10:00:00</wp:post_date>
+<wp:post_date_gmt>2021-03-04 09:00:00</wp:post_date_gmt>
+<wp:post_name>night-fog</wp:post_name>
+<wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type>
+<wp:is_sticky>1</wp:is_sticky>
+<category domain="category" nicename="noir-reviews"><![CDATA[Noir Reviews]]></category>
+<category domain="post_tag" nicename="noir"><![CDATA[Noir]]></category>
+<category domain="post_format" nicename="post-format-image"><![CDATA[Image]]></category>
+<wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_author>Bo</wp:comment_author>
+<wp:comment_content>Yes.
+Really.</wp:comment_content><wp:comment_approved>1</wp:comment_approved>
+<wp:comment_parent>0</wp:comment_parent></wp:comment>
+<wp:comment><wp:comment_id>6</wp:comment_id><wp:comment_author>Cy</wp:comment_author>
+<wp:comment_content>No &lt;script&gt;x&lt;/script&gt;</wp:comment_content><wp:comment_approved>0</wp:comment_approved>
+<wp:comment_parent>5</wp:comment_parent></wp:comment>
+</item>
+<item>
+<title>Second</title><link>https://reel.example/2021/03/05/second/</link><dc:creator>ana</dc:creator>
+<content:encoded><![CDATA[Text]]></content:encoded>
+<wp:post_id>13</wp:post_id><wp:post_date_gmt>2021-03-05 09:00:00</wp:post_date_gmt>
+<wp:post_name>second</wp:post_name><wp:status>draft</wp:status><wp:post_type>post</wp:post_type>
+</item>
+<item>
+<title>Secret</title><link>https://reel.example/2021/03/06/secret/</link><dc:creator>ana</dc:creator>
+<content:encoded><![CDATA[Hidden]]></content:encoded>
+<wp:post_id>14</wp:post_id><wp:post_date_gmt>2021-03-06 09:00:00</wp:post_date_gmt>
+<wp:post_name>secret</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:post_password>pw</wp:post_password>
+</item>
+<item>
+<title>About</title><link>https://reel.example/about/</link><dc:creator>ana</dc:creator>
+<content:encoded><![CDATA[Who we are]]></content:encoded>
+<wp:post_id>20</wp:post_id><wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt>
+<wp:post_name>about</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+</item>
+<item>
+<title>The Team</title><link>https://reel.example/about/team/</link><dc:creator>ana</dc:creator>
+<content:encoded><![CDATA[Us]]></content:encoded>
+<wp:post_id>21</wp:post_id><wp:post_date_gmt>2020-01-02 00:00:00</wp:post_date_gmt>
+<wp:post_name>team</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+<wp:post_parent>20</wp:post_parent><wp:menu_order>2</wp:menu_order>
+</item>
+<item>
+<title></title><wp:post_id>30</wp:post_id><wp:post_type>nav_menu_item</wp:post_type><wp:status>publish</wp:status>
+<wp:menu_order>1</wp:menu_order>
+<category domain="nav_menu" nicename="main-menu"><![CDATA[Main Menu]]></category>
+<wp:postmeta><wp:meta_key>_menu_item_type</wp:meta_key><wp:meta_value>post_type</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_menu_item_object</wp:meta_key><wp:meta_value>page</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_menu_item_object_id</wp:meta_key><wp:meta_value>20</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_menu_item_menu_item_parent</wp:meta_key><wp:meta_value>0</wp:meta_value></wp:postmeta>
+</item>
+<item>
+<title>Revision</title><wp:post_id>40</wp:post_id><wp:post_type>revision</wp:post_type><wp:status>inherit</wp:status>
+</item>
+</channel>
+</rss>
+)";
+
+class WordPressImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        fs::temp_directory_path() /
+        ("cinepress-wp-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "uploads/2021/03");
+    std::ofstream(dir_ / "uploads/2021/03/still.jpg") << "JPEG";
+    Write("export.xml", kExport);
+    store_ = std::move(*OpenSqliteStore(dir_ / "store.db"));
+    options_.uploads = dir_ / "uploads";
+    options_.fetch = false;
+    options_.now = 1800000000;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  Result<WordPressReport> Import(const std::string& name = "export.xml") {
+    return ImportWordPress(*store_, dir_ / name, *TimeZone::Named("UTC"), options_);
+  }
+  const Article* Find(const std::vector<Article>& all, const std::string& slug) {
+    for (const Article& a : all) {
+      if (a.slug == slug) return &a;
+    }
+    return nullptr;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<ContentStore> store_;
+  WordPressOptions options_;
+};
+
+TEST_F(WordPressImportTest, ImportsPostsPagesAndEverythingAroundThem) {
+  auto r = Import();
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->posts.found, 3u);
+  EXPECT_EQ(r->posts.added, 3u);
+  EXPECT_EQ(r->pages.added, 2u);
+  EXPECT_EQ(r->nested_pages, 1u);
+  EXPECT_EQ(r->drafts, 1u);
+  EXPECT_EQ(r->password_protected, 1u);
+  EXPECT_EQ(r->comments.added, 2u);
+  EXPECT_EQ(r->content.block_comments, 2u);
+  EXPECT_EQ(r->content.shortcodes, 1u);
+  EXPECT_EQ(r->attachments.added, 1u);  // no attachment item, but the file it uses is found
+  EXPECT_EQ(r->media_references_rewritten, 1u);
+  EXPECT_EQ(r->skipped.size(), 1u);  // the revision
+  EXPECT_EQ(r->wordpress_permalinks, "/{year}/{month}/{day}/{slug}/");
+
+  auto all = *store_->LoadArticles(true);
+  ASSERT_EQ(all.size(), 5u);
+  const Article* post = Find(all, "night-fog");
+  ASSERT_NE(post, nullptr);
+  EXPECT_EQ(post->title, "Night & Fog");
+  EXPECT_EQ(post->section, "articles");
+  EXPECT_EQ(post->body_format, BodyFormat::kHtml);
+  EXPECT_TRUE(post->featured);
+  EXPECT_EQ(post->format, "image");
+  EXPECT_EQ(post->dek, "A dek with \\*stars\\*");
+  EXPECT_EQ(post->categories, std::vector<std::string>{"Noir Reviews"});
+  EXPECT_EQ(post->tags, std::vector<std::string>{"Noir"});
+  EXPECT_EQ(post->author_ids, std::vector<std::string>{"ana"});
+  EXPECT_EQ(post->date, 1614848400);  // the GMT date
+  EXPECT_TRUE(post->IsPublishedAt(options_.now));
+  const std::string& body = post->body_markdown;
+  EXPECT_EQ(body.find("<!--"), std::string::npos);
+  EXPECT_EQ(body.find("script"), std::string::npos);
+  // Internal links: to the published page's new address; the draft's stays on the old site.
+  EXPECT_NE(body.find("<a href=\"/about/team/\">us</a>"), std::string::npos) << body;
+  EXPECT_NE(body.find("href=\"https://reel.example/2021/03/05/second/\""), std::string::npos);
+  EXPECT_NE(body.find("<figure class=\"wp-caption alignleft\"><img "
+                      "src=\"/wp-content/uploads/2021/03/still.jpg\" alt=\"Still\">"
+                      "<figcaption>The still.</figcaption></figure>"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("<p>Second paragraph"), std::string::npos) << body;
+
+  const Article* draft = Find(all, "second");
+  ASSERT_NE(draft, nullptr);
+  EXPECT_TRUE(draft->draft);
+  EXPECT_EQ(draft->status, "draft");
+  const Article* secret = Find(all, "secret");
+  ASSERT_NE(secret, nullptr);
+  EXPECT_TRUE(secret->password_protected);
+  EXPECT_FALSE(secret->IsPublishedAt(options_.now));
+  const Article* team = Find(all, "about/team");
+  ASSERT_NE(team, nullptr);
+  EXPECT_EQ(team->kind, ArticleKind::kPage);
+  EXPECT_EQ(team->menu_order, 2);
+  EXPECT_EQ(team->parent_source, "wordpress/reel.example/20");
+
+  auto media = *store_->LoadMediaList();
+  ASSERT_EQ(media.size(), 1u);
+  EXPECT_EQ(media[0].path, "wp-content/uploads/2021/03/still.jpg");
+
+  auto comments = *store_->LoadComments();
+  ASSERT_EQ(comments.size(), 2u);
+  EXPECT_EQ(comments[0].status, "approved");
+  EXPECT_EQ(comments[0].body, "<p>Yes.<br>\nReally.</p>");
+  EXPECT_EQ(comments[1].status, "pending");
+  EXPECT_EQ(comments[1].parent_source_id, "wp:5");
+  EXPECT_EQ(comments[1].body.find("<script"), std::string::npos);
+
+  auto terms = *store_->LoadTerms();
+  ASSERT_EQ(terms.size(), 2u);
+  EXPECT_EQ(terms[0].slug, "noir-reviews");
+  EXPECT_EQ(terms[0].parent, "reviews");
+
+  auto menus = *store_->LoadMenus();
+  ASSERT_EQ(menus.size(), 1u);
+  EXPECT_EQ(menus[0].role, "main");
+  ASSERT_EQ(menus[0].items.size(), 1u);
+  EXPECT_EQ(menus[0].items[0].name, "About");
+  EXPECT_EQ(menus[0].items[0].url, "/about/");
+
+  std::map<std::string, UrlRedirect> redirects;
+  auto stored_redirects = store_->LoadRedirects();
+  ASSERT_TRUE(stored_redirects);
+  for (const UrlRedirect& x : stored_redirects.value()) redirects[x.from] = x;
+  EXPECT_EQ(redirects["/2021/03/04/night-fog/"].article_id, post->id);
+  EXPECT_EQ(redirects["/?p=12"].article_id, post->id);
+  EXPECT_EQ(redirects["/?page_id=21"].article_id, team->id);
+  EXPECT_EQ(redirects["/category/reviews/noir-reviews/"].to, "/category/noir-reviews/");
+}
+
+TEST_F(WordPressImportTest, ImportingAgainChangesNothing) {
+  ASSERT_TRUE(Import());
+  auto before = *store_->LoadArticles(true);
+  auto r = Import();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->posts.unchanged, 3u);
+  EXPECT_EQ(r->pages.unchanged, 2u);
+  EXPECT_EQ(r->posts.added + r->posts.updated + r->pages.added + r->pages.updated, 0u);
+  EXPECT_EQ(r->comments.unchanged, 2u);
+  EXPECT_EQ(r->redirects.added + r->redirects.updated, 0u);
+  EXPECT_EQ(r->menus.unchanged, 1u);
+  auto after = *store_->LoadArticles(true);
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(before[i].source_hash, after[i].source_hash);
+    EXPECT_EQ(before[i].body_markdown, after[i].body_markdown);
+  }
+}
+
+TEST_F(WordPressImportTest, AMalformedExportWritesNothing) {
+  std::string bad = kExport;
+  bad.replace(bad.find("</item>"), 7, "</itme>");
+  Write("bad.xml", bad);
+  auto r = Import("bad.xml");
+  ASSERT_FALSE(r);
+  EXPECT_GT(r.error().line, 1);
+  EXPECT_NE(r.error().message.find("column"), std::string::npos);
+  EXPECT_TRUE(store_->LoadArticles(false)->empty());
+  EXPECT_TRUE(store_->LoadComments()->empty());
+  EXPECT_TRUE(store_->LoadRedirects()->empty());
+}
+
+TEST_F(WordPressImportTest, KeepPermalinksGivesPostsTheirOldAddresses) {
+  options_.keep_permalinks = true;
+  auto r = Import();
+  ASSERT_TRUE(r);
+  auto stored_redirects = store_->LoadRedirects();
+  ASSERT_TRUE(stored_redirects);
+  for (const UrlRedirect& x : stored_redirects.value()) {
+    EXPECT_NE(x.from, "/2021/03/04/night-fog/") << "the post keeps this address; no redirect";
+  }
+}
+
+TEST(PercentDecode, DecodesUtf8AndKeepsWhatIsNotAnEscape) {
+  EXPECT_EQ(PercentDecode("%ce%b5%cf%80"), "επ");
+  EXPECT_EQ(PercentDecode("100%"), "100%");
+  EXPECT_EQ(PercentDecode("%zz"), "%zz");
+  EXPECT_EQ(PercentDecode("%ff"), "%ff");  // not UTF-8 when decoded
+}
+
+}  // namespace
+}  // namespace cinepress
