@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes a WordPress export (WXR 1.2) of a film magazine with N posts, for bench/wordpress.sh.
 
-    bench/gen_wxr.py POSTS OUT.xml [--seed 42]
+    bench/gen_wxr.py POSTS OUT.xml [--seed 42] [--text-scale K]
 
 Each post is what a WordPress magazine really holds: a few classic-editor paragraphs with
 inline markup, block-editor comments, a [caption]ed still, every tenth a [gallery] of its
@@ -37,6 +37,7 @@ def main():
     ap.add_argument("posts", type=int)
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--text-scale", type=int, default=1, help="K times the paragraphs per post")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
     base = "https://reel.example"
@@ -97,7 +98,7 @@ def main():
             ym = date[:4] + "/" + date[5:7]
             extra_items = []
             body = []
-            for p in range(rnd.randint(4, 9)):
+            for p in range(rnd.randint(4, 9) * args.text_scale):
                 para = " ".join(sentence(rnd) for _ in range(rnd.randint(2, 5)))
                 if rnd.random() < 0.5:
                     body.append("<!-- wp:paragraph -->\n<p>%s</p>\n<!-- /wp:paragraph -->" % para)

@@ -493,7 +493,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (!a.source_path.empty()) stored_by_source[a.source_path] = &a;
     stored_by_url[url_key(a.kind, a.section, a.slug)] = &a;
   }
-  std::set<std::string> taken;
+  std::unordered_set<std::string> taken;
   for (const std::string& id : post_order) {
     PostInfo& p = posts[id];
     if (!p.importable) continue;
@@ -525,6 +525,8 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
                                                        {"day", YearMonthDay(tz, p.date, 2)}});
     }
   }
+  std::unordered_set<std::string>().swap(taken);
+
   // Attachments: from the uploads folder, else fetched, else missing.
   fs::path temp_dir;
   struct TempCleanup {
@@ -585,23 +587,23 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   }
 
   // Internal links: the old addresses of posts and pages, categories, tags and writers.
-  std::unordered_map<std::string, std::string> new_url_by_old;
-  std::unordered_map<std::string, std::string> post_id_by_old;
+  // One map from every old address of a post or page to its id (the index's largest part).
+  std::unordered_map<std::string, std::string> post_by_old;
   const int64_t now = options.now;
   auto will_publish = [&](const PostInfo& p) {
     return p.importable && p.password.empty() &&
            (p.status == "publish" || (p.status == "future" && p.date > now));
   };
   for (const std::string& id : post_order) {
-    const PostInfo& p = posts[id];
+    PostInfo& p = posts[id];
     if (!p.importable) continue;
     for (const std::string& old :
          {p.link_path, p.guid_path, std::string(p.type == "page" ? "/?page_id=" : "/?p=") + p.id,
           std::string("/?p=") + p.id}) {
-      if (old.empty() || old == "/") continue;
-      if (will_publish(p)) new_url_by_old[old] = p.new_url;  // links: even where it is the same
-      if (old != p.new_url) post_id_by_old[old] = p.id;      // redirects: only where it moved
+      if (!old.empty() && old != "/") post_by_old[old] = p.id;
     }
+    std::string().swap(p.link_path);  // not needed any more
+    std::string().swap(p.guid_path);
   }
   std::unordered_map<std::string, std::string> list_url_by_old;
   for (const auto& [slug, t] : category_by_slug) {
@@ -643,9 +645,11 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (size_t h = url.find('#'); h != std::string::npos) fragment = url.substr(h);
     for (const std::string& candidate :
          {path, path.back() == '/' || path.find('?') != std::string::npos ? path : path + "/"}) {
-      if (auto it = new_url_by_old.find(candidate); it != new_url_by_old.end()) {
+      if (auto it = post_by_old.find(candidate); it != post_by_old.end()) {
+        const PostInfo& p = posts[it->second];
+        if (!will_publish(p)) return url;  // not here: the link stays on the old site
         ++report.links_rewritten;
-        return it->second + fragment;
+        return p.new_url + fragment;
       }
       if (auto it = list_url_by_old.find(candidate); it != list_url_by_old.end()) {
         ++report.links_rewritten;
@@ -899,26 +903,26 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
 
   // Old addresses: every post's and page's, and the lists'.
   {
-    std::map<std::string, UrlRedirect> want;
-    for (const auto& [old, id] : post_id_by_old) {
-      if (auto it = store_id.find(id); it != store_id.end()) {
-        want[old] = UrlRedirect{old, it->second, ""};
-      }
-    }
-    for (const auto& [old, to] : list_url_by_old) {
-      if (old != to) want[old] = UrlRedirect{old, 0, to};
-    }
-    std::map<std::string, UrlRedirect> have;
+    std::unordered_map<std::string, UrlRedirect> have;
     for (const UrlRedirect& r : *stored_redirects) have[r.from] = r;
-    for (const auto& [from, r] : want) {
+    auto save = [&](const UrlRedirect& r) -> Status {
       ++report.redirects.found;
-      auto it = have.find(from);
+      auto it = have.find(r.from);
       if (it != have.end() && it->second == r) {
         ++report.redirects.unchanged;
-        continue;
+        return {};
       }
-      if (auto s = store.SaveRedirect(r); !s) return fail(s.error());
       (it == have.end() ? report.redirects.added : report.redirects.updated)++;
+      return store.SaveRedirect(r);
+    };
+    for (const auto& [old, id] : post_by_old) {
+      auto it = store_id.find(id);
+      if (it == store_id.end() || old == posts[id].new_url) continue;  // not moved: no redirect
+      if (auto s = save(UrlRedirect{old, it->second, ""}); !s) return fail(s.error());
+    }
+    for (const auto& [old, to] : list_url_by_old) {
+      if (old == to) continue;
+      if (auto s = save(UrlRedirect{old, 0, to}); !s) return fail(s.error());
     }
   }
 
