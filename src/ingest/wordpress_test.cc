@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "store/open_store.h"
@@ -265,6 +266,29 @@ TEST_F(WordPressImportTest, KeepPermalinksGivesPostsTheirOldAddresses) {
   ASSERT_TRUE(stored_redirects);
   for (const UrlRedirect& x : stored_redirects.value()) {
     EXPECT_NE(x.from, "/2021/03/04/night-fog/") << "the post keeps this address; no redirect";
+  }
+}
+
+// The real export (../shared/data/wordpress, see its README), here so that the sanitizer build
+// runs the whole importer over it; tests/e2e/wordpress_e2e.py checks the site it makes.
+TEST_F(WordPressImportTest, TheThemeUnitTestDataImportsWhole) {
+  const char* source = std::getenv("CINEPRESS_SOURCE_DIR");
+  fs::path shared = std::getenv("CINEPRESS_SHARED")
+                        ? fs::path(std::getenv("CINEPRESS_SHARED"))
+                        : fs::path(source ? source : ".") / ".." / "shared";
+  fs::path file = shared / "data/wordpress/themeunittestdata.wordpress.xml";
+  if (!fs::exists(file)) GTEST_SKIP() << file << " is not here";
+  auto r = ImportWordPress(*store_, file, *TimeZone::Named("UTC"), options_);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->posts.added, 58u);
+  EXPECT_EQ(r->pages.added, 21u);
+  EXPECT_EQ(r->comments.added, 33u);
+  EXPECT_EQ(r->menus.added, 6u);
+  auto all = store_->LoadArticles(true);
+  ASSERT_TRUE(all);
+  for (const Article& a : all.value()) {
+    EXPECT_EQ(a.body_markdown.find("<script"), std::string::npos) << a.slug;
+    EXPECT_EQ(a.body_markdown.find("<!-- wp:"), std::string::npos) << a.slug;
   }
 }
 
