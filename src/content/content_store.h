@@ -53,6 +53,8 @@ class ContentStore {
   // Comments, by article; saving one with the same article and source id replaces it.
   virtual Result<std::vector<Comment>> LoadComments() = 0;
   virtual Status SaveComment(const Comment& comment) = 0;
+  // One article's comments, oldest first (every state: callers show only approved ones).
+  virtual Result<std::vector<Comment>> LoadCommentsOf(int64_t article_id) = 0;
   // Categories and tags with their hierarchy; keyed by taxonomy and slug.
   virtual Result<std::vector<Term>> LoadTerms() = 0;
   virtual Status SaveTerm(const Term& term) = 0;

@@ -840,30 +840,12 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     ctx.rewrite_url = rewrite;
     a.body_markdown = WordPressToHtml(i.content, ctx, report.content);
     a.word_count = CountWords(HtmlToText(a.body_markdown));
-    a.source_hash = ArticleHash(a);
-
-    WordPressReport::Count& count = a.kind == ArticleKind::kPage ? report.pages : report.posts;
-    int64_t id = 0;
-    if (auto it = stored_by_source.find(a.source_path); it != stored_by_source.end()) {
-      id = it->second->id;
-      if (it->second->source_hash == a.source_hash) {
-        ++count.unchanged;
-      } else {
-        a.id = id;
-        if (auto s = store.SaveArticle(a); !s) return s.error();
-        ++count.updated;
-      }
-    } else {
-      auto saved = store.SaveArticle(a);
-      if (!saved) return saved.error();
-      id = *saved;
-      ++count.added;
-    }
-    store_id[p.id] = id;
-    // Comments, threaded by their parents' ids; only approved ones may ever be shown.
+    // Comments, threaded by their parents' ids; only approved ones may ever be shown. They are
+    // part of what the article's page shows, so of its hash (a new comment renews the page).
+    std::vector<Comment> comments;
+    std::string comments_digest;
     for (const WxrComment& wc : i.comments) {
       Comment c;
-      c.article_id = id;
       c.source_id = "wp:" + wc.id;
       c.parent_source_id = wc.parent.empty() || wc.parent == "0" ? "" : "wp:" + wc.parent;
       c.author = wc.author;
@@ -883,6 +865,34 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       if (c.status == "pending") ++report.comments_pending;
       if (c.status == "spam") ++report.comments_spam;
       if (c.type == "pingback" || c.type == "trackback") ++report.pingbacks;
+      comments_digest += ContentHash({c.source_id, "\x1f", c.parent_source_id, "\x1f", c.author,
+                                      "\x1f", c.author_url, "\x1f", std::to_string(c.date), "\x1f",
+                                      c.body, "\x1f", c.status, "\x1f", c.type});
+      comments.push_back(std::move(c));
+    }
+    a.source_hash =
+        comments.empty() ? ArticleHash(a) : ContentHash({ArticleHash(a), comments_digest});
+
+    WordPressReport::Count& count = a.kind == ArticleKind::kPage ? report.pages : report.posts;
+    int64_t id = 0;
+    if (auto it = stored_by_source.find(a.source_path); it != stored_by_source.end()) {
+      id = it->second->id;
+      if (it->second->source_hash == a.source_hash) {
+        ++count.unchanged;
+      } else {
+        a.id = id;
+        if (auto s = store.SaveArticle(a); !s) return s.error();
+        ++count.updated;
+      }
+    } else {
+      auto saved = store.SaveArticle(a);
+      if (!saved) return saved.error();
+      id = *saved;
+      ++count.added;
+    }
+    store_id[p.id] = id;
+    for (Comment& c : comments) {
+      c.article_id = id;
       auto have = comment_have.find({c.article_id, c.source_id});
       if (have != comment_have.end() && *have->second == c) {
         ++report.comments.unchanged;

@@ -657,7 +657,12 @@ class Sanitizer {
     out += '<';
     out += tag;
     const GumboVector& attrs = node->v.element.attributes;
-    bool has_alt = false;
+    bool has_alt = false, has_href = false;
+    struct KeptAttr {
+      std::string name, value;
+      bool boolean;
+    };
+    std::vector<KeptAttr> kept;
     for (unsigned i = 0; i < attrs.length; ++i) {
       const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
       std::string name = AsciiLower(a->name);
@@ -707,11 +712,17 @@ class Sanitizer {
           break;
       }
       if (name == "alt") has_alt = true;
+      if (name == "href") has_href = true;
+      kept.push_back({std::move(name), std::move(value), rule->kind == AttrKind::kBool});
+    }
+    for (const KeptAttr& k : kept) {
+      // A link's rel and hreflang mean nothing without its href (and HTML forbids them then).
+      if (tag == "a" && !has_href && (k.name == "rel" || k.name == "hreflang")) continue;
       out += ' ';
-      out += name;
-      if (rule->kind != AttrKind::kBool) {
+      out += k.name;
+      if (!k.boolean) {
         out += "=\"";
-        AppendHtmlEscaped(out, value);
+        AppendHtmlEscaped(out, k.value);
         out += '"';
       }
     }

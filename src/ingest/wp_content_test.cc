@@ -50,6 +50,8 @@ TEST(Sanitizer, DropsBadAttributeValuesAndEncodesUrls) {
             "<img src=\"/a%20b.jpg\" alt=\"x\">");
   EXPECT_EQ(Clean("<a href=\"mailto:a@b.c\">m</a>"), "<a href=\"mailto:a@b.c\">m</a>");
   EXPECT_EQ(Clean("<img src=\"mailto:a@b.c\">"), "<img alt=\"\">");
+  EXPECT_EQ(Clean("<a href=\"hhttps://x\" rel=\"nofollow\" title=\"t\">x</a>"),
+            "<a title=\"t\">x</a>");
 }
 
 TEST(Sanitizer, AllowsOnlyKnownVideoPlayersInIframes) {

@@ -209,6 +209,7 @@ class SiteRenderer {
   Result<std::string> RenderFeed(size_t list, bool atom);
   std::string RenderSitemapXml() const;
   Result<std::string> BodyHtml(const Article& a);
+  Result<TemplateData> CommentsData(const Article& a);
   TemplateData PageData(const std::string& url, const std::string& heading,
                         const std::string& description, const std::string& kind_flag) const;
 

@@ -41,6 +41,60 @@ Result<std::string> SiteRenderer::BodyHtml(const Article& a) {
   return html ? *md : RenderMarkdown(*md);
 }
 
+// Readers' comments as a page shows them: approved ones of type comment (not pingbacks), each
+// thread in order under its first comment, with its depth (the theme indents by it; recursion is
+// not something Mustache partials can do).
+Result<TemplateData> SiteRenderer::CommentsData(const Article& a) {
+  TemplateData out = List();
+  auto all = store_->LoadCommentsOf(a.id);
+  if (!all) return all.error();
+  std::vector<const Comment*> shown;
+  for (const Comment& c : *all) {
+    if (c.status == "approved" && c.type == "comment") shown.push_back(&c);
+  }
+  std::map<std::string, std::vector<const Comment*>> replies;
+  std::vector<const Comment*> roots;
+  std::map<std::string, bool> present;
+  for (const Comment* c : shown) present[c->source_id] = true;
+  for (const Comment* c : shown) {
+    if (c->parent_source_id.empty() || !present.count(c->parent_source_id)) {
+      roots.push_back(c);
+    } else {
+      replies[c->parent_source_id].push_back(c);
+    }
+  }
+  std::vector<std::pair<const Comment*, int>> order;
+  std::vector<std::pair<const Comment*, int>> stack;
+  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.emplace_back(*it, 0);
+  while (!stack.empty() && order.size() < shown.size()) {
+    auto [c, depth] = stack.back();
+    stack.pop_back();
+    order.emplace_back(c, depth);
+    auto r = replies.find(c->source_id);
+    if (r == replies.end()) continue;
+    for (auto it = r->second.rbegin(); it != r->second.rend(); ++it)
+      stack.emplace_back(*it, depth + 1);
+  }
+  for (const auto& [c, depth] : order) {
+    TemplateData x;
+    std::string id = c->source_id;
+    for (char& ch : id) {
+      if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '-';
+    }
+    x.set("id", "comment-" + id);
+    x.set("author", c->author.empty() ? std::string("Anonymous") : c->author);
+    const std::string& url = c->author_url;
+    if (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) x.set("author_url", url);
+    x.set("date_iso", site_->tz_.Iso(c->date));
+    x.set("date_display", site_->tz_.Display(c->date));
+    x.set("depth", std::to_string(std::min(depth, 4)));
+    x.set("is_reply", depth > 0);
+    x.set("body", c->body);  // sanitized when it was imported
+    out.push_back(x);
+  }
+  return out;
+}
+
 // page.* and the per-page part of site.* (the menu, which marks the current item).
 TemplateData SiteRenderer::PageData(const std::string& url, const std::string& heading,
                                     const std::string& description,
@@ -164,6 +218,13 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
   if (a.updated > a.date) {
     art.set("updated_iso", s.tz_.Iso(a.updated));
     art.set("updated_display", s.tz_.Display(a.updated));
+  }
+  if (auto comments = CommentsData(a); !comments) {
+    return comments.error();
+  } else if (!comments->is_empty_list()) {
+    art.set("comments_count", std::to_string(comments->list_value().size()));
+    art.set("has_comments", true);
+    art["comments"] = std::move(*comments);
   }
   TemplateData& page = d["page"];
   if (!is_page) {

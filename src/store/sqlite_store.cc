@@ -517,6 +517,22 @@ class SqliteStore final : public ContentStore {
     return out;
   }
 
+  Result<std::vector<Comment>> LoadCommentsOf(int64_t article_id) override {
+    std::vector<Comment> out;
+    Use q(
+        Prepare("SELECT article_id, source_id, parent_source_id, author, author_email, author_url,"
+                " date, body, status, type FROM comments WHERE article_id = ?"
+                " ORDER BY date, source_id"));
+    q.Bind(1, article_id);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(Comment{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                            q.Int(6), q.Text(7), q.Text(8), q.Text(9)});
+    }
+    if (rc != SQLITE_DONE) return Failure("loading comments");
+    return out;
+  }
+
   Status SaveComment(const Comment& c) override {
     Use q(Prepare(
         "INSERT INTO comments (article_id, source_id, parent_source_id, author, author_email,"

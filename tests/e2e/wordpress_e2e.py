@@ -225,6 +225,26 @@ class WordPressImport(unittest.TestCase):
         html = self.read("articles/post-format-audio/index.html")
         self.assertIn("<audio controls", html)
 
+    def test_approved_comments_are_shown_in_threads(self):
+        html = self.read("articles/template-comments/index.html")
+        self.assertIn('<section class="comments"', html)
+        self.assertGreaterEqual(html.count('<li class="comment comment--depth-0'), 5)
+        self.assertIn('class="comment comment--depth-1"', html)  # a reply under its parent
+        self.assertIn('class="comment comment--depth-2"', html)
+        pending = [c.findtext(WP + "comment_content") for c in self.tree.getroot().iter(WP + "comment")
+                   if c.findtext(WP + "comment_approved") == "0"]
+        self.assertEqual(len(pending), 3)
+        trackback = "Trackback test."
+        for root, _, files in os.walk(self.public):
+            for name in files:
+                if name.endswith((".html", ".xml")):
+                    with open(os.path.join(root, name), encoding="utf-8") as f:
+                        text = f.read()
+                    for p in pending:
+                        self.assertNotIn(p.strip(), text, name)
+                    self.assertNotIn(trackback, text, name)
+        self.assertNotIn('class="comments"', self.read("articles/template-sticky/index.html"))
+
     def test_unpublished_posts_appear_nowhere(self):
         protected = self.items[self.by_slug("template-password-protected")]
         secret = protected.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")[:60]
