@@ -327,6 +327,15 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
       s.redirects_[r.from] = r.to;
     }
   }
+  // Static hosts cannot answer 301 from files alone: _redirects lists them in the format Netlify
+  // and Cloudflare Pages read (docs/WORDPRESS.md). `cinepress serve` answers them itself.
+  if (!s.redirects_.empty()) {
+    if (auto st = s.AddOutput(OutputKind::kRedirects, "/_redirects", 0, 1, "the redirects file");
+        !st) {
+      return st.error();
+    }
+    s.output_by_path_.emplace(s.outputs_.back().path, s.outputs_.size() - 1);
+  }
   // What every template sees.
   TemplateData site_data;
   site_data.set("title", s.config_.title);
@@ -517,6 +526,13 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kMedia:
       parts = media_[o.ref].hash;  // the file alone
       break;
+    case OutputKind::kRedirects: {
+      std::vector<std::string> lines;
+      for (const auto& [from, to] : redirects_) lines.push_back(from + "\x1f" + to + "\x1e");
+      std::sort(lines.begin(), lines.end());
+      for (const std::string& l : lines) parts += l;
+      break;
+    }
     case OutputKind::kFilm:
     case OutputKind::kPerson:
     case OutputKind::kEdition: {

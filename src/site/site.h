@@ -44,6 +44,7 @@ enum class OutputKind {
   kReviewIndex,     // ref: facet (0: every reviewed film)
   kInterviewIndex,  // ref: 0 by job title, 1 by family name
   kCollection,      // ref: collection
+  kRedirects,       // _redirects: the old addresses, for static hosts (Netlify's format)
 };
 
 struct Output {

@@ -192,6 +192,20 @@ Result<std::string> SiteRenderer::Render(const Output& o) {
       return RenderInterviewIndex(o.ref == 1);
     case OutputKind::kCollection:
       return RenderCollection(o.ref);
+    case OutputKind::kRedirects: {
+      // "/old/ /new/ 301"; an old address with a query is "/ p=12 /new/ 301" (query matching).
+      std::vector<std::pair<std::string, std::string>> all(s.redirects_.begin(),
+                                                           s.redirects_.end());
+      std::sort(all.begin(), all.end());
+      std::string out;
+      for (const auto& [from, to] : all) {
+        if (from.find_first_of(" \t\n") != std::string::npos) continue;
+        size_t q = from.find('?');
+        out += q == std::string::npos ? from : from.substr(0, q) + " " + from.substr(q + 1);
+        out += " " + to + " 301\n";
+      }
+      return out;
+    }
   }
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
 }

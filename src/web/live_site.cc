@@ -36,6 +36,8 @@ const char* RouteOf(OutputKind k) {
       return "index";
     case OutputKind::kCollection:
       return "collection";
+    case OutputKind::kRedirects:
+      return "redirect";
     case OutputKind::kHome:
       return "home";
     case OutputKind::kArticle:

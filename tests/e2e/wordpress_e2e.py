@@ -266,6 +266,13 @@ class WordPressImport(unittest.TestCase):
         self.assertIn(("scheduled", 0, "future", None), rows)  # publishes itself in 2030
         self.assertIn(("template-password-protected", 0, None, 1), rows)
 
+    def test_static_build_lists_old_addresses_for_static_hosts(self):
+        lines = self.read("_redirects").splitlines()
+        self.assertIn("/2010/09/10/post-format-gallery/ /articles/post-format-gallery/ 301", lines)
+        gallery = self.by_slug("post-format-gallery")
+        self.assertIn("/ p=%s /articles/post-format-gallery/ 301" % gallery, lines)
+        self.assertFalse(any("/scheduled/" in l for l in lines))
+
     def test_old_addresses_redirect_when_served(self):
         port = free_port()
         server = subprocess.Popen([BINARY, "serve", "--site", self.site, "--listen",
