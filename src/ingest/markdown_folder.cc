@@ -418,6 +418,13 @@ Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std
   return s;
 }
 
+// What a content folder owns, and so what --prune may remove: articles from content/ files, and
+// media other than WordPress's uploads (the WordPress importer's, src/ingest/wordpress.h).
+bool IsFolderArticle(const std::string& source_path) {
+  return source_path.rfind("content/", 0) == 0;
+}
+bool IsFolderMedia(const std::string& path) { return path.rfind("wp-content/uploads/", 0) != 0; }
+
 std::string UrlKey(const Article& a) {
   return (a.kind == ArticleKind::kPage ? "page:" : "article:") + a.section + "/" + a.slug;
 }
@@ -549,7 +556,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                s != stored_by_url.end() && s->second->source_path != r.rel_path &&
                !std::binary_search(article_files.begin(), article_files.end(),
                                    s->second->source_path) &&
-               !(options.prune && !s->second->source_path.empty())) {
+               !(options.prune && IsFolderArticle(s->second->source_path))) {
       // The URL belongs to a stored article that this folder no longer has (or never had).
       r.problems.push_back(
           Error{ErrorCode::kConflict,
@@ -686,6 +693,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     // A stored article whose file is gone may hold this URL: with --prune it goes first.
     if (auto s = stored_by_url.find(UrlKey(a));
         s != stored_by_url.end() && s->second->id != a.id && options.prune &&
+        IsFolderArticle(s->second->source_path) &&
         !std::binary_search(article_files.begin(), article_files.end(), s->second->source_path)) {
       if (auto st = store.DeleteArticle(s->second->id); !st) return fail(st.error());
       stored_by_source.erase(s->second->source_path);
@@ -700,6 +708,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   if (options.prune) {
     for (const auto& [path, a] : stored_by_source) {
       if (std::binary_search(article_files.begin(), article_files.end(), path)) continue;
+      if (!IsFolderArticle(path)) continue;  // imported from elsewhere (WordPress)
       if (auto st = store.DeleteArticle(a->id); !st) return fail(st.error());
       ++report.removed;
     }
@@ -719,7 +728,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   }
   if (options.prune) {
     for (const auto& [path, hash] : media_hash) {
-      if (media_seen.count(path)) continue;
+      if (media_seen.count(path) || !IsFolderMedia(path)) continue;
       if (auto s = store.DeleteMedia(path); !s) return fail(s.error());
       ++report.media_removed;
     }

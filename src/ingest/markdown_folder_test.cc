@@ -137,6 +137,27 @@ TEST_F(ImportTest, PruneRemovesOnlyWithTheFlag) {
   EXPECT_TRUE(store_->LoadArticles(false)->empty());
 }
 
+TEST_F(ImportTest, PruneLeavesWhatAWordPressImportBrought) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  ASSERT_TRUE(Import().ok());
+  Article wp;
+  wp.kind = ArticleKind::kArticle;
+  wp.section = "articles";
+  wp.slug = "from-wordpress";
+  wp.title = "From WordPress";
+  wp.source_path = "wordpress/reel.example/12";
+  ASSERT_TRUE(store_->SaveArticle(wp).ok());
+  ASSERT_TRUE(store_->SaveMedia("wp-content/uploads/2021/03/still.jpg", "JPEG").ok());
+  ImportOptions prune;
+  prune.prune = true;
+  auto pruned = Import(prune);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(pruned->removed, 0u);
+  EXPECT_EQ(pruned->media_removed, 0u);
+  EXPECT_EQ(store_->LoadArticles(false)->size(), 2u);
+  EXPECT_EQ(store_->LoadMediaList()->size(), 1u);
+}
+
 TEST_F(ImportTest, ReportsEveryProblemWithFileLineAndFieldAndWritesNothing) {
   Write("content/reviews/good.md", kReview);
   Write("content/reviews/bad-yaml.md", "---\ntitle: \"x\ndate: [\n---\nbody\n");
