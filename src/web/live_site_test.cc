@@ -81,7 +81,8 @@ class LiveSiteTest : public ::testing::Test {
     auto config = ParseSiteConfig(kConfig, "cinepress.toml");
     return Site::Assemble(*config, *TimeZone::Named("UTC"), theme_, *(*store)->LoadArticles(false),
                           *(*store)->LoadAuthors(), *(*store)->LoadSections(),
-                          *(*store)->LoadMediaList(), NowSeconds(), *(*store)->LoadAliases());
+                          *(*store)->LoadMediaList(), NowSeconds(), *(*store)->LoadAliases(),
+                          *(*store)->LoadRedirects());
   }
   HttpResponse Get(const std::string& target,
                    std::vector<std::pair<std::string, std::string>> headers = {},
@@ -186,6 +187,30 @@ TEST_F(LiveSiteTest, AChangedSlugRedirectsFromTheOldAddress) {
   HttpResponse r = Get("/reviews/two/");
   EXPECT_EQ(r.status, 301);
   EXPECT_EQ(r.Header("Location"), "/reviews/second/");
+}
+
+TEST_F(LiveSiteTest, StoredOldAddressesRedirectWithTheirQuery) {
+  auto store = OpenSqliteStore(dir_ / "site.db", false);
+  ASSERT_TRUE(store.ok());
+  int64_t one = 0;
+  auto all = (*store)->LoadArticles(false);
+  ASSERT_TRUE(all.ok());
+  for (const auto& a : all.value()) {
+    if (a.slug == "one") one = a.id;
+  }
+  ASSERT_NE(one, 0);
+  // What a WordPress import keeps: ?p=ID and the dated permalink, and a list's old address.
+  ASSERT_TRUE((*store)->SaveRedirect(UrlRedirect{"/?p=12", one, ""}).ok());
+  ASSERT_TRUE((*store)->SaveRedirect(UrlRedirect{"/2021/01/01/one/", one, ""}).ok());
+  ASSERT_TRUE((*store)->SaveRedirect(UrlRedirect{"/category/old/noir/", 0, "/tag/noir/"}).ok());
+  ASSERT_TRUE((*store)->SaveRedirect(UrlRedirect{"/category/gone/", 0, "/category/none/"}).ok());
+  EXPECT_TRUE(Eventually([&] { return Get("/?p=12").status == 301; }));
+  EXPECT_EQ(Get("/?p=12").Header("Location"), "/reviews/one/");
+  EXPECT_EQ(Get("/2021/01/01/one/").Header("Location"), "/reviews/one/");
+  EXPECT_EQ(Get("/2021/01/01/one").status, 301);
+  EXPECT_EQ(Get("/category/old/noir/").Header("Location"), "/tag/noir/");
+  EXPECT_EQ(Get("/category/gone/").status, 404);  // its target is not a page of the site
+  EXPECT_EQ(Get("/?p=13").status, 200);           // the home page, as before
 }
 
 TEST_F(LiveSiteTest, AStoreThatGoesAwayGives503sAndComesBack) {
