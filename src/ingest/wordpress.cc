@@ -536,6 +536,22 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       if (!dir->empty()) fs::remove_all(*dir, ec);
     }
   } cleanup{&temp_dir};
+  // A file of the uploads folder, really inside it: no symbolic link (of a file or a folder)
+  // leads a name from the export out of it.
+  std::error_code uec;
+  const fs::path uploads_root =
+      options.uploads.empty() ? fs::path() : fs::canonical(options.uploads, uec);
+  auto in_uploads = [&](const std::string& rel) {
+    if (uploads_root.empty() || rel.empty()) return false;
+    std::error_code ec;
+    fs::path p = options.uploads / rel;
+    if (fs::is_symlink(p, ec) || !fs::is_regular_file(p, ec)) return false;
+    fs::path real = fs::canonical(p, ec);
+    if (ec) return false;
+    auto [end, _] =
+        std::mismatch(uploads_root.begin(), uploads_root.end(), real.begin(), real.end());
+    return end == uploads_root.end();
+  };
   std::set<std::string> dead_hosts;
   std::unordered_map<std::string, std::string> media_path_by_rel;  // rel -> store path
   std::vector<std::pair<std::string, fs::path>> media_to_store;    // store path, file
@@ -547,8 +563,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     std::string why;
     if (at.rel.empty()) {
       why = "not an uploads address";
-    } else if (!options.uploads.empty() && fs::is_regular_file(options.uploads / at.rel) &&
-               !fs::is_symlink(options.uploads / at.rel)) {
+    } else if (in_uploads(at.rel)) {
       at.file = options.uploads / at.rel;
       ++report.media_from_uploads;
     } else if (!options.fetch) {
@@ -629,8 +644,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
         ++report.media_references_rewritten;
         return "/" + it->second;
       }
-      if (!options.uploads.empty() && fs::is_regular_file(options.uploads / rel) &&
-          !fs::is_symlink(options.uploads / rel)) {
+      if (in_uploads(rel)) {
         std::string path = "wp-content/uploads/" + rel;
         media_path_by_rel[rel] = path;
         extra_media.insert(rel);

@@ -258,6 +258,18 @@ TEST_F(WordPressImportTest, AMalformedExportWritesNothing) {
   EXPECT_TRUE(store_->LoadRedirects()->empty());
 }
 
+TEST_F(WordPressImportTest, NoFileIsTakenFromOutsideTheUploadsFolder) {
+  // A folder of the uploads that is a link to elsewhere: the export cannot reach through it.
+  fs::create_directories(dir_ / "outside/03");
+  std::ofstream(dir_ / "outside/03/still.jpg") << "SECRET";
+  fs::remove_all(dir_ / "uploads/2021/03");
+  fs::create_directory_symlink(dir_ / "outside/03", dir_ / "uploads/2021/03");
+  auto r = Import();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->media_references_rewritten, 0u);
+  EXPECT_TRUE(store_->LoadMediaList()->empty());
+}
+
 TEST_F(WordPressImportTest, KeepPermalinksGivesPostsTheirOldAddresses) {
   options_.keep_permalinks = true;
   auto r = Import();
