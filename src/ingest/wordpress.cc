@@ -163,6 +163,7 @@ struct PostInfo {
 struct AttachmentInfo {
   WpAttachment a;
   std::string original_url, parent, rel;
+  std::string page_path;  // the attachment's own page on the old site
   int menu_order = 0;
   fs::path file;  // the file to store, when available
 };
@@ -297,6 +298,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       info.parent = i.post_parent;
       info.menu_order = std::atoi(i.menu_order.c_str());
       info.rel = UploadsRel(info.original_url);
+      info.page_path = PercentDecode(UrlPathQuery(i.link));
       attachments[i.post_id] = std::move(info);
       return {};
     }
@@ -620,18 +622,27 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     std::string().swap(p.link_path);  // not needed any more
     std::string().swap(p.guid_path);
   }
+  // Lists (and their feeds), and attachments' own pages: to the file itself.
   std::unordered_map<std::string, std::string> list_url_by_old;
+  auto add_list = [&](const std::string& old, const std::string& now_at) {
+    list_url_by_old[old] = now_at;
+    list_url_by_old[old + "feed/"] = now_at + "feed.xml";
+  };
   for (const auto& [slug, t] : category_by_slug) {
-    list_url_by_old["/category/" + PercentDecode(category_path(slug)) + "/"] =
-        ExpandPermalink(permalinks.category, {{"slug", Slugify(t->name)}});
+    add_list("/category/" + PercentDecode(category_path(slug)) + "/",
+             ExpandPermalink(permalinks.category, {{"slug", Slugify(t->name)}}));
   }
   for (const auto& [slug, t] : tag_by_slug) {
-    list_url_by_old["/tag/" + PercentDecode(slug) + "/"] =
-        ExpandPermalink(permalinks.tag, {{"slug", Slugify(t->name)}});
+    add_list("/tag/" + PercentDecode(slug) + "/",
+             ExpandPermalink(permalinks.tag, {{"slug", Slugify(t->name)}}));
   }
   for (const auto& [login, au] : authors) {
-    list_url_by_old["/author/" + login + "/"] =
-        ExpandPermalink(permalinks.author, {{"slug", au.id}});
+    add_list("/author/" + login + "/", ExpandPermalink(permalinks.author, {{"slug", au.id}}));
+  }
+  for (const auto& [id, at] : attachments) {
+    if (!at.file.empty() && at.page_path.size() > 1 && !post_by_old.count(at.page_path)) {
+      list_url_by_old[at.page_path] = at.a.url;
+    }
   }
   std::set<std::string> extra_media;  // resized copies found in the uploads folder
   auto rewrite = [&](const std::string& url) -> std::string {

@@ -296,6 +296,13 @@ class WordPressImport(unittest.TestCase):
                              (301, "/articles/post-format-gallery/"))
             self.assertEqual(get("/?p=" + gallery), (301, "/articles/post-format-gallery/"))
             self.assertEqual(get("/category/parent/child-1/"), (301, "/category/child-1/"))
+            self.assertEqual(get("/category/parent/child-1/feed/"),
+                             (301, "/category/child-1/feed.xml"))
+            # An attachment's own page: to the file.
+            self.assertEqual(get("/2010/09/10/post-format-gallery/dsc20050604_133440_34211/"),
+                             (301, "/wp-content/uploads/2013/09/dsc20050604_133440_34211.jpg"))
+            self.assertEqual(get("/wp-content/uploads/2013/09/dsc20050604_133440_34211.jpg")[0],
+                             200)
             self.assertEqual(get("/articles/post-format-gallery/")[0], 200)
             self.assertEqual(get("/level-1/level-2/")[0], 200)
             self.assertEqual(get("/2020/01/01/scheduled/")[0], 404)
