@@ -255,6 +255,13 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs
     out << report->ToText() << "import-wordpress: " << std::fixed << std::setprecision(2)
         << Seconds(start) << " s\n";
   }
+  // The stored menus serve only where cinepress.toml has none: say so when it has.
+  if (report->menus.found > 0 && (!config->menu_main.empty() || !config->menu_footer.empty())) {
+    err << "import-wordpress: cinepress.toml defines "
+        << (!config->menu_main.empty() ? "[[menus.main]]" : "[[menus.footer]]")
+        << ", so the site shows it rather than the WordPress menus kept in the store "
+           "(remove it to use them; see docs/WORDPRESS.md)\n";
+  }
   return report;
 }
 

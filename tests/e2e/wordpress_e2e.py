@@ -336,6 +336,25 @@ class WordPressImport(unittest.TestCase):
         self.assertRegex(p.stderr, r"bad\.xml:30\d\d: not well-formed XML at line 30\d\d, column \d+")
         self.assertEqual(dump(self.db), before)
 
+    def test_keep_permalinks_writes_the_pattern_and_posts_keep_their_addresses(self):
+        site = os.path.join(self.tmp, "kept-site")
+        run("init", site)  # the starter cinepress.toml, with its [permalinks] and menus
+        p = run("import-wordpress", EXPORT, "--site", site, "--no-fetch", "--keep-permalinks")
+        self.assertIn('[permalinks] article = "/{year}/{month}/{day}/{slug}/"', p.stderr)
+        self.assertIn("rather than the WordPress menus", p.stderr)
+        with open(os.path.join(site, "cinepress.toml")) as f:
+            config = f.read()
+        self.assertEqual(config.count('article = "/{year}/{month}/{day}/{slug}/"'), 1, config)
+        self.assertNotIn('article = "/{section}/{slug}/"', config)
+        self.assertIn("[[menus.main]]", config)  # the rest is as it was
+        run("build", "--site", site)
+        html = open(os.path.join(site, "public/2010/09/10/post-format-gallery/index.html")).read()
+        self.assertIn("Post Format: Gallery", html)
+        # A second import finds the pattern in place and changes nothing.
+        p = run("import-wordpress", EXPORT, "--site", site, "--no-fetch", "--keep-permalinks",
+                "--json")
+        self.assertEqual(json.loads(p.stdout)["posts"]["unchanged"], 58)
+
     def test_attachment_fetched_over_http(self):
         site = os.path.join(self.tmp, "fetch-site")
         run("init", site)
