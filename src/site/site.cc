@@ -178,6 +178,13 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   }
   // Films and people as records, festivals and their editions; each has a feed list.
   s.records_ = BuildFilmRecords(s.articles_);
+  s.film_of_article_.assign(s.articles_.size(), -1);
+  for (size_t f = 0; f < s.records_.films.size(); ++f) {
+    for (uint32_t i : s.records_.films[f].reviews) s.film_of_article_[i] = static_cast<int32_t>(f);
+  }
+  for (size_t p = 0; p < s.records_.people.size(); ++p) {
+    s.person_by_slug_.emplace(s.records_.people[p].slug, static_cast<uint32_t>(p));
+  }
   s.AssignEditions();
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
     const FilmRecord& film = s.records_.films[f];
@@ -454,8 +461,14 @@ std::string Site::Fingerprint(const Output& o) const {
       }
       break;
     }
-    case OutputKind::kArticle:
+    case OutputKind::kArticle: {
       add(static_cast<uint32_t>(o.ref));
+      // Its film's page and the credits' pages: their addresses depend on other articles too.
+      FilmLinks links = LinksOfFilm(o.ref);
+      parts += links.film_url;
+      for (const auto* people : {&links.directors, &links.cast}) {
+        for (const auto& [name, url] : *people) parts += name + "\x1f" + url + "\x1e";
+      }
       parts += "|";
       if (o.ref > 0) add(static_cast<uint32_t>(o.ref - 1));
       parts += "|";
@@ -463,6 +476,7 @@ std::string Site::Fingerprint(const Output& o) const {
       parts += "|";
       for (uint32_t j : related_[o.ref]) add(j);
       break;
+    }
     case OutputKind::kPage:
       parts += page_fp_[o.ref];
       break;

@@ -115,6 +115,13 @@ class Site {
   const std::vector<Article>& collections() const { return collections_; }
   std::string FilmUrl(size_t film) const;
   std::string PersonUrl(size_t person) const;
+  // Where an article's `film:` and its credits lead: the film's page and, per director and cast
+  // member in credit order, their name and page.
+  struct FilmLinks {
+    std::string film_url;
+    std::vector<std::pair<std::string, std::string>> directors, cast;  // name, person page
+  };
+  FilmLinks LinksOfFilm(size_t article) const;
 
   std::string ArticleUrl(const Article& a) const;
 
@@ -169,6 +176,8 @@ class Site {
   std::vector<ReviewFacet> facets_;
   std::vector<Article> collections_;
   std::vector<size_t> film_list_, person_list_;  // film/person -> its feed list
+  std::vector<int32_t> film_of_article_;         // the record of an article's `film:`, or -1
+  std::unordered_map<std::string, uint32_t> person_by_slug_;
   std::vector<Output> outputs_;
   std::unordered_map<std::string, std::string> output_owner_;  // path -> what, for conflicts
   size_t archive_list_ = 0;

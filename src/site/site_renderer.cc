@@ -217,6 +217,25 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
       SetIf(film, "countries_text", Join(f.countries, ", "));
       if (f.runtime_min) film.set("runtime_min", std::to_string(f.runtime_min));
       SetIf(film, "cast_text", Join(f.cast, ", "));
+      Site::FilmLinks links = is_page ? Site::FilmLinks{} : s.LinksOfFilm(i);
+      SetIf(film, "url", links.film_url);
+      // Credits as lists of {name, url, linked, first, last}: each name links to the person's page.
+      auto credits = [](const std::vector<std::pair<std::string, std::string>>& people) {
+        TemplateData out{TemplateData::type::list};
+        for (size_t k = 0; k < people.size(); ++k) {
+          TemplateData p;
+          // Every key set, true or false: a missing one would be looked up in the film.
+          p.set("name", people[k].first);
+          p.set("url", people[k].second);
+          p.set("linked", !people[k].second.empty());
+          p.set("first", k == 0);
+          p.set("last", k + 1 == people.size());
+          out.push_back(p);
+        }
+        return out;
+      };
+      if (!links.directors.empty()) film.set("directors", credits(links.directors));
+      if (!links.cast.empty()) film.set("cast", credits(links.cast));
       art["film"] = std::move(film);
     }
     if (a.interviewee) {
