@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
@@ -287,7 +288,6 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   if (st) st = s.AddFilmMagazineOutputs();
   add(OutputKind::kRss, "/feed.xml", kWholeSite, 1, "the site's RSS feed");
   add(OutputKind::kAtom, "/atom.xml", kWholeSite, 1, "the site's Atom feed");
-  add(OutputKind::kSitemap, "/sitemap.xml", 0, 1, "the sitemap");
   add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
   add(OutputKind::kNotFound, "/404.html", 0, 1, "the 404 page");
   for (size_t i = 0; i < s.theme_->assets().size(); ++i) {
@@ -298,6 +298,17 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     // A media file at a page's path is a conflict, reported with both names.
     add(OutputKind::kMedia, "/" + s.media_[i].path, i, 1,
         "the media file static/" + s.media_[i].path);
+  }
+  // One sitemap, or past the protocol's limit an index of sitemaps.
+  const size_t sitemap_urls = s.SitemapUrls().size();
+  const size_t sitemap_per = static_cast<size_t>(s.config_.sitemap_max_urls);
+  if (sitemap_urls <= sitemap_per) {
+    add(OutputKind::kSitemap, "/sitemap.xml", 0, 1, "the sitemap");
+  } else {
+    add(OutputKind::kSitemap, "/sitemap.xml", kWholeSite, 1, "the sitemap index");
+    for (size_t part = 0; part * sitemap_per < sitemap_urls; ++part) {
+      add(OutputKind::kSitemap, SitemapPartUrl(part), part, 1, "a sitemap");
+    }
   }
   if (!st) return st.error();
   for (size_t i = 0; i < s.outputs_.size(); ++i) s.output_by_path_.emplace(s.outputs_[i].path, i);
@@ -413,6 +424,53 @@ void Site::ComputeFingerprints() {
     article_fp_[i] = digest(articles_[i], article_urls_[i]);
   page_fp_.resize(pages_.size());
   for (size_t i = 0; i < pages_.size(); ++i) page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]));
+}
+
+// Every page a search engine should know, in a stable order: the home page, articles, pages,
+// lists, then the film magazine's own pages.
+std::vector<SitemapUrl> Site::SitemapUrls() const {
+  const Site& s = *this;
+  std::vector<SitemapUrl> urls;
+  int64_t newest = s.articles_.empty() ? s.now_ : s.articles_[0].date;
+  urls.push_back({s.Absolute("/"), newest});
+  for (size_t i = 0; i < s.articles_.size(); ++i) {
+    const Article& a = s.articles_[i];
+    urls.push_back({s.Absolute(s.article_urls_[i]), std::max(a.date, a.updated)});
+  }
+  for (const Article& p : s.pages_) {
+    urls.push_back({s.Absolute(s.ArticleUrl(p)), std::max(p.date, p.updated)});
+  }
+  for (const SiteList& l : s.lists_) {
+    int64_t lastmod = 0;
+    for (uint32_t i : l.items) {
+      lastmod = std::max(lastmod, std::max(s.articles_[i].date, s.articles_[i].updated));
+    }
+    // Films, people and editions have pages of their own, not list pages.
+    if (l.kind == "film" || l.kind == "person" || l.kind == "edition") continue;
+    urls.push_back({s.Absolute(l.url), lastmod ? lastmod : newest});
+  }
+  for (const Output& o : s.outputs_) {
+    switch (o.kind) {
+      case OutputKind::kFilm:
+      case OutputKind::kPerson:
+      case OutputKind::kFestival:
+      case OutputKind::kEdition:
+      case OutputKind::kReviewIndex:
+      case OutputKind::kInterviewIndex:
+      case OutputKind::kCollection: {
+        std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
+        urls.push_back({s.Absolute(url), newest});
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return urls;
+}
+
+std::string Site::SitemapPartUrl(size_t part) {
+  return "/sitemaps/" + std::to_string(part + 1) + ".xml";
 }
 
 const Output* Site::FindOutput(const std::string& path) const {

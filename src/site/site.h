@@ -20,6 +20,7 @@
 #include "content/records.h"
 #include "core/config.h"
 #include "core/dates.h"
+#include "render/feeds.h"
 #include "render/theme.h"
 
 namespace cinepress {
@@ -124,6 +125,10 @@ class Site {
   FilmLinks LinksOfFilm(size_t article) const;
 
   std::string ArticleUrl(const Article& a) const;
+  // What the sitemap lists, in order; past config().sitemap_max_urls it is split into parts at
+  // SitemapPartUrl(0), (1)… and /sitemap.xml is their index.
+  std::vector<SitemapUrl> SitemapUrls() const;
+  static std::string SitemapPartUrl(size_t part);  // "/sitemaps/1.xml" for part 0
 
   // The output at a file path ("reviews/x/index.html"), or null.
   const Output* FindOutput(const std::string& path) const;
@@ -215,7 +220,7 @@ class SiteRenderer {
   void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const;
   Result<std::string> RenderNotFound();
   Result<std::string> RenderFeed(size_t list, bool atom);
-  std::string RenderSitemapXml() const;
+  std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
   Result<std::string> BodyHtml(const Article& a);
   TemplateData PageData(const std::string& url, const std::string& heading,
                         const std::string& description, const std::string& kind_flag) const;
