@@ -94,6 +94,13 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
     }
     c.paginate = static_cast<int>(*v);
   }
+  if (const toml::node* p = root.get("sitemap_max_urls")) {
+    auto v = p->value<int64_t>();
+    if (!p->is_integer() || !v || *v < 1 || *v > 50000) {
+      return ConfigError(file, p, "sitemap_max_urls", "must be a whole number from 1 to 50000");
+    }
+    c.sitemap_max_urls = static_cast<int>(*v);
+  }
   if (const toml::node* p = root.get("permalinks")) {
     const toml::table* t = p->as_table();
     if (!t) return ConfigError(file, p, "permalinks", "must be a table");

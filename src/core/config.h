@@ -59,6 +59,9 @@ struct SiteConfig {
   std::string timezone = "UTC";
   std::string theme = "default";
   int paginate = 20;
+  // URLs per sitemap file: past it, /sitemap.xml becomes an index of /sitemaps/N.xml files.
+  // The sitemaps protocol allows at most 50,000.
+  int sitemap_max_urls = 50000;
   Permalinks permalinks;
   std::vector<MenuItem> menu_main;
   std::vector<MenuItem> menu_footer;

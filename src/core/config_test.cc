@@ -49,6 +49,9 @@ TEST(SiteConfig, ErrorsNameFileLineAndKey) {
   auto type = ParseSiteConfig("paginate = \"ten\"\n", "site.toml");
   ASSERT_FALSE(type.ok());
   EXPECT_EQ(type.error().field, "paginate");
+  auto sitemap = ParseSiteConfig("sitemap_max_urls = 50001\n", "site.toml");
+  ASSERT_FALSE(sitemap.ok());
+  EXPECT_EQ(sitemap.error().field, "sitemap_max_urls");
 
   auto menu = ParseSiteConfig("[[menus.main]]\nname = \"x\"\n", "site.toml");
   ASSERT_FALSE(menu.ok());

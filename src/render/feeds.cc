@@ -163,18 +163,30 @@ std::string RenderAtom(const FeedInfo& info, const std::vector<FeedEntry>& entri
   return w.Finish();
 }
 
-std::string RenderSitemap(const std::vector<SitemapUrl>& urls) {
+namespace {
+
+std::string SitemapList(const char* root, const char* item, const std::vector<SitemapUrl>& urls) {
   Writer w;
-  w.Start("urlset");
+  w.Start(root);
   w.Attr("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9");
   for (const SitemapUrl& u : urls) {
-    w.Start("url");
+    w.Start(item);
     w.Element("loc", u.loc);
     if (u.lastmod) w.Element("lastmod", TimeZone::IsoUtc(u.lastmod));
     w.End();
   }
   w.End();
   return w.Finish();
+}
+
+}  // namespace
+
+std::string RenderSitemap(const std::vector<SitemapUrl>& urls) {
+  return SitemapList("urlset", "url", urls);
+}
+
+std::string RenderSitemapIndex(const std::vector<SitemapUrl>& sitemaps) {
+  return SitemapList("sitemapindex", "sitemap", sitemaps);
 }
 
 }  // namespace cinepress

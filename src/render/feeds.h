@@ -42,5 +42,7 @@ struct SitemapUrl {
   int64_t lastmod = 0;
 };
 std::string RenderSitemap(const std::vector<SitemapUrl>& urls);
+// A sitemap index: `sitemaps` are the locations of sitemap files and their newest lastmod.
+std::string RenderSitemapIndex(const std::vector<SitemapUrl>& sitemaps);
 
 }  // namespace cinepress

@@ -47,6 +47,22 @@ std::string Site::PersonUrl(size_t p) const {
   return ExpandPermalink(config_.permalinks.person, {{"slug", records_.people[p].slug}});
 }
 
+Site::FilmLinks Site::LinksOfFilm(size_t article) const {
+  FilmLinks links;
+  const Article& a = articles_[article];
+  if (!a.film || film_of_article_[article] < 0) return links;
+  links.film_url = FilmUrl(static_cast<size_t>(film_of_article_[article]));
+  auto credit = [&](const std::vector<std::string>& names, auto& out) {
+    for (const std::string& name : names) {
+      auto it = person_by_slug_.find(Slugify(name));
+      out.emplace_back(name, it == person_by_slug_.end() ? "" : PersonUrl(it->second));
+    }
+  };
+  credit(a.film->directors, links.directors);
+  credit(a.film->cast, links.cast);
+  return links;
+}
+
 void Site::AssignEditions() {
   editions_of_article_.assign(articles_.size(), {});
   const Permalinks& pl = config_.permalinks;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
@@ -178,6 +179,13 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   }
   // Films and people as records, festivals and their editions; each has a feed list.
   s.records_ = BuildFilmRecords(s.articles_);
+  s.film_of_article_.assign(s.articles_.size(), -1);
+  for (size_t f = 0; f < s.records_.films.size(); ++f) {
+    for (uint32_t i : s.records_.films[f].reviews) s.film_of_article_[i] = static_cast<int32_t>(f);
+  }
+  for (size_t p = 0; p < s.records_.people.size(); ++p) {
+    s.person_by_slug_.emplace(s.records_.people[p].slug, static_cast<uint32_t>(p));
+  }
   s.AssignEditions();
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
     const FilmRecord& film = s.records_.films[f];
@@ -280,7 +288,6 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   if (st) st = s.AddFilmMagazineOutputs();
   add(OutputKind::kRss, "/feed.xml", kWholeSite, 1, "the site's RSS feed");
   add(OutputKind::kAtom, "/atom.xml", kWholeSite, 1, "the site's Atom feed");
-  add(OutputKind::kSitemap, "/sitemap.xml", 0, 1, "the sitemap");
   add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
   add(OutputKind::kNotFound, "/404.html", 0, 1, "the 404 page");
   for (size_t i = 0; i < s.theme_->assets().size(); ++i) {
@@ -291,6 +298,17 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     // A media file at a page's path is a conflict, reported with both names.
     add(OutputKind::kMedia, "/" + s.media_[i].path, i, 1,
         "the media file static/" + s.media_[i].path);
+  }
+  // One sitemap, or past the protocol's limit an index of sitemaps.
+  const size_t sitemap_urls = s.SitemapUrls().size();
+  const size_t sitemap_per = static_cast<size_t>(s.config_.sitemap_max_urls);
+  if (sitemap_urls <= sitemap_per) {
+    add(OutputKind::kSitemap, "/sitemap.xml", 0, 1, "the sitemap");
+  } else {
+    add(OutputKind::kSitemap, "/sitemap.xml", kWholeSite, 1, "the sitemap index");
+    for (size_t part = 0; part * sitemap_per < sitemap_urls; ++part) {
+      add(OutputKind::kSitemap, SitemapPartUrl(part), part, 1, "a sitemap");
+    }
   }
   if (!st) return st.error();
   for (size_t i = 0; i < s.outputs_.size(); ++i) s.output_by_path_.emplace(s.outputs_[i].path, i);
@@ -429,6 +447,53 @@ void Site::ComputeFingerprints() {
   for (size_t i = 0; i < pages_.size(); ++i) page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]));
 }
 
+// Every page a search engine should know, in a stable order: the home page, articles, pages,
+// lists, then the film magazine's own pages.
+std::vector<SitemapUrl> Site::SitemapUrls() const {
+  const Site& s = *this;
+  std::vector<SitemapUrl> urls;
+  int64_t newest = s.articles_.empty() ? s.now_ : s.articles_[0].date;
+  urls.push_back({s.Absolute("/"), newest});
+  for (size_t i = 0; i < s.articles_.size(); ++i) {
+    const Article& a = s.articles_[i];
+    urls.push_back({s.Absolute(s.article_urls_[i]), std::max(a.date, a.updated)});
+  }
+  for (const Article& p : s.pages_) {
+    urls.push_back({s.Absolute(s.ArticleUrl(p)), std::max(p.date, p.updated)});
+  }
+  for (const SiteList& l : s.lists_) {
+    int64_t lastmod = 0;
+    for (uint32_t i : l.items) {
+      lastmod = std::max(lastmod, std::max(s.articles_[i].date, s.articles_[i].updated));
+    }
+    // Films, people and editions have pages of their own, not list pages.
+    if (l.kind == "film" || l.kind == "person" || l.kind == "edition") continue;
+    urls.push_back({s.Absolute(l.url), lastmod ? lastmod : newest});
+  }
+  for (const Output& o : s.outputs_) {
+    switch (o.kind) {
+      case OutputKind::kFilm:
+      case OutputKind::kPerson:
+      case OutputKind::kFestival:
+      case OutputKind::kEdition:
+      case OutputKind::kReviewIndex:
+      case OutputKind::kInterviewIndex:
+      case OutputKind::kCollection: {
+        std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
+        urls.push_back({s.Absolute(url), newest});
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return urls;
+}
+
+std::string Site::SitemapPartUrl(size_t part) {
+  return "/sitemaps/" + std::to_string(part + 1) + ".xml";
+}
+
 const Output* Site::FindOutput(const std::string& path) const {
   auto it = output_by_path_.find(path);
   return it == output_by_path_.end() ? nullptr : &outputs_[it->second];
@@ -475,8 +540,14 @@ std::string Site::Fingerprint(const Output& o) const {
       }
       break;
     }
-    case OutputKind::kArticle:
+    case OutputKind::kArticle: {
       add(static_cast<uint32_t>(o.ref));
+      // Its film's page and the credits' pages: their addresses depend on other articles too.
+      FilmLinks links = LinksOfFilm(o.ref);
+      parts += links.film_url;
+      for (const auto* people : {&links.directors, &links.cast}) {
+        for (const auto& [name, url] : *people) parts += name + "\x1f" + url + "\x1e";
+      }
       parts += "|";
       if (o.ref > 0) add(static_cast<uint32_t>(o.ref - 1));
       parts += "|";
@@ -484,6 +555,7 @@ std::string Site::Fingerprint(const Output& o) const {
       parts += "|";
       for (uint32_t j : related_[o.ref]) add(j);
       break;
+    }
     case OutputKind::kPage:
       parts += page_fp_[o.ref];
       break;

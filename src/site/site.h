@@ -20,6 +20,7 @@
 #include "content/records.h"
 #include "core/config.h"
 #include "core/dates.h"
+#include "render/feeds.h"
 #include "render/theme.h"
 
 namespace cinepress {
@@ -117,8 +118,19 @@ class Site {
   const std::vector<Article>& collections() const { return collections_; }
   std::string FilmUrl(size_t film) const;
   std::string PersonUrl(size_t person) const;
+  // Where an article's `film:` and its credits lead: the film's page and, per director and cast
+  // member in credit order, their name and page.
+  struct FilmLinks {
+    std::string film_url;
+    std::vector<std::pair<std::string, std::string>> directors, cast;  // name, person page
+  };
+  FilmLinks LinksOfFilm(size_t article) const;
 
   std::string ArticleUrl(const Article& a) const;
+  // What the sitemap lists, in order; past config().sitemap_max_urls it is split into parts at
+  // SitemapPartUrl(0), (1)… and /sitemap.xml is their index.
+  std::vector<SitemapUrl> SitemapUrls() const;
+  static std::string SitemapPartUrl(size_t part);  // "/sitemaps/1.xml" for part 0
 
   // The output at a file path ("reviews/x/index.html"), or null.
   const Output* FindOutput(const std::string& path) const;
@@ -171,6 +183,8 @@ class Site {
   std::vector<ReviewFacet> facets_;
   std::vector<Article> collections_;
   std::vector<size_t> film_list_, person_list_;  // film/person -> its feed list
+  std::vector<int32_t> film_of_article_;         // the record of an article's `film:`, or -1
+  std::unordered_map<std::string, uint32_t> person_by_slug_;
   std::vector<Output> outputs_;
   std::unordered_map<std::string, std::string> output_owner_;  // path -> what, for conflicts
   size_t archive_list_ = 0;
@@ -208,7 +222,7 @@ class SiteRenderer {
   void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const;
   Result<std::string> RenderNotFound();
   Result<std::string> RenderFeed(size_t list, bool atom);
-  std::string RenderSitemapXml() const;
+  std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
   Result<std::string> BodyHtml(const Article& a);
   Result<TemplateData> CommentsData(const Article& a);
   TemplateData PageData(const std::string& url, const std::string& heading,

@@ -1,7 +1,6 @@
 // SiteRenderer: turns one output of the site map into bytes — template contexts for pages
 // (docs/THEMES.md is their contract), feeds, the sitemap, assets and media.
 #include <algorithm>
-#include <cstring>
 #include <map>
 
 #include "core/slug.h"
@@ -171,7 +170,7 @@ Result<std::string> SiteRenderer::Render(const Output& o) {
     case OutputKind::kAtom:
       return RenderFeed(o.ref, true);
     case OutputKind::kSitemap:
-      return RenderSitemapXml();
+      return RenderSitemapXml(o.ref);
     case OutputKind::kRobots:
       return "User-agent: *\nAllow: /\n\nSitemap: " + s.Absolute("/sitemap.xml") + "\n";
     case OutputKind::kAsset:
@@ -294,6 +293,25 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
       SetIf(film, "countries_text", Join(f.countries, ", "));
       if (f.runtime_min) film.set("runtime_min", std::to_string(f.runtime_min));
       SetIf(film, "cast_text", Join(f.cast, ", "));
+      Site::FilmLinks links = is_page ? Site::FilmLinks{} : s.LinksOfFilm(i);
+      SetIf(film, "url", links.film_url);
+      // Credits as lists of {name, url, linked, first, last}: each name links to the person's page.
+      auto credits = [](const std::vector<std::pair<std::string, std::string>>& people) {
+        TemplateData out{TemplateData::type::list};
+        for (size_t k = 0; k < people.size(); ++k) {
+          TemplateData p;
+          // Every key set, true or false: a missing one would be looked up in the film.
+          p.set("name", people[k].first);
+          p.set("url", people[k].second);
+          p.set("linked", !people[k].second.empty());
+          p.set("first", k == 0);
+          p.set("last", k + 1 == people.size());
+          out.push_back(p);
+        }
+        return out;
+      };
+      if (!links.directors.empty()) film.set("directors", credits(links.directors));
+      if (!links.cast.empty()) film.set("cast", credits(links.cast));
       art["film"] = std::move(film);
     }
     if (a.interviewee) {
@@ -554,45 +572,25 @@ Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
   return atom ? RenderAtom(info, entries) : RenderRss(info, entries, s.tz_);
 }
 
-std::string SiteRenderer::RenderSitemapXml() const {
+std::string SiteRenderer::RenderSitemapXml(size_t part) const {
   const Site& s = *site_;
-  std::vector<SitemapUrl> urls;
-  int64_t newest = s.articles_.empty() ? s.now_ : s.articles_[0].date;
-  urls.push_back({s.Absolute("/"), newest});
-  for (size_t i = 0; i < s.articles_.size(); ++i) {
-    const Article& a = s.articles_[i];
-    urls.push_back({s.Absolute(s.article_urls_[i]), std::max(a.date, a.updated)});
-  }
-  for (const Article& p : s.pages_) {
-    urls.push_back({s.Absolute(s.ArticleUrl(p)), std::max(p.date, p.updated)});
-  }
-  for (const SiteList& l : s.lists_) {
-    int64_t lastmod = 0;
-    for (uint32_t i : l.items) {
-      lastmod = std::max(lastmod, std::max(s.articles_[i].date, s.articles_[i].updated));
-    }
-    // Films, people and editions have pages of their own, not list pages.
-    if (l.kind == "film" || l.kind == "person" || l.kind == "edition") continue;
-    urls.push_back({s.Absolute(l.url), lastmod ? lastmod : newest});
-  }
-  for (const Output& o : s.outputs_) {
-    switch (o.kind) {
-      case OutputKind::kFilm:
-      case OutputKind::kPerson:
-      case OutputKind::kFestival:
-      case OutputKind::kEdition:
-      case OutputKind::kReviewIndex:
-      case OutputKind::kInterviewIndex:
-      case OutputKind::kCollection: {
-        std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
-        urls.push_back({s.Absolute(url), newest});
-        break;
+  std::vector<SitemapUrl> urls = s.SitemapUrls();
+  const size_t per = static_cast<size_t>(s.config_.sitemap_max_urls);
+  if (part == Site::kWholeSite) {  // the index of the parts, each with its newest change
+    std::vector<SitemapUrl> parts;
+    for (size_t from = 0; from < urls.size(); from += per) {
+      int64_t newest = 0;
+      for (size_t k = from; k < std::min(urls.size(), from + per); ++k) {
+        newest = std::max(newest, urls[k].lastmod);
       }
-      default:
-        break;
+      parts.push_back({s.Absolute(Site::SitemapPartUrl(from / per)), newest});
     }
+    return RenderSitemapIndex(parts);
   }
-  return RenderSitemap(urls);
+  const size_t from = std::min(urls.size(), part * per);
+  const size_t to = std::min(urls.size(), from + per);
+  return RenderSitemap(std::vector<SitemapUrl>(urls.begin() + static_cast<ptrdiff_t>(from),
+                                               urls.begin() + static_cast<ptrdiff_t>(to)));
 }
 
 }  // namespace cinepress

@@ -94,6 +94,19 @@ TEST_F(FilmMagazine, FilmPagesGatherEveryArticleAboutTheFilm) {
   EXPECT_TRUE(site_->Has("/films/le-mepris-2021/atom.xml"));
 }
 
+TEST_F(FilmMagazine, AReviewsFilmFactsLinkToTheFilmAndItsPeople) {
+  std::string review = site_->Page("/reviews/mepris/");
+  size_t facts = review.find("class=\"film-facts\"");
+  ASSERT_NE(facts, std::string::npos);
+  std::string aside = review.substr(facts, review.find("</aside>", facts) - facts);
+  EXPECT_NE(aside.find("<a href=\"/films/le-mepris-2021/\"><cite>Le Mépris</cite></a>"),
+            std::string::npos)
+      << aside;
+  EXPECT_NE(aside.find("<a href=\"/people/anouk-delacroix/\">Anouk Delacroix</a>"),
+            std::string::npos)
+      << aside;
+}
+
 TEST_F(FilmMagazine, PersonPagesListFilmsAndInterviews) {
   std::string trier = site_->Page("/people/joachim-trier/");
   ASSERT_FALSE(trier.empty());

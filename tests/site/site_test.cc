@@ -226,6 +226,39 @@ TEST_F(WholeSite, SitemapRobotsStaticPagesAnd404) {
   EXPECT_TRUE(site_->Has("/404.html"));
 }
 
+TEST(WholeSiteSitemap, PastTheLimitTheSitemapIsAnIndexOfParts) {
+  auto built = BuildFromStrings("sitemap_max_urls = 4\n" + std::string(kConfig), Magazine());
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  std::string index = built->Page("/sitemap.xml");
+  ASSERT_NE(index.find("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"),
+            std::string::npos)
+      << index;
+  // Every part is listed in the index, holds at most 4 URLs, and together they hold every page.
+  std::string all;
+  int parts = 0;
+  for (int n = 1; built->Has("/sitemaps/" + std::to_string(n) + ".xml"); ++n, ++parts) {
+    std::string part = built->Page("/sitemaps/" + std::to_string(n) + ".xml");
+    EXPECT_NE(
+        index.find("<loc>https://longtake.example/sitemaps/" + std::to_string(n) + ".xml</loc>"),
+        std::string::npos);
+    EXPECT_NE(part.find("<urlset"), std::string::npos);
+    size_t urls = 0;
+    for (size_t at = part.find("<url>"); at != std::string::npos; at = part.find("<url>", at + 1)) {
+      ++urls;
+    }
+    EXPECT_GE(urls, 1u);
+    EXPECT_LE(urls, 4u);
+    all += part;
+  }
+  EXPECT_GE(parts, 3);
+  EXPECT_EQ(index.find("/sitemaps/" + std::to_string(parts + 1) + ".xml"), std::string::npos);
+  for (const char* url : {"/", "/reviews/first/", "/interviews/talk/", "/about/"}) {
+    EXPECT_NE(all.find(std::string("<loc>https://longtake.example") + url + "</loc>"),
+              std::string::npos)
+        << url;
+  }
+}
+
 TEST_F(WholeSite, MediaAndFingerprintedAssetsArePublished) {
   bool css = false;
   for (const auto& [path, data] : site_->files) {
