@@ -636,6 +636,23 @@ class Sanitizer {
     Element(it.node, it.tag, in_pre, convert_newlines, out);
   }
 
+  // Whether an element has text, or an image with alt text, inside it.
+  static bool HasAccessibleName(const GumboNode* node) {
+    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+      return !Trim(node->v.text.text).empty();
+    }
+    if (node->type != GUMBO_NODE_ELEMENT) return false;
+    if (node->v.element.tag == GUMBO_TAG_IMG) {
+      const GumboAttribute* alt = gumbo_get_attribute(&node->v.element.attributes, "alt");
+      return alt && !Trim(alt->value).empty();
+    }
+    const GumboVector& kids = node->v.element.children;
+    for (unsigned i = 0; i < kids.length; ++i) {
+      if (HasAccessibleName(static_cast<const GumboNode*>(kids.data[i]))) return true;
+    }
+    return false;
+  }
+
   static bool HasChild(const GumboNode* node, GumboTag tag) {
     const GumboVector& kids = node->v.element.children;
     for (unsigned i = 0; i < kids.length; ++i) {
@@ -648,6 +665,14 @@ class Sanitizer {
   void Element(const GumboNode* node, const std::string& given_tag, bool in_pre,
                bool convert_newlines, std::string& out) {
     std::string tag = given_tag;
+    // A link whose only content is images without alt text names nothing for a screen reader:
+    // the images stay, the link goes.
+    if (tag == "a" && !HasAccessibleName(node)) {
+      std::vector<FlowItem> items;
+      Flatten(node, items);
+      for (const FlowItem& it : items) Item(it, in_pre, convert_newlines, out);
+      return;
+    }
     if (options_.contiguous_headings && tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' &&
         tag[1] <= '6') {
       int level = std::clamp(tag[1] - '0', 2, heading_ + 1);
@@ -727,6 +752,8 @@ class Sanitizer {
       }
     }
     if (tag == "img" && !has_alt) out += " alt=\"\"";
+    // A block of code may scroll sideways: keyboard users must be able to reach it.
+    if (tag == "pre" && !in_pre) out += " tabindex=\"0\"";
     out += '>';
     if (IsVoid(tag)) return;
     const bool pre = in_pre || tag == "pre";

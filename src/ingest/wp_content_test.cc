@@ -54,6 +54,16 @@ TEST(Sanitizer, DropsBadAttributeValuesAndEncodesUrls) {
             "<a title=\"t\">x</a>");
 }
 
+TEST(Sanitizer, KeepsWhatKeyboardAndScreenReaderUsersNeed) {
+  // A link around an image without alt text would have no name: the image stays, alone.
+  EXPECT_EQ(Clean("<a href=\"/big.jpg\"><img src=\"/a.jpg\" alt=\"\"></a>"),
+            "<img src=\"/a.jpg\" alt=\"\">");
+  EXPECT_EQ(Clean("<a href=\"/big.jpg\"><img src=\"/a.jpg\" alt=\"A still\"></a>"),
+            "<a href=\"/big.jpg\"><img src=\"/a.jpg\" alt=\"A still\"></a>");
+  // Code that may scroll sideways can be reached by keyboard.
+  EXPECT_EQ(Clean("<pre>x</pre>"), "<pre tabindex=\"0\">x</pre>");
+}
+
 TEST(Sanitizer, AllowsOnlyKnownVideoPlayersInIframes) {
   EXPECT_EQ(Clean("<iframe src=\"https://player.vimeo.com/video/1\"></iframe>"),
             "<iframe src=\"https://player.vimeo.com/video/1\"></iframe>");
@@ -86,7 +96,7 @@ TEST(Autop, BlankLinesMakeParagraphsAndNewlinesBreaks) {
 
 TEST(Autop, LeavesBlocksAndPreAlone) {
   EXPECT_EQ(Autop("Intro\n<pre>a\n\nb</pre>\nOutro"),
-            "<p>Intro</p>\n<pre>a\n\nb</pre>\n<p>Outro</p>");
+            "<p>Intro</p>\n<pre tabindex=\"0\">a\n\nb</pre>\n<p>Outro</p>");
   EXPECT_EQ(Autop("<ul>\n<li>One</li>\n<li>Two</li>\n</ul>"), "<ul><li>One</li><li>Two</li></ul>");
   EXPECT_EQ(Autop("<h2>Head</h2>\nText"), "<h2>Head</h2>\n<p>Text</p>");
 }
