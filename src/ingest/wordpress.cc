@@ -864,7 +864,8 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (auto it = children.find(p.id); it != children.end()) ctx.children = it->second;
     ctx.rewrite_url = rewrite;
     a.body_markdown = WordPressToHtml(i.content, ctx, report.content);
-    a.word_count = CountWords(HtmlToText(a.body_markdown));
+    // The body is the sanitizer's own HTML: stripping its tags is enough to count its words.
+    a.word_count = CountWords(StripTags(a.body_markdown));
     // Comments, threaded by their parents' ids; only approved ones may ever be shown. They are
     // part of what the article's page shows, so of its hash (a new comment renews the page).
     std::vector<Comment> comments;
