@@ -13,6 +13,7 @@
 #include "bundle/bundle.h"
 #include "core/config.h"
 #include "core/parallel.h"
+#include "core/slug.h"
 #include "core/text.h"
 #include "http/http_server.h"
 #include "store/open_store.h"
@@ -233,6 +234,14 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs
   if (!store) return store.error();
   options.permalinks = config->permalinks;
   if (options.now == 0) options.now = NowSeconds();
+  if (!IsValidSlug(options.section)) {
+    return Error{
+        ErrorCode::kInvalidInput,
+        "\"" + options.section + "\" cannot be a section: use lowercase letters, digits and dashes",
+        {},
+        0,
+        "--section"};
+  }
   if (!options.progress && ::isatty(STDERR_FILENO) != 0) {
     options.progress = [&err](const std::string& line) {
       err << "import-wordpress: " << line << "\n";
