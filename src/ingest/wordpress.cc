@@ -328,6 +328,11 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       return {};
     }
     (i.post_type == "post" ? report.posts : report.pages).found++;
+    if (posts.count(i.post_id)) {  // the first item with an id is the one imported
+      (i.post_type == "post" ? report.posts : report.pages).skipped++;
+      report.skipped.push_back(where + ": another item before it has the same wp:post_id");
+      return {};
+    }
     report.comments.found += i.comments.size();
     PostInfo p;
     p.id = i.post_id;
@@ -793,6 +798,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   for (const Comment& c : *stored_comments) comment_have[{c.article_id, c.source_id}] = &c;
   std::unordered_map<std::string, int64_t> store_id;  // WordPress id -> article id
   size_t written_items = 0;
+  std::unordered_set<std::string> written_ids;
   WxrCallbacks write;
   write.item = [&](const WxrItem& i) -> Status {
     auto pit = posts.find(i.post_id);
@@ -801,6 +807,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       return {};
     }
     const PostInfo& p = pit->second;
+    if (!written_ids.insert(p.id).second) return {};  // a duplicate id (reported above)
     if (++written_items % 5000 == 0) say("wrote " + std::to_string(written_items) + " items");
     Article a;
     a.kind = p.type == "page" ? ArticleKind::kPage : ArticleKind::kArticle;

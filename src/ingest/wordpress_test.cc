@@ -245,6 +245,28 @@ TEST_F(WordPressImportTest, ImportingAgainChangesNothing) {
   }
 }
 
+TEST_F(WordPressImportTest, ADuplicateIdIsSkippedAndReimportingStillChangesNothing) {
+  std::string twice = kExport;
+  size_t about = twice.find("<item>\n<title>About</title>");
+  size_t end = twice.find("</item>", about) + 8;
+  std::string copy = twice.substr(about, end - about);
+  copy.replace(copy.find("Who we are"), 10, "Someone else");
+  twice.insert(end, copy);
+  Write("twice.xml", twice);
+  auto r = Import("twice.xml");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->pages.found, 3u);
+  EXPECT_EQ(r->pages.added, 2u);
+  EXPECT_EQ(r->pages.skipped, 1u);
+  auto all = *store_->LoadArticles(true);
+  const Article* about_page = Find(all, "about");
+  ASSERT_NE(about_page, nullptr);
+  EXPECT_NE(about_page->body_markdown.find("Who we are"), std::string::npos);
+  auto again = Import("twice.xml");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->pages.updated + again->posts.updated, 0u);
+}
+
 TEST_F(WordPressImportTest, AMalformedExportWritesNothing) {
   std::string bad = kExport;
   bad.replace(bad.find("</item>"), 7, "</itme>");
