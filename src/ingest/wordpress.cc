@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -1056,17 +1057,26 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
             return out;
           };
       menu.items = build("", 0);
+      // Its items count as the menu does: added, updated or unchanged with it.
+      std::function<size_t(const std::vector<MenuItem>&)> count_items =
+          [&](const std::vector<MenuItem>& items) {
+            size_t n = items.size();
+            for (const MenuItem& i : items) n += count_items(i.children);
+            return n;
+          };
+      const size_t item_count = count_items(menu.items);
       auto it = have.find(slug);
       if (it != have.end() && it->second.name == menu.name && it->second.role == menu.role &&
           SameMenus(it->second.items, menu.items)) {
         ++report.menus.unchanged;
+        report.menu_items.unchanged += item_count;
         continue;
       }
       if (auto s = store.SaveMenu(menu); !s) return fail(s.error());
       (it == have.end() ? report.menus.added : report.menus.updated)++;
+      (it == have.end() ? report.menu_items.added : report.menu_items.updated) += item_count;
     }
   }
-  report.menu_items.added = report.menu_items.found - report.menu_items.skipped;
   if (auto s = store.Commit(); !s) return fail(s.error());
   report.written = true;
   return report;

@@ -318,9 +318,10 @@ class WordPressImport(unittest.TestCase):
                 "--no-fetch", "--json")
         r = json.loads(p.stdout)
         for kind in ("posts", "pages", "attachments", "comments", "authors", "categories", "tags",
-                     "menus", "redirects"):
+                     "menus", "menu_items", "redirects"):
             self.assertEqual((r[kind]["added"], r[kind]["updated"]), (0, 0), kind)
         self.assertEqual(r["posts"]["unchanged"], 58)
+        self.assertEqual(r["menu_items"]["unchanged"], 70)
         self.assertEqual(dump(self.db), before)
 
     def test_malformed_export_is_refused_and_the_store_untouched(self):
