@@ -57,6 +57,56 @@ CREATE TABLE article_aliases (
   PRIMARY KEY (kind, section, slug)
 );
 )sql",
+    // Newsletters: readers, their subscriptions with consent, issues and the delivery queue
+    // (src/store/sqlite_newsletter_store.cc).
+    R"sql(
+CREATE TABLE subscribers (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  suppressed_reason TEXT NOT NULL DEFAULT '',
+  soft_bounces INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE subscriptions (
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+  newsletter TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'unsubscribed')),
+  consent_at INTEGER NOT NULL,
+  consent_ip TEXT NOT NULL DEFAULT '',
+  consent_form TEXT NOT NULL DEFAULT '',
+  confirmed_at INTEGER NOT NULL DEFAULT 0,
+  changed_at INTEGER NOT NULL,
+  PRIMARY KEY (newsletter, subscriber_id)
+) WITHOUT ROWID;
+CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber_id);
+CREATE TABLE newsletter_issues (
+  id INTEGER PRIMARY KEY,
+  newsletter TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  html TEXT NOT NULL,
+  text TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  finished INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX newsletter_issues_newsletter ON newsletter_issues (newsletter, id);
+CREATE TABLE newsletter_deliveries (
+  issue_id INTEGER NOT NULL REFERENCES newsletter_issues (id) ON DELETE CASCADE,
+  subscriber_id INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  sent_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (issue_id, subscriber_id)
+) WITHOUT ROWID;
+CREATE INDEX newsletter_deliveries_pending ON newsletter_deliveries (issue_id, subscriber_id)
+  WHERE state = 'pending';
+CREATE TABLE site_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
