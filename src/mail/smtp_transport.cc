@@ -12,6 +12,18 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// Text parts in canonical form (RFC 2046): every line ends in CRLF, which is also what
+// libcurl's quoted-printable encoder takes as a line end.
+std::string Canonical(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 32);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  return out;
+}
+
 // Frees what one message needs (lists, MIME tree) whatever way Send returns.
 struct MessageResources {
   curl_slist* recipients = nullptr;
@@ -31,6 +43,7 @@ class SmtpTransport final : public MailTransport {
 
   SendResult Send(const MailMessage& m) override {
     MessageResources r;
+    const std::string text_part = Canonical(m.text), html_part = Canonical(m.html);
     std::string from = "<" + m.from.email + ">";
     r.recipients = curl_slist_append(nullptr, ("<" + m.to.email + ">").c_str());
     for (const std::string& line : HeaderLines(m)) {
@@ -39,12 +52,12 @@ class SmtpTransport final : public MailTransport {
     r.mime = curl_mime_init(h_);
     curl_mime* alternative = curl_mime_init(h_);
     curl_mimepart* text = curl_mime_addpart(alternative);
-    curl_mime_data(text, m.text.data(), m.text.size());
+    curl_mime_data(text, text_part.data(), text_part.size());
     curl_mime_type(text, "text/plain; charset=utf-8");
     curl_mime_encoder(text, "quoted-printable");
     if (!m.html.empty()) {
       curl_mimepart* html = curl_mime_addpart(alternative);
-      curl_mime_data(html, m.html.data(), m.html.size());
+      curl_mime_data(html, html_part.data(), html_part.size());
       curl_mime_type(html, "text/html; charset=utf-8");
       curl_mime_encoder(html, "quoted-printable");
     }

@@ -1,0 +1,300 @@
+#include "app/newsletter_commands.h"
+
+#include <cstdlib>
+#include <ostream>
+#include <unordered_map>
+
+#include "core/config.h"
+#include "core/dates.h"
+#include "core/text.h"
+#include "mail/smtp_transport.h"
+#include "newsletter/compose.h"
+#include "newsletter/links.h"
+#include "newsletter/sender.h"
+#include "newsletter/subscriber_csv.h"
+#include "site/site.h"
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+
+Result<const NewsletterConfig*> FindNewsletter(const SiteConfig& config, const std::string& slug) {
+  for (const NewsletterConfig& nl : config.newsletters) {
+    if (nl.slug == slug) return &nl;
+  }
+  std::vector<std::string> known;
+  for (const NewsletterConfig& nl : config.newsletters) known.push_back(nl.slug);
+  return Error{ErrorCode::kNotFound,
+               "no newsletter \"" + slug + "\" in cinepress.toml" +
+                   (known.empty() ? std::string(" (it has no [[newsletters]])")
+                                  : " (there are: " + Join(known) + ")"),
+               {},
+               0,
+               "newsletters.slug"};
+}
+
+std::string Absolute(const SiteConfig& c, const std::string& url) {
+  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
+  return c.base_url + (url.empty() || url[0] != '/' ? "/" : "") + url;
+}
+
+// Everything an issue is composed from: the site map, the theme, names of sections and authors.
+struct Newsroom {
+  std::shared_ptr<const Site> site;
+  std::shared_ptr<const Theme> theme;
+  std::vector<IssueCandidate> candidates;
+};
+
+Result<Newsroom> OpenNewsroom(const SiteFolder& folder, int64_t now) {
+  Newsroom n;
+  auto site = LoadSite(folder, now);
+  if (!site) return site.error();
+  n.site = *site;
+  const SiteConfig& c = n.site->config();
+  auto theme = Theme::Load(folder.themes() / c.theme, "themes/" + c.theme);
+  if (!theme) return theme.error();
+  n.theme = *theme;
+  auto store = OpenSqliteStore(folder.database(), false);
+  if (!store) return store.error();
+  auto authors = (*store)->LoadAuthors();
+  if (!authors) return authors.error();
+  auto sections = (*store)->LoadSections();
+  if (!sections) return sections.error();
+  std::unordered_map<std::string, std::string> author_names, section_titles;
+  for (const Author& a : *authors) author_names[a.id] = a.name;
+  for (const Section& s : *sections) section_titles[s.key] = s.title;
+  const auto& articles = n.site->articles();
+  n.candidates.reserve(articles.size());
+  for (const Article& a : articles) {
+    IssueCandidate cand;
+    cand.article = &a;
+    cand.url = Absolute(c, n.site->ArticleUrl(a));
+    auto st = section_titles.find(a.section);
+    cand.section_title = st != section_titles.end() ? st->second : a.section;
+    for (const std::string& id : a.author_ids) {
+      auto it = author_names.find(id);
+      cand.authors.push_back(it != author_names.end() ? it->second : id);
+    }
+    if (a.image) cand.image_url = Absolute(c, a.image->src);
+    n.candidates.push_back(std::move(cand));
+  }
+  for (const SiteEdition& e : n.site->editions()) {
+    std::string key = n.site->festivals()[e.festival].slug + "/" + std::to_string(e.year);
+    for (uint32_t i : e.articles) {
+      if (i < n.candidates.size()) n.candidates[i].editions.push_back(key);
+    }
+  }
+  return n;
+}
+
+// The issue that would go out now: its window starts where the previous issue's ended.
+struct DueIssue {
+  NewsletterIssue issue;
+  size_t articles = 0;
+};
+
+Result<DueIssue> ComposeDue(Newsroom& room, NewsletterStore& store, const NewsletterConfig& nl,
+                            int64_t now) {
+  auto previous = store.LatestIssue(nl.slug);
+  if (!previous) return previous.error();
+  DueIssue due;
+  due.issue.newsletter = nl.slug;
+  due.issue.created = now;
+  due.issue.until = now;
+  due.issue.since = IssueWindowStart(nl, previous->has_value() ? &**previous : nullptr, now);
+  auto chosen = SelectArticles(nl.content, room.candidates, due.issue.since, due.issue.until);
+  due.articles = chosen.size();
+  ThemeRenderer renderer(room.theme);
+  auto composed = ComposeIssue(renderer, room.site->config(), room.site->tz(), nl, chosen, now);
+  if (!composed) return composed.error();
+  due.issue.subject = std::move(composed->subject);
+  due.issue.html = std::move(composed->html);
+  due.issue.text = std::move(composed->text);
+  return due;
+}
+
+SmtpOptions SmtpFromConfig(const SmtpConfig& c) {
+  SmtpOptions o;
+  o.url = c.url;
+  o.starttls = c.starttls;
+  o.username = c.username;
+  o.password = c.password;
+  if (o.password.empty() && !c.password_env.empty()) {
+    if (const char* p = std::getenv(c.password_env.c_str())) o.password = p;
+  }
+  if (const char* u = std::getenv("CINEPRESS_SMTP_USERNAME"); u && o.username.empty()) {
+    o.username = u;
+  }
+  o.timeout_s = c.timeout_s;
+  return o;
+}
+
+}  // namespace
+
+Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& options,
+                      std::ostream& out, std::ostream& err) {
+  const int64_t now = options.now.value_or(NowSeconds());
+  auto room = OpenNewsroom(folder, now);
+  if (!room) return room.error();
+  const SiteConfig& config = room->site->config();
+  auto nl = FindNewsletter(config, options.slug);
+  if (!nl) return nl.error();
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  auto key = (*store)->SiteSecret(kLinkSecretName, kLinkSecretBytes);
+  if (!key) return key.error();
+  SmtpOptions smtp = SmtpFromConfig(config.smtp);
+
+  if (!options.test_to.empty()) {
+    if (!IsPlausibleEmail(options.test_to)) {
+      return Error{
+          ErrorCode::kInvalidInput, "not an email address: " + options.test_to, {}, 0, "--test-to"};
+    }
+    auto due = ComposeDue(*room, **store, **nl, now);
+    if (!due) return due.error();
+    due->issue.subject = "[Test] " + due->issue.subject;
+    MailMessage m =
+        PersonalizeIssue(due->issue, **nl, config, *key, Delivery{0, options.test_to, "", 0});
+    m.message_id = "cinepress.test." + std::to_string(now) + "@" + DomainOf(config.base_url);
+    auto transport = OpenSmtpTransport(smtp);
+    if (!transport) return transport.error();
+    SendResult r = (*transport)->Send(m);
+    if (r.outcome != SendOutcome::kAccepted) {
+      return Error{
+          ErrorCode::kIo, "the relay did not take the test message: " + r.detail, {}, 0, "smtp"};
+    }
+    out << "newsletter " << (*nl)->slug << ": test issue (" << due->articles
+        << " articles) sent to " << options.test_to << "\n";
+    return {};
+  }
+
+  auto unfinished = (*store)->UnfinishedIssue((*nl)->slug);
+  if (!unfinished) return unfinished.error();
+  NewsletterIssue issue;
+  if (unfinished->has_value()) {
+    issue = std::move(**unfinished);
+    out << "newsletter " << (*nl)->slug << ": resuming issue " << issue.id << "\n";
+  } else {
+    auto due = ComposeDue(*room, **store, **nl, now);
+    if (!due) return due.error();
+    if (due->articles == 0) {
+      out << "newsletter " << (*nl)->slug << ": nothing to send (no new article since "
+          << room->site->tz().Iso(due->issue.since) << ")\n";
+      return {};
+    }
+    auto id = (*store)->CreateIssue(due->issue);
+    if (!id) return id.error();
+    issue = std::move(due->issue);
+    issue.id = *id;
+    auto counts = (*store)->CountDeliveries(issue.id);
+    if (!counts) return counts.error();
+    out << "newsletter " << (*nl)->slug << ": issue " << issue.id << " (" << due->articles
+        << (due->articles == 1 ? " article" : " articles") << ") queued for " << counts->pending
+        << " subscribers\n";
+  }
+  out << std::flush;
+
+  SenderOptions so;
+  so.connections = options.connections > 0 ? options.connections : config.smtp.connections;
+  so.rate_per_minute = config.smtp.rate_per_minute;
+  so.max_attempts = config.smtp.max_attempts;
+  TransportFactory factory = [smtp] { return OpenSmtpTransport(smtp); };
+  auto report = SendIssue(**store, issue, **nl, config, *key, factory, so, out);
+  if (!report) return report.error();
+  out << "newsletter " << (*nl)->slug << ": issue " << issue.id << ": " << report->sent << " sent, "
+      << report->failed << " failed, " << report->pending << " pending (" << report->attempts
+      << " handed to the relay by this run)\n";
+  if (report->failed > 0) {
+    auto failed = (*store)->FailedDeliveries(issue.id);
+    if (failed) {
+      size_t shown = 0;
+      for (const auto& [email, why] : *failed) {
+        if (++shown > 20) {
+          err << "  … and " << failed->size() - 20 << " more\n";
+          break;
+        }
+        err << "  " << email << ": " << why << "\n";
+      }
+    }
+  }
+  return {};
+}
+
+Status PreviewNewsletter(const SiteFolder& folder, const std::string& slug, bool text,
+                         std::ostream& out) {
+  const int64_t now = NowSeconds();
+  auto room = OpenNewsroom(folder, now);
+  if (!room) return room.error();
+  auto nl = FindNewsletter(room->site->config(), slug);
+  if (!nl) return nl.error();
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  auto due = ComposeDue(*room, **store, **nl, now);
+  if (!due) return due.error();
+  MailMessage m = PersonalizeIssue(due->issue, **nl, room->site->config(), std::string(32, '0'),
+                                   Delivery{0, "preview@example.com", "", 0});
+  out << (text ? m.text : m.html);
+  return {};
+}
+
+Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem::path& file,
+                                 bool skip_invalid, std::ostream& out, std::ostream& err) {
+  auto config = LoadSiteConfig(folder.config());
+  if (!config) return config.error();
+  auto tz = TimeZone::Named(config->timezone);
+  if (!tz) return tz.error();
+  auto text = ReadFile(file);
+  if (!text) return Error{ErrorCode::kIo, text.error().message, file.string(), 0, {}};
+  std::set<std::string> lists;
+  for (const NewsletterConfig& nl : config->newsletters) lists.insert(nl.slug);
+  SubscriberCsv csv = ParseSubscriberCsv(*text, file.string(), lists, *tz);
+  for (const Error& e : csv.problems) err << e.ToString() << "\n";
+  if (!csv.problems.empty() && !skip_invalid) {
+    err << "subscribers: " << csv.problems.size()
+        << " bad rows; nothing imported (fix them, or give --skip-invalid)\n";
+    return csv.problems.size();
+  }
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  const int64_t now = NowSeconds();
+  const std::string form = "import:" + file.filename().string();
+  if (auto s = (*store)->BeginTransaction(); !s) return s.error();
+  for (const SubscriberRow& row : csv.rows) {
+    auto id = (*store)->UpsertSubscriber(row.email, row.name, now);
+    Status s = id ? Status() : Status(id.error());
+    for (size_t i = 0; s && i < row.lists.size(); ++i) {
+      s = (*store)->SetSubscription(*id, row.lists[i], SubscriptionState::kConfirmed,
+                                    Consent{row.consent_at, "", form}, now);
+    }
+    if (!s) {
+      (void)(*store)->Rollback();
+      return s.error();
+    }
+  }
+  if (auto s = (*store)->Commit(); !s) return s.error();
+  out << "subscribers: " << csv.rows.size() << " imported";
+  if (!csv.problems.empty()) out << ", " << csv.problems.size() << " bad rows skipped";
+  out << "\n";
+  return csv.problems.size();
+}
+
+Status ExportSubscribers(const SiteFolder& folder, std::ostream& out) {
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  out << SubscriberCsvHeader();
+  return (*store)->ForEachSubscriber(
+      [&](const Subscriber& s, const std::vector<Subscription>& subs) -> Status {
+        if (s.suppressed) return {};
+        std::vector<std::string> lists;
+        int64_t consent = 0;
+        for (const Subscription& sub : subs) {
+          if (sub.state != SubscriptionState::kConfirmed) continue;
+          lists.push_back(sub.newsletter);
+          if (consent == 0 || sub.consent.at < consent) consent = sub.consent.at;
+        }
+        if (!lists.empty()) out << SubscriberCsvRow(s.email, s.name, lists, consent);
+        return {};
+      });
+}
+
+}  // namespace cinepress

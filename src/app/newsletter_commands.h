@@ -1,0 +1,41 @@
+// The newsletter commands of the composition root: send (or test-send) an issue, preview it,
+// import and export subscribers. Each is one `cinepress` command (see docs/NEWSLETTERS.md).
+// Contract: as app.h — progress to `out`, problems to `err`, an Error for what stopped the
+// command.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "app/app.h"
+
+namespace cinepress {
+
+struct NewsletterSendOptions {
+  std::string slug;
+  std::string test_to;         // send the would-be issue to this address only, store nothing
+  int connections = 0;         // 0: [smtp] connections
+  std::optional<int64_t> now;  // the clock (tests); default: the real time
+};
+
+// Sends the newsletter's unfinished issue, or composes the due one (articles since the previous
+// issue) and sends it. "Nothing to send" when no article is new.
+Status SendNewsletter(const SiteFolder& site, const NewsletterSendOptions& options,
+                      std::ostream& out, std::ostream& err);
+
+// Writes the HTML (or, with `text`, the plain-text part) of the issue that would be sent now.
+Status PreviewNewsletter(const SiteFolder& site, const std::string& slug, bool text,
+                         std::ostream& out);
+
+// Imports readers from CSV as confirmed subscribers (their consent date from the file).
+// Nothing is written when a row is bad, unless skip_invalid. Returns the number of bad rows.
+Result<size_t> ImportSubscribers(const SiteFolder& site, const std::filesystem::path& file,
+                                 bool skip_invalid, std::ostream& out, std::ostream& err);
+
+// Writes every unsuppressed subscriber with confirmed lists as CSV, in the import's format.
+Status ExportSubscribers(const SiteFolder& site, std::ostream& out);
+
+}  // namespace cinepress
