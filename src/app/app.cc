@@ -10,14 +10,17 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/newsletter_commands.h"
 #include "bundle/bundle.h"
 #include "core/config.h"
 #include "core/parallel.h"
 #include "core/text.h"
 #include "http/http_server.h"
+#include "mail/smtp_transport.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/live_site.h"
+#include "web/newsletter_web.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -281,6 +284,20 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     err << "serve: " << s.error().ToString() << " (serving 503 until it is fixed)\n";
   }
 
+  // The newsletter pages (/newsletters/…): sign-up, confirm, unsubscribe, preferences.
+  NewsletterWebOptions newsletter_options;
+  newsletter_options.site = [&live] { return live.CurrentSite(); };
+  newsletter_options.open_store = [db = site.database()] { return OpenSqliteNewsletterStore(db); };
+  {
+    auto config = LoadSiteConfig(site.config());
+    SmtpOptions smtp = SmtpOptionsFor(config ? config->smtp : SmtpConfig{});
+    newsletter_options.mail = [smtp] { return OpenSmtpTransport(smtp); };
+  }
+  NewsletterWeb newsletters(newsletter_options);
+  if (auto s = newsletters.Start(); !s) {
+    err << "serve: newsletters: " << s.error().ToString() << "\n";
+  }
+
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
     auto log = AccessLog::Open(options.access_log);
@@ -296,7 +313,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   HttpServer* server_ptr = nullptr;
   auto server = HttpServer::Start(
       server_options,
-      [&live, &server_ptr](const HttpRequest& req) {
+      [&live, &server_ptr, &newsletters](const HttpRequest& req) {
+        if (auto r = newsletters.Handle(req)) return std::move(*r);
         if (req.Path() == "/metrics" && (req.method == "GET" || req.method == "HEAD")) {
           HttpResponse r;
           r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -327,6 +345,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   (*server)->Shutdown(std::chrono::seconds(10));
   (*server)->Wait();
   live.Stop();
+  newsletters.Stop();
   out << "serve: stopped\n";
   return {};
 }

@@ -113,7 +113,9 @@ Result<DueIssue> ComposeDue(Newsroom& room, NewsletterStore& store, const Newsle
   return due;
 }
 
-SmtpOptions SmtpFromConfig(const SmtpConfig& c) {
+}  // namespace
+
+SmtpOptions SmtpOptionsFor(const SmtpConfig& c) {
   SmtpOptions o;
   o.url = c.url;
   o.starttls = c.starttls;
@@ -129,8 +131,6 @@ SmtpOptions SmtpFromConfig(const SmtpConfig& c) {
   return o;
 }
 
-}  // namespace
-
 Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& options,
                       std::ostream& out, std::ostream& err) {
   const int64_t now = options.now.value_or(NowSeconds());
@@ -143,7 +143,7 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
   if (!store) return store.error();
   auto key = (*store)->SiteSecret(kLinkSecretName, kLinkSecretBytes);
   if (!key) return key.error();
-  SmtpOptions smtp = SmtpFromConfig(config.smtp);
+  SmtpOptions smtp = SmtpOptionsFor(config.smtp);
 
   if (!options.test_to.empty()) {
     if (!IsPlausibleEmail(options.test_to)) {

@@ -11,8 +11,13 @@
 #include <string>
 
 #include "app/app.h"
+#include "core/config.h"
+#include "mail/smtp_transport.h"
 
 namespace cinepress {
+
+// The relay settings of [smtp], with the password from the environment when the file has none.
+SmtpOptions SmtpOptionsFor(const SmtpConfig& config);
 
 struct NewsletterSendOptions {
   std::string slug;

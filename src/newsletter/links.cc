@@ -59,6 +59,25 @@ std::optional<int64_t> VerifyLink(std::string_view key, LinkPurpose purpose,
   return id;
 }
 
+std::string FormToken(std::string_view key, std::string_view link_token) {
+  if (!KeyOk(key)) return {};
+  std::string m = "form";
+  m += '\0';
+  m += link_token;
+  unsigned char mac[crypto_auth_BYTES];
+  crypto_auth(mac, reinterpret_cast<const unsigned char*>(m.data()), m.size(),
+              reinterpret_cast<const unsigned char*>(key.data()));
+  char b64[sodium_base64_ENCODED_LEN(crypto_auth_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(b64, sizeof b64, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return b64;
+}
+
+bool CheckFormToken(std::string_view key, std::string_view link_token, std::string_view given) {
+  std::string want = FormToken(key, link_token);
+  return !want.empty() && given.size() == want.size() &&
+         sodium_memcmp(want.data(), given.data(), want.size()) == 0;
+}
+
 std::string ConfirmUrl(std::string_view base, std::string_view nl, std::string_view token) {
   return std::string(base) + "/newsletters/" + std::string(nl) + "/confirm/" + std::string(token) +
          "/";

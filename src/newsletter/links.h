@@ -24,6 +24,11 @@ std::string SignLink(std::string_view key, LinkPurpose purpose, int64_t subscrib
 std::optional<int64_t> VerifyLink(std::string_view key, LinkPurpose purpose,
                                   std::string_view newsletter, std::string_view token);
 
+// A form's CSRF token on a page reached by a signed link: a MAC of that link's token, so only a
+// page we rendered for that link can post the form. Checked in constant time.
+std::string FormToken(std::string_view key, std::string_view link_token);
+bool CheckFormToken(std::string_view key, std::string_view link_token, std::string_view given);
+
 // Absolute URLs on the site (base_url without a trailing slash).
 std::string ConfirmUrl(std::string_view base_url, std::string_view newsletter,
                        std::string_view token);

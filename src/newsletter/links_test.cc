@@ -29,6 +29,15 @@ TEST(Links, ForgedOrMangledTokensAreRefused) {
   EXPECT_FALSE(VerifyLink(kKey, LinkPurpose::kPreferences, "", std::string(500, '1')));
 }
 
+TEST(Links, FormTokensBelongToTheirLink) {
+  std::string link = SignLink(kKey, LinkPurpose::kPreferences, 7, "");
+  std::string token = FormToken(kKey, link);
+  EXPECT_TRUE(CheckFormToken(kKey, link, token));
+  EXPECT_FALSE(CheckFormToken(kKey, SignLink(kKey, LinkPurpose::kPreferences, 8, ""), token));
+  EXPECT_FALSE(CheckFormToken(kKey, link, ""));
+  EXPECT_FALSE(CheckFormToken(kKey, link, token.substr(1)));
+}
+
 TEST(Links, UrlsAreOnTheSite) {
   EXPECT_EQ(UnsubscribeUrl("https://c.example", "weekly", "4-x"),
             "https://c.example/newsletters/weekly/unsubscribe/4-x/");
