@@ -297,6 +297,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   if (auto s = newsletters.Start(); !s) {
     err << "serve: newsletters: " << s.error().ToString() << "\n";
   }
+  NewsletterScheduler scheduler(site, out, err);
+  scheduler.Start();
 
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
@@ -344,6 +346,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       << std::flush;
   (*server)->Shutdown(std::chrono::seconds(10));
   (*server)->Wait();
+  scheduler.Stop();
   live.Stop();
   newsletters.Stop();
   out << "serve: stopped\n";

@@ -1,7 +1,9 @@
 #include "app/newsletter_commands.h"
 
 #include <cstdlib>
+#include <map>
 #include <ostream>
+#include <sstream>
 #include <unordered_map>
 
 #include "core/config.h"
@@ -10,6 +12,7 @@
 #include "mail/smtp_transport.h"
 #include "newsletter/compose.h"
 #include "newsletter/links.h"
+#include "newsletter/schedule.h"
 #include "newsletter/sender.h"
 #include "newsletter/subscriber_csv.h"
 #include "site/site.h"
@@ -198,6 +201,7 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
   so.connections = options.connections > 0 ? options.connections : config.smtp.connections;
   so.rate_per_minute = config.smtp.rate_per_minute;
   so.max_attempts = config.smtp.max_attempts;
+  so.cancelled = options.cancelled;
   TransportFactory factory = [smtp] { return OpenSmtpTransport(smtp); };
   auto report = SendIssue(**store, issue, **nl, config, *key, factory, so, out);
   if (!report) return report.error();
@@ -218,6 +222,84 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
     }
   }
   return {};
+}
+
+NewsletterScheduler::NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err)
+    : site_(std::move(site)), out_(out), err_(err) {
+  if (const char* now = std::getenv("CINEPRESS_SCHEDULER_NOW"); now && *now) {
+    auto utc = TimeZone::Named("UTC");
+    if (auto t = utc->Parse(now)) {
+      clock_start_ = *t;
+    } else {
+      clock_start_ = std::atoll(now);
+    }
+  }
+  if (const char* tick = std::getenv("CINEPRESS_SCHEDULER_TICK"); tick && std::atoi(tick) > 0) {
+    tick_ = std::chrono::seconds(std::atoi(tick));
+  }
+}
+
+NewsletterScheduler::~NewsletterScheduler() { Stop(); }
+
+int64_t NewsletterScheduler::Now() const {
+  if (clock_start_ == 0) return NowSeconds();
+  return clock_start_ + std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now() - started_)
+                            .count();
+}
+
+void NewsletterScheduler::Start() {
+  started_ = std::chrono::steady_clock::now();
+  thread_ = std::thread([this] { Run(); });
+}
+
+void NewsletterScheduler::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cancel_ = true;
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void NewsletterScheduler::Run() {
+  std::map<std::string, int64_t> nothing_new;  // slug -> the slot that had nothing to send
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_for(lock, tick_, [&] { return stopping_; })) return;
+    }
+    auto config = LoadSiteConfig(site_.config());
+    if (!config || config->newsletters.empty()) continue;
+    auto tz = TimeZone::Named(config->timezone);
+    auto store = OpenSqliteNewsletterStore(site_.database());
+    if (!tz || !store) continue;
+    for (const NewsletterConfig& nl : config->newsletters) {
+      if (cancel_) return;
+      const int64_t now = Now();
+      auto unfinished = (*store)->UnfinishedIssue(nl.slug);
+      auto latest = (*store)->LatestIssue(nl.slug);
+      if (!unfinished || !latest) continue;
+      bool due = unfinished->has_value();
+      if (!due) {
+        auto slot = OpenSlot(nl, *config, *tz, now);
+        due = IsDue(nl, *config, *tz, now, latest->has_value() ? &**latest : nullptr) &&
+              nothing_new[nl.slug] != *slot;
+        if (due) nothing_new[nl.slug] = *slot;  // one composition per slot
+      }
+      if (!due) continue;
+      NewsletterSendOptions send;
+      send.slug = nl.slug;
+      send.now = now;
+      send.cancelled = [this] { return cancel_.load(); };
+      std::ostringstream log;
+      if (auto s = SendNewsletter(site_, send, log, log); !s) {
+        err_ << "scheduler: " << nl.slug << ": " << s.error().ToString() << "\n" << std::flush;
+      }
+      out_ << log.str() << std::flush;
+    }
+  }
 }
 
 Status PreviewNewsletter(const SiteFolder& folder, const std::string& slug, bool text,

@@ -4,11 +4,17 @@
 // command.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "app/app.h"
 #include "core/config.h"
@@ -21,15 +27,43 @@ SmtpOptions SmtpOptionsFor(const SmtpConfig& config);
 
 struct NewsletterSendOptions {
   std::string slug;
-  std::string test_to;         // send the would-be issue to this address only, store nothing
-  int connections = 0;         // 0: [smtp] connections
-  std::optional<int64_t> now;  // the clock (tests); default: the real time
+  std::string test_to;              // send the would-be issue to this address only, store nothing
+  int connections = 0;              // 0: [smtp] connections
+  std::optional<int64_t> now;       // the clock (tests); default: the real time
+  std::function<bool()> cancelled;  // see SenderOptions::cancelled
 };
 
 // Sends the newsletter's unfinished issue, or composes the due one (articles since the previous
 // issue) and sends it. "Nothing to send" when no article is new.
 Status SendNewsletter(const SiteFolder& site, const NewsletterSendOptions& options,
                       std::ostream& out, std::ostream& err);
+
+// The scheduler inside `cinepress serve`: every tick it resumes unfinished issues and sends the
+// issues that are due (newsletter/schedule.h) in the site's time zone. Its clock can be set for
+// tests: CINEPRESS_SCHEDULER_NOW (Unix seconds or RFC 3339: the clock starts there and runs)
+// and CINEPRESS_SCHEDULER_TICK (seconds between checks, default 60).
+class NewsletterScheduler {
+ public:
+  NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err);
+  ~NewsletterScheduler();
+  void Start();
+  void Stop();  // a send in progress stops between batches and resumes on the next start
+
+ private:
+  void Run();
+  int64_t Now() const;
+  SiteFolder site_;
+  std::ostream& out_;
+  std::ostream& err_;
+  int64_t clock_start_ = 0;  // 0: the real clock
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::seconds tick_{60};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::atomic<bool> cancel_{false};
+  std::thread thread_;
+};
 
 // Writes the HTML (or, with `text`, the plain-text part) of the issue that would be sent now.
 Status PreviewNewsletter(const SiteFolder& site, const std::string& slug, bool text,

@@ -162,9 +162,11 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
 
   // Passes over the queue: each pass hands out every due delivery once; between passes, wait
   // for the earliest postponed one.
+  auto cancelled = [&] { return o.cancelled && o.cancelled(); };
   for (;;) {
     int64_t after = 0;
     for (;;) {
+      if (cancelled()) break;
       std::vector<Delivery> batch;
       if (!dispatch.WithStore([&](NewsletterStore& s) -> Status {
             auto b = s.PendingDeliveries(issue.id, after, o.now(), o.batch);
@@ -180,7 +182,7 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
       if (dispatch.failed()) break;
     }
     dispatch.Drain();
-    if (dispatch.failed()) break;
+    if (dispatch.failed() || cancelled()) break;
     int64_t next = 0;
     if (!dispatch.WithStore([&](NewsletterStore& s) -> Status {
           auto n = s.NextAttempt(issue.id);

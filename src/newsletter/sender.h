@@ -31,6 +31,9 @@ struct SenderOptions {
   int batch = 512;               // deliveries read from the store at a time
   std::function<int64_t()> now;  // the clock (default: NowSeconds)
   std::function<void(int64_t seconds)> sleep;  // waiting for retries (default: really sleeps)
+  // Asked between batches: true stops handing out deliveries (those in flight finish); the
+  // issue stays unfinished and a later run resumes it.
+  std::function<bool()> cancelled;
 };
 
 struct SendReport {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -130,6 +131,25 @@ TEST_F(SenderTest, TemporaryFailuresAreRetriedWithBackoffAndPermanentOnesRecorde
   EXPECT_EQ((*failed)[0].first, "r2@r.example");
   EXPECT_EQ((*failed)[0].second, "451 try again later");
   EXPECT_EQ((*failed)[1].second, "550 no such user");
+}
+
+TEST_F(SenderTest, ACancelledSendLeavesTheRestPendingForTheNextRun) {
+  AddReaders(100);
+  options_.connections = 2;
+  options_.batch = 10;
+  std::atomic<int> asked{0};
+  options_.cancelled = [&] { return ++asked > 3; };
+  NewsletterIssue issue = MakeIssue();
+  auto report = Send(issue);
+  ASSERT_TRUE(report.ok());
+  EXPECT_GT(report->pending, 0);
+  EXPECT_EQ(report->sent + report->pending, 100);
+  EXPECT_TRUE(store_->UnfinishedIssue("weekly")->has_value());
+  options_.cancelled = nullptr;
+  report = Send(issue);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->sent, 100);
+  EXPECT_EQ(recorder_.Count(), 100u);  // nothing twice
 }
 
 TEST_F(SenderTest, TheRateLimitPacesMessages) {
