@@ -112,6 +112,20 @@ TEST_F(NewsletterStoreTest, AnIssueQueuesConfirmedUnsuppressedSubscribersOnly) {
   EXPECT_EQ((*store_->LatestIssue("weekly"))->id, *id);
 }
 
+TEST_F(NewsletterStoreTest, NewsletterWritesDoNotCountAsContentChanges) {
+  auto content = OpenSqliteStore(dir_ / "site.db");
+  ASSERT_TRUE(content.ok());
+  int64_t before = *(*content)->DataVersion();
+  int64_t id = Subscribe("a@r.example", SubscriptionState::kConfirmed);
+  NewsletterIssue issue;
+  issue.newsletter = "weekly";
+  auto issue_id = store_->CreateIssue(issue);
+  ASSERT_TRUE(store_->MarkSent(*issue_id, id, 5));
+  EXPECT_EQ(*(*content)->DataVersion(), before);
+  ASSERT_TRUE((*content)->SaveSection(Section{"reviews", "Reviews", ""}));
+  EXPECT_NE(*(*content)->DataVersion(), before);
+}
+
 TEST_F(NewsletterStoreTest, TheSiteSecretIsMadeOnceAndKept) {
   auto a = store_->SiteSecret("newsletter-links", 32);
   ASSERT_TRUE(a.ok());

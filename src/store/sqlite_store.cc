@@ -107,6 +107,48 @@ CREATE INDEX newsletter_deliveries_pending ON newsletter_deliveries (issue_id, s
   WHERE state = 'pending';
 CREATE TABLE site_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 )sql",
+    // A counter of content changes, so that the live site reloads for content only (a sign-up
+    // or a sent newsletter message must not make it assemble the site again).
+    R"sql(
+CREATE TABLE content_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO content_changes (id, n) VALUES (1, 0);
+CREATE TRIGGER articles_insert_counts AFTER INSERT ON articles
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER articles_update_counts AFTER UPDATE ON articles
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER articles_delete_counts AFTER DELETE ON articles
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER article_aliases_insert_counts AFTER INSERT ON article_aliases
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER article_aliases_update_counts AFTER UPDATE ON article_aliases
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER article_aliases_delete_counts AFTER DELETE ON article_aliases
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER authors_insert_counts AFTER INSERT ON authors
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER authors_update_counts AFTER UPDATE ON authors
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER authors_delete_counts AFTER DELETE ON authors
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER sections_insert_counts AFTER INSERT ON sections
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER sections_update_counts AFTER UPDATE ON sections
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER sections_delete_counts AFTER DELETE ON sections
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_insert_counts AFTER INSERT ON media
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_update_counts AFTER UPDATE ON media
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_delete_counts AFTER DELETE ON media
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_blobs_insert_counts AFTER INSERT ON media_blobs
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_blobs_update_counts AFTER UPDATE ON media_blobs
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_blobs_delete_counts AFTER DELETE ON media_blobs
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -380,7 +422,7 @@ class SqliteStore final : public ContentStore {
   }
 
   Result<int64_t> DataVersion() override {
-    Use q(Prepare("PRAGMA data_version"));
+    Use q(Prepare("SELECT n FROM content_changes"));
     if (q.Step() != SQLITE_ROW) return Failure("reading the data version");
     return q.Int(0);
   }
