@@ -17,7 +17,7 @@ BUILD_PACKAGES=(
   libcli11-dev libsodium-dev libcurl4-openssl-dev libxml2-dev
   libhowardhinnant-date-dev libicu-dev zlib1g-dev libbrotli-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev tzdata python3
-  libcsv-dev
+  libcsv-dev libgmime-3.0-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers

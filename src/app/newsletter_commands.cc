@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/dates.h"
 #include "core/text.h"
+#include "mail/dsn.h"
 #include "mail/smtp_transport.h"
 #include "newsletter/compose.h"
 #include "newsletter/links.h"
@@ -358,6 +359,45 @@ Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem
   if (!csv.problems.empty()) out << ", " << csv.problems.size() << " bad rows skipped";
   out << "\n";
   return csv.problems.size();
+}
+
+Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesystem::path>& files,
+                      std::ostream& out, std::ostream& err) {
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  int hard = 0, soft = 0, unknown = 0, other = 0, not_dsn = 0;
+  for (const auto& file : files) {
+    auto data = ReadFile(file);
+    if (!data) return Error{ErrorCode::kIo, data.error().message, file.string(), 0, {}};
+    auto report = ParseDeliveryReports(*data);
+    if (!report) {
+      err << file.string() << ": " << report.error().message << "\n";
+      continue;
+    }
+    not_dsn += report->not_dsn;
+    for (const DsnRecipient& r : report->recipients) {
+      if (!r.hard() && !r.soft()) {
+        ++other;  // delivered, relayed, expanded
+        continue;
+      }
+      auto sub = (*store)->FindSubscriber(r.email);
+      if (!sub) return sub.error();
+      if (!sub->has_value()) {
+        ++unknown;
+        continue;
+      }
+      Status s =
+          r.hard() ? (*store)->Suppress((*sub)->id, "hard bounce: " + r.status + " " + r.diagnostic)
+                   : (*store)->CountSoftBounce((*sub)->id);
+      if (!s) return s.error();
+      ++(r.hard() ? hard : soft);
+      if (r.hard()) err << "  suppressed " << r.email << " (" << r.status << ")\n";
+    }
+  }
+  out << "bounces: " << hard << " hard (suppressed), " << soft << " soft (counted), " << unknown
+      << " for unknown addresses, " << other << " other notices, " << not_dsn
+      << " messages without a delivery report\n";
+  return {};
 }
 
 Status ExportSubscribers(const SiteFolder& folder, std::ostream& out) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "app/app.h"
 #include "core/config.h"
@@ -73,6 +74,11 @@ Status PreviewNewsletter(const SiteFolder& site, const std::string& slug, bool t
 // Nothing is written when a row is bad, unless skip_invalid. Returns the number of bad rows.
 Result<size_t> ImportSubscribers(const SiteFolder& site, const std::filesystem::path& file,
                                  bool skip_invalid, std::ostream& out, std::ostream& err);
+
+// Reads bounce messages (DSN, RFC 3464; one message or an mbox per file): hard bounces suppress
+// the address for every newsletter, soft ones are counted on the subscriber.
+Status ProcessBounces(const SiteFolder& site, const std::vector<std::filesystem::path>& files,
+                      std::ostream& out, std::ostream& err);
 
 // Writes every unsuppressed subscriber with confirmed lists as CSV, in the import's format.
 Status ExportSubscribers(const SiteFolder& site, std::ostream& out);

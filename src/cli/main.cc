@@ -93,6 +93,12 @@ int main(int argc, char** argv) {
   nl_preview->add_flag("--text", preview_text, "the plain-text part instead");
   add_site(nl_preview);
 
+  std::vector<std::string> bounce_files;
+  CLI::App* nl_bounces = newsletter->add_subcommand(
+      "bounces", "read bounce messages (DSN): suppress hard bounces, count soft ones");
+  nl_bounces->add_option("FILE", bounce_files, "messages or mbox files")->required();
+  add_site(nl_bounces);
+
   CLI::App* subscribers = app.add_subcommand("subscribers", "import and export readers (CSV)");
   subscribers->require_subcommand(1);
   std::string csv_file;
@@ -159,6 +165,13 @@ int main(int argc, char** argv) {
   }
   if (nl_preview->parsed()) {
     if (auto s = cinepress::PreviewNewsletter(site, preview_slug, preview_text, std::cout); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (nl_bounces->parsed()) {
+    std::vector<std::filesystem::path> files(bounce_files.begin(), bounce_files.end());
+    if (auto s = cinepress::ProcessBounces(site, files, std::cout, std::cerr); !s) {
       return Fail(s.error());
     }
     return 0;
