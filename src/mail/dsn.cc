@@ -1,19 +1,13 @@
 #include "mail/dsn.h"
 
-#include <gmime/gmime.h>
-
 #include <algorithm>
 #include <mutex>
 
 #include "core/text.h"
+#include "mail/gmime_init.h"
 
 namespace cinepress {
 namespace {
-
-void InitGMime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
 
 // Owns one GObject reference.
 template <typename T>
@@ -116,7 +110,7 @@ void Visit(GMimeObject*, GMimeObject* part, gpointer data) {
 }  // namespace
 
 Result<DsnReport> ParseDeliveryReports(std::string_view data) {
-  InitGMime();
+  EnsureGMime();
   DsnReport report;
   std::string copy(data);
   Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(copy.data(), copy.size()));

@@ -1,8 +1,8 @@
 #include "mail/message.h"
 
-#include <sodium.h>
-
 #include <ctime>
+
+#include "mail/gmime_init.h"
 
 namespace cinepress {
 namespace {
@@ -14,62 +14,41 @@ bool IsAscii(std::string_view s) {
   return true;
 }
 
-std::string Base64(std::string_view bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
+// Takes a string GMime allocated.
+std::string Take(char* p) {
+  std::string out = p ? p : "";
+  g_free(p);
   return out;
 }
 
-// Length of the UTF-8 sequence that starts with `lead` (1 for stray bytes).
-size_t Utf8Length(unsigned char lead) {
-  if (lead >= 0xF0) return 4;
-  if (lead >= 0xE0) return 3;
-  if (lead >= 0xC0) return 2;
-  return 1;
+// GMime separates encoded words by a space; a line break before each keeps lines short.
+std::string Fold(std::string text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ' ' && i > 0 && text[i - 1] == '=' && text.compare(i + 1, 2, "=?") == 0) {
+      out += "\r\n ";
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string EncodeHeaderText(std::string_view text) {
   if (IsAscii(text)) return std::string(text);
-  // "=?UTF-8?B?" + base64 + "?=" <= 75: 12 bytes of framing leave 63 base64 characters,
-  // i.e. at most 45 bytes of text per word (base64 of 45 bytes is 60 characters).
-  constexpr size_t kMaxChunk = 45;
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t end = i;
-    while (end < text.size()) {
-      size_t n = Utf8Length(static_cast<unsigned char>(text[end]));
-      if (end + n - i > kMaxChunk) break;
-      end += n;
-    }
-    if (end == i) end = std::min(text.size(), i + Utf8Length(static_cast<unsigned char>(text[i])));
-    if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?";
-    out += Base64(text.substr(i, end - i));
-    out += "?=";
-    i = end;
-  }
-  return out;
+  EnsureGMime();
+  return Fold(Take(g_mime_utils_header_encode_text(nullptr, std::string(text).c_str(), "utf-8")));
 }
 
 std::string FormatAddress(const MailAddress& a) {
   if (a.name.empty()) return a.email;
-  std::string name;
-  if (IsAscii(a.name)) {
-    // A quoted-string: backslash-escape quotes and backslashes.
-    name += '"';
-    for (char c : a.name) {
-      if (c == '"' || c == '\\') name += '\\';
-      name += c;
-    }
-    name += '"';
-  } else {
-    name = EncodeHeaderText(a.name);
-  }
+  // A phrase: GMime quotes it or makes encoded words of it, as the text needs.
+  EnsureGMime();
+  std::string name =
+      Fold(Take(g_mime_utils_header_encode_phrase(nullptr, a.name.c_str(), "utf-8")));
   return name + " <" + a.email + ">";
 }
 

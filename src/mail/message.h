@@ -30,12 +30,13 @@ struct MailMessage {
   std::string html;  // the text/html part, UTF-8; no HTML part when empty
 };
 
-// "Zoë Ménard" -> "=?UTF-8?B?Wm/DqyBNw6luYXJk?=" (RFC 2047); ASCII text is returned as it is.
-// Long text becomes several encoded words (each at most 75 characters, whole UTF-8 characters
-// only) joined by a folding "\r\n ".
+// "Zoë Ménard" -> "=?UTF-8?b?Wm/DqyBNw6luYXJk?=" (RFC 2047, by GMime); ASCII text without line
+// breaks is returned as it is. Long text becomes several encoded words (each at most 75
+// characters) joined by a folding "\r\n ".
 std::string EncodeHeaderText(std::string_view text);
 
-// An address for From/To/Reply-To: `"Name" <a@b>`, `=?UTF-8?B?…?= <a@b>` or `a@b`.
+// An address for From/To/Reply-To: `Name <a@b>`, `"Name, Jr." <a@b>`, `=?UTF-8?b?…?= <a@b>`
+// or `a@b` (the display name is an RFC 5322 phrase, made by GMime).
 std::string FormatAddress(const MailAddress& address);
 
 // RFC 5322 date-time in UTC: "Wed, 06 Oct 2021 05:00:34 +0000".
