@@ -10,14 +10,12 @@ Prints `newsletter_cli_test: N passed, N failed`.
 import csv
 import io
 import os
-import shutil
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import newsletter_common as nc  # noqa: E402
 
-PASSED = FAILED = 0
 
 DSN = """From: MAILER-DAEMON@relay.example
 To: news@changeover.example
@@ -48,14 +46,8 @@ Diagnostic-Code: smtp; 452 4.2.2 mailbox full
 """
 
 
-def check(name, cond, detail=""):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-        print("ok   " + name)
-    else:
-        FAILED += 1
-        print("FAIL " + name + (": " + str(detail)[:600] if detail else ""))
+
+check = nc.Checks("newsletter_cli_test")
 
 
 def main():
@@ -63,7 +55,6 @@ def main():
     root = tempfile.mkdtemp(prefix="cinepress-nlcli-")
     smtp = nc.SmtpRecorder(os.path.join(root, "mail"),
                            ["--fail-rcpt", "refused@example.org=550"])
-    ok = False
     try:
         site = nc.make_site(binary, root, smtp.port)
 
@@ -133,17 +124,10 @@ def main():
         emails = [r[0] for r in export()[1:]]
         check("the hard-bounced address is suppressed", "gone@example.org" not in emails
               and "full@example.org" in emails, emails)
-        ok = FAILED == 0
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
-        smtp.stop()
-        if ok:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept " + root)
-    print(f"newsletter_cli_test: {PASSED} passed, {FAILED} failed")
-    sys.exit(0 if FAILED == 0 else 1)
+        check.finish(root, smtp)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,14 @@
 server, and parsing what it received with Python's `email` package."""
 
 import email
+import email.utils
 import email.policy
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, with aiosmtpd
@@ -141,3 +142,43 @@ def check_message(msg, slug, base_url):
     if "max-width:600px" not in markup:
         problems.append("the HTML is not width-limited")
     return problems
+
+
+class Checks:
+    """Prints `ok`/`FAIL` per check, then the closing `NAME: N passed, N failed` line."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def __call__(self, label, cond, detail=""):
+        if cond:
+            self.passed += 1
+            print("ok   " + label)
+        else:
+            self.failed += 1
+            print("FAIL " + label + (": " + str(detail)[:600] if detail else ""))
+        return cond
+
+    def finish(self, root, *started):
+        """Stops what the test started (SmtpRecorder or Popen), removes `root` unless something
+        failed (then it is kept for a look), prints the closing line and exits."""
+        for thing in started:
+            if thing is None:
+                continue
+            if isinstance(thing, SmtpRecorder):
+                thing.stop()
+            elif thing.poll() is None:
+                thing.terminate()
+                try:
+                    thing.wait(10)
+                except subprocess.TimeoutExpired:
+                    thing.kill()
+                    thing.wait()
+        if self.failed == 0:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            print("kept " + root)
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        sys.exit(0 if self.failed == 0 else 1)

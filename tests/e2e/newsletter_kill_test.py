@@ -15,7 +15,6 @@ its headers, parts and unsubscribe links. Prints `newsletter_kill_test: N passed
 import collections
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +27,9 @@ import newsletter_common as nc  # noqa: E402
 CONNECTIONS = 4
 
 
+check = nc.Checks("newsletter_kill_test")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     readers = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
@@ -36,8 +38,6 @@ def main():
     rng = random.Random(seed)
     root = tempfile.mkdtemp(prefix="cinepress-kill-")
     smtp = nc.SmtpRecorder(os.path.join(root, "mail"))
-    passed = failed = 0
-    ok = False
     try:
         site = nc.make_site(binary, root, smtp.port, connections=CONNECTIONS)
         csv = os.path.join(root, "readers.csv")
@@ -74,15 +74,6 @@ def main():
         print(f"seed {seed}: {runs} runs, {kills} kills, {len(received)} messages received "
               f"for {readers} readers")
 
-        def check(name, cond, detail=""):
-            nonlocal passed, failed
-            if cond:
-                passed += 1
-                print("ok   " + name)
-            else:
-                failed += 1
-                print("FAIL " + name + (": " + detail if detail else ""))
-
         check("the sender finished", finished)
         check("it was killed many times", kills >= min(kills_wanted, 10), f"{kills} kills")
         by_reader = collections.defaultdict(list)
@@ -114,18 +105,10 @@ def main():
               str(zoe and zoe["To"]))
         again = nc.run([binary, "newsletter", "send", "weekly", "--site", site])
         check("a later send finds nothing new", "nothing to send" in again.stdout, again.stdout)
-        ok = failed == 0
     except Exception as e:  # noqa: BLE001
-        failed += 1
-        print("FAIL " + repr(e))
+        check("no exception", False, repr(e))
     finally:
-        smtp.stop()
-        if ok:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept " + root)
-    print(f"newsletter_kill_test: {passed} passed, {failed} failed")
-    sys.exit(0 if failed == 0 else 1)
+        check.finish(root, smtp)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Thursday before: nothing is due. Prints `newsletter_schedule_test: N passed, N f
 
 import email.utils
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,17 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import newsletter_common as nc  # noqa: E402
 
-PASSED = FAILED = 0
 
-
-def check(name, cond, detail=""):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-        print("ok   " + name)
-    else:
-        FAILED += 1
-        print("FAIL " + name + (": " + str(detail)[:400] if detail else ""))
 
 
 def serve(binary, site, clock):
@@ -53,11 +42,13 @@ def stop(proc):
         return proc.communicate()
 
 
+check = nc.Checks("newsletter_schedule_test")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     root = tempfile.mkdtemp(prefix="cinepress-nlsched-")
     smtp = nc.SmtpRecorder(os.path.join(root, "mail"))
-    ok = False
     try:
         site = nc.make_site(binary, root, smtp.port)
         csv = os.path.join(root, "readers.csv")
@@ -88,17 +79,10 @@ def main():
               len(dates) == 1 and 1792756830 <= min(dates) < 1792756830 + 30, dates)
         problems = [nc.check_message(m, "weekly", "http://127.0.0.1:8080") for m in msgs]
         check("the messages are correct", not any(problems), problems)
-        ok = FAILED == 0
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
-        smtp.stop()
-        if ok:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept " + root)
-    print(f"newsletter_schedule_test: {PASSED} passed, {FAILED} failed")
-    sys.exit(0 if FAILED == 0 else 1)
+        check.finish(root, smtp)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ answer for known and unknown addresses, forged links and CSRF. Prints
 import html
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,17 +27,7 @@ import newsletter_common as nc  # noqa: E402
 
 BINARY = None
 BASE = None
-PASSED = FAILED = 0
 
-
-def check(name, cond, detail=""):
-    global PASSED, FAILED
-    if cond:
-        PASSED += 1
-        print("ok   " + name)
-    else:
-        FAILED += 1
-        print("FAIL " + name + (": " + str(detail)[:500] if detail else ""))
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -87,6 +76,9 @@ def exported(site):
     return rows
 
 
+check = nc.Checks("newsletter_web_test")
+
+
 def main():
     global BINARY, BASE
     BINARY = os.path.abspath(sys.argv[1])
@@ -95,7 +87,6 @@ def main():
     port = nc.free_port()
     BASE = f"http://127.0.0.1:{port}"
     server = None
-    ok = False
     try:
         site = nc.make_site(BINARY, root, smtp.port, base_url=BASE)
         server = subprocess.Popen([BINARY, "serve", "--site", site, "--listen", f"127.0.0.1:{port}",
@@ -200,23 +191,10 @@ def main():
         # The per-IP limit: 5 sign-ups in 10 minutes (4 used above), then 429.
         codes = [request("/newsletters/subscribe/", dict(form, email=f"r{i}@example.org"))[0] for i in range(4)]
         check("sign-ups from one address are limited", codes[-1] == 429 and 200 in codes, codes)
-        ok = FAILED == 0
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
-        if server and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        smtp.stop()
-        if ok:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print("kept " + root)
-    print(f"newsletter_web_test: {PASSED} passed, {FAILED} failed")
-    sys.exit(0 if FAILED == 0 else 1)
+        check.finish(root, server, smtp)
 
 
 if __name__ == "__main__":
