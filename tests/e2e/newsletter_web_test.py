@@ -188,6 +188,24 @@ def main():
         check("unsubscribe from all", status == 200 and "every newsletter" in page, status)
         check("the reader is on no list", "zoe@example.org" not in exported(site))
 
+        # Every kind of newsletter page is valid HTML (the Nu Html Checker, when installed).
+        vnu = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "node_modules",
+                           "vnu-jar", "build", "dist", "vnu.jar")
+        if os.path.exists(vnu):
+            pages = {"article": article_page, "newsletter": request("/newsletters/weekly/")[2],
+                     "confirm": request(weekly_link)[2], "preferences": request(prefs.group(1))[2],
+                     "unsubscribe": request(unsubscribe)[2]}
+            folder = os.path.join(root, "pages")
+            os.makedirs(folder)
+            for name, text in pages.items():
+                with open(os.path.join(folder, name + ".html"), "w", encoding="utf-8") as f:
+                    f.write(text)
+            p = nc.run(["java", "-Xss2m", "-jar", vnu, "--errors-only", folder], check=False)
+            check("the newsletter pages and the article form are valid HTML", p.returncode == 0,
+                  p.stdout + p.stderr)
+        else:
+            print("skip HTML validation (no node_modules/vnu-jar: scripts/setup.sh --test)")
+
         # The per-IP limit: 5 sign-ups in 10 minutes (4 used above), then 429.
         codes = [request("/newsletters/subscribe/", dict(form, email=f"r{i}@example.org"))[0] for i in range(4)]
         check("sign-ups from one address are limited", codes[-1] == 429 and 200 in codes, codes)
