@@ -110,7 +110,16 @@ Result<DueIssue> ComposeDue(Newsroom& room, NewsletterStore& store, const Newsle
   due.articles = chosen.size();
   ThemeRenderer renderer(room.theme);
   auto composed = ComposeIssue(renderer, room.site->config(), room.site->tz(), nl, chosen, now);
-  if (!composed) return composed.error();
+  if (!composed) {
+    Error e = composed.error();
+    if (e.message.find("no template") != std::string::npos) {
+      e.file = "themes/" + room.site->config().theme + "/templates/";
+      e.message +=
+          " (newsletters need templates/email.mustache and email-text.mustache: copy "
+          "them from a new `cinepress init`)";
+    }
+    return e;
+  }
   due.issue.subject = std::move(composed->subject);
   due.issue.html = std::move(composed->html);
   due.issue.text = std::move(composed->text);
@@ -304,7 +313,7 @@ void NewsletterScheduler::Run() {
 }
 
 Status PreviewNewsletter(const SiteFolder& folder, const std::string& slug, bool text,
-                         std::ostream& out) {
+                         std::ostream& out, std::ostream& err) {
   const int64_t now = NowSeconds();
   auto room = OpenNewsroom(folder, now);
   if (!room) return room.error();
@@ -314,6 +323,10 @@ Status PreviewNewsletter(const SiteFolder& folder, const std::string& slug, bool
   if (!store) return store.error();
   auto due = ComposeDue(*room, **store, **nl, now);
   if (!due) return due.error();
+  if (due->articles == 0) {
+    err << "newsletter " << slug << ": no new article since "
+        << room->site->tz().Iso(due->issue.since) << ": this issue would be empty\n";
+  }
   MailMessage m = PersonalizeIssue(due->issue, **nl, room->site->config(), std::string(32, '0'),
                                    Delivery{0, "preview@example.com", "", 0});
   out << (text ? m.text : m.html);

@@ -68,7 +68,7 @@ class NewsletterScheduler {
 
 // Writes the HTML (or, with `text`, the plain-text part) of the issue that would be sent now.
 Status PreviewNewsletter(const SiteFolder& site, const std::string& slug, bool text,
-                         std::ostream& out);
+                         std::ostream& out, std::ostream& err);
 
 // Imports readers from CSV as confirmed subscribers (their consent date from the file).
 // Nothing is written when a row is bad, unless skip_invalid. Returns the number of bad rows.

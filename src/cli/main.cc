@@ -164,7 +164,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (nl_preview->parsed()) {
-    if (auto s = cinepress::PreviewNewsletter(site, preview_slug, preview_text, std::cout); !s) {
+    if (auto s =
+            cinepress::PreviewNewsletter(site, preview_slug, preview_text, std::cout, std::cerr);
+        !s) {
       return Fail(s.error());
     }
     return 0;
