@@ -141,6 +141,7 @@ SmtpOptions SmtpOptionsFor(const SmtpConfig& c) {
     o.username = u;
   }
   o.timeout_s = c.timeout_s;
+  o.ca_file = c.ca_file;
   return o;
 }
 

@@ -109,7 +109,8 @@ Status ReadSmtp(const toml::table& root, const std::string& file, SmtpConfig& sm
                           {"starttls", &smtp.starttls},
                           {"username", &smtp.username},
                           {"password", &smtp.password},
-                          {"password_env", &smtp.password_env}}) {
+                          {"password_env", &smtp.password_env},
+                          {"ca_file", &smtp.ca_file}}) {
     if (auto s = ReadString(*t, file, key, std::string("smtp.") + key, *out); !s) return s;
   }
   if (smtp.url.rfind("smtp://", 0) != 0 && smtp.url.rfind("smtps://", 0) != 0) {

@@ -88,6 +88,7 @@ struct SmtpConfig {
   std::string username;
   std::string password;
   std::string password_env = "CINEPRESS_SMTP_PASSWORD";
+  std::string ca_file;      // PEM certificates to trust instead of the system's (own relays)
   int connections = 4;      // in parallel
   int rate_per_minute = 0;  // messages handed over per minute at most; 0 = no limit
   int timeout_s = 60;       // per message

@@ -81,6 +81,14 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(h_, CURLOPT_ERRORBUFFER, nullptr);
     if (rc == CURLE_OK) return {SendOutcome::kAccepted, static_cast<int>(code), "250 accepted"};
     std::string detail = std::to_string(code) + " " + (error[0] ? error : curl_easy_strerror(rc));
+    // The relay refuses us, not this recipient: every message would fail the same way.
+    const bool refused_us = rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED ||
+                            rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
+                            rc == CURLE_SSL_CACERT_BADFILE ||
+                            (code >= 500 && detail.find("MAIL failed") != std::string::npos);
+    if (refused_us) {
+      return {SendOutcome::kRelayRefused, static_cast<int>(code), std::move(detail)};
+    }
     if (code >= 500 && code < 600) {
       return {SendOutcome::kPermanent, static_cast<int>(code), std::move(detail)};
     }
@@ -121,6 +129,7 @@ Result<std::unique_ptr<MailTransport>> OpenSmtpTransport(const SmtpOptions& o) {
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(o.timeout_s));
+  if (!o.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o.ca_file.c_str());
   if (!o.verify_tls) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -21,6 +21,7 @@ struct SmtpOptions {
   std::string username, password;  // AUTH when username is not empty
   int timeout_s = 60;              // per message, connection included
   bool verify_tls = true;          // check the relay's certificate and name
+  std::string ca_file;             // PEM file of certificates to trust; "" for the system's
 };
 
 // Checks the options (URL scheme, STARTTLS mode); connects lazily, on the first Send.

@@ -74,6 +74,8 @@ class FakeRelay {
         std::string verb = line.substr(0, 4);
         if (verb == "EHLO" || verb == "HELO") {
           Say(c, "250 fake\r\n");
+        } else if (verb == "MAIL" && line.find("<blocked") != std::string::npos) {
+          Say(c, "553 sender not allowed\r\n");
         } else if (verb == "RCPT") {
           if (line.find("<perm") != std::string::npos) {
             Say(c, "550 no such user\r\n");
@@ -157,6 +159,20 @@ TEST(SmtpTransport, RefusalsAreTemporaryOrPermanentByReplyCode) {
   SendResult ok = (*t)->Send(Sample("fine@r.example"));
   EXPECT_EQ(ok.outcome, SendOutcome::kAccepted) << ok.detail;
   EXPECT_EQ(relay.messages.size(), 1u);
+}
+
+TEST(SmtpTransport, ARefusedSenderIsTheRelayRefusingUsNotTheRecipient) {
+  FakeRelay relay;
+  SmtpOptions o;
+  o.url = relay.url();
+  o.starttls = "none";
+  auto t = OpenSmtpTransport(o);
+  ASSERT_TRUE(t.ok());
+  MailMessage m = Sample("fine@r.example");
+  m.from.email = "blocked@c.example";
+  SendResult r = (*t)->Send(m);
+  EXPECT_EQ(r.outcome, SendOutcome::kRelayRefused) << r.detail;
+  EXPECT_EQ(r.code, 553);
 }
 
 TEST(SmtpTransport, NoRelayIsATemporaryFailure) {

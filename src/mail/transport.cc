@@ -24,6 +24,11 @@ void MailRecorder::FailPermanently(const std::string& email) {
   permanent_[email] = true;
 }
 
+void MailRecorder::RefuseEverything(bool refuse) {
+  std::lock_guard lock(mu_);
+  refuse_ = refuse;
+}
+
 std::vector<MailMessage> MailRecorder::Messages() const {
   std::lock_guard lock(mu_);
   return messages_;
@@ -44,6 +49,7 @@ SendResult MailRecorder::Deliver(const MailMessage& message) {
   std::lock_guard lock(mu_);
   const std::string& to = message.to.email;
   ++attempts_[to];
+  if (refuse_) return {SendOutcome::kRelayRefused, 535, "535 authentication failed"};
   if (permanent_.count(to)) return {SendOutcome::kPermanent, 550, "550 no such user"};
   if (auto it = temporary_.find(to); it != temporary_.end() && it->second > 0) {
     --it->second;

@@ -2,7 +2,9 @@
 // SmtpTransport is the technology, RecordingTransport the in-memory twin for tests).
 // Contract: one instance is one connection, used by one thread at a time; it stays open across
 // messages. Send never throws; it says whether the relay accepted the message (SMTP 250),
-// refused it for now (4xx, or the connection failed) or for good (5xx).
+// refused it for now (4xx, or the connection failed), refused this recipient for good (5xx at
+// RCPT or after DATA), or refused us (authentication, TLS, the sender address): then no message
+// can go, and the recipient is not to blame.
 #pragma once
 
 #include <functional>
@@ -17,7 +19,7 @@
 
 namespace cinepress {
 
-enum class SendOutcome { kAccepted, kTemporary, kPermanent };
+enum class SendOutcome { kAccepted, kTemporary, kPermanent, kRelayRefused };
 
 struct SendResult {
   SendOutcome outcome = SendOutcome::kTemporary;
@@ -41,6 +43,7 @@ class MailRecorder {
  public:
   void FailTemporarily(const std::string& email, int times);
   void FailPermanently(const std::string& email);
+  void RefuseEverything(bool refuse);  // as a relay that rejects our credentials
   std::vector<MailMessage> Messages() const;
   size_t Count() const;
   int Attempts(const std::string& email) const;
@@ -54,6 +57,7 @@ class MailRecorder {
   std::map<std::string, int> temporary_;
   std::map<std::string, bool> permanent_;
   std::map<std::string, int> attempts_;
+  bool refuse_ = false;
 };
 
 }  // namespace cinepress

@@ -138,6 +138,12 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
       SendResult r = transport->Send(m);
       ++dispatch.attempts;
       const int attempts = d.attempts + 1;
+      if (r.outcome == SendOutcome::kRelayRefused) {
+        // Not this recipient's fault: stop the run, mark nothing; the next run resumes.
+        dispatch.Fail(Error{ErrorCode::kIo, "the relay refused us: " + r.detail, {}, 0, "smtp"});
+        dispatch.Settled();
+        continue;
+      }
       // The mark is written before this connection takes its next message.
       (void)dispatch.WithStore([&](NewsletterStore& s) -> Status {
         if (r.outcome == SendOutcome::kAccepted)

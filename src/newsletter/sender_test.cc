@@ -152,6 +152,21 @@ TEST_F(SenderTest, ACancelledSendLeavesTheRestPendingForTheNextRun) {
   EXPECT_EQ(recorder_.Count(), 100u);  // nothing twice
 }
 
+TEST_F(SenderTest, ARelayThatRefusesUsStopsTheRunAndBlamesNoRecipient) {
+  AddReaders(20);
+  recorder_.RefuseEverything(true);
+  NewsletterIssue issue = MakeIssue();
+  auto report = Send(issue);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.error().message.find("535"), std::string::npos);
+  EXPECT_EQ(store_->CountDeliveries(issue.id)->failed, 0);
+  EXPECT_EQ(store_->CountDeliveries(issue.id)->pending, 20);
+  recorder_.RefuseEverything(false);
+  report = Send(issue);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->sent, 20);
+}
+
 TEST_F(SenderTest, TheRateLimitPacesMessages) {
   AddReaders(6);
   options_.rate_per_minute = 1200;  // one every 50 ms

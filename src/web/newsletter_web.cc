@@ -124,7 +124,7 @@ void NewsletterWeb::Outbox() {
       }
       SendResult r = transport->Send(m);
       done = r.outcome == SendOutcome::kAccepted;
-      if (r.outcome == SendOutcome::kPermanent) break;
+      if (r.outcome == SendOutcome::kPermanent || r.outcome == SendOutcome::kRelayRefused) break;
       if (!done) {
         transport.reset();  // a fresh connection for the next try
         std::unique_lock lock(out_mu_);

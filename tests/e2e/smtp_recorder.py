@@ -2,19 +2,24 @@
 """A real SMTP server on loopback for the newsletter tests (aiosmtpd), recording every message.
 
     /usr/bin/python3 tests/e2e/smtp_recorder.py PORT DIR [--fail-rcpt ADDRESS=CODE ...]
+        [--starttls CERT KEY | --implicit-tls CERT KEY] [--auth USER:PASSWORD]
 
 Each accepted message is written to DIR as NNNNNNNN.eml (the bytes as received, with the
 envelope recipients in an X-Envelope-To header first). `--fail-rcpt a@x=550` refuses that
-recipient at RCPT with the given code. Prints "ready" when listening; stops on SIGTERM/SIGINT.
+recipient at RCPT with the given code. `--starttls` offers STARTTLS and requires it before
+MAIL; `--implicit-tls` speaks TLS from the first byte (smtps); `--auth` requires AUTH with that
+user and password (over TLS). Prints "ready" when listening; stops on SIGTERM/SIGINT.
 """
 
 import itertools
 import os
 import signal
+import ssl
 import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Recorder:
@@ -48,17 +53,36 @@ class Recorder:
 def main():
     port, folder = int(sys.argv[1]), sys.argv[2]
     failures = {}
+    kwargs = {}
     args = sys.argv[3:]
     while args:
         if args[0] == "--fail-rcpt" and len(args) > 1:
             address, code = args[1].rsplit("=", 1)
             failures[address.lower()] = code
             args = args[2:]
+        elif args[0] in ("--starttls", "--implicit-tls") and len(args) > 2:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(args[1], args[2])
+            if args[0] == "--starttls":
+                kwargs.update(tls_context=context, require_starttls=True)
+            else:
+                kwargs.update(ssl_context=context)
+            args = args[3:]
+        elif args[0] == "--auth" and len(args) > 1:
+            user, password = args[1].split(":", 1)
+
+            def authenticator(server, session, envelope, mechanism, auth_data,
+                              user=user.encode(), password=password.encode()):
+                ok = auth_data.login == user and auth_data.password == password
+                return AuthResult(success=ok, handled=False)
+
+            kwargs.update(authenticator=authenticator, auth_required=True)
+            args = args[2:]
         else:
             sys.exit("unknown argument " + args[0])
     os.makedirs(folder, exist_ok=True)
     controller = Controller(Recorder(folder, failures), hostname="127.0.0.1", port=port,
-                            decode_data=False)
+                            decode_data=False, **kwargs)
     controller.start()
     print("ready", flush=True)
     done = threading.Event()
