@@ -1,5 +1,9 @@
 #include "app/newsletter_commands.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <map>
 #include <ostream>
@@ -145,6 +149,36 @@ SmtpOptions SmtpOptionsFor(const SmtpConfig& c) {
   return o;
 }
 
+namespace {
+
+// One sender per newsletter at a time (a `newsletter send` beside the scheduler of `serve`
+// would otherwise send the same queue twice): an exclusive flock on a file beside the store,
+// which the kernel releases however the process ends.
+class SendLock {
+ public:
+  ~SendLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Take(const SiteFolder& site, const std::string& slug) {
+    std::filesystem::path path = site.root / (".newsletter-" + slug + ".lock");
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Error{ErrorCode::kIo, "cannot open the send lock", path.string(), 0, {}};
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      return Error{ErrorCode::kConflict,
+                   "another cinepress is sending newsletter \"" + slug + "\" right now",
+                   path.string(),
+                   0,
+                   {}};
+    }
+    return {};
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
 Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& options,
                       std::ostream& out, std::ostream& err) {
   const int64_t now = options.now.value_or(NowSeconds());
@@ -182,6 +216,8 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
     return {};
   }
 
+  SendLock lock;
+  if (auto s = lock.Take(folder, (*nl)->slug); !s) return s;
   auto unfinished = (*store)->UnfinishedIssue((*nl)->slug);
   if (!unfinished) return unfinished.error();
   NewsletterIssue issue;

@@ -13,6 +13,7 @@ its headers, parts and unsubscribe links. Prints `newsletter_kill_test: N passed
 """
 
 import collections
+import fcntl
 import os
 import random
 import signal
@@ -49,7 +50,28 @@ def main():
         out = nc.run([binary, "subscribers", "import", csv, "--site", site])
         print(out.stdout.strip())
 
-        kills = 0
+        # Two senders at once: the second is refused while the first holds the newsletter's lock.
+        first = subprocess.Popen([binary, "newsletter", "send", "weekly", "--site", site],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        lock_path = os.path.join(site, ".newsletter-weekly.lock")
+        held = False
+        deadline = time.monotonic() + 20
+        while not held and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.02)
+            if os.path.exists(lock_path):
+                with open(lock_path) as f:
+                    try:
+                        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        fcntl.flock(f, fcntl.LOCK_UN)
+                    except OSError:
+                        held = True
+        second = nc.run([binary, "newsletter", "send", "weekly", "--site", site], check=False)
+        check("a second sender is refused while one is sending", held and second.returncode == 1
+              and "another cinepress is sending" in second.stderr, second.stderr)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+
+        kills = 1
         finished = False
         started = time.monotonic()
         runs = 0
