@@ -78,6 +78,18 @@ url = "/about/"
 # year = 2021
 # start = 2021-09-09
 # end = 2021-09-18
+
+# Newsletters readers can join (docs/NEWSLETTERS.md), and the relay they go through:
+# [smtp]
+# url = "smtp://mail.example.net:587"   # smtps:// for implicit TLS
+# username = "magazine"                 # the password from $CINEPRESS_SMTP_PASSWORD
+# [[newsletters]]
+# name = "The Weekly"
+# slug = "weekly"
+# from = "My Film Magazine <news@example.com>"
+# schedule = "weekly"
+# day = "friday"
+# hour = 8
 )";
 
 constexpr const char* kStarterAbout = R"(---
