@@ -176,6 +176,7 @@ std::optional<HttpResponse> NewsletterWeb::Handle(const HttpRequest& req) {
   }
   const Site& site = *site_ptr;
   const SiteConfig& config = site.config();
+  if (config.newsletters.empty()) return std::nullopt;  // the site's own 404 (or 405)
   const bool get = req.method == "GET" || req.method == "HEAD";
   const bool post = req.method == "POST";
   auto not_allowed = [](const char* allow) {
