@@ -415,7 +415,7 @@ Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesyste
                       std::ostream& out, std::ostream& err) {
   auto store = OpenSqliteNewsletterStore(folder.database());
   if (!store) return store.error();
-  int hard = 0, soft = 0, unknown = 0, other = 0, not_dsn = 0;
+  int hard = 0, soft = 0, complaints = 0, unknown = 0, other = 0, not_dsn = 0;
   for (const auto& file : files) {
     auto data = ReadFile(file);
     if (!data) return Error{ErrorCode::kIo, data.error().message, file.string(), 0, {}};
@@ -443,10 +443,21 @@ Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesyste
       ++(r.hard() ? hard : soft);
       if (r.hard()) err << "  suppressed " << r.email << " (" << r.status << ")\n";
     }
+    for (const std::string& email : report->complaints) {
+      auto sub = (*store)->FindSubscriber(email);
+      if (!sub) return sub.error();
+      if (!sub->has_value()) {
+        ++unknown;
+        continue;
+      }
+      if (auto s = (*store)->Suppress((*sub)->id, "complaint"); !s) return s.error();
+      ++complaints;
+      err << "  suppressed " << email << " (complaint)\n";
+    }
   }
-  out << "bounces: " << hard << " hard (suppressed), " << soft << " soft (counted), " << unknown
-      << " for unknown addresses, " << other << " other notices, " << not_dsn
-      << " messages without a delivery report\n";
+  out << "bounces: " << hard << " hard (suppressed), " << soft << " soft (counted), " << complaints
+      << " complaints (suppressed), " << unknown << " for unknown addresses, " << other
+      << " other notices, " << not_dsn << " messages that are no report\n";
   return {};
 }
 

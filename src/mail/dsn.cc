@@ -34,6 +34,10 @@ std::string Lower(std::string s) {
 
 // "rfc822; a@b.example" -> "a@b.example"
 std::string AddressOf(const std::string& field) {
+  if (size_t lt = field.rfind('<'); lt != std::string::npos) {  // "Name <a@b.example>"
+    size_t gt = field.find('>', lt);
+    return gt == std::string::npos ? std::string() : field.substr(lt + 1, gt - lt - 1);
+  }
   size_t semi = field.find(';');
   std::string a = semi == std::string::npos ? field : field.substr(semi + 1);
   size_t b = a.find_first_not_of(" \t<");
@@ -87,12 +91,51 @@ void ReadStatusBlocks(const std::string& body, DsnReport& report) {
 struct Walk {
   DsnReport* report;
   bool found = false;
+  bool complaint = false;
+  std::string complainer;
 };
+
+// The decoded content of a leaf part.
+std::string ContentOf(GMimeObject* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
+  if (!content) return {};
+  Ref<GMimeStream> out(g_mime_stream_mem_new());
+  g_mime_data_wrapper_write_to_stream(content, out.p);
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.p));
+  return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
+}
+
+// Header fields of a block of "Name: value" lines, read by GMime's parser.
+std::string FieldOf(const std::string& block, const char* name) {
+  std::string text = block + "\r\n\r\n";
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(text.data(), text.size()));
+  Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+  Ref<GMimeMessage> m(g_mime_parser_construct_message(parser.p, nullptr));
+  return m.p ? Header(GMIME_OBJECT(m.p), name) : std::string();
+}
 
 void Visit(GMimeObject*, GMimeObject* part, gpointer data) {
   auto* walk = static_cast<Walk*>(data);
+  if (GMIME_IS_MESSAGE_PART(part)) {  // the original message of a complaint
+    GMimeMessage* original = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+    if (original && walk->complaint && walk->complainer.empty()) {
+      walk->complainer = AddressOf(Header(GMIME_OBJECT(original), "To"));
+    }
+    return;
+  }
   if (!GMIME_IS_PART(part)) return;
   GMimeContentType* type = g_mime_object_get_content_type(part);
+  if (g_mime_content_type_is_type(type, "message", "feedback-report")) {
+    walk->found = walk->complaint = true;
+    std::string rcpt = FieldOf(ContentOf(part), "Original-Rcpt-To");
+    if (!rcpt.empty()) walk->complainer = AddressOf(rcpt);
+    return;
+  }
+  if (g_mime_content_type_is_type(type, "text", "rfc822-headers") && walk->complaint &&
+      walk->complainer.empty()) {
+    walk->complainer = AddressOf(FieldOf(ContentOf(part), "To"));
+    return;
+  }
   if (!g_mime_content_type_is_type(type, "message", "delivery-status") &&
       !g_mime_content_type_is_type(type, "message", "global-delivery-status")) {
     return;
@@ -124,6 +167,7 @@ Result<DsnReport> ParseDeliveryReports(std::string_view data) {
     Walk walk{&report};
     g_mime_message_foreach(message.p, Visit, &walk);
     if (!walk.found) ++report.not_dsn;
+    if (walk.complaint && !walk.complainer.empty()) report.complaints.push_back(walk.complainer);
     if (!mbox) break;
   }
   if (report.messages == 0) {

@@ -1,6 +1,7 @@
 // Delivery status notifications (RFC 3464): what a relay says when it could not deliver. The
 // messages are parsed with GMime; each recipient's Action and Status decide whether the bounce
 // is hard (5.x.x, failed: the address is gone) or soft (4.x.x or delayed: try again later).
+// Complaints (ARF feedback reports, RFC 5965: a reader pressed "this is spam") are collected too.
 // Contract: pure functions; thread-safe once GMime is initialised (done on first use).
 #pragma once
 
@@ -26,7 +27,8 @@ struct DsnRecipient {
 struct DsnReport {
   std::vector<DsnRecipient> recipients;  // of every DSN found
   int messages = 0;                      // messages read
-  int not_dsn = 0;                       // messages without a message/delivery-status part
+  std::vector<std::string> complaints;   // addresses of readers who complained (ARF)
+  int not_dsn = 0;  // messages with neither a delivery-status nor a feedback-report part
 };
 
 // Reads one message, or an mbox of many ("From " lines), and collects every DSN's recipients.

@@ -70,6 +70,48 @@ TEST(Dsn, AnMboxOfSeveralMessages) {
   EXPECT_EQ(r->recipients.size(), 2u);
 }
 
+// A complaint (ARF, RFC 5965) as a mailbox provider's feedback loop sends one.
+std::string Complaint(bool with_rcpt_field) {
+  return std::string(
+             "From: fbl@provider.example\r\n"
+             "Subject: FW: complaint\r\n"
+             "MIME-Version: 1.0\r\n"
+             "Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n"
+             "\r\n"
+             "--F\r\n"
+             "Content-Type: text/plain\r\n"
+             "\r\n"
+             "This is an abuse report.\r\n"
+             "--F\r\n"
+             "Content-Type: message/feedback-report\r\n"
+             "\r\n"
+             "Feedback-Type: abuse\r\n"
+             "User-Agent: provider-fbl/1.0\r\n"
+             "Version: 1\r\n") +
+         (with_rcpt_field ? "Original-Rcpt-To: <angry@readers.example>\r\n" : "") +
+         "\r\n"
+         "--F\r\n"
+         "Content-Type: message/rfc822\r\n"
+         "\r\n"
+         "From: Changeover <news@changeover.example>\r\n"
+         "To: Angry Reader <angry@readers.example>\r\n"
+         "Subject: The Weekly\r\n"
+         "\r\n"
+         "The issue.\r\n"
+         "--F--\r\n";
+}
+
+TEST(Dsn, ComplaintsNameTheReader) {
+  for (bool field : {true, false}) {
+    auto r = ParseDeliveryReports(Complaint(field));
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->complaints.size(), 1u) << field;
+    EXPECT_EQ(r->complaints[0], "angry@readers.example");
+    EXPECT_EQ(r->not_dsn, 0);
+    EXPECT_TRUE(r->recipients.empty());
+  }
+}
+
 TEST(Dsn, AMessageWithoutAReportHasNoRecipients) {
   auto r = ParseDeliveryReports("From: a@b.example\r\nSubject: hi\r\n\r\nJust words.\r\n");
   ASSERT_TRUE(r.ok());

@@ -45,6 +45,32 @@ Diagnostic-Code: smtp; 452 4.2.2 mailbox full
 --B--
 """
 
+COMPLAINT = """From: fbl@provider.example
+Subject: complaint
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="F"
+
+--F
+Content-Type: text/plain
+
+An abuse report.
+--F
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+Version: 1
+
+--F
+Content-Type: message/rfc822
+
+From: Changeover <news@changeover.example>
+To: Ok <{who}>
+Subject: Changeover Weekly
+
+The issue.
+--F--
+"""
+
 
 
 check = nc.Checks("newsletter_cli_test")
@@ -124,6 +150,14 @@ def main():
         emails = [r[0] for r in export()[1:]]
         check("the hard-bounced address is suppressed", "gone@example.org" not in emails
               and "full@example.org" in emails, emails)
+        mbox = os.path.join(root, "complaints.mbox")
+        with open(mbox, "w", encoding="utf-8") as f:
+            f.write("From fbl@provider.example Wed Nov 25 10:00:00 2026\n")
+            f.write(COMPLAINT.format(who="ok@example.org"))
+        p = nc.run([binary, "newsletter", "bounces", mbox, "--site", site])
+        check("a complaint (ARF) in an mbox", "1 complaints (suppressed)" in p.stdout, p.stdout)
+        check("the complaining reader gets nothing more",
+              "ok@example.org" not in [r[0] for r in export()[1:]], export())
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
