@@ -392,10 +392,26 @@ Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem
   const int64_t now = NowSeconds();
   const std::string form = "import:" + file.filename().string();
   if (auto s = (*store)->BeginTransaction(); !s) return s.error();
+  size_t kept_out = 0;  // subscriptions a reader cancelled: an old list does not bring them back
   for (const SubscriberRow& row : csv.rows) {
     auto id = (*store)->UpsertSubscriber(row.email, row.name, now);
     Status s = id ? Status() : Status(id.error());
+    std::vector<Subscription> current;
+    if (s) {
+      auto subs = (*store)->LoadSubscriptions(*id);
+      if (subs) current = std::move(*subs);
+      if (!subs) s = subs.error();
+    }
     for (size_t i = 0; s && i < row.lists.size(); ++i) {
+      bool cancelled = false;
+      for (const Subscription& sub : current) {
+        cancelled |=
+            sub.newsletter == row.lists[i] && sub.state == SubscriptionState::kUnsubscribed;
+      }
+      if (cancelled) {
+        ++kept_out;
+        continue;
+      }
       s = (*store)->SetSubscription(*id, row.lists[i], SubscriptionState::kConfirmed,
                                     Consent{row.consent_at, "", form}, now);
     }
@@ -406,6 +422,7 @@ Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem
   }
   if (auto s = (*store)->Commit(); !s) return s.error();
   out << "subscribers: " << csv.rows.size() << " imported";
+  if (kept_out > 0) out << ", " << kept_out << " subscriptions left cancelled (readers who left)";
   if (!csv.problems.empty()) out << ", " << csv.problems.size() << " bad rows skipped";
   out << "\n";
   return csv.problems.size();

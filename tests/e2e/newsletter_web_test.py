@@ -187,6 +187,13 @@ def main():
                                                    "action": "unsubscribe_all"})
         check("unsubscribe from all", status == 200 and "every newsletter" in page, status)
         check("the reader is on no list", "zoe@example.org" not in exported(site))
+        old_list = os.path.join(root, "old.csv")
+        with open(old_list, "w", encoding="utf-8") as f:
+            f.write("email,name,lists,consent_date\nzoe@example.org,,weekly daily,2020-01-01\n")
+        p = nc.run([BINARY, "subscribers", "import", old_list, "--site", site])
+        check("an old list imported again does not bring back a reader who left",
+              "zoe@example.org" not in exported(site) and "2 subscriptions left cancelled" in p.stdout,
+              p.stdout)
 
         # Every kind of newsletter page is valid HTML (the Nu Html Checker, when installed).
         vnu = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "node_modules",
