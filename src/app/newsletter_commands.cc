@@ -249,6 +249,7 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
   so.rate_per_minute = config.smtp.rate_per_minute;
   so.max_attempts = config.smtp.max_attempts;
   so.cancelled = options.cancelled;
+  so.sleep = options.sleep;
   TransportFactory factory = [smtp] { return OpenSmtpTransport(smtp); };
   auto report = SendIssue(**store, issue, **nl, config, *key, factory, so, out);
   if (!report) return report.error();
@@ -340,6 +341,11 @@ void NewsletterScheduler::Run() {
       send.slug = nl.slug;
       send.now = now;
       send.cancelled = [this] { return cancel_.load(); };
+      // Waiting for retries must not hold up the server's shutdown.
+      send.sleep = [this](int64_t seconds) {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, std::chrono::seconds(seconds), [&] { return stopping_; });
+      };
       std::ostringstream log;
       if (auto s = SendNewsletter(site_, send, log, log); !s) {
         err_ << "scheduler: " << nl.slug << ": " << s.error().ToString() << "\n" << std::flush;

@@ -32,6 +32,7 @@ struct NewsletterSendOptions {
   int connections = 0;              // 0: [smtp] connections
   std::optional<int64_t> now;       // the clock (tests); default: the real time
   std::function<bool()> cancelled;  // see SenderOptions::cancelled
+  std::function<void(int64_t)> sleep;  // waiting for retries; default: really sleeps
 };
 
 // Sends the newsletter's unfinished issue, or composes the due one (articles since the previous
