@@ -169,14 +169,15 @@ std::optional<HttpResponse> NewsletterWeb::Handle(const HttpRequest& req) {
   std::string_view path = req.Path();
   if (path != "/newsletters" && path.rfind("/newsletters/", 0) != 0) return std::nullopt;
   auto site_ptr = options_.site ? options_.site() : nullptr;
-  if (!site_ptr || !store_) {
-    HttpResponse r = TextResponse(503, "The magazine is unavailable for a moment.\n");
+  // No newsletters: the site's own 404 (or 405). No site yet: LiveSite answers 503.
+  if (!site_ptr || site_ptr->config().newsletters.empty()) return std::nullopt;
+  if (!store_) {
+    HttpResponse r = TextResponse(503, "The newsletters are unavailable for a moment.\n");
     r.Set("Retry-After", "5");
     return r;
   }
   const Site& site = *site_ptr;
   const SiteConfig& config = site.config();
-  if (config.newsletters.empty()) return std::nullopt;  // the site's own 404 (or 405)
   const bool get = req.method == "GET" || req.method == "HEAD";
   const bool post = req.method == "POST";
   auto not_allowed = [](const char* allow) {
