@@ -434,6 +434,39 @@ Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem
   return csv.problems.size();
 }
 
+Status NewsletterStatus(const SiteFolder& folder, std::ostream& out) {
+  auto config = LoadSiteConfig(folder.config());
+  if (!config) return config.error();
+  auto tz = TimeZone::Named(config->timezone);
+  if (!tz) return tz.error();
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  if (config->newsletters.empty()) out << "no [[newsletters]] in cinepress.toml\n";
+  for (const NewsletterConfig& nl : config->newsletters) {
+    out << nl.slug << " (" << nl.name << ", " << nl.schedule.kind << "):";
+    for (auto state : {SubscriptionState::kConfirmed, SubscriptionState::kPending,
+                       SubscriptionState::kUnsubscribed}) {
+      auto n = (*store)->CountSubscribers(nl.slug, state);
+      if (!n) return n.error();
+      out << " " << *n << " " << SubscriptionStateName(state);
+    }
+    out << "\n";
+    auto latest = (*store)->LatestIssue(nl.slug);
+    if (!latest) return latest.error();
+    if (!latest->has_value()) {
+      out << "  no issue yet\n";
+      continue;
+    }
+    const NewsletterIssue& i = **latest;
+    auto counts = (*store)->CountDeliveries(i.id);
+    if (!counts) return counts.error();
+    out << "  issue " << i.id << ", " << tz->Iso(i.created) << ", \"" << i.subject
+        << "\": " << counts->sent << " sent, " << counts->failed << " failed, " << counts->pending
+        << " pending" << (i.finished ? "" : " (unfinished: `newsletter send` resumes it)") << "\n";
+  }
+  return {};
+}
+
 Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesystem::path>& files,
                       std::ostream& out, std::ostream& err) {
   auto store = OpenSqliteNewsletterStore(folder.database());

@@ -76,6 +76,9 @@ Status PreviewNewsletter(const SiteFolder& site, const std::string& slug, bool t
 Result<size_t> ImportSubscribers(const SiteFolder& site, const std::filesystem::path& file,
                                  bool skip_invalid, std::ostream& out, std::ostream& err);
 
+// For each newsletter: its subscribers by state and its latest issue with its delivery counts.
+Status NewsletterStatus(const SiteFolder& site, std::ostream& out);
+
 // Reads bounce messages (DSN, RFC 3464; one message or an mbox per file): hard bounces suppress
 // the address for every newsletter, soft ones are counted on the subscriber.
 Status ProcessBounces(const SiteFolder& site, const std::vector<std::filesystem::path>& files,

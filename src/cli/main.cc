@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
   nl_preview->add_flag("--text", preview_text, "the plain-text part instead");
   add_site(nl_preview);
 
+  CLI::App* nl_status = newsletter->add_subcommand(
+      "status", "subscribers of each newsletter and its latest issue's deliveries");
+  add_site(nl_status);
   std::vector<std::string> bounce_files;
   CLI::App* nl_bounces = newsletter->add_subcommand(
       "bounces", "read bounce messages (DSN): suppress hard bounces, count soft ones");
@@ -169,6 +172,10 @@ int main(int argc, char** argv) {
         !s) {
       return Fail(s.error());
     }
+    return 0;
+  }
+  if (nl_status->parsed()) {
+    if (auto s = cinepress::NewsletterStatus(site, std::cout); !s) return Fail(s.error());
     return 0;
   }
   if (nl_bounces->parsed()) {

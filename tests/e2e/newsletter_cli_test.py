@@ -137,6 +137,10 @@ def main():
         check("a refused recipient is recorded, the others sent",
               "3 sent, 1 failed, 0 pending" in p.stdout and "refused@example.org: 550" in p.stderr,
               p.stdout + p.stderr)
+        p = nc.run([binary, "newsletter", "status", "--site", site])
+        check("status shows the subscribers and the latest issue",
+              "weekly (Changeover Weekly, weekly): 4 confirmed" in p.stdout
+              and "3 sent, 1 failed, 0 pending" in p.stdout and "daily" in p.stdout, p.stdout)
         p = nc.run([binary, "newsletter", "send", "nope", "--site", site], check=False)
         check("an unknown newsletter is an error naming the known ones",
               p.returncode == 1 and "weekly" in p.stderr, p.stderr)
