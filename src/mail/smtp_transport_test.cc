@@ -102,6 +102,16 @@ class FakeRelay {
   std::thread thread_;
 };
 
+// A transport to the fake relay, in clear (loopback).
+std::unique_ptr<MailTransport> OpenOn(const FakeRelay& relay) {
+  SmtpOptions o;
+  o.url = relay.url();
+  o.starttls = "none";
+  auto t = OpenSmtpTransport(o);
+  EXPECT_TRUE(t.ok()) << t.error().ToString();
+  return t.ok() ? std::move(*t) : nullptr;
+}
+
 MailMessage Sample(const std::string& to) {
   MailMessage m;
   m.from = {"Changeover", "news@c.example"};
@@ -118,13 +128,10 @@ MailMessage Sample(const std::string& to) {
 
 TEST(SmtpTransport, SendsMimeMessagesOverOneConnection) {
   FakeRelay relay;
-  SmtpOptions o;
-  o.url = relay.url();
-  o.starttls = "none";
-  auto t = OpenSmtpTransport(o);
-  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  auto t = OpenOn(relay);
+  ASSERT_TRUE(t);
   for (int i = 0; i < 3; ++i) {
-    SendResult r = (*t)->Send(Sample("reader" + std::to_string(i) + "@r.example"));
+    SendResult r = t->Send(Sample("reader" + std::to_string(i) + "@r.example"));
     EXPECT_EQ(r.outcome, SendOutcome::kAccepted) << r.detail;
     EXPECT_EQ(r.code, 250);
   }
@@ -145,32 +152,26 @@ TEST(SmtpTransport, SendsMimeMessagesOverOneConnection) {
 
 TEST(SmtpTransport, RefusalsAreTemporaryOrPermanentByReplyCode) {
   FakeRelay relay;
-  SmtpOptions o;
-  o.url = relay.url();
-  o.starttls = "none";
-  auto t = OpenSmtpTransport(o);
-  ASSERT_TRUE(t.ok());
-  SendResult perm = (*t)->Send(Sample("perm@r.example"));
+  auto t = OpenOn(relay);
+  ASSERT_TRUE(t);
+  SendResult perm = t->Send(Sample("perm@r.example"));
   EXPECT_EQ(perm.outcome, SendOutcome::kPermanent);
   EXPECT_EQ(perm.code, 550);
-  SendResult temp = (*t)->Send(Sample("temp@r.example"));
+  SendResult temp = t->Send(Sample("temp@r.example"));
   EXPECT_EQ(temp.outcome, SendOutcome::kTemporary);
   EXPECT_EQ(temp.code, 451);
-  SendResult ok = (*t)->Send(Sample("fine@r.example"));
+  SendResult ok = t->Send(Sample("fine@r.example"));
   EXPECT_EQ(ok.outcome, SendOutcome::kAccepted) << ok.detail;
   EXPECT_EQ(relay.messages.size(), 1u);
 }
 
 TEST(SmtpTransport, ARefusedSenderIsTheRelayRefusingUsNotTheRecipient) {
   FakeRelay relay;
-  SmtpOptions o;
-  o.url = relay.url();
-  o.starttls = "none";
-  auto t = OpenSmtpTransport(o);
-  ASSERT_TRUE(t.ok());
+  auto t = OpenOn(relay);
+  ASSERT_TRUE(t);
   MailMessage m = Sample("fine@r.example");
   m.from.email = "blocked@c.example";
-  SendResult r = (*t)->Send(m);
+  SendResult r = t->Send(m);
   EXPECT_EQ(r.outcome, SendOutcome::kRelayRefused) << r.detail;
   EXPECT_EQ(r.code, 553);
 }
