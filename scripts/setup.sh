@@ -17,12 +17,15 @@ BUILD_PACKAGES=(
   libcli11-dev libsodium-dev libcurl4-openssl-dev libxml2-dev libgumbo-dev
   libhowardhinnant-date-dev libicu-dev zlib1g-dev libbrotli-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev tzdata python3
+  # newsletters: libcsv (subscriber CSV), GMime (RFC 2047 header words, bounce reports)
+  libcsv-dev libgmime-3.0-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
 # the newsletter tests and benchmark deliver to; postfix is installed unconfigured.
+# openssl: the self-signed certificate of the SMTP TLS test.
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
-  python3-aiosmtpd postfix)
+  python3-aiosmtpd postfix openssl)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }

@@ -10,15 +10,18 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/newsletter_commands.h"
 #include "bundle/bundle.h"
 #include "core/config.h"
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "http/http_server.h"
+#include "mail/smtp_transport.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/live_site.h"
+#include "web/newsletter_web.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -76,6 +79,18 @@ url = "/about/"
 # year = 2021
 # start = 2021-09-09
 # end = 2021-09-18
+
+# Newsletters readers can join (docs/NEWSLETTERS.md), and the relay they go through:
+# [smtp]
+# url = "smtp://mail.example.net:587"   # smtps:// for implicit TLS
+# username = "magazine"                 # the password from $CINEPRESS_SMTP_PASSWORD
+# [[newsletters]]
+# name = "The Weekly"
+# slug = "weekly"
+# from = "My Film Magazine <news@example.com>"
+# schedule = "weekly"
+# day = "friday"
+# hour = 8
 )";
 
 constexpr const char* kStarterAbout = R"(---
@@ -379,6 +394,22 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     err << "serve: " << s.error().ToString() << " (serving 503 until it is fixed)\n";
   }
 
+  // The newsletter pages (/newsletters/…): sign-up, confirm, unsubscribe, preferences.
+  NewsletterWebOptions newsletter_options;
+  newsletter_options.site = [&live] { return live.CurrentSite(); };
+  newsletter_options.open_store = [db = site.database()] { return OpenSqliteNewsletterStore(db); };
+  {
+    auto config = LoadSiteConfig(site.config());
+    SmtpOptions smtp = SmtpOptionsFor(config ? config->smtp : SmtpConfig{});
+    newsletter_options.mail = [smtp] { return OpenSmtpTransport(smtp); };
+  }
+  NewsletterWeb newsletters(newsletter_options);
+  if (auto s = newsletters.Start(); !s) {
+    err << "serve: newsletters: " << s.error().ToString() << "\n";
+  }
+  NewsletterScheduler scheduler(site, out, err);
+  scheduler.Start();
+
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
     auto log = AccessLog::Open(options.access_log);
@@ -394,7 +425,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   HttpServer* server_ptr = nullptr;
   auto server = HttpServer::Start(
       server_options,
-      [&live, &server_ptr](const HttpRequest& req) {
+      [&live, &server_ptr, &newsletters](const HttpRequest& req) {
+        if (auto r = newsletters.Handle(req)) return std::move(*r);
         if (req.Path() == "/metrics" && (req.method == "GET" || req.method == "HEAD")) {
           HttpResponse r;
           r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -424,7 +456,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       << std::flush;
   (*server)->Shutdown(std::chrono::seconds(10));
   (*server)->Wait();
+  scheduler.Stop();
   live.Stop();
+  newsletters.Stop();
   out << "serve: stopped\n";
   return {};
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/newsletter_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -94,6 +95,49 @@ int main(int argc, char** argv) {
                     "memory for rendered pages, in MiB (default: 1024)");
   add_site(serve);
 
+  CLI::App* newsletter = app.add_subcommand("newsletter", "send and preview newsletter issues");
+  newsletter->require_subcommand(1);
+  cinepress::NewsletterSendOptions send_options;
+  CLI::App* nl_send = newsletter->add_subcommand(
+      "send", "send the newsletter's due issue (or resume the one being sent)");
+  nl_send->add_option("SLUG", send_options.slug, "the newsletter, as in [[newsletters]]")
+      ->required();
+  nl_send->add_option("--test-to", send_options.test_to,
+                      "send the would-be issue to this address only; nothing is stored");
+  nl_send->add_option("--connections", send_options.connections,
+                      "SMTP connections in parallel (default: [smtp] connections)");
+  add_site(nl_send);
+  std::string preview_slug;
+  bool preview_text = false;
+  CLI::App* nl_preview =
+      newsletter->add_subcommand("preview", "write the HTML of the issue that would go out now");
+  nl_preview->add_option("SLUG", preview_slug, "the newsletter")->required();
+  nl_preview->add_flag("--text", preview_text, "the plain-text part instead");
+  add_site(nl_preview);
+
+  CLI::App* nl_status = newsletter->add_subcommand(
+      "status", "subscribers of each newsletter and its latest issue's deliveries");
+  add_site(nl_status);
+  std::vector<std::string> bounce_files;
+  CLI::App* nl_bounces = newsletter->add_subcommand(
+      "bounces", "read bounce messages (DSN): suppress hard bounces, count soft ones");
+  nl_bounces->add_option("FILE", bounce_files, "messages or mbox files")->required();
+  add_site(nl_bounces);
+
+  CLI::App* subscribers = app.add_subcommand("subscribers", "import and export readers (CSV)");
+  subscribers->require_subcommand(1);
+  std::string csv_file;
+  bool csv_skip_invalid = false;
+  CLI::App* sub_import = subscribers->add_subcommand(
+      "import", "add readers from CSV: email,name,lists,consent_date (lists: slugs, spaced)");
+  sub_import->add_option("FILE", csv_file, "the CSV file")->required();
+  sub_import->add_flag("--skip-invalid", csv_skip_invalid,
+                       "import the valid rows even when others are bad");
+  add_site(sub_import);
+  CLI::App* sub_export = subscribers->add_subcommand(
+      "export", "write the confirmed readers as CSV to standard output");
+  add_site(sub_export);
+
   CLI11_PARSE(app, argc, argv);
   if (threads == 0) threads = 1;
 
@@ -148,6 +192,40 @@ int main(int argc, char** argv) {
     if (auto s = cinepress::ServeSite(site, serve_options, std::cout, std::cerr); !s) {
       return Fail(s.error());
     }
+    return 0;
+  }
+  if (nl_send->parsed()) {
+    if (auto s = cinepress::SendNewsletter(site, send_options, std::cout, std::cerr); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (nl_preview->parsed()) {
+    if (auto s =
+            cinepress::PreviewNewsletter(site, preview_slug, preview_text, std::cout, std::cerr);
+        !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (nl_status->parsed()) {
+    if (auto s = cinepress::NewsletterStatus(site, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (nl_bounces->parsed()) {
+    std::vector<std::filesystem::path> files(bounce_files.begin(), bounce_files.end());
+    if (auto s = cinepress::ProcessBounces(site, files, std::cout, std::cerr); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (sub_import->parsed()) {
+    auto bad = cinepress::ImportSubscribers(site, csv_file, csv_skip_invalid, std::cout, std::cerr);
+    if (!bad) return Fail(bad.error());
+    return *bad == 0 ? 0 : 1;
+  }
+  if (sub_export->parsed()) {
+    if (auto s = cinepress::ExportSubscribers(site, std::cout); !s) return Fail(s.error());
     return 0;
   }
   return 2;

@@ -33,7 +33,8 @@ class ContentStore {
   virtual Result<std::vector<ArticleAlias>> LoadAliases() = 0;
   virtual Status SaveAlias(const ArticleAlias& alias) = 0;
 
-  // A number that changes whenever another connection commits a change (for live reloading).
+  // A number that changes whenever the content (articles, aliases, authors, sections, media)
+  // changes, by any connection; other tables (newsletters) do not count (for live reloading).
   virtual Result<int64_t> DataVersion() = 0;
   // Whether the store can be read right now (for health checks).
   virtual Status Ping() = 0;

@@ -53,6 +53,183 @@ Result<std::vector<MenuItem>> ReadMenu(const toml::node* node, const std::string
   return items;
 }
 
+Status ReadInt(const toml::table& t, const std::string& file, const std::string& key,
+               const std::string& path, int lo, int hi, int& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return {};
+  auto v = n->value<int64_t>();
+  if (!n->is_integer() || !v || *v < lo || *v > hi) {
+    return ConfigError(
+        file, n, path,
+        "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  out = static_cast<int>(*v);
+  return {};
+}
+
+// "Changeover <news@changeover.example>" or "news@changeover.example".
+bool SplitAddress(const std::string& text, std::string& name, std::string& email) {
+  size_t lt = text.rfind('<');
+  if (lt == std::string::npos) {
+    email = std::string(Trim(text));
+  } else {
+    size_t gt = text.find('>', lt);
+    if (gt == std::string::npos || gt != text.size() - 1) return false;
+    email = text.substr(lt + 1, gt - lt - 1);
+    name = std::string(Trim(text.substr(0, lt)));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+      name = name.substr(1, name.size() - 2);
+    }
+  }
+  size_t at = email.find('@');
+  return at != std::string::npos && at > 0 && email.find('.', at) != std::string::npos &&
+         email.find_first_of(" \t\r\n<>\"") == std::string::npos;
+}
+
+// Checks an edition reference "tiff/2021" against [[festivals]].
+bool KnownEdition(const SiteConfig& c, const std::string& edition) {
+  size_t slash = edition.find('/');
+  if (slash == std::string::npos) return false;
+  std::string slug = edition.substr(0, slash), year = edition.substr(slash + 1);
+  for (const FestivalConfig& f : c.festivals) {
+    if (f.slug != slug) continue;
+    for (const FestivalEditionConfig& e : f.editions) {
+      if (std::to_string(e.year) == year) return true;
+    }
+  }
+  return false;
+}
+
+Status ReadSmtp(const toml::table& root, const std::string& file, SmtpConfig& smtp) {
+  const toml::node* n = root.get("smtp");
+  if (!n) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "smtp", "must be a table ([smtp])");
+  for (auto [key, out] : {std::pair{"url", &smtp.url},
+                          {"starttls", &smtp.starttls},
+                          {"username", &smtp.username},
+                          {"password", &smtp.password},
+                          {"password_env", &smtp.password_env},
+                          {"ca_file", &smtp.ca_file}}) {
+    if (auto s = ReadString(*t, file, key, std::string("smtp.") + key, *out); !s) return s;
+  }
+  if (smtp.url.rfind("smtp://", 0) != 0 && smtp.url.rfind("smtps://", 0) != 0) {
+    return ConfigError(file, t->get("url"), "smtp.url", "must start with smtp:// or smtps://");
+  }
+  if (smtp.starttls != "starttls" && smtp.starttls != "opportunistic" && smtp.starttls != "none") {
+    return ConfigError(file, t->get("starttls"), "smtp.starttls",
+                       "must be \"starttls\", \"opportunistic\" or \"none\"");
+  }
+  if (auto s = ReadInt(*t, file, "connections", "smtp.connections", 1, 64, smtp.connections); !s)
+    return s;
+  if (auto s = ReadInt(*t, file, "rate_per_minute", "smtp.rate_per_minute", 0, 10000000,
+                       smtp.rate_per_minute);
+      !s)
+    return s;
+  if (auto s = ReadInt(*t, file, "timeout", "smtp.timeout", 1, 3600, smtp.timeout_s); !s) return s;
+  if (auto s = ReadInt(*t, file, "max_attempts", "smtp.max_attempts", 1, 100, smtp.max_attempts);
+      !s)
+    return s;
+  return {};
+}
+
+Status ReadNewsletters(const toml::table& root, const std::string& file, SiteConfig& c) {
+  const toml::node* n = root.get("newsletters");
+  if (!n) return {};
+  const toml::array* arr = n->as_array();
+  if (!arr)
+    return ConfigError(file, n, "newsletters", "must be an array of tables ([[newsletters]])");
+  static const char* const kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                      "thursday", "friday", "saturday"};
+  for (const toml::node& el : *arr) {
+    const toml::table* t = el.as_table();
+    if (!t) return ConfigError(file, &el, "newsletters", "each newsletter must be a table");
+    NewsletterConfig nl;
+    std::string from, kind = "manual", day = "friday";
+    for (auto [key, out] : {std::pair{"name", &nl.name},
+                            {"slug", &nl.slug},
+                            {"from", &from},
+                            {"reply_to", &nl.reply_to},
+                            {"description", &nl.description},
+                            {"schedule", &kind},
+                            {"day", &day},
+                            {"edition", &nl.schedule.edition}}) {
+      if (auto s = ReadString(*t, file, key, std::string("newsletters.") + key, *out); !s) return s;
+    }
+    if (nl.name.empty())
+      return ConfigError(file, &el, "newsletters.name", "a newsletter needs a name");
+    if (nl.slug.empty()) nl.slug = Slugify(nl.name);
+    if (nl.slug.empty() || nl.slug != Slugify(nl.slug)) {
+      return ConfigError(file, t->get("slug"), "newsletters.slug",
+                         "must be a slug: lowercase letters, digits and hyphens");
+    }
+    for (const NewsletterConfig& other : c.newsletters) {
+      if (other.slug == nl.slug) {
+        return ConfigError(file, &el, "newsletters.slug",
+                           "two newsletters have the slug \"" + nl.slug + "\"");
+      }
+    }
+    if (from.empty() || !SplitAddress(from, nl.from_name, nl.from_email)) {
+      return ConfigError(file, t->get("from") ? t->get("from") : &el, "newsletters.from",
+                         "needs a sender address: \"Name <address@example.com>\"");
+    }
+    if (!nl.reply_to.empty()) {
+      std::string ignored, email;
+      if (!SplitAddress(nl.reply_to, ignored, email)) {
+        return ConfigError(file, t->get("reply_to"), "newsletters.reply_to", "is not an address");
+      }
+    }
+    if (kind != "manual" && kind != "weekly" && kind != "daily") {
+      return ConfigError(file, t->get("schedule"), "newsletters.schedule",
+                         "must be \"manual\", \"weekly\" or \"daily\"");
+    }
+    nl.schedule.kind = kind;
+    if (auto s = ReadInt(*t, file, "hour", "newsletters.hour", 0, 23, nl.schedule.hour); !s)
+      return s;
+    bool day_ok = false;
+    for (int d = 0; d < 7; ++d) {
+      if (AsciiLower(day) == kDays[d]) {
+        nl.schedule.weekday = d;
+        day_ok = true;
+      }
+    }
+    if (!day_ok) {
+      return ConfigError(file, t->get("day"), "newsletters.day",
+                         "must be a day of the week, as in \"friday\"");
+    }
+    if (kind == "daily" && !KnownEdition(c, nl.schedule.edition)) {
+      return ConfigError(file, t->get("edition") ? t->get("edition") : &el, "newsletters.edition",
+                         "a daily newsletter runs during a festival edition listed in "
+                         "[[festivals]], as in edition = \"tiff/2021\"");
+    }
+    if (const toml::node* cn = t->get("content")) {
+      const toml::table* ct = cn->as_table();
+      if (!ct) return ConfigError(file, cn, "newsletters.content", "must be a table");
+      for (auto [key, out] : {std::pair{"edition", &nl.content.edition},
+                              {"section", &nl.content.section},
+                              {"tag", &nl.content.tag}}) {
+        if (auto s = ReadString(*ct, file, key, std::string("newsletters.content.") + key, *out);
+            !s)
+          return s;
+      }
+      if (!nl.content.edition.empty() && !KnownEdition(c, nl.content.edition)) {
+        return ConfigError(file, ct->get("edition"), "newsletters.content.edition",
+                           "no such festival edition in [[festivals]] (\"slug/year\")");
+      }
+      if (auto s = ReadInt(*ct, file, "first_days", "newsletters.content.first_days", 1, 3650,
+                           nl.content.first_days);
+          !s)
+        return s;
+      if (auto s = ReadInt(*ct, file, "max_articles", "newsletters.content.max_articles", 1, 500,
+                           nl.content.max_articles);
+          !s)
+        return s;
+    }
+    c.newsletters.push_back(std::move(nl));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& file) {
@@ -197,6 +374,8 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
     if (!footer) return footer.error();
     c.menu_footer = std::move(*footer);
   }
+  if (auto s = ReadSmtp(root, file, c.smtp); !s) return s.error();
+  if (auto s = ReadNewsletters(root, file, c); !s) return s.error();
   return c;
 }
 

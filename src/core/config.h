@@ -51,6 +51,50 @@ struct FestivalConfig {
   std::vector<FestivalEditionConfig> editions;
 };
 
+// How a newsletter's issues are sent out: by hand, weekly on a day at an hour, or daily at an
+// hour during a festival edition (from its first day to the day after its last).
+struct NewsletterSchedule {
+  std::string kind = "manual";  // "manual", "weekly", "daily"
+  int weekday = 5;              // weekly: 0 = Sunday … 6 = Saturday (config: day = "friday")
+  int hour = 8;                 // 0-23, in the site's time zone
+  std::string edition;          // daily: "tiff/2021" (festival slug / year), from [[festivals]]
+};
+
+// Which articles an issue holds: those published since the previous issue (the first issue
+// looks back `first_days`), optionally only those of a festival edition, a section or a tag.
+struct NewsletterContentRule {
+  std::string edition;  // "tiff/2021"
+  std::string section;  // "reviews"
+  std::string tag;      // a tag as written, compared without case
+  int first_days = 7;
+  int max_articles = 40;
+};
+
+struct NewsletterConfig {
+  std::string name;  // "The Changeover Weekly"
+  std::string slug;  // "weekly": /newsletters/weekly/, `cinepress newsletter send weekly`
+  std::string from_name, from_email;
+  std::string reply_to;  // an address; empty for none
+  std::string description;
+  NewsletterSchedule schedule;
+  NewsletterContentRule content;
+};
+
+// The relay newsletters go through. The password comes from `password`, or else from the
+// environment variable named by `password_env` (so that it need not be in the file).
+struct SmtpConfig {
+  std::string url = "smtp://127.0.0.1:25";  // smtps:// for implicit TLS
+  std::string starttls = "starttls";        // "starttls" (required), "opportunistic", "none"
+  std::string username;
+  std::string password;
+  std::string password_env = "CINEPRESS_SMTP_PASSWORD";
+  std::string ca_file;      // PEM certificates to trust instead of the system's (own relays)
+  int connections = 4;      // in parallel
+  int rate_per_minute = 0;  // messages handed over per minute at most; 0 = no limit
+  int timeout_s = 60;       // per message
+  int max_attempts = 8;     // temporary failures are retried this often, with backoff
+};
+
 struct SiteConfig {
   std::string title = "Untitled Magazine";
   std::string description;
@@ -66,6 +110,8 @@ struct SiteConfig {
   std::vector<MenuItem> menu_main;
   std::vector<MenuItem> menu_footer;
   std::vector<FestivalConfig> festivals;
+  std::vector<NewsletterConfig> newsletters;
+  SmtpConfig smtp;
 };
 
 Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file);

@@ -64,4 +64,89 @@ TEST(ExpandPermalink, FillsPlaceholdersWithoutDoubleSlashes) {
   EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", ""}, {"slug", "about"}}), "/about/");
 }
 
+TEST(SiteConfig, ReadsNewslettersAndTheRelay) {
+  auto c = ParseSiteConfig(R"(
+[smtp]
+url = "smtps://relay.example:465"
+username = "mag"
+password_env = "MAG_SMTP"
+connections = 8
+rate_per_minute = 600
+[[festivals]]
+name = "Toronto International Film Festival"
+short_name = "TIFF"
+[[festivals.editions]]
+year = 2021
+start = 2021-09-09
+end = 2021-09-18
+[[newsletters]]
+name = "The Weekly"
+from = "Changeover <news@changeover.example>"
+reply_to = "editors@changeover.example"
+description = "Every Friday."
+schedule = "weekly"
+day = "Friday"
+hour = 7
+[[newsletters]]
+name = "TIFF Daily"
+slug = "tiff-daily"
+from = "news@changeover.example"
+schedule = "daily"
+edition = "tiff/2021"
+hour = 6
+[newsletters.content]
+edition = "tiff/2021"
+section = "reviews"
+first_days = 1
+)",
+                           "cinepress.toml");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->smtp.url, "smtps://relay.example:465");
+  EXPECT_EQ(c->smtp.password_env, "MAG_SMTP");
+  EXPECT_EQ(c->smtp.connections, 8);
+  EXPECT_EQ(c->smtp.rate_per_minute, 600);
+  ASSERT_EQ(c->newsletters.size(), 2u);
+  const NewsletterConfig& w = c->newsletters[0];
+  EXPECT_EQ(w.slug, "the-weekly");
+  EXPECT_EQ(w.from_name, "Changeover");
+  EXPECT_EQ(w.from_email, "news@changeover.example");
+  EXPECT_EQ(w.schedule.kind, "weekly");
+  EXPECT_EQ(w.schedule.weekday, 5);
+  EXPECT_EQ(w.schedule.hour, 7);
+  const NewsletterConfig& d = c->newsletters[1];
+  EXPECT_EQ(d.slug, "tiff-daily");
+  EXPECT_EQ(d.from_name, "");
+  EXPECT_EQ(d.schedule.edition, "tiff/2021");
+  EXPECT_EQ(d.content.edition, "tiff/2021");
+  EXPECT_EQ(d.content.section, "reviews");
+  EXPECT_EQ(d.content.first_days, 1);
+}
+
+TEST(SiteConfig, NewsletterMistakesNameTheKeyAndLine) {
+  struct Case {
+    const char* toml;
+    const char* field;
+    int line;
+  } cases[] = {
+      {"[[newsletters]]\nname = \"W\"\nfrom = \"not an address\"\n", "newsletters.from", 3},
+      {"[[newsletters]]\nname = \"W\"\nfrom = \"a@b.example\"\nschedule = \"hourly\"\n",
+       "newsletters.schedule", 4},
+      {"[[newsletters]]\nname = \"W\"\nfrom = \"a@b.example\"\nschedule = \"daily\"\n"
+       "edition = \"cannes/2020\"\n",
+       "newsletters.edition", 5},
+      {"[[newsletters]]\nname = \"W\"\nfrom = \"a@b.example\"\nhour = 24\n", "newsletters.hour", 4},
+      {"[[newsletters]]\nname = \"W\"\nfrom = \"a@b.example\"\n[[newsletters]]\nname = \"W\"\n"
+       "from = \"a@b.example\"\n",
+       "newsletters.slug", 4},
+      {"[smtp]\nurl = \"http://relay\"\n", "smtp.url", 2},
+      {"[smtp]\nconnections = 0\n", "smtp.connections", 2},
+  };
+  for (const Case& k : cases) {
+    auto c = ParseSiteConfig(k.toml, "cinepress.toml");
+    ASSERT_FALSE(c.ok()) << k.toml;
+    EXPECT_EQ(c.error().field, k.field) << k.toml;
+    EXPECT_EQ(c.error().line, k.line) << k.toml << c.error().ToString();
+  }
+}
+
 }  // namespace cinepress

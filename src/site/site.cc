@@ -382,6 +382,22 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     footer.push_back(item);
   }
   site_data.set("menu_footer", footer);
+  // Newsletters readers can join (the sign-up form on articles; docs/NEWSLETTERS.md).
+  TemplateData newsletters{TemplateData::type::list};
+  for (size_t n = 0; n < s.config_.newsletters.size(); ++n) {
+    const NewsletterConfig& nl = s.config_.newsletters[n];
+    TemplateData item;
+    item.set("name", nl.name);
+    item.set("slug", nl.slug);
+    item.set("description", nl.description);
+    item.set("url", "/newsletters/" + nl.slug + "/");
+    item.set("first", n == 0);
+    newsletters.push_back(item);
+  }
+  if (!s.config_.newsletters.empty()) {
+    site_data.set("newsletters", newsletters);
+    site_data.set("newsletter_signup_url", "/newsletters/subscribe/");
+  }
   s.base_.set("site", site_data);
   s.ComputeRelated();
   if (auto st2 = s.BuildCards(); !st2) return st2.error();

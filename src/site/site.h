@@ -203,6 +203,11 @@ class SiteRenderer {
   // `store` gives article bodies and media data; it is used only by this renderer.
   SiteRenderer(std::shared_ptr<const Site> site, ContentStore* store);
   Result<std::string> Render(const Output& output);
+  // A page the site map does not hold (the newsletter pages of `cinepress serve`): theme
+  // template `name` with the usual site.* and page.* (page.is_`kind`), and `view` as view.*.
+  Result<std::string> RenderPage(const std::string& name, const std::string& url,
+                                 const std::string& heading, const std::string& kind,
+                                 const TemplateData& view);
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page);

@@ -150,6 +150,14 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
   return out;
 }
 
+Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std::string& url,
+                                             const std::string& heading, const std::string& kind,
+                                             const TemplateData& view) {
+  TemplateData d = PageData(url, heading, "", "is_" + kind);
+  d.set("view", view);
+  return theme_.Render(name, site_->base_, d);
+}
+
 Result<std::string> SiteRenderer::Render(const Output& o) {
   const Site& s = *site_;
   switch (o.kind) {

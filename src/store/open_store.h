@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "content/content_store.h"
+#include "content/newsletter_store.h"
 
 namespace cinepress {
 
@@ -14,5 +15,10 @@ namespace cinepress {
 // is false (a server must not make an empty store where its store has gone).
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       bool create = true);
+
+// The newsletter tables of the same SQLite file, on a connection of its own (the schema is made
+// by OpenSqliteStore's migrations, which this runs first).
+Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
+    const std::filesystem::path& file);
 
 }  // namespace cinepress

@@ -85,6 +85,122 @@ CREATE TABLE menus (
   slug TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '', items TEXT NOT NULL
 );
 )sql",
+    // Newsletters: readers, their subscriptions with consent, issues and the delivery queue
+    // (src/store/sqlite_newsletter_store.cc).
+    R"sql(
+CREATE TABLE subscribers (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  suppressed_reason TEXT NOT NULL DEFAULT '',
+  soft_bounces INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE subscriptions (
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+  newsletter TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'unsubscribed')),
+  consent_at INTEGER NOT NULL,
+  consent_ip TEXT NOT NULL DEFAULT '',
+  consent_form TEXT NOT NULL DEFAULT '',
+  confirmed_at INTEGER NOT NULL DEFAULT 0,
+  changed_at INTEGER NOT NULL,
+  PRIMARY KEY (newsletter, subscriber_id)
+) WITHOUT ROWID;
+CREATE INDEX subscriptions_subscriber ON subscriptions (subscriber_id);
+CREATE TABLE newsletter_issues (
+  id INTEGER PRIMARY KEY,
+  newsletter TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  html TEXT NOT NULL,
+  text TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  finished INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX newsletter_issues_newsletter ON newsletter_issues (newsletter, id);
+CREATE TABLE newsletter_deliveries (
+  issue_id INTEGER NOT NULL REFERENCES newsletter_issues (id) ON DELETE CASCADE,
+  subscriber_id INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  sent_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (issue_id, subscriber_id)
+) WITHOUT ROWID;
+CREATE INDEX newsletter_deliveries_pending ON newsletter_deliveries (issue_id, subscriber_id)
+  WHERE state = 'pending';
+CREATE TABLE site_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+)sql",
+    // A counter of content changes, so that the live site reloads for content only (a sign-up
+    // or a sent newsletter message must not make it assemble the site again).
+    R"sql(
+CREATE TABLE content_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO content_changes (id, n) VALUES (1, 0);
+CREATE TRIGGER articles_insert_counts AFTER INSERT ON articles
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER articles_update_counts AFTER UPDATE ON articles
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER articles_delete_counts AFTER DELETE ON articles
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER article_aliases_insert_counts AFTER INSERT ON article_aliases
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER article_aliases_update_counts AFTER UPDATE ON article_aliases
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER article_aliases_delete_counts AFTER DELETE ON article_aliases
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER authors_insert_counts AFTER INSERT ON authors
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER authors_update_counts AFTER UPDATE ON authors
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER authors_delete_counts AFTER DELETE ON authors
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER sections_insert_counts AFTER INSERT ON sections
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER sections_update_counts AFTER UPDATE ON sections
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER sections_delete_counts AFTER DELETE ON sections
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_insert_counts AFTER INSERT ON media
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_update_counts AFTER UPDATE ON media
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_delete_counts AFTER DELETE ON media
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_blobs_insert_counts AFTER INSERT ON media_blobs
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_blobs_update_counts AFTER UPDATE ON media_blobs
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER media_blobs_delete_counts AFTER DELETE ON media_blobs
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER comments_insert_counts AFTER INSERT ON comments
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER comments_update_counts AFTER UPDATE ON comments
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER comments_delete_counts AFTER DELETE ON comments
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER terms_insert_counts AFTER INSERT ON terms
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER terms_update_counts AFTER UPDATE ON terms
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER terms_delete_counts AFTER DELETE ON terms
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER redirects_insert_counts AFTER INSERT ON redirects
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER redirects_update_counts AFTER UPDATE ON redirects
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER redirects_delete_counts AFTER DELETE ON redirects
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER menus_insert_counts AFTER INSERT ON menus
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER menus_update_counts AFTER UPDATE ON menus
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER menus_delete_counts AFTER DELETE ON menus
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -392,7 +508,7 @@ class SqliteStore final : public ContentStore {
   }
 
   Result<int64_t> DataVersion() override {
-    Use q(Prepare("PRAGMA data_version"));
+    Use q(Prepare("SELECT n FROM content_changes"));
     if (q.Step() != SQLITE_ROW) return Failure("reading the data version");
     return q.Int(0);
   }

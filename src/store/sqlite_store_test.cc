@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "store/open_store.h"
 
@@ -80,6 +81,40 @@ TEST_F(SqliteStoreTest, RoundTripsAnArticleWithAllItsFields) {
   ASSERT_TRUE(lean.ok());
   EXPECT_TRUE((*lean)[0].body_markdown.empty());
   EXPECT_EQ(*store_->LoadBody(*id), "Body *text*.");
+}
+
+// The live site reloads when DataVersion changes: every table that pages show must count.
+TEST_F(SqliteStoreTest, CommentsMenusRedirectsAndTermsCountAsContentChanges) {
+  auto id = store_->SaveArticle(Review());
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  auto other = OpenSqliteStore(dir_ / "site.db");  // another process's view
+  ASSERT_TRUE(other.ok());
+  auto changed = [&](const std::function<Status()>& write) {
+    int64_t before = *(*other)->DataVersion();
+    EXPECT_TRUE(write());
+    return *(*other)->DataVersion() != before;
+  };
+  Comment c;
+  c.article_id = *id;
+  c.source_id = "wp:1";
+  c.date = 1633496434;
+  c.body = "<p>Yes.</p>";
+  c.status = "approved";
+  c.type = "comment";
+  EXPECT_TRUE(changed([&] { return store_->SaveComment(c); })) << "a comment";
+  StoredMenu menu;
+  menu.slug = "main";
+  menu.name = "Main";
+  menu.role = "main";
+  EXPECT_TRUE(changed([&] { return store_->SaveMenu(menu); })) << "a menu";
+  EXPECT_TRUE(changed([&] {
+    return store_->SaveRedirect(UrlRedirect{"/?p=1", *id, ""});
+  })) << "a redirect";
+  Term t;
+  t.taxonomy = "category";
+  t.slug = "film";
+  t.name = "Film";
+  EXPECT_TRUE(changed([&] { return store_->SaveTerm(t); })) << "a term";
 }
 
 TEST_F(SqliteStoreTest, RollbackUndoesEverything) {

@@ -326,6 +326,11 @@ HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr
   return r;
 }
 
+std::shared_ptr<const Site> LiveSite::CurrentSite() const {
+  auto gen = current();
+  return gen ? gen->site : nullptr;
+}
+
 HttpResponse LiveSite::Handle(const HttpRequest& req) {
   if (req.method != "GET" && req.method != "HEAD") {
     HttpResponse r = TextResponse(405, "Only GET and HEAD are allowed here.\n");

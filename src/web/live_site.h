@@ -56,6 +56,8 @@ class LiveSite {
   // Counts a finished response in the metrics (its route is HttpResponse::label).
   void Observe(const HttpResponse& response, std::chrono::nanoseconds elapsed);
   bool healthy() const { return healthy_.load(); }
+  // The site as loaded now (null until a load worked), for pages outside the site map.
+  std::shared_ptr<const Site> CurrentSite() const;
 
  private:
   struct Cached {

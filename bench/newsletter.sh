@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# bench/newsletter.sh — `cinepress newsletter send` beside Postfix's smtp-source, in one run,
+# both delivering into Postfix's smtp-sink on loopback.
+#
+#   bench/newsletter.sh [COUNTS...]        (default: 20000 100000)
+#
+# For each COUNT: a demo magazine with COUNT confirmed subscribers of one newsletter; the issue
+# is rendered, queued and handed to the sink (personalised: per-recipient unsubscribe links and
+# Message-ID) over CONNECTIONS connections; then smtp-source sends COUNT messages of the same
+# size over the same number of connections to the same sink. Reports messages/s of both, the
+# ratio, and our peak RSS (/usr/bin/time -v), which should not grow with COUNT.
+# Environment: CONNECTIONS=8, CINEPRESS=build/cinepress, BENCH_WORK=/tmp/cinepress-bench-nl.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+COUNTS=("$@")
+[ "${#COUNTS[@]}" -gt 0 ] || COUNTS=(20000 100000)
+CONNECTIONS=${CONNECTIONS:-8}
+CINEPRESS=${CINEPRESS:-$REPO/build/cinepress}
+WORK=${BENCH_WORK:-${TMPDIR:-/tmp}/cinepress-bench-nl}
+SINK_PORT=${SINK_PORT:-18525}
+
+log() { printf '[bench/newsletter] %s\n' "$*" >&2; }
+[ -x "$CINEPRESS" ] || { log "no $CINEPRESS: run 'make build' first"; exit 1; }
+[ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] || {
+  log "needs Postfix's smtp-sink and smtp-source: scripts/setup.sh --test"; exit 1; }
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+sink_pid=""
+cleanup() { [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+# smtp-sink: accepts everything and throws it away; 1024 = listen backlog.
+/usr/sbin/smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &
+sink_pid=$!
+sleep 0.5
+
+now() { date +%s.%N; }
+results=()
+for COUNT in "${COUNTS[@]}"; do
+  SITE="$WORK/site-$COUNT"
+  log "making a demo site with $COUNT subscribers"
+  "$CINEPRESS" demo "$SITE" >/dev/null
+  cat >>"$SITE/cinepress.toml" <<TOML
+
+[smtp]
+url = "smtp://127.0.0.1:$SINK_PORT"
+starttls = "none"
+connections = $CONNECTIONS
+
+[[newsletters]]
+name = "Changeover Weekly"
+slug = "weekly"
+from = "Changeover <news@changeover.example>"
+description = "Reviews, interviews and essays of the week."
+[newsletters.content]
+first_days = 3650
+max_articles = 12
+TOML
+  /usr/bin/python3 - "$SITE/readers.csv" "$COUNT" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("email,name,lists,consent_date\n")
+    for i in range(int(sys.argv[2])):
+        f.write(f"reader{i}@example.org,Reader {i},weekly,2024-05-01\n")
+PY
+  "$CINEPRESS" subscribers import "$SITE/readers.csv" --site "$SITE" >/dev/null
+  size=$("$CINEPRESS" newsletter preview weekly --site "$SITE" | wc -c)
+  text=$("$CINEPRESS" newsletter preview weekly --text --site "$SITE" | wc -c)
+  # The message on the wire: both parts quoted-printable (~+8%) and headers (~1 KB).
+  bytes=$(( (size + text) * 108 / 100 + 1024 ))
+
+  log "cinepress: $COUNT messages of ~$bytes bytes over $CONNECTIONS connections"
+  t0=$(now)
+  /usr/bin/time -v -o "$WORK/time-$COUNT.txt" \
+    "$CINEPRESS" newsletter send weekly --site "$SITE" >"$WORK/send-$COUNT.txt"
+  t1=$(now)
+  grep -q "$COUNT sent, 0 failed, 0 pending" "$WORK/send-$COUNT.txt" ||
+    { log "not everything was sent:"; cat "$WORK/send-$COUNT.txt" >&2; exit 1; }
+  ours=$(echo "$t0 $t1 $COUNT" | awk '{printf "%.0f", $3 / ($2 - $1)}')
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$WORK/time-$COUNT.txt")
+
+  log "smtp-source: $COUNT messages of $bytes bytes over $CONNECTIONS connections"
+  t0=$(now)
+  /usr/sbin/smtp-source -s "$CONNECTIONS" -m "$COUNT" -l "$bytes" -f news@changeover.example \
+    -t reader@example.org "127.0.0.1:$SINK_PORT"
+  t1=$(now)
+  peer=$(echo "$t0 $t1 $COUNT" | awk '{printf "%.0f", $3 / ($2 - $1)}')
+  ratio=$(echo "$ours $peer" | awk '{printf "%.2f", $1 / $2}')
+  results+=("$(printf '%8d  %6d B  %9s msg/s  %9s msg/s  %5s  %8s MiB' "$COUNT" "$bytes" "$ours" \
+    "$peer" "$ratio" "$rss")")
+done
+
+echo
+echo "newsletter delivery into smtp-sink on loopback, $CONNECTIONS connections ($(nproc) cores, shared)"
+printf '%8s  %8s  %15s  %15s  %5s  %12s\n' messages size cinepress smtp-source ratio "our peak RSS"
+for r in "${results[@]}"; do echo "$r"; done
+echo "(cinepress: render once, queue in SQLite, personalise and hand over each message, mark it sent;"
+echo " its time includes loading the site and composing the issue)"

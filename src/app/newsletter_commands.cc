@@ -1,0 +1,539 @@
+#include "app/newsletter_commands.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <ostream>
+#include <sstream>
+#include <unordered_map>
+
+#include "core/config.h"
+#include "core/dates.h"
+#include "core/text.h"
+#include "mail/dsn.h"
+#include "mail/smtp_transport.h"
+#include "newsletter/compose.h"
+#include "newsletter/links.h"
+#include "newsletter/schedule.h"
+#include "newsletter/sender.h"
+#include "newsletter/subscriber_csv.h"
+#include "site/site.h"
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+
+Result<const NewsletterConfig*> FindNewsletter(const SiteConfig& config, const std::string& slug) {
+  for (const NewsletterConfig& nl : config.newsletters) {
+    if (nl.slug == slug) return &nl;
+  }
+  std::vector<std::string> known;
+  for (const NewsletterConfig& nl : config.newsletters) known.push_back(nl.slug);
+  return Error{ErrorCode::kNotFound,
+               "no newsletter \"" + slug + "\" in cinepress.toml" +
+                   (known.empty() ? std::string(" (it has no [[newsletters]])")
+                                  : " (there are: " + Join(known) + ")"),
+               {},
+               0,
+               "newsletters.slug"};
+}
+
+std::string Absolute(const SiteConfig& c, const std::string& url) {
+  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
+  return c.base_url + (url.empty() || url[0] != '/' ? "/" : "") + url;
+}
+
+// Everything an issue is composed from: the site map, the theme, names of sections and authors.
+struct Newsroom {
+  std::shared_ptr<const Site> site;
+  std::shared_ptr<const Theme> theme;
+  std::vector<IssueCandidate> candidates;
+};
+
+Result<Newsroom> OpenNewsroom(const SiteFolder& folder, int64_t now) {
+  Newsroom n;
+  auto site = LoadSite(folder, now);
+  if (!site) return site.error();
+  n.site = *site;
+  const SiteConfig& c = n.site->config();
+  auto theme = Theme::Load(folder.themes() / c.theme, "themes/" + c.theme);
+  if (!theme) return theme.error();
+  n.theme = *theme;
+  auto store = OpenSqliteStore(folder.database(), false);
+  if (!store) return store.error();
+  auto authors = (*store)->LoadAuthors();
+  if (!authors) return authors.error();
+  auto sections = (*store)->LoadSections();
+  if (!sections) return sections.error();
+  std::unordered_map<std::string, std::string> author_names, section_titles;
+  for (const Author& a : *authors) author_names[a.id] = a.name;
+  for (const Section& s : *sections) section_titles[s.key] = s.title;
+  const auto& articles = n.site->articles();
+  n.candidates.reserve(articles.size());
+  for (const Article& a : articles) {
+    IssueCandidate cand;
+    cand.article = &a;
+    cand.url = Absolute(c, n.site->ArticleUrl(a));
+    auto st = section_titles.find(a.section);
+    cand.section_title = st != section_titles.end() ? st->second : a.section;
+    for (const std::string& id : a.author_ids) {
+      auto it = author_names.find(id);
+      cand.authors.push_back(it != author_names.end() ? it->second : id);
+    }
+    if (a.image) cand.image_url = Absolute(c, a.image->src);
+    n.candidates.push_back(std::move(cand));
+  }
+  for (const SiteEdition& e : n.site->editions()) {
+    std::string key = n.site->festivals()[e.festival].slug + "/" + std::to_string(e.year);
+    for (uint32_t i : e.articles) {
+      if (i < n.candidates.size()) n.candidates[i].editions.push_back(key);
+    }
+  }
+  return n;
+}
+
+// The issue that would go out now: its window starts where the previous issue's ended.
+struct DueIssue {
+  NewsletterIssue issue;
+  size_t articles = 0;
+};
+
+Result<DueIssue> ComposeDue(Newsroom& room, NewsletterStore& store, const NewsletterConfig& nl,
+                            int64_t now) {
+  auto previous = store.LatestIssue(nl.slug);
+  if (!previous) return previous.error();
+  DueIssue due;
+  due.issue.newsletter = nl.slug;
+  due.issue.created = now;
+  due.issue.until = now;
+  due.issue.since = IssueWindowStart(nl, previous->has_value() ? &**previous : nullptr, now);
+  auto chosen = SelectArticles(nl.content, room.candidates, due.issue.since, due.issue.until);
+  due.articles = chosen.size();
+  ThemeRenderer renderer(room.theme);
+  auto composed = ComposeIssue(renderer, room.site->config(), room.site->tz(), nl, chosen, now);
+  if (!composed) {
+    Error e = composed.error();
+    if (e.message.find("no template") != std::string::npos) {
+      e.file = "themes/" + room.site->config().theme + "/templates/";
+      e.message +=
+          " (newsletters need templates/email.mustache and email-text.mustache: copy "
+          "them from a new `cinepress init`)";
+    }
+    return e;
+  }
+  due.issue.subject = std::move(composed->subject);
+  due.issue.html = std::move(composed->html);
+  due.issue.text = std::move(composed->text);
+  return due;
+}
+
+}  // namespace
+
+SmtpOptions SmtpOptionsFor(const SmtpConfig& c) {
+  SmtpOptions o;
+  o.url = c.url;
+  o.starttls = c.starttls;
+  o.username = c.username;
+  o.password = c.password;
+  if (o.password.empty() && !c.password_env.empty()) {
+    if (const char* p = std::getenv(c.password_env.c_str())) o.password = p;
+  }
+  if (const char* u = std::getenv("CINEPRESS_SMTP_USERNAME"); u && o.username.empty()) {
+    o.username = u;
+  }
+  o.timeout_s = c.timeout_s;
+  o.ca_file = c.ca_file;
+  return o;
+}
+
+namespace {
+
+// One sender per newsletter at a time (a `newsletter send` beside the scheduler of `serve`
+// would otherwise send the same queue twice): an exclusive flock on a file beside the store,
+// which the kernel releases however the process ends.
+class SendLock {
+ public:
+  ~SendLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Take(const SiteFolder& site, const std::string& slug) {
+    std::filesystem::path path = site.root / (".newsletter-" + slug + ".lock");
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Error{ErrorCode::kIo, "cannot open the send lock", path.string(), 0, {}};
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      return Error{ErrorCode::kConflict,
+                   "another cinepress is sending newsletter \"" + slug + "\" right now",
+                   path.string(),
+                   0,
+                   {}};
+    }
+    return {};
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
+Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& options,
+                      std::ostream& out, std::ostream& err) {
+  const int64_t now = options.now.value_or(NowSeconds());
+  auto room = OpenNewsroom(folder, now);
+  if (!room) return room.error();
+  const SiteConfig& config = room->site->config();
+  auto nl = FindNewsletter(config, options.slug);
+  if (!nl) return nl.error();
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  auto key = (*store)->SiteSecret(kLinkSecretName, kLinkSecretBytes);
+  if (!key) return key.error();
+  SmtpOptions smtp = SmtpOptionsFor(config.smtp);
+
+  if (!options.test_to.empty()) {
+    if (!IsPlausibleEmail(options.test_to)) {
+      return Error{
+          ErrorCode::kInvalidInput, "not an email address: " + options.test_to, {}, 0, "--test-to"};
+    }
+    auto due = ComposeDue(*room, **store, **nl, now);
+    if (!due) return due.error();
+    due->issue.subject = "[Test] " + due->issue.subject;
+    MailMessage m =
+        PersonalizeIssue(due->issue, **nl, config, *key, Delivery{0, options.test_to, "", 0});
+    m.message_id = "cinepress.test." + std::to_string(now) + "@" + DomainOf(config.base_url);
+    auto transport = OpenSmtpTransport(smtp);
+    if (!transport) return transport.error();
+    SendResult r = (*transport)->Send(m);
+    if (r.outcome != SendOutcome::kAccepted) {
+      return Error{
+          ErrorCode::kIo, "the relay did not take the test message: " + r.detail, {}, 0, "smtp"};
+    }
+    out << "newsletter " << (*nl)->slug << ": test issue (" << due->articles
+        << " articles) sent to " << options.test_to << "\n";
+    return {};
+  }
+
+  SendLock lock;
+  if (auto s = lock.Take(folder, (*nl)->slug); !s) return s;
+  auto unfinished = (*store)->UnfinishedIssue((*nl)->slug);
+  if (!unfinished) return unfinished.error();
+  NewsletterIssue issue;
+  if (unfinished->has_value()) {
+    issue = std::move(**unfinished);
+    out << "newsletter " << (*nl)->slug << ": resuming issue " << issue.id << "\n";
+  } else {
+    auto due = ComposeDue(*room, **store, **nl, now);
+    if (!due) return due.error();
+    if (due->articles == 0) {
+      out << "newsletter " << (*nl)->slug << ": nothing to send (no new article since "
+          << room->site->tz().Iso(due->issue.since) << ")\n";
+      return {};
+    }
+    auto id = (*store)->CreateIssue(due->issue);
+    if (!id) return id.error();
+    issue = std::move(due->issue);
+    issue.id = *id;
+    auto counts = (*store)->CountDeliveries(issue.id);
+    if (!counts) return counts.error();
+    out << "newsletter " << (*nl)->slug << ": issue " << issue.id << " (" << due->articles
+        << (due->articles == 1 ? " article" : " articles") << ") queued for " << counts->pending
+        << " subscribers\n";
+  }
+  out << std::flush;
+
+  SenderOptions so;
+  so.connections = options.connections > 0 ? options.connections : config.smtp.connections;
+  so.rate_per_minute = config.smtp.rate_per_minute;
+  so.max_attempts = config.smtp.max_attempts;
+  so.cancelled = options.cancelled;
+  so.sleep = options.sleep;
+  TransportFactory factory = [smtp] { return OpenSmtpTransport(smtp); };
+  auto report = SendIssue(**store, issue, **nl, config, *key, factory, so, out);
+  if (!report) return report.error();
+  out << "newsletter " << (*nl)->slug << ": issue " << issue.id << ": " << report->sent << " sent, "
+      << report->failed << " failed, " << report->pending << " pending (" << report->attempts
+      << " handed to the relay by this run)\n";
+  if (report->failed > 0) {
+    auto failed = (*store)->FailedDeliveries(issue.id);
+    if (failed) {
+      size_t shown = 0;
+      for (const auto& [email, why] : *failed) {
+        if (++shown > 20) {
+          err << "  … and " << failed->size() - 20 << " more\n";
+          break;
+        }
+        err << "  " << email << ": " << why << "\n";
+      }
+    }
+  }
+  return {};
+}
+
+NewsletterScheduler::NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err)
+    : site_(std::move(site)), out_(out), err_(err) {
+  if (const char* now = std::getenv("CINEPRESS_SCHEDULER_NOW"); now && *now) {
+    auto utc = TimeZone::Named("UTC");
+    if (auto t = utc->Parse(now)) {
+      clock_start_ = *t;
+    } else {
+      clock_start_ = std::atoll(now);
+    }
+  }
+  if (const char* tick = std::getenv("CINEPRESS_SCHEDULER_TICK"); tick && std::atoi(tick) > 0) {
+    tick_ = std::chrono::seconds(std::atoi(tick));
+  }
+}
+
+NewsletterScheduler::~NewsletterScheduler() { Stop(); }
+
+int64_t NewsletterScheduler::Now() const {
+  if (clock_start_ == 0) return NowSeconds();
+  return clock_start_ + std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now() - started_)
+                            .count();
+}
+
+void NewsletterScheduler::Start() {
+  started_ = std::chrono::steady_clock::now();
+  thread_ = std::thread([this] { Run(); });
+}
+
+void NewsletterScheduler::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cancel_ = true;
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void NewsletterScheduler::Run() {
+  std::map<std::string, int64_t> nothing_new;  // slug -> the slot that had nothing to send
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_for(lock, tick_, [&] { return stopping_; })) return;
+    }
+    auto config = LoadSiteConfig(site_.config());
+    if (!config || config->newsletters.empty()) continue;
+    auto tz = TimeZone::Named(config->timezone);
+    auto store = OpenSqliteNewsletterStore(site_.database());
+    if (!tz || !store) continue;
+    for (const NewsletterConfig& nl : config->newsletters) {
+      if (cancel_) return;
+      const int64_t now = Now();
+      auto unfinished = (*store)->UnfinishedIssue(nl.slug);
+      auto latest = (*store)->LatestIssue(nl.slug);
+      if (!unfinished || !latest) continue;
+      bool due = unfinished->has_value();
+      if (!due) {
+        auto slot = OpenSlot(nl, *config, *tz, now);
+        due = IsDue(nl, *config, *tz, now, latest->has_value() ? &**latest : nullptr) &&
+              nothing_new[nl.slug] != *slot;
+        if (due) nothing_new[nl.slug] = *slot;  // one composition per slot
+      }
+      if (!due) continue;
+      NewsletterSendOptions send;
+      send.slug = nl.slug;
+      send.now = now;
+      send.cancelled = [this] { return cancel_.load(); };
+      // Waiting for retries must not hold up the server's shutdown.
+      send.sleep = [this](int64_t seconds) {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, std::chrono::seconds(seconds), [&] { return stopping_; });
+      };
+      std::ostringstream log;
+      if (auto s = SendNewsletter(site_, send, log, log); !s) {
+        err_ << "scheduler: " << nl.slug << ": " << s.error().ToString() << "\n" << std::flush;
+      }
+      out_ << log.str() << std::flush;
+    }
+  }
+}
+
+Status PreviewNewsletter(const SiteFolder& folder, const std::string& slug, bool text,
+                         std::ostream& out, std::ostream& err) {
+  const int64_t now = NowSeconds();
+  auto room = OpenNewsroom(folder, now);
+  if (!room) return room.error();
+  auto nl = FindNewsletter(room->site->config(), slug);
+  if (!nl) return nl.error();
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  auto due = ComposeDue(*room, **store, **nl, now);
+  if (!due) return due.error();
+  if (due->articles == 0) {
+    err << "newsletter " << slug << ": no new article since "
+        << room->site->tz().Iso(due->issue.since) << ": this issue would be empty\n";
+  }
+  MailMessage m = PersonalizeIssue(due->issue, **nl, room->site->config(), std::string(32, '0'),
+                                   Delivery{0, "preview@example.com", "", 0});
+  out << (text ? m.text : m.html);
+  return {};
+}
+
+Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem::path& file,
+                                 bool skip_invalid, std::ostream& out, std::ostream& err) {
+  auto config = LoadSiteConfig(folder.config());
+  if (!config) return config.error();
+  auto tz = TimeZone::Named(config->timezone);
+  if (!tz) return tz.error();
+  auto text = ReadFile(file);
+  if (!text) return Error{ErrorCode::kIo, text.error().message, file.string(), 0, {}};
+  std::set<std::string> lists;
+  for (const NewsletterConfig& nl : config->newsletters) lists.insert(nl.slug);
+  SubscriberCsv csv = ParseSubscriberCsv(*text, file.string(), lists, *tz);
+  for (const Error& e : csv.problems) err << e.ToString() << "\n";
+  if (!csv.problems.empty() && !skip_invalid) {
+    err << "subscribers: " << csv.problems.size()
+        << " bad rows; nothing imported (fix them, or give --skip-invalid)\n";
+    return csv.problems.size();
+  }
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  const int64_t now = NowSeconds();
+  const std::string form = "import:" + file.filename().string();
+  if (auto s = (*store)->BeginTransaction(); !s) return s.error();
+  size_t kept_out = 0;  // subscriptions a reader cancelled: an old list does not bring them back
+  for (const SubscriberRow& row : csv.rows) {
+    auto id = (*store)->UpsertSubscriber(row.email, row.name, now);
+    Status s = id ? Status() : Status(id.error());
+    std::vector<Subscription> current;
+    if (s) {
+      auto subs = (*store)->LoadSubscriptions(*id);
+      if (subs) current = std::move(*subs);
+      if (!subs) s = subs.error();
+    }
+    for (size_t i = 0; s && i < row.lists.size(); ++i) {
+      bool cancelled = false;
+      for (const Subscription& sub : current) {
+        cancelled |=
+            sub.newsletter == row.lists[i] && sub.state == SubscriptionState::kUnsubscribed;
+      }
+      if (cancelled) {
+        ++kept_out;
+        continue;
+      }
+      s = (*store)->SetSubscription(*id, row.lists[i], SubscriptionState::kConfirmed,
+                                    Consent{row.consent_at, "", form}, now);
+    }
+    if (!s) {
+      (void)(*store)->Rollback();
+      return s.error();
+    }
+  }
+  if (auto s = (*store)->Commit(); !s) return s.error();
+  out << "subscribers: " << csv.rows.size() << " imported";
+  if (kept_out > 0) out << ", " << kept_out << " subscriptions left cancelled (readers who left)";
+  if (!csv.problems.empty()) out << ", " << csv.problems.size() << " bad rows skipped";
+  out << "\n";
+  return csv.problems.size();
+}
+
+Status NewsletterStatus(const SiteFolder& folder, std::ostream& out) {
+  auto config = LoadSiteConfig(folder.config());
+  if (!config) return config.error();
+  auto tz = TimeZone::Named(config->timezone);
+  if (!tz) return tz.error();
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  if (config->newsletters.empty()) out << "no [[newsletters]] in cinepress.toml\n";
+  for (const NewsletterConfig& nl : config->newsletters) {
+    out << nl.slug << " (" << nl.name << ", " << nl.schedule.kind << "):";
+    for (auto state : {SubscriptionState::kConfirmed, SubscriptionState::kPending,
+                       SubscriptionState::kUnsubscribed}) {
+      auto n = (*store)->CountSubscribers(nl.slug, state);
+      if (!n) return n.error();
+      out << " " << *n << " " << SubscriptionStateName(state);
+    }
+    out << "\n";
+    auto latest = (*store)->LatestIssue(nl.slug);
+    if (!latest) return latest.error();
+    if (!latest->has_value()) {
+      out << "  no issue yet\n";
+      continue;
+    }
+    const NewsletterIssue& i = **latest;
+    auto counts = (*store)->CountDeliveries(i.id);
+    if (!counts) return counts.error();
+    out << "  issue " << i.id << ", " << tz->Iso(i.created) << ", \"" << i.subject
+        << "\": " << counts->sent << " sent, " << counts->failed << " failed, " << counts->pending
+        << " pending" << (i.finished ? "" : " (unfinished: `newsletter send` resumes it)") << "\n";
+  }
+  return {};
+}
+
+Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesystem::path>& files,
+                      std::ostream& out, std::ostream& err) {
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  int hard = 0, soft = 0, complaints = 0, unknown = 0, other = 0, not_dsn = 0;
+  for (const auto& file : files) {
+    auto data = ReadFile(file);
+    if (!data) return Error{ErrorCode::kIo, data.error().message, file.string(), 0, {}};
+    auto report = ParseDeliveryReports(*data);
+    if (!report) {
+      err << file.string() << ": " << report.error().message << "\n";
+      continue;
+    }
+    not_dsn += report->not_dsn;
+    for (const DsnRecipient& r : report->recipients) {
+      if (!r.hard() && !r.soft()) {
+        ++other;  // delivered, relayed, expanded
+        continue;
+      }
+      auto sub = (*store)->FindSubscriber(r.email);
+      if (!sub) return sub.error();
+      if (!sub->has_value()) {
+        ++unknown;
+        continue;
+      }
+      Status s =
+          r.hard() ? (*store)->Suppress((*sub)->id, "hard bounce: " + r.status + " " + r.diagnostic)
+                   : (*store)->CountSoftBounce((*sub)->id);
+      if (!s) return s.error();
+      ++(r.hard() ? hard : soft);
+      if (r.hard()) err << "  suppressed " << r.email << " (" << r.status << ")\n";
+    }
+    for (const std::string& email : report->complaints) {
+      auto sub = (*store)->FindSubscriber(email);
+      if (!sub) return sub.error();
+      if (!sub->has_value()) {
+        ++unknown;
+        continue;
+      }
+      if (auto s = (*store)->Suppress((*sub)->id, "complaint"); !s) return s.error();
+      ++complaints;
+      err << "  suppressed " << email << " (complaint)\n";
+    }
+  }
+  out << "bounces: " << hard << " hard (suppressed), " << soft << " soft (counted), " << complaints
+      << " complaints (suppressed), " << unknown << " for unknown addresses, " << other
+      << " other notices, " << not_dsn << " messages that are no report\n";
+  return {};
+}
+
+Status ExportSubscribers(const SiteFolder& folder, std::ostream& out) {
+  auto store = OpenSqliteNewsletterStore(folder.database());
+  if (!store) return store.error();
+  out << SubscriberCsvHeader();
+  return (*store)->ForEachSubscriber(
+      [&](const Subscriber& s, const std::vector<Subscription>& subs) -> Status {
+        if (s.suppressed) return {};
+        std::vector<std::string> lists;
+        int64_t consent = 0;
+        for (const Subscription& sub : subs) {
+          if (sub.state != SubscriptionState::kConfirmed) continue;
+          lists.push_back(sub.newsletter);
+          if (consent == 0 || sub.consent.at < consent) consent = sub.consent.at;
+        }
+        if (!lists.empty()) out << SubscriberCsvRow(s.email, s.name, lists, consent);
+        return {};
+      });
+}
+
+}  // namespace cinepress

@@ -1,0 +1,138 @@
+// NewsletterStore: where readers, their subscriptions and consent, newsletter issues and the
+// delivery queue live (the role; src/store has it on SQLite).
+//
+//   subscriber    one reader's address (and name), whatever lists they are on; may be
+//                 suppressed (hard bounce, complaint) so that nothing is sent to it again
+//   subscription  a subscriber on one newsletter: pending (awaiting the confirmation click),
+//                 confirmed, or unsubscribed; with the consent (time, IP, form) behind it
+//   issue         one composition of a newsletter, stored whole before the first message goes
+//   delivery      one row per recipient of an issue: pending → sent (the relay said 250) or
+//                 failed (a permanent refusal, or out of attempts)
+//
+// Contract: one instance is used by one thread at a time. CreateIssue writes the issue and its
+// whole queue in one transaction, so a queue is never half made; MarkSent is durable when it
+// returns (the sender relies on this to double nothing after a crash).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace cinepress {
+
+struct Subscriber {
+  int64_t id = 0;
+  std::string email;
+  std::string name;
+  int64_t created = 0;
+  bool suppressed = false;
+  std::string suppressed_reason;  // "hard bounce: 550 5.1.1 …"
+  int soft_bounces = 0;
+};
+
+enum class SubscriptionState { kPending, kConfirmed, kUnsubscribed };
+inline const char* SubscriptionStateName(SubscriptionState state) {
+  switch (state) {
+    case SubscriptionState::kPending:
+      return "pending";
+    case SubscriptionState::kConfirmed:
+      return "confirmed";
+    case SubscriptionState::kUnsubscribed:
+      return "unsubscribed";
+  }
+  return "pending";
+}
+
+struct Consent {
+  int64_t at = 0;    // Unix seconds
+  std::string ip;    // "" when not over the web (an import)
+  std::string form;  // "article:/reviews/x/", "newsletter-page", "import:file.csv"
+};
+
+struct Subscription {
+  std::string newsletter;  // slug
+  SubscriptionState state = SubscriptionState::kPending;
+  Consent consent;
+  int64_t confirmed_at = 0;
+  int64_t changed_at = 0;
+};
+
+struct NewsletterIssue {
+  int64_t id = 0;
+  std::string newsletter;  // slug
+  int64_t created = 0;     // also the Date of every message of the issue
+  std::string subject;
+  std::string html, text;        // composed once; {{placeholders}} filled per recipient
+  int64_t since = 0, until = 0;  // the articles' publication window
+  bool finished = false;
+};
+
+struct Delivery {
+  int64_t subscriber_id = 0;
+  std::string email, name;
+  int attempts = 0;
+};
+
+struct DeliveryCounts {
+  int64_t pending = 0, sent = 0, failed = 0;
+};
+
+class NewsletterStore {
+ public:
+  virtual ~NewsletterStore() = default;
+
+  virtual Status BeginTransaction() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // Subscribers, by address (compared without ASCII case). Upsert keeps the stored name when
+  // `name` is empty.
+  virtual Result<int64_t> UpsertSubscriber(const std::string& email, const std::string& name,
+                                           int64_t now) = 0;
+  virtual Result<std::optional<Subscriber>> FindSubscriber(const std::string& email) = 0;
+  virtual Result<std::optional<Subscriber>> LoadSubscriber(int64_t id) = 0;
+  virtual Result<std::vector<Subscription>> LoadSubscriptions(int64_t subscriber_id) = 0;
+  // Sets the state of one subscription; the consent is kept from the first time it was given
+  // unless `consent.at` is set and the subscription was unsubscribed or absent.
+  virtual Status SetSubscription(int64_t subscriber_id, const std::string& newsletter,
+                                 SubscriptionState state, const Consent& consent, int64_t now) = 0;
+  // Every subscriber with their subscriptions, in id order, without holding them all in memory.
+  virtual Status ForEachSubscriber(
+      const std::function<Status(const Subscriber&, const std::vector<Subscription>&)>& fn) = 0;
+  virtual Result<int64_t> CountSubscribers(const std::string& newsletter,
+                                           SubscriptionState state) = 0;
+  // Bounces: a suppressed address gets nothing from any newsletter.
+  virtual Status Suppress(int64_t subscriber_id, const std::string& reason) = 0;
+  virtual Status CountSoftBounce(int64_t subscriber_id) = 0;
+
+  // Issues and the delivery queue.
+  virtual Result<std::optional<NewsletterIssue>> UnfinishedIssue(const std::string& newsletter) = 0;
+  virtual Result<std::optional<NewsletterIssue>> LatestIssue(const std::string& newsletter) = 0;
+  // Stores the issue and queues one delivery per confirmed, unsuppressed subscriber of its
+  // newsletter, in one transaction. Returns the issue's id.
+  virtual Result<int64_t> CreateIssue(const NewsletterIssue& issue) = 0;
+  // Up to `limit` pending deliveries due by `now` with subscriber id > `after`, in id order.
+  virtual Result<std::vector<Delivery>> PendingDeliveries(int64_t issue_id, int64_t after,
+                                                          int64_t now, int limit) = 0;
+  virtual Status MarkSent(int64_t issue_id, int64_t subscriber_id, int64_t now) = 0;
+  virtual Status MarkFailed(int64_t issue_id, int64_t subscriber_id, const std::string& why) = 0;
+  // A temporary failure: one more attempt made, the next not before `next_attempt`.
+  virtual Status Postpone(int64_t issue_id, int64_t subscriber_id, int64_t next_attempt,
+                          const std::string& why) = 0;
+  virtual Result<DeliveryCounts> CountDeliveries(int64_t issue_id) = 0;
+  // The earliest next_attempt among pending deliveries (0 when none is pending).
+  virtual Result<int64_t> NextAttempt(int64_t issue_id) = 0;
+  virtual Status FinishIssue(int64_t issue_id, int64_t now) = 0;
+  // Failed deliveries with their reasons (for the send report).
+  virtual Result<std::vector<std::pair<std::string, std::string>>> FailedDeliveries(
+      int64_t issue_id) = 0;
+
+  // A random secret of `size` bytes made the first time `name` is asked for, then kept.
+  virtual Result<std::string> SiteSecret(const std::string& name, size_t size) = 0;
+};
+
+}  // namespace cinepress

@@ -1,0 +1,95 @@
+#include "newsletter/links.h"
+
+#include <sodium.h>
+
+namespace cinepress {
+namespace {
+
+std::string Message(LinkPurpose purpose, int64_t id, std::string_view newsletter) {
+  std::string m;
+  m += purpose == LinkPurpose::kConfirm       ? "confirm"
+       : purpose == LinkPurpose::kUnsubscribe ? "unsubscribe"
+                                              : "preferences";
+  m += '\0';
+  m += std::to_string(id);
+  m += '\0';
+  m += newsletter;
+  return m;
+}
+
+bool KeyOk(std::string_view key) { return key.size() == crypto_auth_KEYBYTES; }
+
+}  // namespace
+
+std::string SignLink(std::string_view key, LinkPurpose purpose, int64_t id,
+                     std::string_view newsletter) {
+  if (!KeyOk(key)) return {};
+  std::string m = Message(purpose, id, newsletter);
+  unsigned char mac[crypto_auth_BYTES];
+  crypto_auth(mac, reinterpret_cast<const unsigned char*>(m.data()), m.size(),
+              reinterpret_cast<const unsigned char*>(key.data()));
+  char b64[sodium_base64_ENCODED_LEN(crypto_auth_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(b64, sizeof b64, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return std::to_string(id) + "-" + b64;
+}
+
+std::optional<int64_t> VerifyLink(std::string_view key, LinkPurpose purpose,
+                                  std::string_view newsletter, std::string_view token) {
+  if (!KeyOk(key) || token.size() > 128) return std::nullopt;
+  size_t dash = token.find('-');
+  if (dash == 0 || dash == std::string_view::npos || dash > 18) return std::nullopt;
+  int64_t id = 0;
+  for (char c : token.substr(0, dash)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  std::string_view b64 = token.substr(dash + 1);
+  unsigned char mac[crypto_auth_BYTES];
+  size_t len = 0;
+  if (sodium_base642bin(mac, sizeof mac, b64.data(), b64.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      len != sizeof mac) {
+    return std::nullopt;
+  }
+  std::string m = Message(purpose, id, newsletter);
+  if (crypto_auth_verify(mac, reinterpret_cast<const unsigned char*>(m.data()), m.size(),
+                         reinterpret_cast<const unsigned char*>(key.data())) != 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::string FormToken(std::string_view key, std::string_view link_token) {
+  if (!KeyOk(key)) return {};
+  std::string m = "form";
+  m += '\0';
+  m += link_token;
+  unsigned char mac[crypto_auth_BYTES];
+  crypto_auth(mac, reinterpret_cast<const unsigned char*>(m.data()), m.size(),
+              reinterpret_cast<const unsigned char*>(key.data()));
+  char b64[sodium_base64_ENCODED_LEN(crypto_auth_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(b64, sizeof b64, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return b64;
+}
+
+bool CheckFormToken(std::string_view key, std::string_view link_token, std::string_view given) {
+  std::string want = FormToken(key, link_token);
+  return !want.empty() && given.size() == want.size() &&
+         sodium_memcmp(want.data(), given.data(), want.size()) == 0;
+}
+
+std::string ConfirmUrl(std::string_view base, std::string_view nl, std::string_view token) {
+  return std::string(base) + "/newsletters/" + std::string(nl) + "/confirm/" + std::string(token) +
+         "/";
+}
+
+std::string UnsubscribeUrl(std::string_view base, std::string_view nl, std::string_view token) {
+  return std::string(base) + "/newsletters/" + std::string(nl) + "/unsubscribe/" +
+         std::string(token) + "/";
+}
+
+std::string PreferencesUrl(std::string_view base, std::string_view token) {
+  return std::string(base) + "/newsletters/preferences/" + std::string(token) + "/";
+}
+
+}  // namespace cinepress

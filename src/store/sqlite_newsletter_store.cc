@@ -1,0 +1,397 @@
+// NewsletterStore on SQLite: subscribers, subscriptions, issues and the delivery queue in the
+// same database file as the content, on a connection of its own.
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <variant>
+
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+
+using Value = std::variant<int64_t, std::string_view>;
+
+// One run of a cached statement: bound on construction, reset on destruction.
+class Run {
+ public:
+  Run(sqlite3_stmt* s, std::initializer_list<Value> args) : s_(s) {
+    int i = 1;
+    for (const Value& v : args) {
+      if (const int64_t* n = std::get_if<int64_t>(&v)) {
+        sqlite3_bind_int64(s_, i++, *n);
+      } else {
+        std::string_view t = std::get<std::string_view>(v);
+        sqlite3_bind_text(s_, i++, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
+      }
+    }
+  }
+  ~Run() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+  bool Row() { return (rc_ = sqlite3_step(s_)) == SQLITE_ROW; }
+  bool Done() { return (rc_ = sqlite3_step(s_)) == SQLITE_DONE; }
+  bool Finished() const { return rc_ == SQLITE_DONE; }
+  int64_t I(int c) const { return sqlite3_column_int64(s_, c); }
+  std::string S(int c) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* s_;
+  int rc_ = SQLITE_OK;
+};
+
+SubscriptionState StateFrom(const std::string& s) {
+  if (s == "confirmed") return SubscriptionState::kConfirmed;
+  if (s == "unsubscribed") return SubscriptionState::kUnsubscribed;
+  return SubscriptionState::kPending;
+}
+
+constexpr const char* kSubscriberColumns =
+    "SELECT id, email, name, created, suppressed, suppressed_reason, soft_bounces"
+    " FROM subscribers ";
+
+Subscriber SubscriberFrom(const Run& r) {
+  return Subscriber{r.I(0), r.S(1), r.S(2), r.I(3), r.I(4) != 0, r.S(5), static_cast<int>(r.I(6))};
+}
+
+NewsletterIssue IssueFrom(const Run& r) {
+  NewsletterIssue i;
+  i.id = r.I(0);
+  i.newsletter = r.S(1);
+  i.created = r.I(2);
+  i.subject = r.S(3);
+  i.html = r.S(4);
+  i.text = r.S(5);
+  i.since = r.I(6);
+  i.until = r.I(7);
+  i.finished = r.I(8) != 0;
+  return i;
+}
+
+constexpr const char* kIssueColumns =
+    "SELECT id, newsletter, created, subject, html, text, since, until, finished"
+    " FROM newsletter_issues ";
+
+class SqliteNewsletterStore final : public NewsletterStore {
+ public:
+  explicit SqliteNewsletterStore(sqlite3* db) : db_(db) {}
+  ~SqliteNewsletterStore() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Status Init() {
+    sqlite3_busy_timeout(db_, 10000);
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+      if (auto s = Exec(pragma); !s) return s;
+    }
+    return {};
+  }
+
+  Status BeginTransaction() override { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  Status Rollback() override { return Exec("ROLLBACK"); }
+
+  Result<int64_t> UpsertSubscriber(const std::string& email, const std::string& name,
+                                   int64_t now) override {
+    {
+      Run r(Q("INSERT INTO subscribers (email, name, created) VALUES (?1, ?2, ?3)"
+              " ON CONFLICT (email) DO UPDATE SET name = CASE WHEN ?2 = '' THEN name ELSE ?2 END"),
+            {email, name, now});
+      if (!r.Done()) return Failure("saving subscriber " + email);
+    }
+    Run r(Q("SELECT id FROM subscribers WHERE email = ?"), {email});
+    if (!r.Row()) return Failure("reading subscriber " + email);
+    return r.I(0);
+  }
+
+  Result<std::optional<Subscriber>> FindSubscriber(const std::string& email) override {
+    Run r(Q(std::string(kSubscriberColumns) + "WHERE email = ?"), {email});
+    if (r.Row()) return std::optional<Subscriber>(SubscriberFrom(r));
+    if (!r.Finished()) return Failure("reading subscriber");
+    return std::optional<Subscriber>();
+  }
+
+  Result<std::optional<Subscriber>> LoadSubscriber(int64_t id) override {
+    Run r(Q(std::string(kSubscriberColumns) + "WHERE id = ?"), {id});
+    if (r.Row()) return std::optional<Subscriber>(SubscriberFrom(r));
+    if (!r.Finished()) return Failure("reading subscriber");
+    return std::optional<Subscriber>();
+  }
+
+  Result<std::vector<Subscription>> LoadSubscriptions(int64_t subscriber_id) override {
+    std::vector<Subscription> out;
+    Run r(Q("SELECT newsletter, state, consent_at, consent_ip, consent_form, confirmed_at,"
+            " changed_at FROM subscriptions WHERE subscriber_id = ? ORDER BY newsletter"),
+          {subscriber_id});
+    while (r.Row()) {
+      out.push_back(
+          Subscription{r.S(0), StateFrom(r.S(1)), Consent{r.I(2), r.S(3), r.S(4)}, r.I(5), r.I(6)});
+    }
+    if (!r.Finished()) return Failure("reading subscriptions");
+    return out;
+  }
+
+  Status SetSubscription(int64_t subscriber_id, const std::string& newsletter,
+                         SubscriptionState state, const Consent& consent, int64_t now) override {
+    // A new consent replaces the old only when the reader signs up again after leaving.
+    Run r(Q("INSERT INTO subscriptions (subscriber_id, newsletter, state, consent_at,"
+            " consent_ip, consent_form, confirmed_at, changed_at)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?3 = 'confirmed' THEN ?7 ELSE 0 END, ?7)"
+            " ON CONFLICT (newsletter, subscriber_id) DO UPDATE SET"
+            " consent_at = CASE WHEN state = 'unsubscribed' AND ?4 > 0 THEN ?4 ELSE consent_at END,"
+            " consent_ip = CASE WHEN state = 'unsubscribed' AND ?4 > 0 THEN ?5 ELSE consent_ip END,"
+            " consent_form = CASE WHEN state = 'unsubscribed' AND ?4 > 0 THEN ?6"
+            " ELSE consent_form END,"
+            " confirmed_at = CASE WHEN ?3 = 'confirmed' AND state <> 'confirmed' THEN ?7"
+            " ELSE confirmed_at END,"
+            " state = ?3, changed_at = ?7"),
+          {subscriber_id, newsletter, SubscriptionStateName(state), consent.at, consent.ip,
+           consent.form, now});
+    if (!r.Done()) return Failure("saving a subscription");
+    return {};
+  }
+
+  Status ForEachSubscriber(
+      const std::function<Status(const Subscriber&, const std::vector<Subscription>&)>& fn)
+      override {
+    // Pages of 500 by id, so that neither the list nor a long-lived read is held.
+    int64_t after = 0;
+    for (;;) {
+      std::vector<Subscriber> page;
+      {
+        Run r(Q(std::string(kSubscriberColumns) + "WHERE id > ? ORDER BY id LIMIT 500"), {after});
+        while (r.Row()) page.push_back(SubscriberFrom(r));
+        if (!r.Finished()) return Failure("reading subscribers");
+      }
+      if (page.empty()) return {};
+      for (const Subscriber& s : page) {
+        auto subs = LoadSubscriptions(s.id);
+        if (!subs) return subs.error();
+        if (auto st = fn(s, *subs); !st) return st;
+      }
+      after = page.back().id;
+    }
+  }
+
+  Result<int64_t> CountSubscribers(const std::string& newsletter,
+                                   SubscriptionState state) override {
+    Run r(Q("SELECT count(*) FROM subscriptions WHERE newsletter = ? AND state = ?"),
+          {newsletter, SubscriptionStateName(state)});
+    if (!r.Row()) return Failure("counting subscribers");
+    return r.I(0);
+  }
+
+  Status Suppress(int64_t id, const std::string& reason) override {
+    Run r(Q("UPDATE subscribers SET suppressed = 1, suppressed_reason = ? WHERE id = ?"),
+          {reason, id});
+    if (!r.Done()) return Failure("suppressing a subscriber");
+    return {};
+  }
+
+  Status CountSoftBounce(int64_t id) override {
+    Run r(Q("UPDATE subscribers SET soft_bounces = soft_bounces + 1 WHERE id = ?"), {id});
+    if (!r.Done()) return Failure("counting a soft bounce");
+    return {};
+  }
+
+  Result<std::optional<NewsletterIssue>> UnfinishedIssue(const std::string& nl) override {
+    return OneIssue(
+        std::string(kIssueColumns) + "WHERE newsletter = ? AND finished = 0 ORDER BY id LIMIT 1",
+        nl);
+  }
+
+  Result<std::optional<NewsletterIssue>> LatestIssue(const std::string& nl) override {
+    return OneIssue(std::string(kIssueColumns) + "WHERE newsletter = ? ORDER BY id DESC LIMIT 1",
+                    nl);
+  }
+
+  Result<int64_t> CreateIssue(const NewsletterIssue& i) override {
+    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s.error();
+    int64_t id = 0;
+    {
+      Run r(Q("INSERT INTO newsletter_issues (newsletter, created, subject, html, text, since,"
+              " until) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+            {i.newsletter, i.created, i.subject, i.html, i.text, i.since, i.until});
+      if (!r.Done()) return Abort("storing the issue");
+      id = sqlite3_last_insert_rowid(db_);
+    }
+    {
+      Run r(Q("INSERT INTO newsletter_deliveries (issue_id, subscriber_id)"
+              " SELECT ?1, s.subscriber_id FROM subscriptions s"
+              " JOIN subscribers u ON u.id = s.subscriber_id"
+              " WHERE s.newsletter = ?2 AND s.state = 'confirmed' AND u.suppressed = 0"),
+            {id, i.newsletter});
+      if (!r.Done()) return Abort("queueing the issue");
+    }
+    if (auto s = Exec("COMMIT"); !s) return s.error();
+    return id;
+  }
+
+  Result<std::vector<Delivery>> PendingDeliveries(int64_t issue, int64_t after, int64_t now,
+                                                  int limit) override {
+    std::vector<Delivery> out;
+    out.reserve(static_cast<size_t>(limit));
+    Run r(Q("SELECT d.subscriber_id, u.email, u.name, d.attempts FROM newsletter_deliveries d"
+            " JOIN subscribers u ON u.id = d.subscriber_id"
+            " WHERE d.issue_id = ? AND d.state = 'pending' AND d.subscriber_id > ?"
+            " AND d.next_attempt <= ? ORDER BY d.subscriber_id LIMIT ?"),
+          {issue, after, now, int64_t{limit}});
+    while (r.Row()) out.push_back(Delivery{r.I(0), r.S(1), r.S(2), static_cast<int>(r.I(3))});
+    if (!r.Finished()) return Failure("reading the delivery queue");
+    return out;
+  }
+
+  Status MarkSent(int64_t issue, int64_t subscriber, int64_t now) override {
+    Run r(Q("UPDATE newsletter_deliveries SET state = 'sent', sent_at = ?,"
+            " attempts = attempts + 1 WHERE issue_id = ? AND subscriber_id = ?"),
+          {now, issue, subscriber});
+    if (!r.Done()) return Failure("marking a delivery sent");
+    return {};
+  }
+
+  Status MarkFailed(int64_t issue, int64_t subscriber, const std::string& why) override {
+    Run r(Q("UPDATE newsletter_deliveries SET state = 'failed', last_error = ?,"
+            " attempts = attempts + 1 WHERE issue_id = ? AND subscriber_id = ?"),
+          {why, issue, subscriber});
+    if (!r.Done()) return Failure("marking a delivery failed");
+    return {};
+  }
+
+  Status Postpone(int64_t issue, int64_t subscriber, int64_t next,
+                  const std::string& why) override {
+    Run r(Q("UPDATE newsletter_deliveries SET attempts = attempts + 1, next_attempt = ?,"
+            " last_error = ? WHERE issue_id = ? AND subscriber_id = ?"),
+          {next, why, issue, subscriber});
+    if (!r.Done()) return Failure("postponing a delivery");
+    return {};
+  }
+
+  Result<DeliveryCounts> CountDeliveries(int64_t issue) override {
+    DeliveryCounts c;
+    Run r(Q("SELECT state, count(*) FROM newsletter_deliveries WHERE issue_id = ?"
+            " GROUP BY state"),
+          {issue});
+    while (r.Row()) {
+      std::string state = r.S(0);
+      (state == "sent" ? c.sent : state == "failed" ? c.failed : c.pending) = r.I(1);
+    }
+    if (!r.Finished()) return Failure("counting deliveries");
+    return c;
+  }
+
+  Result<int64_t> NextAttempt(int64_t issue) override {
+    Run r(Q("SELECT coalesce(min(next_attempt), 0) FROM newsletter_deliveries"
+            " WHERE issue_id = ? AND state = 'pending'"),
+          {issue});
+    if (!r.Row()) return Failure("reading the delivery queue");
+    return r.I(0);
+  }
+
+  Status FinishIssue(int64_t issue, int64_t now) override {
+    (void)now;
+    Run r(Q("UPDATE newsletter_issues SET finished = 1 WHERE id = ?"), {issue});
+    if (!r.Done()) return Failure("finishing the issue");
+    return {};
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> FailedDeliveries(
+      int64_t issue) override {
+    std::vector<std::pair<std::string, std::string>> out;
+    Run r(Q("SELECT u.email, d.last_error FROM newsletter_deliveries d"
+            " JOIN subscribers u ON u.id = d.subscriber_id"
+            " WHERE d.issue_id = ? AND d.state = 'failed' ORDER BY u.email"),
+          {issue});
+    while (r.Row()) out.emplace_back(r.S(0), r.S(1));
+    if (!r.Finished()) return Failure("reading failed deliveries");
+    return out;
+  }
+
+  Result<std::string> SiteSecret(const std::string& name, size_t size) override {
+    std::string fresh(size, '\0');
+    randombytes_buf(fresh.data(), fresh.size());
+    {
+      Run r(Q("INSERT INTO site_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+            {name, std::string_view(fresh)});
+      if (!r.Done()) return Failure("saving a site secret");
+    }
+    Run r(Q("SELECT value FROM site_secrets WHERE name = ?"), {name});
+    if (!r.Row()) return Failure("reading a site secret");
+    return r.S(0);
+  }
+
+ private:
+  Result<std::optional<NewsletterIssue>> OneIssue(const std::string& sql, const std::string& nl) {
+    Run r(Q(sql), {nl});
+    if (r.Row()) return std::optional<NewsletterIssue>(IssueFrom(r));
+    if (!r.Finished()) return Failure("reading issues");
+    return std::optional<NewsletterIssue>();
+  }
+
+  sqlite3_stmt* Q(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    // A statement that does not compile (a bug) stays null: SQLite answers SQLITE_MISUSE to
+    // every use of it, which the caller reports as a store error with the SQLite message.
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+        SQLITE_OK) {
+      s = nullptr;
+    }
+    cache_.emplace(sql, s);
+    return s;
+  }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return Error{ErrorCode::kStore, msg, {}, 0, {}};
+    }
+    return {};
+  }
+
+  Error Abort(const std::string& what) {
+    Error e = Failure(what);
+    (void)Exec("ROLLBACK");
+    return e;
+  }
+
+  Error Failure(const std::string& what) const {
+    return Error{ErrorCode::kStore, what + ": " + sqlite3_errmsg(db_), {}, 0, {}};
+  }
+
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
+    const std::filesystem::path& file) {
+  {
+    auto content = OpenSqliteStore(file, /*create=*/true);  // makes or migrates the schema
+    if (!content) return content.error();
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
+  }
+  auto store = std::make_unique<SqliteNewsletterStore>(db);
+  if (auto s = store->Init(); !s) return s.error();
+  return std::unique_ptr<NewsletterStore>(std::move(store));
+}
+
+}  // namespace cinepress

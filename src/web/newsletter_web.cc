@@ -1,0 +1,402 @@
+#include "web/newsletter_web.h"
+
+// Boost.URL, header-only: its sources are compiled into this one file.
+#include <algorithm>
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/src.hpp>
+#include <set>
+
+#include "core/dates.h"
+#include "core/text.h"
+#include "mail/message.h"
+#include "newsletter/links.h"
+#include "newsletter/subscriptions.h"
+
+namespace cinepress {
+namespace {
+
+using Form = std::multimap<std::string, std::string>;
+
+// application/x-www-form-urlencoded, decoded by Boost.URL ('+' is a space).
+std::optional<Form> ParseForm(const HttpRequest& req) {
+  std::string_view type = req.Header("content-type");
+  if (type.substr(0, 33) != "application/x-www-form-urlencoded") return std::nullopt;
+  auto parsed = boost::urls::parse_query(req.body);
+  if (!parsed) return std::nullopt;
+  boost::urls::encoding_opts opt;
+  opt.space_as_plus = true;
+  Form form;
+  for (auto param : boost::urls::params_view(*parsed, opt)) {
+    std::string key = param.key, value = param.has_value ? std::string(param.value) : "";
+    if (!IsValidUtf8(key) || !IsValidUtf8(value)) return std::nullopt;
+    form.emplace(std::move(key), std::move(value));
+  }
+  return form;
+}
+
+std::string First(const Form& f, const std::string& key) {
+  auto it = f.find(key);
+  return it == f.end() ? std::string() : it->second;
+}
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t slash = path.find('/', i);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > i) parts.emplace_back(path.substr(i, slash - i));
+    i = slash + 1;
+  }
+  return parts;
+}
+
+const NewsletterConfig* Find(const SiteConfig& c, const std::string& slug) {
+  for (const NewsletterConfig& nl : c.newsletters) {
+    if (nl.slug == slug) return &nl;
+  }
+  return nullptr;
+}
+
+HttpResponse Redirect(std::string location) {
+  HttpResponse r = TextResponse(301, "Moved\n");
+  r.Set("Location", std::move(location));
+  r.label = "redirect";
+  return r;
+}
+
+}  // namespace
+
+NewsletterWeb::NewsletterWeb(NewsletterWebOptions options) : options_(std::move(options)) {
+  if (!options_.now) options_.now = NowSeconds;
+}
+
+NewsletterWeb::~NewsletterWeb() { Stop(); }
+
+Status NewsletterWeb::Start() {
+  auto store = options_.open_store();
+  if (!store) return store.error();
+  store_ = std::move(*store);
+  auto key = store_->SiteSecret(kLinkSecretName, kLinkSecretBytes);
+  if (!key) return key.error();
+  key_ = std::move(*key);
+  outbox_thread_ = std::thread([this] { Outbox(); });
+  return {};
+}
+
+void NewsletterWeb::Stop() {
+  {
+    std::lock_guard lock(out_mu_);
+    stopping_ = true;
+  }
+  out_cv_.notify_all();
+  if (outbox_thread_.joinable()) outbox_thread_.join();
+}
+
+void NewsletterWeb::Enqueue(MailMessage m) {
+  std::lock_guard lock(out_mu_);
+  if (outbox_.size() >= options_.outbox_limit) {
+    ++failed_;
+    return;
+  }
+  outbox_.push_back(std::move(m));
+  out_cv_.notify_one();
+}
+
+void NewsletterWeb::Outbox() {
+  std::unique_ptr<MailTransport> transport;
+  for (;;) {
+    MailMessage m;
+    {
+      std::unique_lock lock(out_mu_);
+      out_cv_.wait(lock, [&] { return stopping_ || !outbox_.empty(); });
+      if (outbox_.empty()) return;
+      m = std::move(outbox_.front());
+      outbox_.pop_front();
+    }
+    bool done = false;
+    for (int attempt = 0; attempt < 3 && !done; ++attempt) {
+      if (!transport) {
+        auto t = options_.mail();
+        if (!t) break;
+        transport = std::move(*t);
+      }
+      SendResult r = transport->Send(m);
+      done = r.outcome == SendOutcome::kAccepted;
+      if (r.outcome == SendOutcome::kPermanent || r.outcome == SendOutcome::kRelayRefused) break;
+      if (!done) {
+        transport.reset();  // a fresh connection for the next try
+        std::unique_lock lock(out_mu_);
+        out_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+      }
+    }
+    ++(done ? sent_ : failed_);
+  }
+}
+
+bool NewsletterWeb::RateLimited(const std::string& ip, int64_t now) {
+  std::lock_guard lock(rate_mu_);
+  if (signups_by_ip_.size() > 100000) signups_by_ip_.clear();  // bounded memory
+  auto& times = signups_by_ip_[ip];
+  while (!times.empty() && times.front() <= now - options_.signup_window_s) times.pop_front();
+  if (times.size() >= static_cast<size_t>(options_.signups_per_ip)) return true;
+  times.push_back(now);
+  return false;
+}
+
+HttpResponse NewsletterWeb::Page(const Site& site, int status, const std::string& url,
+                                 const std::string& heading, const TemplateData& view) {
+  SiteRenderer renderer(std::shared_ptr<const Site>(&site, [](const Site*) {}), nullptr);
+  auto html = renderer.RenderPage("newsletter", url, heading, "newsletter", view);
+  HttpResponse r;
+  if (!html) {
+    r = TextResponse(500, "The page could not be made: " + html.error().ToString() + "\n");
+  } else {
+    r.status = status;
+    r.Set("Content-Type", "text/html; charset=utf-8");
+    r.body = std::make_shared<const std::string>(std::move(*html));
+  }
+  r.Set("Cache-Control", "no-store");
+  // Signed links are credentials: keep them out of other sites' logs and search engines.
+  r.Set("Referrer-Policy", "no-referrer");
+  r.Set("X-Robots-Tag", "noindex");
+  r.label = "newsletter";
+  return r;
+}
+
+std::optional<HttpResponse> NewsletterWeb::Handle(const HttpRequest& req) {
+  std::string_view path = req.Path();
+  if (path != "/newsletters" && path.rfind("/newsletters/", 0) != 0) return std::nullopt;
+  auto site_ptr = options_.site ? options_.site() : nullptr;
+  // No newsletters: the site's own 404 (or 405). No site yet: LiveSite answers 503.
+  if (!site_ptr || site_ptr->config().newsletters.empty()) return std::nullopt;
+  if (!store_) {
+    HttpResponse r = TextResponse(503, "The newsletters are unavailable for a moment.\n");
+    r.Set("Retry-After", "5");
+    return r;
+  }
+  const Site& site = *site_ptr;
+  const SiteConfig& config = site.config();
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  const bool post = req.method == "POST";
+  auto not_allowed = [](const char* allow) {
+    HttpResponse r = TextResponse(405, "Not allowed here.\n");
+    r.Set("Allow", allow);
+    return r;
+  };
+  if (!get && !post) return not_allowed("GET, HEAD, POST");
+  if (path.back() != '/') {
+    if (!get) return TextResponse(404, "Not found\n");
+    return Redirect(std::string(path) + "/");
+  }
+  std::vector<std::string> parts = Split(path.substr(std::string_view("/newsletters/").size()));
+  auto not_found = [&] {
+    TemplateData view;
+    view.set("heading", "Not found");
+    view.set("message", "There is no such newsletter page. A link may have been cut short.");
+    return Page(site, 404, "/newsletters/", "Not found", view);
+  };
+  const int64_t now = options_.now();
+
+  if (parts.size() == 1 && parts[0] == "subscribe") {
+    if (!post) return not_allowed("POST");
+    return SignUpPost(req, site);
+  }
+  if (parts.size() == 2 && parts[0] == "preferences") {
+    const std::string& token = parts[1];
+    auto id = VerifyLink(key_, LinkPurpose::kPreferences, "", token);
+    if (!id) return not_found();
+    const std::string url = "/newsletters/preferences/" + token + "/";
+    std::vector<std::string> known;
+    for (const NewsletterConfig& nl : config.newsletters) known.push_back(nl.slug);
+    TemplateData view;
+    view.set("heading", "Your newsletters");
+    if (post) {
+      auto form = ParseForm(req);
+      if (!form || !CheckFormToken(key_, token, First(*form, "csrf"))) {
+        view.set("message", "This form has expired. Open the page again and retry.");
+        return Page(site, 403, "/newsletters/", "Your newsletters", view);
+      }
+      std::set<std::string> wanted;
+      if (First(*form, "action") != "unsubscribe_all") {
+        auto [b, e] = form->equal_range("list");
+        for (auto it = b; it != e; ++it) {
+          if (Find(config, it->second)) wanted.insert(it->second);
+        }
+      }
+      std::lock_guard lock(store_mu_);
+      if (auto s = ChooseLists(*store_, *id, wanted, known,
+                               Consent{now, req.remote_address, "preferences"}, now);
+          !s) {
+        return TextResponse(503, "Please try again in a moment.\n");
+      }
+      view.set("message", wanted.empty() ? "You are unsubscribed from every newsletter."
+                                         : "Saved. You will receive the newsletters ticked below.");
+    }
+    std::vector<Subscription> subs;
+    {
+      std::lock_guard lock(store_mu_);
+      auto s = store_->LoadSubscriptions(*id);
+      if (!s) return TextResponse(503, "Please try again in a moment.\n");
+      subs = std::move(*s);
+    }
+    TemplateData lists{TemplateData::type::list};
+    for (const NewsletterConfig& nl : config.newsletters) {
+      bool on = std::any_of(subs.begin(), subs.end(), [&](const Subscription& s) {
+        return s.newsletter == nl.slug && s.state == SubscriptionState::kConfirmed;
+      });
+      TemplateData item;
+      item.set("slug", nl.slug);
+      item.set("name", nl.name);
+      item.set("description", nl.description);
+      item.set("checked", on);
+      lists.push_back(item);
+    }
+    view.set("preferences", true);
+    view.set("lists", lists);
+    view.set("action", url);
+    view.set("csrf", FormToken(key_, token));
+    return Page(site, 200, "/newsletters/", "Your newsletters", view);
+  }
+
+  if (parts.empty()) return not_found();
+  const NewsletterConfig* nl = Find(config, parts[0]);
+  if (!nl) return not_found();
+  const std::string home = "/newsletters/" + nl->slug + "/";
+  if (parts.size() == 1) {
+    if (!get) return not_allowed("GET, HEAD");
+    TemplateData view;
+    view.set("heading", nl->name);
+    view.set("lead", nl->description);
+    view.set("signup", true);
+    view.set("slug", nl->slug);
+    return Page(site, 200, home, nl->name, view);
+  }
+  if (parts.size() != 3) return not_found();
+  const std::string& token = parts[2];
+  const std::string url = home + parts[1] + "/" + token + "/";
+  if (parts[1] == "confirm") {
+    auto id = VerifyLink(key_, LinkPurpose::kConfirm, nl->slug, token);
+    if (!id) return not_found();
+    TemplateData view;
+    view.set("heading", nl->name);
+    if (get) {
+      view.set("lead", "One more step: press the button to start receiving " + nl->name + ".");
+      view.set("confirm", true);
+      view.set("action", url);
+      view.set("csrf", FormToken(key_, token));
+      return Page(site, 200, home, nl->name, view);
+    }
+    auto form = ParseForm(req);
+    if (!form || !CheckFormToken(key_, token, First(*form, "csrf"))) {
+      view.set("message", "This form has expired. Open the link in the message again.");
+      return Page(site, 403, home, nl->name, view);
+    }
+    Status s;
+    {
+      std::lock_guard lock(store_mu_);
+      s = Confirm(*store_, *id, nl->slug, now);
+    }
+    if (!s && s.error().code != ErrorCode::kConflict) {
+      return TextResponse(503, "Please try again in a moment.\n");
+    }
+    view.set("message", s ? "You are subscribed. The next issue will come to your inbox."
+                          : "This subscription was cancelled. Sign up again to receive it.");
+    view.set("preferences_url",
+             PreferencesUrl("", SignLink(key_, LinkPurpose::kPreferences, *id, "")));
+    return Page(site, 200, home, nl->name, view);
+  }
+  if (parts[1] == "unsubscribe") {
+    auto id = VerifyLink(key_, LinkPurpose::kUnsubscribe, nl->slug, token);
+    if (!id) return not_found();
+    TemplateData view;
+    view.set("heading", nl->name);
+    if (get) {
+      view.set("lead", "Press the button to stop receiving " + nl->name + ".");
+      view.set("unsubscribe", true);
+      view.set("action", url);
+      return Page(site, 200, home, nl->name, view);
+    }
+    // RFC 8058: the signed URL is the credential; the body says List-Unsubscribe=One-Click.
+    auto form = ParseForm(req);
+    if (!form || First(*form, "List-Unsubscribe") != "One-Click") {
+      HttpResponse r = TextResponse(400, "Expected List-Unsubscribe=One-Click.\n");
+      return r;
+    }
+    {
+      std::lock_guard lock(store_mu_);
+      if (auto s = Unsubscribe(*store_, *id, nl->slug, now); !s) {
+        return TextResponse(503, "Please try again in a moment.\n");
+      }
+    }
+    view.set("message", "You are unsubscribed from " + nl->name + ". Nothing more will be sent.");
+    view.set("preferences_url",
+             PreferencesUrl("", SignLink(key_, LinkPurpose::kPreferences, *id, "")));
+    return Page(site, 200, home, nl->name, view);
+  }
+  return not_found();
+}
+
+HttpResponse NewsletterWeb::SignUpPost(const HttpRequest& req, const Site& site) {
+  const SiteConfig& config = site.config();
+  const int64_t now = options_.now();
+  TemplateData view;
+  view.set("heading", "Check your inbox");
+  auto form = ParseForm(req);
+  if (!form) {
+    view.set("message", "The form did not come through. Please try again.");
+    return Page(site, 400, "/newsletters/subscribe/", "Newsletters", view);
+  }
+  if (RateLimited(req.remote_address, now)) {
+    view.set("heading", "Too many sign-ups");
+    view.set("message", "Too many sign-ups from your address. Please try again later.");
+    HttpResponse r = Page(site, 429, "/newsletters/subscribe/", "Newsletters", view);
+    r.Set("Retry-After", std::to_string(options_.signup_window_s));
+    return r;
+  }
+  const std::string answer =
+      "If the address is right, a message is on its way: open it and confirm to start "
+      "receiving the newsletter.";
+  std::string email(Trim(First(*form, "email")));
+  std::string name(Trim(First(*form, "name")));
+  std::vector<std::string> slugs;
+  auto [b, e] = form->equal_range("list");
+  for (auto it = b; it != e; ++it) {
+    if (Find(config, it->second) &&
+        std::find(slugs.begin(), slugs.end(), it->second) == slugs.end()) {
+      slugs.push_back(it->second);
+    }
+  }
+  if (!IsPlausibleEmail(email) || slugs.empty() || name.size() > 200 ||
+      name.find_first_of("\r\n") != std::string::npos) {
+    view.set("heading", "Please check the form");
+    view.set("message", slugs.empty() ? "Choose at least one newsletter."
+                                      : "That does not look like an email address.");
+    view.set("signup", true);
+    view.set("slug", slugs.empty() ? config.newsletters.front().slug : slugs.front());
+    return Page(site, 400, "/newsletters/subscribe/", "Newsletters", view);
+  }
+  view.set("message", answer);
+  // A filled honeypot is a bot: the same answer, nothing done.
+  if (!First(*form, "website").empty()) {
+    return Page(site, 200, "/newsletters/subscribe/", "Newsletters", view);
+  }
+  std::string from = First(*form, "from");
+  if (from.size() > 300 || from.rfind("/", 0) != 0) from = "";
+  Result<SignUpOutcome> outcome = SignUpOutcome{};
+  {
+    std::lock_guard lock(store_mu_);
+    outcome =
+        SignUp(*store_, email, name, slugs,
+               Consent{now, req.remote_address, "signup:" + (from.empty() ? "/" : from)}, now);
+  }
+  if (!outcome) return TextResponse(503, "Please try again in a moment.\n");
+  if (!outcome->suppressed && !outcome->to_confirm.empty()) {
+    Enqueue(
+        ConfirmationMessage(config, key_, outcome->subscriber_id, email, outcome->to_confirm, now));
+  }
+  return Page(site, 200, "/newsletters/subscribe/", "Newsletters", view);
+}
+
+}  // namespace cinepress

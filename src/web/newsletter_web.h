@@ -1,0 +1,74 @@
+// NewsletterWeb: the reader-facing newsletter pages of `cinepress serve`, thin handlers over
+// src/newsletter: the page of each newsletter, the sign-up POST (honeypot, per-IP rate limit,
+// the same answer whoever signs up), the confirmation page (a button: a POST), RFC 8058
+// one-click unsubscribe, and the preferences page reached by a signed link (CSRF-protected).
+// Confirmation messages are handed to a background outbox, never sent on a server thread.
+//
+// Contract: Handle is thread-safe (the store connection is used under a lock); Start and Stop
+// are called once by the owner. Paths outside /newsletters/ are not answered (nullopt).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "content/newsletter_store.h"
+#include "http/message.h"
+#include "mail/transport.h"
+#include "site/site.h"
+
+namespace cinepress {
+
+struct NewsletterWebOptions {
+  std::function<std::shared_ptr<const Site>()> site;  // the site as served now
+  std::function<Result<std::unique_ptr<NewsletterStore>>()> open_store;
+  TransportFactory mail;  // for confirmation messages
+  std::function<int64_t()> now;
+  int signups_per_ip = 5;       // sign-ups per address per window …
+  int signup_window_s = 600;    // … of this many seconds; more get 429
+  size_t outbox_limit = 10000;  // confirmation messages waiting at most
+};
+
+class NewsletterWeb {
+ public:
+  explicit NewsletterWeb(NewsletterWebOptions options);
+  ~NewsletterWeb();
+
+  Status Start();  // opens the store and reads the link secret; starts the outbox
+  void Stop();     // sends what the outbox holds (bounded), then stops
+
+  std::optional<HttpResponse> Handle(const HttpRequest& request);
+
+  uint64_t confirmations_sent() const { return sent_; }
+  uint64_t confirmations_failed() const { return failed_; }
+
+ private:
+  HttpResponse SignUpPost(const HttpRequest& req, const Site& site);
+  HttpResponse Page(const Site& site, int status, const std::string& url,
+                    const std::string& heading, const TemplateData& view);
+  bool RateLimited(const std::string& ip, int64_t now);
+  void Outbox();
+  void Enqueue(MailMessage message);
+
+  NewsletterWebOptions options_;
+  std::string key_;
+  std::mutex store_mu_;
+  std::unique_ptr<NewsletterStore> store_;
+  std::mutex rate_mu_;
+  std::map<std::string, std::deque<int64_t>> signups_by_ip_;
+
+  std::mutex out_mu_;
+  std::condition_variable out_cv_;
+  std::deque<MailMessage> outbox_;
+  bool stopping_ = false;
+  std::thread outbox_thread_;
+  std::atomic<uint64_t> sent_{0}, failed_{0};
+};
+
+}  // namespace cinepress

@@ -1,0 +1,230 @@
+// NewsletterWeb over a real SQLite store, the default theme and the recording mail twin: the
+// reader's whole path (sign up, confirm by POST, one-click unsubscribe, preferences) and what
+// strangers may send (honeypot, rate limit, forged links, missing CSRF tokens, bad forms).
+#include "web/newsletter_web.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+#include "newsletter/links.h"
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+namespace fs = std::filesystem;
+
+class NewsletterWebTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cinepress-nlweb-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto config = ParseSiteConfig(R"(title = "The Long Take"
+base_url = "https://longtake.example"
+[[newsletters]]
+name = "The Weekly"
+slug = "weekly"
+from = "The Long Take <news@longtake.example>"
+[[newsletters]]
+name = "Le Quotidien"
+slug = "daily"
+from = "news@longtake.example"
+)",
+                                  "cinepress.toml");
+    ASSERT_TRUE(config.ok()) << config.error().ToString();
+    const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+    auto theme = Theme::Load(fs::path(src ? src : ".") / "themes/default", "themes/default");
+    ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+    auto site = Site::Assemble(*config, *TimeZone::Named("UTC"), *theme, {}, {}, {}, {}, 1000);
+    ASSERT_TRUE(site.ok()) << site.error().ToString();
+    site_ = *site;
+    NewsletterWebOptions o;
+    o.site = [this] { return site_; };
+    o.open_store = [this] { return OpenSqliteNewsletterStore(dir_ / "site.db"); };
+    o.mail = recorder_.Factory();
+    o.now = [] { return int64_t{5000}; };
+    o.signups_per_ip = 3;
+    web_ = std::make_unique<NewsletterWeb>(o);
+    ASSERT_TRUE(web_->Start().ok());
+    store_ = std::move(*OpenSqliteNewsletterStore(dir_ / "site.db"));
+    key_ = *store_->SiteSecret(kLinkSecretName, kLinkSecretBytes);
+  }
+  void TearDown() override {
+    web_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::string& ip = "192.0.2.1") {
+    HttpRequest req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    req.remote_address = ip;
+    if (!body.empty()) {
+      req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    }
+    auto r = web_->Handle(req);
+    EXPECT_TRUE(r.has_value()) << target;
+    return r ? *r : HttpResponse{};
+  }
+  static std::string Body(const HttpResponse& r) { return std::string(r.BodyView()); }
+  size_t WaitForMail(size_t n) {
+    for (int i = 0; i < 200 && recorder_.Count() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return recorder_.Count();
+  }
+  SubscriptionState StateOf(const std::string& email, const std::string& slug) {
+    auto s = store_->FindSubscriber(email);
+    if (!s.ok() || !s->has_value()) return SubscriptionState::kUnsubscribed;
+    auto subs = store_->LoadSubscriptions((*s)->id);
+    const std::vector<Subscription> list = subs.ok() ? *subs : std::vector<Subscription>{};
+    for (const Subscription& sub : list) {
+      if (sub.newsletter == slug) return sub.state;
+    }
+    return SubscriptionState::kUnsubscribed;
+  }
+
+  fs::path dir_;
+  std::shared_ptr<const Site> site_;
+  MailRecorder recorder_;
+  std::unique_ptr<NewsletterWeb> web_;
+  std::unique_ptr<NewsletterStore> store_;
+  std::string key_;
+};
+
+TEST_F(NewsletterWebTest, FromSignUpToConfirmationByButton) {
+  HttpResponse page = Call("GET", "/newsletters/weekly/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(Body(page).find("action=\"/newsletters/subscribe/\""), std::string::npos);
+  EXPECT_EQ(page.Header("Cache-Control"), "no-store");
+
+  HttpResponse answer = Call("POST", "/newsletters/subscribe/",
+                             "email=zoe%40r.example&name=Zo%C3%AB+M&list=weekly&list=daily"
+                             "&website=&from=%2Freviews%2Fx%2F");
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_NE(Body(answer).find("a message is on its way"), std::string::npos);
+  ASSERT_EQ(WaitForMail(1), 1u);
+  MailMessage mail = recorder_.Messages()[0];
+  EXPECT_EQ(mail.to.email, "zoe@r.example");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(mail.text, m,
+                                std::regex("https://longtake.example(/newsletters/weekly/confirm/"
+                                           "[^/\\s]+/)")));
+  const std::string confirm = m[1];
+  auto subscriber = store_->FindSubscriber("zoe@r.example");
+  ASSERT_TRUE(subscriber.ok() && subscriber->has_value());
+  EXPECT_EQ((*subscriber)->name, "Zoë M");
+  auto subs = *store_->LoadSubscriptions((*subscriber)->id);
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_EQ(subs[1].consent.ip, "192.0.2.1");
+  EXPECT_EQ(subs[1].consent.form, "signup:/reviews/x/");
+
+  // Opening the link confirms nothing; the button's POST needs the page's token.
+  HttpResponse button = Call("GET", confirm);
+  EXPECT_EQ(button.status, 200);
+  EXPECT_EQ(StateOf("zoe@r.example", "weekly"), SubscriptionState::kPending);
+  std::smatch csrf;
+  std::string html = Body(button);
+  ASSERT_TRUE(std::regex_search(html, csrf, std::regex("name=\"csrf\" value=\"([^\"]+)\"")));
+  EXPECT_EQ(Call("POST", confirm, "csrf=forged").status, 403);
+  EXPECT_EQ(StateOf("zoe@r.example", "weekly"), SubscriptionState::kPending);
+  HttpResponse done = Call("POST", confirm, "csrf=" + csrf[1].str());
+  EXPECT_EQ(done.status, 200);
+  EXPECT_EQ(StateOf("zoe@r.example", "weekly"), SubscriptionState::kConfirmed);
+  EXPECT_EQ(StateOf("zoe@r.example", "daily"), SubscriptionState::kPending);
+
+  // The same answer for an address already subscribed, and no second message for it.
+  HttpResponse again = Call("POST", "/newsletters/subscribe/", "email=zoe%40r.example&list=weekly");
+  EXPECT_EQ(Body(again), Body(answer));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(recorder_.Count(), 1u);
+}
+
+TEST_F(NewsletterWebTest, OneClickUnsubscribeAndPreferences) {
+  int64_t id = *store_->UpsertSubscriber("a@r.example", "", 1);
+  ASSERT_TRUE(store_->SetSubscription(id, "weekly", SubscriptionState::kConfirmed,
+                                      Consent{1, "", "test"}, 1));
+  const std::string unsubscribe = "/newsletters/weekly/unsubscribe/" +
+                                  SignLink(key_, LinkPurpose::kUnsubscribe, id, "weekly") + "/";
+  EXPECT_EQ(Call("GET", unsubscribe).status, 200);
+  EXPECT_EQ(StateOf("a@r.example", "weekly"), SubscriptionState::kConfirmed);
+  EXPECT_EQ(Call("POST", unsubscribe, "List-Unsubscribe=Maybe").status, 400);
+  EXPECT_EQ(Call("POST", unsubscribe, "List-Unsubscribe=One-Click").status, 200);
+  EXPECT_EQ(StateOf("a@r.example", "weekly"), SubscriptionState::kUnsubscribed);
+
+  const std::string token = SignLink(key_, LinkPurpose::kPreferences, id, "");
+  const std::string prefs = "/newsletters/preferences/" + token + "/";
+  EXPECT_EQ(Call("GET", prefs).status, 200);
+  EXPECT_EQ(Call("POST", prefs, "list=daily&action=save").status, 403);
+  EXPECT_EQ(
+      Call("POST", prefs, "csrf=" + FormToken(key_, token) + "&list=daily&action=save").status,
+      200);
+  EXPECT_EQ(StateOf("a@r.example", "daily"), SubscriptionState::kConfirmed);
+  EXPECT_EQ(
+      Call("POST", prefs, "csrf=" + FormToken(key_, token) + "&action=unsubscribe_all").status,
+      200);
+  EXPECT_EQ(StateOf("a@r.example", "daily"), SubscriptionState::kUnsubscribed);
+}
+
+TEST_F(NewsletterWebTest, WhatStrangersSend) {
+  // A filled honeypot: the same answer, nothing stored, nothing sent.
+  HttpResponse bot = Call("POST", "/newsletters/subscribe/",
+                          "email=bot%40r.example&list=weekly&website=spam", "198.51.100.1");
+  EXPECT_EQ(bot.status, 200);
+  EXPECT_FALSE(store_->FindSubscriber("bot@r.example")->has_value());
+  // Three sign-ups per address per window, then 429.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(Call("POST", "/newsletters/subscribe/",
+                   "email=r" + std::to_string(i) + "%40r.example&list=weekly", "198.51.100.1")
+                  .status,
+              200);
+  }
+  EXPECT_EQ(
+      Call("POST", "/newsletters/subscribe/", "email=x%40r.example&list=weekly", "198.51.100.1")
+          .status,
+      429);
+  EXPECT_EQ(
+      Call("POST", "/newsletters/subscribe/", "email=x%40r.example&list=weekly", "198.51.100.2")
+          .status,
+      200);
+  // Bad input.
+  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=not-an-address&list=weekly").status,
+            400);
+  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=a%40r.example&list=nope").status, 400);
+  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=%ZZ&list=weekly").status, 400);
+  EXPECT_EQ(
+      Call("POST", "/newsletters/subscribe/", "email=a%40r.example%0D%0ABcc:x&list=weekly").status,
+      400);
+  HttpRequest json;
+  json.method = "POST";
+  json.target = "/newsletters/subscribe/";
+  json.body = "{\"email\":\"a@r.example\"}";
+  json.headers.emplace_back("content-type", "application/json");
+  EXPECT_EQ(web_->Handle(json)->status, 400);
+  // Forged and misused links.
+  EXPECT_EQ(Call("GET", "/newsletters/weekly/confirm/1-AAAA/").status, 404);
+  const std::string daily = SignLink(key_, LinkPurpose::kConfirm, 1, "daily");
+  EXPECT_EQ(Call("GET", "/newsletters/weekly/confirm/" + daily + "/").status, 404);
+  EXPECT_EQ(Call("GET", "/newsletters/preferences/" + daily + "/").status, 404);
+  EXPECT_EQ(Call("GET", "/newsletters/unknown/").status, 404);
+  EXPECT_EQ(Call("DELETE", "/newsletters/weekly/").status, 405);
+  EXPECT_EQ(Call("GET", "/newsletters/weekly").status, 301);
+  // Other paths are not ours.
+  HttpRequest other;
+  other.method = "POST";
+  other.target = "/reviews/x/";
+  EXPECT_FALSE(web_->Handle(other).has_value());
+}
+
+}  // namespace
+}  // namespace cinepress
