@@ -319,7 +319,8 @@ class SqliteNewsletterStore final : public NewsletterStore {
     std::string fresh(size, '\0');
     randombytes_buf(fresh.data(), fresh.size());
     {
-      Run r(Q("INSERT INTO site_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+      Run r(Q("INSERT INTO site_secrets (name, value) VALUES (?, CAST(? AS BLOB)) ON CONFLICT DO "
+              "NOTHING"),
             {name, std::string_view(fresh)});
       if (!r.Done()) return Failure("saving a site secret");
     }
