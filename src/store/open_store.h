@@ -4,7 +4,10 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "content/content_store.h"
 
@@ -14,5 +17,14 @@ namespace cinepress {
 // is false (a server must not make an empty store where its store has gone).
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       bool create = true);
+
+struct SqliteStoreOptions {
+  bool create = true;
+  // How Markdown (bodies, deks) becomes the plain text that search indexes and quotes in
+  // snippets; the composition root passes the renderer's. Without it Markdown is indexed as is.
+  std::function<std::string(std::string_view)> markdown_to_text;
+};
+Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
+                                                      const SqliteStoreOptions& options);
 
 }  // namespace cinepress

@@ -2,10 +2,14 @@
 // readers (build workers, the server) run beside one writer (an import).
 #include <sqlite3.h>
 
+#include <array>
+#include <functional>
 #include <nlohmann/json.hpp>
 
+#include "content/search.h"
 #include "core/text.h"
 #include "store/open_store.h"
+#include "store/sqlite_search.h"
 
 namespace cinepress {
 namespace {
@@ -56,6 +60,18 @@ CREATE TABLE article_aliases (
   slug TEXT NOT NULL,
   PRIMARY KEY (kind, section, slug)
 );
+)sql",
+    // Full-text search (content/search.h): one row per article, rowid = articles.id, kept in the
+    // same transaction as the article. The "cinepress" tokenizer is registered on every
+    // connection (store/sqlite_search.h). search_state.rebuild asks Init to index every stored
+    // article again (here: those stored before search existed).
+    R"sql(
+CREATE VIRTUAL TABLE article_search USING fts5(
+  title, films, people, dek, body, meta, tokenize = 'cinepress', prefix = '2 3'
+);
+INSERT INTO article_search (article_search, rank) VALUES ('rank', 'bm25(12.0, 10.0, 4.0, 2.0, 1.0, 2.0)');
+CREATE TABLE search_state (rebuild INTEGER NOT NULL);
+INSERT INTO search_state (rebuild) VALUES (1);
 )sql",
 };
 
@@ -179,7 +195,8 @@ void FromMeta(const json& m, Article& a) {
 
 class SqliteStore final : public ContentStore {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  SqliteStore(sqlite3* db, std::function<std::string(std::string_view)> markdown_to_text)
+      : db_(db), markdown_to_text_(std::move(markdown_to_text)) {}
   ~SqliteStore() override {
     stmts_.clear();
     sqlite3_close_v2(db_);
@@ -187,6 +204,7 @@ class SqliteStore final : public ContentStore {
 
   Status Init() {
     sqlite3_busy_timeout(db_, 10000);
+    if (RegisterSearchTokenizer(db_) != SQLITE_OK) return Failure("registering the search words");
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
                                "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
       if (auto s = Exec(pragma); !s) return s;
@@ -201,16 +219,18 @@ class SqliteStore final : public ContentStore {
       return Failure("the database was made by a newer cinepress (schema " +
                      std::to_string(version) + ")");
     }
-    if (version == target) return {};
-    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
-    for (int64_t v = version; v < target; ++v) {
-      if (auto s = Exec(kMigrations[v]); !s) {
-        (void)Exec("ROLLBACK");
-        return s;
+    if (version < target) {
+      if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
+      for (int64_t v = version; v < target; ++v) {
+        if (auto s = Exec(kMigrations[v]); !s) {
+          (void)Exec("ROLLBACK");
+          return s;
+        }
       }
+      if (auto s = Exec("PRAGMA user_version=" + std::to_string(target)); !s) return s;
+      if (auto s = Exec("COMMIT"); !s) return s;
     }
-    if (auto s = Exec("PRAGMA user_version=" + std::to_string(target)); !s) return s;
-    return Exec("COMMIT");
+    return RebuildSearchIndexIfAsked();
   }
 
   Status BeginTransaction() override { return Exec("BEGIN IMMEDIATE"); }
@@ -295,15 +315,19 @@ class SqliteStore final : public ContentStore {
         .Bind(15, a.source_hash);
     if (a.id != 0) q.Bind(16, a.id);
     if (q.Step() != SQLITE_DONE) return Failure("saving article \"" + a.slug + "\"");
-    return a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
+    int64_t id = a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
+    if (auto s = IndexArticle(id, a); !s) return s.error();
+    return id;
   }
 
   Status DeleteArticle(int64_t id) override {
     Use q(Prepare("DELETE FROM articles WHERE id = ?"));
     q.Bind(1, id);
     if (q.Step() != SQLITE_DONE) return Failure("deleting article");
-    return {};
+    return UnindexArticle(id);
   }
+
+  Result<SearchResults> Search(const SearchQuery& query) override;
 
   Result<std::vector<ArticleAlias>> LoadAliases() override {
     std::vector<ArticleAlias> out;
@@ -442,6 +466,10 @@ class SqliteStore final : public ContentStore {
   }
 
  private:
+  Status IndexArticle(int64_t id, const Article& a);
+  Status UnindexArticle(int64_t id);
+  Status RebuildSearchIndexIfAsked();
+
   Status DropBlobIfUnused(const std::string& hash) {
     Use q(
         Prepare("DELETE FROM media_blobs WHERE hash = ?1"
@@ -474,14 +502,195 @@ class SqliteStore final : public ContentStore {
   }
 
   sqlite3* db_;
+  std::function<std::string(std::string_view)> markdown_to_text_;
   // Statements are keyed by the address of their SQL literal (each call site has its own).
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
 };
+
+// What an article gives the search index, column by column (the table's order).
+std::array<std::string, 6> SearchColumns(const Article& a, const std::string& body_text,
+                                         const std::string& dek_text,
+                                         const std::vector<std::string>& author_names) {
+  std::vector<std::string> films, people, meta;
+  if (a.film) {
+    films.push_back(a.film->title);
+    if (!a.film->original_title.empty()) films.push_back(a.film->original_title);
+    people.insert(people.end(), a.film->directors.begin(), a.film->directors.end());
+    people.insert(people.end(), a.film->cast.begin(), a.film->cast.end());
+  }
+  films.insert(films.end(), a.films.begin(), a.films.end());
+  if (a.interviewee) {
+    people.push_back(a.interviewee->name);
+    if (!a.interviewee->film.empty()) films.push_back(a.interviewee->film);
+    if (!a.interviewee->job_title.empty()) meta.push_back(a.interviewee->job_title);
+  }
+  if (!a.festival.empty()) meta.push_back(a.festival);
+  meta.insert(meta.end(), a.categories.begin(), a.categories.end());
+  meta.insert(meta.end(), a.tags.begin(), a.tags.end());
+  meta.insert(meta.end(), author_names.begin(), author_names.end());
+  // One value a line: snippets read better.
+  auto lines = [](const std::vector<std::string>& v) { return CleanIndexedText(Join(v, "\n")); };
+  return {CleanIndexedText(a.title),   lines(films), lines(people), CleanIndexedText(dek_text),
+          CleanIndexedText(body_text), lines(meta)};
+}
+
+Status SqliteStore::IndexArticle(int64_t id, const Article& a) {
+  std::vector<std::string> author_names;
+  for (const std::string& author : a.author_ids) {
+    Use q(Prepare("SELECT name FROM authors WHERE id = ?"));
+    q.Bind(1, author);
+    author_names.push_back(q.Step() == SQLITE_ROW ? q.Text(0) : author);
+  }
+  auto text = [&](const std::string& md) { return markdown_to_text_ ? markdown_to_text_(md) : md; };
+  auto cols = SearchColumns(a, text(a.body_markdown), text(a.dek), author_names);
+  if (auto s = UnindexArticle(id); !s) return s;
+  Use q(
+      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, id);
+  for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
+  if (q.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  return {};
+}
+
+Status SqliteStore::UnindexArticle(int64_t id) {
+  Use q(Prepare("DELETE FROM article_search WHERE rowid = ?"));
+  q.Bind(1, id);
+  if (q.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
+  return {};
+}
+
+Status SqliteStore::RebuildSearchIndexIfAsked() {
+  auto asked = [&] {
+    Use q(Prepare("SELECT rebuild FROM search_state"));
+    return q.Step() == SQLITE_ROW && q.Int(0) != 0;
+  };
+  if (!asked()) return {};
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
+  auto fail = [&](Status s) {
+    (void)Exec("ROLLBACK");
+    return s;
+  };
+  if (!asked()) return Exec("COMMIT");  // another connection did it meanwhile
+  if (auto s = Exec("DELETE FROM article_search"); !s) return fail(s);
+  auto articles = LoadArticles(true);
+  if (!articles) return fail(articles.error());
+  for (const Article& a : *articles) {
+    if (auto s = IndexArticle(a.id, a); !s) return fail(s);
+  }
+  if (auto s = Exec("UPDATE search_state SET rebuild = 0"); !s) return fail(s);
+  return Exec("COMMIT");
+}
+
+Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
+  SearchResults out;
+  std::string match = ToFts5Expression(ParseSearchQuery(query.text));
+  if (match.empty() || query.limit == 0) return out;
+  json excluded = query.exclude_sections;
+  json ids = query.ids;
+  const std::string excluded_text = excluded.dump(), ids_text = ids.dump();
+  // The filters every search shares. What a reader may read is decided here: published (not a
+  // draft, not dated after now). Members-only articles, when they exist, are filtered here too,
+  // by the reader's entitlements.
+  auto bind = [&](Use& q) {
+    q.BindStatic(1, match)
+        .Bind(2, query.now)
+        .BindStatic(3, query.section)
+        .BindStatic(4, excluded_text)
+        .BindStatic(5, query.author)
+        .Bind(6, query.date_from)
+        .Bind(7, query.date_to)
+        .Bind(8, int64_t{query.restrict_ids})
+        .BindStatic(9, ids_text);
+  };
+#define CINEPRESS_SEARCH_WHERE                                                               \
+  " FROM article_search JOIN articles a ON a.id = article_search.rowid"                      \
+  " WHERE article_search MATCH ?1 AND a.draft = 0 AND a.date <= ?2"                          \
+  " AND (?3 = '' OR (?3 = 'page' AND a.kind = 'page')"                                       \
+  "      OR (a.kind = 'article' AND a.section = ?3))"                                        \
+  " AND a.section NOT IN (SELECT value FROM json_each(?4))"                                  \
+  " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(a.meta, '$.authors') WHERE value = ?5))" \
+  " AND (?6 = 0 OR a.date >= ?6) AND (?7 = 0 OR a.date < ?7)"                                \
+  " AND (?8 = 0 OR a.id IN (SELECT value FROM json_each(?9)))"
+  {
+    Use q(Prepare("SELECT count(*) FROM (SELECT 1" CINEPRESS_SEARCH_WHERE " LIMIT 1001)"));
+    bind(q);
+    int rc = q.Step();
+    if (rc != SQLITE_ROW) return Failure("searching");
+    out.total = static_cast<size_t>(q.Int(0));
+    if (out.total > SearchResults::kMaxCounted) {
+      out.total = SearchResults::kMaxCounted;
+      out.more_than_total = true;
+    }
+  }
+  if (out.total == 0 || query.offset >= out.total) return out;
+  {
+    Use q(Prepare(
+        "SELECT a.id, a.kind, a.section, a.slug, a.title, a.date, a.meta, "
+        "a.dek" CINEPRESS_SEARCH_WHERE " ORDER BY article_search.rank LIMIT ?10 OFFSET ?11"));
+#undef CINEPRESS_SEARCH_WHERE
+    bind(q);
+    q.Bind(10, static_cast<int64_t>(query.limit)).Bind(11, static_cast<int64_t>(query.offset));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      SearchHit h;
+      h.article_id = q.Int(0);
+      h.is_page = q.Text(1) == "page";
+      h.section = q.Text(2);
+      h.slug = q.Text(3);
+      h.title = q.Text(4);
+      h.date = q.Int(5);
+      auto meta = json::parse(q.Text(6), nullptr, false);
+      if (meta.is_object()) {
+        auto film = meta.find("film");
+        if (film != meta.end() && film->is_object()) {
+          auto t = film->find("title");
+          if (t != film->end() && t->is_string()) h.film_title = t->get<std::string>();
+        }
+      }
+      h.snippet_html = q.Text(7);  // the dek, until the snippet is made below
+      out.hits.push_back(std::move(h));
+    }
+    if (rc != SQLITE_DONE) return Failure("searching");
+  }
+  if (!query.snippets) {
+    for (SearchHit& h : out.hits) h.snippet_html.clear();
+    return out;
+  }
+  for (SearchHit& h : out.hits) {
+    // The body around the match, or the dek's; a match in the title alone shows the dek.
+    Use q(
+        Prepare("SELECT snippet(article_search, 4, char(2), char(3), '…', 24),"
+                " snippet(article_search, 3, char(2), char(3), '…', 24)"
+                " FROM article_search WHERE article_search MATCH ?1 AND rowid = ?2"));
+    q.BindStatic(1, match).Bind(2, h.article_id);
+    std::string body, dek;
+    if (q.Step() == SQLITE_ROW) {
+      body = q.Text(0);
+      dek = q.Text(1);
+    }
+    auto marked = [](const std::string& s) { return s.find(kMarkOpen) != std::string::npos; };
+    const std::string& chosen = marked(body)                                   ? body
+                                : marked(dek)                                  ? dek
+                                : !h.snippet_html.empty() && markdown_to_text_ ? dek
+                                                                               : body;
+    h.snippet_html = SnippetToHtml(chosen);
+  }
+  return out;
+}
 
 }  // namespace
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       bool create) {
+  SqliteStoreOptions options;
+  options.create = create;
+  return OpenSqliteStore(file, options);
+}
+
+Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
+                                                      const SqliteStoreOptions& options) {
+  const bool create = options.create;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       file.c_str(), &db,
@@ -491,7 +700,7 @@ Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::pat
     sqlite3_close_v2(db);
     return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
   }
-  auto store = std::make_unique<SqliteStore>(db);
+  auto store = std::make_unique<SqliteStore>(db, options.markdown_to_text);
   if (auto s = store->Init(); !s) {
     Error e = s.error();
     e.file = file.string();

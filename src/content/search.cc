@@ -1,0 +1,266 @@
+#include "content/search.h"
+
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+
+namespace cinepress {
+namespace {
+
+bool IsCjk(UChar32 c) {
+  return (c >= 0x1100 && c <= 0x11FF) ||  // Hangul Jamo
+         (c >= 0x3005 && c <= 0x3007) ||  // 々 〆 〇
+         (c >= 0x3040 && c <= 0x30FF) ||  // Hiragana, Katakana
+         (c >= 0x3130 && c <= 0x318F) ||  // Hangul compatibility Jamo
+         (c >= 0x31F0 && c <= 0x31FF) ||  // Katakana phonetic extensions
+         (c >= 0x3400 && c <= 0x4DBF) ||  // CJK extension A
+         (c >= 0x4E00 && c <= 0x9FFF) ||  // CJK unified ideographs
+         (c >= 0xAC00 && c <= 0xD7AF) ||  // Hangul syllables
+         (c >= 0xF900 && c <= 0xFAFF) ||  // CJK compatibility ideographs
+         (c >= 0xFF66 && c <= 0xFF9F) ||  // half-width Katakana
+         (c >= 0x20000 && c <= 0x3FFFF);  // CJK extensions B and later
+}
+
+// Letters, digits and marks make words (the theme's script: /[\p{L}\p{N}\p{M}]/u).
+bool IsWordChar(UChar32 c) {
+  if (c < 0x80) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
+}
+
+bool IsMark(UChar32 c) { return c >= 0x80 && (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
+
+// Letters that keep no accent to remove: how a reader without them types them.
+const char16_t* Spelled(UChar c) {
+  switch (c) {
+    case u'ł':
+      return u"l";
+    case u'đ':
+    case u'ð':
+      return u"d";
+    case u'ø':
+      return u"o";
+    case u'æ':
+      return u"ae";
+    case u'œ':
+      return u"oe";
+    case u'ß':
+      return u"ss";
+    case u'þ':
+      return u"th";
+    case u'ı':
+      return u"i";
+    case u'ħ':
+      return u"h";
+    case u'ς':
+      return u"σ";
+    default:
+      return nullptr;
+  }
+}
+
+std::string CutChars(std::string s, size_t max_chars) {
+  size_t i = 0, chars = 0;
+  while (i < s.size() && chars < max_chars) {
+    UChar32 c;
+    U8_NEXT(s.data(), i, s.size(), c);
+    (void)c;
+    ++chars;
+  }
+  s.resize(i);
+  return s;
+}
+
+}  // namespace
+
+std::string FoldSearchWord(std::string_view word) {
+  bool ascii = std::all_of(word.begin(), word.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    std::string out(word.substr(0, kMaxWordChars));
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(err);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
+  if (U_FAILURE(err)) return std::string(word);
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  s.toLower(icu::Locale::getRoot());
+  icu::UnicodeString d = nfkd->normalize(s, err);
+  icu::UnicodeString kept;
+  for (int32_t i = 0; i < d.length(); ++i) {
+    UChar c = d.charAt(i);
+    if (U16_IS_LEAD(c) && i + 1 < d.length()) {
+      UChar32 cp = U16_GET_SUPPLEMENTARY(c, d.charAt(i + 1));
+      if (u_charType(cp) != U_NON_SPACING_MARK) kept.append(cp);
+      ++i;
+      continue;
+    }
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (const char16_t* s2 = Spelled(c)) {
+      kept.append(icu::UnicodeString(s2));
+    } else {
+      kept.append(c);
+    }
+  }
+  icu::UnicodeString n = nfc->normalize(kept, err);
+  if (U_FAILURE(err)) return std::string(word);
+  std::string out;
+  n.toUTF8String(out);
+  return CutChars(std::move(out), kMaxWordChars);
+}
+
+bool IsCjkWord(std::string_view word) {
+  if (word.empty()) return false;
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(word.data(), i, static_cast<int32_t>(word.size()), c);
+  return c >= 0 && IsCjk(c);
+}
+
+void ForEachSearchWord(
+    std::string_view text,
+    const std::function<void(std::string_view word, size_t begin, size_t end)>& emit) {
+  const auto* s = text.data();
+  const int32_t n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
+  int32_t i = 0;
+  std::vector<int32_t> starts;  // of a CJK run's characters, and its end
+  while (i < n) {
+    int32_t begin = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0 || !IsWordChar(c)) continue;
+    const bool cjk = IsCjk(c);
+    starts.assign(1, begin);
+    int32_t end = i;
+    while (i < n) {
+      int32_t at = i;
+      UChar32 d;
+      U8_NEXT(s, i, n, d);
+      if (d >= 0 && IsWordChar(d) && (IsMark(d) || IsCjk(d) == cjk)) {
+        if (cjk && !IsMark(d)) starts.push_back(at);
+        end = i;
+        continue;
+      }
+      i = at;
+      break;
+    }
+    if (!cjk) {
+      std::string w = FoldSearchWord(text.substr(begin, end - begin));
+      if (!w.empty()) emit(w, begin, end);
+      continue;
+    }
+    starts.push_back(end);
+    if (starts.size() == 2) {
+      std::string w = FoldSearchWord(text.substr(begin, end - begin));
+      if (!w.empty()) emit(w, begin, end);
+      continue;
+    }
+    for (size_t k = 0; k + 2 < starts.size(); ++k) {
+      std::string w =
+          FoldSearchWord(text.substr(starts[k], static_cast<size_t>(starts[k + 2] - starts[k])));
+      if (!w.empty()) emit(w, starts[k], starts[k + 2]);
+    }
+  }
+}
+
+std::vector<std::string> SearchWords(std::string_view text) {
+  std::vector<std::string> out;
+  ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) { out.emplace_back(w); });
+  return out;
+}
+
+std::vector<QueryGroup> ParseSearchQuery(std::string_view raw) {
+  // Valid UTF-8 only, and no more of it than kMaxQueryBytes.
+  std::string text;
+  {
+    const int32_t n = static_cast<int32_t>(std::min<size_t>(raw.size(), 4 * kMaxQueryBytes));
+    int32_t i = 0;
+    while (i < n && text.size() < kMaxQueryBytes) {
+      int32_t at = i;
+      UChar32 c;
+      U8_NEXT(raw.data(), i, n, c);
+      if (c < 0) continue;
+      if (text.size() + static_cast<size_t>(i - at) > kMaxQueryBytes) break;
+      text.append(raw.data() + at, static_cast<size_t>(i - at));
+    }
+  }
+  std::vector<QueryGroup> groups;
+  size_t words = 0;
+  bool last_closed = false;  // the last group is a phrase whose quote was closed
+  size_t last_end = 0;       // where the last word ended
+  auto add_segment = [&](std::string_view seg, size_t offset, bool quoted) {
+    QueryGroup phrase;
+    phrase.phrase = true;
+    size_t prev_end = 0;
+    bool have_prev = false;
+    ForEachSearchWord(seg, [&](std::string_view w, size_t b, size_t e) {
+      if (words >= kMaxQueryTerms) return;
+      ++words;
+      last_end = offset + e;
+      if (quoted) {
+        phrase.words.emplace_back(w);
+      } else if (have_prev && b < prev_end && !groups.empty()) {
+        groups.back().words.emplace_back(w);  // the next pair of one CJK run
+        groups.back().phrase = true;
+      } else {
+        groups.push_back(QueryGroup{{std::string(w)}, false, false});
+      }
+      prev_end = e;
+      have_prev = true;
+    });
+    if (quoted && !phrase.words.empty()) {
+      phrase.phrase = phrase.words.size() > 1;
+      groups.push_back(std::move(phrase));
+    }
+  };
+  // Straight and typographic double quotes open and close phrases.
+  size_t pos = 0;
+  bool in_quote = false;
+  while (pos <= text.size()) {
+    size_t next = std::string::npos, qlen = 0;
+    for (std::string_view q : {"\"", "\u201C", "\u201D", "\u201E", "\u00AB", "\u00BB"}) {
+      size_t f = text.find(q, pos);
+      if (f < next) {
+        next = f;
+        qlen = q.size();
+      }
+    }
+    size_t end = next == std::string::npos ? text.size() : next;
+    size_t before = groups.size();
+    add_segment(std::string_view(text).substr(pos, end - pos), pos, in_quote);
+    if (groups.size() != before) last_closed = in_quote && next != std::string::npos;
+    if (next == std::string::npos) break;
+    in_quote = !in_quote;
+    pos = next + qlen;
+  }
+  if (!groups.empty()) {
+    QueryGroup& g = groups.back();
+    const std::string& w = g.words.back();
+    size_t chars = 0;
+    for (size_t i = 0; i < w.size(); ++i)
+      chars += (static_cast<unsigned char>(w[i]) & 0xC0) != 0x80;
+    // Still typing: the text ends in the middle of the last word.
+    g.prefix = !last_closed && last_end == text.size() && chars >= kMinPrefixChars;
+  }
+  // One CJK character alone is the start of the pairs it begins.
+  for (QueryGroup& g : groups) {
+    if (g.words.size() == 1 && IsCjkWord(g.words[0])) {
+      size_t chars = 0;
+      for (char c : g.words[0]) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      if (chars == 1) g.prefix = true;
+    }
+  }
+  return groups;
+}
+
+}  // namespace cinepress
