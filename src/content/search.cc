@@ -179,21 +179,24 @@ std::vector<std::string> SearchWords(std::string_view text) {
   return out;
 }
 
+std::string ValidUtf8Prefix(std::string_view raw, size_t max_bytes) {
+  std::string text;
+  const int32_t n = static_cast<int32_t>(std::min<size_t>(raw.size(), 4 * max_bytes));
+  int32_t i = 0;
+  while (i < n && text.size() < max_bytes) {
+    int32_t at = i;
+    UChar32 c;
+    U8_NEXT(raw.data(), i, n, c);
+    if (c < 0) continue;
+    if (text.size() + static_cast<size_t>(i - at) > max_bytes) break;
+    text.append(raw.data() + at, static_cast<size_t>(i - at));
+  }
+  return text;
+}
+
 std::vector<QueryGroup> ParseSearchQuery(std::string_view raw) {
   // Valid UTF-8 only, and no more of it than kMaxQueryBytes.
-  std::string text;
-  {
-    const int32_t n = static_cast<int32_t>(std::min<size_t>(raw.size(), 4 * kMaxQueryBytes));
-    int32_t i = 0;
-    while (i < n && text.size() < kMaxQueryBytes) {
-      int32_t at = i;
-      UChar32 c;
-      U8_NEXT(raw.data(), i, n, c);
-      if (c < 0) continue;
-      if (text.size() + static_cast<size_t>(i - at) > kMaxQueryBytes) break;
-      text.append(raw.data() + at, static_cast<size_t>(i - at));
-    }
-  }
+  const std::string text = ValidUtf8Prefix(raw, kMaxQueryBytes);
   std::vector<QueryGroup> groups;
   size_t words = 0;
   bool last_closed = false;  // the last group is a phrase whose quote was closed

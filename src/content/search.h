@@ -40,6 +40,9 @@ std::string FoldSearchWord(std::string_view word);
 // they are one character long).
 bool IsCjkWord(std::string_view word);
 
+// `text` without its invalid UTF-8 sequences, cut to at most `max_bytes` (whole characters).
+std::string ValidUtf8Prefix(std::string_view text, size_t max_bytes);
+
 struct QueryGroup {
   std::vector<std::string> words;  // folded
   bool phrase = false;             // "quoted": the words in this order, next to each other

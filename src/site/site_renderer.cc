@@ -136,6 +136,12 @@ Result<std::string> SiteRenderer::Render(const Output& o) {
       return RenderInterviewIndex(o.ref == 1);
     case OutputKind::kCollection:
       return RenderCollection(o.ref);
+    case OutputKind::kSearch:
+      return RenderSearch(SearchRequest{}, nullptr);
+    case OutputKind::kSearchIndex:
+      return RenderSearchIndex(o.ref);
+    case OutputKind::kSearchDoc:
+      return RenderSearchDoc(o.ref);
   }
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
 }
