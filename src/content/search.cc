@@ -12,6 +12,7 @@ namespace cinepress {
 namespace {
 
 bool IsCjk(UChar32 c) {
+  if (c < 0x1100) return false;
   return (c >= 0x1100 && c <= 0x11FF) ||  // Hangul Jamo
          (c >= 0x3005 && c <= 0x3007) ||  // 々 〆 〇
          (c >= 0x3040 && c <= 0x30FF) ||  // Hiragana, Katakana
@@ -31,6 +32,10 @@ bool IsWordChar(UChar32 c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
   return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
+}
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 bool IsMark(UChar32 c) { return c >= 0x80 && (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
@@ -134,7 +139,27 @@ void ForEachSearchWord(
   const int32_t n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
   int32_t i = 0;
   std::vector<int32_t> starts;  // of a CJK run's characters, and its end
+  std::string ascii;            // an ASCII word, folded
   while (i < n) {
+    // ASCII words, most of the text, without Unicode look-ups or allocations.
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      const int32_t begin = i;
+      while (i < n && IsAsciiAlnum(s[i])) ++i;
+      if (i == begin) {
+        ++i;
+        continue;
+      }
+      if (i == n || static_cast<unsigned char>(s[i]) < 0x80) {
+        ascii.assign(s + begin, static_cast<size_t>(std::min<int32_t>(
+                                    i - begin, static_cast<int32_t>(kMaxWordChars))));
+        for (char& c : ascii) {
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        emit(ascii, static_cast<size_t>(begin), static_cast<size_t>(i));
+        continue;
+      }
+      i = begin;  // the word goes on in other letters: read it the long way
+    }
     int32_t begin = i;
     UChar32 c;
     U8_NEXT(s, i, n, c);

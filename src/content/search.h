@@ -25,7 +25,7 @@ namespace cinepress {
 inline constexpr size_t kMaxQueryBytes = 256;
 inline constexpr size_t kMaxQueryTerms = 12;  // words, counting those inside phrases
 inline constexpr size_t kMaxWordChars = 40;   // longer words are cut (index and query alike)
-inline constexpr size_t kMinPrefixChars = 2;  // "k" is not a prefix worth expanding; "ki" is
+inline constexpr size_t kMinPrefixChars = 3;  // "ki" is not a prefix worth expanding; "kie" is
 
 // Calls `emit(word, begin, end)` for every searchable word of `text` in order: `word` is folded,
 // [begin, end) is where it stands in `text` (bytes). CJK runs give their pairs of characters

@@ -23,6 +23,7 @@ TEST(SearchWords, SplitsOnPunctuationAndKeepsNumbers) {
   EXPECT_EQ(SearchWords("Kubrick's 2001: a space-odyssey!"),
             (Words{"kubrick", "s", "2001", "a", "space", "odyssey"}));
   EXPECT_EQ(SearchWords("  \t\n"), Words{});
+  EXPECT_EQ(SearchWords("Naïve’s café—ok"), (Words{"naive", "s", "cafe", "ok"}));
 }
 
 TEST(SearchWords, CjkRunsBecomeOverlappingPairs) {
@@ -60,8 +61,9 @@ TEST(ParseSearchQuery, WordsAreGroupsAndTheLastIsAPrefix) {
   EXPECT_TRUE(g[1].prefix);
   // A space after the last word: the reader has finished it.
   EXPECT_FALSE(ParseSearchQuery("kiesl ").back().prefix);
-  // One letter is not a prefix worth expanding.
-  EXPECT_FALSE(ParseSearchQuery("film k").back().prefix);
+  // One or two letters are not a prefix worth expanding.
+  EXPECT_FALSE(ParseSearchQuery("film ki").back().prefix);
+  EXPECT_TRUE(ParseSearchQuery("film kie").back().prefix);
 }
 
 TEST(ParseSearchQuery, Phrases) {
@@ -72,7 +74,7 @@ TEST(ParseSearchQuery, Phrases) {
   EXPECT_FALSE(g[0].prefix);
   EXPECT_TRUE(g[1].prefix);
   // An unclosed quote runs to the end, and its last word is still being typed.
-  g = ParseSearchQuery("tarr \"long ta");
+  g = ParseSearchQuery("tarr \"long tak");
   ASSERT_EQ(g.size(), 2u);
   EXPECT_TRUE(g[1].phrase);
   EXPECT_TRUE(g[1].prefix);

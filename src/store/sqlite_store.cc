@@ -2,6 +2,7 @@
 // readers (build workers, the server) run beside one writer (an import).
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -63,13 +64,23 @@ CREATE TABLE article_aliases (
 )sql",
     // Full-text search (content/search.h): one row per article, rowid = articles.id, kept in the
     // same transaction as the article. The "cinepress" tokenizer is registered on every
-    // connection (store/sqlite_search.h). search_state.rebuild asks Init to index every stored
-    // article again (here: those stored before search existed).
+    // connection (store/sqlite_search.h); prefixes of 3 and 4 characters are indexed so that
+    // "sta" or "kies" while typing is fast. search_docs holds what the filters read, in rows
+    // small enough that a search joining thousands of matches stays fast (articles' rows carry
+    // their bodies). search_state.rebuild asks Init to index every stored article again (here:
+    // those stored before search existed).
     R"sql(
 CREATE VIRTUAL TABLE article_search USING fts5(
-  title, films, people, dek, body, meta, tokenize = 'cinepress', prefix = '2 3'
+  title, films, people, dek, body, meta, tokenize = 'cinepress', prefix = '3 4'
 );
-INSERT INTO article_search (article_search, rank) VALUES ('rank', 'bm25(12.0, 10.0, 4.0, 2.0, 1.0, 2.0)');
+CREATE TABLE search_docs (
+  id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  section TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  draft INTEGER NOT NULL,
+  authors TEXT NOT NULL
+);
 CREATE TABLE search_state (rebuild INTEGER NOT NULL);
 INSERT INTO search_state (rebuild) VALUES (1);
 )sql",
@@ -550,6 +561,16 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a) {
   q.Bind(1, id);
   for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
   if (q.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  Use d(
+      Prepare("INSERT INTO search_docs (id, kind, section, date, draft, authors) VALUES (?, ?, ?, "
+              "?, ?, ?)"));
+  d.Bind(1, id)
+      .Bind(2, a.kind == ArticleKind::kPage ? "page" : "article")
+      .Bind(3, a.section)
+      .Bind(4, a.date)
+      .Bind(5, int64_t{a.draft})
+      .Bind(6, json(a.author_ids).dump());
+  if (d.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
   return {};
 }
 
@@ -557,6 +578,9 @@ Status SqliteStore::UnindexArticle(int64_t id) {
   Use q(Prepare("DELETE FROM article_search WHERE rowid = ?"));
   q.Bind(1, id);
   if (q.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
+  Use d(Prepare("DELETE FROM search_docs WHERE id = ?"));
+  d.Bind(1, id);
+  if (d.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
   return {};
 }
 
@@ -572,7 +596,7 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
     return s;
   };
   if (!asked()) return Exec("COMMIT");  // another connection did it meanwhile
-  if (auto s = Exec("DELETE FROM article_search"); !s) return fail(s);
+  if (auto s = Exec("DELETE FROM article_search; DELETE FROM search_docs"); !s) return fail(s);
   auto articles = LoadArticles(true);
   if (!articles) return fail(articles.error());
   for (const Article& a : *articles) {
@@ -584,16 +608,18 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
 
 Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
   SearchResults out;
-  std::string match = ToFts5Expression(ParseSearchQuery(query.text));
+  const std::string match = ToFts5Expression(ParseSearchQuery(query.text));
   if (match.empty() || query.limit == 0) return out;
+  // The same words in the headline fields only: their matches are listed first.
+  const std::string headline = "{title films people} : (" + match + ")";
   json excluded = query.exclude_sections;
   json ids = query.ids;
   const std::string excluded_text = excluded.dump(), ids_text = ids.dump();
   // The filters every search shares. What a reader may read is decided here: published (not a
   // draft, not dated after now). Members-only articles, when they exist, are filtered here too,
   // by the reader's entitlements.
-  auto bind = [&](Use& q) {
-    q.BindStatic(1, match)
+  auto bind = [&](Use& q, const std::string& expression) {
+    q.BindStatic(1, expression)
         .Bind(2, query.now)
         .BindStatic(3, query.section)
         .BindStatic(4, excluded_text)
@@ -603,20 +629,19 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
         .Bind(8, int64_t{query.restrict_ids})
         .BindStatic(9, ids_text);
   };
-#define CINEPRESS_SEARCH_WHERE                                                               \
-  " FROM article_search JOIN articles a ON a.id = article_search.rowid"                      \
-  " WHERE article_search MATCH ?1 AND a.draft = 0 AND a.date <= ?2"                          \
-  " AND (?3 = '' OR (?3 = 'page' AND a.kind = 'page')"                                       \
-  "      OR (a.kind = 'article' AND a.section = ?3))"                                        \
-  " AND a.section NOT IN (SELECT value FROM json_each(?4))"                                  \
-  " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(a.meta, '$.authors') WHERE value = ?5))" \
-  " AND (?6 = 0 OR a.date >= ?6) AND (?7 = 0 OR a.date < ?7)"                                \
-  " AND (?8 = 0 OR a.id IN (SELECT value FROM json_each(?9)))"
+#define CINEPRESS_SEARCH_WHERE                                                     \
+  " FROM article_search JOIN search_docs d ON d.id = article_search.rowid"         \
+  " WHERE article_search MATCH ?1 AND d.draft = 0 AND d.date <= ?2"                \
+  " AND (?3 = '' OR (?3 = 'page' AND d.kind = 'page')"                             \
+  "      OR (d.kind = 'article' AND d.section = ?3))"                              \
+  " AND (?4 = '[]' OR d.section NOT IN (SELECT value FROM json_each(?4)))"         \
+  " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(d.authors) WHERE value = ?5))" \
+  " AND (?6 = 0 OR d.date >= ?6) AND (?7 = 0 OR d.date < ?7)"                      \
+  " AND (?8 = 0 OR d.id IN (SELECT value FROM json_each(?9)))"
   {
     Use q(Prepare("SELECT count(*) FROM (SELECT 1" CINEPRESS_SEARCH_WHERE " LIMIT 1001)"));
-    bind(q);
-    int rc = q.Step();
-    if (rc != SQLITE_ROW) return Failure("searching");
+    bind(q, match);
+    if (q.Step() != SQLITE_ROW) return Failure("searching");
     out.total = static_cast<size_t>(q.Int(0));
     if (out.total > SearchResults::kMaxCounted) {
       out.total = SearchResults::kMaxCounted;
@@ -624,34 +649,47 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
     }
   }
   if (out.total == 0 || query.offset >= out.total) return out;
-  {
+  // Ranking: matches in the title, the film's titles or its people first, then the others;
+  // each by BM25 (title and film weigh most). BM25 costs a little for every match, so a word
+  // found in thousands of articles is ranked among its kRanked most recently stored matches.
+  std::vector<int64_t> ranked;
+  for (const std::string* expression : {&headline, &match}) {
     Use q(Prepare(
-        "SELECT a.id, a.kind, a.section, a.slug, a.title, a.date, a.meta, "
-        "a.dek" CINEPRESS_SEARCH_WHERE " ORDER BY article_search.rank LIMIT ?10 OFFSET ?11"));
-#undef CINEPRESS_SEARCH_WHERE
-    bind(q);
-    q.Bind(10, static_cast<int64_t>(query.limit)).Bind(11, static_cast<int64_t>(query.offset));
+        "SELECT id FROM (SELECT article_search.rowid AS id,"
+        " bm25(article_search, 12.0, 10.0, 4.0, 2.0, 1.0, 2.0) AS score" CINEPRESS_SEARCH_WHERE
+        " ORDER BY article_search.rowid DESC LIMIT 400) ORDER BY score"));
+    bind(q, *expression);
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      SearchHit h;
-      h.article_id = q.Int(0);
-      h.is_page = q.Text(1) == "page";
-      h.section = q.Text(2);
-      h.slug = q.Text(3);
-      h.title = q.Text(4);
-      h.date = q.Int(5);
-      auto meta = json::parse(q.Text(6), nullptr, false);
-      if (meta.is_object()) {
-        auto film = meta.find("film");
-        if (film != meta.end() && film->is_object()) {
-          auto t = film->find("title");
-          if (t != film->end() && t->is_string()) h.film_title = t->get<std::string>();
-        }
-      }
-      h.snippet_html = q.Text(7);  // the dek, until the snippet is made below
-      out.hits.push_back(std::move(h));
+      int64_t id = q.Int(0);
+      if (std::find(ranked.begin(), ranked.end(), id) == ranked.end()) ranked.push_back(id);
     }
     if (rc != SQLITE_DONE) return Failure("searching");
+  }
+#undef CINEPRESS_SEARCH_WHERE
+  for (size_t k = query.offset; k < ranked.size() && k < query.offset + query.limit; ++k) {
+    Use q(
+        Prepare("SELECT id, kind, section, slug, title, date, meta, dek FROM articles"
+                " WHERE id = ?"));
+    q.Bind(1, ranked[k]);
+    if (q.Step() != SQLITE_ROW) return Failure("searching");
+    SearchHit h;
+    h.article_id = q.Int(0);
+    h.is_page = q.Text(1) == "page";
+    h.section = q.Text(2);
+    h.slug = q.Text(3);
+    h.title = q.Text(4);
+    h.date = q.Int(5);
+    auto meta = json::parse(q.Text(6), nullptr, false);
+    if (meta.is_object()) {
+      auto film = meta.find("film");
+      if (film != meta.end() && film->is_object()) {
+        auto t = film->find("title");
+        if (t != film->end() && t->is_string()) h.film_title = t->get<std::string>();
+      }
+    }
+    h.snippet_html = q.Text(7);  // the dek, until the snippet is made below
+    out.hits.push_back(std::move(h));
   }
   if (!query.snippets) {
     for (SearchHit& h : out.hits) h.snippet_html.clear();

@@ -14,7 +14,7 @@
   const MAX_QUERY_BYTES = 256;
   const MAX_TERMS = 12;
   const MAX_WORD = 40;
-  const MIN_PREFIX = 2;
+  const MIN_PREFIX = 3;
   const MAX_PREFIX_CHUNKS = 4; // a short prefix may span chunks; read at most this many
   const MAX_PHRASE_CHECKS = 60; // fragments read to check phrases, per query
   const QUOTES = ['"', '\u201C', '\u201D', '\u201E', '\u00AB', '\u00BB'];

@@ -1,0 +1,39 @@
+#!/usr/bin/python3
+"""Times search requests against a running `cinepress serve` (stdlib only, loopback only).
+
+    search_client.py PORT PATH QUERIES_FILE
+
+Sends every query once, one at a time on one kept-alive connection, and prints the count, p50,
+p90, p99 and max in milliseconds (from the request written to the whole response read).
+"""
+
+import http.client
+import statistics
+import sys
+import time
+
+
+def main():
+    port, path, queries = int(sys.argv[1]), sys.argv[2], open(sys.argv[3]).read().split("\n")
+    queries = [q for q in queries if q]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    times, bad = [], 0
+    for q in queries[:20]:  # warm the connection and the pages
+        conn.request("GET", f"{path}?{q}")
+        conn.getresponse().read()
+    for q in queries:
+        t = time.perf_counter()
+        conn.request("GET", f"{path}?{q}")
+        resp = conn.getresponse()
+        resp.read()
+        times.append((time.perf_counter() - t) * 1000)
+        bad += resp.status != 200
+    times.sort()
+    pct = lambda p: times[min(len(times) - 1, int(p * len(times)))]
+    print(f"{path}: {len(times)} queries, p50 {pct(0.5):.2f} ms, p90 {pct(0.9):.2f} ms, "
+          f"p99 {pct(0.99):.2f} ms, max {times[-1]:.2f} ms, mean {statistics.mean(times):.2f} ms"
+          + (f", {bad} not 200" if bad else ""))
+
+
+if __name__ == "__main__":
+    main()
