@@ -117,6 +117,8 @@ TEST_F(LiveSiteTest, ServesTheSameBytesAsTheBuild) {
                   .ok());
   size_t checked = 0;
   for (const auto& [path, data] : sink.files()) {
+    // The live search page is the server's answer, not the static page's script (search tests).
+    if (path == "search/index.html") continue;
     std::string target = "/" + path;
     if (target.size() >= 10 && target.compare(target.size() - 10, 10, "index.html") == 0) {
       target.resize(target.size() - 10);

@@ -34,10 +34,12 @@ int SmallNumber(const std::string& v, int max) {
 
 SearchRequest ParseSearchRequest(std::string_view query) {
   SearchRequest r;
+  if (query.empty()) return r;
+  const std::string text(query);
   try {
     boost::urls::encoding_opts opts;
     opts.space_as_plus = true;
-    boost::urls::params_view params(boost::urls::string_view(query.data(), query.size()), opts);
+    boost::urls::params_view params(boost::urls::string_view(text.data(), text.size()), opts);
     for (const boost::urls::param& p : params) {
       if (p.key == "q") {
         r.query = ValidUtf8Prefix(p.value, kMaxQueryParam);
