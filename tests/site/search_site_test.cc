@@ -29,15 +29,16 @@ tag = "TIFF{yy}"
 
 std::string Article(const std::string& title, const std::string& date, const std::string& body,
                     const std::string& extra = "") {
-  return "---\ntitle: \"" + title + "\"\ndate: " + date + "\nauthor_id: ana\n" + extra +
-         "---\n\n" + body + "\n";
+  return "---\ntitle: \"" + title + "\"\ndate: " + date + "\nauthor_id: ana\n" + extra + "---\n\n" +
+         body + "\n";
 }
 
 std::map<std::string, std::string> Magazine() {
   return {
       {"data/authors.yaml", "ana:\n  name: \"Ana Lindqvist\"\n"},
       {"content/reviews/decalogue.md",
-       Article("The Decalogue", "2021-01-05", "Krzysztof *Kieślowski* made ten films for television.",
+       Article("The Decalogue", "2021-01-05",
+               "Krzysztof *Kieślowski* made ten films for television.",
                "tags: [\"TIFF21\"]\nfilm:\n  title: \"Dekalog\"\n  directors: [\"Krzysztof "
                "Kieślowski\"]\n  year: 1989\n")},
       {"content/reviews/tokyo.md",
@@ -46,8 +47,7 @@ std::map<std::string, std::string> Magazine() {
        Article("On Cléo", "2022-03-05", "Agnès Varda and the long take <script>x</script>.")},
       {"content/reviews/draft.md",
        Article("Hidden", "2021-05-01", "The embargoed zeppelin verdict.", "draft: true\n")},
-      {"content/reviews/later.md",
-       Article("Coming", "2099-01-01", "A scheduled zeppelin review.")},
+      {"content/reviews/later.md", Article("Coming", "2099-01-01", "A scheduled zeppelin review.")},
       {"content/about.md", "---\ntitle: \"About us\"\ndate: 2020-01-01\n---\n\nWho we are.\n"},
   };
 }
@@ -58,8 +58,7 @@ class SearchSite : public ::testing::Test {
     auto built = BuildFromStrings(kConfig, Magazine(), 1893456000 /* 2030 */);
     ASSERT_TRUE(built.ok()) << built.error().ToString();
     site_ = new BuiltSite(std::move(*built));
-    ASSERT_TRUE(site_->import_problems.empty())
-        << ::testing::PrintToString(site_->import_problems);
+    ASSERT_TRUE(site_->import_problems.empty()) << ::testing::PrintToString(site_->import_problems);
   }
   static void TearDownTestSuite() { delete site_; }
   static json File(const std::string& path) {
