@@ -25,7 +25,11 @@ fi
 site="$work/site"
 rm -rf "$site"
 "$bin" init "$site" > /dev/null
-seconds() { local s; s=$(date +%s.%N); "$@" > /dev/null; echo "$(date +%s.%N) - $s" | bc; }
+seconds() {
+  python3 -c 'import subprocess, sys, time
+t = time.monotonic(); subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(f"{time.monotonic() - t:.2f}")' "$@"
+}
 echo "search bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before"
 t_import=$(seconds "$bin" import "$corpus" --site "$site")
 echo "import: ${t_import} s; store $(du -m "$site/cinepress.db" | cut -f1) MiB (with its full-text index)"
