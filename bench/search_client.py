@@ -4,13 +4,25 @@
     search_client.py PORT PATH QUERIES_FILE
 
 Sends every query once, one at a time on one kept-alive connection, and prints the count, p50,
-p90, p99 and max in milliseconds (from the request written to the whole response read).
+p90, p99 and max in milliseconds (from the request written to the whole response read), and
+the server's own timing of the same requests from its /metrics histogram (request read to
+response written: what the client's figures add is Python and the loopback).
 """
 
 import http.client
+import re
 import statistics
 import sys
 import time
+
+
+def histogram(conn):
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    buckets = {}
+    for m in re.finditer(r'cinepress_http_request_duration_seconds_bucket\{le="([^"]+)"\} (\d+)', text):
+        buckets[m.group(1)] = int(m.group(2))
+    return buckets
 
 
 def main():
@@ -21,6 +33,7 @@ def main():
     for q in queries[:20]:  # warm the connection and the pages
         conn.request("GET", f"{path}?{q}")
         conn.getresponse().read()
+    before = histogram(conn)
     for q in queries:
         t = time.perf_counter()
         conn.request("GET", f"{path}?{q}")
@@ -28,11 +41,19 @@ def main():
         resp.read()
         times.append((time.perf_counter() - t) * 1000)
         bad += resp.status != 200
+    after = histogram(conn)
     times.sort()
     pct = lambda p: times[min(len(times) - 1, int(p * len(times)))]
     print(f"{path}: {len(times)} queries, p50 {pct(0.5):.2f} ms, p90 {pct(0.9):.2f} ms, "
           f"p99 {pct(0.99):.2f} ms, max {times[-1]:.2f} ms, mean {statistics.mean(times):.2f} ms"
           + (f", {bad} not 200" if bad else ""))
+    # The metrics request itself is counted once, in the smallest bucket or near it.
+    served = {le: after[le] - before.get(le, 0) for le in after}
+    total = served.get("+Inf", 0) - 1
+    if total > 0:
+        shares = ", ".join(f"{100 * min(served[le], total) / total:.1f}% under {float(le) * 1000:g} ms"
+                           for le in ("0.001", "0.0025", "0.005", "0.01", "0.025") if le in served)
+        print(f"{path}: server-side (from /metrics): {shares}")
 
 
 if __name__ == "__main__":

@@ -198,6 +198,27 @@ void ForEachSearchWord(
   }
 }
 
+SearchFields SearchFieldsOf(const Article& a, const std::vector<std::string>& author_names) {
+  SearchFields f;
+  if (a.film) {
+    f.films.push_back(a.film->title);
+    if (!a.film->original_title.empty()) f.films.push_back(a.film->original_title);
+    f.people.insert(f.people.end(), a.film->directors.begin(), a.film->directors.end());
+    f.people.insert(f.people.end(), a.film->cast.begin(), a.film->cast.end());
+  }
+  f.films.insert(f.films.end(), a.films.begin(), a.films.end());
+  if (a.interviewee) {
+    f.people.push_back(a.interviewee->name);
+    if (!a.interviewee->film.empty()) f.films.push_back(a.interviewee->film);
+    if (!a.interviewee->job_title.empty()) f.meta.push_back(a.interviewee->job_title);
+  }
+  if (!a.festival.empty()) f.meta.push_back(a.festival);
+  f.meta.insert(f.meta.end(), a.categories.begin(), a.categories.end());
+  f.meta.insert(f.meta.end(), a.tags.begin(), a.tags.end());
+  f.meta.insert(f.meta.end(), author_names.begin(), author_names.end());
+  return f;
+}
+
 std::vector<std::string> SearchWords(std::string_view text) {
   std::vector<std::string> out;
   ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) { out.emplace_back(w); });

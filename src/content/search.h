@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "content/model.h"
+
 namespace cinepress {
 
 // Limits on what a stranger can send: longer input is cut, further groups are dropped.
@@ -42,6 +44,15 @@ bool IsCjkWord(std::string_view word);
 
 // `text` without its invalid UTF-8 sequences, cut to at most `max_bytes` (whole characters).
 std::string ValidUtf8Prefix(std::string_view text, size_t max_bytes);
+
+// What an article gives search besides its title, dek and body: the film's titles (and other
+// films covered, an interview's film), its people (directors, cast, the interviewee) and the rest
+// (festival, categories, tags, the writers' names, the interviewee's job). Every index takes its
+// fields from here, so that the live and the static search find the same articles.
+struct SearchFields {
+  std::vector<std::string> films, people, meta;
+};
+SearchFields SearchFieldsOf(const Article& article, const std::vector<std::string>& author_names);
 
 struct QueryGroup {
   std::vector<std::string> words;  // folded

@@ -50,31 +50,17 @@ struct DocText {
 
 DocText TextOf(const Article& a, const std::string& dek_text, const std::string& body_markdown,
                const std::unordered_map<std::string, Author>& authors) {
-  DocText t;
-  t.title = a.title;
-  std::vector<std::string> films, people, meta;
-  if (a.film) {
-    films.push_back(a.film->title);
-    if (!a.film->original_title.empty()) films.push_back(a.film->original_title);
-    people.insert(people.end(), a.film->directors.begin(), a.film->directors.end());
-    people.insert(people.end(), a.film->cast.begin(), a.film->cast.end());
-  }
-  films.insert(films.end(), a.films.begin(), a.films.end());
-  if (a.interviewee) {
-    people.push_back(a.interviewee->name);
-    if (!a.interviewee->film.empty()) films.push_back(a.interviewee->film);
-    if (!a.interviewee->job_title.empty()) meta.push_back(a.interviewee->job_title);
-  }
-  if (!a.festival.empty()) meta.push_back(a.festival);
-  meta.insert(meta.end(), a.categories.begin(), a.categories.end());
-  meta.insert(meta.end(), a.tags.begin(), a.tags.end());
+  std::vector<std::string> names;
   for (const std::string& id : a.author_ids) {
     auto it = authors.find(id);
-    meta.push_back(it == authors.end() ? id : it->second.name);
+    names.push_back(it == authors.end() ? id : it->second.name);
   }
-  t.films = Join(films, " · ");
-  t.people = Join(people, " · ");
-  t.meta = Join(meta, " · ");
+  SearchFields f = SearchFieldsOf(a, names);
+  DocText t;
+  t.title = a.title;
+  t.films = Join(f.films, " · ");
+  t.people = Join(f.people, " · ");
+  t.meta = Join(f.meta, " · ");
   t.dek = dek_text;
   t.body = MarkdownToText(body_markdown);
   return t;
@@ -405,24 +391,7 @@ Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r,
       if (!r.author.empty()) base += "&author=" + QueryEncode(r.author);
       if (!r.edition.empty()) base += "&edition=" + QueryEncode(r.edition);
       auto url = [&](int p) { return p == 1 ? base : base + "&page=" + std::to_string(p); };
-      TemplateData pg;
-      pg.set("current", std::to_string(page_no));
-      pg.set("total", std::to_string(pages));
-      pg.set("has_prev", page_no > 1);
-      pg.set("has_next", page_no < pages);
-      if (page_no > 1) pg.set("prev_url", url(page_no - 1));
-      if (page_no < pages) pg.set("next_url", url(page_no + 1));
-      TemplateData list{TemplateData::type::list};
-      for (int p = 1; p <= pages; ++p) {
-        if (pages > 9 && p != 1 && p != pages && std::abs(p - page_no) > 2) continue;
-        TemplateData x;
-        x.set("number", std::to_string(p));
-        x.set("url", url(p));
-        x.set("current", p == page_no);
-        list.push_back(x);
-      }
-      pg["pages"] = std::move(list);
-      se["pagination"] = std::move(pg);
+      se["pagination"] = PaginationData(page_no, pages, url);
     }
   }
   d["search"] = std::move(se);

@@ -10,6 +10,7 @@
 // renders with its own SiteRenderer (its theme renderer and store connection).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -211,6 +212,10 @@ class Site {
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
 };
+
+// Numbered pages for a pagination partial (`current`, `total`, `prev_url`, `next_url`, `pages`):
+// the first, the last and two on each side of the current one.
+TemplateData PaginationData(int current, int total, const std::function<std::string(int)>& url);
 
 // Renders outputs of one Site on one thread.
 class SiteRenderer {

@@ -522,27 +522,11 @@ class SqliteStore final : public ContentStore {
 std::array<std::string, 6> SearchColumns(const Article& a, const std::string& body_text,
                                          const std::string& dek_text,
                                          const std::vector<std::string>& author_names) {
-  std::vector<std::string> films, people, meta;
-  if (a.film) {
-    films.push_back(a.film->title);
-    if (!a.film->original_title.empty()) films.push_back(a.film->original_title);
-    people.insert(people.end(), a.film->directors.begin(), a.film->directors.end());
-    people.insert(people.end(), a.film->cast.begin(), a.film->cast.end());
-  }
-  films.insert(films.end(), a.films.begin(), a.films.end());
-  if (a.interviewee) {
-    people.push_back(a.interviewee->name);
-    if (!a.interviewee->film.empty()) films.push_back(a.interviewee->film);
-    if (!a.interviewee->job_title.empty()) meta.push_back(a.interviewee->job_title);
-  }
-  if (!a.festival.empty()) meta.push_back(a.festival);
-  meta.insert(meta.end(), a.categories.begin(), a.categories.end());
-  meta.insert(meta.end(), a.tags.begin(), a.tags.end());
-  meta.insert(meta.end(), author_names.begin(), author_names.end());
+  SearchFields f = SearchFieldsOf(a, author_names);
   // One value a line: snippets read better.
   auto lines = [](const std::vector<std::string>& v) { return CleanIndexedText(Join(v, "\n")); };
-  return {CleanIndexedText(a.title),   lines(films), lines(people), CleanIndexedText(dek_text),
-          CleanIndexedText(body_text), lines(meta)};
+  return {CleanIndexedText(a.title),   lines(f.films), lines(f.people), CleanIndexedText(dek_text),
+          CleanIndexedText(body_text), lines(f.meta)};
 }
 
 Status SqliteStore::IndexArticle(int64_t id, const Article& a) {
