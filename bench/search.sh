@@ -49,7 +49,7 @@ for _ in $(seq 100); do
   python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
   sleep 0.1
 done
-python3 "$here/search_client.py" "$port" /search/suggest.json "$queries"
-python3 "$here/search_client.py" "$port" /search/ "$queries"
+python3 "$here/search_client.py" "$port" /search/suggest.json "$queries" "$server"
+python3 "$here/search_client.py" "$port" /search/ "$queries" "$server"
 node "$here/search_static.js" "$site/public" "$queries"
 echo "search bench: load average $(cut -d' ' -f1-3 /proc/loadavg) after"

@@ -79,6 +79,7 @@ struct SearchQuery {
   size_t offset = 0;
   size_t limit = 10;
   bool snippets = true;  // false for suggestions: titles only, faster
+  bool count = true;     // false: `total` is not counted (suggestions), faster
 };
 
 struct SearchHit {

@@ -80,6 +80,7 @@ HttpResponse LiveSite::ServeSearch(const HttpRequest& req, const std::shared_ptr
     query.offset = 0;
     query.limit = kSuggestions;
     query.snippets = false;
+    query.count = false;
   }
   SearchResults results;
   if (!Trim(request.query).empty()) {
@@ -100,7 +101,6 @@ HttpResponse LiveSite::ServeSearch(const HttpRequest& req, const std::shared_ptr
                                 {"kind", h.is_page ? std::string("page") : h.section},
                                 {"film", h.film_title}});
     }
-    out["total"] = results.total;
     body = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     type = "application/json; charset=utf-8";
   } else {
@@ -109,7 +109,7 @@ HttpResponse LiveSite::ServeSearch(const HttpRequest& req, const std::shared_ptr
     body = std::move(*page);
     type = "text/html; charset=utf-8";
   }
-  auto entity = MakeEntity(std::move(body), type, "no-cache", NowSeconds(), 200);
+  auto entity = MakeEntityFor(req, std::move(body), type, "no-cache", NowSeconds());
   HttpResponse r = ServeEntity(req, entity);
   r.label = "search";
   return r;
