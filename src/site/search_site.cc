@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "content/search.h"
+#include "core/parallel.h"
 #include "core/text.h"
 #include "render/markdown.h"
 #include "site/site.h"
@@ -176,43 +177,58 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
 
   // Postings: word -> (document, weight), documents in order.
   std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> postings;
-  std::unordered_map<std::string, uint32_t> weights;
   json filters[std::size(kFilterNames)];
   for (json& f : filters) f = json::object();
-  for (uint32_t d = 0; d < n; ++d) {
-    const bool page = d >= articles_.size();
-    const Article& a = page ? pages_[d - articles_.size()] : articles_[d];
-    auto stored = by_id.find(a.id);
-    const std::string& md = stored == by_id.end() ? a.body_markdown : stored->second->body_markdown;
-    DocText t = TextOf(a, page ? MarkdownToText(a.dek) : dek_text_[d], md, authors_);
-    weights.clear();
-    auto field = [&](const std::string& text, uint32_t weight) {
-      std::unordered_map<std::string, bool> seen;
-      ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) {
-        auto [it, first] = seen.emplace(std::string(w), true);
-        if (first) weights[it->first] += weight;
+  // Documents' words on every core, a batch at a time (to bound the memory), then merged in
+  // document order.
+  constexpr size_t kBatch = 512;
+  std::vector<std::vector<std::pair<std::string, uint32_t>>> batch(kBatch);
+  for (size_t first = 0; first < n; first += kBatch) {
+    const size_t count = std::min(kBatch, n - first);
+    ParallelFor(count, DefaultThreads(), nullptr, [&](unsigned, size_t k) {
+      const size_t d = first + k;
+      const bool page = d >= articles_.size();
+      const Article& a = page ? pages_[d - articles_.size()] : articles_[d];
+      auto stored = by_id.find(a.id);
+      const std::string& md =
+          stored == by_id.end() ? a.body_markdown : stored->second->body_markdown;
+      DocText t = TextOf(a, page ? MarkdownToText(a.dek) : dek_text_[d], md, authors_);
+      std::unordered_map<std::string, uint32_t> weights;
+      auto field = [&](const std::string& text, uint32_t weight) {
+        std::unordered_map<std::string, bool> seen;
+        ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) {
+          auto [it, fresh] = seen.emplace(std::string(w), true);
+          if (fresh) weights[it->first] += weight;
+        });
+      };
+      field(t.title, kTitleWeight);
+      field(t.films, kFilmWeight);
+      field(t.people, kPeopleWeight);
+      field(t.dek, kDekWeight);
+      field(t.meta, kMetaWeight);
+      std::unordered_map<std::string, uint32_t> uses;
+      ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
+        uint32_t& u = uses[std::string(w)];
+        if (u < kMaxBodyWeight) {
+          ++u;
+          ++weights[std::string(w)];
+        }
       });
-    };
-    field(t.title, kTitleWeight);
-    field(t.films, kFilmWeight);
-    field(t.people, kPeopleWeight);
-    field(t.dek, kDekWeight);
-    field(t.meta, kMetaWeight);
-    std::unordered_map<std::string, uint32_t> uses;
-    ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
-      uint32_t& u = uses[std::string(w)];
-      if (u < kMaxBodyWeight) {
-        ++u;
-        ++weights[std::string(w)];
-      }
+      batch[k].assign(weights.begin(), weights.end());
     });
-    for (const auto& [w, weight] : weights) postings[w].emplace_back(d, weight);
-    filters[0][page ? "page" : a.section].push_back(d);
-    if (page) continue;
-    filters[1][std::to_string(tz_.YearMonth(a.date).first)].push_back(d);
-    for (const std::string& id : a.author_ids) filters[2][id].push_back(d);
-    for (uint32_t e : editions_of_article_[d]) {
-      filters[3][EditionKey(festivals_[editions_[e].festival], editions_[e])].push_back(d);
+    for (size_t k = 0; k < count; ++k) {
+      const auto d = static_cast<uint32_t>(first + k);
+      for (auto& [w, weight] : batch[k]) postings[w].emplace_back(d, weight);
+      batch[k].clear();
+      const bool page = d >= articles_.size();
+      const Article& a = page ? pages_[d - articles_.size()] : articles_[d];
+      filters[0][page ? "page" : a.section].push_back(d);
+      if (page) continue;
+      filters[1][std::to_string(tz_.YearMonth(a.date).first)].push_back(d);
+      for (const std::string& id : a.author_ids) filters[2][id].push_back(d);
+      for (uint32_t e : editions_of_article_[d]) {
+        filters[3][EditionKey(festivals_[editions_[e].festival], editions_[e])].push_back(d);
+      }
     }
   }
 
