@@ -14,6 +14,7 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
+const vm = require('vm');
 
 const repo = path.resolve(__dirname, '..', '..');
 const { chromium } = require(path.join(repo, 'node_modules', 'playwright-core'));
@@ -69,6 +70,43 @@ async function main() {
     execFileSync(binary, ['demo', site], { stdio: 'ignore' });
     execFileSync(binary, ['build', '--site', site], { stdio: 'ignore' });
     const index = dirSize(path.join(site, 'public', 'search', 'index'));
+
+    // 0. The script makes words exactly as the program does: every word the program indexed is
+    // one word to the script, and every word the script finds in a document's text is indexed
+    // for that document.
+    {
+      const pub = path.join(site, 'public');
+      const asset = fs.readdirSync(path.join(pub, 'assets')).find((f) => /^search\..*\.js$/.test(f));
+      const context = vm.createContext({});
+      vm.runInContext(fs.readFileSync(path.join(pub, 'assets', asset), 'utf8'), context);
+      const words = (t) => context.cinepressSearch.words(t).map((x) => x.w);
+      const postings = new Map();
+      const dir = path.join(pub, 'search', 'index', 'words');
+      for (const f of fs.readdirSync(dir)) {
+        const chunk = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+        for (const [w, list] of Object.entries(chunk)) {
+          const docs = new Set();
+          let d = 0;
+          for (let k = 0; k + 1 < list.length; k += 2) docs.add(d += list[k]);
+          postings.set(w, docs);
+        }
+      }
+      const unstable = [...postings.keys()].filter((w) => JSON.stringify(words(w)) !== JSON.stringify([w]));
+      check(postings.size > 1000 && unstable.length === 0, 'script and program: the same words',
+        { indexed: postings.size, unstable: unstable.slice(0, 10) });
+      const docDir = path.join(pub, 'search', 'index', 'doc');
+      const missing = [];
+      for (const f of fs.readdirSync(docDir)) {
+        const d = Number(f.replace('.json', ''));
+        const doc = JSON.parse(fs.readFileSync(path.join(docDir, f), 'utf8'));
+        for (const field of ['title', 'films', 'people', 'dek', 'meta', 'body']) {
+          for (const w of words(doc[field] || '')) {
+            if (!postings.has(w) || !postings.get(w).has(d)) missing.push(d + ':' + w);
+          }
+        }
+      }
+      check(missing.length === 0, 'script and program: every word of every document is indexed', missing.slice(0, 10));
+    }
 
     // A plain static host: no /search/suggest.json, nothing but files.
     const staticPort = await freePort();
