@@ -7,6 +7,9 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cctype>
+
+#include "core/text.h"
 
 namespace cinepress {
 namespace {
@@ -310,6 +313,57 @@ std::vector<QueryGroup> ParseSearchQuery(std::string_view raw) {
     }
   }
   return groups;
+}
+
+std::string SnippetHtml(std::string_view text, const std::vector<QueryGroup>& groups, size_t span) {
+  struct Word {
+    size_t begin, end;
+    bool match;
+  };
+  auto matches = [&](std::string_view w) {
+    for (const QueryGroup& g : groups) {
+      for (size_t k = 0; k < g.words.size(); ++k) {
+        const std::string& q = g.words[k];
+        const bool prefix = g.prefix && k + 1 == g.words.size();
+        if (prefix ? w.substr(0, q.size()) == q : w == q) return true;
+      }
+    }
+    return false;
+  };
+  std::vector<Word> words;
+  size_t first = std::string_view::npos;
+  ForEachSearchWord(text, [&](std::string_view w, size_t b, size_t e) {
+    // Words far past the passage are not needed.
+    if (first != std::string_view::npos && words.size() > first + span) return;
+    bool m = matches(w);
+    if (m && first == std::string_view::npos) first = words.size();
+    words.push_back(Word{b, e, m});
+  });
+  if (first == std::string_view::npos) return "";
+  const size_t from = first > 8 ? first - 8 : 0;
+  const size_t to = std::min(words.size(), from + span);
+  const size_t end = to < words.size() ? words[to].begin : text.size();
+  std::string out = from > 0 ? "…" : "";
+  size_t at = from > 0 ? words[from].begin : 0;
+  for (size_t k = from; k < to; ++k) {
+    if (!words[k].match) continue;
+    // Overlapping matches (the pairs of a CJK run) make one mark.
+    size_t b = std::max(words[k].begin, at), e = words[k].end;
+    while (k + 1 < to && words[k + 1].match && words[k + 1].begin <= e) e = words[++k].end;
+    if (b >= e) continue;
+    AppendHtmlEscaped(out, text.substr(at, b - at));
+    out += "<mark>";
+    AppendHtmlEscaped(out, text.substr(b, e - b));
+    out += "</mark>";
+    at = e;
+  }
+  std::string_view rest = text.substr(at, end - at);
+  while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back()))) {
+    rest.remove_suffix(1);
+  }
+  AppendHtmlEscaped(out, rest);
+  if (to < words.size()) out += "…";
+  return out;
 }
 
 }  // namespace cinepress

@@ -65,6 +65,12 @@ struct QueryGroup {
 // groups past kMaxQueryTerms words are dropped. An empty result means "nothing to search for".
 std::vector<QueryGroup> ParseSearchQuery(std::string_view text);
 
+// A passage of `text` around the first word that matches the query (up to `span` words), as
+// HTML: the text escaped, the matching words inside <mark>…</mark>, "…" where it is cut. Empty
+// when no word of `text` matches. (The theme's search.js makes the same passages.)
+std::string SnippetHtml(std::string_view text, const std::vector<QueryGroup>& groups,
+                        size_t span = 24);
+
 // A search as a reader asks it. Only what this reader may read is searched: published articles
 // (not drafts, not dated after `now`).
 struct SearchQuery {

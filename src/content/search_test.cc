@@ -132,5 +132,22 @@ TEST(ParseSearchQuery, RandomBytesNeverCrash) {
   }
 }
 
+TEST(SnippetHtml, MarksTheMatchesInAnEscapedPassage) {
+  auto q = ParseSearchQuery("kiesl");
+  EXPECT_EQ(SnippetHtml("<b>Krzysztof Kieślowski</b> & co", q),
+            "&lt;b&gt;Krzysztof <mark>Kieślowski</mark>&lt;/b&gt; &amp; co");
+  EXPECT_EQ(SnippetHtml("nothing here", q), "");
+  // A long text: a window around the first match, cut with ellipses.
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "word" + std::to_string(i) + " ";
+  std::string s = SnippetHtml(text, ParseSearchQuery("word50 "), 10);
+  EXPECT_EQ(s,
+            "…word42 word43 word44 word45 word46 word47 word48 word49 <mark>word50</mark> "
+            "word51…");
+  // The overlapping pairs of a CJK run make one mark.
+  EXPECT_EQ(SnippetHtml("감독 박서연은 말했다", ParseSearchQuery("박서연")),
+            "감독 <mark>박서연</mark>은 말했다");
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -2,8 +2,6 @@
 
 #include <new>
 
-#include "core/text.h"
-
 namespace cinepress {
 namespace {
 
@@ -64,29 +62,6 @@ std::string ToFts5Expression(const std::vector<QueryGroup>& groups) {
     out += '"';
     if (g.prefix) out += '*';
   }
-  return out;
-}
-
-std::string SnippetToHtml(std::string_view snippet) {
-  std::string out;
-  out.reserve(snippet.size() + 32);
-  bool open = false;
-  size_t from = 0;
-  for (size_t i = 0; i <= snippet.size(); ++i) {
-    if (i < snippet.size() && snippet[i] != kMarkOpen && snippet[i] != kMarkClose) continue;
-    AppendHtmlEscaped(out, snippet.substr(from, i - from));
-    if (i < snippet.size()) {
-      if (snippet[i] == kMarkOpen && !open) {
-        out += "<mark>";
-        open = true;
-      } else if (snippet[i] == kMarkClose && open) {
-        out += "</mark>";
-        open = false;
-      }
-    }
-    from = i + 1;
-  }
-  if (open) out += "</mark>";
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The SQLite store's full-text search pieces: the FTS5 tokenizer that applies the magazine's
 // one text analysis (content/search.h) to both the indexed text and the MATCH expression, the
-// reader's query turned into a safe FTS5 expression, and snippets turned into escaped HTML.
+// reader's query turned into a safe FTS5 expression, and the indexed text's cleaning.
 // Contract: plain functions; RegisterSearchTokenizer is called once per connection, before the
 // search table is touched.
 #pragma once
@@ -23,12 +23,7 @@ int RegisterSearchTokenizer(sqlite3* db);
 // [dabrowski] ["long take"] [kiesl*] -> "dabrowski" "long take" "kiesl"*. Empty for no groups.
 std::string ToFts5Expression(const std::vector<QueryGroup>& groups);
 
-// Snippet text marks its matches with kMarkOpen/kMarkClose (control characters that the indexed
-// text never contains); this escapes the text for HTML and turns the marks into <mark>.
-inline constexpr char kMarkOpen = '\x02';
-inline constexpr char kMarkClose = '\x03';
-std::string SnippetToHtml(std::string_view snippet);
-// Removes the mark characters (and other C0 controls but tab and newline) from indexed text.
+// Replaces C0 control characters but tab and newline with spaces in indexed text.
 std::string CleanIndexedText(std::string_view text);
 
 }  // namespace cinepress

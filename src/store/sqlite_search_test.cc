@@ -237,8 +237,6 @@ TEST_F(SqliteSearchTest, SnippetsAreEscapedAndMarked) {
   EXPECT_NE(s.find("&lt;script&gt;"), std::string::npos) << s;
   EXPECT_EQ(s.find("<script"), std::string::npos) << s;
   EXPECT_NE(s.find("<mark>montage</mark> &amp; after"), std::string::npos) << s;
-  EXPECT_EQ(SnippetToHtml("a\x02<b>\x03 c\x02 d"), "a<mark>&lt;b&gt;</mark> c<mark> d</mark>");
-  EXPECT_EQ(SnippetToHtml("\x03x"), "x");
 }
 
 TEST_F(SqliteSearchTest, PaginationAndCounts) {

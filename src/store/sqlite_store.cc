@@ -595,7 +595,8 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
 
 Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
   SearchResults out;
-  const std::string match = ToFts5Expression(ParseSearchQuery(query.text));
+  const std::vector<QueryGroup> groups = ParseSearchQuery(query.text);
+  const std::string match = ToFts5Expression(groups);
   if (match.empty() || query.limit == 0) return out;
   // The same words in the headline fields only: their matches are listed first.
   const std::string headline = "{title films people} : (" + match + ")";
@@ -678,36 +679,20 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
         if (t != film->end() && t->is_string()) h.film_title = t->get<std::string>();
       }
     }
-    h.snippet_html = q.Text(7);  // the dek, until the snippet is made below
     out.hits.push_back(std::move(h));
   }
-  if (!query.snippets) {
-    for (SearchHit& h : out.hits) h.snippet_html.clear();
-    return out;
-  }
+  if (!query.snippets) return out;
+  // The body around the match, or the dek's; a match in the title alone shows the dek. (FTS5's
+  // snippet() scores every place a word occurs, which costs far more on long bodies.)
   for (SearchHit& h : out.hits) {
-    // The body around the match, or the dek's; a match in the title alone shows the dek.
-    auto marked = [](const std::string& s) { return s.find(kMarkOpen) != std::string::npos; };
-    std::string body, dek;
-    {
-      Use q(
-          Prepare("SELECT snippet(article_search, 4, char(2), char(3), '…', 24)"
-                  " FROM article_search WHERE article_search MATCH ?1 AND rowid = ?2"));
-      q.BindStatic(1, match).Bind(2, h.article_id);
-      if (q.Step() == SQLITE_ROW) body = q.Text(0);
-    }
-    if (!marked(body)) {
-      Use q(
-          Prepare("SELECT snippet(article_search, 3, char(2), char(3), '…', 24)"
-                  " FROM article_search WHERE article_search MATCH ?1 AND rowid = ?2"));
-      q.BindStatic(1, match).Bind(2, h.article_id);
-      if (q.Step() == SQLITE_ROW) dek = q.Text(0);
-    }
-    const std::string& chosen = marked(body)                                   ? body
-                                : marked(dek)                                  ? dek
-                                : !h.snippet_html.empty() && markdown_to_text_ ? dek
-                                                                               : body;
-    h.snippet_html = SnippetToHtml(chosen);
+    Use q(Prepare("SELECT body, dek FROM article_search WHERE rowid = ?"));
+    q.Bind(1, h.article_id);
+    if (q.Step() != SQLITE_ROW) continue;
+    std::string body = q.Text(0), dek = q.Text(1);
+    std::string html = SnippetHtml(body, groups);
+    if (html.empty()) html = SnippetHtml(dek, groups);
+    if (html.empty()) html = HtmlEscape(dek.empty() ? ValidUtf8Prefix(body, 200) : dek);
+    h.snippet_html = std::move(html);
   }
   return out;
 }

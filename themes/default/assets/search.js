@@ -299,7 +299,8 @@
 
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-  // A passage of `text` around the first match, escaped, the matches in <mark>.
+  // A passage of `text` around the first match, escaped, the matches in <mark> (as the server's
+  // SnippetHtml makes it).
   function snippet(text, groups, span = 24) {
     if (!text) return '';
     const ws = words(text);
@@ -309,14 +310,18 @@
     if (first < 0) return '';
     const from = Math.max(0, first - 8);
     const to = Math.min(ws.length, from + span);
-    const start = ws[from].start;
     const end = to < ws.length ? ws[to].start : text.length;
     let html = from > 0 ? '…' : '';
-    let at = start;
+    let at = from > 0 ? ws[from].start : 0;
     for (let k = from; k < to; k++) {
       if (!matches(ws[k].w)) continue;
-      html += esc(text.slice(at, ws[k].start)) + '<mark>' + esc(text.slice(ws[k].start, ws[k].end)) + '</mark>';
-      at = ws[k].end;
+      // Overlapping matches (the pairs of a CJK run) make one mark.
+      const b = Math.max(ws[k].start, at);
+      let e = ws[k].end;
+      while (k + 1 < to && matches(ws[k + 1].w) && ws[k + 1].start <= e) e = ws[++k].end;
+      if (b >= e) continue;
+      html += esc(text.slice(at, b)) + '<mark>' + esc(text.slice(b, e)) + '</mark>';
+      at = e;
     }
     html += esc(text.slice(at, end).trimEnd());
     return html + (to < ws.length ? '…' : '');
