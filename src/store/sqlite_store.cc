@@ -639,7 +639,8 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
   }
   // Ranking: matches in the title, the film's titles or its people first, then the others;
   // each by BM25 (title and film weigh most). BM25 costs a little for every match, so a word
-  // found in thousands of articles is ranked among its kRanked most recently stored matches.
+  // found in thousands of articles is ranked among its 400 most recently stored matches (LIMIT 400
+  // below).
   std::vector<int64_t> ranked;
   for (const std::string* expression : {&headline, &match}) {
     // Headline matches alone may fill the page asked for: the others come after them.
