@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "content/model.h"
+#include "content/search.h"
 #include "core/result.h"
 
 namespace cinepress {
@@ -28,6 +29,10 @@ class ContentStore {
   // Inserts (id == 0) or replaces the article with this id; returns the id.
   virtual Result<int64_t> SaveArticle(const Article& article) = 0;
   virtual Status DeleteArticle(int64_t id) = 0;
+  // Full-text search over what the reader may read (content/search.h). The index follows
+  // SaveArticle and DeleteArticle in their transaction: a committed article is found at once.
+  // Any query text is safe: at worst it finds nothing.
+  virtual Result<SearchResults> Search(const SearchQuery& query) = 0;
 
   // Old addresses of articles (see ArticleAlias); saving one that exists again is a no-op.
   virtual Result<std::vector<ArticleAlias>> LoadAliases() = 0;

@@ -33,11 +33,11 @@ std::shared_ptr<const std::string> Gzip(const std::string& in) {
   return std::make_shared<const std::string>(std::move(out));
 }
 
-std::shared_ptr<const std::string> Brotli(const std::string& in) {
+std::shared_ptr<const std::string> Brotli(const std::string& in, int quality = 6) {
   size_t size = BrotliEncoderMaxCompressedSize(in.size());
   if (size == 0) return nullptr;
   std::string out(size, '\0');
-  if (!BrotliEncoderCompress(6, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, in.size(),
+  if (!BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, in.size(),
                              reinterpret_cast<const uint8_t*>(in.data()), &size,
                              reinterpret_cast<uint8_t*>(out.data()))) {
     return nullptr;
@@ -144,9 +144,11 @@ bool ParseRange(std::string_view header, size_t size, size_t& first, size_t& las
 
 }  // namespace
 
-std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_type,
-                                         std::string cache_control, int64_t last_modified,
-                                         int status) {
+namespace {
+
+std::shared_ptr<const Entity> Make(std::string data, std::string content_type,
+                                   std::string cache_control, int64_t last_modified, int status,
+                                   bool gzip, bool brotli, bool for_one_request) {
   auto e = std::make_shared<Entity>();
   e->content_type = std::move(content_type);
   e->cache_control = std::move(cache_control);
@@ -158,9 +160,11 @@ std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_t
   char tag[40];
   std::snprintf(tag, sizeof tag, "\"%08lx%zx\"", static_cast<unsigned long>(crc), data.size());
   e->etag = tag;
-  if (Compressible(e->content_type) && data.size() >= kMinCompress) {
-    e->gzip = Gzip(data);
-    e->brotli = Brotli(data);
+  const bool compressible = Compressible(e->content_type) && data.size() >= kMinCompress;
+  if (compressible) {
+    if (gzip) e->gzip = Gzip(data);
+    // Made for one request, the bytes are compressed once and sent once: a quicker setting.
+    if (brotli) e->brotli = Brotli(data, for_one_request ? 4 : 6);
   }
   e->identity = std::make_shared<const std::string>(std::move(data));
   const std::string last_modified_line =
@@ -177,9 +181,29 @@ std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_t
     h += "ETag: " + etag + "\r\n";
     h += last_modified_line;
     if (!e->cache_control.empty()) h += "Cache-Control: " + e->cache_control + "\r\n";
-    if (e->gzip || e->brotli) h += "Vary: Accept-Encoding\r\n";
+    // A response made for one request varies with its Accept-Encoding even when it is sent as is.
+    if (for_one_request ? compressible : e->gzip || e->brotli) h += "Vary: Accept-Encoding\r\n";
   }
   return e;
+}
+
+}  // namespace
+
+std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_type,
+                                         std::string cache_control, int64_t last_modified,
+                                         int status) {
+  return Make(std::move(data), std::move(content_type), std::move(cache_control), last_modified,
+              status, true, true, false);
+}
+
+std::shared_ptr<const Entity> MakeEntityFor(const HttpRequest& request, std::string data,
+                                            std::string content_type, std::string cache_control,
+                                            int64_t last_modified) {
+  std::string_view accept = request.Header("accept-encoding");
+  const bool brotli = QualityOf(accept, "br") > 0;
+  const bool gzip = !brotli && (QualityOf(accept, "gzip") > 0 || QualityOf(accept, "x-gzip") > 0);
+  return Make(std::move(data), std::move(content_type), std::move(cache_control), last_modified,
+              200, gzip, brotli, true);
 }
 
 HttpResponse ServeEntity(const HttpRequest& req, const std::shared_ptr<const Entity>& entity) {

@@ -32,6 +32,12 @@ std::shared_ptr<const Entity> MakeEntity(std::string data, std::string content_t
                                          std::string cache_control, int64_t last_modified,
                                          int status = 200);
 
+// An entity made for one request and not kept (a page of search results): compressed only in
+// the encoding this request accepts, since no other request will be served from it.
+std::shared_ptr<const Entity> MakeEntityFor(const HttpRequest& request, std::string data,
+                                            std::string content_type, std::string cache_control,
+                                            int64_t last_modified);
+
 HttpResponse ServeEntity(const HttpRequest& request, const std::shared_ptr<const Entity>& entity);
 
 // The media type of a file name by its extension ("x.css" -> "text/css; charset=utf-8").

@@ -101,5 +101,21 @@ TEST(HttpDates, RoundTrip) {
   EXPECT_EQ(ContentTypeFor("/x"), "application/octet-stream");
 }
 
+TEST(Entity, MadeForOneRequestIsCompressedOnlyAsThatRequestAccepts) {
+  const std::string page(5000, 'x');
+  auto br = MakeEntityFor(Get({{"accept-encoding", "gzip, br"}}), page, "text/html", "no-cache", 1);
+  EXPECT_TRUE(br->brotli);
+  EXPECT_FALSE(br->gzip);
+  EXPECT_EQ(ServeEntity(Get({{"accept-encoding", "gzip, br"}}), br).BodyView(), *br->brotli);
+  auto gz = MakeEntityFor(Get({{"accept-encoding", "gzip"}}), page, "text/html", "no-cache", 1);
+  EXPECT_TRUE(gz->gzip);
+  EXPECT_FALSE(gz->brotli);
+  auto plain = MakeEntityFor(Get({}), page, "text/html", "no-cache", 1);
+  EXPECT_FALSE(plain->gzip || plain->brotli);
+  HttpResponse r = ServeEntity(Get({}), plain);
+  EXPECT_EQ(r.BodyView(), page);
+  EXPECT_NE(r.header_block->find("Vary: Accept-Encoding"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -17,6 +17,7 @@
 #include "core/slug.h"
 #include "core/text.h"
 #include "ingest/wxr_reader.h"
+#include "render/html_text.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;

@@ -957,47 +957,6 @@ std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options,
 }
 
 namespace {
-void AppendText(const GumboNode* node, std::string& out) {
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
-      node->type == GUMBO_NODE_CDATA) {
-    out += node->v.text.text;
-    return;
-  }
-  if (node->type != GUMBO_NODE_ELEMENT) return;
-  std::string name = TagName(node->v.element);
-  if (DroppedTags().count(name)) return;
-  const GumboVector& kids = node->v.element.children;
-  for (unsigned i = 0; i < kids.length; ++i) {
-    AppendText(static_cast<const GumboNode*>(kids.data[i]), out);
-  }
-  if (IsBlock(name) || name == "br") out += ' ';
-}
-}  // namespace
-
-std::string HtmlToText(std::string_view html) {
-  GumboOptions gopt = kGumboDefaultOptions;
-  gopt.fragment_context = GUMBO_TAG_BODY;
-  gopt.max_errors = 0;
-  GumboOutput* parsed = gumbo_parse_with_options(&gopt, html.data(), html.size());
-  if (!parsed) return "";
-  std::string raw;
-  AppendText(parsed->root, raw);
-  gumbo_destroy_output(&gopt, parsed);
-  std::string out;
-  bool space = false;
-  for (char c : raw) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
-namespace {
 // WordPress's auto-embeds: a URL alone on its line is an [embed] (a player for YouTube and
 // Vimeo, a link otherwise).
 std::string AutoEmbed(const std::string& text) {

@@ -70,8 +70,7 @@ std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options,
 std::string WordPressToHtml(std::string_view content, const WpContentContext& context,
                             ContentStats& stats);
 
-// The text of an HTML fragment (entities decoded, tags gone, whitespace collapsed): for deks.
-std::string HtmlToText(std::string_view html);
+// The text of an HTML fragment (for deks, titles, captions) is render/html_text.h's HtmlToText.
 
 // A URL safe to put in href (links) or src (images: only http, https and relative).
 bool IsSafeUrl(std::string_view url, bool for_media);

@@ -40,6 +40,8 @@ class Theme {
   const std::string& fingerprint() const { return fingerprint_; }
   // URL of an asset by name, or "" when the theme has none.
   std::string AssetUrl(const std::string& name) const;
+  // Whether the theme has templates/NAME.mustache (for pages a theme may leave out: search).
+  bool HasTemplate(const std::string& name) const { return templates_.count(name) != 0; }
 
  private:
   friend class ThemeRenderer;

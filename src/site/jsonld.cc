@@ -74,6 +74,17 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const
                        {"url", s.Absolute("/")},
                        {"description", s.config_.description},
                        {"publisher", publisher}});
+      if (s.has_search()) {
+        graph.back()["potentialAction"] = {
+            {"@type", "SearchAction"},
+            {"target", s.Absolute("/search/") + "?q={search_term_string}"},
+            {"query-input", "required name=search_term_string"}};
+      }
+      break;
+    case OutputKind::kSearch:
+      graph.push_back(
+          {{"@type", "SearchResultsPage"}, {"name", "Search"}, {"url", s.Absolute("/search/")}});
+      crumbs.push_back({"Search", "/search/"});
       break;
     case OutputKind::kArticle: {
       const Article& a = s.articles_[ref];

@@ -286,6 +286,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     }
   }
   if (st) st = s.AddFilmMagazineOutputs();
+  if (st) st = s.AddSearchOutputs();
   add(OutputKind::kRss, "/feed.xml", kWholeSite, 1, "the site's RSS feed");
   add(OutputKind::kAtom, "/atom.xml", kWholeSite, 1, "the site's Atom feed");
   add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
@@ -621,6 +622,10 @@ std::string Site::Fingerprint(const Output& o) const {
       for (const std::string& l : lines) parts += l;
       break;
     }
+    case OutputKind::kSearchDoc:
+      parts +=
+          o.ref < article_fp_.size() ? article_fp_[o.ref] : page_fp_[o.ref - article_fp_.size()];
+      break;
     case OutputKind::kFilm:
     case OutputKind::kPerson:
     case OutputKind::kEdition: {
@@ -643,8 +648,13 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kReviewIndex:
     case OutputKind::kInterviewIndex:
     case OutputKind::kCollection:
+    case OutputKind::kSearch:
+    case OutputKind::kSearchIndex:
       // Pages that draw on the whole archive: any change in it makes them again.
       for (const std::string& fp : article_fp_) parts += fp;
+      if (o.kind == OutputKind::kSearchIndex) {
+        for (const std::string& fp : page_fp_) parts += fp;
+      }
       if (o.kind == OutputKind::kCollection) parts += collections_[o.ref].source_hash;
       break;
   }

@@ -10,7 +10,9 @@
 // renders with its own SiteRenderer (its theme renderer and store connection).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -46,6 +48,9 @@ enum class OutputKind {
   kInterviewIndex,  // ref: 0 by job title, 1 by family name
   kCollection,      // ref: collection
   kRedirects,       // _redirects: the old addresses, for static hosts (Netlify's format)
+  kSearch,          // /search/: the search page (live: the server's results; static: the script's)
+  kSearchIndex,  // ref: the static index's manifest, a filter or a chunk of words (search_site.cc)
+  kSearchDoc,    // ref: a searchable document (articles, then pages): what a result shows
 };
 
 struct Output {
@@ -87,6 +92,18 @@ struct ReviewFacet {
   std::string url;
   std::vector<uint32_t> films;  // film records, in index order
 };
+
+// A search as the reader asked for it on the search page (/search/?q=…&kind=…&page=…).
+struct SearchRequest {
+  std::string query;
+  std::string kind;     // a section key, or "page"
+  std::string author;   // an author id
+  std::string edition;  // "tiff-2021": festival slug and year
+  int year = 0;
+  int page = 1;
+};
+
+struct StaticSearchIndex;  // search_site.cc
 
 class Site {
  public:
@@ -149,6 +166,14 @@ class Site {
   HomeSelection SelectHome() const;
   std::string Absolute(const std::string& url) const { return config_.base_url + url; }
 
+  // Search (search_site.cc). The page exists when the theme has a search template.
+  static constexpr size_t kSearchPerPage = 10;
+  bool has_search() const { return has_search_; }
+  // The store query for a request: its filters turned into sections, dates and articles.
+  SearchQuery MakeSearchQuery(const SearchRequest& request, int64_t now) const;
+  // Where a hit is read (the store may know an article this site map does not yet).
+  std::string SearchHitUrl(const SearchHit& hit) const;
+
  private:
   friend class SiteRenderer;
   Site() = default;
@@ -159,6 +184,9 @@ class Site {
   void AssignEditions();
   Status AddFilmMagazineOutputs();
   Status BuildCards();
+  Status AddSearchOutputs();
+  // The static index, made from every body the first time a piece of it is rendered.
+  Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
 
   SiteConfig config_;
   TimeZone tz_;
@@ -195,7 +223,15 @@ class Site {
   int64_t next_publication_ = 0;
   int64_t now_ = 0;
   TemplateData base_;  // what every template sees: site.*
+  bool has_search_ = false;
+  size_t search_chunks_ = 0;
+  mutable std::mutex search_mu_;
+  mutable std::shared_ptr<const StaticSearchIndex> search_index_;
 };
+
+// Numbered pages for a pagination partial (`current`, `total`, `prev_url`, `next_url`, `pages`):
+// the first, the last and two on each side of the current one.
+TemplateData PaginationData(int current, int total, const std::function<std::string(int)>& url);
 
 // Renders outputs of one Site on one thread.
 class SiteRenderer {
@@ -208,6 +244,8 @@ class SiteRenderer {
   Result<std::string> RenderPage(const std::string& name, const std::string& url,
                                  const std::string& heading, const std::string& kind,
                                  const TemplateData& view);
+  // The search page: with the store's results (live), or empty for the static build's script.
+  Result<std::string> RenderSearch(const SearchRequest& request, const SearchResults* results);
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page);
@@ -226,6 +264,8 @@ class SiteRenderer {
   // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc).
   void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const;
   Result<std::string> RenderNotFound();
+  Result<std::string> RenderSearchIndex(size_t ref);
+  Result<std::string> RenderSearchDoc(size_t doc);
   Result<std::string> RenderFeed(size_t list, bool atom);
   std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
   Result<std::string> BodyHtml(const Article& a);

@@ -28,6 +28,28 @@ bool IsBelow(const std::string& item_url, const std::string& page_url) {
 
 }  // namespace
 
+TemplateData PaginationData(int page_no, int total, const std::function<std::string(int)>& url) {
+  TemplateData pg;
+  pg.set("current", std::to_string(page_no));
+  pg.set("total", std::to_string(total));
+  pg.set("has_prev", page_no > 1);
+  pg.set("has_next", page_no < total);
+  if (page_no > 1) pg.set("prev_url", url(page_no - 1));
+  if (page_no < total) pg.set("next_url", url(page_no + 1));
+  TemplateData pages = List();
+  for (int p = 1; p <= total; ++p) {
+    // First, last and the two on each side of the current page.
+    if (total > 9 && p != 1 && p != total && std::abs(p - page_no) > 2) continue;
+    TemplateData x;
+    x.set("number", std::to_string(p));
+    x.set("url", url(p));
+    x.set("current", p == page_no);
+    pages.push_back(x);
+  }
+  pg["pages"] = std::move(pages);
+  return pg;
+}
+
 SiteRenderer::SiteRenderer(std::shared_ptr<const Site> site, ContentStore* store)
     : site_(std::move(site)), store_(store), theme_(site_->theme_) {}
 
@@ -213,6 +235,12 @@ Result<std::string> SiteRenderer::Render(const Output& o) {
       }
       return out;
     }
+    case OutputKind::kSearch:
+      return RenderSearch(SearchRequest{}, nullptr);
+    case OutputKind::kSearchIndex:
+      return RenderSearchIndex(o.ref);
+    case OutputKind::kSearchDoc:
+      return RenderSearchDoc(o.ref);
   }
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
 }
@@ -425,27 +453,7 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
     ld.set("atom_url", list.url + "atom.xml");
     AddListFeeds(d, list);
   }
-  if (total > 1) {
-    TemplateData pg;
-    pg.set("current", std::to_string(page_no));
-    pg.set("total", std::to_string(total));
-    pg.set("has_prev", page_no > 1);
-    pg.set("has_next", page_no < total);
-    if (page_no > 1) pg.set("prev_url", page_url(page_no - 1));
-    if (page_no < total) pg.set("next_url", page_url(page_no + 1));
-    TemplateData pages = List();
-    for (int p = 1; p <= total; ++p) {
-      // First, last and the two on each side of the current page.
-      if (total > 9 && p != 1 && p != total && std::abs(p - page_no) > 2) continue;
-      TemplateData x;
-      x.set("number", std::to_string(p));
-      x.set("url", page_url(p));
-      x.set("current", p == page_no);
-      pages.push_back(x);
-    }
-    pg["pages"] = std::move(pages);
-    ld["pagination"] = std::move(pg);
-  }
+  if (total > 1) ld["pagination"] = PaginationData(page_no, total, page_url);
   d["list"] = std::move(ld);
   SetJsonLd(d, archive ? OutputKind::kArchive : OutputKind::kList, l);
   if (!archive) return theme_.Render("list", s.base_, d);

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "content/content_store.h"
 #include "content/newsletter_store.h"
@@ -20,5 +23,15 @@ Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::pat
 // by OpenSqliteStore's migrations, which this runs first).
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
     const std::filesystem::path& file);
+struct SqliteStoreOptions {
+  bool create = true;
+  // How Markdown (bodies, deks) becomes the plain text that search indexes and quotes in
+  // snippets; the composition root passes the renderer's. Without it Markdown is indexed as is.
+  std::function<std::string(std::string_view)> markdown_to_text;
+  // The same for HTML bodies (WordPress imports); without it HTML is indexed as is.
+  std::function<std::string(std::string_view)> html_to_text;
+};
+Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
+                                                      const SqliteStoreOptions& options);
 
 }  // namespace cinepress

@@ -2,10 +2,15 @@
 // readers (build workers, the server) run beside one writer (an import).
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <array>
+#include <functional>
 #include <nlohmann/json.hpp>
 
+#include "content/search.h"
 #include "core/text.h"
 #include "store/open_store.h"
+#include "store/sqlite_search.h"
 
 namespace cinepress {
 namespace {
@@ -201,6 +206,28 @@ CREATE TRIGGER menus_update_counts AFTER UPDATE ON menus
 CREATE TRIGGER menus_delete_counts AFTER DELETE ON menus
   BEGIN UPDATE content_changes SET n = n + 1; END;
 )sql",
+    // Full-text search (content/search.h): one row per article, rowid = articles.id, kept in the
+    // same transaction as the article. The "cinepress" tokenizer is registered on every
+    // connection (store/sqlite_search.h); prefixes of 3 and 4 characters are indexed so that
+    // "sta" or "kies" while typing is fast. search_docs holds what the filters read, in rows
+    // small enough that a search joining thousands of matches stays fast (articles' rows carry
+    // their bodies). search_state.rebuild asks Init to index every stored article again (here:
+    // those stored before search existed).
+    R"sql(
+CREATE VIRTUAL TABLE article_search USING fts5(
+  title, films, people, dek, body, meta, tokenize = 'cinepress', prefix = '3 4'
+);
+CREATE TABLE search_docs (
+  id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  section TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  draft INTEGER NOT NULL,
+  authors TEXT NOT NULL
+);
+CREATE TABLE search_state (rebuild INTEGER NOT NULL);
+INSERT INTO search_state (rebuild) VALUES (1);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -357,7 +384,11 @@ void FromMeta(const json& m, Article& a) {
 
 class SqliteStore final : public ContentStore {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  SqliteStore(sqlite3* db, std::function<std::string(std::string_view)> markdown_to_text,
+              std::function<std::string(std::string_view)> html_to_text)
+      : db_(db),
+        markdown_to_text_(std::move(markdown_to_text)),
+        html_to_text_(std::move(html_to_text)) {}
   ~SqliteStore() override {
     stmts_.clear();
     sqlite3_close_v2(db_);
@@ -365,8 +396,12 @@ class SqliteStore final : public ContentStore {
 
   Status Init() {
     sqlite3_busy_timeout(db_, 10000);
+    if (RegisterSearchTokenizer(db_) != SQLITE_OK) return Failure("registering the search words");
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                               // Searches read the full-text index's pages at random: mapped, a
+                               // page costs no system call and no copy.
+                               "PRAGMA mmap_size=1073741824"}) {
       if (auto s = Exec(pragma); !s) return s;
     }
     int64_t version = 0;
@@ -379,16 +414,18 @@ class SqliteStore final : public ContentStore {
       return Failure("the database was made by a newer cinepress (schema " +
                      std::to_string(version) + ")");
     }
-    if (version == target) return {};
-    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
-    for (int64_t v = version; v < target; ++v) {
-      if (auto s = Exec(kMigrations[v]); !s) {
-        (void)Exec("ROLLBACK");
-        return s;
+    if (version < target) {
+      if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
+      for (int64_t v = version; v < target; ++v) {
+        if (auto s = Exec(kMigrations[v]); !s) {
+          (void)Exec("ROLLBACK");
+          return s;
+        }
       }
+      if (auto s = Exec("PRAGMA user_version=" + std::to_string(target)); !s) return s;
+      if (auto s = Exec("COMMIT"); !s) return s;
     }
-    if (auto s = Exec("PRAGMA user_version=" + std::to_string(target)); !s) return s;
-    return Exec("COMMIT");
+    return RebuildSearchIndexIfAsked();
   }
 
   Status BeginTransaction() override { return Exec("BEGIN IMMEDIATE"); }
@@ -473,15 +510,19 @@ class SqliteStore final : public ContentStore {
         .Bind(15, a.source_hash);
     if (a.id != 0) q.Bind(16, a.id);
     if (q.Step() != SQLITE_DONE) return Failure("saving article \"" + a.slug + "\"");
-    return a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
+    int64_t id = a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
+    if (auto s = IndexArticle(id, a); !s) return s.error();
+    return id;
   }
 
   Status DeleteArticle(int64_t id) override {
     Use q(Prepare("DELETE FROM articles WHERE id = ?"));
     q.Bind(1, id);
     if (q.Step() != SQLITE_DONE) return Failure("deleting article");
-    return {};
+    return UnindexArticle(id);
   }
+
+  Result<SearchResults> Search(const SearchQuery& query) override;
 
   Result<std::vector<ArticleAlias>> LoadAliases() override {
     std::vector<ArticleAlias> out;
@@ -728,6 +769,10 @@ class SqliteStore final : public ContentStore {
   }
 
  private:
+  Status IndexArticle(int64_t id, const Article& a);
+  Status UnindexArticle(int64_t id);
+  Status RebuildSearchIndexIfAsked();
+
   Status DropBlobIfUnused(const std::string& hash) {
     Use q(
         Prepare("DELETE FROM media_blobs WHERE hash = ?1"
@@ -760,14 +805,205 @@ class SqliteStore final : public ContentStore {
   }
 
   sqlite3* db_;
+  std::function<std::string(std::string_view)> markdown_to_text_;
+  std::function<std::string(std::string_view)> html_to_text_;
   // Statements are keyed by the address of their SQL literal (each call site has its own).
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
 };
+
+// What an article gives the search index, column by column (the table's order).
+std::array<std::string, 6> SearchColumns(const Article& a, const std::string& body_text,
+                                         const std::string& dek_text,
+                                         const std::vector<std::string>& author_names) {
+  SearchFields f = SearchFieldsOf(a, author_names);
+  // One value a line: snippets read better.
+  auto lines = [](const std::vector<std::string>& v) { return CleanIndexedText(Join(v, "\n")); };
+  return {CleanIndexedText(a.title),   lines(f.films), lines(f.people), CleanIndexedText(dek_text),
+          CleanIndexedText(body_text), lines(f.meta)};
+}
+
+Status SqliteStore::IndexArticle(int64_t id, const Article& a) {
+  std::vector<std::string> author_names;
+  for (const std::string& author : a.author_ids) {
+    Use q(Prepare("SELECT name FROM authors WHERE id = ?"));
+    q.Bind(1, author);
+    author_names.push_back(q.Step() == SQLITE_ROW ? q.Text(0) : author);
+  }
+  auto text = [&](const std::string& md) { return markdown_to_text_ ? markdown_to_text_(md) : md; };
+  const std::string body = a.body_format == BodyFormat::kHtml
+                               ? (html_to_text_ ? html_to_text_(a.body_markdown) : a.body_markdown)
+                               : text(a.body_markdown);
+  auto cols = SearchColumns(a, body, text(a.dek), author_names);
+  if (auto s = UnindexArticle(id); !s) return s;
+  Use q(
+      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, id);
+  for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
+  if (q.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  Use d(
+      Prepare("INSERT INTO search_docs (id, kind, section, date, draft, authors) VALUES (?, ?, ?, "
+              "?, ?, ?)"));
+  d.Bind(1, id)
+      .Bind(2, a.kind == ArticleKind::kPage ? "page" : "article")
+      .Bind(3, a.section)
+      .Bind(4, a.date)
+      // A password-protected post is never readable, so never found: it counts as a draft.
+      .Bind(5, int64_t{a.draft || a.password_protected})
+      .Bind(6, json(a.author_ids).dump());
+  if (d.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  return {};
+}
+
+Status SqliteStore::UnindexArticle(int64_t id) {
+  Use q(Prepare("DELETE FROM article_search WHERE rowid = ?"));
+  q.Bind(1, id);
+  if (q.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
+  Use d(Prepare("DELETE FROM search_docs WHERE id = ?"));
+  d.Bind(1, id);
+  if (d.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
+  return {};
+}
+
+Status SqliteStore::RebuildSearchIndexIfAsked() {
+  auto asked = [&] {
+    Use q(Prepare("SELECT rebuild FROM search_state"));
+    return q.Step() == SQLITE_ROW && q.Int(0) != 0;
+  };
+  if (!asked()) return {};
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
+  auto fail = [&](Status s) {
+    (void)Exec("ROLLBACK");
+    return s;
+  };
+  if (!asked()) return Exec("COMMIT");  // another connection did it meanwhile
+  if (auto s = Exec("DELETE FROM article_search; DELETE FROM search_docs"); !s) return fail(s);
+  auto articles = LoadArticles(true);
+  if (!articles) return fail(articles.error());
+  for (const Article& a : *articles) {
+    if (auto s = IndexArticle(a.id, a); !s) return fail(s);
+  }
+  if (auto s = Exec("UPDATE search_state SET rebuild = 0"); !s) return fail(s);
+  return Exec("COMMIT");
+}
+
+Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
+  SearchResults out;
+  const std::vector<QueryGroup> groups = ParseSearchQuery(query.text);
+  const std::string match = ToFts5Expression(groups);
+  if (match.empty() || query.limit == 0) return out;
+  // The same words in the headline fields only: their matches are listed first.
+  const std::string headline = "{title films people} : (" + match + ")";
+  json excluded = query.exclude_sections;
+  json ids = query.ids;
+  const std::string excluded_text = excluded.dump(), ids_text = ids.dump();
+  // The filters every search shares. What a reader may read is decided here: published (not a
+  // draft, not dated after now). Members-only articles, when they exist, are filtered here too,
+  // by the reader's entitlements.
+  auto bind = [&](Use& q, const std::string& expression) {
+    q.BindStatic(1, expression)
+        .Bind(2, query.now)
+        .BindStatic(3, query.section)
+        .BindStatic(4, excluded_text)
+        .BindStatic(5, query.author)
+        .Bind(6, query.date_from)
+        .Bind(7, query.date_to)
+        .Bind(8, int64_t{query.restrict_ids})
+        .BindStatic(9, ids_text);
+  };
+#define CINEPRESS_SEARCH_WHERE                                                     \
+  " FROM article_search JOIN search_docs d ON d.id = article_search.rowid"         \
+  " WHERE article_search MATCH ?1 AND d.draft = 0 AND d.date <= ?2"                \
+  " AND (?3 = '' OR (?3 = 'page' AND d.kind = 'page')"                             \
+  "      OR (d.kind = 'article' AND d.section = ?3))"                              \
+  " AND (?4 = '[]' OR d.section NOT IN (SELECT value FROM json_each(?4)))"         \
+  " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(d.authors) WHERE value = ?5))" \
+  " AND (?6 = 0 OR d.date >= ?6) AND (?7 = 0 OR d.date < ?7)"                      \
+  " AND (?8 = 0 OR d.id IN (SELECT value FROM json_each(?9)))"
+  if (query.count) {
+    Use q(Prepare("SELECT count(*) FROM (SELECT 1" CINEPRESS_SEARCH_WHERE " LIMIT 1001)"));
+    bind(q, match);
+    if (q.Step() != SQLITE_ROW) return Failure("searching");
+    out.total = static_cast<size_t>(q.Int(0));
+    if (out.total > SearchResults::kMaxCounted) {
+      out.total = SearchResults::kMaxCounted;
+      out.more_than_total = true;
+    }
+    if (out.total == 0 || query.offset >= out.total) return out;
+  }
+  // Ranking: matches in the title, the film's titles or its people first, then the others;
+  // each by BM25 (title and film weigh most). BM25 costs a little for every match, so a word
+  // found in thousands of articles is ranked among its 400 most recently stored matches (LIMIT 400
+  // below).
+  std::vector<int64_t> ranked;
+  for (const std::string* expression : {&headline, &match}) {
+    // Headline matches alone may fill the page asked for: the others come after them.
+    if (expression == &match && ranked.size() >= query.offset + query.limit) break;
+    Use q(Prepare(
+        "SELECT id FROM (SELECT article_search.rowid AS id,"
+        " bm25(article_search, 12.0, 10.0, 4.0, 2.0, 1.0, 2.0) AS score" CINEPRESS_SEARCH_WHERE
+        " ORDER BY article_search.rowid DESC LIMIT 400) ORDER BY score"));
+    bind(q, *expression);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      int64_t id = q.Int(0);
+      if (std::find(ranked.begin(), ranked.end(), id) == ranked.end()) ranked.push_back(id);
+    }
+    if (rc != SQLITE_DONE) return Failure("searching");
+  }
+#undef CINEPRESS_SEARCH_WHERE
+  if (!query.count) out.total = ranked.size();
+  for (size_t k = query.offset; k < ranked.size() && k < query.offset + query.limit; ++k) {
+    Use q(
+        Prepare("SELECT id, kind, section, slug, title, date, meta, dek FROM articles"
+                " WHERE id = ?"));
+    q.Bind(1, ranked[k]);
+    if (q.Step() != SQLITE_ROW) return Failure("searching");
+    SearchHit h;
+    h.article_id = q.Int(0);
+    h.is_page = q.Text(1) == "page";
+    h.section = q.Text(2);
+    h.slug = q.Text(3);
+    h.title = q.Text(4);
+    h.date = q.Int(5);
+    auto meta = json::parse(q.Text(6), nullptr, false);
+    if (meta.is_object()) {
+      auto film = meta.find("film");
+      if (film != meta.end() && film->is_object()) {
+        auto t = film->find("title");
+        if (t != film->end() && t->is_string()) h.film_title = t->get<std::string>();
+      }
+    }
+    out.hits.push_back(std::move(h));
+  }
+  if (!query.snippets) return out;
+  // The body around the match, or the dek's; a match in the title alone shows the dek. (FTS5's
+  // snippet() scores every place a word occurs, which costs far more on long bodies.)
+  for (SearchHit& h : out.hits) {
+    Use q(Prepare("SELECT body, dek FROM article_search WHERE rowid = ?"));
+    q.Bind(1, h.article_id);
+    if (q.Step() != SQLITE_ROW) continue;
+    std::string body = q.Text(0), dek = q.Text(1);
+    std::string html = SnippetHtml(body, groups);
+    if (html.empty()) html = SnippetHtml(dek, groups);
+    if (html.empty()) html = HtmlEscape(dek.empty() ? ValidUtf8Prefix(body, 200) : dek);
+    h.snippet_html = std::move(html);
+  }
+  return out;
+}
 
 }  // namespace
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       bool create) {
+  SqliteStoreOptions options;
+  options.create = create;
+  return OpenSqliteStore(file, options);
+}
+
+Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
+                                                      const SqliteStoreOptions& options) {
+  const bool create = options.create;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       file.c_str(), &db,
@@ -777,7 +1013,7 @@ Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::pat
     sqlite3_close_v2(db);
     return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
   }
-  auto store = std::make_unique<SqliteStore>(db);
+  auto store = std::make_unique<SqliteStore>(db, options.markdown_to_text, options.html_to_text);
   if (auto s = store->Init(); !s) {
     Error e = s.error();
     e.file = file.string();

@@ -11,10 +11,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* const kRoutes[] = {"home",    "article",    "page",  "list",  "archive",   "feed",
-                               "sitemap", "robots",     "asset", "media", "not_found", "redirect",
-                               "health",  "metrics",    "error", "film",  "person",    "festival",
-                               "index",   "collection", "other"};
+const char* const kRoutes[] = {"home",    "article",    "page",   "list",  "archive",   "feed",
+                               "sitemap", "robots",     "asset",  "media", "not_found", "redirect",
+                               "health",  "metrics",    "error",  "film",  "person",    "festival",
+                               "index",   "collection", "search", "other"};
 constexpr size_t kNumRoutes = std::size(kRoutes);
 const int kStatuses[] = {200, 206, 301, 304, 400, 404, 405, 408, 413, 416, 431, 500, 503};
 constexpr size_t kNumStatuses = std::size(kStatuses) + 1;  // + "other"
@@ -38,6 +38,10 @@ const char* RouteOf(OutputKind k) {
       return "collection";
     case OutputKind::kRedirects:
       return "redirect";
+    case OutputKind::kSearch:
+    case OutputKind::kSearchIndex:
+    case OutputKind::kSearchDoc:
+      return "search";
     case OutputKind::kHome:
       return "home";
     case OutputKind::kArticle:
@@ -143,11 +147,6 @@ bool DecodeUrlPath(std::string_view raw, std::string& out) {
   return true;
 }
 
-struct LiveSite::Generation {
-  std::shared_ptr<const Site> site;
-  uint64_t id = 0;
-};
-
 struct LiveSite::Metrics {
   std::array<std::array<std::atomic<uint64_t>, kNumStatuses>, kNumRoutes> requests{};
   std::array<std::atomic<uint64_t>, kNumBuckets + 1> buckets{};
@@ -251,14 +250,7 @@ void LiveSite::Follow() {
   }
 }
 
-Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Generation>& gen,
-                                                       const Output& output, int status) {
-  struct ThreadState {
-    uint64_t gen_id = 0;
-    uint64_t epoch = ~uint64_t{0};
-    std::unique_ptr<ContentStore> store;
-    std::unique_ptr<SiteRenderer> renderer;
-  };
+LiveSite::ThreadState* LiveSite::Local(const std::shared_ptr<Generation>& gen, Error* error) {
   // Each server thread renders with its own store connection and theme renderer.
   thread_local std::unordered_map<const LiveSite*, ThreadState> states;
   ThreadState& ts = states[this];
@@ -266,7 +258,10 @@ Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Gen
     ts.renderer.reset();
     ts.store.reset();
     auto store = options_.open_store();
-    if (!store) return store.error();
+    if (!store) {
+      *error = store.error();
+      return nullptr;
+    }
     ts.store = std::move(*store);
     ts.epoch = epoch_.load();
   }
@@ -274,6 +269,15 @@ Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Gen
     ts.renderer = std::make_unique<SiteRenderer>(gen->site, ts.store.get());
     ts.gen_id = gen->id;
   }
+  return &ts;
+}
+
+Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Generation>& gen,
+                                                       const Output& output, int status) {
+  Error error;
+  ThreadState* local = Local(gen, &error);
+  if (!local) return error;
+  ThreadState& ts = *local;
   auto data = ts.renderer->Render(output);
   if (!data) {
     ts.renderer.reset();
@@ -371,6 +375,10 @@ HttpResponse LiveSite::Handle(const HttpRequest& req) {
   }
   std::string key = path.substr(1);
   if (key.empty() || key.back() == '/') key += "index.html";
+  if (site.has_search() && (path == "/search/" || path == "/search/index.html")) {
+    return ServeSearch(req, gen, false);
+  }
+  if (site.has_search() && path == "/search/suggest.json") return ServeSearch(req, gen, true);
   if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200);
 
   // Addresses that moved: a missing slash, WordPress's feed paths, an article's old slug.

@@ -37,6 +37,8 @@ struct LiveSiteOptions {
   // an error means the store cannot be reached.
   std::function<Result<std::string>()> version;
   size_t cache_bytes = size_t{1} << 30;  // the cache's limit, all encodings counted
+  // The time that decides what is published, for search (tests set it); default: the clock.
+  std::function<int64_t()> now;
   std::chrono::milliseconds poll_interval{250};
 };
 
@@ -65,7 +67,16 @@ class LiveSite {
     std::string fingerprint;
     size_t bytes = 0;
   };
-  struct Generation;  // one loaded Site and what belongs to it
+  struct Generation {  // one loaded Site and what belongs to it
+    std::shared_ptr<const Site> site;
+    uint64_t id = 0;
+  };
+  struct ThreadState {  // one server thread's store connection and renderer
+    uint64_t gen_id = 0;
+    uint64_t epoch = ~uint64_t{0};
+    std::unique_ptr<ContentStore> store;
+    std::unique_ptr<SiteRenderer> renderer;
+  };
 
   void Follow();
   Status Reload();
@@ -74,6 +85,10 @@ class LiveSite {
   Result<std::shared_ptr<const Entity>> Render(const std::shared_ptr<Generation>& gen,
                                                const Output& output, int status);
   std::shared_ptr<Generation> current() const;
+  ThreadState* Local(const std::shared_ptr<Generation>& gen, Error* error);
+  // /search/ (a page of results, never cached) and /search/suggest.json (search_pages.cc).
+  HttpResponse ServeSearch(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
+                           bool suggest);
 
   LiveSiteOptions options_;
   mutable std::mutex gen_mu_;
@@ -98,5 +113,9 @@ class LiveSite {
 // Percent-decodes a URL path. Returns false for what no page can be at: a NUL byte, invalid
 // UTF-8, a malformed escape, or a "." or ".." segment.
 bool DecodeUrlPath(std::string_view raw, std::string& out);
+
+// The search page's parameters from a query string (q, kind, year, author, edition, page): values
+// percent-decoded, cut to their limits, invalid UTF-8 and unknown or malformed values dropped.
+SearchRequest ParseSearchRequest(std::string_view query);
 
 }  // namespace cinepress

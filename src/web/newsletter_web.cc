@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <boost/url/params_view.hpp>
 #include <boost/url/parse_query.hpp>
-#include <boost/url/src.hpp>
 #include <set>
 
 #include "core/dates.h"

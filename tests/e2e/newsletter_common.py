@@ -36,6 +36,10 @@ def make_site(binary, root, smtp_port, connections=4, base_url="http://127.0.0.1
     with open(path, encoding="utf-8") as f:
         text = f.read()
     text = re.sub(r'(?m)^base_url = .*$', f'base_url = "{base_url}"', text)
+    # The demo's own relay and newsletters (at the end of its config) give way to the test's.
+    own = re.search(r'(?m)^(#[^\n]*\n)*(\[smtp\]|\[\[newsletters\]\])$', text)
+    if own:
+        text = text[:own.start()]
     text += f"""
 
 [smtp]

@@ -1,0 +1,419 @@
+// Search in the site map: the search page, the store query for a live request, and the static
+// index that the theme's script (assets/search.js) reads when no server answers, in the manner
+// of Pagefind: a small manifest, chunks of the sorted word list with their postings, one file
+// per filter, and one fragment per document with what a result shows. A query fetches the
+// manifest, the one chunk that holds each word (a few for a short prefix) and the fragments of
+// the results it shows.
+//
+// The words are made by the same analysis as the store's index (content/search.h), and the
+// documents' text is the same plain text (the body's Markdown as text), so that the static and
+// the live search find the same articles.
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "content/search.h"
+#include "core/parallel.h"
+#include "core/text.h"
+#include "render/html_text.h"
+#include "render/markdown.h"
+#include "site/site.h"
+
+namespace cinepress {
+
+struct StaticSearchIndex {
+  std::string manifest;
+  std::vector<std::string> filters;  // kFilterNames order
+  std::vector<std::string> chunks;
+};
+
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kManifestRef = 0;
+constexpr size_t kFilterRef = 1;
+const char* const kFilterNames[] = {"kind", "year", "author", "edition"};
+constexpr size_t kChunkRef = 16;
+// The number of chunks must be known when the site is assembled, before any body is read: it is
+// estimated from the articles' word counts, for chunks of about 20 KB on a typical archive.
+constexpr size_t kWordsPerChunk = 12000;
+constexpr size_t kMaxChunks = 4096;
+// How much a word counts where it stands: in the title or the film's titles most, in the body
+// once per use (up to a point).
+constexpr uint32_t kTitleWeight = 12, kFilmWeight = 10, kPeopleWeight = 4, kDekWeight = 2,
+                   kMetaWeight = 2, kMaxBodyWeight = 8;
+
+// The searchable text of a document, field by field, as the store's index has it.
+struct DocText {
+  std::string title, films, people, dek, meta, body;
+};
+
+DocText TextOf(const Article& a, const std::string& dek_text, const std::string& body_markdown,
+               const std::unordered_map<std::string, Author>& authors) {
+  std::vector<std::string> names;
+  for (const std::string& id : a.author_ids) {
+    auto it = authors.find(id);
+    names.push_back(it == authors.end() ? id : it->second.name);
+  }
+  SearchFields f = SearchFieldsOf(a, names);
+  DocText t;
+  t.title = a.title;
+  t.films = Join(f.films, " · ");
+  t.people = Join(f.people, " · ");
+  t.meta = Join(f.meta, " · ");
+  t.dek = dek_text;
+  t.body = BodyToText(body_markdown, a.body_format);  // Markdown, or HTML (WordPress imports)
+  return t;
+}
+
+std::string Utf8Prefix(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+// Percent-encodes a query-string value (RFC 3986 unreserved characters stay).
+std::string QueryEncode(std::string_view v) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    }
+  }
+  return out;
+}
+
+void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
+
+std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
+  return f.slug + "-" + std::to_string(e.year);
+}
+
+}  // namespace
+
+Status Site::AddSearchOutputs() {
+  if (!theme_->HasTemplate("search")) return {};
+  has_search_ = true;
+  size_t words = 0;
+  for (const Article& a : articles_) words += a.word_count + 40;
+  for (const Article& a : pages_) words += a.word_count + 40;
+  search_chunks_ = std::clamp<size_t>(words / kWordsPerChunk, 1, kMaxChunks);
+  if (auto s = AddOutput(OutputKind::kSearch, "/search/", 0, 1, "the search page"); !s) return s;
+  auto add = [&](const std::string& url, OutputKind kind, size_t ref) {
+    return AddOutput(kind, url, ref, 1, "the search index");
+  };
+  if (auto s = add("/search/index/manifest.json", OutputKind::kSearchIndex, kManifestRef); !s)
+    return s;
+  for (size_t f = 0; f < std::size(kFilterNames); ++f) {
+    std::string url = std::string("/search/index/filter/") + kFilterNames[f] + ".json";
+    if (auto s = add(url, OutputKind::kSearchIndex, kFilterRef + f); !s) return s;
+  }
+  for (size_t k = 0; k < search_chunks_; ++k) {
+    std::string url = "/search/index/words/" + std::to_string(k) + ".json";
+    if (auto s = add(url, OutputKind::kSearchIndex, kChunkRef + k); !s) return s;
+  }
+  for (size_t d = 0; d < articles_.size() + pages_.size(); ++d) {
+    std::string url = "/search/index/doc/" + std::to_string(d) + ".json";
+    if (auto s = add(url, OutputKind::kSearchDoc, d); !s) return s;
+  }
+  return {};
+}
+
+SearchQuery Site::MakeSearchQuery(const SearchRequest& r, int64_t now) const {
+  SearchQuery q;
+  q.text = r.query;
+  q.now = now;
+  q.limit = kSearchPerPage;
+  q.offset = static_cast<size_t>(std::max(1, r.page) - 1) * kSearchPerPage;
+  q.exclude_sections = {"collections"};  // lists of their own, kept out of every list
+  q.section = r.kind;
+  q.author = r.author;
+  if (r.year > 0 && r.year < 10000) {
+    auto from = tz_.Parse(std::to_string(r.year) + "-01-01");
+    auto to = tz_.Parse(std::to_string(r.year + 1) + "-01-01");
+    if (from && to) {
+      q.date_from = *from;
+      q.date_to = *to;
+    }
+  }
+  if (!r.edition.empty()) {
+    q.restrict_ids = true;  // an edition this site does not have: nothing
+    for (const SiteEdition& e : editions_) {
+      if (EditionKey(festivals_[e.festival], e) != r.edition) continue;
+      for (uint32_t i : e.articles) q.ids.push_back(articles_[i].id);
+    }
+  }
+  return q;
+}
+
+std::string Site::SearchHitUrl(const SearchHit& hit) const {
+  Article a;
+  a.kind = hit.is_page ? ArticleKind::kPage : ArticleKind::kArticle;
+  a.section = hit.section;
+  a.slug = hit.slug;
+  a.date = hit.date;
+  return ArticleUrl(a);
+}
+
+Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore* store) const {
+  std::lock_guard lock(search_mu_);
+  if (search_index_) return search_index_;
+  auto all = store->LoadArticles(true);
+  if (!all) return all.error();
+  std::unordered_map<int64_t, const Article*> by_id;
+  for (const Article& a : *all) by_id.emplace(a.id, &a);
+  const size_t n = articles_.size() + pages_.size();
+
+  // Postings: word -> (document, weight), documents in order.
+  std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> postings;
+  json filters[std::size(kFilterNames)];
+  for (json& f : filters) f = json::object();
+  // Documents' words on every core, a batch at a time (to bound the memory), then merged in
+  // document order.
+  constexpr size_t kBatch = 512;
+  std::vector<std::vector<std::pair<std::string, uint32_t>>> batch(kBatch);
+  for (size_t first = 0; first < n; first += kBatch) {
+    const size_t count = std::min(kBatch, n - first);
+    ParallelFor(count, DefaultThreads(), nullptr, [&](unsigned, size_t k) {
+      const size_t d = first + k;
+      const bool page = d >= articles_.size();
+      const Article& a = page ? pages_[d - articles_.size()] : articles_[d];
+      auto stored = by_id.find(a.id);
+      const std::string& md =
+          stored == by_id.end() ? a.body_markdown : stored->second->body_markdown;
+      DocText t = TextOf(a, page ? MarkdownToText(a.dek) : dek_text_[d], md, authors_);
+      std::unordered_map<std::string, uint32_t> weights;
+      auto field = [&](const std::string& text, uint32_t weight) {
+        std::unordered_map<std::string, bool> seen;
+        ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) {
+          auto [it, fresh] = seen.emplace(std::string(w), true);
+          if (fresh) weights[it->first] += weight;
+        });
+      };
+      field(t.title, kTitleWeight);
+      field(t.films, kFilmWeight);
+      field(t.people, kPeopleWeight);
+      field(t.dek, kDekWeight);
+      field(t.meta, kMetaWeight);
+      std::unordered_map<std::string, uint32_t> uses;
+      ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
+        uint32_t& u = uses[std::string(w)];
+        if (u < kMaxBodyWeight) {
+          ++u;
+          ++weights[std::string(w)];
+        }
+      });
+      batch[k].assign(weights.begin(), weights.end());
+    });
+    for (size_t k = 0; k < count; ++k) {
+      const auto d = static_cast<uint32_t>(first + k);
+      for (auto& [w, weight] : batch[k]) postings[w].emplace_back(d, weight);
+      batch[k].clear();
+      const bool page = d >= articles_.size();
+      const Article& a = page ? pages_[d - articles_.size()] : articles_[d];
+      filters[0][page ? "page" : a.section].push_back(d);
+      if (page) continue;
+      filters[1][std::to_string(tz_.YearMonth(a.date).first)].push_back(d);
+      for (const std::string& id : a.author_ids) filters[2][id].push_back(d);
+      for (uint32_t e : editions_of_article_[d]) {
+        filters[3][EditionKey(festivals_[editions_[e].festival], editions_[e])].push_back(d);
+      }
+    }
+  }
+
+  // Each word's entry, "word":[doc, weight, doc, weight…] with documents as differences.
+  std::vector<std::pair<std::string, std::string>> entries;
+  entries.reserve(postings.size());
+  size_t total = 0;
+  for (const auto& [w, list] : postings) {
+    std::string e = json(w).dump() + ":[";
+    uint32_t prev = 0;
+    for (size_t k = 0; k < list.size(); ++k) {
+      if (k) e += ',';
+      e += std::to_string(list[k].first - prev) + "," + std::to_string(list[k].second);
+      prev = list[k].first;
+    }
+    e += ']';
+    total += e.size() + 1;
+    entries.emplace_back(w, std::move(e));
+  }
+  auto index = std::make_shared<StaticSearchIndex>();
+  index->chunks.assign(search_chunks_, "{}");
+  json chunk_list = json::array();
+  const size_t target = std::max<size_t>(1, total / search_chunks_ + 1);
+  size_t k = 0, in_chunk = 0;
+  std::string body;
+  auto flush = [&] {
+    if (body.empty()) return;
+    index->chunks[k] = "{" + body + "}";
+    body.clear();
+    in_chunk = 0;
+    ++k;
+  };
+  for (auto& [w, e] : entries) {
+    if (in_chunk >= target && k + 1 < search_chunks_) flush();
+    if (body.empty()) chunk_list.push_back(json::array({w, k}));
+    if (!body.empty()) body += ',';
+    body += e;
+    in_chunk += e.size() + 1;
+  }
+  flush();
+  json manifest = {
+      {"version", 1}, {"documents", n}, {"chunks", chunk_list}, {"filters", json::array()}};
+  for (const char* f : kFilterNames) manifest["filters"].push_back(f);
+  index->manifest = manifest.dump();
+  for (json& f : filters) index->filters.push_back(f.dump());
+  search_index_ = index;
+  return search_index_;
+}
+
+Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {
+  auto index = site_->StaticIndex(store_);
+  if (!index) return index.error();
+  if (ref == kManifestRef) return (*index)->manifest;
+  if (ref >= kChunkRef) return (*index)->chunks.at(ref - kChunkRef);
+  return (*index)->filters.at(ref - kFilterRef);
+}
+
+Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
+  const Site& s = *site_;
+  const bool page = d >= s.articles_.size();
+  const Article& a = page ? s.pages_[d - s.articles_.size()] : s.articles_[d];
+  std::string md = a.body_markdown;
+  if (md.empty()) {
+    auto loaded = store_->LoadBody(a.id);
+    if (!loaded) return loaded.error();
+    md = std::move(*loaded);
+  }
+  DocText t = TextOf(a, page ? MarkdownToText(a.dek) : s.dek_text_[d], md, s.authors_);
+  json doc = {{"url", page ? s.ArticleUrl(a) : s.article_urls_[d]},
+              {"title", a.title},
+              {"kind", page ? "Page" : s.sections_.at(a.section).title},
+              {"date_iso", s.tz_.Iso(a.date)},
+              {"date", s.tz_.Display(a.date)},
+              {"film", a.film ? a.film->title : ""},
+              {"films", t.films},
+              {"people", t.people},
+              {"dek", t.dek},
+              {"meta", t.meta},
+              // Enough of the body for a snippet and a phrase; the index has all of it.
+              {"body", Utf8Prefix(t.body, 60000)}};
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r,
+                                               const SearchResults* results) {
+  const Site& s = *site_;
+  const bool asked = !Trim(r.query).empty();
+  TemplateData d =
+      PageData("/search/", asked ? "Search: " + r.query : "Search",
+               "Search everything " + s.config_.title + " has published.", "is_search");
+  TemplateData se;
+  se.set("query", r.query);
+  se.set("has_query", asked);
+  se.set("live", results != nullptr);
+  se.set("index_url", "/search/index/");
+  se.set("per_page", std::to_string(Site::kSearchPerPage));
+  auto option = [](const std::string& value, const std::string& label, bool selected) {
+    TemplateData o;
+    o.set("value", value);
+    o.set("label", label);
+    o.set("selected", selected);
+    return o;
+  };
+  TemplateData kinds{TemplateData::type::list};
+  for (const std::string& key : s.section_order_) {
+    if (key == "collections") continue;
+    kinds.push_back(option(key, s.sections_.at(key).title, r.kind == key));
+  }
+  if (!s.pages_.empty()) kinds.push_back(option("page", "Pages", r.kind == "page"));
+  se["kinds"] = std::move(kinds);
+  TemplateData years{TemplateData::type::list};
+  std::vector<std::string> year_values;
+  for (const SiteList& l : s.lists_) {
+    if (l.kind == "archive-year") year_values.push_back(l.heading);
+  }
+  std::sort(year_values.rbegin(), year_values.rend());
+  for (const std::string& y : year_values) {
+    years.push_back(option(y, y, std::to_string(r.year) == y));
+  }
+  se["years"] = std::move(years);
+  std::vector<const Author*> writers;
+  for (const SiteList& l : s.lists_) {
+    if (l.kind == "author" && l.author) writers.push_back(l.author);
+  }
+  std::sort(writers.begin(), writers.end(),
+            [](const Author* x, const Author* y) { return x->name < y->name; });
+  TemplateData authors{TemplateData::type::list};
+  for (const Author* a : writers) authors.push_back(option(a->id, a->name, r.author == a->id));
+  se["authors"] = std::move(authors);
+  TemplateData editions{TemplateData::type::list};
+  for (const SiteEdition& e : s.editions_) {
+    if (e.articles.empty()) continue;
+    const SiteFestival& f = s.festivals_[e.festival];
+    std::string key = EditionKey(f, e);
+    editions.push_back(
+        option(key, (f.short_name.empty() ? f.name : f.short_name) + " " + std::to_string(e.year),
+               r.edition == key));
+  }
+  se.set("has_editions", !editions.is_empty_list());
+  se["editions"] = std::move(editions);
+  se.set("has_filters", !r.kind.empty() || !r.author.empty() || !r.edition.empty() || r.year > 0);
+
+  if (results && asked) {
+    const size_t total = results->total;
+    std::string count = results->more_than_total
+                            ? "More than " + std::to_string(total) + " results"
+                            : std::to_string(total) + (total == 1 ? " result" : " results");
+    se.set("count_text", count);
+    se.set("no_results", total == 0);
+    TemplateData hits{TemplateData::type::list};
+    for (const SearchHit& h : results->hits) {
+      TemplateData x;
+      x.set("url", s.SearchHitUrl(h));
+      x.set("title", h.title);
+      auto sec = s.sections_.find(h.section);
+      x.set("kind", h.is_page                  ? std::string("Page")
+                    : sec != s.sections_.end() ? sec->second.title
+                                               : h.section);
+      x.set("date_iso", s.tz_.Iso(h.date));
+      x.set("date_display", s.tz_.Display(h.date));
+      SetIf(x, "film_title", h.film_title);
+      SetIf(x, "snippet_html", h.snippet_html);
+      hits.push_back(x);
+    }
+    if (!hits.is_empty_list()) {
+      se.set("has_results", true);
+      se["results"] = std::move(hits);
+    }
+    const int pages = static_cast<int>(
+        std::min<size_t>(100, (total + Site::kSearchPerPage - 1) / Site::kSearchPerPage));
+    const int page_no = std::max(1, r.page);
+    if (pages > 1) {
+      std::string base = "/search/?q=" + QueryEncode(r.query);
+      if (!r.kind.empty()) base += "&kind=" + QueryEncode(r.kind);
+      if (r.year > 0) base += "&year=" + std::to_string(r.year);
+      if (!r.author.empty()) base += "&author=" + QueryEncode(r.author);
+      if (!r.edition.empty()) base += "&edition=" + QueryEncode(r.edition);
+      auto url = [&](int p) { return p == 1 ? base : base + "&page=" + std::to_string(p); };
+      se["pagination"] = PaginationData(page_no, pages, url);
+    }
+  }
+  d["search"] = std::move(se);
+  SetJsonLd(d, OutputKind::kSearch, 0);
+  return theme_.Render("search", s.base_, d);
+}
+
+}  // namespace cinepress

@@ -1,0 +1,173 @@
+// The search page and the static search index of a whole site: what the static build writes for
+// the theme's script, and that nothing unpublished is in it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "content/search.h"
+#include "whole_site.h"
+
+namespace cinepress::testing {
+namespace {
+
+using nlohmann::json;
+
+const char* kConfig = R"(
+title = "Reel Notes"
+base_url = "https://reel.example"
+language = "en"
+timezone = "UTC"
+paginate = 10
+
+[[festivals]]
+slug = "tiff"
+name = "Toronto International Film Festival"
+short_name = "TIFF"
+tag = "TIFF{yy}"
+)";
+
+std::string Article(const std::string& title, const std::string& date, const std::string& body,
+                    const std::string& extra = "") {
+  return "---\ntitle: \"" + title + "\"\ndate: " + date + "\nauthor_id: ana\n" + extra + "---\n\n" +
+         body + "\n";
+}
+
+std::map<std::string, std::string> Magazine() {
+  return {
+      {"data/authors.yaml", "ana:\n  name: \"Ana Lindqvist\"\n"},
+      {"content/reviews/decalogue.md",
+       Article("The Decalogue", "2021-01-05",
+               "Krzysztof *Kieślowski* made ten films for television.",
+               "tags: [\"TIFF21\"]\nfilm:\n  title: \"Dekalog\"\n  directors: [\"Krzysztof "
+               "Kieślowski\"]\n  year: 1989\n")},
+      {"content/reviews/tokyo.md",
+       Article("東京物語", "2021-02-05", "小津安二郎の映画。A family visits Tokyo.")},
+      {"content/essays/cleo.md",
+       Article("On Cléo", "2022-03-05", "Agnès Varda and the long take <script>x</script>.")},
+      {"content/reviews/draft.md",
+       Article("Hidden", "2021-05-01", "The embargoed zeppelin verdict.", "draft: true\n")},
+      {"content/reviews/later.md", Article("Coming", "2099-01-01", "A scheduled zeppelin review.")},
+      {"content/about.md", "---\ntitle: \"About us\"\ndate: 2020-01-01\n---\n\nWho we are.\n"},
+  };
+}
+
+class SearchSite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto built = BuildFromStrings(kConfig, Magazine(), 1893456000 /* 2030 */);
+    ASSERT_TRUE(built.ok()) << built.error().ToString();
+    site_ = new BuiltSite(std::move(*built));
+    ASSERT_TRUE(site_->import_problems.empty()) << ::testing::PrintToString(site_->import_problems);
+  }
+  static void TearDownTestSuite() { delete site_; }
+  static json File(const std::string& path) {
+    auto it = site_->files.find(path);
+    EXPECT_NE(it, site_->files.end()) << path;
+    if (it == site_->files.end()) return json();
+    return json::parse(it->second);
+  }
+  // What the theme's script does for one word: the manifest's chunk, then the word's postings.
+  static std::set<int> DocsWith(const std::string& word) {
+    json manifest = File("search/index/manifest.json");
+    int chunk = -1;
+    for (const auto& c : manifest["chunks"]) {
+      if (c[0].get<std::string>() <= word) chunk = c[1].get<int>();
+    }
+    std::set<int> docs;
+    if (chunk < 0) return docs;
+    json words = File("search/index/words/" + std::to_string(chunk) + ".json");
+    if (!words.contains(word)) return docs;
+    int d = 0;
+    const auto& list = words[word];
+    for (size_t k = 0; k + 1 < list.size(); k += 2) docs.insert(d += list[k].get<int>());
+    return docs;
+  }
+  static std::string TitleOf(int doc) {
+    return File("search/index/doc/" + std::to_string(doc) + ".json")["title"];
+  }
+  static BuiltSite* site_;
+};
+BuiltSite* SearchSite::site_ = nullptr;
+
+TEST_F(SearchSite, EveryPageHasASearchBoxAndTheSearchPageWorksWithoutAServer) {
+  for (const char* url : {"/", "/reviews/decalogue/", "/about/", "/search/"}) {
+    std::string p = site_->Page(url);
+    EXPECT_NE(p.find("<form class=\"site-search\" action=\"/search/\" method=\"get\""),
+              std::string::npos)
+        << url;
+    EXPECT_NE(p.find("/assets/search."), std::string::npos) << url;
+  }
+  std::string p = site_->Page("/search/");
+  EXPECT_NE(p.find("data-search-page"), std::string::npos);
+  EXPECT_EQ(p.find("data-live"), std::string::npos);  // the static page: the script searches
+  EXPECT_NE(p.find("data-index=\"/search/index/\""), std::string::npos);
+  EXPECT_NE(p.find("<noscript>"), std::string::npos);
+  // The filters offer what the site has.
+  EXPECT_NE(p.find("<option value=\"reviews\">Reviews</option>"), std::string::npos);
+  EXPECT_NE(p.find("<option value=\"page\">Pages</option>"), std::string::npos);
+  EXPECT_NE(p.find("<option value=\"2021\">2021</option>"), std::string::npos);
+  EXPECT_NE(p.find("<option value=\"ana\">Ana Lindqvist</option>"), std::string::npos);
+  EXPECT_NE(p.find("<option value=\"tiff-2021\">TIFF 2021</option>"), std::string::npos);
+  EXPECT_NE(p.find("SearchResultsPage"), std::string::npos);
+  // The home page tells search engines where the search is.
+  EXPECT_NE(site_->Page("/").find("search_term_string"), std::string::npos);
+}
+
+TEST_F(SearchSite, TheStaticIndexFindsFoldedWordsAndCjkPairs) {
+  json manifest = File("search/index/manifest.json");
+  ASSERT_TRUE(manifest.is_object());
+  EXPECT_EQ(manifest["documents"], 4);  // three articles and a page: no draft, nothing scheduled
+  ASSERT_EQ(DocsWith("kieslowski").size(), 1u);
+  EXPECT_EQ(TitleOf(*DocsWith("kieslowski").begin()), "The Decalogue");
+  ASSERT_EQ(DocsWith("dekalog").size(), 1u);  // the film's title
+  ASSERT_EQ(DocsWith("cleo").size(), 1u);
+  EXPECT_EQ(TitleOf(*DocsWith("cleo").begin()), "On Cléo");
+  ASSERT_EQ(DocsWith("物語").size(), 1u);
+  ASSERT_EQ(DocsWith("小津").size(), 1u);
+  EXPECT_EQ(DocsWith("about").size(), 1u);
+  // The text is what a reader sees: Markdown's marks are gone, HTML is text.
+  json doc = File("search/index/doc/" + std::to_string(*DocsWith("agnes").begin()) + ".json");
+  EXPECT_EQ(doc["url"], "/essays/cleo/");
+  EXPECT_EQ(doc["kind"], "Essays");
+  EXPECT_NE(doc["body"].get<std::string>().find("Agnès Varda"), std::string::npos);
+}
+
+TEST_F(SearchSite, NothingUnpublishedIsInTheStaticIndex) {
+  EXPECT_TRUE(DocsWith("zeppelin").empty());
+  EXPECT_TRUE(DocsWith("embargoed").empty());
+  EXPECT_TRUE(DocsWith("hidden").empty());
+  for (const auto& [path, bytes] : site_->files) {
+    if (path.rfind("search/", 0) != 0) continue;
+    EXPECT_EQ(bytes.find("zeppelin"), std::string::npos) << path;
+    EXPECT_EQ(bytes.find("embargoed"), std::string::npos) << path;
+  }
+  EXPECT_FALSE(site_->Has("/search/index/doc/4.json"));
+}
+
+TEST_F(SearchSite, ChunksHoldSortedRangesOfWordsAndFiltersListDocuments) {
+  json manifest = File("search/index/manifest.json");
+  std::string previous;
+  size_t words = 0;
+  for (const auto& c : manifest["chunks"]) {
+    json chunk = File("search/index/words/" + c[1].dump() + ".json");
+    ASSERT_TRUE(chunk.is_object());
+    EXPECT_EQ(chunk.begin().key(), c[0].get<std::string>());
+    for (const auto& [word, postings] : chunk.items()) {
+      EXPECT_LT(previous, word);
+      EXPECT_EQ(SearchWords(word), std::vector<std::string>{word}) << word;  // folded already
+      previous = word;
+      ++words;
+    }
+  }
+  EXPECT_GT(words, 20u);
+  json kinds = File("search/index/filter/kind.json");
+  EXPECT_EQ(kinds["reviews"].size(), 2u);
+  EXPECT_EQ(kinds["page"].size(), 1u);
+  json editions = File("search/index/filter/edition.json");
+  ASSERT_EQ(editions["tiff-2021"].size(), 1u);
+  EXPECT_EQ(TitleOf(editions["tiff-2021"][0]), "The Decalogue");
+}
+
+}  // namespace
+}  // namespace cinepress::testing
