@@ -208,14 +208,15 @@ CREATE TRIGGER menus_delete_counts AFTER DELETE ON menus
 )sql",
     // Full-text search (content/search.h): one row per article, rowid = articles.id, kept in the
     // same transaction as the article. The "cinepress" tokenizer is registered on every
-    // connection (store/sqlite_search.h); prefixes of 3 and 4 characters are indexed so that
-    // "sta" or "kies" while typing is fast. search_docs holds what the filters read, in rows
+    // connection (store/sqlite_search.h); prefixes of 3 characters are indexed so that "sta"
+    // while typing is fast (a longer prefix reads the few words it starts; each prefix length
+    // indexed costs about a fifth of an import). search_docs holds what the filters read, in rows
     // small enough that a search joining thousands of matches stays fast (articles' rows carry
     // their bodies). search_state.rebuild asks Init to index every stored article again (here:
     // those stored before search existed).
     R"sql(
 CREATE VIRTUAL TABLE article_search USING fts5(
-  title, films, people, dek, body, meta, tokenize = 'cinepress', prefix = '3 4'
+  title, films, people, dek, body, meta, tokenize = 'cinepress', prefix = '3'
 );
 CREATE TABLE search_docs (
   id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
@@ -398,10 +399,7 @@ class SqliteStore final : public ContentStore {
     sqlite3_busy_timeout(db_, 10000);
     if (RegisterSearchTokenizer(db_) != SQLITE_OK) return Failure("registering the search words");
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
-                               // Searches read the full-text index's pages at random: mapped, a
-                               // page costs no system call and no copy.
-                               "PRAGMA mmap_size=1073741824"}) {
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
       if (auto s = Exec(pragma); !s) return s;
     }
     int64_t version = 0;
