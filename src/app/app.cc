@@ -105,10 +105,15 @@ This magazine is made with cinepress. Edit `content/about.md` to tell readers wh
 then run `cinepress import . && cinepress build`.
 )";
 
-// The store as every command opens it: search indexes the text a reader sees, not Markdown.
-Result<std::unique_ptr<ContentStore>> OpenStore(const fs::path& file, bool create = true) {
+// The store as every command opens it: search indexes the text a reader sees, not Markdown, and
+// only if cinepress.toml's [search] enabled says so (a config that cannot be read leaves it on:
+// the command that reads the config reports the problem).
+Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create = true) {
   SqliteStoreOptions options;
   options.create = create;
+  if (auto config = LoadSiteConfig(site.config()); config.ok())
+    options.search_index = config->search;
+  const fs::path file = site.database();
   options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
   options.html_to_text = [](std::string_view html) { return HtmlToText(html); };
   return OpenSqliteStore(file, options);
@@ -131,7 +136,7 @@ Status RefuseExistingSite(const SiteFolder& site) {
 }
 
 Status MakeStoreAndTheme(const SiteFolder& site, std::ostream& out) {
-  auto store = OpenStore(site.database());
+  auto store = OpenStore(site);
   if (!store) return store.error();
   auto theme = ExtractEmbedded("themes/default/", site.themes() / "default", false);
   if (!theme) return theme.error();
@@ -183,7 +188,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (!config) return config.error();
   auto tz = TimeZone::Named(config->timezone);
   if (!tz) return tz.error();
-  auto store = OpenStore(site.database());
+  auto store = OpenStore(site);
   if (!store) return store.error();
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty && !options.progress) {
@@ -256,7 +261,7 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs
   if (!config) return config.error();
   auto tz = TimeZone::Named(config->timezone);
   if (!tz) return tz.error();
-  auto store = OpenStore(site.database());
+  auto store = OpenStore(site);
   if (!store) return store.error();
   options.permalinks = config->permalinks;
   if (options.now == 0) options.now = NowSeconds();
@@ -307,7 +312,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!tz) return tz.error();
   auto theme = Theme::Load(site.themes() / config->theme, "themes/" + config->theme);
   if (!theme) return theme.error();
-  auto store = OpenStore(site.database());
+  auto store = OpenStore(site);
   if (!store) return store.error();
   auto aliases = (*store)->LoadAliases();
   if (!aliases) return aliases.error();
@@ -348,7 +353,7 @@ class ChangeProbe {
       return Error{ErrorCode::kStore, "the store is gone", site_.database().string()};
     }
     if (!store_ || db.st_ino != inode_) {
-      auto s = OpenStore(site_.database(), false);
+      auto s = OpenStore(site_, false);
       if (!s) return s.error();
       store_ = std::move(*s);
       inode_ = db.st_ino;
@@ -397,7 +402,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   auto probe = std::make_shared<ChangeProbe>(site);
   LiveSiteOptions live_options;
   live_options.load = [site] { return LoadSite(site, NowSeconds()); };
-  live_options.open_store = [db = site.database()] { return OpenStore(db, false); };
+  live_options.open_store = [site] { return OpenStore(site, false); };
   live_options.version = [probe] { return probe->Version(); };
   live_options.cache_bytes = options.cache_mb * 1024 * 1024;
   LiveSite live(live_options);
@@ -484,9 +489,8 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const std::optional<fs::
   auto sink = DirectorySink::Create(target);
   if (!sink) return sink.error();
   auto render_start = std::chrono::steady_clock::now();
-  fs::path db = site.database();
   auto report = PublishSite(
-      *loaded, **sink, [&db] { return OpenStore(db); }, threads);
+      *loaded, **sink, [&site] { return OpenStore(site); }, threads);
   if (!report) return report.error();
   double t_render = Seconds(render_start);
   if (auto s = (*sink)->Commit(); !s) return s.error();

@@ -271,6 +271,14 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
     }
     c.paginate = static_cast<int>(*v);
   }
+  if (const toml::node* p = root.get("search")) {
+    const toml::table* t = p->as_table();
+    if (!t) return ConfigError(file, p, "search", "must be a table");
+    if (const toml::node* e = t->get("enabled")) {
+      if (!e->is_boolean()) return ConfigError(file, e, "search.enabled", "must be true or false");
+      c.search = e->value<bool>().value_or(true);
+    }
+  }
   if (const toml::node* p = root.get("sitemap_max_urls")) {
     auto v = p->value<int64_t>();
     if (!p->is_integer() || !v || *v < 1 || *v > 50000) {

@@ -106,6 +106,9 @@ struct SiteConfig {
   // URLs per sitemap file: past it, /sitemap.xml becomes an index of /sitemaps/N.xml files.
   // The sitemaps protocol allows at most 50,000.
   int sitemap_max_urls = 50000;
+  // [search] enabled: the full-text index in the store, /search/ and the static index. A site
+  // that does not want search saves most of an import's time and two thirds of the store.
+  bool search = true;
   Permalinks permalinks;
   std::vector<MenuItem> menu_main;
   std::vector<MenuItem> menu_footer;

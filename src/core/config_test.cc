@@ -49,6 +49,13 @@ TEST(SiteConfig, ErrorsNameFileLineAndKey) {
   auto type = ParseSiteConfig("paginate = \"ten\"\n", "site.toml");
   ASSERT_FALSE(type.ok());
   EXPECT_EQ(type.error().field, "paginate");
+  auto search = ParseSiteConfig("[search]\nenabled = \"no\"\n", "site.toml");
+  ASSERT_FALSE(search.ok());
+  EXPECT_EQ(search.error().field, "search.enabled");
+  auto off = ParseSiteConfig("[search]\nenabled = false\n", "site.toml");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->search);
+  EXPECT_TRUE(ParseSiteConfig("", "site.toml")->search);
   auto sitemap = ParseSiteConfig("sitemap_max_urls = 50001\n", "site.toml");
   ASSERT_FALSE(sitemap.ok());
   EXPECT_EQ(sitemap.error().field, "sitemap_max_urls");

@@ -104,7 +104,7 @@ std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
 }  // namespace
 
 Status Site::AddSearchOutputs() {
-  if (!theme_->HasTemplate("search")) return {};
+  if (!config_.search || !theme_->HasTemplate("search")) return {};
   has_search_ = true;
   size_t words = 0;
   for (const Article& a : articles_) words += a.word_count + 40;

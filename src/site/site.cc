@@ -371,6 +371,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     assets.set(key, a.url);
   }
   site_data.set("asset", assets);
+  site_data.set("search", s.has_search_);  // the search box and its script
   site_data.set("archive_url", "/archive/");
   site_data.set("feed_url", "/feed.xml");
   site_data.set("atom_url", "/atom.xml");
@@ -430,6 +431,7 @@ void Site::ComputeFingerprints() {
                             config_.timezone,
                             "\x1f",
                             std::to_string(config_.paginate),
+                            config_.search ? "search" : "no search",
                             "\x1f",
                             p.article,
                             p.page,

@@ -30,6 +30,9 @@ struct SqliteStoreOptions {
   std::function<std::string(std::string_view)> markdown_to_text;
   // The same for HTML bodies (WordPress imports); without it HTML is indexed as is.
   std::function<std::string(std::string_view)> html_to_text;
+  // false: articles are not indexed for search (the site turned search off); the index is
+  // marked stale, and the next store opened with true indexes every article again.
+  bool search_index = true;
 };
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       const SqliteStoreOptions& options);

@@ -225,6 +225,21 @@ TEST_F(SqliteSearchTest, DraftsAndScheduledArticlesAreNeverFoundNorQuoted) {
   EXPECT_EQ(Slugs(q), Strings{"later"});
 }
 
+TEST_F(SqliteSearchTest, WithSearchTurnedOffNothingIsIndexedUntilItIsTurnedOnAgain) {
+  Save("before", "Indexed while search was on", "Lighthouse keepers.");
+  store_.reset();
+  SqliteStoreOptions off;
+  off.search_index = false;
+  auto s = OpenSqliteStore(dir_ / "site.db", off);
+  ASSERT_TRUE(s.ok());
+  store_ = std::move(*s);
+  Save("during", "Written while search was off", "Lighthouse lamps.");
+  store_.reset();
+  Open();  // search on again: every article is indexed anew, the one written meanwhile too
+  EXPECT_EQ(Slugs("lighthouse").size(), 2u);
+  EXPECT_EQ(Slugs("lamps"), Strings{"during"});
+}
+
 TEST_F(SqliteSearchTest, PasswordProtectedPostsAreNeverFound) {
   Article locked;
   locked.section = "articles";

@@ -386,10 +386,11 @@ void FromMeta(const json& m, Article& a) {
 class SqliteStore final : public ContentStore {
  public:
   SqliteStore(sqlite3* db, std::function<std::string(std::string_view)> markdown_to_text,
-              std::function<std::string(std::string_view)> html_to_text)
+              std::function<std::string(std::string_view)> html_to_text, bool search_index)
       : db_(db),
         markdown_to_text_(std::move(markdown_to_text)),
-        html_to_text_(std::move(html_to_text)) {}
+        html_to_text_(std::move(html_to_text)),
+        search_index_(search_index) {}
   ~SqliteStore() override {
     stmts_.clear();
     sqlite3_close_v2(db_);
@@ -423,7 +424,7 @@ class SqliteStore final : public ContentStore {
       if (auto s = Exec("PRAGMA user_version=" + std::to_string(target)); !s) return s;
       if (auto s = Exec("COMMIT"); !s) return s;
     }
-    return RebuildSearchIndexIfAsked();
+    return search_index_ ? RebuildSearchIndexIfAsked() : Status{};
   }
 
   Status BeginTransaction() override { return Exec("BEGIN IMMEDIATE"); }
@@ -509,7 +510,9 @@ class SqliteStore final : public ContentStore {
     if (a.id != 0) q.Bind(16, a.id);
     if (q.Step() != SQLITE_DONE) return Failure("saving article \"" + a.slug + "\"");
     int64_t id = a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
-    if (auto s = IndexArticle(id, a); !s) return s.error();
+    if (auto s = search_index_ ? IndexArticle(id, a) : MarkSearchIndexStale(); !s) {
+      return s.error();
+    }
     return id;
   }
 
@@ -517,7 +520,7 @@ class SqliteStore final : public ContentStore {
     Use q(Prepare("DELETE FROM articles WHERE id = ?"));
     q.Bind(1, id);
     if (q.Step() != SQLITE_DONE) return Failure("deleting article");
-    return UnindexArticle(id);
+    return search_index_ ? UnindexArticle(id) : MarkSearchIndexStale();
   }
 
   Result<SearchResults> Search(const SearchQuery& query) override;
@@ -770,6 +773,13 @@ class SqliteStore final : public ContentStore {
   Status IndexArticle(int64_t id, const Article& a);
   Status UnindexArticle(int64_t id);
   Status RebuildSearchIndexIfAsked();
+  // With search turned off, the first write says so: a later store with search indexes again.
+  Status MarkSearchIndexStale() {
+    if (search_index_stale_) return {};
+    if (auto s = Exec("UPDATE search_state SET rebuild = 1"); !s) return s;
+    search_index_stale_ = true;
+    return {};
+  }
 
   Status DropBlobIfUnused(const std::string& hash) {
     Use q(
@@ -805,6 +815,8 @@ class SqliteStore final : public ContentStore {
   sqlite3* db_;
   std::function<std::string(std::string_view)> markdown_to_text_;
   std::function<std::string(std::string_view)> html_to_text_;
+  bool search_index_ = true;
+  bool search_index_stale_ = false;  // marked by this connection (search turned off)
   // Statements are keyed by the address of their SQL literal (each call site has its own).
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
 };
@@ -1011,7 +1023,8 @@ Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::pat
     sqlite3_close_v2(db);
     return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
   }
-  auto store = std::make_unique<SqliteStore>(db, options.markdown_to_text, options.html_to_text);
+  auto store = std::make_unique<SqliteStore>(db, options.markdown_to_text, options.html_to_text,
+                                             options.search_index);
   if (auto s = store->Init(); !s) {
     Error e = s.error();
     e.file = file.string();

@@ -226,6 +226,23 @@ TEST_F(WholeSite, SitemapRobotsStaticPagesAnd404) {
   EXPECT_TRUE(site_->Has("/404.html"));
 }
 
+TEST(WholeSiteSearch, ASiteWithSearchTurnedOffHasNoSearchPageBoxOrIndex) {
+  auto on = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(on.ok()) << on.error().ToString();
+  EXPECT_TRUE(on->Has("/search/"));
+  EXPECT_NE(on->Page("/reviews/first/").find("class=\"site-search\""), std::string::npos);
+  auto off = BuildFromStrings("[search]\nenabled = false\n" + std::string(kConfig), Magazine());
+  ASSERT_TRUE(off.ok()) << off.error().ToString();
+  EXPECT_FALSE(off->Has("/search/"));
+  for (const auto& [path, data] : off->files) {
+    EXPECT_NE(path.rfind("search/", 0), 0u) << path;
+  }
+  std::string page = off->Page("/reviews/first/");
+  ASSERT_FALSE(page.empty());
+  EXPECT_EQ(page.find("class=\"site-search\""), std::string::npos);
+  EXPECT_EQ(page.find("search."), std::string::npos) << "no search script";
+}
+
 TEST(WholeSiteSitemap, PastTheLimitTheSitemapIsAnIndexOfParts) {
   auto built = BuildFromStrings("sitemap_max_urls = 4\n" + std::string(kConfig), Magazine());
   ASSERT_TRUE(built.ok()) << built.error().ToString();
