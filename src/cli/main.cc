@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
                     "seconds a kept-alive connection may wait for its next request (default: 30)");
   serve->add_option("--cache-mb", serve_options.cache_mb,
                     "memory for rendered pages, in MiB (default: 1024)");
+  bool no_pin = false;
+  serve->add_flag("--no-pin", no_pin,
+                  "do not give each thread a core of its own (when other work shares the cores)");
   add_site(serve);
 
   CLI::App* newsletter = app.add_subcommand("newsletter", "send and preview newsletter issues");
@@ -189,6 +192,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     if (serve_options.listen.empty()) serve_options.listen = {"127.0.0.1:8080"};
     if (serve_options.threads == 0) serve_options.threads = 1;
+    serve_options.pin_threads = !no_pin;
     if (auto s = cinepress::ServeSite(site, serve_options, std::cout, std::cerr); !s) {
       return Fail(s.error());
     }

@@ -3,10 +3,14 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <thread>
+#include <vector>
 
 namespace cinepress {
 namespace {
@@ -155,6 +159,49 @@ TEST(HttpServerStart, BadListenAddressIsAClearError) {
   auto s = HttpServer::Start(ServerOptions{{"nonsense"}}, nullptr, nullptr);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().field, "--listen");
+}
+
+// The CPUs each thread of this process may run on, one entry per thread that is allowed exactly
+// one CPU: that CPU.
+std::vector<int> ThreadsOnOneCpu() {
+  std::vector<int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    pid_t tid = static_cast<pid_t>(std::stoi(task.path().filename().string()));
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(tid, sizeof(set), &set) != 0 || CPU_COUNT(&set) != 1) continue;
+    for (int c = 0; c < CPU_SETSIZE; ++c) {
+      if (CPU_ISSET(c, &set)) out.push_back(c);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(HttpServerStart, EachLoopGetsACoreOfItsOwnUnlessToldNot) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  ASSERT_EQ(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+  if (CPU_COUNT(&allowed) < 2) GTEST_SKIP() << "one core: nothing to pin";
+  auto handler = [](const HttpRequest&) { return TextResponse(200, "ok\n"); };
+  ServerOptions options{{"127.0.0.1:0"}};
+  options.threads = 2;
+  {
+    options.pin_threads = false;
+    auto s = HttpServer::Start(options, handler, nullptr);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    EXPECT_TRUE(ThreadsOnOneCpu().empty());
+    (*s)->Shutdown(std::chrono::milliseconds(100));
+    (*s)->Wait();
+  }
+  options.pin_threads = true;
+  auto s = HttpServer::Start(options, handler, nullptr);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  std::vector<int> pinned = ThreadsOnOneCpu();
+  ASSERT_EQ(pinned.size(), 2u);
+  EXPECT_NE(pinned[0], pinned[1]);
+  (*s)->Shutdown(std::chrono::milliseconds(100));
+  (*s)->Wait();
 }
 
 }  // namespace
