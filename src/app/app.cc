@@ -106,17 +106,22 @@ then run `cinepress import . && cinepress build`.
 )";
 
 // The store as every command opens it: search indexes the text a reader sees, not Markdown, and
-// only if cinepress.toml's [search] enabled says so (a config that cannot be read leaves it on:
-// the command that reads the config reports the problem).
-Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create = true) {
+// only if cinepress.toml's [search] enabled says so.
+Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, const SiteConfig& config,
+                                                bool create = true) {
   SqliteStoreOptions options;
   options.create = create;
-  if (auto config = LoadSiteConfig(site.config()); config.ok())
-    options.search_index = config->search;
-  const fs::path file = site.database();
+  options.search_index = config.search;
   options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
   options.html_to_text = [](std::string_view html) { return HtmlToText(html); };
-  return OpenSqliteStore(file, options);
+  return OpenSqliteStore(site.database(), options);
+}
+
+// The same for a caller that has not read the config (a config that cannot be read leaves search
+// on: the command that reads the config reports the problem).
+Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create = true) {
+  auto config = LoadSiteConfig(site.config());
+  return OpenStore(site, config.ok() ? *config : SiteConfig{}, create);
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -188,7 +193,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (!config) return config.error();
   auto tz = TimeZone::Named(config->timezone);
   if (!tz) return tz.error();
-  auto store = OpenStore(site);
+  auto store = OpenStore(site, *config);
   if (!store) return store.error();
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty && !options.progress) {
@@ -261,7 +266,7 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs
   if (!config) return config.error();
   auto tz = TimeZone::Named(config->timezone);
   if (!tz) return tz.error();
-  auto store = OpenStore(site);
+  auto store = OpenStore(site, *config);
   if (!store) return store.error();
   options.permalinks = config->permalinks;
   if (options.now == 0) options.now = NowSeconds();
@@ -312,7 +317,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!tz) return tz.error();
   auto theme = Theme::Load(site.themes() / config->theme, "themes/" + config->theme);
   if (!theme) return theme.error();
-  auto store = OpenStore(site);
+  auto store = OpenStore(site, *config);
   if (!store) return store.error();
   auto aliases = (*store)->LoadAliases();
   if (!aliases) return aliases.error();
@@ -491,7 +496,7 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const std::optional<fs::
   if (!sink) return sink.error();
   auto render_start = std::chrono::steady_clock::now();
   auto report = PublishSite(
-      *loaded, **sink, [&site] { return OpenStore(site); }, threads);
+      *loaded, **sink, [&] { return OpenStore(site, (*loaded)->config()); }, threads);
   if (!report) return report.error();
   double t_render = Seconds(render_start);
   if (auto s = (*sink)->Commit(); !s) return s.error();

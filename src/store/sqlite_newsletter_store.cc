@@ -7,43 +7,33 @@
 #include <variant>
 
 #include "store/open_store.h"
+#include "store/sqlite_statement.h"
 
 namespace cinepress {
 namespace {
 
 using Value = std::variant<int64_t, std::string_view>;
 
-// One run of a cached statement: bound on construction, reset on destruction.
-class Run {
+// One run of a cached statement: bound on construction (?1, ?2… in order), reset on destruction.
+class Run : public Use {
  public:
-  Run(sqlite3_stmt* s, std::initializer_list<Value> args) : s_(s) {
+  Run(sqlite3_stmt* s, std::initializer_list<Value> args) : Use(s) {
     int i = 1;
     for (const Value& v : args) {
       if (const int64_t* n = std::get_if<int64_t>(&v)) {
-        sqlite3_bind_int64(s_, i++, *n);
+        Bind(i++, *n);
       } else {
-        std::string_view t = std::get<std::string_view>(v);
-        sqlite3_bind_text(s_, i++, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
+        Bind(i++, std::get<std::string_view>(v));
       }
     }
   }
-  ~Run() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Run(const Run&) = delete;
-  Run& operator=(const Run&) = delete;
-  bool Row() { return (rc_ = sqlite3_step(s_)) == SQLITE_ROW; }
-  bool Done() { return (rc_ = sqlite3_step(s_)) == SQLITE_DONE; }
+  bool Row() { return (rc_ = Step()) == SQLITE_ROW; }
+  bool Done() { return (rc_ = Step()) == SQLITE_DONE; }
   bool Finished() const { return rc_ == SQLITE_DONE; }
-  int64_t I(int c) const { return sqlite3_column_int64(s_, c); }
-  std::string S(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
-  }
+  int64_t I(int c) const { return Int(c); }
+  std::string S(int c) const { return Text(c); }
 
  private:
-  sqlite3_stmt* s_;
   int rc_ = SQLITE_OK;
 };
 

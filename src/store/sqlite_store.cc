@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "store/open_store.h"
 #include "store/sqlite_search.h"
+#include "store/sqlite_statement.h"
 
 namespace cinepress {
 namespace {
@@ -246,45 +247,6 @@ class Stmt {
 
  private:
   sqlite3_stmt* s_ = nullptr;
-};
-
-class Use {  // binds, steps and resets one prepared statement
- public:
-  explicit Use(sqlite3_stmt* s) : s_(s) {}
-  ~Use() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Use& Bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Use& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  // For values that outlive Step(): no copy.
-  Use& BindStatic(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
-  }
-  Use& BindBlob(int i, std::string_view v) {
-    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  int Step() { return sqlite3_step(s_); }
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
-  }
-  std::string Blob(int col) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
-
- private:
-  sqlite3_stmt* s_;
 };
 
 json ToMeta(const Article& a) {
@@ -661,35 +623,18 @@ class SqliteStore final : public ContentStore {
     return DropBlobIfUnused(hash);
   }
 
+#define CINEPRESS_SELECT_COMMENTS                                                                 \
+  "SELECT article_id, source_id, parent_source_id, author, author_email, author_url, date, body," \
+  " status, type FROM comments "
   Result<std::vector<Comment>> LoadComments() override {
-    std::vector<Comment> out;
-    Use q(
-        Prepare("SELECT article_id, source_id, parent_source_id, author, author_email, author_url,"
-                " date, body, status, type FROM comments ORDER BY article_id, date, source_id"));
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      out.push_back(Comment{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
-                            q.Int(6), q.Text(7), q.Text(8), q.Text(9)});
-    }
-    if (rc != SQLITE_DONE) return Failure("loading comments");
-    return out;
+    return ReadComments(CINEPRESS_SELECT_COMMENTS "ORDER BY article_id, date, source_id", 0);
   }
 
   Result<std::vector<Comment>> LoadCommentsOf(int64_t article_id) override {
-    std::vector<Comment> out;
-    Use q(
-        Prepare("SELECT article_id, source_id, parent_source_id, author, author_email, author_url,"
-                " date, body, status, type FROM comments WHERE article_id = ?"
-                " ORDER BY date, source_id"));
-    q.Bind(1, article_id);
-    int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) {
-      out.push_back(Comment{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
-                            q.Int(6), q.Text(7), q.Text(8), q.Text(9)});
-    }
-    if (rc != SQLITE_DONE) return Failure("loading comments");
-    return out;
+    return ReadComments(CINEPRESS_SELECT_COMMENTS "WHERE article_id = ?1 ORDER BY date, source_id",
+                        article_id);
   }
+#undef CINEPRESS_SELECT_COMMENTS
 
   Status SaveComment(const Comment& c) override {
     Use q(Prepare(
@@ -779,6 +724,21 @@ class SqliteStore final : public ContentStore {
     if (auto s = Exec("UPDATE search_state SET rebuild = 1"); !s) return s;
     search_index_stale_ = true;
     return {};
+  }
+
+  // Comments by one of the two statements above (statements are cached by their text's address,
+  // so each is one literal); ?1, when `article_id` is not 0, is bound to it.
+  Result<std::vector<Comment>> ReadComments(const char* sql, int64_t article_id) {
+    std::vector<Comment> out;
+    Use q(Prepare(sql));
+    if (article_id != 0) q.Bind(1, article_id);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(Comment{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                            q.Int(6), q.Text(7), q.Text(8), q.Text(9)});
+    }
+    if (rc != SQLITE_DONE) return Failure("loading comments");
+    return out;
   }
 
   Status DropBlobIfUnused(const std::string& hash) {

@@ -8,14 +8,11 @@
 //   SCREENSHOTS=/tmp/shots node tests/e2e/browser_test.js BINARY   (also saves a PNG per page)
 'use strict';
 
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-
-const repo = path.resolve(__dirname, '..', '..');
-const { chromium } = require(path.join(repo, 'node_modules', 'playwright-core'));
-const axeSource = fs.readFileSync(path.join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const { chromium, makeChecks, startServer, checkPage } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -25,36 +22,7 @@ if (!binary || !fs.existsSync(binary)) {
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
-const failures = [];
-let checks = 0;
-function check(ok, what) {
-  checks++;
-  if (!ok) {
-    failures.push(what);
-    console.error(`FAIL: ${what}`);
-  }
-}
-
-// Starts `BINARY serve` on a port the kernel picks and resolves with its URL.
-function startServer(site) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(binary, ['serve', '--site', site, '--listen', '127.0.0.1:0', '--threads', '2'],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 20000);
-    const onData = (chunk) => {
-      out += chunk;
-      const m = out.match(/serve: listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1].replace(/\/$/, '') });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`serve exited (${code}):\n${out}`)));
-  });
-}
+const { check, failures, count } = makeChecks();
 
 // The first link in the served HTML whose path starts with `prefix` and has one more segment.
 async function firstLink(page, url, prefix) {
@@ -64,24 +32,6 @@ async function firstLink(page, url, prefix) {
   const found = hrefs.find((h) => re.test(h));
   if (!found) throw new Error(`no link like ${prefix}…/ on ${url}`);
   return found;
-}
-
-async function audit(page, label) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  for (const v of result.violations) {
-    const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ');
-    check(false, `${label}: axe ${v.id} (${v.impact}): ${v.help} — ${where}`);
-  }
-  check(result.passes.length > 10, `${label}: axe ran its rules (${result.passes.length} passed)`);
-}
-
-async function noSidewaysScroll(page, label) {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-  check(scroll <= inner, `${label}: page is ${scroll}px wide in a ${inner}px window (sideways scrolling)`);
 }
 
 // Average characters per line of the article's longest paragraphs, measured from the lines the
@@ -103,7 +53,7 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-browser-'));
   const site = path.join(tmp, 'site');
   execFileSync(binary, ['demo', site], { stdio: 'ignore' });
-  const server = await startServer(site);
+  const server = await startServer(binary, site, ['--threads', '2']);
   const shots = process.env.SCREENSHOTS;
   if (shots) fs.mkdirSync(shots, { recursive: true });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -127,8 +77,7 @@ async function main() {
         const label = `${viewportName} ${url}`;
         const response = await page.goto(`${base}${url}`);
         check(response.status() === (name === 'not-found' ? 404 : 200), `${label}: status ${response.status()}`);
-        await noSidewaysScroll(page, label);
-        await audit(page, label);
+        await checkPage(page, label, check);
         if (shots) await page.screenshot({ path: path.join(shots, `${viewportName}-${name}.png`), fullPage: true });
       }
     }
@@ -190,15 +139,14 @@ async function main() {
     check(target >= 24, `phone menu: the Menu button is ${target}px (want a 24px target at least)`);
   } finally {
     await browser.close();
-    server.proc.removeAllListeners('exit');
     server.proc.kill('SIGTERM');
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (failures.length) {
-    console.error(`browser_test: ${failures.length} of ${checks} checks failed`);
+  if (failures().length) {
+    console.error(`browser_test: ${failures().length} of ${count()} checks failed`);
     process.exit(1);
   }
-  console.log(`browser_test: all ${checks} checks passed`);
+  console.log(`browser_test: all ${count()} checks passed`);
 }
 
 main().catch((err) => {

@@ -8,7 +8,7 @@
 //   node tests/e2e/wordpress_browser_test.js BINARY
 'use strict';
 
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -16,8 +16,7 @@ const path = require('path');
 const repo = path.resolve(__dirname, '..', '..');
 const shared = process.env.CINEPRESS_SHARED || path.join(repo, '..', 'shared');
 const exportFile = path.join(shared, 'data', 'wordpress', 'themeunittestdata.wordpress.xml');
-const { chromium } = require(path.join(repo, 'node_modules', 'playwright-core'));
-const axeSource = fs.readFileSync(path.join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const { chromium, makeChecks, startServer, checkPage } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary) || !fs.existsSync(exportFile)) {
@@ -32,33 +31,7 @@ const PAGES = [
   '/articles/title-should-not-overflow-the-content-area/', '/articles/edge-case-no-title/',
   '/about/page-markup-and-formatting/', '/level-1/level-2/level-3/',
 ];
-const failures = [];
-let checks = 0;
-function check(ok, what) {
-  checks++;
-  if (!ok) {
-    failures.push(what);
-    console.error(`FAIL: ${what}`);
-  }
-}
-
-function startServer(site) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(binary, ['serve', '--site', site, '--listen', '127.0.0.1:0', '--threads',
-      '1', '--access-log', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('serve did not start')), 15000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/[^/\s]+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ server, base: m[1] });
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`serve exited (${code})`)));
-  });
-}
+const { check, failures, count } = makeChecks();
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-wp-browser.'));
@@ -72,27 +45,17 @@ async function main() {
     fs.rmSync(path.join(site, 'cinepress.db'));
     execFileSync(binary, ['import-wordpress', exportFile, '--site', site, '--no-fetch'],
       { stdio: 'ignore' });
-    const started = await startServer(site);
-    server = started.server;
+    const started = await startServer(binary, site, ['--threads', '1', '--access-log', 'off']);
+    server = started.proc;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
     for (const [name, viewport] of [['phone', { width: 390, height: 844 }],
       ['desktop', { width: 1280, height: 900 }]]) {
       const page = await browser.newPage({ viewport });
       for (const url of PAGES) {
         const label = `${name} ${url}`;
-        const response = await page.goto(started.base + url);
+        const response = await page.goto(started.url + url);
         check(response && response.status() === 200, `${label}: status ${response && response.status()}`);
-        const overflow = await page.evaluate(
-          () => document.documentElement.scrollWidth - window.innerWidth);
-        check(overflow <= 0, `${label}: scrolls sideways by ${overflow}px`);
-        await page.addScriptTag({ content: axeSource });
-        const result = await page.evaluate(() => axe.run(document,
-          { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-        for (const v of result.violations) {
-          const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
-          check(false, `${label}: axe ${v.id} (${v.impact}): ${v.help} — ${where}`);
-        }
-        check(result.passes.length > 10, `${label}: axe ran its rules`);
+        await checkPage(page, label, check);
       }
       await page.close();
     }
@@ -101,8 +64,8 @@ async function main() {
     if (server) server.kill('SIGTERM');
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`wordpress_browser_test: ${checks - failures.length} passed, ${failures.length} failed`);
-  process.exit(failures.length ? 1 : 0);
+  console.log(`wordpress_browser_test: ${count() - failures().length} passed, ${failures().length} failed`);
+  process.exit(failures().length ? 1 : 0);
 }
 
 main().catch((e) => {

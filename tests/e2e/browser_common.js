@@ -1,0 +1,68 @@
+// What the browser tests share: the tally of checks, `cinepress serve` started on a free port,
+// and the page checks every page gets (an axe-core audit, no sideways scrolling).
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const repo = path.resolve(__dirname, '..', '..');
+const { chromium } = require(path.join(repo, 'node_modules', 'playwright-core'));
+const axeSource = fs.readFileSync(path.join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+// check(ok, what) records a check; failures() lists those that failed; count() all of them.
+function makeChecks() {
+  const failed = [];
+  let n = 0;
+  return {
+    check(ok, what) {
+      n++;
+      if (!ok) {
+        failed.push(what);
+        console.error(`FAIL: ${what}`);
+      }
+    },
+    failures: () => failed,
+    count: () => n,
+  };
+}
+
+// Starts `BINARY serve --site SITE` on a port the kernel picks; resolves with {proc, url}.
+function startServer(binary, site, extra = []) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(binary, ['serve', '--site', site, '--listen', '127.0.0.1:0', ...extra],
+                       { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 20000);
+    const onData = (chunk) => {
+      out += chunk;
+      const m = out.match(/serve: listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        proc.removeAllListeners('exit');
+        resolve({ proc, url: m[1].replace(/\/$/, '') });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`serve exited (${code}):\n${out}`)));
+  });
+}
+
+// The WCAG 2.1 A and AA audit of axe-core and the sideways-scrolling check, on the loaded page.
+async function checkPage(page, label, check) {
+  const { scroll, inner } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  check(scroll <= inner, `${label}: page is ${scroll}px wide in a ${inner}px window (sideways scrolling)`);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  for (const v of result.violations) {
+    const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ');
+    check(false, `${label}: axe ${v.id} (${v.impact}): ${v.help} — ${where}`);
+  }
+  check(result.passes.length > 10, `${label}: axe ran its rules (${result.passes.length} passed)`);
+}
+
+module.exports = { chromium, makeChecks, startServer, checkPage };
