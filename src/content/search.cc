@@ -138,6 +138,15 @@ bool IsCjkWord(std::string_view word) {
 void ForEachSearchWord(
     std::string_view text,
     const std::function<void(std::string_view word, size_t begin, size_t end)>& emit) {
+  ForEachSearchWordWhile(text, [&](std::string_view w, size_t b, size_t e) {
+    emit(w, b, e);
+    return true;
+  });
+}
+
+void ForEachSearchWordWhile(
+    std::string_view text,
+    const std::function<bool(std::string_view word, size_t begin, size_t end)>& emit) {
   const auto* s = text.data();
   const int32_t n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
   int32_t i = 0;
@@ -158,7 +167,7 @@ void ForEachSearchWord(
         for (char& c : ascii) {
           if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         }
-        emit(ascii, static_cast<size_t>(begin), static_cast<size_t>(i));
+        if (!emit(ascii, static_cast<size_t>(begin), static_cast<size_t>(i))) return;
         continue;
       }
       i = begin;  // the word goes on in other letters: read it the long way
@@ -184,19 +193,19 @@ void ForEachSearchWord(
     }
     if (!cjk) {
       std::string w = FoldSearchWord(text.substr(begin, end - begin));
-      if (!w.empty()) emit(w, begin, end);
+      if (!w.empty() && !emit(w, begin, end)) return;
       continue;
     }
     starts.push_back(end);
     if (starts.size() == 2) {
       std::string w = FoldSearchWord(text.substr(begin, end - begin));
-      if (!w.empty()) emit(w, begin, end);
+      if (!w.empty() && !emit(w, begin, end)) return;
       continue;
     }
     for (size_t k = 0; k + 2 < starts.size(); ++k) {
       std::string w =
           FoldSearchWord(text.substr(starts[k], static_cast<size_t>(starts[k + 2] - starts[k])));
-      if (!w.empty()) emit(w, starts[k], starts[k + 2]);
+      if (!w.empty() && !emit(w, starts[k], starts[k + 2])) return;
     }
   }
 }
@@ -315,6 +324,18 @@ std::vector<QueryGroup> ParseSearchQuery(std::string_view raw) {
   return groups;
 }
 
+std::vector<QueryGroup> WholeWords(std::vector<QueryGroup> groups, bool* changed) {
+  bool any = false;
+  for (QueryGroup& g : groups) {
+    if (!g.prefix) continue;
+    if (g.words.size() == 1 && IsCjkWord(g.words[0]) && g.words[0].size() <= 4) continue;
+    g.prefix = false;
+    any = true;
+  }
+  if (changed) *changed = any;
+  return groups;
+}
+
 std::string SnippetHtml(std::string_view text, const std::vector<QueryGroup>& groups, size_t span) {
   struct Word {
     size_t begin, end;
@@ -330,14 +351,15 @@ std::string SnippetHtml(std::string_view text, const std::vector<QueryGroup>& gr
     }
     return false;
   };
+  // Only the words up to the passage's end are read: the first match decides where it is.
   std::vector<Word> words;
   size_t first = std::string_view::npos;
-  ForEachSearchWord(text, [&](std::string_view w, size_t b, size_t e) {
-    // Words far past the passage are not needed.
-    if (first != std::string_view::npos && words.size() > first + span) return;
+  ForEachSearchWordWhile(text, [&](std::string_view w, size_t b, size_t e) {
+    if (first != std::string_view::npos && words.size() > first + span) return false;
     bool m = matches(w);
     if (m && first == std::string_view::npos) first = words.size();
     words.push_back(Word{b, e, m});
+    return true;
   });
   if (first == std::string_view::npos) return "";
   const size_t from = first > 8 ? first - 8 : 0;

@@ -35,6 +35,10 @@ inline constexpr size_t kMinPrefixChars = 3;  // "ki" is not a prefix worth expa
 void ForEachSearchWord(
     std::string_view text,
     const std::function<void(std::string_view word, size_t begin, size_t end)>& emit);
+// The same, until `emit` returns false.
+void ForEachSearchWordWhile(
+    std::string_view text,
+    const std::function<bool(std::string_view word, size_t begin, size_t end)>& emit);
 std::vector<std::string> SearchWords(std::string_view text);
 // One word folded: lower case, accents and marks removed, ł ø æ œ ß þ đ ı spelled in ASCII.
 std::string FoldSearchWord(std::string_view word);
@@ -64,6 +68,9 @@ struct QueryGroup {
 // and punctuation are not special, invalid UTF-8 is dropped, input past kMaxQueryBytes and
 // groups past kMaxQueryTerms words are dropped. An empty result means "nothing to search for".
 std::vector<QueryGroup> ParseSearchQuery(std::string_view text);
+// The groups as a submitted search reads them: whole words, the last word no longer a prefix
+// (a single CJK character stays the start of its pairs). `changed` says whether one was.
+std::vector<QueryGroup> WholeWords(std::vector<QueryGroup> groups, bool* changed = nullptr);
 
 // A passage of `text` around the first word that matches the query (up to `span` words), as
 // HTML: the text escaped, the matching words inside <mark>…</mark>, "…" where it is cut. Empty
@@ -86,6 +93,10 @@ struct SearchQuery {
   size_t limit = 10;
   bool snippets = true;  // false for suggestions: titles only, faster
   bool count = true;     // false: `total` is not counted (suggestions), faster
+  // The reader is still typing (suggestions): the last word is the start of longer ones. A
+  // submitted search looks for whole words, and takes the last word as the start of longer ones
+  // only when no article has it whole ("kiesl" finds Kieślowski; "with" does not find "within").
+  bool typing = false;
 };
 
 struct SearchHit {

@@ -132,6 +132,35 @@ TEST(ParseSearchQuery, RandomBytesNeverCrash) {
   }
 }
 
+TEST(WholeWords, TheWordBeingTypedBecomesWhole) {
+  bool changed = false;
+  auto g = WholeWords(ParseSearchQuery("agnes vard"), &changed);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_TRUE(changed);
+  EXPECT_FALSE(g[1].prefix);
+  EXPECT_EQ(g[1].words, std::vector<std::string>{"vard"});
+  WholeWords(ParseSearchQuery("agnes varda "), &changed);  // already finished
+  EXPECT_FALSE(changed);
+  g = WholeWords(ParseSearchQuery("\"long tak"), &changed);  // a phrase not closed yet
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_TRUE(changed);
+  EXPECT_FALSE(g[0].prefix);
+  // One CJK character is the start of its pairs whatever the reader does next.
+  g = WholeWords(ParseSearchQuery("東"), &changed);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_TRUE(g[0].prefix);
+  EXPECT_FALSE(changed);
+}
+
+TEST(ForEachSearchWordWhile, StopsWhenAsked) {
+  std::vector<std::string> seen;
+  ForEachSearchWordWhile("one two Łódź three four", [&](std::string_view w, size_t, size_t) {
+    seen.emplace_back(w);
+    return seen.size() < 3;
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"one", "two", "lodz"}));
+}
+
 TEST(SnippetHtml, MarksTheMatchesInAnEscapedPassage) {
   auto q = ParseSearchQuery("kiesl");
   EXPECT_EQ(SnippetHtml("<b>Krzysztof Kieślowski</b> & co", q),

@@ -13,6 +13,10 @@
 
 namespace cinepress {
 
+// Percent-encodes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~): a
+// query-string value, or any value that must be one run of plain characters.
+std::string PercentEncode(std::string_view text);
+
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view text);
 void AppendHtmlEscaped(std::string& out, std::string_view text);

@@ -4,6 +4,12 @@
 
 namespace cinepress {
 
+TEST(PercentEncode, KeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(PercentEncode("Abc-1_2.3~"), "Abc-1_2.3~");
+  EXPECT_EQ(PercentEncode("a b&c=\"d\"/é"), "a%20b%26c%3D%22d%22%2F%C3%A9");
+  EXPECT_EQ(PercentEncode(std::string_view("\0\x01", 2)), "%00%01");
+}
+
 TEST(HtmlEscape, EscapesMarkupCharacters) {
   EXPECT_EQ(HtmlEscape(R"(<a href="x">Tom & Jerry's</a>)"),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");

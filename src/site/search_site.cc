@@ -75,24 +75,6 @@ std::string Utf8Prefix(const std::string& s, size_t max_bytes) {
   return s.substr(0, n);
 }
 
-// Percent-encodes a query-string value (RFC 3986 unreserved characters stay).
-std::string QueryEncode(std::string_view v) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (char c : v) {
-    auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
-
 void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
   if (!value.empty()) d.set(key, value);
 }
@@ -402,11 +384,11 @@ Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r,
         std::min<size_t>(100, (total + Site::kSearchPerPage - 1) / Site::kSearchPerPage));
     const int page_no = std::max(1, r.page);
     if (pages > 1) {
-      std::string base = "/search/?q=" + QueryEncode(r.query);
-      if (!r.kind.empty()) base += "&kind=" + QueryEncode(r.kind);
+      std::string base = "/search/?q=" + PercentEncode(r.query);
+      if (!r.kind.empty()) base += "&kind=" + PercentEncode(r.kind);
       if (r.year > 0) base += "&year=" + std::to_string(r.year);
-      if (!r.author.empty()) base += "&author=" + QueryEncode(r.author);
-      if (!r.edition.empty()) base += "&edition=" + QueryEncode(r.edition);
+      if (!r.author.empty()) base += "&author=" + PercentEncode(r.author);
+      if (!r.edition.empty()) base += "&edition=" + PercentEncode(r.edition);
       auto url = [&](int p) { return p == 1 ? base : base + "&page=" + std::to_string(p); };
       se["pagination"] = PaginationData(page_no, pages, url);
     }

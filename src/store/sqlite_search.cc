@@ -1,6 +1,12 @@
 #include "store/sqlite_search.h"
 
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <iterator>
 #include <new>
+
+#include "core/text.h"
 
 namespace cinepress {
 namespace {
@@ -18,6 +24,17 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int, const char* text, int n,
              int (*token)(void*, int, const char*, int, int, int)) {
   if (text == nullptr || n <= 0) return SQLITE_OK;
   int rc = SQLITE_OK;
+  if (text[0] == '\x01') {
+    // Facet words (FacetWord), separated by spaces, taken as they are. Indexed text never
+    // begins with \x01 (CleanIndexedText), nor does a reader's query (folded words only).
+    for (int i = 0; i < n && rc == SQLITE_OK;) {
+      int end = i;
+      while (end < n && text[end] != ' ') ++end;
+      if (end > i) rc = token(ctx, 0, text + i, end - i, i, end);
+      i = end + 1;
+    }
+    return rc;
+  }
   ForEachSearchWord(std::string_view(text, static_cast<size_t>(n)),
                     [&](std::string_view w, size_t begin, size_t end) {
                       if (rc != SQLITE_OK) return;
@@ -25,6 +42,65 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int, const char* text, int n,
                                  static_cast<int>(begin), static_cast<int>(end));
                     });
   return rc;
+}
+
+// cinepress_rank's state for one query.
+struct RankState {
+  int64_t scored = 0;
+  double avg_tokens = 1;
+  int64_t rows = 1;
+};
+
+constexpr double kColumnWeights[] = {12.0, 10.0, 4.0, 2.0, 1.0, 2.0};
+constexpr double kK1 = 1.2, kB = 0.75;  // BM25's usual constants
+constexpr int kMaxPhrases = 64;
+
+void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int nargs,
+          sqlite3_value** args) {
+  auto* state = static_cast<RankState*>(api->xGetAuxdata(fts, 0));
+  if (state == nullptr) {
+    state = new (std::nothrow) RankState();
+    if (state == nullptr) return sqlite3_result_error_nomem(ctx);
+    sqlite3_int64 total = 0, rows = 0;
+    if (api->xRowCount(fts, &rows) == SQLITE_OK && rows > 0 &&
+        api->xColumnTotalSize(fts, -1, &total) == SQLITE_OK) {
+      state->rows = rows;
+      state->avg_tokens = std::max(1.0, static_cast<double>(total) / static_cast<double>(rows));
+    }
+    int rc = api->xSetAuxdata(fts, state, [](void* p) { delete static_cast<RankState*>(p); });
+    if (rc != SQLITE_OK) return sqlite3_result_error_code(ctx, rc);
+  }
+  const int64_t limit = nargs > 0 ? sqlite3_value_int64(args[0]) : 0;
+  if (state->scored >= limit) return sqlite3_result_null(ctx);
+  ++state->scored;
+  const int phrases = std::min(api->xPhraseCount(fts), kMaxPhrases);
+  double freq[kMaxPhrases] = {};
+  int instances = 0;
+  if (int rc = api->xInstCount(fts, &instances); rc != SQLITE_OK) {
+    return sqlite3_result_error_code(ctx, rc);
+  }
+  for (int i = 0; i < instances; ++i) {
+    int phrase = 0, column = 0, offset = 0;
+    if (api->xInst(fts, i, &phrase, &column, &offset) != SQLITE_OK) continue;
+    if (phrase < 0 || phrase >= phrases || column < 0 ||
+        column >= static_cast<int>(std::size(kColumnWeights))) {
+      continue;
+    }
+    freq[phrase] += kColumnWeights[column];
+  }
+  int tokens = 0;
+  if (api->xColumnSize(fts, -1, &tokens) != SQLITE_OK) tokens = 0;
+  const double length_norm = kK1 * (1 - kB + kB * tokens / state->avg_tokens);
+  const double n = static_cast<double>(state->rows);
+  double score = 0;
+  for (int p = 0; p < phrases; ++p) {
+    // The caller's estimate of how many rows hold phrase p (missing: as common as can be).
+    double df = 1 + p < nargs ? sqlite3_value_double(args[1 + p]) : n;
+    df = std::clamp(df, 0.0, n);
+    const double idf = std::max(1e-6, std::log((n - df + 0.5) / (df + 0.5)));
+    score += idf * freq[p] * (kK1 + 1) / (freq[p] + length_norm);
+  }
+  sqlite3_result_double(ctx, score);
 }
 
 fts5_api* Fts5Api(sqlite3* db) {
@@ -43,7 +119,11 @@ int RegisterSearchTokenizer(sqlite3* db) {
   fts5_api* api = Fts5Api(db);
   if (api == nullptr) return SQLITE_ERROR;
   static fts5_tokenizer tokenizer = {Create, Delete, Tokenize};
-  return api->xCreateTokenizer(api, "cinepress", nullptr, &tokenizer, nullptr);
+  if (int rc = api->xCreateTokenizer(api, "cinepress", nullptr, &tokenizer, nullptr);
+      rc != SQLITE_OK) {
+    return rc;
+  }
+  return api->xCreateFunction(api, "cinepress_rank", nullptr, Rank, nullptr);
 }
 
 std::string ToFts5Expression(const std::vector<QueryGroup>& groups) {
@@ -63,6 +143,17 @@ std::string ToFts5Expression(const std::vector<QueryGroup>& groups) {
     if (g.prefix) out += '*';
   }
   return out;
+}
+
+std::string FacetWord(char kind, std::string_view value) {
+  return std::string{'\x01', kind} + PercentEncode(value);
+}
+
+int64_t UtcYear(int64_t t) {
+  const time_t tt = static_cast<time_t>(t);
+  struct tm parts {};
+  if (gmtime_r(&tt, &parts) == nullptr) return 0;
+  return int64_t{parts.tm_year} + 1900;
 }
 
 std::string CleanIndexedText(std::string_view text) {

@@ -96,6 +96,70 @@ TEST_F(SqliteSearchTest, CaseAndAccentsFoldAndTheLastWordIsAPrefix) {
   EXPECT_EQ(Slugs("lodz"), Strings{"lodz"});
 }
 
+TEST_F(SqliteSearchTest, ASubmittedSearchTakesTheLastWordAsAPrefixOnlyWhenNothingHasItWhole) {
+  Save("with", "A night", "She came with nothing.");
+  Save("within", "A day", "Everything within reach.");
+  Save("without", "A week", "Without a word.");
+  EXPECT_EQ(Slugs("with"), Strings{"with"});
+  EXPECT_EQ(Slugs("withi"), Strings{"within"});  // no article has "withi": longer words
+  SearchQuery q;
+  q.text = "withou";
+  q.count = false;
+  q.typing = true;  // suggestions: the word being typed is the start of longer ones
+  EXPECT_EQ(Slugs(q), Strings{"without"});
+}
+
+TEST_F(SqliteSearchTest, SuggestionsListHeadlineMatchesOfTheWordBeingTypedFirst) {
+  Save("body", "Notes from the coast", "The harbour at night, the harbour at dawn.", "essays",
+       kNow - 10);
+  Save("title", "Harbour Lights", "A short review.", "reviews", kNow - 1000);
+  SearchQuery q;
+  q.text = "harb";
+  q.count = false;
+  q.typing = true;
+  EXPECT_EQ(Slugs(q), (Strings{"title", "body"}));
+  q.text = "harbour";  // a whole word is found in bodies too
+  EXPECT_EQ(Slugs(q), (Strings{"title", "body"}));
+}
+
+TEST_F(SqliteSearchTest, RareWordsWeighMoreThanCommonOnes) {
+  for (int i = 0; i < 20; ++i) {
+    Save("filler" + std::to_string(i), "Filler", "the quiet town and the river");
+  }
+  std::string many_the, many_rare;
+  for (int i = 0; i < 20; ++i) many_the += "the ";
+  Save("common", "One", many_the + "tangerine and more words here to pad the text out");
+  Save("rare", "Two", "the tangerine tangerine tangerine and more words to pad it out");
+  EXPECT_EQ(Slugs("the tangerine"), (Strings{"rare", "common"}));
+}
+
+TEST_F(SqliteSearchTest, FilterWordsCannotBeTyped) {
+  Save("r", "A river", "water", "reviews", kNow - 86400, {"ana"});
+  for (const char* typed :
+       {"sreviews", "reviews water", "aana", "kpage", "y2025", "\x01sreviews", "%01sreviews"}) {
+    EXPECT_EQ(Slugs(typed), Strings{}) << typed;
+  }
+  EXPECT_EQ(Slugs("water"), Strings{"r"});
+}
+
+TEST_F(SqliteSearchTest, AYearInTheSiteTimeZoneFindsArticlesFromTheEndOfTheUtcYearBefore) {
+  // 2024-12-31 20:00 UTC is 2025-01-01 06:00 in UTC+10.
+  const int64_t new_years_eve = 1'735'675'200;
+  Save("late", "Late", "fireworks", "reviews", new_years_eve);
+  Save("early", "Early", "fireworks", "reviews", new_years_eve - 86400);
+  SearchQuery q;
+  q.text = "fireworks";
+  q.date_from = 1'735'653'600;  // 2025-01-01 00:00 in UTC+10
+  q.date_to = 1'767'189'600;    // 2026-01-01 00:00 in UTC+10
+  q.now = 1'800'000'000;
+  EXPECT_EQ(Slugs(q), Strings{"late"});
+  q.section = "reviews";
+  q.author = "ana";
+  EXPECT_EQ(Slugs(q), Strings{"late"});
+  q.author = "tomas";
+  EXPECT_EQ(Slugs(q), Strings{});
+}
+
 TEST_F(SqliteSearchTest, PhrasesKeepTheirOrder) {
   Save("a", "One", "The long take holds on the sea.");
   Save("b", "Two", "Take the long way home.");

@@ -230,6 +230,24 @@ CREATE TABLE search_docs (
 CREATE TABLE search_state (rebuild INTEGER NOT NULL);
 INSERT INTO search_state (rebuild) VALUES (1);
 )sql",
+    // Search, second version. The full-text index has no prefix index: a submitted search looks
+    // for whole words (and for the start of longer ones only when no article has the word
+    // whole), which the index answers at once; each prefix length indexed cost about a fifth of
+    // an import. headline_search holds the title, the film's titles and its people again, in a
+    // table small enough that its matches, listed first, are found and ranked in no time, and
+    // that the search box's suggestions (which match the word being typed as a prefix) read.
+    // facets holds words no reader can type, for the filters (store/sqlite_search.h).
+    R"sql(
+DROP TABLE article_search;
+CREATE VIRTUAL TABLE article_search USING fts5(
+  title, films, people, dek, body, meta, facets, tokenize = 'cinepress'
+);
+CREATE VIRTUAL TABLE headline_search USING fts5(
+  title, films, people, tokenize = 'cinepress', prefix = '3 4'
+);
+DELETE FROM search_docs;
+UPDATE search_state SET rebuild = 1;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -806,11 +824,20 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a) {
   auto cols = SearchColumns(a, body, text(a.dek), author_names);
   if (auto s = UnindexArticle(id); !s) return s;
   Use q(
-      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta, facets)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   q.Bind(1, id);
   for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
+  std::string facets = a.kind == ArticleKind::kPage ? FacetWord(kFacetPage, "page")
+                                                    : FacetWord(kFacetSection, a.section);
+  facets += ' ' + FacetWord(kFacetYear, std::to_string(UtcYear(a.date)));
+  for (const std::string& author : a.author_ids) facets += ' ' + FacetWord(kFacetAuthor, author);
+  q.BindStatic(8, facets);
   if (q.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  Use h(Prepare("INSERT INTO headline_search (rowid, title, films, people) VALUES (?, ?, ?, ?)"));
+  h.Bind(1, id);
+  for (int c = 0; c < 3; ++c) h.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
+  if (h.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
   Use d(
       Prepare("INSERT INTO search_docs (id, kind, section, date, draft, authors) VALUES (?, ?, ?, "
               "?, ?, ?)"));
@@ -829,6 +856,9 @@ Status SqliteStore::UnindexArticle(int64_t id) {
   Use q(Prepare("DELETE FROM article_search WHERE rowid = ?"));
   q.Bind(1, id);
   if (q.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
+  Use h(Prepare("DELETE FROM headline_search WHERE rowid = ?"));
+  h.Bind(1, id);
+  if (h.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
   Use d(Prepare("DELETE FROM search_docs WHERE id = ?"));
   d.Bind(1, id);
   if (d.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
@@ -847,7 +877,10 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
     return s;
   };
   if (!asked()) return Exec("COMMIT");  // another connection did it meanwhile
-  if (auto s = Exec("DELETE FROM article_search; DELETE FROM search_docs"); !s) return fail(s);
+  if (auto s =
+          Exec("DELETE FROM article_search; DELETE FROM headline_search; DELETE FROM search_docs");
+      !s)
+    return fail(s);
   auto articles = LoadArticles(true);
   if (!articles) return fail(articles.error());
   for (const Article& a : *articles) {
@@ -859,19 +892,18 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
 
 Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
   SearchResults out;
-  const std::vector<QueryGroup> groups = ParseSearchQuery(query.text);
-  const std::string match = ToFts5Expression(groups);
-  if (match.empty() || query.limit == 0) return out;
-  // The same words in the headline fields only: their matches are listed first.
-  const std::string headline = "{title films people} : (" + match + ")";
+  const std::vector<QueryGroup> typed = ParseSearchQuery(query.text);
+  bool has_prefix = false;
+  const std::vector<QueryGroup> whole = WholeWords(typed, &has_prefix);
+  if (whole.empty() || query.limit == 0) return out;
   json excluded = query.exclude_sections;
   json ids = query.ids;
   const std::string excluded_text = excluded.dump(), ids_text = ids.dump();
   // The filters every search shares. What a reader may read is decided here: published (not a
   // draft, not dated after now). Members-only articles, when they exist, are filtered here too,
   // by the reader's entitlements.
-  auto bind = [&](Use& q, const std::string& expression) {
-    q.BindStatic(1, expression)
+  auto bind = [&](Use& q, const std::string& expression) -> Use& {
+    return q.BindStatic(1, expression)
         .Bind(2, query.now)
         .BindStatic(3, query.section)
         .BindStatic(4, excluded_text)
@@ -881,47 +913,142 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
         .Bind(8, int64_t{query.restrict_ids})
         .BindStatic(9, ids_text);
   };
-#define CINEPRESS_SEARCH_WHERE                                                     \
-  " FROM article_search JOIN search_docs d ON d.id = article_search.rowid"         \
-  " WHERE article_search MATCH ?1 AND d.draft = 0 AND d.date <= ?2"                \
+#define CINEPRESS_SEARCH_FILTERS(TABLE)                                            \
+  " FROM " TABLE " JOIN search_docs d ON d.id = " TABLE                            \
+  ".rowid"                                                                         \
+  " WHERE " TABLE                                                                  \
+  " MATCH ?1 AND d.draft = 0 AND d.date <= ?2"                                     \
   " AND (?3 = '' OR (?3 = 'page' AND d.kind = 'page')"                             \
   "      OR (d.kind = 'article' AND d.section = ?3))"                              \
   " AND (?4 = '[]' OR d.section NOT IN (SELECT value FROM json_each(?4)))"         \
   " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(d.authors) WHERE value = ?5))" \
   " AND (?6 = 0 OR d.date >= ?6) AND (?7 = 0 OR d.date < ?7)"                      \
   " AND (?8 = 0 OR d.id IN (SELECT value FROM json_each(?9)))"
-  if (query.count) {
-    Use q(Prepare("SELECT count(*) FROM (SELECT 1" CINEPRESS_SEARCH_WHERE " LIMIT 1001)"));
-    bind(q, match);
-    if (q.Step() != SQLITE_ROW) return Failure("searching");
-    out.total = static_cast<size_t>(q.Int(0));
-    if (out.total > SearchResults::kMaxCounted) {
-      out.total = SearchResults::kMaxCounted;
-      out.more_than_total = true;
-    }
-    if (out.total == 0 || query.offset >= out.total) return out;
-  }
-  // Ranking: matches in the title, the film's titles or its people first, then the others;
-  // each by BM25 (title and film weigh most). BM25 costs a little for every match, so a word
-  // found in thousands of articles is ranked among its 400 most recently stored matches (LIMIT 400
-  // below).
+  // BM25 costs a little for every match, so a word found in thousands of articles is ranked among
+  // its kRanked most recently stored matches.
+  constexpr int64_t kRanked = 400;
   std::vector<int64_t> ranked;
-  for (const std::string* expression : {&headline, &match}) {
-    // Headline matches alone may fill the page asked for: the others come after them.
-    if (expression == &match && ranked.size() >= query.offset + query.limit) break;
-    Use q(Prepare(
-        "SELECT id FROM (SELECT article_search.rowid AS id,"
-        " bm25(article_search, 12.0, 10.0, 4.0, 2.0, 1.0, 2.0) AS score" CINEPRESS_SEARCH_WHERE
-        " ORDER BY article_search.rowid DESC LIMIT 400) ORDER BY score"));
-    bind(q, *expression);
+  auto add = [&](int64_t id) {
+    if (std::find(ranked.begin(), ranked.end(), id) == ranked.end()) ranked.push_back(id);
+  };
+  // 1. Matches in the title, the film's titles or its people, from their own small index,
+  // ranked by BM25 (title and film weigh most).
+  auto headline = [&](const std::vector<QueryGroup>& groups) -> Status {
+    Use q(
+        Prepare("SELECT id FROM (SELECT headline_search.rowid AS id,"
+                " bm25(headline_search, 12.0, 10.0, 4.0) AS score" CINEPRESS_SEARCH_FILTERS(
+                    "headline_search") " ORDER BY headline_search.rowid DESC LIMIT 400)"
+                                       " ORDER BY score"));
+    const std::string expression = ToFts5Expression(groups);  // bound without a copy
+    bind(q, expression);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) add(q.Int(0));
+    return rc == SQLITE_DONE ? Status{} : Failure("searching");
+  };
+  // 2. Matches anywhere, newest first: counted (up to kMaxCounted + 1) and the first kRanked
+  // ranked, in one pass. Each group's document frequency, which weighs rare words above common
+  // ones, is estimated from its rarest word's count (counting stops at 1,000).
+  // The filters as facet words, ANDed to the words (the SQL still checks them exactly). FTS5
+  // wants AND written out before a parenthesis.
+  std::string facets;
+  auto facet = [&](char kind, std::string_view value) {
+    facets += " AND \"" + FacetWord(kind, value) + "\"";
+  };
+  if (query.section == "page") {
+    facet(kFacetPage, "page");
+  } else if (!query.section.empty()) {
+    facet(kFacetSection, query.section);
+  }
+  if (!query.author.empty()) facet(kFacetAuthor, query.author);
+  if (query.date_from > 0 && query.date_to > query.date_from) {
+    // The UTC years the range touches (a year in the site's time zone touches two).
+    const int64_t first = UtcYear(query.date_from), last = UtcYear(query.date_to - 1);
+    if (last - first < 4) {
+      facets += " AND (";
+      for (int64_t y = first; y <= last; ++y) {
+        if (y > first) facets += " OR ";
+        facets += "\"" + FacetWord(kFacetYear, std::to_string(y)) + "\"";
+      }
+      facets += ")";
+    }
+  }
+  size_t matched = 0;
+  auto anywhere = [&](const std::vector<QueryGroup>& groups, bool count) -> Status {
+    const size_t n = std::min(groups.size(), kMaxQueryTerms);
+    std::vector<int64_t> dfs(n, 1000);
+    for (size_t g = 0; g < n && n > 1; ++g) {
+      for (size_t k = 0; k < groups[g].words.size(); ++k) {
+        if (groups[g].prefix && k + 1 == groups[g].words.size()) continue;
+        Use c(
+            Prepare("SELECT count(*) FROM (SELECT 1 FROM article_search"
+                    " WHERE article_search MATCH ?1 LIMIT 1000)"));
+        c.Bind(1, ToFts5Expression({QueryGroup{{groups[g].words[k]}, false, false}}));
+        if (c.Step() == SQLITE_ROW) dfs[g] = std::min(dfs[g], c.Int(0));
+      }
+    }
+    // The statement's text depends on the number of groups: one prepared statement for each
+    // (statements are kept by the address of their text, which here is static).
+    static const std::array<std::string, kMaxQueryTerms + 1> sql = [] {
+      std::array<std::string, kMaxQueryTerms + 1> a;
+      for (size_t k = 0; k < a.size(); ++k) {
+        std::string args;
+        for (size_t j = 0; j < k; ++j) args += ", ?" + std::to_string(21 + j);
+        a[k] = "SELECT article_search.rowid, cinepress_rank(article_search, ?10" + args +
+               ")" CINEPRESS_SEARCH_FILTERS("article_search") " ORDER BY article_search.rowid"
+                                                              " DESC LIMIT ?11";
+      }
+      return a;
+    }();
+    Use q(Prepare(sql[n].c_str()));
+    const std::string expression = ToFts5Expression(groups) + facets;  // bound without a copy
+    bind(q, expression)
+        .Bind(10, kRanked)
+        .Bind(11, static_cast<int64_t>(count ? SearchResults::kMaxCounted + 1 : kRanked));
+    for (size_t g = 0; g < n; ++g) q.Bind(static_cast<int>(21 + g), dfs[g]);
+    std::vector<std::pair<double, int64_t>> scored;
+    matched = 0;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      int64_t id = q.Int(0);
-      if (std::find(ranked.begin(), ranked.end(), id) == ranked.end()) ranked.push_back(id);
+      ++matched;
+      if (q.IsNull(1)) continue;
+      scored.emplace_back(q.Double(1), q.Int(0));
     }
     if (rc != SQLITE_DONE) return Failure("searching");
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
+    for (const auto& [score, id] : scored) add(id);
+    return {};
+  };
+#undef CINEPRESS_SEARCH_FILTERS
+  const size_t wanted = query.offset + query.limit;
+  std::vector<QueryGroup> groups = query.typing ? typed : whole;
+  if (query.typing) {
+    // Suggestions: the word being typed as a prefix in the headline fields; then whole words
+    // anywhere; then, for a word no article has whole, its longer words anywhere.
+    if (auto s = headline(typed); !s) return s.error();
+    if (ranked.size() < wanted) {
+      if (auto s = anywhere(whole, false); !s) return s.error();
+    }
+    if (ranked.size() < wanted && has_prefix && matched == 0) {
+      if (auto s = anywhere(typed, false); !s) return s.error();
+    }
+  } else {
+    if (auto s = headline(whole); !s) return s.error();
+    if (auto s = anywhere(whole, query.count); !s) return s.error();
+    if (matched == 0 && ranked.empty() && has_prefix) {
+      groups = typed;  // no article has the last word whole: the words it begins
+      if (auto s = headline(typed); !s) return s.error();
+      if (auto s = anywhere(typed, query.count); !s) return s.error();
+    }
+    if (query.count) {
+      out.total = std::max(matched, ranked.size());
+      if (out.total > SearchResults::kMaxCounted) {
+        out.total = SearchResults::kMaxCounted;
+        out.more_than_total = true;
+      }
+      if (out.total == 0 || query.offset >= out.total) return out;
+    }
   }
-#undef CINEPRESS_SEARCH_WHERE
   if (!query.count) out.total = ranked.size();
   for (size_t k = query.offset; k < ranked.size() && k < query.offset + query.limit; ++k) {
     Use q(

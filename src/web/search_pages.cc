@@ -77,6 +77,7 @@ HttpResponse LiveSite::ServeSearch(const HttpRequest& req, const std::shared_ptr
     query.limit = kSuggestions;
     query.snippets = false;
     query.count = false;
+    query.typing = true;
   }
   SearchResults results;
   if (!Trim(request.query).empty()) {

@@ -68,13 +68,14 @@ def free_port():
 
 
 def dump(db):
-    """Every row of every table, in order. The full-text index's own tables (article_search…)
-    need the program's tokenizer to be read; search_docs stands for them."""
+    """Every row of every table, in order. The full-text indexes' own tables (article_search…,
+    headline_search…) need the program's tokenizer to be read; search_docs stands for them."""
     con = sqlite3.connect(db)
     try:
         out = []
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'article_search%'"
+            " AND name NOT LIKE 'headline_search%'"
             " AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         for t in tables:
             out.append(f"-- {t}")

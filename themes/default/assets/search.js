@@ -233,10 +233,27 @@
     return false;
   }
 
+  // The groups as a submitted search reads them (WholeWords in content/search.h): the last word
+  // is whole, not the start of longer ones; a single CJK character stays the start of its pairs.
+  function wholeWords(groups) {
+    return groups.map((g) => (g.prefix && !(g.words.length === 1 && isCjk(g.words[0].codePointAt(0)) &&
+      chars(g.words[0]) === 1)) ? { ...g, prefix: false } : g);
+  }
+
   // Searches the static index. filters: {kind, year, author, edition}; returns
-  // {total, exact, hits: [{doc, fragment}]} for the page asked for.
-  async function search(base, query, filters = {}, page = 1, perPage = 10) {
-    const groups = parseQuery(query);
+  // {total, exact, hits: [{doc, fragment}]} for the page asked for. A submitted search looks for
+  // whole words, and for the last word as the start of longer ones only when nothing has it
+  // whole ("kiesl" finds Kieślowski); `typing` (suggestions) takes it as a prefix at once.
+  async function search(base, query, filters = {}, page = 1, perPage = 10, typing = false) {
+    const typed = parseQuery(query);
+    if (typing) return searchGroups(base, typed, filters, page, perPage);
+    const whole = wholeWords(typed);
+    const r = await searchGroups(base, whole, filters, page, perPage);
+    if (r.total || whole.every((g, k) => g.prefix === typed[k].prefix)) return r;
+    return searchGroups(base, typed, filters, page, perPage);
+  }
+
+  async function searchGroups(base, groups, filters, page, perPage) {
     if (!groups.length) return { total: 0, exact: true, hits: [], groups };
     const manifest = await piece(base, 'manifest.json');
     const n = manifest.documents || 1;
@@ -407,7 +424,7 @@
       } catch (e) { /* no server: the static index */ }
       live = false;
     }
-    const r = await search(base, query, {}, 1, 6);
+    const r = await search(base, query, {}, 1, 6, true);
     return r.hits.map((h) => ({ title: h.fragment.title, url: h.fragment.url, film: h.fragment.film }));
   }
 
