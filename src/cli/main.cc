@@ -96,6 +96,10 @@ int main(int argc, char** argv) {
   bool no_pin = false;
   serve->add_flag("--no-pin", no_pin,
                   "do not give each thread a core of its own (when other work shares the cores)");
+  bool no_batch = false;
+  serve->add_flag("--no-batch", no_batch,
+                  "schedule the threads as ordinary ones, not as batch work that lets the "
+                  "processes beside it (a proxy) run first");
   add_site(serve);
 
   CLI::App* newsletter = app.add_subcommand("newsletter", "send and preview newsletter issues");
@@ -193,6 +197,7 @@ int main(int argc, char** argv) {
     if (serve_options.listen.empty()) serve_options.listen = {"127.0.0.1:8080"};
     if (serve_options.threads == 0) serve_options.threads = 1;
     serve_options.pin_threads = !no_pin;
+    serve_options.batch_scheduling = !no_batch;
     if (auto s = cinepress::ServeSite(site, serve_options, std::cout, std::cerr); !s) {
       return Fail(s.error());
     }

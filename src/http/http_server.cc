@@ -173,6 +173,11 @@ class Server final : public HttpServer {
       threads_.emplace_back([l = loop.get()] { l->ioc.run(); });
     }
     if (options_.pin_threads) PinThreads();
+    if (options_.batch_scheduling) {
+      // Like pinning, an optimisation: a system that refuses it changes nothing else.
+      sched_param none{};
+      for (auto& t : threads_) (void)pthread_setschedparam(t.native_handle(), SCHED_BATCH, &none);
+    }
     return {};
   }
 

@@ -31,6 +31,11 @@ struct ServerOptions {
   // serve.sh): the loops no longer queue behind each other on one core, so p99 fell from 7.9 ms
   // to 4–5 ms and throughput rose by a tenth. Off when other work must share the cores.
   bool pin_threads = true;
+  // The loops run under Linux's SCHED_BATCH policy: a loop woken by a request does not preempt
+  // the process running on its core (the reverse proxy in front of it, or wrk in bench/
+  // serve.sh), which answers sooner for it; the loop's own share of the CPU is unchanged. Measured
+  // with wrk on 2 cores: p99 4.2–6.6 ms -> 2–4 ms, throughput +10%. Off: the normal policy.
+  bool batch_scheduling = true;
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -204,5 +204,42 @@ TEST(HttpServerStart, EachLoopGetsACoreOfItsOwnUnlessToldNot) {
   (*s)->Wait();
 }
 
+// The scheduling policy of each thread of this process.
+std::vector<int> Policies() {
+  std::vector<int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    pid_t tid = static_cast<pid_t>(std::stoi(task.path().filename().string()));
+    out.push_back(sched_getscheduler(tid));
+  }
+  return out;
+}
+
+TEST(HttpServerStart, LoopsAreBatchWorkUnlessToldNot) {
+  auto handler = [](const HttpRequest&) { return TextResponse(200, "ok\n"); };
+  ServerOptions options{{"127.0.0.1:0"}};
+  options.threads = 2;
+  auto batch = [] {
+    auto p = Policies();
+    return std::count(p.begin(), p.end(), SCHED_BATCH);
+  };
+  {
+    options.batch_scheduling = false;
+    auto s = HttpServer::Start(options, handler, nullptr);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    EXPECT_EQ(batch(), 0);
+    (*s)->Shutdown(std::chrono::milliseconds(100));
+    (*s)->Wait();
+  }
+  options.batch_scheduling = true;
+  auto s = HttpServer::Start(options, handler, nullptr);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(batch(), 2);  // the two loops; the test's own thread is untouched
+  Client c(std::stoi((*s)->endpoints()[0].substr((*s)->endpoints()[0].rfind(':') + 1)));
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.Read("ok\n").find("200 OK"), std::string::npos);  // and they serve as before
+  (*s)->Shutdown(std::chrono::milliseconds(100));
+  (*s)->Wait();
+}
+
 }  // namespace
 }  // namespace cinepress
