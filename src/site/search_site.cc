@@ -88,6 +88,13 @@ std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
 Status Site::AddSearchOutputs() {
   if (!config_.search || !theme_->HasTemplate("search")) return {};
   has_search_ = true;
+  for (const SiteList& l : lists_) {
+    if (l.kind == "archive-year") search_years_.push_back(l.heading);
+    if (l.kind == "author" && l.author) search_writers_.push_back(l.author);
+  }
+  std::sort(search_years_.rbegin(), search_years_.rend());
+  std::sort(search_writers_.begin(), search_writers_.end(),
+            [](const Author* x, const Author* y) { return x->name < y->name; });
   size_t words = 0;
   for (const Article& a : articles_) words += a.word_count + 40;
   for (const Article& a : pages_) words += a.word_count + 40;
@@ -323,23 +330,13 @@ Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r,
   if (!s.pages_.empty()) kinds.push_back(option("page", "Pages", r.kind == "page"));
   se["kinds"] = std::move(kinds);
   TemplateData years{TemplateData::type::list};
-  std::vector<std::string> year_values;
-  for (const SiteList& l : s.lists_) {
-    if (l.kind == "archive-year") year_values.push_back(l.heading);
-  }
-  std::sort(year_values.rbegin(), year_values.rend());
-  for (const std::string& y : year_values) {
-    years.push_back(option(y, y, std::to_string(r.year) == y));
-  }
+  const std::string year = std::to_string(r.year);
+  for (const std::string& y : s.search_years_) years.push_back(option(y, y, year == y));
   se["years"] = std::move(years);
-  std::vector<const Author*> writers;
-  for (const SiteList& l : s.lists_) {
-    if (l.kind == "author" && l.author) writers.push_back(l.author);
-  }
-  std::sort(writers.begin(), writers.end(),
-            [](const Author* x, const Author* y) { return x->name < y->name; });
   TemplateData authors{TemplateData::type::list};
-  for (const Author* a : writers) authors.push_back(option(a->id, a->name, r.author == a->id));
+  for (const Author* a : s.search_writers_) {
+    authors.push_back(option(a->id, a->name, r.author == a->id));
+  }
   se["authors"] = std::move(authors);
   TemplateData editions{TemplateData::type::list};
   for (const SiteEdition& e : s.editions_) {

@@ -225,6 +225,9 @@ class Site {
   TemplateData base_;  // what every template sees: site.*
   bool has_search_ = false;
   size_t search_chunks_ = 0;
+  // The search page's year and writer menus (newest year first; writers by name).
+  std::vector<std::string> search_years_;
+  std::vector<const Author*> search_writers_;
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
 };
