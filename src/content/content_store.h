@@ -27,7 +27,13 @@ class ContentStore {
   virtual Result<std::vector<Article>> LoadArticles(bool with_bodies) = 0;
   virtual Result<std::string> LoadBody(int64_t article_id) = 0;
   // Inserts (id == 0) or replaces the article with this id; returns the id.
-  virtual Result<int64_t> SaveArticle(const Article& article) = 0;
+  Result<int64_t> SaveArticle(const Article& article) { return SaveArticle(article, nullptr); }
+  // The same, with the article's search text made ahead by PrepareSearchText (or nullptr).
+  virtual Result<int64_t> SaveArticle(const Article& article, const SearchText* text) = 0;
+  // What search indexes of an article beyond its fields (its body and dek as the text a reader
+  // sees), made on any thread: an import makes it on every core, and the save, which runs on
+  // one, does not make it again. Thread-safe; empty when the store does not index for search.
+  virtual SearchText PrepareSearchText(const Article& article) const = 0;
   virtual Status DeleteArticle(int64_t id) = 0;
   // Full-text search over what the reader may read (content/search.h). The index follows
   // SaveArticle and DeleteArticle in their transaction: a committed article is found at once.

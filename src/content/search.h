@@ -99,6 +99,11 @@ struct SearchQuery {
   bool typing = false;
 };
 
+// An article's body and dek as the plain text search indexes (ContentStore::PrepareSearchText).
+struct SearchText {
+  std::string body, dek;
+};
+
 struct SearchHit {
   int64_t article_id = 0;
   bool is_page = false;

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -350,6 +351,8 @@ struct FileResult {
   std::string rel_path;
   std::optional<ParsedContent> parsed;
   std::vector<Error> problems;
+  bool unchanged = false;  // the store has this file as it is
+  SearchText search_text;  // made on every core before the writes (ContentStore::PrepareSearchText)
 };
 
 // data/authors.yaml: a map from author id to {name, role, city, handle, bio}.
@@ -641,7 +644,24 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   std::unordered_map<std::string, std::string> media_hash;
   for (const MediaFile& m : *stored_media) media_hash[m.path] = m.hash;
 
-  // 5. Write, all in one transaction.
+  // 5. Write, all in one transaction. What search indexes of each new or changed article (its
+  // text as a reader sees it) is made on another core, a batch ahead of the writes, and let go
+  // once written: the import's memory does not grow with the texts.
+  for (FileResult& r : results) {
+    if (!r.parsed) continue;
+    auto it = stored_by_source.find(r.parsed->article.source_path);
+    r.unchanged =
+        it != stored_by_source.end() && it->second->source_hash == r.parsed->article.source_hash;
+  }
+  constexpr size_t kTextBatch = 128;
+  auto prepare = [&store, &results](size_t batch) {
+    for (size_t i = batch * kTextBatch; i < results.size() && i < (batch + 1) * kTextBatch; ++i) {
+      FileResult& r = results[i];
+      if (r.parsed && !r.unchanged) r.search_text = store.PrepareSearchText(r.parsed->article);
+    }
+  };
+  std::future<void> next_texts;  // the batch being made
+
   if (auto s = store.BeginTransaction(); !s) return s.error();
   auto fail = [&](const Error& e) -> Result<ImportReport> {
     (void)store.Rollback();
@@ -668,12 +688,25 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     if (auto st = store.SaveSection(s); !st) return fail(st.error());
     ++report.sections_saved;
   }
-  for (FileResult& r : results) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (i % kTextBatch == 0) {
+      const size_t batch = i / kTextBatch;
+      if (next_texts.valid()) {
+        next_texts.get();
+      } else {
+        prepare(batch);
+      }
+      if ((batch + 1) * kTextBatch < results.size()) {
+        next_texts = options.threads > 1 ? std::async(std::launch::async, prepare, batch + 1)
+                                         : std::async(std::launch::deferred, prepare, batch + 1);
+      }
+    }
+    FileResult& r = results[i];
     if (!r.parsed) continue;
     Article& a = r.parsed->article;
     auto it = stored_by_source.find(a.source_path);
     if (it != stored_by_source.end()) {
-      if (it->second->source_hash == a.source_hash) {
+      if (r.unchanged) {
         ++report.unchanged;
         continue;
       }
@@ -699,11 +732,12 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       stored_by_source.erase(s->second->source_path);
       ++report.removed;
     }
-    if (auto id = store.SaveArticle(a); !id) {
+    if (auto id = store.SaveArticle(a, &r.search_text); !id) {
       Error e = id.error();
       e.file = a.source_path;
       return fail(e);
     }
+    SearchText written = std::move(r.search_text);  // freed here (assigning {} keeps the buffers)
   }
   if (options.prune) {
     for (const auto& [path, a] : stored_by_source) {

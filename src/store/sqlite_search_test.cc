@@ -160,6 +160,26 @@ TEST_F(SqliteSearchTest, AYearInTheSiteTimeZoneFindsArticlesFromTheEndOfTheUtcYe
   EXPECT_EQ(Slugs(q), Strings{});
 }
 
+TEST_F(SqliteSearchTest, TextPreparedAheadIsWhatIsIndexed) {
+  Article a;
+  a.section = "reviews";
+  a.slug = "prepared";
+  a.source_path = "content/reviews/prepared.md";
+  a.title = "Prepared";
+  a.body_markdown = "The *lighthouse* keeper.";
+  a.date = kNow - 100;
+  SearchText t = store_->PrepareSearchText(a);
+  EXPECT_EQ(t.body, "The lighthouse keeper.");  // the stand-in Markdown-to-text ran
+  ASSERT_TRUE(store_->SaveArticle(a, &t).ok());
+  EXPECT_EQ(Slugs("lighthouse"), Strings{"prepared"});
+  // What was prepared is what is indexed (an import prepares it from the same article).
+  a.slug = "other";
+  a.source_path = "content/reviews/other.md";
+  t.body = "A foghorn.";
+  ASSERT_TRUE(store_->SaveArticle(a, &t).ok());
+  EXPECT_EQ(Slugs("foghorn"), Strings{"other"});
+}
+
 TEST_F(SqliteSearchTest, PhrasesKeepTheirOrder) {
   Save("a", "One", "The long take holds on the sea.");
   Save("b", "Two", "Take the long way home.");

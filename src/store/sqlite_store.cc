@@ -461,7 +461,21 @@ class SqliteStore final : public ContentStore {
     return q.Text(0);
   }
 
-  Result<int64_t> SaveArticle(const Article& a) override {
+  using ContentStore::SaveArticle;
+  SearchText PrepareSearchText(const Article& a) const override {
+    if (!search_index_) return {};
+    auto text = [&](const std::string& md) {
+      return markdown_to_text_ ? markdown_to_text_(md) : md;
+    };
+    SearchText t;
+    t.body =
+        CleanIndexedText(a.body_format == BodyFormat::kHtml
+                             ? (html_to_text_ ? html_to_text_(a.body_markdown) : a.body_markdown)
+                             : text(a.body_markdown));
+    t.dek = CleanIndexedText(text(a.dek));
+    return t;
+  }
+  Result<int64_t> SaveArticle(const Article& a, const SearchText* prepared) override {
     const char* sql =
         a.id == 0
             ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
@@ -490,7 +504,7 @@ class SqliteStore final : public ContentStore {
     if (a.id != 0) q.Bind(16, a.id);
     if (q.Step() != SQLITE_DONE) return Failure("saving article \"" + a.slug + "\"");
     int64_t id = a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
-    if (auto s = search_index_ ? IndexArticle(id, a) : MarkSearchIndexStale(); !s) {
+    if (auto s = search_index_ ? IndexArticle(id, a, prepared) : MarkSearchIndexStale(); !s) {
       return s.error();
     }
     return id;
@@ -733,7 +747,7 @@ class SqliteStore final : public ContentStore {
   }
 
  private:
-  Status IndexArticle(int64_t id, const Article& a);
+  Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared = nullptr);
   Status UnindexArticle(int64_t id);
   Status RebuildSearchIndexIfAsked();
   // With search turned off, the first write says so: a later store with search indexes again.
@@ -799,29 +813,32 @@ class SqliteStore final : public ContentStore {
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
 };
 
-// What an article gives the search index, column by column (the table's order).
+// What an article gives the search index, column by column (the table's order). The body and
+// dek text come from PrepareSearchText, already cleaned.
 std::array<std::string, 6> SearchColumns(const Article& a, const std::string& body_text,
                                          const std::string& dek_text,
                                          const std::vector<std::string>& author_names) {
   SearchFields f = SearchFieldsOf(a, author_names);
   // One value a line: snippets read better.
   auto lines = [](const std::vector<std::string>& v) { return CleanIndexedText(Join(v, "\n")); };
-  return {CleanIndexedText(a.title),   lines(f.films), lines(f.people), CleanIndexedText(dek_text),
-          CleanIndexedText(body_text), lines(f.meta)};
+  return {CleanIndexedText(a.title),
+          lines(f.films),
+          lines(f.people),
+          dek_text,
+          body_text,
+          lines(f.meta)};
 }
 
-Status SqliteStore::IndexArticle(int64_t id, const Article& a) {
+Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText* prepared) {
   std::vector<std::string> author_names;
   for (const std::string& author : a.author_ids) {
     Use q(Prepare("SELECT name FROM authors WHERE id = ?"));
     q.Bind(1, author);
     author_names.push_back(q.Step() == SQLITE_ROW ? q.Text(0) : author);
   }
-  auto text = [&](const std::string& md) { return markdown_to_text_ ? markdown_to_text_(md) : md; };
-  const std::string body = a.body_format == BodyFormat::kHtml
-                               ? (html_to_text_ ? html_to_text_(a.body_markdown) : a.body_markdown)
-                               : text(a.body_markdown);
-  auto cols = SearchColumns(a, body, text(a.dek), author_names);
+  const SearchText made = prepared ? SearchText{} : PrepareSearchText(a);
+  const SearchText& t = prepared ? *prepared : made;
+  auto cols = SearchColumns(a, t.body, t.dek, author_names);
   if (auto s = UnindexArticle(id); !s) return s;
   Use q(
       Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta, facets)"
