@@ -34,6 +34,10 @@ class ContentStore {
   // sees), made on any thread: an import makes it on every core, and the save, which runs on
   // one, does not make it again. Thread-safe; empty when the store does not index for search.
   virtual SearchText PrepareSearchText(const Article& article) const = 0;
+  // The body and dek text the search index holds for an article (what PrepareSearchText made
+  // when it was saved): the static search index is made from it. Empty when the store does not
+  // index for search or has no such article.
+  virtual Result<SearchText> LoadSearchText(int64_t article_id) = 0;
   virtual Status DeleteArticle(int64_t id) = 0;
   // Full-text search over what the reader may read (content/search.h). The index follows
   // SaveArticle and DeleteArticle in their transaction: a committed article is found at once.

@@ -50,7 +50,7 @@ struct DocText {
   std::string title, films, people, dek, meta, body;
 };
 
-DocText TextOf(const Article& a, const std::string& dek_text, const std::string& body_markdown,
+DocText TextOf(const Article& a, const std::string& dek_text, std::string body_text,
                const std::unordered_map<std::string, Author>& authors) {
   std::vector<std::string> names;
   for (const std::string& id : a.author_ids) {
@@ -64,7 +64,7 @@ DocText TextOf(const Article& a, const std::string& dek_text, const std::string&
   t.people = Join(f.people, " · ");
   t.meta = Join(f.meta, " · ");
   t.dek = dek_text;
-  t.body = BodyToText(body_markdown, a.body_format);  // Markdown, or HTML (WordPress imports)
+  t.body = std::move(body_text);
   return t;
 }
 
@@ -156,13 +156,24 @@ std::string Site::SearchHitUrl(const SearchHit& hit) const {
   return ArticleUrl(a);
 }
 
+const Article& Site::Doc(size_t d) const {
+  return d >= articles_.size() ? pages_[d - articles_.size()] : articles_[d];
+}
+
+Result<std::string> Site::SearchBodyText(ContentStore* store, const Article& a) const {
+  // The text the store's full-text index holds (made when the article was saved), or, for an
+  // article that is not stored (a site assembled in memory), made here.
+  if (a.id != 0) {
+    auto t = store->LoadSearchText(a.id);
+    if (!t) return t.error();
+    if (!t->body.empty() || a.body_markdown.empty()) return std::move(t->body);
+  }
+  return BodyToText(a.body_markdown, a.body_format);  // Markdown, or HTML (WordPress imports)
+}
+
 Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore* store) const {
   std::lock_guard lock(search_mu_);
   if (search_index_) return search_index_;
-  auto all = store->LoadArticles(true);
-  if (!all) return all.error();
-  std::unordered_map<int64_t, const Article*> by_id;
-  for (const Article& a : *all) by_id.emplace(a.id, &a);
   const size_t n = articles_.size() + pages_.size();
 
   // Postings: word -> (document, weight), documents in order.
@@ -173,16 +184,20 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   // document order.
   constexpr size_t kBatch = 512;
   std::vector<std::vector<std::pair<std::string, uint32_t>>> batch(kBatch);
+  std::vector<std::string> bodies(kBatch);
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
+    for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
+      auto text = SearchBodyText(store, Doc(first + k));
+      if (!text) return text.error();
+      bodies[k] = std::move(*text);
+    }
     ParallelFor(count, DefaultThreads(), nullptr, [&](unsigned, size_t k) {
       const size_t d = first + k;
       const bool page = d >= articles_.size();
-      const Article& a = page ? pages_[d - articles_.size()] : articles_[d];
-      auto stored = by_id.find(a.id);
-      const std::string& md =
-          stored == by_id.end() ? a.body_markdown : stored->second->body_markdown;
-      DocText t = TextOf(a, page ? MarkdownToText(a.dek) : dek_text_[d], md, authors_);
+      const Article& a = Doc(d);
+      DocText t =
+          TextOf(a, page ? MarkdownToText(a.dek) : dek_text_[d], std::move(bodies[k]), authors_);
       std::unordered_map<std::string, uint32_t> weights;
       auto field = [&](const std::string& text, uint32_t weight) {
         std::unordered_map<std::string, bool> seen;
@@ -279,14 +294,11 @@ Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {
 Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
   const Site& s = *site_;
   const bool page = d >= s.articles_.size();
-  const Article& a = page ? s.pages_[d - s.articles_.size()] : s.articles_[d];
-  std::string md = a.body_markdown;
-  if (md.empty()) {
-    auto loaded = store_->LoadBody(a.id);
-    if (!loaded) return loaded.error();
-    md = std::move(*loaded);
-  }
-  DocText t = TextOf(a, page ? MarkdownToText(a.dek) : s.dek_text_[d], md, s.authors_);
+  const Article& a = s.Doc(d);
+  auto body = s.SearchBodyText(store_, a);
+  if (!body) return body.error();
+  DocText t =
+      TextOf(a, page ? MarkdownToText(a.dek) : s.dek_text_[d], std::move(*body), s.authors_);
   json doc = {{"url", page ? s.ArticleUrl(a) : s.article_urls_[d]},
               {"title", a.title},
               {"kind", page ? "Page" : s.sections_.at(a.section).title},

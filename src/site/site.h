@@ -187,6 +187,10 @@ class Site {
   Status AddSearchOutputs();
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
+  // Static index document d: articles_ then pages_.
+  const Article& Doc(size_t d) const;
+  // An article's body as the text search indexes.
+  Result<std::string> SearchBodyText(ContentStore* store, const Article& a) const;
 
   SiteConfig config_;
   TimeZone tz_;

@@ -475,6 +475,20 @@ class SqliteStore final : public ContentStore {
     t.dek = CleanIndexedText(text(a.dek));
     return t;
   }
+  Result<SearchText> LoadSearchText(int64_t id) override {
+    SearchText t;
+    if (!search_index_) return t;
+    Use q(Prepare("SELECT body, dek FROM article_search WHERE rowid = ?"));
+    q.Bind(1, id);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) {
+      t.body = q.Text(0);
+      t.dek = q.Text(1);
+    } else if (rc != SQLITE_DONE) {
+      return Failure("reading an article's search text");
+    }
+    return t;
+  }
   Result<int64_t> SaveArticle(const Article& a, const SearchText* prepared) override {
     const char* sql =
         a.id == 0
