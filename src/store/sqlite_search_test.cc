@@ -180,6 +180,21 @@ TEST_F(SqliteSearchTest, TextPreparedAheadIsWhatIsIndexed) {
   EXPECT_EQ(Slugs("foghorn"), Strings{"other"});
 }
 
+TEST_F(SqliteSearchTest, ARenamedWriterIsFoundByTheNewName) {
+  Save("r", "A river", "The water was *cold*.", "reviews", kNow - 86400, {"ana"});
+  EXPECT_EQ(Slugs("lindqvist"), Strings{"r"});
+  ASSERT_TRUE(store_->SaveAuthor(Author{"ana", "Ana Berglund", "", "", "", ""}));
+  EXPECT_EQ(Slugs("berglund"), Strings{"r"});
+  EXPECT_EQ(Slugs("lindqvist"), Strings{});
+  EXPECT_EQ(Slugs("cold"), Strings{"r"});  // the body is still indexed, as text
+  // Inside a transaction that is rolled back, the index goes back with the name.
+  ASSERT_TRUE(store_->BeginTransaction());
+  ASSERT_TRUE(store_->SaveAuthor(Author{"ana", "Ana Holm", "", "", "", ""}));
+  ASSERT_TRUE(store_->Rollback());
+  EXPECT_EQ(Slugs("holm"), Strings{});
+  EXPECT_EQ(Slugs("berglund"), Strings{"r"});
+}
+
 TEST_F(SqliteSearchTest, PhrasesKeepTheirOrder) {
   Save("a", "One", "The long take holds on the sea.");
   Save("b", "Two", "Take the long way home.");

@@ -579,6 +579,29 @@ class SqliteStore final : public ContentStore {
   }
 
   Status SaveAuthor(const Author& a) override {
+    std::string old_name;
+    {
+      Use q(Prepare("SELECT name FROM authors WHERE id = ?"));
+      q.Bind(1, a.id);
+      if (q.Step() == SQLITE_ROW) old_name = q.Text(0);
+    }
+    const bool renamed = !old_name.empty() && old_name != a.name;
+    // A new name is searched at once: the writer's articles are indexed again with it, in the
+    // same transaction (a savepoint makes one when there is none).
+    if (renamed && search_index_) {
+      if (auto s = Exec("SAVEPOINT author_renamed"); !s) return s;
+      auto s = SaveAuthorRow(a);
+      if (s) s = IndexArticlesOf(a.id);
+      if (!s) {
+        (void)Exec("ROLLBACK TO author_renamed; RELEASE author_renamed");
+        return s;
+      }
+      return Exec("RELEASE author_renamed");
+    }
+    return SaveAuthorRow(a);
+  }
+
+  Status SaveAuthorRow(const Author& a) {
     Use q(
         Prepare("INSERT INTO authors (id, name, role, city, handle, bio) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,"
@@ -762,6 +785,8 @@ class SqliteStore final : public ContentStore {
 
  private:
   Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared = nullptr);
+  // Indexes again the articles of one writer, with the text the index already holds.
+  Status IndexArticlesOf(const std::string& author_id);
   Status UnindexArticle(int64_t id);
   Status RebuildSearchIndexIfAsked();
   // With search turned off, the first write says so: a later store with search indexes again.
@@ -880,6 +905,20 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText*
       .Bind(5, int64_t{a.draft || a.password_protected})
       .Bind(6, json(a.author_ids).dump());
   if (d.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  return {};
+}
+
+Status SqliteStore::IndexArticlesOf(const std::string& author_id) {
+  auto articles = LoadArticles(false);
+  if (!articles) return articles.error();
+  for (const Article& a : *articles) {
+    if (std::find(a.author_ids.begin(), a.author_ids.end(), author_id) == a.author_ids.end()) {
+      continue;
+    }
+    auto text = LoadSearchText(a.id);
+    if (!text) return text.error();
+    if (auto s = IndexArticle(a.id, a, &*text); !s) return s;
+  }
   return {};
 }
 
