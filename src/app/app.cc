@@ -442,6 +442,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   server_options.threads = options.threads;
   server_options.pin_threads = options.pin_threads;
   server_options.batch_scheduling = options.batch_scheduling;
+  server_options.trusted_proxies = options.trusted_proxies;
   server_options.max_connections = options.max_connections;
   server_options.header_timeout = std::chrono::seconds(options.header_timeout_s);
   server_options.idle_timeout = std::chrono::seconds(options.idle_timeout_s);

@@ -61,8 +61,9 @@ struct ServeOptions {
   int header_timeout_s = 10;
   int idle_timeout_s = 30;
   size_t cache_mb = 1024;
-  bool pin_threads = true;       // each event loop on a core of its own (ServerOptions)
-  bool batch_scheduling = true;  // the loops as SCHED_BATCH work (ServerOptions)
+  bool pin_threads = true;                   // each event loop on a core of its own (ServerOptions)
+  bool batch_scheduling = true;              // the loops as SCHED_BATCH work (ServerOptions)
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For is believed (ServerOptions)
 };
 
 // Serves the site from its store until SIGINT or SIGTERM, then finishes requests in flight.

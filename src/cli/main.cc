@@ -96,6 +96,9 @@ int main(int argc, char** argv) {
   bool no_pin = false;
   serve->add_flag("--no-pin", no_pin,
                   "do not give each thread a core of its own (when other work shares the cores)");
+  serve->add_option("--trusted-proxy", serve_options.trusted_proxies,
+                    "the proxy in front (an address, or a network as 10.0.0.0/8; repeatable): "
+                    "its requests come from the address its X-Forwarded-For gives");
   bool no_batch = false;
   serve->add_flag("--no-batch", no_batch,
                   "schedule the threads as ordinary ones, not as batch work that lets the "

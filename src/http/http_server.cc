@@ -12,6 +12,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -19,6 +21,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 #include <unordered_set>
@@ -89,6 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Server& server_;
   Loop& loop_;
   std::string remote_;
+  net::ip::address remote_ip_;
   bool first_ = true;
   bool reading_ = false;
   bool keep_alive_ = false;
@@ -97,6 +101,60 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_;
   Clock::time_point last_active_ = Clock::now();  // accepted, or last response written
 };
+
+// An address or a network ("10.0.0.0/8", "fd00::/8"); IPv4 inside IPv6 counts as IPv4.
+struct Network {
+  net::ip::address base;
+  unsigned prefix = 0;
+};
+
+net::ip::address Plain(const net::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
+  }
+  return a;
+}
+
+std::optional<Network> ParseNetwork(std::string_view spec) {
+  const size_t slash = spec.find('/');
+  beast::error_code ec;
+  auto base = net::ip::make_address(std::string(spec.substr(0, slash)), ec);
+  if (ec) return std::nullopt;
+  base = Plain(base);
+  const unsigned max = base.is_v4() ? 32 : 128;
+  unsigned prefix = max;
+  if (slash != std::string_view::npos) {
+    std::string_view digits = spec.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    prefix = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      prefix = prefix * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (prefix > max) return std::nullopt;
+  }
+  return Network{base, prefix};
+}
+
+bool InNetwork(const net::ip::address& a, const Network& n) {
+  if (a.is_v4() != n.base.is_v4()) return false;
+  auto bytes_of = [](const net::ip::address& x) {
+    std::array<unsigned char, 16> b{};
+    if (x.is_v4()) {
+      auto v4 = x.to_v4().to_bytes();
+      std::copy(v4.begin(), v4.end(), b.begin());
+    } else {
+      b = x.to_v6().to_bytes();
+    }
+    return b;
+  };
+  const auto x = bytes_of(a), y = bytes_of(n.base);
+  for (unsigned bit = 0; bit < n.prefix; ++bit) {
+    const unsigned mask = 0x80u >> (bit % 8);
+    if ((x[bit / 8] & mask) != (y[bit / 8] & mask)) return false;
+  }
+  return true;
+}
 
 class Server final : public HttpServer {
  public:
@@ -118,6 +176,17 @@ class Server final : public HttpServer {
   }
 
   Status Listen() {
+    for (const std::string& spec : options_.trusted_proxies) {
+      auto n = ParseNetwork(spec);
+      if (!n) {
+        return Error{ErrorCode::kInvalidInput,
+                     "not an address or a network (ADDRESS/BITS): \"" + spec + "\"",
+                     {},
+                     0,
+                     "--trusted-proxy"};
+      }
+      trusted_.push_back(*n);
+    }
     for (const std::string& spec : options_.listen) {
       size_t colon = spec.rfind(':');
       if (colon == std::string::npos) {
@@ -235,6 +304,35 @@ class Server final : public HttpServer {
 
   bool stopping() const { return stopping_.load(); }
   const ServerOptions& options() const { return options_; }
+  bool Trusted(const net::ip::address& a) const {
+    return std::any_of(trusted_.begin(), trusted_.end(),
+                       [&](const Network& n) { return InNetwork(a, n); });
+  }
+  bool TrustsSomeone() const { return !trusted_.empty(); }
+  // The client's address for a request that came from `peer` with these X-Forwarded-For values
+  // (in order): from the right, the first address that is not a trusted proxy.
+  std::string ClientAddress(const net::ip::address& peer,
+                            const std::vector<std::string_view>& forwarded) const {
+    net::ip::address client = peer;
+    if (!Trusted(peer)) return client.to_string();
+    for (auto v = forwarded.rbegin(); v != forwarded.rend(); ++v) {
+      std::string_view list = *v;
+      while (!list.empty()) {
+        const size_t comma = list.rfind(',');
+        std::string_view item = comma == std::string_view::npos ? list : list.substr(comma + 1);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+          item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        beast::error_code ec;
+        auto a = net::ip::make_address(std::string(item), ec);
+        if (ec) return client.to_string();  // not an address: what came before it is kept
+        client = Plain(a);
+        if (!Trusted(client)) return client.to_string();
+      }
+    }
+    return client.to_string();
+  }
   const RequestHandler& handler() const { return handler_; }
   const ResponseObserver& observer() const { return observer_; }
   std::atomic<int64_t> open_{0};
@@ -318,6 +416,7 @@ class Server final : public HttpServer {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::string> endpoints_;
   std::vector<std::thread> threads_;
+  std::vector<Network> trusted_;
   std::atomic<bool> stopping_{false};
   size_t next_ = 0;  // the loop that gets the next connection (used on the first loop only)
   std::mutex done_mu_;
@@ -329,7 +428,10 @@ Session::Session(tcp::socket&& socket, Server& server, Loop& loop)
     : socket_(std::move(socket)), server_(server), loop_(loop) {
   beast::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
-  if (!ec) remote_ = ep.address().to_string();
+  if (!ec) {
+    remote_ip_ = Plain(ep.address());
+    remote_ = remote_ip_.to_string();
+  }
   server_.open_++;
 }
 
@@ -407,6 +509,13 @@ void Session::OnRead(beast::error_code ec) {
     req_.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   req_.body = std::move(msg.body());
+  if (server_.TrustsSomeone()) {
+    std::vector<std::string_view> forwarded;
+    for (const auto& [name, value] : req_.headers) {
+      if (name == "x-forwarded-for") forwarded.push_back(value);
+    }
+    req_.remote_address = server_.ClientAddress(remote_ip_, forwarded);
+  }
   const bool head = msg.method() == http::verb::head;
   const bool keep_alive = msg.keep_alive();
   HttpResponse r;

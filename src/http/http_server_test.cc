@@ -241,5 +241,63 @@ TEST(HttpServerStart, LoopsAreBatchWorkUnlessToldNot) {
   (*s)->Wait();
 }
 
+// The client address each request is seen from, with these proxies trusted.
+std::vector<std::string> SeenFrom(const std::vector<std::string>& trusted,
+                                  const std::vector<std::string>& forwarded_headers) {
+  ServerOptions options{{"127.0.0.1:0"}};
+  options.trusted_proxies = trusted;
+  auto s = HttpServer::Start(
+      options,
+      [](const HttpRequest& r) { return TextResponse(200, "from=" + r.remote_address + ";\n"); },
+      nullptr);
+  EXPECT_TRUE(s.ok()) << s.error().ToString();
+  if (!s.ok()) return {};
+  std::string ep = (*s)->endpoints().at(0);
+  Client c(std::stoi(ep.substr(ep.rfind(':') + 1)));
+  std::vector<std::string> out;
+  for (const std::string& headers : forwarded_headers) {
+    c.Send("GET / HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n");
+    std::string got = c.Read(";\n");
+    size_t at = got.find("from=");
+    out.push_back(at == std::string::npos ? got : got.substr(at + 5, got.find(';', at) - at - 5));
+  }
+  (*s)->Shutdown(std::chrono::milliseconds(100));
+  (*s)->Wait();
+  return out;
+}
+
+TEST(HttpServerProxies, ATrustedProxyNamesTheClientAndNobodyElseCan) {
+  const std::vector<std::string> requests = {
+      "",
+      "X-Forwarded-For: 203.0.113.7\r\n",
+      // What the client wrote itself comes first; the proxy appends what it saw.
+      "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n",
+      "X-Forwarded-For: 198.51.100.1\r\nX-Forwarded-For: 203.0.113.7, 127.0.0.1\r\n",
+      "X-Forwarded-For: not-an-address\r\n",
+      "X-Forwarded-For: 2001:db8::5\r\n",
+  };
+  // No proxy trusted: the header is a stranger's word.
+  EXPECT_EQ(SeenFrom({}, requests),
+            (std::vector<std::string>{"127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1",
+                                      "127.0.0.1", "127.0.0.1"}));
+  EXPECT_EQ(SeenFrom({"127.0.0.0/8"}, requests),
+            (std::vector<std::string>{"127.0.0.1", "203.0.113.7", "203.0.113.7", "203.0.113.7",
+                                      "127.0.0.1", "2001:db8::5"}));
+  // Another proxy trusted, not this peer: nothing changes.
+  EXPECT_EQ(SeenFrom({"10.0.0.1", "fd00::/8"}, {"X-Forwarded-For: 203.0.113.7\r\n"}),
+            std::vector<std::string>{"127.0.0.1"});
+}
+
+TEST(HttpServerProxies, ABadProxyIsAClearError) {
+  for (const char* bad : {"nonsense", "10.0.0.0/33", "10.0.0.0/", "::1/129", "10.0.0.0/8x"}) {
+    ServerOptions options{{"127.0.0.1:0"}};
+    options.trusted_proxies = {bad};
+    auto s = HttpServer::Start(options, nullptr, nullptr);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.error().field, "--trusted-proxy");
+    EXPECT_NE(s.error().message.find(bad), std::string::npos) << s.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace cinepress

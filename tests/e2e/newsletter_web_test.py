@@ -38,10 +38,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
-def request(path, data=None, content_type="application/x-www-form-urlencoded"):
+def request(path, data=None, content_type="application/x-www-form-urlencoded", extra_headers=None):
     url = path if path.startswith("http") else BASE + path
     body = None
-    headers = {}
+    headers = dict(extra_headers or {})
     if data is not None:
         body = data.encode() if isinstance(data, str) else urllib.parse.urlencode(data, doseq=True).encode()
         headers["Content-Type"] = content_type
@@ -237,6 +237,10 @@ def main():
         # The per-IP limit: 5 sign-ups in 10 minutes (all used above), then 429.
         codes = [request("/newsletters/subscribe/", dict(form, email=f"r{i}@example.org"))[0] for i in range(4)]
         check("sign-ups from one address are limited", 429 in codes, codes)
+        # No proxy is trusted (serve --trusted-proxy): a stranger's X-Forwarded-For changes nothing.
+        forged = request("/newsletters/subscribe/", dict(form, email="forged@example.org"),
+                         extra_headers={"X-Forwarded-For": "203.0.113.99"})[0]
+        check("a forged X-Forwarded-For does not get around the limit", forged == 429, forged)
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
