@@ -233,6 +233,8 @@ Result<std::string> SiteRenderer::Render(const Output& o) {
         out += q == std::string::npos ? from : from.substr(0, q) + " " + from.substr(q + 1);
         out += " " + to + " 301\n";
       }
+      // WordPress's search address (/?s=…), in old links: this site's search.
+      if (s.has_search()) out += "/ s=:s /search/?q=:s 301\n";
       return out;
     }
     case OutputKind::kSearch:

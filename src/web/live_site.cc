@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/url/params_view.hpp>
 #include <cstring>
+#include <optional>
 
 #include "core/text.h"
 
@@ -92,6 +94,34 @@ std::string CacheControlOf(const Output& o) {
   }
   if (o.kind == OutputKind::kMedia) return "public, max-age=86400";
   return "no-cache";
+}
+
+// What WordPress meant by a query on its home page.
+struct WordPressQuery {
+  std::optional<std::string> search;  // s=…
+  bool numbered = false;              // p=N, page_id=N or attachment_id=N
+};
+
+WordPressQuery ReadWordPressQuery(std::string_view query) {
+  WordPressQuery out;
+  try {
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    const std::string text(query);
+    boost::urls::params_view params(boost::urls::string_view(text.data(), text.size()), opts);
+    for (const boost::urls::param& p : params) {
+      if (p.key == "s" && !out.search) out.search = p.value.substr(0, 1024);
+      if ((p.key == "p" || p.key == "page_id" || p.key == "attachment_id") && !p.value.empty() &&
+          p.value.size() <= 18 && std::all_of(p.value.begin(), p.value.end(), [](char c) {
+            return c >= '0' && c <= '9';
+          })) {
+        out.numbered = true;
+      }
+    }
+  } catch (const std::exception&) {
+    // A query that does not parse means nothing to WordPress either.
+  }
+  return out;
 }
 
 HttpResponse Redirect(std::string location, std::string_view query) {
@@ -371,6 +401,15 @@ HttpResponse LiveSite::Handle(const HttpRequest& req) {
   if (!req.Query().empty()) {
     if (const std::string* to = site.RedirectFor(path + "?" + std::string(req.Query()))) {
       return Redirect(*to, "");
+    }
+    if (path == "/") {
+      // WordPress's other addresses of the home page: its search (/?s=…) is ours; a post,
+      // page or attachment by number that has no redirect is not (or not yet) published here.
+      WordPressQuery wp = ReadWordPressQuery(req.Query());
+      if (wp.search && site.has_search()) {
+        return Redirect("/search/", "q=" + PercentEncode(*wp.search));
+      }
+      if (wp.numbered) return not_found();
     }
   }
   std::string key = path.substr(1);

@@ -212,7 +212,14 @@ TEST_F(LiveSiteTest, StoredOldAddressesRedirectWithTheirQuery) {
   EXPECT_EQ(Get("/2021/01/01/one").status, 301);
   EXPECT_EQ(Get("/category/old/noir/").Header("Location"), "/tag/noir/");
   EXPECT_EQ(Get("/category/gone/").status, 404);  // its target is not a page of the site
-  EXPECT_EQ(Get("/?p=13").status, 200);           // the home page, as before
+  // A post, page or attachment by number that is not (or not yet) published here: not found,
+  // as WordPress answers a visitor.
+  EXPECT_EQ(Get("/?p=13").status, 404);
+  EXPECT_EQ(Get("/?page_id=7&preview=true").status, 404);
+  EXPECT_EQ(Get("/?attachment_id=99").status, 404);
+  // Other queries on the home page change nothing.
+  EXPECT_EQ(Get("/?utm_source=newsletter").status, 200);
+  EXPECT_EQ(Get("/?p=abc").status, 200);
 }
 
 TEST_F(LiveSiteTest, AStoreThatGoesAwayGives503sAndComesBack) {
@@ -272,6 +279,10 @@ TEST_F(LiveSiteTest, SearchAnswersFromTheStoreAtOnce) {
             std::string::npos);
   EXPECT_NE(std::string(Get("/search/?q=body&year=2020").BodyView()).find("1 result"),
             std::string::npos);
+  // WordPress's search address, in old links, is this search.
+  r = Get("/?s=three+days%26");
+  EXPECT_EQ(r.status, 301);
+  EXPECT_EQ(r.Header("Location"), "/search/?q=three%20days%26");
 }
 
 TEST_F(LiveSiteTest, HostileSearchesGetAPageNeverAnError) {

@@ -282,6 +282,7 @@ class WordPressImport(unittest.TestCase):
         gallery = self.by_slug("post-format-gallery")
         self.assertIn("/ p=%s /articles/post-format-gallery/ 301" % gallery, lines)
         self.assertFalse(any("/scheduled/" in l for l in lines))
+        self.assertIn("/ s=:s /search/?q=:s 301", lines)  # WordPress's search address
 
     def test_old_addresses_redirect_when_served(self):
         port = free_port()
@@ -318,6 +319,11 @@ class WordPressImport(unittest.TestCase):
             self.assertEqual(get("/2020/01/01/scheduled/")[0], 404)
             self.assertEqual(get("/2012/01/04/template-password-protected/")[0], 404)
             self.assertEqual(get("/articles/template-password-protected/")[0], 404)
+            # By number, as WordPress answers a visitor: not found, not the home page.
+            self.assertEqual(get("/?p=" + self.by_slug("template-password-protected"))[0], 404)
+            self.assertEqual(get("/?p=1164")[0], 404)  # a draft
+            # WordPress's search address: ours.
+            self.assertEqual(get("/?s=gallery"), (301, "/search/?q=gallery"))
         finally:
             server.terminate()
             server.wait(timeout=15)
