@@ -5,16 +5,19 @@
 #   bench/serve.sh [SIZE]          (default 10000 articles, seed 42)
 #
 # For an article page, the home page and a tag page, with access logs off and then on:
-# requests/s (median of REPS runs of `wrk -t2 -c64 -d${DURATION}s`) and the ratio to nginx.
-# Environment: REPS=3, DURATION=10, CINEPRESS=build/cinepress, BENCH_WORK=/tmp/cinepress-bench,
+# requests/s (median of REPS runs of `wrk -t2 -c64 -d${DURATION}s`) and the ratio to nginx,
+# and p99 latency (median of the runs' p99s). nginx's p99 on this 2-core machine is bimodal (about
+# 1 ms in some runs, 4-27 ms in others, as the scheduler places its workers and wrk's threads):
+# five short runs give a steadier median than three long ones.
+# Environment: REPS=5, DURATION=5, CINEPRESS=build/cinepress, BENCH_WORK=/tmp/cinepress-bench,
 #              SHARED=../shared.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 SIZE=${1:-10000}
-REPS=${REPS:-3}
-DURATION=${DURATION:-10}
+REPS=${REPS:-5}
+DURATION=${DURATION:-5}
 SEED=${SEED:-42}
 CINEPRESS=${CINEPRESS:-$REPO/build/cinepress}
 SHARED=${SHARED:-$REPO/../shared}
