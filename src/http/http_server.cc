@@ -19,12 +19,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <cstdint>
 #include <future>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <thread>
-#include <unordered_set>
 
 #include "http/entity.h"
 
@@ -59,7 +59,10 @@ const std::string& DateHeader() {
 // Member order matters: the loop's pending handlers hold sessions, which remove themselves from
 // `sessions` when the loop is destroyed, so `sessions` is declared first (destroyed last).
 struct Loop {
-  std::unordered_set<Session*> sessions;  // touched only on this loop's thread
+  // Touched only on this loop's thread. A vector with each session's slot in it (removal swaps
+  // the last one in), so that the sweeper can walk it a slice at a time.
+  std::vector<Session*> sessions;
+  size_t sweep_next = 0;  // where the sweeper's next slice starts
   net::io_context ioc{1};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::unique_ptr<net::steady_timer> sweeper;
@@ -69,6 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Server& server, Loop& loop);
   ~Session();
+  size_t slot = SIZE_MAX;  // in loop_.sessions, once running
   void Run();
   // Closes the connection if it waits for a request and nothing of one has arrived.
   void CloseIfIdle();
@@ -383,16 +387,26 @@ class Server final : public HttpServer {
   }
 
   // Deadlines are checked by one timer per loop, not one per request.
+  // A slice of the loop's sessions every 20 ms, so that every session is looked at within half a
+  // second: with thousands of idle connections, walking them all at once held the loop for a
+  // millisecond, which requests arriving meanwhile waited for (p99 with 10,000 idle connections
+  // was twice what it is without them).
   void Sweep(Loop& loop) {
-    loop.sweeper->expires_after(std::chrono::milliseconds(100));
+    loop.sweeper->expires_after(std::chrono::milliseconds(20));
     loop.sweeper->async_wait([this, &loop](beast::error_code ec) {
       if (ec) return;
-      auto now = Clock::now();
+      const auto now = Clock::now();
+      const size_t n = loop.sessions.size();
+      const size_t slice = std::max<size_t>(64, (n + 24) / 25);
       std::vector<std::shared_ptr<Session>> due;
-      for (Session* s : loop.sessions) {
-        if (auto p = s->weak_from_this().lock()) due.push_back(std::move(p));
+      due.reserve(std::min(slice, n));
+      for (size_t k = 0; k < slice && k < n; ++k) {
+        if (loop.sweep_next >= loop.sessions.size()) loop.sweep_next = 0;
+        if (auto p = loop.sessions[loop.sweep_next++]->weak_from_this().lock()) {
+          due.push_back(std::move(p));
+        }
       }
-      for (auto& s : due) s->Sweep(now);
+      for (auto& s : due) s->Sweep(now);  // may close them: `sessions` changes after this loop
       Sweep(loop);
     });
   }
@@ -436,12 +450,18 @@ Session::Session(tcp::socket&& socket, Server& server, Loop& loop)
 }
 
 Session::~Session() {
-  loop_.sessions.erase(this);
+  if (slot != SIZE_MAX) {
+    auto& v = loop_.sessions;
+    v[slot] = v.back();
+    v[slot]->slot = slot;
+    v.pop_back();
+  }
   server_.open_--;
 }
 
 void Session::Run() {
-  loop_.sessions.insert(this);
+  slot = loop_.sessions.size();
+  loop_.sessions.push_back(this);
   Read();
 }
 
