@@ -81,6 +81,14 @@ struct DeliveryCounts {
   int64_t pending = 0, sent = 0, failed = 0;
 };
 
+// A message waiting in the store's outbox (confirmation messages): queued in the transaction that
+// asks for it, so that it is sent even when the process dies before sending it.
+struct QueuedMail {
+  int64_t id = 0;
+  int attempts = 0;     // tries so far
+  std::string message;  // as its sender serialized it
+};
+
 class NewsletterStore {
  public:
   virtual ~NewsletterStore() = default;
@@ -133,6 +141,17 @@ class NewsletterStore {
 
   // A random secret of `size` bytes made the first time `name` is asked for, then kept.
   virtual Result<std::string> SiteSecret(const std::string& name, size_t size) = 0;
+
+  // The outbox. QueueMail adds a message (in the caller's transaction, if one is open).
+  // ClaimDueMail takes up to `limit` messages due at `now`, oldest first, and claims each until
+  // now + lease, so that another process's outbox passes them by meanwhile; MailDone removes a
+  // message (sent, or given up); RetryMail counts a try and sets the next.
+  virtual Result<int64_t> QueueMail(const std::string& message, int64_t now) = 0;
+  virtual Result<std::vector<QueuedMail>> ClaimDueMail(int64_t now, int64_t lease,
+                                                       size_t limit) = 0;
+  virtual Status MailDone(int64_t id) = 0;
+  virtual Status RetryMail(int64_t id, int64_t next_attempt) = 0;
+  virtual Result<int64_t> CountQueuedMail() = 0;
 };
 
 }  // namespace cinepress

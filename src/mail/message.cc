@@ -1,6 +1,7 @@
 #include "mail/message.h"
 
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "mail/gmime_init.h"
 
@@ -104,6 +105,53 @@ std::string DomainOf(std::string_view s) {
   if (size_t p = s.find("://"); p != s.npos) s.remove_prefix(p + 3);
   s = s.substr(0, s.find_first_of("/:"));
   return std::string(s);
+}
+
+namespace {
+
+nlohmann::json AddressJson(const MailAddress& a) { return {{"name", a.name}, {"email", a.email}}; }
+
+MailAddress AddressFrom(const nlohmann::json& j) {
+  return MailAddress{j.at("name").get<std::string>(), j.at("email").get<std::string>()};
+}
+
+}  // namespace
+
+std::string SerializeMessage(const MailMessage& m) {
+  nlohmann::json headers = nlohmann::json::array();
+  for (const auto& [name, value] : m.headers) headers.push_back({name, value});
+  nlohmann::json j = {{"from", AddressJson(m.from)},
+                      {"to", AddressJson(m.to)},
+                      {"reply_to", AddressJson(m.reply_to)},
+                      {"subject", m.subject},
+                      {"date", m.date},
+                      {"message_id", m.message_id},
+                      {"headers", headers},
+                      {"text", m.text},
+                      {"html", m.html}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<MailMessage> ParseMessage(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  try {
+    MailMessage m;
+    m.from = AddressFrom(j.at("from"));
+    m.to = AddressFrom(j.at("to"));
+    m.reply_to = AddressFrom(j.at("reply_to"));
+    m.subject = j.at("subject").get<std::string>();
+    m.date = j.at("date").get<int64_t>();
+    m.message_id = j.at("message_id").get<std::string>();
+    for (const auto& h : j.at("headers")) {
+      m.headers.emplace_back(h.at(0).get<std::string>(), h.at(1).get<std::string>());
+    }
+    m.text = j.at("text").get<std::string>();
+    m.html = j.at("html").get<std::string>();
+    return m;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace cinepress

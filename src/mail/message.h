@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,11 @@ std::vector<std::string> HeaderLines(const MailMessage& message);
 // printable ASCII without spaces, quotes or angle brackets, a domain with a dot, at most 254
 // bytes. (Deliverability is the relay's business; this keeps junk and header injection out.)
 bool IsPlausibleEmail(std::string_view email);
+
+// The message as one JSON text, and back (for the store's outbox). ParseMessage gives nullopt
+// for text that is not such a message.
+std::string SerializeMessage(const MailMessage& message);
+std::optional<MailMessage> ParseMessage(std::string_view json);
 
 // The domain of an address or URL host ("a@b.example" -> "b.example").
 std::string DomainOf(std::string_view email);

@@ -33,6 +33,33 @@ std::string DecodeWords(const std::string& s) {
   return out;
 }
 
+TEST(SerializeMessage, RoundTripsEveryField) {
+  MailMessage m;
+  m.from = {"Zoë Ménard", "news@longtake.example"};
+  m.to = {"", "reader@r.example"};
+  m.reply_to = {"Desk", "desk@longtake.example"};
+  m.subject = "Confirm: «The Weekly»";
+  m.date = 1750000000;
+  m.message_id = "confirm.12.ab@longtake.example";
+  m.headers = {{"List-Unsubscribe", "<https://longtake.example/u/>"}, {"X-A", "b"}};
+  m.text = "Line one\nline \"two\"";
+  m.html = "<p>Hello</p>";
+  auto back = ParseMessage(SerializeMessage(m));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->from.name, m.from.name);
+  EXPECT_EQ(back->to.email, m.to.email);
+  EXPECT_EQ(back->reply_to.email, m.reply_to.email);
+  EXPECT_EQ(back->subject, m.subject);
+  EXPECT_EQ(back->date, m.date);
+  EXPECT_EQ(back->message_id, m.message_id);
+  EXPECT_EQ(back->headers, m.headers);
+  EXPECT_EQ(back->text, m.text);
+  EXPECT_EQ(back->html, m.html);
+  for (const char* bad : {"", "{}", "[1,2]", "{\"from\": 3}", "not json"}) {
+    EXPECT_FALSE(ParseMessage(bad).has_value()) << bad;
+  }
+}
+
 TEST(EncodeHeaderText, AsciiStaysAsItIs) {
   EXPECT_EQ(EncodeHeaderText("TIFF daily: day 3"), "TIFF daily: day 3");
 }

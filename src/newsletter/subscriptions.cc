@@ -16,7 +16,8 @@ const NewsletterConfig* Find(const SiteConfig& site, const std::string& slug) {
 
 Result<SignUpOutcome> SignUp(NewsletterStore& store, const std::string& email,
                              const std::string& name, const std::vector<std::string>& slugs,
-                             const Consent& consent, int64_t now) {
+                             const Consent& consent, int64_t now,
+                             const std::function<Status(const SignUpOutcome&)>& before_commit) {
   SignUpOutcome out;
   if (auto s = store.BeginTransaction(); !s) return s.error();
   auto fail = [&](const Error& e) -> Result<SignUpOutcome> {
@@ -41,6 +42,9 @@ Result<SignUpOutcome> SignUp(NewsletterStore& store, const std::string& email,
       return fail(s.error());
     }
     out.to_confirm.push_back(slug);
+  }
+  if (before_commit) {
+    if (auto s = before_commit(out); !s) return fail(s.error());
   }
   if (auto s = store.Commit(); !s) return fail(s.error());
   return out;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 
@@ -25,9 +26,12 @@ struct SignUpOutcome {
 
 // Records the sign-up (pending, with its consent) for each newsletter in `slugs` that the reader
 // has not confirmed yet. `email` must be plausible and `slugs` known (the caller checks).
+// `before_commit` runs inside the sign-up's transaction (the confirmation message is queued
+// there); its failure undoes the sign-up.
 Result<SignUpOutcome> SignUp(NewsletterStore& store, const std::string& email,
                              const std::string& name, const std::vector<std::string>& slugs,
-                             const Consent& consent, int64_t now);
+                             const Consent& consent, int64_t now,
+                             const std::function<Status(const SignUpOutcome&)>& before_commit = {});
 
 Status Confirm(NewsletterStore& store, int64_t subscriber_id, const std::string& slug, int64_t now);
 Status Unsubscribe(NewsletterStore& store, int64_t subscriber_id, const std::string& slug,

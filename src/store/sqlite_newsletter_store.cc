@@ -305,6 +305,57 @@ class SqliteNewsletterStore final : public NewsletterStore {
     return out;
   }
 
+  Result<int64_t> QueueMail(const std::string& message, int64_t now) override {
+    Run r(Q("INSERT INTO mail_outbox (created, next_attempt, attempts, message)"
+            " VALUES (?, ?, 0, ?)"),
+          {now, now, message});
+    if (!r.Done()) return Failure("queueing a message");
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<QueuedMail>> ClaimDueMail(int64_t now, int64_t lease, size_t limit) override {
+    std::vector<QueuedMail> out;
+    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s.error();
+    {
+      Run r(Q("SELECT id, attempts, message FROM mail_outbox WHERE next_attempt <= ?"
+              " ORDER BY next_attempt, id LIMIT ?"),
+            {now, static_cast<int64_t>(limit)});
+      while (r.Row()) out.push_back(QueuedMail{r.I(0), static_cast<int>(r.I(1)), r.S(2)});
+      if (!r.Finished()) {
+        (void)Exec("ROLLBACK");
+        return Failure("reading the outbox");
+      }
+    }
+    for (const QueuedMail& m : out) {
+      Run r(Q("UPDATE mail_outbox SET next_attempt = ? WHERE id = ?"), {now + lease, m.id});
+      if (!r.Done()) {
+        (void)Exec("ROLLBACK");
+        return Failure("claiming a message in the outbox");
+      }
+    }
+    if (auto s = Exec("COMMIT"); !s) return s.error();
+    return out;
+  }
+
+  Status MailDone(int64_t id) override {
+    Run r(Q("DELETE FROM mail_outbox WHERE id = ?"), {id});
+    if (!r.Done()) return Failure("removing a message from the outbox");
+    return {};
+  }
+
+  Status RetryMail(int64_t id, int64_t next_attempt) override {
+    Run r(Q("UPDATE mail_outbox SET attempts = attempts + 1, next_attempt = ? WHERE id = ?"),
+          {next_attempt, id});
+    if (!r.Done()) return Failure("postponing a message in the outbox");
+    return {};
+  }
+
+  Result<int64_t> CountQueuedMail() override {
+    Run r(Q("SELECT count(*) FROM mail_outbox"), {});
+    if (!r.Row()) return Failure("counting the outbox");
+    return r.I(0);
+  }
+
   Result<std::string> SiteSecret(const std::string& name, size_t size) override {
     std::string fresh(size, '\0');
     randombytes_buf(fresh.data(), fresh.size());

@@ -136,6 +136,35 @@ TEST_F(NewsletterStoreTest, TheSiteSecretIsMadeOnceAndKept) {
   EXPECT_EQ(*(*reopened)->SiteSecret("newsletter-links", 32), *a);
 }
 
+TEST_F(NewsletterStoreTest, TheOutboxKeepsEachMessageUntilItIsDone) {
+  auto a = store_->QueueMail("first", 10);
+  auto b = store_->QueueMail("second", 11);
+  ASSERT_TRUE(a.ok() && b.ok());
+  // Queued in a transaction that is rolled back: never queued.
+  ASSERT_TRUE(store_->BeginTransaction());
+  ASSERT_TRUE(store_->QueueMail("undone", 12).ok());
+  ASSERT_TRUE(store_->Rollback());
+  EXPECT_EQ(*store_->CountQueuedMail(), 2);
+  auto due = store_->ClaimDueMail(20, 100, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].message, "first");
+  EXPECT_EQ((*due)[1].message, "second");
+  // Claimed: another outbox passes them by until the lease ends (at 120).
+  EXPECT_TRUE(store_->ClaimDueMail(20, 100, 10)->empty());
+  ASSERT_TRUE(store_->RetryMail(*a, 50));
+  due = store_->ClaimDueMail(60, 100, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, *a);
+  EXPECT_EQ((*due)[0].attempts, 1);
+  ASSERT_TRUE(store_->MailDone(*a));
+  due = store_->ClaimDueMail(130, 100, 10);  // b's lease is over: it is due again
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, *b);
+  ASSERT_TRUE(store_->MailDone(*b));
+  EXPECT_EQ(*store_->CountQueuedMail(), 0);
+}
+
 TEST_F(NewsletterStoreTest, ExportWalksEverySubscriberInPages) {
   for (int i = 0; i < 1234; ++i) {
     Subscribe("r" + std::to_string(i) + "@r.example", SubscriptionState::kConfirmed);

@@ -248,6 +248,18 @@ CREATE VIRTUAL TABLE headline_search USING fts5(
 DELETE FROM search_docs;
 UPDATE search_state SET rebuild = 1;
 )sql",
+    // The outbox of messages sent from the site (confirmation messages): queued in the
+    // transaction that asks for them, so that a message is sent even when the process dies first.
+    R"sql(
+CREATE TABLE mail_outbox (
+  id INTEGER PRIMARY KEY,
+  created INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

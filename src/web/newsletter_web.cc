@@ -93,44 +93,65 @@ void NewsletterWeb::Stop() {
   if (outbox_thread_.joinable()) outbox_thread_.join();
 }
 
-void NewsletterWeb::Enqueue(MailMessage m) {
-  std::lock_guard lock(out_mu_);
-  if (outbox_.size() >= options_.outbox_limit) {
-    ++failed_;
-    return;
-  }
-  outbox_.push_back(std::move(m));
-  out_cv_.notify_one();
-}
-
 void NewsletterWeb::Outbox() {
+  std::unique_ptr<NewsletterStore> store;
   std::unique_ptr<MailTransport> transport;
   for (;;) {
-    MailMessage m;
     {
       std::unique_lock lock(out_mu_);
-      out_cv_.wait(lock, [&] { return stopping_ || !outbox_.empty(); });
-      if (outbox_.empty()) return;
-      m = std::move(outbox_.front());
-      outbox_.pop_front();
+      out_cv_.wait_for(lock, options_.outbox_poll, [&] { return stopping_ || queued_; });
+      if (stopping_) return;
+      queued_ = false;
     }
-    bool done = false;
-    for (int attempt = 0; attempt < 3 && !done; ++attempt) {
-      if (!transport) {
-        auto t = options_.mail();
-        if (!t) break;
-        transport = std::move(*t);
-      }
-      SendResult r = transport->Send(m);
-      done = r.outcome == SendOutcome::kAccepted;
-      if (r.outcome == SendOutcome::kPermanent || r.outcome == SendOutcome::kRelayRefused) break;
-      if (!done) {
-        transport.reset();  // a fresh connection for the next try
-        std::unique_lock lock(out_mu_);
-        out_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
-      }
+    if (!store) {  // a connection of the outbox's own
+      auto opened = options_.open_store();
+      if (!opened) continue;
+      store = std::move(*opened);
     }
-    ++(done ? sent_ : failed_);
+    if (!SendDue(*store, transport)) store.reset();
+  }
+}
+
+bool NewsletterWeb::SendDue(NewsletterStore& store, std::unique_ptr<MailTransport>& transport) {
+  constexpr int64_t kLease = 600;  // a claimed message is another process's again after this
+  for (;;) {
+    const int64_t now = options_.now();
+    auto due = store.ClaimDueMail(now, kLease, 20);
+    if (!due) return false;
+    if (due->empty()) return true;
+    for (const QueuedMail& q : *due) {
+      {
+        std::lock_guard lock(out_mu_);
+        if (stopping_) return true;  // claimed ones go back to the queue when the lease ends
+      }
+      std::optional<MailMessage> m = ParseMessage(q.message);
+      SendResult r{SendOutcome::kPermanent, 0, "the queued message cannot be read"};
+      if (m) {
+        if (!transport) {
+          auto t = options_.mail();
+          if (t) transport = std::move(*t);
+        }
+        r = transport ? transport->Send(*m)
+                      : SendResult{SendOutcome::kTemporary, 0, "no connection to the relay"};
+      }
+      if (r.outcome == SendOutcome::kAccepted) {
+        ++sent_;
+        if (!store.MailDone(q.id)) return false;
+        continue;
+      }
+      transport.reset();  // a fresh connection for what comes next
+      const bool give_up = r.outcome == SendOutcome::kPermanent ||
+                           r.outcome == SendOutcome::kRelayRefused ||
+                           q.attempts + 1 >= options_.max_attempts;
+      if (give_up) {
+        ++failed_;
+        if (!store.MailDone(q.id)) return false;
+        continue;
+      }
+      const int64_t pause =
+          std::min<int64_t>(int64_t{options_.retry_first_s} << std::min(q.attempts, 20), 6 * 3600);
+      if (!store.RetryMail(q.id, now + pause)) return false;
+    }
   }
 }
 
@@ -384,16 +405,34 @@ HttpResponse NewsletterWeb::SignUpPost(const HttpRequest& req, const Site& site)
   std::string from = First(*form, "from");
   if (from.size() > 300 || from.rfind("/", 0) != 0) from = "";
   Result<SignUpOutcome> outcome = SignUpOutcome{};
+  bool queued = false;
   {
     std::lock_guard lock(store_mu_);
-    outcome =
-        SignUp(*store_, email, name, slugs,
-               Consent{now, req.remote_address, "signup:" + (from.empty() ? "/" : from)}, now);
+    // The confirmation message is queued in the sign-up's transaction: both happen, or neither.
+    auto queue = [&](const SignUpOutcome& o) -> Status {
+      if (o.suppressed || o.to_confirm.empty()) return {};
+      auto waiting = store_->CountQueuedMail();
+      if (!waiting) return waiting.error();
+      if (static_cast<size_t>(*waiting) >= options_.outbox_limit) {
+        ++failed_;  // a flood: the sign-up is kept, the reader can ask again later
+        return {};
+      }
+      auto id = store_->QueueMail(SerializeMessage(ConfirmationMessage(
+                                      config, key_, o.subscriber_id, email, o.to_confirm, now)),
+                                  now);
+      if (!id) return id.error();
+      queued = true;
+      return {};
+    };
+    outcome = SignUp(*store_, email, name, slugs,
+                     Consent{now, req.remote_address, "signup:" + (from.empty() ? "/" : from)}, now,
+                     queue);
   }
   if (!outcome) return TextResponse(503, "Please try again in a moment.\n");
-  if (!outcome->suppressed && !outcome->to_confirm.empty()) {
-    Enqueue(
-        ConfirmationMessage(config, key_, outcome->subscriber_id, email, outcome->to_confirm, now));
+  if (queued) {
+    std::lock_guard lock(out_mu_);
+    queued_ = true;
+    out_cv_.notify_one();
   }
   return Page(site, 200, "/newsletters/subscribe/", "Newsletters", view);
 }

@@ -2,13 +2,16 @@
 // src/newsletter: the page of each newsletter, the sign-up POST (honeypot, per-IP rate limit,
 // the same answer whoever signs up), the confirmation page (a button: a POST), RFC 8058
 // one-click unsubscribe, and the preferences page reached by a signed link (CSRF-protected).
-// Confirmation messages are handed to a background outbox, never sent on a server thread.
+// Confirmation messages are queued in the store's outbox in the sign-up's own transaction and
+// sent by a background thread, never on a server thread: a message survives a crash or a relay
+// that is down, and is tried again with growing pauses.
 //
 // Contract: Handle is thread-safe (the store connection is used under a lock); Start and Stop
 // are called once by the owner. Paths outside /newsletters/ are not answered (nullopt).
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -33,6 +36,9 @@ struct NewsletterWebOptions {
   int signups_per_ip = 5;       // sign-ups per address per window …
   int signup_window_s = 600;    // … of this many seconds; more get 429
   size_t outbox_limit = 10000;  // confirmation messages waiting at most
+  int retry_first_s = 30;       // the first pause after a failed try; it doubles, up to 6 hours
+  int max_attempts = 10;        // then the message is given up (counted as failed)
+  std::chrono::milliseconds outbox_poll{5000};  // how often the outbox looks for due messages
 };
 
 class NewsletterWeb {
@@ -41,7 +47,7 @@ class NewsletterWeb {
   ~NewsletterWeb();
 
   Status Start();  // opens the store and reads the link secret; starts the outbox
-  void Stop();     // sends what the outbox holds (bounded), then stops
+  void Stop();     // stops the outbox after the message it is sending (the rest stay queued)
 
   std::optional<HttpResponse> Handle(const HttpRequest& request);
 
@@ -54,7 +60,8 @@ class NewsletterWeb {
                     const std::string& heading, const TemplateData& view);
   bool RateLimited(const std::string& ip, int64_t now);
   void Outbox();
-  void Enqueue(MailMessage message);
+  // One pass over the due messages; false when the outbox cannot be read.
+  bool SendDue(NewsletterStore& store, std::unique_ptr<MailTransport>& transport);
 
   NewsletterWebOptions options_;
   std::string key_;
@@ -65,7 +72,7 @@ class NewsletterWeb {
 
   std::mutex out_mu_;
   std::condition_variable out_cv_;
-  std::deque<MailMessage> outbox_;
+  bool queued_ = false;  // a message was queued since the outbox last looked
   bool stopping_ = false;
   std::thread outbox_thread_;
   std::atomic<uint64_t> sent_{0}, failed_{0};

@@ -226,5 +226,68 @@ TEST_F(NewsletterWebTest, WhatStrangersSend) {
   EXPECT_FALSE(web_->Handle(other).has_value());
 }
 
+TEST_F(NewsletterWebTest, AConfirmationOutlivesARelayThatIsDownAndARestart) {
+  web_.reset();  // this test's own servers only
+  std::atomic<int64_t> clock{5000};
+  auto options = [&](TransportFactory mail) {
+    NewsletterWebOptions o;
+    o.site = [this] { return site_; };
+    o.open_store = [this] { return OpenSqliteNewsletterStore(dir_ / "site.db"); };
+    o.mail = std::move(mail);
+    o.now = [&] { return clock.load(); };
+    o.retry_first_s = 30;
+    o.outbox_poll = std::chrono::milliseconds(10);
+    return o;
+  };
+  auto post = [&](NewsletterWeb& web, const std::string& email) {
+    HttpRequest req;
+    req.method = "POST";
+    req.target = "/newsletters/subscribe/";
+    req.body = "email=" + email + "%40r.example&list=weekly";
+    req.remote_address = "192.0.2.9";
+    req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    return web.Handle(req)->status;
+  };
+  auto eventually = [](const std::function<bool()>& f) {
+    for (int i = 0; i < 300 && !f(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return f();
+  };
+  // The relay is down: the message waits in the store, tried again after 30 s, then 60 s.
+  std::atomic<int> tries{0};
+  auto down =
+      std::make_unique<NewsletterWeb>(options([&]() -> Result<std::unique_ptr<MailTransport>> {
+        ++tries;
+        return Error{ErrorCode::kIo, "connection refused", {}, 0, {}};
+      }));
+  ASSERT_TRUE(down->Start().ok());
+  ASSERT_EQ(post(*down, "late"), 200);
+  EXPECT_EQ(*store_->CountQueuedMail(), 1);
+  EXPECT_TRUE(eventually([&] { return tries == 1; }));
+  clock += 31;  // the first pause is over: a second try
+  EXPECT_TRUE(eventually([&] { return tries == 2; }));
+  clock += 31;  // the second pause is 60 s: no third try yet
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(tries, 2);
+  EXPECT_EQ(down->confirmations_sent(), 0u);
+  down.reset();  // the process goes away; the message stays
+  EXPECT_EQ(*store_->CountQueuedMail(), 1);
+  // Started again with the relay up: sent once its pause is over, then gone from the outbox.
+  recorder_.FailTemporarily("again@r.example", 1);
+  auto up = std::make_unique<NewsletterWeb>(options(recorder_.Factory()));
+  ASSERT_TRUE(up->Start().ok());
+  clock += 3600;
+  ASSERT_TRUE(eventually([&] { return recorder_.Count() == 1; }));
+  EXPECT_EQ(recorder_.Messages()[0].to.email, "late@r.example");
+  EXPECT_TRUE(eventually([&] { return *store_->CountQueuedMail() == 0; }));
+  // A temporary refusal of one message: tried again after its pause, delivered once.
+  ASSERT_EQ(post(*up, "again"), 200);
+  EXPECT_TRUE(eventually([&] { return recorder_.Attempts("again@r.example") == 1; }));
+  clock += 31;
+  EXPECT_TRUE(eventually([&] { return recorder_.Count() == 2; }));
+  EXPECT_EQ(recorder_.Attempts("again@r.example"), 2);
+  EXPECT_EQ(up->confirmations_sent(), 2u);
+}
+
 }  // namespace
 }  // namespace cinepress
