@@ -315,6 +315,14 @@ class SqliteNewsletterStore final : public NewsletterStore {
 
   Result<std::vector<QueuedMail>> ClaimDueMail(int64_t now, int64_t lease, size_t limit) override {
     std::vector<QueuedMail> out;
+    {
+      // Most of the time nothing is due: found out without taking the write lock.
+      Run r(Q("SELECT 1 FROM mail_outbox WHERE next_attempt <= ? LIMIT 1"), {now});
+      if (!r.Row()) {
+        if (!r.Finished()) return Failure("reading the outbox");
+        return out;
+      }
+    }
     if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s.error();
     {
       Run r(Q("SELECT id, attempts, message FROM mail_outbox WHERE next_attempt <= ?"
