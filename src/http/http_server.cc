@@ -328,6 +328,12 @@ class Server final : public HttpServer {
         while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
           item.remove_prefix(1);
         while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        // Some proxies add the port: "203.0.113.7:51234", "[2001:db8::5]:51234".
+        if (item.size() > 2 && item.front() == '[') {
+          item = item.substr(1, item.find(']') == std::string_view::npos ? 0 : item.find(']') - 1);
+        } else if (std::count(item.begin(), item.end(), ':') == 1) {
+          item = item.substr(0, item.find(':'));
+        }
         beast::error_code ec;
         auto a = net::ip::make_address(std::string(item), ec);
         if (ec) return client.to_string();  // not an address: what came before it is kept
