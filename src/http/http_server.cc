@@ -72,7 +72,6 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, Server& server, Loop& loop);
   ~Session();
-  size_t slot = SIZE_MAX;  // in loop_.sessions, once running
   void Run();
   // Closes the connection if it waits for a request and nothing of one has arrived.
   void CloseIfIdle();
@@ -97,6 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Loop& loop_;
   std::string remote_;
   net::ip::address remote_ip_;
+  size_t slot_ = SIZE_MAX;  // in loop_.sessions, once running
   bool first_ = true;
   bool reading_ = false;
   bool keep_alive_ = false;
@@ -106,12 +106,6 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point last_active_ = Clock::now();  // accepted, or last response written
 };
 
-// An address or a network ("10.0.0.0/8", "fd00::/8"); IPv4 inside IPv6 counts as IPv4.
-struct Network {
-  net::ip::address base;
-  unsigned prefix = 0;
-};
-
 net::ip::address Plain(const net::ip::address& a) {
   if (a.is_v6() && a.to_v6().is_v4_mapped()) {
     return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
@@ -119,46 +113,47 @@ net::ip::address Plain(const net::ip::address& a) {
   return a;
 }
 
-std::optional<Network> ParseNetwork(std::string_view spec) {
-  const size_t slash = spec.find('/');
-  beast::error_code ec;
-  auto base = net::ip::make_address(std::string(spec.substr(0, slash)), ec);
-  if (ec) return std::nullopt;
-  base = Plain(base);
-  const unsigned max = base.is_v4() ? 32 : 128;
-  unsigned prefix = max;
-  if (slash != std::string_view::npos) {
-    std::string_view digits = spec.substr(slash + 1);
-    if (digits.empty() || digits.size() > 3) return std::nullopt;
-    prefix = 0;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return std::nullopt;
-      prefix = prefix * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (prefix > max) return std::nullopt;
-  }
-  return Network{base, prefix};
-}
+// Trusted proxies: addresses or networks ("10.0.0.0/8", "fd00::/8"), read by Asio. IPv4 inside
+// IPv6 counts as IPv4.
+struct Networks {
+  std::vector<net::ip::network_v4> v4;
+  std::vector<net::ip::network_v6> v6;
 
-bool InNetwork(const net::ip::address& a, const Network& n) {
-  if (a.is_v4() != n.base.is_v4()) return false;
-  auto bytes_of = [](const net::ip::address& x) {
-    std::array<unsigned char, 16> b{};
-    if (x.is_v4()) {
-      auto v4 = x.to_v4().to_bytes();
-      std::copy(v4.begin(), v4.end(), b.begin());
-    } else {
-      b = x.to_v6().to_bytes();
+  bool Add(const std::string& spec) {
+    beast::error_code ec;
+    if (spec.find('/') == std::string::npos) {
+      auto a = Plain(net::ip::make_address(spec, ec));
+      if (ec) return false;
+      if (a.is_v4()) {
+        v4.push_back(net::ip::network_v4(a.to_v4(), 32));
+      } else {
+        v6.push_back(net::ip::network_v6(a.to_v6(), 128));
+      }
+      return true;
     }
-    return b;
-  };
-  const auto x = bytes_of(a), y = bytes_of(n.base);
-  for (unsigned bit = 0; bit < n.prefix; ++bit) {
-    const unsigned mask = 0x80u >> (bit % 8);
-    if ((x[bit / 8] & mask) != (y[bit / 8] & mask)) return false;
+    auto n4 = net::ip::make_network_v4(spec, ec);
+    if (!ec) {
+      v4.push_back(n4.canonical());
+      return true;
+    }
+    ec = {};
+    auto n6 = net::ip::make_network_v6(spec, ec);
+    if (ec) return false;
+    v6.push_back(n6.canonical());
+    return true;
   }
-  return true;
-}
+  bool Contain(const net::ip::address& a) const {
+    if (a.is_v4()) {
+      return std::any_of(v4.begin(), v4.end(), [&](const net::ip::network_v4& n) {
+        return net::ip::network_v4(a.to_v4(), n.prefix_length()).canonical() == n;
+      });
+    }
+    return std::any_of(v6.begin(), v6.end(), [&](const net::ip::network_v6& n) {
+      return net::ip::network_v6(a.to_v6(), n.prefix_length()).canonical() == n;
+    });
+  }
+  bool empty() const { return v4.empty() && v6.empty(); }
+};
 
 class Server final : public HttpServer {
  public:
@@ -181,15 +176,13 @@ class Server final : public HttpServer {
 
   Status Listen() {
     for (const std::string& spec : options_.trusted_proxies) {
-      auto n = ParseNetwork(spec);
-      if (!n) {
+      if (!trusted_.Add(spec)) {
         return Error{ErrorCode::kInvalidInput,
                      "not an address or a network (ADDRESS/BITS): \"" + spec + "\"",
                      {},
                      0,
                      "--trusted-proxy"};
       }
-      trusted_.push_back(*n);
     }
     for (const std::string& spec : options_.listen) {
       size_t colon = spec.rfind(':');
@@ -308,10 +301,7 @@ class Server final : public HttpServer {
 
   bool stopping() const { return stopping_.load(); }
   const ServerOptions& options() const { return options_; }
-  bool Trusted(const net::ip::address& a) const {
-    return std::any_of(trusted_.begin(), trusted_.end(),
-                       [&](const Network& n) { return InNetwork(a, n); });
-  }
+  bool Trusted(const net::ip::address& a) const { return trusted_.Contain(a); }
   bool TrustsSomeone() const { return !trusted_.empty(); }
   // The client's address for a request that came from `peer` with these X-Forwarded-For values
   // (in order): from the right, the first address that is not a trusted proxy.
@@ -436,7 +426,7 @@ class Server final : public HttpServer {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::string> endpoints_;
   std::vector<std::thread> threads_;
-  std::vector<Network> trusted_;
+  Networks trusted_;
   std::atomic<bool> stopping_{false};
   size_t next_ = 0;  // the loop that gets the next connection (used on the first loop only)
   std::mutex done_mu_;
@@ -456,17 +446,17 @@ Session::Session(tcp::socket&& socket, Server& server, Loop& loop)
 }
 
 Session::~Session() {
-  if (slot != SIZE_MAX) {
+  if (slot_ != SIZE_MAX) {
     auto& v = loop_.sessions;
-    v[slot] = v.back();
-    v[slot]->slot = slot;
+    v[slot_] = v.back();
+    v[slot_]->slot_ = slot_;
     v.pop_back();
   }
   server_.open_--;
 }
 
 void Session::Run() {
-  slot = loop_.sessions.size();
+  slot_ = loop_.sessions.size();
   loop_.sessions.push_back(this);
   Read();
 }

@@ -226,7 +226,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
       for (auto& [w, weight] : batch[k]) postings[w].emplace_back(d, weight);
       batch[k].clear();
       const bool page = d >= articles_.size();
-      const Article& a = page ? pages_[d - articles_.size()] : articles_[d];
+      const Article& a = Doc(d);
       filters[0][page ? "page" : a.section].push_back(d);
       if (page) continue;
       filters[1][std::to_string(tz_.YearMonth(a.date).first)].push_back(d);

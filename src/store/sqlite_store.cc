@@ -1019,17 +1019,14 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
     Use q(
         Prepare("SELECT id FROM (SELECT headline_search.rowid AS id,"
                 " bm25(headline_search, 12.0, 10.0, 4.0) AS score" CINEPRESS_SEARCH_FILTERS(
-                    "headline_search") " ORDER BY headline_search.rowid DESC LIMIT 400)"
+                    "headline_search") " ORDER BY headline_search.rowid DESC LIMIT ?10)"
                                        " ORDER BY score"));
     const std::string expression = ToFts5Expression(groups);  // bound without a copy
-    bind(q, expression);
+    bind(q, expression).Bind(10, kRanked);
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) add(q.Int(0));
     return rc == SQLITE_DONE ? Status{} : Failure("searching");
   };
-  // 2. Matches anywhere, newest first: counted (up to kMaxCounted + 1) and the first kRanked
-  // ranked, in one pass. Each group's document frequency, which weighs rare words above common
-  // ones, is estimated from its rarest word's count (counting stops at 1,000).
   // The filters as facet words, ANDed to the words (the SQL still checks them exactly). FTS5
   // wants AND written out before a parenthesis.
   std::string facets;
@@ -1054,6 +1051,9 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
       facets += ")";
     }
   }
+  // 2. Matches anywhere, newest first: counted (up to kMaxCounted + 1) and the first kRanked
+  // ranked, in one pass. Each group's document frequency, which weighs rare words above common
+  // ones, is estimated from its rarest word's count (counting stops at 1,000).
   size_t matched = 0;
   auto anywhere = [&](const std::vector<QueryGroup>& groups, bool count) -> Status {
     const size_t n = std::min(groups.size(), kMaxQueryTerms);

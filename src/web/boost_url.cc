@@ -1,4 +1,23 @@
 // Boost.URL is header-only with its compiled part in <boost/url/src.hpp>: it must be included in
-// exactly one translation unit of the program; this is that one (the web module's query strings
-// and form bodies are read with it).
+// exactly one translation unit of the program; this is that one, with the web module's one
+// reader of query strings and form bodies (web/url_params.h).
+#include <boost/url/parse_query.hpp>
 #include <boost/url/src.hpp>
+
+#include "web/url_params.h"
+
+namespace cinepress {
+
+std::optional<UrlParams> DecodeUrlParams(std::string_view text) {
+  auto parsed = boost::urls::parse_query(boost::urls::string_view(text.data(), text.size()));
+  if (!parsed) return std::nullopt;
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  UrlParams out;
+  for (const boost::urls::param& p : boost::urls::params_view(*parsed, opts)) {
+    out.emplace_back(p.key, p.has_value ? p.value : std::string());
+  }
+  return out;
+}
+
+}  // namespace cinepress

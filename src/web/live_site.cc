@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/url/params_view.hpp>
 #include <cstring>
 #include <optional>
 
 #include "core/text.h"
+#include "web/url_params.h"
 
 namespace cinepress {
 namespace {
@@ -104,22 +104,15 @@ struct WordPressQuery {
 
 WordPressQuery ReadWordPressQuery(std::string_view query) {
   WordPressQuery out;
-  try {
-    boost::urls::encoding_opts opts;
-    opts.space_as_plus = true;
-    const std::string text(query);
-    boost::urls::params_view params(boost::urls::string_view(text.data(), text.size()), opts);
-    for (const boost::urls::param& p : params) {
-      if (p.key == "s" && !out.search) out.search = p.value.substr(0, 1024);
-      if ((p.key == "p" || p.key == "page_id" || p.key == "attachment_id") && !p.value.empty() &&
-          p.value.size() <= 18 && std::all_of(p.value.begin(), p.value.end(), [](char c) {
-            return c >= '0' && c <= '9';
-          })) {
-        out.numbered = true;
-      }
+  auto params = DecodeUrlParams(query);
+  if (!params) return out;  // a query that does not parse means nothing to WordPress either
+  for (const auto& [key, value] : *params) {
+    if (key == "s" && !out.search) out.search = value.substr(0, 1024);
+    if ((key == "p" || key == "page_id" || key == "attachment_id") && !value.empty() &&
+        value.size() <= 18 &&
+        std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      out.numbered = true;
     }
-  } catch (const std::exception&) {
-    // A query that does not parse means nothing to WordPress either.
   }
   return out;
 }

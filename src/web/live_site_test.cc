@@ -10,6 +10,7 @@
 #include "ingest/markdown_folder.h"
 #include "publish/publish.h"
 #include "store/open_store.h"
+#include "web/url_params.h"
 
 namespace cinepress {
 namespace {
@@ -325,6 +326,15 @@ TEST(ParseSearchRequest, ReadsAndLimitsEveryParameter) {
   EXPECT_EQ(ParseSearchRequest("q=a%FFb").query, "ab");
   EXPECT_LE(ParseSearchRequest("q=" + std::string(5000, 'x')).query.size(), 1024u);
   EXPECT_EQ(ParseSearchRequest("").query, "");
+}
+
+TEST(DecodeUrlParams, DecodesPairsInOrderAndRefusesWhatDoesNotParse) {
+  auto p = DecodeUrlParams("q=long+take&kind=%C3%A9t%C3%A9&flag&q=again");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(*p, (UrlParams{{"q", "long take"}, {"kind", "été"}, {"flag", ""}, {"q", "again"}}));
+  EXPECT_EQ(DecodeUrlParams("")->size(), 0u);
+  EXPECT_FALSE(DecodeUrlParams("q=%zz").has_value());
+  EXPECT_FALSE(DecodeUrlParams("q=%").has_value());
 }
 
 }  // namespace

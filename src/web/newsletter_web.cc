@@ -2,8 +2,6 @@
 
 // Boost.URL, header-only: its sources are compiled into this one file.
 #include <algorithm>
-#include <boost/url/params_view.hpp>
-#include <boost/url/parse_query.hpp>
 #include <set>
 
 #include "core/dates.h"
@@ -11,23 +9,21 @@
 #include "mail/message.h"
 #include "newsletter/links.h"
 #include "newsletter/subscriptions.h"
+#include "web/url_params.h"
 
 namespace cinepress {
 namespace {
 
 using Form = std::multimap<std::string, std::string>;
 
-// application/x-www-form-urlencoded, decoded by Boost.URL ('+' is a space).
+// application/x-www-form-urlencoded (web/url_params.h), in valid UTF-8.
 std::optional<Form> ParseForm(const HttpRequest& req) {
   std::string_view type = req.Header("content-type");
   if (type.substr(0, 33) != "application/x-www-form-urlencoded") return std::nullopt;
-  auto parsed = boost::urls::parse_query(req.body);
-  if (!parsed) return std::nullopt;
-  boost::urls::encoding_opts opt;
-  opt.space_as_plus = true;
+  auto params = DecodeUrlParams(req.body);
+  if (!params) return std::nullopt;
   Form form;
-  for (auto param : boost::urls::params_view(*parsed, opt)) {
-    std::string key = param.key, value = param.has_value ? std::string(param.value) : "";
+  for (auto& [key, value] : *params) {
     if (!IsValidUtf8(key) || !IsValidUtf8(value)) return std::nullopt;
     form.emplace(std::move(key), std::move(value));
   }

@@ -1,11 +1,11 @@
 // The live search: /search/?q=… as a page of results from the store (rendered for each request,
 // never kept in the page cache, so that what was just published or deleted is found or gone at
 // once) and /search/suggest.json for the search box's suggestions.
-#include <boost/url/params_view.hpp>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "web/live_site.h"
+#include "web/url_params.h"
 
 namespace cinepress {
 namespace {
@@ -31,28 +31,22 @@ int SmallNumber(const std::string& v, int max) {
 SearchRequest ParseSearchRequest(std::string_view query) {
   SearchRequest r;
   if (query.empty()) return r;
-  const std::string text(query);
-  try {
-    boost::urls::encoding_opts opts;
-    opts.space_as_plus = true;
-    boost::urls::params_view params(boost::urls::string_view(text.data(), text.size()), opts);
-    for (const boost::urls::param& p : params) {
-      if (p.key == "q") {
-        r.query = ValidUtf8Prefix(p.value, kMaxQueryParam);
-      } else if (p.key == "kind") {
-        r.kind = ValidUtf8Prefix(p.value, kMaxNameParam);
-      } else if (p.key == "author") {
-        r.author = ValidUtf8Prefix(p.value, kMaxNameParam);
-      } else if (p.key == "edition") {
-        r.edition = ValidUtf8Prefix(p.value, kMaxNameParam);
-      } else if (p.key == "year") {
-        r.year = SmallNumber(p.value, 9999);
-      } else if (p.key == "page") {
-        r.page = std::max(1, SmallNumber(p.value, kMaxPage));
-      }
+  auto params = DecodeUrlParams(query);
+  if (!params) return r;  // a malformed query string: an empty search page
+  for (const auto& [key, value] : *params) {
+    if (key == "q") {
+      r.query = ValidUtf8Prefix(value, kMaxQueryParam);
+    } else if (key == "kind") {
+      r.kind = ValidUtf8Prefix(value, kMaxNameParam);
+    } else if (key == "author") {
+      r.author = ValidUtf8Prefix(value, kMaxNameParam);
+    } else if (key == "edition") {
+      r.edition = ValidUtf8Prefix(value, kMaxNameParam);
+    } else if (key == "year") {
+      r.year = SmallNumber(value, 9999);
+    } else if (key == "page") {
+      r.page = std::max(1, SmallNumber(value, kMaxPage));
     }
-  } catch (const std::exception&) {
-    return SearchRequest{};  // a malformed query string: an empty search page
   }
   return r;
 }
