@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
+
 #include "core/dates.h"
 #include "core/slug.h"
 #include "core/text.h"
@@ -53,8 +55,8 @@ Result<std::vector<MenuItem>> ReadMenu(const toml::node* node, const std::string
   return items;
 }
 
-Status ReadInt(const toml::table& t, const std::string& file, const std::string& key,
-               const std::string& path, int lo, int hi, int& out) {
+Status ReadInt64(const toml::table& t, const std::string& file, const std::string& key,
+                 const std::string& path, int64_t lo, int64_t hi, int64_t& out) {
   const toml::node* n = t.get(key);
   if (!n) return {};
   auto v = n->value<int64_t>();
@@ -63,7 +65,128 @@ Status ReadInt(const toml::table& t, const std::string& file, const std::string&
         file, n, path,
         "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
-  out = static_cast<int>(*v);
+  out = *v;
+  return {};
+}
+
+Status ReadInt(const toml::table& t, const std::string& file, const std::string& key,
+               const std::string& path, int lo, int hi, int& out) {
+  int64_t v = out;
+  if (auto s = ReadInt64(t, file, key, path, lo, hi, v); !s) return s;
+  out = static_cast<int>(v);
+  return {};
+}
+
+// Reads an optional array of strings.
+Status ReadStringList(const toml::table& t, const std::string& file, const std::string& key,
+                      const std::string& path, std::vector<std::string>& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return {};
+  const toml::array* arr = n->as_array();
+  if (!arr) return ConfigError(file, n, path, "must be a list of strings");
+  out.clear();
+  for (const toml::node& el : *arr) {
+    if (!el.is_string()) return ConfigError(file, &el, path, "must be a list of strings");
+    out.push_back(*el.value<std::string>());
+  }
+  return {};
+}
+
+bool IsTierSlug(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  }
+  return true;
+}
+
+// [members] and [[tiers]]. Every tier a newsletter names must exist.
+Status ReadMembers(const toml::table& root, const std::string& file, SiteConfig& c) {
+  if (const toml::node* n = root.get("members")) {
+    const toml::table* t = n->as_table();
+    if (!t) return ConfigError(file, n, "members", "must be a table ([members])");
+    if (auto s = ReadString(*t, file, "signup", "members.signup", c.members.signup); !s) return s;
+    if (c.members.signup != "open" && c.members.signup != "invite" &&
+        c.members.signup != "closed") {
+      return ConfigError(file, t->get("signup"), "members.signup",
+                         "must be \"open\", \"invite\" or \"closed\"");
+    }
+    if (auto s = ReadInt(*t, file, "free_paragraphs", "members.free_paragraphs", 0, 1000,
+                         c.members.free_paragraphs);
+        !s) {
+      return s;
+    }
+    if (auto s = ReadInt(*t, file, "session_days", "members.session_days", 1, 3650,
+                         c.members.session_days);
+        !s) {
+      return s;
+    }
+  }
+  if (const toml::node* n = root.get("tiers")) {
+    const toml::array* arr = n->as_array();
+    if (!arr) return ConfigError(file, n, "tiers", "must be an array of tables ([[tiers]])");
+    for (const toml::node& el : *arr) {
+      const toml::table* t = el.as_table();
+      if (!t) return ConfigError(file, &el, "tiers", "each tier must be a table");
+      TierConfig tier;
+      for (auto [key, out] : {std::pair{"slug", &tier.slug},
+                              {"name", &tier.name},
+                              {"description", &tier.description},
+                              {"currency", &tier.currency},
+                              {"stripe_monthly_price", &tier.stripe_monthly_price},
+                              {"stripe_yearly_price", &tier.stripe_yearly_price}}) {
+        if (auto s = ReadString(*t, file, key, std::string("tiers.") + key, *out); !s) return s;
+      }
+      if (auto s = ReadStringList(*t, file, "benefits", "tiers.benefits", tier.benefits); !s) {
+        return s;
+      }
+      constexpr int64_t kMaxPrice = 99999999;  // Stripe's limit for an amount
+      if (auto s = ReadInt64(*t, file, "monthly_price", "tiers.monthly_price", 0, kMaxPrice,
+                             tier.monthly_price);
+          !s) {
+        return s;
+      }
+      if (auto s = ReadInt64(*t, file, "yearly_price", "tiers.yearly_price", 0, kMaxPrice,
+                             tier.yearly_price);
+          !s) {
+        return s;
+      }
+      if (tier.name.empty()) return ConfigError(file, &el, "tiers.name", "a tier needs a name");
+      if (tier.slug.empty()) tier.slug = Slugify(tier.name);
+      if (!IsTierSlug(tier.slug)) {
+        return ConfigError(file, t->get("slug") ? t->get("slug") : &el, "tiers.slug",
+                           "must be lowercase letters, digits and hyphens");
+      }
+      for (char& ch : tier.currency) ch = static_cast<char>(std::tolower(ch));
+      if (tier.currency.size() != 3) {
+        return ConfigError(file, t->get("currency"), "tiers.currency",
+                           "must be a three-letter ISO 4217 code, such as \"usd\"");
+      }
+      if (tier.slug == "members" && tier.paid()) {
+        return ConfigError(file, &el, "tiers.monthly_price",
+                           "\"members\" is the free tier and has no price");
+      }
+      if (c.FindTier(tier.slug)) {
+        return ConfigError(file, &el, "tiers.slug",
+                           "two tiers have the slug \"" + tier.slug + "\"");
+      }
+      c.tiers.push_back(std::move(tier));
+    }
+  }
+  const toml::node* nl_node = root.get("newsletters");
+  for (size_t i = 0; i < c.newsletters.size(); ++i) {
+    for (const std::string& tier : c.newsletters[i].tiers) {
+      if (tier != "members" && !c.FindTier(tier)) {
+        const toml::node* at = nl_node;
+        if (const toml::array* arr = nl_node ? nl_node->as_array() : nullptr) {
+          if (const toml::table* t = arr->get(i) ? arr->get(i)->as_table() : nullptr) {
+            at = t->get("tiers");
+          }
+        }
+        return ConfigError(file, at, "newsletters.tiers", "no tier \"" + tier + "\" in [[tiers]]");
+      }
+    }
+  }
   return {};
 }
 
@@ -225,6 +348,7 @@ Status ReadNewsletters(const toml::table& root, const std::string& file, SiteCon
           !s)
         return s;
     }
+    if (auto s = ReadStringList(*t, file, "tiers", "newsletters.tiers", nl.tiers); !s) return s;
     c.newsletters.push_back(std::move(nl));
   }
   return {};
@@ -384,7 +508,15 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   }
   if (auto s = ReadSmtp(root, file, c.smtp); !s) return s.error();
   if (auto s = ReadNewsletters(root, file, c); !s) return s.error();
+  if (auto s = ReadMembers(root, file, c); !s) return s.error();
   return c;
+}
+
+const TierConfig* SiteConfig::FindTier(std::string_view slug) const {
+  for (const TierConfig& t : tiers) {
+    if (t.slug == slug) return &t;
+  }
+  return nullptr;
 }
 
 Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file) {

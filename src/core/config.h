@@ -72,6 +72,9 @@ struct NewsletterContentRule {
 
 struct NewsletterConfig {
   std::string name;  // "The Changeover Weekly"
+  // Who may receive it: empty for every reader; else tier slugs ("members" is the free tier):
+  // only members holding one of them may join, and each issue is sent to those who still do.
+  std::vector<std::string> tiers;
   std::string slug;  // "weekly": /newsletters/weekly/, `cinepress newsletter send weekly`
   std::string from_name, from_email;
   std::string reply_to;  // an address; empty for none
@@ -95,6 +98,28 @@ struct SmtpConfig {
   int max_attempts = 8;     // temporary failures are retried this often, with backoff
 };
 
+// A membership tier ([[tiers]]): what a reader holds. "members" is the free tier every signed-in
+// reader holds; a tier without prices can only be granted (comps, institutions, gifts).
+struct TierConfig {
+  std::string slug;  // "supporter"; [a-z0-9-]
+  std::string name;  // "Supporter"
+  std::string description;
+  std::vector<std::string> benefits;
+  int64_t monthly_price = 0;  // in minor units of `currency` (cents; yen for JPY); 0: none
+  int64_t yearly_price = 0;
+  std::string currency = "usd";                           // ISO 4217, lowercase as Stripe writes it
+  std::string stripe_monthly_price, stripe_yearly_price;  // Stripe price ids (the money issue)
+  bool paid() const { return monthly_price > 0 || yearly_price > 0; }
+};
+
+// [members]: who may become a member, and how much of a restricted article everyone sees.
+struct MembersConfig {
+  std::string signup = "open";  // "open": anyone; "invite": only addresses already added
+                                // (members add, institutions' domains); "closed": no sign-up
+  int free_paragraphs = 3;      // a restricted article without <!--paywall--> shows this many
+  int session_days = 365;       // a sign-in lasts this long (revocable: "sign out everywhere")
+};
+
 struct SiteConfig {
   std::string title = "Untitled Magazine";
   std::string description;
@@ -115,6 +140,9 @@ struct SiteConfig {
   std::vector<FestivalConfig> festivals;
   std::vector<NewsletterConfig> newsletters;
   SmtpConfig smtp;
+  MembersConfig members;
+  std::vector<TierConfig> tiers;  // the free tier "members" is implicit unless listed
+  const TierConfig* FindTier(std::string_view slug) const;
 };
 
 Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file);

@@ -157,3 +157,66 @@ TEST(SiteConfig, NewsletterMistakesNameTheKeyAndLine) {
 }
 
 }  // namespace cinepress
+
+namespace cinepress {
+
+TEST(SiteConfig, ReadsMembersAndTiers) {
+  auto c = ParseSiteConfig(R"(
+[members]
+signup = "invite"
+free_paragraphs = 2
+
+[[tiers]]
+slug = "supporter"
+name = "Supporter"
+description = "Keep the lights on."
+benefits = ["Every review in full", "The premium letter"]
+monthly_price = 500
+yearly_price = 5000
+currency = "EUR"
+
+[[tiers]]
+name = "Library Access"
+
+[[newsletters]]
+name = "Premium"
+slug = "premium"
+from = "letters@example.org"
+tiers = ["supporter"]
+)",
+                           "cinepress.toml");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->members.signup, "invite");
+  EXPECT_EQ(c->members.free_paragraphs, 2);
+  ASSERT_EQ(c->tiers.size(), 2u);
+  EXPECT_EQ(c->tiers[0].currency, "eur");
+  EXPECT_EQ(c->tiers[0].benefits.size(), 2u);
+  EXPECT_TRUE(c->tiers[0].paid());
+  EXPECT_EQ(c->tiers[1].slug, "library-access");
+  EXPECT_FALSE(c->tiers[1].paid());
+  ASSERT_NE(c->FindTier("supporter"), nullptr);
+  EXPECT_EQ(c->newsletters[0].tiers, std::vector<std::string>{"supporter"});
+}
+
+TEST(SiteConfig, TierMistakesNameLineAndKey) {
+  auto unknown = ParseSiteConfig(
+      "[[newsletters]]\nname = \"P\"\nfrom = \"a@b.org\"\ntiers = [\"gold\"]\n", "c.toml");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().field, "newsletters.tiers");
+  EXPECT_EQ(unknown.error().line, 4);
+  auto price = ParseSiteConfig("[[tiers]]\nname = \"S\"\nmonthly_price = -3\n", "c.toml");
+  ASSERT_FALSE(price);
+  EXPECT_EQ(price.error().field, "tiers.monthly_price");
+  EXPECT_EQ(price.error().line, 3);
+  auto signup = ParseSiteConfig("[members]\nsignup = \"sometimes\"\n", "c.toml");
+  ASSERT_FALSE(signup);
+  EXPECT_EQ(signup.error().field, "members.signup");
+  auto twice = ParseSiteConfig("[[tiers]]\nname = \"S\"\n[[tiers]]\nname = \"S\"\n", "c.toml");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().field, "tiers.slug");
+  auto free_priced =
+      ParseSiteConfig("[[tiers]]\nslug = \"members\"\nname = \"M\"\nyearly_price = 1\n", "c.toml");
+  ASSERT_FALSE(free_priced);
+}
+
+}  // namespace cinepress
