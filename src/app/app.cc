@@ -195,6 +195,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (!tz) return tz.error();
   auto store = OpenStore(site, *config);
   if (!store) return store.error();
+  for (const TierConfig& t : config->tiers) options.tiers.push_back(t.slug);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty && !options.progress) {
     options.progress = [&err](size_t done, size_t total) {

@@ -1,6 +1,7 @@
 #include "content/access.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "core/text.h"
 
@@ -37,29 +38,36 @@ PaywallCut Split(std::string_view body, size_t free_end, size_t locked_start) {
   return cut;
 }
 
+// Where everyone's part ends when the body has no marker: after `free_paragraphs` paragraphs,
+// but never the whole body (a short restricted piece keeps at least its last paragraph locked).
+PaywallCut CutAfter(std::string_view body, const std::vector<size_t>& ends, int free_paragraphs) {
+  if (ends.empty()) return Split(body, 0, 0);
+  size_t k = std::min(static_cast<size_t>(std::max(free_paragraphs, 0)), ends.size() - 1);
+  size_t at = k == 0 ? 0 : ends[k - 1];
+  return Split(body, at, at);
+}
+
 PaywallCut CutMarkdown(std::string_view body, int free_paragraphs) {
-  // A marker alone on its line, outside code fences.
-  size_t pos = 0, paragraphs = 0, paragraph_end = std::string_view::npos;
+  // A marker alone on its line, outside code fences; else paragraphs (blocks between blank
+  // lines, a fenced block counting as one).
+  std::vector<size_t> ends;  // where each block ends
+  size_t pos = 0;
   bool in_fence = false, in_block = false;
   while (pos < body.size()) {
     size_t end = LineEnd(body, pos);
     std::string_view line = Trim(body.substr(pos, end - pos));
     if (line.rfind("```", 0) == 0 || line.rfind("~~~", 0) == 0) in_fence = !in_fence;
     if (!in_fence && line == kMarker) return Split(body, pos, end);
-    bool blank = line.empty();
-    if (!in_fence && blank && in_block) {
+    if (!in_fence && line.empty()) {
+      if (in_block) ends.push_back(pos);
       in_block = false;
-      if (++paragraphs == static_cast<size_t>(free_paragraphs) &&
-          paragraph_end == std::string_view::npos) {
-        paragraph_end = pos;
-      }
-    } else if (!blank) {
+    } else {
       in_block = true;
     }
     pos = end;
   }
-  if (paragraph_end == std::string_view::npos) return Split(body, body.size(), body.size());
-  return Split(body, paragraph_end, paragraph_end);
+  if (in_block) ends.push_back(body.size());
+  return CutAfter(body, ends, free_paragraphs);
 }
 
 PaywallCut CutHtml(std::string_view body, int free_paragraphs) {
@@ -68,20 +76,16 @@ PaywallCut CutHtml(std::string_view body, int free_paragraphs) {
       return Split(body, at, at + marker.size());
     }
   }
-  size_t pos = 0;
-  for (int i = 0; i < free_paragraphs; ++i) {
-    size_t close = std::string_view::npos;
-    for (size_t p = pos; p + 4 <= body.size(); ++p) {
-      if (body[p] == '<' && body[p + 1] == '/' && (body[p + 2] == 'p' || body[p + 2] == 'P') &&
-          body[p + 3] == '>') {
-        close = p;
-        break;
-      }
+  std::vector<size_t> ends;  // just past each </p>
+  for (size_t p = 0; p + 4 <= body.size(); ++p) {
+    if (body[p] == '<' && body[p + 1] == '/' && (body[p + 2] == 'p' || body[p + 2] == 'P') &&
+        body[p + 3] == '>') {
+      ends.push_back(p + 4);
     }
-    if (close == std::string_view::npos) return Split(body, body.size(), body.size());
-    pos = close + 4;
   }
-  return Split(body, pos, pos);
+  // Text after the last paragraph (a list, a figure) is a block of its own.
+  if (ends.empty() || !Trim(body.substr(ends.back())).empty()) ends.push_back(body.size());
+  return CutAfter(body, ends, free_paragraphs);
 }
 
 }  // namespace

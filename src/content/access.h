@@ -62,9 +62,10 @@ struct ReaderRights {
 };
 
 // A restricted body cut where everyone's part ends: at the first `<!--paywall-->` marker alone
-// on its line (Markdown) or anywhere (HTML), else after `free_paragraphs` paragraphs (blocks
-// separated by blank lines in Markdown; closing </p> tags in HTML). `free` is the part everyone
-// sees; `locked` is empty when the body is shorter than the cut.
+// on its line (Markdown) or anywhere (HTML; WordPress's `<!--more-->` too), else after
+// `free_paragraphs` paragraphs (blocks separated by blank lines in Markdown; closing </p> tags
+// in HTML) — but never after the last one: a short restricted piece keeps its end locked.
+// `free` is the part everyone sees, `locked` the rest.
 struct PaywallCut {
   std::string_view free;
   std::string_view locked;

@@ -82,12 +82,16 @@ TEST(CutForPaywall, MarkdownParagraphsWithoutMarker) {
   PaywallCut cut = CutForPaywall(body, false, 2);
   EXPECT_EQ(cut.free, "One.\n\n```\ncode\n\nstill code\n```");
   EXPECT_EQ(cut.locked, "Three.\n\nFour.");
-  PaywallCut whole = CutForPaywall("Only one.\n", false, 3);
-  EXPECT_EQ(whole.free, "Only one.");
-  EXPECT_TRUE(whole.locked.empty());
+  // A short restricted piece keeps its last paragraph locked.
+  PaywallCut two = CutForPaywall("First.\n\nSecond.\n", false, 3);
+  EXPECT_EQ(two.free, "First.");
+  EXPECT_EQ(two.locked, "Second.\n");
+  PaywallCut one = CutForPaywall("Only one.\n", false, 3);
+  EXPECT_EQ(one.free, "");
+  EXPECT_EQ(one.locked, "Only one.\n");
   // A marker inside a code fence is text.
   PaywallCut fenced = CutForPaywall("```\n<!--paywall-->\n```\n\nAfter.", false, 5);
-  EXPECT_TRUE(fenced.locked.empty());
+  EXPECT_EQ(fenced.locked, "After.");
 }
 
 TEST(CutForPaywall, HtmlMarkersAndParagraphs) {
@@ -99,6 +103,9 @@ TEST(CutForPaywall, HtmlMarkersAndParagraphs) {
   PaywallCut counted = CutForPaywall("<p>a</p><P>b</P><p>c</p>", true, 2);
   EXPECT_EQ(counted.free, "<p>a</p><P>b</P>");
   EXPECT_EQ(counted.locked, "<p>c</p>");
+  PaywallCut short_one = CutForPaywall("<p>a</p><ul><li>b</li></ul>", true, 4);
+  EXPECT_EQ(short_one.free, "<p>a</p>");
+  EXPECT_EQ(short_one.locked, "<ul><li>b</li></ul>");
 }
 
 }  // namespace

@@ -89,6 +89,9 @@ struct Article {
   std::vector<std::string> items;  // a collection's entries, in order: article or film paths
   std::string body_markdown;       // may be left empty when loaded without bodies
   size_t word_count = 0;
+  // Who may read all of it (content/access.h's stored form: "members", "paid", "patron,supporter"
+  // …); empty: its section's default, else public.
+  std::string access;
   std::string source_path;  // relative to the imported folder: "content/reviews/x.md"
   std::string source_hash;  // ContentHash of the source file
 
@@ -118,6 +121,7 @@ struct Section {
   std::string key;  // folder name; "" for the site's own _index.md
   std::string title;
   std::string description;
+  std::string access;  // the default access of its articles (see Article::access); "" public
   bool operator==(const Section&) const = default;
 };
 

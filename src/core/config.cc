@@ -105,6 +105,7 @@ Status ReadMembers(const toml::table& root, const std::string& file, SiteConfig&
   if (const toml::node* n = root.get("members")) {
     const toml::table* t = n->as_table();
     if (!t) return ConfigError(file, n, "members", "must be a table ([members])");
+    c.members.enabled = true;
     if (auto s = ReadString(*t, file, "signup", "members.signup", c.members.signup); !s) return s;
     if (c.members.signup != "open" && c.members.signup != "invite" &&
         c.members.signup != "closed") {
@@ -172,6 +173,7 @@ Status ReadMembers(const toml::table& root, const std::string& file, SiteConfig&
       }
       c.tiers.push_back(std::move(tier));
     }
+    c.members.enabled = true;
   }
   const toml::node* nl_node = root.get("newsletters");
   for (size_t i = 0; i < c.newsletters.size(); ++i) {

@@ -114,6 +114,7 @@ struct TierConfig {
 
 // [members]: who may become a member, and how much of a restricted article everyone sees.
 struct MembersConfig {
+  bool enabled = false;  // the site has readers' accounts: cinepress.toml has [members] or [[tiers]]
   std::string signup = "open";  // "open": anyone; "invite": only addresses already added
                                 // (members add, institutions' domains); "closed": no sign-up
   int free_paragraphs = 3;      // a restricted article without <!--paywall--> shows this many

@@ -25,6 +25,9 @@ struct HttpRequest {
   std::string_view Header(std::string_view name) const;
   std::string_view Path() const;   // target without the query
   std::string_view Query() const;  // after '?', without it
+  // The value of cookie `name` (RFC 6265's "name=value; name2=value2" in every Cookie header;
+  // the first one wins), or "" when the request has none.
+  std::string_view Cookie(std::string_view name) const;
 };
 
 struct HttpResponse {

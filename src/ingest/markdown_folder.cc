@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "content/access.h"
 #include "content/records.h"
 #include "core/parallel.h"
 #include "core/slug.h"
@@ -56,6 +57,19 @@ class Fields {
       return std::nullopt;
     }
     return v;
+  }
+
+  // `access:` — public, members, paid, or a list of tier slugs — in its stored form ("" when
+  // absent: the section's default).
+  std::string Access(const YAML::Node& map) {
+    std::vector<std::string> words = List(map, "access", "access");
+    if (words.empty()) return "";
+    auto rule = AccessRule::Parse(Join(words, ","));
+    if (!rule) {
+      Problem(map["access"], "access", rule.error().message);
+      return "";
+    }
+    return rule->ToString();
   }
 
   // A list of text values; a single value is taken as a list of one.
@@ -242,6 +256,7 @@ std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::
   a.categories = f.List(fm, "categories", "categories");
   a.tags = f.List(fm, "tags", "tags");
   if (auto fest = f.String(fm, "festival", "festival")) a.festival = *fest;
+  a.access = f.Access(fm);
 
   // Authors as written: author_id, then authors, then author (ids or names).
   for (const char* key : {"author_id", "authors", "author"}) {
@@ -397,6 +412,18 @@ bool LoadAuthorsFile(const fs::path& file, const std::string& rel,
   return problems.size() == before;
 }
 
+// The first tier an access rule names that the site does not define ("members" always exists).
+std::optional<std::string> UnknownTier(const std::string& access,
+                                       const std::vector<std::string>& tiers) {
+  if (access.empty()) return std::nullopt;
+  auto rule = AccessRule::Parse(access);
+  if (!rule) return access;
+  for (const std::string& t : rule->tiers) {
+    if (t != kFreeTier && std::find(tiers.begin(), tiers.end(), t) == tiers.end()) return t;
+  }
+  return std::nullopt;
+}
+
 Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std::string& key,
                          std::vector<Error>& problems) {
   Section s;
@@ -412,6 +439,7 @@ Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std
       Fields f(rel, 1, problems);
       s.title = f.String(*doc, "title", "title").value_or("");
       s.description = f.String(*doc, "description", "description").value_or("");
+      s.access = f.Access(*doc);
     }
   }
   if (s.title.empty() && !key.empty()) {
@@ -486,8 +514,13 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   }
   std::vector<Section> sections;
   for (const auto& [path, key] : section_files) {
-    sections.push_back(LoadSectionIndex(path, path.lexically_relative(folder).generic_string(), key,
-                                        global_problems));
+    std::string rel = path.lexically_relative(folder).generic_string();
+    sections.push_back(LoadSectionIndex(path, rel, key, global_problems));
+    if (auto unknown = UnknownTier(sections.back().access, options.tiers)) {
+      global_problems.push_back(Error{ErrorCode::kInvalidInput,
+                                      "no tier \"" + *unknown + "\" in cinepress.toml's [[tiers]]",
+                                      rel, 0, "access"});
+    }
   }
 
   // 2. Read and check every file, on every core.
@@ -530,6 +563,11 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   for (FileResult& r : results) {
     if (!r.parsed) continue;
     Article& a = r.parsed->article;
+    if (auto unknown = UnknownTier(a.access, options.tiers)) {
+      r.problems.push_back(Error{ErrorCode::kInvalidInput,
+                                 "no tier \"" + *unknown + "\" in cinepress.toml's [[tiers]]",
+                                 r.rel_path, 0, "access"});
+    }
     for (const auto& [ref, line] : r.parsed->author_refs) {
       std::string id;
       if (authors.count(ref)) {

@@ -19,6 +19,8 @@ struct ImportOptions {
   bool prune = false;         // remove stored articles and media whose files are gone
   bool skip_invalid = false;  // import the valid files even when others have problems
   unsigned threads = 1;       // files are read and checked on this many threads
+  // The tiers cinepress.toml defines: an `access:` naming another is a problem.
+  std::vector<std::string> tiers;
   // Called now and then with (files done, files in all) while files are read.
   std::function<void(size_t, size_t)> progress;
 };

@@ -20,6 +20,11 @@ namespace cinepress {
 
 using TemplateData = kainjow::mustache::data;
 
+// Sets `key` only when `value` is not empty (so that {{#key}} sections show only what exists).
+inline void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
+
 struct ThemeAsset {
   std::string name;  // path under assets/: "site.css", "fonts/x.woff2"
   std::string url;   // /assets/site.3f2a91c0.css (fingerprinted for .css and .js)

@@ -16,10 +16,6 @@ namespace {
 
 TemplateData List() { return TemplateData{TemplateData::type::list}; }
 
-void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
-  if (!value.empty()) d.set(key, value);
-}
-
 // "TIFF{yy}" against "TIFF21" -> 2021; "Cannes{yyyy}" against "Cannes2019" -> 2019; else 0.
 int MatchEditionTag(const std::string& pattern, const std::string& tag) {
   for (auto [token, digits] : {std::pair{"{yyyy}", 4}, {"{yy}", 2}}) {

@@ -124,6 +124,14 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const
       } else {
         item["@type"] = "Article";
       }
+      // A paywalled article, as search engines ask: the locked part is marked by its selector,
+      // so that showing it to their crawler (never done here) would not count as cloaking.
+      if (s.access_[ref].restricted()) {
+        item["isAccessibleForFree"] = false;
+        item["hasPart"] = {{"@type", "WebPageElement"},
+                           {"isAccessibleForFree", false},
+                           {"cssSelector", ".story__locked"}};
+      }
       graph.push_back(item);
       auto sec = s.sections_.find(a.section);
       crumbs.push_back({sec == s.sections_.end() ? a.section : sec->second.title,

@@ -75,10 +75,6 @@ std::string Utf8Prefix(const std::string& s, size_t max_bytes) {
   return s.substr(0, n);
 }
 
-void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
-  if (!value.empty()) d.set(key, value);
-}
-
 std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
   return f.slug + "-" + std::to_string(e.year);
 }
@@ -160,7 +156,29 @@ const Article& Site::Doc(size_t d) const {
   return d >= articles_.size() ? pages_[d - articles_.size()] : articles_[d];
 }
 
-Result<std::string> Site::SearchBodyText(ContentStore* store, const Article& a) const {
+const AccessRule& Site::DocAccess(size_t d) const {
+  return d >= articles_.size() ? page_access_[d - articles_.size()] : access_[d];
+}
+
+const AccessRule* Site::AccessOfStored(int64_t article_id) const {
+  auto it = doc_by_id_.find(article_id);
+  return it == doc_by_id_.end() ? nullptr : &DocAccess(it->second);
+}
+
+Result<std::string> Site::SearchBodyText(ContentStore* store, const Article& a,
+                                         const AccessRule& access) const {
+  if (access.restricted()) {
+    // The static index is public: it holds only the part everyone may read.
+    std::string source = a.body_markdown;
+    if (source.empty()) {
+      auto loaded = store->LoadBody(a.id);
+      if (!loaded) return loaded.error();
+      source = std::move(*loaded);
+    }
+    PaywallCut cut = CutForPaywall(source, a.body_format == BodyFormat::kHtml,
+                                   config_.members.free_paragraphs);
+    return BodyToText(cut.free, a.body_format);
+  }
   // The text the store's full-text index holds (made when the article was saved), or, for an
   // article that is not stored (a site assembled in memory), made here.
   if (a.id != 0) {
@@ -188,7 +206,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
     for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
-      auto text = SearchBodyText(store, Doc(first + k));
+      auto text = SearchBodyText(store, Doc(first + k), DocAccess(first + k));
       if (!text) return text.error();
       bodies[k] = std::move(*text);
     }
@@ -295,7 +313,7 @@ Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
   const Site& s = *site_;
   const bool page = d >= s.articles_.size();
   const Article& a = s.Doc(d);
-  auto body = s.SearchBodyText(store_, a);
+  auto body = s.SearchBodyText(store_, a, s.DocAccess(d));
   if (!body) return body.error();
   DocText t =
       TextOf(a, page ? MarkdownToText(a.dek) : s.dek_text_[d], std::move(*body), s.authors_);
@@ -315,7 +333,8 @@ Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
 }
 
 Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r,
-                                               const SearchResults* results) {
+                                               const SearchResults* results,
+                                               const ReaderRights& rights) {
   const Site& s = *site_;
   const bool asked = !Trim(r.query).empty();
   TemplateData d =
@@ -382,7 +401,15 @@ Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r,
       x.set("date_iso", s.tz_.Iso(h.date));
       x.set("date_display", s.tz_.Display(h.date));
       SetIf(x, "film_title", h.film_title);
-      SetIf(x, "snippet_html", h.snippet_html);
+      // Matching on a locked part is fine; quoting it is not. A hit the reader may not read
+      // whole shows its dek instead (an article this site map does not know yet: nothing).
+      const AccessRule* access = s.AccessOfStored(h.article_id);
+      if (access && rights.Allows(*access)) {
+        SetIf(x, "snippet_html", h.snippet_html);
+      } else if (auto doc = s.doc_by_id_.find(h.article_id);
+                 access && doc != s.doc_by_id_.end() && doc->second < s.articles_.size()) {
+        SetIf(x, "snippet_html", HtmlEscape(s.dek_text_[doc->second]));
+      }
       hits.push_back(x);
     }
     if (!hits.is_empty_list()) {

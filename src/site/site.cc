@@ -30,7 +30,25 @@ std::string Capitalized(std::string s) {
   return s;
 }
 
+// What the paywall box and the membership page show of the tiers, and where bodies are cut.
+std::string TiersFingerprint(const SiteConfig& c) {
+  std::string out = c.members.signup + "\x1f" + std::to_string(c.members.free_paragraphs);
+  for (const TierConfig& t : c.tiers) {
+    out += "\x1e" + t.slug + "\x1f" + t.name + "\x1f" + t.description + "\x1f" +
+           Join(t.benefits, "\x1d") + "\x1f" + std::to_string(t.monthly_price) + "\x1f" +
+           std::to_string(t.yearly_price) + "\x1f" + t.currency;
+  }
+  return out;
+}
+
 }  // namespace
+
+const AccessRule& Site::AccessOf(const Output& o) const {
+  static const AccessRule kPublic;
+  if (o.kind == OutputKind::kArticle) return access_[o.ref];
+  if (o.kind == OutputKind::kPage) return page_access_[o.ref];
+  return kPublic;
+}
 
 std::string Site::ArticleUrl(const Article& a) const {
   if (a.kind == ArticleKind::kPage)
@@ -96,8 +114,29 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
             [](const Article& x, const Article& y) { return x.slug < y.slug; });
   for (const Article& a : s.articles_) {
     if (!s.sections_.count(a.section)) {
-      s.sections_.emplace(a.section, Section{a.section, Capitalized(a.section), ""});
+      s.sections_.emplace(a.section, Section{a.section, Capitalized(a.section), "", ""});
     }
+  }
+  // Who may read each article whole: its own rule, else its section's.
+  auto rule_of = [&](const Article& a) {
+    const std::string* text = &a.access;
+    if (text->empty()) {
+      if (auto sec = s.sections_.find(a.section); sec != s.sections_.end()) {
+        text = &sec->second.access;
+      }
+    }
+    auto rule = AccessRule::Parse(*text);
+    if (rule) return *rule;
+    // The importer refuses such rules; one that got in anyway is read by nobody (fail closed).
+    AccessRule nobody;
+    nobody.level = AccessRule::Level::kTiers;
+    nobody.tiers = {"\x01"};
+    return nobody;
+  };
+  for (const Article& a : s.articles_) s.access_.push_back(rule_of(a));
+  for (const Article& a : s.pages_) s.page_access_.push_back(rule_of(a));
+  for (size_t d = 0; d < s.articles_.size() + s.pages_.size(); ++d) {
+    if (int64_t id = s.Doc(d).id; id != 0) s.doc_by_id_.emplace(id, d);
   }
 
   // Lists: sections, categories, tags, authors, the archive by year and month.
@@ -388,18 +427,21 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   TemplateData newsletters{TemplateData::type::list};
   for (size_t n = 0; n < s.config_.newsletters.size(); ++n) {
     const NewsletterConfig& nl = s.config_.newsletters[n];
+    // A newsletter for some tiers is joined from My Account, by those who hold one.
+    if (!nl.tiers.empty()) continue;
     TemplateData item;
     item.set("name", nl.name);
     item.set("slug", nl.slug);
     item.set("description", nl.description);
     item.set("url", "/newsletters/" + nl.slug + "/");
-    item.set("first", n == 0);
+    item.set("first", newsletters.is_empty_list());
     newsletters.push_back(item);
   }
-  if (!s.config_.newsletters.empty()) {
+  if (!newsletters.is_empty_list()) {
     site_data.set("newsletters", newsletters);
     site_data.set("newsletter_signup_url", "/newsletters/subscribe/");
   }
+  if (s.config_.members.enabled) site_data.set("members", true);
   s.base_.set("site", site_data);
   s.ComputeRelated();
   if (auto st2 = s.BuildCards(); !st2) return st2.error();
@@ -433,6 +475,8 @@ void Site::ComputeFingerprints() {
                             std::to_string(config_.paginate),
                             config_.search ? "search" : "no search",
                             "\x1f",
+                            TiersFingerprint(config_),
+                            "\x1f",
                             p.article,
                             p.page,
                             p.section,
@@ -445,7 +489,7 @@ void Site::ComputeFingerprints() {
                             theme_->fingerprint(),
                             "\x1f",
                             std::to_string(tz_.YearMonth(now_).first)});
-  auto digest = [&](const Article& a, const std::string& url) {
+  auto people_of = [&](const Article& a) {
     std::string people;
     for (const std::string& id : a.author_ids) {
       if (auto it = authors_.find(id); it != authors_.end()) {
@@ -454,16 +498,24 @@ void Site::ComputeFingerprints() {
                   au.handle + "\x1f" + au.bio + "\x1e";
       }
     }
+    return people;
+  };
+  auto section_of = [&](const Article& a) {
     auto sec = sections_.find(a.section);
-    std::string section = sec == sections_.end() ? "" : sec->second.title;
-    return ContentHash({a.source_hash, "\x1f", url, "\x1f", people, "\x1f", section, "\x1f",
-                        std::to_string(a.id), "\x1f", a.title});
+    return sec == sections_.end() ? std::string() : sec->second.title;
+  };
+  auto digest = [&](const Article& a, const std::string& url, const AccessRule& access) {
+    return ContentHash({a.source_hash, "\x1f", url, "\x1f", people_of(a), "\x1f",
+                        section_of(a), "\x1f", std::to_string(a.id), "\x1f", a.title, "\x1f",
+                        access.ToString()});
   };
   article_fp_.resize(articles_.size());
   for (size_t i = 0; i < articles_.size(); ++i)
-    article_fp_[i] = digest(articles_[i], article_urls_[i]);
+    article_fp_[i] = digest(articles_[i], article_urls_[i], access_[i]);
   page_fp_.resize(pages_.size());
-  for (size_t i = 0; i < pages_.size(); ++i) page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]));
+  for (size_t i = 0; i < pages_.size(); ++i) {
+    page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]), page_access_[i]);
+  }
 }
 
 // Every page a search engine should know, in a stable order: the home page, articles, pages,

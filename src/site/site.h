@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "content/access.h"
 #include "content/content_store.h"
 #include "content/records.h"
 #include "core/config.h"
@@ -125,6 +126,11 @@ class Site {
   // Published articles, newest first (pages are apart).
   const std::vector<Article>& articles() const { return articles_; }
   const std::vector<Article>& pages() const { return pages_; }
+  // Who may read article i (or page i) whole: its own rule, else its section's default.
+  const AccessRule& access(size_t i) const { return access_[i]; }
+  const AccessRule& page_access(size_t i) const { return page_access_[i]; }
+  // The rule of the article or page an output shows (public for every other output).
+  const AccessRule& AccessOf(const Output& output) const;
   const std::vector<SiteList>& lists() const { return lists_; }
   // Up to three related article indices for article i.
   const std::vector<uint32_t>& related(size_t i) const { return related_[i]; }
@@ -189,8 +195,13 @@ class Site {
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
   // Static index document d: articles_ then pages_.
   const Article& Doc(size_t d) const;
-  // An article's body as the text search indexes.
-  Result<std::string> SearchBodyText(ContentStore* store, const Article& a) const;
+  const AccessRule& DocAccess(size_t d) const;
+  // The rule of a stored article or page by its store id (null: not on this site map).
+  const AccessRule* AccessOfStored(int64_t article_id) const;
+  // An article's body as the text search indexes (the free part only when restricted: the
+  // static index is public).
+  Result<std::string> SearchBodyText(ContentStore* store, const Article& a,
+                                     const AccessRule& access) const;
 
   SiteConfig config_;
   TimeZone tz_;
@@ -222,6 +233,8 @@ class Site {
   size_t archive_list_ = 0;
   std::unordered_map<std::string, size_t> output_by_path_;
   std::unordered_map<std::string, std::string> redirects_;  // old URL -> current URL
+  std::vector<AccessRule> access_, page_access_;
+  std::unordered_map<int64_t, size_t> doc_by_id_;  // store id -> static index document
   std::vector<std::string> article_fp_, page_fp_;
   std::string global_fp_;
   int64_t next_publication_ = 0;
@@ -240,22 +253,34 @@ class Site {
 // the first, the last and two on each side of the current one.
 TemplateData PaginationData(int current, int total, const std::function<std::string(int)>& url);
 
+// How much of a restricted article a page shows (ReaderRights::VariantFor decides): the free
+// part and the paywall box, or all of it; and who opened it, when an institution did.
+struct PageAccess {
+  bool full = false;
+  std::string institution;  // "Access provided by …"
+};
+
 // Renders outputs of one Site on one thread.
 class SiteRenderer {
  public:
   // `store` gives article bodies and media data; it is used only by this renderer.
   SiteRenderer(std::shared_ptr<const Site> site, ContentStore* store);
-  Result<std::string> Render(const Output& output);
+  // Every output as the static build writes it: restricted articles show their free part only.
+  Result<std::string> Render(const Output& output) { return Render(output, PageAccess{}); }
+  // An article or page as one group of readers sees it (other outputs ignore `access`).
+  Result<std::string> Render(const Output& output, const PageAccess& access);
   // A page the site map does not hold (the newsletter pages of `cinepress serve`): theme
   // template `name` with the usual site.* and page.* (page.is_`kind`), and `view` as view.*.
   Result<std::string> RenderPage(const std::string& name, const std::string& url,
                                  const std::string& heading, const std::string& kind,
                                  const TemplateData& view);
-  // The search page: with the store's results (live), or empty for the static build's script.
-  Result<std::string> RenderSearch(const SearchRequest& request, const SearchResults* results);
+  // The search page: with the store's results (live), or empty for the static build's script;
+  // passages of restricted articles are quoted only to readers whose `rights` open them.
+  Result<std::string> RenderSearch(const SearchRequest& request, const SearchResults* results,
+                                   const ReaderRights& rights = {});
 
  private:
-  Result<std::string> RenderArticle(size_t i, bool is_page);
+  Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
   Result<std::string> RenderList(size_t list, int page, bool archive);
   Result<std::string> RenderHome();
   Result<std::string> RenderFilm(size_t film);
@@ -276,6 +301,17 @@ class SiteRenderer {
   Result<std::string> RenderFeed(size_t list, bool atom);
   std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
   Result<std::string> BodyHtml(const Article& a);
+  // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.
+  Result<std::string> BodySource(const Article& a);
+  std::string SourceToHtml(const Article& a, std::string_view source) const;
+  // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`).
+  struct BodyParts {
+    std::string free_html, locked_html;
+    bool has_locked = false;
+  };
+  Result<BodyParts> RestrictedBody(const Article& a, bool full);
+  // The paywall box's data: the tiers that open `rule`, and where to sign in.
+  TemplateData PaywallData(const AccessRule& rule) const;
   Result<TemplateData> CommentsData(const Article& a);
   TemplateData PageData(const std::string& url, const std::string& heading,
                         const std::string& description, const std::string& kind_flag) const;

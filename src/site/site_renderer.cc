@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/slug.h"
+#include "core/money.h"
 #include "core/text.h"
 #include "render/feeds.h"
 #include "render/markdown.h"
@@ -15,10 +16,6 @@ namespace {
 constexpr size_t kFeedItems = 20;
 
 TemplateData List() { return TemplateData{TemplateData::type::list}; }
-
-void SetIf(TemplateData& d, const std::string& key, const std::string& value) {
-  if (!value.empty()) d.set(key, value);
-}
 
 // A menu item is `current` on its own page and `in_section` on the pages below it.
 bool IsBelow(const std::string& item_url, const std::string& page_url) {
@@ -53,13 +50,66 @@ TemplateData PaginationData(int page_no, int total, const std::function<std::str
 SiteRenderer::SiteRenderer(std::shared_ptr<const Site> site, ContentStore* store)
     : site_(std::move(site)), store_(store), theme_(site_->theme_) {}
 
-Result<std::string> SiteRenderer::BodyHtml(const Article& a) {
+Result<std::string> SiteRenderer::BodySource(const Article& a) {
+  if (!a.body_markdown.empty()) return a.body_markdown;
+  return store_->LoadBody(a.id);
+}
+
+std::string SiteRenderer::SourceToHtml(const Article& a, std::string_view source) const {
   // HTML bodies were sanitized by the importer (ingest/wp_content.h): shown as stored.
-  const bool html = a.body_format == BodyFormat::kHtml;
-  if (!a.body_markdown.empty()) return html ? a.body_markdown : RenderMarkdown(a.body_markdown);
-  auto md = store_->LoadBody(a.id);
-  if (!md) return md.error();
-  return html ? *md : RenderMarkdown(*md);
+  if (a.body_format == BodyFormat::kHtml) return std::string(source);
+  return RenderMarkdown(source);
+}
+
+Result<std::string> SiteRenderer::BodyHtml(const Article& a) {
+  auto source = BodySource(a);
+  if (!source) return source.error();
+  return SourceToHtml(a, *source);
+}
+
+Result<SiteRenderer::BodyParts> SiteRenderer::RestrictedBody(const Article& a, bool full) {
+  auto source = BodySource(a);
+  if (!source) return source.error();
+  PaywallCut cut = CutForPaywall(*source, a.body_format == BodyFormat::kHtml,
+                                 site_->config_.members.free_paragraphs);
+  BodyParts parts;
+  parts.free_html = SourceToHtml(a, cut.free);
+  parts.has_locked = !cut.locked.empty();
+  // The locked part is made into HTML only for a reader who may read it: what is never
+  // rendered can never leak.
+  if (full && parts.has_locked) parts.locked_html = SourceToHtml(a, cut.locked);
+  return parts;
+}
+
+TemplateData SiteRenderer::PaywallData(const AccessRule& rule) const {
+  const SiteConfig& c = site_->config_;
+  TemplateData box;
+  const char* who = "members";
+  if (rule.level == AccessRule::Level::kPaid) who = "paying members";
+  if (rule.level == AccessRule::Level::kTiers) who = "members of the tiers below";
+  box.set("audience", std::string(who));
+  TemplateData tiers = List();
+  for (const TierConfig& t : c.tiers) {
+    ReaderRights holder;
+    holder.Grant(std::string(kFreeTier));
+    holder.Grant(t.slug);
+    if (!holder.Allows(rule)) continue;
+    TemplateData x;
+    x.set("slug", t.slug);
+    x.set("name", t.name);
+    SetIf(x, "description", t.description);
+    if (t.monthly_price > 0) x.set("monthly", FormatMoney(t.monthly_price, t.currency));
+    if (t.yearly_price > 0) x.set("yearly", FormatMoney(t.yearly_price, t.currency));
+    tiers.push_back(x);
+  }
+  if (!tiers.is_empty_list()) {
+    box["tiers"] = std::move(tiers);
+    box.set("has_tiers", true);
+  }
+  box.set("free_signup", rule.level == AccessRule::Level::kMembers && c.members.signup == "open");
+  box.set("membership_url", "/membership/");
+  box.set("sign_in_url", "/account/sign-in/");
+  return box;
 }
 
 // Readers' comments as a page shows them: approved ones of type comment (not pingbacks), each
@@ -180,15 +230,15 @@ Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std:
   return theme_.Render(name, site_->base_, d);
 }
 
-Result<std::string> SiteRenderer::Render(const Output& o) {
+Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& access) {
   const Site& s = *site_;
   switch (o.kind) {
     case OutputKind::kHome:
       return RenderHome();
     case OutputKind::kArticle:
-      return RenderArticle(o.ref, false);
+      return RenderArticle(o.ref, false, access);
     case OutputKind::kPage:
-      return RenderArticle(o.ref, true);
+      return RenderArticle(o.ref, true, access);
     case OutputKind::kList:
       return RenderList(o.ref, o.page, false);
     case OutputKind::kArchive:
@@ -247,12 +297,28 @@ Result<std::string> SiteRenderer::Render(const Output& o) {
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
 }
 
-Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
+Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const PageAccess& access) {
   const Site& s = *site_;
   const Article& a = is_page ? s.pages_[i] : s.articles_[i];
+  const AccessRule& rule = is_page ? s.page_access_[i] : s.access_[i];
   std::string url = is_page ? s.ArticleUrl(a) : s.article_urls_[i];
-  auto body = BodyHtml(a);
-  if (!body) return body.error();
+  std::string body_html;
+  TemplateData locked;
+  if (rule.restricted()) {
+    auto parts = RestrictedBody(a, access.full);
+    if (!parts) return parts.error();
+    body_html = std::move(parts->free_html);
+    if (access.full) {
+      if (parts->has_locked) locked.set("html", parts->locked_html);
+      SetIf(locked, "institution", access.institution);
+    } else if (parts->has_locked) {
+      locked["paywall"] = PaywallData(rule);
+    }
+  } else {
+    auto body = BodyHtml(a);
+    if (!body) return body.error();
+    body_html = std::move(*body);
+  }
 
   const std::string dek_text = is_page ? MarkdownToText(a.dek) : s.dek_text_[i];
   TemplateData d = PageData(url, a.title, dek_text, is_page ? "is_page" : "is_article");
@@ -263,7 +329,11 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page) {
     art.set("dek_html", is_page ? RenderInlineMarkdown(a.dek) : s.dek_html_[i]);
   }
   art.set("url", url);
-  art.set("body", *body);
+  art.set("body", body_html);
+  if (rule.restricted()) {
+    art.set("restricted", true);
+    art["locked"] = std::move(locked);
+  }
   art.set("date_iso", s.tz_.Iso(a.date));
   art.set("date_display", s.tz_.Display(a.date));
   if (a.updated > a.date) {
@@ -579,9 +649,20 @@ Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
     e.summary = s.dek_text_[i];
     // The site's own feeds carry whole articles; a list's feeds carry the deks.
     if (whole_site) {
-      auto body = BodyHtml(a);
-      if (!body) return body.error();
-      e.content_html = std::move(*body);
+      if (s.access_[i].restricted()) {
+        // Only the free part, then where the rest is read: feeds are public.
+        auto parts = RestrictedBody(a, false);
+        if (!parts) return parts.error();
+        e.content_html = std::move(parts->free_html);
+        if (parts->has_locked) {
+          e.content_html += "<p><a href=\"" + HtmlEscape(e.url) +
+                            "\">Continue reading on the site (for members).</a></p>";
+        }
+      } else {
+        auto body = BodyHtml(a);
+        if (!body) return body.error();
+        e.content_html = std::move(*body);
+      }
     }
     info.updated = std::max(info.updated, e.updated);
     entries.push_back(std::move(e));

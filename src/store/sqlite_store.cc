@@ -260,6 +260,10 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt);
 )sql",
+    // Members and the paywall: a section's default access (an article's own is in its meta).
+    R"sql(
+ALTER TABLE sections ADD COLUMN access TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -308,6 +312,7 @@ json ToMeta(const Article& a) {
   if (!a.format.empty()) m["format"] = a.format;
   if (a.menu_order != 0) m["menu_order"] = a.menu_order;
   if (!a.parent_source.empty()) m["parent"] = a.parent_source;
+  if (!a.access.empty()) m["access"] = a.access;
   return m;
 }
 
@@ -373,6 +378,7 @@ void FromMeta(const json& m, Article& a) {
   a.format = m.value("format", "");
   a.menu_order = m.value("menu_order", 0);
   a.parent_source = m.value("parent", "");
+  a.access = m.value("access", "");
 }
 
 class SqliteStore final : public ContentStore {
@@ -630,17 +636,19 @@ class SqliteStore final : public ContentStore {
 
   Result<std::vector<Section>> LoadSections() override {
     std::vector<Section> out;
-    Use q(Prepare("SELECT key, title, description FROM sections ORDER BY key"));
-    while (q.Step() == SQLITE_ROW) out.push_back(Section{q.Text(0), q.Text(1), q.Text(2)});
+    Use q(Prepare("SELECT key, title, description, access FROM sections ORDER BY key"));
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back(Section{q.Text(0), q.Text(1), q.Text(2), q.Text(3)});
+    }
     return out;
   }
 
   Status SaveSection(const Section& s) override {
     Use q(
-        Prepare("INSERT INTO sections (key, title, description) VALUES (?, ?, ?)"
+        Prepare("INSERT INTO sections (key, title, description, access) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET title = excluded.title,"
-                " description = excluded.description"));
-    q.Bind(1, s.key).Bind(2, s.title).Bind(3, s.description);
+                " description = excluded.description, access = excluded.access"));
+    q.Bind(1, s.key).Bind(2, s.title).Bind(3, s.description).Bind(4, s.access);
     if (q.Step() != SQLITE_DONE) return Failure("saving section \"" + s.key + "\"");
     return {};
   }

@@ -84,7 +84,9 @@ std::string ContentTypeOf(const Output& o) {
   }
 }
 
-std::string CacheControlOf(const Output& o) {
+std::string CacheControlOf(const Output& o, bool restricted) {
+  // A restricted page differs by reader: a shared cache (a CDN, a proxy) must not keep it.
+  if (restricted) return "private, no-cache";
   if (o.kind == OutputKind::kAsset) {
     // site.3f2a91c0e1.css: the name changes when the content does.
     std::string_view p = o.path;
@@ -237,7 +239,7 @@ Status LiveSite::Reload() {
   // Keep exactly the cached pages whose inputs did not change.
   std::unique_lock lock(cache_mu_);
   for (auto it = cache_.begin(); it != cache_.end();) {
-    const Output* o = gen->site->FindOutput(it->first);
+    const Output* o = gen->site->FindOutput(it->first.substr(0, it->first.find('\n')));
     if (o && gen->site->Fingerprint(*o) == it->second.fingerprint) {
       ++it;
     } else {
@@ -296,12 +298,13 @@ LiveSite::ThreadState* LiveSite::Local(const std::shared_ptr<Generation>& gen, E
 }
 
 Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Generation>& gen,
-                                                       const Output& output, int status) {
+                                                       const Output& output, int status,
+                                                       const PageAccess& access) {
   Error error;
   ThreadState* local = Local(gen, &error);
   if (!local) return error;
   ThreadState& ts = *local;
-  auto data = ts.renderer->Render(output);
+  auto data = ts.renderer->Render(output, access);
   if (!data) {
     ts.renderer.reset();
     ts.store.reset();  // try a new connection next time
@@ -309,22 +312,36 @@ Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Gen
   }
   // Last-Modified is when these bytes were made: a page made again after any change to what it
   // shows gets a new date, so clients that revalidate by date alone never keep a stale page.
-  return MakeEntity(std::move(*data), ContentTypeOf(output), CacheControlOf(output), NowSeconds(),
+  return MakeEntity(std::move(*data), ContentTypeOf(output),
+                    CacheControlOf(output, gen->site->AccessOf(output).restricted()), NowSeconds(),
                     status);
 }
 
 HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
-                                   const Output& output, int status) {
+                                   const Output& output, int status, const ReaderRights& rights) {
+  // What this reader sees of the output: one variant of a group of readers ("" for every
+  // output that is not a restricted article). The cache key carries it, so an entitled
+  // reader's page can never be served to the next anonymous one.
+  const std::string variant = rights.VariantFor(gen->site->AccessOf(output));
+  const std::string* key = &output.path;
+  std::string keyed;
+  if (!variant.empty()) {
+    keyed = output.path + "\n" + variant;
+    key = &keyed;
+  }
   std::shared_ptr<const Entity> entity;
   {
     std::shared_lock lock(cache_mu_);
-    if (auto it = cache_.find(output.path); it != cache_.end()) entity = it->second.entity;
+    if (auto it = cache_.find(*key); it != cache_.end()) entity = it->second.entity;
   }
   if (entity) {
     metrics_->hits++;
   } else {
     metrics_->misses++;
-    auto made = Render(gen, output, status);
+    PageAccess access;
+    access.full = variant.rfind("open", 0) == 0;
+    if (variant.rfind("open@", 0) == 0) access.institution = rights.institution_name;
+    auto made = Render(gen, output, status, access);
     if (!made) {
       HttpResponse r = TextResponse(503, "The magazine is unavailable for a moment.\n");
       r.Set("Retry-After", "5");
@@ -338,11 +355,11 @@ HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr
     std::unique_lock lock(cache_mu_);
     // A page rendered from a site that has since been reloaded is not kept.
     if (current()->id == gen->id) {
-      auto [it, inserted] = cache_.try_emplace(output.path, Cached{entity, fingerprint, bytes});
+      auto [it, inserted] = cache_.try_emplace(*key, Cached{entity, fingerprint, bytes});
       if (inserted) cache_bytes_ += bytes;
       while (cache_bytes_ > options_.cache_bytes && !cache_.empty()) {
         auto victim = cache_.begin();
-        if (victim->first == output.path && cache_.size() > 1) victim = std::next(victim);
+        if (victim->first == *key && cache_.size() > 1) victim = std::next(victim);
         cache_bytes_ -= victim->second.bytes;
         cache_.erase(victim);
       }
@@ -350,6 +367,7 @@ HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr
   }
   HttpResponse r = ServeEntity(req, entity);
   r.label = RouteOf(output.kind);
+  if (!variant.empty()) r.Set("Vary", "Cookie");
   return r;
 }
 
@@ -358,7 +376,7 @@ std::shared_ptr<const Site> LiveSite::CurrentSite() const {
   return gen ? gen->site : nullptr;
 }
 
-HttpResponse LiveSite::Handle(const HttpRequest& req) {
+HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights) {
   if (req.method != "GET" && req.method != "HEAD") {
     HttpResponse r = TextResponse(405, "Only GET and HEAD are allowed here.\n");
     r.Set("Allow", "GET, HEAD");
@@ -381,7 +399,7 @@ HttpResponse LiveSite::Handle(const HttpRequest& req) {
   std::string path;
   auto not_found = [&]() {
     if (const Output* nf = site.FindOutput("404.html")) {
-      HttpResponse r = ServeOutput(req, gen, *nf, 404);
+      HttpResponse r = ServeOutput(req, gen, *nf, 404, rights);
       r.label = "not_found";
       return r;
     }
@@ -408,10 +426,10 @@ HttpResponse LiveSite::Handle(const HttpRequest& req) {
   std::string key = path.substr(1);
   if (key.empty() || key.back() == '/') key += "index.html";
   if (site.has_search() && (path == "/search/" || path == "/search/index.html")) {
-    return ServeSearch(req, gen, false);
+    return ServeSearch(req, gen, false, rights);
   }
-  if (site.has_search() && path == "/search/suggest.json") return ServeSearch(req, gen, true);
-  if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200);
+  if (site.has_search() && path == "/search/suggest.json") return ServeSearch(req, gen, true, rights);
+  if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200, rights);
 
   // Addresses that moved: a missing slash, WordPress's feed paths, an article's old slug.
   if (path.back() != '/' && site.FindOutput(key + "/index.html")) {

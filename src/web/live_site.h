@@ -52,7 +52,11 @@ class LiveSite {
   Status Start();
   void Stop();
 
-  HttpResponse Handle(const HttpRequest& request);
+  // A request of an anonymous reader; with `rights`, of that reader: a restricted article is
+  // served whole or cut by what they hold, from the cache entry of their variant (never one
+  // per reader, and never another variant's).
+  HttpResponse Handle(const HttpRequest& request) { return Handle(request, ReaderRights{}); }
+  HttpResponse Handle(const HttpRequest& request, const ReaderRights& rights);
   // Metrics in the Prometheus text format; `open_connections` comes from the server.
   std::string MetricsText(int64_t open_connections) const;
   // Counts a finished response in the metrics (its route is HttpResponse::label).
@@ -81,14 +85,15 @@ class LiveSite {
   void Follow();
   Status Reload();
   HttpResponse ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
-                           const Output& output, int status);
+                           const Output& output, int status, const ReaderRights& rights);
   Result<std::shared_ptr<const Entity>> Render(const std::shared_ptr<Generation>& gen,
-                                               const Output& output, int status);
+                                               const Output& output, int status,
+                                               const PageAccess& access);
   std::shared_ptr<Generation> current() const;
   ThreadState* Local(const std::shared_ptr<Generation>& gen, Error* error);
   // /search/ (a page of results, never cached) and /search/suggest.json (search_pages.cc).
   HttpResponse ServeSearch(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
-                           bool suggest);
+                           bool suggest, const ReaderRights& rights);
 
   LiveSiteOptions options_;
   mutable std::mutex gen_mu_;
@@ -103,7 +108,7 @@ class LiveSite {
   bool stopping_ = false;
 
   mutable std::shared_mutex cache_mu_;
-  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_map<std::string, Cached> cache_;  // by path, then "\n" and the variant
   size_t cache_bytes_ = 0;
 
   struct Metrics;

@@ -9,31 +9,11 @@
 #include "mail/message.h"
 #include "newsletter/links.h"
 #include "newsletter/subscriptions.h"
+#include "web/form.h"
 #include "web/url_params.h"
 
 namespace cinepress {
 namespace {
-
-using Form = std::multimap<std::string, std::string>;
-
-// application/x-www-form-urlencoded (web/url_params.h), in valid UTF-8.
-std::optional<Form> ParseForm(const HttpRequest& req) {
-  std::string_view type = req.Header("content-type");
-  if (type.substr(0, 33) != "application/x-www-form-urlencoded") return std::nullopt;
-  auto params = DecodeUrlParams(req.body);
-  if (!params) return std::nullopt;
-  Form form;
-  for (auto& [key, value] : *params) {
-    if (!IsValidUtf8(key) || !IsValidUtf8(value)) return std::nullopt;
-    form.emplace(std::move(key), std::move(value));
-  }
-  return form;
-}
-
-std::string First(const Form& f, const std::string& key) {
-  auto it = f.find(key);
-  return it == f.end() ? std::string() : it->second;
-}
 
 std::vector<std::string> Split(std::string_view path) {
   std::vector<std::string> parts;
@@ -151,6 +131,19 @@ bool NewsletterWeb::SendDue(NewsletterStore& store, std::unique_ptr<MailTranspor
   }
 }
 
+Status NewsletterWeb::Queue(const MailMessage& message) {
+  {
+    std::lock_guard lock(store_mu_);
+    if (!store_) return Error{ErrorCode::kStore, "the outbox is not open"};
+    auto id = store_->QueueMail(SerializeMessage(message), options_.now());
+    if (!id) return id.error();
+  }
+  std::lock_guard lock(out_mu_);
+  queued_ = true;
+  out_cv_.notify_one();
+  return {};
+}
+
 bool NewsletterWeb::RateLimited(const std::string& ip, int64_t now) {
   std::lock_guard lock(rate_mu_);
   if (signups_by_ip_.size() > 100000) signups_by_ip_.clear();  // bounded memory
@@ -230,12 +223,12 @@ std::optional<HttpResponse> NewsletterWeb::Handle(const HttpRequest& req) {
     view.set("heading", "Your newsletters");
     if (post) {
       auto form = ParseForm(req);
-      if (!form || !CheckFormToken(key_, token, First(*form, "csrf"))) {
+      if (!form || !CheckFormToken(key_, token, FormValue(*form, "csrf"))) {
         view.set("message", "This form has expired. Open the page again and retry.");
         return Page(site, 403, "/newsletters/", "Your newsletters", view);
       }
       std::set<std::string> wanted;
-      if (First(*form, "action") != "unsubscribe_all") {
+      if (FormValue(*form, "action") != "unsubscribe_all") {
         auto [b, e] = form->equal_range("list");
         for (auto it = b; it != e; ++it) {
           if (Find(config, it->second)) wanted.insert(it->second);
@@ -305,7 +298,7 @@ std::optional<HttpResponse> NewsletterWeb::Handle(const HttpRequest& req) {
       return Page(site, 200, home, nl->name, view);
     }
     auto form = ParseForm(req);
-    if (!form || !CheckFormToken(key_, token, First(*form, "csrf"))) {
+    if (!form || !CheckFormToken(key_, token, FormValue(*form, "csrf"))) {
       view.set("message", "This form has expired. Open the link in the message again.");
       return Page(site, 403, home, nl->name, view);
     }
@@ -336,7 +329,7 @@ std::optional<HttpResponse> NewsletterWeb::Handle(const HttpRequest& req) {
     }
     // RFC 8058: the signed URL is the credential; the body says List-Unsubscribe=One-Click.
     auto form = ParseForm(req);
-    if (!form || First(*form, "List-Unsubscribe") != "One-Click") {
+    if (!form || FormValue(*form, "List-Unsubscribe") != "One-Click") {
       HttpResponse r = TextResponse(400, "Expected List-Unsubscribe=One-Click.\n");
       return r;
     }
@@ -374,12 +367,14 @@ HttpResponse NewsletterWeb::SignUpPost(const HttpRequest& req, const Site& site)
   const std::string answer =
       "If the address is right, a message is on its way: open it and confirm to start "
       "receiving the newsletter.";
-  std::string email(Trim(First(*form, "email")));
-  std::string name(Trim(First(*form, "name")));
+  std::string email(Trim(FormValue(*form, "email")));
+  std::string name(Trim(FormValue(*form, "name")));
   std::vector<std::string> slugs;
   auto [b, e] = form->equal_range("list");
   for (auto it = b; it != e; ++it) {
-    if (Find(config, it->second) &&
+    // A newsletter limited to tiers is joined from My Account only (by those who hold one).
+    const NewsletterConfig* nl = Find(config, it->second);
+    if (nl && nl->tiers.empty() &&
         std::find(slugs.begin(), slugs.end(), it->second) == slugs.end()) {
       slugs.push_back(it->second);
     }
@@ -395,10 +390,10 @@ HttpResponse NewsletterWeb::SignUpPost(const HttpRequest& req, const Site& site)
   }
   view.set("message", answer);
   // A filled honeypot is a bot: the same answer, nothing done.
-  if (!First(*form, "website").empty()) {
+  if (!FormValue(*form, "website").empty()) {
     return Page(site, 200, "/newsletters/subscribe/", "Newsletters", view);
   }
-  std::string from = First(*form, "from");
+  std::string from = FormValue(*form, "from");
   if (from.size() > 300 || from.rfind("/", 0) != 0) from = "";
   Result<SignUpOutcome> outcome = SignUpOutcome{};
   bool queued = false;

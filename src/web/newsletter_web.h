@@ -50,6 +50,9 @@ class NewsletterWeb {
   void Stop();     // stops the outbox after the message it is sending (the rest stay queued)
 
   std::optional<HttpResponse> Handle(const HttpRequest& request);
+  // Queues a message in the store's outbox and wakes the sender (other pages' messages: sign-in
+  // links, address changes). An error when the store cannot take it.
+  Status Queue(const MailMessage& message);
 
   uint64_t confirmations_sent() const { return sent_; }
   uint64_t confirmations_failed() const { return failed_; }

@@ -52,7 +52,7 @@ SearchRequest ParseSearchRequest(std::string_view query) {
 }
 
 HttpResponse LiveSite::ServeSearch(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
-                                   bool suggest) {
+                                   bool suggest, const ReaderRights& rights) {
   auto unavailable = [] {
     HttpResponse r = TextResponse(503, "The magazine is unavailable for a moment.\n");
     r.Set("Retry-After", "5");
@@ -95,7 +95,7 @@ HttpResponse LiveSite::ServeSearch(const HttpRequest& req, const std::shared_ptr
     body = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     type = "application/json; charset=utf-8";
   } else {
-    auto page = ts->renderer->RenderSearch(request, &results);
+    auto page = ts->renderer->RenderSearch(request, &results, rights);
     if (!page) return unavailable();
     body = std::move(*page);
     type = "text/html; charset=utf-8";

@@ -1,0 +1,120 @@
+// MembersWeb: readers' accounts in `cinepress serve` — the middleware that tells who a request's
+// reader is (their session cookie, or the institution whose network they read from) and refuses
+// forged posts, and the thin pages over src/members: sign-in by link or code, My Account, the
+// membership page.
+//
+//   session cookie   an opaque random token (`__Host-cp_session` on https sites), looked up in
+//                    memory (SessionTable), never a database query per request
+//   CSRF             every POST must come from our own pages: the browser's Sec-Fetch-Site or
+//                    Origin must say so, and the form must carry a MAC of the browser's own
+//                    random CSRF cookie (set when a form is first shown)
+//
+// Contract: Start and Stop are called once by the owner; the middleware and handlers Mount adds
+// are thread-safe (one store connection under a lock for writes; sessions and rights are read
+// from memory and reloaded by a follower thread within a second of any change, by any process).
+// A site whose cinepress.toml has neither [members] nor [[tiers]] has no account pages (404),
+// but sessions and institutions still apply.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "content/member_store.h"
+#include "content/newsletter_store.h"
+#include "mail/message.h"
+#include "members/rights.h"
+#include "members/sessions.h"
+#include "site/site.h"
+#include "web/rate_limiter.h"
+#include "web/router.h"
+
+namespace cinepress {
+
+struct MembersWebOptions {
+  std::function<std::shared_ptr<const Site>()> site;  // the site as served now
+  std::function<Result<std::unique_ptr<MemberStore>>()> open_store;
+  std::function<Result<std::unique_ptr<NewsletterStore>>()> open_newsletter_store;
+  // Queues a message in the outbox (sign-in links, address changes); false when it could not.
+  std::function<Status(const MailMessage&)> send;
+  std::function<int64_t()> now;
+  int sign_ins_per_ip = 10;       // sign-in requests per client address …
+  int64_t sign_in_window_s = 600; // … in this many seconds; more get 429
+  std::chrono::milliseconds poll{500};  // how often sessions and rights follow the store
+};
+
+class MembersWeb {
+ public:
+  explicit MembersWeb(MembersWebOptions options);
+  ~MembersWeb();
+
+  Status Start();
+  void Stop();
+
+  // Adds the middleware (sessions and rights, CSRF) and the routes under /account/ and
+  // /membership/ to `router`.
+  void Mount(Router& router);
+
+  // The rights of a request (its session cookie and address) at `now`.
+  ReaderRights RightsOf(const HttpRequest& request, std::string* session_token = nullptr) const;
+
+ private:
+  struct Cookies {
+    std::string session, csrf;
+    bool secure = false;
+  };
+  Cookies CookieNames() const;
+  std::string SessionCookie(const std::string& token, int64_t max_age) const;
+  // The form token for this browser, making its CSRF cookie when it has none.
+  std::string CsrfToken(RequestContext& ctx) const;
+  std::optional<HttpResponse> CheckCsrf(RequestContext& ctx) const;
+
+  HttpResponse Page(const Site& site, int status, const std::string& url,
+                    const std::string& heading, const std::string& template_name,
+                    const TemplateData& view) const;
+  HttpResponse Message(const Site& site, int status, const std::string& heading,
+                       const std::string& message) const;
+  HttpResponse SignInPage(RequestContext& ctx);
+  HttpResponse SignInPost(RequestContext& ctx);
+  HttpResponse LinkPage(RequestContext& ctx);
+  HttpResponse LinkPost(RequestContext& ctx);
+  HttpResponse CodePost(RequestContext& ctx);
+  HttpResponse SignedIn(RequestContext& ctx, int64_t member_id);
+  HttpResponse AccountPage(RequestContext& ctx, const std::string& message = "");
+  HttpResponse NamePost(RequestContext& ctx);
+  HttpResponse EmailPost(RequestContext& ctx);
+  HttpResponse EmailConfirmPage(RequestContext& ctx);
+  HttpResponse EmailConfirmPost(RequestContext& ctx);
+  HttpResponse NewslettersPost(RequestContext& ctx);
+  HttpResponse SignOut(RequestContext& ctx, bool everywhere);
+  HttpResponse SignOutHere(RequestContext& ctx) { return SignOut(ctx, false); }
+  HttpResponse SignOutEverywhere(RequestContext& ctx) { return SignOut(ctx, true); }
+  HttpResponse ExportGet(RequestContext& ctx);
+  HttpResponse DeletePost(RequestContext& ctx);
+  HttpResponse MembershipPage(RequestContext& ctx);
+
+  void Follow();
+  Status Reload();
+
+  MembersWebOptions options_;
+  std::string csrf_key_;
+  mutable std::mutex store_mu_;
+  std::unique_ptr<MemberStore> store_;
+  std::unique_ptr<NewsletterStore> newsletters_;
+  SessionTable sessions_;
+  RightsBook rights_;
+  RateLimiter sign_in_limit_;
+  int64_t version_ = -1;
+  std::mutex follow_mu_;
+  std::condition_variable follow_cv_;
+  bool stopping_ = false;
+  bool changed_ = false;
+  std::thread follower_;
+};
+
+}  // namespace cinepress
