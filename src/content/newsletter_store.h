@@ -116,6 +116,10 @@ class NewsletterStore {
   // Bounces: a suppressed address gets nothing from any newsletter.
   virtual Status Suppress(int64_t subscriber_id, const std::string& reason) = 0;
   virtual Status CountSoftBounce(int64_t subscriber_id) = 0;
+  // Erasure (a member deleted their account): the address becomes `marker`, the name is
+  // emptied, the subscriber is suppressed and every subscription unsubscribed; the consent
+  // records (time, IP, form) stay, as the proof the law asks us to keep.
+  virtual Status EraseSubscriber(int64_t subscriber_id, const std::string& marker, int64_t now) = 0;
 
   // Issues and the delivery queue.
   virtual Result<std::optional<NewsletterIssue>> UnfinishedIssue(const std::string& newsletter) = 0;

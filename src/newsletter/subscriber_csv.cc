@@ -1,40 +1,12 @@
 #include "newsletter/subscriber_csv.h"
 
-#include <csv.h>
-
 #include <map>
 
+#include "core/csv.h"
 #include "core/text.h"
 #include "mail/message.h"
 
 namespace cinepress {
-namespace {
-
-// Collects libcsv's fields and rows, remembering the line each row starts on.
-struct Collector {
-  std::vector<std::string> fields;
-  std::vector<std::pair<int, std::vector<std::string>>> rows;
-  int line = 1;       // the line being fed
-  int row_start = 1;  // the line the current row began on
-  bool row_open = false;
-  static void Field(void* data, size_t len, void* self) {
-    auto* c = static_cast<Collector*>(self);
-    if (!c->row_open) {
-      c->row_open = true;
-      c->row_start = c->line;
-    }
-    c->fields.emplace_back(static_cast<const char*>(data), len);
-  }
-  static void Row(int, void* self) {
-    auto* c = static_cast<Collector*>(self);
-    if (!c->row_open) c->row_start = c->line;
-    c->rows.emplace_back(c->row_start, std::move(c->fields));
-    c->fields.clear();
-    c->row_open = false;
-  }
-};
-
-}  // namespace
 
 SubscriberCsv ParseSubscriberCsv(std::string_view text, const std::string& file,
                                  const std::set<std::string>& newsletters, const TimeZone& tz) {
@@ -42,27 +14,11 @@ SubscriberCsv ParseSubscriberCsv(std::string_view text, const std::string& file,
   auto problem = [&](int line, const std::string& field, const std::string& message) {
     out.problems.push_back(Error{ErrorCode::kInvalidInput, message, file, line, field});
   };
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a spreadsheet's BOM
-  csv_parser p;
-  csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
-  Collector c;
-  // Fed a line at a time so that every row knows its line.
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t nl = text.find('\n', i);
-    size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-    if (csv_parse(&p, text.data() + i, end - i, Collector::Field, Collector::Row, &c) != end - i) {
-      problem(c.line, "", std::string("not valid CSV: ") + csv_strerror(csv_error(&p)));
-      csv_free(&p);
-      return out;
-    }
-    if (nl != std::string_view::npos) ++c.line;
-    i = end;
+  CsvRecords c = ReadCsv(text, file);
+  if (c.error) {
+    out.problems.push_back(*c.error);
+    if (c.error->line <= 1 || c.rows.empty()) return out;
   }
-  if (csv_fini(&p, Collector::Field, Collector::Row, &c) != 0) {
-    problem(c.row_start, "", std::string("not valid CSV: ") + csv_strerror(csv_error(&p)));
-  }
-  csv_free(&p);
   if (c.rows.empty()) {
     problem(1, "", "empty file: expected the header email,name,lists,consent_date");
     return out;
@@ -140,11 +96,7 @@ std::string SubscriberCsvHeader() { return "email,name,lists,consent_date\r\n"; 
 std::string SubscriberCsvRow(const std::string& email, const std::string& name,
                              const std::vector<std::string>& lists, int64_t consent_at) {
   std::string out;
-  auto field = [&](const std::string& v) {
-    std::string buf(v.size() * 2 + 2, '\0');
-    buf.resize(csv_write(buf.data(), buf.size(), v.data(), v.size()));
-    out += buf;
-  };
+  auto field = [&](const std::string& v) { out += CsvField(v); };
   field(email);
   out += ',';
   field(name);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "content/content_store.h"
+#include "content/member_store.h"
 #include "content/newsletter_store.h"
 
 namespace cinepress {
@@ -23,6 +24,10 @@ Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::pat
 // by OpenSqliteStore's migrations, which this runs first).
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
     const std::filesystem::path& file);
+// The members tables of the same SQLite file (accounts, grants, sessions, institutions), on a
+// connection of its own; the schema is made by OpenSqliteStore's migrations, which this runs first.
+Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file);
+
 struct SqliteStoreOptions {
   bool create = true;
   // How Markdown (bodies, deks) becomes the plain text that search indexes and quotes in

@@ -4,38 +4,12 @@
 #include <sqlite3.h>
 
 #include <map>
-#include <variant>
 
 #include "store/open_store.h"
 #include "store/sqlite_statement.h"
 
 namespace cinepress {
 namespace {
-
-using Value = std::variant<int64_t, std::string_view>;
-
-// One run of a cached statement: bound on construction (?1, ?2… in order), reset on destruction.
-class Run : public Use {
- public:
-  Run(sqlite3_stmt* s, std::initializer_list<Value> args) : Use(s) {
-    int i = 1;
-    for (const Value& v : args) {
-      if (const int64_t* n = std::get_if<int64_t>(&v)) {
-        Bind(i++, *n);
-      } else {
-        Bind(i++, std::get<std::string_view>(v));
-      }
-    }
-  }
-  bool Row() { return (rc_ = Step()) == SQLITE_ROW; }
-  bool Done() { return (rc_ = Step()) == SQLITE_DONE; }
-  bool Finished() const { return rc_ == SQLITE_DONE; }
-  int64_t I(int c) const { return Int(c); }
-  std::string S(int c) const { return Text(c); }
-
- private:
-  int rc_ = SQLITE_OK;
-};
 
 SubscriptionState StateFrom(const std::string& s) {
   if (s == "confirmed") return SubscriptionState::kConfirmed;
@@ -190,6 +164,20 @@ class SqliteNewsletterStore final : public NewsletterStore {
   Status CountSoftBounce(int64_t id) override {
     Run r(Q("UPDATE subscribers SET soft_bounces = soft_bounces + 1 WHERE id = ?"), {id});
     if (!r.Done()) return Failure("counting a soft bounce");
+    return {};
+  }
+
+  Status EraseSubscriber(int64_t id, const std::string& marker, int64_t now) override {
+    {
+      Run r(Q("UPDATE subscribers SET email = ?, name = '', suppressed = 1,"
+              " suppressed_reason = 'erased' WHERE id = ?"),
+            {marker, id});
+      if (!r.Done()) return Failure("erasing a subscriber");
+    }
+    Run r(Q("UPDATE subscriptions SET state = 'unsubscribed', changed_at = ?"
+            " WHERE subscriber_id = ? AND state <> 'unsubscribed'"),
+          {now, id});
+    if (!r.Done()) return Failure("erasing a subscriber's subscriptions");
     return {};
   }
 

@@ -1,5 +1,6 @@
 // One use of a prepared SQLite statement (binds, steps, reads columns, and resets it when it
-// goes out of scope), shared by the store's SQLite classes.
+// goes out of scope), and Run, a use bound from a list of values; shared by the store's SQLite
+// classes.
 // Contract: the statement belongs to one connection and is used by one thread at a time.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace cinepress {
 
@@ -52,6 +54,38 @@ class Use {  // binds, steps and resets one prepared statement
 
  private:
   sqlite3_stmt* s_;
+};
+
+// Bound as a BLOB (hashes), not as text.
+struct SqlBlob {
+  std::string_view bytes;
+};
+using SqlValue = std::variant<int64_t, std::string_view, SqlBlob>;
+
+// One run of a cached statement: bound on construction (?1, ?2… in order), reset on destruction.
+class Run : public Use {
+ public:
+  Run(sqlite3_stmt* s, std::initializer_list<SqlValue> args) : Use(s) {
+    int i = 1;
+    for (const SqlValue& v : args) {
+      if (const int64_t* n = std::get_if<int64_t>(&v)) {
+        Bind(i++, *n);
+      } else if (const SqlBlob* b = std::get_if<SqlBlob>(&v)) {
+        BindBlob(i++, b->bytes);
+      } else {
+        Bind(i++, std::get<std::string_view>(v));
+      }
+    }
+  }
+  bool Row() { return (rc_ = Step()) == SQLITE_ROW; }
+  bool Done() { return (rc_ = Step()) == SQLITE_DONE; }
+  bool Finished() const { return rc_ == SQLITE_DONE; }
+  int64_t I(int c) const { return Int(c); }
+  std::string S(int c) const { return Text(c); }
+  std::string B(int c) const { return Blob(c); }
+
+ private:
+  int rc_ = SQLITE_OK;
 };
 
 }  // namespace cinepress

@@ -264,6 +264,130 @@ CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt);
     R"sql(
 ALTER TABLE sections ADD COLUMN access TEXT NOT NULL DEFAULT '';
 )sql",
+    // Members (src/store/sqlite_member_store.cc): accounts, tier grants, sessions and sign-in
+    // tokens (hashes only), institutions with their members and monthly usage, private feed
+    // tokens. member_changes counts changes to what serve keeps in memory (rights, sessions),
+    // kept by triggers like content_changes; sign-in tokens and usage change on every sign-in
+    // and page view and do not count.
+    R"sql(
+CREATE TABLE members (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  labels TEXT NOT NULL DEFAULT '[]',
+  created INTEGER NOT NULL,
+  stripe_customer_id TEXT NOT NULL DEFAULT '',
+  subscribed_to_emails INTEGER NOT NULL DEFAULT 1,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE member_grants (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+  tier TEXT NOT NULL,
+  until INTEGER NOT NULL DEFAULT 0,
+  source TEXT NOT NULL
+    CHECK (source IN ('comp', 'stripe', 'gift', 'institution', 'signup')),
+  note TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  UNIQUE (member_id, tier, source)
+);
+CREATE TABLE member_sessions (
+  token_hash BLOB PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX member_sessions_member ON member_sessions (member_id);
+CREATE TABLE sign_in_tokens (
+  id INTEGER PRIMARY KEY,
+  link_hash BLOB NOT NULL UNIQUE,
+  code_hash BLOB NOT NULL,
+  member_id INTEGER NOT NULL DEFAULT 0,
+  email TEXT NOT NULL COLLATE NOCASE,
+  purpose TEXT NOT NULL CHECK (purpose IN ('sign-in', 'email-change')),
+  new_email TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  link_expires INTEGER NOT NULL,
+  code_expires INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  used INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sign_in_tokens_email ON sign_in_tokens (email, created);
+CREATE TABLE institutions (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  slug TEXT NOT NULL UNIQUE,
+  tier TEXT NOT NULL,
+  seats INTEGER NOT NULL DEFAULT 0,
+  until INTEGER NOT NULL DEFAULT 0,
+  networks TEXT NOT NULL DEFAULT '[]',
+  domains TEXT NOT NULL DEFAULT '[]',
+  created INTEGER NOT NULL
+);
+CREATE TABLE institution_members (
+  member_id INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+  institution_id INTEGER NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  joined INTEGER NOT NULL
+);
+CREATE INDEX institution_members_institution ON institution_members (institution_id);
+CREATE TABLE institution_usage (
+  month TEXT NOT NULL,
+  institution_id INTEGER NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('view', 'refusal')),
+  count INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (month, institution_id, path, kind)
+) WITHOUT ROWID;
+CREATE INDEX institution_usage_institution ON institution_usage (institution_id);
+CREATE TABLE member_feed_tokens (
+  token_hash BLOB PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+  created INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX member_feed_tokens_member ON member_feed_tokens (member_id);
+CREATE TABLE member_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT INTO member_changes (id, n) VALUES (1, 0);
+CREATE TRIGGER members_insert_counts AFTER INSERT ON members
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER members_update_counts AFTER UPDATE ON members
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER members_delete_counts AFTER DELETE ON members
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_grants_insert_counts AFTER INSERT ON member_grants
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_grants_update_counts AFTER UPDATE ON member_grants
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_grants_delete_counts AFTER DELETE ON member_grants
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_sessions_insert_counts AFTER INSERT ON member_sessions
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_sessions_update_counts AFTER UPDATE ON member_sessions
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_sessions_delete_counts AFTER DELETE ON member_sessions
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER institutions_insert_counts AFTER INSERT ON institutions
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER institutions_update_counts AFTER UPDATE ON institutions
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER institutions_delete_counts AFTER DELETE ON institutions
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER institution_members_insert_counts AFTER INSERT ON institution_members
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER institution_members_update_counts AFTER UPDATE ON institution_members
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER institution_members_delete_counts AFTER DELETE ON institution_members
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_feed_tokens_insert_counts AFTER INSERT ON member_feed_tokens
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_feed_tokens_update_counts AFTER UPDATE ON member_feed_tokens
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_feed_tokens_delete_counts AFTER DELETE ON member_feed_tokens
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

@@ -1,0 +1,179 @@
+// MemberStore: where members, their tiers, sessions, sign-in tokens, institutions and their usage
+// live (the role; src/store has it on SQLite, in the same file as the content).
+//
+//   member         a reader with an account, known by an email address (unique without ASCII
+//                  case); erased members keep their row with the address replaced
+//   grant          a tier held by a member until a time (0: no end), and why: "comp",
+//                  "stripe", "gift", "institution", "signup"
+//   session        a signed-in browser: the hash of its cookie's token, until when, revoked
+//   sign-in token  a one-time link and 6-digit code sent by email (hashes only); purpose
+//                  "sign-in", or "email-change" carrying the new address
+//   institution    a library or school whose readers (by IP network or email domain) hold a tier
+//   usage          per month, institution and article: views and refusals (COUNTER-like)
+//   feed token     the hash of a member's private feed URL token
+//
+// Contract: one instance is used by one thread at a time (open one per thread). Transactions
+// nest: a Begin inside a transaction opens a savepoint that Commit releases and Rollback undoes.
+// Secrets are never stored: only their BLAKE2b hashes (the callers hash). Version() changes after
+// any commit that changed members, grants, sessions, institutions, their members or feed tokens, by
+// any connection; sign-in tokens and usage do not move it (they change on every sign-in and page
+// view, and nothing in memory depends on them).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace cinepress {
+
+struct Member {
+  int64_t id = 0;
+  std::string email;
+  std::string name;
+  std::string note;                 // the editors' note
+  std::vector<std::string> labels;  // Ghost's labels
+  int64_t created = 0;
+  std::string stripe_customer_id;
+  bool subscribed_to_emails = true;
+  bool deleted = false;  // personal data erased (members/members.h DeleteMember)
+};
+
+struct TierGrant {
+  int64_t id = 0;
+  int64_t member_id = 0;
+  std::string tier;    // slug
+  int64_t until = 0;   // Unix seconds; 0: no end
+  std::string source;  // "comp", "stripe", "gift", "institution", "signup"
+  std::string note;
+  int64_t created = 0;
+  bool ActiveAt(int64_t now) const { return until == 0 || until > now; }
+};
+
+struct MemberSession {
+  std::string token_hash;  // raw 32-byte BLAKE2b of the cookie's token
+  int64_t member_id = 0;
+  int64_t created = 0;
+  int64_t expires = 0;
+  bool revoked = false;
+};
+
+struct SignInToken {
+  int64_t id = 0;
+  std::string link_hash;  // raw BLAKE2b of the link's token
+  std::string code_hash;  // raw BLAKE2b of the 6-digit code (empty: no code)
+  int64_t member_id = 0;  // 0: an address without an account yet (created on redemption)
+  std::string email;      // the address the message went to
+  std::string purpose;    // "sign-in" or "email-change"
+  std::string new_email;  // email-change: the address to change to
+  std::string name;       // sign-in of a new address: the name they gave
+  int64_t created = 0;
+  int64_t link_expires = 0;
+  int64_t code_expires = 0;
+  int attempts = 0;  // wrong codes so far
+  bool used = false;
+};
+
+struct Institution {
+  int64_t id = 0;
+  std::string name;
+  std::string slug;
+  std::string tier;
+  int64_t seats = 0;                  // members who may join by email domain; 0: none
+  int64_t until = 0;                  // 0: no end
+  std::vector<std::string> networks;  // CIDR, as given ("192.0.2.0/24", "2001:db8::/32")
+  std::vector<std::string> domains;   // email domains ("example.edu")
+  int64_t created = 0;
+  bool ActiveAt(int64_t now) const { return until == 0 || until > now; }
+};
+
+struct InstitutionMembership {
+  int64_t member_id = 0;
+  int64_t institution_id = 0;
+  int64_t joined = 0;
+};
+
+// One usage counter: kind is "view" (a reader of the institution read a restricted article) or
+// "refusal" (they hit its paywall).
+struct UsageCount {
+  std::string month;  // "2026-11"
+  int64_t institution_id = 0;
+  std::string path;
+  std::string kind;
+  int64_t count = 0;
+};
+
+class MemberStore {
+ public:
+  virtual ~MemberStore() = default;
+
+  virtual Status BeginTransaction() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+  // Changes after any commit that changed what RightsBook and SessionTable hold (see above).
+  virtual Result<int64_t> Version() = 0;
+
+  // Members. InsertMember fails with kConflict when the address is taken; UpdateMember writes
+  // every field of `member` by its id.
+  virtual Result<int64_t> InsertMember(const Member& member) = 0;
+  virtual Status UpdateMember(const Member& member) = 0;
+  virtual Result<std::optional<Member>> FindMember(const std::string& email) = 0;
+  virtual Result<std::optional<Member>> LoadMember(int64_t id) = 0;
+  // Every member not deleted, in id order.
+  virtual Result<std::vector<Member>> LoadMembers() = 0;
+  // Removes the row and, with it, its grants, sessions, tokens, memberships and feed tokens.
+  virtual Status DeleteMemberRow(int64_t id) = 0;
+
+  // Grants: one per (member, tier, source); SaveGrant replaces until and note of an existing one.
+  virtual Status SaveGrant(const TierGrant& grant) = 0;
+  // Removes the member's grants of `tier` from `source` ("" for every source); returns how many.
+  virtual Result<int64_t> DeleteGrants(int64_t member_id, const std::string& tier,
+                                       const std::string& source) = 0;
+  virtual Result<std::vector<TierGrant>> LoadGrants(int64_t member_id) = 0;
+  virtual Result<std::vector<TierGrant>> LoadAllGrants() = 0;
+
+  // Sessions.
+  virtual Status InsertSession(const MemberSession& session) = 0;
+  virtual Status RevokeSession(const std::string& token_hash) = 0;
+  virtual Status RevokeSessions(int64_t member_id) = 0;
+  virtual Status DeleteSessions(int64_t member_id) = 0;
+  // Sessions not revoked that expire after `now`.
+  virtual Result<std::vector<MemberSession>> LoadLiveSessions(int64_t now) = 0;
+  virtual Result<int64_t> CountLiveSessions(int64_t member_id, int64_t now) = 0;
+
+  // Sign-in tokens.
+  virtual Result<int64_t> InsertSignInToken(const SignInToken& token) = 0;
+  virtual Result<std::optional<SignInToken>> FindSignInToken(const std::string& link_hash) = 0;
+  // The newest "sign-in" token sent to `email` (without ASCII case), used or not.
+  virtual Result<std::optional<SignInToken>> LatestSignInToken(const std::string& email) = 0;
+  // How many tokens were sent to `email` since `since` (the per-address limit).
+  virtual Result<int64_t> CountSignInTokens(const std::string& email, int64_t since) = 0;
+  virtual Status UpdateSignInToken(int64_t id, int attempts, bool used) = 0;
+  // Removes the tokens of a member and those sent to `email`.
+  virtual Status DeleteSignInTokens(int64_t member_id, const std::string& email) = 0;
+
+  // Institutions. InsertInstitution fails with kConflict when the slug is taken.
+  virtual Result<int64_t> InsertInstitution(const Institution& institution) = 0;
+  virtual Status UpdateInstitution(const Institution& institution) = 0;
+  virtual Result<std::vector<Institution>> LoadInstitutions() = 0;
+  virtual Status DeleteInstitution(int64_t id) = 0;
+  // A member joins an institution (by email domain); a member belongs to at most one.
+  virtual Status JoinInstitution(const InstitutionMembership& membership) = 0;
+  virtual Status LeaveInstitution(int64_t member_id) = 0;
+  virtual Result<int64_t> CountInstitutionMembers(int64_t institution_id) = 0;
+  virtual Result<std::vector<InstitutionMembership>> LoadInstitutionMemberships() = 0;
+
+  // Usage: adds `count` to the month's counter (created at 0 when missing).
+  virtual Status AddUsage(const UsageCount& usage) = 0;
+  virtual Result<std::vector<UsageCount>> LoadUsage(const std::string& month) = 0;
+
+  // Private feed tokens (one live per member; creating one revokes the previous).
+  virtual Status InsertFeedToken(int64_t member_id, const std::string& token_hash, int64_t now) = 0;
+  virtual Status RevokeFeedTokens(int64_t member_id) = 0;
+  // The member of a live token, or 0.
+  virtual Result<int64_t> FeedTokenMember(const std::string& token_hash) = 0;
+};
+
+}  // namespace cinepress

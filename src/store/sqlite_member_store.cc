@@ -1,0 +1,478 @@
+// MemberStore on SQLite: members, grants, sessions, sign-in tokens, institutions and usage in the
+// same database file as the content, on a connection of its own (tables made by the store's
+// migrations, src/store/sqlite_store.cc).
+#include <sqlite3.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "store/open_store.h"
+#include "store/sqlite_statement.h"
+
+namespace cinepress {
+namespace {
+
+std::string ToJsonList(const std::vector<std::string>& list) { return nlohmann::json(list).dump(); }
+
+std::vector<std::string> FromJsonList(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& v : j) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+constexpr const char* kMemberColumns =
+    "SELECT id, email, name, note, labels, created, stripe_customer_id, subscribed_to_emails,"
+    " deleted FROM members ";
+
+Member MemberFrom(const Run& r) {
+  Member m;
+  m.id = r.I(0);
+  m.email = r.S(1);
+  m.name = r.S(2);
+  m.note = r.S(3);
+  m.labels = FromJsonList(r.S(4));
+  m.created = r.I(5);
+  m.stripe_customer_id = r.S(6);
+  m.subscribed_to_emails = r.I(7) != 0;
+  m.deleted = r.I(8) != 0;
+  return m;
+}
+
+constexpr const char* kGrantColumns =
+    "SELECT id, member_id, tier, until, source, note, created FROM member_grants ";
+
+TierGrant GrantFrom(const Run& r) {
+  return TierGrant{r.I(0), r.I(1), r.S(2), r.I(3), r.S(4), r.S(5), r.I(6)};
+}
+
+constexpr const char* kTokenColumns =
+    "SELECT id, link_hash, code_hash, member_id, email, purpose, new_email, created,"
+    " link_expires, code_expires, attempts, used, name FROM sign_in_tokens ";
+
+SignInToken TokenFrom(const Run& r) {
+  SignInToken t;
+  t.id = r.I(0);
+  t.link_hash = r.B(1);
+  t.code_hash = r.B(2);
+  t.member_id = r.I(3);
+  t.email = r.S(4);
+  t.purpose = r.S(5);
+  t.new_email = r.S(6);
+  t.created = r.I(7);
+  t.link_expires = r.I(8);
+  t.code_expires = r.I(9);
+  t.attempts = static_cast<int>(r.I(10));
+  t.used = r.I(11) != 0;
+  t.name = r.S(12);
+  return t;
+}
+
+constexpr const char* kInstitutionColumns =
+    "SELECT id, name, slug, tier, seats, until, networks, domains, created FROM institutions ";
+
+Institution InstitutionFrom(const Run& r) {
+  Institution i;
+  i.id = r.I(0);
+  i.name = r.S(1);
+  i.slug = r.S(2);
+  i.tier = r.S(3);
+  i.seats = r.I(4);
+  i.until = r.I(5);
+  i.networks = FromJsonList(r.S(6));
+  i.domains = FromJsonList(r.S(7));
+  i.created = r.I(8);
+  return i;
+}
+
+class SqliteMemberStore final : public MemberStore {
+ public:
+  explicit SqliteMemberStore(sqlite3* db) : db_(db) {}
+  ~SqliteMemberStore() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Status Init() {
+    sqlite3_busy_timeout(db_, 10000);
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+      if (auto s = Exec(pragma); !s) return s;
+    }
+    return {};
+  }
+
+  // Transactions nest: inside one, Begin makes a savepoint, so that a function that makes its
+  // own transaction (AddMember) can run inside a caller's (an import of a whole file).
+  Status BeginTransaction() override {
+    Status s = depth_ == 0 ? Exec("BEGIN IMMEDIATE")
+                           : Exec(("SAVEPOINT s" + std::to_string(depth_)).c_str());
+    if (s) ++depth_;
+    return s;
+  }
+  Status Commit() override {
+    if (depth_ == 0) return MakeError(ErrorCode::kInternal, "commit without a transaction");
+    --depth_;
+    return depth_ == 0 ? Exec("COMMIT") : Exec(("RELEASE s" + std::to_string(depth_)).c_str());
+  }
+  Status Rollback() override {
+    if (depth_ == 0) return MakeError(ErrorCode::kInternal, "rollback without a transaction");
+    --depth_;
+    if (depth_ == 0) return Exec("ROLLBACK");
+    const std::string name = "s" + std::to_string(depth_);
+    return Exec(("ROLLBACK TO " + name + "; RELEASE " + name).c_str());
+  }
+
+  Result<int64_t> Version() override {
+    Run r(Q("SELECT n FROM member_changes"), {});
+    if (!r.Row()) return Failure("reading the members' version");
+    return r.I(0);
+  }
+
+  Result<int64_t> InsertMember(const Member& m) override {
+    Run r(Q("INSERT INTO members (email, name, note, labels, created, stripe_customer_id,"
+            " subscribed_to_emails, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+          {m.email, m.name, m.note, ToJsonList(m.labels), m.created, m.stripe_customer_id,
+           int64_t{m.subscribed_to_emails}, int64_t{m.deleted}});
+    if (!r.Done()) return Conflict("saving member " + m.email);
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status UpdateMember(const Member& m) override {
+    Run r(Q("UPDATE members SET email = ?, name = ?, note = ?, labels = ?, created = ?,"
+            " stripe_customer_id = ?, subscribed_to_emails = ?, deleted = ? WHERE id = ?"),
+          {m.email, m.name, m.note, ToJsonList(m.labels), m.created, m.stripe_customer_id,
+           int64_t{m.subscribed_to_emails}, int64_t{m.deleted}, m.id});
+    if (!r.Done()) return Conflict("saving member " + m.email);
+    return {};
+  }
+
+  Result<std::optional<Member>> FindMember(const std::string& email) override {
+    return OneMember(std::string(kMemberColumns) + "WHERE email = ?", email);
+  }
+
+  Result<std::optional<Member>> LoadMember(int64_t id) override {
+    return OneMember(std::string(kMemberColumns) + "WHERE id = ?", id);
+  }
+
+  Result<std::vector<Member>> LoadMembers() override {
+    std::vector<Member> out;
+    Run r(Q(std::string(kMemberColumns) + "WHERE deleted = 0 ORDER BY id"), {});
+    while (r.Row()) out.push_back(MemberFrom(r));
+    if (!r.Finished()) return Failure("reading members");
+    return out;
+  }
+
+  Status DeleteMemberRow(int64_t id) override {
+    {
+      Run r(Q("DELETE FROM sign_in_tokens WHERE member_id = ?"), {id});
+      if (!r.Done()) return Failure("removing sign-in tokens");
+    }
+    Run r(Q("DELETE FROM members WHERE id = ?"), {id});
+    if (!r.Done()) return Failure("removing a member");
+    return {};
+  }
+
+  Status SaveGrant(const TierGrant& g) override {
+    Run r(Q("INSERT INTO member_grants (member_id, tier, until, source, note, created)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (member_id, tier, source)"
+            " DO UPDATE SET until = ?3, note = ?5"),
+          {g.member_id, g.tier, g.until, g.source, g.note, g.created});
+    if (!r.Done()) return Failure("saving a grant of " + g.tier);
+    return {};
+  }
+
+  Result<int64_t> DeleteGrants(int64_t member_id, const std::string& tier,
+                               const std::string& source) override {
+    Run r(Q("DELETE FROM member_grants WHERE member_id = ?1 AND (?2 = '' OR tier = ?2)"
+            " AND (?3 = '' OR source = ?3)"),
+          {member_id, tier, source});
+    if (!r.Done()) return Failure("removing grants");
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Result<std::vector<TierGrant>> LoadGrants(int64_t member_id) override {
+    return Grants(std::string(kGrantColumns) + "WHERE member_id = ? ORDER BY tier, source",
+                  member_id);
+  }
+
+  Result<std::vector<TierGrant>> LoadAllGrants() override {
+    return Grants(std::string(kGrantColumns) + "WHERE ? = 0 ORDER BY member_id, tier", 0);
+  }
+
+  Status InsertSession(const MemberSession& s) override {
+    Run r(Q("INSERT INTO member_sessions (token_hash, member_id, created, expires, revoked)"
+            " VALUES (?, ?, ?, ?, ?)"),
+          {SqlBlob{s.token_hash}, s.member_id, s.created, s.expires, int64_t{s.revoked}});
+    if (!r.Done()) return Failure("saving a session");
+    return {};
+  }
+
+  Status RevokeSession(const std::string& token_hash) override {
+    Run r(Q("UPDATE member_sessions SET revoked = 1 WHERE token_hash = ?"), {SqlBlob{token_hash}});
+    if (!r.Done()) return Failure("revoking a session");
+    return {};
+  }
+
+  Status RevokeSessions(int64_t member_id) override {
+    Run r(Q("UPDATE member_sessions SET revoked = 1 WHERE member_id = ? AND revoked = 0"),
+          {member_id});
+    if (!r.Done()) return Failure("revoking sessions");
+    return {};
+  }
+
+  Status DeleteSessions(int64_t member_id) override {
+    Run r(Q("DELETE FROM member_sessions WHERE member_id = ?"), {member_id});
+    if (!r.Done()) return Failure("removing sessions");
+    return {};
+  }
+
+  Result<std::vector<MemberSession>> LoadLiveSessions(int64_t now) override {
+    std::vector<MemberSession> out;
+    Run r(Q("SELECT token_hash, member_id, created, expires FROM member_sessions"
+            " WHERE revoked = 0 AND expires > ?"),
+          {now});
+    while (r.Row()) out.push_back(MemberSession{r.B(0), r.I(1), r.I(2), r.I(3), false});
+    if (!r.Finished()) return Failure("reading sessions");
+    return out;
+  }
+
+  Result<int64_t> CountLiveSessions(int64_t member_id, int64_t now) override {
+    Run r(Q("SELECT count(*) FROM member_sessions WHERE member_id = ? AND revoked = 0"
+            " AND expires > ?"),
+          {member_id, now});
+    if (!r.Row()) return Failure("counting sessions");
+    return r.I(0);
+  }
+
+  Result<int64_t> InsertSignInToken(const SignInToken& t) override {
+    Run r(
+        Q("INSERT INTO sign_in_tokens (link_hash, code_hash, member_id, email, purpose,"
+          " new_email, created, link_expires, code_expires, attempts, used, name)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {SqlBlob{t.link_hash}, SqlBlob{t.code_hash}, t.member_id, t.email, t.purpose, t.new_email,
+         t.created, t.link_expires, t.code_expires, int64_t{t.attempts}, int64_t{t.used}, t.name});
+    if (!r.Done()) return Failure("saving a sign-in token");
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::optional<SignInToken>> FindSignInToken(const std::string& link_hash) override {
+    Run r(Q(std::string(kTokenColumns) + "WHERE link_hash = ?"), {SqlBlob{link_hash}});
+    if (r.Row()) return std::optional<SignInToken>(TokenFrom(r));
+    if (!r.Finished()) return Failure("reading a sign-in token");
+    return std::optional<SignInToken>();
+  }
+
+  Result<std::optional<SignInToken>> LatestSignInToken(const std::string& email) override {
+    Run r(Q(std::string(kTokenColumns) +
+            "WHERE email = ? AND purpose = 'sign-in' ORDER BY created DESC, id DESC LIMIT 1"),
+          {email});
+    if (r.Row()) return std::optional<SignInToken>(TokenFrom(r));
+    if (!r.Finished()) return Failure("reading a sign-in token");
+    return std::optional<SignInToken>();
+  }
+
+  Result<int64_t> CountSignInTokens(const std::string& email, int64_t since) override {
+    Run r(Q("SELECT count(*) FROM sign_in_tokens WHERE email = ? AND created >= ?"),
+          {email, since});
+    if (!r.Row()) return Failure("counting sign-in tokens");
+    return r.I(0);
+  }
+
+  Status UpdateSignInToken(int64_t id, int attempts, bool used) override {
+    Run r(Q("UPDATE sign_in_tokens SET attempts = ?, used = ? WHERE id = ?"),
+          {int64_t{attempts}, int64_t{used}, id});
+    if (!r.Done()) return Failure("saving a sign-in token");
+    return {};
+  }
+
+  Status DeleteSignInTokens(int64_t member_id, const std::string& email) override {
+    Run r(Q("DELETE FROM sign_in_tokens WHERE (?1 <> 0 AND member_id = ?1) OR email = ?2"
+            " OR new_email = ?2 COLLATE NOCASE"),
+          {member_id, email});
+    if (!r.Done()) return Failure("removing sign-in tokens");
+    return {};
+  }
+
+  Result<int64_t> InsertInstitution(const Institution& i) override {
+    Run r(Q("INSERT INTO institutions (name, slug, tier, seats, until, networks, domains,"
+            " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+          {i.name, i.slug, i.tier, i.seats, i.until, ToJsonList(i.networks), ToJsonList(i.domains),
+           i.created});
+    if (!r.Done()) return Conflict("saving institution " + i.slug);
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status UpdateInstitution(const Institution& i) override {
+    Run r(Q("UPDATE institutions SET name = ?, slug = ?, tier = ?, seats = ?, until = ?,"
+            " networks = ?, domains = ? WHERE id = ?"),
+          {i.name, i.slug, i.tier, i.seats, i.until, ToJsonList(i.networks), ToJsonList(i.domains),
+           i.id});
+    if (!r.Done()) return Conflict("saving institution " + i.slug);
+    return {};
+  }
+
+  Result<std::vector<Institution>> LoadInstitutions() override {
+    std::vector<Institution> out;
+    Run r(Q(std::string(kInstitutionColumns) + "ORDER BY name COLLATE NOCASE, id"), {});
+    while (r.Row()) out.push_back(InstitutionFrom(r));
+    if (!r.Finished()) return Failure("reading institutions");
+    return out;
+  }
+
+  Status DeleteInstitution(int64_t id) override {
+    Run r(Q("DELETE FROM institutions WHERE id = ?"), {id});
+    if (!r.Done()) return Failure("removing an institution");
+    return {};
+  }
+
+  Status JoinInstitution(const InstitutionMembership& m) override {
+    Run r(Q("INSERT INTO institution_members (member_id, institution_id, joined)"
+            " VALUES (?1, ?2, ?3) ON CONFLICT (member_id) DO UPDATE SET institution_id = ?2,"
+            " joined = ?3"),
+          {m.member_id, m.institution_id, m.joined});
+    if (!r.Done()) return Failure("joining an institution");
+    return {};
+  }
+
+  Status LeaveInstitution(int64_t member_id) override {
+    Run r(Q("DELETE FROM institution_members WHERE member_id = ?"), {member_id});
+    if (!r.Done()) return Failure("leaving an institution");
+    return {};
+  }
+
+  Result<int64_t> CountInstitutionMembers(int64_t institution_id) override {
+    Run r(Q("SELECT count(*) FROM institution_members WHERE institution_id = ?"), {institution_id});
+    if (!r.Row()) return Failure("counting an institution's members");
+    return r.I(0);
+  }
+
+  Result<std::vector<InstitutionMembership>> LoadInstitutionMemberships() override {
+    std::vector<InstitutionMembership> out;
+    Run r(Q("SELECT member_id, institution_id, joined FROM institution_members"), {});
+    while (r.Row()) out.push_back(InstitutionMembership{r.I(0), r.I(1), r.I(2)});
+    if (!r.Finished()) return Failure("reading institutions' members");
+    return out;
+  }
+
+  Status AddUsage(const UsageCount& u) override {
+    Run r(Q("INSERT INTO institution_usage (month, institution_id, path, kind, count)"
+            " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (month, institution_id, path, kind)"
+            " DO UPDATE SET count = count + ?5"),
+          {u.month, u.institution_id, u.path, u.kind, u.count});
+    if (!r.Done()) return Failure("counting usage");
+    return {};
+  }
+
+  Result<std::vector<UsageCount>> LoadUsage(const std::string& month) override {
+    std::vector<UsageCount> out;
+    Run r(Q("SELECT month, institution_id, path, kind, count FROM institution_usage"
+            " WHERE month = ? ORDER BY institution_id, path, kind"),
+          {month});
+    while (r.Row()) out.push_back(UsageCount{r.S(0), r.I(1), r.S(2), r.S(3), r.I(4)});
+    if (!r.Finished()) return Failure("reading usage");
+    return out;
+  }
+
+  Status InsertFeedToken(int64_t member_id, const std::string& token_hash, int64_t now) override {
+    if (auto s = RevokeFeedTokens(member_id); !s) return s;
+    Run r(Q("INSERT INTO member_feed_tokens (token_hash, member_id, created) VALUES (?, ?, ?)"),
+          {SqlBlob{token_hash}, member_id, now});
+    if (!r.Done()) return Failure("saving a feed token");
+    return {};
+  }
+
+  Status RevokeFeedTokens(int64_t member_id) override {
+    Run r(Q("UPDATE member_feed_tokens SET revoked = 1 WHERE member_id = ? AND revoked = 0"),
+          {member_id});
+    if (!r.Done()) return Failure("revoking feed tokens");
+    return {};
+  }
+
+  Result<int64_t> FeedTokenMember(const std::string& token_hash) override {
+    Run r(Q("SELECT member_id FROM member_feed_tokens WHERE token_hash = ? AND revoked = 0"),
+          {SqlBlob{token_hash}});
+    if (r.Row()) return r.I(0);
+    if (!r.Finished()) return Failure("reading a feed token");
+    return int64_t{0};
+  }
+
+ private:
+  Result<std::optional<Member>> OneMember(const std::string& sql, SqlValue key) {
+    Run r(Q(sql), {key});
+    if (r.Row()) return std::optional<Member>(MemberFrom(r));
+    if (!r.Finished()) return Failure("reading a member");
+    return std::optional<Member>();
+  }
+
+  Result<std::vector<TierGrant>> Grants(const std::string& sql, int64_t key) {
+    std::vector<TierGrant> out;
+    Run r(Q(sql), {key});
+    while (r.Row()) out.push_back(GrantFrom(r));
+    if (!r.Finished()) return Failure("reading grants");
+    return out;
+  }
+
+  sqlite3_stmt* Q(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    // A statement that does not compile (a bug) stays null: SQLite answers SQLITE_MISUSE to
+    // every use of it, which the caller reports as a store error with the SQLite message.
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+        SQLITE_OK) {
+      s = nullptr;
+    }
+    cache_.emplace(sql, s);
+    return s;
+  }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return Error{ErrorCode::kStore, msg, {}, 0, {}};
+    }
+    return {};
+  }
+
+  // A UNIQUE constraint is a conflict the caller can name; anything else is the store's.
+  Error Conflict(const std::string& what) const {
+    Error e = Failure(what);
+    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) e.code = ErrorCode::kConflict;
+    return e;
+  }
+
+  Error Failure(const std::string& what) const {
+    return Error{ErrorCode::kStore, what + ": " + sqlite3_errmsg(db_), {}, 0, {}};
+  }
+
+  sqlite3* db_;
+  int depth_ = 0;  // open transactions (the outer one and its savepoints)
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file) {
+  {
+    auto content = OpenSqliteStore(file, /*create=*/true);  // makes or migrates the schema
+    if (!content) return content.error();
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
+  }
+  auto store = std::make_unique<SqliteMemberStore>(db);
+  if (auto s = store->Init(); !s) return s.error();
+  return std::unique_ptr<MemberStore>(std::move(store));
+}
+
+}  // namespace cinepress
