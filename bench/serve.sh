@@ -62,6 +62,73 @@ TAG=$(first_dir tag)
 TARGETS=("/$ARTICLE" "/" "/$TAG")
 NAMES=(article home tag)
 
+# A restricted article (access: paid) on a site with members and tiers, for the anonymous reader
+# (its free part) and for a signed-in supporter (the whole piece): nginx serves the static page.
+if [ ! -f "$SITE/.bench-members" ]; then
+  cat >> "$SITE/cinepress.toml" <<TOML
+
+[smtp]
+url = "smtp://127.0.0.1:18471"
+starttls = "none"
+
+[members]
+signup = "open"
+
+[[tiers]]
+slug = "supporter"
+name = "Supporter"
+monthly_price = 500
+currency = "usd"
+TOML
+  mkdir -p "$WORK/locked/content/reviews"
+  { printf -- '---\ntitle: "A locked review"\ndate: 2024-01-01T00:00:00Z\naccess: paid\n---\n\n'
+    for i in $(seq 1 12); do printf 'Paragraph %d of a long review, long enough to be a paragraph.\n\n' "$i"; done
+  } > "$WORK/locked/content/reviews/bench-locked.md"
+  "$CINEPRESS" import "$WORK/locked" --site "$SITE" >/dev/null
+  "$CINEPRESS" build --site "$SITE" >/dev/null
+  "$CINEPRESS" members add bench@example.org --tier supporter --until 2099-01-01 --site "$SITE" >/dev/null
+  touch "$SITE/.bench-members"
+fi
+LOCKED=/reviews/bench-locked/
+member_cookie() {  # signs bench@example.org in through the form and the code (a relay on 18471)
+  local mail="$WORK/bench-mail"
+  rm -rf "$mail"
+  $PY "$REPO/tests/e2e/smtp_recorder.py" 18471 "$mail" > "$WORK/smtp.out" 2>&1 &
+  local smtp=$!
+  for _ in $(seq 1 50); do grep -q ready "$WORK/smtp.out" 2>/dev/null && break; sleep 0.1; done
+  $PY - "http://127.0.0.1:$CP_PORT" "$mail" <<'PY'
+import glob, re, sys, time, urllib.parse, urllib.request
+base, mail = sys.argv[1], sys.argv[2]
+class Keep(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k): return None
+opener = urllib.request.build_opener(Keep)
+cookies = {}
+def go(path, data=None):
+    h = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "Sec-Fetch-Site": "same-origin"}
+    body = urllib.parse.urlencode(data).encode() if data else None
+    req = urllib.request.Request(base + path, data=body, headers=h)
+    try:
+        r = opener.open(req)
+    except urllib.error.HTTPError as e:
+        r = e
+    for c in r.headers.get_all("Set-Cookie") or []:
+        k, _, v = c.partition("=")
+        cookies[k] = v.split(";")[0]
+    return r.read().decode()
+page = go("/account/sign-in/")
+csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+go("/account/sign-in/", {"email": "bench@example.org", "csrf": csrf})
+for _ in range(100):
+    files = sorted(glob.glob(mail + "/*.eml"))
+    if files: break
+    time.sleep(0.1)
+code = re.search(rb"\b(\d{6})\b", open(files[-1], "rb").read()).group(1).decode()
+go("/account/sign-in/code/", {"email": "bench@example.org", "code": code, "csrf": csrf})
+print(f"cp_session={cookies['cp_session']}")
+PY
+  kill "$smtp" 2>/dev/null || true
+}
+
 NGINX_CONF="$WORK/nginx-bench.conf"
 start_nginx() {  # $1: on|off (access log)
   local logline="access_log off;"
@@ -94,11 +161,12 @@ start_cinepress() {  # $1: on|off
 stop_cinepress() { kill -TERM "$CP_PID" 2>/dev/null; wait "$CP_PID" 2>/dev/null || true; }
 trap 'stop_cinepress; stop_nginx' EXIT
 
-rps() {  # $1: url → "requests/s p99_ms" (medians of REPS runs)
-  local runs=() p99s=()
-  curl -s -o /dev/null "$1"  # warm: the page is rendered and cached
+rps() {  # $1: url [$2: a Cookie header] → "requests/s p99_ms" (medians of REPS runs)
+  local runs=() p99s=() cookie=()
+  [ -n "${2:-}" ] && cookie=(-H "Cookie: $2")
+  curl -s -o /dev/null "${cookie[@]}" "$1"  # warm: the page is rendered and cached
   for _ in $(seq 1 "$REPS"); do
-    out=$(wrk -t2 -c64 -d"${DURATION}s" --latency "$1")
+    out=$(wrk -t2 -c64 -d"${DURATION}s" --latency "${cookie[@]}" "$1")
     runs+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
     p99s+=("$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")")
   done
@@ -119,6 +187,15 @@ for logs in off on; do
     log "logs $logs, ${NAMES[$i]} ($t): nginx $n req/s (p99 $np ms), cinepress $c req/s (p99 $cp ms)"
   done
   if [ "$logs" = off ]; then
+    # The restricted article: nginx serves its static (free) page to everyone; cinepress to an
+    # anonymous reader and to a signed-in supporter (the whole piece, from its own cache entry).
+    read -r n np <<<"$(rps "http://127.0.0.1:$NGINX_PORT$LOCKED")"
+    read -r c cp <<<"$(rps "http://127.0.0.1:$CP_PORT$LOCKED")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' off "locked/anon" "$n" "$c" "$np" "$cp" >> "$RESULTS"
+    cookie=$(member_cookie)
+    read -r c cp <<<"$(rps "http://127.0.0.1:$CP_PORT$LOCKED" "$cookie")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' off "locked/member" "$n" "$c" "$np" "$cp" >> "$RESULTS"
+    log "locked article: nginx $n req/s, cinepress member $c req/s"
     # The article page again, with 10,000 idle keep-alive connections held open on each server.
     t=${TARGETS[0]}
     for port in $NGINX_PORT $CP_PORT; do
@@ -141,9 +218,9 @@ for logs in off on; do
 done
 
 echo "cinepress serve vs nginx (static build of the same $SIZE-article site), wrk -t2 -c64 -d${DURATION}s, median of $REPS"
-printf '%-14s %-8s %12s %12s %8s %12s %12s\n' logs page "nginx req/s" "cinepress" ratio "nginx p99" "cp p99"
+printf '%-14s %-14s %12s %12s %8s %12s %12s\n' logs page "nginx req/s" "cinepress" ratio "nginx p99" "cp p99"
 while IFS=$'\t' read -r logs name n c np cp; do
   awk -v l="$logs" -v p="$name" -v n="$n" -v c="$c" -v np="$np" -v cp="$cp" \
-    'BEGIN { printf "%-14s %-8s %12.0f %12.0f %8.2f %10.2fms %10.2fms\n", l, p, n, c, c / n, np, cp }'
+    'BEGIN { printf "%-14s %-14s %12.0f %12.0f %8.2f %10.2fms %10.2fms\n", l, p, n, c, c / n, np, cp }'
 done < "$RESULTS"
 echo "cinepress resident memory after the runs (pages cached): $(cat "$WORK/cinepress-rss-mib" 2>/dev/null) MiB"

@@ -23,7 +23,9 @@
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/live_site.h"
+#include "web/members_web.h"
 #include "web/newsletter_web.h"
+#include "web/router.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -411,6 +413,12 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   live_options.open_store = [site] { return OpenStore(site, false); };
   live_options.version = [probe] { return probe->Version(); };
   live_options.cache_bytes = options.cache_mb * 1024 * 1024;
+  // Set once the members' pages exist (below): the institutions' usage counts.
+  std::function<void(const ReaderRights&, const std::string&, bool)> count_view;
+  live_options.restricted_view = [&count_view](const ReaderRights& r, const std::string& url,
+                                               bool opened) {
+    if (count_view) count_view(r, url, opened);
+  };
   LiveSite live(live_options);
   if (auto s = live.Start(); !s) {
     err << "serve: " << s.error().ToString() << " (serving 503 until it is fixed)\n";
@@ -432,6 +440,23 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   NewsletterScheduler scheduler(site, out, err);
   scheduler.Start();
 
+  // Readers' accounts: who a request's reader is (sessions, institutions), the account pages.
+  MembersWebOptions members_options;
+  members_options.site = [&live] { return live.CurrentSite(); };
+  members_options.open_store = [db = site.database()] { return OpenSqliteMemberStore(db); };
+  members_options.open_newsletter_store = [db = site.database()] {
+    return OpenSqliteNewsletterStore(db);
+  };
+  members_options.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
+  members_options.private_feed = [&live](const HttpRequest& req, const ReaderRights& rights) {
+    return live.PrivateFeed(req, rights);
+  };
+  MembersWeb members(members_options);
+  if (auto s = members.Start(); !s) err << "serve: members: " << s.error().ToString() << "\n";
+  count_view = [&members](const ReaderRights& r, const std::string& url, bool opened) {
+    members.CountRestrictedView(r, url, opened);
+  };
+
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
     auto log = AccessLog::Open(options.access_log);
@@ -448,21 +473,29 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   server_options.header_timeout = std::chrono::seconds(options.header_timeout_s);
   server_options.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
   HttpServer* server_ptr = nullptr;
+  // Every request goes through one router: its middleware finds the reader's rights (and checks
+  // forms), then the route's handler answers; what no route claims is the site itself.
+  Router router;
+  members.Mount(router);
+  auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
+    if (auto r = newsletters.Handle(ctx.request)) return std::move(*r);
+    return live.Handle(ctx.request, ctx.rights);
+  };
+  // The newsletter pages check their own forms (signed links; RFC 8058 posts from mail clients).
+  router.Add({"GET", "/newsletters/", true, false, newsletter_pages});
+  router.Add({"POST", "/newsletters/", true, false, newsletter_pages});
+  router.Get("/metrics", [&live, &server_ptr](RequestContext&) {
+    HttpResponse r;
+    r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.Set("Cache-Control", "no-store");
+    r.body = std::make_shared<const std::string>(
+        live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
+    r.label = "metrics";
+    return r;
+  });
+  router.Fallback([&live](RequestContext& ctx) { return live.Handle(ctx.request, ctx.rights); });
   auto server = HttpServer::Start(
-      server_options,
-      [&live, &server_ptr, &newsletters](const HttpRequest& req) {
-        if (auto r = newsletters.Handle(req)) return std::move(*r);
-        if (req.Path() == "/metrics" && (req.method == "GET" || req.method == "HEAD")) {
-          HttpResponse r;
-          r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-          r.Set("Cache-Control", "no-store");
-          r.body = std::make_shared<const std::string>(
-              live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
-          r.label = "metrics";
-          return r;
-        }
-        return live.Handle(req);
-      },
+      server_options, [&router](const HttpRequest& req) { return router.Dispatch(req); },
       [&live, &access_log](const HttpRequest& req, const HttpResponse& resp,
                            std::chrono::nanoseconds elapsed, size_t bytes) {
         live.Observe(resp, elapsed);
@@ -482,6 +515,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   (*server)->Shutdown(std::chrono::seconds(10));
   (*server)->Wait();
   scheduler.Stop();
+  members.Stop();
   live.Stop();
   newsletters.Stop();
   out << "serve: stopped\n";

@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "mail/dsn.h"
 #include "mail/smtp_transport.h"
+#include "members/members.h"
 #include "newsletter/compose.h"
 #include "newsletter/links.h"
 #include "newsletter/schedule.h"
@@ -151,6 +152,42 @@ SmtpOptions SmtpOptionsFor(const SmtpConfig& c) {
 
 namespace {
 
+// A newsletter for some tiers goes only to members who hold one of them now: the queued
+// deliveries of everyone else are marked failed (with the reason) before anything is sent.
+// Returns how many were left out.
+Result<int64_t> LeaveOutUnentitled(NewsletterStore& store, const SiteFolder& folder,
+                                   int64_t issue_id, const NewsletterConfig& nl, int64_t now) {
+  auto members = OpenSqliteMemberStore(folder.database());
+  if (!members) return members.error();
+  int64_t dropped = 0, after = 0;
+  for (;;) {
+    auto batch = store.PendingDeliveries(issue_id, after, INT64_MAX, 500);
+    if (!batch) return batch.error();
+    if (batch->empty()) return dropped;
+    for (const Delivery& d : *batch) {
+      after = d.subscriber_id;
+      auto member = (*members)->FindMember(d.email);
+      if (!member) return member.error();
+      bool entitled = false;
+      if (*member && !(*member)->deleted) {
+        auto grants = (*members)->LoadGrants((*member)->id);
+        if (!grants) return grants.error();
+        std::vector<std::string> held = TiersHeld(*grants, now);
+        for (const std::string& t : nl.tiers) {
+          entitled = entitled || std::find(held.begin(), held.end(), t) != held.end();
+        }
+      }
+      if (entitled) continue;
+      if (auto s = store.MarkFailed(issue_id, d.subscriber_id,
+                                    "not sent: no longer holds a tier of this newsletter");
+          !s) {
+        return s.error();
+      }
+      ++dropped;
+    }
+  }
+}
+
 // One sender per newsletter at a time (a `newsletter send` beside the scheduler of `serve`
 // would otherwise send the same queue twice): an exclusive flock on a file beside the store,
 // which the kernel releases however the process ends.
@@ -236,6 +273,14 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
     if (!id) return id.error();
     issue = std::move(due->issue);
     issue.id = *id;
+    if (!(*nl)->tiers.empty()) {
+      auto dropped = LeaveOutUnentitled(**store, folder, issue.id, **nl, now);
+      if (!dropped) return dropped.error();
+      if (*dropped > 0) {
+        out << "newsletter " << (*nl)->slug << ": " << *dropped
+            << " subscribers no longer hold a tier of this newsletter: left out\n";
+      }
+    }
     auto counts = (*store)->CountDeliveries(issue.id);
     if (!counts) return counts.error();
     out << "newsletter " << (*nl)->slug << ": issue " << issue.id << " (" << due->articles

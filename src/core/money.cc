@@ -34,9 +34,8 @@ std::string FormatMoney(int64_t minor, std::string_view currency, std::string_vi
   std::string out;
   if (U_SUCCESS(status)) {
     icu::Locale locale(std::string(language).c_str());
-    auto formatted = icu::number::NumberFormatter::withLocale(locale)
-                         .unit(unit)
-                         .formatDouble(major, status);
+    auto formatted =
+        icu::number::NumberFormatter::withLocale(locale).unit(unit).formatDouble(major, status);
     if (U_SUCCESS(status)) {
       formatted.toString(status).toUTF8String(out);
       if (U_SUCCESS(status)) return out;

@@ -175,8 +175,8 @@ Result<std::string> Site::SearchBodyText(ContentStore* store, const Article& a,
       if (!loaded) return loaded.error();
       source = std::move(*loaded);
     }
-    PaywallCut cut = CutForPaywall(source, a.body_format == BodyFormat::kHtml,
-                                   config_.members.free_paragraphs);
+    PaywallCut cut =
+        CutForPaywall(source, a.body_format == BodyFormat::kHtml, config_.members.free_paragraphs);
     return BodyToText(cut.free, a.body_format);
   }
   // The text the store's full-text index holds (made when the article was saved), or, for an
@@ -332,8 +332,7 @@ Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r,
-                                               const SearchResults* results,
+Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r, const SearchResults* results,
                                                const ReaderRights& rights) {
   const Site& s = *site_;
   const bool asked = !Trim(r.query).empty();

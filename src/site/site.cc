@@ -505,9 +505,8 @@ void Site::ComputeFingerprints() {
     return sec == sections_.end() ? std::string() : sec->second.title;
   };
   auto digest = [&](const Article& a, const std::string& url, const AccessRule& access) {
-    return ContentHash({a.source_hash, "\x1f", url, "\x1f", people_of(a), "\x1f",
-                        section_of(a), "\x1f", std::to_string(a.id), "\x1f", a.title, "\x1f",
-                        access.ToString()});
+    return ContentHash({a.source_hash, "\x1f", url, "\x1f", people_of(a), "\x1f", section_of(a),
+                        "\x1f", std::to_string(a.id), "\x1f", a.title, "\x1f", access.ToString()});
   };
   article_fp_.resize(articles_.size());
   for (size_t i = 0; i < articles_.size(); ++i)

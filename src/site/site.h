@@ -258,6 +258,9 @@ TemplateData PaginationData(int current, int total, const std::function<std::str
 struct PageAccess {
   bool full = false;
   std::string institution;  // "Access provided by …"
+  // The site's feeds: each restricted article whole when these rights open it (a member's
+  // private feed); null: the free part only.
+  const ReaderRights* rights = nullptr;
 };
 
 // Renders outputs of one Site on one thread.
@@ -298,7 +301,7 @@ class SiteRenderer {
   Result<std::string> RenderNotFound();
   Result<std::string> RenderSearchIndex(size_t ref);
   Result<std::string> RenderSearchDoc(size_t doc);
-  Result<std::string> RenderFeed(size_t list, bool atom);
+  Result<std::string> RenderFeed(size_t list, bool atom, const ReaderRights* rights);
   std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
   Result<std::string> BodyHtml(const Article& a);
   // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.

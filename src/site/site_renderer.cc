@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include "core/slug.h"
 #include "core/money.h"
+#include "core/slug.h"
 #include "core/text.h"
 #include "render/feeds.h"
 #include "render/markdown.h"
@@ -246,9 +246,9 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
     case OutputKind::kNotFound:
       return RenderNotFound();
     case OutputKind::kRss:
-      return RenderFeed(o.ref, false);
+      return RenderFeed(o.ref, false, access.rights);
     case OutputKind::kAtom:
-      return RenderFeed(o.ref, true);
+      return RenderFeed(o.ref, true, access.rights);
     case OutputKind::kSitemap:
       return RenderSitemapXml(o.ref);
     case OutputKind::kRobots:
@@ -607,7 +607,7 @@ Result<std::string> SiteRenderer::RenderNotFound() {
   return theme_.Render("404", s.base_, d);
 }
 
-Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
+Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom, const ReaderRights* rights) {
   const Site& s = *site_;
   const bool whole_site = l == Site::kWholeSite;
   const std::vector<uint32_t>* items = nullptr;
@@ -649,7 +649,7 @@ Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom) {
     e.summary = s.dek_text_[i];
     // The site's own feeds carry whole articles; a list's feeds carry the deks.
     if (whole_site) {
-      if (s.access_[i].restricted()) {
+      if (s.access_[i].restricted() && !(rights && rights->Allows(s.access_[i]))) {
         // Only the free part, then where the rest is read: feeds are public.
         auto parts = RestrictedBody(a, false);
         if (!parts) return parts.error();

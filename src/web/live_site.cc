@@ -367,7 +367,32 @@ HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr
   }
   HttpResponse r = ServeEntity(req, entity);
   r.label = RouteOf(output.kind);
-  if (!variant.empty()) r.Set("Vary", "Cookie");
+  if (!variant.empty()) {
+    r.Set("Vary", "Cookie");
+    if (rights.institution_id != 0 && options_.restricted_view && status == 200) {
+      options_.restricted_view(rights, "/" + output.path, variant != "locked");
+    }
+  }
+  return r;
+}
+
+HttpResponse LiveSite::PrivateFeed(const HttpRequest& req, const ReaderRights& rights) {
+  auto gen = current();
+  const Output* feed = gen ? gen->site->FindOutput("feed.xml") : nullptr;
+  Error error;
+  ThreadState* ts = feed ? Local(gen, &error) : nullptr;
+  auto data = ts ? ts->renderer->Render(*feed, PageAccess{false, "", &rights})
+                 : Result<std::string>(Error{ErrorCode::kNotFound, "no feed"});
+  if (!data) {
+    HttpResponse r = TextResponse(503, "The feed is unavailable for a moment.\n");
+    r.Set("Retry-After", "5");
+    return r;
+  }
+  auto entity =
+      MakeEntityFor(req, std::move(*data), ContentTypeOf(*feed), "private, no-store", NowSeconds());
+  HttpResponse r = ServeEntity(req, entity);
+  r.Set("X-Robots-Tag", "noindex");
+  r.label = "feed";
   return r;
 }
 
@@ -428,7 +453,8 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
   if (site.has_search() && (path == "/search/" || path == "/search/index.html")) {
     return ServeSearch(req, gen, false, rights);
   }
-  if (site.has_search() && path == "/search/suggest.json") return ServeSearch(req, gen, true, rights);
+  if (site.has_search() && path == "/search/suggest.json")
+    return ServeSearch(req, gen, true, rights);
   if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200, rights);
 
   // Addresses that moved: a missing slash, WordPress's feed paths, an article's old slug.

@@ -40,6 +40,9 @@ struct LiveSiteOptions {
   // The time that decides what is published, for search (tests set it); default: the clock.
   std::function<int64_t()> now;
   std::chrono::milliseconds poll_interval{250};
+  // Called when a restricted article is served to a reader of an institution: opened or refused
+  // (the institutions' usage reports). Must be quick: it runs on the server's threads.
+  std::function<void(const ReaderRights&, const std::string& url, bool opened)> restricted_view;
 };
 
 class LiveSite {
@@ -57,6 +60,9 @@ class LiveSite {
   // per reader, and never another variant's).
   HttpResponse Handle(const HttpRequest& request) { return Handle(request, ReaderRights{}); }
   HttpResponse Handle(const HttpRequest& request, const ReaderRights& rights);
+  // The site's RSS feed with the restricted articles these rights open in full (a member's
+  // private feed): made for each request, never cached.
+  HttpResponse PrivateFeed(const HttpRequest& request, const ReaderRights& rights);
   // Metrics in the Prometheus text format; `open_connections` comes from the server.
   std::string MetricsText(int64_t open_connections) const;
   // Counts a finished response in the metrics (its route is HttpResponse::label).

@@ -8,6 +8,7 @@
 #include "core/dates.h"
 #include "core/money.h"
 #include "core/text.h"
+#include "members/institutions.h"
 #include "members/members.h"
 #include "members/sign_in.h"
 #include "newsletter/links.h"
@@ -84,6 +85,7 @@ void MembersWeb::Stop() {
   }
   follow_cv_.notify_all();
   if (follower_.joinable()) follower_.join();
+  if (store_) FlushUsage();
 }
 
 Status MembersWeb::Reload() {
@@ -120,7 +122,35 @@ void MembersWeb::Follow() {
     if (version != version_ || site != seen_site) {
       if (Reload()) seen_site = site;
     }
+    FlushUsage();
   }
+}
+
+void MembersWeb::CountRestrictedView(const ReaderRights& rights, const std::string& url,
+                                     bool opened) {
+  std::lock_guard lock(usage_mu_);
+  if (usage_.size() >= 100000) return;  // bounded until the next flush
+  ++usage_[{rights.institution_id, url, opened ? "view" : "refusal"}];
+}
+
+void MembersWeb::FlushUsage() {
+  std::map<std::tuple<int64_t, std::string, std::string>, int64_t> counts;
+  {
+    std::lock_guard lock(usage_mu_);
+    counts.swap(usage_);
+  }
+  if (counts.empty()) return;
+  const std::string month = UsageMonth(options_.now());
+  std::lock_guard lock(store_mu_);
+  if (!store_->BeginTransaction()) return;
+  for (const auto& [key, n] : counts) {
+    const auto& [id, path, kind] = key;
+    if (!store_->AddUsage(UsageCount{month, id, path, kind, n})) {
+      (void)store_->Rollback();
+      return;
+    }
+  }
+  (void)store_->Commit();
 }
 
 MembersWeb::Cookies MembersWeb::CookieNames() const {
@@ -161,8 +191,8 @@ std::string MembersWeb::CsrfToken(RequestContext& ctx) const {
       ctx.csrf_secret = std::string(have);
     } else {
       ctx.csrf_secret = NewToken();
-      ctx.set_cookies.push_back(c.csrf + "=" + ctx.csrf_secret + "; Path=/; HttpOnly; SameSite=Lax" +
-                                (c.secure ? "; Secure" : ""));
+      ctx.set_cookies.push_back(c.csrf + "=" + ctx.csrf_secret +
+                                "; Path=/; HttpOnly; SameSite=Lax" + (c.secure ? "; Secure" : ""));
     }
   }
   return FormToken(csrf_key_, ctx.csrf_secret);
@@ -191,8 +221,7 @@ std::optional<HttpResponse> MembersWeb::CheckCsrf(RequestContext& ctx) const {
   }
   std::string_view secret = req.Cookie(CookieNames().csrf);
   auto form = ParseForm(req);
-  if (secret.empty() || !form ||
-      !CheckFormToken(csrf_key_, secret, FormValue(*form, "csrf"))) {
+  if (secret.empty() || !form || !CheckFormToken(csrf_key_, secret, FormValue(*form, "csrf"))) {
     return refuse("The form has expired.");
   }
   ctx.csrf_secret = std::string(secret);
@@ -384,7 +413,8 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
   {
     std::lock_guard lock(store_mu_);
     auto view = LoadMemberView(*store_, ctx.rights.member_id, now);
-    if (!view) return Message(*site, 503, "My account", "Your account is unavailable for a moment.");
+    if (!view)
+      return Message(*site, 503, "My account", "Your account is unavailable for a moment.");
     member = std::move(*view);
     if (auto sub = newsletters_->FindSubscriber(member.member.email); sub && *sub) {
       if (auto loaded = newsletters_->LoadSubscriptions((*sub)->id)) subs = std::move(*loaded);
@@ -396,6 +426,9 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
   view.set("csrf", CsrfToken(ctx));
   if (!message.empty()) view.set("message", message);
   if (QueryValue(ctx.request, "welcome") == "1") view.set("message", "You are signed in.");
+  if (QueryValue(ctx.request, "saved") == "newsletters") {
+    view.set("message", "Your newsletters are saved.");
+  }
   view.set("name", member.member.name);
   view.set("email", member.member.email);
   // What the reader holds: each tier, until when, and from whom.
@@ -418,9 +451,8 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
   view.set("sessions", std::to_string(member.sessions));
   TemplateData lists{TemplateData::type::list};
   for (const NewsletterConfig& nl : config.newsletters) {
-    bool may = nl.tiers.empty() || std::any_of(nl.tiers.begin(), nl.tiers.end(), [&](auto& t) {
-                 return ctx.rights.Holds(t);
-               });
+    bool may = nl.tiers.empty() || std::any_of(nl.tiers.begin(), nl.tiers.end(),
+                                               [&](auto& t) { return ctx.rights.Holds(t); });
     if (!may) continue;
     bool on = std::any_of(subs.begin(), subs.end(), [&](const Subscription& s) {
       return s.newsletter == nl.slug && s.state == SubscriptionState::kConfirmed;
@@ -529,9 +561,8 @@ HttpResponse MembersWeb::NewslettersPost(RequestContext& ctx) {
   std::set<std::string> wanted;
   std::vector<std::string> known;
   for (const NewsletterConfig& nl : config.newsletters) {
-    bool may = nl.tiers.empty() || std::any_of(nl.tiers.begin(), nl.tiers.end(), [&](auto& t) {
-                 return ctx.rights.Holds(t);
-               });
+    bool may = nl.tiers.empty() || std::any_of(nl.tiers.begin(), nl.tiers.end(),
+                                               [&](auto& t) { return ctx.rights.Holds(t); });
     if (!may) continue;  // a premium letter is joined only by those whose tier includes it
     known.push_back(nl.slug);
     auto [b, e] = form->equal_range("list");
@@ -604,6 +635,48 @@ HttpResponse MembersWeb::DeletePost(RequestContext& ctx) {
                  "gave to our newsletters are kept, without your address, as the law requires.");
 }
 
+HttpResponse MembersWeb::FeedPost(RequestContext& ctx) {
+  auto site = options_.site();
+  if (!ctx.rights.signed_in()) return SeeOther("/account/sign-in/");
+  // A new address for the member's private feed; the old one stops working (rotate, revoke).
+  std::string token = NewToken();
+  {
+    std::lock_guard lock(store_mu_);
+    if (!store_->RevokeFeedTokens(ctx.rights.member_id) ||
+        !store_->InsertFeedToken(ctx.rights.member_id, HashSecret(token), options_.now())) {
+      return Message(*site, 503, "My account", "Please try again.");
+    }
+  }
+  return AccountPage(ctx, "Your private feed is " + site->config().base_url + "/feeds/private/" +
+                              token +
+                              "/feed.xml — keep it to yourself; any older address of it "
+                              "has stopped working.");
+}
+
+HttpResponse MembersWeb::PrivateFeed(RequestContext& ctx) {
+  // /feeds/private/TOKEN/feed.xml: the token is the credential (podcast and feed readers send
+  // no cookies).
+  std::string_view path = ctx.request.Path().substr(std::string_view("/feeds/private/").size());
+  size_t slash = path.find('/');
+  auto not_found = [] {
+    HttpResponse r = TextResponse(404, "Not found\n");
+    r.label = "not_found";
+    return r;
+  };
+  if (slash == std::string_view::npos || path.substr(slash) != "/feed.xml" || slash > 128) {
+    return not_found();
+  }
+  int64_t member = 0;
+  {
+    std::lock_guard lock(store_mu_);
+    auto found = store_->FeedTokenMember(HashSecret(path.substr(0, slash)));
+    if (!found) return not_found();
+    member = *found;
+  }
+  if (member == 0 || !options_.private_feed) return not_found();
+  return options_.private_feed(ctx.request, rights_.For(member, "", options_.now()));
+}
+
 HttpResponse MembersWeb::MembershipPage(RequestContext& ctx) {
   auto site = options_.site();
   const SiteConfig& config = site->config();
@@ -629,7 +702,8 @@ HttpResponse MembersWeb::MembershipPage(RequestContext& ctx) {
     x.set("name", t.name);
     SetIf(x, "description", t.description);
     std::string price;
-    if (t.monthly_price > 0) price = FormatMoney(t.monthly_price, t.currency, config.language) + " a month";
+    if (t.monthly_price > 0)
+      price = FormatMoney(t.monthly_price, t.currency, config.language) + " a month";
     if (t.yearly_price > 0) {
       price += (price.empty() ? "" : " or ") +
                FormatMoney(t.yearly_price, t.currency, config.language) + " a year";
@@ -669,7 +743,7 @@ void MembersWeb::Mount(Router& router) {
   router.Get("/account/sign-in/confirm/", on(&MembersWeb::LinkPage));
   router.Post("/account/sign-in/confirm/", on(&MembersWeb::LinkPost));
   router.Post("/account/sign-in/code/", on(&MembersWeb::CodePost));
-  router.Get("/account/", on(&MembersWeb::AccountPage));
+  router.Get("/account/", on(&MembersWeb::AccountGet));
   router.Post("/account/name/", on(&MembersWeb::NamePost));
   router.Post("/account/email/", on(&MembersWeb::EmailPost));
   router.Get("/account/email/confirm/", on(&MembersWeb::EmailConfirmPage));
@@ -680,6 +754,8 @@ void MembersWeb::Mount(Router& router) {
   router.Get("/account/export.json", on(&MembersWeb::ExportGet));
   router.Post("/account/delete/", on(&MembersWeb::DeletePost));
   router.Get("/membership/", on(&MembersWeb::MembershipPage));
+  router.Post("/account/feed/", on(&MembersWeb::FeedPost));
+  router.Add({"GET", "/feeds/private/", true, true, on(&MembersWeb::PrivateFeed)});
 }
 
 }  // namespace cinepress

@@ -20,10 +20,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
@@ -43,8 +45,10 @@ struct MembersWebOptions {
   // Queues a message in the outbox (sign-in links, address changes); false when it could not.
   std::function<Status(const MailMessage&)> send;
   std::function<int64_t()> now;
-  int sign_ins_per_ip = 10;       // sign-in requests per client address …
-  int64_t sign_in_window_s = 600; // … in this many seconds; more get 429
+  // The site's feed with what `rights` open in full (LiveSite::PrivateFeed).
+  std::function<HttpResponse(const HttpRequest&, const ReaderRights&)> private_feed;
+  int sign_ins_per_ip = 10;             // sign-in requests per client address …
+  int64_t sign_in_window_s = 600;       // … in this many seconds; more get 429
   std::chrono::milliseconds poll{500};  // how often sessions and rights follow the store
 };
 
@@ -59,6 +63,10 @@ class MembersWeb {
   // Adds the middleware (sessions and rights, CSRF) and the routes under /account/ and
   // /membership/ to `router`.
   void Mount(Router& router);
+
+  // Counts a restricted article served to an institution's reader, for its usage report (kept
+  // in memory, written to the store by the follower within a second).
+  void CountRestrictedView(const ReaderRights& rights, const std::string& url, bool opened);
 
   // The rights of a request (its session cookie and address) at `now`.
   ReaderRights RightsOf(const HttpRequest& request, std::string* session_token = nullptr) const;
@@ -86,6 +94,7 @@ class MembersWeb {
   HttpResponse CodePost(RequestContext& ctx);
   HttpResponse SignedIn(RequestContext& ctx, int64_t member_id);
   HttpResponse AccountPage(RequestContext& ctx, const std::string& message = "");
+  HttpResponse AccountGet(RequestContext& ctx) { return AccountPage(ctx); }
   HttpResponse NamePost(RequestContext& ctx);
   HttpResponse EmailPost(RequestContext& ctx);
   HttpResponse EmailConfirmPage(RequestContext& ctx);
@@ -97,9 +106,12 @@ class MembersWeb {
   HttpResponse ExportGet(RequestContext& ctx);
   HttpResponse DeletePost(RequestContext& ctx);
   HttpResponse MembershipPage(RequestContext& ctx);
+  HttpResponse FeedPost(RequestContext& ctx);
+  HttpResponse PrivateFeed(RequestContext& ctx);
 
   void Follow();
   Status Reload();
+  void FlushUsage();
 
   MembersWebOptions options_;
   std::string csrf_key_;
@@ -115,6 +127,8 @@ class MembersWeb {
   bool stopping_ = false;
   bool changed_ = false;
   std::thread follower_;
+  std::mutex usage_mu_;
+  std::map<std::tuple<int64_t, std::string, std::string>, int64_t> usage_;  // id, path, kind
 };
 
 }  // namespace cinepress

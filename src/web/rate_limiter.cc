@@ -11,8 +11,7 @@ void RateLimiter::MakeRoom(int64_t now) {
   // (a flood of new addresses must not free it), and passed to the back of the line. A bounded
   // number is looked at, so a table full of offenders costs a new key little.
   constexpr int kLooks = 64;
-  for (int looked = 0; looked < kLooks && !lru_.empty() && entries_.size() >= capacity_;
-       ++looked) {
+  for (int looked = 0; looked < kLooks && !lru_.empty() && entries_.size() >= capacity_; ++looked) {
     auto it = lru_.begin();
     auto e = entries_.find(*it);
     Expire(e->second, now);

@@ -22,8 +22,8 @@ TEST(RateLimiter, AFloodOfNewKeysCannotWipeAnOffender) {
   EXPECT_FALSE(limit.Allow("offender", 3));
   for (int i = 0; i < 10000; ++i) limit.Allow("stranger-" + std::to_string(i), 4);
   EXPECT_LE(limit.size(), 100u);
-  EXPECT_FALSE(limit.Allow("offender", 5));  // still remembered
-  EXPECT_TRUE(limit.Allow("offender", 603)); // until its window passes
+  EXPECT_FALSE(limit.Allow("offender", 5));   // still remembered
+  EXPECT_TRUE(limit.Allow("offender", 603));  // until its window passes
 }
 
 }  // namespace cinepress

@@ -62,10 +62,10 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
     if (early) break;
     early = m(ctx, route);
   }
-  HttpResponse response = early                ? std::move(*early)
-                          : route              ? route->handler(ctx)
-                          : fallback_          ? fallback_(ctx)
-                                               : TextResponse(404, "Not found\n");
+  HttpResponse response = early       ? std::move(*early)
+                          : route     ? route->handler(ctx)
+                          : fallback_ ? fallback_(ctx)
+                                      : TextResponse(404, "Not found\n");
   for (std::string& c : ctx.set_cookies) response.Set("Set-Cookie", std::move(c));
   return response;
 }

@@ -25,10 +25,10 @@ namespace cinepress {
 struct RequestContext {
   explicit RequestContext(const HttpRequest& r) : request(r) {}
   const HttpRequest& request;
-  ReaderRights rights;          // anonymous unless a session (or an institution) says otherwise
-  std::string session_token;    // the session cookie, when it names a live session
-  std::string csrf_secret;      // this browser's CSRF cookie (made when it had none)
-  bool csrf_secret_new = false; // set it on the response
+  ReaderRights rights;           // anonymous unless a session (or an institution) says otherwise
+  std::string session_token;     // the session cookie, when it names a live session
+  std::string csrf_secret;       // this browser's CSRF cookie (made when it had none)
+  bool csrf_secret_new = false;  // set it on the response
   std::vector<std::string> set_cookies;  // Set-Cookie values for the response
 };
 

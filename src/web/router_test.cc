@@ -24,10 +24,8 @@ TEST(Router, ExactPathsThenLongestPrefixThenFallback) {
   router.Fallback(Says("site"));
   EXPECT_EQ(router.Dispatch(Request("GET", "/account/")).BodyView(), "account");
   EXPECT_EQ(router.Dispatch(Request("GET", "/account/?x=1")).BodyView(), "account");
-  EXPECT_EQ(router.Dispatch(Request("GET", "/account/sign-in/link/")).BodyView(),
-            "sign-in prefix");
-  EXPECT_EQ(router.Dispatch(Request("GET", "/account/export.json")).BodyView(),
-            "account prefix");
+  EXPECT_EQ(router.Dispatch(Request("GET", "/account/sign-in/link/")).BodyView(), "sign-in prefix");
+  EXPECT_EQ(router.Dispatch(Request("GET", "/account/export.json")).BodyView(), "account prefix");
   EXPECT_EQ(router.Dispatch(Request("GET", "/reviews/x/")).BodyView(), "site");
   EXPECT_EQ(router.Dispatch(Request("HEAD", "/account/")).BodyView(), "account");
 }

@@ -21,6 +21,10 @@ std::string BuiltSite::Page(const std::string& url) const {
 
 bool BuiltSite::Has(const std::string& url) const { return !Page(url).empty(); }
 
+Result<std::unique_ptr<ContentStore>> BuiltSite::OpenStore() const {
+  return OpenSqliteStore(database, false);
+}
+
 Result<BuiltSite> BuildFromStrings(const std::string& config_text,
                                    const std::map<std::string, std::string>& files, int64_t now) {
   static std::atomic<int> counter{0};
@@ -42,7 +46,9 @@ Result<BuiltSite> BuildFromStrings(const std::string& config_text,
   if (!theme) return cleanup(), theme.error();
   auto store = OpenSqliteStore(dir / "site.db");
   if (!store) return cleanup(), store.error();
-  auto report = ImportFolder(**store, dir / "src", *tz, ImportOptions{false, true, 2, {}});
+  ImportOptions options{false, true, 2, {}, {}};
+  for (const TierConfig& t : config->tiers) options.tiers.push_back(t.slug);
+  auto report = ImportFolder(**store, dir / "src", *tz, options);
   if (!report) return cleanup(), report.error();
   BuiltSite out;
   for (const Error& e : report->problems) out.import_problems.push_back(e.ToString());
@@ -58,7 +64,8 @@ Result<BuiltSite> BuildFromStrings(const std::string& config_text,
   if (!published) return cleanup(), published.error();
   out.files = sink.files();
   out.site = *site;
-  cleanup();
+  out.database = db;
+  out.keep = std::shared_ptr<const void>(nullptr, [dir](const void*) { fs::remove_all(dir); });
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "content/content_store.h"
 #include "core/result.h"
 #include "publish/publish.h"
 
@@ -21,6 +22,10 @@ struct BuiltSite {
   // The page at a URL path ("/reviews/x/"), or "" when there is none.
   std::string Page(const std::string& url) const;
   bool Has(const std::string& url) const;
+  // A connection to the store the site was imported into (kept until the BuiltSite goes).
+  Result<std::unique_ptr<ContentStore>> OpenStore() const;
+  std::filesystem::path database;
+  std::shared_ptr<const void> keep;  // removes the temporary folder when the last copy goes
 };
 
 // `files` holds the content folder ("content/reviews/x.md", "data/authors.yaml"); `config` is
