@@ -50,23 +50,26 @@ PaywallCut CutAfter(std::string_view body, const std::vector<size_t>& ends, int 
 PaywallCut CutMarkdown(std::string_view body, int free_paragraphs) {
   // A marker alone on its line, outside code fences; else paragraphs (blocks between blank
   // lines, a fenced block counting as one).
-  std::vector<size_t> ends;  // where each block ends
+  // Headings are not paragraphs: the free part never ends on one (it goes with what follows).
+  std::vector<size_t> ends;  // where each block that is not a heading ends
   size_t pos = 0;
-  bool in_fence = false, in_block = false;
+  bool in_fence = false, in_block = false, heading = false;
   while (pos < body.size()) {
     size_t end = LineEnd(body, pos);
     std::string_view line = Trim(body.substr(pos, end - pos));
-    if (line.rfind("```", 0) == 0 || line.rfind("~~~", 0) == 0) in_fence = !in_fence;
+    bool fence = line.rfind("```", 0) == 0 || line.rfind("~~~", 0) == 0;
     if (!in_fence && line == kMarker) return Split(body, pos, end);
     if (!in_fence && line.empty()) {
-      if (in_block) ends.push_back(pos);
+      if (in_block && !heading) ends.push_back(pos);
       in_block = false;
     } else {
+      if (!in_block) heading = !in_fence && line.front() == '#';
       in_block = true;
     }
+    if (fence) in_fence = !in_fence;
     pos = end;
   }
-  if (in_block) ends.push_back(body.size());
+  if (in_block && !heading) ends.push_back(body.size());
   return CutAfter(body, ends, free_paragraphs);
 }
 

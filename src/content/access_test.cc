@@ -82,6 +82,10 @@ TEST(CutForPaywall, MarkdownParagraphsWithoutMarker) {
   PaywallCut cut = CutForPaywall(body, false, 2);
   EXPECT_EQ(cut.free, "One.\n\n```\ncode\n\nstill code\n```");
   EXPECT_EQ(cut.locked, "Three.\n\nFour.");
+  // Headings go with what follows them: the free part never ends on one.
+  PaywallCut heading = CutForPaywall("One.\n\n## A heading\n\nTwo.\n\nThree.", false, 1);
+  EXPECT_EQ(heading.free, "One.");
+  EXPECT_EQ(heading.locked, "## A heading\n\nTwo.\n\nThree.");
   // A short restricted piece keeps its last paragraph locked.
   PaywallCut two = CutForPaywall("First.\n\nSecond.\n", false, 3);
   EXPECT_EQ(two.free, "First.");

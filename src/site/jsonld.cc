@@ -227,6 +227,18 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const
       crumbs.push_back({c.title, url});
       break;
     }
+    case OutputKind::kMembership:
+    case OutputKind::kAccount: {
+      const char* name = kind == OutputKind::kMembership ? "Membership"
+                         : ref == 0                      ? "My account"
+                                                         : "Sign in";
+      const char* url = kind == OutputKind::kMembership ? "/membership/"
+                        : ref == 0                      ? "/account/"
+                                                        : "/account/sign-in/";
+      graph.push_back({{"@type", "WebPage"}, {"name", name}, {"url", s.Absolute(url)}});
+      crumbs.push_back({name, url});
+      break;
+    }
     default:
       break;
   }

@@ -326,6 +326,11 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   }
   if (st) st = s.AddFilmMagazineOutputs();
   if (st) st = s.AddSearchOutputs();
+  if (s.config_.members.enabled) {
+    add(OutputKind::kMembership, "/membership/", 0, 1, "the membership page");
+    add(OutputKind::kAccount, "/account/", 0, 1, "the account page");
+    add(OutputKind::kAccount, "/account/sign-in/", 1, 1, "the sign-in page");
+  }
   add(OutputKind::kRss, "/feed.xml", kWholeSite, 1, "the site's RSS feed");
   add(OutputKind::kAtom, "/atom.xml", kWholeSite, 1, "the site's Atom feed");
   add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
@@ -661,6 +666,8 @@ std::string Site::Fingerprint(const Output& o) const {
       break;
     case OutputKind::kRobots:
     case OutputKind::kNotFound:
+    case OutputKind::kMembership:  // the tiers are in the global digest
+    case OutputKind::kAccount:
       break;
     case OutputKind::kAsset:
       parts += theme_->assets()[o.ref].url;

@@ -52,6 +52,9 @@ enum class OutputKind {
   kSearch,          // /search/: the search page (live: the server's results; static: the script's)
   kSearchIndex,  // ref: the static index's manifest, a filter or a chunk of words (search_site.cc)
   kSearchDoc,    // ref: a searchable document (articles, then pages): what a result shows
+  kMembership,   // /membership/: the tiers side by side (sites with members)
+  kAccount,      // ref 0: /account/, 1: /account/sign-in/ — in a static build, a page saying
+                 // that accounts live on the served site (`serve` answers these itself)
 };
 
 struct Output {
@@ -293,6 +296,7 @@ class SiteRenderer {
   Result<std::string> RenderReviewIndex(size_t facet);
   Result<std::string> RenderInterviewIndex(bool by_last_name);
   Result<std::string> RenderCollection(size_t collection);
+  Result<std::string> RenderMembership();
   TemplateData FilmCard(size_t film) const;
   TemplateData MakeFilmCard(size_t film) const;
   void AddListFeeds(TemplateData& d, const SiteList& list) const;

@@ -81,6 +81,47 @@ Result<SiteRenderer::BodyParts> SiteRenderer::RestrictedBody(const Article& a, b
   return parts;
 }
 
+Result<std::string> SiteRenderer::RenderMembership() {
+  const SiteConfig& config = site_->config_;
+  TemplateData view;
+  view.set("heading", "Membership");
+  TemplateData tiers{TemplateData::type::list};
+  if (config.members.signup != "closed") {
+    TemplateData free;
+    free.set("slug", std::string(kFreeTier));
+    free.set("name", "Free membership");
+    free.set("price", "Free");
+    free.set("description", "An account, the free newsletters, and the articles for members.");
+    free.set("free", true);
+    tiers.push_back(free);
+  }
+  for (const TierConfig& t : config.tiers) {
+    // Tiers without a price are granted, not chosen (comps, institutions): not offered here.
+    if (t.slug == kFreeTier || !t.paid()) continue;
+    TemplateData x;
+    x.set("slug", t.slug);
+    x.set("name", t.name);
+    SetIf(x, "description", t.description);
+    std::string price;
+    if (t.monthly_price > 0) {
+      price = FormatMoney(t.monthly_price, t.currency, config.language) + " a month";
+    }
+    if (t.yearly_price > 0) {
+      price += (price.empty() ? "" : " or ") +
+               FormatMoney(t.yearly_price, t.currency, config.language) + " a year";
+    }
+    x.set("price", price);
+    TemplateData benefits{TemplateData::type::list};
+    for (const std::string& b : t.benefits) benefits.push_back(TemplateData(b));
+    x.set("has_benefits", !t.benefits.empty());
+    x.set("benefits", benefits);
+    x.set("free", false);
+    tiers.push_back(x);
+  }
+  view.set("tiers", tiers);
+  return RenderPage("membership", "/membership/", "Membership", "membership", view);
+}
+
 TemplateData SiteRenderer::PaywallData(const AccessRule& rule) const {
   const SiteConfig& c = site_->config_;
   TemplateData box;
@@ -90,6 +131,7 @@ TemplateData SiteRenderer::PaywallData(const AccessRule& rule) const {
   box.set("audience", std::string(who));
   TemplateData tiers = List();
   for (const TierConfig& t : c.tiers) {
+    if (!t.paid()) continue;  // granted only (comps, institutions): not offered
     ReaderRights holder;
     holder.Grant(std::string(kFreeTier));
     holder.Grant(t.slug);
@@ -227,6 +269,11 @@ Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std:
                                              const TemplateData& view) {
   TemplateData d = PageData(url, heading, "", "is_" + kind);
   d.set("view", view);
+  // The membership and account pages say what they are, as every page of the site does.
+  if (url == "/membership/") SetJsonLd(d, OutputKind::kMembership, 0);
+  if (url == "/account/" || url == "/account/sign-in/") {
+    SetJsonLd(d, OutputKind::kAccount, url == "/account/" ? 0 : 1);
+  }
   return theme_.Render(name, site_->base_, d);
 }
 
@@ -293,6 +340,16 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       return RenderSearchIndex(o.ref);
     case OutputKind::kSearchDoc:
       return RenderSearchDoc(o.ref);
+    case OutputKind::kMembership:
+      return RenderMembership();
+    case OutputKind::kAccount: {
+      // Only a static build writes these: `serve` answers /account/ itself.
+      TemplateData view;
+      view.set("heading", o.ref == 0 ? "My account" : "Sign in");
+      view.set("static_site", true);
+      return RenderPage("account", o.ref == 0 ? "/account/" : "/account/sign-in/",
+                        o.ref == 0 ? "My account" : "Sign in", "account", view);
+    }
   }
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
 }

@@ -13,10 +13,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* const kRoutes[] = {"home",    "article",    "page",   "list",  "archive",   "feed",
-                               "sitemap", "robots",     "asset",  "media", "not_found", "redirect",
-                               "health",  "metrics",    "error",  "film",  "person",    "festival",
-                               "index",   "collection", "search", "other"};
+const char* const kRoutes[] = {
+    "home",   "article",  "page",      "list",       "archive", "feed",    "sitemap",    "robots",
+    "asset",  "media",    "not_found", "redirect",   "health",  "metrics", "error",      "film",
+    "person", "festival", "index",     "collection", "search",  "account", "newsletter", "other"};
 constexpr size_t kNumRoutes = std::size(kRoutes);
 const int kStatuses[] = {200, 206, 301, 304, 400, 404, 405, 408, 413, 416, 431, 500, 503};
 constexpr size_t kNumStatuses = std::size(kStatuses) + 1;  // + "other"
@@ -44,6 +44,9 @@ const char* RouteOf(OutputKind k) {
     case OutputKind::kSearchIndex:
     case OutputKind::kSearchDoc:
       return "search";
+    case OutputKind::kMembership:
+    case OutputKind::kAccount:
+      return "account";
     case OutputKind::kHome:
       return "home";
     case OutputKind::kArticle:

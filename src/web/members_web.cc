@@ -677,49 +677,6 @@ HttpResponse MembersWeb::PrivateFeed(RequestContext& ctx) {
   return options_.private_feed(ctx.request, rights_.For(member, "", options_.now()));
 }
 
-HttpResponse MembersWeb::MembershipPage(RequestContext& ctx) {
-  auto site = options_.site();
-  const SiteConfig& config = site->config();
-  TemplateData view;
-  view.set("heading", "Membership");
-  view.set("signed_in", ctx.rights.signed_in());
-  view.set("open_signup", config.members.signup == "open");
-  TemplateData tiers{TemplateData::type::list};
-  {
-    TemplateData free;
-    free.set("slug", std::string(kFreeTier));
-    free.set("name", "Free membership");
-    free.set("price", "Free");
-    free.set("description", "An account, the free newsletters, and the articles for members.");
-    free.set("held", ctx.rights.Holds(kFreeTier));
-    free.set("free", true);
-    if (config.members.signup != "closed") tiers.push_back(free);
-  }
-  for (const TierConfig& t : config.tiers) {
-    if (t.slug == kFreeTier) continue;
-    TemplateData x;
-    x.set("slug", t.slug);
-    x.set("name", t.name);
-    SetIf(x, "description", t.description);
-    std::string price;
-    if (t.monthly_price > 0)
-      price = FormatMoney(t.monthly_price, t.currency, config.language) + " a month";
-    if (t.yearly_price > 0) {
-      price += (price.empty() ? "" : " or ") +
-               FormatMoney(t.yearly_price, t.currency, config.language) + " a year";
-    }
-    x.set("price", price.empty() ? std::string("By invitation") : price);
-    TemplateData benefits{TemplateData::type::list};
-    for (const std::string& b : t.benefits) benefits.push_back(TemplateData(b));
-    x.set("has_benefits", !t.benefits.empty());
-    x.set("benefits", benefits);
-    x.set("held", ctx.rights.Holds(t.slug));
-    tiers.push_back(x);
-  }
-  view.set("tiers", tiers);
-  return Page(*site, 200, "/membership/", "Membership", "membership", view);
-}
-
 void MembersWeb::Mount(Router& router) {
   router.Use([this](RequestContext& ctx, const Route* route) -> std::optional<HttpResponse> {
     ctx.rights = RightsOf(ctx.request, &ctx.session_token);
@@ -753,7 +710,6 @@ void MembersWeb::Mount(Router& router) {
   router.Post("/account/sign-out-everywhere/", on(&MembersWeb::SignOutEverywhere));
   router.Get("/account/export.json", on(&MembersWeb::ExportGet));
   router.Post("/account/delete/", on(&MembersWeb::DeletePost));
-  router.Get("/membership/", on(&MembersWeb::MembershipPage));
   router.Post("/account/feed/", on(&MembersWeb::FeedPost));
   router.Add({"GET", "/feeds/private/", true, true, on(&MembersWeb::PrivateFeed)});
 }

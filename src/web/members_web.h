@@ -1,7 +1,7 @@
 // MembersWeb: readers' accounts in `cinepress serve` — the middleware that tells who a request's
 // reader is (their session cookie, or the institution whose network they read from) and refuses
-// forged posts, and the thin pages over src/members: sign-in by link or code, My Account, the
-// membership page.
+// forged posts, and the thin pages over src/members: sign-in by link or code, My Account. (The
+// membership page is the site's own: /membership/ is the same in a static build.)
 //
 //   session cookie   an opaque random token (`__Host-cp_session` on https sites), looked up in
 //                    memory (SessionTable), never a database query per request
@@ -105,7 +105,6 @@ class MembersWeb {
   HttpResponse SignOutEverywhere(RequestContext& ctx) { return SignOut(ctx, true); }
   HttpResponse ExportGet(RequestContext& ctx);
   HttpResponse DeletePost(RequestContext& ctx);
-  HttpResponse MembershipPage(RequestContext& ctx);
   HttpResponse FeedPost(RequestContext& ctx);
   HttpResponse PrivateFeed(RequestContext& ctx);
 
