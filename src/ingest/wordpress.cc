@@ -157,6 +157,7 @@ struct PostInfo {
   std::string id, type, status, title, slug, parent, link_path, guid_path;
   std::string password;
   int64_t date = 0;
+  bool dated = false;  // false: the export has no date for it (`date` is a stand-in)
   bool importable = false;
   std::string new_url;  // the address on the new site
   bool path_resolved = false;
@@ -269,6 +270,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   std::unordered_map<std::string, AttachmentInfo> attachments;
   std::vector<MenuItemInfo> menu_items;
   std::set<std::string> creators;
+  std::map<std::string, size_t> guid_hosts;  // the site's address, when the channel lacks it
   size_t items_seen = 0;
   WxrCallbacks index;
   index.channel = [&](const WxrChannel& c) { channel = c; };
@@ -287,6 +289,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       report.skipped.push_back(where + ": it has no wp:post_id");
       return {};
     }
+    if (std::string h = UrlHost(i.guid.empty() ? i.link : i.guid); !h.empty()) ++guid_hosts[h];
     if (i.post_type == "attachment") {
       ++report.attachments.found;
       AttachmentInfo info;
@@ -343,7 +346,9 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     p.title = i.title;
     p.parent = i.post_parent == "0" ? "" : i.post_parent;
     p.password = i.post_password;
-    p.date = WpDate(i.post_date_gmt, i.post_date, tz).value_or(options.now);
+    auto date = WpDate(i.post_date_gmt, i.post_date, tz);
+    p.dated = date.has_value();
+    p.date = date.value_or(options.now);
     p.link_path = PercentDecode(UrlPathQuery(i.link));
     if (!i.guid.empty()) p.guid_path = PercentDecode(UrlPathQuery(i.guid));
     p.importable = IsImportableStatus(i.status);
@@ -371,10 +376,38 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   for (const std::string& u : {channel.base_blog_url, channel.link}) {
     if (std::string h = UrlHost(u); !h.empty()) old_hosts.insert(h);
   }
-  const std::string source_host =
-      old_hosts.empty()
-          ? "site"
-          : UrlHost(channel.base_blog_url.empty() ? channel.link : channel.base_blog_url);
+  // The export's identity: what its articles' source paths (wordpress/IDENTITY/ID) start with,
+  // so that a re-import finds them and another site's export never does. The site's address, or
+  // the host its items' GUIDs name (WordPress writes them from the site's address), or the
+  // name given with --source; an export with none of them is refused rather than given a shared
+  // name, which made two such sites overwrite each other's posts.
+  std::string source_host = options.source;
+  if (source_host.find_first_of("/\\") != std::string::npos) {
+    return Error{ErrorCode::kInvalidInput, "a --source name has no slashes", {}, 0, "--source"};
+  }
+  if (source_host.empty()) {
+    for (const std::string& u : {channel.base_blog_url, channel.link, channel.base_site_url}) {
+      if (source_host.empty()) source_host = UrlHost(u);
+    }
+  }
+  if (source_host.empty()) {
+    size_t best = 0;
+    for (const auto& [host, n] : guid_hosts) {
+      if (n > best) {
+        best = n;
+        source_host = host;
+      }
+    }
+    if (!source_host.empty()) old_hosts.insert(source_host);
+  }
+  if (source_host.empty()) {
+    return Error{ErrorCode::kInvalidInput,
+                 "the export names no site address (no <link>, <wp:base_blog_url> or item GUIDs "
+                 "with one), so its posts cannot be told from another site's: give it a name of "
+                 "its own with --source NAME, the same each time this site is imported (exports "
+                 "imported before this rule were named \"site\")",
+                 file.string(), 0, "--source"};
+  }
 
   // Authors: declared ones, and (WXR 1.0) those only named as creators — unless the name is a
   // declared one's, misspelt (">themereviewteam" is in the theme test data).
@@ -392,9 +425,12 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   for (const auto& [login, a] : authors_by_login) {
     Author au;
     au.id = Slugify(login);
-    au.name = !a.display_name.empty() ? a.display_name
-              : !(a.first_name + a.last_name).empty()
-                  ? std::string(Trim(a.first_name + " " + a.last_name))
+    // Trimmed: exports written from multi-line fields end names with a newline.
+    const std::string display(Trim(a.display_name));
+    au.name = !display.empty() ? display
+              : !Trim(a.first_name + a.last_name).empty()
+                  ? std::string(Trim(std::string(Trim(a.first_name)) + " " +
+                                     std::string(Trim(a.last_name))))
                   : login;
     authors[login] = au;
   }
@@ -501,6 +537,16 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   for (const Article& a : *stored) {
     if (!a.source_path.empty()) stored_by_source[a.source_path] = &a;
     stored_by_url[url_key(a.kind, a.section, a.slug)] = &a;
+  }
+  // A post the export gives no date keeps the one it was first imported with: "now" again on
+  // every run would make each re-import move it (and its address) and call it updated.
+  for (const std::string& id : post_order) {
+    PostInfo& p = posts[id];
+    if (p.dated) continue;
+    if (auto it = stored_by_source.find(SourcePath(source_host, p.id));
+        it != stored_by_source.end()) {
+      p.date = it->second->date;
+    }
   }
   std::unordered_set<std::string> taken;
   for (const std::string& id : post_order) {
@@ -750,6 +796,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (auto s = store.SaveAuthor(au); !s) return fail(s.error());
     (exists ? report.authors.updated : report.authors.added)++;
   }
+  bool section_written = false;
   {
     bool have = false;
     for (const Section& sec : *stored_sections) have = have || sec.key == options.section;
@@ -757,6 +804,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       if (auto s = store.SaveSection(Section{options.section, options.section_title, ""}); !s) {
         return fail(s.error());
       }
+      section_written = true;
     }
   }
   // Categories and tags, with their hierarchy.
@@ -1079,7 +1127,13 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     }
   }
   if (auto s = store.Commit(); !s) return fail(s.error());
-  report.written = true;
+  // "written" says whether the store changed, not that the run got this far.
+  report.written = section_written;
+  for (const WordPressReport::Count* c :
+       {&report.posts, &report.pages, &report.attachments, &report.comments, &report.authors,
+        &report.categories, &report.tags, &report.menus, &report.menu_items, &report.redirects}) {
+    report.written = report.written || c->added + c->updated > 0;
+  }
   return report;
 }
 

@@ -326,6 +326,83 @@ TEST_F(WordPressImportTest, TheThemeUnitTestDataImportsWhole) {
   }
 }
 
+// An export without any address of its site (channel link, base URLs, item GUIDs).
+std::string Addressless(const std::string& title, const std::string& body) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>)" +
+         title + R"(</title><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Hello</title><content:encoded><![CDATA[)" +
+         body + R"(]]></content:encoded>
+<wp:post_id>1</wp:post_id><wp:post_date_gmt>2021-03-04 09:00:00</wp:post_date_gmt>
+<wp:post_name>hello-)" +
+         title + R"(</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+</item></channel></rss>
+)";
+}
+
+TEST_F(WordPressImportTest, TwoExportsWithoutASiteAddressNeverOverwriteEachOther) {
+  Write("a.xml", Addressless("a", "From site A"));
+  Write("b.xml", Addressless("b", "From site B"));
+  // Without a name of its own, such an export is refused before anything is written.
+  auto refused = Import("a.xml");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("--source"), std::string::npos);
+  EXPECT_TRUE(store_->LoadArticles(true)->empty());
+  options_.source = "site-a";
+  ASSERT_TRUE(Import("a.xml"));
+  options_.source = "site-b";
+  auto b = Import("b.xml");
+  ASSERT_TRUE(b) << b.error().ToString();
+  EXPECT_EQ(b->posts.added, 1u);
+  EXPECT_EQ(b->posts.updated, 0u);
+  auto all = *store_->LoadArticles(true);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_NE(all[0].source_path, all[1].source_path);
+}
+
+TEST_F(WordPressImportTest, AnExportWithoutAChannelAddressIsKnownByItsGuids) {
+  std::string xml = Addressless("a", "Text");
+  xml.insert(xml.find("<wp:post_id>"), "<guid>https://reel.example/?p=1</guid>");
+  Write("a.xml", xml);
+  ASSERT_TRUE(Import("a.xml"));
+  auto all = *store_->LoadArticles(true);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].source_path, "wordpress/reel.example/1");
+}
+
+TEST_F(WordPressImportTest, ReimportingPostsWithoutADateChangesNothingAndSaysSo) {
+  std::string xml = kExport;
+  xml.erase(xml.find("<wp:post_id>13</wp:post_id><wp:post_date_gmt>2021-03-05 09:00:00"
+                     "</wp:post_date_gmt>") +
+                27,
+            std::string("<wp:post_date_gmt>2021-03-05 09:00:00</wp:post_date_gmt>").size());
+  ASSERT_EQ(xml.find("2021-03-05 09:00:00"), std::string::npos);
+  Write("undated.xml", xml);
+  auto first = Import("undated.xml");
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->written);
+  options_.now += 3600;  // a later run: "now" has moved
+  auto again = Import("undated.xml");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->posts.updated, 0u);
+  EXPECT_EQ(again->redirects.added + again->redirects.updated, 0u);
+  EXPECT_FALSE(again->written);
+  EXPECT_NE(again->ToJson().find("\"written\": false"), std::string::npos);
+}
+
+TEST_F(WordPressImportTest, DisplayNamesAreTrimmed) {
+  std::string xml = kExport;
+  xml.replace(xml.find("<wp:author_display_name>Ana Ruiz"), 32,
+              "<wp:author_display_name>Ana Ruiz\n  ");
+  Write("names.xml", xml);
+  ASSERT_TRUE(Import("names.xml"));
+  auto authors = *store_->LoadAuthors();
+  ASSERT_EQ(authors.size(), 1u);
+  EXPECT_EQ(authors[0].name, "Ana Ruiz");
+}
+
 TEST(PercentDecode, DecodesUtf8AndKeepsWhatIsNotAnEscape) {
   EXPECT_EQ(PercentDecode("%ce%b5%cf%80"), "επ");
   EXPECT_EQ(PercentDecode("100%"), "100%");
