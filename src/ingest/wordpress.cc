@@ -87,6 +87,56 @@ std::string UploadsRel(std::string_view url) {
   return rel;
 }
 
+// A path under the uploads folder as WordPress records it (`_wp_attached_file`), when safe.
+std::string SafeUploadsRel(std::string_view rel) {
+  std::string r(rel);
+  if (r.empty() || r.find("..") != std::string::npos || r.front() == '/' ||
+      r.find("/.") != std::string::npos || r.front() == '.' || !IsValidUtf8(r) ||
+      r.find('\\') != std::string::npos || r.find("://") != std::string::npos) {
+    return "";
+  }
+  return r;
+}
+
+// The addresses of files a body uses that may be the old site's: under wp-content/uploads (on
+// any host: the site's, a CDN's, Photon's), on a WordPress.com files host, or any absolute
+// address of a media file (an attachment served from a CDN). Which of them are the site's own is
+// decided once the attachments are known.
+void CollectFileUrls(std::string_view html, std::set<std::string>& out) {
+  auto is_end = [](char c) {
+    return c == '"' || c == '\'' || c == '<' || c == '>' || c == ' ' || c == '\n' || c == '\t' ||
+           c == '\r' || c == '(' || c == ')' || c == ']' || c == '[';
+  };
+  size_t from = 0;
+  while (true) {
+    size_t scheme = html.find("://", from);
+    size_t rooted = html.find("/wp-content/uploads/", from);
+    if (scheme == std::string_view::npos && rooted == std::string_view::npos) break;
+    size_t start;
+    if (scheme != std::string_view::npos && (rooted == std::string_view::npos || scheme < rooted)) {
+      start = scheme;
+      while (start > 0 && std::isalpha(static_cast<unsigned char>(html[start - 1]))) --start;
+    } else {
+      start = rooted;
+      // Only a root-relative address ("/wp-content/…" right after a quote or an =).
+      if (start == 0 || std::strchr("\"'=", html[start - 1]) == nullptr) {
+        from = rooted + 1;
+        continue;
+      }
+    }
+    size_t end = (scheme != std::string_view::npos && start <= scheme ? scheme + 3 : start + 1);
+    while (end < html.size() && !is_end(html[end])) ++end;
+    std::string url(html.substr(start, end - start));
+    while (!url.empty() && (url.back() == ',' || url.back() == '.')) url.pop_back();
+    if (url.find("/wp-content/uploads/") != std::string::npos ||
+        url.find(".files.wordpress.com/") != std::string::npos ||
+        (url.rfind("http", 0) == 0 && !MediaKindOf(url).empty())) {
+      out.insert(std::move(url));
+    }
+    from = end;
+  }
+}
+
 // Backslash-escapes what Markdown would read as markup (deks are rendered as inline Markdown).
 std::string MarkdownEscape(std::string_view text) {
   std::string out;
@@ -269,6 +319,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   std::vector<std::string> post_order;
   std::unordered_map<std::string, AttachmentInfo> attachments;
   std::vector<MenuItemInfo> menu_items;
+  std::set<std::string> body_files;  // addresses of files the posts use (CollectFileUrls)
   std::set<std::string> creators;
   std::map<std::string, size_t> guid_hosts;  // the site's address, when the channel lacks it
   size_t items_seen = 0;
@@ -303,6 +354,11 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       info.parent = i.post_parent;
       info.menu_order = std::atoi(i.menu_order.c_str());
       info.rel = UploadsRel(info.original_url);
+      // Files served from another host (a CDN, another domain) have no uploads path in their
+      // address; WordPress records where the file lies in the uploads folder.
+      if (const std::string* attached = i.Meta("_wp_attached_file"); attached && info.rel.empty()) {
+        info.rel = SafeUploadsRel(*attached);
+      }
       info.page_path = PercentDecode(UrlPathQuery(i.link));
       attachments[i.post_id] = std::move(info);
       return {};
@@ -363,6 +419,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (!IsValidSlug(slug)) slug = Slugify(slug);
     p.slug = slug;
     if (!i.creator.empty()) creators.insert(i.creator);
+    if (p.importable) CollectFileUrls(i.content, body_files);
     post_order.push_back(p.id);
     posts[p.id] = std::move(p);
     return {};
@@ -610,6 +667,46 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   std::set<std::string> dead_hosts;
   std::unordered_map<std::string, std::string> media_path_by_rel;  // rel -> store path
   std::vector<std::pair<std::string, fs::path>> media_to_store;    // store path, file
+  // A file from the uploads folder, else fetched from `url`, else none and `why`.
+  auto obtain = [&](const std::string& rel, const std::string& url, const std::string& key,
+                    std::string& why) -> fs::path {
+    if (in_uploads(rel)) {
+      ++report.media_from_uploads;
+      return options.uploads / rel;
+    }
+    if (!options.fetch) {
+      why = options.uploads.empty() ? "no --uploads folder, and fetching is off"
+                                    : "not in the uploads folder, and fetching is off";
+      return {};
+    }
+    std::string host = UrlHost(url);
+    if (host.empty()) {
+      why = "not in the uploads folder, and its address names no host to fetch it from";
+      return {};
+    }
+    if (dead_hosts.count(host)) {
+      why = "not in the uploads folder; " + host + " could not be reached";
+      return {};
+    }
+    if (temp_dir.empty()) {
+      temp_dir = fs::temp_directory_path() / ("cinepress-wp-" + std::to_string(::getpid()));
+      std::error_code ec;
+      fs::create_directories(temp_dir, ec);
+    }
+    fs::path dest = temp_dir / key;
+    bool down = false;
+    if (auto s = Fetch(url, dest, options.fetch_timeout_s, down); !s) {
+      if (down) dead_hosts.insert(host);
+      why = "not in the uploads folder; fetching failed: " + s.error().message;
+      return {};
+    }
+    ++report.media_fetched;
+    return dest;
+  };
+  // Where attachments on another host (a CDN) keep their files: "cdn.example/media/" for
+  // https://cdn.example/media/2021/03/still.jpg of 2021/03/still.jpg, so that the bodies' other
+  // files there (resized copies) are known as the site's too.
+  std::set<std::string> file_prefixes;
   std::vector<std::string> attachment_ids;
   for (const auto& [id, a] : attachments) attachment_ids.push_back(id);
   std::sort(attachment_ids.begin(), attachment_ids.end());
@@ -617,32 +714,14 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     AttachmentInfo& at = attachments[id];
     std::string why;
     if (at.rel.empty()) {
-      why = "not an uploads address";
-    } else if (in_uploads(at.rel)) {
-      at.file = options.uploads / at.rel;
-      ++report.media_from_uploads;
-    } else if (!options.fetch) {
-      why = options.uploads.empty() ? "no --uploads folder, and fetching is off"
-                                    : "not in the uploads folder, and fetching is off";
+      why = "not an uploads address, and WordPress did not record its file (_wp_attached_file)";
     } else {
-      std::string host = UrlHost(at.original_url);
-      if (dead_hosts.count(host)) {
-        why = "not in the uploads folder; " + host + " could not be reached";
-      } else {
-        if (temp_dir.empty()) {
-          temp_dir = fs::temp_directory_path() / ("cinepress-wp-" + std::to_string(::getpid()));
-          std::error_code ec;
-          fs::create_directories(temp_dir, ec);
-        }
-        fs::path dest = temp_dir / ("a" + id);
-        bool down = false;
-        if (auto s = Fetch(at.original_url, dest, options.fetch_timeout_s, down); s) {
-          at.file = dest;
-          ++report.media_fetched;
-        } else {
-          if (down) dead_hosts.insert(host);
-          why = "not in the uploads folder; fetching failed: " + s.error().message;
-        }
+      at.file = obtain(at.rel, at.original_url, "a" + id, why);
+      std::string_view bare = StripScheme(at.original_url);
+      bare = bare.substr(0, bare.find_first_of("?#"));
+      if (UploadsRel(at.original_url).empty() && bare.size() > at.rel.size() &&
+          bare.substr(bare.size() - at.rel.size()) == at.rel) {
+        file_prefixes.insert(AsciiLower(bare.substr(0, bare.size() - at.rel.size())));
       }
     }
     if (!at.file.empty()) {
@@ -653,7 +732,43 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     } else {
       ++report.attachments.skipped;
       report.missing_media.push_back(at.original_url + ": " + why);
+      if (!at.rel.empty()) media_path_by_rel.emplace(at.rel, "");  // listed once
     }
+  }
+  // The uploads path of a file's address: under wp-content/uploads, or where the attachments on
+  // another host keep theirs; "" when it is not the site's file.
+  auto file_rel = [&](const std::string& url) -> std::string {
+    if (std::string rel = UploadsRel(url); !rel.empty()) return rel;
+    std::string_view bare = StripScheme(url);
+    if (bare.empty() && url.substr(0, 2) == "//") bare = std::string_view(url).substr(2);
+    bare = bare.substr(0, bare.find_first_of("?#"));
+    for (const std::string& prefix : file_prefixes) {
+      if (bare.size() > prefix.size() && AsciiLower(bare.substr(0, prefix.size())) == prefix) {
+        return SafeUploadsRel(PercentDecode(bare.substr(prefix.size())));
+      }
+    }
+    return "";
+  };
+  // Every other file the bodies use (resized copies, images never made attachments): taken or
+  // fetched now, or listed as missing with its reason, so that the report never calls an import
+  // whole while pages still load files from the site being switched off.
+  {
+    size_t n = 0;
+    for (const std::string& url : body_files) {
+      std::string rel = file_rel(url);
+      if (rel.empty() || media_path_by_rel.count(rel)) continue;
+      std::string why;
+      fs::path file = obtain(rel, url, "f" + std::to_string(++n), why);
+      if (file.empty()) {
+        report.missing_media.push_back(url + ": used in a post's body; " + why);
+        media_path_by_rel[rel] = "";  // known missing: left pointing where it was
+        continue;
+      }
+      std::string path = "wp-content/uploads/" + rel;
+      media_path_by_rel[rel] = path;
+      media_to_store.emplace_back(path, file);
+    }
+    std::set<std::string>().swap(body_files);
   }
 
   // Internal links: the old addresses of posts and pages, categories, tags and writers.
@@ -703,8 +818,9 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     std::string host = UrlHost(url);
     const bool absolute = !host.empty();
     if (!absolute && url[0] != '/') return url;  // relative to the page: nothing to know
-    if (std::string rel = UploadsRel(url); !rel.empty()) {
+    if (std::string rel = file_rel(url); !rel.empty()) {
       if (auto it = media_path_by_rel.find(rel); it != media_path_by_rel.end()) {
+        if (it->second.empty()) return url;  // missing (listed in the report)
         ++report.media_references_rewritten;
         return "/" + it->second;
       }

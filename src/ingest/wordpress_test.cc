@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include "store/open_store.h"
 
@@ -401,6 +402,51 @@ TEST_F(WordPressImportTest, DisplayNamesAreTrimmed) {
   auto authors = *store_->LoadAuthors();
   ASSERT_EQ(authors.size(), 1u);
   EXPECT_EQ(authors[0].name, "Ana Ruiz");
+}
+
+TEST_F(WordPressImportTest, AttachmentsOnAnotherHostComeFromTheUploadsFolder) {
+  std::string xml = kExport;
+  const std::string item = R"(<item><title>Poster</title><wp:post_id>50</wp:post_id>
+<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status><wp:post_parent>12</wp:post_parent>
+<wp:attachment_url>https://cdn.example.net/media/2021/03/poster.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2021/03/poster.jpg</wp:meta_value></wp:postmeta>
+</item>
+)";
+  xml.insert(xml.find("<item>"), item);
+  xml.replace(
+      xml.find("Second paragraph"), 16,
+      R"(<img src="https://cdn.example.net/media/2021/03/poster-300x200.jpg" alt="Poster">)");
+  Write("cdn.xml", xml);
+  std::ofstream(dir_ / "uploads/2021/03/poster.jpg") << "JPEG";
+  std::ofstream(dir_ / "uploads/2021/03/poster-300x200.jpg") << "JPEG";
+  auto r = Import("cdn.xml");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_TRUE(r->missing_media.empty()) << r->missing_media[0];
+  EXPECT_EQ(r->attachments.skipped, 0u);
+  std::set<std::string> paths;
+  auto media = store_->LoadMediaList();
+  ASSERT_TRUE(media);
+  for (const MediaFile& m : media.value()) paths.insert(m.path);
+  EXPECT_TRUE(paths.count("wp-content/uploads/2021/03/poster.jpg"));
+  EXPECT_TRUE(paths.count("wp-content/uploads/2021/03/poster-300x200.jpg"));
+  auto all = *store_->LoadArticles(true);
+  const Article* post = Find(all, "night-fog");
+  ASSERT_NE(post, nullptr);
+  EXPECT_NE(post->body_markdown.find("src=\"/wp-content/uploads/2021/03/poster-300x200.jpg\""),
+            std::string::npos)
+      << post->body_markdown;
+}
+
+TEST_F(WordPressImportTest, BodyFilesNotFoundAreListedAsMissingWithTheirReason) {
+  fs::remove_all(dir_ / "uploads");
+  fs::create_directories(dir_ / "uploads");  // empty, and nothing is fetched
+  auto r = Import();
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->missing_media.size(), 1u);
+  EXPECT_NE(r->missing_media[0].find("https://reel.example/wp-content/uploads/2021/03/still.jpg"),
+            std::string::npos);
+  EXPECT_NE(r->missing_media[0].find("fetching is off"), std::string::npos) << r->missing_media[0];
+  EXPECT_NE(r->ToText().find("1 missing"), std::string::npos);
 }
 
 TEST(PercentDecode, DecodesUtf8AndKeepsWhatIsNotAnEscape) {
