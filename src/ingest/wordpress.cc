@@ -871,6 +871,34 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     a.a.caption = HtmlToText(a.a.caption);
   }
 
+  // What the block editor's latest-posts and archives blocks list: the posts the new site
+  // publishes, newest first, and their months (the site's month archives).
+  std::vector<WpPostLink> latest;
+  std::vector<WpArchiveMonth> months;
+  {
+    std::vector<const PostInfo*> published;
+    for (const std::string& id : post_order) {
+      const PostInfo& p = posts[id];
+      if (p.type == "post" && will_publish(p)) published.push_back(&p);
+    }
+    std::stable_sort(published.begin(), published.end(),
+                     [](const PostInfo* x, const PostInfo* y) { return x->date > y->date; });
+    static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                    "May",       "June",     "July",     "August",
+                                    "September", "October",  "November", "December"};
+    for (const PostInfo* p : published) {
+      if (latest.size() < 100)
+        latest.push_back({std::string(Trim(HtmlToText(p->title))), p->new_url});
+      std::string y = YearMonthDay(tz, p->date, 0), m = YearMonthDay(tz, p->date, 1);
+      std::string url = "/archive/" + y + "/" + m + "/";
+      if (months.empty() || months.back().url != url) {
+        int mi = std::clamp(std::atoi(m.c_str()), 1, 12);
+        months.push_back({std::string(kMonths[mi - 1]) + " " + y, url, 0});
+      }
+      ++months.back().count;
+    }
+  }
+
   // ---- 2. Convert and write everything, in one transaction.
   auto stored_authors = store.LoadAuthors();
   if (!stored_authors) return stored_authors.error();
@@ -1036,6 +1064,12 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     };
     if (auto it = children.find(p.id); it != children.end()) ctx.children = it->second;
     ctx.rewrite_url = rewrite;
+    ctx.latest_posts = [&](size_t n) {
+      return std::vector<WpPostLink>(
+          latest.begin(), latest.begin() + static_cast<std::ptrdiff_t>(std::min(n, latest.size())));
+    };
+    ctx.archive_months = [&] { return months; };
+    if (const std::string* notes = i.Meta("footnotes")) ctx.footnotes = *notes;
     a.body_markdown = WordPressToHtml(i.content, ctx, report.content);
     // The body is the sanitizer's own HTML: stripping its tags is enough to count its words.
     a.word_count = CountWords(StripTags(a.body_markdown));
@@ -1285,6 +1319,15 @@ std::string WordPressReport::ToText() const {
     << content.elements_removed << " unsafe or foreign elements and " << content.attributes_removed
     << " attributes removed, " << links_rewritten << " internal links and "
     << media_references_rewritten << " file references rewritten\n";
+  if (content.blocks_rendered > 0) {
+    o << "  block-editor blocks drawn from the export: " << content.blocks_rendered
+      << " (latest posts, archives, social links)\n";
+  }
+  if (!content.dropped_blocks.empty()) {
+    o << "  dynamic blocks dropped (WordPress drew them when serving; nothing to show here):";
+    for (const auto& [name, n] : content.dropped_blocks) o << " " << name << " ×" << n;
+    o << "\n";
+  }
   if (!content.unknown_shortcodes.empty()) {
     o << "  unknown shortcodes (left as written):";
     for (const auto& [name, n] : content.unknown_shortcodes) o << " [" << name << "] ×" << n;
@@ -1343,6 +1386,8 @@ std::string WordPressReport::ToJson() const {
             {"shortcodes_converted", content.shortcodes},
             {"shortcodes_empty", content.shortcodes_empty},
             {"unknown_shortcodes", content.unknown_shortcodes},
+            {"blocks_rendered", content.blocks_rendered},
+            {"dropped_blocks", content.dropped_blocks},
             {"block_comments_removed", content.block_comments},
             {"elements_removed", content.elements_removed},
             {"attributes_removed", content.attributes_removed},

@@ -177,7 +177,9 @@ TEST_F(WordPressImportTest, ImportsPostsPagesAndEverythingAroundThem) {
                       "<figcaption>The still.</figcaption></figure>"),
             std::string::npos)
       << body;
-  EXPECT_NE(body.find("<p>Second paragraph"), std::string::npos) << body;
+  // Block-editor content (this body has block markers) gets no autop, as in WordPress.
+  EXPECT_NE(body.find("\nSecond paragraph"), std::string::npos) << body;
+  EXPECT_EQ(body.find("<p>Second paragraph"), std::string::npos) << body;
 
   const Article* draft = Find(all, "second");
   ASSERT_NE(draft, nullptr);
@@ -447,6 +449,26 @@ TEST_F(WordPressImportTest, BodyFilesNotFoundAreListedAsMissingWithTheirReason) 
             std::string::npos);
   EXPECT_NE(r->missing_media[0].find("fetching is off"), std::string::npos) << r->missing_media[0];
   EXPECT_NE(r->ToText().find("1 missing"), std::string::npos);
+}
+
+TEST_F(WordPressImportTest, DynamicBlocksAreListedFromTheExportAndDroppedOnesReported) {
+  std::string xml = kExport;
+  xml.replace(xml.find("<![CDATA[Who we are]]>"), 22,
+              "<![CDATA[<!-- wp:latest-posts /-->\n<!-- wp:tag-cloud /-->]]>");
+  Write("blocks.xml", xml);
+  auto r = Import("blocks.xml");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->content.dropped_blocks["core/tag-cloud"], 1u);
+  EXPECT_NE(r->ToText().find("core/tag-cloud ×1"), std::string::npos) << r->ToText();
+  EXPECT_NE(r->ToJson().find("\"core/tag-cloud\": 1"), std::string::npos);
+  auto all = *store_->LoadArticles(true);
+  const Article* about = Find(all, "about");
+  ASSERT_NE(about, nullptr);
+  // The one published post (the draft and the protected one are not listed).
+  EXPECT_NE(about->body_markdown.find("<a href=\"/articles/night-fog/\">Night &amp; Fog</a>"),
+            std::string::npos)
+      << about->body_markdown;
+  EXPECT_EQ(about->body_markdown.find("secret"), std::string::npos);
 }
 
 TEST(PercentDecode, DecodesUtf8AndKeepsWhatIsNotAnEscape) {
