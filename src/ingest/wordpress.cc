@@ -879,7 +879,10 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     std::vector<const PostInfo*> published;
     for (const std::string& id : post_order) {
       const PostInfo& p = posts[id];
-      if (p.type == "post" && will_publish(p)) published.push_back(&p);
+      // Published now: a list written into a body must not name a post before it appears.
+      if (p.type == "post" && will_publish(p) && p.status == "publish" && p.date <= now) {
+        published.push_back(&p);
+      }
     }
     std::stable_sort(published.begin(), published.end(),
                      [](const PostInfo* x, const PostInfo* y) { return x->date > y->date; });
