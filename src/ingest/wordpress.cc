@@ -1074,6 +1074,14 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     ctx.archive_months = [&] { return months; };
     if (const std::string* notes = i.Meta("footnotes")) ctx.footnotes = *notes;
     a.body_markdown = WordPressToHtml(i.content, ctx, report.content);
+    // Without an excerpt, the teaser before <!--more--> is the dek, as WordPress shows it in
+    // lists. The marker stays in the body (where a paywall can cut).
+    if (a.dek.empty()) {
+      if (size_t cut = a.body_markdown.find("<!--more-->"); cut != std::string::npos) {
+        std::string teaser(Trim(HtmlToText(a.body_markdown.substr(0, cut))));
+        if (!teaser.empty()) a.dek = MarkdownEscape(teaser);
+      }
+    }
     // The body is the sanitizer's own HTML: stripping its tags is enough to count its words.
     a.word_count = CountWords(StripTags(a.body_markdown));
     // Comments, threaded by their parents' ids; only approved ones may ever be shown. They are

@@ -471,6 +471,19 @@ TEST_F(WordPressImportTest, DynamicBlocksAreListedFromTheExportAndDroppedOnesRep
   EXPECT_EQ(about->body_markdown.find("secret"), std::string::npos);
 }
 
+TEST_F(WordPressImportTest, TheTeaserBeforeMoreIsTheDekAndTheMarkerStays) {
+  std::string xml = kExport;
+  xml.replace(xml.find("<![CDATA[Text]]>"), 16,
+              "<![CDATA[A short teaser.\n<!--more-->\nThe rest of it.]]>");
+  Write("more.xml", xml);
+  ASSERT_TRUE(Import("more.xml"));
+  auto all = *store_->LoadArticles(true);
+  const Article* second = Find(all, "second");
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->dek, "A short teaser.");
+  EXPECT_NE(second->body_markdown.find("<!--more-->"), std::string::npos) << second->body_markdown;
+}
+
 TEST(PercentDecode, DecodesUtf8AndKeepsWhatIsNotAnEscape) {
   EXPECT_EQ(PercentDecode("%ce%b5%cf%80"), "επ");
   EXPECT_EQ(PercentDecode("100%"), "100%");

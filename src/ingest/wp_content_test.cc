@@ -284,6 +284,23 @@ TEST(Blocks, FootnotesBecomeTheSitesFootnotes) {
   EXPECT_EQ(WordPressToHtml("<p id=\"top\">x</p>", ctx, stats).find("id="), std::string::npos);
 }
 
+TEST(Blocks, TheMoreCutIsKeptAsOneMarker) {
+  WpContentContext ctx;
+  ContentStats stats;
+  EXPECT_EQ(WordPressToHtml("Teaser.\n<!--more Read on-->\nThe rest.", ctx, stats),
+            "<p>Teaser.</p>\n<!--more-->\n<p>The rest.</p>");
+  std::string blocks = WordPressToHtml(
+      "<!-- wp:paragraph -->\n<p>Teaser.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:more "
+      "-->\n<!--more-->\n<!-- /wp:more -->\n\n<!-- wp:paragraph -->\n<p>Rest.</p>\n"
+      "<!-- /wp:paragraph -->",
+      ctx, stats);
+  EXPECT_NE(blocks.find("<p>Teaser.</p>\n\n<!--more-->\n\n<p>Rest.</p>"), std::string::npos)
+      << blocks;
+  // Page breaks are not kept: the pages become one.
+  EXPECT_EQ(WordPressToHtml("One\n<!--nextpage-->\nTwo", ctx, stats).find("<!--"),
+            std::string::npos);
+}
+
 TEST(Urls, SafeAndUnsafe) {
   EXPECT_TRUE(IsSafeUrl("/a/b", true));
   EXPECT_TRUE(IsSafeUrl("https://x", true));
