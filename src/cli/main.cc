@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
                         "the WordPress menu (its slug) that becomes the site's main menu");
   import_wp->add_flag("--keep-permalinks", wp_options.keep_permalinks,
                       "posts keep their old addresses (writes [permalinks] in cinepress.toml)");
+  import_wp->add_option("--source", wp_options.source,
+                        "a name for this WordPress site, for an export that names no address");
   import_wp->add_flag("--json", wp_json, "print the report as JSON");
   add_site(import_wp);
 

@@ -87,6 +87,56 @@ std::string UploadsRel(std::string_view url) {
   return rel;
 }
 
+// A path under the uploads folder as WordPress records it (`_wp_attached_file`), when safe.
+std::string SafeUploadsRel(std::string_view rel) {
+  std::string r(rel);
+  if (r.empty() || r.find("..") != std::string::npos || r.front() == '/' ||
+      r.find("/.") != std::string::npos || r.front() == '.' || !IsValidUtf8(r) ||
+      r.find('\\') != std::string::npos || r.find("://") != std::string::npos) {
+    return "";
+  }
+  return r;
+}
+
+// The addresses of files a body uses that may be the old site's: under wp-content/uploads (on
+// any host: the site's, a CDN's, Photon's), on a WordPress.com files host, or any absolute
+// address of a media file (an attachment served from a CDN). Which of them are the site's own is
+// decided once the attachments are known.
+void CollectFileUrls(std::string_view html, std::set<std::string>& out) {
+  auto is_end = [](char c) {
+    return c == '"' || c == '\'' || c == '<' || c == '>' || c == ' ' || c == '\n' || c == '\t' ||
+           c == '\r' || c == '(' || c == ')' || c == ']' || c == '[';
+  };
+  size_t from = 0;
+  while (true) {
+    size_t scheme = html.find("://", from);
+    size_t rooted = html.find("/wp-content/uploads/", from);
+    if (scheme == std::string_view::npos && rooted == std::string_view::npos) break;
+    size_t start;
+    if (scheme != std::string_view::npos && (rooted == std::string_view::npos || scheme < rooted)) {
+      start = scheme;
+      while (start > 0 && std::isalpha(static_cast<unsigned char>(html[start - 1]))) --start;
+    } else {
+      start = rooted;
+      // Only a root-relative address ("/wp-content/…" right after a quote or an =).
+      if (start == 0 || std::strchr("\"'=", html[start - 1]) == nullptr) {
+        from = rooted + 1;
+        continue;
+      }
+    }
+    size_t end = (scheme != std::string_view::npos && start <= scheme ? scheme + 3 : start + 1);
+    while (end < html.size() && !is_end(html[end])) ++end;
+    std::string url(html.substr(start, end - start));
+    while (!url.empty() && (url.back() == ',' || url.back() == '.')) url.pop_back();
+    if (url.find("/wp-content/uploads/") != std::string::npos ||
+        url.find(".files.wordpress.com/") != std::string::npos ||
+        (url.rfind("http", 0) == 0 && !MediaKindOf(url).empty())) {
+      out.insert(std::move(url));
+    }
+    from = end;
+  }
+}
+
 // Backslash-escapes what Markdown would read as markup (deks are rendered as inline Markdown).
 std::string MarkdownEscape(std::string_view text) {
   std::string out;
@@ -157,6 +207,7 @@ struct PostInfo {
   std::string id, type, status, title, slug, parent, link_path, guid_path;
   std::string password;
   int64_t date = 0;
+  bool dated = false;  // false: the export has no date for it (`date` is a stand-in)
   bool importable = false;
   std::string new_url;  // the address on the new site
   bool path_resolved = false;
@@ -268,7 +319,9 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   std::vector<std::string> post_order;
   std::unordered_map<std::string, AttachmentInfo> attachments;
   std::vector<MenuItemInfo> menu_items;
+  std::set<std::string> body_files;  // addresses of files the posts use (CollectFileUrls)
   std::set<std::string> creators;
+  std::map<std::string, size_t> guid_hosts;  // the site's address, when the channel lacks it
   size_t items_seen = 0;
   WxrCallbacks index;
   index.channel = [&](const WxrChannel& c) { channel = c; };
@@ -287,6 +340,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       report.skipped.push_back(where + ": it has no wp:post_id");
       return {};
     }
+    if (std::string h = UrlHost(i.guid.empty() ? i.link : i.guid); !h.empty()) ++guid_hosts[h];
     if (i.post_type == "attachment") {
       ++report.attachments.found;
       AttachmentInfo info;
@@ -300,6 +354,11 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       info.parent = i.post_parent;
       info.menu_order = std::atoi(i.menu_order.c_str());
       info.rel = UploadsRel(info.original_url);
+      // Files served from another host (a CDN, another domain) have no uploads path in their
+      // address; WordPress records where the file lies in the uploads folder.
+      if (const std::string* attached = i.Meta("_wp_attached_file"); attached && info.rel.empty()) {
+        info.rel = SafeUploadsRel(*attached);
+      }
       info.page_path = PercentDecode(UrlPathQuery(i.link));
       attachments[i.post_id] = std::move(info);
       return {};
@@ -343,7 +402,9 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     p.title = i.title;
     p.parent = i.post_parent == "0" ? "" : i.post_parent;
     p.password = i.post_password;
-    p.date = WpDate(i.post_date_gmt, i.post_date, tz).value_or(options.now);
+    auto date = WpDate(i.post_date_gmt, i.post_date, tz);
+    p.dated = date.has_value();
+    p.date = date.value_or(options.now);
     p.link_path = PercentDecode(UrlPathQuery(i.link));
     if (!i.guid.empty()) p.guid_path = PercentDecode(UrlPathQuery(i.guid));
     p.importable = IsImportableStatus(i.status);
@@ -358,6 +419,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (!IsValidSlug(slug)) slug = Slugify(slug);
     p.slug = slug;
     if (!i.creator.empty()) creators.insert(i.creator);
+    if (p.importable) CollectFileUrls(i.content, body_files);
     post_order.push_back(p.id);
     posts[p.id] = std::move(p);
     return {};
@@ -371,10 +433,38 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   for (const std::string& u : {channel.base_blog_url, channel.link}) {
     if (std::string h = UrlHost(u); !h.empty()) old_hosts.insert(h);
   }
-  const std::string source_host =
-      old_hosts.empty()
-          ? "site"
-          : UrlHost(channel.base_blog_url.empty() ? channel.link : channel.base_blog_url);
+  // The export's identity: what its articles' source paths (wordpress/IDENTITY/ID) start with,
+  // so that a re-import finds them and another site's export never does. The site's address, or
+  // the host its items' GUIDs name (WordPress writes them from the site's address), or the
+  // name given with --source; an export with none of them is refused rather than given a shared
+  // name, which made two such sites overwrite each other's posts.
+  std::string source_host = options.source;
+  if (source_host.find_first_of("/\\") != std::string::npos) {
+    return Error{ErrorCode::kInvalidInput, "a --source name has no slashes", {}, 0, "--source"};
+  }
+  if (source_host.empty()) {
+    for (const std::string& u : {channel.base_blog_url, channel.link, channel.base_site_url}) {
+      if (source_host.empty()) source_host = UrlHost(u);
+    }
+  }
+  if (source_host.empty()) {
+    size_t best = 0;
+    for (const auto& [host, n] : guid_hosts) {
+      if (n > best) {
+        best = n;
+        source_host = host;
+      }
+    }
+    if (!source_host.empty()) old_hosts.insert(source_host);
+  }
+  if (source_host.empty()) {
+    return Error{ErrorCode::kInvalidInput,
+                 "the export names no site address (no <link>, <wp:base_blog_url> or item GUIDs "
+                 "with one), so its posts cannot be told from another site's: give it a name of "
+                 "its own with --source NAME, the same each time this site is imported (exports "
+                 "imported before this rule were named \"site\")",
+                 file.string(), 0, "--source"};
+  }
 
   // Authors: declared ones, and (WXR 1.0) those only named as creators — unless the name is a
   // declared one's, misspelt (">themereviewteam" is in the theme test data).
@@ -392,9 +482,12 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   for (const auto& [login, a] : authors_by_login) {
     Author au;
     au.id = Slugify(login);
-    au.name = !a.display_name.empty() ? a.display_name
-              : !(a.first_name + a.last_name).empty()
-                  ? std::string(Trim(a.first_name + " " + a.last_name))
+    // Trimmed: exports written from multi-line fields end names with a newline.
+    const std::string display(Trim(a.display_name));
+    au.name = !display.empty() ? display
+              : !Trim(a.first_name + a.last_name).empty()
+                  ? std::string(Trim(std::string(Trim(a.first_name)) + " " +
+                                     std::string(Trim(a.last_name))))
                   : login;
     authors[login] = au;
   }
@@ -502,6 +595,16 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (!a.source_path.empty()) stored_by_source[a.source_path] = &a;
     stored_by_url[url_key(a.kind, a.section, a.slug)] = &a;
   }
+  // A post the export gives no date keeps the one it was first imported with: "now" again on
+  // every run would make each re-import move it (and its address) and call it updated.
+  for (const std::string& id : post_order) {
+    PostInfo& p = posts[id];
+    if (p.dated) continue;
+    if (auto it = stored_by_source.find(SourcePath(source_host, p.id));
+        it != stored_by_source.end()) {
+      p.date = it->second->date;
+    }
+  }
   std::unordered_set<std::string> taken;
   for (const std::string& id : post_order) {
     PostInfo& p = posts[id];
@@ -564,6 +667,46 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
   std::set<std::string> dead_hosts;
   std::unordered_map<std::string, std::string> media_path_by_rel;  // rel -> store path
   std::vector<std::pair<std::string, fs::path>> media_to_store;    // store path, file
+  // A file from the uploads folder, else fetched from `url`, else none and `why`.
+  auto obtain = [&](const std::string& rel, const std::string& url, const std::string& key,
+                    std::string& why) -> fs::path {
+    if (in_uploads(rel)) {
+      ++report.media_from_uploads;
+      return options.uploads / rel;
+    }
+    if (!options.fetch) {
+      why = options.uploads.empty() ? "no --uploads folder, and fetching is off"
+                                    : "not in the uploads folder, and fetching is off";
+      return {};
+    }
+    std::string host = UrlHost(url);
+    if (host.empty()) {
+      why = "not in the uploads folder, and its address names no host to fetch it from";
+      return {};
+    }
+    if (dead_hosts.count(host)) {
+      why = "not in the uploads folder; " + host + " could not be reached";
+      return {};
+    }
+    if (temp_dir.empty()) {
+      temp_dir = fs::temp_directory_path() / ("cinepress-wp-" + std::to_string(::getpid()));
+      std::error_code ec;
+      fs::create_directories(temp_dir, ec);
+    }
+    fs::path dest = temp_dir / key;
+    bool down = false;
+    if (auto s = Fetch(url, dest, options.fetch_timeout_s, down); !s) {
+      if (down) dead_hosts.insert(host);
+      why = "not in the uploads folder; fetching failed: " + s.error().message;
+      return {};
+    }
+    ++report.media_fetched;
+    return dest;
+  };
+  // Where attachments on another host (a CDN) keep their files: "cdn.example/media/" for
+  // https://cdn.example/media/2021/03/still.jpg of 2021/03/still.jpg, so that the bodies' other
+  // files there (resized copies) are known as the site's too.
+  std::set<std::string> file_prefixes;
   std::vector<std::string> attachment_ids;
   for (const auto& [id, a] : attachments) attachment_ids.push_back(id);
   std::sort(attachment_ids.begin(), attachment_ids.end());
@@ -571,32 +714,14 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     AttachmentInfo& at = attachments[id];
     std::string why;
     if (at.rel.empty()) {
-      why = "not an uploads address";
-    } else if (in_uploads(at.rel)) {
-      at.file = options.uploads / at.rel;
-      ++report.media_from_uploads;
-    } else if (!options.fetch) {
-      why = options.uploads.empty() ? "no --uploads folder, and fetching is off"
-                                    : "not in the uploads folder, and fetching is off";
+      why = "not an uploads address, and WordPress did not record its file (_wp_attached_file)";
     } else {
-      std::string host = UrlHost(at.original_url);
-      if (dead_hosts.count(host)) {
-        why = "not in the uploads folder; " + host + " could not be reached";
-      } else {
-        if (temp_dir.empty()) {
-          temp_dir = fs::temp_directory_path() / ("cinepress-wp-" + std::to_string(::getpid()));
-          std::error_code ec;
-          fs::create_directories(temp_dir, ec);
-        }
-        fs::path dest = temp_dir / ("a" + id);
-        bool down = false;
-        if (auto s = Fetch(at.original_url, dest, options.fetch_timeout_s, down); s) {
-          at.file = dest;
-          ++report.media_fetched;
-        } else {
-          if (down) dead_hosts.insert(host);
-          why = "not in the uploads folder; fetching failed: " + s.error().message;
-        }
+      at.file = obtain(at.rel, at.original_url, "a" + id, why);
+      std::string_view bare = StripScheme(at.original_url);
+      bare = bare.substr(0, bare.find_first_of("?#"));
+      if (UploadsRel(at.original_url).empty() && bare.size() > at.rel.size() &&
+          bare.substr(bare.size() - at.rel.size()) == at.rel) {
+        file_prefixes.insert(AsciiLower(bare.substr(0, bare.size() - at.rel.size())));
       }
     }
     if (!at.file.empty()) {
@@ -607,7 +732,43 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     } else {
       ++report.attachments.skipped;
       report.missing_media.push_back(at.original_url + ": " + why);
+      if (!at.rel.empty()) media_path_by_rel.emplace(at.rel, "");  // listed once
     }
+  }
+  // The uploads path of a file's address: under wp-content/uploads, or where the attachments on
+  // another host keep theirs; "" when it is not the site's file.
+  auto file_rel = [&](const std::string& url) -> std::string {
+    if (std::string rel = UploadsRel(url); !rel.empty()) return rel;
+    std::string_view bare = StripScheme(url);
+    if (bare.empty() && url.substr(0, 2) == "//") bare = std::string_view(url).substr(2);
+    bare = bare.substr(0, bare.find_first_of("?#"));
+    for (const std::string& prefix : file_prefixes) {
+      if (bare.size() > prefix.size() && AsciiLower(bare.substr(0, prefix.size())) == prefix) {
+        return SafeUploadsRel(PercentDecode(bare.substr(prefix.size())));
+      }
+    }
+    return "";
+  };
+  // Every other file the bodies use (resized copies, images never made attachments): taken or
+  // fetched now, or listed as missing with its reason, so that the report never calls an import
+  // whole while pages still load files from the site being switched off.
+  {
+    size_t n = 0;
+    for (const std::string& url : body_files) {
+      std::string rel = file_rel(url);
+      if (rel.empty() || media_path_by_rel.count(rel)) continue;
+      std::string why;
+      fs::path file = obtain(rel, url, "f" + std::to_string(++n), why);
+      if (file.empty()) {
+        report.missing_media.push_back(url + ": used in a post's body; " + why);
+        media_path_by_rel[rel] = "";  // known missing: left pointing where it was
+        continue;
+      }
+      std::string path = "wp-content/uploads/" + rel;
+      media_path_by_rel[rel] = path;
+      media_to_store.emplace_back(path, file);
+    }
+    std::set<std::string>().swap(body_files);
   }
 
   // Internal links: the old addresses of posts and pages, categories, tags and writers.
@@ -657,8 +818,9 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     std::string host = UrlHost(url);
     const bool absolute = !host.empty();
     if (!absolute && url[0] != '/') return url;  // relative to the page: nothing to know
-    if (std::string rel = UploadsRel(url); !rel.empty()) {
+    if (std::string rel = file_rel(url); !rel.empty()) {
       if (auto it = media_path_by_rel.find(rel); it != media_path_by_rel.end()) {
+        if (it->second.empty()) return url;  // missing (listed in the report)
         ++report.media_references_rewritten;
         return "/" + it->second;
       }
@@ -709,6 +871,37 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     a.a.caption = HtmlToText(a.a.caption);
   }
 
+  // What the block editor's latest-posts and archives blocks list: the posts the new site
+  // publishes, newest first, and their months (the site's month archives).
+  std::vector<WpPostLink> latest;
+  std::vector<WpArchiveMonth> months;
+  {
+    std::vector<const PostInfo*> published;
+    for (const std::string& id : post_order) {
+      const PostInfo& p = posts[id];
+      // Published now: a list written into a body must not name a post before it appears.
+      if (p.type == "post" && will_publish(p) && p.status == "publish" && p.date <= now) {
+        published.push_back(&p);
+      }
+    }
+    std::stable_sort(published.begin(), published.end(),
+                     [](const PostInfo* x, const PostInfo* y) { return x->date > y->date; });
+    static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                    "May",       "June",     "July",     "August",
+                                    "September", "October",  "November", "December"};
+    for (const PostInfo* p : published) {
+      if (latest.size() < 100)
+        latest.push_back({std::string(Trim(HtmlToText(p->title))), p->new_url});
+      std::string y = YearMonthDay(tz, p->date, 0), m = YearMonthDay(tz, p->date, 1);
+      std::string url = "/archive/" + y + "/" + m + "/";
+      if (months.empty() || months.back().url != url) {
+        int mi = std::clamp(std::atoi(m.c_str()), 1, 12);
+        months.push_back({std::string(kMonths[mi - 1]) + " " + y, url, 0});
+      }
+      ++months.back().count;
+    }
+  }
+
   // ---- 2. Convert and write everything, in one transaction.
   auto stored_authors = store.LoadAuthors();
   if (!stored_authors) return stored_authors.error();
@@ -750,6 +943,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     if (auto s = store.SaveAuthor(au); !s) return fail(s.error());
     (exists ? report.authors.updated : report.authors.added)++;
   }
+  bool section_written = false;
   {
     bool have = false;
     for (const Section& sec : *stored_sections) have = have || sec.key == options.section;
@@ -757,6 +951,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       if (auto s = store.SaveSection(Section{options.section, options.section_title, ""}); !s) {
         return fail(s.error());
       }
+      section_written = true;
     }
   }
   // Categories and tags, with their hierarchy.
@@ -872,7 +1067,21 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     };
     if (auto it = children.find(p.id); it != children.end()) ctx.children = it->second;
     ctx.rewrite_url = rewrite;
+    ctx.latest_posts = [&](size_t n) {
+      return std::vector<WpPostLink>(
+          latest.begin(), latest.begin() + static_cast<std::ptrdiff_t>(std::min(n, latest.size())));
+    };
+    ctx.archive_months = [&] { return months; };
+    if (const std::string* notes = i.Meta("footnotes")) ctx.footnotes = *notes;
     a.body_markdown = WordPressToHtml(i.content, ctx, report.content);
+    // Without an excerpt, the teaser before <!--more--> is the dek, as WordPress shows it in
+    // lists. The marker stays in the body (where a paywall can cut).
+    if (a.dek.empty()) {
+      if (size_t cut = a.body_markdown.find("<!--more-->"); cut != std::string::npos) {
+        std::string teaser(Trim(HtmlToText(a.body_markdown.substr(0, cut))));
+        if (!teaser.empty()) a.dek = MarkdownEscape(teaser);
+      }
+    }
     // The body is the sanitizer's own HTML: stripping its tags is enough to count its words.
     a.word_count = CountWords(StripTags(a.body_markdown));
     // Comments, threaded by their parents' ids; only approved ones may ever be shown. They are
@@ -1079,7 +1288,13 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     }
   }
   if (auto s = store.Commit(); !s) return fail(s.error());
-  report.written = true;
+  // "written" says whether the store changed, not that the run got this far.
+  report.written = section_written;
+  for (const WordPressReport::Count* c :
+       {&report.posts, &report.pages, &report.attachments, &report.comments, &report.authors,
+        &report.categories, &report.tags, &report.menus, &report.menu_items, &report.redirects}) {
+    report.written = report.written || c->added + c->updated > 0;
+  }
   return report;
 }
 
@@ -1115,6 +1330,15 @@ std::string WordPressReport::ToText() const {
     << content.elements_removed << " unsafe or foreign elements and " << content.attributes_removed
     << " attributes removed, " << links_rewritten << " internal links and "
     << media_references_rewritten << " file references rewritten\n";
+  if (content.blocks_rendered > 0) {
+    o << "  block-editor blocks drawn from the export: " << content.blocks_rendered
+      << " (latest posts, archives, social links)\n";
+  }
+  if (!content.dropped_blocks.empty()) {
+    o << "  dynamic blocks dropped (WordPress drew them when serving; nothing to show here):";
+    for (const auto& [name, n] : content.dropped_blocks) o << " " << name << " ×" << n;
+    o << "\n";
+  }
   if (!content.unknown_shortcodes.empty()) {
     o << "  unknown shortcodes (left as written):";
     for (const auto& [name, n] : content.unknown_shortcodes) o << " [" << name << "] ×" << n;
@@ -1173,6 +1397,8 @@ std::string WordPressReport::ToJson() const {
             {"shortcodes_converted", content.shortcodes},
             {"shortcodes_empty", content.shortcodes_empty},
             {"unknown_shortcodes", content.unknown_shortcodes},
+            {"blocks_rendered", content.blocks_rendered},
+            {"dropped_blocks", content.dropped_blocks},
             {"block_comments_removed", content.block_comments},
             {"elements_removed", content.elements_removed},
             {"attributes_removed", content.attributes_removed},

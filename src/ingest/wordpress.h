@@ -33,7 +33,10 @@ struct WordPressOptions {
   std::string main_menu;         // the WordPress menu (slug) that becomes the site's main menu
   Permalinks permalinks;         // the site's, to write links to the new addresses
   bool keep_permalinks = false;  // posts keep the old site's addresses (its pattern, when known)
-  int64_t now = 0;               // decides whether a scheduled post is still in the future
+  // The export's identity in source paths (wordpress/SOURCE/ID); empty: the site's host, from
+  // the export. Needed for an export that names no address.
+  std::string source;
+  int64_t now = 0;  // decides whether a scheduled post is still in the future
   std::function<void(const std::string&)> progress;  // a line now and then
 };
 
@@ -56,7 +59,7 @@ struct WordPressReport {
   std::vector<std::string> notes;          // renamed slugs and the like
   std::string wordpress_permalinks;        // the pattern the old site used, when recognisable
   std::string wxr_version;
-  bool written = false;
+  bool written = false;  // whether the store changed
 
   std::string ToText() const;
   std::string ToJson() const;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
@@ -350,7 +351,7 @@ bool AllowedIframe(std::string_view src) {
   return false;
 }
 
-enum class AttrKind { kText, kUrl, kMediaUrl, kInt, kBool, kClass, kEnum };
+enum class AttrKind { kText, kUrl, kMediaUrl, kInt, kBool, kClass, kEnum, kFootnoteId };
 
 struct AttrRule {
   const char* tag;  // "*" for every element
@@ -361,6 +362,10 @@ struct AttrRule {
 
 const AttrRule kAttrs[] = {
     {"*", "class", AttrKind::kClass},
+    // Only the ids that tie footnotes to their references (fn-1, fnref-1): any other id could
+    // collide with the page's own.
+    {"*", "id", AttrKind::kFootnoteId},
+    {"a", "aria-label", AttrKind::kText},
     {"*", "title", AttrKind::kText},
     {"*", "lang", AttrKind::kText},
     {"*", "dir", AttrKind::kEnum, "|ltr|rtl|auto|"},
@@ -666,12 +671,19 @@ class Sanitizer {
                bool convert_newlines, std::string& out) {
     std::string tag = given_tag;
     // A link whose only content is images without alt text names nothing for a screen reader:
-    // the images stay, the link goes.
+    // it is kept (it leads somewhere the writer meant), named by its title or its address. A
+    // link without either, or with nothing inside, is unwrapped.
+    bool name_link = false;
     if (tag == "a" && !HasAccessibleName(node)) {
-      std::vector<FlowItem> items;
-      Flatten(node, items);
-      for (const FlowItem& it : items) Item(it, in_pre, convert_newlines, out);
-      return;
+      const GumboVector& as = node->v.element.attributes;
+      name_link = gumbo_get_attribute(&as, "href") != nullptr &&
+                  node->v.element.children.length > 0 && HasChild(node, GUMBO_TAG_IMG);
+      if (!name_link) {
+        std::vector<FlowItem> items;
+        Flatten(node, items);
+        for (const FlowItem& it : items) Item(it, in_pre, convert_newlines, out);
+        return;
+      }
     }
     if (options_.contiguous_headings && tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' &&
         tag[1] <= '6') {
@@ -733,12 +745,35 @@ class Sanitizer {
           if (value.empty()) continue;
           break;
         }
+        case AttrKind::kFootnoteId: {
+          std::string_view v = value;
+          if (v.rfind("fnref-", 0) == 0) {
+            v.remove_prefix(6);
+          } else if (v.rfind("fn-", 0) == 0) {
+            v.remove_prefix(3);
+          } else {
+            v = {};
+          }
+          if (v.empty() || !IsInteger(v)) {
+            ++stats_.attributes_removed;
+            continue;
+          }
+          break;
+        }
         case AttrKind::kText:
           break;
       }
       if (name == "alt") has_alt = true;
       if (name == "href") has_href = true;
       kept.push_back({std::move(name), std::move(value), rule->kind == AttrKind::kBool});
+    }
+    if (name_link) {
+      std::string label, href;
+      for (const KeptAttr& k : kept) {
+        if (k.name == "aria-label" || k.name == "title") label = k.value;
+        if (k.name == "href") href = k.value;
+      }
+      if (label.empty() && !href.empty()) kept.push_back({"aria-label", href, false});
     }
     for (const KeptAttr& k : kept) {
       // A link's rel and hreflang mean nothing without its href (and HTML forbids them then).
@@ -794,6 +829,8 @@ void ContentStats::Add(const ContentStats& o) {
   elements_removed += o.elements_removed;
   attributes_removed += o.attributes_removed;
   for (const auto& [k, v] : o.unknown_shortcodes) unknown_shortcodes[k] += v;
+  for (const auto& [k, v] : o.dropped_blocks) dropped_blocks[k] += v;
+  blocks_rendered += o.blocks_rendered;
 }
 
 std::string MediaKindOf(std::string_view url) {
@@ -853,6 +890,205 @@ std::string StripBlockComments(std::string_view text, size_t& removed) {
     if (pos < text.size() && text[pos] == '\n') ++pos;
   }
   out += text.substr(std::min(pos, text.size()));
+  return out;
+}
+
+bool HasBlocks(std::string_view text) { return text.find("<!-- wp:") != std::string_view::npos; }
+
+namespace {
+
+std::string Escaped(std::string_view text) {
+  std::string out;
+  AppendHtmlEscaped(out, text);
+  return out;
+}
+
+// The footnotes of a post, as the block editor keeps them: its "footnotes" meta, a JSON list of
+// {id, content} in the order of their references.
+std::vector<std::pair<std::string, std::string>> ParseFootnotes(const std::string& json) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (json.empty()) return out;
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& f : j) {
+    if (!f.is_object() || !f.contains("id") || !f["id"].is_string()) continue;
+    std::string content = f.contains("content") && f["content"].is_string()
+                              ? f["content"].get<std::string>()
+                              : std::string();
+    out.emplace_back(f["id"].get<std::string>(), std::move(content));
+  }
+  return out;
+}
+
+// The block editor's footnote references, <sup data-fn="ID" class="fn"><a href="#ID"
+// id="ID-link">1</a></sup>, written as the site's own (cmark-gfm's) so that the theme's footnote
+// styles and the links between reference and note work alike for both.
+std::string FootnoteRefs(std::string_view text,
+                         const std::vector<std::pair<std::string, std::string>>& notes,
+                         size_t& found) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t sup = text.find("<sup", pos);
+    if (sup == std::string_view::npos) break;
+    size_t gt = text.find('>', sup);
+    size_t end = text.find("</sup>", sup);
+    size_t fn = text.find("data-fn=\"", sup);
+    if (gt == std::string_view::npos || end == std::string_view::npos ||
+        fn == std::string_view::npos || fn > gt) {
+      out += text.substr(pos, sup + 4 - pos);
+      pos = sup + 4;
+      continue;
+    }
+    size_t id_end = text.find('"', fn + 9);
+    std::string_view id = text.substr(fn + 9, id_end - fn - 9);
+    size_t n = 0;
+    for (size_t i = 0; i < notes.size(); ++i) {
+      if (notes[i].first == id) n = i + 1;
+    }
+    out += text.substr(pos, sup - pos);
+    if (n > 0) {
+      ++found;
+      std::string k = std::to_string(n);
+      out += "<sup class=\"footnote-ref\"><a href=\"#fn-" + k + "\" id=\"fnref-" + k + "\">" + k +
+             "</a></sup>";
+    }
+    pos = end + 6;
+  }
+  out += text.substr(pos);
+  return out;
+}
+
+std::string FootnotesSection(const std::vector<std::pair<std::string, std::string>>& notes) {
+  std::string out = "<section class=\"footnotes\"><ol>";
+  for (size_t i = 0; i < notes.size(); ++i) {
+    std::string k = std::to_string(i + 1);
+    out += "<li id=\"fn-" + k + "\"><p>" + notes[i].second + " <a href=\"#fnref-" + k +
+           "\" class=\"footnote-backref\" aria-label=\"Back to reference " + k +
+           "\">↩</a></p></li>";
+  }
+  return out + "</ol></section>\n";
+}
+
+// A dynamic block (one WordPress draws when the page is served), drawn from what the import
+// knows; "" and `dropped` when it cannot be.
+std::string DynamicBlock(const std::string& name, const nlohmann::json& attrs,
+                         const WpContentContext& ctx,
+                         const std::vector<std::pair<std::string, std::string>>& notes,
+                         bool& footnotes_done, bool& dropped) {
+  auto attr = [&](const char* key, const std::string& fallback) {
+    return attrs.is_object() && attrs.contains(key) && attrs[key].is_string()
+               ? attrs[key].get<std::string>()
+               : fallback;
+  };
+  auto number = [&](const char* key, size_t fallback) {
+    return attrs.is_object() && attrs.contains(key) && attrs[key].is_number_unsigned()
+               ? attrs[key].get<size_t>()
+               : fallback;
+  };
+  auto flag = [&](const char* key) {
+    return attrs.is_object() && attrs.contains(key) && attrs[key].is_boolean() &&
+           attrs[key].get<bool>();
+  };
+  dropped = false;
+  if (name == "social-link") {
+    std::string url = attr("url", "");
+    std::string service = attr("service", "");
+    std::string label = attr("label", "");
+    if (label.empty() && !service.empty()) {
+      label = service;
+      label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+    }
+    if (url.empty() || label.empty()) {
+      dropped = true;
+      return "";
+    }
+    return "<li class=\"wp-social-link wp-social-link-" + Escaped(service) + "\"><a href=\"" +
+           Escaped(url) + "\">" + Escaped(label) + "</a></li>";
+  }
+  if (name == "latest-posts" && ctx.latest_posts) {
+    std::string out = "<ul class=\"wp-block-latest-posts\">";
+    for (const WpPostLink& p :
+         ctx.latest_posts(std::clamp<size_t>(number("postsToShow", 5), 1, 100))) {
+      out += "<li><a href=\"" + Escaped(p.url) + "\">" + Escaped(p.title) + "</a></li>";
+    }
+    return out + "</ul>\n";
+  }
+  if (name == "archives" && ctx.archive_months) {
+    const bool counts = flag("showPostCounts");
+    std::string out = "<ul class=\"wp-block-archives\">";
+    for (const WpArchiveMonth& m : ctx.archive_months()) {
+      out += "<li><a href=\"" + Escaped(m.url) + "\">" + Escaped(m.label) + "</a>" +
+             (counts ? " (" + std::to_string(m.count) + ")" : std::string()) + "</li>";
+    }
+    return out + "</ul>\n";
+  }
+  if (name == "footnotes") {
+    if (notes.empty() || footnotes_done) return "";
+    footnotes_done = true;
+    return FootnotesSection(notes);
+  }
+  dropped = true;
+  return "";
+}
+
+}  // namespace
+
+std::string ConvertBlocks(std::string_view text, const WpContentContext& ctx, ContentStats& stats) {
+  const auto notes = ParseFootnotes(ctx.footnotes);
+  size_t refs = 0;
+  std::string with_refs;
+  if (!notes.empty()) {
+    with_refs = FootnoteRefs(text, notes, refs);
+    text = with_refs;
+  }
+  bool footnotes_done = false;
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t open = text.find("<!--", pos);
+    if (open == std::string_view::npos) break;
+    size_t p = open + 4;
+    while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+    const bool closing = text.substr(p, 4) == "/wp:";
+    bool marker = text.substr(p, 3) == "wp:" || closing;
+    size_t close = text.find("-->", p);
+    if (!marker || close == std::string_view::npos) {
+      out += text.substr(pos, p - pos);
+      pos = p;
+      continue;
+    }
+    out += text.substr(pos, open - pos);
+    ++stats.block_comments;
+    std::string_view inside = Trim(text.substr(p, close - p));
+    pos = close + 3;
+    if (!closing && !inside.empty() && inside.back() == '/') {
+      // A block with no saved content: WordPress draws it when the page is served.
+      inside = Trim(inside.substr(0, inside.size() - 1));
+      inside.remove_prefix(3);
+      size_t space = inside.find_first_of(" \t\n{");
+      std::string name(inside.substr(0, space));
+      nlohmann::json attrs;
+      if (space != std::string_view::npos) {
+        attrs = nlohmann::json::parse(Trim(inside.substr(space)), nullptr, false);
+      }
+      bool dropped = false;
+      std::string html = DynamicBlock(name, attrs, ctx, notes, footnotes_done, dropped);
+      if (dropped) {
+        ++stats.dropped_blocks[name.find('/') == std::string::npos ? "core/" + name : name];
+      } else if (!html.empty()) {
+        ++stats.blocks_rendered;
+      }
+      out += html;
+    }
+    // The marker's own line goes with it.
+    if (pos < text.size() && text[pos] == '\n') ++pos;
+  }
+  out += text.substr(std::min(pos, text.size()));
+  // References without the footnotes block (it was deleted, or the post is older): the notes
+  // still belong to the text.
+  if (refs > 0 && !footnotes_done) out += FootnotesSection(notes);
   return out;
 }
 
@@ -985,7 +1221,10 @@ std::string AutoEmbed(const std::string& text) {
 
 std::string WordPressToHtml(std::string_view content, const WpContentContext& context,
                             ContentStats& stats) {
-  std::string text = StripBlockComments(content, stats.block_comments);
+  // WordPress gives block-editor content no autop: its blocks carry their own markup, and a
+  // newline in a custom HTML block is not a line break.
+  const bool blocks = HasBlocks(content);
+  std::string text = ConvertBlocks(content, context, stats);
   std::string unix_text;  // \r\n and \r are newlines
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '\r') {
@@ -996,11 +1235,35 @@ std::string WordPressToHtml(std::string_view content, const WpContentContext& co
   }
   text = std::move(unix_text);
   text = ConvertShortcodes(AutoEmbed(text), context, stats);
+  // The first <!--more--> (WordPress's "read more" cut, `<!--more Custom text-->` too) is kept
+  // in the body as <!--more-->, where the teaser ends: the importer makes the excerpt of it, and
+  // a paywall can cut there. The sanitizer drops comments, so it crosses it as a word of its
+  // own and comes back after. <!--nextpage--> is dropped: the pages become one.
+  constexpr std::string_view kSentinel = "cinepressmorecut7f3a9e";
+  bool more = false;
+  if (size_t m = text.find("<!--more"); m != std::string::npos) {
+    if (size_t e = text.find("-->", m); e != std::string::npos) {
+      const bool own_line = (m == 0 || text[m - 1] == '\n');
+      text.replace(
+          m, e + 3 - m,
+          own_line && !blocks ? "\n\n" + std::string(kSentinel) + "\n\n" : std::string(kSentinel));
+      more = true;
+    }
+  }
   SanitizeOptions options;
-  options.autop = true;
+  options.autop = !blocks;
   options.rewrite_url = context.rewrite_url;
   options.contiguous_headings = true;
-  return SanitizeHtml(text, options, &stats);
+  std::string html = SanitizeHtml(text, options, &stats);
+  if (more) {
+    const std::string para = "<p>" + std::string(kSentinel) + "</p>";
+    if (size_t p = html.find(para); p != std::string::npos) {
+      html.replace(p, para.size(), "<!--more-->");
+    } else if (size_t q = html.find(kSentinel); q != std::string::npos) {
+      html.replace(q, kSentinel.size(), "<!--more-->");
+    }
+  }
+  return html;
 }
 
 }  // namespace cinepress

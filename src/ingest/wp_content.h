@@ -26,6 +26,10 @@ struct ContentStats {
   size_t elements_removed = 0;    // disallowed elements dropped with their content
   size_t attributes_removed = 0;  // disallowed attributes (and unsafe URLs) dropped
   std::map<std::string, size_t> unknown_shortcodes;  // left visible in the text, by name
+  // Block-editor blocks that WordPress draws when a page is served (search, calendar, query
+  // loop…) and that have nothing to show here, by name ("core/search"): dropped, and said so.
+  std::map<std::string, size_t> dropped_blocks;
+  size_t blocks_rendered = 0;  // dynamic blocks drawn here (latest posts, archives, social links)
   void Add(const ContentStats& other);
 };
 
@@ -37,7 +41,22 @@ struct WpAttachment {
   std::string kind;  // "image", "video", "audio" or "" (from the file's extension)
 };
 
+// A post as a block lists it, and a month of the archive.
+struct WpPostLink {
+  std::string title, url;
+};
+struct WpArchiveMonth {
+  std::string label, url;  // "March 2021", "/archive/2021/03/"
+  size_t count = 0;
+};
+
 struct WpContentContext {
+  // The site's newest published posts (at most n), newest first: for the latest-posts block.
+  std::function<std::vector<WpPostLink>(size_t n)> latest_posts;
+  // The months with published posts, newest first: for the archives block.
+  std::function<std::vector<WpArchiveMonth>()> archive_months;
+  // The post's "footnotes" meta (the block editor keeps footnotes there, as JSON).
+  std::string footnotes;
   // The attachment with this WordPress id, or null.
   std::function<const WpAttachment*(const std::string& id)> attachment;
   // The post's own attachments (children), in WordPress's order (menu_order, then id).
@@ -49,6 +68,16 @@ struct WpContentContext {
 
 // Removes <!-- wp:… --> and <!-- /wp:… --> (block-editor markers), counting them.
 std::string StripBlockComments(std::string_view text, size_t& removed);
+
+// Block-editor content: the markers removed, the dynamic blocks that can be drawn from what the
+// import knows drawn (social links from their attributes, latest posts and archives as lists,
+// footnotes as the site's footnotes), every other dynamic block dropped and counted by name.
+std::string ConvertBlocks(std::string_view text, const WpContentContext& context,
+                          ContentStats& stats);
+
+// Whether the content was written in the block editor (WordPress's has_blocks()): such content
+// is not given autop, as WordPress does not give it.
+bool HasBlocks(std::string_view text);
 
 // Replaces the shortcodes WordPress core has with HTML; unknown ones stay as written (counted).
 std::string ConvertShortcodes(std::string_view text, const WpContentContext& context,

@@ -55,9 +55,13 @@ TEST(Sanitizer, DropsBadAttributeValuesAndEncodesUrls) {
 }
 
 TEST(Sanitizer, KeepsWhatKeyboardAndScreenReaderUsersNeed) {
-  // A link around an image without alt text would have no name: the image stays, alone.
+  // A link around an image without alt text is kept (it leads somewhere the writer meant),
+  // named by its title, or else by its address, so that a screen reader has something to say.
   EXPECT_EQ(Clean("<a href=\"/big.jpg\"><img src=\"/a.jpg\" alt=\"\"></a>"),
-            "<img src=\"/a.jpg\" alt=\"\">");
+            "<a href=\"/big.jpg\" aria-label=\"/big.jpg\"><img src=\"/a.jpg\" alt=\"\"></a>");
+  EXPECT_EQ(
+      Clean("<a href=\"/big.jpg\" title=\"The still, large\"><img src=\"/a.jpg\" alt=\"\"></a>"),
+      "<a href=\"/big.jpg\" title=\"The still, large\"><img src=\"/a.jpg\" alt=\"\"></a>");
   EXPECT_EQ(Clean("<a href=\"/big.jpg\"><img src=\"/a.jpg\" alt=\"A still\"></a>"),
             "<a href=\"/big.jpg\"><img src=\"/a.jpg\" alt=\"A still\"></a>");
   // Code that may scroll sideways can be reached by keyboard.
@@ -212,6 +216,89 @@ TEST(BlockComments, AreRemovedAndCounted) {
                             ctx, stats),
             "<p>One</p>\n<figure><img src=\"/a.jpg\" alt=\"a\"></figure>");
   EXPECT_EQ(stats.block_comments, 4u);
+}
+
+TEST(Blocks, BlockEditorContentGetsNoAutop) {
+  WpContentContext ctx;
+  ContentStats stats;
+  std::string html = WordPressToHtml(
+      "<!-- wp:html -->\n<div class=\"x\">one\ntwo</div>\n<!-- /wp:html -->\n\n"
+      "<!-- wp:paragraph -->\n<p>Text</p>\n<!-- /wp:paragraph -->",
+      ctx, stats);
+  EXPECT_EQ(html.find("<br>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<p><div"), std::string::npos) << html;
+  EXPECT_NE(html.find("<div class=\"x\">one\ntwo</div>"), std::string::npos) << html;
+  // Classic content still gets it.
+  EXPECT_NE(WordPressToHtml("one\ntwo", ctx, stats).find("<br>"), std::string::npos);
+}
+
+TEST(Blocks, DynamicBlocksAreDrawnOrCountedByName) {
+  WpContentContext ctx;
+  ctx.latest_posts = [](size_t n) {
+    std::vector<WpPostLink> all = {{"Newest", "/articles/newest/"}, {"Older", "/articles/older/"}};
+    all.resize(std::min(n, all.size()));
+    return all;
+  };
+  ctx.archive_months = [] {
+    return std::vector<WpArchiveMonth>{{"March 2021", "/archive/2021/03/", 4}};
+  };
+  ContentStats stats;
+  std::string html = WordPressToHtml(
+      "<!-- wp:social-links --><ul class=\"wp-block-social-links\">"
+      "<!-- wp:social-link {\"url\":\"https://mastodon.example/@mag\",\"service\":\"mastodon\"} "
+      "/-->"
+      "</ul><!-- /wp:social-links -->\n"
+      "<!-- wp:latest-posts {\"postsToShow\":1} /-->\n"
+      "<!-- wp:archives {\"showPostCounts\":true} /-->\n"
+      "<!-- wp:search {\"label\":\"Search\"} /-->\n<!-- wp:calendar /-->\n<!-- wp:search /-->",
+      ctx, stats);
+  EXPECT_NE(html.find("<a href=\"https://mastodon.example/@mag\">Mastodon</a>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<a href=\"/articles/newest/\">Newest</a>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("Older"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"/archive/2021/03/\">March 2021</a> (4)"), std::string::npos)
+      << html;
+  EXPECT_EQ(stats.dropped_blocks["core/search"], 2u);
+  EXPECT_EQ(stats.dropped_blocks["core/calendar"], 1u);
+  EXPECT_EQ(stats.blocks_rendered, 3u);
+}
+
+TEST(Blocks, FootnotesBecomeTheSitesFootnotes) {
+  WpContentContext ctx;
+  ctx.footnotes = R"([{"content":"Seen at the <em>Lido</em>.","id":"a1b2"}])";
+  ContentStats stats;
+  std::string html = WordPressToHtml(
+      "<!-- wp:paragraph -->\n<p>A premiere<sup data-fn=\"a1b2\" class=\"fn\">"
+      "<a href=\"#a1b2\" id=\"a1b2-link\">1</a></sup>.</p>\n<!-- /wp:paragraph -->\n"
+      "<!-- wp:footnotes /-->",
+      ctx, stats);
+  EXPECT_NE(html.find("<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\">1</a></sup>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<section class=\"footnotes\"><ol><li id=\"fn-1\"><p>Seen at the "
+                      "<em>Lido</em>. <a href=\"#fnref-1\""),
+            std::string::npos)
+      << html;
+  EXPECT_TRUE(stats.dropped_blocks.empty());
+  // Other ids are still removed.
+  EXPECT_EQ(WordPressToHtml("<p id=\"top\">x</p>", ctx, stats).find("id="), std::string::npos);
+}
+
+TEST(Blocks, TheMoreCutIsKeptAsOneMarker) {
+  WpContentContext ctx;
+  ContentStats stats;
+  EXPECT_EQ(WordPressToHtml("Teaser.\n<!--more Read on-->\nThe rest.", ctx, stats),
+            "<p>Teaser.</p>\n<!--more-->\n<p>The rest.</p>");
+  std::string blocks = WordPressToHtml(
+      "<!-- wp:paragraph -->\n<p>Teaser.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:more "
+      "-->\n<!--more-->\n<!-- /wp:more -->\n\n<!-- wp:paragraph -->\n<p>Rest.</p>\n"
+      "<!-- /wp:paragraph -->",
+      ctx, stats);
+  EXPECT_NE(blocks.find("<p>Teaser.</p>\n\n<!--more-->\n\n<p>Rest.</p>"), std::string::npos)
+      << blocks;
+  // Page breaks are not kept: the pages become one.
+  EXPECT_EQ(WordPressToHtml("One\n<!--nextpage-->\nTwo", ctx, stats).find("<!--"),
+            std::string::npos);
 }
 
 TEST(Urls, SafeAndUnsafe) {

@@ -1,7 +1,10 @@
 #include "ingest/wxr_reader.h"
 
+#include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 
+#include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -27,15 +30,32 @@ struct ErrorSink {
   bool set = false;
   int line = 0, column = 0;
   std::string message;
+  std::vector<std::string>
+      open;  // when the file ends early: the elements left open, outermost first
 };
 
 void OnXmlError(void* arg, xmlErrorPtr e) {
   auto* sink = static_cast<ErrorSink*>(arg);
   if (!e || sink->set || e->level < XML_ERR_ERROR) return;
+  // Namespace errors (a namespace name that is not a valid URI, a prefix bound oddly or not at
+  // all) break "Namespaces in XML", not XML's well-formedness: a conforming parser reads such a
+  // file, and so do we. The names are still told apart by their namespace where one is bound.
+  if (e->domain == XML_FROM_NAMESPACE) return;
   sink->set = true;
   sink->line = e->line;
   sink->column = e->int2;
   sink->message = e->message ? e->message : "malformed XML";
+  // A file cut short (a failed download, a full disk) leaves elements open when its input runs
+  // out; libxml2 then says "Extra content at the end of the document" or names the half tag,
+  // which sends a person looking for the wrong mistake.
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(e->ctxt);
+  if (ctxt && ctxt->nameNr > 0 && ctxt->input &&
+      (e->code == XML_ERR_DOCUMENT_END || ctxt->input->cur >= ctxt->input->end)) {
+    for (int i = 0; i < ctxt->nameNr; ++i) {
+      sink->open.push_back(ctxt->nameTab[i] ? reinterpret_cast<const char*>(ctxt->nameTab[i])
+                                            : "?");
+    }
+  }
   while (!sink->message.empty() && (sink->message.back() == '\n' || sink->message.back() == ' ')) {
     sink->message.pop_back();
   }
@@ -51,8 +71,9 @@ std::string Attr(xmlTextReaderPtr r, const char* name) {
 
 class Walker {
  public:
-  Walker(xmlTextReaderPtr r, const std::string& name, const WxrCallbacks& cb)
-      : r_(r), name_(name), cb_(cb) {}
+  Walker(xmlTextReaderPtr r, const std::string& name, const WxrCallbacks& cb,
+         const std::function<int()>& last_line)
+      : r_(r), name_(name), cb_(cb), last_line_(last_line) {}
 
   Status Run(ErrorSink& sink) {
     int ret;
@@ -97,6 +118,19 @@ class Walker {
         sink.column = xmlTextReaderGetParserColumnNumber(r_);
         sink.message = "malformed XML";
       }
+      if (!sink.open.empty()) {
+        // libxml2's line is where its last chunk began, not where the file stops.
+        if (last_line_) sink.line = last_line_();
+        std::string path;
+        for (const std::string& n : sink.open) path += (path.empty() ? "" : " > ") + n;
+        return Error{ErrorCode::kInvalidInput,
+                     "the file ends early, at line " + std::to_string(sink.line) + ", inside <" +
+                         sink.open.back() + "> (" + path +
+                         "): the export is incomplete; export it again from WordPress",
+                     name_,
+                     sink.line,
+                     {}};
+      }
       return Error{ErrorCode::kInvalidInput,
                    "not well-formed XML at line " + std::to_string(sink.line) + ", column " +
                        std::to_string(sink.column) + ": " + sink.message,
@@ -104,15 +138,11 @@ class Walker {
                    sink.line,
                    {}};
     }
-    if (!saw_wxr_) {
-      return Error{ErrorCode::kInvalidInput,
-                   "not a WordPress export: no elements in the WXR namespace "
-                   "(https://wordpress.org/export/1.2/)",
-                   name_,
-                   1,
-                   {}};
+    if (!saw_wxr_) return NotWxr();
+    if (!channel_sent_) {
+      if (auto s = CheckVersion(); !s) return s;
+      if (cb_.channel) cb_.channel(channel_);
     }
-    if (!channel_sent_ && cb_.channel) cb_.channel(channel_);
     return {};
   }
 
@@ -127,9 +157,41 @@ class Walker {
     }
     return false;
   }
+  // WordPress's importer refuses a file without a WXR version of the form 1.2 ("This does not
+  // appear to be a WXR file, missing/invalid WXR version number"); so do we, rather than guess
+  // what a file of another shape means. The version comes before the first author, term or item.
+  Error NotWxr() const {
+    return Error{ErrorCode::kInvalidInput,
+                 "not a WordPress export: no elements in the WXR namespace "
+                 "(https://wordpress.org/export/1.2/)",
+                 name_,
+                 1,
+                 {}};
+  }
+  Status CheckVersion() const {
+    const std::string& v = channel_.wxr_version;
+    size_t dot = v.find('.');
+    bool ok = dot != std::string::npos && dot > 0 && dot + 1 < v.size();
+    for (size_t i = 0; ok && i < v.size(); ++i) ok = i == dot || (v[i] >= '0' && v[i] <= '9');
+    if (ok) return {};
+    if (!saw_wxr_) return NotWxr();
+    return Error{ErrorCode::kInvalidInput,
+                 v.empty() ? "not a WordPress export: it has no WXR version "
+                             "(<wp:wxr_version> before the first item)"
+                           : "not a WordPress export: its WXR version \"" + v +
+                                 "\" is not a number such as 1.2",
+                 name_,
+                 1,
+                 {}};
+  }
   void SendChannel() {
-    if (!channel_sent_ && cb_.channel) cb_.channel(channel_);
+    if (channel_sent_) return;
     channel_sent_ = true;
+    if (auto s = CheckVersion(); !s) {
+      stop_ = s;
+      return;
+    }
+    if (cb_.channel) cb_.channel(channel_);
   }
 
   void Start() {
@@ -249,6 +311,7 @@ class Walker {
   xmlTextReaderPtr r_;
   const std::string& name_;
   const WxrCallbacks& cb_;
+  const std::function<int()>& last_line_;
   std::vector<std::string> stack_;
   std::string text_;
   bool saw_wxr_ = false, channel_sent_ = false;
@@ -266,12 +329,21 @@ struct ReaderDeleter {
   void operator()(xmlTextReaderPtr r) const { xmlFreeTextReader(r); }
 };
 
-Status Walk(xmlTextReaderPtr raw, const std::string& name, const WxrCallbacks& cb) {
+// The number of the line the text ends on (only asked for when a file ends early).
+int LastLine(std::string_view text) {
+  int lines = 1;
+  for (char c : text) lines += c == '\n';
+  if (!text.empty() && text.back() == '\n') --lines;
+  return lines;
+}
+
+Status Walk(xmlTextReaderPtr raw, const std::string& name, const WxrCallbacks& cb,
+            const std::function<int()>& last_line) {
   std::unique_ptr<xmlTextReader, ReaderDeleter> r(raw);
   if (!r) return Error{ErrorCode::kIo, "cannot open the export", name, 0, {}};
   ErrorSink sink;
   xmlTextReaderSetStructuredErrorHandler(r.get(), OnXmlError, &sink);
-  Walker w(r.get(), name, cb);
+  Walker w(r.get(), name, cb, last_line);
   return w.Run(sink);
 }
 
@@ -299,13 +371,25 @@ Status ReadWxrFile(const std::filesystem::path& file, const WxrCallbacks& callba
   if (!std::filesystem::is_regular_file(file, ec)) {
     return Error{ErrorCode::kNotFound, "no such file", file.string(), 0, {}};
   }
-  return Walk(xmlReaderForFile(file.c_str(), nullptr, kParseOptions), file.string(), callbacks);
+  std::function<int()> last_line = [&file] {
+    std::ifstream in(file, std::ios::binary);
+    std::string chunk(1 << 16, '\0'), tail;
+    int lines = 1;
+    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+      std::string_view got(chunk.data(), static_cast<size_t>(in.gcount()));
+      for (char c : got) lines += c == '\n';
+      tail = got.substr(got.size() - 1);
+    }
+    return tail == "\n" ? lines - 1 : lines;
+  };
+  return Walk(xmlReaderForFile(file.c_str(), nullptr, kParseOptions), file.string(), callbacks,
+              last_line);
 }
 
 Status ReadWxrString(std::string_view xml, const std::string& name, const WxrCallbacks& callbacks) {
   return Walk(xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), name.c_str(), nullptr,
                                  kParseOptions),
-              name, callbacks);
+              name, callbacks, [xml] { return LastLine(xml); });
 }
 
 }  // namespace cinepress

@@ -151,5 +151,45 @@ TEST(WxrReader, NamespaceSpellings) {
   EXPECT_FALSE(IsWxrNamespace("https://evil.example/export/1.2/"));
 }
 
+// Namespaces in XML lets a namespace name be any URI reference; libxml2 warns about ones it
+// cannot parse as a URI (non-ASCII, spaces) and about odd prefix bindings, but the document is
+// well-formed and a conforming parser reads it.
+TEST(WxrReader, AcceptsUnusualButLegalNamespaces) {
+  std::string xml = Export("http://wordpress.org/export/1.2/", "1.2", kItem);
+  xml.replace(xml.find("<rss version=\"2.0\""), 18,
+              "<rss version=\"2.0\" xmlns:geo=\"http://example.org/géo ns/\" "
+              "xmlns:x=\"relative/ref\" xmlns:dc2=\"http://purl.org/dc/elements/1.1/\"");
+  Collected c;
+  auto s = ReadWxrString(xml, "odd.xml", c.callbacks());
+  ASSERT_TRUE(s) << s.error().ToString();
+  ASSERT_EQ(c.items.size(), 1u);
+}
+
+TEST(WxrReader, ATruncatedExportIsReportedAsEndingEarly) {
+  std::string xml = Export("http://wordpress.org/export/1.2/", "1.2", kItem);
+  xml = xml.substr(0, xml.find("<wp:post_date>"));
+  Collected c;
+  auto s = ReadWxrString(xml, "cut.xml", c.callbacks());
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("ends early"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("<item>"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("line 20"), std::string::npos) << s.error().message;
+}
+
+TEST(WxrReader, RefusesAMissingOrNonNumericWxrVersion) {
+  for (std::string version : {"", "one point two", "1.2x"}) {
+    std::string xml = Export("http://wordpress.org/export/1.2/", version, kItem);
+    if (version.empty()) {
+      xml.erase(xml.find("<wp:wxr_version>"),
+                std::string("<wp:wxr_version></wp:wxr_version>").size());
+    }
+    Collected c;
+    auto s = ReadWxrString(xml, "v.xml", c.callbacks());
+    ASSERT_FALSE(s) << version;
+    EXPECT_NE(s.error().message.find("WXR version"), std::string::npos) << s.error().message;
+    EXPECT_TRUE(c.items.empty()) << version;
+  }
+}
+
 }  // namespace
 }  // namespace cinepress

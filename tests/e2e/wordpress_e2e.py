@@ -166,8 +166,11 @@ class WordPressImport(unittest.TestCase):
         # Every attachment but the one we left out came from the uploads folder.
         self.assertEqual(r["media_from_uploads"], 36)
         self.assertEqual(r["attachments"]["added"], 36)
-        self.assertEqual(len(r["missing_media"]), 1)
+        # ... and the one file a body links to that is no attachment (a file block's PDF) is
+        # listed too, with its reason: nothing a post uses is left on the old site unsaid.
+        self.assertEqual(len(r["missing_media"]), 2, r["missing_media"])
         self.assertIn(MISSING, r["missing_media"][0])
+        self.assertIn("2018/11/file_block.pdf: used in a post's body", r["missing_media"][1])
         self.assertEqual(r["wordpress_permalinks"], "/{year}/{month}/{day}/{slug}/")
 
     def test_store_holds_everything(self):
