@@ -467,9 +467,7 @@ Session::Session(tcp::socket&& socket, Server& server, Loop& loop)
   if (!ec) {
     remote_ip_ = Plain(ep.address());
     remote_ = remote_ip_.to_string();
-    client_key_ = remote_ip_.is_v6()
-                      ? net::ip::network_v6(remote_ip_.to_v6(), 64).canonical().to_string()
-                      : remote_;
+    client_key_ = ClientNetwork(remote_);
   }
   within_address_cap_ = server_.CountIn(client_key_);
   server_.open_++;

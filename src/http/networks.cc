@@ -41,6 +41,17 @@ struct NetworkList::Networks {
   }
 };
 
+std::string ClientNetwork(std::string_view address) {
+  boost::system::error_code ec;
+  auto a = net::ip::make_address(std::string(address), ec);
+  if (ec) return std::string(address);
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6()).to_string();
+  }
+  if (a.is_v4()) return a.to_string();
+  return net::ip::network_v6(a.to_v6(), 64).canonical().to_string();
+}
+
 NetworkList::NetworkList() : networks_(std::make_shared<Networks>()) {}
 
 Result<NetworkList> NetworkList::Parse(const std::vector<std::string>& specs,

@@ -13,6 +13,11 @@
 
 namespace cinepress {
 
+// What per-client limits count a client as: its address; an IPv6 client, its /64
+// ("2001:db8:1:2::/64"), which one machine or household usually has whole, so that a client
+// cannot escape a limit by changing addresses within it. What is not an address: as given.
+std::string ClientNetwork(std::string_view address);
+
 class NetworkList {
  public:
   NetworkList();

@@ -23,5 +23,13 @@ TEST(NetworkList, AddressesAndNetworksOfBothFamilies) {
   EXPECT_EQ(bad.error().field, "--flag");
 }
 
+TEST(ClientNetwork, AnIpv6ClientIsItsSlash64) {
+  EXPECT_EQ(ClientNetwork("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(ClientNetwork("::ffff:203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(ClientNetwork("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(ClientNetwork("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+  EXPECT_EQ(ClientNetwork("-"), "-");
+}
+
 }  // namespace
 }  // namespace cinepress
