@@ -17,6 +17,7 @@
 #include "core/slug.h"
 #include "core/text.h"
 #include "http/http_server.h"
+#include "http/networks.h"
 #include "mail/smtp_transport.h"
 #include "render/html_text.h"
 #include "render/markdown.h"
@@ -469,10 +470,31 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   server_options.pin_threads = options.pin_threads;
   server_options.batch_scheduling = options.batch_scheduling;
   server_options.trusted_proxies = options.trusted_proxies;
+  {
+    // [headers] as cinepress.toml has it at start (a change needs a restart); the defaults when
+    // it cannot be read.
+    auto config = LoadSiteConfig(site.config());
+    server_options.headers = SecurityHeaders(config ? *config : SiteConfig{});
+  }
   server_options.max_connections = options.max_connections;
+  server_options.max_connections_per_ip = options.max_connections_per_ip;
   server_options.header_timeout = std::chrono::seconds(options.header_timeout_s);
   server_options.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
+  // /metrics tells a stranger too much (traffic, errors, cache sizes): it is for the networks
+  // allowed, and for the metrics listener, which is meant to be reachable by the scraper alone.
+  auto metrics_allowed = NetworkList::Parse(options.metrics_allow, "--metrics-allow");
+  if (!metrics_allowed) return metrics_allowed.error();
   HttpServer* server_ptr = nullptr;
+  auto metrics = [&live, &server_ptr](const HttpRequest& req) -> std::optional<HttpResponse> {
+    if (req.Path() != "/metrics" || (req.method != "GET" && req.method != "HEAD")) return {};
+    HttpResponse r;
+    r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.Set("Cache-Control", "no-store");
+    r.body = std::make_shared<const std::string>(
+        live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
+    r.label = "metrics";
+    return r;
+  };
   // Every request goes through one router: its middleware finds the reader's rights (and checks
   // forms), then the route's handler answers; what no route claims is the site itself.
   Router router;
@@ -484,14 +506,11 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // The newsletter pages check their own forms (signed links; RFC 8058 posts from mail clients).
   router.Add({"GET", "/newsletters/", true, false, newsletter_pages});
   router.Add({"POST", "/newsletters/", true, false, newsletter_pages});
-  router.Get("/metrics", [&live, &server_ptr](RequestContext&) {
-    HttpResponse r;
-    r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    r.Set("Cache-Control", "no-store");
-    r.body = std::make_shared<const std::string>(
-        live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
-    r.label = "metrics";
-    return r;
+  router.Get("/metrics", [&live, &metrics, allowed = *metrics_allowed](RequestContext& ctx) {
+    if (allowed.Contains(ctx.request.remote_address)) {
+      if (auto r = metrics(ctx.request)) return std::move(*r);
+    }
+    return live.Handle(ctx.request, ctx.rights);  // the site's own 404
   });
   router.Fallback([&live](RequestContext& ctx) { return live.Handle(ctx.request, ctx.rights); });
   auto server = HttpServer::Start(
@@ -506,6 +525,36 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   for (const std::string& ep : (*server)->endpoints()) {
     out << "serve: listening on http://" << ep << "/ (" << options.threads << " threads)\n";
   }
+  if ((*server)->max_connections() < options.max_connections) {
+    err << "serve: at most " << (*server)->max_connections() << " connections, not "
+        << options.max_connections << ": the process may not open more files (ulimit -n)\n";
+  }
+  std::unique_ptr<HttpServer> metrics_server;
+  if (!options.metrics_listen.empty()) {
+    ServerOptions m;
+    m.listen = {options.metrics_listen};
+    m.pin_threads = false;
+    m.batch_scheduling = false;
+    m.max_connections = 64;
+    auto started = HttpServer::Start(
+        m,
+        [&metrics](const HttpRequest& req) {
+          if (auto r = metrics(req)) return std::move(*r);
+          return TextResponse(404, "Only /metrics here.\n");
+        },
+        nullptr);
+    if (!started) {
+      (*server)->Shutdown(std::chrono::seconds(0));
+      (*server)->Wait();
+      Error e = started.error();
+      e.field = "--metrics-listen";
+      return e;
+    }
+    metrics_server = std::move(*started);
+    for (const std::string& ep : metrics_server->endpoints()) {
+      out << "serve: metrics on http://" << ep << "/metrics\n";
+    }
+  }
   out << std::flush;
 
   int sig = 0;
@@ -514,6 +563,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       << std::flush;
   (*server)->Shutdown(std::chrono::seconds(10));
   (*server)->Wait();
+  if (metrics_server) {
+    metrics_server->Shutdown(std::chrono::seconds(1));
+    metrics_server->Wait();
+  }
   scheduler.Stop();
   members.Stop();
   live.Stop();

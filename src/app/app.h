@@ -64,6 +64,11 @@ struct ServeOptions {
   bool pin_threads = true;                   // each event loop on a core of its own (ServerOptions)
   bool batch_scheduling = true;              // the loops as SCHED_BATCH work (ServerOptions)
   std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For is believed (ServerOptions)
+  size_t max_connections_per_ip = 256;       // (ServerOptions)
+  // /metrics on the main listeners answers only clients in these networks (the client as the
+  // trusted proxies name it); elsewhere it is the site's 404.
+  std::vector<std::string> metrics_allow = {"127.0.0.0/8", "::1"};
+  std::string metrics_listen;  // ADDR:PORT of a listener of its own for /metrics ("": none)
 };
 
 // Serves the site from its store until SIGINT or SIGTERM, then finishes requests in flight.

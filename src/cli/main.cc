@@ -101,6 +101,15 @@ int main(int argc, char** argv) {
   serve->add_option("--trusted-proxy", serve_options.trusted_proxies,
                     "the proxy in front (an address, or a network as 10.0.0.0/8; repeatable): "
                     "its requests come from the address its X-Forwarded-For gives");
+  serve->add_option("--max-connections-per-ip", serve_options.max_connections_per_ip,
+                    "open connections from one address (an IPv6 /64) at most; 0: no cap "
+                    "(default: 256)");
+  serve->add_option("--metrics-listen", serve_options.metrics_listen,
+                    "ADDRESS:PORT of a listener that serves /metrics to anyone who can reach it");
+  std::vector<std::string> metrics_allow;
+  serve->add_option("--metrics-allow", metrics_allow,
+                    "who may read /metrics on the main listeners (an address, or a network as "
+                    "10.0.0.0/8; repeatable; default: loopback only; none: nobody)");
   bool no_batch = false;
   serve->add_flag("--no-batch", no_batch,
                   "schedule the threads as ordinary ones, not as batch work that lets the "
@@ -203,6 +212,8 @@ int main(int argc, char** argv) {
     if (serve_options.threads == 0) serve_options.threads = 1;
     serve_options.pin_threads = !no_pin;
     serve_options.batch_scheduling = !no_batch;
+    if (!metrics_allow.empty()) serve_options.metrics_allow = metrics_allow;
+    if (metrics_allow == std::vector<std::string>{"none"}) serve_options.metrics_allow.clear();
     if (auto s = cinepress::ServeSite(site, serve_options, std::cout, std::cerr); !s) {
       return Fail(s.error());
     }

@@ -358,6 +358,23 @@ Status ReadNewsletters(const toml::table& root, const std::string& file, SiteCon
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SiteConfig& config) {
+  const ResponseHeadersConfig& h = config.headers;
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&](const char* name, const std::string& value) {
+    if (!value.empty()) out.emplace_back(name, value);
+  };
+  add("Content-Security-Policy", h.content_security_policy);
+  add("X-Content-Type-Options", "nosniff");
+  add("X-Frame-Options", h.x_frame_options);
+  add("Referrer-Policy", h.referrer_policy);
+  // Only a site served over TLS may ask browsers to insist on it.
+  if (config.base_url.rfind("https://", 0) == 0 && h.hsts_max_age > 0) {
+    add("Strict-Transport-Security", "max-age=" + std::to_string(h.hsts_max_age));
+  }
+  return out;
+}
+
 Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& file) {
   toml::table root;
   try {
@@ -403,6 +420,26 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
     if (const toml::node* e = t->get("enabled")) {
       if (!e->is_boolean()) return ConfigError(file, e, "search.enabled", "must be true or false");
       c.search = e->value<bool>().value_or(true);
+    }
+  }
+  if (const toml::node* p = root.get("headers")) {
+    const toml::table* t = p->as_table();
+    if (!t) return ConfigError(file, p, "headers", "must be a table");
+    ResponseHeadersConfig& h = c.headers;
+    for (auto [key, out] : {std::pair{"content_security_policy", &h.content_security_policy},
+                            {"x_frame_options", &h.x_frame_options},
+                            {"referrer_policy", &h.referrer_policy}}) {
+      if (auto s = ReadString(*t, file, key, std::string("headers.") + key, *out); !s) {
+        return s.error();
+      }
+      if (out->find_first_of("\r\n") != std::string::npos) {
+        return ConfigError(file, t->get(key), std::string("headers.") + key, "must be one line");
+      }
+    }
+    if (auto s =
+            ReadInt(*t, file, "hsts_max_age", "headers.hsts_max_age", 0, 63072000, h.hsts_max_age);
+        !s) {
+      return s.error();
     }
   }
   if (const toml::node* p = root.get("sitemap_max_urls")) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -114,11 +115,30 @@ struct TierConfig {
 
 // [members]: who may become a member, and how much of a restricted article everyone sees.
 struct MembersConfig {
-  bool enabled = false;  // the site has readers' accounts: cinepress.toml has [members] or [[tiers]]
+  bool enabled =
+      false;  // the site has readers' accounts: cinepress.toml has [members] or [[tiers]]
   std::string signup = "open";  // "open": anyone; "invite": only addresses already added
                                 // (members add, institutions' domains); "closed": no sign-up
   int free_paragraphs = 3;      // a restricted article without <!--paywall--> shows this many
   int session_days = 365;       // a sign-in lasts this long (revocable: "sign out everywhere")
+};
+
+// [headers]: the security headers on every response of `cinepress serve` and in the static
+// build's _headers file. An empty string sends none of that header.
+struct ResponseHeadersConfig {
+  // Strict: scripts, styles and fonts from the site alone, no inline script or style attribute
+  // (JSON-LD is data, not script), no plugins; video players from the hosts the WordPress
+  // importer embeds; images also from other https sites (imported articles may link them).
+  std::string content_security_policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+      "font-src 'self'; connect-src 'self'; media-src 'self'; "
+      "frame-src https://www.youtube-nocookie.com https://www.youtube.com "
+      "https://player.vimeo.com; object-src 'none'; base-uri 'self'; form-action 'self'; "
+      "frame-ancestors 'self'";
+  std::string x_frame_options = "SAMEORIGIN";  // for browsers that ignore frame-ancestors
+  std::string referrer_policy = "strict-origin-when-cross-origin";
+  // Strict-Transport-Security's max-age, sent only when base_url is https; 0: not sent.
+  int hsts_max_age = 31536000;
 };
 
 struct SiteConfig {
@@ -144,7 +164,13 @@ struct SiteConfig {
   MembersConfig members;
   std::vector<TierConfig> tiers;  // the free tier "members" is implicit unless listed
   const TierConfig* FindTier(std::string_view slug) const;
+  ResponseHeadersConfig headers;
 };
+
+// The headers every response carries (name, value), as [headers] and base_url make them:
+// Content-Security-Policy, X-Content-Type-Options: nosniff, X-Frame-Options, Referrer-Policy
+// and, on an https site, Strict-Transport-Security.
+std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SiteConfig& config);
 
 Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file);
 Result<SiteConfig> ParseSiteConfig(std::string_view toml_text, const std::string& file_name);

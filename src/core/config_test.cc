@@ -65,6 +65,37 @@ TEST(SiteConfig, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(menu.error().field, "menus.main.url");
 }
 
+TEST(SiteConfig, SecurityHeadersByDefaultAndAsConfigured) {
+  auto plain = ParseSiteConfig("base_url = \"http://c.example\"\n", "cinepress.toml");
+  ASSERT_TRUE(plain.ok());
+  auto names = [](const std::vector<std::pair<std::string, std::string>>& h) {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : h) out.push_back(name);
+    return out;
+  };
+  EXPECT_EQ(names(SecurityHeaders(*plain)),
+            (std::vector<std::string>{"Content-Security-Policy", "X-Content-Type-Options",
+                                      "X-Frame-Options", "Referrer-Policy"}));
+  EXPECT_NE(SecurityHeaders(*plain)[0].second.find("script-src 'self';"), std::string::npos);
+  EXPECT_NE(SecurityHeaders(*plain)[0].second.find("frame-ancestors"), std::string::npos);
+  auto tls = ParseSiteConfig(R"(base_url = "https://c.example"
+[headers]
+content_security_policy = "default-src 'none'"
+x_frame_options = ""
+hsts_max_age = 600
+)",
+                             "cinepress.toml");
+  ASSERT_TRUE(tls.ok()) << tls.error().ToString();
+  auto h = SecurityHeaders(*tls);
+  EXPECT_EQ(names(h), (std::vector<std::string>{"Content-Security-Policy", "X-Content-Type-Options",
+                                                "Referrer-Policy", "Strict-Transport-Security"}));
+  EXPECT_EQ(h[0].second, "default-src 'none'");
+  EXPECT_EQ(h[3].second, "max-age=600");
+  auto bad = ParseSiteConfig("[headers]\nhsts_max_age = -1\n", "cinepress.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "headers.hsts_max_age");
+}
+
 TEST(ExpandPermalink, FillsPlaceholdersWithoutDoubleSlashes) {
   EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", "reviews"}, {"slug", "x"}}),
             "/reviews/x/");

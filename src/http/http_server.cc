@@ -25,8 +25,10 @@
 #include <optional>
 #include <span>
 #include <thread>
+#include <unordered_map>
 
 #include "http/entity.h"
+#include "http/networks.h"
 
 namespace cinepress {
 namespace {
@@ -75,15 +77,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void Run();
   // Closes the connection if it waits for a request and nothing of one has arrived.
   void CloseIfIdle();
+  // Kept alive and waiting for its next request, with nothing of it arrived: the first to go
+  // when the server nears its connection cap.
+  bool IdleKeepAlive();
+  Clock::time_point last_active() const { return last_active_; }
+  void Close();
+  // False when this connection is one over its client's cap (see ServerOptions).
+  bool within_address_cap() const { return within_address_cap_; }
   // Closes the connection if its deadline has passed (called by the loop's sweeper).
   void Sweep(Clock::time_point now);
 
  private:
   void Read();
+  void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
   void Respond(HttpResponse response, bool head, bool keep_alive);
   void OnWrite(beast::error_code ec, size_t bytes);
-  void Close();
   bool Quiet();
 
   tcp::socket socket_;
@@ -96,6 +105,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Loop& loop_;
   std::string remote_;
   net::ip::address remote_ip_;
+  std::string client_key_;  // what the per-address cap counts (an IPv6 client: its /64)
+  bool within_address_cap_ = true;
   size_t slot_ = SIZE_MAX;  // in loop_.sessions, once running
   bool first_ = true;
   bool reading_ = false;
@@ -112,48 +123,6 @@ net::ip::address Plain(const net::ip::address& a) {
   }
   return a;
 }
-
-// Trusted proxies: addresses or networks ("10.0.0.0/8", "fd00::/8"), read by Asio. IPv4 inside
-// IPv6 counts as IPv4.
-struct Networks {
-  std::vector<net::ip::network_v4> v4;
-  std::vector<net::ip::network_v6> v6;
-
-  bool Add(const std::string& spec) {
-    beast::error_code ec;
-    if (spec.find('/') == std::string::npos) {
-      auto a = Plain(net::ip::make_address(spec, ec));
-      if (ec) return false;
-      if (a.is_v4()) {
-        v4.push_back(net::ip::network_v4(a.to_v4(), 32));
-      } else {
-        v6.push_back(net::ip::network_v6(a.to_v6(), 128));
-      }
-      return true;
-    }
-    auto n4 = net::ip::make_network_v4(spec, ec);
-    if (!ec) {
-      v4.push_back(n4.canonical());
-      return true;
-    }
-    ec = {};
-    auto n6 = net::ip::make_network_v6(spec, ec);
-    if (ec) return false;
-    v6.push_back(n6.canonical());
-    return true;
-  }
-  bool Contain(const net::ip::address& a) const {
-    if (a.is_v4()) {
-      return std::any_of(v4.begin(), v4.end(), [&](const net::ip::network_v4& n) {
-        return net::ip::network_v4(a.to_v4(), n.prefix_length()).canonical() == n;
-      });
-    }
-    return std::any_of(v6.begin(), v6.end(), [&](const net::ip::network_v6& n) {
-      return net::ip::network_v6(a.to_v6(), n.prefix_length()).canonical() == n;
-    });
-  }
-  bool empty() const { return v4.empty() && v6.empty(); }
-};
 
 class Server final : public HttpServer {
  public:
@@ -175,15 +144,9 @@ class Server final : public HttpServer {
   }
 
   Status Listen() {
-    for (const std::string& spec : options_.trusted_proxies) {
-      if (!trusted_.Add(spec)) {
-        return Error{ErrorCode::kInvalidInput,
-                     "not an address or a network (ADDRESS/BITS): \"" + spec + "\"",
-                     {},
-                     0,
-                     "--trusted-proxy"};
-      }
-    }
+    auto trusted = NetworkList::Parse(options_.trusted_proxies, "--trusted-proxy");
+    if (!trusted) return trusted.error();
+    trusted_ = std::move(*trusted);
     for (const std::string& spec : options_.listen) {
       size_t colon = spec.rfind(':');
       if (colon == std::string::npos) {
@@ -249,6 +212,32 @@ class Server final : public HttpServer {
 
   std::vector<std::string> endpoints() const override { return endpoints_; }
   int64_t open_connections() const override { return open_.load(); }
+  size_t max_connections() const override { return cap_; }
+
+  // Each connection takes a descriptor: the cap leaves room below the process's limit for what
+  // else needs them — the store's connections (a database, its WAL and its index each), the
+  // access log, the listeners and each loop's epoll, eventfd and timer.
+  void FitCapToDescriptors() {
+    cap_ = options_.max_connections;
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return;
+    const rlim_t reserve = 128 + 16 * static_cast<rlim_t>(loops_.size());
+    const rlim_t room = lim.rlim_cur > 2 * reserve ? lim.rlim_cur - reserve : lim.rlim_cur / 2;
+    cap_ = std::min<size_t>(cap_, room);
+  }
+
+  // Counts a connection from this client; false when it is one over the per-address cap (the
+  // caller closes it, which counts it out again).
+  bool CountIn(const std::string& key) {
+    std::lock_guard lock(per_ip_mu_);
+    const size_t n = ++per_ip_[key];
+    return options_.max_connections_per_ip == 0 || n <= options_.max_connections_per_ip;
+  }
+  void CountOut(const std::string& key) {
+    std::lock_guard lock(per_ip_mu_);
+    auto it = per_ip_.find(key);
+    if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
+  }
 
   void Shutdown(std::chrono::milliseconds grace) override {
     if (stopping_.exchange(true)) return;
@@ -301,7 +290,7 @@ class Server final : public HttpServer {
 
   bool stopping() const { return stopping_.load(); }
   const ServerOptions& options() const { return options_; }
-  bool Trusted(const net::ip::address& a) const { return trusted_.Contain(a); }
+  bool Trusted(const net::ip::address& a) const { return trusted_.Contains(a.to_string()); }
   bool TrustsSomeone() const { return !trusted_.empty(); }
   // The client's address for a request that came from `peer` with these X-Forwarded-For values
   // (in order): from the right, the first address that is not a trusted proxy.
@@ -350,14 +339,22 @@ class Server final : public HttpServer {
             [this, &loop, &acceptor, timer](beast::error_code) { Accept(loop, acceptor); });
         return;
       }
-      if (open_.load() >= static_cast<int64_t>(options_.max_connections)) {
+      const auto open = static_cast<size_t>(std::max<int64_t>(0, open_.load()));
+      // Near the cap (7/8 of it), idle keep-alive connections make room: a client that is
+      // waiting for an answer, or about to get one, matters more than one that may come back.
+      if (open + std::max<size_t>(1, cap_ / 8) >= cap_) Shed(open);
+      if (open >= cap_) {
         beast::error_code ignored;
         socket.close(ignored);  // over the cap: refused at once, the others go on
       } else {
         // While shutting down, a connection accepted now still gets its one answer.
         socket.set_option(tcp::no_delay(true), ec);
         auto session = std::make_shared<Session>(std::move(socket), *this, target);
-        net::post(target.ioc, [session] { session->Run(); });
+        if (session->within_address_cap()) {
+          net::post(target.ioc, [session] { session->Run(); });
+        } else {
+          session->Close();  // over its address's cap: the others from it go on
+        }
       }
       Accept(loop, acceptor);
     });
@@ -407,6 +404,31 @@ class Server final : public HttpServer {
     });
   }
 
+  // Closes idle keep-alive connections, the longest idle first, until (about) a quarter of the
+  // cap is free again. At most once every 50 ms: a burst of new connections asks for it once.
+  void Shed(size_t open) {
+    const auto now = Clock::now();
+    if (now - last_shed_ < std::chrono::milliseconds(50)) return;
+    last_shed_ = now;
+    const size_t target = cap_ - cap_ / 4;
+    const size_t per_loop = (open > target ? open - target : 0) / loops_.size() + 1;
+    for (auto& loop : loops_) {
+      net::post(loop->ioc, [l = loop.get(), per_loop] {
+        std::vector<std::shared_ptr<Session>> idle;
+        for (Session* s : l->sessions) {
+          if (auto p = s->weak_from_this().lock(); p && p->IdleKeepAlive()) {
+            idle.push_back(std::move(p));
+          }
+        }
+        const size_t n = std::min(per_loop, idle.size());
+        std::partial_sort(
+            idle.begin(), idle.begin() + static_cast<ptrdiff_t>(n), idle.end(),
+            [](const auto& a, const auto& b) { return a->last_active() < b->last_active(); });
+        for (size_t i = 0; i < n; ++i) idle[i]->Close();
+      });
+    }
+  }
+
   void CloseIdle() {
     for (auto& loop : loops_) {
       net::post(loop->ioc, [l = loop.get()] {
@@ -426,7 +448,11 @@ class Server final : public HttpServer {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::string> endpoints_;
   std::vector<std::thread> threads_;
-  Networks trusted_;
+  NetworkList trusted_;
+  size_t cap_ = 0;  // the connection cap in force (FitCapToDescriptors)
+  std::mutex per_ip_mu_;
+  std::unordered_map<std::string, size_t> per_ip_;  // open connections by client_key
+  Clock::time_point last_shed_;                     // used on the first loop only
   std::atomic<bool> stopping_{false};
   size_t next_ = 0;  // the loop that gets the next connection (used on the first loop only)
   std::mutex done_mu_;
@@ -441,7 +467,9 @@ Session::Session(tcp::socket&& socket, Server& server, Loop& loop)
   if (!ec) {
     remote_ip_ = Plain(ep.address());
     remote_ = remote_ip_.to_string();
+    client_key_ = ClientNetwork(remote_);
   }
+  within_address_cap_ = server_.CountIn(client_key_);
   server_.open_++;
 }
 
@@ -452,6 +480,7 @@ Session::~Session() {
     v[slot_]->slot_ = slot_;
     v.pop_back();
   }
+  server_.CountOut(client_key_);
   server_.open_--;
 }
 
@@ -474,6 +503,8 @@ void Session::CloseIfIdle() {
   if (reading_ && Quiet() && !recent) Close();
 }
 
+bool Session::IdleKeepAlive() { return reading_ && !first_ && !closed_ && Quiet(); }
+
 void Session::Sweep(Clock::time_point now) {
   if (now > deadline_) Close();  // the pending read or write ends with operation_aborted
 }
@@ -487,8 +518,74 @@ void Session::Read() {
   deadline_ =
       Clock::now() + (first_ ? server_.options().header_timeout : server_.options().idle_timeout);
   reading_ = true;
-  http::async_read(socket_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  // The header first: its framing is checked, and a client that waits for 100 Continue is
+  // answered, before any of the body is read.
+  http::async_read_header(
+      socket_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+}
+
+// What is wrong with a request's framing or Host (RFC 9112 §3.2, §6.1, §6.3), or "" when
+// nothing is. A request that two parsers could frame differently is refused, never guessed at:
+// a proxy in front of us may frame it the other way (request smuggling).
+std::string_view FramingProblem(const http::request_parser<http::string_body>& parser) {
+  const auto& msg = parser.get();
+  const auto te = msg.base().equal_range(http::field::transfer_encoding);
+  if (te.first != te.second) {
+    if (msg.base().count(http::field::content_length) > 0) {
+      return "Transfer-Encoding and Content-Length together\n";
+    }
+    // The codings of every Transfer-Encoding line, in order: only "chunked", once and last.
+    std::vector<std::string> codings;
+    for (auto it = te.first; it != te.second; ++it) {
+      for (auto coding : http::token_list(it->value())) {
+        codings.emplace_back(coding.data(), coding.size());
+      }
+    }
+    if (codings.size() != 1 || !beast::iequals(codings.back(), "chunked") || msg.version() < 11) {
+      return "Unsupported Transfer-Encoding: only chunked\n";
+    }
+  }
+  if (msg.version() >= 11 && msg.base().count(http::field::host) != 1) {
+    return "An HTTP/1.1 request needs exactly one Host header\n";
+  }
+  return {};
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  if (ec) return OnRead(ec);
+  if (std::string_view problem = FramingProblem(*parser_); !problem.empty()) {
+    reading_ = false;
+    deadline_ = Clock::time_point::max();
+    started_ = Clock::now();
+    req_ = HttpRequest{};
+    req_.remote_address = remote_;
+    req_.method = std::string(parser_->get().method_string());
+    req_.target = std::string(parser_->get().target());
+    req_.version = static_cast<int>(parser_->get().version());
+    HttpResponse r = TextResponse(400, std::string(problem));
+    r.close = true;  // what follows on this connection cannot be framed: never read it
+    return Respond(std::move(r), false, false);
+  }
+  if (parser_->is_done()) return OnRead({});
+  // A body follows. The header has come: the connection is busy, not idle, from here on.
+  reading_ = false;
+  auto read_body = [self = shared_from_this()] {
+    self->reading_ = false;
+    http::async_read(self->socket_, self->buffer_, *self->parser_,
+                     [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+  };
+  const auto& msg = parser_->get();
+  if (msg.version() >= 11 && beast::iequals(msg[http::field::expect], "100-continue")) {
+    // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    return net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
+                            [self = shared_from_this(), read_body](beast::error_code ec, size_t) {
+                              if (ec) return self->Close();
+                              read_body();
+                            });
+  }
+  read_body();
 }
 
 void Session::OnRead(beast::error_code ec) {
@@ -557,6 +654,18 @@ void Session::Respond(HttpResponse response, bool head, bool keep_alive) {
   head_ += DateHeader();
   head_ += "\r\n";
   if (resp_.header_block) head_ += *resp_.header_block;
+  for (const auto& [name, value] : server_.options().headers) {
+    // The handler knows better. (Its shared header_block, made for cached pages, is not looked
+    // in: it holds no header of this kind, and reading it for every response costs.)
+    if (std::any_of(resp_.headers.begin(), resp_.headers.end(),
+                    [&](const auto& h) { return beast::iequals(h.first, name); })) {
+      continue;
+    }
+    head_ += name;
+    head_ += ": ";
+    head_ += value;
+    head_ += "\r\n";
+  }
   for (const auto& [name, value] : resp_.headers) {
     // A header never carries a line break, whatever a handler put in it.
     if (name.find_first_of("\r\n:") != std::string::npos ||
@@ -624,6 +733,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Req
   }
   auto server =
       std::make_unique<Server>(std::move(options), std::move(handler), std::move(observer));
+  server->FitCapToDescriptors();
   if (auto s = server->Listen(); !s) return s.error();
   return std::unique_ptr<HttpServer>(std::move(server));
 }

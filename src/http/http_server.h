@@ -1,7 +1,9 @@
 // HttpServer: HTTP/1.1 over TCP on Boost.Beast and Asio, on every core. It knows nothing of
 // content: it is handed a function from request to response, and it takes care of the
-// protocol and of strangers — limits (431, 413, a connection cap), timeouts for slow clients,
-// 400 for what does not parse, keep-alive and pipelining, HEAD, graceful shutdown.
+// protocol and of strangers — limits (431, 413, a connection cap overall and per client
+// address; near it, idle keep-alive connections are closed first), timeouts for slow clients,
+// 400 and close for what does not parse or could be framed two ways (request smuggling),
+// 100 Continue, keep-alive and pipelining, HEAD, graceful shutdown.
 // Contract: the handler is called on the server's threads, concurrently; it must be thread-safe
 // and must not block for long. Start returns once every endpoint listens.
 #pragma once
@@ -20,7 +22,13 @@ namespace cinepress {
 struct ServerOptions {
   std::vector<std::string> listen = {"127.0.0.1:8080"};  // ADDR:PORT; [v6]:PORT
   unsigned threads = 1;
+  // Open connections at most. Each takes a file descriptor: the server raises its soft limit of
+  // descriptors to the hard one and lowers this cap to leave room for the store, logs and its
+  // own loops (max_connections() says what it took).
   size_t max_connections = 50000;
+  // Open connections from one client address at most (an IPv6 client: from its /64, which one
+  // machine usually has whole); more are closed at once. 0: no such cap.
+  size_t max_connections_per_ip = 256;
   size_t header_limit = 8 * 1024;                   // request line and headers; over it: 431
   size_t body_limit = 1024 * 1024;                  // over it: 413
   std::chrono::milliseconds header_timeout{10000};  // the first request must arrive in this time
@@ -41,6 +49,9 @@ struct ServerOptions {
   // that is not itself a trusted proxy. Requests from anyone else keep their peer's address, so
   // a stranger cannot choose the address rate limits and logs see. Empty: no proxy is trusted.
   std::vector<std::string> trusted_proxies;
+  // Headers on every response, the server's own errors too (security headers: CSP, nosniff…),
+  // unless the handler's response sets a header of the same name.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
@@ -57,6 +68,9 @@ class HttpServer {
   // The addresses actually listened on ("127.0.0.1:8080").
   virtual std::vector<std::string> endpoints() const = 0;
   virtual int64_t open_connections() const = 0;
+  // The connection cap in force: options.max_connections, or less when the process may not
+  // open that many descriptors.
+  virtual size_t max_connections() const = 0;
   // Stops accepting, lets requests in flight finish (up to `grace`), closes idle connections,
   // then stops every thread. Safe to call from any thread, once or more.
   virtual void Shutdown(std::chrono::milliseconds grace) = 0;

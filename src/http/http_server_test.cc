@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -153,6 +154,150 @@ TEST_F(HttpServerTest, ShutdownFinishesRequestsInFlight) {
   EXPECT_NE(out.find("Connection: close"), std::string::npos) << out;
   Client after(port_);
   EXPECT_FALSE(after.connected() && after.Read().find("HTTP/1.1") != std::string::npos);
+}
+
+// RFC 9112 §6.3: a body that a proxy could frame one way and we another is refused, and the
+// connection closed, so that nothing after it is read as a request of its own.
+TEST_F(HttpServerTest, AmbiguousFramingGets400AndClose) {
+  for (const std::string te : {"identity", "gzip", "chunked, identity", "xchunked", "gzip, chunked",
+                               "chunked\r\nTransfer-Encoding: chunked"}) {
+    Client c(port_);
+    c.Send("POST /te HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te +
+           "\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string out = c.Read();
+    EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << te << ": " << out;
+    EXPECT_EQ(out.find("path=/smuggled"), std::string::npos) << te;
+    EXPECT_TRUE(c.closed()) << te;
+  }
+  for (const std::string headers : {"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+                                    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                                    "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n"}) {
+    Client c(port_);
+    c.Send("POST /te HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n0\r\n\r\n");
+    std::string out = c.Read();
+    EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << headers << ": " << out;
+    EXPECT_TRUE(c.closed()) << headers;
+  }
+  Client chunked(port_);  // and the one right way still works
+  chunked.Send(
+      "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n"
+      "\r\n");
+  EXPECT_NE(chunked.Read("path=/chunked").find("200 OK"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, HttpOneOneNeedsExactlyOneHost) {
+  for (const std::string headers : {"", "Host: x\r\nHost: y\r\n"}) {
+    Client c(port_);
+    c.Send("GET /h HTTP/1.1\r\n" + headers + "\r\n");
+    std::string out = c.Read();
+    EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << headers << ": " << out;
+  }
+  Client old(port_);  // HTTP/1.0 had no Host
+  old.Send("GET /h HTTP/1.0\r\n\r\n");
+  EXPECT_NE(old.Read().find("path=/h"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsAnswered) {
+  Client c(port_);
+  c.Send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  // The client sends nothing more until it hears from the server.
+  EXPECT_EQ(c.Read("\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+  c.Send("hello");
+  EXPECT_NE(c.Read("path=/up").find("HTTP/1.1 200 OK"), std::string::npos);
+  // Too big: the final answer at once, not 100.
+  Client big(port_);
+  big.Send(
+      "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(big.Read().rfind("HTTP/1.1 413", 0), 0u);
+}
+
+int PortOf(const HttpServer& s) {
+  std::string ep = s.endpoints().at(0);
+  return std::stoi(ep.substr(ep.rfind(':') + 1));
+}
+
+TEST(HttpServerHeaders, EveryResponseCarriesTheServersHeadersUnlessItSetsItsOwn) {
+  ServerOptions options{{"127.0.0.1:0"}};
+  options.headers = {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}};
+  auto s = HttpServer::Start(
+      options,
+      [](const HttpRequest& r) {
+        HttpResponse resp = TextResponse(200, "ok\n");
+        if (r.Path() == "/own") resp.Set("referrer-policy", "no-referrer");
+        return resp;
+      },
+      nullptr);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  Client c(PortOf(**s));
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string page = c.Read("ok\n");
+  EXPECT_NE(page.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("\r\nReferrer-Policy: same-origin\r\n"), std::string::npos) << page;
+  c.Send("GET /own HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string own = c.Read("ok\n");
+  EXPECT_NE(own.find("referrer-policy: no-referrer"), std::string::npos) << own;
+  EXPECT_EQ(own.find("same-origin"), std::string::npos) << own;
+  Client bad(PortOf(**s));  // the server's own answers too
+  bad.Send("GARBAGE\r\n\r\n");
+  EXPECT_NE(bad.Read().find("X-Content-Type-Options: nosniff"), std::string::npos);
+  (*s)->Shutdown(std::chrono::milliseconds(100));
+  (*s)->Wait();
+}
+
+TEST(HttpServerConnections, OneAddressCannotTakeEveryConnection) {
+  ServerOptions options{{"127.0.0.1:0"}};
+  options.max_connections_per_ip = 2;
+  auto s = HttpServer::Start(
+      options, [](const HttpRequest&) { return TextResponse(200, "ok\n"); }, nullptr);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  Client a(PortOf(**s)), b(PortOf(**s)), c(PortOf(**s));
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c.Read(), "");
+  EXPECT_TRUE(c.closed());
+  a.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(a.Read("ok\n").find("200 OK"), std::string::npos);
+  (*s)->Shutdown(std::chrono::milliseconds(100));
+  (*s)->Wait();
+}
+
+TEST(HttpServerConnections, NearTheCapIdleKeepAliveConnectionsMakeRoom) {
+  ServerOptions options{{"127.0.0.1:0"}};
+  options.threads = 2;
+  options.max_connections = 4;
+  options.pin_threads = false;
+  auto s = HttpServer::Start(
+      options, [](const HttpRequest&) { return TextResponse(200, "ok\n"); }, nullptr);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.push_back(std::make_unique<Client>(PortOf(**s)));
+    idle.back()->Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_NE(idle.back()->Read("ok\n").find("200 OK"), std::string::npos) << i;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Client fresh(PortOf(**s));
+  fresh.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(fresh.Read("ok\n").find("200 OK"), std::string::npos);
+  EXPECT_EQ(idle[0]->Read(), "");  // the longest idle went first
+  EXPECT_TRUE(idle[0]->closed());
+  (*s)->Shutdown(std::chrono::milliseconds(100));
+  (*s)->Wait();
+}
+
+TEST(HttpServerConnections, TheCapFitsTheDescriptorsTheProcessMayOpen) {
+  ServerOptions options{{"127.0.0.1:0"}};
+  options.max_connections = size_t{1} << 40;
+  auto s = HttpServer::Start(
+      options, [](const HttpRequest&) { return TextResponse(200, "ok\n"); }, nullptr);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  rlimit lim{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &lim), 0);
+  EXPECT_EQ(lim.rlim_cur, lim.rlim_max);  // raised to what the system allows
+  if (lim.rlim_cur != RLIM_INFINITY) {
+    EXPECT_LT((*s)->max_connections(), lim.rlim_cur - 100);
+  }
+  (*s)->Shutdown(std::chrono::milliseconds(100));
+  (*s)->Wait();
 }
 
 TEST(HttpServerStart, BadListenAddressIsAClearError) {

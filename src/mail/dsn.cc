@@ -9,18 +9,6 @@
 namespace cinepress {
 namespace {
 
-// Owns one GObject reference.
-template <typename T>
-struct Ref {
-  T* p = nullptr;
-  explicit Ref(T* x) : p(x) {}
-  ~Ref() {
-    if (p) g_object_unref(p);
-  }
-  Ref(const Ref&) = delete;
-  Ref& operator=(const Ref&) = delete;
-};
-
 std::string Header(GMimeObject* o, const char* name) {
   const char* v = g_mime_object_get_header(o, name);
   return v ? std::string(v) : std::string();

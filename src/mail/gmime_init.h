@@ -13,4 +13,16 @@ inline void EnsureGMime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
+// Owns one GObject reference.
+template <typename T>
+struct Ref {
+  T* p = nullptr;
+  explicit Ref(T* x) : p(x) {}
+  ~Ref() {
+    if (p) g_object_unref(p);
+  }
+  Ref(const Ref&) = delete;
+  Ref& operator=(const Ref&) = delete;
+};
+
 }  // namespace cinepress

@@ -92,4 +92,32 @@ std::string PreferencesUrl(std::string_view base, std::string_view token) {
   return std::string(base) + "/newsletters/preferences/" + std::string(token) + "/";
 }
 
+std::string RedactLinkToken(std::string_view target) {
+  // The shapes the URL builders above make: …/newsletters/preferences/TOKEN/ and
+  // …/newsletters/SLUG/(confirm|unsubscribe)/TOKEN/, anywhere in the target (a Referer is a
+  // whole URL), each token ending at '/', '?' or '#' or the end.
+  constexpr std::string_view kRoot = "/newsletters/";
+  const size_t root = target.find(kRoot);
+  if (root == std::string_view::npos) return std::string(target);
+  size_t at = root + kRoot.size();
+  auto segment_end = [&](size_t from) {
+    size_t end = target.find_first_of("/?#", from);
+    return end == std::string_view::npos ? target.size() : end;
+  };
+  auto next = [&](size_t end) { return end < target.size() && target[end] == '/' ? end + 1 : 0; };
+  size_t end = segment_end(at);
+  std::string_view first = target.substr(at, end - at);
+  size_t token = 0;
+  if (first == "preferences") {
+    token = next(end);
+  } else if (size_t purpose = next(end); purpose != 0) {
+    size_t purpose_end = segment_end(purpose);
+    std::string_view p = target.substr(purpose, purpose_end - purpose);
+    if (p == "confirm" || p == "unsubscribe") token = next(purpose_end);
+  }
+  if (token == 0 || token >= target.size()) return std::string(target);
+  return std::string(target.substr(0, token)) + "REDACTED" +
+         std::string(target.substr(segment_end(token)));
+}
+
 }  // namespace cinepress

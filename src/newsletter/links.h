@@ -36,4 +36,8 @@ std::string UnsubscribeUrl(std::string_view base_url, std::string_view newslette
                            std::string_view token);
 std::string PreferencesUrl(std::string_view base_url, std::string_view token);
 
+// A request target (or URL) with the token of the signed link in it, if any, replaced by
+// "REDACTED": what logs keep, since whoever reads a token can use it.
+std::string RedactLinkToken(std::string_view target);
+
 }  // namespace cinepress

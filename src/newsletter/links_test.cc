@@ -47,5 +47,20 @@ TEST(Links, UrlsAreOnTheSite) {
             "https://c.example/newsletters/preferences/4-x/");
 }
 
+TEST(Links, LogsKeepNoToken) {
+  EXPECT_EQ(RedactLinkToken("/newsletters/weekly/unsubscribe/4-xY_z/"),
+            "/newsletters/weekly/unsubscribe/REDACTED/");
+  EXPECT_EQ(RedactLinkToken("/newsletters/weekly/confirm/4-xY_z/?a=b"),
+            "/newsletters/weekly/confirm/REDACTED/?a=b");
+  EXPECT_EQ(RedactLinkToken("/newsletters/preferences/4-xY_z"),
+            "/newsletters/preferences/REDACTED");
+  EXPECT_EQ(RedactLinkToken("https://c.example/newsletters/preferences/4-x/"),
+            "https://c.example/newsletters/preferences/REDACTED/");
+  for (const char* kept : {"/newsletters/weekly/", "/newsletters/subscribe/", "/reviews/x/",
+                           "/newsletters/weekly/confirm/", "/newsletters/preferences/"}) {
+    EXPECT_EQ(RedactLinkToken(kept), kept);
+  }
+}
+
 }  // namespace
 }  // namespace cinepress

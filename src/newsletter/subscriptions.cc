@@ -17,7 +17,8 @@ const NewsletterConfig* Find(const SiteConfig& site, const std::string& slug) {
 Result<SignUpOutcome> SignUp(NewsletterStore& store, const std::string& email,
                              const std::string& name, const std::vector<std::string>& slugs,
                              const Consent& consent, int64_t now,
-                             const std::function<Status(const SignUpOutcome&)>& before_commit) {
+                             const std::function<Status(const SignUpOutcome&)>& before_commit,
+                             int64_t confirmation_window) {
   SignUpOutcome out;
   if (auto s = store.BeginTransaction(); !s) return s.error();
   auto fail = [&](const Error& e) -> Result<SignUpOutcome> {
@@ -32,6 +33,15 @@ Result<SignUpOutcome> SignUp(NewsletterStore& store, const std::string& email,
   out.suppressed = subscriber->has_value() && (*subscriber)->suppressed;
   auto subs = store.LoadSubscriptions(*id);
   if (!subs) return fail(subs.error());
+  // A pending subscription's changed_at is when its confirmation was asked for (and queued).
+  for (const Subscription& s : *subs) {
+    if (confirmation_window > 0 && s.state == SubscriptionState::kPending &&
+        s.changed_at > now - confirmation_window) {
+      (void)store.Rollback();  // not even the name given this time is kept
+      out.throttled = true;
+      return out;
+    }
+  }
   for (const std::string& slug : slugs) {
     bool confirmed = false;
     for (const Subscription& s : *subs) {

@@ -60,6 +60,28 @@ TEST_F(SubscriptionsTest, DoubleOptInFromSignUpToConfirmation) {
   EXPECT_EQ(again->to_confirm, (std::vector<std::string>{"daily"}));
 }
 
+TEST_F(SubscriptionsTest, OneConfirmationPerAddressPerWindowWhoeverAsks) {
+  auto first = SignUp(*store_, "zoe@r.example", "", {"weekly"}, Consent{100, "192.0.2.1", "x"}, 100,
+                      {}, 900);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->to_confirm, std::vector<std::string>{"weekly"});
+  // From another address, for the same or another list, within the window: nothing.
+  for (const std::vector<std::string>& lists : {std::vector<std::string>{"weekly"}, {"daily"}}) {
+    auto again = SignUp(*store_, "Zoe@r.example", "", lists, Consent{500, "198.51.100.9", "x"}, 500,
+                        {}, 900);
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->throttled);
+    EXPECT_TRUE(again->to_confirm.empty());
+  }
+  EXPECT_EQ(store_->LoadSubscriptions(first->subscriber_id)->size(), 1u);  // no daily
+  // After it, again.
+  auto later = SignUp(*store_, "zoe@r.example", "", {"weekly", "daily"},
+                      Consent{1001, "198.51.100.9", "x"}, 1001, {}, 900);
+  ASSERT_TRUE(later.ok());
+  EXPECT_FALSE(later->throttled);
+  EXPECT_EQ(later->to_confirm, (std::vector<std::string>{"weekly", "daily"}));
+}
+
 TEST_F(SubscriptionsTest, UnsubscribedReadersAreNotBroughtBackByAnOldLink) {
   auto out = SignUp(*store_, "a@r.example", "", {"weekly"}, Consent{1, "", "x"}, 1);
   ASSERT_TRUE(Confirm(*store_, out->subscriber_id, "weekly", 2));

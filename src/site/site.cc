@@ -334,6 +334,9 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   add(OutputKind::kRss, "/feed.xml", kWholeSite, 1, "the site's RSS feed");
   add(OutputKind::kAtom, "/atom.xml", kWholeSite, 1, "the site's Atom feed");
   add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
+  // What `cinepress serve` sends with every response, for static hosts that read _headers
+  // (Netlify, Cloudflare Pages).
+  add(OutputKind::kHeaders, "/_headers", 0, 1, "the headers file");
   add(OutputKind::kNotFound, "/404.html", 0, 1, "the 404 page");
   for (size_t i = 0; i < s.theme_->assets().size(); ++i) {
     add(OutputKind::kAsset, s.theme_->assets()[i].url, i, 1,
@@ -668,6 +671,7 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kNotFound:
     case OutputKind::kMembership:  // the tiers are in the global digest
     case OutputKind::kAccount:
+    case OutputKind::kHeaders:
       break;
     case OutputKind::kAsset:
       parts += theme_->assets()[o.ref].url;

@@ -49,6 +49,7 @@ enum class OutputKind {
   kInterviewIndex,  // ref: 0 by job title, 1 by family name
   kCollection,      // ref: collection
   kRedirects,       // _redirects: the old addresses, for static hosts (Netlify's format)
+  kHeaders,         // _headers: the security headers, for static hosts (Netlify's format)
   kSearch,          // /search/: the search page (live: the server's results; static: the script's)
   kSearchIndex,  // ref: the static index's manifest, a filter or a chunk of words (search_site.cc)
   kSearchDoc,    // ref: a searchable document (articles, then pages): what a result shows

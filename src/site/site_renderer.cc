@@ -300,6 +300,13 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       return RenderSitemapXml(o.ref);
     case OutputKind::kRobots:
       return "User-agent: *\nAllow: /\n\nSitemap: " + s.Absolute("/sitemap.xml") + "\n";
+    case OutputKind::kHeaders: {
+      std::string out = "/*\n";
+      for (const auto& [name, value] : SecurityHeaders(s.config())) {
+        out += "  " + name + ": " + value + "\n";
+      }
+      return out;
+    }
     case OutputKind::kAsset:
       return s.theme_->assets()[o.ref].data;
     case OutputKind::kMedia:

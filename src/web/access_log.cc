@@ -4,6 +4,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "newsletter/links.h"
+
 namespace cinepress {
 namespace {
 
@@ -61,7 +63,8 @@ std::string AccessLog::Line(const HttpRequest& req, const HttpResponse& resp, si
   line += "] \"";
   AppendEscaped(line, req.method);
   line += ' ';
-  AppendEscaped(line, req.target);
+  // Signed links are credentials: the log keeps where they led, not the token.
+  AppendEscaped(line, RedactLinkToken(req.target));
   line += req.version == 10 ? " HTTP/1.0\" " : " HTTP/1.1\" ";
   line += std::to_string(resp.status);
   line += ' ';
@@ -73,7 +76,7 @@ std::string AccessLog::Line(const HttpRequest& req, const HttpResponse& resp, si
   if (referer.empty())
     line += '-';
   else
-    AppendEscaped(line, referer);
+    AppendEscaped(line, RedactLinkToken(referer));
   line += "\" \"";
   std::string_view agent = req.Header("user-agent");
   if (agent.empty())

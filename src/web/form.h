@@ -1,5 +1,6 @@
-// Form posts as handlers read them: an application/x-www-form-urlencoded body (web/url_params.h),
-// every key and value valid UTF-8. Contract: pure functions, thread-safe.
+// Form posts as handlers read them: an application/x-www-form-urlencoded body (web/url_params.h)
+// or multipart/form-data (GMime), every key and value valid UTF-8. Contract: pure functions,
+// thread-safe.
 #pragma once
 
 #include <map>

@@ -63,6 +63,7 @@ const char* RouteOf(OutputKind k) {
     case OutputKind::kSitemap:
       return "sitemap";
     case OutputKind::kRobots:
+    case OutputKind::kHeaders:
       return "robots";
     case OutputKind::kAsset:
       return "asset";

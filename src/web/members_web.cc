@@ -8,6 +8,7 @@
 #include "core/dates.h"
 #include "core/money.h"
 #include "core/text.h"
+#include "http/networks.h"
 #include "members/institutions.h"
 #include "members/members.h"
 #include "members/sign_in.h"
@@ -277,7 +278,7 @@ HttpResponse MembersWeb::SignInPost(RequestContext& ctx) {
   std::string email = form ? std::string(Trim(FormValue(*form, "email"))) : "";
   std::string name = form ? std::string(Trim(FormValue(*form, "name"))) : "";
   // Requests refused for their input count against the limit too.
-  if (!sign_in_limit_.Allow(ctx.request.remote_address, now)) {
+  if (!sign_in_limit_.Allow(ClientNetwork(ctx.request.remote_address), now)) {
     HttpResponse r = Message(*site, 429, "Too many requests",
                              "Too many sign-in requests from your network. Try again later.");
     r.Set("Retry-After", std::to_string(options_.sign_in_window_s));
@@ -497,7 +498,7 @@ HttpResponse MembersWeb::EmailPost(RequestContext& ctx) {
   const int64_t now = options_.now();
   auto form = ParseForm(ctx.request);
   std::string email = form ? std::string(Trim(FormValue(*form, "email"))) : "";
-  if (!sign_in_limit_.Allow(ctx.request.remote_address, now)) {
+  if (!sign_in_limit_.Allow(ClientNetwork(ctx.request.remote_address), now)) {
     return AccountPage(ctx, "Too many requests from your network. Try again later.");
   }
   if (email.size() > kMaxEmail || !IsPlausibleEmail(email)) {

@@ -6,6 +6,8 @@
 
 #include "core/dates.h"
 #include "core/text.h"
+#include "http/networks.h"
+#include "mail/form_data.h"
 #include "mail/message.h"
 #include "newsletter/links.h"
 #include "newsletter/subscriptions.h"
@@ -27,6 +29,26 @@ std::vector<std::string> Split(std::string_view path) {
   return parts;
 }
 
+// Whether a POST comes from this site's own pages. Browsers say where a request comes from:
+// Sec-Fetch-Site (same-origin, or none when the reader typed or bookmarked it), or, in browsers
+// without it, Origin — which must be the site's (base_url's) or the one the request was sent to
+// (Host: the site served at another address than base_url, as in a test). A request that says
+// neither does not come from a browser (curl, a feed reader): another site's page cannot make
+// one, so it is let through.
+bool FromThisSite(const HttpRequest& req, const SiteConfig& config) {
+  std::string_view fetch_site = req.Header("sec-fetch-site");
+  if (!fetch_site.empty()) return fetch_site == "same-origin" || fetch_site == "none";
+  std::string_view origin = req.Header("origin");
+  if (origin.empty()) return true;
+  const std::string& base = config.base_url;
+  const size_t host_at = base.find("://");
+  const size_t path_at = host_at == std::string::npos ? base.size() : base.find('/', host_at + 3);
+  if (origin == std::string_view(base).substr(0, path_at)) return true;
+  std::string_view host = req.Header("host");
+  return !host.empty() &&
+         (origin == "http://" + std::string(host) || origin == "https://" + std::string(host));
+}
+
 const NewsletterConfig* Find(const SiteConfig& c, const std::string& slug) {
   for (const NewsletterConfig& nl : c.newsletters) {
     if (nl.slug == slug) return &nl;
@@ -43,7 +65,10 @@ HttpResponse Redirect(std::string location) {
 
 }  // namespace
 
-NewsletterWeb::NewsletterWeb(NewsletterWebOptions options) : options_(std::move(options)) {
+NewsletterWeb::NewsletterWeb(NewsletterWebOptions options)
+    : options_(std::move(options)),
+      signup_limit_(options_.signups_per_ip, options_.signup_window_s,
+                    std::max<size_t>(1, options_.rate_limit_clients)) {
   if (!options_.now) options_.now = NowSeconds;
 }
 
@@ -145,13 +170,7 @@ Status NewsletterWeb::Queue(const MailMessage& message) {
 }
 
 bool NewsletterWeb::RateLimited(const std::string& ip, int64_t now) {
-  std::lock_guard lock(rate_mu_);
-  if (signups_by_ip_.size() > 100000) signups_by_ip_.clear();  // bounded memory
-  auto& times = signups_by_ip_[ip];
-  while (!times.empty() && times.front() <= now - options_.signup_window_s) times.pop_front();
-  if (times.size() >= static_cast<size_t>(options_.signups_per_ip)) return true;
-  times.push_back(now);
-  return false;
+  return !signup_limit_.Allow(ClientNetwork(ip), now);
 }
 
 HttpResponse NewsletterWeb::Page(const Site& site, int status, const std::string& url,
@@ -352,17 +371,26 @@ HttpResponse NewsletterWeb::SignUpPost(const HttpRequest& req, const Site& site)
   const int64_t now = options_.now();
   TemplateData view;
   view.set("heading", "Check your inbox");
-  auto form = ParseForm(req);
-  if (!form) {
-    view.set("message", "The form did not come through. Please try again.");
-    return Page(site, 400, "/newsletters/subscribe/", "Newsletters", view);
-  }
+  // Every request counts, the ones refused below too: bad input is no way around the limit.
   if (RateLimited(req.remote_address, now)) {
     view.set("heading", "Too many sign-ups");
     view.set("message", "Too many sign-ups from your address. Please try again later.");
     HttpResponse r = Page(site, 429, "/newsletters/subscribe/", "Newsletters", view);
     r.Set("Retry-After", std::to_string(options_.signup_window_s));
     return r;
+  }
+  if (!FromThisSite(req, config)) {
+    view.set("heading", "Sign up here");
+    view.set("message", "This form can only be sent from " + config.title +
+                            "'s own pages. Sign up on this page instead.");
+    view.set("signup", true);
+    view.set("slug", config.newsletters.front().slug);
+    return Page(site, 403, "/newsletters/subscribe/", "Newsletters", view);
+  }
+  auto form = ParseForm(req);
+  if (!form) {
+    view.set("message", "The form did not come through. Please try again.");
+    return Page(site, 400, "/newsletters/subscribe/", "Newsletters", view);
   }
   const std::string answer =
       "If the address is right, a message is on its way: open it and confirm to start "
@@ -379,10 +407,11 @@ HttpResponse NewsletterWeb::SignUpPost(const HttpRequest& req, const Site& site)
       slugs.push_back(it->second);
     }
   }
-  if (!IsPlausibleEmail(email) || slugs.empty() || name.size() > 200 ||
-      name.find_first_of("\r\n") != std::string::npos) {
+  const bool bad_name = name.size() > 200 || name.find_first_of("\r\n") != std::string::npos;
+  if (!IsPlausibleEmail(email) || slugs.empty() || bad_name) {
     view.set("heading", "Please check the form");
     view.set("message", slugs.empty() ? "Choose at least one newsletter."
+                        : bad_name    ? "Your name must be one line of at most 200 characters."
                                       : "That does not look like an email address.");
     view.set("signup", true);
     view.set("slug", slugs.empty() ? config.newsletters.front().slug : slugs.front());
@@ -417,7 +446,7 @@ HttpResponse NewsletterWeb::SignUpPost(const HttpRequest& req, const Site& site)
     };
     outcome = SignUp(*store_, email, name, slugs,
                      Consent{now, req.remote_address, "signup:" + (from.empty() ? "/" : from)}, now,
-                     queue);
+                     queue, options_.confirmation_window_s);
   }
   if (!outcome) return TextResponse(503, "Please try again in a moment.\n");
   if (queued) {

@@ -1,6 +1,7 @@
 // NewsletterWeb: the reader-facing newsletter pages of `cinepress serve`, thin handlers over
-// src/newsletter: the page of each newsletter, the sign-up POST (honeypot, per-IP rate limit,
-// the same answer whoever signs up), the confirmation page (a button: a POST), RFC 8058
+// src/newsletter: the page of each newsletter, the sign-up POST (from this site's pages only,
+// honeypot, a per-client rate limit, one confirmation per address per window, the same answer
+// whoever signs up), the confirmation page (a button: a POST), RFC 8058
 // one-click unsubscribe, and the preferences page reached by a signed link (CSRF-protected).
 // Confirmation messages are queued in the store's outbox in the sign-up's own transaction and
 // sent by a background thread, never on a server thread: a message survives a crash or a relay
@@ -15,16 +16,19 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "content/newsletter_store.h"
 #include "http/message.h"
 #include "mail/transport.h"
 #include "site/site.h"
+#include "web/rate_limiter.h"
 
 namespace cinepress {
 
@@ -33,11 +37,15 @@ struct NewsletterWebOptions {
   std::function<Result<std::unique_ptr<NewsletterStore>>()> open_store;
   TransportFactory mail;  // for confirmation messages
   std::function<int64_t()> now;
-  int signups_per_ip = 5;       // sign-ups per address per window …
-  int signup_window_s = 600;    // … of this many seconds; more get 429
-  size_t outbox_limit = 10000;  // confirmation messages waiting at most
-  int retry_first_s = 30;       // the first pause after a failed try; it doubles, up to 6 hours
-  int max_attempts = 10;        // then the message is given up (counted as failed)
+  // Sign-up requests (whatever becomes of them) per client per window … An IPv6 client is
+  // counted by its /64 (ClientNetwork).
+  int signups_per_ip = 5;
+  int signup_window_s = 600;           // … of this many seconds; more get 429
+  size_t rate_limit_clients = 100000;  // clients remembered at most (offenders are kept)
+  int confirmation_window_s = 900;     // one confirmation per address per this many seconds
+  size_t outbox_limit = 10000;         // confirmation messages waiting at most
+  int retry_first_s = 30;  // the first pause after a failed try; it doubles, up to 6 hours
+  int max_attempts = 10;   // then the message is given up (counted as failed)
   std::chrono::milliseconds outbox_poll{5000};  // how often the outbox looks for due messages
 };
 
@@ -70,8 +78,10 @@ class NewsletterWeb {
   std::string key_;
   std::mutex store_mu_;
   std::unique_ptr<NewsletterStore> store_;
-  std::mutex rate_mu_;
-  std::map<std::string, std::deque<int64_t>> signups_by_ip_;
+  // Sign-up requests by client network (an IPv6 client by its /64). Bounded: when it is full, a
+  // client under its limit is forgotten, never one over it, so that filling the table from many
+  // addresses does not wipe an offender's count.
+  RateLimiter signup_limit_;
 
   std::mutex out_mu_;
   std::condition_variable out_cv_;

@@ -51,6 +51,7 @@ from = "news@longtake.example"
     o.mail = recorder_.Factory();
     o.now = [] { return int64_t{5000}; };
     o.signups_per_ip = 3;
+    options_ = o;
     web_ = std::make_unique<NewsletterWeb>(o);
     ASSERT_TRUE(web_->Start().ok());
     store_ = std::move(*OpenSqliteNewsletterStore(dir_ / "site.db"));
@@ -63,13 +64,15 @@ from = "news@longtake.example"
   }
 
   HttpResponse Call(const std::string& method, const std::string& target,
-                    const std::string& body = "", const std::string& ip = "192.0.2.1") {
+                    const std::string& body = "", const std::string& ip = "192.0.2.1",
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
     HttpRequest req;
     req.method = method;
     req.target = target;
     req.body = body;
     req.remote_address = ip;
-    if (!body.empty()) {
+    req.headers = std::move(headers);
+    if (!body.empty() && req.Header("content-type").empty()) {
       req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
     }
     auto r = web_->Handle(req);
@@ -77,6 +80,13 @@ from = "news@longtake.example"
     return r ? *r : HttpResponse{};
   }
   static std::string Body(const HttpResponse& r) { return std::string(r.BodyView()); }
+  // A reader of the weekly, confirmed: their subscriber id.
+  int64_t ConfirmedReader(const std::string& email) {
+    int64_t id = *store_->UpsertSubscriber(email, "", 1);
+    EXPECT_TRUE(store_->SetSubscription(id, "weekly", SubscriptionState::kConfirmed,
+                                        Consent{1, "", "test"}, 1));
+    return id;
+  }
   size_t WaitForMail(size_t n) {
     for (int i = 0; i < 200 && recorder_.Count() < n; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -95,6 +105,7 @@ from = "news@longtake.example"
   }
 
   fs::path dir_;
+  NewsletterWebOptions options_;
   std::shared_ptr<const Site> site_;
   MailRecorder recorder_;
   std::unique_ptr<NewsletterWeb> web_;
@@ -151,9 +162,7 @@ TEST_F(NewsletterWebTest, FromSignUpToConfirmationByButton) {
 }
 
 TEST_F(NewsletterWebTest, OneClickUnsubscribeAndPreferences) {
-  int64_t id = *store_->UpsertSubscriber("a@r.example", "", 1);
-  ASSERT_TRUE(store_->SetSubscription(id, "weekly", SubscriptionState::kConfirmed,
-                                      Consent{1, "", "test"}, 1));
+  const int64_t id = ConfirmedReader("a@r.example");
   const std::string unsubscribe = "/newsletters/weekly/unsubscribe/" +
                                   SignLink(key_, LinkPurpose::kUnsubscribe, id, "weekly") + "/";
   EXPECT_EQ(Call("GET", unsubscribe).status, 200);
@@ -197,14 +206,26 @@ TEST_F(NewsletterWebTest, WhatStrangersSend) {
       Call("POST", "/newsletters/subscribe/", "email=x%40r.example&list=weekly", "198.51.100.2")
           .status,
       200);
-  // Bad input.
-  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=not-an-address&list=weekly").status,
-            400);
-  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=a%40r.example&list=nope").status, 400);
-  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=%ZZ&list=weekly").status, 400);
+  // Bad input (each from an address of its own: every request counts against the limit).
   EXPECT_EQ(
-      Call("POST", "/newsletters/subscribe/", "email=a%40r.example%0D%0ABcc:x&list=weekly").status,
+      Call("POST", "/newsletters/subscribe/", "email=not-an-address&list=weekly", "192.0.2.11")
+          .status,
       400);
+  EXPECT_EQ(
+      Call("POST", "/newsletters/subscribe/", "email=a%40r.example&list=nope", "192.0.2.12").status,
+      400);
+  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=%ZZ&list=weekly", "192.0.2.13").status,
+            400);
+  EXPECT_EQ(Call("POST", "/newsletters/subscribe/", "email=a%40r.example%0D%0ABcc:x&list=weekly",
+                 "192.0.2.14")
+                .status,
+            400);
+  // A name with a line break: the error names the name, not the address.
+  HttpResponse name = Call("POST", "/newsletters/subscribe/",
+                           "email=a%40r.example&name=A%0D%0ABcc:x&list=weekly", "192.0.2.15");
+  EXPECT_EQ(name.status, 400);
+  EXPECT_NE(Body(name).find("Your name must be one line"), std::string::npos);
+  EXPECT_EQ(Body(name).find("email address"), std::string::npos);
   HttpRequest json;
   json.method = "POST";
   json.target = "/newsletters/subscribe/";
@@ -287,6 +308,81 @@ TEST_F(NewsletterWebTest, AConfirmationOutlivesARelayThatIsDownAndARestart) {
   EXPECT_TRUE(eventually([&] { return recorder_.Count() == 2; }));
   EXPECT_EQ(recorder_.Attempts("again@r.example"), 2);
   EXPECT_EQ(up->confirmations_sent(), 2u);
+}
+
+TEST_F(NewsletterWebTest, SignUpsFromOtherSitesAreRefused) {
+  const std::string form = "email=zoe%40r.example&list=weekly";
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  int client = 0;  // an address for each request: the rate limit is not what is tested here
+  for (const Headers& h :
+       {Headers{{"sec-fetch-site", "cross-site"}}, Headers{{"sec-fetch-site", "same-site"}},
+        Headers{{"origin", "https://evil.example"}, {"host", "longtake.example"}},
+        Headers{{"origin", "null"}}}) {
+    HttpResponse r =
+        Call("POST", "/newsletters/subscribe/", form, "192.0.2." + std::to_string(++client), h);
+    EXPECT_EQ(r.status, 403) << h[0].second;
+    EXPECT_NE(Body(r).find("own pages"), std::string::npos);
+  }
+  EXPECT_FALSE(store_->FindSubscriber("zoe@r.example")->has_value());
+  // This site's own pages, in browsers with and without Sec-Fetch-Site; and no browser at all.
+  for (const Headers& h :
+       {Headers{{"sec-fetch-site", "same-origin"}}, Headers{{"origin", "https://longtake.example"}},
+        Headers{{"origin", "http://127.0.0.1:8080"}, {"host", "127.0.0.1:8080"}}, Headers{}}) {
+    EXPECT_EQ(
+        Call("POST", "/newsletters/subscribe/", form, "192.0.2." + std::to_string(++client), h)
+            .status,
+        200);
+  }
+}
+
+TEST_F(NewsletterWebTest, OneConfirmationPerAddressWhateverTheClient) {
+  for (const char* ip : {"192.0.2.31", "198.51.100.32", "2001:db8::33"}) {
+    EXPECT_EQ(
+        Call("POST", "/newsletters/subscribe/", "email=zoe%40r.example&list=weekly", ip).status,
+        200);
+  }
+  ASSERT_EQ(WaitForMail(1), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(recorder_.Count(), 1u);
+}
+
+TEST_F(NewsletterWebTest, TheRateLimitCannotBeWipedOrDodged) {
+  web_.reset();
+  NewsletterWebOptions o = options_;
+  o.rate_limit_clients = 4;
+  web_ = std::make_unique<NewsletterWeb>(o);
+  ASSERT_TRUE(web_->Start().ok());
+  auto sign_up = [&](const std::string& ip, const std::string& body) {
+    return Call("POST", "/newsletters/subscribe/", body, ip).status;
+  };
+  // Bad input counts: three refused forms, then even a good one is too many.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sign_up("203.0.113.1", "email=%ZZ&list=weekly"), 400);
+  EXPECT_EQ(sign_up("203.0.113.1", "email=a%40r.example&list=weekly"), 429);
+  // Many other clients fill the table: the offender is not forgotten.
+  for (int i = 2; i < 40; ++i) {
+    EXPECT_EQ(sign_up("203.0.113." + std::to_string(i), "email=not-an-address"), 400);
+  }
+  EXPECT_EQ(sign_up("203.0.113.1", "email=a%40r.example&list=weekly"), 429);
+  // An IPv6 client is its /64: new addresses in it do not start afresh.
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_EQ(sign_up("2001:db8:7:7::" + std::to_string(i), "email=not-an-address"), 400);
+  }
+  EXPECT_EQ(sign_up("2001:db8:7:7:ffff::1", "email=b%40r.example&list=weekly"), 429);
+  EXPECT_EQ(sign_up("2001:db8:7:8::1", "email=b%40r.example&list=weekly"), 200);
+}
+
+TEST_F(NewsletterWebTest, OneClickUnsubscribeAsMultipartFormData) {
+  const int64_t id = ConfirmedReader("a@r.example");
+  const std::string unsubscribe = "/newsletters/weekly/unsubscribe/" +
+                                  SignLink(key_, LinkPurpose::kUnsubscribe, id, "weekly") + "/";
+  // What RFC 8058 says mail clients SHOULD send.
+  HttpResponse r =
+      Call("POST", unsubscribe,
+           "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n"
+           "\r\nOne-Click\r\n--b0undary--\r\n",
+           "192.0.2.1", {{"content-type", "multipart/form-data; boundary=b0undary"}});
+  EXPECT_EQ(r.status, 200) << Body(r);
+  EXPECT_EQ(StateOf("a@r.example", "weekly"), SubscriptionState::kUnsubscribed);
 }
 
 }  // namespace

@@ -49,12 +49,32 @@ function startServer(binary, site, extra = []) {
   });
 }
 
-// The WCAG 2.1 A and AA audit of axe-core and the sideways-scrolling check, on the loaded page.
+// Records what the page's Content-Security-Policy blocks, on every page of the context: the
+// securitypolicyviolation events, seen by a script that the browser runs before the page's own
+// (through the DevTools protocol, which no policy blocks).
+async function watchCsp(context) {
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
+      `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
+  });
+}
+
+// What the policy blocked on the loaded page so far (watchCsp must have been called).
+async function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations || ['watchCsp was not called']);
+}
+
+// The WCAG 2.1 A and AA audit of axe-core and the sideways-scrolling check, on the loaded page;
+// and, when the context is watched (watchCsp), nothing blocked by the Content-Security-Policy.
 async function checkPage(page, label, check) {
   const { scroll, inner } = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
   check(scroll <= inner, `${label}: page is ${scroll}px wide in a ${inner}px window (sideways scrolling)`);
-  await page.addScriptTag({ content: axeSource });
+  const blocked = await page.evaluate(() => window.__cspViolations || []);
+  for (const v of blocked) check(false, `${label}: Content-Security-Policy: ${v}`);
+  // Evaluated, not added as an inline <script>, which the page's policy rightly blocks.
+  await page.evaluate(axeSource);
   const result = await page.evaluate(async () =>
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
@@ -65,4 +85,4 @@ async function checkPage(page, label, check) {
   check(result.passes.length > 10, `${label}: axe ran its rules (${result.passes.length} passed)`);
 }
 
-module.exports = { chromium, makeChecks, startServer, checkPage };
+module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations };

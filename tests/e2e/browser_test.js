@@ -12,7 +12,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -59,8 +59,13 @@ async function main() {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const context = await browser.newContext({ viewport: DESKTOP });
+    await watchCsp(context);
     const page = await context.newPage();
     const base = server.url;
+    const cspErrors = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
 
     const review = await firstLink(page, `${base}/reviews/`, '/reviews/');
     const film = await firstLink(page, `${base}${review}`, '/films/');
@@ -81,6 +86,21 @@ async function main() {
         if (shots) await page.screenshot({ path: path.join(shots, `${viewportName}-${name}.png`), fullPage: true });
       }
     }
+
+    // The served pages carry a strict Content-Security-Policy, and the theme lives within it:
+    // its scripts at work (search as the reader types, the newsletter form) break nothing.
+    const policy = (await (await page.goto(`${base}/`)).allHeaders())['content-security-policy'] || '';
+    check(/script-src 'self'/.test(policy), `the pages carry a strict Content-Security-Policy: "${policy}"`);
+    for (const url of ['/search/?q=the', '/newsletters/weekly/', '/archive/']) {
+      await page.goto(`${base}${url}`);
+      await page.waitForLoadState('networkidle');
+      for (const v of await cspViolations(page)) check(false, `${url}: Content-Security-Policy: ${v}`);
+    }
+    await page.goto(`${base}/`);
+    await page.fill('input[type=search]', 'film');
+    await page.waitForTimeout(500);
+    for (const v of await cspViolations(page)) check(false, `/ while searching: Content-Security-Policy: ${v}`);
+    check(cspErrors.length === 0, `console errors from the Content-Security-Policy: ${cspErrors.join(' | ')}`);
 
     // Reading: a comfortable measure on a desktop, and the lead still wider than the text.
     await page.setViewportSize(DESKTOP);

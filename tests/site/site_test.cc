@@ -224,6 +224,17 @@ TEST_F(WholeSite, SitemapRobotsStaticPagesAnd404) {
             std::string::npos);
   EXPECT_NE(site_->Page("/about/").find("Who we are."), std::string::npos);
   EXPECT_TRUE(site_->Has("/404.html"));
+  // Static hosts get the headers `serve` sends (an https site: HSTS too).
+  std::string headers = site_->Page("/_headers");
+  EXPECT_EQ(
+      headers.rfind("/*\n  Content-Security-Policy: default-src 'self'; script-src 'self';", 0), 0u)
+      << headers;
+  for (const char* line :
+       {"\n  X-Content-Type-Options: nosniff\n", "\n  X-Frame-Options: SAMEORIGIN\n",
+        "\n  Referrer-Policy: strict-origin-when-cross-origin\n",
+        "\n  Strict-Transport-Security: max-age=31536000\n"}) {
+    EXPECT_NE(headers.find(line), std::string::npos) << line << headers;
+  }
 }
 
 TEST(WholeSiteSearch, ASiteWithSearchTurnedOffHasNoSearchPageBoxOrIndex) {
