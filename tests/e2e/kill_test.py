@@ -4,7 +4,7 @@ newsletter send, and after each kill the site is whole.
 
     /usr/bin/python3 tests/e2e/kill_test.py BINARY [--trials N] [--seed S]
 
-N trials in all (default 40: what CI runs, about 3 minutes on 2 cores; run with --trials 120 or
+N trials in all (default 80: what CI runs, about 1.5 minutes on 2 cores; run with --trials 400 or
 more by hand), shared between the four phases. Each trial starts the command, kills it with
 SIGKILL after a random part of the time it takes whole (measured first), and then checks:
 
@@ -13,7 +13,8 @@ SIGKILL after a random part of the time it takes whole (measured first), and the
   `cinepress check` finds the store sound;
 - an import is there whole or not at all: the store holds as many articles as before the import
   or as many as a finished import leaves, nothing between;
-- `public/` is the old site or the new one, file for file (compared with both trees, made first);
+- `public/` is the old site or the new one, file for file (compared with both trees, made first),
+  and the next build removes the folders killed builds left;
 - a newsletter send killed again and again still reaches every reader once it finishes.
 
 The WordPress export is the shared one (../shared/data/wordpress/, or $CINEPRESS_SHARED/data/…).
@@ -82,7 +83,8 @@ def kill_during(args, seconds, rng):
     """Starts `args`, kills it after a random moment of its `seconds`; True when it was killed
     (False: it finished first)."""
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.0, seconds))
+    # A little past the whole run too, so that kills also land around the commit at its end.
+    time.sleep(rng.uniform(0.0, seconds * 1.5))
     if proc.poll() is not None:
         return False
     proc.send_signal(signal.SIGKILL)
@@ -122,6 +124,7 @@ def import_phase(name, binary, site, command, trials, rng):
             bad.append("cinepress check: " + out[-300:])
     check(f"{name}: {trials} trials ({kills} killed mid-run): store sound, articles all or none "
           f"(seen: {sorted(counts)})", not bad, "; ".join(bad[:3]))
+    nc.run(command, timeout=600)  # the import whole, for what comes next
     return kills
 
 
@@ -151,17 +154,19 @@ def build_phase(binary, site, content, trials, rng):
         if now != old and now != new:
             mixed = sum(1 for k in set(now) | set(old) if now.get(k) != old.get(k))
             bad.append(f"public/ is neither: {mixed} files differ from the old site")
-    leftovers = [n for n in os.listdir(site) if n.startswith(".public.building")]
     check(f"build: {trials} trials ({kills} killed mid-run): public/ the old site or the new one",
           not bad, "; ".join(bad[:3]))
-    print(f"     ({len(leftovers)} unfinished build folders left beside public/ by kills)")
+    # Killed builds leave their folders; the next build removes them (they would fill the disk).
+    nc.run([binary, "build", "--site", site], timeout=600)
+    leftovers = [n for n in os.listdir(site) if n.startswith(".public.building")]
+    check("build: the next build removes the folders of killed ones", not leftovers, leftovers)
     return kills
 
 
 def newsletter_phase(binary, root, trials, rng):
     smtp = nc.SmtpRecorder(os.path.join(root, "mail"))
     try:
-        site = nc.make_site(binary, root, smtp.port)
+        site = nc.make_site(binary, os.path.join(root, "newsletter"), smtp.port)
         readers = 400
         csv = os.path.join(root, "readers.csv")
         with open(csv, "w", encoding="utf-8") as f:
@@ -192,7 +197,7 @@ def newsletter_phase(binary, root, trials, rng):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
-    parser.add_argument("--trials", type=int, default=40, help="trials in all (4 phases)")
+    parser.add_argument("--trials", type=int, default=80, help="trials in all (4 phases)")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
