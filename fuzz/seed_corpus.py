@@ -2,8 +2,9 @@
 """Makes the seed corpora in fuzz/corpus/NAME/ from the inputs the unit tests already use: every
 string literal (adjacent literals joined, raw strings included) of the listed test files, plus
 listed files of the repository. Run once by hand when tests gain new inputs; the corpus is
-committed, and regression inputs (crashes found, fixed) are added beside these by hand, named
-regression-*.
+committed. Beside these (seed-HASH) are inputs written by hand (seed-NAME: requests, an excerpt
+of the WordPress test export) and regression inputs (regression-WHAT: crashes found and fixed),
+which this script leaves alone.
 
     python3 fuzz/seed_corpus.py
 """
