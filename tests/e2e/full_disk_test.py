@@ -49,14 +49,15 @@ def fill(mount, leave_kib):
     st = os.statvfs(mount)
     free = st.f_bavail * st.f_frsize
     want = max(0, free - leave_kib * 1024)
-    with open(ballast, "ab") as f:
+    # Unbuffered, so that the write that finds the disk full fails here and not at close.
+    with open(ballast, "ab", buffering=0) as f:
         chunk = b"\0" * (1 << 20)
         while want > 0:
-            n = min(want, len(chunk))
             try:
-                f.write(chunk[:n])
-                f.flush()
+                n = f.write(chunk[:min(want, len(chunk))])
             except OSError:
+                break
+            if not n:
                 break
             want -= n
 
