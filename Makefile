@@ -2,12 +2,14 @@
 # every target first installs what it needs (scripts/setup.sh, fast when done).
 #
 #   make demo          build, make a demo magazine, serve it at http://127.0.0.1:8080
-#   make test          everything CI runs: Release build + all tests, then ASan/UBSan build + tests
+#   make test          everything CI runs: Release build + all tests, ASan/UBSan build + tests,
+#                      then the fuzz harnesses (clang) over their corpora, 20 s each
+#   make fuzz          the fuzz harnesses, FUZZ_SECONDS (default 60) each, one after another
 #   make build         Release build -> build/cinepress
 #   make format        clang-format every src/**/*.h and *.cc in place
 #   make format-check  fail if any of them is not formatted
 #   make bench         bench/run.sh against the Release build
-#   make clean         remove build/, build-asan/ and demo-site/
+#   make clean         remove build/, build-asan/, build-fuzz/ and demo-site/
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -17,6 +19,8 @@ MAKEFLAGS += --no-print-directory
 JOBS      ?= $(shell nproc)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
+FUZZ_DIR  ?= build-fuzz
+FUZZ_SECONDS ?= 60
 CINEPRESS := $(BUILD_DIR)/cinepress
 
 DEMO_DIR  ?= demo-site
@@ -32,6 +36,7 @@ SANITIZER_ENV = UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 
 .PHONY: all setup setup-test setup-format configure build configure-asan build-asan \
         demo demo-build demo-serve test test-release test-asan format format-check \
+        configure-fuzz build-fuzz fuzz test-fuzz \
         bench clean distclean help
 
 all: build
@@ -64,6 +69,14 @@ configure-asan: setup
 build-asan: configure-asan
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
+# The libFuzzer harnesses (fuzz/): clang, every library with coverage and ASan/UBSan.
+configure-fuzz: setup-test
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCINEPRESS_FUZZ=ON
+
+build-fuzz: configure-fuzz
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+
 # --- demo -------------------------------------------------------------------
 
 demo: demo-build
@@ -83,9 +96,10 @@ demo-serve:
 # per phase and a closing "test: N passed, N failed" over both ctest runs.
 
 test: setup-test
-	@rel=passed; asan=passed; \
+	@rel=passed; asan=passed; fz=passed; \
 	$(MAKE) test-release || rel=FAILED; \
 	$(MAKE) test-asan || asan=FAILED; \
+	$(MAKE) test-fuzz || fz=FAILED; \
 	summarize() { \
 	  local log="$$1/ctest.log" line; \
 	  line="$$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$$log" 2>/dev/null | tail -n1 || true)"; \
@@ -97,12 +111,14 @@ test: setup-test
 	}; \
 	read -r rp rf rt < <(summarize $(BUILD_DIR)); \
 	read -r ap af at < <(summarize $(ASAN_DIR)); \
+	read -r fp ff ft < <(summarize $(FUZZ_DIR)); \
 	counts() { if [[ $$3 == - ]]; then echo "no ctest run"; else echo "$$1/$$3 tests passed"; fi; }; \
 	echo; \
 	echo "test: release build, all tests: $$rel ($$(counts $$rp $$rf $$rt));" \
-	     "sanitizer build, -LE e2e: $$asan ($$(counts $$ap $$af $$at))"; \
-	echo "test: $$((rp + ap)) passed, $$((rf + af)) failed"; \
-	[[ $$rel == passed && $$asan == passed ]]
+	     "sanitizer build, -LE e2e: $$asan ($$(counts $$ap $$af $$at));" \
+	     "fuzz harnesses: $$fz ($$(counts $$fp $$ff $$ft))"; \
+	echo "test: $$((rp + ap + fp)) passed, $$((rf + af + ff)) failed"; \
+	[[ $$rel == passed && $$asan == passed && $$fz == passed ]]
 
 test-release: setup-test
 	@rm -f $(BUILD_DIR)/ctest.log
@@ -113,6 +129,22 @@ test-asan: setup-test
 	@rm -f $(ASAN_DIR)/ctest.log
 	@$(MAKE) build-asan
 	$(SANITIZER_ENV) $(CTEST) --test-dir $(ASAN_DIR) -LE e2e 2>&1 | tee $(ASAN_DIR)/ctest.log
+
+# Each harness replays its whole corpus (the regression inputs), then fuzzes for 20 s.
+test-fuzz: setup-test
+	@rm -f $(FUZZ_DIR)/ctest.log
+	@$(MAKE) build-fuzz
+	$(CTEST) --test-dir $(FUZZ_DIR) -L fuzz 2>&1 | tee $(FUZZ_DIR)/ctest.log
+
+# Every harness for FUZZ_SECONDS, one after another; a crash's input is kept in fuzz-artifacts/.
+fuzz: build-fuzz
+	@failed=(); for corpus in fuzz/corpus/*/; do \
+	  name="$$(basename "$$corpus")"; \
+	  fuzz/run.sh "$(FUZZ_DIR)/fuzz/fuzz_$$name" "$$corpus" $(FUZZ_SECONDS) fuzz-artifacts/$$name \
+	    || failed+=("$$name"); \
+	done; \
+	if (($${#failed[@]})); then echo "fuzz: crashes in: $${failed[*]} (fuzz-artifacts/)"; exit 1; fi; \
+	echo "fuzz: every harness ran $(FUZZ_SECONDS) s and found nothing"
 
 # --- formatting ---------------------------------------------------------------
 
@@ -134,7 +166,7 @@ bench: build
 # --- cleaning -----------------------------------------------------------------
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(DEMO_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(DEMO_DIR) fuzz-artifacts
 
 distclean: clean
 	rm -rf node_modules

@@ -24,8 +24,9 @@ BUILD_PACKAGES=(
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
 # the newsletter tests and benchmark deliver to; postfix is installed unconfigured.
 # openssl: the self-signed certificate of the SMTP TLS test.
+# clang and libclang-rt-14-dev (libFuzzer and the sanitizers' runtimes): the fuzz harnesses.
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
-  python3-aiosmtpd postfix openssl)
+  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }

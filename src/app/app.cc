@@ -120,12 +120,15 @@ Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, const Si
   return OpenSqliteStore(site.database(), options);
 }
 
-// The same for a caller that has not read the config (a config that cannot be read leaves search
-// on: the command that reads the config reports the problem).
-Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create = true) {
+}  // namespace
+
+// A config that cannot be read leaves search on: the command that reads the config reports it.
+Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create) {
   auto config = LoadSiteConfig(site.config());
   return OpenStore(site, config.ok() ? *config : SiteConfig{}, create);
 }
+
+namespace {
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();

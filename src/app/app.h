@@ -9,10 +9,12 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "content/content_store.h"
 #include "core/result.h"
 #include "ingest/markdown_folder.h"
 #include "ingest/wordpress.h"
@@ -74,6 +76,10 @@ struct ServeOptions {
 // Serves the site from its store until SIGINT or SIGTERM, then finishes requests in flight.
 Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostream& out,
                  std::ostream& err);
+
+// The store as every command opens it: search indexes the text a reader sees (the renderer's
+// Markdown and HTML to text), and only if cinepress.toml's [search] enabled says so.
+Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create = true);
 
 // Load → Assemble: the site map of the site folder as it is now (used by build and serve).
 Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now);

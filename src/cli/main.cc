@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/maintenance_commands.h"
 #include "app/newsletter_commands.h"
 #include "core/parallel.h"
 
@@ -159,6 +160,21 @@ int main(int argc, char** argv) {
       "export", "write the confirmed readers as CSV to standard output");
   add_site(sub_export);
 
+  CLI::App* backup =
+      app.add_subcommand("backup", "copy the store into FILE, consistently, even while serving");
+  std::string backup_file;
+  backup->add_option("FILE", backup_file, "where to write the copy (replaced whole if it exists)")
+      ->required();
+  add_site(backup);
+  CLI::App* restore = app.add_subcommand(
+      "restore", "put a backup in the place of the store (the old one is kept beside it)");
+  std::string restore_file;
+  restore->add_option("FILE", restore_file, "a file made by `cinepress backup`")->required();
+  add_site(restore);
+  CLI::App* check = app.add_subcommand(
+      "check", "check the store's integrity and its media; exit 1 when problems are found");
+  add_site(check);
+
   CLI11_PARSE(app, argc, argv);
   if (threads == 0) threads = 1;
 
@@ -218,6 +234,23 @@ int main(int argc, char** argv) {
       return Fail(s.error());
     }
     return 0;
+  }
+  if (backup->parsed()) {
+    if (auto s = cinepress::BackupSite(site, backup_file, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (restore->parsed()) {
+    if (auto s = cinepress::RestoreSite(site, restore_file, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (check->parsed()) {
+    // 0: clean; 1: problems found (each printed); 2: the check could not run.
+    auto problems = cinepress::CheckSite(site, std::cout);
+    if (!problems) {
+      Fail(problems.error());
+      return 2;
+    }
+    return *problems == 0 ? 0 : 1;
   }
   if (nl_send->parsed()) {
     if (auto s = cinepress::SendNewsletter(site, send_options, std::cout, std::cerr); !s) {

@@ -6,6 +6,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -24,6 +25,63 @@ bool TryParse(std::string_view text, const char* fmt, Tp& out) {
   // The whole text must be consumed.
   in >> std::ws;
   return in.peek() == std::char_traits<char>::eof();
+}
+
+// The shape of a date and time as Parse accepts it, checked before date::parse sees the text:
+// [+-]Y-M-D, then optionally T (or spaces) H:M, optionally :S[.fraction], then Z or an offset.
+// Returns the number of time fields (0: a date alone, 2: H:M, 3: H:M:S), or -1 for any other
+// shape. Why: date::parse's %T and %R read the seconds into an uninitialised long double and
+// convert it even when the hours or minutes did not parse (date.h's from_stream), so a %T format
+// tried on "12:30" (or on garbage) turns stack garbage — at worst a NaN — into an integer, which
+// is undefined behaviour (found by fuzz/subscriber_csv). Only formats that will read every field
+// are tried.
+int TimeFields(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&](size_t min, size_t max) {
+    size_t n = 0;
+    while (i < t.size() && n < max && t[i] >= '0' && t[i] <= '9') ++i, ++n;
+    return n >= min && !(i < t.size() && n == max && t[i] >= '0' && t[i] <= '9');
+  };
+  auto at = [&](char c) { return i < t.size() && t[i] == c; };
+  if (at('+') || at('-')) ++i;
+  if (!digits(1, 9) || !at('-')) return -1;
+  ++i;
+  if (!digits(1, 2) || !at('-')) return -1;
+  ++i;
+  if (!digits(1, 2)) return -1;
+  if (i == t.size()) return 0;
+  if (at('T')) {
+    ++i;
+  } else if (at(' ')) {
+    while (at(' ')) ++i;
+  } else {
+    return -1;
+  }
+  if (!digits(1, 2) || !at(':')) return -1;
+  ++i;
+  if (!digits(1, 2)) return -1;
+  int fields = 2;
+  if (at(':')) {
+    ++i;
+    if (!digits(1, 2)) return -1;
+    fields = 3;
+    if (at('.')) {
+      ++i;
+      if (!digits(1, 18)) return -1;
+    }
+  }
+  if (at('Z')) {
+    ++i;
+  } else if (at('+') || at('-')) {
+    // An offset: digits and at most one colon (+02, +0200, +02:00); %z and %Ez judge the rest.
+    std::string_view offset = t.substr(i + 1);
+    if (offset.empty() || offset.size() > 5 || std::count(offset.begin(), offset.end(), ':') > 1 ||
+        offset.find_first_not_of("0123456789:") != std::string_view::npos) {
+      return -1;
+    }
+    i = t.size();
+  }
+  return i == t.size() ? fields : -1;
 }
 
 }  // namespace
@@ -48,15 +106,24 @@ std::optional<int64_t> TimeZone::Parse(std::string_view raw) const {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
-  // With an explicit offset or Z: an absolute time.
+  const int fields = TimeFields(text);
+  if (fields < 0) return std::nullopt;
+  // With an explicit offset or Z: an absolute time. (A %T format on H:M text, or %R on H:M:S,
+  // could never match; TimeFields says which of the two may be tried.)
   SysSeconds abs;
-  for (const char* fmt : {"%FT%T%Ez", "%FT%TZ", "%F %T%Ez", "%FT%R%Ez", "%FT%T%z"}) {
-    if (TryParse(text, fmt, abs)) return abs.time_since_epoch().count();
+  if (fields == 3) {
+    for (const char* fmt : {"%FT%T%Ez", "%FT%TZ", "%F %T%Ez", "%FT%T%z"}) {
+      if (TryParse(text, fmt, abs)) return abs.time_since_epoch().count();
+    }
+  } else if (fields == 2 && TryParse(text, "%FT%R%Ez", abs)) {
+    return abs.time_since_epoch().count();
   }
   // Without one: a local time in the site's zone.
   date::local_seconds local;
   bool found = false;
   for (const char* fmt : {"%FT%T", "%F %T", "%FT%R", "%F %R"}) {
+    const bool seconds = std::string_view(fmt).find("%T") != std::string_view::npos;
+    if (fields != (seconds ? 3 : 2)) continue;
     if (TryParse(text, fmt, local)) {
       found = true;
       break;

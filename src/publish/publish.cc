@@ -1,10 +1,13 @@
 #include "publish/publish.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "core/parallel.h"
@@ -13,13 +16,41 @@
 namespace cinepress {
 namespace fs = std::filesystem;
 
+namespace {
+
+// Removes the build folders of builds that were killed (their process is gone): each is a whole
+// or partial copy of the site, and left alone they pile up until the disk is full.
+void RemoveAbandonedBuilds(const fs::path& parent, const std::string& prefix) {
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::string digits = name.substr(prefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+        digits.size() > 9) {
+      continue;
+    }
+    pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // still running (or not ours to ask)
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+  }
+}
+
+Error WriteError(const fs::path& file) {
+  return Error{ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno), file.string()};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<DirectorySink>> DirectorySink::Create(const fs::path& target) {
   std::error_code ec;
   fs::path abs = fs::absolute(target, ec);
   if (ec) return Error{ErrorCode::kIo, ec.message(), target.string(), 0, {}};
   fs::create_directories(abs.parent_path(), ec);
-  std::string name = "." + abs.filename().string() + ".building-" + std::to_string(::getpid());
-  fs::path temp = abs.parent_path() / name;
+  const std::string prefix = "." + abs.filename().string() + ".building-";
+  RemoveAbandonedBuilds(abs.parent_path(), prefix);
+  fs::path temp = abs.parent_path() / (prefix + std::to_string(::getpid()));
   fs::remove_all(temp, ec);
   fs::create_directories(temp, ec);
   if (ec) return Error{ErrorCode::kIo, "cannot create: " + ec.message(), temp.string(), 0, {}};
@@ -54,18 +85,19 @@ Status DirectorySink::Write(const std::string& path, std::string_view data) {
     folders_.insert(folder);
   }
   int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Error{ErrorCode::kIo, "cannot write", full.string()};
+  if (fd < 0) return WriteError(full);
   size_t off = 0;
   while (off < data.size()) {
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
+      Error e = WriteError(full);
       ::close(fd);
-      return Error{ErrorCode::kIo, "write failed", full.string()};
+      return e;
     }
     off += static_cast<size_t>(n);
   }
-  if (::close(fd) != 0) return Error{ErrorCode::kIo, "write failed", full.string()};
+  if (::close(fd) != 0) return WriteError(full);
   return {};
 }
 

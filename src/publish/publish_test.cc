@@ -57,6 +57,40 @@ TEST(DirectorySink, AbandonedBuildLeavesTheTargetAlone) {
   fs::remove_all(root);
 }
 
+TEST(DirectorySink, RemovesTheFoldersOfKilledBuildsButNotOfRunningOnes) {
+  fs::path root = TempDir("killed");
+  // 4194305 is past the largest pid Linux gives (2^22): that build's process is gone.
+  fs::create_directories(root / ".public.building-4194305/reviews");
+  std::ofstream(root / ".public.building-4194305/reviews/index.html") << "half";
+  const std::string running = ".public.building-" + std::to_string(::getppid());
+  fs::create_directories(root / running);
+  fs::create_directories(root / ".other.building-4194305");
+  {
+    auto sink = DirectorySink::Create(root / "public");
+    ASSERT_TRUE(sink.ok());
+  }
+  EXPECT_FALSE(fs::exists(root / ".public.building-4194305"));
+  EXPECT_TRUE(fs::exists(root / running));
+  EXPECT_TRUE(fs::exists(root / ".other.building-4194305"));  // another target's
+  fs::remove_all(root);
+}
+
+TEST(DirectorySink, AWriteThatFailsSaysWhy) {
+  fs::path root = TempDir("why");
+  auto sink = DirectorySink::Create(root / "public");
+  ASSERT_TRUE(sink.ok());
+  // A folder where the file should go: the system's reason is in the message.
+  for (const auto& e : fs::directory_iterator(root)) {
+    if (e.path().filename().string().rfind(".public.building-", 0) == 0) {
+      fs::create_directories(e.path() / "taken.html");
+    }
+  }
+  auto s = (*sink)->Write("taken.html", "x");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("Is a directory"), std::string::npos) << s.error().message;
+  fs::remove_all(root);
+}
+
 TEST(DirectorySink, RefusesPathsOutsideTheFolder) {
   fs::path root = TempDir("escape");
   auto sink = DirectorySink::Create(root / "public");

@@ -9,6 +9,7 @@
 
 #include "content/search.h"
 #include "core/text.h"
+#include "store/maintenance.h"
 #include "store/open_store.h"
 #include "store/sqlite_search.h"
 #include "store/sqlite_statement.h"
@@ -1304,6 +1305,8 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
 }
 
 }  // namespace
+
+int64_t SqliteSchemaVersion() { return static_cast<int64_t>(std::size(kMigrations)); }
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       bool create) {

@@ -3,13 +3,19 @@
 // reader of query strings and form bodies (web/url_params.h).
 #include <boost/url/parse_query.hpp>
 #include <boost/url/src.hpp>
+#include <string>
 
 #include "web/url_params.h"
 
 namespace cinepress {
 
 std::optional<UrlParams> DecodeUrlParams(std::string_view text) {
-  auto parsed = boost::urls::parse_query(boost::urls::string_view(text.data(), text.size()));
+  // Boost 1.81's parse_query hands s.data() alone on to query_ref, which measures it with strlen:
+  // a view that is not followed by a NUL is read past its end (found by fuzz/query; fixed in later
+  // Boost). A copy ends with one.
+  const std::string terminated(text);
+  auto parsed =
+      boost::urls::parse_query(boost::urls::string_view(terminated.data(), terminated.size()));
   if (!parsed) return std::nullopt;
   boost::urls::encoding_opts opts;
   opts.space_as_plus = true;

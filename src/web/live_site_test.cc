@@ -335,6 +335,11 @@ TEST(DecodeUrlParams, DecodesPairsInOrderAndRefusesWhatDoesNotParse) {
   EXPECT_EQ(DecodeUrlParams("")->size(), 0u);
   EXPECT_FALSE(DecodeUrlParams("q=%zz").has_value());
   EXPECT_FALSE(DecodeUrlParams("q=%").has_value());
+  // A view that is not followed by a NUL is read to its end and no further (fuzz/query).
+  const std::string target = "q=ab";
+  auto prefix = DecodeUrlParams(std::string_view(target).substr(0, 3));
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(*prefix, (UrlParams{{"q", "a"}}));
 }
 
 }  // namespace
