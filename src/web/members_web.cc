@@ -259,15 +259,46 @@ HttpResponse MembersWeb::Message(const Site& site, int status, const std::string
   return Page(site, status, "/account/", heading, "account", view);
 }
 
-HttpResponse MembersWeb::SignInPage(RequestContext& ctx) {
+HttpResponse MembersWeb::SignInForm(RequestContext& ctx, int status, const std::string& email,
+                                    const std::string& error) {
   auto site = options_.site();
-  if (!ctx.session_token.empty()) return SeeOther("/account/");
   TemplateData view;
   view.set("heading", "Sign in");
   view.set("sign_in", true);
+  if (!error.empty()) view.set("error", error);
+  view.set("email", email);
   view.set("csrf", CsrfToken(ctx));
   view.set("open_signup", site->config().members.signup == "open");
-  return Page(*site, 200, "/account/sign-in/", "Sign in", "account", view);
+  return Page(*site, status, "/account/sign-in/", "Sign in", "account", view);
+}
+
+HttpResponse MembersWeb::CheckEmail(RequestContext& ctx, int status, const std::string& email,
+                                    const std::string& error) {
+  auto site = options_.site();
+  TemplateData view;
+  view.set("heading", "Check your email");
+  view.set("check_email", true);
+  if (!error.empty()) view.set("error", error);
+  view.set("email", email);
+  view.set("csrf", CsrfToken(ctx));
+  return Page(*site, status, "/account/sign-in/", "Check your email", "account", view);
+}
+
+HttpResponse MembersWeb::ButtonPage(RequestContext& ctx, const std::string& url,
+                                    const std::string& heading, const std::string& flag) {
+  // A page with a button: mail scanners follow links; only a person presses the button.
+  auto site = options_.site();
+  TemplateData view;
+  view.set("heading", heading);
+  view.set(flag, true);
+  view.set("token", QueryValue(ctx.request, "token").substr(0, 128));
+  view.set("csrf", CsrfToken(ctx));
+  return Page(*site, 200, url, heading, "account", view);
+}
+
+HttpResponse MembersWeb::SignInPage(RequestContext& ctx) {
+  if (!ctx.session_token.empty()) return SeeOther("/account/");
+  return SignInForm(ctx, 200, "", "");
 }
 
 HttpResponse MembersWeb::SignInPost(RequestContext& ctx) {
@@ -284,16 +315,7 @@ HttpResponse MembersWeb::SignInPost(RequestContext& ctx) {
     r.Set("Retry-After", std::to_string(options_.sign_in_window_s));
     return r;
   }
-  auto ask_again = [&](const std::string& why) {
-    TemplateData view;
-    view.set("heading", "Sign in");
-    view.set("sign_in", true);
-    view.set("error", why);
-    view.set("email", email);
-    view.set("csrf", CsrfToken(ctx));
-    view.set("open_signup", config.members.signup == "open");
-    return Page(*site, 400, "/account/sign-in/", "Sign in", "account", view);
-  };
+  auto ask_again = [&](const std::string& why) { return SignInForm(ctx, 400, email, why); };
   if (!form || FormValue(*form, "website") != "") return ask_again("The form could not be read.");
   if (name.size() > kMaxName || name.find_first_of("\r\n") != std::string::npos) {
     return ask_again("Your name must be one line of at most 200 characters.");
@@ -316,24 +338,11 @@ HttpResponse MembersWeb::SignInPost(RequestContext& ctx) {
   }
   // The same answer whether or not the address has an account, and whether or not anything
   // was sent: the page reveals nothing about who reads here.
-  TemplateData view;
-  view.set("heading", "Check your email");
-  view.set("check_email", true);
-  view.set("email", email);
-  view.set("csrf", CsrfToken(ctx));
-  return Page(*site, 200, "/account/sign-in/", "Check your email", "account", view);
+  return CheckEmail(ctx, 200, email, "");
 }
 
 HttpResponse MembersWeb::LinkPage(RequestContext& ctx) {
-  auto site = options_.site();
-  std::string token = QueryValue(ctx.request, "token");
-  TemplateData view;
-  view.set("heading", "Sign in");
-  view.set("confirm_link", true);
-  view.set("token", token.substr(0, 128));
-  view.set("csrf", CsrfToken(ctx));
-  // A page with a button: mail scanners follow links; only a person presses the button.
-  return Page(*site, 200, "/account/sign-in/confirm/", "Sign in", "account", view);
+  return ButtonPage(ctx, "/account/sign-in/confirm/", "Sign in", "confirm_link");
 }
 
 HttpResponse MembersWeb::SignedIn(RequestContext& ctx, int64_t member_id) {
@@ -389,17 +398,12 @@ HttpResponse MembersWeb::CodePost(RequestContext& ctx) {
     member = RedeemSignInCode(*store_, email, code, options_.now());
   }
   if (!member) {
-    TemplateData view;
-    view.set("heading", "Check your email");
-    view.set("check_email", true);
-    view.set("email", email);
-    view.set("csrf", CsrfToken(ctx));
     const std::string& why = member.error().field;
-    view.set("error", why == kSignInExpired ? "That code has expired: ask for a new one."
+    return CheckEmail(ctx, 400, email,
+                      why == kSignInExpired ? "That code has expired: ask for a new one."
                       : why == kSignInWrongCode
                           ? "That code is not right. Check the message and try again."
                           : "That code is no longer valid: ask for a new one.");
-    return Page(*site, 400, "/account/sign-in/", "Check your email", "account", view);
   }
   return SignedIn(ctx, *member);
 }
@@ -522,13 +526,7 @@ HttpResponse MembersWeb::EmailPost(RequestContext& ctx) {
 }
 
 HttpResponse MembersWeb::EmailConfirmPage(RequestContext& ctx) {
-  auto site = options_.site();
-  TemplateData view;
-  view.set("heading", "Confirm your new address");
-  view.set("confirm_email", true);
-  view.set("token", QueryValue(ctx.request, "token").substr(0, 128));
-  view.set("csrf", CsrfToken(ctx));
-  return Page(*site, 200, "/account/email/confirm/", "Confirm your new address", "account", view);
+  return ButtonPage(ctx, "/account/email/confirm/", "Confirm your new address", "confirm_email");
 }
 
 HttpResponse MembersWeb::EmailConfirmPost(RequestContext& ctx) {

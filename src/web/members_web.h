@@ -87,6 +87,12 @@ class MembersWeb {
                     const TemplateData& view) const;
   HttpResponse Message(const Site& site, int status, const std::string& heading,
                        const std::string& message) const;
+  HttpResponse SignInForm(RequestContext& ctx, int status, const std::string& email,
+                          const std::string& error);
+  HttpResponse CheckEmail(RequestContext& ctx, int status, const std::string& email,
+                          const std::string& error);
+  HttpResponse ButtonPage(RequestContext& ctx, const std::string& url, const std::string& heading,
+                          const std::string& flag);
   HttpResponse SignInPage(RequestContext& ctx);
   HttpResponse SignInPost(RequestContext& ctx);
   HttpResponse LinkPage(RequestContext& ctx);

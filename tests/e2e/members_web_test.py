@@ -87,20 +87,6 @@ class Reader:
         return status, hdrs, raw.decode("utf-8", "replace")
 
 
-def hidden(page):
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
-
-
-def wait_for_mail(smtp, count, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        msgs = smtp.messages()
-        if len(msgs) >= count:
-            return msgs
-        time.sleep(0.1)
-    return smtp.messages()
-
-
 def write_articles(site):
     folder = os.path.join(site, "content", "reviews")
     for level, access in (("members", "members"), ("paid", "paid"), ("patron", "[patron]")):
@@ -123,12 +109,12 @@ def sign_in(reader, smtp, email, use_code=False):
     """The sign-in form, the message, then its link's button or its code. Returns the message."""
     before = len(smtp.messages())
     status, _, page = reader.request("/account/sign-in/")
-    fields = hidden(page)
+    fields = nc.form_fields(page)
     status, _, page = reader.request("/account/sign-in/", {"email": email, "csrf": fields["csrf"],
                                                             "website": ""})
     if status != 200 or "Check your email" not in page:
         return None, status, page
-    msgs = wait_for_mail(smtp, before + 1)
+    msgs = nc.wait_for_mail(smtp, before + 1)
     if len(msgs) <= before:
         return None, 0, "no message"
     msg = msgs[-1][1]
@@ -136,13 +122,13 @@ def sign_in(reader, smtp, email, use_code=False):
     link = re.search(r"https?://\S+/account/sign-in/confirm/\?token=\S+", text)
     code = re.search(r"\b(\d{6})\b", text)
     if use_code:
-        fields = hidden(page)
+        fields = nc.form_fields(page)
         status, headers, page = reader.request("/account/sign-in/code/", {
             "csrf": fields["csrf"], "email": email, "code": code.group(1)})
     else:
         status, _, page = reader.request(urllib.parse.urlparse(link.group(0)).path + "?" +
                                          urllib.parse.urlparse(link.group(0)).query)
-        fields = hidden(page)
+        fields = nc.form_fields(page)
         status, headers, page = reader.request("/account/sign-in/confirm/", fields)
     return msg, status, page
 
@@ -268,7 +254,7 @@ def main():
         status, _, _ = anonymous.request("/account/sign-in/confirm/", {"token": "forged", "csrf": "x"})
         check("a post without the form's CSRF token is refused", status == 403, status)
         status, _, page = anonymous.request("/account/sign-in/")
-        fields = hidden(page)
+        fields = nc.form_fields(page)
         status, _, _ = anonymous.request("/account/sign-in/", {"email": "x@example.org",
                                                                "csrf": fields["csrf"]},
                                          headers={"Origin": "https://evil.example",
@@ -277,11 +263,11 @@ def main():
         reused = re.search(r"/account/sign-in/confirm/\?token=(\S+)",
                            smtp.messages()[0][1].get_body(("plain",)).get_content()).group(1)
         _, _, page = anonymous.request("/account/sign-in/confirm/?token=" + reused)
-        status, _, page = anonymous.request("/account/sign-in/confirm/", hidden(page))
+        status, _, page = anonymous.request("/account/sign-in/confirm/", nc.form_fields(page))
         check("a used link is refused, clearly", status == 400 and "used already" in page, status)
         check("a refused link sets no session", "cp_session" not in anonymous.cookies)
         _, _, page = anonymous.request("/account/sign-in/confirm/?token=" + reused[:-3] + "AAA")
-        status, _, page = anonymous.request("/account/sign-in/confirm/", hidden(page))
+        status, _, page = anonymous.request("/account/sign-in/confirm/", nc.form_fields(page))
         check("a forged link is refused", status == 400 and "not valid" in page, status)
         forged = Reader("forged")
         forged.cookies = {"cp_session": "A" * 43}
@@ -289,27 +275,27 @@ def main():
         check("a forged session cookie reads as anonymous", SECRETS["paid"] not in page)
         status, _, page = anonymous.request("/account/sign-in/")
         status, _, page = anonymous.request("/account/sign-in/", {"email": "nobody@example.org",
-                                                                   "csrf": hidden(page)["csrf"]})
+                                                                   "csrf": nc.form_fields(page)["csrf"]})
         answer_new = re.sub(r"nobody@example.org", "X", page)
         _, _, page2 = anonymous.request("/account/sign-in/")
         _, _, page2 = anonymous.request("/account/sign-in/", {"email": "free@example.org",
-                                                               "csrf": hidden(page2)["csrf"]})
+                                                               "csrf": nc.form_fields(page2)["csrf"]})
         check("the answer is the same for a new and a known address",
               re.sub(r"free@example.org", "X", page2) == answer_new)
         wrong = 0
         for _ in range(6):
             status, _, page = anonymous.request("/account/sign-in/code/", {
-                "csrf": hidden(page2)["csrf"], "email": "free@example.org", "code": "000000"})
+                "csrf": nc.form_fields(page2)["csrf"], "email": "free@example.org", "code": "000000"})
             wrong += status == 400
         latest = smtp.messages()[-1][1].get_body(("plain",)).get_content()
         real_code = re.search(r"\b(\d{6})\b", latest).group(1)
         status, _, _ = anonymous.request("/account/sign-in/code/", {
-            "csrf": hidden(page2)["csrf"], "email": "free@example.org", "code": real_code})
+            "csrf": nc.form_fields(page2)["csrf"], "email": "free@example.org", "code": real_code})
         check("five wrong codes burn the code", wrong == 6 and status == 400, (wrong, status))
 
         # My Account.
         _, _, account = free.request("/account/")
-        status, _, _ = free.request("/account/name/", {"csrf": hidden(account)["csrf"],
+        status, _, _ = free.request("/account/name/", {"csrf": nc.form_fields(account)["csrf"],
                                                       "name": "Renamed Reader"})
         _, _, account = free.request("/account/")
         check("the name is saved", status == 200 and "Renamed Reader" in account, status)
@@ -317,7 +303,7 @@ def main():
         exported = json.loads(data) if status == 200 else {}
         check("export my data gives JSON with my address",
               status == 200 and "free@example.org" in data, status)
-        status, _, _ = free.request("/account/newsletters/", {"csrf": hidden(account)["csrf"],
+        status, _, _ = free.request("/account/newsletters/", {"csrf": nc.form_fields(account)["csrf"],
                                                              "list": ["weekly", "dispatch"]})
         out = nc.run([BINARY, "subscribers", "export", "--site", site]).stdout
         row = next((l for l in out.splitlines() if l.startswith("free@example.org")), "")
@@ -326,7 +312,7 @@ def main():
 
         # The patron's private full-text feed: a credential in its address, rotated on demand.
         _, _, account = patron.request("/account/")
-        _, _, page = patron.request("/account/feed/", {"csrf": hidden(account)["csrf"]})
+        _, _, page = patron.request("/account/feed/", {"csrf": nc.form_fields(account)["csrf"]})
         feed_url = re.search(r"(/feeds/private/[A-Za-z0-9_-]+/feed\.xml)", page)
         check("My Account gives a private feed address", feed_url is not None)
         if feed_url:
@@ -335,7 +321,7 @@ def main():
                   status == 200 and SECRETS["patron"] in feed and SECRETS["paid"] in feed, status)
             check("the private feed is never kept by a shared cache",
                   "no-store" in (headers.get("Cache-Control") or ""))
-            patron.request("/account/feed/", {"csrf": hidden(account)["csrf"]})
+            patron.request("/account/feed/", {"csrf": nc.form_fields(account)["csrf"]})
             status, _, _ = Reader("feed reader").request(feed_url.group(1))
             check("a replaced private feed address stops working", status == 404, status)
         status, _, _ = Reader("guesser").request("/feeds/private/" + "B" * 43 + "/feed.xml")
@@ -345,18 +331,18 @@ def main():
         second = Reader("patron-phone")
         sign_in(second, smtp, "patron@example.org", use_code=True)
         _, _, account = patron.request("/account/")
-        status, _, _ = patron.request("/account/sign-out/", {"csrf": hidden(account)["csrf"]})
+        status, _, _ = patron.request("/account/sign-out/", {"csrf": nc.form_fields(account)["csrf"]})
         _, _, page = patron.request(pages["patron"])
         check("after signing out, the locked part is gone", status == 303 and
               SECRETS["patron"] not in page, status)
         _, _, page = second.request(pages["patron"])
         check("the other device is still signed in", SECRETS["patron"] in page)
         _, _, account = second.request("/account/")
-        second.request("/account/sign-out-everywhere/", {"csrf": hidden(account)["csrf"]})
+        second.request("/account/sign-out-everywhere/", {"csrf": nc.form_fields(account)["csrf"]})
         phone_cookie = dict(second.cookies)
         sign_in(patron, smtp, "patron@example.org", use_code=True)
         _, _, account = patron.request("/account/")
-        patron.request("/account/sign-out-everywhere/", {"csrf": hidden(account)["csrf"]})
+        patron.request("/account/sign-out-everywhere/", {"csrf": nc.form_fields(account)["csrf"]})
         stale = Reader("stale")
         stale.cookies = phone_cookie
         stale.cookies["cp_session"] = patron.cookies.get("cp_session", "gone")
@@ -365,7 +351,7 @@ def main():
 
         # Delete my account.
         _, _, account = free.request("/account/")
-        status, _, page = free.request("/account/delete/", {"csrf": hidden(account)["csrf"],
+        status, _, page = free.request("/account/delete/", {"csrf": nc.form_fields(account)["csrf"],
                                                            "confirm": "yes"})
         check("delete my account", status == 200 and "deleted" in page, status)
         shown = nc.run([BINARY, "members", "show", "free@example.org", "--site", site], check=False)

@@ -107,6 +107,23 @@ class SmtpRecorder:
                 self.proc.wait()
 
 
+def form_fields(page):
+    """The hidden inputs of a page's forms (CSRF tokens, link tokens), by name."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+
+
+def wait_for_mail(smtp, count, timeout=15):
+    """The recorder's messages once there are `count` of them (or all there are at the timeout)."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msgs = smtp.messages()
+        if len(msgs) >= count:
+            return msgs
+        time.sleep(0.1)
+    return smtp.messages()
+
+
 def check_message(msg, slug, base_url):
     """Every rule a newsletter message must keep; returns a list of problems (empty when fine)."""
     problems = []

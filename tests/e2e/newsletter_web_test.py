@@ -53,20 +53,6 @@ def request(path, data=None, content_type="application/x-www-form-urlencoded", e
         return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
 
 
-def form_fields(page):
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
-
-
-def wait_for_mail(smtp, count, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        msgs = smtp.messages()
-        if len(msgs) >= count:
-            return msgs
-        time.sleep(0.1)
-    return smtp.messages()
-
-
 def exported(site):
     out = nc.run([BINARY, "subscribers", "export", "--site", site]).stdout
     rows = {}
@@ -115,7 +101,7 @@ def main():
                 "website": "", "from": "/reviews/x/"}
         s1, _, first = request("/newsletters/subscribe/", form)
         check("sign-up answers 'check your inbox'", s1 == 200 and "a message is on its way" in first, s1)
-        msgs = wait_for_mail(smtp, 1)
+        msgs = nc.wait_for_mail(smtp, 1)
         check("a confirmation message arrives", len(msgs) == 1, len(msgs))
         confirm = msgs[0][1]
         text = confirm.get_body(("plain",)).get_content()
@@ -131,7 +117,7 @@ def main():
         # Confirm: the link opens a page with a button; the POST needs its CSRF token.
         weekly_link = next(l for l in links if "/weekly/" in l)
         status, headers, page = request(weekly_link)
-        fields = form_fields(page)
+        fields = nc.form_fields(page)
         check("the confirm link shows a button, not a confirmation",
               status == 200 and "Confirm my subscription" in page and "csrf" in fields, status)
         check("token pages send no referrer", headers.get("Referrer-Policy") == "no-referrer")
@@ -154,7 +140,7 @@ def main():
         # An issue goes out; its one-click unsubscribe works through the real server.
         sent = nc.run([BINARY, "newsletter", "send", "weekly", "--site", site])
         check("the issue is sent", "1 sent" in sent.stdout, sent.stdout)
-        issue = [m for _, m in wait_for_mail(smtp, known_before + 1)
+        issue = [m for _, m in nc.wait_for_mail(smtp, known_before + 1)
                  if str(m["Message-ID"]).startswith("<cinepress.1.")]
         check("the reader receives it", len(issue) == 1)
         msg = issue[0]
@@ -174,7 +160,7 @@ def main():
         prefs = re.search(r'href="(/newsletters/preferences/[^"]+)"', page)
         check("the unsubscribe page links to the preferences page", prefs is not None)
         status, _, page = request(prefs.group(1))
-        fields = form_fields(page)
+        fields = nc.form_fields(page)
         check("the preferences page lists every newsletter",
               status == 200 and 'value="weekly"' in page and 'value="daily"' in page, status)
         status, _, _ = request(prefs.group(1), {"csrf": "x", "list": "daily", "action": "save"})
@@ -223,7 +209,7 @@ def main():
                        cwd=os.path.join(here, "..", ".."), timeout=90)
             check("a browser without JavaScript signs up with the article's form",
                   p.returncode == 0 and "a message is on its way" in p.stdout, p.stdout + p.stderr)
-            msgs = wait_for_mail(smtp, before + 1)
+            msgs = nc.wait_for_mail(smtp, before + 1)
             link = re.search(r"https?://\S+/weekly/confirm/\S+/",
                              msgs[-1][1].get_body(("plain",)).get_content()) if len(msgs) > before else None
             p = nc.run(["node", browser_script, "confirm", link.group(0) if link else BASE], check=False,
