@@ -4,6 +4,7 @@
 
 #include "app/app.h"
 #include "app/maintenance_commands.h"
+#include "app/members_commands.h"
 #include "app/newsletter_commands.h"
 #include "core/parallel.h"
 
@@ -175,7 +176,72 @@ int main(int argc, char** argv) {
       "check", "check the store's integrity and its media; exit 1 when problems are found");
   add_site(check);
 
-  CLI11_PARSE(app, argc, argv);
+  CLI::App* members = app.add_subcommand("members", "readers' accounts and the tiers they hold");
+  members->require_subcommand(1);
+  cinepress::MembersAddOptions member_add;
+  CLI::App* m_add = members->add_subcommand("add", "add a member (or update one), with a tier");
+  m_add->add_option("EMAIL", member_add.email, "their address")->required();
+  m_add->add_option("--name", member_add.name, "their name");
+  m_add->add_option("--tier", member_add.tier, "a tier slug of [[tiers]] to grant (a comp)");
+  m_add->add_option("--until", member_add.until, "the tier ends after this day (2027-01-31)");
+  m_add->add_option("--note", member_add.note, "a note for the editors");
+  add_site(m_add);
+  std::string member_tier, member_email, member_csv;
+  bool member_skip_invalid = false;
+  CLI::App* m_list = members->add_subcommand("list", "list members, or those holding a tier");
+  m_list->add_option("--tier", member_tier, "only members holding this tier now");
+  add_site(m_list);
+  CLI::App* m_show = members->add_subcommand("show", "a member's account, tiers and sessions");
+  m_show->add_option("EMAIL", member_email, "their address")->required();
+  add_site(m_show);
+  CLI::App* m_remove = members->add_subcommand(
+      "remove", "erase a member (personal data gone; newsletter consent records kept)");
+  m_remove->add_option("EMAIL", member_email, "their address")->required();
+  add_site(m_remove);
+  CLI::App* m_import = members->add_subcommand("import", "add members from Ghost's members CSV");
+  m_import->add_option("FILE", member_csv, "the CSV file")->required();
+  m_import->add_flag("--skip-invalid", member_skip_invalid,
+                     "import the valid rows even when others are bad");
+  add_site(m_import);
+  CLI::App* m_export =
+      members->add_subcommand("export", "write the members as Ghost's CSV to standard output");
+  add_site(m_export);
+
+  CLI::App* institutions = app.add_subcommand(
+      "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
+  institutions->require_subcommand(1);
+  cinepress::InstitutionsAddOptions inst_add;
+  CLI::App* i_add = institutions->add_subcommand("add", "add an institution");
+  i_add->add_option("NAME", inst_add.name, "its name")->required();
+  i_add->add_option("--ip", inst_add.networks, "IP networks (192.0.2.0/24, 2001:db8::/32)");
+  i_add->add_option("--domain", inst_add.domains, "email domains whose members may join");
+  i_add->add_option("--tier", inst_add.tier, "the tier its readers hold")->required();
+  i_add->add_option("--seats", inst_add.seats, "members who may join by email domain");
+  i_add->add_option("--until", inst_add.until, "access ends after this day (2027-08-31)");
+  add_site(i_add);
+  std::string inst_name, inst_month;
+  bool inst_csv = false;
+  CLI::App* i_list = institutions->add_subcommand("list", "list institutions");
+  add_site(i_list);
+  CLI::App* i_show = institutions->add_subcommand("show", "an institution's access and seats");
+  i_show->add_option("NAME", inst_name, "its name or slug")->required();
+  add_site(i_show);
+  CLI::App* i_remove = institutions->add_subcommand("remove", "remove an institution");
+  i_remove->add_option("NAME", inst_name, "its name or slug")->required();
+  add_site(i_remove);
+  CLI::App* i_report = institutions->add_subcommand(
+      "report", "per institution: views of restricted articles, distinct articles, refusals");
+  i_report->add_option("--month", inst_month, "the month (2026-11)")->required();
+  i_report->add_flag("--csv", inst_csv, "write CSV");
+  add_site(i_report);
+
+  // Usage errors exit 2 (help and version 0); a refused or invalid request exits 1.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
   if (threads == 0) threads = 1;
 
   if (init->parsed()) {
@@ -284,6 +350,62 @@ int main(int argc, char** argv) {
   }
   if (sub_export->parsed()) {
     if (auto s = cinepress::ExportSubscribers(site, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (m_add->parsed()) {
+    if (auto s = cinepress::MembersAdd(site, member_add, std::cout, std::cerr); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (m_list->parsed()) {
+    if (auto s = cinepress::MembersList(site, member_tier, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (m_show->parsed()) {
+    if (auto s = cinepress::MembersShow(site, member_email, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (m_remove->parsed()) {
+    if (auto s = cinepress::MembersRemove(site, member_email, std::cout); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (m_import->parsed()) {
+    auto bad =
+        cinepress::MembersImport(site, member_csv, member_skip_invalid, std::cout, std::cerr);
+    if (!bad) return Fail(bad.error());
+    return *bad == 0 ? 0 : 1;
+  }
+  if (m_export->parsed()) {
+    if (auto s = cinepress::MembersExport(site, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (i_add->parsed()) {
+    if (auto s = cinepress::InstitutionsAdd(site, inst_add, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (i_list->parsed()) {
+    if (auto s = cinepress::InstitutionsList(site, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (i_show->parsed()) {
+    if (auto s = cinepress::InstitutionsShow(site, inst_name, std::cout); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (i_remove->parsed()) {
+    if (auto s = cinepress::InstitutionsRemove(site, inst_name, std::cout); !s) {
+      return Fail(s.error());
+    }
+    return 0;
+  }
+  if (i_report->parsed()) {
+    if (auto s = cinepress::InstitutionsReport(site, inst_month, inst_csv, std::cout); !s) {
+      return Fail(s.error());
+    }
     return 0;
   }
   return 2;

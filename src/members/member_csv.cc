@@ -206,8 +206,13 @@ Result<MemberImport> ImportMemberRows(MemberStore& store, const std::vector<Memb
       return fail(e);
     }
     ++(added->created ? out.created : out.updated);
+    // A tier the member holds now is left as it is: Ghost's file has no end date, and an
+    // export imported again must not turn a comp that ends into one that does not.
+    auto grants = store.LoadGrants(added->id);
+    if (!grants) return fail(grants.error());
+    const std::vector<std::string> held = TiersHeld(*grants, now);
     for (const std::string& tier : row.tiers) {
-      if (tier == kFreeTier) continue;
+      if (std::find(held.begin(), held.end(), tier) != held.end()) continue;
       if (auto s = GrantTier(store, added->id, tier, 0, row.complimentary_plan ? "comp" : "gift",
                              "imported", now);
           !s) {

@@ -46,8 +46,8 @@ std::string MemberCsvRow(const Member& member, const std::vector<std::string>& t
 struct MemberImport {
   size_t created = 0, updated = 0, granted = 0;
 };
-// Writes the rows in one transaction: members added or updated (AddMember's rules), their tiers
-// granted ("comp" when complimentary_plan, else "gift"; no end).
+// Writes the rows in one transaction: members added or updated (AddMember's rules), the tiers
+// they do not hold yet granted ("comp" when complimentary_plan, else "gift"; no end).
 Result<MemberImport> ImportMemberRows(MemberStore& store, const std::vector<MemberRow>& rows,
                                       int64_t now);
 

@@ -88,25 +88,11 @@ Institution InstitutionFrom(const Run& r) {
   return i;
 }
 
-class SqliteMemberStore final : public MemberStore {
+class SqliteMemberStore final : public MemberStore, private SqliteConnection {
  public:
-  explicit SqliteMemberStore(sqlite3* db) : db_(db) {}
-  ~SqliteMemberStore() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
+  explicit SqliteMemberStore(sqlite3* db) : SqliteConnection(db) {}
+  using SqliteConnection::InitConnection;
 
-  Status Init() {
-    sqlite3_busy_timeout(db_, 10000);
-    for (const char* pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
-      if (auto s = Exec(pragma); !s) return s;
-    }
-    return {};
-  }
-
-  // Transactions nest: inside one, Begin makes a savepoint, so that a function that makes its
-  // own transaction (AddMember) can run inside a caller's (an import of a whole file).
   Status BeginTransaction() override {
     Status s = depth_ == 0 ? Exec("BEGIN IMMEDIATE")
                            : Exec(("SAVEPOINT s" + std::to_string(depth_)).c_str());
@@ -416,30 +402,6 @@ class SqliteMemberStore final : public MemberStore {
     return out;
   }
 
-  sqlite3_stmt* Q(const std::string& sql) {
-    auto it = cache_.find(sql);
-    if (it != cache_.end()) return it->second;
-    sqlite3_stmt* s = nullptr;
-    // A statement that does not compile (a bug) stays null: SQLite answers SQLITE_MISUSE to
-    // every use of it, which the caller reports as a store error with the SQLite message.
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
-        SQLITE_OK) {
-      s = nullptr;
-    }
-    cache_.emplace(sql, s);
-    return s;
-  }
-
-  Status Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      return Error{ErrorCode::kStore, msg, {}, 0, {}};
-    }
-    return {};
-  }
-
   // A UNIQUE constraint is a conflict the caller can name; anything else is the store's.
   Error Conflict(const std::string& what) const {
     Error e = Failure(what);
@@ -447,13 +409,7 @@ class SqliteMemberStore final : public MemberStore {
     return e;
   }
 
-  Error Failure(const std::string& what) const {
-    return Error{ErrorCode::kStore, what + ": " + sqlite3_errmsg(db_), {}, 0, {}};
-  }
-
-  sqlite3* db_;
   int depth_ = 0;  // open transactions (the outer one and its savepoints)
-  std::map<std::string, sqlite3_stmt*> cache_;
 };
 
 }  // namespace
@@ -463,15 +419,10 @@ Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem
     auto content = OpenSqliteStore(file, /*create=*/true);  // makes or migrates the schema
     if (!content) return content.error();
   }
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close_v2(db);
-    return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
-  }
-  auto store = std::make_unique<SqliteMemberStore>(db);
-  if (auto s = store->Init(); !s) return s.error();
+  auto db = OpenSqliteConnection(file);
+  if (!db) return db.error();
+  auto store = std::make_unique<SqliteMemberStore>(*db);
+  if (auto s = store->InitConnection(); !s) return s.error();
   return std::unique_ptr<MemberStore>(std::move(store));
 }
 

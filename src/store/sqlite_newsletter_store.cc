@@ -43,22 +43,10 @@ constexpr const char* kIssueColumns =
     "SELECT id, newsletter, created, subject, html, text, since, until, finished"
     " FROM newsletter_issues ";
 
-class SqliteNewsletterStore final : public NewsletterStore {
+class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnection {
  public:
-  explicit SqliteNewsletterStore(sqlite3* db) : db_(db) {}
-  ~SqliteNewsletterStore() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
-
-  Status Init() {
-    sqlite3_busy_timeout(db_, 10000);
-    for (const char* pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
-      if (auto s = Exec(pragma); !s) return s;
-    }
-    return {};
-  }
+  explicit SqliteNewsletterStore(sqlite3* db) : SqliteConnection(db) {}
+  using SqliteConnection::InitConnection;
 
   Status BeginTransaction() override { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() override { return Exec("COMMIT"); }
@@ -374,42 +362,11 @@ class SqliteNewsletterStore final : public NewsletterStore {
     return std::optional<NewsletterIssue>();
   }
 
-  sqlite3_stmt* Q(const std::string& sql) {
-    auto it = cache_.find(sql);
-    if (it != cache_.end()) return it->second;
-    sqlite3_stmt* s = nullptr;
-    // A statement that does not compile (a bug) stays null: SQLite answers SQLITE_MISUSE to
-    // every use of it, which the caller reports as a store error with the SQLite message.
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
-        SQLITE_OK) {
-      s = nullptr;
-    }
-    cache_.emplace(sql, s);
-    return s;
-  }
-
-  Status Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      return Error{ErrorCode::kStore, msg, {}, 0, {}};
-    }
-    return {};
-  }
-
   Error Abort(const std::string& what) {
     Error e = Failure(what);
     (void)Exec("ROLLBACK");
     return e;
   }
-
-  Error Failure(const std::string& what) const {
-    return Error{ErrorCode::kStore, what + ": " + sqlite3_errmsg(db_), {}, 0, {}};
-  }
-
-  sqlite3* db_;
-  std::map<std::string, sqlite3_stmt*> cache_;
 };
 
 }  // namespace
@@ -420,15 +377,10 @@ Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
     auto content = OpenSqliteStore(file, /*create=*/true);  // makes or migrates the schema
     if (!content) return content.error();
   }
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close_v2(db);
-    return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
-  }
-  auto store = std::make_unique<SqliteNewsletterStore>(db);
-  if (auto s = store->Init(); !s) return s.error();
+  auto db = OpenSqliteConnection(file);
+  if (!db) return db.error();
+  auto store = std::make_unique<SqliteNewsletterStore>(*db);
+  if (auto s = store->InitConnection(); !s) return s.error();
   return std::unique_ptr<NewsletterStore>(std::move(store));
 }
 

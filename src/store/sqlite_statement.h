@@ -7,9 +7,13 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include "core/result.h"
 
 namespace cinepress {
 
@@ -87,5 +91,74 @@ class Run : public Use {
  private:
   int rc_ = SQLITE_OK;
 };
+
+// A connection of its own to the store's file, with its prepared statements cached: the base of
+// the SQLite classes of the stores' other roles (newsletters, members).
+class SqliteConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  // The connection's settings: WAL, waits for a lock up to 10 s, foreign keys.
+  Status InitConnection() {
+    sqlite3_busy_timeout(db_, 10000);
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+      if (auto s = Exec(pragma); !s) return s;
+    }
+    return {};
+  }
+
+ protected:
+  sqlite3_stmt* Q(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    // A statement that does not compile (a bug) stays null: SQLite answers SQLITE_MISUSE to
+    // every use of it, which the caller reports as a store error with the SQLite message.
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+        SQLITE_OK) {
+      s = nullptr;
+    }
+    cache_.emplace(sql, s);
+    return s;
+  }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return Error{ErrorCode::kStore, msg, {}, 0, {}};
+    }
+    return {};
+  }
+
+  Error Failure(const std::string& what) const {
+    return Error{ErrorCode::kStore, what + ": " + sqlite3_errmsg(db_), {}, 0, {}};
+  }
+
+  sqlite3* db_;
+
+ private:
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+// Opens an existing store file read-write for one thread (SQLITE_OPEN_NOMUTEX).
+inline Result<sqlite3*> OpenSqliteConnection(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
+  }
+  return db;
+}
 
 }  // namespace cinepress
