@@ -443,7 +443,8 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
     TemplateData t;
     const TierConfig* tc = config.FindTier(g.tier);
     t.set("name", tc ? tc->name : g.tier == kFreeTier ? std::string("Free membership") : g.tier);
-    if (g.until != 0) t.set("until", DateText(*site, g.until));
+    // A grant ends when its last day does: show that day, not the next midnight.
+    if (g.until != 0) t.set("until", DateText(*site, g.until - 1));
     tiers.push_back(t);
   }
   if (!ctx.rights.institution_name.empty()) {
