@@ -351,7 +351,7 @@ bool AllowedIframe(std::string_view src) {
   return false;
 }
 
-enum class AttrKind { kText, kUrl, kMediaUrl, kInt, kBool, kClass, kEnum, kFootnoteId };
+enum class AttrKind { kText, kUrl, kMediaUrl, kInt, kBool, kClass, kEnum, kFootnoteId, kStyle };
 
 struct AttrRule {
   const char* tag;  // "*" for every element
@@ -366,6 +366,8 @@ const AttrRule kAttrs[] = {
     // collide with the page's own.
     {"*", "id", AttrKind::kFootnoteId},
     {"a", "aria-label", AttrKind::kText},
+    // Only the layout the block editor writes there (see LayoutStyle).
+    {"*", "style", AttrKind::kStyle},
     {"*", "title", AttrKind::kText},
     {"*", "lang", AttrKind::kText},
     {"*", "dir", AttrKind::kEnum, "|ltr|rtl|auto|"},
@@ -424,6 +426,61 @@ const AttrRule kAttrs[] = {
     {"iframe", "allowfullscreen", AttrKind::kBool},
     {"iframe", "loading", AttrKind::kEnum, "|lazy|eager|"},
 };
+
+// The part of a style attribute that carries a block's layout: a column's width, a cover's
+// height and background image, a media-and-text's proportions. Only these properties, with
+// values of plain lengths and words (no functions, escapes or comments), and background images
+// only from the site's own media (/wp-content/uploads/… once rewritten): no tracking pixel, no
+// expression, nothing that can cover the page.
+std::string LayoutStyle(std::string_view style,
+                        const std::function<std::string(const std::string&)>& rewrite) {
+  static const std::set<std::string, std::less<>> kProperties = {"flex-basis",
+                                                                 "width",
+                                                                 "max-width",
+                                                                 "height",
+                                                                 "min-height",
+                                                                 "aspect-ratio",
+                                                                 "background-image",
+                                                                 "background-position",
+                                                                 "background-size",
+                                                                 "object-position",
+                                                                 "grid-template-columns"};
+  std::string out;
+  size_t pos = 0;
+  while (pos < style.size()) {
+    size_t semi = style.find(';', pos);
+    std::string_view decl =
+        style.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
+    pos = semi == std::string_view::npos ? style.size() : semi + 1;
+    size_t colon = decl.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string prop = AsciiLower(Trim(decl.substr(0, colon)));
+    std::string value(Trim(decl.substr(colon + 1)));
+    if (!kProperties.count(prop) || value.empty()) continue;
+    if (prop == "background-image") {
+      if (value.rfind("url(", 0) != 0 || value.back() != ')') continue;
+      std::string url(Trim(std::string_view(value).substr(4, value.size() - 5)));
+      if (url.size() >= 2 && (url.front() == '"' || url.front() == '\'') &&
+          url.back() == url.front()) {
+        url = url.substr(1, url.size() - 2);
+      }
+      if (rewrite) url = rewrite(url);
+      bool plain = url.rfind("/wp-content/uploads/", 0) == 0 && url.find("..") == std::string::npos;
+      for (char c : url) plain = plain && (IsNameChar(c) || c == '/' || c == '.' || c == '%');
+      if (!plain) continue;
+      out += prop + ":url(" + url + ");";
+      continue;
+    }
+    bool plain = true;
+    for (char c : value) {
+      plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '%' ||
+                        c == ' ' || c == '-' || c == '/');
+    }
+    if (plain) out += prop + ":" + value + ";";
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
 
 const AttrRule* FindAttr(std::string_view tag, std::string_view name) {
   for (const AttrRule& r : kAttrs) {
@@ -745,6 +802,13 @@ class Sanitizer {
           if (value.empty()) continue;
           break;
         }
+        case AttrKind::kStyle:
+          value = LayoutStyle(value, options_.rewrite_url);
+          if (value.empty()) {
+            ++stats_.attributes_removed;
+            continue;
+          }
+          break;
         case AttrKind::kFootnoteId: {
           std::string_view v = value;
           if (v.rfind("fnref-", 0) == 0) {

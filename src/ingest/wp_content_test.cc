@@ -301,6 +301,25 @@ TEST(Blocks, TheMoreCutIsKeptAsOneMarker) {
             std::string::npos);
 }
 
+TEST(Sanitizer, KeepsTheLayoutStylesCarryAndNothingElse) {
+  SanitizeOptions o;
+  EXPECT_EQ(SanitizeHtml("<div class=\"wp-block-column\" style=\"flex-basis:33.33%\">x</div>", o),
+            "<div class=\"wp-block-column\" style=\"flex-basis:33.33%\">x</div>");
+  EXPECT_EQ(SanitizeHtml("<div style=\"min-height: 430px; "
+                         "background-image: url('/wp-content/uploads/2021/03/cover.jpg'); "
+                         "position: fixed; color: red\">x</div>",
+                         o),
+            "<div style=\"min-height:430px;background-image:url(/wp-content/uploads/2021/03/"
+            "cover.jpg)\">x</div>");
+  // Images from elsewhere, functions and escapes are dropped.
+  for (const char* bad :
+       {"background-image:url(https://tracker.example/p.gif)", "width:expression(alert(1))",
+        "width:calc(1px)", "width:1px\\9", "background-image:url(/wp-content/uploads/../../x)"}) {
+    EXPECT_EQ(SanitizeHtml(std::string("<div style=\"") + bad + "\">x</div>", o), "<div>x</div>")
+        << bad;
+  }
+}
+
 TEST(Urls, SafeAndUnsafe) {
   EXPECT_TRUE(IsSafeUrl("/a/b", true));
   EXPECT_TRUE(IsSafeUrl("https://x", true));

@@ -151,6 +151,20 @@ TEST_F(WordPressSite, HtmlBodiesAreShownAsStored) {
   EXPECT_NE(Page("feed.xml").find("wp-caption aligncenter"), std::string::npos);
 }
 
+// Imported block-editor bodies keep WordPress's core block classes: the default theme lays
+// them out (they collapsed into a plain column of text before).
+TEST_F(WordPressSite, TheThemeStylesTheCoreBlocks) {
+  std::string css;
+  for (const auto& [path, body] : *files_) {
+    if (path.size() > 4 && path.compare(path.size() - 4, 4, ".css") == 0) css += body;
+  }
+  for (const char* block : {".wp-block-columns", ".wp-block-column", ".wp-block-buttons",
+                            ".wp-block-button__link", ".wp-block-cover", ".wp-block-media-text",
+                            ".wp-block-gallery", ".wp-block-separator", ".wp-block-spacer"}) {
+    EXPECT_NE(css.find(block), std::string::npos) << block;
+  }
+}
+
 TEST_F(WordPressSite, ApprovedCommentsInThreads) {
   std::string html = Page("articles/night-fog/index.html");
   size_t first = html.find("<li class=\"comment comment--depth-0\" id=\"comment-wp-5\">");
