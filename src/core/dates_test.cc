@@ -32,6 +32,8 @@ TEST(TimeZone, RejectsWhatIsNotADate) {
   EXPECT_FALSE(tz->Parse("2024-05-01T12:3x:00Z"));
   EXPECT_FALSE(tz->Parse("2024-05-01 12:"));
   EXPECT_FALSE(tz->Parse("2\x19"));
+  EXPECT_FALSE(tz->Parse("2026-02-04T10:00:00-0:400"));  // fuzz/front_matter
+  EXPECT_FALSE(tz->Parse("2026-02-04T10:00:00-2"));
   EXPECT_EQ(tz->Parse("2021-10-06T14:30+02:00"), tz->Parse("2021-10-06T12:30:00Z"));
   EXPECT_EQ(tz->Parse("2021-10-06T05:00:34+0000"), 1633496434);
   EXPECT_FALSE(tz->Parse(""));
