@@ -106,23 +106,13 @@ This magazine is made with cinepress. Edit `content/about.md` to tell readers wh
 then run `cinepress import . && cinepress build`.
 )";
 
-// The store as every command opens it: search indexes the text a reader sees, not Markdown, and
-// only if cinepress.toml's [search] enabled says so.
 Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, const SiteConfig& config,
                                                 bool create = true) {
-  SqliteStoreOptions options;
-  options.create = create;
-  options.search_index = config.search;
-  options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
-  options.html_to_text = [](std::string_view html) { return HtmlToText(html); };
-  return OpenSqliteStore(site.database(), options);
+  return OpenSqliteStore(site.database(), SiteStoreOptions(config, create));
 }
 
-// The same for a caller that has not read the config (a config that cannot be read leaves search
-// on: the command that reads the config reports the problem).
 Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create = true) {
-  auto config = LoadSiteConfig(site.config());
-  return OpenStore(site, config.ok() ? *config : SiteConfig{}, create);
+  return OpenSqliteStore(site.database(), SiteStoreOptions(site, create));
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -152,6 +142,20 @@ Status MakeStoreAndTheme(const SiteFolder& site, std::ostream& out) {
 }
 
 }  // namespace
+
+SqliteStoreOptions SiteStoreOptions(const SiteConfig& config, bool create) {
+  SqliteStoreOptions options;
+  options.create = create;
+  options.search_index = config.search;
+  options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
+  options.html_to_text = [](std::string_view html) { return HtmlToText(html); };
+  return options;
+}
+
+SqliteStoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
+  auto config = LoadSiteConfig(site.config());
+  return SiteStoreOptions(config.ok() ? *config : SiteConfig{}, create);
+}
 
 Status InitSite(const SiteFolder& site, std::ostream& out) {
   if (auto s = RefuseExistingSite(site); !s) return s;
@@ -419,11 +423,14 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // The newsletter pages (/newsletters/…): sign-up, confirm, unsubscribe, preferences.
   NewsletterWebOptions newsletter_options;
   newsletter_options.site = [&live] { return live.CurrentSite(); };
-  newsletter_options.open_store = [db = site.database()] { return OpenSqliteNewsletterStore(db); };
+  newsletter_options.open_store = [site] {
+    return OpenSqliteNewsletterStore(site.database(), SiteStoreOptions(site));
+  };
   {
     auto config = LoadSiteConfig(site.config());
     SmtpOptions smtp = SmtpOptionsFor(config ? config->smtp : SmtpConfig{});
     newsletter_options.mail = [smtp] { return OpenSmtpTransport(smtp); };
+    newsletter_options.retry.max_attempts = (config ? config->smtp : SmtpConfig{}).max_attempts;
   }
   NewsletterWeb newsletters(newsletter_options);
   if (auto s = newsletters.Start(); !s) {

@@ -106,7 +106,7 @@ class WordPressImportTest : public ::testing::Test {
     fs::create_directories(dir_ / "uploads/2021/03");
     std::ofstream(dir_ / "uploads/2021/03/still.jpg") << "JPEG";
     Write("export.xml", kExport);
-    store_ = std::move(*OpenSqliteStore(dir_ / "store.db"));
+    store_ = std::move(*OpenSqliteStore(dir_ / "store.db", {}));
     options_.uploads = dir_ / "uploads";
     options_.fetch = false;
     options_.now = 1800000000;
@@ -324,13 +324,6 @@ TEST_F(WordPressImportTest, TheThemeUnitTestDataImportsWhole) {
     EXPECT_EQ(a.body_markdown.find("<script"), std::string::npos) << a.slug;
     EXPECT_EQ(a.body_markdown.find("<!-- wp:"), std::string::npos) << a.slug;
   }
-}
-
-TEST(PercentDecode, DecodesUtf8AndKeepsWhatIsNotAnEscape) {
-  EXPECT_EQ(PercentDecode("%ce%b5%cf%80"), "επ");
-  EXPECT_EQ(PercentDecode("100%"), "100%");
-  EXPECT_EQ(PercentDecode("%zz"), "%zz");
-  EXPECT_EQ(PercentDecode("%ff"), "%ff");  // not UTF-8 when decoded
 }
 
 }  // namespace

@@ -1174,13 +1174,6 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
 }  // namespace
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
-                                                      bool create) {
-  SqliteStoreOptions options;
-  options.create = create;
-  return OpenSqliteStore(file, options);
-}
-
-Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       const SqliteStoreOptions& options) {
   const bool create = options.create;
   sqlite3* db = nullptr;
