@@ -108,24 +108,15 @@ This magazine is made with cinepress. Edit `content/about.md` to tell readers wh
 then run `cinepress import . && cinepress build`.
 )";
 
-// The store as every command opens it: search indexes the text a reader sees, not Markdown, and
-// only if cinepress.toml's [search] enabled says so.
 Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, const SiteConfig& config,
                                                 bool create = true) {
-  SqliteStoreOptions options;
-  options.create = create;
-  options.search_index = config.search;
-  options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
-  options.html_to_text = [](std::string_view html) { return HtmlToText(html); };
-  return OpenSqliteStore(site.database(), options);
+  return OpenSqliteStore(site.database(), SiteStoreOptions(config, create));
 }
 
 }  // namespace
 
-// A config that cannot be read leaves search on: the command that reads the config reports it.
 Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create) {
-  auto config = LoadSiteConfig(site.config());
-  return OpenStore(site, config.ok() ? *config : SiteConfig{}, create);
+  return OpenSqliteStore(site.database(), SiteStoreOptions(site, create));
 }
 
 namespace {
@@ -157,6 +148,20 @@ Status MakeStoreAndTheme(const SiteFolder& site, std::ostream& out) {
 }
 
 }  // namespace
+
+SqliteStoreOptions SiteStoreOptions(const SiteConfig& config, bool create) {
+  SqliteStoreOptions options;
+  options.create = create;
+  options.search_index = config.search;
+  options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
+  options.html_to_text = [](std::string_view html) { return HtmlToText(html); };
+  return options;
+}
+
+SqliteStoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
+  auto config = LoadSiteConfig(site.config());
+  return SiteStoreOptions(config.ok() ? *config : SiteConfig{}, create);
+}
 
 Status InitSite(const SiteFolder& site, std::ostream& out) {
   if (auto s = RefuseExistingSite(site); !s) return s;
@@ -431,11 +436,14 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // The newsletter pages (/newsletters/…): sign-up, confirm, unsubscribe, preferences.
   NewsletterWebOptions newsletter_options;
   newsletter_options.site = [&live] { return live.CurrentSite(); };
-  newsletter_options.open_store = [db = site.database()] { return OpenSqliteNewsletterStore(db); };
+  newsletter_options.open_store = [site] {
+    return OpenSqliteNewsletterStore(site.database(), SiteStoreOptions(site));
+  };
   {
     auto config = LoadSiteConfig(site.config());
     SmtpOptions smtp = SmtpOptionsFor(config ? config->smtp : SmtpConfig{});
     newsletter_options.mail = [smtp] { return OpenSmtpTransport(smtp); };
+    newsletter_options.retry.max_attempts = (config ? config->smtp : SmtpConfig{}).max_attempts;
   }
   NewsletterWeb newsletters(newsletter_options);
   if (auto s = newsletters.Start(); !s) {
@@ -447,9 +455,11 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // Readers' accounts: who a request's reader is (sessions, institutions), the account pages.
   MembersWebOptions members_options;
   members_options.site = [&live] { return live.CurrentSite(); };
-  members_options.open_store = [db = site.database()] { return OpenSqliteMemberStore(db); };
-  members_options.open_newsletter_store = [db = site.database()] {
-    return OpenSqliteNewsletterStore(db);
+  members_options.open_store = [site] {
+    return OpenSqliteMemberStore(site.database(), SiteStoreOptions(site));
+  };
+  members_options.open_newsletter_store = [site] {
+    return OpenSqliteNewsletterStore(site.database(), SiteStoreOptions(site));
   };
   members_options.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
   members_options.private_feed = [&live](const HttpRequest& req, const ReaderRights& rights) {

@@ -33,7 +33,7 @@ Result<Opened> Open(const SiteFolder& site) {
                  0,
                  {}};
   }
-  auto store = OpenSqliteMemberStore(site.database());
+  auto store = OpenSqliteMemberStore(site.database(), SiteStoreOptions(site));
   if (!store) return store.error();
   return Opened{std::move(*config), std::move(*store)};
 }
@@ -146,7 +146,7 @@ Status MembersRemove(const SiteFolder& site, const std::string& email, std::ostr
   if (!opened) return opened.error();
   auto view = LoadMemberView(*opened->store, email, 0);
   if (!view) return view.error();
-  auto newsletters = OpenSqliteNewsletterStore(site.database());
+  auto newsletters = OpenSqliteNewsletterStore(site.database(), SiteStoreOptions(site));
   if (!newsletters) return newsletters.error();
   if (auto s = DeleteMember(*opened->store, **newsletters, view->member.id, NowSeconds()); !s) {
     return s;

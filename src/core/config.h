@@ -128,10 +128,11 @@ struct MembersConfig {
 struct ResponseHeadersConfig {
   // Strict: scripts, styles and fonts from the site alone, no inline script or style attribute
   // (JSON-LD is data, not script), no plugins; video players from the hosts the WordPress
-  // importer embeds; images also from other https sites (imported articles may link them).
+  // importer embeds; images, audio and video also from other https sites (imported articles may
+  // link them).
   std::string content_security_policy =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
-      "font-src 'self'; connect-src 'self'; media-src 'self'; "
+      "font-src 'self'; connect-src 'self'; media-src 'self' https:; "
       "frame-src https://www.youtube-nocookie.com https://www.youtube.com "
       "https://player.vimeo.com; object-src 'none'; base-uri 'self'; form-action 'self'; "
       "frame-ancestors 'self'";

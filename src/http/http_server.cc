@@ -105,7 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Loop& loop_;
   std::string remote_;
   net::ip::address remote_ip_;
-  std::string client_key_;  // what the per-address cap counts (an IPv6 client: its /64)
+  std::string client_key_;  // what the per-address cap counts (an IPv6 client: its /64); "": none
   bool within_address_cap_ = true;
   size_t slot_ = SIZE_MAX;  // in loop_.sessions, once running
   bool first_ = true;
@@ -147,6 +147,9 @@ class Server final : public HttpServer {
     auto trusted = NetworkList::Parse(options_.trusted_proxies, "--trusted-proxy");
     if (!trusted) return trusted.error();
     trusted_ = std::move(*trusted);
+    auto uncapped = NetworkList::Parse(options_.uncapped, "--max-connections-per-ip");
+    if (!uncapped) return uncapped.error();
+    uncapped_ = std::move(*uncapped);
     for (const std::string& spec : options_.listen) {
       size_t colon = spec.rfind(':');
       if (colon == std::string::npos) {
@@ -228,6 +231,11 @@ class Server final : public HttpServer {
 
   // Counts a connection from this client; false when it is one over the per-address cap (the
   // caller closes it, which counts it out again).
+  // Whether the per-address cap applies to a client at this address.
+  bool Capped(const std::string& address) const {
+    return options_.max_connections_per_ip > 0 && !trusted_.Contains(address) &&
+           !uncapped_.Contains(address);
+  }
   bool CountIn(const std::string& key) {
     std::lock_guard lock(per_ip_mu_);
     const size_t n = ++per_ip_[key];
@@ -449,6 +457,7 @@ class Server final : public HttpServer {
   std::vector<std::string> endpoints_;
   std::vector<std::thread> threads_;
   NetworkList trusted_;
+  NetworkList uncapped_;
   size_t cap_ = 0;  // the connection cap in force (FitCapToDescriptors)
   std::mutex per_ip_mu_;
   std::unordered_map<std::string, size_t> per_ip_;  // open connections by client_key
@@ -467,9 +476,9 @@ Session::Session(tcp::socket&& socket, Server& server, Loop& loop)
   if (!ec) {
     remote_ip_ = Plain(ep.address());
     remote_ = remote_ip_.to_string();
-    client_key_ = ClientNetwork(remote_);
+    if (server_.Capped(remote_)) client_key_ = ClientNetwork(remote_);
   }
-  within_address_cap_ = server_.CountIn(client_key_);
+  within_address_cap_ = client_key_.empty() || server_.CountIn(client_key_);
   server_.open_++;
 }
 
@@ -480,7 +489,7 @@ Session::~Session() {
     v[slot_]->slot_ = slot_;
     v.pop_back();
   }
-  server_.CountOut(client_key_);
+  if (!client_key_.empty()) server_.CountOut(client_key_);
   server_.open_--;
 }
 

@@ -29,6 +29,10 @@ struct ServerOptions {
   // Open connections from one client address at most (an IPv6 client: from its /64, which one
   // machine usually has whole); more are closed at once. 0: no such cap.
   size_t max_connections_per_ip = 256;
+  // Clients the per-address cap does not apply to (addresses or networks), besides the trusted
+  // proxies, which carry everyone's connections: by default this machine's own (a proxy in front
+  // that is not declared trusted, health checks, load tests).
+  std::vector<std::string> uncapped = {"127.0.0.0/8", "::1"};
   size_t header_limit = 8 * 1024;                   // request line and headers; over it: 431
   size_t body_limit = 1024 * 1024;                  // over it: 413
   std::chrono::milliseconds header_timeout{10000};  // the first request must arrive in this time

@@ -247,6 +247,7 @@ TEST(HttpServerHeaders, EveryResponseCarriesTheServersHeadersUnlessItSetsItsOwn)
 TEST(HttpServerConnections, OneAddressCannotTakeEveryConnection) {
   ServerOptions options{{"127.0.0.1:0"}};
   options.max_connections_per_ip = 2;
+  options.uncapped = {};  // loopback is not exempt here: the test's client is loopback
   auto s = HttpServer::Start(
       options, [](const HttpRequest&) { return TextResponse(200, "ok\n"); }, nullptr);
   ASSERT_TRUE(s.ok()) << s.error().ToString();

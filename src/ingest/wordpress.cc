@@ -16,12 +16,20 @@
 
 #include "core/slug.h"
 #include "core/text.h"
+#include "core/url.h"
 #include "ingest/wxr_reader.h"
 #include "render/html_text.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
 namespace {
+
+// A WordPress link, slug or path as its readers see it ("%ce%b5" -> "ε"); as written when it
+// holds a malformed escape or does not decode to UTF-8.
+std::string Unescaped(std::string_view text) {
+  auto decoded = PercentDecode(text);
+  return decoded && IsValidUtf8(*decoded) ? *decoded : std::string(text);
+}
 
 // ---------------------------------------------------------------------------------------------
 // URLs of the old site.
@@ -77,7 +85,7 @@ std::string UploadsRel(std::string_view url) {
       rel = UrlPathQuery(u).substr(1);
     }
   }
-  rel = PercentDecode(rel);
+  rel = Unescaped(rel);
   // Nothing that climbs out of the uploads folder, nothing hidden.
   if (rel.empty() || rel.find("..") != std::string::npos || rel.front() == '/' ||
       rel.find("/.") != std::string::npos || rel.front() == '.' || !IsValidUtf8(rel) ||
@@ -285,25 +293,6 @@ std::string ArticleHash(const Article& a) {
 
 }  // namespace
 
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  auto hex = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return IsValidUtf8(out) ? out : std::string(text);
-}
-
 Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& file,
                                         const TimeZone& tz, const WordPressOptions& options) {
   WordPressReport report;
@@ -359,7 +348,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       if (const std::string* attached = i.Meta("_wp_attached_file"); attached && info.rel.empty()) {
         info.rel = SafeUploadsRel(*attached);
       }
-      info.page_path = PercentDecode(UrlPathQuery(i.link));
+      info.page_path = Unescaped(UrlPathQuery(i.link));
       attachments[i.post_id] = std::move(info);
       return {};
     }
@@ -405,8 +394,8 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     auto date = WpDate(i.post_date_gmt, i.post_date, tz);
     p.dated = date.has_value();
     p.date = date.value_or(options.now);
-    p.link_path = PercentDecode(UrlPathQuery(i.link));
-    if (!i.guid.empty()) p.guid_path = PercentDecode(UrlPathQuery(i.guid));
+    p.link_path = Unescaped(UrlPathQuery(i.link));
+    if (!i.guid.empty()) p.guid_path = Unescaped(UrlPathQuery(i.guid));
     p.importable = IsImportableStatus(i.status);
     if (!p.importable) {
       (i.post_type == "post" ? report.posts : report.pages).skipped++;
@@ -414,7 +403,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       report.skipped.push_back(where + ": status \"" + i.status + "\" is not imported");
     }
     // The slug: WordPress's own (percent-decoded), else made from the title.
-    std::string slug = PercentDecode(i.post_name);
+    std::string slug = Unescaped(i.post_name);
     if (slug.empty()) slug = i.title.empty() ? i.post_type + "-" + i.post_id : i.title;
     if (!IsValidSlug(slug)) slug = Slugify(slug);
     p.slug = slug;
@@ -744,7 +733,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     bare = bare.substr(0, bare.find_first_of("?#"));
     for (const std::string& prefix : file_prefixes) {
       if (bare.size() > prefix.size() && AsciiLower(bare.substr(0, prefix.size())) == prefix) {
-        return SafeUploadsRel(PercentDecode(bare.substr(prefix.size())));
+        return SafeUploadsRel(Unescaped(bare.substr(prefix.size())));
       }
     }
     return "";
@@ -797,11 +786,11 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
     list_url_by_old[old + "feed/"] = now_at + "feed.xml";
   };
   for (const auto& [slug, t] : category_by_slug) {
-    add_list("/category/" + PercentDecode(category_path(slug)) + "/",
+    add_list("/category/" + Unescaped(category_path(slug)) + "/",
              ExpandPermalink(permalinks.category, {{"slug", Slugify(t->name)}}));
   }
   for (const auto& [slug, t] : tag_by_slug) {
-    add_list("/tag/" + PercentDecode(slug) + "/",
+    add_list("/tag/" + Unescaped(slug) + "/",
              ExpandPermalink(permalinks.tag, {{"slug", Slugify(t->name)}}));
   }
   for (const auto& [login, au] : authors) {
@@ -834,7 +823,7 @@ Result<WordPressReport> ImportWordPress(ContentStore& store, const fs::path& fil
       return url;
     }
     if (absolute && !old_hosts.count(host)) return url;
-    std::string path = PercentDecode(UrlPathQuery(url));
+    std::string path = Unescaped(UrlPathQuery(url));
     std::string fragment;
     if (size_t h = url.find('#'); h != std::string::npos) fragment = url.substr(h);
     for (const std::string& candidate :

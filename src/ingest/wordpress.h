@@ -70,7 +70,4 @@ struct WordPressReport {
 Result<WordPressReport> ImportWordPress(ContentStore& store, const std::filesystem::path& file,
                                         const TimeZone& tz, const WordPressOptions& options);
 
-// "%ce%b5" -> "ε"; invalid escapes are kept as written.
-std::string PercentDecode(std::string_view text);
-
 }  // namespace cinepress

@@ -107,7 +107,7 @@ class WordPressImportTest : public ::testing::Test {
     fs::create_directories(dir_ / "uploads/2021/03");
     std::ofstream(dir_ / "uploads/2021/03/still.jpg") << "JPEG";
     Write("export.xml", kExport);
-    store_ = std::move(*OpenSqliteStore(dir_ / "store.db"));
+    store_ = std::move(*OpenSqliteStore(dir_ / "store.db", {}));
     options_.uploads = dir_ / "uploads";
     options_.fetch = false;
     options_.now = 1800000000;
@@ -482,13 +482,6 @@ TEST_F(WordPressImportTest, TheTeaserBeforeMoreIsTheDekAndTheMarkerStays) {
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(second->dek, "A short teaser.");
   EXPECT_NE(second->body_markdown.find("<!--more-->"), std::string::npos) << second->body_markdown;
-}
-
-TEST(PercentDecode, DecodesUtf8AndKeepsWhatIsNotAnEscape) {
-  EXPECT_EQ(PercentDecode("%ce%b5%cf%80"), "επ");
-  EXPECT_EQ(PercentDecode("100%"), "100%");
-  EXPECT_EQ(PercentDecode("%zz"), "%zz");
-  EXPECT_EQ(PercentDecode("%ff"), "%ff");  // not UTF-8 when decoded
 }
 
 }  // namespace

@@ -1,6 +1,14 @@
 #include "mail/transport.h"
 
+#include <algorithm>
+
 namespace cinepress {
+
+int64_t RetryPolicy::PauseAfter(int tries) const {
+  int64_t pause = std::max(1, first_pause_s);
+  for (int i = 1; i < tries && pause < longest_pause_s; ++i) pause *= 2;
+  return std::min<int64_t>(pause, std::max(first_pause_s, longest_pause_s));
+}
 namespace {
 
 class RecordingTransport final : public MailTransport {

@@ -27,6 +27,20 @@ struct SendResult {
   std::string detail;  // for a person: "550 no such user", "connection refused"
 };
 
+// When a message refused for now (kTemporary) is tried again: the one policy of every sender
+// (newsletter issues, the confirmation outbox). The first pause is `first_pause_s`, each next one
+// twice as long, none longer than `longest_pause_s`; after `max_attempts` tries the message is
+// given up (cinepress.toml's smtp.max_attempts).
+struct RetryPolicy {
+  int first_pause_s = 60;
+  int longest_pause_s = 3600;
+  int max_attempts = 8;
+
+  // The pause after the `tries`-th try failed (1: the first).
+  int64_t PauseAfter(int tries) const;
+  bool GiveUpAfter(int tries) const { return tries >= max_attempts; }
+};
+
 class MailTransport {
  public:
   virtual ~MailTransport() = default;

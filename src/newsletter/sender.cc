@@ -108,12 +108,6 @@ class Dispatch {
   std::chrono::steady_clock::time_point next_slot_{};
 };
 
-int64_t Backoff(const SenderOptions& o, int attempts) {
-  int64_t s = o.backoff_s;
-  for (int i = 1; i < attempts && s < 3600; ++i) s *= 2;
-  return std::min<int64_t>(s, 3600);
-}
-
 }  // namespace
 
 Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issue,
@@ -148,10 +142,11 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
       (void)dispatch.WithStore([&](NewsletterStore& s) -> Status {
         if (r.outcome == SendOutcome::kAccepted)
           return s.MarkSent(issue.id, d.subscriber_id, o.now());
-        if (r.outcome == SendOutcome::kPermanent || attempts >= o.max_attempts) {
+        if (r.outcome == SendOutcome::kPermanent || o.retry.GiveUpAfter(attempts)) {
           return s.MarkFailed(issue.id, d.subscriber_id, r.detail);
         }
-        return s.Postpone(issue.id, d.subscriber_id, o.now() + Backoff(o, attempts), r.detail);
+        return s.Postpone(issue.id, d.subscriber_id, o.now() + o.retry.PauseAfter(attempts),
+                          r.detail);
       });
       dispatch.Settled();
     }

@@ -26,8 +26,7 @@ namespace cinepress {
 struct SenderOptions {
   int connections = 4;
   int rate_per_minute = 0;       // 0: no limit
-  int max_attempts = 8;          // then a temporary failure counts as permanent
-  int backoff_s = 60;            // first retry after this, doubling each time, at most an hour
+  RetryPolicy retry;             // after its last try a temporary failure counts as permanent
   int batch = 512;               // deliveries read from the store at a time
   std::function<int64_t()> now;  // the clock (default: NowSeconds)
   std::function<void(int64_t seconds)> sleep;  // waiting for retries (default: really sleeps)

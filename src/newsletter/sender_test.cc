@@ -22,7 +22,7 @@ class SenderTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenSqliteNewsletterStore(dir_ / "site.db");
+    auto s = OpenSqliteNewsletterStore(dir_ / "site.db", {});
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
     site_.base_url = "https://changeover.example";
@@ -31,7 +31,7 @@ class SenderTest : public ::testing::Test {
     nl_.from_email = "news@changeover.example";
     options_.now = [this] { return clock_; };
     options_.sleep = [this](int64_t s) { clock_ += s; };
-    options_.backoff_s = 60;
+    options_.retry.first_pause_s = 60;
   }
   void TearDown() override {
     store_.reset();
@@ -115,7 +115,7 @@ TEST_F(SenderTest, TemporaryFailuresAreRetriedWithBackoffAndPermanentOnesRecorde
   recorder_.FailTemporarily("r1@r.example", 2);
   recorder_.FailTemporarily("r2@r.example", 100);
   recorder_.FailPermanently("r3@r.example");
-  options_.max_attempts = 4;
+  options_.retry.max_attempts = 4;
   NewsletterIssue issue = MakeIssue();
   auto report = Send(issue);
   ASSERT_TRUE(report.ok()) << report.error().ToString();

@@ -606,7 +606,7 @@ Result<std::string> SiteRenderer::RenderCollection(size_t c) {
     if (path.empty()) continue;
     if (path.front() != '/') path = "/" + path;
     if (path.back() != '/') path += "/";
-    const Output* o = s.FindOutput(path.substr(1) + "index.html");
+    const Output* o = s.FindOutput(OutputPathOf(path));
     if (!o) {
       return Error{ErrorCode::kInvalidInput,
                    "\"" + ref + "\" is not an article, film or person of the site", a.source_path,

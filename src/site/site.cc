@@ -15,12 +15,6 @@
 namespace cinepress {
 namespace {
 
-std::string PathOf(const std::string& url) {
-  std::string p = url.substr(url.front() == '/' ? 1 : 0);
-  if (p.empty() || p.back() == '/') p += "index.html";
-  return p;
-}
-
 std::string PageUrl(const std::string& base, int page) {
   return page <= 1 ? base : base + "page/" + std::to_string(page) + "/";
 }
@@ -50,6 +44,12 @@ const AccessRule& Site::AccessOf(const Output& o) const {
   return kPublic;
 }
 
+std::string OutputPathOf(std::string_view url) {
+  std::string p(url.substr(!url.empty() && url.front() == '/' ? 1 : 0));
+  if (p.empty() || p.back() == '/') p += "index.html";
+  return p;
+}
+
 std::string Site::ArticleUrl(const Article& a) const {
   if (a.kind == ArticleKind::kPage)
     return ExpandPermalink(config_.permalinks.page, {{"slug", a.slug}});
@@ -66,7 +66,7 @@ std::string Site::ArticleUrl(const Article& a) const {
 
 Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int page,
                        const std::string& what) {
-  std::string path = PathOf(url);
+  std::string path = OutputPathOf(url);
   auto [it, inserted] = output_owner_.emplace(path, what);
   if (!inserted) {
     return Error{ErrorCode::kConflict,
@@ -377,19 +377,19 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
       if (a.id == alias.article_id) old.date = a.date;
     }
     std::string old_url = s.ArticleUrl(old);
-    if (old_url != it->second && !s.output_by_path_.count(PathOf(old_url))) {
+    if (old_url != it->second && !s.output_by_path_.count(OutputPathOf(old_url))) {
       s.redirects_[old_url] = it->second;
     }
   }
   // Old addresses kept by an importer (WordPress permalinks, ?p=ID): to the article where it is
   // now when it is published, or to a fixed path that the site has.
   for (const UrlRedirect& r : redirects) {
-    if (s.output_by_path_.count(PathOf(r.from))) continue;
+    if (s.output_by_path_.count(OutputPathOf(r.from))) continue;
     if (r.article_id != 0) {
       if (auto it = url_of.find(r.article_id); it != url_of.end() && it->second != r.from) {
         s.redirects_[r.from] = it->second;
       }
-    } else if (!r.to.empty() && r.to != r.from && s.output_by_path_.count(PathOf(r.to))) {
+    } else if (!r.to.empty() && r.to != r.from && s.output_by_path_.count(OutputPathOf(r.to))) {
       s.redirects_[r.from] = r.to;
     }
   }

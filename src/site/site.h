@@ -58,6 +58,11 @@ enum class OutputKind {
                  // that accounts live on the served site (`serve` answers these itself)
 };
 
+// The file an address is published as, in the published folder and in the server's lookup:
+// "/reviews/x/" -> "reviews/x/index.html", "/" -> "index.html", "/feed.xml" -> "feed.xml".
+// The one rule of build, serve and every lookup of an output by its URL.
+std::string OutputPathOf(std::string_view url);
+
 struct Output {
   OutputKind kind;
   std::string path;  // file path in the published folder: "reviews/x/index.html"

@@ -15,20 +15,13 @@
 
 namespace cinepress {
 
-// The embedded store: a SQLite database file in WAL mode, created when missing unless `create`
-// is false (a server must not make an empty store where its store has gone).
-Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
-                                                      bool create = true);
-
-// The newsletter tables of the same SQLite file, on a connection of its own (the schema is made
-// by OpenSqliteStore's migrations, which this runs first).
-Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
-    const std::filesystem::path& file);
-// The members tables of the same SQLite file (accounts, grants, sessions, institutions), on a
-// connection of its own; the schema is made by OpenSqliteStore's migrations, which this runs first.
-Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file);
-
+// How a SQLite store is opened. There is no way to open one without saying this: a migration
+// may ask for the search index to be made again on open, with these functions, whichever
+// command happens to open the store first (the composition root has one function that fills
+// them, app's SiteStoreOptions).
 struct SqliteStoreOptions {
+  // Create the file when missing; false for a server, which must not make an empty store where
+  // its store has gone.
   bool create = true;
   // How Markdown (bodies, deks) becomes the plain text that search indexes and quotes in
   // snippets; the composition root passes the renderer's. Without it Markdown is indexed as is.
@@ -39,7 +32,20 @@ struct SqliteStoreOptions {
   // marked stale, and the next store opened with true indexes every article again.
   bool search_index = true;
 };
+
+// The embedded store: a SQLite database file in WAL mode.
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       const SqliteStoreOptions& options);
+
+// The newsletter tables of the same SQLite file, on a connection of its own (the schema is made
+// by OpenSqliteStore's migrations, run first with `options`).
+Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
+    const std::filesystem::path& file, const SqliteStoreOptions& options);
+
+// The members tables of the same SQLite file (accounts, grants, sessions, institutions), on a
+// connection of its own (the schema is made by OpenSqliteStore's migrations, run first with
+// `options`).
+Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
+                                                           const SqliteStoreOptions& options);
 
 }  // namespace cinepress

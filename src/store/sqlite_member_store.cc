@@ -414,9 +414,10 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
 
 }  // namespace
 
-Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file) {
+Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
+                                                           const SqliteStoreOptions& options) {
   {
-    auto content = OpenSqliteStore(file, /*create=*/true);  // makes or migrates the schema
+    auto content = OpenSqliteStore(file, options);  // makes or migrates the schema
     if (!content) return content.error();
   }
   auto db = OpenSqliteConnection(file);

@@ -372,9 +372,9 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
 }  // namespace
 
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
-    const std::filesystem::path& file) {
+    const std::filesystem::path& file, const SqliteStoreOptions& options) {
   {
-    auto content = OpenSqliteStore(file, /*create=*/true);  // makes or migrates the schema
+    auto content = OpenSqliteStore(file, options);  // makes or migrates the schema
     if (!content) return content.error();
   }
   auto db = OpenSqliteConnection(file);

@@ -1309,13 +1309,6 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
 int64_t SqliteSchemaVersion() { return static_cast<int64_t>(std::size(kMigrations)); }
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
-                                                      bool create) {
-  SqliteStoreOptions options;
-  options.create = create;
-  return OpenSqliteStore(file, options);
-}
-
-Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
                                                       const SqliteStoreOptions& options) {
   const bool create = options.create;
   sqlite3* db = nullptr;

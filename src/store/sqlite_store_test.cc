@@ -16,7 +16,7 @@ class SqliteStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenSqliteStore(dir_ / "site.db");
+    auto s = OpenSqliteStore(dir_ / "site.db", {});
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
   }
@@ -87,7 +87,7 @@ TEST_F(SqliteStoreTest, RoundTripsAnArticleWithAllItsFields) {
 TEST_F(SqliteStoreTest, CommentsMenusRedirectsAndTermsCountAsContentChanges) {
   auto id = store_->SaveArticle(Review());
   ASSERT_TRUE(id.ok()) << id.error().ToString();
-  auto other = OpenSqliteStore(dir_ / "site.db");  // another process's view
+  auto other = OpenSqliteStore(dir_ / "site.db", {});  // another process's view
   ASSERT_TRUE(other.ok());
   auto changed = [&](const std::function<Status()>& write) {
     int64_t before = *(*other)->DataVersion();
@@ -148,7 +148,7 @@ TEST_F(SqliteStoreTest, MediaIsStoredOncePerContent) {
 TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {
   ASSERT_TRUE(store_->SaveArticle(Review()).ok());
   store_.reset();
-  auto again = OpenSqliteStore(dir_ / "site.db");
+  auto again = OpenSqliteStore(dir_ / "site.db", {});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->LoadArticles(false)->size(), 1u);
 }
@@ -158,7 +158,7 @@ TEST_F(SqliteStoreTest, NotADatabaseIsAClearError) {
   FILE* f = fopen(junk.c_str(), "w");
   fputs("this is not a database, just text that is long enough to look like a header....", f);
   fclose(f);
-  auto s = OpenSqliteStore(junk);
+  auto s = OpenSqliteStore(junk, {});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().file, junk.string());
 }

@@ -1,8 +1,6 @@
-// Boost.URL is header-only with its compiled part in <boost/url/src.hpp>: it must be included in
-// exactly one translation unit of the program; this is that one, with the web module's one
-// reader of query strings and form bodies (web/url_params.h).
+// The web module's one reader of query strings and form bodies (web/url_params.h), on Boost.URL
+// (whose compiled part is in core/url.cc).
 #include <boost/url/parse_query.hpp>
-#include <boost/url/src.hpp>
 #include <string>
 
 #include "web/url_params.h"

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/text.h"
+#include "core/url.h"
 #include "web/url_params.h"
 
 namespace cinepress {
@@ -138,31 +139,17 @@ HttpResponse Redirect(std::string location, std::string_view query) {
   return r;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 bool DecodeUrlPath(std::string_view raw, std::string& out) {
   out.clear();
   if (raw.empty() || raw[0] != '/') return false;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '%') {
-      if (i + 2 >= raw.size()) return false;
-      int hi = HexValue(raw[i + 1]), lo = HexValue(raw[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      c = static_cast<char>(hi * 16 + lo);
-      i += 2;
-    }
-    if (c == '\0' || c == '\\') return false;
-    out += c;
+  auto decoded = PercentDecode(raw);
+  if (!decoded || decoded->find_first_of(std::string_view("\0\\", 2)) != std::string::npos ||
+      !IsValidUtf8(*decoded)) {
+    return false;
   }
-  if (!IsValidUtf8(out)) return false;
+  out = std::move(*decoded);
   // No "." or ".." segments: no page is there, and nothing may climb out of the site.
   size_t start = 0;
   while (start <= out.size()) {
@@ -452,8 +439,7 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
       if (wp.numbered) return not_found();
     }
   }
-  std::string key = path.substr(1);
-  if (key.empty() || key.back() == '/') key += "index.html";
+  const std::string key = OutputPathOf(path);
   if (site.has_search() && (path == "/search/" || path == "/search/index.html")) {
     return ServeSearch(req, gen, false, rights);
   }

@@ -121,8 +121,8 @@ class LiveSite {
   std::unique_ptr<Metrics> metrics_;
 };
 
-// Percent-decodes a URL path. Returns false for what no page can be at: a NUL byte, invalid
-// UTF-8, a malformed escape, or a "." or ".." segment.
+// Percent-decodes a URL path (core/url.h). Returns false for what no page can be at: a NUL byte
+// or a backslash, invalid UTF-8, a malformed escape, or a "." or ".." segment.
 bool DecodeUrlPath(std::string_view raw, std::string& out);
 
 // The search page's parameters from a query string (q, kind, year, author, edition, page): values

@@ -143,15 +143,13 @@ bool NewsletterWeb::SendDue(NewsletterStore& store, std::unique_ptr<MailTranspor
       transport.reset();  // a fresh connection for what comes next
       const bool give_up = r.outcome == SendOutcome::kPermanent ||
                            r.outcome == SendOutcome::kRelayRefused ||
-                           q.attempts + 1 >= options_.max_attempts;
+                           options_.retry.GiveUpAfter(q.attempts + 1);
       if (give_up) {
         ++failed_;
         if (!store.MailDone(q.id)) return false;
         continue;
       }
-      const int64_t pause =
-          std::min<int64_t>(int64_t{options_.retry_first_s} << std::min(q.attempts, 20), 6 * 3600);
-      if (!store.RetryMail(q.id, now + pause)) return false;
+      if (!store.RetryMail(q.id, now + options_.retry.PauseAfter(q.attempts + 1))) return false;
     }
   }
 }

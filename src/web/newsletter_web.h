@@ -44,8 +44,7 @@ struct NewsletterWebOptions {
   size_t rate_limit_clients = 100000;  // clients remembered at most (offenders are kept)
   int confirmation_window_s = 900;     // one confirmation per address per this many seconds
   size_t outbox_limit = 10000;         // confirmation messages waiting at most
-  int retry_first_s = 30;  // the first pause after a failed try; it doubles, up to 6 hours
-  int max_attempts = 10;   // then the message is given up (counted as failed)
+  RetryPolicy retry;  // after its last try a message is given up (counted as failed)
   std::chrono::milliseconds outbox_poll{5000};  // how often the outbox looks for due messages
 };
 

@@ -237,6 +237,13 @@ TEST_F(WholeSite, SitemapRobotsStaticPagesAnd404) {
   }
 }
 
+TEST(OutputPathOf, TheOneRuleFromAddressToFile) {
+  EXPECT_EQ(OutputPathOf("/"), "index.html");
+  EXPECT_EQ(OutputPathOf("/reviews/x/"), "reviews/x/index.html");
+  EXPECT_EQ(OutputPathOf("/feed.xml"), "feed.xml");
+  EXPECT_EQ(OutputPathOf("reviews/x/"), "reviews/x/index.html");
+}
+
 TEST(WholeSiteSearch, ASiteWithSearchTurnedOffHasNoSearchPageBoxOrIndex) {
   auto on = BuildFromStrings(kConfig, Magazine());
   ASSERT_TRUE(on.ok()) << on.error().ToString();

@@ -4,25 +4,24 @@
 
 #include <atomic>
 #include <fstream>
+#include <sstream>
 
+#include "app/app.h"
 #include "core/text.h"
-#include "ingest/markdown_folder.h"
 #include "store/open_store.h"
 
 namespace cinepress::testing {
 namespace fs = std::filesystem;
 
 std::string BuiltSite::Page(const std::string& url) const {
-  std::string path = url.substr(1);
-  if (path.empty() || path.back() == '/') path += "index.html";
-  auto it = files.find(path);
+  auto it = files.find(OutputPathOf(url));
   return it == files.end() ? "" : it->second;
 }
 
 bool BuiltSite::Has(const std::string& url) const { return !Page(url).empty(); }
 
 Result<std::unique_ptr<ContentStore>> BuiltSite::OpenStore() const {
-  return OpenSqliteStore(database, false);
+  return OpenSqliteStore(database, {.create = false});
 }
 
 Result<BuiltSite> BuildFromStrings(const std::string& config_text,
@@ -37,34 +36,33 @@ Result<BuiltSite> BuildFromStrings(const std::string& config_text,
   fs::create_directories(dir / "src" / "content");
   auto cleanup = [&] { fs::remove_all(dir); };
 
-  auto config = ParseSiteConfig(config_text, "cinepress.toml");
-  if (!config) return cleanup(), config.error();
-  auto tz = TimeZone::Named(config->timezone);
+  // A site folder as `cinepress init` makes one, with the repository's default theme, loaded
+  // and built by the app's own functions: what they read from the store (aliases, redirects,
+  // stored menus) is in every whole-site test.
+  const SiteFolder site{dir};
+  if (auto s = WriteFile(site.config(), config_text); !s) return cleanup(), s.error();
   const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
-  fs::path theme_dir = fs::path(src ? src : ".") / "themes" / "default";
-  auto theme = Theme::Load(theme_dir, "themes/default");
-  if (!theme) return cleanup(), theme.error();
-  auto store = OpenSqliteStore(dir / "site.db");
-  if (!store) return cleanup(), store.error();
-  ImportOptions options{false, true, 2, {}, {}};
-  for (const TierConfig& t : config->tiers) options.tiers.push_back(t.slug);
-  auto report = ImportFolder(**store, dir / "src", *tz, options);
+  std::error_code ec;
+  fs::create_directories(site.themes(), ec);
+  fs::create_directory_symlink(fs::absolute(fs::path(src ? src : ".") / "themes" / "default"),
+                               site.themes() / "default", ec);
+  if (ec) return cleanup(), Error{ErrorCode::kIo, ec.message(), site.themes().string()};
+  std::ostringstream quiet;
+  auto report = ImportIntoSite(site, dir / "src", ImportOptions{false, true, 2, {}}, quiet, quiet);
   if (!report) return cleanup(), report.error();
   BuiltSite out;
   for (const Error& e : report->problems) out.import_problems.push_back(e.ToString());
 
-  auto site =
-      Site::Assemble(*config, *tz, *theme, *(*store)->LoadArticles(false), *(*store)->LoadAuthors(),
-                     *(*store)->LoadSections(), *(*store)->LoadMediaList(), now);
-  if (!site) return cleanup(), site.error();
+  auto loaded = LoadSite(site, now);
+  if (!loaded) return cleanup(), loaded.error();
   MemorySink sink;
-  fs::path db = dir / "site.db";
+  const SqliteStoreOptions options = SiteStoreOptions((*loaded)->config(), false);
   auto published = PublishSite(
-      *site, sink, [&db] { return OpenSqliteStore(db); }, 2);
+      *loaded, sink, [&] { return OpenSqliteStore(site.database(), options); }, 2);
   if (!published) return cleanup(), published.error();
   out.files = sink.files();
-  out.site = *site;
-  out.database = db;
+  out.site = *loaded;
+  out.database = site.database();
   out.keep = std::shared_ptr<const void>(nullptr, [dir](const void*) { fs::remove_all(dir); });
   return out;
 }

@@ -5,10 +5,7 @@
 
 #include <fstream>
 
-#include "ingest/wordpress.h"
-#include "publish/publish.h"
-#include "site/site.h"
-#include "store/open_store.h"
+#include "app/app.h"
 
 namespace cinepress {
 namespace {
@@ -84,35 +81,29 @@ class WordPressSite : public ::testing::Test {
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
     std::ofstream(*dir_ / "export.xml") << kExport;
-    auto store = std::move(*OpenSqliteStore(*dir_ / "site.db"));
-    auto tz = *TimeZone::Named("UTC");
+    // A site folder loaded by the app's own LoadSite: the aliases, redirects and menus the
+    // importer stores are read the way `cinepress build` and `serve` read them.
+    const SiteFolder site{*dir_};
+    std::ofstream(site.config()) << "title = \"Reel Talk\"\n";
+    const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+    fs::create_directories(site.themes());
+    fs::create_directory_symlink(fs::absolute(fs::path(src ? src : ".") / "themes" / "default"),
+                                 site.themes() / "default");
     WordPressOptions options;
     options.fetch = false;
     options.now = 1800000000;
-    auto report = ImportWordPress(*store, *dir_ / "export.xml", tz, options);
-    ASSERT_TRUE(report) << report.error().ToString();
-
-    SiteConfig config;
-    config.title = "Reel Talk";
-    // What the app does (app::LoadSite): stored menus serve when the config has none.
-    auto menus = store->LoadMenus();
-    ASSERT_TRUE(menus);
-    for (const StoredMenu& m : menus.value()) {
-      if (m.role == "main") config.menu_main = m.items;
+    {
+      auto store = std::move(*OpenSqliteStore(site.database(), SiteStoreOptions(site)));
+      auto report = ImportWordPress(*store, *dir_ / "export.xml", *TimeZone::Named("UTC"), options);
+      ASSERT_TRUE(report) << report.error().ToString();
     }
-    const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
-    auto theme = Theme::Load(fs::path(src ? src : ".") / "themes" / "default", "themes/default");
-    ASSERT_TRUE(theme) << theme.error().ToString();
-    auto site =
-        Site::Assemble(config, tz, *theme, *store->LoadArticles(false), *store->LoadAuthors(),
-                       *store->LoadSections(), *store->LoadMediaList(), options.now,
-                       *store->LoadAliases(), *store->LoadRedirects());
-    ASSERT_TRUE(site) << site.error().ToString();
-    site_ = new std::shared_ptr<const Site>(*site);
+    auto loaded = LoadSite(site, options.now);
+    ASSERT_TRUE(loaded) << loaded.error().ToString();
+    site_ = new std::shared_ptr<const Site>(*loaded);
     MemorySink sink;
-    fs::path db = *dir_ / "site.db";
+    const SqliteStoreOptions store_options = SiteStoreOptions(site, false);
     auto published = PublishSite(
-        *site, sink, [db] { return OpenSqliteStore(db); }, 2);
+        *loaded, sink, [&] { return OpenSqliteStore(site.database(), store_options); }, 2);
     ASSERT_TRUE(published) << published.error().ToString();
     files_ = new std::map<std::string, std::string>(sink.files());
   }
