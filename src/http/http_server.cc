@@ -663,16 +663,18 @@ void Session::Respond(HttpResponse response, bool head, bool keep_alive) {
   head_ += DateHeader();
   head_ += "\r\n";
   if (resp_.header_block) head_ += *resp_.header_block;
-  for (const auto& [name, value] : server_.options().headers) {
+  for (const auto& header : server_.options().headers) {
     // The handler knows better. (Its shared header_block, made for cached pages, is not looked
-    // in: it holds no header of this kind, and reading it for every response costs.)
+    // in: it holds no header of this kind, and reading it for every response costs.) No
+    // structured binding here: clang 14, the fuzz build's compiler, cannot capture one.
+    const std::string& name = header.first;
     if (std::any_of(resp_.headers.begin(), resp_.headers.end(),
                     [&](const auto& h) { return beast::iequals(h.first, name); })) {
       continue;
     }
     head_ += name;
     head_ += ": ";
-    head_ += value;
+    head_ += header.second;
     head_ += "\r\n";
   }
   for (const auto& [name, value] : resp_.headers) {

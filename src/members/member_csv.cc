@@ -88,7 +88,9 @@ MemberCsv ParseMemberCsv(std::string_view text, const std::string& file, const S
   tier_of["free"] = std::string(kFreeTier);
   std::map<std::string, int> seen;  // address -> line
   for (size_t r = 1; r < c.rows.size(); ++r) {
-    const auto& [line, f] = c.rows[r];
+    // No structured binding: the lambda below uses `f`, which clang 14 (the fuzz build) refuses.
+    const int line = c.rows[r].first;
+    const auto& f = c.rows[r].second;
     if (f.size() == 1 && Trim(f[0]).empty()) continue;  // a blank line
     if (f.size() != header.size()) {
       problem(line, "",
