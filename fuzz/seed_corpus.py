@@ -26,6 +26,7 @@ SOURCES = {
     "wp_content": (["src/ingest/wp_content_test.cc"], []),
     "query": (["src/web/live_site_test.cc", "src/content/search_test.cc"], []),
     "subscriber_csv": (["src/newsletter/subscriber_csv_test.cc"], []),
+    "member_csv": (["src/members/member_csv_test.cc"], []),
     "dsn": (["src/mail/dsn_test.cc"], []),
     "http": (["src/http/http_server_test.cc"], []),
 }
