@@ -4,8 +4,8 @@ newsletter send, and after each kill the site is whole.
 
     /usr/bin/python3 tests/e2e/kill_test.py BINARY [--trials N] [--seed S]
 
-N trials in all (default 80: what CI runs, about 1.5 minutes on 2 cores; run with --trials 400 or
-more by hand), shared between the four phases. Each trial starts the command, kills it with
+N trials in all (default 100: what CI runs, about 2 minutes on 2 cores; run with --trials 400 or
+more by hand), shared between the five phases. Each trial starts the command, kills it with
 SIGKILL after a random part of the time it takes whole (measured first), and then checks:
 
 - the store passes `PRAGMA integrity_check` and `foreign_key_check` (read with Python's sqlite3:
@@ -15,7 +15,9 @@ SIGKILL after a random part of the time it takes whole (measured first), and the
   or as many as a finished import leaves, nothing between;
 - `public/` is the old site or the new one, file for file (compared with both trees, made first),
   and the next build removes the folders killed builds left;
-- a newsletter send killed again and again still reaches every reader once it finishes.
+- a newsletter send killed again and again still reaches every reader once it finishes;
+- the store's other writers — `members import` and `subscribers import` of large files — leave
+  every row of a file or none of them.
 
 The WordPress export is the shared one (../shared/data/wordpress/, or $CINEPRESS_SHARED/data/…).
 Prints `kill_test: N passed, N failed`; keeps its temporary folder when something failed.
@@ -163,6 +165,62 @@ def build_phase(binary, site, content, trials, rng):
     return kills
 
 
+def count_rows(db, table):
+    con = open_store(db)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def writers_phase(binary, site, root, trials, rng):
+    """The store's other writers: `members import` and `subscribers import` of a few thousand
+    rows each, killed at random. Each file's rows are in the store whole or not at all."""
+    db = os.path.join(site, "cinepress.db")
+    rows = 3000
+    members_csv = os.path.join(root, "members.csv")
+    with open(members_csv, "w", encoding="utf-8") as f:
+        f.write("email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,"
+                "created_at,labels,tiers\n")
+        for i in range(rows):
+            tier = "supporter" if i % 3 == 0 else ""
+            f.write(f"member{i}@example.org,Member {i},,true,false,,2025-03-01T10:00:00Z,"
+                    f"kill-test,{tier}\n")
+    readers_csv = os.path.join(root, "writers-readers.csv")
+    with open(readers_csv, "w", encoding="utf-8") as f:
+        f.write("email,name,lists,consent_date\n")
+        for i in range(rows):
+            f.write(f"writer-reader{i}@example.org,Reader {i},weekly,2024-05-01\n")
+    writers = [("members import", "members",
+                [binary, "members", "import", members_csv, "--site", site]),
+               ("subscribers import", "subscribers",
+                [binary, "subscribers", "import", readers_csv, "--site", site])]
+    kills = 0
+    for name, table, command in writers:
+        saved = os.path.join(root, table + "-store-before")
+        save_store(db, saved)
+        before = count_rows(db, table)
+        seconds = timed(command)
+        after = count_rows(db, table)
+        check(f"{name}: a whole import adds {rows} rows ({before} -> {after}, {seconds:.1f} s)",
+              after == before + rows)
+        bad, seen = [], set()
+        for _ in range(max(1, trials // 2)):
+            put_store(saved, db)
+            kills += kill_during(command, seconds, rng)
+            problems, _ = store_state(db)
+            count = count_rows(db, table)
+            seen.add(count)
+            if problems:
+                bad.append(f"integrity: {problems[:3]}")
+            if count not in (before, after):
+                bad.append(f"{count} {table}: neither {before} nor {after}")
+        check(f"{name}: {max(1, trials // 2)} trials: store sound, rows all or none "
+              f"(seen: {sorted(seen)})", not bad, "; ".join(bad[:3]))
+        nc.run(command, timeout=600)
+    return kills
+
+
 def newsletter_phase(binary, root, trials, rng):
     smtp = nc.SmtpRecorder(os.path.join(root, "mail"))
     try:
@@ -197,12 +255,12 @@ def newsletter_phase(binary, root, trials, rng):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
-    parser.add_argument("--trials", type=int, default=80, help="trials in all (4 phases)")
+    parser.add_argument("--trials", type=int, default=100, help="trials in all (5 phases)")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     rng = random.Random(args.seed)
-    per_phase = max(1, args.trials // 4)
+    per_phase = max(1, args.trials // 5)
     print(f"kill_test: seed {args.seed}, {per_phase} trials per phase")
     root = tempfile.mkdtemp(prefix="cinepress-kill-all-")
     total_kills = 0
@@ -231,8 +289,9 @@ def main():
             check(f"the WordPress export is at {EXPORT} (set CINEPRESS_SHARED)", False)
 
         total_kills += build_phase(binary, site, content, per_phase, rng)
+        total_kills += writers_phase(binary, site, root, per_phase, rng)
         total_kills += newsletter_phase(binary, root, per_phase, rng)
-        print(f"kill_test: {total_kills} kills in {per_phase * 4} trials")
+        print(f"kill_test: {total_kills} kills in {per_phase * 5} trials")
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
