@@ -42,22 +42,21 @@ for COUNT in "${COUNTS[@]}"; do
   SITE="$WORK/site-$COUNT"
   log "making a demo site with $COUNT subscribers"
   "$CINEPRESS" demo "$SITE" >/dev/null
-  cat >>"$SITE/cinepress.toml" <<TOML
-
-[smtp]
-url = "smtp://127.0.0.1:$SINK_PORT"
-starttls = "none"
-connections = $CONNECTIONS
-
-[[newsletters]]
-name = "Changeover Weekly"
-slug = "weekly"
-from = "Changeover <news@changeover.example>"
-description = "Reviews, interviews and essays of the week."
-[newsletters.content]
-first_days = 3650
-max_articles = 12
-TOML
+  # The demo's own [smtp] and weekly newsletter, pointed at the sink and given every article.
+  /usr/bin/python3 - "$SITE/cinepress.toml" "$SINK_PORT" "$CONNECTIONS" <<'PY'
+import re, sys
+path, port, connections = sys.argv[1:]
+text = open(path, encoding="utf-8").read()
+smtp = f'[smtp]\nurl = "smtp://127.0.0.1:{port}"\nstarttls = "none"\nconnections = {connections}\n'
+text, n = re.subn(r'^\[smtp\]\n(?:[a-z_]+ = .*\n)*', smtp, text, count=1, flags=re.M)
+if n != 1:
+    sys.exit(f"{path}: no [smtp] table to point at the sink")
+start = text.index('slug = "weekly"')
+content = text.index("[newsletters.content]", start)
+end = text.index("\n\n", content)
+text = text[:content] + "[newsletters.content]\nfirst_days = 3650\nmax_articles = 12" + text[end:]
+open(path, "w", encoding="utf-8").write(text)
+PY
   /usr/bin/python3 - "$SITE/readers.csv" "$COUNT" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:

@@ -8,7 +8,8 @@
 #     (/search/suggest.json), one request at a time on one kept-alive loopback connection,
 #   - bytes the browser fetches per query from the static index (the theme's own search.js).
 #
-#   bench/search.sh [BINARY]       (default build/cinepress; scratch in $BENCH_WORK or /tmp)
+#   bench/search.sh [BINARY]       (default build/cinepress; scratch in $BENCH_WORK or /tmp;
+#                                   SIZE=N articles instead of 10,000)
 #
 # The machine may be shared: the load average is printed beside the figures.
 set -euo pipefail
@@ -18,9 +19,10 @@ bin="$(realpath "${1:-$repo/build/cinepress}")"
 shared="${CINEPRESS_SHARED:-$repo/../shared}"
 work="${BENCH_WORK:-${TMPDIR:-/tmp}/cinepress-bench}/search"
 mkdir -p "$work"
-corpus="$work/corpus-10000"
+size="${SIZE:-10000}"
+corpus="$work/corpus-$size"
 if [[ ! -f "$corpus/corpus.json" ]]; then
-  python3 "$shared/bench/gen_corpus.py" --articles 10000 --seed 42 --out "$corpus" > /dev/null
+  python3 "$shared/bench/gen_corpus.py" --articles "$size" --seed 42 --out "$corpus" > /dev/null
 fi
 site="$work/site"
 rm -rf "$site"

@@ -158,7 +158,7 @@ start_cinepress() {  # $1: on|off
   CP_PID=$!
   for _ in $(seq 1 50); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 }
-stop_cinepress() { kill -TERM "$CP_PID" 2>/dev/null; wait "$CP_PID" 2>/dev/null || true; }
+stop_cinepress() { kill -TERM "$CP_PID" 2>/dev/null || true; wait "$CP_PID" 2>/dev/null || true; }
 trap 'stop_cinepress; stop_nginx' EXIT
 
 rps() {  # $1: url [$2: a Cookie header] → "requests/s p99_ms" (medians of REPS runs)

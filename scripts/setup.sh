@@ -25,8 +25,10 @@ BUILD_PACKAGES=(
 # the newsletter tests and benchmark deliver to; postfix is installed unconfigured.
 # openssl: the self-signed certificate of the SMTP TLS test.
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizers' runtimes): the fuzz harnesses.
+# hugo, nginx and wrk: the peers and the load generator of bench/, whose scripts the tests run
+# at a tiny size so that they cannot break unnoticed.
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
-  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev)
+  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }
