@@ -9,15 +9,18 @@
 // line, and it still answers a plain request after each input (it has not died or wedged).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -117,12 +120,23 @@ std::string Exchange(const Fixture& f, std::string_view request) {
   timeval tv{10, 0};  // the server's own timeouts are 2 s; 10 s of silence is a wedged server
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  // libFuzzer's timer (SIGALRM, for -timeout) interrupts system calls now and then: a connect
+  // it interrupts goes on by itself (wait for it), a send or recv is tried again.
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&f.address), sizeof f.address) != 0) {
-    Die("cannot connect to the server: it has stopped");
+    int error = errno;
+    if (error == EINTR) {
+      pollfd p{fd, POLLOUT, 0};
+      while (::poll(&p, 1, 10000) < 0 && errno == EINTR) {
+      }
+      socklen_t len = sizeof error;
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+    }
+    if (error != 0) Die(std::string("cannot connect to the server: ") + std::strerror(error));
   }
   size_t sent = 0;
   while (sent < request.size()) {
     ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server may close early (431, 413, 400): that is an answer
     sent += static_cast<size_t>(n);
   }
@@ -131,6 +145,7 @@ std::string Exchange(const Fixture& f, std::string_view request) {
   char buf[16384];
   for (;;) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n == 0) break;
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) Die("no answer and no close within 10 s");
