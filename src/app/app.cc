@@ -588,24 +588,50 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   return {};
 }
 
-Result<PublishReport> BuildSite(const SiteFolder& site, const std::optional<fs::path>& out_dir,
-                                unsigned threads, std::ostream& out) {
+namespace {
+
+// A digest of this program's executable: what a build made by another program (an upgrade, a
+// rebuild with other code) holds may be rendered otherwise, so nothing of it is kept.
+std::string ProgramIdentity() {
+  static const std::string identity = [] {
+    auto exe = ReadFile("/proc/self/exe");
+    return exe ? ContentHash(*exe) : std::string("unknown");
+  }();
+  return identity;
+}
+
+}  // namespace
+
+Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& options,
+                                std::ostream& out) {
   auto start = std::chrono::steady_clock::now();
   auto loaded = LoadSite(site, NowSeconds());
   if (!loaded) return loaded.error();
   double t_assemble = Seconds(start);
-  fs::path target = out_dir.value_or(site.public_dir());
+  fs::path target = options.out_dir.value_or(site.public_dir());
+  BuildManifest previous = options.full ? BuildManifest{} : ReadBuildManifest(target);
+  const bool incremental = !previous.fingerprints.empty() && previous.program == ProgramIdentity();
   auto sink = DirectorySink::Create(target);
   if (!sink) return sink.error();
   auto render_start = std::chrono::steady_clock::now();
+  const unsigned threads = options.threads;
   auto report = PublishSite(
-      *loaded, **sink, [&] { return OpenStore(site, (*loaded)->config()); }, threads);
+      *loaded, **sink, [&] { return OpenStore(site, (*loaded)->config()); }, threads,
+      incremental ? &previous : nullptr);
   if (!report) return report.error();
+  report->manifest.program = ProgramIdentity();
+  if (auto s = (*sink)->Write(kBuildManifestName, FormatBuildManifest(report->manifest)); !s) {
+    return s.error();
+  }
   double t_render = Seconds(render_start);
   if (auto s = (*sink)->Commit(); !s) return s.error();
-  out << "build: wrote " << report->files << " files (" << report->pages << " pages, "
-      << report->feeds << " feeds, " << std::fixed << std::setprecision(1)
-      << static_cast<double>(report->bytes) / 1048576.0 << " MiB) to " << target.string()
+  out << "build: wrote " << report->written << " of " << report->files << " files ("
+      << report->pages << " pages, " << report->feeds << " feeds; " << std::fixed
+      << std::setprecision(1) << static_cast<double>(report->bytes) / 1048576.0 << " MiB) to "
+      << target.string() << "; " << report->files - report->written << " unchanged"
+      << (incremental    ? ""
+          : options.full ? " (a whole build, as asked)"
+                         : " (a whole build)")
       << "\nbuild: " << (*loaded)->articles().size() << " articles, " << (*loaded)->pages().size()
       << " pages, " << (*loaded)->lists().size() << " lists; " << std::setprecision(2)
       << Seconds(start) << " s (load and assemble " << t_assemble << " s, render and write "

@@ -58,10 +58,16 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site,
                                                 WordPressOptions options, bool json,
                                                 std::ostream& out, std::ostream& err);
 
-// Builds the whole site from the store into `out_dir` (default: the site's public/).
-Result<PublishReport> BuildSite(const SiteFolder& site,
-                                const std::optional<std::filesystem::path>& out_dir,
-                                unsigned threads, std::ostream& out);
+struct BuildOptions {
+  std::optional<std::filesystem::path> out_dir;  // default: the site's public/
+  unsigned threads = 1;
+  // Render every output again, even those the previous build's manifest says are unchanged.
+  bool full = false;
+};
+// Builds the site from the store into the output folder: incrementally when the folder holds
+// the manifest of a build by this same program (publish/publish.h), else whole.
+Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& options,
+                                std::ostream& out);
 
 struct ServeOptions {
   std::vector<std::string> listen = {"127.0.0.1:8080"};

@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   std::string out_dir;
   build->add_option("--out", out_dir, "where to write it (default: SITE/public)");
   build->add_option("--threads", threads, "threads to render with (default: all cores)");
+  bool build_full = false;
+  build->add_flag("--full", build_full,
+                  "render every page again (default: only what changed since the last build)");
   add_site(build);
 
   CLI::App* serve = app.add_subcommand("serve", "serve the site from its store over HTTP");
@@ -283,9 +286,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (build->parsed()) {
-    auto report = cinepress::BuildSite(
-        site, out_dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(out_dir),
-        threads, std::cout);
+    cinepress::BuildOptions build_options;
+    if (!out_dir.empty()) build_options.out_dir = out_dir;
+    build_options.threads = threads;
+    build_options.full = build_full;
+    auto report = cinepress::BuildSite(site, build_options, std::cout);
     if (!report) return Fail(report.error());
     return 0;
   }

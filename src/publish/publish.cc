@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -41,7 +43,64 @@ Error WriteError(const fs::path& file) {
   return Error{ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno), file.string()};
 }
 
+// True when the file at `file` holds exactly `data` (false when it does not exist).
+bool SameBytes(const fs::path& file, std::string_view data) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              static_cast<uint64_t>(st.st_size) == data.size();
+  char buf[65536];
+  size_t off = 0;
+  while (same && off < data.size()) {
+    ssize_t n = ::read(fd, buf, std::min(sizeof buf, data.size() - off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      same = false;
+      break;
+    }
+    same = std::memcmp(buf, data.data() + off, static_cast<size_t>(n)) == 0;
+    off += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return same;
+}
+
+bool SafeRelativePath(const std::string& path) {
+  return !path.empty() && path[0] != '/' && path.find("..") == std::string::npos;
+}
+
 }  // namespace
+
+std::string FormatBuildManifest(const BuildManifest& manifest) {
+  std::vector<const std::pair<const std::string, std::string>*> rows;
+  rows.reserve(manifest.fingerprints.size());
+  for (const auto& row : manifest.fingerprints) rows.push_back(&row);
+  std::sort(rows.begin(), rows.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string out = "cinepress-build 1 " + manifest.program + "\n";
+  for (const auto* row : rows) {
+    out += row->first;
+    out += '\t';
+    out += row->second;
+    out += '\n';
+  }
+  return out;
+}
+
+BuildManifest ReadBuildManifest(const fs::path& folder) {
+  BuildManifest manifest;
+  std::ifstream in(folder / kBuildManifestName, std::ios::binary);
+  std::string line;
+  if (!in || !std::getline(in, line) || line.rfind("cinepress-build 1 ", 0) != 0) return {};
+  manifest.program = line.substr(std::strlen("cinepress-build 1 "));
+  while (std::getline(in, line)) {
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0 || tab + 1 == line.size()) return {};
+    manifest.fingerprints.emplace(line.substr(0, tab), line.substr(tab + 1));
+  }
+  return manifest;
+}
 
 Result<std::unique_ptr<DirectorySink>> DirectorySink::Create(const fs::path& target) {
   std::error_code ec;
@@ -64,25 +123,45 @@ DirectorySink::~DirectorySink() {
   }
 }
 
-Status DirectorySink::Write(const std::string& path, std::string_view data) {
-  // Paths come from the site map; refuse anything that could leave the folder all the same.
-  if (path.empty() || path[0] == '/' || path.find("..") != std::string::npos) {
+Status DirectorySink::MakeFolderOf(const fs::path& full) {
+  // Most files go where another already went: remember the folders made, and skip asking.
+  const std::string folder = full.parent_path().string();
+  {
+    std::lock_guard lock(folders_mu_);
+    if (folders_.count(folder) != 0) return {};
+  }
+  std::error_code ec;
+  fs::create_directories(full.parent_path(), ec);
+  if (ec) return Error{ErrorCode::kIo, "cannot create folder: " + ec.message(), full.string()};
+  std::lock_guard lock(folders_mu_);
+  folders_.insert(folder);
+  return {};
+}
+
+Result<bool> DirectorySink::Keep(const std::string& path) {
+  if (!SafeRelativePath(path)) {
     return Error{ErrorCode::kInvalidInput, "refusing to write outside the site folder", path};
   }
   fs::path full = temp_ / path;
-  // Most files go where another already went: remember the folders made, and skip asking.
-  const std::string folder = full.parent_path().string();
-  bool known;
-  {
-    std::lock_guard lock(folders_mu_);
-    known = folders_.count(folder) != 0;
+  if (auto s = MakeFolderOf(full); !s) return s.error();
+  if (::link((target_ / path).c_str(), full.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;  // the previous build has no such file: render it
+  if (errno == EEXIST || errno == EXDEV || errno == EMLINK || errno == EPERM) return false;
+  return WriteError(full);
+}
+
+Status DirectorySink::Write(const std::string& path, std::string_view data) {
+  // Paths come from the site map; refuse anything that could leave the folder all the same.
+  if (!SafeRelativePath(path)) {
+    return Error{ErrorCode::kInvalidInput, "refusing to write outside the site folder", path};
   }
-  if (!known) {
-    std::error_code ec;
-    fs::create_directories(full.parent_path(), ec);
-    if (ec) return Error{ErrorCode::kIo, "cannot create folder: " + ec.message(), full.string()};
-    std::lock_guard lock(folders_mu_);
-    folders_.insert(folder);
+  fs::path full = temp_ / path;
+  if (auto s = MakeFolderOf(full); !s) return s;
+  // The same bytes as the file the target has: keep that one (its inode and time stay).
+  if (SameBytes(target_ / path, data)) {
+    auto kept = Keep(path);
+    if (!kept) return kept.error();
+    if (*kept) return {};
   }
   int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return WriteError(full);
@@ -138,7 +217,8 @@ const std::string* MemorySink::Find(const std::string& path) const {
 
 Result<PublishReport> PublishSite(
     std::shared_ptr<const Site> site, Sink& sink,
-    const std::function<Result<std::unique_ptr<ContentStore>>()>& open_store, unsigned threads) {
+    const std::function<Result<std::unique_ptr<ContentStore>>()>& open_store, unsigned threads,
+    const BuildManifest* previous) {
   threads = std::max(1u, threads);
   const auto& outputs = site->outputs();
   std::vector<std::unique_ptr<ContentStore>> stores(threads);
@@ -146,7 +226,8 @@ Result<PublishReport> PublishSite(
   std::mutex err_mu;
   std::optional<Error> first_error;
   std::atomic<bool> failed{false};
-  std::atomic<size_t> files{0}, bytes{0}, pages{0}, feeds{0};
+  std::atomic<size_t> files{0}, bytes{0}, pages{0}, feeds{0}, written{0};
+  std::vector<std::string> fingerprints(outputs.size());
   auto fail = [&](Error e) {
     std::lock_guard lock(err_mu);
     if (!first_error) first_error = std::move(e);
@@ -166,6 +247,21 @@ Result<PublishReport> PublishSite(
       [&](unsigned w, size_t i) {
         if (failed || !renderers[w]) return;
         const Output& o = outputs[i];
+        fingerprints[i] = site->Fingerprint(o);
+        auto count = [&](size_t size) {
+          files++;
+          bytes += size;
+          if (o.path.size() > 5 && o.path.compare(o.path.size() - 5, 5, ".html") == 0) pages++;
+          if (o.kind == OutputKind::kRss || o.kind == OutputKind::kAtom) feeds++;
+        };
+        if (previous) {
+          auto it = previous->fingerprints.find(o.path);
+          if (it != previous->fingerprints.end() && it->second == fingerprints[i]) {
+            auto kept = sink.Keep(o.path);
+            if (!kept) return fail(kept.error());
+            if (*kept) return count(0);
+          }
+        }
         auto data = renderers[w]->Render(o);
         if (!data) {
           Error e = data.error();
@@ -173,13 +269,16 @@ Result<PublishReport> PublishSite(
           return fail(std::move(e));
         }
         if (auto s = sink.Write(o.path, *data); !s) return fail(s.error());
-        files++;
-        bytes += data->size();
-        if (o.path.size() > 5 && o.path.compare(o.path.size() - 5, 5, ".html") == 0) pages++;
-        if (o.kind == OutputKind::kRss || o.kind == OutputKind::kAtom) feeds++;
+        written++;
+        count(data->size());
       });
   if (first_error) return *first_error;
-  return PublishReport{files, bytes, pages, feeds};
+  PublishReport report{files, bytes, pages, feeds, written, {}};
+  report.manifest.fingerprints.reserve(outputs.size());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    report.manifest.fingerprints.emplace(outputs[i].path, std::move(fingerprints[i]));
+  }
+  return report;
 }
 
 }  // namespace cinepress

@@ -1,6 +1,7 @@
 #include "publish/publish.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -97,6 +98,73 @@ TEST(DirectorySink, RefusesPathsOutsideTheFolder) {
   ASSERT_TRUE(sink.ok());
   EXPECT_FALSE((*sink)->Write("../evil.html", "x").ok());
   EXPECT_FALSE((*sink)->Write("/etc/evil", "x").ok());
+  fs::remove_all(root);
+}
+
+ino_t Inode(const fs::path& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+TEST(DirectorySink, KeepsThePreviousFileAsItWasAndSaysWhenThereIsNone) {
+  fs::path root = TempDir("keep");
+  fs::create_directories(root / "public/reviews/x");
+  std::ofstream(root / "public/reviews/x/index.html") << "before";
+  const ino_t before = Inode(root / "public/reviews/x/index.html");
+  {
+    auto sink = DirectorySink::Create(root / "public");
+    ASSERT_TRUE(sink.ok());
+    auto kept = (*sink)->Keep("reviews/x/index.html");
+    ASSERT_TRUE(kept.ok());
+    EXPECT_TRUE(*kept);
+    auto none = (*sink)->Keep("reviews/new/index.html");
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(*none);
+    EXPECT_FALSE((*sink)->Keep("../outside.html").ok());
+    ASSERT_TRUE((*sink)->Commit().ok());
+  }
+  EXPECT_EQ(Slurp(root / "public/reviews/x/index.html"), "before");
+  EXPECT_EQ(Inode(root / "public/reviews/x/index.html"), before);
+  EXPECT_FALSE(fs::exists(root / "public/reviews/new/index.html"));
+  fs::remove_all(root);
+}
+
+TEST(DirectorySink, AFileWrittenWithTheSameBytesKeepsItsInodeAndAChangedOneIsNew) {
+  fs::path root = TempDir("same");
+  fs::create_directories(root / "public");
+  std::ofstream(root / "public/same.html") << "unchanged bytes";
+  std::ofstream(root / "public/changed.html") << "old bytes";
+  const ino_t same = Inode(root / "public/same.html");
+  const ino_t changed = Inode(root / "public/changed.html");
+  {
+    auto sink = DirectorySink::Create(root / "public");
+    ASSERT_TRUE(sink.ok());
+    ASSERT_TRUE((*sink)->Write("same.html", "unchanged bytes").ok());
+    ASSERT_TRUE((*sink)->Write("changed.html", "new bytes").ok());
+    ASSERT_TRUE((*sink)->Commit().ok());
+  }
+  EXPECT_EQ(Inode(root / "public/same.html"), same);
+  EXPECT_NE(Inode(root / "public/changed.html"), changed);
+  EXPECT_EQ(Slurp(root / "public/changed.html"), "new bytes");
+  fs::remove_all(root);
+}
+
+TEST(BuildManifest, RoundTripsAndAnUnreadableOneMeansAWholeBuild) {
+  fs::path root = TempDir("manifest");
+  fs::create_directories(root);
+  BuildManifest m;
+  m.program = "0123abcd";
+  m.fingerprints = {{"index.html", "aa"}, {"reviews/x/index.html", "bb"}, {"feed.xml", "cc"}};
+  std::ofstream(root / kBuildManifestName) << FormatBuildManifest(m);
+  BuildManifest read = ReadBuildManifest(root);
+  EXPECT_EQ(read.program, m.program);
+  EXPECT_EQ(read.fingerprints, m.fingerprints);
+  // Missing, of another format, or cut short in a line: empty, never half of one.
+  EXPECT_TRUE(ReadBuildManifest(root / "nowhere").fingerprints.empty());
+  std::ofstream(root / kBuildManifestName) << "something else\nindex.html\taa\n";
+  EXPECT_TRUE(ReadBuildManifest(root).fingerprints.empty());
+  std::ofstream(root / kBuildManifestName) << "cinepress-build 1 x\nindex.html\taa\nfeed.xml\n";
+  EXPECT_TRUE(ReadBuildManifest(root).fingerprints.empty());
   fs::remove_all(root);
 }
 

@@ -7,14 +7,15 @@ import os
 import sqlite3
 
 
-def tree(folder):
-    """Every file under `folder` and a digest of its bytes."""
+def tree(folder, inodes=False):
+    """Every file under `folder` and a digest of its bytes (with `inodes`: (digest, inode))."""
     out = {}
     for root, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
             with open(path, "rb") as f:
-                out[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+                digest = hashlib.sha256(f.read()).hexdigest()
+            out[os.path.relpath(path, folder)] = (digest, os.stat(path).st_ino) if inodes else digest
     return out
 
 

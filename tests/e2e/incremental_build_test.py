@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""The incremental build (issue #19): after a change, `cinepress build` writes only the files
+whose content changed, keeps every other file as it was (same inode: rsync and CDN uploads skip
+it), and the result is exactly what a whole build makes.
+
+    /usr/bin/python3 tests/e2e/incremental_build_test.py BINARY
+
+For each change an editor makes — a body, a title (lists, feeds and indexes show it), a new
+article, a deleted one, the theme's stylesheet, the config — the demo magazine is imported and
+built incrementally, then built whole (`--full`) into another folder; the two trees must be the
+same file for file, and the files the change could not touch must keep their inodes.
+"""
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import newsletter_common as nc  # noqa: E402
+from site_state import tree as files_of  # noqa: E402
+
+check = nc.Checks("incremental_build")
+MANIFEST = ".cinepress-build"
+
+
+def tree(folder):
+    """{relative path: (digest, inode)} of every file."""
+    return files_of(folder, inodes=True)
+
+
+def build_line(p):
+    m = re.search(r"build: wrote (\d+) of (\d+) files.*?; (\d+) unchanged(.*)", p.stdout)
+    assert m, p.stdout
+    return int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    root = tempfile.mkdtemp(prefix="cinepress-incremental-")
+    try:
+        site = os.path.join(root, "site")
+        nc.run([binary, "demo", site], timeout=300)
+        public = os.path.join(site, "public")
+        whole = os.path.join(root, "whole")
+
+        def step(name, change, expect_all=False, gone=(), most=0.25):
+            before = tree(public)
+            change()
+            nc.run([binary, "import", site, "--prune", "--site", site], timeout=300)
+            written, files, unchanged, note = build_line(
+                nc.run([binary, "build", "--site", site], timeout=300))
+            after = tree(public)
+            shutil.rmtree(whole, ignore_errors=True)
+            nc.run([binary, "build", "--site", site, "--full", "--out", whole], timeout=300)
+            reference = tree(whole)
+            differ = sorted(k for k in set(after) | set(reference)
+                            if after.get(k, (None,))[0] != reference.get(k, (None,))[0])
+            check(f"{name}: the incremental build is the whole build, file for file "
+                  f"({len(after)} files)", not differ, differ[:5])
+            changed = {k for k in after if k not in before or before[k][0] != after[k][0]}
+            kept = {k for k in after if k in before and before[k][1] == after[k][1]}
+            same_bytes = {k for k in after if k in before and before[k][0] == after[k][0]}
+            check(f"{name}: every file with the same bytes keeps its inode "
+                  f"({len(kept)} kept, {len(changed)} changed)",
+                  same_bytes == kept, sorted(same_bytes - kept)[:5])
+            if expect_all:
+                # Every page is made again (media files, made from their bytes alone, are not).
+                pages = sum(1 for k in after if k.endswith(".html"))
+                check(f"{name}: every page is rendered again (wrote {written} of {files}; "
+                      f"{pages} pages)", written >= pages, note)
+            else:
+                check(f"{name}: only what changed is rendered (wrote {written} of {files}, "
+                      f"{unchanged} unchanged)", 0 < written < files * most and changed, note)
+            for path in gone:
+                check(f"{name}: {path} is gone", path not in after)
+            return changed
+
+        # The first build has no manifest: a whole build. The second changes nothing.
+        written, files, _, note = build_line(nc.run([binary, "build", "--site", site]))
+        check(f"first build: whole ({written} of {files})", written == files and "whole" in note)
+        first = tree(public)
+        check("the manifest is in the published folder", MANIFEST in first)
+        written, files, unchanged, _ = build_line(nc.run([binary, "build", "--site", site]))
+        again = tree(public)
+        check(f"a build with nothing changed writes nothing ({written} written)", written == 0)
+        check("...and keeps every file's inode",
+              all(again[k][1] == first[k][1] for k in first if k != MANIFEST))
+
+        review = os.path.join(site, "content", "reviews", "hollow-season.md")
+
+        def edit_body():
+            with open(review, encoding="utf-8") as f:
+                text = f.read()
+            with open(review, "w", encoding="utf-8") as f:
+                f.write(text.rstrip("\n") + "\n\nA sentence the editor added after publication.\n")
+
+        changed = step("a body edited", edit_body)
+        check("a body edited: its page changed",
+              "reviews/hollow-season/index.html" in changed, sorted(changed)[:10])
+        check("a body edited: the home page did not", "index.html" not in changed)
+
+        def edit_title():
+            with open(review, encoding="utf-8") as f:
+                text = f.read()
+            text = re.sub(r'(?m)^title: .*$', 'title: "Hollow Season, Revisited"', text, count=1)
+            with open(review, "w", encoding="utf-8") as f:
+                f.write(text)
+
+        changed = step("a title edited", edit_title)
+        check("a title edited: the lists showing it changed too",
+              any(k.startswith("reviews/") and k.endswith("index.html")
+                  and k != "reviews/hollow-season/index.html" for k in changed) or
+              "reviews/index.html" in changed, sorted(changed)[:10])
+
+        added = os.path.join(site, "content", "reviews", "incremental-new-review.md")
+
+        def add_article():
+            with open(added, "w", encoding="utf-8") as f:
+                f.write('---\ntitle: "A Review Written Between Builds"\ndate: 2026-03-01\n'
+                        'authors: []\n---\n\nIts first and only paragraph.\n')
+
+        changed = step("an article added", add_article)
+        check("an article added: its page is there",
+              "reviews/incremental-new-review/index.html" in changed)
+
+        step("an article removed (import --prune)", lambda: os.remove(added),
+             gone=("reviews/incremental-new-review/index.html",))
+
+        authors = os.path.join(site, "data", "authors.yaml")
+
+        def edit_bio():
+            with open(authors, encoding="utf-8") as f:
+                text = f.read()
+            with open(authors, "w", encoding="utf-8") as f:
+                f.write(text.replace('bio: "Maren Solheim founded', 'bio: "Maren Solheim, who '
+                                     'founded', 1))
+
+        # Her author box is on every article of hers: those are made again.
+        changed = step("a writer's bio edited", edit_bio, most=0.5)
+        check("a writer's bio edited: her page changed",
+              any(k.startswith("author/") for k in changed), sorted(changed)[:10])
+
+        config = os.path.join(site, "cinepress.toml")
+
+        def edit_config():
+            with open(config, encoding="utf-8") as f:
+                text = f.read()
+            with open(config, "w", encoding="utf-8") as f:
+                f.write(re.sub(r'(?m)^title = "(.*)"$', r'title = "\1 Magazine"', text, count=1))
+
+        step("the magazine's title changed", edit_config, expect_all=True)
+
+        css = [os.path.join(b, n) for b, _, fs in os.walk(os.path.join(site, "themes"))
+               for n in fs if n.endswith(".css")]
+
+        def edit_theme():
+            with open(css[0], "a", encoding="utf-8") as f:
+                f.write("\n/* a change to the theme */\n")
+
+        if css:
+            step("the theme changed", edit_theme, expect_all=True)
+        else:
+            check("the site has its theme's stylesheet", False)
+    except Exception as e:  # noqa: BLE001
+        check("no exception", False, repr(e))
+    finally:
+        check.finish(root)
+
+
+if __name__ == "__main__":
+    main()
