@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
   CLI::App* import = app.add_subcommand("import", "import a content folder into the store");
   std::string folder;
   bool prune = false, skip_invalid = false;
-  import->add_option("FOLDER", folder, "a Hugo-style folder: content/, data/authors.yaml, static/")
-      ->required();
+  import->add_option("FOLDER", folder,
+                     "a Hugo-style folder: content/, data/authors.yaml, static/ (default: --site)");
   import->add_flag("--prune", prune, "remove stored articles and media whose files are gone");
   import->add_flag("--skip-invalid", skip_invalid,
                    "import the valid files even when others have problems");
@@ -235,7 +235,10 @@ int main(int argc, char** argv) {
   i_report->add_flag("--csv", inst_csv, "write CSV");
   add_site(i_report);
 
-  // Usage errors exit 2 (help and version 0); a refused or invalid request exits 1.
+  // Exit codes, the same for every command (README.md, "Exit codes"): 0 it did what was asked
+  // (warnings, and rows or files skipped with --skip-invalid, are printed); 1 it did not: the
+  // input was refused or something failed (for `check`: the store is not sound, or could not be
+  // checked); 2 the command line is wrong (CLI11's usage errors; --help and --version exit 0).
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -247,9 +250,8 @@ int main(int argc, char** argv) {
   if (init->parsed()) {
     cinepress::SiteFolder site{init_dir.empty() ? site_dir : init_dir};
     if (auto s = cinepress::InitSite(site, std::cout); !s) return Fail(s.error());
-    std::cout << "Next: write in content/, then `cinepress import " << site.root.string()
-              << " --site " << site.root.string() << "` and `cinepress build --site "
-              << site.root.string() << "`.\n";
+    std::cout << "Next: write in content/, then `cinepress import --site " << site.root.string()
+              << "` and `cinepress build --site " << site.root.string() << "`.\n";
     return 0;
   }
   if (demo->parsed()) {
@@ -266,9 +268,11 @@ int main(int argc, char** argv) {
     options.prune = prune;
     options.skip_invalid = skip_invalid;
     options.threads = threads;
-    auto report = cinepress::ImportIntoSite(site, folder, options, std::cout, std::cerr);
+    auto report = cinepress::ImportIntoSite(site, folder.empty() ? site_dir : folder, options,
+                                            std::cout, std::cerr);
     if (!report) return Fail(report.error());
-    return report->problems.empty() ? 0 : 1;
+    // Problems stop the write unless --skip-invalid; then the valid files went in.
+    return report->problems.empty() || report->written ? 0 : 1;
   }
   if (import_wp->parsed()) {
     wp_options.uploads = uploads_dir;
@@ -310,12 +314,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (check->parsed()) {
-    // 0: clean; 1: problems found (each printed); 2: the check could not run.
+    // 0: sound; 1: problems found (each printed), or the check could not run (said why).
     auto problems = cinepress::CheckSite(site, std::cout);
-    if (!problems) {
-      Fail(problems.error());
-      return 2;
-    }
+    if (!problems) return Fail(problems.error());
     return *problems == 0 ? 0 : 1;
   }
   if (nl_send->parsed()) {
@@ -346,7 +347,7 @@ int main(int argc, char** argv) {
   if (sub_import->parsed()) {
     auto bad = cinepress::ImportSubscribers(site, csv_file, csv_skip_invalid, std::cout, std::cerr);
     if (!bad) return Fail(bad.error());
-    return *bad == 0 ? 0 : 1;
+    return *bad == 0 || csv_skip_invalid ? 0 : 1;  // bad rows refuse the file, unless skipped
   }
   if (sub_export->parsed()) {
     if (auto s = cinepress::ExportSubscribers(site, std::cout); !s) return Fail(s.error());
@@ -376,7 +377,7 @@ int main(int argc, char** argv) {
     auto bad =
         cinepress::MembersImport(site, member_csv, member_skip_invalid, std::cout, std::cerr);
     if (!bad) return Fail(bad.error());
-    return *bad == 0 ? 0 : 1;
+    return *bad == 0 || member_skip_invalid ? 0 : 1;
   }
   if (m_export->parsed()) {
     if (auto s = cinepress::MembersExport(site, std::cout); !s) return Fail(s.error());
