@@ -157,6 +157,14 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
 
   Status EraseSubscriber(int64_t id, const std::string& marker, int64_t now) override {
     {
+      // The outbox's messages to the address (waiting, or kept after they failed) go too: their
+      // recipient is the serialized message's "email" value.
+      Run r(Q("DELETE FROM mail_outbox WHERE instr(message, '\"email\":\"' ||"
+              " (SELECT email FROM subscribers WHERE id = ?) || '\"') > 0"),
+            {id});
+      if (!r.Done()) return Failure("erasing a subscriber's messages");
+    }
+    {
       Run r(Q("UPDATE subscribers SET email = ?, name = '', suppressed = 1,"
               " suppressed_reason = 'erased' WHERE id = ?"),
             {marker, id});

@@ -191,6 +191,18 @@ TEST_F(NewsletterStoreTest, TheOutboxShowsWhatWaitsAndWhatFailedWithTheirLastErr
   EXPECT_EQ(store_->LoadOutbox(1)->size(), 1u);
 }
 
+TEST_F(NewsletterStoreTest, ErasingASubscriberRemovesTheOutboxMessagesToThem) {
+  const int64_t id = Subscribe("gone@r.example", SubscriptionState::kPending);
+  ASSERT_TRUE(store_->QueueMail(R"({"to":{"email":"gone@r.example","name":""}})", 10).ok());
+  auto kept = store_->QueueMail(R"({"to":{"email":"ungone@r.example","name":""}})", 11);
+  auto failed = store_->QueueMail(R"({"to":{"email":"gone@r.example","name":""}})", 12);
+  ASSERT_TRUE(store_->MailFailed(*failed, R"({"to":{"email":"gone@r.example"}})", "550"));
+  ASSERT_TRUE(store_->EraseSubscriber(id, "erased:1", 20));
+  auto outbox = store_->LoadOutbox(10);
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].id, *kept);
+}
+
 TEST_F(NewsletterStoreTest, ExportWalksEverySubscriberInPages) {
   for (int i = 0; i < 1234; ++i) {
     Subscribe("r" + std::to_string(i) + "@r.example", SubscriptionState::kConfirmed);
