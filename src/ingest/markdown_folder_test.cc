@@ -236,6 +236,15 @@ TEST(ParseContentFile, AQuoteClosedOnALaterLineIsFine) {
                                  "content/a.md", *TimeZone::Named("UTC"), problems);
   ASSERT_TRUE(parsed) << (problems.empty() ? "" : problems[0].ToString());
   EXPECT_EQ(parsed->article.title, "Two lines");
+  // After it, a quote that never closes is named at its own line and field.
+  problems.clear();
+  EXPECT_FALSE(ParseContentFile(
+      "---\ntitle: \"Two\n  lines\"\ndate: 2021-01-01\ndek: \"open\nauthor: a\ntags: [x]\n---\nB\n",
+      "content/a.md", *TimeZone::Named("UTC"), problems));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].ToString(),
+            "content/a.md:5: dek: invalid YAML: a quoted value is never closed (its closing quote "
+            "is missing)");
 }
 
 TEST_F(ImportTest, SkipInvalidImportsTheRestAndKeepsWhatWasStored) {
