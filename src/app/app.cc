@@ -8,6 +8,7 @@
 #include <csignal>
 #include <iomanip>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 
 #include "app/newsletter_commands.h"
@@ -445,6 +446,11 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     newsletter_options.mail = [smtp] { return OpenSmtpTransport(smtp); };
     newsletter_options.retry.max_attempts = (config ? config->smtp : SmtpConfig{}).max_attempts;
   }
+  std::mutex log_mu;
+  newsletter_options.log = [&err, &log_mu](const std::string& line) {
+    std::lock_guard lock(log_mu);
+    err << "serve: " << line << std::endl;
+  };
   NewsletterWeb newsletters(newsletter_options);
   if (auto s = newsletters.Start(); !s) {
     err << "serve: newsletters: " << s.error().ToString() << "\n";
@@ -498,13 +504,15 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   auto metrics_allowed = NetworkList::Parse(options.metrics_allow, "--metrics-allow");
   if (!metrics_allowed) return metrics_allowed.error();
   HttpServer* server_ptr = nullptr;
-  auto metrics = [&live, &server_ptr](const HttpRequest& req) -> std::optional<HttpResponse> {
+  auto metrics = [&live, &server_ptr,
+                  &newsletters](const HttpRequest& req) -> std::optional<HttpResponse> {
     if (req.Path() != "/metrics" || (req.method != "GET" && req.method != "HEAD")) return {};
     HttpResponse r;
     r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     r.Set("Cache-Control", "no-store");
     r.body = std::make_shared<const std::string>(
-        live.MetricsText(server_ptr ? server_ptr->open_connections() : 0));
+        live.MetricsText(server_ptr ? server_ptr->open_connections() : 0) +
+        newsletters.MetricsText());
     r.label = "metrics";
     return r;
   };

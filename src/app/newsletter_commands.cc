@@ -14,6 +14,7 @@
 #include "core/dates.h"
 #include "core/text.h"
 #include "mail/dsn.h"
+#include "mail/message.h"
 #include "mail/smtp_transport.h"
 #include "members/members.h"
 #include "newsletter/compose.h"
@@ -479,6 +480,36 @@ Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem
   return csv.problems.size();
 }
 
+namespace {
+
+// The site's outbox (confirmations, sign-in links that `serve` sends): what waits, what was given
+// up, each with its last error.
+Status OutboxStatus(NewsletterStore& store, const TimeZone& tz, std::ostream& out) {
+  constexpr size_t kShown = 50;
+  auto outbox = store.LoadOutbox(kShown + 1);
+  if (!outbox) return outbox.error();
+  auto waiting = store.CountQueuedMail();
+  if (!waiting) return waiting.error();
+  size_t failed = 0;
+  for (const QueuedMail& q : *outbox) failed += q.failed;
+  out << "outbox: " << *waiting << " waiting, " << failed << (outbox->size() > kShown ? "+" : "")
+      << " failed" << (outbox->empty() ? "" : " (the oldest first)") << "\n";
+  for (size_t k = 0; k < outbox->size() && k < kShown; ++k) {
+    const QueuedMail& q = (*outbox)[k];
+    std::optional<MailMessage> m = ParseMessage(q.message);
+    out << "  " << (q.failed ? "failed " : "waiting") << " " << tz.Iso(q.created) << " to "
+        << (m ? m->to.email : "?") << " \"" << (m ? m->subject : "") << "\", " << q.attempts
+        << (q.attempts == 1 ? " try" : " tries");
+    if (!q.failed && q.attempts > 0) out << ", next " << tz.Iso(q.next_attempt);
+    if (!q.last_error.empty()) out << ": " << q.last_error;
+    out << "\n";
+  }
+  if (outbox->size() > kShown) out << "  …\n";
+  return {};
+}
+
+}  // namespace
+
 Status NewsletterStatus(const SiteFolder& folder, std::ostream& out) {
   auto config = LoadSiteConfig(folder.config());
   if (!config) return config.error();
@@ -509,7 +540,7 @@ Status NewsletterStatus(const SiteFolder& folder, std::ostream& out) {
         << "\": " << counts->sent << " sent, " << counts->failed << " failed, " << counts->pending
         << " pending" << (i.finished ? "" : " (unfinished: `newsletter send` resumes it)") << "\n";
   }
-  return {};
+  return OutboxStatus(**store, *tz, out);
 }
 
 Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesystem::path>& files,

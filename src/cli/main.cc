@@ -1,6 +1,9 @@
 // cinepress: the command line. Parses arguments and calls one function of the app module.
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "app/app.h"
 #include "app/maintenance_commands.h"
@@ -15,6 +18,16 @@ using cinepress::Error;
 int Fail(const Error& e) {
   std::cerr << "cinepress: " << e.ToString() << "\n";
   return 1;
+}
+
+// 0: the command did what was asked; 1: it failed (and says why).
+int Done(const cinepress::Status& s) { return s ? 0 : Fail(s.error()); }
+
+// An import of rows that reports how many were bad: refused (1) when there were some, unless
+// --skip-invalid took the good ones (0).
+int Imported(const cinepress::Result<size_t>& bad, bool skip_invalid) {
+  if (!bad) return Fail(bad.error());
+  return *bad == 0 || skip_invalid ? 0 : 1;
 }
 
 }  // namespace
@@ -42,8 +55,8 @@ int main(int argc, char** argv) {
   CLI::App* import = app.add_subcommand("import", "import a content folder into the store");
   std::string folder;
   bool prune = false, skip_invalid = false;
-  import->add_option("FOLDER", folder, "a Hugo-style folder: content/, data/authors.yaml, static/")
-      ->required();
+  import->add_option("FOLDER", folder,
+                     "a Hugo-style folder: content/, data/authors.yaml, static/ (default: --site)");
   import->add_flag("--prune", prune, "remove stored articles and media whose files are gone");
   import->add_flag("--skip-invalid", skip_invalid,
                    "import the valid files even when others have problems");
@@ -238,7 +251,10 @@ int main(int argc, char** argv) {
   i_report->add_flag("--csv", inst_csv, "write CSV");
   add_site(i_report);
 
-  // Usage errors exit 2 (help and version 0); a refused or invalid request exits 1.
+  // Exit codes, the same for every command (README.md, "Exit codes"): 0 it did what was asked
+  // (warnings, and rows or files skipped with --skip-invalid, are printed); 1 it did not: the
+  // input was refused or something failed (for `check`: the store is not sound, or could not be
+  // checked); 2 the command line is wrong (CLI11's usage errors; --help and --version exit 0).
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -247,171 +263,119 @@ int main(int argc, char** argv) {
   }
   if (threads == 0) threads = 1;
 
-  if (init->parsed()) {
-    cinepress::SiteFolder site{init_dir.empty() ? site_dir : init_dir};
-    if (auto s = cinepress::InitSite(site, std::cout); !s) return Fail(s.error());
-    std::cout << "Next: write in content/, then `cinepress import " << site.root.string()
-              << " --site " << site.root.string() << "` and `cinepress build --site "
-              << site.root.string() << "`.\n";
-    return 0;
-  }
-  if (demo->parsed()) {
-    cinepress::SiteFolder site{demo_dir.empty() ? site_dir : demo_dir};
-    if (auto s = cinepress::CreateDemoSite(site, threads, std::cout, std::cerr); !s) {
-      return Fail(s.error());
-    }
-    std::cout << "Next: `cinepress build --site " << site.root.string() << "`.\n";
-    return 0;
-  }
   cinepress::SiteFolder site{site_dir};
-  if (import->parsed()) {
-    cinepress::ImportOptions options;
-    options.prune = prune;
-    options.skip_invalid = skip_invalid;
-    options.threads = threads;
-    auto report = cinepress::ImportIntoSite(site, folder, options, std::cout, std::cerr);
-    if (!report) return Fail(report.error());
-    return report->problems.empty() ? 0 : 1;
+  // Each command and what it runs; the one given on the command line is run.
+  const std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
+      {init,
+       [&] {
+         cinepress::SiteFolder dir{init_dir.empty() ? site_dir : init_dir};
+         if (auto s = cinepress::InitSite(dir, std::cout); !s) return Fail(s.error());
+         std::cout << "Next: write in content/, then `cinepress import --site " << dir.root.string()
+                   << "` and `cinepress build --site " << dir.root.string() << "`.\n";
+         return 0;
+       }},
+      {demo,
+       [&] {
+         cinepress::SiteFolder dir{demo_dir.empty() ? site_dir : demo_dir};
+         if (auto s = cinepress::CreateDemoSite(dir, threads, std::cout, std::cerr); !s) {
+           return Fail(s.error());
+         }
+         std::cout << "Next: `cinepress build --site " << dir.root.string() << "`.\n";
+         return 0;
+       }},
+      {import,
+       [&] {
+         cinepress::ImportOptions options;
+         options.prune = prune;
+         options.skip_invalid = skip_invalid;
+         options.threads = threads;
+         auto report = cinepress::ImportIntoSite(site, folder.empty() ? site_dir : folder, options,
+                                                 std::cout, std::cerr);
+         if (!report) return Fail(report.error());
+         // Problems stop the write unless --skip-invalid; then the valid files went in.
+         return report->problems.empty() || report->written ? 0 : 1;
+       }},
+      {import_wp,
+       [&] {
+         wp_options.uploads = uploads_dir;
+         wp_options.fetch = !wp_no_fetch;
+         if (!wp_options.section.empty() && wp_options.section != "articles") {
+           wp_options.section_title = wp_options.section;
+           wp_options.section_title[0] =
+               static_cast<char>(std::toupper(wp_options.section_title[0]));
+         }
+         auto report = cinepress::ImportWordPressIntoSite(site, wxr_file, wp_options, wp_json,
+                                                          std::cout, std::cerr);
+         return report ? 0 : Fail(report.error());
+       }},
+      {build,
+       [&] {
+         cinepress::BuildOptions build_options;
+         if (!out_dir.empty()) build_options.out_dir = out_dir;
+         build_options.threads = threads;
+         build_options.full = build_full;
+         auto report = cinepress::BuildSite(site, build_options, std::cout);
+         return report ? 0 : Fail(report.error());
+       }},
+      {serve,
+       [&] {
+         if (serve_options.listen.empty()) serve_options.listen = {"127.0.0.1:8080"};
+         if (serve_options.threads == 0) serve_options.threads = 1;
+         serve_options.pin_threads = !no_pin;
+         serve_options.batch_scheduling = !no_batch;
+         if (!metrics_allow.empty()) serve_options.metrics_allow = metrics_allow;
+         if (metrics_allow == std::vector<std::string>{"none"}) serve_options.metrics_allow.clear();
+         return Done(cinepress::ServeSite(site, serve_options, std::cout, std::cerr));
+       }},
+      {backup, [&] { return Done(cinepress::BackupSite(site, backup_file, std::cout)); }},
+      {restore, [&] { return Done(cinepress::RestoreSite(site, restore_file, std::cout)); }},
+      {check,
+       [&] {
+         // 0: sound; 1: problems found (each printed), or the check could not run (said why).
+         auto problems = cinepress::CheckSite(site, std::cout);
+         if (!problems) return Fail(problems.error());
+         return *problems == 0 ? 0 : 1;
+       }},
+      {nl_send,
+       [&] { return Done(cinepress::SendNewsletter(site, send_options, std::cout, std::cerr)); }},
+      {nl_preview,
+       [&] {
+         return Done(
+             cinepress::PreviewNewsletter(site, preview_slug, preview_text, std::cout, std::cerr));
+       }},
+      {nl_status, [&] { return Done(cinepress::NewsletterStatus(site, std::cout)); }},
+      {nl_bounces,
+       [&] {
+         std::vector<std::filesystem::path> files(bounce_files.begin(), bounce_files.end());
+         return Done(cinepress::ProcessBounces(site, files, std::cout, std::cerr));
+       }},
+      {sub_import,
+       [&] {
+         return Imported(
+             cinepress::ImportSubscribers(site, csv_file, csv_skip_invalid, std::cout, std::cerr),
+             csv_skip_invalid);
+       }},
+      {sub_export, [&] { return Done(cinepress::ExportSubscribers(site, std::cout)); }},
+      {m_add, [&] { return Done(cinepress::MembersAdd(site, member_add, std::cout, std::cerr)); }},
+      {m_list, [&] { return Done(cinepress::MembersList(site, member_tier, std::cout)); }},
+      {m_show, [&] { return Done(cinepress::MembersShow(site, member_email, std::cout)); }},
+      {m_remove, [&] { return Done(cinepress::MembersRemove(site, member_email, std::cout)); }},
+      {m_import,
+       [&] {
+         return Imported(
+             cinepress::MembersImport(site, member_csv, member_skip_invalid, std::cout, std::cerr),
+             member_skip_invalid);
+       }},
+      {m_export, [&] { return Done(cinepress::MembersExport(site, std::cout)); }},
+      {i_add, [&] { return Done(cinepress::InstitutionsAdd(site, inst_add, std::cout)); }},
+      {i_list, [&] { return Done(cinepress::InstitutionsList(site, std::cout)); }},
+      {i_show, [&] { return Done(cinepress::InstitutionsShow(site, inst_name, std::cout)); }},
+      {i_remove, [&] { return Done(cinepress::InstitutionsRemove(site, inst_name, std::cout)); }},
+      {i_report,
+       [&] { return Done(cinepress::InstitutionsReport(site, inst_month, inst_csv, std::cout)); }},
+  };
+  for (const auto& [command, run] : commands) {
+    if (command->parsed()) return run();
   }
-  if (import_wp->parsed()) {
-    wp_options.uploads = uploads_dir;
-    wp_options.fetch = !wp_no_fetch;
-    if (!wp_options.section.empty() && wp_options.section != "articles") {
-      wp_options.section_title = wp_options.section;
-      wp_options.section_title[0] = static_cast<char>(std::toupper(wp_options.section_title[0]));
-    }
-    auto report = cinepress::ImportWordPressIntoSite(site, wxr_file, wp_options, wp_json, std::cout,
-                                                     std::cerr);
-    if (!report) return Fail(report.error());
-    return 0;
-  }
-  if (build->parsed()) {
-    cinepress::BuildOptions build_options;
-    if (!out_dir.empty()) build_options.out_dir = out_dir;
-    build_options.threads = threads;
-    build_options.full = build_full;
-    auto report = cinepress::BuildSite(site, build_options, std::cout);
-    if (!report) return Fail(report.error());
-    return 0;
-  }
-  if (serve->parsed()) {
-    if (serve_options.listen.empty()) serve_options.listen = {"127.0.0.1:8080"};
-    if (serve_options.threads == 0) serve_options.threads = 1;
-    serve_options.pin_threads = !no_pin;
-    serve_options.batch_scheduling = !no_batch;
-    if (!metrics_allow.empty()) serve_options.metrics_allow = metrics_allow;
-    if (metrics_allow == std::vector<std::string>{"none"}) serve_options.metrics_allow.clear();
-    if (auto s = cinepress::ServeSite(site, serve_options, std::cout, std::cerr); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (backup->parsed()) {
-    if (auto s = cinepress::BackupSite(site, backup_file, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (restore->parsed()) {
-    if (auto s = cinepress::RestoreSite(site, restore_file, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (check->parsed()) {
-    // 0: clean; 1: problems found (each printed); 2: the check could not run.
-    auto problems = cinepress::CheckSite(site, std::cout);
-    if (!problems) {
-      Fail(problems.error());
-      return 2;
-    }
-    return *problems == 0 ? 0 : 1;
-  }
-  if (nl_send->parsed()) {
-    if (auto s = cinepress::SendNewsletter(site, send_options, std::cout, std::cerr); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (nl_preview->parsed()) {
-    if (auto s =
-            cinepress::PreviewNewsletter(site, preview_slug, preview_text, std::cout, std::cerr);
-        !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (nl_status->parsed()) {
-    if (auto s = cinepress::NewsletterStatus(site, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (nl_bounces->parsed()) {
-    std::vector<std::filesystem::path> files(bounce_files.begin(), bounce_files.end());
-    if (auto s = cinepress::ProcessBounces(site, files, std::cout, std::cerr); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (sub_import->parsed()) {
-    auto bad = cinepress::ImportSubscribers(site, csv_file, csv_skip_invalid, std::cout, std::cerr);
-    if (!bad) return Fail(bad.error());
-    return *bad == 0 ? 0 : 1;
-  }
-  if (sub_export->parsed()) {
-    if (auto s = cinepress::ExportSubscribers(site, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (m_add->parsed()) {
-    if (auto s = cinepress::MembersAdd(site, member_add, std::cout, std::cerr); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (m_list->parsed()) {
-    if (auto s = cinepress::MembersList(site, member_tier, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (m_show->parsed()) {
-    if (auto s = cinepress::MembersShow(site, member_email, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (m_remove->parsed()) {
-    if (auto s = cinepress::MembersRemove(site, member_email, std::cout); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (m_import->parsed()) {
-    auto bad =
-        cinepress::MembersImport(site, member_csv, member_skip_invalid, std::cout, std::cerr);
-    if (!bad) return Fail(bad.error());
-    return *bad == 0 ? 0 : 1;
-  }
-  if (m_export->parsed()) {
-    if (auto s = cinepress::MembersExport(site, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (i_add->parsed()) {
-    if (auto s = cinepress::InstitutionsAdd(site, inst_add, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (i_list->parsed()) {
-    if (auto s = cinepress::InstitutionsList(site, std::cout); !s) return Fail(s.error());
-    return 0;
-  }
-  if (i_show->parsed()) {
-    if (auto s = cinepress::InstitutionsShow(site, inst_name, std::cout); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (i_remove->parsed()) {
-    if (auto s = cinepress::InstitutionsRemove(site, inst_name, std::cout); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  if (i_report->parsed()) {
-    if (auto s = cinepress::InstitutionsReport(site, inst_month, inst_csv, std::cout); !s) {
-      return Fail(s.error());
-    }
-    return 0;
-  }
-  return 2;
+  return 2;  // CLI11 requires a command: not reached
 }

@@ -87,6 +87,10 @@ struct QueuedMail {
   int64_t id = 0;
   int attempts = 0;     // tries so far
   std::string message;  // as its sender serialized it
+  // Filled by LoadOutbox (for `newsletter status`), not by ClaimDueMail.
+  int64_t created = 0, next_attempt = 0;
+  bool failed = false;     // given up: kept to be seen, never tried again
+  std::string last_error;  // why its last try failed, for a person ("connection refused")
 };
 
 class NewsletterStore {
@@ -149,13 +153,18 @@ class NewsletterStore {
   // The outbox. QueueMail adds a message (in the caller's transaction, if one is open).
   // ClaimDueMail takes up to `limit` messages due at `now`, oldest first, and claims each until
   // now + lease, so that another process's outbox passes them by meanwhile; MailDone removes a
-  // message (sent, or given up); RetryMail counts a try and sets the next.
+  // message (sent); RetryMail counts a failed try, why, and sets the next; MailFailed gives a
+  // message up, keeping `kept` (what may still be shown of it) and why, for `newsletter status`.
+  // CountQueuedMail counts the messages still to send; LoadOutbox lists them and the failed
+  // ones, oldest first, `limit` at most.
   virtual Result<int64_t> QueueMail(const std::string& message, int64_t now) = 0;
   virtual Result<std::vector<QueuedMail>> ClaimDueMail(int64_t now, int64_t lease,
                                                        size_t limit) = 0;
   virtual Status MailDone(int64_t id) = 0;
-  virtual Status RetryMail(int64_t id, int64_t next_attempt) = 0;
+  virtual Status RetryMail(int64_t id, int64_t next_attempt, const std::string& error) = 0;
+  virtual Status MailFailed(int64_t id, const std::string& kept, const std::string& error) = 0;
   virtual Result<int64_t> CountQueuedMail() = 0;
+  virtual Result<std::vector<QueuedMail>> LoadOutbox(size_t limit) = 0;
 };
 
 }  // namespace cinepress

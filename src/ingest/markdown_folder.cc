@@ -161,25 +161,81 @@ bool SplitFrontMatter(std::string_view text, std::string_view& yaml, std::string
   return false;
 }
 
+// The first `lines` lines of `text`, then a document end marker ("..."). yaml-cpp reads a quote
+// left open to the end of the text as closed there, swallowing the fields after it ("date: an
+// article needs a date"); a marker inside a quoted value is an error it does report.
+std::string WithEndMarker(std::string_view text, size_t lines = std::string_view::npos) {
+  size_t end = 0;
+  for (size_t n = 0; n < lines && end < text.size(); ++n) {
+    size_t eol = text.find('\n', end);
+    end = eol == std::string_view::npos ? text.size() : eol + 1;
+  }
+  std::string out(text.substr(0, end));
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out + "...\n";
+}
+
+int LineCount(std::string_view text) {
+  int n = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  return !text.empty() && text.back() != '\n' ? n + 1 : n;
+}
+
+// Parses YAML; a problem names the line of the file (`line_offset`: lines before the YAML).
 std::optional<YAML::Node> LoadYaml(std::string_view text, const std::string& file, int line_offset,
                                    std::vector<Error>& problems) {
   try {
-    return YAML::Load(std::string(text));
+    return YAML::Load(WithEndMarker(text));
   } catch (const YAML::Exception& e) {
-    problems.push_back(Error{ErrorCode::kInvalidInput,
-                             "invalid YAML: " + e.msg,
-                             file,
-                             e.mark.line >= 0 ? e.mark.line + 1 + line_offset : 0,
-                             {}});
+    int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;  // 1-based, in `text`
+    std::string message = "invalid YAML: " + e.msg;
+    std::string field;
+    if (line == LineCount(text) + 1 && e.msg == YAML::ErrorMsg::DOC_IN_SCALAR) {
+      // The error is at the marker: a quote opened somewhere is never closed. It opens on the
+      // first line whose text up to it fails the same way (once open, a quote stays open):
+      // found by bisection, a few parses even for a long file.
+      auto fails_there = [&](int k) {
+        try {
+          (void)YAML::Load(WithEndMarker(text, static_cast<size_t>(k)));
+          return false;
+        } catch (const YAML::Exception& prefix) {
+          return prefix.msg == e.msg;
+        }
+      };
+      int lo = 1, hi = LineCount(text);  // fails_there(hi): the whole text fails so
+      while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (fails_there(mid)) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      line = hi;
+      // The field it belongs to: the key of that line, when it has one ("title: \"…").
+      std::string upto = WithEndMarker(text, static_cast<size_t>(hi));
+      std::string_view last(upto);
+      last.remove_suffix(5);  // "\n...\n"
+      last = last.substr(last.rfind('\n') == std::string_view::npos ? 0 : last.rfind('\n') + 1);
+      if (size_t colon = last.find(':'); colon != std::string_view::npos) {
+        field = std::string(Trim(last.substr(0, colon)));
+      }
+      message = "invalid YAML: a quoted value is never closed (its closing quote is missing)";
+    }
+    problems.push_back(
+        Error{ErrorCode::kInvalidInput, message, file, line > 0 ? line + line_offset : 0, field});
     return std::nullopt;
   }
 }
 
 }  // namespace
 
-std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::string& rel_path,
-                                              const TimeZone& tz, std::vector<Error>& problems) {
-  size_t before = problems.size();
+namespace {
+
+// ParseContentFile, but returning what it could read even when a field has a problem (nothing
+// only when there are no fields to read), so that the import can check everything else about
+// the file — its authors, its URL, its film — in the same run.
+std::optional<ParsedContent> ParseContentFields(std::string_view text, const std::string& rel_path,
+                                                const TimeZone& tz, std::vector<Error>& problems) {
   auto problem = [&](int line, const std::string& field, const std::string& msg) {
     problems.push_back(Error{ErrorCode::kInvalidInput, msg, rel_path, line, field});
   };
@@ -356,6 +412,15 @@ std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::
   a.body_markdown = std::string(body);
   a.word_count = CountWords(body);
   a.source_path = rel_path;
+  return out;
+}
+
+}  // namespace
+
+std::optional<ParsedContent> ParseContentFile(std::string_view text, const std::string& rel_path,
+                                              const TimeZone& tz, std::vector<Error>& problems) {
+  size_t before = problems.size();
+  auto out = ParseContentFields(text, rel_path, tz, problems);
   if (problems.size() != before) return std::nullopt;
   return out;
 }
@@ -536,7 +601,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                 if (!text) {
                   r.problems.push_back(Error{ErrorCode::kIo, text.error().message, r.rel_path});
                 } else {
-                  r.parsed = ParseContentFile(*text, r.rel_path, tz, r.problems);
+                  r.parsed = ParseContentFields(*text, r.rel_path, tz, r.problems);
                   if (r.parsed) {
                     r.parsed->article.source_hash = ContentHash({tz.name(), "\n", *text});
                   }
@@ -608,7 +673,6 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                                ", whose file is gone (import with --prune to remove it)"),
                 r.rel_path, 0, "slug"});
     }
-    if (!r.problems.empty()) r.parsed.reset();
   }
 
   for (const std::string& link : symlinks) {
@@ -636,12 +700,15 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     FilmRecords records = BuildFilmRecords(future, /*with_people=*/false);
     for (const Error& conflict : records.conflicts) {
       for (size_t k = 0; k < future.size(); ++k) {
-        if (owner[k] && owner[k]->parsed && future[k]->source_path == conflict.file) {
+        if (owner[k] && future[k]->source_path == conflict.file) {
           owner[k]->problems.push_back(conflict);
-          owner[k]->parsed.reset();
         }
       }
     }
+  }
+  // Every file was checked whole; those with a problem are not imported.
+  for (FileResult& r : results) {
+    if (!r.problems.empty()) r.parsed.reset();
   }
 
   // Media under static/ (listed now, so that their problems are reported with the rest).

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 
+#include "ingest/wordpress_phases.h"
 #include "store/open_store.h"
 
 namespace cinepress {
@@ -482,6 +483,222 @@ TEST_F(WordPressImportTest, TheTeaserBeforeMoreIsTheDekAndTheMarkerStays) {
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(second->dek, "A short teaser.");
   EXPECT_NE(second->body_markdown.find("<!--more-->"), std::string::npos) << second->body_markdown;
+}
+
+// ---- The phases alone.
+
+TEST_F(WordPressImportTest, TheIndexSettlesAddressesFilesAndOldAddressesAndWritesNothing) {
+  WordPressReport report;
+  auto index = IndexWordPress(dir_ / "export.xml", {}, *TimeZone::Named("UTC"), options_, report);
+  ASSERT_TRUE(index) << index.error().ToString();
+  EXPECT_EQ(index->source, "reel.example");
+  EXPECT_TRUE(index->old_hosts.count("reel.example"));
+  // Posts and pages by id, in the file's order; the revision is skipped and said so.
+  EXPECT_EQ(index->wxr.post_order, (std::vector<std::string>{"12", "13", "14", "20", "21"}));
+  EXPECT_EQ(report.posts.found, 3u);
+  EXPECT_EQ(report.pages.found, 2u);
+  ASSERT_EQ(report.skipped.size(), 1u);
+  EXPECT_NE(report.skipped[0].find("item 40 (revision)"), std::string::npos);
+  // New addresses: the section's for posts, the tree's for pages.
+  EXPECT_EQ(index->wxr.posts.at("12").new_url, "/articles/night-fog/");
+  EXPECT_EQ(index->wxr.posts.at("21").slug, "about/team");
+  EXPECT_EQ(index->wxr.posts.at("21").new_url, "/about/team/");
+  EXPECT_EQ(report.nested_pages, 1u);
+  EXPECT_EQ(report.wordpress_permalinks, "/{year}/{month}/{day}/{slug}/");
+  // Every old address of a post: its link, its GUID, ?p=.
+  EXPECT_EQ(index->post_by_old.at("/2021/03/04/night-fog/"), "12");
+  EXPECT_EQ(index->post_by_old.at("/?p=12"), "12");
+  EXPECT_EQ(index->post_by_old.at("/?page_id=20"), "20");
+  EXPECT_EQ(index->list_by_old.at("/category/reviews/noir-reviews/"), "/category/noir-reviews/");
+  EXPECT_EQ(index->list_by_old.at("/author/ana/"), "/author/ana/");
+  // The file the body uses was found in the uploads folder, to be stored by the write phase.
+  EXPECT_EQ(index->files.path_by_rel.at("2021/03/still.jpg"),
+            "wp-content/uploads/2021/03/still.jpg");
+  ASSERT_EQ(index->files.to_store.size(), 1u);
+  EXPECT_EQ(report.media_from_uploads, 1u);
+  EXPECT_EQ(index->authors.at("ana").name, "Ana Ruiz");
+  EXPECT_EQ(index->menus.count("main-menu"), 1u);
+  EXPECT_TRUE(index->WillPublish(index->wxr.posts.at("12"), options_.now));
+  EXPECT_FALSE(index->WillPublish(index->wxr.posts.at("14"), options_.now));  // password
+  EXPECT_TRUE(store_->LoadArticles(false)->empty());
+}
+
+TEST_F(WordPressImportTest, TheIndexGivesASlugTakenInTheStoreANewOne) {
+  Article other;
+  other.kind = ArticleKind::kArticle;
+  other.section = "articles";
+  other.slug = "night-fog";
+  other.source_path = "content/articles/night-fog.md";
+  WordPressReport report;
+  auto index =
+      IndexWordPress(dir_ / "export.xml", {other}, *TimeZone::Named("UTC"), options_, report);
+  ASSERT_TRUE(index) << index.error().ToString();
+  EXPECT_EQ(index->wxr.posts.at("12").slug, "night-fog-12");
+  ASSERT_FALSE(report.notes.empty());
+  EXPECT_NE(report.notes.back().find("is taken by another article"), std::string::npos);
+}
+
+TEST_F(WordPressImportTest, TheIndexRefusesAMalformedExport) {
+  Write("bad.xml", std::string(kExport).substr(0, 2000));
+  WordPressReport report;
+  EXPECT_FALSE(IndexWordPress(dir_ / "bad.xml", {}, *TimeZone::Named("UTC"), options_, report));
+}
+
+TEST_F(WordPressImportTest, TheWritePhaseWritesAllOrNothing) {
+  WordPressReport report;
+  auto index = IndexWordPress(dir_ / "export.xml", {}, *TimeZone::Named("UTC"), options_, report);
+  ASSERT_TRUE(index) << index.error().ToString();
+  // The export cut short after indexing: the second read fails, and nothing stays written.
+  Write("export.xml", std::string(kExport).substr(0, 4000));
+  EXPECT_FALSE(WriteWordPress(*store_, dir_ / "export.xml", *index, {}, options_, report));
+  EXPECT_TRUE(store_->LoadArticles(false)->empty());
+  EXPECT_TRUE(store_->LoadMediaList()->empty());
+  EXPECT_TRUE(store_->LoadRedirects()->empty());
+
+  Write("export.xml", kExport);
+  WordPressReport again;
+  ASSERT_TRUE(WriteWordPress(*store_, dir_ / "export.xml", *index, {}, options_, again));
+  EXPECT_TRUE(again.written);
+  EXPECT_EQ(again.posts.added, 3u);
+  EXPECT_EQ(again.pages.added, 2u);
+  EXPECT_EQ(again.menus.added, 1u);
+  EXPECT_EQ(again.attachments.added, 1u);
+  EXPECT_GT(again.redirects.added, 0u);
+  EXPECT_EQ(store_->LoadArticles(false)->size(), 5u);
+}
+
+// One item converted from an index built by hand: no file, no store.
+TEST(WordPressConvertTest, OneItemIsAPureFunctionOfItemIndexAndOptions) {
+  WpIndex index;
+  index.tz = *TimeZone::Named("UTC");
+  index.source = "reel.example";
+  index.old_hosts = {"reel.example"};
+  index.authors["ana"] = Author{};
+  index.authors["ana"].id = "ana";
+  WpPost post;
+  post.id = "7";
+  post.type = "post";
+  post.status = "publish";
+  post.slug = "night-fog";
+  post.date = 1600000000;
+  post.importable = true;
+  post.new_url = "/articles/night-fog/";
+  WpPost page = post;
+  page.id = "8";
+  page.type = "page";
+  page.slug = "about";
+  page.new_url = "/about/";
+  WpPost draft = post;
+  draft.id = "9";
+  draft.status = "draft";
+  draft.new_url = "/articles/draft/";
+  index.wxr.posts = {{"7", post}, {"8", page}, {"9", draft}};
+  index.post_by_old = {{"/about/", "8"}, {"/draft/", "9"}};
+  index.files.path_by_rel = {{"2021/03/still.jpg", "wp-content/uploads/2021/03/still.jpg"},
+                             {"2021/03/gone.jpg", ""}};
+  WpAttachmentFile thumb;
+  thumb.a =
+      WpAttachment{"3", "/wp-content/uploads/2021/03/still.jpg", "A still", "", "Still", "image"};
+  index.wxr.attachments["3"] = thumb;
+
+  WxrItem item;
+  item.post_id = "7";
+  item.post_type = "post";
+  item.title = "Night &amp; Fog";
+  item.creator = "ana";
+  item.is_sticky = "1";
+  item.excerpt = "A *dek*";
+  item.content =
+      R"(<p>See <a href="https://reel.example/about/">us</a>, <a href="https://reel.example/draft/">the draft</a> and <a href="https://elsewhere.example/x/">them</a>.</p>
+<img src="https://reel.example/wp-content/uploads/2021/03/still.jpg" alt="s"><img src="https://reel.example/wp-content/uploads/2021/03/gone.jpg" alt="g"><script>alert(1)</script>)";
+  item.terms = {{"category", "reviews", "Reviews"}, {"post_tag", "noir", "Noir"}};
+  item.meta = {{"_thumbnail_id", "3"}};
+  WxrComment comment;
+  comment.id = "5";
+  comment.author = "Bo";
+  comment.content = R"(Yes <a href="https://reel.example/about/">here</a>)";
+  comment.approved = "1";
+  item.comments = {comment};
+  WordPressOptions options;
+  options.now = 1800000000;
+
+  auto c = ConvertWordPressItem(item, index, options);
+  ASSERT_TRUE(c);
+  const Article& a = c->article;
+  EXPECT_EQ(a.title, "Night & Fog");
+  EXPECT_EQ(a.slug, "night-fog");
+  EXPECT_EQ(a.section, "articles");
+  EXPECT_EQ(a.source_path, "wordpress/reel.example/7");
+  EXPECT_EQ(a.body_format, BodyFormat::kHtml);
+  EXPECT_EQ(a.date, 1600000000);
+  EXPECT_TRUE(a.featured);
+  EXPECT_FALSE(a.draft);
+  EXPECT_EQ(a.author_ids, std::vector<std::string>{"ana"});
+  EXPECT_EQ(a.categories, std::vector<std::string>{"Reviews"});
+  EXPECT_EQ(a.tags, std::vector<std::string>{"Noir"});
+  EXPECT_EQ(a.dek, "A \\*dek\\*");
+  ASSERT_TRUE(a.image);
+  EXPECT_EQ(a.image->src, "/wp-content/uploads/2021/03/still.jpg");
+  EXPECT_EQ(a.image->alt, "A still");
+  // Links to what the new site publishes are rewritten; a draft's and another site's are not.
+  EXPECT_NE(a.body_markdown.find("href=\"/about/\""), std::string::npos) << a.body_markdown;
+  EXPECT_NE(a.body_markdown.find("https://reel.example/draft/"), std::string::npos);
+  EXPECT_NE(a.body_markdown.find("https://elsewhere.example/x/"), std::string::npos);
+  // Files the index has are the new site's; a missing one stays where it was.
+  EXPECT_NE(a.body_markdown.find("src=\"/wp-content/uploads/2021/03/still.jpg\""),
+            std::string::npos);
+  EXPECT_NE(a.body_markdown.find("https://reel.example/wp-content/uploads/2021/03/gone.jpg"),
+            std::string::npos);
+  EXPECT_EQ(a.body_markdown.find("script"), std::string::npos);
+  EXPECT_EQ(c->rewrites.links, 2u);  // the body's and the comment's
+  EXPECT_EQ(c->rewrites.media, 1u);
+  EXPECT_TRUE(c->rewrites.extra_media.empty());
+  EXPECT_EQ(c->content.elements_removed, 1u);
+  ASSERT_EQ(c->comments.size(), 1u);
+  EXPECT_EQ(c->comments[0].status, "approved");
+  EXPECT_EQ(c->comments[0].source_id, "wp:5");
+  EXPECT_NE(c->comments[0].body.find("href=\"/about/\""), std::string::npos);
+  EXPECT_FALSE(a.source_hash.empty());
+
+  // Pure: the same inputs give the same article, to the hash.
+  auto again = ConvertWordPressItem(item, index, options);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->article.source_hash, a.source_hash);
+  EXPECT_EQ(again->article.body_markdown, a.body_markdown);
+
+  // Not a post the index imports: nothing.
+  item.post_id = "99";
+  EXPECT_FALSE(ConvertWordPressItem(item, index, options));
+  item.post_id = "7";
+  item.post_type = "attachment";
+  EXPECT_FALSE(ConvertWordPressItem(item, index, options));
+}
+
+TEST(WordPressConvertTest, AnUntitledItemIsCalledSoAndANoteSaysIt) {
+  WpIndex index;
+  index.tz = *TimeZone::Named("UTC");
+  index.source = "s";
+  WpPost post;
+  post.id = "1";
+  post.type = "page";
+  post.status = "draft";
+  post.slug = "p";
+  post.importable = true;
+  index.wxr.posts["1"] = post;
+  WxrItem item;
+  item.post_id = "1";
+  item.post_type = "page";
+  item.content = "Text";
+  WordPressOptions options;
+  auto c = ConvertWordPressItem(item, index, options);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->article.title, "Untitled");
+  EXPECT_EQ(c->article.kind, ArticleKind::kPage);
+  EXPECT_EQ(c->article.section, "");
+  EXPECT_EQ(c->article.status, "draft");
+  EXPECT_TRUE(c->article.draft);
+  ASSERT_EQ(c->notes.size(), 1u);
+  EXPECT_EQ(c->notes[0], "page 1: no title; called \"Untitled\"");
 }
 
 }  // namespace

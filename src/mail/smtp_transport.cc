@@ -80,7 +80,9 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(h_, CURLOPT_MAIL_RCPT, nullptr);
     curl_easy_setopt(h_, CURLOPT_ERRORBUFFER, nullptr);
     if (rc == CURLE_OK) return {SendOutcome::kAccepted, static_cast<int>(code), "250 accepted"};
-    std::string detail = std::to_string(code) + " " + (error[0] ? error : curl_easy_strerror(rc));
+    // The relay's reply code first, when there was a reply ("550 …"); else only what went wrong.
+    std::string detail = (code ? std::to_string(code) + " " : std::string()) +
+                         (error[0] ? error : curl_easy_strerror(rc));
     // The relay refuses us, not this recipient: every message would fail the same way.
     const bool refused_us = rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED ||
                             rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||

@@ -157,6 +157,14 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
 
   Status EraseSubscriber(int64_t id, const std::string& marker, int64_t now) override {
     {
+      // The outbox's messages to the address (waiting, or kept after they failed) go too: their
+      // recipient is the serialized message's "email" value.
+      Run r(Q("DELETE FROM mail_outbox WHERE instr(message, '\"email\":\"' ||"
+              " (SELECT email FROM subscribers WHERE id = ?) || '\"') > 0"),
+            {id});
+      if (!r.Done()) return Failure("erasing a subscriber's messages");
+    }
+    {
       Run r(Q("UPDATE subscribers SET email = ?, name = '', suppressed = 1,"
               " suppressed_reason = 'erased' WHERE id = ?"),
             {marker, id});
@@ -293,7 +301,7 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
     std::vector<QueuedMail> out;
     {
       // Most of the time nothing is due: found out without taking the write lock.
-      Run r(Q("SELECT 1 FROM mail_outbox WHERE next_attempt <= ? LIMIT 1"), {now});
+      Run r(Q("SELECT 1 FROM mail_outbox WHERE next_attempt <= ? AND failed = 0 LIMIT 1"), {now});
       if (!r.Row()) {
         if (!r.Finished()) return Failure("reading the outbox");
         return out;
@@ -302,7 +310,7 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
     if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s.error();
     {
       Run r(Q("SELECT id, attempts, message FROM mail_outbox WHERE next_attempt <= ?"
-              " ORDER BY next_attempt, id LIMIT ?"),
+              " AND failed = 0 ORDER BY next_attempt, id LIMIT ?"),
             {now, static_cast<int64_t>(limit)});
       while (r.Row()) out.push_back(QueuedMail{r.I(0), static_cast<int>(r.I(1)), r.S(2)});
       if (!r.Finished()) {
@@ -327,17 +335,39 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
     return {};
   }
 
-  Status RetryMail(int64_t id, int64_t next_attempt) override {
-    Run r(Q("UPDATE mail_outbox SET attempts = attempts + 1, next_attempt = ? WHERE id = ?"),
-          {next_attempt, id});
+  Status RetryMail(int64_t id, int64_t next_attempt, const std::string& error) override {
+    Run r(Q("UPDATE mail_outbox SET attempts = attempts + 1, next_attempt = ?, last_error = ?"
+            " WHERE id = ?"),
+          {next_attempt, error, id});
     if (!r.Done()) return Failure("postponing a message in the outbox");
     return {};
   }
 
+  Status MailFailed(int64_t id, const std::string& kept, const std::string& error) override {
+    Run r(Q("UPDATE mail_outbox SET attempts = attempts + 1, failed = 1, message = ?,"
+            " last_error = ? WHERE id = ?"),
+          {kept, error, id});
+    if (!r.Done()) return Failure("giving up a message in the outbox");
+    return {};
+  }
+
   Result<int64_t> CountQueuedMail() override {
-    Run r(Q("SELECT count(*) FROM mail_outbox"), {});
+    Run r(Q("SELECT count(*) FROM mail_outbox WHERE failed = 0"), {});
     if (!r.Row()) return Failure("counting the outbox");
     return r.I(0);
+  }
+
+  Result<std::vector<QueuedMail>> LoadOutbox(size_t limit) override {
+    std::vector<QueuedMail> out;
+    Run r(Q("SELECT id, attempts, message, created, next_attempt, failed, last_error"
+            " FROM mail_outbox ORDER BY created, id LIMIT ?"),
+          {static_cast<int64_t>(limit)});
+    while (r.Row()) {
+      out.push_back(QueuedMail{r.I(0), static_cast<int>(r.I(1)), r.S(2), r.I(3), r.I(4),
+                               r.I(5) != 0, r.S(6)});
+    }
+    if (!r.Finished()) return Failure("reading the outbox");
+    return out;
   }
 
   Result<std::string> SiteSecret(const std::string& name, size_t size) override {

@@ -152,7 +152,7 @@ TEST_F(NewsletterStoreTest, TheOutboxKeepsEachMessageUntilItIsDone) {
   EXPECT_EQ((*due)[1].message, "second");
   // Claimed: another outbox passes them by until the lease ends (at 120).
   EXPECT_TRUE(store_->ClaimDueMail(20, 100, 10)->empty());
-  ASSERT_TRUE(store_->RetryMail(*a, 50));
+  ASSERT_TRUE(store_->RetryMail(*a, 50, "connection refused"));
   due = store_->ClaimDueMail(60, 100, 10);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].id, *a);
@@ -163,6 +163,44 @@ TEST_F(NewsletterStoreTest, TheOutboxKeepsEachMessageUntilItIsDone) {
   EXPECT_EQ((*due)[0].id, *b);
   ASSERT_TRUE(store_->MailDone(*b));
   EXPECT_EQ(*store_->CountQueuedMail(), 0);
+}
+
+TEST_F(NewsletterStoreTest, TheOutboxShowsWhatWaitsAndWhatFailedWithTheirLastError) {
+  auto a = store_->QueueMail("first", 10);
+  auto b = store_->QueueMail("second", 11);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(store_->RetryMail(*a, 70, "connection refused"));
+  ASSERT_TRUE(store_->MailFailed(*b, "kept", "550 no such user"));
+  // A failed message is never claimed again, and does not count as waiting.
+  EXPECT_EQ(*store_->CountQueuedMail(), 1);
+  auto due = store_->ClaimDueMail(1000, 100, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, *a);
+  auto outbox = store_->LoadOutbox(10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 2u);
+  EXPECT_EQ((*outbox)[0].id, *a);
+  EXPECT_FALSE((*outbox)[0].failed);
+  EXPECT_EQ((*outbox)[0].attempts, 1);
+  EXPECT_EQ((*outbox)[0].created, 10);
+  EXPECT_EQ((*outbox)[0].last_error, "connection refused");
+  EXPECT_TRUE((*outbox)[1].failed);
+  EXPECT_EQ((*outbox)[1].message, "kept");
+  EXPECT_EQ((*outbox)[1].last_error, "550 no such user");
+  EXPECT_EQ((*outbox)[1].attempts, 1);
+  EXPECT_EQ(store_->LoadOutbox(1)->size(), 1u);
+}
+
+TEST_F(NewsletterStoreTest, ErasingASubscriberRemovesTheOutboxMessagesToThem) {
+  const int64_t id = Subscribe("gone@r.example", SubscriptionState::kPending);
+  ASSERT_TRUE(store_->QueueMail(R"({"to":{"email":"gone@r.example","name":""}})", 10).ok());
+  auto kept = store_->QueueMail(R"({"to":{"email":"ungone@r.example","name":""}})", 11);
+  auto failed = store_->QueueMail(R"({"to":{"email":"gone@r.example","name":""}})", 12);
+  ASSERT_TRUE(store_->MailFailed(*failed, R"({"to":{"email":"gone@r.example"}})", "550"));
+  ASSERT_TRUE(store_->EraseSubscriber(id, "erased:1", 20));
+  auto outbox = store_->LoadOutbox(10);
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].id, *kept);
 }
 
 TEST_F(NewsletterStoreTest, ExportWalksEverySubscriberInPages) {

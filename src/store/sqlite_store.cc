@@ -389,6 +389,12 @@ CREATE TRIGGER member_feed_tokens_update_counts AFTER UPDATE ON member_feed_toke
 CREATE TRIGGER member_feed_tokens_delete_counts AFTER DELETE ON member_feed_tokens
   BEGIN UPDATE member_changes SET n = n + 1; END;
 )sql",
+    // The outbox keeps why a message's last try failed, and the messages given up (failed), so
+    // that `newsletter status` can show what did not go out and why.
+    R"sql(
+ALTER TABLE mail_outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE mail_outbox ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

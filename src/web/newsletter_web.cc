@@ -128,12 +128,13 @@ bool NewsletterWeb::SendDue(NewsletterStore& store, std::unique_ptr<MailTranspor
       std::optional<MailMessage> m = ParseMessage(q.message);
       SendResult r{SendOutcome::kPermanent, 0, "the queued message cannot be read"};
       if (m) {
+        std::string unreachable = "no connection to the relay";
         if (!transport) {
           auto t = options_.mail();
           if (t) transport = std::move(*t);
+          if (!t) unreachable = "cannot reach the relay: " + t.error().message;
         }
-        r = transport ? transport->Send(*m)
-                      : SendResult{SendOutcome::kTemporary, 0, "no connection to the relay"};
+        r = transport ? transport->Send(*m) : SendResult{SendOutcome::kTemporary, 0, unreachable};
       }
       if (r.outcome == SendOutcome::kAccepted) {
         ++sent_;
@@ -141,17 +142,51 @@ bool NewsletterWeb::SendDue(NewsletterStore& store, std::unique_ptr<MailTranspor
         continue;
       }
       transport.reset();  // a fresh connection for what comes next
+      ++send_errors_;
       const bool give_up = r.outcome == SendOutcome::kPermanent ||
                            r.outcome == SendOutcome::kRelayRefused ||
                            options_.retry.GiveUpAfter(q.attempts + 1);
+      const std::string to = m ? m->to.email : "?";
+      const int64_t next = now + options_.retry.PauseAfter(q.attempts + 1);
+      if (options_.log) {
+        options_.log("outbox: the message to " + to + " (\"" + (m ? m->subject : "") +
+                     "\") could not be sent, try " + std::to_string(q.attempts + 1) + ": " +
+                     r.detail +
+                     (give_up ? "; given up (see `cinepress newsletter status`)"
+                              : "; next try in " + std::to_string(next - now) + " s"));
+      }
       if (give_up) {
         ++failed_;
-        if (!store.MailDone(q.id)) return false;
+        // Kept to be seen, without its body: the confirmation link in it is a credential.
+        MailMessage kept;
+        if (m) {
+          kept.to = m->to;
+          kept.subject = m->subject;
+          kept.date = m->date;
+        }
+        if (!store.MailFailed(q.id, m ? SerializeMessage(kept) : "", r.detail)) return false;
         continue;
       }
-      if (!store.RetryMail(q.id, now + options_.retry.PauseAfter(q.attempts + 1))) return false;
+      if (!store.RetryMail(q.id, next, r.detail)) return false;
     }
   }
+}
+
+std::string NewsletterWeb::MetricsText() const {
+  std::string out;
+  auto counter = [&out](const char* name, const char* help, uint64_t n) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+           " " + std::to_string(n) + "\n";
+  };
+  counter("cinepress_mail_outbox_sent_total",
+          "Messages from the site's outbox (confirmations, sign-in links) the relay accepted.",
+          sent_.load());
+  counter("cinepress_mail_outbox_send_errors_total",
+          "Tries to send an outbox message that failed: the relay unreachable, or refusing.",
+          send_errors_.load());
+  counter("cinepress_mail_outbox_failed_total",
+          "Outbox messages given up (after their last try, or refused for good).", failed_.load());
+  return out;
 }
 
 Status NewsletterWeb::Queue(const MailMessage& message) {

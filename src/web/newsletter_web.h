@@ -46,6 +46,8 @@ struct NewsletterWebOptions {
   size_t outbox_limit = 10000;         // confirmation messages waiting at most
   RetryPolicy retry;  // after its last try a message is given up (counted as failed)
   std::chrono::milliseconds outbox_poll{5000};  // how often the outbox looks for due messages
+  // A line for the operator (serve's standard error): a message that could not be sent, and why.
+  std::function<void(const std::string&)> log;
 };
 
 class NewsletterWeb {
@@ -63,6 +65,8 @@ class NewsletterWeb {
 
   uint64_t confirmations_sent() const { return sent_; }
   uint64_t confirmations_failed() const { return failed_; }
+  // The outbox's counters in Prometheus's text format, for /metrics.
+  std::string MetricsText() const;
 
  private:
   HttpResponse SignUpPost(const HttpRequest& req, const Site& site);
@@ -87,7 +91,9 @@ class NewsletterWeb {
   bool queued_ = false;  // a message was queued since the outbox last looked
   bool stopping_ = false;
   std::thread outbox_thread_;
-  std::atomic<uint64_t> sent_{0}, failed_{0};
+  // Messages sent; given up (or refused in a flood); tries that failed, the relay unreachable
+  // or refusing.
+  std::atomic<uint64_t> sent_{0}, failed_{0}, send_errors_{0};
 };
 
 }  // namespace cinepress

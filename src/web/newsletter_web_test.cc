@@ -250,6 +250,8 @@ TEST_F(NewsletterWebTest, WhatStrangersSend) {
 TEST_F(NewsletterWebTest, AConfirmationOutlivesARelayThatIsDownAndARestart) {
   web_.reset();  // this test's own servers only
   std::atomic<int64_t> clock{5000};
+  std::mutex log_mu;
+  std::vector<std::string> log;
   auto options = [&](TransportFactory mail) {
     NewsletterWebOptions o;
     o.site = [this] { return site_; };
@@ -258,7 +260,16 @@ TEST_F(NewsletterWebTest, AConfirmationOutlivesARelayThatIsDownAndARestart) {
     o.now = [&] { return clock.load(); };
     o.retry.first_pause_s = 30;
     o.outbox_poll = std::chrono::milliseconds(10);
+    o.log = [&](const std::string& line) {
+      std::lock_guard lock(log_mu);
+      log.push_back(line);
+    };
     return o;
+  };
+  auto logged = [&](const std::string& text) {
+    std::lock_guard lock(log_mu);
+    return std::any_of(log.begin(), log.end(),
+                       [&](const std::string& l) { return l.find(text) != std::string::npos; });
   };
   auto post = [&](NewsletterWeb& web, const std::string& email) {
     HttpRequest req;
@@ -285,6 +296,22 @@ TEST_F(NewsletterWebTest, AConfirmationOutlivesARelayThatIsDownAndARestart) {
   ASSERT_EQ(post(*down, "late"), 200);
   EXPECT_EQ(*store_->CountQueuedMail(), 1);
   EXPECT_TRUE(eventually([&] { return tries == 1; }));
+  // Said, with the reason; counted on /metrics; kept in the outbox with the reason.
+  EXPECT_TRUE(eventually([&] {
+    return logged("the message to late@r.example") &&
+           logged(
+               "could not be sent, try 1: cannot reach the relay: connection refused; next "
+               "try in 30 s");
+  }));
+  EXPECT_TRUE(eventually([&] {
+    return down->MetricsText().find("cinepress_mail_outbox_send_errors_total 1\n") !=
+           std::string::npos;
+  })) << down->MetricsText();
+  EXPECT_TRUE(eventually([&] {
+    auto outbox = store_->LoadOutbox(10);
+    return outbox->size() == 1 &&
+           (*outbox)[0].last_error.find("connection refused") != std::string::npos;
+  }));
   clock += 31;  // the first pause is over: a second try
   EXPECT_TRUE(eventually([&] { return tries == 2; }));
   clock += 31;  // the second pause is 60 s: no third try yet
@@ -308,6 +335,24 @@ TEST_F(NewsletterWebTest, AConfirmationOutlivesARelayThatIsDownAndARestart) {
   EXPECT_TRUE(eventually([&] { return recorder_.Count() == 2; }));
   EXPECT_EQ(recorder_.Attempts("again@r.example"), 2);
   EXPECT_EQ(up->confirmations_sent(), 2u);
+  EXPECT_NE(up->MetricsText().find("cinepress_mail_outbox_sent_total 2\n"), std::string::npos);
+  // Refused for good: given up at once, said so, and kept (without its body) to be seen.
+  recorder_.FailPermanently("never@r.example");
+  ASSERT_EQ(post(*up, "never"), 200);
+  EXPECT_TRUE(eventually([&] { return logged("the message to never@r.example"); }));
+  EXPECT_TRUE(logged("given up"));
+  EXPECT_TRUE(eventually([&] {
+    return up->MetricsText().find("cinepress_mail_outbox_failed_total 1\n") != std::string::npos;
+  }));
+  auto outbox = store_->LoadOutbox(10);
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_TRUE((*outbox)[0].failed);
+  EXPECT_FALSE((*outbox)[0].last_error.empty());
+  auto kept = ParseMessage((*outbox)[0].message);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->to.email, "never@r.example");
+  EXPECT_TRUE(kept->text.empty());  // the confirmation link is not kept
+  EXPECT_EQ(*store_->CountQueuedMail(), 0);
 }
 
 TEST_F(NewsletterWebTest, SignUpsFromOtherSitesAreRefused) {

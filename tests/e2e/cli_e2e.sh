@@ -71,8 +71,46 @@ check "old body kept" has "$tmp/site/public/reviews/good-film/index.html" "A goo
 "$bin" import "$src" --site "$tmp/site" --skip-invalid > "$tmp/import3.txt" 2>&1
 check "skip-invalid updates" has "$tmp/import3.txt" "0 added, 1 updated"
 check "skip-invalid counts the skipped" has "$tmp/import3.txt" "3 skipped"
+"$bin" import "$src" --site "$tmp/site" --skip-invalid > /dev/null 2>&1
+check "skip-invalid did what was asked: exit 0" test $? -eq 0
 "$bin" build --site "$tmp/site" > /dev/null
 check "new body built" has "$tmp/site/public/reviews/good-film/index.html" "Changed body that must not land."
+
+# One run reports every problem: a file's field problems do not hide its unknown author or its
+# film described differently elsewhere; an unclosed quote is a YAML problem at its line.
+every="$tmp/every"
+mkdir -p "$every/content/reviews" "$every/data"
+cp "$src/data/authors.yaml" "$every/data/"
+printf -- '---\ntitle: "Aloners\ndate: 2021-01-01\nauthor_id: nia\n---\nx\n' > "$every/content/reviews/quote.md"
+printf -- '---\ntitle: T\nauthor_id: nobody\nfilm:\n  title: Tide\n  year: 2020\n  runtime_min: 100\n---\nx\n' > "$every/content/reviews/one.md"
+printf -- '---\ntitle: U\ndate: 2021-01-01\nauthor_id: nia\nfilm:\n  title: Tide\n  year: 2020\n  runtime_min: 90\n---\nx\n' > "$every/content/reviews/two.md"
+"$bin" import "$every" --site "$tmp/site" > "$tmp/every.txt" 2>&1
+check "every problem: exit 1" test $? -eq 1
+check "every problem: the unclosed quote at its line" has "$tmp/every.txt" "content/reviews/quote.md:2: title: invalid YAML: a quoted value is never closed"
+check "every problem: not a missing date" hasnt "$tmp/every.txt" "quote.md:2: date:"
+check "every problem: the missing date" has "$tmp/every.txt" "content/reviews/one.md:2: date: an article needs a date"
+check "every problem: the unknown author of the same file" has "$tmp/every.txt" "content/reviews/one.md:3: author: unknown author \"nobody\""
+check "every problem: the film described two ways" has "$tmp/every.txt" "film.runtime_min: the film \"Tide\" (2020) is"
+check "every problem: four" has "$tmp/every.txt" "import: 4 problems"
+
+# Without FOLDER, import reads the site folder itself (its content/, data/, static/).
+"$bin" init "$tmp/own" > /dev/null
+good "Own Review" "Written in the site." > "$tmp/own/content/own-review.md"
+mkdir -p "$tmp/own/content/reviews" && mv "$tmp/own/content/own-review.md" "$tmp/own/content/reviews/"
+"$bin" import --site "$tmp/own" > "$tmp/own.txt" 2>&1
+check "import without FOLDER: exit 0" test $? -eq 0
+check "import without FOLDER reads the site's content/" has "$tmp/own.txt" "1 added, 0 updated, 1 unchanged"
+check "init says how to import" has "$tmp/init.txt" "cinepress import --site $tmp/site"
+
+# Usage errors exit 2, for every command (CLI11); --help exits 0.
+"$bin" import --no-such-option --site "$tmp/own" > /dev/null 2>&1
+check "unknown option: exit 2" test $? -eq 2
+"$bin" subscribers import > /dev/null 2>&1
+check "missing argument: exit 2" test $? -eq 2
+"$bin" > /dev/null 2>&1
+check "no command: exit 2" test $? -eq 2
+"$bin" build --help > /dev/null 2>&1
+check "--help: exit 0" test $? -eq 0
 
 # --prune removes what is gone; the build is swapped in whole (old pages disappear).
 rm "$src"/content/reviews/{bad-date,bad-yaml,stranger}.md

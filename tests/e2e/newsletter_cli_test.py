@@ -105,6 +105,8 @@ def main():
                    check=False)
         check("--skip-invalid imports the good rows", [r[0] for r in export()[1:]] == ["ok@example.org"],
               export())
+        check("--skip-invalid did what was asked: exit 0, the bad rows named",
+              p.returncode == 0 and "bad.csv:3: email:" in p.stderr, (p.returncode, p.stderr))
 
         good = os.path.join(root, "good.csv")
         with open(good, "w", encoding="utf-8") as f:
