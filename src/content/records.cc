@@ -27,19 +27,6 @@ bool SameSet(const std::vector<std::string>& a, const std::vector<std::string>& 
   return x == y;
 }
 
-// "Title (2021)" -> {"Title", 2021}; "Title" -> {"Title", 0}.
-std::pair<std::string, int> SplitTitleYear(const std::string& ref) {
-  if (ref.size() > 7 && ref.back() == ')' && ref[ref.size() - 6] == '(') {
-    std::string year = ref.substr(ref.size() - 5, 4);
-    if (std::all_of(year.begin(), year.end(), ::isdigit)) {
-      std::string title = ref.substr(0, ref.size() - 6);
-      while (!title.empty() && title.back() == ' ') title.pop_back();
-      return {title, std::stoi(year)};
-    }
-  }
-  return {ref, 0};
-}
-
 class Builder {
  public:
   Builder(const std::vector<const Article*>& articles, bool with_people)
@@ -268,6 +255,18 @@ class Builder {
 };
 
 }  // namespace
+
+std::pair<std::string, int> SplitTitleYear(const std::string& ref) {
+  if (ref.size() > 7 && ref.back() == ')' && ref[ref.size() - 6] == '(') {
+    std::string year = ref.substr(ref.size() - 5, 4);
+    if (std::all_of(year.begin(), year.end(), ::isdigit)) {
+      std::string title = ref.substr(0, ref.size() - 6);
+      while (!title.empty() && title.back() == ' ') title.pop_back();
+      return {title, std::stoi(year)};
+    }
+  }
+  return {ref, 0};
+}
 
 FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles, bool with_people) {
   return Builder(articles, with_people).Build();

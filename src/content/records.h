@@ -47,6 +47,9 @@ struct FilmRecords {
   std::vector<Error> conflicts;
 };
 
+// A film named by reference: "Title (2021)" -> {"Title", 2021}; "Title" -> {"Title", 0}.
+std::pair<std::string, int> SplitTitleYear(const std::string& ref);
+
 // `articles` in the order their lists should have (newest first, usually).
 // `with_people` false skips people and sort texts (enough to find conflicts, and faster).
 FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles, bool with_people = true);

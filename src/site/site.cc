@@ -590,14 +590,23 @@ Site::HomeSelection Site::SelectHome() const {
   if (h.featured.empty() && !articles_.empty()) h.featured.push_back(0);
   std::vector<bool> shown(articles_.size(), false);
   for (uint32_t i : h.featured) shown[i] = true;
+  // Each article at most once: the section rows show the newest of each section that neither
+  // the lead nor the latest shows (a small magazine's rows are short, or not there at all).
   for (uint32_t i = 0; i < articles_.size() && h.latest.size() < 12; ++i) {
-    if (!shown[i]) h.latest.push_back(i);
+    if (!shown[i]) {
+      h.latest.push_back(i);
+      shown[i] = true;
+    }
   }
   for (const std::string& key : section_order_) {
     size_t l = list_by_key_.at("section:" + key);
-    const auto& items = lists_[l].items;
-    h.sections.emplace_back(
-        l, std::vector<uint32_t>(items.begin(), items.begin() + std::min<size_t>(3, items.size())));
+    std::vector<uint32_t> row;
+    for (uint32_t i : lists_[l].items) {
+      if (row.size() == 3) break;
+      if (!shown[i]) row.push_back(i);
+    }
+    for (uint32_t i : row) shown[i] = true;
+    if (!row.empty()) h.sections.emplace_back(l, std::move(row));
   }
   return h;
 }
@@ -837,6 +846,7 @@ Status Site::BuildCards() {
           c["image"] = std::move(img);
         }
         if (a.film) c.set("film_title", a.film->title);
+        if (a.rating > 0) c["rating"] = RatingData(a.rating, a.rating_max);
         if (auto html = renderers[w]->RenderPartial("card", base_, c)) {
           if (!*html) {
             std::lock_guard lock(mu);

@@ -157,6 +157,11 @@ class Site {
     std::vector<std::pair<std::string, std::string>> directors, cast;  // name, person page
   };
   FilmLinks LinksOfFilm(size_t article) const;
+  // The film record an article names by reference ("Title (2021)", its interviewee's or one of
+  // its `films:`), or -1.
+  int32_t FilmNamedBy(size_t article, const std::string& ref) const;
+  // The festival edition a tag of article `article` files it under ("TIFF21": TIFF 2021), or -1.
+  int32_t EditionOfTag(size_t article, const std::string& tag) const;
 
   std::string ArticleUrl(const Article& a) const;
   // What the sitemap lists, in order; past config().sitemap_max_urls it is split into parts at
@@ -173,7 +178,8 @@ class Site {
   std::string Fingerprint(const Output& output) const;
   // The earliest time a scheduled article becomes published (0: none is waiting).
   int64_t next_publication() const { return next_publication_; }
-  // The home page's articles: the lead, more featured, the latest; and per section its newest.
+  // The home page's articles, each at most once: the lead, more featured, the latest; and per
+  // section its newest that those do not show.
   struct HomeSelection {
     std::vector<uint32_t> featured, latest;
     std::vector<std::pair<size_t, std::vector<uint32_t>>> sections;  // list index, articles
@@ -262,6 +268,11 @@ class Site {
 // the first, the last and two on each side of the current one.
 TemplateData PaginationData(int current, int total, const std::function<std::string(int)>& url);
 
+// A review's rating as pages show it (`rating.*` in docs/THEMES.md): `text` says it in words
+// ("4.5 out of 5") for every reader; `stars` ("★★★★½") and `rest` (the empty ones, "☆") draw it
+// on scales up to 10; on larger ones `score` ("87/100") does. Empty data when there is none.
+TemplateData RatingData(double value, double max);
+
 // How much of a restricted article a page shows (ReaderRights::VariantFor decides): the free
 // part and the paywall box, or all of it; and who opened it, when an institution did.
 struct PageAccess {
@@ -304,6 +315,9 @@ class SiteRenderer {
   Result<std::string> RenderCollection(size_t collection);
   Result<std::string> RenderMembership();
   TemplateData FilmCard(size_t film) const;
+  // What ties article i to the records: its interviewee's page and film, its festival editions,
+  // the films it covers (`films:`) — article.interviewee, .editions, .covered_films.
+  void AddRecordLinks(TemplateData& art, size_t i) const;
   TemplateData MakeFilmCard(size_t film) const;
   void AddListFeeds(TemplateData& d, const SiteList& list) const;
   // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc).

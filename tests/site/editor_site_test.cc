@@ -1,0 +1,203 @@
+// Whole-site tests for the magazine an editor makes on day one (issue 17): ratings readers can
+// see, articles that link to their films, people and festival editions, film and person pages
+// that read well, dates as people write them, a home page that shows each article once.
+#include <gtest/gtest.h>
+
+#include "whole_site.h"
+
+namespace cinepress::testing {
+namespace {
+
+const char* kConfig = R"(
+title = "Second Look"
+base_url = "https://secondlook.example"
+timezone = "UTC"
+language = "en-GB"
+
+[[festivals]]
+slug = "iffr"
+name = "International Film Festival Rotterdam"
+short_name = "IFFR"
+tag = "IFFR{yyyy}"
+city = "Rotterdam"
+
+[[festivals.editions]]
+year = 2026
+start = 2026-01-29
+end = 2026-02-08
+)";
+
+const char* kReview = R"md(---
+title: "Harbour Lights, reviewed"
+date: 2026-02-03
+authors: ["Ines Varga"]
+tags: ["IFFR2026", "Slow Cinema"]
+rating: 3.5
+film:
+  title: "Harbour Lights"
+  directors: ["Mira Okafor", "Tom Reyes"]
+  year: 2026
+  cast: ["Ada Lind", "Bo Sand", "Cy Moor"]
+---
+
+A review.
+)md";
+
+const char* kInterview = R"md(---
+title: "Mira Okafor on harbours"
+date: 2026-02-05
+authors: ["Ines Varga"]
+interviewee:
+  name: "Mira Okafor"
+  job_title: "Director"
+  film: "Harbour Lights (2026)"
+---
+
+Questions and answers.
+)md";
+
+const char* kDispatch = R"md(---
+title: "Rotterdam, day three"
+date: 2026-02-01
+authors: ["Ines Varga"]
+festival: "IFFR"
+films: ["Harbour Lights (2026)", "Night Ferry"]
+---
+
+A dispatch.
+)md";
+
+std::map<std::string, std::string> Magazine() {
+  return {{"content/reviews/harbour-lights.md", kReview},
+          {"content/interviews/mira-okafor.md", kInterview},
+          {"content/festivals/day-three.md", kDispatch}};
+}
+
+class EditorSite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto built = BuildFromStrings(kConfig, Magazine());
+    ASSERT_TRUE(built.ok()) << built.error().ToString();
+    site_ = new BuiltSite(std::move(*built));
+    ASSERT_TRUE(site_->import_problems.empty()) << ::testing::PrintToString(site_->import_problems);
+  }
+  static void TearDownTestSuite() { delete site_; }
+  static BuiltSite* site_;
+};
+BuiltSite* EditorSite::site_ = nullptr;
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+const std::string kRating =
+    "<span class=\"rating\" role=\"img\" aria-label=\"3.5 out of 5\"><span "
+    "class=\"rating__stars\">★★★½</span><span class=\"rating__rest\">☆</span></span>";
+
+TEST_F(EditorSite, RatingsAreShownWithWordsForEveryReader) {
+  EXPECT_NE(site_->Page("/reviews/harbour-lights/").find(kRating), std::string::npos)
+      << "the article";
+  EXPECT_NE(site_->Page("/reviews/").find(kRating), std::string::npos) << "its card";
+  EXPECT_NE(site_->Page("/review-index/").find(kRating), std::string::npos) << "the index";
+  EXPECT_NE(site_->Page("/films/harbour-lights-2026/").find(kRating), std::string::npos)
+      << "the film's page";
+}
+
+TEST(RatingData, SaysTheRatingInWordsAndDrawsIt) {
+  auto text = [](double v, double max) { return RatingData(v, max).get("text")->string_value(); };
+  EXPECT_EQ(text(4, 5), "4 out of 5");
+  EXPECT_EQ(text(4.5, 5), "4.5 out of 5");
+  EXPECT_EQ(RatingData(4, 5).get("stars")->string_value(), "★★★★");
+  EXPECT_EQ(RatingData(4, 5).get("rest")->string_value(), "☆");
+  EXPECT_EQ(RatingData(10, 10).get("rest"), nullptr);
+  EXPECT_EQ(RatingData(87, 100).get("score")->string_value(), "87/100");
+  EXPECT_EQ(RatingData(87, 100).get("stars"), nullptr);
+  EXPECT_EQ(RatingData(0, 5).get("text"), nullptr);
+}
+
+TEST_F(EditorSite, AnInterviewLinksToThePersonAndTheFilmWithTheYearOutsideTheTitle) {
+  std::string page = site_->Page("/interviews/mira-okafor/");
+  EXPECT_NE(page.find("<a href=\"/people/mira-okafor/\">Mira Okafor</a>"), std::string::npos);
+  EXPECT_NE(page.find("<a href=\"/films/harbour-lights-2026/\"><cite>Harbour Lights</cite></a> "
+                      "(2026)"),
+            std::string::npos);
+  EXPECT_EQ(page.find("<cite>Harbour Lights (2026)</cite>"), std::string::npos);
+}
+
+TEST_F(EditorSite, AReviewLinksToItsFilmWithTheYearOutsideTheTitle) {
+  std::string page = site_->Page("/reviews/harbour-lights/");
+  EXPECT_NE(page.find("<a href=\"/films/harbour-lights-2026/\"><cite>Harbour Lights</cite></a> "
+                      "<span class=\"film-facts__year\">(2026)</span>"),
+            std::string::npos);
+}
+
+TEST_F(EditorSite, ADispatchLinksToItsEditionAndShowsItsFilms) {
+  std::string page = site_->Page("/festivals/day-three/");
+  EXPECT_NE(page.find("<a class=\"story__festival\" href=\"/festivals/iffr/2026/\">IFFR 2026</a>"),
+            std::string::npos);
+  size_t films = page.find("class=\"covered-films\"");
+  ASSERT_NE(films, std::string::npos);
+  std::string aside = page.substr(films, page.find("</aside>", films) - films);
+  EXPECT_NE(aside.find("<a href=\"/films/harbour-lights-2026/\"><cite>Harbour Lights</cite></a>"),
+            std::string::npos)
+      << aside;
+  EXPECT_NE(aside.find("<a href=\"/films/night-ferry/\"><cite>Night Ferry</cite></a>"),
+            std::string::npos)
+      << aside;
+}
+
+TEST_F(EditorSite, AFestivalTagIsShownAsItsEditionLinkedToTheHub) {
+  std::string page = site_->Page("/reviews/harbour-lights/");
+  EXPECT_NE(page.find("<a href=\"/festivals/iffr/2026/\">IFFR 2026</a>"), std::string::npos);
+  EXPECT_EQ(page.find(">IFFR2026<"), std::string::npos);
+  EXPECT_NE(page.find("<a href=\"/tag/slow-cinema/\">Slow Cinema</a>"), std::string::npos);
+}
+
+TEST_F(EditorSite, FilmPagesSeparateTheNamesTheyList) {
+  std::string page = site_->Page("/films/harbour-lights-2026/");
+  EXPECT_NE(page.find("<a href=\"/people/mira-okafor/\">Mira Okafor</a>, "
+                      "<a href=\"/people/tom-reyes/\">Tom Reyes</a></dd>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<a href=\"/people/ada-lind/\">Ada Lind</a>, <a href=\"/people/bo-sand/\">"
+                      "Bo Sand</a>, <a href=\"/people/cy-moor/\">Cy Moor</a></dd>"),
+            std::string::npos);
+}
+
+TEST_F(EditorSite, AFilmWithoutAYearIsNotGivenOne) {
+  std::string edition = site_->Page("/festivals/iffr/2026/");
+  size_t at = edition.find("href=\"/films/night-ferry/\"");
+  ASSERT_NE(at, std::string::npos);
+  std::string line = edition.substr(at, edition.find("</li>", at) - at);
+  EXPECT_EQ(line.find("2026"), std::string::npos) << line;
+  EXPECT_EQ(site_->Page("/films/night-ferry/").find("(2026)"), std::string::npos);
+}
+
+TEST_F(EditorSite, APersonPageDoesNotCreditThePersonToThemselves) {
+  std::string page = site_->Page("/people/mira-okafor/");
+  EXPECT_EQ(page.find("dir. <a href=\"/people/mira-okafor/\">"), std::string::npos);
+  EXPECT_NE(page.find("dir. <a href=\"/people/tom-reyes/\">Tom Reyes</a>"), std::string::npos)
+      << "a co-director is still named";
+}
+
+TEST_F(EditorSite, EditionDatesReadAsPeopleWriteThem) {
+  const std::string dates = "29 January\u2009\u2013\u20098 February 2026";
+  EXPECT_NE(site_->Page("/festivals/iffr/2026/").find(dates), std::string::npos);
+  EXPECT_NE(site_->Page("/festivals/iffr/").find(dates), std::string::npos);
+  EXPECT_EQ(site_->Page("/festivals/iffr/2026/").find("2026-01-29 –"), std::string::npos);
+}
+
+TEST_F(EditorSite, TheHomePageShowsEachArticleOnce) {
+  std::string home = site_->Page("/");
+  for (const char* url :
+       {"/reviews/harbour-lights/", "/interviews/mira-okafor/", "/festivals/day-three/"}) {
+    EXPECT_EQ(Count(home, std::string("class=\"card__title\"><a href=\"") + url) +
+                  Count(home, std::string("class=\"lead-story__title\"><a href=\"") + url),
+              1u)
+        << url;
+  }
+}
+
+}  // namespace
+}  // namespace cinepress::testing
