@@ -207,6 +207,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   auto store = OpenStore(site, *config);
   if (!store) return store.error();
   for (const TierConfig& t : config->tiers) options.tiers.push_back(t.slug);
+  options.film_permalink = config->permalinks.film;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty && !options.progress) {
     options.progress = [&err](size_t done, size_t total) {
@@ -231,6 +232,11 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
       << " updated, " << report->media_unchanged << " unchanged, " << report->media_removed
       << " removed; " << report->authors_saved << " authors and " << report->sections_saved
       << " sections saved; " << std::fixed << std::setprecision(2) << Seconds(start) << " s\n";
+  if (report->films_moved) {
+    out << "import: " << report->films_moved
+        << (report->films_moved == 1 ? " film page moved" : " film pages moved")
+        << " (a year or title changed); the old addresses redirect to the new ones\n";
+  }
   return report;
 }
 

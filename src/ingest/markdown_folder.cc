@@ -456,6 +456,44 @@ bool IsFolderArticle(const std::string& source_path) {
 }
 bool IsFolderMedia(const std::string& path) { return path.rfind("wp-content/uploads/", 0) != 0; }
 
+// The articles whose films have pages, in the site's order (content/records.h: MovedFilms).
+std::vector<const Article*> FilmArticles(const std::vector<Article>& all) {
+  std::vector<const Article*> out;
+  for (const Article& a : all) {
+    if (a.kind == ArticleKind::kArticle && !a.draft && !a.password_protected &&
+        a.section != "collections") {
+      out.push_back(&a);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Article* x, const Article* y) {
+    return x->date != y->date ? x->date > y->date : x->slug < y->slug;
+  });
+  return out;
+}
+
+// A film record's address changes only with a 301 from the old one: the old address is kept as
+// a redirect (UrlRedirect), and redirects that led to it lead to the new one (no chains).
+Status RememberMovedFilms(ContentStore& store, const std::vector<Article>& before,
+                          const std::string& pattern, size_t& moved_count) {
+  auto after = store.LoadArticles(false);
+  if (!after) return after.error();
+  auto moved = MovedFilms(FilmArticles(before), FilmArticles(*after));
+  if (moved.empty()) return {};
+  auto redirects = store.LoadRedirects();
+  if (!redirects) return redirects.error();
+  for (const auto& [old_slug, new_slug] : moved) {
+    std::string from = ExpandPermalink(pattern, {{"slug", old_slug}});
+    std::string to = ExpandPermalink(pattern, {{"slug", new_slug}});
+    for (const UrlRedirect& r : *redirects) {
+      if (r.article_id != 0 || r.to != from) continue;
+      if (auto st = store.SaveRedirect(UrlRedirect{r.from, 0, to}); !st) return st;
+    }
+    if (auto st = store.SaveRedirect(UrlRedirect{from, 0, to}); !st) return st;
+    ++moved_count;
+  }
+  return {};
+}
+
 std::string UrlKey(const Article& a) {
   return (a.kind == ArticleKind::kPage ? "page:" : "article:") + a.section + "/" + a.slug;
 }
@@ -803,6 +841,12 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       if (media_seen.count(path) || !IsFolderMedia(path)) continue;
       if (auto s = store.DeleteMedia(path); !s) return fail(s.error());
       ++report.media_removed;
+    }
+  }
+  if (report.added + report.updated + report.removed > 0) {
+    if (auto st = RememberMovedFilms(store, *stored, options.film_permalink, report.films_moved);
+        !st) {
+      return fail(st.error());
     }
   }
   if (auto s = store.Commit(); !s) return fail(s.error());

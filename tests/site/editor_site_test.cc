@@ -201,3 +201,55 @@ TEST_F(EditorSite, TheHomePageShowsEachArticleOnce) {
 
 }  // namespace
 }  // namespace cinepress::testing
+
+namespace cinepress::testing {
+namespace {
+
+std::string NightFerryReview(int year) {
+  return "---\ntitle: \"Night Ferry, reviewed\"\ndate: 2026-02-06\nauthors: [\"Ines Varga\"]\n"
+         "film:\n  title: \"Night Ferry\"\n  directors: [\"Lu Berg\"]\n  year: " +
+         std::to_string(year) + "\n---\n\nA review.\n";
+}
+
+TEST(EditorSiteFilmAddress, AFilmThatMovesAnswersAtItsOldAddressWithA301) {
+  auto files = Magazine();
+  auto first = BuildFromStrings(kConfig, files);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_TRUE(first->Has("/films/night-ferry/")) << "the dispatch names it without a year";
+
+  // A review gives its year: the film's page moves, and the old address leads to it.
+  files["content/reviews/night-ferry.md"] = NightFerryReview(2026);
+  auto second = ImportAgain(*first, files);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_TRUE(second->import_problems.empty());
+  ASSERT_TRUE(second->Has("/films/night-ferry-2026/"));
+  EXPECT_FALSE(second->Has("/films/night-ferry/"));
+  const std::string* to = second->site->RedirectFor("/films/night-ferry/");
+  ASSERT_NE(to, nullptr);
+  EXPECT_EQ(*to, "/films/night-ferry-2026/");
+  EXPECT_NE(second->Page("/_redirects").find("/films/night-ferry/ /films/night-ferry-2026/ 301"),
+            std::string::npos);
+
+  // The store remembers it: later imports and builds keep it.
+  files["content/essays/later.md"] =
+      "---\ntitle: \"Later\"\ndate: 2026-03-01\nauthors: [\"Ines Varga\"]\n---\n\nLater.\n";
+  auto third = ImportAgain(*second, files);
+  ASSERT_TRUE(third.ok());
+  to = third->site->RedirectFor("/films/night-ferry/");
+  ASSERT_NE(to, nullptr);
+  EXPECT_EQ(*to, "/films/night-ferry-2026/");
+
+  // It moves again (the year was wrong): every old address leads to the new one, no chain.
+  files["content/reviews/night-ferry.md"] = NightFerryReview(2025);
+  auto fourth = ImportAgain(*third, files);
+  ASSERT_TRUE(fourth.ok());
+  ASSERT_TRUE(fourth->Has("/films/night-ferry-2025/"));
+  for (const char* old : {"/films/night-ferry/", "/films/night-ferry-2026/"}) {
+    to = fourth->site->RedirectFor(old);
+    ASSERT_NE(to, nullptr) << old;
+    EXPECT_EQ(*to, "/films/night-ferry-2025/") << old;
+  }
+}
+
+}  // namespace
+}  // namespace cinepress::testing
