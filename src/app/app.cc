@@ -349,6 +349,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!media) return media.error();
   auto redirects = (*store)->LoadRedirects();
   if (!redirects) return redirects.error();
+  auto people = (*store)->LoadPeople();
+  if (!people) return people.error();
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -358,7 +360,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   }
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
-                        std::move(*aliases), std::move(*redirects));
+                        std::move(*aliases), std::move(*redirects), std::move(*people));
 }
 
 namespace {

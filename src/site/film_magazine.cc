@@ -63,6 +63,14 @@ int MatchEditionTag(const std::string& pattern, const std::string& tag) {
 
 }  // namespace
 
+TemplateData ImageData(const Image& image) {
+  TemplateData img;
+  img.set("src", image.src);
+  img.set("alt", image.alt);
+  SetIf(img, "caption", image.caption);
+  return img;
+}
+
 TemplateData RatingData(double value, double max) {
   TemplateData r;
   if (value <= 0 || max <= 0) return r;
@@ -135,6 +143,30 @@ int32_t Site::EditionOfTag(size_t article, const std::string& tag) const {
     }
   }
   return -1;
+}
+
+void Site::AssignProfiles(std::vector<PersonProfile> people) {
+  profiles_.assign(records_.people.size(), PersonProfile{});
+  for (size_t p = 0; p < profiles_.size(); ++p) profiles_[p].slug = records_.people[p].slug;
+  // Interviews, newest first: each field from the newest article that gives it.
+  for (const Article& a : articles_) {
+    if (!a.interviewee) continue;
+    auto it = person_by_slug_.find(Slugify(a.interviewee->name));
+    if (it == person_by_slug_.end()) continue;
+    PersonProfile& p = profiles_[it->second];
+    if (p.bio.empty()) p.bio = a.interviewee->bio;
+    if (!p.portrait) p.portrait = a.interviewee->portrait;
+    if (p.links.empty()) p.links = a.interviewee->links;
+  }
+  // data/people.yaml, the magazine's own record of them, wins field by field.
+  for (PersonProfile& given : people) {
+    auto it = person_by_slug_.find(given.slug);
+    if (it == person_by_slug_.end()) continue;  // no article names them: no page to show it on
+    PersonProfile& p = profiles_[it->second];
+    if (!given.bio.empty()) p.bio = std::move(given.bio);
+    if (given.portrait) p.portrait = std::move(given.portrait);
+    if (!given.links.empty()) p.links = std::move(given.links);
+  }
 }
 
 void Site::AssignEditions() {
@@ -439,6 +471,15 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
   TemplateData person;
   person.set("name", r.name.display);
   SetIf(person, "jobs_text", Join(r.jobs));
+  const PersonProfile& profile = s.profiles_[p];
+  if (!profile.bio.empty()) person.set("bio_html", RenderMarkdown(profile.bio));
+  if (profile.portrait) person["portrait"] = ImageData(*profile.portrait);
+  if (!profile.links.empty()) {
+    std::vector<std::pair<std::string, std::string>> links;
+    for (const WebLink& l : profile.links) links.emplace_back(l.name, l.url);
+    person["links"] = LinkList(links);
+    person.set("has_links", true);
+  }
   auto films = [&](const std::vector<uint32_t>& which) {
     TemplateData out = List();
     std::vector<uint32_t> sorted = which;

@@ -83,7 +83,8 @@ Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int 
 Result<std::shared_ptr<const Site>> Site::Assemble(
     SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
-    int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects) {
+    int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
+    std::vector<PersonProfile> people) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -225,6 +226,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (size_t p = 0; p < s.records_.people.size(); ++p) {
     s.person_by_slug_.emplace(s.records_.people[p].slug, static_cast<uint32_t>(p));
   }
+  s.AssignProfiles(std::move(people));
   s.AssignEditions();
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
     const FilmRecord& film = s.records_.films[f];
@@ -632,6 +634,8 @@ std::string Site::Fingerprint(const Output& o) const {
       // Its film's page and the credits' pages: their addresses depend on other articles too.
       FilmLinks links = LinksOfFilm(o.ref);
       parts += links.film_url;
+      // The pages of every film it names (their addresses depend on other articles).
+      for (uint32_t f : records_.films_of_article[o.ref]) parts += "\x1f" + FilmUrl(f);
       for (const auto* people : {&links.directors, &links.cast}) {
         for (const auto& [name, url] : *people) parts += name + "\x1f" + url + "\x1e";
       }
@@ -707,7 +711,12 @@ std::string Site::Fingerprint(const Output& o) const {
                                                                  : editions_[o.ref].list];
       parts += l.heading + "|" + l.url + "|";
       for (uint32_t i : l.items) add(i);
-      // What the page shows beyond its articles: the record's credits, the edition's films.
+      // What the page shows beyond its articles: the record's credits, the person's profile.
+      if (o.kind == OutputKind::kPerson) {
+        const PersonProfile& p = profiles_[o.ref];
+        parts += p.bio + "\x1f" + (p.portrait ? p.portrait->src + "\x1f" + p.portrait->alt : "");
+        for (const WebLink& l : p.links) parts += "\x1f" + l.name + "\x1f" + l.url;
+      }
       if (o.kind == OutputKind::kFilm) {
         const Film& f = records_.films[o.ref].film;
         parts += f.original_title + std::to_string(f.runtime_min) + f.language;

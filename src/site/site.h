@@ -126,7 +126,7 @@ class Site {
       SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme,
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
-      std::vector<UrlRedirect> redirects = {});
+      std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {});
 
   const std::vector<Output>& outputs() const { return outputs_; }
   const SiteConfig& config() const { return config_; }
@@ -144,6 +144,8 @@ class Site {
   // Up to three related article indices for article i.
   const std::vector<uint32_t>& related(size_t i) const { return related_[i]; }
   const FilmRecords& records() const { return records_; }
+  // Person record p's bio, portrait and links (empty when the magazine knows none).
+  const PersonProfile& profile(size_t p) const { return profiles_[p]; }
   const std::vector<SiteFestival>& festivals() const { return festivals_; }
   const std::vector<SiteEdition>& editions() const { return editions_; }
   const std::vector<ReviewFacet>& review_facets() const { return facets_; }
@@ -203,6 +205,8 @@ class Site {
   void ComputeRelated();
   void ComputeFingerprints();
   void AssignEditions();
+  // profiles_: data/people.yaml's, else what interviews' front matter says (the newest first).
+  void AssignProfiles(std::vector<PersonProfile> people);
   Status AddFilmMagazineOutputs();
   Status BuildCards();
   Status AddSearchOutputs();
@@ -235,6 +239,7 @@ class Site {
   std::vector<TemplateData> list_items_;          // the lean card lists use: html, title, url, date
   std::vector<std::string> dek_text_, dek_html_;  // per article, from its Markdown dek
   FilmRecords records_;
+  std::vector<PersonProfile> profiles_;  // per person record
   std::vector<SiteFestival> festivals_;
   std::vector<SiteEdition> editions_;
   std::vector<std::vector<uint32_t>> editions_of_article_;  // article -> edition indices
@@ -272,6 +277,8 @@ TemplateData PaginationData(int current, int total, const std::function<std::str
 // ("4.5 out of 5") for every reader; `stars` ("★★★★½") and `rest` (the empty ones, "☆") draw it
 // on scales up to 10; on larger ones `score` ("87/100") does. Empty data when there is none.
 TemplateData RatingData(double value, double max);
+// An image as templates see it: `{src, alt, caption}` (caption only when there is one).
+TemplateData ImageData(const Image& image);
 
 // How much of a restricted article a page shows (ReaderRights::VariantFor decides): the free
 // part and the paywall box, or all of it; and who opened it, when an institution did.

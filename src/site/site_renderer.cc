@@ -515,11 +515,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     page.set("modified_iso", s.tz_.Iso(std::max(a.date, a.updated)));
   }
   if (a.image) {
-    TemplateData img;
-    img.set("src", a.image->src);
-    img.set("alt", a.image->alt);
-    SetIf(img, "caption", a.image->caption);
-    art["image"] = std::move(img);
+    art["image"] = ImageData(*a.image);
     const std::string& src = a.image->src;
     page.set("og_image", src.rfind("http", 0) == 0 ? src : s.Absolute(src));
     page.set("og_image_alt", a.image->alt);

@@ -253,3 +253,91 @@ TEST(EditorSiteFilmAddress, AFilmThatMovesAnswersAtItsOldAddressWithA301) {
 
 }  // namespace
 }  // namespace cinepress::testing
+
+namespace cinepress::testing {
+namespace {
+
+const char* kPeople = R"yaml(# Who the magazine knows.
+mira-okafor:
+  name: "Mira Okafor"
+  bio: "Mira Okafor makes films about *harbours*."
+  portrait:
+    src: "/images/people/mira-okafor.png"
+    alt: "Mira Okafor on a quay at dusk"
+  links:
+    - name: "Website"
+      url: "https://miraokafor.example"
+)yaml";
+
+const char* kInterviewWithProfile = R"md(---
+title: "Tom Reyes on ferries"
+date: 2026-02-06
+authors: ["Ines Varga"]
+interviewee:
+  name: "Tom Reyes"
+  job_title: "Director"
+  bio: "Tom Reyes co-directed Harbour Lights."
+  portrait:
+    src: "/images/people/tom-reyes.png"
+    alt: "Tom Reyes laughing on a ferry deck"
+---
+
+Questions.
+)md";
+
+TEST(EditorSitePeople, PersonPagesShowTheBioPortraitAndLinksTheMagazineKnows) {
+  auto files = Magazine();
+  files["data/people.yaml"] = kPeople;
+  files["content/interviews/tom-reyes.md"] = kInterviewWithProfile;
+  auto built = BuildFromStrings(kConfig, files);
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  EXPECT_TRUE(built->import_problems.empty()) << ::testing::PrintToString(built->import_problems);
+  std::string mira = built->Page("/people/mira-okafor/");
+  EXPECT_NE(mira.find("Mira Okafor makes films about <em>harbours</em>."), std::string::npos);
+  EXPECT_NE(mira.find("<img src=\"/images/people/mira-okafor.png\" alt=\"Mira Okafor on a quay at "
+                      "dusk\""),
+            std::string::npos);
+  EXPECT_NE(mira.find("<a href=\"https://miraokafor.example\">Website</a>"), std::string::npos);
+  EXPECT_NE(mira.find("\"sameAs\":[\"https://miraokafor.example\"]"), std::string::npos);
+  // From an interview's front matter.
+  std::string tom = built->Page("/people/tom-reyes/");
+  EXPECT_NE(tom.find("Tom Reyes co-directed Harbour Lights."), std::string::npos);
+  EXPECT_NE(tom.find("alt=\"Tom Reyes laughing on a ferry deck\""), std::string::npos);
+
+  // people.yaml is the whole list: a person taken out of it loses what it said.
+  files["data/people.yaml"] = "# nobody yet\n";
+  auto again = ImportAgain(*built, files);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->Page("/people/mira-okafor/").find("makes films about"), std::string::npos);
+}
+
+TEST(EditorSitePeople, ABadPeopleFileIsReportedWithItsFileLineAndField) {
+  auto files = Magazine();
+  files["data/people.yaml"] = R"yaml(mira-okafor:
+  name: "Mira Okafor"
+  portrait:
+    src: "/images/people/mira-okafor.png"
+  links:
+    - name: "Website"
+      url: "javascript:alert(1)"
+Tom Reyes:
+  name: "Tom Reyes"
+)yaml";
+  auto built = BuildFromStrings(kConfig, files);
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  const auto& problems = built->import_problems;
+  ASSERT_EQ(problems.size(), 3u) << ::testing::PrintToString(problems);
+  EXPECT_NE(problems[0].find("data/people.yaml:3: mira-okafor.portrait.alt: an image needs alt"),
+            std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[1].find("data/people.yaml:7: mira-okafor.links.url:"), std::string::npos)
+      << problems[1];
+  EXPECT_NE(problems[2].find("data/people.yaml:8: Tom Reyes: a person's key must be the slug"),
+            std::string::npos)
+      << problems[2];
+  EXPECT_EQ(built->Page("/people/mira-okafor/").find("mira-okafor.png"), std::string::npos)
+      << "nothing is written";
+}
+
+}  // namespace
+}  // namespace cinepress::testing
