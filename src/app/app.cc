@@ -49,13 +49,19 @@ category = "/category/{slug}/"
 tag = "/tag/{slug}/"
 author = "/author/{slug}/"
 
+# The main menu: the sections (content/reviews/, content/interviews/), the indexes of what you
+# have reviewed and whom you have interviewed, and everything by date.
 [[menus.main]]
 name = "Reviews"
 url = "/reviews/"
 
 [[menus.main]]
-name = "Archive"
-url = "/archive/"
+name = "Interviews"
+url = "/interviews/"
+
+[[menus.main]]
+name = "Indexes"
+url = "/review-index/"
 
 [[menus.main.children]]
 name = "Review Index"
@@ -66,12 +72,20 @@ name = "Interview Index"
 url = "/interview-index/"
 
 [[menus.main]]
+name = "Archive"
+url = "/archive/"
+
+[[menus.main]]
 name = "About"
 url = "/about/"
 
 [[menus.footer]]
 name = "About"
 url = "/about/"
+
+[[menus.footer]]
+name = "Archive"
+url = "/archive/"
 
 # Festivals you cover, and the tag that files an article under an edition (TIFF21 -> TIFF 2021):
 # [[festivals]]
@@ -96,6 +110,19 @@ url = "/about/"
 # schedule = "weekly"
 # day = "friday"
 # hour = 8
+)";
+
+// The sections the starter menu links to, each with its page before its first article.
+constexpr const char* kStarterReviews = R"(---
+title: "Reviews"
+description: "New films, and old ones seen again."
+---
+)";
+
+constexpr const char* kStarterInterviews = R"(---
+title: "Interviews"
+description: "Conversations with the people who make films."
+---
 )";
 
 constexpr const char* kStarterAbout = R"(---
@@ -166,7 +193,11 @@ SqliteStoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
 Status InitSite(const SiteFolder& site, std::ostream& out) {
   if (auto s = RefuseExistingSite(site); !s) return s;
   if (auto s = WriteFile(site.config(), kStarterConfig); !s) return s;
-  if (auto s = WriteFile(site.root / "content" / "about.md", kStarterAbout); !s) return s;
+  for (const auto& [path, text] : {std::pair{"content/about.md", kStarterAbout},
+                                   {"content/reviews/_index.md", kStarterReviews},
+                                   {"content/interviews/_index.md", kStarterInterviews}}) {
+    if (auto s = WriteFile(site.root / path, text); !s) return s;
+  }
   std::error_code ec;
   fs::create_directories(site.root / "static", ec);
   out << "init: made a new site in " << site.root.string() << "\n"

@@ -158,19 +158,22 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   s.archive_list_ = s.lists_.size();
   s.list_by_key_["archive"] = s.lists_.size();
   s.lists_.push_back(archive);
-  for (uint32_t i = 0; i < s.articles_.size(); ++i) {
-    const Article& a = s.articles_[i];
-    s.lists_[s.archive_list_].items.push_back(i);
-    const Section& sec = s.sections_.at(a.section);
-    list_for("section:" + a.section, [&] {
+  auto section_list = [&](const std::string& key) -> SiteList& {
+    const Section& sec = s.sections_.at(key);
+    return list_for("section:" + key, [&] {
       return SiteList{"section",
                       "Section",
                       sec.title,
                       sec.description,
-                      ExpandPermalink(pl.section, {{"section", a.section}}),
+                      ExpandPermalink(pl.section, {{"section", key}}),
                       {},
                       nullptr};
-    }).items.push_back(i);
+    });
+  };
+  for (uint32_t i = 0; i < s.articles_.size(); ++i) {
+    const Article& a = s.articles_[i];
+    s.lists_[s.archive_list_].items.push_back(i);
+    section_list(a.section).items.push_back(i);
     for (const std::string& c : a.categories) {
       std::string slug = Slugify(c);
       SiteList& l = list_for("category:" + slug, [&] {
@@ -217,6 +220,14 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
                       nullptr};
     }).items.push_back(i);
   }
+  // A section the writer has made (its _index.md) has its page before its first article: the
+  // menu that links to it does not lead nowhere.
+  std::vector<std::string> section_keys;
+  for (const auto& [key, sec] : s.sections_) {
+    if (!key.empty() && key != "collections" && !sec.title.empty()) section_keys.push_back(key);
+  }
+  std::sort(section_keys.begin(), section_keys.end());
+  for (const std::string& key : section_keys) section_list(key);
   // Films and people as records, festivals and their editions; each has a feed list.
   s.records_ = BuildFilmRecords(s.articles_);
   s.film_of_article_.assign(s.articles_.size(), -1);

@@ -2,7 +2,12 @@
 // see, articles that link to their films, people and festival editions, film and person pages
 // that read well, dates as people write them, a home page that shows each article once.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <sstream>
+
+#include "app/app.h"
 #include "whole_site.h"
 
 namespace cinepress::testing {
@@ -337,6 +342,40 @@ Tom Reyes:
       << problems[2];
   EXPECT_EQ(built->Page("/people/mira-okafor/").find("mira-okafor.png"), std::string::npos)
       << "nothing is written";
+}
+
+}  // namespace
+}  // namespace cinepress::testing
+
+namespace cinepress::testing {
+namespace {
+
+TEST(EditorSiteStarter, EveryLinkOfTheStarterMenusLeadsToAPage) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("cinepress-starter-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const SiteFolder site{dir};
+  std::ostringstream out;
+  ASSERT_TRUE(InitSite(site, out)) << out.str();
+  auto loaded = LoadSite(site, 1893456000);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  const SiteConfig& config = (*loaded)->config();
+  std::vector<std::string> names;
+  for (const auto* menu : {&config.menu_main, &config.menu_footer}) {
+    for (const MenuItem& m : *menu) {
+      EXPECT_NE((*loaded)->FindOutput(OutputPathOf(m.url)), nullptr) << m.name << " " << m.url;
+      names.push_back(m.name);
+      for (const MenuItem& c : m.children) {
+        EXPECT_NE((*loaded)->FindOutput(OutputPathOf(c.url)), nullptr) << c.name << " " << c.url;
+        if (c.url.find("index") != std::string::npos) {
+          EXPECT_NE(m.name, "Archive") << "the indexes are not the archive";
+        }
+      }
+    }
+  }
+  EXPECT_NE(std::find(names.begin(), names.end(), "Interviews"), names.end());
+  fs::remove_all(dir);
 }
 
 }  // namespace
