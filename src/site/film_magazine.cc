@@ -33,13 +33,10 @@ TemplateData LinkList(const std::vector<std::pair<std::string, std::string>>& li
 // `except` (a person's slug) is left out: a director's page does not say "dir." them again.
 TemplateData Credits(const std::vector<std::string>& names, const std::string& person_pattern,
                      const std::string& except = "") {
-  std::vector<const std::string*> shown;
-  for (const std::string& n : names) {
-    if (except.empty() || Slugify(n) != except) shown.push_back(&n);
-  }
   std::vector<std::pair<std::string, std::string>> links;
-  for (const std::string* n : shown) {
-    links.emplace_back(*n, ExpandPermalink(person_pattern, {{"slug", Slugify(*n)}}));
+  for (const std::string& n : names) {
+    std::string slug = Slugify(n);
+    if (slug != except) links.emplace_back(n, ExpandPermalink(person_pattern, {{"slug", slug}}));
   }
   return LinkList(links);
 }
