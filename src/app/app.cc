@@ -261,8 +261,9 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (report->skipped) out << ", " << report->skipped << " skipped (invalid)";
   out << "\nimport: media " << report->media_added << " added, " << report->media_updated
       << " updated, " << report->media_unchanged << " unchanged, " << report->media_removed
-      << " removed; " << report->authors_saved << " authors and " << report->sections_saved
-      << " sections saved; " << std::fixed << std::setprecision(2) << Seconds(start) << " s\n";
+      << " removed; " << report->authors_saved << " authors, " << report->people_saved
+      << " people and " << report->sections_saved << " sections saved; " << std::fixed
+      << std::setprecision(2) << Seconds(start) << " s\n";
   if (report->films_moved) {
     out << "import: " << report->films_moved
         << (report->films_moved == 1 ? " film page moved" : " film pages moved")
