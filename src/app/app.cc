@@ -50,13 +50,19 @@ category = "/category/{slug}/"
 tag = "/tag/{slug}/"
 author = "/author/{slug}/"
 
+# The main menu: the sections (content/reviews/, content/interviews/), the indexes of what you
+# have reviewed and whom you have interviewed, and everything by date.
 [[menus.main]]
 name = "Reviews"
 url = "/reviews/"
 
 [[menus.main]]
-name = "Archive"
-url = "/archive/"
+name = "Interviews"
+url = "/interviews/"
+
+[[menus.main]]
+name = "Indexes"
+url = "/review-index/"
 
 [[menus.main.children]]
 name = "Review Index"
@@ -67,12 +73,20 @@ name = "Interview Index"
 url = "/interview-index/"
 
 [[menus.main]]
+name = "Archive"
+url = "/archive/"
+
+[[menus.main]]
 name = "About"
 url = "/about/"
 
 [[menus.footer]]
 name = "About"
 url = "/about/"
+
+[[menus.footer]]
+name = "Archive"
+url = "/archive/"
 
 # Festivals you cover, and the tag that files an article under an edition (TIFF21 -> TIFF 2021):
 # [[festivals]]
@@ -97,6 +111,19 @@ url = "/about/"
 # schedule = "weekly"
 # day = "friday"
 # hour = 8
+)";
+
+// The sections the starter menu links to, each with its page before its first article.
+constexpr const char* kStarterReviews = R"(---
+title: "Reviews"
+description: "New films, and old ones seen again."
+---
+)";
+
+constexpr const char* kStarterInterviews = R"(---
+title: "Interviews"
+description: "Conversations with the people who make films."
+---
 )";
 
 constexpr const char* kStarterAbout = R"(---
@@ -167,7 +194,11 @@ SqliteStoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
 Status InitSite(const SiteFolder& site, std::ostream& out) {
   if (auto s = RefuseExistingSite(site); !s) return s;
   if (auto s = WriteFile(site.config(), kStarterConfig); !s) return s;
-  if (auto s = WriteFile(site.root / "content" / "about.md", kStarterAbout); !s) return s;
+  for (const auto& [path, text] : {std::pair{"content/about.md", kStarterAbout},
+                                   {"content/reviews/_index.md", kStarterReviews},
+                                   {"content/interviews/_index.md", kStarterInterviews}}) {
+    if (auto s = WriteFile(site.root / path, text); !s) return s;
+  }
   std::error_code ec;
   fs::create_directories(site.root / "static", ec);
   out << "init: made a new site in " << site.root.string() << "\n"
@@ -208,6 +239,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   auto store = OpenStore(site, *config);
   if (!store) return store.error();
   for (const TierConfig& t : config->tiers) options.tiers.push_back(t.slug);
+  options.film_permalink = config->permalinks.film;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty && !options.progress) {
     options.progress = [&err](size_t done, size_t total) {
@@ -230,8 +262,14 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (report->skipped) out << ", " << report->skipped << " skipped (invalid)";
   out << "\nimport: media " << report->media_added << " added, " << report->media_updated
       << " updated, " << report->media_unchanged << " unchanged, " << report->media_removed
-      << " removed; " << report->authors_saved << " authors and " << report->sections_saved
-      << " sections saved; " << std::fixed << std::setprecision(2) << Seconds(start) << " s\n";
+      << " removed; " << report->authors_saved << " authors, " << report->people_saved
+      << " people and " << report->sections_saved << " sections saved; " << std::fixed
+      << std::setprecision(2) << Seconds(start) << " s\n";
+  if (report->films_moved) {
+    out << "import: " << report->films_moved
+        << (report->films_moved == 1 ? " film page moved" : " film pages moved")
+        << " (a year or title changed); the old addresses redirect to the new ones\n";
+  }
   return report;
 }
 
@@ -344,6 +382,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!media) return media.error();
   auto redirects = (*store)->LoadRedirects();
   if (!redirects) return redirects.error();
+  auto people = (*store)->LoadPeople();
+  if (!people) return people.error();
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -353,7 +393,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   }
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
-                        std::move(*aliases), std::move(*redirects));
+                        std::move(*aliases), std::move(*redirects), std::move(*people));
 }
 
 namespace {

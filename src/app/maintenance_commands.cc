@@ -97,6 +97,9 @@ MediaProblems FindMediaProblems(const std::vector<Article>& articles,
     std::set<std::string> refs = MediaReferences(a.body_markdown, base_url);
     refs.merge(MediaReferences(a.dek, base_url));
     if (a.image) refs.merge(MediaReferences(" " + a.image->src, base_url));
+    if (a.interviewee && a.interviewee->portrait) {
+      refs.merge(MediaReferences(" " + a.interviewee->portrait->src, base_url));
+    }
     std::string name = a.source_path.empty() ? a.section + "/" + a.slug : a.source_path;
     for (const auto& r : refs) {
       if (!stored.count(r)) problems.missing.emplace_back(name, r);
@@ -170,6 +173,9 @@ Result<size_t> CheckSite(const SiteFolder& site, std::ostream& out) {
   if (!authors) return authors.error();
   std::vector<std::string> others;
   for (const auto& a : *authors) others.push_back(a.bio);
+  auto people = (*store)->LoadPeople();
+  if (!people) return people.error();
+  for (const auto& p : *people) others.push_back(p.bio + (p.portrait ? " " + p.portrait->src : ""));
   std::string base_url;
   if (auto config_text = ReadFile(site.config()); config_text) others.push_back(*config_text);
   if (auto config = LoadSiteConfig(site.config()); config) base_url = config->base_url;

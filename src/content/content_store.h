@@ -48,14 +48,20 @@ class ContentStore {
   virtual Result<std::vector<ArticleAlias>> LoadAliases() = 0;
   virtual Status SaveAlias(const ArticleAlias& alias) = 0;
 
-  // A number that changes whenever the content (articles, aliases, authors, sections, media)
-  // changes, by any connection; other tables (newsletters) do not count (for live reloading).
+  // A number that changes whenever the content (articles, aliases, authors, people, sections,
+  // media) changes, by any connection; other tables (newsletters) do not count (for live
+  // reloading).
   virtual Result<int64_t> DataVersion() = 0;
   // Whether the store can be read right now (for health checks).
   virtual Status Ping() = 0;
 
   virtual Result<std::vector<Author>> LoadAuthors() = 0;
   virtual Status SaveAuthor(const Author& author) = 0;
+
+  // People's profiles (data/people.yaml), keyed by slug; saving replaces the one with its slug.
+  virtual Result<std::vector<PersonProfile>> LoadPeople() = 0;
+  virtual Status SavePerson(const PersonProfile& person) = 0;
+  virtual Status DeletePerson(const std::string& slug) = 0;
 
   virtual Result<std::vector<Section>> LoadSections() = 0;
   virtual Status SaveSection(const Section& section) = 0;

@@ -50,12 +50,35 @@ struct Film {
   bool operator==(const Film&) const = default;
 };
 
+// A link to elsewhere (a person's website, a film's page at a database): what it says, where to.
+struct WebLink {
+  std::string name;
+  std::string url;  // https:// or http://, or a path of this site
+  bool operator==(const WebLink&) const = default;
+};
+
+// What the magazine knows of a person beyond their credits, shown on their page: from
+// data/people.yaml (keyed by the person's slug), or from an interviewee's front matter.
+struct PersonProfile {
+  std::string slug;  // the person's page: /people/<slug>/ (the slug of their name)
+  std::string name;
+  std::string bio;                // Markdown
+  std::optional<Image> portrait;  // alt text required
+  std::vector<WebLink> links;
+  bool empty() const { return bio.empty() && !portrait && links.empty(); }
+  bool operator==(const PersonProfile&) const = default;
+};
+
 struct Interviewee {
   std::string name;
   std::string job_title;
   std::string film;
   std::string sort_name;   // explicit: always wins
   std::string name_order;  // "family-first" or "given-first"; empty: recognised from the name
+  // Their bio, portrait and links, when the article gives them (data/people.yaml wins).
+  std::string bio;
+  std::optional<Image> portrait;
+  std::vector<WebLink> links;
   bool operator==(const Interviewee&) const = default;
 };
 

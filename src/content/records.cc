@@ -27,19 +27,6 @@ bool SameSet(const std::vector<std::string>& a, const std::vector<std::string>& 
   return x == y;
 }
 
-// "Title (2021)" -> {"Title", 2021}; "Title" -> {"Title", 0}.
-std::pair<std::string, int> SplitTitleYear(const std::string& ref) {
-  if (ref.size() > 7 && ref.back() == ')' && ref[ref.size() - 6] == '(') {
-    std::string year = ref.substr(ref.size() - 5, 4);
-    if (std::all_of(year.begin(), year.end(), ::isdigit)) {
-      std::string title = ref.substr(0, ref.size() - 6);
-      while (!title.empty() && title.back() == ' ') title.pop_back();
-      return {title, std::stoi(year)};
-    }
-  }
-  return {ref, 0};
-}
-
 class Builder {
  public:
   Builder(const std::vector<const Article*>& articles, bool with_people)
@@ -269,8 +256,47 @@ class Builder {
 
 }  // namespace
 
+std::pair<std::string, int> SplitTitleYear(const std::string& ref) {
+  if (ref.size() > 7 && ref.back() == ')' && ref[ref.size() - 6] == '(') {
+    std::string year = ref.substr(ref.size() - 5, 4);
+    if (std::all_of(year.begin(), year.end(), ::isdigit)) {
+      std::string title = ref.substr(0, ref.size() - 6);
+      while (!title.empty() && title.back() == ' ') title.pop_back();
+      return {title, std::stoi(year)};
+    }
+  }
+  return {ref, 0};
+}
+
 FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles, bool with_people) {
   return Builder(articles, with_people).Build();
+}
+
+std::vector<std::pair<std::string, std::string>> MovedFilms(
+    const std::vector<const Article*>& before, const std::vector<const Article*>& after) {
+  const FilmRecords old_records = BuildFilmRecords(before, false);
+  const FilmRecords new_records = BuildFilmRecords(after, false);
+  std::set<std::string> new_slugs;
+  for (const FilmRecord& f : new_records.films) new_slugs.insert(f.slug);
+  std::unordered_map<std::string, uint32_t> after_by_source;
+  for (uint32_t i = 0; i < after.size(); ++i) after_by_source.emplace(after[i]->source_path, i);
+  std::vector<std::pair<std::string, std::string>> moved;
+  for (const FilmRecord& old : old_records.films) {
+    if (new_slugs.count(old.slug)) continue;
+    // The new record of the same title that most of its articles point to now.
+    std::map<uint32_t, size_t> votes;
+    for (uint32_t i : old.articles) {
+      auto it = after_by_source.find(before[i]->source_path);
+      if (before[i]->source_path.empty() || it == after_by_source.end()) continue;
+      for (uint32_t f : new_records.films_of_article[it->second]) {
+        if (AsciiLower(new_records.films[f].film.title) == AsciiLower(old.film.title)) ++votes[f];
+      }
+    }
+    auto best = std::max_element(votes.begin(), votes.end(),
+                                 [](const auto& x, const auto& y) { return x.second < y.second; });
+    if (best != votes.end()) moved.emplace_back(old.slug, new_records.films[best->first].slug);
+  }
+  return moved;
 }
 
 FilmRecords BuildFilmRecords(const std::vector<Article>& articles) {

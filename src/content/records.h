@@ -47,9 +47,20 @@ struct FilmRecords {
   std::vector<Error> conflicts;
 };
 
+// A film named by reference: "Title (2021)" -> {"Title", 2021}; "Title" -> {"Title", 0}.
+std::pair<std::string, int> SplitTitleYear(const std::string& ref);
+
 // `articles` in the order their lists should have (newest first, usually).
 // `with_people` false skips people and sort texts (enough to find conflicts, and faster).
 FilmRecords BuildFilmRecords(const std::vector<const Article*>& articles, bool with_people = true);
 FilmRecords BuildFilmRecords(const std::vector<Article>& articles);
+
+// The film records whose address (slug) changes between two states of the content — a dispatch
+// named "Night Ferry", a review later gave it a year: night-ferry became night-ferry-2026 —
+// as {old slug, new slug}; a record is followed by the articles (source paths) that describe
+// it in both. Both lists in the order the site uses (newest first: slugs of films sharing a title
+// and year depend on it); a film no article describes any more has no new slug.
+std::vector<std::pair<std::string, std::string>> MovedFilms(
+    const std::vector<const Article*>& before, const std::vector<const Article*>& after);
 
 }  // namespace cinepress

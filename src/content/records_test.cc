@@ -86,3 +86,26 @@ TEST(FilmRecords, SortNamesFollowTheRules) {
 
 }  // namespace
 }  // namespace cinepress
+
+namespace cinepress {
+namespace {
+
+TEST(MovedFilms, FollowsARecordByTheArticlesThatDescribeIt) {
+  Article dispatch;
+  dispatch.source_path = "content/festivals/day.md";
+  dispatch.films = {"Night Ferry", "Other Film (2020)"};
+  Article review;
+  review.source_path = "content/reviews/night-ferry.md";
+  review.film = Film{};
+  review.film->title = "Night Ferry";
+  review.film->year = 2026;
+  auto moved = MovedFilms({&dispatch}, {&review, &dispatch});
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].first, "night-ferry");
+  EXPECT_EQ(moved[0].second, "night-ferry-2026");
+  EXPECT_TRUE(MovedFilms({&review, &dispatch}, {&review, &dispatch}).empty());
+  EXPECT_TRUE(MovedFilms({&dispatch}, {}).empty()) << "gone, not moved";
+}
+
+}  // namespace
+}  // namespace cinepress

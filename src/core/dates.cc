@@ -5,10 +5,14 @@
 
 #include <date/date.h>
 #include <date/tz.h>
+#include <unicode/dtintrv.h>
+#include <unicode/dtitvfmt.h>
+#include <unicode/timezone.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <sstream>
 
 namespace cinepress {
@@ -229,6 +233,41 @@ const char* MonthName(int month) {
                                        "May",       "June",     "July",     "August",
                                        "September", "October",  "November", "December"};
   return month >= 1 && month <= 12 ? kNames[month - 1] : "";
+}
+
+namespace {
+// "2026-01-29" -> milliseconds since the epoch at noon UTC that day (ICU's UDate), or nullopt.
+std::optional<double> CalendarDay(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  std::istringstream in{std::string(text)};
+  date::year_month_day ymd;
+  in >> date::parse("%F", ymd);
+  if (in.fail() || !ymd.ok()) return std::nullopt;
+  auto days = date::sys_days(ymd).time_since_epoch().count();
+  return (static_cast<double>(days) * 86400.0 + 43200.0) * 1000.0;
+}
+}  // namespace
+
+std::string FormatDateRange(std::string_view start, std::string_view end,
+                            std::string_view language) {
+  auto from = CalendarDay(start);
+  if (!from) return "";
+  auto to = CalendarDay(end);
+  if (!to || *to < *from) to = from;
+  UErrorCode status = U_ZERO_ERROR;
+  icu::Locale locale(std::string(language.empty() ? "en" : language).c_str());
+  std::unique_ptr<icu::DateIntervalFormat> format(
+      icu::DateIntervalFormat::createInstance(icu::UnicodeString(u"dMMMMy"), locale, status));
+  if (U_FAILURE(status) || !format) return std::string(start);
+  format->adoptTimeZone(icu::TimeZone::createTimeZone(u"UTC"));
+  icu::DateInterval interval(*from, *to);
+  icu::UnicodeString text;
+  icu::FieldPosition pos(icu::FieldPosition::DONT_CARE);
+  format->format(&interval, text, pos, status);
+  if (U_FAILURE(status)) return std::string(start);
+  std::string out;
+  text.toUTF8String(out);
+  return out;
 }
 
 int64_t NowSeconds() {

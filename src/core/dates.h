@@ -40,6 +40,13 @@ class TimeZone {
 
 const char* MonthName(int month);  // 1 -> "January"
 
+// Two calendar days ("2026-01-29", "2026-02-08") as people write them in `language` (ICU's
+// date intervals): "January 29 – February 8, 2026" in "en", "29 January – 8 February 2026" in
+// "en-GB", "29 janv. – 8 févr. 2026"-like forms elsewhere; the shared month and year are said
+// once. One day when `end` is empty or the same; "" when `start` is not a date.
+std::string FormatDateRange(std::string_view start, std::string_view end,
+                            std::string_view language);
+
 // The current time; the outside world behind a function so tests can fix it.
 int64_t NowSeconds();
 

@@ -58,3 +58,24 @@ TEST(TimeZone, UnknownZoneIsAnError) {
 }
 
 }  // namespace cinepress
+
+namespace cinepress {
+namespace {
+
+TEST(FormatDateRange, WritesDatesAsPeopleDoInTheSiteLanguage) {
+  const std::string dash = "\u2009\u2013\u2009";  // ICU's: an en dash between thin spaces
+  EXPECT_EQ(FormatDateRange("2026-01-29", "2026-02-08", "en-GB"),
+            "29 January" + dash + "8 February 2026");
+  EXPECT_EQ(FormatDateRange("2026-01-29", "2026-02-08", "en"),
+            "January 29" + dash + "February 8, 2026");
+  // The shared month and year are said once.
+  EXPECT_EQ(FormatDateRange("2025-09-04", "2025-09-14", "en-GB"), "4–14 September 2025");
+  EXPECT_EQ(FormatDateRange("2025-12-28", "2026-01-03", "en-GB"),
+            "28 December 2025" + dash + "3 January 2026");
+  EXPECT_EQ(FormatDateRange("2025-09-04", "", "en-GB"), "4 September 2025");
+  EXPECT_EQ(FormatDateRange("2025-09-04", "2025-09-04", "fr"), "4 septembre 2025");
+  EXPECT_EQ(FormatDateRange("not a date", "2025-09-04", "en"), "");
+}
+
+}  // namespace
+}  // namespace cinepress

@@ -59,6 +59,55 @@ class Fields {
     return v;
   }
 
+  // An image `{src, alt, caption}` at `key` of `map`; src and alt text are required.
+  std::optional<Image> ImageAt(const YAML::Node& map, const char* key, const std::string& path) {
+    YAML::Node img = map[key];
+    if (!img || img.IsNull()) return std::nullopt;
+    if (!img.IsMap()) {
+      Problem(img, path, "must be a map with src, alt and caption");
+      return std::nullopt;
+    }
+    Image image;
+    image.src = String(img, "src", path + ".src").value_or("");
+    image.alt = std::string(Trim(String(img, "alt", path + ".alt").value_or("")));
+    image.caption = String(img, "caption", path + ".caption").value_or("");
+    if (image.src.empty()) Problem(KeyLine(map, key), path + ".src", "an image needs a src");
+    if (image.alt.empty()) {
+      Problem(img["alt"] ? LineOf(img["alt"]) : KeyLine(map, key), path + ".alt",
+              "an image needs alt text describing it for readers who cannot see it");
+    }
+    return image;
+  }
+
+  // Links `[{name, url}]` at `key`: each with a name, and an http(s) URL or a path of the site.
+  std::vector<WebLink> Links(const YAML::Node& map, const char* key, const std::string& path) {
+    std::vector<WebLink> out;
+    YAML::Node n = map[key];
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      Problem(n, path, "must be a list of links, each with name and url");
+      return out;
+    }
+    for (const YAML::Node& item : n) {
+      if (!item.IsMap()) {
+        Problem(item, path, "each link must be a map with name and url");
+        continue;
+      }
+      WebLink link{String(item, "name", path + ".name").value_or(""),
+                   String(item, "url", path + ".url").value_or("")};
+      const std::string& u = link.url;
+      if (link.name.empty()) Problem(item, path + ".name", "a link needs a name");
+      if (u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0 &&
+          (u.empty() || u[0] != '/' || u.rfind("//", 0) == 0)) {
+        Problem(item["url"] ? item["url"] : item, path + ".url",
+                "a link needs a url starting with https://, http:// or / (a page of this site)");
+      } else if (!link.name.empty()) {
+        out.push_back(std::move(link));
+      }
+    }
+    return out;
+  }
+
   // `access:` — public, members, paid, or a list of tier slugs — in its stored form ("" when
   // absent: the section's default).
   std::string Access(const YAML::Node& map) {
@@ -325,24 +374,7 @@ std::optional<ParsedContent> ParseContentFields(std::string_view text, const std
     }
   }
 
-  if (YAML::Node img = fm["image"]; img && !img.IsNull()) {
-    if (img.IsScalar()) {
-      f.Problem(img, "image", "must be a map with src, alt and caption");
-    } else if (img.IsMap()) {
-      Image image;
-      image.src = f.String(img, "src", "image.src").value_or("");
-      image.alt = std::string(Trim(f.String(img, "alt", "image.alt").value_or("")));
-      image.caption = f.String(img, "caption", "image.caption").value_or("");
-      if (image.src.empty()) f.Problem(f.KeyLine(fm, "image"), "image.src", "an image needs a src");
-      if (image.alt.empty()) {
-        f.Problem(img["alt"] ? f.LineOf(img["alt"]) : f.KeyLine(fm, "image"), "image.alt",
-                  "an image needs alt text describing it for readers who cannot see it");
-      }
-      a.image = std::move(image);
-    } else {
-      f.Problem(img, "image", "must be a map with src, alt and caption");
-    }
-  }
+  a.image = f.ImageAt(fm, "image", "image");
   if (YAML::Node film = fm["film"]; film && !film.IsNull()) {
     if (!film.IsMap()) {
       f.Problem(film, "film", "must be a map (title, year, directors…)");
@@ -382,6 +414,9 @@ std::optional<ParsedContent> ParseContentFields(std::string_view text, const std
       who.film = f.String(iv, "film", "interviewee.film").value_or("");
       who.sort_name = f.String(iv, "sort_name", "interviewee.sort_name").value_or("");
       who.name_order = f.String(iv, "name_order", "interviewee.name_order").value_or("");
+      who.bio = f.String(iv, "bio", "interviewee.bio").value_or("");
+      who.portrait = f.ImageAt(iv, "portrait", "interviewee.portrait");
+      who.links = f.Links(iv, "links", "interviewee.links");
       if (!who.name_order.empty() && who.name_order != "family-first" &&
           who.name_order != "given-first") {
         f.Problem(iv["name_order"], "interviewee.name_order",
@@ -435,22 +470,30 @@ struct FileResult {
   SearchText search_text;  // made on every core before the writes (ContentStore::PrepareSearchText)
 };
 
-// data/authors.yaml: a map from author id to {name, role, city, handle, bio}.
-bool LoadAuthorsFile(const fs::path& file, const std::string& rel,
-                     std::map<std::string, Author>& authors, std::vector<Error>& problems) {
+// A data/*.yaml file whose top level must be `what` (a map): the document (null when the file
+// is empty), or nothing after a problem, which is recorded.
+std::optional<YAML::Node> LoadDataMap(const fs::path& file, const std::string& rel,
+                                      const std::string& what, std::vector<Error>& problems) {
   auto text = ReadFile(file);
   if (!text) {
     problems.push_back(Error{ErrorCode::kIo, text.error().message, rel, 0, {}});
-    return false;
+    return std::nullopt;
   }
   auto doc = LoadYaml(*text, rel, 0, problems);
+  if (!doc) return std::nullopt;
+  if (!doc->IsNull() && !doc->IsMap()) {
+    problems.push_back(Error{ErrorCode::kInvalidInput, "must be " + what, rel, 1, {}});
+    return std::nullopt;
+  }
+  return doc;
+}
+
+// data/authors.yaml: a map from author id to {name, role, city, handle, bio}.
+bool LoadAuthorsFile(const fs::path& file, const std::string& rel,
+                     std::map<std::string, Author>& authors, std::vector<Error>& problems) {
+  auto doc = LoadDataMap(file, rel, "a map from author id to details", problems);
   if (!doc) return false;
   if (doc->IsNull()) return true;
-  if (!doc->IsMap()) {
-    problems.push_back(
-        Error{ErrorCode::kInvalidInput, "must be a map from author id to details", rel, 1, {}});
-    return false;
-  }
   size_t before = problems.size();
   Fields f(rel, 0, problems);
   for (const auto& kv : *doc) {
@@ -473,6 +516,47 @@ bool LoadAuthorsFile(const fs::path& file, const std::string& rel,
     a.handle = f.String(v, "handle", id + ".handle").value_or("");
     a.bio = f.String(v, "bio", id + ".bio").value_or("");
     authors[id] = std::move(a);
+  }
+  return problems.size() == before;
+}
+
+// data/people.yaml: a map from a person's slug (their page's address) to {name, bio, portrait:
+// {src, alt, caption}, links: [{name, url}]} (docs/CONTENT.md).
+bool LoadPeopleFile(const fs::path& file, const std::string& rel,
+                    std::vector<PersonProfile>& people, std::vector<Error>& problems) {
+  auto doc = LoadDataMap(
+      file, rel, "a map from a person's slug to their name, bio, portrait and links", problems);
+  if (!doc) return false;
+  if (doc->IsNull()) return true;
+  size_t before = problems.size();
+  Fields f(rel, 0, problems);
+  for (const auto& kv : *doc) {
+    std::string slug = kv.first.Scalar();
+    const YAML::Node& v = kv.second;
+    if (!IsValidSlug(slug)) {
+      f.Problem(kv.first, slug,
+                "a person's key must be the slug of their page (lowercase letters, digits, "
+                "dashes: park-seo-yeon)");
+      continue;
+    }
+    if (!v.IsMap()) {
+      f.Problem(v, slug, "must be a map with name, bio, portrait and links");
+      continue;
+    }
+    PersonProfile p;
+    p.slug = slug;
+    p.name = f.String(v, "name", slug + ".name").value_or("");
+    if (p.name.empty()) {
+      f.Problem(v, slug + ".name", "a person needs a name");
+    } else if (Slugify(p.name) != slug) {
+      f.Problem(v["name"], slug + ".name",
+                "\"" + p.name + "\" has the page " + Slugify(p.name) + ", not " + slug +
+                    " (the key is the slug of the name)");
+    }
+    p.bio = f.String(v, "bio", slug + ".bio").value_or("");
+    p.portrait = f.ImageAt(v, "portrait", slug + ".portrait");
+    p.links = f.Links(v, "links", slug + ".links");
+    people.push_back(std::move(p));
   }
   return problems.size() == before;
 }
@@ -520,6 +604,44 @@ bool IsFolderArticle(const std::string& source_path) {
   return source_path.rfind("content/", 0) == 0;
 }
 bool IsFolderMedia(const std::string& path) { return path.rfind("wp-content/uploads/", 0) != 0; }
+
+// The articles whose films have pages, in the site's order (content/records.h: MovedFilms).
+std::vector<const Article*> FilmArticles(const std::vector<Article>& all) {
+  std::vector<const Article*> out;
+  for (const Article& a : all) {
+    if (a.kind == ArticleKind::kArticle && !a.draft && !a.password_protected &&
+        a.section != "collections") {
+      out.push_back(&a);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Article* x, const Article* y) {
+    return x->date != y->date ? x->date > y->date : x->slug < y->slug;
+  });
+  return out;
+}
+
+// A film record's address changes only with a 301 from the old one: the old address is kept as
+// a redirect (UrlRedirect), and redirects that led to it lead to the new one (no chains).
+Status RememberMovedFilms(ContentStore& store, const std::vector<Article>& before,
+                          const std::string& pattern, size_t& moved_count) {
+  auto after = store.LoadArticles(false);
+  if (!after) return after.error();
+  auto moved = MovedFilms(FilmArticles(before), FilmArticles(*after));
+  if (moved.empty()) return {};
+  auto redirects = store.LoadRedirects();
+  if (!redirects) return redirects.error();
+  for (const auto& [old_slug, new_slug] : moved) {
+    std::string from = ExpandPermalink(pattern, {{"slug", old_slug}});
+    std::string to = ExpandPermalink(pattern, {{"slug", new_slug}});
+    for (const UrlRedirect& r : *redirects) {
+      if (r.article_id != 0 || r.to != from) continue;
+      if (auto st = store.SaveRedirect(UrlRedirect{r.from, 0, to}); !st) return st;
+    }
+    if (auto st = store.SaveRedirect(UrlRedirect{from, 0, to}); !st) return st;
+    ++moved_count;
+  }
+  return {};
+}
 
 std::string UrlKey(const Article& a) {
   return (a.kind == ArticleKind::kPage ? "page:" : "article:") + a.section + "/" + a.slug;
@@ -576,6 +698,11 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     have_authors_file = true;
     LoadAuthorsFile(folder / "data" / "authors.yaml", "data/authors.yaml", authors,
                     global_problems);
+  }
+  std::vector<PersonProfile> people;
+  const bool have_people_file = fs::exists(folder / "data" / "people.yaml", ec);
+  if (have_people_file) {
+    LoadPeopleFile(folder / "data" / "people.yaml", "data/people.yaml", people, global_problems);
   }
   std::vector<Section> sections;
   for (const auto& [path, key] : section_files) {
@@ -784,6 +911,26 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       ++report.authors_saved;
     }
   }
+  // People: data/people.yaml is the whole list when the folder has one.
+  auto stored_people = store.LoadPeople();
+  if (!stored_people) return fail(stored_people.error());
+  if (have_people_file) {
+    std::map<std::string, const PersonProfile*> known;
+    for (const PersonProfile& p : *stored_people) known[p.slug] = &p;
+    for (const PersonProfile& p : people) {
+      auto it = known.find(p.slug);
+      if (it != known.end() && *it->second == p) continue;
+      if (auto st = store.SavePerson(p); !st) return fail(st.error());
+      ++report.people_saved;
+    }
+    for (const PersonProfile& p : *stored_people) {
+      bool kept = false;
+      for (const PersonProfile& q : people) kept = kept || q.slug == p.slug;
+      if (kept) continue;
+      if (auto st = store.DeletePerson(p.slug); !st) return fail(st.error());
+      ++report.people_saved;
+    }
+  }
   auto stored_sections = store.LoadSections();
   if (!stored_sections) return fail(stored_sections.error());
   for (const Section& s : sections) {
@@ -870,6 +1017,12 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       if (media_seen.count(path) || !IsFolderMedia(path)) continue;
       if (auto s = store.DeleteMedia(path); !s) return fail(s.error());
       ++report.media_removed;
+    }
+  }
+  if (report.added + report.updated + report.removed > 0) {
+    if (auto st = RememberMovedFilms(store, *stored, options.film_permalink, report.films_moved);
+        !st) {
+      return fail(st.error());
     }
   }
   if (auto s = store.Commit(); !s) return fail(s.error());

@@ -23,12 +23,16 @@ struct ImportOptions {
   std::vector<std::string> tiers;
   // Called now and then with (files done, files in all) while files are read.
   std::function<void(size_t, size_t)> progress;
+  // Where film pages are (cinepress.toml's permalinks.film): a film whose address changes keeps
+  // its old one as a redirect in the store.
+  std::string film_permalink = "/films/{slug}/";
 };
 
 struct ImportReport {
   size_t added = 0, updated = 0, unchanged = 0, removed = 0, skipped = 0;
   size_t media_added = 0, media_updated = 0, media_unchanged = 0, media_removed = 0;
-  size_t authors_saved = 0, sections_saved = 0;
+  size_t authors_saved = 0, sections_saved = 0, people_saved = 0;
+  size_t films_moved = 0;       // film pages whose address changed (the old one redirects)
   std::vector<Error> problems;  // one per problem, each naming file, line and field
   bool written = false;         // false when problems stopped the run before any write
 };

@@ -16,6 +16,31 @@ namespace {
 
 TemplateData List() { return TemplateData{TemplateData::type::list}; }
 
+// `{name, url, last}` per link, in order (`last`: no separator after it).
+TemplateData LinkList(const std::vector<std::pair<std::string, std::string>>& links) {
+  TemplateData out = List();
+  for (size_t k = 0; k < links.size(); ++k) {
+    TemplateData x;
+    x.set("name", links[k].first);
+    x.set("url", links[k].second);
+    x.set("last", k + 1 == links.size());
+    out.push_back(x);
+  }
+  return out;
+}
+
+// Names as a credit line shows them, each with its person page and `last` (no comma after it);
+// `except` (a person's slug) is left out: a director's page does not say "dir." them again.
+TemplateData Credits(const std::vector<std::string>& names, const std::string& person_pattern,
+                     const std::string& except = "") {
+  std::vector<std::pair<std::string, std::string>> links;
+  for (const std::string& n : names) {
+    std::string slug = Slugify(n);
+    if (slug != except) links.emplace_back(n, ExpandPermalink(person_pattern, {{"slug", slug}}));
+  }
+  return LinkList(links);
+}
+
 // "TIFF{yy}" against "TIFF21" -> 2021; "Cannes{yyyy}" against "Cannes2019" -> 2019; else 0.
 int MatchEditionTag(const std::string& pattern, const std::string& tag) {
   for (auto [token, digits] : {std::pair{"{yyyy}", 4}, {"{yy}", 2}}) {
@@ -34,6 +59,42 @@ int MatchEditionTag(const std::string& pattern, const std::string& tag) {
 }
 
 }  // namespace
+
+TemplateData ImageData(const Image& image) {
+  TemplateData img;
+  img.set("src", image.src);
+  img.set("alt", image.alt);
+  SetIf(img, "caption", image.caption);
+  return img;
+}
+
+TemplateData RatingData(double value, double max) {
+  TemplateData r;
+  if (value <= 0 || max <= 0) return r;
+  auto number = [](double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", x);
+    std::string s = buf;
+    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+    return s;
+  };
+  r.set("value", number(value));
+  r.set("max", number(max));
+  r.set("text", number(value) + " out of " + number(max));
+  if (max <= 10 && max == static_cast<int>(max)) {
+    // Whole stars, a half for what is left of .25 to .75, the rest empty.
+    int halves = static_cast<int>(value * 2 + 0.5);
+    std::string stars, rest;
+    for (int k = 0; k < halves / 2; ++k) stars += "\u2605";
+    if (halves % 2) stars += "\u00BD";
+    for (int k = (halves + 1) / 2; k < static_cast<int>(max); ++k) rest += "\u2606";
+    r.set("stars", stars);
+    if (!rest.empty()) r.set("rest", rest);
+  } else {
+    r.set("score", number(value) + "/" + number(max));
+  }
+  return r;
+}
 
 std::string Site::FilmUrl(size_t f) const {
   return ExpandPermalink(config_.permalinks.film, {{"slug", records_.films[f].slug}});
@@ -57,6 +118,52 @@ Site::FilmLinks Site::LinksOfFilm(size_t article) const {
   credit(a.film->directors, links.directors);
   credit(a.film->cast, links.cast);
   return links;
+}
+
+int32_t Site::FilmNamedBy(size_t article, const std::string& ref) const {
+  auto [title, year] = SplitTitleYear(ref);
+  for (uint32_t f : records_.films_of_article[article]) {
+    const Film& film = records_.films[f].film;
+    if (AsciiLower(film.title) == AsciiLower(title) && (!year || film.year == year)) {
+      return static_cast<int32_t>(f);
+    }
+  }
+  return -1;
+}
+
+int32_t Site::EditionOfTag(size_t article, const std::string& tag) const {
+  for (uint32_t e : editions_of_article_[article]) {
+    size_t f = editions_[e].festival;
+    if (f < config_.festivals.size() && !config_.festivals[f].tag.empty() &&
+        MatchEditionTag(config_.festivals[f].tag, tag) == editions_[e].year) {
+      return static_cast<int32_t>(e);
+    }
+  }
+  return -1;
+}
+
+void Site::AssignProfiles(std::vector<PersonProfile> people) {
+  profiles_.assign(records_.people.size(), PersonProfile{});
+  for (size_t p = 0; p < profiles_.size(); ++p) profiles_[p].slug = records_.people[p].slug;
+  // Interviews, newest first: each field from the newest article that gives it.
+  for (const Article& a : articles_) {
+    if (!a.interviewee) continue;
+    auto it = person_by_slug_.find(Slugify(a.interviewee->name));
+    if (it == person_by_slug_.end()) continue;
+    PersonProfile& p = profiles_[it->second];
+    if (p.bio.empty()) p.bio = a.interviewee->bio;
+    if (!p.portrait) p.portrait = a.interviewee->portrait;
+    if (p.links.empty()) p.links = a.interviewee->links;
+  }
+  // data/people.yaml, the magazine's own record of them, wins field by field.
+  for (PersonProfile& given : people) {
+    auto it = person_by_slug_.find(given.slug);
+    if (it == person_by_slug_.end()) continue;  // no article names them: no page to show it on
+    PersonProfile& p = profiles_[it->second];
+    if (!given.bio.empty()) p.bio = std::move(given.bio);
+    if (given.portrait) p.portrait = std::move(given.portrait);
+    if (!given.links.empty()) p.links = std::move(given.links);
+  }
 }
 
 void Site::AssignEditions() {
@@ -235,34 +342,84 @@ TemplateData SiteRenderer::FilmCard(size_t f) const {
 TemplateData SiteRenderer::MakeFilmCard(size_t f) const {
   const Site& s = *site_;
   const FilmRecord& r = s.records_.films[f];
+  // Every key a film line reads is set, false when unknown: a missing one would be looked up
+  // in the page around it (a film without a year would show its festival edition's year).
   TemplateData c;
   c.set("title", r.film.title);
   c.set("url", s.FilmUrl(f));
+  c.set("year", false);
   if (r.film.year) c.set("year", std::to_string(r.film.year));
+  c.set("original_title", false);
   if (!r.film.original_title.empty() && r.film.original_title != r.film.title) {
     c.set("original_title", r.film.original_title);
   }
-  TemplateData directors = List();
-  for (const std::string& d : r.film.directors) {
-    TemplateData x;
-    x.set("name", d);
-    x.set("url", ExpandPermalink(s.config_.permalinks.person, {{"slug", Slugify(d)}}));
-    directors.push_back(x);
-  }
-  if (!directors.is_empty_list()) {
-    c["directors"] = std::move(directors);
-    c.set("has_directors", true);
-  }
+  c["directors"] = Credits(r.film.directors, s.config_.permalinks.person);
+  c.set("has_directors", !r.film.directors.empty());
   TemplateData reviews = List();
   for (uint32_t i : r.reviews) {
+    const Article& a = s.articles_[i];
     TemplateData x;
-    x.set("title", s.articles_[i].title);
+    x.set("title", a.title);
     x.set("url", s.article_urls_[i]);
-    x.set("date_display", s.tz_.Display(s.articles_[i].date));
+    x.set("date_display", s.tz_.Display(a.date));
+    // Set even when empty: a missing key would be looked up in the film (its first rating).
+    x["rating"] = a.rating > 0 ? RatingData(a.rating, a.rating_max) : TemplateData(false);
+    if (a.rating > 0 && !c.get("rating")) c["rating"] = RatingData(a.rating, a.rating_max);
     reviews.push_back(x);
   }
-  if (!reviews.is_empty_list()) c["reviews"] = std::move(reviews);
+  c["reviews"] = std::move(reviews);
+  if (!c.get("rating")) c.set("rating", false);
   return c;
+}
+
+void SiteRenderer::AddRecordLinks(TemplateData& art, size_t i) const {
+  const Site& s = *site_;
+  const Article& a = s.articles_[i];
+  // A film by reference, its title and year apart (the year is not part of the title); `url`
+  // and `year` false when unknown, not looked up around it (the interviewee's own url).
+  auto film_ref = [&](const std::string& ref) {
+    TemplateData x;
+    x.set("url", false);
+    x.set("year", false);
+    int32_t f = s.FilmNamedBy(i, ref);
+    auto [title, year] = SplitTitleYear(ref);
+    if (f >= 0) {
+      const Film& film = s.records_.films[static_cast<size_t>(f)].film;
+      title = film.title;
+      year = film.year;
+      x.set("url", s.FilmUrl(static_cast<size_t>(f)));
+    }
+    x.set("title", title);
+    if (year) x.set("year", std::to_string(year));
+    return x;
+  };
+  if (a.interviewee) {
+    TemplateData iv;
+    iv.set("name", a.interviewee->name);
+    iv.set("url", false);
+    iv.set("film", false);
+    if (auto it = s.person_by_slug_.find(Slugify(a.interviewee->name));
+        it != s.person_by_slug_.end()) {
+      iv.set("url", s.PersonUrl(it->second));
+    }
+    SetIf(iv, "job_title", a.interviewee->job_title);
+    if (!a.interviewee->film.empty()) iv["film"] = film_ref(a.interviewee->film);
+    art["interviewee"] = std::move(iv);
+  }
+  std::vector<std::pair<std::string, std::string>> editions;
+  for (uint32_t e : s.editions_of_article_[i]) {
+    editions.emplace_back(s.lists_[s.editions_[e].list].heading, s.editions_[e].url);
+  }
+  if (!editions.empty()) {
+    art["editions"] = LinkList(editions);
+    art.set("has_editions", true);
+  }
+  TemplateData covered = List();
+  for (const std::string& ref : a.films) covered.push_back(film_ref(ref));
+  if (!covered.is_empty_list()) {
+    art["covered_films"] = std::move(covered);
+    art.set("has_covered_films", true);
+  }
 }
 
 Result<std::string> SiteRenderer::RenderFilm(size_t f) {
@@ -274,30 +431,19 @@ Result<std::string> SiteRenderer::RenderFilm(size_t f) {
   SetIf(film, "countries_text", Join(r.film.countries));
   SetIf(film, "languages_text", Join(r.film.languages));
   if (r.film.runtime_min) film.set("runtime_min", std::to_string(r.film.runtime_min));
-  TemplateData cast = List();
-  for (const std::string& c : r.film.cast) {
-    TemplateData x;
-    x.set("name", c);
-    x.set("url", ExpandPermalink(s.config_.permalinks.person, {{"slug", Slugify(c)}}));
-    cast.push_back(x);
-  }
-  if (!cast.is_empty_list()) {
-    film["cast"] = std::move(cast);
+  if (!r.film.cast.empty()) {
+    film["cast"] = Credits(r.film.cast, s.config_.permalinks.person);
     film.set("has_cast", true);
   }
-  TemplateData links = List();
+  std::vector<std::pair<std::string, std::string>> links;
   auto link = [&](const std::string& id, const std::string& name, const std::string& url) {
-    if (id.empty()) return;
-    TemplateData x;
-    x.set("name", name);
-    x.set("url", url + id);
-    links.push_back(x);
+    if (!id.empty()) links.emplace_back(name, url + id);
   };
   link(r.film.ids.wikidata, "Wikidata", "https://www.wikidata.org/wiki/");
   link(r.film.ids.imdb, "IMDb", "https://www.imdb.com/title/");
   link(r.film.ids.tmdb, "TMDB", "https://www.themoviedb.org/movie/");
-  if (!links.is_empty_list()) {
-    film["links"] = std::move(links);
+  if (!links.empty()) {
+    film["links"] = LinkList(links);
     film.set("has_links", true);
   }
   TemplateData coverage = List();
@@ -322,13 +468,28 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
   TemplateData person;
   person.set("name", r.name.display);
   SetIf(person, "jobs_text", Join(r.jobs));
+  const PersonProfile& profile = s.profiles_[p];
+  if (!profile.bio.empty()) person.set("bio_html", RenderMarkdown(profile.bio));
+  if (profile.portrait) person["portrait"] = ImageData(*profile.portrait);
+  if (!profile.links.empty()) {
+    std::vector<std::pair<std::string, std::string>> links;
+    for (const WebLink& l : profile.links) links.emplace_back(l.name, l.url);
+    person["links"] = LinkList(links);
+    person.set("has_links", true);
+  }
   auto films = [&](const std::vector<uint32_t>& which) {
     TemplateData out = List();
     std::vector<uint32_t> sorted = which;
     std::sort(sorted.begin(), sorted.end(), [&](uint32_t x, uint32_t y) {
       return s.records_.films[x].film.year > s.records_.films[y].film.year;
     });
-    for (uint32_t f : sorted) out.push_back(FilmCard(f));
+    for (uint32_t f : sorted) {
+      TemplateData card = FilmCard(f);
+      const auto& directors = s.records_.films[f].film.directors;
+      card["directors"] = Credits(directors, s.config_.permalinks.person, r.slug);
+      card.set("has_directors", !card["directors"].is_empty_list());
+      out.push_back(std::move(card));
+    }
     return out;
   };
   if (!r.directed.empty()) {
@@ -360,9 +521,9 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
 }
 
 namespace {
-std::string Dates(const SiteEdition& e) {
-  if (e.start.empty()) return "";
-  return e.end.empty() || e.end == e.start ? e.start : e.start + " – " + e.end;
+// "January 29 – February 8, 2026", as the site's language writes it.
+std::string Dates(const SiteEdition& e, const SiteConfig& config) {
+  return e.start.empty() ? "" : FormatDateRange(e.start, e.end, config.language);
 }
 }  // namespace
 
@@ -381,7 +542,7 @@ Result<std::string> SiteRenderer::RenderFestival(size_t f) {
     TemplateData x;
     x.set("year", std::to_string(ed.year));
     x.set("url", ed.url);
-    SetIf(x, "dates", Dates(ed));
+    SetIf(x, "dates", Dates(ed, s.config_));
     SetIf(x, "city", ed.city);
     x.set("count", std::to_string(ed.articles.size()));
     eds.push_back(x);
@@ -403,7 +564,7 @@ Result<std::string> SiteRenderer::RenderEdition(size_t e) {
   out.set("festival_name", fest.name);
   out.set("festival_url", fest.url);
   out.set("year", std::to_string(ed.year));
-  SetIf(out, "dates", Dates(ed));
+  SetIf(out, "dates", Dates(ed, s.config_));
   SetIf(out, "city", ed.city);
   TemplateData items = List();
   std::set<uint32_t> films;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/slug.h"
+#include "render/markdown.h"
 #include "site/site.h"
 
 namespace cinepress {
@@ -177,6 +178,15 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const
       if (!p.name.family.empty()) person["familyName"] = p.name.family;
       if (!p.name.given.empty()) person["givenName"] = p.name.given;
       if (!p.jobs.empty()) person["jobTitle"] = p.jobs;
+      const PersonProfile& profile = s.profiles_[ref];
+      if (!profile.bio.empty()) person["description"] = MarkdownToText(profile.bio);
+      if (profile.portrait) {
+        const std::string& src = profile.portrait->src;
+        person["image"] = src.rfind("http", 0) == 0 ? src : s.Absolute(src);
+      }
+      for (const WebLink& l : profile.links) {
+        if (l.url.rfind("http", 0) == 0) person["sameAs"].push_back(l.url);
+      }
       graph.push_back(person);
       crumbs.push_back({"Interview Index", s.config_.permalinks.interview_index});
       crumbs.push_back({p.name.display, s.PersonUrl(ref)});

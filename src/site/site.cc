@@ -83,7 +83,8 @@ Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int 
 Result<std::shared_ptr<const Site>> Site::Assemble(
     SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
-    int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects) {
+    int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
+    std::vector<PersonProfile> people) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -157,19 +158,22 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   s.archive_list_ = s.lists_.size();
   s.list_by_key_["archive"] = s.lists_.size();
   s.lists_.push_back(archive);
-  for (uint32_t i = 0; i < s.articles_.size(); ++i) {
-    const Article& a = s.articles_[i];
-    s.lists_[s.archive_list_].items.push_back(i);
-    const Section& sec = s.sections_.at(a.section);
-    list_for("section:" + a.section, [&] {
+  auto section_list = [&](const std::string& key) -> SiteList& {
+    const Section& sec = s.sections_.at(key);
+    return list_for("section:" + key, [&] {
       return SiteList{"section",
                       "Section",
                       sec.title,
                       sec.description,
-                      ExpandPermalink(pl.section, {{"section", a.section}}),
+                      ExpandPermalink(pl.section, {{"section", key}}),
                       {},
                       nullptr};
-    }).items.push_back(i);
+    });
+  };
+  for (uint32_t i = 0; i < s.articles_.size(); ++i) {
+    const Article& a = s.articles_[i];
+    s.lists_[s.archive_list_].items.push_back(i);
+    section_list(a.section).items.push_back(i);
     for (const std::string& c : a.categories) {
       std::string slug = Slugify(c);
       SiteList& l = list_for("category:" + slug, [&] {
@@ -216,6 +220,14 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
                       nullptr};
     }).items.push_back(i);
   }
+  // A section the writer has made (its _index.md) has its page before its first article: the
+  // menu that links to it does not lead nowhere.
+  std::vector<std::string> section_keys;
+  for (const auto& [key, sec] : s.sections_) {
+    if (!key.empty() && key != "collections" && !sec.title.empty()) section_keys.push_back(key);
+  }
+  std::sort(section_keys.begin(), section_keys.end());
+  for (const std::string& key : section_keys) section_list(key);
   // Films and people as records, festivals and their editions; each has a feed list.
   s.records_ = BuildFilmRecords(s.articles_);
   s.film_of_article_.assign(s.articles_.size(), -1);
@@ -225,6 +237,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (size_t p = 0; p < s.records_.people.size(); ++p) {
     s.person_by_slug_.emplace(s.records_.people[p].slug, static_cast<uint32_t>(p));
   }
+  s.AssignProfiles(std::move(people));
   s.AssignEditions();
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
     const FilmRecord& film = s.records_.films[f];
@@ -590,14 +603,23 @@ Site::HomeSelection Site::SelectHome() const {
   if (h.featured.empty() && !articles_.empty()) h.featured.push_back(0);
   std::vector<bool> shown(articles_.size(), false);
   for (uint32_t i : h.featured) shown[i] = true;
+  // Each article at most once: the section rows show the newest of each section that neither
+  // the lead nor the latest shows (a small magazine's rows are short, or not there at all).
   for (uint32_t i = 0; i < articles_.size() && h.latest.size() < 12; ++i) {
-    if (!shown[i]) h.latest.push_back(i);
+    if (!shown[i]) {
+      h.latest.push_back(i);
+      shown[i] = true;
+    }
   }
   for (const std::string& key : section_order_) {
     size_t l = list_by_key_.at("section:" + key);
-    const auto& items = lists_[l].items;
-    h.sections.emplace_back(
-        l, std::vector<uint32_t>(items.begin(), items.begin() + std::min<size_t>(3, items.size())));
+    std::vector<uint32_t> row;
+    for (uint32_t i : lists_[l].items) {
+      if (row.size() == 3) break;
+      if (!shown[i]) row.push_back(i);
+    }
+    for (uint32_t i : row) shown[i] = true;
+    if (!row.empty()) h.sections.emplace_back(l, std::move(row));
   }
   return h;
 }
@@ -623,6 +645,8 @@ std::string Site::Fingerprint(const Output& o) const {
       // Its film's page and the credits' pages: their addresses depend on other articles too.
       FilmLinks links = LinksOfFilm(o.ref);
       parts += links.film_url;
+      // The pages of every film it names (their addresses depend on other articles).
+      for (uint32_t f : records_.films_of_article[o.ref]) parts += "\x1f" + FilmUrl(f);
       for (const auto* people : {&links.directors, &links.cast}) {
         for (const auto& [name, url] : *people) parts += name + "\x1f" + url + "\x1e";
       }
@@ -698,7 +722,12 @@ std::string Site::Fingerprint(const Output& o) const {
                                                                  : editions_[o.ref].list];
       parts += l.heading + "|" + l.url + "|";
       for (uint32_t i : l.items) add(i);
-      // What the page shows beyond its articles: the record's credits, the edition's films.
+      // What the page shows beyond its articles: the record's credits, the person's profile.
+      if (o.kind == OutputKind::kPerson) {
+        const PersonProfile& p = profiles_[o.ref];
+        parts += p.bio + "\x1f" + (p.portrait ? p.portrait->src + "\x1f" + p.portrait->alt : "");
+        for (const WebLink& l : p.links) parts += "\x1f" + l.name + "\x1f" + l.url;
+      }
       if (o.kind == OutputKind::kFilm) {
         const Film& f = records_.films[o.ref].film;
         parts += f.original_title + std::to_string(f.runtime_min) + f.language;
@@ -837,6 +866,7 @@ Status Site::BuildCards() {
           c["image"] = std::move(img);
         }
         if (a.film) c.set("film_title", a.film->title);
+        if (a.rating > 0) c["rating"] = RatingData(a.rating, a.rating_max);
         if (auto html = renderers[w]->RenderPartial("card", base_, c)) {
           if (!*html) {
             std::lock_guard lock(mu);

@@ -126,7 +126,7 @@ class Site {
       SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme,
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
-      std::vector<UrlRedirect> redirects = {});
+      std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {});
 
   const std::vector<Output>& outputs() const { return outputs_; }
   const SiteConfig& config() const { return config_; }
@@ -144,6 +144,8 @@ class Site {
   // Up to three related article indices for article i.
   const std::vector<uint32_t>& related(size_t i) const { return related_[i]; }
   const FilmRecords& records() const { return records_; }
+  // Person record p's bio, portrait and links (empty when the magazine knows none).
+  const PersonProfile& profile(size_t p) const { return profiles_[p]; }
   const std::vector<SiteFestival>& festivals() const { return festivals_; }
   const std::vector<SiteEdition>& editions() const { return editions_; }
   const std::vector<ReviewFacet>& review_facets() const { return facets_; }
@@ -157,6 +159,11 @@ class Site {
     std::vector<std::pair<std::string, std::string>> directors, cast;  // name, person page
   };
   FilmLinks LinksOfFilm(size_t article) const;
+  // The film record an article names by reference ("Title (2021)", its interviewee's or one of
+  // its `films:`), or -1.
+  int32_t FilmNamedBy(size_t article, const std::string& ref) const;
+  // The festival edition a tag of article `article` files it under ("TIFF21": TIFF 2021), or -1.
+  int32_t EditionOfTag(size_t article, const std::string& tag) const;
 
   std::string ArticleUrl(const Article& a) const;
   // What the sitemap lists, in order; past config().sitemap_max_urls it is split into parts at
@@ -173,7 +180,8 @@ class Site {
   std::string Fingerprint(const Output& output) const;
   // The earliest time a scheduled article becomes published (0: none is waiting).
   int64_t next_publication() const { return next_publication_; }
-  // The home page's articles: the lead, more featured, the latest; and per section its newest.
+  // The home page's articles, each at most once: the lead, more featured, the latest; and per
+  // section its newest that those do not show.
   struct HomeSelection {
     std::vector<uint32_t> featured, latest;
     std::vector<std::pair<size_t, std::vector<uint32_t>>> sections;  // list index, articles
@@ -197,6 +205,8 @@ class Site {
   void ComputeRelated();
   void ComputeFingerprints();
   void AssignEditions();
+  // profiles_: data/people.yaml's, else what interviews' front matter says (the newest first).
+  void AssignProfiles(std::vector<PersonProfile> people);
   Status AddFilmMagazineOutputs();
   Status BuildCards();
   Status AddSearchOutputs();
@@ -229,6 +239,7 @@ class Site {
   std::vector<TemplateData> list_items_;          // the lean card lists use: html, title, url, date
   std::vector<std::string> dek_text_, dek_html_;  // per article, from its Markdown dek
   FilmRecords records_;
+  std::vector<PersonProfile> profiles_;  // per person record
   std::vector<SiteFestival> festivals_;
   std::vector<SiteEdition> editions_;
   std::vector<std::vector<uint32_t>> editions_of_article_;  // article -> edition indices
@@ -261,6 +272,13 @@ class Site {
 // Numbered pages for a pagination partial (`current`, `total`, `prev_url`, `next_url`, `pages`):
 // the first, the last and two on each side of the current one.
 TemplateData PaginationData(int current, int total, const std::function<std::string(int)>& url);
+
+// A review's rating as pages show it (`rating.*` in docs/THEMES.md): `text` says it in words
+// ("4.5 out of 5") for every reader; `stars` ("★★★★½") and `rest` (the empty ones, "☆") draw it
+// on scales up to 10; on larger ones `score` ("87/100") does. Empty data when there is none.
+TemplateData RatingData(double value, double max);
+// An image as templates see it: `{src, alt, caption}` (caption only when there is one).
+TemplateData ImageData(const Image& image);
 
 // How much of a restricted article a page shows (ReaderRights::VariantFor decides): the free
 // part and the paywall box, or all of it; and who opened it, when an institution did.
@@ -304,6 +322,9 @@ class SiteRenderer {
   Result<std::string> RenderCollection(size_t collection);
   Result<std::string> RenderMembership();
   TemplateData FilmCard(size_t film) const;
+  // What ties article i to the records: its interviewee's page and film, its festival editions,
+  // the films it covers (`films:`) — article.interviewee, .editions, .covered_films.
+  void AddRecordLinks(TemplateData& art, size_t i) const;
   TemplateData MakeFilmCard(size_t film) const;
   void AddListFeeds(TemplateData& d, const SiteList& list) const;
   // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc).

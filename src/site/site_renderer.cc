@@ -435,12 +435,16 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
       names.push_back(au.name);
     }
     if (!authors.is_empty_list()) art["authors"] = std::move(authors);
+    // Terms with their pages; a festival's tag ("IFFR2026") is shown as its edition ("IFFR
+    // 2026"), linked to the edition's hub.
     auto terms = [&](const std::vector<std::string>& names_list, const std::string& pattern) {
       TemplateData out = List();
       for (const std::string& n : names_list) {
+        int32_t e = &names_list == &a.tags ? s.EditionOfTag(i, n) : -1;
+        const SiteEdition* ed = e >= 0 ? &s.editions_[static_cast<size_t>(e)] : nullptr;
         TemplateData t;
-        t.set("name", n);
-        t.set("url", ExpandPermalink(pattern, {{"slug", Slugify(n)}}));
+        t.set("name", ed ? s.lists_[ed->list].heading : n);
+        t.set("url", ed ? ed->url : ExpandPermalink(pattern, {{"slug", Slugify(n)}}));
         out.push_back(t);
       }
       return out;
@@ -486,14 +490,9 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
       if (!links.cast.empty()) film.set("cast", credits(links.cast));
       art["film"] = std::move(film);
     }
-    if (a.interviewee) {
-      TemplateData iv;
-      iv.set("name", a.interviewee->name);
-      SetIf(iv, "job_title", a.interviewee->job_title);
-      SetIf(iv, "film", a.interviewee->film);
-      art["interviewee"] = std::move(iv);
-    }
+    if (a.rating > 0) art["rating"] = RatingData(a.rating, a.rating_max);
     SetIf(art, "festival", a.festival);
+    AddRecordLinks(art, i);
     if (i > 0) {
       TemplateData newer;
       newer.set("title", s.articles_[i - 1].title);
@@ -516,11 +515,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     page.set("modified_iso", s.tz_.Iso(std::max(a.date, a.updated)));
   }
   if (a.image) {
-    TemplateData img;
-    img.set("src", a.image->src);
-    img.set("alt", a.image->alt);
-    SetIf(img, "caption", a.image->caption);
-    art["image"] = std::move(img);
+    art["image"] = ImageData(*a.image);
     const std::string& src = a.image->src;
     page.set("og_image", src.rfind("http", 0) == 0 ? src : s.Absolute(src));
     page.set("og_image_alt", a.image->alt);

@@ -395,6 +395,17 @@ CREATE TRIGGER member_feed_tokens_delete_counts AFTER DELETE ON member_feed_toke
 ALTER TABLE mail_outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE mail_outbox ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // People's profiles (data/people.yaml): bio, portrait and links as JSON; content, so they
+    // count as content changes (the live site shows them).
+    R"sql(
+CREATE TABLE people (slug TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TRIGGER people_insert_counts AFTER INSERT ON people
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER people_update_counts AFTER UPDATE ON people
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER people_delete_counts AFTER DELETE ON people
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -414,6 +425,37 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// A person's bio, portrait and links (PersonProfile, Interviewee) as one JSON object.
+json ProfileJson(const std::string& bio, const std::optional<Image>& portrait,
+                 const std::vector<WebLink>& links) {
+  json p = json::object();
+  if (!bio.empty()) p["bio"] = bio;
+  if (portrait) {
+    p["portrait"] = {
+        {"src", portrait->src}, {"alt", portrait->alt}, {"caption", portrait->caption}};
+  }
+  if (!links.empty()) {
+    json list = json::array();
+    for (const WebLink& l : links) list.push_back({{"name", l.name}, {"url", l.url}});
+    p["links"] = std::move(list);
+  }
+  return p;
+}
+
+void ReadProfileJson(const json& p, std::string& bio, std::optional<Image>& portrait,
+                     std::vector<WebLink>& links) {
+  if (!p.is_object()) return;
+  bio = p.value("bio", "");
+  if (auto it = p.find("portrait"); it != p.end() && it->is_object()) {
+    portrait = Image{it->value("src", ""), it->value("alt", ""), it->value("caption", "")};
+  }
+  if (auto it = p.find("links"); it != p.end() && it->is_array()) {
+    for (const json& l : *it) {
+      if (l.is_object()) links.push_back(WebLink{l.value("name", ""), l.value("url", "")});
+    }
+  }
+}
+
 json ToMeta(const Article& a) {
   json m = {{"authors", a.author_ids}, {"categories", a.categories}, {"tags", a.tags}};
   if (a.image)
@@ -428,11 +470,15 @@ json ToMeta(const Article& a) {
                  {"imdb", f.ids.imdb},       {"tmdb", f.ids.tmdb}};
   }
   if (a.interviewee) {
-    m["interviewee"] = {{"name", a.interviewee->name},
-                        {"job_title", a.interviewee->job_title},
-                        {"film", a.interviewee->film},
-                        {"sort_name", a.interviewee->sort_name},
-                        {"name_order", a.interviewee->name_order}};
+    const Interviewee& iv = *a.interviewee;
+    m["interviewee"] = {{"name", iv.name},
+                        {"job_title", iv.job_title},
+                        {"film", iv.film},
+                        {"sort_name", iv.sort_name},
+                        {"name_order", iv.name_order}};
+    if (json p = ProfileJson(iv.bio, iv.portrait, iv.links); !p.empty()) {
+      m["interviewee"]["profile"] = std::move(p);
+    }
   }
   if (a.rating > 0) m["rating"] = {a.rating, a.rating_max};
   if (!a.films.empty()) m["films"] = a.films;
@@ -493,9 +539,16 @@ void FromMeta(const json& m, Article& a) {
     a.film = std::move(f);
   }
   if (auto it = m.find("interviewee"); it != m.end()) {
-    a.interviewee =
-        Interviewee{it->value("name", ""), it->value("job_title", ""), it->value("film", ""),
-                    it->value("sort_name", ""), it->value("name_order", "")};
+    Interviewee iv;
+    iv.name = it->value("name", "");
+    iv.job_title = it->value("job_title", "");
+    iv.film = it->value("film", "");
+    iv.sort_name = it->value("sort_name", "");
+    iv.name_order = it->value("name_order", "");
+    if (auto p = it->find("profile"); p != it->end()) {
+      ReadProfileJson(*p, iv.bio, iv.portrait, iv.links);
+    }
+    a.interviewee = std::move(iv);
   }
   if (auto r = m.find("rating"); r != m.end() && r->is_array() && r->size() == 2) {
     a.rating = (*r)[0].get<double>();
@@ -762,6 +815,36 @@ class SqliteStore final : public ContentStore {
         .Bind(5, a.handle)
         .Bind(6, a.bio);
     if (q.Step() != SQLITE_DONE) return Failure("saving author \"" + a.id + "\"");
+    return {};
+  }
+
+  Result<std::vector<PersonProfile>> LoadPeople() override {
+    std::vector<PersonProfile> out;
+    Use q(Prepare("SELECT slug, name, data FROM people ORDER BY slug"));
+    while (q.Step() == SQLITE_ROW) {
+      PersonProfile p;
+      p.slug = q.Text(0);
+      p.name = q.Text(1);
+      json data = json::parse(q.Text(2), nullptr, false);
+      if (!data.is_discarded()) ReadProfileJson(data, p.bio, p.portrait, p.links);
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  Status SavePerson(const PersonProfile& p) override {
+    Use q(
+        Prepare("INSERT INTO people (slug, name, data) VALUES (?, ?, ?) ON CONFLICT (slug)"
+                " DO UPDATE SET name = excluded.name, data = excluded.data"));
+    q.Bind(1, p.slug).Bind(2, p.name).Bind(3, ProfileJson(p.bio, p.portrait, p.links).dump());
+    if (q.Step() != SQLITE_DONE) return Failure("saving the person \"" + p.slug + "\"");
+    return {};
+  }
+
+  Status DeletePerson(const std::string& slug) override {
+    Use q(Prepare("DELETE FROM people WHERE slug = ?"));
+    q.Bind(1, slug);
+    if (q.Step() != SQLITE_DONE) return Failure("removing the person \"" + slug + "\"");
     return {};
   }
 

@@ -117,6 +117,35 @@ TEST_F(SqliteStoreTest, CommentsMenusRedirectsAndTermsCountAsContentChanges) {
   EXPECT_TRUE(changed([&] { return store_->SaveTerm(t); })) << "a term";
 }
 
+TEST_F(SqliteStoreTest, PeopleAndIntervieweesKeepTheirBioPortraitAndLinks) {
+  auto other = OpenSqliteStore(dir_ / "site.db", {});
+  ASSERT_TRUE(other.ok());
+  int64_t before = *(*other)->DataVersion();
+  PersonProfile p;
+  p.slug = "mira-okafor";
+  p.name = "Mira Okafor";
+  p.bio = "Makes *films*.";
+  p.portrait = Image{"/images/mira.png", "Mira on a quay", ""};
+  p.links = {WebLink{"Website", "https://mira.example"}};
+  ASSERT_TRUE(store_->SavePerson(p));
+  EXPECT_NE(*(*other)->DataVersion(), before) << "people count as content";
+  auto people = store_->LoadPeople();
+  ASSERT_TRUE(people.ok());
+  ASSERT_EQ(people->size(), 1u);
+  EXPECT_EQ((*people)[0], p);
+  ASSERT_TRUE(store_->DeletePerson("mira-okafor"));
+  EXPECT_TRUE(store_->LoadPeople()->empty());
+
+  Article a = Review();
+  a.interviewee = Interviewee{};
+  a.interviewee->name = "Mira Okafor";
+  a.interviewee->bio = p.bio;
+  a.interviewee->portrait = p.portrait;
+  a.interviewee->links = p.links;
+  ASSERT_TRUE(store_->SaveArticle(a).ok());
+  EXPECT_EQ((*store_->LoadArticles(false))[0].interviewee, a.interviewee);
+}
+
 TEST_F(SqliteStoreTest, RollbackUndoesEverything) {
   ASSERT_TRUE(store_->BeginTransaction().ok());
   ASSERT_TRUE(store_->SaveArticle(Review()).ok());

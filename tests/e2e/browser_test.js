@@ -74,6 +74,11 @@ async function main() {
       home: '/', review, reviews: '/reviews/', film, person,
       'review-index': '/review-index/', 'interview-index': '/interview-index/', about: '/about/',
       'not-found': '/no-such-page/',
+      // A person with a portrait and a bio, an interview and a dispatch linked to their records,
+      // an edition with its dates, the search page.
+      portrait: '/people/park-seo-yeon/', interview: '/interviews/park-seo-yeon/',
+      dispatch: '/festivals/berlinale-2026-forum/', edition: '/festivals/berlinale/2026/',
+      search: '/search/?q=winter',
     };
 
     for (const [viewportName, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
@@ -86,6 +91,23 @@ async function main() {
         if (shots) await page.screenshot({ path: path.join(shots, `${viewportName}-${name}.png`), fullPage: true });
       }
     }
+
+    // What an editor's magazine shows readers (issue 17): ratings said in words to assistive
+    // technology, a portrait with its alt text, one search box on a phone's search page.
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${base}/reviews/the-tenant-upstairs/`);
+    const ratings = await page.getByRole('img', { name: /^[0-9.]+ out of 5$/ }).count();
+    check(ratings >= 1, `a review's rating is an image named in words (found ${ratings})`);
+    await page.goto(`${base}/review-index/`);
+    check(await page.getByRole('img', { name: /out of 5/ }).count() > 3, 'the Review Index shows ratings');
+    await page.goto(`${base}/people/park-seo-yeon/`);
+    const portrait = await page.$eval('.person-head__portrait img', (i) => ({ alt: i.alt, ok: i.complete && i.naturalWidth > 0 }));
+    check(portrait.ok && portrait.alt.length > 10, `a person's portrait loads with its alt text (${JSON.stringify(portrait)})`);
+    await page.setViewportSize(PHONE);
+    await page.goto(`${base}/search/?q=winter`);
+    const boxes = await page.$$eval('input[type=search]', (is) => is.filter((i) => i.offsetParent !== null).length);
+    check(boxes === 1, `phone /search/: ${boxes} search boxes (want one)`);
+    await page.setViewportSize(DESKTOP);
 
     // The served pages carry a strict Content-Security-Policy, and the theme lives within it:
     // its scripts at work (search as the reader types, the newsletter form) break nothing.

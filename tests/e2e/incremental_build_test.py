@@ -143,6 +143,19 @@ def main():
         check("a writer's bio edited: her page changed",
               any(k.startswith("author/") for k in changed), sorted(changed)[:10])
 
+        people = os.path.join(site, "data", "people.yaml")
+
+        def edit_person():
+            with open(people, encoding="utf-8") as f:
+                text = f.read()
+            with open(people, "w", encoding="utf-8") as f:
+                f.write(text.replace("is her first feature.",
+                                     "is her first feature; a second is being edited.", 1))
+
+        changed = step("a person's bio edited (data/people.yaml)", edit_person)
+        check("a person's bio edited: her page changed",
+              "people/elise-fournaud/index.html" in changed, sorted(changed)[:10])
+
         config = os.path.join(site, "cinepress.toml")
 
         def edit_config():

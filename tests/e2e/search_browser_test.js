@@ -195,9 +195,11 @@ async function main() {
     hits = await titles();
     check(hits[0] === '/interviews/park-seo-yeon/', 'live: the server\'s results', hits);
     check(!requests.some((p) => p.startsWith('/search/index/')), 'live: the page does not read the static index', requests);
+    // The search page has one box, its own (the masthead's would be a second on a phone).
+    check(await page.locator('input[type=search]').count() === 1, 'live: one search box on the search page');
     requests = [];
-    await page.fill('#site-search-q', 'tenan');
-    await page.waitForSelector('#site-search-q ~ .search-suggest:not([hidden]) a', { timeout: 10000 });
+    await page.fill('#search-page-q', 'tenan');
+    await page.waitForSelector('.search-form .search-suggest:not([hidden]) a', { timeout: 10000 });
     check(requests.includes('/search/suggest.json'), 'live: suggestions come from the server', requests);
     await page.screenshot({ path: path.join(tmp, 'live-search.png') });
 

@@ -24,6 +24,32 @@ Result<std::unique_ptr<ContentStore>> BuiltSite::OpenStore() const {
   return OpenSqliteStore(database, {.create = false});
 }
 
+namespace {
+
+// Imports the site folder's src/ into its store (valid files even beside invalid ones), loads
+// it with the app's own functions and publishes it into `out.files`.
+Status ImportAndBuild(BuiltSite& out, int64_t now) {
+  const SiteFolder site{out.root};
+  std::ostringstream quiet;
+  auto report =
+      ImportIntoSite(site, out.root / "src", ImportOptions{false, true, 2, {}}, quiet, quiet);
+  if (!report) return report.error();
+  for (const Error& e : report->problems) out.import_problems.push_back(e.ToString());
+  auto loaded = LoadSite(site, now);
+  if (!loaded) return loaded.error();
+  MemorySink sink;
+  const SqliteStoreOptions options = SiteStoreOptions((*loaded)->config(), false);
+  auto published = PublishSite(
+      *loaded, sink, [&] { return OpenSqliteStore(site.database(), options); }, 2);
+  if (!published) return published.error();
+  out.files = sink.files();
+  out.site = *loaded;
+  out.database = site.database();
+  return {};
+}
+
+}  // namespace
+
 Result<BuiltSite> BuildFromStrings(const std::string& config_text,
                                    const std::map<std::string, std::string>& files, int64_t now) {
   static std::atomic<int> counter{0};
@@ -47,23 +73,25 @@ Result<BuiltSite> BuildFromStrings(const std::string& config_text,
   fs::create_directory_symlink(fs::absolute(fs::path(src ? src : ".") / "themes" / "default"),
                                site.themes() / "default", ec);
   if (ec) return cleanup(), Error{ErrorCode::kIo, ec.message(), site.themes().string()};
-  std::ostringstream quiet;
-  auto report = ImportIntoSite(site, dir / "src", ImportOptions{false, true, 2, {}}, quiet, quiet);
-  if (!report) return cleanup(), report.error();
   BuiltSite out;
-  for (const Error& e : report->problems) out.import_problems.push_back(e.ToString());
-
-  auto loaded = LoadSite(site, now);
-  if (!loaded) return cleanup(), loaded.error();
-  MemorySink sink;
-  const SqliteStoreOptions options = SiteStoreOptions((*loaded)->config(), false);
-  auto published = PublishSite(
-      *loaded, sink, [&] { return OpenSqliteStore(site.database(), options); }, 2);
-  if (!published) return cleanup(), published.error();
-  out.files = sink.files();
-  out.site = *loaded;
-  out.database = site.database();
+  out.root = dir;
   out.keep = std::shared_ptr<const void>(nullptr, [dir](const void*) { fs::remove_all(dir); });
+  if (auto s = ImportAndBuild(out, now); !s) return s.error();
+  return out;
+}
+
+Result<BuiltSite> ImportAgain(const BuiltSite& before,
+                              const std::map<std::string, std::string>& files, int64_t now) {
+  BuiltSite out;
+  out.root = before.root;
+  out.keep = before.keep;
+  std::error_code ec;
+  fs::remove_all(out.root / "src", ec);
+  for (const auto& [rel, text] : files) {
+    if (auto s = WriteFile(out.root / "src" / rel, text); !s) return s.error();
+  }
+  fs::create_directories(out.root / "src" / "content");
+  if (auto s = ImportAndBuild(out, now); !s) return s.error();
   return out;
 }
 

@@ -25,6 +25,7 @@ struct BuiltSite {
   // A connection to the store the site was imported into (kept until the BuiltSite goes).
   Result<std::unique_ptr<ContentStore>> OpenStore() const;
   std::filesystem::path database;
+  std::filesystem::path root;        // the site folder (cinepress.toml, the store, src/)
   std::shared_ptr<const void> keep;  // removes the temporary folder when the last copy goes
 };
 
@@ -33,5 +34,11 @@ struct BuiltSite {
 Result<BuiltSite> BuildFromStrings(const std::string& config,
                                    const std::map<std::string, std::string>& files,
                                    int64_t now = 1893456000 /* 2030-01-01 */);
+
+// The same site after its writer changed the content folder to `files`: imported again into
+// the same store (what the store remembers — aliases, redirects — stays), and built again.
+Result<BuiltSite> ImportAgain(const BuiltSite& site,
+                              const std::map<std::string, std::string>& files,
+                              int64_t now = 1893456000);
 
 }  // namespace cinepress::testing
