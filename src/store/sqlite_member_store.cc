@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "store/engines.h"
 #include "store/open_store.h"
 #include "store/sqlite_statement.h"
 
@@ -415,9 +416,9 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
 }  // namespace
 
 Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
-                                                           const SqliteStoreOptions& options) {
+                                                           const StoreOptions& options) {
   {
-    auto content = OpenSqliteStore(file, options);  // makes or migrates the schema
+    auto content = OpenSqliteContentStore(file, options);  // makes or migrates the schema
     if (!content) return content.error();
   }
   auto db = OpenSqliteConnection(file);

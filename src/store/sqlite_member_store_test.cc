@@ -16,7 +16,7 @@ class MemberStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenSqliteMemberStore(dir_ / "site.db", {});
+    auto s = OpenMemberStore(dir_ / "site.db", {});
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
   }
@@ -68,7 +68,7 @@ TEST_F(MemberStoreTest, MembersKeepEveryField) {
 }
 
 TEST_F(MemberStoreTest, VersionMovesForEveryConnectionButNotForUsageOrSignIns) {
-  auto other = OpenSqliteMemberStore(dir_ / "site.db", {});
+  auto other = OpenMemberStore(dir_ / "site.db", {});
   ASSERT_TRUE(other.ok());
   const int64_t v0 = *store_->Version();
   auto id = (*other)->InsertMember(Named("a@r.example"));

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "store/engines.h"
 #include "store/open_store.h"
 #include "store/sqlite_statement.h"
 
@@ -372,9 +373,9 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
 }  // namespace
 
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
-    const std::filesystem::path& file, const SqliteStoreOptions& options) {
+    const std::filesystem::path& file, const StoreOptions& options) {
   {
-    auto content = OpenSqliteStore(file, options);  // makes or migrates the schema
+    auto content = OpenSqliteContentStore(file, options);  // makes or migrates the schema
     if (!content) return content.error();
   }
   auto db = OpenSqliteConnection(file);

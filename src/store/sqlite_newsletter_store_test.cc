@@ -16,7 +16,7 @@ class NewsletterStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenSqliteNewsletterStore(dir_ / "site.db", {});
+    auto s = OpenNewsletterStore(dir_ / "site.db", {});
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
   }
@@ -113,7 +113,7 @@ TEST_F(NewsletterStoreTest, AnIssueQueuesConfirmedUnsuppressedSubscribersOnly) {
 }
 
 TEST_F(NewsletterStoreTest, NewsletterWritesDoNotCountAsContentChanges) {
-  auto content = OpenSqliteStore(dir_ / "site.db", {});
+  auto content = OpenContentStore(dir_ / "site.db", {});
   ASSERT_TRUE(content.ok());
   int64_t before = *(*content)->DataVersion();
   int64_t id = Subscribe("a@r.example", SubscriptionState::kConfirmed);
@@ -131,7 +131,7 @@ TEST_F(NewsletterStoreTest, TheSiteSecretIsMadeOnceAndKept) {
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->size(), 32u);
   store_.reset();
-  auto reopened = OpenSqliteNewsletterStore(dir_ / "site.db", {});
+  auto reopened = OpenNewsletterStore(dir_ / "site.db", {});
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(*(*reopened)->SiteSecret("newsletter-links", 32), *a);
 }

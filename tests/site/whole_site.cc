@@ -21,7 +21,7 @@ std::string BuiltSite::Page(const std::string& url) const {
 bool BuiltSite::Has(const std::string& url) const { return !Page(url).empty(); }
 
 Result<std::unique_ptr<ContentStore>> BuiltSite::OpenStore() const {
-  return OpenSqliteStore(database, {.create = false});
+  return OpenContentStore(database, {.create = false});
 }
 
 Result<BuiltSite> BuildFromStrings(const std::string& config_text,
@@ -56,9 +56,9 @@ Result<BuiltSite> BuildFromStrings(const std::string& config_text,
   auto loaded = LoadSite(site, now);
   if (!loaded) return cleanup(), loaded.error();
   MemorySink sink;
-  const SqliteStoreOptions options = SiteStoreOptions((*loaded)->config(), false);
+  const StoreOptions options = SiteStoreOptions((*loaded)->config(), false);
   auto published = PublishSite(
-      *loaded, sink, [&] { return OpenSqliteStore(site.database(), options); }, 2);
+      *loaded, sink, [&] { return OpenContentStore(site.database(), options); }, 2);
   if (!published) return cleanup(), published.error();
   out.files = sink.files();
   out.site = *loaded;

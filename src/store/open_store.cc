@@ -1,0 +1,55 @@
+// The one factory: the engine is chosen here from the options, and nowhere else.
+#include "store/open_store.h"
+
+#include <sys/stat.h>
+
+#include "store/engines.h"
+
+namespace cinepress {
+namespace {
+
+bool IsPostgres(const StoreOptions& options) { return !options.url.empty(); }
+
+Error NotOnPostgresYet(const char* what) {
+  return Error{ErrorCode::kStore,
+               std::string("the ") + what +
+                   " are not kept in PostgreSQL yet ([store] url): use the SQLite store for them",
+               {},
+               0,
+               {}};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ContentStore>> OpenContentStore(const std::filesystem::path& file,
+                                                       const StoreOptions& options) {
+  return IsPostgres(options) ? OpenPgContentStore(options) : OpenSqliteContentStore(file, options);
+}
+
+Result<std::unique_ptr<NewsletterStore>> OpenNewsletterStore(const std::filesystem::path& file,
+                                                             const StoreOptions& options) {
+  if (IsPostgres(options)) return NotOnPostgresYet("newsletters");
+  return OpenSqliteNewsletterStore(file, options);
+}
+
+Result<std::unique_ptr<MemberStore>> OpenMemberStore(const std::filesystem::path& file,
+                                                     const StoreOptions& options) {
+  if (IsPostgres(options)) return NotOnPostgresYet("members");
+  return OpenSqliteMemberStore(file, options);
+}
+
+Result<std::string> StoreInstance(const std::filesystem::path& file, const StoreOptions& options) {
+  // A database server's store is not replaced under the program: its URL names it.
+  if (IsPostgres(options)) return options.url;
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0) {
+    return Error{ErrorCode::kStore, "the store is gone", file.string(), 0, {}};
+  }
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
+std::string StoreDescription(const std::filesystem::path& file, const StoreOptions& options) {
+  return IsPostgres(options) ? options.url : file.string();
+}
+
+}  // namespace cinepress
