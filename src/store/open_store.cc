@@ -28,8 +28,8 @@ Result<std::unique_ptr<ContentStore>> OpenContentStore(const std::filesystem::pa
 
 Result<std::unique_ptr<NewsletterStore>> OpenNewsletterStore(const std::filesystem::path& file,
                                                              const StoreOptions& options) {
-  if (IsPostgres(options)) return NotOnPostgresYet("newsletters");
-  return OpenSqliteNewsletterStore(file, options);
+  return IsPostgres(options) ? OpenPgNewsletterStore(options)
+                             : OpenSqliteNewsletterStore(file, options);
 }
 
 Result<std::unique_ptr<MemberStore>> OpenMemberStore(const std::filesystem::path& file,

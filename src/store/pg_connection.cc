@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 
 namespace cinepress {
 namespace {
@@ -114,6 +115,19 @@ Status PgConnection::Exec(const std::string& sql) {
   }
   PQclear(r);
   return {};
+}
+
+Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& params) {
+  if (!InTransaction()) return Query(sql, params);
+  std::optional<PgRows> rows;
+  auto s = Atomically([&]() -> Status {
+    auto q = Query(sql, params);
+    if (!q) return q.error();
+    rows.emplace(std::move(*q));
+    return {};
+  });
+  if (!s) return s.error();
+  return std::move(*rows);
 }
 
 bool PgConnection::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }

@@ -62,6 +62,10 @@ class PgConnection {
   // Statements without parameters, not prepared (schema changes, BEGIN, COMMIT).
   Status Exec(const std::string& sql);
 
+  // One statement that writes: inside an open transaction, in a savepoint (so that its failure
+  // leaves the transaction usable, as in SQLite); outside, a transaction of its own.
+  Result<PgRows> Write(const char* sql, const std::vector<PgParam>& params);
+
   bool InTransaction() const;
   // Runs `writes` all-or-nothing: in a transaction of its own when none is open, else inside a
   // savepoint of the open one.

@@ -437,5 +437,17 @@ TYPED_TEST(SearchContract, HostileQueriesFindSomethingOrNothingQuickly) {
   }
 }
 
+TYPED_TEST(SearchContract, ARebuildOnOpenUsesTheTextFunctionsWhicheverStoreOpensFirst) {
+  this->Save("marked", "Keepers", "The light_house at night.");
+  this->store_.reset();
+  StoreOptions off = this->Options();
+  off.search_index = false;  // the index is marked to be made again at the next open
+  ASSERT_TRUE(this->OpenWith(off).ok());
+  auto newsletters = OpenNewsletterStore(this->engine_.file(), this->engine_.With(this->Options()));
+  ASSERT_TRUE(newsletters.ok()) << newsletters.error().ToString();
+  this->Open();  // the index was made again by the newsletter store's open, not by this one
+  EXPECT_EQ(this->Slugs("lighthouse"), Strings{"marked"});
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -12,12 +12,6 @@
 namespace cinepress {
 namespace {
 
-SubscriptionState StateFrom(const std::string& s) {
-  if (s == "confirmed") return SubscriptionState::kConfirmed;
-  if (s == "unsubscribed") return SubscriptionState::kUnsubscribed;
-  return SubscriptionState::kPending;
-}
-
 constexpr const char* kSubscriberColumns =
     "SELECT id, email, name, created, suppressed, suppressed_reason, soft_bounces"
     " FROM subscribers ";
@@ -87,7 +81,7 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
           {subscriber_id});
     while (r.Row()) {
       out.push_back(
-          Subscription{r.S(0), StateFrom(r.S(1)), Consent{r.I(2), r.S(3), r.S(4)}, r.I(5), r.I(6)});
+          Subscription{r.S(0), SubscriptionStateFrom(r.S(1)), Consent{r.I(2), r.S(3), r.S(4)}, r.I(5), r.I(6)});
     }
     if (!r.Finished()) return Failure("reading subscriptions");
     return out;

@@ -16,18 +16,6 @@ class SqliteSearchTest : public SearchContract<SqliteTestEngine> {};
 
 using Strings = std::vector<std::string>;
 
-TEST_F(SqliteSearchTest, ARebuildOnOpenUsesTheTextFunctionsWhicheverStoreOpensFirst) {
-  Save("marked", "Keepers", "The light_house at night.");
-  store_.reset();
-  StoreOptions off = Options();
-  off.search_index = false;  // the index is marked to be made again at the next open
-  ASSERT_TRUE(OpenContentStore(engine_.file(), off).ok());
-  auto newsletters = OpenNewsletterStore(engine_.file(), Options());
-  ASSERT_TRUE(newsletters.ok()) << newsletters.error().ToString();
-  Open();  // the index was made again by the newsletter store's open, not by this one
-  EXPECT_EQ(Slugs("lighthouse"), Strings{"marked"});
-}
-
 TEST_F(SqliteSearchTest, ArticlesStoredBeforeSearchExistedAreIndexedOnOpen) {
   Save("old", "Heron", "An old article.");
   store_.reset();
