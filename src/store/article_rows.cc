@@ -9,6 +9,18 @@ namespace cinepress {
 
 using nlohmann::json;
 
+std::string ToJsonList(const std::vector<std::string>& list) { return nlohmann::json(list).dump(); }
+
+std::vector<std::string> FromJsonList(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& v : j) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
 json ToMeta(const Article& a) {
   json m = {{"authors", a.author_ids}, {"categories", a.categories}, {"tags", a.tags}};
   if (a.image)

@@ -1,5 +1,5 @@
 // What both store engines keep in the same shape: an article's metadata as one JSON column,
-// menus as JSON, and what an article gives the search index, column by column.
+// menus and lists as JSON, and what an article gives the search index, column by column.
 // Contract: plain functions, thread-safe.
 #pragma once
 
@@ -18,6 +18,11 @@ namespace cinepress {
 
 // Replaces C0 control characters but tab and newline with spaces in indexed text.
 std::string CleanIndexedText(std::string_view text);
+
+// A list of strings as a JSON array in a text column (labels, networks, domains), and back
+// (what is not an array of strings reads as empty).
+std::string ToJsonList(const std::vector<std::string>& list);
+std::vector<std::string> FromJsonList(const std::string& text);
 
 // The `meta` column: authors, categories, tags, image, film, interviewee and the rest.
 nlohmann::json ToMeta(const Article& a);

@@ -20,5 +20,6 @@ Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem
 // PostgreSQL at options.url (options.password, when set, is libpq's password).
 Result<std::unique_ptr<ContentStore>> OpenPgContentStore(const StoreOptions& options);
 Result<std::unique_ptr<NewsletterStore>> OpenPgNewsletterStore(const StoreOptions& options);
+Result<std::unique_ptr<MemberStore>> OpenPgMemberStore(const StoreOptions& options);
 
 }  // namespace cinepress

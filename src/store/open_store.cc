@@ -10,15 +10,6 @@ namespace {
 
 bool IsPostgres(const StoreOptions& options) { return !options.url.empty(); }
 
-Error NotOnPostgresYet(const char* what) {
-  return Error{ErrorCode::kStore,
-               std::string("the ") + what +
-                   " are not kept in PostgreSQL yet ([store] url): use the SQLite store for them",
-               {},
-               0,
-               {}};
-}
-
 }  // namespace
 
 Result<std::unique_ptr<ContentStore>> OpenContentStore(const std::filesystem::path& file,
@@ -34,8 +25,7 @@ Result<std::unique_ptr<NewsletterStore>> OpenNewsletterStore(const std::filesyst
 
 Result<std::unique_ptr<MemberStore>> OpenMemberStore(const std::filesystem::path& file,
                                                      const StoreOptions& options) {
-  if (IsPostgres(options)) return NotOnPostgresYet("members");
-  return OpenSqliteMemberStore(file, options);
+  return IsPostgres(options) ? OpenPgMemberStore(options) : OpenSqliteMemberStore(file, options);
 }
 
 Result<std::string> StoreInstance(const std::filesystem::path& file, const StoreOptions& options) {

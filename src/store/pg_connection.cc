@@ -22,6 +22,16 @@ int64_t PgRows::Int(int row, int col) const {
   return out;
 }
 
+std::string PgRows::Bytes(int row, int col) const {
+  size_t n = 0;
+  unsigned char* raw =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_.get(), row, col)), &n);
+  if (raw == nullptr) return {};
+  std::string out(reinterpret_cast<const char*>(raw), n);
+  PQfreemem(raw);
+  return out;
+}
+
 double PgRows::Double(int row, int col) const {
   return std::strtod(PQgetvalue(r_.get(), row, col), nullptr);
 }
@@ -147,7 +157,13 @@ Status PgConnection::Atomically(const std::function<Status()>& writes) {
 Error PgConnection::Failure(const std::string& what, PGresult* result) const {
   std::string msg = Trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
   if (msg.empty()) msg = Trimmed(PQerrorMessage(conn_));
-  return Error{ErrorCode::kStore, what.empty() ? msg : what + ": " + msg, {}, 0, {}};
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const bool unique = state != nullptr && std::string_view(state) == "23505";
+  return Error{unique ? ErrorCode::kConflict : ErrorCode::kStore,
+               what.empty() ? msg : what + ": " + msg,
+               {},
+               0,
+               {}};
 }
 
 std::string PgTextArray(const std::vector<std::string>& values) {

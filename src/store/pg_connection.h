@@ -38,6 +38,8 @@ class PgRows {
     return std::string(PQgetvalue(r_.get(), row, col),
                        static_cast<size_t>(PQgetlength(r_.get(), row, col)));
   }
+  // A BYTEA column of a text-format result (its \x… hex form, decoded).
+  std::string Bytes(int row, int col) const;
   int64_t Int(int row, int col) const;
   double Double(int row, int col) const;
 
@@ -71,7 +73,7 @@ class PgConnection {
   // savepoint of the open one.
   Status Atomically(const std::function<Status()>& writes);
 
-  // An error for `what`, with the server's message.
+  // An error for `what`, with the server's message; a unique violation is ErrorCode::kConflict.
   Error Failure(const std::string& what, PGresult* result = nullptr) const;
 
  private:

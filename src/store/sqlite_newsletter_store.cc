@@ -80,8 +80,8 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
             " changed_at FROM subscriptions WHERE subscriber_id = ? ORDER BY newsletter"),
           {subscriber_id});
     while (r.Row()) {
-      out.push_back(
-          Subscription{r.S(0), SubscriptionStateFrom(r.S(1)), Consent{r.I(2), r.S(3), r.S(4)}, r.I(5), r.I(6)});
+      out.push_back(Subscription{r.S(0), SubscriptionStateFrom(r.S(1)),
+                                 Consent{r.I(2), r.S(3), r.S(4)}, r.I(5), r.I(6)});
     }
     if (!r.Finished()) return Failure("reading subscriptions");
     return out;
