@@ -9,6 +9,8 @@
 #include "core/config.h"
 #include "core/text.h"
 #include "store/maintenance.h"
+#include "store/open_store.h"
+#include "store/store_copy.h"
 
 namespace cinepress {
 namespace {
@@ -117,6 +119,33 @@ Status BackupSite(const SiteFolder& site, const fs::path& file, std::ostream& ou
   auto size = fs::file_size(file, ec);
   out << "backup: " << site.database().string() << " -> " << file.string() << " ("
       << (size + 1023) / 1024 << " KiB, "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+             .count()
+      << " ms)\n";
+  return {};
+}
+
+Status CopyStores(const std::string& from, const std::string& to, std::ostream& out) {
+  auto start = std::chrono::steady_clock::now();
+  // The renderer's text functions: the target's search index is made with them.
+  const StoreOptions options = SiteStoreOptions(SiteConfig{});
+  const StoreAddress source = ParseStoreAddress(from, options);
+  const StoreAddress target = ParseStoreAddress(to, options);
+  auto report = CopyStore(source, target);
+  if (!report) return report.error();
+  if (report->changed) {
+    auto reopened = OpenContentStore(target.file, target.options);  // makes the search index
+    if (!reopened) return reopened.error();
+  }
+  int64_t rows = 0;
+  for (const TableCopy& t : report->tables) {
+    if (t.rows > 0) out << "  " << t.table << ": " << t.rows << " rows, " << t.hash << "\n";
+    rows += t.rows;
+  }
+  out << "store copy: " << (report->changed ? "copied " : "already the same: ") << rows
+      << " rows in " << report->tables.size() << " tables from " << from << " to " << to
+      << (report->changed ? ", verified" : ", nothing written") << " ("
       << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                start)
              .count()

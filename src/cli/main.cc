@@ -176,6 +176,15 @@ int main(int argc, char** argv) {
       "check", "check the store's integrity and its media; exit 1 when problems are found");
   add_site(check);
 
+  CLI::App* store = app.add_subcommand("store", "move the magazine between stores");
+  store->require_subcommand(1);
+  CLI::App* store_copy = store->add_subcommand(
+      "copy", "copy every table from one store to another (SQLite file or PostgreSQL URL)");
+  std::string copy_from, copy_to;
+  store_copy->add_option("--from", copy_from, "a SQLite file or a postgresql:// URL")->required();
+  store_copy->add_option("--to", copy_to, "a SQLite file or a postgresql:// URL (replaced whole)")
+      ->required();
+
   CLI::App* members = app.add_subcommand("members", "readers' accounts and the tiers they hold");
   members->require_subcommand(1);
   cinepress::MembersAddOptions member_add;
@@ -303,6 +312,10 @@ int main(int argc, char** argv) {
   }
   if (backup->parsed()) {
     if (auto s = cinepress::BackupSite(site, backup_file, std::cout); !s) return Fail(s.error());
+    return 0;
+  }
+  if (store_copy->parsed()) {
+    if (auto s = cinepress::CopyStores(copy_from, copy_to, std::cout); !s) return Fail(s.error());
     return 0;
   }
   if (restore->parsed()) {

@@ -13,6 +13,33 @@ std::string Trimmed(const char* message) {
   return m;
 }
 
+// Parameters as libpq takes them: text, or binary for BYTEA.
+struct Params {
+  explicit Params(const std::vector<PgParam>& params) {
+    texts.resize(params.size());
+    values.assign(params.size(), nullptr);
+    lengths.assign(params.size(), 0);
+    formats.assign(params.size(), 0);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const PgParam& p = params[i];
+      if (const auto* n = std::get_if<int64_t>(&p)) {
+        texts[i] = std::to_string(*n);
+        values[i] = texts[i].c_str();
+      } else if (const auto* t = std::get_if<std::string_view>(&p)) {
+        texts[i] = std::string(*t);  // libpq wants text parameters ended by a NUL
+        values[i] = texts[i].c_str();
+      } else if (const auto* b = std::get_if<PgBytes>(&p)) {
+        values[i] = b->data.data();
+        lengths[i] = static_cast<int>(b->data.size());
+        formats[i] = 1;
+      }
+    }
+  }
+  std::vector<std::string> texts;
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+};
+
 }  // namespace
 
 int64_t PgRows::Int(int row, int col) const {
@@ -87,25 +114,13 @@ Result<PgRows> PgConnection::Query(const char* sql, const std::vector<PgParam>& 
     prepared_.emplace_back(sql, n);
     name = &prepared_.back().second;
   }
-  std::vector<std::string> texts(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
-  std::vector<int> lengths(params.size(), 0), formats(params.size(), 0);
-  for (size_t i = 0; i < params.size(); ++i) {
-    const PgParam& p = params[i];
-    if (const auto* n = std::get_if<int64_t>(&p)) {
-      texts[i] = std::to_string(*n);
-      values[i] = texts[i].c_str();
-    } else if (const auto* t = std::get_if<std::string_view>(&p)) {
-      texts[i] = std::string(*t);  // libpq wants text parameters ended by a NUL
-      values[i] = texts[i].c_str();
-    } else if (const auto* b = std::get_if<PgBytes>(&p)) {
-      values[i] = b->data.data();
-      lengths[i] = static_cast<int>(b->data.size());
-      formats[i] = 1;
-    }
-  }
-  PGresult* r = PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
-                               lengths.data(), formats.data(), binary ? 1 : 0);
+  const Params p(params);
+  return Checked(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
+                                p.values.data(), p.lengths.data(), p.formats.data(),
+                                binary ? 1 : 0));
+}
+
+Result<PgRows> PgConnection::Checked(PGresult* r) const {
   const ExecStatusType status = PQresultStatus(r);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     Error e = Failure("", r);
@@ -115,15 +130,15 @@ Result<PgRows> PgConnection::Query(const char* sql, const std::vector<PgParam>& 
   return PgRows(r);
 }
 
+Result<PgRows> PgConnection::QueryText(const std::string& sql, const std::vector<PgParam>& params) {
+  const Params p(params);
+  return Checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                              p.values.data(), p.lengths.data(), p.formats.data(), 0));
+}
+
 Status PgConnection::Exec(const std::string& sql) {
-  PGresult* r = PQexec(conn_, sql.c_str());
-  const ExecStatusType status = PQresultStatus(r);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    Error e = Failure("", r);
-    PQclear(r);
-    return e;
-  }
-  PQclear(r);
+  auto r = Checked(PQexec(conn_, sql.c_str()));
+  if (!r) return r.error();
   return {};
 }
 

@@ -42,6 +42,9 @@ class PgRows {
   std::string Bytes(int row, int col) const;
   int64_t Int(int row, int col) const;
   double Double(int row, int col) const;
+  int columns() const { return PQnfields(r_.get()); }
+  std::string ColumnName(int col) const { return PQfname(r_.get(), col); }
+  Oid ColumnType(int col) const { return PQftype(r_.get(), col); }
 
  private:
   std::unique_ptr<PGresult, void (*)(PGresult*)> r_;
@@ -61,6 +64,8 @@ class PgConnection {
   Result<PgRows> Query(const char* sql, std::initializer_list<PgParam> params = {},
                        bool binary = false);
   Result<PgRows> Query(const char* sql, const std::vector<PgParam>& params, bool binary = false);
+  // One statement whose text is made at run time (not prepared).
+  Result<PgRows> QueryText(const std::string& sql, const std::vector<PgParam>& params = {});
   // Statements without parameters, not prepared (schema changes, BEGIN, COMMIT).
   Status Exec(const std::string& sql);
 
@@ -78,6 +83,8 @@ class PgConnection {
 
  private:
   explicit PgConnection(PGconn* c) : conn_(c) {}
+  // `r` as rows, or the error it reports (and then freed).
+  Result<PgRows> Checked(PGresult* r) const;
   PGconn* conn_;
   std::vector<std::pair<const char*, std::string>> prepared_;  // SQL text's address, name
 };
