@@ -114,6 +114,7 @@ MediaProblems FindMediaProblems(const std::vector<Article>& articles,
 
 Status BackupSite(const SiteFolder& site, const fs::path& file, std::ostream& out) {
   auto start = std::chrono::steady_clock::now();
+  if (auto s = RequireSqliteStore(SiteStoreOptions(site), "backup"); !s) return s;
   if (auto s = BackupSqliteStore(site.database(), file); !s) return s;
   std::error_code ec;
   auto size = fs::file_size(file, ec);
@@ -158,6 +159,7 @@ Status RestoreSite(const SiteFolder& site, const fs::path& file, std::ostream& o
   if (!fs::exists(site.config(), ec)) {
     return Error{ErrorCode::kNotFound, "not a site folder (no cinepress.toml)", site.root.string()};
   }
+  if (auto s = RequireSqliteStore(SiteStoreOptions(site), "restore"); !s) return s;
   fs::path aside = site.root / ("cinepress.db.before-restore-" + UtcStamp());
   bool had_store = fs::exists(site.database(), ec);
   if (auto s = RestoreSqliteStore(file, site.database(), had_store ? aside : fs::path()); !s) {
@@ -173,6 +175,7 @@ Status RestoreSite(const SiteFolder& site, const fs::path& file, std::ostream& o
 }
 
 Result<size_t> CheckSite(const SiteFolder& site, std::ostream& out) {
+  if (auto s = RequireSqliteStore(SiteStoreOptions(site), "check"); !s) return s.error();
   std::error_code ec;
   if (!fs::exists(site.database(), ec)) {
     return Error{ErrorCode::kNotFound, "no store in this site folder", site.database().string()};

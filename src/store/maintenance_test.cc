@@ -157,3 +157,19 @@ TEST_F(MaintenanceTest, RestorePutsTheBackupInPlaceAndKeepsTheOldStoreAside) {
 
 }  // namespace
 }  // namespace cinepress
+
+namespace cinepress {
+namespace {
+
+TEST(RequireSqliteStore, RefusesPostgresSayingWhatToUseInstead) {
+  EXPECT_TRUE(RequireSqliteStore(StoreOptions{}, "backup"));
+  StoreOptions pg;
+  pg.url = "postgresql://db.example/magazine";
+  auto s = RequireSqliteStore(pg, "backup");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("pg_dump"), std::string::npos) << s.error().message;
+  EXPECT_EQ(s.error().field, "store.url");
+}
+
+}  // namespace
+}  // namespace cinepress
