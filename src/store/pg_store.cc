@@ -117,8 +117,10 @@ BEGIN
 END $$;
 -- Full-text search: one row per article, in the article's transaction. Each column's folded
 -- words as a tsvector (positions from 2, so that a phrase never runs from one column into the
--- next when they are joined); the GIN indexes are on the joined columns (all of them, and the
--- headline: title, films, people). `tokens` counts an article's words, for BM25.
+-- next when they are joined), for ranking; `words` (every column joined) and `headline` (title,
+-- films, people) are what the GIN indexes find. They are stored, not computed in the query: a
+-- tsvector made for each row read costs more than the search itself. `tokens` counts an
+-- article's words, for BM25.
 CREATE TABLE search_docs (
   id BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
   kind TEXT NOT NULL,
@@ -134,13 +136,13 @@ CREATE TABLE search_docs (
   dek_words TSVECTOR NOT NULL,
   body_words TSVECTOR NOT NULL,
   meta_words TSVECTOR NOT NULL,
+  words TSVECTOR NOT NULL,
+  headline TSVECTOR NOT NULL,
   tokens BIGINT NOT NULL,
   headline_tokens BIGINT NOT NULL
 );
-CREATE INDEX search_docs_words ON search_docs USING gin ((title_words || films_words ||
-  people_words || dek_words || body_words || meta_words));
-CREATE INDEX search_docs_headline ON search_docs USING gin ((title_words || films_words ||
-  people_words));
+CREATE INDEX search_docs_words ON search_docs USING gin (words);
+CREATE INDEX search_docs_headline ON search_docs USING gin (headline);
 CREATE INDEX search_docs_date ON search_docs (date);
 CREATE TABLE search_state (rebuild BIGINT NOT NULL);
 INSERT INTO search_state (rebuild) VALUES (1);
@@ -310,11 +312,9 @@ END $$;
 )sql",
 };
 
-// The joined columns, as the GIN indexes have them (the planner uses an index only for the
-// same expression).
-#define CINEPRESS_PG_WORDS \
-  "(title_words || films_words || people_words || dek_words || body_words || meta_words)"
-#define CINEPRESS_PG_HEADLINE "(title_words || films_words || people_words)"
+// The indexed columns: every column's words, and the headline's.
+#define CINEPRESS_PG_WORDS "words"
+#define CINEPRESS_PG_HEADLINE "headline"
 
 // A tsvector's text with the words of `text`, at positions from 2 (PostgreSQL keeps positions
 // up to 16383: past them, words are still found, but not as phrases). Counts the words.
@@ -864,15 +864,19 @@ Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* pre
   const std::string authors = PgTextArray(a.author_ids);
   auto q = db_->Query(
       "INSERT INTO search_docs (id, kind, section, date, draft, authors, dek, body, title_words,"
-      " films_words, people_words, dek_words, body_words, meta_words, tokens, headline_tokens)"
+      " films_words, people_words, dek_words, body_words, meta_words, words, headline, tokens,"
+      " headline_tokens)"
       " VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9::tsvector, $10::tsvector,"
-      " $11::tsvector, $12::tsvector, $13::tsvector, $14::tsvector, $15, $16)"
+      " $11::tsvector, $12::tsvector, $13::tsvector, $14::tsvector,"
+      " $9::tsvector || $10::tsvector || $11::tsvector || $12::tsvector || $13::tsvector"
+      " || $14::tsvector, $9::tsvector || $10::tsvector || $11::tsvector, $15, $16)"
       " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, section = excluded.section,"
       " date = excluded.date, draft = excluded.draft, authors = excluded.authors,"
       " dek = excluded.dek, body = excluded.body, title_words = excluded.title_words,"
       " films_words = excluded.films_words, people_words = excluded.people_words,"
       " dek_words = excluded.dek_words, body_words = excluded.body_words,"
-      " meta_words = excluded.meta_words, tokens = excluded.tokens,"
+      " meta_words = excluded.meta_words, words = excluded.words,"
+      " headline = excluded.headline, tokens = excluded.tokens,"
       " headline_tokens = excluded.headline_tokens",
       {id, std::string_view(a.kind == ArticleKind::kPage ? "page" : "article"),
        std::string_view(a.section), a.date,
@@ -1003,17 +1007,25 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
   }
   const std::string id_list = PgIntArray(ids), word_list = PgTextArray(words),
                     prefix_list = PgTextArray(prefixes);
+  // Any of the words: a column without one is not read word by word.
+  std::string any_word;
+  for (const QueryGroup& g : groups) {
+    for (size_t k = 0; k < g.words.size(); ++k) {
+      if (!any_word.empty()) any_word += " | ";
+      any_word += ToTsQuery({QueryGroup{{g.words[k]}, false, g.prefix && k + 1 == g.words.size()}});
+    }
+  }
   auto q = db_.Query(
       "SELECT d.id, c.n, u.lexeme, array_to_string(u.positions, ','),"
       " CASE WHEN $4::bigint = 3 THEN d.headline_tokens ELSE d.tokens END"
       " FROM search_docs d CROSS JOIN LATERAL (VALUES (0, d.title_words), (1, d.films_words),"
       " (2, d.people_words), (3, d.dek_words), (4, d.body_words), (5, d.meta_words)) c (n, w)"
       " CROSS JOIN LATERAL unnest(c.w) u"
-      " WHERE d.id = ANY ($1::bigint[]) AND c.n < $4"
+      " WHERE d.id = ANY ($1::bigint[]) AND c.n < $4 AND c.w @@ $5::tsquery"
       " AND (u.lexeme = ANY ($2::text[])"
       "      OR EXISTS (SELECT 1 FROM unnest($3::text[]) p WHERE starts_with(u.lexeme, p)))",
       {std::string_view(id_list), std::string_view(word_list), std::string_view(prefix_list),
-       int64_t{columns}});
+       int64_t{columns}, std::string_view(any_word)});
   if (!q) return q.error();
   auto stats =
       db_.Query(columns == 3 ? "SELECT count(*), coalesce(avg(headline_tokens), 1) FROM search_docs"
