@@ -357,6 +357,48 @@ std::string ToTsQuery(const std::vector<QueryGroup>& groups) {
   return out;
 }
 
+// The query's words as they stand in one article: per column and word, the positions; and
+// the article's length in words.
+struct WordPositions {
+  double tokens = 0;
+  std::map<std::pair<int, std::string>, std::set<int64_t>> positions;
+};
+
+// Whether word k of `g` stands at `pos` in `column` (the last word, when a prefix, as the start
+// of any word).
+bool WordAt(const WordPositions& d, int column, const QueryGroup& g, size_t k, int64_t pos) {
+  const bool prefix = g.prefix && k + 1 == g.words.size();
+  for (auto it = d.positions.lower_bound({column, g.words[k]});
+       it != d.positions.end() && it->first.first == column; ++it) {
+    const std::string& lexeme = it->first.second;
+    if (prefix ? lexeme.rfind(g.words[k], 0) != 0 : lexeme != g.words[k]) break;
+    if (it->second.count(pos)) return true;
+    if (!prefix) break;
+  }
+  return false;
+}
+
+// How often a group occurs in a column: places where its words stand one after another.
+double Occurrences(const WordPositions& d, int column, const QueryGroup& g) {
+  std::set<int64_t> starts;
+  const bool prefix = g.prefix && g.words.size() == 1;
+  for (auto it = d.positions.lower_bound({column, g.words[0]});
+       it != d.positions.end() && it->first.first == column; ++it) {
+    const std::string& lexeme = it->first.second;
+    if (prefix ? lexeme.rfind(g.words[0], 0) != 0 : lexeme != g.words[0]) break;
+    starts.insert(it->second.begin(), it->second.end());
+  }
+  double n = 0;
+  for (int64_t s : starts) {
+    bool all = true;
+    for (size_t k = 1; k < g.words.size() && all; ++k) {
+      all = WordAt(d, column, g, k, s + static_cast<int64_t>(k));
+    }
+    if (all) ++n;
+  }
+  return n;
+}
+
 class PgStore;
 
 // The search index's questions (store/search_plan.h) answered by tsvector, GIN and BM25
@@ -1033,14 +1075,9 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
   if (!stats) return stats.error();
   const double documents = std::max<double>(1, static_cast<double>(stats->Int(0, 0)));
   const double avg_tokens = std::max(1.0, stats->Double(0, 1));
-  // Per article and column: each word's positions.
-  struct Doc {
-    double tokens = 0;
-    std::map<std::pair<int, std::string>, std::set<int64_t>> positions;
-  };
-  std::map<int64_t, Doc> docs;
+  std::map<int64_t, WordPositions> docs;
   for (int r = 0; r < q->size(); ++r) {
-    Doc& d = docs[q->Int(r, 0)];
+    WordPositions& d = docs[q->Int(r, 0)];
     d.tokens = q->Double(r, 4);
     auto& at = d.positions[{static_cast<int>(q->Int(r, 1)), q->Text(r, 2)}];
     const std::string list = q->Text(r, 3);
@@ -1050,46 +1087,14 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
       i = comma == std::string::npos ? list.size() : comma + 1;
     }
   }
-  // A group's occurrences in a column: places where its words stand one after another (the
-  // last word, when a prefix, as the start of any word).
-  auto occurrences = [](const Doc& d, int column, const QueryGroup& g) {
-    auto at = [&](size_t k, int64_t pos) {
-      const bool prefix = g.prefix && k + 1 == g.words.size();
-      for (auto it = d.positions.lower_bound({column, g.words[k]});
-           it != d.positions.end() && it->first.first == column; ++it) {
-        const std::string& lexeme = it->first.second;
-        if (prefix ? lexeme.rfind(g.words[k], 0) != 0 : lexeme != g.words[k]) break;
-        if (it->second.count(pos)) return true;
-        if (!prefix) break;
-      }
-      return false;
-    };
-    std::set<int64_t> starts;
-    for (auto it = d.positions.lower_bound({column, g.words[0]});
-         it != d.positions.end() && it->first.first == column; ++it) {
-      const bool prefix = g.prefix && g.words.size() == 1;
-      const std::string& lexeme = it->first.second;
-      if (prefix ? lexeme.rfind(g.words[0], 0) != 0 : lexeme != g.words[0]) break;
-      starts.insert(it->second.begin(), it->second.end());
-    }
-    double n = 0;
-    for (int64_t s : starts) {
-      bool all = true;
-      for (size_t k = 1; k < g.words.size() && all; ++k) {
-        all = at(k, s + static_cast<int64_t>(k));
-      }
-      if (all) ++n;
-    }
-    return n;
-  };
   std::vector<std::pair<double, int64_t>> scored;
   for (int64_t id : ids) {
-    const Doc& d = docs[id];
+    const WordPositions& d = docs[id];
     std::vector<double> freq(groups.size(), 0);
     for (size_t g = 0; g < groups.size(); ++g) {
       if (groups[g].words.empty()) continue;
       for (int c = 0; c < columns; ++c) {
-        freq[g] += kSearchColumnWeights[c] * occurrences(d, c, groups[g]);
+        freq[g] += kSearchColumnWeights[c] * Occurrences(d, c, groups[g]);
       }
     }
     scored.emplace_back(Bm25(freq, dfs, d.tokens, avg_tokens, documents), id);
