@@ -59,12 +59,12 @@ Fixture* Start() {
   fs::remove_all(f->site.root);
   std::ostringstream out, err;
   if (auto s = CreateDemoSite(f->site, 1, out, err); !s) Die(s.error().ToString());
-  auto probe = OpenSqliteStore(f->site.database(), {.create = false});
+  auto probe = OpenContentStore(f->site.database(), {.create = false});
   if (!probe) Die(probe.error().ToString());
   f->probe = std::move(*probe);
   LiveSiteOptions o;
   o.load = [site = f->site] { return LoadSite(site, 1900000000); };
-  o.open_store = [db = f->site.database()] { return OpenSqliteStore(db, {.create = false}); };
+  o.open_store = [db = f->site.database()] { return OpenContentStore(db, {.create = false}); };
   o.version = [f]() -> Result<std::string> {
     auto v = f->probe->DataVersion();
     if (!v) return v.error();
@@ -75,7 +75,7 @@ Fixture* Start() {
   if (auto s = f->live->Start(); !s) Die(s.error().ToString());
   NewsletterWebOptions n;
   n.site = [f] { return f->live->CurrentSite(); };
-  n.open_store = [db = f->site.database()] { return OpenSqliteNewsletterStore(db, {}); };
+  n.open_store = [db = f->site.database()] { return OpenNewsletterStore(db, {}); };
   n.mail = f->mail.Factory();
   // Sign-ups from the fuzzer all come from 127.0.0.1: no limit, or the limit is all it reaches.
   n.signups_per_ip = 1 << 30;

@@ -4,7 +4,7 @@
 # asks dpkg, and returns in well under a second.
 #
 #   scripts/setup.sh            build dependencies
-#   scripts/setup.sh --test     + Java, feedparser, Node/npm, and `npm ci` (vnu-jar)
+#   scripts/setup.sh --test     + Java, feedparser, Node/npm, PostgreSQL, and `npm ci` (vnu-jar)
 #   scripts/setup.sh --format   + clang-format (for `make format` / `make format-check`)
 #
 # Runs apt-get as root, or through sudo when not root. Prints one line per step.
@@ -19,6 +19,8 @@ BUILD_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev tzdata python3
   # newsletters: libcsv (subscriber CSV), GMime (RFC 2047 header words, bounce reports)
   libcsv-dev libgmime-3.0-dev
+  # the PostgreSQL store ([store] url): libpq, PostgreSQL's own C client
+  libpq-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
@@ -27,8 +29,10 @@ BUILD_PACKAGES=(
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizers' runtimes): the fuzz harnesses.
 # hugo, nginx and wrk: the peers and the load generator of bench/, whose scripts the tests run
 # at a tiny size so that they cannot break unnoticed.
+# postgresql: the real server the store tests run against (tests/pg/pg_test_server.sh makes a
+# throwaway cluster with it; Debian's package does not need its own cluster to be running).
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
-  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk)
+  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk postgresql)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }

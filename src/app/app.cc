@@ -1,11 +1,11 @@
 #include "app/app.h"
 
 #include <pthread.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <mutex>
@@ -138,13 +138,13 @@ then run `cinepress import . && cinepress build`.
 
 Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, const SiteConfig& config,
                                                 bool create = true) {
-  return OpenSqliteStore(site.database(), SiteStoreOptions(config, create));
+  return OpenContentStore(site.database(), SiteStoreOptions(config, create));
 }
 
 }  // namespace
 
 Result<std::unique_ptr<ContentStore>> OpenStore(const SiteFolder& site, bool create) {
-  return OpenSqliteStore(site.database(), SiteStoreOptions(site, create));
+  return OpenContentStore(site.database(), SiteStoreOptions(site, create));
 }
 
 namespace {
@@ -170,15 +170,20 @@ Status MakeStoreAndTheme(const SiteFolder& site, std::ostream& out) {
   if (!store) return store.error();
   auto theme = ExtractEmbedded("themes/default/", site.themes() / "default", false);
   if (!theme) return theme.error();
-  out << "  " << site.database().string() << " (the store)\n"
+  out << "  " << StoreDescription(site.database(), SiteStoreOptions(site)) << " (the store)\n"
       << "  " << (site.themes() / "default").string() << "/ (" << *theme << " theme files)\n";
   return {};
 }
 
 }  // namespace
 
-SqliteStoreOptions SiteStoreOptions(const SiteConfig& config, bool create) {
-  SqliteStoreOptions options;
+StoreOptions SiteStoreOptions(const SiteConfig& config, bool create) {
+  StoreOptions options;
+  options.url = config.store.url;
+  if (!config.store.password_env.empty()) {
+    const char* password = std::getenv(config.store.password_env.c_str());
+    if (password != nullptr) options.password = password;
+  }
   options.create = create;
   options.search_index = config.search;
   options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
@@ -186,7 +191,7 @@ SqliteStoreOptions SiteStoreOptions(const SiteConfig& config, bool create) {
   return options;
 }
 
-SqliteStoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
+StoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
   auto config = LoadSiteConfig(site.config());
   return SiteStoreOptions(config.ok() ? *config : SiteConfig{}, create);
 }
@@ -405,23 +410,23 @@ class ChangeProbe {
   explicit ChangeProbe(SiteFolder site) : site_(std::move(site)) {}
 
   Result<std::string> Version() {
-    struct stat db;
-    if (::stat(site_.database().c_str(), &db) != 0) {
+    auto instance = StoreInstance(site_.database(), SiteStoreOptions(site_, false));
+    if (!instance) {
       store_.reset();
-      return Error{ErrorCode::kStore, "the store is gone", site_.database().string()};
+      return instance.error();
     }
-    if (!store_ || db.st_ino != inode_) {
+    if (!store_ || *instance != instance_) {
       auto s = OpenStore(site_, false);
       if (!s) return s.error();
       store_ = std::move(*s);
-      inode_ = db.st_ino;
+      instance_ = *instance;
     }
     auto v = store_->DataVersion();
     if (!v) {
       store_.reset();
       return v.error();
     }
-    std::string token = std::to_string(inode_) + ":" + std::to_string(*v);
+    std::string token = instance_ + ":" + std::to_string(*v);
     std::error_code ec;
     auto stamp = [&](const fs::path& p) {
       auto t = fs::last_write_time(p, ec);
@@ -438,7 +443,7 @@ class ChangeProbe {
  private:
   SiteFolder site_;
   std::unique_ptr<ContentStore> store_;
-  ino_t inode_ = 0;
+  std::string instance_;  // StoreInstance: a new one (a restored file) is opened again
 };
 
 }  // namespace
@@ -478,7 +483,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   NewsletterWebOptions newsletter_options;
   newsletter_options.site = [&live] { return live.CurrentSite(); };
   newsletter_options.open_store = [site] {
-    return OpenSqliteNewsletterStore(site.database(), SiteStoreOptions(site));
+    return OpenNewsletterStore(site.database(), SiteStoreOptions(site));
   };
   {
     auto config = LoadSiteConfig(site.config());
@@ -502,10 +507,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   MembersWebOptions members_options;
   members_options.site = [&live] { return live.CurrentSite(); };
   members_options.open_store = [site] {
-    return OpenSqliteMemberStore(site.database(), SiteStoreOptions(site));
+    return OpenMemberStore(site.database(), SiteStoreOptions(site));
   };
   members_options.open_newsletter_store = [site] {
-    return OpenSqliteNewsletterStore(site.database(), SiteStoreOptions(site));
+    return OpenNewsletterStore(site.database(), SiteStoreOptions(site));
   };
   members_options.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
   members_options.private_feed = [&live](const HttpRequest& req, const ReaderRights& rights) {

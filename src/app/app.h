@@ -33,10 +33,10 @@ struct SiteFolder {
 
 // How every command opens the site's store: search indexes the text a reader sees (the
 // renderer's Markdown- and HTML-to-text), and only if cinepress.toml's [search] enabled says so.
-SqliteStoreOptions SiteStoreOptions(const SiteConfig& config, bool create = true);
+StoreOptions SiteStoreOptions(const SiteConfig& config, bool create = true);
 // The same for a caller that has not read the config (a config that cannot be read leaves
 // search on: the command that reads the config reports the problem).
-SqliteStoreOptions SiteStoreOptions(const SiteFolder& site, bool create = true);
+StoreOptions SiteStoreOptions(const SiteFolder& site, bool create = true);
 
 // Makes a new site folder with a starter config, content/, the store and the default theme.
 Status InitSite(const SiteFolder& site, std::ostream& out);

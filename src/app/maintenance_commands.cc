@@ -9,6 +9,8 @@
 #include "core/config.h"
 #include "core/text.h"
 #include "store/maintenance.h"
+#include "store/open_store.h"
+#include "store/store_copy.h"
 
 namespace cinepress {
 namespace {
@@ -115,6 +117,7 @@ MediaProblems FindMediaProblems(const std::vector<Article>& articles,
 
 Status BackupSite(const SiteFolder& site, const fs::path& file, std::ostream& out) {
   auto start = std::chrono::steady_clock::now();
+  if (auto s = RequireSqliteStore(SiteStoreOptions(site), "backup"); !s) return s;
   if (auto s = BackupSqliteStore(site.database(), file); !s) return s;
   std::error_code ec;
   auto size = fs::file_size(file, ec);
@@ -127,11 +130,39 @@ Status BackupSite(const SiteFolder& site, const fs::path& file, std::ostream& ou
   return {};
 }
 
+Status CopyStores(const std::string& from, const std::string& to, std::ostream& out) {
+  auto start = std::chrono::steady_clock::now();
+  // The renderer's text functions: the target's search index is made with them.
+  const StoreOptions options = SiteStoreOptions(SiteConfig{});
+  const StoreAddress source = ParseStoreAddress(from, options);
+  const StoreAddress target = ParseStoreAddress(to, options);
+  auto report = CopyStore(source, target);
+  if (!report) return report.error();
+  if (report->changed) {
+    auto reopened = OpenContentStore(target.file, target.options);  // makes the search index
+    if (!reopened) return reopened.error();
+  }
+  int64_t rows = 0;
+  for (const TableCopy& t : report->tables) {
+    if (t.rows > 0) out << "  " << t.table << ": " << t.rows << " rows, " << t.hash << "\n";
+    rows += t.rows;
+  }
+  out << "store copy: " << (report->changed ? "copied " : "already the same: ") << rows
+      << " rows in " << report->tables.size() << " tables from " << from << " to " << to
+      << (report->changed ? ", verified" : ", nothing written") << " ("
+      << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+             .count()
+      << " ms)\n";
+  return {};
+}
+
 Status RestoreSite(const SiteFolder& site, const fs::path& file, std::ostream& out) {
   std::error_code ec;
   if (!fs::exists(site.config(), ec)) {
     return Error{ErrorCode::kNotFound, "not a site folder (no cinepress.toml)", site.root.string()};
   }
+  if (auto s = RequireSqliteStore(SiteStoreOptions(site), "restore"); !s) return s;
   fs::path aside = site.root / ("cinepress.db.before-restore-" + UtcStamp());
   bool had_store = fs::exists(site.database(), ec);
   if (auto s = RestoreSqliteStore(file, site.database(), had_store ? aside : fs::path()); !s) {
@@ -147,6 +178,7 @@ Status RestoreSite(const SiteFolder& site, const fs::path& file, std::ostream& o
 }
 
 Result<size_t> CheckSite(const SiteFolder& site, std::ostream& out) {
+  if (auto s = RequireSqliteStore(SiteStoreOptions(site), "check"); !s) return s.error();
   std::error_code ec;
   if (!fs::exists(site.database(), ec)) {
     return Error{ErrorCode::kNotFound, "no store in this site folder", site.database().string()};

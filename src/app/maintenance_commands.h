@@ -24,6 +24,12 @@ Status BackupSite(const SiteFolder& site, const std::filesystem::path& file, std
 // cinepress.db.before-restore-YYYYMMDDTHHMMSSZ (named in the output).
 Status RestoreSite(const SiteFolder& site, const std::filesystem::path& file, std::ostream& out);
 
+// `cinepress store copy --from A --to B`: the magazine from one store to another, each a
+// PostgreSQL URL or a SQLite file's path (store/store_copy.h): one transaction on the target,
+// verified table by table; a target that already holds the same rows is left alone. The
+// target's search index is made again before it returns.
+Status CopyStores(const std::string& from, const std::string& to, std::ostream& out);
+
 // The local media paths a text refers to ("/images/x.jpg" in Markdown, HTML or front matter, and
 // the site's own absolute URLs when `base_url` is given), without the leading slash and
 // percent-decoded: "images/x.jpg". Only names with a media file's extension count.

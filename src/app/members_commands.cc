@@ -26,14 +26,15 @@ struct Opened {
 Result<Opened> Open(const SiteFolder& site) {
   auto config = LoadSiteConfig(site.config());
   if (!config) return config.error();
-  if (!std::filesystem::exists(site.database())) {
+  const StoreOptions options = SiteStoreOptions(site);
+  if (!StoreInstance(site.database(), options)) {
     return Error{ErrorCode::kNotFound,
                  "no store here (run `cinepress init` or `import` first)",
                  site.database().string(),
                  0,
                  {}};
   }
-  auto store = OpenSqliteMemberStore(site.database(), SiteStoreOptions(site));
+  auto store = OpenMemberStore(site.database(), options);
   if (!store) return store.error();
   return Opened{std::move(*config), std::move(*store)};
 }
@@ -146,7 +147,7 @@ Status MembersRemove(const SiteFolder& site, const std::string& email, std::ostr
   if (!opened) return opened.error();
   auto view = LoadMemberView(*opened->store, email, 0);
   if (!view) return view.error();
-  auto newsletters = OpenSqliteNewsletterStore(site.database(), SiteStoreOptions(site));
+  auto newsletters = OpenNewsletterStore(site.database(), SiteStoreOptions(site));
   if (!newsletters) return newsletters.error();
   if (auto s = DeleteMember(*opened->store, **newsletters, view->member.id, NowSeconds()); !s) {
     return s;

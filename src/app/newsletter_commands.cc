@@ -64,7 +64,7 @@ Result<Newsroom> OpenNewsroom(const SiteFolder& folder, int64_t now) {
   auto theme = Theme::Load(folder.themes() / c.theme, "themes/" + c.theme);
   if (!theme) return theme.error();
   n.theme = *theme;
-  auto store = OpenSqliteStore(folder.database(), SiteStoreOptions(c, false));
+  auto store = OpenContentStore(folder.database(), SiteStoreOptions(c, false));
   if (!store) return store.error();
   auto authors = (*store)->LoadAuthors();
   if (!authors) return authors.error();
@@ -158,7 +158,7 @@ namespace {
 // Returns how many were left out.
 Result<int64_t> LeaveOutUnentitled(NewsletterStore& store, const SiteFolder& folder,
                                    int64_t issue_id, const NewsletterConfig& nl, int64_t now) {
-  auto members = OpenSqliteMemberStore(folder.database(), SiteStoreOptions(folder));
+  auto members = OpenMemberStore(folder.database(), SiteStoreOptions(folder));
   if (!members) return members.error();
   int64_t dropped = 0, after = 0;
   for (;;) {
@@ -225,7 +225,7 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
   const SiteConfig& config = room->site->config();
   auto nl = FindNewsletter(config, options.slug);
   if (!nl) return nl.error();
-  auto store = OpenSqliteNewsletterStore(folder.database(), SiteStoreOptions(folder));
+  auto store = OpenNewsletterStore(folder.database(), SiteStoreOptions(folder));
   if (!store) return store.error();
   auto key = (*store)->SiteSecret(kLinkSecretName, kLinkSecretBytes);
   if (!key) return key.error();
@@ -367,7 +367,7 @@ void NewsletterScheduler::Run() {
     auto config = LoadSiteConfig(site_.config());
     if (!config || config->newsletters.empty()) continue;
     auto tz = TimeZone::Named(config->timezone);
-    auto store = OpenSqliteNewsletterStore(site_.database(), SiteStoreOptions(site_));
+    auto store = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
     if (!tz || !store) continue;
     for (const NewsletterConfig& nl : config->newsletters) {
       if (cancel_) return;
@@ -408,7 +408,7 @@ Status PreviewNewsletter(const SiteFolder& folder, const std::string& slug, bool
   if (!room) return room.error();
   auto nl = FindNewsletter(room->site->config(), slug);
   if (!nl) return nl.error();
-  auto store = OpenSqliteNewsletterStore(folder.database(), SiteStoreOptions(folder));
+  auto store = OpenNewsletterStore(folder.database(), SiteStoreOptions(folder));
   if (!store) return store.error();
   auto due = ComposeDue(*room, **store, **nl, now);
   if (!due) return due.error();
@@ -439,7 +439,7 @@ Result<size_t> ImportSubscribers(const SiteFolder& folder, const std::filesystem
         << " bad rows; nothing imported (fix them, or give --skip-invalid)\n";
     return csv.problems.size();
   }
-  auto store = OpenSqliteNewsletterStore(folder.database(), SiteStoreOptions(folder));
+  auto store = OpenNewsletterStore(folder.database(), SiteStoreOptions(folder));
   if (!store) return store.error();
   const int64_t now = NowSeconds();
   const std::string form = "import:" + file.filename().string();
@@ -515,7 +515,7 @@ Status NewsletterStatus(const SiteFolder& folder, std::ostream& out) {
   if (!config) return config.error();
   auto tz = TimeZone::Named(config->timezone);
   if (!tz) return tz.error();
-  auto store = OpenSqliteNewsletterStore(folder.database(), SiteStoreOptions(folder));
+  auto store = OpenNewsletterStore(folder.database(), SiteStoreOptions(folder));
   if (!store) return store.error();
   if (config->newsletters.empty()) out << "no [[newsletters]] in cinepress.toml\n";
   for (const NewsletterConfig& nl : config->newsletters) {
@@ -545,7 +545,7 @@ Status NewsletterStatus(const SiteFolder& folder, std::ostream& out) {
 
 Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesystem::path>& files,
                       std::ostream& out, std::ostream& err) {
-  auto store = OpenSqliteNewsletterStore(folder.database(), SiteStoreOptions(folder));
+  auto store = OpenNewsletterStore(folder.database(), SiteStoreOptions(folder));
   if (!store) return store.error();
   int hard = 0, soft = 0, complaints = 0, unknown = 0, other = 0, not_dsn = 0;
   for (const auto& file : files) {
@@ -594,7 +594,7 @@ Status ProcessBounces(const SiteFolder& folder, const std::vector<std::filesyste
 }
 
 Status ExportSubscribers(const SiteFolder& folder, std::ostream& out) {
-  auto store = OpenSqliteNewsletterStore(folder.database(), SiteStoreOptions(folder));
+  auto store = OpenNewsletterStore(folder.database(), SiteStoreOptions(folder));
   if (!store) return store.error();
   out << SubscriberCsvHeader();
   return (*store)->ForEachSubscriber(

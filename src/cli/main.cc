@@ -192,6 +192,15 @@ int main(int argc, char** argv) {
       "check", "check the store's integrity and its media; exit 1 when problems are found");
   add_site(check);
 
+  CLI::App* store = app.add_subcommand("store", "move the magazine between stores");
+  store->require_subcommand(1);
+  CLI::App* store_copy = store->add_subcommand(
+      "copy", "copy every table from one store to another (SQLite file or PostgreSQL URL)");
+  std::string copy_from, copy_to;
+  store_copy->add_option("--from", copy_from, "a SQLite file or a postgresql:// URL")->required();
+  store_copy->add_option("--to", copy_to, "a SQLite file or a postgresql:// URL (replaced whole)")
+      ->required();
+
   CLI::App* members = app.add_subcommand("members", "readers' accounts and the tiers they hold");
   members->require_subcommand(1);
   cinepress::MembersAddOptions member_add;
@@ -328,6 +337,7 @@ int main(int argc, char** argv) {
          return Done(cinepress::ServeSite(site, serve_options, std::cout, std::cerr));
        }},
       {backup, [&] { return Done(cinepress::BackupSite(site, backup_file, std::cout)); }},
+      {store_copy, [&] { return Done(cinepress::CopyStores(copy_from, copy_to, std::cout)); }},
       {restore, [&] { return Done(cinepress::RestoreSite(site, restore_file, std::cout)); }},
       {check,
        [&] {

@@ -47,6 +47,12 @@ inline const char* SubscriptionStateName(SubscriptionState state) {
   return "pending";
 }
 
+inline SubscriptionState SubscriptionStateFrom(const std::string& name) {
+  if (name == "confirmed") return SubscriptionState::kConfirmed;
+  if (name == "unsubscribed") return SubscriptionState::kUnsubscribed;
+  return SubscriptionState::kPending;
+}
+
 struct Consent {
   int64_t at = 0;    // Unix seconds
   std::string ip;    // "" when not over the web (an import)

@@ -225,6 +225,31 @@ bool KnownEdition(const SiteConfig& c, const std::string& edition) {
   return false;
 }
 
+Status ReadStore(const toml::table& root, const std::string& file, StoreConfig& store) {
+  const toml::node* n = root.get("store");
+  if (!n) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "store", "must be a table ([store])");
+  for (auto [key, out] :
+       {std::pair{"url", &store.url}, std::pair{"password_env", &store.password_env}}) {
+    if (auto s = ReadString(*t, file, key, std::string("store.") + key, *out); !s) return s;
+  }
+  if (!store.url.empty() && store.url.rfind("postgresql://", 0) != 0 &&
+      store.url.rfind("postgres://", 0) != 0) {
+    return ConfigError(file, t->get("url"), "store.url",
+                       "must start with postgresql:// (leave it out for the SQLite file)");
+  }
+  // A password in the file would travel with every copy of it: user:password@ or ?password=.
+  const std::string_view rest = std::string_view(store.url).substr(store.url.find("://") + 3);
+  const size_t at = rest.find('@');
+  if ((at < rest.find('/') && rest.substr(0, at).find(':') != std::string_view::npos) ||
+      store.url.find("password=") != std::string::npos) {
+    return ConfigError(file, t->get("url"), "store.url",
+                       "must not hold the password: set password_env (or PGPASSWORD) instead");
+  }
+  return {};
+}
+
 Status ReadSmtp(const toml::table& root, const std::string& file, SmtpConfig& smtp) {
   const toml::node* n = root.get("smtp");
   if (!n) return {};
@@ -545,6 +570,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
     if (!footer) return footer.error();
     c.menu_footer = std::move(*footer);
   }
+  if (auto s = ReadStore(root, file, c.store); !s) return s.error();
   if (auto s = ReadSmtp(root, file, c.smtp); !s) return s.error();
   if (auto s = ReadNewsletters(root, file, c); !s) return s.error();
   if (auto s = ReadMembers(root, file, c); !s) return s.error();

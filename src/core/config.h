@@ -84,6 +84,16 @@ struct NewsletterConfig {
   NewsletterContentRule content;
 };
 
+// Where the magazine is stored ([store]). Without `url`, the SQLite file in the site folder;
+// with it, a PostgreSQL database ("postgresql://user@host/db?sslmode=verify-full": the URL goes
+// to libpq as it is, so every connection parameter works, unix sockets and TLS included). The
+// password comes from the environment: the variable named by `password_env`, or else libpq's own
+// PGPASSWORD (or ~/.pgpass); never from this file.
+struct StoreConfig {
+  std::string url;
+  std::string password_env;
+};
+
 // The relay newsletters go through. The password comes from `password`, or else from the
 // environment variable named by `password_env` (so that it need not be in the file).
 struct SmtpConfig {
@@ -161,6 +171,7 @@ struct SiteConfig {
   std::vector<MenuItem> menu_footer;
   std::vector<FestivalConfig> festivals;
   std::vector<NewsletterConfig> newsletters;
+  StoreConfig store;
   SmtpConfig smtp;
   MembersConfig members;
   std::vector<TierConfig> tiers;  // the free tier "members" is implicit unless listed

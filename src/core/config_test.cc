@@ -102,6 +102,35 @@ TEST(ExpandPermalink, FillsPlaceholdersWithoutDoubleSlashes) {
   EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", ""}, {"slug", "about"}}), "/about/");
 }
 
+TEST(SiteConfig, TheStoreIsTheSqliteFileUnlessAUrlIsGiven) {
+  auto none = ParseSiteConfig("title = \"T\"\n", "cinepress.toml");
+  ASSERT_TRUE(none.ok()) << none.error().ToString();
+  EXPECT_EQ(none->store.url, "");
+  auto pg = ParseSiteConfig(R"(
+[store]
+url = "postgresql://cinepress@db.example/magazine?sslmode=verify-full"
+password_env = "MAG_DB_PASSWORD"
+)",
+                            "cinepress.toml");
+  ASSERT_TRUE(pg.ok()) << pg.error().ToString();
+  EXPECT_EQ(pg->store.url, "postgresql://cinepress@db.example/magazine?sslmode=verify-full");
+  EXPECT_EQ(pg->store.password_env, "MAG_DB_PASSWORD");
+  auto socket = ParseSiteConfig("[store]\nurl = \"postgresql:///magazine?host=/run/postgresql\"\n",
+                                "cinepress.toml");
+  ASSERT_TRUE(socket.ok()) << socket.error().ToString();
+  for (const char* bad : {"mysql://db/magazine", "postgresql://cinepress:secret@db/magazine",
+                          "postgresql://db/magazine?password=secret"}) {
+    auto c = ParseSiteConfig(std::string("[store]\nurl = \"") + bad + "\"\n", "cinepress.toml");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(c.error().field, "store.url") << bad;
+    EXPECT_EQ(c.error().line, 2) << bad;
+  }
+  // A colon after the host is a port, not a password.
+  EXPECT_TRUE(ParseSiteConfig("[store]\nurl = \"postgresql://db.example:5433/magazine\"\n",
+                              "cinepress.toml")
+                  .ok());
+}
+
 TEST(SiteConfig, ReadsNewslettersAndTheRelay) {
   auto c = ParseSiteConfig(R"(
 [smtp]

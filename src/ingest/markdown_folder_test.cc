@@ -58,7 +58,7 @@ class ImportTest : public ::testing::Test {
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "src");
-    store_ = std::move(*OpenSqliteStore(root_ / "site.db", {}));
+    store_ = std::move(*OpenContentStore(root_ / "site.db", {}));
     Write("data/authors.yaml", kAuthors);
   }
   void TearDown() override {

@@ -108,7 +108,7 @@ class WordPressImportTest : public ::testing::Test {
     fs::create_directories(dir_ / "uploads/2021/03");
     std::ofstream(dir_ / "uploads/2021/03/still.jpg") << "JPEG";
     Write("export.xml", kExport);
-    store_ = std::move(*OpenSqliteStore(dir_ / "store.db", {}));
+    store_ = std::move(*OpenContentStore(dir_ / "store.db", {}));
     options_.uploads = dir_ / "uploads";
     options_.fetch = false;
     options_.now = 1800000000;

@@ -61,7 +61,7 @@ TEST_F(SessionTableTest, SignOutAndSignOutEverywhere) {
 TEST_F(SessionTableTest, ReloadSeesWhatAnotherProcessDid) {
   auto m = AddMember(*store_, NewMember{"a@r.example"}, 10);
   SessionTable here, there;
-  auto other_store = OpenSqliteMemberStore(dir_ / "site.db", {});
+  auto other_store = OpenMemberStore(dir_ / "site.db", {});
   ASSERT_TRUE(other_store.ok());
   auto token = there.Create(**other_store, m->id, 1000, 3600);
   EXPECT_FALSE(here.Lookup(*token, 1001).has_value());

@@ -22,10 +22,10 @@ class MembersFixture : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenSqliteMemberStore(dir_ / "site.db", {});
+    auto s = OpenMemberStore(dir_ / "site.db", {});
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
-    auto n = OpenSqliteNewsletterStore(dir_ / "site.db", {});
+    auto n = OpenNewsletterStore(dir_ / "site.db", {});
     ASSERT_TRUE(n.ok()) << n.error().ToString();
     newsletters_ = std::move(*n);
     site_.title = "Changeover";

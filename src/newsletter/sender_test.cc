@@ -22,7 +22,7 @@ class SenderTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenSqliteNewsletterStore(dir_ / "site.db", {});
+    auto s = OpenNewsletterStore(dir_ / "site.db", {});
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
     site_.base_url = "https://changeover.example";

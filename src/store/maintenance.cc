@@ -206,4 +206,16 @@ Status RestoreSqliteStore(const fs::path& backup, const fs::path& store, const f
   return CopyPages(source.get(), target.get(), store);
 }
 
+Status RequireSqliteStore(const StoreOptions& options, const std::string& command) {
+  if (options.url.empty()) return {};
+  return Error{ErrorCode::kInvalidInput,
+               command +
+                   " works on the SQLite store; this site's store is PostgreSQL ([store] url): "
+                   "use PostgreSQL's own tools (pg_dump, pg_basebackup, a replica), or "
+                   "`cinepress store copy` to a SQLite file",
+               {},
+               0,
+               "store.url"};
+}
+
 }  // namespace cinepress

@@ -9,8 +9,13 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/open_store.h"
 
 namespace cinepress {
+
+// These work on the SQLite file; `command` ("backup", "restore", "check") is refused, saying
+// why and what to use instead, when `options` name a PostgreSQL store.
+Status RequireSqliteStore(const StoreOptions& options, const std::string& command);
 
 // How many schema versions (migrations) this program knows: a store whose user_version is higher
 // was made by a newer cinepress.

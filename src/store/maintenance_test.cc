@@ -38,14 +38,14 @@ class MaintenanceTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   fs::path Store(const std::string& name, std::vector<std::string> slugs) {
     fs::path file = dir_ / name;
-    auto store = OpenSqliteStore(file, {});
+    auto store = OpenContentStore(file, {});
     EXPECT_TRUE(store.ok());
     for (const auto& s : slugs) EXPECT_TRUE((*store)->SaveArticle(Piece(s)).ok());
     EXPECT_TRUE((*store)->SaveMedia("images/a.jpg", "jpeg bytes").ok());
     return file;
   }
   static std::vector<std::string> Slugs(const fs::path& file) {
-    auto store = OpenSqliteStore(file, {.create = false});
+    auto store = OpenContentStore(file, {.create = false});
     EXPECT_TRUE(store.ok()) << store.error().ToString();
     std::vector<std::string> out;
     auto articles = (*store)->LoadArticles(false);
@@ -61,7 +61,7 @@ class MaintenanceTest : public ::testing::Test {
 TEST_F(MaintenanceTest, BackupIsOneSoundFileWithWhatWasCommitted) {
   fs::path db = Store("site.db", {"one", "two"});
   // A writer in the middle of a transaction: the backup has what was committed, not its rows.
-  auto writer = OpenSqliteStore(db, {});
+  auto writer = OpenContentStore(db, {});
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->BeginTransaction().ok());
   ASSERT_TRUE((*writer)->SaveArticle(Piece("uncommitted")).ok());
@@ -129,12 +129,12 @@ TEST_F(MaintenanceTest, RestorePutsTheBackupInPlaceAndKeepsTheOldStoreAside) {
   fs::path db = Store("site.db", {"one", "two"});
   ASSERT_TRUE(BackupSqliteStore(db, dir_ / "monday.db").ok());
   {
-    auto store = OpenSqliteStore(db, {});
+    auto store = OpenContentStore(db, {});
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->SaveArticle(Piece("three")).ok());
   }
   // A reader open across the restore (as serve is) sees the restored store afterwards.
-  auto reader = OpenSqliteStore(db, {.create = false});
+  auto reader = OpenContentStore(db, {.create = false});
   ASSERT_TRUE(reader.ok());
   auto three = (*reader)->LoadArticles(false);
   ASSERT_TRUE(three.ok());
@@ -153,6 +153,22 @@ TEST_F(MaintenanceTest, RestorePutsTheBackupInPlaceAndKeepsTheOldStoreAside) {
   EXPECT_FALSE(fs::exists(dir_ / "aside2.db"));
   EXPECT_EQ(Slugs(db), (std::vector<std::string>{"one", "two"}));
   EXPECT_FALSE(RestoreSqliteStore(db, db, "").ok());
+}
+
+}  // namespace
+}  // namespace cinepress
+
+namespace cinepress {
+namespace {
+
+TEST(RequireSqliteStore, RefusesPostgresSayingWhatToUseInstead) {
+  EXPECT_TRUE(RequireSqliteStore(StoreOptions{}, "backup"));
+  StoreOptions pg;
+  pg.url = "postgresql://db.example/magazine";
+  auto s = RequireSqliteStore(pg, "backup");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("pg_dump"), std::string::npos) << s.error().message;
+  EXPECT_EQ(s.error().field, "store.url");
 }
 
 }  // namespace

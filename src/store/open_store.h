@@ -15,11 +15,17 @@
 
 namespace cinepress {
 
-// How a SQLite store is opened. There is no way to open one without saying this: a migration
+// How a store is opened. There is no way to open one without saying this: a migration
 // may ask for the search index to be made again on open, with these functions, whichever
 // command happens to open the store first (the composition root has one function that fills
 // them, app's SiteStoreOptions).
-struct SqliteStoreOptions {
+struct StoreOptions {
+  // A PostgreSQL database ("postgresql://user@host/db?…", given to libpq as it is: every
+  // connection parameter works, unix sockets and TLS included). Empty: the SQLite file.
+  std::string url;
+  // The PostgreSQL password, when set (from the variable [store] password_env names); otherwise
+  // libpq finds its own (PGPASSWORD, ~/.pgpass).
+  std::string password;
   // Create the file when missing; false for a server, which must not make an empty store where
   // its store has gone.
   bool create = true;
@@ -33,19 +39,28 @@ struct SqliteStoreOptions {
   bool search_index = true;
 };
 
-// The embedded store: a SQLite database file in WAL mode.
-Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
-                                                      const SqliteStoreOptions& options);
+// The store: the PostgreSQL database at `options.url` when it is set, else the SQLite database
+// file `file` (WAL mode). Nothing outside src/store knows which of the two it has.
+Result<std::unique_ptr<ContentStore>> OpenContentStore(const std::filesystem::path& file,
+                                                       const StoreOptions& options);
 
-// The newsletter tables of the same SQLite file, on a connection of its own (the schema is made
-// by OpenSqliteStore's migrations, run first with `options`).
-Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
-    const std::filesystem::path& file, const SqliteStoreOptions& options);
+// The newsletter tables of the same store, on a connection of its own (the schema is made by
+// OpenContentStore's migrations, run first with `options`).
+Result<std::unique_ptr<NewsletterStore>> OpenNewsletterStore(const std::filesystem::path& file,
+                                                             const StoreOptions& options);
 
-// The members tables of the same SQLite file (accounts, grants, sessions, institutions), on a
-// connection of its own (the schema is made by OpenSqliteStore's migrations, run first with
+// The members tables of the same store (accounts, grants, sessions, institutions), on a
+// connection of its own (the schema is made by OpenContentStore's migrations, run first with
 // `options`).
-Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
-                                                           const SqliteStoreOptions& options);
+Result<std::unique_ptr<MemberStore>> OpenMemberStore(const std::filesystem::path& file,
+                                                     const StoreOptions& options);
+
+// Which store instance `file`/`options` name right now: a value that changes when the store is
+// replaced (a SQLite file restored from a backup), an error when it is gone. The live site
+// reconnects when it changes.
+Result<std::string> StoreInstance(const std::filesystem::path& file, const StoreOptions& options);
+
+// For messages: where the store is (the file, or the URL, which holds no password).
+std::string StoreDescription(const std::filesystem::path& file, const StoreOptions& options);
 
 }  // namespace cinepress

@@ -6,23 +6,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "store/article_rows.h"
+#include "store/engines.h"
 #include "store/open_store.h"
 #include "store/sqlite_statement.h"
 
 namespace cinepress {
 namespace {
-
-std::string ToJsonList(const std::vector<std::string>& list) { return nlohmann::json(list).dump(); }
-
-std::vector<std::string> FromJsonList(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const auto& v : j) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
 
 constexpr const char* kMemberColumns =
     "SELECT id, email, name, note, labels, created, stripe_customer_id, subscribed_to_emails,"
@@ -415,9 +405,9 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
 }  // namespace
 
 Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
-                                                           const SqliteStoreOptions& options) {
+                                                           const StoreOptions& options) {
   {
-    auto content = OpenSqliteStore(file, options);  // makes or migrates the schema
+    auto content = OpenSqliteContentStore(file, options);  // makes or migrates the schema
     if (!content) return content.error();
   }
   auto db = OpenSqliteConnection(file);

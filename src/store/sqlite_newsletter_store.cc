@@ -5,17 +5,12 @@
 
 #include <map>
 
+#include "store/engines.h"
 #include "store/open_store.h"
 #include "store/sqlite_statement.h"
 
 namespace cinepress {
 namespace {
-
-SubscriptionState StateFrom(const std::string& s) {
-  if (s == "confirmed") return SubscriptionState::kConfirmed;
-  if (s == "unsubscribed") return SubscriptionState::kUnsubscribed;
-  return SubscriptionState::kPending;
-}
 
 constexpr const char* kSubscriberColumns =
     "SELECT id, email, name, created, suppressed, suppressed_reason, soft_bounces"
@@ -85,8 +80,8 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
             " changed_at FROM subscriptions WHERE subscriber_id = ? ORDER BY newsletter"),
           {subscriber_id});
     while (r.Row()) {
-      out.push_back(
-          Subscription{r.S(0), StateFrom(r.S(1)), Consent{r.I(2), r.S(3), r.S(4)}, r.I(5), r.I(6)});
+      out.push_back(Subscription{r.S(0), SubscriptionStateFrom(r.S(1)),
+                                 Consent{r.I(2), r.S(3), r.S(4)}, r.I(5), r.I(6)});
     }
     if (!r.Finished()) return Failure("reading subscriptions");
     return out;
@@ -402,9 +397,9 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
 }  // namespace
 
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
-    const std::filesystem::path& file, const SqliteStoreOptions& options) {
+    const std::filesystem::path& file, const StoreOptions& options) {
   {
-    auto content = OpenSqliteStore(file, options);  // makes or migrates the schema
+    auto content = OpenSqliteContentStore(file, options);  // makes or migrates the schema
     if (!content) return content.error();
   }
   auto db = OpenSqliteConnection(file);

@@ -5,8 +5,11 @@
 #include <ctime>
 #include <iterator>
 #include <new>
+#include <vector>
 
 #include "core/text.h"
+#include "store/article_rows.h"
+#include "store/search_plan.h"
 
 namespace cinepress {
 namespace {
@@ -51,8 +54,6 @@ struct RankState {
   int64_t rows = 1;
 };
 
-constexpr double kColumnWeights[] = {12.0, 10.0, 4.0, 2.0, 1.0, 2.0};
-constexpr double kK1 = 1.2, kB = 0.75;  // BM25's usual constants
 constexpr int kMaxPhrases = 64;
 
 void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int nargs,
@@ -83,23 +84,19 @@ void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, i
     int phrase = 0, column = 0, offset = 0;
     if (api->xInst(fts, i, &phrase, &column, &offset) != SQLITE_OK) continue;
     if (phrase < 0 || phrase >= phrases || column < 0 ||
-        column >= static_cast<int>(std::size(kColumnWeights))) {
+        column >= static_cast<int>(std::size(kSearchColumnWeights))) {
       continue;
     }
-    freq[phrase] += kColumnWeights[column];
+    freq[phrase] += kSearchColumnWeights[column];
   }
   int tokens = 0;
   if (api->xColumnSize(fts, -1, &tokens) != SQLITE_OK) tokens = 0;
-  const double length_norm = kK1 * (1 - kB + kB * tokens / state->avg_tokens);
-  const double n = static_cast<double>(state->rows);
-  double score = 0;
-  for (int p = 0; p < phrases; ++p) {
-    // The caller's estimate of how many rows hold phrase p (missing: as common as can be).
-    double df = 1 + p < nargs ? sqlite3_value_double(args[1 + p]) : n;
-    df = std::clamp(df, 0.0, n);
-    const double idf = std::max(1e-6, std::log((n - df + 0.5) / (df + 0.5)));
-    score += idf * freq[p] * (kK1 + 1) / (freq[p] + length_norm);
-  }
+  // The caller's estimate of how many rows hold each phrase (missing: as common as can be).
+  std::vector<double> dfs(static_cast<size_t>(phrases), static_cast<double>(state->rows));
+  for (int p = 0; p < phrases && 1 + p < nargs; ++p)
+    dfs[static_cast<size_t>(p)] = sqlite3_value_double(args[1 + p]);
+  const double score = Bm25(std::vector<double>(freq, freq + phrases), dfs, tokens,
+                            state->avg_tokens, static_cast<double>(state->rows));
   sqlite3_result_double(ctx, score);
 }
 
@@ -154,20 +151,6 @@ int64_t UtcYear(int64_t t) {
   struct tm parts {};
   if (gmtime_r(&tt, &parts) == nullptr) return 0;
   return int64_t{parts.tm_year} + 1900;
-}
-
-std::string CleanIndexedText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\n' && c != '\t') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace cinepress

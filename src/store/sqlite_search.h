@@ -38,7 +38,4 @@ inline constexpr char kFacetSection = 's', kFacetPage = 'k', kFacetYear = 'y', k
 // The UTC year of a Unix time.
 int64_t UtcYear(int64_t unix_seconds);
 
-// Replaces C0 control characters but tab and newline with spaces in indexed text.
-std::string CleanIndexedText(std::string_view text);
-
 }  // namespace cinepress

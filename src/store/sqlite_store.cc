@@ -9,8 +9,11 @@
 
 #include "content/search.h"
 #include "core/text.h"
+#include "store/article_rows.h"
+#include "store/engines.h"
 #include "store/maintenance.h"
 #include "store/open_store.h"
+#include "store/search_plan.h"
 #include "store/sqlite_search.h"
 #include "store/sqlite_statement.h"
 
@@ -425,145 +428,7 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
-// A person's bio, portrait and links (PersonProfile, Interviewee) as one JSON object.
-json ProfileJson(const std::string& bio, const std::optional<Image>& portrait,
-                 const std::vector<WebLink>& links) {
-  json p = json::object();
-  if (!bio.empty()) p["bio"] = bio;
-  if (portrait) {
-    p["portrait"] = {
-        {"src", portrait->src}, {"alt", portrait->alt}, {"caption", portrait->caption}};
-  }
-  if (!links.empty()) {
-    json list = json::array();
-    for (const WebLink& l : links) list.push_back({{"name", l.name}, {"url", l.url}});
-    p["links"] = std::move(list);
-  }
-  return p;
-}
-
-void ReadProfileJson(const json& p, std::string& bio, std::optional<Image>& portrait,
-                     std::vector<WebLink>& links) {
-  if (!p.is_object()) return;
-  bio = p.value("bio", "");
-  if (auto it = p.find("portrait"); it != p.end() && it->is_object()) {
-    portrait = Image{it->value("src", ""), it->value("alt", ""), it->value("caption", "")};
-  }
-  if (auto it = p.find("links"); it != p.end() && it->is_array()) {
-    for (const json& l : *it) {
-      if (l.is_object()) links.push_back(WebLink{l.value("name", ""), l.value("url", "")});
-    }
-  }
-}
-
-json ToMeta(const Article& a) {
-  json m = {{"authors", a.author_ids}, {"categories", a.categories}, {"tags", a.tags}};
-  if (a.image)
-    m["image"] = {{"src", a.image->src}, {"alt", a.image->alt}, {"caption", a.image->caption}};
-  if (a.film) {
-    const Film& f = *a.film;
-    m["film"] = {{"title", f.title},         {"original_title", f.original_title},
-                 {"directors", f.directors}, {"year", f.year},
-                 {"countries", f.countries}, {"runtime_min", f.runtime_min},
-                 {"cast", f.cast},           {"languages", f.languages},
-                 {"language", f.language},   {"wikidata", f.ids.wikidata},
-                 {"imdb", f.ids.imdb},       {"tmdb", f.ids.tmdb}};
-  }
-  if (a.interviewee) {
-    const Interviewee& iv = *a.interviewee;
-    m["interviewee"] = {{"name", iv.name},
-                        {"job_title", iv.job_title},
-                        {"film", iv.film},
-                        {"sort_name", iv.sort_name},
-                        {"name_order", iv.name_order}};
-    if (json p = ProfileJson(iv.bio, iv.portrait, iv.links); !p.empty()) {
-      m["interviewee"]["profile"] = std::move(p);
-    }
-  }
-  if (a.rating > 0) m["rating"] = {a.rating, a.rating_max};
-  if (!a.films.empty()) m["films"] = a.films;
-  if (!a.items.empty()) m["items"] = a.items;
-  if (a.body_format == BodyFormat::kHtml) m["body_format"] = "html";
-  if (!a.status.empty()) m["status"] = a.status;
-  if (a.password_protected) m["protected"] = true;
-  if (!a.format.empty()) m["format"] = a.format;
-  if (a.menu_order != 0) m["menu_order"] = a.menu_order;
-  if (!a.parent_source.empty()) m["parent"] = a.parent_source;
-  if (!a.access.empty()) m["access"] = a.access;
-  return m;
-}
-
-json MenuToJson(const std::vector<MenuItem>& items) {
-  json out = json::array();
-  for (const MenuItem& i : items) {
-    json x = {{"name", i.name}, {"url", i.url}};
-    if (!i.children.empty()) x["children"] = MenuToJson(i.children);
-    out.push_back(std::move(x));
-  }
-  return out;
-}
-
-std::vector<MenuItem> MenuFromJson(const json& j) {
-  std::vector<MenuItem> out;
-  if (!j.is_array()) return out;
-  for (const json& x : j) {
-    if (!x.is_object()) continue;
-    MenuItem i{x.value("name", ""), x.value("url", ""), {}};
-    if (auto c = x.find("children"); c != x.end()) i.children = MenuFromJson(*c);
-    out.push_back(std::move(i));
-  }
-  return out;
-}
-
-void FromMeta(const json& m, Article& a) {
-  a.author_ids = m.value("authors", std::vector<std::string>{});
-  a.categories = m.value("categories", std::vector<std::string>{});
-  a.tags = m.value("tags", std::vector<std::string>{});
-  if (auto it = m.find("image"); it != m.end()) {
-    a.image = Image{it->value("src", ""), it->value("alt", ""), it->value("caption", "")};
-  }
-  if (auto it = m.find("film"); it != m.end()) {
-    Film f;
-    f.title = it->value("title", "");
-    f.original_title = it->value("original_title", "");
-    f.directors = it->value("directors", std::vector<std::string>{});
-    f.year = it->value("year", 0);
-    f.countries = it->value("countries", std::vector<std::string>{});
-    f.runtime_min = it->value("runtime_min", 0);
-    f.cast = it->value("cast", std::vector<std::string>{});
-    f.languages = it->value("languages", std::vector<std::string>{});
-    f.language = it->value("language", "");
-    f.ids.wikidata = it->value("wikidata", "");
-    f.ids.imdb = it->value("imdb", "");
-    f.ids.tmdb = it->value("tmdb", "");
-    a.film = std::move(f);
-  }
-  if (auto it = m.find("interviewee"); it != m.end()) {
-    Interviewee iv;
-    iv.name = it->value("name", "");
-    iv.job_title = it->value("job_title", "");
-    iv.film = it->value("film", "");
-    iv.sort_name = it->value("sort_name", "");
-    iv.name_order = it->value("name_order", "");
-    if (auto p = it->find("profile"); p != it->end()) {
-      ReadProfileJson(*p, iv.bio, iv.portrait, iv.links);
-    }
-    a.interviewee = std::move(iv);
-  }
-  if (auto r = m.find("rating"); r != m.end() && r->is_array() && r->size() == 2) {
-    a.rating = (*r)[0].get<double>();
-    a.rating_max = (*r)[1].get<double>();
-  }
-  a.films = m.value("films", std::vector<std::string>{});
-  a.items = m.value("items", std::vector<std::string>{});
-  a.body_format = m.value("body_format", "") == "html" ? BodyFormat::kHtml : BodyFormat::kMarkdown;
-  a.status = m.value("status", "");
-  a.password_protected = m.value("protected", false);
-  a.format = m.value("format", "");
-  a.menu_order = m.value("menu_order", 0);
-  a.parent_source = m.value("parent", "");
-  a.access = m.value("access", "");
-}
+class SqliteSearchIndex;
 
 class SqliteStore final : public ContentStore {
  public:
@@ -666,16 +531,7 @@ class SqliteStore final : public ContentStore {
   using ContentStore::SaveArticle;
   SearchText PrepareSearchText(const Article& a) const override {
     if (!search_index_) return {};
-    auto text = [&](const std::string& md) {
-      return markdown_to_text_ ? markdown_to_text_(md) : md;
-    };
-    SearchText t;
-    t.body =
-        CleanIndexedText(a.body_format == BodyFormat::kHtml
-                             ? (html_to_text_ ? html_to_text_(a.body_markdown) : a.body_markdown)
-                             : text(a.body_markdown));
-    t.dek = CleanIndexedText(text(a.dek));
-    return t;
+    return MakeSearchText(a, markdown_to_text_, html_to_text_);
   }
   Result<SearchText> LoadSearchText(int64_t id) override {
     SearchText t;
@@ -793,7 +649,10 @@ class SqliteStore final : public ContentStore {
     if (renamed && search_index_) {
       if (auto s = Exec("SAVEPOINT author_renamed"); !s) return s;
       auto s = SaveAuthorRow(a);
-      if (s) s = IndexArticlesOf(a.id);
+      if (s)
+        s = ReindexArticlesOf(*this, a.id, [this](const Article& x, const SearchText& t) {
+          return IndexArticle(x.id, x, &t);
+        });
       if (!s) {
         (void)Exec("ROLLBACK TO author_renamed; RELEASE author_renamed");
         return s;
@@ -1018,9 +877,8 @@ class SqliteStore final : public ContentStore {
   }
 
  private:
+  friend class SqliteSearchIndex;
   Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared = nullptr);
-  // Indexes again the articles of one writer, with the text the index already holds.
-  Status IndexArticlesOf(const std::string& author_id);
   Status UnindexArticle(int64_t id);
   Status RebuildSearchIndexIfAsked();
   // With search turned off, the first write says so: a later store with search indexes again.
@@ -1086,22 +944,6 @@ class SqliteStore final : public ContentStore {
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
 };
 
-// What an article gives the search index, column by column (the table's order). The body and
-// dek text come from PrepareSearchText, already cleaned.
-std::array<std::string, 6> SearchColumns(const Article& a, const std::string& body_text,
-                                         const std::string& dek_text,
-                                         const std::vector<std::string>& author_names) {
-  SearchFields f = SearchFieldsOf(a, author_names);
-  // One value a line: snippets read better.
-  auto lines = [](const std::vector<std::string>& v) { return CleanIndexedText(Join(v, "\n")); };
-  return {CleanIndexedText(a.title),
-          lines(f.films),
-          lines(f.people),
-          dek_text,
-          body_text,
-          lines(f.meta)};
-}
-
 Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText* prepared) {
   std::vector<std::string> author_names;
   for (const std::string& author : a.author_ids) {
@@ -1139,20 +981,6 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText*
       .Bind(5, int64_t{a.draft || a.password_protected})
       .Bind(6, json(a.author_ids).dump());
   if (d.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
-  return {};
-}
-
-Status SqliteStore::IndexArticlesOf(const std::string& author_id) {
-  auto articles = LoadArticles(false);
-  if (!articles) return articles.error();
-  for (const Article& a : *articles) {
-    if (std::find(a.author_ids.begin(), a.author_ids.end(), author_id) == a.author_ids.end()) {
-      continue;
-    }
-    auto text = LoadSearchText(a.id);
-    if (!text) return text.error();
-    if (auto s = IndexArticle(a.id, a, &*text); !s) return s;
-  }
   return {};
 }
 
@@ -1194,29 +1022,7 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
   return Exec("COMMIT");
 }
 
-Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
-  SearchResults out;
-  const std::vector<QueryGroup> typed = ParseSearchQuery(query.text);
-  bool has_prefix = false;
-  const std::vector<QueryGroup> whole = WholeWords(typed, &has_prefix);
-  if (whole.empty() || query.limit == 0) return out;
-  json excluded = query.exclude_sections;
-  json ids = query.ids;
-  const std::string excluded_text = excluded.dump(), ids_text = ids.dump();
-  // The filters every search shares. What a reader may read is decided here: published (not a
-  // draft, not dated after now). Members-only articles, when they exist, are filtered here too,
-  // by the reader's entitlements.
-  auto bind = [&](Use& q, const std::string& expression) -> Use& {
-    return q.BindStatic(1, expression)
-        .Bind(2, query.now)
-        .BindStatic(3, query.section)
-        .BindStatic(4, excluded_text)
-        .BindStatic(5, query.author)
-        .Bind(6, query.date_from)
-        .Bind(7, query.date_to)
-        .Bind(8, int64_t{query.restrict_ids})
-        .BindStatic(9, ids_text);
-  };
+// The filters of every search question, on the FTS5 table TABLE.
 #define CINEPRESS_SEARCH_FILTERS(TABLE)                                            \
   " FROM " TABLE " JOIN search_docs d ON d.id = " TABLE                            \
   ".rowid"                                                                         \
@@ -1228,64 +1034,39 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
   " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(d.authors) WHERE value = ?5))" \
   " AND (?6 = 0 OR d.date >= ?6) AND (?7 = 0 OR d.date < ?7)"                      \
   " AND (?8 = 0 OR d.id IN (SELECT value FROM json_each(?9)))"
-  // BM25 costs a little for every match, so a word found in thousands of articles is ranked among
-  // its kRanked most recently stored matches.
-  constexpr int64_t kRanked = 400;
-  std::vector<int64_t> ranked;
-  auto add = [&](int64_t id) {
-    if (std::find(ranked.begin(), ranked.end(), id) == ranked.end()) ranked.push_back(id);
-  };
-  // 1. Matches in the title, the film's titles or its people, from their own small index,
-  // ranked by BM25 (title and film weigh most).
-  auto headline = [&](const std::vector<QueryGroup>& groups) -> Status {
+// The search index's questions (store/search_plan.h) answered by FTS5.
+class SqliteSearchIndex final : public SearchIndex {
+ public:
+  explicit SqliteSearchIndex(SqliteStore& store) : store_(store) {}
+
+  Result<std::vector<int64_t>> Headline(const std::vector<QueryGroup>& groups,
+                                        const SearchQuery& query) override {
     Use q(
-        Prepare("SELECT id FROM (SELECT headline_search.rowid AS id,"
-                " bm25(headline_search, 12.0, 10.0, 4.0) AS score" CINEPRESS_SEARCH_FILTERS(
-                    "headline_search") " ORDER BY headline_search.rowid DESC LIMIT ?10)"
-                                       " ORDER BY score"));
+        store_.Prepare("SELECT id FROM (SELECT headline_search.rowid AS id,"
+                       " bm25(headline_search, 12.0, 10.0, 4.0) AS score" CINEPRESS_SEARCH_FILTERS(
+                           "headline_search") " ORDER BY headline_search.rowid DESC LIMIT ?10)"
+                                              " ORDER BY score"));
     const std::string expression = ToFts5Expression(groups);  // bound without a copy
-    bind(q, expression).Bind(10, kRanked);
+    Bind(q, query, expression).Bind(10, kRankedMatches);
+    std::vector<int64_t> out;
     int rc;
-    while ((rc = q.Step()) == SQLITE_ROW) add(q.Int(0));
-    return rc == SQLITE_DONE ? Status{} : Failure("searching");
-  };
-  // The filters as facet words, ANDed to the words (the SQL still checks them exactly). FTS5
-  // wants AND written out before a parenthesis.
-  std::string facets;
-  auto facet = [&](char kind, std::string_view value) {
-    facets += " AND \"" + FacetWord(kind, value) + "\"";
-  };
-  if (query.section == "page") {
-    facet(kFacetPage, "page");
-  } else if (!query.section.empty()) {
-    facet(kFacetSection, query.section);
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Int(0));
+    if (rc != SQLITE_DONE) return store_.Failure("searching");
+    return out;
   }
-  if (!query.author.empty()) facet(kFacetAuthor, query.author);
-  if (query.date_from > 0 && query.date_to > query.date_from) {
-    // The UTC years the range touches (a year in the site's time zone touches two).
-    const int64_t first = UtcYear(query.date_from), last = UtcYear(query.date_to - 1);
-    if (last - first < 4) {
-      facets += " AND (";
-      for (int64_t y = first; y <= last; ++y) {
-        if (y > first) facets += " OR ";
-        facets += "\"" + FacetWord(kFacetYear, std::to_string(y)) + "\"";
-      }
-      facets += ")";
-    }
-  }
-  // 2. Matches anywhere, newest first: counted (up to kMaxCounted + 1) and the first kRanked
-  // ranked, in one pass. Each group's document frequency, which weighs rare words above common
-  // ones, is estimated from its rarest word's count (counting stops at 1,000).
-  size_t matched = 0;
-  auto anywhere = [&](const std::vector<QueryGroup>& groups, bool count) -> Status {
+
+  // Counted and ranked in one pass. Each group's document frequency, which weighs rare words
+  // above common ones, is estimated from its rarest word's count (counting stops at 1,000).
+  Status Anywhere(const std::vector<QueryGroup>& groups, const SearchQuery& query, size_t limit,
+                  size_t* matched, std::vector<int64_t>* ranked) override {
     const size_t n = std::min(groups.size(), kMaxQueryTerms);
     std::vector<int64_t> dfs(n, 1000);
     for (size_t g = 0; g < n && n > 1; ++g) {
       for (size_t k = 0; k < groups[g].words.size(); ++k) {
         if (groups[g].prefix && k + 1 == groups[g].words.size()) continue;
         Use c(
-            Prepare("SELECT count(*) FROM (SELECT 1 FROM article_search"
-                    " WHERE article_search MATCH ?1 LIMIT 1000)"));
+            store_.Prepare("SELECT count(*) FROM (SELECT 1 FROM article_search"
+                           " WHERE article_search MATCH ?1 LIMIT 1000)"));
         c.Bind(1, ToFts5Expression({QueryGroup{{groups[g].words[k]}, false, false}}));
         if (c.Step() == SQLITE_ROW) dfs[g] = std::min(dfs[g], c.Int(0));
       }
@@ -1303,63 +1084,30 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
       }
       return a;
     }();
-    Use q(Prepare(sql[n].c_str()));
-    const std::string expression = ToFts5Expression(groups) + facets;  // bound without a copy
-    bind(q, expression)
-        .Bind(10, kRanked)
-        .Bind(11, static_cast<int64_t>(count ? SearchResults::kMaxCounted + 1 : kRanked));
+    Use q(store_.Prepare(sql[n].c_str()));
+    const std::string expression = ToFts5Expression(groups) + Facets(query);
+    Bind(q, query, expression).Bind(10, kRankedMatches).Bind(11, static_cast<int64_t>(limit));
     for (size_t g = 0; g < n; ++g) q.Bind(static_cast<int>(21 + g), dfs[g]);
     std::vector<std::pair<double, int64_t>> scored;
-    matched = 0;
+    *matched = 0;
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      ++matched;
+      ++*matched;
       if (q.IsNull(1)) continue;
       scored.emplace_back(q.Double(1), q.Int(0));
     }
-    if (rc != SQLITE_DONE) return Failure("searching");
+    if (rc != SQLITE_DONE) return store_.Failure("searching");
     std::stable_sort(scored.begin(), scored.end(),
                      [](const auto& x, const auto& y) { return x.first > y.first; });
-    for (const auto& [score, id] : scored) add(id);
+    for (const auto& [score, id] : scored) ranked->push_back(id);
     return {};
-  };
-#undef CINEPRESS_SEARCH_FILTERS
-  const size_t wanted = query.offset + query.limit;
-  std::vector<QueryGroup> groups = query.typing ? typed : whole;
-  if (query.typing) {
-    // Suggestions: the word being typed as a prefix in the headline fields; then whole words
-    // anywhere; then, for a word no article has whole, its longer words anywhere.
-    if (auto s = headline(typed); !s) return s.error();
-    if (ranked.size() < wanted) {
-      if (auto s = anywhere(whole, false); !s) return s.error();
-    }
-    if (ranked.size() < wanted && has_prefix && matched == 0) {
-      if (auto s = anywhere(typed, false); !s) return s.error();
-    }
-  } else {
-    if (auto s = headline(whole); !s) return s.error();
-    if (auto s = anywhere(whole, query.count); !s) return s.error();
-    if (matched == 0 && ranked.empty() && has_prefix) {
-      groups = typed;  // no article has the last word whole: the words it begins
-      if (auto s = headline(typed); !s) return s.error();
-      if (auto s = anywhere(typed, query.count); !s) return s.error();
-    }
-    if (query.count) {
-      out.total = std::max(matched, ranked.size());
-      if (out.total > SearchResults::kMaxCounted) {
-        out.total = SearchResults::kMaxCounted;
-        out.more_than_total = true;
-      }
-      if (out.total == 0 || query.offset >= out.total) return out;
-    }
   }
-  if (!query.count) out.total = ranked.size();
-  for (size_t k = query.offset; k < ranked.size() && k < query.offset + query.limit; ++k) {
-    Use q(
-        Prepare("SELECT id, kind, section, slug, title, date, meta, dek FROM articles"
-                " WHERE id = ?"));
-    q.Bind(1, ranked[k]);
-    if (q.Step() != SQLITE_ROW) return Failure("searching");
+
+  Result<SearchHit> Hit(int64_t id) override {
+    Use q(store_.Prepare(
+        "SELECT id, kind, section, slug, title, date, meta FROM articles WHERE id = ?"));
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) return store_.Failure("searching");
     SearchHit h;
     h.article_id = q.Int(0);
     h.is_page = q.Text(1) == "page";
@@ -1367,38 +1115,80 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
     h.slug = q.Text(3);
     h.title = q.Text(4);
     h.date = q.Int(5);
-    auto meta = json::parse(q.Text(6), nullptr, false);
-    if (meta.is_object()) {
-      auto film = meta.find("film");
-      if (film != meta.end() && film->is_object()) {
-        auto t = film->find("title");
-        if (t != film->end() && t->is_string()) h.film_title = t->get<std::string>();
+    h.film_title = FilmTitleOfMeta(q.Text(6));
+    return h;
+  }
+
+  Result<SearchText> Text(int64_t id) override {
+    Use q(store_.Prepare("SELECT body, dek FROM article_search WHERE rowid = ?"));
+    q.Bind(1, id);
+    SearchText t;
+    if (q.Step() == SQLITE_ROW) t = SearchText{q.Text(0), q.Text(1)};
+    return t;
+  }
+
+ private:
+  // The filters every question shares. What a reader may read is decided here: published (not
+  // a draft, not dated after now).
+  Use& Bind(Use& q, const SearchQuery& query, const std::string& expression) {
+    excluded_ = json(query.exclude_sections).dump();
+    ids_ = json(query.ids).dump();
+    return q.BindStatic(1, expression)
+        .Bind(2, query.now)
+        .BindStatic(3, query.section)
+        .BindStatic(4, excluded_)
+        .BindStatic(5, query.author)
+        .Bind(6, query.date_from)
+        .Bind(7, query.date_to)
+        .Bind(8, int64_t{query.restrict_ids})
+        .BindStatic(9, ids_);
+  }
+
+  // The filters as facet words, ANDed to the words (the SQL still checks them exactly). FTS5
+  // wants AND written out before a parenthesis.
+  static std::string Facets(const SearchQuery& query) {
+    std::string facets;
+    auto facet = [&](char kind, std::string_view value) {
+      facets += " AND \"" + FacetWord(kind, value) + "\"";
+    };
+    if (query.section == "page") {
+      facet(kFacetPage, "page");
+    } else if (!query.section.empty()) {
+      facet(kFacetSection, query.section);
+    }
+    if (!query.author.empty()) facet(kFacetAuthor, query.author);
+    if (query.date_from > 0 && query.date_to > query.date_from) {
+      // The UTC years the range touches (a year in the site's time zone touches two).
+      const int64_t first = UtcYear(query.date_from), last = UtcYear(query.date_to - 1);
+      if (last - first < 4) {
+        facets += " AND (";
+        for (int64_t y = first; y <= last; ++y) {
+          if (y > first) facets += " OR ";
+          facets += "\"" + FacetWord(kFacetYear, std::to_string(y)) + "\"";
+        }
+        facets += ")";
       }
     }
-    out.hits.push_back(std::move(h));
+    return facets;
   }
-  if (!query.snippets) return out;
-  // The body around the match, or the dek's; a match in the title alone shows the dek. (FTS5's
-  // snippet() scores every place a word occurs, which costs far more on long bodies.)
-  for (SearchHit& h : out.hits) {
-    Use q(Prepare("SELECT body, dek FROM article_search WHERE rowid = ?"));
-    q.Bind(1, h.article_id);
-    if (q.Step() != SQLITE_ROW) continue;
-    std::string body = q.Text(0), dek = q.Text(1);
-    std::string html = SnippetHtml(body, groups);
-    if (html.empty()) html = SnippetHtml(dek, groups);
-    if (html.empty()) html = HtmlEscape(dek.empty() ? ValidUtf8Prefix(body, 200) : dek);
-    h.snippet_html = std::move(html);
-  }
-  return out;
+
+  SqliteStore& store_;
+  std::string excluded_, ids_;  // bound without a copy
+};
+
+Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
+  SqliteSearchIndex index(*this);
+  return RunSearch(query, index);
 }
+
+#undef CINEPRESS_SEARCH_FILTERS
 
 }  // namespace
 
 int64_t SqliteSchemaVersion() { return static_cast<int64_t>(std::size(kMigrations)); }
 
-Result<std::unique_ptr<ContentStore>> OpenSqliteStore(const std::filesystem::path& file,
-                                                      const SqliteStoreOptions& options) {
+Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
+                                                             const StoreOptions& options) {
   const bool create = options.create;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(

@@ -45,10 +45,10 @@ class LiveSiteTest : public ::testing::Test {
     auto theme = Theme::Load(fs::path(src ? src : ".") / "themes/default", "themes/default");
     ASSERT_TRUE(theme.ok()) << theme.error().ToString();
     theme_ = *theme;
-    probe_ = std::move(*OpenSqliteStore(dir_ / "site.db", {}));
+    probe_ = std::move(*OpenContentStore(dir_ / "site.db", {}));
     LiveSiteOptions o;
     o.load = [this] { return Load(); };
-    o.open_store = [this] { return OpenSqliteStore(dir_ / "site.db", {.create = false}); };
+    o.open_store = [this] { return OpenContentStore(dir_ / "site.db", {.create = false}); };
     o.version = [this]() -> Result<std::string> {
       if (!fs::exists(dir_ / "site.db")) return Error{ErrorCode::kStore, "gone"};
       auto v = probe_->DataVersion();
@@ -68,7 +68,7 @@ class LiveSiteTest : public ::testing::Test {
     ASSERT_TRUE(WriteFile(dir_ / "src" / rel, text).ok());
   }
   void Import(bool prune = false) {
-    auto store = OpenSqliteStore(dir_ / "site.db", {});
+    auto store = OpenContentStore(dir_ / "site.db", {});
     ASSERT_TRUE(store.ok());
     ImportOptions o;
     o.prune = prune;
@@ -77,7 +77,7 @@ class LiveSiteTest : public ::testing::Test {
     ASSERT_TRUE(r->problems.empty()) << r->problems[0].ToString();
   }
   Result<std::shared_ptr<const Site>> Load() {
-    auto store = OpenSqliteStore(dir_ / "site.db", {.create = false});
+    auto store = OpenContentStore(dir_ / "site.db", {.create = false});
     if (!store) return store.error();
     auto config = ParseSiteConfig(kConfig, "cinepress.toml");
     return Site::Assemble(*config, *TimeZone::Named("UTC"), theme_, *(*store)->LoadArticles(false),
@@ -115,7 +115,7 @@ TEST_F(LiveSiteTest, ServesTheSameBytesAsTheBuild) {
   MemorySink sink;
   fs::path db = dir_ / "site.db";
   ASSERT_TRUE(PublishSite(
-                  *site, sink, [&db] { return OpenSqliteStore(db, {}); }, 2)
+                  *site, sink, [&db] { return OpenContentStore(db, {}); }, 2)
                   .ok());
   size_t checked = 0;
   for (const auto& [path, data] : sink.files()) {
@@ -193,7 +193,7 @@ TEST_F(LiveSiteTest, AChangedSlugRedirectsFromTheOldAddress) {
 }
 
 TEST_F(LiveSiteTest, StoredOldAddressesRedirectWithTheirQuery) {
-  auto store = OpenSqliteStore(dir_ / "site.db", {.create = false});
+  auto store = OpenContentStore(dir_ / "site.db", {.create = false});
   ASSERT_TRUE(store.ok());
   int64_t one = 0;
   auto all = (*store)->LoadArticles(false);

@@ -47,14 +47,14 @@ from = "news@longtake.example"
     site_ = *site;
     NewsletterWebOptions o;
     o.site = [this] { return site_; };
-    o.open_store = [this] { return OpenSqliteNewsletterStore(dir_ / "site.db", {}); };
+    o.open_store = [this] { return OpenNewsletterStore(dir_ / "site.db", {}); };
     o.mail = recorder_.Factory();
     o.now = [] { return int64_t{5000}; };
     o.signups_per_ip = 3;
     options_ = o;
     web_ = std::make_unique<NewsletterWeb>(o);
     ASSERT_TRUE(web_->Start().ok());
-    store_ = std::move(*OpenSqliteNewsletterStore(dir_ / "site.db", {}));
+    store_ = std::move(*OpenNewsletterStore(dir_ / "site.db", {}));
     key_ = *store_->SiteSecret(kLinkSecretName, kLinkSecretBytes);
   }
   void TearDown() override {
@@ -255,7 +255,7 @@ TEST_F(NewsletterWebTest, AConfirmationOutlivesARelayThatIsDownAndARestart) {
   auto options = [&](TransportFactory mail) {
     NewsletterWebOptions o;
     o.site = [this] { return site_; };
-    o.open_store = [this] { return OpenSqliteNewsletterStore(dir_ / "site.db", {}); };
+    o.open_store = [this] { return OpenNewsletterStore(dir_ / "site.db", {}); };
     o.mail = std::move(mail);
     o.now = [&] { return clock.load(); };
     o.retry.first_pause_s = 30;

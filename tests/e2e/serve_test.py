@@ -373,10 +373,13 @@ def run(args, timeout=120):
 
 
 def read_tree(root):
-    """{relative path: bytes} for every file under root."""
+    """{relative path: bytes} for every file of the site under root (not the build's manifest,
+    .cinepress-build: the build's own record, which the server does not serve)."""
     files = {}
     for dirpath, _, names in os.walk(root):
         for name in names:
+            if dirpath == root and name == ".cinepress-build":
+                continue
             path = os.path.join(dirpath, name)
             with open(path, "rb") as f:
                 files[os.path.relpath(path, root).replace(os.sep, "/")] = f.read()

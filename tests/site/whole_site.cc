@@ -21,7 +21,7 @@ std::string BuiltSite::Page(const std::string& url) const {
 bool BuiltSite::Has(const std::string& url) const { return !Page(url).empty(); }
 
 Result<std::unique_ptr<ContentStore>> BuiltSite::OpenStore() const {
-  return OpenSqliteStore(database, {.create = false});
+  return OpenContentStore(database, {.create = false});
 }
 
 namespace {
@@ -38,9 +38,9 @@ Status ImportAndBuild(BuiltSite& out, int64_t now) {
   auto loaded = LoadSite(site, now);
   if (!loaded) return loaded.error();
   MemorySink sink;
-  const SqliteStoreOptions options = SiteStoreOptions((*loaded)->config(), false);
+  const StoreOptions options = SiteStoreOptions((*loaded)->config(), false);
   auto published = PublishSite(
-      *loaded, sink, [&] { return OpenSqliteStore(site.database(), options); }, 2);
+      *loaded, sink, [&] { return OpenContentStore(site.database(), options); }, 2);
   if (!published) return published.error();
   out.files = sink.files();
   out.site = *loaded;

@@ -93,7 +93,7 @@ class WordPressSite : public ::testing::Test {
     options.fetch = false;
     options.now = 1800000000;
     {
-      auto store = std::move(*OpenSqliteStore(site.database(), SiteStoreOptions(site)));
+      auto store = std::move(*OpenContentStore(site.database(), SiteStoreOptions(site)));
       auto report = ImportWordPress(*store, *dir_ / "export.xml", *TimeZone::Named("UTC"), options);
       ASSERT_TRUE(report) << report.error().ToString();
     }
@@ -101,9 +101,9 @@ class WordPressSite : public ::testing::Test {
     ASSERT_TRUE(loaded) << loaded.error().ToString();
     site_ = new std::shared_ptr<const Site>(*loaded);
     MemorySink sink;
-    const SqliteStoreOptions store_options = SiteStoreOptions(site, false);
+    const StoreOptions store_options = SiteStoreOptions(site, false);
     auto published = PublishSite(
-        *loaded, sink, [&] { return OpenSqliteStore(site.database(), store_options); }, 2);
+        *loaded, sink, [&] { return OpenContentStore(site.database(), store_options); }, 2);
     ASSERT_TRUE(published) << published.error().ToString();
     files_ = new std::map<std::string, std::string>(sink.files());
   }

@@ -1,0 +1,230 @@
+#include "store/article_rows.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+namespace cinepress {
+
+using nlohmann::json;
+
+std::string ToJsonList(const std::vector<std::string>& list) { return nlohmann::json(list).dump(); }
+
+std::vector<std::string> FromJsonList(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& v : j) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+// A person's bio, portrait and links (PersonProfile, Interviewee) as one JSON object.
+json ProfileJson(const std::string& bio, const std::optional<Image>& portrait,
+                 const std::vector<WebLink>& links) {
+  json p = json::object();
+  if (!bio.empty()) p["bio"] = bio;
+  if (portrait) {
+    p["portrait"] = {
+        {"src", portrait->src}, {"alt", portrait->alt}, {"caption", portrait->caption}};
+  }
+  if (!links.empty()) {
+    json list = json::array();
+    for (const WebLink& l : links) list.push_back({{"name", l.name}, {"url", l.url}});
+    p["links"] = std::move(list);
+  }
+  return p;
+}
+
+void ReadProfileJson(const json& p, std::string& bio, std::optional<Image>& portrait,
+                     std::vector<WebLink>& links) {
+  if (!p.is_object()) return;
+  bio = p.value("bio", "");
+  if (auto it = p.find("portrait"); it != p.end() && it->is_object()) {
+    portrait = Image{it->value("src", ""), it->value("alt", ""), it->value("caption", "")};
+  }
+  if (auto it = p.find("links"); it != p.end() && it->is_array()) {
+    for (const json& l : *it) {
+      if (l.is_object()) links.push_back(WebLink{l.value("name", ""), l.value("url", "")});
+    }
+  }
+}
+
+json ToMeta(const Article& a) {
+  json m = {{"authors", a.author_ids}, {"categories", a.categories}, {"tags", a.tags}};
+  if (a.image)
+    m["image"] = {{"src", a.image->src}, {"alt", a.image->alt}, {"caption", a.image->caption}};
+  if (a.film) {
+    const Film& f = *a.film;
+    m["film"] = {{"title", f.title},         {"original_title", f.original_title},
+                 {"directors", f.directors}, {"year", f.year},
+                 {"countries", f.countries}, {"runtime_min", f.runtime_min},
+                 {"cast", f.cast},           {"languages", f.languages},
+                 {"language", f.language},   {"wikidata", f.ids.wikidata},
+                 {"imdb", f.ids.imdb},       {"tmdb", f.ids.tmdb}};
+  }
+  if (a.interviewee) {
+    const Interviewee& iv = *a.interviewee;
+    m["interviewee"] = {{"name", iv.name},
+                        {"job_title", iv.job_title},
+                        {"film", iv.film},
+                        {"sort_name", iv.sort_name},
+                        {"name_order", iv.name_order}};
+    if (json p = ProfileJson(iv.bio, iv.portrait, iv.links); !p.empty()) {
+      m["interviewee"]["profile"] = std::move(p);
+    }
+  }
+  if (a.rating > 0) m["rating"] = {a.rating, a.rating_max};
+  if (!a.films.empty()) m["films"] = a.films;
+  if (!a.items.empty()) m["items"] = a.items;
+  if (a.body_format == BodyFormat::kHtml) m["body_format"] = "html";
+  if (!a.status.empty()) m["status"] = a.status;
+  if (a.password_protected) m["protected"] = true;
+  if (!a.format.empty()) m["format"] = a.format;
+  if (a.menu_order != 0) m["menu_order"] = a.menu_order;
+  if (!a.parent_source.empty()) m["parent"] = a.parent_source;
+  if (!a.access.empty()) m["access"] = a.access;
+  return m;
+}
+
+json MenuToJson(const std::vector<MenuItem>& items) {
+  json out = json::array();
+  for (const MenuItem& i : items) {
+    json x = {{"name", i.name}, {"url", i.url}};
+    if (!i.children.empty()) x["children"] = MenuToJson(i.children);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+std::vector<MenuItem> MenuFromJson(const json& j) {
+  std::vector<MenuItem> out;
+  if (!j.is_array()) return out;
+  for (const json& x : j) {
+    if (!x.is_object()) continue;
+    MenuItem i{x.value("name", ""), x.value("url", ""), {}};
+    if (auto c = x.find("children"); c != x.end()) i.children = MenuFromJson(*c);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+void FromMeta(const json& m, Article& a) {
+  a.author_ids = m.value("authors", std::vector<std::string>{});
+  a.categories = m.value("categories", std::vector<std::string>{});
+  a.tags = m.value("tags", std::vector<std::string>{});
+  if (auto it = m.find("image"); it != m.end()) {
+    a.image = Image{it->value("src", ""), it->value("alt", ""), it->value("caption", "")};
+  }
+  if (auto it = m.find("film"); it != m.end()) {
+    Film f;
+    f.title = it->value("title", "");
+    f.original_title = it->value("original_title", "");
+    f.directors = it->value("directors", std::vector<std::string>{});
+    f.year = it->value("year", 0);
+    f.countries = it->value("countries", std::vector<std::string>{});
+    f.runtime_min = it->value("runtime_min", 0);
+    f.cast = it->value("cast", std::vector<std::string>{});
+    f.languages = it->value("languages", std::vector<std::string>{});
+    f.language = it->value("language", "");
+    f.ids.wikidata = it->value("wikidata", "");
+    f.ids.imdb = it->value("imdb", "");
+    f.ids.tmdb = it->value("tmdb", "");
+    a.film = std::move(f);
+  }
+  if (auto it = m.find("interviewee"); it != m.end()) {
+    Interviewee iv;
+    iv.name = it->value("name", "");
+    iv.job_title = it->value("job_title", "");
+    iv.film = it->value("film", "");
+    iv.sort_name = it->value("sort_name", "");
+    iv.name_order = it->value("name_order", "");
+    if (auto p = it->find("profile"); p != it->end()) {
+      ReadProfileJson(*p, iv.bio, iv.portrait, iv.links);
+    }
+    a.interviewee = std::move(iv);
+  }
+  if (auto r = m.find("rating"); r != m.end() && r->is_array() && r->size() == 2) {
+    a.rating = (*r)[0].get<double>();
+    a.rating_max = (*r)[1].get<double>();
+  }
+  a.films = m.value("films", std::vector<std::string>{});
+  a.items = m.value("items", std::vector<std::string>{});
+  a.body_format = m.value("body_format", "") == "html" ? BodyFormat::kHtml : BodyFormat::kMarkdown;
+  a.status = m.value("status", "");
+  a.password_protected = m.value("protected", false);
+  a.format = m.value("format", "");
+  a.menu_order = m.value("menu_order", 0);
+  a.parent_source = m.value("parent", "");
+  a.access = m.value("access", "");
+}
+
+std::string FilmTitleOfMeta(std::string_view text) {
+  auto meta = json::parse(text, nullptr, false);
+  if (!meta.is_object()) return {};
+  auto film = meta.find("film");
+  if (film == meta.end() || !film->is_object()) return {};
+  auto t = film->find("title");
+  return t != film->end() && t->is_string() ? t->get<std::string>() : std::string();
+}
+
+SearchText MakeSearchText(const Article& a,
+                          const std::function<std::string(std::string_view)>& markdown_to_text,
+                          const std::function<std::string(std::string_view)>& html_to_text) {
+  auto text = [&](const std::string& md) { return markdown_to_text ? markdown_to_text(md) : md; };
+  SearchText t;
+  t.body = CleanIndexedText(a.body_format == BodyFormat::kHtml
+                                ? (html_to_text ? html_to_text(a.body_markdown) : a.body_markdown)
+                                : text(a.body_markdown));
+  t.dek = CleanIndexedText(text(a.dek));
+  return t;
+}
+
+// What an article gives the search index, column by column (the table's order). The body and
+// dek text come from PrepareSearchText, already cleaned.
+std::array<std::string, 6> SearchColumns(const Article& a, const std::string& body_text,
+                                         const std::string& dek_text,
+                                         const std::vector<std::string>& author_names) {
+  SearchFields f = SearchFieldsOf(a, author_names);
+  // One value a line: snippets read better.
+  auto lines = [](const std::vector<std::string>& v) { return CleanIndexedText(Join(v, "\n")); };
+  return {CleanIndexedText(a.title),
+          lines(f.films),
+          lines(f.people),
+          dek_text,
+          body_text,
+          lines(f.meta)};
+}
+
+std::string CleanIndexedText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 && c != '\n' && c != '\t') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Status ReindexArticlesOf(ContentStore& store, const std::string& author_id,
+                         const std::function<Status(const Article&, const SearchText&)>& index) {
+  auto articles = store.LoadArticles(false);
+  if (!articles) return articles.error();
+  for (const Article& a : *articles) {
+    if (std::find(a.author_ids.begin(), a.author_ids.end(), author_id) == a.author_ids.end()) {
+      continue;
+    }
+    auto text = store.LoadSearchText(a.id);
+    if (!text) return text.error();
+    if (auto s = index(a, *text); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace cinepress

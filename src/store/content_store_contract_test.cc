@@ -1,0 +1,258 @@
+// The ContentStore contract, run against every engine (SQLite and PostgreSQL): what any store
+// must do, whatever keeps it.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "store/open_store.h"
+#include "store/store_test_engines.h"
+
+namespace cinepress {
+namespace {
+
+template <class Engine>
+class ContentStoreContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CINEPRESS_SET_UP_ENGINE(engine_);
+    auto s = Open();
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(*s);
+  }
+  // Another connection to the same store.
+  Result<std::unique_ptr<ContentStore>> Open(StoreOptions options = {}) {
+    return OpenContentStore(engine_.file(), engine_.With(std::move(options)));
+  }
+  Engine engine_;
+  std::unique_ptr<ContentStore> store_;
+};
+
+TYPED_TEST_SUITE(ContentStoreContract, StoreEngines, EngineName);
+
+Article Review() {
+  Article a;
+  a.section = "reviews";
+  a.slug = "after-the-mountain";
+  a.title = "After the Mountain";
+  a.dek = "A dek.";
+  a.date = 1633496434;
+  a.author_ids = {"nia-bianchi"};
+  a.categories = {"Film Reviews"};
+  a.tags = {"Slow Cinema", "TIFF21"};
+  a.image = Image{"/images/x.jpg", "A window", "Courtesy."};
+  Film f;
+  f.title = "After the Mountain";
+  f.original_title = "A Risabenu";
+  f.directors = {"Maëlle Blackwood"};
+  f.year = 2021;
+  f.countries = {"Spain"};
+  f.runtime_min = 93;
+  f.cast = {"Deniz Verhoeven"};
+  f.ids.imdb = "tt0000001";
+  a.film = f;
+  a.rating = 4.5;
+  a.rating_max = 5;
+  a.films = {"Another Film (2020)"};
+  a.body_markdown = "Body *text*.";
+  a.word_count = 2;
+  a.source_path = "content/reviews/after-the-mountain.md";
+  a.source_hash = "abc";
+  return a;
+}
+
+TYPED_TEST(ContentStoreContract, RoundTripsAnArticleWithAllItsFields) {
+  auto id = this->store_->SaveArticle(Review());
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  auto all = this->store_->LoadArticles(true);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  Article got = (*all)[0];
+  Article want = Review();
+  want.id = *id;
+  EXPECT_EQ(got.title, want.title);
+  EXPECT_EQ(got.tags, want.tags);
+  EXPECT_EQ(got.image, want.image);
+  EXPECT_EQ(got.film, want.film);
+  EXPECT_EQ(got.rating, 4.5);
+  EXPECT_EQ(got.films, want.films);
+  EXPECT_EQ(got.body_markdown, want.body_markdown);
+  EXPECT_EQ(got.source_path, want.source_path);
+
+  auto lean = this->store_->LoadArticles(false);
+  ASSERT_TRUE(lean.ok());
+  EXPECT_TRUE((*lean)[0].body_markdown.empty());
+  EXPECT_EQ(*this->store_->LoadBody(*id), "Body *text*.");
+}
+
+// The live site reloads when DataVersion changes: every table that pages show must count.
+TYPED_TEST(ContentStoreContract, CommentsMenusRedirectsAndTermsCountAsContentChanges) {
+  auto id = this->store_->SaveArticle(Review());
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  auto other = this->Open();  // another process's view
+  ASSERT_TRUE(other.ok());
+  auto changed = [&](const std::function<Status()>& write) {
+    int64_t before = *(*other)->DataVersion();
+    EXPECT_TRUE(write());
+    return *(*other)->DataVersion() != before;
+  };
+  Comment c;
+  c.article_id = *id;
+  c.source_id = "wp:1";
+  c.date = 1633496434;
+  c.body = "<p>Yes.</p>";
+  c.status = "approved";
+  c.type = "comment";
+  EXPECT_TRUE(changed([&] { return this->store_->SaveComment(c); })) << "a comment";
+  StoredMenu menu;
+  menu.slug = "main";
+  menu.name = "Main";
+  menu.role = "main";
+  EXPECT_TRUE(changed([&] { return this->store_->SaveMenu(menu); })) << "a menu";
+  EXPECT_TRUE(changed([&] {
+    return this->store_->SaveRedirect(UrlRedirect{"/?p=1", *id, ""});
+  })) << "a redirect";
+  Term t;
+  t.taxonomy = "category";
+  t.slug = "film";
+  t.name = "Film";
+  EXPECT_TRUE(changed([&] { return this->store_->SaveTerm(t); })) << "a term";
+}
+
+TYPED_TEST(ContentStoreContract, PeopleAndIntervieweesKeepTheirBioPortraitAndLinks) {
+  auto other = this->Open();  // another process's view
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  int64_t before = *(*other)->DataVersion();
+  PersonProfile p;
+  p.slug = "mira-okafor";
+  p.name = "Mira Okafor";
+  p.bio = "Makes *films*.";
+  p.portrait = Image{"/images/mira.png", "Mira on a quay", ""};
+  p.links = {WebLink{"Website", "https://mira.example"}};
+  ASSERT_TRUE(this->store_->SavePerson(p));
+  EXPECT_NE(*(*other)->DataVersion(), before) << "people count as content";
+  auto people = this->store_->LoadPeople();
+  ASSERT_TRUE(people.ok());
+  ASSERT_EQ(people->size(), 1u);
+  EXPECT_EQ((*people)[0], p);
+  ASSERT_TRUE(this->store_->DeletePerson("mira-okafor"));
+  EXPECT_TRUE(this->store_->LoadPeople()->empty());
+
+  Article a = Review();
+  a.interviewee = Interviewee{};
+  a.interviewee->name = "Mira Okafor";
+  a.interviewee->bio = p.bio;
+  a.interviewee->portrait = p.portrait;
+  a.interviewee->links = p.links;
+  ASSERT_TRUE(this->store_->SaveArticle(a).ok());
+  EXPECT_EQ((*this->store_->LoadArticles(false))[0].interviewee, a.interviewee);
+}
+
+TYPED_TEST(ContentStoreContract, RollbackUndoesEverything) {
+  ASSERT_TRUE(this->store_->BeginTransaction().ok());
+  ASSERT_TRUE(this->store_->SaveArticle(Review()).ok());
+  ASSERT_TRUE(this->store_->SaveAuthor(Author{"a", "A", "", "", "", ""}).ok());
+  ASSERT_TRUE(this->store_->Rollback().ok());
+  EXPECT_TRUE(this->store_->LoadArticles(false)->empty());
+  EXPECT_TRUE(this->store_->LoadAuthors()->empty());
+}
+
+TYPED_TEST(ContentStoreContract, DuplicateUrlIsRefused) {
+  ASSERT_TRUE(this->store_->SaveArticle(Review()).ok());
+  Article twin = Review();
+  twin.source_path = "content/reviews/other.md";
+  EXPECT_FALSE(this->store_->SaveArticle(twin).ok());
+}
+
+TYPED_TEST(ContentStoreContract, MediaIsStoredOncePerContent) {
+  ASSERT_TRUE(this->store_->SaveMedia("images/a.jpg", "JPEGDATA").ok());
+  ASSERT_TRUE(this->store_->SaveMedia("images/b.jpg", "JPEGDATA").ok());
+  auto list = this->store_->LoadMediaList();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].hash, (*list)[1].hash);
+  EXPECT_EQ(*this->store_->LoadMediaData("images/b.jpg"), "JPEGDATA");
+  ASSERT_TRUE(this->store_->DeleteMedia("images/a.jpg").ok());
+  EXPECT_EQ(*this->store_->LoadMediaData("images/b.jpg"), "JPEGDATA");
+  EXPECT_FALSE(this->store_->LoadMediaData("images/a.jpg").ok());
+}
+
+TYPED_TEST(ContentStoreContract, ReopeningKeepsDataAndSchema) {
+  ASSERT_TRUE(this->store_->SaveArticle(Review()).ok());
+  this->store_.reset();
+  auto again = this->Open();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->LoadArticles(false)->size(), 1u);
+}
+
+TYPED_TEST(ContentStoreContract, CommentsAreKeptPerArticleOldestFirst) {
+  auto id = this->store_->SaveArticle(Review());
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  Comment c{*id, "wp:2", "wp:1",          "Rui",      "rui@example.com",
+            "",  200,    "<p>Later.</p>", "approved", "comment"};
+  Comment first{*id, "wp:1", "", "Ada", "", "", 100, "<p>First.</p>", "approved", "comment"};
+  ASSERT_TRUE(this->store_->SaveComment(c));
+  ASSERT_TRUE(this->store_->SaveComment(first));
+  c.body = "<p>Edited.</p>";
+  ASSERT_TRUE(this->store_->SaveComment(c));  // the same source id replaces it
+  auto of = this->store_->LoadCommentsOf(*id);
+  ASSERT_TRUE(of.ok());
+  ASSERT_EQ(of->size(), 2u);
+  EXPECT_EQ((*of)[0], first);
+  EXPECT_EQ((*of)[1], c);
+  EXPECT_EQ(*this->store_->LoadComments(), *of);
+}
+
+TYPED_TEST(ContentStoreContract, TermsRedirectsMenusAliasesAuthorsAndSectionsRoundTrip) {
+  auto id = this->store_->SaveArticle(Review());
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  Term t{"category", "film", "Film", "", "About films."};
+  ASSERT_TRUE(this->store_->SaveTerm(t));
+  t.name = "Films";
+  ASSERT_TRUE(this->store_->SaveTerm(t));
+  EXPECT_EQ(*this->store_->LoadTerms(), std::vector<Term>{t});
+  ASSERT_TRUE(this->store_->SaveRedirect(UrlRedirect{"/?p=1", *id, ""}));
+  ASSERT_TRUE(this->store_->SaveRedirect(UrlRedirect{"/old/", 0, "/new/"}));
+  EXPECT_EQ(*this->store_->LoadRedirects(),
+            (std::vector<UrlRedirect>{{"/?p=1", *id, ""}, {"/old/", 0, "/new/"}}));
+  StoredMenu menu{"main", "Main", "main", {MenuItem{"Reviews", "/reviews/", {}}}};
+  ASSERT_TRUE(this->store_->SaveMenu(menu));
+  auto menus = this->store_->LoadMenus();
+  ASSERT_EQ(menus->size(), 1u);
+  EXPECT_EQ((*menus)[0].items.size(), 1u);
+  EXPECT_EQ((*menus)[0].items[0].url, "/reviews/");
+  ASSERT_TRUE(this->store_->SaveAlias(ArticleAlias{*id, ArticleKind::kArticle, "reviews", "old"}));
+  ASSERT_TRUE(this->store_->SaveAlias(ArticleAlias{*id, ArticleKind::kArticle, "reviews", "old"}));
+  auto aliases = this->store_->LoadAliases();
+  ASSERT_EQ(aliases->size(), 1u);
+  EXPECT_EQ((*aliases)[0].slug, "old");
+  Author ana{"ana", "Ana Lindqvist", "Critic", "Malmö", "@ana", "Writes."};
+  ASSERT_TRUE(this->store_->SaveAuthor(ana));
+  EXPECT_EQ(*this->store_->LoadAuthors(), std::vector<Author>{ana});
+  Section s{"reviews", "Reviews", "Every review.", "members"};
+  ASSERT_TRUE(this->store_->SaveSection(s));
+  EXPECT_EQ(*this->store_->LoadSections(), std::vector<Section>{s});
+}
+
+TYPED_TEST(ContentStoreContract, MediaKeepsEveryByte) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  ASSERT_TRUE(this->store_->SaveMedia("images/all.bin", bytes));
+  EXPECT_EQ(*this->store_->LoadMediaData("images/all.bin"), bytes);
+  EXPECT_EQ((*this->store_->LoadMediaList())[0].size, 256);
+}
+
+TYPED_TEST(ContentStoreContract, AFailedWriteInATransactionLeavesTheRestOfItStanding) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->SaveArticle(Review()).ok());
+  Article twin = Review();
+  twin.source_path = "content/reviews/other.md";
+  EXPECT_FALSE(this->store_->SaveArticle(twin).ok());  // the same address
+  ASSERT_TRUE(this->store_->SaveAuthor(Author{"a", "A", "", "", "", ""}));
+  ASSERT_TRUE(this->store_->Commit());
+  EXPECT_EQ(this->store_->LoadArticles(false)->size(), 1u);
+  EXPECT_EQ(this->store_->LoadAuthors()->size(), 1u);
+}
+
+TYPED_TEST(ContentStoreContract, PingAnswers) { EXPECT_TRUE(this->store_->Ping()); }
+
+}  // namespace
+}  // namespace cinepress

@@ -1,0 +1,25 @@
+// The two engines' ways in, for open_store.cc (the one factory) and their own files: nothing
+// outside src/store includes this.
+// Contract: as open_store.h's functions, for one engine each.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "store/open_store.h"
+
+namespace cinepress {
+
+Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
+                                                             const StoreOptions& options);
+Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
+    const std::filesystem::path& file, const StoreOptions& options);
+Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
+                                                           const StoreOptions& options);
+
+// PostgreSQL at options.url (options.password, when set, is libpq's password).
+Result<std::unique_ptr<ContentStore>> OpenPgContentStore(const StoreOptions& options);
+Result<std::unique_ptr<NewsletterStore>> OpenPgNewsletterStore(const StoreOptions& options);
+Result<std::unique_ptr<MemberStore>> OpenPgMemberStore(const StoreOptions& options);
+
+}  // namespace cinepress

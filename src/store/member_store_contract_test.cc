@@ -1,0 +1,148 @@
+// The MemberStore contract, run against every engine (SQLite and PostgreSQL).
+#include <gtest/gtest.h>
+
+#include "store/open_store.h"
+#include "store/store_test_engines.h"
+
+namespace cinepress {
+namespace {
+
+template <class Engine>
+class MemberStoreContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CINEPRESS_SET_UP_ENGINE(engine_);
+    auto s = OpenMemberStore(engine_.file(), engine_.With({}));
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(*s);
+  }
+  Member Named(const std::string& email) {
+    Member m;
+    m.email = email;
+    m.created = 10;
+    return m;
+  }
+  Engine engine_;
+  std::unique_ptr<MemberStore> store_;
+};
+
+TYPED_TEST_SUITE(MemberStoreContract, StoreEngines, EngineName);
+
+TYPED_TEST(MemberStoreContract, AnAddressIsOneMemberWhateverTheCase) {
+  auto a = this->store_->InsertMember(this->Named("Reader@Example.com"));
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  auto b = this->store_->InsertMember(this->Named("reader@example.COM"));
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, ErrorCode::kConflict);
+  auto found = this->store_->FindMember("READER@example.com");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, *a);
+  EXPECT_EQ((*found)->email, "Reader@Example.com");
+}
+
+TYPED_TEST(MemberStoreContract, MembersKeepEveryField) {
+  Member m = this->Named("a@r.example");
+  m.name = "Ann";
+  m.note = "note";
+  m.labels = {"vip", "press"};
+  m.stripe_customer_id = "cus_1";
+  m.subscribed_to_emails = false;
+  auto id = this->store_->InsertMember(m);
+  ASSERT_TRUE(id.ok());
+  auto back = this->store_->LoadMember(*id);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  m.id = *id;
+  EXPECT_EQ((*back)->labels, m.labels);
+  EXPECT_EQ((*back)->stripe_customer_id, "cus_1");
+  EXPECT_FALSE((*back)->subscribed_to_emails);
+  EXPECT_EQ(this->store_->LoadMembers()->size(), 1u);
+  m.deleted = true;
+  ASSERT_TRUE(this->store_->UpdateMember(m));
+  EXPECT_TRUE(this->store_->LoadMembers()->empty());  // deleted members are not listed
+}
+
+TYPED_TEST(MemberStoreContract, VersionMovesForEveryConnectionButNotForUsageOrSignIns) {
+  auto other = OpenMemberStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(other.ok());
+  const int64_t v0 = *this->store_->Version();
+  auto id = (*other)->InsertMember(this->Named("a@r.example"));
+  ASSERT_TRUE(id.ok());
+  const int64_t v1 = *this->store_->Version();
+  EXPECT_NE(v1, v0);
+  ASSERT_TRUE((*other)->SaveGrant(TierGrant{0, *id, "supporter", 0, "comp", "", 10}));
+  const int64_t v2 = *this->store_->Version();
+  EXPECT_NE(v2, v1);
+  ASSERT_TRUE((*other)->InsertSession(MemberSession{std::string(32, 'h'), *id, 10, 100, false}));
+  const int64_t v3 = *this->store_->Version();
+  EXPECT_NE(v3, v2);
+  Institution i;
+  i.name = "Lib";
+  i.slug = "lib";
+  i.tier = "library";
+  auto inst = (*other)->InsertInstitution(i);
+  ASSERT_TRUE(inst.ok());
+  const int64_t v4 = *this->store_->Version();
+  EXPECT_NE(v4, v3);
+  ASSERT_TRUE((*other)->AddUsage(UsageCount{"2026-11", *inst, "/a/", "view", 1}));
+  SignInToken t;
+  t.link_hash = std::string(32, 'l');
+  t.email = "a@r.example";
+  t.purpose = "sign-in";
+  ASSERT_TRUE((*other)->InsertSignInToken(t).ok());
+  EXPECT_EQ(*this->store_->Version(), v4);
+}
+
+TYPED_TEST(MemberStoreContract, TransactionsNestAsSavepoints) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->InsertMember(this->Named("a@r.example")).ok());
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->InsertMember(this->Named("b@r.example")).ok());
+  ASSERT_TRUE(this->store_->Rollback());  // only b
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->InsertMember(this->Named("c@r.example")).ok());
+  ASSERT_TRUE(this->store_->Commit());
+  ASSERT_TRUE(this->store_->Commit());
+  EXPECT_TRUE(this->store_->FindMember("a@r.example")->has_value());
+  EXPECT_FALSE(this->store_->FindMember("b@r.example")->has_value());
+  EXPECT_TRUE(this->store_->FindMember("c@r.example")->has_value());
+  EXPECT_FALSE(this->store_->Commit());
+}
+
+TYPED_TEST(MemberStoreContract, UsageIsUpserted) {
+  Institution i;
+  i.name = "Lib";
+  i.slug = "lib";
+  i.tier = "library";
+  auto inst = this->store_->InsertInstitution(i);
+  for (int k = 0; k < 3; ++k) {
+    ASSERT_TRUE(this->store_->AddUsage(UsageCount{"2026-11", *inst, "/a/", "view", 1}));
+  }
+  auto usage = this->store_->LoadUsage("2026-11");
+  ASSERT_EQ(usage->size(), 1u);
+  EXPECT_EQ((*usage)[0].count, 3);
+  EXPECT_TRUE(this->store_->LoadUsage("2026-10")->empty());
+}
+
+TYPED_TEST(MemberStoreContract, FeedTokensOneLivePerMember) {
+  auto id = this->store_->InsertMember(this->Named("a@r.example"));
+  ASSERT_TRUE(this->store_->InsertFeedToken(*id, std::string(32, 'a'), 10));
+  EXPECT_EQ(*this->store_->FeedTokenMember(std::string(32, 'a')), *id);
+  ASSERT_TRUE(this->store_->InsertFeedToken(*id, std::string(32, 'b'), 20));
+  EXPECT_EQ(*this->store_->FeedTokenMember(std::string(32, 'a')), 0);
+  EXPECT_EQ(*this->store_->FeedTokenMember(std::string(32, 'b')), *id);
+  ASSERT_TRUE(this->store_->RevokeFeedTokens(*id));
+  EXPECT_EQ(*this->store_->FeedTokenMember(std::string(32, 'b')), 0);
+}
+
+TYPED_TEST(MemberStoreContract, RemovingAMemberRemovesWhatHangsOnIt) {
+  auto id = this->store_->InsertMember(this->Named("a@r.example"));
+  ASSERT_TRUE(this->store_->SaveGrant(TierGrant{0, *id, "supporter", 0, "comp", "", 10}));
+  ASSERT_TRUE(
+      this->store_->InsertSession(MemberSession{std::string(32, 'h'), *id, 10, 100, false}));
+  ASSERT_TRUE(this->store_->DeleteMemberRow(*id));
+  EXPECT_TRUE(this->store_->LoadGrants(*id)->empty());
+  EXPECT_TRUE(this->store_->LoadLiveSessions(0)->empty());
+}
+
+}  // namespace
+}  // namespace cinepress

@@ -1,0 +1,207 @@
+#include "store/pg_connection.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <optional>
+
+namespace cinepress {
+namespace {
+
+std::string Trimmed(const char* message) {
+  std::string m = message ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+// Parameters as libpq takes them: text, or binary for BYTEA.
+struct Params {
+  explicit Params(const std::vector<PgParam>& params) {
+    texts.resize(params.size());
+    values.assign(params.size(), nullptr);
+    lengths.assign(params.size(), 0);
+    formats.assign(params.size(), 0);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const PgParam& p = params[i];
+      if (const auto* n = std::get_if<int64_t>(&p)) {
+        texts[i] = std::to_string(*n);
+        values[i] = texts[i].c_str();
+      } else if (const auto* t = std::get_if<std::string_view>(&p)) {
+        texts[i] = std::string(*t);  // libpq wants text parameters ended by a NUL
+        values[i] = texts[i].c_str();
+      } else if (const auto* b = std::get_if<PgBytes>(&p)) {
+        values[i] = b->data.data();
+        lengths[i] = static_cast<int>(b->data.size());
+        formats[i] = 1;
+      }
+    }
+  }
+  std::vector<std::string> texts;
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+};
+
+}  // namespace
+
+int64_t PgRows::Int(int row, int col) const {
+  const char* v = PQgetvalue(r_.get(), row, col);
+  int64_t out = 0;
+  std::from_chars(v, v + PQgetlength(r_.get(), row, col), out);
+  return out;
+}
+
+std::string PgRows::Bytes(int row, int col) const {
+  size_t n = 0;
+  unsigned char* raw =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_.get(), row, col)), &n);
+  if (raw == nullptr) return {};
+  std::string out(reinterpret_cast<const char*>(raw), n);
+  PQfreemem(raw);
+  return out;
+}
+
+double PgRows::Double(int row, int col) const {
+  return std::strtod(PQgetvalue(r_.get(), row, col), nullptr);
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
+                                                         const std::string& password) {
+  // expand_dbname: the URL's parameters first, then the ones after it (the password).
+  std::vector<const char*> keys = {"dbname", "fallback_application_name"};
+  std::vector<const char*> values = {url.c_str(), "cinepress"};
+  if (!password.empty()) {
+    keys.push_back("password");
+    values.push_back(password.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  PGconn* c = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
+  if (c == nullptr) return Error{ErrorCode::kStore, "cannot connect: out of memory", url, 0, {}};
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string msg = Trimmed(PQerrorMessage(c));
+    PQfinish(c);
+    return Error{ErrorCode::kStore, "cannot connect to PostgreSQL: " + msg, url, 0, {}};
+  }
+  auto conn = std::unique_ptr<PgConnection>(new PgConnection(c));
+  // Quiet notices ("relation exists, skipping"); times and text as the store expects them.
+  if (auto s = conn->Exec("SET client_min_messages = warning; SET client_encoding = 'UTF8'"); !s) {
+    return s.error();
+  }
+  return conn;
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+Result<PgRows> PgConnection::Query(const char* sql, std::initializer_list<PgParam> params,
+                                   bool binary) {
+  return Query(sql, std::vector<PgParam>(params), binary);
+}
+
+Result<PgRows> PgConnection::Query(const char* sql, const std::vector<PgParam>& params,
+                                   bool binary) {
+  const std::string* name = nullptr;
+  for (const auto& [text, n] : prepared_) {
+    if (text == sql) name = &n;
+  }
+  if (name == nullptr) {
+    std::string n = "s" + std::to_string(prepared_.size());
+    PGresult* r = PQprepare(conn_, n.c_str(), sql, 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      Error e = Failure("", r);
+      PQclear(r);
+      return e;
+    }
+    PQclear(r);
+    prepared_.emplace_back(sql, n);
+    name = &prepared_.back().second;
+  }
+  const Params p(params);
+  return Checked(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
+                                p.values.data(), p.lengths.data(), p.formats.data(),
+                                binary ? 1 : 0));
+}
+
+Result<PgRows> PgConnection::Checked(PGresult* r) const {
+  const ExecStatusType status = PQresultStatus(r);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    Error e = Failure("", r);
+    PQclear(r);
+    return e;
+  }
+  return PgRows(r);
+}
+
+Result<PgRows> PgConnection::QueryText(const std::string& sql, const std::vector<PgParam>& params) {
+  const Params p(params);
+  return Checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                              p.values.data(), p.lengths.data(), p.formats.data(), 0));
+}
+
+Status PgConnection::Exec(const std::string& sql) {
+  auto r = Checked(PQexec(conn_, sql.c_str()));
+  if (!r) return r.error();
+  return {};
+}
+
+Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& params) {
+  if (!InTransaction()) return Query(sql, params);
+  std::optional<PgRows> rows;
+  auto s = Atomically([&]() -> Status {
+    auto q = Query(sql, params);
+    if (!q) return q.error();
+    rows.emplace(std::move(*q));
+    return {};
+  });
+  if (!s) return s.error();
+  return std::move(*rows);
+}
+
+bool PgConnection::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+
+Status PgConnection::Atomically(const std::function<Status()>& writes) {
+  const bool nested = InTransaction();
+  if (auto s = Exec(nested ? "SAVEPOINT cinepress_write" : "BEGIN"); !s) return s;
+  Status s = writes();
+  if (!s) {
+    (void)Exec(nested ? "ROLLBACK TO SAVEPOINT cinepress_write; RELEASE cinepress_write"
+                      : "ROLLBACK");
+    return s;
+  }
+  return Exec(nested ? "RELEASE cinepress_write" : "COMMIT");
+}
+
+Error PgConnection::Failure(const std::string& what, PGresult* result) const {
+  std::string msg = Trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
+  if (msg.empty()) msg = Trimmed(PQerrorMessage(conn_));
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const bool unique = state != nullptr && std::string_view(state) == "23505";
+  return Error{unique ? ErrorCode::kConflict : ErrorCode::kStore,
+               what.empty() ? msg : what + ": " + msg,
+               {},
+               0,
+               {}};
+}
+
+std::string PgTextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string PgIntArray(const std::vector<int64_t>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(values[i]);
+  }
+  return out + "}";
+}
+
+}  // namespace cinepress

@@ -1,0 +1,97 @@
+// One connection to PostgreSQL (libpq): statements with parameters (prepared once per
+// connection, by the address of their SQL text), their rows, transactions that nest as
+// savepoints; shared by the store's PostgreSQL classes.
+// Contract: one thread at a time; a failed statement inside Atomically rolls back that call's
+// writes only, so that a transaction goes on as SQLite's does after a failed statement.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace cinepress {
+
+// Bytes for a BYTEA parameter (sent as binary, not as text).
+struct PgBytes {
+  std::string_view data;
+};
+struct PgNull {};
+using PgParam = std::variant<PgNull, int64_t, std::string_view, PgBytes>;
+
+// The rows of one statement's result (text format, or binary when asked for).
+class PgRows {
+ public:
+  explicit PgRows(PGresult* r) : r_(r, PQclear) {}
+  int size() const { return PQntuples(r_.get()); }
+  bool IsNull(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  std::string Text(int row, int col) const {
+    return std::string(PQgetvalue(r_.get(), row, col),
+                       static_cast<size_t>(PQgetlength(r_.get(), row, col)));
+  }
+  // A BYTEA column of a text-format result (its \x… hex form, decoded).
+  std::string Bytes(int row, int col) const;
+  int64_t Int(int row, int col) const;
+  double Double(int row, int col) const;
+  int columns() const { return PQnfields(r_.get()); }
+  std::string ColumnName(int col) const { return PQfname(r_.get(), col); }
+  Oid ColumnType(int col) const { return PQftype(r_.get(), col); }
+
+ private:
+  std::unique_ptr<PGresult, void (*)(PGresult*)> r_;
+};
+
+class PgConnection {
+ public:
+  // `url` goes to libpq as it is; `password`, when not empty, is libpq's password parameter.
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& url,
+                                                    const std::string& password);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // One statement with $1… parameters. `sql` must be a literal (or outlive the connection):
+  // it is prepared once, keyed by its address. Binary results when `binary` (for BYTEA).
+  Result<PgRows> Query(const char* sql, std::initializer_list<PgParam> params = {},
+                       bool binary = false);
+  Result<PgRows> Query(const char* sql, const std::vector<PgParam>& params, bool binary = false);
+  // One statement whose text is made at run time (not prepared).
+  Result<PgRows> QueryText(const std::string& sql, const std::vector<PgParam>& params = {});
+  // Statements without parameters, not prepared (schema changes, BEGIN, COMMIT).
+  Status Exec(const std::string& sql);
+
+  // One statement that writes: inside an open transaction, in a savepoint (so that its failure
+  // leaves the transaction usable, as in SQLite); outside, a transaction of its own.
+  Result<PgRows> Write(const char* sql, const std::vector<PgParam>& params);
+
+  bool InTransaction() const;
+  // Runs `writes` all-or-nothing: in a transaction of its own when none is open, else inside a
+  // savepoint of the open one.
+  Status Atomically(const std::function<Status()>& writes);
+
+  // An error for `what`, with the server's message; a unique violation is ErrorCode::kConflict.
+  Error Failure(const std::string& what, PGresult* result = nullptr) const;
+
+ private:
+  explicit PgConnection(PGconn* c) : conn_(c) {}
+  // `r` as rows, or the error it reports (and then freed).
+  Result<PgRows> Checked(PGresult* r) const;
+  PGconn* conn_;
+  std::vector<std::pair<const char*, std::string>> prepared_;  // SQL text's address, name
+};
+
+// A PostgreSQL array literal of texts ({"a","b"}), for a text[] parameter.
+std::string PgTextArray(const std::vector<std::string>& values);
+// The same for integers ({1,2}).
+std::string PgIntArray(const std::vector<int64_t>& values);
+
+}  // namespace cinepress

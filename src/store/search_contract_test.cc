@@ -1,0 +1,453 @@
+// The store's full-text search, run against every engine (SQLite and PostgreSQL): folding,
+// prefixes, phrases, CJK, ranking, filters, what readers may not see, hostile queries, and the
+// index following every write.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+#include "store/search_test_fixture.h"
+
+namespace cinepress {
+namespace {
+
+TYPED_TEST_SUITE(SearchContract, StoreEngines, EngineName);
+
+using Strings = std::vector<std::string>;
+
+TYPED_TEST(SearchContract, CaseAndAccentsFoldAndTheLastWordIsAPrefix) {
+  this->Save("decalogue", "The Decalogue",
+             "Krzysztof Kieślowski and Jerzy Dąbrowski at the table.");
+  this->Save("cleo", "Cléo from 5 to 7", "Agnès Varda follows a singer through Paris.");
+  this->Save("lodz", "The Łódź film school", "Where everyone studied.");
+  EXPECT_EQ(this->Slugs("dabrowski"), Strings{"decalogue"});
+  EXPECT_EQ(this->Slugs("DĄBROWSKI"), Strings{"decalogue"});
+  EXPECT_EQ(this->Slugs("cleo"), Strings{"cleo"});
+  EXPECT_EQ(this->Slugs("agnes varda"), Strings{"cleo"});
+  EXPECT_EQ(this->Slugs("kiesl"), Strings{"decalogue"});
+  EXPECT_EQ(this->Slugs("kiesl "), Strings{});  // a finished word is a whole word
+  EXPECT_EQ(this->Slugs("lodz"), Strings{"lodz"});
+}
+
+TYPED_TEST(SearchContract, ASubmittedSearchTakesTheLastWordAsAPrefixOnlyWhenNothingHasItWhole) {
+  this->Save("with", "A night", "She came with nothing.");
+  this->Save("within", "A day", "Everything within reach.");
+  this->Save("without", "A week", "Without a word.");
+  EXPECT_EQ(this->Slugs("with"), Strings{"with"});
+  EXPECT_EQ(this->Slugs("withi"), Strings{"within"});  // no article has "withi": longer words
+  SearchQuery q;
+  q.text = "withou";
+  q.count = false;
+  q.typing = true;  // suggestions: the word being typed is the start of longer ones
+  EXPECT_EQ(this->Slugs(q), Strings{"without"});
+}
+
+TYPED_TEST(SearchContract, SuggestionsListHeadlineMatchesOfTheWordBeingTypedFirst) {
+  this->Save("body", "Notes from the coast", "The harbour at night, the harbour at dawn.", "essays",
+             kNow - 10);
+  this->Save("title", "Harbour Lights", "A short review.", "reviews", kNow - 1000);
+  SearchQuery q;
+  q.text = "harb";
+  q.count = false;
+  q.typing = true;
+  EXPECT_EQ(this->Slugs(q), (Strings{"title", "body"}));
+  q.text = "harbour";  // a whole word is found in bodies too
+  EXPECT_EQ(this->Slugs(q), (Strings{"title", "body"}));
+}
+
+TYPED_TEST(SearchContract, RareWordsWeighMoreThanCommonOnes) {
+  for (int i = 0; i < 20; ++i) {
+    this->Save("filler" + std::to_string(i), "Filler", "the quiet town and the river");
+  }
+  std::string many_the, many_rare;
+  for (int i = 0; i < 20; ++i) many_the += "the ";
+  this->Save("common", "One", many_the + "tangerine and more words here to pad the text out");
+  this->Save("rare", "Two", "the tangerine tangerine tangerine and more words to pad it out");
+  EXPECT_EQ(this->Slugs("the tangerine"), (Strings{"rare", "common"}));
+}
+
+TYPED_TEST(SearchContract, FilterWordsCannotBeTyped) {
+  this->Save("r", "A river", "water", "reviews", kNow - 86400, {"ana"});
+  for (const char* typed :
+       {"sreviews", "reviews water", "aana", "kpage", "y2025", "\x01sreviews", "%01sreviews"}) {
+    EXPECT_EQ(this->Slugs(typed), Strings{}) << typed;
+  }
+  EXPECT_EQ(this->Slugs("water"), Strings{"r"});
+}
+
+TYPED_TEST(SearchContract, AYearInTheSiteTimeZoneFindsArticlesFromTheEndOfTheUtcYearBefore) {
+  // 2024-12-31 20:00 UTC is 2025-01-01 06:00 in UTC+10.
+  const int64_t new_years_eve = 1'735'675'200;
+  this->Save("late", "Late", "fireworks", "reviews", new_years_eve);
+  this->Save("early", "Early", "fireworks", "reviews", new_years_eve - 86400);
+  SearchQuery q;
+  q.text = "fireworks";
+  q.date_from = 1'735'653'600;  // 2025-01-01 00:00 in UTC+10
+  q.date_to = 1'767'189'600;    // 2026-01-01 00:00 in UTC+10
+  q.now = 1'800'000'000;
+  EXPECT_EQ(this->Slugs(q), Strings{"late"});
+  q.section = "reviews";
+  q.author = "ana";
+  EXPECT_EQ(this->Slugs(q), Strings{"late"});
+  q.author = "tomas";
+  EXPECT_EQ(this->Slugs(q), Strings{});
+}
+
+TYPED_TEST(SearchContract, TextPreparedAheadIsWhatIsIndexed) {
+  Article a;
+  a.section = "reviews";
+  a.slug = "prepared";
+  a.source_path = "content/reviews/prepared.md";
+  a.title = "Prepared";
+  a.body_markdown = "The *lighthouse* keeper.";
+  a.date = kNow - 100;
+  SearchText t = this->store_->PrepareSearchText(a);
+  EXPECT_EQ(t.body, "The lighthouse keeper.");  // the stand-in Markdown-to-text ran
+  ASSERT_TRUE(this->store_->SaveArticle(a, &t).ok());
+  EXPECT_EQ(this->Slugs("lighthouse"), Strings{"prepared"});
+  // What was prepared is what is indexed (an import prepares it from the same article).
+  a.slug = "other";
+  a.source_path = "content/reviews/other.md";
+  t.body = "A foghorn.";
+  ASSERT_TRUE(this->store_->SaveArticle(a, &t).ok());
+  EXPECT_EQ(this->Slugs("foghorn"), Strings{"other"});
+}
+
+TYPED_TEST(SearchContract, ARenamedWriterIsFoundByTheNewName) {
+  this->Save("r", "A river", "The water was *cold*.", "reviews", kNow - 86400, {"ana"});
+  EXPECT_EQ(this->Slugs("lindqvist"), Strings{"r"});
+  ASSERT_TRUE(this->store_->SaveAuthor(Author{"ana", "Ana Berglund", "", "", "", ""}));
+  EXPECT_EQ(this->Slugs("berglund"), Strings{"r"});
+  EXPECT_EQ(this->Slugs("lindqvist"), Strings{});
+  EXPECT_EQ(this->Slugs("cold"), Strings{"r"});  // the body is still indexed, as text
+  // Inside a transaction that is rolled back, the index goes back with the name.
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->SaveAuthor(Author{"ana", "Ana Holm", "", "", "", ""}));
+  ASSERT_TRUE(this->store_->Rollback());
+  EXPECT_EQ(this->Slugs("holm"), Strings{});
+  EXPECT_EQ(this->Slugs("berglund"), Strings{"r"});
+}
+
+TYPED_TEST(SearchContract, PhrasesKeepTheirOrder) {
+  this->Save("a", "One", "The long take holds on the sea.");
+  this->Save("b", "Two", "Take the long way home.");
+  EXPECT_EQ(this->Slugs("\"long take\""), Strings{"a"});
+  auto both = this->Slugs("long take");
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(both, (Strings{"a", "b"}));
+}
+
+TYPED_TEST(SearchContract, ChineseJapaneseAndKoreanAreFound) {
+  this->Save("tokyo", "東京物語", "小津安二郎の映画。");
+  this->Save("park", "An interview", "박서연 감독은 부산에서 영화를 찍었다.");
+  EXPECT_EQ(this->Slugs("東京物語"), Strings{"tokyo"});
+  EXPECT_EQ(this->Slugs("物語"), Strings{"tokyo"});
+  EXPECT_EQ(this->Slugs("小津"), Strings{"tokyo"});
+  EXPECT_EQ(this->Slugs("安二郎"), Strings{"tokyo"});
+  EXPECT_EQ(this->Slugs("東"), Strings{"tokyo"});  // one character: a prefix of its pairs
+  EXPECT_EQ(this->Slugs("박서연"), Strings{"park"});
+  EXPECT_EQ(this->Slugs("감독"), Strings{"park"});
+  EXPECT_EQ(this->Slugs("부산"), Strings{"park"});
+  EXPECT_EQ(this->Slugs("서울"), Strings{});
+  // The snippet marks the CJK match in the original text.
+  SearchQuery q;
+  q.text = "박서연";
+  q.now = kNow;
+  auto r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_NE(r->hits[0].snippet_html.find("<mark>박서연</mark>"), std::string::npos)
+      << r->hits[0].snippet_html;
+}
+
+TYPED_TEST(SearchContract, TitleAndFilmMatchesRankFirst) {
+  std::string body;
+  for (int i = 0; i < 8; ++i) body += "Harbour lights and the harbour at night. ";
+  this->Save("body", "Notes from the coast", body);
+  Article a;
+  a.section = "reviews";
+  a.slug = "film";
+  a.title = "A quiet review";
+  a.date = kNow - 10;
+  a.body_markdown = "Nothing about boats here, nothing at all, only a mention of the harbour once.";
+  Film f;
+  f.title = "Harbour";
+  f.directors = {"Mira Solberg"};
+  a.film = f;
+  ASSERT_TRUE(this->store_->SaveArticle(a));
+  this->Save("title", "Harbour Lights", "A short review.");
+  auto got = this->Slugs("harbour");
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[2], "body");
+  EXPECT_EQ(this->Slugs("solberg"), Strings{"film"});  // directors are searched
+  SearchQuery q;
+  q.text = "harbour";
+  q.now = kNow;
+  auto r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok());
+  for (const auto& h : r->hits) {
+    if (h.slug == "film") {
+      EXPECT_EQ(h.film_title, "Harbour");
+    }
+  }
+}
+
+TYPED_TEST(SearchContract, Filters) {
+  this->Save("r1", "Rivers review", "rivers", "reviews", kNow - 400 * 86400, {"ana"});
+  this->Save("r2", "Rivers again", "rivers", "reviews", kNow - 10 * 86400, {"tomas"});
+  int64_t e =
+      this->Save("e1", "Rivers essay", "rivers", "essays", kNow - 5 * 86400, {"ana", "tomas"});
+  this->Save("c1", "Rivers collection", "rivers", "collections");
+  this->Save("p1", "Rivers page", "rivers", "", kNow - 86400, {});
+  SearchQuery q;
+  q.text = "rivers";
+  q.section = "reviews";
+  auto got = this->Slugs(q);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (Strings{"r1", "r2"}));
+  q.section = "";
+  q.author = "tomas";
+  got = this->Slugs(q);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (Strings{"e1", "r2"}));
+  q.author = "";
+  q.date_from = kNow - 30 * 86400;
+  q.date_to = kNow - 7 * 86400;
+  EXPECT_EQ(this->Slugs(q), Strings{"r2"});
+  q.date_from = q.date_to = 0;
+  q.restrict_ids = true;
+  q.ids = {e};
+  EXPECT_EQ(this->Slugs(q), Strings{"e1"});
+  q.restrict_ids = false;
+  q.exclude_sections = {"collections", "reviews", "essays"};
+  EXPECT_EQ(this->Slugs(q), Strings{"p1"});
+}
+
+TYPED_TEST(SearchContract, PagesAreAKind) {
+  Article p;
+  p.kind = ArticleKind::kPage;
+  p.slug = "about";
+  p.title = "About the magazine";
+  p.date = kNow - 100;
+  p.body_markdown = "Who we are.";
+  ASSERT_TRUE(this->store_->SaveArticle(p));
+  this->Save("r", "A review about nothing", "x");
+  SearchQuery q;
+  q.text = "about";
+  q.section = "page";
+  EXPECT_EQ(this->Slugs(q), Strings{"about"});
+}
+
+TYPED_TEST(SearchContract, DraftsAndScheduledArticlesAreNeverFoundNorQuoted) {
+  Article draft;
+  draft.section = "reviews";
+  draft.slug = "draft";
+  draft.title = "Secret draft";
+  draft.date = kNow - 100;
+  draft.draft = true;
+  draft.body_markdown = "The embargoed verdict: marvellous.";
+  ASSERT_TRUE(this->store_->SaveArticle(draft));
+  this->Save("later", "Scheduled piece", "The embargoed verdict arrives tomorrow.", "reviews",
+             kNow + 3600);
+  this->Save("now", "Public piece", "Nothing embargoed here except the word.");
+  EXPECT_EQ(this->Slugs("embargoed"), Strings{"now"});
+  EXPECT_EQ(this->Slugs("verdict"), Strings{});
+  SearchQuery q;
+  q.text = "verdict";
+  q.now = kNow + 7200;  // once its time has come the scheduled piece is found
+  EXPECT_EQ(this->Slugs(q), Strings{"later"});
+}
+
+TYPED_TEST(SearchContract, WithSearchTurnedOffNothingIsIndexedUntilItIsTurnedOnAgain) {
+  this->Save("before", "Indexed while search was on", "Lighthouse keepers.");
+  this->store_.reset();
+  StoreOptions off;
+  off.search_index = false;
+  auto s = this->OpenWith(off);
+  ASSERT_TRUE(s.ok());
+  this->store_ = std::move(*s);
+  this->Save("during", "Written while search was off", "Lighthouse lamps.");
+  this->store_.reset();
+  this->Open();  // search on again: every article is indexed anew, the one written meanwhile too
+  EXPECT_EQ(this->Slugs("lighthouse").size(), 2u);
+  EXPECT_EQ(this->Slugs("lamps"), Strings{"during"});
+}
+
+// The newsletter commands opened the store first, before any other, without the text
+// functions: a rebuild asked for by a migration indexed raw Markdown. Every way in takes them.
+TYPED_TEST(SearchContract, PasswordProtectedPostsAreNeverFound) {
+  Article locked;
+  locked.section = "articles";
+  locked.slug = "locked";
+  locked.title = "Members' secret";
+  locked.date = kNow - 100;
+  locked.password_protected = true;  // a WordPress post behind a password
+  locked.body_markdown = "The hidden verdict.";
+  ASSERT_TRUE(this->store_->SaveArticle(locked));
+  EXPECT_EQ(this->Slugs("verdict"), Strings{});
+  EXPECT_EQ(this->Slugs("secret"), Strings{});
+}
+
+TYPED_TEST(SearchContract, HtmlBodiesAreSearchedByTheirTextNotTheirTags) {
+  this->store_.reset();
+  StoreOptions o;
+  o.html_to_text = [](std::string_view html) {  // a stand-in: drop everything between < and >
+    std::string out;
+    bool tag = false;
+    for (char c : html) {
+      if (c == '<') tag = true;
+      if (!tag) out += c;
+      if (c == '>') tag = false;
+    }
+    return out;
+  };
+  auto reopened = this->OpenWith(o);
+  ASSERT_TRUE(reopened.ok());
+  this->store_ = std::move(*reopened);
+  Article a;
+  a.section = "articles";
+  a.slug = "imported";
+  a.title = "From the old site";
+  a.date = kNow - 100;
+  a.body_format = BodyFormat::kHtml;
+  a.body_markdown = "<p>The <strong class=\"tatami\">floorboards</strong> creak.</p>";
+  ASSERT_TRUE(this->store_->SaveArticle(a));
+  EXPECT_EQ(this->Slugs("floorboards"), Strings{"imported"});
+  EXPECT_EQ(this->Slugs("strong"), Strings{});
+  EXPECT_EQ(this->Slugs("tatami"), Strings{});
+}
+
+TYPED_TEST(SearchContract, SnippetsAreEscapedAndMarked) {
+  this->Save("x", "Markup", "Before <script>alert('x')</script> the **montage** & after.");
+  SearchQuery q;
+  q.text = "montage";
+  q.now = kNow;
+  auto r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  const std::string& s = r->hits[0].snippet_html;
+  EXPECT_NE(s.find("&lt;script&gt;"), std::string::npos) << s;
+  EXPECT_EQ(s.find("<script"), std::string::npos) << s;
+  EXPECT_NE(s.find("<mark>montage</mark> &amp; after"), std::string::npos) << s;
+}
+
+TYPED_TEST(SearchContract, PaginationAndCounts) {
+  for (int i = 0; i < 25; ++i)
+    this->Save("s" + std::to_string(i), "Shore " + std::to_string(i), "sand");
+  SearchQuery q;
+  q.text = "shore";
+  q.now = kNow;
+  q.limit = 10;
+  auto r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 25u);
+  EXPECT_EQ(r->hits.size(), 10u);
+  q.offset = 20;
+  r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->hits.size(), 5u);
+  q.offset = 40;
+  r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->hits.empty());
+}
+
+TYPED_TEST(SearchContract, TheIndexFollowsEveryWrite) {
+  int64_t id = this->Save("x", "Marigold", "petals");
+  EXPECT_EQ(this->Slugs("marigold"), Strings{"x"});
+  // An edit replaces what was indexed.
+  Article a;
+  a.id = id;
+  a.section = "reviews";
+  a.slug = "x";
+  a.title = "Sunflower";
+  a.date = kNow - 10;
+  a.body_markdown = "seeds";
+  ASSERT_TRUE(this->store_->SaveArticle(a));
+  EXPECT_EQ(this->Slugs("marigold"), Strings{});
+  EXPECT_EQ(this->Slugs("sunflower"), Strings{"x"});
+  // A rolled-back write leaves no trace; a deleted article is gone.
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  this->Save("y", "Orchid", "roots");
+  ASSERT_TRUE(this->store_->Rollback());
+  EXPECT_EQ(this->Slugs("orchid"), Strings{});
+  ASSERT_TRUE(this->store_->DeleteArticle(id));
+  EXPECT_EQ(this->Slugs("sunflower"), Strings{});
+  // Another connection sees a commit at once.
+  auto other = this->OpenWith({});
+  ASSERT_TRUE(other.ok());
+  this->Save("z", "Tulip", "bulb");
+  SearchQuery q;
+  q.text = "tulip";
+  q.now = kNow;
+  auto r = (*other)->Search(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->hits.size(), 1u);
+}
+
+TYPED_TEST(SearchContract, HostileQueriesFindSomethingOrNothingQuickly) {
+  this->Save("a", "Night train", "A \"quoted\" body with title: and AND OR NOT words.");
+  const Strings hostile = {
+      "\"",
+      "\"\"\"",
+      "\"night",
+      "night\"",
+      "title:night",
+      "night AND",
+      "OR OR OR",
+      "NEAR(night train, 2)",
+      "NOT night",
+      "-night",
+      "night*",
+      "*",
+      "^night",
+      "{title body}: night",
+      "'; DROP TABLE articles; --",
+      "night') OR 1=1 --",
+      "\xff\xfe night \xc0\xaf",
+      std::string(10000, 'a'),
+      std::string(10000, '"'),
+      std::string(5000, '*') + " night",
+      std::string("night\0train", 11),
+  };
+  for (const std::string& h : hostile) {
+    SearchQuery q;
+    q.text = h;
+    q.now = kNow;
+    auto start = std::chrono::steady_clock::now();
+    auto r = this->store_->Search(q);
+    ASSERT_TRUE(r.ok()) << h.substr(0, 40) << ": " << r.error().ToString();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  }
+  EXPECT_EQ(this->Slugs("night\""), Strings{"a"});
+  EXPECT_EQ(this->Slugs("title:night"), Strings{"a"});  // two words, both in the body
+  EXPECT_EQ(this->Slugs("body:night"), Strings{"a"});
+  EXPECT_EQ(this->Slugs("dek:night"), Strings{});  // no column filter: "dek" is a word it lacks
+  EXPECT_EQ(this->Slugs("quoted AND"), Strings{"a"});
+  std::mt19937 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    std::string s(static_cast<size_t>(rng() % 64), '\0');
+    for (char& c : s) c = static_cast<char>(" \"*:^(){}-+ANDORnight\xc3\xa9\xff"[rng() % 24]);
+    SearchQuery q;
+    q.text = s;
+    q.now = kNow;
+    auto r = this->store_->Search(q);
+    ASSERT_TRUE(r.ok()) << s << ": " << r.error().ToString();
+  }
+}
+
+TYPED_TEST(SearchContract, ARebuildOnOpenUsesTheTextFunctionsWhicheverStoreOpensFirst) {
+  this->Save("marked", "Keepers", "The light_house at night.");
+  this->store_.reset();
+  StoreOptions off = this->Options();
+  off.search_index = false;  // the index is marked to be made again at the next open
+  ASSERT_TRUE(this->OpenWith(off).ok());
+  auto newsletters = OpenNewsletterStore(this->engine_.file(), this->engine_.With(this->Options()));
+  ASSERT_TRUE(newsletters.ok()) << newsletters.error().ToString();
+  this->Open();  // the index was made again by the newsletter store's open, not by this one
+  EXPECT_EQ(this->Slugs("lighthouse"), Strings{"marked"});
+}
+
+}  // namespace
+}  // namespace cinepress
