@@ -131,8 +131,8 @@ int32_t Site::FilmNamedBy(size_t article, const std::string& ref) const {
   return -1;
 }
 
-int32_t Site::EditionOfTag(size_t article, const std::string& tag) const {
-  for (uint32_t e : editions_of_article_[article]) {
+int32_t Site::EditionOfTag(const std::string& tag) const {
+  for (size_t e = 0; e < editions_.size(); ++e) {
     size_t f = editions_[e].festival;
     if (f < config_.festivals.size() && !config_.festivals[f].tag.empty() &&
         MatchEditionTag(config_.festivals[f].tag, tag) == editions_[e].year) {

@@ -276,6 +276,15 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (SiteList& l : s.lists_) {
     if (l.description.empty() && l.kind == "category") {
       l.description = "Articles filed under " + l.heading + ".";
+    } else if (l.kind == "tag" && s.EditionOfTag(l.heading) >= 0) {
+      // A festival's tag ("IFFR2026") is headed as its edition, as articles show it.
+      const SiteEdition& e = s.editions_[static_cast<size_t>(s.EditionOfTag(l.heading))];
+      const SiteFestival& f = s.festivals_[e.festival];
+      if (l.description.empty()) {
+        l.description = "Articles tagged " + l.heading + ": our coverage of " + f.name + " " +
+                        std::to_string(e.year) + ".";
+      }
+      l.heading = s.lists_[e.list].heading;
     } else if (l.description.empty() && l.kind == "tag") {
       l.description = "Articles tagged with " + l.heading + ".";
     }

@@ -163,7 +163,7 @@ class Site {
   // its `films:`), or -1.
   int32_t FilmNamedBy(size_t article, const std::string& ref) const;
   // The festival edition a tag of article `article` files it under ("TIFF21": TIFF 2021), or -1.
-  int32_t EditionOfTag(size_t article, const std::string& tag) const;
+  int32_t EditionOfTag(const std::string& tag) const;
 
   std::string ArticleUrl(const Article& a) const;
   // What the sitemap lists, in order; past config().sitemap_max_urls it is split into parts at

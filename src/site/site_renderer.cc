@@ -440,7 +440,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     auto terms = [&](const std::vector<std::string>& names_list, const std::string& pattern) {
       TemplateData out = List();
       for (const std::string& n : names_list) {
-        int32_t e = &names_list == &a.tags ? s.EditionOfTag(i, n) : -1;
+        int32_t e = &names_list == &a.tags ? s.EditionOfTag(n) : -1;
         const SiteEdition* ed = e >= 0 ? &s.editions_[static_cast<size_t>(e)] : nullptr;
         TemplateData t;
         t.set("name", ed ? s.lists_[ed->list].heading : n);

@@ -158,6 +158,11 @@ TEST_F(EditorSite, AFestivalTagIsShownAsItsEditionLinkedToTheHub) {
   EXPECT_NE(page.find("<a href=\"/festivals/iffr/2026/\">IFFR 2026</a>"), std::string::npos);
   EXPECT_EQ(page.find(">IFFR2026<"), std::string::npos);
   EXPECT_NE(page.find("<a href=\"/tag/slow-cinema/\">Slow Cinema</a>"), std::string::npos);
+  // The tag's own page, where an old link may lead, is headed by the edition too.
+  std::string tag = site_->Page("/tag/iffr2026/");
+  ASSERT_FALSE(tag.empty());
+  EXPECT_NE(tag.find(">IFFR 2026</h1>"), std::string::npos) << tag.substr(0, 3000);
+  EXPECT_EQ(tag.find(">IFFR2026</h1>"), std::string::npos);
 }
 
 TEST_F(EditorSite, FilmPagesSeparateTheNamesTheyList) {
