@@ -195,8 +195,10 @@ std::shared_ptr<LiveSite::Generation> LiveSite::current() const {
 }
 
 Status LiveSite::Start() {
+  // Follow first, then load: a change committed while the site loads is seen by the follower.
+  auto v = options_.version(std::chrono::milliseconds(0));
   Status first = Reload();
-  if (auto v = options_.version(); v) version_ = *v;
+  if (v) version_ = *v;
   follower_ = std::thread([this] { Follow(); });
   return first;
 }
@@ -245,13 +247,16 @@ Status LiveSite::Reload() {
 void LiveSite::Follow() {
   for (;;) {
     {
+      std::lock_guard lock(stop_mu_);
+      if (stopping_) return;
+    }
+    auto v = options_.version(options_.poll_interval);
+    if (!v) {
+      // The store is gone: connections to it must be made again when it is back (and the site
+      // loaded again then: changes may have been missed meanwhile).
+      if (healthy_.exchange(false)) epoch_++;
       std::unique_lock lock(stop_mu_);
       if (stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_; })) return;
-    }
-    auto v = options_.version();
-    if (!v) {
-      // The store is gone: connections to it must be made again when it is back.
-      if (healthy_.exchange(false)) epoch_++;
       continue;
     }
     auto gen = current();
