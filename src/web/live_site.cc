@@ -392,6 +392,22 @@ HttpResponse LiveSite::PrivateFeed(const HttpRequest& req, const ReaderRights& r
   return r;
 }
 
+HttpResponse LiveSite::Health() {
+  // Whether this node can serve now: the site is loaded and the store answers on this thread's
+  // connection (a load balancer takes a node whose database it cannot reach out of its pool).
+  auto gen = current();
+  Error error;
+  ThreadState* ts = healthy_ && gen ? Local(gen, &error) : nullptr;
+  const bool ok = ts != nullptr && static_cast<bool>(ts->store->Ping());
+  if (ts != nullptr && !ok) {
+    ts->renderer.reset();
+    ts->store.reset();  // a new connection next time
+  }
+  HttpResponse r = ok ? TextResponse(200, "ok\n") : TextResponse(503, "unavailable\n");
+  r.label = "health";  // never cached (no-store), and not written to the access log when ok
+  return r;
+}
+
 std::shared_ptr<const Site> LiveSite::CurrentSite() const {
   auto gen = current();
   return gen ? gen->site : nullptr;
@@ -404,11 +420,7 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
     return r;
   }
   std::string_view raw = req.Path();
-  if (raw == "/healthz") {
-    HttpResponse r = healthy_ ? TextResponse(200, "ok\n") : TextResponse(503, "unavailable\n");
-    r.label = "health";
-    return r;
-  }
+  if (raw == "/healthz") return Health();
   auto gen = current();
   if (!gen) {
     HttpResponse r = TextResponse(503, "The magazine is unavailable for a moment.\n");

@@ -72,6 +72,8 @@ class LiveSite {
   // Counts a finished response in the metrics (its route is HttpResponse::label).
   void Observe(const HttpResponse& response, std::chrono::nanoseconds elapsed);
   bool healthy() const { return healthy_.load(); }
+  // /healthz: 200 "ok" when the site is loaded and the store answers a Ping now, else 503.
+  HttpResponse Health();
   // The site as loaded now (null until a load worked), for pages outside the site map.
   std::shared_ptr<const Site> CurrentSite() const;
 

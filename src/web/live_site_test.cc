@@ -157,7 +157,11 @@ TEST_F(LiveSiteTest, RedirectsAndErrors) {
     EXPECT_EQ(e.status, 404) << evil;
     EXPECT_EQ(e.BodyView().find("SQLite"), std::string::npos) << evil;
   }
-  EXPECT_EQ(Get("/healthz").status, 200);
+  HttpResponse health = Get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.BodyView(), "ok\n");
+  EXPECT_EQ(health.Header("Cache-Control"), "no-store");  // asked again every time
+  EXPECT_STREQ(health.label, "health");                   // left out of the access log
 }
 
 TEST_F(LiveSiteTest, AnEditByAnotherConnectionInvalidatesExactlyItsPages) {
