@@ -403,13 +403,14 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
 
 namespace {
 
-// What the live site must notice: the store's content (its data version, on one long-lived
-// connection), the store file itself (replaced or gone), the config and the theme's files.
+// What the live site must notice: the store's content (waited for on one long-lived connection:
+// on PostgreSQL its notifications, so that a change on any node is seen at once), the store
+// file itself (replaced or gone), the config and the theme's files.
 class ChangeProbe {
  public:
   explicit ChangeProbe(SiteFolder site) : site_(std::move(site)) {}
 
-  Result<std::string> Version() {
+  Result<std::string> Version(std::chrono::milliseconds wait) {
     auto instance = StoreInstance(site_.database(), SiteStoreOptions(site_, false));
     if (!instance) {
       store_.reset();
@@ -418,15 +419,16 @@ class ChangeProbe {
     if (!store_ || *instance != instance_) {
       auto s = OpenStore(site_, false);
       if (!s) return s.error();
-      store_ = std::move(*s);
+      store_ = std::move(*s);  // its first wait says "changed": the site is loaded again
       instance_ = *instance;
     }
-    auto v = store_->DataVersion();
-    if (!v) {
-      store_.reset();
-      return v.error();
+    auto changed = store_->WaitForChange(wait);
+    if (!changed) {
+      store_.reset();  // a lost connection: a new one next time
+      return changed.error();
     }
-    std::string token = instance_ + ":" + std::to_string(*v);
+    if (*changed) ++changes_;
+    std::string token = instance_ + ":" + std::to_string(changes_);
     std::error_code ec;
     auto stamp = [&](const fs::path& p) {
       auto t = fs::last_write_time(p, ec);
@@ -444,6 +446,7 @@ class ChangeProbe {
   SiteFolder site_;
   std::unique_ptr<ContentStore> store_;
   std::string instance_;  // StoreInstance: a new one (a restored file) is opened again
+  int64_t changes_ = 0;   // the waits that said "changed"
 };
 
 }  // namespace
@@ -466,7 +469,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   LiveSiteOptions live_options;
   live_options.load = [site] { return LoadSite(site, NowSeconds()); };
   live_options.open_store = [site] { return OpenStore(site, false); };
-  live_options.version = [probe] { return probe->Version(); };
+  live_options.version = [probe](std::chrono::milliseconds wait) { return probe->Version(wait); };
   live_options.cache_bytes = options.cache_mb * 1024 * 1024;
   // Set once the members' pages exist (below): the institutions' usage counts.
   std::function<void(const ReaderRights&, const std::string&, bool)> count_view;

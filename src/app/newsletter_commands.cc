@@ -366,6 +366,7 @@ void NewsletterScheduler::Run() {
     }
     auto config = LoadSiteConfig(site_.config());
     if (!config || config->newsletters.empty()) continue;
+    if (!HoldLease()) continue;
     auto tz = TimeZone::Named(config->timezone);
     auto store = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
     if (!tz || !store) continue;
@@ -399,6 +400,25 @@ void NewsletterScheduler::Run() {
       out_ << log.str() << std::flush;
     }
   }
+}
+
+bool NewsletterScheduler::HoldLease() {
+  // Several nodes on one PostgreSQL: one schedules (it holds the lease on a connection kept for
+  // it); when it dies its session ends, and another node takes the lease at its next tick.
+  if (!lease_) {
+    auto store = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
+    if (store) lease_ = std::move(*store);
+  }
+  auto held = lease_ ? lease_->HoldLease("newsletter scheduler") : Result<bool>(false);
+  if (!held) lease_.reset();  // a lost connection: a new one next tick
+  const bool holding = held && *held;
+  if (holding != holding_) {
+    out_ << (holding ? "scheduler: this node sends the newsletters\n"
+                     : "scheduler: another node sends the newsletters\n")
+         << std::flush;
+    holding_ = holding;
+  }
+  return holding;
 }
 
 Status PreviewNewsletter(const SiteFolder& folder, const std::string& slug, bool text,

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "content/newsletter_store.h"
 #include "core/config.h"
 #include "mail/smtp_transport.h"
 
@@ -43,7 +45,9 @@ Status SendNewsletter(const SiteFolder& site, const NewsletterSendOptions& optio
 // The scheduler inside `cinepress serve`: every tick it resumes unfinished issues and sends the
 // issues that are due (newsletter/schedule.h) in the site's time zone. Its clock can be set for
 // tests: CINEPRESS_SCHEDULER_NOW (Unix seconds or RFC 3339: the clock starts there and runs)
-// and CINEPRESS_SCHEDULER_TICK (seconds between checks, default 60).
+// and CINEPRESS_SCHEDULER_TICK (seconds between checks, default 60). On a store that several
+// nodes share, one node's scheduler runs at a time (NewsletterStore::HoldLease); it says when
+// this node takes the turn or leaves it to another.
 class NewsletterScheduler {
  public:
   NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err);
@@ -54,6 +58,8 @@ class NewsletterScheduler {
  private:
   void Run();
   int64_t Now() const;
+  // Whether this node schedules now (takes the lease when free); says so when that changes.
+  bool HoldLease();
   SiteFolder site_;
   std::ostream& out_;
   std::ostream& err_;
@@ -65,6 +71,8 @@ class NewsletterScheduler {
   bool stopping_ = false;
   std::atomic<bool> cancel_{false};
   std::thread thread_;
+  std::unique_ptr<NewsletterStore> lease_;  // the connection that holds the scheduler's lease
+  std::optional<bool> holding_;             // as last said
 };
 
 // Writes the HTML (or, with `text`, the plain-text part) of the issue that would be sent now.

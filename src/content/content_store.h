@@ -5,6 +5,7 @@
 // BeginTransaction and Commit are all-or-nothing; Rollback (or destruction) undoes them.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,12 @@ class ContentStore {
   // media) changes, by any connection; other tables (newsletters) do not count (for live
   // reloading).
   virtual Result<int64_t> DataVersion() = 0;
+  // Waits until DataVersion may have moved (a change committed by any connection, on any node)
+  // or `timeout` passes: true when it may have, false when it has not. The first call answers
+  // true at once (nothing was seen before it). How is the engine's: SQLite reads the counter
+  // again and again, PostgreSQL waits for a notification and asks the database nothing. An
+  // error: the store cannot be reached (open a new one, whose first wait says true).
+  virtual Result<bool> WaitForChange(std::chrono::milliseconds timeout) = 0;
   // Whether the store can be read right now (for health checks).
   virtual Status Ping() = 0;
 

@@ -20,6 +20,7 @@
 // view, and nothing in memory depends on them).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -114,6 +115,8 @@ class MemberStore {
   virtual Status Rollback() = 0;
   // Changes after any commit that changed what RightsBook and SessionTable hold (see above).
   virtual Result<int64_t> Version() = 0;
+  // Waits until Version may have moved or `timeout` passes, as ContentStore::WaitForChange.
+  virtual Result<bool> WaitForChange(std::chrono::milliseconds timeout) = 0;
 
   // Members. InsertMember fails with kConflict when the address is taken; UpdateMember writes
   // every field of `member` by its id.

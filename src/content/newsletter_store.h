@@ -153,6 +153,12 @@ class NewsletterStore {
   virtual Result<std::vector<std::pair<std::string, std::string>>> FailedDeliveries(
       int64_t issue_id) = 0;
 
+  // Whether this connection holds the lease `name`, for work that runs on one node at a time
+  // (the newsletter scheduler): taken when no other connection holds it, and held until this
+  // connection closes — a node that dies loses it with its connection, and another node takes
+  // it at its next try. SQLite serves one machine: always true there.
+  virtual Result<bool> HoldLease(const std::string& name) = 0;
+
   // A random secret of `size` bytes made the first time `name` is asked for, then kept.
   virtual Result<std::string> SiteSecret(const std::string& name, size_t size) = 0;
 

@@ -2,6 +2,7 @@
 // must do, whatever keeps it.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 
 #include "store/open_store.h"
@@ -253,6 +254,32 @@ TYPED_TEST(ContentStoreContract, AFailedWriteInATransactionLeavesTheRestOfItStan
 }
 
 TYPED_TEST(ContentStoreContract, PingAnswers) { EXPECT_TRUE(this->store_->Ping()); }
+
+// serve follows the store by waiting for its changes: a change committed by another connection
+// (another node) wakes the wait; nothing else does, not even members' changes.
+TYPED_TEST(ContentStoreContract, WaitForChangeWakesForACommittedChangeOnly) {
+  using std::chrono::milliseconds;
+  auto watcher = this->Open();
+  ASSERT_TRUE(watcher.ok()) << watcher.error().ToString();
+  auto first = (*watcher)->WaitForChange(milliseconds(0));
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_TRUE(*first) << "the first wait has seen nothing before it";
+  EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150)));
+
+  auto members = OpenMemberStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(members.ok());
+  Member m;
+  m.email = "reader@example.com";
+  ASSERT_TRUE((*members)->InsertMember(m).ok());
+  EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150))) << "members are not content";
+
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->SaveAuthor(Author{"a", "A", "", "", "", ""}));
+  EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150))) << "not committed yet";
+  ASSERT_TRUE(this->store_->Commit());
+  EXPECT_TRUE(*(*watcher)->WaitForChange(std::chrono::seconds(10)));
+  EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150))) << "that change was seen";
+}
 
 }  // namespace
 }  // namespace cinepress

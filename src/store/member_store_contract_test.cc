@@ -1,6 +1,8 @@
 // The MemberStore contract, run against every engine (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "store/open_store.h"
 #include "store/store_test_engines.h"
 
@@ -59,6 +61,25 @@ TYPED_TEST(MemberStoreContract, MembersKeepEveryField) {
   m.deleted = true;
   ASSERT_TRUE(this->store_->UpdateMember(m));
   EXPECT_TRUE(this->store_->LoadMembers()->empty());  // deleted members are not listed
+}
+
+// serve's sessions and rights follow the store by waiting for its changes: a member added by
+// another connection (another node) wakes the wait; content changes do not.
+TYPED_TEST(MemberStoreContract, WaitForChangeWakesForAMembersChange) {
+  using std::chrono::milliseconds;
+  auto watcher = OpenMemberStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(watcher.ok()) << watcher.error().ToString();
+  auto first = (*watcher)->WaitForChange(milliseconds(0));
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_TRUE(*first) << "the first wait has seen nothing before it";
+  EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150)));
+  auto content = OpenContentStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(content.ok());
+  ASSERT_TRUE((*content)->SaveAuthor(Author{"a", "A", "", "", "", ""}));
+  EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150))) << "content is not members";
+  ASSERT_TRUE(this->store_->InsertMember(this->Named("a@r.example")).ok());
+  EXPECT_TRUE(*(*watcher)->WaitForChange(std::chrono::seconds(10)));
+  EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150))) << "that change was seen";
 }
 
 TYPED_TEST(MemberStoreContract, VersionMovesForEveryConnectionButNotForUsageOrSignIns) {

@@ -1,6 +1,10 @@
 // The NewsletterStore contract, run against every engine (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+#include <type_traits>
+
 #include "store/open_store.h"
 #include "store/store_test_engines.h"
 
@@ -228,6 +232,32 @@ TYPED_TEST(NewsletterStoreContract, TwoConnectionsClaimEachMessageOnce) {
   EXPECT_EQ((*second)[0].message, "message 4");
   EXPECT_TRUE((*other)->ClaimDueMail(200, 600, 10)->empty());
   EXPECT_EQ(this->store_->ClaimDueMail(800, 600, 10)->size(), 10u);  // the leases ran out
+}
+
+// The scheduler runs on one node at a time: on PostgreSQL one connection holds a lease until it
+// closes, and then another takes it; SQLite serves one machine, where every connection holds it.
+TYPED_TEST(NewsletterStoreContract, ALeaseIsHeldByOneConnectionUntilItCloses) {
+  auto other = OpenNewsletterStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  auto first = this->store_->HoldLease("newsletter scheduler");
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_TRUE(*first);
+  EXPECT_TRUE(*this->store_->HoldLease("newsletter scheduler")) << "still held";
+  if constexpr (!std::is_same_v<TypeParam, PgTestEngine>) {
+    EXPECT_TRUE(*(*other)->HoldLease("newsletter scheduler"));
+    return;
+  }
+  EXPECT_FALSE(*(*other)->HoldLease("newsletter scheduler"));
+  EXPECT_TRUE(*(*other)->HoldLease("another lease"));
+  this->store_.reset();  // the holder's connection ends (a node dies)
+  bool taken = false;    // the server lets go when the holder's session has ended
+  for (int i = 0; i < 250 && !taken; ++i) {
+    auto held = (*other)->HoldLease("newsletter scheduler");
+    ASSERT_TRUE(held.ok()) << held.error().ToString();
+    taken = *held;
+    if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(taken) << "the lease was not taken over after its holder closed";
 }
 
 }  // namespace

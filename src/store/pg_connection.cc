@@ -1,5 +1,8 @@
 #include "store/pg_connection.h"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <optional>
@@ -167,6 +170,32 @@ Status PgConnection::Atomically(const std::function<Status()>& writes) {
     return s;
   }
   return Exec(nested ? "RELEASE cinepress_write" : "COMMIT");
+}
+
+Result<std::vector<std::string>> PgConnection::Notifications(std::chrono::milliseconds timeout) {
+  std::vector<std::string> out;
+  auto read = [&]() -> Status {
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+      return Failure("waiting for notifications");
+    }
+    while (PGnotify* n = PQnotifies(conn_)) {
+      out.emplace_back(n->extra);
+      PQfreemem(n);
+    }
+    return {};
+  };
+  if (auto s = read(); !s || !out.empty()) {
+    if (!s) return s.error();
+    return out;
+  }
+  pollfd socket{PQsocket(conn_), POLLIN, 0};
+  if (socket.fd < 0) return Failure("waiting for notifications");
+  const int ready = ::poll(&socket, 1, static_cast<int>(timeout.count()));
+  if (ready < 0 && errno != EINTR) return Failure("waiting for notifications");
+  if (ready > 0) {
+    if (auto s = read(); !s) return s.error();
+  }
+  return out;
 }
 
 Error PgConnection::Failure(const std::string& what, PGresult* result) const {

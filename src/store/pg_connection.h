@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -77,6 +78,11 @@ class PgConnection {
   // Runs `writes` all-or-nothing: in a transaction of its own when none is open, else inside a
   // savepoint of the open one.
   Status Atomically(const std::function<Status()>& writes);
+
+  // The notifications' payloads that came on the channels this connection LISTENs to, waiting
+  // up to `timeout` for the first when none has come yet (those that came during earlier
+  // statements count); an error when the connection is lost.
+  Result<std::vector<std::string>> Notifications(std::chrono::milliseconds timeout);
 
   // An error for `what`, with the server's message; a unique violation is ErrorCode::kConflict.
   Error Failure(const std::string& what, PGresult* result = nullptr) const;

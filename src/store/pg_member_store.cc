@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "store/article_rows.h"
+#include "store/change_wait.h"
 #include "store/engines.h"
 #include "store/pg_connection.h"
 
@@ -120,6 +121,9 @@ class PgMemberStore final : public MemberStore {
 
   Result<int64_t> Version() override {
     return One("reading the members' version", db_->Query("SELECT n FROM member_changes"));
+  }
+  Result<bool> WaitForChange(std::chrono::milliseconds timeout) override {
+    return changes_.Wait(timeout);
   }
 
   Result<int64_t> InsertMember(const Member& m) override {
@@ -412,6 +416,7 @@ class PgMemberStore final : public MemberStore {
 
   std::unique_ptr<PgConnection> db_;
   int depth_ = 0;  // open transactions (the outer one and its savepoints)
+  PgChangeListener changes_{*db_, "members"};
 };
 
 #undef CINEPRESS_PG_MEMBERS

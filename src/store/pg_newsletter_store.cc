@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <optional>
+#include <set>
 
 #include "store/engines.h"
 #include "store/pg_connection.h"
@@ -351,6 +352,26 @@ class PgNewsletterStore final : public NewsletterStore {
     return out;
   }
 
+  Result<bool> HoldLease(const std::string& name) override {
+    if (leases_.count(name)) {
+      // A session-level lock lasts as long as the session: if this connection still answers,
+      // it still holds it.
+      if (auto q = db_->Query("SELECT 1"); !q) {
+        leases_.clear();
+        return q.error();
+      }
+      return true;
+    }
+    auto q = db_->Query(
+        "SELECT pg_try_advisory_lock(hashtext('cinepress lease ' || current_schema() || ' ' || "
+        "$1))",
+        {std::string_view(name)});
+    if (!q) return q.error();
+    const bool held = q->Text(0, 0) == "t";
+    if (held) leases_.insert(name);
+    return held;
+  }
+
   Result<std::string> SiteSecret(const std::string& name, size_t size) override {
     std::string fresh(size, '\0');
     randombytes_buf(fresh.data(), fresh.size());
@@ -399,6 +420,7 @@ class PgNewsletterStore final : public NewsletterStore {
   }
 
   std::unique_ptr<PgConnection> db_;
+  std::set<std::string> leases_;  // HoldLease's advisory locks this session holds
 };
 
 #undef CINEPRESS_PG_SUBSCRIBERS

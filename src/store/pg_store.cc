@@ -14,6 +14,7 @@
 #include "content/search.h"
 #include "core/text.h"
 #include "store/article_rows.h"
+#include "store/change_wait.h"
 #include "store/engines.h"
 #include "store/pg_connection.h"
 #include "store/search_plan.h"
@@ -322,6 +323,24 @@ ALTER TABLE mail_outbox ADD COLUMN failed BIGINT NOT NULL DEFAULT 0;
 CREATE TABLE people (slug TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TRIGGER people_counts AFTER INSERT OR UPDATE OR DELETE ON people
   FOR EACH STATEMENT EXECUTE FUNCTION cinepress_content_changed();
+)sql",
+    // Several nodes: a change also notifies `cinepress_changes` ("content SCHEMA", "members
+    // SCHEMA"), so that every node's live site and members follow it at once without asking
+    // the database (store/change_wait.h). Notifications of one transaction come at its commit,
+    // and the same one sent twice in a transaction comes once.
+    R"sql(
+CREATE OR REPLACE FUNCTION cinepress_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE content_changes SET n = n + 1;
+  PERFORM pg_notify('cinepress_changes', 'content ' || TG_TABLE_SCHEMA);
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION cinepress_members_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE member_changes SET n = n + 1;
+  PERFORM pg_notify('cinepress_changes', 'members ' || TG_TABLE_SCHEMA);
+  RETURN NULL;
+END $$;
 )sql",
 };
 
@@ -633,6 +652,10 @@ class PgStore final : public ContentStore {
     return q->Int(0, 0);
   }
 
+  Result<bool> WaitForChange(std::chrono::milliseconds timeout) override {
+    return changes_.Wait(timeout);
+  }
+
   Status Ping() override {
     if (auto q = db_->Query("SELECT 1"); !q) return Failure("reading the store", q.error());
     return {};
@@ -922,6 +945,7 @@ class PgStore final : public ContentStore {
   std::function<std::string(std::string_view)> html_to_text_;
   bool search_index_ = true;
   bool search_index_stale_ = false;
+  PgChangeListener changes_{*db_, "content"};
 };
 
 Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* prepared) {

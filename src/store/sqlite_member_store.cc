@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/article_rows.h"
+#include "store/change_wait.h"
 #include "store/engines.h"
 #include "store/open_store.h"
 #include "store/sqlite_statement.h"
@@ -106,6 +107,9 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
     Run r(Q("SELECT n FROM member_changes"), {});
     if (!r.Row()) return Failure("reading the members' version");
     return r.I(0);
+  }
+  Result<bool> WaitForChange(std::chrono::milliseconds timeout) override {
+    return changes_.Wait([this] { return Version(); }, timeout);
   }
 
   Result<int64_t> InsertMember(const Member& m) override {
@@ -400,6 +404,7 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
   }
 
   int depth_ = 0;  // open transactions (the outer one and its savepoints)
+  CounterPoll changes_;
 };
 
 }  // namespace

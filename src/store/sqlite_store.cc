@@ -10,6 +10,7 @@
 #include "content/search.h"
 #include "core/text.h"
 #include "store/article_rows.h"
+#include "store/change_wait.h"
 #include "store/engines.h"
 #include "store/maintenance.h"
 #include "store/open_store.h"
@@ -621,6 +622,10 @@ class SqliteStore final : public ContentStore {
     return q.Int(0);
   }
 
+  Result<bool> WaitForChange(std::chrono::milliseconds timeout) override {
+    return changes_.Wait([this] { return DataVersion(); }, timeout);
+  }
+
   Status Ping() override {
     Use q(Prepare("SELECT count(*) FROM sqlite_schema"));
     if (q.Step() != SQLITE_ROW) return Failure("reading the store");
@@ -940,6 +945,7 @@ class SqliteStore final : public ContentStore {
   std::function<std::string(std::string_view)> html_to_text_;
   bool search_index_ = true;
   bool search_index_stale_ = false;  // marked by this connection (search turned off)
+  CounterPoll changes_;
   // Statements are keyed by the address of their SQL literal (each call site has its own).
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
 };

@@ -195,8 +195,10 @@ std::shared_ptr<LiveSite::Generation> LiveSite::current() const {
 }
 
 Status LiveSite::Start() {
+  // Follow first, then load: a change committed while the site loads is seen by the follower.
+  auto v = options_.version(std::chrono::milliseconds(0));
   Status first = Reload();
-  if (auto v = options_.version(); v) version_ = *v;
+  if (v) version_ = *v;
   follower_ = std::thread([this] { Follow(); });
   return first;
 }
@@ -245,13 +247,16 @@ Status LiveSite::Reload() {
 void LiveSite::Follow() {
   for (;;) {
     {
+      std::lock_guard lock(stop_mu_);
+      if (stopping_) return;
+    }
+    auto v = options_.version(options_.poll_interval);
+    if (!v) {
+      // The store is gone: connections to it must be made again when it is back (and the site
+      // loaded again then: changes may have been missed meanwhile).
+      if (healthy_.exchange(false)) epoch_++;
       std::unique_lock lock(stop_mu_);
       if (stop_cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_; })) return;
-    }
-    auto v = options_.version();
-    if (!v) {
-      // The store is gone: connections to it must be made again when it is back.
-      if (healthy_.exchange(false)) epoch_++;
       continue;
     }
     auto gen = current();
@@ -387,6 +392,22 @@ HttpResponse LiveSite::PrivateFeed(const HttpRequest& req, const ReaderRights& r
   return r;
 }
 
+HttpResponse LiveSite::Health() {
+  // Whether this node can serve now: the site is loaded and the store answers on this thread's
+  // connection (a load balancer takes a node whose database it cannot reach out of its pool).
+  auto gen = current();
+  Error error;
+  ThreadState* ts = healthy_ && gen ? Local(gen, &error) : nullptr;
+  const bool ok = ts != nullptr && static_cast<bool>(ts->store->Ping());
+  if (ts != nullptr && !ok) {
+    ts->renderer.reset();
+    ts->store.reset();  // a new connection next time
+  }
+  HttpResponse r = ok ? TextResponse(200, "ok\n") : TextResponse(503, "unavailable\n");
+  r.label = "health";  // never cached (no-store), and not written to the access log when ok
+  return r;
+}
+
 std::shared_ptr<const Site> LiveSite::CurrentSite() const {
   auto gen = current();
   return gen ? gen->site : nullptr;
@@ -399,11 +420,7 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
     return r;
   }
   std::string_view raw = req.Path();
-  if (raw == "/healthz") {
-    HttpResponse r = healthy_ ? TextResponse(200, "ok\n") : TextResponse(503, "unavailable\n");
-    r.label = "health";
-    return r;
-  }
+  if (raw == "/healthz") return Health();
   auto gen = current();
   if (!gen) {
     HttpResponse r = TextResponse(503, "The magazine is unavailable for a moment.\n");

@@ -3,6 +3,7 @@
 // first time it is asked for and keeps it in memory, and follows the store: a change committed
 // by any process is picked up within a second, and only the pages whose content changed are
 // dropped from the cache (each cached page keeps the fingerprint of what it was made from).
+// On PostgreSQL a change made on another node is seen at once (the store's notifications).
 //
 //   route   the kind of thing a request asked for (article, list, feed, asset…), for metrics
 //
@@ -33,12 +34,15 @@ struct LiveSiteOptions {
   std::function<Result<std::shared_ptr<const Site>>()> load;
   // A new connection to the store, for one thread's reads (bodies, media).
   std::function<Result<std::unique_ptr<ContentStore>>()> open_store;
-  // A token that changes whenever the content or the settings change (checked 4 times a second);
-  // an error means the store cannot be reached.
-  std::function<Result<std::string>()> version;
+  // Waits up to `wait` for the content to change (the store's WaitForChange: on PostgreSQL a
+  // notification, on SQLite its counter read again), then returns a token that changes whenever
+  // the content or the settings change; an error means the store cannot be reached.
+  std::function<Result<std::string>(std::chrono::milliseconds wait)> version;
   size_t cache_bytes = size_t{1} << 30;  // the cache's limit, all encodings counted
   // The time that decides what is published, for search (tests set it); default: the clock.
   std::function<int64_t()> now;
+  // The longest wait for a change: how often the settings, the theme and scheduled articles are
+  // checked, and how soon Stop returns.
   std::chrono::milliseconds poll_interval{250};
   // Called when a restricted article is served to a reader of an institution: opened or refused
   // (the institutions' usage reports). Must be quick: it runs on the server's threads.
@@ -68,6 +72,8 @@ class LiveSite {
   // Counts a finished response in the metrics (its route is HttpResponse::label).
   void Observe(const HttpResponse& response, std::chrono::nanoseconds elapsed);
   bool healthy() const { return healthy_.load(); }
+  // /healthz: 200 "ok" when the site is loaded and the store answers a Ping now, else 503.
+  HttpResponse Health();
   // The site as loaded now (null until a load worked), for pages outside the site map.
   std::shared_ptr<const Site> CurrentSite() const;
 

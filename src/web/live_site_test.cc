@@ -49,11 +49,12 @@ class LiveSiteTest : public ::testing::Test {
     LiveSiteOptions o;
     o.load = [this] { return Load(); };
     o.open_store = [this] { return OpenContentStore(dir_ / "site.db", {.create = false}); };
-    o.version = [this]() -> Result<std::string> {
+    o.version = [this](std::chrono::milliseconds wait) -> Result<std::string> {
       if (!fs::exists(dir_ / "site.db")) return Error{ErrorCode::kStore, "gone"};
-      auto v = probe_->DataVersion();
-      if (!v) return v.error();
-      return std::to_string(*v);
+      auto changed = probe_->WaitForChange(wait);
+      if (!changed) return changed.error();
+      if (*changed) ++changes_;
+      return std::to_string(changes_);
     };
     o.poll_interval = std::chrono::milliseconds(50);
     live_ = std::make_unique<LiveSite>(o);
@@ -106,6 +107,7 @@ class LiveSiteTest : public ::testing::Test {
   fs::path dir_;
   std::shared_ptr<const Theme> theme_;
   std::unique_ptr<ContentStore> probe_;
+  int64_t changes_ = 0;  // the probe's waits that said "changed"
   std::unique_ptr<LiveSite> live_;
 };
 
@@ -155,7 +157,11 @@ TEST_F(LiveSiteTest, RedirectsAndErrors) {
     EXPECT_EQ(e.status, 404) << evil;
     EXPECT_EQ(e.BodyView().find("SQLite"), std::string::npos) << evil;
   }
-  EXPECT_EQ(Get("/healthz").status, 200);
+  HttpResponse health = Get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.BodyView(), "ok\n");
+  EXPECT_EQ(health.Header("Cache-Control"), "no-store");  // asked again every time
+  EXPECT_STREQ(health.label, "health");                   // left out of the access log
 }
 
 TEST_F(LiveSiteTest, AnEditByAnotherConnectionInvalidatesExactlyItsPages) {

@@ -92,36 +92,48 @@ void MembersWeb::Stop() {
 Status MembersWeb::Reload() {
   auto site = options_.site ? options_.site() : nullptr;
   std::lock_guard lock(store_mu_);
-  auto version = store_->Version();
-  if (!version) return version.error();
   const int64_t now = options_.now();
   if (auto s = sessions_.Reload(*store_, now); !s) return s;
   if (auto s = rights_.Load(*store_, site ? site->config() : SiteConfig{}, now); !s) return s;
-  version_ = *version;
   return {};
 }
 
 void MembersWeb::Follow() {
-  // Sessions and rights follow the store (another process may sign a reader in or out, or an
-  // editor grant a tier) and the site (its tiers); a change made here wakes the follower at once.
+  // Sessions and rights follow the store (another process or node may sign a reader in or out,
+  // or an editor grant a tier) and the site (its tiers).
+  // The store is waited for on a connection of its own (on PostgreSQL, its notifications), so
+  // that the handlers' connection is never held by the wait.
   std::shared_ptr<const Site> seen_site = options_.site ? options_.site() : nullptr;
+  std::unique_ptr<MemberStore> watch;
+  bool reload_due = false;  // a reload that failed, to be tried again
   for (;;) {
     {
-      std::unique_lock lock(follow_mu_);
-      follow_cv_.wait_for(lock, options_.poll, [this] { return stopping_ || changed_; });
+      std::lock_guard lock(follow_mu_);
       if (stopping_) return;
-      changed_ = false;
+    }
+    if (!watch) {
+      auto opened = options_.open_store();
+      if (opened) watch = std::move(*opened);  // its first wait says "changed"
+    }
+    bool changed = false;
+    if (watch) {
+      auto waited = watch->WaitForChange(options_.poll);
+      if (waited) changed = *waited;
+      if (!waited) watch.reset();  // a lost connection: a new one, and a reload, next time
+    }
+    if (!watch) {
+      std::unique_lock lock(follow_mu_);
+      follow_cv_.wait_for(lock, options_.poll, [this] { return stopping_; });
+      continue;
     }
     auto site = options_.site ? options_.site() : nullptr;
-    int64_t version = -1;
-    {
-      std::lock_guard lock(store_mu_);
-      auto v = store_->Version();
-      if (!v) continue;
-      version = *v;
-    }
-    if (version != version_ || site != seen_site) {
-      if (Reload()) seen_site = site;
+    reload_due = reload_due || changed || site != seen_site;
+    if (reload_due && Reload()) {
+      seen_site = site;
+      reload_due = false;
+    } else if (reload_due) {
+      std::unique_lock lock(follow_mu_);  // tried again after a while
+      follow_cv_.wait_for(lock, options_.poll, [this] { return stopping_; });
     }
     FlushUsage();
   }
@@ -359,11 +371,9 @@ HttpResponse MembersWeb::SignedIn(RequestContext& ctx, int64_t member_id) {
   if (!token) {
     return Message(*site, 503, "Please try again", "We could not sign you in just now.");
   }
-  {
-    std::lock_guard lock(follow_mu_);
-    changed_ = true;  // a new member's rights are loaded at once
-  }
-  follow_cv_.notify_all();
+  // A new member's rights are loaded before their first page (the follower would load them
+  // too, but perhaps after it).
+  (void)Reload();
   ctx.set_cookies.push_back(SessionCookie(*token, lifetime));
   return SeeOther("/account/?welcome=1");
 }

@@ -11,7 +11,8 @@
 //
 // Contract: Start and Stop are called once by the owner; the middleware and handlers Mount adds
 // are thread-safe (one store connection under a lock for writes; sessions and rights are read
-// from memory and reloaded by a follower thread within a second of any change, by any process).
+// from memory and reloaded by a follower thread within a second of any change, by any process or
+// node: the follower waits for the store's changes on a connection of its own).
 // A site whose cinepress.toml has neither [members] nor [[tiers]] has no account pages (404),
 // but sessions and institutions still apply.
 #pragma once
@@ -47,9 +48,11 @@ struct MembersWebOptions {
   std::function<int64_t()> now;
   // The site's feed with what `rights` open in full (LiveSite::PrivateFeed).
   std::function<HttpResponse(const HttpRequest&, const ReaderRights&)> private_feed;
-  int sign_ins_per_ip = 10;             // sign-in requests per client address …
-  int64_t sign_in_window_s = 600;       // … in this many seconds; more get 429
-  std::chrono::milliseconds poll{500};  // how often sessions and rights follow the store
+  int sign_ins_per_ip = 10;        // sign-in requests per client address …
+  int64_t sign_in_window_s = 600;  // … in this many seconds; more get 429
+  // The longest wait for the store's change (MemberStore::WaitForChange), between flushes of
+  // the institutions' usage
+  std::chrono::milliseconds poll{500};
 };
 
 class MembersWeb {
@@ -126,11 +129,9 @@ class MembersWeb {
   SessionTable sessions_;
   RightsBook rights_;
   RateLimiter sign_in_limit_;
-  int64_t version_ = -1;
   std::mutex follow_mu_;
   std::condition_variable follow_cv_;
   bool stopping_ = false;
-  bool changed_ = false;
   std::thread follower_;
   std::mutex usage_mu_;
   std::map<std::tuple<int64_t, std::string, std::string>, int64_t> usage_;  // id, path, kind

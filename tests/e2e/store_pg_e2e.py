@@ -20,33 +20,14 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pg_common import PgScript  # noqa: E402
+
 TIMEOUT = 30
 
 
-def fail(message):
-    print(f"store_pg_e2e: FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def run(*args, **kwargs):
-    result = subprocess.run(args, capture_output=True, text=True, timeout=300, **kwargs)
-    if result.returncode != 0:
-        fail(f"`{' '.join(args)}` exited {result.returncode}:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
-def server_url(url_file):
-    url = os.environ.get("CINEPRESS_TEST_PG_URL", "")
-    if not url and os.path.exists(url_file):
-        with open(url_file) as f:
-            url = f.read().strip()
-    if url:
-        return url
-    message = "no PostgreSQL to test against (run with ctest; scripts/setup.sh --test installs it)"
-    if os.environ.get("CI") == "true":
-        fail(message)
-    print(f"store_pg_e2e: skipped: {message}")
-    sys.exit(77)
+SCRIPT = PgScript("store_pg_e2e")
+fail, run, server_url = SCRIPT.fail, SCRIPT.run, SCRIPT.server_url
 
 
 def free_port():
