@@ -66,11 +66,7 @@ class SearchSite : public ::testing::Test {
   static std::string Text(const std::string& path) {
     auto it = site_->files.find(path);
     EXPECT_NE(it, site_->files.end()) << path;
-    if (it == site_->files.end()) return "";
-    if (path.size() < 3 || path.compare(path.size() - 3, 3, ".gz") != 0) return it->second;
-    auto text = Gunzip(it->second);
-    EXPECT_TRUE(text) << path << " is not gzip";
-    return text.value_or("");
+    return it == site_->files.end() ? "" : FileText(path, it->second);
   }
   static json File(const std::string& path) {
     std::string text = Text(path);
