@@ -6,9 +6,11 @@
 // the results it shows.
 //
 // A fragment holds the document's whole text (the script checks phrases in it and shows a
-// passage around the first match), so it is most of the index: it is written gzipped
-// (doc/N.json.gz, about 2.6 times smaller), and the script unpacks it with the browser's
-// DecompressionStream (or reads it as it is, when a host sent it with Content-Encoding: gzip).
+// passage around the first match), so the fragments are most of the index, and the chunks of
+// words most of the rest: both are written gzipped (doc/N.json.gz, words/N.json.gz, two and a
+// half to three times smaller), and the script unpacks them with the browser's
+// DecompressionStream (or reads them as they are, when a host sent them with Content-Encoding:
+// gzip). The manifest and the filters, small, stay plain JSON.
 //
 // The words are made by the same analysis as the store's index (content/search.h), and the
 // documents' text is the same plain text (the body's Markdown as text), so that the static and
@@ -46,8 +48,8 @@ constexpr size_t kChunkRef = 16;
 // estimated from the articles' word counts, for chunks of about 20 KB on a typical archive.
 constexpr size_t kWordsPerChunk = 12000;
 constexpr size_t kMaxChunks = 4096;
-// zlib's level for the fragments: level 3 is nearly as fast as 1 and a little smaller; 6 and up
-// cost twice the time for 5% less.
+// zlib's level for the fragments and chunks: level 3 is nearly as fast as 1 and a little smaller; 6
+// and up cost twice the time for 5% less.
 constexpr int kFragmentGzipLevel = 3;
 // How much a word counts where it stands: in the title or the film's titles most, in the body
 // once per use (up to a point).
@@ -115,7 +117,7 @@ Status Site::AddSearchOutputs() {
     if (auto s = add(url, OutputKind::kSearchIndex, kFilterRef + f); !s) return s;
   }
   for (size_t k = 0; k < search_chunks_; ++k) {
-    std::string url = "/search/index/words/" + std::to_string(k) + ".json";
+    std::string url = "/search/index/words/" + std::to_string(k) + ".json.gz";
     if (auto s = add(url, OutputKind::kSearchIndex, kChunkRef + k); !s) return s;
   }
   for (size_t d = 0; d < articles_.size() + pages_.size(); ++d) {
@@ -314,7 +316,11 @@ Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {
   auto index = site_->StaticIndex(store_);
   if (!index) return index.error();
   if (ref == kManifestRef) return (*index)->manifest;
-  if (ref >= kChunkRef) return (*index)->chunks.at(ref - kChunkRef);
+  if (ref >= kChunkRef) {
+    auto packed = Gzip((*index)->chunks.at(ref - kChunkRef), kFragmentGzipLevel);
+    if (!packed) return MakeError(ErrorCode::kInternal, "could not compress a search index chunk");
+    return std::move(*packed);
+  }
   return (*index)->filters.at(ref - kFilterRef);
 }
 

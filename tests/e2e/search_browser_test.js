@@ -84,7 +84,7 @@ async function main() {
       const postings = new Map();
       const dir = path.join(pub, 'search', 'index', 'words');
       for (const f of fs.readdirSync(dir)) {
-        const chunk = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+        const chunk = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, f))).toString('utf8'));
         for (const [w, list] of Object.entries(chunk)) {
           const docs = new Set();
           let d = 0;

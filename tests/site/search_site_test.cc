@@ -84,7 +84,7 @@ class SearchSite : public ::testing::Test {
     }
     std::set<int> docs;
     if (chunk < 0) return docs;
-    json words = File("search/index/words/" + std::to_string(chunk) + ".json");
+    json words = File("search/index/words/" + std::to_string(chunk) + ".json.gz");
     if (!words.contains(word)) return docs;
     int d = 0;
     const auto& list = words[word];
@@ -157,6 +157,17 @@ TEST_F(SearchSite, NothingUnpublishedIsInTheStaticIndex) {
   EXPECT_FALSE(site_->Has("/" + Fragment(4)));
 }
 
+TEST_F(SearchSite, ChunksAreGzippedAndTheManifestAndFiltersPlain) {
+  json manifest = File("search/index/manifest.json");
+  for (const auto& c : manifest["chunks"]) {
+    const std::string& bytes = site_->files.at("search/index/words/" + c[1].dump() + ".json.gz");
+    ASSERT_GE(bytes.size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(bytes[0]), 0x1f);
+  }
+  EXPECT_EQ(site_->files.at("search/index/manifest.json")[0], '{');
+  EXPECT_EQ(site_->files.at("search/index/filter/kind.json")[0], '{');
+}
+
 TEST_F(SearchSite, FragmentsAreGzippedWholeTexts) {
   // The fragments are most of the index: written gzipped, the whole text in each.
   for (int d = 0; d < 4; ++d) {
@@ -176,7 +187,7 @@ TEST_F(SearchSite, ChunksHoldSortedRangesOfWordsAndFiltersListDocuments) {
   std::string previous;
   size_t words = 0;
   for (const auto& c : manifest["chunks"]) {
-    json chunk = File("search/index/words/" + c[1].dump() + ".json");
+    json chunk = File("search/index/words/" + c[1].dump() + ".json.gz");
     ASSERT_TRUE(chunk.is_object());
     EXPECT_EQ(chunk.begin().key(), c[0].get<std::string>());
     for (const auto& [word, postings] : chunk.items()) {

@@ -4,8 +4,8 @@
 //  2. on the search page of a static copy of the site (no server: the page says so by having no
 //     data-live attribute), the search itself, from the static index in /search/index/: a
 //     manifest, then only the chunks of words the query needs and the fragments of the results
-//     shown (the approach of Pagefind). The fragments (doc/N.json.gz) are gzipped: they are
-//     unpacked here with DecompressionStream, unless the host already did (Content-Encoding).
+//     shown (the approach of Pagefind). The chunks and the fragments (*.json.gz) are gzipped:
+//     they are unpacked here with DecompressionStream, unless the host already did that.
 // Words are made exactly as the server makes them (src/content/search.cc): letters, digits and
 // marks; lower case; accents removed; ł ø æ œ ß þ đ ı spelled in ASCII; Chinese, Japanese and
 // Korean as overlapping pairs of characters. Keep the two in step.
@@ -217,7 +217,7 @@
   // Documents with the word (or a word it begins): Map doc -> weight.
   async function postingsOf(base, manifest, word, prefix) {
     const files = chunksFor(manifest, word, prefix);
-    const chunks = await Promise.all(files.map((f) => piece(base, 'words/' + f + '.json')));
+    const chunks = await Promise.all(files.map((f) => piece(base, 'words/' + f + '.json.gz')));
     const docs = new Map();
     for (const chunk of chunks) {
       if (!prefix) {
