@@ -37,9 +37,11 @@ t_import=$(seconds "$bin" import "$corpus" --site "$site")
 echo "import: ${t_import} s; store $(du -m "$site/cinepress.db" | cut -f1) MiB (with its full-text index)"
 t_build=$(seconds "$bin" build --site "$site")
 index="$site/public/search/index"
-echo "build: ${t_build} s; static index $(du -sm "$index" | cut -f1) MiB in $(find "$index" -type f | wc -l) files" \
-  "(words $(du -sm "$index/words" | cut -f1) MiB in $(ls "$index/words" | wc -l) chunks," \
-  "fragments $(du -sm "$index/doc" | cut -f1) MiB, manifest $(stat -c %s "$index/manifest.json") bytes)"
+# MiB written (the files' bytes) and, in brackets, on disk (whole blocks: small files cost more).
+mib() { printf '%s (%s on disk)' "$(du -sm --apparent-size "$1" | cut -f1)" "$(du -sm "$1" | cut -f1)"; }
+echo "build: ${t_build} s; static index $(mib "$index") MiB in $(find "$index" -type f | wc -l) files" \
+  "(words $(mib "$index/words") MiB in $(ls "$index/words" | wc -l) chunks," \
+  "fragments $(mib "$index/doc") MiB, manifest $(stat -c %s "$index/manifest.json") bytes)"
 
 queries="$work/queries.txt"
 python3 "$here/search_queries.py" "$corpus" 1000 7 > "$queries"

@@ -15,14 +15,19 @@ const assets = path.join(publicDir, 'assets');
 const script = fs.readFileSync(path.join(assets, fs.readdirSync(assets).find((f) => /^search\..*\.js$/.test(f))), 'utf8');
 const queries = fs.readFileSync(queriesFile, 'utf8').split('\n').filter(Boolean);
 
-const gzipped = new Map(); // url -> gzip size: what a static host that compresses sends
+// url -> gzip size: what a static host that compresses sends (a fragment is gzipped already).
+const gzipped = new Map();
+const isGzip = (data) => data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 function fetchFile(url) {
   const file = path.join(publicDir, decodeURIComponent(new URL(url, 'http://x').pathname));
-  if (!fs.existsSync(file)) return Promise.resolve({ ok: false, status: 404, text: async () => '' });
+  const bytes = (data) => async () => new Uint8Array(data).buffer;
+  if (!fs.existsSync(file)) return Promise.resolve({ ok: false, status: 404, arrayBuffer: bytes(Buffer.alloc(0)) });
   const data = fs.readFileSync(file);
-  if (!gzipped.has(url)) gzipped.set(url, zlib.gzipSync(data, { level: 6 }).length);
-  return Promise.resolve({ ok: true, status: 200, text: async () => data.toString('utf8') });
+  if (!gzipped.has(url)) gzipped.set(url, isGzip(data) ? data.length : zlib.gzipSync(data, { level: 6 }).length);
+  return Promise.resolve({ ok: true, status: 200, arrayBuffer: bytes(data) });
 }
+// What the script needs of a browser besides fetch.
+const browserGlobals = { TextDecoder, Blob, Response, DecompressionStream };
 
 (async () => {
   const bytes = [];
@@ -32,7 +37,7 @@ function fetchFile(url) {
   const started = Date.now();
   for (const line of queries) {
     const params = new URLSearchParams(line);
-    const context = vm.createContext({ fetch: fetchFile, console });
+    const context = vm.createContext({ fetch: fetchFile, console, ...browserGlobals });
     vm.runInContext(script, context);
     const s = context.cinepressSearch;
     const filters = {};

@@ -452,10 +452,7 @@ Result<std::string> SiteRenderer::RenderFilm(size_t f) {
     film["coverage"] = std::move(coverage);
     film.set("has_coverage", true);
   }
-  film.set("feed_url", list.url + "feed.xml");
-  film.set("atom_url", list.url + "atom.xml");
   d["film"] = std::move(film);
-  AddListFeeds(d, list);
   SetJsonLd(d, OutputKind::kFilm, f);
   return theme_.Render("film", s.base_, d);
 }
@@ -512,10 +509,7 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
     person["coverage"] = std::move(coverage);
     person.set("has_coverage", true);
   }
-  person.set("feed_url", list.url + "feed.xml");
-  person.set("atom_url", list.url + "atom.xml");
   d["person"] = std::move(person);
-  AddListFeeds(d, list);
   SetJsonLd(d, OutputKind::kPerson, p);
   return theme_.Render("person", s.base_, d);
 }
@@ -588,7 +582,6 @@ Result<std::string> SiteRenderer::RenderEdition(size_t e) {
   }
   out.set("count", std::to_string(ed.articles.size()));
   out.set("feed_url", list.url + "feed.xml");
-  out.set("atom_url", list.url + "atom.xml");
   d["edition"] = std::move(out);
   AddListFeeds(d, list);
   SetJsonLd(d, OutputKind::kEdition, e);

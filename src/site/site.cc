@@ -37,6 +37,11 @@ std::string TiersFingerprint(const SiteConfig& c) {
 
 }  // namespace
 
+bool HasFeed(const SiteList& list) {
+  return list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
+         list.kind == "author" || list.kind == "edition";
+}
+
 const AccessRule& Site::AccessOf(const Output& o) const {
   static const AccessRule kPublic;
   if (o.kind == OutputKind::kArticle) return access_[o.ref];
@@ -340,11 +345,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     for (int p = 1; p <= pages && !own_page; ++p) {
       add(kind, PageUrl(list.url, p), l, p, "the " + list.kind + " list \"" + list.heading + "\"");
     }
-    if (list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
-        list.kind == "author" || own_page) {
-      add(OutputKind::kRss, list.url + "feed.xml", l, 1, "a feed");
-      add(OutputKind::kAtom, list.url + "atom.xml", l, 1, "a feed");
-    }
+    if (HasFeed(list)) add(OutputKind::kRss, list.url + "feed.xml", l, 1, "a feed");
   }
   if (st) st = s.AddFilmMagazineOutputs();
   if (st) st = s.AddSearchOutputs();

@@ -80,6 +80,12 @@ struct SiteList {
   const Author* author = nullptr;
 };
 
+// Whether a list has a feed (RSS, at LIST_URL/feed.xml) — the lists a reader would follow:
+// sections, categories, tags, writers and festival editions. A film or a person gets none: most
+// are in one or two articles, so their feeds (80% of all feeds on the bench corpus) would hardly
+// ever change. The site's own feed comes in RSS and Atom; a list's in RSS only.
+bool HasFeed(const SiteList& list);
+
 // A festival and its editions ("TIFF", "TIFF 2021"), with the articles filed under each.
 struct SiteEdition {
   size_t festival = 0;

@@ -526,17 +526,14 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
 }
 
 void SiteRenderer::AddListFeeds(TemplateData& d, const SiteList& list) const {
+  if (!HasFeed(list)) return;
   TemplateData& page = d["page"];
   TemplateData feeds = *page.get("feeds");  // two small entries
-  TemplateData rss, atom;
+  TemplateData rss;
   rss.set("type", "application/rss+xml");
   rss.set("title", list.heading + " (RSS)");
   rss.set("url", list.url + "feed.xml");
-  atom.set("type", "application/atom+xml");
-  atom.set("title", list.heading + " (Atom)");
-  atom.set("url", list.url + "atom.xml");
   feeds.push_back(rss);
-  feeds.push_back(atom);
   page["feeds"] = std::move(feeds);
 }
 
@@ -577,13 +574,8 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
     ld["items"] = std::move(items);
     ld.set("has_items", true);
   }
-  bool has_feed = list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
-                  list.kind == "author";
-  if (has_feed) {
-    ld.set("feed_url", list.url + "feed.xml");
-    ld.set("atom_url", list.url + "atom.xml");
-    AddListFeeds(d, list);
-  }
+  if (HasFeed(list)) ld.set("feed_url", list.url + "feed.xml");
+  AddListFeeds(d, list);
   if (total > 1) ld["pagination"] = PaginationData(page_no, total, page_url);
   d["list"] = std::move(ld);
   SetJsonLd(d, archive ? OutputKind::kArchive : OutputKind::kList, l);

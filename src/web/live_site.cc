@@ -468,7 +468,9 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
   if (path.back() != '/' && site.FindOutput(key + "/index.html")) {
     return Redirect(std::string(raw) + "/", req.Query());
   }
+  // A list's feed is in RSS only: its Atom address leads there.
   for (auto [suffix, feed] : {std::pair{"/feed/atom/", "atom.xml"},
+                              {"/feed/atom/", "feed.xml"},
                               {"/feed/rss2/", "feed.xml"},
                               {"/feed/", "feed.xml"},
                               {"/feed", "feed.xml"}}) {

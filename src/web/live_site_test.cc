@@ -146,6 +146,9 @@ TEST_F(LiveSiteTest, RedirectsAndErrors) {
   EXPECT_EQ(r.Header("Location"), "/reviews/one/?x=1");
   EXPECT_EQ(Get("/feed/").Header("Location"), "/feed.xml");
   EXPECT_EQ(Get("/tag/noir/feed/").Header("Location"), "/tag/noir/feed.xml");
+  EXPECT_EQ(Get("/feed/atom/").Header("Location"), "/atom.xml");
+  // A list has no Atom feed: its WordPress Atom address leads to its RSS feed.
+  EXPECT_EQ(Get("/tag/noir/feed/atom/").Header("Location"), "/tag/noir/feed.xml");
   EXPECT_EQ(Get("/nowhere/").status, 404);
   EXPECT_NE(Get("/nowhere/").BodyView().find("<html"), std::string::npos);
   HttpResponse post = Get("/", {}, "POST");

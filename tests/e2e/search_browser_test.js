@@ -15,6 +15,7 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const vm = require('vm');
+const zlib = require('zlib');
 
 const repo = path.resolve(__dirname, '..', '..');
 const { chromium } = require(path.join(repo, 'node_modules', 'playwright-core'));
@@ -83,7 +84,7 @@ async function main() {
       const postings = new Map();
       const dir = path.join(pub, 'search', 'index', 'words');
       for (const f of fs.readdirSync(dir)) {
-        const chunk = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+        const chunk = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, f))).toString('utf8'));
         for (const [w, list] of Object.entries(chunk)) {
           const docs = new Set();
           let d = 0;
@@ -96,9 +97,13 @@ async function main() {
         { indexed: postings.size, unstable: unstable.slice(0, 10) });
       const docDir = path.join(pub, 'search', 'index', 'doc');
       const missing = [];
+      const notGzip = [];
       for (const f of fs.readdirSync(docDir)) {
-        const d = Number(f.replace('.json', ''));
-        const doc = JSON.parse(fs.readFileSync(path.join(docDir, f), 'utf8'));
+        // Fragments are written gzipped: doc/N.json.gz.
+        const d = Number(f.replace('.json.gz', ''));
+        const packed = fs.readFileSync(path.join(docDir, f));
+        if (!f.endsWith('.json.gz') || packed[0] !== 0x1f || packed[1] !== 0x8b) notGzip.push(f);
+        const doc = JSON.parse(zlib.gunzipSync(packed).toString('utf8'));
         for (const field of ['title', 'films', 'people', 'dek', 'meta', 'body']) {
           for (const w of words(doc[field] || '')) {
             if (!postings.has(w) || !postings.get(w).has(d)) missing.push(d + ':' + w);
@@ -106,6 +111,25 @@ async function main() {
         }
       }
       check(missing.length === 0, 'script and program: every word of every document is indexed', missing.slice(0, 10));
+      check(notGzip.length === 0, 'fragments are gzipped', notGzip.slice(0, 10));
+
+      // A host may send a fragment with Content-Encoding: gzip, so the browser hands the script
+      // the JSON itself: the script reads both, and finds the same (a phrase reads fragments).
+      const run = async (unpack) => {
+        const fetchFile = async (url) => {
+          let data = fs.readFileSync(path.join(pub, url));
+          if (unpack && url.endsWith('.gz')) data = zlib.gunzipSync(data);
+          return { ok: true, status: 200, arrayBuffer: async () => new Uint8Array(data).buffer };
+        };
+        const ctx = vm.createContext({ fetch: fetchFile, TextDecoder, Blob, Response, DecompressionStream });
+        vm.runInContext(fs.readFileSync(path.join(pub, 'assets', asset), 'utf8'), ctx);
+        const r = await ctx.cinepressSearch.search('/search/index/', '"sound of an empty room"');
+        return r.hits.map((h) => h.fragment.url);
+      };
+      const packedHits = await run(false);
+      const plainHits = await run(true);
+      check(packedHits.length > 0 && JSON.stringify(packedHits) === JSON.stringify(plainHits),
+        'fragments read gzipped or as sent unpacked', { packedHits, plainHits });
     }
 
     // A plain static host: no /search/suggest.json, nothing but files.
@@ -145,6 +169,12 @@ async function main() {
     check(chunks.length === 1, 'static: one chunk of words for one word', chunks);
     check(docs.length === hits.length, 'static: one fragment per result shown', { docs, hits });
     const fetched = await page.evaluate(() => window.cinepressSearch.fetched.reduce((n, f) => n + f.bytes, 0));
+    // What crossed the wire for a fragment is its gzipped file.
+    const docBytes = await page.evaluate(() => window.cinepressSearch.fetched
+      .filter((f) => f.url.includes('/doc/')).map((f) => [f.url.replace(/^.*\/doc\//, ''), f.bytes]));
+    check(docBytes.length > 0 && docBytes.every(([f, n]) =>
+      n === fs.statSync(path.join(site, 'public', 'search', 'index', 'doc', f)).size),
+    'static: a fragment is fetched as its gzipped file', docBytes);
     // (The demo is small; bench/search.sh measures the bytes on the 10,000-article corpus.)
     check(pieces.length < index.files / 4, 'static: a query reads a few of the index\'s files',
       { pieces: pieces.length, files: index.files });

@@ -90,8 +90,10 @@ TEST_F(FilmMagazine, FilmPagesGatherEveryArticleAboutTheFilm) {
   EXPECT_NE(film.find("href=\"/people/anouk-delacroix/\""), std::string::npos);
   EXPECT_NE(film.find("https://www.imdb.com/title/tt2021"), std::string::npos);
   EXPECT_NE(film.find("Elsewhere"), std::string::npos);
-  EXPECT_TRUE(site_->Has("/films/le-mepris-2021/feed.xml"));
-  EXPECT_TRUE(site_->Has("/films/le-mepris-2021/atom.xml"));
+  // A film has no feed of its own, and its page links to none.
+  EXPECT_FALSE(site_->Has("/films/le-mepris-2021/feed.xml"));
+  EXPECT_FALSE(site_->Has("/films/le-mepris-2021/atom.xml"));
+  EXPECT_EQ(film.find("/films/le-mepris-2021/feed.xml"), std::string::npos);
 }
 
 TEST_F(FilmMagazine, AReviewsFilmFactsLinkToTheFilmAndItsPeople) {
@@ -112,7 +114,8 @@ TEST_F(FilmMagazine, PersonPagesListFilmsAndInterviews) {
   ASSERT_FALSE(trier.empty());
   EXPECT_NE(trier.find("/films/the-zebra-2020/"), std::string::npos);  // directed
   EXPECT_NE(trier.find("/interviews/trier/"), std::string::npos);      // interviewed
-  EXPECT_TRUE(site_->Has("/people/joachim-trier/feed.xml"));
+  EXPECT_FALSE(site_->Has("/people/joachim-trier/feed.xml"));          // no feed for a person
+  EXPECT_EQ(trier.find("/people/joachim-trier/feed.xml"), std::string::npos);
   // A list that is empty writes nothing: no heading over nothing.
   EXPECT_EQ(trier.find("Appears in"), std::string::npos);
   std::string unseen = site_->Page("/films/unseen-film/");
@@ -172,7 +175,9 @@ TEST_F(FilmMagazine, FestivalEditionsFromTagRulesAndFrontMatter) {
   EXPECT_NE(hub.find("/reviews/mepris/"), std::string::npos);     // by its TIFF21 tag
   EXPECT_NE(hub.find("/festivals/day-one/"), std::string::npos);  // by `festival:`
   EXPECT_NE(site_->Page("/festivals/tiff/").find("/festivals/tiff/2021/"), std::string::npos);
-  EXPECT_TRUE(site_->Has("/festivals/tiff/2021/feed.xml"));
+  EXPECT_TRUE(site_->Has("/festivals/tiff/2021/feed.xml"));  // an edition's RSS, no Atom
+  EXPECT_FALSE(site_->Has("/festivals/tiff/2021/atom.xml"));
+  EXPECT_NE(hub.find("href=\"/festivals/tiff/2021/feed.xml\""), std::string::npos);
 }
 
 TEST_F(FilmMagazine, CollectionsKeepTheEditorsOrder) {

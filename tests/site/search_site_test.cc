@@ -6,6 +6,7 @@
 #include <set>
 
 #include "content/search.h"
+#include "core/gzip.h"
 #include "whole_site.h"
 
 namespace cinepress::testing {
@@ -61,11 +62,18 @@ class SearchSite : public ::testing::Test {
     ASSERT_TRUE(site_->import_problems.empty()) << ::testing::PrintToString(site_->import_problems);
   }
   static void TearDownTestSuite() { delete site_; }
-  static json File(const std::string& path) {
+  // A file of the index as the script reads it: a fragment (.json.gz) unpacked.
+  static std::string Text(const std::string& path) {
     auto it = site_->files.find(path);
     EXPECT_NE(it, site_->files.end()) << path;
-    if (it == site_->files.end()) return json();
-    return json::parse(it->second);
+    return it == site_->files.end() ? "" : FileText(path, it->second);
+  }
+  static json File(const std::string& path) {
+    std::string text = Text(path);
+    return text.empty() ? json() : json::parse(text);
+  }
+  static std::string Fragment(int doc) {
+    return "search/index/doc/" + std::to_string(doc) + ".json.gz";
   }
   // What the theme's script does for one word: the manifest's chunk, then the word's postings.
   static std::set<int> DocsWith(const std::string& word) {
@@ -76,16 +84,14 @@ class SearchSite : public ::testing::Test {
     }
     std::set<int> docs;
     if (chunk < 0) return docs;
-    json words = File("search/index/words/" + std::to_string(chunk) + ".json");
+    json words = File("search/index/words/" + std::to_string(chunk) + ".json.gz");
     if (!words.contains(word)) return docs;
     int d = 0;
     const auto& list = words[word];
     for (size_t k = 0; k + 1 < list.size(); k += 2) docs.insert(d += list[k].get<int>());
     return docs;
   }
-  static std::string TitleOf(int doc) {
-    return File("search/index/doc/" + std::to_string(doc) + ".json")["title"];
-  }
+  static std::string TitleOf(int doc) { return File(Fragment(doc))["title"]; }
   static BuiltSite* site_;
 };
 BuiltSite* SearchSite::site_ = nullptr;
@@ -131,7 +137,7 @@ TEST_F(SearchSite, TheStaticIndexFindsFoldedWordsAndCjkPairs) {
   ASSERT_EQ(DocsWith("小津").size(), 1u);
   EXPECT_EQ(DocsWith("about").size(), 1u);
   // The text is what a reader sees: Markdown's marks are gone, HTML is text.
-  json doc = File("search/index/doc/" + std::to_string(*DocsWith("agnes").begin()) + ".json");
+  json doc = File(Fragment(*DocsWith("agnes").begin()));
   EXPECT_EQ(doc["url"], "/essays/cleo/");
   EXPECT_EQ(doc["kind"], "Essays");
   EXPECT_NE(doc["body"].get<std::string>().find("Agnès Varda"), std::string::npos);
@@ -143,10 +149,37 @@ TEST_F(SearchSite, NothingUnpublishedIsInTheStaticIndex) {
   EXPECT_TRUE(DocsWith("hidden").empty());
   for (const auto& [path, bytes] : site_->files) {
     if (path.rfind("search/", 0) != 0) continue;
-    EXPECT_EQ(bytes.find("zeppelin"), std::string::npos) << path;
-    EXPECT_EQ(bytes.find("embargoed"), std::string::npos) << path;
+    std::string text = Text(path);
+    EXPECT_EQ(text.find("zeppelin"), std::string::npos) << path;
+    EXPECT_EQ(text.find("embargoed"), std::string::npos) << path;
   }
-  EXPECT_FALSE(site_->Has("/search/index/doc/4.json"));
+  EXPECT_TRUE(site_->Has("/" + Fragment(3)));
+  EXPECT_FALSE(site_->Has("/" + Fragment(4)));
+}
+
+TEST_F(SearchSite, ChunksAreGzippedAndTheManifestAndFiltersPlain) {
+  json manifest = File("search/index/manifest.json");
+  for (const auto& c : manifest["chunks"]) {
+    const std::string& bytes = site_->files.at("search/index/words/" + c[1].dump() + ".json.gz");
+    ASSERT_GE(bytes.size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(bytes[0]), 0x1f);
+  }
+  EXPECT_EQ(site_->files.at("search/index/manifest.json")[0], '{');
+  EXPECT_EQ(site_->files.at("search/index/filter/kind.json")[0], '{');
+}
+
+TEST_F(SearchSite, FragmentsAreGzippedWholeTexts) {
+  // The fragments are most of the index: written gzipped, the whole text in each.
+  for (int d = 0; d < 4; ++d) {
+    const std::string& bytes = site_->files.at(Fragment(d));
+    ASSERT_GE(bytes.size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(bytes[0]), 0x1f) << d;
+    EXPECT_EQ(static_cast<unsigned char>(bytes[1]), 0x8b) << d;
+    EXPECT_FALSE(site_->files.count("search/index/doc/" + std::to_string(d) + ".json")) << d;
+  }
+  json doc = File(Fragment(*DocsWith("kieslowski").begin()));
+  EXPECT_EQ(doc["body"], "Krzysztof Kieślowski made ten films for television.");
+  EXPECT_EQ(doc["films"], "Dekalog");
 }
 
 TEST_F(SearchSite, ChunksHoldSortedRangesOfWordsAndFiltersListDocuments) {
@@ -154,7 +187,7 @@ TEST_F(SearchSite, ChunksHoldSortedRangesOfWordsAndFiltersListDocuments) {
   std::string previous;
   size_t words = 0;
   for (const auto& c : manifest["chunks"]) {
-    json chunk = File("search/index/words/" + c[1].dump() + ".json");
+    json chunk = File("search/index/words/" + c[1].dump() + ".json.gz");
     ASSERT_TRUE(chunk.is_object());
     EXPECT_EQ(chunk.begin().key(), c[0].get<std::string>());
     for (const auto& [word, postings] : chunk.items()) {

@@ -193,7 +193,12 @@ TEST_F(WholeSite, CategoryTagAndAuthorPagesWithFeeds) {
        {"/category/film-reviews/", "/tag/slow-cinema/", "/author/nia-bianchi/", "/reviews/"}) {
     EXPECT_TRUE(site_->Has(base)) << base;
     EXPECT_TRUE(site_->Has(std::string(base) + "feed.xml")) << base;
-    EXPECT_TRUE(site_->Has(std::string(base) + "atom.xml")) << base;
+    // One format per list: RSS. Its page announces that feed and the site's two, nothing else.
+    EXPECT_FALSE(site_->Has(std::string(base) + "atom.xml")) << base;
+    std::string page = site_->Page(base);
+    EXPECT_NE(page.find(std::string("href=\"") + base + "feed.xml\""), std::string::npos) << base;
+    EXPECT_EQ(page.find(std::string(base) + "atom.xml"), std::string::npos) << base;
+    EXPECT_NE(page.find("href=\"/atom.xml\""), std::string::npos) << base;
   }
   EXPECT_NE(site_->Page("/author/nia-bianchi/").find("Staff Critic"), std::string::npos);
   std::string tag_feed = site_->Page("/tag/noir/feed.xml");
@@ -206,6 +211,12 @@ TEST_F(WholeSite, SiteFeedsCarryWholeArticles) {
   std::string rss = site_->Page("/feed.xml");
   EXPECT_NE(rss.find("<rss version=\"2.0\""), std::string::npos);
   EXPECT_NE(rss.find("The body of &lt;em&gt;Third Act&lt;/em&gt;."), std::string::npos);
+  // The home page announces both.
+  std::string home = site_->Page("/");
+  EXPECT_NE(
+      home.find("type=\"application/rss+xml\" title=\"The Long Take (RSS)\" href=\"/feed.xml\""),
+      std::string::npos);
+  EXPECT_NE(home.find("href=\"/atom.xml\""), std::string::npos);
   std::string atom = site_->Page("/atom.xml");
   EXPECT_NE(atom.find("<feed xmlns=\"http://www.w3.org/2005/Atom\""), std::string::npos);
   EXPECT_NE(atom.find("https://longtake.example/interviews/talk/"), std::string::npos);

@@ -1,5 +1,6 @@
 #include "whole_site.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "core/gzip.h"
 #include "core/text.h"
 #include "store/open_store.h"
 
@@ -16,6 +18,13 @@ namespace fs = std::filesystem;
 std::string BuiltSite::Page(const std::string& url) const {
   auto it = files.find(OutputPathOf(url));
   return it == files.end() ? "" : it->second;
+}
+
+std::string FileText(const std::string& path, const std::string& bytes) {
+  if (path.size() < 3 || path.compare(path.size() - 3, 3, ".gz") != 0) return bytes;
+  auto text = Gunzip(bytes);
+  EXPECT_TRUE(text) << path << " is not gzip";
+  return text.value_or("");
 }
 
 bool BuiltSite::Has(const std::string& url) const { return !Page(url).empty(); }

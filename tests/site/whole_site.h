@@ -29,6 +29,10 @@ struct BuiltSite {
   std::shared_ptr<const void> keep;  // removes the temporary folder when the last copy goes
 };
 
+// A built file as a reader's program reads it: gzipped files (*.gz, the search index's
+// fragments) unpacked, others as they are. Checks that something is nowhere read this.
+std::string FileText(const std::string& path, const std::string& bytes);
+
 // `files` holds the content folder ("content/reviews/x.md", "data/authors.yaml"); `config` is
 // cinepress.toml. `now` decides what is published.
 Result<BuiltSite> BuildFromStrings(const std::string& config,

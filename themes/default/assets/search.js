@@ -4,7 +4,8 @@
 //  2. on the search page of a static copy of the site (no server: the page says so by having no
 //     data-live attribute), the search itself, from the static index in /search/index/: a
 //     manifest, then only the chunks of words the query needs and the fragments of the results
-//     shown (the approach of Pagefind).
+//     shown (the approach of Pagefind). The chunks and the fragments (*.json.gz) are gzipped:
+//     they are unpacked here with DecompressionStream, unless the host already did that.
 // Words are made exactly as the server makes them (src/content/search.cc): letters, digits and
 // marks; lower case; accents removed; ł ø æ œ ß þ đ ı spelled in ASCII; Chinese, Japanese and
 // Korean as overlapping pairs of characters. Keep the two in step.
@@ -148,18 +149,30 @@
 
   const fetched = []; // every index piece fetched, with its size (for tests and the benchmark)
   const pieces = new Map();
+
+  // The text of a piece: gzipped bytes (they start 1f 8b) unpacked, anything else as UTF-8.
+  async function unpacked(bytes) {
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+      return new TextDecoder().decode(bytes);
+    }
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text();
+  }
+
   function piece(base, path) {
     const url = base + path;
     if (!pieces.has(url)) {
       pieces.set(url, fetch(url).then(async (r) => {
         if (!r.ok) throw new Error(url + ': ' + r.status);
-        const text = await r.text();
-        fetched.push({ url, bytes: text.length });
-        return JSON.parse(text);
+        const bytes = new Uint8Array(await r.arrayBuffer());
+        fetched.push({ url, bytes: bytes.length });
+        return JSON.parse(await unpacked(bytes));
       }));
     }
     return pieces.get(url);
   }
+
+  const fragment = (base, d) => piece(base, 'doc/' + d + '.json.gz');
 
   // Code point order, the order of the index's words (it sorts their UTF-8 bytes).
   function cmp(a, b) {
@@ -204,7 +217,7 @@
   // Documents with the word (or a word it begins): Map doc -> weight.
   async function postingsOf(base, manifest, word, prefix) {
     const files = chunksFor(manifest, word, prefix);
-    const chunks = await Promise.all(files.map((f) => piece(base, 'words/' + f + '.json')));
+    const chunks = await Promise.all(files.map((f) => piece(base, 'words/' + f + '.json.gz')));
     const docs = new Map();
     for (const chunk of chunks) {
       if (!prefix) {
@@ -293,7 +306,7 @@
     const hits = [];
     if (!phrases.length) {
       for (const d of ranked.slice((page - 1) * perPage, want)) hits.push({ doc: d });
-      await Promise.all(hits.map(async (h) => { h.fragment = await piece(base, 'doc/' + h.doc + '.json'); }));
+      await Promise.all(hits.map(async (h) => { h.fragment = await fragment(base, h.doc); }));
       return { total: ranked.length, exact: true, hits, groups };
     }
     // Phrases: the candidates' text is read, in rank order, until the page is full.
@@ -302,7 +315,7 @@
     for (; checked < ranked.length && kept.length < want && checked < MAX_PHRASE_CHECKS;
       checked += 8) {
       const batch = ranked.slice(checked, checked + 8);
-      const docs = await Promise.all(batch.map((d) => piece(base, 'doc/' + d + '.json')));
+      const docs = await Promise.all(batch.map((d) => fragment(base, d)));
       batch.forEach((d, k) => {
         if (phrases.every((g) => hasPhrase(docs[k], g))) kept.push({ doc: d, fragment: docs[k] });
       });
