@@ -234,8 +234,8 @@ Status ReadStore(const toml::table& root, const std::string& file, StoreConfig& 
        {std::pair{"url", &store.url}, std::pair{"password_env", &store.password_env}}) {
     if (auto s = ReadString(*t, file, key, std::string("store.") + key, *out); !s) return s;
   }
-  if (!store.url.empty() && store.url.rfind("postgresql://", 0) != 0 &&
-      store.url.rfind("postgres://", 0) != 0) {
+  if (store.url.empty()) return {};  // the SQLite file
+  if (store.url.rfind("postgresql://", 0) != 0 && store.url.rfind("postgres://", 0) != 0) {
     return ConfigError(file, t->get("url"), "store.url",
                        "must start with postgresql:// (leave it out for the SQLite file)");
   }

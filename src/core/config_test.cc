@@ -106,6 +106,12 @@ TEST(SiteConfig, TheStoreIsTheSqliteFileUnlessAUrlIsGiven) {
   auto none = ParseSiteConfig("title = \"T\"\n", "cinepress.toml");
   ASSERT_TRUE(none.ok()) << none.error().ToString();
   EXPECT_EQ(none->store.url, "");
+  // A [store] table without a url (found by fuzzing: it used to throw) is the SQLite file too.
+  auto empty = ParseSiteConfig("[store]\npassword_env = \"X\"\n", "cinepress.toml");
+  ASSERT_TRUE(empty.ok()) << empty.error().ToString();
+  EXPECT_EQ(empty->store.url, "");
+  auto nested = ParseSiteConfig("[[store.main]]\nname = \"x\"\n", "cinepress.toml");
+  ASSERT_TRUE(nested.ok()) << nested.error().ToString();
   auto pg = ParseSiteConfig(R"(
 [store]
 url = "postgresql://cinepress@db.example/magazine?sslmode=verify-full"
