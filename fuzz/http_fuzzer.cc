@@ -65,7 +65,9 @@ Fixture* Start() {
   LiveSiteOptions o;
   o.load = [site = f->site] { return LoadSite(site, 1900000000); };
   o.open_store = [db = f->site.database()] { return OpenContentStore(db, {.create = false}); };
-  o.version = [f]() -> Result<std::string> {
+  o.version = [f](std::chrono::milliseconds wait) -> Result<std::string> {
+    auto changed = f->probe->WaitForChange(wait);
+    if (!changed) return changed.error();
     auto v = f->probe->DataVersion();
     if (!v) return v.error();
     return std::to_string(*v);
