@@ -45,7 +45,13 @@ log "import and whole build of $SIZE articles"
 timed import0 "$CINEPRESS" import "$CORPUS" --site "$SITE" >/dev/null
 timed build0 "$CINEPRESS" build --site "$SITE" >/dev/null
 
-REVIEW=$(ls "$CORPUS"/content/reviews/*.md | grep -v _index | head -n 1)
+# The first review (no `ls | head` here: with pipefail, ls killed by SIGPIPE would end the run).
+REVIEW=""
+for f in "$CORPUS"/content/reviews/*.md; do
+  [ "$(basename "$f")" = _index.md ] && continue
+  REVIEW=$f
+  break
+done
 cp "$REVIEW" "$WORK/review.orig"
 : >"$WORK/rows"
 for run in $(seq 1 "$RUNS"); do
