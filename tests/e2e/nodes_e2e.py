@@ -43,10 +43,7 @@ check = nc.Checks("nodes_e2e")
 
 SCRIPT = PgScript("nodes_e2e")
 fail, run, server_url = SCRIPT.fail, SCRIPT.run, SCRIPT.server_url
-
-
-def with_params(url, **params):
-    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+psql, with_params = SCRIPT.psql, SCRIPT.with_params
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -138,10 +135,6 @@ def edit_and_reach(binary, site_a, node_b, sentence):
     return time.monotonic() - imported
 
 
-def psql(base, sql):
-    return run("psql", base, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql).strip()
-
-
 def listening(base, name):
     return int(psql(base, "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                           f"'{name}' AND query = 'LISTEN cinepress_changes'"))
@@ -175,8 +168,7 @@ def main():
     binary, url_file = os.path.realpath(sys.argv[1]), sys.argv[2]
     base = server_url(url_file)
     schema = f"e2e_nodes_{os.getpid()}"
-    psql(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-    url = with_params(base, options=f"-csearch_path={schema}")
+    url = SCRIPT.fresh_schema(base, schema)
     tmp = tempfile.mkdtemp(prefix="cinepress-nodes-e2e.")
     smtp = nc.SmtpRecorder(os.path.join(tmp, "mail"))
     nodes = []

@@ -1,13 +1,19 @@
 """What the end-to-end tests on PostgreSQL share: failing with the test's name, running a command
 that must work, and finding the test PostgreSQL (the URL file CTest's fixture `postgresql`
 writes, or CINEPRESS_TEST_PG_URL; without either, fail under CI=true and skip, exit 77,
-elsewhere)."""
+elsewhere), SQL through psql, and a schema of the test's own."""
 import os
 import subprocess
 import sys
+import urllib.parse
 
 
 class PgScript:
+    @staticmethod
+    def with_params(url, **params):
+        """`url` with libpq parameters added to its query."""
+        return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+
     def __init__(self, name):
         self.name = name
 
@@ -35,3 +41,11 @@ class PgScript:
             self.fail(message)
         print(f"{self.name}: skipped: {message}")
         sys.exit(77)
+
+    def psql(self, url, sql):
+        return self.run("psql", url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql).strip()
+
+    def fresh_schema(self, base, schema):
+        """Makes `schema` anew in the test server at `base`; the URL whose tables live there."""
+        self.psql(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        return self.with_params(base, options=f"-csearch_path={schema}")

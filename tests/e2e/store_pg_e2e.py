@@ -51,9 +51,7 @@ def main():
     binary, url_file = os.path.realpath(sys.argv[1]), sys.argv[2]
     base = server_url(url_file)
     schema = f"e2e_copy_{os.getpid()}"
-    run("psql", base, "-qAt", "-v", "ON_ERROR_STOP=1", "-c",
-        f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-    url = base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
+    url = SCRIPT.fresh_schema(base, schema)
     tmp = tempfile.mkdtemp(prefix="cinepress-store-pg-e2e.")
     server = None
     try:
