@@ -675,16 +675,19 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
       *loaded, **sink, [&] { return OpenStore(site, (*loaded)->config()); }, threads,
       incremental ? &previous : nullptr);
   if (!report) return report.error();
+  // Rendered, but to the bytes the folder had: kept, so not counted as written (read before the
+  // manifest goes through the same sink).
+  const size_t written = report->written - (*sink)->kept_same_bytes();
   report->manifest.program = ProgramIdentity();
   if (auto s = (*sink)->Write(kBuildManifestName, FormatBuildManifest(report->manifest)); !s) {
     return s.error();
   }
   double t_render = Seconds(render_start);
   if (auto s = (*sink)->Commit(); !s) return s.error();
-  out << "build: wrote " << report->written << " of " << report->files << " files ("
-      << report->pages << " pages, " << report->feeds << " feeds; " << std::fixed
-      << std::setprecision(1) << static_cast<double>(report->bytes) / 1048576.0 << " MiB) to "
-      << target.string() << "; " << report->files - report->written << " unchanged"
+  out << "build: wrote " << written << " of " << report->files << " files (" << report->pages
+      << " pages, " << report->feeds << " feeds; " << std::fixed << std::setprecision(1)
+      << static_cast<double>(report->bytes) / 1048576.0 << " MiB) to " << target.string() << "; "
+      << report->files - written << " unchanged"
       << (incremental    ? ""
           : options.full ? " (a whole build, as asked)"
                          : " (a whole build)")

@@ -161,7 +161,10 @@ Status DirectorySink::Write(const std::string& path, std::string_view data) {
   if (SameBytes(target_ / path, data)) {
     auto kept = Keep(path);
     if (!kept) return kept.error();
-    if (*kept) return {};
+    if (*kept) {
+      ++kept_same_bytes_;
+      return {};
+    }
   }
   int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return WriteError(full);

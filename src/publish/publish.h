@@ -14,6 +14,7 @@
 // and swapped in with the files it describes, so it can never speak of another build.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -58,6 +59,8 @@ class DirectorySink final : public Sink {
   Result<bool> Keep(const std::string& path) override;
   // Swaps the new folder in for the target (atomically when the target exists).
   Status Commit();
+  // Files given to Write whose bytes were the target's already, kept rather than written.
+  size_t kept_same_bytes() const { return kept_same_bytes_; }
 
  private:
   // The folder of `full` exists in the new tree (made once, remembered).
@@ -66,6 +69,7 @@ class DirectorySink final : public Sink {
       : target_(std::move(target)), temp_(std::move(temp)) {}
   std::filesystem::path target_, temp_;
   bool committed_ = false;
+  std::atomic<size_t> kept_same_bytes_{0};
   std::mutex folders_mu_;
   std::unordered_set<std::string> folders_;  // folders already made
 };

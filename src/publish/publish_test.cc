@@ -141,6 +141,7 @@ TEST(DirectorySink, AFileWrittenWithTheSameBytesKeepsItsInodeAndAChangedOneIsNew
     ASSERT_TRUE(sink.ok());
     ASSERT_TRUE((*sink)->Write("same.html", "unchanged bytes").ok());
     ASSERT_TRUE((*sink)->Write("changed.html", "new bytes").ok());
+    EXPECT_EQ((*sink)->kept_same_bytes(), 1u);
     ASSERT_TRUE((*sink)->Commit().ok());
   }
   EXPECT_EQ(Inode(root / "public/same.html"), same);

@@ -88,6 +88,14 @@ def main():
         check(f"a build with nothing changed writes nothing ({written} written)", written == 0)
         check("...and keeps every file's inode",
               all(again[k][1] == first[k][1] for k in first if k != MANIFEST))
+        # --full renders everything again; the same bytes are kept, and not counted as written.
+        written, files, _, note = build_line(
+            nc.run([binary, "build", "--site", site, "--full"]))
+        full = tree(public)
+        check(f"--full with nothing changed: every page rendered, none written ({written} of "
+              f"{files}){note}", written == 0 and "as asked" in note)
+        check("...and every file keeps its inode",
+              all(full[k][1] == first[k][1] for k in first if k != MANIFEST))
 
         review = os.path.join(site, "content", "reviews", "hollow-season.md")
 
