@@ -215,6 +215,27 @@ class SendLock {
   int fd_ = -1;
 };
 
+// The issue to resume, if there is one; else (unless resume_only) this connection takes the
+// newsletter's composing lease, so that two nodes never compose the same issue — a node that
+// finds the lease taken is told another is composing; on SQLite (one machine) the send lock
+// above already is that. The lease is held until the store's connection closes (after the send).
+Result<std::optional<NewsletterIssue>> UnfinishedOrComposeTurn(NewsletterStore& store,
+                                                               const std::string& slug,
+                                                               bool resume_only) {
+  auto unfinished = store.UnfinishedIssue(slug);
+  if (!unfinished || unfinished->has_value() || resume_only) return unfinished;
+  auto held = store.HoldLease("newsletter composing " + slug);
+  if (!held) return held.error();
+  if (!*held) {
+    return Error{ErrorCode::kConflict,
+                 "another cinepress is sending newsletter \"" + slug + "\" right now (composing)",
+                 {},
+                 0,
+                 {}};
+  }
+  return store.UnfinishedIssue(slug);  // made by another node just before the lease was ours
+}
+
 }  // namespace
 
 Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& options,
@@ -256,12 +277,14 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
 
   SendLock lock;
   if (auto s = lock.Take(folder, (*nl)->slug); !s) return s;
-  auto unfinished = (*store)->UnfinishedIssue((*nl)->slug);
+  auto unfinished = UnfinishedOrComposeTurn(**store, (*nl)->slug, options.resume_only);
   if (!unfinished) return unfinished.error();
   NewsletterIssue issue;
   if (unfinished->has_value()) {
     issue = std::move(**unfinished);
     out << "newsletter " << (*nl)->slug << ": resuming issue " << issue.id << "\n";
+  } else if (options.resume_only) {
+    return {};
   } else {
     auto due = ComposeDue(*room, **store, **nl, now);
     if (!due) return due.error();
@@ -366,7 +389,7 @@ void NewsletterScheduler::Run() {
     }
     auto config = LoadSiteConfig(site_.config());
     if (!config || config->newsletters.empty()) continue;
-    if (!HoldLease()) continue;
+    const bool composing = HoldLease();
     auto tz = TimeZone::Named(config->timezone);
     auto store = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
     if (!tz || !store) continue;
@@ -376,8 +399,9 @@ void NewsletterScheduler::Run() {
       auto unfinished = (*store)->UnfinishedIssue(nl.slug);
       auto latest = (*store)->LatestIssue(nl.slug);
       if (!unfinished || !latest) continue;
+      // Every node helps send an unfinished issue; the lease's holder alone composes.
       bool due = unfinished->has_value();
-      if (!due) {
+      if (!due && composing) {
         auto slot = OpenSlot(nl, *config, *tz, now);
         due = IsDue(nl, *config, *tz, now, latest->has_value() ? &**latest : nullptr) &&
               nothing_new[nl.slug] != *slot;
@@ -387,6 +411,7 @@ void NewsletterScheduler::Run() {
       NewsletterSendOptions send;
       send.slug = nl.slug;
       send.now = now;
+      send.resume_only = !composing;
       send.cancelled = [this] { return cancel_.load(); };
       // Waiting for retries must not hold up the server's shutdown.
       send.sleep = [this](int64_t seconds) {
@@ -413,8 +438,8 @@ bool NewsletterScheduler::HoldLease() {
   if (!held) lease_.reset();  // a lost connection: a new one next tick
   const bool holding = held && *held;
   if (holding != holding_) {
-    out_ << (holding ? "scheduler: this node sends the newsletters\n"
-                     : "scheduler: another node sends the newsletters\n")
+    out_ << (holding ? "scheduler: this node composes the newsletters\n"
+                     : "scheduler: another node composes the newsletters\n")
          << std::flush;
     holding_ = holding;
   }

@@ -35,10 +35,13 @@ struct NewsletterSendOptions {
   std::optional<int64_t> now;       // the clock (tests); default: the real time
   std::function<bool()> cancelled;  // see SenderOptions::cancelled
   std::function<void(int64_t)> sleep;  // waiting for retries; default: really sleeps
+  bool resume_only = false;            // send an unfinished issue only; never compose one
 };
 
 // Sends the newsletter's unfinished issue, or composes the due one (articles since the previous
-// issue) and sends it. "Nothing to send" when no article is new.
+// issue) and sends it. "Nothing to send" when no article is new. One sender per site folder at a
+// time; senders on several nodes of one store split an unfinished issue between them (each
+// claims its batches of recipients), and one node at a time composes (a store lease).
 Status SendNewsletter(const SiteFolder& site, const NewsletterSendOptions& options,
                       std::ostream& out, std::ostream& err);
 
@@ -46,8 +49,9 @@ Status SendNewsletter(const SiteFolder& site, const NewsletterSendOptions& optio
 // issues that are due (newsletter/schedule.h) in the site's time zone. Its clock can be set for
 // tests: CINEPRESS_SCHEDULER_NOW (Unix seconds or RFC 3339: the clock starts there and runs)
 // and CINEPRESS_SCHEDULER_TICK (seconds between checks, default 60). On a store that several
-// nodes share, one node's scheduler runs at a time (NewsletterStore::HoldLease); it says when
-// this node takes the turn or leaves it to another.
+// nodes share, one node's scheduler composes at a time (NewsletterStore::HoldLease); it says
+// when this node takes the turn or leaves it to another. Every node helps send an unfinished
+// issue.
 class NewsletterScheduler {
  public:
   NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err);

@@ -140,13 +140,26 @@ class NewsletterStore {
   // Up to `limit` pending deliveries due by `now` with subscriber id > `after`, in id order.
   virtual Result<std::vector<Delivery>> PendingDeliveries(int64_t issue_id, int64_t after,
                                                           int64_t now, int limit) = 0;
+  // Several senders (processes, nodes) split one issue by claiming its deliveries: up to
+  // `limit` pending deliveries due by `now`, in subscriber order, none of which another sender
+  // holds, each held by `claimer` until now + lease (until it is marked, postponed or released);
+  // a claim whose lease ran out (its sender died) is due again. Two connections claiming at once
+  // never get the same delivery (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer).
+  virtual Result<std::vector<Delivery>> ClaimDeliveries(int64_t issue_id,
+                                                        const std::string& claimer, int64_t now,
+                                                        int64_t lease, int limit) = 0;
+  // The claimers holding pending deliveries of the issue now, and giving back the ones a
+  // claimer holds (its process is known to be gone): due at once.
+  virtual Result<std::vector<std::string>> DeliveryClaimers(int64_t issue_id) = 0;
+  virtual Status ReleaseDeliveries(int64_t issue_id, const std::string& claimer) = 0;
   virtual Status MarkSent(int64_t issue_id, int64_t subscriber_id, int64_t now) = 0;
   virtual Status MarkFailed(int64_t issue_id, int64_t subscriber_id, const std::string& why) = 0;
   // A temporary failure: one more attempt made, the next not before `next_attempt`.
   virtual Status Postpone(int64_t issue_id, int64_t subscriber_id, int64_t next_attempt,
                           const std::string& why) = 0;
   virtual Result<DeliveryCounts> CountDeliveries(int64_t issue_id) = 0;
-  // The earliest next_attempt among pending deliveries (0 when none is pending).
+  // The earliest next_attempt among pending deliveries no sender holds (0 when there is none):
+  // when a postponed delivery is due again.
   virtual Result<int64_t> NextAttempt(int64_t issue_id) = 0;
   virtual Status FinishIssue(int64_t issue_id, int64_t now) = 0;
   // Failed deliveries with their reasons (for the send report).

@@ -1,5 +1,6 @@
 #include "newsletter/sender.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "core/dates.h"
+#include "core/process.h"
 #include "newsletter/compose.h"
 
 namespace cinepress {
@@ -27,6 +29,13 @@ class Dispatch {
     queue_.push_back(std::move(d));
     ++outstanding_;
     ready_.notify_one();
+  }
+  // Waits until the connections have taken every queued delivery: a sender claims its next
+  // batch only then, so that it holds no more than it is about to send and other senders
+  // claim the rest.
+  void WaitForEmpty() {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return queue_.empty() || failed_; });
   }
   // Waits until every pushed delivery has been settled.
   void Drain() {
@@ -108,6 +117,20 @@ class Dispatch {
   std::chrono::steady_clock::time_point next_slot_{};
 };
 
+// A sender on this machine that died (killed, or its machine's power cut and back) holds its
+// claimed batch until the lease ends; when its process is known to be gone, at once.
+Status ReleaseEndedClaims(NewsletterStore& store, int64_t issue_id, std::ostream& progress) {
+  auto claimers = store.DeliveryClaimers(issue_id);
+  if (!claimers) return claimers.error();
+  for (const std::string& claimer : *claimers) {
+    if (!ProcessEnded(claimer)) continue;
+    if (auto s = store.ReleaseDeliveries(issue_id, claimer); !s) return s;
+    progress << "newsletter: took back the deliveries held by an ended sender (" << claimer
+             << ")\n";
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issue,
@@ -120,7 +143,15 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
     o.sleep = [](int64_t s) { std::this_thread::sleep_for(std::chrono::seconds(s)); };
   }
   if (o.connections < 1) o.connections = 1;
+  if (o.lease < 1) o.lease = 1;
+  if (o.rate_per_minute > 0) {
+    o.batch = static_cast<int>(std::min<int64_t>(o.batch, o.rate_per_minute * o.lease / 120));
+  }
   if (o.batch < 1) o.batch = 1;
+  if (o.claimer.empty()) {
+    static std::atomic<int> sends{0};
+    o.claimer = ThisProcess() + " send " + std::to_string(++sends);
+  }
   Dispatch dispatch(store, o);
   const std::string key(link_key);
 
@@ -165,12 +196,16 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
   // for the earliest postponed one.
   auto cancelled = [&] { return o.cancelled && o.cancelled(); };
   for (;;) {
-    int64_t after = 0;
+    if (!dispatch.WithStore(
+            [&](NewsletterStore& s) { return ReleaseEndedClaims(s, issue.id, progress); })) {
+      break;
+    }
     for (;;) {
-      if (cancelled()) break;
+      dispatch.WaitForEmpty();
+      if (cancelled() || dispatch.failed()) break;
       std::vector<Delivery> batch;
       if (!dispatch.WithStore([&](NewsletterStore& s) -> Status {
-            auto b = s.PendingDeliveries(issue.id, after, o.now(), o.batch);
+            auto b = s.ClaimDeliveries(issue.id, o.claimer, o.now(), o.lease, o.batch);
             if (!b) return b.error();
             batch = std::move(*b);
             return {};
@@ -178,7 +213,6 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
         break;
       }
       if (batch.empty()) break;
-      after = batch.back().subscriber_id;
       for (Delivery& d : batch) dispatch.Push(std::move(d));
       if (dispatch.failed()) break;
     }
@@ -193,7 +227,7 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
         })) {
       break;
     }
-    if (next == 0) break;  // nothing pending
+    if (next == 0) break;  // nothing waits for a retry (another sender may hold the rest)
     int64_t wait = next - o.now();
     if (wait > 0) {
       progress << "newsletter: waiting " << wait << " s to retry temporary failures\n";
@@ -202,6 +236,10 @@ Result<SendReport> SendIssue(NewsletterStore& store, const NewsletterIssue& issu
   }
   dispatch.Close();
   for (auto& t : threads) t.join();
+  // What this run claimed and did not send (it stopped or failed) is due at once for the next.
+  if (auto s = store.ReleaseDeliveries(issue.id, o.claimer); !s && !dispatch.failed()) {
+    return s.error();
+  }
   if (dispatch.failed()) return dispatch.error();
 
   auto counts = store.CountDeliveries(issue.id);

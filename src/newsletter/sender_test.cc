@@ -1,6 +1,7 @@
 #include "newsletter/sender.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,7 +9,9 @@
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include "core/process.h"
 #include "store/open_store.h"
 
 namespace cinepress {
@@ -108,6 +111,74 @@ TEST_F(SenderTest, AResumedIssueSendsOnlyWhatWasNotSent) {
     for (const Delivery& d : *first) was_sent |= d.email == m.to.email;
     EXPECT_FALSE(was_sent) << m.to.email;
   }
+}
+
+// Two senders (processes, nodes) at once on one issue: each reader gets it once.
+TEST_F(SenderTest, TwoSendersAtOnceSplitOneIssueAndSendEachReaderOnce) {
+  AddReaders(300);
+  options_.batch = 5;
+  NewsletterIssue issue = MakeIssue();
+  auto other = OpenNewsletterStore(dir_ / "site.db", {});
+  ASSERT_TRUE(other.ok());
+  Result<SendReport> second = Error{};
+  std::thread t([&] {
+    std::ostringstream progress;
+    second = SendIssue(**other, issue, nl_, site_, std::string(32, 'k'), recorder_.Factory(),
+                       options_, progress);
+  });
+  auto first = Send(issue);
+  t.join();
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(first->attempts + second->attempts, 300);
+  std::set<std::string> to;
+  for (const MailMessage& m : recorder_.Messages()) to.insert(m.to.email);
+  EXPECT_EQ(recorder_.Count(), 300u);
+  EXPECT_EQ(to.size(), 300u);
+  EXPECT_EQ(store_->CountDeliveries(issue.id)->sent, 300);
+}
+
+// A batch claimed by a sender on this machine whose process has ended is taken back at once.
+TEST_F(SenderTest, ABatchHeldByAnEndedSenderOnThisMachineIsSentAtOnce) {
+  AddReaders(50);
+  NewsletterIssue issue = MakeIssue();
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  const std::string me = ThisProcess();
+  const std::string ended = me.substr(0, me.rfind(' ')) + " " + std::to_string(child) + " send 1";
+  ASSERT_EQ(store_->ClaimDeliveries(issue.id, ended, 1000, 300, 20)->size(), 20u);
+  std::ostringstream progress;
+  auto report = SendIssue(*store_, issue, nl_, site_, std::string(32, 'k'), recorder_.Factory(),
+                          options_, progress);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->sent, 50);
+  EXPECT_EQ(recorder_.Count(), 50u);
+  EXPECT_NE(progress.str().find("took back the deliveries held by an ended sender"),
+            std::string::npos)
+      << progress.str();
+}
+
+// Another machine's sender may still be sending its batch: it is left alone until its lease
+// ends, and the issue stays unfinished for whoever comes next.
+TEST_F(SenderTest, ABatchHeldByAnotherMachinesSenderWaitsForItsLease) {
+  AddReaders(50);
+  NewsletterIssue issue = MakeIssue();
+  ASSERT_EQ(
+      store_->ClaimDeliveries(issue.id, "elsewhere boot pid:[1] 7 send 1", 1000, 300, 10)->size(),
+      10u);
+  auto report = Send(issue);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->sent, 40);
+  EXPECT_EQ(report->pending, 10);
+  EXPECT_TRUE(store_->UnfinishedIssue("weekly")->has_value());
+  clock_ = 1300;  // its lease is over: that sender died with its machine
+  report = Send(issue);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->sent, 50);
+  EXPECT_EQ(recorder_.Count(), 50u);
+  EXPECT_FALSE(store_->UnfinishedIssue("weekly")->has_value());
 }
 
 TEST_F(SenderTest, TemporaryFailuresAreRetriedWithBackoffAndPermanentOnesRecorded) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 #include <type_traits>
 
@@ -232,6 +233,85 @@ TYPED_TEST(NewsletterStoreContract, TwoConnectionsClaimEachMessageOnce) {
   EXPECT_EQ((*second)[0].message, "message 4");
   EXPECT_TRUE((*other)->ClaimDueMail(200, 600, 10)->empty());
   EXPECT_EQ(this->store_->ClaimDueMail(800, 600, 10)->size(), 10u);  // the leases ran out
+}
+
+// Several senders split one issue: a claim holds deliveries until it is marked, postponed,
+// released or its lease runs out.
+TYPED_TEST(NewsletterStoreContract, ClaimedDeliveriesAreHeldUntilMarkedReleasedOrTheLeaseEnds) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(
+        this->Subscribe("r" + std::to_string(i) + "@r.example", SubscriptionState::kConfirmed));
+  }
+  NewsletterIssue issue;
+  issue.newsletter = "weekly";
+  auto id = this->store_->CreateIssue(issue);
+  ASSERT_TRUE(id.ok());
+  auto a = this->store_->ClaimDeliveries(*id, "node a", 1000, 100, 2);
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].subscriber_id, ids[0]);
+  EXPECT_EQ((*a)[1].email, "r1@r.example");
+  auto b = this->store_->ClaimDeliveries(*id, "node b", 1000, 100, 10);
+  ASSERT_EQ(b->size(), 3u);
+  EXPECT_EQ((*b)[0].subscriber_id, ids[2]);
+  EXPECT_TRUE(this->store_->ClaimDeliveries(*id, "node c", 1050, 100, 10)->empty());
+  EXPECT_EQ(*this->store_->DeliveryClaimers(*id), (std::vector<std::string>{"node a", "node b"}));
+  EXPECT_EQ(*this->store_->NextAttempt(*id), 0) << "nothing is waiting for a retry";
+
+  ASSERT_TRUE(this->store_->MarkSent(*id, ids[0], 1001));
+  ASSERT_TRUE(this->store_->Postpone(*id, ids[2], 1020, "451 later"));  // b lets one go
+  EXPECT_EQ(*this->store_->NextAttempt(*id), 1020);
+  ASSERT_TRUE(this->store_->ReleaseDeliveries(*id, "node b"));  // b died on this machine
+  EXPECT_EQ(*this->store_->DeliveryClaimers(*id), (std::vector<std::string>{"node a"}));
+  auto c = this->store_->ClaimDeliveries(*id, "node c", 1050, 100, 10);
+  ASSERT_EQ(c->size(), 3u);  // b's two, and the postponed one now due
+  EXPECT_EQ((*c)[0].subscriber_id, ids[2]);
+  EXPECT_EQ((*c)[0].attempts, 1);
+  // a's lease ends at 1100: its unmarked delivery is due again, to anyone.
+  EXPECT_TRUE(this->store_->ClaimDeliveries(*id, "node d", 1099, 100, 10)->empty());
+  auto d = this->store_->ClaimDeliveries(*id, "node d", 1100, 100, 10);
+  ASSERT_EQ(d->size(), 1u);
+  EXPECT_EQ((*d)[0].subscriber_id, ids[1]);
+  EXPECT_EQ(this->store_->CountDeliveries(*id)->pending, 4);
+}
+
+// Two senders (two nodes) claiming one issue at once never get the same recipient, and between
+// them get every one.
+TYPED_TEST(NewsletterStoreContract, TwoConnectionsClaimingAtOnceNeverShareARecipient) {
+  auto other = OpenNewsletterStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  constexpr int kReaders = 300;
+  for (int i = 0; i < kReaders; ++i) {
+    this->Subscribe("r" + std::to_string(i) + "@r.example", SubscriptionState::kConfirmed);
+  }
+  NewsletterIssue issue;
+  issue.newsletter = "weekly";
+  auto id = this->store_->CreateIssue(issue);
+  ASSERT_TRUE(id.ok());
+  auto drain = [&](NewsletterStore* store, const std::string& claimer, std::vector<int64_t>* got,
+                   std::string* error) {
+    for (;;) {
+      auto batch = store->ClaimDeliveries(*id, claimer, 1000, 600, 7);
+      if (!batch) {
+        *error = batch.error().ToString();
+        return;
+      }
+      if (batch->empty()) return;
+      for (const Delivery& d : *batch) got->push_back(d.subscriber_id);
+    }
+  };
+  std::vector<int64_t> first, second;
+  std::string first_error, second_error;
+  std::thread t(drain, this->store_.get(), "a", &first, &first_error);
+  drain(other->get(), "b", &second, &second_error);
+  t.join();
+  ASSERT_EQ(first_error, "");
+  ASSERT_EQ(second_error, "");
+  std::set<int64_t> all(first.begin(), first.end());
+  all.insert(second.begin(), second.end());
+  EXPECT_EQ(first.size() + second.size(), static_cast<size_t>(kReaders)) << "a recipient twice";
+  EXPECT_EQ(all.size(), static_cast<size_t>(kReaders)) << "a recipient missed";
 }
 
 // The scheduler runs on one node at a time: on PostgreSQL one connection holds a lease until it

@@ -1,7 +1,7 @@
 // NewsletterStore on PostgreSQL: subscribers, subscriptions, issues, the delivery queue and the
-// outbox in the same database as the content, on a connection of its own. The outbox is claimed
-// with FOR UPDATE SKIP LOCKED, so that several processes sending it pass each other's messages
-// by instead of waiting for them.
+// outbox in the same database as the content, on a connection of its own. The outbox and an
+// issue's deliveries are claimed with FOR UPDATE SKIP LOCKED, so that several processes sending
+// them pass each other's messages by instead of waiting for them.
 #include <sodium.h>
 
 #include <optional>
@@ -218,13 +218,43 @@ class PgNewsletterStore final : public NewsletterStore {
         " AND d.next_attempt <= $3 ORDER BY d.subscriber_id LIMIT $4",
         {issue, after, now, int64_t{limit}});
     if (!q) return Failure("reading the delivery queue", q.error());
-    std::vector<Delivery> out;
-    out.reserve(static_cast<size_t>(q->size()));
-    for (int r = 0; r < q->size(); ++r) {
-      out.push_back(
-          Delivery{q->Int(r, 0), q->Text(r, 1), q->Text(r, 2), static_cast<int>(q->Int(r, 3))});
-    }
+    return DeliveriesFrom(*q);
+  }
+
+  Result<std::vector<Delivery>> ClaimDeliveries(int64_t issue, const std::string& claimer,
+                                                int64_t now, int64_t lease, int limit) override {
+    // One statement: the due deliveries no other sender holds right now (a row another
+    // transaction is claiming is passed by, not waited for), each claimed until now + lease.
+    auto q = db_->Write(
+        "WITH due AS (SELECT subscriber_id FROM newsletter_deliveries WHERE issue_id = $1"
+        " AND state = 'pending' AND next_attempt <= $2 ORDER BY subscriber_id LIMIT $5"
+        " FOR UPDATE SKIP LOCKED),"
+        " claimed AS (UPDATE newsletter_deliveries d SET next_attempt = $2 + $3,"
+        " claimed_by = $4 FROM due WHERE d.issue_id = $1 AND d.subscriber_id = due.subscriber_id"
+        " RETURNING d.subscriber_id, d.attempts)"
+        " SELECT c.subscriber_id, u.email, u.name, c.attempts FROM claimed c"
+        " JOIN subscribers u ON u.id = c.subscriber_id ORDER BY c.subscriber_id",
+        {issue, now, lease, std::string_view(claimer), int64_t{limit}});
+    if (!q) return Failure("claiming deliveries", q.error());
+    return DeliveriesFrom(*q);
+  }
+
+  Result<std::vector<std::string>> DeliveryClaimers(int64_t issue) override {
+    auto q = db_->Query(
+        "SELECT DISTINCT claimed_by FROM newsletter_deliveries WHERE issue_id = $1"
+        " AND state = 'pending' AND claimed_by <> '' ORDER BY claimed_by",
+        {issue});
+    if (!q) return Failure("reading the delivery queue's claims", q.error());
+    std::vector<std::string> out;
+    for (int r = 0; r < q->size(); ++r) out.push_back(q->Text(r, 0));
     return out;
+  }
+
+  Status ReleaseDeliveries(int64_t issue, const std::string& claimer) override {
+    return Write("releasing claimed deliveries",
+                 "UPDATE newsletter_deliveries SET claimed_by = '', next_attempt = 0"
+                 " WHERE issue_id = $1 AND state = 'pending' AND claimed_by = $2",
+                 {issue, std::string_view(claimer)});
   }
 
   Status MarkSent(int64_t issue, int64_t subscriber, int64_t now) override {
@@ -245,7 +275,7 @@ class PgNewsletterStore final : public NewsletterStore {
                   const std::string& why) override {
     return Write("postponing a delivery",
                  "UPDATE newsletter_deliveries SET attempts = attempts + 1, next_attempt = $1,"
-                 " last_error = $2 WHERE issue_id = $3 AND subscriber_id = $4",
+                 " last_error = $2, claimed_by = '' WHERE issue_id = $3 AND subscriber_id = $4",
                  {next, std::string_view(why), issue, subscriber});
   }
 
@@ -265,7 +295,7 @@ class PgNewsletterStore final : public NewsletterStore {
   Result<int64_t> NextAttempt(int64_t issue) override {
     return Count("reading the delivery queue",
                  db_->Query("SELECT coalesce(min(next_attempt), 0) FROM newsletter_deliveries"
-                            " WHERE issue_id = $1 AND state = 'pending'",
+                            " WHERE issue_id = $1 AND state = 'pending' AND claimed_by = ''",
                             {issue}));
   }
 
@@ -392,6 +422,17 @@ class PgNewsletterStore final : public NewsletterStore {
   Status Write(const std::string& what, const char* sql, std::initializer_list<PgParam> params) {
     if (auto q = db_->Write(sql, params); !q) return Failure(what, q.error());
     return {};
+  }
+
+  // Rows of (subscriber id, email, name, attempts).
+  static std::vector<Delivery> DeliveriesFrom(const PgRows& q) {
+    std::vector<Delivery> out;
+    out.reserve(static_cast<size_t>(q.size()));
+    for (int r = 0; r < q.size(); ++r) {
+      out.push_back(
+          Delivery{q.Int(r, 0), q.Text(r, 1), q.Text(r, 2), static_cast<int>(q.Int(r, 3))});
+    }
+    return out;
   }
 
   static Result<int64_t> Count(const std::string& what, Result<PgRows> q) {

@@ -342,6 +342,11 @@ BEGIN
   RETURN NULL;
 END $$;
 )sql",
+    // Several senders split one issue: a pending delivery is held by the sender that claimed
+    // it (its next_attempt is then the claim's end), so that no other sends it meanwhile.
+    R"sql(
+ALTER TABLE newsletter_deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

@@ -219,6 +219,43 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
     return out;
   }
 
+  Result<std::vector<Delivery>> ClaimDeliveries(int64_t issue, const std::string& claimer,
+                                                int64_t now, int64_t lease, int limit) override {
+    // Under the write lock: the due deliveries in subscriber order, then every due delivery
+    // between the first and the last of them (exactly those) claimed in one statement.
+    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s.error();
+    auto due = PendingDeliveries(issue, 0, now, limit);
+    if (!due) return Abort("reading the delivery queue");
+    if (!due->empty()) {
+      Run r(Q("UPDATE newsletter_deliveries SET next_attempt = ?, claimed_by = ?"
+              " WHERE issue_id = ? AND state = 'pending' AND next_attempt <= ?"
+              " AND subscriber_id BETWEEN ? AND ?"),
+            {now + lease, claimer, issue, now, due->front().subscriber_id,
+             due->back().subscriber_id});
+      if (!r.Done()) return Abort("claiming deliveries");
+    }
+    if (auto s = Exec("COMMIT"); !s) return s.error();
+    return due;
+  }
+
+  Result<std::vector<std::string>> DeliveryClaimers(int64_t issue) override {
+    std::vector<std::string> out;
+    Run r(Q("SELECT DISTINCT claimed_by FROM newsletter_deliveries WHERE issue_id = ?"
+            " AND state = 'pending' AND claimed_by <> '' ORDER BY claimed_by"),
+          {issue});
+    while (r.Row()) out.push_back(r.S(0));
+    if (!r.Finished()) return Failure("reading the delivery queue's claims");
+    return out;
+  }
+
+  Status ReleaseDeliveries(int64_t issue, const std::string& claimer) override {
+    Run r(Q("UPDATE newsletter_deliveries SET claimed_by = '', next_attempt = 0"
+            " WHERE issue_id = ? AND state = 'pending' AND claimed_by = ?"),
+          {issue, claimer});
+    if (!r.Done()) return Failure("releasing claimed deliveries");
+    return {};
+  }
+
   Status MarkSent(int64_t issue, int64_t subscriber, int64_t now) override {
     Run r(Q("UPDATE newsletter_deliveries SET state = 'sent', sent_at = ?,"
             " attempts = attempts + 1 WHERE issue_id = ? AND subscriber_id = ?"),
@@ -238,7 +275,7 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
   Status Postpone(int64_t issue, int64_t subscriber, int64_t next,
                   const std::string& why) override {
     Run r(Q("UPDATE newsletter_deliveries SET attempts = attempts + 1, next_attempt = ?,"
-            " last_error = ? WHERE issue_id = ? AND subscriber_id = ?"),
+            " last_error = ?, claimed_by = '' WHERE issue_id = ? AND subscriber_id = ?"),
           {next, why, issue, subscriber});
     if (!r.Done()) return Failure("postponing a delivery");
     return {};
@@ -259,7 +296,7 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
 
   Result<int64_t> NextAttempt(int64_t issue) override {
     Run r(Q("SELECT coalesce(min(next_attempt), 0) FROM newsletter_deliveries"
-            " WHERE issue_id = ? AND state = 'pending'"),
+            " WHERE issue_id = ? AND state = 'pending' AND claimed_by = ''"),
           {issue});
     if (!r.Row()) return Failure("reading the delivery queue");
     return r.I(0);

@@ -410,6 +410,11 @@ CREATE TRIGGER people_update_counts AFTER UPDATE ON people
 CREATE TRIGGER people_delete_counts AFTER DELETE ON people
   BEGIN UPDATE content_changes SET n = n + 1; END;
 )sql",
+    // Several senders split one issue: a pending delivery is held by the sender that claimed
+    // it (its next_attempt is then the claim's end), so that no other sends it meanwhile.
+    R"sql(
+ALTER TABLE newsletter_deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

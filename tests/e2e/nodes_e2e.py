@@ -34,7 +34,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import newsletter_common as nc  # noqa: E402
-from pg_common import PgScript  # noqa: E402
+from pg_common import PgScript, wait_until  # noqa: E402
 
 TIMEOUT = 30
 REACH = 10  # seconds a change may take to reach a node before the test fails
@@ -113,15 +113,6 @@ class Node:
                 self.proc.kill()
 
 
-def wait_until(predicate, seconds=REACH, step=0.02):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
 def edit_and_reach(binary, site_a, node_b, sentence):
     """Adds `sentence` to a review in A's folder, imports it, and returns how long B took to
     serve it after the import ended (None: not within REACH seconds)."""
@@ -130,7 +121,7 @@ def edit_and_reach(binary, site_a, node_b, sentence):
         f.write(f"\n{sentence}\n")
     run(binary, "import", "--site", site_a)
     imported = time.monotonic()
-    if not wait_until(lambda: sentence in node_b.get("/reviews/after-dinner/")[2]):
+    if not wait_until(lambda: sentence in node_b.get("/reviews/after-dinner/")[2], REACH):
         return None
     return time.monotonic() - imported
 
@@ -245,23 +236,23 @@ def main():
         check("node B shows the same reader", "reader@example.org" in on_b()[2])
 
         # One scheduler at a time; the holder killed, the other takes over and keeps serving.
-        said = lambda: [n.said("scheduler: this node sends the newsletters") for n in nodes]  # noqa
+        said = lambda: [n.said("scheduler: this node composes the newsletters") for n in nodes]  # noqa
         check("one node's scheduler takes the newsletters",
               wait_until(lambda: any(said()), TIMEOUT, 0.1), said())
         time.sleep(2.5)  # two more ticks: the other node must not take it too
-        check("exactly one node's scheduler sends the newsletters", said().count(True) == 1,
+        check("exactly one node's scheduler composes the newsletters", said().count(True) == 1,
               said())
         holder = nodes[said().index(True)]
         other = nodes[1 - nodes.index(holder)]
-        check("the other node says another node sends them",
-              other.said("scheduler: another node sends the newsletters"), other.lines[-5:])
+        check("the other node says another node composes them",
+              other.said("scheduler: another node composes the newsletters"), other.lines[-5:])
         holder.proc.send_signal(signal.SIGKILL)
         holder.proc.wait(timeout=TIMEOUT)
         status, _, page = other.get("/reviews/after-dinner/")
         check("the node left keeps serving pages", status == 200 and "After Dinner" in page, status)
         check("the node left answers /healthz", other.get("/healthz")[0] == 200)
         check("the node left takes the scheduler over when the holder's session has ended",
-              wait_until(lambda: other.said("scheduler: this node sends the newsletters"),
+              wait_until(lambda: other.said("scheduler: this node composes the newsletters"),
                          TIMEOUT, 0.1), other.lines[-5:])
         if check.failed:
             for n, name in ((a, "A"), (b, "B")):

@@ -1,11 +1,23 @@
 """What the end-to-end tests on PostgreSQL share: failing with the test's name, running a command
 that must work, and finding the test PostgreSQL (the URL file CTest's fixture `postgresql`
 writes, or CINEPRESS_TEST_PG_URL; without either, fail under CI=true and skip, exit 77,
-elsewhere), SQL through psql, and a schema of the test's own."""
+elsewhere), SQL through psql, a schema of the test's own, and waiting for something to come
+true."""
 import os
 import subprocess
 import sys
+import time
 import urllib.parse
+
+
+def wait_until(predicate, seconds, step=0.02):
+    """Whether `predicate` came true within `seconds` (asked every `step` seconds)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
 
 
 class PgScript:

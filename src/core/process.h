@@ -1,0 +1,21 @@
+// Naming this process so that another process can tell whether it still runs: for work that a
+// process claims in a shared store (a newsletter's deliveries) and that must be given back when
+// the process dies.
+//
+// Contract: plain functions, safe from any thread.
+#pragma once
+
+#include <string>
+
+namespace cinepress {
+
+// "HOST BOOT PIDNS PID": the machine (its name and this boot of its kernel), the process-id
+// namespace (containers on one kernel) and the process id.
+std::string ThisProcess();
+
+// True when `process` (ThisProcess() of some process, with anything after it) names a process
+// of this machine, boot and namespace that no longer runs. False when it runs, when it is
+// another machine's (only a lease's end tells then), or when the name is not one of ours.
+bool ProcessEnded(const std::string& process);
+
+}  // namespace cinepress
