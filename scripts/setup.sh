@@ -29,10 +29,11 @@ BUILD_PACKAGES=(
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizers' runtimes): the fuzz harnesses.
 # hugo, nginx and wrk: the peers and the load generator of bench/, whose scripts the tests run
 # at a tiny size so that they cannot break unnoticed.
+# haproxy (and nginx): `haproxy -c` and `nginx -t` check the configs in contrib/.
 # postgresql: the real server the store tests run against (tests/pg/pg_test_server.sh makes a
 # throwaway cluster with it; Debian's package does not need its own cluster to be running).
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
-  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk postgresql)
+  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk postgresql haproxy)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }
