@@ -12,7 +12,8 @@ are served by two `BINARY serve` processes on different ports. Then:
   the import's end to B serving it is measured and printed (the issue asks for under a second);
 - node B's LISTEN connections are ended by the server: B opens new ones and the next edit
   reaches it too;
-- a reader signed in on node A is signed in on node B (sessions live in the store);
+- a reader signed in on node A is signed in on node B (sessions live in the store); a sign-in
+  link asked for on A is redeemed on B; signing out on B signs out on A;
 - one node's scheduler holds the newsletter lease, the other says it leaves it; the holder is
   killed (SIGKILL): the other keeps serving and takes the scheduler over.
 
@@ -26,14 +27,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import newsletter_common as nc  # noqa: E402
+from node_common import Node, request, sign_in  # noqa: E402
 from pg_common import PgScript, wait_until  # noqa: E402
 
 TIMEOUT = 30
@@ -44,73 +42,6 @@ check = nc.Checks("nodes_e2e")
 SCRIPT = PgScript("nodes_e2e")
 fail, run, server_url = SCRIPT.fail, SCRIPT.run, SCRIPT.server_url
 psql, with_params = SCRIPT.psql, SCRIPT.with_params
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def request(url, data=None, cookies=None, origin=None):
-    """(status, headers, body); cookies (a dict) is updated from Set-Cookie."""
-    headers = {}
-    if cookies:
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    body = None
-    if data is not None:
-        body = urllib.parse.urlencode(data).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        headers["Origin"] = origin
-        headers["Sec-Fetch-Site"] = "same-origin"
-    req = urllib.request.Request(url, data=body, headers=headers,
-                                 method="POST" if body is not None else "GET")
-    try:
-        with OPENER.open(req, timeout=TIMEOUT) as r:
-            status, hdrs, raw = r.status, r.headers, r.read()
-    except urllib.error.HTTPError as e:
-        status, hdrs, raw = e.code, e.headers, e.read()
-    except OSError as e:
-        return 0, {}, str(e)
-    if cookies is not None:
-        for c in hdrs.get_all("Set-Cookie") or []:
-            name, _, rest = c.partition("=")
-            cookies[name] = rest.split(";")[0]
-    return status, hdrs, raw.decode("utf-8", "replace")
-
-
-class Node:
-    """One `cinepress serve`, its output read line by line as it comes."""
-
-    def __init__(self, binary, site, port, env):
-        self.address = f"http://127.0.0.1:{port}"
-        self.lines = []
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--site", site, "--listen", f"127.0.0.1:{port}", "--threads", "1",
-             "--access-log", "off"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env=env)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def said(self, text):
-        return any(text in line for line in self.lines)
-
-    def get(self, path):
-        return request(self.address + path)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 def edit_and_reach(binary, site_a, node_b, sentence):
@@ -129,27 +60,6 @@ def edit_and_reach(binary, site_a, node_b, sentence):
 def listening(base, name):
     return int(psql(base, "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                           f"'{name}' AND query = 'LISTEN cinepress_changes'"))
-
-
-def sign_in(node, smtp, email, cookies):
-    """The sign-in form on `node`, the message, its link's button: the session cookie."""
-    before = len(smtp.messages())
-    _, _, page = request(node.address + "/account/sign-in/", cookies=cookies)
-    fields = nc.form_fields(page)
-    status, _, page = request(node.address + "/account/sign-in/",
-                              {"email": email, "csrf": fields.get("csrf", ""), "website": ""},
-                              cookies, node.address)
-    if status != 200:
-        return f"the sign-in form answered {status}"
-    msgs = nc.wait_for_mail(smtp, before + 1)
-    if len(msgs) <= before:
-        return "no sign-in message came"
-    text = msgs[-1][1].get_body(("plain",)).get_content()
-    link = re.search(r"https?://\S+(/account/sign-in/confirm/\?token=\S+)", text)
-    _, _, page = request(node.address + link.group(1), cookies=cookies)
-    status, _, _ = request(node.address + "/account/sign-in/confirm/", nc.form_fields(page),
-                           cookies, node.address)
-    return "" if status == 303 else f"confirming the sign-in answered {status}"
 
 
 def main():
@@ -234,6 +144,22 @@ def main():
         check("node B honours the session made on node A",
               wait_until(lambda: on_b()[0] == 200, REACH, 0.05), on_b()[0])
         check("node B shows the same reader", "reader@example.org" in on_b()[2])
+        # Sign-in links live in the store: asked for on A, redeemed on B.
+        elsewhere = {}
+        problem = sign_in(a, smtp, "other.reader@example.org", elsewhere, confirm_on=b)
+        check("a sign-in link made by node A is redeemed on node B", problem == "", problem)
+        status, _, page = request(b.address + "/account/", cookies=elsewhere)
+        check("and that reader is signed in on node B",
+              status == 200 and "other.reader@example.org" in page, status)
+        on_a = lambda: request(a.address + "/account/", cookies=elsewhere)  # noqa: E731
+        check("and on node A", wait_until(lambda: on_a()[0] == 200, REACH, 0.05), on_a()[0])
+        # Signing out on B ends the session on A too.
+        _, _, page = request(b.address + "/account/", cookies=elsewhere)
+        status, _, _ = request(b.address + "/account/sign-out/", nc.form_fields(page), elsewhere,
+                               b.address)
+        check("the reader signs out on node B", status == 303, status)
+        check("and is signed out on node A",
+              wait_until(lambda: on_a()[0] != 200, REACH, 0.05), on_a()[0])
 
         # One scheduler at a time; the holder killed, the other takes over and keeps serving.
         said = lambda: [n.said("scheduler: this node composes the newsletters") for n in nodes]  # noqa
