@@ -25,12 +25,15 @@ Result<bool> CounterPoll::Wait(const std::function<Result<int64_t>()>& read,
 }
 
 Result<bool> PgChangeListener::Wait(std::chrono::milliseconds timeout) {
-  if (payload_.empty()) {
-    // Listen first, then say "changed": whatever happened before listening was not seen.
+  if (payload_.empty() || session_ != db_.session() || db_.Lost()) {
+    // Listen first, then say "changed": whatever happened before listening was not seen (nor
+    // while the connection was lost: its new session listens anew).
+    payload_.clear();
     auto schema = db_.Query("SELECT current_schema()");
     if (!schema) return schema.error();
     if (auto s = db_.Exec("LISTEN cinepress_changes"); !s) return s.error();
     payload_ = kind_ + " " + schema->Text(0, 0);
+    session_ = db_.session();
     return true;
   }
   const auto deadline = Clock::now() + timeout;

@@ -38,7 +38,8 @@ class PgChangeListener {
  private:
   PgConnection& db_;
   std::string kind_;
-  std::string payload_;  // "KIND SCHEMA" once listening
+  std::string payload_;   // "KIND SCHEMA" once listening
+  uint64_t session_ = 0;  // the connection's session that listens
 };
 
 }  // namespace cinepress

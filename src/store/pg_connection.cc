@@ -43,6 +43,11 @@ struct Params {
   std::vector<int> lengths, formats;
 };
 
+// Each session's settings: quiet notices ("relation exists, skipping"); text as the store
+// expects it.
+constexpr const char* kSessionSettings =
+    "SET client_min_messages = warning; SET client_encoding = 'UTF8'";
+
 }  // namespace
 
 int64_t PgRows::Int(int row, int col) const {
@@ -85,11 +90,38 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
     return Error{ErrorCode::kStore, "cannot connect to PostgreSQL: " + msg, url, 0, {}};
   }
   auto conn = std::unique_ptr<PgConnection>(new PgConnection(c));
-  // Quiet notices ("relation exists, skipping"); times and text as the store expects them.
-  if (auto s = conn->Exec("SET client_min_messages = warning; SET client_encoding = 'UTF8'"); !s) {
-    return s.error();
-  }
+  if (auto s = conn->Exec(kSessionSettings); !s) return s.error();
   return conn;
+}
+
+Result<PgRows> PgConnection::Run(std::string_view sql,
+                                 const std::function<Result<PgRows>()>& statement) {
+  if (Lost()) {
+    if (auto s = Reconnect(sql); !s) return s.error();
+  }
+  const bool was_idle = PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  auto rows = statement();
+  // Lost during the statement: whether a transaction was open is what it was before.
+  idle_ = Lost() ? was_idle : PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return rows;
+}
+
+Status PgConnection::Reconnect(std::string_view sql) {
+  const bool ends_or_starts = sql.rfind("ROLLBACK", 0) == 0 || sql.rfind("BEGIN", 0) == 0;
+  if (!idle_ && !ends_or_starts) {
+    return Error{
+        ErrorCode::kStore,
+        "the connection to PostgreSQL was lost in a transaction: " + Trimmed(PQerrorMessage(conn_)),
+        {},
+        0,
+        {}};
+  }
+  PQreset(conn_);
+  if (Lost()) return Failure("connecting to PostgreSQL again");
+  prepared_.clear();  // they lived in the old session
+  ++session_;
+  idle_ = true;
+  return Exec(kSessionSettings);
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
@@ -101,26 +133,28 @@ Result<PgRows> PgConnection::Query(const char* sql, std::initializer_list<PgPara
 
 Result<PgRows> PgConnection::Query(const char* sql, const std::vector<PgParam>& params,
                                    bool binary) {
-  const std::string* name = nullptr;
-  for (const auto& [text, n] : prepared_) {
-    if (text == sql) name = &n;
-  }
-  if (name == nullptr) {
-    std::string n = "s" + std::to_string(prepared_.size());
-    PGresult* r = PQprepare(conn_, n.c_str(), sql, 0, nullptr);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-      Error e = Failure("", r);
-      PQclear(r);
-      return e;
+  return Run(sql, [&]() -> Result<PgRows> {
+    const std::string* name = nullptr;
+    for (const auto& [text, n] : prepared_) {
+      if (text == sql) name = &n;
     }
-    PQclear(r);
-    prepared_.emplace_back(sql, n);
-    name = &prepared_.back().second;
-  }
-  const Params p(params);
-  return Checked(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
-                                p.values.data(), p.lengths.data(), p.formats.data(),
-                                binary ? 1 : 0));
+    if (name == nullptr) {
+      std::string n = "s" + std::to_string(prepared_.size());
+      PGresult* r = PQprepare(conn_, n.c_str(), sql, 0, nullptr);
+      if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        Error e = Failure("", r);
+        PQclear(r);
+        return e;
+      }
+      PQclear(r);
+      prepared_.emplace_back(sql, n);
+      name = &prepared_.back().second;
+    }
+    const Params p(params);
+    return Checked(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
+                                  p.values.data(), p.lengths.data(), p.formats.data(),
+                                  binary ? 1 : 0));
+  });
 }
 
 Result<PgRows> PgConnection::Checked(PGresult* r) const {
@@ -134,13 +168,15 @@ Result<PgRows> PgConnection::Checked(PGresult* r) const {
 }
 
 Result<PgRows> PgConnection::QueryText(const std::string& sql, const std::vector<PgParam>& params) {
-  const Params p(params);
-  return Checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                              p.values.data(), p.lengths.data(), p.formats.data(), 0));
+  return Run(sql, [&] {
+    const Params p(params);
+    return Checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                                p.values.data(), p.lengths.data(), p.formats.data(), 0));
+  });
 }
 
 Status PgConnection::Exec(const std::string& sql) {
-  auto r = Checked(PQexec(conn_, sql.c_str()));
+  auto r = Run(sql, [&] { return Checked(PQexec(conn_, sql.c_str())); });
   if (!r) return r.error();
   return {};
 }
@@ -158,7 +194,7 @@ Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& 
   return std::move(*rows);
 }
 
-bool PgConnection::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+bool PgConnection::InTransaction() const { return !idle_; }
 
 Status PgConnection::Atomically(const std::function<Status()>& writes) {
   const bool nested = InTransaction();

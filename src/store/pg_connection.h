@@ -3,6 +3,10 @@
 // savepoints; shared by the store's PostgreSQL classes.
 // Contract: one thread at a time; a failed statement inside Atomically rolls back that call's
 // writes only, so that a transaction goes on as SQLite's does after a failed statement.
+// A connection lost (the server restarted, a failover, a network cut) is opened again by the
+// next statement, unless a transaction was open on it: then every statement fails until the
+// caller's ROLLBACK (or a new BEGIN), so that no write of a lost transaction is half done. What
+// lived in the old session (advisory locks, LISTEN) is gone: session() tells a new one.
 #pragma once
 
 #include <libpq-fe.h>
@@ -75,6 +79,10 @@ class PgConnection {
   Result<PgRows> Write(const char* sql, const std::vector<PgParam>& params);
 
   bool InTransaction() const;
+  // Counts the sessions this connection has had: another number after it was opened again.
+  uint64_t session() const { return session_; }
+  // Whether the connection is lost now (the next statement opens it again, when it may).
+  bool Lost() const { return PQstatus(conn_) != CONNECTION_OK; }
   // Runs `writes` all-or-nothing: in a transaction of its own when none is open, else inside a
   // savepoint of the open one.
   Status Atomically(const std::function<Status()>& writes);
@@ -91,7 +99,13 @@ class PgConnection {
   explicit PgConnection(PGconn* c) : conn_(c) {}
   // `r` as rows, or the error it reports (and then freed).
   Result<PgRows> Checked(PGresult* r) const;
+  // Runs `statement` (`sql` is its text) on a usable connection: a lost one is opened again
+  // first when no transaction was open on it (or `sql` ends or starts one).
+  Result<PgRows> Run(std::string_view sql, const std::function<Result<PgRows>()>& statement);
+  Status Reconnect(std::string_view sql);
   PGconn* conn_;
+  bool idle_ = true;  // no transaction open after the last statement
+  uint64_t session_ = 1;
   std::vector<std::pair<const char*, std::string>> prepared_;  // SQL text's address, name
 };
 

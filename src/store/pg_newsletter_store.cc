@@ -384,13 +384,12 @@ class PgNewsletterStore final : public NewsletterStore {
 
   Result<bool> HoldLease(const std::string& name) override {
     if (leases_.count(name)) {
-      // A session-level lock lasts as long as the session: if this connection still answers,
-      // it still holds it.
-      if (auto q = db_->Query("SELECT 1"); !q) {
-        leases_.clear();
-        return q.error();
-      }
-      return true;
+      // A session-level lock lasts as long as the session: if this connection still answers
+      // in the session that took it, it still holds it.
+      auto q = db_->Query("SELECT 1");
+      if (q && db_->session() == lease_session_) return true;
+      leases_.clear();
+      if (!q) return q.error();
     }
     auto q = db_->Query(
         "SELECT pg_try_advisory_lock(hashtext('cinepress lease ' || current_schema() || ' ' || "
@@ -399,6 +398,7 @@ class PgNewsletterStore final : public NewsletterStore {
     if (!q) return q.error();
     const bool held = q->Text(0, 0) == "t";
     if (held) leases_.insert(name);
+    lease_session_ = db_->session();
     return held;
   }
 
@@ -462,6 +462,7 @@ class PgNewsletterStore final : public NewsletterStore {
 
   std::unique_ptr<PgConnection> db_;
   std::set<std::string> leases_;  // HoldLease's advisory locks this session holds
+  uint64_t lease_session_ = 0;    // the connection's session that took them
 };
 
 #undef CINEPRESS_PG_SUBSCRIBERS

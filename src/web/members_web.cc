@@ -338,7 +338,13 @@ HttpResponse MembersWeb::SignInPost(RequestContext& ctx) {
   {
     std::lock_guard lock(store_mu_);
     auto started = StartSignIn(*store_, config, email, name, now);
-    if (!started) return ask_again("That does not look like an email address.");
+    if (!started && started.error().code == ErrorCode::kInvalidInput) {
+      return ask_again("That does not look like an email address.");
+    }
+    if (!started) {  // the store is away (a database restarting): not the reader's doing
+      return Message(*site, 503, "Please try again",
+                     "We could not sign you in just now. Try again in a moment.");
+    }
     if (started->send) {
       MailMessage m = SignInMessage(config, email, SignInUrl(config.base_url, started->link_token),
                                     started->code, now);

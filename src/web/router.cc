@@ -67,6 +67,11 @@ HttpResponse Router::Dispatch(const HttpRequest& request) const {
                           : fallback_ ? fallback_(ctx)
                                       : TextResponse(404, "Not found\n");
   for (std::string& c : ctx.set_cookies) response.Set("Set-Cookie", std::move(c));
+  // A 503 is a store or a service away for a moment (a database restarting): every one says
+  // when to come back, whichever handler made it.
+  if (response.status == 503 && response.Header("Retry-After").empty()) {
+    response.Set("Retry-After", "5");
+  }
   return response;
 }
 

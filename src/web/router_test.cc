@@ -66,5 +66,18 @@ TEST(Router, MiddlewareSeesEveryRequestAndCanEndIt) {
   EXPECT_EQ(seen, 3);
 }
 
+TEST(Router, Every503SaysWhenToComeBack) {
+  Router router;
+  router.Get("/down/", [](RequestContext&) { return TextResponse(503, "away\n"); });
+  router.Get("/own/", [](RequestContext&) {
+    HttpResponse r = TextResponse(503, "away\n");
+    r.Set("Retry-After", "60");
+    return r;
+  });
+  EXPECT_EQ(router.Dispatch(Request("GET", "/down/")).Header("Retry-After"), "5");
+  EXPECT_EQ(router.Dispatch(Request("GET", "/own/")).Header("Retry-After"), "60");
+  EXPECT_EQ(router.Dispatch(Request("GET", "/elsewhere/")).Header("Retry-After"), "");
+}
+
 }  // namespace
 }  // namespace cinepress

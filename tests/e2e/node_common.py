@@ -1,6 +1,7 @@
-"""What the end-to-end tests of `cinepress serve` nodes share: HTTP requests that keep cookies
-and follow no redirect, a running node whose output is read as it comes, and a reader's sign-in
-through the form, the message and its link."""
+"""What the end-to-end tests of `cinepress serve` nodes share: the demo magazine moved into
+PostgreSQL, HTTP requests that keep cookies and follow no redirect, a running node whose output
+is read as it comes, and a reader's sign-in through the form, the message and its link."""
+import os
 import re
 import subprocess
 import threading
@@ -11,6 +12,21 @@ import urllib.request
 import newsletter_common as nc
 
 TIMEOUT = 30
+
+
+def demo_in_postgres(run, binary, site, url, base_url, smtp_port, moved_to):
+    """`cinepress demo` made in `site` and copied into the PostgreSQL at `url` with `run` (the
+    SQLite file moved to `moved_to`); its config's text, pointed at `base_url` and the SMTP
+    server on `smtp_port`, without a [store] (each node adds its own)."""
+    run(binary, "demo", site)
+    db = os.path.join(site, "cinepress.db")
+    run(binary, "store", "copy", "--from", db, "--to", url)
+    os.rename(db, moved_to)
+    with open(os.path.join(site, "cinepress.toml"), encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'(?m)^base_url = .*$', f'base_url = "{base_url}"', text)
+    return re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp_port}"',
+                  text)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -21,7 +21,6 @@ The PostgreSQL URL is read from URL_FILE (written by CTest's fixture `postgresql
 CINEPRESS_TEST_PG_URL. Without PostgreSQL it fails under CI=true and skips (exit 77) elsewhere.
 """
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -31,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import newsletter_common as nc  # noqa: E402
-from node_common import Node, request, sign_in  # noqa: E402
+from node_common import Node, demo_in_postgres, request, sign_in  # noqa: E402
 from pg_common import PgScript, wait_until  # noqa: E402
 
 TIMEOUT = 30
@@ -75,17 +74,9 @@ def main():
     nodes = []
     try:
         site_a, site_b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
-        run(binary, "demo", site_a)
-        db = os.path.join(site_a, "cinepress.db")
-        run(binary, "store", "copy", "--from", db, "--to", url)
-        os.rename(db, os.path.join(tmp, "moved-away.db"))
         ports = [nc.free_port(), nc.free_port()]
-        config = os.path.join(site_a, "cinepress.toml")
-        with open(config, encoding="utf-8") as f:
-            text = f.read()
-        text = re.sub(r'(?m)^base_url = .*$', f'base_url = "http://127.0.0.1:{ports[0]}"', text)
-        text = re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp.port}"',
-                      text)
+        text = demo_in_postgres(run, binary, site_a, url, f"http://127.0.0.1:{ports[0]}",
+                                smtp.port, os.path.join(tmp, "moved-away.db"))
         shutil.copytree(site_a, site_b)
         for site, name in ((site_a, "node-a"), (site_b, "node-b")):
             node_url = with_params(url, application_name=name)

@@ -5,6 +5,8 @@
 #   tests/pg/pg_test_server.sh start STATE_DIR   start one; writes STATE_DIR/url (a libpq URL)
 #   tests/pg/pg_test_server.sh stop STATE_DIR    stop it and remove its folder
 #   tests/pg/pg_test_server.sh url STATE_DIR     print the URL of the running one
+#   tests/pg/pg_test_server.sh down STATE_DIR    stop the server, keeping its cluster (a restart's
+#   tests/pg/pg_test_server.sh up STATE_DIR      first half), and start it again (the second)
 #
 # CTest runs start and stop as the fixture `postgresql` (tests/CMakeLists.txt); every test that
 # needs PostgreSQL reads the URL from the file named by CINEPRESS_TEST_PG_URL_FILE. Each build
@@ -48,6 +50,22 @@ stop() {
   rm -rf "$dir"
 }
 
+# Starts the server of the cluster in $2 with the programs in $1.
+run_server() {
+  # No TCP; the socket in the cluster's own folder. Durability is not wanted from a test cluster.
+  if ! as_owner "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 \
+    -o "-c listen_addresses= -k $2 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null; then
+    cat "$2/server.log" >&2 || true
+    log "pg_ctl start failed"
+    exit 1
+  fi
+}
+
+# The server stopped (fast: sessions ended, as in a restart) or started again; the cluster kept.
+down() { as_owner "$(bindir)/pg_ctl" -D "$(cat "$state/dir")/data" -m fast -w stop >/dev/null; }
+up() { run_server "$(bindir)" "$(cat "$state/dir")"; }
+
 start() {
   stop  # a cluster left by an interrupted run
   local bin
@@ -74,14 +92,7 @@ start() {
     log "initdb failed"
     exit 1
   fi
-  # No TCP; the socket in the cluster's own folder. Durability is not wanted from a test cluster.
-  if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses= -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null; then
-    cat "$dir/server.log" >&2 || true
-    log "pg_ctl start failed"
-    exit 1
-  fi
+  run_server "$bin" "$dir"
   as_owner "$bin/psql" -h "$dir" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1 \
     -c "CREATE DATABASE cinepress_test" >/dev/null
   echo "postgresql://postgres@/cinepress_test?host=$dir" >"$state/url"
@@ -92,5 +103,7 @@ case "$cmd" in
   start) start ;;
   stop) stop ;;
   url) cat "$state/url" ;;
+  down) down ;;
+  up) up ;;
   *) log "unknown command: $cmd"; exit 2 ;;
 esac
