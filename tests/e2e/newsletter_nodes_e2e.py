@@ -15,6 +15,8 @@ most 3,000 messages a minute, so that one issue takes both a few seconds.
    moments, KILLS times, default 6) and the killed node is started again at once (it takes back
    the batch its dead process held). Every reader gets the issue; the only doubles are messages
    in flight at a kill (at most one per connection per kill) and carry the same Message-ID.
+3. Schedulers: a fresh schema, and two `serve` nodes whose schedulers find the weekly issue
+   due: one node composes it, both send parts of it, every reader gets exactly one message.
 
 Prints `newsletter_nodes_e2e: N passed, N failed`. Without PostgreSQL it fails under CI=true and
 skips (exit 77) elsewhere.
@@ -33,6 +35,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import newsletter_common as nc  # noqa: E402
+from node_common import Node  # noqa: E402
 from pg_common import PgScript, wait_until  # noqa: E402
 
 CONNECTIONS = 2
@@ -203,6 +206,47 @@ def kills(binary, root, base, readers, kills_wanted, rng):
         SCRIPT.psql(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+def schedulers(binary, root, base, readers):
+    """Two `serve` nodes whose schedulers find the weekly issue due: one composes it, both send."""
+    smtp = nc.SmtpRecorder(os.path.join(root, "mail-serve"))
+    schema = f"e2e_nlnodes_serve_{os.getpid()}"
+    nodes = []
+    try:
+        url, site_a, site_b = make_nodes(binary, os.path.join(root, "serve"), base, schema,
+                                         smtp.port, readers)
+        # A Friday evening (UTC): the weekly issue (Fridays at 8) is due in the site's zone.
+        env = dict(os.environ, CINEPRESS_SCHEDULER_TICK="1",
+                   CINEPRESS_SCHEDULER_NOW="2026-03-06T20:00:00Z")
+        for site in (site_a, site_b):
+            nodes.append(Node(binary, site, nc.free_port(), env))
+        done = wait_until(lambda: SCRIPT.psql(url, "SELECT count(*) FROM newsletter_issues") == "1"
+                          and finished(url), 180, 0.2)
+        check("serve: the nodes' schedulers finished the issue", done)
+        time.sleep(1.5)  # the last runs say what they handed over
+        handed = []
+        for n in nodes:
+            runs = [int(m.group(1)) for line in n.lines
+                    for m in [re.search(r"\((\d+) handed to the relay by this run\)", line)] if m]
+            handed.append(sum(runs))
+        print(f"serve: node A handed {handed[0]}, node B {handed[1]}")
+        composed = [n.said("queued for") for n in nodes]
+        check("serve: one node composed the issue", composed.count(True) == 1, composed)
+        check("serve: both nodes' schedulers sent part of it", all(h > 0 for h in handed), handed)
+        nc.wait_for_mail(smtp, readers)
+        by_reader = count(smtp, readers, "serve")
+        doubles = {r: len(v) for r, v in by_reader.items() if len(v) > 1}
+        check("serve: every reader got exactly one message", not doubles,
+              f"{len(doubles)} readers got more, e.g. {list(doubles.items())[:3]}")
+        if check.failed:
+            for n, name in zip(nodes, "AB"):
+                print(f"--- node {name} said:\n" + "\n".join(n.lines[-20:]))
+    finally:
+        for n in nodes:
+            n.stop()
+        smtp.stop()
+        SCRIPT.psql(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -217,6 +261,7 @@ def main():
     try:
         split(binary, root, base, readers)
         kills(binary, root, base, readers, kills_wanted, random.Random(seed))
+        schedulers(binary, root, base, readers)
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     check.finish(root)
