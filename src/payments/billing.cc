@@ -174,6 +174,21 @@ Status OnSubscription(EventContext& c) {
   return ApplySubscriptionState(c, s, MemberIdOf(metadata), Str(metadata, "email"));
 }
 
+// Runs `apply` in one transaction: everything or nothing.
+Result<StripeEventOutcome> InTransaction(MemberStore& store, StripeEventOutcome outcome,
+                                         const std::function<Status(StripeEventOutcome&)>& apply) {
+  if (auto s = store.BeginTransaction(); !s) return s.error();
+  if (auto s = apply(outcome); !s) {
+    (void)store.Rollback();
+    return s.error();
+  }
+  if (auto s = store.Commit(); !s) {
+    (void)store.Rollback();
+    return s.error();
+  }
+  return outcome;
+}
+
 Status OnCheckoutCompleted(EventContext& c) {
   const std::string ref = Str(c.object, "client_reference_id");
   const Json& details = Field(c.object, "customer_details");
@@ -333,32 +348,37 @@ Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig
       !Field(Field(event, "data"), "object").is_object()) {
     return MakeError(ErrorCode::kInvalidInput, "not a Stripe event (id, type, data.object)");
   }
-  StripeEventOutcome outcome;
-  outcome.id = Str(event, "id");
-  outcome.type = Str(event, "type");
-  if (auto s = store.BeginTransaction(); !s) return s.error();
-  auto fail = [&](const Error& e) -> Result<StripeEventOutcome> {
-    (void)store.Rollback();
-    return e;
-  };
-  auto fresh = store.RecordStripeEvent(outcome.id, outcome.type, now);
-  if (!fresh) return fail(fresh.error());
-  if (!*fresh) {
-    outcome.duplicate = true;
-    outcome.note = "applied before: nothing changed";
-    (void)store.Rollback();
-    return outcome;
-  }
-  auto handler = Handlers().find(outcome.type);
-  if (handler == Handlers().end()) {
-    outcome.note = "not an event this site acts on: acknowledged";
-  } else {
+  StripeEventOutcome start;
+  start.id = Str(event, "id");
+  start.type = Str(event, "type");
+  return InTransaction(store, start, [&](StripeEventOutcome& outcome) -> Status {
+    auto fresh = store.RecordStripeEvent(outcome.id, outcome.type, now);
+    if (!fresh) return fresh.error();
+    if (!*fresh) {
+      outcome.duplicate = true;
+      outcome.note = "applied before: nothing changed";
+      return {};
+    }
+    auto handler = Handlers().find(outcome.type);
+    if (handler == Handlers().end()) {
+      outcome.note = "not an event this site acts on: acknowledged";
+      return {};
+    }
     outcome.handled = true;
     EventContext c{store, site, event["data"]["object"], Int(event, "created"), now, outcome};
-    if (auto s = handler->second(c); !s) return fail(s.error());
-  }
-  if (auto s = store.Commit(); !s) return fail(s.error());
-  return outcome;
+    return handler->second(c);
+  });
+}
+
+Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const SiteConfig& site,
+                                                   const Json& object, int64_t now) {
+  StripeEventOutcome start;
+  start.id = Str(object, "id");
+  start.type = "reconcile";
+  return InTransaction(store, start, [&](StripeEventOutcome& outcome) -> Status {
+    EventContext c{store, site, object, now, now, outcome};
+    return OnSubscription(c);
+  });
 }
 
 }  // namespace cinepress

@@ -55,6 +55,10 @@ struct StripeEventOutcome {
 Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig& site,
                                             std::string_view payload, int64_t now);
 
+// Applies a subscription's state as Stripe gives it now (reconcile), as an event made at `now`.
+Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const SiteConfig& site,
+                                                   const nlohmann::json& object, int64_t now);
+
 // A subscription object from Stripe (webhook or API) as the store keeps it; member_id and tier
 // are left for the caller when the object does not say (metadata).
 StripeSubscription SubscriptionFromStripe(const nlohmann::json& object);
