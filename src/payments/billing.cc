@@ -376,7 +376,11 @@ Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const Sit
   start.id = Str(object, "id");
   start.type = "reconcile";
   return InTransaction(store, start, [&](StripeEventOutcome& outcome) -> Status {
-    EventContext c{store, site, object, now, now, outcome};
+    // Stripe's state now is newer than any kept, even when Stripe's clock runs ahead of ours.
+    auto kept = store.LoadStripeSubscription(outcome.id);
+    if (!kept) return kept.error();
+    const int64_t at = kept->has_value() ? std::max(now, (*kept)->state_at + 1) : now;
+    EventContext c{store, site, object, at, now, outcome};
     return OnSubscription(c);
   });
 }

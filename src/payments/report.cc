@@ -60,8 +60,9 @@ Result<PaymentsReport> MakePaymentsReport(MemberStore& store, int64_t now) {
       paying.insert({s.tier, s.member_id});
       r.mrr[s.currency] += s.interval == "year" ? s.amount / 12 : s.amount;
     }
-    if (s.created >= month_start && s.created <= now) ++r.new_this_month;
-    if (s.canceled_at >= month_start && s.canceled_at <= now) ++r.cancelled_this_month;
+    // From the month's start on (Stripe's clock may be a little ahead of ours).
+    if (s.created >= month_start) ++r.new_this_month;
+    if (s.canceled_at >= month_start) ++r.cancelled_this_month;
   }
   for (const auto& p : paying) ++r.paying[p.first];
   return r;
