@@ -405,13 +405,31 @@ Status ReadNewsletters(const toml::table& root, const std::string& file, SiteCon
 
 }  // namespace
 
+namespace {
+
+// Browsers hold a form's redirects to form-action too: with [payments], the checkout and billing
+// buttons' 303 goes to Stripe's pages (or to the local test double's, which serves them itself).
+std::string WithPaymentPages(std::string csp, const PaymentsConfig& payments) {
+  const std::string self = "form-action 'self'";
+  const size_t at = csp.find(self);
+  if (!payments.enabled() || at == std::string::npos) return csp;
+  std::string pages = " https://checkout.stripe.com https://billing.stripe.com";
+  if (payments.api_base != "https://api.stripe.com") {
+    const size_t host = payments.api_base.find("://");
+    pages += " " + payments.api_base.substr(0, payments.api_base.find('/', host + 3));
+  }
+  return csp.insert(at + self.size(), pages);
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SiteConfig& config) {
   const ResponseHeadersConfig& h = config.headers;
   std::vector<std::pair<std::string, std::string>> out;
   auto add = [&](const char* name, const std::string& value) {
     if (!value.empty()) out.emplace_back(name, value);
   };
-  add("Content-Security-Policy", h.content_security_policy);
+  add("Content-Security-Policy", WithPaymentPages(h.content_security_policy, config.payments));
   add("X-Content-Type-Options", "nosniff");
   add("X-Frame-Options", h.x_frame_options);
   add("Referrer-Policy", h.referrer_policy);

@@ -327,4 +327,19 @@ TEST(SiteConfig, PaymentMistakesNameTheKeyAndLine) {
   }
 }
 
+TEST(SiteConfig, PaymentsLetFormsGoToStripesPages) {
+  auto c = ParseSiteConfig("[payments]\nprovider = \"stripe\"\n", "cinepress.toml");
+  ASSERT_TRUE(c.ok());
+  auto csp = SecurityHeaders(*c)[0].second;
+  EXPECT_NE(csp.find("form-action 'self' https://checkout.stripe.com https://billing.stripe.com;"),
+            std::string::npos)
+      << csp;
+  c->payments.api_base = "http://127.0.0.1:4242";
+  csp = SecurityHeaders(*c)[0].second;
+  EXPECT_NE(csp.find("https://billing.stripe.com http://127.0.0.1:4242;"), std::string::npos)
+      << csp;
+  c->payments.provider.clear();
+  EXPECT_NE(SecurityHeaders(*c)[0].second.find("form-action 'self';"), std::string::npos);
+}
+
 }  // namespace cinepress
