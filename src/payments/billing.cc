@@ -190,6 +190,12 @@ Result<StripeEventOutcome> InTransaction(MemberStore& store, StripeEventOutcome 
 }
 
 Status OnCheckoutCompleted(EventContext& c) {
+  // Payment-mode sessions (donations, the shop) are not memberships: they make no member here.
+  if (Str(c.object, "mode") != "subscription") {
+    c.outcome.note = "checkout " + Str(c.object, "id") + " (" + Str(c.object, "mode") +
+                     ") completed: not a membership";
+    return {};
+  }
   const std::string ref = Str(c.object, "client_reference_id");
   const Json& details = Field(c.object, "customer_details");
   std::string email = details.is_object() ? Str(details, "email") : std::string();

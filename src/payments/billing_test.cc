@@ -81,6 +81,18 @@ TEST_F(Billing, CheckoutMakesTheReaderAMemberAndTheSubscriptionGrantsTheTier) {
   EXPECT_EQ((*kept)->state_at, kT + 1);
 }
 
+TEST_F(Billing, APaymentModeCheckoutMakesNoMember) {
+  auto session = StripeObject("checkout.session", {{"id", "cs_2"},
+                                                   {"mode", "payment"},
+                                                   {"customer", "cus_B"},
+                                                   {"customer_email", "donor@reader.example"}});
+  session["customer_details"]["email"] = "donor@reader.example";
+  auto done = Apply("evt_1", "checkout.session.completed", session, kT);
+  EXPECT_TRUE(done.handled);
+  EXPECT_EQ(done.new_member_email, "");
+  EXPECT_FALSE(store_->FindMember("donor@reader.example")->has_value());
+}
+
 TEST_F(Billing, ASubscriptionEventAloneMakesItsMemberToo) {
   // Stripe does not promise order: the subscription may come before the checkout.
   auto out = Apply("evt_1", "customer.subscription.created", Subscription("trialing"), kT);

@@ -29,6 +29,9 @@ Status PaymentsWeb::Start() {
   auto store = options_.open_store();
   if (!store) return store.error();
   store_ = std::move(*store);
+  auto events_store = options_.open_store();
+  if (!events_store) return events_store.error();
+  events_store_ = std::move(*events_store);
   auto stripe = options_.open_stripe();
   if (!stripe) return stripe.error();
   stripe_ = std::move(*stripe);
@@ -68,7 +71,7 @@ HttpResponse PaymentsWeb::CheckoutPost(RequestContext& ctx) {
                           ctx.rights.member_id, FormValue(*form, "email")};
   Result<std::string> url = std::string();
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(stripe_mu_);
     url = StartSubscriptionCheckout(*stripe_, *store_, config, request);
   }
   if (!url) {
@@ -101,7 +104,7 @@ HttpResponse PaymentsWeb::BillingPost(RequestContext& ctx) {
   auto site = options_.site();
   Result<std::string> url = std::string();
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(stripe_mu_);
     url = OpenBillingPortal(*stripe_, *store_, site->config(), ctx.rights.member_id);
   }
   if (!url) {
@@ -114,8 +117,9 @@ HttpResponse PaymentsWeb::BillingPost(RequestContext& ctx) {
   return SeeOther(*url);
 }
 
+// Called with events_mu_ held.
 void PaymentsWeb::SendSignIn(const SiteConfig& site, const std::string& email, int64_t now) {
-  auto start = StartSignIn(*store_, site, email, "", now);
+  auto start = StartSignIn(*events_store_, site, email, "", now);
   if (!start || !start->send) {
     Log("no sign-in link for " + email + ": " +
         (start ? start->refused : start.error().ToString()));
@@ -139,8 +143,8 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
   }
   auto site = options_.site();
   const SiteConfig& config = site->config();
-  std::lock_guard lock(mu_);
-  auto outcome = ApplyStripeEvent(*store_, config, ctx.request.body, now);
+  std::lock_guard lock(events_mu_);
+  auto outcome = ApplyStripeEvent(*events_store_, config, ctx.request.body, now);
   if (!outcome) {
     Log("webhook: " + outcome.error().ToString());
     // Not an event: Stripe would send the same bytes again; a store failure: it should.
@@ -159,9 +163,9 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
 }
 
 std::string PaymentsWeb::MetricsText() {
-  std::lock_guard lock(mu_);
-  if (!store_) return "";
-  auto report = MakePaymentsReport(*store_, options_.now());
+  std::lock_guard lock(events_mu_);
+  if (!events_store_) return "";
+  auto report = MakePaymentsReport(*events_store_, options_.now());
   return report ? PaymentsMetrics(*report) : "";
 }
 

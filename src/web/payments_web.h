@@ -10,7 +10,8 @@
 //                                500 and Stripe tries again); mail queued after the commit
 //
 // Contract: Start and Mount are called once by the owner before the server starts; handlers are
-// thread-safe (one store connection and one Stripe client, each under a lock). The keys come from
+// thread-safe (two store connections — one for Stripe's events, one beside the Stripe client —
+// each under a lock). The keys come from
 // the options (the environment: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET), never from files.
 #pragma once
 
@@ -61,7 +62,11 @@ class PaymentsWeb {
   void Log(const std::string& line) const;
 
   PaymentsWebOptions options_;
-  std::mutex mu_;  // the store connection and the Stripe client
+  // Stripe's events never wait behind a call to Stripe: they have a store connection of their
+  // own; checkout and the portal share the other one with the Stripe client.
+  std::mutex events_mu_;
+  std::unique_ptr<MemberStore> events_store_;
+  std::mutex stripe_mu_;
   std::unique_ptr<MemberStore> store_;
   std::unique_ptr<StripeClient> stripe_;
   RateLimiter checkout_limit_;
