@@ -4,6 +4,7 @@
 
 const { spawn } = require('child_process');
 const fs = require('fs');
+const net = require('net');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -86,21 +87,41 @@ async function checkPage(page, label, check) {
   check(result.passes.length > 10, `${label}: axe ran its rules (${result.passes.length} passed)`);
 }
 
-// The recording SMTP server (smtp_recorder.py) on a random port, writing each message to `folder`;
+// A TCP port on loopback that the kernel says is free now.
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// The recording SMTP server (smtp_recorder.py) on a free port, writing each message to `folder`
+// (a recorder that exits at once — its port taken meanwhile — is started again on another);
 // waitForMail(folder, n) resolves with the n-th message's text once it has arrived.
-function startRecorder(folder) {
-  return new Promise((resolve, reject) => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const proc = spawn('/usr/bin/python3', [path.join(__dirname, 'smtp_recorder.py'), String(port), folder],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error('the SMTP recorder did not start')), 15000);
+async function startRecorder(folder, tries = 3) {
+  const port = await freePort();
+  const proc = spawn('/usr/bin/python3', [path.join(__dirname, 'smtp_recorder.py'), String(port), folder],
+                     { stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = await new Promise((resolve) => {
+    // A loaded machine (the whole suite on two cores) can take long to start Python.
+    const timer = setTimeout(() => resolve(false), 60000);
     proc.stdout.on('data', (d) => {
       if (String(d).includes('ready')) {
         clearTimeout(timer);
-        resolve({ proc, port });
+        resolve(true);
       }
     });
+    proc.on('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
+  if (started) return { proc, port };
+  proc.kill('SIGTERM');
+  if (tries > 1) return startRecorder(folder, tries - 1);
+  throw new Error('the SMTP recorder did not start');
 }
 
 async function waitForMail(folder, n) {
@@ -125,4 +146,4 @@ async function finishWalk(name, root, browser, started, checks) {
 }
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
-  startRecorder, waitForMail, finishWalk };
+  freePort, startRecorder, waitForMail, finishWalk };

@@ -15,11 +15,10 @@
 const { execFileSync, spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, startRecorder, waitForMail, finishWalk } =
-  require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, waitForMail,
+  finishWalk } = require('./browser_common');
 
 const repo = path.resolve(__dirname, '..', '..');
 const Stripe = require(path.join(repo, 'node_modules', 'stripe'));
@@ -32,15 +31,6 @@ const SECRET = 'whsec_browser_' + crypto.randomBytes(8).toString('hex');
 const PAID = '/reviews/the-glass-orchard/';
 const checks = makeChecks();
 const { check } = checks;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startDouble(root, webhook) {
   const portFile = path.join(root, 'double-port');
