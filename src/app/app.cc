@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/newsletter_commands.h"
+#include "app/payments_commands.h"
 #include "bundle/bundle.h"
 #include "core/config.h"
 #include "core/parallel.h"
@@ -27,6 +28,7 @@
 #include "web/live_site.h"
 #include "web/members_web.h"
 #include "web/newsletter_web.h"
+#include "web/payments_web.h"
 #include "web/router.h"
 
 namespace cinepress {
@@ -525,6 +527,32 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     members.CountRestrictedView(r, url, opened);
   };
 
+  // Payments ([payments] provider = "stripe"): checkout, the portal, Stripe's webhook.
+  std::unique_ptr<PaymentsWeb> payments;
+  if (auto config = LoadSiteConfig(site.config()); config && config->payments.enabled()) {
+    PaymentsWebOptions p;
+    p.site = [&live] { return live.CurrentSite(); };
+    p.open_store = [site] { return OpenMemberStore(site.database(), SiteStoreOptions(site)); };
+    p.open_stripe = [c = *config] { return OpenSiteStripe(c); };
+    const char* secret = std::getenv("STRIPE_WEBHOOK_SECRET");
+    p.webhook_secret = secret ? secret : "";
+    if (p.webhook_secret.empty()) {
+      err << "serve: payments: STRIPE_WEBHOOK_SECRET is not set: Stripe's events are refused\n";
+    }
+    p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
+    p.message = [&members, &live](int status, const std::string& heading,
+                                  const std::string& message) {
+      return members.Message(*live.CurrentSite(), status, heading, message);
+    };
+    p.log = newsletter_options.log;
+    p.now = [] { return NowSeconds(); };
+    payments = std::make_unique<PaymentsWeb>(p);
+    if (auto s = payments->Start(); !s) {
+      err << "serve: payments: " << s.error().ToString() << " (payments are off)\n";
+      payments.reset();
+    }
+  }
+
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
     auto log = AccessLog::Open(options.access_log);
@@ -552,15 +580,15 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   auto metrics_allowed = NetworkList::Parse(options.metrics_allow, "--metrics-allow");
   if (!metrics_allowed) return metrics_allowed.error();
   HttpServer* server_ptr = nullptr;
-  auto metrics = [&live, &server_ptr,
-                  &newsletters](const HttpRequest& req) -> std::optional<HttpResponse> {
+  auto metrics = [&live, &server_ptr, &newsletters,
+                  &payments](const HttpRequest& req) -> std::optional<HttpResponse> {
     if (req.Path() != "/metrics" || (req.method != "GET" && req.method != "HEAD")) return {};
     HttpResponse r;
     r.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     r.Set("Cache-Control", "no-store");
     r.body = std::make_shared<const std::string>(
         live.MetricsText(server_ptr ? server_ptr->open_connections() : 0) +
-        newsletters.MetricsText());
+        newsletters.MetricsText() + (payments ? payments->MetricsText() : std::string()));
     r.label = "metrics";
     return r;
   };
@@ -568,6 +596,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // forms), then the route's handler answers; what no route claims is the site itself.
   Router router;
   members.Mount(router);
+  if (payments) payments->Mount(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
     if (auto r = newsletters.Handle(ctx.request)) return std::move(*r);
     return live.Handle(ctx.request, ctx.rights);

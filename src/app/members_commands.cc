@@ -16,14 +16,8 @@
 #include "store/open_store.h"
 
 namespace cinepress {
-namespace {
 
-struct Opened {
-  SiteConfig config;
-  std::unique_ptr<MemberStore> store;
-};
-
-Result<Opened> Open(const SiteFolder& site) {
+Result<MembersOpened> OpenMembersOf(const SiteFolder& site) {
   auto config = LoadSiteConfig(site.config());
   if (!config) return config.error();
   const StoreOptions options = SiteStoreOptions(site);
@@ -36,8 +30,10 @@ Result<Opened> Open(const SiteFolder& site) {
   }
   auto store = OpenMemberStore(site.database(), options);
   if (!store) return store.error();
-  return Opened{std::move(*config), std::move(*store)};
+  return MembersOpened{std::move(*config), std::move(*store)};
 }
+
+namespace {
 
 // "2027-01-31": through the end of that day in the site's time zone; a date-time as written.
 Result<int64_t> ParseUntil(const SiteConfig& config, const std::string& text) {
@@ -64,7 +60,7 @@ std::string Pad(const std::string& s, size_t width) {
 
 Status MembersAdd(const SiteFolder& site, const MembersAddOptions& o, std::ostream& out,
                   std::ostream& err) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   MemberStore& store = *opened->store;
   if (!o.tier.empty()) {
@@ -94,7 +90,7 @@ Status MembersAdd(const SiteFolder& site, const MembersAddOptions& o, std::ostre
 }
 
 Status MembersList(const SiteFolder& site, const std::string& tier, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   if (!tier.empty()) {
     if (auto s = CheckTier(opened->config, tier); !s) return s;
@@ -119,7 +115,7 @@ Status MembersList(const SiteFolder& site, const std::string& tier, std::ostream
 }
 
 Status MembersShow(const SiteFolder& site, const std::string& email, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   const int64_t now = NowSeconds();
   auto view = LoadMemberView(*opened->store, email, now);
@@ -143,7 +139,7 @@ Status MembersShow(const SiteFolder& site, const std::string& email, std::ostrea
 }
 
 Status MembersRemove(const SiteFolder& site, const std::string& email, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   auto view = LoadMemberView(*opened->store, email, 0);
   if (!view) return view.error();
@@ -158,7 +154,7 @@ Status MembersRemove(const SiteFolder& site, const std::string& email, std::ostr
 
 Result<size_t> MembersImport(const SiteFolder& site, const std::filesystem::path& file,
                              bool skip_invalid, std::ostream& out, std::ostream& err) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   auto text = ReadFile(file);
   if (!text) return Error{ErrorCode::kIo, text.error().message, file.string(), 0, {}};
@@ -183,7 +179,7 @@ Result<size_t> MembersImport(const SiteFolder& site, const std::filesystem::path
 }
 
 Status MembersExport(const SiteFolder& site, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   MemberStore& store = *opened->store;
   auto members = store.LoadMembers();
@@ -208,7 +204,7 @@ Status MembersExport(const SiteFolder& site, std::ostream& out) {
 }
 
 Status InstitutionsAdd(const SiteFolder& site, const InstitutionsAddOptions& o, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   auto until = ParseUntil(opened->config, o.until);
   if (!until) return until.error();
@@ -230,7 +226,7 @@ Status InstitutionsAdd(const SiteFolder& site, const InstitutionsAddOptions& o, 
 }
 
 Status InstitutionsList(const SiteFolder& site, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   auto all = ListInstitutions(*opened->store);
   if (!all) return all.error();
@@ -244,7 +240,7 @@ Status InstitutionsList(const SiteFolder& site, std::ostream& out) {
 }
 
 Status InstitutionsShow(const SiteFolder& site, const std::string& name, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   auto i = FindInstitution(*opened->store, name);
   if (!i) return i.error();
@@ -261,7 +257,7 @@ Status InstitutionsShow(const SiteFolder& site, const std::string& name, std::os
 }
 
 Status InstitutionsRemove(const SiteFolder& site, const std::string& name, std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   auto i = FindInstitution(*opened->store, name);
   if (!i) return i.error();
@@ -272,7 +268,7 @@ Status InstitutionsRemove(const SiteFolder& site, const std::string& name, std::
 
 Status InstitutionsReport(const SiteFolder& site, const std::string& month, bool csv,
                           std::ostream& out) {
-  auto opened = Open(site);
+  auto opened = OpenMembersOf(site);
   if (!opened) return opened.error();
   auto rows = UsageReport(*opened->store, month);
   if (!rows) return rows.error();

@@ -8,12 +8,22 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "app/app.h"
+#include "content/member_store.h"
+#include "core/config.h"
 
 namespace cinepress {
+
+// The site's config and a member store connection, for a command (kNotFound without a store).
+struct MembersOpened {
+  SiteConfig config;
+  std::unique_ptr<MemberStore> store;
+};
+Result<MembersOpened> OpenMembersOf(const SiteFolder& site);
 
 struct MembersAddOptions {
   std::string email, name, note;

@@ -9,6 +9,7 @@
 #include "app/maintenance_commands.h"
 #include "app/members_commands.h"
 #include "app/newsletter_commands.h"
+#include "app/payments_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -232,6 +233,20 @@ int main(int argc, char** argv) {
       members->add_subcommand("export", "write the members as Ghost's CSV to standard output");
   add_site(m_export);
 
+  CLI::App* payments = app.add_subcommand("payments", "paid memberships through Stripe");
+  payments->require_subcommand(1);
+  CLI::App* p_sync = payments->add_subcommand(
+      "sync", "make the Stripe products and prices of the paid tiers (idempotent)");
+  add_site(p_sync);
+  bool reconcile_apply = false;
+  CLI::App* p_reconcile =
+      payments->add_subcommand("reconcile", "compare every subscription in Stripe with the store");
+  p_reconcile->add_flag("--apply", reconcile_apply, "fix what differs, as Stripe has it");
+  add_site(p_reconcile);
+  CLI::App* p_report = payments->add_subcommand(
+      "report", "members per tier, MRR, subscriptions new and cancelled this month");
+  add_site(p_report);
+
   CLI::App* institutions = app.add_subcommand(
       "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
   institutions->require_subcommand(1);
@@ -377,6 +392,10 @@ int main(int argc, char** argv) {
              member_skip_invalid);
        }},
       {m_export, [&] { return Done(cinepress::MembersExport(site, std::cout)); }},
+      {p_sync, [&] { return Done(cinepress::SyncPayments(site, std::cout)); }},
+      {p_reconcile,
+       [&] { return Done(cinepress::ReconcilePayments(site, reconcile_apply, std::cout)); }},
+      {p_report, [&] { return Done(cinepress::ShowPaymentsReport(site, std::cout)); }},
       {i_add, [&] { return Done(cinepress::InstitutionsAdd(site, inst_add, std::cout)); }},
       {i_list, [&] { return Done(cinepress::InstitutionsList(site, std::cout)); }},
       {i_show, [&] { return Done(cinepress::InstitutionsShow(site, inst_name, std::cout)); }},

@@ -11,6 +11,11 @@
 //   institution    a library or school whose readers (by IP network or email domain) hold a tier
 //   usage          per month, institution and article: views and refusals (COUNTER-like)
 //   feed token     the hash of a member's private feed URL token
+//   subscription   a Stripe subscription as last applied: its member, tier, status and period
+//                  (payments/billing.h turns it into a "stripe" grant); `state_at` is the Stripe
+//                  time of the state kept, so that an older event never overwrites a newer one
+//   stripe event   the id of a webhook event already applied (each is applied once)
+//   stripe price   the price ids `payments sync` made for a tier's monthly and yearly price
 //
 // Contract: one instance is used by one thread at a time (open one per thread). Transactions
 // nest: a Begin inside a transaction opens a savepoint that Commit releases and Rollback undoes.
@@ -106,6 +111,32 @@ struct UsageCount {
   int64_t count = 0;
 };
 
+struct StripeSubscription {
+  std::string id;  // "sub_…"
+  int64_t member_id = 0;
+  std::string customer;  // "cus_…"
+  std::string tier;
+  std::string interval;  // "month", "year"
+  std::string status;    // Stripe's: active, trialing, past_due, canceled, unpaid, incomplete…
+  int64_t amount = 0;    // per interval, in minor units of `currency`
+  std::string currency;
+  int64_t current_period_end = 0;
+  bool cancel_at_period_end = false;
+  int64_t past_due_since = 0;  // when it became past_due (0: it is not)
+  int64_t created = 0;         // Stripe's created
+  int64_t canceled_at = 0;     // Stripe's canceled_at (0: not cancelled)
+  int64_t state_at = 0;        // the Stripe time of this state (the event's created)
+};
+
+struct StripePrice {
+  std::string tier;
+  std::string interval;  // "month", "year"
+  std::string price_id;
+  std::string product_id;
+  int64_t amount = 0;
+  std::string currency;
+};
+
 class MemberStore {
  public:
   virtual ~MemberStore() = default;
@@ -177,6 +208,22 @@ class MemberStore {
   virtual Status RevokeFeedTokens(int64_t member_id) = 0;
   // The member of a live token, or 0.
   virtual Result<int64_t> FeedTokenMember(const std::string& token_hash) = 0;
+
+  // Payments (Stripe). The member whose stripe_customer_id is `customer`.
+  virtual Result<std::optional<Member>> FindMemberByStripeCustomer(const std::string& customer) = 0;
+  // Inserts or replaces the subscription of the same id.
+  virtual Status SaveStripeSubscription(const StripeSubscription& subscription) = 0;
+  virtual Result<std::optional<StripeSubscription>> LoadStripeSubscription(
+      const std::string& id) = 0;
+  // A member's subscriptions (member_id 0: everyone's), in id order.
+  virtual Result<std::vector<StripeSubscription>> LoadStripeSubscriptions(int64_t member_id) = 0;
+  // Records that event `id` is applied: false (and nothing written) when it was already — in the
+  // caller's transaction, so that an event is applied with its record or not at all.
+  virtual Result<bool> RecordStripeEvent(const std::string& id, const std::string& type,
+                                         int64_t now) = 0;
+  // Inserts or replaces the price of (tier, interval).
+  virtual Status SaveStripePrice(const StripePrice& price) = 0;
+  virtual Result<std::vector<StripePrice>> LoadStripePrices() = 0;
 };
 
 }  // namespace cinepress

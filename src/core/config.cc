@@ -283,6 +283,28 @@ Status ReadSmtp(const toml::table& root, const std::string& file, SmtpConfig& sm
   return {};
 }
 
+Status ReadPayments(const toml::table& root, const std::string& file, PaymentsConfig& payments) {
+  const toml::node* n = root.get("payments");
+  if (!n) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "payments", "must be a table ([payments])");
+  if (auto s = ReadString(*t, file, "provider", "payments.provider", payments.provider); !s)
+    return s;
+  if (payments.provider != "stripe") {
+    return ConfigError(file, t->get("provider") ? t->get("provider") : n, "payments.provider",
+                       "must be \"stripe\" (the one provider there is)");
+  }
+  if (auto s = ReadString(*t, file, "api_base", "payments.api_base", payments.api_base); !s)
+    return s;
+  if (payments.api_base.rfind("https://", 0) != 0 && payments.api_base.rfind("http://", 0) != 0) {
+    return ConfigError(file, t->get("api_base"), "payments.api_base",
+                       "must start with https:// (or http:// for a local test double)");
+  }
+  while (!payments.api_base.empty() && payments.api_base.back() == '/')
+    payments.api_base.pop_back();
+  return ReadInt(*t, file, "grace_days", "payments.grace_days", 0, 60, payments.grace_days);
+}
+
 Status ReadNewsletters(const toml::table& root, const std::string& file, SiteConfig& c) {
   const toml::node* n = root.get("newsletters");
   if (!n) return {};
@@ -383,13 +405,31 @@ Status ReadNewsletters(const toml::table& root, const std::string& file, SiteCon
 
 }  // namespace
 
+namespace {
+
+// Browsers hold a form's redirects to form-action too: with [payments], the checkout and billing
+// buttons' 303 goes to Stripe's pages (or to the local test double's, which serves them itself).
+std::string WithPaymentPages(std::string csp, const PaymentsConfig& payments) {
+  const std::string self = "form-action 'self'";
+  const size_t at = csp.find(self);
+  if (!payments.enabled() || at == std::string::npos) return csp;
+  std::string pages = " https://checkout.stripe.com https://billing.stripe.com";
+  if (payments.api_base != "https://api.stripe.com") {
+    const size_t host = payments.api_base.find("://");
+    pages += " " + payments.api_base.substr(0, payments.api_base.find('/', host + 3));
+  }
+  return csp.insert(at + self.size(), pages);
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SiteConfig& config) {
   const ResponseHeadersConfig& h = config.headers;
   std::vector<std::pair<std::string, std::string>> out;
   auto add = [&](const char* name, const std::string& value) {
     if (!value.empty()) out.emplace_back(name, value);
   };
-  add("Content-Security-Policy", h.content_security_policy);
+  add("Content-Security-Policy", WithPaymentPages(h.content_security_policy, config.payments));
   add("X-Content-Type-Options", "nosniff");
   add("X-Frame-Options", h.x_frame_options);
   add("Referrer-Policy", h.referrer_policy);
@@ -574,6 +614,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (auto s = ReadSmtp(root, file, c.smtp); !s) return s.error();
   if (auto s = ReadNewsletters(root, file, c); !s) return s.error();
   if (auto s = ReadMembers(root, file, c); !s) return s.error();
+  if (auto s = ReadPayments(root, file, c.payments); !s) return s.error();
   return c;
 }
 

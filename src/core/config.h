@@ -133,6 +133,17 @@ struct MembersConfig {
   int session_days = 365;       // a sign-in lasts this long (revocable: "sign out everywhere")
 };
 
+// [payments]: readers pay through Stripe (docs/PAYMENTS.md). The keys come from the environment
+// (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET), never from this file.
+struct PaymentsConfig {
+  std::string provider;                             // "" (no payments) or "stripe"
+  std::string api_base = "https://api.stripe.com";  // tests point it at a local double
+  // A subscription whose renewal failed (past_due) keeps its access this many days after the
+  // failure; the reader is emailed at once.
+  int grace_days = 7;
+  bool enabled() const { return !provider.empty(); }
+};
+
 // [headers]: the security headers on every response of `cinepress serve` and in the static
 // build's _headers file. An empty string sends none of that header.
 struct ResponseHeadersConfig {
@@ -176,6 +187,7 @@ struct SiteConfig {
   MembersConfig members;
   std::vector<TierConfig> tiers;  // the free tier "members" is implicit unless listed
   const TierConfig* FindTier(std::string_view slug) const;
+  PaymentsConfig payments;
   ResponseHeadersConfig headers;
 };
 

@@ -286,3 +286,60 @@ TEST(SiteConfig, TierMistakesNameLineAndKey) {
 }
 
 }  // namespace cinepress
+
+namespace cinepress {
+
+TEST(SiteConfig, ReadsPayments) {
+  auto none = ParseSiteConfig("title = \"M\"\n", "cinepress.toml");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->payments.enabled());
+  auto c = ParseSiteConfig(
+      "[payments]\nprovider = \"stripe\"\napi_base = \"http://127.0.0.1:12111/\"\n"
+      "grace_days = 3\n",
+      "cinepress.toml");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_TRUE(c->payments.enabled());
+  EXPECT_EQ(c->payments.api_base, "http://127.0.0.1:12111");
+  EXPECT_EQ(c->payments.grace_days, 3);
+  auto d = ParseSiteConfig("[payments]\nprovider = \"stripe\"\n", "cinepress.toml");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->payments.api_base, "https://api.stripe.com");
+  EXPECT_EQ(d->payments.grace_days, 7);
+}
+
+TEST(SiteConfig, PaymentMistakesNameTheKeyAndLine) {
+  struct Case {
+    const char* toml;
+    const char* field;
+    int line;
+  } cases[] = {
+      {"[payments]\nprovider = \"paypal\"\n", "payments.provider", 2},
+      {"[payments]\n", "payments.provider", 1},
+      {"[payments]\nprovider = \"stripe\"\napi_base = \"ftp://x\"\n", "payments.api_base", 3},
+      {"[payments]\nprovider = \"stripe\"\ngrace_days = 400\n", "payments.grace_days", 3},
+      {"payments = 1\n", "payments", 1},
+  };
+  for (const Case& k : cases) {
+    auto c = ParseSiteConfig(k.toml, "cinepress.toml");
+    ASSERT_FALSE(c.ok()) << k.toml;
+    EXPECT_EQ(c.error().field, k.field) << k.toml;
+    EXPECT_EQ(c.error().line, k.line) << k.toml;
+  }
+}
+
+TEST(SiteConfig, PaymentsLetFormsGoToStripesPages) {
+  auto c = ParseSiteConfig("[payments]\nprovider = \"stripe\"\n", "cinepress.toml");
+  ASSERT_TRUE(c.ok());
+  auto csp = SecurityHeaders(*c)[0].second;
+  EXPECT_NE(csp.find("form-action 'self' https://checkout.stripe.com https://billing.stripe.com;"),
+            std::string::npos)
+      << csp;
+  c->payments.api_base = "http://127.0.0.1:4242";
+  csp = SecurityHeaders(*c)[0].second;
+  EXPECT_NE(csp.find("https://billing.stripe.com http://127.0.0.1:4242;"), std::string::npos)
+      << csp;
+  c->payments.provider.clear();
+  EXPECT_NE(SecurityHeaders(*c)[0].second.find("form-action 'self';"), std::string::npos);
+}
+
+}  // namespace cinepress

@@ -93,6 +93,7 @@ Result<std::string> SiteRenderer::RenderMembership() {
     free.set("price", "Free");
     free.set("description", "An account, the free newsletters, and the articles for members.");
     free.set("free", true);
+    free.set("checkout", false);
     tiers.push_back(free);
   }
   for (const TierConfig& t : config.tiers) {
@@ -111,6 +112,12 @@ Result<std::string> SiteRenderer::RenderMembership() {
                FormatMoney(t.yearly_price, t.currency, config.language) + " a year";
     }
     x.set("price", price);
+    // With [payments], the tier's buttons start a checkout (served by `cinepress serve`).
+    x.set("checkout", config.payments.enabled());
+    if (t.monthly_price > 0)
+      x.set("monthly", FormatMoney(t.monthly_price, t.currency, config.language));
+    if (t.yearly_price > 0)
+      x.set("yearly", FormatMoney(t.yearly_price, t.currency, config.language));
     TemplateData benefits{TemplateData::type::list};
     for (const std::string& b : t.benefits) benefits.push_back(TemplateData(b));
     x.set("has_benefits", !t.benefits.empty());
@@ -119,6 +126,7 @@ Result<std::string> SiteRenderer::RenderMembership() {
     tiers.push_back(x);
   }
   view.set("tiers", tiers);
+  view.set("checkout", config.payments.enabled());
   return RenderPage("membership", "/membership/", "Membership", "membership", view);
 }
 

@@ -165,5 +165,67 @@ TYPED_TEST(MemberStoreContract, RemovingAMemberRemovesWhatHangsOnIt) {
   EXPECT_TRUE(this->store_->LoadLiveSessions(0)->empty());
 }
 
+TYPED_TEST(MemberStoreContract, StripeSubscriptionsKeepEveryFieldAndFollowTheirMember) {
+  Member m = this->Named("payer@r.example");
+  m.stripe_customer_id = "cus_1";
+  auto id = this->store_->InsertMember(m);
+  ASSERT_TRUE(id.ok());
+  auto other = this->store_->InsertMember(this->Named("other@r.example"));
+  auto found = this->store_->FindMemberByStripeCustomer("cus_1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, *id);
+  // Members without a customer are not found by the empty id.
+  EXPECT_FALSE(this->store_->FindMemberByStripeCustomer("")->has_value());
+  StripeSubscription s{"sub_2", *id,  "cus_1", "patron", "year", "active", 50000,
+                       "jpy",   2000, true,    1500,     1000,   1600,     1700};
+  ASSERT_TRUE(this->store_->SaveStripeSubscription(s));
+  ASSERT_TRUE(this->store_->SaveStripeSubscription(
+      StripeSubscription{"sub_1", *other, "cus_2", "supporter", "month", "active", 500, "usd"}));
+  auto back = this->store_->LoadStripeSubscription("sub_2");
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->member_id, *id);
+  EXPECT_EQ((*back)->interval, "year");
+  EXPECT_EQ((*back)->amount, 50000);
+  EXPECT_EQ((*back)->currency, "jpy");
+  EXPECT_TRUE((*back)->cancel_at_period_end);
+  EXPECT_EQ((*back)->past_due_since, 1500);
+  EXPECT_EQ((*back)->canceled_at, 1600);
+  EXPECT_EQ((*back)->state_at, 1700);
+  s.status = "canceled";
+  s.state_at = 1800;
+  ASSERT_TRUE(this->store_->SaveStripeSubscription(s));  // replaced, not added
+  auto all = this->store_->LoadStripeSubscriptions(0);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "sub_1");
+  EXPECT_EQ((*all)[1].status, "canceled");
+  EXPECT_EQ(this->store_->LoadStripeSubscriptions(*id)->size(), 1u);
+  EXPECT_FALSE(this->store_->LoadStripeSubscription("sub_none")->has_value());
+  ASSERT_TRUE(this->store_->DeleteMemberRow(*id));
+  EXPECT_EQ(this->store_->LoadStripeSubscriptions(0)->size(), 1u);
+}
+
+TYPED_TEST(MemberStoreContract, AStripeEventIsRecordedOnceAndOnlyWithItsTransaction) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  EXPECT_TRUE(*this->store_->RecordStripeEvent("evt_1", "invoice.paid", 10));
+  ASSERT_TRUE(this->store_->Rollback());
+  // Rolled back with the work it belonged to: a retry applies it.
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  EXPECT_TRUE(*this->store_->RecordStripeEvent("evt_1", "invoice.paid", 11));
+  ASSERT_TRUE(this->store_->Commit());
+  EXPECT_FALSE(*this->store_->RecordStripeEvent("evt_1", "invoice.paid", 12));
+  EXPECT_TRUE(*this->store_->RecordStripeEvent("evt_2", "invoice.paid", 12));
+}
+
+TYPED_TEST(MemberStoreContract, StripePricesOnePerTierAndInterval) {
+  ASSERT_TRUE(this->store_->SaveStripePrice({"patron", "month", "price_1", "prod_1", 500, "usd"}));
+  ASSERT_TRUE(this->store_->SaveStripePrice({"patron", "year", "price_2", "prod_1", 5000, "usd"}));
+  ASSERT_TRUE(this->store_->SaveStripePrice({"patron", "month", "price_3", "prod_1", 600, "usd"}));
+  auto prices = this->store_->LoadStripePrices();
+  ASSERT_EQ(prices->size(), 2u);
+  EXPECT_EQ((*prices)[0].price_id, "price_3");
+  EXPECT_EQ((*prices)[0].amount, 600);
+  EXPECT_EQ((*prices)[1].interval, "year");
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -77,6 +77,35 @@ Institution InstitutionFrom(const PgRows& r, int row) {
   return i;
 }
 
+#define CINEPRESS_PG_SUBSCRIPTIONS                                                            \
+  "SELECT id, member_id, customer, tier, billing_interval, status, amount, currency,"         \
+  " current_period_end, cancel_at_period_end, past_due_since, created, canceled_at, state_at" \
+  " FROM stripe_subscriptions "
+
+StripeSubscription SubscriptionFrom(const PgRows& r, int row) {
+  StripeSubscription s;
+  s.id = r.Text(row, 0);
+  s.member_id = r.Int(row, 1);
+  s.customer = r.Text(row, 2);
+  s.tier = r.Text(row, 3);
+  s.interval = r.Text(row, 4);
+  s.status = r.Text(row, 5);
+  s.amount = r.Int(row, 6);
+  s.currency = r.Text(row, 7);
+  s.current_period_end = r.Int(row, 8);
+  s.cancel_at_period_end = r.Int(row, 9) != 0;
+  s.past_due_since = r.Int(row, 10);
+  s.created = r.Int(row, 11);
+  s.canceled_at = r.Int(row, 12);
+  s.state_at = r.Int(row, 13);
+  return s;
+}
+
+StripePrice PriceFrom(const PgRows& r, int row) {
+  return StripePrice{r.Text(row, 0), r.Text(row, 1), r.Text(row, 2),
+                     r.Text(row, 3), r.Int(row, 4),  r.Text(row, 5)};
+}
+
 // Rows of one kind read by `from`, or the error of reading them.
 template <class T>
 Result<std::vector<T>> RowsOf(Result<PgRows> q, const std::string& what,
@@ -394,6 +423,68 @@ class PgMemberStore final : public MemberStore {
                    {PgBytes{token_hash}});
     if (!q) return Failure("reading a feed token", q.error());
     return q->size() > 0 ? q->Int(0, 0) : int64_t{0};
+  }
+
+  Result<std::optional<Member>> FindMemberByStripeCustomer(const std::string& customer) override {
+    return FirstOf(db_->Query(CINEPRESS_PG_MEMBERS
+                              "WHERE stripe_customer_id = $1 AND $1::text <> '' ORDER BY id",
+                              {std::string_view(customer)}),
+                   "reading a member", &MemberFrom);
+  }
+
+  Status SaveStripeSubscription(const StripeSubscription& s) override {
+    return Write(
+        "saving subscription " + s.id,
+        "INSERT INTO stripe_subscriptions (id, member_id, customer, tier, billing_interval,"
+        " status, amount, currency, current_period_end, cancel_at_period_end, past_due_since,"
+        " created, canceled_at, state_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " ON CONFLICT (id) DO UPDATE SET member_id = $2, customer = $3, tier = $4,"
+        " billing_interval = $5, status = $6, amount = $7, currency = $8,"
+        " current_period_end = $9, cancel_at_period_end = $10, past_due_since = $11,"
+        " created = $12, canceled_at = $13, state_at = $14",
+        {std::string_view(s.id), s.member_id, std::string_view(s.customer),
+         std::string_view(s.tier), std::string_view(s.interval), std::string_view(s.status),
+         s.amount, std::string_view(s.currency), s.current_period_end,
+         int64_t{s.cancel_at_period_end}, s.past_due_since, s.created, s.canceled_at, s.state_at});
+  }
+
+  Result<std::optional<StripeSubscription>> LoadStripeSubscription(const std::string& id) override {
+    return FirstOf(db_->Query(CINEPRESS_PG_SUBSCRIPTIONS "WHERE id = $1", {std::string_view(id)}),
+                   "reading a subscription", &SubscriptionFrom);
+  }
+
+  Result<std::vector<StripeSubscription>> LoadStripeSubscriptions(int64_t member_id) override {
+    return RowsOf(db_->Query(CINEPRESS_PG_SUBSCRIPTIONS
+                             "WHERE $1::bigint = 0 OR member_id = $1::bigint ORDER BY id",
+                             {member_id}),
+                  "reading subscriptions", &SubscriptionFrom);
+  }
+
+  Result<bool> RecordStripeEvent(const std::string& id, const std::string& type,
+                                 int64_t now) override {
+    auto q = db_->Write(
+        "INSERT INTO stripe_events (id, type, received) VALUES ($1, $2, $3)"
+        " ON CONFLICT (id) DO NOTHING RETURNING id",
+        {std::string_view(id), std::string_view(type), now});
+    if (!q) return Failure("recording event " + id, q.error());
+    return q->size() > 0;
+  }
+
+  Status SaveStripePrice(const StripePrice& p) override {
+    return Write(
+        "saving the price of " + p.tier,
+        "INSERT INTO stripe_prices (tier, billing_interval, price_id, product_id, amount,"
+        " currency) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tier, billing_interval)"
+        " DO UPDATE SET price_id = $3, product_id = $4, amount = $5, currency = $6",
+        {std::string_view(p.tier), std::string_view(p.interval), std::string_view(p.price_id),
+         std::string_view(p.product_id), p.amount, std::string_view(p.currency)});
+  }
+
+  Result<std::vector<StripePrice>> LoadStripePrices() override {
+    return RowsOf(db_->Query("SELECT tier, billing_interval, price_id, product_id, amount, currency"
+                             " FROM stripe_prices ORDER BY tier, billing_interval"),
+                  "reading prices", &PriceFrom);
   }
 
  private:

@@ -347,6 +347,38 @@ END $$;
     R"sql(
 ALTER TABLE newsletter_deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 )sql",
+    // Payments (Stripe; store/pg_member_store.cc): subscriptions as last applied, the ids of
+    // webhook events applied (each once), the price ids `payments sync` made. They do not move
+    // member_changes: what readers may read changes through member_grants.
+    R"sql(
+CREATE TABLE stripe_subscriptions (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  member_id BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+  customer TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  billing_interval TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  amount BIGINT NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT '',
+  current_period_end BIGINT NOT NULL DEFAULT 0,
+  cancel_at_period_end BIGINT NOT NULL DEFAULT 0,
+  past_due_since BIGINT NOT NULL DEFAULT 0,
+  created BIGINT NOT NULL DEFAULT 0,
+  canceled_at BIGINT NOT NULL DEFAULT 0,
+  state_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX stripe_subscriptions_member ON stripe_subscriptions (member_id);
+CREATE TABLE stripe_events (id TEXT COLLATE "C" PRIMARY KEY, type TEXT NOT NULL, received BIGINT NOT NULL);
+CREATE TABLE stripe_prices (
+  tier TEXT NOT NULL,
+  billing_interval TEXT NOT NULL,
+  price_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  currency TEXT NOT NULL,
+  PRIMARY KEY (tier, billing_interval)
+);
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

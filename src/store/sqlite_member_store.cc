@@ -79,6 +79,30 @@ Institution InstitutionFrom(const Run& r) {
   return i;
 }
 
+constexpr const char* kSubscriptionColumns =
+    "SELECT id, member_id, customer, tier, billing_interval, status, amount, currency,"
+    " current_period_end, cancel_at_period_end, past_due_since, created, canceled_at, state_at"
+    " FROM stripe_subscriptions ";
+
+StripeSubscription SubscriptionFrom(const Run& r) {
+  StripeSubscription s;
+  s.id = r.S(0);
+  s.member_id = r.I(1);
+  s.customer = r.S(2);
+  s.tier = r.S(3);
+  s.interval = r.S(4);
+  s.status = r.S(5);
+  s.amount = r.I(6);
+  s.currency = r.S(7);
+  s.current_period_end = r.I(8);
+  s.cancel_at_period_end = r.I(9) != 0;
+  s.past_due_since = r.I(10);
+  s.created = r.I(11);
+  s.canceled_at = r.I(12);
+  s.state_at = r.I(13);
+  return s;
+}
+
 class SqliteMemberStore final : public MemberStore, private SqliteConnection {
  public:
   explicit SqliteMemberStore(sqlite3* db) : SqliteConnection(db) {}
@@ -380,12 +404,78 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
     return int64_t{0};
   }
 
+  Result<std::optional<Member>> FindMemberByStripeCustomer(const std::string& customer) override {
+    return OneMember(
+        std::string(kMemberColumns) + "WHERE stripe_customer_id = ?1 AND ?1 != '' ORDER BY id",
+        customer);
+  }
+
+  Status SaveStripeSubscription(const StripeSubscription& s) override {
+    Run r(Q("INSERT OR REPLACE INTO stripe_subscriptions (id, member_id, customer, tier,"
+            " billing_interval, status, amount, currency, current_period_end,"
+            " cancel_at_period_end, past_due_since, created, canceled_at, state_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          {s.id, s.member_id, s.customer, s.tier, s.interval, s.status, s.amount, s.currency,
+           s.current_period_end, int64_t{s.cancel_at_period_end}, s.past_due_since, s.created,
+           s.canceled_at, s.state_at});
+    if (!r.Done()) return Failure("saving subscription " + s.id);
+    return {};
+  }
+
+  Result<std::optional<StripeSubscription>> LoadStripeSubscription(const std::string& id) override {
+    auto all = Subscriptions(std::string(kSubscriptionColumns) + "WHERE id = ?", id);
+    if (!all) return all.error();
+    if (all->empty()) return std::optional<StripeSubscription>();
+    return std::optional<StripeSubscription>(std::move(all->front()));
+  }
+
+  Result<std::vector<StripeSubscription>> LoadStripeSubscriptions(int64_t member_id) override {
+    return Subscriptions(
+        std::string(kSubscriptionColumns) + "WHERE ?1 = 0 OR member_id = ?1 ORDER BY id",
+        member_id);
+  }
+
+  Result<bool> RecordStripeEvent(const std::string& id, const std::string& type,
+                                 int64_t now) override {
+    Run r(Q("INSERT INTO stripe_events (id, type, received) VALUES (?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING"),
+          {id, type, now});
+    if (!r.Done()) return Failure("recording event " + id);
+    return sqlite3_changes(db_) > 0;
+  }
+
+  Status SaveStripePrice(const StripePrice& p) override {
+    Run r(Q("INSERT OR REPLACE INTO stripe_prices (tier, billing_interval, price_id, product_id,"
+            " amount, currency) VALUES (?, ?, ?, ?, ?, ?)"),
+          {p.tier, p.interval, p.price_id, p.product_id, p.amount, p.currency});
+    if (!r.Done()) return Failure("saving the price of " + p.tier);
+    return {};
+  }
+
+  Result<std::vector<StripePrice>> LoadStripePrices() override {
+    std::vector<StripePrice> out;
+    Run r(Q("SELECT tier, billing_interval, price_id, product_id, amount, currency"
+            " FROM stripe_prices WHERE ? = 0 ORDER BY tier, billing_interval"),
+          {int64_t{0}});
+    while (r.Row()) out.push_back({r.S(0), r.S(1), r.S(2), r.S(3), r.I(4), r.S(5)});
+    if (!r.Finished()) return Failure("reading prices");
+    return out;
+  }
+
  private:
   Result<std::optional<Member>> OneMember(const std::string& sql, SqlValue key) {
     Run r(Q(sql), {key});
     if (r.Row()) return std::optional<Member>(MemberFrom(r));
     if (!r.Finished()) return Failure("reading a member");
     return std::optional<Member>();
+  }
+
+  Result<std::vector<StripeSubscription>> Subscriptions(const std::string& sql, SqlValue key) {
+    std::vector<StripeSubscription> out;
+    Run r(Q(sql), {key});
+    while (r.Row()) out.push_back(SubscriptionFrom(r));
+    if (!r.Finished()) return Failure("reading subscriptions");
+    return out;
   }
 
   Result<std::vector<TierGrant>> Grants(const std::string& sql, int64_t key) {

@@ -415,6 +415,38 @@ CREATE TRIGGER people_delete_counts AFTER DELETE ON people
     R"sql(
 ALTER TABLE newsletter_deliveries ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 )sql",
+    // Payments (Stripe; store/sqlite_member_store.cc): subscriptions as last applied, the ids of
+    // webhook events applied (each once), the price ids `payments sync` made. They do not move
+    // member_changes: what readers may read changes through member_grants.
+    R"sql(
+CREATE TABLE stripe_subscriptions (
+  id TEXT PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+  customer TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  billing_interval TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  amount INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT '',
+  current_period_end INTEGER NOT NULL DEFAULT 0,
+  cancel_at_period_end INTEGER NOT NULL DEFAULT 0,
+  past_due_since INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL DEFAULT 0,
+  canceled_at INTEGER NOT NULL DEFAULT 0,
+  state_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX stripe_subscriptions_member ON stripe_subscriptions (member_id);
+CREATE TABLE stripe_events (id TEXT PRIMARY KEY, type TEXT NOT NULL, received INTEGER NOT NULL);
+CREATE TABLE stripe_prices (
+  tier TEXT NOT NULL,
+  billing_interval TEXT NOT NULL,
+  price_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  PRIMARY KEY (tier, billing_interval)
+);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

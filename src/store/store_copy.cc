@@ -43,6 +43,9 @@ constexpr const char* kTables[] = {
     "institution_usage",
     "member_feed_tokens",
     "people",
+    "stripe_subscriptions",
+    "stripe_events",
+    "stripe_prices",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/config.h"
 #include "http/message.h"
 
 namespace cinepress {
@@ -17,5 +18,12 @@ using Form = std::multimap<std::string, std::string>;
 std::optional<Form> ParseForm(const HttpRequest& request);
 // The first value of `key` ("" when absent).
 std::string FormValue(const Form& form, const std::string& key);
+
+// Whether a POST comes from this site's own pages (Sec-Fetch-Site, else Origin against base_url
+// or the address the request was sent to): forms on static pages, which carry no CSRF token.
+bool FromThisSite(const HttpRequest& request, const SiteConfig& config);
+
+// 303 See Other to `location`, never stored: the answer to a form post.
+HttpResponse SeeOther(std::string location);
 
 }  // namespace cinepress

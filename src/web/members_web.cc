@@ -25,14 +25,6 @@ constexpr size_t kMaxEmail = 320, kMaxName = 200;
 
 bool MembersOn(const SiteConfig& c) { return c.members.enabled; }
 
-HttpResponse SeeOther(std::string location) {
-  HttpResponse r = TextResponse(303, "See " + location + "\n");
-  r.Set("Location", std::move(location));
-  r.Set("Cache-Control", "no-store");
-  r.label = "account";
-  return r;
-}
-
 // A query parameter, decoded ("" when absent or not valid UTF-8).
 std::string QueryValue(const HttpRequest& req, std::string_view key) {
   auto params = DecodeUrlParams(req.Query());
@@ -470,6 +462,8 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
   }
   view.set("tiers", tiers);
   view.set("paid", ctx.rights.paid());
+  // Manage billing: Stripe's customer portal, for a member who has paid.
+  view.set("billing", config.payments.enabled() && !member.member.stripe_customer_id.empty());
   view.set("sessions", std::to_string(member.sessions));
   TemplateData lists{TemplateData::type::list};
   for (const NewsletterConfig& nl : config.newsletters) {

@@ -71,6 +71,10 @@ class MembersWeb {
   // in memory, written to the store by the follower within a second).
   void CountRestrictedView(const ReaderRights& rights, const std::string& url, bool opened);
 
+  // A reader's page saying `message` (payments' pages too).
+  HttpResponse Message(const Site& site, int status, const std::string& heading,
+                       const std::string& message) const;
+
   // The rights of a request (its session cookie and address) at `now`.
   ReaderRights RightsOf(const HttpRequest& request, std::string* session_token = nullptr) const;
 
@@ -88,8 +92,6 @@ class MembersWeb {
   HttpResponse Page(const Site& site, int status, const std::string& url,
                     const std::string& heading, const std::string& template_name,
                     const TemplateData& view) const;
-  HttpResponse Message(const Site& site, int status, const std::string& heading,
-                       const std::string& message) const;
   HttpResponse SignInForm(RequestContext& ctx, int status, const std::string& email,
                           const std::string& error);
   HttpResponse CheckEmail(RequestContext& ctx, int status, const std::string& email,

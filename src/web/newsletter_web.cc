@@ -29,26 +29,6 @@ std::vector<std::string> Split(std::string_view path) {
   return parts;
 }
 
-// Whether a POST comes from this site's own pages. Browsers say where a request comes from:
-// Sec-Fetch-Site (same-origin, or none when the reader typed or bookmarked it), or, in browsers
-// without it, Origin — which must be the site's (base_url's) or the one the request was sent to
-// (Host: the site served at another address than base_url, as in a test). A request that says
-// neither does not come from a browser (curl, a feed reader): another site's page cannot make
-// one, so it is let through.
-bool FromThisSite(const HttpRequest& req, const SiteConfig& config) {
-  std::string_view fetch_site = req.Header("sec-fetch-site");
-  if (!fetch_site.empty()) return fetch_site == "same-origin" || fetch_site == "none";
-  std::string_view origin = req.Header("origin");
-  if (origin.empty()) return true;
-  const std::string& base = config.base_url;
-  const size_t host_at = base.find("://");
-  const size_t path_at = host_at == std::string::npos ? base.size() : base.find('/', host_at + 3);
-  if (origin == std::string_view(base).substr(0, path_at)) return true;
-  std::string_view host = req.Header("host");
-  return !host.empty() &&
-         (origin == "http://" + std::string(host) || origin == "https://" + std::string(host));
-}
-
 const NewsletterConfig* Find(const SiteConfig& c, const std::string& slug) {
   for (const NewsletterConfig& nl : c.newsletters) {
     if (nl.slug == slug) return &nl;

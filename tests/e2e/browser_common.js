@@ -4,6 +4,7 @@
 
 const { spawn } = require('child_process');
 const fs = require('fs');
+const net = require('net');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -27,11 +28,12 @@ function makeChecks() {
   };
 }
 
-// Starts `BINARY serve --site SITE` on a port the kernel picks; resolves with {proc, url}.
-function startServer(binary, site, extra = []) {
+// Starts `BINARY serve --site SITE` on `listen` (a port the kernel picks unless given); resolves
+// with {proc, url}.
+function startServer(binary, site, extra = [], listen = '127.0.0.1:0', env = process.env) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(binary, ['serve', '--site', site, '--listen', '127.0.0.1:0', ...extra],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(binary, ['serve', '--site', site, '--listen', listen, ...extra],
+                       { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 20000);
     const onData = (chunk) => {
@@ -85,4 +87,63 @@ async function checkPage(page, label, check) {
   check(result.passes.length > 10, `${label}: axe ran its rules (${result.passes.length} passed)`);
 }
 
-module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations };
+// A TCP port on loopback that the kernel says is free now.
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// The recording SMTP server (smtp_recorder.py) on a free port, writing each message to `folder`
+// (a recorder that exits at once — its port taken meanwhile — is started again on another);
+// waitForMail(folder, n) resolves with the n-th message's text once it has arrived.
+async function startRecorder(folder, tries = 3) {
+  const port = await freePort();
+  const proc = spawn('/usr/bin/python3', [path.join(__dirname, 'smtp_recorder.py'), String(port), folder],
+                     { stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = await new Promise((resolve) => {
+    // A loaded machine (the whole suite on two cores) can take long to start Python.
+    const timer = setTimeout(() => resolve(false), 60000);
+    proc.stdout.on('data', (d) => {
+      if (String(d).includes('ready')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    proc.on('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (started) return { proc, port };
+  proc.kill('SIGTERM');
+  if (tries > 1) return startRecorder(folder, tries - 1);
+  throw new Error('the SMTP recorder did not start');
+}
+
+async function waitForMail(folder, n) {
+  for (let i = 0; i < 150; i++) {
+    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.eml')).sort();
+    if (files.length >= n) return fs.readFileSync(path.join(folder, files[n - 1]), 'utf8');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no sign-in message arrived');
+}
+
+// Ends a walk-through: closes the browser, stops what it started ({proc} objects), removes `root`
+// unless a check failed (then it is kept for a look), prints `NAME: N passed, N failed` and exits.
+async function finishWalk(name, root, browser, started, checks) {
+  if (browser) await browser.close();
+  for (const thing of started) if (thing) thing.proc.kill('SIGTERM');
+  const failed = checks.failures().length;
+  if (failed === 0) fs.rmSync(root, { recursive: true, force: true });
+  else console.error(`kept ${root}`);
+  console.log(`${name}: ${checks.count() - failed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
+  freePort, startRecorder, waitForMail, finishWalk };

@@ -10,11 +10,11 @@
 //   SCREENSHOTS=/tmp/shots node tests/e2e/members_browser_test.js BINARY
 'use strict';
 
-const { execFileSync, spawn } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, startRecorder, waitForMail, finishWalk } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -24,31 +24,8 @@ if (!binary || !fs.existsSync(binary)) {
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const PAID = '/reviews/the-glass-orchard/';
-const { check, failures, count } = makeChecks();
-
-function startRecorder(folder) {
-  return new Promise((resolve, reject) => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const proc = spawn('/usr/bin/python3', [path.join(__dirname, 'smtp_recorder.py'), String(port), folder],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error('the SMTP recorder did not start')), 15000);
-    proc.stdout.on('data', (d) => {
-      if (String(d).includes('ready')) {
-        clearTimeout(timer);
-        resolve({ proc, port });
-      }
-    });
-  });
-}
-
-async function waitForMail(folder, n) {
-  for (let i = 0; i < 150; i++) {
-    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.eml')).sort();
-    if (files.length >= n) return fs.readFileSync(path.join(folder, files[n - 1]), 'utf8');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no sign-in message arrived');
-}
+const checks = makeChecks();
+const { check } = checks;
 
 async function audit(context, url, label, shots) {
   const page = await context.newPage();
@@ -127,12 +104,6 @@ async function audit(context, url, label, shots) {
   } catch (e) {
     check(false, `the walk-through stopped: ${e.stack || e}`);
   } finally {
-    if (browser) await browser.close();
-    if (server) server.proc.kill('SIGTERM');
-    if (recorder) recorder.proc.kill('SIGTERM');
-    if (failures().length === 0) fs.rmSync(root, { recursive: true, force: true });
-    else console.error(`kept ${root}`);
-    console.log(`members_browser_test: ${count() - failures().length} passed, ${failures().length} failed`);
-    process.exit(failures().length === 0 ? 0 : 1);
+    await finishWalk('members_browser_test', root, browser, [server, recorder], checks);
   }
 })();

@@ -1,0 +1,394 @@
+#include "payments/billing.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "core/text.h"
+#include "members/members.h"
+#include "members/sign_in.h"
+
+namespace cinepress {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int64_t Int(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+// An id that may be expanded into its object: "cus_1" or {"id": "cus_1", …}.
+std::string IdOf(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  return it->is_object() ? Str(*it, "id") : std::string();
+}
+
+const Json& Field(const Json& j, const char* key) {
+  static const Json kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
+const Json& FirstItem(const Json& subscription) {
+  static const Json kEmpty = Json::object();
+  const Json& data = Field(Field(subscription, "items"), "data");
+  return data.is_array() && !data.empty() ? data[0] : kEmpty;
+}
+
+int64_t MemberIdOf(const Json& metadata) {
+  const std::string id = Str(metadata, "member_id");
+  return id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 18
+             ? 0
+             : std::stoll(id);
+}
+
+// Everything one event's handler needs, and what it reports.
+struct EventContext {
+  MemberStore& store;
+  const SiteConfig& site;
+  const Json& object;
+  int64_t created = 0;  // the event's Stripe time
+  int64_t now = 0;
+  StripeEventOutcome& outcome;
+};
+
+// The member a payment belongs to: the one named in our own reference (metadata or
+// client_reference_id), else the Stripe customer's, else the one with the address (made now when
+// there is none: paying made them a member). Remembers the customer on the member.
+Result<int64_t> ResolveMember(EventContext& c, int64_t hint, const std::string& customer,
+                              const std::string& email) {
+  std::optional<Member> member;
+  if (hint > 0) {
+    auto m = c.store.LoadMember(hint);
+    if (!m) return m.error();
+    if (m->has_value() && !(*m)->deleted) member = *m;
+  }
+  if (!member && !customer.empty()) {
+    auto m = c.store.FindMemberByStripeCustomer(customer);
+    if (!m) return m.error();
+    member = *m;
+  }
+  if (!member && !email.empty()) {
+    auto m = c.store.FindMember(email);
+    if (!m) return m.error();
+    if (!m->has_value()) {
+      auto added = AddMember(c.store, NewMember{email, "", "", {}, customer}, c.now);
+      if (!added) return added.error();
+      c.outcome.new_member_email = email;
+      return added->id;
+    }
+    member = *m;
+  }
+  if (!member) return int64_t{0};
+  if (member->stripe_customer_id.empty() && !customer.empty()) {
+    member->stripe_customer_id = customer;
+    if (auto s = c.store.UpdateMember(*member); !s) return s.error();
+  }
+  return member->id;
+}
+
+MailMessage PastDueMessage(const SiteConfig& site, const Member& member,
+                           const StripeSubscription& s, int grace_days, int64_t now) {
+  MailMessage m;
+  m.from = SiteSender(site);
+  m.to = {member.name, member.email};
+  m.subject = "Your payment to " + site.title + " did not go through";
+  m.date = now;
+  m.message_id = "cinepress.past-due." + s.id + "." + std::to_string(s.past_due_since) + "@" +
+                 DomainOf(site.base_url);
+  const std::string account = site.base_url + "/account/";
+  m.text = "We could not take the payment for your " + s.tier + " membership of " + site.title +
+           ".\n\nYou keep reading for " + std::to_string(grace_days) +
+           " more days. To update your card, open My account and choose Manage billing:\n" +
+           account + "\n";
+  m.html = "<!DOCTYPE html><html lang=\"" + HtmlEscape(site.language) +
+           "\"><head><meta charset=\"utf-8\"><title>" + HtmlEscape(m.subject) +
+           "</title></head><body><p>We could not take the payment for your " + HtmlEscape(s.tier) +
+           " membership of " + HtmlEscape(site.title) + ".</p><p>You keep reading for " +
+           std::to_string(grace_days) + " more days. To update your card, open <a href=\"" +
+           HtmlEscape(account) + "\">My account</a> and choose Manage billing.</p></body></html>";
+  return m;
+}
+
+// A subscription's new state, unless the store holds a newer one.
+Status ApplySubscriptionState(EventContext& c, StripeSubscription s, int64_t hint,
+                              const std::string& email) {
+  auto kept = c.store.LoadStripeSubscription(s.id);
+  if (!kept) return kept.error();
+  if (kept->has_value()) {
+    const StripeSubscription& old = **kept;
+    // Same second: an ended subscription stays ended (Stripe never revives one).
+    if (old.state_at > c.created || (old.state_at == c.created && old.status == "canceled")) {
+      c.outcome.note = "older than the state kept (" + old.status + "): nothing changed";
+      return {};
+    }
+    if (s.tier.empty()) s.tier = old.tier;
+    if (hint == 0) hint = old.member_id;
+    if (old.status == "past_due" && s.status == "past_due") s.past_due_since = old.past_due_since;
+  }
+  if (s.tier.empty()) {
+    c.outcome.note = "subscription " + s.id + " is for no tier of this site: ignored";
+    return {};
+  }
+  auto member = ResolveMember(c, hint, s.customer, email);
+  if (!member) return member.error();
+  if (*member == 0) {
+    c.outcome.note = "no member for customer " + s.customer + ": ignored";
+    return {};
+  }
+  s.member_id = *member;
+  s.state_at = c.created;
+  const bool newly_past_due =
+      s.status == "past_due" && (!kept->has_value() || (*kept)->status != "past_due");
+  if (newly_past_due) s.past_due_since = c.created;
+  if (s.status != "past_due") s.past_due_since = 0;
+  if (auto st = c.store.SaveStripeSubscription(s); !st) return st;
+  if (auto st = RefreshStripeGrants(c.store, s.member_id, c.site.payments.grace_days); !st)
+    return st;
+  if (newly_past_due) {
+    auto m = c.store.LoadMember(s.member_id);
+    if (!m) return m.error();
+    if (m->has_value()) {
+      c.outcome.mail.push_back(PastDueMessage(c.site, **m, s, c.site.payments.grace_days, c.now));
+    }
+  }
+  c.outcome.note = "subscription " + s.id + " of member " + std::to_string(s.member_id) + ": " +
+                   s.tier + ", " + s.status;
+  return {};
+}
+
+Status OnSubscription(EventContext& c) {
+  auto prices = c.store.LoadStripePrices();
+  if (!prices) return prices.error();
+  StripeSubscription s = SubscriptionFromStripe(c.object);
+  s.tier = TierOfSubscription(c.object, c.site, *prices);
+  const Json& metadata = Field(c.object, "metadata");
+  return ApplySubscriptionState(c, s, MemberIdOf(metadata), Str(metadata, "email"));
+}
+
+// Runs `apply` in one transaction: everything or nothing.
+Result<StripeEventOutcome> InTransaction(MemberStore& store, StripeEventOutcome outcome,
+                                         const std::function<Status(StripeEventOutcome&)>& apply) {
+  if (auto s = store.BeginTransaction(); !s) return s.error();
+  if (auto s = apply(outcome); !s) {
+    (void)store.Rollback();
+    return s.error();
+  }
+  if (auto s = store.Commit(); !s) {
+    (void)store.Rollback();
+    return s.error();
+  }
+  return outcome;
+}
+
+Status OnCheckoutCompleted(EventContext& c) {
+  // Payment-mode sessions (donations, the shop) are not memberships: they make no member here.
+  if (Str(c.object, "mode") != "subscription") {
+    c.outcome.note = "checkout " + Str(c.object, "id") + " (" + Str(c.object, "mode") +
+                     ") completed: not a membership";
+    return {};
+  }
+  const std::string ref = Str(c.object, "client_reference_id");
+  const Json& details = Field(c.object, "customer_details");
+  std::string email = details.is_object() ? Str(details, "email") : std::string();
+  if (email.empty()) email = Str(c.object, "customer_email");
+  auto member =
+      ResolveMember(c, MemberIdOf(Json{{"member_id", ref}}), IdOf(c.object, "customer"), email);
+  if (!member) return member.error();
+  c.outcome.note = "checkout " + Str(c.object, "id") + " (" + Str(c.object, "mode") +
+                   ") completed by member " + std::to_string(*member);
+  return {};
+}
+
+std::string InvoiceSubscription(const Json& invoice) {
+  std::string id = IdOf(invoice, "subscription");
+  if (id.empty())
+    id = IdOf(Field(Field(invoice, "parent"), "subscription_details"), "subscription");
+  return id;
+}
+
+Status OnInvoicePaid(EventContext& c) {
+  const std::string id = InvoiceSubscription(c.object);
+  auto kept = c.store.LoadStripeSubscription(id);
+  if (!kept) return kept.error();
+  if (id.empty() || !kept->has_value()) {
+    c.outcome.note = "invoice " + Str(c.object, "id") + " paid (no subscription kept)";
+    return {};
+  }
+  StripeSubscription s = **kept;
+  // The paid period's end, from the invoice's lines.
+  const Json& lines = Field(Field(c.object, "lines"), "data");
+  if (lines.is_array()) {
+    for (const Json& line : lines) {
+      s.current_period_end = std::max(s.current_period_end, Int(Field(line, "period"), "end"));
+    }
+  }
+  if (s.status == "past_due" || s.status == "unpaid") {
+    s.status = "active";
+    s.past_due_since = 0;
+  }
+  s.state_at = std::max(s.state_at, c.created);
+  if (auto st = c.store.SaveStripeSubscription(s); !st) return st;
+  c.outcome.note = "invoice " + Str(c.object, "id") + " paid: " + s.id + " active";
+  return RefreshStripeGrants(c.store, s.member_id, c.site.payments.grace_days);
+}
+
+// Events that change no access on their own: recorded and logged for the editors (a failed
+// payment's access follows the subscription's past_due status; a refund or a dispute is the
+// editors' to act on — cancelling in Stripe sends customer.subscription.deleted).
+Status OnNoted(EventContext& c) {
+  c.outcome.note =
+      Str(c.object, "object") + " " + Str(c.object, "id") + ": " +
+      std::to_string(Int(c.object, "amount")) + " " + Str(c.object, "currency") +
+      (c.outcome.type == "charge.refunded"
+           ? ", refunded " + std::to_string(Int(c.object, "amount_refunded"))
+           : "") +
+      (IdOf(c.object, "customer").empty() ? "" : ", customer " + IdOf(c.object, "customer"));
+  return {};
+}
+
+using Handler = std::function<Status(EventContext&)>;
+
+const std::map<std::string, Handler, std::less<>>& Handlers() {
+  static const std::map<std::string, Handler, std::less<>> kHandlers = {
+      {"checkout.session.completed", OnCheckoutCompleted},
+      {"customer.subscription.created", OnSubscription},
+      {"customer.subscription.updated", OnSubscription},
+      {"customer.subscription.deleted", OnSubscription},
+      {"invoice.paid", OnInvoicePaid},
+      {"invoice.payment_failed", OnNoted},
+      {"charge.refunded", OnNoted},
+      {"charge.dispute.created", OnNoted},
+  };
+  return kHandlers;
+}
+
+}  // namespace
+
+std::optional<TierGrant> GrantOfSubscription(const StripeSubscription& s, int grace_days) {
+  TierGrant g;
+  g.member_id = s.member_id;
+  g.tier = s.tier;
+  g.source = "stripe";
+  g.note = s.id;
+  g.created = s.created;
+  if (s.status == "active" || s.status == "trialing") {
+    g.until = s.current_period_end == 0 ? 0
+              : s.cancel_at_period_end  ? s.current_period_end
+                                        : s.current_period_end + kRenewalSlack;
+    return g;
+  }
+  if (s.status == "past_due") {
+    g.until = s.past_due_since + int64_t{grace_days} * 86400;
+    return g;
+  }
+  return std::nullopt;
+}
+
+Status RefreshStripeGrants(MemberStore& store, int64_t member_id, int grace_days) {
+  auto subscriptions = store.LoadStripeSubscriptions(member_id);
+  if (!subscriptions) return subscriptions.error();
+  std::map<std::string, TierGrant> grants;  // the latest end per tier
+  for (const StripeSubscription& s : *subscriptions) {
+    auto g = GrantOfSubscription(s, grace_days);
+    if (!g) continue;
+    auto [it, added] = grants.emplace(g->tier, *g);
+    if (!added && (it->second.until != 0 && (g->until == 0 || g->until > it->second.until))) {
+      it->second = *g;
+    }
+  }
+  if (auto d = store.DeleteGrants(member_id, "", "stripe"); !d) return d.error();
+  for (const auto& entry : grants) {
+    if (auto s = store.SaveGrant(entry.second); !s) return s;
+  }
+  return {};
+}
+
+StripeSubscription SubscriptionFromStripe(const Json& o) {
+  StripeSubscription s;
+  s.id = Str(o, "id");
+  s.customer = IdOf(o, "customer");
+  s.status = Str(o, "status");
+  s.cancel_at_period_end =
+      Field(o, "cancel_at_period_end").is_boolean() && Field(o, "cancel_at_period_end").get<bool>();
+  s.created = Int(o, "created");
+  s.canceled_at = Int(o, "canceled_at");
+  const Json& item = FirstItem(o);
+  const Json& price = Field(item, "price");
+  s.amount = Int(price, "unit_amount") * std::max<int64_t>(1, Int(item, "quantity"));
+  s.currency = Str(price, "currency");
+  s.interval = Str(Field(price, "recurring"), "interval");
+  // Since Stripe's 2025 API the period is the item's; before, the subscription's.
+  s.current_period_end = Int(item, "current_period_end");
+  if (s.current_period_end == 0) s.current_period_end = Int(o, "current_period_end");
+  return s;
+}
+
+std::string TierOfSubscription(const Json& object, const SiteConfig& site,
+                               const std::vector<StripePrice>& prices) {
+  const std::string named = Str(Field(object, "metadata"), "tier");
+  if (!named.empty() && site.FindTier(named)) return named;
+  const std::string price = Str(Field(FirstItem(object), "price"), "id");
+  if (price.empty()) return {};
+  for (const TierConfig& t : site.tiers) {
+    if (t.stripe_monthly_price == price || t.stripe_yearly_price == price) return t.slug;
+  }
+  for (const StripePrice& p : prices) {
+    if (p.price_id == price && site.FindTier(p.tier)) return p.tier;
+  }
+  return {};
+}
+
+Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig& site,
+                                            std::string_view payload, int64_t now) {
+  const Json event = Json::parse(payload, nullptr, false);
+  if (!event.is_object() || Str(event, "id").empty() || Str(event, "type").empty() ||
+      !Field(Field(event, "data"), "object").is_object()) {
+    return MakeError(ErrorCode::kInvalidInput, "not a Stripe event (id, type, data.object)");
+  }
+  StripeEventOutcome start;
+  start.id = Str(event, "id");
+  start.type = Str(event, "type");
+  return InTransaction(store, start, [&](StripeEventOutcome& outcome) -> Status {
+    auto fresh = store.RecordStripeEvent(outcome.id, outcome.type, now);
+    if (!fresh) return fresh.error();
+    if (!*fresh) {
+      outcome.duplicate = true;
+      outcome.note = "applied before: nothing changed";
+      return {};
+    }
+    auto handler = Handlers().find(outcome.type);
+    if (handler == Handlers().end()) {
+      outcome.note = "not an event this site acts on: acknowledged";
+      return {};
+    }
+    outcome.handled = true;
+    EventContext c{store, site, event["data"]["object"], Int(event, "created"), now, outcome};
+    return handler->second(c);
+  });
+}
+
+Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const SiteConfig& site,
+                                                   const Json& object, int64_t now) {
+  StripeEventOutcome start;
+  start.id = Str(object, "id");
+  start.type = "reconcile";
+  return InTransaction(store, start, [&](StripeEventOutcome& outcome) -> Status {
+    // Stripe's state now is newer than any kept, even when Stripe's clock runs ahead of ours.
+    auto kept = store.LoadStripeSubscription(outcome.id);
+    if (!kept) return kept.error();
+    const int64_t at = kept->has_value() ? std::max(now, (*kept)->state_at + 1) : now;
+    EventContext c{store, site, object, at, now, outcome};
+    return OnSubscription(c);
+  });
+}
+
+}  // namespace cinepress

@@ -1,0 +1,75 @@
+// PaymentsWeb: the Stripe pages of `cinepress serve` — thin handlers over src/payments.
+//
+//   POST /membership/checkout/   the membership page's Monthly/Yearly buttons (a static page:
+//                                checked by origin and a per-client limit, not a CSRF token) →
+//                                a Checkout Session → 303 to Stripe's page
+//   GET  /membership/welcome/    where Stripe sends the reader back after paying
+//   POST /account/billing/       Manage billing (My Account's form) → a portal session → 303
+//   POST /payments/stripe/webhook  Stripe's events: the signature verified, the event applied
+//                                once in a transaction, 200 only after the commit (an error is
+//                                500 and Stripe tries again); mail queued after the commit
+//
+// Contract: Start and Mount are called once by the owner before the server starts; handlers are
+// thread-safe (two store connections — one for Stripe's events, one beside the Stripe client —
+// each under a lock). The keys come from
+// the options (the environment: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET), never from files.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "content/member_store.h"
+#include "mail/message.h"
+#include "payments/stripe_client.h"
+#include "site/site.h"
+#include "web/rate_limiter.h"
+#include "web/router.h"
+
+namespace cinepress {
+
+struct PaymentsWebOptions {
+  std::function<std::shared_ptr<const Site>()> site;  // the site as served now
+  std::function<Result<std::unique_ptr<MemberStore>>()> open_store;
+  std::function<Result<std::unique_ptr<StripeClient>>()> open_stripe;
+  std::string webhook_secret;                      // whsec_…; "" refuses every event
+  std::function<Status(const MailMessage&)> send;  // queues a message in the outbox
+  // A reader's page saying something (MembersWeb::Message).
+  std::function<HttpResponse(int status, const std::string& heading, const std::string& message)>
+      message;
+  std::function<void(const std::string&)> log;
+  std::function<int64_t()> now;
+  int checkouts_per_ip = 20;        // checkouts started per client address …
+  int64_t checkout_window_s = 600;  // … in this many seconds; more get 429
+};
+
+class PaymentsWeb {
+ public:
+  explicit PaymentsWeb(PaymentsWebOptions options);
+
+  Status Start();
+  void Mount(Router& router);
+  // The report's gauges (payments/report.h) for /metrics; "" when they cannot be read.
+  std::string MetricsText();
+
+ private:
+  HttpResponse CheckoutPost(RequestContext& ctx);
+  HttpResponse WelcomeGet(RequestContext& ctx);
+  HttpResponse BillingPost(RequestContext& ctx);
+  HttpResponse WebhookPost(RequestContext& ctx);
+  void SendSignIn(const SiteConfig& site, const std::string& email, int64_t now);
+  void Log(const std::string& line) const;
+
+  PaymentsWebOptions options_;
+  // Stripe's events never wait behind a call to Stripe: they have a store connection of their
+  // own; checkout and the portal share the other one with the Stripe client.
+  std::mutex events_mu_;
+  std::unique_ptr<MemberStore> events_store_;
+  std::mutex stripe_mu_;
+  std::unique_ptr<MemberStore> store_;
+  std::unique_ptr<StripeClient> stripe_;
+  RateLimiter checkout_limit_;
+};
+
+}  // namespace cinepress
