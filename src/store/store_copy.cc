@@ -23,6 +23,7 @@ constexpr const char* kTables[] = {
     "authors",
     "sections",
     "media_blobs",
+    "media_chunks",
     "media",
     "comments",
     "terms",
@@ -43,6 +44,7 @@ constexpr const char* kTables[] = {
     "institution_usage",
     "member_feed_tokens",
     "people",
+    "media_downloads",
 };
 
 // One value of a row, as both engines can give and take it.
