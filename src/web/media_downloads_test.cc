@@ -41,6 +41,15 @@ TEST(MediaRequestOf, TheWholeFilesSizeAndWhatWasDelivered) {
   EXPECT_EQ(m.delivered, 120);
 }
 
+// A 1000-byte media file sent whole.
+HttpResponse WholeMedia() {
+  HttpResponse media;
+  media.label = "media";
+  media.body = std::make_shared<const std::string>(1000, 'a');
+  media.body_sent = 1000;
+  return media;
+}
+
 // Only responses labelled "media" are looked at, and what counted reaches the store (a real
 // SQLite store) at the latest when the counter stops; a store that cannot be opened is reported.
 TEST(MediaDownloads, CountsMediaResponsesAndWritesThemToTheStore) {
@@ -62,10 +71,7 @@ TEST(MediaDownloads, CountsMediaResponsesAndWritesThemToTheStore) {
   {
     MediaDownloads downloads(options);
     downloads.Start();
-    HttpResponse media;
-    media.label = "media";
-    media.body = std::make_shared<const std::string>(1000, 'a');
-    media.body_sent = 1000;
+    HttpResponse media = WholeMedia();
     downloads.Observe(Get("/podcasts/talk/one.mp3"), media);
     HttpResponse page = media;
     page.label = "article";
@@ -80,10 +86,7 @@ TEST(MediaDownloads, CountsMediaResponsesAndWritesThemToTheStore) {
   {
     MediaDownloads downloads(options);
     downloads.Start();
-    HttpResponse media;
-    media.label = "media";
-    media.body = std::make_shared<const std::string>(1000, 'a');
-    media.body_sent = 1000;
+    HttpResponse media = WholeMedia();
     downloads.Observe(Get("/podcasts/talk/one.mp3"), media);
     downloads.Stop();
   }
