@@ -26,6 +26,7 @@
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/live_site.h"
+#include "web/media_downloads.h"
 #include "web/members_web.h"
 #include "web/newsletter_web.h"
 #include "web/payments_web.h"
@@ -611,11 +612,20 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     return live.Handle(ctx.request, ctx.rights);  // the site's own 404
   });
   router.Fallback([&live](RequestContext& ctx) { return live.Handle(ctx.request, ctx.rights); });
+  // Podcast downloads, counted as the IAB guidelines say, written once a second.
+  MediaDownloadsOptions downloads_options;
+  downloads_options.open_store = [site] { return OpenStore(site, false); };
+  downloads_options.on_error = [&err](const Error& e) {
+    err << "serve: podcast downloads not written yet: " << e.ToString() << "\n";
+  };
+  MediaDownloads downloads(downloads_options);
+  downloads.Start();
   auto server = HttpServer::Start(
       server_options, [&router](const HttpRequest& req) { return router.Dispatch(req); },
-      [&live, &access_log](const HttpRequest& req, const HttpResponse& resp,
-                           std::chrono::nanoseconds elapsed, size_t bytes) {
+      [&live, &access_log, &downloads](const HttpRequest& req, const HttpResponse& resp,
+                                       std::chrono::nanoseconds elapsed, size_t bytes) {
         live.Observe(resp, elapsed);
+        downloads.Observe(req, resp);
         if (access_log) access_log->Write(req, resp, bytes);
       });
   if (!server) return server.error();
@@ -667,6 +677,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   }
   scheduler.Stop();
   members.Stop();
+  downloads.Stop();
   live.Stop();
   newsletters.Stop();
   out << "serve: stopped\n";

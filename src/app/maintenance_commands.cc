@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/text.h"
 #include "store/maintenance.h"
+#include "store/media_rows.h"
 #include "store/open_store.h"
 #include "store/store_copy.h"
 
@@ -217,6 +218,10 @@ Result<size_t> CheckSite(const SiteFolder& site, std::ostream& out) {
   }
   for (const auto& path : m.unused) out << "unused media: /" << path << " (nothing refers to it)\n";
   problems += m.missing.size() + m.unused.size();
+  auto damaged = CheckStoredMedia(**store);
+  if (!damaged) return damaged.error();
+  for (const auto& problem : *damaged) out << "damaged media: /" << problem << "\n";
+  problems += damaged->size();
   out << "check: " << articles->size() << " articles, " << media->size() << " media files: ";
   if (problems == 0) {
     out << "no problems\n";

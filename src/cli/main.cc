@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "app/download_commands.h"
 #include "app/maintenance_commands.h"
 #include "app/members_commands.h"
 #include "app/newsletter_commands.h"
@@ -202,6 +203,16 @@ int main(int argc, char** argv) {
   store_copy->add_option("--to", copy_to, "a SQLite file or a postgresql:// URL (replaced whole)")
       ->required();
 
+  CLI::App* podcasts = app.add_subcommand("podcasts", "podcast shows and their listeners");
+  podcasts->require_subcommand(1);
+  CLI::App* p_stats = podcasts->add_subcommand(
+      "stats", "downloads per episode and day (IAB: one per listener per episode per 24 hours)");
+  std::string stats_show;
+  bool stats_csv = false;
+  p_stats->add_option("--show", stats_show, "only this show's episodes (its slug)");
+  p_stats->add_flag("--csv", stats_csv, "CSV: day,show,path,downloads, then the totals");
+  add_site(p_stats);
+
   CLI::App* members = app.add_subcommand("members", "readers' accounts and the tiers they hold");
   members->require_subcommand(1);
   cinepress::MembersAddOptions member_add;
@@ -361,6 +372,8 @@ int main(int argc, char** argv) {
          if (!problems) return Fail(problems.error());
          return *problems == 0 ? 0 : 1;
        }},
+      {p_stats,
+       [&] { return Done(cinepress::PodcastStats(site, stats_show, stats_csv, std::cout)); }},
       {nl_send,
        [&] { return Done(cinepress::SendNewsletter(site, send_options, std::cout, std::cerr)); }},
       {nl_preview,

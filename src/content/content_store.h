@@ -73,11 +73,27 @@ class ContentStore {
   virtual Result<std::vector<Section>> LoadSections() = 0;
   virtual Status SaveSection(const Section& section) = 0;
 
-  // Media: files kept by the site, addressed by path, stored once per distinct content.
+  // Media: files kept by the site, addressed by path, stored once per distinct content, in
+  // chunks of kMediaChunkBytes, so that a large file (an episode's audio) can be read a piece
+  // at a time.
+  static constexpr size_t kMediaChunkBytes = 256 * 1024;
   virtual Result<std::vector<MediaFile>> LoadMediaList() = 0;
+  // One file's facts without its bytes; kNotFound when there is none at `path`.
+  virtual Result<MediaFile> LoadMediaFile(const std::string& path) = 0;
+  // A whole file (the static build writes it); for large files prefer ReadMedia.
   virtual Result<std::string> LoadMediaData(const std::string& path) = 0;
+  // Bytes of the content with this hash (MediaFile::hash) from `offset`: at most `max`, and no
+  // further than the end of the stored chunk that holds `offset`, so that reads that follow one
+  // another cost one chunk each. Empty at or past the end; kNotFound when no file has that
+  // content any more (it was replaced while being read).
+  virtual Result<std::string> ReadMedia(const std::string& hash, int64_t offset, size_t max) = 0;
   virtual Status SaveMedia(const std::string& path, const std::string& data) = 0;
   virtual Status DeleteMedia(const std::string& path) = 0;
+
+  // Counted downloads of media (not content: they do not move DataVersion). Saved in batches by
+  // any node; loaded for the paths that start with `path_prefix` ("" for all), oldest first.
+  virtual Status SaveDownloads(const std::vector<MediaDownload>& downloads) = 0;
+  virtual Result<std::vector<MediaDownload>> LoadDownloads(const std::string& path_prefix) = 0;
 
   // Comments, by article; saving one with the same article and source id replaces it.
   virtual Result<std::vector<Comment>> LoadComments() = 0;

@@ -161,6 +161,18 @@ struct MediaFile {
   std::string path;  // URL path without the leading slash: "images/x.jpg"
   std::string hash;
   int64_t size = 0;
+  int64_t modified = 0;  // Unix seconds: when this path was last given different bytes
+};
+
+// One counted download of a media file (a podcast episode's audio): who, what and when, as
+// download counting decided it (src/downloads). `client` is a digest of the address and the
+// user agent, never the address itself.
+struct MediaDownload {
+  int64_t at = 0;    // Unix seconds
+  std::string path;  // the URL path asked for: "/podcasts/show/episode.mp3"
+  std::string client;
+  int64_t bytes = 0;  // what the response delivered
+  bool operator==(const MediaDownload&) const = default;
 };
 
 // A reader's comment on an article (imported from WordPress), threaded by its parent's id in

@@ -85,16 +85,30 @@ bool IsValidUtf8(std::string_view text) {
 std::string ContentHash(std::string_view data) { return ContentHash({data}); }
 
 std::string ContentHash(std::initializer_list<std::string_view> parts) {
-  unsigned char out[16];
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, sizeof out);
-  for (std::string_view p : parts) {
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(p.data()), p.size());
-  }
-  crypto_generichash_final(&state, out, sizeof out);
-  char hex[33];
+  ContentHasher hasher;
+  for (std::string_view p : parts) hasher.Add(p);
+  return hasher.Finish();
+}
+
+static_assert(sizeof(crypto_generichash_state) <= 384);
+constexpr size_t kContentHashBytes = 16;
+
+ContentHasher::ContentHasher() {
+  crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0,
+                          kContentHashBytes);
+}
+
+void ContentHasher::Add(std::string_view piece) {
+  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(piece.data()), piece.size());
+}
+
+std::string ContentHasher::Finish() {
+  unsigned char out[kContentHashBytes];
+  crypto_generichash_final(reinterpret_cast<crypto_generichash_state*>(state_), out, sizeof out);
+  char hex[2 * kContentHashBytes + 1];
   sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return std::string(hex, 32);
+  return std::string(hex, 2 * kContentHashBytes);
 }
 
 size_t CountWords(std::string_view text) {

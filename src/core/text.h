@@ -27,6 +27,16 @@ bool IsValidUtf8(std::string_view text);
 // A stable content hash (BLAKE2b, 128 bits) as 32 lowercase hex digits.
 std::string ContentHash(std::string_view data);
 std::string ContentHash(std::initializer_list<std::string_view> parts);  // of the concatenation
+// ContentHash of bytes that arrive in pieces (a media file read chunk by chunk).
+class ContentHasher {
+ public:
+  ContentHasher();
+  void Add(std::string_view piece);
+  std::string Finish();  // once
+
+ private:
+  alignas(64) unsigned char state_[384];  // libsodium's crypto_generichash_state
+};
 
 // Number of words (runs of non-space bytes) in `text`.
 size_t CountWords(std::string_view text);

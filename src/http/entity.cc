@@ -92,10 +92,61 @@ bool EtagMatches(std::string_view header, std::string_view etag) {
   return false;
 }
 
-// One "bytes=a-b" range of a body of `size` bytes. Returns false for a header it does not
-// understand (then the whole body is sent); `unsatisfiable` when it cannot be served.
-bool ParseRange(std::string_view header, size_t size, size_t& first, size_t& last,
-                bool& unsatisfiable) {
+// If-None-Match (else If-Modified-Since) says the client's copy is current: 304.
+bool NotModified(const HttpRequest& req, std::string_view etag, int64_t last_modified) {
+  std::string_view inm = req.Header("if-none-match");
+  if (!inm.empty()) return EtagMatches(inm, etag);
+  std::string_view ims = req.Header("if-modified-since");
+  if (ims.empty() || !last_modified) return false;
+  int64_t t = ParseHttpDate(ims);
+  return t >= 0 && last_modified <= t;
+}
+
+// If-Range (RFC 9110 §13.1.5): the range is sent only if the client's copy is this one — by a
+// strong ETag (a weak one never matches), or by a date equal to Last-Modified.
+bool IfRangeHolds(std::string_view if_range, std::string_view etag, int64_t last_modified) {
+  if (if_range.empty()) return true;
+  if (if_range.rfind("W/", 0) == 0) return false;
+  if (if_range.front() == '"') return EtagCore(if_range) == EtagCore(etag);
+  return last_modified != 0 && ParseHttpDate(if_range) == last_modified;
+}
+
+// What a GET with Range asks of a body of `size` bytes.
+struct RangeChoice {
+  enum Kind { kWhole, kPart, kUnsatisfiable } kind = kWhole;
+  size_t first = 0, last = 0;
+};
+
+RangeChoice ChooseRange(const HttpRequest& req, std::string_view etag, int64_t last_modified,
+                        size_t size) {
+  RangeChoice c;
+  std::string_view range = req.Header("range");
+  if (range.empty() || req.method != "GET" ||
+      !IfRangeHolds(req.Header("if-range"), etag, last_modified)) {
+    return c;
+  }
+  bool unsatisfiable = false;
+  if (!ParseByteRange(range, size, c.first, c.last, unsatisfiable)) return c;
+  c.kind = unsatisfiable ? RangeChoice::kUnsatisfiable : RangeChoice::kPart;
+  return c;
+}
+
+std::string ContentRange(size_t first, size_t last, size_t size) {
+  return "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(size);
+}
+
+HttpResponse Unsatisfiable(size_t size, const std::string& content_type) {
+  HttpResponse r;
+  r.status = 416;
+  r.Set("Content-Range", "bytes */" + std::to_string(size));
+  r.Set("Content-Type", content_type);
+  return r;
+}
+
+}  // namespace
+
+bool ParseByteRange(std::string_view header, size_t size, size_t& first, size_t& last,
+                    bool& unsatisfiable) {
   unsatisfiable = false;
   if (header.rfind("bytes=", 0) != 0) return false;
   std::string_view spec = header.substr(6);
@@ -133,8 +184,6 @@ bool ParseRange(std::string_view header, size_t size, size_t& first, size_t& las
   last = b.empty() || y >= size ? size - 1 : y;
   return true;
 }
-
-}  // namespace
 
 namespace {
 
@@ -212,47 +261,25 @@ HttpResponse ServeEntity(const HttpRequest& req, const std::shared_ptr<const Ent
     if (!e.cache_control.empty()) resp.Set("Cache-Control", e.cache_control);
     if (compressible) resp.Set("Vary", "Accept-Encoding");
   };
-  if (e.status == 200) {
-    std::string_view inm = req.Header("if-none-match");
-    std::string_view ims = req.Header("if-modified-since");
-    bool not_modified = false;
-    if (!inm.empty()) {
-      not_modified = EtagMatches(inm, e.etag);
-    } else if (!ims.empty() && e.last_modified) {
-      int64_t t = ParseHttpDate(ims);
-      not_modified = t >= 0 && e.last_modified <= t;
-    }
-    if (not_modified) {
-      r.status = 304;
-      common(r, "");
-      return r;
-    }
+  if (e.status == 200 && NotModified(req, e.etag, e.last_modified)) {
+    r.status = 304;
+    common(r, "");
+    return r;
   }
-  std::string_view range = req.Header("range");
-  if (e.status == 200 && !range.empty() && req.method == "GET") {
-    std::string_view if_range = req.Header("if-range");
-    if (if_range.empty() || EtagMatches(if_range, e.etag)) {
-      size_t first = 0, last = 0;
-      bool unsatisfiable = false;
-      const size_t size = e.identity->size();
-      if (ParseRange(range, size, first, last, unsatisfiable)) {
-        if (unsatisfiable) {
-          r.status = 416;
-          r.Set("Content-Range", "bytes */" + std::to_string(size));
-          r.Set("Content-Type", e.content_type);
-          return r;
-        }
-        r.status = 206;
-        r.Set("Content-Type", e.content_type);
-        r.Set("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
-                                   std::to_string(size));
-        r.Set("Accept-Ranges", "bytes");
-        common(r, "");
-        r.body = e.identity;
-        r.offset = first;
-        r.length = last - first + 1;
-        return r;
-      }
+  if (e.status == 200) {
+    const size_t size = e.identity->size();
+    RangeChoice range = ChooseRange(req, e.etag, e.last_modified, size);
+    if (range.kind == RangeChoice::kUnsatisfiable) return Unsatisfiable(size, e.content_type);
+    if (range.kind == RangeChoice::kPart) {
+      r.status = 206;
+      r.Set("Content-Type", e.content_type);
+      r.Set("Content-Range", ContentRange(range.first, range.last, size));
+      r.Set("Accept-Ranges", "bytes");
+      common(r, "");
+      r.body = e.identity;
+      r.offset = range.first;
+      r.length = range.last - range.first + 1;
+      return r;
     }
   }
   // The common case: a whole representation, its headers made when the entity was.
@@ -268,6 +295,32 @@ HttpResponse ServeEntity(const HttpRequest& req, const std::shared_ptr<const Ent
     r.body = e.identity;
   }
   r.header_block = std::shared_ptr<const std::string>(entity, &e.headers[variant]);
+  return r;
+}
+
+HttpResponse ServeStreamedEntity(const HttpRequest& req, const StreamedEntity& e) {
+  HttpResponse r;
+  r.Set("ETag", e.etag);
+  if (e.last_modified) r.Set("Last-Modified", HttpDate(e.last_modified));
+  if (!e.cache_control.empty()) r.Set("Cache-Control", e.cache_control);
+  if (NotModified(req, e.etag, e.last_modified)) {
+    r.status = 304;
+    return r;
+  }
+  const size_t size = static_cast<size_t>(e.size);
+  RangeChoice range = ChooseRange(req, e.etag, e.last_modified, size);
+  if (range.kind == RangeChoice::kUnsatisfiable) return Unsatisfiable(size, e.content_type);
+  r.Set("Content-Type", e.content_type);
+  r.Set("Accept-Ranges", "bytes");
+  r.reader = e.reader;
+  r.offset = 0;
+  r.length = size;
+  if (range.kind == RangeChoice::kPart) {
+    r.status = 206;
+    r.Set("Content-Range", ContentRange(range.first, range.last, size));
+    r.offset = range.first;
+    r.length = range.last - range.first + 1;
+  }
   return r;
 }
 

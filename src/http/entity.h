@@ -40,6 +40,29 @@ std::shared_ptr<const Entity> MakeEntityFor(const HttpRequest& request, std::str
 
 HttpResponse ServeEntity(const HttpRequest& request, const std::shared_ptr<const Entity>& entity);
 
+// A representation too large to hold in memory (a podcast episode's audio): its bytes are read
+// from `reader` as they are sent. Never compressed (media are compressed already).
+struct StreamedEntity {
+  std::shared_ptr<BodyReader> reader;
+  int64_t size = 0;
+  std::string content_type;
+  std::string etag;  // strong, with its quotes
+  int64_t last_modified = 0;
+  std::string cache_control;
+};
+
+// Answers a request for a streamed entity as ServeEntity does: 304 for If-None-Match (or
+// If-Modified-Since), one byte range as 206 (If-Range: the ETag, strongly, or the exact
+// Last-Modified date), 416 for a range past the end, HEAD with the length and no body. Several
+// ranges in one request are answered with the whole file (200), as RFC 9110 allows.
+HttpResponse ServeStreamedEntity(const HttpRequest& request, const StreamedEntity& entity);
+
+// One "bytes=first-last" range of a body of `size` bytes (RFC 9110 §14.1.2): "a-b", "a-" and the
+// suffix "-n". False for a header it does not understand or several ranges (then the whole body
+// is sent); `unsatisfiable` when the range starts at or past the end (416).
+bool ParseByteRange(std::string_view header, size_t size, size_t& first, size_t& last,
+                    bool& unsatisfiable);
+
 // The media type of a file name by its extension ("x.css" -> "text/css; charset=utf-8").
 std::string ContentTypeFor(std::string_view path);
 

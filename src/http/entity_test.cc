@@ -92,6 +92,124 @@ TEST(ServeEntity, RangeRequests) {
   EXPECT_EQ(ServeEntity(Get({{"range", "bytes=0-9"}, {"if-range", "\"stale\""}}), e).status, 200);
 }
 
+// The edges of one byte range of a 1000-byte body.
+TEST(ParseByteRange, Edges) {
+  struct Case {
+    const char* header;
+    bool understood, unsatisfiable;
+    size_t first, last;
+  };
+  const Case cases[] = {
+      {"bytes=0-0", true, false, 0, 0},          // the first byte
+      {"bytes=999-999", true, false, 999, 999},  // the last byte
+      {"bytes=999-", true, false, 999, 999},
+      {"bytes=0-", true, false, 0, 999},
+      {"bytes=500-5000", true, false, 500, 999},  // a last byte past the end: to the end
+      {"bytes=-1", true, false, 999, 999},        // suffix: the last byte
+      {"bytes=-1000", true, false, 0, 999},
+      {"bytes=-5000", true, false, 0, 999},  // a suffix longer than the body: all of it
+      {"bytes=1000-", true, true, 0, 0},     // starts at the end
+      {"bytes=1000-1001", true, true, 0, 0},
+      {"bytes=-0", true, true, 0, 0},         // an empty suffix
+      {"bytes=5-2", false, false, 0, 0},      // backwards: ignored, the whole body
+      {"bytes=0-1,5-6", false, false, 0, 0},  // several ranges: the whole body
+      {"bytes=", false, false, 0, 0},
+      {"bytes=-", false, false, 0, 0},
+      {"bytes=a-b", false, false, 0, 0},
+      {"bytes=+1-2", false, false, 0, 0},
+      {"bytes 0-1", false, false, 0, 0},
+      {"items=0-1", false, false, 0, 0},
+      {"bytes=0000000000000000001-2", false, false, 0, 0},  // more digits than a size has
+  };
+  for (const Case& c : cases) {
+    size_t first = 0, last = 0;
+    bool unsatisfiable = false;
+    EXPECT_EQ(ParseByteRange(c.header, 1000, first, last, unsatisfiable), c.understood) << c.header;
+    if (!c.understood) continue;
+    EXPECT_EQ(unsatisfiable, c.unsatisfiable) << c.header;
+    if (c.unsatisfiable) continue;
+    EXPECT_EQ(first, c.first) << c.header;
+    EXPECT_EQ(last, c.last) << c.header;
+  }
+  size_t first = 0, last = 0;
+  bool unsatisfiable = false;
+  EXPECT_TRUE(ParseByteRange("bytes=0-", 0, first, last, unsatisfiable));
+  EXPECT_TRUE(unsatisfiable);  // nothing to send of an empty body
+}
+
+class NeverRead : public BodyReader {
+ public:
+  Result<std::string> Read(int64_t, size_t) override {
+    ADD_FAILURE() << "the entity's bytes are read by the server, not by ServeStreamedEntity";
+    return std::string();
+  }
+};
+
+StreamedEntity Episode() {
+  StreamedEntity e;
+  e.reader = std::make_shared<NeverRead>();
+  e.size = 1'000'000;
+  e.content_type = "audio/mpeg";
+  e.etag = "\"4f2a\"";
+  e.last_modified = 1'700'000'000;
+  e.cache_control = "public, max-age=86400";
+  return e;
+}
+
+TEST(ServeStreamedEntity, WholeRangesAndHead) {
+  HttpResponse r = ServeStreamedEntity(Get(), Episode());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.reader);
+  EXPECT_EQ(r.offset, 0u);
+  EXPECT_EQ(r.BodySize(), 1'000'000u);
+  EXPECT_EQ(r.Header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(r.Header("ETag"), "\"4f2a\"");
+  EXPECT_EQ(r.Header("Last-Modified"), HttpDate(1'700'000'000));
+  EXPECT_EQ(r.Header("Content-Type"), "audio/mpeg");
+  EXPECT_TRUE(r.Header("Vary").empty());  // never compressed
+
+  r = ServeStreamedEntity(Get({{"range", "bytes=999998-"}}), Episode());
+  EXPECT_EQ(r.status, 206);
+  EXPECT_EQ(r.offset, 999'998u);
+  EXPECT_EQ(r.BodySize(), 2u);
+  EXPECT_EQ(r.Header("Content-Range"), "bytes 999998-999999/1000000");
+  r = ServeStreamedEntity(Get({{"range", "bytes=-10"}}), Episode());
+  EXPECT_EQ(r.Header("Content-Range"), "bytes 999990-999999/1000000");
+  r = ServeStreamedEntity(Get({{"range", "bytes=1000000-"}}), Episode());
+  EXPECT_EQ(r.status, 416);
+  EXPECT_EQ(r.Header("Content-Range"), "bytes */1000000");
+  EXPECT_FALSE(r.reader);
+
+  HttpRequest head = Get({{"range", "bytes=0-1"}});
+  head.method = "HEAD";
+  r = ServeStreamedEntity(head, Episode());
+  EXPECT_EQ(r.status, 200);  // a range is for GET
+  EXPECT_EQ(r.BodySize(), 1'000'000u);
+}
+
+TEST(ServeStreamedEntity, ConditionalRequestsAndIfRange) {
+  EXPECT_EQ(ServeStreamedEntity(Get({{"if-none-match", "\"4f2a\""}}), Episode()).status, 304);
+  EXPECT_EQ(ServeStreamedEntity(Get({{"if-none-match", "\"old\""}}), Episode()).status, 200);
+  EXPECT_EQ(
+      ServeStreamedEntity(Get({{"if-modified-since", HttpDate(1'700'000'000)}}), Episode()).status,
+      304);
+  EXPECT_EQ(
+      ServeStreamedEntity(Get({{"if-modified-since", HttpDate(1'699'999'999)}}), Episode()).status,
+      200);
+  // If-Range: the part only when the client's copy is this one; else the whole file.
+  auto ranged = [](std::string if_range) {
+    return ServeStreamedEntity(Get({{"range", "bytes=10-19"}, {"if-range", std::move(if_range)}}),
+                               Episode())
+        .status;
+  };
+  EXPECT_EQ(ranged("\"4f2a\""), 206);
+  EXPECT_EQ(ranged("\"stale\""), 200);
+  EXPECT_EQ(ranged("W/\"4f2a\""), 200);  // a weak tag never matches
+  EXPECT_EQ(ranged(HttpDate(1'700'000'000)), 206);
+  EXPECT_EQ(ranged(HttpDate(1'600'000'000)), 200);
+  EXPECT_EQ(ranged("not a date"), 200);
+}
+
 TEST(HttpDates, RoundTrip) {
   EXPECT_EQ(HttpDate(1633496434), "Wed, 06 Oct 2021 05:00:34 GMT");
   EXPECT_EQ(ParseHttpDate("Wed, 06 Oct 2021 05:00:34 GMT"), 1633496434);

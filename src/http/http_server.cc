@@ -4,7 +4,8 @@
 // (SO_REUSEPORT: the kernel spreads new connections over them), owns the connections it
 // accepted, and sweeps their deadlines a few times a second — so the hot path takes no lock,
 // hands nothing between threads and arms no timer per request. Requests are parsed by Beast;
-// responses are written as two buffers, the header block and the (shared, cached) body.
+// responses are written as two buffers, the header block and the (shared, cached) body — or, for
+// a body from a BodyReader (a media file), the header block and then one piece at a time.
 #include "http/http_server.h"
 
 #include <pthread.h>
@@ -92,6 +93,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
   void Respond(HttpResponse response, bool head, bool keep_alive);
+  // A body from a reader (HttpResponse::reader): the next piece read and written, each within
+  // the write timeout, until the promised length is sent.
+  void StreamNext(beast::error_code ec, size_t bytes);
   void OnWrite(beast::error_code ec, size_t bytes);
   bool Quiet();
 
@@ -99,6 +103,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string head_;
+  std::string piece_;  // the piece of a streamed body being written
+  size_t stream_at_ = 0, stream_end_ = 0, written_ = 0;
   HttpRequest req_;
   HttpResponse resp_;
   Server& server_;
@@ -692,7 +698,7 @@ void Session::Respond(HttpResponse response, bool head, bool keep_alive) {
   const bool no_body = status == 304 || status == 204 || status < 200;
   if (!no_body) {
     head_ += "Content-Length: ";
-    head_ += std::to_string(body.size());
+    head_ += std::to_string(resp_.BodySize());
     head_ += "\r\n";
   }
   if (!keep_alive_) {
@@ -701,19 +707,53 @@ void Session::Respond(HttpResponse response, bool head, bool keep_alive) {
     head_ += "Connection: keep-alive\r\n";
   }
   head_ += "\r\n";
+  deadline_ = Clock::now() + server_.options().write_timeout;
+  if (resp_.reader && !head && !no_body) {
+    stream_at_ = resp_.offset;
+    stream_end_ = resp_.offset + resp_.BodySize();
+    written_ = 0;
+    return net::async_write(socket_, net::buffer(head_),
+                            [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+                              self->StreamNext(ec, bytes);
+                            });
+  }
   std::array<net::const_buffer, 2> buffers{
       net::buffer(head_),
       head || no_body ? net::const_buffer() : net::const_buffer(body.data(), body.size())};
-  deadline_ = Clock::now() + server_.options().write_timeout;
   net::async_write(socket_, buffers,
                    [self = shared_from_this()](beast::error_code ec, size_t bytes) {
                      self->OnWrite(ec, bytes);
                    });
 }
 
+void Session::StreamNext(beast::error_code ec, size_t bytes) {
+  written_ += bytes;
+  if (!ec && !closed_ && stream_at_ < stream_end_) {
+    // One piece in memory per connection, whatever the file's size.
+    constexpr size_t kPiece = 256 * 1024;
+    auto piece = resp_.reader->Read(static_cast<int64_t>(stream_at_),
+                                    std::min(kPiece, stream_end_ - stream_at_));
+    if (piece && !piece->empty()) {
+      piece_ = std::move(*piece);
+      if (piece_.size() > stream_end_ - stream_at_) piece_.resize(stream_end_ - stream_at_);
+      stream_at_ += piece_.size();
+      deadline_ = Clock::now() + server_.options().write_timeout;
+      return net::async_write(
+          socket_, net::buffer(piece_),
+          [self = shared_from_this()](beast::error_code e, size_t n) { self->StreamNext(e, n); });
+    }
+    // The bytes cannot be read (the file was replaced, the store is gone): fewer bytes than
+    // promised, so the connection must end for the client to know.
+    ec = net::error::broken_pipe;
+  }
+  piece_ = std::string();
+  OnWrite(ec, written_);
+}
+
 void Session::OnWrite(beast::error_code ec, size_t bytes) {
   deadline_ = Clock::time_point::max();
   last_active_ = Clock::now();
+  resp_.body_sent = bytes > head_.size() ? bytes - head_.size() : 0;
   if (const auto& observe = server_.observer()) {
     observe(req_, resp_, Clock::now() - started_, bytes);
   }

@@ -37,6 +37,8 @@ struct ServerOptions {
   size_t body_limit = 1024 * 1024;                  // over it: 413
   std::chrono::milliseconds header_timeout{10000};  // the first request must arrive in this time
   std::chrono::milliseconds idle_timeout{30000};    // the next one on a kept-alive connection
+  // A response must be taken by the client within this; a body streamed from a reader, each
+  // piece of it (256 KiB): a client slower than that (4 KiB/s by default) is dropped.
   std::chrono::milliseconds write_timeout{60000};
   // One event loop per core, each on a core of its own: when there are no more loops than cores
   // the process may use, loop i runs on the i-th of them. Measured with wrk on 2 cores (bench/

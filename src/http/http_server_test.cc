@@ -9,7 +9,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -445,6 +449,131 @@ TEST(HttpServerProxies, ABadProxyIsAClearError) {
     EXPECT_EQ(s.error().field, "--trusted-proxy");
     EXPECT_NE(s.error().message.find(bad), std::string::npos) << s.error().message;
   }
+}
+
+// Bytes i % 251 of a body of `size`, read a piece at a time; fails from `broken_at` on.
+class CountingReader : public BodyReader {
+ public:
+  explicit CountingReader(size_t broken_at = SIZE_MAX) : broken_at_(broken_at) {}
+  Result<std::string> Read(int64_t offset, size_t max) override {
+    const size_t at = static_cast<size_t>(offset);
+    if (at >= broken_at_) return Error{ErrorCode::kStore, "gone", {}, 0, {}};
+    std::string out(max, '\0');
+    for (size_t i = 0; i < max; ++i) out[i] = static_cast<char>((at + i) % 251);
+    largest_ = std::max(largest_.load(), max);
+    reads_++;
+    return out;
+  }
+  std::atomic<size_t> largest_{0}, reads_{0};
+
+ private:
+  size_t broken_at_;
+};
+
+std::string Expected(size_t from, size_t n) {
+  std::string out(n, '\0');
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<char>((from + i) % 251);
+  return out;
+}
+
+// Responses whose bodies come from a reader: /big (3 MB), /part (its bytes 1000-1999),
+// /broken (fails at 1 MiB), /huge (256 MB, for a client that does not read).
+class StreamingTest : public ::testing::Test {
+ protected:
+  static constexpr size_t kBig = 3'000'000;
+  void SetUp() override {
+    ServerOptions o{{"127.0.0.1:0"}};
+    o.write_timeout = std::chrono::milliseconds(300);
+    auto s = HttpServer::Start(
+        o,
+        [this](const HttpRequest& r) {
+          HttpResponse resp;
+          resp.Set("Content-Type", "audio/mpeg");
+          resp.reader = r.Path() == "/broken" ? std::make_shared<CountingReader>(size_t{1} << 20)
+                                              : std::shared_ptr<BodyReader>(reader_);
+          resp.length = r.Path() == "/huge" ? size_t{256} << 20 : kBig;
+          if (r.Path() == "/part") {
+            resp.status = 206;
+            resp.offset = 1000;
+            resp.length = 1000;
+          }
+          return resp;
+        },
+        [this](const HttpRequest& r, const HttpResponse& resp, std::chrono::nanoseconds, size_t) {
+          std::lock_guard lock(mu_);
+          sent_[std::string(r.Path()) + (r.method == "HEAD" ? " HEAD" : "")] = resp.body_sent;
+          cv_.notify_all();
+        });
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    server_ = std::move(*s);
+  }
+  void TearDown() override {
+    server_->Shutdown(std::chrono::milliseconds(1000));
+    server_->Wait();
+  }
+  // What the observer was told of `key`'s body (waits for it: the observer runs after the write).
+  size_t SentOf(const std::string& key) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(30), [&] { return sent_.count(key) > 0; });
+    return sent_.count(key) ? sent_[key] : SIZE_MAX;
+  }
+  std::shared_ptr<CountingReader> reader_ = std::make_shared<CountingReader>();
+  std::unique_ptr<HttpServer> server_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, size_t> sent_;
+};
+
+TEST_F(StreamingTest, ABodyIsReadAPieceAtATimeAndSentWhole) {
+  Client c(PortOf(*server_));
+  c.Send(
+      "GET /big HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /part HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string out = c.Read();  // to the close after the second answer
+  size_t body = out.find("\r\n\r\n") + 4;
+  EXPECT_NE(out.find("Content-Length: 3000000\r\n"), std::string::npos);
+  EXPECT_EQ(out.substr(body, kBig), Expected(0, kBig));
+  size_t second = out.find("HTTP/1.1 206", body + kBig);  // kept alive: the next answer follows
+  ASSERT_NE(second, std::string::npos);
+  size_t part = out.find("\r\n\r\n", second) + 4;
+  EXPECT_EQ(out.substr(part), Expected(1000, 1000));
+  EXPECT_LE(reader_->largest_.load(), size_t{256 * 1024});  // never the whole file at once
+  EXPECT_GE(reader_->reads_.load(), kBig / (256 * 1024));
+  EXPECT_EQ(SentOf("/big"), kBig);
+  EXPECT_EQ(SentOf("/part"), 1000u);
+}
+
+TEST_F(StreamingTest, HeadSaysTheLengthAndReadsNothing) {
+  Client c(PortOf(*server_));
+  c.Send("HEAD /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out = c.Read("\r\n\r\n");
+  EXPECT_NE(out.find("Content-Length: 3000000\r\n"), std::string::npos) << out;
+  EXPECT_EQ(SentOf("/big HEAD"), 0u);
+  EXPECT_EQ(reader_->reads_.load(), 0u);
+}
+
+TEST_F(StreamingTest, AReaderThatFailsEndsTheConnection) {
+  Client c(PortOf(*server_));
+  c.Send("GET /broken HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out;
+  for (;;) {
+    std::string more = c.Read();
+    if (more.empty()) break;
+    out += more;
+  }
+  EXPECT_TRUE(c.closed());  // fewer bytes than promised: the client must see the end
+  size_t body = out.find("\r\n\r\n") + 4;
+  EXPECT_EQ(out.size() - body, size_t{1} << 20);
+  EXPECT_EQ(SentOf("/broken"), size_t{1} << 20);
+}
+
+TEST_F(StreamingTest, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
+  Client c(PortOf(*server_));
+  c.Send("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n");
+  // The client reads nothing: once the socket buffers are full, a piece waits past the write
+  // timeout and the server closes the connection.
+  size_t sent = SentOf("/huge");
+  EXPECT_LT(sent, size_t{256} << 20);
 }
 
 }  // namespace

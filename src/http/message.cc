@@ -68,6 +68,7 @@ std::string_view HttpResponse::Header(std::string_view name) const {
 }
 
 size_t HttpResponse::BodySize() const {
+  if (reader) return length == std::string::npos ? 0 : length;
   if (!body) return 0;
   size_t avail = offset < body->size() ? body->size() - offset : 0;
   return length == std::string::npos ? avail : std::min(length, avail);

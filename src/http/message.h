@@ -1,7 +1,8 @@
 // HTTP messages as the server hands them to a handler and takes them back.
 // The http module knows nothing of content: the web module turns requests into responses.
 // Contract: plain values; a Response's body is shared and immutable, so that one cached page can
-// be sent to many clients at once without copying.
+// be sent to many clients at once without copying. A body too large to hold (a media file) is
+// read piece by piece while it is sent, from a BodyReader.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/result.h"
 
 namespace cinepress {
 
@@ -30,6 +33,18 @@ struct HttpRequest {
   std::string_view Cookie(std::string_view name) const;
 };
 
+// A body read a piece at a time as it is written (a media file streamed from the store), so that
+// memory stays flat however large the file and however many clients download it. Read is called
+// on the server thread that writes the response, one piece at a time, never concurrently; the
+// reader lives until the response has been written.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Up to `max` bytes from `offset`, at least one while `offset` is before the end. An error ends
+  // the response early (its length was promised, so the connection is closed).
+  virtual Result<std::string> Read(int64_t offset, size_t max) = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -39,8 +54,13 @@ struct HttpResponse {
   std::shared_ptr<const std::string> body;  // may be null: no body
   size_t offset = 0;                        // a slice of body (Range requests)
   size_t length = std::string::npos;        // npos: to the end
-  bool close = false;                       // close the connection after this response
-  const char* label = "other";              // what kind of thing was asked for, for metrics
+  // Instead of `body`: bytes [offset, offset + length) read from this as they are sent.
+  std::shared_ptr<BodyReader> reader;
+  // Set by the server before the observer is told: how many bytes of the body reached the
+  // client's socket (less than BodySize() when the client left early).
+  size_t body_sent = 0;
+  bool close = false;           // close the connection after this response
+  const char* label = "other";  // what kind of thing was asked for, for metrics
 
   void Set(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -179,6 +179,10 @@ class Site {
 
   // The output at a file path ("reviews/x/index.html"), or null.
   const Output* FindOutput(const std::string& path) const;
+  // The media file an output sends (null for any other kind of output).
+  const MediaFile* MediaOf(const Output& o) const {
+    return o.kind == OutputKind::kMedia ? &media_[o.ref] : nullptr;
+  }
   // Where an old address of a moved article points now ("/reviews/old/" -> "/reviews/new/").
   const std::string* RedirectFor(const std::string& url) const;
   // A digest of everything an output is made from: equal digests, equal bytes. A live server

@@ -8,11 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "content/search.h"
+#include "core/dates.h"
 #include "core/text.h"
 #include "store/article_rows.h"
 #include "store/change_wait.h"
 #include "store/engines.h"
 #include "store/maintenance.h"
+#include "store/media_rows.h"
 #include "store/open_store.h"
 #include "store/search_plan.h"
 #include "store/sqlite_search.h"
@@ -447,6 +449,37 @@ CREATE TABLE stripe_prices (
   PRIMARY KEY (tier, billing_interval)
 );
 )sql",
+    // Media in chunks of 256 KiB (ContentStore::kMediaChunkBytes), so that a large file is read
+    // and served a piece at a time; the bytes already stored are cut into chunks here. Chunks
+    // move no change counter: the media row that names their hash does. `modified` is when a
+    // path was last given different bytes (Last-Modified); files stored before it: now.
+    R"sql(
+CREATE TABLE media_chunks (
+  hash TEXT NOT NULL REFERENCES media_blobs (hash), seq INTEGER NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (hash, seq)
+);
+WITH RECURSIVE pieces (hash, seq) AS (
+  SELECT hash, 0 FROM media_blobs WHERE length(data) > 0
+  UNION ALL
+  SELECT p.hash, p.seq + 1 FROM pieces p JOIN media_blobs b ON b.hash = p.hash
+  WHERE (p.seq + 1) * 262144 < length(b.data)
+)
+INSERT INTO media_chunks (hash, seq, data)
+  SELECT p.hash, p.seq, substr(b.data, p.seq * 262144 + 1, 262144)
+  FROM pieces p JOIN media_blobs b ON b.hash = p.hash;
+ALTER TABLE media_blobs DROP COLUMN data;
+ALTER TABLE media ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;
+UPDATE media SET modified = CAST(strftime('%s', 'now') AS INTEGER);
+)sql",
+    // Counted downloads of media (podcast episodes), written in batches by every node serving
+    // the site; not content (no change counter).
+    R"sql(
+CREATE TABLE media_downloads (
+  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, path TEXT NOT NULL, client TEXT NOT NULL,
+  bytes INTEGER NOT NULL
+);
+CREATE INDEX media_downloads_path ON media_downloads (path, at);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -689,17 +722,12 @@ class SqliteStore final : public ContentStore {
     // A new name is searched at once: the writer's articles are indexed again with it, in the
     // same transaction (a savepoint makes one when there is none).
     if (renamed && search_index_) {
-      if (auto s = Exec("SAVEPOINT author_renamed"); !s) return s;
-      auto s = SaveAuthorRow(a);
-      if (s)
-        s = ReindexArticlesOf(*this, a.id, [this](const Article& x, const SearchText& t) {
+      return InSavepoint([&]() -> Status {
+        if (auto s = SaveAuthorRow(a); !s) return s;
+        return ReindexArticlesOf(*this, a.id, [this](const Article& x, const SearchText& t) {
           return IndexArticle(x.id, x, &t);
         });
-      if (!s) {
-        (void)Exec("ROLLBACK TO author_renamed; RELEASE author_renamed");
-        return s;
-      }
-      return Exec("RELEASE author_renamed");
+      });
     }
     return SaveAuthorRow(a);
   }
@@ -770,28 +798,67 @@ class SqliteStore final : public ContentStore {
 
   Result<std::vector<MediaFile>> LoadMediaList() override {
     std::vector<MediaFile> out;
-    Use q(Prepare("SELECT path, hash, size FROM media ORDER BY path"));
-    while (q.Step() == SQLITE_ROW) out.push_back(MediaFile{q.Text(0), q.Text(1), q.Int(2)});
+    Use q(Prepare("SELECT path, hash, size, modified FROM media ORDER BY path"));
+    while (q.Step() == SQLITE_ROW) {
+      out.push_back(MediaFile{q.Text(0), q.Text(1), q.Int(2), q.Int(3)});
+    }
     return out;
   }
 
-  Result<std::string> LoadMediaData(const std::string& path) override {
-    Use q(
-        Prepare("SELECT b.data FROM media m JOIN media_blobs b ON b.hash = m.hash"
-                " WHERE m.path = ?"));
+  Result<MediaFile> LoadMediaFile(const std::string& path) override {
+    Use q(Prepare("SELECT path, hash, size, modified FROM media WHERE path = ?"));
     q.Bind(1, path);
+    if (q.Step() != SQLITE_ROW) return NoMediaFile(path);
+    return MediaFile{q.Text(0), q.Text(1), q.Int(2), q.Int(3)};
+  }
+
+  Result<std::string> LoadMediaData(const std::string& path) override {
+    auto file = LoadMediaFile(path);
+    if (!file) return file.error();
+    std::string data;
+    data.reserve(static_cast<size_t>(file->size));
+    Use q(Prepare("SELECT data FROM media_chunks WHERE hash = ? ORDER BY seq"));
+    q.Bind(1, file->hash);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) data += q.Blob(0);
+    if (rc != SQLITE_DONE) return Failure("loading media \"" + path + "\"");
+    return data;
+  }
+
+  Result<std::string> ReadMedia(const std::string& hash, int64_t offset, size_t max) override {
+    if (offset < 0) return std::string();
+    const int64_t chunk = static_cast<int64_t>(kMediaChunkBytes);
+    Use q(Prepare("SELECT data FROM media_chunks WHERE hash = ? AND seq = ?"));
+    q.Bind(1, hash).Bind(2, offset / chunk);
     if (q.Step() != SQLITE_ROW) {
-      return Error{ErrorCode::kNotFound, "no media file \"" + path + "\"", {}, 0, {}};
+      // Past the end (empty), or content that is gone.
+      Use known(Prepare("SELECT 1 FROM media_blobs WHERE hash = ?"));
+      known.Bind(1, hash);
+      if (known.Step() != SQLITE_ROW) return NoMediaContent(hash);
+      return std::string();
     }
-    return q.Blob(0);
+    return SliceOfChunk(q.Blob(0), static_cast<size_t>(offset % chunk), max);
   }
 
   Status SaveMedia(const std::string& path, const std::string& data) override {
+    return InSavepoint([&] { return SaveMediaRows(path, data); });
+  }
+
+  Status SaveMediaRows(const std::string& path, const std::string& data) {
     std::string hash = ContentHash(data);
     {
-      Use q(Prepare("INSERT INTO media_blobs (hash, data) VALUES (?, ?) ON CONFLICT DO NOTHING"));
-      q.Bind(1, hash).BindBlob(2, data);
+      Use q(Prepare("INSERT INTO media_blobs (hash) VALUES (?) ON CONFLICT DO NOTHING"));
+      q.Bind(1, hash);
       if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
+    }
+    if (sqlite3_changes(db_) > 0) {  // new content: its chunks
+      for (size_t at = 0, seq = 0; at < data.size(); at += kMediaChunkBytes, ++seq) {
+        Use q(Prepare("INSERT INTO media_chunks (hash, seq, data) VALUES (?, ?, ?)"));
+        q.Bind(1, hash)
+            .Bind(2, static_cast<int64_t>(seq))
+            .BindBlob(3, std::string_view(data).substr(at, kMediaChunkBytes));
+        if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
+      }
     }
     std::string old_hash;
     {
@@ -799,15 +866,19 @@ class SqliteStore final : public ContentStore {
       q.Bind(1, path);
       if (q.Step() == SQLITE_ROW) old_hash = q.Text(0);
     }
+    if (old_hash == hash) return {};  // the same bytes: not modified
     {
       Use q(
-          Prepare("INSERT INTO media (path, hash, size) VALUES (?, ?, ?)"
+          Prepare("INSERT INTO media (path, hash, size, modified) VALUES (?, ?, ?, ?)"
                   " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
-                  " size = excluded.size"));
-      q.Bind(1, path).Bind(2, hash).Bind(3, static_cast<int64_t>(data.size()));
+                  " size = excluded.size, modified = excluded.modified"));
+      q.Bind(1, path)
+          .Bind(2, hash)
+          .Bind(3, static_cast<int64_t>(data.size()))
+          .Bind(4, NowSeconds());
       if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
     }
-    if (!old_hash.empty() && old_hash != hash) return DropBlobIfUnused(old_hash);
+    if (!old_hash.empty()) return DropBlobIfUnused(old_hash);
     return {};
   }
 
@@ -825,6 +896,31 @@ class SqliteStore final : public ContentStore {
       if (q.Step() != SQLITE_DONE) return Failure("deleting media \"" + path + "\"");
     }
     return DropBlobIfUnused(hash);
+  }
+
+  Status SaveDownloads(const std::vector<MediaDownload>& downloads) override {
+    return InSavepoint([&]() -> Status {
+      for (const MediaDownload& d : downloads) {
+        Use q(Prepare("INSERT INTO media_downloads (at, path, client, bytes) VALUES (?, ?, ?, ?)"));
+        q.Bind(1, d.at).Bind(2, d.path).Bind(3, d.client).Bind(4, d.bytes);
+        if (q.Step() != SQLITE_DONE) return Failure("saving downloads");
+      }
+      return {};
+    });
+  }
+
+  Result<std::vector<MediaDownload>> LoadDownloads(const std::string& path_prefix) override {
+    std::vector<MediaDownload> out;
+    Use q(
+        Prepare("SELECT at, path, client, bytes FROM media_downloads"
+                " WHERE substr(path, 1, length(?1)) = ?1 ORDER BY at, id"));
+    q.Bind(1, path_prefix);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(MediaDownload{q.Int(0), q.Text(1), q.Text(2), q.Int(3)});
+    }
+    if (rc != SQLITE_DONE) return Failure("loading downloads");
+    return out;
   }
 
 #define CINEPRESS_SELECT_COMMENTS                                                                 \
@@ -947,12 +1043,27 @@ class SqliteStore final : public ContentStore {
   }
 
   Status DropBlobIfUnused(const std::string& hash) {
-    Use q(
-        Prepare("DELETE FROM media_blobs WHERE hash = ?1"
-                " AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1)"));
-    q.Bind(1, hash);
-    if (q.Step() != SQLITE_DONE) return Failure("deleting media data");
+    for (const char* sql : {"DELETE FROM media_chunks WHERE hash = ?1"
+                            " AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1)",
+                            "DELETE FROM media_blobs WHERE hash = ?1"
+                            " AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1)"}) {
+      Use q(Prepare(sql));
+      q.Bind(1, hash);
+      if (q.Step() != SQLITE_DONE) return Failure("deleting media data");
+    }
     return {};
+  }
+
+  // Runs `work` all or nothing: in the caller's transaction when there is one, else in one of
+  // its own (a savepoint makes one when there is none).
+  Status InSavepoint(const std::function<Status()>& work) {
+    if (auto s = Exec("SAVEPOINT work"); !s) return s;
+    Status s = work();
+    if (!s) {
+      (void)Exec("ROLLBACK TO work; RELEASE work");
+      return s;
+    }
+    return Exec("RELEASE work");
   }
 
   sqlite3_stmt* Prepare(const char* sql) {

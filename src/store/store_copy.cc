@@ -23,6 +23,7 @@ constexpr const char* kTables[] = {
     "authors",
     "sections",
     "media_blobs",
+    "media_chunks",
     "media",
     "comments",
     "terms",
@@ -46,6 +47,7 @@ constexpr const char* kTables[] = {
     "stripe_subscriptions",
     "stripe_events",
     "stripe_prices",
+    "media_downloads",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/media_rows.h"
 #include "store/store_test_engines.h"
 
 namespace cinepress {
@@ -39,6 +40,8 @@ class StoreCopyTest : public ::testing::Test {
     std::string image;
     for (int i = 0; i < 256; ++i) image += static_cast<char>(i);
     ASSERT_TRUE(c.SaveMedia("images/harbour.jpg", image));
+    ASSERT_TRUE(c.SaveMedia("podcasts/talk/one.mp3", Episode()));
+    ASSERT_TRUE(c.SaveDownloads({{1'700'000'200, "/podcasts/talk/one.mp3", "c1", 600'000}}));
     ASSERT_TRUE(c.SaveComment(Comment{*id, "wp:1", "", "Rui", "", "", 1'700'000'100, "<p>Yes.</p>",
                                       "approved", "comment"}));
     ASSERT_TRUE(c.SaveRedirect(UrlRedirect{"/?p=1", *id, ""}));
@@ -58,6 +61,13 @@ class StoreCopyTest : public ::testing::Test {
     ASSERT_TRUE(mid.ok());
     ASSERT_TRUE(
         (*members)->InsertSession(MemberSession{std::string(32, '\xfe'), *mid, 10, 99, false}));
+  }
+
+  // Three chunks of an episode's audio.
+  static std::string Episode() {
+    std::string audio(2 * ContentStore::kMediaChunkBytes + 99, 'a');
+    for (size_t i = 0; i < audio.size(); i += 1000) audio[i] = static_cast<char>(i / 1000);
+    return audio;
   }
 
   static std::vector<std::string> Found(const StoreAddress& a, const std::string& text) {
@@ -106,6 +116,9 @@ TEST_F(StoreCopyTest, SqliteToPostgresAndBackKeepsEveryRow) {
   auto pg = OpenContentStore(pg_.file(), pg_.With({}));
   ASSERT_TRUE(pg.ok());
   EXPECT_EQ((*pg)->LoadMediaData("images/harbour.jpg")->size(), 256u);
+  EXPECT_EQ(*(*pg)->LoadMediaData("podcasts/talk/one.mp3"), Episode());
+  EXPECT_TRUE(CheckStoredMedia(**pg)->empty());
+  EXPECT_EQ((*pg)->LoadDownloads("/podcasts/")->size(), 1u);
   auto members = OpenMemberStore(pg_.file(), pg_.With({}));
   ASSERT_TRUE(members.ok());
   auto m = (*members)->FindMember("MEMBER@example.com");

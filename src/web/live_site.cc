@@ -271,10 +271,14 @@ void LiveSite::Follow() {
   }
 }
 
-LiveSite::ThreadState* LiveSite::Local(const std::shared_ptr<Generation>& gen, Error* error) {
-  // Each server thread renders with its own store connection and theme renderer.
+LiveSite::ThreadState& LiveSite::ThisThread() {
   thread_local std::unordered_map<const LiveSite*, ThreadState> states;
-  ThreadState& ts = states[this];
+  return states[this];
+}
+
+ContentStore* LiveSite::LocalStore(Error* error) {
+  // Each server thread reads with its own store connection.
+  ThreadState& ts = ThisThread();
   if (!ts.store || ts.epoch != epoch_.load()) {
     ts.renderer.reset();
     ts.store.reset();
@@ -286,6 +290,13 @@ LiveSite::ThreadState* LiveSite::Local(const std::shared_ptr<Generation>& gen, E
     ts.store = std::move(*store);
     ts.epoch = epoch_.load();
   }
+  return ts.store.get();
+}
+
+LiveSite::ThreadState* LiveSite::Local(const std::shared_ptr<Generation>& gen, Error* error) {
+  // Each server thread renders with its own store connection and theme renderer.
+  if (!LocalStore(error)) return nullptr;
+  ThreadState& ts = ThisThread();
   if (!ts.renderer || ts.gen_id != gen->id) {
     ts.renderer = std::make_unique<SiteRenderer>(gen->site, ts.store.get());
     ts.gen_id = gen->id;
@@ -313,8 +324,45 @@ Result<std::shared_ptr<const Entity>> LiveSite::Render(const std::shared_ptr<Gen
                     status);
 }
 
+// Reads a media file's bytes through the store connection of the thread that writes the
+// response (the server calls Read there). Holds the content's hash: a file replaced meanwhile
+// ends the download rather than mixing two files' bytes.
+class LiveSite::MediaReader : public BodyReader {
+ public:
+  MediaReader(LiveSite* site, std::string hash) : site_(site), hash_(std::move(hash)) {}
+  Result<std::string> Read(int64_t offset, size_t max) override {
+    Error error;
+    ContentStore* store = site_->LocalStore(&error);
+    if (!store) return error;
+    return store->ReadMedia(hash_, offset, max);
+  }
+
+ private:
+  LiveSite* site_;
+  std::string hash_;
+};
+
+HttpResponse LiveSite::ServeLargeMedia(const HttpRequest& req, const MediaFile& media) {
+  StreamedEntity e;
+  e.reader = std::make_shared<MediaReader>(this, media.hash);
+  e.size = media.size;
+  e.content_type = ContentTypeFor(media.path);
+  e.etag = "\"" + media.hash + "\"";
+  e.last_modified = media.modified;
+  e.cache_control = "public, max-age=86400";
+  HttpResponse r = ServeStreamedEntity(req, e);
+  r.label = "media";
+  return r;
+}
+
 HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
                                    const Output& output, int status, const ReaderRights& rights) {
+  // Small media (most images) are cached like pages; larger ones (audio) are streamed.
+  if (const MediaFile* media = gen->site->MediaOf(output);
+      media && status == 200 &&
+      media->size > static_cast<int64_t>(ContentStore::kMediaChunkBytes)) {
+    return ServeLargeMedia(req, *media);
+  }
   // What this reader sees of the output: one variant of a group of readers ("" for every
   // output that is not a restricted article). The cache key carries it, so an entitled
   // reader's page can never be served to the next anonymous one.

@@ -103,6 +103,12 @@ class LiveSite {
                                                const PageAccess& access);
   std::shared_ptr<Generation> current() const;
   ThreadState* Local(const std::shared_ptr<Generation>& gen, Error* error);
+  ThreadState& ThisThread();
+  // This thread's store connection (opened again after the store came back).
+  ContentStore* LocalStore(Error* error);
+  // A media file larger than one stored chunk: streamed from the store, never cached.
+  HttpResponse ServeLargeMedia(const HttpRequest& req, const MediaFile& media);
+  class MediaReader;
   // /search/ (a page of results, never cached) and /search/suggest.json (search_pages.cc).
   HttpResponse ServeSearch(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
                            bool suggest, const ReaderRights& rights);
