@@ -43,6 +43,8 @@ constexpr const char* kTables[] = {
     "institution_usage",
     "member_feed_tokens",
     "people",
+    "podcast_shows",
+    "podcast_episodes",
 };
 
 // One value of a row, as both engines can give and take it.
