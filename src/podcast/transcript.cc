@@ -1,0 +1,118 @@
+#include "podcast/transcript.h"
+
+#include <charconv>
+
+namespace cinepress {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// "01:02:03.500", "02:03.500" (WebVTT) or "01:02:03,500" (SRT) as seconds; -1 when it is not.
+double ParseTimestamp(std::string_view t) {
+  double total = 0;
+  int fields = 0;
+  while (!t.empty()) {
+    size_t end = t.find_first_of(":.,");
+    std::string_view part = t.substr(0, end);
+    int v = 0;
+    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (ec != std::errc() || p != part.data() + part.size() || part.empty()) return -1;
+    if (end != std::string_view::npos && t[end] != ':') {
+      std::string_view ms = t.substr(end + 1);
+      int m = 0;
+      auto [q, ec2] = std::from_chars(ms.data(), ms.data() + ms.size(), m);
+      if (ec2 != std::errc() || q != ms.data() + ms.size() || ms.size() != 3) return -1;
+      return total * 60 + v + m / 1000.0;
+    }
+    total = total * 60 + v;
+    if (++fields > 3 || end == std::string_view::npos) return -1;
+    t.remove_prefix(end + 1);
+  }
+  return -1;
+}
+
+// Removes <tags> from cue text; <v Name> gives the speaker.
+std::string StripTags(std::string_view line, std::string& speaker) {
+  std::string out;
+  while (!line.empty()) {
+    size_t open = line.find('<');
+    out += line.substr(0, open);
+    if (open == std::string_view::npos) break;
+    size_t close = line.find('>', open);
+    if (close == std::string_view::npos) break;
+    std::string_view tag = line.substr(open + 1, close - open - 1);
+    if (tag.size() > 2 && tag[0] == 'v' && (tag[1] == ' ' || tag[1] == '.')) {
+      size_t space = tag.find(' ');
+      if (space != std::string_view::npos) speaker = std::string(Trim(tag.substr(space + 1)));
+    }
+    line.remove_prefix(close + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<TranscriptCue>> ParseTranscript(std::string_view text, bool vtt) {
+  std::vector<TranscriptCue> cues;
+  int line_no = 0;
+  TranscriptCue* cue = nullptr;
+  bool skipping_block = false;  // a WebVTT NOTE, STYLE or REGION block
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = Trim(text.substr(0, nl));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++line_no;
+    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.remove_prefix(3);
+    if (vtt && line_no == 1) {
+      if (line.rfind("WEBVTT", 0) != 0) {
+        return Error{ErrorCode::kInvalidInput, "a WebVTT file begins with WEBVTT", "", 1, {}};
+      }
+      continue;
+    }
+    if (line.empty()) {
+      cue = nullptr;
+      skipping_block = false;
+      continue;
+    }
+    if (skipping_block) continue;
+    if (!cue && vtt &&
+        (line.rfind("NOTE", 0) == 0 || line == "STYLE" || line.rfind("REGION", 0) == 0)) {
+      skipping_block = true;
+      continue;
+    }
+    if (size_t arrow = line.find("-->"); !cue && arrow != std::string_view::npos) {
+      double start = ParseTimestamp(Trim(line.substr(0, arrow)));
+      if (start < 0) {
+        return Error{ErrorCode::kInvalidInput, "cannot read the cue's start time", "", line_no, {}};
+      }
+      cues.push_back(TranscriptCue{start, "", ""});
+      cue = &cues.back();
+      continue;
+    }
+    if (!cue) continue;  // a cue identifier (SRT's number, WebVTT's optional id)
+    std::string plain = StripTags(line, cue->speaker);
+    if (!cue->text.empty()) cue->text += ' ';
+    cue->text += plain;
+  }
+  return cues;
+}
+
+std::string TranscriptText(const std::vector<TranscriptCue>& cues) {
+  std::string out;
+  for (const TranscriptCue& c : cues) {
+    if (!out.empty()) out += "\n\n";
+    if (!c.speaker.empty()) out += c.speaker + ": ";
+    out += c.text;
+  }
+  return out;
+}
+
+}  // namespace cinepress
