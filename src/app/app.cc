@@ -270,6 +270,11 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
       << " removed; " << report->authors_saved << " authors, " << report->people_saved
       << " people and " << report->sections_saved << " sections saved; " << std::fixed
       << std::setprecision(2) << Seconds(start) << " s\n";
+  if (report->podcasts_saved + report->podcasts_removed + report->podcast_media_saved) {
+    out << "import: podcasts " << report->podcasts_saved << " shows and episodes saved, "
+        << report->podcasts_removed << " removed; " << report->podcast_media_saved
+        << " of their files saved\n";
+  }
   if (report->films_moved) {
     out << "import: " << report->films_moved
         << (report->films_moved == 1 ? " film page moved" : " film pages moved")

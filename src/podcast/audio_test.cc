@@ -1,9 +1,10 @@
 #include "podcast/audio.h"
 
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include <fstream>
+
+#include "podcast/test_media.h"
 
 namespace cinepress {
 namespace {
@@ -23,27 +24,10 @@ class AudioTest : public ::testing::Test {
     std::ofstream(dir_ / name, std::ios::binary) << bytes;
     return dir_ / name;
   }
-  // `frames` MPEG-1 Layer III frames at 128 kbit/s, 44.1 kHz (417 bytes, 1152 samples each).
-  static std::string Mp3(int frames) {
-    std::string frame(417, '\0');
-    frame[0] = '\xFF';
-    frame[1] = '\xFB';
-    frame[2] = '\x90';
-    frame[3] = '\x64';
-    std::string out;
-    for (int i = 0; i < frames; ++i) out += frame;
-    return out;
-  }
+  static std::string Mp3(int frames) { return TestMp3(frames); }
   fs::path Png(const std::string& name, int width, int height, bool colour) {
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    image.width = static_cast<png_uint_32>(width);
-    image.height = static_cast<png_uint_32>(height);
-    image.format = colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
-    std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image), 0x80);
-    fs::path path = dir_ / name;
-    EXPECT_TRUE(png_image_write_to_file(&image, path.c_str(), 0, pixels.data(), 0, nullptr));
-    return path;
+    EXPECT_TRUE(WriteTestPng(dir_ / name, width, height, colour));
+    return dir_ / name;
   }
   fs::path dir_;
 };

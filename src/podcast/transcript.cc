@@ -1,6 +1,7 @@
 #include "podcast/transcript.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace cinepress {
 namespace {
@@ -13,30 +14,6 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-// "01:02:03.500", "02:03.500" (WebVTT) or "01:02:03,500" (SRT) as seconds; -1 when it is not.
-double ParseTimestamp(std::string_view t) {
-  double total = 0;
-  int fields = 0;
-  while (!t.empty()) {
-    size_t end = t.find_first_of(":.,");
-    std::string_view part = t.substr(0, end);
-    int v = 0;
-    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-    if (ec != std::errc() || p != part.data() + part.size() || part.empty()) return -1;
-    if (end != std::string_view::npos && t[end] != ':') {
-      std::string_view ms = t.substr(end + 1);
-      int m = 0;
-      auto [q, ec2] = std::from_chars(ms.data(), ms.data() + ms.size(), m);
-      if (ec2 != std::errc() || q != ms.data() + ms.size() || ms.size() != 3) return -1;
-      return total * 60 + v + m / 1000.0;
-    }
-    total = total * 60 + v;
-    if (++fields > 3 || end == std::string_view::npos) return -1;
-    t.remove_prefix(end + 1);
-  }
-  return -1;
 }
 
 // Removes <tags> from cue text; <v Name> gives the speaker.
@@ -59,6 +36,30 @@ std::string StripTags(std::string_view line, std::string& speaker) {
 }
 
 }  // namespace
+
+double ParseClockTime(std::string_view t) {
+  double total = 0;
+  for (int fields = 1; fields <= 3; ++fields) {
+    size_t end = t.find_first_of(":.,");
+    std::string_view part = t.substr(0, end);
+    int v = 0;
+    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (ec != std::errc() || p != part.data() + part.size() || part.empty() || v < 0) return -1;
+    total = total * 60 + v;
+    if (end == std::string_view::npos) return total;
+    if (t[end] != ':') {
+      std::string_view frac = t.substr(end + 1);
+      int f = 0;
+      auto [q, ec2] = std::from_chars(frac.data(), frac.data() + frac.size(), f);
+      if (ec2 != std::errc() || q != frac.data() + frac.size() || frac.empty() || frac.size() > 3) {
+        return -1;
+      }
+      return total + f / std::pow(10.0, static_cast<double>(frac.size()));
+    }
+    t.remove_prefix(end + 1);
+  }
+  return -1;
+}
 
 Result<std::vector<TranscriptCue>> ParseTranscript(std::string_view text, bool vtt) {
   std::vector<TranscriptCue> cues;
@@ -89,7 +90,7 @@ Result<std::vector<TranscriptCue>> ParseTranscript(std::string_view text, bool v
       continue;
     }
     if (size_t arrow = line.find("-->"); !cue && arrow != std::string_view::npos) {
-      double start = ParseTimestamp(Trim(line.substr(0, arrow)));
+      double start = ParseClockTime(Trim(line.substr(0, arrow)));
       if (start < 0) {
         return Error{ErrorCode::kInvalidInput, "cannot read the cue's start time", "", line_no, {}};
       }

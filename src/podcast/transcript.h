@@ -16,6 +16,9 @@ struct TranscriptCue {
   std::string text;     // plain text, markup removed
 };
 
+// "1:02:03.5", "02:03.500", "01:02:03,500" (SRT) or "90" as seconds; -1 when it is not.
+double ParseClockTime(std::string_view text);
+
 // The cues of a WebVTT (`vtt` true) or SRT file, in order; an error naming the line whose
 // timing cannot be read.
 Result<std::vector<TranscriptCue>> ParseTranscript(std::string_view text, bool vtt);

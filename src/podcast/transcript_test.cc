@@ -40,5 +40,15 @@ TEST(Transcript, NamesTheLineItCannotRead) {
       << "WebVTT begins with WEBVTT";
 }
 
+TEST(Transcript, ClockTimesAreSecondsMinutesAndHours) {
+  EXPECT_DOUBLE_EQ(ParseClockTime("90"), 90);
+  EXPECT_DOUBLE_EQ(ParseClockTime("1:30"), 90);
+  EXPECT_DOUBLE_EQ(ParseClockTime("1:00:30.5"), 3630.5);
+  EXPECT_DOUBLE_EQ(ParseClockTime("00:00:01,250"), 1.25);
+  EXPECT_EQ(ParseClockTime("1:2:3:4"), -1);
+  EXPECT_EQ(ParseClockTime("soon"), -1);
+  EXPECT_EQ(ParseClockTime(""), -1);
+}
+
 }  // namespace
 }  // namespace cinepress
