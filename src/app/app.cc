@@ -394,6 +394,13 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!redirects) return redirects.error();
   auto people = (*store)->LoadPeople();
   if (!people) return people.error();
+  PodcastContent podcasts;
+  auto shows = (*store)->LoadPodcastShows();
+  if (!shows) return shows.error();
+  auto episodes = (*store)->LoadPodcastEpisodes();
+  if (!episodes) return episodes.error();
+  podcasts.shows = std::move(*shows);
+  podcasts.episodes = std::move(*episodes);
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -403,7 +410,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   }
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
-                        std::move(*aliases), std::move(*redirects), std::move(*people));
+                        std::move(*aliases), std::move(*redirects), std::move(*people),
+                        std::move(podcasts));
 }
 
 namespace {

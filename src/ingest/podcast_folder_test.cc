@@ -55,7 +55,7 @@ class PodcastImportTest : public ::testing::Test {
     Write("content/podcasts/close-up/first.mp3", TestMp3(383));
     Write("content/podcasts/close-up/first.vtt",
           "WEBVTT\n\n00:00.000 --> 00:04.000\n<v Nia Bianchi>Hello and welcome.\n");
-    ASSERT_TRUE(WriteTestPng(Dir() / "cover.png", 1400, 1400, true));
+    Write("content/podcasts/close-up/cover.png", TestPng(1400, 1400, true));
   }
   void TearDown() override {
     store_.reset();
@@ -143,7 +143,7 @@ TEST_F(PodcastImportTest, ChecksTheShowsCategoryArtworkAndRequiredFields) {
   show.replace(show.find("Film Interviews"), 15, "Horror");
   show.replace(show.find("owner_email"), 11, "owner_mail");
   Write("content/podcasts/close-up/_index.md", show);
-  ASSERT_TRUE(WriteTestPng(Dir() / "cover.png", 800, 800, true));
+  Write("content/podcasts/close-up/cover.png", TestPng(800, 800, true));
   auto r = Import();
   ASSERT_TRUE(r.ok());
   const std::string p = Problems(*r);

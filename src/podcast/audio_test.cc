@@ -26,8 +26,7 @@ class AudioTest : public ::testing::Test {
   }
   static std::string Mp3(int frames) { return TestMp3(frames); }
   fs::path Png(const std::string& name, int width, int height, bool colour) {
-    EXPECT_TRUE(WriteTestPng(dir_ / name, width, height, colour));
-    return dir_ / name;
+    return Write(name, TestPng(width, height, colour));
   }
   fs::path dir_;
 };

@@ -4,7 +4,6 @@
 
 #include <png.h>
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -23,15 +22,21 @@ inline std::string TestMp3(int frames) {
   return out;
 }
 
-// A grey-filled PNG of width x height, in RGB (`colour`) or greyscale; false when not written.
-inline bool WriteTestPng(const std::filesystem::path& path, int width, int height, bool colour) {
+// A grey-filled PNG of width x height, in RGB (`colour`) or greyscale, as bytes.
+inline std::string TestPng(int width, int height, bool colour) {
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   image.width = static_cast<png_uint_32>(width);
   image.height = static_cast<png_uint_32>(height);
   image.format = colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
   std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image), 0x80);
-  return png_image_write_to_file(&image, path.c_str(), 0, pixels.data(), 0, nullptr) != 0;
+  png_alloc_size_t size = 0;
+  png_image_write_to_memory(&image, nullptr, &size, 0, pixels.data(), 0, nullptr);
+  std::string out(size, '\0');
+  if (!png_image_write_to_memory(&image, out.data(), &size, 0, pixels.data(), 0, nullptr))
+    return "";
+  out.resize(size);
+  return out;
 }
 
 }  // namespace cinepress

@@ -72,6 +72,13 @@ const char* RouteOf(OutputKind k) {
       return "media";
     case OutputKind::kNotFound:
       return "not_found";
+    case OutputKind::kPodcasts:
+    case OutputKind::kShow:
+    case OutputKind::kEpisode:
+    case OutputKind::kChapters:
+      return "podcast";
+    case OutputKind::kPodcastFeed:
+      return "feed";
   }
   return "other";
 }
@@ -79,6 +86,7 @@ const char* RouteOf(OutputKind k) {
 std::string ContentTypeOf(const Output& o) {
   switch (o.kind) {
     case OutputKind::kRss:
+    case OutputKind::kPodcastFeed:
       return "application/rss+xml; charset=utf-8";
     case OutputKind::kAtom:
       return "application/atom+xml; charset=utf-8";
