@@ -532,6 +532,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members_options.private_feed = [&live](const HttpRequest& req, const ReaderRights& rights) {
     return live.PrivateFeed(req, rights);
   };
+  members_options.private_podcast = [&live](const HttpRequest& req, const ReaderRights& rights,
+                                            const std::string& prefix, std::string_view rest) {
+    return live.PrivatePodcast(req, rights, prefix, rest);
+  };
   MembersWeb members(members_options);
   if (auto s = members.Start(); !s) err << "serve: members: " << s.error().ToString() << "\n";
   count_view = [&members](const ReaderRights& r, const std::string& url, bool opened) {

@@ -380,6 +380,45 @@ HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr
   return r;
 }
 
+HttpResponse LiveSite::PrivatePodcast(const HttpRequest& req, const ReaderRights& rights,
+                                      const std::string& prefix, std::string_view rest) {
+  auto gen = current();
+  Error error;
+  ThreadState* ts = gen ? Local(gen, &error) : nullptr;
+  if (!ts) {
+    HttpResponse r = TextResponse(503, "The feed is unavailable for a moment.\n");
+    r.Set("Retry-After", "5");
+    return r;
+  }
+  const Site& site = *gen->site;
+  const std::string path = "/" + std::string(rest);
+  HttpResponse r;
+  if (const Output* feed = site.FindOutput(std::string(rest));
+      feed && feed->kind == OutputKind::kPodcastFeed) {
+    PrivatePodcastFeed member{&rights, prefix + path, prefix};
+    r = ServeEntity(req, MakeEntityFor(req, ts->renderer->RenderShowFeed(feed->ref, &member),
+                                       ContentTypeOf(*feed), "private, no-store", NowSeconds()));
+    r.label = "feed";
+  } else if (const int32_t e = site.EpisodeOfMedia(path); e < 0) {
+    r = TextResponse(404, "Not found\n");
+    r.label = "not_found";
+  } else if (!rights.Allows(site.EpisodeAccess(static_cast<size_t>(e)))) {
+    r = TextResponse(403, "Your membership does not include this episode.\n");
+    r.label = "podcast";
+  } else {
+    auto data = ts->store->LoadMediaData(path.substr(1));
+    if (!data) {
+      r = TextResponse(404, "Not found\n");
+    } else {
+      r = ServeEntity(req, MakeEntityFor(req, std::move(*data), ContentTypeFor(path),
+                                         "private, no-store", NowSeconds()));
+    }
+    r.label = "media";
+  }
+  r.Set("X-Robots-Tag", "noindex");
+  return r;
+}
+
 HttpResponse LiveSite::PrivateFeed(const HttpRequest& req, const ReaderRights& rights) {
   auto gen = current();
   const Output* feed = gen ? gen->site->FindOutput("feed.xml") : nullptr;

@@ -67,6 +67,12 @@ class LiveSite {
   // The site's RSS feed with the restricted articles these rights open in full (a member's
   // private feed): made for each request, never cached.
   HttpResponse PrivateFeed(const HttpRequest& request, const ReaderRights& rights);
+  // A member's private podcast feed and its files, under their private address `prefix`
+  // (absolute, ".../feeds/private/TOKEN"): `rest` is "podcasts/SHOW/feed.xml" (the show's
+  // feed with every episode `rights` open, enclosures under `prefix`) or the path of an
+  // episode's audio or transcript ("podcasts/SHOW/SLUG/FILE": 403 unless `rights` open it).
+  HttpResponse PrivatePodcast(const HttpRequest& request, const ReaderRights& rights,
+                              const std::string& prefix, std::string_view rest);
   // Metrics in the Prometheus text format; `open_connections` comes from the server.
   std::string MetricsText(int64_t open_connections) const;
   // Counts a finished response in the metrics (its route is HttpResponse::label).
