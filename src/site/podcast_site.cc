@@ -184,6 +184,7 @@ Result<std::string> SiteRenderer::RenderPodcasts() {
     shows.push_back(std::move(x));
   }
   d["shows"] = std::move(shows);
+  SetJsonLd(d, OutputKind::kPodcasts, 0);
   return theme_.Render("podcasts", s.base_, d);
 }
 
