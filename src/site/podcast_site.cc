@@ -16,6 +16,7 @@ namespace cinepress {
 namespace {
 
 constexpr size_t kShowPageEpisodes = 20;
+const std::string kDonatePage = "/donate/";
 
 TemplateData ListData() { return TemplateData{TemplateData::type::list}; }
 
@@ -315,10 +316,12 @@ std::string SiteRenderer::RenderShowFeed(size_t i, const PrivatePodcastFeed* mem
   in.page_url = s.Absolute(s.ShowUrl(i));
   in.image_url = s.Absolute(show.image);
   in.private_feed = member != nullptr;
-  // Where listeners can give: the show's own link, else the magazine's donation page.
-  in.funding_url = !show.funding_url.empty()           ? s.Absolute(show.funding_url)
-                   : s.FindOutput("donate/index.html") ? s.Absolute("/donate/")
-                                                       : "";
+  // Where listeners can give: the show's own link, else the magazine's donation page, else
+  // the one cinepress.toml names.
+  const std::string& funding = !show.funding_url.empty()           ? show.funding_url
+                               : s.FindOutput("donate/index.html") ? kDonatePage
+                                                                   : s.config_.podcast_funding_url;
+  if (!funding.empty()) in.funding_url = funding[0] == '/' ? s.Absolute(funding) : funding;
   auto person = [&](const std::string& name, const char* role) {
     auto it = s.person_by_slug_.find(Slugify(name));
     return FeedPerson{name, role,
@@ -334,8 +337,10 @@ std::string SiteRenderer::RenderShowFeed(size_t i, const PrivatePodcastFeed* mem
     FeedEpisode fe;
     fe.episode = &ep;
     fe.page_url = s.Absolute(s.EpisodeUrl(e));
+    // In a private feed every file is at the member's own address, which ends as the public
+    // one does ("…/feeds/private/TOKEN/podcasts/SHOW/…"): it closes with the member's rights.
     auto media = [&](const std::string& path) {
-      return member && rule.restricted() ? member->media_prefix + path : s.Absolute(path);
+      return member ? member->media_prefix + path : s.Absolute(path);
     };
     fe.enclosure_url = media(ep.audio);
     if (!ep.transcript.empty()) fe.transcript_url = media(ep.transcript);

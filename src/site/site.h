@@ -134,7 +134,7 @@ struct PodcastContent {
 };
 
 // A member's private podcast feed (podcast_site.cc): the feed of one show as these rights hear
-// it, each enclosure at `media_prefix` + the audio's path (a URL only this member's token opens).
+// it, every enclosure at `media_prefix` + the audio's path (a URL only this member's token opens).
 struct PrivatePodcastFeed {
   const ReaderRights* rights = nullptr;
   std::string self_url;      // absolute

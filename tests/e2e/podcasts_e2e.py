@@ -270,6 +270,10 @@ def serve_checks(binary, site, smtp, port):
         premium_audio = entry.enclosures[0]["href"] if entry and entry.enclosures else ""
         check("its enclosure is at the member's own address",
               premium_audio.startswith(base + patron_feed + "/podcasts/"), premium_audio)
+        public_one = next((e for e in d.entries if e.title == "An MP3 tone"), None) if d else None
+        check("so is a public episode's, in a private feed", public_one is not None and
+              public_one.enclosures[0]["href"].startswith(base + patron_feed + "/podcasts/"),
+              public_one and public_one.enclosures)
         status, headers, body = mw.Reader("app").request(premium_audio)
         check("the member's enclosure serves the audio", status == 200 and
               headers.get("Content-Type") == "audio/mpeg", (status, headers.get("Content-Type")))

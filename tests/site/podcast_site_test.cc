@@ -131,5 +131,14 @@ TEST(PodcastSite, AFundingLinkGoesToTheDonationPageWhenThereIsOne) {
             std::string::npos);
 }
 
+TEST(PodcastSite, AFundingLinkFallsBackToTheConfiguredOne) {
+  auto built = BuildFromStrings(
+      std::string(kConfig) + "\n[podcasts]\nfunding_url = \"/membership/\"\n", Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  EXPECT_NE(built->Page("/podcasts/close-up/feed.xml")
+                .find("<podcast:funding url=\"https://longtake.example/membership/\">"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cinepress::testing
