@@ -131,6 +131,25 @@ TEST(PodcastSite, AFundingLinkGoesToTheDonationPageWhenThereIsOne) {
             std::string::npos);
 }
 
+TEST(PodcastSite, APremiumShowsPublicFeedHoldsItsTrailersOnly) {
+  auto files = Magazine();
+  std::string& show = files["content/podcasts/close-up/_index.md"];
+  show.insert(show.rfind("---"), "access: [supporter]\n");
+  files["content/podcasts/close-up/trailer.md"] =
+      Episode("Trailer", "2026-01-15", "episode_type: trailer\n");
+  files["content/podcasts/close-up/tra.mp3"] = TestMp3(50);
+  auto built = BuildFromStrings(kConfig, files);
+  ASSERT_TRUE(built) << built.error().ToString();
+  ASSERT_TRUE(built->import_problems.empty()) << built->import_problems[0];
+  const std::string feed = built->Page("/podcasts/close-up/feed.xml");
+  EXPECT_NE(feed.find("<title>Trailer</title>"), std::string::npos) << feed;
+  EXPECT_EQ(feed.find("<title>One</title>"), std::string::npos);
+  EXPECT_TRUE(built->Has("/podcasts/close-up/trailer/tra.mp3"));
+  EXPECT_FALSE(built->Has("/podcasts/close-up/one/one.mp3"));
+  EXPECT_EQ(built->Page("/podcasts/close-up/one/").find("<audio"), std::string::npos);
+  EXPECT_NE(built->Page("/podcasts/close-up/").find("class=\"paywall\""), std::string::npos);
+}
+
 TEST(PodcastSite, AFundingLinkFallsBackToTheConfiguredOne) {
   auto built = BuildFromStrings(
       std::string(kConfig) + "\n[podcasts]\nfunding_url = \"/membership/\"\n", Magazine());
