@@ -406,16 +406,20 @@ HttpResponse LiveSite::PrivatePodcast(const HttpRequest& req, const ReaderRights
     r = TextResponse(403, "Your membership does not include this episode.\n");
     r.label = "podcast";
   } else {
-    auto data = ts->store->LoadMediaData(path.substr(1));
-    if (!data) {
-      r = TextResponse(404, "Not found\n");
-    } else {
-      r = ServeEntity(req, MakeEntityFor(req, std::move(*data), ContentTypeFor(path),
-                                         "private, no-store", NowSeconds()));
-    }
-    r.label = "media";
+    r = ServeEpisodeMedia(req, *ts, path);
   }
   r.Set("X-Robots-Tag", "noindex");
+  return r;
+}
+
+HttpResponse LiveSite::ServeEpisodeMedia(const HttpRequest& req, ThreadState& ts,
+                                         const std::string& path) {
+  auto data = ts.store->LoadMediaData(path.substr(1));
+  HttpResponse r = data
+                       ? ServeEntity(req, MakeEntityFor(req, std::move(*data), ContentTypeFor(path),
+                                                        "private, no-store", NowSeconds()))
+                       : TextResponse(404, "Not found\n");
+  r.label = "media";
   return r;
 }
 
@@ -510,6 +514,18 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
   if (site.has_search() && path == "/search/suggest.json")
     return ServeSearch(req, gen, true, rights);
   if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200, rights);
+  // A restricted episode's audio and transcript, for the signed-in readers its rule opens (the
+  // episode's page plays it): never published, never kept by a shared cache.
+  if (const int32_t e = site.EpisodeOfMedia(path);
+      e >= 0 && site.EpisodeAccess(static_cast<size_t>(e)).restricted() &&
+      rights.Allows(site.EpisodeAccess(static_cast<size_t>(e)))) {
+    Error error;
+    if (ThreadState* ts = Local(gen, &error)) {
+      HttpResponse r = ServeEpisodeMedia(req, *ts, path);
+      r.Set("Vary", "Cookie");
+      return r;
+    }
+  }
 
   // Addresses that moved: a missing slash, WordPress's feed paths, an article's old slug.
   if (path.back() != '/' && site.FindOutput(key + "/index.html")) {

@@ -102,6 +102,8 @@ class LiveSite {
 
   void Follow();
   Status Reload();
+  // An episode's audio or transcript from the store, for one reader (private, no-store).
+  HttpResponse ServeEpisodeMedia(const HttpRequest& req, ThreadState& ts, const std::string& path);
   HttpResponse ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
                            const Output& output, int status, const ReaderRights& rights);
   Result<std::shared_ptr<const Entity>> Render(const std::shared_ptr<Generation>& gen,

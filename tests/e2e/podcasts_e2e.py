@@ -279,6 +279,13 @@ def serve_checks(binary, site, smtp, port):
               headers.get("Content-Type") == "audio/mpeg", (status, headers.get("Content-Type")))
     status, _, _ = mw.Reader("anyone").request("/podcasts/test-signals/premium/premium.mp3")
     check("the premium audio has no public address", status == 404, status)
+    status, _, page = patron.request("/podcasts/test-signals/premium/")
+    check("the entitled member's episode page has the player", status == 200 and
+          'src="/podcasts/test-signals/premium/premium.mp3"' in page, status)
+    status, headers, _ = patron.request("/podcasts/test-signals/premium/premium.mp3")
+    check("…and its audio plays for them, kept by no shared cache", status == 200 and
+          headers.get("Content-Type") == "audio/mpeg" and
+          "no-store" in (headers.get("Cache-Control") or ""), (status, headers.get("Cache-Control")))
     if free_feed:
         status, _, d = feed(free_feed)
         titles = [e.title for e in d.entries] if d else []
