@@ -21,6 +21,9 @@ BUILD_PACKAGES=(
   libcsv-dev libgmime-3.0-dev
   # the PostgreSQL store ([store] url): libpq, PostgreSQL's own C client
   libpq-dev
+  # podcasts: TagLib (audio facts), libpng and libjpeg (artwork headers), libuuid (GUIDs);
+  # espeak-ng and lame make the demo show's episodes when the program is built
+  libtag1-dev libpng-dev libjpeg-dev uuid-dev espeak-ng lame
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
@@ -30,10 +33,12 @@ BUILD_PACKAGES=(
 # hugo, nginx and wrk: the peers and the load generator of bench/, whose scripts the tests run
 # at a tiny size so that they cannot break unnoticed.
 # haproxy (and nginx): `haproxy -c` and `nginx -t` check the configs in contrib/.
+# sox and ffmpeg: the podcast tests' real MP3 and M4A files.
 # postgresql: the real server the store tests run against (tests/pg/pg_test_server.sh makes a
 # throwaway cluster with it; Debian's package does not need its own cluster to be running).
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
-  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk postgresql haproxy)
+  python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk postgresql haproxy
+  sox ffmpeg)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }

@@ -273,6 +273,11 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
       << " removed; " << report->authors_saved << " authors, " << report->people_saved
       << " people and " << report->sections_saved << " sections saved; " << std::fixed
       << std::setprecision(2) << Seconds(start) << " s\n";
+  if (report->podcasts_saved + report->podcasts_removed + report->podcast_media_saved) {
+    out << "import: podcasts " << report->podcasts_saved << " shows and episodes saved, "
+        << report->podcasts_removed << " removed; " << report->podcast_media_saved
+        << " of their files saved\n";
+  }
   if (report->films_moved) {
     out << "import: " << report->films_moved
         << (report->films_moved == 1 ? " film page moved" : " film pages moved")
@@ -392,6 +397,13 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!redirects) return redirects.error();
   auto people = (*store)->LoadPeople();
   if (!people) return people.error();
+  PodcastContent podcasts;
+  auto shows = (*store)->LoadPodcastShows();
+  if (!shows) return shows.error();
+  auto episodes = (*store)->LoadPodcastEpisodes();
+  if (!episodes) return episodes.error();
+  podcasts.shows = std::move(*shows);
+  podcasts.episodes = std::move(*episodes);
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -401,7 +413,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   }
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
-                        std::move(*aliases), std::move(*redirects), std::move(*people));
+                        std::move(*aliases), std::move(*redirects), std::move(*people),
+                        std::move(podcasts));
 }
 
 namespace {
@@ -521,6 +534,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members_options.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
   members_options.private_feed = [&live](const HttpRequest& req, const ReaderRights& rights) {
     return live.PrivateFeed(req, rights);
+  };
+  members_options.private_podcast = [&live](const HttpRequest& req, const ReaderRights& rights,
+                                            const std::string& prefix, std::string_view rest) {
+    return live.PrivatePodcast(req, rights, prefix, rest);
   };
   MembersWeb members(members_options);
   if (auto s = members.Start(); !s) err << "serve: members: " << s.error().ToString() << "\n";

@@ -209,6 +209,15 @@ Result<size_t> CheckSite(const SiteFolder& site, std::ostream& out) {
   auto people = (*store)->LoadPeople();
   if (!people) return people.error();
   for (const auto& p : *people) others.push_back(p.bio + (p.portrait ? " " + p.portrait->src : ""));
+  // Podcasts' files: each show's artwork, each episode's audio and transcript, and their notes.
+  auto shows = (*store)->LoadPodcastShows();
+  if (!shows) return shows.error();
+  for (const auto& show : *shows) others.push_back(" " + show.image);
+  auto episodes = (*store)->LoadPodcastEpisodes();
+  if (!episodes) return episodes.error();
+  for (const auto& e : *episodes) {
+    others.push_back(" " + e.audio + " " + e.transcript + " " + e.notes_markdown);
+  }
   std::string base_url;
   if (auto config_text = ReadFile(site.config()); config_text) others.push_back(*config_text);
   if (auto config = LoadSiteConfig(site.config()); config) base_url = config->base_url;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "content/model.h"
+#include "content/podcast.h"
 #include "content/search.h"
 #include "core/result.h"
 
@@ -109,6 +110,19 @@ class ContentStore {
   // Navigation menus; saving replaces the menu with the same slug.
   virtual Result<std::vector<StoredMenu>> LoadMenus() = 0;
   virtual Status SaveMenu(const StoredMenu& menu) = 0;
+
+  // Podcasts (content/podcast.h): shows keyed by key, episodes by show and source file.
+  virtual Result<std::vector<PodcastShow>> LoadPodcastShows() = 0;
+  virtual Status SavePodcastShow(const PodcastShow& show) = 0;
+  // Removes the show and its episodes.
+  virtual Status DeletePodcastShow(const std::string& key) = 0;
+  // Every show's episodes, by show then date.
+  virtual Result<std::vector<PodcastEpisode>> LoadPodcastEpisodes() = 0;
+  // Saves the episode and returns the GUID it has for good: the one stored for its show and
+  // source when there is one (whatever `episode.guid` says: a GUID never changes), else
+  // `episode.guid`, which must not be empty.
+  virtual Result<std::string> SavePodcastEpisode(const PodcastEpisode& episode) = 0;
+  virtual Status DeletePodcastEpisode(const std::string& show, const std::string& source) = 0;
 };
 
 }  // namespace cinepress

@@ -487,6 +487,19 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
       c.search = e->value<bool>().value_or(true);
     }
   }
+  if (const toml::node* p = root.get("podcasts")) {
+    const toml::table* t = p->as_table();
+    if (!t) return ConfigError(file, p, "podcasts", "must be a table");
+    if (const toml::node* u = t->get("funding_url")) {
+      auto v = u->value<std::string>();
+      if (!v || !(v->rfind("https://", 0) == 0 || v->rfind("http://", 0) == 0 ||
+                  (!v->empty() && (*v)[0] == '/'))) {
+        return ConfigError(file, u, "podcasts.funding_url",
+                           "must be an https:// or http:// address, or a path of the site");
+      }
+      c.podcast_funding_url = *v;
+    }
+  }
   if (const toml::node* p = root.get("headers")) {
     const toml::table* t = p->as_table();
     if (!t) return ConfigError(file, p, "headers", "must be a table");

@@ -177,6 +177,9 @@ struct SiteConfig {
   // [search] enabled: the full-text index in the store, /search/ and the static index. A site
   // that does not want search saves most of an import's time and two thirds of the store.
   bool search = true;
+  // [podcasts] funding_url: where a show's listeners can give (podcast:funding) when the show
+  // names no `funding:` and the site has no /donate/ page.
+  std::string podcast_funding_url;
   Permalinks permalinks;
   std::vector<MenuItem> menu_main;
   std::vector<MenuItem> menu_footer;

@@ -65,6 +65,16 @@ TEST(SiteConfig, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(menu.error().field, "menus.main.url");
 }
 
+TEST(SiteConfig, ReadsThePodcastsFundingAddress) {
+  auto c = ParseSiteConfig("[podcasts]\nfunding_url = \"https://give.example/\"\n", "c.toml");
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->podcast_funding_url, "https://give.example/");
+  auto bad = ParseSiteConfig("[podcasts]\nfunding_url = \"give.example\"\n", "c.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "podcasts.funding_url");
+  EXPECT_EQ(bad.error().line, 2);
+}
+
 TEST(SiteConfig, SecurityHeadersByDefaultAndAsConfigured) {
   auto plain = ParseSiteConfig("base_url = \"http://c.example\"\n", "cinepress.toml");
   ASSERT_TRUE(plain.ok());

@@ -351,11 +351,13 @@ std::string ContentTypeFor(std::string_view path) {
       {"epub", "application/epub+zip"},
       {"mp3", "audio/mpeg"},
       {"m4a", "audio/mp4"},
+      {"opus", "audio/ogg"},
       {"mp4", "video/mp4"},
       {"webm", "video/webm"},
       {"woff2", "font/woff2"},
       {"woff", "font/woff"},
       {"vtt", "text/vtt; charset=utf-8"},
+      {"srt", "application/x-subrip; charset=utf-8"},
   };
   for (const Type& t : kTypes) {
     if (ext.size() == std::strlen(t.ext) && ::strncasecmp(ext.data(), t.ext, ext.size()) == 0) {

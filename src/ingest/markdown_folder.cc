@@ -14,269 +14,12 @@
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "ingest/front_matter.h"
+#include "ingest/podcast_folder.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
-namespace {
-
-// Reads typed fields out of a YAML map, recording one problem per bad field with its line.
-class Fields {
- public:
-  Fields(const std::string& file, int line_offset, std::vector<Error>& problems)
-      : file_(file), offset_(line_offset), problems_(problems) {}
-
-  int LineOf(const YAML::Node& n) const {
-    auto m = n.Mark();
-    return m.line >= 0 ? m.line + 1 + offset_ : offset_;
-  }
-  void Problem(int line, const std::string& field, const std::string& message) {
-    problems_.push_back(Error{ErrorCode::kInvalidInput, message, file_, line, field});
-  }
-  void Problem(const YAML::Node& n, const std::string& field, const std::string& message) {
-    Problem(LineOf(n), field, message);
-  }
-  // The line of `key` itself in `map` (for problems about a field missing inside its value).
-  int KeyLine(const YAML::Node& map, const char* key) const {
-    for (const auto& kv : map) {
-      if (kv.first.IsScalar() && kv.first.Scalar() == key) return LineOf(kv.first);
-    }
-    return LineOf(map);
-  }
-
-  std::optional<std::string> String(const YAML::Node& map, const char* key,
-                                    const std::string& path) {
-    YAML::Node n = map[key];
-    if (!n || n.IsNull()) return std::nullopt;
-    if (!n.IsScalar()) {
-      Problem(n, path, "must be text");
-      return std::nullopt;
-    }
-    const std::string& v = n.Scalar();
-    if (!IsValidUtf8(v)) {
-      Problem(n, path, "is not valid UTF-8");
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  // An image `{src, alt, caption}` at `key` of `map`; src and alt text are required.
-  std::optional<Image> ImageAt(const YAML::Node& map, const char* key, const std::string& path) {
-    YAML::Node img = map[key];
-    if (!img || img.IsNull()) return std::nullopt;
-    if (!img.IsMap()) {
-      Problem(img, path, "must be a map with src, alt and caption");
-      return std::nullopt;
-    }
-    Image image;
-    image.src = String(img, "src", path + ".src").value_or("");
-    image.alt = std::string(Trim(String(img, "alt", path + ".alt").value_or("")));
-    image.caption = String(img, "caption", path + ".caption").value_or("");
-    if (image.src.empty()) Problem(KeyLine(map, key), path + ".src", "an image needs a src");
-    if (image.alt.empty()) {
-      Problem(img["alt"] ? LineOf(img["alt"]) : KeyLine(map, key), path + ".alt",
-              "an image needs alt text describing it for readers who cannot see it");
-    }
-    return image;
-  }
-
-  // Links `[{name, url}]` at `key`: each with a name, and an http(s) URL or a path of the site.
-  std::vector<WebLink> Links(const YAML::Node& map, const char* key, const std::string& path) {
-    std::vector<WebLink> out;
-    YAML::Node n = map[key];
-    if (!n || n.IsNull()) return out;
-    if (!n.IsSequence()) {
-      Problem(n, path, "must be a list of links, each with name and url");
-      return out;
-    }
-    for (const YAML::Node& item : n) {
-      if (!item.IsMap()) {
-        Problem(item, path, "each link must be a map with name and url");
-        continue;
-      }
-      WebLink link{String(item, "name", path + ".name").value_or(""),
-                   String(item, "url", path + ".url").value_or("")};
-      const std::string& u = link.url;
-      if (link.name.empty()) Problem(item, path + ".name", "a link needs a name");
-      if (u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0 &&
-          (u.empty() || u[0] != '/' || u.rfind("//", 0) == 0)) {
-        Problem(item["url"] ? item["url"] : item, path + ".url",
-                "a link needs a url starting with https://, http:// or / (a page of this site)");
-      } else if (!link.name.empty()) {
-        out.push_back(std::move(link));
-      }
-    }
-    return out;
-  }
-
-  // `access:` — public, members, paid, or a list of tier slugs — in its stored form ("" when
-  // absent: the section's default).
-  std::string Access(const YAML::Node& map) {
-    std::vector<std::string> words = List(map, "access", "access");
-    if (words.empty()) return "";
-    auto rule = AccessRule::Parse(Join(words, ","));
-    if (!rule) {
-      Problem(map["access"], "access", rule.error().message);
-      return "";
-    }
-    return rule->ToString();
-  }
-
-  // A list of text values; a single value is taken as a list of one.
-  std::vector<std::string> List(const YAML::Node& map, const char* key, const std::string& path) {
-    std::vector<std::string> out;
-    YAML::Node n = map[key];
-    if (!n || n.IsNull()) return out;
-    if (n.IsScalar()) {
-      if (!n.Scalar().empty()) out.push_back(n.Scalar());
-    } else if (n.IsSequence()) {
-      for (const YAML::Node& item : n) {
-        if (!item.IsScalar()) {
-          Problem(item, path, "must be a list of text values");
-          return {};
-        }
-        if (!IsValidUtf8(item.Scalar())) {
-          Problem(item, path, "is not valid UTF-8");
-          return {};
-        }
-        std::string v(Trim(item.Scalar()));
-        if (!v.empty() && std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
-      }
-    } else {
-      Problem(n, path, "must be a list");
-    }
-    return out;
-  }
-
-  std::optional<int> Int(const YAML::Node& map, const char* key, const std::string& path, int lo,
-                         int hi) {
-    YAML::Node n = map[key];
-    if (!n || n.IsNull()) return std::nullopt;
-    int v = 0;
-    if (!n.IsScalar() || !YAML::convert<int>::decode(n, v) || v < lo || v > hi) {
-      Problem(n, path,
-              "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  bool Bool(const YAML::Node& map, const char* key, const std::string& path) {
-    YAML::Node n = map[key];
-    if (!n || n.IsNull()) return false;
-    bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
-      Problem(n, path, "must be true or false");
-      return false;
-    }
-    return v;
-  }
-
-  std::optional<int64_t> Date(const YAML::Node& map, const char* key, const TimeZone& tz) {
-    auto text = String(map, key, key);
-    if (!text) return std::nullopt;
-    auto t = tz.Parse(*text);
-    if (!t) {
-      Problem(map[key], key,
-              "\"" + *text + "\" is not a date (use 2021-10-06 or 2021-10-06T05:00:34+00:00)");
-    }
-    return t;
-  }
-
- private:
-  const std::string& file_;
-  int offset_;
-  std::vector<Error>& problems_;
-};
-
-// Splits "---\nYAML\n---\nbody" into its parts; `body_line` is the body's first line (1-based).
-bool SplitFrontMatter(std::string_view text, std::string_view& yaml, std::string_view& body) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a byte-order mark
-  auto first_eol = text.find('\n');
-  if (first_eol == std::string_view::npos || Trim(text.substr(0, first_eol)) != "---") {
-    return false;
-  }
-  size_t pos = first_eol + 1;
-  while (pos <= text.size()) {
-    size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
-    if (Trim(line) == "---" || Trim(line) == "...") {
-      yaml = text.substr(first_eol + 1, pos - first_eol - 1);
-      body = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-      return true;
-    }
-    if (eol == std::string_view::npos) break;
-    pos = eol + 1;
-  }
-  return false;
-}
-
-// The first `lines` lines of `text`, then a document end marker ("..."). yaml-cpp reads a quote
-// left open to the end of the text as closed there, swallowing the fields after it ("date: an
-// article needs a date"); a marker inside a quoted value is an error it does report.
-std::string WithEndMarker(std::string_view text, size_t lines = std::string_view::npos) {
-  size_t end = 0;
-  for (size_t n = 0; n < lines && end < text.size(); ++n) {
-    size_t eol = text.find('\n', end);
-    end = eol == std::string_view::npos ? text.size() : eol + 1;
-  }
-  std::string out(text.substr(0, end));
-  if (!out.empty() && out.back() != '\n') out += '\n';
-  return out + "...\n";
-}
-
-int LineCount(std::string_view text) {
-  int n = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-  return !text.empty() && text.back() != '\n' ? n + 1 : n;
-}
-
-// Parses YAML; a problem names the line of the file (`line_offset`: lines before the YAML).
-std::optional<YAML::Node> LoadYaml(std::string_view text, const std::string& file, int line_offset,
-                                   std::vector<Error>& problems) {
-  try {
-    return YAML::Load(WithEndMarker(text));
-  } catch (const YAML::Exception& e) {
-    int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;  // 1-based, in `text`
-    std::string message = "invalid YAML: " + e.msg;
-    std::string field;
-    if (line == LineCount(text) + 1 && e.msg == YAML::ErrorMsg::DOC_IN_SCALAR) {
-      // The error is at the marker: a quote opened somewhere is never closed. It opens on the
-      // first line whose text up to it fails the same way (once open, a quote stays open):
-      // found by bisection, a few parses even for a long file.
-      auto fails_there = [&](int k) {
-        try {
-          (void)YAML::Load(WithEndMarker(text, static_cast<size_t>(k)));
-          return false;
-        } catch (const YAML::Exception& prefix) {
-          return prefix.msg == e.msg;
-        }
-      };
-      int lo = 1, hi = LineCount(text);  // fails_there(hi): the whole text fails so
-      while (lo < hi) {
-        const int mid = lo + (hi - lo) / 2;
-        if (fails_there(mid)) {
-          hi = mid;
-        } else {
-          lo = mid + 1;
-        }
-      }
-      line = hi;
-      // The field it belongs to: the key of that line, when it has one ("title: \"…").
-      std::string upto = WithEndMarker(text, static_cast<size_t>(hi));
-      std::string_view last(upto);
-      last.remove_suffix(5);  // "\n...\n"
-      last = last.substr(last.rfind('\n') == std::string_view::npos ? 0 : last.rfind('\n') + 1);
-      if (size_t colon = last.find(':'); colon != std::string_view::npos) {
-        field = std::string(Trim(last.substr(0, colon)));
-      }
-      message = "invalid YAML: a quoted value is never closed (its closing quote is missing)";
-    }
-    problems.push_back(
-        Error{ErrorCode::kInvalidInput, message, file, line > 0 ? line + line_offset : 0, field});
-    return std::nullopt;
-  }
-}
-
-}  // namespace
+namespace {}  // namespace
 
 namespace {
 
@@ -561,18 +304,6 @@ bool LoadPeopleFile(const fs::path& file, const std::string& rel,
   return problems.size() == before;
 }
 
-// The first tier an access rule names that the site does not define ("members" always exists).
-std::optional<std::string> UnknownTier(const std::string& access,
-                                       const std::vector<std::string>& tiers) {
-  if (access.empty()) return std::nullopt;
-  auto rule = AccessRule::Parse(access);
-  if (!rule) return access;
-  for (const std::string& t : rule->tiers) {
-    if (t != kFreeTier && std::find(tiers.begin(), tiers.end(), t) == tiers.end()) return t;
-  }
-  return std::nullopt;
-}
-
 Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std::string& key,
                          std::vector<Error>& problems) {
   Section s;
@@ -603,7 +334,10 @@ Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std
 bool IsFolderArticle(const std::string& source_path) {
   return source_path.rfind("content/", 0) == 0;
 }
-bool IsFolderMedia(const std::string& path) { return path.rfind("wp-content/uploads/", 0) != 0; }
+// Media from static/ (not WordPress's uploads, nor podcasts' files, which WritePodcasts keeps).
+bool IsFolderMedia(const std::string& path) {
+  return path.rfind("wp-content/uploads/", 0) != 0 && path.rfind("podcasts/", 0) != 0;
+}
 
 // The articles whose films have pages, in the site's order (content/records.h: MovedFilms).
 std::vector<const Article*> FilmArticles(const std::vector<Article>& all) {
@@ -678,6 +412,8 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
     if (!it->is_regular_file()) continue;
     fs::path rel = it->path().lexically_relative(folder);
+    // Shows and episodes are read by ReadPodcastFolder.
+    if (rel.generic_string().rfind("content/podcasts/", 0) == 0) continue;
     std::string name = it->path().filename().string();
     if (it->path().extension() != ".md") continue;
     if (name == "_index.md") {
@@ -860,6 +596,8 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
   }
   std::sort(media_files.begin(), media_files.end());
+  // Podcasts: shows, episodes and their files, every audio file read (podcast_folder.h).
+  PodcastFolder podcasts = ReadPodcastFolder(folder, tz, options.tiers, global_problems);
   for (const Error& e : global_problems) report.problems.push_back(e);
   for (const FileResult& r : results) {
     for (const Error& e : r.problems) report.problems.push_back(e);
@@ -1019,6 +757,11 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       ++report.media_removed;
     }
   }
+  auto podcast_counts = WritePodcasts(store, podcasts, options.prune);
+  if (!podcast_counts) return fail(podcast_counts.error());
+  report.podcasts_saved = podcast_counts->shows + podcast_counts->episodes;
+  report.podcasts_removed = podcast_counts->removed;
+  report.podcast_media_saved = podcast_counts->media;
   if (report.added + report.updated + report.removed > 0) {
     if (auto st = RememberMovedFilms(store, *stored, options.film_permalink, report.films_moved);
         !st) {

@@ -32,9 +32,12 @@ struct ImportReport {
   size_t added = 0, updated = 0, unchanged = 0, removed = 0, skipped = 0;
   size_t media_added = 0, media_updated = 0, media_unchanged = 0, media_removed = 0;
   size_t authors_saved = 0, sections_saved = 0, people_saved = 0;
-  size_t films_moved = 0;       // film pages whose address changed (the old one redirects)
-  std::vector<Error> problems;  // one per problem, each naming file, line and field
-  bool written = false;         // false when problems stopped the run before any write
+  size_t podcasts_saved = 0;       // shows and episodes written (new or changed)
+  size_t podcasts_removed = 0;     // shows and episodes whose files are gone (with --prune)
+  size_t podcast_media_saved = 0;  // their audio, artwork and transcripts, new or changed
+  size_t films_moved = 0;          // film pages whose address changed (the old one redirects)
+  std::vector<Error> problems;     // one per problem, each naming file, line and field
+  bool written = false;            // false when problems stopped the run before any write
 };
 
 // Problems with the content are in the report; an Error means the run could not happen at all

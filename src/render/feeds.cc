@@ -1,70 +1,13 @@
 #include "render/feeds.h"
 
-#include <libxml/parser.h>
-#include <libxml/xmlwriter.h>
-
 #include <algorithm>
-#include <mutex>
+
+#include "render/xml_writer.h"
 
 namespace cinepress {
 namespace {
 
-// XML 1.0 forbids most control characters; content from outside may hold them.
-std::string XmlSafe(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-  }
-  return out;
-}
-
-// libxml2 sets up its global tables on first use, which is not safe from several threads at
-// once (two render threads racing here leaked one table): do it once, before any writer.
-xmlBufferPtr InitAndCreateBuffer() {
-  static std::once_flag once;
-  std::call_once(once, [] { xmlInitParser(); });
-  return xmlBufferCreate();
-}
-
-class Writer {
- public:
-  Writer() : buf_(InitAndCreateBuffer()), w_(xmlNewTextWriterMemory(buf_, 0)) {
-    // No indentation: smaller feeds, and cheaper to write.
-    xmlTextWriterSetIndent(w_, 0);
-    xmlTextWriterStartDocument(w_, nullptr, "UTF-8", nullptr);
-  }
-  ~Writer() {
-    if (w_) xmlFreeTextWriter(w_);
-    xmlBufferFree(buf_);
-  }
-  Writer(const Writer&) = delete;
-  Writer& operator=(const Writer&) = delete;
-
-  void Start(const char* name) { xmlTextWriterStartElement(w_, BAD_CAST name); }
-  void End() { xmlTextWriterEndElement(w_); }
-  void Attr(const char* name, const std::string& value) {
-    xmlTextWriterWriteAttribute(w_, BAD_CAST name, BAD_CAST XmlSafe(value).c_str());
-  }
-  void Element(const char* name, const std::string& text) {
-    xmlTextWriterWriteElement(w_, BAD_CAST name, BAD_CAST XmlSafe(text).c_str());
-  }
-  void Text(const std::string& text) {
-    xmlTextWriterWriteString(w_, BAD_CAST XmlSafe(text).c_str());
-  }
-  std::string Finish() {
-    xmlTextWriterEndDocument(w_);
-    xmlFreeTextWriter(w_);
-    w_ = nullptr;
-    return std::string(reinterpret_cast<const char*>(xmlBufferContent(buf_)),
-                       static_cast<size_t>(xmlBufferLength(buf_)));
-  }
-
- private:
-  xmlBufferPtr buf_;
-  xmlTextWriterPtr w_;
-};
+using Writer = XmlWriter;
 
 }  // namespace
 

@@ -452,6 +452,10 @@ Result<std::string> SiteRenderer::RenderFilm(size_t f) {
     film["coverage"] = std::move(coverage);
     film.set("has_coverage", true);
   }
+  if (!s.episodes_of_film_[f].empty()) {
+    film["episodes"] = EpisodeCards(s.episodes_of_film_[f]);
+    film.set("has_episodes", true);
+  }
   d["film"] = std::move(film);
   SetJsonLd(d, OutputKind::kFilm, f);
   return theme_.Render("film", s.base_, d);
@@ -508,6 +512,10 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
   if (!coverage.is_empty_list()) {
     person["coverage"] = std::move(coverage);
     person.set("has_coverage", true);
+  }
+  if (!s.episodes_of_person_[p].empty()) {
+    person["episodes"] = EpisodeCards(s.episodes_of_person_[p]);
+    person.set("has_episodes", true);
   }
   d["person"] = std::move(person);
   SetJsonLd(d, OutputKind::kPerson, p);

@@ -54,6 +54,17 @@ json Movie(const Site& s, const FilmRecord& r, size_t f) {
   return m;
 }
 
+json PodcastSeries(const Site& s, size_t show) {
+  const PodcastShow& p = s.shows()[show];
+  return {{"@type", "PodcastSeries"},
+          {"name", p.title},
+          {"description", p.description},
+          {"url", s.Absolute(s.ShowUrl(show))},
+          {"image", s.Absolute(p.image)},
+          {"webFeed", s.Absolute(s.ShowUrl(show) + "feed.xml")},
+          {"author", {{"@type", "Organization"}, {"name", p.author}}}};
+}
+
 }  // namespace
 
 void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const {
@@ -247,6 +258,41 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const
                                                         : "/account/sign-in/";
       graph.push_back({{"@type", "WebPage"}, {"name", name}, {"url", s.Absolute(url)}});
       crumbs.push_back({name, url});
+      break;
+    }
+    case OutputKind::kPodcasts:
+      graph.push_back(
+          {{"@type", "CollectionPage"}, {"name", "Podcasts"}, {"url", s.Absolute("/podcasts/")}});
+      crumbs.push_back({"Podcasts", "/podcasts/"});
+      break;
+    case OutputKind::kShow:
+      graph.push_back(PodcastSeries(s, ref));
+      crumbs.push_back({"Podcasts", "/podcasts/"});
+      crumbs.push_back({s.shows()[ref].title, s.ShowUrl(ref)});
+      break;
+    case OutputKind::kEpisode: {
+      const PodcastEpisode& e = s.episodes()[ref];
+      const size_t show = static_cast<size_t>(s.ShowOf(e.show));
+      json episode = {{"@type", "PodcastEpisode"},
+                      {"name", e.title},
+                      {"url", s.Absolute(s.EpisodeUrl(ref))},
+                      {"datePublished", s.tz().Iso(e.date)},
+                      {"timeRequired", "PT" + std::to_string(e.duration) + "S"},
+                      {"partOfSeries", PodcastSeries(s, show)}};
+      if (!e.summary.empty()) episode["description"] = e.summary;
+      if (e.episode > 0) episode["episodeNumber"] = e.episode;
+      if (!s.EpisodeAccess(ref).restricted()) {
+        episode["associatedMedia"] = {{"@type", "MediaObject"},
+                                      {"contentUrl", s.Absolute(e.audio)},
+                                      {"encodingFormat", e.audio_mime},
+                                      {"duration", "PT" + std::to_string(e.duration) + "S"}};
+      } else {
+        episode["isAccessibleForFree"] = false;
+      }
+      graph.push_back(std::move(episode));
+      crumbs.push_back({"Podcasts", "/podcasts/"});
+      crumbs.push_back({s.shows()[show].title, s.ShowUrl(show)});
+      crumbs.push_back({e.title, s.EpisodeUrl(ref)});
       break;
     }
     default:

@@ -46,6 +46,7 @@ const AccessRule& Site::AccessOf(const Output& o) const {
   static const AccessRule kPublic;
   if (o.kind == OutputKind::kArticle) return access_[o.ref];
   if (o.kind == OutputKind::kPage) return page_access_[o.ref];
+  if (o.kind == OutputKind::kEpisode) return episode_access_[o.ref];
   return kPublic;
 }
 
@@ -89,7 +90,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
     int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
-    std::vector<PersonProfile> people) {
+    std::vector<PersonProfile> people, PodcastContent podcasts) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -365,7 +366,16 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     add(OutputKind::kAsset, s.theme_->assets()[i].url, i, 1,
         "the theme asset " + s.theme_->assets()[i].name);
   }
+  if (st) st = s.AddPodcastOutputs(std::move(podcasts));
   for (size_t i = 0; i < s.media_.size(); ++i) {
+    // A podcast's files are published with its public episodes only (podcast_site.cc).
+    if (s.media_[i].path.rfind("podcasts/", 0) == 0) {
+      const int32_t e = s.EpisodeOfMedia("/" + s.media_[i].path);
+      const bool artwork = std::any_of(s.shows_.begin(), s.shows_.end(), [&](const auto& show) {
+        return show.image == "/" + s.media_[i].path;
+      });
+      if (!artwork && (e < 0 || s.episode_access_[e].restricted())) continue;
+    }
     // A media file at a page's path is a conflict, reported with both names.
     add(OutputKind::kMedia, "/" + s.media_[i].path, i, 1,
         "the media file static/" + s.media_[i].path);
@@ -579,7 +589,10 @@ std::vector<SitemapUrl> Site::SitemapUrls() const {
       case OutputKind::kEdition:
       case OutputKind::kReviewIndex:
       case OutputKind::kInterviewIndex:
-      case OutputKind::kCollection: {
+      case OutputKind::kCollection:
+      case OutputKind::kPodcasts:
+      case OutputKind::kShow:
+      case OutputKind::kEpisode: {
         std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
         urls.push_back({s.Absolute(url), newest});
         break;
@@ -738,6 +751,12 @@ std::string Site::Fingerprint(const Output& o) const {
         parts += p.bio + "\x1f" + (p.portrait ? p.portrait->src + "\x1f" + p.portrait->alt : "");
         for (const WebLink& l : p.links) parts += "\x1f" + l.name + "\x1f" + l.url;
       }
+      // "Discussed on…": the podcasts that name the film or the person.
+      const auto& discussed = o.kind == OutputKind::kFilm ? episodes_of_film_
+                              : o.kind == OutputKind::kPerson
+                                  ? episodes_of_person_
+                                  : std::vector<std::vector<uint32_t>>{};
+      if (o.ref < discussed.size() && !discussed[o.ref].empty()) parts += podcasts_fp_;
       if (o.kind == OutputKind::kFilm) {
         const Film& f = records_.films[o.ref].film;
         parts += f.original_title + std::to_string(f.runtime_min) + f.language;
@@ -747,6 +766,12 @@ std::string Site::Fingerprint(const Output& o) const {
       }
       break;
     }
+    case OutputKind::kPodcasts:
+    case OutputKind::kShow:
+    case OutputKind::kEpisode:
+    case OutputKind::kPodcastFeed:
+    case OutputKind::kChapters:
+      return PodcastFingerprint(o);
     case OutputKind::kFestival:
     case OutputKind::kReviewIndex:
     case OutputKind::kInterviewIndex:

@@ -56,6 +56,11 @@ enum class OutputKind {
   kMembership,   // /membership/: the tiers side by side (sites with members)
   kAccount,      // ref 0: /account/, 1: /account/sign-in/ — in a static build, a page saying
                  // that accounts live on the served site (`serve` answers these itself)
+  kPodcasts,     // /podcasts/: every show (podcast_site.cc)
+  kShow,         // ref: show — its page, latest episodes and subscribe links
+  kEpisode,      // ref: episode — its page: player, chapters, transcript, notes
+  kPodcastFeed,  // ref: show — its public feed (RSS with itunes: and podcast: tags)
+  kChapters,     // ref: episode — its chapters as the Podcasting 2.0 JSON chapters file
 };
 
 // The file an address is published as, in the published folder and in the server's lookup:
@@ -121,6 +126,21 @@ struct SearchRequest {
 
 struct StaticSearchIndex;  // search_site.cc
 
+// The podcasts a site is assembled with: every stored show and episode (drafts and scheduled
+// ones are left out by Assemble).
+struct PodcastContent {
+  std::vector<PodcastShow> shows;
+  std::vector<PodcastEpisode> episodes;
+};
+
+// A member's private podcast feed (podcast_site.cc): the feed of one show as these rights hear
+// it, every enclosure at `media_prefix` + the audio's path (a URL only this member's token opens).
+struct PrivatePodcastFeed {
+  const ReaderRights* rights = nullptr;
+  std::string self_url;      // absolute
+  std::string media_prefix;  // absolute, without a trailing slash
+};
+
 class Site {
  public:
   // The `ref` of the site's own feeds (/feed.xml, /atom.xml), which follow no list.
@@ -132,7 +152,8 @@ class Site {
       SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme,
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
-      std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {});
+      std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {},
+      PodcastContent podcasts = {});
 
   const std::vector<Output>& outputs() const { return outputs_; }
   const SiteConfig& config() const { return config_; }
@@ -199,6 +220,19 @@ class Site {
   HomeSelection SelectHome() const;
   std::string Absolute(const std::string& url) const { return config_.base_url + url; }
 
+  // Podcasts (podcast_site.cc): the shows by key, their published episodes newest first.
+  const std::vector<PodcastShow>& shows() const { return shows_; }
+  const std::vector<PodcastEpisode>& episodes() const { return episodes_; }
+  // Who may hear an episode: its own rule, else its show's (a show's trailers are public).
+  const AccessRule& EpisodeAccess(size_t e) const { return episode_access_[e]; }
+  const AccessRule& ShowAccess(size_t s) const { return show_access_[s]; }
+  std::string ShowUrl(size_t show) const;
+  std::string EpisodeUrl(size_t episode) const;
+  // The show of a key, or -1.
+  int32_t ShowOf(const std::string& key) const;
+  // The episode whose audio or transcript is at this media path ("/podcasts/…"), or -1.
+  int32_t EpisodeOfMedia(const std::string& path) const;
+
   // Search (search_site.cc). The page exists when the theme has a search template.
   static constexpr size_t kSearchPerPage = 10;
   bool has_search() const { return has_search_; }
@@ -220,6 +254,10 @@ class Site {
   Status AddFilmMagazineOutputs();
   Status BuildCards();
   Status AddSearchOutputs();
+  // Shows and episodes: what is published, who may hear it, which films and people they
+  // name; their pages and feeds; the media of restricted episodes kept out of the public site.
+  Status AddPodcastOutputs(PodcastContent podcasts);
+  std::string PodcastFingerprint(const Output& output) const;
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
   // Static index document d: articles_ then pages_.
@@ -275,6 +313,15 @@ class Site {
   // The search page's year and writer menus (newest year first; writers by name).
   std::vector<std::string> search_years_;
   std::vector<const Author*> search_writers_;
+  std::vector<PodcastShow> shows_;
+  std::vector<PodcastEpisode> episodes_;  // published, newest first
+  std::vector<AccessRule> show_access_, episode_access_;
+  std::vector<size_t> episode_show_;                            // episode -> show
+  std::vector<std::vector<uint32_t>> show_episodes_;            // show -> episodes, newest first
+  std::vector<std::vector<uint32_t>> episodes_of_film_;         // film record -> episodes
+  std::vector<std::vector<uint32_t>> episodes_of_person_;       // person record -> episodes
+  std::unordered_map<std::string, uint32_t> episode_of_media_;  // "/podcasts/…" -> episode
+  std::string podcasts_fp_;
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
 };
@@ -318,6 +365,9 @@ class SiteRenderer {
   // passages of restricted articles are quoted only to readers whose `rights` open them.
   Result<std::string> RenderSearch(const SearchRequest& request, const SearchResults* results,
                                    const ReaderRights& rights = {});
+  // A show's feed: the public one (member null: the episodes everyone may hear), or a member's
+  // private one (every episode their rights open, enclosures at their own URLs).
+  std::string RenderShowFeed(size_t show, const PrivatePodcastFeed* member) const;
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
@@ -331,6 +381,13 @@ class SiteRenderer {
   Result<std::string> RenderInterviewIndex(bool by_last_name);
   Result<std::string> RenderCollection(size_t collection);
   Result<std::string> RenderMembership();
+  Result<std::string> RenderPodcasts();
+  Result<std::string> RenderShow(size_t show);
+  Result<std::string> RenderEpisode(size_t episode, const PageAccess& access);
+  // An episode as a card: title, url, date, duration, show.
+  TemplateData EpisodeCard(size_t episode) const;
+  // Episodes that name a film or a person, as their pages list them ("Discussed on…").
+  TemplateData EpisodeCards(const std::vector<uint32_t>& episodes) const;
   TemplateData FilmCard(size_t film) const;
   // What ties article i to the records: its interviewee's page and film, its festival editions,
   // the films it covers (`films:`) — article.interviewee, .editions, .covered_films.

@@ -6,6 +6,7 @@
 #include "core/money.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "podcast/feed.h"
 #include "render/feeds.h"
 #include "render/markdown.h"
 #include "site/site.h"
@@ -349,6 +350,16 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       if (s.has_search()) out += "/ s=:s /search/?q=:s 301\n";
       return out;
     }
+    case OutputKind::kPodcasts:
+      return RenderPodcasts();
+    case OutputKind::kShow:
+      return RenderShow(o.ref);
+    case OutputKind::kEpisode:
+      return RenderEpisode(o.ref, access);
+    case OutputKind::kPodcastFeed:
+      return RenderShowFeed(o.ref, nullptr);
+    case OutputKind::kChapters:
+      return RenderChaptersJson(s.episodes_[o.ref].chapters);
     case OutputKind::kSearch:
       return RenderSearch(SearchRequest{}, nullptr);
     case OutputKind::kSearchIndex:

@@ -281,5 +281,84 @@ TYPED_TEST(ContentStoreContract, WaitForChangeWakesForACommittedChangeOnly) {
   EXPECT_FALSE(*(*watcher)->WaitForChange(milliseconds(150))) << "that change was seen";
 }
 
+PodcastShow Show() {
+  PodcastShow s;
+  s.key = "close-up";
+  s.title = "Close-Up";
+  s.description = "Conversations about films.";
+  s.hosts = {"Nia Bianchi"};
+  s.category = "TV & Film";
+  s.subcategory = "Film Interviews";
+  s.image = "/podcasts/close-up/cover.png";
+  s.access = "premium";
+  return s;
+}
+
+PodcastEpisode Episode() {
+  PodcastEpisode e;
+  e.show = "close-up";
+  e.source = "first.md";
+  e.guid = "guid-one";
+  e.slug = "first";
+  e.title = "First";
+  e.date = 1700000000;
+  e.episode = 1;
+  e.audio = "/podcasts/close-up/first/first.mp3";
+  e.audio_mime = "audio/mpeg";
+  e.audio_size = 12345;
+  e.duration = 61;
+  e.chapters = {PodcastChapter{0, "Start", "", ""},
+                PodcastChapter{30.5, "Later", "https://x/", ""}};
+  e.films = {"After the Mountain (2021)"};
+  e.transcript_text = "Hello.";
+  return e;
+}
+
+TYPED_TEST(ContentStoreContract, PodcastShowsAndEpisodesRoundTrip) {
+  auto before = this->store_->DataVersion();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(this->store_->SavePodcastShow(Show()));
+  auto guid = this->store_->SavePodcastEpisode(Episode());
+  ASSERT_TRUE(guid.ok()) << guid.error().ToString();
+  EXPECT_EQ(*guid, "guid-one");
+  EXPECT_NE(*this->store_->DataVersion(), *before) << "podcasts count as content";
+  auto shows = this->store_->LoadPodcastShows();
+  ASSERT_TRUE(shows.ok());
+  ASSERT_EQ(shows->size(), 1u);
+  EXPECT_EQ((*shows)[0], Show());
+  auto episodes = this->store_->LoadPodcastEpisodes();
+  ASSERT_TRUE(episodes.ok());
+  ASSERT_EQ(episodes->size(), 1u);
+  EXPECT_EQ((*episodes)[0], Episode());
+}
+
+TYPED_TEST(ContentStoreContract, AnEpisodeKeepsItsFirstGuidWhateverItsSlug) {
+  ASSERT_TRUE(this->store_->SavePodcastShow(Show()));
+  ASSERT_TRUE(this->store_->SavePodcastEpisode(Episode()).ok());
+  PodcastEpisode moved = Episode();
+  moved.slug = "renamed";
+  moved.guid = "guid-two";
+  auto guid = this->store_->SavePodcastEpisode(moved);
+  ASSERT_TRUE(guid.ok());
+  EXPECT_EQ(*guid, "guid-one");
+  auto episodes = this->store_->LoadPodcastEpisodes();
+  ASSERT_TRUE(episodes.ok());
+  ASSERT_EQ(episodes->size(), 1u);
+  EXPECT_EQ((*episodes)[0].slug, "renamed");
+  EXPECT_EQ((*episodes)[0].guid, "guid-one");
+
+  PodcastEpisode nameless = Episode();
+  nameless.source = "other.md";
+  nameless.guid.clear();
+  EXPECT_FALSE(this->store_->SavePodcastEpisode(nameless).ok()) << "a new episode needs a GUID";
+
+  ASSERT_TRUE(this->store_->DeletePodcastEpisode("close-up", "first.md"));
+  EXPECT_TRUE(this->store_->LoadPodcastEpisodes()->empty());
+  ASSERT_TRUE(this->store_->SavePodcastEpisode(Episode()).ok());
+  ASSERT_TRUE(this->store_->DeletePodcastShow("close-up"));
+  EXPECT_TRUE(this->store_->LoadPodcastShows()->empty());
+  EXPECT_TRUE(this->store_->LoadPodcastEpisodes()->empty()) << "a show goes with its episodes";
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -19,6 +19,7 @@
 #include "store/engines.h"
 #include "store/media_rows.h"
 #include "store/pg_connection.h"
+#include "store/podcast_rows.h"
 #include "store/search_plan.h"
 
 namespace cinepress {
@@ -407,6 +408,23 @@ CREATE TABLE media_downloads (
   path TEXT COLLATE "C" NOT NULL, client TEXT NOT NULL, bytes BIGINT NOT NULL
 );
 CREATE INDEX media_downloads_path ON media_downloads (path, at);
+)sql",
+    // Podcasts (content/podcast.h): shows and episodes as JSON beside their keys; an episode's
+    // GUID is written once, when its row is made, and never updated.
+    R"sql(
+CREATE TABLE podcast_shows (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE podcast_episodes (
+  show TEXT NOT NULL,
+  source TEXT NOT NULL,
+  guid TEXT NOT NULL UNIQUE,
+  date BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (show, source)
+);
+CREATE TRIGGER podcast_shows_counts AFTER INSERT OR UPDATE OR DELETE ON podcast_shows
+  FOR EACH STATEMENT EXECUTE FUNCTION cinepress_content_changed();
+CREATE TRIGGER podcast_episodes_counts AFTER INSERT OR UPDATE OR DELETE ON podcast_episodes
+  FOR EACH STATEMENT EXECUTE FUNCTION cinepress_content_changed();
 )sql",
 };
 
@@ -1026,6 +1044,78 @@ class PgStore final : public ContentStore {
                  " items = excluded.items",
                  {std::string_view(m.slug), std::string_view(m.name), std::string_view(m.role),
                   std::string_view(items)});
+  }
+
+  Result<std::vector<PodcastShow>> LoadPodcastShows() override {
+    auto q = db_->Query("SELECT key, data FROM podcast_shows ORDER BY key COLLATE \"C\"");
+    if (!q) return Failure("loading podcasts", q.error());
+    std::vector<PodcastShow> out;
+    for (int r = 0; r < q->size(); ++r) {
+      auto show = ReadPodcastShowData(q->Text(r, 1));
+      if (!show) return Failure("podcast show \"" + q->Text(r, 0) + "\": bad data");
+      out.push_back(std::move(*show));
+    }
+    return out;
+  }
+
+  Status SavePodcastShow(const PodcastShow& show) override {
+    const std::string data = PodcastShowData(show);
+    return Write("saving the podcast \"" + show.key + "\"",
+                 "INSERT INTO podcast_shows (key, data) VALUES ($1, $2)"
+                 " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                 {std::string_view(show.key), std::string_view(data)});
+  }
+
+  Status DeletePodcastShow(const std::string& key) override {
+    return db_->Atomically([&]() -> Status {
+      const std::string what = "removing the podcast \"" + key + "\"";
+      if (auto s =
+              Write(what, "DELETE FROM podcast_episodes WHERE show = $1", {std::string_view(key)});
+          !s) {
+        return s;
+      }
+      return Write(what, "DELETE FROM podcast_shows WHERE key = $1", {std::string_view(key)});
+    });
+  }
+
+  Result<std::vector<PodcastEpisode>> LoadPodcastEpisodes() override {
+    auto q = db_->Query(
+        "SELECT show, source, guid, data FROM podcast_episodes"
+        " ORDER BY show COLLATE \"C\", date, source COLLATE \"C\"");
+    if (!q) return Failure("loading podcast episodes", q.error());
+    std::vector<PodcastEpisode> out;
+    for (int r = 0; r < q->size(); ++r) {
+      auto e = ReadPodcastEpisodeData(q->Text(r, 3));
+      if (!e) {
+        return Failure("podcast episode \"" + q->Text(r, 0) + "/" + q->Text(r, 1) + "\": bad data");
+      }
+      e->show = q->Text(r, 0);
+      e->source = q->Text(r, 1);
+      e->guid = q->Text(r, 2);
+      out.push_back(std::move(*e));
+    }
+    return out;
+  }
+
+  Result<std::string> SavePodcastEpisode(const PodcastEpisode& e) override {
+    const std::string what = "saving the podcast episode \"" + e.show + "/" + e.source + "\"";
+    if (e.guid.empty()) return Failure(what + ": no GUID");
+    const std::string data = PodcastEpisodeData(e);
+    auto q = db_->Write(
+        "INSERT INTO podcast_episodes (show, source, guid, date, data)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (show, source) DO UPDATE SET"
+        " date = excluded.date, data = excluded.data RETURNING guid",
+        {std::string_view(e.show), std::string_view(e.source), std::string_view(e.guid),
+         PgParam(e.date), std::string_view(data)});
+    if (!q) return Failure(what, q.error());
+    if (q->size() != 1) return Failure(what);
+    return q->Text(0, 0);
+  }
+
+  Status DeletePodcastEpisode(const std::string& show, const std::string& source) override {
+    return Write("removing the podcast episode " + show + "/" + source,
+                 "DELETE FROM podcast_episodes WHERE show = $1 AND source = $2",
+                 {std::string_view(show), std::string_view(source)});
   }
 
  private:

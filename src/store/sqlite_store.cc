@@ -16,6 +16,7 @@
 #include "store/maintenance.h"
 #include "store/media_rows.h"
 #include "store/open_store.h"
+#include "store/podcast_rows.h"
 #include "store/search_plan.h"
 #include "store/sqlite_search.h"
 #include "store/sqlite_statement.h"
@@ -479,6 +480,32 @@ CREATE TABLE media_downloads (
   bytes INTEGER NOT NULL
 );
 CREATE INDEX media_downloads_path ON media_downloads (path, at);
+)sql",
+    // Podcasts (content/podcast.h): shows and episodes as JSON beside their keys; an episode's
+    // GUID is written once, when its row is made, and never updated. Content, so they count
+    // as content changes.
+    R"sql(
+CREATE TABLE podcast_shows (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE podcast_episodes (
+  show TEXT NOT NULL,
+  source TEXT NOT NULL,
+  guid TEXT NOT NULL UNIQUE,
+  date INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (show, source)
+);
+CREATE TRIGGER podcast_shows_insert_counts AFTER INSERT ON podcast_shows
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER podcast_shows_update_counts AFTER UPDATE ON podcast_shows
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER podcast_shows_delete_counts AFTER DELETE ON podcast_shows
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER podcast_episodes_insert_counts AFTER INSERT ON podcast_episodes
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER podcast_episodes_update_counts AFTER UPDATE ON podcast_episodes
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER podcast_episodes_delete_counts AFTER DELETE ON podcast_episodes
+  BEGIN UPDATE content_changes SET n = n + 1; END;
 )sql",
 };
 
@@ -1011,6 +1038,75 @@ class SqliteStore final : public ContentStore {
                 " items = excluded.items"));
     q.Bind(1, m.slug).Bind(2, m.name).Bind(3, m.role).Bind(4, MenuToJson(m.items).dump());
     if (q.Step() != SQLITE_DONE) return Failure("saving menu \"" + m.slug + "\"");
+    return {};
+  }
+
+  Result<std::vector<PodcastShow>> LoadPodcastShows() override {
+    std::vector<PodcastShow> out;
+    Use q(Prepare("SELECT key, data FROM podcast_shows ORDER BY key"));
+    while (q.Step() == SQLITE_ROW) {
+      auto show = ReadPodcastShowData(q.Text(1));
+      if (!show) return Failure("podcast show \"" + q.Text(0) + "\": bad data");
+      out.push_back(std::move(*show));
+    }
+    return out;
+  }
+
+  Status SavePodcastShow(const PodcastShow& show) override {
+    Use q(
+        Prepare("INSERT INTO podcast_shows (key, data) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET data = excluded.data"));
+    q.Bind(1, show.key).Bind(2, PodcastShowData(show));
+    if (q.Step() != SQLITE_DONE) return Failure("saving the podcast \"" + show.key + "\"");
+    return {};
+  }
+
+  Status DeletePodcastShow(const std::string& key) override {
+    for (const char* sql : {"DELETE FROM podcast_episodes WHERE show = ?",
+                            "DELETE FROM podcast_shows WHERE key = ?"}) {
+      Use q(Prepare(sql));
+      q.Bind(1, key);
+      if (q.Step() != SQLITE_DONE) return Failure("removing the podcast \"" + key + "\"");
+    }
+    return {};
+  }
+
+  Result<std::vector<PodcastEpisode>> LoadPodcastEpisodes() override {
+    std::vector<PodcastEpisode> out;
+    Use q(
+        Prepare("SELECT show, source, guid, data FROM podcast_episodes"
+                " ORDER BY show, date, source"));
+    while (q.Step() == SQLITE_ROW) {
+      auto e = ReadPodcastEpisodeData(q.Text(3));
+      if (!e) return Failure("podcast episode \"" + q.Text(0) + "/" + q.Text(1) + "\": bad data");
+      e->show = q.Text(0);
+      e->source = q.Text(1);
+      e->guid = q.Text(2);
+      out.push_back(std::move(*e));
+    }
+    return out;
+  }
+
+  Result<std::string> SavePodcastEpisode(const PodcastEpisode& e) override {
+    const std::string what = "saving the podcast episode \"" + e.show + "/" + e.source + "\"";
+    if (e.guid.empty()) return Failure(what + ": no GUID");
+    Use q(
+        Prepare("INSERT INTO podcast_episodes (show, source, guid, date, data)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (show, source) DO UPDATE SET"
+                " date = excluded.date, data = excluded.data RETURNING guid"));
+    q.Bind(1, e.show).Bind(2, e.source).Bind(3, e.guid).Bind(4, e.date);
+    q.Bind(5, PodcastEpisodeData(e));
+    if (q.Step() != SQLITE_ROW) return Failure(what);
+    std::string guid = q.Text(0);
+    if (q.Step() != SQLITE_DONE) return Failure(what);
+    return guid;
+  }
+
+  Status DeletePodcastEpisode(const std::string& show, const std::string& source) override {
+    Use q(Prepare("DELETE FROM podcast_episodes WHERE show = ? AND source = ?"));
+    q.Bind(1, show).Bind(2, source);
+    if (q.Step() != SQLITE_DONE)
+      return Failure("removing the podcast episode " + show + "/" + source);
     return {};
   }
 

@@ -48,6 +48,8 @@ constexpr const char* kTables[] = {
     "stripe_events",
     "stripe_prices",
     "media_downloads",
+    "podcast_shows",
+    "podcast_episodes",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -72,6 +72,13 @@ const char* RouteOf(OutputKind k) {
       return "media";
     case OutputKind::kNotFound:
       return "not_found";
+    case OutputKind::kPodcasts:
+    case OutputKind::kShow:
+    case OutputKind::kEpisode:
+    case OutputKind::kChapters:
+      return "podcast";
+    case OutputKind::kPodcastFeed:
+      return "feed";
   }
   return "other";
 }
@@ -79,6 +86,7 @@ const char* RouteOf(OutputKind k) {
 std::string ContentTypeOf(const Output& o) {
   switch (o.kind) {
     case OutputKind::kRss:
+    case OutputKind::kPodcastFeed:
       return "application/rss+xml; charset=utf-8";
     case OutputKind::kAtom:
       return "application/atom+xml; charset=utf-8";
@@ -420,6 +428,49 @@ HttpResponse LiveSite::ServeOutput(const HttpRequest& req, const std::shared_ptr
   return r;
 }
 
+HttpResponse LiveSite::PrivatePodcast(const HttpRequest& req, const ReaderRights& rights,
+                                      const std::string& prefix, std::string_view rest) {
+  auto gen = current();
+  Error error;
+  ThreadState* ts = gen ? Local(gen, &error) : nullptr;
+  if (!ts) {
+    HttpResponse r = TextResponse(503, "The feed is unavailable for a moment.\n");
+    r.Set("Retry-After", "5");
+    return r;
+  }
+  const Site& site = *gen->site;
+  const std::string path = "/" + std::string(rest);
+  HttpResponse r;
+  if (const Output* feed = site.FindOutput(std::string(rest));
+      feed && feed->kind == OutputKind::kPodcastFeed) {
+    PrivatePodcastFeed member{&rights, prefix + path, prefix};
+    r = ServeEntity(req, MakeEntityFor(req, ts->renderer->RenderShowFeed(feed->ref, &member),
+                                       ContentTypeOf(*feed), "private, no-store", NowSeconds()));
+    r.label = "feed";
+  } else if (const int32_t e = site.EpisodeOfMedia(path); e < 0) {
+    r = TextResponse(404, "Not found\n");
+    r.label = "not_found";
+  } else if (!rights.Allows(site.EpisodeAccess(static_cast<size_t>(e)))) {
+    r = TextResponse(403, "Your membership does not include this episode.\n");
+    r.label = "podcast";
+  } else {
+    r = ServeEpisodeMedia(req, *ts, path);
+  }
+  r.Set("X-Robots-Tag", "noindex");
+  return r;
+}
+
+HttpResponse LiveSite::ServeEpisodeMedia(const HttpRequest& req, ThreadState& ts,
+                                         const std::string& path) {
+  auto data = ts.store->LoadMediaData(path.substr(1));
+  HttpResponse r = data
+                       ? ServeEntity(req, MakeEntityFor(req, std::move(*data), ContentTypeFor(path),
+                                                        "private, no-store", NowSeconds()))
+                       : TextResponse(404, "Not found\n");
+  r.label = "media";
+  return r;
+}
+
 HttpResponse LiveSite::PrivateFeed(const HttpRequest& req, const ReaderRights& rights) {
   auto gen = current();
   const Output* feed = gen ? gen->site->FindOutput("feed.xml") : nullptr;
@@ -511,6 +562,18 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
   if (site.has_search() && path == "/search/suggest.json")
     return ServeSearch(req, gen, true, rights);
   if (const Output* o = site.FindOutput(key)) return ServeOutput(req, gen, *o, 200, rights);
+  // A restricted episode's audio and transcript, for the signed-in readers its rule opens (the
+  // episode's page plays it): never published, never kept by a shared cache.
+  if (const int32_t e = site.EpisodeOfMedia(path);
+      e >= 0 && site.EpisodeAccess(static_cast<size_t>(e)).restricted() &&
+      rights.Allows(site.EpisodeAccess(static_cast<size_t>(e)))) {
+    Error error;
+    if (ThreadState* ts = Local(gen, &error)) {
+      HttpResponse r = ServeEpisodeMedia(req, *ts, path);
+      r.Set("Vary", "Cookie");
+      return r;
+    }
+  }
 
   // Addresses that moved: a missing slash, WordPress's feed paths, an article's old slug.
   if (path.back() != '/' && site.FindOutput(key + "/index.html")) {

@@ -67,6 +67,12 @@ class LiveSite {
   // The site's RSS feed with the restricted articles these rights open in full (a member's
   // private feed): made for each request, never cached.
   HttpResponse PrivateFeed(const HttpRequest& request, const ReaderRights& rights);
+  // A member's private podcast feed and its files, under their private address `prefix`
+  // (absolute, ".../feeds/private/TOKEN"): `rest` is "podcasts/SHOW/feed.xml" (the show's
+  // feed with every episode `rights` open, enclosures under `prefix`) or the path of an
+  // episode's audio or transcript ("podcasts/SHOW/SLUG/FILE": 403 unless `rights` open it).
+  HttpResponse PrivatePodcast(const HttpRequest& request, const ReaderRights& rights,
+                              const std::string& prefix, std::string_view rest);
   // Metrics in the Prometheus text format; `open_connections` comes from the server.
   std::string MetricsText(int64_t open_connections) const;
   // Counts a finished response in the metrics (its route is HttpResponse::label).
@@ -96,6 +102,8 @@ class LiveSite {
 
   void Follow();
   Status Reload();
+  // An episode's audio or transcript from the store, for one reader (private, no-store).
+  HttpResponse ServeEpisodeMedia(const HttpRequest& req, ThreadState& ts, const std::string& path);
   HttpResponse ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
                            const Output& output, int status, const ReaderRights& rights);
   Result<std::shared_ptr<const Entity>> Render(const std::shared_ptr<Generation>& gen,

@@ -657,10 +657,28 @@ HttpResponse MembersWeb::FeedPost(RequestContext& ctx) {
       return Message(*site, 503, "My account", "Please try again.");
     }
   }
-  return AccountPage(ctx, "Your private feed is " + site->config().base_url + "/feeds/private/" +
-                              token +
+  const std::string base = site->config().base_url + "/feeds/private/" + token;
+  std::string podcasts;
+  for (size_t i = 0; i < site->shows().size(); ++i) {
+    podcasts += (podcasts.empty() ? " Your private podcast feeds: " : "; ") +
+                site->shows()[i].title + " " + base + site->ShowUrl(i) + "feed.xml";
+  }
+  return AccountPage(ctx, "Your private feed is " + base +
                               "/feed.xml — keep it to yourself; any older address of it "
-                              "has stopped working.");
+                              "has stopped working." +
+                              (podcasts.empty() ? "" : podcasts + "."));
+}
+
+HttpResponse MembersWeb::FeedRevokePost(RequestContext& ctx) {
+  auto site = options_.site();
+  if (!ctx.rights.signed_in()) return SeeOther("/account/sign-in/");
+  {
+    std::lock_guard lock(store_mu_);
+    if (!store_->RevokeFeedTokens(ctx.rights.member_id)) {
+      return Message(*site, 503, "My account", "Please try again.");
+    }
+  }
+  return AccountPage(ctx, "Your private feeds are stopped: their addresses no longer work.");
 }
 
 HttpResponse MembersWeb::PrivateFeed(RequestContext& ctx) {
@@ -673,7 +691,11 @@ HttpResponse MembersWeb::PrivateFeed(RequestContext& ctx) {
     r.label = "not_found";
     return r;
   };
-  if (slash == std::string_view::npos || path.substr(slash) != "/feed.xml" || slash > 128) {
+  // /feeds/private/TOKEN/podcasts/SHOW/…: the member's podcast feeds and their files.
+  const bool podcast =
+      slash != std::string_view::npos && path.substr(slash).rfind("/podcasts/", 0) == 0;
+  if (slash == std::string_view::npos || (path.substr(slash) != "/feed.xml" && !podcast) ||
+      slash > 128) {
     return not_found();
   }
   int64_t member = 0;
@@ -683,8 +705,17 @@ HttpResponse MembersWeb::PrivateFeed(RequestContext& ctx) {
     if (!found) return not_found();
     member = *found;
   }
-  if (member == 0 || !options_.private_feed) return not_found();
-  return options_.private_feed(ctx.request, rights_.For(member, "", options_.now()));
+  if (member == 0) return not_found();
+  // Rights as they are now: a cancelled membership closes the feed and its files at once.
+  const ReaderRights rights = rights_.For(member, "", options_.now());
+  if (podcast && options_.private_podcast) {
+    return options_.private_podcast(
+        ctx.request, rights,
+        options_.site()->config().base_url + "/feeds/private/" + std::string(path.substr(0, slash)),
+        path.substr(slash + 1));
+  }
+  if (podcast || !options_.private_feed) return not_found();
+  return options_.private_feed(ctx.request, rights);
 }
 
 void MembersWeb::Mount(Router& router) {
@@ -721,6 +752,7 @@ void MembersWeb::Mount(Router& router) {
   router.Get("/account/export.json", on(&MembersWeb::ExportGet));
   router.Post("/account/delete/", on(&MembersWeb::DeletePost));
   router.Post("/account/feed/", on(&MembersWeb::FeedPost));
+  router.Post("/account/feed/revoke/", on(&MembersWeb::FeedRevokePost));
   router.Add({"GET", "/feeds/private/", true, true, on(&MembersWeb::PrivateFeed)});
 }
 

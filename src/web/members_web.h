@@ -48,6 +48,11 @@ struct MembersWebOptions {
   std::function<int64_t()> now;
   // The site's feed with what `rights` open in full (LiveSite::PrivateFeed).
   std::function<HttpResponse(const HttpRequest&, const ReaderRights&)> private_feed;
+  // A podcast's private feed and files (LiveSite::PrivatePodcast): the member's address
+  // (".../feeds/private/TOKEN") and what follows it ("podcasts/…").
+  std::function<HttpResponse(const HttpRequest&, const ReaderRights&, const std::string&,
+                             std::string_view)>
+      private_podcast;
   int sign_ins_per_ip = 10;        // sign-in requests per client address …
   int64_t sign_in_window_s = 600;  // … in this many seconds; more get 429
   // The longest wait for the store's change (MemberStore::WaitForChange), between flushes of
@@ -118,6 +123,7 @@ class MembersWeb {
   HttpResponse DeletePost(RequestContext& ctx);
   HttpResponse FeedPost(RequestContext& ctx);
   HttpResponse PrivateFeed(RequestContext& ctx);
+  HttpResponse FeedRevokePost(RequestContext& ctx);
 
   void Follow();
   Status Reload();

@@ -1,0 +1,163 @@
+// Whole-site tests of podcasts: a show and its episodes imported from a content folder, their
+// pages, feed and chapters built with the default theme; premium episodes kept out of the
+// public site; films and people listing the episodes that discuss them.
+#include <gtest/gtest.h>
+
+#include "podcast/test_media.h"
+#include "whole_site.h"
+
+namespace cinepress::testing {
+namespace {
+
+const char* kConfig = R"(
+title = "The Long Take"
+base_url = "https://longtake.example"
+timezone = "UTC"
+
+[[tiers]]
+slug = "supporter"
+name = "Supporter"
+monthly_price = 500
+currency = "usd"
+)";
+
+// An episode whose audio is the title's first three letters, lower-cased, and ".mp3".
+std::string Episode(const std::string& title, const std::string& date, const std::string& extra) {
+  std::string audio = title.substr(0, 3);
+  audio[0] = static_cast<char>(audio[0] - 'A' + 'a');
+  return "---\ntitle: \"" + title + "\"\ndate: " + date + "\naudio: \"" + audio + ".mp3\"\n" +
+         extra + "---\nNotes for " + title + ".\n";
+}
+
+std::map<std::string, std::string> Magazine() {
+  return {
+      {"content/reviews/after.md",
+       "---\ntitle: \"After the Mountain\"\ndate: 2026-01-01\nauthor: \"Nia Bianchi\"\n"
+       "film:\n  title: \"After the Mountain\"\n  year: 2021\n  directors: [\"Maëlle "
+       "Blackwood\"]\n---\nA review.\n"},
+      {"content/podcasts/close-up/_index.md",
+       "---\ntitle: \"Close-Up\"\ndescription: \"Conversations about films.\"\nauthor: \"The Long "
+       "Take\"\nhosts: [\"Nia Bianchi\"]\nowner_email: \"pod@longtake.example\"\ncategory: \"TV "
+       "& Film\"\nsubcategory: \"Film Reviews\"\nimage: \"cover.png\"\n---\n"},
+      {"content/podcasts/close-up/cover.png", TestPng(1400, 1400, true)},
+      {"content/podcasts/close-up/one.md",
+       Episode("One", "2026-02-01",
+               "episode: 1\nguests: [\"Maëlle Blackwood\"]\nfilms: "
+               "[\"After the Mountain (2021)\"]\nchapters:\n  - {start: 0, "
+               "title: \"Hello\"}\n  - {start: \"0:05\", title: "
+               "\"SEEK-HERE\"}\ntranscript: \"one.vtt\"\n")},
+      {"content/podcasts/close-up/one.mp3", TestMp3(383)},
+      {"content/podcasts/close-up/one.vtt",
+       "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Nia Bianchi>TRANSCRIPT-WORDS here.\n"},
+      {"content/podcasts/close-up/two.md",
+       Episode("Two", "2026-03-01", "episode: 2\naccess: [supporter]\n")},
+      {"content/podcasts/close-up/two.mp3", TestMp3(100)},
+      {"content/podcasts/close-up/draft.md", Episode("Draft", "2026-03-02", "draft: true\n")},
+      {"content/podcasts/close-up/dra.mp3", TestMp3(10)},
+  };
+}
+
+TEST(PodcastSite, BuildsTheShowItsEpisodesFeedAndChapters) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  ASSERT_TRUE(built->import_problems.empty()) << built->import_problems[0];
+  const std::string index = built->Page("/podcasts/");
+  EXPECT_NE(index.find("href=\"/podcasts/close-up/\""), std::string::npos);
+  const std::string show = built->Page("/podcasts/close-up/");
+  EXPECT_NE(show.find("podcast://longtake.example/podcasts/close-up/feed.xml"), std::string::npos);
+  EXPECT_NE(show.find("\"@type\":\"PodcastSeries\""), std::string::npos);
+  EXPECT_NE(show.find("/podcasts/close-up/one/"), std::string::npos);
+  EXPECT_EQ(show.find("Draft"), std::string::npos) << "drafts are not published";
+
+  const std::string one = built->Page("/podcasts/close-up/one/");
+  EXPECT_NE(one.find("<audio class=\"player\" controls preload=\"none\" "
+                     "src=\"/podcasts/close-up/one/one.mp3\""),
+            std::string::npos)
+      << one;
+  EXPECT_EQ(one.find("autoplay"), std::string::npos);
+  EXPECT_NE(one.find("href=\"/podcasts/close-up/one/one.mp3#t=5\" data-seek=\"5\">SEEK-HERE"),
+            std::string::npos);
+  EXPECT_NE(one.find("Nia Bianchi: TRANSCRIPT-WORDS here."), std::string::npos);
+  EXPECT_NE(one.find("Notes for One."), std::string::npos);
+  EXPECT_NE(one.find("\"@type\":\"PodcastEpisode\""), std::string::npos);
+  EXPECT_NE(one.find("href=\"/films/after-the-mountain-2021/\""), std::string::npos) << one;
+  EXPECT_TRUE(built->Has("/podcasts/close-up/one/one.mp3"));
+  EXPECT_TRUE(built->Has("/podcasts/close-up/one/one.vtt"));
+  EXPECT_TRUE(built->Has("/podcasts/close-up/cover.png"));
+  EXPECT_NE(built->Page("/podcasts/close-up/one/chapters.json")
+                .find(R"({"startTime":5.0,"title":"SEEK-HERE"})"),
+            std::string::npos);
+
+  const std::string feed = built->Page("/podcasts/close-up/feed.xml");
+  EXPECT_NE(feed.find("<enclosure url=\"https://longtake.example/podcasts/close-up/one/one.mp3\" "
+                      "length=\"159711\" type=\"audio/mpeg\"/>"),
+            std::string::npos)
+      << feed;
+  EXPECT_NE(feed.find("<itunes:duration>10</itunes:duration>"), std::string::npos);
+  EXPECT_EQ(feed.find("<title>Two</title>"), std::string::npos)
+      << "premium: not in the public feed";
+  EXPECT_EQ(feed.find("podcast:funding"), std::string::npos) << "no donation page, no funding";
+}
+
+TEST(PodcastSite, APremiumEpisodesAudioIsNotPublished) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  EXPECT_FALSE(built->Has("/podcasts/close-up/two/two.mp3"));
+  EXPECT_FALSE(built->Has("/podcasts/close-up/draft/dra.mp3"));
+  const std::string two = built->Page("/podcasts/close-up/two/");
+  EXPECT_EQ(two.find("<audio"), std::string::npos);
+  EXPECT_EQ(two.find("two.mp3"), std::string::npos);
+  EXPECT_NE(two.find("class=\"paywall\""), std::string::npos);
+  EXPECT_NE(two.find("Notes for Two."), std::string::npos) << "show notes are for everyone";
+}
+
+TEST(PodcastSite, FilmsAndPeopleListTheEpisodesThatDiscussThem) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  const std::string film = built->Page("/films/after-the-mountain-2021/");
+  EXPECT_NE(film.find("Discussed on our podcasts"), std::string::npos) << film;
+  EXPECT_NE(film.find("href=\"/podcasts/close-up/one/\""), std::string::npos);
+  const std::string person = built->Page("/people/maelle-blackwood/");
+  EXPECT_NE(person.find("href=\"/podcasts/close-up/one/\""), std::string::npos) << person;
+}
+
+TEST(PodcastSite, AFundingLinkGoesToTheDonationPageWhenThereIsOne) {
+  auto files = Magazine();
+  files["content/donate.md"] = "---\ntitle: \"Donate\"\ndate: 2026-01-01\n---\nGive.\n";
+  auto built = BuildFromStrings(kConfig, files);
+  ASSERT_TRUE(built) << built.error().ToString();
+  EXPECT_NE(built->Page("/podcasts/close-up/feed.xml")
+                .find("<podcast:funding url=\"https://longtake.example/donate/\">"),
+            std::string::npos);
+}
+
+TEST(PodcastSite, APremiumShowsPublicFeedHoldsItsTrailersOnly) {
+  auto files = Magazine();
+  std::string& show = files["content/podcasts/close-up/_index.md"];
+  show.insert(show.rfind("---"), "access: [supporter]\n");
+  files["content/podcasts/close-up/trailer.md"] =
+      Episode("Trailer", "2026-01-15", "episode_type: trailer\n");
+  files["content/podcasts/close-up/tra.mp3"] = TestMp3(50);
+  auto built = BuildFromStrings(kConfig, files);
+  ASSERT_TRUE(built) << built.error().ToString();
+  ASSERT_TRUE(built->import_problems.empty()) << built->import_problems[0];
+  const std::string feed = built->Page("/podcasts/close-up/feed.xml");
+  EXPECT_NE(feed.find("<title>Trailer</title>"), std::string::npos) << feed;
+  EXPECT_EQ(feed.find("<title>One</title>"), std::string::npos);
+  EXPECT_TRUE(built->Has("/podcasts/close-up/trailer/tra.mp3"));
+  EXPECT_FALSE(built->Has("/podcasts/close-up/one/one.mp3"));
+  EXPECT_EQ(built->Page("/podcasts/close-up/one/").find("<audio"), std::string::npos);
+  EXPECT_NE(built->Page("/podcasts/close-up/").find("class=\"paywall\""), std::string::npos);
+}
+
+TEST(PodcastSite, AFundingLinkFallsBackToTheConfiguredOne) {
+  auto built = BuildFromStrings(
+      std::string(kConfig) + "\n[podcasts]\nfunding_url = \"/membership/\"\n", Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  EXPECT_NE(built->Page("/podcasts/close-up/feed.xml")
+                .find("<podcast:funding url=\"https://longtake.example/membership/\">"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace cinepress::testing
