@@ -43,6 +43,10 @@ constexpr const char* kTables[] = {
     "institution_usage",
     "member_feed_tokens",
     "people",
+    "staff",
+    "staff_invitations",
+    "staff_sessions",
+    "staff_recovery_codes",
 };
 
 // One value of a row, as both engines can give and take it.
