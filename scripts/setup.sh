@@ -21,6 +21,8 @@ BUILD_PACKAGES=(
   libcsv-dev libgmime-3.0-dev
   # the PostgreSQL store ([store] url): libpq, PostgreSQL's own C client
   libpq-dev
+  # the newsroom's two-factor sign-in: liboath (RFC 6238 TOTP)
+  liboath-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
