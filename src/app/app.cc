@@ -191,6 +191,15 @@ StoreOptions SiteStoreOptions(const SiteConfig& config, bool create) {
   return options;
 }
 
+Status RequireStore(const SiteFolder& site, const StoreOptions& options) {
+  if (StoreInstance(site.database(), options)) return {};
+  return Error{ErrorCode::kNotFound,
+               "no store here (run `cinepress init` or `import` first)",
+               site.database().string(),
+               0,
+               {}};
+}
+
 StoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
   auto config = LoadSiteConfig(site.config());
   return SiteStoreOptions(config.ok() ? *config : SiteConfig{}, create);

@@ -37,6 +37,8 @@ StoreOptions SiteStoreOptions(const SiteConfig& config, bool create = true);
 // The same for a caller that has not read the config (a config that cannot be read leaves
 // search on: the command that reads the config reports the problem).
 StoreOptions SiteStoreOptions(const SiteFolder& site, bool create = true);
+// An error naming the site's store when it does not exist yet (commands that must not make one).
+Status RequireStore(const SiteFolder& site, const StoreOptions& options);
 
 // Makes a new site folder with a starter config, content/, the store and the default theme.
 Status InitSite(const SiteFolder& site, std::ostream& out);

@@ -9,6 +9,7 @@
 #include "app/maintenance_commands.h"
 #include "app/members_commands.h"
 #include "app/newsletter_commands.h"
+#include "app/staff_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -232,6 +233,26 @@ int main(int argc, char** argv) {
       members->add_subcommand("export", "write the members as Ghost's CSV to standard output");
   add_site(m_export);
 
+  CLI::App* staff = app.add_subcommand(
+      "staff", "the newsroom's staff (/admin/): contributors, authors, editors, admins");
+  staff->require_subcommand(1);
+  std::string staff_email, staff_role;
+  CLI::App* s_add = staff->add_subcommand(
+      "add", "add a staff member and print their invitation link (valid 7 days, once)");
+  s_add->add_option("EMAIL", staff_email, "their address")->required();
+  s_add->add_option("--role", staff_role, "contributor, author, editor or admin")->required();
+  add_site(s_add);
+  CLI::App* s_list = staff->add_subcommand("list", "list the staff with their roles");
+  add_site(s_list);
+  CLI::App* s_remove =
+      staff->add_subcommand("remove", "remove a staff member (signed out everywhere)");
+  s_remove->add_option("EMAIL", staff_email, "their address")->required();
+  add_site(s_remove);
+  CLI::App* s_role = staff->add_subcommand("role", "change a staff member's role");
+  s_role->add_option("EMAIL", staff_email, "their address")->required();
+  s_role->add_option("ROLE", staff_role, "contributor, author, editor or admin")->required();
+  add_site(s_role);
+
   CLI::App* institutions = app.add_subcommand(
       "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
   institutions->require_subcommand(1);
@@ -377,6 +398,11 @@ int main(int argc, char** argv) {
              member_skip_invalid);
        }},
       {m_export, [&] { return Done(cinepress::MembersExport(site, std::cout)); }},
+      {s_add, [&] { return Done(cinepress::StaffAdd(site, staff_email, staff_role, std::cout)); }},
+      {s_list, [&] { return Done(cinepress::StaffList(site, std::cout)); }},
+      {s_remove, [&] { return Done(cinepress::StaffRemove(site, staff_email, std::cout)); }},
+      {s_role,
+       [&] { return Done(cinepress::StaffSetRole(site, staff_email, staff_role, std::cout)); }},
       {i_add, [&] { return Done(cinepress::InstitutionsAdd(site, inst_add, std::cout)); }},
       {i_list, [&] { return Done(cinepress::InstitutionsList(site, std::cout)); }},
       {i_show, [&] { return Done(cinepress::InstitutionsShow(site, inst_name, std::cout)); }},
