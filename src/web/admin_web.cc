@@ -405,6 +405,7 @@ HttpResponse AdminWeb::SetupPost(Visit& v) {
   kainjow::mustache::list list;
   for (const std::string& c : *codes) list.push_back(TemplateData(c));
   view.set("codes", list);
+  view.set("has_codes", true);
   view.set("message", "Two-factor sign-in is on.");
   v.staff->pending = SecondFactor::kNone;
   return Render(v, 200, "message", "Keep your recovery codes", view);
@@ -495,7 +496,10 @@ HttpResponse AdminWeb::DashboardGet(Visit& v) {
     }
     lists.push_back(d);
   }
-  if (!lists.empty()) view.set("newsletters", lists);
+  if (!lists.empty()) {
+    view.set("newsletters", lists);
+    view.set("has_newsletters", true);
+  }
   return Render(v, 200, "dashboard", "Dashboard", view);
 }
 
