@@ -10,8 +10,14 @@ bool Has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// Articles as the newsroom lists them: not pages, not collections (hand-ordered lists kept as
+// articles of the section "collections", which the site keeps apart too).
+bool IsListed(const Article& a) {
+  return a.kind == ArticleKind::kArticle && a.section != "collections";
+}
+
 bool Matches(const Article& a, const ArticleFilter& f, int64_t now) {
-  if (a.kind != ArticleKind::kArticle) return false;
+  if (!IsListed(a)) return false;
   if (!f.section.empty() && a.section != f.section) return false;
   if (!f.status.empty() && AdminStatusOf(a, now) != f.status) return false;
   if (!f.writer.empty() && !Has(a.author_ids, f.writer)) return false;
@@ -75,10 +81,20 @@ ArticleListPage FilterArticles(const std::vector<Article>& articles, const Artic
   return out;
 }
 
+std::vector<std::string> ListedSections(const std::vector<Article>& articles) {
+  std::vector<std::string> out;
+  for (const Article& a : articles) {
+    if (IsListed(a)) out.push_back(a.section);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 NewsroomCounts CountArticles(const std::vector<Article>& articles, int64_t now) {
   NewsroomCounts c;
   for (const Article& a : articles) {
-    if (a.kind != ArticleKind::kArticle) continue;
+    if (!IsListed(a)) continue;
     const std::string_view status = AdminStatusOf(a, now);
     if (status == "draft") {
       ++c.drafts;

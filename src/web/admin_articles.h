@@ -33,10 +33,13 @@ struct ArticleListPage {
   size_t pages = 1;
 };
 
-// The articles (not pages or collections' entries) that match every filter, newest first — or
+// The articles (not pages or collections) that match every filter, newest first — or
 // in search order when a search was made — and the requested page of them.
 ArticleListPage FilterArticles(const std::vector<Article>& articles, const ArticleFilter& filter,
                                int64_t now);
+
+// The sections that listed articles are in, sorted (the list's section filter).
+std::vector<std::string> ListedSections(const std::vector<Article>& articles);
 
 struct NewsroomCounts {
   size_t drafts = 0, review = 0, scheduled = 0, published = 0;

@@ -33,6 +33,7 @@ std::vector<Article> Corpus() {
   Article page = Make(6, "", 50);
   page.kind = ArticleKind::kPage;
   all.push_back(page);
+  all.push_back(Make(7, "collections", 60));  // a collection: not an article
   return all;
 }
 
@@ -86,6 +87,10 @@ TEST(AdminArticles, SearchKeepsItsOrderAndTheFilters) {
       << "unknown ids and pages are left out";
   f.writer = "ann";
   EXPECT_EQ(Ids(FilterArticles(all, f, kNow)), (std::vector<int64_t>{5}));
+}
+
+TEST(AdminArticles, TheSectionsOfListedArticles) {
+  EXPECT_EQ(ListedSections(Corpus()), (std::vector<std::string>{"interviews", "reviews"}));
 }
 
 TEST(AdminArticles, TheDashboardCountsEachStatus) {

@@ -449,6 +449,18 @@ TemplateData Row(const Site& site, const Article& a, int64_t now) {
   return d;
 }
 
+// A <select>'s options: each value, the chosen one marked.
+TemplateData Options(const std::vector<std::string>& values, const std::string& chosen) {
+  kainjow::mustache::list list;
+  for (const std::string& value : values) {
+    TemplateData d;
+    d.set("value", value);
+    if (value == chosen) d.set("selected", true);
+    list.push_back(d);
+  }
+  return TemplateData(list);
+}
+
 TemplateData Rows(const Site& site, const std::vector<const Article*>& articles, int64_t now) {
   kainjow::mustache::list list;
   for (const Article* a : articles) list.push_back(Row(site, *a, now));
@@ -546,30 +558,8 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   const size_t at = std::min(f.page, page.pages);
   if (at > 1) view.set("prev", "?" + query_string + "page=" + std::to_string(at - 1));
   if (at < page.pages) view.set("next", "?" + query_string + "page=" + std::to_string(at + 1));
-  kainjow::mustache::list statuses;
-  for (const char* s : {"draft", "review", "scheduled", "published", "private"}) {
-    TemplateData d;
-    d.set("value", s);
-    if (f.status == s) d.set("selected", true);
-    statuses.push_back(d);
-  }
-  view.set("statuses", statuses);
-  kainjow::mustache::list sections;
-  std::vector<std::string> names;
-  for (const Article& a : *articles) {
-    if (a.kind == ArticleKind::kArticle &&
-        std::find(names.begin(), names.end(), a.section) == names.end()) {
-      names.push_back(a.section);
-    }
-  }
-  std::sort(names.begin(), names.end());
-  for (const std::string& s : names) {
-    TemplateData d;
-    d.set("value", s);
-    if (f.section == s) d.set("selected", true);
-    sections.push_back(d);
-  }
-  view.set("sections", sections);
+  view.set("statuses", Options({"draft", "review", "scheduled", "published", "private"}, f.status));
+  view.set("sections", Options(ListedSections(*articles), f.section));
   return Render(v, 200, "articles", "Articles", view);
 }
 
@@ -579,6 +569,8 @@ HttpResponse AdminWeb::StaffPage(Visit& v, int status, const std::string& error,
                                  const std::string& link) {
   TemplateData view;
   SetIf(view, "invitation", link);
+  std::vector<std::string> role_names;
+  for (StaffRole r : AllStaffRoles()) role_names.emplace_back(StaffRoleName(r));
   kainjow::mustache::list rows;
   {
     std::lock_guard lock(mu_);
@@ -590,23 +582,14 @@ HttpResponse AdminWeb::StaffPage(Visit& v, int status, const std::string& error,
         d.set("state", m.password_hash.empty() ? "invited" : "active");
         d.set("two_factor", m.totp_enabled ? "on" : "off");
         if (m.id == v.staff->member.id) d.set("self", true);
-        kainjow::mustache::list roles;
-        for (StaffRole r : AllStaffRoles()) {
-          TemplateData o;
-          o.set("value", std::string(StaffRoleName(r)));
-          if (m.role == StaffRoleName(r)) o.set("selected", true);
-          roles.push_back(o);
-        }
-        d.set("roles", roles);
+        d.set("roles", Options(role_names, m.role));
         d.set("role", m.role);
         rows.push_back(d);
       }
     }
   }
   view.set("staff", rows);
-  kainjow::mustache::list roles;
-  for (StaffRole r : AllStaffRoles()) roles.push_back(TemplateData(std::string(StaffRoleName(r))));
-  view.set("all_roles", roles);
+  view.set("all_roles", Options(role_names, ""));
   return FormPage(v, status, "staff", "Staff", error, view);
 }
 
