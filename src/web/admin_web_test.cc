@@ -46,6 +46,7 @@ class AdminWebTest : public ::testing::Test {
     o.templates = *templates;
     o.now = [] { return kNow; };
     o.sign_ins_per_ip = 1000;
+    options_ = o;
     web_ = std::make_unique<AdminWeb>(o);
     ASSERT_TRUE(web_->Start().ok());
     web_->Mount(router_);
@@ -86,6 +87,7 @@ class AdminWebTest : public ::testing::Test {
   static std::string Body(const HttpResponse& r) { return std::string(r.BodyView()); }
 
   fs::path dir_;
+  AdminWebOptions options_;
   std::shared_ptr<const Site> site_;
   std::unique_ptr<AdminWeb> web_;
   Router router_;
@@ -199,6 +201,47 @@ TEST_F(AdminWebTest, TheListsShowTheArticlesByStatusAndFilter) {
   const std::string bob = Body(Call("GET", "/admin/articles/?writer=bob", session));
   EXPECT_NE(bob.find("the-review"), std::string::npos);
   EXPECT_EQ(bob.find("the-draft"), std::string::npos);
+}
+
+TEST_F(AdminWebTest, OneClientTriesOnlySoManySignInsWhateverTheAccount) {
+  AdminWebOptions o = options_;
+  o.sign_ins_per_ip = 2;
+  AdminWeb limited(o);
+  ASSERT_TRUE(limited.Start().ok());
+  Router router;
+  limited.Mount(router);
+  auto post = [&router](const std::string& email) {
+    HttpRequest req;
+    req.method = "POST";
+    req.target = "/admin/sign-in/";
+    req.body = "email=" + email + "&password=whatever+it+is";
+    req.remote_address = "198.51.100.7";
+    req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    return router.Dispatch(req);
+  };
+  EXPECT_EQ(post("a%40lt.example").status, 401);
+  EXPECT_EQ(post("b%40lt.example").status, 401);
+  HttpResponse third = post("c%40lt.example");
+  EXPECT_EQ(third.status, 429);
+  EXPECT_NE(Body(third).find("Too many sign-in attempts"), std::string::npos);
+}
+
+TEST_F(AdminWebTest, APasswordChangeNeedsTheCurrentOneAndKeepsThisSession) {
+  const std::string here = SignedIn("ed@lt.example", StaffRole::kEditor);
+  auto other = SignInStaff(*staff_, StaffConfig{}, "ed@lt.example", kPassword, kNow);
+  ASSERT_TRUE(other.ok());
+  HttpResponse wrong = Call("POST", "/admin/account/password/", here,
+                            "current_password=nope&new_password=the+second+password&"
+                            "new_password_again=the+second+password");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(Body(wrong).find("the current password is wrong"), std::string::npos);
+  HttpResponse ok = Call("POST", "/admin/account/password/", here,
+                         "current_password=a+long+enough+password&new_password=the+second+password"
+                         "&new_password_again=the+second+password");
+  EXPECT_EQ(ok.status, 200) << Body(ok);
+  EXPECT_EQ(Call("GET", "/admin/", here).status, 200) << "this session stays";
+  EXPECT_EQ(Call("GET", "/admin/", other->session_token).status, 303) << "the other one ends";
+  EXPECT_TRUE(SignInStaff(*staff_, StaffConfig{}, "ed@lt.example", "the second password", kNow));
 }
 
 }  // namespace
