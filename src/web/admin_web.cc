@@ -424,7 +424,7 @@ HttpResponse AdminWeb::SignOutPost(Visit& v) {
 // The newsroom.
 
 std::shared_ptr<const std::vector<Article>> AdminWeb::Articles() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(content_mu_);
   auto version = content_->DataVersion();
   if (version && *version == articles_version_ && articles_) return articles_;
   auto all = content_->LoadArticles(false);
@@ -535,7 +535,7 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
     query.limit = SearchResults::kMaxCounted;
     query.snippets = false;
     query.count = false;
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(content_mu_);
     auto found = content_->Search(query);
     f.found.emplace();
     if (found) {
