@@ -81,10 +81,11 @@ ArticleListPage FilterArticles(const std::vector<Article>& articles, const Artic
   return out;
 }
 
-std::vector<std::string> ListedSections(const std::vector<Article>& articles) {
+std::vector<std::string> ListedValues(const std::vector<Article>& articles,
+                                      std::string Article::*field) {
   std::vector<std::string> out;
   for (const Article& a : articles) {
-    if (IsListed(a)) out.push_back(a.section);
+    if (IsListed(a) && !(a.*field).empty()) out.push_back(a.*field);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

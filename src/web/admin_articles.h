@@ -38,8 +38,10 @@ struct ArticleListPage {
 ArticleListPage FilterArticles(const std::vector<Article>& articles, const ArticleFilter& filter,
                                int64_t now);
 
-// The sections that listed articles are in, sorted (the list's section filter).
-std::vector<std::string> ListedSections(const std::vector<Article>& articles);
+// The values that listed articles have in `field` (&Article::section, &Article::festival),
+// sorted, without the empty one: the choices of the list's filters.
+std::vector<std::string> ListedValues(const std::vector<Article>& articles,
+                                      std::string Article::*field);
 
 struct NewsroomCounts {
   size_t drafts = 0, review = 0, scheduled = 0, published = 0;

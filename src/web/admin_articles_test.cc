@@ -89,8 +89,10 @@ TEST(AdminArticles, SearchKeepsItsOrderAndTheFilters) {
   EXPECT_EQ(Ids(FilterArticles(all, f, kNow)), (std::vector<int64_t>{5}));
 }
 
-TEST(AdminArticles, TheSectionsOfListedArticles) {
-  EXPECT_EQ(ListedSections(Corpus()), (std::vector<std::string>{"interviews", "reviews"}));
+TEST(AdminArticles, TheFiltersChoicesComeFromListedArticles) {
+  EXPECT_EQ(ListedValues(Corpus(), &Article::section),
+            (std::vector<std::string>{"interviews", "reviews"}));
+  EXPECT_EQ(ListedValues(Corpus(), &Article::festival), (std::vector<std::string>{"tiff-2021"}));
 }
 
 TEST(AdminArticles, TheDashboardCountsEachStatus) {

@@ -559,7 +559,23 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   if (at > 1) view.set("prev", "?" + query_string + "page=" + std::to_string(at - 1));
   if (at < page.pages) view.set("next", "?" + query_string + "page=" + std::to_string(at + 1));
   view.set("statuses", Options({"draft", "review", "scheduled", "published", "private"}, f.status));
-  view.set("sections", Options(ListedSections(*articles), f.section));
+  view.set("sections", Options(ListedValues(*articles, &Article::section), f.section));
+  view.set("festivals", Options(ListedValues(*articles, &Article::festival), f.festival));
+  // Writers by name (their ids are what the filter takes).
+  kainjow::mustache::list writers;
+  {
+    std::lock_guard lock(content_mu_);
+    if (auto authors = content_->LoadAuthors()) {
+      for (const Author& a : *authors) {
+        TemplateData d;
+        d.set("value", a.id);
+        d.set("name", a.name.empty() ? a.id : a.name);
+        if (a.id == f.writer) d.set("selected", true);
+        writers.push_back(d);
+      }
+    }
+  }
+  view.set("writers", writers);
   return Render(v, 200, "articles", "Articles", view);
 }
 

@@ -198,7 +198,10 @@ TEST_F(AdminWebTest, TheListsShowTheArticlesByStatusAndFilter) {
   const std::string drafts = Body(Call("GET", "/admin/articles/?status=draft", session));
   EXPECT_NE(drafts.find("the-draft"), std::string::npos);
   EXPECT_EQ(drafts.find("the-review"), std::string::npos);
+  ASSERT_TRUE(content_->SaveAuthor(Author{"bob", "Bob Critic", "", "", "", ""}));
   const std::string bob = Body(Call("GET", "/admin/articles/?writer=bob", session));
+  EXPECT_NE(bob.find("<option value=\"bob\" selected>Bob Critic</option>"), std::string::npos)
+      << "writers are chosen by name";
   EXPECT_NE(bob.find("the-review"), std::string::npos);
   EXPECT_EQ(bob.find("the-draft"), std::string::npos);
 }
