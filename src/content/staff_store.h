@@ -10,9 +10,9 @@
 //   recovery code a one-time code that stands in for the second factor (hash only)
 //
 // Contract: one instance is used by one thread at a time (open one per thread). Secrets are never
-// stored, only their hashes (the callers hash; passwords as libsodium's argon2id strings), except
-// the TOTP secret, which a verifier needs whole. Sessions and failed sign-ins are in the store, so
-// every node of a site sees the same ones.
+// stored, only their hashes (the callers hash; passwords as libsodium's argon2id strings); the
+// TOTP secret, which a verifier needs whole, is stored as the caller sealed it. Sessions and failed
+// sign-ins are in the store, so every node of a site sees the same ones.
 #pragma once
 
 #include <cstdint>

@@ -126,7 +126,7 @@ Result<std::optional<StaffVisit>> FindStaffVisit(StaffStore& store, std::string_
 }
 
 Status GiveSecondFactor(StaffStore& store, const StaffConfig& policy, std::string_view token,
-                        std::string_view code_in, int64_t now) {
+                        std::string_view code_in, int64_t now, std::string_view totp_key) {
   auto v = Visit(store, token, now);
   if (!v) return v.error();
   if (v->pending != SecondFactor::kCode) {
@@ -135,7 +135,8 @@ Status GiveSecondFactor(StaffStore& store, const StaffConfig& policy, std::strin
   StaffMember m = v->member;
   if (m.locked_until > now) return Locked(m.locked_until);
   const std::string code(Trim(code_in));
-  if (auto step = MatchTotp(m.totp_secret, code, now, m.totp_last_step)) {
+  const std::string secret = OpenTotpSecret(m.totp_secret, totp_key).value_or("");
+  if (auto step = MatchTotp(secret, code, now, m.totp_last_step)) {
     m.totp_last_step = *step;
   } else {
     auto used = store.UseRecoveryCode(m.id, HashSecret(NormalRecoveryCode(code)));
@@ -147,27 +148,32 @@ Status GiveSecondFactor(StaffStore& store, const StaffConfig& policy, std::strin
   return store.VerifySession(v->session.token_hash);
 }
 
-Result<std::string> StartTotpEnrolment(StaffStore& store, int64_t staff_id) {
+Result<std::string> StartTotpEnrolment(StaffStore& store, int64_t staff_id,
+                                       std::string_view totp_key) {
   auto m = store.LoadStaff(staff_id);
   if (!m) return m.error();
   if (!m->has_value()) return MakeError(ErrorCode::kNotFound, "no such staff member");
   if ((*m)->totp_enabled) {
     return Refusal("two-factor sign-in is on already", "second-factor");
   }
-  (*m)->totp_secret = NewTotpSecret();
+  const std::string secret = NewTotpSecret();
+  (*m)->totp_secret = SealTotpSecret(secret, totp_key);
+  if ((*m)->totp_secret.empty()) return MakeError(ErrorCode::kInternal, "no key to seal TOTP with");
   if (auto s = store.UpdateStaff(**m); !s) return s.error();
-  return (*m)->totp_secret;
+  return secret;
 }
 
 Result<std::vector<std::string>> ConfirmTotpEnrolment(StaffStore& store, std::string_view token,
-                                                      std::string_view code, int64_t now) {
+                                                      std::string_view code, int64_t now,
+                                                      std::string_view totp_key) {
   auto v = Visit(store, token, now);
   if (!v) return v.error();
   StaffMember m = v->member;
   if (m.totp_enabled || m.totp_secret.empty()) {
     return Refusal("no two-factor set-up is waiting for a code", "second-factor");
   }
-  auto step = MatchTotp(m.totp_secret, Trim(code), now, m.totp_last_step);
+  const std::string secret = OpenTotpSecret(m.totp_secret, totp_key).value_or("");
+  auto step = MatchTotp(secret, Trim(code), now, m.totp_last_step);
   if (!step) {
     return Refusal("that code does not match: check the device's clock and try the next one",
                    kStaffWrong);

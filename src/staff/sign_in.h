@@ -9,7 +9,8 @@
 //                  for lockout_minutes (counted in the store: every node counts together)
 //   recovery code  ten per enrolment, "abcde-fghjk" (50 random bits), each usable once
 //
-// Contract: functions use the store given (one thread at a time). Refusals are Errors with
+// Contract: functions use the store given (one thread at a time); TOTP secrets are stored sealed
+// (totp.h SealTotpSecret). Refusals are Errors with
 // kInvalidInput whose `field` is a stable reason: "wrong" (password, code, unknown address: the
 // same message), "locked" (the message says until when), "second-factor" (asked of a session in
 // the wrong state).
@@ -60,16 +61,20 @@ Result<std::optional<StaffVisit>> FindStaffVisit(StaffStore& store, std::string_
 
 // The second factor for a session waiting for a code: a TOTP code or a recovery code (which is
 // then used up). Wrong codes count towards the lockout.
+// `totp_key` is the site's key that seals TOTP secrets in the store (kTotpKeyBytes).
 Status GiveSecondFactor(StaffStore& store, const StaffConfig& policy, std::string_view token,
-                        std::string_view code, int64_t now);
+                        std::string_view code, int64_t now, std::string_view totp_key);
 
-// TOTP enrolment: a new secret, kept unconfirmed (the account's second factor is unchanged until
-// a code confirms it); refused while one is enabled.
-Result<std::string> StartTotpEnrolment(StaffStore& store, int64_t staff_id);
+// TOTP enrolment: a new secret (returned to show), kept sealed with `totp_key` and unconfirmed
+// (the account's second factor is unchanged until a code confirms it); refused while one is
+// enabled.
+Result<std::string> StartTotpEnrolment(StaffStore& store, int64_t staff_id,
+                                       std::string_view totp_key);
 // Confirms the enrolment with a first code: the second factor is on, the session that asked is
 // verified, and the recovery codes (shown once) replace any older ones.
 Result<std::vector<std::string>> ConfirmTotpEnrolment(StaffStore& store, std::string_view token,
-                                                      std::string_view code, int64_t now);
+                                                      std::string_view code, int64_t now,
+                                                      std::string_view totp_key);
 
 Status SignOutStaff(StaffStore& store, std::string_view token);
 

@@ -20,6 +20,7 @@ class StaffSignInTest : public StaffFixture {
   }
   static constexpr const char* kPassword = "correct horse battery";
   const int64_t now_ = 1'800'000'000;
+  const std::string key_ = std::string(kTotpKeyBytes, 'k');  // the site's sealing key
 };
 
 TEST_F(StaffSignInTest, AnEditorWithoutASecondFactorIsInAtOnce) {
@@ -75,24 +76,25 @@ TEST_F(StaffSignInTest, AnAdminMustEnrolThenGiveCodes) {
   ASSERT_TRUE(in.ok());
   EXPECT_EQ(in->next, SecondFactor::kEnrol);
   EXPECT_EQ((*FindStaffVisit(*store_, in->session_token, now_))->pending, SecondFactor::kEnrol);
-  auto secret = StartTotpEnrolment(*store_, id);
+  auto secret = StartTotpEnrolment(*store_, id, key_);
   ASSERT_TRUE(secret.ok());
-  auto wrong = ConfirmTotpEnrolment(*store_, in->session_token, "000000", now_);
+  auto wrong = ConfirmTotpEnrolment(*store_, in->session_token, "000000", now_, key_);
   ASSERT_FALSE(wrong);
-  auto codes = ConfirmTotpEnrolment(*store_, in->session_token, TotpCode(*secret, now_), now_);
+  auto codes =
+      ConfirmTotpEnrolment(*store_, in->session_token, TotpCode(*secret, now_), now_, key_);
   ASSERT_TRUE(codes.ok()) << codes.error().ToString();
   EXPECT_EQ(codes->size(), static_cast<size_t>(kRecoveryCodes));
   EXPECT_EQ((*FindStaffVisit(*store_, in->session_token, now_))->pending, SecondFactor::kNone);
-  EXPECT_FALSE(StartTotpEnrolment(*store_, id)) << "on already";
+  EXPECT_FALSE(StartTotpEnrolment(*store_, id, key_)) << "on already";
 
   // The next sign-in asks for a code; the one used at enrolment is not accepted again.
   auto next = SignInStaff(*store_, policy_, "admin@mag.example", kPassword, now_ + 1);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->next, SecondFactor::kCode);
-  EXPECT_FALSE(
-      GiveSecondFactor(*store_, policy_, next->session_token, TotpCode(*secret, now_), now_ + 1));
+  EXPECT_FALSE(GiveSecondFactor(*store_, policy_, next->session_token, TotpCode(*secret, now_),
+                                now_ + 1, key_));
   ASSERT_TRUE(GiveSecondFactor(*store_, policy_, next->session_token, TotpCode(*secret, now_ + 30),
-                               now_ + 31));
+                               now_ + 31, key_));
   EXPECT_EQ((*FindStaffVisit(*store_, next->session_token, now_ + 31))->pending,
             SecondFactor::kNone);
 }
@@ -102,9 +104,10 @@ TEST_F(StaffSignInTest, ARecoveryCodeStandsInForTheDeviceOnce) {
   auto first = SignInStaff(*store_, policy_, "w@mag.example", kPassword, now_);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->next, SecondFactor::kNone) << "optional for authors";
-  auto secret = StartTotpEnrolment(*store_, id);
+  auto secret = StartTotpEnrolment(*store_, id, key_);
   ASSERT_TRUE(secret.ok());
-  auto codes = ConfirmTotpEnrolment(*store_, first->session_token, TotpCode(*secret, now_), now_);
+  auto codes =
+      ConfirmTotpEnrolment(*store_, first->session_token, TotpCode(*secret, now_), now_, key_);
   ASSERT_TRUE(codes.ok());
   const std::string code = (*codes)[3];
   auto in = SignInStaff(*store_, policy_, "w@mag.example", kPassword, now_ + 100);
@@ -112,10 +115,10 @@ TEST_F(StaffSignInTest, ARecoveryCodeStandsInForTheDeviceOnce) {
   EXPECT_EQ(in->next, SecondFactor::kCode);
   std::string typed = code;
   for (char& c : typed) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  ASSERT_TRUE(GiveSecondFactor(*store_, policy_, in->session_token, " " + typed, now_ + 100));
+  ASSERT_TRUE(GiveSecondFactor(*store_, policy_, in->session_token, " " + typed, now_ + 100, key_));
   auto again = SignInStaff(*store_, policy_, "w@mag.example", kPassword, now_ + 200);
   ASSERT_TRUE(again.ok());
-  auto reused = GiveSecondFactor(*store_, policy_, again->session_token, code, now_ + 200);
+  auto reused = GiveSecondFactor(*store_, policy_, again->session_token, code, now_ + 200, key_);
   ASSERT_FALSE(reused);
   EXPECT_EQ(reused.error().field, kStaffWrong);
   EXPECT_EQ(*store_->CountRecoveryCodes(id), kRecoveryCodes - 1);
@@ -125,20 +128,37 @@ TEST_F(StaffSignInTest, WrongCodesCountTowardsTheLockout) {
   const int64_t id = Staff("admin@mag.example", StaffRole::kAdmin);
   policy_.max_failed_sign_ins = 2;
   auto in = SignInStaff(*store_, policy_, "admin@mag.example", kPassword, now_);
-  auto secret = StartTotpEnrolment(*store_, id);
-  ASSERT_TRUE(ConfirmTotpEnrolment(*store_, in->session_token, TotpCode(*secret, now_), now_).ok());
+  auto secret = StartTotpEnrolment(*store_, id, key_);
+  ASSERT_TRUE(
+      ConfirmTotpEnrolment(*store_, in->session_token, TotpCode(*secret, now_), now_, key_).ok());
   auto next = SignInStaff(*store_, policy_, "admin@mag.example", kPassword, now_ + 60);
   ASSERT_TRUE(next.ok());
-  EXPECT_EQ(
-      GiveSecondFactor(*store_, policy_, next->session_token, "111111", now_ + 60).error().field,
-      kStaffWrong);
-  EXPECT_EQ(
-      GiveSecondFactor(*store_, policy_, next->session_token, "222222", now_ + 60).error().field,
-      kStaffLocked);
+  EXPECT_EQ(GiveSecondFactor(*store_, policy_, next->session_token, "111111", now_ + 60, key_)
+                .error()
+                .field,
+            kStaffWrong);
+  EXPECT_EQ(GiveSecondFactor(*store_, policy_, next->session_token, "222222", now_ + 60, key_)
+                .error()
+                .field,
+            kStaffLocked);
   auto locked = GiveSecondFactor(*store_, policy_, next->session_token,
-                                 TotpCode(*secret, now_ + 60), now_ + 60);
+                                 TotpCode(*secret, now_ + 60), now_ + 60, key_);
   ASSERT_FALSE(locked);
   EXPECT_EQ(locked.error().field, kStaffLocked);
+}
+
+TEST_F(StaffSignInTest, TheTotpSecretIsStoredSealedWithTheSiteKey) {
+  const int64_t id = Staff("admin@mag.example", StaffRole::kAdmin);
+  auto in = SignInStaff(*store_, policy_, "admin@mag.example", kPassword, now_);
+  auto secret = StartTotpEnrolment(*store_, id, key_);
+  ASSERT_TRUE(secret.ok());
+  const std::string stored = (*store_->LoadStaff(id))->totp_secret;
+  EXPECT_EQ(stored.find(*secret), std::string::npos) << "not kept as it is";
+  EXPECT_EQ(OpenTotpSecret(stored, key_), *secret);
+  EXPECT_FALSE(OpenTotpSecret(stored, std::string(kTotpKeyBytes, 'x'))) << "another key";
+  auto other = ConfirmTotpEnrolment(*store_, in->session_token, TotpCode(*secret, now_), now_,
+                                    std::string(kTotpKeyBytes, 'x'));
+  EXPECT_FALSE(other) << "a code checked against a secret opened with another key";
 }
 
 }  // namespace

@@ -18,6 +18,31 @@ void InitOath() {
 
 }  // namespace
 
+std::string SealTotpSecret(std::string_view secret, std::string_view key) {
+  if (key.size() != crypto_secretbox_KEYBYTES) return {};
+  std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + secret.size(), '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  randombytes_buf(bytes, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(bytes + crypto_secretbox_NONCEBYTES,
+                        reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), bytes,
+                        reinterpret_cast<const unsigned char*>(key.data()));
+  return out;
+}
+
+std::optional<std::string> OpenTotpSecret(std::string_view sealed, std::string_view key) {
+  constexpr size_t kOverhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+  if (key.size() != crypto_secretbox_KEYBYTES || sealed.size() <= kOverhead) return std::nullopt;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
+  std::string out(sealed.size() - kOverhead, '\0');
+  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
+                                 bytes + crypto_secretbox_NONCEBYTES,
+                                 sealed.size() - crypto_secretbox_NONCEBYTES, bytes,
+                                 reinterpret_cast<const unsigned char*>(key.data())) != 0) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 std::string NewTotpSecret() {
   std::string s(20, '\0');
   randombytes_buf(s.data(), s.size());

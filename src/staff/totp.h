@@ -13,6 +13,14 @@ namespace cinepress {
 
 inline constexpr int64_t kTotpStep = 30;  // seconds
 
+inline constexpr size_t kTotpKeyBytes = 32;
+
+// The secret as the store keeps it: sealed with the site's key (libsodium's secretbox,
+// XSalsa20-Poly1305: a random nonce, then the box), so that a copy of the store alone gives no
+// second factor away; and opened again (nullopt when it was not sealed with `key`).
+std::string SealTotpSecret(std::string_view secret, std::string_view key);
+std::optional<std::string> OpenTotpSecret(std::string_view sealed, std::string_view key);
+
 // 20 random bytes (the RFC's recommended length for HMAC-SHA1).
 std::string NewTotpSecret();
 // RFC 4648 base32 without padding, as authenticator apps take it ("JBSWY3DPEHPK3PXP").

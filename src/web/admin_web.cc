@@ -141,9 +141,13 @@ Status AdminWeb::Start() {
   if (options_.open_member_store) {
     if (auto m = options_.open_member_store()) members_ = std::move(*m);
   }
-  if (options_.open_newsletter_store) {
-    if (auto n = options_.open_newsletter_store()) newsletters_ = std::move(*n);
-  }
+  // The newsletter store keeps the site's secrets: one of them seals the TOTP secrets.
+  auto newsletters = options_.open_newsletter_store();
+  if (!newsletters) return newsletters.error();
+  newsletters_ = std::move(*newsletters);
+  auto key = newsletters_->SiteSecret("staff-totp", kTotpKeyBytes);
+  if (!key) return key.error();
+  totp_key_ = std::move(*key);
   return {};
 }
 
@@ -357,7 +361,7 @@ HttpResponse AdminWeb::TwoFactorPost(Visit& v) {
   {
     std::lock_guard lock(mu_);
     s = GiveSecondFactor(*staff_, v.site->config().staff, v.ctx.request.Cookie(CookieName()),
-                         v.Field("code"), options_.now());
+                         v.Field("code"), options_.now(), totp_key_);
   }
   if (!s) {
     const int status = s.error().field == kStaffLocked ? 429 : 401;
@@ -377,7 +381,7 @@ HttpResponse AdminWeb::SetupGet(Visit& v) {
   Result<std::string> secret = Error{};
   {
     std::lock_guard lock(mu_);
-    secret = StartTotpEnrolment(*staff_, v.staff->member.id);
+    secret = StartTotpEnrolment(*staff_, v.staff->member.id, totp_key_);
   }
   if (!secret)
     return FormPage(v, 500, "setup", "Set up two-factor sign-in", secret.error().message);
@@ -393,7 +397,7 @@ HttpResponse AdminWeb::SetupPost(Visit& v) {
   {
     std::lock_guard lock(mu_);
     codes = ConfirmTotpEnrolment(*staff_, v.ctx.request.Cookie(CookieName()), v.Field("code"),
-                                 options_.now());
+                                 options_.now(), totp_key_);
   }
   if (!codes) {
     TemplateData d;

@@ -41,6 +41,7 @@ struct AdminWebOptions {
   std::function<Result<std::unique_ptr<StaffStore>>()> open_staff_store;
   std::function<Result<std::unique_ptr<ContentStore>>()> open_content_store;
   std::function<Result<std::unique_ptr<MemberStore>>()> open_member_store;
+  // The newsletter lists' status, and the site's secrets (one seals the TOTP secrets).
   std::function<Result<std::unique_ptr<NewsletterStore>>()> open_newsletter_store;
   std::shared_ptr<const Theme> templates;  // the newsroom's template set (admin/ in the bundle)
   std::function<int64_t()> now;
@@ -113,6 +114,7 @@ class AdminWeb {
   std::unique_ptr<StaffStore> staff_;
   std::unique_ptr<MemberStore> members_;
   std::unique_ptr<NewsletterStore> newsletters_;
+  std::string totp_key_;  // seals the TOTP secrets in the store
   // The content store and the articles' cache, apart: reading 10,000 articles' metadata again
   // after a change (~0.6 s) must not hold up a sign-in.
   std::mutex content_mu_;

@@ -43,6 +43,7 @@ class AdminWebTest : public ::testing::Test {
     o.site = [this] { return site_; };
     o.open_staff_store = [this] { return OpenStaffStore(dir_ / "site.db", {}); };
     o.open_content_store = [this] { return OpenContentStore(dir_ / "site.db", {}); };
+    o.open_newsletter_store = [this] { return OpenNewsletterStore(dir_ / "site.db", {}); };
     o.templates = *templates;
     o.now = [] { return kNow; };
     o.sign_ins_per_ip = 1000;
