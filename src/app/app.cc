@@ -25,6 +25,7 @@
 #include "render/markdown.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
+#include "web/admin_web.h"
 #include "web/live_site.h"
 #include "web/media_downloads.h"
 #include "web/members_web.h"
@@ -192,6 +193,26 @@ StoreOptions SiteStoreOptions(const SiteConfig& config, bool create) {
   options.markdown_to_text = [](std::string_view md) { return MarkdownToText(md); };
   options.html_to_text = [](std::string_view html) { return HtmlToText(html); };
   return options;
+}
+
+Result<std::shared_ptr<const Theme>> NewsroomTemplates() {
+  constexpr std::string_view kPrefix = "admin/";
+  ThemeFiles files;
+  for (const EmbeddedFile& f : EmbeddedFiles()) {
+    if (f.path.starts_with(kPrefix)) {
+      files.emplace(std::string(f.path.substr(kPrefix.size())), std::string(f.data));
+    }
+  }
+  return Theme::FromFiles(files, "admin", AdminWeb::RequiredTemplates());
+}
+
+Status RequireStore(const SiteFolder& site, const StoreOptions& options) {
+  if (StoreInstance(site.database(), options)) return {};
+  return Error{ErrorCode::kNotFound,
+               "no store here (run `cinepress init` or `import` first)",
+               site.database().string(),
+               0,
+               {}};
 }
 
 StoreOptions SiteStoreOptions(const SiteFolder& site, bool create) {
@@ -571,6 +592,31 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
   }
 
+  // The newsroom (/admin/): staff sign-in and pages, with its own templates built into the
+  // program.
+  AdminWebOptions admin_options;
+  admin_options.site = [&live] { return live.CurrentSite(); };
+  admin_options.open_staff_store = [site] {
+    return OpenStaffStore(site.database(), SiteStoreOptions(site));
+  };
+  admin_options.open_content_store = [site] {
+    return OpenContentStore(site.database(), SiteStoreOptions(site));
+  };
+  admin_options.open_member_store = members_options.open_store;
+  admin_options.open_newsletter_store = members_options.open_newsletter_store;
+  admin_options.now = [] { return NowSeconds(); };
+  std::optional<AdminWeb> admin;
+  if (auto templates = NewsroomTemplates(); !templates) {
+    err << "serve: newsroom: " << templates.error().ToString() << "\n";
+  } else {
+    admin_options.templates = std::move(*templates);
+    admin.emplace(admin_options);
+    if (auto s = admin->Start(); !s) {
+      err << "serve: newsroom: " << s.error().ToString() << "\n";
+      admin.reset();
+    }
+  }
+
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
     auto log = AccessLog::Open(options.access_log);
@@ -615,6 +661,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   Router router;
   members.Mount(router);
   if (payments) payments->Mount(router);
+  if (admin) admin->Mount(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
     if (auto r = newsletters.Handle(ctx.request)) return std::move(*r);
     return live.Handle(ctx.request, ctx.rights);

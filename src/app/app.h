@@ -19,6 +19,7 @@
 #include "ingest/markdown_folder.h"
 #include "ingest/wordpress.h"
 #include "publish/publish.h"
+#include "render/theme.h"
 #include "store/open_store.h"
 
 namespace cinepress {
@@ -37,6 +38,10 @@ StoreOptions SiteStoreOptions(const SiteConfig& config, bool create = true);
 // The same for a caller that has not read the config (a config that cannot be read leaves
 // search on: the command that reads the config reports the problem).
 StoreOptions SiteStoreOptions(const SiteFolder& site, bool create = true);
+// The newsroom's template set (admin/ built into the program), checked.
+Result<std::shared_ptr<const Theme>> NewsroomTemplates();
+// An error naming the site's store when it does not exist yet (commands that must not make one).
+Status RequireStore(const SiteFolder& site, const StoreOptions& options);
 
 // Makes a new site folder with a starter config, content/, the store and the default theme.
 Status InitSite(const SiteFolder& site, std::ostream& out);

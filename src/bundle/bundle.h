@@ -1,5 +1,5 @@
-// The files built into the program: the default theme (themes/default/…) and the demo
-// magazine (demo/…), as they are in the repository.
+// The files built into the program: the default theme (themes/default/…), the newsroom's
+// templates (admin/…) and the demo magazine (demo/…), as they are in the repository.
 // Contract: read-only data with static lifetime; thread-safe.
 #pragma once
 

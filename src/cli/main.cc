@@ -11,6 +11,7 @@
 #include "app/members_commands.h"
 #include "app/newsletter_commands.h"
 #include "app/payments_commands.h"
+#include "app/staff_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -257,6 +258,25 @@ int main(int argc, char** argv) {
   CLI::App* p_report = payments->add_subcommand(
       "report", "members per tier, MRR, subscriptions new and cancelled this month");
   add_site(p_report);
+  CLI::App* staff = app.add_subcommand(
+      "staff", "the newsroom's staff (/admin/): contributors, authors, editors, admins");
+  staff->require_subcommand(1);
+  std::string staff_email, staff_role;
+  CLI::App* s_add = staff->add_subcommand(
+      "add", "add a staff member and print their invitation link (valid 7 days, once)");
+  s_add->add_option("EMAIL", staff_email, "their address")->required();
+  s_add->add_option("--role", staff_role, "contributor, author, editor or admin")->required();
+  add_site(s_add);
+  CLI::App* s_list = staff->add_subcommand("list", "list the staff with their roles");
+  add_site(s_list);
+  CLI::App* s_remove =
+      staff->add_subcommand("remove", "remove a staff member (signed out everywhere)");
+  s_remove->add_option("EMAIL", staff_email, "their address")->required();
+  add_site(s_remove);
+  CLI::App* s_role = staff->add_subcommand("role", "change a staff member's role");
+  s_role->add_option("EMAIL", staff_email, "their address")->required();
+  s_role->add_option("ROLE", staff_role, "contributor, author, editor or admin")->required();
+  add_site(s_role);
 
   CLI::App* institutions = app.add_subcommand(
       "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
@@ -409,6 +429,11 @@ int main(int argc, char** argv) {
       {p_reconcile,
        [&] { return Done(cinepress::ReconcilePayments(site, reconcile_apply, std::cout)); }},
       {p_report, [&] { return Done(cinepress::ShowPaymentsReport(site, std::cout)); }},
+      {s_add, [&] { return Done(cinepress::StaffAdd(site, staff_email, staff_role, std::cout)); }},
+      {s_list, [&] { return Done(cinepress::StaffList(site, std::cout)); }},
+      {s_remove, [&] { return Done(cinepress::StaffRemove(site, staff_email, std::cout)); }},
+      {s_role,
+       [&] { return Done(cinepress::StaffSetRole(site, staff_email, staff_role, std::cout)); }},
       {i_add, [&] { return Done(cinepress::InstitutionsAdd(site, inst_add, std::cout)); }},
       {i_list, [&] { return Done(cinepress::InstitutionsList(site, std::cout)); }},
       {i_show, [&] { return Done(cinepress::InstitutionsShow(site, inst_name, std::cout)); }},

@@ -100,6 +100,26 @@ bool IsTierSlug(const std::string& s) {
   return true;
 }
 
+// [staff]: the newsroom's sign-in.
+Status ReadStaff(const toml::table& root, const std::string& file, SiteConfig& c) {
+  const toml::node* n = root.get("staff");
+  if (n == nullptr) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "staff", "must be a table ([staff])");
+  if (auto s = ReadInt(*t, file, "session_hours", "staff.session_hours", 1, 24 * 30,
+                       c.staff.session_hours);
+      !s) {
+    return s;
+  }
+  if (auto s = ReadInt(*t, file, "max_failed_sign_ins", "staff.max_failed_sign_ins", 1, 100,
+                       c.staff.max_failed_sign_ins);
+      !s) {
+    return s;
+  }
+  return ReadInt(*t, file, "lockout_minutes", "staff.lockout_minutes", 1, 24 * 60,
+                 c.staff.lockout_minutes);
+}
+
 // [members] and [[tiers]]. Every tier a newsletter names must exist.
 Status ReadMembers(const toml::table& root, const std::string& file, SiteConfig& c) {
   if (const toml::node* n = root.get("members")) {
@@ -628,6 +648,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (auto s = ReadNewsletters(root, file, c); !s) return s.error();
   if (auto s = ReadMembers(root, file, c); !s) return s.error();
   if (auto s = ReadPayments(root, file, c.payments); !s) return s.error();
+  if (auto s = ReadStaff(root, file, c); !s) return s.error();
   return c;
 }
 

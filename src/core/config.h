@@ -144,6 +144,13 @@ struct PaymentsConfig {
   bool enabled() const { return !provider.empty(); }
 };
 
+// [staff]: the newsroom's staff accounts (/admin/).
+struct StaffConfig {
+  int session_hours = 12;  // a staff sign-in lasts this long (readers' last [members] session_days)
+  int max_failed_sign_ins = 5;  // wrong passwords or codes in a row before the account locks
+  int lockout_minutes = 15;     // how long a locked account refuses every sign-in
+};
+
 // [headers]: the security headers on every response of `cinepress serve` and in the static
 // build's _headers file. An empty string sends none of that header.
 struct ResponseHeadersConfig {
@@ -188,6 +195,7 @@ struct SiteConfig {
   StoreConfig store;
   SmtpConfig smtp;
   MembersConfig members;
+  StaffConfig staff;
   std::vector<TierConfig> tiers;  // the free tier "members" is implicit unless listed
   const TierConfig* FindTier(std::string_view slug) const;
   PaymentsConfig payments;

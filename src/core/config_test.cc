@@ -295,6 +295,22 @@ TEST(SiteConfig, TierMistakesNameLineAndKey) {
   ASSERT_FALSE(free_priced);
 }
 
+TEST(SiteConfig, StaffSignInSettingsHaveDefaultsAndLimits) {
+  auto plain = ParseSiteConfig("", "c.toml");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->staff.session_hours, 12);
+  EXPECT_EQ(plain->staff.max_failed_sign_ins, 5);
+  EXPECT_EQ(plain->staff.lockout_minutes, 15);
+  auto set = ParseSiteConfig("[staff]\nsession_hours = 4\nmax_failed_sign_ins = 3\n", "c.toml");
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->staff.session_hours, 4);
+  EXPECT_EQ(set->staff.max_failed_sign_ins, 3);
+  auto zero = ParseSiteConfig("[staff]\n\nlockout_minutes = 0\n", "c.toml");
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().field, "staff.lockout_minutes");
+  EXPECT_EQ(zero.error().line, 3);
+}
+
 }  // namespace cinepress
 
 namespace cinepress {

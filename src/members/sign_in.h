@@ -20,6 +20,7 @@
 #include "content/member_store.h"
 #include "core/config.h"
 #include "core/result.h"
+#include "core/tokens.h"  // NewToken, HashSecret: how tokens are made and kept
 #include "mail/message.h"
 
 namespace cinepress {
@@ -86,10 +87,5 @@ MailMessage EmailChangeMessage(const SiteConfig& site, const std::string& new_em
                                const std::string& link_url, int64_t now);
 MailMessage EmailChangedNotice(const SiteConfig& site, const EmailChange& change, int64_t now);
 std::string EmailChangeUrl(std::string_view base_url, std::string_view link_token);
-
-// 32 random bytes as base64url (no padding), and the raw BLAKE2b-256 hash of a secret: the
-// members module's one way to make and keep tokens (sessions, feeds).
-std::string NewToken();
-std::string HashSecret(std::string_view secret);
 
 }  // namespace cinepress

@@ -77,21 +77,39 @@ Result<std::string> Inline(const std::string& name, const Sources& partials, con
   return out;
 }
 
-Status ReadFolder(const fs::path& dir, const std::string& display, Sources& out) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return {};
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".mustache") continue;
-    std::string name = entry.path().stem().string();
-    std::string file = display + "/" + entry.path().filename().string();
-    auto text = ReadFile(entry.path());
-    if (!text) return Error{ErrorCode::kIo, text.error().message, file, 0, {}};
-    if (!IsValidUtf8(*text)) return Error{ErrorCode::kTemplate, "is not UTF-8 text", file, 0, {}};
-    if (auto s = Check(file, *text); !s) return s;
-    out.text[name] = std::move(*text);
+// The templates (or partials) among `files` under `folder` ("templates/NAME.mustache"), each
+// checked alone.
+Status CollectTemplates(const ThemeFiles& files, const std::string& folder,
+                        const std::string& display_root, Sources& out) {
+  const std::string prefix = folder + "/";
+  for (const auto& [path, text] : files) {
+    if (path.rfind(prefix, 0) != 0) continue;
+    const fs::path rest = path.substr(prefix.size());
+    if (rest.has_parent_path() || rest.extension() != ".mustache") continue;
+    const std::string name = rest.stem().string();
+    const std::string file = display_root + "/" + path;
+    if (!IsValidUtf8(text)) return Error{ErrorCode::kTemplate, "is not UTF-8 text", file, 0, {}};
+    if (auto s = Check(file, text); !s) return s;
+    out.text[name] = text;
     out.file[name] = file;
   }
-  if (ec) return Error{ErrorCode::kIo, ec.message(), display, 0, {}};
+  return {};
+}
+
+// Every regular file under `dir/sub` by its path under `dir`.
+Status ReadTree(const fs::path& dir, const std::string& sub, const std::string& display_root,
+                ThemeFiles& out) {
+  std::error_code ec;
+  if (!fs::is_directory(dir / sub, ec)) return {};
+  for (auto it = fs::recursive_directory_iterator(dir / sub, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string rel = fs::relative(it->path(), dir).generic_string();
+    auto text = ReadFile(it->path());
+    if (!text) return Error{ErrorCode::kIo, text.error().message, display_root + "/" + rel, 0, {}};
+    out[rel] = std::move(*text);
+  }
+  if (ec) return Error{ErrorCode::kIo, ec.message(), display_root + "/" + sub, 0, {}};
   return {};
 }
 
@@ -111,15 +129,25 @@ Result<std::shared_ptr<const Theme>> Theme::Load(const fs::path& dir,
   if (!fs::is_directory(dir, ec)) {
     return Error{ErrorCode::kNotFound, "no such theme folder", display_root, 0, {}};
   }
+  ThemeFiles files;
+  for (const char* sub : {"templates", "partials", "assets"}) {
+    if (auto s = ReadTree(dir, sub, display_root, files); !s) return s.error();
+  }
+  return FromFiles(files, display_root, RequiredTemplates());
+}
+
+Result<std::shared_ptr<const Theme>> Theme::FromFiles(const ThemeFiles& files,
+                                                      const std::string& display_root,
+                                                      const std::vector<std::string>& required) {
   Sources templates, partials;
-  if (auto s = ReadFolder(dir / "templates", display_root + "/templates", templates); !s) {
+  if (auto s = CollectTemplates(files, "templates", display_root, templates); !s) {
     return s.error();
   }
-  if (auto s = ReadFolder(dir / "partials", display_root + "/partials", partials); !s) {
+  if (auto s = CollectTemplates(files, "partials", display_root, partials); !s) {
     return s.error();
   }
   auto theme = std::make_shared<Theme>();
-  for (const std::string& name : RequiredTemplates()) {
+  for (const std::string& name : required) {
     if (!templates.text.count(name)) {
       return Error{ErrorCode::kTemplate,
                    "the theme has no " + name + ".mustache",
@@ -139,26 +167,21 @@ Result<std::shared_ptr<const Theme>> Theme::Load(const fs::path& dir,
     if (!inlined) return inlined.error();
     theme->partials_[name] = std::move(*inlined);
   }
-  if (fs::is_directory(dir / "assets", ec)) {
-    for (auto it = fs::recursive_directory_iterator(dir / "assets", ec); !ec && it != fs::end(it);
-         it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
-      ThemeAsset a;
-      a.name = fs::relative(it->path(), dir / "assets").generic_string();
-      auto data = ReadFile(it->path());
-      if (!data) return data.error();
-      a.data = std::move(*data);
-      std::string ext = it->path().extension().string();
-      fs::path url_path = a.name;
-      if (ext == ".css" || ext == ".js") {
-        url_path.replace_extension(ContentHash(a.data).substr(0, 10) + ext);
-      }
-      a.url = "/assets/" + url_path.generic_string();
-      theme->assets_.push_back(std::move(a));
+  for (const auto& [path, data] : files) {
+    if (path.rfind("assets/", 0) != 0) continue;
+    ThemeAsset a;
+    a.name = path.substr(7);
+    a.data = data;
+    fs::path url_path = a.name;
+    const std::string ext = url_path.extension().string();
+    if (ext == ".css" || ext == ".js") {
+      url_path.replace_extension(ContentHash(a.data).substr(0, 10) + ext);
     }
-    std::sort(theme->assets_.begin(), theme->assets_.end(),
-              [](const ThemeAsset& x, const ThemeAsset& y) { return x.name < y.name; });
+    a.url = "/assets/" + url_path.generic_string();
+    theme->assets_.push_back(std::move(a));
   }
+  std::sort(theme->assets_.begin(), theme->assets_.end(),
+            [](const ThemeAsset& x, const ThemeAsset& y) { return x.name < y.name; });
   std::string all;
   for (const auto& [name, src] : theme->templates_) all += name + "\x1f" + src + "\x1e";
   for (const auto& [name, src] : theme->partials_) all += name + "\x1f" + src + "\x1e";

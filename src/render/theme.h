@@ -31,6 +31,9 @@ struct ThemeAsset {
   std::string data;
 };
 
+// A theme's files by their path in its folder ("templates/home.mustache", "assets/site.css").
+using ThemeFiles = std::map<std::string, std::string>;
+
 class Theme {
  public:
   // The templates every theme must have.
@@ -39,6 +42,11 @@ class Theme {
   // Loads themes/NAME from `dir`; `display_root` prefixes file names in errors.
   static Result<std::shared_ptr<const Theme>> Load(const std::filesystem::path& dir,
                                                    const std::string& display_root);
+  // The same from files in memory (a template set built into the program, such as the
+  // newsroom's), which must have the templates named in `required`.
+  static Result<std::shared_ptr<const Theme>> FromFiles(const ThemeFiles& files,
+                                                        const std::string& display_root,
+                                                        const std::vector<std::string>& required);
 
   const std::vector<ThemeAsset>& assets() const { return assets_; }
   // A digest of every template, partial and asset.

@@ -12,6 +12,7 @@
 #include "content/content_store.h"
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
+#include "content/staff_store.h"
 
 namespace cinepress {
 
@@ -54,6 +55,11 @@ Result<std::unique_ptr<NewsletterStore>> OpenNewsletterStore(const std::filesyst
 // `options`).
 Result<std::unique_ptr<MemberStore>> OpenMemberStore(const std::filesystem::path& file,
                                                      const StoreOptions& options);
+
+// The newsroom's staff tables of the same store (accounts, invitations, sessions, recovery codes),
+// on a connection of its own (the schema is made by OpenContentStore's migrations).
+Result<std::unique_ptr<StaffStore>> OpenStaffStore(const std::filesystem::path& file,
+                                                   const StoreOptions& options);
 
 // Which store instance `file`/`options` name right now: a value that changes when the store is
 // replaced (a SQLite file restored from a backup), an error when it is gone. The live site

@@ -16,6 +16,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -113,5 +114,44 @@ class PgConnection {
 std::string PgTextArray(const std::vector<std::string>& values);
 // The same for integers ({1,2}).
 std::string PgIntArray(const std::vector<int64_t>& values);
+
+// Rows of one kind read by `from`, or the error of reading them.
+template <class T>
+Result<std::vector<T>> RowsOf(Result<PgRows> q, const std::string& what,
+                              T (*from)(const PgRows&, int)) {
+  if (!q) return Error{q.error().code, what + ": " + q.error().message, {}, 0, {}};
+  std::vector<T> out;
+  out.reserve(static_cast<size_t>(q->size()));
+  for (int r = 0; r < q->size(); ++r) out.push_back(from(*q, r));
+  return out;
+}
+
+template <class T>
+Result<std::optional<T>> FirstOf(Result<PgRows> q, const std::string& what,
+                                 T (*from)(const PgRows&, int)) {
+  auto rows = RowsOf(std::move(q), what, from);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+// An error for `what` caused by `cause`, keeping its code (a unique violation stays kConflict).
+inline Error PgFailure(const std::string& what, const Error& cause) {
+  return Error{cause.code, what + ": " + cause.message, {}, 0, {}};
+}
+
+// The first column of the first row (a count, an id), or the error of `what`.
+inline Result<int64_t> PgFirstInt(const std::string& what, Result<PgRows> q) {
+  if (!q) return PgFailure(what, q.error());
+  if (q->size() == 0) return Error{ErrorCode::kStore, what + ": no row", {}, 0, {}};
+  return q->Int(0, 0);
+}
+
+// One write whose rows do not matter.
+inline Status PgWrite(PgConnection& db, const std::string& what, const char* sql,
+                      std::initializer_list<PgParam> params) {
+  if (auto q = db.Write(sql, params); !q) return PgFailure(what, q.error());
+  return {};
+}
 
 }  // namespace cinepress

@@ -106,26 +106,6 @@ StripePrice PriceFrom(const PgRows& r, int row) {
                      r.Text(row, 3), r.Int(row, 4),  r.Text(row, 5)};
 }
 
-// Rows of one kind read by `from`, or the error of reading them.
-template <class T>
-Result<std::vector<T>> RowsOf(Result<PgRows> q, const std::string& what,
-                              T (*from)(const PgRows&, int)) {
-  if (!q) return Error{q.error().code, what + ": " + q.error().message, {}, 0, {}};
-  std::vector<T> out;
-  out.reserve(static_cast<size_t>(q->size()));
-  for (int r = 0; r < q->size(); ++r) out.push_back(from(*q, r));
-  return out;
-}
-
-template <class T>
-Result<std::optional<T>> FirstOf(Result<PgRows> q, const std::string& what,
-                                 T (*from)(const PgRows&, int)) {
-  auto rows = RowsOf(std::move(q), what, from);
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
-
 class PgMemberStore final : public MemberStore {
  public:
   explicit PgMemberStore(std::unique_ptr<PgConnection> db) : db_(std::move(db)) {}
@@ -149,7 +129,7 @@ class PgMemberStore final : public MemberStore {
   }
 
   Result<int64_t> Version() override {
-    return One("reading the members' version", db_->Query("SELECT n FROM member_changes"));
+    return PgFirstInt("reading the members' version", db_->Query("SELECT n FROM member_changes"));
   }
   Result<bool> WaitForChange(std::chrono::milliseconds timeout) override {
     return changes_.Wait(timeout);
@@ -157,7 +137,7 @@ class PgMemberStore final : public MemberStore {
 
   Result<int64_t> InsertMember(const Member& m) override {
     const std::string labels = ToJsonList(m.labels);
-    return One(
+    return PgFirstInt(
         "saving member " + m.email,
         db_->Write("INSERT INTO members (email, name, note, labels, created,"
                    " stripe_customer_id, subscribed_to_emails, deleted)"
@@ -169,12 +149,13 @@ class PgMemberStore final : public MemberStore {
 
   Status UpdateMember(const Member& m) override {
     const std::string labels = ToJsonList(m.labels);
-    return Write("saving member " + m.email,
-                 "UPDATE members SET email = $1, name = $2, note = $3, labels = $4, created = $5,"
-                 " stripe_customer_id = $6, subscribed_to_emails = $7, deleted = $8 WHERE id = $9",
-                 {std::string_view(m.email), std::string_view(m.name), std::string_view(m.note),
-                  std::string_view(labels), m.created, std::string_view(m.stripe_customer_id),
-                  int64_t{m.subscribed_to_emails}, int64_t{m.deleted}, m.id});
+    return PgWrite(
+        *db_, "saving member " + m.email,
+        "UPDATE members SET email = $1, name = $2, note = $3, labels = $4, created = $5,"
+        " stripe_customer_id = $6, subscribed_to_emails = $7, deleted = $8 WHERE id = $9",
+        {std::string_view(m.email), std::string_view(m.name), std::string_view(m.note),
+         std::string_view(labels), m.created, std::string_view(m.stripe_customer_id),
+         int64_t{m.subscribed_to_emails}, int64_t{m.deleted}, m.id});
   }
 
   Result<std::optional<Member>> FindMember(const std::string& email) override {
@@ -196,22 +177,22 @@ class PgMemberStore final : public MemberStore {
 
   Status DeleteMemberRow(int64_t id) override {
     return db_->Atomically([&]() -> Status {
-      if (auto s = Write("removing sign-in tokens",
-                         "DELETE FROM sign_in_tokens WHERE member_id = $1", {id});
+      if (auto s = PgWrite(*db_, "removing sign-in tokens",
+                           "DELETE FROM sign_in_tokens WHERE member_id = $1", {id});
           !s) {
         return s;
       }
-      return Write("removing a member", "DELETE FROM members WHERE id = $1", {id});
+      return PgWrite(*db_, "removing a member", "DELETE FROM members WHERE id = $1", {id});
     });
   }
 
   Status SaveGrant(const TierGrant& g) override {
-    return Write("saving a grant of " + g.tier,
-                 "INSERT INTO member_grants (member_id, tier, until, source, note, created)"
-                 " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (member_id, tier, source)"
-                 " DO UPDATE SET until = $3, note = $5",
-                 {g.member_id, std::string_view(g.tier), g.until, std::string_view(g.source),
-                  std::string_view(g.note), g.created});
+    return PgWrite(*db_, "saving a grant of " + g.tier,
+                   "INSERT INTO member_grants (member_id, tier, until, source, note, created)"
+                   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (member_id, tier, source)"
+                   " DO UPDATE SET until = $3, note = $5",
+                   {g.member_id, std::string_view(g.tier), g.until, std::string_view(g.source),
+                    std::string_view(g.note), g.created});
   }
 
   Result<int64_t> DeleteGrants(int64_t member_id, const std::string& tier,
@@ -220,7 +201,7 @@ class PgMemberStore final : public MemberStore {
         "DELETE FROM member_grants WHERE member_id = $1 AND ($2::text = '' OR tier = $2)"
         " AND ($3::text = '' OR source = $3) RETURNING id",
         {member_id, std::string_view(tier), std::string_view(source)});
-    if (!q) return Failure("removing grants", q.error());
+    if (!q) return PgFailure("removing grants", q.error());
     return static_cast<int64_t>(q->size());
   }
 
@@ -236,27 +217,27 @@ class PgMemberStore final : public MemberStore {
   }
 
   Status InsertSession(const MemberSession& s) override {
-    return Write("saving a session",
-                 "INSERT INTO member_sessions (token_hash, member_id, created, expires, revoked)"
-                 " VALUES ($1, $2, $3, $4, $5)",
-                 {PgBytes{s.token_hash}, s.member_id, s.created, s.expires, int64_t{s.revoked}});
+    return PgWrite(*db_, "saving a session",
+                   "INSERT INTO member_sessions (token_hash, member_id, created, expires, revoked)"
+                   " VALUES ($1, $2, $3, $4, $5)",
+                   {PgBytes{s.token_hash}, s.member_id, s.created, s.expires, int64_t{s.revoked}});
   }
 
   Status RevokeSession(const std::string& token_hash) override {
-    return Write("revoking a session",
-                 "UPDATE member_sessions SET revoked = 1 WHERE token_hash = $1",
-                 {PgBytes{token_hash}});
+    return PgWrite(*db_, "revoking a session",
+                   "UPDATE member_sessions SET revoked = 1 WHERE token_hash = $1",
+                   {PgBytes{token_hash}});
   }
 
   Status RevokeSessions(int64_t member_id) override {
-    return Write("revoking sessions",
-                 "UPDATE member_sessions SET revoked = 1 WHERE member_id = $1 AND revoked = 0",
-                 {member_id});
+    return PgWrite(*db_, "revoking sessions",
+                   "UPDATE member_sessions SET revoked = 1 WHERE member_id = $1 AND revoked = 0",
+                   {member_id});
   }
 
   Status DeleteSessions(int64_t member_id) override {
-    return Write("removing sessions", "DELETE FROM member_sessions WHERE member_id = $1",
-                 {member_id});
+    return PgWrite(*db_, "removing sessions", "DELETE FROM member_sessions WHERE member_id = $1",
+                   {member_id});
   }
 
   Result<std::vector<MemberSession>> LoadLiveSessions(int64_t now) override {
@@ -270,22 +251,23 @@ class PgMemberStore final : public MemberStore {
   }
 
   Result<int64_t> CountLiveSessions(int64_t member_id, int64_t now) override {
-    return One("counting sessions",
-               db_->Query("SELECT count(*) FROM member_sessions WHERE member_id = $1"
-                          " AND revoked = 0 AND expires > $2",
-                          {member_id, now}));
+    return PgFirstInt("counting sessions",
+                      db_->Query("SELECT count(*) FROM member_sessions WHERE member_id = $1"
+                                 " AND revoked = 0 AND expires > $2",
+                                 {member_id, now}));
   }
 
   Result<int64_t> InsertSignInToken(const SignInToken& t) override {
-    return One("saving a sign-in token",
-               db_->Write("INSERT INTO sign_in_tokens (link_hash, code_hash, member_id, email,"
-                          " purpose, new_email, created, link_expires, code_expires, attempts,"
-                          " used, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-                          " RETURNING id",
-                          {PgBytes{t.link_hash}, PgBytes{t.code_hash}, t.member_id,
-                           std::string_view(t.email), std::string_view(t.purpose),
-                           std::string_view(t.new_email), t.created, t.link_expires, t.code_expires,
-                           int64_t{t.attempts}, int64_t{t.used}, std::string_view(t.name)}));
+    return PgFirstInt(
+        "saving a sign-in token",
+        db_->Write(
+            "INSERT INTO sign_in_tokens (link_hash, code_hash, member_id, email,"
+            " purpose, new_email, created, link_expires, code_expires, attempts,"
+            " used, name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            " RETURNING id",
+            {PgBytes{t.link_hash}, PgBytes{t.code_hash}, t.member_id, std::string_view(t.email),
+             std::string_view(t.purpose), std::string_view(t.new_email), t.created, t.link_expires,
+             t.code_expires, int64_t{t.attempts}, int64_t{t.used}, std::string_view(t.name)}));
   }
 
   Result<std::optional<SignInToken>> FindSignInToken(const std::string& link_hash) override {
@@ -303,21 +285,21 @@ class PgMemberStore final : public MemberStore {
   }
 
   Result<int64_t> CountSignInTokens(const std::string& email, int64_t since) override {
-    return One("counting sign-in tokens",
-               db_->Query("SELECT count(*) FROM sign_in_tokens WHERE " CINEPRESS_PG_NOCASE(
-                              "email") " = " CINEPRESS_PG_NOCASE("$1") " AND created >= $2",
-                          {std::string_view(email), since}));
+    return PgFirstInt("counting sign-in tokens",
+                      db_->Query("SELECT count(*) FROM sign_in_tokens WHERE " CINEPRESS_PG_NOCASE(
+                                     "email") " = " CINEPRESS_PG_NOCASE("$1") " AND created >= $2",
+                                 {std::string_view(email), since}));
   }
 
   Status UpdateSignInToken(int64_t id, int attempts, bool used) override {
-    return Write("saving a sign-in token",
-                 "UPDATE sign_in_tokens SET attempts = $1, used = $2 WHERE id = $3",
-                 {int64_t{attempts}, int64_t{used}, id});
+    return PgWrite(*db_, "saving a sign-in token",
+                   "UPDATE sign_in_tokens SET attempts = $1, used = $2 WHERE id = $3",
+                   {int64_t{attempts}, int64_t{used}, id});
   }
 
   Status DeleteSignInTokens(int64_t member_id, const std::string& email) override {
-    return Write(
-        "removing sign-in tokens",
+    return PgWrite(
+        *db_, "removing sign-in tokens",
         "DELETE FROM sign_in_tokens WHERE ($1::bigint <> 0 AND member_id = $1)"
         " OR " CINEPRESS_PG_NOCASE("email") " = " CINEPRESS_PG_NOCASE(
             "$2::text") " OR " CINEPRESS_PG_NOCASE("new_email") " = " CINEPRESS_PG_NOCASE("$2"),
@@ -326,21 +308,23 @@ class PgMemberStore final : public MemberStore {
 
   Result<int64_t> InsertInstitution(const Institution& i) override {
     const std::string networks = ToJsonList(i.networks), domains = ToJsonList(i.domains);
-    return One("saving institution " + i.slug,
-               db_->Write("INSERT INTO institutions (name, slug, tier, seats, until, networks,"
-                          " domains, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                          {std::string_view(i.name), std::string_view(i.slug),
-                           std::string_view(i.tier), i.seats, i.until, std::string_view(networks),
-                           std::string_view(domains), i.created}));
+    return PgFirstInt(
+        "saving institution " + i.slug,
+        db_->Write(
+            "INSERT INTO institutions (name, slug, tier, seats, until, networks,"
+            " domains, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            {std::string_view(i.name), std::string_view(i.slug), std::string_view(i.tier), i.seats,
+             i.until, std::string_view(networks), std::string_view(domains), i.created}));
   }
 
   Status UpdateInstitution(const Institution& i) override {
     const std::string networks = ToJsonList(i.networks), domains = ToJsonList(i.domains);
-    return Write("saving institution " + i.slug,
-                 "UPDATE institutions SET name = $1, slug = $2, tier = $3, seats = $4, until = $5,"
-                 " networks = $6, domains = $7 WHERE id = $8",
-                 {std::string_view(i.name), std::string_view(i.slug), std::string_view(i.tier),
-                  i.seats, i.until, std::string_view(networks), std::string_view(domains), i.id});
+    return PgWrite(
+        *db_, "saving institution " + i.slug,
+        "UPDATE institutions SET name = $1, slug = $2, tier = $3, seats = $4, until = $5,"
+        " networks = $6, domains = $7 WHERE id = $8",
+        {std::string_view(i.name), std::string_view(i.slug), std::string_view(i.tier), i.seats,
+         i.until, std::string_view(networks), std::string_view(domains), i.id});
   }
 
   Result<std::vector<Institution>> LoadInstitutions() override {
@@ -350,26 +334,27 @@ class PgMemberStore final : public MemberStore {
   }
 
   Status DeleteInstitution(int64_t id) override {
-    return Write("removing an institution", "DELETE FROM institutions WHERE id = $1", {id});
+    return PgWrite(*db_, "removing an institution", "DELETE FROM institutions WHERE id = $1", {id});
   }
 
   Status JoinInstitution(const InstitutionMembership& m) override {
-    return Write("joining an institution",
-                 "INSERT INTO institution_members (member_id, institution_id, joined)"
-                 " VALUES ($1, $2, $3) ON CONFLICT (member_id) DO UPDATE SET"
-                 " institution_id = $2, joined = $3",
-                 {m.member_id, m.institution_id, m.joined});
+    return PgWrite(*db_, "joining an institution",
+                   "INSERT INTO institution_members (member_id, institution_id, joined)"
+                   " VALUES ($1, $2, $3) ON CONFLICT (member_id) DO UPDATE SET"
+                   " institution_id = $2, joined = $3",
+                   {m.member_id, m.institution_id, m.joined});
   }
 
   Status LeaveInstitution(int64_t member_id) override {
-    return Write("leaving an institution", "DELETE FROM institution_members WHERE member_id = $1",
-                 {member_id});
+    return PgWrite(*db_, "leaving an institution",
+                   "DELETE FROM institution_members WHERE member_id = $1", {member_id});
   }
 
   Result<int64_t> CountInstitutionMembers(int64_t institution_id) override {
-    return One("counting an institution's members",
-               db_->Query("SELECT count(*) FROM institution_members WHERE institution_id = $1",
-                          {institution_id}));
+    return PgFirstInt(
+        "counting an institution's members",
+        db_->Query("SELECT count(*) FROM institution_members WHERE institution_id = $1",
+                   {institution_id}));
   }
 
   Result<std::vector<InstitutionMembership>> LoadInstitutionMemberships() override {
@@ -381,12 +366,12 @@ class PgMemberStore final : public MemberStore {
   }
 
   Status AddUsage(const UsageCount& u) override {
-    return Write("counting usage",
-                 "INSERT INTO institution_usage AS u (month, institution_id, path, kind, count)"
-                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month, institution_id, path, kind)"
-                 " DO UPDATE SET count = u.count + $5",
-                 {std::string_view(u.month), u.institution_id, std::string_view(u.path),
-                  std::string_view(u.kind), u.count});
+    return PgWrite(*db_, "counting usage",
+                   "INSERT INTO institution_usage AS u (month, institution_id, path, kind, count)"
+                   " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month, institution_id, path, kind)"
+                   " DO UPDATE SET count = u.count + $5",
+                   {std::string_view(u.month), u.institution_id, std::string_view(u.path),
+                    std::string_view(u.kind), u.count});
   }
 
   Result<std::vector<UsageCount>> LoadUsage(const std::string& month) override {
@@ -404,24 +389,24 @@ class PgMemberStore final : public MemberStore {
   Status InsertFeedToken(int64_t member_id, const std::string& token_hash, int64_t now) override {
     return db_->Atomically([&]() -> Status {
       if (auto s = RevokeFeedTokens(member_id); !s) return s;
-      return Write("saving a feed token",
-                   "INSERT INTO member_feed_tokens (token_hash, member_id, created)"
-                   " VALUES ($1, $2, $3)",
-                   {PgBytes{token_hash}, member_id, now});
+      return PgWrite(*db_, "saving a feed token",
+                     "INSERT INTO member_feed_tokens (token_hash, member_id, created)"
+                     " VALUES ($1, $2, $3)",
+                     {PgBytes{token_hash}, member_id, now});
     });
   }
 
   Status RevokeFeedTokens(int64_t member_id) override {
-    return Write("revoking feed tokens",
-                 "UPDATE member_feed_tokens SET revoked = 1 WHERE member_id = $1 AND revoked = 0",
-                 {member_id});
+    return PgWrite(*db_, "revoking feed tokens",
+                   "UPDATE member_feed_tokens SET revoked = 1 WHERE member_id = $1 AND revoked = 0",
+                   {member_id});
   }
 
   Result<int64_t> FeedTokenMember(const std::string& token_hash) override {
     auto q =
         db_->Query("SELECT member_id FROM member_feed_tokens WHERE token_hash = $1 AND revoked = 0",
                    {PgBytes{token_hash}});
-    if (!q) return Failure("reading a feed token", q.error());
+    if (!q) return PgFailure("reading a feed token", q.error());
     return q->size() > 0 ? q->Int(0, 0) : int64_t{0};
   }
 
@@ -488,23 +473,6 @@ class PgMemberStore final : public MemberStore {
   }
 
  private:
-  Status Write(const std::string& what, const char* sql, std::initializer_list<PgParam> params) {
-    if (auto q = db_->Write(sql, params); !q) return Failure(what, q.error());
-    return {};
-  }
-
-  // The first column of the first row (a count, an id).
-  static Result<int64_t> One(const std::string& what, Result<PgRows> q) {
-    if (!q) return Failure(what, q.error());
-    if (q->size() == 0) return Error{ErrorCode::kStore, what + ": no row", {}, 0, {}};
-    return q->Int(0, 0);
-  }
-
-  // Keeps the cause's code: a unique violation stays kConflict.
-  static Error Failure(const std::string& what, const Error& cause) {
-    return Error{cause.code, what + ": " + cause.message, {}, 0, {}};
-  }
-
   std::unique_ptr<PgConnection> db_;
   int depth_ = 0;  // open transactions (the outer one and its savepoints)
   PgChangeListener changes_{*db_, "members"};

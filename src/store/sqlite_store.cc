@@ -507,6 +507,45 @@ CREATE TRIGGER podcast_episodes_update_counts AFTER UPDATE ON podcast_episodes
 CREATE TRIGGER podcast_episodes_delete_counts AFTER DELETE ON podcast_episodes
   BEGIN UPDATE content_changes SET n = n + 1; END;
 )sql",
+    // The newsroom's staff (src/store/sqlite_staff_store.cc), apart from readers' accounts:
+    // accounts with a role, invitations, sessions and recovery codes (hashes only). Not counted
+    // by any change counter: nothing keeps staff in memory.
+    R"sql(
+CREATE TABLE staff (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL CHECK (role IN ('contributor', 'author', 'editor', 'admin')),
+  password_hash TEXT NOT NULL DEFAULT '',
+  totp_secret BLOB NOT NULL DEFAULT x'',
+  totp_enabled INTEGER NOT NULL DEFAULT 0,
+  totp_last_step INTEGER NOT NULL DEFAULT 0,
+  failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+CREATE TABLE staff_invitations (
+  token_hash BLOB PRIMARY KEY,
+  staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX staff_invitations_staff ON staff_invitations (staff_id);
+CREATE TABLE staff_sessions (
+  token_hash BLOB PRIMARY KEY,
+  staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  verified INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);
+CREATE TABLE staff_recovery_codes (
+  staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+  code_hash BLOB NOT NULL,
+  PRIMARY KEY (staff_id, code_hash)
+) WITHOUT ROWID;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

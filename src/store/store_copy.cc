@@ -50,6 +50,10 @@ constexpr const char* kTables[] = {
     "media_downloads",
     "podcast_shows",
     "podcast_episodes",
+    "staff",
+    "staff_invitations",
+    "staff_sessions",
+    "staff_recovery_codes",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -15,6 +15,7 @@
 #include "newsletter/links.h"
 #include "newsletter/subscriptions.h"
 #include "web/form.h"
+#include "web/private_page.h"
 #include "web/url_params.h"
 
 namespace cinepress {
@@ -238,21 +239,9 @@ HttpResponse MembersWeb::Page(const Site& site, int status, const std::string& u
                               const TemplateData& view) const {
   SiteRenderer renderer(std::shared_ptr<const Site>(&site, [](const Site*) {}), nullptr);
   auto html = renderer.RenderPage(template_name, url, heading, "account", view);
-  HttpResponse r;
-  if (!html) {
-    r = TextResponse(500, "The page could not be made: " + html.error().ToString() + "\n");
-  } else {
-    r.status = status;
-    r.Set("Content-Type", "text/html; charset=utf-8");
-    r.body = std::make_shared<const std::string>(std::move(*html));
-  }
   // A reader's own page: never kept by a shared cache, never indexed; links on it that carry
   // tokens are not given away in Referer headers.
-  r.Set("Cache-Control", "no-store");
-  r.Set("Referrer-Policy", "no-referrer");
-  r.Set("X-Robots-Tag", "noindex");
-  r.label = "account";
-  return r;
+  return PrivatePage(status, std::move(html), "account");
 }
 
 HttpResponse MembersWeb::Message(const Site& site, int status, const std::string& heading,
@@ -721,6 +710,7 @@ HttpResponse MembersWeb::PrivateFeed(RequestContext& ctx) {
 void MembersWeb::Mount(Router& router) {
   router.Use([this](RequestContext& ctx, const Route* route) -> std::optional<HttpResponse> {
     ctx.rights = RightsOf(ctx.request, &ctx.session_token);
+    ctx.form_token = [this, &ctx] { return CsrfToken(ctx); };
     if (route && route->method == "POST" && route->csrf) return CheckCsrf(ctx);
     return std::nullopt;
   });

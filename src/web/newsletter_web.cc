@@ -12,6 +12,7 @@
 #include "newsletter/links.h"
 #include "newsletter/subscriptions.h"
 #include "web/form.h"
+#include "web/private_page.h"
 #include "web/url_params.h"
 
 namespace cinepress {
@@ -190,20 +191,8 @@ HttpResponse NewsletterWeb::Page(const Site& site, int status, const std::string
                                  const std::string& heading, const TemplateData& view) {
   SiteRenderer renderer(std::shared_ptr<const Site>(&site, [](const Site*) {}), nullptr);
   auto html = renderer.RenderPage("newsletter", url, heading, "newsletter", view);
-  HttpResponse r;
-  if (!html) {
-    r = TextResponse(500, "The page could not be made: " + html.error().ToString() + "\n");
-  } else {
-    r.status = status;
-    r.Set("Content-Type", "text/html; charset=utf-8");
-    r.body = std::make_shared<const std::string>(std::move(*html));
-  }
-  r.Set("Cache-Control", "no-store");
   // Signed links are credentials: keep them out of other sites' logs and search engines.
-  r.Set("Referrer-Policy", "no-referrer");
-  r.Set("X-Robots-Tag", "noindex");
-  r.label = "newsletter";
-  return r;
+  return PrivatePage(status, std::move(html), "newsletter");
 }
 
 std::optional<HttpResponse> NewsletterWeb::Handle(const HttpRequest& req) {

@@ -30,6 +30,9 @@ struct RequestContext {
   std::string csrf_secret;       // this browser's CSRF cookie (made when it had none)
   bool csrf_secret_new = false;  // set it on the response
   std::vector<std::string> set_cookies;  // Set-Cookie values for the response
+  // The token that a form on this page must carry to pass the CSRF check (set by the CSRF
+  // middleware; it may make the browser's CSRF cookie).
+  std::function<std::string()> form_token;
 };
 
 using RouteHandler = std::function<HttpResponse(RequestContext&)>;

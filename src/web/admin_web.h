@@ -1,0 +1,129 @@
+// AdminWeb: the newsroom at /admin/ in `cinepress serve` — staff sign-in (invitation, password,
+// second factor), the dashboard, the articles list, the staff page and one's own account; thin
+// handlers over src/staff and the stores, rendered with the newsroom's own template set (not the
+// magazine's theme).
+//
+//   session cookie  `__Host-cp_staff` on https sites (Secure; `cp_staff` on plain-http
+//                   development sites, where browsers drop Secure cookies), HttpOnly,
+//                   SameSite=Strict; the session is in the store, so every node knows it
+//   permissions     every route names the Permission it needs (staff/roles.h) in one table
+//                   (RouteTable); a signed-in member without it gets 403
+//   CSRF            every POST is checked by the router's CSRF middleware (MembersWeb's), whose
+//                   token the forms carry
+//
+// Contract: Start is called once before Mount; handlers are thread-safe (one connection per
+// store, under locks; the articles' metadata is cached and reloaded when the content store's
+// DataVersion moves).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "content/content_store.h"
+#include "content/member_store.h"
+#include "content/newsletter_store.h"
+#include "content/staff_store.h"
+#include "render/theme.h"
+#include "site/site.h"
+#include "staff/roles.h"
+#include "staff/sign_in.h"
+#include "web/rate_limiter.h"
+#include "web/router.h"
+
+namespace cinepress {
+
+struct AdminWebOptions {
+  std::function<std::shared_ptr<const Site>()> site;  // the site as served now (config, URLs)
+  std::function<Result<std::unique_ptr<StaffStore>>()> open_staff_store;
+  std::function<Result<std::unique_ptr<ContentStore>>()> open_content_store;
+  std::function<Result<std::unique_ptr<MemberStore>>()> open_member_store;
+  // The newsletter lists' status, and the site's secrets (one seals the TOTP secrets).
+  std::function<Result<std::unique_ptr<NewsletterStore>>()> open_newsletter_store;
+  std::shared_ptr<const Theme> templates;  // the newsroom's template set (admin/ in the bundle)
+  std::function<int64_t()> now;
+  int sign_ins_per_ip = 20;        // sign-in and code posts per client address …
+  int64_t sign_in_window_s = 300;  // … in this many seconds; more get 429
+  size_t per_page = 50;            // articles per page of the list
+};
+
+// One route of the newsroom and what it needs: nullopt for the pages before sign-in.
+struct AdminRouteInfo {
+  std::string method, path;
+  std::optional<Permission> needs;
+};
+
+class AdminWeb {
+ public:
+  explicit AdminWeb(AdminWebOptions options);
+  ~AdminWeb();
+
+  Status Start();
+  // Adds the routes under /admin/ to `router` (whose middleware checks CSRF).
+  void Mount(Router& router);
+  // Every route with the permission it needs (for tests and docs).
+  static std::vector<AdminRouteInfo> RouteTable();
+
+  // The names of the pages (templates) the newsroom's template set must have.
+  static const std::vector<std::string>& RequiredTemplates();
+
+ private:
+  struct Visit;
+  using Handler = HttpResponse (AdminWeb::*)(Visit&);
+  struct RouteDef;
+  static const std::vector<RouteDef>& Routes();
+
+  std::string CookieName() const;
+  std::string SessionCookie(const std::string& token, int64_t max_age) const;
+  std::optional<StaffVisit> FindVisit(const HttpRequest& request);
+  HttpResponse Guarded(const RouteDef& route, RequestContext& ctx);
+  HttpResponse Render(Visit& v, int status, const std::string& name, const std::string& heading,
+                      TemplateData view);
+  HttpResponse FormPage(Visit& v, int status, const std::string& name, const std::string& heading,
+                        const std::string& error, TemplateData view = TemplateData());
+  bool Limited(Visit& v);
+  std::shared_ptr<const std::vector<Article>> Articles();
+
+  HttpResponse SignInGet(Visit& v);
+  HttpResponse SignInPost(Visit& v);
+  HttpResponse InvitationGet(Visit& v);
+  HttpResponse InvitationPost(Visit& v);
+  HttpResponse TwoFactorGet(Visit& v);
+  HttpResponse TwoFactorPost(Visit& v);
+  HttpResponse SetupGet(Visit& v);
+  HttpResponse SetupPost(Visit& v);
+  HttpResponse SignOutPost(Visit& v);
+  HttpResponse DashboardGet(Visit& v);
+  HttpResponse ArticlesGet(Visit& v);
+  HttpResponse StaffGet(Visit& v);
+  HttpResponse StaffPage(Visit& v, int status, const std::string& error, const std::string& link);
+  HttpResponse StaffAddPost(Visit& v);
+  HttpResponse StaffRolePost(Visit& v);
+  HttpResponse StaffRemovePost(Visit& v);
+  HttpResponse AccountGet(Visit& v);
+  HttpResponse AccountPage(Visit& v, int status, const std::string& error,
+                           const std::string& notice);
+  HttpResponse PasswordPost(Visit& v);
+  HttpResponse AssetGet(Visit& v);
+
+  AdminWebOptions options_;
+  std::mutex mu_;  // the staff, member and newsletter stores
+  std::unique_ptr<StaffStore> staff_;
+  std::unique_ptr<MemberStore> members_;
+  std::unique_ptr<NewsletterStore> newsletters_;
+  std::string totp_key_;  // seals the TOTP secrets in the store
+  // The content store and the articles' cache, apart: reading 10,000 articles' metadata again
+  // after a change (~0.6 s) must not hold up a sign-in.
+  std::mutex content_mu_;
+  std::unique_ptr<ContentStore> content_;
+  std::shared_ptr<const std::vector<Article>> articles_;
+  int64_t articles_version_ = -1;
+  std::mutex render_mu_;
+  std::unique_ptr<ThemeRenderer> renderer_;
+  RateLimiter sign_in_limit_;
+};
+
+}  // namespace cinepress

@@ -1,0 +1,252 @@
+// AdminWeb over a real SQLite store and the newsroom's own templates: every route checks the
+// permission the table gives it, for every role; sign-in over HTTP sets the staff cookie as it
+// must; a session still owing its second factor reaches nothing; the lists show the articles.
+#include "web/admin_web.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "app/app.h"
+#include "core/tokens.h"
+#include "staff/accounts.h"
+#include "store/open_store.h"
+
+namespace cinepress {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr int64_t kNow = 1'800'000'000;
+constexpr const char* kPassword = "a long enough password";
+
+class AdminWebTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cinepress-admin-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto config = ParseSiteConfig("title = \"The Long Take\"\nbase_url = \"https://lt.example\"\n",
+                                  "cinepress.toml");
+    ASSERT_TRUE(config.ok());
+    const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+    auto theme = Theme::Load(fs::path(src ? src : ".") / "themes/default", "themes/default");
+    ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+    auto site = Site::Assemble(*config, *TimeZone::Named("UTC"), *theme, {}, {}, {}, {}, kNow);
+    ASSERT_TRUE(site.ok()) << site.error().ToString();
+    site_ = *site;
+    auto templates = NewsroomTemplates();
+    ASSERT_TRUE(templates.ok()) << templates.error().ToString();
+    AdminWebOptions o;
+    o.site = [this] { return site_; };
+    o.open_staff_store = [this] { return OpenStaffStore(dir_ / "site.db", {}); };
+    o.open_content_store = [this] { return OpenContentStore(dir_ / "site.db", {}); };
+    o.open_newsletter_store = [this] { return OpenNewsletterStore(dir_ / "site.db", {}); };
+    o.templates = *templates;
+    o.now = [] { return kNow; };
+    o.sign_ins_per_ip = 1000;
+    options_ = o;
+    web_ = std::make_unique<AdminWeb>(o);
+    ASSERT_TRUE(web_->Start().ok());
+    web_->Mount(router_);
+    staff_ = std::move(*OpenStaffStore(dir_ / "site.db", {}));
+    content_ = std::move(*OpenContentStore(dir_ / "site.db", {}));
+  }
+  void TearDown() override {
+    web_.reset();
+    staff_.reset();
+    content_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // A staff member with a password, signed in: the session cookie's value.
+  std::string SignedIn(const std::string& email, StaffRole role) {
+    auto invite = AddStaff(*staff_, email, role, kNow);
+    EXPECT_TRUE(invite.ok());
+    EXPECT_TRUE(AcceptInvitation(*staff_, invite->token, kPassword, kNow).ok());
+    auto in = SignInStaff(*staff_, StaffConfig{}, email, kPassword, kNow);
+    EXPECT_TRUE(in.ok());
+    return in.ok() ? in->session_token : "";
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& session = "", const std::string& body = "") {
+    HttpRequest req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    req.remote_address = "192.0.2.1";
+    if (!session.empty()) req.headers.emplace_back("cookie", "__Host-cp_staff=" + session);
+    if (method == "POST") {
+      req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    }
+    return router_.Dispatch(req);
+  }
+
+  static std::string Body(const HttpResponse& r) { return std::string(r.BodyView()); }
+
+  fs::path dir_;
+  AdminWebOptions options_;
+  std::shared_ptr<const Site> site_;
+  std::unique_ptr<AdminWeb> web_;
+  Router router_;
+  std::unique_ptr<StaffStore> staff_;
+  std::unique_ptr<ContentStore> content_;
+};
+
+TEST_F(AdminWebTest, EveryRouteRefusesTheRolesItsPermissionLeavesOut) {
+  for (StaffRole role : AllStaffRoles()) {
+    const std::string name(StaffRoleName(role));
+    std::string session = SignedIn(name + "@lt.example", role);
+    if (role == StaffRole::kAdmin) {
+      ASSERT_TRUE(staff_->VerifySession(HashSecret(session)));
+    }
+    for (const AdminRouteInfo& route : AdminWeb::RouteTable()) {
+      if (!route.needs) continue;
+      HttpResponse r = Call(route.method, route.path, session);
+      if (Allows(role, *route.needs)) {
+        EXPECT_NE(r.status, 403) << name << " " << route.method << " " << route.path;
+        EXPECT_NE(r.status, 303) << name << " " << route.method << " " << route.path;
+      } else {
+        EXPECT_EQ(r.status, 403) << name << " " << route.method << " " << route.path;
+      }
+    }
+  }
+}
+
+TEST_F(AdminWebTest, AContributorCannotManageStaffThroughAnyForm) {
+  const std::string session = SignedIn("c@lt.example", StaffRole::kContributor);
+  SignedIn("victim@lt.example", StaffRole::kEditor);
+  EXPECT_EQ(Call("POST", "/admin/staff/add/", session, "email=x%40lt.example&role=admin").status,
+            403);
+  EXPECT_EQ(Call("POST", "/admin/staff/role/", session, "email=c%40lt.example&role=admin").status,
+            403);
+  EXPECT_EQ(Call("POST", "/admin/staff/remove/", session, "email=victim%40lt.example").status, 403);
+  EXPECT_EQ((*staff_->FindStaff("c@lt.example"))->role, "contributor");
+  EXPECT_TRUE(staff_->FindStaff("victim@lt.example")->has_value());
+  EXPECT_FALSE(staff_->FindStaff("x@lt.example")->has_value());
+}
+
+TEST_F(AdminWebTest, WithoutASessionEveryPageSendsToSignIn) {
+  for (const AdminRouteInfo& route : AdminWeb::RouteTable()) {
+    if (!route.needs) continue;
+    HttpResponse r = Call(route.method, route.path, "nonsense");
+    EXPECT_EQ(r.status, 303) << route.path;
+    EXPECT_EQ(r.Header("Location"), "/admin/sign-in/") << route.path;
+  }
+  EXPECT_EQ(Call("GET", "/admin/sign-in/").status, 200);
+}
+
+TEST_F(AdminWebTest, SigningInSetsAStrictHostOnlyCookie) {
+  auto invite = AddStaff(*staff_, "ed@lt.example", StaffRole::kEditor, kNow);
+  ASSERT_TRUE(AcceptInvitation(*staff_, invite->token, kPassword, kNow).ok());
+  HttpResponse wrong =
+      Call("POST", "/admin/sign-in/", "", "email=ed%40lt.example&password=not+it+at+all");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_NE(Body(wrong).find("wrong email address or password"), std::string::npos);
+  HttpResponse r =
+      Call("POST", "/admin/sign-in/", "", "email=ed%40lt.example&password=a+long+enough+password");
+  ASSERT_EQ(r.status, 303) << Body(r);
+  EXPECT_EQ(r.Header("Location"), "/admin/");
+  const std::string cookie(r.Header("Set-Cookie"));
+  EXPECT_EQ(cookie.rfind("__Host-cp_staff=", 0), 0u) << cookie;
+  for (const char* part :
+       {"; Path=/", "; HttpOnly", "; SameSite=Strict", "; Secure", "; Max-Age=43200"}) {
+    EXPECT_NE(cookie.find(part), std::string::npos) << part << " in " << cookie;
+  }
+  const std::string token = cookie.substr(16, cookie.find(';') - 16);
+  HttpResponse dashboard = Call("GET", "/admin/", token);
+  EXPECT_EQ(dashboard.status, 200);
+  EXPECT_EQ(dashboard.Header("Cache-Control"), "no-store");
+  HttpResponse out = Call("POST", "/admin/sign-out/", token, "x=1");
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(Call("GET", "/admin/", token).status, 303) << "signed out";
+}
+
+TEST_F(AdminWebTest, AnAdminWithoutASecondFactorMustSetOneUpFirst) {
+  const std::string session = SignedIn("admin@lt.example", StaffRole::kAdmin);
+  HttpResponse r = Call("GET", "/admin/staff/", session);
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.Header("Location"), "/admin/two-factor/setup/");
+  HttpResponse setup = Call("GET", "/admin/two-factor/setup/", session);
+  EXPECT_EQ(setup.status, 200);
+  EXPECT_NE(Body(setup).find("otpauth://totp/"), std::string::npos);
+}
+
+TEST_F(AdminWebTest, TheListsShowTheArticlesByStatusAndFilter) {
+  Article a;
+  a.section = "reviews";
+  a.slug = "the-draft";
+  a.title = "A Draft About <Films>";
+  a.date = kNow - 100;
+  a.draft = true;
+  a.author_ids = {"ann"};
+  a.source_path = "content/reviews/" + a.slug + ".md";
+  ASSERT_TRUE(content_->SaveArticle(a, nullptr).ok());
+  a.slug = "the-review";
+  a.title = "A Published Review";
+  a.draft = false;
+  a.author_ids = {"bob"};
+  a.source_path = "content/reviews/" + a.slug + ".md";
+  auto second = content_->SaveArticle(a, nullptr);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  const std::string session = SignedIn("w@lt.example", StaffRole::kContributor);
+  const std::string dashboard = Body(Call("GET", "/admin/", session));
+  EXPECT_NE(dashboard.find("<strong>1</strong> drafts"), std::string::npos) << dashboard;
+  EXPECT_NE(dashboard.find("A Draft About &lt;Films&gt;"), std::string::npos) << "escaped";
+  const std::string drafts = Body(Call("GET", "/admin/articles/?status=draft", session));
+  EXPECT_NE(drafts.find("the-draft"), std::string::npos);
+  EXPECT_EQ(drafts.find("the-review"), std::string::npos);
+  ASSERT_TRUE(content_->SaveAuthor(Author{"bob", "Bob Critic", "", "", "", ""}));
+  const std::string bob = Body(Call("GET", "/admin/articles/?writer=bob", session));
+  EXPECT_NE(bob.find("<option value=\"bob\" selected>Bob Critic</option>"), std::string::npos)
+      << "writers are chosen by name";
+  EXPECT_NE(bob.find("the-review"), std::string::npos);
+  EXPECT_EQ(bob.find("the-draft"), std::string::npos);
+}
+
+TEST_F(AdminWebTest, OneClientTriesOnlySoManySignInsWhateverTheAccount) {
+  AdminWebOptions o = options_;
+  o.sign_ins_per_ip = 2;
+  AdminWeb limited(o);
+  ASSERT_TRUE(limited.Start().ok());
+  Router router;
+  limited.Mount(router);
+  auto post = [&router](const std::string& email) {
+    HttpRequest req;
+    req.method = "POST";
+    req.target = "/admin/sign-in/";
+    req.body = "email=" + email + "&password=whatever+it+is";
+    req.remote_address = "198.51.100.7";
+    req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    return router.Dispatch(req);
+  };
+  EXPECT_EQ(post("a%40lt.example").status, 401);
+  EXPECT_EQ(post("b%40lt.example").status, 401);
+  HttpResponse third = post("c%40lt.example");
+  EXPECT_EQ(third.status, 429);
+  EXPECT_NE(Body(third).find("Too many sign-in attempts"), std::string::npos);
+}
+
+TEST_F(AdminWebTest, APasswordChangeNeedsTheCurrentOneAndKeepsThisSession) {
+  const std::string here = SignedIn("ed@lt.example", StaffRole::kEditor);
+  auto other = SignInStaff(*staff_, StaffConfig{}, "ed@lt.example", kPassword, kNow);
+  ASSERT_TRUE(other.ok());
+  HttpResponse wrong = Call("POST", "/admin/account/password/", here,
+                            "current_password=nope&new_password=the+second+password&"
+                            "new_password_again=the+second+password");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(Body(wrong).find("the current password is wrong"), std::string::npos);
+  HttpResponse ok = Call("POST", "/admin/account/password/", here,
+                         "current_password=a+long+enough+password&new_password=the+second+password"
+                         "&new_password_again=the+second+password");
+  EXPECT_EQ(ok.status, 200) << Body(ok);
+  EXPECT_EQ(Call("GET", "/admin/", here).status, 200) << "this session stays";
+  EXPECT_EQ(Call("GET", "/admin/", other->session_token).status, 303) << "the other one ends";
+  EXPECT_TRUE(SignInStaff(*staff_, StaffConfig{}, "ed@lt.example", "the second password", kNow));
+}
+
+}  // namespace
+}  // namespace cinepress
