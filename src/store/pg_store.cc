@@ -342,6 +342,31 @@ BEGIN
   RETURN NULL;
 END $$;
 )sql",
+    // One count and one notification per transaction, not one per statement: the counter is one
+    // row, and a transaction that wrote 10,000 articles updated it 10,000 times, each update
+    // reading past every version of the row the transaction had made before (a quarter of an
+    // import's time). The mark is the transaction's own (set_config(..., true)) and goes with a
+    // savepoint rolled back, as the count does.
+    R"sql(
+CREATE OR REPLACE FUNCTION cinepress_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('cinepress.content_counted', true) IS DISTINCT FROM TG_TABLE_SCHEMA THEN
+    UPDATE content_changes SET n = n + 1;
+    PERFORM pg_notify('cinepress_changes', 'content ' || TG_TABLE_SCHEMA);
+    PERFORM set_config('cinepress.content_counted', TG_TABLE_SCHEMA, true);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION cinepress_members_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('cinepress.members_counted', true) IS DISTINCT FROM TG_TABLE_SCHEMA THEN
+    UPDATE member_changes SET n = n + 1;
+    PERFORM pg_notify('cinepress_changes', 'members ' || TG_TABLE_SCHEMA);
+    PERFORM set_config('cinepress.members_counted', TG_TABLE_SCHEMA, true);
+  END IF;
+  RETURN NULL;
+END $$;
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.
@@ -433,11 +458,19 @@ double Occurrences(const WordPositions& d, int column, const QueryGroup& g) {
 
 class PgStore;
 
+// What BM25 needs of the whole index (how many articles, their mean length in words), read
+// again only when the content has changed: counting and averaging every row took longer than
+// the rest of a search.
+struct PgSearchStats {
+  int64_t version = -1;  // the content's change counter when read; -1: not kept
+  double documents = 1, avg_tokens = 1, avg_headline_tokens = 1;
+};
+
 // The search index's questions (store/search_plan.h) answered by tsvector, GIN and BM25
 // computed here from the matched articles' word positions.
 class PgSearchIndex final : public SearchIndex {
  public:
-  explicit PgSearchIndex(PgConnection& db) : db_(db) {}
+  PgSearchIndex(PgConnection& db, PgSearchStats& stats) : db_(db), stats_(stats) {}
   Result<std::vector<int64_t>> Headline(const std::vector<QueryGroup>& groups,
                                         const SearchQuery& query) override;
   Status Anywhere(const std::vector<QueryGroup>& groups, const SearchQuery& query, size_t limit,
@@ -454,7 +487,11 @@ class PgSearchIndex final : public SearchIndex {
   Result<std::vector<int64_t>> Rank(const std::vector<int64_t>& ids,
                                     const std::vector<QueryGroup>& groups,
                                     const std::vector<double>& dfs, int columns);
+  // The index's statistics, as kept while the content's change counter has not moved (read
+  // every time inside a transaction, whose own writes the counter may not show yet).
+  Result<const PgSearchStats*> Stats();
   PgConnection& db_;
+  PgSearchStats& stats_;
 };
 
 class PgStore final : public ContentStore {
@@ -564,7 +601,7 @@ class PgStore final : public ContentStore {
 
   Result<SearchText> LoadSearchText(int64_t id) override {
     if (!search_index_) return SearchText{};
-    return PgSearchIndex(*db_).Text(id);
+    return PgSearchIndex(*db_, search_stats_).Text(id);
   }
 
   Result<int64_t> SaveArticle(const Article& a, const SearchText* prepared) override {
@@ -619,7 +656,7 @@ class PgStore final : public ContentStore {
   }
 
   Result<SearchResults> Search(const SearchQuery& query) override {
-    PgSearchIndex index(*db_);
+    PgSearchIndex index(*db_, search_stats_);
     return RunSearch(query, index);
   }
 
@@ -945,6 +982,7 @@ class PgStore final : public ContentStore {
   std::function<std::string(std::string_view)> html_to_text_;
   bool search_index_ = true;
   bool search_index_stale_ = false;
+  PgSearchStats search_stats_;
   PgChangeListener changes_{*db_, "content"};
 };
 
@@ -1012,8 +1050,8 @@ Status PgStore::RebuildSearchIndexIfAsked() {
     for (const Article& a : *articles) {
       if (auto s = IndexArticle(a.id, a); !s) return s;
     }
-    if (auto q = db_->Query("UPDATE search_state SET rebuild = 0"); !q) return q.error();
-    return {};
+    // The counter moves, so that the statistics other connections keep are read again.
+    return db_->Exec("UPDATE search_state SET rebuild = 0; UPDATE content_changes SET n = n + 1");
   });
 }
 
@@ -1114,7 +1152,10 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
   }
   const std::string id_list = PgIntArray(ids), word_list = PgTextArray(words),
                     prefix_list = PgTextArray(prefixes);
-  // Any of the words: a column without one is not read word by word.
+  // Any of the words: a column without one is not read. Whole words are picked out of a column
+  // by PostgreSQL (marked with setweight, kept by ts_filter: two passes in C over the vector);
+  // a prefix needs the column's every word, read row by row (only suggestions and a submitted
+  // search whose last word nothing has whole ask for one).
   std::string any_word;
   for (const QueryGroup& g : groups) {
     for (size_t k = 0; k < g.words.size(); ++k) {
@@ -1127,19 +1168,18 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
       " CASE WHEN $4::bigint = 3 THEN d.headline_tokens ELSE d.tokens END"
       " FROM search_docs d CROSS JOIN LATERAL (VALUES (0, d.title_words), (1, d.films_words),"
       " (2, d.people_words), (3, d.dek_words), (4, d.body_words), (5, d.meta_words)) c (n, w)"
-      " CROSS JOIN LATERAL unnest(c.w) u"
+      " CROSS JOIN LATERAL unnest(CASE WHEN cardinality($3::text[]) = 0"
+      "   THEN ts_filter(setweight(c.w, 'A', $2::text[]), '{a}') ELSE c.w END) u"
       " WHERE d.id = ANY ($1::bigint[]) AND c.n < $4 AND c.w @@ $5::tsquery"
       " AND (u.lexeme = ANY ($2::text[])"
       "      OR EXISTS (SELECT 1 FROM unnest($3::text[]) p WHERE starts_with(u.lexeme, p)))",
       {std::string_view(id_list), std::string_view(word_list), std::string_view(prefix_list),
        int64_t{columns}, std::string_view(any_word)});
   if (!q) return q.error();
-  auto stats =
-      db_.Query(columns == 3 ? "SELECT count(*), coalesce(avg(headline_tokens), 1) FROM search_docs"
-                             : "SELECT count(*), coalesce(avg(tokens), 1) FROM search_docs");
+  auto stats = Stats();
   if (!stats) return stats.error();
-  const double documents = std::max<double>(1, static_cast<double>(stats->Int(0, 0)));
-  const double avg_tokens = std::max(1.0, stats->Double(0, 1));
+  const double documents = (*stats)->documents;
+  const double avg_tokens = columns == 3 ? (*stats)->avg_headline_tokens : (*stats)->avg_tokens;
   std::map<int64_t, WordPositions> docs;
   for (int r = 0; r < q->size(); ++r) {
     WordPositions& d = docs[q->Int(r, 0)];
@@ -1170,6 +1210,23 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
   out.reserve(scored.size());
   for (const auto& [score, id] : scored) out.push_back(id);
   return out;
+}
+
+Result<const PgSearchStats*> PgSearchIndex::Stats() {
+  int64_t version = -1;
+  if (!db_.InTransaction()) {
+    auto v = db_.Query("SELECT n FROM content_changes");
+    if (!v) return v.error();
+    if (v->size() > 0) version = v->Int(0, 0);
+    if (version >= 0 && version == stats_.version) return &stats_;
+  }
+  auto q = db_.Query(
+      "SELECT count(*), coalesce(avg(tokens), 1), coalesce(avg(headline_tokens), 1)"
+      " FROM search_docs");
+  if (!q) return q.error();
+  stats_ = PgSearchStats{version, std::max<double>(1, static_cast<double>(q->Int(0, 0))),
+                         std::max(1.0, q->Double(0, 1)), std::max(1.0, q->Double(0, 2))};
+  return &stats_;
 }
 
 Result<SearchHit> PgSearchIndex::Hit(int64_t id) {
