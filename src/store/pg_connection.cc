@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -145,6 +146,80 @@ Status PgConnection::Exec(const std::string& sql) {
   return {};
 }
 
+Status PgConnection::Commit() {
+  if (auto s = FlushCopies(); !s) return s;
+  return Exec("COMMIT");
+}
+
+Status PgConnection::Rollback() {
+  copies_.clear();
+  return Exec("ROLLBACK");
+}
+
+void PgConnection::CopyRow(const char* target, std::initializer_list<std::string_view> values) {
+  auto it = std::find_if(copies_.begin(), copies_.end(),
+                         [&](const auto& c) { return c.first == target; });
+  if (it == copies_.end()) it = copies_.insert(copies_.end(), {target, std::string()});
+  std::string& out = it->second;
+  bool first = true;
+  for (std::string_view v : values) {
+    if (!first) out += '\t';
+    first = false;
+    for (char c : v) {
+      switch (c) {
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out += c;
+      }
+    }
+  }
+  out += '\n';
+}
+
+size_t PgConnection::KeptCopyBytes() const {
+  size_t n = 0;
+  for (const auto& c : copies_) n += c.second.size();
+  return n;
+}
+
+Status PgConnection::FlushCopies() {
+  auto copies = std::move(copies_);
+  copies_.clear();
+  for (const auto& [target, rows] : copies) {
+    if (rows.empty()) continue;
+    PGresult* r = PQexec(conn_, ("COPY " + std::string(target) + " FROM STDIN").c_str());
+    const bool ready = PQresultStatus(r) == PGRES_COPY_IN;
+    if (!ready) {
+      Error e = Failure("", r);
+      PQclear(r);
+      return e;
+    }
+    PQclear(r);
+    const bool sent = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1;
+    if (PQputCopyEnd(conn_, sent ? nullptr : "cinepress could not send the rows") != 1) {
+      return Failure("sending rows");
+    }
+    Status status;
+    while (PGresult* done = PQgetResult(conn_)) {
+      if (status && PQresultStatus(done) != PGRES_COMMAND_OK) status = Failure("", done);
+      PQclear(done);
+    }
+    if (!status) return status;
+  }
+  return {};
+}
+
 Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& params) {
   if (!InTransaction()) return Query(sql, params);
   std::optional<PgRows> rows;
@@ -160,16 +235,24 @@ Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& 
 
 bool PgConnection::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
-Status PgConnection::Atomically(const std::function<Status()>& writes) {
+Status PgConnection::Atomically(const std::function<Status()>& writes, bool keep_copies) {
   const bool nested = InTransaction();
+  if (!keep_copies) {
+    if (auto s = FlushCopies(); !s) return s;
+  }
+  // What was kept before: what a rollback here leaves kept.
+  std::vector<size_t> kept;
+  for (const auto& c : copies_) kept.push_back(c.second.size());
   if (auto s = Exec(nested ? "SAVEPOINT cinepress_write" : "BEGIN"); !s) return s;
   Status s = writes();
   if (!s) {
+    copies_.resize(kept.size());
+    for (size_t i = 0; i < kept.size(); ++i) copies_[i].second.resize(kept[i]);
     (void)Exec(nested ? "ROLLBACK TO SAVEPOINT cinepress_write; RELEASE cinepress_write"
                       : "ROLLBACK");
     return s;
   }
-  return Exec(nested ? "RELEASE cinepress_write" : "COMMIT");
+  return nested ? Exec("RELEASE cinepress_write") : Commit();
 }
 
 Result<std::vector<std::string>> PgConnection::Notifications(std::chrono::milliseconds timeout) {

@@ -1,8 +1,10 @@
 // One connection to PostgreSQL (libpq): statements with parameters (prepared once per
 // connection, by the address of their SQL text), their rows, transactions that nest as
-// savepoints; shared by the store's PostgreSQL classes.
+// savepoints, rows kept for COPY and sent many at a time; shared by the store's PostgreSQL
+// classes.
 // Contract: one thread at a time; a failed statement inside Atomically rolls back that call's
-// writes only, so that a transaction goes on as SQLite's does after a failed statement.
+// writes only (rows kept for COPY included), so that a transaction goes on as SQLite's does
+// after a failed statement.
 #pragma once
 
 #include <libpq-fe.h>
@@ -67,8 +69,19 @@ class PgConnection {
   Result<PgRows> Query(const char* sql, const std::vector<PgParam>& params, bool binary = false);
   // One statement whose text is made at run time (not prepared).
   Result<PgRows> QueryText(const std::string& sql, const std::vector<PgParam>& params = {});
-  // Statements without parameters, not prepared (schema changes, BEGIN, COMMIT).
+  // Statements without parameters, not prepared (schema changes, BEGIN).
   Status Exec(const std::string& sql);
+  // COMMIT, after sending the rows kept for COPY; ROLLBACK, dropping them.
+  Status Commit();
+  Status Rollback();
+
+  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)", the
+  // values as PostgreSQL reads their text), sent with the others kept before the transaction
+  // commits or by FlushCopies: one round trip for thousands of rows instead of one each. Only
+  // inside a transaction. The rows are not seen by statements until they are sent.
+  void CopyRow(const char* target, std::initializer_list<std::string_view> values);
+  Status FlushCopies();
+  size_t KeptCopyBytes() const;
 
   // One statement that writes: inside an open transaction, in a savepoint (so that its failure
   // leaves the transaction usable, as in SQLite); outside, a transaction of its own.
@@ -76,8 +89,9 @@ class PgConnection {
 
   bool InTransaction() const;
   // Runs `writes` all-or-nothing: in a transaction of its own when none is open, else inside a
-  // savepoint of the open one.
-  Status Atomically(const std::function<Status()>& writes);
+  // savepoint of the open one. The rows kept for COPY are sent first, unless `keep_copies`:
+  // then `writes` may keep more but must neither send them nor read what they write.
+  Status Atomically(const std::function<Status()>& writes, bool keep_copies = false);
 
   // The notifications' payloads that came on the channels this connection LISTENs to, waiting
   // up to `timeout` for the first when none has come yet (those that came during earlier
@@ -93,6 +107,9 @@ class PgConnection {
   Result<PgRows> Checked(PGresult* r) const;
   PGconn* conn_;
   std::vector<std::pair<const char*, std::string>> prepared_;  // SQL text's address, name
+  // Rows kept for COPY, by target in the order first kept (a table before those that refer
+  // to it), in COPY's text format.
+  std::vector<std::pair<const char*, std::string>> copies_;
 };
 
 // A PostgreSQL array literal of texts ({"a","b"}), for a text[] parameter.
