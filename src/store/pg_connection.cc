@@ -158,9 +158,10 @@ Status PgConnection::Rollback() {
 
 void PgConnection::CopyRow(const char* target, std::initializer_list<std::string_view> values) {
   auto it = std::find_if(copies_.begin(), copies_.end(),
-                         [&](const auto& c) { return c.first == target; });
-  if (it == copies_.end()) it = copies_.insert(copies_.end(), {target, std::string()});
-  std::string& out = it->second;
+                         [&](const Kept& k) { return k.target == target; });
+  if (it == copies_.end()) it = copies_.insert(copies_.end(), Kept{target, {}, 0});
+  ++it->count;
+  std::string& out = it->rows;
   bool first = true;
   for (std::string_view v : values) {
     if (!first) out += '\t';
@@ -187,18 +188,20 @@ void PgConnection::CopyRow(const char* target, std::initializer_list<std::string
   out += '\n';
 }
 
-size_t PgConnection::KeptCopyBytes() const {
-  size_t n = 0;
-  for (const auto& c : copies_) n += c.second.size();
-  return n;
+size_t PgConnection::KeptCopyRows(const char* target) const {
+  for (const Kept& k : copies_) {
+    if (k.target == target) return k.count;
+  }
+  return 0;
 }
 
 Status PgConnection::FlushCopies() {
   auto copies = std::move(copies_);
   copies_.clear();
-  for (const auto& [target, rows] : copies) {
+  for (const Kept& k : copies) {
+    const std::string& rows = k.rows;
     if (rows.empty()) continue;
-    PGresult* r = PQexec(conn_, ("COPY " + std::string(target) + " FROM STDIN").c_str());
+    PGresult* r = PQexec(conn_, ("COPY " + std::string(k.target) + " FROM STDIN").c_str());
     const bool ready = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ready) {
       Error e = Failure("", r);
@@ -240,14 +243,17 @@ Status PgConnection::Atomically(const std::function<Status()>& writes, bool keep
   if (!keep_copies) {
     if (auto s = FlushCopies(); !s) return s;
   }
-  // What was kept before: what a rollback here leaves kept.
-  std::vector<size_t> kept;
-  for (const auto& c : copies_) kept.push_back(c.second.size());
+  // What was kept before: what a rollback here leaves kept (bytes and rows of each target).
+  std::vector<std::pair<size_t, size_t>> kept;
+  for (const Kept& k : copies_) kept.emplace_back(k.rows.size(), k.count);
   if (auto s = Exec(nested ? "SAVEPOINT cinepress_write" : "BEGIN"); !s) return s;
   Status s = writes();
   if (!s) {
-    copies_.resize(kept.size());
-    for (size_t i = 0; i < kept.size(); ++i) copies_[i].second.resize(kept[i]);
+    copies_.resize(kept.size(), Kept{nullptr, {}, 0});
+    for (size_t i = 0; i < kept.size(); ++i) {
+      copies_[i].rows.resize(kept[i].first);
+      copies_[i].count = kept[i].second;
+    }
     (void)Exec(nested ? "ROLLBACK TO SAVEPOINT cinepress_write; RELEASE cinepress_write"
                       : "ROLLBACK");
     return s;

@@ -81,7 +81,8 @@ class PgConnection {
   // inside a transaction. The rows are not seen by statements until they are sent.
   void CopyRow(const char* target, std::initializer_list<std::string_view> values);
   Status FlushCopies();
-  size_t KeptCopyBytes() const;
+  // How many rows are kept for `target` (the same literal as CopyRow's).
+  size_t KeptCopyRows(const char* target) const;
 
   // One statement that writes: inside an open transaction, in a savepoint (so that its failure
   // leaves the transaction usable, as in SQLite); outside, a transaction of its own.
@@ -108,8 +109,13 @@ class PgConnection {
   PGconn* conn_;
   std::vector<std::pair<const char*, std::string>> prepared_;  // SQL text's address, name
   // Rows kept for COPY, by target in the order first kept (a table before those that refer
-  // to it), in COPY's text format.
-  std::vector<std::pair<const char*, std::string>> copies_;
+  // to it), in COPY's text format, and how many.
+  struct Kept {
+    const char* target;
+    std::string rows;
+    size_t count = 0;
+  };
+  std::vector<Kept> copies_;
 };
 
 // A PostgreSQL array literal of texts ({"a","b"}), for a text[] parameter.

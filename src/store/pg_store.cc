@@ -398,6 +398,11 @@ uint32_t BodyPart(std::string_view word) {
   return h % kBodyParts;
 }
 
+// Where an article's search row is copied to (PgConnection::CopyRow).
+constexpr const char* kSearchDocsCopy =
+    "search_docs (id, kind, section, date, draft, authors, dek, body, title_words, films_words,"
+    " people_words, dek_words, meta_words, words, headline, tokens, headline_tokens)";
+
 // A tsvector's text, made a word at a time: each word once, with its positions (as PostgreSQL
 // keeps them: up to 256 a word, none past 16383; past it, words are still found, but not as
 // phrases). Half the text of a word per occurrence, which the server reads slower than the rest
@@ -1080,8 +1085,8 @@ class PgStore final : public ContentStore {
   // sent, in one pass, several times faster than adding each article's words to them (the
   // table is locked until the commit, which only an empty index's readers wait for).
   Status IndexInBulk() {
-    constexpr size_t kBulk = 16 << 20;  // bytes of rows kept for COPY
-    if (db_->KeptCopyBytes() < kBulk) return {};
+    constexpr size_t kBulk = 500;  // articles
+    if (db_->KeptCopyRows(kSearchDocsCopy) < kBulk) return {};
     auto empty = db_->Query("SELECT NOT EXISTS (SELECT 1 FROM search_docs)");
     if (!empty) return empty.error();
     if (empty->Text(0, 0) != "t") return {};
@@ -1162,12 +1167,10 @@ Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* pre
   const std::string authors = PgTextArray(a.author_ids);
   // A password-protected post is never readable, so never found: it counts as a draft.
   const bool hidden = a.draft || a.password_protected;
-  db_->CopyRow(
-      "search_docs (id, kind, section, date, draft, authors, dek, body, title_words, films_words,"
-      " people_words, dek_words, meta_words, words, headline, tokens, headline_tokens)",
-      {id_text, a.kind == ArticleKind::kPage ? "page" : "article", a.section, date,
-       hidden ? "1" : "0", authors, v.dek, v.body, v.columns[0], v.columns[1], v.columns[2],
-       v.columns[3], v.columns[5], v.words, v.headline, tokens, headline_tokens});
+  db_->CopyRow(kSearchDocsCopy, {id_text, a.kind == ArticleKind::kPage ? "page" : "article",
+                                 a.section, date, hidden ? "1" : "0", authors, v.dek, v.body,
+                                 v.columns[0], v.columns[1], v.columns[2], v.columns[3],
+                                 v.columns[5], v.words, v.headline, tokens, headline_tokens});
   for (uint32_t p = 0; p < kBodyParts; ++p) {
     if (v.body_parts[p].empty()) continue;
     db_->CopyRow("search_parts (id, part, words)", {id_text, std::to_string(p), v.body_parts[p]});

@@ -386,6 +386,48 @@ TYPED_TEST(SearchContract, TheIndexFollowsEveryWrite) {
   EXPECT_EQ(r->hits.size(), 1u);
 }
 
+// An import: hundreds of articles in one transaction into an empty index (PostgreSQL sends their
+// search rows in bulk and makes its GIN indexes after them), one of them refused on the way.
+TYPED_TEST(SearchContract, ATransactionOfManyArticlesIsFoundWhenItCommits) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  for (int i = 0; i < 600; ++i) {
+    this->Save("l" + std::to_string(i), "Lantern " + std::to_string(i),
+               "A glow over the water, number" + std::to_string(i) + ".");
+  }
+  Article twice;
+  twice.section = "reviews";
+  twice.slug = "l7";  // taken
+  twice.title = "Comet";
+  twice.date = kNow - 10;
+  EXPECT_FALSE(this->store_->SaveArticle(twice).ok());
+  this->Save("last", "Firefly", "A glow in the grass.");
+  ASSERT_TRUE(this->store_->Commit());
+  SearchQuery q;
+  q.text = "glow";
+  q.now = kNow;
+  auto r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->total, 601u);
+  EXPECT_EQ(this->Slugs("number599"), Strings{"l599"});
+  EXPECT_EQ(this->Slugs("\"over the water\" 42"), Strings{"l42"});
+  EXPECT_EQ(this->Slugs("comet"), Strings{});
+  EXPECT_EQ(this->Slugs("firefly"), Strings{"last"});
+  // The index goes on following single writes.
+  this->Save("after", "Moth", "Drawn to the glow.");
+  EXPECT_EQ(this->Slugs("moth"), Strings{"after"});
+}
+
+TYPED_TEST(SearchContract, ASearchInsideATransactionFindsItsWrites) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  this->Save("a", "Heron", "wading");
+  this->Save("b", "Egret", "wading");
+  EXPECT_EQ(this->Slugs("wading"), (Strings{"b", "a"}));
+  this->Save("c", "Crane", "wading");
+  EXPECT_EQ(this->Slugs("crane"), Strings{"c"});
+  ASSERT_TRUE(this->store_->Rollback());
+  EXPECT_EQ(this->Slugs("wading"), Strings{});
+}
+
 TYPED_TEST(SearchContract, HostileQueriesFindSomethingOrNothingQuickly) {
   this->Save("a", "Night train", "A \"quoted\" body with title: and AND OR NOT words.");
   const Strings hostile = {
