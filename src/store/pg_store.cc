@@ -392,9 +392,13 @@ UPDATE search_state SET rebuild = 1;
 constexpr uint32_t kBodyParts = 8;
 constexpr size_t kBodyColumn = 4;  // in SearchColumns' order
 
+// Picked by a hash of the word's first bytes, so that a typed prefix of them or more (a name
+// being typed) is read from one row too.
+constexpr size_t kPartPrefix = 3;
+
 uint32_t BodyPart(std::string_view word) {
   uint32_t h = 2166136261u;  // FNV-1a
-  for (char c : word) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  for (char c : word.substr(0, kPartPrefix)) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
   return h % kBodyParts;
 }
 
@@ -1297,11 +1301,14 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
       (g.prefix && k + 1 == g.words.size() ? prefixes : words).push_back(g.words[k]);
     }
   }
-  // The body's rows that hold the words (all of them for a prefix).
+  // The body's rows that hold the words (all of them for a prefix shorter than kPartPrefix).
   std::vector<int64_t> body_parts;
   for (uint32_t p = 0; p < kBodyParts; ++p) {
-    bool wanted = !prefixes.empty();
+    bool wanted = false;
     for (const std::string& w : words) wanted = wanted || BodyPart(w) == p;
+    for (const std::string& w : prefixes) {
+      wanted = wanted || w.size() < kPartPrefix || BodyPart(w) == p;
+    }
     if (wanted) body_parts.push_back(p);
   }
   const std::string id_list = PgIntArray(ids), word_list = PgTextArray(words),

@@ -56,6 +56,18 @@ TYPED_TEST(SearchContract, SuggestionsListHeadlineMatchesOfTheWordBeingTypedFirs
   EXPECT_EQ(this->Slugs(q), (Strings{"title", "body"}));
 }
 
+// The ranking of a word being typed counts every word it begins in the body (PostgreSQL reads
+// them from the one row of the body's words that such a prefix picks).
+TYPED_TEST(SearchContract, APrefixIsRankedByEveryWordItBeginsInTheBody) {
+  this->Save("thrice", "Lights", "Harbour lights, the harbours, harbour walls.");
+  this->Save("once", "Dawn", "The harbour at dawn, quiet water, grey sky.");
+  SearchQuery q;
+  q.text = "harb";
+  q.count = false;
+  q.typing = true;
+  EXPECT_EQ(this->Slugs(q), (Strings{"thrice", "once"}));
+}
+
 TYPED_TEST(SearchContract, RareWordsWeighMoreThanCommonOnes) {
   for (int i = 0; i < 20; ++i) {
     this->Save("filler" + std::to_string(i), "Filler", "the quiet town and the river");
