@@ -85,14 +85,17 @@ class PgConnection {
   size_t KeptCopyRows(const char* target) const;
 
   // One statement that writes: inside an open transaction, in a savepoint (so that its failure
-  // leaves the transaction usable, as in SQLite); outside, a transaction of its own.
-  Result<PgRows> Write(const char* sql, const std::vector<PgParam>& params);
+  // leaves the transaction usable, as in SQLite), sent with it in one round trip; outside, a
+  // transaction of its own. The rows kept for COPY are sent first, unless `keep_copies` (then
+  // the statement must not read what they write).
+  Result<PgRows> Write(const char* sql, const std::vector<PgParam>& params,
+                       bool keep_copies = false);
 
   bool InTransaction() const;
   // Runs `writes` all-or-nothing: in a transaction of its own when none is open, else inside a
-  // savepoint of the open one. The rows kept for COPY are sent first, unless `keep_copies`:
-  // then `writes` may keep more but must neither send them nor read what they write.
-  Status Atomically(const std::function<Status()>& writes, bool keep_copies = false);
+  // savepoint of the open one. The rows kept for COPY are sent first; those `writes` keeps
+  // go with a rollback.
+  Status Atomically(const std::function<Status()>& writes);
 
   // The notifications' payloads that came on the channels this connection LISTENs to, waiting
   // up to `timeout` for the first when none has come yet (those that came during earlier
@@ -104,6 +107,8 @@ class PgConnection {
 
  private:
   explicit PgConnection(PGconn* c) : conn_(c) {}
+  // The name `sql` is prepared under on this connection (prepared the first time).
+  Result<const std::string*> Prepared(const char* sql);
   // `r` as rows, or the error it reports (and then freed).
   Result<PgRows> Checked(PGresult* r) const;
   PGconn* conn_;

@@ -44,36 +44,36 @@ TEST_F(PgConnectionTest, KeptRowsAreSentBeforeTheCommitWithTheirTextIntact) {
                                               "2=été ł"}));
 }
 
-TEST_F(PgConnectionTest, AFailedSavepointDropsTheRowsKeptInsideItOnly) {
+// An import's writes: each in a savepoint sent with it in one round trip, the rows kept for COPY
+// left kept; one refused leaves the transaction and the others as they were.
+TEST_F(PgConnectionTest, AWriteInATransactionIsOneSavepointAndKeepsTheRowsKeptForCopy) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget, {"1", "before"});
-  auto failed = db_->Atomically(
-      [&]() -> Status {
-        db_->CopyRow(kTarget, {"2", "inside"});
-        return Error{ErrorCode::kStore, "no", {}, 0, {}};
-      },
-      /*keep_copies=*/true);
-  EXPECT_FALSE(failed);
-  ASSERT_TRUE(db_->Atomically(
-      [&]() -> Status {
-        db_->CopyRow(kTarget, {"3", "kept"});
-        return {};
-      },
-      /*keep_copies=*/true));
-  EXPECT_EQ(db_->KeptCopyRows(kTarget), 2u);
+  db_->CopyRow(kTarget, {"1", "kept"});
+  const char* insert = "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING a";
+  auto written = db_->Write(insert, {int64_t{5}, std::string_view("written")}, true);
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  EXPECT_EQ(written->Int(0, 0), 5);
+  auto twice = db_->Write(insert, {int64_t{5}, std::string_view("again")}, true);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, ErrorCode::kConflict) << twice.error().ToString();
+  EXPECT_EQ(db_->KeptCopyRows(kTarget), 1u);
+  ASSERT_TRUE(db_->Write(insert, {int64_t{6}, std::string_view("after")}, true).ok());
   ASSERT_TRUE(db_->Commit());
-  EXPECT_EQ(Rows(), (std::vector<std::string>{"1=before", "3=kept"}));
+  EXPECT_EQ(Rows(), (std::vector<std::string>{"1=kept", "5=written", "6=after"}));
 }
 
-TEST_F(PgConnectionTest, ASavepointThatMaySendSendsWhatWasKeptBeforeIt) {
+// A savepoint sends what was kept before it, and drops what was kept inside it with a rollback.
+TEST_F(PgConnectionTest, ASavepointSendsWhatWasKeptBeforeItAndDropsWhatItKeptWhenItFails) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
   db_->CopyRow(kTarget, {"1", "before"});
   EXPECT_FALSE(db_->Atomically([&]() -> Status {
     EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u) << "sent when the savepoint began";
-    db_->CopyRow(kTarget, {"2", "inside"});
+    db_->CopyRow(kTarget, {"2", "inside, sent"});
     if (auto s = db_->FlushCopies(); !s) return s;
+    db_->CopyRow(kTarget, {"3", "inside, kept"});
     return Error{ErrorCode::kStore, "no", {}, 0, {}};
   }));
+  EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u);
   ASSERT_TRUE(db_->Commit());
   EXPECT_EQ(Rows(), (std::vector<std::string>{"1=before"}));
 }

@@ -703,48 +703,55 @@ class PgStore final : public ContentStore {
   }
 
   Result<int64_t> SaveArticle(const Article& a, const SearchText* prepared) override {
-    int64_t id = a.id;
-    // A new article's search rows are kept and sent with the others, many at a time (an
-    // import's thousands in a few COPYs); a changed article's replace its old ones at once.
     const bool added = a.id == 0;
-    auto s = db_->Atomically(
-        [&]() -> Status {
-          const char* sql =
-              a.id == 0
-                  ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
-                    " featured, festival, meta, body_md, word_count, source_path, source_hash)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-                    " RETURNING id"
-                  : "UPDATE articles SET kind = $1, section = $2, slug = $3, title = $4, dek = $5,"
-                    " date = $6, updated = $7, draft = $8, featured = $9, festival = $10, meta = "
-                    "$11,"
-                    " body_md = $12, word_count = $13, source_path = $14, source_hash = $15"
-                    " WHERE id = $16 RETURNING id";
-          const std::string meta = ToMeta(a).dump();
-          std::vector<PgParam> params = {
-              std::string_view(a.kind == ArticleKind::kPage ? "page" : "article"),
-              std::string_view(a.section),
-              std::string_view(a.slug),
-              std::string_view(a.title),
-              std::string_view(a.dek),
-              a.date,
-              a.updated,
-              int64_t{a.draft},
-              int64_t{a.featured},
-              std::string_view(a.festival),
-              std::string_view(meta),
-              std::string_view(a.body_markdown),
-              static_cast<int64_t>(a.word_count),
-              NullIfEmpty(a.source_path),
-              NullIfEmpty(a.source_hash)};
-          if (a.id != 0) params.emplace_back(a.id);
-          auto q = db_->Query(sql, params);
-          if (!q) return Failure("saving article \"" + a.slug + "\"", q.error());
-          if (q->size() == 0) return Failure("saving article \"" + a.slug + "\": no such article");
-          id = q->Int(0, 0);
-          return search_index_ ? IndexArticle(id, a, prepared, !added) : MarkSearchIndexStale();
-        },
-        /*keep_copies=*/added&& search_index_);
+    const char* sql =
+        added ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
+                " featured, festival, meta, body_md, word_count, source_path, source_hash)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                " RETURNING id"
+              : "UPDATE articles SET kind = $1, section = $2, slug = $3, title = $4, dek = $5,"
+                " date = $6, updated = $7, draft = $8, featured = $9, festival = $10,"
+                " meta = $11, body_md = $12, word_count = $13, source_path = $14,"
+                " source_hash = $15 WHERE id = $16 RETURNING id";
+    const std::string meta = ToMeta(a).dump();
+    std::vector<PgParam> params = {
+        std::string_view(a.kind == ArticleKind::kPage ? "page" : "article"),
+        std::string_view(a.section),
+        std::string_view(a.slug),
+        std::string_view(a.title),
+        std::string_view(a.dek),
+        a.date,
+        a.updated,
+        int64_t{a.draft},
+        int64_t{a.featured},
+        std::string_view(a.festival),
+        std::string_view(meta),
+        std::string_view(a.body_markdown),
+        static_cast<int64_t>(a.word_count),
+        NullIfEmpty(a.source_path),
+        NullIfEmpty(a.source_hash)};
+    if (!added) params.emplace_back(a.id);
+    if (added && search_index_ && db_->InTransaction()) {
+      // An import's way: the row in a savepoint in one round trip (PgConnection::Write), its
+      // search rows kept for COPY. The writers' names are read first, so that nothing can fail
+      // once the row is in.
+      for (const std::string& author : a.author_ids) {
+        if (auto name = AuthorName(author); !name) return name.error();
+      }
+      auto q = db_->Write(sql, params, /*keep_copies=*/true);
+      if (!q) return Failure("saving article \"" + a.slug + "\"", q.error());
+      const int64_t id = q->Int(0, 0);
+      if (auto s = IndexArticle(id, a, prepared, false); !s) return s.error();
+      return id;
+    }
+    int64_t id = a.id;
+    auto s = db_->Atomically([&]() -> Status {
+      auto q = db_->Query(sql, params);
+      if (!q) return Failure("saving article \"" + a.slug + "\"", q.error());
+      if (q->size() == 0) return Failure("saving article \"" + a.slug + "\": no such article");
+      id = q->Int(0, 0);
+      return search_index_ ? IndexArticle(id, a, prepared, !added) : MarkSearchIndexStale();
+    });
     if (!s) return s.error();
     return id;
   }
