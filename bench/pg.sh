@@ -48,7 +48,7 @@ if [[ -z "$base" ]]; then
   [[ -n "$base" ]] || { log "no PostgreSQL here (scripts/setup.sh --test installs it)"; exit 1; }
 fi
 psql_bin="$(command -v psql || ls -1 /usr/lib/postgresql/*/bin/psql | sort -V | tail -n1)"
-"$psql_bin" "$base" -qAt -v ON_ERROR_STOP=1 \
+PGOPTIONS="-c client_min_messages=warning" "$psql_bin" "$base" -qAt -v ON_ERROR_STOP=1 \
   -c "DROP SCHEMA IF EXISTS cinepress_bench CASCADE" -c "CREATE SCHEMA cinepress_bench" >/dev/null
 pg_url="$base$([[ "$base" == *\?* ]] && echo '&' || echo '?')options=-csearch_path%3Dcinepress_bench"
 
