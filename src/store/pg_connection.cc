@@ -248,7 +248,7 @@ Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& 
   };
   const bool sent = send();
   // Each statement's result (then a null), then the sync's; the statement's rows are kept.
-  std::optional<Result<PgRows>> rows;
+  std::optional<PgRows> rows;
   Status failed;
   for (int step = 0; sent && step < 3; ++step) {
     while (PGresult* r = PQgetResult(conn_)) {
@@ -258,7 +258,7 @@ Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& 
         failed = Failure("", r);
       }
       if (step == 1 && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)) {
-        rows.emplace(PgRows(r));
+        rows.emplace(r);
       } else {
         PQclear(r);
       }
@@ -275,7 +275,7 @@ Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& 
     (void)Exec("ROLLBACK TO SAVEPOINT cinepress_write; RELEASE cinepress_write");
     return failed ? Failure("writing") : failed.error();
   }
-  return std::move(**rows);
+  return std::move(*rows);
 }
 
 bool PgConnection::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
