@@ -1,8 +1,10 @@
 // One connection to PostgreSQL (libpq): statements with parameters (prepared once per
 // connection, by the address of their SQL text), their rows, transactions that nest as
-// savepoints; shared by the store's PostgreSQL classes.
+// savepoints, rows kept for COPY and sent many at a time; shared by the store's PostgreSQL
+// classes.
 // Contract: one thread at a time; a failed statement inside Atomically rolls back that call's
-// writes only, so that a transaction goes on as SQLite's does after a failed statement.
+// writes only (rows kept for COPY included), so that a transaction goes on as SQLite's does
+// after a failed statement.
 // A connection lost (the server restarted, a failover, a network cut) is opened again by the
 // next statement, unless a transaction was open on it: then every statement fails until the
 // caller's ROLLBACK (or a new BEGIN), so that no write of a lost transaction is half done. What
@@ -72,12 +74,27 @@ class PgConnection {
   Result<PgRows> Query(const char* sql, const std::vector<PgParam>& params, bool binary = false);
   // One statement whose text is made at run time (not prepared).
   Result<PgRows> QueryText(const std::string& sql, const std::vector<PgParam>& params = {});
-  // Statements without parameters, not prepared (schema changes, BEGIN, COMMIT).
+  // Statements without parameters, not prepared (schema changes, BEGIN).
   Status Exec(const std::string& sql);
+  // COMMIT, after sending the rows kept for COPY; ROLLBACK, dropping them.
+  Status Commit();
+  Status Rollback();
+
+  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)", the
+  // values as PostgreSQL reads their text), sent with the others kept before the transaction
+  // commits or by FlushCopies: one round trip for thousands of rows instead of one each. Only
+  // inside a transaction. The rows are not seen by statements until they are sent.
+  void CopyRow(const char* target, std::initializer_list<std::string_view> values);
+  Status FlushCopies();
+  // How many rows are kept for `target` (the same literal as CopyRow's).
+  size_t KeptCopyRows(const char* target) const;
 
   // One statement that writes: inside an open transaction, in a savepoint (so that its failure
-  // leaves the transaction usable, as in SQLite); outside, a transaction of its own.
-  Result<PgRows> Write(const char* sql, const std::vector<PgParam>& params);
+  // leaves the transaction usable, as in SQLite), sent with it in one round trip; outside, a
+  // transaction of its own. The rows kept for COPY are sent first, unless `keep_copies` (then
+  // the statement must not read what they write).
+  Result<PgRows> Write(const char* sql, const std::vector<PgParam>& params,
+                       bool keep_copies = false);
 
   bool InTransaction() const;
   // Counts the sessions this connection has had: another number after it was opened again.
@@ -85,7 +102,8 @@ class PgConnection {
   // Whether the connection is lost now (the next statement opens it again, when it may).
   bool Lost() const { return PQstatus(conn_) != CONNECTION_OK; }
   // Runs `writes` all-or-nothing: in a transaction of its own when none is open, else inside a
-  // savepoint of the open one.
+  // savepoint of the open one. The rows kept for COPY are sent first; those `writes` keeps
+  // go with a rollback.
   Status Atomically(const std::function<Status()>& writes);
 
   // The notifications' payloads that came on the channels this connection LISTENs to, waiting
@@ -98,6 +116,8 @@ class PgConnection {
 
  private:
   explicit PgConnection(PGconn* c) : conn_(c) {}
+  // The name `sql` is prepared under on this connection (prepared the first time).
+  Result<const std::string*> Prepared(const char* sql);
   // `r` as rows, or the error it reports (and then freed).
   Result<PgRows> Checked(PGresult* r) const;
   // Runs `statement` (`sql` is its text) on a usable connection: a lost one is opened again
@@ -108,6 +128,14 @@ class PgConnection {
   bool idle_ = true;  // no transaction open after the last statement
   uint64_t session_ = 1;
   std::vector<std::pair<const char*, std::string>> prepared_;  // SQL text's address, name
+  // Rows kept for COPY, by target in the order first kept (a table before those that refer
+  // to it), in COPY's text format, and how many.
+  struct Kept {
+    const char* target;
+    std::string rows;
+    size_t count = 0;
+  };
+  std::vector<Kept> copies_;
 };
 
 // A PostgreSQL array literal of texts ({"a","b"}), for a text[] parameter.

@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "content/search.h"
 #include "core/dates.h"
@@ -465,29 +467,138 @@ CREATE TABLE staff_recovery_codes (
   PRIMARY KEY (staff_id, code_hash)
 );
 )sql",
+    // One count and one notification per transaction, not one per statement: the counter is one
+    // row, and a transaction that wrote 10,000 articles updated it 10,000 times, each update
+    // reading past every version of the row the transaction had made before (a quarter of an
+    // import's time). The mark is the transaction's own (set_config(..., true)) and goes with a
+    // savepoint rolled back, as the count does.
+    R"sql(
+CREATE OR REPLACE FUNCTION cinepress_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('cinepress.content_counted', true) IS DISTINCT FROM TG_TABLE_SCHEMA THEN
+    UPDATE content_changes SET n = n + 1;
+    PERFORM pg_notify('cinepress_changes', 'content ' || TG_TABLE_SCHEMA);
+    PERFORM set_config('cinepress.content_counted', TG_TABLE_SCHEMA, true);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION cinepress_members_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('cinepress.members_counted', true) IS DISTINCT FROM TG_TABLE_SCHEMA THEN
+    UPDATE member_changes SET n = n + 1;
+    PERFORM pg_notify('cinepress_changes', 'members ' || TG_TABLE_SCHEMA);
+    PERFORM set_config('cinepress.members_counted', TG_TABLE_SCHEMA, true);
+  END IF;
+  RETURN NULL;
+END $$;
+)sql",
+    // Ranking reads the query's words in the bodies of up to 400 articles. A body's words in one
+    // tsvector (9 KB on average) were stored out of line in five pieces, all read for any word
+    // (10-20 µs an article); split by a hash of the word into search_parts' rows, small enough
+    // to stay in the table's own pages, a word is read from one row. The index is made again.
+    R"sql(
+ALTER TABLE search_docs DROP COLUMN body_words;
+CREATE TABLE search_parts (
+  id BIGINT NOT NULL REFERENCES search_docs (id) ON DELETE CASCADE,
+  part SMALLINT NOT NULL,
+  words TSVECTOR NOT NULL,
+  PRIMARY KEY (id, part)
+) WITH (toast_tuple_target = 8160);
+UPDATE search_state SET rebuild = 1;
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.
 #define CINEPRESS_PG_WORDS "words"
 #define CINEPRESS_PG_HEADLINE "headline"
 
-// A tsvector's text with the words of `text`, at positions from 2 (PostgreSQL keeps positions
-// up to 16383: past them, words are still found, but not as phrases). Counts the words.
-std::string WordVector(std::string_view text, int64_t* count) {
-  constexpr int64_t kMaxPosition = 16383;
-  std::string out;
-  int64_t position = 2;
-  ForEachSearchWord(text, [&](std::string_view word, size_t, size_t) {
-    if (!out.empty()) out += ' ';
-    out += '\'';
-    for (char c : word) {
-      if (c == '\'' || c == '\\') out += c == '\'' ? '\'' : '\\';
-      out += c;
+// A body's words are kept in this many rows of search_parts, each word in the one its hash picks.
+constexpr uint32_t kBodyParts = 8;
+constexpr size_t kBodyColumn = 4;  // in SearchColumns' order
+
+// Picked by a hash of the word's first bytes, so that a typed prefix of them or more (a name
+// being typed) is read from one row too.
+constexpr size_t kPartPrefix = 3;
+
+uint32_t BodyPart(std::string_view word) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : word.substr(0, kPartPrefix)) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h % kBodyParts;
+}
+
+// Where an article's search row is copied to (PgConnection::CopyRow).
+constexpr const char* kSearchDocsCopy =
+    "search_docs (id, kind, section, date, draft, authors, dek, body, title_words, films_words,"
+    " people_words, dek_words, meta_words, words, headline, tokens, headline_tokens)";
+
+// A tsvector's text, made a word at a time: each word once, with its positions (as PostgreSQL
+// keeps them: up to 256 a word, none past 16383; past it, words are still found, but not as
+// phrases). Half the text of a word per occurrence, which the server reads slower than the rest
+// of an import.
+class VectorText {
+ public:
+  void Add(std::string_view word, int64_t position) {
+    std::vector<int64_t>& at = positions_[std::string(word)];
+    if (at.size() < 256) at.push_back(std::min<int64_t>(position, 16383));
+  }
+  std::string Text() const {
+    std::string out;
+    for (const auto& [word, at] : positions_) {
+      if (!out.empty()) out += ' ';
+      out += '\'';
+      for (char c : word) {
+        if (c == '\'' || c == '\\') out += c;  // doubled: '' and \\ are one
+        out += c;
+      }
+      out += "':";
+      for (size_t i = 0; i < at.size(); ++i) {
+        if (i) out += ',';
+        out += std::to_string(at[i]);
+      }
     }
-    out += "':" + std::to_string(std::min(position++, kMaxPosition));
-  });
-  *count += position - 2;
-  return out;
+    return out;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<int64_t>> positions_;
+};
+
+// An article's words as PostgreSQL's tsvector texts.
+struct SearchVectors {
+  std::array<std::string, 6> columns;  // each column's but the body's, at positions from 2
+  std::array<std::string, kBodyParts> body_parts;  // the body's, each word in its BodyPart
+  // Every column's, and the headline's (title, films, people), one after another with a
+  // position left out between columns, so that no phrase runs from one into the next.
+  std::string words, headline;
+  std::string dek, body;  // the text of the dek and body columns
+  int64_t tokens = 0, headline_tokens = 0;
+};
+
+SearchVectors MakeSearchVectors(std::array<std::string, 6> cols) {
+  std::array<VectorText, 6> columns;
+  std::array<VectorText, kBodyParts> parts;
+  VectorText words, headline;
+  SearchVectors v;
+  int64_t at = 2;  // the next position in `words`
+  for (size_t c = 0; c < cols.size(); ++c) {
+    int64_t n = 0;
+    ForEachSearchWord(cols[c], [&](std::string_view word, size_t, size_t) {
+      (c == kBodyColumn ? parts[BodyPart(word)] : columns[c]).Add(word, 2 + n);
+      words.Add(word, at + n);
+      if (c < 3) headline.Add(word, at + n);
+      ++n;
+    });
+    if (n > 0) at += n + 1;
+    v.tokens += n;
+    if (c < 3) v.headline_tokens += n;
+  }
+  for (size_t c = 0; c < cols.size(); ++c) v.columns[c] = columns[c].Text();
+  for (size_t p = 0; p < kBodyParts; ++p) v.body_parts[p] = parts[p].Text();
+  v.words = words.Text();
+  v.headline = headline.Text();
+  v.dek = std::move(cols[3]);
+  v.body = std::move(cols[kBodyColumn]);
+  return v;
 }
 
 // The groups as a tsquery: a phrase's words joined by <->, a prefix marked :*, groups by &.
@@ -556,15 +667,28 @@ double Occurrences(const WordPositions& d, int column, const QueryGroup& g) {
 
 class PgStore;
 
+// What BM25 needs of the whole index (how many articles, their mean length in words), read
+// again only when the content has changed: counting and averaging every row took longer than
+// the rest of a search.
+struct PgSearchStats {
+  int64_t version = -1;  // the content's change counter when read; -1: not kept
+  double documents = 1, avg_tokens = 1, avg_headline_tokens = 1;
+};
+
 // The search index's questions (store/search_plan.h) answered by tsvector, GIN and BM25
 // computed here from the matched articles' word positions.
 class PgSearchIndex final : public SearchIndex {
  public:
-  explicit PgSearchIndex(PgConnection& db) : db_(db) {}
+  // `stats` are kept between searches when `keep_stats` (the search reads a snapshot of its
+  // own, not the caller's transaction, whose own writes the change counter may not show yet).
+  PgSearchIndex(PgConnection& db, PgSearchStats& stats, bool keep_stats)
+      : db_(db), stats_(stats), keep_stats_(keep_stats) {}
   Result<std::vector<int64_t>> Headline(const std::vector<QueryGroup>& groups,
                                         const SearchQuery& query) override;
   Status Anywhere(const std::vector<QueryGroup>& groups, const SearchQuery& query, size_t limit,
                   size_t* matched, std::vector<int64_t>* ranked) override;
+  // The page's hits and texts in one statement, not two for each of them.
+  Status Prefetch(const std::vector<int64_t>& ids, bool with_text) override;
   Result<SearchHit> Hit(int64_t id) override;
   Result<SearchText> Text(int64_t id) override;
 
@@ -577,7 +701,16 @@ class PgSearchIndex final : public SearchIndex {
   Result<std::vector<int64_t>> Rank(const std::vector<int64_t>& ids,
                                     const std::vector<QueryGroup>& groups,
                                     const std::vector<double>& dfs, int columns);
+  // The index's statistics, as kept while the content's change counter has not moved.
+  Result<const PgSearchStats*> Stats();
   PgConnection& db_;
+  PgSearchStats& stats_;
+  bool keep_stats_;
+  struct Fetched {
+    SearchHit hit;
+    std::optional<SearchText> text;  // when fetched with it
+  };
+  std::map<int64_t, Fetched> fetched_;  // by Prefetch
 };
 
 class PgStore final : public ContentStore {
@@ -625,9 +758,18 @@ class PgStore final : public ContentStore {
     return search_index_ ? RebuildSearchIndexIfAsked() : Status{};
   }
 
-  Status BeginTransaction() override { return db_->Exec("BEGIN"); }
-  Status Commit() override { return db_->Exec("COMMIT"); }
-  Status Rollback() override { return db_->Exec("ROLLBACK"); }
+  Status BeginTransaction() override {
+    author_names_.clear();
+    return db_->Exec("BEGIN");
+  }
+  Status Commit() override {
+    if (auto s = IndexInBulk(); !s) {
+      (void)db_->Rollback();
+      return s;
+    }
+    return db_->Commit();
+  }
+  Status Rollback() override { return db_->Rollback(); }
 
   Result<std::vector<Article>> LoadArticles(bool with_bodies) override {
     const char* sql =
@@ -687,45 +829,59 @@ class PgStore final : public ContentStore {
 
   Result<SearchText> LoadSearchText(int64_t id) override {
     if (!search_index_) return SearchText{};
-    return PgSearchIndex(*db_).Text(id);
+    if (auto s = db_->FlushCopies(); !s) return s.error();
+    return PgSearchIndex(*db_, search_stats_, false).Text(id);
   }
 
   Result<int64_t> SaveArticle(const Article& a, const SearchText* prepared) override {
-    int64_t id = a.id;
-    auto s = db_->Atomically([&]() -> Status {
-      const char* sql =
-          a.id == 0
-              ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
+    const bool added = a.id == 0;
+    const char* sql =
+        added ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
                 " featured, festival, meta, body_md, word_count, source_path, source_hash)"
                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
                 " RETURNING id"
               : "UPDATE articles SET kind = $1, section = $2, slug = $3, title = $4, dek = $5,"
-                " date = $6, updated = $7, draft = $8, featured = $9, festival = $10, meta = $11,"
-                " body_md = $12, word_count = $13, source_path = $14, source_hash = $15"
-                " WHERE id = $16 RETURNING id";
-      const std::string meta = ToMeta(a).dump();
-      std::vector<PgParam> params = {
-          std::string_view(a.kind == ArticleKind::kPage ? "page" : "article"),
-          std::string_view(a.section),
-          std::string_view(a.slug),
-          std::string_view(a.title),
-          std::string_view(a.dek),
-          a.date,
-          a.updated,
-          int64_t{a.draft},
-          int64_t{a.featured},
-          std::string_view(a.festival),
-          std::string_view(meta),
-          std::string_view(a.body_markdown),
-          static_cast<int64_t>(a.word_count),
-          NullIfEmpty(a.source_path),
-          NullIfEmpty(a.source_hash)};
-      if (a.id != 0) params.emplace_back(a.id);
+                " date = $6, updated = $7, draft = $8, featured = $9, festival = $10,"
+                " meta = $11, body_md = $12, word_count = $13, source_path = $14,"
+                " source_hash = $15 WHERE id = $16 RETURNING id";
+    const std::string meta = ToMeta(a).dump();
+    std::vector<PgParam> params = {
+        std::string_view(a.kind == ArticleKind::kPage ? "page" : "article"),
+        std::string_view(a.section),
+        std::string_view(a.slug),
+        std::string_view(a.title),
+        std::string_view(a.dek),
+        a.date,
+        a.updated,
+        int64_t{a.draft},
+        int64_t{a.featured},
+        std::string_view(a.festival),
+        std::string_view(meta),
+        std::string_view(a.body_markdown),
+        static_cast<int64_t>(a.word_count),
+        NullIfEmpty(a.source_path),
+        NullIfEmpty(a.source_hash)};
+    if (!added) params.emplace_back(a.id);
+    if (added && search_index_ && db_->InTransaction()) {
+      // An import's way: the row in a savepoint in one round trip (PgConnection::Write), its
+      // search rows kept for COPY. The writers' names are read first, so that nothing can fail
+      // once the row is in.
+      for (const std::string& author : a.author_ids) {
+        if (auto name = AuthorName(author); !name) return name.error();
+      }
+      auto q = db_->Write(sql, params, /*keep_copies=*/true);
+      if (!q) return Failure("saving article \"" + a.slug + "\"", q.error());
+      const int64_t id = q->Int(0, 0);
+      if (auto s = IndexArticle(id, a, prepared, false); !s) return s.error();
+      return id;
+    }
+    int64_t id = a.id;
+    auto s = db_->Atomically([&]() -> Status {
       auto q = db_->Query(sql, params);
       if (!q) return Failure("saving article \"" + a.slug + "\"", q.error());
       if (q->size() == 0) return Failure("saving article \"" + a.slug + "\": no such article");
       id = q->Int(0, 0);
-      return search_index_ ? IndexArticle(id, a, prepared) : MarkSearchIndexStale();
+      return search_index_ ? IndexArticle(id, a, prepared, !added) : MarkSearchIndexStale();
     });
     if (!s) return s.error();
     return id;
@@ -742,8 +898,25 @@ class PgStore final : public ContentStore {
   }
 
   Result<SearchResults> Search(const SearchQuery& query) override {
-    PgSearchIndex index(*db_);
-    return RunSearch(query, index);
+    // One snapshot for all the search's statements. The planner is kept off reading the table
+    // whole, which reads every article's words (a tsvector stored out of line, 10-20 µs each)
+    // where the GIN index finds the matches without them (only a phrase reads the words of the
+    // articles that have all of its words); and off compiling what it then thinks costly.
+    const bool own = !db_->InTransaction();
+    if (auto s = db_->FlushCopies(); !s) return s.error();
+    if (own) {
+      if (auto s = db_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                             " SET LOCAL enable_seqscan = off; SET LOCAL jit = off");
+          !s) {
+        return s.error();
+      }
+    }
+    PgSearchIndex index(*db_, search_stats_, own);
+    auto found = RunSearch(query, index);
+    if (own) {
+      if (auto s = db_->Exec(found ? "COMMIT" : "ROLLBACK"); !s && found) return s.error();
+    }
+    return found;
   }
 
   Result<std::vector<ArticleAlias>> LoadAliases() override {
@@ -796,6 +969,7 @@ class PgStore final : public ContentStore {
   }
 
   Status SaveAuthor(const Author& a) override {
+    author_names_.clear();
     return db_->Atomically([&]() -> Status {
       auto old = db_->Query("SELECT name FROM authors WHERE id = $1", {std::string_view(a.id)});
       if (!old) return old.error();
@@ -815,7 +989,7 @@ class PgStore final : public ContentStore {
       return renamed && search_index_
                  ? ReindexArticlesOf(*this, a.id,
                                      [this](const Article& x, const SearchText& t) {
-                                       return IndexArticle(x.id, x, &t);
+                                       return IndexArticle(x.id, x, &t, true);
                                      })
                  : Status{};
     });
@@ -1191,7 +1365,27 @@ class PgStore final : public ContentStore {
     return {};
   }
 
-  Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared = nullptr);
+  // Keeps the article's search rows for COPY (PgConnection::CopyRow), after deleting its old
+  // ones when `replace`.
+  Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared, bool replace);
+  // An import into an empty search index: its GIN indexes are made again after the rows are
+  // sent, in one pass, several times faster than adding each article's words to them (the
+  // table is locked until the commit, which only an empty index's readers wait for).
+  Status IndexInBulk() {
+    constexpr size_t kBulk = 500;  // articles
+    if (db_->KeptCopyRows(kSearchDocsCopy) < kBulk) return {};
+    auto empty = db_->Query("SELECT NOT EXISTS (SELECT 1 FROM search_docs)");
+    if (!empty) return empty.error();
+    if (empty->Text(0, 0) != "t") return {};
+    if (auto s = db_->Exec("DROP INDEX search_docs_words, search_docs_headline"); !s) return s;
+    if (auto s = db_->FlushCopies(); !s) return s;
+    return db_->Exec(
+        "SET LOCAL maintenance_work_mem = '256MB';"
+        " CREATE INDEX search_docs_words ON search_docs USING gin (words);"
+        " CREATE INDEX search_docs_headline ON search_docs USING gin (headline)");
+  }
+  // Writers' names by id, for search: read once per transaction (none kept outside one).
+  Result<std::string> AuthorName(const std::string& id);
   Status RebuildSearchIndexIfAsked();
   // With search turned off, the first write says so: a later store with search indexes again.
   Status MarkSearchIndexStale() {
@@ -1213,54 +1407,61 @@ class PgStore final : public ContentStore {
   std::function<std::string(std::string_view)> html_to_text_;
   bool search_index_ = true;
   bool search_index_stale_ = false;
+  PgSearchStats search_stats_;
+  std::map<std::string, std::string> author_names_;
   PgChangeListener changes_{*db_, "content"};
 };
 
-Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* prepared) {
+Result<std::string> PgStore::AuthorName(const std::string& id) {
+  if (!db_->InTransaction()) {
+    auto q = db_->Query("SELECT name FROM authors WHERE id = $1", {std::string_view(id)});
+    if (!q) return q.error();
+    return q->size() > 0 ? q->Text(0, 0) : id;
+  }
+  if (author_names_.empty()) {
+    auto q = db_->Query("SELECT id, name FROM authors");
+    if (!q) return q.error();
+    for (int r = 0; r < q->size(); ++r) author_names_[q->Text(r, 0)] = q->Text(r, 1);
+    author_names_[""];  // read (an empty store has no writers)
+  }
+  auto it = author_names_.find(id);
+  return it != author_names_.end() ? it->second : id;
+}
+
+Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* prepared,
+                             bool replace) {
   std::vector<std::string> author_names;
   for (const std::string& author : a.author_ids) {
-    auto q = db_->Query("SELECT name FROM authors WHERE id = $1", {std::string_view(author)});
-    if (!q) return q.error();
-    author_names.push_back(q->size() > 0 ? q->Text(0, 0) : author);
+    auto name = AuthorName(author);
+    if (!name) return name.error();
+    author_names.push_back(std::move(*name));
   }
   const SearchText made = prepared ? SearchText{} : PrepareSearchText(a);
   const SearchText& t = prepared ? *prepared : made;
-  const auto cols = SearchColumns(a, t.body, t.dek, author_names);
+  const SearchVectors v = MakeSearchVectors(SearchColumns(a, t.body, t.dek, author_names));
+  if (replace) {
+    // Its body's rows go with it (ON DELETE CASCADE).
+    if (auto q = db_->Query("DELETE FROM search_docs WHERE id = $1", {id}); !q) {
+      return Failure("indexing article \"" + a.slug + "\" for search", q.error());
+    }
+  }
+  const std::string id_text = std::to_string(id), date = std::to_string(a.date);
   // As SQLite's index counts an article's words: its columns and its filter words (section or
   // page, year, each writer).
-  int64_t tokens = 2 + static_cast<int64_t>(a.author_ids.size()), headline_tokens = 0;
-  std::array<std::string, 6> vectors;
-  for (size_t c = 0; c < cols.size(); ++c) {
-    int64_t n = 0;
-    vectors[c] = WordVector(cols[c], &n);
-    tokens += n;
-    if (c < 3) headline_tokens += n;
-  }
+  const std::string tokens =
+      std::to_string(v.tokens + 2 + static_cast<int64_t>(a.author_ids.size()));
+  const std::string headline_tokens = std::to_string(v.headline_tokens);
   const std::string authors = PgTextArray(a.author_ids);
-  auto q = db_->Query(
-      "INSERT INTO search_docs (id, kind, section, date, draft, authors, dek, body, title_words,"
-      " films_words, people_words, dek_words, body_words, meta_words, words, headline, tokens,"
-      " headline_tokens)"
-      " VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9::tsvector, $10::tsvector,"
-      " $11::tsvector, $12::tsvector, $13::tsvector, $14::tsvector,"
-      " $9::tsvector || $10::tsvector || $11::tsvector || $12::tsvector || $13::tsvector"
-      " || $14::tsvector, $9::tsvector || $10::tsvector || $11::tsvector, $15, $16)"
-      " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, section = excluded.section,"
-      " date = excluded.date, draft = excluded.draft, authors = excluded.authors,"
-      " dek = excluded.dek, body = excluded.body, title_words = excluded.title_words,"
-      " films_words = excluded.films_words, people_words = excluded.people_words,"
-      " dek_words = excluded.dek_words, body_words = excluded.body_words,"
-      " meta_words = excluded.meta_words, words = excluded.words,"
-      " headline = excluded.headline, tokens = excluded.tokens,"
-      " headline_tokens = excluded.headline_tokens",
-      {id, std::string_view(a.kind == ArticleKind::kPage ? "page" : "article"),
-       std::string_view(a.section), a.date,
-       // A password-protected post is never readable, so never found: it counts as a draft.
-       int64_t{a.draft || a.password_protected}, std::string_view(authors),
-       std::string_view(cols[3]), std::string_view(cols[4]), std::string_view(vectors[0]),
-       std::string_view(vectors[1]), std::string_view(vectors[2]), std::string_view(vectors[3]),
-       std::string_view(vectors[4]), std::string_view(vectors[5]), tokens, headline_tokens});
-  if (!q) return Failure("indexing article \"" + a.slug + "\" for search", q.error());
+  // A password-protected post is never readable, so never found: it counts as a draft.
+  const bool hidden = a.draft || a.password_protected;
+  db_->CopyRow(kSearchDocsCopy, {id_text, a.kind == ArticleKind::kPage ? "page" : "article",
+                                 a.section, date, hidden ? "1" : "0", authors, v.dek, v.body,
+                                 v.columns[0], v.columns[1], v.columns[2], v.columns[3],
+                                 v.columns[5], v.words, v.headline, tokens, headline_tokens});
+  for (uint32_t p = 0; p < kBodyParts; ++p) {
+    if (v.body_parts[p].empty()) continue;
+    db_->CopyRow("search_parts (id, part, words)", {id_text, std::to_string(p), v.body_parts[p]});
+  }
   return {};
 }
 
@@ -1278,10 +1479,10 @@ Status PgStore::RebuildSearchIndexIfAsked() {
     auto articles = LoadArticles(true);
     if (!articles) return articles.error();
     for (const Article& a : *articles) {
-      if (auto s = IndexArticle(a.id, a); !s) return s;
+      if (auto s = IndexArticle(a.id, a, nullptr, false); !s) return s;
     }
-    if (auto q = db_->Query("UPDATE search_state SET rebuild = 0"); !q) return q.error();
-    return {};
+    // The counter moves, so that the statistics other connections keep are read again.
+    return db_->Exec("UPDATE search_state SET rebuild = 0; UPDATE content_changes SET n = n + 1");
   });
 }
 
@@ -1294,7 +1495,7 @@ Status PgStore::RebuildSearchIndexIfAsked() {
   " AND ($5::text = '' OR $5 = ANY (authors))"                            \
   " AND ($6::bigint = 0 OR date >= $6) AND ($7::bigint = 0 OR date < $7)" \
   " AND ($8::bigint = 0 OR id = ANY ($9::bigint[]))"                      \
-  " ORDER BY id DESC LIMIT $10"
+  " OFFSET 0) m ORDER BY id DESC LIMIT $10"
 
 Result<std::vector<int64_t>> PgSearchIndex::Match(const std::string& tsquery,
                                                   const SearchQuery& query, bool headline,
@@ -1311,12 +1512,15 @@ Result<std::vector<int64_t>> PgSearchIndex::Match(const std::string& tsquery,
                                        int64_t{query.restrict_ids},
                                        std::string_view(ids),
                                        static_cast<int64_t>(limit)};
-  auto q = headline ? db_.Query("SELECT id FROM search_docs WHERE " CINEPRESS_PG_HEADLINE
-                                " @@ $1::tsquery" CINEPRESS_PG_SEARCH_FILTERS,
-                                params)
-                    : db_.Query("SELECT id FROM search_docs WHERE " CINEPRESS_PG_WORDS
-                                " @@ $1::tsquery" CINEPRESS_PG_SEARCH_FILTERS,
-                                params);
+  // The matches are found first and sorted after (OFFSET 0 keeps the two apart): asked for the
+  // newest, the planner would read the primary key backwards, reading each article's words.
+  auto q = headline
+               ? db_.Query("SELECT id FROM (SELECT id FROM search_docs WHERE " CINEPRESS_PG_HEADLINE
+                           " @@ $1::tsquery" CINEPRESS_PG_SEARCH_FILTERS,
+                           params)
+               : db_.Query("SELECT id FROM (SELECT id FROM search_docs WHERE " CINEPRESS_PG_WORDS
+                           " @@ $1::tsquery" CINEPRESS_PG_SEARCH_FILTERS,
+                           params);
   if (!q) return q.error();
   std::vector<int64_t> out;
   out.reserve(static_cast<size_t>(q->size()));
@@ -1380,9 +1584,22 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
       (g.prefix && k + 1 == g.words.size() ? prefixes : words).push_back(g.words[k]);
     }
   }
+  // The body's rows that hold the words (all of them for a prefix shorter than kPartPrefix).
+  std::vector<int64_t> body_parts;
+  for (uint32_t p = 0; p < kBodyParts; ++p) {
+    bool wanted = false;
+    for (const std::string& w : words) wanted = wanted || BodyPart(w) == p;
+    for (const std::string& w : prefixes) {
+      wanted = wanted || w.size() < kPartPrefix || BodyPart(w) == p;
+    }
+    if (wanted) body_parts.push_back(p);
+  }
   const std::string id_list = PgIntArray(ids), word_list = PgTextArray(words),
-                    prefix_list = PgTextArray(prefixes);
-  // Any of the words: a column without one is not read word by word.
+                    prefix_list = PgTextArray(prefixes), part_list = PgIntArray(body_parts);
+  // Any of the words: a column without one is not read. Whole words are picked out of a column
+  // by PostgreSQL (marked with setweight, kept by ts_filter: two passes in C over the vector);
+  // a prefix needs the column's every word, read row by row (only suggestions and a submitted
+  // search whose last word nothing has whole ask for one).
   std::string any_word;
   for (const QueryGroup& g : groups) {
     for (size_t k = 0; k < g.words.size(); ++k) {
@@ -1393,21 +1610,22 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
   auto q = db_.Query(
       "SELECT d.id, c.n, u.lexeme, array_to_string(u.positions, ','),"
       " CASE WHEN $4::bigint = 3 THEN d.headline_tokens ELSE d.tokens END"
-      " FROM search_docs d CROSS JOIN LATERAL (VALUES (0, d.title_words), (1, d.films_words),"
-      " (2, d.people_words), (3, d.dek_words), (4, d.body_words), (5, d.meta_words)) c (n, w)"
-      " CROSS JOIN LATERAL unnest(c.w) u"
+      " FROM search_docs d CROSS JOIN LATERAL (SELECT * FROM (VALUES (0, d.title_words),"
+      " (1, d.films_words), (2, d.people_words), (3, d.dek_words), (5, d.meta_words)) v (n, w)"
+      " UNION ALL SELECT 4, p.words FROM search_parts p"
+      "  WHERE $4 > 4 AND p.id = d.id AND p.part = ANY ($6::smallint[])) c (n, w)"
+      " CROSS JOIN LATERAL unnest(CASE WHEN cardinality($3::text[]) = 0"
+      "   THEN ts_filter(setweight(c.w, 'A', $2::text[]), '{a}') ELSE c.w END) u"
       " WHERE d.id = ANY ($1::bigint[]) AND c.n < $4 AND c.w @@ $5::tsquery"
       " AND (u.lexeme = ANY ($2::text[])"
       "      OR EXISTS (SELECT 1 FROM unnest($3::text[]) p WHERE starts_with(u.lexeme, p)))",
       {std::string_view(id_list), std::string_view(word_list), std::string_view(prefix_list),
-       int64_t{columns}, std::string_view(any_word)});
+       int64_t{columns}, std::string_view(any_word), std::string_view(part_list)});
   if (!q) return q.error();
-  auto stats =
-      db_.Query(columns == 3 ? "SELECT count(*), coalesce(avg(headline_tokens), 1) FROM search_docs"
-                             : "SELECT count(*), coalesce(avg(tokens), 1) FROM search_docs");
+  auto stats = Stats();
   if (!stats) return stats.error();
-  const double documents = std::max<double>(1, static_cast<double>(stats->Int(0, 0)));
-  const double avg_tokens = std::max(1.0, stats->Double(0, 1));
+  const double documents = (*stats)->documents;
+  const double avg_tokens = columns == 3 ? (*stats)->avg_headline_tokens : (*stats)->avg_tokens;
   std::map<int64_t, WordPositions> docs;
   for (int r = 0; r < q->size(); ++r) {
     WordPositions& d = docs[q->Int(r, 0)];
@@ -1440,28 +1658,65 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
   return out;
 }
 
-Result<SearchHit> PgSearchIndex::Hit(int64_t id) {
+Result<const PgSearchStats*> PgSearchIndex::Stats() {
+  int64_t version = -1;
+  if (keep_stats_) {
+    auto v = db_.Query("SELECT n FROM content_changes");
+    if (!v) return v.error();
+    if (v->size() > 0) version = v->Int(0, 0);
+    if (version >= 0 && version == stats_.version) return &stats_;
+  }
   auto q = db_.Query(
-      "SELECT id, kind, section, slug, title, date, meta FROM articles WHERE id = $1", {id});
+      "SELECT count(*), coalesce(avg(tokens), 1), coalesce(avg(headline_tokens), 1)"
+      " FROM search_docs");
   if (!q) return q.error();
-  if (q->size() == 0) return Error{ErrorCode::kStore, "searching: an article went away", {}, 0, {}};
-  SearchHit h;
-  h.article_id = q->Int(0, 0);
-  h.is_page = q->Text(0, 1) == "page";
-  h.section = q->Text(0, 2);
-  h.slug = q->Text(0, 3);
-  h.title = q->Text(0, 4);
-  h.date = q->Int(0, 5);
-  h.film_title = FilmTitleOfMeta(q->Text(0, 6));
-  return h;
+  stats_ = PgSearchStats{version, std::max<double>(1, static_cast<double>(q->Int(0, 0))),
+                         std::max(1.0, q->Double(0, 1)), std::max(1.0, q->Double(0, 2))};
+  return &stats_;
+}
+
+Status PgSearchIndex::Prefetch(const std::vector<int64_t>& ids, bool with_text) {
+  const std::string id_list = PgIntArray(ids);
+  auto q = db_.Query(
+      "SELECT a.id, a.kind, a.section, a.slug, a.title, a.date, a.meta,"
+      " CASE WHEN $2 THEN d.body ELSE '' END, CASE WHEN $2 THEN d.dek ELSE '' END"
+      " FROM articles a LEFT JOIN search_docs d ON d.id = a.id WHERE a.id = ANY ($1::bigint[])",
+      {std::string_view(id_list), std::string_view(with_text ? "true" : "false")});
+  if (!q) return q.error();
+  for (int r = 0; r < q->size(); ++r) {
+    SearchHit h;
+    h.article_id = q->Int(r, 0);
+    h.is_page = q->Text(r, 1) == "page";
+    h.section = q->Text(r, 2);
+    h.slug = q->Text(r, 3);
+    h.title = q->Text(r, 4);
+    h.date = q->Int(r, 5);
+    h.film_title = FilmTitleOfMeta(q->Text(r, 6));
+    const int64_t id = h.article_id;
+    fetched_[id] = {std::move(h),
+                    with_text ? std::optional<SearchText>(SearchText{q->Text(r, 7), q->Text(r, 8)})
+                              : std::nullopt};
+  }
+  return {};
+}
+
+Result<SearchHit> PgSearchIndex::Hit(int64_t id) {
+  if (!fetched_.count(id)) {
+    if (auto s = Prefetch({id}, false); !s) return s.error();
+  }
+  auto it = fetched_.find(id);
+  if (it == fetched_.end()) {
+    return Error{ErrorCode::kStore, "searching: an article went away", {}, 0, {}};
+  }
+  return it->second.hit;
 }
 
 Result<SearchText> PgSearchIndex::Text(int64_t id) {
-  auto q = db_.Query("SELECT body, dek FROM search_docs WHERE id = $1", {id});
-  if (!q) return q.error();
-  SearchText t;
-  if (q->size() > 0) t = SearchText{q->Text(0, 0), q->Text(0, 1)};
-  return t;
+  if (auto it = fetched_.find(id); it == fetched_.end() || !it->second.text) {
+    if (auto s = Prefetch({id}, true); !s) return s.error();
+  }
+  auto it = fetched_.find(id);
+  return it != fetched_.end() && it->second.text ? *it->second.text : SearchText{};
 }
 
 }  // namespace

@@ -56,6 +56,18 @@ TYPED_TEST(SearchContract, SuggestionsListHeadlineMatchesOfTheWordBeingTypedFirs
   EXPECT_EQ(this->Slugs(q), (Strings{"title", "body"}));
 }
 
+// The ranking of a word being typed counts every word it begins in the body (PostgreSQL reads
+// them from the one row of the body's words that such a prefix picks).
+TYPED_TEST(SearchContract, APrefixIsRankedByEveryWordItBeginsInTheBody) {
+  this->Save("thrice", "Lights", "Harbour lights, the harbours, harbour walls.");
+  this->Save("once", "Dawn", "The harbour at dawn, quiet water, grey sky.");
+  SearchQuery q;
+  q.text = "harb";
+  q.count = false;
+  q.typing = true;
+  EXPECT_EQ(this->Slugs(q), (Strings{"thrice", "once"}));
+}
+
 TYPED_TEST(SearchContract, RareWordsWeighMoreThanCommonOnes) {
   for (int i = 0; i < 20; ++i) {
     this->Save("filler" + std::to_string(i), "Filler", "the quiet town and the river");
@@ -384,6 +396,48 @@ TYPED_TEST(SearchContract, TheIndexFollowsEveryWrite) {
   auto r = (*other)->Search(q);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->hits.size(), 1u);
+}
+
+// An import: hundreds of articles in one transaction into an empty index (PostgreSQL sends their
+// search rows in bulk and makes its GIN indexes after them), one of them refused on the way.
+TYPED_TEST(SearchContract, ATransactionOfManyArticlesIsFoundWhenItCommits) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  for (int i = 0; i < 600; ++i) {
+    this->Save("l" + std::to_string(i), "Lantern " + std::to_string(i),
+               "A glow over the water, number" + std::to_string(i) + ".");
+  }
+  Article twice;
+  twice.section = "reviews";
+  twice.slug = "l7";  // taken
+  twice.title = "Comet";
+  twice.date = kNow - 10;
+  EXPECT_FALSE(this->store_->SaveArticle(twice).ok());
+  this->Save("last", "Firefly", "A glow in the grass.");
+  ASSERT_TRUE(this->store_->Commit());
+  SearchQuery q;
+  q.text = "glow";
+  q.now = kNow;
+  auto r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->total, 601u);
+  EXPECT_EQ(this->Slugs("number599"), Strings{"l599"});
+  EXPECT_EQ(this->Slugs("\"over the water\" 42"), Strings{"l42"});
+  EXPECT_EQ(this->Slugs("comet"), Strings{});
+  EXPECT_EQ(this->Slugs("firefly"), Strings{"last"});
+  // The index goes on following single writes.
+  this->Save("after", "Moth", "Drawn to the glow.");
+  EXPECT_EQ(this->Slugs("moth"), Strings{"after"});
+}
+
+TYPED_TEST(SearchContract, ASearchInsideATransactionFindsItsWrites) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  this->Save("a", "Heron", "wading");
+  this->Save("b", "Egret", "wading");
+  EXPECT_EQ(this->Slugs("wading"), (Strings{"b", "a"}));
+  this->Save("c", "Crane", "wading");
+  EXPECT_EQ(this->Slugs("crane"), Strings{"c"});
+  ASSERT_TRUE(this->store_->Rollback());
+  EXPECT_EQ(this->Slugs("wading"), Strings{});
 }
 
 TYPED_TEST(SearchContract, HostileQueriesFindSomethingOrNothingQuickly) {

@@ -76,6 +76,12 @@ Result<SearchResults> RunSearch(const SearchQuery& query, SearchIndex& index) {
     }
   }
   if (!query.count) out.total = ranked.size();
+  if (query.offset < ranked.size()) {
+    const std::vector<int64_t> page(
+        ranked.begin() + static_cast<std::ptrdiff_t>(query.offset),
+        ranked.begin() + static_cast<std::ptrdiff_t>(std::min(ranked.size(), wanted)));
+    if (auto s = index.Prefetch(page, query.snippets); !s) return s.error();
+  }
   for (size_t k = query.offset; k < ranked.size() && k < wanted; ++k) {
     auto hit = index.Hit(ranked[k]);
     if (!hit) return hit.error();

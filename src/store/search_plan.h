@@ -31,6 +31,11 @@ class SearchIndex {
   // group's document frequency estimated from its rarest whole word, counted up to 1,000).
   virtual Status Anywhere(const std::vector<QueryGroup>& groups, const SearchQuery& query,
                           size_t limit, size_t* matched, std::vector<int64_t>* ranked) = 0;
+  // Says which articles Hit (and, `with_text`, Text) will be asked about next, so that an index
+  // over a network can read them all at once.
+  virtual Status Prefetch(const std::vector<int64_t>& /*article_ids*/, bool /*with_text*/) {
+    return {};
+  }
   // The hit for an article (everything but its snippet).
   virtual Result<SearchHit> Hit(int64_t article_id) = 0;
   // The body and dek text the index holds for an article (empty when none).
