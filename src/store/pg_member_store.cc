@@ -418,7 +418,7 @@ class PgMemberStore final : public MemberStore {
   }
 
   Status SaveStripeSubscription(const StripeSubscription& s) override {
-    return Write(
+    return PgWrite(*db_,
         "saving subscription " + s.id,
         "INSERT INTO stripe_subscriptions (id, member_id, customer, tier, billing_interval,"
         " status, amount, currency, current_period_end, cancel_at_period_end, past_due_since,"
@@ -452,12 +452,12 @@ class PgMemberStore final : public MemberStore {
         "INSERT INTO stripe_events (id, type, received) VALUES ($1, $2, $3)"
         " ON CONFLICT (id) DO NOTHING RETURNING id",
         {std::string_view(id), std::string_view(type), now});
-    if (!q) return Failure("recording event " + id, q.error());
+    if (!q) return PgFailure("recording event " + id, q.error());
     return q->size() > 0;
   }
 
   Status SaveStripePrice(const StripePrice& p) override {
-    return Write(
+    return PgWrite(*db_,
         "saving the price of " + p.tier,
         "INSERT INTO stripe_prices (tier, billing_interval, price_id, product_id, amount,"
         " currency) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tier, billing_interval)"

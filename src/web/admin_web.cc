@@ -17,10 +17,9 @@ namespace {
 
 constexpr size_t kMaxField = 1024;
 
-HttpResponse SeeOther(std::string location) {
-  HttpResponse r = TextResponse(303, "See " + location + "\n");
-  r.Set("Location", std::move(location));
-  r.Set("Cache-Control", "no-store");
+// A 303 to another newsroom page, counted as the newsroom's in the metrics.
+HttpResponse AdminSeeOther(std::string location) {
+  HttpResponse r = SeeOther(std::move(location));
   r.label = "admin";
   return r;
 }
@@ -188,8 +187,8 @@ HttpResponse AdminWeb::Guarded(const RouteDef& route, RequestContext& ctx) {
     return r;
   }
   if (route.needs) {
-    if (!v.staff) return SeeOther("/admin/sign-in/");
-    if (v.staff->pending != SecondFactor::kNone) return SeeOther(NextStep(v.staff->pending));
+    if (!v.staff) return AdminSeeOther("/admin/sign-in/");
+    if (v.staff->pending != SecondFactor::kNone) return AdminSeeOther(NextStep(v.staff->pending));
     if (!Allows(RoleOf(v.staff->member), *route.needs)) {
       TemplateData d;
       d.set("message", "Your role (" + v.staff->member.role + ") does not allow this page.");
@@ -268,7 +267,7 @@ HttpResponse AdminWeb::AssetGet(Visit& v) {
 // Sign-in.
 
 HttpResponse AdminWeb::SignInGet(Visit& v) {
-  if (v.staff) return SeeOther(NextStep(v.staff->pending));
+  if (v.staff) return AdminSeeOther(NextStep(v.staff->pending));
   return FormPage(v, 200, "sign-in", "Sign in", "");
 }
 
@@ -292,7 +291,7 @@ HttpResponse AdminWeb::SignInPost(Visit& v) {
                     "Sign in", refused ? in.error().message : "The sign-in failed; try again.",
                     view);
   }
-  HttpResponse r = SeeOther(NextStep(in->next));
+  HttpResponse r = AdminSeeOther(NextStep(in->next));
   r.Set("Set-Cookie",
         SessionCookie(in->session_token, int64_t{v.site->config().staff.session_hours} * 3600));
   return r;
@@ -346,13 +345,13 @@ HttpResponse AdminWeb::InvitationPost(Visit& v) {
 }
 
 HttpResponse AdminWeb::TwoFactorGet(Visit& v) {
-  if (!v.staff) return SeeOther("/admin/sign-in/");
-  if (v.staff->pending != SecondFactor::kCode) return SeeOther(NextStep(v.staff->pending));
+  if (!v.staff) return AdminSeeOther("/admin/sign-in/");
+  if (v.staff->pending != SecondFactor::kCode) return AdminSeeOther(NextStep(v.staff->pending));
   return FormPage(v, 200, "two-factor", "Two-factor sign-in", "");
 }
 
 HttpResponse AdminWeb::TwoFactorPost(Visit& v) {
-  if (!v.staff) return SeeOther("/admin/sign-in/");
+  if (!v.staff) return AdminSeeOther("/admin/sign-in/");
   if (Limited(v)) {
     return FormPage(v, 429, "two-factor", "Two-factor sign-in",
                     "Too many attempts from your network: wait a few minutes and try again.");
@@ -367,12 +366,12 @@ HttpResponse AdminWeb::TwoFactorPost(Visit& v) {
     const int status = s.error().field == kStaffLocked ? 429 : 401;
     return FormPage(v, status, "two-factor", "Two-factor sign-in", s.error().message);
   }
-  return SeeOther("/admin/");
+  return AdminSeeOther("/admin/");
 }
 
 HttpResponse AdminWeb::SetupGet(Visit& v) {
-  if (!v.staff) return SeeOther("/admin/sign-in/");
-  if (v.staff->pending == SecondFactor::kCode) return SeeOther(NextStep(v.staff->pending));
+  if (!v.staff) return AdminSeeOther("/admin/sign-in/");
+  if (v.staff->pending == SecondFactor::kCode) return AdminSeeOther(NextStep(v.staff->pending));
   TemplateData view;
   if (v.staff->member.totp_enabled) {
     view.set("message", "Two-factor sign-in is on for your account.");
@@ -392,7 +391,7 @@ HttpResponse AdminWeb::SetupGet(Visit& v) {
 }
 
 HttpResponse AdminWeb::SetupPost(Visit& v) {
-  if (!v.staff) return SeeOther("/admin/sign-in/");
+  if (!v.staff) return AdminSeeOther("/admin/sign-in/");
   Result<std::vector<std::string>> codes = Error{};
   {
     std::lock_guard lock(mu_);
@@ -420,7 +419,7 @@ HttpResponse AdminWeb::SignOutPost(Visit& v) {
     std::lock_guard lock(mu_);
     (void)SignOutStaff(*staff_, v.ctx.request.Cookie(CookieName()));
   }
-  HttpResponse r = SeeOther("/admin/sign-in/");
+  HttpResponse r = AdminSeeOther("/admin/sign-in/");
   r.Set("Set-Cookie", SessionCookie("", 0));
   return r;
 }
@@ -640,7 +639,7 @@ HttpResponse AdminWeb::StaffRolePost(Visit& v) {
     s = SetStaffRole(*staff_, email, *role);
   }
   if (!s) return StaffPage(v, 400, s.error().message, "");
-  return SeeOther("/admin/staff/");
+  return AdminSeeOther("/admin/staff/");
 }
 
 HttpResponse AdminWeb::StaffRemovePost(Visit& v) {
@@ -652,7 +651,7 @@ HttpResponse AdminWeb::StaffRemovePost(Visit& v) {
     s = RemoveStaff(*staff_, email);
   }
   if (!s) return StaffPage(v, 400, s.error().message, "");
-  return SeeOther("/admin/staff/");
+  return AdminSeeOther("/admin/staff/");
 }
 
 // One's own account.
