@@ -34,10 +34,11 @@ fi
 
 SITE="$WORK/site-$SIZE_MB"
 ROOT="$WORK/nginx-root-$SIZE_MB"
-FILE_PATH=podcasts/bench/episode.mp3
+# Not under podcasts/: that folder is the podcasts' own (episodes' files, from content/podcasts/).
+FILE_PATH=files/bench/episode.mp3
 if [ ! -f "$ROOT/$FILE_PATH" ] || [ ! -f "$SITE/cinepress.db" ]; then
   rm -rf "$SITE" "$ROOT" "$WORK/import"
-  mkdir -p "$ROOT/podcasts/bench" "$WORK/import/static/podcasts/bench" "$WORK/import/content"
+  mkdir -p "$ROOT/files/bench" "$WORK/import/static/files/bench" "$WORK/import/content"
   log "making a $SIZE_MB MB file and importing it"
   head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom > "$ROOT/$FILE_PATH"
   cp "$ROOT/$FILE_PATH" "$WORK/import/static/$FILE_PATH"

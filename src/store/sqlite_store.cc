@@ -450,37 +450,6 @@ CREATE TABLE stripe_prices (
   PRIMARY KEY (tier, billing_interval)
 );
 )sql",
-    // Media in chunks of 256 KiB (ContentStore::kMediaChunkBytes), so that a large file is read
-    // and served a piece at a time; the bytes already stored are cut into chunks here. Chunks
-    // move no change counter: the media row that names their hash does. `modified` is when a
-    // path was last given different bytes (Last-Modified); files stored before it: now.
-    R"sql(
-CREATE TABLE media_chunks (
-  hash TEXT NOT NULL REFERENCES media_blobs (hash), seq INTEGER NOT NULL, data BLOB NOT NULL,
-  PRIMARY KEY (hash, seq)
-);
-WITH RECURSIVE pieces (hash, seq) AS (
-  SELECT hash, 0 FROM media_blobs WHERE length(data) > 0
-  UNION ALL
-  SELECT p.hash, p.seq + 1 FROM pieces p JOIN media_blobs b ON b.hash = p.hash
-  WHERE (p.seq + 1) * 262144 < length(b.data)
-)
-INSERT INTO media_chunks (hash, seq, data)
-  SELECT p.hash, p.seq, substr(b.data, p.seq * 262144 + 1, 262144)
-  FROM pieces p JOIN media_blobs b ON b.hash = p.hash;
-ALTER TABLE media_blobs DROP COLUMN data;
-ALTER TABLE media ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;
-UPDATE media SET modified = CAST(strftime('%s', 'now') AS INTEGER);
-)sql",
-    // Counted downloads of media (podcast episodes), written in batches by every node serving
-    // the site; not content (no change counter).
-    R"sql(
-CREATE TABLE media_downloads (
-  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, path TEXT NOT NULL, client TEXT NOT NULL,
-  bytes INTEGER NOT NULL
-);
-CREATE INDEX media_downloads_path ON media_downloads (path, at);
-)sql",
     // Podcasts (content/podcast.h): shows and episodes as JSON beside their keys; an episode's
     // GUID is written once, when its row is made, and never updated. Content, so they count
     // as content changes.
@@ -545,6 +514,37 @@ CREATE TABLE staff_recovery_codes (
   code_hash BLOB NOT NULL,
   PRIMARY KEY (staff_id, code_hash)
 ) WITHOUT ROWID;
+)sql",
+    // Media in chunks of 256 KiB (ContentStore::kMediaChunkBytes), so that a large file is read
+    // and served a piece at a time; the bytes already stored are cut into chunks here. Chunks
+    // move no change counter: the media row that names their hash does. `modified` is when a
+    // path was last given different bytes (Last-Modified); files stored before it: now.
+    R"sql(
+CREATE TABLE media_chunks (
+  hash TEXT NOT NULL REFERENCES media_blobs (hash), seq INTEGER NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (hash, seq)
+);
+WITH RECURSIVE pieces (hash, seq) AS (
+  SELECT hash, 0 FROM media_blobs WHERE length(data) > 0
+  UNION ALL
+  SELECT p.hash, p.seq + 1 FROM pieces p JOIN media_blobs b ON b.hash = p.hash
+  WHERE (p.seq + 1) * 262144 < length(b.data)
+)
+INSERT INTO media_chunks (hash, seq, data)
+  SELECT p.hash, p.seq, substr(b.data, p.seq * 262144 + 1, 262144)
+  FROM pieces p JOIN media_blobs b ON b.hash = p.hash;
+ALTER TABLE media_blobs DROP COLUMN data;
+ALTER TABLE media ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;
+UPDATE media SET modified = CAST(strftime('%s', 'now') AS INTEGER);
+)sql",
+    // Counted downloads of media (podcast episodes), written in batches by every node serving
+    // the site; not content (no change counter).
+    R"sql(
+CREATE TABLE media_downloads (
+  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, path TEXT NOT NULL, client TEXT NOT NULL,
+  bytes INTEGER NOT NULL
+);
+CREATE INDEX media_downloads_path ON media_downloads (path, at);
 )sql",
 };
 

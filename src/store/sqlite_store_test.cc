@@ -44,7 +44,8 @@ TEST_F(SqliteStoreTest, MediaStoredWholeBeforeChunksAreCutIntoChunks) {
   big[ContentStore::kMediaChunkBytes] = 'y';
   const std::string hash = ContentHash(big);
   {
-    // Back to the schema before the chunks: the bytes in media_blobs.data.
+    // Back to the schema before the chunks: the bytes in media_blobs.data. (The two media
+    // migrations are the last two of kMigrations; a later migration must undo itself here too.)
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
     const std::string version = std::to_string(SqliteSchemaVersion() - 2);

@@ -4,7 +4,7 @@ real binary.
 
     /usr/bin/python3 tests/e2e/media_e2e_test.py BINARY
 
-- a 50 MB episode (bytes made here) imported as a media file under /podcasts/talk/, downloaded
+- a 50 MB episode (real MP3 frames made here) of the demo's show, under /podcasts/close-up/, downloaded
   whole and compared byte for byte; HEAD (the length, no body); Range at the first and the last
   byte, a suffix range, 416 past the end; If-Range with a stale ETag (the whole file) and the
   current one (the part); If-None-Match and If-Modified-Since (304);
@@ -16,7 +16,6 @@ Prints `media_e2e_test: N passed, N failed`.
 """
 
 import csv
-import hashlib
 import http.client
 import io
 import os
@@ -45,15 +44,6 @@ def request(port, method, path, headers=None, ua=APP):
     return r.status, {k.lower(): v for k, v in r.getheaders()}, body
 
 
-def make_bytes(size, seed):
-    out = bytearray()
-    block = hashlib.sha256(seed).digest()
-    while len(out) < size:
-        block = hashlib.sha256(block).digest()
-        out += block * 64
-    return bytes(out[:size])
-
-
 def main():
     binary = os.path.abspath(sys.argv[1])
     root = tempfile.mkdtemp(prefix="cinepress-media-")
@@ -64,14 +54,22 @@ def main():
         folder = os.path.join(root, "import")
         for part in ("content", "data", "static"):
             shutil.copytree(os.path.join(site, part), os.path.join(folder, part))
-        talk = os.path.join(folder, "static", "podcasts", "talk")
-        os.makedirs(talk)
-        episode = make_bytes(50 * 1024 * 1024 + 123, b"episode")
-        trailer = make_bytes(300_000, b"trailer")
-        with open(os.path.join(talk, "episode-1.mp3"), "wb") as f:
+        # A long episode of the demo's own show: real MP3 frames (sox and lame, at 320 kbit/s
+        # without a Xing header, so that its length is its size) repeated past 50 MB.
+        show = os.path.join(folder, "content", "podcasts", "close-up")
+        wav = os.path.join(root, "tone.wav")
+        nc.run(["sox", "-n", "-r", "44100", "-c", "2", wav, "synth", "10", "sine", "330"])
+        nc.run(["lame", "--quiet", "-t", "--cbr", "-b", "320", wav, os.path.join(root, "t.mp3")])
+        with open(os.path.join(root, "t.mp3"), "rb") as f:
+            frames = f.read()
+        episode = frames * (50 * 1024 * 1024 // len(frames) + 1)
+        with open(os.path.join(show, "long-take.mp3"), "wb") as f:
             f.write(episode)
-        with open(os.path.join(talk, "trailer.mp3"), "wb") as f:
-            f.write(trailer)
+        with open(os.path.join(show, "long-take.md"), "w") as f:
+            f.write('---\ntitle: "The Long Take"\ndate: 2025-10-01T09:00:00-04:00\n'
+                    'summary: "A long listen."\naudio: "long-take.mp3"\n---\nA long one.\n')
+        with open(os.path.join(show, "trailer.mp3"), "rb") as f:
+            trailer = f.read()
         nc.run([binary, "import", folder, "--site", site], timeout=300)
 
         port = nc.free_port()
@@ -80,7 +78,7 @@ def main():
                                    "--access-log", "off"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         check("serve starts", "listening" in server.stdout.readline())
-        path = "/podcasts/talk/episode-1.mp3"
+        path = "/podcasts/close-up/long-take/long-take.mp3"
         size = len(episode)
 
         status, h, body = request(port, "HEAD", path)
@@ -116,7 +114,7 @@ def main():
         check("a range past the end: 416", status == 416
               and h.get("content-range") == f"bytes */{size}", (status, h))
 
-        short = "/podcasts/talk/trailer.mp3"
+        short = "/podcasts/close-up/trailer/trailer.mp3"
         status, h, body = request(port, "GET", short, {"Range": "bytes=10-19",
                                                        "If-Range": '"stale"'}, ua="curl/8.0")
         check("If-Range with a stale ETag: the whole file", status == 200 and body == trailer,
@@ -148,18 +146,18 @@ def main():
         rows = list(csv.reader(io.StringIO(p.stdout)))
         totals = {(r[1], r[2]): int(r[3]) for r in rows[1:] if r[0] == "total"}
         check("stats: the 50 MB episode once (same address and app twice; the bot and the probe"
-              " not at all)", totals.get(("talk", path)) == 1, p.stdout)
-        check("stats: the short file fetched whole, once", totals.get(("talk", short)) == 1,
+              " not at all)", totals.get(("close-up", path)) == 1, p.stdout)
+        check("stats: the short file fetched whole, once", totals.get(("close-up", short)) == 1,
               p.stdout)
         check("stats: the show's total and the whole total",
-              totals.get(("talk", "")) == 2 and totals.get(("", "")) == 2, p.stdout)
+              totals.get(("close-up", "")) == 2 and totals.get(("", "")) == 2, p.stdout)
         check("stats: a row per day and episode",
               rows[0] == ["day", "show", "path", "downloads"]
               and sum(1 for r in rows[1:] if r[0] != "total") == 2, p.stdout)
         p = nc.run([binary, "podcasts", "stats", "--show", "other", "--site", site])
         check("stats --show other: nothing", "total: 0 downloads" in p.stdout, p.stdout)
-        p = nc.run([binary, "podcasts", "stats", "--show", "talk", "--site", site])
-        check("stats --show talk: a table", "show talk: 2" in p.stdout
+        p = nc.run([binary, "podcasts", "stats", "--show", "close-up", "--site", site])
+        check("stats --show close-up: a table", "show close-up: 2" in p.stdout
               and "total: 2 downloads" in p.stdout, p.stdout)
         p = nc.run([binary, "podcasts", "stats", "--show", "a/b", "--site", site], check=False)
         check("stats --show with a slash: a clear error",
@@ -168,12 +166,12 @@ def main():
         # A chunk changed on disk is found by check, with its file named.
         con = sqlite3.connect(os.path.join(site, "cinepress.db"))
         con.execute("UPDATE media_chunks SET data = zeroblob(length(data)) WHERE seq = 0 AND hash ="
-                    " (SELECT hash FROM media WHERE path = 'podcasts/talk/trailer.mp3')")
+                    " (SELECT hash FROM media WHERE path = 'podcasts/close-up/trailer/trailer.mp3')")
         con.commit()
         con.close()
         p = nc.run([binary, "check", "--site", site], check=False)
         check("check: the damaged file is named (exit 1)", p.returncode == 1
-              and "damaged media: /podcasts/talk/trailer.mp3: its bytes do not match" in p.stdout,
+              and "damaged media: /podcasts/close-up/trailer/trailer.mp3: its bytes do not match" in p.stdout,
               p.stdout + p.stderr)
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
