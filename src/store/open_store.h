@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "content/content_store.h"
+#include "content/inbox_store.h"
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
 
@@ -54,6 +55,11 @@ Result<std::unique_ptr<NewsletterStore>> OpenNewsletterStore(const std::filesyst
 // `options`).
 Result<std::unique_ptr<MemberStore>> OpenMemberStore(const std::filesystem::path& file,
                                                      const StoreOptions& options);
+
+// The inbox (contact messages, pitches, replies) of the same store, on a connection of its own
+// (the schema is made by OpenContentStore's migrations, run first with `options`).
+Result<std::unique_ptr<InboxStore>> OpenInboxStore(const std::filesystem::path& file,
+                                                   const StoreOptions& options);
 
 // Which store instance `file`/`options` name right now: a value that changes when the store is
 // replaced (a SQLite file restored from a backup), an error when it is gone. The live site

@@ -16,6 +16,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -113,5 +114,25 @@ class PgConnection {
 std::string PgTextArray(const std::vector<std::string>& values);
 // The same for integers ({1,2}).
 std::string PgIntArray(const std::vector<int64_t>& values);
+
+// Rows of one kind read by `from`, or the error of reading them.
+template <class T>
+Result<std::vector<T>> RowsOf(Result<PgRows> q, const std::string& what,
+                              T (*from)(const PgRows&, int)) {
+  if (!q) return Error{q.error().code, what + ": " + q.error().message, {}, 0, {}};
+  std::vector<T> out;
+  out.reserve(static_cast<size_t>(q->size()));
+  for (int r = 0; r < q->size(); ++r) out.push_back(from(*q, r));
+  return out;
+}
+
+template <class T>
+Result<std::optional<T>> FirstOf(Result<PgRows> q, const std::string& what,
+                                 T (*from)(const PgRows&, int)) {
+  auto rows = RowsOf(std::move(q), what, from);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
 
 }  // namespace cinepress

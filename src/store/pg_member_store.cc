@@ -77,26 +77,6 @@ Institution InstitutionFrom(const PgRows& r, int row) {
   return i;
 }
 
-// Rows of one kind read by `from`, or the error of reading them.
-template <class T>
-Result<std::vector<T>> RowsOf(Result<PgRows> q, const std::string& what,
-                              T (*from)(const PgRows&, int)) {
-  if (!q) return Error{q.error().code, what + ": " + q.error().message, {}, 0, {}};
-  std::vector<T> out;
-  out.reserve(static_cast<size_t>(q->size()));
-  for (int r = 0; r < q->size(); ++r) out.push_back(from(*q, r));
-  return out;
-}
-
-template <class T>
-Result<std::optional<T>> FirstOf(Result<PgRows> q, const std::string& what,
-                                 T (*from)(const PgRows&, int)) {
-  auto rows = RowsOf(std::move(q), what, from);
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
-
 class PgMemberStore final : public MemberStore {
  public:
   explicit PgMemberStore(std::unique_ptr<PgConnection> db) : db_(std::move(db)) {}

@@ -43,6 +43,8 @@ constexpr const char* kTables[] = {
     "institution_usage",
     "member_feed_tokens",
     "people",
+    "inbox_submissions",
+    "inbox_replies",
 };
 
 // One value of a row, as both engines can give and take it.
