@@ -40,14 +40,6 @@ Result<bool> MayJoin(MemberStore& store, const SiteConfig& site, const std::stri
   return false;
 }
 
-MailAddress Sender(const SiteConfig& site) {
-  for (const NewsletterConfig& nl : site.newsletters) {
-    if (!nl.from_email.empty())
-      return {nl.from_name.empty() ? site.title : nl.from_name, nl.from_email};
-  }
-  return {site.title, "no-reply@" + DomainOf(site.base_url)};
-}
-
 // Marks a token used, in the caller's transaction.
 Status Use(MemberStore& store, const SignInToken& t) {
   return store.UpdateSignInToken(t.id, t.attempts, true);
@@ -169,7 +161,7 @@ std::string EmailChangeUrl(std::string_view base_url, std::string_view link_toke
 MailMessage SignInMessage(const SiteConfig& site, const std::string& email,
                           const std::string& link_url, const std::string& code, int64_t now) {
   MailMessage m;
-  m.from = Sender(site);
+  m.from = SiteSender(site);
   m.to = {"", email};
   m.subject = "Sign in to " + site.title;
   m.date = now;
@@ -331,7 +323,7 @@ Result<EmailChange> ConfirmEmailChange(MemberStore& store, std::string_view toke
 MailMessage EmailChangeMessage(const SiteConfig& site, const std::string& new_email,
                                const std::string& link_url, int64_t now) {
   MailMessage m;
-  m.from = Sender(site);
+  m.from = SiteSender(site);
   m.to = {"", new_email};
   m.subject = "Confirm your new address at " + site.title;
   m.date = now;
@@ -352,7 +344,7 @@ MailMessage EmailChangeMessage(const SiteConfig& site, const std::string& new_em
 
 MailMessage EmailChangedNotice(const SiteConfig& site, const EmailChange& change, int64_t now) {
   MailMessage m;
-  m.from = Sender(site);
+  m.from = SiteSender(site);
   m.to = {"", change.old_email};
   m.subject = "Your address at " + site.title + " was changed";
   m.date = now;
