@@ -626,6 +626,22 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   return c;
 }
 
+std::string SocialServiceName(const std::string& name) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"mastodon", "Mastodon"},   {"bluesky", "Bluesky"},
+      {"instagram", "Instagram"}, {"letterboxd", "Letterboxd"},
+      {"youtube", "YouTube"},     {"vimeo", "Vimeo"},
+      {"tiktok", "TikTok"},       {"facebook", "Facebook"},
+      {"threads", "Threads"},     {"x", "X"},
+      {"twitter", "Twitter"},     {"linkedin", "LinkedIn"},
+      {"substack", "Substack"},   {"patreon", "Patreon"},
+      {"github", "GitHub"}};
+  for (const auto& [key, shown] : kNames) {
+    if (name == key) return shown;
+  }
+  return name;
+}
+
 const TierConfig* SiteConfig::FindTier(std::string_view slug) const {
   for (const TierConfig& t : tiers) {
     if (t.slug == slug) return &t;

@@ -148,6 +148,9 @@ struct SocialLink {
   std::string url;   // http(s), checked
 };
 
+// How a service spells itself ("youtube" -> "YouTube"); a name we do not know, as written.
+std::string SocialServiceName(const std::string& name);
+
 // [headers]: the security headers on every response of `cinepress serve` and in the static
 // build's _headers file. An empty string sends none of that header.
 struct ResponseHeadersConfig {
