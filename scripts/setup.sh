@@ -18,7 +18,7 @@ BUILD_PACKAGES=(
   libhowardhinnant-date-dev libicu-dev zlib1g-dev libbrotli-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev tzdata python3
   # newsletters: libcsv (subscriber CSV), GMime (RFC 2047 header words, bounce reports)
-  libcsv-dev libgmime-3.0-dev
+  libcsv-dev libgmime-3.0-dev libmagic-dev
   # the PostgreSQL store ([store] url): libpq, PostgreSQL's own C client
   libpq-dev
   # podcasts: TagLib (audio facts), libpng and libjpeg (artwork headers), libuuid (GUIDs);

@@ -1,5 +1,6 @@
 // cinepress: the command line. Parses arguments and calls one function of the app module.
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <utility>
@@ -7,6 +8,7 @@
 
 #include "app/app.h"
 #include "app/download_commands.h"
+#include "app/inbox_commands.h"
 #include "app/maintenance_commands.h"
 #include "app/members_commands.h"
 #include "app/newsletter_commands.h"
@@ -306,6 +308,29 @@ int main(int argc, char** argv) {
   i_report->add_flag("--csv", inst_csv, "write CSV");
   add_site(i_report);
 
+  CLI::App* inbox =
+      app.add_subcommand("inbox", "what readers sent through /contact/ and /contribute/");
+  inbox->require_subcommand(1);
+  std::string inbox_status, inbox_file_out, inbox_message_file;
+  int64_t inbox_id = 0;
+  CLI::App* ib_list = inbox->add_subcommand("list", "the submissions, newest first");
+  ib_list->add_option("--status", inbox_status, "open or closed")
+      ->check(CLI::IsMember({"open", "closed"}));
+  add_site(ib_list);
+  CLI::App* ib_show = inbox->add_subcommand("show", "a submission and its replies");
+  ib_show->add_option("ID", inbox_id, "its number")->required();
+  ib_show->add_option("--file", inbox_file_out, "write its attached file here");
+  add_site(ib_show);
+  CLI::App* ib_reply =
+      inbox->add_subcommand("reply", "email a reply to the sender and keep it in the thread");
+  ib_reply->add_option("ID", inbox_id, "its number")->required();
+  ib_reply->add_option("--message-file", inbox_message_file,
+                       "the reply's text (UTF-8); standard input when not given");
+  add_site(ib_reply);
+  CLI::App* ib_close = inbox->add_subcommand("close", "mark a submission closed");
+  ib_close->add_option("ID", inbox_id, "its number")->required();
+  add_site(ib_close);
+
   // Exit codes, the same for every command (README.md, "Exit codes"): 0 it did what was asked
   // (warnings, and rows or files skipped with --skip-invalid, are printed); 1 it did not: the
   // input was refused or something failed (for `check`: the store is not sound, or could not be
@@ -440,6 +465,27 @@ int main(int argc, char** argv) {
       {i_remove, [&] { return Done(cinepress::InstitutionsRemove(site, inst_name, std::cout)); }},
       {i_report,
        [&] { return Done(cinepress::InstitutionsReport(site, inst_month, inst_csv, std::cout)); }},
+      {ib_list, [&] { return Done(cinepress::InboxListCommand(site, inbox_status, std::cout)); }},
+      {ib_show,
+       [&] {
+         return Done(cinepress::InboxShowCommand(site, inbox_id, inbox_file_out, std::cout));
+       }},
+      {ib_reply,
+       [&] {
+         std::ifstream file;
+         if (!inbox_message_file.empty()) {
+           file.open(inbox_message_file, std::ios::binary);
+           if (!file) {
+             return Fail(cinepress::Error{
+                 cinepress::ErrorCode::kIo, "cannot read the reply", inbox_message_file, 0, {}});
+           }
+         }
+         std::istream& in = inbox_message_file.empty() ? std::cin : file;
+         std::string message((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+         return Done(cinepress::InboxReplyCommand(site, inbox_id, message, std::cout));
+       }},
+      {ib_close, [&] { return Done(cinepress::InboxCloseCommand(site, inbox_id, std::cout)); }},
   };
   for (const auto& [command, run] : commands) {
     if (command->parsed()) return run();

@@ -325,6 +325,53 @@ Status ReadPayments(const toml::table& root, const std::string& file, PaymentsCo
   return ReadInt(*t, file, "grace_days", "payments.grace_days", 0, 60, payments.grace_days);
 }
 
+Status ReadContact(const toml::table& root, const std::string& file, ContactConfig& contact) {
+  const toml::node* n = root.get("contact");
+  if (!n) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "contact", "must be a table ([contact])");
+  contact.enabled = true;
+  std::string forward;
+  if (auto s = ReadString(*t, file, "forward_to", "contact.forward_to", forward); !s) return s;
+  if (!forward.empty() && !SplitAddress(forward, contact.forward_name, contact.forward_to)) {
+    return ConfigError(file, t->get("forward_to"), "contact.forward_to",
+                       "must be an address: \"Editors <editors@example.com>\"");
+  }
+  int max_kb = static_cast<int>(contact.max_file_bytes / 1024);
+  if (auto s = ReadInt(*t, file, "max_file_kb", "contact.max_file_kb", 1, 100 * 1024, max_kb); !s)
+    return s;
+  contact.max_file_bytes = int64_t{max_kb} * 1024;
+  return {};
+}
+
+// An account's address: http(s), a host, no spaces, quotes or angle brackets.
+bool IsSocialUrl(std::string_view url) {
+  const size_t scheme = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
+  if (scheme == 0 || url.size() <= scheme || url.size() > 2000) return false;
+  for (unsigned char ch : url) {
+    if (ch <= ' ' || ch == '"' || ch == '\\' || ch == '<' || ch == '>' || ch == '`' || ch >= 0x7f)
+      return false;
+  }
+  return url[scheme] != '/';
+}
+
+Status ReadSocial(const toml::table& root, const std::string& file, std::vector<SocialLink>& out) {
+  const toml::node* n = root.get("social");
+  if (!n) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "social", "must be a table ([social] name = \"url\")");
+  for (const auto& entry : *t) {
+    const std::string name(entry.first.str());
+    const std::string path = "social." + name;
+    const auto url = entry.second.value<std::string>();
+    if (!url || !IsSocialUrl(*url)) {
+      return ConfigError(file, &entry.second, path, "must be an http(s) URL");
+    }
+    out.push_back({name, *url});
+  }
+  return {};
+}
+
 Status ReadNewsletters(const toml::table& root, const std::string& file, SiteConfig& c) {
   const toml::node* n = root.get("newsletters");
   if (!n) return {};
@@ -649,7 +696,25 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (auto s = ReadMembers(root, file, c); !s) return s.error();
   if (auto s = ReadPayments(root, file, c.payments); !s) return s.error();
   if (auto s = ReadStaff(root, file, c); !s) return s.error();
+  if (auto s = ReadContact(root, file, c.contact); !s) return s.error();
+  if (auto s = ReadSocial(root, file, c.social); !s) return s.error();
   return c;
+}
+
+std::string SocialServiceName(const std::string& name) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"mastodon", "Mastodon"},   {"bluesky", "Bluesky"},
+      {"instagram", "Instagram"}, {"letterboxd", "Letterboxd"},
+      {"youtube", "YouTube"},     {"vimeo", "Vimeo"},
+      {"tiktok", "TikTok"},       {"facebook", "Facebook"},
+      {"threads", "Threads"},     {"x", "X"},
+      {"twitter", "Twitter"},     {"linkedin", "LinkedIn"},
+      {"substack", "Substack"},   {"patreon", "Patreon"},
+      {"github", "GitHub"}};
+  for (const auto& [key, shown] : kNames) {
+    if (name == key) return shown;
+  }
+  return name;
 }
 
 const TierConfig* SiteConfig::FindTier(std::string_view slug) const {

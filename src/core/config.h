@@ -151,6 +151,24 @@ struct StaffConfig {
   int lockout_minutes = 15;     // how long a locked account refuses every sign-in
 };
 
+// [contact]: where the contact and pitch forms' submissions are forwarded (besides the inbox).
+struct ContactConfig {
+  bool enabled = false;  // cinepress.toml has [contact]: /contact/ and /contribute/ exist
+  // forward_to = "Editors <editors@example.com>": its address (empty: the inbox only) and name.
+  std::string forward_to, forward_name;
+  int64_t max_file_bytes = 10 * 1024 * 1024;  // a pitch's file at most
+};
+
+// One of the magazine's accounts elsewhere ([social] name = "url"): in the footer and the
+// Organization JSON-LD's sameAs.
+struct SocialLink {
+  std::string name;  // "mastodon", as written in [social]
+  std::string url;   // http(s), checked
+};
+
+// How a service spells itself ("youtube" -> "YouTube"); a name we do not know, as written.
+std::string SocialServiceName(const std::string& name);
+
 // [headers]: the security headers on every response of `cinepress serve` and in the static
 // build's _headers file. An empty string sends none of that header.
 struct ResponseHeadersConfig {
@@ -200,6 +218,8 @@ struct SiteConfig {
   const TierConfig* FindTier(std::string_view slug) const;
   PaymentsConfig payments;
   ResponseHeadersConfig headers;
+  ContactConfig contact;
+  std::vector<SocialLink> social;  // in [social]'s order by name
 };
 
 // The headers every response carries (name, value), as [headers] and base_url make them:

@@ -106,6 +106,41 @@ hsts_max_age = 600
   EXPECT_EQ(bad.error().field, "headers.hsts_max_age");
 }
 
+TEST(SiteConfig, ContactAndSocialAccounts) {
+  auto c = ParseSiteConfig(R"(
+[contact]
+forward_to = "Editors <editors@longtake.example>"
+max_file_kb = 2048
+[social]
+mastodon = "https://film.example/@longtake"
+bluesky = "https://bsky.app/profile/longtake.example"
+)",
+                           "cinepress.toml");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_TRUE(c->contact.enabled);
+  EXPECT_EQ(c->contact.forward_to, "editors@longtake.example");
+  EXPECT_EQ(c->contact.forward_name, "Editors");
+  EXPECT_EQ(c->contact.max_file_bytes, 2048 * 1024);
+  ASSERT_EQ(c->social.size(), 2u);
+  EXPECT_EQ(c->social[0].name, "bluesky");
+  EXPECT_EQ(c->social[1].url, "https://film.example/@longtake");
+  EXPECT_FALSE(ParseSiteConfig("", "c.toml")->contact.enabled);
+}
+
+TEST(SiteConfig, SocialUrlsAndTheForwardAddressAreChecked) {
+  for (const char* bad : {"[social]\nx = \"javascript:alert(1)\"\n",
+                          "[social]\nx = \"https://a.example/\\\"><script>\"\n",
+                          "[social]\nx = 3\n", "[social]\nx = \"https:///nohost\"\n"}) {
+    auto c = ParseSiteConfig(bad, "c.toml");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(c.error().field, "social.x") << bad;
+    EXPECT_EQ(c.error().line, 2) << bad;
+  }
+  auto c = ParseSiteConfig("[contact]\nforward_to = \"not an address\"\n", "c.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().field, "contact.forward_to");
+}
+
 TEST(ExpandPermalink, FillsPlaceholdersWithoutDoubleSlashes) {
   EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", "reviews"}, {"slug", "x"}}),
             "/reviews/x/");

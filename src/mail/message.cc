@@ -154,4 +154,12 @@ std::optional<MailMessage> ParseMessage(std::string_view text) {
   }
 }
 
+MailAddress SiteSender(const SiteConfig& site) {
+  for (const NewsletterConfig& nl : site.newsletters) {
+    if (!nl.from_email.empty())
+      return {nl.from_name.empty() ? site.title : nl.from_name, nl.from_email};
+  }
+  return {site.title, "no-reply@" + DomainOf(site.base_url)};
+}
+
 }  // namespace cinepress

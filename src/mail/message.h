@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/config.h"
+
 namespace cinepress {
 
 struct MailAddress {
@@ -56,6 +58,10 @@ bool IsPlausibleEmail(std::string_view email);
 // for text that is not such a message.
 std::string SerializeMessage(const MailMessage& message);
 std::optional<MailMessage> ParseMessage(std::string_view json);
+
+// Who the site's own messages (sign-in links, acknowledgements, replies) are from: the first
+// newsletter's sender, else the site's title at no-reply@ its domain.
+MailAddress SiteSender(const SiteConfig& site);
 
 // The domain of an address or URL host ("a@b.example" -> "b.example").
 std::string DomainOf(std::string_view email);

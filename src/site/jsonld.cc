@@ -71,6 +71,11 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const
   const Site& s = *site_;
   json graph = json::array();
   json publisher = {{"@type", "Organization"}, {"name", s.config_.title}, {"url", s.Absolute("/")}};
+  if (!s.config_.social.empty()) {
+    json same_as = json::array();
+    for (const SocialLink& link : s.config_.social) same_as.push_back(link.url);
+    publisher["sameAs"] = same_as;
+  }
   std::vector<std::pair<std::string, std::string>> crumbs = {{s.config_.title, "/"}};
   auto person_of_author = [&](const std::string& id) -> json {
     auto it = s.authors_.find(id);

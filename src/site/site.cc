@@ -464,6 +464,16 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     footer.push_back(item);
   }
   site_data.set("menu_footer", footer);
+  // The magazine's accounts elsewhere ([social]), named as their services spell themselves.
+  TemplateData social{TemplateData::type::list};
+  for (const SocialLink& link : s.config_.social) {
+    TemplateData item;
+    item.set("name", SocialServiceName(link.name));
+    item.set("url", link.url);
+    social.push_back(item);
+  }
+  site_data.set("social", social);
+  site_data.set("has_social", !s.config_.social.empty());
   // Newsletters readers can join (the sign-up form on articles; docs/NEWSLETTERS.md).
   TemplateData newsletters{TemplateData::type::list};
   for (size_t n = 0; n < s.config_.newsletters.size(); ++n) {

@@ -18,11 +18,14 @@ Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem
                                                            const StoreOptions& options);
 Result<std::unique_ptr<StaffStore>> OpenSqliteStaffStore(const std::filesystem::path& file,
                                                          const StoreOptions& options);
+Result<std::unique_ptr<InboxStore>> OpenSqliteInboxStore(const std::filesystem::path& file,
+                                                         const StoreOptions& options);
 
 // PostgreSQL at options.url (options.password, when set, is libpq's password).
 Result<std::unique_ptr<ContentStore>> OpenPgContentStore(const StoreOptions& options);
 Result<std::unique_ptr<NewsletterStore>> OpenPgNewsletterStore(const StoreOptions& options);
 Result<std::unique_ptr<MemberStore>> OpenPgMemberStore(const StoreOptions& options);
 Result<std::unique_ptr<StaffStore>> OpenPgStaffStore(const StoreOptions& options);
+Result<std::unique_ptr<InboxStore>> OpenPgInboxStore(const StoreOptions& options);
 
 }  // namespace cinepress

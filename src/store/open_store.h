@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "content/content_store.h"
+#include "content/inbox_store.h"
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
 #include "content/staff_store.h"
@@ -59,6 +60,11 @@ Result<std::unique_ptr<MemberStore>> OpenMemberStore(const std::filesystem::path
 // The newsroom's staff tables of the same store (accounts, invitations, sessions, recovery codes),
 // on a connection of its own (the schema is made by OpenContentStore's migrations).
 Result<std::unique_ptr<StaffStore>> OpenStaffStore(const std::filesystem::path& file,
+                                                   const StoreOptions& options);
+
+// The inbox (contact messages, pitches, replies) of the same store, on a connection of its own
+// (the schema is made by OpenContentStore's migrations, run first with `options`).
+Result<std::unique_ptr<InboxStore>> OpenInboxStore(const std::filesystem::path& file,
                                                    const StoreOptions& options);
 
 // Which store instance `file`/`options` name right now: a value that changes when the store is

@@ -515,6 +515,35 @@ CREATE TABLE staff_recovery_codes (
   PRIMARY KEY (staff_id, code_hash)
 ) WITHOUT ROWID;
 )sql",
+    // The inbox (store/*_inbox_store.cc): contact messages and pitches with their attached file
+    // (kept here, never at a public URL), and the editors' replies.
+    R"sql(
+CREATE TABLE inbox_submissions (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL,
+  links TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'open',
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  ip TEXT NOT NULL DEFAULT '',
+  file_name TEXT NOT NULL DEFAULT '',
+  file_type TEXT NOT NULL DEFAULT '',
+  file_size INTEGER NOT NULL DEFAULT 0,
+  file BLOB
+);
+CREATE INDEX inbox_submissions_status ON inbox_submissions (status, created);
+CREATE TABLE inbox_replies (
+  id INTEGER PRIMARY KEY,
+  submission_id INTEGER NOT NULL REFERENCES inbox_submissions (id) ON DELETE CASCADE,
+  message TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX inbox_replies_submission ON inbox_replies (submission_id);
+)sql",
     // Media in chunks of 256 KiB (ContentStore::kMediaChunkBytes), so that a large file is read
     // and served a piece at a time; the bytes already stored are cut into chunks here. Chunks
     // move no change counter: the media row that names their hash does. `modified` is when a

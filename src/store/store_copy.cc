@@ -54,6 +54,8 @@ constexpr const char* kTables[] = {
     "staff_invitations",
     "staff_sessions",
     "staff_recovery_codes",
+    "inbox_submissions",
+    "inbox_replies",
 };
 
 // One value of a row, as both engines can give and take it.

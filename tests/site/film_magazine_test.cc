@@ -26,6 +26,10 @@ city = "Toronto"
 year = 2021
 start = 2021-09-09
 end = 2021-09-18
+
+[social]
+mastodon = "https://film.example/@longtake"
+letterboxd = "https://letterboxd.com/longtake/?a=1&b=2"
 )";
 
 std::string Review(const std::string& slug, const std::string& title, const std::string& lang,
@@ -211,6 +215,17 @@ TEST_F(FilmMagazine, EveryPageHasParsableJsonLdWithBreadcrumbs) {
   EXPECT_GT(pages, 20u);
 }
 
+TEST_F(FilmMagazine, TheFooterLinksTheSocialAccountsWithRelMe) {
+  const std::string html = site_->Page("/");
+  EXPECT_NE(
+      html.find("<li><a href=\"https://film.example/@longtake\" rel=\"me\">Mastodon</a></li>"),
+      std::string::npos);
+  EXPECT_NE(
+      html.find("href=\"https://letterboxd.com/longtake/?a=1&amp;b=2\" rel=\"me\">Letterboxd<"),
+      std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"The Long Take elsewhere\""), std::string::npos);
+}
+
 TEST_F(FilmMagazine, ReviewsCarryReviewOfMovieAndPeopleCarryPerson) {
   auto graph = [&](const std::string& url) {
     static const std::regex script(
@@ -230,6 +245,9 @@ TEST_F(FilmMagazine, ReviewsCarryReviewOfMovieAndPeopleCarryPerson) {
   EXPECT_EQ(review["reviewRating"]["ratingValue"], 4.5);
   EXPECT_EQ(review["author"][0]["@type"], "Person");
   EXPECT_EQ(review["publisher"]["@type"], "Organization");
+  EXPECT_EQ(review["publisher"]["sameAs"],
+            nlohmann::json(
+                {"https://letterboxd.com/longtake/?a=1&b=2", "https://film.example/@longtake"}));
   EXPECT_FALSE(review["datePublished"].get<std::string>().empty());
   EXPECT_EQ(graph("/interviews/park/")[0]["@type"], "Article");
   EXPECT_EQ(graph("/people/park-seo-yeon/")[0]["@type"], "Person");
