@@ -81,14 +81,6 @@ Result<T> Undo(MemberStore& store, Error e) {
 
 }  // namespace
 
-MailAddress SiteSender(const SiteConfig& site) {
-  for (const NewsletterConfig& nl : site.newsletters) {
-    if (!nl.from_email.empty())
-      return {nl.from_name.empty() ? site.title : nl.from_name, nl.from_email};
-  }
-  return {site.title, "no-reply@" + DomainOf(site.base_url)};
-}
-
 Result<SignInStart> StartSignIn(MemberStore& store, const SiteConfig& site,
                                 const std::string& email_in, const std::string& name, int64_t now) {
   const std::string email(Trim(email_in));

@@ -59,10 +59,6 @@ Result<SignInStart> StartSignIn(MemberStore& store, const SiteConfig& site,
 MailMessage SignInMessage(const SiteConfig& site, const std::string& email,
                           const std::string& link_url, const std::string& code, int64_t now);
 
-// Who the site's messages to readers come from: the first newsletter's sender, else no-reply@ the
-// site's domain (sign-in links, address changes, payment notices).
-MailAddress SiteSender(const SiteConfig& site);
-
 // "https://mag.example/account/sign-in/confirm/?token=…" (base_url without a trailing slash).
 std::string SignInUrl(std::string_view base_url, std::string_view link_token);
 
