@@ -1,10 +1,9 @@
 // PgConnection's rows kept for COPY, on the test cluster's PostgreSQL: sent before the commit
 // with their text intact, dropped with a failed savepoint or a rollback, and a failed COPY
 // reported.
-#include "store/pg_connection.h"
-
 #include <gtest/gtest.h>
 
+#include "store/pg_connection.h"
 #include "store/store_test_engines.h"
 
 namespace cinepress {

@@ -418,8 +418,8 @@ class PgMemberStore final : public MemberStore {
   }
 
   Status SaveStripeSubscription(const StripeSubscription& s) override {
-    return PgWrite(*db_,
-        "saving subscription " + s.id,
+    return PgWrite(
+        *db_, "saving subscription " + s.id,
         "INSERT INTO stripe_subscriptions (id, member_id, customer, tier, billing_interval,"
         " status, amount, currency, current_period_end, cancel_at_period_end, past_due_since,"
         " created, canceled_at, state_at)"
@@ -457,8 +457,8 @@ class PgMemberStore final : public MemberStore {
   }
 
   Status SaveStripePrice(const StripePrice& p) override {
-    return PgWrite(*db_,
-        "saving the price of " + p.tier,
+    return PgWrite(
+        *db_, "saving the price of " + p.tier,
         "INSERT INTO stripe_prices (tier, billing_interval, price_id, product_id, amount,"
         " currency) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tier, billing_interval)"
         " DO UPDATE SET price_id = $3, product_id = $4, amount = $5, currency = $6",
