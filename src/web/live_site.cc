@@ -350,14 +350,15 @@ class LiveSite::MediaReader : public BodyReader {
   std::string hash_;
 };
 
-HttpResponse LiveSite::ServeLargeMedia(const HttpRequest& req, const MediaFile& media) {
+HttpResponse LiveSite::ServeLargeMedia(const HttpRequest& req, const MediaFile& media,
+                                       const char* cache_control) {
   StreamedEntity e;
   e.reader = std::make_shared<MediaReader>(this, media.hash);
   e.size = media.size;
   e.content_type = ContentTypeFor(media.path);
   e.etag = "\"" + media.hash + "\"";
   e.last_modified = media.modified;
-  e.cache_control = "public, max-age=86400";
+  e.cache_control = cache_control;
   HttpResponse r = ServeStreamedEntity(req, e);
   r.label = "media";
   return r;
@@ -462,13 +463,15 @@ HttpResponse LiveSite::PrivatePodcast(const HttpRequest& req, const ReaderRights
 
 HttpResponse LiveSite::ServeEpisodeMedia(const HttpRequest& req, ThreadState& ts,
                                          const std::string& path) {
-  auto data = ts.store->LoadMediaData(path.substr(1));
-  HttpResponse r = data
-                       ? ServeEntity(req, MakeEntityFor(req, std::move(*data), ContentTypeFor(path),
-                                                        "private, no-store", NowSeconds()))
-                       : TextResponse(404, "Not found\n");
-  r.label = "media";
-  return r;
+  // Streamed from the store a piece at a time, as public media are: a members' episode of
+  // 200 MB downloaded by many at once holds no copy of the file in memory.
+  auto media = ts.store->LoadMediaFile(path.substr(1));
+  if (!media) {
+    HttpResponse r = TextResponse(404, "Not found\n");
+    r.label = "media";
+    return r;
+  }
+  return ServeLargeMedia(req, *media, "private, no-store");
 }
 
 HttpResponse LiveSite::PrivateFeed(const HttpRequest& req, const ReaderRights& rights) {

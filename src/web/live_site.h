@@ -114,8 +114,9 @@ class LiveSite {
   ThreadState& ThisThread();
   // This thread's store connection (opened again after the store came back).
   ContentStore* LocalStore(Error* error);
-  // A media file larger than one stored chunk: streamed from the store, never cached.
-  HttpResponse ServeLargeMedia(const HttpRequest& req, const MediaFile& media);
+  // A media file streamed from the store (ranges, conditional requests, HEAD).
+  HttpResponse ServeLargeMedia(const HttpRequest& req, const MediaFile& media,
+                               const char* cache_control = "public, max-age=86400");
   class MediaReader;
   // /search/ (a page of results, never cached) and /search/suggest.json (search_pages.cc).
   HttpResponse ServeSearch(const HttpRequest& req, const std::shared_ptr<Generation>& gen,

@@ -277,6 +277,17 @@ def serve_checks(binary, site, smtp, port):
         status, headers, body = mw.Reader("app").request(premium_audio)
         check("the member's enclosure serves the audio", status == 200 and
               headers.get("Content-Type") == "audio/mpeg", (status, headers.get("Content-Type")))
+        size = os.path.getsize(os.path.join(site, "content", "podcasts", "test-signals",
+                                            "premium.mp3"))
+        check("…whole: the file's length", headers.get("Content-Length") == str(size),
+              (headers.get("Content-Length"), size))
+        status, headers, _ = mw.Reader("app").request(premium_audio,
+                                                       headers={"Range": "bytes=100-199"})
+        check("…and a part of it, as apps ask (206, streamed from the store)", status == 206 and
+              headers.get("Content-Range") == f"bytes 100-199/{size}" and
+              headers.get("Content-Length") == "100" and
+              "no-store" in (headers.get("Cache-Control") or ""),
+              (status, headers.get("Content-Range"), headers.get("Content-Length")))
     status, _, _ = mw.Reader("anyone").request("/podcasts/test-signals/premium/premium.mp3")
     check("the premium audio has no public address", status == 404, status)
     status, _, page = patron.request("/podcasts/test-signals/premium/")
