@@ -472,7 +472,9 @@ TYPED_TEST(SearchContract, HostileQueriesFindSomethingOrNothingQuickly) {
     auto start = std::chrono::steady_clock::now();
     auto r = this->store_->Search(q);
     ASSERT_TRUE(r.ok()) << h.substr(0, 40) << ": " << r.error().ToString();
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    // Not a speed test (that is bench/'s): a query that made the work blow up would take
+    // minutes; 20 s leaves room for sanitizers on a busy shared machine.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   }
   EXPECT_EQ(this->Slugs("night\""), Strings{"a"});
   EXPECT_EQ(this->Slugs("title:night"), Strings{"a"});  // two words, both in the body
