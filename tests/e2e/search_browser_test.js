@@ -250,7 +250,13 @@ async function main() {
     check(errors.length === 0, 'no script errors', errors);
   } finally {
     if (browser) await browser.close();
-    for (const c of children) c.kill('SIGTERM');
+    // The servers are waited for before their folder is removed: a server still closing its store
+    // writes into it (rmdir then fails with ENOTEMPTY).
+    await Promise.all(children.map((c) => new Promise((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', resolve);
+      c.kill('SIGTERM');
+    })));
     if (failed === 0) fs.rmSync(tmp, { recursive: true, force: true }); else console.log('search_browser_test: kept ' + tmp);
   }
   console.log(`search_browser_test: ${passed} passed, ${failed} failed`);
