@@ -231,6 +231,15 @@ SearchFields SearchFieldsOf(const Article& a, const std::vector<std::string>& au
   return f;
 }
 
+SearchFields SearchFieldsOf(const PodcastEpisode& e, const std::string& show_title) {
+  SearchFields f;
+  f.films = e.films;
+  f.people = e.hosts;
+  f.people.insert(f.people.end(), e.guests.begin(), e.guests.end());
+  if (!show_title.empty()) f.meta.push_back(show_title);
+  return f;
+}
+
 std::vector<std::string> SearchWords(std::string_view text) {
   std::vector<std::string> out;
   ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) { out.emplace_back(w); });

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "content/model.h"
+#include "content/podcast.h"
 
 namespace cinepress {
 
@@ -57,6 +58,9 @@ struct SearchFields {
   std::vector<std::string> films, people, meta;
 };
 SearchFields SearchFieldsOf(const Article& article, const std::vector<std::string>& author_names);
+// An episode's fields the same way: the films discussed, its hosts and guests, and its show's
+// title. (Its title, summary, show notes and transcript are its title, dek and body.)
+SearchFields SearchFieldsOf(const PodcastEpisode& episode, const std::string& show_title);
 
 struct QueryGroup {
   std::vector<std::string> words;  // folded

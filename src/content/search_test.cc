@@ -52,6 +52,18 @@ TEST(SearchWords, LongWordsAreCut) {
   EXPECT_EQ(SearchWords(w)[0].size(), kMaxWordChars);
 }
 
+TEST(SearchFieldsOf, AnEpisodesFilmsPeopleAndShow) {
+  PodcastEpisode e;
+  e.films = {"Low Water (2025)"};
+  e.hosts = {"Nia Bianchi"};
+  e.guests = {"Park Seo-yeon"};
+  SearchFields f = SearchFieldsOf(e, "Close-Up");
+  EXPECT_EQ(f.films, std::vector<std::string>{"Low Water (2025)"});
+  EXPECT_EQ(f.people, (std::vector<std::string>{"Nia Bianchi", "Park Seo-yeon"}));
+  EXPECT_EQ(f.meta, std::vector<std::string>{"Close-Up"});
+  EXPECT_TRUE(SearchFieldsOf(PodcastEpisode{}, "").meta.empty());
+}
+
 TEST(ParseSearchQuery, WordsAreGroupsAndTheLastIsAPrefix) {
   auto g = ParseSearchQuery("Dabrowski kiesl");
   ASSERT_EQ(g.size(), 2u);

@@ -36,6 +36,11 @@ struct StaticSearchIndex {
   std::vector<std::string> chunks;
 };
 
+// The searchable text of a document, field by field, as the store's index has it.
+struct DocText {
+  std::string title, films, people, dek, meta, body;
+};
+
 namespace {
 
 using nlohmann::json;
@@ -55,11 +60,6 @@ constexpr int kFragmentGzipLevel = 3;
 // once per use (up to a point).
 constexpr uint32_t kTitleWeight = 12, kFilmWeight = 10, kPeopleWeight = 4, kDekWeight = 2,
                    kMetaWeight = 2, kMaxBodyWeight = 8;
-
-// The searchable text of a document, field by field, as the store's index has it.
-struct DocText {
-  std::string title, films, people, dek, meta, body;
-};
 
 DocText TextOf(const Article& a, const std::string& dek_text, std::string body_text,
                const std::unordered_map<std::string, Author>& authors) {
@@ -105,6 +105,7 @@ Status Site::AddSearchOutputs() {
   size_t words = 0;
   for (const Article& a : articles_) words += a.word_count + 40;
   for (const Article& a : pages_) words += a.word_count + 40;
+  for (const PodcastEpisode& e : episodes_) words += e.transcript_text.size() / 6 + 40;
   search_chunks_ = std::clamp<size_t>(words / kWordsPerChunk, 1, kMaxChunks);
   if (auto s = AddOutput(OutputKind::kSearch, "/search/", 0, 1, "the search page"); !s) return s;
   auto add = [&](const std::string& url, OutputKind kind, size_t ref) {
@@ -120,7 +121,7 @@ Status Site::AddSearchOutputs() {
     std::string url = "/search/index/words/" + std::to_string(k) + ".json.gz";
     if (auto s = add(url, OutputKind::kSearchIndex, kChunkRef + k); !s) return s;
   }
-  for (size_t d = 0; d < articles_.size() + pages_.size(); ++d) {
+  for (size_t d = 0; d < SearchDocs(); ++d) {
     std::string url = "/search/index/doc/" + std::to_string(d) + ".json.gz";
     if (auto s = add(url, OutputKind::kSearchDoc, d); !s) return s;
   }
@@ -163,6 +164,32 @@ std::string Site::SearchHitUrl(const SearchHit& hit) const {
   return ArticleUrl(a);
 }
 
+size_t Site::SearchDocs() const { return articles_.size() + pages_.size() + episodes_.size(); }
+
+DocText Site::SearchDocText(size_t d, std::string body) const {
+  if (d < articles_.size() + pages_.size()) {
+    const Article& a = Doc(d);
+    return TextOf(a, d >= articles_.size() ? MarkdownToText(a.dek) : dek_text_[d], std::move(body),
+                  authors_);
+  }
+  // An episode: its show notes, and its transcript when everyone may hear it (the static index
+  // is public; a restricted episode's page shows its notes, never its transcript).
+  const size_t e = d - articles_.size() - pages_.size();
+  const PodcastEpisode& ep = episodes_[e];
+  SearchFields f = SearchFieldsOf(ep, shows_[episode_show_[e]].title);
+  DocText t;
+  t.title = ep.title;
+  t.films = Join(f.films, " · ");
+  t.people = Join(f.people, " · ");
+  t.meta = Join(f.meta, " · ");
+  t.dek = ep.summary;
+  t.body = MarkdownToText(ep.notes_markdown);
+  if (!episode_access_[e].restricted() && !ep.transcript_text.empty()) {
+    t.body += "\n" + ep.transcript_text;
+  }
+  return t;
+}
+
 const Article& Site::Doc(size_t d) const {
   return d >= articles_.size() ? pages_[d - articles_.size()] : articles_[d];
 }
@@ -203,7 +230,8 @@ Result<std::string> Site::SearchBodyText(ContentStore* store, const Article& a,
 Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore* store) const {
   std::lock_guard lock(search_mu_);
   if (search_index_) return search_index_;
-  const size_t n = articles_.size() + pages_.size();
+  const size_t n = SearchDocs();
+  const size_t articles_and_pages = articles_.size() + pages_.size();
 
   // Postings: word -> (document, weight), documents in order.
   std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> postings;
@@ -216,17 +244,14 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   std::vector<std::string> bodies(kBatch);
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
-    for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
+    for (size_t k = 0; k < count; ++k) {              // the store's connection is this thread's
+      if (first + k >= articles_and_pages) continue;  // an episode: its text is in the site map
       auto text = SearchBodyText(store, Doc(first + k), DocAccess(first + k));
       if (!text) return text.error();
       bodies[k] = std::move(*text);
     }
     ParallelFor(count, DefaultThreads(), nullptr, [&](unsigned, size_t k) {
-      const size_t d = first + k;
-      const bool page = d >= articles_.size();
-      const Article& a = Doc(d);
-      DocText t =
-          TextOf(a, page ? MarkdownToText(a.dek) : dek_text_[d], std::move(bodies[k]), authors_);
+      DocText t = SearchDocText(first + k, std::move(bodies[k]));
       std::unordered_map<std::string, uint32_t> weights;
       auto field = [&](const std::string& text, uint32_t weight) {
         std::unordered_map<std::string, bool> seen;
@@ -254,6 +279,11 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
       const auto d = static_cast<uint32_t>(first + k);
       for (auto& [w, weight] : batch[k]) postings[w].emplace_back(d, weight);
       batch[k].clear();
+      if (d >= articles_and_pages) {  // an episode: no kind, writer or edition of the magazine's
+        const PodcastEpisode& e = episodes_[d - articles_and_pages];
+        filters[1][std::to_string(tz_.YearMonth(e.date).first)].push_back(d);
+        continue;
+      }
       const bool page = d >= articles_.size();
       const Article& a = Doc(d);
       filters[0][page ? "page" : a.section].push_back(d);
@@ -326,18 +356,38 @@ Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {
 
 Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
   const Site& s = *site_;
-  const bool page = d >= s.articles_.size();
-  const Article& a = s.Doc(d);
-  auto body = s.SearchBodyText(store_, a, s.DocAccess(d));
-  if (!body) return body.error();
-  DocText t =
-      TextOf(a, page ? MarkdownToText(a.dek) : s.dek_text_[d], std::move(*body), s.authors_);
-  json doc = {{"url", page ? s.ArticleUrl(a) : s.article_urls_[d]},
-              {"title", a.title},
-              {"kind", page ? "Page" : s.sections_.at(a.section).title},
-              {"date_iso", s.tz_.Iso(a.date)},
-              {"date", s.tz_.Display(a.date)},
-              {"film", a.film ? a.film->title : ""},
+  // What a result shows besides the text: an article's or page's, or an episode's.
+  std::string url, title, kind, film, source;
+  int64_t date = 0;
+  std::string body;
+  if (d < s.articles_.size() + s.pages_.size()) {
+    const bool page = d >= s.articles_.size();
+    const Article& a = s.Doc(d);
+    auto text = s.SearchBodyText(store_, a, s.DocAccess(d));
+    if (!text) return text.error();
+    body = std::move(*text);
+    url = page ? s.ArticleUrl(a) : s.article_urls_[d];
+    title = a.title;
+    kind = page ? "Page" : s.sections_.at(a.section).title;
+    film = a.film ? a.film->title : "";
+    source = a.source_path;
+    date = a.date;
+  } else {
+    const size_t e = d - s.articles_.size() - s.pages_.size();
+    const PodcastEpisode& ep = s.episodes_[e];
+    url = s.EpisodeUrl(e);
+    title = ep.title;
+    kind = s.shows_[s.episode_show_[e]].title;
+    source = "content/podcasts/" + ep.show + "/" + ep.source;
+    date = ep.date;
+  }
+  DocText t = s.SearchDocText(d, std::move(body));
+  json doc = {{"url", url},
+              {"title", title},
+              {"kind", kind},
+              {"date_iso", s.tz_.Iso(date)},
+              {"date", s.tz_.Display(date)},
+              {"film", film},
               {"films", t.films},
               {"people", t.people},
               {"dek", t.dek},
@@ -346,8 +396,7 @@ Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
               {"body", Utf8Prefix(t.body, 60000)}};
   auto packed = Gzip(doc.dump(-1, ' ', false, json::error_handler_t::replace), kFragmentGzipLevel);
   if (!packed)
-    return MakeError(ErrorCode::kInternal,
-                     "could not compress the search fragment of " + a.source_path);
+    return MakeError(ErrorCode::kInternal, "could not compress the search fragment of " + source);
   return std::move(*packed);
 }
 

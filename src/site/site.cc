@@ -349,7 +349,6 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     if (HasFeed(list)) add(OutputKind::kRss, list.url + "feed.xml", l, 1, "a feed");
   }
   if (st) st = s.AddFilmMagazineOutputs();
-  if (st) st = s.AddSearchOutputs();
   if (s.config_.members.enabled) {
     add(OutputKind::kMembership, "/membership/", 0, 1, "the membership page");
     add(OutputKind::kAccount, "/account/", 0, 1, "the account page");
@@ -367,6 +366,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
         "the theme asset " + s.theme_->assets()[i].name);
   }
   if (st) st = s.AddPodcastOutputs(std::move(podcasts));
+  if (st) st = s.AddSearchOutputs();  // after the podcasts: episodes are searched too
   for (size_t i = 0; i < s.media_.size(); ++i) {
     // A podcast's files are published with its public episodes only (podcast_site.cc).
     if (s.media_[i].path.rfind("podcasts/", 0) == 0) {
@@ -744,8 +744,13 @@ std::string Site::Fingerprint(const Output& o) const {
       break;
     }
     case OutputKind::kSearchDoc:
-      parts +=
-          o.ref < article_fp_.size() ? article_fp_[o.ref] : page_fp_[o.ref - article_fp_.size()];
+      if (o.ref < article_fp_.size() + page_fp_.size()) {
+        parts +=
+            o.ref < article_fp_.size() ? article_fp_[o.ref] : page_fp_[o.ref - article_fp_.size()];
+      } else {
+        // An episode: which one this document is moves when articles or pages come or go.
+        parts += podcasts_fp_ + "#" + std::to_string(o.ref - article_fp_.size() - page_fp_.size());
+      }
       break;
     case OutputKind::kFilm:
     case OutputKind::kPerson:
@@ -792,6 +797,7 @@ std::string Site::Fingerprint(const Output& o) const {
       for (const std::string& fp : article_fp_) parts += fp;
       if (o.kind == OutputKind::kSearchIndex) {
         for (const std::string& fp : page_fp_) parts += fp;
+        parts += podcasts_fp_;
       }
       if (o.kind == OutputKind::kCollection) parts += collections_[o.ref].source_hash;
       break;

@@ -125,6 +125,7 @@ struct SearchRequest {
 };
 
 struct StaticSearchIndex;  // search_site.cc
+struct DocText;            // search_site.cc
 
 // The podcasts a site is assembled with: every stored show and episode (drafts and scheduled
 // ones are left out by Assemble).
@@ -260,7 +261,12 @@ class Site {
   std::string PodcastFingerprint(const Output& output) const;
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
-  // Static index document d: articles_ then pages_.
+  // Static index documents: articles_, then pages_, then episodes_.
+  size_t SearchDocs() const;
+  // Document d's searchable text, field by field (`body`: an article's or page's body text, as
+  // SearchBodyText makes it; an episode's is made here).
+  DocText SearchDocText(size_t d, std::string body) const;
+  // An article or page: d < articles_.size() + pages_.size().
   const Article& Doc(size_t d) const;
   const AccessRule& DocAccess(size_t d) const;
   // The rule of a stored article or page by its store id (null: not on this site map).

@@ -13,6 +13,7 @@ then on `cinepress serve`, a member's private feeds: entitled, not entitled, and
 (the feed and its files stop). Prints `podcasts_e2e: N passed, N failed`.
 """
 
+import gzip
 import json
 import os
 import re
@@ -210,6 +211,28 @@ def check_feed(public, folder, base):
     return {e.title: e.get("id") for e in d.entries}
 
 
+def static_search(public, word):
+    """The URLs the built site's static search index gives for one folded word, read as the
+    theme's search.js reads it: the manifest's chunk, the word's postings, the fragments."""
+    index = os.path.join(public, "search", "index")
+    with open(os.path.join(index, "manifest.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    chunk = None
+    for first, k in manifest["chunks"]:
+        if first <= word:
+            chunk = k
+    if chunk is None:
+        return set()
+    with gzip.open(os.path.join(index, "words", f"{chunk}.json.gz"), "rt", encoding="utf-8") as f:
+        postings = json.load(f).get(word, [])
+    urls, doc = set(), 0
+    for k in range(0, len(postings) - 1, 2):
+        doc += postings[k]
+        with gzip.open(os.path.join(index, "doc", f"{doc}.json.gz"), "rt", encoding="utf-8") as f:
+            urls.add(json.load(f)["url"])
+    return urls
+
+
 def check_pages(public):
     def read(*parts):
         with open(os.path.join(public, *parts), encoding="utf-8") as f:
@@ -228,6 +251,12 @@ def check_pages(public):
     film = read("films", "low-water-2025", "index.html") if os.path.exists(
         os.path.join(public, "films", "low-water-2025")) else ""
     check("the film's page lists the episode", "/podcasts/test-signals/tone-mp3/" in film)
+    check("the static search index finds an episode by a word of its transcript",
+          "/podcasts/test-signals/tone-mp3/" in static_search(public, "goes"),
+          static_search(public, "goes"))
+    check("the static search index finds a premium episode by its show notes",
+          "/podcasts/test-signals/premium/" in static_search(public, "patrons"),
+          static_search(public, "patrons"))
 
 
 def serve_checks(binary, site, smtp, port):

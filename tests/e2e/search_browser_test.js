@@ -215,7 +215,12 @@ async function main() {
       const livePage = await (await fetch(`http://127.0.0.1:${livePort}/search/?q=${encodeURIComponent(q)}`)).text();
       const m = /<h2 class="search-results__count">(\d+) results?<\/h2>/.exec(livePage);
       const liveTotal = m ? Number(m[1]) : -1;
-      const staticTotal = await page.evaluate(async (query) => (await window.cinepressSearch.search('/search/index/', query)).total, q);
+      // Podcast episodes are in the static index only, not yet in the store's (docs/PODCASTS.md,
+      // "Not yet"): the static count leaves them out.
+      const staticTotal = await page.evaluate(async (query) => {
+        const r = await window.cinepressSearch.search('/search/index/', query, {}, 1, 1000);
+        return r.total - r.hits.filter((h) => h.fragment.url.startsWith('/podcasts/')).length;
+      }, q);
       check(liveTotal === staticTotal && liveTotal > 0, 'static and live agree on ' + q, { live: liveTotal, static: staticTotal });
     }
 
@@ -245,7 +250,13 @@ async function main() {
     check(errors.length === 0, 'no script errors', errors);
   } finally {
     if (browser) await browser.close();
-    for (const c of children) c.kill('SIGTERM');
+    // The servers are waited for before their folder is removed: a server still closing its store
+    // writes into it (rmdir then fails with ENOTEMPTY).
+    await Promise.all(children.map((c) => new Promise((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', resolve);
+      c.kill('SIGTERM');
+    })));
     if (failed === 0) fs.rmSync(tmp, { recursive: true, force: true }); else console.log('search_browser_test: kept ' + tmp);
   }
   console.log(`search_browser_test: ${passed} passed, ${failed} failed`);

@@ -3,6 +3,8 @@
 // public site; films and people listing the episodes that discuss them.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "podcast/test_media.h"
 #include "whole_site.h"
 
@@ -50,8 +52,10 @@ std::map<std::string, std::string> Magazine() {
       {"content/podcasts/close-up/one.vtt",
        "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Nia Bianchi>TRANSCRIPT-WORDS here.\n"},
       {"content/podcasts/close-up/two.md",
-       Episode("Two", "2026-03-01", "episode: 2\naccess: [supporter]\n")},
+       Episode("Two", "2026-03-01", "episode: 2\naccess: [supporter]\ntranscript: \"two.srt\"\n")},
       {"content/podcasts/close-up/two.mp3", TestMp3(100)},
+      {"content/podcasts/close-up/two.srt",
+       "1\n00:00:00,000 --> 00:00:02,000\nLOCKEDTRANSCRIPT words.\n"},
       {"content/podcasts/close-up/draft.md", Episode("Draft", "2026-03-02", "draft: true\n")},
       {"content/podcasts/close-up/dra.mp3", TestMp3(10)},
   };
@@ -109,6 +113,44 @@ TEST(PodcastSite, APremiumEpisodesAudioIsNotPublished) {
   EXPECT_EQ(two.find("two.mp3"), std::string::npos);
   EXPECT_NE(two.find("class=\"paywall\""), std::string::npos);
   EXPECT_NE(two.find("Notes for Two."), std::string::npos) << "show notes are for everyone";
+}
+
+TEST(PodcastSite, TheStaticSearchIndexHoldsEpisodesAndOnlyPublicTranscripts) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  // Every fragment of the static index, by the URL it links to.
+  std::map<std::string, nlohmann::json> docs;
+  for (int d = 0;; ++d) {
+    const std::string path = "search/index/doc/" + std::to_string(d) + ".json.gz";
+    auto it = built->files.find(path);
+    if (it == built->files.end()) break;
+    nlohmann::json doc = nlohmann::json::parse(FileText(path, it->second));
+    docs[doc["url"].get<std::string>()] = doc;
+  }
+  ASSERT_TRUE(docs.count("/podcasts/close-up/one/")) << "a public episode is a document";
+  const nlohmann::json& one = docs["/podcasts/close-up/one/"];
+  EXPECT_EQ(one["title"], "One");
+  EXPECT_EQ(one["kind"], "Close-Up");
+  EXPECT_NE(one["body"].get<std::string>().find("TRANSCRIPT-WORDS"), std::string::npos);
+  EXPECT_NE(one["body"].get<std::string>().find("Notes for One."), std::string::npos);
+  EXPECT_NE(one["people"].get<std::string>().find("Maëlle Blackwood"), std::string::npos);
+  ASSERT_TRUE(docs.count("/podcasts/close-up/two/")) << "a premium episode is found by its notes";
+  EXPECT_NE(docs["/podcasts/close-up/two/"]["body"].get<std::string>().find("Notes for Two."),
+            std::string::npos);
+  EXPECT_FALSE(docs.count("/podcasts/close-up/draft/")) << "drafts are not published";
+  // The index is public: a premium episode's transcript is nowhere in it.
+  for (const auto& [path, bytes] : built->files) {
+    if (path.rfind("search/index/", 0) != 0) continue;
+    EXPECT_EQ(FileText(path, bytes).find("lockedtranscript"), std::string::npos) << path;
+    EXPECT_EQ(FileText(path, bytes).find("LOCKEDTRANSCRIPT"), std::string::npos) << path;
+  }
+  // The word list finds the public transcript's words.
+  bool found = false;
+  for (const auto& [path, bytes] : built->files) {
+    if (path.rfind("search/index/words/", 0) != 0) continue;
+    found = found || nlohmann::json::parse(FileText(path, bytes)).contains("transcript");
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(PodcastSite, FilmsAndPeopleListTheEpisodesThatDiscussThem) {
