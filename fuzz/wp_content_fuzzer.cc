@@ -21,6 +21,21 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Whether `scheme` begins a URL somewhere in `url`: at its start, or where another URL of a list
+// can begin (srcset's commas, style's url( and quotes, spaces). Inside a URL — a path such as
+// "/embed/x-vbscript:" — it is only text.
+bool BeginsAUrl(const std::string& url, std::string_view scheme) {
+  for (size_t at = url.find(scheme); at != std::string::npos; at = url.find(scheme, at + 1)) {
+    if (at == 0) return true;
+    const char before = url[at - 1];
+    if (before == ',' || before == '(' || before == '"' || before == '\'' ||
+        static_cast<unsigned char>(before) <= 0x20) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // How a browser reads a URL's scheme: leading C0 controls and spaces dropped, tabs and newlines
 // removed anywhere, case ignored.
 bool DangerousUrl(std::string_view value) {
@@ -31,8 +46,8 @@ bool DangerousUrl(std::string_view value) {
     url += c;
   }
   url = Lower(url);
-  return url.find("javascript:") != std::string::npos ||
-         url.find("vbscript:") != std::string::npos || url.rfind("data:", 0) == 0;
+  return BeginsAUrl(url, "javascript:") || BeginsAUrl(url, "vbscript:") ||
+         url.rfind("data:", 0) == 0;
 }
 
 bool IsUrlAttribute(std::string_view name) {
