@@ -148,14 +148,7 @@ def main():
     try:
         site = os.path.join(root, "site")
         nc.run([BINARY, "demo", site], timeout=300)
-        path = os.path.join(site, "cinepress.toml")
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        text = re.sub(r'(?m)^base_url = .*$', f'base_url = "{BASE}"', text)
-        text = re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp.port}"',
-                      text)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+        nc.point_demo(site, BASE, smtp.port)
         write_articles(site)
         nc.run([BINARY, "import", site, "--site", site])
 

@@ -28,6 +28,23 @@ def run(args, timeout=120, check=True, **kw):
     return p
 
 
+def demo_config(site, base_url, smtp_port):
+    """The text of `site`'s cinepress.toml (a `cinepress demo` folder) pointed at `base_url` and
+    the SMTP server on `smtp_port`."""
+    with open(os.path.join(site, "cinepress.toml"), encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'(?m)^base_url = .*$', f'base_url = "{base_url}"', text)
+    return re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp_port}"',
+                  text)
+
+
+def point_demo(site, base_url, smtp_port, extra=""):
+    """Rewrites `site`'s cinepress.toml as demo_config says, with `extra` TOML appended."""
+    text = demo_config(site, base_url, smtp_port) + extra
+    with open(os.path.join(site, "cinepress.toml"), "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def make_site(binary, root, smtp_port, connections=4, base_url="http://127.0.0.1:8080"):
     """The demo magazine with a weekly newsletter over the whole archive and a daily one."""
     site = os.path.join(root, "site")

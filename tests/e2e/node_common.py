@@ -22,11 +22,7 @@ def demo_in_postgres(run, binary, site, url, base_url, smtp_port, moved_to):
     db = os.path.join(site, "cinepress.db")
     run(binary, "store", "copy", "--from", db, "--to", url)
     os.rename(db, moved_to)
-    with open(os.path.join(site, "cinepress.toml"), encoding="utf-8") as f:
-        text = f.read()
-    text = re.sub(r'(?m)^base_url = .*$', f'base_url = "{base_url}"', text)
-    return re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp_port}"',
-                  text)
+    return nc.demo_config(site, base_url, smtp_port)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

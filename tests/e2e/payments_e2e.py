@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -116,13 +115,8 @@ def main():
 
         site = os.path.join(root, "site")
         nc.run([binary, "demo", site], timeout=300)
-        path = os.path.join(site, "cinepress.toml")
-        text = open(path, encoding="utf-8").read()
-        text = re.sub(r'(?m)^base_url = .*$', f'base_url = "{base}"', text)
-        text = re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp.port}"',
-                      text)
-        text += f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\ngrace_days = 3\n'
-        open(path, "w", encoding="utf-8").write(text)
+        nc.point_demo(site, base, smtp.port,
+                      f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\ngrace_days = 3\n')
         mw.write_articles(site)
         nc.run([binary, "import", site, "--site", site])
         env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_e2e", STRIPE_WEBHOOK_SECRET=SECRET)

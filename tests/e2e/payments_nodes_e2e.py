@@ -8,12 +8,10 @@ change notification), with no restart and no request to A.
 Prints `payments_nodes_e2e: N passed, N failed`; exits 77 (skipped) without a test PostgreSQL.
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,16 +51,11 @@ def main():
         db = os.path.join(site_a, "cinepress.db")
         nc.run([binary, "store", "copy", "--from", db, "--to", url])
         os.rename(db, os.path.join(root, "moved-away.db"))
-        path = os.path.join(site_a, "cinepress.toml")
-        text = open(path, encoding="utf-8").read()
-        text = re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp.port}"',
-                      text)
-        text += f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\n'
         shutil.copytree(site_a, site_b)
         for site, public in ((site_a, node_a), (site_b, node_b)):
-            with open(os.path.join(site, "cinepress.toml"), "w", encoding="utf-8") as f:
-                f.write(re.sub(r'(?m)^base_url = .*$', f'base_url = "{public}"', text) +
-                        f'\n[store]\nurl = "{url}"\n')
+            nc.point_demo(site, public, smtp.port,
+                          f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\n'
+                          f'\n[store]\nurl = "{url}"\n')
         env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_nodes", STRIPE_WEBHOOK_SECRET=pe.SECRET)
         nc.run([binary, "payments", "sync", "--site", site_a], env=env)
         for site, port in ((site_a, ports[0]), (site_b, ports[1])):

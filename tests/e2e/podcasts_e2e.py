@@ -375,14 +375,7 @@ def main():
         # The demo as it is (its tiers and members), served at this test's address and relay.
         site = os.path.join(root, "site")
         nc.run([binary, "demo", site], timeout=300)
-        config = os.path.join(site, "cinepress.toml")
-        with open(config, encoding="utf-8") as f:
-            text = f.read()
-        text = re.sub(r'(?m)^base_url = .*$', f'base_url = "{base}"', text)
-        text = re.sub(r'(?m)^url = "smtp://127.0.0.1:\d+"', f'url = "smtp://127.0.0.1:{smtp.port}"',
-                      text)
-        with open(config, "w", encoding="utf-8") as f:
-            f.write(text)
+        nc.point_demo(site, base, smtp.port)
         folder = os.path.join(site, "content", "podcasts", "test-signals")
         os.makedirs(folder)
         with open(os.path.join(folder, "_index.md"), "w", encoding="utf-8") as f:
