@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,7 +89,12 @@ class ContentStore {
   // another cost one chunk each. Empty at or past the end; kNotFound when no file has that
   // content any more (it was replaced while being read).
   virtual Result<std::string> ReadMedia(const std::string& hash, int64_t offset, size_t max) = 0;
-  virtual Status SaveMedia(const std::string& path, const std::string& data) = 0;
+  // Stores the bytes of `in`, a seekable stream (a file), a chunk at a time, so that no file is
+  // ever held whole: read once for its hash and size, then again for its chunks (an error when
+  // the second reading differs: the file changed meanwhile).
+  virtual Status SaveMediaFrom(const std::string& path, std::istream& in) = 0;
+  // The same for bytes already in memory.
+  Status SaveMedia(const std::string& path, const std::string& data);
   virtual Status DeleteMedia(const std::string& path) = 0;
 
   // Counted downloads of media (not content: they do not move DataVersion). Saved in batches by

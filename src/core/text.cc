@@ -168,6 +168,21 @@ std::string_view Trim(std::string_view text) {
   return text.substr(b, e - b);
 }
 
+Result<std::string> FileContentHash(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string piece(256 * 1024, '\0');
+  ContentHasher hasher;
+  while (in) {
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    hasher.Add(std::string_view(piece).substr(0, static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad() || !in.eof()) {
+    return Error{
+        ErrorCode::kIo, "cannot read: " + std::string(std::strerror(errno)), path.string(), 0, {}};
+  }
+  return hasher.Finish();
+}
+
 Result<std::string> ReadFile(const std::filesystem::path& path) {
   auto fail = [&] {
     return Error{

@@ -54,6 +54,8 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 std::string_view Trim(std::string_view text);
 
 Result<std::string> ReadFile(const std::filesystem::path& path);
+// ContentHash of a file's bytes, read a piece at a time (never whole).
+Result<std::string> FileContentHash(const std::filesystem::path& path);
 // Writes atomically enough for our uses: to a sibling temporary file, then renamed.
 Status WriteFile(const std::filesystem::path& path, std::string_view data);
 

@@ -15,6 +15,7 @@
 #include "core/slug.h"
 #include "core/text.h"
 #include "ingest/front_matter.h"
+#include "ingest/media_file.h"
 #include "ingest/podcast_folder.h"
 
 namespace cinepress {
@@ -740,15 +741,12 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   std::set<std::string> media_seen;
   for (const auto& [rel, path] : media_files) {
     media_seen.insert(rel);
-    auto data = ReadFile(path);
-    if (!data) return fail(data.error());
     auto it = media_hash.find(rel);
-    if (it != media_hash.end() && it->second == ContentHash(*data)) {
-      ++report.media_unchanged;
-      continue;
-    }
-    (it == media_hash.end() ? report.media_added : report.media_updated)++;
-    if (auto s = store.SaveMedia(rel, *data); !s) return fail(s.error());
+    auto stored = StoreMediaFile(store, rel, path, it != media_hash.end() ? &it->second : nullptr);
+    if (!stored) return fail(stored.error());
+    (stored->change == MediaChange::kUnchanged ? report.media_unchanged
+     : stored->change == MediaChange::kAdded   ? report.media_added
+                                               : report.media_updated)++;
   }
   if (options.prune) {
     for (const auto& [path, hash] : media_hash) {

@@ -6,6 +6,7 @@
 #include "core/slug.h"
 #include "core/text.h"
 #include "ingest/front_matter.h"
+#include "ingest/media_file.h"
 #include "podcast/apple_categories.h"
 #include "podcast/audio.h"
 #include "podcast/feed.h"
@@ -351,12 +352,10 @@ Result<PodcastWriteCounts> WritePodcasts(ContentStore& store, const PodcastFolde
     ++counts.episodes;
   }
   for (const auto& [path, file] : podcasts.media) {
-    auto data = ReadFile(file);
-    if (!data) return data.error();
     auto it = media_hash.find(path);
-    if (it != media_hash.end() && it->second == ContentHash(*data)) continue;
-    if (auto st = store.SaveMedia(path, *data); !st) return st.error();
-    ++counts.media;
+    auto stored = StoreMediaFile(store, path, file, it != media_hash.end() ? &it->second : nullptr);
+    if (!stored) return stored.error();
+    if (stored->change != MediaChange::kUnchanged) ++counts.media;
   }
   if (!prune) return counts;
   std::set<std::string> keys;

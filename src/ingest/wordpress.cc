@@ -10,6 +10,7 @@
 
 #include "core/slug.h"
 #include "core/text.h"
+#include "ingest/media_file.h"
 #include "ingest/wordpress_phases.h"
 #include "render/html_text.h"
 
@@ -127,16 +128,15 @@ Status WriteTerms(ContentStore& store, const WpIndex& index, const StoredState& 
 // Files, each stored once: unchanged when the store has the same bytes at that path.
 Status WriteMedia(ContentStore& store, const std::string& path, const fs::path& from,
                   StoredState& stored, WordPressReport& report) {
-  auto data = ReadFile(from);
-  if (!data) return data.error();
   auto it = stored.media_hash.find(path);
-  if (it != stored.media_hash.end() && it->second == ContentHash(*data)) {
-    ++report.attachments.unchanged;
-    return {};
-  }
-  (it == stored.media_hash.end() ? report.attachments.added : report.attachments.updated)++;
-  stored.media_hash[path] = ContentHash(*data);
-  return store.SaveMedia(path, *data);
+  auto written =
+      StoreMediaFile(store, path, from, it != stored.media_hash.end() ? &it->second : nullptr);
+  if (!written) return written.error();
+  (written->change == MediaChange::kUnchanged ? report.attachments.unchanged
+   : written->change == MediaChange::kAdded   ? report.attachments.added
+                                              : report.attachments.updated)++;
+  stored.media_hash[path] = written->hash;
+  return {};
 }
 
 // What one converted item adds to the report, besides added/updated/unchanged.

@@ -2,6 +2,8 @@
 // contract for them, run against every engine (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "core/text.h"
 #include "store/media_rows.h"
 #include "store/open_store.h"
@@ -73,6 +75,51 @@ TYPED_TEST(MediaContract, ALargeFileIsReadChunkByChunk) {
   auto problems = CheckStoredMedia(*this->store_);
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());
+}
+
+TYPED_TEST(MediaContract, AFileIsStoredFromAStreamAChunkAtATime) {
+  const std::string audio = Audio(2 * kChunk + 7);
+  std::istringstream in(audio);
+  ASSERT_TRUE(this->store_->SaveMediaFrom("podcasts/talk/stream.mp3", in));
+  auto file = this->store_->LoadMediaFile("podcasts/talk/stream.mp3");
+  ASSERT_TRUE(file.ok()) << file.error().ToString();
+  EXPECT_EQ(file->size, static_cast<int64_t>(audio.size()));
+  EXPECT_EQ(file->hash, ContentHash(audio));
+  EXPECT_EQ(*this->store_->LoadMediaData("podcasts/talk/stream.mp3"), audio);
+  EXPECT_EQ(*this->store_->ReadMedia(file->hash, 2 * kChunk, 100), audio.substr(2 * kChunk));
+  std::istringstream empty("");
+  ASSERT_TRUE(this->store_->SaveMediaFrom("podcasts/talk/empty.mp3", empty));
+  EXPECT_EQ(this->store_->LoadMediaFile("podcasts/talk/empty.mp3")->size, 0);
+}
+
+// A stream whose bytes change once it is rewound: a file written to while it is being stored.
+class ChangingBuffer : public std::stringbuf {
+ public:
+  ChangingBuffer(const std::string& first, std::string second)
+      : std::stringbuf(first), second_(std::move(second)) {}
+
+ protected:
+  pos_type seekpos(pos_type at, std::ios_base::openmode which) override {
+    str(second_);
+    return std::stringbuf::seekpos(at, which);
+  }
+
+ private:
+  std::string second_;
+};
+
+TYPED_TEST(MediaContract, AFileThatChangesWhileStoredIsRefusedAndNothingIsStored) {
+  std::string changed = Audio(kChunk + 10);
+  changed[kChunk + 3] ^= 1;
+  ChangingBuffer buffer(Audio(kChunk + 10), changed);
+  std::istream in(&buffer);
+  auto s = this->store_->SaveMediaFrom("podcasts/talk/moving.mp3", in);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("changed while it was stored"), std::string::npos)
+      << s.error().ToString();
+  EXPECT_EQ(this->store_->LoadMediaFile("podcasts/talk/moving.mp3").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(this->store_->LoadMediaList()->empty());
 }
 
 TYPED_TEST(MediaContract, ReplacedContentIsGoneForItsReaders) {

@@ -1092,8 +1092,10 @@ class PgStore final : public ContentStore {
     return std::string();
   }
 
-  Status SaveMedia(const std::string& path, const std::string& data) override {
-    const std::string hash = ContentHash(data);
+  Status SaveMediaFrom(const std::string& path, std::istream& in) override {
+    MediaStreamReader bytes(in, path);
+    if (auto s = bytes.Measure(); !s) return s;
+    const std::string& hash = bytes.hash();
     return db_->Atomically([&]() -> Status {
       // Asked first: a statement that inserts nothing still moves the change counter (its
       // trigger runs per statement), and bytes stored already must not reload every node.
@@ -1108,11 +1110,12 @@ class PgStore final : public ContentStore {
         if (!added) return Failure("saving media \"" + path + "\"", added.error());
         fresh = added->size() > 0;  // else another node stored the same bytes just now
       }
-      for (size_t at = 0; fresh && at < data.size(); at += kMediaChunkBytes) {
-        if (auto q =
-                db_->Query("INSERT INTO media_chunks (hash, seq, data) VALUES ($1, $2, $3)",
-                           {std::string_view(hash), static_cast<int64_t>(at / kMediaChunkBytes),
-                            PgBytes{std::string_view(data).substr(at, kMediaChunkBytes)}});
+      for (int64_t seq = 0; fresh; ++seq) {
+        auto chunk = bytes.Next();
+        if (!chunk) return chunk.error();
+        if (chunk->empty()) break;
+        if (auto q = db_->Query("INSERT INTO media_chunks (hash, seq, data) VALUES ($1, $2, $3)",
+                                {std::string_view(hash), seq, PgBytes{*chunk}});
             !q) {
           return Failure("saving media \"" + path + "\"", q.error());
         }
@@ -1121,12 +1124,12 @@ class PgStore final : public ContentStore {
       if (!old) return old.error();
       const std::string old_hash = old->size() > 0 ? old->Text(0, 0) : "";
       if (old_hash == hash) return Status{};  // the same bytes: not modified
-      if (auto s = Write("saving media \"" + path + "\"",
-                         "INSERT INTO media (path, hash, size, modified) VALUES ($1, $2, $3, $4)"
-                         " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
-                         " size = excluded.size, modified = excluded.modified",
-                         {std::string_view(path), std::string_view(hash),
-                          static_cast<int64_t>(data.size()), NowSeconds()});
+      if (auto s =
+              Write("saving media \"" + path + "\"",
+                    "INSERT INTO media (path, hash, size, modified) VALUES ($1, $2, $3, $4)"
+                    " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
+                    " size = excluded.size, modified = excluded.modified",
+                    {std::string_view(path), std::string_view(hash), bytes.size(), NowSeconds()});
           !s) {
         return s;
       }

@@ -935,25 +935,27 @@ class SqliteStore final : public ContentStore {
     return SliceOfChunk(q.Blob(0), static_cast<size_t>(offset % chunk), max);
   }
 
-  Status SaveMedia(const std::string& path, const std::string& data) override {
-    return InSavepoint([&] { return SaveMediaRows(path, data); });
+  Status SaveMediaFrom(const std::string& path, std::istream& in) override {
+    MediaStreamReader bytes(in, path);
+    if (auto s = bytes.Measure(); !s) return s;
+    return InSavepoint([&] { return SaveMediaRows(path, bytes); });
   }
 
-  Status SaveMediaRows(const std::string& path, const std::string& data) {
-    std::string hash = ContentHash(data);
+  Status SaveMediaRows(const std::string& path, MediaStreamReader& bytes) {
+    const std::string& hash = bytes.hash();
     {
       Use q(Prepare("INSERT INTO media_blobs (hash) VALUES (?) ON CONFLICT DO NOTHING"));
       q.Bind(1, hash);
       if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
     }
-    if (sqlite3_changes(db_) > 0) {  // new content: its chunks
-      for (size_t at = 0, seq = 0; at < data.size(); at += kMediaChunkBytes, ++seq) {
-        Use q(Prepare("INSERT INTO media_chunks (hash, seq, data) VALUES (?, ?, ?)"));
-        q.Bind(1, hash)
-            .Bind(2, static_cast<int64_t>(seq))
-            .BindBlob(3, std::string_view(data).substr(at, kMediaChunkBytes));
-        if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
-      }
+    const bool fresh = sqlite3_changes(db_) > 0;  // new content: its chunks
+    for (int64_t seq = 0; fresh; ++seq) {
+      auto chunk = bytes.Next();
+      if (!chunk) return chunk.error();
+      if (chunk->empty()) break;
+      Use q(Prepare("INSERT INTO media_chunks (hash, seq, data) VALUES (?, ?, ?)"));
+      q.Bind(1, hash).Bind(2, seq).BindBlob(3, *chunk);
+      if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
     }
     std::string old_hash;
     {
@@ -967,10 +969,7 @@ class SqliteStore final : public ContentStore {
           Prepare("INSERT INTO media (path, hash, size, modified) VALUES (?, ?, ?, ?)"
                   " ON CONFLICT (path) DO UPDATE SET hash = excluded.hash,"
                   " size = excluded.size, modified = excluded.modified"));
-      q.Bind(1, path)
-          .Bind(2, hash)
-          .Bind(3, static_cast<int64_t>(data.size()))
-          .Bind(4, NowSeconds());
+      q.Bind(1, path).Bind(2, hash).Bind(3, bytes.size()).Bind(4, NowSeconds());
       if (q.Step() != SQLITE_DONE) return Failure("saving media \"" + path + "\"");
     }
     if (!old_hash.empty()) return DropBlobIfUnused(old_hash);
