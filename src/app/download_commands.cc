@@ -10,9 +10,13 @@ Status PodcastStats(const SiteFolder& site, const std::string& show, bool csv, s
   }
   auto store = OpenStore(site, false);
   if (!store) return store.error();
-  auto rows = (*store)->LoadDownloads(show.empty() ? "/podcasts/" : "/podcasts/" + show + "/");
-  if (!rows) return rows.error();
-  out << FormatDownloadStats(CountDownloads(std::move(*rows)), csv);
+  std::vector<MediaDownload> rows;  // public and private feeds' downloads
+  for (const std::string& prefix : StoredPrefixesOf(show)) {
+    auto some = (*store)->LoadDownloads(prefix);
+    if (!some) return some.error();
+    rows.insert(rows.end(), some->begin(), some->end());
+  }
+  out << FormatDownloadStats(CountDownloads(std::move(rows)), csv);
   return {};
 }
 

@@ -5,6 +5,9 @@
 //              128 kbit/s (960,000 bytes), or the whole file when it is shorter — from a client
 //              that is not a known bot; one per client per episode per 24 hours
 //   client     the address and the user agent together, kept only as a digest
+//   private    a download through a member's private feed (/feeds/private/TOKEN/podcasts/…):
+//              counted by the same rules, as the same episode (one per client per episode,
+//              public or private), and stored without the member's token
 //
 // DownloadCounter decides on each node, in memory, and hands what counted to a sink in batches
 // off the request path (the store's SaveDownloads, from a thread of its own); CountDownloads
@@ -54,7 +57,8 @@ bool FetchedARealPart(int64_t delivered, int64_t file_size);
 std::string ClientDigest(std::string_view address, std::string_view user_agent);
 
 struct DownloadCounterOptions {
-  // Paths that are episodes: those under these prefixes.
+  // Paths that are episodes: those under these prefixes (a private feed's file is judged by its
+  // public path).
   std::vector<std::string> prefixes = {"/podcasts/"};
   // Where counted downloads go, a batch at a time (the store's SaveDownloads). An error keeps
   // the batch for the next flush.
@@ -88,16 +92,29 @@ class DownloadCounter {
 struct DownloadCount {
   std::string day;   // "2026-12-06" (UTC)
   std::string show;  // from the path: /podcasts/{show}/…
-  std::string path;
+  std::string path;  // the episode's public path
   int64_t downloads = 0;
+  int64_t private_downloads = 0;  // of `downloads`, those through members' private feeds
 };
 std::vector<DownloadCount> CountDownloads(std::vector<MediaDownload> rows);
 
 // The show of an episode's path ("/podcasts/talk/one.mp3" -> "talk"); "" when it has none.
 std::string ShowOf(std::string_view path);
 
-// The stats as a table for people, or as CSV (day,show,path,downloads; then the totals with
-// day "total": per episode, per show with an empty path, and overall with both empty).
+// A private feed's files: "/feeds/private/TOKEN/podcasts/talk/one.mp3" is stored as
+// "/feeds/private/podcasts/talk/one.mp3" (StoredPathOf: the token, a member's credential, is
+// never kept), whose public path is "/podcasts/talk/one.mp3" (PublicPathOf). Other paths are
+// their own.
+inline constexpr std::string_view kPrivateFeedPrefix = "/feeds/private/";
+std::string StoredPathOf(std::string_view path);
+std::string_view PublicPathOf(std::string_view stored_path);
+bool IsPrivateDownload(std::string_view stored_path);
+// The stored paths' prefixes of a show's downloads, public and private ("" for every show).
+std::vector<std::string> StoredPrefixesOf(const std::string& show);
+
+// The stats as a table for people, or as CSV (day,show,path,downloads,public,private; then the
+// totals with day "total": per episode, per show with an empty path, and overall with both
+// empty). `downloads` is public + private.
 std::string FormatDownloadStats(const std::vector<DownloadCount>& counts, bool csv);
 
 }  // namespace cinepress

@@ -106,6 +106,47 @@ TEST(DownloadCounter, BotsProbesHeadsAndOtherPathsDoNotCount) {
   EXPECT_EQ(s.rows.size(), 1u);
 }
 
+TEST(DownloadCounter, APrivateFeedsFileCountsByTheSameRulesWithoutTheToken) {
+  Saved s;
+  MediaRequest member = Listen(kNoon, "192.0.2.9");
+  member.path = "/feeds/private/s3cr3tT0ken/podcasts/talk/one.mp3";
+  s.counter.Offer(member);
+  member.at += 60;  // the same member's app again: no
+  s.counter.Offer(member);
+  s.counter.Offer(
+      Listen(kNoon + 120, "192.0.2.9"));  // the public file, same client: the same episode
+  MediaRequest probe = Listen(kNoon, "192.0.2.10");
+  probe.path = member.path;
+  probe.delivered = 2;  // a probe counts no more than on the public file
+  s.counter.Offer(probe);
+  MediaRequest bot = member;
+  bot.address = "192.0.2.11";
+  bot.user_agent = "curl/8.0";
+  s.counter.Offer(bot);
+  MediaRequest feed = member;  // a private feed's other files are not episodes
+  feed.address = "192.0.2.12";
+  feed.path = "/feeds/private/s3cr3tT0ken/feed.xml";
+  s.counter.Offer(feed);
+  ASSERT_TRUE(s.counter.Flush(kNoon));
+  ASSERT_EQ(s.rows.size(), 1u);
+  EXPECT_EQ(s.rows[0].path, "/feeds/private/podcasts/talk/one.mp3");  // no token is kept
+}
+
+TEST(DownloadPaths, PrivateFeedsFilesAreTheirEpisodes) {
+  EXPECT_EQ(StoredPathOf("/feeds/private/tok/podcasts/talk/e/one.mp3"),
+            "/feeds/private/podcasts/talk/e/one.mp3");
+  EXPECT_EQ(StoredPathOf("/podcasts/talk/e/one.mp3"), "/podcasts/talk/e/one.mp3");
+  EXPECT_EQ(StoredPathOf("/feeds/private/tok"), "/feeds/private/tok");
+  EXPECT_EQ(PublicPathOf("/feeds/private/podcasts/talk/e/one.mp3"), "/podcasts/talk/e/one.mp3");
+  EXPECT_EQ(PublicPathOf("/podcasts/talk/e/one.mp3"), "/podcasts/talk/e/one.mp3");
+  EXPECT_TRUE(IsPrivateDownload("/feeds/private/podcasts/talk/e/one.mp3"));
+  EXPECT_FALSE(IsPrivateDownload("/podcasts/talk/e/one.mp3"));
+  EXPECT_EQ(StoredPrefixesOf("talk"),
+            (std::vector<std::string>{"/podcasts/talk/", "/feeds/private/podcasts/talk/"}));
+  EXPECT_EQ(StoredPrefixesOf(""),
+            (std::vector<std::string>{"/podcasts/", "/feeds/private/podcasts/"}));
+}
+
 TEST(DownloadCounter, AFailedFlushKeepsTheBatch) {
   bool fail = true;
   std::vector<MediaDownload> rows;
@@ -144,20 +185,46 @@ TEST(CountDownloads, AcrossNodesPerEpisodeAndDay) {
   EXPECT_EQ(counts[2].downloads, 1);
 
   EXPECT_EQ(FormatDownloadStats(counts, true),
-            "day,show,path,downloads\n"
-            "2026-12-06,\"film-club\",\"/podcasts/film-club/pilot.mp3\",1\n"
-            "2026-12-06,\"talk\",\"/podcasts/talk/one.mp3\",2\n"
-            "2026-12-07,\"talk\",\"/podcasts/talk/one.mp3\",1\n"
-            "total,\"film-club\",\"/podcasts/film-club/pilot.mp3\",1\n"
-            "total,\"talk\",\"/podcasts/talk/one.mp3\",3\n"
-            "total,\"film-club\",,1\n"
-            "total,\"talk\",,3\n"
-            "total,,,4\n");
+            "day,show,path,downloads,public,private\n"
+            "2026-12-06,\"film-club\",\"/podcasts/film-club/pilot.mp3\",1,1,0\n"
+            "2026-12-06,\"talk\",\"/podcasts/talk/one.mp3\",2,2,0\n"
+            "2026-12-07,\"talk\",\"/podcasts/talk/one.mp3\",1,1,0\n"
+            "total,\"film-club\",\"/podcasts/film-club/pilot.mp3\",1,1,0\n"
+            "total,\"talk\",\"/podcasts/talk/one.mp3\",3,3,0\n"
+            "total,\"film-club\",,1,1,0\n"
+            "total,\"talk\",,3,3,0\n"
+            "total,,,4,4,0\n");
   std::string text = FormatDownloadStats(counts, false);
-  EXPECT_NE(text.find("2026-12-06          2  /podcasts/talk/one.mp3\n"), std::string::npos)
+  EXPECT_NE(text.find("2026-12-06          2          2          0  /podcasts/talk/one.mp3\n"),
+            std::string::npos)
       << text;
-  EXPECT_NE(text.find("show talk: 3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("total: 4 downloads\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("show talk: 3 (3 public, 0 private)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("total: 4 downloads (4 public, 0 private)\n"), std::string::npos) << text;
+}
+
+TEST(CountDownloads, PrivateFeedsDownloadsAreTheirEpisodesAndCountedApart) {
+  const std::string a = ClientDigest("192.0.2.7", kApple), b = ClientDigest("192.0.2.8", kApple);
+  std::vector<MediaDownload> rows = {
+      {kNoon, "/feeds/private/podcasts/talk/one.mp3", a, 1},
+      {kNoon + 60, "/podcasts/talk/one.mp3", a, 1},  // another node, the same listener: no
+      {kNoon + 600, "/podcasts/talk/one.mp3", b, 1},
+      {kNoon + 25 * 3600, "/feeds/private/podcasts/talk/one.mp3", b, 1},
+  };
+  auto counts = CountDownloads(rows);
+  ASSERT_EQ(counts.size(), 2u);
+  EXPECT_EQ(counts[0].path, "/podcasts/talk/one.mp3");
+  EXPECT_EQ(counts[0].show, "talk");
+  EXPECT_EQ(counts[0].downloads, 2);
+  EXPECT_EQ(counts[0].private_downloads, 1);
+  EXPECT_EQ(counts[1].day, "2026-12-07");
+  EXPECT_EQ(counts[1].private_downloads, 1);
+  EXPECT_EQ(FormatDownloadStats(counts, true),
+            "day,show,path,downloads,public,private\n"
+            "2026-12-06,\"talk\",\"/podcasts/talk/one.mp3\",2,1,1\n"
+            "2026-12-07,\"talk\",\"/podcasts/talk/one.mp3\",1,0,1\n"
+            "total,\"talk\",\"/podcasts/talk/one.mp3\",3,1,2\n"
+            "total,\"talk\",,3,1,2\n"
+            "total,,,3,1,2\n");
 }
 
 TEST(ShowOf, TheFolderAfterPodcasts) {

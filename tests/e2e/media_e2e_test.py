@@ -166,7 +166,7 @@ def main():
         check("stats: the show's total and the whole total",
               totals.get(("close-up", "")) == 2 and totals.get(("", "")) == 2, p.stdout)
         check("stats: a row per day and episode",
-              rows[0] == ["day", "show", "path", "downloads"]
+              rows[0] == ["day", "show", "path", "downloads", "public", "private"]
               and sum(1 for r in rows[1:] if r[0] != "total") == 2, p.stdout)
         p = nc.run([binary, "podcasts", "stats", "--show", "other", "--site", site])
         check("stats --show other: nothing", "total: 0 downloads" in p.stdout, p.stdout)

@@ -10,13 +10,17 @@ by tag against Apple's requirements and the Podcasting 2.0 namespace (durations 
 measures them, enclosure lengths as the files are, types, GUIDs, podcast:guid as the UUIDv5 of
 the feed's URL); the chapters file; a premium episode kept out of the public feed and site;
 then on `cinepress serve`, a member's private feeds: entitled, not entitled, and cancelled
-(the feed and its files stop). Prints `podcasts_e2e: N passed, N failed`.
+(the feed and its files stop); a download through a private feed counted by `cinepress podcasts
+stats` as its episode's, in the private column. Prints `podcasts_e2e: N passed, N failed`.
 """
 
+import csv
 import gzip
+import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +36,7 @@ import members_web_test as mw  # noqa: E402  (its Reader and sign_in: readers si
 import newsletter_common as nc  # noqa: E402
 
 check = nc.Checks("podcasts_e2e")
+APP = "Overcast/3.0 (+http://overcast.fm/; iOS podcast app)"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -310,6 +315,9 @@ def serve_checks(binary, site, smtp, port):
                                             "premium.mp3"))
         check("…whole: the file's length", headers.get("Content-Length") == str(size),
               (headers.get("Content-Length"), size))
+        status, _, _ = mw.Reader("app").request(premium_audio, headers={"User-Agent": APP})
+        check("a podcast app downloads the member's enclosure (counted at the end)", status == 200,
+              status)
         status, headers, _ = mw.Reader("app").request(premium_audio,
                                                        headers={"Range": "bytes=100-199"})
         check("…and a part of it, as apps ask (206, streamed from the store)", status == 206 and
@@ -364,6 +372,25 @@ def serve_checks(binary, site, smtp, port):
     return server
 
 
+def check_private_downloads(binary, site, server):
+    """The app's download through the patron's private feed is counted (serve writes what it
+    counted when it stops), as its episode's, in the private column, without the token."""
+    server.send_signal(signal.SIGTERM)
+    server.wait(30)
+    out = nc.run([binary, "podcasts", "stats", "--csv", "--show", "test-signals",
+                  "--site", site]).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    totals = {r[2]: r[3:] for r in rows[1:] if r[0] == "total"}
+    check("stats: public and private columns",
+          rows and rows[0] == ["day", "show", "path", "downloads", "public", "private"], out)
+    check("stats: the private feed's download is its episode's, counted as private",
+          totals.get("/podcasts/test-signals/premium/premium.mp3") == ["1", "0", "1"], out)
+    check("stats: no member's token is kept", "/feeds/private/" not in out, out)
+    out = nc.run([binary, "podcasts", "stats", "--show", "test-signals", "--site", site]).stdout
+    check("stats as a table: the show's private downloads",
+          "show test-signals: 1 (0 public, 1 private)" in out, out)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     root = tempfile.mkdtemp(prefix="cinepress-podcasts-")
@@ -413,6 +440,7 @@ def main():
                 args += ["--tier", tier, "--until", "2099-01-01"]
             nc.run(args)
         server = serve_checks(binary, site, smtp, port)
+        check_private_downloads(binary, site, server)
     except Exception:  # reported as a failure: finish() below ends the run
         check("the test runs to its end", False, traceback.format_exc())
     finally:
