@@ -177,8 +177,7 @@ Result<std::string> FileContentHash(const std::filesystem::path& path) {
     hasher.Add(std::string_view(piece).substr(0, static_cast<size_t>(in.gcount())));
   }
   if (in.bad() || !in.eof()) {
-    return Error{
-        ErrorCode::kIo, "cannot read: " + std::string(std::strerror(errno)), path.string(), 0, {}};
+    return Error{ErrorCode::kIo, "cannot read the file", path.string(), 0, {}};
   }
   return hasher.Finish();
 }

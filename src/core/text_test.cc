@@ -1,6 +1,9 @@
 #include "core/text.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 namespace cinepress {
 
@@ -26,6 +29,21 @@ TEST(ContentHash, IsStableAndSensitive) {
   EXPECT_EQ(ContentHash("abc"), ContentHash("abc"));
   EXPECT_NE(ContentHash("abc"), ContentHash("abd"));
   EXPECT_EQ(ContentHash("").size(), 32u);
+}
+
+TEST(FileContentHash, IsTheHashOfTheWholeFileReadInPieces) {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("cinepress-hash-" + std::to_string(getpid()));
+  std::string bytes(600 * 1024 + 3, '\0');  // more than two of its pieces
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 31 % 251);
+  ASSERT_TRUE(WriteFile(file, bytes));
+  auto hash = FileContentHash(file);
+  ASSERT_TRUE(hash.ok()) << hash.error().ToString();
+  EXPECT_EQ(*hash, ContentHash(bytes));
+  std::filesystem::remove(file);
+  auto missing = FileContentHash(file);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().file, file.string());
 }
 
 TEST(Text, CountsWordsAndStripsTags) {
