@@ -374,6 +374,9 @@ class SiteRenderer {
   // A show's feed: the public one (member null: the episodes everyone may hear), or a member's
   // private one (every episode their rights open, enclosures at their own URLs).
   std::string RenderShowFeed(size_t show, const PrivatePodcastFeed* member) const;
+  // An article's or page's whole body as HTML (the store's Markdown rendered, or its sanitized
+  // HTML): the text of /contact/ above the live form.
+  Result<std::string> BodyHtml(const Article& a);
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
@@ -407,7 +410,6 @@ class SiteRenderer {
   Result<std::string> RenderSearchDoc(size_t doc);
   Result<std::string> RenderFeed(size_t list, bool atom, const ReaderRights* rights);
   std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
-  Result<std::string> BodyHtml(const Article& a);
   // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.
   Result<std::string> BodySource(const Article& a);
   std::string SourceToHtml(const Article& a, std::string_view source) const;
