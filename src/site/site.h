@@ -24,9 +24,14 @@
 #include "core/config.h"
 #include "core/dates.h"
 #include "render/feeds.h"
+#include "render/markdown.h"
 #include "render/theme.h"
 
 namespace cinepress {
+
+// The FAQ page is the site's page content/faq.md: its second-level headings are the questions
+// (render/markdown.h FaqEntries), listed in its FAQPage JSON-LD and linked from the footer.
+inline constexpr const char* kFaqSlug = "faq";
 
 enum class OutputKind {
   kHome,
@@ -403,8 +408,10 @@ class SiteRenderer {
   void AddRecordLinks(TemplateData& art, size_t i) const;
   TemplateData MakeFilmCard(size_t film) const;
   void AddListFeeds(TemplateData& d, const SiteList& list) const;
-  // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc).
-  void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const;
+  // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc); a page
+  // with `faq` entries is a FAQPage.
+  void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
+                 const std::vector<FaqEntry>* faq = nullptr) const;
   Result<std::string> RenderNotFound();
   Result<std::string> RenderSearchIndex(size_t ref);
   Result<std::string> RenderSearchDoc(size_t doc);
