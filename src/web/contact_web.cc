@@ -222,7 +222,11 @@ HttpResponse ContactWeb::FormPage(RequestContext& ctx, const Door& door, int sta
     SetText(x, "hint", hint);
     x.set("hint_id", id + "-hint");
     auto value = typed.values.find(f.name);
-    x.set("value", value == typed.values.end() ? std::string() : value->second);
+    std::string shown = value == typed.values.end() ? std::string() : value->second;
+    if (f.type != std::string("textarea")) {  // a one-line field holds no line break
+      for (char& c : shown) c = (c == '\r' || c == '\n') ? ' ' : c;
+    }
+    x.set("value", shown);
     SetText(x, "error", wrong ? typed.message : std::string());
     x.set("error_id", id + "-error");
     x.set("invalid", wrong);

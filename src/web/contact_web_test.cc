@@ -296,6 +296,8 @@ TEST_F(ContactWebTest, HeadersCannotBeInjectedAndMarkupIsEscaped) {
   const std::string html = Body(PostContact(form, hostile));
   EXPECT_EQ(html.find("<script>alert(1)"), std::string::npos);
   EXPECT_NE(html.find("&lt;/textarea&gt;&lt;script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("value=\"Mallory  Bcc: victim@example.com\""), std::string::npos)
+      << "a one-line field is shown on one line";
 }
 
 // A multipart/form-data body as a browser sends it.
