@@ -369,9 +369,10 @@ class SiteRenderer {
   Result<std::string> Render(const Output& output, const PageAccess& access);
   // A page the site map does not hold (the newsletter pages of `cinepress serve`): theme
   // template `name` with the usual site.* and page.* (page.is_`kind`), and `view` as view.*.
+  // `description`: the page's meta description ("": the site's).
   Result<std::string> RenderPage(const std::string& name, const std::string& url,
                                  const std::string& heading, const std::string& kind,
-                                 const TemplateData& view);
+                                 const TemplateData& view, const std::string& description = "");
   // The search page: with the store's results (live), or empty for the static build's script;
   // passages of restricted articles are quoted only to readers whose `rights` open them.
   Result<std::string> RenderSearch(const SearchRequest& request, const SearchResults* results,

@@ -275,8 +275,9 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
 
 Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std::string& url,
                                              const std::string& heading, const std::string& kind,
-                                             const TemplateData& view) {
-  TemplateData d = PageData(url, heading, "", "is_" + kind);
+                                             const TemplateData& view,
+                                             const std::string& description) {
+  TemplateData d = PageData(url, heading, description, "is_" + kind);
   d.set("view", view);
   // The membership and account pages say what they are, as every page of the site does.
   if (url == "/membership/") SetJsonLd(d, OutputKind::kMembership, 0);

@@ -152,7 +152,10 @@ std::string ContactWeb::CheckStamp(std::string_view stamp, int64_t now) const {
 HttpResponse ContactWeb::Render(const Site& site, int status, const std::string& url,
                                 const std::string& heading, const TemplateData& view) const {
   SiteRenderer renderer(std::shared_ptr<const Site>(&site, [](const Site*) {}), nullptr);
-  auto html = renderer.RenderPage("contact", url, heading, "contact", view);
+  // The page's summary is its description too, as in the build.
+  const TemplateData* lead = view.get("lead");
+  const std::string description = lead && lead->is_string() ? lead->string_value() : "";
+  auto html = renderer.RenderPage("contact", url, heading, "contact", view, description);
   if (!html) return TextResponse(500, "The page could not be made: " + html.error().ToString());
   HttpResponse r;
   r.status = status;

@@ -168,6 +168,9 @@ TEST_F(ContactWebTest, AMessageIsKeptAcknowledgedForwardedAndThanked) {
   Opened form = Open("/contact/");
   EXPECT_NE(form.html.find("Write to us"), std::string::npos) << "the page's title";
   EXPECT_NE(form.html.find("We read <em>everything</em>."), std::string::npos) << "its text";
+  EXPECT_NE(form.html.find("<meta name=\"description\" content=\"How to reach the editors\">"),
+            std::string::npos)
+      << "its summary";
   EXPECT_NE(form.html.find("<label for=\"contact-email\">"), std::string::npos);
   ASSERT_FALSE(form.csrf.empty());
   ASSERT_FALSE(form.stamp.empty());
