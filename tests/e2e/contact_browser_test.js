@@ -16,6 +16,7 @@
 
 const { execFileSync } = require('child_process');
 const fs = require('fs');
+const net = require('net');
 const os = require('os');
 const path = require('path');
 const { chromium, makeChecks, startServer, checkPage, watchCsp, demoWithRecorder, waitForMail,
@@ -80,6 +81,26 @@ function validate(folder, pages) {
   } catch (e) {
     check(false, `the Nu Html Checker: ${String(e.stderr || e)}`);
   }
+}
+
+// The server's first answer to a POST of `length` bytes that waits for 100 Continue: its status
+// line (the body limit of the path decides before any of the body is sent).
+function answerToLength(url, target, length) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(
+      `POST ${target} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: multipart/form-data; ` +
+      `boundary=b\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`));
+    let got = '';
+    socket.on('data', (d) => {
+      got += d;
+      if (got.includes('\r\n')) {
+        socket.destroy();
+        resolve(got.split('\r\n')[0]);
+      }
+    });
+    socket.on('error', reject);
+  });
 }
 
 async function send(page, button) {
@@ -195,6 +216,15 @@ async function send(page, button) {
     await send(evil, 'Send the pitch');
     check(evil.url() === url + '/contribute/thanks/', `with a text file it goes through (${evil.url()})`);
     await tools.close();
+
+    // A pitch's file may be up to max_file_kb (10 MB in the demo); every other path keeps 1 MB.
+    const twoMb = 2 * 1024 * 1024;
+    check((await answerToLength(url, '/contribute/', twoMb)).startsWith('HTTP/1.1 100'),
+          '/contribute/ takes a 2 MB body');
+    check((await answerToLength(url, '/contribute/', 20 * 1024 * 1024)).startsWith('HTTP/1.1 413'),
+          'but not a 20 MB one');
+    check((await answerToLength(url, '/contact/', twoMb)).startsWith('HTTP/1.1 413'),
+          '/contact/ keeps the 1 MB limit');
 
     // The inbox has all three; the hostile name is one line.
     const list = inbox(site, 'list').trim().split('\n');
