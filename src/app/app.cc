@@ -26,6 +26,7 @@
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/admin_web.h"
+#include "web/contact_web.h"
 #include "web/live_site.h"
 #include "web/media_downloads.h"
 #include "web/members_web.h"
@@ -592,6 +593,28 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
   }
 
+  // The contact and pitch forms ([contact]): /contact/, /contribute/, into the inbox.
+  ContactWebOptions contact_options;
+  contact_options.site = [&live] { return live.CurrentSite(); };
+  contact_options.open_store = [site] {
+    return OpenInboxStore(site.database(), SiteStoreOptions(site));
+  };
+  contact_options.open_content = [site] {
+    return OpenContentStore(site.database(), SiteStoreOptions(site));
+  };
+  contact_options.secret = [site]() -> Result<std::string> {
+    auto store = OpenNewsletterStore(site.database(), SiteStoreOptions(site));
+    if (!store) return store.error();
+    return (*store)->SiteSecret("contact-forms", 32);
+  };
+  contact_options.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
+  contact_options.fallback = [&live](RequestContext& ctx) {
+    return live.Handle(ctx.request, ctx.rights);
+  };
+  contact_options.log = newsletter_options.log;
+  ContactWeb contact(contact_options);
+  if (auto s = contact.Start(); !s) err << "serve: contact: " << s.error().ToString() << "\n";
+
   // The newsroom (/admin/): staff sign-in and pages, with its own templates built into the
   // program.
   AdminWebOptions admin_options;
@@ -635,6 +658,14 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     auto config = LoadSiteConfig(site.config());
     server_options.headers = SecurityHeaders(config ? *config : SiteConfig{});
   }
+  {
+    // The pitch form carries a file of up to [contact] max_file_kb; every other path keeps 1 MB.
+    auto config = LoadSiteConfig(site.config());
+    if (config && config->contact.enabled) {
+      server_options.body_limits = {
+          {"/contribute/", static_cast<size_t>(config->contact.max_file_bytes) + 256 * 1024}};
+    }
+  }
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_ip = options.max_connections_per_ip;
   server_options.header_timeout = std::chrono::seconds(options.header_timeout_s);
@@ -662,6 +693,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members.Mount(router);
   if (payments) payments->Mount(router);
   if (admin) admin->Mount(router);
+  contact.Mount(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
     if (auto r = newsletters.Handle(ctx.request)) return std::move(*r);
     return live.Handle(ctx.request, ctx.rights);

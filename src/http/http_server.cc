@@ -304,6 +304,22 @@ class Server final : public HttpServer {
 
   bool stopping() const { return stopping_.load(); }
   const ServerOptions& options() const { return options_; }
+  // The body limit of a request to `target` (ServerOptions::body_limits, else body_limit).
+  size_t BodyLimitFor(std::string_view target) const {
+    size_t limit = options_.body_limit, matched = 0;
+    for (const auto& [prefix, bytes] : options_.body_limits) {
+      if (prefix.size() >= matched && target.substr(0, prefix.size()) == prefix) {
+        limit = bytes;
+        matched = prefix.size();
+      }
+    }
+    return limit;
+  }
+  size_t largest_body_limit() const {
+    size_t limit = options_.body_limit;
+    for (const auto& entry : options_.body_limits) limit = std::max(limit, entry.second);
+    return limit;
+  }
   bool Trusted(const net::ip::address& a) const { return trusted_.Contains(a.to_string()); }
   bool TrustsSomeone() const { return !trusted_.empty(); }
   // The client's address for a request that came from `peer` with these X-Forwarded-For values
@@ -529,7 +545,7 @@ void Session::Read() {
   if (server_.stopping() && !first_ && Quiet()) return Close();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_.options().header_limit));
-  parser_->body_limit(server_.options().body_limit);
+  parser_->body_limit(server_.largest_body_limit());
   deadline_ =
       Clock::now() + (first_ ? server_.options().header_timeout : server_.options().idle_timeout);
   reading_ = true;
@@ -583,6 +599,13 @@ void Session::OnHeader(beast::error_code ec) {
     return Respond(std::move(r), false, false);
   }
   if (parser_->is_done()) return OnRead({});
+  // The header was read under the largest limit of any path: the body's own path decides now,
+  // before any of the body is read (a chunked body is counted against it as it comes).
+  const size_t limit = server_.BodyLimitFor(parser_->get().target());
+  if (const auto length = parser_->content_length(); length && *length > limit) {
+    return OnRead(http::error::body_limit);
+  }
+  parser_->body_limit(limit);
   // A body follows. The header has come: the connection is busy, not idle, from here on.
   reading_ = false;
   auto read_body = [self = shared_from_this()] {

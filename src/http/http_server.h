@@ -33,8 +33,12 @@ struct ServerOptions {
   // proxies, which carry everyone's connections: by default this machine's own (a proxy in front
   // that is not declared trusted, health checks, load tests).
   std::vector<std::string> uncapped = {"127.0.0.0/8", "::1"};
-  size_t header_limit = 8 * 1024;                   // request line and headers; over it: 431
-  size_t body_limit = 1024 * 1024;                  // over it: 413
+  size_t header_limit = 8 * 1024;   // request line and headers; over it: 431
+  size_t body_limit = 1024 * 1024;  // over it: 413
+  // Paths whose bodies may be larger (or must be smaller) than body_limit: a request whose path
+  // starts with one of these prefixes has that limit instead (the longest prefix wins). A form
+  // that carries a file (/contribute/) is the reason; every other path keeps body_limit.
+  std::vector<std::pair<std::string, size_t>> body_limits;
   std::chrono::milliseconds header_timeout{10000};  // the first request must arrive in this time
   std::chrono::milliseconds idle_timeout{30000};    // the next one on a kept-alive connection
   // A response must be taken by the client within this; a body streamed from a reader, each

@@ -73,6 +73,7 @@ class HttpServerTest : public ::testing::Test {
     o.threads = 2;
     o.header_limit = 1024;
     o.body_limit = 4096;
+    o.body_limits = {{"/upload/", 8192}};
     o.header_timeout = std::chrono::milliseconds(500);
     o.idle_timeout = std::chrono::milliseconds(500);
     auto s = HttpServer::Start(
@@ -130,6 +131,28 @@ TEST_F(HttpServerTest, LimitsGive431And413) {
   Client fine(port_);
   fine.Send("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_NE(fine.Read().find("path=/ok"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, APathMayHaveABodyLimitOfItsOwn) {
+  const std::string six_k(6000, 'x');
+  Client upload(port_);
+  upload.Send(
+      "POST /upload/pitch HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Length: 6000\r\n\r\n" +
+      six_k);
+  EXPECT_NE(upload.Read("path=/upload/pitch").find("HTTP/1.1 200"), std::string::npos);
+  Client elsewhere(port_);  // the same body anywhere else is over body_limit
+  elsewhere.Send("POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 6000\r\n\r\n" + six_k);
+  EXPECT_EQ(elsewhere.Read().rfind("HTTP/1.1 413", 0), 0u);
+  Client too_big(port_);
+  too_big.Send("POST /upload/pitch HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n");
+  EXPECT_EQ(too_big.Read().rfind("HTTP/1.1 413", 0), 0u);
+  Client chunked(port_);  // a chunked body is counted against its own path's limit as it comes
+  chunked.Send(
+      "POST /other HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "1770\r\n" +
+      six_k + "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.Read().rfind("HTTP/1.1 413", 0), 0u);
 }
 
 TEST_F(HttpServerTest, SilentAndSlowClientsAreTimedOutWithoutBlockingOthers) {

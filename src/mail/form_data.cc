@@ -4,7 +4,8 @@
 
 namespace cinepress {
 
-std::optional<FormFields> ParseFormData(std::string_view content_type, std::string_view body) {
+std::optional<FormFields> ParseFormData(std::string_view content_type, std::string_view body,
+                                        FormFields* file_names) {
   if (content_type.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
   EnsureGMime();
   // GMime parses a MIME entity: the request's Content-Type as its header, then the body.
@@ -37,6 +38,8 @@ std::optional<FormFields> ParseFormData(std::string_view content_type, std::stri
       GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.p));
       value.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
     }
+    const char* file_name = g_mime_part_get_filename(GMIME_PART(part));
+    if (file_names && file_name) file_names->emplace_back(name, file_name);
     fields.emplace_back(name, std::move(value));
   }
   return fields;

@@ -13,7 +13,10 @@ namespace cinepress {
 
 // The fields (name, value) in order; values are bytes, decoded from any transfer encoding (the
 // caller checks their UTF-8). `content_type` is the request's, with its boundary.
+// With `file_names`, each part that carried a file (a `filename` parameter) adds (field, the
+// file's name as the browser gave it: a stranger's text).
 using FormFields = std::vector<std::pair<std::string, std::string>>;
-std::optional<FormFields> ParseFormData(std::string_view content_type, std::string_view body);
+std::optional<FormFields> ParseFormData(std::string_view content_type, std::string_view body,
+                                        FormFields* file_names = nullptr);
 
 }  // namespace cinepress

@@ -22,6 +22,19 @@ TEST(ParseFormData, ReadsTheFieldsOfAMultipartForm) {
   EXPECT_EQ(*fields, (FormFields{{"List-Unsubscribe", "One-Click"}, {"note", "caf\xc3\xa9"}}));
 }
 
+TEST(ParseFormData, SaysWhichFieldsCarriedFilesAndTheirNames) {
+  FormFields files;
+  auto fields = ParseFormData(
+      "multipart/form-data; boundary=b",
+      "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAda\r\n"
+      "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"pitch.pdf\"\r\n"
+      "Content-Type: application/pdf\r\n\r\n%PDF-1.4 bytes\r\n--b--\r\n",
+      &files);
+  ASSERT_TRUE(fields.has_value());
+  EXPECT_EQ(*fields, (FormFields{{"name", "Ada"}, {"file", "%PDF-1.4 bytes"}}));
+  EXPECT_EQ(files, (FormFields{{"file", "pitch.pdf"}}));
+}
+
 TEST(ParseFormData, RefusesWhatIsNotAForm) {
   EXPECT_FALSE(ParseFormData("multipart/form-data", "no boundary"));
   EXPECT_FALSE(ParseFormData("text/plain", "List-Unsubscribe=One-Click"));

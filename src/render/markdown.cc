@@ -161,4 +161,47 @@ std::string MarkdownToText(std::string_view markdown) {
   return std::string(Trim(out));
 }
 
+std::vector<FaqEntry> FaqEntries(std::string_view markdown) {
+  // The answer is the source's lines between two headings, rendered whole: cmark-gfm's tree
+  // says where each heading is (setext headings too), and nothing of the Markdown is re-parsed
+  // by hand.
+  std::vector<size_t> line_start = {0};
+  for (size_t i = 0; i < markdown.size(); ++i) {
+    if (markdown[i] == '\n') line_start.push_back(i + 1);
+  }
+  auto lines = [&](int first, int last) -> std::string_view {  // 1-based, inclusive
+    if (first < 1 || last < first || static_cast<size_t>(first) > line_start.size()) return {};
+    const size_t begin = line_start[first - 1];
+    const size_t end =
+        static_cast<size_t>(last) < line_start.size() ? line_start[last] : markdown.size();
+    return markdown.substr(begin, end - begin);
+  };
+  cmark_node* doc = cmark_parse_document(markdown.data(), markdown.size(), kOptions);
+  std::vector<FaqEntry> out;
+  FaqEntry open;
+  int answer_from = 0;  // the first line of the open question's answer; 0: none is open
+  auto close = [&](int next_line) {
+    if (answer_from > 0) {
+      open.answer_html = std::string(Trim(RenderMarkdown(lines(answer_from, next_line - 1))));
+      if (!open.question.empty() && !open.answer_html.empty()) out.push_back(std::move(open));
+    }
+    open = FaqEntry{};
+    answer_from = 0;
+  };
+  for (cmark_node* n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+    if (cmark_node_get_type(n) != CMARK_NODE_HEADING || cmark_node_get_heading_level(n) > 2) {
+      continue;
+    }
+    close(cmark_node_get_start_line(n));
+    if (cmark_node_get_heading_level(n) == 2) {
+      AppendPlainText(n, open.question);
+      open.question = std::string(Trim(open.question));
+      answer_from = cmark_node_get_end_line(n) + 1;
+    }
+  }
+  close(static_cast<int>(line_start.size()) + 1);
+  cmark_node_free(doc);
+  return out;
+}
+
 }  // namespace cinepress

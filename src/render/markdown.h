@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cinepress {
 
@@ -19,5 +20,16 @@ std::string RenderInlineMarkdown(std::string_view markdown);
 
 // One line of Markdown as plain text, for meta descriptions and feeds.
 std::string MarkdownToText(std::string_view markdown);
+
+// A FAQ page's questions and answers (its FAQPage JSON-LD): each second-level heading
+// ("## Can I send you my film?") is a question, as plain text, and the Markdown after it, up to
+// the next heading of level 1 or 2, its answer, rendered as RenderMarkdown renders a body.
+// Text before the first question, and a question without an answer, are left out.
+struct FaqEntry {
+  std::string question;
+  std::string answer_html;
+  bool operator==(const FaqEntry&) const = default;
+};
+std::vector<FaqEntry> FaqEntries(std::string_view markdown);
 
 }  // namespace cinepress

@@ -61,4 +61,22 @@ TEST(RenderMarkdown, HostileAttributesInImagesAreEscaped) {
   EXPECT_EQ(html.find("<b>"), std::string::npos) << html;
 }
 
+TEST(FaqEntries, EachSecondLevelHeadingIsAQuestionAndWhatFollowsItsAnswer) {
+  auto faq = FaqEntries(
+      "Read this first.\n\n"
+      "## Do you review *every* film?\n\nNo. We choose.\n\nTwo paragraphs, [a link](/about/).\n\n"
+      "### A detail\n\nStill the answer.\n\n"
+      "Can I send you my film?\n-----------------------\n\n- Yes\n- Gladly\n\n"
+      "## A question without an answer\n\n"
+      "# The end\n\nNot an answer.\n");
+  ASSERT_EQ(faq.size(), 2u);
+  EXPECT_EQ(faq[0].question, "Do you review every film?");
+  EXPECT_EQ(faq[0].answer_html,
+            "<p>No. We choose.</p>\n<p>Two paragraphs, <a href=\"/about/\">a link</a>.</p>\n"
+            "<h3>A detail</h3>\n<p>Still the answer.</p>");
+  EXPECT_EQ(faq[1].question, "Can I send you my film?");
+  EXPECT_EQ(faq[1].answer_html, "<ul>\n<li>Yes</li>\n<li>Gladly</li>\n</ul>");
+  EXPECT_TRUE(FaqEntries("No questions here.\n\n# Only a title\n").empty());
+}
+
 }  // namespace cinepress

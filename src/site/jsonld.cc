@@ -67,7 +67,8 @@ json PodcastSeries(const Site& s, size_t show) {
 
 }  // namespace
 
-void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const {
+void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
+                             const std::vector<FaqEntry>* faq) const {
   const Site& s = *site_;
   json graph = json::array();
   json publisher = {{"@type", "Organization"}, {"name", s.config_.title}, {"url", s.Absolute("/")}};
@@ -160,6 +161,16 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const
       const Article& p = s.pages_[ref];
       graph.push_back(
           {{"@type", "WebPage"}, {"name", p.title}, {"url", s.Absolute(s.ArticleUrl(p))}});
+      if (faq && !faq->empty()) {
+        json questions = json::array();
+        for (const FaqEntry& e : *faq) {
+          questions.push_back({{"@type", "Question"},
+                               {"name", e.question},
+                               {"acceptedAnswer", {{"@type", "Answer"}, {"text", e.answer_html}}}});
+        }
+        graph.back()["@type"] = "FAQPage";
+        graph.back()["mainEntity"] = questions;
+      }
       crumbs.push_back({p.title, s.ArticleUrl(p)});
       break;
     }

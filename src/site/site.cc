@@ -464,6 +464,28 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     footer.push_back(item);
   }
   site_data.set("menu_footer", footer);
+  // The doors readers knock on: the pitch and contact forms ([contact]; or the site's own pages
+  // of those names) and the FAQ page, each once (a footer menu that has it already wins).
+  TemplateData doors{TemplateData::type::list};
+  auto door = [&](const std::string& name, const std::string& slug, bool live) {
+    std::string url = live ? "/" + slug + "/" : "";
+    for (const Article& page : s.pages_) {
+      if (url.empty() && page.slug == slug) url = s.ArticleUrl(page);
+    }
+    for (const MenuItem& m : s.config_.menu_footer) {
+      if (m.url == url) url.clear();
+    }
+    if (url.empty()) return;
+    TemplateData item;
+    item.set("name", name);
+    item.set("url", url);
+    doors.push_back(item);
+  };
+  door("Contribute", "contribute", s.config_.contact.enabled);
+  door("Contact", "contact", s.config_.contact.enabled);
+  door("Frequently Asked Questions", kFaqSlug, false);
+  site_data.set("has_doors", !doors.is_empty_list());
+  site_data.set("doors", doors);
   // The magazine's accounts elsewhere ([social]), named as their services spell themselves.
   TemplateData social{TemplateData::type::list};
   for (const SocialLink& link : s.config_.social) {

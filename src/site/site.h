@@ -24,9 +24,14 @@
 #include "core/config.h"
 #include "core/dates.h"
 #include "render/feeds.h"
+#include "render/markdown.h"
 #include "render/theme.h"
 
 namespace cinepress {
+
+// The FAQ page is the site's page content/faq.md: its second-level headings are the questions
+// (render/markdown.h FaqEntries), listed in its FAQPage JSON-LD and linked from the footer.
+inline constexpr const char* kFaqSlug = "faq";
 
 enum class OutputKind {
   kHome,
@@ -364,9 +369,10 @@ class SiteRenderer {
   Result<std::string> Render(const Output& output, const PageAccess& access);
   // A page the site map does not hold (the newsletter pages of `cinepress serve`): theme
   // template `name` with the usual site.* and page.* (page.is_`kind`), and `view` as view.*.
+  // `description`: the page's meta description ("": the site's).
   Result<std::string> RenderPage(const std::string& name, const std::string& url,
                                  const std::string& heading, const std::string& kind,
-                                 const TemplateData& view);
+                                 const TemplateData& view, const std::string& description = "");
   // The search page: with the store's results (live), or empty for the static build's script;
   // passages of restricted articles are quoted only to readers whose `rights` open them.
   Result<std::string> RenderSearch(const SearchRequest& request, const SearchResults* results,
@@ -374,6 +380,9 @@ class SiteRenderer {
   // A show's feed: the public one (member null: the episodes everyone may hear), or a member's
   // private one (every episode their rights open, enclosures at their own URLs).
   std::string RenderShowFeed(size_t show, const PrivatePodcastFeed* member) const;
+  // An article's or page's whole body as HTML (the store's Markdown rendered, or its sanitized
+  // HTML): the text of /contact/ above the live form.
+  Result<std::string> BodyHtml(const Article& a);
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
@@ -400,14 +409,15 @@ class SiteRenderer {
   void AddRecordLinks(TemplateData& art, size_t i) const;
   TemplateData MakeFilmCard(size_t film) const;
   void AddListFeeds(TemplateData& d, const SiteList& list) const;
-  // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc).
-  void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref) const;
+  // page.jsonld: schema.org data for the page, with a BreadcrumbList (site/jsonld.cc); a page
+  // with `faq` entries is a FAQPage.
+  void SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
+                 const std::vector<FaqEntry>* faq = nullptr) const;
   Result<std::string> RenderNotFound();
   Result<std::string> RenderSearchIndex(size_t ref);
   Result<std::string> RenderSearchDoc(size_t doc);
   Result<std::string> RenderFeed(size_t list, bool atom, const ReaderRights* rights);
   std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
-  Result<std::string> BodyHtml(const Article& a);
   // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.
   Result<std::string> BodySource(const Article& a);
   std::string SourceToHtml(const Article& a, std::string_view source) const;

@@ -275,8 +275,9 @@ TemplateData SiteRenderer::PageData(const std::string& url, const std::string& h
 
 Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std::string& url,
                                              const std::string& heading, const std::string& kind,
-                                             const TemplateData& view) {
-  TemplateData d = PageData(url, heading, "", "is_" + kind);
+                                             const TemplateData& view,
+                                             const std::string& description) {
+  TemplateData d = PageData(url, heading, description, "is_" + kind);
   d.set("view", view);
   // The membership and account pages say what they are, as every page of the site does.
   if (url == "/membership/") SetJsonLd(d, OutputKind::kMembership, 0);
@@ -540,7 +541,16 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     page.set("og_image_alt", a.image->alt);
   }
   d["article"] = std::move(art);
-  SetJsonLd(d, is_page ? OutputKind::kPage : OutputKind::kArticle, i);
+  // The FAQ page (content/faq.md): its questions, in its JSON-LD as a FAQPage — from a public
+  // Markdown body only, so that no locked text reaches the page's head.
+  std::vector<FaqEntry> faq;
+  if (is_page && a.slug == kFaqSlug && !rule.restricted() &&
+      a.body_format == BodyFormat::kMarkdown) {
+    auto source = BodySource(a);
+    if (!source) return source.error();
+    faq = FaqEntries(*source);
+  }
+  SetJsonLd(d, is_page ? OutputKind::kPage : OutputKind::kArticle, i, &faq);
   return theme_.Render(is_page ? "page" : "article", s.base_, d);
 }
 

@@ -1,25 +1,36 @@
 #include "web/form.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 #include "mail/form_data.h"
 #include "web/url_params.h"
 
 namespace cinepress {
 
-std::optional<Form> ParseForm(const HttpRequest& req) {
+std::optional<Form> ParseForm(const HttpRequest& req, Form* file_names) {
   std::string_view type = req.Header("content-type");
   std::optional<UrlParams> params;
+  FormFields files;
   if (AsciiLower(type.substr(0, 33)) == "application/x-www-form-urlencoded") {
     params = DecodeUrlParams(req.body);
   } else if (AsciiLower(type.substr(0, 19)) == "multipart/form-data") {
     // What RFC 8058 asks mail clients to send for one-click unsubscribe (GMime, in mail/).
-    params = ParseFormData(type, req.body);
+    params = ParseFormData(type, req.body, file_names ? &files : nullptr);
   }
   if (!params) return std::nullopt;
+  auto is_file = [&files](const std::string& key) {
+    return std::any_of(files.begin(), files.end(),
+                       [&key](const auto& f) { return f.first == key; });
+  };
   Form form;
   for (auto& [key, value] : *params) {
-    if (!IsValidUtf8(key) || !IsValidUtf8(value)) return std::nullopt;
+    if (!IsValidUtf8(key) || (!IsValidUtf8(value) && !is_file(key))) return std::nullopt;
     form.emplace(std::move(key), std::move(value));
+  }
+  for (auto& [key, name] : files) {
+    if (!IsValidUtf8(name)) return std::nullopt;
+    file_names->emplace(std::move(key), std::move(name));
   }
   return form;
 }

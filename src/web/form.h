@@ -14,8 +14,10 @@ namespace cinepress {
 
 using Form = std::multimap<std::string, std::string>;
 
-// nullopt for another content type, a body that does not parse, or invalid UTF-8.
-std::optional<Form> ParseForm(const HttpRequest& request);
+// nullopt for another content type, a body that does not parse, or invalid UTF-8 (a file's
+// bytes excepted: with `file_names`, a multipart form's file fields are not checked, and their
+// names are given there, field -> the file's name, valid UTF-8 or the form is refused).
+std::optional<Form> ParseForm(const HttpRequest& request, Form* file_names = nullptr);
 // The first value of `key` ("" when absent).
 std::string FormValue(const Form& form, const std::string& key);
 

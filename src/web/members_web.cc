@@ -226,7 +226,8 @@ std::optional<HttpResponse> MembersWeb::CheckCsrf(RequestContext& ctx) const {
     if (!ours) return refuse("The form was sent from another site.");
   }
   std::string_view secret = req.Cookie(CookieNames().csrf);
-  auto form = ParseForm(req);
+  Form files;  // a form with a file (a pitch) carries bytes that are not text
+  auto form = ParseForm(req, &files);
   if (secret.empty() || !form || !CheckFormToken(csrf_key_, secret, FormValue(*form, "csrf"))) {
     return refuse("The form has expired.");
   }

@@ -2,7 +2,7 @@
 // and the page checks every page gets (an axe-core audit, no sideways scrolling).
 'use strict';
 
-const { spawn } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
@@ -124,6 +124,20 @@ async function startRecorder(folder, tries = 3) {
   throw new Error('the SMTP recorder did not start');
 }
 
+// The demo magazine made by `binary` in ROOT/site, its mail sent to a recording SMTP server that
+// writes to ROOT/mail; `edit` may change cinepress.toml's text further. {site, mail, recorder}.
+async function demoWithRecorder(binary, root, edit = (text) => text) {
+  const site = path.join(root, 'site');
+  const mail = path.join(root, 'mail');
+  fs.mkdirSync(mail);
+  execFileSync(binary, ['demo', site], { stdio: 'ignore' });
+  const recorder = await startRecorder(mail);
+  const config = path.join(site, 'cinepress.toml');
+  fs.writeFileSync(config, edit(fs.readFileSync(config, 'utf8')
+    .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`)));
+  return { site, mail, recorder };
+}
+
 async function waitForMail(folder, n) {
   for (let i = 0; i < 150; i++) {
     const files = fs.readdirSync(folder).filter((f) => f.endsWith('.eml')).sort();
@@ -146,4 +160,4 @@ async function finishWalk(name, root, browser, started, checks) {
 }
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
-  freePort, startRecorder, waitForMail, finishWalk };
+  freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk };

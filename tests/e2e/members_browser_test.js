@@ -14,7 +14,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, startRecorder, waitForMail, finishWalk } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, demoWithRecorder, waitForMail, finishWalk } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -37,20 +37,15 @@ async function audit(context, url, label, shots) {
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-members-browser-'));
-  const site = path.join(root, 'site');
-  const mail = path.join(root, 'mail');
-  fs.mkdirSync(mail);
   const shots = process.env.SCREENSHOTS;
   if (shots) fs.mkdirSync(shots, { recursive: true });
   let server = null;
   let recorder = null;
   let browser = null;
   try {
-    execFileSync(binary, ['demo', site], { stdio: 'ignore' });
-    recorder = await startRecorder(mail);
-    const config = path.join(site, 'cinepress.toml');
-    fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
-      .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`));
+    const demo = await demoWithRecorder(binary, root);
+    ({ recorder } = demo);
+    const { site, mail } = demo;
     execFileSync(binary, ['members', 'add', 'reader@example.org', '--name', 'Ada Reader',
                           '--tier', 'supporter', '--until', '2099-12-31', '--site', site]);
     server = await startServer(binary, site, ['--access-log', 'off']);

@@ -17,7 +17,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, waitForMail,
+const { chromium, makeChecks, startServer, checkPage, freePort, demoWithRecorder, waitForMail,
   finishWalk } = require('./browser_common');
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -59,9 +59,6 @@ async function postEvent(url, payload, header) {
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-payments-browser-'));
-  const site = path.join(root, 'site');
-  const mail = path.join(root, 'mail');
-  fs.mkdirSync(mail);
   let server = null;
   let recorder = null;
   let double = null;
@@ -70,13 +67,11 @@ async function postEvent(url, payload, header) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     double = await startDouble(root, url + '/payments/stripe/webhook');
-    execFileSync(binary, ['demo', site], { stdio: 'ignore' });
-    recorder = await startRecorder(mail);
-    const config = path.join(site, 'cinepress.toml');
-    fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
-      .replace(/^base_url = .*$/m, `base_url = "${url}"`)
-      .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
+    const demo = await demoWithRecorder(binary, root, (text) => text
+      .replace(/^base_url = .*$/m, `base_url = "${url}"`) +
       `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n`);
+    ({ recorder } = demo);
+    const { site, mail } = demo;
     const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: SECRET };
     execFileSync(binary, ['payments', 'sync', '--site', site], { env, stdio: 'ignore' });
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);
