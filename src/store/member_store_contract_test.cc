@@ -227,5 +227,29 @@ TYPED_TEST(MemberStoreContract, StripePricesOnePerTierAndInterval) {
   EXPECT_EQ((*prices)[1].interval, "year");
 }
 
+TYPED_TEST(MemberStoreContract, ADonationIsRecordedOnceAndARefundMarksItsPayment) {
+  Donation one{"cs_1", "one-off", "Ana", "ana@example.com", 2500, "usd", 20, "pi_1", "", 0};
+  Donation monthly{"in_1", "monthly", "", "ben@example.com", 500, "jpy", 10, "", "sub_1", 0};
+  EXPECT_TRUE(*this->store_->InsertDonation(one));
+  EXPECT_TRUE(*this->store_->InsertDonation(monthly));
+  one.amount = 1;  // the same payment again: kept as first recorded
+  EXPECT_FALSE(*this->store_->InsertDonation(one));
+  auto all = this->store_->LoadDonations();
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "in_1");  // oldest first
+  EXPECT_EQ((*all)[0].subscription, "sub_1");
+  EXPECT_EQ((*all)[0].currency, "jpy");
+  EXPECT_EQ((*all)[1].amount, 2500);
+  EXPECT_EQ((*all)[1].name, "Ana");
+  EXPECT_EQ((*all)[1].payment_intent, "pi_1");
+  EXPECT_EQ(*this->store_->MarkDonationsRefunded("", 30), 0);  // no payment: nothing
+  EXPECT_EQ(*this->store_->MarkDonationsRefunded("pi_1", 30), 1);
+  EXPECT_EQ(*this->store_->MarkDonationsRefunded("pi_1", 40), 0);  // refunded once
+  all = this->store_->LoadDonations();
+  EXPECT_EQ((*all)[1].refunded_at, 30);
+  EXPECT_EQ((*all)[0].refunded_at, 0);
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -106,6 +106,11 @@ StripePrice PriceFrom(const PgRows& r, int row) {
                      r.Text(row, 3), r.Int(row, 4),  r.Text(row, 5)};
 }
 
+Donation DonationFrom(const PgRows& r, int row) {
+  return Donation{r.Text(row, 0), r.Text(row, 1), r.Text(row, 2), r.Text(row, 3), r.Int(row, 4),
+                  r.Text(row, 5), r.Int(row, 6),  r.Text(row, 7), r.Text(row, 8), r.Int(row, 9)};
+}
+
 class PgMemberStore final : public MemberStore {
  public:
   explicit PgMemberStore(std::unique_ptr<PgConnection> db) : db_(std::move(db)) {}
@@ -470,6 +475,34 @@ class PgMemberStore final : public MemberStore {
     return RowsOf(db_->Query("SELECT tier, billing_interval, price_id, product_id, amount, currency"
                              " FROM stripe_prices ORDER BY tier, billing_interval"),
                   "reading prices", &PriceFrom);
+  }
+
+  Result<bool> InsertDonation(const Donation& d) override {
+    auto q = db_->Write(
+        "INSERT INTO donations (id, kind, name, email, amount, currency, created,"
+        " payment_intent, subscription, refunded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+        " $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id",
+        {std::string_view(d.id), std::string_view(d.kind), std::string_view(d.name),
+         std::string_view(d.email), d.amount, std::string_view(d.currency), d.created,
+         std::string_view(d.payment_intent), std::string_view(d.subscription), d.refunded_at});
+    if (!q) return PgFailure("recording donation " + d.id, q.error());
+    return q->size() > 0;
+  }
+
+  Result<std::vector<Donation>> LoadDonations() override {
+    return RowsOf(db_->Query("SELECT id, kind, name, email, amount, currency, created,"
+                             " payment_intent, subscription, refunded_at FROM donations"
+                             " ORDER BY created, id"),
+                  "reading donations", &DonationFrom);
+  }
+
+  Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) override {
+    auto q = db_->Write(
+        "UPDATE donations SET refunded_at = $2"
+        " WHERE payment_intent = $1 AND $1 != '' AND refunded_at = 0 RETURNING id",
+        {std::string_view(payment_intent), at});
+    if (!q) return PgFailure("marking the donations of " + payment_intent + " refunded", q.error());
+    return static_cast<int64_t>(q->size());
   }
 
  private:

@@ -462,6 +462,37 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
     return out;
   }
 
+  Result<bool> InsertDonation(const Donation& d) override {
+    Run r(Q("INSERT INTO donations (id, kind, name, email, amount, currency, created,"
+            " payment_intent, subscription, refunded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING"),
+          {d.id, d.kind, d.name, d.email, d.amount, d.currency, d.created, d.payment_intent,
+           d.subscription, d.refunded_at});
+    if (!r.Done()) return Failure("recording donation " + d.id);
+    return sqlite3_changes(db_) > 0;
+  }
+
+  Result<std::vector<Donation>> LoadDonations() override {
+    std::vector<Donation> out;
+    Run r(Q("SELECT id, kind, name, email, amount, currency, created, payment_intent,"
+            " subscription, refunded_at FROM donations WHERE ? = 0 ORDER BY created, id"),
+          {int64_t{0}});
+    while (r.Row()) {
+      out.push_back(
+          {r.S(0), r.S(1), r.S(2), r.S(3), r.I(4), r.S(5), r.I(6), r.S(7), r.S(8), r.I(9)});
+    }
+    if (!r.Finished()) return Failure("reading donations");
+    return out;
+  }
+
+  Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) override {
+    Run r(Q("UPDATE donations SET refunded_at = ?2"
+            " WHERE payment_intent = ?1 AND ?1 != '' AND refunded_at = 0"),
+          {payment_intent, at});
+    if (!r.Done()) return Failure("marking the donations of " + payment_intent + " refunded");
+    return int64_t{sqlite3_changes(db_)};
+  }
+
  private:
   Result<std::optional<Member>> OneMember(const std::string& sql, SqlValue key) {
     Run r(Q(sql), {key});

@@ -3,6 +3,7 @@
 #include "members/sign_in.h"
 #include "payments/billing.h"
 #include "payments/checkout.h"
+#include "payments/donations.h"
 #include "payments/report.h"
 #include "payments/signature.h"
 #include "web/form.h"
@@ -45,6 +46,9 @@ void PaymentsWeb::Mount(Router& router) {
               std::bind(&PaymentsWeb::CheckoutPost, this, _1)});
   router.Get("/membership/welcome/", std::bind(&PaymentsWeb::WelcomeGet, this, _1));
   router.Post("/account/billing/", std::bind(&PaymentsWeb::BillingPost, this, _1));
+  router.Add(
+      {"POST", "/donate/checkout/", false, false, std::bind(&PaymentsWeb::DonatePost, this, _1)});
+  router.Get("/donate/thanks/", std::bind(&PaymentsWeb::DonateThanksGet, this, _1));
   // Stripe's posts are checked by their signature.
   router.Add({"POST", "/payments/stripe/webhook", false, false,
               std::bind(&PaymentsWeb::WebhookPost, this, _1)});
@@ -54,17 +58,22 @@ void PaymentsWeb::Log(const std::string& line) const {
   if (options_.log) options_.log("payments: " + line);
 }
 
-HttpResponse PaymentsWeb::CheckoutPost(RequestContext& ctx) {
-  auto site = options_.site();
-  const SiteConfig& config = site->config();
+std::optional<HttpResponse> PaymentsWeb::RefuseStaticForm(RequestContext& ctx,
+                                                          const SiteConfig& config) {
   if (!FromThisSite(ctx.request, config)) {
     return options_.message(403, "This form cannot be sent",
                             "The form was sent from another site.");
   }
-  const int64_t now = options_.now();
-  if (!checkout_limit_.Allow(ctx.request.remote_address, now)) {
+  if (!checkout_limit_.Allow(ctx.request.remote_address, options_.now())) {
     return options_.message(429, "Too many tries", "Please wait a few minutes and try again.");
   }
+  return std::nullopt;
+}
+
+HttpResponse PaymentsWeb::CheckoutPost(RequestContext& ctx) {
+  auto site = options_.site();
+  const SiteConfig& config = site->config();
+  if (auto refused = RefuseStaticForm(ctx, config)) return *refused;
   auto form = ParseForm(ctx.request);
   if (!form) return options_.message(400, "Membership", "The form could not be read.");
   CheckoutRequest request{FormValue(*form, "tier"), FormValue(*form, "interval"),
@@ -115,6 +124,43 @@ HttpResponse PaymentsWeb::BillingPost(RequestContext& ctx) {
     return options_.message(502, "Billing", "Billing is unavailable for a moment.");
   }
   return SeeOther(*url);
+}
+
+HttpResponse PaymentsWeb::DonatePost(RequestContext& ctx) {
+  auto site = options_.site();
+  const SiteConfig& config = site->config();
+  if (!config.payments.donations()) return options_.message(404, "Donate", "Donations are off.");
+  if (auto refused = RefuseStaticForm(ctx, config)) return *refused;
+  auto form = ParseForm(ctx.request);
+  if (!form) return options_.message(400, "Donate", "The form could not be read.");
+  auto amount = DonationAmountOf(config.payments, FormValue(*form, "amount"),
+                                 FormValue(*form, "custom_amount"));
+  DonationRequest request{amount ? *amount : 0, FormValue(*form, "frequency") == "monthly",
+                          ctx.rights.member_id, FormValue(*form, "email")};
+  Result<std::string> url = std::string();
+  if (!amount) {
+    url = amount.error();
+  } else {
+    std::lock_guard lock(stripe_mu_);
+    url = StartDonationCheckout(*stripe_, *store_, config, request);
+  }
+  if (!url) {
+    if (url.error().code == ErrorCode::kInvalidInput) {
+      return options_.message(400, "Donate", "Please check the form: " + url.error().message + ".");
+    }
+    Log("donation checkout: " + url.error().ToString());
+    return options_.message(502, "Donate",
+                            "Payments are unavailable for a moment. Please try again.");
+  }
+  return SeeOther(*url);
+}
+
+HttpResponse PaymentsWeb::DonateThanksGet(RequestContext&) {
+  auto site = options_.site();
+  return options_.message(200, "Thank you",
+                          "Your donation went through: thank you for keeping " +
+                              site->config().title +
+                              " independent. Stripe emails you the receipt.");
 }
 
 // Called with events_mu_ held.

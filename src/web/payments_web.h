@@ -5,6 +5,9 @@
 //                                a Checkout Session → 303 to Stripe's page
 //   GET  /membership/welcome/    where Stripe sends the reader back after paying
 //   POST /account/billing/       Manage billing (My Account's form) → a portal session → 303
+//   POST /donate/checkout/       the donation page's form (static, as the membership page) →
+//                                a Checkout Session (payment or subscription mode) → 303
+//   GET  /donate/thanks/         where Stripe sends a donor back
 //   POST /payments/stripe/webhook  Stripe's events: the signature verified, the event applied
 //                                once in a transaction, 200 only after the commit (an error is
 //                                500 and Stripe tries again); mail queued after the commit
@@ -18,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "content/member_store.h"
@@ -58,6 +62,10 @@ class PaymentsWeb {
   HttpResponse WelcomeGet(RequestContext& ctx);
   HttpResponse BillingPost(RequestContext& ctx);
   HttpResponse WebhookPost(RequestContext& ctx);
+  HttpResponse DonatePost(RequestContext& ctx);
+  HttpResponse DonateThanksGet(RequestContext& ctx);
+  // The static forms' checks: from this site's pages, and within the per-client limit.
+  std::optional<HttpResponse> RefuseStaticForm(RequestContext& ctx, const SiteConfig& config);
   void SendSignIn(const SiteConfig& site, const std::string& email, int64_t now);
   void Log(const std::string& line) const;
 
