@@ -12,13 +12,13 @@
 //   node tests/e2e/payments_browser_test.js BINARY
 'use strict';
 
-const { execFileSync, spawn } = require('child_process');
+const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, waitForMail,
-  finishWalk } = require('./browser_common');
+  finishWalk, startStripeDouble, writePaymentsDemo } = require('./browser_common');
 
 const repo = path.resolve(__dirname, '..', '..');
 const Stripe = require(path.join(repo, 'node_modules', 'stripe'));
@@ -31,24 +31,6 @@ const SECRET = 'whsec_browser_' + crypto.randomBytes(8).toString('hex');
 const PAID = '/reviews/the-glass-orchard/';
 const checks = makeChecks();
 const { check } = checks;
-
-function startDouble(root, webhook) {
-  const portFile = path.join(root, 'double-port');
-  const proc = spawn('/usr/bin/python3', [path.join(repo, 'tests', 'stripe', 'stripe_double.py'),
-    '--webhook', webhook, '--secret', SECRET, '--port-file', portFile], { stdio: 'ignore' });
-  return new Promise((resolve, reject) => {
-    let tries = 0;
-    const poll = setInterval(() => {
-      if (fs.existsSync(portFile)) {
-        clearInterval(poll);
-        resolve({ proc, url: `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}` });
-      } else if (++tries > 200) {
-        clearInterval(poll);
-        reject(new Error('the Stripe double did not start (../shared/data/stripe/fixtures3.json?)'));
-      }
-    }, 50);
-  });
-}
 
 async function postEvent(url, payload, header) {
   const r = await fetch(url + '/payments/stripe/webhook', {
@@ -69,14 +51,9 @@ async function postEvent(url, payload, header) {
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    double = await startDouble(root, url + '/payments/stripe/webhook');
-    execFileSync(binary, ['demo', site], { stdio: 'ignore' });
+    double = await startStripeDouble(root, url + '/payments/stripe/webhook', SECRET);
     recorder = await startRecorder(mail);
-    const config = path.join(site, 'cinepress.toml');
-    fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
-      .replace(/^base_url = .*$/m, `base_url = "${url}"`)
-      .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
-      `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n`);
+    writePaymentsDemo(binary, site, url, recorder, double);
     const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: SECRET };
     execFileSync(binary, ['payments', 'sync', '--site', site], { env, stdio: 'ignore' });
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);
