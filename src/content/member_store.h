@@ -19,6 +19,9 @@
 //   donation       one gift of money through Stripe (a one-off Checkout, or one paid invoice of a
 //                  monthly donation), recorded once by the id Stripe gave it; refunded_at when
 //                  it was refunded
+//   gift           months of a tier bought for someone (payments/gifts.h): who gives it to
+//                  whom, the day they are told, its state (pending, paid, sent, redeemed, void)
+//                  and the hash of its redeem link's token
 //
 // Contract: one instance is used by one thread at a time (open one per thread). Transactions
 // nest: a Begin inside a transaction opens a savepoint that Commit releases and Rollback undoes.
@@ -152,6 +155,22 @@ struct Donation {
   int64_t refunded_at = 0;     // 0: not refunded
 };
 
+struct Gift {
+  std::string id;  // random hex, in its Checkout Session's metadata
+  std::string tier;
+  int months = 0;
+  int64_t amount = 0;  // minor units of `currency`
+  std::string currency;
+  std::string buyer_email;
+  std::string recipient_name, recipient_email, message;
+  int64_t notify_at = 0;   // when the recipient is told
+  std::string status;      // "pending", "paid", "sent", "redeemed", "void"
+  std::string token_hash;  // BLAKE2b of the redeem link's token ("" until sent)
+  std::string payment_intent;
+  int64_t created = 0, paid_at = 0, sent_at = 0, redeemed_at = 0;
+  int64_t redeemed_by = 0;  // the member who redeemed it
+};
+
 class MemberStore {
  public:
   virtual ~MemberStore() = default;
@@ -248,6 +267,15 @@ class MemberStore {
   // Marks the donations paid by `payment_intent` refunded at `at` (those not refunded yet);
   // returns how many.
   virtual Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) = 0;
+
+  // Gifts. SaveGift inserts or replaces the gift of the same id.
+  virtual Status SaveGift(const Gift& gift) = 0;
+  virtual Result<std::optional<Gift>> LoadGift(const std::string& id) = 0;
+  // Every gift, oldest first (then by id).
+  virtual Result<std::vector<Gift>> LoadGifts() = 0;
+  // Moves gift `id` from "sent" to "redeemed" by `member_id` at `at`; false (nothing changed)
+  // when it is not "sent" — redeemed by another request meanwhile.
+  virtual Result<bool> MarkGiftRedeemed(const std::string& id, int64_t member_id, int64_t at) = 0;
 };
 
 }  // namespace cinepress

@@ -8,6 +8,7 @@
 #include "members/members.h"
 #include "members/sign_in.h"
 #include "payments/donations.h"
+#include "payments/gifts.h"
 
 namespace cinepress {
 namespace {
@@ -289,6 +290,9 @@ const std::multimap<std::string, Handler, std::less<>>& Handlers() {
       {"checkout.session.completed", PurposePart(RecordDonationCheckout)},
       {"invoice.paid", PurposePart(RecordDonationInvoice)},
       {"charge.refunded", PurposePart(RefundDonation)},
+      // Gift memberships.
+      {"checkout.session.completed", PurposePart(RecordGiftCheckout)},
+      {"charge.refunded", PurposePart(RefundGift)},
   };
   return kHandlers;
 }

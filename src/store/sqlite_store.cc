@@ -616,6 +616,31 @@ CREATE TRIGGER member_grants_update_counts AFTER UPDATE ON member_grants
 CREATE TRIGGER member_grants_delete_counts AFTER DELETE ON member_grants
   BEGIN UPDATE member_changes SET n = n + 1; END;
 )sql",
+    // Gift memberships (payments/gifts.h; store/sqlite_member_store.cc): bought for someone,
+    // told on a day, redeemed once. Not member_changes (the grant a redemption makes is).
+    R"sql(
+CREATE TABLE gifts (
+  id TEXT PRIMARY KEY,
+  tier TEXT NOT NULL,
+  months INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  buyer_email TEXT NOT NULL,
+  recipient_name TEXT NOT NULL DEFAULT '',
+  recipient_email TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  notify_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'sent', 'redeemed', 'void')),
+  token_hash BLOB NOT NULL DEFAULT x'',
+  payment_intent TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  paid_at INTEGER NOT NULL DEFAULT 0,
+  sent_at INTEGER NOT NULL DEFAULT 0,
+  redeemed_at INTEGER NOT NULL DEFAULT 0,
+  redeemed_by INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX gifts_created ON gifts (created);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

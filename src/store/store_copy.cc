@@ -57,6 +57,7 @@ constexpr const char* kTables[] = {
     "inbox_submissions",
     "inbox_replies",
     "donations",
+    "gifts",
 };
 
 // One value of a row, as both engines can give and take it.
