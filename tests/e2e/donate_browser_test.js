@@ -4,7 +4,8 @@
 // by playwright-core. A reader on a phone follows the footer's Donate link → /donate/ (audited
 // with axe-core) → types another amount, Every month → the double's checkout page → Pay → the
 // thank-you page (audited); then a preset, once, from a desktop; both donations are listed by
-// `cinepress payments donations --csv`.
+// `cinepress payments donations --csv`. The gift form and the recipient's redeem page are audited
+// too.
 //
 //   node tests/e2e/donate_browser_test.js BINARY
 'use strict';
@@ -80,6 +81,17 @@ async function payOnTheDouble(page, double, url, what) {
     await Promise.all([page.waitForNavigation(), page.click('form.donate button[type=submit]')]);
     await payOnTheDouble(page, double, url, 'a preset, once,');
     await desktop.close();
+
+    // The gift pages: the form, and the recipient's button (its page is the same for any link).
+    const gifts = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    page = await gifts.newPage();
+    await page.goto(url + '/gift/');
+    check(await page.locator('input[name=choice]').count() === 6, 'the gift form offers 3, 6 and 12 months of two tiers');
+    await checkPage(page, 'gift', check);
+    await page.goto(url + '/gift/redeem/?gift=abc&token=def');
+    check(await page.locator('button:has-text("Redeem my gift")').count() === 1, 'the redeem page has its button');
+    await checkPage(page, 'gift-redeem', check);
+    await gifts.close();
 
     let listed = '';
     for (let i = 0; i < 50 && !listed.includes('desk@reader.example'); ++i) {

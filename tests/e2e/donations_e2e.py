@@ -26,8 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import members_web_test as mw  # noqa: E402  (a reader with cookies)
 import newsletter_common as nc  # noqa: E402
-from payments_e2e import (SECRET, Serve, get_json, post_json, sign, signed_post,  # noqa: E402
-                          start_double, wait_until)
+from payments_e2e import (SECRET, Serve, get_json, payments_demo, post_json, sign,  # noqa: E402
+                          signed_post, wait_until)
 
 check = nc.Checks("donations_e2e")
 
@@ -61,17 +61,13 @@ def main():
     mw.BASE = base
     double = serve = None
     try:
-        double, stripe = start_double(root, base)
+        double, stripe, site = payments_demo(
+            binary, root, base, smtp,
+            'donation_amounts = [500, 1000, 2500]\ndonation_currency = "usd"\n'
+            'donation_grants_tier = "supporter"\ndonation_grant_minimum = 2000\n')
         if not stripe:
             check("the Stripe double starts (../shared/data/stripe/fixtures3.json?)", False)
             return
-
-        site = os.path.join(root, "site")
-        nc.run([binary, "demo", site], timeout=300)
-        nc.point_demo(site, base, smtp.port,
-                      f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\n'
-                      'donation_amounts = [500, 1000, 2500]\ndonation_currency = "usd"\n'
-                      'donation_grants_tier = "supporter"\ndonation_grant_minimum = 2000\n')
         nc.run([binary, "import", site, "--site", site])
         env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_e2e", STRIPE_WEBHOOK_SECRET=SECRET)
         serve = Serve(binary, site, port, env)
