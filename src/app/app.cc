@@ -584,6 +584,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
                                   const std::string& message) {
       return members.Message(*live.CurrentSite(), status, heading, message);
     };
+    p.page = [&members, &live](int status, const std::string& url, const std::string& heading,
+                               const std::string& template_name, const TemplateData& view) {
+      return members.Page(*live.CurrentSite(), status, url, heading, template_name, view);
+    };
     p.log = newsletter_options.log;
     p.now = [] { return NowSeconds(); };
     payments = std::make_unique<PaymentsWeb>(p);

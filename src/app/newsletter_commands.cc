@@ -22,6 +22,7 @@
 #include "newsletter/schedule.h"
 #include "newsletter/sender.h"
 #include "newsletter/subscriber_csv.h"
+#include "payments/gifts.h"
 #include "site/site.h"
 #include "store/open_store.h"
 
@@ -388,6 +389,7 @@ void NewsletterScheduler::Run() {
       if (cv_.wait_for(lock, tick_, [&] { return stopping_; })) return;
     }
     auto config = LoadSiteConfig(site_.config());
+    if (config && GiftsOffered(*config) && HoldLease()) SendDueGifts(*config);
     if (!config || config->newsletters.empty()) continue;
     const bool composing = HoldLease();
     auto tz = TimeZone::Named(config->timezone);
@@ -425,6 +427,26 @@ void NewsletterScheduler::Run() {
       out_ << log.str() << std::flush;
     }
   }
+}
+
+void NewsletterScheduler::SendDueGifts(const SiteConfig& config) {
+  auto members = OpenMemberStore(site_.database(), SiteStoreOptions(site_));
+  auto outbox = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
+  if (!members || !outbox || !(*members)->BeginTransaction()) return;
+  auto due = TakeDueGifts(**members, config, Now());
+  if (!due || !(*members)->Commit()) {
+    (void)(*members)->Rollback();
+    err_ << "scheduler: gifts: " << (due ? "the store refused the commit" : due.error().ToString())
+         << "\n";
+    return;
+  }
+  // Committed: the messages go to the outbox now (a crash here loses them, never sends twice).
+  for (const MailMessage& m : *due) {
+    if (auto id = (*outbox)->QueueMail(SerializeMessage(m), NowSeconds()); !id) {
+      err_ << "scheduler: gifts: queueing: " << id.error().ToString() << "\n";
+    }
+  }
+  if (!due->empty()) out_ << "scheduler: " << due->size() << " gift(s) sent\n" << std::flush;
 }
 
 bool NewsletterScheduler::HoldLease() {

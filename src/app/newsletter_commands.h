@@ -46,7 +46,8 @@ Status SendNewsletter(const SiteFolder& site, const NewsletterSendOptions& optio
                       std::ostream& out, std::ostream& err);
 
 // The scheduler inside `cinepress serve`: every tick it resumes unfinished issues and sends the
-// issues that are due (newsletter/schedule.h) in the site's time zone. Its clock can be set for
+// issues that are due (newsletter/schedule.h) in the site's time zone, and mails the gift
+// memberships whose day has come. Its clock can be set for
 // tests: CINEPRESS_SCHEDULER_NOW (Unix seconds or RFC 3339: the clock starts there and runs)
 // and CINEPRESS_SCHEDULER_TICK (seconds between checks, default 60). On a store that several
 // nodes share, one node's scheduler composes at a time (NewsletterStore::HoldLease); it says
@@ -64,6 +65,9 @@ class NewsletterScheduler {
   int64_t Now() const;
   // Whether this node schedules now (takes the lease when free); says so when that changes.
   bool HoldLease();
+  // Mails the recipients of the gifts whose day has come (payments/gifts.h), by the
+  // scheduler's clock.
+  void SendDueGifts(const SiteConfig& config);
   SiteFolder site_;
   std::ostream& out_;
   std::ostream& err_;

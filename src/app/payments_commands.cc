@@ -7,6 +7,7 @@
 #include "core/dates.h"
 #include "core/money.h"
 #include "payments/checkout.h"
+#include "payments/donations.h"
 #include "payments/report.h"
 
 namespace cinepress {
@@ -70,6 +71,15 @@ Status ShowPaymentsReport(const SiteFolder& site, std::ostream& out) {
   auto report = MakePaymentsReport(*opened->store, NowSeconds());
   if (!report) return report.error();
   out << PaymentsReportText(*report, opened->config.language);
+  return {};
+}
+
+Status ListDonations(const SiteFolder& site, bool csv, std::ostream& out) {
+  auto opened = OpenMembersOf(site);
+  if (!opened) return opened.error();
+  auto donations = opened->store->LoadDonations();
+  if (!donations) return donations.error();
+  out << (csv ? DonationsCsv(*donations) : DonationsText(*donations, opened->config.language));
   return {};
 }
 

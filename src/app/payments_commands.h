@@ -1,6 +1,7 @@
 // The payments commands of the composition root: `payments sync` (Stripe products and prices
-// for the paid tiers), `payments reconcile [--apply]` and `payments report`; and the one place the
-// Stripe client is made from the site's config and the environment (STRIPE_SECRET_KEY).
+// for the paid tiers), `payments reconcile [--apply]`, `payments report` and `payments donations
+// [--csv]`; and the one place the Stripe client is made from the site's config and the
+// environment (STRIPE_SECRET_KEY).
 // Contract: as app.h — results to `out`, an Error for what refused the command (exit 1).
 #pragma once
 
@@ -22,5 +23,7 @@ Status SyncPayments(const SiteFolder& site, std::ostream& out);
 // Prints each difference between Stripe and the store (and fixes it with `apply`).
 Status ReconcilePayments(const SiteFolder& site, bool apply, std::ostream& out);
 Status ShowPaymentsReport(const SiteFolder& site, std::ostream& out);
+// Lists every donation, oldest first (as CSV with `csv`).
+Status ListDonations(const SiteFolder& site, bool csv, std::ostream& out);
 
 }  // namespace cinepress

@@ -260,6 +260,11 @@ int main(int argc, char** argv) {
   CLI::App* p_report = payments->add_subcommand(
       "report", "members per tier, MRR, subscriptions new and cancelled this month");
   add_site(p_report);
+  bool donations_csv = false;
+  CLI::App* p_donations = payments->add_subcommand(
+      "donations", "list the donations (date, name, email, amount, one-off or monthly)");
+  p_donations->add_flag("--csv", donations_csv, "as CSV on standard output");
+  add_site(p_donations);
   CLI::App* staff = app.add_subcommand(
       "staff", "the newsroom's staff (/admin/): contributors, authors, editors, admins");
   staff->require_subcommand(1);
@@ -454,6 +459,7 @@ int main(int argc, char** argv) {
       {p_reconcile,
        [&] { return Done(cinepress::ReconcilePayments(site, reconcile_apply, std::cout)); }},
       {p_report, [&] { return Done(cinepress::ShowPaymentsReport(site, std::cout)); }},
+      {p_donations, [&] { return Done(cinepress::ListDonations(site, donations_csv, std::cout)); }},
       {s_add, [&] { return Done(cinepress::StaffAdd(site, staff_email, staff_role, std::cout)); }},
       {s_list, [&] { return Done(cinepress::StaffList(site, std::cout)); }},
       {s_remove, [&] { return Done(cinepress::StaffRemove(site, staff_email, std::cout)); }},

@@ -16,6 +16,12 @@
 //                  time of the state kept, so that an older event never overwrites a newer one
 //   stripe event   the id of a webhook event already applied (each is applied once)
 //   stripe price   the price ids `payments sync` made for a tier's monthly and yearly price
+//   donation       one gift of money through Stripe (a one-off Checkout, or one paid invoice of a
+//                  monthly donation), recorded once by the id Stripe gave it; refunded_at when
+//                  it was refunded
+//   gift           months of a tier bought for someone (payments/gifts.h): who gives it to
+//                  whom, the day they are told, its state (pending, paid, sent, redeemed, void)
+//                  and the hash of its redeem link's token
 //
 // Contract: one instance is used by one thread at a time (open one per thread). Transactions
 // nest: a Begin inside a transaction opens a savepoint that Commit releases and Rollback undoes.
@@ -137,6 +143,34 @@ struct StripePrice {
   std::string currency;
 };
 
+struct Donation {
+  std::string id;    // the Checkout Session ("cs_…", one-off) or the invoice ("in_…", monthly)
+  std::string kind;  // "one-off" or "monthly"
+  std::string name, email;
+  int64_t amount = 0;  // in minor units of `currency`
+  std::string currency;
+  int64_t created = 0;
+  std::string payment_intent;  // "pi_…" (how a refund finds it); "" when Stripe did not say
+  std::string subscription;    // "sub_…" of a monthly donation
+  int64_t refunded_at = 0;     // 0: not refunded
+};
+
+struct Gift {
+  std::string id;  // random hex, in its Checkout Session's metadata
+  std::string tier;
+  int months = 0;
+  int64_t amount = 0;  // minor units of `currency`
+  std::string currency;
+  std::string buyer_email;
+  std::string recipient_name, recipient_email, message;
+  int64_t notify_at = 0;   // when the recipient is told
+  std::string status;      // "pending", "paid", "sent", "redeemed", "void"
+  std::string token_hash;  // BLAKE2b of the redeem link's token ("" until sent)
+  std::string payment_intent;
+  int64_t created = 0, paid_at = 0, sent_at = 0, redeemed_at = 0;
+  int64_t redeemed_by = 0;  // the member who redeemed it
+};
+
 class MemberStore {
  public:
   virtual ~MemberStore() = default;
@@ -224,6 +258,24 @@ class MemberStore {
   // Inserts or replaces the price of (tier, interval).
   virtual Status SaveStripePrice(const StripePrice& price) = 0;
   virtual Result<std::vector<StripePrice>> LoadStripePrices() = 0;
+
+  // Donations. InsertDonation writes a donation once: false (and nothing written) when its id is
+  // kept already.
+  virtual Result<bool> InsertDonation(const Donation& donation) = 0;
+  // Every donation, oldest first (then by id).
+  virtual Result<std::vector<Donation>> LoadDonations() = 0;
+  // Marks the donations paid by `payment_intent` refunded at `at` (those not refunded yet);
+  // returns how many.
+  virtual Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) = 0;
+
+  // Gifts. SaveGift inserts or replaces the gift of the same id.
+  virtual Status SaveGift(const Gift& gift) = 0;
+  virtual Result<std::optional<Gift>> LoadGift(const std::string& id) = 0;
+  // Every gift, oldest first (then by id).
+  virtual Result<std::vector<Gift>> LoadGifts() = 0;
+  // Moves gift `id` from "sent" to "redeemed" by `member_id` at `at`; false (nothing changed)
+  // when it is not "sent" — redeemed by another request meanwhile.
+  virtual Result<bool> MarkGiftRedeemed(const std::string& id, int64_t member_id, int64_t at) = 0;
 };
 
 }  // namespace cinepress

@@ -325,6 +325,62 @@ Status ReadPayments(const toml::table& root, const std::string& file, PaymentsCo
   return ReadInt(*t, file, "grace_days", "payments.grace_days", 0, 60, payments.grace_days);
 }
 
+// [payments] donation_*: the /donate/ page's amounts and what a donation grants.
+Status ReadDonations(const toml::table& root, const std::string& file, SiteConfig& c) {
+  PaymentsConfig& p = c.payments;
+  const toml::table* t = root["payments"].as_table();
+  for (const TierConfig& tier : c.tiers) {
+    if (p.donation_currency.empty() && tier.paid()) p.donation_currency = tier.currency;
+  }
+  if (p.donation_currency.empty()) p.donation_currency = "usd";
+  if (!t) return {};
+  constexpr int64_t kMost = 99999999;  // Stripe's largest charge in most currencies
+  if (const toml::node* n = t->get("donation_amounts")) {
+    const toml::array* arr = n->as_array();
+    if (!arr) return ConfigError(file, n, "payments.donation_amounts", "must be a list of amounts");
+    for (const toml::node& el : *arr) {
+      auto v = el.value<int64_t>();
+      if (!el.is_integer() || !v || *v < 1 || *v > kMost) {
+        return ConfigError(file, &el, "payments.donation_amounts",
+                           "each amount must be a whole number of minor units (500 is $5.00) "
+                           "from 1 to 99999999");
+      }
+      p.donation_amounts.push_back(*v);
+    }
+  }
+  if (auto s = ReadString(*t, file, "donation_currency", "payments.donation_currency",
+                          p.donation_currency);
+      !s)
+    return s;
+  for (char& ch : p.donation_currency) ch = static_cast<char>(std::tolower(ch));
+  if (p.donation_currency.size() != 3) {
+    return ConfigError(file, t->get("donation_currency"), "payments.donation_currency",
+                       "must be a three-letter ISO 4217 code, such as \"usd\"");
+  }
+  if (const toml::node* n = t->get("donation_monthly")) {
+    if (!n->is_boolean())
+      return ConfigError(file, n, "payments.donation_monthly", "must be true or false");
+    p.donation_monthly = *n->value<bool>();
+  }
+  if (auto s = ReadInt64(*t, file, "donation_minimum", "payments.donation_minimum", 1, kMost,
+                         p.donation_minimum);
+      !s)
+    return s;
+  if (auto s = ReadInt64(*t, file, "donation_grant_minimum", "payments.donation_grant_minimum", 0,
+                         kMost, p.donation_grant_minimum);
+      !s)
+    return s;
+  if (auto s = ReadString(*t, file, "donation_grants_tier", "payments.donation_grants_tier",
+                          p.donation_grants_tier);
+      !s)
+    return s;
+  if (!p.donation_grants_tier.empty() && !c.FindTier(p.donation_grants_tier)) {
+    return ConfigError(file, t->get("donation_grants_tier"), "payments.donation_grants_tier",
+                       "names no tier of [[tiers]]: \"" + p.donation_grants_tier + "\"");
+  }
+  return {};
+}
+
 Status ReadContact(const toml::table& root, const std::string& file, ContactConfig& contact) {
   const toml::node* n = root.get("contact");
   if (!n) return {};
@@ -695,6 +751,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (auto s = ReadNewsletters(root, file, c); !s) return s.error();
   if (auto s = ReadMembers(root, file, c); !s) return s.error();
   if (auto s = ReadPayments(root, file, c.payments); !s) return s.error();
+  if (auto s = ReadDonations(root, file, c); !s) return s.error();
   if (auto s = ReadStaff(root, file, c); !s) return s.error();
   if (auto s = ReadContact(root, file, c.contact); !s) return s.error();
   if (auto s = ReadSocial(root, file, c.social); !s) return s.error();

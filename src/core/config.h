@@ -141,7 +141,18 @@ struct PaymentsConfig {
   // A subscription whose renewal failed (past_due) keeps its access this many days after the
   // failure; the reader is emailed at once.
   int grace_days = 7;
+  // Donations (/donate/, docs/PAYMENTS.md): on when donation_amounts lists the preset amounts,
+  // in minor units of donation_currency (default: the first paid tier's currency, else "usd").
+  std::vector<int64_t> donation_amounts;
+  std::string donation_currency;
+  bool donation_monthly = true;    // also offer giving the amount every month
+  int64_t donation_minimum = 100;  // the smallest amount a reader may type
+  // A donation of at least donation_grant_minimum grants this tier ("" none): a one-off one for
+  // a year, a monthly one for each paid month (plus the renewal slack).
+  std::string donation_grants_tier;
+  int64_t donation_grant_minimum = 0;
   bool enabled() const { return !provider.empty(); }
+  bool donations() const { return enabled() && !donation_amounts.empty(); }
 };
 
 // [staff]: the newsroom's staff accounts (/admin/).

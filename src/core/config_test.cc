@@ -388,6 +388,55 @@ TEST(SiteConfig, PaymentMistakesNameTheKeyAndLine) {
   }
 }
 
+TEST(SiteConfig, ReadsDonations) {
+  auto off = ParseSiteConfig("[payments]\nprovider = \"stripe\"\n", "cinepress.toml");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->payments.donations());
+  EXPECT_EQ(off->payments.donation_currency, "usd");
+  auto c = ParseSiteConfig(
+      "[[tiers]]\nslug = \"supporter\"\nname = \"S\"\nmonthly_price = 500\ncurrency = \"JPY\"\n"
+      "[payments]\nprovider = \"stripe\"\ndonation_amounts = [500, 1000]\n"
+      "donation_monthly = false\ndonation_minimum = 300\ndonation_grants_tier = \"supporter\"\n"
+      "donation_grant_minimum = 1000\n",
+      "cinepress.toml");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_TRUE(c->payments.donations());
+  EXPECT_EQ(c->payments.donation_amounts, (std::vector<int64_t>{500, 1000}));
+  EXPECT_EQ(c->payments.donation_currency, "jpy");  // the paid tier's
+  EXPECT_FALSE(c->payments.donation_monthly);
+  EXPECT_EQ(c->payments.donation_minimum, 300);
+  EXPECT_EQ(c->payments.donation_grants_tier, "supporter");
+  EXPECT_EQ(c->payments.donation_grant_minimum, 1000);
+  auto eur = ParseSiteConfig(
+      "[payments]\nprovider = \"stripe\"\ndonation_amounts = [5]\ndonation_currency = \"EUR\"\n",
+      "cinepress.toml");
+  ASSERT_TRUE(eur.ok());
+  EXPECT_EQ(eur->payments.donation_currency, "eur");
+}
+
+TEST(SiteConfig, DonationMistakesNameTheKeyAndLine) {
+  const std::string head = "[payments]\nprovider = \"stripe\"\n";
+  struct Case {
+    std::string toml;
+    const char* field;
+    int line;
+  } cases[] = {
+      {head + "donation_amounts = [500, 2.5]\n", "payments.donation_amounts", 3},
+      {head + "donation_amounts = [0]\n", "payments.donation_amounts", 3},
+      {head + "donation_amounts = 500\n", "payments.donation_amounts", 3},
+      {head + "donation_currency = \"dollars\"\n", "payments.donation_currency", 3},
+      {head + "donation_monthly = \"yes\"\n", "payments.donation_monthly", 3},
+      {head + "donation_minimum = 0\n", "payments.donation_minimum", 3},
+      {head + "donation_grants_tier = \"gold\"\n", "payments.donation_grants_tier", 3},
+  };
+  for (const Case& k : cases) {
+    auto c = ParseSiteConfig(k.toml, "cinepress.toml");
+    ASSERT_FALSE(c.ok()) << k.toml;
+    EXPECT_EQ(c.error().field, k.field) << k.toml;
+    EXPECT_EQ(c.error().line, k.line) << k.toml;
+  }
+}
+
 TEST(SiteConfig, PaymentsLetFormsGoToStripesPages) {
   auto c = ParseSiteConfig("[payments]\nprovider = \"stripe\"\n", "cinepress.toml");
   ASSERT_TRUE(c.ok());

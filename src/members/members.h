@@ -28,7 +28,8 @@
 
 namespace cinepress {
 
-inline constexpr const char* kGrantSources[] = {"comp", "stripe", "gift", "institution", "signup"};
+inline constexpr const char* kGrantSources[] = {"comp",        "stripe", "gift",
+                                                "institution", "signup", "donation"};
 
 // Whether `tier` is "members" or a [[tiers]] slug; the error names the known ones.
 Status CheckTier(const SiteConfig& site, const std::string& tier);

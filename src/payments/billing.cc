@@ -7,6 +7,8 @@
 #include "core/text.h"
 #include "members/members.h"
 #include "members/sign_in.h"
+#include "payments/donations.h"
+#include "payments/gifts.h"
 
 namespace cinepress {
 namespace {
@@ -191,7 +193,9 @@ Result<StripeEventOutcome> InTransaction(MemberStore& store, StripeEventOutcome 
 
 Status OnCheckoutCompleted(EventContext& c) {
   // Payment-mode sessions (donations, the shop) are not memberships: they make no member here.
-  if (Str(c.object, "mode") != "subscription") {
+  // A monthly donation's session says so in its metadata: its own part records it (below).
+  if (Str(c.object, "mode") != "subscription" ||
+      Str(Field(c.object, "metadata"), "purpose") == kDonationPurpose) {
     c.outcome.note = "checkout " + Str(c.object, "id") + " (" + Str(c.object, "mode") +
                      ") completed: not a membership";
     return {};
@@ -257,8 +261,23 @@ Status OnNoted(EventContext& c) {
 
 using Handler = std::function<Status(EventContext&)>;
 
-const std::map<std::string, Handler, std::less<>>& Handlers() {
-  static const std::map<std::string, Handler, std::less<>> kHandlers = {
+// One purpose's part of an event (payments/donations.h, payments/gifts.h), run after the
+// membership's.
+Handler PurposePart(Result<PurposeOutcome> (*part)(MemberStore&, const SiteConfig&, const Json&,
+                                                   int64_t)) {
+  return [part](EventContext& c) -> Status {
+    auto done = part(c.store, c.site, c.object, c.now);
+    if (!done) return done.error();
+    if (!done->note.empty()) c.outcome.note = done->note;
+    if (!done->new_member_email.empty()) c.outcome.new_member_email = done->new_member_email;
+    for (MailMessage& m : done->mail) c.outcome.mail.push_back(std::move(m));
+    return {};
+  };
+}
+
+// Each event type's handlers, one per purpose, run in this order (a multimap keeps it).
+const std::multimap<std::string, Handler, std::less<>>& Handlers() {
+  static const std::multimap<std::string, Handler, std::less<>> kHandlers = {
       {"checkout.session.completed", OnCheckoutCompleted},
       {"customer.subscription.created", OnSubscription},
       {"customer.subscription.updated", OnSubscription},
@@ -267,6 +286,13 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"invoice.payment_failed", OnNoted},
       {"charge.refunded", OnNoted},
       {"charge.dispute.created", OnNoted},
+      // Donations.
+      {"checkout.session.completed", PurposePart(RecordDonationCheckout)},
+      {"invoice.paid", PurposePart(RecordDonationInvoice)},
+      {"charge.refunded", PurposePart(RefundDonation)},
+      // Gift memberships.
+      {"checkout.session.completed", PurposePart(RecordGiftCheckout)},
+      {"charge.refunded", PurposePart(RefundGift)},
   };
   return kHandlers;
 }
@@ -365,14 +391,17 @@ Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig
       outcome.note = "applied before: nothing changed";
       return {};
     }
-    auto handler = Handlers().find(outcome.type);
-    if (handler == Handlers().end()) {
+    auto [first, last] = Handlers().equal_range(outcome.type);
+    if (first == last) {
       outcome.note = "not an event this site acts on: acknowledged";
       return {};
     }
     outcome.handled = true;
     EventContext c{store, site, event["data"]["object"], Int(event, "created"), now, outcome};
-    return handler->second(c);
+    for (auto handler = first; handler != last; ++handler) {
+      if (auto s = handler->second(c); !s) return s;
+    }
+    return {};
   });
 }
 

@@ -40,6 +40,15 @@ std::optional<TierGrant> GrantOfSubscription(const StripeSubscription& s, int gr
 // Sets the member's "stripe" grants to what their subscriptions grant.
 Status RefreshStripeGrants(MemberStore& store, int64_t member_id, int grace_days);
 
+// What one purpose's part of an event did (a donation, a gift): a note for the log ("" when the
+// object was not its), mail to queue once the event is committed, and the address of a reader
+// who became a member by it (to send a sign-in link to).
+struct PurposeOutcome {
+  std::string note;
+  std::vector<MailMessage> mail;
+  std::string new_member_email;
+};
+
 struct StripeEventOutcome {
   std::string id, type;
   bool duplicate = false;         // applied before: nothing changed

@@ -276,6 +276,10 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
       crumbs.push_back({name, url});
       break;
     }
+    case OutputKind::kDonate:
+      graph.push_back({{"@type", "WebPage"}, {"name", "Donate"}, {"url", s.Absolute("/donate/")}});
+      crumbs.push_back({"Donate", "/donate/"});
+      break;
     case OutputKind::kPodcasts:
       graph.push_back(
           {{"@type", "CollectionPage"}, {"name", "Podcasts"}, {"url", s.Absolute("/podcasts/")}});

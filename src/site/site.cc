@@ -32,7 +32,17 @@ std::string TiersFingerprint(const SiteConfig& c) {
            Join(t.benefits, "\x1d") + "\x1f" + std::to_string(t.monthly_price) + "\x1f" +
            std::to_string(t.yearly_price) + "\x1f" + t.currency;
   }
+  // The donation page and the footer's link to it.
+  const PaymentsConfig& p = c.payments;
+  out += "\x1e" + p.provider + "\x1f" + p.donation_currency + "\x1f" +
+         std::to_string(p.donation_minimum) + "\x1f" + (p.donation_monthly ? "m" : "");
+  for (int64_t a : p.donation_amounts) out += "\x1f" + std::to_string(a);
   return out;
+}
+
+// /donate/: with [payments] donation_amounts, in a theme that has its template.
+bool HasDonatePage(const SiteConfig& c, const Theme& theme) {
+  return c.payments.donations() && theme.HasTemplate("donate");
 }
 
 }  // namespace
@@ -354,6 +364,9 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     add(OutputKind::kAccount, "/account/", 0, 1, "the account page");
     add(OutputKind::kAccount, "/account/sign-in/", 1, 1, "the sign-in page");
   }
+  if (HasDonatePage(s.config_, *s.theme_)) {
+    add(OutputKind::kDonate, "/donate/", 0, 1, "the donation page");
+  }
   add(OutputKind::kRss, "/feed.xml", kWholeSite, 1, "the site's RSS feed");
   add(OutputKind::kAtom, "/atom.xml", kWholeSite, 1, "the site's Atom feed");
   add(OutputKind::kRobots, "/robots.txt", 0, 1, "robots.txt");
@@ -455,6 +468,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   site_data.set("archive_url", "/archive/");
   site_data.set("feed_url", "/feed.xml");
   site_data.set("atom_url", "/atom.xml");
+  if (HasDonatePage(s.config_, *s.theme_)) site_data.set("donate_url", "/donate/");
   site_data.set("year", std::to_string(s.tz_.YearMonth(now).first));
   TemplateData footer{TemplateData::type::list};
   for (const MenuItem& m : s.config_.menu_footer) {
@@ -749,6 +763,7 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kRobots:
     case OutputKind::kNotFound:
     case OutputKind::kMembership:  // the tiers are in the global digest
+    case OutputKind::kDonate:      // and so are the donation amounts
     case OutputKind::kAccount:
     case OutputKind::kHeaders:
       break;

@@ -59,6 +59,7 @@ enum class OutputKind {
   kSearchIndex,  // ref: the static index's manifest, a filter or a chunk of words (search_site.cc)
   kSearchDoc,    // ref: a searchable document (articles, then pages): what a result shows
   kMembership,   // /membership/: the tiers side by side (sites with members)
+  kDonate,       // /donate/: give once or monthly (sites with [payments] donation_amounts)
   kAccount,      // ref 0: /account/, 1: /account/sign-in/ — in a static build, a page saying
                  // that accounts live on the served site (`serve` answers these itself)
   kPodcasts,     // /podcasts/: every show (podcast_site.cc)
@@ -396,6 +397,7 @@ class SiteRenderer {
   Result<std::string> RenderInterviewIndex(bool by_last_name);
   Result<std::string> RenderCollection(size_t collection);
   Result<std::string> RenderMembership();
+  Result<std::string> RenderDonate();
   Result<std::string> RenderPodcasts();
   Result<std::string> RenderShow(size_t show);
   Result<std::string> RenderEpisode(size_t episode, const PageAccess& access);

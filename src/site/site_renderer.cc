@@ -1,6 +1,7 @@
 // SiteRenderer: turns one output of the site map into bytes — template contexts for pages
 // (docs/THEMES.md is their contract), feeds, the sitemap, assets and media.
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "core/money.h"
@@ -129,6 +130,31 @@ Result<std::string> SiteRenderer::RenderMembership() {
   view.set("tiers", tiers);
   view.set("checkout", config.payments.enabled());
   return RenderPage("membership", "/membership/", "Membership", "membership", view);
+}
+
+// The donation page: the preset amounts (the first chosen), a box for another amount, once or
+// monthly; its form goes to `serve` (/donate/checkout/), which starts Stripe's checkout.
+Result<std::string> SiteRenderer::RenderDonate() {
+  const SiteConfig& config = site_->config_;
+  const PaymentsConfig& p = config.payments;
+  TemplateData view;
+  view.set("heading", "Donate");
+  TemplateData amounts{TemplateData::type::list};
+  for (size_t i = 0; i < p.donation_amounts.size(); ++i) {
+    TemplateData a;
+    a.set("value", std::to_string(p.donation_amounts[i]));
+    a.set("label", FormatMoney(p.donation_amounts[i], p.donation_currency, config.language));
+    a.set("id", "donate-amount-" + std::to_string(i));
+    a.set("checked", i == 0);
+    amounts.push_back(a);
+  }
+  view.set("amounts", amounts);
+  std::string currency = p.donation_currency;
+  for (char& ch : currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  view.set("currency", currency);
+  view.set("minimum", FormatMoney(p.donation_minimum, p.donation_currency, config.language));
+  view.set("monthly", p.donation_monthly);
+  return RenderPage("donate", "/donate/", "Donate", "donate", view);
 }
 
 TemplateData SiteRenderer::PaywallData(const AccessRule& rule) const {
@@ -281,6 +307,7 @@ Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std:
   d.set("view", view);
   // The membership and account pages say what they are, as every page of the site does.
   if (url == "/membership/") SetJsonLd(d, OutputKind::kMembership, 0);
+  if (url == "/donate/") SetJsonLd(d, OutputKind::kDonate, 0);
   if (url == "/account/" || url == "/account/sign-in/") {
     SetJsonLd(d, OutputKind::kAccount, url == "/account/" ? 0 : 1);
   }
@@ -369,6 +396,8 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       return RenderSearchDoc(o.ref);
     case OutputKind::kMembership:
       return RenderMembership();
+    case OutputKind::kDonate:
+      return RenderDonate();
     case OutputKind::kAccount: {
       // Only a static build writes these: `serve` answers /account/ itself.
       TemplateData view;

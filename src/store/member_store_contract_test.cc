@@ -227,5 +227,79 @@ TYPED_TEST(MemberStoreContract, StripePricesOnePerTierAndInterval) {
   EXPECT_EQ((*prices)[1].interval, "year");
 }
 
+TYPED_TEST(MemberStoreContract, ADonationIsRecordedOnceAndARefundMarksItsPayment) {
+  Donation one{"cs_1", "one-off", "Ana", "ana@example.com", 2500, "usd", 20, "pi_1", "", 0};
+  Donation monthly{"in_1", "monthly", "", "ben@example.com", 500, "jpy", 10, "", "sub_1", 0};
+  EXPECT_TRUE(*this->store_->InsertDonation(one));
+  EXPECT_TRUE(*this->store_->InsertDonation(monthly));
+  one.amount = 1;  // the same payment again: kept as first recorded
+  EXPECT_FALSE(*this->store_->InsertDonation(one));
+  auto all = this->store_->LoadDonations();
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "in_1");  // oldest first
+  EXPECT_EQ((*all)[0].subscription, "sub_1");
+  EXPECT_EQ((*all)[0].currency, "jpy");
+  EXPECT_EQ((*all)[1].amount, 2500);
+  EXPECT_EQ((*all)[1].name, "Ana");
+  EXPECT_EQ((*all)[1].payment_intent, "pi_1");
+  EXPECT_EQ(*this->store_->MarkDonationsRefunded("", 30), 0);  // no payment: nothing
+  EXPECT_EQ(*this->store_->MarkDonationsRefunded("pi_1", 30), 1);
+  EXPECT_EQ(*this->store_->MarkDonationsRefunded("pi_1", 40), 0);  // refunded once
+  all = this->store_->LoadDonations();
+  EXPECT_EQ((*all)[1].refunded_at, 30);
+  EXPECT_EQ((*all)[0].refunded_at, 0);
+}
+
+TYPED_TEST(MemberStoreContract, AGiftKeepsEveryFieldAndIsRedeemedOnce) {
+  Gift g;
+  g.id = "g1";
+  g.tier = "patron";
+  g.months = 6;
+  g.amount = 3000;
+  g.currency = "jpy";
+  g.buyer_email = "buyer@example.com";
+  g.recipient_name = "Zoë";
+  g.recipient_email = "zoe@example.com";
+  g.message = "Happy birthday";
+  g.notify_at = 50;
+  g.status = "paid";
+  g.payment_intent = "pi_1";
+  g.created = 20;
+  g.paid_at = 21;
+  ASSERT_TRUE(this->store_->SaveGift(g));
+  Gift older = g;
+  older.id = "g0";
+  older.created = 10;
+  older.status = "pending";
+  ASSERT_TRUE(this->store_->SaveGift(older));
+  // Not sent yet: it cannot be redeemed.
+  EXPECT_FALSE(*this->store_->MarkGiftRedeemed("g1", 7, 60));
+  g.status = "sent";
+  g.token_hash = std::string("\x00\xff\x10", 3);
+  g.sent_at = 50;
+  ASSERT_TRUE(this->store_->SaveGift(g));  // replaced, not added
+  auto back = this->store_->LoadGift("g1");
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->tier, "patron");
+  EXPECT_EQ((*back)->months, 6);
+  EXPECT_EQ((*back)->currency, "jpy");
+  EXPECT_EQ((*back)->recipient_name, "Zoë");
+  EXPECT_EQ((*back)->message, "Happy birthday");
+  EXPECT_EQ((*back)->token_hash, std::string("\x00\xff\x10", 3));
+  EXPECT_EQ((*back)->payment_intent, "pi_1");
+  EXPECT_EQ((*back)->sent_at, 50);
+  EXPECT_TRUE(*this->store_->MarkGiftRedeemed("g1", 7, 60));
+  EXPECT_FALSE(*this->store_->MarkGiftRedeemed("g1", 8, 61));  // once
+  back = this->store_->LoadGift("g1");
+  EXPECT_EQ((*back)->status, "redeemed");
+  EXPECT_EQ((*back)->redeemed_by, 7);
+  EXPECT_EQ((*back)->redeemed_at, 60);
+  auto all = this->store_->LoadGifts();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "g0");  // oldest first
+  EXPECT_FALSE(this->store_->LoadGift("none")->has_value());
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -106,6 +106,39 @@ StripePrice PriceFrom(const PgRows& r, int row) {
                      r.Text(row, 3), r.Int(row, 4),  r.Text(row, 5)};
 }
 
+Donation DonationFrom(const PgRows& r, int row) {
+  return Donation{r.Text(row, 0), r.Text(row, 1), r.Text(row, 2), r.Text(row, 3), r.Int(row, 4),
+                  r.Text(row, 5), r.Int(row, 6),  r.Text(row, 7), r.Text(row, 8), r.Int(row, 9)};
+}
+
+#define CINEPRESS_PG_GIFTS                                                                    \
+  "SELECT id, tier, months, amount, currency, buyer_email, recipient_name, recipient_email, " \
+  "message, notify_at, status, token_hash, payment_intent, created, paid_at, sent_at, "       \
+  "redeemed_at, redeemed_by FROM gifts "
+
+Gift GiftFrom(const PgRows& r, int row) {
+  Gift g;
+  g.id = r.Text(row, 0);
+  g.tier = r.Text(row, 1);
+  g.months = static_cast<int>(r.Int(row, 2));
+  g.amount = r.Int(row, 3);
+  g.currency = r.Text(row, 4);
+  g.buyer_email = r.Text(row, 5);
+  g.recipient_name = r.Text(row, 6);
+  g.recipient_email = r.Text(row, 7);
+  g.message = r.Text(row, 8);
+  g.notify_at = r.Int(row, 9);
+  g.status = r.Text(row, 10);
+  g.token_hash = r.Bytes(row, 11);
+  g.payment_intent = r.Text(row, 12);
+  g.created = r.Int(row, 13);
+  g.paid_at = r.Int(row, 14);
+  g.sent_at = r.Int(row, 15);
+  g.redeemed_at = r.Int(row, 16);
+  g.redeemed_by = r.Int(row, 17);
+  return g;
+}
+
 class PgMemberStore final : public MemberStore {
  public:
   explicit PgMemberStore(std::unique_ptr<PgConnection> db) : db_(std::move(db)) {}
@@ -470,6 +503,72 @@ class PgMemberStore final : public MemberStore {
     return RowsOf(db_->Query("SELECT tier, billing_interval, price_id, product_id, amount, currency"
                              " FROM stripe_prices ORDER BY tier, billing_interval"),
                   "reading prices", &PriceFrom);
+  }
+
+  Result<bool> InsertDonation(const Donation& d) override {
+    auto q = db_->Write(
+        "INSERT INTO donations (id, kind, name, email, amount, currency, created,"
+        " payment_intent, subscription, refunded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+        " $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id",
+        {std::string_view(d.id), std::string_view(d.kind), std::string_view(d.name),
+         std::string_view(d.email), d.amount, std::string_view(d.currency), d.created,
+         std::string_view(d.payment_intent), std::string_view(d.subscription), d.refunded_at});
+    if (!q) return PgFailure("recording donation " + d.id, q.error());
+    return q->size() > 0;
+  }
+
+  Result<std::vector<Donation>> LoadDonations() override {
+    return RowsOf(db_->Query("SELECT id, kind, name, email, amount, currency, created,"
+                             " payment_intent, subscription, refunded_at FROM donations"
+                             " ORDER BY created, id"),
+                  "reading donations", &DonationFrom);
+  }
+
+  Status SaveGift(const Gift& g) override {
+    return PgWrite(
+        *db_, "saving gift " + g.id,
+        "INSERT INTO gifts (id, tier, months, amount, currency, buyer_email, recipient_name,"
+        " recipient_email, message, notify_at, status, token_hash, payment_intent, created,"
+        " paid_at, sent_at, redeemed_at, redeemed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+        " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO UPDATE SET"
+        " tier = $2, months = $3, amount = $4, currency = $5, buyer_email = $6,"
+        " recipient_name = $7, recipient_email = $8, message = $9, notify_at = $10,"
+        " status = $11, token_hash = $12, payment_intent = $13, created = $14, paid_at = $15,"
+        " sent_at = $16, redeemed_at = $17, redeemed_by = $18",
+        {std::string_view(g.id), std::string_view(g.tier), int64_t{g.months}, g.amount,
+         std::string_view(g.currency), std::string_view(g.buyer_email),
+         std::string_view(g.recipient_name), std::string_view(g.recipient_email),
+         std::string_view(g.message), g.notify_at, std::string_view(g.status),
+         PgBytes{g.token_hash}, std::string_view(g.payment_intent), g.created, g.paid_at, g.sent_at,
+         g.redeemed_at, g.redeemed_by});
+  }
+
+  Result<std::optional<Gift>> LoadGift(const std::string& id) override {
+    return FirstOf(db_->Query(CINEPRESS_PG_GIFTS "WHERE id = $1", {std::string_view(id)}),
+                   "reading a gift", &GiftFrom);
+  }
+
+  Result<std::vector<Gift>> LoadGifts() override {
+    return RowsOf(db_->Query(CINEPRESS_PG_GIFTS "ORDER BY created, id"), "reading gifts",
+                  &GiftFrom);
+  }
+
+  Result<bool> MarkGiftRedeemed(const std::string& id, int64_t member_id, int64_t at) override {
+    auto q = db_->Write(
+        "UPDATE gifts SET status = 'redeemed', redeemed_by = $1, redeemed_at = $2"
+        " WHERE id = $3 AND status = 'sent' RETURNING id",
+        {member_id, at, std::string_view(id)});
+    if (!q) return PgFailure("redeeming gift " + id, q.error());
+    return q->size() > 0;
+  }
+
+  Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) override {
+    auto q = db_->Write(
+        "UPDATE donations SET refunded_at = $2"
+        " WHERE payment_intent = $1 AND $1 != '' AND refunded_at = 0 RETURNING id",
+        {std::string_view(payment_intent), at});
+    if (!q) return PgFailure("marking the donations of " + payment_intent + " refunded", q.error());
+    return static_cast<int64_t>(q->size());
   }
 
  private:

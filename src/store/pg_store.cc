@@ -535,6 +535,50 @@ CREATE TABLE media_downloads (
 );
 CREATE INDEX media_downloads_path ON media_downloads (path, at);
 )sql",
+    // Donations (store/pg_member_store.cc), as on SQLite; a grant's source may be "donation".
+    R"sql(
+CREATE TABLE donations (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  amount BIGINT NOT NULL,
+  currency TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  payment_intent TEXT COLLATE "C" NOT NULL DEFAULT '',
+  subscription TEXT NOT NULL DEFAULT '',
+  refunded_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX donations_created ON donations (created);
+CREATE INDEX donations_payment_intent ON donations (payment_intent);
+ALTER TABLE member_grants DROP CONSTRAINT member_grants_source_check,
+  ADD CONSTRAINT member_grants_source_check
+    CHECK (source IN ('comp', 'stripe', 'gift', 'institution', 'signup', 'donation'));
+)sql",
+    // Gift memberships (store/pg_member_store.cc), as on SQLite.
+    R"sql(
+CREATE TABLE gifts (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  tier TEXT COLLATE "C" NOT NULL,
+  months BIGINT NOT NULL,
+  amount BIGINT NOT NULL,
+  currency TEXT NOT NULL,
+  buyer_email TEXT NOT NULL,
+  recipient_name TEXT NOT NULL DEFAULT '',
+  recipient_email TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  notify_at BIGINT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'sent', 'redeemed', 'void')),
+  token_hash BYTEA NOT NULL DEFAULT '',
+  payment_intent TEXT COLLATE "C" NOT NULL DEFAULT '',
+  created BIGINT NOT NULL,
+  paid_at BIGINT NOT NULL DEFAULT 0,
+  sent_at BIGINT NOT NULL DEFAULT 0,
+  redeemed_at BIGINT NOT NULL DEFAULT 0,
+  redeemed_by BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX gifts_created ON gifts (created);
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

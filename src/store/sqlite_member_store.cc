@@ -462,7 +462,102 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
     return out;
   }
 
+  Result<bool> InsertDonation(const Donation& d) override {
+    Run r(Q("INSERT INTO donations (id, kind, name, email, amount, currency, created,"
+            " payment_intent, subscription, refunded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING"),
+          {d.id, d.kind, d.name, d.email, d.amount, d.currency, d.created, d.payment_intent,
+           d.subscription, d.refunded_at});
+    if (!r.Done()) return Failure("recording donation " + d.id);
+    return sqlite3_changes(db_) > 0;
+  }
+
+  Result<std::vector<Donation>> LoadDonations() override {
+    std::vector<Donation> out;
+    Run r(Q("SELECT id, kind, name, email, amount, currency, created, payment_intent,"
+            " subscription, refunded_at FROM donations WHERE ? = 0 ORDER BY created, id"),
+          {int64_t{0}});
+    while (r.Row()) {
+      out.push_back(
+          {r.S(0), r.S(1), r.S(2), r.S(3), r.I(4), r.S(5), r.I(6), r.S(7), r.S(8), r.I(9)});
+    }
+    if (!r.Finished()) return Failure("reading donations");
+    return out;
+  }
+
+  Status SaveGift(const Gift& g) override {
+    Run r(Q("INSERT OR REPLACE INTO gifts (id, tier, months, amount, currency, buyer_email,"
+            " recipient_name, recipient_email, message, notify_at, status, token_hash,"
+            " payment_intent, created, paid_at, sent_at, redeemed_at, redeemed_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          {g.id, g.tier, int64_t{g.months}, g.amount, g.currency, g.buyer_email, g.recipient_name,
+           g.recipient_email, g.message, g.notify_at, g.status, SqlBlob{g.token_hash},
+           g.payment_intent, g.created, g.paid_at, g.sent_at, g.redeemed_at, g.redeemed_by});
+    if (!r.Done()) return Failure("saving gift " + g.id);
+    return {};
+  }
+
+  Result<std::optional<Gift>> LoadGift(const std::string& id) override {
+    auto all = Gifts("WHERE id = ?", id);
+    if (!all) return all.error();
+    if (all->empty()) return std::optional<Gift>();
+    return std::optional<Gift>(std::move(all->front()));
+  }
+
+  Result<std::vector<Gift>> LoadGifts() override {
+    return Gifts("WHERE ? = 0 ORDER BY created, id", int64_t{0});
+  }
+
+  Result<bool> MarkGiftRedeemed(const std::string& id, int64_t member_id, int64_t at) override {
+    Run r(Q("UPDATE gifts SET status = 'redeemed', redeemed_by = ?, redeemed_at = ?"
+            " WHERE id = ? AND status = 'sent'"),
+          {member_id, at, id});
+    if (!r.Done()) return Failure("redeeming gift " + id);
+    return sqlite3_changes(db_) > 0;
+  }
+
+  Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) override {
+    Run r(Q("UPDATE donations SET refunded_at = ?2"
+            " WHERE payment_intent = ?1 AND ?1 != '' AND refunded_at = 0"),
+          {payment_intent, at});
+    if (!r.Done()) return Failure("marking the donations of " + payment_intent + " refunded");
+    return int64_t{sqlite3_changes(db_)};
+  }
+
  private:
+  Result<std::vector<Gift>> Gifts(const std::string& where, SqlValue key) {
+    std::vector<Gift> out;
+    Run r(Q("SELECT id, tier, months, amount, currency, buyer_email, recipient_name, "
+            "recipient_email, message, notify_at, status, token_hash, payment_intent, created, "
+            "paid_at, sent_at, redeemed_at, redeemed_by FROM gifts " +
+            where),
+          {key});
+    while (r.Row()) {
+      Gift g;
+      g.id = r.S(0);
+      g.tier = r.S(1);
+      g.months = static_cast<int>(r.I(2));
+      g.amount = r.I(3);
+      g.currency = r.S(4);
+      g.buyer_email = r.S(5);
+      g.recipient_name = r.S(6);
+      g.recipient_email = r.S(7);
+      g.message = r.S(8);
+      g.notify_at = r.I(9);
+      g.status = r.S(10);
+      g.token_hash = r.S(11);
+      g.payment_intent = r.S(12);
+      g.created = r.I(13);
+      g.paid_at = r.I(14);
+      g.sent_at = r.I(15);
+      g.redeemed_at = r.I(16);
+      g.redeemed_by = r.I(17);
+      out.push_back(std::move(g));
+    }
+    if (!r.Finished()) return Failure("reading gifts");
+    return out;
+  }
+
   Result<std::optional<Member>> OneMember(const std::string& sql, SqlValue key) {
     Run r(Q(sql), {key});
     if (r.Row()) return std::optional<Member>(MemberFrom(r));

@@ -575,6 +575,72 @@ CREATE TABLE media_downloads (
 );
 CREATE INDEX media_downloads_path ON media_downloads (path, at);
 )sql",
+    // Donations (store/sqlite_member_store.cc): one row per gift of money, by Stripe's id of
+    // the payment (a Checkout Session or a monthly donation's invoice). Not member_changes.
+    // A grant's source may be "donation" ([payments] donation_grants_tier): SQLite changes a
+    // CHECK by making the table again (its rows, ids and triggers kept).
+    R"sql(
+CREATE TABLE donations (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  payment_intent TEXT NOT NULL DEFAULT '',
+  subscription TEXT NOT NULL DEFAULT '',
+  refunded_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX donations_created ON donations (created);
+CREATE INDEX donations_payment_intent ON donations (payment_intent);
+CREATE TABLE member_grants_new (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+  tier TEXT NOT NULL,
+  until INTEGER NOT NULL DEFAULT 0,
+  source TEXT NOT NULL
+    CHECK (source IN ('comp', 'stripe', 'gift', 'institution', 'signup', 'donation')),
+  note TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  UNIQUE (member_id, tier, source)
+);
+INSERT INTO member_grants_new SELECT id, member_id, tier, until, source, note, created
+  FROM member_grants;
+DROP TABLE member_grants;
+ALTER TABLE member_grants_new RENAME TO member_grants;
+CREATE TRIGGER member_grants_insert_counts AFTER INSERT ON member_grants
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_grants_update_counts AFTER UPDATE ON member_grants
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+CREATE TRIGGER member_grants_delete_counts AFTER DELETE ON member_grants
+  BEGIN UPDATE member_changes SET n = n + 1; END;
+)sql",
+    // Gift memberships (payments/gifts.h; store/sqlite_member_store.cc): bought for someone,
+    // told on a day, redeemed once. Not member_changes (the grant a redemption makes is).
+    R"sql(
+CREATE TABLE gifts (
+  id TEXT PRIMARY KEY,
+  tier TEXT NOT NULL,
+  months INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  buyer_email TEXT NOT NULL,
+  recipient_name TEXT NOT NULL DEFAULT '',
+  recipient_email TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  notify_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'sent', 'redeemed', 'void')),
+  token_hash BLOB NOT NULL DEFAULT x'',
+  payment_intent TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  paid_at INTEGER NOT NULL DEFAULT 0,
+  sent_at INTEGER NOT NULL DEFAULT 0,
+  redeemed_at INTEGER NOT NULL DEFAULT 0,
+  redeemed_by INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX gifts_created ON gifts (created);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

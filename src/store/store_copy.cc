@@ -56,6 +56,8 @@ constexpr const char* kTables[] = {
     "staff_recovery_codes",
     "inbox_submissions",
     "inbox_replies",
+    "donations",
+    "gifts",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -68,4 +68,13 @@ HttpResponse SeeOther(std::string location) {
   return r;
 }
 
+std::string QueryValue(const HttpRequest& request, std::string_view key) {
+  auto params = DecodeUrlParams(request.Query());
+  if (!params) return "";
+  for (const auto& [k, v] : *params) {
+    if (k == key) return IsValidUtf8(v) ? v : "";
+  }
+  return "";
+}
+
 }  // namespace cinepress

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/config.h"
 #include "http/message.h"
@@ -20,6 +21,8 @@ using Form = std::multimap<std::string, std::string>;
 std::optional<Form> ParseForm(const HttpRequest& request, Form* file_names = nullptr);
 // The first value of `key` ("" when absent).
 std::string FormValue(const Form& form, const std::string& key);
+// A query parameter of the request's URL, decoded ("" when absent or not valid UTF-8).
+std::string QueryValue(const HttpRequest& request, std::string_view key);
 
 // Whether a POST comes from this site's own pages (Sec-Fetch-Site, else Origin against base_url
 // or the address the request was sent to): forms on static pages, which carry no CSRF token.

@@ -46,6 +46,7 @@ const char* RouteOf(OutputKind k) {
     case OutputKind::kSearchDoc:
       return "search";
     case OutputKind::kMembership:
+    case OutputKind::kDonate:
     case OutputKind::kAccount:
       return "account";
     case OutputKind::kHome:

@@ -26,16 +26,6 @@ constexpr size_t kMaxEmail = 320, kMaxName = 200;
 
 bool MembersOn(const SiteConfig& c) { return c.members.enabled; }
 
-// A query parameter, decoded ("" when absent or not valid UTF-8).
-std::string QueryValue(const HttpRequest& req, std::string_view key) {
-  auto params = DecodeUrlParams(req.Query());
-  if (!params) return "";
-  for (const auto& [k, v] : *params) {
-    if (k == key) return IsValidUtf8(v) ? v : "";
-  }
-  return "";
-}
-
 // The origin of base_url ("https://mag.example"): scheme, host and port, no path.
 std::string OriginOf(const std::string& base_url) {
   size_t scheme = base_url.find("://");

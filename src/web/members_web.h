@@ -79,6 +79,11 @@ class MembersWeb {
   // A reader's page saying `message` (payments' pages too).
   HttpResponse Message(const Site& site, int status, const std::string& heading,
                        const std::string& message) const;
+  // A reader's page from the theme's `template_name` with `view` (payments' gift pages too):
+  // private, never cached or indexed.
+  HttpResponse Page(const Site& site, int status, const std::string& url,
+                    const std::string& heading, const std::string& template_name,
+                    const TemplateData& view) const;
 
   // The rights of a request (its session cookie and address) at `now`.
   ReaderRights RightsOf(const HttpRequest& request, std::string* session_token = nullptr) const;
@@ -94,9 +99,6 @@ class MembersWeb {
   std::string CsrfToken(RequestContext& ctx) const;
   std::optional<HttpResponse> CheckCsrf(RequestContext& ctx) const;
 
-  HttpResponse Page(const Site& site, int status, const std::string& url,
-                    const std::string& heading, const std::string& template_name,
-                    const TemplateData& view) const;
   HttpResponse SignInForm(RequestContext& ctx, int status, const std::string& email,
                           const std::string& error);
   HttpResponse CheckEmail(RequestContext& ctx, int status, const std::string& email,

@@ -1,8 +1,12 @@
 #include "web/payments_web.h"
 
+#include "core/dates.h"
+#include "core/money.h"
 #include "members/sign_in.h"
 #include "payments/billing.h"
 #include "payments/checkout.h"
+#include "payments/donations.h"
+#include "payments/gifts.h"
 #include "payments/report.h"
 #include "payments/signature.h"
 #include "web/form.h"
@@ -45,6 +49,14 @@ void PaymentsWeb::Mount(Router& router) {
               std::bind(&PaymentsWeb::CheckoutPost, this, _1)});
   router.Get("/membership/welcome/", std::bind(&PaymentsWeb::WelcomeGet, this, _1));
   router.Post("/account/billing/", std::bind(&PaymentsWeb::BillingPost, this, _1));
+  router.Add(
+      {"POST", "/donate/checkout/", false, false, std::bind(&PaymentsWeb::DonatePost, this, _1)});
+  router.Get("/donate/thanks/", std::bind(&PaymentsWeb::DonateThanksGet, this, _1));
+  router.Get("/gift/", std::bind(&PaymentsWeb::GiftGet, this, _1));
+  router.Post("/gift/checkout/", std::bind(&PaymentsWeb::GiftCheckoutPost, this, _1));
+  router.Get("/gift/thanks/", std::bind(&PaymentsWeb::GiftThanksGet, this, _1));
+  router.Get("/gift/redeem/", std::bind(&PaymentsWeb::GiftRedeemGet, this, _1));
+  router.Post("/gift/redeem/", std::bind(&PaymentsWeb::GiftRedeemPost, this, _1));
   // Stripe's posts are checked by their signature.
   router.Add({"POST", "/payments/stripe/webhook", false, false,
               std::bind(&PaymentsWeb::WebhookPost, this, _1)});
@@ -54,17 +66,22 @@ void PaymentsWeb::Log(const std::string& line) const {
   if (options_.log) options_.log("payments: " + line);
 }
 
-HttpResponse PaymentsWeb::CheckoutPost(RequestContext& ctx) {
-  auto site = options_.site();
-  const SiteConfig& config = site->config();
+std::optional<HttpResponse> PaymentsWeb::RefuseStaticForm(RequestContext& ctx,
+                                                          const SiteConfig& config) {
   if (!FromThisSite(ctx.request, config)) {
     return options_.message(403, "This form cannot be sent",
                             "The form was sent from another site.");
   }
-  const int64_t now = options_.now();
-  if (!checkout_limit_.Allow(ctx.request.remote_address, now)) {
+  if (!checkout_limit_.Allow(ctx.request.remote_address, options_.now())) {
     return options_.message(429, "Too many tries", "Please wait a few minutes and try again.");
   }
+  return std::nullopt;
+}
+
+HttpResponse PaymentsWeb::CheckoutPost(RequestContext& ctx) {
+  auto site = options_.site();
+  const SiteConfig& config = site->config();
+  if (auto refused = RefuseStaticForm(ctx, config)) return *refused;
   auto form = ParseForm(ctx.request);
   if (!form) return options_.message(400, "Membership", "The form could not be read.");
   CheckoutRequest request{FormValue(*form, "tier"), FormValue(*form, "interval"),
@@ -115,6 +132,161 @@ HttpResponse PaymentsWeb::BillingPost(RequestContext& ctx) {
     return options_.message(502, "Billing", "Billing is unavailable for a moment.");
   }
   return SeeOther(*url);
+}
+
+HttpResponse PaymentsWeb::DonatePost(RequestContext& ctx) {
+  auto site = options_.site();
+  const SiteConfig& config = site->config();
+  if (!config.payments.donations()) return options_.message(404, "Donate", "Donations are off.");
+  if (auto refused = RefuseStaticForm(ctx, config)) return *refused;
+  auto form = ParseForm(ctx.request);
+  if (!form) return options_.message(400, "Donate", "The form could not be read.");
+  auto amount = DonationAmountOf(config.payments, FormValue(*form, "amount"),
+                                 FormValue(*form, "custom_amount"));
+  DonationRequest request{amount ? *amount : 0, FormValue(*form, "frequency") == "monthly",
+                          ctx.rights.member_id, FormValue(*form, "email")};
+  Result<std::string> url = std::string();
+  if (!amount) {
+    url = amount.error();
+  } else {
+    std::lock_guard lock(stripe_mu_);
+    url = StartDonationCheckout(*stripe_, *store_, config, request);
+  }
+  if (!url) {
+    if (url.error().code == ErrorCode::kInvalidInput) {
+      return options_.message(400, "Donate", "Please check the form: " + url.error().message + ".");
+    }
+    Log("donation checkout: " + url.error().ToString());
+    return options_.message(502, "Donate",
+                            "Payments are unavailable for a moment. Please try again.");
+  }
+  return SeeOther(*url);
+}
+
+HttpResponse PaymentsWeb::DonateThanksGet(RequestContext&) {
+  auto site = options_.site();
+  return options_.message(200, "Thank you",
+                          "Your donation went through: thank you for keeping " +
+                              site->config().title +
+                              " independent. Stripe emails you the receipt.");
+}
+
+HttpResponse PaymentsWeb::GiftGet(RequestContext& ctx) { return GiftForm(ctx, 200, ""); }
+
+// The gift form: each paid tier with the price of 3, 6 and 12 months.
+HttpResponse PaymentsWeb::GiftForm(RequestContext& ctx, int status, const std::string& error) {
+  auto site = options_.site();
+  const SiteConfig& config = site->config();
+  if (!GiftsOffered(config)) return options_.message(404, "Gifts", "Gifts are not offered here.");
+  TemplateData view;
+  view.set("heading", "Give a membership");
+  view.set("buy", true);
+  if (!error.empty()) view.set("error", error);
+  view.set("csrf", ctx.form_token());
+  view.set("signed_in", ctx.rights.signed_in());
+  TemplateData choices{TemplateData::type::list};
+  bool first = true;
+  for (const TierConfig& t : config.tiers) {
+    if (!t.paid()) continue;
+    for (int months : kGiftMonths) {
+      TemplateData c;
+      c.set("value", t.slug + ":" + std::to_string(months));
+      c.set("id", "gift-" + t.slug + "-" + std::to_string(months));
+      c.set("label", std::to_string(months) + " months of " + t.name + " · " +
+                         FormatMoney(GiftPrice(t, months), t.currency, config.language));
+      c.set("checked", first);
+      first = false;
+      choices.push_back(c);
+    }
+  }
+  view.set("choices", choices);
+  return options_.page(status, "/gift/", "Give a membership", "gift", view);
+}
+
+HttpResponse PaymentsWeb::GiftCheckoutPost(RequestContext& ctx) {
+  auto site = options_.site();
+  const SiteConfig& config = site->config();
+  if (!checkout_limit_.Allow(ctx.request.remote_address, options_.now())) {
+    return options_.message(429, "Too many tries", "Please wait a few minutes and try again.");
+  }
+  auto form = ParseForm(ctx.request);
+  if (!form) return options_.message(400, "Gifts", "The form could not be read.");
+  const std::string choice = FormValue(*form, "choice");  // "tier:months"
+  const size_t colon = choice.find(':');
+  GiftRequest request;
+  request.tier = choice.substr(0, colon);
+  request.months = colon == std::string::npos || choice.size() - colon > 3
+                       ? 0
+                       : std::atoi(choice.c_str() + colon + 1);
+  request.buyer_email = FormValue(*form, "buyer_email");
+  request.recipient_name = FormValue(*form, "recipient_name");
+  request.recipient_email = FormValue(*form, "recipient_email");
+  request.message = FormValue(*form, "message");
+  request.notify_day = FormValue(*form, "notify_day");
+  request.member_id = ctx.rights.member_id;
+  Result<std::string> url = std::string();
+  {
+    std::lock_guard lock(stripe_mu_);
+    url = StartGiftCheckout(*stripe_, *store_, config, request, options_.now());
+  }
+  if (!url) {
+    if (url.error().code == ErrorCode::kInvalidInput) {
+      return GiftForm(ctx, 400, "Please check the form: " + url.error().message + ".");
+    }
+    Log("gift checkout: " + url.error().ToString());
+    return options_.message(502, "Gifts",
+                            "Payments are unavailable for a moment. Please try again.");
+  }
+  return SeeOther(*url);
+}
+
+HttpResponse PaymentsWeb::GiftThanksGet(RequestContext&) {
+  return options_.message(200, "Thank you",
+                          "Your gift is paid. We have emailed you a receipt, and we will email "
+                          "them their link on the day you chose.");
+}
+
+HttpResponse PaymentsWeb::GiftRedeemGet(RequestContext& ctx) {
+  TemplateData view;
+  view.set("heading", "Your gift");
+  view.set("redeem", true);
+  view.set("gift", QueryValue(ctx.request, "gift").substr(0, 64));
+  view.set("token", QueryValue(ctx.request, "token").substr(0, 128));
+  view.set("csrf", ctx.form_token());
+  return options_.page(200, "/gift/redeem/", "Your gift", "gift", view);
+}
+
+HttpResponse PaymentsWeb::GiftRedeemPost(RequestContext& ctx) {
+  auto site = options_.site();
+  const SiteConfig& config = site->config();
+  auto form = ParseForm(ctx.request);
+  if (!form) return options_.message(400, "Your gift", "The form could not be read.");
+  const int64_t now = options_.now();
+  Result<RedeemedGift> redeemed = RedeemedGift{};
+  {
+    std::lock_guard lock(events_mu_);
+    redeemed = RedeemGift(*events_store_, FormValue(*form, "gift"), FormValue(*form, "token"),
+                          ctx.rights.member_id, now);
+    if (redeemed && !ctx.rights.signed_in()) SendSignIn(config, redeemed->email, now);
+  }
+  if (!redeemed) {
+    const ErrorCode code = redeemed.error().code;
+    if (code == ErrorCode::kConflict || code == ErrorCode::kNotFound) {
+      return options_.message(code == ErrorCode::kConflict ? 409 : 404, "Your gift",
+                              "This link cannot be used: " + redeemed.error().message + ".");
+    }
+    Log("gift redeem: " + redeemed.error().ToString());
+    return options_.message(500, "Your gift", "Something went wrong. Please try again.");
+  }
+  auto tz = TimeZone::Named(config.timezone);
+  const std::string until = tz ? tz->Display(redeemed->until) : TimeZone::IsoUtc(redeemed->until);
+  const TierConfig* tier = config.FindTier(redeemed->tier);
+  return options_.message(
+      200, "Your gift",
+      "Enjoy: " + std::string(tier ? tier->name : redeemed->tier) + " is yours until " + until +
+          "." +
+          (ctx.rights.signed_in() ? ""
+                                  : " We have emailed " + redeemed->email + " a link to sign in."));
 }
 
 // Called with events_mu_ held.

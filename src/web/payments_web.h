@@ -5,6 +5,13 @@
 //                                a Checkout Session → 303 to Stripe's page
 //   GET  /membership/welcome/    where Stripe sends the reader back after paying
 //   POST /account/billing/       Manage billing (My Account's form) → a portal session → 303
+//   POST /donate/checkout/       the donation page's form (static, as the membership page) →
+//                                a Checkout Session (payment or subscription mode) → 303
+//   GET  /donate/thanks/         where Stripe sends a donor back
+//   GET  /gift/, POST /gift/checkout/   give months of a tier: the form, then a Checkout
+//                                Session → 303; GET /gift/thanks/ after paying
+//   GET  /gift/redeem/?gift=&token=   the recipient's link: a button (mail scanners follow
+//                                links; only a person presses it); POST /gift/redeem/ grants
 //   POST /payments/stripe/webhook  Stripe's events: the signature verified, the event applied
 //                                once in a transaction, 200 only after the commit (an error is
 //                                500 and Stripe tries again); mail queued after the commit
@@ -18,6 +25,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "content/member_store.h"
@@ -38,6 +46,10 @@ struct PaymentsWebOptions {
   // A reader's page saying something (MembersWeb::Message).
   std::function<HttpResponse(int status, const std::string& heading, const std::string& message)>
       message;
+  // A reader's page from a theme template (MembersWeb::Page): the gift pages.
+  std::function<HttpResponse(int status, const std::string& url, const std::string& heading,
+                             const std::string& template_name, const TemplateData& view)>
+      page;
   std::function<void(const std::string&)> log;
   std::function<int64_t()> now;
   int checkouts_per_ip = 20;        // checkouts started per client address …
@@ -58,6 +70,16 @@ class PaymentsWeb {
   HttpResponse WelcomeGet(RequestContext& ctx);
   HttpResponse BillingPost(RequestContext& ctx);
   HttpResponse WebhookPost(RequestContext& ctx);
+  HttpResponse DonatePost(RequestContext& ctx);
+  HttpResponse DonateThanksGet(RequestContext& ctx);
+  HttpResponse GiftGet(RequestContext& ctx);
+  HttpResponse GiftForm(RequestContext& ctx, int status, const std::string& error);
+  HttpResponse GiftCheckoutPost(RequestContext& ctx);
+  HttpResponse GiftThanksGet(RequestContext& ctx);
+  HttpResponse GiftRedeemGet(RequestContext& ctx);
+  HttpResponse GiftRedeemPost(RequestContext& ctx);
+  // The static forms' checks: from this site's pages, and within the per-client limit.
+  std::optional<HttpResponse> RefuseStaticForm(RequestContext& ctx, const SiteConfig& config);
   void SendSignIn(const SiteConfig& site, const std::string& email, int64_t now);
   void Log(const std::string& line) const;
 

@@ -159,5 +159,37 @@ async function finishWalk(name, root, browser, started, checks) {
   process.exit(failed === 0 ? 0 : 1);
 }
 
+// The local Stripe double (tests/stripe/stripe_double.py) sending its events to `webhook`, signed
+// with `secret`: { proc, url } once it listens.
+function startStripeDouble(root, webhook, secret) {
+  const portFile = path.join(root, 'double-port');
+  const proc = spawn('/usr/bin/python3', [path.join(__dirname, '..', 'stripe', 'stripe_double.py'),
+    '--webhook', webhook, '--secret', secret, '--port-file', portFile], { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    let tries = 0;
+    const poll = setInterval(() => {
+      if (fs.existsSync(portFile)) {
+        clearInterval(poll);
+        resolve({ proc, url: `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}` });
+      } else if (++tries > 200) {
+        clearInterval(poll);
+        reject(new Error('the Stripe double did not start (../shared/data/stripe/fixtures3.json?)'));
+      }
+    }, 50);
+  });
+}
+
+// A demo magazine in `site` served at `url`, mailing through `recorder`, paying through
+// `double`; `payments` is added under [payments].
+function writePaymentsDemo(binary, site, url, recorder, double, payments = '') {
+  execFileSync(binary, ['demo', site], { stdio: 'ignore' });
+  const config = path.join(site, 'cinepress.toml');
+  fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
+    .replace(/^base_url = .*$/m, `base_url = "${url}"`)
+    .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
+    `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n${payments}`);
+}
+
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
-  freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk };
+  freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk, startStripeDouble,
+  writePaymentsDemo };

@@ -12,13 +12,13 @@
 //   node tests/e2e/payments_browser_test.js BINARY
 'use strict';
 
-const { execFileSync, spawn } = require('child_process');
+const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, freePort, demoWithRecorder, waitForMail,
-  finishWalk } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, waitForMail,
+  finishWalk, startStripeDouble, writePaymentsDemo } = require('./browser_common');
 
 const repo = path.resolve(__dirname, '..', '..');
 const Stripe = require(path.join(repo, 'node_modules', 'stripe'));
@@ -32,24 +32,6 @@ const PAID = '/reviews/the-glass-orchard/';
 const checks = makeChecks();
 const { check } = checks;
 
-function startDouble(root, webhook) {
-  const portFile = path.join(root, 'double-port');
-  const proc = spawn('/usr/bin/python3', [path.join(repo, 'tests', 'stripe', 'stripe_double.py'),
-    '--webhook', webhook, '--secret', SECRET, '--port-file', portFile], { stdio: 'ignore' });
-  return new Promise((resolve, reject) => {
-    let tries = 0;
-    const poll = setInterval(() => {
-      if (fs.existsSync(portFile)) {
-        clearInterval(poll);
-        resolve({ proc, url: `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}` });
-      } else if (++tries > 200) {
-        clearInterval(poll);
-        reject(new Error('the Stripe double did not start (../shared/data/stripe/fixtures3.json?)'));
-      }
-    }, 50);
-  });
-}
-
 async function postEvent(url, payload, header) {
   const r = await fetch(url + '/payments/stripe/webhook', {
     method: 'POST', body: payload,
@@ -59,6 +41,9 @@ async function postEvent(url, payload, header) {
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-payments-browser-'));
+  const site = path.join(root, 'site');
+  const mail = path.join(root, 'mail');
+  fs.mkdirSync(mail);
   let server = null;
   let recorder = null;
   let double = null;
@@ -66,12 +51,9 @@ async function postEvent(url, payload, header) {
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    double = await startDouble(root, url + '/payments/stripe/webhook');
-    const demo = await demoWithRecorder(binary, root, (text) => text
-      .replace(/^base_url = .*$/m, `base_url = "${url}"`) +
-      `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n`);
-    ({ recorder } = demo);
-    const { site, mail } = demo;
+    double = await startStripeDouble(root, url + '/payments/stripe/webhook', SECRET);
+    recorder = await startRecorder(mail);
+    writePaymentsDemo(binary, site, url, recorder, double);
     const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: SECRET };
     execFileSync(binary, ['payments', 'sync', '--site', site], { env, stdio: 'ignore' });
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);

@@ -95,6 +95,31 @@ class Serve:
         self.proc.wait()
 
 
+def start_double(root, base):
+    """The Stripe double sending its events to `base`'s webhook: (process, its URL), the URL None
+    when it did not start."""
+    port_file = os.path.join(root, "double-port")
+    double = subprocess.Popen([sys.executable, DOUBLE, "--webhook",
+                               base + "/payments/stripe/webhook", "--secret", SECRET,
+                               "--port-file", port_file], stdout=subprocess.DEVNULL)
+    if not wait_until(lambda: os.path.exists(port_file)):
+        return double, None
+    return double, "http://127.0.0.1:" + open(port_file).read()
+
+
+def payments_demo(binary, root, base, smtp, payments=""):
+    """The Stripe double and a demo magazine in root/site served at `base`, mailing through
+    `smtp`, paying through the double ([payments] gets `payments` too): (double's process, its
+    URL, the site folder); the URL is None when the double did not start."""
+    double, stripe = start_double(root, base)
+    site = os.path.join(root, "site")
+    if stripe:
+        nc.run([binary, "demo", site], timeout=300)
+        nc.point_demo(site, base, smtp.port,
+                      f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\n{payments}')
+    return double, stripe, site
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     root = tempfile.mkdtemp(prefix="cinepress-payments-")
@@ -104,19 +129,10 @@ def main():
     mw.BASE = base
     double = serve = None
     try:
-        port_file = os.path.join(root, "double-port")
-        double = subprocess.Popen([sys.executable, DOUBLE, "--webhook",
-                                   base + "/payments/stripe/webhook", "--secret", SECRET,
-                                   "--port-file", port_file], stdout=subprocess.DEVNULL)
-        if not wait_until(lambda: os.path.exists(port_file)):
+        double, stripe, site = payments_demo(binary, root, base, smtp, "grace_days = 3\n")
+        if not stripe:
             check("the Stripe double starts (../shared/data/stripe/fixtures3.json?)", False)
             return
-        stripe = "http://127.0.0.1:" + open(port_file).read()
-
-        site = os.path.join(root, "site")
-        nc.run([binary, "demo", site], timeout=300)
-        nc.point_demo(site, base, smtp.port,
-                      f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\ngrace_days = 3\n')
         mw.write_articles(site)
         nc.run([binary, "import", site, "--site", site])
         env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_e2e", STRIPE_WEBHOOK_SECRET=SECRET)

@@ -192,6 +192,30 @@ TEST(PodcastSite, APremiumShowsPublicFeedHoldsItsTrailersOnly) {
   EXPECT_NE(built->Page("/podcasts/close-up/").find("class=\"paywall\""), std::string::npos);
 }
 
+TEST(PodcastSite, DonationsMakeTheDonationPageTheFeedsFundingAndAFooterLink) {
+  auto built = BuildFromStrings(std::string(kConfig) +
+                                    "\n[payments]\nprovider = \"stripe\"\n"
+                                    "donation_amounts = [500, 2500]\ndonation_currency = \"jpy\"\n",
+                                Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  const std::string page = built->Page("/donate/");
+  EXPECT_NE(page.find("action=\"/donate/checkout/\""), std::string::npos) << page;
+  EXPECT_NE(page.find("value=\"2500\""), std::string::npos);
+  EXPECT_NE(page.find("¥2,500"), std::string::npos);  // yen have no minor unit
+  EXPECT_NE(page.find("value=\"monthly\""), std::string::npos);
+  EXPECT_NE(page.find("https://longtake.example/donate/"), std::string::npos);  // its JSON-LD
+  EXPECT_NE(built->Page("/").find("href=\"/donate/\">Donate</a>"), std::string::npos);
+  EXPECT_NE(built->Page("/podcasts/close-up/feed.xml")
+                .find("<podcast:funding url=\"https://longtake.example/donate/\">"),
+            std::string::npos);
+  // Without donation amounts: no page, no link.
+  auto off =
+      BuildFromStrings(std::string(kConfig) + "\n[payments]\nprovider = \"stripe\"\n", Magazine());
+  ASSERT_TRUE(off) << off.error().ToString();
+  EXPECT_FALSE(off->Has("/donate/"));
+  EXPECT_EQ(off->Page("/").find("/donate/"), std::string::npos);
+}
+
 TEST(PodcastSite, AFundingLinkFallsBackToTheConfiguredOne) {
   auto built = BuildFromStrings(
       std::string(kConfig) + "\n[podcasts]\nfunding_url = \"/membership/\"\n", Magazine());

@@ -3,7 +3,8 @@
 example objects (../shared/data/stripe/fixtures3.json, or $CINEPRESS_SHARED/data/stripe/…),
 their ids and fields changed as each request asks.
 
-  API        POST /v1/products, GET /v1/products/ID, GET|POST /v1/prices, POST /v1/customers,
+  API        (line_items may carry price_data: an inline price is made for it, as Stripe does)
+             POST /v1/products, GET /v1/products/ID, GET|POST /v1/prices, POST /v1/customers,
              GET /v1/customers/ID, POST /v1/checkout/sessions, GET /v1/checkout/sessions/ID,
              GET /v1/subscriptions (list), GET /v1/subscriptions/ID,
              POST /v1/billing_portal/sessions
@@ -20,6 +21,8 @@ their ids and fields changed as each request asks.
              POST /_double/hold {"hold": true|false}: keep events instead of sending them;
              POST /_double/flush {"order": "forward"|"reverse"}: send the kept events;
              POST /_double/resend {"id"}: deliver an event again (Stripe's duplicate delivery);
+             POST /_double/refund {"payment_intent", "amount"?}: refunds a payment-mode
+               payment's charge (in full by default) and sends charge.refunded;
              POST /_double/retry: deliver again every event whose delivery failed (Stripe's
                retries).
 
@@ -90,6 +93,7 @@ class Stripe:
         self.idempotent = {}
         self.products, self.prices, self.customers = {}, {}, {}
         self.sessions, self.subscriptions, self.invoices = {}, {}, {}
+        self.payment_intents, self.charges = {}, {}
 
     def new_id(self, prefix):
         return f"{prefix}_test{next(self.ids):06d}"
@@ -133,6 +137,15 @@ class Stripe:
         self.prices[price["id"]] = price
         return 200, price
 
+    def inline_price(self, data):
+        pid = data.get("product") or self.new_id("prod")
+        if pid not in self.products:
+            self.products[pid] = self.fixture("product", id=pid, created=self.now(),
+                                              name=(data.get("product_data") or {}).get("name", ""),
+                                              metadata={}, default_price=None)
+        return self.create_price({"product": pid, "unit_amount": data["unit_amount"],
+                                  "currency": data["currency"], "recurring": data.get("recurring")})[1]
+
     def list_prices(self, q):
         keys = q.get("lookup_keys", [])
         data = [p for p in self.prices.values() if not keys or p.get("lookup_key") in keys]
@@ -151,7 +164,10 @@ class Stripe:
             return 400, error("Invalid mode: must be one of payment, setup, or subscription", "mode")
         if mode != "setup" and not items:
             return 400, error("Missing required param: line_items.", "line_items")
-        for item in items:
+        for i, item in enumerate(items):
+            if "price_data" in item:
+                # An inline price (Stripe makes a price object of it for this session alone).
+                item["price"] = self.inline_price(item["price_data"])["id"]
             if "price" in item and item["price"] not in self.prices:
                 return 400, error(f"No such price: '{item['price']}'", "line_items[0][price]")
         if p.get("customer") and p["customer"] not in self.customers:
@@ -167,6 +183,7 @@ class Stripe:
                          subscription=None, payment_intent=None, invoice=None)
         s["_line_items"] = items
         s["_subscription_data"] = p.get("subscription_data", {})
+        s["_payment_intent_data"] = p.get("payment_intent_data", {})
         s["amount_total"] = sum(int(self.prices[i["price"]]["unit_amount"]) * int(i.get("quantity", 1))
                                 for i in items if "price" in i)
         s["currency"] = (self.prices[items[0]["price"]]["currency"]
@@ -247,11 +264,41 @@ class Stripe:
                           ("customer.subscription.created", sub),
                           ("invoice.paid", inv)]
             else:
-                s["payment_intent"] = self.new_id("pi")
+                pi = self.make_payment_intent(s)
+                s["payment_intent"] = pi["id"]
                 events = [("checkout.session.completed", public(s))]
         for kind, obj in events:
             self.send(kind, obj)
         return s
+
+    def make_payment_intent(self, s):
+        """A payment-mode session's payment: its intent and the charge that refunds find."""
+        pi = self.fixture("payment_intent", id=self.new_id("pi"), amount=s["amount_total"],
+                          amount_received=s["amount_total"], currency=s["currency"],
+                          customer=s["customer"], status="succeeded", created=self.now(),
+                          metadata=s["_payment_intent_data"].get("metadata", {}))
+        charge = self.fixture("charge", id=self.new_id("ch"), amount=s["amount_total"],
+                              amount_captured=s["amount_total"], amount_refunded=0,
+                              refunded=False, captured=True, paid=True, status="succeeded",
+                              currency=s["currency"], customer=s["customer"],
+                              payment_intent=pi["id"], metadata=pi["metadata"],
+                              created=self.clock)
+        pi["latest_charge"] = charge["id"]
+        self.payment_intents[pi["id"]] = pi
+        self.charges[charge["id"]] = charge
+        return pi
+
+    def refund(self, c):
+        """A refund made in the dashboard: the charge of a payment intent, refunded in full
+        (or by `amount`), and charge.refunded sent."""
+        with self.lock:
+            charge = next(ch for ch in self.charges.values()
+                          if ch["payment_intent"] == c["payment_intent"])
+            amount = int(c.get("amount", charge["amount"]))
+            charge.update(amount_refunded=charge["amount_refunded"] + amount,
+                          refunded=charge["amount_refunded"] + amount >= charge["amount"])
+            snapshot = copy.deepcopy(charge)
+        return self.send("charge.refunded", snapshot)
 
     def make_subscription(self, s):
         price = self.prices[s["_line_items"][0]["price"]]
@@ -277,7 +324,9 @@ class Stripe:
                            subscription=sub["id"], status="paid", amount_due=price["unit_amount"],
                            amount_paid=price["unit_amount"], amount_remaining=0,
                            currency=price["currency"], created=self.now(),
-                           period_end=sub["current_period_end"])
+                           period_end=sub["current_period_end"],
+                           customer_email=self.customers[sub["customer"]].get("email"),
+                           customer_name=self.customers[sub["customer"]].get("name"))
         inv["parent"] = {"type": "subscription_details", "quote_details": None,
                          "subscription_details": {"metadata": sub["metadata"], "subscription": sub["id"]}}
         sub["latest_invoice"] = inv["id"]
@@ -473,6 +522,8 @@ def make_handler(stripe):
                 return self.answer(200, {})
             if name == "resend":
                 return self.answer(200, {"status": stripe.deliver(stripe.event_by_id(c["id"]))})
+            if name == "refund":
+                return self.answer(200, stripe.refund(c))
             if name == "retry":
                 return self.answer(200, {"statuses": stripe.retry()})
             self.answer(404, {"error": "unknown control"})

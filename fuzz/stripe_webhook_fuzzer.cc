@@ -1,0 +1,85 @@
+// Fuzzes what a stranger can send to /payments/stripe/webhook: the input's first line is the
+// Stripe-Signature header and the rest the body. The header is checked against the body as
+// `serve` checks it (payments/signature.h), and the body — signed or not — is applied as an
+// event to a real SQLite member store (payments/billing.h: membership, donation and refund
+// handlers), the way a validly signed but hostile or malformed event would be.
+//
+// Asserted: neither ever crashes or throws; a refusal is kInvalidInput with a stable reason; an
+// event is either applied or refused as not an event, never half-applied (the store stays usable:
+// every input ends outside a transaction).
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "payments/billing.h"
+#include "payments/signature.h"
+#include "store/open_store.h"
+
+namespace {
+using namespace cinepress;
+
+constexpr int64_t kNow = 1800000000;
+constexpr std::string_view kSecret = "whsec_fuzz";
+
+struct Fixture {
+  std::filesystem::path dir;
+  std::unique_ptr<MemberStore> store;
+  SiteConfig site;
+};
+
+Fixture& Get() {
+  static Fixture* f = [] {
+    auto* fx = new Fixture;
+    fx->dir = std::filesystem::temp_directory_path() /
+              ("cinepress-fuzz-webhook-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(fx->dir);
+    std::filesystem::create_directories(fx->dir);
+    auto s = OpenMemberStore(fx->dir / "site.db", {});
+    if (!s.ok()) __builtin_trap();
+    fx->store = std::move(*s);
+    fx->site.title = "Fuzz";
+    fx->site.base_url = "https://fuzz.example";
+    TierConfig supporter;
+    supporter.slug = "supporter";
+    supporter.name = "Supporter";
+    supporter.monthly_price = 500;
+    supporter.stripe_monthly_price = "price_supporter";
+    fx->site.tiers = {supporter};
+    fx->site.members.enabled = true;
+    fx->site.payments.provider = "stripe";
+    fx->site.payments.donation_amounts = {500, 1000};
+    fx->site.payments.donation_currency = "usd";
+    fx->site.payments.donation_grants_tier = "supporter";
+    fx->site.payments.donation_grant_minimum = 1000;
+    return fx;
+  }();
+  return *f;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  const size_t nl = input.find('\n');
+  const std::string_view header = nl == std::string_view::npos ? input : input.substr(0, nl);
+  const std::string_view body =
+      nl == std::string_view::npos ? std::string_view() : input.substr(nl + 1);
+  Status verified = VerifyStripeSignature(header, body, kSecret, kNow);
+  if (!verified) {
+    const Error& e = verified.error();
+    if (e.code != ErrorCode::kInvalidInput ||
+        (e.field != "header" && e.field != "stale" && e.field != "mismatch")) {
+      __builtin_trap();
+    }
+  }
+  // What a forged header cannot reach, a signed hostile body can: apply the body either way.
+  Fixture& f = Get();
+  auto applied = ApplyStripeEvent(*f.store, f.site, body, kNow);
+  if (!applied && applied.error().code != ErrorCode::kInvalidInput) __builtin_trap();
+  // Still usable, outside any transaction: a new transaction opens and commits.
+  if (!f.store->BeginTransaction() || !f.store->Commit()) __builtin_trap();
+  return 0;
+}
