@@ -787,9 +787,12 @@ class PgSearchIndex final : public SearchIndex {
                                     const std::vector<double>& dfs, int columns);
   // The index's statistics, as kept while the content's change counter has not moved.
   Result<const PgSearchStats*> Stats();
+  // How many articles each of `tsqueries` finds (`sql`: kCountHeadline or kCountAnywhere).
+  Result<std::vector<double>> Counts(const char* sql, const std::vector<std::string>& tsqueries);
   PgConnection& db_;
   PgSearchStats& stats_;
   bool keep_stats_;
+  bool stats_read_ = false;  // by this search
   struct Fetched {
     SearchHit hit;
     std::optional<SearchText> text;  // when fetched with it
@@ -1628,37 +1631,61 @@ Result<std::vector<int64_t>> PgSearchIndex::Match(const std::vector<QueryGroup>&
 }
 #undef CINEPRESS_PG_SEARCH_FILTERS
 
+// How many articles each of the tsqueries $1 (a text[]) finds, in one round trip; in the headline
+// index, or up to 1,000 anywhere.
+constexpr const char* kCountHeadline =
+    "SELECT (SELECT count(*) FROM search_docs WHERE " CINEPRESS_PG_HEADLINE
+    " @@ q::tsquery)"
+    " FROM unnest($1::text[]) WITH ORDINALITY AS t (q, n) ORDER BY n";
+constexpr const char* kCountAnywhere =
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE " CINEPRESS_PG_WORDS
+    " @@ q::tsquery LIMIT 1000) m) FROM unnest($1::text[]) WITH ORDINALITY AS t (q, n) ORDER BY n";
+
+Result<std::vector<double>> PgSearchIndex::Counts(const char* sql,
+                                                  const std::vector<std::string>& tsqueries) {
+  if (tsqueries.empty()) return std::vector<double>{};
+  const std::string list = PgTextArray(tsqueries);
+  auto q = db_.Query(sql, {std::string_view(list)});
+  if (!q) return q.error();
+  std::vector<double> out;
+  for (int r = 0; r < q->size(); ++r) out.push_back(static_cast<double>(q->Int(r, 0)));
+  if (out.size() != tsqueries.size()) {
+    return Error{ErrorCode::kStore, "searching: counting matches went wrong", {}, 0, {}};
+  }
+  return out;
+}
+
 Result<std::vector<int64_t>> PgSearchIndex::Headline(const std::vector<QueryGroup>& groups,
                                                      const SearchQuery& query) {
   auto ids = Match(groups, query, true, kRankedMatches);
   if (!ids) return ids.error();
   if (ids->empty()) return ids;
   // As FTS5's bm25(): each group's exact document frequency in the headline index.
-  std::vector<double> dfs;
-  for (const QueryGroup& g : groups) {
-    auto c =
-        db_.Query("SELECT count(*) FROM search_docs WHERE " CINEPRESS_PG_HEADLINE " @@ $1::tsquery",
-                  {std::string_view(ToTsQuery({g}))});
-    if (!c) return c.error();
-    dfs.push_back(static_cast<double>(c->Int(0, 0)));
-  }
-  return Rank(*ids, groups, dfs, 3);
+  std::vector<std::string> each;
+  for (const QueryGroup& g : groups) each.push_back(ToTsQuery({g}));
+  auto dfs = Counts(kCountHeadline, each);
+  if (!dfs) return dfs.error();
+  return Rank(*ids, groups, *dfs, 3);
 }
 
 Status PgSearchIndex::Anywhere(const std::vector<QueryGroup>& groups, const SearchQuery& query,
                                size_t limit, size_t* matched, std::vector<int64_t>* ranked) {
   const size_t n = std::min(groups.size(), kMaxQueryTerms);
   std::vector<double> dfs(n, 1000);
+  // Each group's whole words, counted together; a group's frequency is its rarest word's.
+  std::vector<std::string> words;
+  std::vector<size_t> group_of;
   for (size_t g = 0; g < n && n > 1; ++g) {
     for (size_t k = 0; k < groups[g].words.size(); ++k) {
       if (groups[g].prefix && k + 1 == groups[g].words.size()) continue;
-      auto c = db_.Query(
-          "SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE " CINEPRESS_PG_WORDS
-          " @@ $1::tsquery LIMIT 1000) m",
-          {std::string_view(ToTsQuery({QueryGroup{{groups[g].words[k]}, false, false}}))});
-      if (!c) return c.error();
-      dfs[g] = std::min(dfs[g], static_cast<double>(c->Int(0, 0)));
+      words.push_back(ToTsQuery({QueryGroup{{groups[g].words[k]}, false, false}}));
+      group_of.push_back(g);
     }
+  }
+  auto counts = Counts(kCountAnywhere, words);
+  if (!counts) return counts.error();
+  for (size_t w = 0; w < counts->size(); ++w) {
+    dfs[group_of[w]] = std::min(dfs[group_of[w]], (*counts)[w]);
   }
   auto ids = Match(groups, query, false, limit);
   if (!ids) return ids.error();
@@ -1758,12 +1785,16 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
 }
 
 Result<const PgSearchStats*> PgSearchIndex::Stats() {
+  if (stats_read_) return &stats_;  // once a search: it reads one snapshot
   int64_t version = -1;
   if (keep_stats_) {
     auto v = db_.Query("SELECT n FROM content_changes");
     if (!v) return v.error();
     if (v->size() > 0) version = v->Int(0, 0);
-    if (version >= 0 && version == stats_.version) return &stats_;
+    if (version >= 0 && version == stats_.version) {
+      stats_read_ = true;
+      return &stats_;
+    }
   }
   auto q = db_.Query(
       "SELECT count(*), coalesce(avg(tokens), 1), coalesce(avg(headline_tokens), 1)"
@@ -1771,6 +1802,7 @@ Result<const PgSearchStats*> PgSearchIndex::Stats() {
   if (!q) return q.error();
   stats_ = PgSearchStats{version, std::max<double>(1, static_cast<double>(q->Int(0, 0))),
                          std::max(1.0, q->Double(0, 1)), std::max(1.0, q->Double(0, 2))};
+  stats_read_ = true;
   return &stats_;
 }
 
