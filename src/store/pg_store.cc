@@ -535,17 +535,6 @@ CREATE TABLE media_downloads (
 );
 CREATE INDEX media_downloads_path ON media_downloads (path, at);
 )sql",
-    // A phrase was checked against the word positions of every article that has all of its
-    // words (the whole `words` vector of each, read and unpacked: most of a phrase search's
-    // time). `pairs` holds each column's adjacent words as one lexeme ("after the"), without
-    // positions, under a GIN index: an article has a two-word phrase if it has its pair, and a
-    // longer one only if it has all of its pairs (then checked against `words`, for the few
-    // articles that have them). The index is made again.
-    R"sql(
-ALTER TABLE search_docs ADD COLUMN pairs TSVECTOR NOT NULL DEFAULT '';
-CREATE INDEX search_docs_pairs ON search_docs USING gin (pairs);
-UPDATE search_state SET rebuild = 1;
-)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.
@@ -566,18 +555,10 @@ uint32_t BodyPart(std::string_view word) {
   return h % kBodyParts;
 }
 
-// Two adjacent words of a column as one lexeme of `pairs` (a folded word holds no space).
-std::string PairLexeme(std::string_view first, std::string_view second) {
-  std::string out(first);
-  out += ' ';
-  out += second;
-  return out;
-}
-
 // Where an article's search row is copied to (PgConnection::CopyRow).
 constexpr const char* kSearchDocsCopy =
     "search_docs (id, kind, section, date, draft, authors, dek, body, title_words, films_words,"
-    " people_words, dek_words, meta_words, words, headline, pairs, tokens, headline_tokens)";
+    " people_words, dek_words, meta_words, words, headline, tokens, headline_tokens)";
 
 // A tsvector's text, made a word at a time: each word once, with its positions (as PostgreSQL
 // keeps them: up to 256 a word, none past 16383; past it, words are still found, but not as
@@ -585,10 +566,9 @@ constexpr const char* kSearchDocsCopy =
 // of an import.
 class VectorText {
  public:
-  // A negative `position`: the word without positions.
   void Add(std::string_view word, int64_t position) {
     std::vector<int64_t>& at = positions_[std::string(word)];
-    if (position >= 0 && at.size() < 256) at.push_back(std::min<int64_t>(position, 16383));
+    if (at.size() < 256) at.push_back(std::min<int64_t>(position, 16383));
   }
   std::string Text() const {
     std::string out;
@@ -599,8 +579,7 @@ class VectorText {
         if (c == '\'' || c == '\\') out += c;  // doubled: '' and \\ are one
         out += c;
       }
-      out += '\'';
-      if (!at.empty()) out += ':';
+      out += "':";
       for (size_t i = 0; i < at.size(); ++i) {
         if (i) out += ',';
         out += std::to_string(at[i]);
@@ -620,8 +599,6 @@ struct SearchVectors {
   // Every column's, and the headline's (title, films, people), one after another with a
   // position left out between columns, so that no phrase runs from one into the next.
   std::string words, headline;
-  // Each column's adjacent words as one lexeme, "first second" (PairLexeme), no positions.
-  std::string pairs;
   std::string dek, body;  // the text of the dek and body columns
   int64_t tokens = 0, headline_tokens = 0;
 };
@@ -629,18 +606,15 @@ struct SearchVectors {
 SearchVectors MakeSearchVectors(std::array<std::string, 6> cols) {
   std::array<VectorText, 6> columns;
   std::array<VectorText, kBodyParts> parts;
-  VectorText words, headline, pairs;
+  VectorText words, headline;
   SearchVectors v;
   int64_t at = 2;  // the next position in `words`
   for (size_t c = 0; c < cols.size(); ++c) {
     int64_t n = 0;
-    std::string previous;
     ForEachSearchWord(cols[c], [&](std::string_view word, size_t, size_t) {
       (c == kBodyColumn ? parts[BodyPart(word)] : columns[c]).Add(word, 2 + n);
       words.Add(word, at + n);
       if (c < 3) headline.Add(word, at + n);
-      if (n > 0) pairs.Add(PairLexeme(previous, word), -1);
-      previous = word;
       ++n;
     });
     if (n > 0) at += n + 1;
@@ -651,7 +625,6 @@ SearchVectors MakeSearchVectors(std::array<std::string, 6> cols) {
   for (size_t p = 0; p < kBodyParts; ++p) v.body_parts[p] = parts[p].Text();
   v.words = words.Text();
   v.headline = headline.Text();
-  v.pairs = pairs.Text();
   v.dek = std::move(cols[3]);
   v.body = std::move(cols[kBodyColumn]);
   return v;
@@ -681,29 +654,6 @@ std::string ToTsQuery(const std::vector<QueryGroup>& groups) {
     }
     out += ')';
   }
-  return out;
-}
-
-// A search's groups as tsqueries of `words` and of `pairs`, found together: a group of one word
-// in `words`; a phrase by its pairs (the last one a prefix when the phrase's last word is), all
-// of them; a phrase of three words or more is then checked in `words` too (having its pairs, it
-// may still not have them one after another), which reads only those articles' words.
-struct MatchQueries {
-  std::string words, pairs;
-};
-
-MatchQueries ToMatchQueries(const std::vector<QueryGroup>& groups) {
-  MatchQueries out;
-  std::vector<QueryGroup> in_words;
-  for (const QueryGroup& g : groups) {
-    if (g.words.size() != 2) in_words.push_back(g);
-    for (size_t i = 1; i < g.words.size(); ++i) {
-      if (!out.pairs.empty()) out.pairs += " & ";
-      AddQueryLexeme(out.pairs, PairLexeme(g.words[i - 1], g.words[i]),
-                     g.prefix && i + 1 == g.words.size());
-    }
-  }
-  out.words = ToTsQuery(in_words);
   return out;
 }
 
@@ -1464,16 +1414,12 @@ class PgStore final : public ContentStore {
     auto empty = db_->Query("SELECT NOT EXISTS (SELECT 1 FROM search_docs)");
     if (!empty) return empty.error();
     if (empty->Text(0, 0) != "t") return {};
-    if (auto s = db_->Exec("DROP INDEX search_docs_words, search_docs_headline, search_docs_pairs");
-        !s) {
-      return s;
-    }
+    if (auto s = db_->Exec("DROP INDEX search_docs_words, search_docs_headline"); !s) return s;
     if (auto s = db_->FlushCopies(); !s) return s;
     return db_->Exec(
         "SET LOCAL maintenance_work_mem = '256MB';"
         " CREATE INDEX search_docs_words ON search_docs USING gin (words);"
-        " CREATE INDEX search_docs_headline ON search_docs USING gin (headline);"
-        " CREATE INDEX search_docs_pairs ON search_docs USING gin (pairs)");
+        " CREATE INDEX search_docs_headline ON search_docs USING gin (headline)");
   }
   // Writers' names by id, for search: read once per transaction (none kept outside one).
   Result<std::string> AuthorName(const std::string& id);
@@ -1545,11 +1491,10 @@ Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* pre
   const std::string authors = PgTextArray(a.author_ids);
   // A password-protected post is never readable, so never found: it counts as a draft.
   const bool hidden = a.draft || a.password_protected;
-  db_->CopyRow(
-      kSearchDocsCopy,
-      {id_text, a.kind == ArticleKind::kPage ? "page" : "article", a.section, date,
-       hidden ? "1" : "0", authors, v.dek, v.body, v.columns[0], v.columns[1], v.columns[2],
-       v.columns[3], v.columns[5], v.words, v.headline, v.pairs, tokens, headline_tokens});
+  db_->CopyRow(kSearchDocsCopy, {id_text, a.kind == ArticleKind::kPage ? "page" : "article",
+                                 a.section, date, hidden ? "1" : "0", authors, v.dek, v.body,
+                                 v.columns[0], v.columns[1], v.columns[2], v.columns[3],
+                                 v.columns[5], v.words, v.headline, tokens, headline_tokens});
   for (uint32_t p = 0; p < kBodyParts; ++p) {
     if (v.body_parts[p].empty()) continue;
     db_->CopyRow("search_parts (id, part, words)", {id_text, std::to_string(p), v.body_parts[p]});
@@ -1589,40 +1534,32 @@ Status PgStore::RebuildSearchIndexIfAsked() {
   " AND ($8::bigint = 0 OR id = ANY ($9::bigint[]))"                      \
   " OFFSET 0) m ORDER BY id DESC LIMIT $10"
 
-// The statements that find matches (ToMatchQueries): the matches are found first and sorted
-// after (OFFSET 0 keeps the two apart): asked for the newest, the planner would read the primary
-// key backwards, reading each article's words.
+// The statements that find matches: the matches are found first and sorted after (OFFSET 0
+// keeps the two apart): asked for the newest, the planner would read the primary key backwards,
+// reading each article's words.
 #define CINEPRESS_PG_MATCH(WHERE) \
   "SELECT id FROM (SELECT id FROM search_docs WHERE " WHERE CINEPRESS_PG_SEARCH_FILTERS
 constexpr const char* kMatchHeadline = CINEPRESS_PG_MATCH(CINEPRESS_PG_HEADLINE " @@ $1::tsquery");
 constexpr const char* kMatchWords = CINEPRESS_PG_MATCH(CINEPRESS_PG_WORDS " @@ $1::tsquery");
-constexpr const char* kMatchPairs = CINEPRESS_PG_MATCH("pairs @@ $1::tsquery");
-constexpr const char* kMatchWordsAndPairs =
-    CINEPRESS_PG_MATCH(CINEPRESS_PG_WORDS " @@ $1::tsquery AND pairs @@ $11::tsquery");
 #undef CINEPRESS_PG_MATCH
 
 Result<std::vector<int64_t>> PgSearchIndex::Match(const std::vector<QueryGroup>& groups,
                                                   const SearchQuery& query, bool headline,
                                                   size_t limit) {
-  const MatchQueries m = headline ? MatchQueries{ToTsQuery(groups), ""} : ToMatchQueries(groups);
+  const std::string tsquery = ToTsQuery(groups);
   const std::string excluded = PgTextArray(query.exclude_sections);
   const std::string ids = PgIntArray(query.ids);
-  std::vector<PgParam> params = {std::string_view(m.words.empty() ? m.pairs : m.words),
-                                 query.now,
-                                 std::string_view(query.section),
-                                 std::string_view(excluded),
-                                 std::string_view(query.author),
-                                 query.date_from,
-                                 query.date_to,
-                                 int64_t{query.restrict_ids},
-                                 std::string_view(ids),
-                                 static_cast<int64_t>(limit)};
-  const char* sql = headline          ? kMatchHeadline
-                    : m.pairs.empty() ? kMatchWords
-                    : m.words.empty() ? kMatchPairs
-                                      : kMatchWordsAndPairs;
-  if (sql == kMatchWordsAndPairs) params.emplace_back(std::string_view(m.pairs));
-  auto q = db_.Query(sql, params);
+  const std::vector<PgParam> params = {std::string_view(tsquery),
+                                       query.now,
+                                       std::string_view(query.section),
+                                       std::string_view(excluded),
+                                       std::string_view(query.author),
+                                       query.date_from,
+                                       query.date_to,
+                                       int64_t{query.restrict_ids},
+                                       std::string_view(ids),
+                                       static_cast<int64_t>(limit)};
+  auto q = db_.Query(headline ? kMatchHeadline : kMatchWords, params);
   if (!q) return q.error();
   std::vector<int64_t> out;
   out.reserve(static_cast<size_t>(q->size()));
