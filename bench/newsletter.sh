@@ -52,7 +52,8 @@ if [[ " ${ENGINES[*]} " == *" postgresql "* ]]; then
     [ -n "$base" ] || { log "no PostgreSQL here (scripts/setup.sh --test installs it)"; exit 1; }
   fi
   psql_bin="$(command -v psql || ls -1 /usr/lib/postgresql/*/bin/psql | sort -V | tail -n1)"
-  pg_url="$base$([[ "$base" == *\?* ]] && echo '&' || echo '?')options=-csearch_path%3Dcinepress_bench_nl"
+  sep="$([[ "$base" == *\?* ]] && echo '&' || echo '?')"
+  pg_url="${base}${sep}options=-csearch_path%3Dcinepress_bench_nl"
 fi
 # smtp-sink: accepts everything and throws it away; 1024 = listen backlog.
 /usr/sbin/smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &

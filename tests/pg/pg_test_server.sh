@@ -84,14 +84,15 @@ new_dir() {
 }
 
 # A streaming replica of the primary whose state folder is $1: a base backup over the primary's
-# socket, written with its standby settings (-R: standby.signal and primary_conninfo).
+# socket (after a fast checkpoint, not a spread one), written with its standby settings (-R:
+# standby.signal and primary_conninfo).
 replica() {
   stop
   local bin primary dir
   bin="$(bindir)" || { log "PostgreSQL is not installed"; exit 1; }
   primary="$(cat "$1/dir")"
   dir="$(new_dir)"
-  if ! as_owner "$bin/pg_basebackup" -h "$primary" -U postgres -D "$dir/data" -R -X stream \
+  if ! as_owner "$bin/pg_basebackup" -h "$primary" -U postgres -D "$dir/data" -R -X stream -c fast \
     >"$dir/basebackup.log" 2>&1; then
     cat "$dir/basebackup.log" >&2
     log "pg_basebackup failed"
