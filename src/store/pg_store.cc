@@ -674,6 +674,17 @@ SearchVectors MakeSearchVectors(std::array<std::string, 6> cols) {
   return v;
 }
 
+// A lexeme quoted for a tsquery, marked :* when a prefix.
+void AddQueryLexeme(std::string& out, std::string_view lexeme, bool prefix) {
+  out += '\'';
+  for (char c : lexeme) {
+    if (c == '\'' || c == '\\') out += c;  // doubled: '' and \\ are one
+    out += c;
+  }
+  out += '\'';
+  if (prefix) out += ":*";
+}
+
 // The groups as a tsquery: a phrase's words joined by <->, a prefix marked :*, groups by &.
 std::string ToTsQuery(const std::vector<QueryGroup>& groups) {
   std::string out;
@@ -683,13 +694,7 @@ std::string ToTsQuery(const std::vector<QueryGroup>& groups) {
     out += '(';
     for (size_t i = 0; i < g.words.size(); ++i) {
       if (i) out += " <-> ";
-      out += '\'';
-      for (char c : g.words[i]) {
-        if (c == '\'' || c == '\\') out += c == '\'' ? '\'' : '\\';
-        out += c;
-      }
-      out += '\'';
-      if (g.prefix && i + 1 == g.words.size()) out += ":*";
+      AddQueryLexeme(out, g.words[i], g.prefix && i + 1 == g.words.size());
     }
     out += ')';
   }
@@ -767,8 +772,8 @@ class PgSearchIndex final : public SearchIndex {
 
  private:
   // Matching ids, newest stored first, up to `limit`: `headline` asks the headline index.
-  Result<std::vector<int64_t>> Match(const std::string& tsquery, const SearchQuery& query,
-                                     bool headline, size_t limit);
+  Result<std::vector<int64_t>> Match(const std::vector<QueryGroup>& groups,
+                                     const SearchQuery& query, bool headline, size_t limit);
   // BM25 of each of `ids` for `groups` over the first `columns` columns; best first (ties keep
   // the order of `ids`). `dfs` are the groups' document frequencies.
   Result<std::vector<int64_t>> Rank(const std::vector<int64_t>& ids,
@@ -776,9 +781,12 @@ class PgSearchIndex final : public SearchIndex {
                                     const std::vector<double>& dfs, int columns);
   // The index's statistics, as kept while the content's change counter has not moved.
   Result<const PgSearchStats*> Stats();
+  // How many articles each of `tsqueries` finds (`sql`: kCountHeadline or kCountAnywhere).
+  Result<std::vector<double>> Counts(const char* sql, const std::vector<std::string>& tsqueries);
   PgConnection& db_;
   PgSearchStats& stats_;
   bool keep_stats_;
+  bool stats_read_ = false;  // by this search
   struct Fetched {
     SearchHit hit;
     std::optional<SearchText> text;  // when fetched with it
@@ -1573,9 +1581,19 @@ Status PgStore::RebuildSearchIndexIfAsked() {
   " AND ($8::bigint = 0 OR id = ANY ($9::bigint[]))"                      \
   " OFFSET 0) m ORDER BY id DESC LIMIT $10"
 
-Result<std::vector<int64_t>> PgSearchIndex::Match(const std::string& tsquery,
+// The statements that find matches: the matches are found first and sorted after (OFFSET 0
+// keeps the two apart): asked for the newest, the planner would read the primary key backwards,
+// reading each article's words.
+#define CINEPRESS_PG_MATCH(WHERE) \
+  "SELECT id FROM (SELECT id FROM search_docs WHERE " WHERE CINEPRESS_PG_SEARCH_FILTERS
+constexpr const char* kMatchHeadline = CINEPRESS_PG_MATCH(CINEPRESS_PG_HEADLINE " @@ $1::tsquery");
+constexpr const char* kMatchWords = CINEPRESS_PG_MATCH(CINEPRESS_PG_WORDS " @@ $1::tsquery");
+#undef CINEPRESS_PG_MATCH
+
+Result<std::vector<int64_t>> PgSearchIndex::Match(const std::vector<QueryGroup>& groups,
                                                   const SearchQuery& query, bool headline,
                                                   size_t limit) {
+  const std::string tsquery = ToTsQuery(groups);
   const std::string excluded = PgTextArray(query.exclude_sections);
   const std::string ids = PgIntArray(query.ids);
   const std::vector<PgParam> params = {std::string_view(tsquery),
@@ -1588,15 +1606,7 @@ Result<std::vector<int64_t>> PgSearchIndex::Match(const std::string& tsquery,
                                        int64_t{query.restrict_ids},
                                        std::string_view(ids),
                                        static_cast<int64_t>(limit)};
-  // The matches are found first and sorted after (OFFSET 0 keeps the two apart): asked for the
-  // newest, the planner would read the primary key backwards, reading each article's words.
-  auto q = headline
-               ? db_.Query("SELECT id FROM (SELECT id FROM search_docs WHERE " CINEPRESS_PG_HEADLINE
-                           " @@ $1::tsquery" CINEPRESS_PG_SEARCH_FILTERS,
-                           params)
-               : db_.Query("SELECT id FROM (SELECT id FROM search_docs WHERE " CINEPRESS_PG_WORDS
-                           " @@ $1::tsquery" CINEPRESS_PG_SEARCH_FILTERS,
-                           params);
+  auto q = db_.Query(headline ? kMatchHeadline : kMatchWords, params);
   if (!q) return q.error();
   std::vector<int64_t> out;
   out.reserve(static_cast<size_t>(q->size()));
@@ -1605,39 +1615,63 @@ Result<std::vector<int64_t>> PgSearchIndex::Match(const std::string& tsquery,
 }
 #undef CINEPRESS_PG_SEARCH_FILTERS
 
+// How many articles each of the tsqueries $1 (a text[]) finds, in one round trip; in the headline
+// index, or up to 1,000 anywhere.
+constexpr const char* kCountHeadline =
+    "SELECT (SELECT count(*) FROM search_docs WHERE " CINEPRESS_PG_HEADLINE
+    " @@ q::tsquery)"
+    " FROM unnest($1::text[]) WITH ORDINALITY AS t (q, n) ORDER BY n";
+constexpr const char* kCountAnywhere =
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE " CINEPRESS_PG_WORDS
+    " @@ q::tsquery LIMIT 1000) m) FROM unnest($1::text[]) WITH ORDINALITY AS t (q, n) ORDER BY n";
+
+Result<std::vector<double>> PgSearchIndex::Counts(const char* sql,
+                                                  const std::vector<std::string>& tsqueries) {
+  if (tsqueries.empty()) return std::vector<double>{};
+  const std::string list = PgTextArray(tsqueries);
+  auto q = db_.Query(sql, {std::string_view(list)});
+  if (!q) return q.error();
+  std::vector<double> out;
+  for (int r = 0; r < q->size(); ++r) out.push_back(static_cast<double>(q->Int(r, 0)));
+  if (out.size() != tsqueries.size()) {
+    return Error{ErrorCode::kStore, "searching: counting matches went wrong", {}, 0, {}};
+  }
+  return out;
+}
+
 Result<std::vector<int64_t>> PgSearchIndex::Headline(const std::vector<QueryGroup>& groups,
                                                      const SearchQuery& query) {
-  auto ids = Match(ToTsQuery(groups), query, true, kRankedMatches);
+  auto ids = Match(groups, query, true, kRankedMatches);
   if (!ids) return ids.error();
   if (ids->empty()) return ids;
   // As FTS5's bm25(): each group's exact document frequency in the headline index.
-  std::vector<double> dfs;
-  for (const QueryGroup& g : groups) {
-    auto c =
-        db_.Query("SELECT count(*) FROM search_docs WHERE " CINEPRESS_PG_HEADLINE " @@ $1::tsquery",
-                  {std::string_view(ToTsQuery({g}))});
-    if (!c) return c.error();
-    dfs.push_back(static_cast<double>(c->Int(0, 0)));
-  }
-  return Rank(*ids, groups, dfs, 3);
+  std::vector<std::string> each;
+  for (const QueryGroup& g : groups) each.push_back(ToTsQuery({g}));
+  auto dfs = Counts(kCountHeadline, each);
+  if (!dfs) return dfs.error();
+  return Rank(*ids, groups, *dfs, 3);
 }
 
 Status PgSearchIndex::Anywhere(const std::vector<QueryGroup>& groups, const SearchQuery& query,
                                size_t limit, size_t* matched, std::vector<int64_t>* ranked) {
   const size_t n = std::min(groups.size(), kMaxQueryTerms);
   std::vector<double> dfs(n, 1000);
+  // Each group's whole words, counted together; a group's frequency is its rarest word's.
+  std::vector<std::string> words;
+  std::vector<size_t> group_of;
   for (size_t g = 0; g < n && n > 1; ++g) {
     for (size_t k = 0; k < groups[g].words.size(); ++k) {
       if (groups[g].prefix && k + 1 == groups[g].words.size()) continue;
-      auto c = db_.Query(
-          "SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE " CINEPRESS_PG_WORDS
-          " @@ $1::tsquery LIMIT 1000) m",
-          {std::string_view(ToTsQuery({QueryGroup{{groups[g].words[k]}, false, false}}))});
-      if (!c) return c.error();
-      dfs[g] = std::min(dfs[g], static_cast<double>(c->Int(0, 0)));
+      words.push_back(ToTsQuery({QueryGroup{{groups[g].words[k]}, false, false}}));
+      group_of.push_back(g);
     }
   }
-  auto ids = Match(ToTsQuery(groups), query, false, limit);
+  auto counts = Counts(kCountAnywhere, words);
+  if (!counts) return counts.error();
+  for (size_t w = 0; w < counts->size(); ++w) {
+    dfs[group_of[w]] = std::min(dfs[group_of[w]], (*counts)[w]);
+  }
+  auto ids = Match(groups, query, false, limit);
   if (!ids) return ids.error();
   *matched = ids->size();
   std::vector<int64_t> first(
@@ -1735,12 +1769,16 @@ Result<std::vector<int64_t>> PgSearchIndex::Rank(const std::vector<int64_t>& ids
 }
 
 Result<const PgSearchStats*> PgSearchIndex::Stats() {
+  if (stats_read_) return &stats_;  // once a search: it reads one snapshot
   int64_t version = -1;
   if (keep_stats_) {
     auto v = db_.Query("SELECT n FROM content_changes");
     if (!v) return v.error();
     if (v->size() > 0) version = v->Int(0, 0);
-    if (version >= 0 && version == stats_.version) return &stats_;
+    if (version >= 0 && version == stats_.version) {
+      stats_read_ = true;
+      return &stats_;
+    }
   }
   auto q = db_.Query(
       "SELECT count(*), coalesce(avg(tokens), 1), coalesce(avg(headline_tokens), 1)"
@@ -1748,6 +1786,7 @@ Result<const PgSearchStats*> PgSearchIndex::Stats() {
   if (!q) return q.error();
   stats_ = PgSearchStats{version, std::max<double>(1, static_cast<double>(q->Int(0, 0))),
                          std::max(1.0, q->Double(0, 1)), std::max(1.0, q->Double(0, 2))};
+  stats_read_ = true;
   return &stats_;
 }
 

@@ -150,6 +150,28 @@ TYPED_TEST(SearchContract, PhrasesKeepTheirOrder) {
   EXPECT_EQ(both, (Strings{"a", "b"}));
 }
 
+// A phrase of three words needs them one after another, not its pairs apart; a phrase never
+// runs from one column into the next; the last word of a phrase being typed is a prefix.
+TYPED_TEST(SearchContract, LongerPhrasesNeedEveryWordInPlace) {
+  this->Save("split", "Notes", "The long take. A take holds on the sea.");
+  this->Save("whole", "Others", "Here the long take holds on.");
+  this->Save("across", "The long", "Take holds the frame.");
+  auto sorted = [](Strings s) {
+    std::sort(s.begin(), s.end());
+    return s;
+  };
+  EXPECT_EQ(this->Slugs("\"long take holds\""), Strings{"whole"});
+  EXPECT_EQ(sorted(this->Slugs("\"long take\"")), (Strings{"split", "whole"}));
+  EXPECT_EQ(sorted(this->Slugs("\"take holds\"")), (Strings{"across", "split", "whole"}));
+  SearchQuery q;
+  q.text = "\"long take hol";
+  q.count = false;
+  q.typing = true;
+  EXPECT_EQ(this->Slugs(q), Strings{"whole"});
+  q.text = "\"the long tak";
+  EXPECT_EQ(sorted(this->Slugs(q)), (Strings{"split", "whole"}));
+}
+
 TYPED_TEST(SearchContract, ChineseJapaneseAndKoreanAreFound) {
   this->Save("tokyo", "東京物語", "小津安二郎の映画。");
   this->Save("park", "An interview", "박서연 감독은 부산에서 영화를 찍었다.");

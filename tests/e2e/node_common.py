@@ -92,6 +92,12 @@ class Node:
                 self.proc.kill()
 
 
+def answers(node, path, cookies=None):
+    """(status, Retry-After, body) of a GET of `path` on `node`."""
+    status, headers, body = request(node.address + path, cookies=cookies)
+    return status, (headers.get("Retry-After") if headers else None), body
+
+
 def sign_in(node, smtp, email, cookies, confirm_on=None):
     """The sign-in form on `node`, the message, its link's button (on `confirm_on`, another
     node, when given): the session cookie in `cookies`. "" when it worked, else what failed."""

@@ -9,6 +9,9 @@ import sys
 import time
 import urllib.parse
 
+# The throwaway PostgreSQL's script (start, stop, down, up, replica, promote).
+SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pg", "pg_test_server.sh")
+
 
 def wait_until(predicate, seconds, step=0.02):
     """Whether `predicate` came true within `seconds` (asked every `step` seconds)."""
@@ -57,6 +60,17 @@ class PgScript:
             self.fail(message)
         print(f"{self.name}: skipped: {message}")
         sys.exit(77)
+
+    def private_server(self, state, *replica_of):
+        """The URL of a PostgreSQL of the test's own, its state in `state` (skips or fails
+        without PostgreSQL); with `replica_of` (a state folder), a streaming replica of that."""
+        self.run(SERVER, "replica" if replica_of else "start", state, *replica_of)
+        with open(os.path.join(state, "url")) as f:
+            url = f.read().strip()
+        if not url:
+            subprocess.run([SERVER, "stop", state], capture_output=True)
+            self.unavailable()
+        return url
 
     def psql(self, url, sql):
         return self.run("psql", url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql).strip()

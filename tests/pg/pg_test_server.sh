@@ -7,6 +7,10 @@
 #   tests/pg/pg_test_server.sh url STATE_DIR     print the URL of the running one
 #   tests/pg/pg_test_server.sh down STATE_DIR    stop the server, keeping its cluster (a restart's
 #   tests/pg/pg_test_server.sh up STATE_DIR      first half), and start it again (the second)
+#   tests/pg/pg_test_server.sh replica STATE_DIR PRIMARY_STATE_DIR
+#                                                start a streaming replica of the running server
+#                                                of PRIMARY_STATE_DIR (pg_basebackup -R), read-only
+#   tests/pg/pg_test_server.sh promote STATE_DIR the replica made the primary (pg_ctl promote)
 #
 # CTest runs start and stop as the fixture `postgresql` (tests/CMakeLists.txt); every test that
 # needs PostgreSQL reads the URL from the file named by CINEPRESS_TEST_PG_URL_FILE. Each build
@@ -18,7 +22,7 @@ set -euo pipefail
 
 cmd="${1:-}"
 state="${2:-}"
-[[ -n "$cmd" && -n "$state" ]] || { sed -n '2,8s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[[ -n "$cmd" && -n "$state" ]] || { sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 mkdir -p "$state"
 
 log() { echo "pg_test_server: $*" >&2; }
@@ -66,6 +70,41 @@ run_server() {
 down() { as_owner "$(bindir)/pg_ctl" -D "$(cat "$state/dir")/data" -m fast -w stop >/dev/null; }
 up() { run_server "$(bindir)" "$(cat "$state/dir")"; }
 
+# A folder for a cluster, owned by the user that runs PostgreSQL; recorded in $state/dir.
+new_dir() {
+  local dir
+  dir="$(mktemp -d /tmp/cinepress-pg.XXXXXX)"
+  echo "$dir" >"$state/dir"
+  if [[ $EUID -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || { log "no user 'postgres' to run PostgreSQL as"; exit 1; }
+    chown postgres: "$dir"
+  fi
+  chmod 700 "$dir"
+  echo "$dir"
+}
+
+# A streaming replica of the primary whose state folder is $1: a base backup over the primary's
+# socket (after a fast checkpoint, not a spread one), written with its standby settings (-R:
+# standby.signal and primary_conninfo).
+replica() {
+  stop
+  local bin primary dir
+  bin="$(bindir)" || { log "PostgreSQL is not installed"; exit 1; }
+  primary="$(cat "$1/dir")"
+  dir="$(new_dir)"
+  if ! as_owner "$bin/pg_basebackup" -h "$primary" -U postgres -D "$dir/data" -R -X stream -c fast \
+    >"$dir/basebackup.log" 2>&1; then
+    cat "$dir/basebackup.log" >&2
+    log "pg_basebackup failed"
+    exit 1
+  fi
+  run_server "$bin" "$dir"
+  echo "postgresql://postgres@/cinepress_test?host=$dir" >"$state/url"
+  log "replica of $primary at $(cat "$state/url")"
+}
+
+promote() { as_owner "$(bindir)/pg_ctl" -D "$(cat "$state/dir")/data" -w promote >/dev/null; }
+
 start() {
   stop  # a cluster left by an interrupted run
   local bin
@@ -79,13 +118,7 @@ start() {
     return 0
   fi
   local dir
-  dir="$(mktemp -d /tmp/cinepress-pg.XXXXXX)"
-  echo "$dir" >"$state/dir"
-  if [[ $EUID -eq 0 ]]; then
-    id postgres >/dev/null 2>&1 || { log "no user 'postgres' to run PostgreSQL as"; exit 1; }
-    chown postgres: "$dir"
-  fi
-  chmod 700 "$dir"
+  dir="$(new_dir)"
   if ! as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale -N \
     >"$dir/initdb.log" 2>&1; then
     cat "$dir/initdb.log" >&2
@@ -105,5 +138,7 @@ case "$cmd" in
   url) cat "$state/url" ;;
   down) down ;;
   up) up ;;
+  replica) replica "${3:?PRIMARY_STATE_DIR}" ;;
+  promote) promote ;;
   *) log "unknown command: $cmd"; exit 2 ;;
 esac
