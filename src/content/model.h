@@ -130,6 +130,16 @@ struct Article {
   bool IsPublishedAt(int64_t now) const { return !draft && !password_protected && date <= now; }
 };
 
+// One saved state of an article in the newsroom: every save makes one (docs/NEWSROOM.md).
+struct ArticleRevision {
+  int64_t id = 0;  // store id; a later revision of an article has a larger id
+  int64_t article_id = 0;
+  int64_t created = 0;  // Unix seconds
+  std::string author;   // who saved it: a staff member's address
+  std::string action;   // what the save was: draft, autosave, review, schedule, publish…
+  Article article;      // the article as saved, its body included (left empty by listings)
+};
+
 struct Author {
   std::string id;  // slug, the key in data/authors.yaml
   std::string name;

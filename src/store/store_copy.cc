@@ -56,6 +56,7 @@ constexpr const char* kTables[] = {
     "staff_recovery_codes",
     "inbox_submissions",
     "inbox_replies",
+    "article_revisions",
 };
 
 // One value of a row, as both engines can give and take it.
