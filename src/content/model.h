@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.h"
@@ -139,6 +140,8 @@ struct ArticleRevision {
   std::string action;   // what the save was: draft, autosave, review, schedule, publish…
   Article article;      // the article as saved, its body included (left empty by listings)
 };
+// The author and action of the revision an import forced over the newsroom's edits.
+inline constexpr std::string_view kImportRevision = "import";
 
 struct Author {
   std::string id;  // slug, the key in data/authors.yaml

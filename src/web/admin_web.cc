@@ -429,6 +429,7 @@ TemplateData Row(const Site& site, const Article& a, int64_t now) {
   TemplateData d;
   d.set("title", a.title.empty() ? a.slug : a.title);
   d.set("url", site.ArticleUrl(a));
+  d.set("edit_url", "/admin/articles/" + std::to_string(a.id) + "/edit/");
   d.set("section", a.section);
   d.set("status", std::string(AdminStatusOf(a, now)));
   d.set("date", TimeZone::IsoUtc(a.date).substr(0, 10));

@@ -223,6 +223,38 @@ def main():
         status, _, _ = writer.request("/admin/articles/save/", review_form(
             "", title="No token"))
         check("a save without the CSRF token is refused", status == 403, status)
+
+        # A demo article edited in the browser, then its file changed: import refuses by name.
+        status, _, page = ed.request("/admin/articles/?q=After+Dinner")
+        found = re.search(r'href="(/admin/articles/(\d+)/edit/)">Edit<span class="visually-hidden">'
+                          r' After Dinner</span>', page)
+        check("the articles list links each piece to its editor", status == 200 and found, status)
+        dinner = found.group(1) if found else "/"
+        _, _, page = ed.request(dinner)
+        fields = hidden(page)
+        form = review_form(fields.get("csrf", ""), id=found.group(2) if found else "0",
+                           revision=fields.get("revision", ""), title="After Dinner",
+                           slug="after-dinner", film_title="", film_year="", film_directors="",
+                           film_countries="", film_runtime="")
+        form["body"] = "Rewritten in the newsroom.\n"
+        status, _, _ = ed.request("/admin/articles/save/", form)
+        check("a demo article is edited in the browser", status == 303, status)
+        md = os.path.join(site, "content", "reviews", "after-dinner.md")
+        with open(md, encoding="utf-8") as f:
+            text = f.read()
+        with open(md, "w", encoding="utf-8") as f:
+            f.write(text + "\nA line added to the file.\n")
+        out = nc.run([binary, "import", "--site", site], check=False)
+        check("import refuses to overwrite it, naming the file and --force",
+              out.returncode != 0 and "content/reviews/after-dinner.md" in out.stderr
+              and "--force" in out.stderr, (out.returncode, out.stderr[-400:]))
+        status, page = page_with(ed, "/reviews/after-dinner/", "Rewritten in the newsroom.")
+        check("the newsroom's text stays on the site", "Rewritten in the newsroom." in page, status)
+        out = nc.run([binary, "import", "--force", "--site", site], check=False)
+        check("import --force overwrites it", out.returncode == 0, out.stderr[-400:])
+        status, page = page_with(ed, "/reviews/after-dinner/", "A line added to the file.")
+        check("the file's text is on the site after --force", "A line added to the file." in page,
+              status)
     finally:
         check.finish(root, server)
 
