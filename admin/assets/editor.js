@@ -32,6 +32,10 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
+      if (!/json/.test(response.headers.get("Content-Type") || "")) {
+        status.textContent = "Not autosaved (" + response.status + "): open the page again.";
+        return;
+      }
       return response.json().then(function (body) {
         if (response.ok) {
           field("id").value = body.id;

@@ -287,7 +287,7 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   const int64_t id = IdOf(v.Field("id"));
   const int64_t based_on = IdOf(v.Field("revision"));
   const bool script =
-      v.ctx.request.Header("Accept").find("application/json") != std::string_view::npos;
+      v.ctx.request.Header("accept").find("application/json") != std::string_view::npos;
   auto t = LoadTarget(id);
   if (!t) return Refused(v, t.error().code == ErrorCode::kNotFound ? 404 : 500, t.error().message);
   if (auto why = EditRefused(v, *t, *action); !why.empty()) {

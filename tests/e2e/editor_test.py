@@ -172,21 +172,40 @@ def main():
         check("the first save is live and nothing was overwritten",
               "The Quiet Orchard (ed)" in page and "(bo)" not in page, status)
 
+        # The script's autosave: a revision only, answered in JSON; from an old revision, 409.
+        _, _, page = ed.request(edit_url)
+        f_ed = hidden(page)
+        status, headers, body = ed.request("/admin/articles/save/", review_form(
+            f_ed["csrf"], id=article_id, revision=f_ed["revision"], action="autosave",
+            title="Typing in progress"), {"Accept": "application/json"})
+        check("an autosave answers its revision in JSON", status == 200
+              and headers.get("Content-Type") == "application/json" and '"revision":' in body,
+              (status, body[:200]))
+        status, _, body = ed.request("/admin/articles/save/", review_form(
+            f_ed["csrf"], id=article_id, revision=f_ed["revision"], action="autosave"),
+            {"Accept": "application/json"})
+        check("an autosave from an old revision is a conflict", status == 409, (status, body[:200]))
+        status, page = page_with(ed, "/reviews/the-quiet-orchard/", "The Quiet Orchard (ed)")
+        check("an autosave leaves the published page alone", "Typing in progress" not in page, status)
+        _, _, page = ed.request(edit_url)
+        check("the editor opens on the autosaved text, saying so",
+              'value="Typing in progress"' in page and "autosaved" in page)
+
         # Revisions: listed, compared, one restored.
         status, _, page = ed.request(f"/admin/articles/{article_id}/revisions/")
         ids = re.findall(r'name="b" value="(\d+)"', page)
-        check("the revisions list who and when", status == 200 and len(ids) == 3
+        check("the revisions list who and when", status == 200 and len(ids) == 4
               and page.count("ed@mag.example") >= 3, (status, ids))
         status, _, page = ed.request(f"/admin/articles/{article_id}/compare/?a={ids[-1]}&b={ids[0]}")
         check("two revisions compare as a line diff", status == 200
               and "− title: The Quiet Orchard" in html.unescape(page)
-              and "+ title: The Quiet Orchard (ed)" in html.unescape(page), status)
+              and "+ title: Typing in progress" in html.unescape(page), status)
         fields = hidden(page)
         status, headers, _ = ed.request(f"/admin/articles/{article_id}/restore/", {
             "csrf": csrf, "revision": ids[-1], "based_on": ids[0]})
         check("a revision is restored as a new one", status == 303, status)
         _, _, page = ed.request(f"/admin/articles/{article_id}/revisions/")
-        check("the restore is the newest revision", len(re.findall(r'name="b" value="(\d+)"', page)) == 4
+        check("the restore is the newest revision", len(re.findall(r'name="b" value="(\d+)"', page)) == 5
               and "restore" in page)
         status, page = page_with(ed, "/reviews/the-quiet-orchard/", "The Quiet Orchard</h1>")
         check("the restored text is on the site", "The Quiet Orchard</h1>" in page
