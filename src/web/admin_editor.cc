@@ -142,7 +142,12 @@ HttpResponse AdminWeb::Refused(Visit& v, int status, const std::string& message)
 
 EditorChoices AdminWeb::Choices(Visit& v) {
   EditorChoices c;
-  c.members = v.site->config().members.enabled;
+  if (v.site->config().members.enabled) {
+    c.access_levels = {"public", "members", "paid"};
+    for (const TierConfig& tier : v.site->config().tiers) {
+      if (tier.slug != "members") c.access_levels.push_back(tier.slug);
+    }
+  }
   c.tz = &v.site->tz();
   std::lock_guard lock(content_mu_);
   if (auto sections = content_->LoadSections()) {
@@ -217,13 +222,9 @@ HttpResponse AdminWeb::EditorPage(Visit& v, int status, const Article& a, int64_
   view.set("writers", writers);
   view.set("films", films);
   view.set("actions", actions);
-  if (choices.members) {
+  if (!choices.access_levels.empty()) {
     kainjow::mustache::list levels;
-    std::vector<std::string> names = {"public", "members", "paid"};
-    for (const TierConfig& tier : v.site->config().tiers) {
-      if (tier.slug != "members") names.push_back(tier.slug);
-    }
-    for (const std::string& n : names) {
+    for (const std::string& n : choices.access_levels) {
       TemplateData d;
       d.set("value", n);
       if (n == a.access) d.set("selected", true);

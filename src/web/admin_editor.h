@@ -20,8 +20,10 @@ namespace cinepress {
 struct EditorChoices {
   std::vector<std::string> sections;  // section keys
   std::vector<std::string> writers;   // author ids
-  bool members = false;               // the site has members: the access level is offered
-  const TimeZone* tz = nullptr;       // the site's, for `publish_at`
+  // Who may read a piece (content/access.h's words: public, members, paid and the site's
+  // tiers); empty when the site has no members, and the access level is not offered.
+  std::vector<std::string> access_levels;
+  const TimeZone* tz = nullptr;  // the site's, for `publish_at`
 };
 
 // `base` (the stored article, or a new one) with the form's fields: title, slug, section, dek,

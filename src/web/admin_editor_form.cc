@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <charconv>
 
-#include "content/access.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "web/admin_editor.h"
@@ -179,12 +178,11 @@ Result<Article> ArticleFromEditorForm(const Form& form, Article a, const EditorC
     a.interviewee->job_title = job;
   }
   if (auto s = ReadImage(line, a); !s) return s.error();
-  if (!access.empty() && !choices.members) {
+  if (!access.empty() && choices.access_levels.empty()) {
     return FieldError("access", "The site has no members: every piece is public");
   }
-  if (!access.empty()) {
-    auto rule = AccessRule::Parse(access);
-    if (!rule) return FieldError("access", "Unknown access level \"" + access + "\"");
+  if (!access.empty() && !Contains(choices.access_levels, access)) {
+    return FieldError("access", "Unknown access level \"" + access + "\"");
   }
   a.access = access;
   a.featured = !FormValue(form, "featured").empty();
@@ -228,8 +226,8 @@ TemplateData EditorFields(const Article& a, const TimeZone& tz) {
     d.set("image_caption", a.image->caption);
   }
   if (a.featured) d.set("featured", true);
-  // datetime-local's shape: the local date and time to the minute.
-  if (!a.draft && a.date > 0) d.set("publish_at", tz.Iso(a.date).substr(0, 16));
+  // datetime-local's shape: the local date and time, to the second.
+  if (!a.draft && a.date > 0) d.set("publish_at", tz.Iso(a.date).substr(0, 19));
   return d;
 }
 

@@ -13,7 +13,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, watchCsp } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, watchCsp, finishWalk } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -22,7 +22,8 @@ if (!binary || !fs.existsSync(binary)) {
 }
 const DESKTOP = { width: 1400, height: 1000 };
 const PASSWORD = 'a long enough password';
-const { check, failures, count } = makeChecks();
+const checks = makeChecks();
+const { check } = checks;
 
 // A browser context signed in as a new staff member with `role` (no second factor: not an admin).
 async function staffContext(browser, url, site, email, role) {
@@ -145,11 +146,6 @@ async function save(page, label) {
   } catch (e) {
     check(false, `the walk-through stopped: ${e.stack || e}`);
   } finally {
-    if (browser) await browser.close();
-    if (server) server.proc.kill('SIGTERM');
-    if (failures().length === 0) fs.rmSync(root, { recursive: true, force: true });
-    else console.error(`kept ${root}`);
-    console.log(`editor_browser_test: ${count() - failures().length} passed, ${failures().length} failed`);
-    process.exit(failures().length === 0 ? 0 : 1);
+    await finishWalk('editor_browser_test', root, browser, [server], checks);
   }
 })();
