@@ -4,7 +4,8 @@
 // is the theme's own article page; the script autosaves a draft; the review is scheduled a few
 // seconds ahead and appears on the site at its time. Two browsers edit it at once: the second
 // save gets the conflict page with both versions. A contributor has no publish button, and their
-// publish post is refused with 403. The editor and the conflict page are audited with axe-core.
+// publish post is refused with 403. The editor (on a desktop and a phone) and the conflict page
+// are audited with axe-core.
 //
 //   node tests/e2e/editor_browser_test.js BINARY
 'use strict';
@@ -21,6 +22,7 @@ if (!binary || !fs.existsSync(binary)) {
   process.exit(2);
 }
 const DESKTOP = { width: 1400, height: 1000 };
+const PHONE = { width: 390, height: 844 };
 const PASSWORD = 'a long enough password';
 const checks = makeChecks();
 const { check } = checks;
@@ -133,7 +135,9 @@ async function save(page, label) {
 
     // A contributor: no publish button, and the server refuses the post.
     const writer = await staffContext(browser, url, site, 'writer@mag.example', 'contributor');
+    await writer.page.setViewportSize(PHONE);
     await writer.page.goto(url + '/admin/articles/new/');
+    await checkPage(writer.page, 'the editor on a phone', check);
     check(await writer.page.locator('#editor button[value=publish]').count() === 0, 'a contributor has no publish button');
     await writer.page.fill('#title', 'A Contributor Draft');
     await save(writer.page, 'Save draft');
