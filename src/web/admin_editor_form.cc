@@ -155,6 +155,13 @@ Result<Article> ArticleFromEditorForm(const Form& form, Article a, const EditorC
     if (!Contains(choices.sections, section)) return FieldError("section", "Choose a section");
     a.section = section;
   }
+  // An imported WordPress body is HTML the importer sanitized (ingest/wp_content.h): typed
+  // changes would be served unsanitized, so the newsroom does not take them (yet).
+  if (a.body_format == BodyFormat::kHtml && FormValue(form, "body") != a.body_markdown) {
+    return FieldError("body",
+                      "This piece's body is HTML from the WordPress import and cannot be changed "
+                      "in the newsroom yet; its other fields can");
+  }
   a.body_markdown = FormValue(form, "body");
   if (a.body_markdown.size() > kMaxBody) return FieldError("body", "The body is longer than 4 MB");
   a.word_count = CountWords(a.body_markdown);

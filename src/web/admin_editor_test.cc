@@ -86,6 +86,18 @@ TEST(EditorFormTest, EachProblemNamesItsField) {
   EXPECT_EQ(FieldOf(Filled({{"access", "gold-card"}}), true), "access");
 }
 
+TEST(EditorFormTest, AnImportedHtmlBodyIsNeverTakenFromTheForm) {
+  Article wp;
+  wp.body_format = BodyFormat::kHtml;
+  wp.body_markdown = "<p>Sanitized.</p>";
+  auto changed = ArticleFromEditorForm(Filled({{"body", "<script>x()</script>"}}), wp, Choices());
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.error().field, "body");
+  auto same = ArticleFromEditorForm(Filled({{"body", "<p>Sanitized.</p>"}}), wp, Choices());
+  ASSERT_TRUE(same.ok()) << "its other fields can change";
+  EXPECT_EQ(same->body_markdown, "<p>Sanitized.</p>");
+}
+
 TEST(EditorFormTest, ThePublishTimeIsReadInTheSitesTimeZone) {
   auto tz = TimeZone::Named("America/Toronto");
   ASSERT_TRUE(tz.ok());
