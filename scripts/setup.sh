@@ -24,8 +24,8 @@ BUILD_PACKAGES=(
   # podcasts: TagLib (audio facts), libpng and libjpeg (artwork headers), libuuid (GUIDs);
   # espeak-ng and lame make the demo show's episodes when the program is built
   libtag1-dev libpng-dev libjpeg-dev uuid-dev espeak-ng lame
-  # the newsroom's two-factor sign-in: liboath (RFC 6238 TOTP)
-  liboath-dev
+  # the newsroom's two-factor sign-in: liboath (RFC 6238 TOTP); revisions' line diffs: dtl
+  liboath-dev libdtl-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers

@@ -59,12 +59,14 @@ int main(int argc, char** argv) {
 
   CLI::App* import = app.add_subcommand("import", "import a content folder into the store");
   std::string folder;
-  bool prune = false, skip_invalid = false;
+  bool prune = false, skip_invalid = false, force = false;
   import->add_option("FOLDER", folder,
                      "a Hugo-style folder: content/, data/authors.yaml, static/ (default: --site)");
   import->add_flag("--prune", prune, "remove stored articles and media whose files are gone");
   import->add_flag("--skip-invalid", skip_invalid,
                    "import the valid files even when others have problems");
+  import->add_flag("--force", force,
+                   "overwrite articles edited in the newsroom since they were imported");
   import->add_option("--threads", threads, "threads to read files with (default: all cores)");
   add_site(import);
 
@@ -373,6 +375,7 @@ int main(int argc, char** argv) {
          cinepress::ImportOptions options;
          options.prune = prune;
          options.skip_invalid = skip_invalid;
+         options.force = force;
          options.threads = threads;
          auto report = cinepress::ImportIntoSite(site, folder.empty() ? site_dir : folder, options,
                                                  std::cout, std::cerr);

@@ -64,6 +64,14 @@ class ContentStore {
   // Whether the store can be read right now (for health checks).
   virtual Status Ping() = 0;
 
+  // The newsroom's revisions of articles (ArticleRevision). Saving one returns its id; an
+  // article's are listed newest first, without their articles (LoadRevision has it); deleting
+  // an article deletes its revisions.
+  virtual Result<int64_t> SaveRevision(const ArticleRevision& revision) = 0;
+  virtual Result<std::vector<ArticleRevision>> LoadRevisions(int64_t article_id) = 0;
+  // kNotFound when there is no such revision.
+  virtual Result<ArticleRevision> LoadRevision(int64_t id) = 0;
+
   virtual Result<std::vector<Author>> LoadAuthors() = 0;
   virtual Status SaveAuthor(const Author& author) = 0;
 

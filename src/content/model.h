@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.h"
@@ -129,6 +130,18 @@ struct Article {
   // Published articles appear on the site: not drafts, not protected, not scheduled for later.
   bool IsPublishedAt(int64_t now) const { return !draft && !password_protected && date <= now; }
 };
+
+// One saved state of an article in the newsroom: every save makes one (docs/NEWSROOM.md).
+struct ArticleRevision {
+  int64_t id = 0;  // store id; a later revision of an article has a larger id
+  int64_t article_id = 0;
+  int64_t created = 0;  // Unix seconds
+  std::string author;   // who saved it: a staff member's address
+  std::string action;   // what the save was: draft, autosave, review, schedule, publish…
+  Article article;      // the article as saved, its body included (left empty by listings)
+};
+// The author and action of the revision an import forced over the newsroom's edits.
+inline constexpr std::string_view kImportRevision = "import";
 
 struct Author {
   std::string id;  // slug, the key in data/authors.yaml

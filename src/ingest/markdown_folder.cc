@@ -11,6 +11,7 @@
 
 #include "content/access.h"
 #include "content/records.h"
+#include "core/dates.h"
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
@@ -624,6 +625,37 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     r.unchanged =
         it != stored_by_source.end() && it->second->source_hash == r.parsed->article.source_hash;
   }
+  // An article edited in the newsroom since it was imported (its newest revision is not an
+  // import's) is not overwritten by its changed file without --force, nor pruned. Asked only of
+  // the articles an import would change.
+  std::set<int64_t> edited_in_newsroom;
+  auto edited = [&store, &edited_in_newsroom](int64_t id) -> Status {
+    auto revisions = store.LoadRevisions(id);
+    if (!revisions) return revisions.error();
+    if (!revisions->empty() && revisions->front().action != kImportRevision) {
+      edited_in_newsroom.insert(id);
+    }
+    return {};
+  };
+  for (const FileResult& r : results) {
+    if (!r.parsed || r.unchanged) continue;
+    auto it = stored_by_source.find(r.parsed->article.source_path);
+    if (it == stored_by_source.end()) continue;
+    if (auto st = edited(it->second->id); !st) return st.error();
+    if (options.force || !edited_in_newsroom.contains(it->second->id)) continue;
+    return Error{ErrorCode::kConflict,
+                 "the article was edited in the newsroom since it was imported; `cinepress "
+                 "import --force` overwrites it with this file (its revisions are kept)",
+                 r.parsed->article.source_path,
+                 0,
+                 {}};
+  }
+  if (options.prune) {
+    for (const auto& [path, a] : stored_by_source) {
+      if (std::binary_search(article_files.begin(), article_files.end(), path)) continue;
+      if (auto st = edited(a->id); !st) return st.error();
+    }
+  }
   constexpr size_t kTextBatch = 128;
   auto prepare = [&store, &results](size_t batch) {
     for (size_t i = batch * kTextBatch; i < results.size() && i < (batch + 1) * kTextBatch; ++i) {
@@ -728,12 +760,19 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       e.file = a.source_path;
       return fail(e);
     }
+    if (edited_in_newsroom.contains(a.id)) {
+      // Forced over the newsroom's edits: the newsroom's history says so.
+      ArticleRevision revision{
+          0, a.id, NowSeconds(), std::string(kImportRevision), std::string(kImportRevision), a};
+      if (auto rev = store.SaveRevision(revision); !rev) return fail(rev.error());
+    }
     SearchText written = std::move(r.search_text);  // freed here (assigning {} keeps the buffers)
   }
   if (options.prune) {
     for (const auto& [path, a] : stored_by_source) {
       if (std::binary_search(article_files.begin(), article_files.end(), path)) continue;
       if (!IsFolderArticle(path)) continue;  // imported from elsewhere (WordPress)
+      if (edited_in_newsroom.contains(a->id) && !options.force) continue;  // written there
       if (auto st = store.DeleteArticle(a->id); !st) return fail(st.error());
       ++report.removed;
     }

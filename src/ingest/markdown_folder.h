@@ -26,6 +26,9 @@ struct ImportOptions {
   // Where film pages are (cinepress.toml's permalinks.film): a film whose address changes keeps
   // its old one as a redirect in the store.
   std::string film_permalink = "/films/{slug}/";
+  // Overwrite articles edited in the newsroom since they were imported (docs/NEWSROOM.md):
+  // without it, a changed file of such an article stops the import, naming the file.
+  bool force = false;
 };
 
 struct ImportReport {

@@ -144,6 +144,64 @@ TEST_F(ImportTest, PruneRemovesOnlyWithTheFlag) {
   EXPECT_TRUE(store_->LoadArticles(false)->empty());
 }
 
+// The newsroom's edits (docs/NEWSROOM.md): an article edited there since it was imported is not
+// overwritten by its changed file, nor pruned, without --force; a forced import says so in the
+// article's revisions.
+TEST_F(ImportTest, AnArticleEditedInTheNewsroomIsOverwrittenOnlyWithForce) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  ASSERT_TRUE(Import().ok());
+  Article edited = store_->LoadArticles(true)->at(0);
+  edited.title = "Edited in the newsroom";
+  ASSERT_TRUE(store_->SaveArticle(edited).ok());
+  ArticleRevision r{0, edited.id, 100, "ed@mag.example", "save", edited};
+  ASSERT_TRUE(store_->SaveRevision(r).ok());
+
+  auto unchanged = Import();
+  ASSERT_TRUE(unchanged.ok()) << "an unchanged file is no threat";
+  EXPECT_EQ(store_->LoadArticles(false)->at(0).title, "Edited in the newsroom");
+
+  std::string changed = kReview;
+  changed.replace(changed.find("The body."), 9, "A new body.");
+  Write("content/reviews/after-the-mountain.md", changed);
+  auto refused = Import();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().file, "content/reviews/after-the-mountain.md");
+  EXPECT_NE(refused.error().message.find("--force"), std::string::npos);
+  EXPECT_EQ(store_->LoadArticles(false)->at(0).title, "Edited in the newsroom");
+
+  ImportOptions force;
+  force.force = true;
+  auto forced = Import(force);
+  ASSERT_TRUE(forced.ok()) << forced.error().ToString();
+  EXPECT_EQ(store_->LoadArticles(true)->at(0).body_markdown, "\nA new body.\n");
+  auto revisions = *store_->LoadRevisions(edited.id);
+  ASSERT_EQ(revisions.size(), 2u);
+  EXPECT_EQ(revisions[0].action, kImportRevision);
+  changed.replace(changed.find("A new body."), 11, "A third body.");
+  Write("content/reviews/after-the-mountain.md", changed);
+  EXPECT_TRUE(Import().ok()) << "after a forced import, the file leads again";
+}
+
+TEST_F(ImportTest, PruneKeepsAPieceWrittenInTheNewsroom) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  ASSERT_TRUE(Import().ok());
+  Article made;
+  made.section = "reviews";
+  made.slug = "from-the-newsroom";
+  made.title = "From the newsroom";
+  made.source_path = "content/reviews/from-the-newsroom.md";  // as the newsroom names it
+  made.date = 100;
+  auto id = store_->SaveArticle(made);
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(store_->SaveRevision({0, *id, 100, "ed@mag.example", "save", made}).ok());
+  ImportOptions prune;
+  prune.prune = true;
+  auto pruned = Import(prune);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().ToString();
+  EXPECT_EQ(pruned->removed, 0u);
+  EXPECT_EQ(store_->LoadArticles(false)->size(), 2u);
+}
+
 TEST_F(ImportTest, PruneLeavesWhatAWordPressImportBrought) {
   Write("content/reviews/after-the-mountain.md", kReview);
   ASSERT_TRUE(Import().ok());

@@ -96,6 +96,33 @@ Status Site::AddOutput(OutputKind kind, const std::string& url, size_t ref, int 
   return {};
 }
 
+Result<std::shared_ptr<const Site>> Site::PreviewOf(Article article, int64_t now) const {
+  article.draft = false;
+  article.password_protected = false;
+  article.status.clear();
+  if (article.date <= 0) article.date = now;
+  if (article.kind == ArticleKind::kArticle && !sections_.contains(article.section)) {
+    return Error{
+        ErrorCode::kInvalidInput, "no section \"" + article.section + "\"", {}, 0, "section"};
+  }
+  std::vector<Author> authors;
+  for (const auto& [id, author] : authors_) authors.push_back(author);
+  std::vector<Section> sections;
+  for (const auto& [key, section] : sections_) sections.push_back(section);
+  const int64_t at = std::max(now, article.date);
+  std::vector<Article> one;
+  one.push_back(std::move(article));
+  return Assemble(config_, tz_, theme_, std::move(one), std::move(authors), std::move(sections),
+                  media_, at);
+}
+
+const Output* Site::FirstArticleOutput() const {
+  for (const Output& o : outputs_) {
+    if (o.kind == OutputKind::kArticle || o.kind == OutputKind::kPage) return &o;
+  }
+  return nullptr;
+}
+
 Result<std::shared_ptr<const Site>> Site::Assemble(
     SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,

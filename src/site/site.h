@@ -162,6 +162,14 @@ class Site {
       std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {},
       PodcastContent podcasts = {});
 
+  // The newsroom's preview: a site of this one's settings, theme, writers, sections and media
+  // with `article` alone in it, published (at its date, or `now` when it has none or a later
+  // one) whatever its status. Its article page is the article as readers will see it, made by
+  // the same templates, without the rest of the site (lists, related articles).
+  Result<std::shared_ptr<const Site>> PreviewOf(Article article, int64_t now) const;
+  // The output of the site's first article's page (null when it has none): the preview's page.
+  const Output* FirstArticleOutput() const;
+
   const std::vector<Output>& outputs() const { return outputs_; }
   const SiteConfig& config() const { return config_; }
   const TimeZone& tz() const { return tz_; }

@@ -89,6 +89,51 @@ json ToMeta(const Article& a) {
   return m;
 }
 
+std::string ArticleToRevisionData(const Article& a) {
+  json j = {{"kind", a.kind == ArticleKind::kPage ? "page" : "article"},
+            {"section", a.section},
+            {"slug", a.slug},
+            {"title", a.title},
+            {"dek", a.dek},
+            {"date", a.date},
+            {"updated", a.updated},
+            {"draft", a.draft},
+            {"featured", a.featured},
+            {"festival", a.festival},
+            {"meta", ToMeta(a)},
+            {"body", a.body_markdown},
+            {"word_count", a.word_count},
+            {"source_path", a.source_path},
+            {"source_hash", a.source_hash}};
+  return j.dump();
+}
+
+Result<Article> ArticleFromRevisionData(std::string_view data, int64_t revision_id) {
+  try {
+    const json j = json::parse(data);
+    Article a;
+    a.kind = j.value("kind", "article") == "page" ? ArticleKind::kPage : ArticleKind::kArticle;
+    a.section = j.value("section", "");
+    a.slug = j.value("slug", "");
+    a.title = j.value("title", "");
+    a.dek = j.value("dek", "");
+    a.date = j.value("date", int64_t{0});
+    a.updated = j.value("updated", int64_t{0});
+    a.draft = j.value("draft", false);
+    a.featured = j.value("featured", false);
+    a.festival = j.value("festival", "");
+    if (auto it = j.find("meta"); it != j.end()) FromMeta(*it, a);
+    a.body_markdown = j.value("body", "");
+    a.word_count = j.value("word_count", size_t{0});
+    a.source_path = j.value("source_path", "");
+    a.source_hash = j.value("source_hash", "");
+    return a;
+  } catch (const json::exception& e) {
+    return MakeError(ErrorCode::kStore,
+                     "revision " + std::to_string(revision_id) + " cannot be read: " + e.what());
+  }
+}
+
 json MenuToJson(const std::vector<MenuItem>& items) {
   json out = json::array();
   for (const MenuItem& i : items) {

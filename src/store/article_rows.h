@@ -39,6 +39,11 @@ void FromMeta(const nlohmann::json& m, Article& a);
 // The title of the film a `meta` column describes, or "".
 std::string FilmTitleOfMeta(std::string_view meta);
 
+// A whole article (its columns, meta and body) as one JSON text, as a revision keeps it, and
+// back (what is missing reads as empty; an unreadable text is an error naming the revision).
+std::string ArticleToRevisionData(const Article& a);
+Result<Article> ArticleFromRevisionData(std::string_view data, int64_t revision_id);
+
 nlohmann::json MenuToJson(const std::vector<MenuItem>& items);
 std::vector<MenuItem> MenuFromJson(const nlohmann::json& j);
 

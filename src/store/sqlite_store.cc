@@ -641,6 +641,16 @@ CREATE TABLE gifts (
 );
 CREATE INDEX gifts_created ON gifts (created);
 )sql",
+    // The newsroom's revisions of articles: each save's whole article as JSON (`data`), who and
+    // when. Not content (no change counter): no page shows them.
+    R"sql(
+CREATE TABLE article_revisions (
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+  created INTEGER NOT NULL, author TEXT NOT NULL, action TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX article_revisions_article ON article_revisions (article_id, id);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -861,6 +871,59 @@ class SqliteStore final : public ContentStore {
     Use q(Prepare("SELECT count(*) FROM sqlite_schema"));
     if (q.Step() != SQLITE_ROW) return Failure("reading the store");
     return {};
+  }
+
+  Result<int64_t> SaveRevision(const ArticleRevision& r) override {
+    Use q(
+        Prepare("INSERT INTO article_revisions (article_id, created, author, action, data)"
+                " VALUES (?, ?, ?, ?, ?)"));
+    q.Bind(1, r.article_id)
+        .Bind(2, r.created)
+        .Bind(3, r.author)
+        .Bind(4, r.action)
+        .Bind(5, ArticleToRevisionData(r.article));
+    if (q.Step() != SQLITE_DONE)
+      return Failure("saving a revision of article " + std::to_string(r.article_id));
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<ArticleRevision>> LoadRevisions(int64_t article_id) override {
+    std::vector<ArticleRevision> out;
+    Use q(
+        Prepare("SELECT id, created, author, action FROM article_revisions"
+                " WHERE article_id = ? ORDER BY id DESC"));
+    q.Bind(1, article_id);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      ArticleRevision r;
+      r.id = q.Int(0);
+      r.article_id = article_id;
+      r.created = q.Int(1);
+      r.author = q.Text(2);
+      r.action = q.Text(3);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Failure("loading revisions");
+    return out;
+  }
+
+  Result<ArticleRevision> LoadRevision(int64_t id) override {
+    Use q(
+        Prepare("SELECT article_id, created, author, action, data FROM article_revisions"
+                " WHERE id = ?"));
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW)
+      return MakeError(ErrorCode::kNotFound, "no revision " + std::to_string(id));
+    ArticleRevision r;
+    r.id = id;
+    r.article_id = q.Int(0);
+    r.created = q.Int(1);
+    r.author = q.Text(2);
+    r.action = q.Text(3);
+    auto a = ArticleFromRevisionData(q.Text(4), id);
+    if (!a) return a.error();
+    r.article = std::move(*a);
+    return r;
   }
 
   Result<std::vector<Author>> LoadAuthors() override {

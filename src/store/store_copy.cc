@@ -58,6 +58,7 @@ constexpr const char* kTables[] = {
     "inbox_replies",
     "donations",
     "gifts",
+    "article_revisions",
 };
 
 // One value of a row, as both engines can give and take it.

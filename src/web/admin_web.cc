@@ -8,40 +8,38 @@
 #include "staff/accounts.h"
 #include "staff/totp.h"
 #include "web/admin_articles.h"
+#include "web/admin_visit.h"
 #include "web/form.h"
 #include "web/private_page.h"
 #include "web/url_params.h"
 
 namespace cinepress {
-namespace {
 
-constexpr size_t kMaxField = 1024;
-
-// A 303 to another newsroom page, counted as the newsroom's in the metrics.
 HttpResponse AdminSeeOther(std::string location) {
   HttpResponse r = SeeOther(std::move(location));
   r.label = "admin";
   return r;
 }
 
-// The request's query parameters, each valid UTF-8 and not too long (others are left out).
-std::vector<std::pair<std::string, std::string>> QueryParams(const HttpRequest& req) {
+std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequest& req) {
   std::vector<std::pair<std::string, std::string>> out;
   auto params = DecodeUrlParams(req.Query());
   if (!params) return out;
   for (auto& [k, v] : *params) {
-    if (IsValidUtf8(v) && v.size() <= kMaxField) out.emplace_back(k, v);
+    if (IsValidUtf8(v) && v.size() <= kAdminMaxField) out.emplace_back(k, v);
   }
   return out;
 }
 
-std::string Param(const std::vector<std::pair<std::string, std::string>>& params,
-                  std::string_view key) {
+std::string AdminParam(const std::vector<std::pair<std::string, std::string>>& params,
+                       std::string_view key) {
   for (const auto& [k, v] : params) {
     if (k == key) return v;
   }
   return "";
 }
+
+namespace {
 
 size_t PageNumber(const std::string& text) {
   size_t n = 1;
@@ -64,26 +62,6 @@ std::string NextStep(SecondFactor pending) {
 
 }  // namespace
 
-// One request as the handlers see it: its context, the site, the form, and who is signed in.
-struct AdminWeb::Visit {
-  RequestContext& ctx;
-  std::shared_ptr<const Site> site;
-  std::optional<StaffVisit> staff;
-  cinepress::Form form;
-  std::string Field(const std::string& key) const {
-    std::string v = FormValue(form, key);
-    return v.size() <= kMaxField ? v : std::string();
-  }
-};
-
-struct AdminWeb::RouteDef {
-  const char* method;
-  const char* path;
-  bool prefix;
-  std::optional<Permission> needs;
-  Handler handler;
-};
-
 const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
   using P = Permission;
   static const std::vector<RouteDef> kRoutes = {
@@ -99,6 +77,9 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       {"GET", "/admin/assets/", true, std::nullopt, &AdminWeb::AssetGet},
       {"GET", "/admin/", false, P::kUseNewsroom, &AdminWeb::DashboardGet},
       {"GET", "/admin/articles/", false, P::kUseNewsroom, &AdminWeb::ArticlesGet},
+      // The editor's pages below it (AdminWeb::EditorRoutes); each save asks staff/editing.h.
+      {"GET", "/admin/articles/", true, P::kWriteOwnDrafts, &AdminWeb::EditorDispatch},
+      {"POST", "/admin/articles/", true, P::kWriteOwnDrafts, &AdminWeb::EditorDispatch},
       {"GET", "/admin/account/", false, P::kUseNewsroom, &AdminWeb::AccountGet},
       {"POST", "/admin/account/password/", false, P::kUseNewsroom, &AdminWeb::PasswordPost},
       {"GET", "/admin/staff/", false, P::kManageStaff, &AdminWeb::StaffGet},
@@ -111,14 +92,18 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
 
 std::vector<AdminRouteInfo> AdminWeb::RouteTable() {
   std::vector<AdminRouteInfo> out;
-  for (const RouteDef& r : Routes()) out.push_back({r.method, r.path, r.needs});
+  for (const RouteDef& r : Routes()) {
+    if (r.handler != &AdminWeb::EditorDispatch) out.push_back({r.method, r.path, r.needs});
+  }
+  // The editor's pages, as their paths look (an article's with id 1).
+  for (AdminRouteInfo& r : EditorRouteTable()) out.push_back(std::move(r));
   return out;
 }
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
-  static const std::vector<std::string> kNames = {"sign-in", "invitation", "two-factor",
-                                                  "setup",   "dashboard",  "articles",
-                                                  "staff",   "account",    "message"};
+  static const std::vector<std::string> kNames = {
+      "sign-in", "invitation", "two-factor", "setup",     "dashboard", "articles", "staff",
+      "account", "message",    "editor",     "revisions", "compare",   "conflict"};
   return kNames;
 }
 
@@ -251,8 +236,9 @@ HttpResponse AdminWeb::AssetGet(Visit& v) {
   for (const ThemeAsset& a : options_.templates->assets()) {
     if ("/admin" + a.url == path) {
       HttpResponse r;
-      r.Set("Content-Type",
-            a.name.ends_with(".css") ? "text/css; charset=utf-8" : "application/octet-stream");
+      r.Set("Content-Type", a.name.ends_with(".css")  ? "text/css; charset=utf-8"
+                            : a.name.ends_with(".js") ? "text/javascript; charset=utf-8"
+                                                      : "application/octet-stream");
       r.Set("Cache-Control", "public, max-age=31536000, immutable");
       r.body = std::make_shared<const std::string>(a.data);
       r.label = "admin";
@@ -298,7 +284,7 @@ HttpResponse AdminWeb::SignInPost(Visit& v) {
 }
 
 HttpResponse AdminWeb::InvitationGet(Visit& v) {
-  const std::string token = Param(QueryParams(v.ctx.request), "token");
+  const std::string token = AdminParam(AdminQueryParams(v.ctx.request), "token");
   TemplateData view;
   Result<StaffMember> m = Error{};
   {
@@ -443,6 +429,7 @@ TemplateData Row(const Site& site, const Article& a, int64_t now) {
   TemplateData d;
   d.set("title", a.title.empty() ? a.slug : a.title);
   d.set("url", site.ArticleUrl(a));
+  d.set("edit_url", "/admin/articles/" + std::to_string(a.id) + "/edit/");
   d.set("section", a.section);
   d.set("status", std::string(AdminStatusOf(a, now)));
   d.set("date", TimeZone::IsoUtc(a.date).substr(0, 10));
@@ -520,16 +507,16 @@ HttpResponse AdminWeb::DashboardGet(Visit& v) {
 
 HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   const int64_t now = options_.now();
-  const auto params = QueryParams(v.ctx.request);
+  const auto params = AdminQueryParams(v.ctx.request);
   ArticleFilter f;
-  f.section = Param(params, "section");
-  f.status = Param(params, "status");
-  f.writer = Param(params, "writer");
-  f.tag = Param(params, "tag");
-  f.festival = Param(params, "festival");
-  f.page = PageNumber(Param(params, "page"));
+  f.section = AdminParam(params, "section");
+  f.status = AdminParam(params, "status");
+  f.writer = AdminParam(params, "writer");
+  f.tag = AdminParam(params, "tag");
+  f.festival = AdminParam(params, "festival");
+  f.page = PageNumber(AdminParam(params, "page"));
   f.per_page = options_.per_page;
-  const std::string q(Trim(Param(params, "q")));
+  const std::string q(Trim(AdminParam(params, "q")));
   auto articles = Articles();
   if (!q.empty()) {
     SearchQuery query;
@@ -554,7 +541,7 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   // The filters as they were asked for, and the links to the pages before and after.
   std::string query_string;
   for (const char* key : {"q", "section", "status", "writer", "tag", "festival"}) {
-    const std::string value = key == std::string("q") ? q : Param(params, key);
+    const std::string value = key == std::string("q") ? q : AdminParam(params, key);
     view.set(key, value);
     if (!value.empty()) query_string += std::string(key) + "=" + PercentEncode(value) + "&";
   }

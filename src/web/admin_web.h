@@ -29,8 +29,10 @@
 #include "content/staff_store.h"
 #include "render/theme.h"
 #include "site/site.h"
+#include "staff/editing.h"
 #include "staff/roles.h"
 #include "staff/sign_in.h"
+#include "web/admin_editor.h"
 #include "web/rate_limiter.h"
 #include "web/router.h"
 
@@ -108,6 +110,33 @@ class AdminWeb {
                            const std::string& notice);
   HttpResponse PasswordPost(Visit& v);
   HttpResponse AssetGet(Visit& v);
+
+  // The editor (admin_editor.cc): below /admin/articles/, dispatched by EditorRoutes.
+  using EditorHandler = HttpResponse (AdminWeb::*)(Visit&, int64_t);
+  struct EditorRoute;
+  static const std::vector<EditorRoute>& EditorRoutes();
+  static std::vector<AdminRouteInfo> EditorRouteTable();
+  // A piece as the editor finds it: stored (null for a new one) with its body, and its
+  // revisions, newest first.
+  struct EditTarget {
+    std::optional<Article> stored;
+    std::vector<ArticleRevision> revisions;
+  };
+  Result<EditTarget> LoadTarget(int64_t id);
+  std::string EditRefused(Visit& v, const EditTarget& t, EditAction action);
+  HttpResponse Refused(Visit& v, int status, const std::string& message);
+  EditorChoices Choices(Visit& v);
+  HttpResponse EditorPage(Visit& v, int status, const Article& a, int64_t based_on,
+                          const EditTarget& t, const Error* error, const std::string& notice);
+  HttpResponse ConflictPage(Visit& v, const EditTarget& t, const Article& yours);
+  HttpResponse EditorDispatch(Visit& v);
+  HttpResponse EditorNewGet(Visit& v, int64_t id);
+  HttpResponse EditorEditGet(Visit& v, int64_t id);
+  HttpResponse EditorSavePost(Visit& v, int64_t id);
+  HttpResponse PreviewPost(Visit& v, int64_t id);
+  HttpResponse RevisionsGet(Visit& v, int64_t id);
+  HttpResponse CompareGet(Visit& v, int64_t id);
+  HttpResponse RestorePost(Visit& v, int64_t id);
 
   AdminWebOptions options_;
   std::mutex mu_;  // the staff, member and newsletter stores

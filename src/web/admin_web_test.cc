@@ -248,5 +248,54 @@ TEST_F(AdminWebTest, APasswordChangeNeedsTheCurrentOneAndKeepsThisSession) {
   EXPECT_TRUE(SignInStaff(*staff_, StaffConfig{}, "ed@lt.example", "the second password", kNow));
 }
 
+// The editor: every action is asked of the role on the server, whatever the buttons show.
+TEST_F(AdminWebTest, AContributorsPublishScheduleAndUnpublishPostsAreRefused) {
+  ASSERT_TRUE(content_->SaveSection(Section{"reviews", "Reviews", "", ""}));
+  const std::string writer = SignedIn("w@lt.example", StaffRole::kContributor);
+  const std::string form = "title=Mine&section=reviews&body=Text.&revision=0&id=";
+  HttpResponse saved = Call("POST", "/admin/articles/save/", writer, form + "0&action=save");
+  ASSERT_EQ(saved.status, 303) << Body(saved);
+  const std::string location(saved.Header("Location"));  // /admin/articles/ID/edit/?saved=…
+  const std::string id = location.substr(16, location.find('/', 16) - 16);
+  auto revisions = *content_->LoadRevisions(std::stoll(id));
+  ASSERT_EQ(revisions.size(), 1u);
+  const std::string based = "&revision=" + std::to_string(revisions[0].id);
+  for (const char* action : {"publish", "schedule", "unpublish"}) {
+    HttpResponse r = Call("POST", "/admin/articles/save/", writer,
+                          "title=Mine&section=reviews&publish_at=2030-01-01T00:00&id=" + id +
+                              based + "&action=" + action);
+    EXPECT_EQ(r.status, 403) << action;
+  }
+  EXPECT_TRUE(content_->LoadArticles(false)->at(0).draft) << "still a draft";
+  EXPECT_EQ(content_->LoadRevisions(std::stoll(id))->size(), 1u);
+  const std::string editor = SignedIn("e@lt.example", StaffRole::kEditor);
+  HttpResponse published = Call("POST", "/admin/articles/save/", editor,
+                                "title=Mine&section=reviews&id=" + id + based + "&action=publish");
+  EXPECT_EQ(published.status, 303) << Body(published);
+  EXPECT_FALSE(content_->LoadArticles(false)->at(0).draft);
+  EXPECT_EQ(Call("GET", "/admin/articles/" + id + "/edit/", writer).status, 403)
+      << "a published piece is the editors' now";
+}
+
+TEST_F(AdminWebTest, ASaveFromAnOlderRevisionGetsTheConflictPageWithBothVersions) {
+  ASSERT_TRUE(content_->SaveSection(Section{"reviews", "Reviews", "", ""}));
+  const std::string ed = SignedIn("ed@lt.example", StaffRole::kEditor);
+  const std::string bo = SignedIn("bo@lt.example", StaffRole::kEditor);
+  HttpResponse first = Call("POST", "/admin/articles/save/", ed,
+                            "title=First&section=reviews&id=0&revision=0&action=save");
+  ASSERT_EQ(first.status, 303);
+  const int64_t id = content_->LoadArticles(false)->at(0).id;
+  const std::string base = std::to_string(content_->LoadRevisions(id)->at(0).id);
+  const std::string form =
+      "&section=reviews&id=" + std::to_string(id) + "&revision=" + base + "&action=save";
+  EXPECT_EQ(Call("POST", "/admin/articles/save/", ed, "title=Ed+wins" + form).status, 303);
+  HttpResponse second = Call("POST", "/admin/articles/save/", bo, "title=Bo+loses" + form);
+  EXPECT_EQ(second.status, 409);
+  EXPECT_NE(Body(second).find("title: Ed wins"), std::string::npos);
+  EXPECT_NE(Body(second).find("title: Bo loses"), std::string::npos);
+  EXPECT_NE(Body(second).find("ed@lt.example"), std::string::npos) << "who saved theirs";
+  EXPECT_EQ(content_->LoadArticles(false)->at(0).title, "Ed wins");
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -1,0 +1,48 @@
+// What the newsroom's handlers share across their files (admin_web.cc, admin_editor.cc): one
+// request as they see it, a route's definition, and the small helpers every page uses.
+// Contract: private to AdminWeb's implementation; Visit lives for one request on one thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "web/admin_web.h"
+#include "web/form.h"
+
+namespace cinepress {
+
+inline constexpr size_t kAdminMaxField = 1024;  // a form field's or query value's longest
+
+// A 303 to another newsroom page, counted as the newsroom's in the metrics.
+HttpResponse AdminSeeOther(std::string location);
+
+// The request's query parameters, each valid UTF-8 and not too long (others are left out).
+std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequest& req);
+std::string AdminParam(const std::vector<std::pair<std::string, std::string>>& params,
+                       std::string_view key);
+
+// One request as the handlers see it: its context, the site, the form, and who is signed in.
+struct AdminWeb::Visit {
+  RequestContext& ctx;
+  std::shared_ptr<const Site> site;
+  std::optional<StaffVisit> staff;
+  cinepress::Form form;
+  // A form field no longer than kAdminMaxField ("" when absent or longer).
+  std::string Field(const std::string& key) const {
+    std::string v = FormValue(form, key);
+    return v.size() <= kAdminMaxField ? v : std::string();
+  }
+};
+
+struct AdminWeb::RouteDef {
+  const char* method;
+  const char* path;
+  bool prefix;
+  std::optional<Permission> needs;
+  Handler handler;
+};
+
+}  // namespace cinepress
