@@ -56,6 +56,13 @@ constexpr const char* kTables[] = {
     "staff_recovery_codes",
     "inbox_submissions",
     "inbox_replies",
+    "shop_products",
+    "shop_product_files",
+    "shop_variants",
+    "shop_orders",
+    "shop_order_lines",
+    "shop_reservations",
+    "shop_download_grants",
 };
 
 // One value of a row, as both engines can give and take it.
