@@ -23,6 +23,7 @@
 #include "mail/smtp_transport.h"
 #include "render/html_text.h"
 #include "render/markdown.h"
+#include "shop/products.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/admin_web.h"
@@ -277,8 +278,22 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     };
   }
   auto start = std::chrono::steady_clock::now();
+  // The shop's products are checked with the rest: a problem in one writes nothing at all.
+  std::vector<Error> shop_problems;
+  const ShopFolder shop = ReadShopFolder(folder, options.tiers, shop_problems);
+  if (!shop_problems.empty() && !options.skip_invalid) {
+    ImportReport refused;
+    refused.problems = std::move(shop_problems);
+    for (const Error& e : refused.problems) err << e.ToString() << "\n";
+    err << "import: " << refused.problems.size()
+        << (refused.problems.size() == 1 ? " problem" : " problems")
+        << " in the shop; nothing was written (fix them, or import the valid files with "
+           "--skip-invalid)\n";
+    return refused;
+  }
   auto report = ImportFolder(**store, folder, *tz, options);
   if (!report) return report.error();
+  for (Error& e : shop_problems) report->problems.push_back(std::move(e));
   for (const Error& e : report->problems) err << e.ToString() << "\n";
   if (!report->problems.empty() && !report->written) {
     err << "import: " << report->problems.size()
@@ -298,6 +313,14 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     out << "import: podcasts " << report->podcasts_saved << " shows and episodes saved, "
         << report->podcasts_removed << " removed; " << report->podcast_media_saved
         << " of their files saved\n";
+  }
+  if (report->written && !shop.products.empty()) {
+    auto shop_store = OpenShopStore(site.database(), SiteStoreOptions(*config, true));
+    if (!shop_store) return shop_store.error();
+    auto counts = WriteProducts(**shop_store, shop, options.prune);
+    if (!counts) return counts.error();
+    out << "import: shop " << counts->saved << " products saved, " << counts->removed
+        << " removed\n";
   }
   if (report->films_moved) {
     out << "import: " << report->films_moved
