@@ -33,6 +33,7 @@
 #include "web/newsletter_web.h"
 #include "web/payments_web.h"
 #include "web/router.h"
+#include "web/shop_web.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -332,6 +333,43 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
 
 namespace {
 
+// The shop's routes for `serve`; null (and said on `err`) when its store cannot be opened.
+std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, MembersWeb& members,
+                                      const std::function<void(const std::string&)>& log,
+                                      std::ostream& err) {
+  ShopWebOptions s;
+  s.site = [&live] { return live.CurrentSite(); };
+  s.open_store = [site] { return OpenShopStore(site.database(), SiteStoreOptions(site)); };
+  auto config = LoadSiteConfig(site.config());
+  if (config && config->payments.enabled()) {
+    s.open_stripe = [c = *config] { return OpenSiteStripe(c); };
+  }
+  auto secrets = OpenNewsletterStore(site.database(), SiteStoreOptions(site));
+  auto key = secrets ? (*secrets)->SiteSecret(kDownloadSecretName, kDownloadSecretBytes)
+                     : Result<std::string>(secrets.error());
+  if (!key) {
+    err << "serve: shop: " << key.error().ToString() << " (the shop is off)\n";
+    return nullptr;
+  }
+  s.download_key = *key;
+  s.message = [&members, &live](int status, const std::string& heading,
+                                const std::string& message) {
+    return members.Message(*live.CurrentSite(), status, heading, message);
+  };
+  s.log = log;
+  s.now = [] { return NowSeconds(); };
+  auto shop = std::make_unique<ShopWeb>(s);
+  if (auto started = shop->Start(); !started) {
+    err << "serve: shop: " << started.error().ToString() << " (the shop is off)\n";
+    return nullptr;
+  }
+  return shop;
+}
+
+}  // namespace
+
+namespace {
+
 // Sets `article = "PATTERN"` in the [permalinks] table of cinepress.toml, keeping the rest of
 // the file as the writer wrote it.
 Status SetArticlePermalink(const fs::path& config, const std::string& pattern) {
@@ -589,6 +627,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     members.CountRestrictedView(r, url, opened);
   };
 
+  // The shop: the Buy buttons (when payments are on), ebooks' downloads, and its part of
+  // Stripe's events.
+  std::unique_ptr<ShopWeb> shop = StartShopWeb(site, live, members, newsletter_options.log, err);
+
   // Payments ([payments] provider = "stripe"): checkout, the portal, Stripe's webhook.
   std::unique_ptr<PaymentsWeb> payments;
   if (auto config = LoadSiteConfig(site.config()); config && config->payments.enabled()) {
@@ -602,6 +644,14 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       err << "serve: payments: STRIPE_WEBHOOK_SECRET is not set: Stripe's events are refused\n";
     }
     p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
+    if (shop) {
+      p.shop_event = [&shop](std::string_view payload,
+                             int64_t now) -> Result<std::vector<MailMessage>> {
+        auto outcome = shop->ApplyEvent(payload, now);
+        if (!outcome) return outcome.error();
+        return std::move(outcome->mail);
+      };
+    }
     p.message = [&members, &live](int status, const std::string& heading,
                                   const std::string& message) {
       return members.Message(*live.CurrentSite(), status, heading, message);
@@ -684,6 +734,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   Router router;
   members.Mount(router);
   if (payments) payments->Mount(router);
+  if (shop) shop->Mount(router);
   if (admin) admin->Mount(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
     if (auto r = newsletters.Handle(ctx.request)) return std::move(*r);

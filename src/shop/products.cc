@@ -27,6 +27,13 @@ bool IsCountryCode(const std::string& c) {
          std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
 }
 
+// A name a download is saved under and a URL ends with: letters, digits, ".", "-" and "_".
+bool IsPlainFileName(const std::string& name) {
+  return !name.empty() && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+}
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -55,9 +62,12 @@ void ReadEbookFiles(Fields& f, const YAML::Node& fm, const fs::path& dir, Produc
   for (const std::string& name : names) {
     const fs::path path(name);
     std::error_code ec;
-    if (path.has_parent_path() || path.is_absolute() || name == "." || name == ".." ||
-        fs::is_symlink(dir / path, ec) || !fs::is_regular_file(dir / path, ec)) {
-      f.Problem(fm["files"], "files", "\"" + name + "\" is not a file beside the product's file");
+    if (!IsPlainFileName(name) || fs::is_symlink(dir / path, ec) ||
+        !fs::is_regular_file(dir / path, ec)) {
+      f.Problem(fm["files"], "files",
+                "\"" + name +
+                    "\" is not a file beside the product's file (its name of letters, digits, ., - "
+                    "and _)");
       continue;
     }
     auto data = ReadFile(dir / path);

@@ -95,6 +95,18 @@ class Serve:
         self.proc.wait()
 
 
+def start_double(root, base, secret):
+    """The Stripe double, sending its events to the webhook of the program at `base`: the
+    process and its URL ("" when it did not start)."""
+    port_file = os.path.join(root, "double-port")
+    double = subprocess.Popen([sys.executable, DOUBLE, "--webhook",
+                               base + "/payments/stripe/webhook", "--secret", secret,
+                               "--port-file", port_file], stdout=subprocess.DEVNULL)
+    if not wait_until(lambda: os.path.exists(port_file)):
+        return double, ""
+    return double, "http://127.0.0.1:" + open(port_file).read()
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     root = tempfile.mkdtemp(prefix="cinepress-payments-")
@@ -104,14 +116,10 @@ def main():
     mw.BASE = base
     double = serve = None
     try:
-        port_file = os.path.join(root, "double-port")
-        double = subprocess.Popen([sys.executable, DOUBLE, "--webhook",
-                                   base + "/payments/stripe/webhook", "--secret", SECRET,
-                                   "--port-file", port_file], stdout=subprocess.DEVNULL)
-        if not wait_until(lambda: os.path.exists(port_file)):
+        double, stripe = start_double(root, base, SECRET)
+        if not stripe:
             check("the Stripe double starts (../shared/data/stripe/fixtures3.json?)", False)
             return
-        stripe = "http://127.0.0.1:" + open(port_file).read()
 
         site = os.path.join(root, "site")
         nc.run([binary, "demo", site], timeout=300)
