@@ -486,6 +486,10 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!episodes) return episodes.error();
   podcasts.shows = std::move(*shows);
   podcasts.episodes = std::move(*episodes);
+  auto shop = OpenShopStore(site.database(), SiteStoreOptions(*config));
+  if (!shop) return shop.error();
+  auto products = (*shop)->LoadProducts();
+  if (!products) return products.error();
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -496,7 +500,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
                         std::move(*aliases), std::move(*redirects), std::move(*people),
-                        std::move(podcasts));
+                        std::move(podcasts), std::move(*products));
 }
 
 namespace {

@@ -87,6 +87,22 @@ def main():
         serve = Serve(binary, site, port, env)
         check("serve starts", serve.start())
 
+        # The pages: the price a reader sees is the integer Stripe charges.
+        status, _, page = mw.Reader("visitor").request("/shop/quiet-rooms/")
+        check("the ebook's page shows its price and a Buy form",
+              status == 200 and "$9.00" in page and 'action="/shop/buy/"' in page and
+              'name="product" value="quiet-rooms"' in page, page[-1500:])
+        check("with Product/Offer JSON-LD from the same integer",
+              '"@type":"Product"' in page and '"price":"9.00"' in page and
+              '"priceCurrency":"USD"' in page and "schema.org/InStock" in page)
+        status, _, page = mw.Reader("visitor").request("/shop/")
+        check("/shop/ lists both products", status == 200 and "/shop/quiet-rooms/" in page and
+              "/shop/demo-tshirt/" in page)
+        status, _, page = mw.Reader("visitor").request("/shop/demo-tshirt/")
+        check("the shirt's page offers its sizes, the sold-out one disabled",
+              'value="LT-L-BLK" required>' in page and
+              'value="LT-M-WHT" required disabled>' in page, page[-2500:])
+
         # The ebook: bought, paid, emailed, downloaded.
         ada = mw.Reader("ada")
         status, headers, _ = ada.request("/shop/buy/", {"product": "quiet-rooms",
