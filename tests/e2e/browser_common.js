@@ -133,6 +133,26 @@ async function waitForMail(folder, n) {
   throw new Error('no sign-in message arrived');
 }
 
+// The local Stripe double (tests/stripe/stripe_double.py) sending its events, signed with
+// `secret`, to `webhook`: resolves with {proc, url} once it listens.
+function startStripeDouble(root, webhook, secret) {
+  const portFile = path.join(root, 'double-port');
+  const proc = spawn('/usr/bin/python3', [path.join(__dirname, '..', 'stripe', 'stripe_double.py'),
+    '--webhook', webhook, '--secret', secret, '--port-file', portFile], { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    let tries = 0;
+    const poll = setInterval(() => {
+      if (fs.existsSync(portFile)) {
+        clearInterval(poll);
+        resolve({ proc, url: `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}` });
+      } else if (++tries > 200) {
+        clearInterval(poll);
+        reject(new Error('the Stripe double did not start (../shared/data/stripe/fixtures3.json?)'));
+      }
+    }, 50);
+  });
+}
+
 // Ends a walk-through: closes the browser, stops what it started ({proc} objects), removes `root`
 // unless a check failed (then it is kept for a look), prints `NAME: N passed, N failed` and exits.
 async function finishWalk(name, root, browser, started, checks) {
@@ -146,4 +166,4 @@ async function finishWalk(name, root, browser, started, checks) {
 }
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
-  freePort, startRecorder, waitForMail, finishWalk };
+  freePort, startRecorder, waitForMail, finishWalk, startStripeDouble };

@@ -18,7 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, waitForMail,
-  finishWalk } = require('./browser_common');
+  finishWalk, startStripeDouble } = require('./browser_common');
 
 const repo = path.resolve(__dirname, '..', '..');
 const Stripe = require(path.join(repo, 'node_modules', 'stripe'));
@@ -31,24 +31,6 @@ const SECRET = 'whsec_browser_' + crypto.randomBytes(8).toString('hex');
 const PAID = '/reviews/the-glass-orchard/';
 const checks = makeChecks();
 const { check } = checks;
-
-function startDouble(root, webhook) {
-  const portFile = path.join(root, 'double-port');
-  const proc = spawn('/usr/bin/python3', [path.join(repo, 'tests', 'stripe', 'stripe_double.py'),
-    '--webhook', webhook, '--secret', SECRET, '--port-file', portFile], { stdio: 'ignore' });
-  return new Promise((resolve, reject) => {
-    let tries = 0;
-    const poll = setInterval(() => {
-      if (fs.existsSync(portFile)) {
-        clearInterval(poll);
-        resolve({ proc, url: `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8')}` });
-      } else if (++tries > 200) {
-        clearInterval(poll);
-        reject(new Error('the Stripe double did not start (../shared/data/stripe/fixtures3.json?)'));
-      }
-    }, 50);
-  });
-}
 
 async function postEvent(url, payload, header) {
   const r = await fetch(url + '/payments/stripe/webhook', {
@@ -69,7 +51,7 @@ async function postEvent(url, payload, header) {
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    double = await startDouble(root, url + '/payments/stripe/webhook');
+    double = await startStripeDouble(root, url + '/payments/stripe/webhook', SECRET);
     execFileSync(binary, ['demo', site], { stdio: 'ignore' });
     recorder = await startRecorder(mail);
     const config = path.join(site, 'cinepress.toml');
