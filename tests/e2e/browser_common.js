@@ -2,7 +2,7 @@
 // and the page checks every page gets (an axe-core audit, no sideways scrolling).
 'use strict';
 
-const { spawn } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
@@ -153,6 +153,32 @@ function startStripeDouble(root, webhook, secret) {
   });
 }
 
+// The demo magazine in ROOT/site with [payments] pointed at the Stripe double and [smtp] at a
+// recording SMTP server (its messages in ROOT/mail), for a server to be started on `port`:
+// {site, mail, port, url, env (with Stripe's keys), double, recorder}.
+async function startPaymentsDemo(binary, root, secret) {
+  const site = path.join(root, 'site');
+  const mail = path.join(root, 'mail');
+  fs.mkdirSync(mail);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const double = await startStripeDouble(root, url + '/payments/stripe/webhook', secret);
+  try {
+    execFileSync(binary, ['demo', site], { stdio: 'ignore' });
+    const recorder = await startRecorder(mail);
+    const config = path.join(site, 'cinepress.toml');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
+      .replace(/^base_url = .*$/m, `base_url = "${url}"`)
+      .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
+      `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n`);
+    const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: secret };
+    return { site, mail, port, url, env, double, recorder };
+  } catch (e) {
+    double.proc.kill('SIGTERM');
+    throw e;
+  }
+}
+
 // Ends a walk-through: closes the browser, stops what it started ({proc} objects), removes `root`
 // unless a check failed (then it is kept for a look), prints `NAME: N passed, N failed` and exits.
 async function finishWalk(name, root, browser, started, checks) {
@@ -166,4 +192,4 @@ async function finishWalk(name, root, browser, started, checks) {
 }
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
-  freePort, startRecorder, waitForMail, finishWalk, startStripeDouble };
+  freePort, startRecorder, waitForMail, finishWalk, startStripeDouble, startPaymentsDemo };

@@ -9,12 +9,11 @@
 //   node tests/e2e/shop_browser_test.js BINARY
 'use strict';
 
-const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, waitForMail,
-  finishWalk, startStripeDouble } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, waitForMail, finishWalk,
+  startPaymentsDemo } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -33,25 +32,14 @@ async function shot(page, name) {
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-shop-browser-'));
-  const site = path.join(root, 'site');
-  const mail = path.join(root, 'mail');
-  fs.mkdirSync(mail);
   let server = null;
   let recorder = null;
   let double = null;
   let browser = null;
   try {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    double = await startStripeDouble(root, url + '/payments/stripe/webhook', SECRET);
-    execFileSync(binary, ['demo', site], { stdio: 'ignore' });
-    recorder = await startRecorder(mail);
-    const config = path.join(site, 'cinepress.toml');
-    fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
-      .replace(/^base_url = .*$/m, `base_url = "${url}"`)
-      .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
-      `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n`);
-    const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: SECRET };
+    const demo = await startPaymentsDemo(binary, root, SECRET);
+    ({ double, recorder } = demo);
+    const { site, mail, port, url, env } = demo;
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 
