@@ -608,6 +608,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   NewsletterScheduler scheduler(site, out, err);
   scheduler.Start();
 
+  // The shop (made after the members' pages, whose messages it shows; My account lists its
+  // ebooks through it).
+  std::unique_ptr<ShopWeb> shop;
   // Readers' accounts: who a request's reader is (sessions, institutions), the account pages.
   MembersWebOptions members_options;
   members_options.site = [&live] { return live.CurrentSite(); };
@@ -625,6 +628,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
                                             const std::string& prefix, std::string_view rest) {
     return live.PrivatePodcast(req, rights, prefix, rest);
   };
+  members_options.downloads = [&shop](const std::string& email, const ReaderRights& rights) {
+    return shop ? shop->AccountDownloads(email, rights) : TemplateData{TemplateData::type::list};
+  };
   MembersWeb members(members_options);
   if (auto s = members.Start(); !s) err << "serve: members: " << s.error().ToString() << "\n";
   count_view = [&members](const ReaderRights& r, const std::string& url, bool opened) {
@@ -633,7 +639,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
 
   // The shop: the Buy buttons (when payments are on), ebooks' downloads, and its part of
   // Stripe's events.
-  std::unique_ptr<ShopWeb> shop = StartShopWeb(site, live, members, newsletter_options.log, err);
+  shop = StartShopWeb(site, live, members, newsletter_options.log, err);
 
   // Payments ([payments] provider = "stripe"): checkout, the portal, Stripe's webhook.
   std::unique_ptr<PaymentsWeb> payments;

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -348,6 +349,40 @@ Result<AuthorizedDownload> AuthorizeDownload(ShopStore& store, std::string_view 
     if (f.name == file_name) return AuthorizedDownload{**grant, f};
   }
   return refused;
+}
+
+bool MemberMayDownload(const Product& product, const ReaderRights& rights) {
+  if (!rights.signed_in() || product.kind != "ebook") return false;
+  return std::any_of(product.free_for.begin(), product.free_for.end(),
+                     [&rights](const std::string& tier) { return rights.Holds(tier); });
+}
+
+Result<std::vector<AccountDownload>> AccountDownloads(ShopStore& store, std::string_view key,
+                                                      const std::string& email,
+                                                      const ReaderRights& rights, int64_t now) {
+  std::vector<AccountDownload> out;
+  auto products = store.LoadProducts();
+  if (!products) return products.error();
+  auto grants = store.GrantsOf(email);
+  if (!grants) return grants.error();
+  for (const Product& p : *products) {
+    AccountDownload d{p.title, {}};
+    if (MemberMayDownload(p, rights)) {
+      for (const ProductFile& f : p.files) {
+        d.files.emplace_back(f.name, kMemberDownloadPrefix + p.slug + "/" + f.name);
+      }
+    } else {
+      for (const DownloadGrant& g : *grants) {
+        if (g.product != p.slug || g.revoked) continue;
+        const std::string token = SignDownload(key, g.id, now + kDownloadLinkSeconds);
+        for (const ProductFile& f : p.files)
+          d.files.emplace_back(f.name, DownloadUrl("", token, f.name));
+        break;
+      }
+    }
+    if (!d.files.empty()) out.push_back(std::move(d));
+  }
+  return out;
 }
 
 std::string OrdersCsv(const std::vector<Order>& orders) {

@@ -23,8 +23,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "content/access.h"
 #include "content/shop_store.h"
 #include "core/config.h"
 #include "core/result.h"
@@ -90,6 +92,22 @@ struct AuthorizedDownload {
 Result<AuthorizedDownload> AuthorizeDownload(ShopStore& store, std::string_view key,
                                              std::string_view token, std::string_view file_name,
                                              int64_t now);
+
+// A member's download of an ebook their tier includes (free_for): "/shop/download/member/
+// SLUG/NAME", opened by their session, not by a token.
+inline constexpr const char* kMemberDownloadPrefix = "/shop/download/member/";
+bool MemberMayDownload(const Product& product, const ReaderRights& rights);
+
+struct AccountDownload {
+  std::string title;
+  std::vector<std::pair<std::string, std::string>> files;  // name, URL (site-relative)
+};
+
+// The ebooks My Account offers: those bought with `email` (orders not refunded; each link
+// signed anew, valid kDownloadLinkSeconds) and those a tier the reader holds includes.
+Result<std::vector<AccountDownload>> AccountDownloads(ShopStore& store, std::string_view key,
+                                                      const std::string& email,
+                                                      const ReaderRights& rights, int64_t now);
 
 // The orders as CSV for fulfilment (id, status, created, email, shipping, lines, total, tracking).
 std::string OrdersCsv(const std::vector<Order>& orders);

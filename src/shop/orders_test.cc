@@ -186,6 +186,41 @@ TEST_F(ShopOrdersTest, APaidEbookIsEmailedWithALinkThatOpensItOnce) {
   EXPECT_EQ((*store_->ListOrders("refunded")).size(), 1u);
 }
 
+TEST_F(ShopOrdersTest, MyAccountOffersBoughtEbooksAndThoseATierIncludes) {
+  ReaderRights nobody;
+  EXPECT_TRUE(AccountDownloads(*store_, key_, "ada@example.com", nobody, kNow)->empty());
+  NextSession("cs_book");
+  ASSERT_TRUE(Buy("quiet-rooms").ok());
+  ASSERT_TRUE(Apply(SessionEvent("checkout.session.completed", "cs_book")).ok());
+  auto bought = AccountDownloads(*store_, key_, "ada@example.com", nobody, kNow);
+  ASSERT_TRUE(bought.ok()) << bought.error().ToString();
+  ASSERT_EQ(bought->size(), 1u);
+  ASSERT_EQ((*bought)[0].files.size(), 1u);
+  const std::string url = (*bought)[0].files[0].second;
+  const std::string token = url.substr(std::string("/shop/download/").size(),
+                                       url.rfind('/') - std::string("/shop/download/").size());
+  EXPECT_TRUE(AuthorizeDownload(*store_, key_, token, "quiet-rooms.epub", kNow + 60).ok()) << url;
+
+  // A patron holds the tier the book is free for: a member's link, no purchase.
+  Product book = (*store_->LoadProducts())[0];
+  book.free_for = {"patron"};
+  ASSERT_TRUE(store_->SaveProduct(book, {TestEpub("Quiet Rooms")}).ok());
+  ReaderRights patron;
+  patron.member_id = 7;
+  patron.Grant("patron");
+  EXPECT_TRUE(MemberMayDownload(book, patron));
+  EXPECT_FALSE(MemberMayDownload(book, nobody));
+  auto included = AccountDownloads(*store_, key_, "pat@example.com", patron, kNow);
+  ASSERT_TRUE(included.ok());
+  ASSERT_EQ(included->size(), 1u);
+  EXPECT_EQ((*included)[0].files[0].second, "/shop/download/member/quiet-rooms/quiet-rooms.epub");
+
+  // Refunded: no longer offered to the buyer.
+  Json charge = StripeObject("charge", {{"payment_intent", "pi_cs_book"}});
+  ASSERT_TRUE(Apply(StripeEvent("evt_refund", "charge.refunded", charge, kNow)).ok());
+  EXPECT_TRUE(AccountDownloads(*store_, key_, "ada@example.com", nobody, kNow)->empty());
+}
+
 TEST_F(ShopOrdersTest, AnExpiredSessionReturnsTheShirtAndOthersSessionsAreNotTheShops) {
   NextSession("cs_shirt");
   ASSERT_TRUE(Buy("tshirt", "LT-L").ok());

@@ -76,7 +76,7 @@ HttpResponse ShopWeb::BuyPost(RequestContext& ctx) {
 }
 
 HttpResponse ShopWeb::DownloadGet(RequestContext& ctx) {
-  // /shop/download/TOKEN/NAME
+  // /shop/download/TOKEN/NAME, or /shop/download/member/SLUG/NAME for a member's tier.
   const std::string path = PercentDecode(ctx.request.Path()).value_or("");
   const std::string_view rest =
       std::string_view(path).substr(std::string_view("/shop/download/").size());
@@ -84,22 +84,70 @@ HttpResponse ShopWeb::DownloadGet(RequestContext& ctx) {
   if (slash == std::string_view::npos) return TextResponse(404, "Not found\n");
   const std::string_view token = rest.substr(0, slash), name = rest.substr(slash + 1);
   std::lock_guard lock(mu_);
+  if (token == "member") return MemberFile(ctx, name);
   auto download = AuthorizeDownload(*store_, options_.download_key, token, name, options_.now());
-  if (!download) {
-    return options_.message(404, "Download", download.error().message);
+  if (!download) return options_.message(404, "Download", download.error().message);
+  return FileResponse(download->grant.product, download->file);
+}
+
+// Called with mu_ held: SLUG/NAME of an ebook a tier the signed-in reader holds includes.
+HttpResponse ShopWeb::MemberFile(RequestContext& ctx, std::string_view slug_and_name) {
+  const size_t slash = slug_and_name.find('/');
+  const std::string slug(slug_and_name.substr(0, slash));
+  const std::string_view name =
+      slash == std::string_view::npos ? std::string_view() : slug_and_name.substr(slash + 1);
+  auto products = store_->LoadProducts();
+  if (!products) return options_.message(500, "Download", "The file cannot be read for a moment.");
+  for (const Product& p : *products) {
+    if (p.slug != slug) continue;
+    if (!MemberMayDownload(p, ctx.rights)) break;
+    for (const ProductFile& f : p.files) {
+      if (f.name == name) return FileResponse(p.slug, f);
+    }
   }
-  auto bytes = store_->ProductFileData(download->grant.product, download->file.name);
+  return options_.message(404, "Download",
+                          "This ebook is not in your membership. Sign in, or see My account.");
+}
+
+// Called with mu_ held: the file's bytes, to be saved (private, no-store).
+HttpResponse ShopWeb::FileResponse(const std::string& product, const ProductFile& file) {
+  auto bytes = store_->ProductFileData(product, file.name);
   if (!bytes) {
-    Log("download " + download->file.name + ": " + bytes.error().ToString());
+    Log("download " + file.name + ": " + bytes.error().ToString());
     return options_.message(500, "Download", "The file cannot be read for a moment.");
   }
   HttpResponse r;
-  r.Set("Content-Type", download->file.type);
-  r.Set("Content-Disposition", "attachment; filename=\"" + download->file.name + "\"");
+  r.Set("Content-Type", file.type);
+  r.Set("Content-Disposition", "attachment; filename=\"" + file.name + "\"");
   r.Set("Cache-Control", "private, no-store");
   r.body = std::make_shared<const std::string>(std::move(*bytes));
   r.label = "shop";
   return r;
+}
+
+TemplateData ShopWeb::AccountDownloads(const std::string& email, const ReaderRights& rights) {
+  TemplateData out{TemplateData::type::list};
+  std::lock_guard lock(mu_);
+  auto downloads =
+      cinepress::AccountDownloads(*store_, options_.download_key, email, rights, options_.now());
+  if (!downloads) {
+    Log("My account's downloads: " + downloads.error().ToString());
+    return out;
+  }
+  for (const AccountDownload& d : *downloads) {
+    TemplateData book;
+    book.set("title", d.title);
+    TemplateData files{TemplateData::type::list};
+    for (const auto& file : d.files) {
+      TemplateData x;
+      x.set("name", file.first);
+      x.set("url", file.second);
+      files.push_back(std::move(x));
+    }
+    book["files"] = std::move(files);
+    out.push_back(std::move(book));
+  }
+  return out;
 }
 
 }  // namespace cinepress

@@ -6,6 +6,8 @@
 //                                   Stripe's page; none left → 409, saying so
 //   GET  /shop/download/TOKEN/NAME  an ebook's file, for a signed link that has not expired and
 //                                   whose grant holds (private, no-store); otherwise 404
+//   GET  /shop/download/member/SLUG/NAME  the same for a signed-in member whose tier includes it
+//   AccountDownloads                My account's list of the reader's ebooks
 //   ApplyEvent                      Stripe's events for the shop, called by PaymentsWeb's webhook
 //                                   after it has verified the signature
 //
@@ -51,10 +53,15 @@ class ShopWeb {
   void Mount(Router& router);
   // Applies a verified webhook event's shop part; the mail to queue once it returns.
   Result<ShopEventOutcome> ApplyEvent(std::string_view payload, int64_t now);
+  // The ebooks bought with `email` or included in the reader's tiers, for My account:
+  // [{title, files: [{name, url}]}] (empty when the store cannot say).
+  TemplateData AccountDownloads(const std::string& email, const ReaderRights& rights);
 
  private:
   HttpResponse BuyPost(RequestContext& ctx);
   HttpResponse DownloadGet(RequestContext& ctx);
+  HttpResponse MemberFile(RequestContext& ctx, std::string_view slug_and_name);
+  HttpResponse FileResponse(const std::string& product, const ProductFile& file);
   void Log(const std::string& line) const;
 
   ShopWebOptions options_;

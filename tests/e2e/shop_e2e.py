@@ -148,6 +148,27 @@ def main():
         check("one paid order, no second email",
               len(paid) == 1 and len(mail_to(smtp, "ada@reader.example")) == 1, paid)
 
+        # My account: the buyer's ebook with a fresh link; a patron's (free_for) without buying.
+        nc.run([binary, "members", "add", "ada@reader.example", "--site", site])
+        nc.run([binary, "members", "add", "pat@reader.example", "--tier", "patron", "--site", site])
+        mw.sign_in(ada, smtp, "ada@reader.example")
+        _, _, account = ada.request("/account/")
+        check("My account lists the ebook bought, with a signed link",
+              "Your ebooks" in account and
+              re.search(r'href="/shop/download/[^"/]+/quiet-rooms\.epub"', account) is not None,
+              account[-2000:])
+        pat = mw.Reader("pat")
+        mw.sign_in(pat, smtp, "pat@reader.example")
+        _, _, account = pat.request("/account/")
+        member_link = "/shop/download/member/quiet-rooms/quiet-rooms.epub"
+        check("a patron's account lists the ebook their tier includes", member_link in account,
+              account[-2000:])
+        status, headers, _ = pat.request(member_link)
+        check("and the patron downloads it", status == 200 and
+              headers.get("Content-Type") == "application/epub+zip", status)
+        check("that address opens nothing for a stranger",
+              mw.Reader("stranger").request(member_link)[0] == 404)
+
         pi = completed[-1]["event"]["data"]["object"]["payment_intent"]
         post_json(stripe + "/_double/refund", {"payment_intent": pi})
         check("the refunded order is marked refunded",
