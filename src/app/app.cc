@@ -352,6 +352,7 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
     return nullptr;
   }
   s.download_key = *key;
+  s.checkout.automatic_tax = config && config->payments.automatic_tax;
   s.message = [&members, &live](int status, const std::string& heading,
                                 const std::string& message) {
     return members.Message(*live.CurrentSite(), status, heading, message);

@@ -141,6 +141,8 @@ struct PaymentsConfig {
   // A subscription whose renewal failed (past_due) keeps its access this many days after the
   // failure; the reader is emailed at once.
   int grace_days = 7;
+  // Stripe Tax computes the tax of the shop's checkouts (the account must have Stripe Tax set up).
+  bool automatic_tax = false;
   bool enabled() const { return !provider.empty(); }
 };
 
