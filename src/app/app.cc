@@ -23,6 +23,7 @@
 #include "mail/smtp_transport.h"
 #include "render/html_text.h"
 #include "render/markdown.h"
+#include "shop/products.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/admin_web.h"
@@ -33,6 +34,7 @@
 #include "web/newsletter_web.h"
 #include "web/payments_web.h"
 #include "web/router.h"
+#include "web/shop_web.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -278,8 +280,22 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     };
   }
   auto start = std::chrono::steady_clock::now();
+  // The shop's products are checked with the rest: a problem in one writes nothing at all.
+  std::vector<Error> shop_problems;
+  const ShopFolder shop = ReadShopFolder(folder, options.tiers, shop_problems);
+  if (!shop_problems.empty() && !options.skip_invalid) {
+    ImportReport refused;
+    refused.problems = std::move(shop_problems);
+    for (const Error& e : refused.problems) err << e.ToString() << "\n";
+    err << "import: " << refused.problems.size()
+        << (refused.problems.size() == 1 ? " problem" : " problems")
+        << " in the shop; nothing was written (fix them, or import the valid files with "
+           "--skip-invalid)\n";
+    return refused;
+  }
   auto report = ImportFolder(**store, folder, *tz, options);
   if (!report) return report.error();
+  for (Error& e : shop_problems) report->problems.push_back(std::move(e));
   for (const Error& e : report->problems) err << e.ToString() << "\n";
   if (!report->problems.empty() && !report->written) {
     err << "import: " << report->problems.size()
@@ -300,6 +316,14 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
         << report->podcasts_removed << " removed; " << report->podcast_media_saved
         << " of their files saved\n";
   }
+  if (report->written && !shop.products.empty()) {
+    auto shop_store = OpenShopStore(site.database(), SiteStoreOptions(*config, true));
+    if (!shop_store) return shop_store.error();
+    auto counts = WriteProducts(**shop_store, shop, options.prune);
+    if (!counts) return counts.error();
+    out << "import: shop " << counts->saved << " products saved, " << counts->removed
+        << " removed\n";
+  }
   if (report->films_moved) {
     out << "import: " << report->films_moved
         << (report->films_moved == 1 ? " film page moved" : " film pages moved")
@@ -307,6 +331,44 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   }
   return report;
 }
+
+namespace {
+
+// The shop's routes for `serve`; null (and said on `err`) when its store cannot be opened.
+std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, MembersWeb& members,
+                                      const std::function<void(const std::string&)>& log,
+                                      std::ostream& err) {
+  ShopWebOptions s;
+  s.site = [&live] { return live.CurrentSite(); };
+  s.open_store = [site] { return OpenShopStore(site.database(), SiteStoreOptions(site)); };
+  auto config = LoadSiteConfig(site.config());
+  if (config && config->payments.enabled()) {
+    s.open_stripe = [c = *config] { return OpenSiteStripe(c); };
+  }
+  auto secrets = OpenNewsletterStore(site.database(), SiteStoreOptions(site));
+  auto key = secrets ? (*secrets)->SiteSecret(kDownloadSecretName, kDownloadSecretBytes)
+                     : Result<std::string>(secrets.error());
+  if (!key) {
+    err << "serve: shop: " << key.error().ToString() << " (the shop is off)\n";
+    return nullptr;
+  }
+  s.download_key = *key;
+  s.checkout.automatic_tax = config && config->payments.automatic_tax;
+  s.message = [&members, &live](int status, const std::string& heading,
+                                const std::string& message) {
+    return members.Message(*live.CurrentSite(), status, heading, message);
+  };
+  s.log = log;
+  s.now = [] { return NowSeconds(); };
+  auto shop = std::make_unique<ShopWeb>(s);
+  if (auto started = shop->Start(); !started) {
+    err << "serve: shop: " << started.error().ToString() << " (the shop is off)\n";
+    return nullptr;
+  }
+  return shop;
+}
+
+}  // namespace
 
 namespace {
 
@@ -426,6 +488,10 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!episodes) return episodes.error();
   podcasts.shows = std::move(*shows);
   podcasts.episodes = std::move(*episodes);
+  auto shop = OpenShopStore(site.database(), SiteStoreOptions(*config));
+  if (!shop) return shop.error();
+  auto products = (*shop)->LoadProducts();
+  if (!products) return products.error();
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -436,7 +502,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
                         std::move(*aliases), std::move(*redirects), std::move(*people),
-                        std::move(podcasts));
+                        std::move(podcasts), std::move(*products));
 }
 
 namespace {
@@ -544,6 +610,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   NewsletterScheduler scheduler(site, out, err);
   scheduler.Start();
 
+  // The shop (made after the members' pages, whose messages it shows; My account lists its
+  // ebooks through it).
+  std::unique_ptr<ShopWeb> shop;
   // Readers' accounts: who a request's reader is (sessions, institutions), the account pages.
   MembersWebOptions members_options;
   members_options.site = [&live] { return live.CurrentSite(); };
@@ -561,11 +630,18 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
                                             const std::string& prefix, std::string_view rest) {
     return live.PrivatePodcast(req, rights, prefix, rest);
   };
+  members_options.downloads = [&shop](const std::string& email, const ReaderRights& rights) {
+    return shop ? shop->AccountDownloads(email, rights) : TemplateData{TemplateData::type::list};
+  };
   MembersWeb members(members_options);
   if (auto s = members.Start(); !s) err << "serve: members: " << s.error().ToString() << "\n";
   count_view = [&members](const ReaderRights& r, const std::string& url, bool opened) {
     members.CountRestrictedView(r, url, opened);
   };
+
+  // The shop: the Buy buttons (when payments are on), ebooks' downloads, and its part of
+  // Stripe's events.
+  shop = StartShopWeb(site, live, members, newsletter_options.log, err);
 
   // Payments ([payments] provider = "stripe"): checkout, the portal, Stripe's webhook.
   std::unique_ptr<PaymentsWeb> payments;
@@ -580,6 +656,14 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       err << "serve: payments: STRIPE_WEBHOOK_SECRET is not set: Stripe's events are refused\n";
     }
     p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
+    if (shop) {
+      p.shop_event = [&shop](std::string_view payload,
+                             int64_t now) -> Result<std::vector<MailMessage>> {
+        auto outcome = shop->ApplyEvent(payload, now);
+        if (!outcome) return outcome.error();
+        return std::move(outcome->mail);
+      };
+    }
     p.message = [&members, &live](int status, const std::string& heading,
                                   const std::string& message) {
       return members.Message(*live.CurrentSite(), status, heading, message);
@@ -696,6 +780,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   Router router;
   members.Mount(router);
   if (payments) payments->Mount(router);
+  if (shop) shop->Mount(router);
   if (admin) admin->Mount(router);
   contact.Mount(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {

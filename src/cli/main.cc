@@ -13,6 +13,7 @@
 #include "app/members_commands.h"
 #include "app/newsletter_commands.h"
 #include "app/payments_commands.h"
+#include "app/shop_commands.h"
 #include "app/staff_commands.h"
 #include "core/parallel.h"
 
@@ -338,6 +339,29 @@ int main(int argc, char** argv) {
   ib_close->add_option("ID", inbox_id, "its number")->required();
   add_site(ib_close);
 
+  CLI::App* orders = app.add_subcommand("orders", "the shop's orders, for fulfilment");
+  orders->require_subcommand(1);
+  std::string order_status, order_tracking;
+  int64_t order_id = 0;
+  bool order_csv = false;
+  const std::vector<std::string> order_statuses = {"pending", "paid", "shipped", "expired",
+                                                   "refunded"};
+  CLI::App* o_list = orders->add_subcommand("list", "the orders, oldest first");
+  o_list->add_option("--status", order_status, "pending, paid, shipped, expired or refunded")
+      ->check(CLI::IsMember(order_statuses));
+  add_site(o_list);
+  CLI::App* o_export =
+      orders->add_subcommand("export", "the orders with their addresses (JSON, or CSV)");
+  o_export->add_option("--status", order_status, "pending, paid, shipped, expired or refunded")
+      ->check(CLI::IsMember(order_statuses));
+  o_export->add_flag("--csv", order_csv, "write CSV");
+  add_site(o_export);
+  CLI::App* o_ship =
+      orders->add_subcommand("ship", "mark a paid order shipped and email its buyer");
+  o_ship->add_option("ID", order_id, "its number")->required();
+  o_ship->add_option("--tracking", order_tracking, "the parcel's tracking number")->required();
+  add_site(o_ship);
+
   // Exit codes, the same for every command (README.md, "Exit codes"): 0 it did what was asked
   // (warnings, and rows or files skipped with --skip-invalid, are printed); 1 it did not: the
   // input was refused or something failed (for `check`: the store is not sound, or could not be
@@ -495,6 +519,15 @@ int main(int argc, char** argv) {
          return Done(cinepress::InboxReplyCommand(site, inbox_id, message, std::cout));
        }},
       {ib_close, [&] { return Done(cinepress::InboxCloseCommand(site, inbox_id, std::cout)); }},
+      {o_list, [&] { return Done(cinepress::OrdersListCommand(site, order_status, std::cout)); }},
+      {o_export,
+       [&] {
+         return Done(cinepress::OrdersExportCommand(site, order_status, order_csv, std::cout));
+       }},
+      {o_ship,
+       [&] {
+         return Done(cinepress::OrdersShipCommand(site, order_id, order_tracking, std::cout));
+       }},
   };
   for (const auto& [command, run] : commands) {
     if (command->parsed()) return run();

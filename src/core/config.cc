@@ -322,6 +322,12 @@ Status ReadPayments(const toml::table& root, const std::string& file, PaymentsCo
   }
   while (!payments.api_base.empty() && payments.api_base.back() == '/')
     payments.api_base.pop_back();
+  if (const toml::node* tax = t->get("automatic_tax")) {
+    if (!tax->is_boolean()) {
+      return ConfigError(file, tax, "payments.automatic_tax", "must be true or false");
+    }
+    payments.automatic_tax = tax->value<bool>().value_or(false);
+  }
   return ReadInt(*t, file, "grace_days", "payments.grace_days", 0, 60, payments.grace_days);
 }
 

@@ -151,6 +151,8 @@ struct PaymentsConfig {
   // a year, a monthly one for each paid month (plus the renewal slack).
   std::string donation_grants_tier;
   int64_t donation_grant_minimum = 0;
+  // Stripe Tax computes the tax of the shop's checkouts (the account must have Stripe Tax set up).
+  bool automatic_tax = false;
   bool enabled() const { return !provider.empty(); }
   bool donations() const { return enabled() && !donation_amounts.empty(); }
 };

@@ -356,9 +356,10 @@ TEST(SiteConfig, ReadsPayments) {
   EXPECT_FALSE(none->payments.enabled());
   auto c = ParseSiteConfig(
       "[payments]\nprovider = \"stripe\"\napi_base = \"http://127.0.0.1:12111/\"\n"
-      "grace_days = 3\n",
+      "grace_days = 3\nautomatic_tax = true\n",
       "cinepress.toml");
   ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_TRUE(c->payments.automatic_tax);
   EXPECT_TRUE(c->payments.enabled());
   EXPECT_EQ(c->payments.api_base, "http://127.0.0.1:12111");
   EXPECT_EQ(c->payments.grace_days, 3);
@@ -366,6 +367,11 @@ TEST(SiteConfig, ReadsPayments) {
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->payments.api_base, "https://api.stripe.com");
   EXPECT_EQ(d->payments.grace_days, 7);
+  EXPECT_FALSE(d->payments.automatic_tax);
+  auto bad = ParseSiteConfig("[payments]\nprovider = \"stripe\"\nautomatic_tax = \"yes\"\n",
+                             "cinepress.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "payments.automatic_tax");
 }
 
 TEST(SiteConfig, PaymentMistakesNameTheKeyAndLine) {

@@ -102,4 +102,30 @@ std::optional<std::string> UnknownTier(const std::string& access,
   return std::nullopt;
 }
 
+std::optional<FrontMatterFile> ReadFrontMatterFile(const std::filesystem::path& path,
+                                                   const std::string& rel,
+                                                   std::vector<Error>& problems) {
+  auto text = ReadFile(path);
+  if (!text) {
+    problems.push_back(Error{ErrorCode::kIo, text.error().message, rel, 0, ""});
+    return std::nullopt;
+  }
+  std::string_view yaml, body;
+  if (!IsValidUtf8(*text) || !SplitFrontMatter(*text, yaml, body)) {
+    problems.push_back(Error{ErrorCode::kInvalidInput,
+                             "no front matter: the file must start with a line \"---\", then "
+                             "YAML, then a line \"---\"",
+                             rel, 1, ""});
+    return std::nullopt;
+  }
+  auto doc = LoadYaml(yaml, rel, 1, problems);
+  if (!doc) return std::nullopt;
+  if (!doc->IsMap()) {
+    problems.push_back(Error{ErrorCode::kInvalidInput,
+                             "the front matter must be a YAML map of fields", rel, 2, ""});
+    return std::nullopt;
+  }
+  return FrontMatterFile{rel, *doc, std::string(body)};
+}
+
 }  // namespace cinepress

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -200,5 +201,17 @@ std::optional<std::string> UnknownTier(const std::string& access,
 // Parses YAML; a problem names the line of the file (`line_offset`: lines before the YAML).
 std::optional<YAML::Node> LoadYaml(std::string_view text, const std::string& file, int line_offset,
                                    std::vector<Error>& problems);
+
+// One content file (a podcast's show or episode, a product of the shop), its front matter parsed.
+struct FrontMatterFile {
+  std::string rel;  // "content/podcasts/close-up/first.md"
+  YAML::Node fm;
+  std::string body;
+};
+
+// Reads `path` (named `rel` in problems): its front matter must be a YAML map.
+std::optional<FrontMatterFile> ReadFrontMatterFile(const std::filesystem::path& path,
+                                                   const std::string& rel,
+                                                   std::vector<Error>& problems);
 
 }  // namespace cinepress

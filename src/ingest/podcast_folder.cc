@@ -17,38 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// One content file of a show's folder, its front matter parsed.
-struct FrontMatterFile {
-  std::string rel;  // "content/podcasts/close-up/first.md"
-  YAML::Node fm;
-  std::string body;
-};
-
-std::optional<FrontMatterFile> ReadFrontMatterFile(const fs::path& path, const std::string& rel,
-                                                   std::vector<Error>& problems) {
-  auto text = ReadFile(path);
-  if (!text) {
-    problems.push_back(Error{ErrorCode::kIo, text.error().message, rel, 0, ""});
-    return std::nullopt;
-  }
-  std::string_view yaml, body;
-  if (!IsValidUtf8(*text) || !SplitFrontMatter(*text, yaml, body)) {
-    problems.push_back(Error{ErrorCode::kInvalidInput,
-                             "no front matter: the file must start with a line \"---\", then "
-                             "YAML, then a line \"---\"",
-                             rel, 1, ""});
-    return std::nullopt;
-  }
-  auto doc = LoadYaml(yaml, rel, 1, problems);
-  if (!doc) return std::nullopt;
-  if (!doc->IsMap()) {
-    problems.push_back(Error{ErrorCode::kInvalidInput,
-                             "the front matter must be a YAML map of fields", rel, 2, ""});
-    return std::nullopt;
-  }
-  return FrontMatterFile{rel, *doc, std::string(body)};
-}
-
 // A file a show or episode names (`key`), in the show's folder and nowhere else.
 std::optional<fs::path> FileNamed(Fields& f, const YAML::Node& fm, const char* key,
                                   const fs::path& show_dir) {

@@ -4,6 +4,7 @@
 // valid JSON; "<", ">" and "&" are escaped so that no text can close the <script> element.
 #include <nlohmann/json.hpp>
 
+#include "core/money.h"
 #include "core/slug.h"
 #include "render/markdown.h"
 #include "site/site.h"
@@ -12,6 +13,24 @@ namespace cinepress {
 namespace {
 
 using nlohmann::json;
+
+// "9.00" for 900 cents, "500" for 500 yen: schema.org's price, from the integer Stripe charges.
+std::string DecimalPrice(int64_t minor, const std::string& currency) {
+  const int digits = CurrencyDigits(currency);
+  int64_t scale = 1;
+  for (int d = 0; d < digits; ++d) scale *= 10;
+  std::string out = std::to_string(minor / scale);
+  if (digits > 0) {
+    const std::string cents = std::to_string(minor % scale);
+    out += "." + std::string(static_cast<size_t>(digits) - cents.size(), '0') + cents;
+  }
+  return out;
+}
+
+std::string CurrencyCode(std::string code) {
+  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return code;
+}
 
 std::string AbsoluteUrl(const Site& s, const std::string& src) {
   return src.rfind("http", 0) == 0 ? src : s.Absolute(src);
@@ -313,6 +332,32 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
       crumbs.push_back({"Podcasts", "/podcasts/"});
       crumbs.push_back({s.shows()[show].title, s.ShowUrl(show)});
       crumbs.push_back({e.title, s.EpisodeUrl(ref)});
+      break;
+    }
+    case OutputKind::kShop:
+      graph.push_back(
+          {{"@type", "CollectionPage"}, {"name", "Shop"}, {"url", s.Absolute("/shop/")}});
+      crumbs.push_back({"Shop", "/shop/"});
+      break;
+    case OutputKind::kProduct: {
+      // The offer's price is the integer Stripe charges, written in the currency's major unit.
+      const Product& p = s.products()[ref];
+      json product = {{"@type", "Product"},
+                      {"name", p.title},
+                      {"url", s.Absolute(s.ProductUrl(ref))},
+                      {"offers",
+                       {{"@type", "Offer"},
+                        {"price", DecimalPrice(p.price, p.currency)},
+                        {"priceCurrency", CurrencyCode(p.currency)},
+                        {"availability", Site::InStock(p) ? "https://schema.org/InStock"
+                                                          : "https://schema.org/OutOfStock"},
+                        {"url", s.Absolute(s.ProductUrl(ref))}}}};
+      if (!p.summary.empty()) product["description"] = p.summary;
+      if (!p.image.empty()) product["image"] = s.Absolute("/" + p.image);
+      if (p.variants.size() == 1) product["sku"] = p.variants[0].sku;
+      graph.push_back(std::move(product));
+      crumbs.push_back({"Shop", "/shop/"});
+      crumbs.push_back({p.title, s.ProductUrl(ref)});
       break;
     }
     default:

@@ -127,7 +127,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
     int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
-    std::vector<PersonProfile> people, PodcastContent podcasts) {
+    std::vector<PersonProfile> people, PodcastContent podcasts, std::vector<Product> products) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -406,6 +406,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
         "the theme asset " + s.theme_->assets()[i].name);
   }
   if (st) st = s.AddPodcastOutputs(std::move(podcasts));
+  if (st) st = s.AddShopOutputs(std::move(products));
   if (st) st = s.AddSearchOutputs();  // after the podcasts: episodes are searched too
   for (size_t i = 0; i < s.media_.size(); ++i) {
     // A podcast's files are published with its public episodes only (podcast_site.cc).
@@ -665,7 +666,9 @@ std::vector<SitemapUrl> Site::SitemapUrls() const {
       case OutputKind::kCollection:
       case OutputKind::kPodcasts:
       case OutputKind::kShow:
-      case OutputKind::kEpisode: {
+      case OutputKind::kEpisode:
+      case OutputKind::kShop:
+      case OutputKind::kProduct: {
         std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
         urls.push_back({s.Absolute(url), newest});
         break;
@@ -851,6 +854,10 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kPodcastFeed:
     case OutputKind::kChapters:
       return PodcastFingerprint(o);
+    case OutputKind::kShop:
+    case OutputKind::kProduct:
+      // Few and small, as the podcasts: any change to any product makes every shop page again.
+      return ContentHash({global_fp_, shop_fp_, o.path});
     case OutputKind::kFestival:
     case OutputKind::kReviewIndex:
     case OutputKind::kInterviewIndex:

@@ -21,6 +21,7 @@
 #include "content/access.h"
 #include "content/content_store.h"
 #include "content/records.h"
+#include "content/shop_store.h"
 #include "core/config.h"
 #include "core/dates.h"
 #include "render/feeds.h"
@@ -67,6 +68,8 @@ enum class OutputKind {
   kEpisode,      // ref: episode — its page: player, chapters, transcript, notes
   kPodcastFeed,  // ref: show — its public feed (RSS with itunes: and podcast: tags)
   kChapters,     // ref: episode — its chapters as the Podcasting 2.0 JSON chapters file
+  kShop,         // /shop/: every product (shop_site.cc)
+  kProduct,      // ref: product — its page: price, availability, the Buy form
 };
 
 // The file an address is published as, in the published folder and in the server's lookup:
@@ -160,7 +163,7 @@ class Site {
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
       std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {},
-      PodcastContent podcasts = {});
+      PodcastContent podcasts = {}, std::vector<Product> products = {});
 
   // The newsroom's preview: a site of this one's settings, theme, writers, sections and media
   // with `article` alone in it, published (at its date, or `now` when it has none or a later
@@ -248,6 +251,13 @@ class Site {
   // The episode whose audio or transcript is at this media path ("/podcasts/…"), or -1.
   int32_t EpisodeOfMedia(const std::string& path) const;
 
+  // The shop (shop_site.cc): its products by slug, each with the stock left when assembled.
+  const std::vector<Product>& products() const { return products_; }
+  std::string ProductUrl(size_t product) const { return "/shop/" + products_[product].slug + "/"; }
+  // "InStock" or "OutOfStock" (schema.org's words): an ebook always, merchandise while a
+  // variant has stock.
+  static bool InStock(const Product& product);
+
   // Search (search_site.cc). The page exists when the theme has a search template.
   static constexpr size_t kSearchPerPage = 10;
   bool has_search() const { return has_search_; }
@@ -273,6 +283,7 @@ class Site {
   // name; their pages and feeds; the media of restricted episodes kept out of the public site.
   Status AddPodcastOutputs(PodcastContent podcasts);
   std::string PodcastFingerprint(const Output& output) const;
+  Status AddShopOutputs(std::vector<Product> products);
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
   // Static index documents: articles_, then pages_, then episodes_.
@@ -342,6 +353,8 @@ class Site {
   std::vector<std::vector<uint32_t>> episodes_of_person_;       // person record -> episodes
   std::unordered_map<std::string, uint32_t> episode_of_media_;  // "/podcasts/…" -> episode
   std::string podcasts_fp_;
+  std::vector<Product> products_;
+  std::string shop_fp_;
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
 };
@@ -409,6 +422,11 @@ class SiteRenderer {
   Result<std::string> RenderPodcasts();
   Result<std::string> RenderShow(size_t show);
   Result<std::string> RenderEpisode(size_t episode, const PageAccess& access);
+  Result<std::string> RenderShop();
+  Result<std::string> RenderProduct(size_t product);
+  // A product as a card and as its page shows it: title, url, summary, price_text, image,
+  // in_stock, variants (sku, label, sold_out).
+  TemplateData ProductData(size_t product) const;
   // An episode as a card: title, url, date, duration, show.
   TemplateData EpisodeCard(size_t episode) const;
   // Episodes that name a film or a person, as their pages list them ("Discussed on…").

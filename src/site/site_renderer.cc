@@ -380,6 +380,10 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
     }
     case OutputKind::kPodcasts:
       return RenderPodcasts();
+    case OutputKind::kShop:
+      return RenderShop();
+    case OutputKind::kProduct:
+      return RenderProduct(o.ref);
     case OutputKind::kShow:
       return RenderShow(o.ref);
     case OutputKind::kEpisode:

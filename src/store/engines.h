@@ -20,6 +20,8 @@ Result<std::unique_ptr<StaffStore>> OpenSqliteStaffStore(const std::filesystem::
                                                          const StoreOptions& options);
 Result<std::unique_ptr<InboxStore>> OpenSqliteInboxStore(const std::filesystem::path& file,
                                                          const StoreOptions& options);
+Result<std::unique_ptr<ShopStore>> OpenSqliteShopStore(const std::filesystem::path& file,
+                                                       const StoreOptions& options);
 
 // PostgreSQL at options.url (options.password, when set, is libpq's password).
 Result<std::unique_ptr<ContentStore>> OpenPgContentStore(const StoreOptions& options);
@@ -27,5 +29,6 @@ Result<std::unique_ptr<NewsletterStore>> OpenPgNewsletterStore(const StoreOption
 Result<std::unique_ptr<MemberStore>> OpenPgMemberStore(const StoreOptions& options);
 Result<std::unique_ptr<StaffStore>> OpenPgStaffStore(const StoreOptions& options);
 Result<std::unique_ptr<InboxStore>> OpenPgInboxStore(const StoreOptions& options);
+Result<std::unique_ptr<ShopStore>> OpenPgShopStore(const StoreOptions& options);
 
 }  // namespace cinepress

@@ -38,6 +38,11 @@ Result<std::unique_ptr<InboxStore>> OpenInboxStore(const std::filesystem::path& 
   return IsPostgres(options) ? OpenPgInboxStore(options) : OpenSqliteInboxStore(file, options);
 }
 
+Result<std::unique_ptr<ShopStore>> OpenShopStore(const std::filesystem::path& file,
+                                                 const StoreOptions& options) {
+  return IsPostgres(options) ? OpenPgShopStore(options) : OpenSqliteShopStore(file, options);
+}
+
 Result<std::string> StoreInstance(const std::filesystem::path& file, const StoreOptions& options) {
   // A database server's store is not replaced under the program: its URL names it.
   if (IsPostgres(options)) return options.url;

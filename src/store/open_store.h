@@ -13,6 +13,7 @@
 #include "content/inbox_store.h"
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
+#include "content/shop_store.h"
 #include "content/staff_store.h"
 
 namespace cinepress {
@@ -66,6 +67,11 @@ Result<std::unique_ptr<StaffStore>> OpenStaffStore(const std::filesystem::path& 
 // (the schema is made by OpenContentStore's migrations, run first with `options`).
 Result<std::unique_ptr<InboxStore>> OpenInboxStore(const std::filesystem::path& file,
                                                    const StoreOptions& options);
+
+// The shop (products, stock, orders, download grants) of the same store, on a connection of its
+// own (the schema is made by OpenContentStore's migrations, run first with `options`).
+Result<std::unique_ptr<ShopStore>> OpenShopStore(const std::filesystem::path& file,
+                                                 const StoreOptions& options);
 
 // Which store instance `file`/`options` name right now: a value that changes when the store is
 // replaced (a SQLite file restored from a backup), an error when it is gone. The live site

@@ -651,6 +651,52 @@ CREATE TABLE article_revisions (
 );
 CREATE INDEX article_revisions_article ON article_revisions (article_id, id);
 )sql",
+    // The shop (issue #14): products imported from content/shop/, their files (an ebook's, kept
+    // here, never at a public URL), variants with the stock left to sell (`declared`: the count
+    // the file last gave), orders and their lines, the stock a pending order holds, and the
+    // downloads a paid order grants.
+    R"sql(
+CREATE TABLE shop_products (
+  slug TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
+  body TEXT NOT NULL, price INTEGER NOT NULL, currency TEXT NOT NULL, image TEXT NOT NULL,
+  image_alt TEXT NOT NULL, free_for TEXT NOT NULL, ship_to TEXT NOT NULL, shipping TEXT NOT NULL
+);
+CREATE TABLE shop_product_files (
+  product TEXT NOT NULL REFERENCES shop_products (slug) ON DELETE CASCADE, seq INTEGER NOT NULL,
+  name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (product, name)
+);
+CREATE TABLE shop_variants (
+  sku TEXT PRIMARY KEY, product TEXT NOT NULL REFERENCES shop_products (slug) ON DELETE CASCADE,
+  seq INTEGER NOT NULL, label TEXT NOT NULL, stock INTEGER NOT NULL, declared INTEGER NOT NULL
+);
+CREATE INDEX shop_variants_product ON shop_variants (product, seq);
+CREATE TABLE shop_orders (
+  id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE, session_id TEXT, status TEXT NOT NULL,
+  email TEXT NOT NULL, member_id INTEGER NOT NULL, currency TEXT NOT NULL,
+  amount_total INTEGER NOT NULL, payment_intent TEXT NOT NULL, shipping_name TEXT NOT NULL,
+  shipping_address TEXT NOT NULL, tracking TEXT NOT NULL, created INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL, updated INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX shop_orders_session ON shop_orders (session_id);
+CREATE INDEX shop_orders_status ON shop_orders (status, expires_at);
+CREATE INDEX shop_orders_payment ON shop_orders (payment_intent);
+CREATE TABLE shop_order_lines (
+  order_id INTEGER NOT NULL REFERENCES shop_orders (id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+  product TEXT NOT NULL, sku TEXT NOT NULL, quantity INTEGER NOT NULL,
+  unit_amount INTEGER NOT NULL, PRIMARY KEY (order_id, seq)
+);
+CREATE TABLE shop_reservations (
+  order_id INTEGER NOT NULL REFERENCES shop_orders (id) ON DELETE CASCADE, sku TEXT NOT NULL,
+  quantity INTEGER NOT NULL, expires_at INTEGER NOT NULL, state TEXT NOT NULL,
+  PRIMARY KEY (order_id, sku)
+);
+CREATE TABLE shop_download_grants (
+  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES shop_orders (id) ON DELETE CASCADE,
+  product TEXT NOT NULL, email TEXT NOT NULL, created INTEGER NOT NULL, revoked INTEGER NOT NULL
+);
+CREATE INDEX shop_download_grants_email ON shop_download_grants (email);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

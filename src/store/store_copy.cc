@@ -59,6 +59,13 @@ constexpr const char* kTables[] = {
     "donations",
     "gifts",
     "article_revisions",
+    "shop_products",
+    "shop_product_files",
+    "shop_variants",
+    "shop_orders",
+    "shop_order_lines",
+    "shop_reservations",
+    "shop_download_grants",
 };
 
 // One value of a row, as both engines can give and take it.

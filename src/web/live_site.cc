@@ -78,6 +78,9 @@ const char* RouteOf(OutputKind k) {
     case OutputKind::kEpisode:
     case OutputKind::kChapters:
       return "podcast";
+    case OutputKind::kShop:
+    case OutputKind::kProduct:
+      return "shop";
     case OutputKind::kPodcastFeed:
       return "feed";
   }

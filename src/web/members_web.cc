@@ -462,6 +462,11 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
   }
   view.set("has_newsletters", !lists.is_empty_list());
   view.set("newsletters", lists);
+  if (options_.downloads) {
+    TemplateData books = options_.downloads(member.member.email, ctx.rights);
+    view.set("has_downloads", !books.is_empty_list());
+    view.set("downloads", books);
+  }
   return Page(*site, 200, "/account/", "My account", "account", view);
 }
 

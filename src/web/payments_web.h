@@ -27,6 +27,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "content/member_store.h"
 #include "mail/message.h"
@@ -43,6 +45,10 @@ struct PaymentsWebOptions {
   std::function<Result<std::unique_ptr<StripeClient>>()> open_stripe;
   std::string webhook_secret;                      // whsec_…; "" refuses every event
   std::function<Status(const MailMessage&)> send;  // queues a message in the outbox
+  // The shop's part of a verified event (ShopWeb::ApplyEvent), applied before the memberships'
+  // part: it is idempotent by the shop's own state, so Stripe's retry after a failure of the
+  // rest changes nothing twice. Returns the mail to queue. Null: no shop.
+  std::function<Result<std::vector<MailMessage>>(std::string_view payload, int64_t now)> shop_event;
   // A reader's page saying something (MembersWeb::Message).
   std::function<HttpResponse(int status, const std::string& heading, const std::string& message)>
       message;

@@ -147,20 +147,8 @@ async function waitForMail(folder, n) {
   throw new Error('no sign-in message arrived');
 }
 
-// Ends a walk-through: closes the browser, stops what it started ({proc} objects), removes `root`
-// unless a check failed (then it is kept for a look), prints `NAME: N passed, N failed` and exits.
-async function finishWalk(name, root, browser, started, checks) {
-  if (browser) await browser.close();
-  for (const thing of started) if (thing) thing.proc.kill('SIGTERM');
-  const failed = checks.failures().length;
-  if (failed === 0) fs.rmSync(root, { recursive: true, force: true });
-  else console.error(`kept ${root}`);
-  console.log(`${name}: ${checks.count() - failed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
-}
-
-// The local Stripe double (tests/stripe/stripe_double.py) sending its events to `webhook`, signed
-// with `secret`: { proc, url } once it listens.
+// The local Stripe double (tests/stripe/stripe_double.py) sending its events, signed with
+// `secret`, to `webhook`: resolves with {proc, url} once it listens.
 function startStripeDouble(root, webhook, secret) {
   const portFile = path.join(root, 'double-port');
   const proc = spawn('/usr/bin/python3', [path.join(__dirname, '..', 'stripe', 'stripe_double.py'),
@@ -179,6 +167,44 @@ function startStripeDouble(root, webhook, secret) {
   });
 }
 
+// The demo magazine in ROOT/site with [payments] pointed at the Stripe double and [smtp] at a
+// recording SMTP server (its messages in ROOT/mail), for a server to be started on `port`:
+// {site, mail, port, url, env (with Stripe's keys), double, recorder}.
+async function startPaymentsDemo(binary, root, secret) {
+  const site = path.join(root, 'site');
+  const mail = path.join(root, 'mail');
+  fs.mkdirSync(mail);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const double = await startStripeDouble(root, url + '/payments/stripe/webhook', secret);
+  try {
+    execFileSync(binary, ['demo', site], { stdio: 'ignore' });
+    const recorder = await startRecorder(mail);
+    const config = path.join(site, 'cinepress.toml');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
+      .replace(/^base_url = .*$/m, `base_url = "${url}"`)
+      .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
+      `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n`);
+    const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: secret };
+    return { site, mail, port, url, env, double, recorder };
+  } catch (e) {
+    double.proc.kill('SIGTERM');
+    throw e;
+  }
+}
+
+// Ends a walk-through: closes the browser, stops what it started ({proc} objects), removes `root`
+// unless a check failed (then it is kept for a look), prints `NAME: N passed, N failed` and exits.
+async function finishWalk(name, root, browser, started, checks) {
+  if (browser) await browser.close();
+  for (const thing of started) if (thing) thing.proc.kill('SIGTERM');
+  const failed = checks.failures().length;
+  if (failed === 0) fs.rmSync(root, { recursive: true, force: true });
+  else console.error(`kept ${root}`);
+  console.log(`${name}: ${checks.count() - failed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
 // A demo magazine in `site` served at `url`, mailing through `recorder`, paying through
 // `double`; `payments` is added under [payments].
 function writePaymentsDemo(binary, site, url, recorder, double, payments = '') {
@@ -192,4 +218,4 @@ function writePaymentsDemo(binary, site, url, recorder, double, payments = '') {
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
   freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk, startStripeDouble,
-  writePaymentsDemo };
+  startPaymentsDemo, writePaymentsDemo };

@@ -17,8 +17,8 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, waitForMail,
-  finishWalk, startStripeDouble, writePaymentsDemo } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, waitForMail, finishWalk,
+  startPaymentsDemo } = require('./browser_common');
 
 const repo = path.resolve(__dirname, '..', '..');
 const Stripe = require(path.join(repo, 'node_modules', 'stripe'));
@@ -41,20 +41,14 @@ async function postEvent(url, payload, header) {
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-payments-browser-'));
-  const site = path.join(root, 'site');
-  const mail = path.join(root, 'mail');
-  fs.mkdirSync(mail);
   let server = null;
   let recorder = null;
   let double = null;
   let browser = null;
   try {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    double = await startStripeDouble(root, url + '/payments/stripe/webhook', SECRET);
-    recorder = await startRecorder(mail);
-    writePaymentsDemo(binary, site, url, recorder, double);
-    const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: SECRET };
+    const demo = await startPaymentsDemo(binary, root, SECRET);
+    ({ double, recorder } = demo);
+    const { site, mail, port, url, env } = demo;
     execFileSync(binary, ['payments', 'sync', '--site', site], { env, stdio: 'ignore' });
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });

@@ -95,22 +95,22 @@ class Serve:
         self.proc.wait()
 
 
-def start_double(root, base):
-    """The Stripe double sending its events to `base`'s webhook: (process, its URL), the URL None
+def start_double(root, base, secret=SECRET):
+    """The Stripe double sending its events to `base`'s webhook: (process, its URL), the URL ""
     when it did not start."""
     port_file = os.path.join(root, "double-port")
     double = subprocess.Popen([sys.executable, DOUBLE, "--webhook",
-                               base + "/payments/stripe/webhook", "--secret", SECRET,
+                               base + "/payments/stripe/webhook", "--secret", secret,
                                "--port-file", port_file], stdout=subprocess.DEVNULL)
     if not wait_until(lambda: os.path.exists(port_file)):
-        return double, None
+        return double, ""
     return double, "http://127.0.0.1:" + open(port_file).read()
 
 
 def payments_demo(binary, root, base, smtp, payments=""):
     """The Stripe double and a demo magazine in root/site served at `base`, mailing through
     `smtp`, paying through the double ([payments] gets `payments` too): (double's process, its
-    URL, the site folder); the URL is None when the double did not start."""
+    URL, the site folder); the URL is "" when the double did not start."""
     double, stripe = start_double(root, base)
     site = os.path.join(root, "site")
     if stripe:

@@ -24,7 +24,11 @@ their ids and fields changed as each request asks.
              POST /_double/refund {"payment_intent", "amount"?}: refunds a payment-mode
                payment's charge (in full by default) and sends charge.refunded;
              POST /_double/retry: deliver again every event whose delivery failed (Stripe's
-               retries).
+               retries);
+             POST /_double/expire {"id"}: an open session expires (checkout.session.expired);
+  payment mode  lines with price_data, the session's expires_at, shipping address collection
+             (the buyer's address is a test one in the first allowed country) and the first
+             shipping option, added to amount_total.
 
 Every API request is recorded: method, path, form parameters (flat, as sent: "a[b][0]") and the
 Idempotency-Key; a POST with a key seen before answers the first answer again, as Stripe does.
@@ -188,8 +192,34 @@ class Stripe:
                                 for i in items if "price" in i)
         s["currency"] = (self.prices[items[0]["price"]]["currency"]
                          if items and "price" in items[0] else None)
+        self.payment_mode_session(s, p)
         self.sessions[sid] = s
         return 200, public(s)
+
+    def payment_mode_session(self, s, p):
+        """The shop's sessions: lines priced inline (price_data), the session's own expiry,
+        shipping addresses and rates (the first rate is the one the buyer picks)."""
+        items = s["_line_items"]
+        inline = [i for i in items if "price_data" in i]
+        s["amount_total"] += sum(int(i["price_data"]["unit_amount"]) * int(i.get("quantity", 1))
+                                 for i in inline)
+        if inline and not s["currency"]:
+            s["currency"] = inline[0]["price_data"]["currency"]
+        if p.get("expires_at"):
+            s["expires_at"] = int(p["expires_at"])
+        s["_shipping"] = p.get("shipping_address_collection")
+        options = p.get("shipping_options") or []
+        if options:
+            s["amount_total"] += int(options[0]["shipping_rate_data"]["fixed_amount"]["amount"])
+
+    def expire(self, sid):
+        """The session ended unpaid: checkout.session.expired."""
+        with self.lock:
+            s = self.sessions[sid]
+            if s["status"] != "open":
+                return None
+            s["status"] = "expired"
+        return self.send("checkout.session.expired", public(s))
 
     def list_subscriptions(self, q):
         subs = sorted(self.subscriptions.values(), key=lambda s: s["id"])
@@ -266,6 +296,12 @@ class Stripe:
             else:
                 pi = self.make_payment_intent(s)
                 s["payment_intent"] = pi["id"]
+                if s.get("_shipping"):
+                    country = s["_shipping"]["allowed_countries"][0]
+                    s["collected_information"] = {"shipping_details": {
+                        "name": "Test Buyer",
+                        "address": {"line1": "1 Test Street", "line2": None, "city": "Testville",
+                                    "postal_code": "12345", "state": None, "country": country}}}
                 events = [("checkout.session.completed", public(s))]
         for kind, obj in events:
             self.send(kind, obj)
@@ -480,6 +516,10 @@ def make_handler(stripe):
                 f"{stripe.prices[i['price']]['unit_amount']} "
                 f"{html.escape(stripe.prices[i['price']]['currency'])}</li>"
                 for i in s["_line_items"] if "price" in i)
+            items += "".join(
+                f"<li>{html.escape(i['price_data']['product_data']['name'])}: "
+                f"{i['price_data']['unit_amount']} {html.escape(i['price_data']['currency'])}</li>"
+                for i in s["_line_items"] if "price_data" in i)
             body = (f"<p>Paying as {html.escape(s.get('customer_email') or s.get('customer') or '')}"
                     f"</p><ul>{items}</ul><form method=\"post\" action=\"/checkout/{s['id']}/pay\">"
                     f"<button type=\"submit\">Pay</button></form>"
@@ -522,6 +562,8 @@ def make_handler(stripe):
                 return self.answer(200, {})
             if name == "resend":
                 return self.answer(200, {"status": stripe.deliver(stripe.event_by_id(c["id"]))})
+            if name == "expire":
+                return self.answer(200, stripe.expire(c["id"]) or {})
             if name == "refund":
                 return self.answer(200, stripe.refund(c))
             if name == "retry":

@@ -1,0 +1,259 @@
+#include "shop/products.h"
+
+#include <algorithm>
+#include <set>
+
+#include "contact/upload.h"
+#include "core/slug.h"
+#include "core/text.h"
+#include "ingest/front_matter.h"
+
+namespace cinepress {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxPrice = 99999999;  // minor units; Stripe's own limit for an amount
+constexpr int kMaxStock = 1000000;
+
+bool IsCurrencyCode(const std::string& c) {
+  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) {
+           return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+         });
+}
+
+bool IsCountryCode(const std::string& c) {
+  return c.size() == 2 &&
+         std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+}
+
+// A name a download is saved under and a URL ends with: letters, digits, ".", "-" and "_".
+bool IsPlainFileName(const std::string& name) {
+  return !name.empty() && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void ReadPrice(Fields& f, const YAML::Node& fm, Product& p) {
+  p.price = f.Int(fm, "price", "price", 1, kMaxPrice).value_or(0);
+  if (!fm["price"]) {
+    f.Problem(1, "price", "a product needs a price in the currency's minor units (1200 = 12.00)");
+  }
+  const std::string currency = f.String(fm, "currency", "currency").value_or("");
+  if (!IsCurrencyCode(currency)) {
+    f.Problem(fm["currency"] ? f.LineOf(fm["currency"]) : 1, "currency",
+              "a product needs a currency: an ISO 4217 code such as eur or usd");
+  }
+  p.currency = Lower(currency);
+}
+
+// An ebook's files: names of files beside the product's .md, each an EPUB or a PDF by content.
+void ReadEbookFiles(Fields& f, const YAML::Node& fm, const fs::path& dir, Product& p,
+                    std::vector<std::string>& bytes) {
+  const std::vector<std::string> names = f.List(fm, "files", "files");
+  if (names.empty())
+    f.Problem(fm["files"] ? f.LineOf(fm["files"]) : 1, "files",
+              "an ebook needs its files (EPUB, PDF) named in files:");
+  for (const std::string& name : names) {
+    const fs::path path(name);
+    std::error_code ec;
+    if (!IsPlainFileName(name) || fs::is_symlink(dir / path, ec) ||
+        !fs::is_regular_file(dir / path, ec)) {
+      f.Problem(fm["files"], "files",
+                "\"" + name +
+                    "\" is not a file beside the product's file (its name of letters, digits, ., - "
+                    "and _)");
+      continue;
+    }
+    auto data = ReadFile(dir / path);
+    if (!data) {
+      f.Problem(fm["files"], "files", data.error().message);
+      continue;
+    }
+    auto type = SniffType(*data);
+    if (!type) {
+      f.Problem(fm["files"], "files", type.error().message);
+      continue;
+    }
+    if (std::find(std::begin(kEbookTypes), std::end(kEbookTypes), *type) == std::end(kEbookTypes)) {
+      f.Problem(fm["files"], "files",
+                "\"" + name + "\" is " + *type + ", not an EPUB or a PDF (read from its content)");
+      continue;
+    }
+    p.files.push_back(ProductFile{name, *type, static_cast<int64_t>(data->size())});
+    bytes.push_back(std::move(*data));
+  }
+}
+
+void ReadFreeFor(Fields& f, const YAML::Node& fm, const std::vector<std::string>& tiers,
+                 Product& p) {
+  for (const std::string& tier : f.List(fm, "free_for", "free_for")) {
+    if (std::find(tiers.begin(), tiers.end(), tier) == tiers.end()) {
+      f.Problem(fm["free_for"], "free_for",
+                "\"" + tier + "\" is not a tier of cinepress.toml ([[tiers]])");
+    } else {
+      p.free_for.push_back(tier);
+    }
+  }
+}
+
+// A variant's label: its `label:`, else its size and colour ("M / black").
+std::string VariantLabel(Fields& f, const YAML::Node& v) {
+  if (auto label = f.String(v, "label", "variants.label")) return *label;
+  std::vector<std::string> parts;
+  for (const char* key : {"size", "colour", "color"}) {
+    if (auto part = f.String(v, key, std::string("variants.") + key)) parts.push_back(*part);
+  }
+  return Join(parts, " / ");
+}
+
+void ReadVariants(Fields& f, const YAML::Node& fm, std::set<std::string>& skus, Product& p) {
+  const YAML::Node list = fm["variants"];
+  if (!list || !list.IsSequence() || list.size() == 0) {
+    f.Problem(list ? f.LineOf(list) : 1, "variants",
+              "merchandise needs variants: a list of {sku, size, colour, stock}");
+    return;
+  }
+  for (const YAML::Node& v : list) {
+    if (!v.IsMap()) {
+      f.Problem(v, "variants", "each variant must be a map with sku, size, colour and stock");
+      continue;
+    }
+    ProductVariant variant;
+    variant.sku = std::string(Trim(f.String(v, "sku", "variants.sku").value_or("")));
+    variant.label = VariantLabel(f, v);
+    variant.stock = f.Int(v, "stock", "variants.stock", 0, kMaxStock).value_or(0);
+    if (variant.sku.empty() || variant.sku.find_first_of(" ,\t\r\n") != std::string::npos) {
+      f.Problem(v, "variants.sku", "a variant needs a SKU without spaces or commas");
+    } else if (!skus.insert(variant.sku).second) {
+      f.Problem(v["sku"], "variants.sku", "the SKU " + variant.sku + " is used twice in the shop");
+    }
+    if (!v["stock"]) f.Problem(v, "variants.stock", "a variant needs its stock (a count)");
+    if (variant.label.empty()) {
+      f.Problem(v, "variants", "a variant needs a label, or a size or colour, for buyers");
+    }
+    p.variants.push_back(std::move(variant));
+  }
+}
+
+void ReadShipping(Fields& f, const YAML::Node& fm, Product& p) {
+  for (const std::string& c : f.List(fm, "ship_to", "ship_to")) {
+    if (IsCountryCode(c)) {
+      p.ship_to.push_back(c);
+    } else {
+      f.Problem(fm["ship_to"], "ship_to", "\"" + c + "\" is not a country code such as FR or US");
+    }
+  }
+  if (p.ship_to.empty()) {
+    f.Problem(fm["ship_to"] ? f.LineOf(fm["ship_to"]) : 1, "ship_to",
+              "merchandise needs the countries it ships to (ship_to: [FR, DE])");
+  }
+  const YAML::Node rates = fm["shipping"];
+  if (!rates || !rates.IsSequence() || rates.size() == 0) {
+    f.Problem(rates ? f.LineOf(rates) : 1, "shipping",
+              "merchandise needs shipping rates: a list of {name, amount}");
+    return;
+  }
+  for (const YAML::Node& r : rates) {
+    if (!r.IsMap()) {
+      f.Problem(r, "shipping", "each shipping rate must be a map with name and amount");
+      continue;
+    }
+    ShippingRate rate{f.String(r, "name", "shipping.name").value_or(""),
+                      f.Int(r, "amount", "shipping.amount", 0, kMaxPrice).value_or(-1)};
+    if (rate.name.empty()) f.Problem(r, "shipping.name", "a shipping rate needs a name");
+    if (!r["amount"]) f.Problem(r, "shipping.amount", "a shipping rate needs an amount");
+    p.shipping.push_back(std::move(rate));
+  }
+}
+
+std::optional<Product> ReadProduct(const fs::path& path, const std::vector<std::string>& tiers,
+                                   std::set<std::string>& skus, std::vector<std::string>& bytes,
+                                   std::vector<Error>& problems) {
+  const std::string rel = "content/shop/" + path.filename().string();
+  auto file = ReadFrontMatterFile(path, rel, problems);
+  if (!file) return std::nullopt;
+  const size_t before = problems.size();
+  Fields f(rel, 1, problems);
+  const YAML::Node& fm = file->fm;
+  Product p;
+  p.slug = path.stem().string();
+  if (!IsValidSlug(p.slug)) {
+    f.Problem(0, "", "the file's name must be a slug (lower case, digits, hyphens): " + p.slug);
+  }
+  p.kind = f.String(fm, "kind", "kind").value_or("");
+  p.title = std::string(Trim(f.String(fm, "title", "title").value_or("")));
+  if (p.title.empty())
+    f.Problem(fm["title"] ? f.LineOf(fm["title"]) : 1, "title", "a product needs a title");
+  p.summary = f.String(fm, "summary", "summary").value_or("");
+  p.body = file->body;
+  ReadPrice(f, fm, p);
+  if (auto image = f.ImageAt(fm, "image", "image")) {
+    p.image = image->src;
+    p.image_alt = image->alt;
+  }
+  if (p.kind == "ebook") {
+    ReadEbookFiles(f, fm, path.parent_path(), p, bytes);
+    ReadFreeFor(f, fm, tiers, p);
+  } else if (p.kind == "merch") {
+    ReadVariants(f, fm, skus, p);
+    ReadShipping(f, fm, p);
+  } else {
+    f.Problem(fm["kind"] ? f.LineOf(fm["kind"]) : 1, "kind",
+              "a product's kind must be ebook or merch");
+  }
+  if (problems.size() != before) return std::nullopt;
+  return p;
+}
+
+}  // namespace
+
+ShopFolder ReadShopFolder(const fs::path& folder, const std::vector<std::string>& tiers,
+                          std::vector<Error>& problems) {
+  ShopFolder out;
+  const fs::path root = folder / "content" / "shop";
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return out;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    if (entry.is_regular_file() && !entry.is_symlink() && entry.path().extension() == ".md") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::set<std::string> skus;
+  for (const fs::path& path : files) {
+    std::vector<std::string> bytes;
+    auto product = ReadProduct(path, tiers, skus, bytes, problems);
+    if (!product) continue;
+    out.products.push_back(std::move(*product));
+    out.file_bytes.push_back(std::move(bytes));
+  }
+  return out;
+}
+
+Result<ShopWriteCounts> WriteProducts(ShopStore& store, const ShopFolder& shop, bool prune) {
+  ShopWriteCounts counts;
+  for (size_t i = 0; i < shop.products.size(); ++i) {
+    if (auto s = store.SaveProduct(shop.products[i], shop.file_bytes[i]); !s) return s.error();
+    ++counts.saved;
+  }
+  if (!prune) return counts;
+  auto stored = store.LoadProducts();
+  if (!stored) return stored.error();
+  std::set<std::string> kept;
+  for (const Product& p : shop.products) kept.insert(p.slug);
+  for (const Product& p : *stored) {
+    if (kept.count(p.slug)) continue;
+    if (auto s = store.DeleteProduct(p.slug); !s) return s.error();
+    ++counts.removed;
+  }
+  return counts;
+}
+
+}  // namespace cinepress

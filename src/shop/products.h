@@ -1,0 +1,40 @@
+// The shop's products from the content folder: content/shop/{slug}.md is an ebook or a piece of
+// merchandise (docs/SHOP.md describes the fields). An ebook's files, named in its front matter
+// and kept beside it, are read at import and checked by their content (libmagic): EPUB or PDF.
+// Contract: ReadShopFolder checks everything and writes nothing; WriteProducts writes what it
+// read. Plain functions; one thread.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "content/shop_store.h"
+#include "core/result.h"
+
+namespace cinepress {
+
+// An ebook's file types, found from the bytes.
+inline constexpr const char* kEbookTypes[] = {"application/epub+zip", "application/pdf"};
+
+struct ShopFolder {
+  std::vector<Product> products;  // by slug
+  // The bytes of each product's files, in the order of its `files`.
+  std::vector<std::vector<std::string>> file_bytes;
+};
+
+// Reads content/shop/*.md under `folder` (nothing when there is none); every problem is
+// appended to `problems` naming the file, line and field, and that product is left out.
+// `tiers`: the tier slugs cinepress.toml defines (an ebook's free_for names only those).
+ShopFolder ReadShopFolder(const std::filesystem::path& folder,
+                          const std::vector<std::string>& tiers, std::vector<Error>& problems);
+
+struct ShopWriteCounts {
+  size_t saved = 0, removed = 0;
+};
+
+// Saves every product (each in one transaction); with `prune`, removes the stored products
+// whose files are gone.
+Result<ShopWriteCounts> WriteProducts(ShopStore& store, const ShopFolder& shop, bool prune);
+
+}  // namespace cinepress
