@@ -26,6 +26,8 @@ BUILD_PACKAGES=(
   libtag1-dev libpng-dev libjpeg-dev uuid-dev espeak-ng lame
   # the newsroom's two-factor sign-in: liboath (RFC 6238 TOTP)
   liboath-dev
+  # stills: libvips (widths, WebP, AVIF through libheif, colour profiles), libwebpmux (in libwebp-dev)
+  libvips-dev libwebp-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
