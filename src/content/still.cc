@@ -32,7 +32,7 @@ bool IsStillPath(std::string_view path) { return path.rfind(kStillsPrefix, 0) ==
 bool IsStillSource(std::string_view path) {
   if (IsStillPath(path)) return false;
   const std::string lower = Lower(path);
-  for (std::string_view ext : {".jpg", ".jpeg", ".png", ".webp"}) {
+  for (std::string_view ext : {".jpg", ".jpeg", ".png", ".webp", ".svg"}) {
     if (EndsWith(lower, ext)) return true;
   }
   return false;
@@ -111,6 +111,32 @@ const StillVariant* StillFallback(const Still& still, int width) {
     if (!best || (v.width <= width && v.width > best->width)) best = &v;
   }
   return best;
+}
+
+std::string StillTint(std::string_view color) {
+  if (color.size() != 7 || color[0] != '#') return "";
+  std::string out = "tint-";
+  for (size_t i = 1; i < 7; i += 2) {
+    const std::string hex(color.substr(i, 2));
+    if (hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return "";
+    const int value = std::stoi(hex, nullptr, 16);
+    out += static_cast<char>('0' + (value * 3 + 127) / 255);  // the nearest of 0, 85, 170, 255
+  }
+  return out;
+}
+
+std::string StillsFingerprint(const StillBook& stills) {
+  std::vector<std::string> lines;
+  lines.reserve(stills.size());
+  for (const auto& [path, still] : stills) {
+    lines.push_back(path + "\x1f" + (still.variants.empty() ? "" : still.variants[0].path) +
+                    "\x1f" + std::to_string(still.width) + "x" + std::to_string(still.height) +
+                    still.color);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string all;
+  for (const std::string& l : lines) all += l + "\x1e";
+  return ContentHash(all);
 }
 
 }  // namespace cinepress

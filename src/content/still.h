@@ -38,7 +38,8 @@ struct Still {
 using StillBook = std::unordered_map<std::string, Still>;
 
 // Whether a media path is an image cinepress makes stills of (JPEG, PNG, WebP, by extension;
-// not GIF, whose animation would be lost, nor SVG); never a file under `_stills/` itself.
+// not GIF, whose animation would be lost), or an SVG, whose still has its size and colour and no
+// variants (it is drawn at any width); never a file under `_stills/` itself.
 bool IsStillSource(std::string_view path);
 // The folder of the stills of the image with this content hash under the current settings.
 std::string StillFolder(std::string_view content_hash);
@@ -56,5 +57,11 @@ std::string StillSrcset(const Still& still, std::string_view format);
 const StillVariant* StillFallback(const Still& still, int width);
 // The format its fallback variants are in: "png" or "jpeg".
 std::string_view StillFallbackFormat(const Still& still);
+// The class that paints a still's box in its colour while it loads, "tint-RGB" with each digit
+// 0–3 (the colour on four levels a channel: the theme's site.css has the 64 rules, since the
+// Content-Security-Policy allows no style attribute). "" for a colour that is not "#rrggbb".
+std::string StillTint(std::string_view color);
+// A digest of which images have which stills (pages show them: a change renders them again).
+std::string StillsFingerprint(const StillBook& stills);
 
 }  // namespace cinepress

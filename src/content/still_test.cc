@@ -22,7 +22,7 @@ TEST(Still, SourcesAreJpegPngAndWebpOutsideTheStillsFolder) {
   EXPECT_TRUE(IsStillSource("b.png"));
   EXPECT_TRUE(IsStillSource("c.webp"));
   EXPECT_FALSE(IsStillSource("anim.gif"));
-  EXPECT_FALSE(IsStillSource("logo.svg"));
+  EXPECT_TRUE(IsStillSource("logo.svg"));
   EXPECT_FALSE(IsStillSource("podcast.mp3"));
   EXPECT_FALSE(IsStillSource("_stills/k/480.webp"));
 }
@@ -62,6 +62,22 @@ TEST(Still, TheFallbackIsTheWidestOfItsFormatThatFits) {
   EXPECT_EQ(StillFallback(s, 1200)->path, "_stills/k/800.jpg");
   EXPECT_EQ(StillFallback(s, 600)->path, "_stills/k/480.jpg");
   EXPECT_EQ(StillFallback(s, 100)->path, "_stills/k/480.jpg");
+}
+
+TEST(Still, TheTintIsTheColourOnFourLevels) {
+  EXPECT_EQ(StillTint("#000000"), "tint-000");
+  EXPECT_EQ(StillTint("#ff8000"), "tint-320");
+  EXPECT_EQ(StillTint("#2b2b80"), "tint-112");
+  EXPECT_EQ(StillTint("red"), "");
+  EXPECT_EQ(StillTint("#gg0000"), "");
+}
+
+TEST(Still, TheFingerprintFollowsWhichImagesHaveWhichStills) {
+  StillBook a{{"images/a.jpg", TwoWidths()}};
+  StillBook b = a;
+  EXPECT_EQ(StillsFingerprint(a), StillsFingerprint(b));
+  b["images/b.jpg"] = TwoWidths();
+  EXPECT_NE(StillsFingerprint(a), StillsFingerprint(b));
 }
 
 }  // namespace

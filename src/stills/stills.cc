@@ -222,6 +222,13 @@ Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
   auto color = AverageColor(image.get());
   if (!color) return VipsFailure(name, "the image's colours cannot be read");
   still.color = *color;
+  if (std::string_view(loader).find("Svg") != std::string_view::npos) {
+    // Drawn at any width: its size (for width and height) and colour, and no variants.
+    still.width = width;
+    still.height = height;
+    made.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
+    return made;
+  }
 
   // The fallback (JPEG) has no transparency: it is laid on white.
   ImageRef opaque(image.get());

@@ -137,6 +137,19 @@ TEST(MakeStill, TheColourIsTheImagesAverage) {
   EXPECT_EQ(made->still.color[0], '#');
 }
 
+TEST(MakeStill, AnSvgHasItsSizeAndColourAndNoVariants) {
+  const std::string svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"360\">"
+      "<rect width=\"640\" height=\"360\" fill=\"#204060\"/></svg>";
+  auto made = MakeStill(svg, "static/a.svg", "_stills/k", {});
+  ASSERT_TRUE(made) << made.error().ToString();
+  EXPECT_EQ(made->still.width, 640);
+  EXPECT_EQ(made->still.height, 360);
+  EXPECT_EQ(made->still.color, "#204060");
+  EXPECT_TRUE(made->still.variants.empty());
+  ASSERT_EQ(made->files.size(), 1u);  // the manifest
+}
+
 TEST(MakeStill, BytesThatAreNotAnImageAreAnErrorNamingTheFile) {
   auto text = MakeStill("just some words", "static/notes.jpg", "_stills/k", {});
   ASSERT_FALSE(text);
