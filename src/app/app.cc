@@ -264,10 +264,12 @@ namespace {
 
 // Makes the stills the store's images lack and drops those of images it no longer has
 // (src/stills: each image's content is encoded once); says so when it did either.
-Status PrepareSiteStills(ContentStore& store, std::ostream& out) {
+Status PrepareSiteStills(ContentStore& store, std::ostream& out, std::ostream& err) {
   auto start = std::chrono::steady_clock::now();
   auto report = PrepareStills(store, StillOptions{});
   if (!report) return report.error();
+  // Published as they are; named until they are fixed (each run tries them again).
+  for (const Error& e : report->problems) err << "stills: " << e.ToString() << "\n";
   if (report->made || report->removed) {
     out << "stills: " << report->made << " images made in their widths and formats, "
         << report->kept << " kept, " << report->removed << " removed; " << std::fixed
@@ -276,10 +278,11 @@ Status PrepareSiteStills(ContentStore& store, std::ostream& out) {
   return {};
 }
 
-Status PrepareSiteStills(const SiteFolder& site, const SiteConfig& config, std::ostream& out) {
+Status PrepareSiteStills(const SiteFolder& site, const SiteConfig& config, std::ostream& out,
+                         std::ostream& err) {
   auto store = OpenStore(site, config);
   if (!store) return store.error();
-  return PrepareSiteStills(**store, out);
+  return PrepareSiteStills(**store, out, err);
 }
 
 }  // namespace
@@ -329,7 +332,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
         << (report->films_moved == 1 ? " film page moved" : " film pages moved")
         << " (a year or title changed); the old addresses redirect to the new ones\n";
   }
-  if (auto st = PrepareSiteStills(**store, out); !st) return st.error();
+  if (auto st = PrepareSiteStills(**store, out, err); !st) return st.error();
   return report;
 }
 
@@ -397,7 +400,7 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs
   auto start = std::chrono::steady_clock::now();
   auto report = ImportWordPress(**store, file, *tz, options);
   if (!report) return report.error();
-  if (auto st = PrepareSiteStills(**store, err); !st) return st.error();
+  if (auto st = PrepareSiteStills(**store, err, err); !st) return st.error();
   if (options.keep_permalinks && !report->wordpress_permalinks.empty() &&
       report->wordpress_permalinks != config->permalinks.article) {
     if (auto s = SetArticlePermalink(site.config(), report->wordpress_permalinks); !s) {
@@ -534,7 +537,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   if (auto config = LoadSiteConfig(site.config()); config) {
     // Images stored by a program older than stills (an import makes them since): made before
     // the first page is served. A config that does not load is reported below, by the load.
-    if (auto st = PrepareSiteStills(site, *config, out); !st) return st.error();
+    if (auto st = PrepareSiteStills(site, *config, out, err); !st) return st.error();
   }
   auto probe = std::make_shared<ChangeProbe>(site);
   LiveSiteOptions live_options;
@@ -802,7 +805,7 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   {
     auto config = LoadSiteConfig(site.config());
     if (!config) return config.error();
-    if (auto st = PrepareSiteStills(site, *config, out); !st) return st.error();
+    if (auto st = PrepareSiteStills(site, *config, out, out); !st) return st.error();
   }
   auto loaded = LoadSite(site, NowSeconds());
   if (!loaded) return loaded.error();

@@ -312,10 +312,9 @@ Result<StillsReport> PrepareStills(ContentStore& store, const StillOptions& opti
       made[i] = MakeStill(bytes[i], "static/" + path, StillFolder(hash), options);
     });
     if (auto st = store.BeginTransaction(); !st) return st.error();
-    std::optional<Error> failed;
     for (auto& m : made) {
       if (!*m) {
-        if (!failed) failed = m->error();
+        report.problems.push_back(m->error());
         continue;
       }
       for (const StillFile& f : (*m)->files) {
@@ -327,7 +326,6 @@ Result<StillsReport> PrepareStills(ContentStore& store, const StillOptions& opti
       ++report.made;
     }
     if (auto st = store.Commit(); !st) return st.error();
-    if (failed) return *failed;
   }
   std::set<std::string> gone;
   for (const std::string& path : paths) {

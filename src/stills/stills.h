@@ -43,11 +43,14 @@ struct StillsReport {
   size_t made = 0;     // images encoded now
   size_t kept = 0;     // images whose stills were already in the store
   size_t removed = 0;  // still folders of images no longer kept, removed
+  // Images that cannot be decoded, each an error naming it: they are published as they are (no
+  // stills), and tried again next time.
+  std::vector<Error> problems;
 };
 
 // Makes the stills that the store's images lack and removes those of images it no longer has.
-// An image that cannot be decoded stops it with an error naming the image (what was made before
-// it is kept).
+// An image that cannot be decoded is a problem in the report, not a failure: the others are
+// made. An error: the store failed.
 Result<StillsReport> PrepareStills(ContentStore& store, const StillOptions& options);
 
 // The stills of the store's images (`media`: its media list), by image path. An image whose

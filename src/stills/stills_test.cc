@@ -231,12 +231,22 @@ TEST_F(PrepareStillsTest, RemovesTheStillsOfAnImageThatIsGone) {
   EXPECT_EQ(CountStillFiles(), 0u);
 }
 
-TEST_F(PrepareStillsTest, AnImageThatCannotBeDecodedIsAnErrorNamingIt) {
+TEST_F(PrepareStillsTest, AnImageThatCannotBeDecodedIsAProblemNamingItAndTheOthersAreMade) {
+  StillOptions options;
+  options.avif = false;
   ASSERT_TRUE(store_->SaveMedia("images/broken.jpg", "not a JPEG at all"));
-  auto r = PrepareStills(*store_, {});
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().file, "static/images/broken.jpg");
-  EXPECT_NE(r.error().ToString().find("static/images/broken.jpg"), std::string::npos);
+  ASSERT_TRUE(store_->SaveMedia("images/good.jpg", MakeImage(500, 300)));
+  auto r = PrepareStills(*store_, options);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->made, 1u);
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].file, "static/images/broken.jpg");
+  EXPECT_NE(r->problems[0].ToString().find("static/images/broken.jpg"), std::string::npos);
+  auto media = store_->LoadMediaList();
+  auto book = LoadStills(*store_, *media);
+  ASSERT_TRUE(book);
+  EXPECT_EQ(book->count("images/good.jpg"), 1u);
+  EXPECT_EQ(book->count("images/broken.jpg"), 0u);  // published as it is
 }
 
 }  // namespace
