@@ -26,6 +26,8 @@ BUILD_PACKAGES=(
   libtag1-dev libpng-dev libjpeg-dev uuid-dev espeak-ng lame
   # the newsroom's two-factor sign-in: liboath (RFC 6238 TOTP); revisions' line diffs: dtl
   liboath-dev libdtl-dev
+  # stills: libvips (widths, WebP, AVIF through libheif, colour profiles), libwebpmux (in libwebp-dev)
+  libvips-dev libwebp-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
@@ -36,11 +38,12 @@ BUILD_PACKAGES=(
 # at a tiny size so that they cannot break unnoticed.
 # haproxy (and nginx): `haproxy -c` and `nginx -t` check the configs in contrib/.
 # sox and ffmpeg: the podcast tests' real MP3 and M4A files.
+# libvips-tools (`vips`): the stills test's and bench's JPEGs, drawn from the demo's SVGs.
 # postgresql: the real server the store tests run against (tests/pg/pg_test_server.sh makes a
 # throwaway cluster with it; Debian's package does not need its own cluster to be running).
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
   python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk postgresql haproxy
-  sox ffmpeg)
+  sox ffmpeg libvips-tools)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }

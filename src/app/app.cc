@@ -24,6 +24,7 @@
 #include "render/html_text.h"
 #include "render/markdown.h"
 #include "shop/products.h"
+#include "stills/stills.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/admin_web.h"
@@ -262,6 +263,33 @@ Status CreateDemoSite(const SiteFolder& site, unsigned threads, std::ostream& ou
   return {};
 }
 
+namespace {
+
+// Makes the stills the store's images lack and drops those of images it no longer has
+// (src/stills: each image's content is encoded once); says so when it did either.
+Status PrepareSiteStills(ContentStore& store, std::ostream& out, std::ostream& err) {
+  auto start = std::chrono::steady_clock::now();
+  auto report = PrepareStills(store, StillOptions{});
+  if (!report) return report.error();
+  // Published as they are; named until they are fixed (each run tries them again).
+  for (const Error& e : report->problems) err << "stills: " << e.ToString() << "\n";
+  if (report->made || report->removed) {
+    out << "stills: " << report->made << " images made in their widths and formats, "
+        << report->kept << " kept, " << report->removed << " removed; " << std::fixed
+        << std::setprecision(2) << Seconds(start) << " s\n";
+  }
+  return {};
+}
+
+Status PrepareSiteStills(const SiteFolder& site, const SiteConfig& config, std::ostream& out,
+                         std::ostream& err) {
+  auto store = OpenStore(site, config);
+  if (!store) return store.error();
+  return PrepareSiteStills(**store, out, err);
+}
+
+}  // namespace
+
 Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& folder,
                                     ImportOptions options, std::ostream& out, std::ostream& err) {
   auto config = LoadSiteConfig(site.config());
@@ -329,6 +357,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
         << (report->films_moved == 1 ? " film page moved" : " film pages moved")
         << " (a year or title changed); the old addresses redirect to the new ones\n";
   }
+  if (auto st = PrepareSiteStills(**store, out, err); !st) return st.error();
   return report;
 }
 
@@ -434,6 +463,7 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs
   auto start = std::chrono::steady_clock::now();
   auto report = ImportWordPress(**store, file, *tz, options);
   if (!report) return report.error();
+  if (auto st = PrepareSiteStills(**store, err, err); !st) return st.error();
   if (options.keep_permalinks && !report->wordpress_permalinks.empty() &&
       report->wordpress_permalinks != config->permalinks.article) {
     if (auto s = SetArticlePermalink(site.config(), report->wordpress_permalinks); !s) {
@@ -477,6 +507,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!sections) return sections.error();
   auto media = (*store)->LoadMediaList();
   if (!media) return media.error();
+  auto stills = LoadStills(**store, *media);
+  if (!stills) return stills.error();
   auto redirects = (*store)->LoadRedirects();
   if (!redirects) return redirects.error();
   auto people = (*store)->LoadPeople();
@@ -502,7 +534,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
                         std::move(*aliases), std::move(*redirects), std::move(*people),
-                        std::move(podcasts), std::move(*products));
+                        std::move(podcasts), std::move(*products), std::move(*stills));
 }
 
 namespace {
@@ -568,6 +600,11 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   std::error_code ec;
   if (!fs::exists(site.config(), ec)) {
     return Error{ErrorCode::kNotFound, "not a site folder (no cinepress.toml)", site.root.string()};
+  }
+  if (auto config = LoadSiteConfig(site.config()); config) {
+    // Images stored by a program older than stills (an import makes them since): made before
+    // the first page is served. A config that does not load is reported below, by the load.
+    if (auto st = PrepareSiteStills(site, *config, out, err); !st) return st.error();
   }
   auto probe = std::make_shared<ChangeProbe>(site);
   LiveSiteOptions live_options;
@@ -886,6 +923,11 @@ std::string ProgramIdentity() {
 Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& options,
                                 std::ostream& out) {
   auto start = std::chrono::steady_clock::now();
+  {
+    auto config = LoadSiteConfig(site.config());
+    if (!config) return config.error();
+    if (auto st = PrepareSiteStills(site, *config, out, out); !st) return st.error();
+  }
   auto loaded = LoadSite(site, NowSeconds());
   if (!loaded) return loaded.error();
   double t_assemble = Seconds(start);

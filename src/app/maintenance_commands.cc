@@ -6,6 +6,7 @@
 #include <ctime>
 #include <ostream>
 
+#include "content/still.h"
 #include "core/config.h"
 #include "core/text.h"
 #include "store/maintenance.h"
@@ -111,7 +112,8 @@ MediaProblems FindMediaProblems(const std::vector<Article>& articles,
   }
   for (const auto& text : other_texts) referenced.merge(MediaReferences(text, base_url));
   for (const auto& m : media) {
-    if (!referenced.count(m.path)) problems.unused.push_back(m.path);
+    // Stills belong to their image (src/stills removes them with it).
+    if (!referenced.count(m.path) && !IsStillPath(m.path)) problems.unused.push_back(m.path);
   }
   return problems;
 }

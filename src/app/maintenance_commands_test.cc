@@ -35,7 +35,8 @@ TEST(FindMediaProblems, NamesMissingAndUnusedMedia) {
   std::vector<MediaFile> media = {{"images/lead.jpg", "h1", 1},
                                   {"images/in-body.jpg", "h2", 1},
                                   {"images/logo.svg", "h3", 1},
-                                  {"images/orphan.png", "h4", 1}};
+                                  {"images/orphan.png", "h4", 1},
+                                  {"_stills/k/480.webp", "h5", 1}};  // its image's, not unused
   MediaProblems p = FindMediaProblems({a}, media, {"logo = \"/images/logo.svg\""}, "");
   ASSERT_EQ(p.missing.size(), 1u);
   EXPECT_EQ(p.missing[0].first, "content/reviews/x.md");

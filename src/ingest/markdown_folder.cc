@@ -12,6 +12,7 @@
 #include "content/access.h"
 #include "content/records.h"
 #include "core/dates.h"
+#include "content/still.h"
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
@@ -338,7 +339,8 @@ bool IsFolderArticle(const std::string& source_path) {
 }
 // Media from static/ (not WordPress's uploads, nor podcasts' files, which WritePodcasts keeps).
 bool IsFolderMedia(const std::string& path) {
-  return path.rfind("wp-content/uploads/", 0) != 0 && path.rfind("podcasts/", 0) != 0;
+  return path.rfind("wp-content/uploads/", 0) != 0 && path.rfind("podcasts/", 0) != 0 &&
+         !IsStillPath(path);  // made from the folder's images (src/stills), which removes them
 }
 
 // The articles whose films have pages, in the site's order (content/records.h: MovedFilms).

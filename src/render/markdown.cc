@@ -54,16 +54,62 @@ cmark_node* LoneImage(cmark_node* para) {
   return image;
 }
 
-std::string FigureHtml(cmark_node* image) {
+void AppendAttribute(std::string& html, std::string_view name, std::string_view value) {
+  html += ' ';
+  html += name;
+  html += "=\"";
+  AppendHtmlEscaped(html, value);
+  html += '"';
+}
+
+// <source>s of the still's AVIF and WebP widths; then the <img>'s attributes for its fallback.
+void AppendStill(std::string& html, const Still& still) {
+  for (std::string_view format : {"avif", "webp"}) {
+    const std::string srcset = StillSrcset(still, format);
+    if (srcset.empty()) continue;
+    html += "<source";
+    AppendAttribute(html, "type", "image/" + std::string(format));
+    AppendAttribute(html, "srcset", srcset);
+    AppendAttribute(html, "sizes", kFigureSizes);
+    html += '>';
+  }
+}
+
+const Still* StillOfUrl(const StillBook* stills, std::string_view url) {
+  if (!stills || !url.starts_with("/")) return nullptr;
+  auto it = stills->find(std::string(url.substr(1)));
+  return it == stills->end() ? nullptr : &it->second;
+}
+
+std::string FigureHtml(cmark_node* image, const StillBook* stills) {
   std::string alt;
   AppendPlainText(image, alt);
-  const char* url = cmark_node_get_url(image);
+  const char* url_text = cmark_node_get_url(image);
   const char* title = cmark_node_get_title(image);
-  std::string html = "<figure class=\"figure\"><img src=\"";
-  AppendHtmlEscaped(html, url ? url : "");
-  html += "\" alt=\"";
-  AppendHtmlEscaped(html, alt);
-  html += "\" loading=\"lazy\" decoding=\"async\">";
+  const std::string_view url = url_text ? url_text : "";
+  const Still* still = StillOfUrl(stills, url);
+  std::string html = "<figure class=\"figure\">";
+  if (still && !still->variants.empty()) {
+    html += "<picture>";
+    AppendStill(html, *still);
+  }
+  html += "<img";
+  const StillVariant* fallback = still ? StillFallback(*still, 1200) : nullptr;
+  AppendAttribute(html, "src", fallback ? "/" + fallback->path : std::string(url));
+  if (fallback) {
+    AppendAttribute(html, "srcset", StillSrcset(*still, StillFallbackFormat(*still)));
+    AppendAttribute(html, "sizes", kFigureSizes);
+  }
+  if (still) {
+    AppendAttribute(html, "width", std::to_string(still->width));
+    AppendAttribute(html, "height", std::to_string(still->height));
+    if (const std::string tint = StillTint(still->color); !tint.empty()) {
+      AppendAttribute(html, "class", tint);
+    }
+  }
+  AppendAttribute(html, "alt", alt);
+  html += " loading=\"lazy\" decoding=\"async\">";
+  if (still && !still->variants.empty()) html += "</picture>";
   if (title && *title) {
     html += "<figcaption>";
     AppendHtmlEscaped(html, title);
@@ -75,7 +121,7 @@ std::string FigureHtml(cmark_node* image) {
 
 }  // namespace
 
-std::string RenderMarkdown(std::string_view markdown) {
+std::string RenderMarkdown(std::string_view markdown, const StillBook* stills) {
   RegisterExtensions();
   cmark_parser* parser = cmark_parser_new(kOptions);
   // tagfilter is not needed: raw HTML is left out altogether.
@@ -100,7 +146,7 @@ std::string RenderMarkdown(std::string_view markdown) {
   for (cmark_node* para : lone) {
     // A custom block is written out as given: the figure's HTML, escaped above.
     cmark_node* figure = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-    std::string html = FigureHtml(LoneImage(para));
+    std::string html = FigureHtml(LoneImage(para), stills);
     cmark_node_set_on_enter(figure, html.c_str());
     cmark_node_replace(para, figure);
     cmark_node_free(para);

@@ -7,12 +7,20 @@
 #include <string_view>
 #include <vector>
 
+#include "content/still.h"
+
 namespace cinepress {
 
 // An image alone in its paragraph, ![alt](src "Caption"), becomes
-// <figure><img src alt loading=lazy><figcaption>Caption</figcaption></figure>.
+// <figure><img src alt loading=lazy><figcaption>Caption</figcaption></figure>; when `stills`
+// has the image (by its path, "/images/x.jpg"), the <img> is a <picture> of its AVIF and WebP
+// widths with `sizes` for the text column (kFigureSizes), its width, height and tint class.
 // Footnotes get a (visually hidden) "Notes" heading so that their section is labelled.
-std::string RenderMarkdown(std::string_view markdown);
+std::string RenderMarkdown(std::string_view markdown, const StillBook* stills = nullptr);
+
+// Where a figure of a body stands: the text column (the default theme's --measure, 40rem, less
+// its gutters on a phone).
+inline constexpr std::string_view kFigureSizes = "(max-width: 44rem) 92vw, 40rem";
 
 // One line of Markdown (a dek, a caption) as inline HTML, without the paragraph around it:
 // "*After the Evening* returns" -> "<em>After the Evening</em> returns".

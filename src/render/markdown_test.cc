@@ -19,6 +19,41 @@ TEST(RenderMarkdown, LoneImageBecomesACaptionedFigure) {
       << html;
 }
 
+TEST(RenderMarkdown, AFigureWithStillsIsAPictureOfItsWidths) {
+  Still still{800, 450, "#ff8000", {}};
+  for (const char* format : {"avif", "webp", "jpeg"}) {
+    for (int w : {480, 800}) {
+      still.variants.push_back(
+          {w, w * 9 / 16, format, "_stills/k/" + std::to_string(w) + "." + format});
+    }
+  }
+  const StillBook stills{{"images/h.jpg", still}};
+  const std::string html = RenderMarkdown("![Dock & harbour](/images/h.jpg)\n", &stills);
+  const std::string sizes = std::string(kFigureSizes);
+  EXPECT_EQ(
+      html,
+      "<figure class=\"figure\"><picture>"
+      "<source type=\"image/avif\" srcset=\"/_stills/k/480.avif 480w, /_stills/k/800.avif 800w\" "
+      "sizes=\"" +
+          sizes +
+          "\">"
+          "<source type=\"image/webp\" srcset=\"/_stills/k/480.webp 480w, /_stills/k/800.webp "
+          "800w\" "
+          "sizes=\"" +
+          sizes +
+          "\">"
+          "<img src=\"/_stills/k/800.jpeg\" srcset=\"/_stills/k/480.jpeg 480w, /_stills/k/800.jpeg "
+          "800w\" sizes=\"" +
+          sizes +
+          "\" width=\"800\" height=\"450\" class=\"tint-320\" "
+          "alt=\"Dock &amp; harbour\" loading=\"lazy\" decoding=\"async\"></picture></figure>\n")
+      << html;
+  // An image the book does not have keeps its own address.
+  EXPECT_NE(
+      RenderMarkdown("![x](/images/other.jpg)\n", &stills).find("<img src=\"/images/other.jpg\""),
+      std::string::npos);
+}
+
 TEST(RenderMarkdown, InlineImageStaysInline) {
   std::string html = RenderMarkdown("See ![x](/x.jpg) here.");
   EXPECT_EQ(html.find("<figure"), std::string::npos);

@@ -60,11 +60,21 @@ int MatchEditionTag(const std::string& pattern, const std::string& tag) {
 
 }  // namespace
 
-TemplateData ImageData(const Image& image) {
+TemplateData ImageData(const Image& image, const Still* still) {
   TemplateData img;
   img.set("src", image.src);
   img.set("alt", image.alt);
   SetIf(img, "caption", image.caption);
+  if (!still) return img;
+  img.set("width", std::to_string(still->width));
+  img.set("height", std::to_string(still->height));
+  SetIf(img, "tint", StillTint(still->color));
+  SetIf(img, "avif_srcset", StillSrcset(*still, "avif"));
+  SetIf(img, "webp_srcset", StillSrcset(*still, "webp"));
+  const std::string_view fallback = StillFallbackFormat(*still);
+  SetIf(img, "srcset", StillSrcset(*still, fallback));
+  // What a browser that reads no srcset loads: a width that fills a laptop's column.
+  if (const StillVariant* v = StillFallback(*still, 1200)) img.set("src", "/" + v->path);
   return img;
 }
 
@@ -471,7 +481,8 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
   SetIf(person, "jobs_text", Join(r.jobs));
   const PersonProfile& profile = s.profiles_[p];
   if (!profile.bio.empty()) person.set("bio_html", RenderMarkdown(profile.bio));
-  if (profile.portrait) person["portrait"] = ImageData(*profile.portrait);
+  if (profile.portrait)
+    person["portrait"] = ImageData(*profile.portrait, s.StillOf(profile.portrait->src));
   if (!profile.links.empty()) {
     std::vector<std::pair<std::string, std::string>> links;
     for (const WebLink& l : profile.links) links.emplace_back(l.name, l.url);

@@ -47,6 +47,12 @@ bool HasDonatePage(const SiteConfig& c, const Theme& theme) {
 
 }  // namespace
 
+const Still* Site::StillOf(std::string_view src) const {
+  if (!src.starts_with("/")) return nullptr;
+  auto it = stills_.find(std::string(src.substr(1)));
+  return it == stills_.end() ? nullptr : &it->second;
+}
+
 bool HasFeed(const SiteList& list) {
   return list.kind == "section" || list.kind == "category" || list.kind == "tag" ||
          list.kind == "author" || list.kind == "edition";
@@ -113,7 +119,7 @@ Result<std::shared_ptr<const Site>> Site::PreviewOf(Article article, int64_t now
   std::vector<Article> one;
   one.push_back(std::move(article));
   return Assemble(config_, tz_, theme_, std::move(one), std::move(authors), std::move(sections),
-                  media_, at);
+                  media_, at, {}, {}, {}, {}, {}, stills_);
 }
 
 const Output* Site::FirstArticleOutput() const {
@@ -127,7 +133,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme, std::vector<Article> all,
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
     int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
-    std::vector<PersonProfile> people, PodcastContent podcasts, std::vector<Product> products) {
+    std::vector<PersonProfile> people, PodcastContent podcasts, std::vector<Product> products,
+    StillBook stills) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -135,6 +142,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   s.theme_ = std::move(theme);
   s.now_ = now;
   s.media_ = std::move(media);
+  s.stills_ = std::move(stills);
   for (Author& a : authors) s.authors_.emplace(a.id, std::move(a));
   for (Section& sec : sections) s.sections_.emplace(sec.key, std::move(sec));
 
@@ -409,6 +417,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   if (st) st = s.AddShopOutputs(std::move(products));
   if (st) st = s.AddSearchOutputs();  // after the podcasts: episodes are searched too
   for (size_t i = 0; i < s.media_.size(); ++i) {
+    // A still's manifest is for the site map, not for readers.
+    if (IsStillPath(s.media_[i].path) && s.media_[i].path.ends_with("/still.json")) continue;
     // A podcast's files are published with its public episodes only (podcast_site.cc).
     if (s.media_[i].path.rfind("podcasts/", 0) == 0) {
       const int32_t e = s.EpisodeOfMedia("/" + s.media_[i].path);
@@ -602,6 +612,8 @@ void Site::ComputeFingerprints() {
                             menus,
                             "\x1f",
                             theme_->fingerprint(),
+                            "\x1f",
+                            StillsFingerprint(stills_),
                             "\x1f",
                             std::to_string(tz_.YearMonth(now_).first)});
   auto people_of = [&](const Article& a) {
@@ -982,9 +994,7 @@ Status Site::BuildCards() {
         if (!authors.is_empty_list()) c["authors"] = std::move(authors);
         if (!authors_text.empty()) c.set("authors_text", authors_text);
         if (a.image) {
-          TemplateData img;
-          img.set("src", a.image->src);
-          img.set("alt", a.image->alt);
+          TemplateData img = ImageData(*a.image, StillOf(a.image->src));
           c["image"] = std::move(img);
         }
         if (a.film) c.set("film_title", a.film->title);

@@ -22,6 +22,7 @@
 #include "content/content_store.h"
 #include "content/records.h"
 #include "content/shop_store.h"
+#include "content/still.h"
 #include "core/config.h"
 #include "core/dates.h"
 #include "render/feeds.h"
@@ -163,7 +164,7 @@ class Site {
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
       std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {},
-      PodcastContent podcasts = {}, std::vector<Product> products = {});
+      PodcastContent podcasts = {}, std::vector<Product> products = {}, StillBook stills = {});
 
   // The newsroom's preview: a site of this one's settings, theme, writers, sections and media
   // with `article` alone in it, published (at its date, or `now` when it has none or a later
@@ -177,6 +178,10 @@ class Site {
   const SiteConfig& config() const { return config_; }
   const TimeZone& tz() const { return tz_; }
   const Theme& theme() const { return *theme_; }
+  // The stills of the image at `src` ("/images/x.jpg"), or null (another site's image, an image
+  // whose stills are not made yet).
+  const Still* StillOf(std::string_view src) const;
+  const StillBook& stills() const { return stills_; }
   // Published articles, newest first (pages are apart).
   const std::vector<Article>& articles() const { return articles_; }
   const std::vector<Article>& pages() const { return pages_; }
@@ -310,6 +315,7 @@ class Site {
   std::unordered_map<std::string, Author> authors_;
   std::unordered_map<std::string, Section> sections_;
   std::vector<MediaFile> media_;
+  StillBook stills_;
   std::vector<SiteList> lists_;
   std::vector<std::string> section_order_;               // section keys, home page order
   std::unordered_map<std::string, size_t> list_by_key_;  // "category:film-reviews" -> list
@@ -367,8 +373,10 @@ TemplateData PaginationData(int current, int total, const std::function<std::str
 // ("4.5 out of 5") for every reader; `stars` ("★★★★½") and `rest` (the empty ones, "☆") draw it
 // on scales up to 10; on larger ones `score` ("87/100") does. Empty data when there is none.
 TemplateData RatingData(double value, double max);
-// An image as templates see it: `{src, alt, caption}` (caption only when there is one).
-TemplateData ImageData(const Image& image);
+// An image as templates see it: `{src, alt, caption}` (caption only when there is one), and with
+// its stills (`still`, null when it has none) the facts docs/THEMES.md lists: `width`, `height`,
+// `tint`, `avif_srcset`, `webp_srcset`, `srcset`, and `src` the fallback variant.
+TemplateData ImageData(const Image& image, const Still* still);
 
 // How much of a restricted article a page shows (ReaderRights::VariantFor decides): the free
 // part and the paywall box, or all of it; and who opened it, when an institution did.

@@ -60,7 +60,7 @@ Result<std::string> SiteRenderer::BodySource(const Article& a) {
 std::string SiteRenderer::SourceToHtml(const Article& a, std::string_view source) const {
   // HTML bodies were sanitized by the importer (ingest/wp_content.h): shown as stored.
   if (a.body_format == BodyFormat::kHtml) return std::string(source);
-  return RenderMarkdown(source);
+  return RenderMarkdown(source, &site_->stills());
 }
 
 Result<std::string> SiteRenderer::BodyHtml(const Article& a) {
@@ -568,8 +568,10 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     page.set("modified_iso", s.tz_.Iso(std::max(a.date, a.updated)));
   }
   if (a.image) {
-    art["image"] = ImageData(*a.image);
-    const std::string& src = a.image->src;
+    art["image"] = ImageData(*a.image, s.StillOf(a.image->src));
+    const Still* still = s.StillOf(a.image->src);
+    const StillVariant* shared = still ? StillFallback(*still, 1200) : nullptr;
+    const std::string src = shared ? "/" + shared->path : a.image->src;
     page.set("og_image", src.rfind("http", 0) == 0 ? src : s.Absolute(src));
     page.set("og_image_alt", a.image->alt);
   }

@@ -1,0 +1,364 @@
+// The one translation unit that includes libvips (its headers are large: the machine is small).
+#include "stills/stills.h"
+
+#include <vips/vips.h>
+#include <webp/mux.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "core/parallel.h"
+
+namespace cinepress {
+namespace {
+
+constexpr int kAvifQuality = 50;
+constexpr int kWebpQuality = 75;
+constexpr int kJpegQuality = 80;
+constexpr int kAvifEffort = 2;  // of 0–9: AV1 is slow to encode; 2 is far faster, a little larger
+
+// A VipsImage reference, released when it goes out of scope.
+class ImageRef {
+ public:
+  explicit ImageRef(VipsImage* image = nullptr) : image_(image) {}
+  ImageRef(const ImageRef&) = delete;
+  ImageRef& operator=(const ImageRef&) = delete;
+  ~ImageRef() {
+    if (image_) g_object_unref(image_);
+  }
+  VipsImage* get() const { return image_; }
+  // Replaces the image by the result of an operation that wrote into `out`.
+  void Reset(VipsImage* out) {
+    if (image_) g_object_unref(image_);
+    image_ = out;
+  }
+
+ private:
+  VipsImage* image_;
+};
+
+bool StartVips() {
+  static std::once_flag once;
+  static bool started = false;
+  std::call_once(once, [] {
+    started = VIPS_INIT("cinepress") == 0;
+    // Each image is opened once: libvips' cache of operations would only hold memory.
+    if (started) vips_cache_set_max(0);
+  });
+  return started;
+}
+
+// libvips keeps its error messages in one buffer per process: the message, then cleared.
+Error VipsFailure(const std::string& name, const std::string& what) {
+  std::string detail = vips_error_buffer();
+  vips_error_clear();
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  Error e = MakeError(ErrorCode::kInvalidInput,
+                      what + (detail.empty() ? "" : " (libvips: " + detail + ")"));
+  e.file = name;
+  return e;
+}
+
+// Applies one libvips operation to `image` in place; false (and the error is left in libvips'
+// buffer) when it failed.
+template <typename Op>
+bool Apply(ImageRef& image, Op op) {
+  VipsImage* out = nullptr;
+  if (op(image.get(), &out) != 0) return false;
+  image.Reset(out);
+  return true;
+}
+
+// Removes what a camera or an editor wrote about the image (EXIF with GPS, XMP, IPTC) and the
+// colour profile (the pixels are sRGB now): the savers' own "strip" misses EXIF in WebP (libvips
+// 8.14), so nothing is left for them to copy. `image` must be this caller's alone.
+void StripMetadata(VipsImage* image) {
+  gchar** names = vips_image_get_fields(image);
+  for (gchar** n = names; *n; ++n) {
+    const std::string_view name(*n);
+    if (name.starts_with("exif-") || name.starts_with("xmp-") || name.starts_with("iptc-") ||
+        name == VIPS_META_ICC_NAME || name == VIPS_META_PHOTOSHOP_NAME) {
+      vips_image_remove(image, *n);
+    }
+  }
+  g_strfreev(names);
+}
+
+// Upright, 8-bit sRGB, decoded into memory (it is resized several times).
+bool Normalize(ImageRef& image) {
+  if (!Apply(image,
+             [](VipsImage* in, VipsImage** out) { return vips_autorot(in, out, nullptr); })) {
+    return false;
+  }
+  if (vips_image_get_typeof(image.get(), VIPS_META_ICC_NAME)) {
+    if (!Apply(image, [](VipsImage* in, VipsImage** out) {
+          return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent",
+                                    VIPS_INTENT_PERCEPTUAL, "depth", 8, nullptr);
+        })) {
+      return false;
+    }
+  } else if (vips_image_guess_interpretation(image.get()) != VIPS_INTERPRETATION_sRGB) {
+    if (!Apply(image, [](VipsImage* in, VipsImage** out) {
+          return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
+        })) {
+      return false;
+    }
+  }
+  if (vips_image_get_format(image.get()) != VIPS_FORMAT_UCHAR &&
+      !Apply(image, [](VipsImage* in, VipsImage** out) {
+        return vips_cast(in, out, VIPS_FORMAT_UCHAR, nullptr);
+      })) {
+    return false;
+  }
+  VipsImage* memory = vips_image_copy_memory(image.get());
+  if (!memory) return false;
+  image.Reset(memory);
+  StripMetadata(memory);
+  return true;
+}
+
+// The mean of each colour band, as "#rrggbb".
+std::optional<std::string> AverageColor(VipsImage* image) {
+  const int bands = vips_image_get_bands(image);
+  int rgb[3] = {0, 0, 0};
+  for (int b = 0; b < 3; ++b) {
+    VipsImage* band = nullptr;
+    if (vips_extract_band(image, &band, b < bands ? b : 0, nullptr) != 0) return std::nullopt;
+    ImageRef hold(band);
+    double mean = 0;
+    if (vips_avg(band, &mean, nullptr) != 0) return std::nullopt;
+    rgb[b] = static_cast<int>(std::lround(std::clamp(mean, 0.0, 255.0)));
+  }
+  char text[8];
+  std::snprintf(text, sizeof text, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+  return std::string(text);
+}
+
+// libvips 8.14's WebP saver writes an EXIF chunk of its own even when told to strip (no GPS: the
+// image's metadata is gone by then, but the resolution and size it makes up): libwebpmux takes
+// the chunk out.
+std::optional<std::string> WithoutExif(const std::string& webp) {
+  WebPData in{reinterpret_cast<const uint8_t*>(webp.data()), webp.size()};
+  WebPMux* mux = WebPMuxCreate(&in, 0);
+  if (!mux) return std::nullopt;
+  const WebPMuxError deleted = WebPMuxDeleteChunk(mux, "EXIF");
+  if (deleted == WEBP_MUX_NOT_FOUND) {
+    WebPMuxDelete(mux);
+    return webp;
+  }
+  WebPData out;
+  WebPDataInit(&out);
+  const bool ok = deleted == WEBP_MUX_OK && WebPMuxAssemble(mux, &out) == WEBP_MUX_OK;
+  WebPMuxDelete(mux);
+  std::optional<std::string> result;
+  if (ok) result.emplace(reinterpret_cast<const char*>(out.bytes), out.size);
+  WebPDataClear(&out);
+  return result;
+}
+
+// One encoding of `image`, with no metadata.
+std::optional<std::string> Encode(VipsImage* image, const std::string& format) {
+  void* buf = nullptr;
+  size_t len = 0;
+  int rc = -1;
+  if (format == "avif") {
+    rc = vips_heifsave_buffer(image, &buf, &len, "Q", kAvifQuality, "compression",
+                              VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "effort", kAvifEffort, "strip",
+                              TRUE, nullptr);
+  } else if (format == "webp") {
+    rc = vips_webpsave_buffer(image, &buf, &len, "Q", kWebpQuality, "strip", TRUE, nullptr);
+  } else if (format == "png") {
+    rc = vips_pngsave_buffer(image, &buf, &len, "compression", 9, "strip", TRUE, nullptr);
+  } else {
+    rc = vips_jpegsave_buffer(image, &buf, &len, "Q", kJpegQuality, "strip", TRUE,
+                              "optimize_coding", TRUE, "interlace", TRUE, nullptr);
+  }
+  if (rc != 0) return std::nullopt;
+  std::string out(static_cast<const char*>(buf), len);
+  g_free(buf);
+  if (format == "webp") return WithoutExif(out);
+  return out;
+}
+
+// The widths published for an image `width` wide: the standard ones below it, and its own
+// width when it is no wider than the widest standard one.
+std::vector<int> PublishedWidths(int width) {
+  std::vector<int> out;
+  constexpr int kWidest = kStillWidths[std::size(kStillWidths) - 1];
+  for (int w : kStillWidths) {
+    if (w < width) out.push_back(w);
+  }
+  if (width <= kWidest) out.push_back(width);
+  return out;
+}
+
+const char* Extension(const std::string& format) {
+  return format == "jpeg" ? "jpg" : format.c_str();
+}
+
+}  // namespace
+
+Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
+                            const std::string& folder, const StillOptions& options) {
+  if (!StartVips()) return VipsFailure(name, "libvips could not start");
+  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  if (!loader) return VipsFailure(name, "not an image that libvips can read");
+  const std::string fallback =
+      std::string(loader).find("Png") != std::string::npos ? "png" : "jpeg";
+  ImageRef image(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail_on",
+                                            VIPS_FAIL_ON_ERROR, nullptr));
+  if (!image.get() || !Normalize(image)) return VipsFailure(name, "the image cannot be decoded");
+
+  MadeStill made;
+  Still& still = made.still;
+  const int width = vips_image_get_width(image.get());
+  const int height = vips_image_get_height(image.get());
+  auto color = AverageColor(image.get());
+  if (!color) return VipsFailure(name, "the image's colours cannot be read");
+  still.color = *color;
+  if (std::string_view(loader).find("Svg") != std::string_view::npos) {
+    // Drawn at any width: its size (for width and height) and colour, and no variants.
+    still.width = width;
+    still.height = height;
+    made.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
+    return made;
+  }
+
+  // The fallback (JPEG) has no transparency: it is laid on white.
+  ImageRef opaque(image.get());
+  g_object_ref(image.get());
+  if (fallback == "jpeg" && vips_image_hasalpha(image.get()) &&
+      !Apply(opaque, [](VipsImage* in, VipsImage** out) {
+        VipsArrayDouble* white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
+        int rc = vips_flatten(in, out, "background", white, nullptr);
+        vips_area_unref(VIPS_AREA(white));
+        return rc;
+      })) {
+    return VipsFailure(name, "the image cannot be flattened");
+  }
+
+  std::vector<std::string> formats;
+  if (options.avif) formats.push_back("avif");
+  formats.push_back("webp");
+  formats.push_back(fallback);
+  const std::vector<int> widths = PublishedWidths(width);
+  for (const std::string& format : formats) {
+    VipsImage* source = format == fallback ? opaque.get() : image.get();
+    for (int w : widths) {
+      ImageRef sized(source);
+      g_object_ref(source);
+      if (w != width && !Apply(sized, [&](VipsImage* in, VipsImage** out) {
+            return vips_resize(in, out, static_cast<double>(w) / width, nullptr);
+          })) {
+        return VipsFailure(name, "the image cannot be resized");
+      }
+      auto data = Encode(sized.get(), format);
+      if (!data) return VipsFailure(name, "the image cannot be encoded as " + format);
+      StillVariant v{vips_image_get_width(sized.get()), vips_image_get_height(sized.get()), format,
+                     folder + "/" + std::to_string(w) + "." + Extension(format)};
+      made.files.push_back(StillFile{v.path, std::move(*data)});
+      still.variants.push_back(std::move(v));
+    }
+  }
+  const int published = widths.back();
+  still.width = published;
+  still.height =
+      published == width
+          ? height
+          : static_cast<int>(std::lround(static_cast<double>(height) * published / width));
+  made.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
+  return made;
+}
+
+Result<StillsReport> PrepareStills(ContentStore& store, const StillOptions& options) {
+  auto media = store.LoadMediaList();
+  if (!media) return media.error();
+  std::set<std::string> paths;
+  std::map<std::string, std::string> source_of;  // content hash -> an image with it
+  for (const MediaFile& m : *media) {
+    paths.insert(m.path);
+    if (IsStillSource(m.path)) source_of.emplace(m.hash, m.path);
+  }
+  StillsReport report;
+  std::set<std::string> folders;
+  std::vector<std::pair<std::string, std::string>> todo;  // hash, image path
+  for (const auto& [hash, path] : source_of) {
+    folders.insert(StillFolder(hash));
+    if (paths.count(StillManifestPath(hash))) {
+      ++report.kept;
+    } else {
+      todo.emplace_back(hash, path);
+    }
+  }
+  const unsigned threads = options.threads ? options.threads : DefaultThreads();
+  const size_t batch = std::max<size_t>(options.batch, 1);
+  for (size_t from = 0; from < todo.size(); from += batch) {
+    const size_t n = std::min(batch, todo.size() - from);
+    std::vector<std::string> bytes(n);
+    for (size_t i = 0; i < n; ++i) {
+      auto data = store.LoadMediaData(todo[from + i].second);
+      if (!data) return data.error();
+      bytes[i] = std::move(*data);
+    }
+    std::vector<std::optional<Result<MadeStill>>> made(n);
+    ParallelFor(n, threads, nullptr, [&](unsigned, size_t i) {
+      const auto& [hash, path] = todo[from + i];
+      made[i] = MakeStill(bytes[i], "static/" + path, StillFolder(hash), options);
+    });
+    if (auto st = store.BeginTransaction(); !st) return st.error();
+    for (auto& m : made) {
+      if (!*m) {
+        report.problems.push_back(m->error());
+        continue;
+      }
+      for (const StillFile& f : (*m)->files) {
+        if (auto st = store.SaveMedia(f.path, f.data); !st) {
+          (void)store.Rollback();
+          return st.error();
+        }
+      }
+      ++report.made;
+    }
+    if (auto st = store.Commit(); !st) return st.error();
+  }
+  std::set<std::string> gone;
+  for (const std::string& path : paths) {
+    if (!IsStillPath(path)) continue;
+    const std::string folder = path.substr(0, path.find('/', std::string_view("_stills/").size()));
+    if (folders.count(folder)) continue;
+    if (auto st = store.DeleteMedia(path); !st) return st.error();
+    gone.insert(folder);
+  }
+  report.removed = gone.size();
+  return report;
+}
+
+Result<StillBook> LoadStills(ContentStore& store, const std::vector<MediaFile>& media) {
+  std::set<std::string> paths;
+  for (const MediaFile& m : media) paths.insert(m.path);
+  StillBook book;
+  std::map<std::string, Still> by_hash;
+  for (const MediaFile& m : media) {
+    if (!IsStillSource(m.path)) continue;
+    const std::string manifest = StillManifestPath(m.hash);
+    if (!paths.count(manifest)) continue;
+    auto known = by_hash.find(m.hash);
+    if (known == by_hash.end()) {
+      auto json = store.LoadMediaData(manifest);
+      if (!json) return json.error();
+      auto still = ParseStillManifest(*json, manifest);
+      if (!still) return still.error();
+      known = by_hash.emplace(m.hash, std::move(*still)).first;
+    }
+    book.emplace(m.path, known->second);
+  }
+  return book;
+}
+
+}  // namespace cinepress
