@@ -197,14 +197,8 @@ class Stripe:
         return 200, public(s)
 
     def payment_mode_session(self, s, p):
-        """The shop's sessions: lines priced inline (price_data), the session's own expiry,
-        shipping addresses and rates (the first rate is the one the buyer picks)."""
-        items = s["_line_items"]
-        inline = [i for i in items if "price_data" in i]
-        s["amount_total"] += sum(int(i["price_data"]["unit_amount"]) * int(i.get("quantity", 1))
-                                 for i in inline)
-        if inline and not s["currency"]:
-            s["currency"] = inline[0]["price_data"]["currency"]
+        """The shop's sessions: the session's own expiry, shipping addresses and rates (the first
+        rate is the one the buyer picks). Lines priced inline (price_data) are priced above."""
         if p.get("expires_at"):
             s["expires_at"] = int(p["expires_at"])
         s["_shipping"] = p.get("shipping_address_collection")
@@ -516,10 +510,6 @@ def make_handler(stripe):
                 f"{stripe.prices[i['price']]['unit_amount']} "
                 f"{html.escape(stripe.prices[i['price']]['currency'])}</li>"
                 for i in s["_line_items"] if "price" in i)
-            items += "".join(
-                f"<li>{html.escape(i['price_data']['product_data']['name'])}: "
-                f"{i['price_data']['unit_amount']} {html.escape(i['price_data']['currency'])}</li>"
-                for i in s["_line_items"] if "price_data" in i)
             body = (f"<p>Paying as {html.escape(s.get('customer_email') or s.get('customer') or '')}"
                     f"</p><ul>{items}</ul><form method=\"post\" action=\"/checkout/{s['id']}/pay\">"
                     f"<button type=\"submit\">Pay</button></form>"
