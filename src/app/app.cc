@@ -693,6 +693,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
       err << "serve: payments: STRIPE_WEBHOOK_SECRET is not set: Stripe's events are refused\n";
     }
     p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
+    p.mail_queued = [&newsletters] { newsletters.MailQueued(); };
     if (shop) {
       p.shop_event = [&shop](std::string_view payload,
                              int64_t now) -> Result<std::vector<MailMessage>> {

@@ -431,20 +431,21 @@ void NewsletterScheduler::Run() {
 
 void NewsletterScheduler::SendDueGifts(const SiteConfig& config) {
   auto members = OpenMemberStore(site_.database(), SiteStoreOptions(site_));
-  auto outbox = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
-  if (!members || !outbox || !(*members)->BeginTransaction()) return;
+  if (!members || !(*members)->BeginTransaction()) return;
+  // The gifts marked sent and their messages queued in one transaction: a crash loses neither
+  // and sends nothing twice.
   auto due = TakeDueGifts(**members, config, Now());
-  if (!due || !(*members)->Commit()) {
-    (void)(*members)->Rollback();
-    err_ << "scheduler: gifts: " << (due ? "the store refused the commit" : due.error().ToString())
-         << "\n";
-    return;
-  }
-  // Committed: the messages go to the outbox now (a crash here loses them, never sends twice).
-  for (const MailMessage& m : *due) {
-    if (auto id = (*outbox)->QueueMail(SerializeMessage(m), NowSeconds()); !id) {
-      err_ << "scheduler: gifts: queueing: " << id.error().ToString() << "\n";
+  Status queued = due ? Status{} : Status(due.error());
+  for (size_t i = 0; queued && i < due->size(); ++i) {
+    if (auto id = (*members)->QueueMail(SerializeMessage((*due)[i]), NowSeconds()); !id) {
+      queued = id.error();
     }
+  }
+  if (queued) queued = (*members)->Commit();
+  if (!queued) {
+    (void)(*members)->Rollback();
+    err_ << "scheduler: gifts: " << queued.error().ToString() << "\n";
+    return;
   }
   if (!due->empty()) out_ << "scheduler: " << due->size() << " gift(s) sent\n" << std::flush;
 }

@@ -178,6 +178,10 @@ class MemberStore {
   virtual Status BeginTransaction() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // The outbox (the one NewsletterStore::QueueMail writes, in the same database): a message
+  // queued in the caller's transaction, so that an effect and the message that tells of it
+  // commit together — neither without the other, whatever crashes between.
+  virtual Result<int64_t> QueueMail(const std::string& message, int64_t now) = 0;
   // Changes after any commit that changed what RightsBook and SessionTable hold (see above).
   virtual Result<int64_t> Version() = 0;
   // Waits until Version may have moved or `timeout` passes, as ContentStore::WaitForChange.

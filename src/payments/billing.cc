@@ -176,14 +176,24 @@ Status OnSubscription(EventContext& c) {
   return ApplySubscriptionState(c, s, MemberIdOf(metadata), Str(metadata, "email"));
 }
 
-// Runs `apply` in one transaction: everything or nothing.
-Result<StripeEventOutcome> InTransaction(MemberStore& store, StripeEventOutcome outcome,
+// Runs `apply` in one transaction, with the mail it asks for: everything or nothing.
+Result<StripeEventOutcome> InTransaction(MemberStore& store, int64_t now,
+                                         StripeEventOutcome outcome,
                                          const std::function<Status(StripeEventOutcome&)>& apply) {
   if (auto s = store.BeginTransaction(); !s) return s.error();
   if (auto s = apply(outcome); !s) {
     (void)store.Rollback();
     return s.error();
   }
+  // The messages the event asks for go to the outbox in its transaction: a crash loses neither
+  // the change nor the message that tells of it.
+  for (const MailMessage& m : outcome.mail) {
+    if (auto id = store.QueueMail(SerializeMessage(m), now); !id) {
+      (void)store.Rollback();
+      return id.error();
+    }
+  }
+  outcome.queued = outcome.mail.size();
   if (auto s = store.Commit(); !s) {
     (void)store.Rollback();
     return s.error();
@@ -383,7 +393,7 @@ Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig
   StripeEventOutcome start;
   start.id = Str(event, "id");
   start.type = Str(event, "type");
-  return InTransaction(store, start, [&](StripeEventOutcome& outcome) -> Status {
+  return InTransaction(store, now, start, [&](StripeEventOutcome& outcome) -> Status {
     auto fresh = store.RecordStripeEvent(outcome.id, outcome.type, now);
     if (!fresh) return fresh.error();
     if (!*fresh) {
@@ -410,7 +420,7 @@ Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const Sit
   StripeEventOutcome start;
   start.id = Str(object, "id");
   start.type = "reconcile";
-  return InTransaction(store, start, [&](StripeEventOutcome& outcome) -> Status {
+  return InTransaction(store, now, start, [&](StripeEventOutcome& outcome) -> Status {
     // Stripe's state now is newer than any kept, even when Stripe's clock runs ahead of ours.
     auto kept = store.LoadStripeSubscription(outcome.id);
     if (!kept) return kept.error();

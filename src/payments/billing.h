@@ -41,8 +41,8 @@ std::optional<TierGrant> GrantOfSubscription(const StripeSubscription& s, int gr
 Status RefreshStripeGrants(MemberStore& store, int64_t member_id, int grace_days);
 
 // What one purpose's part of an event did (a donation, a gift): a note for the log ("" when the
-// object was not its), mail to queue once the event is committed, and the address of a reader
-// who became a member by it (to send a sign-in link to).
+// object was not its), mail (queued with the event, in its transaction), and the address of a
+// reader who became a member by it (to send a sign-in link to).
 struct PurposeOutcome {
   std::string note;
   std::vector<MailMessage> mail;
@@ -51,10 +51,13 @@ struct PurposeOutcome {
 
 struct StripeEventOutcome {
   std::string id, type;
-  bool duplicate = false;         // applied before: nothing changed
-  bool handled = false;           // a type we act on (others are recorded and acknowledged)
-  std::string note;               // what happened, for the log
-  std::vector<MailMessage> mail;  // to queue once the event is committed
+  bool duplicate = false;  // applied before: nothing changed
+  bool handled = false;    // a type we act on (others are recorded and acknowledged)
+  std::string note;        // what happened, for the log
+  // The messages the event asked for, already queued in the store's outbox in the event's own
+  // transaction (`queued` of them) when ApplyStripeEvent returns: not to be queued again.
+  std::vector<MailMessage> mail;
+  size_t queued = 0;
   // A reader who became a member through checkout: send them a sign-in link.
   std::string new_member_email;
 };

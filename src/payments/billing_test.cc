@@ -128,6 +128,14 @@ TEST_F(Billing, PastDueKeepsAccessForTheGracePeriodAndMailsOnce) {
   auto due = Apply("evt_2", "customer.subscription.updated", Subscription("past_due"), kT + 100);
   ASSERT_EQ(due.mail.size(), 1u);
   EXPECT_EQ(due.mail[0].to.email, "new@reader.example");
+  // Queued in the outbox by the event's own transaction, not left to the caller.
+  EXPECT_EQ(due.queued, 1u);
+  auto outbox = newsletters_->ClaimDueMail(kT + 1000, 60, 10);
+  ASSERT_TRUE(outbox.ok()) << outbox.error().ToString();
+  ASSERT_EQ(outbox->size(), 1u);
+  auto queued = ParseMessage((*outbox)[0].message);
+  ASSERT_TRUE(queued.has_value());
+  EXPECT_EQ(queued->to.email, "new@reader.example");
   EXPECT_NE(due.mail[0].text.find("5 more days"), std::string::npos);
   auto grants = GrantsOf("new@reader.example");
   ASSERT_EQ(grants.size(), 1u);

@@ -216,6 +216,22 @@ TYPED_TEST(MemberStoreContract, AStripeEventIsRecordedOnceAndOnlyWithItsTransact
   EXPECT_TRUE(*this->store_->RecordStripeEvent("evt_2", "invoice.paid", 12));
 }
 
+TYPED_TEST(MemberStoreContract, MailQueuedInATransactionIsSentOnlyIfItCommits) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->QueueMail("Subject: rolled back\r\n\r\nno", 10).ok());
+  ASSERT_TRUE(this->store_->Rollback());
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->QueueMail("Subject: committed\r\n\r\nyes", 10).ok());
+  ASSERT_TRUE(this->store_->Commit());
+  // The newsletter store's outbox sender finds exactly the committed one.
+  auto outbox = OpenNewsletterStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(outbox.ok()) << outbox.error().ToString();
+  auto due = (*outbox)->ClaimDueMail(20, 60, 10);
+  ASSERT_TRUE(due.ok()) << due.error().ToString();
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].message, "Subject: committed\r\n\r\nyes");
+}
+
 TYPED_TEST(MemberStoreContract, StripePricesOnePerTierAndInterval) {
   ASSERT_TRUE(this->store_->SaveStripePrice({"patron", "month", "price_1", "prod_1", 500, "usd"}));
   ASSERT_TRUE(this->store_->SaveStripePrice({"patron", "year", "price_2", "prod_1", 5000, "usd"}));

@@ -524,6 +524,15 @@ class PgMemberStore final : public MemberStore {
                   "reading donations", &DonationFrom);
   }
 
+  Result<int64_t> QueueMail(const std::string& message, int64_t now) override {
+    auto q = db_->Write(
+        "INSERT INTO mail_outbox (created, next_attempt, attempts, message)"
+        " VALUES ($1, $1, 0, $2) RETURNING id",
+        {now, std::string_view(message)});
+    if (!q) return PgFailure("queueing a message", q.error());
+    return q->Int(0, 0);
+  }
+
   Status SaveGift(const Gift& g) override {
     return PgWrite(
         *db_, "saving gift " + g.id,

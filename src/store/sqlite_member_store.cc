@@ -485,6 +485,14 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
     return out;
   }
 
+  Result<int64_t> QueueMail(const std::string& message, int64_t now) override {
+    Run r(Q("INSERT INTO mail_outbox (created, next_attempt, attempts, message)"
+            " VALUES (?, ?, 0, ?)"),
+          {now, now, message});
+    if (!r.Done()) return Failure("queueing a message");
+    return sqlite3_last_insert_rowid(db_);
+  }
+
   Status SaveGift(const Gift& g) override {
     Run r(Q("INSERT OR REPLACE INTO gifts (id, tier, months, amount, currency, buyer_email,"
             " recipient_name, recipient_email, message, notify_at, status, token_hash,"

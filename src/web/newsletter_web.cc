@@ -170,6 +170,12 @@ std::string NewsletterWeb::MetricsText() const {
   return out;
 }
 
+void NewsletterWeb::MailQueued() {
+  std::lock_guard lock(out_mu_);
+  queued_ = true;
+  out_cv_.notify_one();
+}
+
 Status NewsletterWeb::Queue(const MailMessage& message) {
   {
     std::lock_guard lock(store_mu_);

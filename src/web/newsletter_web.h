@@ -62,6 +62,8 @@ class NewsletterWeb {
   // Queues a message in the store's outbox and wakes the sender (other pages' messages: sign-in
   // links, address changes). An error when the store cannot take it.
   Status Queue(const MailMessage& message);
+  // Wakes the sender for messages another connection queued in the store (a webhook event's).
+  void MailQueued();
 
   uint64_t confirmations_sent() const { return sent_; }
   uint64_t confirmations_failed() const { return failed_; }

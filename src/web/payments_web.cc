@@ -334,11 +334,8 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
                         outcome.error().message + "\n");
   }
   Log(outcome->id + " " + outcome->type + ": " + outcome->note);
-  // Committed: what the event asks to tell readers goes to the outbox now. (A crash here loses
-  // these messages, never the event's effect.)
-  for (const MailMessage& m : outcome->mail) {
-    if (auto s = options_.send(m); !s) Log("queueing mail: " + s.error().ToString());
-  }
+  // Committed, with what the event asks to tell readers already in the outbox.
+  if (outcome->queued > 0 && options_.mail_queued) options_.mail_queued();
   if (!outcome->new_member_email.empty()) SendSignIn(config, outcome->new_member_email, now);
   return Json200(std::string("{\"received\":true") +
                  (outcome->duplicate ? ",\"duplicate\":true" : "") + "}\n");

@@ -45,6 +45,9 @@ struct PaymentsWebOptions {
   std::function<Result<std::unique_ptr<StripeClient>>()> open_stripe;
   std::string webhook_secret;                      // whsec_…; "" refuses every event
   std::function<Status(const MailMessage&)> send;  // queues a message in the outbox
+  // Tells the outbox's sender that messages were queued in the store by another connection (a
+  // webhook event's own transaction); optional.
+  std::function<void()> mail_queued;
   // The shop's part of a verified event (ShopWeb::ApplyEvent), applied before the memberships'
   // part: it is idempotent by the shop's own state, so Stripe's retry after a failure of the
   // rest changes nothing twice. Returns the mail to queue. Null: no shop.
