@@ -140,6 +140,18 @@ std::optional<std::string> AverageColor(VipsImage* image) {
   return std::string(text);
 }
 
+// The average colour of the SVG in `bytes`, drawn at most 64 pixels wide.
+std::optional<std::string> SmallDrawingColor(std::string_view bytes) {
+  VipsImage* small = nullptr;
+  if (vips_thumbnail_buffer(const_cast<char*>(bytes.data()), bytes.size(), &small, 64, nullptr) !=
+      0) {
+    return std::nullopt;
+  }
+  ImageRef drawing(small);
+  if (!Normalize(drawing)) return std::nullopt;
+  return AverageColor(drawing.get());
+}
+
 // libvips 8.14's WebP saver writes an EXIF chunk of its own even when told to strip (no GPS: the
 // image's metadata is gone by then, but the resolution and size it makes up): libwebpmux takes
 // the chunk out.
@@ -213,22 +225,27 @@ Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
       std::string(loader).find("Png") != std::string::npos ? "png" : "jpeg";
   ImageRef image(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail_on",
                                             VIPS_FAIL_ON_ERROR, nullptr));
-  if (!image.get() || !Normalize(image)) return VipsFailure(name, "the image cannot be decoded");
-
+  if (!image.get()) return VipsFailure(name, "the image cannot be decoded");
   MadeStill made;
   Still& still = made.still;
+  if (std::string_view(loader).find("Svg") != std::string_view::npos) {
+    // Drawn at any width: its size (for width and height) and colour, and no variants. Its
+    // colour is read from a small drawing: drawn whole, an SVG with filters takes a good part of
+    // a second.
+    still.width = vips_image_get_width(image.get());
+    still.height = vips_image_get_height(image.get());
+    auto color = SmallDrawingColor(bytes);
+    if (!color) return VipsFailure(name, "the image cannot be drawn");
+    still.color = *color;
+    made.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
+    return made;
+  }
+  if (!Normalize(image)) return VipsFailure(name, "the image cannot be decoded");
   const int width = vips_image_get_width(image.get());
   const int height = vips_image_get_height(image.get());
   auto color = AverageColor(image.get());
   if (!color) return VipsFailure(name, "the image's colours cannot be read");
   still.color = *color;
-  if (std::string_view(loader).find("Svg") != std::string_view::npos) {
-    // Drawn at any width: its size (for width and height) and colour, and no variants.
-    still.width = width;
-    still.height = height;
-    made.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
-    return made;
-  }
 
   // The fallback (JPEG) has no transparency: it is laid on white.
   ImageRef opaque(image.get());
