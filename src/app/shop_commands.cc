@@ -23,13 +23,7 @@ Result<Opened> Open(const SiteFolder& site) {
   auto config = LoadSiteConfig(site.config());
   if (!config) return config.error();
   const StoreOptions options = SiteStoreOptions(site);
-  if (!StoreInstance(site.database(), options)) {
-    return Error{ErrorCode::kNotFound,
-                 "no store here (run `cinepress init` or `import` first)",
-                 site.database().string(),
-                 0,
-                 {}};
-  }
+  if (auto s = RequireStore(site, options); !s) return s.error();
   auto store = OpenShopStore(site.database(), options);
   if (!store) return store.error();
   return Opened{std::move(*config), std::move(*store)};

@@ -11,8 +11,8 @@
 
 #include "content/access.h"
 #include "content/records.h"
-#include "core/dates.h"
 #include "content/still.h"
+#include "core/dates.h"
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"

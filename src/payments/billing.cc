@@ -9,35 +9,16 @@
 #include "members/sign_in.h"
 #include "payments/donations.h"
 #include "payments/gifts.h"
+#include "payments/stripe_json.h"
 
 namespace cinepress {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int64_t Int(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
-
-// An id that may be expanded into its object: "cus_1" or {"id": "cus_1", …}.
-std::string IdOf(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  return it->is_object() ? Str(*it, "id") : std::string();
-}
-
-const Json& Field(const Json& j, const char* key) {
-  static const Json kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
+using stripe_json::Field;
+using stripe_json::IdOf;
+using stripe_json::Int;
+using stripe_json::Str;
 
 const Json& FirstItem(const Json& subscription) {
   static const Json kEmpty = Json::object();

@@ -10,55 +10,34 @@
 #include "mail/message.h"
 #include "members/members.h"
 #include "payments/billing.h"
+#include "payments/stripe_json.h"
 
 namespace cinepress {
 namespace {
 
 using Json = nlohmann::json;
+using stripe_json::Field;
+using stripe_json::IdOf;
+using stripe_json::Int;
+using stripe_json::Str;
 
 constexpr int64_t kMostAmount = 99999999;  // Stripe's largest charge in most currencies
 
-// A text field of a Stripe object ("" when missing or not text).
-std::string TextOf(const Json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int64_t WholeOf(const Json& j, const char* key) {
-  if (!j.is_object()) return 0;
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
-
-const Json& Part(const Json& j, const char* key) {
-  static const Json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-// "cus_1" or the expanded {"id": "cus_1", …}.
-std::string IdIn(const Json& j, const char* key) {
-  const Json& v = Part(j, key);
-  return v.is_string() ? v.get<std::string>() : TextOf(v, "id");
-}
-
 bool IsDonationMetadata(const Json& metadata) {
-  return TextOf(metadata, "purpose") == kDonationPurpose;
+  return Str(metadata, "purpose") == kDonationPurpose;
 }
 
 // The metadata of an invoice's subscription: in `parent.subscription_details` since Stripe's
 // 2025 API, in `subscription_details` before.
 const Json& InvoiceSubscriptionMetadata(const Json& invoice) {
-  const Json& details = Part(Part(invoice, "parent"), "subscription_details");
-  if (details.is_object()) return Part(details, "metadata");
-  return Part(Part(invoice, "subscription_details"), "metadata");
+  const Json& details = Field(Field(invoice, "parent"), "subscription_details");
+  if (details.is_object()) return Field(details, "metadata");
+  return Field(Field(invoice, "subscription_details"), "metadata");
 }
 
 std::string InvoiceSubscriptionId(const Json& invoice) {
-  std::string id = IdIn(Part(Part(invoice, "parent"), "subscription_details"), "subscription");
-  return id.empty() ? IdIn(invoice, "subscription") : id;
+  std::string id = IdOf(Field(Field(invoice, "parent"), "subscription_details"), "subscription");
+  return id.empty() ? IdOf(invoice, "subscription") : id;
 }
 
 // Grants [payments] donation_grants_tier to the donor when the donation is large enough: until
@@ -220,7 +199,7 @@ Result<std::string> StartDonationCheckout(StripeClient& stripe, MemberStore& sto
   }
   auto session = stripe.Call({"POST", "/v1/checkout/sessions", params, ""});
   if (!session) return session.error();
-  const std::string url = TextOf(*session, "url");
+  const std::string url = Str(*session, "url");
   if (url.empty())
     return MakeError(ErrorCode::kInternal, "Stripe: the checkout session has no url");
   return url;
@@ -229,21 +208,21 @@ Result<std::string> StartDonationCheckout(StripeClient& stripe, MemberStore& sto
 Result<PurposeOutcome> RecordDonationCheckout(MemberStore& store, const SiteConfig& site,
                                               const Json& session, int64_t now) {
   // A monthly donation is recorded by its invoices (invoice.paid), not by its session.
-  if (!IsDonationMetadata(Part(session, "metadata")) || TextOf(session, "mode") != "payment" ||
-      TextOf(session, "payment_status") != "paid") {
+  if (!IsDonationMetadata(Field(session, "metadata")) || Str(session, "mode") != "payment" ||
+      Str(session, "payment_status") != "paid") {
     return PurposeOutcome{};
   }
-  const Json& details = Part(session, "customer_details");
+  const Json& details = Field(session, "customer_details");
   Donation d;
-  d.id = TextOf(session, "id");
+  d.id = Str(session, "id");
   d.kind = "one-off";
-  d.name = TextOf(details, "name");
-  d.email = TextOf(details, "email");
-  if (d.email.empty()) d.email = TextOf(session, "customer_email");
-  d.amount = WholeOf(session, "amount_total");
-  d.currency = AsciiLower(TextOf(session, "currency"));
+  d.name = Str(details, "name");
+  d.email = Str(details, "email");
+  if (d.email.empty()) d.email = Str(session, "customer_email");
+  d.amount = Int(session, "amount_total");
+  d.currency = AsciiLower(Str(session, "currency"));
   d.created = now;
-  d.payment_intent = IdIn(session, "payment_intent");
+  d.payment_intent = IdOf(session, "payment_intent");
   return Record(store, site, d, 0, now);
 }
 
@@ -251,20 +230,20 @@ Result<PurposeOutcome> RecordDonationInvoice(MemberStore& store, const SiteConfi
                                              const Json& invoice, int64_t now) {
   if (!IsDonationMetadata(InvoiceSubscriptionMetadata(invoice))) return PurposeOutcome{};
   Donation d;
-  d.id = TextOf(invoice, "id");
+  d.id = Str(invoice, "id");
   d.kind = "monthly";
-  d.name = TextOf(invoice, "customer_name");
-  d.email = TextOf(invoice, "customer_email");
-  d.amount = WholeOf(invoice, "amount_paid");
-  d.currency = AsciiLower(TextOf(invoice, "currency"));
+  d.name = Str(invoice, "customer_name");
+  d.email = Str(invoice, "customer_email");
+  d.amount = Int(invoice, "amount_paid");
+  d.currency = AsciiLower(Str(invoice, "currency"));
   d.created = now;
-  d.payment_intent = IdIn(invoice, "payment_intent");  // before Stripe's 2025 API only
+  d.payment_intent = IdOf(invoice, "payment_intent");  // before Stripe's 2025 API only
   d.subscription = InvoiceSubscriptionId(invoice);
-  int64_t period_end = WholeOf(invoice, "period_end");
-  const Json& lines = Part(Part(invoice, "lines"), "data");
+  int64_t period_end = Int(invoice, "period_end");
+  const Json& lines = Field(Field(invoice, "lines"), "data");
   if (lines.is_array()) {
     for (const Json& line : lines) {
-      period_end = std::max(period_end, WholeOf(Part(line, "period"), "end"));
+      period_end = std::max(period_end, Int(Field(line, "period"), "end"));
     }
   }
   return Record(store, site, d, std::max(period_end, now) + kRenewalSlack, now);
@@ -272,8 +251,8 @@ Result<PurposeOutcome> RecordDonationInvoice(MemberStore& store, const SiteConfi
 
 Result<PurposeOutcome> RefundDonation(MemberStore& store, const SiteConfig& site,
                                       const Json& charge, int64_t now) {
-  const std::string intent = IdIn(charge, "payment_intent");
-  const Json& refunded = Part(charge, "refunded");
+  const std::string intent = IdOf(charge, "payment_intent");
+  const Json& refunded = Field(charge, "refunded");
   // A partial refund leaves the donation standing (the rest was given).
   if (intent.empty() || !refunded.is_boolean() || !refunded.get<bool>()) return PurposeOutcome{};
   auto all = store.LoadDonations();

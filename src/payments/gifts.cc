@@ -10,17 +10,13 @@
 #include "core/text.h"
 #include "core/tokens.h"
 #include "members/members.h"
+#include "payments/stripe_json.h"
 
 namespace cinepress {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string TextIn(const Json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using stripe_json::Str;
 
 Error Refused(const std::string& field, const std::string& message) {
   return Error{ErrorCode::kInvalidInput, message, {}, 0, field};
@@ -185,7 +181,7 @@ Result<std::string> StartGiftCheckout(StripeClient& stripe, MemberStore& store,
       {"cancel_url", site.base_url + "/gift/?checkout=cancelled"}};
   auto session = stripe.Call({"POST", "/v1/checkout/sessions", params, "gift-" + g.id});
   if (!session) return session.error();
-  const std::string url = TextIn(*session, "url");
+  const std::string url = Str(*session, "url");
   if (url.empty())
     return MakeError(ErrorCode::kInternal, "Stripe: the checkout session has no url");
   return url;
@@ -195,14 +191,14 @@ Result<PurposeOutcome> RecordGiftCheckout(MemberStore& store, const SiteConfig& 
                                           const Json& session, int64_t now) {
   const Json metadata =
       session.is_object() && session.contains("metadata") ? session["metadata"] : Json::object();
-  if (TextIn(metadata, "purpose") != kGiftPurpose || TextIn(session, "payment_status") != "paid") {
+  if (Str(metadata, "purpose") != kGiftPurpose || Str(session, "payment_status") != "paid") {
     return PurposeOutcome{};
   }
   PurposeOutcome out;
-  auto gift = store.LoadGift(TextIn(metadata, "gift_id"));
+  auto gift = store.LoadGift(Str(metadata, "gift_id"));
   if (!gift) return gift.error();
   if (!gift->has_value()) {
-    out.note = "gift " + TextIn(metadata, "gift_id") + " is not kept here: ignored";
+    out.note = "gift " + Str(metadata, "gift_id") + " is not kept here: ignored";
     return out;
   }
   Gift g = **gift;
@@ -212,10 +208,7 @@ Result<PurposeOutcome> RecordGiftCheckout(MemberStore& store, const SiteConfig& 
   }
   g.status = "paid";
   g.paid_at = now;
-  g.payment_intent = TextIn(session, "payment_intent");
-  if (session.contains("payment_intent") && session["payment_intent"].is_object()) {
-    g.payment_intent = TextIn(session["payment_intent"], "id");
-  }
+  g.payment_intent = stripe_json::IdOf(session, "payment_intent");
   if (auto s = store.SaveGift(g); !s) return s.error();
   out.note = "gift " + g.id + " paid: " + MonthsText(g.months) + " of " + g.tier;
   out.mail.push_back(ReceiptMessage(site, g, now));
@@ -225,7 +218,7 @@ Result<PurposeOutcome> RecordGiftCheckout(MemberStore& store, const SiteConfig& 
 Result<PurposeOutcome> RefundGift(MemberStore& store, const SiteConfig&, const Json& charge,
                                   int64_t) {
   PurposeOutcome out;
-  const std::string intent = TextIn(charge, "payment_intent");
+  const std::string intent = Str(charge, "payment_intent");
   const bool full = charge.is_object() && charge.contains("refunded") &&
                     charge["refunded"].is_boolean() && charge["refunded"].get<bool>();
   if (intent.empty() || !full) return out;

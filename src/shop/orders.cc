@@ -8,35 +8,16 @@
 
 #include "core/csv.h"
 #include "core/money.h"
+#include "payments/stripe_json.h"
 
 namespace cinepress {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int64_t Int(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
-
-const Json& Field(const Json& j, const char* key) {
-  static const Json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-// A field that Stripe gives as an id or as the expanded object.
-std::string IdOf(const Json& j, const char* key) {
-  const Json& v = Field(j, key);
-  if (v.is_string()) return v.get<std::string>();
-  return v.is_object() ? Str(v, "id") : std::string();
-}
+using stripe_json::Field;
+using stripe_json::IdOf;
+using stripe_json::Int;
+using stripe_json::Str;
 
 Result<Product> FindProduct(ShopStore& store, const std::string& slug) {
   auto products = store.LoadProducts();
