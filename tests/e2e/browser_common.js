@@ -167,24 +167,17 @@ function startStripeDouble(root, webhook, secret) {
   });
 }
 
-// The demo magazine in ROOT/site with [payments] pointed at the Stripe double and [smtp] at a
-// recording SMTP server (its messages in ROOT/mail), for a server to be started on `port`:
-// {site, mail, port, url, env (with Stripe's keys), double, recorder}.
-async function startPaymentsDemo(binary, root, secret) {
-  const site = path.join(root, 'site');
-  const mail = path.join(root, 'mail');
-  fs.mkdirSync(mail);
+// The demo magazine in ROOT/site with [payments] pointed at the Stripe double (`payments` added
+// under it) and [smtp] at a recording SMTP server (its messages in ROOT/mail), for a server to be
+// started on `port`: {site, mail, port, url, env (with Stripe's keys), double, recorder}.
+async function startPaymentsDemo(binary, root, secret, payments = '') {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const double = await startStripeDouble(root, url + '/payments/stripe/webhook', secret);
   try {
-    execFileSync(binary, ['demo', site], { stdio: 'ignore' });
-    const recorder = await startRecorder(mail);
-    const config = path.join(site, 'cinepress.toml');
-    fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
-      .replace(/^base_url = .*$/m, `base_url = "${url}"`)
-      .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
-      `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n`);
+    const { site, mail, recorder } = await demoWithRecorder(binary, root, (text) => text
+      .replace(/^base_url = .*$/m, `base_url = "${url}"`) +
+      `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n${payments}`);
     const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: secret };
     return { site, mail, port, url, env, double, recorder };
   } catch (e) {
@@ -205,17 +198,6 @@ async function finishWalk(name, root, browser, started, checks) {
   process.exit(failed === 0 ? 0 : 1);
 }
 
-// A demo magazine in `site` served at `url`, mailing through `recorder`, paying through
-// `double`; `payments` is added under [payments].
-function writePaymentsDemo(binary, site, url, recorder, double, payments = '') {
-  execFileSync(binary, ['demo', site], { stdio: 'ignore' });
-  const config = path.join(site, 'cinepress.toml');
-  fs.writeFileSync(config, fs.readFileSync(config, 'utf8')
-    .replace(/^base_url = .*$/m, `base_url = "${url}"`)
-    .replace(/^url = "smtp:\/\/127\.0\.0\.1:\d+"/m, `url = "smtp://127.0.0.1:${recorder.port}"`) +
-    `\n[payments]\nprovider = "stripe"\napi_base = "${double.url}"\n${payments}`);
-}
-
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
   freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk, startStripeDouble,
-  startPaymentsDemo, writePaymentsDemo };
+  startPaymentsDemo };

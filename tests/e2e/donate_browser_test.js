@@ -15,8 +15,8 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, freePort, startRecorder, finishWalk,
-  startStripeDouble, writePaymentsDemo } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, finishWalk, startPaymentsDemo } =
+  require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -36,21 +36,16 @@ async function payOnTheDouble(page, double, url, what) {
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-donate-browser-'));
-  const site = path.join(root, 'site');
-  const mail = path.join(root, 'mail');
-  fs.mkdirSync(mail);
   let server = null;
   let recorder = null;
   let double = null;
   let browser = null;
   try {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    double = await startStripeDouble(root, url + '/payments/stripe/webhook', SECRET);
-    recorder = await startRecorder(mail);
-    writePaymentsDemo(binary, site, url, recorder, double, 'donation_amounts = [500, 1000, 2500]\n');
+    const demo = await startPaymentsDemo(binary, root, SECRET,
+      'donation_amounts = [500, 1000, 2500]\n');
+    ({ double, recorder } = demo);
+    const { site, port, url, env } = demo;
     execFileSync(binary, ['import', site, '--site', site], { stdio: 'ignore' });
-    const env = { ...process.env, STRIPE_SECRET_KEY: 'sk_test_browser', STRIPE_WEBHOOK_SECRET: SECRET };
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 

@@ -27,9 +27,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import members_web_test as mw  # noqa: E402  (a reader with cookies)
 import newsletter_common as nc  # noqa: E402
-from payments_e2e import Serve, get_json, post_json, start_double, wait_until  # noqa: E402
+from payments_e2e import (SECRET, Serve, get_json, payments_demo, post_json,  # noqa: E402
+                          wait_until)
 
-SECRET = "whsec_e2e_shop_secret"
 check = nc.Checks("shop_e2e")
 
 
@@ -75,14 +75,10 @@ def main():
     mw.BASE = base
     double = serve = None
     try:
-        double, stripe = start_double(root, base, SECRET)
+        double, stripe, site = payments_demo(binary, root, base, smtp)
         if not stripe:
             check("the Stripe double starts (../shared/data/stripe/fixtures3.json?)", False)
             return
-        site = os.path.join(root, "site")
-        nc.run([binary, "demo", site], timeout=300)
-        nc.point_demo(site, base, smtp.port,
-                      f'\n[payments]\nprovider = "stripe"\napi_base = "{stripe}"\n')
         env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_e2e", STRIPE_WEBHOOK_SECRET=SECRET)
         serve = Serve(binary, site, port, env)
         check("serve starts", serve.start())
