@@ -6,6 +6,7 @@
 //   subscription  a subscriber on one newsletter: pending (awaiting the confirmation click),
 //                 confirmed, or unsubscribed; with the consent (time, IP, form) behind it
 //   issue         one composition of a newsletter, stored whole before the first message goes
+//   scheduled     a send the newsroom asked for at a time (ScheduledSend)
 //   delivery      one row per recipient of an issue: pending → sent (the relay said 250) or
 //                 failed (a permanent refusal, or out of attempts)
 //
@@ -77,6 +78,17 @@ struct NewsletterIssue {
   bool finished = false;
 };
 
+// A send the newsroom asked for: the scheduler of `serve` composes the newsletter's issue from its
+// rule and sends it at `at` (at once when `at` has passed), then forgets the request.
+struct ScheduledSend {
+  std::string newsletter;  // slug
+  int64_t at = 0;
+  std::string by;  // who asked (a staff member's address)
+  int64_t created = 0;
+
+  bool operator==(const ScheduledSend&) const = default;
+};
+
 struct Delivery {
   int64_t subscriber_id = 0;
   std::string email, name;
@@ -134,6 +146,13 @@ class NewsletterStore {
   // Issues and the delivery queue.
   virtual Result<std::optional<NewsletterIssue>> UnfinishedIssue(const std::string& newsletter) = 0;
   virtual Result<std::optional<NewsletterIssue>> LatestIssue(const std::string& newsletter) = 0;
+  // The newsletter's issues, newest first, at most `limit`.
+  virtual Result<std::vector<NewsletterIssue>> ListIssues(const std::string& newsletter,
+                                                          size_t limit) = 0;
+  // One scheduled send per newsletter: a new one replaces it; Cancel of none is not an error.
+  virtual Status ScheduleSend(const ScheduledSend& send) = 0;
+  virtual Result<std::optional<ScheduledSend>> LoadScheduledSend(const std::string& newsletter) = 0;
+  virtual Status CancelScheduledSend(const std::string& newsletter) = 0;
   // Stores the issue and queues one delivery per confirmed, unsuppressed subscriber of its
   // newsletter, in one transaction. Returns the issue's id.
   virtual Result<int64_t> CreateIssue(const NewsletterIssue& issue) = 0;

@@ -340,5 +340,42 @@ TYPED_TEST(NewsletterStoreContract, ALeaseIsHeldByOneConnectionUntilItCloses) {
   EXPECT_TRUE(taken) << "the lease was not taken over after its holder closed";
 }
 
+TYPED_TEST(NewsletterStoreContract, IssuesAreListedNewestFirstPerNewsletter) {
+  for (int i = 1; i <= 3; ++i) {
+    NewsletterIssue issue;
+    issue.newsletter = "weekly";
+    issue.created = 100 * i;
+    issue.subject = "Issue " + std::to_string(i);
+    ASSERT_TRUE(this->store_->CreateIssue(issue).ok());
+  }
+  NewsletterIssue other;
+  other.newsletter = "daily";
+  other.subject = "Daily";
+  ASSERT_TRUE(this->store_->CreateIssue(other).ok());
+  auto two = this->store_->ListIssues("weekly", 2);
+  ASSERT_TRUE(two.ok()) << two.error().ToString();
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[0].subject, "Issue 3");
+  EXPECT_EQ((*two)[1].subject, "Issue 2");
+  EXPECT_EQ((*two)[1].created, 200);
+  EXPECT_EQ(this->store_->ListIssues("daily", 10)->size(), 1u);
+  EXPECT_TRUE(this->store_->ListIssues("none", 10)->empty());
+}
+
+TYPED_TEST(NewsletterStoreContract, AScheduledSendIsOnePerNewsletterAndCanBeCancelled) {
+  EXPECT_FALSE(this->store_->LoadScheduledSend("weekly")->has_value());
+  const ScheduledSend first{"weekly", 5000, "ed@lt.example", 100};
+  ASSERT_TRUE(this->store_->ScheduleSend(first));
+  ASSERT_TRUE(this->store_->ScheduleSend({"daily", 7000, "ann@lt.example", 110}));
+  EXPECT_EQ(**this->store_->LoadScheduledSend("weekly"), first);
+  const ScheduledSend moved{"weekly", 9000, "bob@lt.example", 200};
+  ASSERT_TRUE(this->store_->ScheduleSend(moved));  // replaces the first
+  EXPECT_EQ(**this->store_->LoadScheduledSend("weekly"), moved);
+  ASSERT_TRUE(this->store_->CancelScheduledSend("weekly"));
+  EXPECT_FALSE(this->store_->LoadScheduledSend("weekly")->has_value());
+  EXPECT_TRUE(this->store_->CancelScheduledSend("weekly")) << "nothing to cancel is fine";
+  EXPECT_EQ((*this->store_->LoadScheduledSend("daily"))->at, 7000);
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -31,17 +31,17 @@ Subscriber SubscriberFrom(const PgRows& r, int row) {
                     static_cast<int>(r.Int(row, 6))};
 }
 
-NewsletterIssue IssueFrom(const PgRows& r) {
+NewsletterIssue IssueFrom(const PgRows& r, int row) {
   NewsletterIssue i;
-  i.id = r.Int(0, 0);
-  i.newsletter = r.Text(0, 1);
-  i.created = r.Int(0, 2);
-  i.subject = r.Text(0, 3);
-  i.html = r.Text(0, 4);
-  i.text = r.Text(0, 5);
-  i.since = r.Int(0, 6);
-  i.until = r.Int(0, 7);
-  i.finished = r.Int(0, 8) != 0;
+  i.id = r.Int(row, 0);
+  i.newsletter = r.Text(row, 1);
+  i.created = r.Int(row, 2);
+  i.subject = r.Text(row, 3);
+  i.html = r.Text(row, 4);
+  i.text = r.Text(row, 5);
+  i.since = r.Int(row, 6);
+  i.until = r.Int(row, 7);
+  i.finished = r.Int(row, 8) != 0;
   return i;
 }
 
@@ -184,6 +184,40 @@ class PgNewsletterStore final : public NewsletterStore {
   Result<std::optional<NewsletterIssue>> LatestIssue(const std::string& nl) override {
     return OneIssue(db_->Query(CINEPRESS_PG_ISSUES "WHERE newsletter = $1 ORDER BY id DESC LIMIT 1",
                                {std::string_view(nl)}));
+  }
+
+  Result<std::vector<NewsletterIssue>> ListIssues(const std::string& nl, size_t limit) override {
+    auto q = db_->Query(CINEPRESS_PG_ISSUES "WHERE newsletter = $1 ORDER BY id DESC LIMIT $2",
+                        {std::string_view(nl), static_cast<int64_t>(limit)});
+    if (!q) return Failure("reading issues", q.error());
+    std::vector<NewsletterIssue> out;
+    for (int row = 0; row < q->size(); ++row) out.push_back(IssueFrom(*q, row));
+    return out;
+  }
+
+  Status ScheduleSend(const ScheduledSend& s) override {
+    return Write("scheduling a send",
+                 "INSERT INTO newsletter_schedules (newsletter, send_at, scheduled_by, created)"
+                 " VALUES ($1, $2, $3, $4) ON CONFLICT (newsletter) DO UPDATE SET"
+                 " send_at = excluded.send_at, scheduled_by = excluded.scheduled_by,"
+                 " created = excluded.created",
+                 {std::string_view(s.newsletter), s.at, std::string_view(s.by), s.created});
+  }
+
+  Result<std::optional<ScheduledSend>> LoadScheduledSend(const std::string& nl) override {
+    auto q = db_->Query(
+        "SELECT newsletter, send_at, scheduled_by, created FROM newsletter_schedules"
+        " WHERE newsletter = $1",
+        {std::string_view(nl)});
+    if (!q) return Failure("reading a scheduled send", q.error());
+    if (q->size() == 0) return std::optional<ScheduledSend>();
+    return std::optional<ScheduledSend>(
+        ScheduledSend{q->Text(0, 0), q->Int(0, 1), q->Text(0, 2), q->Int(0, 3)});
+  }
+
+  Status CancelScheduledSend(const std::string& nl) override {
+    return Write("cancelling a scheduled send",
+                 "DELETE FROM newsletter_schedules WHERE newsletter = $1", {std::string_view(nl)});
   }
 
   Result<int64_t> CreateIssue(const NewsletterIssue& i) override {
@@ -450,7 +484,7 @@ class PgNewsletterStore final : public NewsletterStore {
   static Result<std::optional<NewsletterIssue>> OneIssue(Result<PgRows> q) {
     if (!q) return Failure("reading issues", q.error());
     if (q->size() == 0) return std::optional<NewsletterIssue>();
-    return std::optional<NewsletterIssue>(IssueFrom(*q));
+    return std::optional<NewsletterIssue>(IssueFrom(*q, 0));
   }
 
   static Error Failure(const std::string& what, const Error& cause) {

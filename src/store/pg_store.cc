@@ -634,6 +634,13 @@ CREATE TABLE shop_download_grants (
 );
 CREATE INDEX shop_download_grants_email ON shop_download_grants (email);
 )sql",
+    // Sends the newsroom scheduled (store/*_newsletter_store.cc): one per newsletter.
+    R"sql(
+CREATE TABLE newsletter_schedules (
+  newsletter TEXT PRIMARY KEY, send_at BIGINT NOT NULL, scheduled_by TEXT NOT NULL,
+  created BIGINT NOT NULL
+);
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

@@ -183,6 +183,40 @@ class SqliteNewsletterStore final : public NewsletterStore, private SqliteConnec
                     nl);
   }
 
+  Result<std::vector<NewsletterIssue>> ListIssues(const std::string& nl, size_t limit) override {
+    std::vector<NewsletterIssue> out;
+    Run r(Q(std::string(kIssueColumns) + "WHERE newsletter = ? ORDER BY id DESC LIMIT ?"),
+          {nl, static_cast<int64_t>(limit)});
+    while (r.Row()) out.push_back(IssueFrom(r));
+    if (!r.Finished()) return Failure("reading issues");
+    return out;
+  }
+
+  Status ScheduleSend(const ScheduledSend& s) override {
+    Run r(
+        Q("INSERT INTO newsletter_schedules (newsletter, send_at, scheduled_by, created)"
+          " VALUES (?, ?, ?, ?) ON CONFLICT (newsletter) DO UPDATE SET send_at = excluded.send_at,"
+          " scheduled_by = excluded.scheduled_by, created = excluded.created"),
+        {s.newsletter, s.at, s.by, s.created});
+    if (!r.Done()) return Failure("scheduling a send");
+    return {};
+  }
+
+  Result<std::optional<ScheduledSend>> LoadScheduledSend(const std::string& nl) override {
+    Run r(Q("SELECT newsletter, send_at, scheduled_by, created FROM newsletter_schedules"
+            " WHERE newsletter = ?"),
+          {nl});
+    if (r.Row()) return std::optional<ScheduledSend>(ScheduledSend{r.S(0), r.I(1), r.S(2), r.I(3)});
+    if (!r.Finished()) return Failure("reading a scheduled send");
+    return std::optional<ScheduledSend>();
+  }
+
+  Status CancelScheduledSend(const std::string& nl) override {
+    Run r(Q("DELETE FROM newsletter_schedules WHERE newsletter = ?"), {nl});
+    if (!r.Done()) return Failure("cancelling a scheduled send");
+    return {};
+  }
+
   Result<int64_t> CreateIssue(const NewsletterIssue& i) override {
     if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s.error();
     int64_t id = 0;

@@ -697,6 +697,13 @@ CREATE TABLE shop_download_grants (
 );
 CREATE INDEX shop_download_grants_email ON shop_download_grants (email);
 )sql",
+    // Sends the newsroom scheduled (store/*_newsletter_store.cc): one per newsletter.
+    R"sql(
+CREATE TABLE newsletter_schedules (
+  newsletter TEXT PRIMARY KEY, send_at INTEGER NOT NULL, scheduled_by TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
