@@ -753,6 +753,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   };
   admin_options.open_member_store = members_options.open_store;
   admin_options.open_newsletter_store = members_options.open_newsletter_store;
+  admin_options.open_inbox_store = contact_options.open_store;
+  admin_options.send = contact_options.send;  // the outbox: replies, newsletter tests
   admin_options.now = [] { return NowSeconds(); };
   std::optional<AdminWeb> admin;
   if (auto templates = NewsroomTemplates(); !templates) {

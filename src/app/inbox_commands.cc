@@ -27,22 +27,13 @@ Result<Opened> Open(const SiteFolder& site) {
   return Opened{std::move(*config), std::move(*store)};
 }
 
-Result<Submission> Load(InboxStore& store, int64_t id) {
-  auto s = store.LoadSubmission(id);
-  if (!s) return s.error();
-  if (!*s) return Error{ErrorCode::kNotFound, "no submission " + std::to_string(id), {}, 0, {}};
-  return **s;
-}
-
 }  // namespace
 
-Status InboxListCommand(const SiteFolder& site, const std::string& status, std::ostream& out) {
-  if (!status.empty() && status != "open" && status != "closed") {
-    return Error{ErrorCode::kInvalidInput, "--status must be open or closed", {}, 0, "status"};
-  }
+Status InboxListCommand(const SiteFolder& site, const std::string& status, const std::string& kind,
+                        std::ostream& out) {
   auto opened = Open(site);
   if (!opened) return opened.error();
-  auto list = opened->store->ListSubmissions(status);
+  auto list = ListInbox(*opened->store, status, kind);
   if (!list) return list.error();
   for (const Submission& s : *list) {
     out << s.id << '\t' << s.status << '\t' << s.kind << '\t' << TimeZone::IsoUtc(s.created) << '\t'
@@ -56,8 +47,9 @@ Status InboxShowCommand(const SiteFolder& site, int64_t id, const std::filesyste
                         std::ostream& out) {
   auto opened = Open(site);
   if (!opened) return opened.error();
-  auto s = Load(*opened->store, id);
-  if (!s) return s.error();
+  auto thread = LoadThread(*opened->store, id);
+  if (!thread) return thread.error();
+  const Submission* s = &thread->submission;
   out << "#" << s->id << " " << s->kind << " (" << s->status << ")\nFrom: " << s->name << " <"
       << s->email << ">\nDate: " << TimeZone::IsoUtc(s->created) << "\nAddress: " << s->ip << "\n";
   if (!s->subject.empty()) out << "Subject: " << s->subject << "\n";
@@ -67,20 +59,14 @@ Status InboxShowCommand(const SiteFolder& site, int64_t id, const std::filesyste
     out << "\nFile: " << s->file_name << " (" << s->file_type << ", " << s->file_size
         << " bytes)\n";
   }
-  auto replies = opened->store->LoadReplies(id);
-  if (!replies) return replies.error();
-  for (const InboxReply& r : *replies) {
+  for (const InboxReply& r : thread->replies) {
     out << "\n--- reply, " << TimeZone::IsoUtc(r.created) << "\n" << r.message << "\n";
   }
   if (file_out.empty()) return {};
-  if (s->file_name.empty()) {
-    return Error{
-        ErrorCode::kNotFound, "submission " + std::to_string(id) + " has no file", {}, 0, {}};
-  }
-  auto bytes = opened->store->SubmissionFile(id);
-  if (!bytes) return bytes.error();
+  auto file = LoadAttachment(*opened->store, id);
+  if (!file) return file.error();
   std::ofstream f(file_out, std::ios::binary | std::ios::trunc);
-  if (!(f << *bytes) || !f.flush()) {
+  if (!(f << file->bytes) || !f.flush()) {
     return Error{ErrorCode::kIo, "cannot write the file", file_out.string(), 0, {}};
   }
   out << "wrote " << file_out.string() << "\n";
@@ -115,6 +101,14 @@ Status InboxCloseCommand(const SiteFolder& site, int64_t id, std::ostream& out) 
   if (!opened) return opened.error();
   if (auto s = CloseSubmission(*opened->store, id, NowSeconds()); !s) return s;
   out << "closed #" << id << "\n";
+  return {};
+}
+
+Status InboxReopenCommand(const SiteFolder& site, int64_t id, std::ostream& out) {
+  auto opened = Open(site);
+  if (!opened) return opened.error();
+  if (auto s = ReopenSubmission(*opened->store, id, NowSeconds()); !s) return s;
+  out << "reopened #" << id << "\n";
   return {};
 }
 

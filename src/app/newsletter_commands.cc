@@ -8,7 +8,6 @@
 #include <map>
 #include <ostream>
 #include <sstream>
-#include <unordered_map>
 
 #include "core/config.h"
 #include "core/dates.h"
@@ -18,6 +17,7 @@
 #include "mail/smtp_transport.h"
 #include "members/members.h"
 #include "newsletter/compose.h"
+#include "newsletter/due_issue.h"
 #include "newsletter/links.h"
 #include "newsletter/schedule.h"
 #include "newsletter/sender.h"
@@ -29,30 +29,9 @@
 namespace cinepress {
 namespace {
 
-Result<const NewsletterConfig*> FindNewsletter(const SiteConfig& config, const std::string& slug) {
-  for (const NewsletterConfig& nl : config.newsletters) {
-    if (nl.slug == slug) return &nl;
-  }
-  std::vector<std::string> known;
-  for (const NewsletterConfig& nl : config.newsletters) known.push_back(nl.slug);
-  return Error{ErrorCode::kNotFound,
-               "no newsletter \"" + slug + "\" in cinepress.toml" +
-                   (known.empty() ? std::string(" (it has no [[newsletters]])")
-                                  : " (there are: " + Join(known) + ")"),
-               {},
-               0,
-               "newsletters.slug"};
-}
-
-std::string Absolute(const SiteConfig& c, const std::string& url) {
-  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
-  return c.base_url + (url.empty() || url[0] != '/' ? "/" : "") + url;
-}
-
-// Everything an issue is composed from: the site map, the theme, names of sections and authors.
+// Everything an issue is composed from: the site map (with its theme) and the candidates.
 struct Newsroom {
   std::shared_ptr<const Site> site;
-  std::shared_ptr<const Theme> theme;
   std::vector<IssueCandidate> candidates;
 };
 
@@ -61,76 +40,17 @@ Result<Newsroom> OpenNewsroom(const SiteFolder& folder, int64_t now) {
   auto site = LoadSite(folder, now);
   if (!site) return site.error();
   n.site = *site;
-  const SiteConfig& c = n.site->config();
-  auto theme = Theme::Load(folder.themes() / c.theme, "themes/" + c.theme);
-  if (!theme) return theme.error();
-  n.theme = *theme;
-  auto store = OpenContentStore(folder.database(), SiteStoreOptions(c, false));
+  auto store = OpenContentStore(folder.database(), SiteStoreOptions(n.site->config(), false));
   if (!store) return store.error();
-  auto authors = (*store)->LoadAuthors();
-  if (!authors) return authors.error();
-  auto sections = (*store)->LoadSections();
-  if (!sections) return sections.error();
-  std::unordered_map<std::string, std::string> author_names, section_titles;
-  for (const Author& a : *authors) author_names[a.id] = a.name;
-  for (const Section& s : *sections) section_titles[s.key] = s.title;
-  const auto& articles = n.site->articles();
-  n.candidates.reserve(articles.size());
-  for (const Article& a : articles) {
-    IssueCandidate cand;
-    cand.article = &a;
-    cand.url = Absolute(c, n.site->ArticleUrl(a));
-    auto st = section_titles.find(a.section);
-    cand.section_title = st != section_titles.end() ? st->second : a.section;
-    for (const std::string& id : a.author_ids) {
-      auto it = author_names.find(id);
-      cand.authors.push_back(it != author_names.end() ? it->second : id);
-    }
-    if (a.image) cand.image_url = Absolute(c, a.image->src);
-    n.candidates.push_back(std::move(cand));
-  }
-  for (const SiteEdition& e : n.site->editions()) {
-    std::string key = n.site->festivals()[e.festival].slug + "/" + std::to_string(e.year);
-    for (uint32_t i : e.articles) {
-      if (i < n.candidates.size()) n.candidates[i].editions.push_back(key);
-    }
-  }
+  auto candidates = IssueCandidates(*n.site, **store);
+  if (!candidates) return candidates.error();
+  n.candidates = std::move(*candidates);
   return n;
 }
 
-// The issue that would go out now: its window starts where the previous issue's ended.
-struct DueIssue {
-  NewsletterIssue issue;
-  size_t articles = 0;
-};
-
 Result<DueIssue> ComposeDue(Newsroom& room, NewsletterStore& store, const NewsletterConfig& nl,
                             int64_t now) {
-  auto previous = store.LatestIssue(nl.slug);
-  if (!previous) return previous.error();
-  DueIssue due;
-  due.issue.newsletter = nl.slug;
-  due.issue.created = now;
-  due.issue.until = now;
-  due.issue.since = IssueWindowStart(nl, previous->has_value() ? &**previous : nullptr, now);
-  auto chosen = SelectArticles(nl.content, room.candidates, due.issue.since, due.issue.until);
-  due.articles = chosen.size();
-  ThemeRenderer renderer(room.theme);
-  auto composed = ComposeIssue(renderer, room.site->config(), room.site->tz(), nl, chosen, now);
-  if (!composed) {
-    Error e = composed.error();
-    if (e.message.find("no template") != std::string::npos) {
-      e.file = "themes/" + room.site->config().theme + "/templates/";
-      e.message +=
-          " (newsletters need templates/email.mustache and email-text.mustache: copy "
-          "them from a new `cinepress init`)";
-    }
-    return e;
-  }
-  due.issue.subject = std::move(composed->subject);
-  due.issue.html = std::move(composed->html);
-  due.issue.text = std::move(composed->text);
-  return due;
+  return ComposeDueIssue(*room.site, room.candidates, store, nl, now);
 }
 
 }  // namespace
@@ -254,19 +174,13 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
   SmtpOptions smtp = SmtpOptionsFor(config.smtp);
 
   if (!options.test_to.empty()) {
-    if (!IsPlausibleEmail(options.test_to)) {
-      return Error{
-          ErrorCode::kInvalidInput, "not an email address: " + options.test_to, {}, 0, "--test-to"};
-    }
     auto due = ComposeDue(*room, **store, **nl, now);
     if (!due) return due.error();
-    due->issue.subject = "[Test] " + due->issue.subject;
-    MailMessage m =
-        PersonalizeIssue(due->issue, **nl, config, *key, Delivery{0, options.test_to, "", 0});
-    m.message_id = "cinepress.test." + std::to_string(now) + "@" + DomainOf(config.base_url);
+    auto m = TestIssueMessage(*due, **nl, config, *key, options.test_to, now, "--test-to");
+    if (!m) return m.error();
     auto transport = OpenSmtpTransport(smtp);
     if (!transport) return transport.error();
-    SendResult r = (*transport)->Send(m);
+    SendResult r = (*transport)->Send(*m);
     if (r.outcome != SendOutcome::kAccepted) {
       return Error{
           ErrorCode::kIo, "the relay did not take the test message: " + r.detail, {}, 0, "smtp"};
@@ -342,6 +256,20 @@ Status SendNewsletter(const SiteFolder& folder, const NewsletterSendOptions& opt
   return {};
 }
 
+namespace {
+
+// Whether the newsroom scheduled a send of `slug` for `now` or before; it is taken (removed)
+// when it is: a crash after this composes nothing twice (an issue made and not finished is
+// resumed like any other), at the price of a send asked for and never composed, which the
+// scheduler's log then says.
+bool ScheduledSendIsDue(NewsletterStore& store, const std::string& slug, int64_t now) {
+  auto scheduled = store.LoadScheduledSend(slug);
+  if (!scheduled || !scheduled->has_value() || (*scheduled)->at > now) return false;
+  return static_cast<bool>(store.CancelScheduledSend(slug));
+}
+
+}  // namespace
+
 NewsletterScheduler::NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err)
     : site_(std::move(site)), out_(out), err_(err) {
   if (const char* now = std::getenv("CINEPRESS_SCHEDULER_NOW"); now && *now) {
@@ -403,6 +331,10 @@ void NewsletterScheduler::Run() {
       if (!unfinished || !latest) continue;
       // Every node helps send an unfinished issue; the lease's holder alone composes.
       bool due = unfinished->has_value();
+      if (!due && composing && ScheduledSendIsDue(**store, nl.slug, now)) {
+        due = true;
+        out_ << "scheduler: " << nl.slug << ": the send the newsroom scheduled is due\n";
+      }
       if (!due && composing) {
         auto slot = OpenSlot(nl, *config, *tz, now);
         due = IsDue(nl, *config, *tz, now, latest->has_value() ? &**latest : nullptr) &&

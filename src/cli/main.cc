@@ -319,11 +319,13 @@ int main(int argc, char** argv) {
   CLI::App* inbox =
       app.add_subcommand("inbox", "what readers sent through /contact/ and /contribute/");
   inbox->require_subcommand(1);
-  std::string inbox_status, inbox_file_out, inbox_message_file;
+  std::string inbox_status, inbox_kind, inbox_file_out, inbox_message_file;
   int64_t inbox_id = 0;
   CLI::App* ib_list = inbox->add_subcommand("list", "the submissions, newest first");
   ib_list->add_option("--status", inbox_status, "open or closed")
       ->check(CLI::IsMember({"open", "closed"}));
+  ib_list->add_option("--kind", inbox_kind, "contact or pitch")
+      ->check(CLI::IsMember({"contact", "pitch"}));
   add_site(ib_list);
   CLI::App* ib_show = inbox->add_subcommand("show", "a submission and its replies");
   ib_show->add_option("ID", inbox_id, "its number")->required();
@@ -338,6 +340,9 @@ int main(int argc, char** argv) {
   CLI::App* ib_close = inbox->add_subcommand("close", "mark a submission closed");
   ib_close->add_option("ID", inbox_id, "its number")->required();
   add_site(ib_close);
+  CLI::App* ib_reopen = inbox->add_subcommand("reopen", "mark a closed submission open again");
+  ib_reopen->add_option("ID", inbox_id, "its number")->required();
+  add_site(ib_reopen);
 
   CLI::App* orders = app.add_subcommand("orders", "the shop's orders, for fulfilment");
   orders->require_subcommand(1);
@@ -498,7 +503,10 @@ int main(int argc, char** argv) {
       {i_remove, [&] { return Done(cinepress::InstitutionsRemove(site, inst_name, std::cout)); }},
       {i_report,
        [&] { return Done(cinepress::InstitutionsReport(site, inst_month, inst_csv, std::cout)); }},
-      {ib_list, [&] { return Done(cinepress::InboxListCommand(site, inbox_status, std::cout)); }},
+      {ib_list,
+       [&] {
+         return Done(cinepress::InboxListCommand(site, inbox_status, inbox_kind, std::cout));
+       }},
       {ib_show,
        [&] {
          return Done(cinepress::InboxShowCommand(site, inbox_id, inbox_file_out, std::cout));
@@ -519,6 +527,7 @@ int main(int argc, char** argv) {
          return Done(cinepress::InboxReplyCommand(site, inbox_id, message, std::cout));
        }},
       {ib_close, [&] { return Done(cinepress::InboxCloseCommand(site, inbox_id, std::cout)); }},
+      {ib_reopen, [&] { return Done(cinepress::InboxReopenCommand(site, inbox_id, std::cout)); }},
       {o_list, [&] { return Done(cinepress::OrdersListCommand(site, order_status, std::cout)); }},
       {o_export,
        [&] {

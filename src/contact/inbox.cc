@@ -157,22 +157,74 @@ Result<int64_t> ReceiveSubmission(InboxStore& store, const SiteConfig& site, Sub
   return *id;
 }
 
+namespace {
+
+Error NoSubmission(int64_t id) {
+  return Error{ErrorCode::kNotFound, "no submission " + std::to_string(id), {}, 0, {}};
+}
+
+Result<Submission> FindSubmission(InboxStore& store, int64_t id) {
+  auto s = store.LoadSubmission(id);
+  if (!s) return s.error();
+  if (!*s) return NoSubmission(id);
+  return std::move(**s);
+}
+
+}  // namespace
+
 Status ReplyToSubmission(InboxStore& store, const SiteConfig& site, int64_t id,
                          const std::string& reply, int64_t now, const SendMail& send) {
   const std::string text = Paragraphs(reply);
   if (text.empty()) return Invalid("message", "the reply is empty");
-  auto s = store.LoadSubmission(id);
+  auto s = FindSubmission(store, id);
   if (!s) return s.error();
-  if (!*s) return Error{ErrorCode::kNotFound, "no submission " + std::to_string(id), {}, 0, {}};
-  (*s)->updated = now;
-  if (auto sent = send(ReplyMessage(site, **s, text)); !sent) return sent;
+  s->updated = now;
+  if (auto sent = send(ReplyMessage(site, *s, text)); !sent) return sent;
   auto kept = store.InsertReply({0, id, text, now});
   if (!kept) return kept.error();
   return {};
 }
 
+Result<std::vector<Submission>> ListInbox(InboxStore& store, const std::string& status,
+                                          const std::string& kind) {
+  if (!status.empty() && status != "open" && status != "closed") {
+    return Invalid("status", "the status is open or closed");
+  }
+  if (!kind.empty() && kind != "contact" && kind != "pitch") {
+    return Invalid("kind", "the kind is contact or pitch");
+  }
+  auto list = store.ListSubmissions(status);
+  if (!list || kind.empty()) return list;
+  std::erase_if(*list, [&kind](const Submission& s) { return s.kind != kind; });
+  return list;
+}
+
+Result<InboxThread> LoadThread(InboxStore& store, int64_t id) {
+  auto s = FindSubmission(store, id);
+  if (!s) return s.error();
+  auto replies = store.LoadReplies(id);
+  if (!replies) return replies.error();
+  return InboxThread{std::move(*s), std::move(*replies)};
+}
+
+Result<InboxFile> LoadAttachment(InboxStore& store, int64_t id) {
+  auto s = FindSubmission(store, id);
+  if (!s) return s.error();
+  if (s->file_name.empty()) {
+    return Error{
+        ErrorCode::kNotFound, "submission " + std::to_string(id) + " has no file", {}, 0, {}};
+  }
+  auto bytes = store.SubmissionFile(id);
+  if (!bytes) return bytes.error();
+  return InboxFile{s->file_name, s->file_type, std::move(*bytes)};
+}
+
 Status CloseSubmission(InboxStore& store, int64_t id, int64_t now) {
   return store.SetSubmissionStatus(id, "closed", now);
+}
+
+Status ReopenSubmission(InboxStore& store, int64_t id, int64_t now) {
+  return store.SetSubmissionStatus(id, "open", now);
 }
 
 }  // namespace cinepress

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "content/inbox_store.h"
 #include "core/config.h"
@@ -48,6 +49,26 @@ Result<int64_t> ReceiveSubmission(InboxStore& store, const SiteConfig& site, Sub
 Status ReplyToSubmission(InboxStore& store, const SiteConfig& site, int64_t id,
                          const std::string& reply, int64_t now, const SendMail& send);
 
+// Newest first; `status` "open", "closed" or "" (all) and `kind` "contact", "pitch" or "" (all):
+// another value is an invalid-input error naming the field ("status", "kind").
+Result<std::vector<Submission>> ListInbox(InboxStore& store, const std::string& status,
+                                          const std::string& kind);
+
+// A submission and its replies, oldest first; kNotFound for an unknown id.
+struct InboxThread {
+  Submission submission;
+  std::vector<InboxReply> replies;
+};
+Result<InboxThread> LoadThread(InboxStore& store, int64_t id);
+
+// A submission's attached file; kNotFound when there is no such submission or it has none.
+struct InboxFile {
+  std::string name, type, bytes;
+};
+Result<InboxFile> LoadAttachment(InboxStore& store, int64_t id);
+
+// kNotFound for an unknown id.
 Status CloseSubmission(InboxStore& store, int64_t id, int64_t now);
+Status ReopenSubmission(InboxStore& store, int64_t id, int64_t now);
 
 }  // namespace cinepress

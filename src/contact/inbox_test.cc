@@ -127,5 +127,52 @@ TEST_F(InboxTest, AReplyThatCannotBeSentIsNotKept) {
   EXPECT_TRUE(store_->LoadReplies(id)->empty());
 }
 
+TEST_F(InboxTest, TheListIsFilteredByStatusAndKindAndRefusesOtherValues) {
+  Submission a = Hostile();
+  const int64_t contact = *ReceiveSubmission(*store_, site_, a, "", Recorder());
+  a.kind = "pitch";
+  a.created = 2000;
+  const int64_t pitch = *ReceiveSubmission(*store_, site_, a, "", Recorder());
+  ASSERT_TRUE(CloseSubmission(*store_, contact, 3000));
+  auto ids = [](const Result<std::vector<Submission>>& list) {
+    std::vector<int64_t> out;
+    for (const Submission& s : *list) out.push_back(s.id);
+    return out;
+  };
+  EXPECT_EQ(ids(ListInbox(*store_, "", "")), (std::vector<int64_t>{pitch, contact}));
+  EXPECT_EQ(ids(ListInbox(*store_, "open", "")), (std::vector<int64_t>{pitch}));
+  EXPECT_EQ(ids(ListInbox(*store_, "", "contact")), (std::vector<int64_t>{contact}));
+  EXPECT_TRUE(ListInbox(*store_, "closed", "pitch")->empty());
+  EXPECT_EQ(ListInbox(*store_, "spam", "").error().field, "status");
+  EXPECT_EQ(ListInbox(*store_, "", "letter").error().field, "kind");
+}
+
+TEST_F(InboxTest, AThreadAndItsFileAreLoadedAndAClosedOneReopens) {
+  Submission s = Hostile();
+  s.kind = "pitch";
+  s.file_name = "outline.txt";
+  s.file_type = "text/plain";
+  const int64_t id = *ReceiveSubmission(*store_, site_, s, "An outline.\n", Recorder());
+  ASSERT_TRUE(ReplyToSubmission(*store_, site_, id, "Thanks.", 1500, Recorder()));
+  auto thread = LoadThread(*store_, id);
+  ASSERT_TRUE(thread.ok()) << thread.error().ToString();
+  EXPECT_EQ(thread->submission.id, id);
+  ASSERT_EQ(thread->replies.size(), 1u);
+  EXPECT_EQ(thread->replies[0].message, "Thanks.");
+  auto file = LoadAttachment(*store_, id);
+  ASSERT_TRUE(file.ok()) << file.error().ToString();
+  EXPECT_EQ(file->name, "outline.txt");
+  EXPECT_EQ(file->type, "text/plain");
+  EXPECT_EQ(file->bytes, "An outline.\n");
+  ASSERT_TRUE(CloseSubmission(*store_, id, 2000));
+  ASSERT_TRUE(ReopenSubmission(*store_, id, 2500));
+  EXPECT_EQ((*store_->LoadSubmission(id))->status, "open");
+  EXPECT_EQ((*store_->LoadSubmission(id))->updated, 2500);
+  EXPECT_EQ(LoadThread(*store_, 99).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(ReopenSubmission(*store_, 99, 1).error().code, ErrorCode::kNotFound);
+  const int64_t plain = *ReceiveSubmission(*store_, site_, Hostile(), "", Recorder());
+  EXPECT_EQ(LoadAttachment(*store_, plain).error().code, ErrorCode::kNotFound) << "no file";
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -43,4 +43,13 @@ Result<std::string> CheckUpload(std::string_view file_name, std::string_view byt
       ")");
 }
 
+std::string DownloadType(std::string_view stored_type) {
+  for (const char* allowed : kAllowedUploadTypes) {
+    if (stored_type == allowed) {
+      return stored_type == "text/plain" ? "text/plain; charset=utf-8" : std::string(allowed);
+    }
+  }
+  return "application/octet-stream";
+}
+
 }  // namespace cinepress

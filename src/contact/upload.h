@@ -27,4 +27,8 @@ Result<std::string> SniffType(std::string_view bytes);
 Result<std::string> CheckUpload(std::string_view file_name, std::string_view bytes,
                                 int64_t max_bytes);
 
+// The type a kept file is sent back with: one of kAllowedUploadTypes as it was found (text
+// with its charset), anything else application/octet-stream.
+std::string DownloadType(std::string_view stored_type);
+
 }  // namespace cinepress

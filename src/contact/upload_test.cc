@@ -39,5 +39,13 @@ TEST(CheckUpload, TooLargeOrEmptyIsRefused) {
   EXPECT_EQ(CheckUpload("a.pdf", "", 10).error().field, "file");
 }
 
+TEST(DownloadType, OnlyTheAllowedTypesAreSentAsThemselves) {
+  EXPECT_EQ(DownloadType("application/pdf"), "application/pdf");
+  EXPECT_EQ(DownloadType("text/plain"), "text/plain; charset=utf-8");
+  for (const char* other : {"text/html", "image/svg+xml", "application/pdf; x=1", ""}) {
+    EXPECT_EQ(DownloadType(other), "application/octet-stream") << other;
+  }
+}
+
 }  // namespace
 }  // namespace cinepress

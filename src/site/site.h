@@ -178,6 +178,7 @@ class Site {
   const SiteConfig& config() const { return config_; }
   const TimeZone& tz() const { return tz_; }
   const Theme& theme() const { return *theme_; }
+  std::shared_ptr<const Theme> shared_theme() const { return theme_; }
   // The stills of the image at `src` ("/images/x.jpg"), or null (another site's image, an image
   // whose stills are not made yet).
   const Still* StillOf(std::string_view src) const;

@@ -15,7 +15,7 @@ constexpr std::array<std::pair<StaffRole, std::string_view>, 4> kRoleNames = {{
 
 // The permission table: each permission and the least trusted role that has it (the roles are
 // ordered, so every role after it has it too).
-constexpr std::array<std::pair<Permission, StaffRole>, 9> kLeastRole = {{
+constexpr std::array<std::pair<Permission, StaffRole>, 10> kLeastRole = {{
     {Permission::kUseNewsroom, StaffRole::kContributor},
     {Permission::kWriteOwnDrafts, StaffRole::kContributor},
     {Permission::kPublishOwn, StaffRole::kAuthor},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<Permission, StaffRole>, 9> kLeastRole = {{
     {Permission::kModerateComments, StaffRole::kEditor},
     {Permission::kManageMembers, StaffRole::kEditor},
     {Permission::kManageNewsletters, StaffRole::kEditor},
+    {Permission::kReadInbox, StaffRole::kEditor},
     {Permission::kManageStaff, StaffRole::kAdmin},
     {Permission::kManageSettings, StaffRole::kAdmin},
 }};

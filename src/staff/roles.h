@@ -26,6 +26,7 @@ enum class Permission {
   kModerateComments,   // the comments queue
   kManageMembers,      // readers' accounts, tiers, institutions
   kManageNewsletters,  // compose, test, schedule and send issues
+  kReadInbox,          // contact messages and pitches: read, reply, close, reopen
   kManageStaff,        // invite, remove, change roles
   kManageSettings,     // the site's settings
 };

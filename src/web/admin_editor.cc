@@ -3,7 +3,6 @@
 // and the conflict page. The rules are staff/editing.h's; the form is admin_editor.h's.
 #include "web/admin_editor.h"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "site/site.h"
@@ -18,18 +17,6 @@ namespace cinepress {
 namespace {
 
 constexpr std::string_view kArticlesPrefix = "/admin/articles/";
-
-// The editor's page may frame the preview (its own origin) and nothing else may frame it.
-constexpr const char* kEditorPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
-    "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'";
-
-int64_t IdOf(std::string_view text) {
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  return ec == std::errc() && end == text.data() + text.size() && n > 0 ? n : 0;
-}
 
 std::string EditUrl(int64_t id) { return "/admin/articles/" + std::to_string(id) + "/edit/"; }
 
@@ -94,7 +81,7 @@ HttpResponse AdminWeb::EditorDispatch(Visit& v) {
   rest.remove_prefix(std::min(rest.size(), kArticlesPrefix.size()));
   int64_t id = 0;
   if (size_t slash = rest.find('/'); slash != std::string_view::npos) {
-    if (int64_t n = IdOf(rest.substr(0, slash)); n != 0) {
+    if (int64_t n = AdminId(rest.substr(0, slash)); n != 0) {
       id = n;
       rest.remove_prefix(slash + 1);
     }
@@ -137,7 +124,11 @@ std::string AdminWeb::EditRefused(Visit& v, const EditTarget& t, EditAction acti
 HttpResponse AdminWeb::Refused(Visit& v, int status, const std::string& message) {
   TemplateData d;
   d.set("message", message);
-  return Render(v, status, "message", status == 404 ? "Not found" : "Not allowed", d);
+  const char* heading = status == 404   ? "Not found"
+                        : status == 403 ? "Not allowed"
+                        : status >= 500 ? "Not available"
+                                        : "This cannot be done";
+  return Render(v, status, "message", heading, d);
 }
 
 EditorChoices AdminWeb::Choices(Visit& v) {
@@ -245,7 +236,7 @@ HttpResponse AdminWeb::EditorPage(Visit& v, int status, const Article& a, int64_
   SetIf(view, "notice", notice);
   HttpResponse r =
       Render(v, status, "editor", a.id == 0 ? "New article" : "Edit: " + a.title, view);
-  r.Set("Content-Security-Policy", kEditorPolicy);
+  r.Set("Content-Security-Policy", kAdminFramingPolicy);
   return r;
 }
 
@@ -285,8 +276,8 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   if (!action || *action == EditAction::kRestore) {
     return Refused(v, 400, "The form did not say what to do (save, submit, publish…).");
   }
-  const int64_t id = IdOf(v.Field("id"));
-  const int64_t based_on = IdOf(v.Field("revision"));
+  const int64_t id = AdminId(v.Field("id"));
+  const int64_t based_on = AdminId(v.Field("revision"));
   const bool script =
       v.ctx.request.Header("accept").find("application/json") != std::string_view::npos;
   auto t = LoadTarget(id);
@@ -362,7 +353,7 @@ HttpResponse AdminWeb::ConflictPage(Visit& v, const EditTarget& t, const Article
 }
 
 HttpResponse AdminWeb::PreviewPost(Visit& v, int64_t) {
-  const int64_t id = IdOf(v.Field("id"));
+  const int64_t id = AdminId(v.Field("id"));
   auto t = LoadTarget(id);
   if (!t) return Refused(v, t.error().code == ErrorCode::kNotFound ? 404 : 500, t.error().message);
   if (auto why = EditRefused(v, *t, EditAction::kAutosave); !why.empty())
@@ -421,8 +412,8 @@ HttpResponse AdminWeb::CompareGet(Visit& v, int64_t id) {
   Result<ArticleRevision> a = Error{}, b = Error{};
   {
     std::lock_guard lock(content_mu_);
-    a = content_->LoadRevision(IdOf(AdminParam(params, "a")));
-    b = content_->LoadRevision(IdOf(AdminParam(params, "b")));
+    a = content_->LoadRevision(AdminId(AdminParam(params, "a")));
+    b = content_->LoadRevision(AdminId(AdminParam(params, "b")));
   }
   if (!a || !b || a->article_id != id || b->article_id != id) {
     return Refused(v, 404, "Choose two revisions of this piece to compare.");
@@ -445,7 +436,7 @@ HttpResponse AdminWeb::RestorePost(Visit& v, int64_t id) {
   Result<ArticleRevision> old = Error{};
   {
     std::lock_guard lock(content_mu_);
-    old = content_->LoadRevision(IdOf(v.Field("revision")));
+    old = content_->LoadRevision(AdminId(v.Field("revision")));
   }
   if (!old || old->article_id != id)
     return Refused(v, 404, "There is no such revision of this piece.");
@@ -457,7 +448,7 @@ HttpResponse AdminWeb::RestorePost(Visit& v, int64_t id) {
   {
     std::lock_guard lock(content_mu_);
     saved =
-        SaveEdit(*content_, EditSave{*restored, IdOf(v.Field("based_on")), v.staff->member.email,
+        SaveEdit(*content_, EditSave{*restored, AdminId(v.Field("based_on")), v.staff->member.email,
                                      EditAction::kRestore, options_.now()});
   }
   if (!saved && saved.error().field == kRevisionField) return ConflictPage(v, *t, *restored);

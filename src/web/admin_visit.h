@@ -24,6 +24,23 @@ std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequ
 std::string AdminParam(const std::vector<std::pair<std::string, std::string>>& params,
                        std::string_view key);
 
+// A positive decimal id ("12"), or 0 for anything else: an article's, a revision's, a message's.
+int64_t AdminId(std::string_view text);
+
+// A page below one of the newsroom's prefixes: "{key}/{verb}/", or "{key}/" (verb ""): for
+// "/admin/inbox/7/reply/" below "/admin/inbox/", key "7" and verb "reply". nullopt for any other
+// shape (an empty key, more parts).
+struct AdminSubPath {
+  std::string key, verb;
+};
+std::optional<AdminSubPath> SplitAdminPath(std::string_view path, std::string_view prefix);
+
+// The policy of a newsroom page that frames a preview from this site (and nothing else).
+inline constexpr const char* kAdminFramingPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
 // One request as the handlers see it: its context, the site, the form, and who is signed in.
 struct AdminWeb::Visit {
   RequestContext& ctx;
@@ -35,6 +52,13 @@ struct AdminWeb::Visit {
     std::string v = FormValue(form, key);
     return v.size() <= kAdminMaxField ? v : std::string();
   }
+};
+
+// A page below a prefix (SplitAdminPath): its method, its verb ("" for the key's own page).
+struct AdminWeb::SubRoute {
+  const char* method;
+  const char* verb;
+  SubHandler handler;
 };
 
 struct AdminWeb::RouteDef {

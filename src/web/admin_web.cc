@@ -31,6 +31,12 @@ std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequ
   return out;
 }
 
+int64_t AdminId(std::string_view text) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  return ec == std::errc() && end == text.data() + text.size() && n > 0 ? n : 0;
+}
+
 std::string AdminParam(const std::vector<std::pair<std::string, std::string>>& params,
                        std::string_view key) {
   for (const auto& [k, v] : params) {
@@ -86,6 +92,14 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       {"POST", "/admin/staff/add/", false, P::kManageStaff, &AdminWeb::StaffAddPost},
       {"POST", "/admin/staff/role/", false, P::kManageStaff, &AdminWeb::StaffRolePost},
       {"POST", "/admin/staff/remove/", false, P::kManageStaff, &AdminWeb::StaffRemovePost},
+      // The inbox and the newsletters, each a list and pages below it (InboxRoutes,
+      // NewsletterRoutes).
+      {"GET", "/admin/inbox/", false, P::kReadInbox, &AdminWeb::InboxGet},
+      {"GET", "/admin/inbox/", true, P::kReadInbox, &AdminWeb::InboxDispatch},
+      {"POST", "/admin/inbox/", true, P::kReadInbox, &AdminWeb::InboxDispatch},
+      {"GET", "/admin/newsletters/", false, P::kManageNewsletters, &AdminWeb::NewslettersGet},
+      {"GET", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
+      {"POST", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
   };
   return kRoutes;
 }
@@ -93,17 +107,63 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
 std::vector<AdminRouteInfo> AdminWeb::RouteTable() {
   std::vector<AdminRouteInfo> out;
   for (const RouteDef& r : Routes()) {
-    if (r.handler != &AdminWeb::EditorDispatch) out.push_back({r.method, r.path, r.needs});
+    const bool dispatcher = r.handler == &AdminWeb::EditorDispatch ||
+                            r.handler == &AdminWeb::InboxDispatch ||
+                            r.handler == &AdminWeb::NewsletterDispatch;
+    if (!dispatcher) out.push_back({r.method, r.path, r.needs});
   }
-  // The editor's pages, as their paths look (an article's with id 1).
+  // The pages below the dispatchers, as their paths look (an article's and a message's with id
+  // 1, the newsletter "weekly").
   for (AdminRouteInfo& r : EditorRouteTable()) out.push_back(std::move(r));
+  AddSubRoutes(out, "/admin/inbox/", "1", InboxRoutes(), Permission::kReadInbox);
+  AddSubRoutes(out, "/admin/newsletters/", "weekly", NewsletterRoutes(),
+               Permission::kManageNewsletters);
   return out;
+}
+
+void AdminWeb::AddSubRoutes(std::vector<AdminRouteInfo>& out, std::string_view prefix,
+                            const std::string& key, const std::vector<SubRoute>& routes,
+                            Permission needs) {
+  for (const SubRoute& r : routes) {
+    const std::string verb = r.verb;
+    out.push_back(
+        {r.method, std::string(prefix) + key + "/" + (verb.empty() ? "" : verb + "/"), needs});
+  }
+}
+
+std::optional<AdminSubPath> SplitAdminPath(std::string_view path, std::string_view prefix) {
+  if (path.size() <= prefix.size() || !path.starts_with(prefix) || !path.ends_with('/')) {
+    return std::nullopt;
+  }
+  std::string_view rest = path.substr(prefix.size());
+  rest.remove_suffix(1);
+  const size_t slash = rest.find('/');
+  AdminSubPath out;
+  out.key = std::string(rest.substr(0, slash));
+  if (slash != std::string_view::npos) out.verb = std::string(rest.substr(slash + 1));
+  if (out.key.empty() || out.verb.find('/') != std::string::npos) return std::nullopt;
+  if (slash != std::string_view::npos && out.verb.empty()) return std::nullopt;
+  return out;
+}
+
+HttpResponse AdminWeb::SubDispatch(Visit& v, std::string_view prefix,
+                                   const std::vector<SubRoute>& routes) {
+  const std::string method = v.ctx.request.method == "HEAD" ? "GET" : v.ctx.request.method;
+  if (auto sub = SplitAdminPath(v.ctx.request.Path(), prefix)) {
+    for (const SubRoute& r : routes) {
+      if (method == r.method && sub->verb == r.verb) return (this->*r.handler)(v, sub->key);
+    }
+  }
+  TemplateData d;
+  d.set("message", "There is no such newsroom page.");
+  return Render(v, 404, "message", "Not found", d);
 }
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
   static const std::vector<std::string> kNames = {
-      "sign-in", "invitation", "two-factor", "setup",     "dashboard", "articles", "staff",
-      "account", "message",    "editor",     "revisions", "compare",   "conflict"};
+      "sign-in",  "invitation", "two-factor",    "setup",       "dashboard", "articles",
+      "staff",    "account",    "message",       "editor",      "revisions", "compare",
+      "conflict", "inbox",      "inbox-message", "newsletters", "newsletter"};
   return kNames;
 }
 
@@ -129,6 +189,11 @@ Status AdminWeb::Start() {
   auto newsletters = options_.open_newsletter_store();
   if (!newsletters) return newsletters.error();
   newsletters_ = std::move(*newsletters);
+  if (options_.open_inbox_store) {
+    auto inbox = options_.open_inbox_store();
+    if (!inbox) return inbox.error();
+    inbox_ = std::move(*inbox);
+  }
   auto key = newsletters_->SiteSecret("staff-totp", kTotpKeyBytes);
   if (!key) return key.error();
   totp_key_ = std::move(*key);
@@ -205,7 +270,10 @@ HttpResponse AdminWeb::Render(Visit& v, int status, const std::string& name,
     TemplateData me;
     me.set("email", v.staff->member.email);
     me.set("role", v.staff->member.role);
-    if (Allows(RoleOf(v.staff->member), Permission::kManageStaff)) me.set("manages_staff", true);
+    const StaffRole role = RoleOf(v.staff->member);
+    if (Allows(role, Permission::kManageStaff)) me.set("manages_staff", true);
+    if (Allows(role, Permission::kReadInbox)) me.set("reads_inbox", true);
+    if (Allows(role, Permission::kManageNewsletters)) me.set("manages_newsletters", true);
     base.set("me", me);
   }
   if (v.staff) base.set("signed_in", true);
@@ -472,6 +540,9 @@ HttpResponse AdminWeb::DashboardGet(Visit& v) {
   view.set("waiting", Rows(*v.site, c.waiting, now));
   view.set("upcoming", Rows(*v.site, c.upcoming, now));
   view.set("recently_published", Rows(*v.site, c.recently_published, now));
+  if (Allows(RoleOf(v.staff->member), Permission::kReadInbox)) {
+    if (auto open = OpenMessages()) view.set("inbox_open", std::to_string(*open));
+  }
   std::lock_guard lock(mu_);
   if (members_ && v.site->config().members.enabled) {
     if (auto all = members_->LoadMembers()) {

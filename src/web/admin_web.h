@@ -21,12 +21,16 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "contact/inbox.h"
 #include "content/content_store.h"
+#include "content/inbox_store.h"
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
 #include "content/staff_store.h"
+#include "newsletter/due_issue.h"
 #include "render/theme.h"
 #include "site/site.h"
 #include "staff/editing.h"
@@ -45,6 +49,9 @@ struct AdminWebOptions {
   std::function<Result<std::unique_ptr<MemberStore>>()> open_member_store;
   // The newsletter lists' status, and the site's secrets (one seals the TOTP secrets).
   std::function<Result<std::unique_ptr<NewsletterStore>>()> open_newsletter_store;
+  // The inbox (contact messages and pitches); without it the inbox pages answer 503.
+  std::function<Result<std::unique_ptr<InboxStore>>()> open_inbox_store;
+  SendMail send;  // queues a message in the outbox: replies, newsletter tests
   std::shared_ptr<const Theme> templates;  // the newsroom's template set (admin/ in the bundle)
   std::function<int64_t()> now;
   int sign_ins_per_ip = 20;        // sign-in and code posts per client address …
@@ -111,6 +118,45 @@ class AdminWeb {
   HttpResponse PasswordPost(Visit& v);
   HttpResponse AssetGet(Visit& v);
 
+  // Pages below a prefix, "{key}/{verb}/" (admin_visit.h's SubRoute), dispatched by SubDispatch.
+  using SubHandler = HttpResponse (AdminWeb::*)(Visit&, const std::string& key);
+  struct SubRoute;
+  HttpResponse SubDispatch(Visit& v, std::string_view prefix, const std::vector<SubRoute>& routes);
+  // Every sub-route as its path looks with `key` (for RouteTable).
+  static void AddSubRoutes(std::vector<AdminRouteInfo>& out, std::string_view prefix,
+                           const std::string& key, const std::vector<SubRoute>& routes,
+                           Permission needs);
+
+  // The inbox (admin_inbox.cc): /admin/inbox/ and /admin/inbox/{id}/….
+  static const std::vector<SubRoute>& InboxRoutes();
+  HttpResponse InboxGet(Visit& v);
+  HttpResponse InboxDispatch(Visit& v);
+  HttpResponse InboxPage(Visit& v, int status, int64_t id, const std::string& error,
+                         const std::string& notice);
+  HttpResponse MessageGet(Visit& v, const std::string& key);
+  HttpResponse FileGet(Visit& v, const std::string& key);
+  HttpResponse ReplyPost(Visit& v, const std::string& key);
+  HttpResponse ClosePost(Visit& v, const std::string& key);
+  HttpResponse ReopenPost(Visit& v, const std::string& key);
+  HttpResponse SetStatus(Visit& v, const std::string& key, bool open);
+  // How many messages are open (nullopt without an inbox): the dashboard's count.
+  std::optional<size_t> OpenMessages();
+
+  // Newsletters (admin_newsletters.cc): /admin/newsletters/ and /admin/newsletters/{slug}/….
+  static const std::vector<SubRoute>& NewsletterRoutes();
+  HttpResponse NewslettersGet(Visit& v);
+  HttpResponse NewsletterDispatch(Visit& v);
+  // The newsletter's issue as it would be composed now (the preview, the test).
+  Result<DueIssue> ComposeNow(Visit& v, const NewsletterConfig& nl);
+  HttpResponse NewsletterPage(Visit& v, int status, const std::string& slug,
+                              const std::string& error, const std::string& notice);
+  HttpResponse NewsletterGet(Visit& v, const std::string& slug);
+  HttpResponse IssuePreviewGet(Visit& v, const std::string& slug);
+  HttpResponse TestPost(Visit& v, const std::string& slug);
+  HttpResponse SchedulePost(Visit& v, const std::string& slug);
+  HttpResponse SendNowPost(Visit& v, const std::string& slug);
+  HttpResponse UnschedulePost(Visit& v, const std::string& slug);
+
   // The editor (admin_editor.cc): below /admin/articles/, dispatched by EditorRoutes.
   using EditorHandler = HttpResponse (AdminWeb::*)(Visit&, int64_t);
   struct EditorRoute;
@@ -143,7 +189,8 @@ class AdminWeb {
   std::unique_ptr<StaffStore> staff_;
   std::unique_ptr<MemberStore> members_;
   std::unique_ptr<NewsletterStore> newsletters_;
-  std::string totp_key_;  // seals the TOTP secrets in the store
+  std::unique_ptr<InboxStore> inbox_;  // under mu_ too
+  std::string totp_key_;               // seals the TOTP secrets in the store
   // The content store and the articles' cache, apart: reading 10,000 articles' metadata again
   // after a change (~0.6 s) must not hold up a sign-in.
   std::mutex content_mu_;

@@ -1,0 +1,120 @@
+// AdminWeb over a real SQLite store in a temporary folder, with the newsroom's own templates and
+// the default theme, for the newsroom's tests: staff signed in by role, requests through the
+// router, every message the newsroom sends kept in `sent_` (its outbox, as a test sees it).
+// Contract: one fixture per test; the folder is removed afterwards.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/app.h"
+#include "staff/accounts.h"
+#include "store/open_store.h"
+#include "web/admin_web.h"
+
+namespace cinepress {
+
+inline constexpr int64_t kNow = 1'800'000'000;
+inline constexpr const char* kPassword = "a long enough password";
+
+class AdminWebFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cinepress-admin-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto config = ParseSiteConfig(R"(title = "The Long Take"
+base_url = "https://lt.example"
+[contact]
+forward_to = "desk@lt.example"
+[[newsletters]]
+name = "The Weekly"
+slug = "weekly"
+from = "The Long Take <news@lt.example>"
+)",
+                                  "cinepress.toml");
+    ASSERT_TRUE(config.ok()) << config.error().ToString();
+    const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+    auto theme =
+        Theme::Load(std::filesystem::path(src ? src : ".") / "themes/default", "themes/default");
+    ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+    auto site = Site::Assemble(*config, *TimeZone::Named("UTC"), *theme, {}, {}, {}, {}, kNow);
+    ASSERT_TRUE(site.ok()) << site.error().ToString();
+    site_ = *site;
+    auto templates = NewsroomTemplates();
+    ASSERT_TRUE(templates.ok()) << templates.error().ToString();
+    const std::filesystem::path db = dir_ / "site.db";
+    AdminWebOptions o;
+    o.site = [this] { return site_; };
+    o.open_staff_store = [db] { return OpenStaffStore(db, {}); };
+    o.open_content_store = [db] { return OpenContentStore(db, {}); };
+    o.open_newsletter_store = [db] { return OpenNewsletterStore(db, {}); };
+    o.open_inbox_store = [db] { return OpenInboxStore(db, {}); };
+    o.send = [this](const MailMessage& m) -> Status {
+      if (refuse_mail_) return Error{ErrorCode::kIo, "the outbox is full", {}, 0, {}};
+      sent_.push_back(m);
+      return {};
+    };
+    o.templates = *templates;
+    o.now = [] { return kNow; };
+    o.sign_ins_per_ip = 1000;
+    options_ = o;
+    web_ = std::make_unique<AdminWeb>(o);
+    ASSERT_TRUE(web_->Start().ok());
+    web_->Mount(router_);
+    staff_ = std::move(*OpenStaffStore(db, {}));
+    content_ = std::move(*OpenContentStore(db, {}));
+  }
+  void TearDown() override {
+    web_.reset();
+    staff_.reset();
+    content_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // A staff member with a password, signed in: the session cookie's value.
+  std::string SignedIn(const std::string& email, StaffRole role) {
+    auto invite = AddStaff(*staff_, email, role, kNow);
+    EXPECT_TRUE(invite.ok());
+    EXPECT_TRUE(AcceptInvitation(*staff_, invite->token, kPassword, kNow).ok());
+    auto in = SignInStaff(*staff_, StaffConfig{}, email, kPassword, kNow);
+    EXPECT_TRUE(in.ok());
+    return in.ok() ? in->session_token : "";
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& session = "", const std::string& body = "") {
+    HttpRequest req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    req.remote_address = "192.0.2.1";
+    if (!session.empty()) req.headers.emplace_back("cookie", "__Host-cp_staff=" + session);
+    if (method == "POST") {
+      req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    }
+    return router_.Dispatch(req);
+  }
+
+  static std::string Body(const HttpResponse& r) { return std::string(r.BodyView()); }
+
+  std::filesystem::path dir_;
+  AdminWebOptions options_;
+  std::shared_ptr<const Site> site_;
+  std::unique_ptr<AdminWeb> web_;
+  Router router_;
+  std::unique_ptr<StaffStore> staff_;
+  std::unique_ptr<ContentStore> content_;
+  std::vector<MailMessage> sent_;
+  bool refuse_mail_ = false;
+};
+
+}  // namespace cinepress
