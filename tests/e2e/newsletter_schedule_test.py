@@ -8,11 +8,16 @@ starts with its scheduler clock at Friday 2026-10-23 08:00:30 Toronto time (12:0
 one-second tick: every subscriber must get the issue, dated by that clock, exactly once (the
 slot is used), and the manual newsletter must send nothing; a reader the relay refuses for now
 waits for a retry, and stopping serve does not wait for it. Then the clock is set to the
-Thursday before: nothing is due. Prints `newsletter_schedule_test: N passed, N failed`.
+Thursday before: nothing is due. Then a send the newsroom scheduled (a row of
+newsletter_schedules, as /admin/newsletters/ stores it) for the manual newsletter at Saturday
+12:00:02 UTC, with the clock started two seconds before: the scheduler takes it at its time and
+sends that newsletter's issue once, and leaves alone the weekly's send scheduled in 2030.
+Prints `newsletter_schedule_test: N passed, N failed`.
 """
 
 import email.utils
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -85,6 +90,34 @@ def main():
               len(dates) == 1 and 1792756830 <= min(dates) < 1792756830 + 30, dates)
         problems = [nc.check_message(m, "weekly", "http://127.0.0.1:8080") for m in msgs]
         check("the messages are correct", not any(problems), problems)
+
+        # Sends scheduled in the newsroom: the manual newsletter's now due, the weekly's not.
+        # (The weekly issue is marked finished first: its refused reader's retry would hold the
+        # scheduler's turn a minute.)
+        db = sqlite3.connect(os.path.join(site, "cinepress.db"))
+        with db:
+            db.execute("UPDATE newsletter_issues SET finished = 1")
+            db.executemany("INSERT INTO newsletter_schedules (newsletter, send_at, scheduled_by,"
+                           " created) VALUES (?, ?, 'ed@changeover.example', 0)",
+                           [("daily", 1792843202), ("weekly", 1904000000)])
+        db.close()
+        before = len(smtp.messages())
+        proc = serve(binary, site, "2026-10-24T12:00:00Z")
+        deadline = time.monotonic() + 30
+        while len(smtp.messages()) < before + 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)  # more ticks: the scheduled send is used once
+        out, err = stop(proc)
+        later = [m for _, m in smtp.messages()][before:]
+        check("the scheduled send goes out to the manual newsletter's subscribers, once",
+              len(later) == 2 and all("daily" in str(m["List-Id"]) for m in later),
+              f"{[str(m['List-Id']) for m in later]}\n{out}\n{err}")
+        sent_at = {email.utils.parsedate_to_datetime(str(m["Date"])).timestamp() for m in later}
+        check("at its time, not before", len(sent_at) == 1 and min(sent_at) >= 1792843202, sent_at)
+        db = sqlite3.connect(os.path.join(site, "cinepress.db"))
+        left = db.execute("SELECT newsletter FROM newsletter_schedules").fetchall()
+        db.close()
+        check("the send is taken; the weekly's in 2030 waits", left == [("weekly",)], left)
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
