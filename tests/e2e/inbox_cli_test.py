@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """`cinepress inbox` end to end: list (and --status), show (and --file), reply (from a file and
 from standard input: the reply goes through a real SMTP server, aiosmtpd, to the sender, is
-parsed with Python's `email`, and stays in the thread) and close, on submissions written into the
+parsed with Python's `email`, and stays in the thread), close and reopen, and list's --kind, on
+submissions written into the
 store as the contact and pitch forms keep them — one with CR/LF in its name and subject.
 
     /usr/bin/python3 tests/e2e/inbox_cli_test.py build/cinepress
@@ -104,6 +105,16 @@ def main():
         p = cli("inbox", "list", "--status", "closed")
         check("--status closed", p.stdout.startswith("1\tclosed"), p.stdout)
         cli("inbox", "list", "--status", "spam", code=2)
+        p = cli("inbox", "list", "--kind", "pitch")
+        check("--kind pitch", p.stdout.splitlines() == [l for l in p.stdout.splitlines()
+                                                         if l.startswith("2\t")] and p.stdout.strip(),
+              p.stdout)
+        cli("inbox", "list", "--kind", "letter", code=2)
+        p = cli("inbox", "reopen", "1")
+        check("reopen", "reopened #1" in p.stdout, p.stdout)
+        p = cli("inbox", "list", "--status", "open")
+        check("the reopened one is open again", "1\topen\tcontact" in p.stdout, p.stdout)
+        cli("inbox", "reopen", "99", code=1)
     except Exception as e:  # noqa: BLE001
         check("no exception", False, repr(e))
     finally:
