@@ -23,8 +23,12 @@ TEST(StaffRoles, ThePermissionTableAsTheIssueStatesIt) {
   EXPECT_TRUE(Allows(StaffRole::kAuthor, P::kPublishOwn));
   EXPECT_FALSE(Allows(StaffRole::kAuthor, P::kEditAllContent));
   EXPECT_FALSE(Allows(StaffRole::kAuthor, P::kManageMembers));
-  // An editor: all content, comments, members, newsletters; not staff or settings.
-  for (P p : {P::kEditAllContent, P::kModerateComments, P::kManageMembers, P::kManageNewsletters}) {
+  // The inbox (what strangers send) and the newsletters are the editors'.
+  EXPECT_FALSE(Allows(StaffRole::kAuthor, P::kReadInbox));
+  EXPECT_FALSE(Allows(StaffRole::kAuthor, P::kManageNewsletters));
+  // An editor: all content, comments, members, newsletters, the inbox; not staff or settings.
+  for (P p : {P::kEditAllContent, P::kModerateComments, P::kManageMembers, P::kManageNewsletters,
+              P::kReadInbox}) {
     EXPECT_TRUE(Allows(StaffRole::kEditor, p));
   }
   EXPECT_FALSE(Allows(StaffRole::kEditor, P::kManageStaff));

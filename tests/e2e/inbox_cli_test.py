@@ -2,8 +2,8 @@
 """`cinepress inbox` end to end: list (and --status), show (and --file), reply (from a file and
 from standard input: the reply goes through a real SMTP server, aiosmtpd, to the sender, is
 parsed with Python's `email`, and stays in the thread), close and reopen, and list's --kind, on
-submissions written into the
-store as the contact and pitch forms keep them — one with CR/LF in its name and subject.
+submissions written into the store as the contact and pitch forms keep them — one with CR/LF in
+its name and subject.
 
     /usr/bin/python3 tests/e2e/inbox_cli_test.py build/cinepress
 """
