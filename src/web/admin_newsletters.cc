@@ -4,6 +4,8 @@
 // HTML in a sandboxed frame, its text part); a test to the signed-in staff member through the
 // outbox; a send scheduled at a time in the site's zone, or now, which the scheduler of `serve`
 // composes and sends through the delivery queue (claims, as every send).
+#include <map>
+
 #include "newsletter/links.h"
 #include "web/admin_visit.h"
 #include "web/private_page.h"
@@ -145,17 +147,16 @@ HttpResponse AdminWeb::NewsletterPage(Visit& v, int status, const std::string& s
 }
 
 HttpResponse AdminWeb::NewsletterGet(Visit& v, const std::string& slug) {
-  // What the post before the redirect did (a word from our own table, never echoed).
-  const std::string done = AdminParam(AdminQueryParams(v.ctx.request), "done");
-  std::string notice;
-  if (done == "test")
-    notice = "A test of this issue is on its way to " + v.staff->member.email + ".";
-  if (done == "send") {
-    notice = "The issue will be composed and sent at the scheduler's next turn (within a minute).";
-  }
-  if (done == "schedule") notice = "The send is scheduled.";
-  if (done == "unschedule") notice = "The scheduled send is cancelled.";
-  return NewsletterPage(v, 200, slug, "", notice);
+  // What the post before the redirect did: a word looked up in this table, never echoed.
+  static const std::map<std::string, std::string, std::less<>> kDone = {
+      {"test", "A test of this issue is on its way to your address."},
+      {"send",
+       "The issue will be composed and sent at the scheduler's next turn (within a minute)."},
+      {"schedule", "The send is scheduled."},
+      {"unschedule", "The scheduled send is cancelled."},
+  };
+  auto done = kDone.find(AdminParam(AdminQueryParams(v.ctx.request), "done"));
+  return NewsletterPage(v, 200, slug, "", done == kDone.end() ? std::string() : done->second);
 }
 
 HttpResponse AdminWeb::IssuePreviewGet(Visit& v, const std::string& slug) {

@@ -82,8 +82,11 @@ TEST_F(AdminNewslettersTest, ATestGoesToTheSignedInStaffMemberAndNothingIsStored
   EXPECT_FALSE(sent_[0].text.empty());
   EXPECT_FALSE(newsletters_->LatestIssue("weekly")->has_value()) << "a test is not an issue";
   EXPECT_NE(Body(Call("GET", "/admin/newsletters/weekly/?done=test", editor))
-                .find("on its way to ed@lt.example"),
+                .find("on its way to your address"),
             std::string::npos);
+  EXPECT_EQ(Body(Call("GET", "/admin/newsletters/weekly/?done=%3Cb%3E", editor)).find("<b>"),
+            std::string::npos)
+      << "an unknown word is no notice";
   refuse_mail_ = true;
   EXPECT_EQ(Call("POST", "/admin/newsletters/weekly/test/", editor, "x=1").status, 500);
 }

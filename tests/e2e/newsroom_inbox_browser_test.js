@@ -137,7 +137,7 @@ async function mailTo(folder, n, who) {
     check(Boolean(framed) && (await framed.content()).includes('Changeover'), 'the frame shows the issue');
     check((await page.innerText('pre.email-text')).length > 20, 'the text part is shown');
     await submit(page, 'Send a test to');
-    check((await page.innerText('main')).includes(`on its way to ${EDITOR}`), 'the test is on its way');
+    check((await page.innerText('main')).includes('on its way to your address'), 'the test is on its way');
     const test = await mailTo(mail, 4, EDITOR);
     check(header(test, 'Subject').startsWith('[Test] '), `the test arrives marked (${header(test, 'Subject')})`);
     await page.fill('#at', '2031-05-01T09:30');
