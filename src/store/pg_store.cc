@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -807,6 +808,17 @@ double Occurrences(const WordPositions& d, int column, const QueryGroup& g) {
 
 class PgStore;
 
+// How many of the articles that have a phrase's words to check next for the phrase, when
+// `wanted` more matches are wanted and `found` were found in the first `checked`: as many as
+// would give them at the density seen so far (at first, as if every one had it), at least 64.
+size_t PhraseBatch(size_t wanted, size_t found, size_t checked) {
+  constexpr size_t kMin = 64;
+  if (checked == 0) return std::max(kMin, wanted);
+  const double density =
+      std::max(1.0 / 64, static_cast<double>(found) / static_cast<double>(checked));
+  return std::max(kMin, static_cast<size_t>(static_cast<double>(wanted) * 1.25 / density));
+}
+
 // What BM25 needs of the whole index (how many articles, their mean length in words), read
 // again only when the content has changed: counting and averaging every row took longer than
 // the rest of a search.
@@ -836,6 +848,12 @@ class PgSearchIndex final : public SearchIndex {
   // Matching ids, newest stored first, up to `limit`: `headline` asks the headline index.
   Result<std::vector<int64_t>> Match(const std::vector<QueryGroup>& groups,
                                      const SearchQuery& query, bool headline, size_t limit);
+  // Match anywhere for groups with phrases. GIN keeps no positions, so each article that has
+  // a phrase's words is read whole to check the phrase (about 20 µs each): the articles with
+  // all the words are found first, newest first, and checked a batch at a time, only until
+  // `limit` of them have the phrases.
+  Result<std::vector<int64_t>> MatchPhrases(const std::vector<QueryGroup>& groups,
+                                            const SearchQuery& query, size_t limit);
   // BM25 of each of `ids` for `groups` over the first `columns` columns; best first (ties keep
   // the order of `ids`). `dfs` are the groups' document frequencies.
   Result<std::vector<int64_t>> Rank(const std::vector<int64_t>& ids,
@@ -1695,6 +1713,9 @@ constexpr const char* kMatchWords = CINEPRESS_PG_MATCH(CINEPRESS_PG_WORDS " @@ $
 Result<std::vector<int64_t>> PgSearchIndex::Match(const std::vector<QueryGroup>& groups,
                                                   const SearchQuery& query, bool headline,
                                                   size_t limit) {
+  const bool phrases = std::any_of(groups.begin(), groups.end(),
+                                   [](const QueryGroup& g) { return g.words.size() > 1; });
+  if (phrases && !headline) return MatchPhrases(groups, query, limit);
   const std::string tsquery = ToTsQuery(groups);
   const std::string excluded = PgTextArray(query.exclude_sections);
   const std::string ids = PgIntArray(query.ids);
@@ -1716,6 +1737,40 @@ Result<std::vector<int64_t>> PgSearchIndex::Match(const std::vector<QueryGroup>&
   return out;
 }
 #undef CINEPRESS_PG_SEARCH_FILTERS
+
+// The articles of `candidates` (newest first) whose words hold `tsquery`, newest first.
+constexpr const char* kMatchAmong =
+    "SELECT id FROM search_docs WHERE id = ANY ($1::bigint[]) AND " CINEPRESS_PG_WORDS
+    " @@ $2::tsquery ORDER BY id DESC";
+
+Result<std::vector<int64_t>> PgSearchIndex::MatchPhrases(const std::vector<QueryGroup>& groups,
+                                                         const SearchQuery& query, size_t limit) {
+  // Every word of every group, each on its own: the index answers that without reading any
+  // article's words, and an article with the phrases has them all.
+  std::vector<QueryGroup> words;
+  for (const QueryGroup& g : groups) {
+    for (size_t k = 0; k < g.words.size(); ++k) {
+      words.push_back(QueryGroup{{g.words[k]}, false, g.prefix && k + 1 == g.words.size()});
+    }
+  }
+  auto candidates = Match(words, query, false, std::numeric_limits<int32_t>::max());
+  if (!candidates) return candidates.error();
+  const std::string tsquery = ToTsQuery(groups);
+  std::vector<int64_t> out;
+  size_t checked = 0;
+  while (checked < candidates->size() && out.size() < limit) {
+    const size_t batch = PhraseBatch(limit - out.size(), out.size(), checked);
+    const auto begin = candidates->begin() + static_cast<std::ptrdiff_t>(checked);
+    const size_t n = std::min(batch, candidates->size() - checked);
+    const std::string ids =
+        PgIntArray(std::vector<int64_t>(begin, begin + static_cast<std::ptrdiff_t>(n)));
+    auto q = db_.Query(kMatchAmong, {std::string_view(ids), std::string_view(tsquery)});
+    if (!q) return q.error();
+    for (int r = 0; r < q->size() && out.size() < limit; ++r) out.push_back(q->Int(r, 0));
+    checked += n;
+  }
+  return out;
+}
 
 // How many articles each of the tsqueries $1 (a text[]) finds, in one round trip; in the headline
 // index, or up to 1,000 anywhere.

@@ -451,6 +451,37 @@ TYPED_TEST(SearchContract, ATransactionOfManyArticlesIsFoundWhenItCommits) {
   EXPECT_EQ(this->Slugs("moth"), Strings{"after"});
 }
 
+// A phrase whose words many articles have apart: counted and paged the same whether most of
+// them have the phrase (the count stops past 1,000) or few do (every one of them is looked at).
+TYPED_TEST(SearchContract, APhraseIsCountedAmongManyArticlesWithItsWordsApart) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  for (int i = 0; i < 1400; ++i) {
+    const bool apart = i % 4 == 0;
+    this->Save("p" + std::to_string(i), "Reel " + std::to_string(i),
+               apart ? "Take the long way round." : "The long take holds.", "reviews",
+               kNow - 86400 - i);
+  }
+  ASSERT_TRUE(this->store_->Commit());
+  SearchQuery q;
+  q.text = "\"long take\"";
+  q.now = kNow;
+  q.limit = 20;
+  auto r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->total, SearchResults::kMaxCounted);
+  EXPECT_TRUE(r->more_than_total);
+  ASSERT_EQ(r->hits.size(), 20u);
+  for (const SearchHit& h : r->hits) EXPECT_NE(std::stoi(h.slug.substr(1)) % 4, 0) << h.slug;
+  q.text = "\"take the\"";
+  q.offset = 340;
+  r = this->store_->Search(q);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->total, 350u);
+  EXPECT_FALSE(r->more_than_total);
+  ASSERT_EQ(r->hits.size(), 10u);
+  for (const SearchHit& h : r->hits) EXPECT_EQ(std::stoi(h.slug.substr(1)) % 4, 0) << h.slug;
+}
+
 TYPED_TEST(SearchContract, ASearchInsideATransactionFindsItsWrites) {
   ASSERT_TRUE(this->store_->BeginTransaction());
   this->Save("a", "Heron", "wading");
