@@ -32,14 +32,13 @@ std::string MinutesText(int64_t seconds) {
   return std::to_string(std::max<int64_t>(1, (seconds + 30) / 60)) + " min";
 }
 
-AccessRule RuleOf(const std::string& text) {
-  if (text.empty()) return {};
-  auto rule = AccessRule::Parse(text);
-  // Import checked it; an unreadable rule (a store edited by hand) locks rather than opens.
-  return rule ? *rule : AccessRule{AccessRule::Level::kPaid, {}};
-}
-
 }  // namespace
+
+std::string EpisodeNumberText(int season, int episode) {
+  if (episode <= 0) return "";
+  return (season > 0 ? "Season " + std::to_string(season) + ", " : "") + "Episode " +
+         std::to_string(episode);
+}
 
 std::string Site::ShowUrl(size_t show) const { return "/podcasts/" + shows_[show].key + "/"; }
 
@@ -61,7 +60,7 @@ int32_t Site::EpisodeOfMedia(const std::string& path) const {
 
 Status Site::AddPodcastOutputs(PodcastContent podcasts) {
   shows_ = std::move(podcasts.shows);
-  for (const PodcastShow& show : shows_) show_access_.push_back(RuleOf(show.access));
+  for (const PodcastShow& show : shows_) show_access_.push_back(StoredAccessRule(show.access));
   show_episodes_.resize(shows_.size());
   std::vector<std::pair<size_t, PodcastEpisode>> published;
   for (PodcastEpisode& e : podcasts.episodes) {
@@ -85,9 +84,7 @@ Status Site::AddPodcastOutputs(PodcastContent podcasts) {
     const auto i = static_cast<uint32_t>(episodes_.size());
     episode_show_.push_back(show);
     show_episodes_[show].push_back(i);
-    episode_access_.push_back(!e.access.empty()             ? RuleOf(e.access)
-                              : e.episode_type == "trailer" ? AccessRule{}
-                                                            : show_access_[show]);
+    episode_access_.push_back(EpisodeAccessRule(e, shows_[show].access));
     for (const std::string& ref : e.films) {
       auto [title, year] = SplitTitleYear(ref);
       for (size_t f = 0; f < records_.films.size(); ++f) {
@@ -152,10 +149,7 @@ TemplateData SiteRenderer::EpisodeCard(size_t e) const {
   d.set("date_iso", s.tz_.Iso(ep.date));
   d.set("duration_text", MinutesText(ep.duration));
   if (!ep.summary.empty()) d.set("summary", ep.summary);
-  if (ep.episode > 0) {
-    d.set("number_text", (ep.season > 0 ? "Season " + std::to_string(ep.season) + ", " : "") +
-                             "Episode " + std::to_string(ep.episode));
-  }
+  SetIf(d, "number_text", EpisodeNumberText(ep.season, ep.episode));
   if (ep.episode_type != "full")
     d.set("type_text", ep.episode_type == "trailer" ? "Trailer" : "Bonus");
   if (s.episode_access_[e].restricted()) d.set("restricted", true);
