@@ -32,6 +32,13 @@ std::string MinutesText(int64_t seconds) {
   return std::to_string(std::max<int64_t>(1, (seconds + 30) / 60)) + " min";
 }
 
+// A show's artwork on its pages: its stills (AVIF, WebP and its own format at every width up
+// to its own, stills/stills.h) when made, else the original. The feeds point at the original,
+// which import checked is what Apple asks for.
+TemplateData ArtworkData(const Site& s, const PodcastShow& show, std::string alt) {
+  return ImageData(Image{show.image, std::move(alt), ""}, s.StillOf(show.image));
+}
+
 }  // namespace
 
 std::string EpisodeNumberText(int season, int episode) {
@@ -172,7 +179,7 @@ Result<std::string> SiteRenderer::RenderPodcasts() {
     x.set("title", show.title);
     x.set("url", s.ShowUrl(i));
     x.set("description", show.description);
-    x.set("image", show.image);
+    x["art"] = ArtworkData(s, show, "");  // beside the show's name: decoration
     x.set("feed_url", s.ShowUrl(i) + "feed.xml");
     if (s.show_access_[i].restricted()) x.set("restricted", true);
     if (!s.show_episodes_[i].empty()) x["latest"] = EpisodeCard(s.show_episodes_[i].front());
@@ -194,7 +201,7 @@ Result<std::string> SiteRenderer::RenderShow(size_t i) {
   x.set("title", show.title);
   x.set("description", show.description);
   x.set("author", show.author);
-  x.set("image", show.image);
+  x["art"] = ArtworkData(s, show, "The artwork of " + show.title);
   x.set("feed_url", url + "feed.xml");
   TemplateData apps = ListData();
   for (const auto& [name, link] :

@@ -188,6 +188,31 @@ TEST(PodcastSite, TheLiveSearchFindsEpisodesAsTheStaticIndexDoes) {
   EXPECT_EQ(find("mountain", "podcasts").size(), 1u);
 }
 
+// Show artwork on the pages is its stills (sizes for the box it fills); the feed keeps the
+// original, which import checked is what Apple asks for.
+TEST(PodcastSite, ShowArtworkIsServedAsStillsAndTheFeedKeepsTheOriginal) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  for (const char* path : {"/podcasts/", "/podcasts/close-up/"}) {
+    const std::string page = built->Page(path);
+    EXPECT_NE(page.find("<picture><source type=\"image/avif\" srcset=\"/_stills/"),
+              std::string::npos)
+        << path << page;
+    EXPECT_NE(page.find("<source type=\"image/webp\""), std::string::npos) << path;
+    EXPECT_NE(page.find(" sizes=\"(max-width: "), std::string::npos) << path;
+    EXPECT_NE(page.find(" 1400w"), std::string::npos) << path;  // up to its own width
+  }
+  const std::string show = built->Page("/podcasts/close-up/");
+  EXPECT_NE(show.find("alt=\"The artwork of Close-Up\" width=\"240\" height=\"240\""),
+            std::string::npos)
+      << show;
+  EXPECT_NE(
+      built->Page("/podcasts/close-up/feed.xml")
+          .find("<itunes:image href=\"https://longtake.example/podcasts/close-up/cover.png\"/>"),
+      std::string::npos);
+  EXPECT_TRUE(built->Has("/podcasts/close-up/cover.png"));
+}
+
 TEST(PodcastSite, FilmsAndPeopleListTheEpisodesThatDiscussThem) {
   auto built = BuildFromStrings(kConfig, Magazine());
   ASSERT_TRUE(built) << built.error().ToString();
