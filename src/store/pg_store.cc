@@ -1468,6 +1468,8 @@ class PgStore final : public ContentStore {
 
   Status SavePodcastShow(const PodcastShow& show) override {
     const std::string data = PodcastShowData(show);
+    // An import's articles kept for COPY go first, into an empty index in bulk if they can.
+    if (auto s = IndexInBulk(); !s) return s;
     return db_->Atomically([&]() -> Status {
       if (auto q = db_->Query("INSERT INTO podcast_shows (key, data) VALUES ($1, $2)"
                               " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
@@ -1519,6 +1521,7 @@ class PgStore final : public ContentStore {
     const std::string what = "saving the podcast episode \"" + e.show + "/" + e.source + "\"";
     if (e.guid.empty()) return Failure(what + ": no GUID");
     const std::string data = PodcastEpisodeData(e);
+    if (auto s = IndexInBulk(); !s) return s.error();  // as SavePodcastShow
     std::string guid;
     auto s = db_->Atomically([&]() -> Status {
       auto q = db_->Query(

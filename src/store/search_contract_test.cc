@@ -666,6 +666,25 @@ TYPED_TEST(SearchContract, TheIndexFollowsEpisodesAsTheyChangeAndGo) {
   EXPECT_EQ(this->Slugs("egrets"), Strings{"three"});
 }
 
+// An import writes its articles, then its podcasts, in one transaction (PostgreSQL sends the
+// articles' rows first, into an empty index in bulk).
+TYPED_TEST(SearchContract, AnImportsArticlesAndEpisodesAreFoundWhenItCommits) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  for (int i = 0; i < 600; ++i) {
+    this->Save("l" + std::to_string(i), "Lantern " + std::to_string(i),
+               "A glow, number" + std::to_string(i));
+  }
+  this->SaveShow("talk", "Talk");
+  this->SaveEpisode(this->Episode("talk", "one", "One", "A glow on air."));
+  ASSERT_TRUE(this->store_->Commit());
+  EXPECT_EQ(this->Slugs("number599"), Strings{"l599"});
+  EXPECT_EQ(this->Slugs("air"), Strings{"one"});
+  SearchQuery podcasts;
+  podcasts.text = "glow";
+  podcasts.section = std::string(kPodcastsKind);
+  EXPECT_EQ(this->Slugs(podcasts), Strings{"one"});
+}
+
 TYPED_TEST(SearchContract, EpisodesAreIndexedAgainWhenSearchIsTurnedOnAgain) {
   this->OpenWithoutSearch();
   this->SaveShow("talk", "Talk");
