@@ -269,8 +269,11 @@ class Site {
   bool has_search() const { return has_search_; }
   // The store query for a request: its filters turned into sections, dates and articles.
   SearchQuery MakeSearchQuery(const SearchRequest& request, int64_t now) const;
-  // Where a hit is read (the store may know an article this site map does not yet).
+  // Where a hit is read (the store may know an article this site map does not yet); an
+  // episode's page.
   std::string SearchHitUrl(const SearchHit& hit) const;
+  // What a result says it is: its section's title, "Page", or an episode's show and number.
+  std::string SearchHitKind(const SearchHit& hit) const;
 
  private:
   friend class SiteRenderer;
@@ -369,6 +372,9 @@ class Site {
 // Numbered pages for a pagination partial (`current`, `total`, `prev_url`, `next_url`, `pages`):
 // the first, the last and two on each side of the current one.
 TemplateData PaginationData(int current, int total, const std::function<std::string(int)>& url);
+// An episode's number as its pages and search results show it: "Season 2, Episode 5",
+// "Episode 5", or "" when it has none.
+std::string EpisodeNumberText(int season, int episode);
 
 // A review's rating as pages show it (`rating.*` in docs/THEMES.md): `text` says it in words
 // ("4.5 out of 5") for every reader; `stars` ("★★★★½") and `rest` (the empty ones, "☆") draw it

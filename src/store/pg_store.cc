@@ -642,6 +642,17 @@ CREATE TABLE newsletter_schedules (
   created BIGINT NOT NULL
 );
 )sql",
+    // Podcast episodes in the search index (store/podcast_rows.h): search_docs no longer
+    // references articles (an episode's id is not an article's; DeleteArticle removes an
+    // article's row itself); an episode's row names its show and source. Indexed again,
+    // episodes with the articles.
+    R"sql(
+ALTER TABLE search_docs DROP CONSTRAINT IF EXISTS search_docs_id_fkey;
+ALTER TABLE search_docs ADD COLUMN show TEXT NOT NULL DEFAULT '',
+  ADD COLUMN source TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX search_docs_episode ON search_docs (show, source) WHERE kind = 'episode';
+UPDATE search_state SET rebuild = 1;
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.
@@ -841,6 +852,7 @@ class PgSearchIndex final : public SearchIndex {
                   size_t* matched, std::vector<int64_t>* ranked) override;
   // The page's hits and texts in one statement, not two for each of them.
   Status Prefetch(const std::vector<int64_t>& ids, bool with_text) override;
+  Status PrefetchEpisodes(const std::vector<int64_t>& ids, bool with_text);
   Result<SearchHit> Hit(int64_t id) override;
   Result<SearchText> Text(int64_t id) override;
 
@@ -1053,8 +1065,12 @@ class PgStore final : public ContentStore {
       if (auto q = db_->Query("DELETE FROM articles WHERE id = $1", {id}); !q) {
         return Failure("deleting article", q.error());
       }
-      // The search row goes with the article (ON DELETE CASCADE).
-      return search_index_ ? Status{} : MarkSearchIndexStale();
+      // Its body's search rows go with its search row (ON DELETE CASCADE).
+      if (!search_index_) return MarkSearchIndexStale();
+      if (auto q = db_->Query("DELETE FROM search_docs WHERE id = $1", {id}); !q) {
+        return Failure("deleting article", q.error());
+      }
+      return {};
     });
   }
 
@@ -1477,10 +1493,18 @@ class PgStore final : public ContentStore {
 
   Status SavePodcastShow(const PodcastShow& show) override {
     const std::string data = PodcastShowData(show);
-    return Write("saving the podcast \"" + show.key + "\"",
-                 "INSERT INTO podcast_shows (key, data) VALUES ($1, $2)"
-                 " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-                 {std::string_view(show.key), std::string_view(data)});
+    // An import's articles kept for COPY go first, into an empty index in bulk if they can.
+    if (auto s = IndexInBulk(); !s) return s;
+    return db_->Atomically([&]() -> Status {
+      if (auto q = db_->Query("INSERT INTO podcast_shows (key, data) VALUES ($1, $2)"
+                              " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                              {std::string_view(show.key), std::string_view(data)});
+          !q) {
+        return Failure("saving the podcast \"" + show.key + "\"", q.error());
+      }
+      // Its title and who may hear it are part of every episode's search row.
+      return search_index_ ? IndexEpisodesOf(show.key) : MarkSearchIndexStale();
+    });
   }
 
   Status DeletePodcastShow(const std::string& key) override {
@@ -1491,7 +1515,11 @@ class PgStore final : public ContentStore {
           !s) {
         return s;
       }
-      return Write(what, "DELETE FROM podcast_shows WHERE key = $1", {std::string_view(key)});
+      if (auto s = Write(what, "DELETE FROM podcast_shows WHERE key = $1", {std::string_view(key)});
+          !s) {
+        return s;
+      }
+      return search_index_ ? UnindexEpisodes(key, "") : MarkSearchIndexStale();
     });
   }
 
@@ -1518,21 +1546,34 @@ class PgStore final : public ContentStore {
     const std::string what = "saving the podcast episode \"" + e.show + "/" + e.source + "\"";
     if (e.guid.empty()) return Failure(what + ": no GUID");
     const std::string data = PodcastEpisodeData(e);
-    auto q = db_->Write(
-        "INSERT INTO podcast_episodes (show, source, guid, date, data)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (show, source) DO UPDATE SET"
-        " date = excluded.date, data = excluded.data RETURNING guid",
-        {std::string_view(e.show), std::string_view(e.source), std::string_view(e.guid),
-         PgParam(e.date), std::string_view(data)});
-    if (!q) return Failure(what, q.error());
-    if (q->size() != 1) return Failure(what);
-    return q->Text(0, 0);
+    if (auto s = IndexInBulk(); !s) return s.error();  // as SavePodcastShow
+    std::string guid;
+    auto s = db_->Atomically([&]() -> Status {
+      auto q = db_->Query(
+          "INSERT INTO podcast_episodes (show, source, guid, date, data)"
+          " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (show, source) DO UPDATE SET"
+          " date = excluded.date, data = excluded.data RETURNING guid",
+          {std::string_view(e.show), std::string_view(e.source), std::string_view(e.guid),
+           PgParam(e.date), std::string_view(data)});
+      if (!q) return Failure(what, q.error());
+      if (q->size() != 1) return Failure(what);
+      guid = q->Text(0, 0);
+      return search_index_ ? IndexEpisode(e) : MarkSearchIndexStale();
+    });
+    if (!s) return s.error();
+    return guid;
   }
 
   Status DeletePodcastEpisode(const std::string& show, const std::string& source) override {
-    return Write("removing the podcast episode " + show + "/" + source,
-                 "DELETE FROM podcast_episodes WHERE show = $1 AND source = $2",
-                 {std::string_view(show), std::string_view(source)});
+    return db_->Atomically([&]() -> Status {
+      if (auto s = Write("removing the podcast episode " + show + "/" + source,
+                         "DELETE FROM podcast_episodes WHERE show = $1 AND source = $2",
+                         {std::string_view(show), std::string_view(source)});
+          !s) {
+        return s;
+      }
+      return search_index_ ? UnindexEpisodes(show, source) : MarkSearchIndexStale();
+    });
   }
 
  private:
@@ -1588,6 +1629,12 @@ class PgStore final : public ContentStore {
         " CREATE INDEX search_docs_words ON search_docs USING gin (words);"
         " CREATE INDEX search_docs_headline ON search_docs USING gin (headline)");
   }
+  // An episode's search rows (store/podcast_rows.h), with its show as stored now; written by
+  // statements, not kept for COPY: episodes are few, and their rows must follow the articles'.
+  Status IndexEpisode(const PodcastEpisode& e);
+  Status IndexEpisodesOf(const std::string& show);  // "": every show's
+  // Removes a show's episodes (`source` empty: all of them) from the search index.
+  Status UnindexEpisodes(const std::string& show, const std::string& source);
   // Writers' names by id, for search: read once per transaction (none kept outside one).
   Result<std::string> AuthorName(const std::string& id);
   Status RebuildSearchIndexIfAsked();
@@ -1669,6 +1716,59 @@ Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* pre
   return {};
 }
 
+Status PgStore::IndexEpisode(const PodcastEpisode& e) {
+  const std::string what = "indexing the episode \"" + e.show + "/" + e.source + "\" for search";
+  auto stored =
+      db_->Query("SELECT data FROM podcast_shows WHERE key = $1", {std::string_view(e.show)});
+  if (!stored) return Failure(what, stored.error());
+  std::optional<PodcastShow> show;
+  if (stored->size() > 0) show = ReadPodcastShowData(stored->Text(0, 0));
+  const EpisodeSearchDoc doc = MakeEpisodeSearchDoc(e, show ? &*show : nullptr, markdown_to_text_);
+  const SearchVectors v = MakeSearchVectors(doc.columns);
+  // Its id while it is indexed; else the next after every episode's. Its old rows go, its
+  // body's with them (ON DELETE CASCADE).
+  auto id = db_->Query(
+      "WITH old AS (DELETE FROM search_docs WHERE kind = 'episode' AND show = $1 AND source = $2"
+      " RETURNING id) SELECT coalesce((SELECT id FROM old),"
+      " (SELECT max(id) + 1 FROM search_docs WHERE id >= $3), $3)",
+      {std::string_view(e.show), std::string_view(e.source), kFirstEpisodeSearchId});
+  if (!id) return Failure(what, id.error());
+  const int64_t doc_id = id->Int(0, 0);
+  // As SQLite's index counts its words: its columns and its two filter words (kind, year).
+  auto q = db_->Query(
+      "INSERT INTO search_docs (id, kind, section, date, draft, authors, dek, body, title_words,"
+      " films_words, people_words, dek_words, meta_words, words, headline, tokens,"
+      " headline_tokens, show, source) VALUES ($1, 'episode', '', $2, $3, '{}', $4, $5,"
+      " $6::tsvector, $7::tsvector, $8::tsvector, $9::tsvector, $10::tsvector, $11::tsvector,"
+      " $12::tsvector, $13, $14, $15, $16)",
+      {doc_id, e.date, int64_t{doc.hidden}, std::string_view(v.dek), std::string_view(v.body),
+       std::string_view(v.columns[0]), std::string_view(v.columns[1]),
+       std::string_view(v.columns[2]), std::string_view(v.columns[3]),
+       std::string_view(v.columns[5]), std::string_view(v.words), std::string_view(v.headline),
+       v.tokens + 2, v.headline_tokens, std::string_view(e.show), std::string_view(e.source)});
+  if (!q) return Failure(what, q.error());
+  for (uint32_t p = 0; p < kBodyParts; ++p) {
+    if (v.body_parts[p].empty()) continue;
+    auto part = db_->Query("INSERT INTO search_parts (id, part, words) VALUES ($1, $2, $3)",
+                           {doc_id, int64_t{p}, std::string_view(v.body_parts[p])});
+    if (!part) return Failure(what, part.error());
+  }
+  return {};
+}
+
+Status PgStore::IndexEpisodesOf(const std::string& show) {
+  return ReindexEpisodesOf(*this, show,
+                           [this](const PodcastEpisode& e) { return IndexEpisode(e); });
+}
+
+Status PgStore::UnindexEpisodes(const std::string& show, const std::string& source) {
+  auto q = db_->Query(
+      "DELETE FROM search_docs WHERE kind = 'episode' AND show = $1 AND ($2 = '' OR source = $2)",
+      {std::string_view(show), std::string_view(source)});
+  if (!q) return Failure("removing episodes from the search index", q.error());
+  return {};
+}
+
 Status PgStore::RebuildSearchIndexIfAsked() {
   auto asked = [&] {
     auto q = db_->Query("SELECT rebuild FROM search_state");
@@ -1685,6 +1785,7 @@ Status PgStore::RebuildSearchIndexIfAsked() {
     for (const Article& a : *articles) {
       if (auto s = IndexArticle(a.id, a, nullptr, false); !s) return s;
     }
+    if (auto s = IndexEpisodesOf(""); !s) return s;
     // The counter moves, so that the statistics other connections keep are read again.
     return db_->Exec("UPDATE search_state SET rebuild = 0; UPDATE content_changes SET n = n + 1");
   });
@@ -1694,6 +1795,7 @@ Status PgStore::RebuildSearchIndexIfAsked() {
 #define CINEPRESS_PG_SEARCH_FILTERS                                       \
   " AND draft = 0 AND date <= $2::bigint"                                 \
   " AND ($3::text = '' OR ($3 = 'page' AND kind = 'page')"                \
+  "      OR ($3 = 'podcasts' AND kind = 'episode')"                       \
   "      OR (kind = 'article' AND section = $3))"                         \
   " AND NOT (section = ANY ($4::text[]))"                                 \
   " AND ($5::text = '' OR $5 = ANY (authors))"                            \
@@ -1947,7 +2049,35 @@ Result<const PgSearchStats*> PgSearchIndex::Stats() {
   return &stats_;
 }
 
-Status PgSearchIndex::Prefetch(const std::vector<int64_t>& ids, bool with_text) {
+// Episodes' hits (and texts) from their rows, their episodes' and their shows' data.
+Status PgSearchIndex::PrefetchEpisodes(const std::vector<int64_t>& ids, bool with_text) {
+  const std::string id_list = PgIntArray(ids);
+  auto q = db_.Query(
+      "SELECT d.id, d.show, e.data, coalesce(s.data, ''),"
+      " CASE WHEN $2 THEN d.body ELSE '' END, CASE WHEN $2 THEN d.dek ELSE '' END"
+      " FROM search_docs d JOIN podcast_episodes e ON e.show = d.show AND e.source = d.source"
+      " LEFT JOIN podcast_shows s ON s.key = d.show"
+      " WHERE d.id = ANY ($1::bigint[]) AND d.kind = 'episode'",
+      {std::string_view(id_list), std::string_view(with_text ? "true" : "false")});
+  if (!q) return q.error();
+  for (int r = 0; r < q->size(); ++r) {
+    auto hit = EpisodeSearchHit(q->Int(r, 0), q->Text(r, 1), q->Text(r, 2), q->Text(r, 3));
+    if (!hit)
+      return Error{ErrorCode::kStore, "searching: an episode's data cannot be read", {}, 0, {}};
+    const int64_t id = hit->article_id;
+    fetched_[id] = {std::move(*hit),
+                    with_text ? std::optional<SearchText>(SearchText{q->Text(r, 4), q->Text(r, 5)})
+                              : std::nullopt};
+  }
+  return {};
+}
+
+Status PgSearchIndex::Prefetch(const std::vector<int64_t>& all, bool with_text) {
+  std::vector<int64_t> ids, episodes;
+  for (int64_t id : all) (id >= kFirstEpisodeSearchId ? episodes : ids).push_back(id);
+  if (!episodes.empty()) {
+    if (auto s = PrefetchEpisodes(episodes, with_text); !s) return s;
+  }
   const std::string id_list = PgIntArray(ids);
   auto q = db_.Query(
       "SELECT a.id, a.kind, a.section, a.slug, a.title, a.date, a.meta,"

@@ -704,6 +704,27 @@ CREATE TABLE newsletter_schedules (
   created INTEGER NOT NULL
 );
 )sql",
+    // Podcast episodes in the search index (store/podcast_rows.h): search_docs no longer
+    // references articles (an episode's id is not an article's); an episode's row names its show
+    // and source. Made again and indexed again, episodes with the articles.
+    R"sql(
+CREATE TABLE search_docs_new (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  section TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  draft INTEGER NOT NULL,
+  authors TEXT NOT NULL,
+  show TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT ''
+);
+DROP TABLE search_docs;
+ALTER TABLE search_docs_new RENAME TO search_docs;
+CREATE UNIQUE INDEX search_docs_episode ON search_docs (show, source) WHERE kind = 'episode';
+DELETE FROM article_search;
+DELETE FROM headline_search;
+UPDATE search_state SET rebuild = 1;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -1305,19 +1326,24 @@ class SqliteStore final : public ContentStore {
     Use q(
         Prepare("INSERT INTO podcast_shows (key, data) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET data = excluded.data"));
-    q.Bind(1, show.key).Bind(2, PodcastShowData(show));
-    if (q.Step() != SQLITE_DONE) return Failure("saving the podcast \"" + show.key + "\"");
-    return {};
+    return InSavepoint([&]() -> Status {
+      q.Bind(1, show.key).Bind(2, PodcastShowData(show));
+      if (q.Step() != SQLITE_DONE) return Failure("saving the podcast \"" + show.key + "\"");
+      // Its title and who may hear it are part of every episode's search row.
+      return search_index_ ? IndexEpisodesOf(show.key) : MarkSearchIndexStale();
+    });
   }
 
   Status DeletePodcastShow(const std::string& key) override {
-    for (const char* sql : {"DELETE FROM podcast_episodes WHERE show = ?",
-                            "DELETE FROM podcast_shows WHERE key = ?"}) {
-      Use q(Prepare(sql));
-      q.Bind(1, key);
-      if (q.Step() != SQLITE_DONE) return Failure("removing the podcast \"" + key + "\"");
-    }
-    return {};
+    return InSavepoint([&]() -> Status {
+      for (const char* sql : {"DELETE FROM podcast_episodes WHERE show = ?",
+                              "DELETE FROM podcast_shows WHERE key = ?"}) {
+        Use q(Prepare(sql));
+        q.Bind(1, key);
+        if (q.Step() != SQLITE_DONE) return Failure("removing the podcast \"" + key + "\"");
+      }
+      return search_index_ ? UnindexEpisodes(key, "") : MarkSearchIndexStale();
+    });
   }
 
   Result<std::vector<PodcastEpisode>> LoadPodcastEpisodes() override {
@@ -1345,24 +1371,46 @@ class SqliteStore final : public ContentStore {
                 " date = excluded.date, data = excluded.data RETURNING guid"));
     q.Bind(1, e.show).Bind(2, e.source).Bind(3, e.guid).Bind(4, e.date);
     q.Bind(5, PodcastEpisodeData(e));
-    if (q.Step() != SQLITE_ROW) return Failure(what);
-    std::string guid = q.Text(0);
-    if (q.Step() != SQLITE_DONE) return Failure(what);
+    std::string guid;
+    auto s = InSavepoint([&]() -> Status {
+      if (q.Step() != SQLITE_ROW) return Failure(what);
+      guid = q.Text(0);
+      if (q.Step() != SQLITE_DONE) return Failure(what);
+      return search_index_ ? IndexEpisode(e) : MarkSearchIndexStale();
+    });
+    if (!s) return s.error();
     return guid;
   }
 
   Status DeletePodcastEpisode(const std::string& show, const std::string& source) override {
-    Use q(Prepare("DELETE FROM podcast_episodes WHERE show = ? AND source = ?"));
-    q.Bind(1, show).Bind(2, source);
-    if (q.Step() != SQLITE_DONE)
-      return Failure("removing the podcast episode " + show + "/" + source);
-    return {};
+    return InSavepoint([&]() -> Status {
+      Use q(Prepare("DELETE FROM podcast_episodes WHERE show = ? AND source = ?"));
+      q.Bind(1, show).Bind(2, source);
+      if (q.Step() != SQLITE_DONE)
+        return Failure("removing the podcast episode " + show + "/" + source);
+      return search_index_ ? UnindexEpisodes(show, source) : MarkSearchIndexStale();
+    });
   }
 
  private:
   friend class SqliteSearchIndex;
   Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared = nullptr);
+  // A document's rows in the three search tables (an article's or an episode's), after its old.
+  struct SearchDocRow {
+    int64_t id = 0;
+    std::string_view kind, section = "";  // "" (not a null view): a text, not NULL
+    int64_t date = 0;
+    bool hidden = false;
+    std::string authors = "[]", show, source;
+  };
+  Status InsertSearchDoc(const SearchDocRow& doc, const std::array<std::string, 6>& cols,
+                         const std::string& facets, const std::string& what);
   Status UnindexArticle(int64_t id);
+  // An episode's search rows (store/podcast_rows.h), with its show as stored now.
+  Status IndexEpisode(const PodcastEpisode& e);
+  Status IndexEpisodesOf(const std::string& show);  // "": every show's
+  // Removes a show's episodes (`source` empty: all of them) from the search index.
+  Status UnindexEpisodes(const std::string& show, const std::string& source);
   Status RebuildSearchIndexIfAsked();
   // With search turned off, the first write says so: a later store with search indexes again.
   Status MarkSearchIndexStale() {
@@ -1453,33 +1501,96 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText*
   const SearchText made = prepared ? SearchText{} : PrepareSearchText(a);
   const SearchText& t = prepared ? *prepared : made;
   auto cols = SearchColumns(a, t.body, t.dek, author_names);
-  if (auto s = UnindexArticle(id); !s) return s;
-  Use q(
-      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta, facets)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  q.Bind(1, id);
-  for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
   std::string facets = a.kind == ArticleKind::kPage ? FacetWord(kFacetPage, "page")
                                                     : FacetWord(kFacetSection, a.section);
   facets += ' ' + FacetWord(kFacetYear, std::to_string(UtcYear(a.date)));
   for (const std::string& author : a.author_ids) facets += ' ' + FacetWord(kFacetAuthor, author);
+  SearchDocRow doc;
+  doc.id = id;
+  doc.kind = a.kind == ArticleKind::kPage ? "page" : "article";
+  doc.section = a.section;
+  doc.date = a.date;
+  // A password-protected post is never readable, so never found: it counts as a draft.
+  doc.hidden = a.draft || a.password_protected;
+  doc.authors = json(a.author_ids).dump();
+  return InsertSearchDoc(doc, cols, facets, "article \"" + a.slug + "\"");
+}
+
+Status SqliteStore::InsertSearchDoc(const SearchDocRow& doc, const std::array<std::string, 6>& cols,
+                                    const std::string& facets, const std::string& what) {
+  if (auto s = UnindexArticle(doc.id); !s) return s;
+  Use q(
+      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta, facets)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, doc.id);
+  for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
   q.BindStatic(8, facets);
-  if (q.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  if (q.Step() != SQLITE_DONE) return Failure("indexing " + what + " for search");
   Use h(Prepare("INSERT INTO headline_search (rowid, title, films, people) VALUES (?, ?, ?, ?)"));
-  h.Bind(1, id);
+  h.Bind(1, doc.id);
   for (int c = 0; c < 3; ++c) h.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
-  if (h.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  if (h.Step() != SQLITE_DONE) return Failure("indexing " + what + " for search");
   Use d(
-      Prepare("INSERT INTO search_docs (id, kind, section, date, draft, authors) VALUES (?, ?, ?, "
-              "?, ?, ?)"));
-  d.Bind(1, id)
-      .Bind(2, a.kind == ArticleKind::kPage ? "page" : "article")
-      .Bind(3, a.section)
-      .Bind(4, a.date)
-      // A password-protected post is never readable, so never found: it counts as a draft.
-      .Bind(5, int64_t{a.draft || a.password_protected})
-      .Bind(6, json(a.author_ids).dump());
-  if (d.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+      Prepare("INSERT INTO search_docs (id, kind, section, date, draft, authors, show, source)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  d.Bind(1, doc.id)
+      .Bind(2, doc.kind)
+      .Bind(3, doc.section)
+      .Bind(4, doc.date)
+      .Bind(5, int64_t{doc.hidden})
+      .BindStatic(6, doc.authors)
+      .BindStatic(7, doc.show)
+      .BindStatic(8, doc.source);
+  if (d.Step() != SQLITE_DONE) return Failure("indexing " + what + " for search");
+  return {};
+}
+
+Status SqliteStore::IndexEpisode(const PodcastEpisode& e) {
+  std::optional<PodcastShow> show;
+  {
+    Use q(Prepare("SELECT data FROM podcast_shows WHERE key = ?"));
+    q.Bind(1, e.show);
+    if (q.Step() == SQLITE_ROW) show = ReadPodcastShowData(q.Text(0));
+  }
+  const EpisodeSearchDoc made = MakeEpisodeSearchDoc(e, show ? &*show : nullptr, markdown_to_text_);
+  SearchDocRow doc;
+  {
+    // Its id while it is indexed; else the next after every episode's.
+    Use q(
+        Prepare("SELECT coalesce((SELECT id FROM search_docs WHERE kind = 'episode' AND show = ?1"
+                " AND source = ?2), (SELECT max(id) + 1 FROM search_docs WHERE id >= ?3), ?3)"));
+    q.Bind(1, e.show).Bind(2, e.source).Bind(3, kFirstEpisodeSearchId);
+    if (q.Step() != SQLITE_ROW) return Failure("indexing an episode for search");
+    doc.id = q.Int(0);
+  }
+  doc.kind = kEpisodeSearchKind;
+  doc.date = e.date;
+  doc.hidden = made.hidden;
+  doc.show = e.show;
+  doc.source = e.source;
+  const std::string facets = FacetWord(kFacetPage, kPodcastsKind) + ' ' +
+                             FacetWord(kFacetYear, std::to_string(UtcYear(e.date)));
+  return InsertSearchDoc(doc, made.columns, facets,
+                         "the episode \"" + e.show + "/" + e.source + "\"");
+}
+
+Status SqliteStore::IndexEpisodesOf(const std::string& show) {
+  return ReindexEpisodesOf(*this, show,
+                           [this](const PodcastEpisode& e) { return IndexEpisode(e); });
+}
+
+Status SqliteStore::UnindexEpisodes(const std::string& show, const std::string& source) {
+  std::vector<int64_t> ids;
+  {
+    Use q(
+        Prepare("SELECT id FROM search_docs WHERE kind = 'episode' AND show = ?1"
+                " AND (?2 = '' OR source = ?2)"));
+    q.Bind(1, show).Bind(2, source);
+    while (q.Step() == SQLITE_ROW) ids.push_back(q.Int(0));
+  }
+  for (int64_t id : ids) {
+    if (auto s = UnindexArticle(id); !s) return s;
+  }
   return {};
 }
 
@@ -1517,6 +1628,7 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
   for (const Article& a : *articles) {
     if (auto s = IndexArticle(a.id, a); !s) return fail(s);
   }
+  if (auto s = IndexEpisodesOf(""); !s) return fail(s);
   if (auto s = Exec("UPDATE search_state SET rebuild = 0"); !s) return fail(s);
   return Exec("COMMIT");
 }
@@ -1528,6 +1640,7 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
   " WHERE " TABLE                                                                  \
   " MATCH ?1 AND d.draft = 0 AND d.date <= ?2"                                     \
   " AND (?3 = '' OR (?3 = 'page' AND d.kind = 'page')"                             \
+  "      OR (?3 = 'podcasts' AND d.kind = 'episode')"                              \
   "      OR (d.kind = 'article' AND d.section = ?3))"                              \
   " AND (?4 = '[]' OR d.section NOT IN (SELECT value FROM json_each(?4)))"         \
   " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(d.authors) WHERE value = ?5))" \
@@ -1603,6 +1716,7 @@ class SqliteSearchIndex final : public SearchIndex {
   }
 
   Result<SearchHit> Hit(int64_t id) override {
+    if (id >= kFirstEpisodeSearchId) return EpisodeHit(id);
     Use q(store_.Prepare(
         "SELECT id, kind, section, slug, title, date, meta FROM articles WHERE id = ?"));
     q.Bind(1, id);
@@ -1616,6 +1730,18 @@ class SqliteSearchIndex final : public SearchIndex {
     h.date = q.Int(5);
     h.film_title = FilmTitleOfMeta(q.Text(6));
     return h;
+  }
+
+  Result<SearchHit> EpisodeHit(int64_t id) {
+    Use q(
+        store_.Prepare("SELECT d.show, e.data, coalesce(s.data, '') FROM search_docs d"
+                       " JOIN podcast_episodes e ON e.show = d.show AND e.source = d.source"
+                       " LEFT JOIN podcast_shows s ON s.key = d.show WHERE d.id = ?"));
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) return store_.Failure("searching");
+    auto hit = EpisodeSearchHit(id, q.Text(0), q.Text(1), q.Text(2));
+    if (!hit) return store_.Failure("searching: an episode's data cannot be read");
+    return std::move(*hit);
   }
 
   Result<SearchText> Text(int64_t id) override {
@@ -1650,8 +1776,8 @@ class SqliteSearchIndex final : public SearchIndex {
     auto facet = [&](char kind, std::string_view value) {
       facets += " AND \"" + FacetWord(kind, value) + "\"";
     };
-    if (query.section == "page") {
-      facet(kFacetPage, "page");
+    if (query.section == "page" || query.section == kPodcastsKind) {
+      facet(kFacetPage, query.section);
     } else if (!query.section.empty()) {
       facet(kFacetSection, query.section);
     }
@@ -1685,6 +1811,8 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
 }  // namespace
 
 int64_t SqliteSchemaVersion() { return static_cast<int64_t>(std::size(kMigrations)); }
+
+const char* SqliteMigration(int64_t version) { return kMigrations[version]; }
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
                                                              const StoreOptions& options) {
