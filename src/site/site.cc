@@ -478,14 +478,13 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     }
   }
   // Static hosts cannot answer 301 from files alone: _redirects lists them in the format Netlify
-  // and Cloudflare Pages read (docs/WORDPRESS.md). `cinepress serve` answers them itself.
-  if (!s.redirects_.empty()) {
-    if (auto st = s.AddOutput(OutputKind::kRedirects, "/_redirects", 0, 1, "the redirects file");
-        !st) {
-      return st.error();
-    }
-    s.output_by_path_.emplace(s.outputs_.back().path, s.outputs_.size() - 1);
+  // and Cloudflare Pages read (docs/WORDPRESS.md). `cinepress serve` answers them itself. Every
+  // site has one: the addresses of feeds no longer made are in it (FormerFeedRules).
+  if (auto st = s.AddOutput(OutputKind::kRedirects, "/_redirects", 0, 1, "the redirects file");
+      !st) {
+    return st.error();
   }
+  s.output_by_path_.emplace(s.outputs_.back().path, s.outputs_.size() - 1);
   // What every template sees.
   TemplateData site_data;
   site_data.set("title", s.config_.title);
@@ -722,6 +721,45 @@ const Output* Site::FindOutput(const std::string& path) const {
 const std::string* Site::RedirectFor(const std::string& url) const {
   auto it = redirects_.find(url);
   return it == redirects_.end() ? nullptr : &it->second;
+}
+
+std::string Site::FormerFeedTarget(std::string_view path) const {
+  for (std::string_view name : {"atom.xml", "feed.xml"}) {
+    if (!path.starts_with("/") || !path.ends_with(name) || path.size() == name.size() + 1) {
+      continue;
+    }
+    const std::string folder(path.substr(1, path.size() - name.size() - 1));  // "tag/x/"
+    if (!folder.ends_with("/")) continue;
+    if (name == "atom.xml" && FindOutput(folder + "feed.xml")) return "/" + folder + "feed.xml";
+    const Output* page = FindOutput(folder + "index.html");
+    if (page && (page->kind == OutputKind::kFilm || page->kind == OutputKind::kPerson)) {
+      return "/" + folder;
+    }
+  }
+  return "";
+}
+
+std::string Site::FormerFeedRules() const {
+  // "/tag/{slug}/" -> "/tag/:slug/": Netlify's placeholders.
+  auto pattern = [](std::string url) {
+    for (size_t open; (open = url.find('{')) != std::string::npos;) {
+      size_t close = url.find('}', open);
+      if (close == std::string::npos) break;
+      url.replace(open, close - open + 1, ":" + url.substr(open + 1, close - open - 1));
+    }
+    return url;
+  };
+  const Permalinks& p = config_.permalinks;
+  std::string out;
+  for (const std::string* list : {&p.section, &p.category, &p.tag, &p.author}) {
+    out += pattern(*list) + "atom.xml " + pattern(*list) + "feed.xml 301\n";
+  }
+  for (const std::string* page : {&p.film, &p.person}) {
+    for (const char* name : {"feed.xml", "atom.xml"}) {
+      out += pattern(*page) + name + " " + pattern(*page) + " 301\n";
+    }
+  }
+  return out;
 }
 
 Site::HomeSelection Site::SelectHome() const {

@@ -229,6 +229,12 @@ class Site {
   }
   // Where an old address of a moved article points now ("/reviews/old/" -> "/reviews/new/").
   const std::string* RedirectFor(const std::string& url) const;
+  // Feeds no longer made (README, "feeds"): a list's Atom feed (its RSS is made) and a film's or
+  // person's feeds (their pages are). Where an old address of one leads ("/tag/x/atom.xml" ->
+  // "/tag/x/feed.xml", "/films/x/feed.xml" -> "/films/x/"), or "" when it is no such address.
+  std::string FormerFeedTarget(std::string_view path) const;
+  // The same for static hosts: _redirects rules with placeholders, one per kind of address.
+  std::string FormerFeedRules() const;
   // A digest of everything an output is made from: equal digests, equal bytes. A live server
   // keeps a cached page while its digest stays the same.
   std::string Fingerprint(const Output& output) const;

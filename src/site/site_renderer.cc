@@ -377,7 +377,7 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       }
       // WordPress's search address (/?s=…), in old links: this site's search.
       if (s.has_search()) out += "/ s=:s /search/?q=:s 301\n";
-      return out;
+      return out + s.FormerFeedRules();
     }
     case OutputKind::kPodcasts:
       return RenderPodcasts();

@@ -415,5 +415,30 @@ TEST(WholeSiteFingerprints, AnImageChangeReachesOnlyThePagesThatShowIt) {
   EXPECT_EQ((*before)->FiguresDigest(figures), (*lead_changed)->FiguresDigest(figures));
 }
 
+// Feeds no longer made (README, "feeds"): their old addresses lead to the list's RSS feed or to
+// the film's or person's page, in `serve` and in the static build's _redirects.
+TEST(WholeSiteFeeds, FormerFeedAddressesLeadSomewhere) {
+  const std::string review = Review("x", "Night Ferry", "2021-01-01", "", "Ana Vidal");
+  auto built = BuildFromStrings(
+      kConfig, {{"data/authors.yaml", kAuthors}, {"content/reviews/x.md", review}});
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  const Site& site = *built->site;
+  EXPECT_EQ(site.FormerFeedTarget("/tag/slow-cinema/atom.xml"), "/tag/slow-cinema/feed.xml");
+  ASSERT_EQ(site.records().films.size(), 1u);
+  const std::string film = site.FilmUrl(0);  // "/films/night-ferry-2021/"
+  EXPECT_EQ(site.FormerFeedTarget(film + "feed.xml"), film);
+  EXPECT_EQ(site.FormerFeedTarget(film + "atom.xml"), film);
+  EXPECT_EQ(site.FormerFeedTarget("/people/ana-vidal/feed.xml"), "/people/ana-vidal/");
+  EXPECT_EQ(site.FormerFeedTarget("/tag/nowhere/atom.xml"), "");
+  EXPECT_EQ(site.FormerFeedTarget("/reviews/x/feed.xml"), "");
+  EXPECT_EQ(site.FormerFeedTarget("/atom.xml"), "");
+  const std::string redirects = built->files.at("_redirects");
+  for (const char* rule : {"/tag/:slug/atom.xml /tag/:slug/feed.xml 301\n",
+                           "/films/:slug/feed.xml /films/:slug/ 301\n",
+                           "/people/:slug/atom.xml /people/:slug/ 301\n"}) {
+    EXPECT_NE(redirects.find(rule), std::string::npos) << rule << redirects;
+  }
+}
+
 }  // namespace
 }  // namespace cinepress::testing
