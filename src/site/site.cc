@@ -478,14 +478,13 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     }
   }
   // Static hosts cannot answer 301 from files alone: _redirects lists them in the format Netlify
-  // and Cloudflare Pages read (docs/WORDPRESS.md). `cinepress serve` answers them itself.
-  if (!s.redirects_.empty()) {
-    if (auto st = s.AddOutput(OutputKind::kRedirects, "/_redirects", 0, 1, "the redirects file");
-        !st) {
-      return st.error();
-    }
-    s.output_by_path_.emplace(s.outputs_.back().path, s.outputs_.size() - 1);
+  // and Cloudflare Pages read (docs/WORDPRESS.md). `cinepress serve` answers them itself. Every
+  // site has one: the addresses of feeds no longer made are in it (FormerFeedRules).
+  if (auto st = s.AddOutput(OutputKind::kRedirects, "/_redirects", 0, 1, "the redirects file");
+      !st) {
+    return st.error();
   }
+  s.output_by_path_.emplace(s.outputs_.back().path, s.outputs_.size() - 1);
   // What every template sees.
   TemplateData site_data;
   site_data.set("title", s.config_.title);
@@ -613,8 +612,6 @@ void Site::ComputeFingerprints() {
                             "\x1f",
                             theme_->fingerprint(),
                             "\x1f",
-                            StillsFingerprint(stills_),
-                            "\x1f",
                             std::to_string(tz_.YearMonth(now_).first)});
   auto people_of = [&](const Article& a) {
     std::string people;
@@ -631,9 +628,14 @@ void Site::ComputeFingerprints() {
     auto sec = sections_.find(a.section);
     return sec == sections_.end() ? std::string() : sec->second.title;
   };
+  // The lead image's still is the article's: its page, cards and feeds entries place it.
+  auto lead_still = [&](const Article& a) {
+    return a.image ? StillSummary(a.image->src, StillOf(a.image->src)) : std::string();
+  };
   auto digest = [&](const Article& a, const std::string& url, const AccessRule& access) {
     return ContentHash({a.source_hash, "\x1f", url, "\x1f", people_of(a), "\x1f", section_of(a),
-                        "\x1f", std::to_string(a.id), "\x1f", a.title, "\x1f", access.ToString()});
+                        "\x1f", std::to_string(a.id), "\x1f", a.title, "\x1f", access.ToString(),
+                        "\x1f", lead_still(a)});
   };
   article_fp_.resize(articles_.size());
   for (size_t i = 0; i < articles_.size(); ++i)
@@ -642,6 +644,21 @@ void Site::ComputeFingerprints() {
   for (size_t i = 0; i < pages_.size(); ++i) {
     page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]), page_access_[i]);
   }
+  auto all = [](const std::vector<std::string>& fps) {
+    std::string parts;
+    for (const std::string& fp : fps) parts += fp;
+    return ContentHash(parts);
+  };
+  archive_fp_ = all(article_fp_);
+  pages_fp_ = all(page_fp_);
+  std::string months, urls;
+  for (const SiteList& l : lists_) {
+    if (l.kind == "archive-month") months += l.url + std::to_string(l.items.size());
+    urls += l.url;
+  }
+  months_fp_ = ContentHash(months);
+  lists_fp_ = ContentHash(urls);
+  stills_fp_ = StillsFingerprint(stills_);
 }
 
 // Every page a search engine should know, in a stable order: the home page, articles, pages,
@@ -706,6 +723,45 @@ const std::string* Site::RedirectFor(const std::string& url) const {
   return it == redirects_.end() ? nullptr : &it->second;
 }
 
+std::string Site::FormerFeedTarget(std::string_view path) const {
+  for (std::string_view name : {"atom.xml", "feed.xml"}) {
+    if (!path.starts_with("/") || !path.ends_with(name) || path.size() == name.size() + 1) {
+      continue;
+    }
+    const std::string folder(path.substr(1, path.size() - name.size() - 1));  // "tag/x/"
+    if (!folder.ends_with("/")) continue;
+    if (name == "atom.xml" && FindOutput(folder + "feed.xml")) return "/" + folder + "feed.xml";
+    const Output* page = FindOutput(folder + "index.html");
+    if (page && (page->kind == OutputKind::kFilm || page->kind == OutputKind::kPerson)) {
+      return "/" + folder;
+    }
+  }
+  return "";
+}
+
+std::string Site::FormerFeedRules() const {
+  // "/tag/{slug}/" -> "/tag/:slug/": Netlify's placeholders.
+  auto pattern = [](std::string url) {
+    for (size_t open; (open = url.find('{')) != std::string::npos;) {
+      size_t close = url.find('}', open);
+      if (close == std::string::npos) break;
+      url.replace(open, close - open + 1, ":" + url.substr(open + 1, close - open - 1));
+    }
+    return url;
+  };
+  const Permalinks& p = config_.permalinks;
+  std::string out;
+  for (const std::string* list : {&p.section, &p.category, &p.tag, &p.author}) {
+    out += pattern(*list) + "atom.xml " + pattern(*list) + "feed.xml 301\n";
+  }
+  for (const std::string* page : {&p.film, &p.person}) {
+    for (const char* name : {"feed.xml", "atom.xml"}) {
+      out += pattern(*page) + name + " " + pattern(*page) + " 301\n";
+    }
+  }
+  return out;
+}
+
 Site::HomeSelection Site::SelectHome() const {
   HomeSelection h;
   for (uint32_t i = 0; i < articles_.size() && h.featured.size() < 5; ++i) {
@@ -736,6 +792,17 @@ Site::HomeSelection Site::SelectHome() const {
 }
 
 std::string Site::Fingerprint(const Output& o) const {
+  if (o.kind == OutputKind::kMedia) return FingerprintBesideFigures(o);
+  return ContentHash({FingerprintBesideFigures(o), stills_fp_});
+}
+
+std::string Site::FiguresDigest(const std::vector<std::string>& srcs) const {
+  std::string parts;
+  for (const std::string& src : srcs) parts += StillSummary(src, StillOf(src)) + "\x1e";
+  return ContentHash(parts);
+}
+
+std::string Site::FingerprintBesideFigures(const Output& o) const {
   std::string parts = global_fp_;
   auto add = [&](uint32_t i) { parts += article_fp_[i]; };
   const size_t per = static_cast<size_t>(config_.paginate);
@@ -780,12 +847,7 @@ std::string Site::Fingerprint(const Output& o) const {
       if (l.author) parts += l.author->name + l.author->role + l.author->city + l.author->bio;
       size_t begin = static_cast<size_t>(o.page - 1) * per;
       for (size_t k = begin; k < std::min(l.items.size(), begin + per); ++k) add(l.items[k]);
-      if (o.kind == OutputKind::kArchive) {
-        for (const SiteList& other : lists_) {
-          if (other.kind == "archive-month")
-            parts += other.url + std::to_string(other.items.size());
-        }
-      }
+      if (o.kind == OutputKind::kArchive) parts += months_fp_;
       break;
     }
     case OutputKind::kRss:
@@ -798,9 +860,7 @@ std::string Site::Fingerprint(const Output& o) const {
       break;
     }
     case OutputKind::kSitemap:
-      for (const std::string& fp : article_fp_) parts += fp;
-      for (const std::string& fp : page_fp_) parts += fp;
-      for (const SiteList& l : lists_) parts += l.url;
+      parts += archive_fp_ + pages_fp_ + lists_fp_;
       break;
     case OutputKind::kRobots:
     case OutputKind::kNotFound:
@@ -843,14 +903,17 @@ std::string Site::Fingerprint(const Output& o) const {
       if (o.kind == OutputKind::kPerson) {
         const PersonProfile& p = profiles_[o.ref];
         parts += p.bio + "\x1f" + (p.portrait ? p.portrait->src + "\x1f" + p.portrait->alt : "");
+        if (p.portrait) parts += StillSummary(p.portrait->src, StillOf(p.portrait->src));
         for (const WebLink& l : p.links) parts += "\x1f" + l.name + "\x1f" + l.url;
       }
       // "Discussed on…": the podcasts that name the film or the person.
-      const auto& discussed = o.kind == OutputKind::kFilm ? episodes_of_film_
-                              : o.kind == OutputKind::kPerson
-                                  ? episodes_of_person_
-                                  : std::vector<std::vector<uint32_t>>{};
-      if (o.ref < discussed.size() && !discussed[o.ref].empty()) parts += podcasts_fp_;
+      const std::vector<std::vector<uint32_t>>* discussed =
+          o.kind == OutputKind::kFilm     ? &episodes_of_film_
+          : o.kind == OutputKind::kPerson ? &episodes_of_person_
+                                          : nullptr;
+      if (discussed && o.ref < discussed->size() && !(*discussed)[o.ref].empty()) {
+        parts += podcasts_fp_;
+      }
       if (o.kind == OutputKind::kFilm) {
         const Film& f = records_.films[o.ref].film;
         parts += f.original_title + std::to_string(f.runtime_min) + f.language;
@@ -877,11 +940,8 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kSearch:
     case OutputKind::kSearchIndex:
       // Pages that draw on the whole archive: any change in it makes them again.
-      for (const std::string& fp : article_fp_) parts += fp;
-      if (o.kind == OutputKind::kSearchIndex) {
-        for (const std::string& fp : page_fp_) parts += fp;
-        parts += podcasts_fp_;
-      }
+      parts += archive_fp_;
+      if (o.kind == OutputKind::kSearchIndex) parts += pages_fp_ + podcasts_fp_;
       if (o.kind == OutputKind::kCollection) parts += collections_[o.ref].source_hash;
       break;
   }

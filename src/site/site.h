@@ -230,9 +230,22 @@ class Site {
   }
   // Where an old address of a moved article points now ("/reviews/old/" -> "/reviews/new/").
   const std::string* RedirectFor(const std::string& url) const;
+  // Feeds no longer made (README, "feeds"): a list's Atom feed (its RSS is made) and a film's or
+  // person's feeds (their pages are). Where an old address of one leads ("/tag/x/atom.xml" ->
+  // "/tag/x/feed.xml", "/films/x/feed.xml" -> "/films/x/"), or "" when it is no such address.
+  std::string FormerFeedTarget(std::string_view path) const;
+  // The same for static hosts: _redirects rules with placeholders, one per kind of address.
+  std::string FormerFeedRules() const;
   // A digest of everything an output is made from: equal digests, equal bytes. A live server
   // keeps a cached page while its digest stays the same.
   std::string Fingerprint(const Output& output) const;
+  // The same but for the stills of the figures that bodies place (the images a body's Markdown
+  // shows): the static build records the images each render placed (SiteRenderer::figures)
+  // and adds FiguresDigest of them, so that a changed image makes again only the pages that
+  // show it. Lead images and portraits are in this digest already. Cheap: no body is read.
+  std::string FingerprintBesideFigures(const Output& output) const;
+  // A digest of the stills of these images ("/images/x.jpg"), as pages place them.
+  std::string FiguresDigest(const std::vector<std::string>& srcs) const;
   // The earliest time a scheduled article becomes published (0: none is waiting).
   int64_t next_publication() const { return next_publication_; }
   // The home page's articles, each at most once: the lead, more featured, the latest; and per
@@ -346,6 +359,10 @@ class Site {
   std::unordered_map<int64_t, size_t> doc_by_id_;  // store id -> static index document
   std::vector<std::string> article_fp_, page_fp_;
   std::string global_fp_;
+  // Digests of what the pages that draw on the whole archive share, made once (not per output):
+  // every article's digest, every page's, the archive's months, every list's address.
+  std::string archive_fp_, pages_fp_, months_fp_, lists_fp_;
+  std::string stills_fp_;  // every still: the live server's pages, whose figures are not known
   int64_t next_publication_ = 0;
   int64_t now_ = 0;
   TemplateData base_;  // what every template sees: site.*
@@ -420,6 +437,9 @@ class SiteRenderer {
   // An article's or page's whole body as HTML (the store's Markdown rendered, or its sanitized
   // HTML): the text of /contact/ above the live form.
   Result<std::string> BodyHtml(const Article& a);
+  // The images the last Render placed as figures of a body ("/images/x.jpg"), in order: its
+  // bytes depend on their stills beside what Site::FingerprintBesideFigures digests.
+  const std::vector<std::string>& figures() const { return figures_; }
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
@@ -463,7 +483,7 @@ class SiteRenderer {
   std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
   // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.
   Result<std::string> BodySource(const Article& a);
-  std::string SourceToHtml(const Article& a, std::string_view source) const;
+  std::string SourceToHtml(const Article& a, std::string_view source);
   // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`).
   struct BodyParts {
     std::string free_html, locked_html;
@@ -480,6 +500,7 @@ class SiteRenderer {
   ContentStore* store_;
   ThemeRenderer theme_;
   mutable std::vector<std::unique_ptr<TemplateData>> film_cards_;  // FilmCard, once per film
+  std::vector<std::string> figures_;                               // of the last Render
 };
 
 }  // namespace cinepress
