@@ -66,6 +66,10 @@ constexpr const char* kTables[] = {
     "shop_order_lines",
     "shop_reservations",
     "shop_download_grants",
+    "workshops",
+    "workshop_registrations",
+    "workshop_waitlist",
+    "workshop_reminders",
 };
 
 // One value of a row, as both engines can give and take it.
