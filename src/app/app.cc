@@ -36,6 +36,7 @@
 #include "web/payments_web.h"
 #include "web/router.h"
 #include "web/shop_web.h"
+#include "workshops/workshops.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -308,16 +309,20 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     };
   }
   auto start = std::chrono::steady_clock::now();
-  // The shop's products are checked with the rest: a problem in one writes nothing at all.
+  // The shop's products and the workshops are checked with the rest: a problem in one writes
+  // nothing at all.
   std::vector<Error> shop_problems;
   const ShopFolder shop = ReadShopFolder(folder, options.tiers, shop_problems);
+  const WorkshopsFolder workshops = ReadWorkshopsFolder(
+      folder, WorkshopRules{&*tz, options.tiers, PeopleSlugs(folder)}, shop_problems);
   if (!shop_problems.empty() && !options.skip_invalid) {
     ImportReport refused;
     refused.problems = std::move(shop_problems);
     for (const Error& e : refused.problems) err << e.ToString() << "\n";
     err << "import: " << refused.problems.size()
         << (refused.problems.size() == 1 ? " problem" : " problems")
-        << " in the shop; nothing was written (fix them, or import the valid files with "
+        << " in the shop or the workshops; nothing was written (fix them, or import the valid "
+           "files with "
            "--skip-invalid)\n";
     return refused;
   }
@@ -351,6 +356,13 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     if (!counts) return counts.error();
     out << "import: shop " << counts->saved << " products saved, " << counts->removed
         << " removed\n";
+  }
+  if (report->written && !workshops.workshops.empty()) {
+    auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(*config, true));
+    if (!workshop_store) return workshop_store.error();
+    auto counts = WriteWorkshops(**workshop_store, workshops, options.prune);
+    if (!counts) return counts.error();
+    out << "import: workshops " << counts->saved << " saved, " << counts->removed << " removed\n";
   }
   if (report->films_moved) {
     out << "import: " << report->films_moved

@@ -219,6 +219,46 @@ WorkshopsFolder ReadWorkshopsFolder(const fs::path& folder, const WorkshopRules&
   return out;
 }
 
+std::set<std::string> PeopleSlugs(const fs::path& folder) {
+  std::set<std::string> out;
+  std::error_code ec;
+  const fs::path file = folder / "data" / "people.yaml";
+  if (!fs::is_regular_file(file, ec)) return out;
+  auto text = ReadFile(file);
+  if (!text) return out;
+  std::vector<Error> ignored;
+  auto yaml = LoadYaml(*text, "data/people.yaml", 0, ignored);
+  if (!yaml || !yaml->IsMap()) return out;
+  for (const auto& kv : *yaml) {
+    if (kv.first.IsScalar()) out.insert(kv.first.Scalar());
+  }
+  return out;
+}
+
+Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const WorkshopsFolder& folder,
+                                           bool prune) {
+  WorkshopWriteCounts counts;
+  std::set<std::string> kept;
+  for (const Workshop& w : folder.workshops) {
+    if (auto s = store.SaveWorkshop(w); !s) return s.error();
+    kept.insert(w.slug);
+    ++counts.saved;
+  }
+  if (!prune) return counts;
+  auto stored = store.LoadWorkshops();
+  if (!stored) return stored.error();
+  for (const Workshop& w : *stored) {
+    if (kept.count(w.slug)) continue;
+    // Registrations are records of payments: a workshop that has any stays until cancelled.
+    auto registrations = store.RegistrationsOf(w.slug);
+    if (!registrations) return registrations.error();
+    if (!registrations->empty()) continue;
+    if (auto s = store.DeleteWorkshop(w.slug); !s) return s.error();
+    ++counts.removed;
+  }
+  return counts;
+}
+
 std::string MaterialMediaPath(const std::string& slug, const std::string& name) {
   return kMaterialsRoot + slug + "/" + name;
 }

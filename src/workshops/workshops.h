@@ -49,6 +49,18 @@ struct WorkshopRules {
 WorkshopsFolder ReadWorkshopsFolder(const std::filesystem::path& folder, const WorkshopRules& rules,
                                     std::vector<Error>& problems);
 
+// The slugs of data/people.yaml under `folder` (none when it is missing or unreadable: the
+// content importer reports its problems).
+std::set<std::string> PeopleSlugs(const std::filesystem::path& folder);
+
+struct WorkshopWriteCounts {
+  size_t saved = 0, removed = 0;
+};
+// Saves every workshop; with `prune`, removes the stored workshops whose files are gone and that
+// nobody has registered for (registrations are records of payments: cancel first).
+Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const WorkshopsFolder& folder,
+                                           bool prune);
+
 // The media path a workshop's material is kept under in the store: beneath "_workshops/", which
 // no page links to and the site does not serve (materials go out only at signed URLs).
 std::string MaterialMediaPath(const std::string& slug, const std::string& name);

@@ -5,6 +5,8 @@
 
 #include <fstream>
 
+#include "store/open_store.h"
+
 namespace cinepress {
 namespace {
 namespace fs = std::filesystem;
@@ -169,6 +171,35 @@ currency: eur
   EXPECT_NE(p.find("both.md:7: address: an online workshop has no address"), std::string::npos)
       << p;
   EXPECT_NE(p.find("nowhere.md:1: address: a workshop needs an address"), std::string::npos) << p;
+}
+
+TEST_F(WorkshopsFolderTest, PeopleAreTheKeysOfPeopleYaml) {
+  fs::create_directories(root_ / "data");
+  std::ofstream(root_ / "data/people.yaml")
+      << "ada-critic:\n  name: Ada\nbo-director:\n  name: Bo\n";
+  EXPECT_EQ(PeopleSlugs(root_), (std::set<std::string>{"ada-critic", "bo-director"}));
+  EXPECT_TRUE(PeopleSlugs(root_ / "nowhere").empty());
+}
+
+TEST_F(WorkshopsFolderTest, PruningKeepsAWorkshopSomeoneRegisteredFor) {
+  Write("writing-about-ozu.md", kOnline);
+  Write("long-take.md", kCourse);
+  auto store = OpenWorkshopStore(root_ / "site.db", {});
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto counts = WriteWorkshops(**store, Read(), true);
+  ASSERT_TRUE(counts.ok()) << counts.error().ToString();
+  EXPECT_EQ(counts->saved, 2u);
+  Registration g;
+  g.workshop = "writing-about-ozu";
+  g.reference = "r1";
+  g.status = "free";
+  ASSERT_TRUE((*store)->StartRegistration(g).ok());
+  counts = WriteWorkshops(**store, WorkshopsFolder{}, true);  // both files gone
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->removed, 1u);
+  auto left = (*store)->LoadWorkshops();
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().slug, "writing-about-ozu");
 }
 
 TEST(WorkshopRulesTest, AReaderPaysTheLowestPriceOfTheirTiersOrNothingWhenEntitled) {
