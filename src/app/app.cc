@@ -36,6 +36,7 @@
 #include "web/payments_web.h"
 #include "web/router.h"
 #include "web/shop_web.h"
+#include "web/workshops_web.h"
 #include "workshops/workshops.h"
 
 namespace cinepress {
@@ -409,6 +410,44 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
   return shop;
 }
 
+// A purpose's part of Stripe's verified events (ShopWeb, WorkshopsWeb: ApplyEvent), for the
+// payments webhook: the mail it asks to queue.
+template <class Web>
+std::function<Result<std::vector<MailMessage>>(std::string_view, int64_t)> PurposeEvents(Web& web) {
+  return [&web](std::string_view payload, int64_t now) -> Result<std::vector<MailMessage>> {
+    auto outcome = web.ApplyEvent(payload, now);
+    if (!outcome) return outcome.error();
+    return std::move(outcome->mail);
+  };
+}
+
+// The workshops' routes for `serve`; null (and said on `err`) when its store cannot be opened.
+std::unique_ptr<WorkshopsWeb> StartWorkshopsWeb(
+    const SiteFolder& site, LiveSite& live, MembersWeb& members,
+    const std::function<Status(const MailMessage&)>& send,
+    const std::function<void(const std::string&)>& log, std::ostream& err) {
+  WorkshopsWebOptions w;
+  w.site = [&live] { return live.CurrentSite(); };
+  w.open_store = [site] { return OpenWorkshopStore(site.database(), SiteStoreOptions(site)); };
+  auto config = LoadSiteConfig(site.config());
+  if (config && config->payments.enabled()) {
+    w.open_stripe = [c = *config] { return OpenSiteStripe(c); };
+  }
+  w.send = send;
+  w.message = [&members, &live](int status, const std::string& heading,
+                                const std::string& message) {
+    return members.Message(*live.CurrentSite(), status, heading, message);
+  };
+  w.log = log;
+  w.now = [] { return NowSeconds(); };
+  auto workshops = std::make_unique<WorkshopsWeb>(w);
+  if (auto started = workshops->Start(); !started) {
+    err << "serve: workshops: " << started.error().ToString() << " (registration is off)\n";
+    return nullptr;
+  }
+  return workshops;
+}
+
 }  // namespace
 
 namespace {
@@ -691,6 +730,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // The shop: the Buy buttons (when payments are on), ebooks' downloads, and its part of
   // Stripe's events.
   shop = StartShopWeb(site, live, members, newsletter_options.log, err);
+  // The workshops: Register and the waitlist, and their part of Stripe's events.
+  std::unique_ptr<WorkshopsWeb> workshops = StartWorkshopsWeb(
+      site, live, members, [&newsletters](const MailMessage& m) { return newsletters.Queue(m); },
+      newsletter_options.log, err);
 
   // Payments ([payments] provider = "stripe"): checkout, the portal, Stripe's webhook.
   std::unique_ptr<PaymentsWeb> payments;
@@ -706,14 +749,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
     p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
     p.mail_queued = [&newsletters] { newsletters.MailQueued(); };
-    if (shop) {
-      p.shop_event = [&shop](std::string_view payload,
-                             int64_t now) -> Result<std::vector<MailMessage>> {
-        auto outcome = shop->ApplyEvent(payload, now);
-        if (!outcome) return outcome.error();
-        return std::move(outcome->mail);
-      };
-    }
+    if (shop) p.purpose_events.push_back(PurposeEvents(*shop));
+    if (workshops) p.purpose_events.push_back(PurposeEvents(*workshops));
     p.message = [&members, &live](int status, const std::string& heading,
                                   const std::string& message) {
       return members.Message(*live.CurrentSite(), status, heading, message);
@@ -831,6 +868,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members.Mount(router);
   if (payments) payments->Mount(router);
   if (shop) shop->Mount(router);
+  if (workshops) workshops->Mount(router);
   if (admin) admin->Mount(router);
   contact.Mount(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
