@@ -37,6 +37,9 @@
 namespace cinepress {
 
 inline constexpr int64_t kWorkshopCheckoutSeconds = 30 * 60;  // Stripe's shortest session
+// How long a freed seat is held for the next person on the waitlist ([workshops] offer_hours is
+// not read yet: docs/WORKSHOPS.md).
+inline constexpr int64_t kWorkshopOfferSeconds = 24 * 3600;
 
 struct RegisterRequest {
   std::string workshop;  // slug

@@ -4,16 +4,21 @@ and a real SMTP server (aiosmtpd): a paid registration at the demo's upcoming wo
 in payment mode at the workshop's own price, the confirmation with the joining link once the
 webhook says it is paid), a patron's free registration (no Stripe), the last seat of a one-seat
 workshop raced by two readers (one goes to Stripe, the other is refused and joins the waitlist),
-the winner's checkout expiring (the seat comes back), and `workshops cancel` refunding the paid
-registration through the double and telling both registrants.
+the winner's checkout expiring (the seat comes back and the scheduler offers it to the waitlist
+by email), the offer lapsing and passing to the next in line (the scheduler's clock a day later,
+CINEPRESS_SCHEDULER_NOW) who takes it, the reminders a day before the sessions (once each), and
+`workshops cancel` refunding the paid registration through the double and telling both
+registrants.
 
     /usr/bin/python3 tests/e2e/workshops_e2e.py build/cinepress
 """
 
 import os
+import re
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -63,7 +68,8 @@ def main():
             f.write(ONE_SEAT)
         nc.run([binary, "import", "--site", site])
         nc.run([binary, "members", "add", "pat@example.org", "--tier", "patron", "--site", site])
-        env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_e2e", STRIPE_WEBHOOK_SECRET=SECRET)
+        env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_e2e", STRIPE_WEBHOOK_SECRET=SECRET,
+                   CINEPRESS_SCHEDULER_TICK="1")
         serve = Serve(binary, site, port, env)
         check("serve starts", serve.start())
 
@@ -126,12 +132,53 @@ def main():
         check("the other joins the waitlist", status == 200 and "waitlist" in page, status)
         winner = next((r[1].get("Location", "") for r in results.values() if r[0] == 303), "")
         post_json(stripe + "/_double/expire", {"id": winner.rsplit("/", 1)[-1]})
-        check("the winner's expired checkout gives the seat back",
+        check("the winner's expired checkout ends",
               wait_until(lambda: "expired" in registrants(binary, site, "the-last-seat"),
                          timeout=10), registrants(binary, site, "the-last-seat"))
+        offer = wait_until(lambda: [m for m in mail_to(smtp, f"{loser}@reader.example")
+                                    if "for you" in (m["Subject"] or "")], timeout=20)
+        check("the freed seat is offered to the waitlist by email", len(offer) == 1)
         status, _, _ = mw.Reader("dee").request("/workshops/register/", {
             "workshop": "the-last-seat", "email": "dee@reader.example"})
-        check("so the next reader may take it", status == 303, status)
+        check("the offered seat is held: the next reader is refused", status == 409, status)
+        mw.Reader("dee").request("/workshops/waitlist/", {
+            "workshop": "the-last-seat", "email": "dee@reader.example"})
+        serve.proc.terminate()
+        serve.proc.wait()
+
+        # A day and more later by the scheduler's clock: the offer lapses and passes on.
+        later = str(int(time.time()) + 25 * 3600)
+        serve = Serve(binary, site, port, dict(env, CINEPRESS_SCHEDULER_NOW=later))
+        check("serve starts again, its scheduler a day later", serve.start())
+        passed = wait_until(lambda: [m for m in mail_to(smtp, "dee@reader.example")
+                                     if "for you" in (m["Subject"] or "")], timeout=20)
+        link = re.search(r"\?offer=(\d+)", text_of(passed[0])) if passed else None
+        check("the lapsed offer passes to the next in line", link is not None)
+        status, headers, _ = mw.Reader("dee").request("/workshops/register/", {
+            "workshop": "the-last-seat", "email": "dee@reader.example",
+            "offer": link.group(1) if link else ""})
+        check("who takes the seat with it", status == 303, status)
+        status, _, _ = mw.Reader("bo2").request("/workshops/register/", {
+            "workshop": "the-last-seat", "email": "x@reader.example", "offer": "1"})
+        check("nobody else can use an offer", status == 400, status)
+        serve.proc.terminate()
+        serve.proc.wait()
+
+        # The day before the first session (2031-05-06 19:00 in Toronto): one reminder each.
+        serve = Serve(binary, site, port, dict(env, CINEPRESS_SCHEDULER_NOW="2031-05-06T00:00:00Z"))
+        check("serve starts again, its scheduler the day before", serve.start())
+
+        def reminders(email):
+            return [m for m in mail_to(smtp, email) if "Reminder" in (m["Subject"] or "")]
+        got = wait_until(lambda: reminders("ada@reader.example") and reminders("pat@example.org"),
+                         timeout=20)
+        check("each registrant is reminded a day before", got and "tomorrow" in
+              (reminders("ada@reader.example")[0]["Subject"] or ""))
+        check("with the joining link", got and "https://meet.changeover.example/apartment-film"
+              in text_of(reminders("ada@reader.example")[0]))
+        time.sleep(3)  # several ticks of the scheduler
+        check("once", len(reminders("ada@reader.example")) == 1 and
+              len(reminders("pat@example.org")) == 1)
 
         # Cancelled: the payment refunded through Stripe, both registrants told.
         out = nc.run([binary, "workshops", "cancel", SLUG, "--site", site], env=env).stdout
