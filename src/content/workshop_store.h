@@ -60,6 +60,7 @@ struct Workshop {
   int64_t closes = 0;                  // registration closes (0: when the first session starts)
   std::vector<std::string> materials;  // media paths of the store, for registrants only
   int64_t seats_left = 0;              // loaded: seats no registration or offer holds
+  bool cancelled = false;              // loaded: CancelWorkshop closed it (importing keeps it)
 
   bool operator==(const Workshop&) const = default;
 };
@@ -125,7 +126,8 @@ class WorkshopStore {
                                                               int64_t amount,
                                                               const std::string& payment_intent,
                                                               int64_t at) = 0;
-  // Every paid or free registration of the workshop becomes cancelled (seats returned); those.
+  // The workshop is closed for good (registration refused from now on; saving it again keeps
+  // it closed) and every paid or free registration becomes cancelled (seats returned); those.
   virtual Result<std::vector<Registration>> CancelWorkshop(const std::string& slug,
                                                            int64_t now) = 0;
   // A cancelled registration was refunded; false when it was not cancelled.

@@ -30,6 +30,7 @@ Workshop WorkshopFrom(const PgRows& r, int i) {
   w.seats = r.Int(i, 2);
   w.seats_left = r.Int(i, 3);
   ReadWorkshopData(r.Text(i, 4), w);
+  w.cancelled = r.Int(i, 5) != 0;
   return w;
 }
 
@@ -50,9 +51,9 @@ class PgWorkshopStore final : public WorkshopStore {
   }
 
   Result<std::vector<Workshop>> LoadWorkshops() override {
-    return RowsOf(
-        db_->Query("SELECT slug, title, seats, seats_left, data FROM workshops ORDER BY slug"),
-        "reading the workshops", &WorkshopFrom);
+    return RowsOf(db_->Query("SELECT slug, title, seats, seats_left, data, cancelled FROM workshops"
+                             " ORDER BY slug"),
+                  "reading the workshops", &WorkshopFrom);
   }
 
   Status DeleteWorkshop(const std::string& slug) override {
@@ -163,6 +164,12 @@ class PgWorkshopStore final : public WorkshopStore {
   Result<std::vector<Registration>> CancelWorkshop(const std::string& slug, int64_t now) override {
     std::vector<Registration> out;
     Status s = db_->Atomically([&]() -> Status {
+      if (auto c = PgWrite(*db_, "cancelling workshop " + slug,
+                           "UPDATE workshops SET cancelled = 1 WHERE slug = $1",
+                           {std::string_view(slug)});
+          !c) {
+        return c;
+      }
       auto q = RowsOf(db_->Write("UPDATE workshop_registrations SET status = 'cancelled',"
                                  " updated = $1 WHERE workshop = $2 AND status IN ('paid', 'free')"
                                  " RETURNING " CINEPRESS_REGISTRATION_FIELDS,

@@ -704,7 +704,7 @@ CREATE INDEX shop_download_grants_email ON shop_download_grants (email);
     R"sql(
 CREATE TABLE workshops (
   slug TEXT PRIMARY KEY, title TEXT NOT NULL, seats INTEGER NOT NULL,
-  seats_left INTEGER NOT NULL, data TEXT NOT NULL
+  seats_left INTEGER NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL
 );
 CREATE TABLE workshop_registrations (
   id INTEGER PRIMARY KEY, workshop TEXT NOT NULL REFERENCES workshops (slug) ON DELETE CASCADE,

@@ -41,7 +41,8 @@ class SqliteWorkshopStore final : public WorkshopStore, private SqliteConnection
 
   Result<std::vector<Workshop>> LoadWorkshops() override {
     std::vector<Workshop> out;
-    Run r(Q("SELECT slug, title, seats, seats_left, data FROM workshops ORDER BY slug"), {});
+    Run r(Q("SELECT slug, title, seats, seats_left, data, cancelled FROM workshops ORDER BY slug"),
+          {});
     while (r.Row()) {
       Workshop w;
       w.slug = r.S(0);
@@ -49,6 +50,7 @@ class SqliteWorkshopStore final : public WorkshopStore, private SqliteConnection
       w.seats = r.I(2);
       w.seats_left = r.I(3);
       ReadWorkshopData(r.S(4), w);
+      w.cancelled = r.I(5) != 0;
       out.push_back(std::move(w));
     }
     if (!r.Finished()) return Failure("reading the workshops");
@@ -169,6 +171,10 @@ class SqliteWorkshopStore final : public WorkshopStore, private SqliteConnection
     std::vector<Registration> out;
     Status s = Atomically([&]() -> Status {
       std::vector<int64_t> ids;
+      {
+        Run c(Q("UPDATE workshops SET cancelled = 1 WHERE slug = ?"), {slug});
+        if (!c.Done()) return Failure("cancelling workshop " + slug);
+      }
       {
         Run r(Q("UPDATE workshop_registrations SET status = 'cancelled', updated = ?"
                 " WHERE workshop = ? AND status IN ('paid', 'free') RETURNING id"),

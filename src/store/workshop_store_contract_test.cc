@@ -189,6 +189,9 @@ TYPED_TEST(WorkshopStoreContract, CancellingAWorkshopCancelsPaidAndFreeRegistrat
   EXPECT_EQ((*cancelled)[0].payment_intent, "pi_a");
   EXPECT_EQ((*cancelled)[1].reference, "f");
   EXPECT_EQ(this->SeatsLeft(), 2);
+  EXPECT_TRUE(this->store_->LoadWorkshops()->front().cancelled);
+  ASSERT_TRUE(this->store_->SaveWorkshop(this->Masterclass(3)).ok());  // imported again
+  EXPECT_TRUE(this->store_->LoadWorkshops()->front().cancelled);
   EXPECT_TRUE(this->store_->CancelWorkshop("writing-about-ozu", 301)->empty());
   EXPECT_TRUE(*this->store_->MarkRefunded((*cancelled)[0].id, 302));
   EXPECT_FALSE(*this->store_->MarkRefunded((*cancelled)[0].id, 303));

@@ -288,6 +288,7 @@ Status RegistrationOpen(const Workshop& w, int64_t now) {
   auto closed = [](const std::string& why) {
     return Error{ErrorCode::kInvalidInput, why, {}, 0, {}};
   };
+  if (w.cancelled) return closed("This workshop is cancelled.");
   if (w.opens && now < w.opens) return closed("Registration for this workshop has not opened yet.");
   const int64_t closes = w.closes ? w.closes : FirstStart(w);
   if (closes && now >= closes) return closed("Registration for this workshop has closed.");

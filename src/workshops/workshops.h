@@ -76,7 +76,8 @@ int64_t FirstStart(const Workshop& workshop);
 int64_t LastEnd(const Workshop& workshop);
 // Upcoming until its last session ends (a self-paced course: always).
 bool IsUpcoming(const Workshop& workshop, int64_t now);
-// kInvalidInput with a reader's message when registration is not open at `now`.
+// kInvalidInput with a reader's message when registration is not open at `now` (or ever again:
+// the workshop is cancelled).
 Status RegistrationOpen(const Workshop& workshop, int64_t now);
 
 }  // namespace cinepress

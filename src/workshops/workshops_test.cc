@@ -233,6 +233,8 @@ TEST(WorkshopRulesTest, RegistrationIsOpenFromOpensUntilClosesOrTheFirstSession)
   EXPECT_FALSE(RegistrationOpen(w, 3000).ok());
   EXPECT_TRUE(IsUpcoming(w, 9000 + 3599));
   EXPECT_FALSE(IsUpcoming(w, 9000 + 3600));
+  w.cancelled = true;
+  EXPECT_NE(RegistrationOpen(w, 2000).error().message.find("cancelled"), std::string::npos);
   Workshop course;
   course.self_paced = true;
   EXPECT_TRUE(RegistrationOpen(course, 1 << 30).ok());

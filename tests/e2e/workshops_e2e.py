@@ -193,6 +193,10 @@ def main():
                      if "cancelled" in (m["Subject"] or "")], timeout=20))
         check("registrants shows the refund",
               "refunded  ada@reader.example" in registrants(binary, site, SLUG))
+        status, _, page = mw.Reader("fay").request("/workshops/register/", {
+            "workshop": SLUG, "email": "fay@reader.example"})
+        check("a cancelled workshop takes no registration",
+              status == 400 and "cancelled" in page, status)
         status, _, _ = mw.Reader("eve").request(
             "/workshops/register/", {"workshop": "the-last-seat", "email": "eve@reader.example"},
             headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
