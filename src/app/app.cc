@@ -36,6 +36,8 @@
 #include "web/payments_web.h"
 #include "web/router.h"
 #include "web/shop_web.h"
+#include "web/workshops_web.h"
+#include "workshops/workshops.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -308,16 +310,20 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     };
   }
   auto start = std::chrono::steady_clock::now();
-  // The shop's products are checked with the rest: a problem in one writes nothing at all.
+  // The shop's products and the workshops are checked with the rest: a problem in one writes
+  // nothing at all.
   std::vector<Error> shop_problems;
   const ShopFolder shop = ReadShopFolder(folder, options.tiers, shop_problems);
+  const WorkshopsFolder workshops = ReadWorkshopsFolder(
+      folder, WorkshopRules{&*tz, options.tiers, PeopleSlugs(folder)}, shop_problems);
   if (!shop_problems.empty() && !options.skip_invalid) {
     ImportReport refused;
     refused.problems = std::move(shop_problems);
     for (const Error& e : refused.problems) err << e.ToString() << "\n";
     err << "import: " << refused.problems.size()
         << (refused.problems.size() == 1 ? " problem" : " problems")
-        << " in the shop; nothing was written (fix them, or import the valid files with "
+        << " in the shop or the workshops; nothing was written (fix them, or import the valid "
+           "files with "
            "--skip-invalid)\n";
     return refused;
   }
@@ -351,6 +357,13 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     if (!counts) return counts.error();
     out << "import: shop " << counts->saved << " products saved, " << counts->removed
         << " removed\n";
+  }
+  if (report->written && !workshops.workshops.empty()) {
+    auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(*config, true));
+    if (!workshop_store) return workshop_store.error();
+    auto counts = WriteWorkshops(**workshop_store, workshops, options.prune);
+    if (!counts) return counts.error();
+    out << "import: workshops " << counts->saved << " saved, " << counts->removed << " removed\n";
   }
   if (report->films_moved) {
     out << "import: " << report->films_moved
@@ -395,6 +408,44 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
     return nullptr;
   }
   return shop;
+}
+
+// A purpose's part of Stripe's verified events (ShopWeb, WorkshopsWeb: ApplyEvent), for the
+// payments webhook: the mail it asks to queue.
+template <class Web>
+std::function<Result<std::vector<MailMessage>>(std::string_view, int64_t)> PurposeEvents(Web& web) {
+  return [&web](std::string_view payload, int64_t now) -> Result<std::vector<MailMessage>> {
+    auto outcome = web.ApplyEvent(payload, now);
+    if (!outcome) return outcome.error();
+    return std::move(outcome->mail);
+  };
+}
+
+// The workshops' routes for `serve`; null (and said on `err`) when its store cannot be opened.
+std::unique_ptr<WorkshopsWeb> StartWorkshopsWeb(
+    const SiteFolder& site, LiveSite& live, MembersWeb& members,
+    const std::function<Status(const MailMessage&)>& send,
+    const std::function<void(const std::string&)>& log, std::ostream& err) {
+  WorkshopsWebOptions w;
+  w.site = [&live] { return live.CurrentSite(); };
+  w.open_store = [site] { return OpenWorkshopStore(site.database(), SiteStoreOptions(site)); };
+  auto config = LoadSiteConfig(site.config());
+  if (config && config->payments.enabled()) {
+    w.open_stripe = [c = *config] { return OpenSiteStripe(c); };
+  }
+  w.send = send;
+  w.message = [&members, &live](int status, const std::string& heading,
+                                const std::string& message) {
+    return members.Message(*live.CurrentSite(), status, heading, message);
+  };
+  w.log = log;
+  w.now = [] { return NowSeconds(); };
+  auto workshops = std::make_unique<WorkshopsWeb>(w);
+  if (auto started = workshops->Start(); !started) {
+    err << "serve: workshops: " << started.error().ToString() << " (registration is off)\n";
+    return nullptr;
+  }
+  return workshops;
 }
 
 }  // namespace
@@ -679,6 +730,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // The shop: the Buy buttons (when payments are on), ebooks' downloads, and its part of
   // Stripe's events.
   shop = StartShopWeb(site, live, members, newsletter_options.log, err);
+  // The workshops: Register and the waitlist, and their part of Stripe's events.
+  std::unique_ptr<WorkshopsWeb> workshops = StartWorkshopsWeb(
+      site, live, members, [&newsletters](const MailMessage& m) { return newsletters.Queue(m); },
+      newsletter_options.log, err);
 
   // Payments ([payments] provider = "stripe"): checkout, the portal, Stripe's webhook.
   std::unique_ptr<PaymentsWeb> payments;
@@ -694,14 +749,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
     p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
     p.mail_queued = [&newsletters] { newsletters.MailQueued(); };
-    if (shop) {
-      p.shop_event = [&shop](std::string_view payload,
-                             int64_t now) -> Result<std::vector<MailMessage>> {
-        auto outcome = shop->ApplyEvent(payload, now);
-        if (!outcome) return outcome.error();
-        return std::move(outcome->mail);
-      };
-    }
+    if (shop) p.purpose_events.push_back(PurposeEvents(*shop));
+    if (workshops) p.purpose_events.push_back(PurposeEvents(*workshops));
     p.message = [&members, &live](int status, const std::string& heading,
                                   const std::string& message) {
       return members.Message(*live.CurrentSite(), status, heading, message);
@@ -821,6 +870,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members.Mount(router);
   if (payments) payments->Mount(router);
   if (shop) shop->Mount(router);
+  if (workshops) workshops->Mount(router);
   if (admin) admin->Mount(router);
   contact.Mount(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {

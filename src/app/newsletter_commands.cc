@@ -25,6 +25,7 @@
 #include "payments/gifts.h"
 #include "site/site.h"
 #include "store/open_store.h"
+#include "workshops/registration.h"
 
 namespace cinepress {
 namespace {
@@ -318,6 +319,7 @@ void NewsletterScheduler::Run() {
     }
     auto config = LoadSiteConfig(site_.config());
     if (config && GiftsOffered(*config) && HoldLease()) SendDueGifts(*config);
+    if (config && HoldLease()) SendWorkshopMail(*config);
     if (!config || config->newsletters.empty()) continue;
     const bool composing = HoldLease();
     auto tz = TimeZone::Named(config->timezone);
@@ -380,6 +382,39 @@ void NewsletterScheduler::SendDueGifts(const SiteConfig& config) {
     return;
   }
   if (!due->empty()) out_ << "scheduler: " << due->size() << " gift(s) sent\n" << std::flush;
+}
+
+void NewsletterScheduler::SendWorkshopMail(const SiteConfig& config) {
+  auto workshops = OpenWorkshopStore(site_.database(), SiteStoreOptions(site_));
+  if (!workshops) return;
+  const int64_t now = Now();
+  if (auto swept = (*workshops)->ExpireAbandonedRegistrations(now); !swept) {
+    err_ << "scheduler: workshops: " << swept.error().ToString() << "\n";
+    return;
+  }
+  // Marked in the store before they are queued: a crash between the two loses a message rather
+  // than sending one twice.
+  auto offers = OfferSeats(**workshops, config, now, kWorkshopOfferSeconds);
+  auto reminders = DueReminders(**workshops, config, now);
+  std::vector<MailMessage> mail;
+  for (auto* part : {&offers, &reminders}) {
+    if (!*part) {
+      err_ << "scheduler: workshops: " << part->error().ToString() << "\n";
+      continue;
+    }
+    for (MailMessage& m : **part) mail.push_back(std::move(m));
+  }
+  if (mail.empty()) return;
+  auto outbox = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
+  if (!outbox) return;
+  for (const MailMessage& m : mail) {
+    if (auto q = (*outbox)->QueueMail(SerializeMessage(m), NowSeconds()); !q) {
+      err_ << "scheduler: workshops: " << q.error().ToString() << "\n";
+    }
+  }
+  out_ << "scheduler: workshops: " << (offers ? offers->size() : 0) << " offer(s), "
+       << (reminders ? reminders->size() : 0) << " reminder(s) sent\n"
+       << std::flush;
 }
 
 bool NewsletterScheduler::HoldLease() {

@@ -68,6 +68,9 @@ class NewsletterScheduler {
   // Mails the recipients of the gifts whose day has come (payments/gifts.h), by the
   // scheduler's clock.
   void SendDueGifts(const SiteConfig& config);
+  // The workshops' turn (src/workshops): abandoned checkouts expired, freed seats offered to the
+  // waitlist, lapsed offers passed on, reminders due; their mail queued for the outbox.
+  void SendWorkshopMail(const SiteConfig& config);
   SiteFolder site_;
   std::ostream& out_;
   std::ostream& err_;

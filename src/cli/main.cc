@@ -15,6 +15,7 @@
 #include "app/payments_commands.h"
 #include "app/shop_commands.h"
 #include "app/staff_commands.h"
+#include "app/workshop_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -367,6 +368,21 @@ int main(int argc, char** argv) {
   o_ship->add_option("--tracking", order_tracking, "the parcel's tracking number")->required();
   add_site(o_ship);
 
+  CLI::App* workshops =
+      app.add_subcommand("workshops", "workshops and masterclasses: registrants, cancelling");
+  workshops->require_subcommand(1);
+  std::string workshop_slug;
+  bool workshop_csv = false;
+  CLI::App* w_registrants =
+      workshops->add_subcommand("registrants", "a workshop's registrations, oldest first");
+  w_registrants->add_option("SLUG", workshop_slug, "the workshop (its file's name)")->required();
+  w_registrants->add_flag("--csv", workshop_csv, "write CSV");
+  add_site(w_registrants);
+  CLI::App* w_cancel = workshops->add_subcommand(
+      "cancel", "cancel a workshop: refund every payment through Stripe, email every registrant");
+  w_cancel->add_option("SLUG", workshop_slug, "the workshop (its file's name)")->required();
+  add_site(w_cancel);
+
   // Exit codes, the same for every command (README.md, "Exit codes"): 0 it did what was asked
   // (warnings, and rows or files skipped with --skip-invalid, are printed); 1 it did not: the
   // input was refused or something failed (for `check`: the store is not sound, or could not be
@@ -537,6 +553,13 @@ int main(int argc, char** argv) {
        [&] {
          return Done(cinepress::OrdersShipCommand(site, order_id, order_tracking, std::cout));
        }},
+      {w_registrants,
+       [&] {
+         return Done(
+             cinepress::WorkshopRegistrantsCommand(site, workshop_slug, workshop_csv, std::cout));
+       }},
+      {w_cancel,
+       [&] { return Done(cinepress::WorkshopCancelCommand(site, workshop_slug, std::cout)); }},
   };
   for (const auto& [command, run] : commands) {
     if (command->parsed()) return run();

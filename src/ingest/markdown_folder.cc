@@ -416,9 +416,11 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
     if (!it->is_regular_file()) continue;
     fs::path rel = it->path().lexically_relative(folder);
-    // Shows and episodes are read by ReadPodcastFolder; the shop's products by src/shop.
+    // Shows and episodes are read by ReadPodcastFolder; the shop's products by src/shop; the
+    // workshops (and their materials, which must never become public media) by src/workshops.
     if (rel.generic_string().rfind("content/podcasts/", 0) == 0) continue;
     if (rel.generic_string().rfind("content/shop/", 0) == 0) continue;
+    if (rel.generic_string().rfind("content/workshops/", 0) == 0) continue;
     std::string name = it->path().filename().string();
     if (it->path().extension() != ".md") continue;
     if (name == "_index.md") {

@@ -22,6 +22,8 @@ Result<std::unique_ptr<InboxStore>> OpenSqliteInboxStore(const std::filesystem::
                                                          const StoreOptions& options);
 Result<std::unique_ptr<ShopStore>> OpenSqliteShopStore(const std::filesystem::path& file,
                                                        const StoreOptions& options);
+Result<std::unique_ptr<WorkshopStore>> OpenSqliteWorkshopStore(const std::filesystem::path& file,
+                                                               const StoreOptions& options);
 
 // PostgreSQL at options.url (options.password, when set, is libpq's password).
 Result<std::unique_ptr<ContentStore>> OpenPgContentStore(const StoreOptions& options);
@@ -30,5 +32,6 @@ Result<std::unique_ptr<MemberStore>> OpenPgMemberStore(const StoreOptions& optio
 Result<std::unique_ptr<StaffStore>> OpenPgStaffStore(const StoreOptions& options);
 Result<std::unique_ptr<InboxStore>> OpenPgInboxStore(const StoreOptions& options);
 Result<std::unique_ptr<ShopStore>> OpenPgShopStore(const StoreOptions& options);
+Result<std::unique_ptr<WorkshopStore>> OpenPgWorkshopStore(const StoreOptions& options);
 
 }  // namespace cinepress

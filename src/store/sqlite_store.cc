@@ -725,6 +725,37 @@ DELETE FROM article_search;
 DELETE FROM headline_search;
 UPDATE search_state SET rebuild = 1;
 )sql",
+    // Workshops and masterclasses (issue #20; store/*_workshop_store.cc): each imported from
+    // content/workshops/ (the fields no query reads kept as JSON in `data`), the seats no one
+    // holds (`seats_left`, taken by one conditional UPDATE), registrations, the waitlist with
+    // its offers, and the reminders sent (one row each: sent once).
+    R"sql(
+CREATE TABLE workshops (
+  slug TEXT PRIMARY KEY, title TEXT NOT NULL, seats INTEGER NOT NULL,
+  seats_left INTEGER NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL
+);
+CREATE TABLE workshop_registrations (
+  id INTEGER PRIMARY KEY, workshop TEXT NOT NULL REFERENCES workshops (slug) ON DELETE CASCADE,
+  reference TEXT NOT NULL UNIQUE, session_id TEXT, status TEXT NOT NULL, email TEXT NOT NULL,
+  member_id INTEGER NOT NULL, name TEXT NOT NULL, amount INTEGER NOT NULL,
+  currency TEXT NOT NULL, payment_intent TEXT NOT NULL, created INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL, updated INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX workshop_registrations_session ON workshop_registrations (session_id);
+CREATE INDEX workshop_registrations_workshop ON workshop_registrations (workshop, id);
+CREATE INDEX workshop_registrations_email ON workshop_registrations (email);
+CREATE INDEX workshop_registrations_status ON workshop_registrations (status, expires_at);
+CREATE TABLE workshop_waitlist (
+  id INTEGER PRIMARY KEY, workshop TEXT NOT NULL REFERENCES workshops (slug) ON DELETE CASCADE,
+  email TEXT NOT NULL, member_id INTEGER NOT NULL, status TEXT NOT NULL,
+  created INTEGER NOT NULL, offer_expires INTEGER NOT NULL, UNIQUE (workshop, email)
+);
+CREATE INDEX workshop_waitlist_status ON workshop_waitlist (status, id);
+CREATE TABLE workshop_reminders (
+  registration INTEGER NOT NULL REFERENCES workshop_registrations (id) ON DELETE CASCADE,
+  session INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (registration, session, kind)
+);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

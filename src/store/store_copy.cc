@@ -67,6 +67,10 @@ constexpr const char* kTables[] = {
     "shop_reservations",
     "shop_download_grants",
     "newsletter_schedules",
+    "workshops",
+    "workshop_registrations",
+    "workshop_waitlist",
+    "workshop_reminders",
 };
 
 // One value of a row, as both engines can give and take it.

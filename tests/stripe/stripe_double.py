@@ -7,7 +7,10 @@ their ids and fields changed as each request asks.
              POST /v1/products, GET /v1/products/ID, GET|POST /v1/prices, POST /v1/customers,
              GET /v1/customers/ID, POST /v1/checkout/sessions, GET /v1/checkout/sessions/ID,
              GET /v1/subscriptions (list), GET /v1/subscriptions/ID,
-             POST /v1/billing_portal/sessions
+             POST /v1/billing_portal/sessions, POST /v1/refunds {payment_intent, amount?}
+               (a payment-mode payment refunded in full or by `amount`; charge.refunded is sent
+               after the answer, as Stripe sends it; an unknown or fully refunded payment is
+               refused as Stripe refuses it)
   pages      GET /checkout/ID: a checkout page a browser can "pay" on (POST /checkout/ID/pay):
              the customer, subscription (or payment) and invoice are made, and the events
              checkout.session.completed, customer.subscription.created and invoice.paid are sent
@@ -254,6 +257,7 @@ class Stripe:
             ("GET", "subscriptions"): lambda: self.list_subscriptions(params),
             ("GET", "subscriptions", 1): lambda: one(self.subscriptions, "subscription"),
             ("POST", "billing_portal/sessions"): lambda: self.create_portal(params),
+            ("POST", "refunds"): lambda: self.create_refund(params),
         }
         for key, handler in routes.items():
             if key[0] != method:
@@ -317,6 +321,29 @@ class Stripe:
         self.payment_intents[pi["id"]] = pi
         self.charges[charge["id"]] = charge
         return pi
+
+    def create_refund(self, p):
+        """POST /v1/refunds: the API's refund (workshops cancelled, say). The event goes after
+        the answer, from a thread of its own: the program's webhook may call the API again."""
+        with self.lock:
+            charge = next((ch for ch in self.charges.values()
+                           if ch["payment_intent"] == p.get("payment_intent")), None)
+            if charge is None:
+                return 404, error(f"No such payment_intent: '{p.get('payment_intent')}'",
+                                  "payment_intent")
+            left = charge["amount"] - charge["amount_refunded"]
+            amount = int(p.get("amount", left))
+            if left <= 0 or amount > left:
+                return 400, error(f"Charge {charge['id']} has already been refunded.", None)
+            charge.update(amount_refunded=charge["amount_refunded"] + amount,
+                          refunded=charge["amount_refunded"] + amount >= charge["amount"])
+            refund = self.fixture("refund", id=self.new_id("re"), amount=amount,
+                                  charge=charge["id"], currency=charge["currency"],
+                                  payment_intent=charge["payment_intent"], status="succeeded",
+                                  created=self.now())
+            snapshot = copy.deepcopy(charge)
+        threading.Thread(target=self.send, args=("charge.refunded", snapshot), daemon=True).start()
+        return 200, refund
 
     def refund(self, c):
         """A refund made in the dashboard: the charge of a payment intent, refunded in full
