@@ -836,12 +836,17 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     server_options.headers = SecurityHeaders(config ? *config : SiteConfig{});
   }
   {
-    // The pitch form carries a file of up to [contact] max_file_kb; every other path keeps 1 MB.
+    // The pitch form carries a file of up to [contact] max_file_kb, the media library's upload
+    // images of up to [staff] max_upload_mb (the form's other fields besides: 256 KiB); every
+    // other path keeps 1 MB.
     auto config = LoadSiteConfig(site.config());
     if (config && config->contact.enabled) {
-      server_options.body_limits = {
-          {"/contribute/", static_cast<size_t>(config->contact.max_file_bytes) + 256 * 1024}};
+      server_options.body_limits.emplace_back(
+          "/contribute/", static_cast<size_t>(config->contact.max_file_bytes) + 256 * 1024);
     }
+    const int upload_mb = config ? config->staff.max_upload_mb : StaffConfig{}.max_upload_mb;
+    server_options.body_limits.emplace_back(
+        "/admin/media/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
   }
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_ip = options.max_connections_per_ip;

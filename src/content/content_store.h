@@ -105,6 +105,12 @@ class ContentStore {
   Status SaveMedia(const std::string& path, const std::string& data);
   virtual Status DeleteMedia(const std::string& path) = 0;
 
+  // The media library's details of uploaded files (not content: no page shows them), newest
+  // upload first; saving one with the same path replaces it; deleting a path with none is fine.
+  virtual Result<std::vector<MediaDetails>> LoadMediaDetails() = 0;
+  virtual Status SaveMediaDetails(const MediaDetails& details) = 0;
+  virtual Status DeleteMediaDetails(const std::string& path) = 0;
+
   // Counted downloads of media (not content: they do not move DataVersion). Saved in batches by
   // any node; loaded for the paths that start with `path_prefix` ("" for all), oldest first.
   virtual Status SaveDownloads(const std::vector<MediaDownload>& downloads) = 0;

@@ -116,8 +116,12 @@ Status ReadStaff(const toml::table& root, const std::string& file, SiteConfig& c
       !s) {
     return s;
   }
-  return ReadInt(*t, file, "lockout_minutes", "staff.lockout_minutes", 1, 24 * 60,
-                 c.staff.lockout_minutes);
+  if (auto s = ReadInt(*t, file, "lockout_minutes", "staff.lockout_minutes", 1, 24 * 60,
+                       c.staff.lockout_minutes);
+      !s) {
+    return s;
+  }
+  return ReadInt(*t, file, "max_upload_mb", "staff.max_upload_mb", 1, 2048, c.staff.max_upload_mb);
 }
 
 // [members] and [[tiers]]. Every tier a newsletter names must exist.

@@ -336,6 +336,12 @@ TEST(SiteConfig, StaffSignInSettingsHaveDefaultsAndLimits) {
   EXPECT_EQ(plain->staff.session_hours, 12);
   EXPECT_EQ(plain->staff.max_failed_sign_ins, 5);
   EXPECT_EQ(plain->staff.lockout_minutes, 15);
+  EXPECT_EQ(plain->staff.max_upload_mb, 20);
+  auto upload = ParseSiteConfig("[staff]\nmax_upload_mb = 100\n", "c.toml");
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->staff.max_upload_mb, 100);
+  EXPECT_EQ(ParseSiteConfig("[staff]\nmax_upload_mb = 0\n", "c.toml").error().field,
+            "staff.max_upload_mb");
   auto set = ParseSiteConfig("[staff]\nsession_hours = 4\nmax_failed_sign_ins = 3\n", "c.toml");
   ASSERT_TRUE(set);
   EXPECT_EQ(set->staff.session_hours, 4);

@@ -337,9 +337,11 @@ Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std
 bool IsFolderArticle(const std::string& source_path) {
   return source_path.rfind("content/", 0) == 0;
 }
-// Media from static/ (not WordPress's uploads, nor podcasts' files, which WritePodcasts keeps).
+// Media from static/ (not WordPress's uploads, nor podcasts' files, which WritePodcasts keeps,
+// nor the newsroom's media library).
 bool IsFolderMedia(const std::string& path) {
   return path.rfind("wp-content/uploads/", 0) != 0 && path.rfind("podcasts/", 0) != 0 &&
+         path.rfind("uploads/", 0) != 0 &&
          !IsStillPath(path);  // made from the folder's images (src/stills), which removes them
 }
 

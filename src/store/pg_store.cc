@@ -682,6 +682,12 @@ CREATE INDEX workshop_waitlist_status ON workshop_waitlist (status, id);
 CREATE TABLE workshop_reminders (
   registration BIGINT NOT NULL REFERENCES workshop_registrations (id) ON DELETE CASCADE,
   session BIGINT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (registration, session, kind)
+    // The newsroom's media library (as SQLite's); not content (no change counter).
+    R"sql(
+CREATE TABLE media_details (
+  path TEXT COLLATE "C" PRIMARY KEY, alt TEXT NOT NULL, caption TEXT NOT NULL,
+  credit TEXT NOT NULL, uploader TEXT NOT NULL, type TEXT NOT NULL, width BIGINT NOT NULL,
+  height BIGINT NOT NULL, uploaded BIGINT NOT NULL
 );
 )sql",
 };
@@ -1368,6 +1374,40 @@ class PgStore final : public ContentStore {
       }
       return Status{};
     });
+  }
+
+  Result<std::vector<MediaDetails>> LoadMediaDetails() override {
+    auto q = db_->Query(
+        "SELECT path, alt, caption, credit, uploader, type, width, height, uploaded"
+        " FROM media_details ORDER BY uploaded DESC, path");
+    if (!q) return Failure("loading the media library", q.error());
+    std::vector<MediaDetails> out;
+    for (int r = 0; r < q->size(); ++r) {
+      out.push_back(MediaDetails{q->Text(r, 0), q->Text(r, 1), q->Text(r, 2), q->Text(r, 3),
+                                 q->Text(r, 4), q->Text(r, 5), q->Int(r, 6), q->Int(r, 7),
+                                 q->Int(r, 8)});
+    }
+    return out;
+  }
+
+  Status SaveMediaDetails(const MediaDetails& d) override {
+    auto q = db_->Write(
+        "INSERT INTO media_details (path, alt, caption, credit, uploader, type, width, height,"
+        " uploaded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (path) DO UPDATE SET"
+        " alt = excluded.alt, caption = excluded.caption, credit = excluded.credit, uploader ="
+        " excluded.uploader, type = excluded.type, width = excluded.width, height ="
+        " excluded.height, uploaded = excluded.uploaded",
+        {std::string_view(d.path), std::string_view(d.alt), std::string_view(d.caption),
+         std::string_view(d.credit), std::string_view(d.uploader), std::string_view(d.type),
+         d.width, d.height, d.uploaded});
+    if (!q) return Failure("saving the details of \"" + d.path + "\"", q.error());
+    return {};
+  }
+
+  Status DeleteMediaDetails(const std::string& path) override {
+    auto q = db_->Write("DELETE FROM media_details WHERE path = $1", {std::string_view(path)});
+    if (!q) return Failure("deleting the details of \"" + path + "\"", q.error());
+    return {};
   }
 
   Result<std::vector<MediaDownload>> LoadDownloads(const std::string& path_prefix) override {

@@ -754,6 +754,13 @@ CREATE INDEX workshop_waitlist_status ON workshop_waitlist (status, id);
 CREATE TABLE workshop_reminders (
   registration INTEGER NOT NULL REFERENCES workshop_registrations (id) ON DELETE CASCADE,
   session INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (registration, session, kind)
+    // The newsroom's media library (issue #15): an uploaded file's alt text, caption, credit,
+    // uploader and what libvips found. Not content (no change counter).
+    R"sql(
+CREATE TABLE media_details (
+  path TEXT PRIMARY KEY, alt TEXT NOT NULL, caption TEXT NOT NULL, credit TEXT NOT NULL,
+  uploader TEXT NOT NULL, type TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  uploaded INTEGER NOT NULL
 );
 )sql",
 };
@@ -1224,6 +1231,47 @@ class SqliteStore final : public ContentStore {
       if (q.Step() != SQLITE_DONE) return Failure("deleting media \"" + path + "\"");
     }
     return DropBlobIfUnused(hash);
+  }
+
+  Result<std::vector<MediaDetails>> LoadMediaDetails() override {
+    std::vector<MediaDetails> out;
+    Use q(
+        Prepare("SELECT path, alt, caption, credit, uploader, type, width, height, uploaded"
+                " FROM media_details ORDER BY uploaded DESC, path"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(MediaDetails{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                                 q.Int(6), q.Int(7), q.Int(8)});
+    }
+    if (rc != SQLITE_DONE) return Failure("loading the media library");
+    return out;
+  }
+
+  Status SaveMediaDetails(const MediaDetails& d) override {
+    Use q(
+        Prepare("INSERT INTO media_details (path, alt, caption, credit, uploader, type, width,"
+                " height, uploaded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO"
+                " UPDATE SET alt = excluded.alt, caption = excluded.caption, credit ="
+                " excluded.credit, uploader = excluded.uploader, type = excluded.type, width ="
+                " excluded.width, height = excluded.height, uploaded = excluded.uploaded"));
+    q.Bind(1, d.path)
+        .Bind(2, d.alt)
+        .Bind(3, d.caption)
+        .Bind(4, d.credit)
+        .Bind(5, d.uploader)
+        .Bind(6, d.type)
+        .Bind(7, d.width)
+        .Bind(8, d.height)
+        .Bind(9, d.uploaded);
+    if (q.Step() != SQLITE_DONE) return Failure("saving the details of \"" + d.path + "\"");
+    return {};
+  }
+
+  Status DeleteMediaDetails(const std::string& path) override {
+    Use q(Prepare("DELETE FROM media_details WHERE path = ?"));
+    q.Bind(1, path);
+    if (q.Step() != SQLITE_DONE) return Failure("deleting the details of \"" + path + "\"");
+    return {};
   }
 
   Status SaveDownloads(const std::vector<MediaDownload>& downloads) override {

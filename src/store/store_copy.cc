@@ -71,6 +71,7 @@ constexpr const char* kTables[] = {
     "workshop_registrations",
     "workshop_waitlist",
     "workshop_reminders",
+    "media_details",
 };
 
 // One value of a row, as both engines can give and take it.
