@@ -634,6 +634,17 @@ CREATE TABLE shop_download_grants (
 );
 CREATE INDEX shop_download_grants_email ON shop_download_grants (email);
 )sql",
+    // What a refund or a dispute finds a membership by, as on SQLite (store/pg_member_store.cc).
+    R"sql(
+CREATE TABLE stripe_payments (
+  payment TEXT COLLATE "C" PRIMARY KEY,
+  invoice TEXT COLLATE "C" NOT NULL,
+  subscription TEXT COLLATE "C" NOT NULL DEFAULT '',
+  period_end BIGINT NOT NULL DEFAULT 0,
+  created BIGINT NOT NULL
+);
+ALTER TABLE stripe_subscriptions ADD COLUMN revoked_through BIGINT NOT NULL DEFAULT 0;
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

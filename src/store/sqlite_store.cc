@@ -697,6 +697,21 @@ CREATE TABLE shop_download_grants (
 );
 CREATE INDEX shop_download_grants_email ON shop_download_grants (email);
 )sql",
+    // What a refund or a dispute finds a membership by (payments/billing.h): each payment of an
+    // invoice (its payment intent or charge, and the invoice's own id) with the subscription and
+    // the period it paid, since a charge does not name its invoice in Stripe's current API; and
+    // on the subscription, the end of a period whose payment was refunded or disputed (no access
+    // through it). Not member_changes (the grants a refund changes are).
+    R"sql(
+CREATE TABLE stripe_payments (
+  payment TEXT PRIMARY KEY,
+  invoice TEXT NOT NULL,
+  subscription TEXT NOT NULL DEFAULT '',
+  period_end INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+ALTER TABLE stripe_subscriptions ADD COLUMN revoked_through INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

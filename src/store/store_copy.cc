@@ -66,6 +66,7 @@ constexpr const char* kTables[] = {
     "shop_order_lines",
     "shop_reservations",
     "shop_download_grants",
+    "stripe_payments",
 };
 
 // One value of a row, as both engines can give and take it.
