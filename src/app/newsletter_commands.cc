@@ -389,7 +389,7 @@ void NewsletterScheduler::Run() {
       if (cv_.wait_for(lock, tick_, [&] { return stopping_; })) return;
     }
     auto config = LoadSiteConfig(site_.config());
-    if (config && GiftsOffered(*config) && HoldLease()) SendDueGifts(*config);
+    if (config && config->gifts_offered() && HoldLease()) SendDueGifts(*config);
     if (!config || config->newsletters.empty()) continue;
     const bool composing = HoldLease();
     auto tz = TimeZone::Named(config->timezone);

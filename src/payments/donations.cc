@@ -110,17 +110,6 @@ std::optional<int64_t> MinorUnits(std::string_view text, int digits) {
   return whole * scale + fraction;
 }
 
-// 2500 "usd" → "25.00"; 500 "jpy" → "500".
-std::string MajorUnits(int64_t minor, std::string_view currency) {
-  const int digits = CurrencyDigits(currency);
-  if (digits == 0) return std::to_string(minor);
-  int64_t scale = 1;
-  for (int i = 0; i < digits; ++i) scale *= 10;
-  std::string fraction = std::to_string(minor % scale);
-  fraction.insert(0, static_cast<size_t>(digits) - fraction.size(), '0');
-  return std::to_string(minor / scale) + "." + fraction;
-}
-
 }  // namespace
 
 Result<int64_t> ParseDonationAmount(std::string_view text, std::string_view currency) {
