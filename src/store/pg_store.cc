@@ -645,6 +645,13 @@ CREATE TABLE stripe_payments (
 );
 ALTER TABLE stripe_subscriptions ADD COLUMN revoked_through BIGINT NOT NULL DEFAULT 0;
 )sql",
+    // The live shop's stock, as on SQLite: a variant selling out or coming back moves the content
+    // change counter (and notifies every node).
+    R"sql(
+CREATE TRIGGER shop_variants_sold_out AFTER UPDATE OF stock ON shop_variants
+  FOR EACH ROW WHEN ((OLD.stock > 0) <> (NEW.stock > 0))
+  EXECUTE FUNCTION cinepress_content_changed();
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

@@ -712,6 +712,14 @@ CREATE TABLE stripe_payments (
 );
 ALTER TABLE stripe_subscriptions ADD COLUMN revoked_through INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // The live shop's stock: a variant that sells out (or comes back) moves the content change
+    // counter, so `serve` re-assembles and its product pages say "sold out" at once; other stock
+    // changes do not (the pages show only whether a variant is in stock).
+    R"sql(
+CREATE TRIGGER shop_variants_sold_out AFTER UPDATE OF stock ON shop_variants
+  WHEN (OLD.stock > 0) <> (NEW.stock > 0)
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

@@ -45,12 +45,12 @@ TEST_F(SqliteStoreTest, MediaStoredWholeBeforeChunksAreCutIntoChunks) {
   const std::string hash = ContentHash(big);
   {
     // Back to the schema before the chunks: the bytes in media_blobs.data. (The two media
-    // migrations come before the donations', the gifts', the revisions', the shop's and the
-    // Stripe payments' at the end of kMigrations, undone here too; a later migration must
-    // undo itself here as well.)
+    // migrations come before the donations', the gifts', the revisions', the shop's, the
+    // Stripe payments' and the sold-out trigger's at the end of kMigrations, undone here too
+    // (the trigger with its table); a later migration must undo itself here as well.)
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    const std::string version = std::to_string(SqliteSchemaVersion() - 7);
+    const std::string version = std::to_string(SqliteSchemaVersion() - 8);
     const std::string sql =
         "DROP TABLE stripe_payments; ALTER TABLE stripe_subscriptions DROP COLUMN revoked_through;"
         " DROP TABLE shop_download_grants; DROP TABLE shop_reservations;"
