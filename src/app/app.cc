@@ -16,6 +16,7 @@
 #include "bundle/bundle.h"
 #include "core/config.h"
 #include "core/parallel.h"
+#include "core/serve_clock.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "http/http_server.h"
@@ -401,7 +402,7 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
     return members.Message(*live.CurrentSite(), status, heading, message);
   };
   s.log = log;
-  s.now = [] { return NowSeconds(); };
+  s.now = [] { return ServeNow(); };  // tests move it a week on (core/serve_clock.h)
   auto shop = std::make_unique<ShopWeb>(s);
   if (auto started = shop->Start(); !started) {
     err << "serve: shop: " << started.error().ToString() << " (the shop is off)\n";

@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/dates.h"
+#include "core/serve_clock.h"
 #include "core/text.h"
 #include "mail/dsn.h"
 #include "mail/message.h"
@@ -273,14 +274,6 @@ bool ScheduledSendIsDue(NewsletterStore& store, const std::string& slug, int64_t
 
 NewsletterScheduler::NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err)
     : site_(std::move(site)), out_(out), err_(err) {
-  if (const char* now = std::getenv("CINEPRESS_SCHEDULER_NOW"); now && *now) {
-    auto utc = TimeZone::Named("UTC");
-    if (auto t = utc->Parse(now)) {
-      clock_start_ = *t;
-    } else {
-      clock_start_ = std::atoll(now);
-    }
-  }
   if (const char* tick = std::getenv("CINEPRESS_SCHEDULER_TICK"); tick && std::atoi(tick) > 0) {
     tick_ = std::chrono::seconds(std::atoi(tick));
   }
@@ -288,15 +281,9 @@ NewsletterScheduler::NewsletterScheduler(SiteFolder site, std::ostream& out, std
 
 NewsletterScheduler::~NewsletterScheduler() { Stop(); }
 
-int64_t NewsletterScheduler::Now() const {
-  if (clock_start_ == 0) return NowSeconds();
-  return clock_start_ + std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::steady_clock::now() - started_)
-                            .count();
-}
+int64_t NewsletterScheduler::Now() const { return ServeNow(); }
 
 void NewsletterScheduler::Start() {
-  started_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -318,7 +305,7 @@ void NewsletterScheduler::Run() {
       if (cv_.wait_for(lock, tick_, [&] { return stopping_; })) return;
     }
     auto config = LoadSiteConfig(site_.config());
-    if (config && GiftsOffered(*config) && HoldLease()) SendDueGifts(*config);
+    if (config && config->gifts_offered() && HoldLease()) SendDueGifts(*config);
     if (config && HoldLease()) SendWorkshopMail(*config);
     if (!config || config->newsletters.empty()) continue;
     const bool composing = HoldLease();

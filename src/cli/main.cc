@@ -269,6 +269,11 @@ int main(int argc, char** argv) {
       "donations", "list the donations (date, name, email, amount, one-off or monthly)");
   p_donations->add_flag("--csv", donations_csv, "as CSV on standard output");
   add_site(p_donations);
+  bool gifts_csv = false;
+  CLI::App* p_gifts = payments->add_subcommand(
+      "gifts", "list the gift memberships bought (buyer, recipient, delivery day, redeemed)");
+  p_gifts->add_flag("--csv", gifts_csv, "as CSV on standard output");
+  add_site(p_gifts);
   CLI::App* staff = app.add_subcommand(
       "staff", "the newsroom's staff (/admin/): contributors, authors, editors, admins");
   staff->require_subcommand(1);
@@ -508,6 +513,7 @@ int main(int argc, char** argv) {
        [&] { return Done(cinepress::ReconcilePayments(site, reconcile_apply, std::cout)); }},
       {p_report, [&] { return Done(cinepress::ShowPaymentsReport(site, std::cout)); }},
       {p_donations, [&] { return Done(cinepress::ListDonations(site, donations_csv, std::cout)); }},
+      {p_gifts, [&] { return Done(cinepress::ListGifts(site, gifts_csv, std::cout)); }},
       {s_add, [&] { return Done(cinepress::StaffAdd(site, staff_email, staff_role, std::cout)); }},
       {s_list, [&] { return Done(cinepress::StaffList(site, std::cout)); }},
       {s_remove, [&] { return Done(cinepress::StaffRemove(site, staff_email, std::cout)); }},

@@ -791,6 +791,14 @@ const TierConfig* SiteConfig::FindTier(std::string_view slug) const {
   return nullptr;
 }
 
+bool SiteConfig::gifts_offered() const {
+  if (!payments.enabled()) return false;
+  for (const TierConfig& t : tiers) {
+    if (t.paid()) return true;
+  }
+  return false;
+}
+
 Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file) {
   auto text = ReadFile(file);
   if (!text) return text.error();

@@ -231,6 +231,8 @@ struct SiteConfig {
   std::vector<TierConfig> tiers;  // the free tier "members" is implicit unless listed
   const TierConfig* FindTier(std::string_view slug) const;
   PaymentsConfig payments;
+  // Whether gift memberships are sold (/gift/, payments/gifts.h): [payments] on and a paid tier.
+  bool gifts_offered() const;
   ResponseHeadersConfig headers;
   ContactConfig contact;
   std::vector<SocialLink> social;  // in [social]'s order by name

@@ -506,6 +506,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   site_data.set("feed_url", "/feed.xml");
   site_data.set("atom_url", "/atom.xml");
   if (HasDonatePage(s.config_, *s.theme_)) site_data.set("donate_url", "/donate/");
+  if (s.config_.gifts_offered()) site_data.set("gift_url", "/gift/");
   site_data.set("year", std::to_string(s.tz_.YearMonth(now).first));
   TemplateData footer{TemplateData::type::list};
   for (const MenuItem& m : s.config_.menu_footer) {
@@ -535,6 +536,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   door("Contribute", "contribute", s.config_.contact.enabled);
   door("Contact", "contact", s.config_.contact.enabled);
   door("Frequently Asked Questions", kFaqSlug, false);
+  // Gift memberships (served by `cinepress serve`, as the forms above).
+  door("Give a membership", "gift", s.config_.gifts_offered());
   site_data.set("has_doors", !doors.is_empty_list());
   site_data.set("doors", doors);
   // The magazine's accounts elsewhere ([social]), named as their services spell themselves.

@@ -690,6 +690,24 @@ CREATE TABLE media_details (
   height BIGINT NOT NULL, uploaded BIGINT NOT NULL
 );
 )sql",
+    // What a refund or a dispute finds a membership by, as on SQLite (store/pg_member_store.cc).
+    R"sql(
+CREATE TABLE stripe_payments (
+  payment TEXT COLLATE "C" PRIMARY KEY,
+  invoice TEXT COLLATE "C" NOT NULL,
+  subscription TEXT COLLATE "C" NOT NULL DEFAULT '',
+  period_end BIGINT NOT NULL DEFAULT 0,
+  created BIGINT NOT NULL
+);
+ALTER TABLE stripe_subscriptions ADD COLUMN revoked_through BIGINT NOT NULL DEFAULT 0;
+)sql",
+    // The live shop's stock, as on SQLite: a variant selling out or coming back moves the content
+    // change counter (and notifies every node).
+    R"sql(
+CREATE TRIGGER shop_variants_sold_out AFTER UPDATE OF stock ON shop_variants
+  FOR EACH ROW WHEN ((OLD.stock > 0) <> (NEW.stock > 0))
+  EXECUTE FUNCTION cinepress_content_changed();
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

@@ -763,6 +763,29 @@ CREATE TABLE media_details (
   uploaded INTEGER NOT NULL
 );
 )sql",
+    // What a refund or a dispute finds a membership by (payments/billing.h): each payment of an
+    // invoice (its payment intent or charge, and the invoice's own id) with the subscription and
+    // the period it paid, since a charge does not name its invoice in Stripe's current API; and
+    // on the subscription, the end of a period whose payment was refunded or disputed (no access
+    // through it). Not member_changes (the grants a refund changes are).
+    R"sql(
+CREATE TABLE stripe_payments (
+  payment TEXT PRIMARY KEY,
+  invoice TEXT NOT NULL,
+  subscription TEXT NOT NULL DEFAULT '',
+  period_end INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+ALTER TABLE stripe_subscriptions ADD COLUMN revoked_through INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // The live shop's stock: a variant that sells out (or comes back) moves the content change
+    // counter, so `serve` re-assembles and its product pages say "sold out" at once; other stock
+    // changes do not (the pages show only whether a variant is in stock).
+    R"sql(
+CREATE TRIGGER shop_variants_sold_out AFTER UPDATE OF stock ON shop_variants
+  WHEN (OLD.stock > 0) <> (NEW.stock > 0)
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

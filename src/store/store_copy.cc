@@ -72,6 +72,7 @@ constexpr const char* kTables[] = {
     "workshop_waitlist",
     "workshop_reminders",
     "media_details",
+    "stripe_payments",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -177,7 +177,7 @@ HttpResponse PaymentsWeb::GiftGet(RequestContext& ctx) { return GiftForm(ctx, 20
 HttpResponse PaymentsWeb::GiftForm(RequestContext& ctx, int status, const std::string& error) {
   auto site = options_.site();
   const SiteConfig& config = site->config();
-  if (!GiftsOffered(config)) return options_.message(404, "Gifts", "Gifts are not offered here.");
+  if (!config.gifts_offered()) return options_.message(404, "Gifts", "Gifts are not offered here.");
   TemplateData view;
   view.set("heading", "Give a membership");
   view.set("buy", true);
