@@ -697,6 +697,18 @@ CREATE TABLE shop_download_grants (
 );
 CREATE INDEX shop_download_grants_email ON shop_download_grants (email);
 )sql",
+    // The APIs' integrations (src/store/sqlite_staff_store.cc, docs/API.md): a name, a role and
+    // the hashes of its two keys. Not content (no change counter).
+    R"sql(
+CREATE TABLE integrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('contributor', 'author', 'editor')),
+  content_key_hash BLOB NOT NULL UNIQUE,
+  admin_key_hash BLOB NOT NULL UNIQUE,
+  created INTEGER NOT NULL
+);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

@@ -54,6 +54,7 @@ constexpr const char* kTables[] = {
     "staff_invitations",
     "staff_sessions",
     "staff_recovery_codes",
+    "integrations",
     "inbox_submissions",
     "inbox_replies",
     "donations",
