@@ -413,6 +413,13 @@ class SiteRenderer {
   // An article's or page's whole body as HTML (the store's Markdown rendered, or its sanitized
   // HTML): the text of /contact/ above the live form.
   Result<std::string> BodyHtml(const Article& a);
+  // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`; the
+  // locked part is never rendered otherwise). The Content API shows the free part.
+  struct BodyParts {
+    std::string free_html, locked_html;
+    bool has_locked = false;
+  };
+  Result<BodyParts> RestrictedBody(const Article& a, bool full);
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
@@ -457,12 +464,6 @@ class SiteRenderer {
   // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.
   Result<std::string> BodySource(const Article& a);
   std::string SourceToHtml(const Article& a, std::string_view source) const;
-  // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`).
-  struct BodyParts {
-    std::string free_html, locked_html;
-    bool has_locked = false;
-  };
-  Result<BodyParts> RestrictedBody(const Article& a, bool full);
   // The paywall box's data: the tiers that open `rule`, and where to sign in.
   TemplateData PaywallData(const AccessRule& rule) const;
   Result<TemplateData> CommentsData(const Article& a);
