@@ -39,6 +39,7 @@
 #include "web/payments_web.h"
 #include "web/router.h"
 #include "web/shop_web.h"
+#include "webhooks/webhooks.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -776,11 +777,23 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   content_api_options.open_content_store = admin_options.open_content_store;
   content_api_options.open_staff_store = admin_options.open_staff_store;
   ContentApi content_api(content_api_options);
+  // Webhooks ([[webhooks]], read at start): the Admin API queues their events with its changes;
+  // this thread sends them, retries and gives up, on every node (claims are leased).
+  WebhookSenderOptions webhook_options;
+  if (auto config = LoadSiteConfig(site.config())) webhook_options.hooks = config->webhooks;
+  webhook_options.open_store = admin_options.open_content_store;
+  webhook_options.poster = OpenCurlPoster(std::chrono::seconds(10));
+  webhook_options.now = [] { return NowSeconds(); };
+  webhook_options.log = newsletter_options.log;
+  WebhookSender webhook_sender(webhook_options);
+  webhook_sender.Start();
   AdminApiOptions admin_api_options;
   admin_api_options.site = content_api_options.site;
   admin_api_options.open_content_store = admin_options.open_content_store;
   admin_api_options.open_staff_store = admin_options.open_staff_store;
   admin_api_options.now = [] { return NowSeconds(); };
+  admin_api_options.webhooks = webhook_options.hooks;
+  admin_api_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
   AdminApi admin_api(admin_api_options);
 
   std::unique_ptr<AccessLog> access_log;

@@ -15,6 +15,7 @@
 #include "app/payments_commands.h"
 #include "app/shop_commands.h"
 #include "app/staff_commands.h"
+#include "app/webhook_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -306,6 +307,14 @@ int main(int argc, char** argv) {
       "rotate", "give an integration new keys (the old ones stop working) and print them");
   n_rotate->add_option("NAME", integration_name, "its name")->required();
   add_site(n_rotate);
+  CLI::App* webhooks = app.add_subcommand(
+      "webhooks", "events told to the URLs of cinepress.toml's [[webhooks]] (docs/API.md)");
+  webhooks->require_subcommand(1);
+  size_t deliveries_limit = 50;
+  CLI::App* w_deliveries = webhooks->add_subcommand(
+      "deliveries", "the delivery log, newest first: status, tries, error");
+  w_deliveries->add_option("--limit", deliveries_limit, "how many (default 50)");
+  add_site(w_deliveries);
 
   CLI::App* institutions = app.add_subcommand(
       "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
@@ -517,6 +526,8 @@ int main(int argc, char** argv) {
              cinepress::IntegrationsAdd(site, integration_name, integration_role, std::cout));
        }},
       {n_list, [&] { return Done(cinepress::IntegrationsList(site, std::cout)); }},
+      {w_deliveries,
+       [&] { return Done(cinepress::WebhookDeliveries(site, deliveries_limit, std::cout)); }},
       {n_remove,
        [&] { return Done(cinepress::IntegrationsRemove(site, integration_name, std::cout)); }},
       {n_rotate,

@@ -45,14 +45,15 @@ TEST_F(SqliteStoreTest, MediaStoredWholeBeforeChunksAreCutIntoChunks) {
   const std::string hash = ContentHash(big);
   {
     // Back to the schema before the chunks: the bytes in media_blobs.data. (The two media
-    // migrations come before the donations', the gifts', the revisions', the shop's and the
-    // integrations' at the end of kMigrations, undone here too; a later migration must undo
-    // itself here as well.)
+    // migrations come before the donations', the gifts', the revisions', the shop's, the
+    // integrations' and the webhooks' at the end of kMigrations, undone here too; a later migration
+    // must undo itself here as well.)
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    const std::string version = std::to_string(SqliteSchemaVersion() - 7);
+    const std::string version = std::to_string(SqliteSchemaVersion() - 8);
     const std::string sql =
-        "DROP TABLE integrations; DROP TABLE shop_download_grants; DROP TABLE shop_reservations;"
+        "DROP TABLE webhook_deliveries; DROP TABLE integrations; DROP TABLE shop_download_grants; "
+        "DROP TABLE shop_reservations;"
         " DROP TABLE shop_order_lines; DROP TABLE shop_orders; DROP TABLE shop_variants;"
         " DROP TABLE shop_product_files; DROP TABLE shop_products;"
         " DROP TABLE article_revisions; DROP TABLE gifts; DROP TABLE donations;"

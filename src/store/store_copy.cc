@@ -67,6 +67,7 @@ constexpr const char* kTables[] = {
     "shop_order_lines",
     "shop_reservations",
     "shop_download_grants",
+    "webhook_deliveries",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -9,6 +9,7 @@
 #include "staff/editing.h"
 #include "staff/integrations.h"
 #include "web/api_response.h"
+#include "webhooks/webhooks.h"
 
 namespace cinepress {
 namespace {
@@ -122,6 +123,14 @@ std::string UpdatedAt(const Article& a, int64_t revision) {
   return iso;
 }
 
+// The webhook event a save is ("" for none: a draft's save tells nobody).
+std::string_view EventOf(EditAction action, bool was_live, const Article& after) {
+  if (action == EditAction::kPublish) return "article.published";
+  if (action == EditAction::kUnpublish) return "article.unpublished";
+  if (was_live && IsLive(after) && action != EditAction::kAutosave) return "article.updated";
+  return "";
+}
+
 int64_t IdOf(std::string_view text) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -185,17 +194,21 @@ struct AdminApi::State {
     return MakeError(ErrorCode::kNotFound, "no article " + std::to_string(id));
   }
 
-  HttpResponse Answer(const HttpRequest& req, int status, const Article& a, int64_t revision) {
+  Json PostJson(const Article& a, int64_t revision) {
     const std::shared_ptr<const Site> site = options.site();
-    Json post = {{"id", std::to_string(a.id)},
-                 {"title", a.title},
-                 {"slug", a.slug},
-                 {"section", a.section},
-                 {"status", StatusOf(a, options.now())},
-                 {"published_at", a.draft ? Json(nullptr) : Json(TimeZone::IsoUtc(a.date))},
-                 {"updated_at", UpdatedAt(a, revision)},
-                 {"url", site ? Json(site->ArticleUrl(a)) : Json(nullptr)}};
-    return ApiJson(req, status, Json{{"posts", Json::array({post})}}.dump());
+    return {{"id", std::to_string(a.id)},
+            {"title", a.title},
+            {"slug", a.slug},
+            {"section", a.section},
+            {"status", StatusOf(a, options.now())},
+            {"published_at", a.draft ? Json(nullptr) : Json(TimeZone::IsoUtc(a.date))},
+            {"updated_at", UpdatedAt(a, revision)},
+            {"url", site ? Json(site->ArticleUrl(a)) : Json(nullptr)}};
+  }
+
+  HttpResponse Answer(const HttpRequest& req, int status, const Article& a, int64_t revision) {
+    if (options.wake_webhooks) options.wake_webhooks();
+    return ApiJson(req, status, Json{{"posts", Json::array({PostJson(a, revision)})}}.dump());
   }
 
   // Create (id 0) or update article `id` from the request's {"posts": [{...}]}.
@@ -261,7 +274,17 @@ struct AdminApi::State {
     if (!applied) return ApiError(req, applied.error());
     if (!stored) applied->source_path = "content/" + applied->section + "/" + applied->slug + ".md";
     const int64_t based_on = revisions.empty() ? 0 : revisions.front().id;
-    auto saved = SaveEdit(*content, EditSave{*applied, based_on, author, *action, options.now()});
+    EditSave save{*applied, based_on, author, *action, options.now(), nullptr};
+    const std::string_view event = EventOf(*action, stored && IsLive(*stored), *applied);
+    if (!event.empty()) {
+      save.before_commit = [this, &applied, event](ContentStore& store, const EditSaved& done) {
+        Article told = *applied;
+        told.id = done.article_id;
+        return QueueWebhookEvent(store, options.webhooks, event,
+                                 PostJson(told, done.revision_id).dump(), options.now());
+      };
+    }
+    auto saved = SaveEdit(*content, save);
     if (!saved) {
       if (saved.error().code == ErrorCode::kConflict && saved.error().field != kRevisionField) {
         Error e = saved.error();  // another piece has this address
@@ -286,7 +309,17 @@ struct AdminApi::State {
       return ApiError(req, ApiErrorCode::kNoPermission,
                       "only an editor may delete a piece that is not its own draft");
     }
-    if (auto s = content->DeleteArticle(id); !s) return ApiError(req, s.error());
+    // The delete and its webhooks' event in one transaction.
+    if (auto s = content->BeginTransaction(); !s) return ApiError(req, s.error());
+    Status done = QueueWebhookEvent(*content, options.webhooks, "article.deleted",
+                                    PostJson(loaded->first, 0).dump(), options.now());
+    if (done) done = content->DeleteArticle(id);
+    if (done) done = content->Commit();
+    if (!done) {
+      (void)content->Rollback();  // the error is `done`'s
+      return ApiError(req, done.error());
+    }
+    if (options.wake_webhooks) options.wake_webhooks();
     HttpResponse r = ApiJson(req, 204, "");
     r.body.reset();
     return r;

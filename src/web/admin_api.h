@@ -12,14 +12,18 @@
 //
 // Contract: Mount before the server starts; handlers are thread-safe (one content connection
 // under a lock). What is saved reaches the live site within a second (the store's change
-// counter) and every later static build.
+// counter) and every later static build. Each change queues its webhooks' event
+// (article.published, article.updated, article.unpublished, article.deleted) in the same
+// transaction (webhooks/webhooks.h).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "content/content_store.h"
 #include "content/staff_store.h"
+#include "core/config.h"
 #include "site/site.h"
 #include "web/router.h"
 
@@ -30,6 +34,10 @@ struct AdminApiOptions {
   std::function<Result<std::unique_ptr<ContentStore>>()> open_content_store;
   std::function<Result<std::unique_ptr<StaffStore>>()> open_staff_store;
   std::function<int64_t()> now;
+  // [[webhooks]]: the events a save or a delete queues in its own transaction, and the sender to
+  // wake after the commit (may be empty).
+  std::vector<WebhookConfig> webhooks;
+  std::function<void()> wake_webhooks;
 };
 
 class AdminApi {

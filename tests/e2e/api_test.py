@@ -13,12 +13,16 @@ ETag with 304; every path of /api/openapi.json is served; a rotated key stops at
 integration's too. Prints `api_test: N passed, N failed`.
 """
 
+import hashlib
+import hmac
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -39,6 +43,48 @@ def get(path, method="GET", headers=None):
             return r.status, dict(r.headers), r.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read().decode("utf-8")
+
+
+SECRET = "webhook-secret-of-the-test"
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver: records each POST with whether its signature is right; /flaky answers
+    500 to each delivery's first try."""
+
+    received = []  # (path, event, delivery id, signature ok, body as JSON, status answered)
+    tried = set()
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        parts = dict(p.split("=", 1) for p in self.headers.get("X-Cinepress-Signature", "").split(",") if "=" in p)
+        expected = hmac.new(SECRET.encode(), parts.get("t", "").encode() + b"." + body,
+                            hashlib.sha256).hexdigest()
+        delivery = self.headers.get("X-Cinepress-Delivery", "")
+        status = 200
+        if self.path == "/flaky" and delivery not in Receiver.tried:
+            Receiver.tried.add(delivery)
+            status = 500
+        Receiver.received.append((self.path, self.headers.get("X-Cinepress-Event"), delivery,
+                                  hmac.compare_digest(expected, parts.get("v1", "")),
+                                  json.loads(body), status))
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def webhooks_toml(port):
+    hooks = [("article.published", "ok", ""), ("article.updated", "ok", ""),
+             ("article.deleted", "flaky", "first_retry_s = 1\n")]
+    return "".join(f'\n[[webhooks]]\nevent = "{event}"\nurl = "http://127.0.0.1:{port}/{path}"\n'
+                   f'secret = "{SECRET}"\n{extra}' for event, path, extra in hooks)
+
+
+def received(event):
+    return [r for r in Receiver.received if r[1] == event]
 
 
 def admin(path, key, method="POST", body=None):
@@ -97,6 +143,12 @@ def admin_walk(binary, site):
     check("admin: in the Content API",
           eventually(lambda: api("/api/content/articles/slug/the-lantern-keeper/", desk)[0] == 200))
 
+    got = eventually(lambda: received("article.published"))
+    check("webhook: article.published received, signed",
+          got and got[0][0] == "/ok" and got[0][3] and got[0][4]["data"]["slug"] == "the-lantern-keeper"
+          and got[0][4]["id"] == got[0][2], got)
+    check("webhook: a draft's save told nobody", not received("article.updated"), Receiver.received)
+
     status, data = admin(f"/api/admin/articles/{draft.get('id')}/", desk_admin, "PUT",
                          {"posts": [{"title": "Stale", "updated_at": draft.get("updated_at")}]})
     check("admin: an update from an older updated_at is 409 UPDATE_CONFLICT",
@@ -106,6 +158,10 @@ def admin_walk(binary, site):
                                      "updated_at": published.get("updated_at")}]})
     check("admin: an update from the current updated_at is saved",
           status == 200 and data["posts"][0]["title"] == "The Lantern Keeper, Again", (status, data))
+
+    got = eventually(lambda: received("article.updated"))
+    check("webhook: article.updated received for the live article's change",
+          got and got[0][3] and got[0][4]["data"]["title"] == "The Lantern Keeper, Again", got)
 
     status, data = admin("/api/admin/articles/", free_admin,
                          body={"posts": [dict(review, title="Freelance", status="published")]})
@@ -128,6 +184,16 @@ def admin_walk(binary, site):
     status, _ = admin(f"/api/admin/articles/{draft.get('id')}/", desk_admin, "DELETE")
     check("admin: an editor integration deletes it (204)", status == 204, status)
     check("admin: gone from the site (polled)", eventually(lambda: get(url)[0] == 404), url)
+    got = eventually(lambda: [r for r in received("article.deleted") if r[5] == 200], timeout=30)
+    tries = received("article.deleted")
+    check("webhook: a failing receiver is tried again, with the same delivery id",
+          got and len(tries) >= 2 and tries[0][5] == 500 and tries[0][2] == got[0][2]
+          and all(t[3] for t in tries), tries)
+    log = eventually(lambda: "delivered\t2 tries" in nc.run(
+        [binary, "webhooks", "deliveries", "--site", site]).stdout)
+    check("webhook: the delivery log shows it delivered on the second try", log,
+          nc.run([binary, "webhooks", "deliveries", "--site", site]).stdout)
+
     status, data = admin(f"/api/admin/articles/{draft.get('id')}/", desk_admin, "DELETE")
     check("admin: deleting it again is 404", status == 404 and error_code(data) == "NOT_FOUND",
           (status, data))
@@ -173,7 +239,9 @@ def main():
     try:
         site = os.path.join(root, "site")
         nc.run([binary, "demo", site], timeout=300)
-        nc.point_demo(site, BASE, nc.free_port())
+        receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        nc.point_demo(site, BASE, nc.free_port(), webhooks_toml(receiver.server_address[1]))
 
         out = integrations(binary, site, "add", "web-app", "--role", "author").stdout
         key, admin_key = keys_of(out)
