@@ -28,17 +28,21 @@
 #include "stills/stills.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
+#include "web/admin_api.h"
 #include "web/admin_web.h"
 #include "web/contact_web.h"
+#include "web/content_api.h"
 #include "web/live_site.h"
 #include "web/media_downloads.h"
 #include "web/members_web.h"
 #include "web/newsletter_web.h"
+#include "web/openapi.h"
 #include "web/payments_web.h"
 #include "web/router.h"
 #include "web/shop_web.h"
 #include "web/workshops_web.h"
 #include "workshops/workshops.h"
+#include "webhooks/webhooks.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -818,6 +822,32 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
   }
 
+  // The Content API (/api/content/, docs/API.md) over the site as served, and its OpenAPI
+  // document.
+  ContentApiOptions content_api_options;
+  content_api_options.site = [&live] { return live.CurrentSite(); };
+  content_api_options.open_content_store = admin_options.open_content_store;
+  content_api_options.open_staff_store = admin_options.open_staff_store;
+  ContentApi content_api(content_api_options);
+  // Webhooks ([[webhooks]], read at start): the Admin API queues their events with its changes;
+  // this thread sends them, retries and gives up, on every node (claims are leased).
+  WebhookSenderOptions webhook_options;
+  if (auto config = LoadSiteConfig(site.config())) webhook_options.hooks = config->webhooks;
+  webhook_options.open_store = admin_options.open_content_store;
+  webhook_options.poster = OpenCurlPoster(std::chrono::seconds(10));
+  webhook_options.now = [] { return NowSeconds(); };
+  webhook_options.log = newsletter_options.log;
+  WebhookSender webhook_sender(webhook_options);
+  webhook_sender.Start();
+  AdminApiOptions admin_api_options;
+  admin_api_options.site = content_api_options.site;
+  admin_api_options.open_content_store = admin_options.open_content_store;
+  admin_api_options.open_staff_store = admin_options.open_staff_store;
+  admin_api_options.now = [] { return NowSeconds(); };
+  admin_api_options.webhooks = webhook_options.hooks;
+  admin_api_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
+  AdminApi admin_api(admin_api_options);
+
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
     auto log = AccessLog::Open(options.access_log);
@@ -879,6 +909,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   if (workshops) workshops->Mount(router);
   if (admin) admin->Mount(router);
   contact.Mount(router);
+  content_api.Mount(router);
+  admin_api.Mount(router);
+  MountOpenApi(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
     if (auto r = newsletters.Handle(ctx.request)) return std::move(*r);
     return live.Handle(ctx.request, ctx.rights);

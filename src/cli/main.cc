@@ -16,6 +16,7 @@
 #include "app/shop_commands.h"
 #include "app/staff_commands.h"
 #include "app/workshop_commands.h"
+#include "app/webhook_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -293,6 +294,33 @@ int main(int argc, char** argv) {
   s_role->add_option("EMAIL", staff_email, "their address")->required();
   s_role->add_option("ROLE", staff_role, "contributor, author, editor or admin")->required();
   add_site(s_role);
+  CLI::App* integrations = app.add_subcommand(
+      "integrations", "programs that use the Content and Admin APIs, each with its keys");
+  integrations->require_subcommand(1);
+  std::string integration_name, integration_role = "editor";
+  CLI::App* n_add = integrations->add_subcommand(
+      "add", "add an integration and print its Content API and Admin API keys (shown once)");
+  n_add->add_option("NAME", integration_name, "a-z, 0-9, '-', '_', '.'")->required();
+  n_add->add_option("--role", integration_role, "editor (default), author or contributor");
+  add_site(n_add);
+  CLI::App* n_list = integrations->add_subcommand("list", "list the integrations and their roles");
+  add_site(n_list);
+  CLI::App* n_remove =
+      integrations->add_subcommand("remove", "remove an integration (its keys stop working)");
+  n_remove->add_option("NAME", integration_name, "its name")->required();
+  add_site(n_remove);
+  CLI::App* n_rotate = integrations->add_subcommand(
+      "rotate", "give an integration new keys (the old ones stop working) and print them");
+  n_rotate->add_option("NAME", integration_name, "its name")->required();
+  add_site(n_rotate);
+  CLI::App* webhooks = app.add_subcommand(
+      "webhooks", "events told to the URLs of cinepress.toml's [[webhooks]] (docs/API.md)");
+  webhooks->require_subcommand(1);
+  size_t deliveries_limit = 50;
+  CLI::App* w_deliveries = webhooks->add_subcommand(
+      "deliveries", "the delivery log, newest first: status, tries, error");
+  w_deliveries->add_option("--limit", deliveries_limit, "how many (default 50)");
+  add_site(w_deliveries);
 
   CLI::App* institutions = app.add_subcommand(
       "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
@@ -519,6 +547,18 @@ int main(int argc, char** argv) {
       {s_remove, [&] { return Done(cinepress::StaffRemove(site, staff_email, std::cout)); }},
       {s_role,
        [&] { return Done(cinepress::StaffSetRole(site, staff_email, staff_role, std::cout)); }},
+      {n_add,
+       [&] {
+         return Done(
+             cinepress::IntegrationsAdd(site, integration_name, integration_role, std::cout));
+       }},
+      {n_list, [&] { return Done(cinepress::IntegrationsList(site, std::cout)); }},
+      {w_deliveries,
+       [&] { return Done(cinepress::WebhookDeliveries(site, deliveries_limit, std::cout)); }},
+      {n_remove,
+       [&] { return Done(cinepress::IntegrationsRemove(site, integration_name, std::cout)); }},
+      {n_rotate,
+       [&] { return Done(cinepress::IntegrationsRotate(site, integration_name, std::cout)); }},
       {i_add, [&] { return Done(cinepress::InstitutionsAdd(site, inst_add, std::cout)); }},
       {i_list, [&] { return Done(cinepress::InstitutionsList(site, std::cout)); }},
       {i_show, [&] { return Done(cinepress::InstitutionsShow(site, inst_name, std::cout)); }},

@@ -175,6 +175,17 @@ struct ContactConfig {
 
 // One of the magazine's accounts elsewhere ([social] name = "url"): in the footer and the
 // Organization JSON-LD's sameAs.
+// [[webhooks]]: an event told to a URL, signed with a secret (docs/API.md).
+struct WebhookConfig {
+  std::string event;       // "article.published", "article.updated", "article.deleted"
+  std::string url;         // http(s)
+  std::string secret;      // HMAC-SHA256 key of the signature; at least 16 characters
+  int first_retry_s = 60;  // the pause after a failed try, doubling up to an hour
+  int max_attempts = 8;    // then the delivery is given up (kept in the log as failed)
+};
+// The events a webhook may name.
+const std::vector<std::string>& WebhookEvents();
+
 struct SocialLink {
   std::string name;  // "mastodon", as written in [social]
   std::string url;   // http(s), checked
@@ -235,7 +246,8 @@ struct SiteConfig {
   bool gifts_offered() const;
   ResponseHeadersConfig headers;
   ContactConfig contact;
-  std::vector<SocialLink> social;  // in [social]'s order by name
+  std::vector<SocialLink> social;       // in [social]'s order by name
+  std::vector<WebhookConfig> webhooks;  // [[webhooks]], in order
 };
 
 // The headers every response carries (name, value), as [headers] and base_url make them:

@@ -440,6 +440,13 @@ class SiteRenderer {
   // The images the last Render placed as figures of a body ("/images/x.jpg"), in order: its
   // bytes depend on their stills beside what Site::FingerprintBesideFigures digests.
   const std::vector<std::string>& figures() const { return figures_; }
+  // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`; the
+  // locked part is never rendered otherwise). The Content API shows the free part.
+  struct BodyParts {
+    std::string free_html, locked_html;
+    bool has_locked = false;
+  };
+  Result<BodyParts> RestrictedBody(const Article& a, bool full);
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
@@ -484,12 +491,6 @@ class SiteRenderer {
   // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.
   Result<std::string> BodySource(const Article& a);
   std::string SourceToHtml(const Article& a, std::string_view source);
-  // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`).
-  struct BodyParts {
-    std::string free_html, locked_html;
-    bool has_locked = false;
-  };
-  Result<BodyParts> RestrictedBody(const Article& a, bool full);
   // The paywall box's data: the tiers that open `rule`, and where to sign in.
   TemplateData PaywallData(const AccessRule& rule) const;
   Result<TemplateData> CommentsData(const Article& a);

@@ -786,6 +786,36 @@ CREATE TRIGGER shop_variants_sold_out AFTER UPDATE OF stock ON shop_variants
   WHEN (OLD.stock > 0) <> (NEW.stock > 0)
   BEGIN UPDATE content_changes SET n = n + 1; END;
 )sql",
+    // The APIs' integrations (src/store/sqlite_staff_store.cc, docs/API.md): a name, a role and
+    // the hashes of its two keys. Not content (no change counter).
+    R"sql(
+CREATE TABLE integrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('contributor', 'author', 'editor')),
+  content_key_hash BLOB NOT NULL UNIQUE,
+  admin_key_hash BLOB NOT NULL UNIQUE,
+  created INTEGER NOT NULL
+);
+)sql",
+    // Webhooks' outbox (docs/API.md): one row per delivery, queued in the change's transaction,
+    // kept after delivery (or giving up) as the delivery log. Not content (no change counter).
+    R"sql(
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  delivery_id TEXT NOT NULL UNIQUE,
+  event TEXT NOT NULL,
+  url TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  last_error TEXT NOT NULL DEFAULT '',
+  finished INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -806,6 +836,10 @@ class Stmt {
 };
 
 class SqliteSearchIndex;
+
+#define CINEPRESS_WEBHOOK_COLUMNS                                                              \
+  "id, delivery_id, event, url, payload, created, next_attempt, attempts, status, last_error," \
+  " finished"
 
 class SqliteStore final : public ContentStore {
  public:
@@ -1039,6 +1073,71 @@ class SqliteStore final : public ContentStore {
       out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return Failure("loading revisions");
+    return out;
+  }
+
+  Result<int64_t> QueueWebhook(const WebhookDelivery& d) override {
+    Use q(Prepare(
+        "INSERT INTO webhook_deliveries (delivery_id, event, url, payload, created, next_attempt,"
+        " attempts, status, last_error, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.Bind(1, d.delivery_id)
+        .Bind(2, d.event)
+        .Bind(3, d.url)
+        .Bind(4, d.payload)
+        .Bind(5, d.created)
+        .Bind(6, d.next_attempt)
+        .Bind(7, d.attempts)
+        .Bind(8, d.status)
+        .Bind(9, d.last_error)
+        .Bind(10, d.finished);
+    if (q.Step() != SQLITE_DONE) return Failure("queueing a webhook delivery");
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t now, int64_t lease_until,
+                                                     size_t limit) override {
+    Use q(
+        Prepare("UPDATE webhook_deliveries SET next_attempt = ? WHERE id IN (SELECT id FROM"
+                " webhook_deliveries WHERE status = 'pending' AND next_attempt <= ? ORDER BY id"
+                " LIMIT ?) RETURNING " CINEPRESS_WEBHOOK_COLUMNS));
+    q.Bind(1, lease_until).Bind(2, now).Bind(3, static_cast<int64_t>(limit));
+    auto rows = WebhookRows(q, "claiming webhook deliveries");
+    if (rows) {  // RETURNING promises no order
+      std::sort(rows->begin(), rows->end(),
+                [](const WebhookDelivery& a, const WebhookDelivery& b) { return a.id < b.id; });
+    }
+    return rows;
+  }
+
+  Status FinishWebhook(const WebhookDelivery& d) override {
+    Use q(
+        Prepare("UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt = ?,"
+                " last_error = ?, finished = ? WHERE id = ?"));
+    q.Bind(1, d.status)
+        .Bind(2, d.attempts)
+        .Bind(3, d.next_attempt)
+        .Bind(4, d.last_error)
+        .Bind(5, d.finished)
+        .Bind(6, d.id);
+    if (q.Step() != SQLITE_DONE) return Failure("saving a webhook delivery");
+    return {};
+  }
+
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(size_t limit) override {
+    Use q(Prepare("SELECT " CINEPRESS_WEBHOOK_COLUMNS
+                  " FROM webhook_deliveries ORDER BY id DESC LIMIT ?"));
+    q.Bind(1, static_cast<int64_t>(limit));
+    return WebhookRows(q, "reading webhook deliveries");
+  }
+
+  Result<std::vector<WebhookDelivery>> WebhookRows(Use& q, const char* what) {
+    std::vector<WebhookDelivery> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(WebhookDelivery{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Int(5),
+                                    q.Int(6), q.Int(7), q.Text(8), q.Text(9), q.Int(10)});
+    }
+    if (rc != SQLITE_DONE) return Failure(what);
     return out;
   }
 

@@ -54,6 +54,7 @@ constexpr const char* kTables[] = {
     "staff_invitations",
     "staff_sessions",
     "staff_recovery_codes",
+    "integrations",
     "inbox_submissions",
     "inbox_replies",
     "donations",
@@ -73,6 +74,7 @@ constexpr const char* kTables[] = {
     "workshop_reminders",
     "media_details",
     "stripe_payments",
+    "webhook_deliveries",
 };
 
 // One value of a row, as both engines can give and take it.
