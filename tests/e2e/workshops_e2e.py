@@ -73,8 +73,21 @@ def main():
         serve = Serve(binary, site, port, env)
         check("serve starts", serve.start())
 
-        # A paid registration: Checkout at the workshop's own price, then the confirmation.
+        # The pages, served live: the workshop's facts and its form, never the joining link.
         ada = mw.Reader("ada")
+        status, headers, page = ada.request(f"/workshops/{SLUG}/")
+        check("the workshop's page is served with the Register form and no joining link",
+              status == 200 and 'action="/workshops/register/"' in page and
+              "meet.changeover.example" not in page, status)
+        status, headers, ics = ada.request(f"/workshops/{SLUG}.ics")
+        check("its public calendar file is text/calendar, without the joining link",
+              status == 200 and headers.get("Content-Type", "").startswith("text/calendar") and
+              ics.startswith("BEGIN:VCALENDAR") and "meet.changeover.example" not in ics,
+              (status, headers.get("Content-Type")))
+        status, _, listing = ada.request("/workshops/")
+        check("/workshops/ lists it", status == 200 and f"/workshops/{SLUG}/" in listing, status)
+
+        # A paid registration: Checkout at the workshop's own price, then the confirmation.
         status, headers, _ = ada.request("/workshops/register/", {
             "workshop": SLUG, "email": "ada@reader.example", "name": "Ada"})
         location = headers.get("Location", "")
