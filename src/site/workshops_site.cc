@@ -8,6 +8,7 @@
 
 #include "core/money.h"
 #include "core/text.h"
+#include "mail/message.h"
 #include "render/markdown.h"
 #include "site/site.h"
 #include "workshops/ics.h"
@@ -174,12 +175,7 @@ std::string SiteRenderer::RenderWorkshopIcs(size_t i) const {
   const Site& s = *site_;
   IcsOptions options;
   options.page_url = s.Absolute(s.WorkshopUrl(i));
-  const std::string& base = s.config_.base_url;
-  const size_t scheme = base.find("://");
-  options.host = scheme == std::string::npos ? base : base.substr(scheme + 3);
-  if (size_t slash = options.host.find('/'); slash != std::string::npos) {
-    options.host.resize(slash);
-  }
+  options.host = DomainOf(s.config_.base_url);  // as the registrant's copy: the same UIDs
   options.stamp = s.now_;  // stable across renders of one assembly: the build keeps its bytes
   return WorkshopIcs(s.workshops_[i], options);
 }

@@ -4,7 +4,7 @@
 // Chromium driven by playwright-core, a recording SMTP server. /workshops/ and the upcoming
 // workshop's page are audited with axe-core (no sideways scrolling); the reader fills in the
 // Register form → the double's checkout page → Pay → back on the workshop's page → the
-// confirmation arrives with the joining link; the page's calendar link gives text/calendar
+// confirmation arrives with the joining link and the calendar file attached; the page's calendar link gives text/calendar
 // without it. SCREENSHOTS=DIR saves the pages as PNGs.
 //
 //   node tests/e2e/workshops_browser_test.js BINARY
@@ -76,6 +76,8 @@ const { check } = checks;
     const message = (await waitForMail(mail, 1)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
     check(message.includes('To: ') && message.includes('browser@reader.example'), 'the confirmation goes to the reader');
     check(message.includes(JOINING_LINK), 'the confirmation has the joining link');
+    check(/Content-Type: text\/calendar[^\r\n]*/.test(message) && message.includes(`${SLUG}.ics`),
+          'the confirmation has the calendar file attached');
     await context.close();
   } catch (e) {
     check(false, `the walk-through stopped: ${e.stack || e}`);
