@@ -580,6 +580,10 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!shop) return shop.error();
   auto products = (*shop)->LoadProducts();
   if (!products) return products.error();
+  auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(*config));
+  if (!workshop_store) return workshop_store.error();
+  auto workshops = (*workshop_store)->LoadWorkshops();
+  if (!workshops) return workshops.error();
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -590,7 +594,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
                         std::move(*aliases), std::move(*redirects), std::move(*people),
-                        std::move(podcasts), std::move(*products), std::move(*stills));
+                        std::move(podcasts), std::move(*products), std::move(*stills),
+                        std::move(*workshops));
 }
 
 namespace {

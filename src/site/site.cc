@@ -134,7 +134,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
     int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
     std::vector<PersonProfile> people, PodcastContent podcasts, std::vector<Product> products,
-    StillBook stills) {
+    StillBook stills, std::vector<Workshop> workshops) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -288,6 +288,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (size_t p = 0; p < s.records_.people.size(); ++p) {
     s.person_by_slug_.emplace(s.records_.people[p].slug, static_cast<uint32_t>(p));
   }
+  for (const PersonProfile& p : people) s.people_names_.emplace(p.slug, p.name);
   s.AssignProfiles(std::move(people));
   s.AssignEditions();
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
@@ -415,6 +416,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   }
   if (st) st = s.AddPodcastOutputs(std::move(podcasts));
   if (st) st = s.AddShopOutputs(std::move(products));
+  if (st) st = s.AddWorkshopOutputs(std::move(workshops));
   if (st) st = s.AddSearchOutputs();  // after the podcasts: episodes are searched too
   for (size_t i = 0; i < s.media_.size(); ++i) {
     // A still's manifest is for the site map, not for readers.
@@ -538,6 +540,9 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   door("Frequently Asked Questions", kFaqSlug, false);
   // Gift memberships (served by `cinepress serve`, as the forms above).
   door("Give a membership", "gift", s.config_.gifts_offered());
+  // Workshops and masterclasses, when any is on the site.
+  door("Workshops & Masterclasses", "workshops",
+       s.FindOutput(OutputPathOf("/workshops/")) != nullptr);
   site_data.set("has_doors", !doors.is_empty_list());
   site_data.set("doors", doors);
   // The magazine's accounts elsewhere ([social]), named as their services spell themselves.
@@ -700,7 +705,9 @@ std::vector<SitemapUrl> Site::SitemapUrls() const {
       case OutputKind::kShow:
       case OutputKind::kEpisode:
       case OutputKind::kShop:
-      case OutputKind::kProduct: {
+      case OutputKind::kProduct:
+      case OutputKind::kWorkshops:
+      case OutputKind::kWorkshop: {
         std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
         urls.push_back({s.Absolute(url), newest});
         break;
@@ -936,6 +943,11 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
     case OutputKind::kProduct:
       // Few and small, as the podcasts: any change to any product makes every shop page again.
       return ContentHash({global_fp_, shop_fp_, o.path});
+    case OutputKind::kWorkshops:
+    case OutputKind::kWorkshop:
+    case OutputKind::kWorkshopIcs:
+      // As the shop's: any change to any workshop (its seats left too) makes them all again.
+      return ContentHash({global_fp_, workshops_fp_, o.path});
     case OutputKind::kFestival:
     case OutputKind::kReviewIndex:
     case OutputKind::kInterviewIndex:

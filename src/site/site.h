@@ -23,6 +23,7 @@
 #include "content/records.h"
 #include "content/shop_store.h"
 #include "content/still.h"
+#include "content/workshop_store.h"
 #include "core/config.h"
 #include "core/dates.h"
 #include "render/feeds.h"
@@ -71,6 +72,9 @@ enum class OutputKind {
   kChapters,     // ref: episode — its chapters as the Podcasting 2.0 JSON chapters file
   kShop,         // /shop/: every product (shop_site.cc)
   kProduct,      // ref: product — its page: price, availability, the Buy form
+  kWorkshops,    // /workshops/: upcoming workshops first, then past ones (workshops_site.cc)
+  kWorkshop,     // ref: workshop — its page: sessions, where, seats left, price, the forms
+  kWorkshopIcs,  // ref: workshop — /workshops/{slug}.ics, the public calendar file
 };
 
 // The file an address is published as, in the published folder and in the server's lookup:
@@ -164,7 +168,8 @@ class Site {
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
       std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {},
-      PodcastContent podcasts = {}, std::vector<Product> products = {}, StillBook stills = {});
+      PodcastContent podcasts = {}, std::vector<Product> products = {}, StillBook stills = {},
+      std::vector<Workshop> workshops = {});
 
   // The newsroom's preview: a site of this one's settings, theme, writers, sections and media
   // with `article` alone in it, published (at its date, or `now` when it has none or a later
@@ -277,6 +282,17 @@ class Site {
   // variant has stock.
   static bool InStock(const Product& product);
 
+  // Workshops (workshops_site.cc): upcoming ones first (soonest first), then past ones (latest
+  // first), with the seats left when assembled; their pages exist when the theme has the
+  // workshops' templates.
+  const std::vector<Workshop>& workshops() const { return workshops_; }
+  std::string WorkshopUrl(size_t w) const { return "/workshops/" + workshops_[w].slug + "/"; }
+  std::string WorkshopIcsUrl(size_t w) const { return "/workshops/" + workshops_[w].slug + ".ics"; }
+  const TimeZone& zone() const { return tz_; }
+  // A teacher by their people's slug: their name (data/people.yaml's, else the slug) and their
+  // page ("" when no article names them, so the site has none).
+  std::pair<std::string, std::string> Teacher(const std::string& slug) const;
+
   // Search (search_site.cc). The page exists when the theme has a search template.
   static constexpr size_t kSearchPerPage = 10;
   bool has_search() const { return has_search_; }
@@ -306,6 +322,7 @@ class Site {
   Status AddPodcastOutputs(PodcastContent podcasts);
   std::string PodcastFingerprint(const Output& output) const;
   Status AddShopOutputs(std::vector<Product> products);
+  Status AddWorkshopOutputs(std::vector<Workshop> workshops);
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
   // Static index documents: articles_, then pages_, then episodes_.
@@ -382,6 +399,9 @@ class Site {
   std::string podcasts_fp_;
   std::vector<Product> products_;
   std::string shop_fp_;
+  std::vector<Workshop> workshops_;
+  std::unordered_map<std::string, std::string> people_names_;  // data/people.yaml: slug -> name
+  std::string workshops_fp_;
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
 };
@@ -469,6 +489,11 @@ class SiteRenderer {
   // A product as a card and as its page shows it: title, url, summary, price_text, image,
   // in_stock, variants (sku, label, sold_out).
   TemplateData ProductData(size_t product) const;
+  Result<std::string> RenderWorkshops();
+  Result<std::string> RenderWorkshop(size_t workshop);
+  std::string RenderWorkshopIcs(size_t workshop) const;
+  // A workshop as a card and as its page shows it (workshops_site.cc).
+  TemplateData WorkshopData(size_t workshop) const;
   // An episode as a card: title, url, date, duration, show.
   TemplateData EpisodeCard(size_t episode) const;
   // Episodes that name a film or a person, as their pages list them ("Discussed on…").

@@ -385,6 +385,12 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       return RenderShop();
     case OutputKind::kProduct:
       return RenderProduct(o.ref);
+    case OutputKind::kWorkshops:
+      return RenderWorkshops();
+    case OutputKind::kWorkshop:
+      return RenderWorkshop(o.ref);
+    case OutputKind::kWorkshopIcs:
+      return RenderWorkshopIcs(o.ref);
     case OutputKind::kShow:
       return RenderShow(o.ref);
     case OutputKind::kEpisode:

@@ -81,6 +81,10 @@ const char* RouteOf(OutputKind k) {
     case OutputKind::kShop:
     case OutputKind::kProduct:
       return "shop";
+    case OutputKind::kWorkshops:
+    case OutputKind::kWorkshop:
+    case OutputKind::kWorkshopIcs:
+      return "workshops";
     case OutputKind::kPodcastFeed:
       return "feed";
   }

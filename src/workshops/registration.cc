@@ -8,6 +8,7 @@
 #include "core/dates.h"
 #include "core/money.h"
 #include "payments/stripe_json.h"
+#include "workshops/ics.h"
 #include "workshops/workshops.h"
 
 namespace cinepress {
@@ -83,8 +84,16 @@ MailMessage Confirmation(const SiteConfig& site, const Workshop& w, const Regist
     text += "Paid: " + FormatMoney(g.amount, g.currency, site.language) + ".\n";
   }
   text += "\n" + Particulars(site, w);
-  return MessageTo(site, g.email, site.title + ": you are registered for " + w.title,
-                   std::move(text), now, "confirmed." + std::to_string(g.id));
+  MailMessage m = MessageTo(site, g.email, site.title + ": you are registered for " + w.title,
+                            std::move(text), now, "confirmed." + std::to_string(g.id));
+  if (!w.sessions.empty()) {
+    // The registrant's own calendar file: the public one's events (the same UIDs) with the
+    // joining link.
+    IcsOptions ics{PageUrl(site, w.slug), DomainOf(site.base_url), true, now};
+    m.attachments.push_back(
+        {w.slug + ".ics", "text/calendar; charset=utf-8; method=PUBLISH", WorkshopIcs(w, ics)});
+  }
+  return m;
 }
 
 // The waitlist entry `offer` of `slug`, open and held for `email`.

@@ -104,6 +104,13 @@ TEST_F(WorkshopRegistrationTest, APaidRegistrationIsCheckedOutAtTheReadersTierPr
   EXPECT_EQ(paid->mail[0].to.email, "ada@example.com");
   EXPECT_NE(paid->mail[0].text.find("https://meet.example.com/ozu"), std::string::npos);
   EXPECT_NE(paid->mail[0].text.find("/workshops/writing-about-ozu.ics"), std::string::npos);
+  // The registrant's calendar file is attached, with the joining link.
+  ASSERT_EQ(paid->mail[0].attachments.size(), 1u);
+  const MailAttachment& ics = paid->mail[0].attachments[0];
+  EXPECT_EQ(ics.filename, "writing-about-ozu.ics");
+  EXPECT_EQ(ics.content_type.rfind("text/calendar", 0), 0u);
+  EXPECT_EQ(ics.bytes.rfind("BEGIN:VCALENDAR", 0), 0u);
+  EXPECT_NE(ics.bytes.find("meet.example.com/ozu"), std::string::npos);
   auto again = ApplyWorkshopEvent(*store_, site_, Event("checkout.session.completed", "cs_1", 9000),
                                   kNow + 61);
   EXPECT_TRUE(again->mail.empty());

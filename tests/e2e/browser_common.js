@@ -87,6 +87,13 @@ async function checkPage(page, label, check) {
   check(result.passes.length > 10, `${label}: axe ran its rules (${result.passes.length} passed)`);
 }
 
+// With SCREENSHOTS=DIR, the whole page as DIR/NAME.png (nothing otherwise).
+async function screenshot(page, name) {
+  if (!process.env.SCREENSHOTS) return;
+  fs.mkdirSync(process.env.SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(process.env.SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
 // A TCP port on loopback that the kernel says is free now.
 function freePort() {
   return new Promise((resolve) => {
@@ -223,4 +230,4 @@ async function finishWalk(name, root, browser, started, checks) {
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
   freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk, startStripeDouble,
-  startPaymentsDemo, staffContext };
+  startPaymentsDemo, staffContext, screenshot };

@@ -22,6 +22,8 @@ import time
 import urllib.error
 import urllib.request
 
+import icalendar
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import members_web_test as mw  # noqa: E402  (a reader with cookies, signing in)
 import newsletter_common as nc  # noqa: E402
@@ -73,8 +75,21 @@ def main():
         serve = Serve(binary, site, port, env)
         check("serve starts", serve.start())
 
-        # A paid registration: Checkout at the workshop's own price, then the confirmation.
+        # The pages, served live: the workshop's facts and its form, never the joining link.
         ada = mw.Reader("ada")
+        status, headers, page = ada.request(f"/workshops/{SLUG}/")
+        check("the workshop's page is served with the Register form and no joining link",
+              status == 200 and 'action="/workshops/register/"' in page and
+              "meet.changeover.example" not in page, status)
+        status, headers, ics = ada.request(f"/workshops/{SLUG}.ics")
+        check("its public calendar file is text/calendar, without the joining link",
+              status == 200 and headers.get("Content-Type", "").startswith("text/calendar") and
+              ics.startswith("BEGIN:VCALENDAR") and "meet.changeover.example" not in ics,
+              (status, headers.get("Content-Type")))
+        status, _, listing = ada.request("/workshops/")
+        check("/workshops/ lists it", status == 200 and f"/workshops/{SLUG}/" in listing, status)
+
+        # A paid registration: Checkout at the workshop's own price, then the confirmation.
         status, headers, _ = ada.request("/workshops/register/", {
             "workshop": SLUG, "email": "ada@reader.example", "name": "Ada"})
         location = headers.get("Location", "")
@@ -93,6 +108,15 @@ def main():
         check("the registrant gets one confirmation with the joining link",
               len(msgs) == 1 and "You are registered" in body and
               "https://meet.changeover.example/apartment-film" in body, body)
+        ics = [p for m in msgs for p in m.walk() if p.get_content_type() == "text/calendar"]
+        cal = icalendar.Calendar.from_ical(ics[0].get_payload(decode=True)) if ics else None
+        events = cal.walk("VEVENT") if cal else []
+        check("the confirmation has the registrant's calendar file attached, read by icalendar: "
+              "one event per session, with the joining link",
+              len(ics) == 1 and ics[0].get_filename() == f"{SLUG}.ics" and len(events) == 3 and
+              all("meet.changeover.example/apartment-film" in str(e.get("DESCRIPTION", "")) +
+                  str(e.get("LOCATION", "")) for e in events),
+              [str(e.get("UID")) for e in events])
         check("registrants shows it paid", "paid  ada@reader.example" in registrants(
             binary, site, SLUG), registrants(binary, site, SLUG))
 

@@ -38,14 +38,6 @@ Yes. Read [how to pitch](/contribute/) first, then:
 - never a disc.
 )md";
 
-// The page's JSON-LD, parsed.
-nlohmann::json JsonLd(const std::string& html) {
-  std::smatch m;
-  static const std::regex script("<script type=\"application/ld\\+json\">([^<]*)</script>");
-  if (!std::regex_search(html, m, script)) return nullptr;
-  return nlohmann::json::parse(m[1].str(), nullptr, false);
-}
-
 TEST(DoorsSite, TheFaqPageIsAFaqPageWithEveryQuestionAndItsAnswer) {
   auto built = BuildFromStrings(kConfig, {{"content/faq.md", kFaq}});
   ASSERT_TRUE(built.ok()) << built.error().ToString();
