@@ -682,6 +682,8 @@ CREATE INDEX workshop_waitlist_status ON workshop_waitlist (status, id);
 CREATE TABLE workshop_reminders (
   registration BIGINT NOT NULL REFERENCES workshop_registrations (id) ON DELETE CASCADE,
   session BIGINT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (registration, session, kind)
+);
+)sql",
     // The newsroom's media library (as SQLite's); not content (no change counter).
     R"sql(
 CREATE TABLE media_details (

@@ -754,6 +754,8 @@ CREATE INDEX workshop_waitlist_status ON workshop_waitlist (status, id);
 CREATE TABLE workshop_reminders (
   registration INTEGER NOT NULL REFERENCES workshop_registrations (id) ON DELETE CASCADE,
   session INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (registration, session, kind)
+);
+)sql",
     // The newsroom's media library (issue #15): an uploaded file's alt text, caption, credit,
     // uploader and what libvips found. Not content (no change counter).
     R"sql(
