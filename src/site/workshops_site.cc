@@ -176,8 +176,12 @@ std::string SiteRenderer::RenderWorkshopIcs(size_t i) const {
   IcsOptions options;
   options.page_url = s.Absolute(s.WorkshopUrl(i));
   options.host = DomainOf(s.config_.base_url);  // as the registrant's copy: the same UIDs
-  options.stamp = s.now_;  // stable across renders of one assembly: the build keeps its bytes
-  return WorkshopIcs(s.workshops_[i], options);
+  // Made from the workshop alone, so that every build and `serve` give the same bytes: DTSTAMP
+  // is when registration opened, else the first session's start (a registrant's copy, mailed
+  // once, carries the time it was made).
+  const Workshop& w = s.workshops_[i];
+  options.stamp = w.opens != 0 || w.sessions.empty() ? w.opens : w.sessions.front().starts;
+  return WorkshopIcs(w, options);
 }
 
 }  // namespace cinepress
