@@ -41,8 +41,8 @@
 #include "web/router.h"
 #include "web/shop_web.h"
 #include "web/workshops_web.h"
-#include "workshops/workshops.h"
 #include "webhooks/webhooks.h"
+#include "workshops/workshops.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;

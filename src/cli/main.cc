@@ -15,8 +15,8 @@
 #include "app/payments_commands.h"
 #include "app/shop_commands.h"
 #include "app/staff_commands.h"
-#include "app/workshop_commands.h"
 #include "app/webhook_commands.h"
+#include "app/workshop_commands.h"
 #include "core/parallel.h"
 
 namespace {
