@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "app/download_commands.h"
+#include "app/export_commands.h"
 #include "app/inbox_commands.h"
 #include "app/maintenance_commands.h"
 #include "app/members_commands.h"
@@ -186,6 +187,25 @@ int main(int argc, char** argv) {
   CLI::App* sub_export = subscribers->add_subcommand(
       "export", "write the confirmed readers as CSV to standard output");
   add_site(sub_export);
+
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "write the store as a content folder (DIR), or as a WordPress export (--wxr FILE)");
+  std::string export_dir, export_wxr;
+  bool export_force = false;
+  auto* export_dir_opt = export_cmd->add_option(
+      "DIR", export_dir, "the content folder to write (`cinepress import DIR` reads it back)");
+  auto* export_wxr_opt =
+      export_cmd->add_option("--wxr", export_wxr, "write a WordPress export (WXR 1.2) to FILE");
+  export_dir_opt->excludes(export_wxr_opt);
+  export_cmd->add_flag("--force", export_force,
+                       "write into a folder that is not empty (only the export's own files are "
+                       "replaced; nothing is deleted)");
+  export_cmd->callback([&] {
+    if (export_dir.empty() && export_wxr.empty()) {
+      throw CLI::ValidationError("export", "give a folder DIR or --wxr FILE");
+    }
+  });
+  add_site(export_cmd);
 
   CLI::App* backup =
       app.add_subcommand("backup", "copy the store into FILE, consistently, even while serving");
@@ -492,6 +512,12 @@ int main(int argc, char** argv) {
          if (!metrics_allow.empty()) serve_options.metrics_allow = metrics_allow;
          if (metrics_allow == std::vector<std::string>{"none"}) serve_options.metrics_allow.clear();
          return Done(cinepress::ServeSite(site, serve_options, std::cout, std::cerr));
+       }},
+      {export_cmd,
+       [&] {
+         return Done(export_wxr.empty()
+                         ? cinepress::ExportSiteFolder(site, export_dir, export_force, std::cout)
+                         : cinepress::ExportSiteWxr(site, export_wxr, std::cout));
        }},
       {backup, [&] { return Done(cinepress::BackupSite(site, backup_file, std::cout)); }},
       {store_copy, [&] { return Done(cinepress::CopyStores(copy_from, copy_to, std::cout)); }},

@@ -86,4 +86,15 @@ bool IsValidSlug(std::string_view slug) {
   return true;
 }
 
+bool IsValidPageSlug(std::string_view slug) {
+  for (size_t start = 0;;) {
+    size_t slash = slug.find('/', start);
+    if (!IsValidSlug(slug.substr(start, slash == std::string_view::npos ? slash : slash - start))) {
+      return false;
+    }
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
 }  // namespace cinepress

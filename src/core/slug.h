@@ -14,4 +14,8 @@ std::string Slugify(std::string_view text);
 // True when `slug` is already a valid slug: [a-z0-9] runs joined by single '-'.
 bool IsValidSlug(std::string_view slug);
 
+// True for a page's slug, which may place it under other pages: slugs joined by '/'
+// ("about/masthead"), as pages imported from WordPress keep their tree.
+bool IsValidPageSlug(std::string_view slug);
+
 }  // namespace cinepress

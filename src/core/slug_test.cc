@@ -37,4 +37,13 @@ TEST(IsValidSlug, AcceptsOnlyCleanSlugs) {
   EXPECT_FALSE(IsValidSlug("Caps"));
 }
 
+TEST(IsValidPageSlug, AcceptsSlugsJoinedBySlashesOnly) {
+  EXPECT_TRUE(IsValidPageSlug("about"));
+  EXPECT_TRUE(IsValidPageSlug("about/masthead"));
+  EXPECT_TRUE(IsValidPageSlug("level-1/level-2/level-3"));
+  for (const char* bad : {"", "/about", "about/", "about//x", "../x", "about/../x", "About/x"}) {
+    EXPECT_FALSE(IsValidPageSlug(bad)) << bad;
+  }
+}
+
 }  // namespace cinepress

@@ -19,12 +19,57 @@
 #include "ingest/front_matter.h"
 #include "ingest/media_file.h"
 #include "ingest/podcast_folder.h"
+#include "ingest/wp_content.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
 namespace {}  // namespace
 
 namespace {
+
+// An HTML body (body_format: html) is shown as it is, so it is made safe as WordPress's bodies
+// are: through the allow-list sanitizer, around its <!--more--> cut (which the sanitizer, like
+// every comment, would drop). A body the sanitizer keeps whole — what it writes differs at most
+// in the whitespace between elements, as for a body it wrote itself and `export` wrote out — is
+// kept byte for byte, so that export and import change nothing; any other is stored as the
+// sanitizer writes it. (Whitespace cannot make a tag or an attribute out of the sanitizer's
+// output: its text escapes `<` and its attribute values are quoted.)
+std::string SafeHtmlBody(std::string_view body) {
+  constexpr std::string_view kMore = "<!--more-->";
+  std::string safe;
+  if (size_t cut = body.find(kMore); cut != std::string_view::npos) {
+    safe = SanitizeHtml(body.substr(0, cut), SanitizeOptions{}) + std::string(kMore) +
+           SanitizeHtml(body.substr(cut + kMore.size()), SanitizeOptions{});
+  } else {
+    safe = SanitizeHtml(body, SanitizeOptions{});
+  }
+  auto without_space = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\f') out += c;
+    }
+    return out;
+  };
+  return without_space(safe) == without_space(body) ? std::string(body) : safe;
+}
+
+// What a WordPress import keeps beyond the usual fields, written by `cinepress export` for
+// articles imported from WordPress (docs/CONTENT.md, "Export"): an HTML body, kept as it is,
+// WordPress's status, password protection, post format, and a page's place and parent.
+void ReadWordPressFields(Fields& f, const YAML::Node& fm, Article& a) {
+  if (auto format = f.String(fm, "body_format", "body_format")) {
+    if (*format == "html") {
+      a.body_format = BodyFormat::kHtml;
+    } else if (*format != "markdown") {
+      f.Problem(fm["body_format"], "body_format", "must be markdown or html");
+    }
+  }
+  a.status = f.String(fm, "status", "status").value_or("");
+  a.password_protected = f.Bool(fm, "password_protected", "password_protected");
+  a.format = f.String(fm, "format", "format").value_or("");
+  a.menu_order = f.Int(fm, "menu_order", "menu_order", -1000000000, 1000000000).value_or(0);
+  a.parent_source = f.String(fm, "parent", "parent").value_or("");
+}
 
 // ParseContentFile, but returning what it could read even when a field has a problem (nothing
 // only when there are no fields to read), so that the import can check everything else about
@@ -80,7 +125,8 @@ std::optional<ParsedContent> ParseContentFields(std::string_view text, const std
   }
   if (auto slug = f.String(fm, "slug", "slug")) {
     a.slug = *slug;
-    if (!IsValidSlug(a.slug)) {
+    // A page may sit under others ("about/masthead"): its slug is their slugs and its own.
+    if (a.kind == ArticleKind::kPage ? !IsValidPageSlug(a.slug) : !IsValidSlug(a.slug)) {
       f.Problem(fm["slug"], "slug",
                 "\"" + a.slug + "\" is not a slug (lowercase letters, digits and dashes; try \"" +
                     Slugify(a.slug) + "\")");
@@ -190,8 +236,14 @@ std::optional<ParsedContent> ParseContentFields(std::string_view text, const std
   }
   a.films = f.List(fm, "films", "films");
   a.items = f.List(fm, "items", "items");
-  a.body_markdown = std::string(body);
-  a.word_count = CountWords(body);
+  ReadWordPressFields(f, fm, a);
+  if (a.body_format == BodyFormat::kHtml) {
+    a.body_markdown = SafeHtmlBody(body);
+    a.word_count = CountWords(StripTags(a.body_markdown));
+  } else {
+    a.body_markdown = std::string(body);
+    a.word_count = CountWords(body);
+  }
   a.source_path = rel_path;
   return out;
 }

@@ -57,6 +57,13 @@ void XmlWriter::Element(const char* name, const std::string& text) {
 void XmlWriter::Text(const std::string& text) {
   xmlTextWriterWriteString(impl_->w, BAD_CAST XmlSafe(text).c_str());
 }
+std::string XmlWriter::TakeOutput() {
+  xmlTextWriterFlush(impl_->w);
+  std::string out(reinterpret_cast<const char*>(xmlBufferContent(impl_->buf)),
+                  static_cast<size_t>(xmlBufferLength(impl_->buf)));
+  xmlBufferEmpty(impl_->buf);
+  return out;
+}
 std::string XmlWriter::Finish() {
   xmlTextWriterEndDocument(impl_->w);
   xmlFreeTextWriter(impl_->w);

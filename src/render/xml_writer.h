@@ -1,5 +1,6 @@
 // XmlWriter: well-formed XML written with libxml2's writer, whatever the text holds (control
-// characters XML forbids are left out). Feeds and sitemaps (feeds.h) and podcast feeds use it.
+// characters XML forbids are left out). Feeds and sitemaps (feeds.h), podcast feeds and the
+// WordPress export (ingest/wxr_export.h) use it.
 // Contract: one writer per document, used by one thread; any number at once.
 #pragma once
 
@@ -20,7 +21,10 @@ class XmlWriter {
   // <name>text</name>
   void Element(const char* name, const std::string& text);
   void Text(const std::string& text);
-  // The document, ended; the writer is done.
+  // What has been written since the last call, taken out of the writer (which goes on): a long
+  // document (a WordPress export) is written to its file a piece at a time.
+  std::string TakeOutput();
+  // The document (what TakeOutput has not taken), ended; the writer is done.
   std::string Finish();
 
  private:

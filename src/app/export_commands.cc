@@ -1,0 +1,94 @@
+#include "app/export_commands.h"
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <optional>
+#include <ostream>
+
+#include "core/dates.h"
+#include "ingest/folder_export.h"
+#include "ingest/wxr_export.h"
+
+namespace cinepress {
+namespace fs = std::filesystem;
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// What both exports read: the site's config, its time zone and its store (which must exist).
+struct SiteToExport {
+  SiteConfig config;
+  std::optional<TimeZone> tz;
+  std::unique_ptr<ContentStore> store;
+};
+
+Result<SiteToExport> OpenSiteToExport(const SiteFolder& site) {
+  SiteToExport out;
+  auto config = LoadSiteConfig(site.config());
+  if (!config) return config.error();
+  out.config = std::move(*config);
+  auto tz = TimeZone::Named(out.config.timezone);
+  if (!tz) return tz.error();
+  out.tz = std::move(*tz);
+  auto store = OpenStore(site, false);
+  if (!store) return store.error();
+  out.store = std::move(*store);
+  return out;
+}
+
+}  // namespace
+
+Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
+                        std::ostream& out) {
+  auto start = std::chrono::steady_clock::now();
+  auto from = OpenSiteToExport(site);
+  if (!from) return from.error();
+  auto report = ExportFolder(*from->store, dir, *from->tz, FolderExportOptions{force});
+  if (!report) return report.error();
+  out << "export: " << report->articles << " articles, " << report->pages << " pages, "
+      << report->sections << " sections, " << report->authors << " authors, " << report->people
+      << " people and " << report->media << " media files written to " << dir.string() << "; "
+      << std::fixed << std::setprecision(2) << SecondsSince(start) << " s\n";
+  for (const std::string& what : report->not_exported) {
+    out << "export: not in a content folder: " << what << "\n";
+  }
+  return {};
+}
+
+Status ExportSiteWxr(const SiteFolder& site, const fs::path& file, std::ostream& out) {
+  auto start = std::chrono::steady_clock::now();
+  auto from = OpenSiteToExport(site);
+  if (!from) return from.error();
+  WxrExportOptions options;
+  options.title = from->config.title;
+  options.description = from->config.description;
+  options.language = from->config.language;
+  options.base_url = from->config.base_url;
+  options.now = NowSeconds();
+  // Written beside the file and renamed over it: a failed export leaves no half file behind.
+  fs::path partial = file;
+  partial += ".partial";
+  std::ofstream stream(partial, std::ios::binary | std::ios::trunc);
+  if (!stream) return Error{ErrorCode::kIo, "cannot write the file", partial.string(), 0, {}};
+  auto report = ExportWxr(*from->store, stream, *from->tz, options);
+  stream.close();
+  std::error_code ec;
+  if (!report || !stream) {
+    fs::remove(partial, ec);
+    if (!report) return report.error();
+    return Error{ErrorCode::kIo, "cannot write the file", partial.string(), 0, {}};
+  }
+  fs::rename(partial, file, ec);
+  if (ec) return Error{ErrorCode::kIo, "cannot write the file: " + ec.message(), file.string()};
+  out << "export: " << report->posts << " posts, " << report->pages << " pages, "
+      << report->attachments << " lead images, " << report->comments << " comments, "
+      << report->authors << " authors, " << report->categories << " categories and " << report->tags
+      << " tags written to " << file.string() << " (WXR 1.2); " << std::fixed
+      << std::setprecision(2) << SecondsSince(start) << " s\n";
+  return {};
+}
+
+}  // namespace cinepress

@@ -1,0 +1,412 @@
+#include "ingest/folder_export.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "content/still.h"
+#include "core/slug.h"
+
+namespace cinepress {
+namespace fs = std::filesystem;
+namespace {
+
+// A YAML map written with yaml-cpp's emitter: every text double-quoted (so that "yes", "1.0"
+// or "null" stay text, and a newline stays in its value), empty values left out, as import
+// reads a missing field the same as an empty one.
+class YamlMap {
+ public:
+  YamlMap() { out_ << YAML::BeginMap; }
+  YAML::Emitter& emitter() { return out_; }
+
+  void Text(const char* key, const std::string& value) {
+    if (value.empty()) return;
+    out_ << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << value;
+  }
+  void List(const char* key, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const std::string& v : values) out_ << YAML::DoubleQuoted << v;
+    out_ << YAML::EndSeq;
+  }
+  void Flag(const char* key, bool value) {
+    if (value) out_ << YAML::Key << key << YAML::Value << true;
+  }
+  void Number(const char* key, long long value) {
+    if (value != 0) out_ << YAML::Key << key << YAML::Value << value;
+  }
+  // The shortest text that reads back as the same double.
+  void Real(const char* key, double value) {
+    char buf[32];
+    auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    out_ << YAML::Key << key << YAML::Value << std::string(buf, end);
+  }
+  void Image(const char* key, const std::optional<cinepress::Image>& image) {
+    if (!image) return;
+    out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
+    // src and alt are required: written even when empty, so that import names what is missing.
+    out_ << YAML::Key << "src" << YAML::Value << YAML::DoubleQuoted << image->src;
+    out_ << YAML::Key << "alt" << YAML::Value << YAML::DoubleQuoted << image->alt;
+    Text("caption", image->caption);
+    out_ << YAML::EndMap;
+  }
+  void Links(const char* key, const std::vector<WebLink>& links) {
+    if (links.empty()) return;
+    out_ << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+    for (const WebLink& l : links) {
+      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted << l.name
+           << YAML::Key << "url" << YAML::Value << YAML::DoubleQuoted << l.url << YAML::EndMap;
+    }
+    out_ << YAML::EndSeq;
+  }
+  void BeginMap(const char* key) { out_ << YAML::Key << key << YAML::Value << YAML::BeginMap; }
+  void EndMap() { out_ << YAML::EndMap; }
+
+  // The YAML text, ending with a newline.
+  std::string Finish() {
+    out_ << YAML::EndMap;
+    std::string text = out_.c_str();
+    if (text == "{}") return "";
+    return text + "\n";
+  }
+
+ private:
+  YAML::Emitter out_;
+};
+
+void WriteFilm(YamlMap& y, const Film& f) {
+  y.BeginMap("film");
+  y.Text("title", f.title);
+  y.Text("original_title", f.original_title);
+  y.Text("language", f.language);
+  y.List("directors", f.directors);
+  y.Number("year", f.year);
+  y.List("country", f.countries);
+  y.List("languages", f.languages);
+  y.Number("runtime_min", f.runtime_min);
+  y.List("cast", f.cast);
+  y.Text("wikidata", f.ids.wikidata);
+  y.Text("imdb", f.ids.imdb);
+  y.Text("tmdb", f.ids.tmdb);
+  y.EndMap();
+}
+
+void WriteInterviewee(YamlMap& y, const Interviewee& who) {
+  y.BeginMap("interviewee");
+  y.Text("name", who.name);
+  y.Text("job_title", who.job_title);
+  y.Text("film", who.film);
+  y.Text("sort_name", who.sort_name);
+  y.Text("name_order", who.name_order);
+  y.Text("bio", who.bio);
+  y.Image("portrait", who.portrait);
+  y.Links("links", who.links);
+  y.EndMap();
+}
+
+// The parts of a relative path, or nothing when one of them could lead elsewhere.
+std::optional<std::vector<std::string>> SafeParts(const std::string& rel) {
+  if (rel.empty() || rel.front() == '/' || rel.find('\\') != std::string::npos ||
+      rel.find('\0') != std::string::npos) {
+    return std::nullopt;
+  }
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= rel.size()) {
+    size_t slash = rel.find('/', start);
+    std::string part = rel.substr(start, slash == std::string::npos ? slash : slash - start);
+    if (part.empty() || part == "." || part == "..") return std::nullopt;
+    parts.push_back(std::move(part));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return parts;
+}
+
+// Whether import reads the file at `rel` back as an article of this kind and section.
+bool ReadsBackAs(const std::string& rel, const Article& a) {
+  auto parts = SafeParts(rel);
+  if (!parts || parts->front() != "content" || !rel.ends_with(".md") ||
+      parts->back() == "_index.md") {
+    return false;
+  }
+  if (a.kind == ArticleKind::kPage) return parts->size() == 2;
+  static const std::set<std::string> kOtherReaders = {"podcasts", "shop", "workshops"};
+  return parts->size() >= 3 && (*parts)[1] == a.section && !kOtherReaders.contains(a.section);
+}
+
+Status WriteText(const fs::path& dir, const std::string& rel, const std::string& text) {
+  auto path = PathInside(dir, rel);
+  if (!path) return path.error();
+  std::error_code ec;
+  fs::create_directories(path->parent_path(), ec);
+  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
+  return {};
+}
+
+// A media file's bytes, read from the store a chunk at a time.
+Status WriteMedia(ContentStore& store, const fs::path& dir, const MediaFile& media) {
+  auto path = PathInside(dir, "static/" + media.path);
+  if (!path) return path.error();
+  std::error_code ec;
+  fs::create_directories(path->parent_path(), ec);
+  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+  for (int64_t offset = 0;;) {
+    auto chunk = store.ReadMedia(media.hash, offset, ContentStore::kMediaChunkBytes);
+    if (!chunk) return chunk.error();
+    if (chunk->empty()) break;
+    out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
+    offset += static_cast<int64_t>(chunk->size());
+  }
+  out.close();
+  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
+  return {};
+}
+
+Status RefuseNonEmpty(const fs::path& dir, bool force) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    if (ec) return Error{ErrorCode::kIo, "cannot make the folder: " + ec.message(), dir.string()};
+    return {};
+  }
+  if (!fs::is_directory(dir, ec)) {
+    return Error{ErrorCode::kInvalidInput, "is not a folder", dir.string(), 0, {}};
+  }
+  if (!force && !fs::is_empty(dir, ec)) {
+    return Error{ErrorCode::kConflict,
+                 "the folder is not empty; export into a new folder, or give --force to write "
+                 "over the files the export makes (no other file is touched)",
+                 dir.string(),
+                 0,
+                 {}};
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<fs::path> PathInside(const fs::path& dir, const std::string& rel) {
+  auto parts = SafeParts(rel);
+  if (!parts) {
+    return Error{ErrorCode::kInvalidInput, "the path would lead outside the export folder", rel};
+  }
+  fs::path path = dir;
+  std::error_code ec;
+  for (const std::string& part : *parts) {
+    path /= part;
+    if (fs::is_symlink(path, ec)) {
+      return Error{ErrorCode::kInvalidInput,
+                   "is a symbolic link in the export folder; not followed", path.string()};
+    }
+  }
+  return path;
+}
+
+Result<std::string> ExportPathOf(const Article& a) {
+  if (ReadsBackAs(a.source_path, a)) return a.source_path;
+  const bool page = a.kind == ArticleKind::kPage;
+  if (page ? !IsValidPageSlug(a.slug) : !IsValidSlug(a.slug) || !IsValidSlug(a.section)) {
+    return Error{ErrorCode::kInvalidInput,
+                 "section \"" + a.section + "\" and slug \"" + a.slug +
+                     "\" cannot make a file name (not slugs)",
+                 a.source_path.empty() ? a.title : a.source_path};
+  }
+  if (!page) return "content/" + a.section + "/" + a.slug + ".md";
+  // A page under others ("about/masthead") is a file of content/ all the same: its front
+  // matter's slug places it.
+  std::string name = a.slug;
+  std::replace(name.begin(), name.end(), '/', '-');
+  return "content/" + name + ".md";
+}
+
+std::string ContentFileOf(const Article& a, const TimeZone& tz, const std::string& parent_path) {
+  YamlMap y;
+  y.Text("title", a.title);
+  auto path = ExportPathOf(a);
+  if (!path || fs::path(*path).stem().string() != a.slug) y.Text("slug", a.slug);
+  y.Text("date", tz.Iso(a.date));
+  if (a.updated != 0) y.Text("updated", tz.Iso(a.updated));
+  y.List("authors", a.author_ids);
+  y.List("categories", a.categories);
+  y.List("tags", a.tags);
+  y.Text("summary", a.dek);
+  y.Flag("featured", a.featured);
+  y.Flag("draft", a.draft);
+  y.Text("festival", a.festival);
+  y.Text("access", a.access);
+  y.Image("image", a.image);
+  if (a.film) WriteFilm(y, *a.film);
+  if (a.rating_max != 0) {
+    y.Real("rating", a.rating);
+    y.Real("rating_scale", a.rating_max);
+  }
+  if (a.interviewee) WriteInterviewee(y, *a.interviewee);
+  y.List("films", a.films);
+  y.List("items", a.items);
+  // What a WordPress import keeps (docs/WORDPRESS.md); import reads these back as they are.
+  if (a.body_format == BodyFormat::kHtml) y.Text("body_format", "html");
+  y.Text("status", a.status);
+  y.Flag("password_protected", a.password_protected);
+  y.Text("format", a.format);
+  y.Number("menu_order", a.menu_order);
+  y.Text("parent", parent_path);
+  return "---\n" + y.Finish() + "---\n" + a.body_markdown;
+}
+
+std::string SectionFileOf(const Section& s) {
+  YamlMap y;
+  y.Text("title", s.title);
+  y.Text("description", s.description);
+  y.Text("access", s.access);
+  return "---\n" + y.Finish() + "---\n";
+}
+
+std::string AuthorsYamlOf(const std::vector<Author>& authors) {
+  YamlMap y;
+  for (const Author& a : authors) {
+    y.BeginMap(a.id.c_str());
+    y.Text("name", a.name);
+    y.Text("role", a.role);
+    y.Text("city", a.city);
+    y.Text("handle", a.handle);
+    y.Text("bio", a.bio);
+    y.EndMap();
+  }
+  return y.Finish();
+}
+
+std::string PeopleYamlOf(const std::vector<PersonProfile>& people) {
+  YamlMap y;
+  for (const PersonProfile& p : people) {
+    y.BeginMap(p.slug.c_str());
+    y.Text("name", p.name);
+    y.Text("bio", p.bio);
+    y.Image("portrait", p.portrait);
+    y.Links("links", p.links);
+    y.EndMap();
+  }
+  return y.Finish();
+}
+
+namespace {
+
+// Articles, pages and collections: their fields loaded once, each body read as it is written.
+Status ExportArticles(ContentStore& store, const fs::path& dir, const TimeZone& tz,
+                      FolderExportReport& report) {
+  auto articles = store.LoadArticles(false);
+  if (!articles) return articles.error();
+  std::map<std::string, std::string> path_of_source;  // source path -> export path
+  std::map<std::string, std::string> owner_of_path;   // export path -> what it holds
+  for (const Article& a : *articles) {
+    auto path = ExportPathOf(a);
+    if (!path) return path.error();
+    if (auto [it, fresh] = owner_of_path.emplace(*path, a.title); !fresh) {
+      return Error{ErrorCode::kConflict,
+                   "\"" + a.title + "\" and \"" + it->second + "\" would both be written here",
+                   *path};
+    }
+    path_of_source[a.source_path] = *path;
+  }
+  for (Article& a : *articles) {
+    auto body = store.LoadBody(a.id);
+    if (!body) return body.error();
+    a.body_markdown = std::move(*body);
+    auto parent = path_of_source.find(a.parent_source);
+    const std::string parent_path =
+        a.parent_source.empty() || parent == path_of_source.end() ? "" : parent->second;
+    if (auto st = WriteText(dir, *ExportPathOf(a), ContentFileOf(a, tz, parent_path)); !st) {
+      return st;
+    }
+    a.body_markdown = std::string();  // let go of the body: one is held at a time
+    ++(a.kind == ArticleKind::kPage ? report.pages : report.articles);
+  }
+  return {};
+}
+
+Status ExportData(ContentStore& store, const fs::path& dir, FolderExportReport& report) {
+  auto sections = store.LoadSections();
+  if (!sections) return sections.error();
+  for (const Section& s : *sections) {
+    if (!s.key.empty() && !IsValidSlug(s.key)) {
+      return Error{ErrorCode::kInvalidInput, "section \"" + s.key + "\" is not a slug", s.key};
+    }
+    const std::string rel = s.key.empty() ? "content/_index.md" : "content/" + s.key + "/_index.md";
+    if (auto st = WriteText(dir, rel, SectionFileOf(s)); !st) return st;
+    ++report.sections;
+  }
+  auto authors = store.LoadAuthors();
+  if (!authors) return authors.error();
+  if (!authors->empty()) {
+    if (auto st = WriteText(dir, "data/authors.yaml", AuthorsYamlOf(*authors)); !st) return st;
+  }
+  report.authors = authors->size();
+  auto people = store.LoadPeople();
+  if (!people) return people.error();
+  if (!people->empty()) {
+    if (auto st = WriteText(dir, "data/people.yaml", PeopleYamlOf(*people)); !st) return st;
+  }
+  report.people = people->size();
+  return {};
+}
+
+// Media under static/, except the stills (made again from their images by the import) and the
+// podcasts' files (a podcast's folder is not exported yet).
+Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport& report) {
+  auto media = store.LoadMediaList();
+  if (!media) return media.error();
+  for (const MediaFile& m : *media) {
+    if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0) continue;
+    if (auto st = WriteMedia(store, dir, m); !st) return st;
+    ++report.media;
+  }
+  return {};
+}
+
+// One kind of thing the store holds and a content folder does not, counted for the report.
+template <typename T>
+Status NoteNotExported(const Result<std::vector<T>>& rows, const std::string& what,
+                       FolderExportReport& report) {
+  if (!rows) return rows.error();
+  if (!rows->empty()) report.not_exported.push_back(std::to_string(rows->size()) + " " + what);
+  return {};
+}
+
+// What the store holds that a content folder does not: named, so that nobody is surprised.
+Status NoteNotExported(ContentStore& store, FolderExportReport& report) {
+  for (const Status& st : {
+           NoteNotExported(store.LoadPodcastShows(), "podcast shows with their episodes and files",
+                           report),
+           NoteNotExported(store.LoadComments(), "comments (in `cinepress export --wxr`)", report),
+           NoteNotExported(store.LoadMenus(),
+                           "stored menus (cinepress.toml's [[menu]] is the folder's way)", report),
+           NoteNotExported(store.LoadRedirects(), "redirects", report),
+           NoteNotExported(store.LoadAliases(),
+                           "old addresses of articles (moved since they were imported)", report),
+       }) {
+    if (!st) return st;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<FolderExportReport> ExportFolder(ContentStore& store, const fs::path& dir,
+                                        const TimeZone& tz, const FolderExportOptions& options) {
+  if (auto st = RefuseNonEmpty(dir, options.force); !st) return st.error();
+  FolderExportReport report;
+  if (auto st = ExportArticles(store, dir, tz, report); !st) return st.error();
+  if (auto st = ExportData(store, dir, report); !st) return st.error();
+  if (auto st = ExportMedia(store, dir, report); !st) return st.error();
+  if (auto st = NoteNotExported(store, report); !st) return st.error();
+  return report;
+}
+
+}  // namespace cinepress
