@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/slug.h"
+#include "core/text.h"
 #include "render/markdown.h"
 #include "render/xml_writer.h"
 
@@ -234,6 +235,19 @@ std::string StatusOf(const Article& a, int64_t now) {
   return a.date > now ? "future" : "publish";
 }
 
+// The dek as WordPress's excerpt (HTML). A WordPress import keeps an excerpt as its text with
+// Markdown's characters escaped (render's deks are inline Markdown): that text, as it was. A
+// dek written in Markdown is rendered as the site shows it.
+std::string ExcerptOf(const Article& a) {
+  if (a.body_format != BodyFormat::kHtml) return a.dek.empty() ? "" : RenderInlineMarkdown(a.dek);
+  std::string text;
+  for (size_t i = 0; i < a.dek.size(); ++i) {
+    if (a.dek[i] == '\\' && i + 1 < a.dek.size()) ++i;
+    text += a.dek[i];
+  }
+  return HtmlEscape(text);
+}
+
 struct PostContext {
   const Terms& terms;
   const std::unordered_map<std::string, int64_t>& id_of_source;  // pages' parents
@@ -261,7 +275,7 @@ void WritePost(XmlWriter& w, const Article& a, const PostContext& ctx, const Tim
   WriteItemHead(w, head, tz, options);
   w.Element("content:encoded",
             a.body_format == BodyFormat::kHtml ? a.body_markdown : RenderMarkdown(a.body_markdown));
-  w.Element("excerpt:encoded", a.dek.empty() ? "" : RenderInlineMarkdown(a.dek));
+  w.Element("excerpt:encoded", ExcerptOf(a));
   WriteItemPlace(w, head, tz);
   w.Element("wp:is_sticky", a.featured ? "1" : "0");
   auto category = [&w](const char* domain, const std::string& slug, const std::string& name) {
