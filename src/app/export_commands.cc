@@ -50,8 +50,10 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   if (!report) return report.error();
   out << "export: " << report->articles << " articles, " << report->pages << " pages, "
       << report->sections << " sections, " << report->authors << " authors, " << report->people
-      << " people and " << report->media << " media files written to " << dir.string() << "; "
-      << std::fixed << std::setprecision(2) << SecondsSince(start) << " s\n";
+      << " people, " << report->media << " media files, " << report->podcast_shows
+      << " podcast shows and " << report->podcast_episodes << " episodes written to "
+      << dir.string() << "; " << std::fixed << std::setprecision(2) << SecondsSince(start)
+      << " s\n";
   for (const std::string& what : report->not_exported) {
     out << "export: not in a content folder: " << what << "\n";
   }

@@ -151,15 +151,16 @@ Status WriteText(const fs::path& dir, const std::string& rel, const std::string&
   return {};
 }
 
-// A media file's bytes, read from the store a chunk at a time.
-Status WriteMedia(ContentStore& store, const fs::path& dir, const MediaFile& media) {
-  auto path = PathInside(dir, "static/" + media.path);
+// The bytes of the media with this hash, read from the store a chunk at a time, into `rel`.
+Status WriteMedia(ContentStore& store, const fs::path& dir, const std::string& rel,
+                  const std::string& hash) {
+  auto path = PathInside(dir, rel);
   if (!path) return path.error();
   std::error_code ec;
   fs::create_directories(path->parent_path(), ec);
   std::ofstream out(*path, std::ios::binary | std::ios::trunc);
   for (int64_t offset = 0;;) {
-    auto chunk = store.ReadMedia(media.hash, offset, ContentStore::kMediaChunkBytes);
+    auto chunk = store.ReadMedia(hash, offset, ContentStore::kMediaChunkBytes);
     if (!chunk) return chunk.error();
     if (chunk->empty()) break;
     out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
@@ -357,14 +358,132 @@ Status ExportData(ContentStore& store, const fs::path& dir, FolderExportReport& 
   return {};
 }
 
+// A podcast's file (artwork, audio, transcript) written into its show's folder under its own
+// name, which the import gives the same store path again; its name, or "" when there is none.
+Result<std::string> WritePodcastFile(ContentStore& store, const fs::path& dir,
+                                     const std::string& show, const std::string& url_path) {
+  if (url_path.empty()) return std::string();
+  const std::string path = url_path.substr(url_path[0] == '/' ? 1 : 0);
+  auto media = store.LoadMediaFile(path);
+  if (!media) return media.error();
+  const std::string name = fs::path(path).filename().string();
+  if (auto st = WriteMedia(store, dir, "content/podcasts/" + show + "/" + name, media->hash); !st) {
+    return st.error();
+  }
+  return name;
+}
+
+void WriteChapters(YamlMap& y, const std::vector<PodcastChapter>& chapters) {
+  if (chapters.empty()) return;
+  y.emitter() << YAML::Key << "chapters" << YAML::Value << YAML::BeginSeq;
+  for (const PodcastChapter& c : chapters) {
+    char buf[32];
+    auto end = std::to_chars(buf, buf + sizeof buf, c.start).ptr;
+    y.emitter() << YAML::Flow << YAML::BeginMap;
+    y.Text("start", std::string(buf, end));
+    y.Text("title", c.title);
+    y.Text("url", c.url);
+    y.Text("img", c.img);
+    y.emitter() << YAML::EndMap;
+  }
+  y.emitter() << YAML::EndSeq;
+}
+
+Status ExportShow(ContentStore& store, const fs::path& dir, const PodcastShow& s) {
+  if (!IsValidSlug(s.key)) {
+    return Error{ErrorCode::kInvalidInput, "show \"" + s.key + "\" is not a slug", s.key};
+  }
+  auto image = WritePodcastFile(store, dir, s.key, s.image);
+  if (!image) return image.error();
+  YamlMap y;
+  y.Text("title", s.title);
+  y.Text("description", s.description);
+  y.Text("author", s.author);
+  y.List("hosts", s.hosts);
+  y.Text("owner_name", s.owner_name);
+  y.Text("owner_email", s.owner_email);
+  y.Text("category", s.category);
+  y.Text("subcategory", s.subcategory);
+  y.Text("language", s.language);
+  y.Flag("explicit", s.explicit_content);
+  y.Text("type", s.type);
+  y.Text("image", *image);
+  y.Text("funding", s.funding_url);
+  y.Text("funding_text", s.funding_text);
+  y.Text("access", s.access);
+  return WriteText(dir, "content/podcasts/" + s.key + "/_index.md", "---\n" + y.Finish() + "---\n");
+}
+
+// An episode: the show's values (explicit, hosts) written only where it differs from them, its
+// GUID always (so that a new site's feed is the same feed to podcast apps).
+Status ExportEpisode(ContentStore& store, const fs::path& dir, const PodcastShow& show,
+                     const PodcastEpisode& e, const TimeZone& tz) {
+  auto audio = WritePodcastFile(store, dir, show.key, e.audio);
+  if (!audio) return audio.error();
+  auto transcript = WritePodcastFile(store, dir, show.key, e.transcript);
+  if (!transcript) return transcript.error();
+  YamlMap y;
+  y.Text("title", e.title);
+  if (e.slug != Slugify(fs::path(e.source).stem().string())) y.Text("slug", e.slug);
+  y.Text("date", tz.Iso(e.date));
+  y.Text("summary", e.summary);
+  y.Flag("draft", e.draft);
+  y.Text("guid", e.guid);
+  y.Number("episode", e.episode);
+  y.Number("season", e.season);
+  if (e.episode_type != "full") y.Text("episode_type", e.episode_type);
+  if (e.explicit_content != show.explicit_content) {
+    y.emitter() << YAML::Key << "explicit" << YAML::Value << e.explicit_content;
+  }
+  y.Text("access", e.access);
+  if (e.hosts != show.hosts) {
+    // An empty list too: "no hosts" is not "the show's hosts".
+    y.emitter() << YAML::Key << "hosts" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const std::string& h : e.hosts) y.emitter() << YAML::DoubleQuoted << h;
+    y.emitter() << YAML::EndSeq;
+  }
+  y.List("guests", e.guests);
+  y.List("films", e.films);
+  y.Text("audio", *audio);
+  y.Text("transcript", *transcript);
+  WriteChapters(y, e.chapters);
+  return WriteText(dir, "content/podcasts/" + show.key + "/" + e.source,
+                   "---\n" + y.Finish() + "---\n" + e.notes_markdown);
+}
+
+// Podcasts (docs/PODCASTS.md): content/podcasts/{show}/ with its _index.md, its episodes and
+// their files.
+Status ExportPodcasts(ContentStore& store, const fs::path& dir, const TimeZone& tz,
+                      FolderExportReport& report) {
+  auto shows = store.LoadPodcastShows();
+  if (!shows) return shows.error();
+  auto episodes = store.LoadPodcastEpisodes();
+  if (!episodes) return episodes.error();
+  for (const PodcastShow& s : *shows) {
+    if (auto st = ExportShow(store, dir, s); !st) return st;
+    ++report.podcast_shows;
+    for (const PodcastEpisode& e : *episodes) {
+      if (e.show != s.key) continue;
+      if (!e.source.ends_with(".md") || e.source == "_index.md" ||
+          e.source.find('/') != std::string::npos || !SafeParts(e.source)) {
+        return Error{ErrorCode::kInvalidInput, "an episode's file must be a name ending in .md",
+                     "content/podcasts/" + s.key + "/" + e.source};
+      }
+      if (auto st = ExportEpisode(store, dir, s, e, tz); !st) return st;
+      ++report.podcast_episodes;
+    }
+  }
+  return {};
+}
+
 // Media under static/, except the stills (made again from their images by the import) and the
-// podcasts' files (a podcast's folder is not exported yet).
+// podcasts' files (written into their shows' folders by ExportPodcasts).
 Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport& report) {
   auto media = store.LoadMediaList();
   if (!media) return media.error();
   for (const MediaFile& m : *media) {
     if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0) continue;
-    if (auto st = WriteMedia(store, dir, m); !st) return st;
+    if (auto st = WriteMedia(store, dir, "static/" + m.path, m.hash); !st) return st;
     ++report.media;
   }
   return {};
@@ -382,8 +501,6 @@ Status NoteNotExported(const Result<std::vector<T>>& rows, const std::string& wh
 // What the store holds that a content folder does not: named, so that nobody is surprised.
 Status NoteNotExported(ContentStore& store, FolderExportReport& report) {
   for (const Status& st : {
-           NoteNotExported(store.LoadPodcastShows(), "podcast shows with their episodes and files",
-                           report),
            NoteNotExported(store.LoadComments(), "comments (in `cinepress export --wxr`)", report),
            NoteNotExported(store.LoadMenus(),
                            "stored menus (cinepress.toml's [[menu]] is the folder's way)", report),
@@ -405,6 +522,7 @@ Result<FolderExportReport> ExportFolder(ContentStore& store, const fs::path& dir
   if (auto st = ExportArticles(store, dir, tz, report); !st) return st.error();
   if (auto st = ExportData(store, dir, report); !st) return st.error();
   if (auto st = ExportMedia(store, dir, report); !st) return st.error();
+  if (auto st = ExportPodcasts(store, dir, tz, report); !st) return st.error();
   if (auto st = NoteNotExported(store, report); !st) return st.error();
   return report;
 }

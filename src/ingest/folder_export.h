@@ -23,7 +23,8 @@ struct FolderExportOptions {
 
 struct FolderExportReport {
   size_t articles = 0, pages = 0, sections = 0, authors = 0, people = 0, media = 0;
-  // What a content folder cannot hold (podcasts, comments, menus…), one line each, for the user.
+  size_t podcast_shows = 0, podcast_episodes = 0;
+  // What a content folder cannot hold (comments, menus…), one line each, for the user.
   std::vector<std::string> not_exported;
 };
 
