@@ -9,6 +9,8 @@
 #include "core/dates.h"
 #include "ingest/folder_export.h"
 #include "ingest/wxr_export.h"
+#include "shop/products.h"
+#include "store/open_store.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -48,12 +50,17 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   if (!from) return from.error();
   auto report = ExportFolder(*from->store, dir, *from->tz, FolderExportOptions{force});
   if (!report) return report.error();
+  // The shop's products live in a store of their own (src/shop), beside the content.
+  auto shop = OpenShopStore(site.database(), SiteStoreOptions(from->config, false));
+  if (!shop) return shop.error();
+  auto products = ExportProducts(**shop, dir);
+  if (!products) return products.error();
   out << "export: " << report->articles << " articles, " << report->pages << " pages, "
       << report->sections << " sections, " << report->authors << " authors, " << report->people
       << " people, " << report->media << " media files, " << report->podcast_shows
-      << " podcast shows and " << report->podcast_episodes << " episodes written to "
-      << dir.string() << "; " << std::fixed << std::setprecision(2) << SecondsSince(start)
-      << " s\n";
+      << " podcast shows, " << report->podcast_episodes << " episodes and " << *products
+      << " products written to " << dir.string() << "; " << std::fixed << std::setprecision(2)
+      << SecondsSince(start) << " s\n";
   for (const std::string& what : report->not_exported) {
     out << "export: not in a content folder: " << what << "\n";
   }

@@ -1,7 +1,5 @@
 #include "ingest/folder_export.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -10,75 +8,13 @@
 
 #include "content/still.h"
 #include "core/slug.h"
+#include "ingest/front_matter_writer.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
 namespace {
 
-// A YAML map written with yaml-cpp's emitter: every text double-quoted (so that "yes", "1.0"
-// or "null" stay text, and a newline stays in its value), empty values left out, as import
-// reads a missing field the same as an empty one.
-class YamlMap {
- public:
-  YamlMap() { out_ << YAML::BeginMap; }
-  YAML::Emitter& emitter() { return out_; }
-
-  void Text(const char* key, const std::string& value) {
-    if (value.empty()) return;
-    out_ << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << value;
-  }
-  void List(const char* key, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
-    for (const std::string& v : values) out_ << YAML::DoubleQuoted << v;
-    out_ << YAML::EndSeq;
-  }
-  void Flag(const char* key, bool value) {
-    if (value) out_ << YAML::Key << key << YAML::Value << true;
-  }
-  void Number(const char* key, long long value) {
-    if (value != 0) out_ << YAML::Key << key << YAML::Value << value;
-  }
-  // The shortest text that reads back as the same double.
-  void Real(const char* key, double value) {
-    char buf[32];
-    auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
-    out_ << YAML::Key << key << YAML::Value << std::string(buf, end);
-  }
-  void Image(const char* key, const std::optional<cinepress::Image>& image) {
-    if (!image) return;
-    out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
-    // src and alt are required: written even when empty, so that import names what is missing.
-    out_ << YAML::Key << "src" << YAML::Value << YAML::DoubleQuoted << image->src;
-    out_ << YAML::Key << "alt" << YAML::Value << YAML::DoubleQuoted << image->alt;
-    Text("caption", image->caption);
-    out_ << YAML::EndMap;
-  }
-  void Links(const char* key, const std::vector<WebLink>& links) {
-    if (links.empty()) return;
-    out_ << YAML::Key << key << YAML::Value << YAML::BeginSeq;
-    for (const WebLink& l : links) {
-      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted << l.name
-           << YAML::Key << "url" << YAML::Value << YAML::DoubleQuoted << l.url << YAML::EndMap;
-    }
-    out_ << YAML::EndSeq;
-  }
-  void BeginMap(const char* key) { out_ << YAML::Key << key << YAML::Value << YAML::BeginMap; }
-  void EndMap() { out_ << YAML::EndMap; }
-
-  // The YAML text, ending with a newline.
-  std::string Finish() {
-    out_ << YAML::EndMap;
-    std::string text = out_.c_str();
-    if (text == "{}") return "";
-    return text + "\n";
-  }
-
- private:
-  YAML::Emitter out_;
-};
-
-void WriteFilm(YamlMap& y, const Film& f) {
+void WriteFilm(FrontMatterWriter& y, const Film& f) {
   y.BeginMap("film");
   y.Text("title", f.title);
   y.Text("original_title", f.original_title);
@@ -95,7 +31,7 @@ void WriteFilm(YamlMap& y, const Film& f) {
   y.EndMap();
 }
 
-void WriteInterviewee(YamlMap& y, const Interviewee& who) {
+void WriteInterviewee(FrontMatterWriter& y, const Interviewee& who) {
   y.BeginMap("interviewee");
   y.Text("name", who.name);
   y.Text("job_title", who.job_title);
@@ -137,18 +73,6 @@ bool ReadsBackAs(const std::string& rel, const Article& a) {
   if (a.kind == ArticleKind::kPage) return parts->size() == 2;
   static const std::set<std::string> kOtherReaders = {"podcasts", "shop", "workshops"};
   return parts->size() >= 3 && (*parts)[1] == a.section && !kOtherReaders.contains(a.section);
-}
-
-Status WriteText(const fs::path& dir, const std::string& rel, const std::string& text) {
-  auto path = PathInside(dir, rel);
-  if (!path) return path.error();
-  std::error_code ec;
-  fs::create_directories(path->parent_path(), ec);
-  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
-  return {};
 }
 
 // The bytes of the media with this hash, read from the store a chunk at a time, into `rel`.
@@ -211,6 +135,18 @@ Result<fs::path> PathInside(const fs::path& dir, const std::string& rel) {
   return path;
 }
 
+Status WriteInside(const fs::path& dir, const std::string& rel, const std::string& text) {
+  auto path = PathInside(dir, rel);
+  if (!path) return path.error();
+  std::error_code ec;
+  fs::create_directories(path->parent_path(), ec);
+  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
+  return {};
+}
+
 Result<std::string> ExportPathOf(const Article& a) {
   if (ReadsBackAs(a.source_path, a)) return a.source_path;
   const bool page = a.kind == ArticleKind::kPage;
@@ -229,7 +165,7 @@ Result<std::string> ExportPathOf(const Article& a) {
 }
 
 std::string ContentFileOf(const Article& a, const TimeZone& tz, const std::string& parent_path) {
-  YamlMap y;
+  FrontMatterWriter y;
   y.Text("title", a.title);
   auto path = ExportPathOf(a);
   if (!path || fs::path(*path).stem().string() != a.slug) y.Text("slug", a.slug);
@@ -259,19 +195,19 @@ std::string ContentFileOf(const Article& a, const TimeZone& tz, const std::strin
   y.Text("format", a.format);
   y.Number("menu_order", a.menu_order);
   y.Text("parent", parent_path);
-  return "---\n" + y.Finish() + "---\n" + a.body_markdown;
+  return ContentFile(y, a.body_markdown);
 }
 
 std::string SectionFileOf(const Section& s) {
-  YamlMap y;
+  FrontMatterWriter y;
   y.Text("title", s.title);
   y.Text("description", s.description);
   y.Text("access", s.access);
-  return "---\n" + y.Finish() + "---\n";
+  return ContentFile(y, "");
 }
 
 std::string AuthorsYamlOf(const std::vector<Author>& authors) {
-  YamlMap y;
+  FrontMatterWriter y;
   for (const Author& a : authors) {
     y.BeginMap(a.id.c_str());
     y.Text("name", a.name);
@@ -285,7 +221,7 @@ std::string AuthorsYamlOf(const std::vector<Author>& authors) {
 }
 
 std::string PeopleYamlOf(const std::vector<PersonProfile>& people) {
-  YamlMap y;
+  FrontMatterWriter y;
   for (const PersonProfile& p : people) {
     y.BeginMap(p.slug.c_str());
     y.Text("name", p.name);
@@ -323,7 +259,7 @@ Status ExportArticles(ContentStore& store, const fs::path& dir, const TimeZone& 
     auto parent = path_of_source.find(a.parent_source);
     const std::string parent_path =
         a.parent_source.empty() || parent == path_of_source.end() ? "" : parent->second;
-    if (auto st = WriteText(dir, *ExportPathOf(a), ContentFileOf(a, tz, parent_path)); !st) {
+    if (auto st = WriteInside(dir, *ExportPathOf(a), ContentFileOf(a, tz, parent_path)); !st) {
       return st;
     }
     a.body_markdown = std::string();  // let go of the body: one is held at a time
@@ -340,19 +276,19 @@ Status ExportData(ContentStore& store, const fs::path& dir, FolderExportReport& 
       return Error{ErrorCode::kInvalidInput, "section \"" + s.key + "\" is not a slug", s.key};
     }
     const std::string rel = s.key.empty() ? "content/_index.md" : "content/" + s.key + "/_index.md";
-    if (auto st = WriteText(dir, rel, SectionFileOf(s)); !st) return st;
+    if (auto st = WriteInside(dir, rel, SectionFileOf(s)); !st) return st;
     ++report.sections;
   }
   auto authors = store.LoadAuthors();
   if (!authors) return authors.error();
   if (!authors->empty()) {
-    if (auto st = WriteText(dir, "data/authors.yaml", AuthorsYamlOf(*authors)); !st) return st;
+    if (auto st = WriteInside(dir, "data/authors.yaml", AuthorsYamlOf(*authors)); !st) return st;
   }
   report.authors = authors->size();
   auto people = store.LoadPeople();
   if (!people) return people.error();
   if (!people->empty()) {
-    if (auto st = WriteText(dir, "data/people.yaml", PeopleYamlOf(*people)); !st) return st;
+    if (auto st = WriteInside(dir, "data/people.yaml", PeopleYamlOf(*people)); !st) return st;
   }
   report.people = people->size();
   return {};
@@ -373,7 +309,7 @@ Result<std::string> WritePodcastFile(ContentStore& store, const fs::path& dir,
   return name;
 }
 
-void WriteChapters(YamlMap& y, const std::vector<PodcastChapter>& chapters) {
+void WriteChapters(FrontMatterWriter& y, const std::vector<PodcastChapter>& chapters) {
   if (chapters.empty()) return;
   y.emitter() << YAML::Key << "chapters" << YAML::Value << YAML::BeginSeq;
   for (const PodcastChapter& c : chapters) {
@@ -395,7 +331,7 @@ Status ExportShow(ContentStore& store, const fs::path& dir, const PodcastShow& s
   }
   auto image = WritePodcastFile(store, dir, s.key, s.image);
   if (!image) return image.error();
-  YamlMap y;
+  FrontMatterWriter y;
   y.Text("title", s.title);
   y.Text("description", s.description);
   y.Text("author", s.author);
@@ -411,7 +347,7 @@ Status ExportShow(ContentStore& store, const fs::path& dir, const PodcastShow& s
   y.Text("funding", s.funding_url);
   y.Text("funding_text", s.funding_text);
   y.Text("access", s.access);
-  return WriteText(dir, "content/podcasts/" + s.key + "/_index.md", "---\n" + y.Finish() + "---\n");
+  return WriteInside(dir, "content/podcasts/" + s.key + "/_index.md", ContentFile(y, ""));
 }
 
 // An episode: the show's values (explicit, hosts) written only where it differs from them, its
@@ -422,7 +358,7 @@ Status ExportEpisode(ContentStore& store, const fs::path& dir, const PodcastShow
   if (!audio) return audio.error();
   auto transcript = WritePodcastFile(store, dir, show.key, e.transcript);
   if (!transcript) return transcript.error();
-  YamlMap y;
+  FrontMatterWriter y;
   y.Text("title", e.title);
   if (e.slug != Slugify(fs::path(e.source).stem().string())) y.Text("slug", e.slug);
   y.Text("date", tz.Iso(e.date));
@@ -447,8 +383,8 @@ Status ExportEpisode(ContentStore& store, const fs::path& dir, const PodcastShow
   y.Text("audio", *audio);
   y.Text("transcript", *transcript);
   WriteChapters(y, e.chapters);
-  return WriteText(dir, "content/podcasts/" + show.key + "/" + e.source,
-                   "---\n" + y.Finish() + "---\n" + e.notes_markdown);
+  return WriteInside(dir, "content/podcasts/" + show.key + "/" + e.source,
+                     ContentFile(y, e.notes_markdown));
 }
 
 // Podcasts (docs/PODCASTS.md): content/podcasts/{show}/ with its _index.md, its episodes and

@@ -48,6 +48,9 @@ std::string PeopleYamlOf(const std::vector<PersonProfile>& people);
 // `rel` joined to `dir`, refused when it could lead outside: an absolute path, "..", an empty
 // component, or an existing symbolic link on the way.
 Result<std::filesystem::path> PathInside(const std::filesystem::path& dir, const std::string& rel);
+// Writes `bytes` to `rel` below `dir` (PathInside), making its folders; replaces a file there.
+Status WriteInside(const std::filesystem::path& dir, const std::string& rel,
+                   const std::string& bytes);
 
 // Writes the store into `dir` (made when missing). Errors: `dir` is a file, or is not empty
 // without `force`; a path that would leave it; a file that cannot be written; a store failure.

@@ -6,7 +6,9 @@
 #include "contact/upload.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "ingest/folder_export.h"
 #include "ingest/front_matter.h"
+#include "ingest/front_matter_writer.h"
 
 namespace cinepress {
 namespace {
@@ -232,6 +234,69 @@ Result<ShopWriteCounts> WriteProducts(ShopStore& store, const ShopFolder& shop, 
     ++counts.removed;
   }
   return counts;
+}
+
+namespace {
+
+// A product's front matter, in the fields ReadProduct reads.
+std::string ProductFileOf(const Product& p) {
+  FrontMatterWriter y;
+  YAML::Emitter& e = y.emitter();
+  y.Text("kind", p.kind);
+  y.Text("title", p.title);
+  y.Text("summary", p.summary);
+  y.Number("price", p.price);
+  y.Text("currency", p.currency);
+  if (!p.image.empty()) y.Image("image", Image{p.image, p.image_alt, ""});
+  std::vector<std::string> names;
+  for (const ProductFile& f : p.files) names.push_back(f.name);
+  y.List("files", names);
+  y.List("free_for", p.free_for);
+  if (!p.variants.empty()) {
+    e << YAML::Key << "variants" << YAML::Value << YAML::BeginSeq;
+    for (const ProductVariant& v : p.variants) {
+      e << YAML::Flow << YAML::BeginMap;
+      y.Text("sku", v.sku);
+      y.Text("label", v.label);
+      e << YAML::Key << "stock" << YAML::Value << v.stock << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
+  }
+  y.List("ship_to", p.ship_to);
+  if (!p.shipping.empty()) {
+    e << YAML::Key << "shipping" << YAML::Value << YAML::BeginSeq;
+    for (const ShippingRate& r : p.shipping) {
+      e << YAML::Flow << YAML::BeginMap;
+      y.Text("name", r.name);
+      e << YAML::Key << "amount" << YAML::Value << r.amount << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
+  }
+  return ContentFile(y, p.body);
+}
+
+}  // namespace
+
+Result<size_t> ExportProducts(ShopStore& store, const fs::path& dir) {
+  auto products = store.LoadProducts();
+  if (!products) return products.error();
+  for (const Product& p : *products) {
+    if (!IsValidSlug(p.slug)) {
+      return Error{ErrorCode::kInvalidInput, "product \"" + p.slug + "\" is not a slug", p.slug};
+    }
+    if (auto st = WriteInside(dir, "content/shop/" + p.slug + ".md", ProductFileOf(p)); !st) {
+      return st.error();
+    }
+    for (const ProductFile& f : p.files) {
+      auto bytes = store.ProductFileData(p.slug, f.name);
+      if (!bytes) return bytes.error();
+      // The name is checked as it was at import (a file's name, no folder); PathInside again.
+      if (auto st = WriteInside(dir, "content/shop/" + f.name, *bytes); !st) {
+        return st.error();
+      }
+    }
+  }
+  return products->size();
 }
 
 }  // namespace cinepress

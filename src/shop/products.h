@@ -37,4 +37,10 @@ struct ShopWriteCounts {
 // whose files are gone.
 Result<ShopWriteCounts> WriteProducts(ShopStore& store, const ShopFolder& shop, bool prune);
 
+// `cinepress export DIR`: every stored product as content/shop/{slug}.md under `dir`, an ebook's
+// files beside it, which ReadShopFolder reads back as the same product (a variant's stock is
+// what is left to sell now). The number of products written; an Error for a file that cannot be
+// written or a store failure.
+Result<size_t> ExportProducts(ShopStore& store, const std::filesystem::path& dir);
+
 }  // namespace cinepress

@@ -151,5 +151,25 @@ TEST_F(ShopFolderTest, WritingSavesAndPrunes) {
   EXPECT_EQ((*store)->LoadProducts()->size(), 1u);
 }
 
+// `cinepress export`: the stored products written out are read back as the same products, with
+// the same file bytes (a variant's stock as what is left to sell).
+TEST_F(ShopFolderTest, ExportedProductsAreReadBackTheSame) {
+  Write("ozu-monograph.md", kEbook);
+  Write("tshirt.md", kShirt);
+  auto store = OpenShopStore(root_ / "site.db", {});
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  ASSERT_TRUE(WriteProducts(**store, Read(), /*prune=*/false).ok());
+  const fs::path out = root_ / "export";
+  auto written = ExportProducts(**store, out);
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  EXPECT_EQ(*written, 2u);
+  std::vector<Error> problems;
+  ShopFolder back = ReadShopFolder(out, {"patron", "critic"}, problems);
+  ASSERT_TRUE(problems.empty()) << problems[0].ToString();
+  EXPECT_EQ(back.products, *(*store)->LoadProducts());
+  ASSERT_EQ(back.file_bytes.size(), 2u);
+  EXPECT_EQ(back.file_bytes[0], (std::vector<std::string>{TestEpub("Ozu"), TestPdf()}));
+}
+
 }  // namespace
 }  // namespace cinepress
