@@ -55,6 +55,15 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   if (!shop) return shop.error();
   auto products = ExportProducts(**shop, dir);
   if (!products) return products.error();
+  // Their materials' bytes are not kept by the store: a workshop written out could not come back.
+  auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(from->config, false));
+  if (!workshop_store) return workshop_store.error();
+  auto workshops = (*workshop_store)->LoadWorkshops();
+  if (!workshops) return workshops.error();
+  if (!workshops->empty()) {
+    report->not_exported.push_back(std::to_string(workshops->size()) +
+                                   " workshops (not exported yet)");
+  }
   out << "export: " << report->articles << " articles, " << report->pages << " pages, "
       << report->sections << " sections, " << report->authors << " authors, " << report->people
       << " people, " << report->media << " media files, " << report->podcast_shows
@@ -62,7 +71,7 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
       << " products written to " << dir.string() << "; " << std::fixed << std::setprecision(2)
       << SecondsSince(start) << " s\n";
   for (const std::string& what : report->not_exported) {
-    out << "export: not in a content folder: " << what << "\n";
+    out << "export: left out: " << what << "\n";
   }
   return {};
 }

@@ -24,7 +24,8 @@ struct FolderExportOptions {
 struct FolderExportReport {
   size_t articles = 0, pages = 0, sections = 0, authors = 0, people = 0, media = 0;
   size_t podcast_shows = 0, podcast_episodes = 0;
-  // What a content folder cannot hold (comments, menus…), one line each, for the user.
+  // What the export left out (comments, menus…: a content folder cannot hold them), one line
+  // each, for the user.
   std::vector<std::string> not_exported;
 };
 
