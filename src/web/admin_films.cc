@@ -92,7 +92,7 @@ std::shared_ptr<const AdminWeb::FilmIndex> AdminWeb::Films() {
   auto index = std::make_shared<FilmIndex>();
   index->articles = articles;
   index->order = FilmRecordArticles(*articles, options_.now());
-  index->records = BuildFilmRecords(index->order, true);
+  index->records = BuildFilmRecords(index->order, /*with_people=*/false);  // films are enough
   films_ = index;
   return films_;
 }
