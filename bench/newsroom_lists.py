@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Times the newsroom's articles list on a served site: signs an editor in through the invitation
+"""Times the newsroom's articles list (and its films and people) on a served site: signs an editor in through the invitation
 link given, then asks each list URL RUNS times and prints the median and the slowest time per
 URL, in ms (client-side on loopback: the server's time plus the loopback round trip).
 
@@ -22,6 +22,11 @@ URLS = [
     "/admin/articles/?tag=drama",
     "/admin/articles/?q=festival",
     "/admin/articles/?q=the+last&section=reviews&page=2",
+    "/admin/films/",
+    "/admin/films/?q=the",
+    "/admin/films/?q=night+fer",
+    "/admin/films/lookup/?title=the",
+    "/admin/people/?q=an",
 ]
 
 

@@ -26,6 +26,7 @@
 #include "render/markdown.h"
 #include "shop/products.h"
 #include "stills/stills.h"
+#include "store/open_record_store.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
 #include "web/admin_api.h"
@@ -569,6 +570,19 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!redirects) return redirects.error();
   auto people = (*store)->LoadPeople();
   if (!people) return people.error();
+  // The newsroom's film and person records win over what the articles and files say.
+  auto records = OpenRecordStore(site.database(), SiteStoreOptions(*config));
+  if (!records) return records.error();
+  auto edits = (*records)->LoadRecordEdits();
+  if (!edits) return edits.error();
+  for (const auto& [old_slug, new_slug] : ApplyRecordEdits(*articles, *people, *edits, now)) {
+    const std::string from = ExpandPermalink(config->permalinks.film, {{"slug", old_slug}});
+    const std::string to = ExpandPermalink(config->permalinks.film, {{"slug", new_slug}});
+    for (UrlRedirect& r : *redirects) {
+      if (r.article_id == 0 && r.to == from) r.to = to;  // no chains
+    }
+    redirects->push_back(UrlRedirect{from, 0, to});
+  }
   PodcastContent podcasts;
   auto shows = (*store)->LoadPodcastShows();
   if (!shows) return shows.error();
@@ -809,6 +823,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   };
   admin_options.open_content_store = [site] {
     return OpenContentStore(site.database(), SiteStoreOptions(site));
+  };
+  admin_options.open_record_store = [site] {
+    return OpenRecordStore(site.database(), SiteStoreOptions(site));
   };
   admin_options.open_member_store = members_options.open_store;
   admin_options.open_newsletter_store = members_options.open_newsletter_store;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "store/record_rows.h"
 
 namespace cinepress {
 
@@ -57,13 +58,7 @@ json ToMeta(const Article& a) {
   if (a.image)
     m["image"] = {{"src", a.image->src}, {"alt", a.image->alt}, {"caption", a.image->caption}};
   if (a.film) {
-    const Film& f = *a.film;
-    m["film"] = {{"title", f.title},         {"original_title", f.original_title},
-                 {"directors", f.directors}, {"year", f.year},
-                 {"countries", f.countries}, {"runtime_min", f.runtime_min},
-                 {"cast", f.cast},           {"languages", f.languages},
-                 {"language", f.language},   {"wikidata", f.ids.wikidata},
-                 {"imdb", f.ids.imdb},       {"tmdb", f.ids.tmdb}};
+    m["film"] = FilmJson(*a.film);
   }
   if (a.interviewee) {
     const Interviewee& iv = *a.interviewee;
@@ -164,20 +159,7 @@ void FromMeta(const json& m, Article& a) {
     a.image = Image{it->value("src", ""), it->value("alt", ""), it->value("caption", "")};
   }
   if (auto it = m.find("film"); it != m.end()) {
-    Film f;
-    f.title = it->value("title", "");
-    f.original_title = it->value("original_title", "");
-    f.directors = it->value("directors", std::vector<std::string>{});
-    f.year = it->value("year", 0);
-    f.countries = it->value("countries", std::vector<std::string>{});
-    f.runtime_min = it->value("runtime_min", 0);
-    f.cast = it->value("cast", std::vector<std::string>{});
-    f.languages = it->value("languages", std::vector<std::string>{});
-    f.language = it->value("language", "");
-    f.ids.wikidata = it->value("wikidata", "");
-    f.ids.imdb = it->value("imdb", "");
-    f.ids.tmdb = it->value("tmdb", "");
-    a.film = std::move(f);
+    a.film = FilmFromJson(*it);
   }
   if (auto it = m.find("interviewee"); it != m.end()) {
     Interviewee iv;

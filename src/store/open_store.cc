@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "store/engines.h"
+#include "store/open_record_store.h"
 
 namespace cinepress {
 namespace {
@@ -61,6 +62,11 @@ Result<std::string> StoreInstance(const std::filesystem::path& file, const Store
 
 std::string StoreDescription(const std::filesystem::path& file, const StoreOptions& options) {
   return IsPostgres(options) ? options.url : file.string();
+}
+
+Result<std::unique_ptr<RecordStore>> OpenRecordStore(const std::filesystem::path& file,
+                                                     const StoreOptions& options) {
+  return IsPostgres(options) ? OpenPgRecordStore(options) : OpenSqliteRecordStore(file, options);
 }
 
 }  // namespace cinepress

@@ -738,6 +738,26 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt);
 )sql",
+    // The newsroom's film records (src/store/pg_record_store.cc), as SQLite's; content.
+    R"sql(
+CREATE TABLE film_records (
+  slug TEXT COLLATE "C" PRIMARY KEY,
+  data TEXT NOT NULL,
+  updated BIGINT NOT NULL
+);
+CREATE TRIGGER film_records_counts AFTER INSERT OR UPDATE OR DELETE ON film_records
+  FOR EACH STATEMENT EXECUTE FUNCTION cinepress_content_changed();
+)sql",
+    // The newsroom's person records, as SQLite's; content.
+    R"sql(
+CREATE TABLE person_records (
+  slug TEXT COLLATE "C" PRIMARY KEY,
+  data TEXT NOT NULL,
+  updated BIGINT NOT NULL
+);
+CREATE TRIGGER person_records_counts AFTER INSERT OR UPDATE OR DELETE ON person_records
+  FOR EACH STATEMENT EXECUTE FUNCTION cinepress_content_changed();
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

@@ -818,6 +818,29 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt);
 )sql",
+    // The newsroom's film records (FilmEdit: the facts it sets as JSON, and the record it was
+    // merged into), by the slug of the record the articles make; content (the live site shows
+    // them).
+    R"sql(
+CREATE TABLE film_records (slug TEXT PRIMARY KEY, data TEXT NOT NULL, updated INTEGER NOT NULL);
+CREATE TRIGGER film_records_insert_counts AFTER INSERT ON film_records
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER film_records_update_counts AFTER UPDATE ON film_records
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER film_records_delete_counts AFTER DELETE ON film_records
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
+    // The newsroom's person records (PersonEdit: sort name, bio, portrait, links as JSON),
+    // by the slug of the person's page; content.
+    R"sql(
+CREATE TABLE person_records (slug TEXT PRIMARY KEY, data TEXT NOT NULL, updated INTEGER NOT NULL);
+CREATE TRIGGER person_records_insert_counts AFTER INSERT ON person_records
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER person_records_update_counts AFTER UPDATE ON person_records
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER person_records_delete_counts AFTER DELETE ON person_records
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

@@ -75,6 +75,8 @@ constexpr const char* kTables[] = {
     "media_details",
     "stripe_payments",
     "webhook_deliveries",
+    "film_records",
+    "person_records",
 };
 
 // One value of a row, as both engines can give and take it.

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "content/record_edits.h"
 #include "site/site.h"
 #include "staff/accounts.h"
 #include "staff/editing.h"
@@ -283,6 +284,14 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   Article base;
   if (t->stored) base = *t->stored;
   auto edited = ArticleFromEditorForm(v.form, base, Choices(v));
+  // Without the script's suggestion, a film that is one record of the site (its title, and its
+  // year when given) gets the record's facts where the form left them empty.
+  if (edited && edited->film) {
+    const Film& f = *edited->film;
+    if (const FilmRecord* r = OnlyRecordOf(v.site->records(), f.title, f.year)) {
+      edited->film = OverlayFilm(r->film, f);
+    }
+  }
   Result<int64_t> publish_at = edited ? PublishAtFromForm(v.form, v.site->tz()) : int64_t{0};
   Result<Article> applied = Error{};
   if (edited && publish_at) {

@@ -5,6 +5,7 @@
 // Contract: pure functions; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,15 @@ struct EditorChoices {
 // empty slug is the stored one, or made from the title for a new piece.
 // An error is kInvalidInput with `field` set to the form field's name.
 Result<Article> ArticleFromEditorForm(const Form& form, Article base, const EditorChoices& choices);
+
+// The film_* fields (title, original_title, year, directors, countries, runtime, cast — lists
+// separated by commas — and imdb, wikidata, tmdb: those the form has) over `base`, each checked
+// (CheckFilmEdit's formats); nullopt when every field is empty. The editor's film and the
+// newsroom's film record read the same fields.
+Result<std::optional<Film>> FilmFromForm(const Form& form, Film base);
+
+// A film's facts as the film_* fields' values (FilmFromForm's names), for a template.
+void SetFilmFields(TemplateData& d, const Film& film);
 
 // `publish_at` (a datetime-local in the site's time zone) as Unix seconds; 0 when empty.
 Result<int64_t> PublishAtFromForm(const Form& form, const TimeZone& tz);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "content/record_edits.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "web/admin_editor.h"
@@ -73,35 +74,10 @@ struct Lines {
   }
 };
 
-Status ReadFilm(Lines& line, Article& a) {
-  const std::string title = line("film_title", "The film's title");
-  const std::string original = line("film_original_title", "The film's original title");
-  const std::string year = line("film_year", "The film's year");
-  const std::string directors = line("film_directors", "The film's directors");
-  const std::string countries = line("film_countries", "The film's countries");
-  const std::string runtime = line("film_runtime", "The film's running time");
-  const std::string cast = line("film_cast", "The film's cast");
-  if (!line.ok) return line.error;
-  if (title.empty()) {
-    if (!(original + year + directors + countries + runtime + cast).empty()) {
-      return FieldError("film_title", "The film's title is missing (its facts are given)");
-    }
-    a.film.reset();
-    return {};
-  }
-  Film f = a.film ? *a.film : Film{};
-  f.title = title;
-  f.original_title = original;
-  auto y = NumberField(year, "film_year", "The film's year", 1870, 2100);
-  if (!y) return y.error();
-  f.year = *y;
-  auto r = NumberField(runtime, "film_runtime", "The film's running time (minutes)", 1, 2000);
-  if (!r) return r.error();
-  f.runtime_min = *r;
-  f.directors = ListOf(directors);
-  f.countries = ListOf(countries);
-  f.cast = ListOf(cast);
-  a.film = std::move(f);
+Status ReadFilm(const Form& form, Article& a) {
+  auto f = FilmFromForm(form, a.film ? *a.film : Film{});
+  if (!f) return f.error();
+  a.film = std::move(*f);
   return {};
 }
 
@@ -131,6 +107,58 @@ Status ReadImage(Lines& line, Article& a) {
 }
 
 }  // namespace
+
+Result<std::optional<Film>> FilmFromForm(const Form& form, Film base) {
+  Lines line{form, {}};
+  const std::string title = line("film_title", "The film's title");
+  const std::string original = line("film_original_title", "The film's original title");
+  const std::string year = line("film_year", "The film's year");
+  const std::string directors = line("film_directors", "The film's directors");
+  const std::string countries = line("film_countries", "The film's countries");
+  const std::string runtime = line("film_runtime", "The film's running time");
+  const std::string cast = line("film_cast", "The film's cast");
+  // The ids, where the form has them (a form without them keeps `base`'s).
+  const std::pair<const char*, std::string*> ids[] = {{"film_imdb", &base.ids.imdb},
+                                                      {"film_wikidata", &base.ids.wikidata},
+                                                      {"film_tmdb", &base.ids.tmdb}};
+  std::string any_id;
+  for (const auto& [field, id] : ids) {
+    if (!form.count(field)) continue;
+    *id = line(field, "The film's id");
+    any_id += *id;
+  }
+  if (!line.ok) return line.error;
+  if (title.empty()) {
+    if (!(original + year + directors + countries + runtime + cast + any_id).empty()) {
+      return FieldError("film_title", "The film's title is missing (its facts are given)");
+    }
+    return std::optional<Film>();
+  }
+  Film f = std::move(base);
+  f.title = title;
+  f.original_title = original;
+  auto y = NumberField(year, "film_year", "The film's year", 1870, 2100);
+  if (!y) return y.error();
+  f.year = *y;
+  auto r = NumberField(runtime, "film_runtime", "The film's running time (minutes)", 1, 1000);
+  if (!r) return r.error();
+  f.runtime_min = *r;
+  f.directors = ListOf(directors);
+  f.countries = ListOf(countries);
+  f.cast = ListOf(cast);
+  // Checked as a newsroom record is; an id the form does not carry is the stored one's affair.
+  FilmEdit check;
+  check.film = f;
+  if (!form.count("film_imdb")) check.film.ids.imdb.clear();
+  if (!form.count("film_wikidata")) check.film.ids.wikidata.clear();
+  if (!form.count("film_tmdb")) check.film.ids.tmdb.clear();
+  if (Status s = CheckFilmEdit(check); !s) {
+    Error e = s.error();
+    e.field = "film_" + e.field;
+    return e;
+  }
+  return std::optional<Film>(std::move(f));
+}
 
 Result<Article> ArticleFromEditorForm(const Form& form, Article a, const EditorChoices& choices) {
   Lines line{form, {}, true};
@@ -175,7 +203,7 @@ Result<Article> ArticleFromEditorForm(const Form& form, Article a, const EditorC
   }
   a.categories = ListOf(categories);
   a.tags = ListOf(tags);
-  if (auto s = ReadFilm(line, a); !s) return s.error();
+  if (auto s = ReadFilm(line.form, a); !s) return s.error();
   if (interviewee.empty()) {
     if (!job.empty()) return FieldError("interviewee_name", "The interviewee's name is missing");
     a.interviewee.reset();
@@ -204,6 +232,19 @@ Result<int64_t> PublishAtFromForm(const Form& form, const TimeZone& tz) {
   return *t;
 }
 
+void SetFilmFields(TemplateData& d, const Film& f) {
+  d.set("film_title", f.title);
+  d.set("film_original_title", f.original_title);
+  d.set("film_year", f.year ? std::to_string(f.year) : "");
+  d.set("film_directors", Join(f.directors));
+  d.set("film_countries", Join(f.countries));
+  d.set("film_runtime", f.runtime_min ? std::to_string(f.runtime_min) : "");
+  d.set("film_cast", Join(f.cast));
+  d.set("film_imdb", f.ids.imdb);
+  d.set("film_wikidata", f.ids.wikidata);
+  d.set("film_tmdb", f.ids.tmdb);
+}
+
 TemplateData EditorFields(const Article& a, const TimeZone& tz) {
   TemplateData d;
   d.set("title", a.title);
@@ -213,16 +254,7 @@ TemplateData EditorFields(const Article& a, const TimeZone& tz) {
   d.set("categories", Join(a.categories));
   d.set("tags", Join(a.tags));
   d.set("festival", a.festival);
-  if (a.film) {
-    const Film& f = *a.film;
-    d.set("film_title", f.title);
-    d.set("film_original_title", f.original_title);
-    d.set("film_year", f.year ? std::to_string(f.year) : "");
-    d.set("film_directors", Join(f.directors));
-    d.set("film_countries", Join(f.countries));
-    d.set("film_runtime", f.runtime_min ? std::to_string(f.runtime_min) : "");
-    d.set("film_cast", Join(f.cast));
-  }
+  if (a.film) SetFilmFields(d, *a.film);
   if (a.interviewee) {
     d.set("interviewee_name", a.interviewee->name);
     d.set("interviewee_job_title", a.interviewee->job_title);

@@ -28,6 +28,9 @@ std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequ
 std::string AdminParam(const std::vector<std::pair<std::string, std::string>>& params,
                        std::string_view key);
 
+// The error of a newsroom without its film and person records' store (AdminWebOptions).
+Error AdminRecordsClosed();
+
 // A positive decimal id ("12"), or 0 for anything else: an article's, a revision's, a message's.
 int64_t AdminId(std::string_view text);
 

@@ -42,6 +42,11 @@ std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequ
   return out;
 }
 
+Error AdminRecordsClosed() {
+  return Error{
+      ErrorCode::kInternal, "the newsroom's film and person records are not open", {}, 0, {}};
+}
+
 int64_t AdminId(std::string_view text) {
   int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -114,6 +119,14 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       {"GET", "/admin/inbox/", false, P::kReadInbox, &AdminWeb::InboxGet},
       {"GET", "/admin/inbox/", true, P::kReadInbox, &AdminWeb::InboxDispatch},
       {"POST", "/admin/inbox/", true, P::kReadInbox, &AdminWeb::InboxDispatch},
+      // Film records: editors and admins; the editor's lookup, whoever writes.
+      {"GET", "/admin/films/", false, P::kEditAllContent, &AdminWeb::FilmsGet},
+      {"GET", "/admin/films/lookup/", false, P::kWriteOwnDrafts, &AdminWeb::FilmLookupGet},
+      {"GET", "/admin/films/", true, P::kEditAllContent, &AdminWeb::FilmDispatch},
+      {"POST", "/admin/films/", true, P::kEditAllContent, &AdminWeb::FilmDispatch},
+      {"GET", "/admin/people/", false, P::kEditAllContent, &AdminWeb::PeopleGet},
+      {"GET", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
+      {"POST", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
       {"GET", "/admin/newsletters/", false, P::kManageNewsletters, &AdminWeb::NewslettersGet},
       {"GET", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
       {"POST", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
@@ -124,15 +137,19 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
 std::vector<AdminRouteInfo> AdminWeb::RouteTable() {
   std::vector<AdminRouteInfo> out;
   for (const RouteDef& r : Routes()) {
-    const bool dispatcher = r.handler == &AdminWeb::EditorDispatch ||
-                            r.handler == &AdminWeb::InboxDispatch ||
-                            r.handler == &AdminWeb::NewsletterDispatch;
+    const bool dispatcher =
+        r.handler == &AdminWeb::EditorDispatch || r.handler == &AdminWeb::InboxDispatch ||
+        r.handler == &AdminWeb::FilmDispatch || r.handler == &AdminWeb::PersonDispatch ||
+        r.handler == &AdminWeb::NewsletterDispatch;
     if (!dispatcher) out.push_back({r.method, r.path, r.needs});
   }
   // The pages below the dispatchers, as their paths look (an article's and a message's with id
   // 1, the newsletter "weekly").
   for (AdminRouteInfo& r : EditorRouteTable()) out.push_back(std::move(r));
   AddSubRoutes(out, "/admin/inbox/", "1", InboxRoutes(), Permission::kReadInbox);
+  AddSubRoutes(out, "/admin/films/", "night-ferry-2026", FilmRoutes(), Permission::kEditAllContent);
+  AddSubRoutes(out, "/admin/people/", "lars-von-trier", PersonRoutes(),
+               Permission::kEditAllContent);
   AddSubRoutes(out, "/admin/newsletters/", "weekly", NewsletterRoutes(),
                Permission::kManageNewsletters);
   return out;
@@ -178,9 +195,10 @@ HttpResponse AdminWeb::SubDispatch(Visit& v, std::string_view prefix,
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
   static const std::vector<std::string> kNames = {
-      "sign-in",       "invitation",  "two-factor", "setup",     "dashboard", "articles", "staff",
-      "account",       "message",     "editor",     "revisions", "compare",   "conflict", "inbox",
-      "inbox-message", "newsletters", "newsletter", "media",     "media-item"};
+      "sign-in",    "invitation", "two-factor",    "setup",       "dashboard",  "articles",
+      "staff",      "account",    "message",       "editor",      "revisions",  "compare",
+      "conflict",   "inbox",      "inbox-message", "newsletters", "newsletter", "media",
+      "media-item", "films",      "film",          "people",      "person"};
   return kNames;
 }
 
@@ -210,6 +228,11 @@ Status AdminWeb::Start() {
     auto inbox = options_.open_inbox_store();
     if (!inbox) return inbox.error();
     inbox_ = std::move(*inbox);
+  }
+  if (options_.open_record_store) {
+    auto records = options_.open_record_store();
+    if (!records) return records.error();
+    records_ = std::move(*records);
   }
   auto key = newsletters_->SiteSecret("staff-totp", kTotpKeyBytes);
   if (!key) return key.error();
@@ -293,6 +316,7 @@ HttpResponse AdminWeb::Render(Visit& v, int status, const std::string& name,
     if (Allows(role, Permission::kManageStaff)) me.set("manages_staff", true);
     if (Allows(role, Permission::kReadInbox)) me.set("reads_inbox", true);
     if (Allows(role, Permission::kManageNewsletters)) me.set("manages_newsletters", true);
+    if (Allows(role, Permission::kEditAllContent)) me.set("edits_records", true);
     base.set("me", me);
   }
   if (v.staff) base.set("signed_in", true);

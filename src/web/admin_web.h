@@ -29,6 +29,7 @@
 #include "content/inbox_store.h"
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
+#include "content/record_edits.h"
 #include "content/staff_store.h"
 #include "newsletter/due_issue.h"
 #include "render/theme.h"
@@ -47,6 +48,8 @@ struct AdminWebOptions {
   std::function<std::shared_ptr<const Site>()> site;  // the site as served now (config, URLs)
   std::function<Result<std::unique_ptr<StaffStore>>()> open_staff_store;
   std::function<Result<std::unique_ptr<ContentStore>>()> open_content_store;
+  // The newsroom's film and person records; without it the films' and people's pages answer 503.
+  std::function<Result<std::unique_ptr<RecordStore>>()> open_record_store;
   std::function<Result<std::unique_ptr<MemberStore>>()> open_member_store;
   // The newsletter lists' status, and the site's secrets (one seals the TOTP secrets).
   std::function<Result<std::unique_ptr<NewsletterStore>>()> open_newsletter_store;
@@ -159,6 +162,37 @@ class AdminWeb {
   HttpResponse SendNowPost(Visit& v, const std::string& slug);
   HttpResponse UnschedulePost(Visit& v, const std::string& slug);
 
+  // Film records (admin_films.cc): /admin/films/, /admin/films/{slug}/…, the editor's lookup.
+  // The records as the articles make them (the newsroom's edits are keyed by their slugs),
+  // made again when the articles' cache is.
+  struct FilmIndex {
+    std::shared_ptr<const std::vector<Article>> articles;
+    std::vector<const Article*> order;  // FilmRecordArticles: what `records` index
+    FilmRecords records;
+  };
+  std::shared_ptr<const FilmIndex> Films();
+  Result<RecordEdits> StoredEdits();
+  static const std::vector<SubRoute>& FilmRoutes();
+  HttpResponse FilmsGet(Visit& v);
+  HttpResponse FilmLookupGet(Visit& v);
+  HttpResponse FilmDispatch(Visit& v);
+  // `typed`: the facts the form sent (shown again with the error), else the record's.
+  HttpResponse FilmPage(Visit& v, int status, const std::string& slug, const Error* error,
+                        const std::string& notice, const Film* typed);
+  HttpResponse FilmGet(Visit& v, const std::string& slug);
+  HttpResponse FilmSavePost(Visit& v, const std::string& slug);
+  HttpResponse FilmMergePost(Visit& v, const std::string& slug);
+
+  // Person records (admin_people.cc): /admin/people/, /admin/people/{slug}/….
+  static const std::vector<SubRoute>& PersonRoutes();
+  HttpResponse PeopleGet(Visit& v);
+  HttpResponse PersonDispatch(Visit& v);
+  Result<std::optional<PersonEdit>> StoredPersonEdit(const std::string& slug);
+  HttpResponse PersonPage(Visit& v, int status, const std::string& slug, const Error* error,
+                          const std::string& notice, const PersonEdit* typed);
+  HttpResponse PersonGet(Visit& v, const std::string& slug);
+  HttpResponse PersonSavePost(Visit& v, const std::string& slug);
+
   // The editor (admin_editor.cc): below /admin/articles/, dispatched by EditorRoutes.
   using EditorHandler = HttpResponse (AdminWeb::*)(Visit&, int64_t);
   struct EditorRoute;
@@ -207,8 +241,10 @@ class AdminWeb {
   std::unique_ptr<StaffStore> staff_;
   std::unique_ptr<MemberStore> members_;
   std::unique_ptr<NewsletterStore> newsletters_;
-  std::unique_ptr<InboxStore> inbox_;  // under mu_ too
-  std::string totp_key_;               // seals the TOTP secrets in the store
+  std::unique_ptr<InboxStore> inbox_;       // under mu_ too
+  std::unique_ptr<RecordStore> records_;    // under content_mu_
+  std::shared_ptr<const FilmIndex> films_;  // under content_mu_
+  std::string totp_key_;                    // seals the TOTP secrets in the store
   // The content store and the articles' cache, apart: reading 10,000 articles' metadata again
   // after a change (~0.6 s) must not hold up a sign-in.
   std::mutex content_mu_;

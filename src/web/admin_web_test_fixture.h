@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "staff/accounts.h"
+#include "store/open_record_store.h"
 #include "store/open_store.h"
 #include "web/admin_web.h"
 
@@ -59,6 +60,7 @@ from = "The Long Take <news@lt.example>"
     o.open_content_store = [db] { return OpenContentStore(db, {}); };
     o.open_newsletter_store = [db] { return OpenNewsletterStore(db, {}); };
     o.open_inbox_store = [db] { return OpenInboxStore(db, {}); };
+    o.open_record_store = [db] { return OpenRecordStore(db, {}); };
     o.send = [this](const MailMessage& m) -> Status {
       if (refuse_mail_) return Error{ErrorCode::kIo, "the outbox is full", {}, 0, {}};
       sent_.push_back(m);
@@ -74,11 +76,13 @@ from = "The Long Take <news@lt.example>"
     web_->Mount(router_);
     staff_ = std::move(*OpenStaffStore(db, {}));
     content_ = std::move(*OpenContentStore(db, {}));
+    records_ = std::move(*OpenRecordStore(db, {}));
   }
   void TearDown() override {
     web_.reset();
     staff_.reset();
     content_.reset();
+    records_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -137,6 +141,7 @@ from = "The Long Take <news@lt.example>"
   Router router_;
   std::unique_ptr<StaffStore> staff_;
   std::unique_ptr<ContentStore> content_;
+  std::unique_ptr<RecordStore> records_;
   std::vector<MailMessage> sent_;
   bool refuse_mail_ = false;
 };

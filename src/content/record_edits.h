@@ -1,0 +1,107 @@
+// The newsroom's film and person records: what editors correct beyond the articles.
+//
+//   film edit    the facts the newsroom sets for one film record (by the slug the articles give
+//                it), or the record it merged it into; a fact it sets wins over the articles'
+//   person edit  a person's sort name, bio, portrait and links (by their page's slug); each one
+//                set wins over data/people.yaml and the articles
+//   RecordStore  where they are kept (the store's `film_records` and `person_records`)
+//
+// They are applied to what a site is assembled from (ApplyRecordEdits: the articles' film facts
+// and references, interviewees' sort names, people's profiles), so every page, list, index and
+// structured data made from the articles shows them, and imports, which never write them, never
+// undo them.
+// Contract: the functions are pure and thread-safe; a RecordStore is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "content/model.h"
+#include "content/records.h"
+#include "core/result.h"
+
+namespace cinepress {
+
+struct FilmEdit {
+  std::string slug;         // the record's address as the articles make it: /films/<slug>/
+  Film film;                // the facts set (a text or list not empty, a number not 0)
+  std::string merged_into;  // the slug of the record it was merged into, or ""
+  int64_t updated = 0;      // seconds since the epoch
+  bool operator==(const FilmEdit&) const = default;
+};
+
+struct PersonEdit {
+  std::string slug;               // the person's page: /people/<slug>/
+  std::string sort_name;          // "Trier, Lars von": how every index files them
+  std::string bio;                // Markdown
+  std::optional<Image> portrait;  // alt text required
+  std::vector<WebLink> links;
+  int64_t updated = 0;
+  bool operator==(const PersonEdit&) const = default;
+};
+
+struct RecordEdits {
+  std::vector<FilmEdit> films;
+  std::vector<PersonEdit> people;
+  bool empty() const { return films.empty() && people.empty(); }
+};
+
+// The store of the newsroom's records (store/open_record_store.h opens one). Saving replaces the
+// record with the same slug; lists are in slug order. Both tables count as content (the live
+// site reloads). MergeFilm saves `edit` and, in the same transaction, the redirect from
+// `from_url` to `to_url`, and points every fixed redirect that led to `from_url` at `to_url`.
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+  virtual Result<RecordEdits> LoadRecordEdits() = 0;
+  virtual Status SaveFilmEdit(const FilmEdit& edit) = 0;
+  virtual Status DeleteFilmEdit(const std::string& slug) = 0;
+  virtual Status MergeFilm(const FilmEdit& edit, const std::string& from_url,
+                           const std::string& to_url) = 0;
+  virtual Status SavePersonEdit(const PersonEdit& edit) = 0;
+};
+
+// The articles that have film records, as the site orders them (published at `now`, not pages
+// or collections; newest first).
+std::vector<const Article*> FilmRecordArticles(const std::vector<Article>& articles, int64_t now);
+
+// `under` with every fact `over` sets (a text or list not empty, a number not 0) taken from
+// `over`: a newsroom record over the articles' facts, a form's facts over a record's.
+Film OverlayFilm(Film under, const Film& over);
+
+// The one film record with this title (case aside) and year (0: any year), or null (none, or
+// several).
+const FilmRecord* OnlyRecordOf(const FilmRecords& records, std::string_view title, int year);
+
+// The records whose title, original title, directors or year (people: name as written and as
+// filed) have every word of `query` (folded as search folds them; the last word also as the
+// start of one), at most `limit`, in the records' order; the first `limit` for an empty query.
+std::vector<uint32_t> FindFilmRecords(const FilmRecords& records, std::string_view query,
+                                      size_t limit);
+std::vector<uint32_t> FindPersonRecords(const FilmRecords& records, std::string_view query,
+                                        size_t limit);
+
+// A record checked field by field: the first problem, naming the field. Films: a title (unless
+// merged), imdb "tt" and 7 to 10 digits, wikidata "Q" and digits, tmdb digits, a year from 1870
+// to 2100, a running time up to 1,000 minutes, merged into another record than itself. People:
+// a portrait's alt text, each link a name and an http(s) address or a path of this site.
+Status CheckFilmEdit(const FilmEdit& edit);
+Status CheckPersonEdit(const PersonEdit& edit);
+
+// Applies the newsroom's records to what a site is assembled from, in place: the reviews of an
+// edited film take the facts it sets; articles that name a film whose title or year changed, or
+// that was merged into another, name the film it is now; a merged film's reviews describe the
+// other film; interviewees take a person's sort name; profiles take the bio, portrait and links
+// set (a new profile when data/people.yaml has none). Each changed article's source_hash is
+// marked, so that the live site makes its pages again. Returns the films whose address moved
+// ({old slug, new slug}; a merged film's move is the caller's stored redirect, not here).
+std::vector<std::pair<std::string, std::string>> ApplyRecordEdits(
+    std::vector<Article>& articles, std::vector<PersonProfile>& people, const RecordEdits& edits,
+    int64_t now);
+
+}  // namespace cinepress

@@ -1,0 +1,111 @@
+// The RecordStore contract (the newsroom's film and person records), run against every engine
+// (SQLite and PostgreSQL).
+#include <gtest/gtest.h>
+
+#include "store/open_record_store.h"
+#include "store/store_test_engines.h"
+
+namespace cinepress {
+namespace {
+
+template <class Engine>
+class RecordStoreContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CINEPRESS_SET_UP_ENGINE(engine_);
+    auto s = OpenRecordStore(engine_.file(), engine_.With({}));
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(*s);
+    auto c = OpenContentStore(engine_.file(), engine_.With({}));
+    ASSERT_TRUE(c.ok()) << c.error().ToString();
+    content_ = std::move(*c);
+  }
+  static FilmEdit NightFerry() {
+    FilmEdit e;
+    e.slug = "night-ferry-2026";
+    e.film.title = "Night Ferry";
+    e.film.year = 2025;
+    e.film.directors = {"Ana Liu", "Ida Berg"};
+    e.film.countries = {"Norway"};
+    e.film.runtime_min = 104;
+    e.film.cast = {"Tomasz Brandt"};
+    e.film.ids = ExternalIds{"Q42", "tt1234567", "603"};
+    e.updated = 1700000000;
+    return e;
+  }
+  Engine engine_;
+  std::unique_ptr<RecordStore> store_;
+  std::unique_ptr<ContentStore> content_;
+};
+
+TYPED_TEST_SUITE(RecordStoreContract, StoreEngines, EngineName);
+
+TYPED_TEST(RecordStoreContract, FilmRecordsRoundTripAreReplacedAndCountAsContent) {
+  int64_t before = *this->content_->DataVersion();
+  FilmEdit e = this->NightFerry();
+  ASSERT_TRUE(this->store_->SaveFilmEdit(e));
+  EXPECT_NE(*this->content_->DataVersion(), before) << "film records count as content";
+  FilmEdit older;
+  older.slug = "another-film";
+  older.film.title = "Another Film";
+  ASSERT_TRUE(this->store_->SaveFilmEdit(older));
+  auto all = this->store_->LoadRecordEdits();
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->films.size(), 2u);
+  EXPECT_EQ(all->films[0], older) << "in slug order";
+  EXPECT_EQ(all->films[1], e);
+  e.film.runtime_min = 101;  // saving again replaces
+  ASSERT_TRUE(this->store_->SaveFilmEdit(e));
+  EXPECT_EQ(this->store_->LoadRecordEdits()->films[1].film.runtime_min, 101);
+  ASSERT_TRUE(this->store_->DeleteFilmEdit("another-film"));
+  EXPECT_EQ(this->store_->LoadRecordEdits()->films.size(), 1u);
+}
+
+TYPED_TEST(RecordStoreContract, AMergeSavesItsRecordAndRedirectsWithoutChains) {
+  ASSERT_TRUE(
+      this->content_->SaveRedirect(UrlRedirect{"/films/nite-ferry/", 0, "/films/night-ferry/"}));
+  FilmEdit merge;
+  merge.slug = "night-ferry";
+  merge.merged_into = "night-ferry-2026";
+  int64_t before = *this->content_->DataVersion();
+  ASSERT_TRUE(this->store_->MergeFilm(merge, "/films/night-ferry/", "/films/night-ferry-2026/"));
+  EXPECT_NE(*this->content_->DataVersion(), before);
+  auto edits = this->store_->LoadRecordEdits();
+  ASSERT_EQ(edits->films.size(), 1u);
+  EXPECT_EQ(edits->films[0], merge);
+  auto redirects = this->content_->LoadRedirects();
+  ASSERT_TRUE(redirects.ok());
+  ASSERT_EQ(redirects->size(), 2u);
+  for (const UrlRedirect& r : *redirects) {
+    EXPECT_EQ(r.to, "/films/night-ferry-2026/") << r.from << ": straight to the film";
+    EXPECT_EQ(r.article_id, 0);
+  }
+}
+
+TYPED_TEST(RecordStoreContract, PersonRecordsRoundTripAndAreReplaced) {
+  PersonEdit e;
+  e.slug = "lars-von-trier";
+  e.sort_name = "Trier, Lars von";
+  e.bio = "Makes *films*.";
+  e.portrait = Image{"/media/lars.jpg", "Lars on a set", ""};
+  e.links = {WebLink{"Wikidata", "https://www.wikidata.org/wiki/Q133730"}};
+  e.updated = 1700000000;
+  int64_t before = *this->content_->DataVersion();
+  ASSERT_TRUE(this->store_->SavePersonEdit(e));
+  EXPECT_NE(*this->content_->DataVersion(), before) << "person records count as content";
+  PersonEdit second;
+  second.slug = "kim-daeun";
+  second.sort_name = "Kim Daeun";
+  ASSERT_TRUE(this->store_->SavePersonEdit(second));
+  auto all = this->store_->LoadRecordEdits();
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->people.size(), 2u);
+  EXPECT_EQ(all->people[0], second) << "in slug order";
+  EXPECT_EQ(all->people[1], e);
+  e.bio = "Makes films.";
+  ASSERT_TRUE(this->store_->SavePersonEdit(e));
+  EXPECT_EQ(this->store_->LoadRecordEdits()->people[1].bio, "Makes films.");
+}
+
+}  // namespace
+}  // namespace cinepress
