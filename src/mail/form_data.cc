@@ -42,18 +42,19 @@ std::optional<FormFields> ReadForm(GMimeStream* entity, bool persist, FormFields
     if (!name) return std::nullopt;  // RFC 7578 §4.2: every part names its field
     const char* file_name = g_mime_part_get_filename(GMIME_PART(part));
     std::string value;
-    if (GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part))) {
-      if (!read(fields.size(), name, file_name, content, value)) return std::nullopt;
-    }
+    // A part with no content (null here) is still a field, or an empty file.
+    GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
+    if (!read(fields.size(), name, file_name, content, value)) return std::nullopt;
     if (file_names && file_name) file_names->emplace_back(name, file_name);
     fields.emplace_back(name, std::move(value));
   }
   return fields;
 }
 
-// The part's content, decoded, into `out`.
+// The part's content (none: null), decoded, into `out`.
 bool Decode(GMimeDataWrapper* content, GMimeStream* out) {
-  return g_mime_data_wrapper_write_to_stream(content, out) >= 0 && g_mime_stream_flush(out) == 0;
+  return (!content || g_mime_data_wrapper_write_to_stream(content, out) >= 0) &&
+         g_mime_stream_flush(out) == 0;
 }
 
 bool DecodeToString(GMimeDataWrapper* content, std::string& value) {
@@ -118,7 +119,8 @@ std::optional<FormFields> ParseFormDataFile(std::string_view content_type,
                       GMimeDataWrapper* content, std::string& value) {
                     if (!file_name) {
                       const gint64 length =
-                          g_mime_stream_length(g_mime_data_wrapper_get_stream(content));
+                          content ? g_mime_stream_length(g_mime_data_wrapper_get_stream(content))
+                                  : 0;
                       if (length < 0 || static_cast<size_t>(length) > limits.max_field)
                         return false;
                       return DecodeToString(content, value);
