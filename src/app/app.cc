@@ -19,6 +19,7 @@
 #include "core/serve_clock.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "http/body_file.h"
 #include "http/http_server.h"
 #include "http/networks.h"
 #include "mail/smtp_transport.h"
@@ -832,6 +833,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   admin_options.open_inbox_store = contact_options.open_store;
   admin_options.send = contact_options.send;  // the outbox: replies, newsletter tests
   admin_options.now = [] { return NowSeconds(); };
+  // Uploads arrive in the site's folder, never elsewhere; what a crash left there goes now.
+  admin_options.upload_folder = site.root / ".cinepress-uploads";
+  fs::remove_all(admin_options.upload_folder, ec);
   std::optional<AdminWeb> admin;
   if (auto templates = NewsroomTemplates(); !templates) {
     err << "serve: newsroom: " << templates.error().ToString() << "\n";
@@ -890,8 +894,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   }
   {
     // The pitch form carries a file of up to [contact] max_file_kb, the media library's upload
-    // images of up to [staff] max_upload_mb (the form's other fields besides: 256 KiB); every
-    // other path keeps 1 MB.
+    // files of up to [staff] max_upload_mb (the form's other fields besides: 256 KiB), streamed
+    // into a file in the site's folder as they arrive; every other path keeps 1 MB.
     auto config = LoadSiteConfig(site.config());
     if (config && config->contact.enabled) {
       server_options.body_limits.emplace_back(
@@ -900,6 +904,14 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     const int upload_mb = config ? config->staff.max_upload_mb : StaffConfig{}.max_upload_mb;
     server_options.body_limits.emplace_back(
         "/admin/media/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
+    server_options.body_sinks.emplace_back(
+        "/admin/media/upload/",
+        [folder =
+             admin_options.upload_folder](const HttpRequest&) -> Result<std::shared_ptr<BodySink>> {
+          auto file = BodyFile::Create(folder);
+          if (!file) return file.error();
+          return std::shared_ptr<BodySink>(std::move(*file));
+        });
   }
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_ip = options.max_connections_per_ip;

@@ -162,7 +162,9 @@ struct StaffConfig {
   int session_hours = 12;  // a staff sign-in lasts this long (readers' last [members] session_days)
   int max_failed_sign_ins = 5;  // wrong passwords or codes in a row before the account locks
   int lockout_minutes = 15;     // how long a locked account refuses every sign-in
-  int max_upload_mb = 20;       // a file uploaded to the media library at most (more: 413)
+  // A file uploaded to the media library at most (more: 413): a still, a press kit's PDF, an
+  // audio clip. Streamed to a file in the site's folder, never held in memory.
+  int max_upload_mb = 64;
 };
 
 // [contact]: where the contact and pitch forms' submissions are forwarded (besides the inbox).

@@ -374,7 +374,7 @@ TEST(SiteConfig, StaffSignInSettingsHaveDefaultsAndLimits) {
   EXPECT_EQ(plain->staff.session_hours, 12);
   EXPECT_EQ(plain->staff.max_failed_sign_ins, 5);
   EXPECT_EQ(plain->staff.lockout_minutes, 15);
-  EXPECT_EQ(plain->staff.max_upload_mb, 20);
+  EXPECT_EQ(plain->staff.max_upload_mb, 64);
   auto upload = ParseSiteConfig("[staff]\nmax_upload_mb = 100\n", "c.toml");
   ASSERT_TRUE(upload);
   EXPECT_EQ(upload->staff.max_upload_mb, 100);

@@ -44,6 +44,9 @@ using ReusePort = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 class Server;
 class Session;
 
+constexpr size_t kSinkPiece = 64 * 1024;  // a sink's body is read this much at a time
+constexpr auto kLinger = std::chrono::seconds(2);
+
 // The Date header, made once a second per thread.
 const std::string& DateHeader() {
   thread_local int64_t last = 0;
@@ -92,6 +95,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read();
   void OnHeader(beast::error_code ec);
   void OnRead(beast::error_code ec);
+  // The request's line, headers and client address into req_ (its body apart).
+  void TakeHead(const http::request_header<>& msg);
+  // Calls the handler with req_ and writes its response.
+  void Handle(bool head, bool keep_alive);
+  // A body for a sink (ServerOptions::body_sinks): read 64 KiB at a time, each piece within
+  // body_piece_timeout, and handed to sink_.
+  bool StartSink();
+  void ReadPiece();
+  void OnPiece(beast::error_code ec);
+  // After an answer that closes the connection while the client may still be sending its body
+  // (413): our side shut, what still comes read and dropped for a moment, then closed — so that
+  // the client reads the answer rather than a reset.
+  void Linger();
+  void DropMore();
   void Respond(HttpResponse response, bool head, bool keep_alive);
   // A body from a reader (HttpResponse::reader): the next piece read and written, each within
   // the write timeout, until the promised length is sent.
@@ -102,6 +119,10 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket socket_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> sink_parser_;
+  std::shared_ptr<BodySink> sink_;
+  std::unique_ptr<char[]> piece_in_;  // the piece of a sink's body being read
+  bool linger_ = false;
   std::string head_;
   std::string piece_;  // the piece of a streamed body being written
   size_t stream_at_ = 0, stream_end_ = 0, written_ = 0;
@@ -314,6 +335,19 @@ class Server final : public HttpServer {
       }
     }
     return limit;
+  }
+  // The factory of the sink that takes the bodies of requests to `target`, or null.
+  const BodySinkFactory* SinkFor(std::string_view target) const {
+    const BodySinkFactory* found = nullptr;
+    size_t matched = 0;
+    for (const auto& entry : options_.body_sinks) {
+      const std::string& prefix = entry.first;
+      if (prefix.size() >= matched && target.substr(0, prefix.size()) == prefix) {
+        found = &entry.second;
+        matched = prefix.size();
+      }
+    }
+    return found;
   }
   size_t largest_body_limit() const {
     size_t limit = options_.body_limit;
@@ -608,12 +642,14 @@ void Session::OnHeader(beast::error_code ec) {
   parser_->body_limit(limit);
   // A body follows. The header has come: the connection is busy, not idle, from here on.
   reading_ = false;
+  if (server_.SinkFor(parser_->get().target()) && !StartSink()) return;
   auto read_body = [self = shared_from_this()] {
     self->reading_ = false;
+    if (self->sink_) return self->ReadPiece();
     http::async_read(self->socket_, self->buffer_, *self->parser_,
                      [self](beast::error_code ec, size_t) { self->OnRead(ec); });
   };
-  const auto& msg = parser_->get();
+  const auto& msg = sink_parser_ ? sink_parser_->get().base() : parser_->get().base();
   if (msg.version() >= 11 && beast::iequals(msg[http::field::expect], "100-continue")) {
     // The client waits for this before it sends the body (RFC 9110 §10.1.1).
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -630,6 +666,9 @@ void Session::OnRead(beast::error_code ec) {
   reading_ = false;
   deadline_ = Clock::time_point::max();
   started_ = Clock::now();
+  sink_.reset();  // a body cut short or refused: its sink leaves nothing behind
+  sink_parser_.reset();
+  piece_in_.reset();
   if (closed_ || ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
       ec == net::error::connection_reset || ec == net::error::eof ||
       ec == net::error::bad_descriptor) {
@@ -640,6 +679,7 @@ void Session::OnRead(beast::error_code ec) {
   if (ec) {
     // What arrived cannot be read as HTTP: answer once and close.
     int status = ec == http::error::header_limit ? 431 : ec == http::error::body_limit ? 413 : 400;
+    linger_ = status == 413;  // the client may be sending the rest of its body
     req_.method = "-";
     req_.target = "-";
     const char* text = status == 431   ? "Request header fields too large\n"
@@ -650,6 +690,12 @@ void Session::OnRead(beast::error_code ec) {
     return Respond(std::move(r), false, false);
   }
   auto& msg = parser_->get();
+  TakeHead(msg);
+  req_.body = std::move(msg.body());
+  Handle(msg.method() == http::verb::head, msg.keep_alive());
+}
+
+void Session::TakeHead(const http::request_header<>& msg) {
   req_.method = std::string(msg.method_string());
   req_.target = std::string(msg.target());
   req_.version = static_cast<int>(msg.version());
@@ -659,7 +705,6 @@ void Session::OnRead(beast::error_code ec) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     req_.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  req_.body = std::move(msg.body());
   if (server_.TrustsSomeone()) {
     std::vector<std::string_view> forwarded;
     for (const auto& [name, value] : req_.headers) {
@@ -667,8 +712,72 @@ void Session::OnRead(beast::error_code ec) {
     }
     req_.remote_address = server_.ClientAddress(remote_ip_, forwarded);
   }
-  const bool head = msg.method() == http::verb::head;
-  const bool keep_alive = msg.keep_alive();
+}
+
+bool Session::StartSink() {
+  req_ = HttpRequest{};
+  req_.remote_address = remote_;
+  TakeHead(parser_->get().base());
+  const size_t limit = server_.BodyLimitFor(parser_->get().target());
+  auto sink = (*server_.SinkFor(req_.target))(req_);
+  if (!sink || !*sink) {
+    started_ = Clock::now();
+    deadline_ = Clock::time_point::max();
+    HttpResponse r = TextResponse(503, "The body cannot be taken now. Try again in a moment.\n");
+    r.close = true;  // its body is never read
+    linger_ = true;
+    Respond(std::move(r), false, false);
+    return false;
+  }
+  sink_ = std::move(*sink);
+  // The header is read; from here the body goes a piece at a time into a buffer of ours.
+  sink_parser_.emplace(std::move(*parser_));
+  sink_parser_->body_limit(limit);
+  piece_in_ = std::make_unique<char[]>(kSinkPiece);
+  return true;
+}
+
+void Session::ReadPiece() {
+  auto& body = sink_parser_->get().body();
+  body.data = piece_in_.get();
+  body.size = kSinkPiece;
+  deadline_ = Clock::now() + server_.options().body_piece_timeout;
+  http::async_read(
+      socket_, buffer_, *sink_parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnPiece(ec); });
+}
+
+void Session::OnPiece(beast::error_code ec) {
+  if (ec == http::error::need_buffer) ec = {};  // the piece is full: hand it on, read the next
+  if (!ec && !closed_) {
+    const size_t n = kSinkPiece - sink_parser_->get().body().size;
+    if (n > 0) {
+      if (auto written = sink_->Write(std::string_view(piece_in_.get(), n)); !written) {
+        sink_.reset();
+        sink_parser_.reset();
+        piece_in_.reset();
+        started_ = Clock::now();
+        deadline_ = Clock::time_point::max();
+        HttpResponse r = TextResponse(500, "The body could not be kept.\n");
+        r.close = true;
+        linger_ = true;
+        return Respond(std::move(r), false, false);
+      }
+    }
+    if (!sink_parser_->is_done()) return ReadPiece();
+  }
+  if (ec || closed_) return OnRead(ec ? ec : net::error::operation_aborted);
+  reading_ = false;
+  deadline_ = Clock::time_point::max();
+  started_ = Clock::now();
+  const bool keep_alive = sink_parser_->get().keep_alive();
+  req_.body_sink = std::move(sink_);
+  sink_parser_.reset();
+  piece_in_.reset();
+  Handle(false, keep_alive);
+}
+
+void Session::Handle(bool head, bool keep_alive) {
   HttpResponse r;
   try {
     r = server_.handler()(req_);
@@ -781,9 +890,28 @@ void Session::OnWrite(beast::error_code ec, size_t bytes) {
     observe(req_, resp_, Clock::now() - started_, bytes);
   }
   resp_ = HttpResponse{};
+  req_.body_sink.reset();  // the body's file (say) goes now, not with the next request
+  if (linger_ && !closed_) return Linger();
   if (ec || !keep_alive_ || closed_) return Close();
   first_ = false;
   Read();
+}
+
+void Session::Linger() {
+  linger_ = false;
+  beast::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  deadline_ = Clock::now() + kLinger;  // the sweeper closes it then, whatever still comes
+  piece_in_ = std::make_unique<char[]>(kSinkPiece);
+  DropMore();
+}
+
+void Session::DropMore() {
+  socket_.async_read_some(net::buffer(piece_in_.get(), kSinkPiece),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec || self->closed_) return self->Close();
+                            self->DropMore();
+                          });
 }
 
 void Session::Close() {

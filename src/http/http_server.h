@@ -3,7 +3,9 @@
 // protocol and of strangers — limits (431, 413, a connection cap overall and per client
 // address; near it, idle keep-alive connections are closed first), timeouts for slow clients,
 // 400 and close for what does not parse or could be framed two ways (request smuggling),
-// 100 Continue, keep-alive and pipelining, HEAD, graceful shutdown.
+// 100 Continue, keep-alive and pipelining, HEAD, graceful shutdown; bodies too large to hold
+// (uploads) handed to a BodySink a piece at a time; after a 413, what the client still sends is
+// read and dropped for a moment, so that it reads the answer instead of a reset connection.
 // Contract: the handler is called on the server's threads, concurrently; it must be thread-safe
 // and must not block for long. Start returns once every endpoint listens.
 #pragma once
@@ -18,6 +20,10 @@
 #include "http/message.h"
 
 namespace cinepress {
+
+// Makes the sink that takes one request's body, from the request's head (its body not read yet);
+// an error answers 503 without reading the body.
+using BodySinkFactory = std::function<Result<std::shared_ptr<BodySink>>(const HttpRequest& head)>;
 
 struct ServerOptions {
   std::vector<std::string> listen = {"127.0.0.1:8080"};  // ADDR:PORT; [v6]:PORT
@@ -39,6 +45,15 @@ struct ServerOptions {
   // starts with one of these prefixes has that limit instead (the longest prefix wins). A form
   // that carries a file (/contribute/) is the reason; every other path keeps body_limit.
   std::vector<std::pair<std::string, size_t>> body_limits;
+  // Paths whose bodies are not held in memory but handed to a sink a piece at a time as they
+  // arrive (prefix -> the factory called once the header has come; the longest prefix wins): the
+  // media library's uploads. Their limit is still body_limits' (413 from Content-Length before
+  // any of the body is read, else as soon as the count passes it), and each piece must come
+  // within body_piece_timeout.
+  std::vector<std::pair<std::string, BodySinkFactory>> body_sinks;
+  // A body taken by a sink comes 64 KiB at a time, each within this (by default a client slower
+  // than about 1 KiB/s is dropped): a slow client cannot hold a connection for ever.
+  std::chrono::milliseconds body_piece_timeout{60000};
   std::chrono::milliseconds header_timeout{10000};  // the first request must arrive in this time
   std::chrono::milliseconds idle_timeout{30000};    // the next one on a kept-alive connection
   // A response must be taken by the client within this; a body streamed from a reader, each

@@ -12,10 +12,14 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
+
+#include "http/body_file.h"
 
 namespace cinepress {
 namespace {
@@ -58,6 +62,7 @@ class Client {
     return out;
   }
   bool closed() const { return closed_; }
+  int fd() const { return fd_; }
 
  private:
   int fd_;
@@ -597,6 +602,189 @@ TEST_F(StreamingTest, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
   // timeout and the server closes the connection.
   size_t sent = SentOf("/huge");
   EXPECT_LT(sent, size_t{256} << 20);
+}
+
+// The recording twin of a sink: what it was given, and whether it is still held.
+struct Sinks {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> finished;  // bodies handed to the handler whole
+  int made = 0, alive = 0;
+  // Waits until no sink is held (a refused or abandoned body's sink is dropped).
+  bool AllDropped() {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(30), [&] { return alive == 0; });
+  }
+};
+
+class RecordingSink final : public BodySink {
+ public:
+  explicit RecordingSink(Sinks& sinks) : sinks_(sinks) {
+    std::lock_guard lock(sinks_.mu);
+    sinks_.made++;
+    sinks_.alive++;
+  }
+  ~RecordingSink() override {
+    std::lock_guard lock(sinks_.mu);
+    sinks_.alive--;
+    sinks_.cv.notify_all();
+  }
+  Status Write(std::string_view piece) override {
+    largest = std::max(largest, piece.size());
+    body.append(piece);
+    return {};
+  }
+  std::string body;
+  size_t largest = 0;
+
+ private:
+  Sinks& sinks_;
+};
+
+// /upload/ takes its body into a recording sink (at most 1 MiB); every other path into memory.
+class BodySinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions o{{"127.0.0.1:0"}};
+    o.body_limits = {{"/upload/", size_t{1} << 20}};
+    o.body_piece_timeout = std::chrono::milliseconds(300);
+    o.body_sinks = {
+        {"/upload/", [this](const HttpRequest& head) -> Result<std::shared_ptr<BodySink>> {
+           if (head.Header("x-refuse") == "1") {
+             return MakeError(ErrorCode::kIo, "no room");
+           }
+           return std::shared_ptr<BodySink>(std::make_shared<RecordingSink>(sinks_));
+         }}};
+    auto s = HttpServer::Start(
+        o,
+        [this](const HttpRequest& r) {
+          auto* sink = dynamic_cast<RecordingSink*>(r.body_sink.get());
+          if (sink) {
+            std::lock_guard lock(sinks_.mu);
+            sinks_.finished.push_back(sink->body);
+            largest_ = std::max(largest_, sink->largest);
+          }
+          return TextResponse(200, std::string(sink ? "sink" : "memory") + " " +
+                                       std::to_string(sink ? sink->body.size() : r.body.size()) +
+                                       "\n");
+        },
+        nullptr);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    server_ = std::move(*s);
+  }
+  void TearDown() override {
+    server_->Shutdown(std::chrono::milliseconds(1000));
+    server_->Wait();
+  }
+  Sinks sinks_;
+  size_t largest_ = 0;
+  std::unique_ptr<HttpServer> server_;
+};
+
+std::string Pattern(size_t n) {
+  std::string out(n, '\0');
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<char>(i % 253);
+  return out;
+}
+
+TEST_F(BodySinkTest, ABodyGoesToItsSinkAPieceAtATimeInOrder) {
+  Client c(PortOf(*server_));
+  const std::string body = Pattern(900'000);
+  c.Send("POST /upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body);
+  EXPECT_NE(c.Read("\n", 2).find("sink 900000"), std::string::npos);
+  // Chunked, on the same connection; then a path that keeps its body in memory.
+  c.Send(
+      "POST /upload/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+      "POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  std::string out = c.Read("memory 3");
+  EXPECT_NE(out.find("sink 11"), std::string::npos) << out;
+  EXPECT_NE(out.find("memory 3"), std::string::npos) << out;
+  std::lock_guard lock(sinks_.mu);
+  ASSERT_EQ(sinks_.finished.size(), 2u);
+  EXPECT_TRUE(sinks_.finished[0] == body) << "the bytes, in order";
+  EXPECT_EQ(sinks_.finished[1], "hello world");
+  EXPECT_LE(largest_, size_t{64 * 1024}) << "never more than a piece at a time";
+}
+
+TEST_F(BodySinkTest, ExpectContinueIsAnsweredBeforeTheBodyIsRead) {
+  Client c(PortOf(*server_));
+  c.Send("POST /upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_NE(c.Read("\r\n\r\n").find("100 Continue"), std::string::npos);
+  c.Send("body");
+  EXPECT_NE(c.Read("sink 4").find("sink 4"), std::string::npos);
+}
+
+TEST_F(BodySinkTest, ALengthOverTheLimitIs413BeforeAnySinkIsMade) {
+  Client c(PortOf(*server_));
+  c.Send("POST /upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n" +
+         std::string(100'000, 'x'));
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out;
+  EXPECT_NE(out.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(c.closed()) << "read to the end: closed, not reset";
+  std::lock_guard lock(sinks_.mu);
+  EXPECT_EQ(sinks_.made, 0);
+}
+
+TEST_F(BodySinkTest, AChunkedBodyPastTheLimitIs413AndItsSinkDropped) {
+  Client c(PortOf(*server_));
+  c.Send("POST /upload/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const std::string chunk = "10000\r\n" + std::string(0x10000, 'y') + "\r\n";
+  // 20 chunks of 64 KiB: past the limit of 1 MiB (the server may stop reading before the last).
+  for (int i = 0; i < 20; ++i) {
+    if (::send(c.fd(), chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) break;
+  }
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out;
+  EXPECT_TRUE(sinks_.AllDropped());
+  std::lock_guard lock(sinks_.mu);
+  EXPECT_EQ(sinks_.made, 1);
+  EXPECT_TRUE(sinks_.finished.empty()) << "the handler never saw it";
+}
+
+TEST_F(BodySinkTest, ABodyThatStopsComingIsDroppedWithItsSink) {
+  Client c(PortOf(*server_));
+  c.Send("POST /upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n\r\n" +
+         std::string(1000, 'z'));
+  // Nothing more comes: after the piece timeout the connection is closed, the sink dropped.
+  EXPECT_EQ(c.Read(), "");
+  EXPECT_TRUE(c.closed());
+  EXPECT_TRUE(sinks_.AllDropped());
+  std::lock_guard lock(sinks_.mu);
+  EXPECT_EQ(sinks_.made, 1);
+  EXPECT_TRUE(sinks_.finished.empty());
+}
+
+TEST_F(BodySinkTest, ASinkThatCannotBeMadeIs503AndTheBodyIsNotRead) {
+  Client c(PortOf(*server_));
+  c.Send("POST /upload/ HTTP/1.1\r\nHost: x\r\nX-Refuse: 1\r\nContent-Length: 10\r\n\r\n");
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 503", 0), 0u) << out;
+}
+
+TEST(BodyFile, KeepsTheBodyInItsFolderAndRemovesItWhenDropped) {
+  const auto folder = std::filesystem::path(testing::TempDir()) / "body-file-test";
+  std::filesystem::path path;
+  {
+    auto file = BodyFile::Create(folder);
+    ASSERT_TRUE(file.ok()) << file.error().message;
+    path = (*file)->path();
+    EXPECT_EQ(path.parent_path(), folder);
+    ASSERT_TRUE((*file)->Write("one ").ok());
+    ASSERT_TRUE((*file)->Write("two").ok());
+    EXPECT_EQ((*file)->size(), 7);
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str(), "one two");
+    HttpRequest req;
+    EXPECT_EQ(BodyFileOf(req), nullptr);
+    req.body_sink = *file;
+    EXPECT_EQ(BodyFileOf(req), file->get());
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace

@@ -16,12 +16,17 @@
 
 namespace cinepress {
 
+class BodySink;
+
 struct HttpRequest {
   std::string method;                                        // "GET"
   std::string target;                                        // as sent: "/reviews/x/?page=2"
   int version = 11;                                          // 10 or 11
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
+  // Instead of `body`, for a path whose bodies are taken a piece at a time
+  // (ServerOptions::body_sinks): the sink that took the whole body.
+  std::shared_ptr<BodySink> body_sink;
   std::string remote_address;
 
   // The value of a header ("" when absent); `name` must be lowercase.
@@ -43,6 +48,18 @@ class BodyReader {
   // Up to `max` bytes from `offset`, at least one while `offset` is before the end. An error ends
   // the response early (its length was promised, so the connection is closed).
   virtual Result<std::string> Read(int64_t offset, size_t max) = 0;
+};
+
+// A request body taken a piece at a time as it arrives instead of into memory (an upload of
+// many megabytes; ServerOptions::body_sinks). Write is called on the server thread that reads
+// the request, in order, never concurrently; once the whole body has come the handler finds the
+// sink in HttpRequest::body_sink. Dropped before that (the body too large, too slow, cut short),
+// it must leave nothing behind.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // The next piece of the body. An error ends the request (500, and the connection closed).
+  virtual Status Write(std::string_view piece) = 0;
 };
 
 struct HttpResponse {

@@ -1281,6 +1281,35 @@ std::string AutoEmbed(const std::string& text) {
   }
   return out;
 }
+
+// SanitizeHtml, with the first <!--more--> (WordPress's "read more" cut, `<!--more Custom
+// text-->` too) kept in the body as <!--more-->, where the teaser ends: the importer makes the
+// excerpt of it, and a paywall can cut there. The sanitizer drops comments, so it crosses it as a
+// word of its own and comes back after. <!--nextpage--> is dropped: the pages become one.
+std::string SanitizeKeepingMore(std::string text, const SanitizeOptions& options,
+                                ContentStats* stats) {
+  constexpr std::string_view kSentinel = "cinepressmorecut7f3a9e";
+  bool more = false;
+  if (size_t m = text.find("<!--more"); m != std::string::npos) {
+    if (size_t e = text.find("-->", m); e != std::string::npos) {
+      const bool own_line = (m == 0 || text[m - 1] == '\n');
+      text.replace(m, e + 3 - m,
+                   own_line && options.autop ? "\n\n" + std::string(kSentinel) + "\n\n"
+                                             : std::string(kSentinel));
+      more = true;
+    }
+  }
+  std::string html = SanitizeHtml(text, options, stats);
+  if (more) {
+    const std::string para = "<p>" + std::string(kSentinel) + "</p>";
+    if (size_t p = html.find(para); p != std::string::npos) {
+      html.replace(p, para.size(), "<!--more-->");
+    } else if (size_t q = html.find(kSentinel); q != std::string::npos) {
+      html.replace(q, kSentinel.size(), "<!--more-->");
+    }
+  }
+  return html;
+}
 }  // namespace
 
 std::string WordPressToHtml(std::string_view content, const WpContentContext& context,
@@ -1299,35 +1328,17 @@ std::string WordPressToHtml(std::string_view content, const WpContentContext& co
   }
   text = std::move(unix_text);
   text = ConvertShortcodes(AutoEmbed(text), context, stats);
-  // The first <!--more--> (WordPress's "read more" cut, `<!--more Custom text-->` too) is kept
-  // in the body as <!--more-->, where the teaser ends: the importer makes the excerpt of it, and
-  // a paywall can cut there. The sanitizer drops comments, so it crosses it as a word of its
-  // own and comes back after. <!--nextpage--> is dropped: the pages become one.
-  constexpr std::string_view kSentinel = "cinepressmorecut7f3a9e";
-  bool more = false;
-  if (size_t m = text.find("<!--more"); m != std::string::npos) {
-    if (size_t e = text.find("-->", m); e != std::string::npos) {
-      const bool own_line = (m == 0 || text[m - 1] == '\n');
-      text.replace(
-          m, e + 3 - m,
-          own_line && !blocks ? "\n\n" + std::string(kSentinel) + "\n\n" : std::string(kSentinel));
-      more = true;
-    }
-  }
   SanitizeOptions options;
   options.autop = !blocks;
   options.rewrite_url = context.rewrite_url;
   options.contiguous_headings = true;
-  std::string html = SanitizeHtml(text, options, &stats);
-  if (more) {
-    const std::string para = "<p>" + std::string(kSentinel) + "</p>";
-    if (size_t p = html.find(para); p != std::string::npos) {
-      html.replace(p, para.size(), "<!--more-->");
-    } else if (size_t q = html.find(kSentinel); q != std::string::npos) {
-      html.replace(q, kSentinel.size(), "<!--more-->");
-    }
-  }
-  return html;
+  return SanitizeKeepingMore(std::move(text), options, &stats);
+}
+
+std::string SanitizeEditedBody(std::string_view html) {
+  SanitizeOptions options;
+  options.contiguous_headings = true;  // as the import: its paragraphs are in the HTML already
+  return SanitizeKeepingMore(std::string(html), options, nullptr);
 }
 
 }  // namespace cinepress

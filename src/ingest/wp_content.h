@@ -99,6 +99,11 @@ std::string SanitizeHtml(std::string_view html, const SanitizeOptions& options,
 std::string WordPressToHtml(std::string_view content, const WpContentContext& context,
                             ContentStats& stats);
 
+// An imported body (HTML) as an editor changed it in the newsroom, made safe by the importer's
+// own rules: SanitizeHtml with the importer's options (headings contiguous; no autop — the
+// stored body has its paragraphs), the first <!--more--> kept where it was.
+std::string SanitizeEditedBody(std::string_view html);
+
 // The text of an HTML fragment (for deks, titles, captions) is render/html_text.h's HtmlToText.
 
 // A URL safe to put in href (links) or src (images: only http, https and relative).

@@ -301,6 +301,26 @@ TEST(Blocks, TheMoreCutIsKeptAsOneMarker) {
             std::string::npos);
 }
 
+TEST(EditedBody, IsMadeSafeAsTheImportIsAndKeepsTheMoreCut) {
+  // What the import stored comes back the same: saving an unchanged piece changes nothing.
+  WpContentContext ctx;
+  ContentStats stats;
+  const std::string stored = WordPressToHtml(
+      "<h1>Part one</h1>\nTeaser with <a href=\"https://example.com/\">a link</a>.\n"
+      "<!--more-->\nThe rest, <em>with</em> <img src=\"/uploads/a.jpg\" alt=\"A still\">.",
+      ctx, stats);
+  EXPECT_EQ(SanitizeEditedBody(stored), stored);
+  // A hostile edit loses exactly what the importer takes away.
+  const std::string hostile =
+      "<p onclick=\"steal()\">Hi <script>alert(1)</script><a href=\"javascript:alert(1)\">x</a>"
+      "<img src=x onerror=alert(1)></p>";
+  EXPECT_EQ(SanitizeEditedBody(hostile), Clean(hostile));
+  EXPECT_EQ(SanitizeEditedBody(hostile), "<p>Hi <a>x</a><img src=\"x\" alt=\"\"></p>");
+  // Its headings as the import numbers them; the cut where the editor put it.
+  EXPECT_EQ(SanitizeEditedBody("<h1>A</h1><p>Teaser.</p><!--more--><p>Rest.</p>"),
+            "<h2>A</h2><p>Teaser.</p><!--more--><p>Rest.</p>");
+}
+
 TEST(Sanitizer, KeepsTheLayoutStylesCarryAndNothingElse) {
   SanitizeOptions o;
   EXPECT_EQ(SanitizeHtml("<div class=\"wp-block-column\" style=\"flex-basis:33.33%\">x</div>", o),

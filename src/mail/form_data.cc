@@ -1,20 +1,29 @@
 #include "mail/form_data.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <functional>
+
 #include "mail/gmime_init.h"
 
 namespace cinepress {
+namespace {
 
-std::optional<FormFields> ParseFormData(std::string_view content_type, std::string_view body,
-                                        FormFields* file_names) {
-  if (content_type.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
-  EnsureGMime();
-  // GMime parses a MIME entity: the request's Content-Type as its header, then the body.
-  std::string entity = "Content-Type: ";
-  entity.append(content_type);
-  entity += "\r\n\r\n";
-  entity.append(body);
-  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
-  Ref<GMimeParser> parser(g_mime_parser_new_with_stream(stream.p));
+// What to do with the content of the part that is field `index`: keep it as its value
+// (`value`), or not.
+using PartReader = std::function<bool(size_t index, const char* field, const char* file_name,
+                                      GMimeDataWrapper* content, std::string& value)>;
+
+// The form in a MIME entity (the request's Content-Type as its header, then the body): each part
+// handed to `read`. nullopt when it is not a multipart/form-data with a boundary, when a part is
+// not a plain part naming its field, or when `read` says no.
+std::optional<FormFields> ReadForm(GMimeStream* entity, bool persist, FormFields* file_names,
+                                   const PartReader& read) {
+  Ref<GMimeParser> parser(g_mime_parser_new_with_stream(entity));
+  // Persistent: a part's content is a window on the stream, not a copy of it in memory.
+  g_mime_parser_set_persist_stream(parser.p, persist);
   Ref<GMimeObject> root(g_mime_parser_construct_part(parser.p, nullptr));
   if (!root.p || !GMIME_IS_MULTIPART(root.p)) return std::nullopt;
   GMimeContentType* type = g_mime_object_get_content_type(root.p);
@@ -31,18 +40,125 @@ std::optional<FormFields> ParseFormData(std::string_view content_type, std::stri
     const char* name =
         disposition ? g_mime_content_disposition_get_parameter(disposition, "name") : nullptr;
     if (!name) return std::nullopt;  // RFC 7578 §4.2: every part names its field
-    std::string value;
-    if (GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part))) {
-      Ref<GMimeStream> out(g_mime_stream_mem_new());
-      if (g_mime_data_wrapper_write_to_stream(content, out.p) < 0) return std::nullopt;
-      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.p));
-      value.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
-    }
     const char* file_name = g_mime_part_get_filename(GMIME_PART(part));
+    std::string value;
+    // A part with no content (null here) is still a field, or an empty file.
+    GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
+    if (!read(fields.size(), name, file_name, content, value)) return std::nullopt;
     if (file_names && file_name) file_names->emplace_back(name, file_name);
     fields.emplace_back(name, std::move(value));
   }
   return fields;
+}
+
+// The part's content (none: null), decoded, into `out`.
+bool Decode(GMimeDataWrapper* content, GMimeStream* out) {
+  return (!content || g_mime_data_wrapper_write_to_stream(content, out) >= 0) &&
+         g_mime_stream_flush(out) == 0;
+}
+
+bool DecodeToString(GMimeDataWrapper* content, std::string& value) {
+  Ref<GMimeStream> out(g_mime_stream_mem_new());
+  if (!Decode(content, out.p)) return false;
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out.p));
+  value.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
+  return true;
+}
+
+std::string EntityHeader(std::string_view content_type) {
+  return "Content-Type: " + std::string(content_type) + "\r\n\r\n";
+}
+
+}  // namespace
+
+std::optional<FormFields> ParseFormData(std::string_view content_type, std::string_view body,
+                                        FormFields* file_names) {
+  if (content_type.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
+  EnsureGMime();
+  std::string entity = EntityHeader(content_type);
+  entity.append(body);
+  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
+  return ReadForm(stream.p, false, file_names,
+                  [](size_t, const char*, const char*, GMimeDataWrapper* content,
+                     std::string& value) { return DecodeToString(content, value); });
+}
+
+std::optional<FormFields> ParseFormDataFile(std::string_view content_type,
+                                            const std::filesystem::path& body,
+                                            std::vector<FormFile>* files,
+                                            const FormFileLimits& limits) {
+  if (content_type.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
+  EnsureGMime();
+  std::string boundary;
+  {
+    Ref<GMimeContentType> type(
+        g_mime_content_type_parse(nullptr, std::string(content_type).c_str()));
+    const char* b = type.p ? g_mime_content_type_get_parameter(type.p, "boundary") : nullptr;
+    if (!b || !*b) return std::nullopt;
+    boundary = b;
+  }
+  // Every part starts at a delimiter line: counted before GMime makes an object of each.
+  const int64_t delimiters =
+      CountInFile(body, "--" + boundary, static_cast<int64_t>(limits.max_parts) + 1);
+  if (delimiters < 0 || delimiters > static_cast<int64_t>(limits.max_parts)) return std::nullopt;
+  GError* error = nullptr;
+  Ref<GMimeStream> file(g_mime_stream_fs_open(body.c_str(), O_RDONLY | O_CLOEXEC, 0, &error));
+  if (!file.p) {
+    if (error) g_error_free(error);
+    return std::nullopt;
+  }
+  // GMime parses a MIME entity: the request's Content-Type as its header, then the file.
+  const std::string header = EntityHeader(content_type);
+  Ref<GMimeStream> head(g_mime_stream_mem_new_with_buffer(header.data(), header.size()));
+  Ref<GMimeStream> entity(g_mime_stream_cat_new());
+  g_mime_stream_cat_add_source(GMIME_STREAM_CAT(entity.p), head.p);
+  g_mime_stream_cat_add_source(GMIME_STREAM_CAT(entity.p), file.p);
+  const std::filesystem::path folder = limits.folder.empty() ? body.parent_path() : limits.folder;
+  return ReadForm(entity.p, true, nullptr,
+                  [&](size_t index, const char* field, const char* file_name,
+                      GMimeDataWrapper* content, std::string& value) {
+                    if (!file_name) {
+                      const gint64 length =
+                          content ? g_mime_stream_length(g_mime_data_wrapper_get_stream(content))
+                                  : 0;
+                      if (length < 0 || static_cast<size_t>(length) > limits.max_field)
+                        return false;
+                      return DecodeToString(content, value);
+                    }
+                    if (!files) return true;  // left unread
+                    auto kept = TempFile::Create(folder, "part-");
+                    if (!kept) return false;
+                    Ref<GMimeStream> out(g_mime_stream_fs_new(dup(kept->fd())));
+                    if (!Decode(content, out.p)) return false;
+                    std::error_code ec;
+                    const auto size = std::filesystem::file_size(kept->path(), ec);
+                    if (ec) return false;
+                    files->push_back(FormFile{index, field, file_name, std::move(*kept),
+                                              static_cast<int64_t>(size)});
+                    return true;
+                  });
+}
+
+int64_t CountInFile(const std::filesystem::path& path, std::string_view delimiter, int64_t stop) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in || delimiter.empty()) return -1;
+  std::string window;  // the last delimiter.size() - 1 bytes of the previous read, then this one
+  std::string piece(64 * 1024, '\0');
+  int64_t count = 0;
+  while (count <= stop && in) {
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    const auto n = static_cast<size_t>(in.gcount());
+    if (n == 0) break;
+    window.append(piece.data(), n);
+    for (size_t at = window.find(delimiter); at != std::string::npos;
+         at = window.find(delimiter, at + delimiter.size())) {
+      ++count;
+    }
+    // Keep a tail too short to hold a whole delimiter: one that straddles is counted next time.
+    const size_t keep = std::min(window.size(), delimiter.size() - 1);
+    window.erase(0, window.size() - keep);
+  }
+  return in.bad() ? -1 : count;
 }
 
 }  // namespace cinepress

@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <optional>
 
+#include "contact/upload.h"
 #include "core/slug.h"
 
 namespace cinepress {
@@ -37,6 +40,55 @@ bool Names(std::string_view text, const std::string& path) {
   return false;
 }
 
+// The type libmagic finds in the file's first bytes (enough for every type it knows).
+Result<std::string> SniffFile(const UploadedFile& upload) {
+  std::ifstream in(upload.file, std::ios::binary);
+  std::string head(64 * 1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad()) return Invalid(upload.file_name, "file", "the upload cannot be read");
+  if (head.empty()) return Invalid(upload.file_name, "file", "the file is empty");
+  return SniffType(head);
+}
+
+const KeptAsSent* KeptAs(const std::string& type) {
+  for (const KeptAsSent& k : kKeptAsSent) {
+    if (type == k.type) return &k;
+  }
+  return nullptr;
+}
+
+// The details of an upload and the bytes it is kept with: an image cleaned (in memory: libvips
+// has its pixels in memory anyway), anything else read from its file when it is stored.
+struct Prepared {
+  MediaDetails details;
+  std::string extension;
+  std::optional<std::string> cleaned;
+};
+
+Result<Prepared> Prepare(const UploadedFile& upload) {
+  auto type = SniffFile(upload);
+  if (!type) return type.error();
+  Prepared p;
+  if (const KeptAsSent* kept = KeptAs(*type)) {
+    p.details.type = kept->type == std::string("audio/x-m4a") ? "audio/mp4" : kept->type;
+    p.extension = kept->extension;
+    return p;
+  }
+  auto clean = CleanUpload(upload.file, upload.file_name);
+  if (!clean) {
+    Error e = clean.error();
+    if (e.code == ErrorCode::kInvalidInput) e.message += " (or a PDF, MP3 or M4A file)";
+    return e;
+  }
+  p.details.type = clean->type;
+  p.details.width = clean->width;
+  p.details.height = clean->height;
+  p.extension = clean->extension;
+  p.cleaned = std::move(clean->data);
+  return p;
+}
+
 }  // namespace
 
 std::string UploadPath(std::string_view file_name, std::string_view extension, int64_t now,
@@ -59,25 +111,29 @@ std::string UploadPath(std::string_view file_name, std::string_view extension, i
   return path;
 }
 
-Result<MediaDetails> AddUpload(ContentStore& store, const UploadedImage& upload,
+Result<MediaDetails> AddUpload(ContentStore& store, const UploadedFile& upload,
                                const std::string& uploader, int64_t now,
                                const StillOptions& stills) {
   if (auto s = CheckAlt(upload.file_name, upload.alt); !s) return s.error();
-  auto clean = CleanUpload(upload.bytes, upload.file_name);
-  if (!clean) return clean.error();
+  auto prepared = Prepare(upload);
+  if (!prepared) return prepared.error();
   if (auto s = store.BeginTransaction(); !s) return s.error();
-  MediaDetails d;
-  d.path = UploadPath(upload.file_name, clean->extension, now,
+  MediaDetails d = std::move(prepared->details);
+  d.path = UploadPath(upload.file_name, prepared->extension, now,
                       [&](const std::string& p) { return store.LoadMediaFile(p).ok(); });
   d.alt = upload.alt;
   d.caption = upload.caption;
   d.credit = upload.credit;
   d.uploader = uploader;
-  d.type = clean->type;
-  d.width = clean->width;
-  d.height = clean->height;
   d.uploaded = now;
-  Status saved = store.SaveMedia(d.path, clean->data);
+  Status saved;
+  if (prepared->cleaned) {
+    saved = store.SaveMedia(d.path, *prepared->cleaned);
+  } else {
+    std::ifstream in(upload.file, std::ios::binary);  // into the store's chunks, a piece at a time
+    saved = in ? store.SaveMediaFrom(d.path, in)
+               : Status(Invalid(upload.file_name, "file", "the upload cannot be read"));
+  }
   if (saved) saved = store.SaveMediaDetails(d);
   if (saved) saved = store.Commit();
   if (!saved) {

@@ -1,15 +1,18 @@
 // The newsroom's media library (issue #15): plain functions over the ContentStore role. An
-// upload is checked to be what it claims and cleaned (stills' CleanUpload: decoded by libvips,
-// no EXIF or GPS), kept under uploads/{year}/{month}/ with its details (alt text required,
-// caption, credit, uploader, type, size) and its stills; where each file is used (articles'
-// and pages' lead images and bodies, people's portraits, shows' artwork); a used file is never
-// deleted.
+// upload arrives as a file (never whole in memory) and is checked to be what it claims by its
+// bytes: an image is cleaned (stills' CleanUpload: decoded by libvips from the file, no EXIF or
+// GPS), a document or a recording (PDF, MP3, M4A: contact's libmagic SniffType) is kept byte for
+// byte, read into the store's chunks a piece at a time; kept under uploads/{year}/{month}/ with
+// its details (alt text required, caption, credit, uploader, type, size) and, for an image, its
+// stills; where each file is used (articles' and pages' lead images and bodies, people's
+// portraits, shows' artwork); a used file is never deleted.
 // Contract: plain functions; the store is the caller's, used on the calling thread.
 //
 //   upload    a file sent by staff through /admin/media/, kept as media at an uploads/ path
 //   use       a place that shows a file: it may not be deleted while it has one
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -22,11 +25,22 @@
 
 namespace cinepress {
 
-struct UploadedImage {
-  std::string file_name;  // as the browser sent it: "Lamp at night.JPG"
-  std::string_view bytes;
+struct UploadedFile {
+  std::string file_name;       // as the browser sent it: "Lamp at night.JPG"
+  std::filesystem::path file;  // its bytes, in a file of the caller's
   std::string alt, caption, credit;
 };
+
+// What the library takes besides JPEG, PNG and WebP images, by the type libmagic finds in the
+// bytes: kept as they were sent.
+struct KeptAsSent {
+  const char* type;       // libmagic's MIME type
+  const char* extension;  // the kept file's
+};
+inline constexpr KeptAsSent kKeptAsSent[] = {{"application/pdf", "pdf"},
+                                             {"audio/mpeg", "mp3"},
+                                             {"audio/x-m4a", "m4a"},
+                                             {"audio/mp4", "m4a"}};
 
 // "uploads/2026/12/lamp-at-night.jpg": the file's name as a slug (without its extension), the
 // extension of its real type, in a folder of the month (UTC) of `now`; "-2", "-3"… when `taken`.
@@ -34,8 +48,9 @@ std::string UploadPath(std::string_view file_name, std::string_view extension, i
                        const std::function<bool(const std::string&)>& taken);
 
 // Checks, cleans and keeps one upload with its details and its stills, in one transaction. Bad
-// input (no alt text, not a JPEG, PNG or WebP image) is kInvalidInput naming the file and field.
-Result<MediaDetails> AddUpload(ContentStore& store, const UploadedImage& upload,
+// input (no alt text, not a JPEG, PNG or WebP image, a PDF, MP3 or M4A) is kInvalidInput naming
+// the file and field.
+Result<MediaDetails> AddUpload(ContentStore& store, const UploadedFile& upload,
                                const std::string& uploader, int64_t now,
                                const StillOptions& stills = {});
 

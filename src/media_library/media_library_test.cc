@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "store/open_store.h"
 
@@ -32,11 +33,17 @@ class MediaLibraryTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   Result<MediaDetails> Upload(const std::string& name, const std::string& alt,
                               const std::string& bytes = kPng) {
-    return AddUpload(*store_, UploadedImage{name, bytes, alt, "A caption", "Photo: Ana"},
+    const auto file = dir_ / ("upload-" + std::to_string(++uploads_));
+    {
+      std::ofstream out(file, std::ios::binary);
+      out << bytes;
+    }
+    return AddUpload(*store_, UploadedFile{name, file, alt, "A caption", "Photo: Ana"},
                      "cy@mag.example", kDec2026, StillOptions{.avif = false});
   }
   std::filesystem::path dir_;
   std::unique_ptr<ContentStore> store_;
+  int uploads_ = 0;
 };
 
 TEST(UploadPath, IsTheNamesSlugWithItsRealExtensionInTheMonthsFolder) {
@@ -147,6 +154,38 @@ TEST(MayChangeMedia, EditorsChangeEveryFileOthersTheirOwn) {
   EXPECT_FALSE(MayChangeMedia(StaffRole::kContributor, "al@mag.example", d));
   EXPECT_FALSE(MayChangeMedia(StaffRole::kAuthor, "al@mag.example", d));
   EXPECT_TRUE(MayChangeMedia(StaffRole::kEditor, "al@mag.example", d));
+}
+
+TEST_F(MediaLibraryTest, APdfOrARecordingIsKeptByteForByteWithoutStills) {
+  // A PDF larger than a stored chunk, with bytes of every value.
+  std::string pdf = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 600000 >>\nstream\n";
+  for (size_t i = 0; pdf.size() < 600'000; ++i) pdf += static_cast<char>((i * 7919) % 256);
+  pdf += "\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+  auto d = Upload("Press Kit.PDF", "The festival's press kit", pdf);
+  ASSERT_TRUE(d) << d.error().ToString();
+  EXPECT_EQ(d->path, "uploads/2026/12/press-kit.pdf");
+  EXPECT_EQ(d->type, "application/pdf");
+  EXPECT_EQ(d->width, 0);
+  auto kept = store_->LoadMediaData(d->path);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_TRUE(*kept == pdf) << "kept as sent, byte for byte";
+  auto media = store_->LoadMediaList();
+  ASSERT_TRUE(media.ok());
+  for (const MediaFile& m : media.value()) {
+    EXPECT_EQ(m.path.rfind("_stills/", 0), std::string::npos) << "a PDF has no stills";
+  }
+}
+
+TEST_F(MediaLibraryTest, WhatIsNeitherAnImageNorADocumentIsRefusedNamingTheFile) {
+  auto text = Upload("notes.pdf", "Notes", "just some words, not a PDF");
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().code, ErrorCode::kInvalidInput);
+  EXPECT_EQ(text.error().file, "notes.pdf");
+  EXPECT_NE(text.error().message.find("PDF"), std::string::npos) << text.error().message;
+  auto empty = Upload("empty.png", "Nothing", "");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().field, "file");
+  EXPECT_TRUE(store_->LoadMediaDetails()->empty());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -293,9 +294,14 @@ Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
   return made;
 }
 
-Result<CleanImage> CleanUpload(std::string_view bytes, const std::string& name) {
+Result<CleanImage> CleanUpload(const std::filesystem::path& file, const std::string& name) {
   if (!StartVips()) return VipsFailure(name, "libvips could not start");
-  const char* found = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  // Read through a source of its own, not by file name: libvips keeps images it opened by name
+  // in its cache, and an upload's file name may come again for other bytes.
+  std::unique_ptr<VipsSource, void (*)(void*)> source(vips_source_new_from_file(file.c_str()),
+                                                      g_object_unref);
+  if (!source) return VipsFailure(name, "the upload cannot be read");
+  const char* found = vips_foreign_find_load_source(source.get());
   const std::string loader = found ? found : "";
   struct Kind {
     const char* loader;
@@ -318,8 +324,8 @@ Result<CleanImage> CleanUpload(std::string_view bytes, const std::string& name) 
     e.file = name;
     return e;
   }
-  ImageRef image(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail_on",
-                                            VIPS_FAIL_ON_ERROR, nullptr));
+  ImageRef image(
+      vips_image_new_from_source(source.get(), "", "fail_on", VIPS_FAIL_ON_ERROR, nullptr));
   if (!image.get() || !Normalize(image)) return VipsFailure(name, "the image cannot be decoded");
   CleanImage out{kind->type,
                  kind->extension,

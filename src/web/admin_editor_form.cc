@@ -4,6 +4,7 @@
 #include "content/record_edits.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "ingest/wp_content.h"
 #include "web/admin_editor.h"
 
 namespace cinepress {
@@ -183,14 +184,14 @@ Result<Article> ArticleFromEditorForm(const Form& form, Article a, const EditorC
     if (!Contains(choices.sections, section)) return FieldError("section", "Choose a section");
     a.section = section;
   }
-  // An imported WordPress body is HTML the importer sanitized (ingest/wp_content.h): typed
-  // changes would be served unsanitized, so the newsroom does not take them (yet).
+  // An imported WordPress body is HTML the importer sanitized (ingest/wp_content.h): it stays
+  // HTML, and an edited one is made safe by the importer's own rules before it is kept, so a
+  // typed <script> is never served. Unchanged, it is kept as it was, byte for byte.
   if (a.body_format == BodyFormat::kHtml && FormValue(form, "body") != a.body_markdown) {
-    return FieldError("body",
-                      "This piece's body is HTML from the WordPress import and cannot be changed "
-                      "in the newsroom yet; its other fields can");
+    a.body_markdown = SanitizeEditedBody(FormValue(form, "body"));
+  } else {
+    a.body_markdown = FormValue(form, "body");
   }
-  a.body_markdown = FormValue(form, "body");
   if (a.body_markdown.size() > kMaxBody) return FieldError("body", "The body is longer than 4 MB");
   a.word_count = CountWords(a.body_markdown);
   a.author_ids.clear();

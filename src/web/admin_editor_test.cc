@@ -86,16 +86,23 @@ TEST(EditorFormTest, EachProblemNamesItsField) {
   EXPECT_EQ(FieldOf(Filled({{"access", "gold-card"}}), true), "access");
 }
 
-TEST(EditorFormTest, AnImportedHtmlBodyIsNeverTakenFromTheForm) {
+TEST(EditorFormTest, AnImportedHtmlBodyIsSanitizedAsTheImportDoes) {
   Article wp;
   wp.body_format = BodyFormat::kHtml;
   wp.body_markdown = "<p>Sanitized.</p>";
-  auto changed = ArticleFromEditorForm(Filled({{"body", "<script>x()</script>"}}), wp, Choices());
-  ASSERT_FALSE(changed.ok());
-  EXPECT_EQ(changed.error().field, "body");
-  auto same = ArticleFromEditorForm(Filled({{"body", "<p>Sanitized.</p>"}}), wp, Choices());
-  ASSERT_TRUE(same.ok()) << "its other fields can change";
-  EXPECT_EQ(same->body_markdown, "<p>Sanitized.</p>");
+  auto changed = ArticleFromEditorForm(
+      Filled({{"body",
+               "<p>Edited <a href=\"javascript:x()\">here</a>.</p><script>x()</script>"
+               "<img src=\"/a.jpg\" alt=\"A\" onerror=\"x()\">"}}),
+      wp, Choices());
+  ASSERT_TRUE(changed.ok()) << changed.error().message;
+  EXPECT_EQ(changed->body_markdown, "<p>Edited <a>here</a>.</p><img src=\"/a.jpg\" alt=\"A\">");
+  EXPECT_EQ(changed->body_format, BodyFormat::kHtml);
+  // Unchanged, it is kept byte for byte (not sanitized again).
+  wp.body_markdown = "<p>Kept   as\tit was.</p>";
+  auto same = ArticleFromEditorForm(Filled({{"body", wp.body_markdown}}), wp, Choices());
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->body_markdown, wp.body_markdown);
 }
 
 TEST(EditorFormTest, ThePublishTimeIsReadInTheSitesTimeZone) {

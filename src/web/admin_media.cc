@@ -36,10 +36,27 @@ bool Matches(const MediaDetails& d, const std::string& q) {
          AsciiLower(d.alt).find(needle) != std::string::npos;
 }
 
+bool IsImage(const MediaDetails& d) { return d.type.rfind("image/", 0) == 0; }
+
+// An image as a figure; a PDF or a recording as a link to it.
 std::string FigureMarkdown(const MediaDetails& d) {
+  if (!IsImage(d)) return "[" + d.alt + "](/" + d.path + ")";
   std::string out = "![" + d.alt + "](/" + d.path;
   if (!d.caption.empty()) out += " \"" + d.caption + "\"";
   return out + ")";
+}
+
+// An image's thumbnail and size in pixels; a file kept as sent (a PDF, a recording) has neither,
+// and is shown by its kind.
+void SetPreview(TemplateData& view, const StillBook& stills, const MediaDetails& d) {
+  if (!IsImage(d)) {
+    view.set("kind", d.type == "application/pdf" ? std::string("PDF") : std::string("Audio"));
+    view.set("size", d.type);
+    return;
+  }
+  view.set("thumbnail", Thumbnail(stills, d.path));
+  view.set("size", std::to_string(d.width) + " × " + std::to_string(d.height));
+  view.set("dimensions", std::to_string(d.width) + " × " + std::to_string(d.height) + " px");
 }
 
 bool WantsJson(const HttpRequest& req) {
@@ -93,9 +110,8 @@ HttpResponse AdminWeb::MediaGet(Visit& v) {
     TemplateData row;
     row.set("name", FileName(d.path));
     row.set("alt", d.alt);
-    row.set("thumbnail", Thumbnail(stills, d.path));
+    SetPreview(row, stills, d);
     row.set("url", "/admin/media/item/?path=" + PercentEncode(d.path));
-    row.set("size", std::to_string(d.width) + " × " + std::to_string(d.height));
     row.set("uses", uses == 0 ? std::string("unused") : "used " + std::to_string(uses) + "×");
     grid.push_back(row);
   }
@@ -113,25 +129,23 @@ HttpResponse AdminWeb::MediaGet(Visit& v) {
 HttpResponse AdminWeb::MediaUploadPost(Visit& v) {
   const bool script = WantsJson(v.ctx.request);
   const int64_t max_bytes = int64_t{v.site->config().staff.max_upload_mb} * 1024 * 1024;
-  auto names = v.files.equal_range("file");
-  auto bytes = v.form.equal_range("file");
   std::vector<std::string> added, problems;
   auto store = options_.open_content_store();  // a connection of its own: stills take a while
   if (!store) problems.push_back("The media library cannot be written now.");
   size_t i = 0;
-  for (; store && names.first != names.second && bytes.first != bytes.second;
-       ++names.first, ++bytes.first, ++i) {
-    const std::string& name = names.first->second;
-    const std::string& data = bytes.first->second;
-    if (name.empty() && data.empty()) continue;  // the field sent without a file chosen
-    if (static_cast<int64_t>(data.size()) > max_bytes) {
+  for (auto f = v.files.begin(); store && f != v.files.end(); ++f) {
+    if (f->field != "file") continue;
+    const size_t index = i++;
+    const std::string& name = f->file_name;
+    if (name.empty() && f->size == 0) continue;  // the field sent without a file chosen
+    if (f->size > max_bytes) {
       problems.push_back(name + ": larger than " + std::to_string(max_bytes / (1024 * 1024)) +
                          " MB");
       continue;
     }
-    std::string alt = v.Field("alt_" + std::to_string(i));
+    std::string alt = v.Field("alt_" + std::to_string(index));
     if (alt.empty()) alt = v.Field("alt");
-    UploadedImage upload{name, data, alt, v.Field("caption"), v.Field("credit")};
+    UploadedFile upload{name, f->file.path(), alt, v.Field("caption"), v.Field("credit")};
     auto d = AddUpload(**store, upload, v.staff->member.email, options_.now(), options_.stills);
     if (d) {
       added.push_back(d->path);
@@ -139,7 +153,7 @@ HttpResponse AdminWeb::MediaUploadPost(Visit& v) {
       problems.push_back(d.error().file + ": " + d.error().message);
     }
   }
-  if (added.empty() && problems.empty()) problems.push_back("Choose one or more images to upload.");
+  if (added.empty() && problems.empty()) problems.push_back("Choose one or more files to upload.");
   if (script) {
     return AdminJson(problems.empty() ? 200 : 422, {{"uploaded", added}, {"errors", problems}});
   }
@@ -186,7 +200,7 @@ HttpResponse AdminWeb::MediaItemPage(Visit& v, int status, const std::string& pa
     view.set("bytes", SizeText(file->size));
     StillBook stills;
     if (auto book = LoadStills(*content_, *media)) stills = std::move(*book);
-    view.set("thumbnail", Thumbnail(stills, path));
+    SetPreview(view, stills, *it);
     kainjow::mustache::list uses;
     for (const MediaUse& u : UsesOf(path, *users)) {
       TemplateData d;
@@ -208,7 +222,6 @@ HttpResponse AdminWeb::MediaItemPage(Visit& v, int status, const std::string& pa
   view.set("caption", d.caption);
   view.set("credit", d.credit);
   view.set("type", d.type);
-  view.set("dimensions", std::to_string(d.width) + " × " + std::to_string(d.height) + " px");
   view.set("uploader", d.uploader);
   view.set("uploaded", TimeZone::IsoUtc(d.uploaded).substr(0, 10));
   view.set("figure", FigureMarkdown(d));
@@ -262,7 +275,7 @@ void AdminWeb::ApplyLibraryPick(Visit& v) {
   const std::string pick = v.Field("image_pick");
   if (pick.empty()) return;
   for (const MediaDetails& d : UsableMedia(v)) {
-    if ("/" + d.path != pick) continue;
+    if ("/" + d.path != pick || !IsImage(d)) continue;
     auto fill = [&](const std::string& key, const std::string& value, bool always) {
       if (!always && !v.Field(key).empty()) return;
       v.form.erase(key);
@@ -278,6 +291,7 @@ void AdminWeb::ApplyLibraryPick(Visit& v) {
 TemplateData AdminWeb::LibraryChoices(Visit& v, const std::string& chosen) {
   kainjow::mustache::list list;
   for (const MediaDetails& d : UsableMedia(v)) {
+    if (!IsImage(d)) continue;  // a lead image is an image
     TemplateData item;
     item.set("value", "/" + d.path);
     item.set("label", FileName(d.path) + " — " + d.alt);

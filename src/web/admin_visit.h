@@ -54,7 +54,7 @@ struct AdminWeb::Visit {
   std::shared_ptr<const Site> site;
   std::optional<StaffVisit> staff;
   cinepress::Form form;
-  cinepress::Form files;  // a form's file fields: field -> the file's name (uploads only)
+  std::vector<FormFile> files;  // a form's files, each in a file of its own (uploads only)
   // A form field no longer than kAdminMaxField ("" when absent or longer).
   std::string Field(const std::string& key) const {
     std::string v = FormValue(form, key);

@@ -286,9 +286,17 @@ HttpResponse AdminWeb::Guarded(const RouteDef& route, RequestContext& ctx) {
     }
   }
   if (ctx.request.method == "POST") {
-    // Only the upload's form carries files (bytes that are not text).
-    const bool files = route.handler == &AdminWeb::MediaUploadPost;
-    auto form = ParseForm(ctx.request, files ? &v.files : nullptr);
+    // Only the upload's form carries files (bytes that are not text), each put in a file.
+    std::optional<Form> form;
+    if (route.handler == &AdminWeb::MediaUploadPost) {
+      auto upload = ParseUploadForm(ctx.request, options_.upload_folder);
+      if (upload) {
+        form = std::move(upload->fields);
+        v.files = std::move(upload->files);
+      }
+    } else {
+      form = ParseForm(ctx.request);
+    }
     if (!form) {
       return Render(v, 400, "message", "This form cannot be read", [] {
         TemplateData d;

@@ -16,6 +16,7 @@
 // DataVersion moves).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -58,7 +59,10 @@ struct AdminWebOptions {
   SendMail send;  // queues a message in the outbox: replies, newsletter tests
   std::shared_ptr<const Theme> templates;  // the newsroom's template set (admin/ in the bundle)
   std::function<int64_t()> now;
-  StillOptions stills;             // how an upload's stills are made (as an import makes them)
+  StillOptions stills;  // how an upload's stills are made (as an import makes them)
+  // Where an upload's files are kept while they are checked (the site's .cinepress-uploads/):
+  // each removed when its request ends.
+  std::filesystem::path upload_folder;
   int sign_ins_per_ip = 20;        // sign-in and code posts per client address …
   int64_t sign_in_window_s = 300;  // … in this many seconds; more get 429
   size_t per_page = 50;            // articles per page of the list

@@ -69,6 +69,7 @@ from = "The Long Take <news@lt.example>"
     o.templates = *templates;
     o.now = [] { return kNow; };
     o.sign_ins_per_ip = 1000;
+    o.upload_folder = dir_ / ".cinepress-uploads";
     o.stills.avif = false;  // AVIF is slow to encode; the stills' own tests cover it
     options_ = o;
     web_ = std::make_unique<AdminWeb>(o);

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
-#include "mail/form_data.h"
+#include "http/body_file.h"
 #include "web/url_params.h"
 
 namespace cinepress {
@@ -16,7 +16,11 @@ std::optional<Form> ParseForm(const HttpRequest& req, Form* file_names) {
     params = DecodeUrlParams(req.body);
   } else if (AsciiLower(type.substr(0, 19)) == "multipart/form-data") {
     // What RFC 8058 asks mail clients to send for one-click unsubscribe (GMime, in mail/).
-    params = ParseFormData(type, req.body, file_names ? &files : nullptr);
+    if (const BodyFile* file = BodyFileOf(req)) {
+      params = ParseFormDataFile(type, file->path(), nullptr);
+    } else {
+      params = ParseFormData(type, req.body, file_names ? &files : nullptr);
+    }
   }
   if (!params) return std::nullopt;
   auto is_file = [&files](const std::string& key) {
@@ -33,6 +37,33 @@ std::optional<Form> ParseForm(const HttpRequest& req, Form* file_names) {
     file_names->emplace(std::move(key), std::move(name));
   }
   return form;
+}
+
+std::optional<UploadForm> ParseUploadForm(const HttpRequest& req,
+                                          const std::filesystem::path& folder) {
+  std::string_view type = req.Header("content-type");
+  if (AsciiLower(type.substr(0, 19)) != "multipart/form-data") return std::nullopt;
+  const BodyFile* file = BodyFileOf(req);
+  std::shared_ptr<BodyFile> copy;  // a body in memory, written out to be read the same way
+  if (!file) {
+    auto made = BodyFile::Create(folder);
+    if (!made || !(*made)->Write(req.body)) return std::nullopt;
+    copy = std::move(*made);
+    file = copy.get();
+  }
+  UploadForm out;
+  FormFileLimits limits;
+  limits.folder = folder;
+  auto fields = ParseFormDataFile(type, file->path(), &out.files, limits);
+  if (!fields) return std::nullopt;
+  for (auto& [key, value] : *fields) {
+    if (!IsValidUtf8(key) || !IsValidUtf8(value)) return std::nullopt;
+    out.fields.emplace(std::move(key), std::move(value));
+  }
+  for (const FormFile& f : out.files) {
+    if (!IsValidUtf8(f.file_name)) return std::nullopt;
+  }
+  return out;
 }
 
 std::string FormValue(const Form& f, const std::string& key) {

@@ -3,13 +3,16 @@
 // thread-safe.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/config.h"
 #include "http/message.h"
+#include "mail/form_data.h"
 
 namespace cinepress {
 
@@ -18,7 +21,19 @@ using Form = std::multimap<std::string, std::string>;
 // nullopt for another content type, a body that does not parse, or invalid UTF-8 (a file's
 // bytes excepted: with `file_names`, a multipart form's file fields are not checked, and their
 // names are given there, field -> the file's name, valid UTF-8 or the form is refused).
+// A body kept in a file (http/body_file.h: an upload) is read from it, its files left unread.
 std::optional<Form> ParseForm(const HttpRequest& request, Form* file_names = nullptr);
+
+// A form that carries files (the media library's upload), its body in a file (an upload too
+// large to hold) or in memory: its fields, every key and value valid UTF-8, and each file, with
+// a valid UTF-8 name, written to a file of its own in `folder` (mail's ParseFormDataFile).
+// nullopt as for ParseForm.
+struct UploadForm {
+  Form fields;
+  std::vector<FormFile> files;
+};
+std::optional<UploadForm> ParseUploadForm(const HttpRequest& request,
+                                          const std::filesystem::path& folder);
 // The first value of `key` ("" when absent).
 std::string FormValue(const Form& form, const std::string& key);
 // A query parameter of the request's URL, decoded ("" when absent or not valid UTF-8).
