@@ -12,6 +12,10 @@ namespace cinepress {
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
                                                              const StoreOptions& options);
+// A SQLite store that saves an article with an id it does not hold under that id (the search
+// mirror's, which keeps PostgreSQL's ids: store/pg_search_mirror.h).
+Result<std::unique_ptr<ContentStore>> OpenSqliteMirrorStore(const std::filesystem::path& file,
+                                                            const StoreOptions& options);
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
     const std::filesystem::path& file, const StoreOptions& options);
 Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
