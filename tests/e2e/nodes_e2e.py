@@ -12,6 +12,9 @@ are served by two `BINARY serve` processes on different ports. Then:
   the import's end to B serving it is measured and printed (the issue asks for under a second);
 - node B's LISTEN connections are ended by the server: B opens new ones and the next edit
   reaches it too;
+- an article published through node A is found by node B's /search/ (answered by B's search
+  mirror once it holds the content, else by PostgreSQL), and gone once removed (import
+  --prune); the delays are printed (the issue asks for under a second);
 - a reader signed in on node A is signed in on node B (sessions live in the store); a sign-in
   link asked for on A is redeemed on B; signing out on B signs out on A;
 - one node's scheduler holds the newsletter lease, the other says it leaves it; the holder is
@@ -54,6 +57,28 @@ def edit_and_reach(binary, site_a, node_b, sentence):
     if not wait_until(lambda: sentence in node_b.get("/reviews/after-dinner/")[2], REACH):
         return None
     return time.monotonic() - imported
+
+
+def search_finds(node, word, slug):
+    return f"/reviews/{slug}/" in node.get(f"/search/?q={word}")[2]
+
+
+def publish_and_find(binary, site_a, node_b, slug, word, present):
+    """Publishes (present) or removes a review holding `word` through A's folder, and returns
+    how long B's /search/ took to show it so (None: not within REACH seconds)."""
+    path = os.path.join(site_a, "content", "reviews", f"{slug}.md")
+    if present:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f'---\ntitle: "Night Ferry"\ndate: 2026-02-01T10:00:00Z\n'
+                    f'author_id: "lucia-barranco"\n---\n\nA crossing in {word} weather.\n')
+        run(binary, "import", "--site", site_a)
+    else:
+        os.remove(path)
+        run(binary, "import", "--prune", "--site", site_a)
+    done = time.monotonic()
+    if not wait_until(lambda: search_finds(node_b, word, slug) == present, REACH, 0.02):
+        return None
+    return time.monotonic() - done
 
 
 def listening(base, name):
@@ -123,6 +148,16 @@ def main():
         if delay is not None:
             print(f"nodes_e2e: after node B reconnected, an import reached it in "
                   f"{delay * 1000:.0f} ms")
+
+        # Search: each node's mirror answers, and follows what the other node publishes.
+        for present, what in ((True, "published"), (False, "removed")):
+            delay = publish_and_find(binary, site_a, b, "night-ferry", "squallish", present)
+            check(f"an article {what} through node A is so in node B's /search/ within {REACH} s",
+                  delay is not None)
+            if delay is not None:
+                print(f"nodes_e2e: an article {what} through node A was so in node B's /search/ "
+                      f"in {delay * 1000:.0f} ms "
+                      f"({'within' if delay < 1 else 'NOT within'} one second)")
 
         # Sessions live in the store: signed in on A, signed in on B.
         cookies = {}
