@@ -242,7 +242,11 @@ Result<std::shared_ptr<PgSearchMirror>> SharedSearchMirror(const StoreOptions& o
   auto made = PgSearchMirror::Make(options);
   if (!made) return made.error();
   std::shared_ptr<PgSearchMirror> m(std::move(*made));
-  (keep ? kept[key] : held[key]) = m;
+  if (keep) {
+    kept[key] = m;
+  } else {
+    held[key] = m;
+  }
   return m;
 }
 
