@@ -28,6 +28,8 @@ BUILD_PACKAGES=(
   liboath-dev libdtl-dev
   # stills: libvips (widths, WebP, AVIF through libheif, colour profiles), libwebpmux (in libwebp-dev)
   libvips-dev libwebp-dev
+  # workshops: libical (iCalendar files of a workshop's sessions, RFC 5545)
+  libical-dev
 )
 # chromium: the real browser the browser tests drive (playwright-core, from npm).
 # python3-aiosmtpd and postfix (for smtp-sink/smtp-source): the real SMTP servers
@@ -37,13 +39,14 @@ BUILD_PACKAGES=(
 # hugo, nginx and wrk: the peers and the load generator of bench/, whose scripts the tests run
 # at a tiny size so that they cannot break unnoticed.
 # haproxy (and nginx): `haproxy -c` and `nginx -t` check the configs in contrib/.
+# python3-icalendar: the workshops' tests read our .ics files with another implementation.
 # sox and ffmpeg: the podcast tests' real MP3 and M4A files.
 # libvips-tools (`vips`): the stills test's and bench's JPEGs, drawn from the demo's SVGs.
 # postgresql: the real server the store tests run against (tests/pg/pg_test_server.sh makes a
 # throwaway cluster with it; Debian's package does not need its own cluster to be running).
 TEST_PACKAGES=(default-jre-headless python3-feedparser python3-yaml nodejs npm chromium
   python3-aiosmtpd postfix openssl clang libclang-rt-14-dev hugo nginx wrk postgresql haproxy
-  sox ffmpeg libvips-tools)
+  sox ffmpeg libvips-tools python3-icalendar)
 FORMAT_PACKAGES=(clang-format)
 
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }

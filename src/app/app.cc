@@ -16,6 +16,7 @@
 #include "bundle/bundle.h"
 #include "core/config.h"
 #include "core/parallel.h"
+#include "core/serve_clock.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "http/http_server.h"
@@ -27,15 +28,21 @@
 #include "stills/stills.h"
 #include "store/open_store.h"
 #include "web/access_log.h"
+#include "web/admin_api.h"
 #include "web/admin_web.h"
 #include "web/contact_web.h"
+#include "web/content_api.h"
 #include "web/live_site.h"
 #include "web/media_downloads.h"
 #include "web/members_web.h"
 #include "web/newsletter_web.h"
+#include "web/openapi.h"
 #include "web/payments_web.h"
 #include "web/router.h"
 #include "web/shop_web.h"
+#include "web/workshops_web.h"
+#include "webhooks/webhooks.h"
+#include "workshops/workshops.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -308,16 +315,20 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     };
   }
   auto start = std::chrono::steady_clock::now();
-  // The shop's products are checked with the rest: a problem in one writes nothing at all.
+  // The shop's products and the workshops are checked with the rest: a problem in one writes
+  // nothing at all.
   std::vector<Error> shop_problems;
   const ShopFolder shop = ReadShopFolder(folder, options.tiers, shop_problems);
+  const WorkshopsFolder workshops = ReadWorkshopsFolder(
+      folder, WorkshopRules{&*tz, options.tiers, PeopleSlugs(folder)}, shop_problems);
   if (!shop_problems.empty() && !options.skip_invalid) {
     ImportReport refused;
     refused.problems = std::move(shop_problems);
     for (const Error& e : refused.problems) err << e.ToString() << "\n";
     err << "import: " << refused.problems.size()
         << (refused.problems.size() == 1 ? " problem" : " problems")
-        << " in the shop; nothing was written (fix them, or import the valid files with "
+        << " in the shop or the workshops; nothing was written (fix them, or import the valid "
+           "files with "
            "--skip-invalid)\n";
     return refused;
   }
@@ -351,6 +362,13 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     if (!counts) return counts.error();
     out << "import: shop " << counts->saved << " products saved, " << counts->removed
         << " removed\n";
+  }
+  if (report->written && !workshops.workshops.empty()) {
+    auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(*config, true));
+    if (!workshop_store) return workshop_store.error();
+    auto counts = WriteWorkshops(**workshop_store, workshops, options.prune);
+    if (!counts) return counts.error();
+    out << "import: workshops " << counts->saved << " saved, " << counts->removed << " removed\n";
   }
   if (report->films_moved) {
     out << "import: " << report->films_moved
@@ -388,13 +406,51 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
     return members.Message(*live.CurrentSite(), status, heading, message);
   };
   s.log = log;
-  s.now = [] { return NowSeconds(); };
+  s.now = [] { return ServeNow(); };  // tests move it a week on (core/serve_clock.h)
   auto shop = std::make_unique<ShopWeb>(s);
   if (auto started = shop->Start(); !started) {
     err << "serve: shop: " << started.error().ToString() << " (the shop is off)\n";
     return nullptr;
   }
   return shop;
+}
+
+// A purpose's part of Stripe's verified events (ShopWeb, WorkshopsWeb: ApplyEvent), for the
+// payments webhook: the mail it asks to queue.
+template <class Web>
+std::function<Result<std::vector<MailMessage>>(std::string_view, int64_t)> PurposeEvents(Web& web) {
+  return [&web](std::string_view payload, int64_t now) -> Result<std::vector<MailMessage>> {
+    auto outcome = web.ApplyEvent(payload, now);
+    if (!outcome) return outcome.error();
+    return std::move(outcome->mail);
+  };
+}
+
+// The workshops' routes for `serve`; null (and said on `err`) when its store cannot be opened.
+std::unique_ptr<WorkshopsWeb> StartWorkshopsWeb(
+    const SiteFolder& site, LiveSite& live, MembersWeb& members,
+    const std::function<Status(const MailMessage&)>& send,
+    const std::function<void(const std::string&)>& log, std::ostream& err) {
+  WorkshopsWebOptions w;
+  w.site = [&live] { return live.CurrentSite(); };
+  w.open_store = [site] { return OpenWorkshopStore(site.database(), SiteStoreOptions(site)); };
+  auto config = LoadSiteConfig(site.config());
+  if (config && config->payments.enabled()) {
+    w.open_stripe = [c = *config] { return OpenSiteStripe(c); };
+  }
+  w.send = send;
+  w.message = [&members, &live](int status, const std::string& heading,
+                                const std::string& message) {
+    return members.Message(*live.CurrentSite(), status, heading, message);
+  };
+  w.log = log;
+  w.now = [] { return NowSeconds(); };
+  auto workshops = std::make_unique<WorkshopsWeb>(w);
+  if (auto started = workshops->Start(); !started) {
+    err << "serve: workshops: " << started.error().ToString() << " (registration is off)\n";
+    return nullptr;
+  }
+  return workshops;
 }
 
 }  // namespace
@@ -524,6 +580,10 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!shop) return shop.error();
   auto products = (*shop)->LoadProducts();
   if (!products) return products.error();
+  auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(*config));
+  if (!workshop_store) return workshop_store.error();
+  auto workshops = (*workshop_store)->LoadWorkshops();
+  if (!workshops) return workshops.error();
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
@@ -534,7 +594,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   return Site::Assemble(std::move(*config), std::move(*tz), std::move(*theme), std::move(*articles),
                         std::move(*authors), std::move(*sections), std::move(*media), now,
                         std::move(*aliases), std::move(*redirects), std::move(*people),
-                        std::move(podcasts), std::move(*products), std::move(*stills));
+                        std::move(podcasts), std::move(*products), std::move(*stills),
+                        std::move(*workshops));
 }
 
 namespace {
@@ -687,6 +748,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // The shop: the Buy buttons (when payments are on), ebooks' downloads, and its part of
   // Stripe's events.
   shop = StartShopWeb(site, live, members, newsletter_options.log, err);
+  // The workshops: Register and the waitlist, and their part of Stripe's events.
+  std::unique_ptr<WorkshopsWeb> workshops = StartWorkshopsWeb(
+      site, live, members, [&newsletters](const MailMessage& m) { return newsletters.Queue(m); },
+      newsletter_options.log, err);
 
   // Payments ([payments] provider = "stripe"): checkout, the portal, Stripe's webhook.
   std::unique_ptr<PaymentsWeb> payments;
@@ -702,14 +767,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
     p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
     p.mail_queued = [&newsletters] { newsletters.MailQueued(); };
-    if (shop) {
-      p.shop_event = [&shop](std::string_view payload,
-                             int64_t now) -> Result<std::vector<MailMessage>> {
-        auto outcome = shop->ApplyEvent(payload, now);
-        if (!outcome) return outcome.error();
-        return std::move(outcome->mail);
-      };
-    }
+    if (shop) p.purpose_events.push_back(PurposeEvents(*shop));
+    if (workshops) p.purpose_events.push_back(PurposeEvents(*workshops));
     p.message = [&members, &live](int status, const std::string& heading,
                                   const std::string& message) {
       return members.Message(*live.CurrentSite(), status, heading, message);
@@ -776,6 +835,32 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
   }
 
+  // The Content API (/api/content/, docs/API.md) over the site as served, and its OpenAPI
+  // document.
+  ContentApiOptions content_api_options;
+  content_api_options.site = [&live] { return live.CurrentSite(); };
+  content_api_options.open_content_store = admin_options.open_content_store;
+  content_api_options.open_staff_store = admin_options.open_staff_store;
+  ContentApi content_api(content_api_options);
+  // Webhooks ([[webhooks]], read at start): the Admin API queues their events with its changes;
+  // this thread sends them, retries and gives up, on every node (claims are leased).
+  WebhookSenderOptions webhook_options;
+  if (auto config = LoadSiteConfig(site.config())) webhook_options.hooks = config->webhooks;
+  webhook_options.open_store = admin_options.open_content_store;
+  webhook_options.poster = OpenCurlPoster(std::chrono::seconds(10));
+  webhook_options.now = [] { return NowSeconds(); };
+  webhook_options.log = newsletter_options.log;
+  WebhookSender webhook_sender(webhook_options);
+  webhook_sender.Start();
+  AdminApiOptions admin_api_options;
+  admin_api_options.site = content_api_options.site;
+  admin_api_options.open_content_store = admin_options.open_content_store;
+  admin_api_options.open_staff_store = admin_options.open_staff_store;
+  admin_api_options.now = [] { return NowSeconds(); };
+  admin_api_options.webhooks = webhook_options.hooks;
+  admin_api_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
+  AdminApi admin_api(admin_api_options);
+
   std::unique_ptr<AccessLog> access_log;
   if (options.access_log != "off") {
     auto log = AccessLog::Open(options.access_log);
@@ -795,12 +880,17 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     server_options.headers = SecurityHeaders(config ? *config : SiteConfig{});
   }
   {
-    // The pitch form carries a file of up to [contact] max_file_kb; every other path keeps 1 MB.
+    // The pitch form carries a file of up to [contact] max_file_kb, the media library's upload
+    // images of up to [staff] max_upload_mb (the form's other fields besides: 256 KiB); every
+    // other path keeps 1 MB.
     auto config = LoadSiteConfig(site.config());
     if (config && config->contact.enabled) {
-      server_options.body_limits = {
-          {"/contribute/", static_cast<size_t>(config->contact.max_file_bytes) + 256 * 1024}};
+      server_options.body_limits.emplace_back(
+          "/contribute/", static_cast<size_t>(config->contact.max_file_bytes) + 256 * 1024);
     }
+    const int upload_mb = config ? config->staff.max_upload_mb : StaffConfig{}.max_upload_mb;
+    server_options.body_limits.emplace_back(
+        "/admin/media/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
   }
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_ip = options.max_connections_per_ip;
@@ -829,8 +919,12 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members.Mount(router);
   if (payments) payments->Mount(router);
   if (shop) shop->Mount(router);
+  if (workshops) workshops->Mount(router);
   if (admin) admin->Mount(router);
   contact.Mount(router);
+  content_api.Mount(router);
+  admin_api.Mount(router);
+  MountOpenApi(router);
   auto newsletter_pages = [&newsletters, &live](RequestContext& ctx) {
     if (auto r = newsletters.Handle(ctx.request)) return std::move(*r);
     return live.Handle(ctx.request, ctx.rights);

@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/dates.h"
+#include "core/serve_clock.h"
 #include "core/text.h"
 #include "mail/dsn.h"
 #include "mail/message.h"
@@ -25,6 +26,7 @@
 #include "payments/gifts.h"
 #include "site/site.h"
 #include "store/open_store.h"
+#include "workshops/registration.h"
 
 namespace cinepress {
 namespace {
@@ -272,14 +274,6 @@ bool ScheduledSendIsDue(NewsletterStore& store, const std::string& slug, int64_t
 
 NewsletterScheduler::NewsletterScheduler(SiteFolder site, std::ostream& out, std::ostream& err)
     : site_(std::move(site)), out_(out), err_(err) {
-  if (const char* now = std::getenv("CINEPRESS_SCHEDULER_NOW"); now && *now) {
-    auto utc = TimeZone::Named("UTC");
-    if (auto t = utc->Parse(now)) {
-      clock_start_ = *t;
-    } else {
-      clock_start_ = std::atoll(now);
-    }
-  }
   if (const char* tick = std::getenv("CINEPRESS_SCHEDULER_TICK"); tick && std::atoi(tick) > 0) {
     tick_ = std::chrono::seconds(std::atoi(tick));
   }
@@ -287,15 +281,9 @@ NewsletterScheduler::NewsletterScheduler(SiteFolder site, std::ostream& out, std
 
 NewsletterScheduler::~NewsletterScheduler() { Stop(); }
 
-int64_t NewsletterScheduler::Now() const {
-  if (clock_start_ == 0) return NowSeconds();
-  return clock_start_ + std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::steady_clock::now() - started_)
-                            .count();
-}
+int64_t NewsletterScheduler::Now() const { return ServeNow(); }
 
 void NewsletterScheduler::Start() {
-  started_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -317,7 +305,8 @@ void NewsletterScheduler::Run() {
       if (cv_.wait_for(lock, tick_, [&] { return stopping_; })) return;
     }
     auto config = LoadSiteConfig(site_.config());
-    if (config && GiftsOffered(*config) && HoldLease()) SendDueGifts(*config);
+    if (config && config->gifts_offered() && HoldLease()) SendDueGifts(*config);
+    if (config && HoldLease()) SendWorkshopMail(*config);
     if (!config || config->newsletters.empty()) continue;
     const bool composing = HoldLease();
     auto tz = TimeZone::Named(config->timezone);
@@ -380,6 +369,39 @@ void NewsletterScheduler::SendDueGifts(const SiteConfig& config) {
     return;
   }
   if (!due->empty()) out_ << "scheduler: " << due->size() << " gift(s) sent\n" << std::flush;
+}
+
+void NewsletterScheduler::SendWorkshopMail(const SiteConfig& config) {
+  auto workshops = OpenWorkshopStore(site_.database(), SiteStoreOptions(site_));
+  if (!workshops) return;
+  const int64_t now = Now();
+  if (auto swept = (*workshops)->ExpireAbandonedRegistrations(now); !swept) {
+    err_ << "scheduler: workshops: " << swept.error().ToString() << "\n";
+    return;
+  }
+  // Marked in the store before they are queued: a crash between the two loses a message rather
+  // than sending one twice.
+  auto offers = OfferSeats(**workshops, config, now, kWorkshopOfferSeconds);
+  auto reminders = DueReminders(**workshops, config, now);
+  std::vector<MailMessage> mail;
+  for (auto* part : {&offers, &reminders}) {
+    if (!*part) {
+      err_ << "scheduler: workshops: " << part->error().ToString() << "\n";
+      continue;
+    }
+    for (MailMessage& m : **part) mail.push_back(std::move(m));
+  }
+  if (mail.empty()) return;
+  auto outbox = OpenNewsletterStore(site_.database(), SiteStoreOptions(site_));
+  if (!outbox) return;
+  for (const MailMessage& m : mail) {
+    if (auto q = (*outbox)->QueueMail(SerializeMessage(m), NowSeconds()); !q) {
+      err_ << "scheduler: workshops: " << q.error().ToString() << "\n";
+    }
+  }
+  out_ << "scheduler: workshops: " << (offers ? offers->size() : 0) << " offer(s), "
+       << (reminders ? reminders->size() : 0) << " reminder(s) sent\n"
+       << std::flush;
 }
 
 bool NewsletterScheduler::HoldLease() {

@@ -47,11 +47,11 @@ Status SendNewsletter(const SiteFolder& site, const NewsletterSendOptions& optio
 
 // The scheduler inside `cinepress serve`: every tick it resumes unfinished issues and sends the
 // issues that are due (newsletter/schedule.h) in the site's time zone, and mails the gift
-// memberships whose day has come. Its clock can be set for
-// tests: CINEPRESS_SCHEDULER_NOW (Unix seconds or RFC 3339: the clock starts there and runs)
-// and CINEPRESS_SCHEDULER_TICK (seconds between checks, default 60). On a store that several
-// nodes share, one node's scheduler composes at a time (NewsletterStore::HoldLease); it says
-// when this node takes the turn or leaves it to another. Every node helps send an unfinished
+// memberships whose day has come. Its clock is serve's (core/serve_clock.h: tests set it with
+// CINEPRESS_SCHEDULER_NOW, Unix seconds or RFC 3339; the clock starts there and runs), and
+// tests may set CINEPRESS_SCHEDULER_TICK (seconds between checks, default 60). On a store that
+// several nodes share, one node's scheduler composes at a time (NewsletterStore::HoldLease); it
+// says when this node takes the turn or leaves it to another. Every node helps send an unfinished
 // issue.
 class NewsletterScheduler {
  public:
@@ -68,11 +68,12 @@ class NewsletterScheduler {
   // Mails the recipients of the gifts whose day has come (payments/gifts.h), by the
   // scheduler's clock.
   void SendDueGifts(const SiteConfig& config);
+  // The workshops' turn (src/workshops): abandoned checkouts expired, freed seats offered to the
+  // waitlist, lapsed offers passed on, reminders due; their mail queued for the outbox.
+  void SendWorkshopMail(const SiteConfig& config);
   SiteFolder site_;
   std::ostream& out_;
   std::ostream& err_;
-  int64_t clock_start_ = 0;  // 0: the real clock
-  std::chrono::steady_clock::time_point started_;
   std::chrono::seconds tick_{60};
   std::mutex mu_;
   std::condition_variable cv_;

@@ -8,6 +8,7 @@
 #include "core/money.h"
 #include "payments/checkout.h"
 #include "payments/donations.h"
+#include "payments/gifts.h"
 #include "payments/report.h"
 
 namespace cinepress {
@@ -80,6 +81,17 @@ Status ListDonations(const SiteFolder& site, bool csv, std::ostream& out) {
   auto donations = opened->store->LoadDonations();
   if (!donations) return donations.error();
   out << (csv ? DonationsCsv(*donations) : DonationsText(*donations, opened->config.language));
+  return {};
+}
+
+Status ListGifts(const SiteFolder& site, bool csv, std::ostream& out) {
+  auto opened = OpenMembersOf(site);
+  if (!opened) return opened.error();
+  auto zone = TimeZone::Named(opened->config.timezone);
+  if (!zone) return zone.error();
+  auto gifts = opened->store->LoadGifts();
+  if (!gifts) return gifts.error();
+  out << (csv ? GiftsCsv(*gifts, *zone) : GiftsText(*gifts, *zone, opened->config.language));
   return {};
 }
 

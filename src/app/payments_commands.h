@@ -25,5 +25,7 @@ Status ReconcilePayments(const SiteFolder& site, bool apply, std::ostream& out);
 Status ShowPaymentsReport(const SiteFolder& site, std::ostream& out);
 // Lists every donation, oldest first (as CSV with `csv`).
 Status ListDonations(const SiteFolder& site, bool csv, std::ostream& out);
+// Lists the gifts bought, oldest first (as CSV with `csv`).
+Status ListGifts(const SiteFolder& site, bool csv, std::ostream& out);
 
 }  // namespace cinepress

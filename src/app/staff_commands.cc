@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/dates.h"
 #include "staff/accounts.h"
+#include "staff/integrations.h"
 #include "staff/roles.h"
 #include "store/open_store.h"
 
@@ -39,6 +40,12 @@ std::string BaseUrl(const SiteConfig& config) {
   std::string url = config.base_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
+}
+
+void PrintKeys(const IntegrationKeys& keys, std::ostream& out) {
+  out << "integration " << keys.name << " (the keys are shown this once; keep them)\n"
+      << "content API key: " << keys.content_key << "\n"
+      << "admin API key:   " << keys.admin_key << "\n";
 }
 
 }  // namespace
@@ -88,6 +95,47 @@ Status StaffSetRole(const SiteFolder& site, const std::string& email, const std:
   if (!opened) return opened.error();
   if (auto s = SetStaffRole(*opened->store, email, *role_value); !s) return s;
   out << email << " is now " << role << "\n";
+  return {};
+}
+
+Status IntegrationsAdd(const SiteFolder& site, const std::string& name, const std::string& role,
+                       std::ostream& out) {
+  auto role_value = ParseIntegrationRole(role);
+  if (!role_value) return role_value.error();
+  auto opened = Open(site);
+  if (!opened) return opened.error();
+  auto keys = AddIntegration(*opened->store, name, *role_value, NowSeconds());
+  if (!keys) return keys.error();
+  PrintKeys(*keys, out);
+  return {};
+}
+
+Status IntegrationsList(const SiteFolder& site, std::ostream& out) {
+  auto opened = Open(site);
+  if (!opened) return opened.error();
+  auto all = opened->store->ListIntegrations();
+  if (!all) return all.error();
+  for (const Integration& i : *all) {
+    out << i.name << "\t" << i.role << "\tadded " << TimeZone::IsoUtc(i.created) << "\n";
+  }
+  out << all->size() << (all->size() == 1 ? " integration\n" : " integrations\n");
+  return {};
+}
+
+Status IntegrationsRemove(const SiteFolder& site, const std::string& name, std::ostream& out) {
+  auto opened = Open(site);
+  if (!opened) return opened.error();
+  if (auto s = RemoveIntegration(*opened->store, name); !s) return s;
+  out << "removed integration " << name << " (its keys no longer work)\n";
+  return {};
+}
+
+Status IntegrationsRotate(const SiteFolder& site, const std::string& name, std::ostream& out) {
+  auto opened = Open(site);
+  if (!opened) return opened.error();
+  auto keys = RotateIntegration(*opened->store, name);
+  if (!keys) return keys.error();
+  PrintKeys(*keys, out);
   return {};
 }
 

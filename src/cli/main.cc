@@ -15,6 +15,8 @@
 #include "app/payments_commands.h"
 #include "app/shop_commands.h"
 #include "app/staff_commands.h"
+#include "app/webhook_commands.h"
+#include "app/workshop_commands.h"
 #include "core/parallel.h"
 
 namespace {
@@ -268,6 +270,11 @@ int main(int argc, char** argv) {
       "donations", "list the donations (date, name, email, amount, one-off or monthly)");
   p_donations->add_flag("--csv", donations_csv, "as CSV on standard output");
   add_site(p_donations);
+  bool gifts_csv = false;
+  CLI::App* p_gifts = payments->add_subcommand(
+      "gifts", "list the gift memberships bought (buyer, recipient, delivery day, redeemed)");
+  p_gifts->add_flag("--csv", gifts_csv, "as CSV on standard output");
+  add_site(p_gifts);
   CLI::App* staff = app.add_subcommand(
       "staff", "the newsroom's staff (/admin/): contributors, authors, editors, admins");
   staff->require_subcommand(1);
@@ -287,6 +294,33 @@ int main(int argc, char** argv) {
   s_role->add_option("EMAIL", staff_email, "their address")->required();
   s_role->add_option("ROLE", staff_role, "contributor, author, editor or admin")->required();
   add_site(s_role);
+  CLI::App* integrations = app.add_subcommand(
+      "integrations", "programs that use the Content and Admin APIs, each with its keys");
+  integrations->require_subcommand(1);
+  std::string integration_name, integration_role = "editor";
+  CLI::App* n_add = integrations->add_subcommand(
+      "add", "add an integration and print its Content API and Admin API keys (shown once)");
+  n_add->add_option("NAME", integration_name, "a-z, 0-9, '-', '_', '.'")->required();
+  n_add->add_option("--role", integration_role, "editor (default), author or contributor");
+  add_site(n_add);
+  CLI::App* n_list = integrations->add_subcommand("list", "list the integrations and their roles");
+  add_site(n_list);
+  CLI::App* n_remove =
+      integrations->add_subcommand("remove", "remove an integration (its keys stop working)");
+  n_remove->add_option("NAME", integration_name, "its name")->required();
+  add_site(n_remove);
+  CLI::App* n_rotate = integrations->add_subcommand(
+      "rotate", "give an integration new keys (the old ones stop working) and print them");
+  n_rotate->add_option("NAME", integration_name, "its name")->required();
+  add_site(n_rotate);
+  CLI::App* webhooks = app.add_subcommand(
+      "webhooks", "events told to the URLs of cinepress.toml's [[webhooks]] (docs/API.md)");
+  webhooks->require_subcommand(1);
+  size_t deliveries_limit = 50;
+  CLI::App* w_deliveries = webhooks->add_subcommand(
+      "deliveries", "the delivery log, newest first: status, tries, error");
+  w_deliveries->add_option("--limit", deliveries_limit, "how many (default 50)");
+  add_site(w_deliveries);
 
   CLI::App* institutions = app.add_subcommand(
       "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
@@ -366,6 +400,21 @@ int main(int argc, char** argv) {
   o_ship->add_option("ID", order_id, "its number")->required();
   o_ship->add_option("--tracking", order_tracking, "the parcel's tracking number")->required();
   add_site(o_ship);
+
+  CLI::App* workshops =
+      app.add_subcommand("workshops", "workshops and masterclasses: registrants, cancelling");
+  workshops->require_subcommand(1);
+  std::string workshop_slug;
+  bool workshop_csv = false;
+  CLI::App* w_registrants =
+      workshops->add_subcommand("registrants", "a workshop's registrations, oldest first");
+  w_registrants->add_option("SLUG", workshop_slug, "the workshop (its file's name)")->required();
+  w_registrants->add_flag("--csv", workshop_csv, "write CSV");
+  add_site(w_registrants);
+  CLI::App* w_cancel = workshops->add_subcommand(
+      "cancel", "cancel a workshop: refund every payment through Stripe, email every registrant");
+  w_cancel->add_option("SLUG", workshop_slug, "the workshop (its file's name)")->required();
+  add_site(w_cancel);
 
   // Exit codes, the same for every command (README.md, "Exit codes"): 0 it did what was asked
   // (warnings, and rows or files skipped with --skip-invalid, are printed); 1 it did not: the
@@ -492,11 +541,24 @@ int main(int argc, char** argv) {
        [&] { return Done(cinepress::ReconcilePayments(site, reconcile_apply, std::cout)); }},
       {p_report, [&] { return Done(cinepress::ShowPaymentsReport(site, std::cout)); }},
       {p_donations, [&] { return Done(cinepress::ListDonations(site, donations_csv, std::cout)); }},
+      {p_gifts, [&] { return Done(cinepress::ListGifts(site, gifts_csv, std::cout)); }},
       {s_add, [&] { return Done(cinepress::StaffAdd(site, staff_email, staff_role, std::cout)); }},
       {s_list, [&] { return Done(cinepress::StaffList(site, std::cout)); }},
       {s_remove, [&] { return Done(cinepress::StaffRemove(site, staff_email, std::cout)); }},
       {s_role,
        [&] { return Done(cinepress::StaffSetRole(site, staff_email, staff_role, std::cout)); }},
+      {n_add,
+       [&] {
+         return Done(
+             cinepress::IntegrationsAdd(site, integration_name, integration_role, std::cout));
+       }},
+      {n_list, [&] { return Done(cinepress::IntegrationsList(site, std::cout)); }},
+      {w_deliveries,
+       [&] { return Done(cinepress::WebhookDeliveries(site, deliveries_limit, std::cout)); }},
+      {n_remove,
+       [&] { return Done(cinepress::IntegrationsRemove(site, integration_name, std::cout)); }},
+      {n_rotate,
+       [&] { return Done(cinepress::IntegrationsRotate(site, integration_name, std::cout)); }},
       {i_add, [&] { return Done(cinepress::InstitutionsAdd(site, inst_add, std::cout)); }},
       {i_list, [&] { return Done(cinepress::InstitutionsList(site, std::cout)); }},
       {i_show, [&] { return Done(cinepress::InstitutionsShow(site, inst_name, std::cout)); }},
@@ -537,6 +599,13 @@ int main(int argc, char** argv) {
        [&] {
          return Done(cinepress::OrdersShipCommand(site, order_id, order_tracking, std::cout));
        }},
+      {w_registrants,
+       [&] {
+         return Done(
+             cinepress::WorkshopRegistrantsCommand(site, workshop_slug, workshop_csv, std::cout));
+       }},
+      {w_cancel,
+       [&] { return Done(cinepress::WorkshopCancelCommand(site, workshop_slug, std::cout)); }},
   };
   for (const auto& [command, run] : commands) {
     if (command->parsed()) return run();

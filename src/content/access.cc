@@ -112,6 +112,17 @@ std::string AccessRule::ToString() const {
   return out;
 }
 
+AccessRule StoredAccessRule(std::string_view text) {
+  if (text.empty()) return {};
+  auto rule = AccessRule::Parse(text);
+  return rule ? *rule : AccessRule{AccessRule::Level::kPaid, {}};
+}
+
+AccessRule EpisodeAccessRule(const PodcastEpisode& episode, std::string_view show_access) {
+  if (!episode.access.empty()) return StoredAccessRule(episode.access);
+  return episode.episode_type == "trailer" ? AccessRule{} : StoredAccessRule(show_access);
+}
+
 Result<AccessRule> AccessRule::Parse(std::string_view text) {
   AccessRule rule;
   std::string_view t = Trim(text);

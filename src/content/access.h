@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "content/podcast.h"
 #include "core/result.h"
 
 namespace cinepress {
@@ -36,6 +37,13 @@ struct AccessRule {
   static Result<AccessRule> Parse(std::string_view text);
   bool operator==(const AccessRule&) const = default;
 };
+
+// A rule as the store keeps it ("" public); one that cannot be read (a store edited by hand)
+// locks rather than opens: paid.
+AccessRule StoredAccessRule(std::string_view text);
+// Who may hear an episode: its own `access:`, else its show's (`show_access`, as stored) — but a
+// show's trailers are public, so that a premium show's public feed and page hold its trailers.
+AccessRule EpisodeAccessRule(const PodcastEpisode& episode, std::string_view show_access);
 
 struct ReaderRights {
   int64_t member_id = 0;           // 0: not signed in

@@ -18,6 +18,21 @@
 
 namespace cinepress {
 
+// One webhook delivery: an event told to one URL, with its tries.
+struct WebhookDelivery {
+  int64_t id = 0;
+  std::string delivery_id;  // random; sent as X-Cinepress-Delivery (the receiver's "once" key)
+  std::string event;        // "article.published"
+  std::string url;
+  std::string payload;  // the JSON body, as signed
+  int64_t created = 0;
+  int64_t next_attempt = 0;
+  int64_t attempts = 0;
+  std::string status = "pending";  // "pending", "delivered", "failed" (given up)
+  std::string last_error;          // why the last try failed ("" when none did)
+  int64_t finished = 0;            // when delivered or given up
+};
+
 class ContentStore {
  public:
   virtual ~ContentStore() = default;
@@ -72,6 +87,17 @@ class ContentStore {
   // kNotFound when there is no such revision.
   virtual Result<ArticleRevision> LoadRevision(int64_t id) = 0;
 
+  // Webhooks' outbox (WebhookDelivery, docs/API.md): a delivery is queued in the transaction of
+  // the change it tells of. ClaimWebhooks takes up to `limit` pending deliveries due at `now`,
+  // oldest first, and moves their next_attempt to `lease_until` in the same statement, so that
+  // two senders (two nodes) never take one at once; FinishWebhook writes a delivery's status,
+  // attempts, next_attempt, last_error and finished by id. The log is listed newest first.
+  virtual Result<int64_t> QueueWebhook(const WebhookDelivery& delivery) = 0;
+  virtual Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t now, int64_t lease_until,
+                                                             size_t limit) = 0;
+  virtual Status FinishWebhook(const WebhookDelivery& delivery) = 0;
+  virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(size_t limit) = 0;
+
   virtual Result<std::vector<Author>> LoadAuthors() = 0;
   virtual Status SaveAuthor(const Author& author) = 0;
 
@@ -104,6 +130,12 @@ class ContentStore {
   // The same for bytes already in memory.
   Status SaveMedia(const std::string& path, const std::string& data);
   virtual Status DeleteMedia(const std::string& path) = 0;
+
+  // The media library's details of uploaded files (not content: no page shows them), newest
+  // upload first; saving one with the same path replaces it; deleting a path with none is fine.
+  virtual Result<std::vector<MediaDetails>> LoadMediaDetails() = 0;
+  virtual Status SaveMediaDetails(const MediaDetails& details) = 0;
+  virtual Status DeleteMediaDetails(const std::string& path) = 0;
 
   // Counted downloads of media (not content: they do not move DataVersion). Saved in batches by
   // any node; loaded for the paths that start with `path_prefix` ("" for all), oldest first.

@@ -132,6 +132,20 @@ struct StripeSubscription {
   int64_t created = 0;         // Stripe's created
   int64_t canceled_at = 0;     // Stripe's canceled_at (0: not cancelled)
   int64_t state_at = 0;        // the Stripe time of this state (the event's created)
+  // The end of a period whose payment was refunded in full or disputed: the subscription grants
+  // nothing through it (0: none). A later paid period grants again.
+  int64_t revoked_through = 0;
+};
+
+// One payment of a subscription's invoice, kept so that a refund or a dispute of its charge finds
+// the membership (a charge does not name its invoice in Stripe's current API).
+struct StripePayment {
+  std::string payment;       // the payment intent ("pi_…"), the charge ("ch_…"), or the invoice
+                             // itself ("in_…", the row that knows the subscription and period)
+  std::string invoice;       // "in_…"
+  std::string subscription;  // "sub_…"; "" when the record did not say (invoice_payment.paid)
+  int64_t period_end = 0;    // the end of the period the invoice paid (0: not known here)
+  int64_t created = 0;
 };
 
 struct StripePrice {
@@ -259,6 +273,9 @@ class MemberStore {
   // caller's transaction, so that an event is applied with its record or not at all.
   virtual Result<bool> RecordStripeEvent(const std::string& id, const std::string& type,
                                          int64_t now) = 0;
+  // Inserts or replaces the payment of the same `payment` id; Load… finds one by that id.
+  virtual Status SaveStripePayment(const StripePayment& payment) = 0;
+  virtual Result<std::optional<StripePayment>> LoadStripePayment(const std::string& payment) = 0;
   // Inserts or replaces the price of (tier, interval).
   virtual Status SaveStripePrice(const StripePrice& price) = 0;
   virtual Result<std::vector<StripePrice>> LoadStripePrices() = 0;
@@ -268,9 +285,9 @@ class MemberStore {
   virtual Result<bool> InsertDonation(const Donation& donation) = 0;
   // Every donation, oldest first (then by id).
   virtual Result<std::vector<Donation>> LoadDonations() = 0;
-  // Marks the donations paid by `payment_intent` refunded at `at` (those not refunded yet);
-  // returns how many.
-  virtual Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) = 0;
+  // Marks the donations paid by `payment` refunded at `at` (those not refunded yet): those of
+  // that payment intent, or the one of that id (a monthly donation's invoice); returns how many.
+  virtual Result<int64_t> MarkDonationsRefunded(const std::string& payment, int64_t at) = 0;
 
   // Gifts. SaveGift inserts or replaces the gift of the same id.
   virtual Status SaveGift(const Gift& gift) = 0;

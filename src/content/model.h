@@ -177,6 +177,22 @@ struct MediaFile {
   int64_t modified = 0;  // Unix seconds: when this path was last given different bytes
 };
 
+// What the newsroom's media library knows of an uploaded file beyond its bytes (issue #15):
+// the alt text (required), caption and credit, who uploaded it and when, and what libvips
+// found when it decoded it. Keyed by the media path ("uploads/2026/12/x.jpg").
+struct MediaDetails {
+  std::string path;
+  std::string alt;
+  std::string caption;
+  std::string credit;
+  std::string uploader;  // the staff member's address
+  std::string type;      // "image/jpeg", "image/png", "image/webp"
+  int64_t width = 0;
+  int64_t height = 0;
+  int64_t uploaded = 0;  // Unix seconds
+  bool operator==(const MediaDetails&) const = default;
+};
+
 // One counted download of a media file (a podcast episode's audio): who, what and when, as
 // download counting decided it (src/downloads). `client` is a digest of the address and the
 // user agent, never the address itself.

@@ -86,7 +86,7 @@ std::string SnippetHtml(std::string_view text, const std::vector<QueryGroup>& gr
 // (not drafts, not dated after `now`).
 struct SearchQuery {
   std::string text;
-  std::string section;                        // "reviews", "page" for pages; empty: all
+  std::string section;  // "reviews", "page" for pages, kPodcastsKind for episodes; empty: all
   std::vector<std::string> exclude_sections;  // sections never listed ("collections")
   std::string author;                         // an author id; empty: any
   int64_t date_from = 0, date_to = 0;         // [from, to) in Unix seconds; 0: open
@@ -108,12 +108,20 @@ struct SearchText {
   std::string body, dek;
 };
 
+// The kind filter's value for podcast episodes (SearchQuery::section). No section of articles
+// can have the name: its pages would be at /podcasts/, which the podcasts' pages own.
+inline constexpr std::string_view kPodcastsKind = "podcasts";
+
 struct SearchHit {
-  int64_t article_id = 0;
+  int64_t article_id = 0;  // for an episode, the index's own id for it
   bool is_page = false;
   std::string section, slug, title;
   int64_t date = 0;
   std::string film_title;  // the film it is about, if any
+  // A podcast episode (not an article) when `show` is set: its show's key and title, its
+  // season and number (0: none); `slug` is the episode's (/podcasts/{show}/{slug}/).
+  std::string show, show_title;
+  int season = 0, episode = 0;
   // A passage around the match: text escaped for HTML, matches inside <mark>…</mark>.
   std::string snippet_html;
 };

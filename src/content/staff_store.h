@@ -8,6 +8,9 @@
 //   session       a signed-in browser: the hash of its cookie's token, until when; `verified` is
 //                 false while the second factor is still to be given
 //   recovery code a one-time code that stands in for the second factor (hash only)
+//   integration   a program that uses the APIs (docs/API.md) under a name, with a role (editor,
+//                 author or contributor) and two keys: a Content API key and an Admin API key
+//                 (hashes only)
 //
 // Contract: one instance is used by one thread at a time (open one per thread). Secrets are never
 // stored, only their hashes (the callers hash; passwords as libsodium's argon2id strings); the
@@ -54,6 +57,18 @@ struct StaffSession {
   bool verified = false;  // the second factor was given (or none is needed)
 };
 
+struct Integration {
+  int64_t id = 0;
+  std::string name;              // unique: "ios-app", "zapier"
+  std::string role;              // "contributor", "author", "editor"
+  std::string content_key_hash;  // raw BLAKE2b of the Content API key
+  std::string admin_key_hash;    // raw BLAKE2b of the Admin API key
+  int64_t created = 0;
+};
+
+// Which of an integration's keys a hash is of.
+enum class IntegrationKey { kContent, kAdmin };
+
 class StaffStore {
  public:
   virtual ~StaffStore() = default;
@@ -92,6 +107,18 @@ class StaffStore {
   virtual Status ReplaceRecoveryCodes(int64_t staff_id, const std::vector<std::string>& hashes) = 0;
   virtual Result<bool> UseRecoveryCode(int64_t staff_id, const std::string& hash) = 0;
   virtual Result<int64_t> CountRecoveryCodes(int64_t staff_id) = 0;
+
+  // Integrations. InsertIntegration fails with kConflict when the name is taken;
+  // UpdateIntegration writes the role and both key hashes by id (a rotation); FindIntegrationByKey
+  // answers the integration whose key of that kind has this hash.
+  virtual Result<int64_t> InsertIntegration(const Integration& integration) = 0;
+  virtual Status UpdateIntegration(const Integration& integration) = 0;
+  virtual Result<std::optional<Integration>> FindIntegration(const std::string& name) = 0;
+  virtual Result<std::optional<Integration>> FindIntegrationByKey(IntegrationKey kind,
+                                                                  const std::string& key_hash) = 0;
+  // Every integration, by name.
+  virtual Result<std::vector<Integration>> ListIntegrations() = 0;
+  virtual Status DeleteIntegration(int64_t id) = 0;
 };
 
 }  // namespace cinepress

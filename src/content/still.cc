@@ -125,14 +125,16 @@ std::string StillTint(std::string_view color) {
   return out;
 }
 
+std::string StillSummary(const std::string& path, const Still* still) {
+  if (!still) return path + "\x1f-";
+  return path + "\x1f" + (still->variants.empty() ? "" : still->variants[0].path) + "\x1f" +
+         std::to_string(still->width) + "x" + std::to_string(still->height) + still->color;
+}
+
 std::string StillsFingerprint(const StillBook& stills) {
   std::vector<std::string> lines;
   lines.reserve(stills.size());
-  for (const auto& [path, still] : stills) {
-    lines.push_back(path + "\x1f" + (still.variants.empty() ? "" : still.variants[0].path) +
-                    "\x1f" + std::to_string(still.width) + "x" + std::to_string(still.height) +
-                    still.color);
-  }
+  for (const auto& [path, still] : stills) lines.push_back(StillSummary(path, &still));
   std::sort(lines.begin(), lines.end());
   std::string all;
   for (const std::string& l : lines) all += l + "\x1e";

@@ -61,6 +61,9 @@ std::string_view StillFallbackFormat(const Still& still);
 // 0–3 (the colour on four levels a channel: the theme's site.css has the 64 rules, since the
 // Content-Security-Policy allows no style attribute). "" for a colour that is not "#rrggbb".
 std::string StillTint(std::string_view color);
+// What a page shows of the still of the image at `path` (its variants' folder, size, colour),
+// "-" when it has none: a page that places the image is made again when this changes.
+std::string StillSummary(const std::string& path, const Still* still);
 // A digest of which images have which stills (pages show them: a change renders them again).
 std::string StillsFingerprint(const StillBook& stills);
 

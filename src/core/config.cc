@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/dates.h"
@@ -116,8 +117,12 @@ Status ReadStaff(const toml::table& root, const std::string& file, SiteConfig& c
       !s) {
     return s;
   }
-  return ReadInt(*t, file, "lockout_minutes", "staff.lockout_minutes", 1, 24 * 60,
-                 c.staff.lockout_minutes);
+  if (auto s = ReadInt(*t, file, "lockout_minutes", "staff.lockout_minutes", 1, 24 * 60,
+                       c.staff.lockout_minutes);
+      !s) {
+    return s;
+  }
+  return ReadInt(*t, file, "max_upload_mb", "staff.max_upload_mb", 1, 2048, c.staff.max_upload_mb);
 }
 
 // [members] and [[tiers]]. Every tier a newsletter names must exist.
@@ -423,6 +428,46 @@ bool IsSocialUrl(std::string_view url) {
   return url[scheme] != '/';
 }
 
+Status ReadWebhooks(const toml::table& root, const std::string& file,
+                    std::vector<WebhookConfig>& out) {
+  const toml::node* n = root.get("webhooks");
+  if (!n) return {};
+  const toml::array* arr = n->as_array();
+  if (!arr) return ConfigError(file, n, "webhooks", "must be an array of tables ([[webhooks]])");
+  for (const toml::node& el : *arr) {
+    const toml::table* t = el.as_table();
+    if (!t) return ConfigError(file, &el, "webhooks", "each webhook must be a table");
+    WebhookConfig w;
+    for (auto [key, value] :
+         {std::pair{"event", &w.event}, std::pair{"url", &w.url}, std::pair{"secret", &w.secret}}) {
+      if (auto s = ReadString(*t, file, key, std::string("webhooks.") + key, *value); !s) return s;
+    }
+    if (auto s =
+            ReadInt(*t, file, "first_retry_s", "webhooks.first_retry_s", 1, 86400, w.first_retry_s);
+        !s) {
+      return s;
+    }
+    if (auto s = ReadInt(*t, file, "max_attempts", "webhooks.max_attempts", 1, 100, w.max_attempts);
+        !s) {
+      return s;
+    }
+    const auto& events = WebhookEvents();
+    if (std::find(events.begin(), events.end(), w.event) == events.end()) {
+      return ConfigError(file, &el, "webhooks.event",
+                         "no event \"" + w.event +
+                             "\": article.published, article.updated, article.unpublished or "
+                             "article.deleted");
+    }
+    if (!IsSocialUrl(w.url))
+      return ConfigError(file, &el, "webhooks.url", "must be an http(s) URL");
+    if (w.secret.size() < 16) {
+      return ConfigError(file, &el, "webhooks.secret", "must be at least 16 characters");
+    }
+    out.push_back(std::move(w));
+  }
+  return {};
+}
+
 Status ReadSocial(const toml::table& root, const std::string& file, std::vector<SocialLink>& out) {
   const toml::node* n = root.get("social");
   if (!n) return {};
@@ -539,6 +584,12 @@ Status ReadNewsletters(const toml::table& root, const std::string& file, SiteCon
 }
 
 }  // namespace
+
+const std::vector<std::string>& WebhookEvents() {
+  static const std::vector<std::string> kEvents = {"article.published", "article.updated",
+                                                   "article.unpublished", "article.deleted"};
+  return kEvents;
+}
 
 namespace {
 
@@ -767,6 +818,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (auto s = ReadStaff(root, file, c); !s) return s.error();
   if (auto s = ReadContact(root, file, c.contact); !s) return s.error();
   if (auto s = ReadSocial(root, file, c.social); !s) return s.error();
+  if (auto s = ReadWebhooks(root, file, c.webhooks); !s) return s.error();
   return c;
 }
 
@@ -791,6 +843,14 @@ const TierConfig* SiteConfig::FindTier(std::string_view slug) const {
     if (t.slug == slug) return &t;
   }
   return nullptr;
+}
+
+bool SiteConfig::gifts_offered() const {
+  if (!payments.enabled()) return false;
+  for (const TierConfig& t : tiers) {
+    if (t.paid()) return true;
+  }
+  return false;
 }
 
 Result<SiteConfig> LoadSiteConfig(const std::filesystem::path& file) {

@@ -165,6 +165,7 @@ struct StaffConfig {
   int session_hours = 12;  // a staff sign-in lasts this long (readers' last [members] session_days)
   int max_failed_sign_ins = 5;  // wrong passwords or codes in a row before the account locks
   int lockout_minutes = 15;     // how long a locked account refuses every sign-in
+  int max_upload_mb = 20;       // a file uploaded to the media library at most (more: 413)
 };
 
 // [contact]: where the contact and pitch forms' submissions are forwarded (besides the inbox).
@@ -177,6 +178,17 @@ struct ContactConfig {
 
 // One of the magazine's accounts elsewhere ([social] name = "url"): in the footer and the
 // Organization JSON-LD's sameAs.
+// [[webhooks]]: an event told to a URL, signed with a secret (docs/API.md).
+struct WebhookConfig {
+  std::string event;       // "article.published", "article.updated", "article.deleted"
+  std::string url;         // http(s)
+  std::string secret;      // HMAC-SHA256 key of the signature; at least 16 characters
+  int first_retry_s = 60;  // the pause after a failed try, doubling up to an hour
+  int max_attempts = 8;    // then the delivery is given up (kept in the log as failed)
+};
+// The events a webhook may name.
+const std::vector<std::string>& WebhookEvents();
+
 struct SocialLink {
   std::string name;  // "mastodon", as written in [social]
   std::string url;   // http(s), checked
@@ -233,9 +245,12 @@ struct SiteConfig {
   std::vector<TierConfig> tiers;  // the free tier "members" is implicit unless listed
   const TierConfig* FindTier(std::string_view slug) const;
   PaymentsConfig payments;
+  // Whether gift memberships are sold (/gift/, payments/gifts.h): [payments] on and a paid tier.
+  bool gifts_offered() const;
   ResponseHeadersConfig headers;
   ContactConfig contact;
-  std::vector<SocialLink> social;  // in [social]'s order by name
+  std::vector<SocialLink> social;       // in [social]'s order by name
+  std::vector<WebhookConfig> webhooks;  // [[webhooks]], in order
 };
 
 // The headers every response carries (name, value), as [headers] and base_url make them:

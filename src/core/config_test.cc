@@ -141,6 +141,44 @@ TEST(SiteConfig, SocialUrlsAndTheForwardAddressAreChecked) {
   EXPECT_EQ(c.error().field, "contact.forward_to");
 }
 
+TEST(SiteConfig, WebhooksAreReadAndTheirMistakesNamed) {
+  auto c = ParseSiteConfig(R"(
+[[webhooks]]
+event = "article.published"
+url = "https://hooks.example/a"
+secret = "sixteen-chars-at-least"
+[[webhooks]]
+event = "article.deleted"
+url = "http://127.0.0.1:9000/b"
+secret = "sixteen-chars-at-least"
+first_retry_s = 5
+max_attempts = 2
+)",
+                           "cinepress.toml");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  ASSERT_EQ(c->webhooks.size(), 2u);
+  EXPECT_EQ(c->webhooks[0].event, "article.published");
+  EXPECT_EQ(c->webhooks[0].first_retry_s, 60);
+  EXPECT_EQ(c->webhooks[1].url, "http://127.0.0.1:9000/b");
+  EXPECT_EQ(c->webhooks[1].first_retry_s, 5);
+  EXPECT_EQ(c->webhooks[1].max_attempts, 2);
+  const std::string ok_rest = "url = \"https://h.example/\"\nsecret = \"sixteen-chars-at-least\"\n";
+  for (const auto& [text, field] : std::vector<std::pair<std::string, std::string>>{
+           {"[[webhooks]]\nevent = \"article.liked\"\n" + ok_rest, "webhooks.event"},
+           {"[[webhooks]]\nevent = \"article.updated\"\nurl = \"ftp://x/\"\nsecret = "
+            "\"sixteen-chars-at-least\"\n",
+            "webhooks.url"},
+           {"[[webhooks]]\nevent = \"article.updated\"\nurl = \"https://h.example/\"\n"
+            "secret = \"short\"\n",
+            "webhooks.secret"},
+           {"[webhooks]\nevent = \"article.updated\"\n", "webhooks"}}) {
+    auto bad = ParseSiteConfig(text, "c.toml");
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_EQ(bad.error().field, field) << text;
+    EXPECT_EQ(bad.error().file, "c.toml");
+  }
+}
+
 TEST(ExpandPermalink, FillsPlaceholdersWithoutDoubleSlashes) {
   EXPECT_EQ(ExpandPermalink("/{section}/{slug}/", {{"section", "reviews"}, {"slug", "x"}}),
             "/reviews/x/");
@@ -350,6 +388,12 @@ TEST(SiteConfig, StaffSignInSettingsHaveDefaultsAndLimits) {
   EXPECT_EQ(plain->staff.session_hours, 12);
   EXPECT_EQ(plain->staff.max_failed_sign_ins, 5);
   EXPECT_EQ(plain->staff.lockout_minutes, 15);
+  EXPECT_EQ(plain->staff.max_upload_mb, 20);
+  auto upload = ParseSiteConfig("[staff]\nmax_upload_mb = 100\n", "c.toml");
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->staff.max_upload_mb, 100);
+  EXPECT_EQ(ParseSiteConfig("[staff]\nmax_upload_mb = 0\n", "c.toml").error().field,
+            "staff.max_upload_mb");
   auto set = ParseSiteConfig("[staff]\nsession_hours = 4\nmax_failed_sign_ins = 3\n", "c.toml");
   ASSERT_TRUE(set);
   EXPECT_EQ(set->staff.session_hours, 4);

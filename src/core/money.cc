@@ -47,4 +47,16 @@ std::string FormatMoney(int64_t minor, std::string_view currency, std::string_vi
   return buf;
 }
 
+std::string MajorUnits(int64_t minor, std::string_view currency) {
+  const int digits = CurrencyDigits(currency);
+  if (digits == 0) return std::to_string(minor);
+  int64_t scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  const bool negative = minor < 0;
+  if (negative) minor = -minor;
+  std::string fraction = std::to_string(minor % scale);
+  fraction.insert(0, static_cast<size_t>(digits) - fraction.size(), '0');
+  return (negative ? "-" : "") + std::to_string(minor / scale) + "." + fraction;
+}
+
 }  // namespace cinepress

@@ -13,6 +13,9 @@ namespace cinepress {
 // Unknown codes: 2.
 int CurrencyDigits(std::string_view currency);
 
+// The amount in the currency's major unit, without a symbol, for CSV: 2500 "usd" → "25.00",
+// 500 "jpy" → "500".
+std::string MajorUnits(int64_t minor, std::string_view currency);
 // "$5.00", "€50.00", "¥500" — `minor` in the currency's minor unit, `currency` ISO 4217 (any case),
 // `language` the site's ("en", "fr-CA").
 std::string FormatMoney(int64_t minor, std::string_view currency, std::string_view language = "en");

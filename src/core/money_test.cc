@@ -11,6 +11,13 @@ TEST(Money, MinorUnitsPerCurrency) {
   EXPECT_EQ(CurrencyDigits("krw"), 0);
 }
 
+TEST(Money, MajorUnitsForCsvHaveTheCurrencysDecimals) {
+  EXPECT_EQ(MajorUnits(2500, "usd"), "25.00");
+  EXPECT_EQ(MajorUnits(5, "EUR"), "0.05");
+  EXPECT_EQ(MajorUnits(500, "jpy"), "500");
+  EXPECT_EQ(MajorUnits(-150, "usd"), "-1.50");
+}
+
 TEST(Money, FormatsAsPeopleReadIt) {
   EXPECT_EQ(FormatMoney(500, "usd"), "$5.00");
   EXPECT_EQ(FormatMoney(123456, "usd"), "$1,234.56");

@@ -338,6 +338,7 @@ std::string ContentTypeFor(std::string_view path) {
       {"json", "application/json"},
       {"xml", "application/xml; charset=utf-8"},
       {"txt", "text/plain; charset=utf-8"},
+      {"ics", "text/calendar; charset=utf-8"},
       {"svg", "image/svg+xml"},
       {"jpg", "image/jpeg"},
       {"jpeg", "image/jpeg"},

@@ -216,6 +216,7 @@ TEST(HttpDates, RoundTrip) {
   EXPECT_EQ(ParseHttpDate("not a date"), -1);
   EXPECT_EQ(ContentTypeFor("/a/site.1234.css"), "text/css; charset=utf-8");
   EXPECT_EQ(ContentTypeFor("/images/x.SVG"), "image/svg+xml");
+  EXPECT_EQ(ContentTypeFor("/workshops/x.ics"), "text/calendar; charset=utf-8");
   EXPECT_EQ(ContentTypeFor("/x"), "application/octet-stream");
 }
 

@@ -1,5 +1,7 @@
 #include "ingest/front_matter.h"
 
+#include <algorithm>
+
 namespace cinepress {
 namespace {
 
@@ -126,6 +128,31 @@ std::optional<FrontMatterFile> ReadFrontMatterFile(const std::filesystem::path& 
     return std::nullopt;
   }
   return FrontMatterFile{rel, *doc, std::string(body)};
+}
+
+std::vector<std::filesystem::path> MarkdownFilesIn(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && !entry.is_symlink() && entry.path().extension() == ".md") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+bool IsPlainFileName(std::string_view name) {
+  return !name.empty() && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+bool IsCurrencyCode(std::string_view c) {
+  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) {
+           return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+         });
 }
 
 }  // namespace cinepress

@@ -209,6 +209,17 @@ struct FrontMatterFile {
   std::string body;
 };
 
+// The Markdown files (*.md, regular files, not links) directly in `dir`, sorted; none when it
+// is not a folder.
+std::vector<std::filesystem::path> MarkdownFilesIn(const std::filesystem::path& dir);
+
+// A file's name that a download is saved under and a URL ends with: letters, digits, ".", "-"
+// and "_", not starting with "." (no folder, no hidden file).
+bool IsPlainFileName(std::string_view name);
+
+// Three letters: an ISO 4217 currency code as a content file may write it (any case).
+bool IsCurrencyCode(std::string_view code);
+
 // Reads `path` (named `rel` in problems): its front matter must be a YAML map.
 std::optional<FrontMatterFile> ReadFrontMatterFile(const std::filesystem::path& path,
                                                    const std::string& rel,

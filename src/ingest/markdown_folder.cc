@@ -337,9 +337,11 @@ Section LoadSectionIndex(const fs::path& file, const std::string& rel, const std
 bool IsFolderArticle(const std::string& source_path) {
   return source_path.rfind("content/", 0) == 0;
 }
-// Media from static/ (not WordPress's uploads, nor podcasts' files, which WritePodcasts keeps).
+// Media from static/ (not WordPress's uploads, nor podcasts' files, which WritePodcasts keeps,
+// nor the newsroom's media library).
 bool IsFolderMedia(const std::string& path) {
   return path.rfind("wp-content/uploads/", 0) != 0 && path.rfind("podcasts/", 0) != 0 &&
+         path.rfind("uploads/", 0) != 0 &&
          !IsStillPath(path);  // made from the folder's images (src/stills), which removes them
 }
 
@@ -416,9 +418,11 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
     if (!it->is_regular_file()) continue;
     fs::path rel = it->path().lexically_relative(folder);
-    // Shows and episodes are read by ReadPodcastFolder; the shop's products by src/shop.
+    // Shows and episodes are read by ReadPodcastFolder; the shop's products by src/shop; the
+    // workshops (and their materials, which must never become public media) by src/workshops.
     if (rel.generic_string().rfind("content/podcasts/", 0) == 0) continue;
     if (rel.generic_string().rfind("content/shop/", 0) == 0) continue;
+    if (rel.generic_string().rfind("content/workshops/", 0) == 0) continue;
     std::string name = it->path().filename().string();
     if (it->path().extension() != ".md") continue;
     if (name == "_index.md") {
@@ -456,6 +460,28 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
   }
 
+  // The store's articles: a file whose bytes it holds already is not parsed again.
+  auto stored = store.LoadArticles(false);
+  if (!stored) return stored.error();
+  std::unordered_map<std::string, const Article*> stored_by_source, stored_by_url;
+  for (const Article& a : *stored) {
+    if (!a.source_path.empty()) stored_by_source[a.source_path] = &a;
+    stored_by_url[UrlKey(a)] = &a;
+  }
+  // The stored article of an unchanged file, when nothing it was checked against has changed
+  // since (its writers are all still in data/authors.yaml): parsing it again would make the same
+  // article. Most of an import of a big folder with one file changed is this parsing.
+  auto stored_as_is = [&](const std::string& rel, const std::string& hash) -> const Article* {
+    auto it = stored_by_source.find(rel);
+    if (it == stored_by_source.end() || it->second->source_hash != hash) return nullptr;
+    if (have_authors_file) {
+      for (const std::string& id : it->second->author_ids) {
+        if (!authors.count(id)) return nullptr;
+      }
+    }
+    return it->second;
+  };
+
   // 2. Read and check every file, on every core.
   std::vector<FileResult> results(article_files.size());
   std::atomic<size_t> done{0};
@@ -468,11 +494,13 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                 auto text = ReadFile(folder / r.rel_path);
                 if (!text) {
                   r.problems.push_back(Error{ErrorCode::kIo, text.error().message, r.rel_path});
+                } else if (std::string hash = ContentHash({tz.name(), "\n", *text});
+                           const Article* same = stored_as_is(r.rel_path, hash)) {
+                  r.parsed = ParsedContent{*same, {}};
+                  r.unchanged = true;
                 } else {
                   r.parsed = ParseContentFields(*text, r.rel_path, tz, r.problems);
-                  if (r.parsed) {
-                    r.parsed->article.source_hash = ContentHash({tz.name(), "\n", *text});
-                  }
+                  if (r.parsed) r.parsed->article.source_hash = std::move(hash);
                 }
                 size_t n = done.fetch_add(1) + 1;
                 if (options.progress && (n % step == 0 || n == article_files.size())) {
@@ -482,13 +510,6 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
               });
 
   // 3. Resolve authors and check that URLs are unique, against the store too.
-  auto stored = store.LoadArticles(false);
-  if (!stored) return stored.error();
-  std::unordered_map<std::string, const Article*> stored_by_source, stored_by_url;
-  for (const Article& a : *stored) {
-    if (!a.source_path.empty()) stored_by_source[a.source_path] = &a;
-    stored_by_url[UrlKey(a)] = &a;
-  }
   std::map<std::string, std::string> id_by_name;
   for (const auto& [id, a] : authors) id_by_name.emplace(a.name, id);
   std::map<std::string, Author> made_authors;  // without authors.yaml: made from names

@@ -126,6 +126,23 @@ TEST_F(ImportTest, ReimportChangesNothingAndUpdatesWhatChanged) {
   EXPECT_EQ(articles[0].body_markdown, "\nA new body.\n");
 }
 
+// An unchanged file is not parsed again (its stored article stands for it), unless what it was
+// checked against changed: a writer gone from data/authors.yaml is still reported, line and all.
+TEST_F(ImportTest, AnUnchangedFileIsCheckedAgainWhenItsWriterIsGone) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  ASSERT_TRUE(Import().ok());
+  auto again = Import();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 1u);
+  EXPECT_TRUE(again->problems.empty());
+  Write("data/authors.yaml", "someone-else:\n  name: \"Someone Else\"\n");
+  auto third = Import();
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(HasProblem(Problems(*third),
+                         "content/reviews/after-the-mountain.md:5: author: unknown author"))
+      << ::testing::PrintToString(Problems(*third));
+}
+
 TEST_F(ImportTest, PruneRemovesOnlyWithTheFlag) {
   Write("content/reviews/after-the-mountain.md", kReview);
   Write("static/images/after.jpg", "JPEG");

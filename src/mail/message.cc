@@ -129,6 +129,16 @@ std::string SerializeMessage(const MailMessage& m) {
                       {"headers", headers},
                       {"text", m.text},
                       {"html", m.html}};
+  if (!m.attachments.empty()) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const MailAttachment& a : m.attachments) {
+      // Bytes as base64: a JSON string must be UTF-8.
+      gchar* b64 = g_base64_encode(reinterpret_cast<const guchar*>(a.bytes.data()), a.bytes.size());
+      files.push_back({{"filename", a.filename}, {"type", a.content_type}, {"base64", b64}});
+      g_free(b64);
+    }
+    j["attachments"] = std::move(files);
+  }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -148,6 +158,14 @@ std::optional<MailMessage> ParseMessage(std::string_view text) {
     }
     m.text = j.at("text").get<std::string>();
     m.html = j.at("html").get<std::string>();
+    for (const auto& f : j.value("attachments", nlohmann::json::array())) {
+      const std::string b64 = f.at("base64").get<std::string>();
+      gsize n = 0;
+      guchar* bytes = g_base64_decode(b64.c_str(), &n);
+      m.attachments.push_back({f.at("filename").get<std::string>(), f.at("type").get<std::string>(),
+                               std::string(reinterpret_cast<const char*>(bytes), n)});
+      g_free(bytes);
+    }
     return m;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

@@ -20,6 +20,16 @@ struct MailAddress {
   std::string email;  // addr-spec, ASCII
 };
 
+// A file sent with a message (a workshop's calendar file): after the text and HTML, the message
+// is multipart/mixed; the transport encodes the bytes in base64.
+struct MailAttachment {
+  std::string filename;      // "workshop.ics"
+  std::string content_type;  // "text/calendar; charset=utf-8; method=PUBLISH"
+  std::string bytes;
+
+  bool operator==(const MailAttachment&) const = default;
+};
+
 struct MailMessage {
   MailAddress from;
   MailAddress to;
@@ -31,6 +41,7 @@ struct MailMessage {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string text;  // the text/plain part, UTF-8
   std::string html;  // the text/html part, UTF-8; no HTML part when empty
+  std::vector<MailAttachment> attachments;
 };
 
 // "Zoë Ménard" -> "=?UTF-8?b?Wm/DqyBNw6luYXJk?=" (RFC 2047, by GMime); ASCII text without line

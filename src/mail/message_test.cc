@@ -44,6 +44,7 @@ TEST(SerializeMessage, RoundTripsEveryField) {
   m.headers = {{"List-Unsubscribe", "<https://longtake.example/u/>"}, {"X-A", "b"}};
   m.text = "Line one\nline \"two\"";
   m.html = "<p>Hello</p>";
+  m.attachments = {{"x.ics", "text/calendar; charset=utf-8", std::string("BEGIN\0\xff\r\n", 8)}};
   auto back = ParseMessage(SerializeMessage(m));
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->from.name, m.from.name);
@@ -55,6 +56,12 @@ TEST(SerializeMessage, RoundTripsEveryField) {
   EXPECT_EQ(back->headers, m.headers);
   EXPECT_EQ(back->text, m.text);
   EXPECT_EQ(back->html, m.html);
+  EXPECT_EQ(back->attachments, m.attachments);
+  // A message queued before attachments existed has none.
+  m.attachments.clear();
+  std::string old = SerializeMessage(m);
+  ASSERT_EQ(old.find("attachments"), std::string::npos);
+  EXPECT_TRUE(ParseMessage(old)->attachments.empty());
   for (const char* bad : {"", "{}", "[1,2]", "{\"from\": 3}", "not json"}) {
     EXPECT_FALSE(ParseMessage(bad).has_value()) << bad;
   }

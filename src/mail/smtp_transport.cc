@@ -64,6 +64,14 @@ class SmtpTransport final : public MailTransport {
     curl_mimepart* body = curl_mime_addpart(r.mime);
     curl_mime_subparts(body, alternative);  // r.mime owns it from here
     curl_mime_type(body, "multipart/alternative");
+    // Attachments beside it: the message becomes multipart/mixed.
+    for (const MailAttachment& a : m.attachments) {
+      curl_mimepart* file = curl_mime_addpart(r.mime);
+      curl_mime_data(file, a.bytes.data(), a.bytes.size());
+      curl_mime_type(file, a.content_type.c_str());
+      curl_mime_filename(file, a.filename.c_str());
+      curl_mime_encoder(file, "base64");
+    }
 
     curl_easy_setopt(h_, CURLOPT_MAIL_FROM, from.c_str());
     curl_easy_setopt(h_, CURLOPT_MAIL_RCPT, r.recipients);

@@ -116,6 +116,7 @@ Status ApplySubscriptionState(EventContext& c, StripeSubscription s, int64_t hin
     if (s.tier.empty()) s.tier = old.tier;
     if (hint == 0) hint = old.member_id;
     if (old.status == "past_due" && s.status == "past_due") s.past_due_since = old.past_due_since;
+    s.revoked_through = old.revoked_through;
   }
   if (s.tier.empty()) {
     c.outcome.note = "subscription " + s.id + " is for no tier of this site: ignored";
@@ -210,7 +211,130 @@ std::string InvoiceSubscription(const Json& invoice) {
   return id;
 }
 
+// The end of the period an invoice paid, from its lines (0: it does not say).
+int64_t InvoicePeriodEnd(const Json& invoice) {
+  int64_t end = 0;
+  const Json& lines = Field(Field(invoice, "lines"), "data");
+  if (lines.is_array()) {
+    for (const Json& line : lines) end = std::max(end, Int(Field(line, "period"), "end"));
+  }
+  return end;
+}
+
+// The ids a payment goes by (its payment intent and its charge), from an object that names them
+// directly (a charge, a dispute; an invoice before Stripe's 2025 API) or under `payment` (an
+// invoice payment).
+std::vector<std::string> PaymentIdsOf(const Json& object) {
+  std::vector<std::string> ids;
+  if (Str(object, "object") == "charge" && !Str(object, "id").empty())
+    ids.push_back(Str(object, "id"));
+  for (const Json* o : {&object, &Field(object, "payment")}) {
+    for (const char* key : {"payment_intent", "charge"}) {
+      if (std::string id = IdOf(*o, key); !id.empty()) ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+// Keeps what a refund or a dispute will need to find the membership an invoice paid: the
+// invoice's own record (its subscription and period) and one per payment it names (before
+// Stripe's 2025 API, and in its `payments` list when expanded).
+Status RecordInvoicePayments(EventContext& c) {
+  const std::string invoice = Str(c.object, "id"), subscription = InvoiceSubscription(c.object);
+  if (invoice.empty() || subscription.empty()) return {};
+  const int64_t end = InvoicePeriodEnd(c.object);
+  std::vector<std::string> ids = PaymentIdsOf(c.object);
+  const Json& payments = Field(Field(c.object, "payments"), "data");
+  if (payments.is_array()) {
+    for (const Json& p : payments) {
+      for (std::string& id : PaymentIdsOf(p)) ids.push_back(std::move(id));
+    }
+  }
+  ids.push_back(invoice);
+  for (const std::string& id : ids) {
+    if (auto s = c.store.SaveStripePayment({id, invoice, subscription, end, c.now}); !s) return s;
+  }
+  return {};
+}
+
+// invoice_payment.paid (Stripe's 2025 API): the payment intent or charge that paid an invoice.
+// Completed from the invoice's own record when invoice.paid came first; else the refund looks
+// the invoice up then.
+Status OnInvoicePaymentPaid(EventContext& c) {
+  const std::string invoice = IdOf(c.object, "invoice");
+  if (invoice.empty()) return {};
+  auto known = c.store.LoadStripePayment(invoice);
+  if (!known) return known.error();
+  StripePayment p = known->value_or(StripePayment{});
+  p.invoice = invoice;
+  p.created = c.now;
+  for (const std::string& id : PaymentIdsOf(c.object)) {
+    p.payment = id;
+    if (auto s = c.store.SaveStripePayment(p); !s) return s;
+  }
+  c.outcome.note = "invoice " + invoice + " paid by " + p.payment;
+  return {};
+}
+
+}  // namespace
+
+Result<std::optional<StripePayment>> PaidInvoiceOf(MemberStore& store, const Json& object) {
+  for (const std::string& id : PaymentIdsOf(object)) {
+    auto p = store.LoadStripePayment(id);
+    if (!p) return p.error();
+    if (!p->has_value()) continue;
+    if ((*p)->subscription.empty()) {
+      auto invoice = store.LoadStripePayment((*p)->invoice);
+      if (!invoice) return invoice.error();
+      if (!invoice->has_value()) continue;
+      return invoice;
+    }
+    return p;
+  }
+  return std::optional<StripePayment>();
+}
+
+namespace {
+
+// A subscription's period that was paid by a charge now refunded in full or disputed grants
+// nothing (access ends now, unless a later period is paid); `restore` gives it back (a dispute
+// won). A partial refund changes nothing: the rest of the period stays paid.
+Status RevokePaidPeriod(EventContext& c, bool restore) {
+  if (c.outcome.type == "charge.refunded" &&
+      !(Field(c.object, "refunded").is_boolean() && Field(c.object, "refunded").get<bool>())) {
+    return {};
+  }
+  auto paid = PaidInvoiceOf(c.store, c.object);
+  if (!paid) return paid.error();
+  if (!paid->has_value()) return {};
+  auto kept = c.store.LoadStripeSubscription((*paid)->subscription);
+  if (!kept) return kept.error();
+  if (!kept->has_value()) return {};
+  StripeSubscription s = **kept;
+  const int64_t end = (*paid)->period_end != 0 ? (*paid)->period_end : s.current_period_end;
+  if (restore) {
+    if (s.revoked_through != end) return {};
+    s.revoked_through = 0;
+  } else {
+    s.revoked_through = std::max(s.revoked_through, end);
+  }
+  if (auto st = c.store.SaveStripeSubscription(s); !st) return st;
+  c.outcome.note =
+      "subscription " + s.id + " of member " + std::to_string(s.member_id) +
+      ": the period paid by invoice " + (*paid)->invoice +
+      (restore ? " grants access again" : " grants nothing now (" + c.outcome.type + ")");
+  return RefreshStripeGrants(c.store, s.member_id, c.site.payments.grace_days);
+}
+
+Status OnChargeRefundedOrDisputed(EventContext& c) { return RevokePaidPeriod(c, false); }
+
+// A dispute closed: won gives the period back; lost leaves it ended.
+Status OnDisputeClosed(EventContext& c) {
+  return Str(c.object, "status") == "won" ? RevokePaidPeriod(c, true) : Status{};
+}
+
 Status OnInvoicePaid(EventContext& c) {
+  if (auto s = RecordInvoicePayments(c); !s) return s;
   const std::string id = InvoiceSubscription(c.object);
   auto kept = c.store.LoadStripeSubscription(id);
   if (!kept) return kept.error();
@@ -219,13 +343,7 @@ Status OnInvoicePaid(EventContext& c) {
     return {};
   }
   StripeSubscription s = **kept;
-  // The paid period's end, from the invoice's lines.
-  const Json& lines = Field(Field(c.object, "lines"), "data");
-  if (lines.is_array()) {
-    for (const Json& line : lines) {
-      s.current_period_end = std::max(s.current_period_end, Int(Field(line, "period"), "end"));
-    }
-  }
+  s.current_period_end = std::max(s.current_period_end, InvoicePeriodEnd(c.object));
   if (s.status == "past_due" || s.status == "unpaid") {
     s.status = "active";
     s.past_due_since = 0;
@@ -237,8 +355,7 @@ Status OnInvoicePaid(EventContext& c) {
 }
 
 // Events that change no access on their own: recorded and logged for the editors (a failed
-// payment's access follows the subscription's past_due status; a refund or a dispute is the
-// editors' to act on — cancelling in Stripe sends customer.subscription.deleted).
+// payment's access follows the subscription's past_due status).
 Status OnNoted(EventContext& c) {
   c.outcome.note =
       Str(c.object, "object") + " " + Str(c.object, "id") + ": " +
@@ -275,8 +392,12 @@ const std::multimap<std::string, Handler, std::less<>>& Handlers() {
       {"customer.subscription.deleted", OnSubscription},
       {"invoice.paid", OnInvoicePaid},
       {"invoice.payment_failed", OnNoted},
+      {"invoice_payment.paid", OnInvoicePaymentPaid},
       {"charge.refunded", OnNoted},
+      {"charge.refunded", OnChargeRefundedOrDisputed},
       {"charge.dispute.created", OnNoted},
+      {"charge.dispute.created", OnChargeRefundedOrDisputed},
+      {"charge.dispute.closed", OnDisputeClosed},
       // Donations.
       {"checkout.session.completed", PurposePart(RecordDonationCheckout)},
       {"invoice.paid", PurposePart(RecordDonationInvoice)},
@@ -291,6 +412,8 @@ const std::multimap<std::string, Handler, std::less<>>& Handlers() {
 }  // namespace
 
 std::optional<TierGrant> GrantOfSubscription(const StripeSubscription& s, int grace_days) {
+  // The period's payment was refunded or disputed (and no later period paid).
+  if (s.revoked_through != 0 && s.revoked_through >= s.current_period_end) return std::nullopt;
   TierGrant g;
   g.member_id = s.member_id;
   g.tier = s.tier;

@@ -12,6 +12,12 @@
 //              nothing, and Stripe's retry applies it
 //   order      a subscription keeps the Stripe time (the event's `created`) of the state it
 //              holds; an older event is recorded and changes nothing
+//   refunds    a full refund (charge.refunded) or a dispute (charge.dispute.created) of the charge
+//              that paid a subscription's invoice ends the access that period gave, now; a later
+//              paid period grants again, and a dispute won (charge.dispute.closed, "won") gives
+//              the period back. A partial refund changes nothing. Since a charge does not name
+//              its invoice in Stripe's current API, invoice.paid and invoice_payment.paid keep
+//              which payment paid which invoice (MemberStore::SaveStripePayment)
 //
 // Contract: plain functions over the MemberStore given (one thread at a time). The caller has
 // verified the signature (payments/signature.h). Mail is returned, to be queued after the commit.
@@ -70,6 +76,12 @@ Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig
 // Applies a subscription's state as Stripe gives it now (reconcile), as an event made at `now`.
 Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const SiteConfig& site,
                                                    const nlohmann::json& object, int64_t now);
+
+// The invoice payment a charge or a dispute (`object`) is about, found by its payment intent or
+// charge among those kept from invoice.paid and invoice_payment.paid: the invoice's own record
+// (its subscription and period); nullopt when it paid no subscription's invoice seen here.
+Result<std::optional<StripePayment>> PaidInvoiceOf(MemberStore& store,
+                                                   const nlohmann::json& object);
 
 // A subscription object from Stripe (webhook or API) as the store keeps it; member_id and tier
 // are left for the caller when the object does not say (metadata).

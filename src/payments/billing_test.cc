@@ -167,6 +167,88 @@ TEST_F(Billing, CancelledAtPeriodEndReadsToTheEndAndNoLonger) {
   EXPECT_TRUE(GrantsOf("new@reader.example").empty());
 }
 
+// A renewal paid the way Stripe's 2025 API tells it: invoice.paid names no payment intent, and
+// invoice_payment.paid (before or after it) names the invoice's payment intent.
+class Refunds : public Billing {
+ protected:
+  void SetUp() override {
+    Billing::SetUp();
+    Apply("evt_s", "customer.subscription.created", Subscription("active"), kT);
+  }
+  void PayInvoice(const std::string& invoice, int64_t period_end, const std::string& intent,
+                  bool payment_first = false) {
+    auto inv = StripeObject("invoice", {{"id", invoice}, {"subscription", nullptr}});
+    inv["parent"] = {{"type", "subscription_details"},
+                     {"subscription_details", {{"metadata", nullptr}, {"subscription", "sub_A"}}}};
+    inv["lines"]["data"][0]["period"] = {{"start", period_end - 30 * 86400}, {"end", period_end}};
+    auto payment = StripeObject(
+        "invoice_payment", {{"id", "inpay_" + invoice},
+                            {"invoice", invoice},
+                            {"payment", {{"type", "payment_intent"}, {"payment_intent", intent}}}});
+    if (payment_first) Apply("evt_p" + invoice, "invoice_payment.paid", payment, kT + 2);
+    Apply("evt_i" + invoice, "invoice.paid", inv, kT + 3);
+    if (!payment_first) Apply("evt_p" + invoice, "invoice_payment.paid", payment, kT + 4);
+  }
+  nlohmann::json Charge(const std::string& intent, bool refunded) {
+    return StripeObject("charge", {{"id", "ch_" + intent},
+                                   {"payment_intent", intent},
+                                   {"refunded", refunded},
+                                   {"amount", 500},
+                                   {"amount_refunded", refunded ? 500 : 100}});
+  }
+};
+
+TEST_F(Refunds, AFullRefundOfTheCurrentPeriodEndsAccessAPartialOneDoesNot) {
+  PayInvoice("in_1", kPeriodEnd, "pi_1");
+  ASSERT_EQ(GrantsOf("new@reader.example").size(), 1u);
+  Apply("evt_r1", "charge.refunded", Charge("pi_1", false), kT + 5);
+  EXPECT_EQ(GrantsOf("new@reader.example").size(), 1u);  // partial: the period stays paid
+  auto done = Apply("evt_r2", "charge.refunded", Charge("pi_1", true), kT + 6);
+  EXPECT_NE(done.note.find("grants nothing"), std::string::npos) << done.note;
+  EXPECT_TRUE(GrantsOf("new@reader.example").empty());
+  // A later event about the subscription (still active in Stripe) does not give it back ...
+  Apply("evt_u", "customer.subscription.updated", Subscription("active"), kT + 7);
+  EXPECT_TRUE(GrantsOf("new@reader.example").empty());
+  // ... but the next period, paid, does.
+  PayInvoice("in_2", kPeriodEnd + 30 * 86400, "pi_2");
+  ASSERT_EQ(GrantsOf("new@reader.example").size(), 1u);
+  EXPECT_EQ(GrantsOf("new@reader.example")[0].until, kPeriodEnd + 30 * 86400 + kRenewalSlack);
+}
+
+TEST_F(Refunds, TheChargeIsFoundWhicheverOfItsEventsCameFirstAndByItsOwnId) {
+  PayInvoice("in_1", kPeriodEnd, "pi_1", /*payment_first=*/true);
+  auto by_charge = Charge("pi_other", true);
+  by_charge["id"] = "ch_x";
+  by_charge["payment_intent"] = nullptr;
+  Apply("evt_r0", "charge.refunded", by_charge, kT + 5);  // a charge this site never saw
+  EXPECT_EQ(GrantsOf("new@reader.example").size(), 1u);
+  Apply("evt_r1", "charge.refunded", Charge("pi_1", true), kT + 6);
+  EXPECT_TRUE(GrantsOf("new@reader.example").empty());
+}
+
+TEST_F(Refunds, RefundingAnOlderPeriodLeavesTheCurrentOnePaid) {
+  PayInvoice("in_1", kPeriodEnd, "pi_1");
+  PayInvoice("in_2", kPeriodEnd + 30 * 86400, "pi_2");
+  Apply("evt_r", "charge.refunded", Charge("pi_1", true), kT + 6);
+  ASSERT_EQ(GrantsOf("new@reader.example").size(), 1u);
+  EXPECT_EQ(GrantsOf("new@reader.example")[0].until, kPeriodEnd + 30 * 86400 + kRenewalSlack);
+}
+
+TEST_F(Refunds, ADisputeSuspendsAccessUntilItIsWon) {
+  PayInvoice("in_1", kPeriodEnd, "pi_1");
+  auto dispute = StripeObject(
+      "dispute", {{"charge", "ch_pi_1"}, {"payment_intent", "pi_1"}, {"status", "needs_response"}});
+  Apply("evt_d1", "charge.dispute.created", dispute, kT + 5);
+  EXPECT_TRUE(GrantsOf("new@reader.example").empty());
+  dispute["status"] = "lost";
+  Apply("evt_d2", "charge.dispute.closed", dispute, kT + 6);
+  EXPECT_TRUE(GrantsOf("new@reader.example").empty());
+  dispute["status"] = "won";
+  Apply("evt_d3", "charge.dispute.closed", dispute, kT + 7);
+  ASSERT_EQ(GrantsOf("new@reader.example").size(), 1u);
+  EXPECT_EQ(GrantsOf("new@reader.example")[0].until, kPeriodEnd + kRenewalSlack);
+}
+
 TEST_F(Billing, OtherEventsAreRecordedAndAcknowledged) {
   auto refund = Apply("evt_1", "charge.refunded",
                       StripeObject("charge", {{"refunded", true}, {"amount_refunded", 100}}), kT);

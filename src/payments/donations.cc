@@ -110,17 +110,6 @@ std::optional<int64_t> MinorUnits(std::string_view text, int digits) {
   return whole * scale + fraction;
 }
 
-// 2500 "usd" → "25.00"; 500 "jpy" → "500".
-std::string MajorUnits(int64_t minor, std::string_view currency) {
-  const int digits = CurrencyDigits(currency);
-  if (digits == 0) return std::to_string(minor);
-  int64_t scale = 1;
-  for (int i = 0; i < digits; ++i) scale *= 10;
-  std::string fraction = std::to_string(minor % scale);
-  fraction.insert(0, static_cast<size_t>(digits) - fraction.size(), '0');
-  return std::to_string(minor / scale) + "." + fraction;
-}
-
 }  // namespace
 
 Result<int64_t> ParseDonationAmount(std::string_view text, std::string_view currency) {
@@ -251,20 +240,30 @@ Result<PurposeOutcome> RecordDonationInvoice(MemberStore& store, const SiteConfi
 
 Result<PurposeOutcome> RefundDonation(MemberStore& store, const SiteConfig& site,
                                       const Json& charge, int64_t now) {
-  const std::string intent = IdOf(charge, "payment_intent");
   const Json& refunded = Field(charge, "refunded");
   // A partial refund leaves the donation standing (the rest was given).
-  if (intent.empty() || !refunded.is_boolean() || !refunded.get<bool>()) return PurposeOutcome{};
+  if (!refunded.is_boolean() || !refunded.get<bool>()) return PurposeOutcome{};
+  // A one-off donation is found by its payment intent; a monthly one by its invoice, which the
+  // charge names only through the payments kept from invoice.paid and invoice_payment.paid.
+  std::string key = IdOf(charge, "payment_intent");
   auto all = store.LoadDonations();
   if (!all) return all.error();
-  auto marked = store.MarkDonationsRefunded(intent, now);
+  auto marked = store.MarkDonationsRefunded(key, now);
   if (!marked) return marked.error();
+  if (*marked == 0) {
+    auto paid = PaidInvoiceOf(store, charge);
+    if (!paid) return paid.error();
+    if (!paid->has_value()) return PurposeOutcome{};
+    key = (*paid)->invoice;
+    marked = store.MarkDonationsRefunded(key, now);
+    if (!marked) return marked.error();
+  }
   PurposeOutcome outcome;
   if (*marked == 0) return outcome;
-  outcome.note = "donation of " + intent + " refunded";
+  outcome.note = "donation of " + key + " refunded";
   const std::string& tier = site.payments.donation_grants_tier;
   for (const Donation& d : *all) {
-    if (d.payment_intent != intent || d.refunded_at != 0 || tier.empty()) continue;
+    if ((d.payment_intent != key && d.id != key) || d.refunded_at != 0 || tier.empty()) continue;
     auto member = store.FindMember(d.email);
     if (!member) return member.error();
     if (!member->has_value()) continue;

@@ -197,6 +197,25 @@ TEST_F(Donations, AFullRefundMarksTheDonationRefundedAPartialOneDoesNot) {
   EXPECT_EQ((*store_->LoadDonations())[0].refunded_at, kT + 10);
 }
 
+TEST_F(Donations, AMonthlyDonationsRefundIsFoundThroughItsInvoiceOnTheCurrentApi) {
+  Apply("evt_1", "invoice.paid", Invoice("in_1", kT + 30 * 86400), kT);
+  Apply("evt_2", "invoice.paid", Invoice("in_2", kT + 60 * 86400), kT + 30 * 86400);
+  // The 2025 API: the invoice names no payment intent; invoice_payment.paid does.
+  Apply("evt_3", "invoice_payment.paid",
+        StripeObject("invoice_payment",
+                     {{"invoice", "in_2"},
+                      {"payment", {{"type", "payment_intent"}, {"payment_intent", "pi_m2"}}}}),
+        kT + 30 * 86400);
+  auto charge =
+      StripeObject("charge", {{"id", "ch_m2"}, {"payment_intent", "pi_m2"}, {"refunded", true}});
+  auto done = Apply("evt_4", "charge.refunded", charge, kT + 31 * 86400);
+  EXPECT_NE(done.note.find("in_2"), std::string::npos) << done.note;
+  auto all = store_->LoadDonations();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].refunded_at, 0);  // the other month stands
+  EXPECT_EQ((*all)[1].refunded_at, kT + 10);
+}
+
 TEST_F(Donations, AConfiguredTierIsGrantedForADonationLargeEnoughAndEndsWithItsRefund) {
   site_.payments.donation_grants_tier = "supporter";
   site_.payments.donation_grant_minimum = 1000;

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <sstream>
 
+#include "core/csv.h"
 #include "core/dates.h"
 #include "core/money.h"
 #include "core/text.h"
@@ -111,12 +113,6 @@ int64_t GiftPrice(const TierConfig& tier, int months) {
   return tier.yearly_price * months / 12;
 }
 
-bool GiftsOffered(const SiteConfig& site) {
-  if (!site.payments.enabled()) return false;
-  return std::any_of(site.tiers.begin(), site.tiers.end(),
-                     [](const TierConfig& t) { return t.paid(); });
-}
-
 int64_t AddMonths(int64_t t, int months) {
   using namespace std::chrono;
   const sys_seconds at{seconds{t}};
@@ -130,7 +126,7 @@ int64_t AddMonths(int64_t t, int months) {
 Result<std::string> StartGiftCheckout(StripeClient& stripe, MemberStore& store,
                                       const SiteConfig& site, const GiftRequest& r, int64_t now) {
   const TierConfig* tier = site.FindTier(r.tier);
-  if (!GiftsOffered(site)) return MakeError(ErrorCode::kNotFound, "gifts are not offered");
+  if (!site.gifts_offered()) return MakeError(ErrorCode::kNotFound, "gifts are not offered");
   if (!tier || !tier->paid()) return Refused("tier", "choose a membership to give");
   const int64_t price = GiftPrice(*tier, r.months);
   if (price <= 0) return Refused("months", "a gift is 3, 6 or 12 months");
@@ -307,6 +303,48 @@ Result<RedeemedGift> RedeemGift(MemberStore& store, const std::string& id, const
   if (auto s = GrantTier(store, r.member_id, g.tier, r.until, "gift", "gift " + g.id, now); !s)
     return s.error();
   return r;
+}
+
+namespace {
+
+// What a gift's status says to the editors: void gifts were refunded.
+std::string GiftState(const Gift& g) { return g.status == "void" ? "void (refunded)" : g.status; }
+
+std::string DayOf(const TimeZone& zone, int64_t t) { return zone.Iso(t).substr(0, 10); }
+
+}  // namespace
+
+std::string GiftsText(const std::vector<Gift>& gifts, const TimeZone& zone,
+                      const std::string& language) {
+  std::ostringstream out;
+  size_t n = 0;
+  for (const Gift& g : gifts) {
+    if (g.status == "pending") continue;
+    ++n;
+    out << TimeZone::IsoUtc(g.created).substr(0, 10) << "  " << g.tier << " " << g.months
+        << " months  " << FormatMoney(g.amount, g.currency, language) << "  from <" << g.buyer_email
+        << "> to " << (g.recipient_name.empty() ? "" : g.recipient_name + " ") << "<"
+        << g.recipient_email << ">  told " << DayOf(zone, g.notify_at) << "  " << GiftState(g)
+        << (g.redeemed_at ? " " + TimeZone::IsoUtc(g.redeemed_at).substr(0, 10) : "") << "\n";
+  }
+  out << n << " gift(s)\n";
+  return out.str();
+}
+
+std::string GiftsCsv(const std::vector<Gift>& gifts, const TimeZone& zone) {
+  std::string out =
+      "bought,tier,months,amount,currency,buyer,recipient_name,recipient_email,delivery_day,"
+      "status,sent,redeemed\r\n";
+  const auto when = [](int64_t t) { return t ? TimeZone::IsoUtc(t) : std::string(); };
+  for (const Gift& g : gifts) {
+    if (g.status == "pending") continue;
+    out += when(g.created) + "," + CsvField(g.tier) + "," + std::to_string(g.months) + "," +
+           MajorUnits(g.amount, g.currency) + "," + CsvField(g.currency) + "," +
+           CsvField(g.buyer_email) + "," + CsvField(g.recipient_name) + "," +
+           CsvField(g.recipient_email) + "," + DayOf(zone, g.notify_at) + "," + g.status + "," +
+           when(g.sent_at) + "," + when(g.redeemed_at) + "\r\n";
+  }
+  return out;
 }
 
 }  // namespace cinepress

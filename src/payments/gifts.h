@@ -29,6 +29,7 @@
 
 #include "content/member_store.h"
 #include "core/config.h"
+#include "core/dates.h"
 #include "core/result.h"
 #include "mail/message.h"
 #include "payments/billing.h"
@@ -41,9 +42,6 @@ inline constexpr int kGiftMonths[] = {3, 6, 12};
 
 // The price of `months` of `tier` in minor units of its currency (0: not offered as a gift).
 int64_t GiftPrice(const TierConfig& tier, int months);
-
-// Whether the site sells gifts: [payments] on and a tier with a price.
-bool GiftsOffered(const SiteConfig& site);
 
 struct GiftRequest {
   std::string tier;
@@ -84,6 +82,14 @@ struct RedeemedGift {
 // a wrong token, kConflict when it was redeemed before (field "redeemed") or is void ("void").
 Result<RedeemedGift> RedeemGift(MemberStore& store, const std::string& id, const std::string& token,
                                 int64_t member_id, int64_t now);
+
+// The gifts bought (pending ones, whose checkout was never paid, are left out), oldest first: for
+// people, and as CSV (RFC 4180: bought, tier, months, amount, currency, buyer, recipient name and
+// email, delivery day, status, sent, redeemed). The delivery day is the site's (`zone`); other
+// times are UTC; amounts in the currency's major unit in the CSV.
+std::string GiftsText(const std::vector<Gift>& gifts, const TimeZone& zone,
+                      const std::string& language);
+std::string GiftsCsv(const std::vector<Gift>& gifts, const TimeZone& zone);
 
 // `months` calendar months after `t` (UTC; the 31st of a shorter month is its last day).
 int64_t AddMonths(int64_t t, int months);

@@ -197,5 +197,47 @@ TEST_F(Gifts, AFullRefundBeforeRedemptionMakesTheGiftVoid) {
   EXPECT_TRUE(TakeDueGifts(*store_, site_, 1801440000)->empty());  // never sent
 }
 
+TEST(GiftsList, ListsTheGiftsBoughtWithTheirDayAndStateAndLeavesPendingOnesOut) {
+  Gift sent;
+  sent.id = "g1";
+  sent.tier = "patron";
+  sent.months = 6;
+  sent.amount = 3000;
+  sent.currency = "usd";
+  sent.buyer_email = "buyer@example.com";
+  sent.recipient_name = "Rae, Jo";
+  sent.recipient_email = "rae@example.com";
+  sent.notify_at = 1798761600;  // 2027-01-01T00:00:00Z: still 2026-12-31 in New York
+  sent.status = "redeemed";
+  sent.created = 1798000000;
+  sent.sent_at = 1798761600;
+  sent.redeemed_at = 1798800000;
+  Gift pending = sent;
+  pending.id = "g2";
+  pending.status = "pending";
+  Gift refunded = sent;
+  refunded.id = "g3";
+  refunded.currency = "jpy";
+  refunded.amount = 5000;
+  refunded.status = "void";
+  refunded.sent_at = refunded.redeemed_at = 0;
+  auto zone = TimeZone::Named("America/New_York");
+  ASSERT_TRUE(zone.ok());
+  const std::string csv = GiftsCsv({sent, pending, refunded}, *zone);
+  EXPECT_EQ(csv,
+            "bought,tier,months,amount,currency,buyer,recipient_name,recipient_email,"
+            "delivery_day,status,sent,redeemed\r\n"
+            "2026-12-23T04:26:40Z,\"patron\",6,30.00,\"usd\",\"buyer@example.com\",\"Rae, Jo\","
+            "\"rae@example.com\",2026-12-31,redeemed,2027-01-01T00:00:00Z,2027-01-01T10:40:00Z\r\n"
+            "2026-12-23T04:26:40Z,\"patron\",6,5000,\"jpy\",\"buyer@example.com\",\"Rae, Jo\","
+            "\"rae@example.com\",2026-12-31,void,,\r\n");
+  const std::string text = GiftsText({sent, pending, refunded}, *zone, "en");
+  EXPECT_NE(text.find("$30.00"), std::string::npos) << text;
+  EXPECT_NE(text.find("<rae@example.com>  told 2026-12-31  redeemed 2027-01-01"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("void (refunded)"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 gift(s)"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -83,6 +83,12 @@ std::string FormatBuildManifest(const BuildManifest& manifest) {
     out += row->first;
     out += '\t';
     out += row->second;
+    if (auto it = manifest.figures.find(row->first); it != manifest.figures.end()) {
+      for (const std::string& src : it->second) {
+        out += '\t';
+        out += src;
+      }
+    }
     out += '\n';
   }
   return out;
@@ -95,9 +101,16 @@ BuildManifest ReadBuildManifest(const fs::path& folder) {
   if (!in || !std::getline(in, line) || line.rfind("cinepress-build 1 ", 0) != 0) return {};
   manifest.program = line.substr(std::strlen("cinepress-build 1 "));
   while (std::getline(in, line)) {
-    size_t tab = line.find('\t');
-    if (tab == std::string::npos || tab == 0 || tab + 1 == line.size()) return {};
-    manifest.fingerprints.emplace(line.substr(0, tab), line.substr(tab + 1));
+    std::vector<std::string> fields;
+    for (size_t start = 0;;) {
+      size_t tab = line.find('\t', start);
+      fields.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) return {};
+    if (fields.size() > 2) manifest.figures[fields[0]].assign(fields.begin() + 2, fields.end());
+    manifest.fingerprints.emplace(std::move(fields[0]), std::move(fields[1]));
   }
   return manifest;
 }
@@ -231,6 +244,12 @@ Result<PublishReport> PublishSite(
   std::atomic<bool> failed{false};
   std::atomic<size_t> files{0}, bytes{0}, pages{0}, feeds{0}, written{0};
   std::vector<std::string> fingerprints(outputs.size());
+  std::vector<std::vector<std::string>> figures(outputs.size());
+  // An output's fingerprint: the site's digest of it and, when its bodies place figures, their
+  // stills.
+  auto fingerprint_of = [&site](std::string beside, const std::vector<std::string>& figures) {
+    return figures.empty() ? beside : ContentHash({beside, site->FiguresDigest(figures)});
+  };
   auto fail = [&](Error e) {
     std::lock_guard lock(err_mu);
     if (!first_error) first_error = std::move(e);
@@ -250,7 +269,7 @@ Result<PublishReport> PublishSite(
       [&](unsigned w, size_t i) {
         if (failed || !renderers[w]) return;
         const Output& o = outputs[i];
-        fingerprints[i] = site->Fingerprint(o);
+        std::string beside = site->FingerprintBesideFigures(o);
         auto count = [&](size_t size) {
           files++;
           bytes += size;
@@ -258,11 +277,19 @@ Result<PublishReport> PublishSite(
           if (o.kind == OutputKind::kRss || o.kind == OutputKind::kAtom) feeds++;
         };
         if (previous) {
+          // Unchanged digest, unchanged body: the figures the last render placed are the ones
+          // this one would place, and only their stills can have changed.
           auto it = previous->fingerprints.find(o.path);
-          if (it != previous->fingerprints.end() && it->second == fingerprints[i]) {
+          auto placed = previous->figures.find(o.path);
+          if (placed != previous->figures.end()) figures[i] = placed->second;
+          if (it != previous->fingerprints.end() &&
+              it->second == fingerprint_of(beside, figures[i])) {
             auto kept = sink.Keep(o.path);
             if (!kept) return fail(kept.error());
-            if (*kept) return count(0);
+            if (*kept) {
+              fingerprints[i] = it->second;
+              return count(0);
+            }
           }
         }
         auto data = renderers[w]->Render(o);
@@ -271,6 +298,8 @@ Result<PublishReport> PublishSite(
           if (e.file.empty()) e.file = o.path;
           return fail(std::move(e));
         }
+        figures[i] = renderers[w]->figures();
+        fingerprints[i] = fingerprint_of(std::move(beside), figures[i]);
         if (auto s = sink.Write(o.path, *data); !s) return fail(s.error());
         written++;
         count(data->size());
@@ -280,6 +309,8 @@ Result<PublishReport> PublishSite(
   report.manifest.fingerprints.reserve(outputs.size());
   for (size_t i = 0; i < outputs.size(); ++i) {
     report.manifest.fingerprints.emplace(outputs[i].path, std::move(fingerprints[i]));
+    if (!figures[i].empty())
+      report.manifest.figures.emplace(outputs[i].path, std::move(figures[i]));
   }
   return report;
 }

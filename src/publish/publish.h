@@ -39,11 +39,15 @@ class Sink {
 };
 
 // The manifest of a build, a file of the published folder (kBuildManifestName): the program
-// that rendered it, then per line a path and its output's fingerprint, tab-separated.
+// that rendered it, then per line a path, its output's fingerprint and the images its bodies'
+// figures placed, tab-separated.
 inline constexpr const char* kBuildManifestName = ".cinepress-build";
 struct BuildManifest {
   std::string program;  // the renderer's identity: another program renders everything again
   std::unordered_map<std::string, std::string> fingerprints;  // path -> fingerprint
+  // path -> the images its figures placed (SiteRenderer::figures), for outputs that have some:
+  // its fingerprint includes their stills, so that a changed image makes again only its pages.
+  std::unordered_map<std::string, std::vector<std::string>> figures;
 };
 std::string FormatBuildManifest(const BuildManifest& manifest);
 // The manifest in `folder`; an empty one (nothing to keep) when it is missing or not readable

@@ -169,5 +169,19 @@ TEST(BuildManifest, RoundTripsAndAnUnreadableOneMeansAWholeBuild) {
   fs::remove_all(root);
 }
 
+TEST(BuildManifest, KeepsTheImagesEachOutputsFiguresPlaced) {
+  fs::path root = TempDir("manifest-figures");
+  fs::create_directories(root);
+  BuildManifest m;
+  m.program = "p";
+  m.fingerprints = {{"index.html", "aa"}, {"reviews/x/index.html", "bb"}};
+  m.figures = {{"reviews/x/index.html", {"/images/a.jpg", "/images/b b.svg"}}};
+  std::ofstream(root / kBuildManifestName) << FormatBuildManifest(m);
+  BuildManifest read = ReadBuildManifest(root);
+  EXPECT_EQ(read.fingerprints, m.fingerprints);
+  EXPECT_EQ(read.figures, m.figures);
+  fs::remove_all(root);
+}
+
 }  // namespace
 }  // namespace cinepress

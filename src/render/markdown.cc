@@ -121,7 +121,8 @@ std::string FigureHtml(cmark_node* image, const StillBook* stills) {
 
 }  // namespace
 
-std::string RenderMarkdown(std::string_view markdown, const StillBook* stills) {
+std::string RenderMarkdown(std::string_view markdown, const StillBook* stills,
+                           std::vector<std::string>* figures) {
   RegisterExtensions();
   cmark_parser* parser = cmark_parser_new(kOptions);
   // tagfilter is not needed: raw HTML is left out altogether.
@@ -146,7 +147,12 @@ std::string RenderMarkdown(std::string_view markdown, const StillBook* stills) {
   for (cmark_node* para : lone) {
     // A custom block is written out as given: the figure's HTML, escaped above.
     cmark_node* figure = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-    std::string html = FigureHtml(LoneImage(para), stills);
+    cmark_node* image = LoneImage(para);
+    if (figures) {
+      const char* url = cmark_node_get_url(image);
+      figures->emplace_back(url ? url : "");
+    }
+    std::string html = FigureHtml(image, stills);
     cmark_node_set_on_enter(figure, html.c_str());
     cmark_node_replace(para, figure);
     cmark_node_free(para);

@@ -16,7 +16,10 @@ namespace cinepress {
 // has the image (by its path, "/images/x.jpg"), the <img> is a <picture> of its AVIF and WebP
 // widths with `sizes` for the text column (kFigureSizes), its width, height and tint class.
 // Footnotes get a (visually hidden) "Notes" heading so that their section is labelled.
-std::string RenderMarkdown(std::string_view markdown, const StillBook* stills = nullptr);
+// With `figures`, the src of every figure is appended to it: the images whose stills the HTML
+// depends on (an incremental build makes the page again when one of them changes).
+std::string RenderMarkdown(std::string_view markdown, const StillBook* stills = nullptr,
+                           std::vector<std::string>* figures = nullptr);
 
 // Where a figure of a body stands: the text column (the default theme's --measure, 40rem, less
 // its gutters on a phone).

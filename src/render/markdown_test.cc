@@ -54,6 +54,16 @@ TEST(RenderMarkdown, AFigureWithStillsIsAPictureOfItsWidths) {
       std::string::npos);
 }
 
+TEST(RenderMarkdown, NamesTheImagesItsFiguresPlaceAndNoInlineOne) {
+  const StillBook stills;
+  std::vector<std::string> figures;
+  RenderMarkdown(
+      "![a](/images/one.jpg)\n\nText with an ![inline](/images/inline.jpg) image.\n\n"
+      "![b](/images/two.svg \"Caption\")\n",
+      &stills, &figures);
+  EXPECT_EQ(figures, (std::vector<std::string>{"/images/one.jpg", "/images/two.svg"}));
+}
+
 TEST(RenderMarkdown, InlineImageStaysInline) {
   std::string html = RenderMarkdown("See ![x](/x.jpg) here.");
   EXPECT_EQ(html.find("<figure"), std::string::npos);

@@ -16,22 +16,9 @@ namespace fs = std::filesystem;
 constexpr int kMaxPrice = 99999999;  // minor units; Stripe's own limit for an amount
 constexpr int kMaxStock = 1000000;
 
-bool IsCurrencyCode(const std::string& c) {
-  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) {
-           return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-         });
-}
-
 bool IsCountryCode(const std::string& c) {
   return c.size() == 2 &&
          std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-}
-
-// A name a download is saved under and a URL ends with: letters, digits, ".", "-" and "_".
-bool IsPlainFileName(const std::string& name) {
-  return !name.empty() && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-  });
 }
 
 std::string Lower(std::string s) {
@@ -217,17 +204,8 @@ ShopFolder ReadShopFolder(const fs::path& folder, const std::vector<std::string>
                           std::vector<Error>& problems) {
   ShopFolder out;
   const fs::path root = folder / "content" / "shop";
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) return out;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    if (entry.is_regular_file() && !entry.is_symlink() && entry.path().extension() == ".md") {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
   std::set<std::string> skus;
-  for (const fs::path& path : files) {
+  for (const fs::path& path : MarkdownFilesIn(root)) {
     std::vector<std::string> bytes;
     auto product = ReadProduct(path, tiers, skus, bytes, problems);
     if (!product) continue;

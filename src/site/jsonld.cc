@@ -8,6 +8,7 @@
 #include "core/slug.h"
 #include "render/markdown.h"
 #include "site/site.h"
+#include "workshops/workshops.h"
 
 namespace cinepress {
 namespace {
@@ -82,6 +83,66 @@ json PodcastSeries(const Site& s, size_t show) {
           {"image", s.Absolute(p.image)},
           {"webFeed", s.Absolute(s.ShowUrl(show) + "feed.xml")},
           {"author", {{"@type", "Organization"}, {"name", p.author}}}};
+}
+
+// A workshop as schema.org sees it: an Event with its sessions as subEvents (a Course with an
+// online CourseInstance when self-paced), its offer at the base price, its teachers as
+// performers. The location of an online one is its page, never the joining link.
+json WorkshopJsonLd(const Site& s, size_t ref, const json& publisher) {
+  const Workshop& w = s.workshops()[ref];
+  const std::string url = s.Absolute(s.WorkshopUrl(ref));
+  json offer = {{"@type", "Offer"},
+                {"price", DecimalPrice(w.price, w.currency)},
+                {"priceCurrency", CurrencyCode(w.currency)},
+                {"availability",
+                 w.seats_left > 0 ? "https://schema.org/InStock" : "https://schema.org/SoldOut"},
+                {"url", url}};
+  if (w.opens) offer["validFrom"] = s.zone().Iso(w.opens);
+  json teachers = json::array();
+  for (const std::string& slug : w.teachers) {
+    auto [name, page] = s.Teacher(slug);
+    json person = {{"@type", "Person"}, {"name", name}};
+    if (!page.empty()) person["url"] = s.Absolute(page);
+    teachers.push_back(std::move(person));
+  }
+  if (w.self_paced) {
+    json course = {{"@type", "Course"},
+                   {"name", w.title},
+                   {"url", url},
+                   {"description", w.summary.empty() ? w.title : w.summary},
+                   {"provider", publisher},
+                   {"offers", offer},
+                   {"hasCourseInstance", {{"@type", "CourseInstance"}, {"courseMode", "Online"}}}};
+    if (!teachers.empty()) course["hasCourseInstance"]["instructor"] = teachers;
+    return course;
+  }
+  json location = w.online ? json{{"@type", "VirtualLocation"}, {"url", url}}
+                           : json{{"@type", "Place"}, {"name", w.address}, {"address", w.address}};
+  auto event = [&](int64_t starts, int64_t ends) {
+    return json{{"@type", "Event"},
+                {"name", w.title},
+                {"url", url},
+                {"startDate", s.zone().Iso(starts)},
+                {"endDate", s.zone().Iso(ends)},
+                {"eventStatus", w.cancelled ? "https://schema.org/EventCancelled"
+                                            : "https://schema.org/EventScheduled"},
+                {"eventAttendanceMode", w.online ? "https://schema.org/OnlineEventAttendanceMode"
+                                                 : "https://schema.org/OfflineEventAttendanceMode"},
+                {"location", location}};
+  };
+  json e = event(FirstStart(w), LastEnd(w));
+  if (!w.summary.empty()) e["description"] = w.summary;
+  e["organizer"] = publisher;
+  e["offers"] = offer;
+  if (!teachers.empty()) e["performer"] = teachers;
+  if (w.sessions.size() > 1) {
+    json subs = json::array();
+    for (const WorkshopSession& x : w.sessions) {
+      subs.push_back(event(x.starts, x.starts + x.minutes * 60));
+    }
+    e["subEvent"] = subs;
+  }
+  return e;
 }
 
 }  // namespace
@@ -360,6 +421,17 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
       crumbs.push_back({p.title, s.ProductUrl(ref)});
       break;
     }
+    case OutputKind::kWorkshops:
+      graph.push_back({{"@type", "CollectionPage"},
+                       {"name", "Workshops & Masterclasses"},
+                       {"url", s.Absolute("/workshops/")}});
+      crumbs.push_back({"Workshops & Masterclasses", "/workshops/"});
+      break;
+    case OutputKind::kWorkshop:
+      graph.push_back(WorkshopJsonLd(s, ref, publisher));
+      crumbs.push_back({"Workshops & Masterclasses", "/workshops/"});
+      crumbs.push_back({s.workshops()[ref].title, s.WorkshopUrl(ref)});
+      break;
     default:
       break;
   }

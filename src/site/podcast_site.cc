@@ -32,14 +32,20 @@ std::string MinutesText(int64_t seconds) {
   return std::to_string(std::max<int64_t>(1, (seconds + 30) / 60)) + " min";
 }
 
-AccessRule RuleOf(const std::string& text) {
-  if (text.empty()) return {};
-  auto rule = AccessRule::Parse(text);
-  // Import checked it; an unreadable rule (a store edited by hand) locks rather than opens.
-  return rule ? *rule : AccessRule{AccessRule::Level::kPaid, {}};
+// A show's artwork on its pages: its stills (AVIF, WebP and its own format at every width up
+// to its own, stills/stills.h) when made, else the original. The feeds point at the original,
+// which import checked is what Apple asks for.
+TemplateData ArtworkData(const Site& s, const PodcastShow& show, std::string alt) {
+  return ImageData(Image{show.image, std::move(alt), ""}, s.StillOf(show.image));
 }
 
 }  // namespace
+
+std::string EpisodeNumberText(int season, int episode) {
+  if (episode <= 0) return "";
+  return (season > 0 ? "Season " + std::to_string(season) + ", " : "") + "Episode " +
+         std::to_string(episode);
+}
 
 std::string Site::ShowUrl(size_t show) const { return "/podcasts/" + shows_[show].key + "/"; }
 
@@ -61,7 +67,7 @@ int32_t Site::EpisodeOfMedia(const std::string& path) const {
 
 Status Site::AddPodcastOutputs(PodcastContent podcasts) {
   shows_ = std::move(podcasts.shows);
-  for (const PodcastShow& show : shows_) show_access_.push_back(RuleOf(show.access));
+  for (const PodcastShow& show : shows_) show_access_.push_back(StoredAccessRule(show.access));
   show_episodes_.resize(shows_.size());
   std::vector<std::pair<size_t, PodcastEpisode>> published;
   for (PodcastEpisode& e : podcasts.episodes) {
@@ -85,9 +91,7 @@ Status Site::AddPodcastOutputs(PodcastContent podcasts) {
     const auto i = static_cast<uint32_t>(episodes_.size());
     episode_show_.push_back(show);
     show_episodes_[show].push_back(i);
-    episode_access_.push_back(!e.access.empty()             ? RuleOf(e.access)
-                              : e.episode_type == "trailer" ? AccessRule{}
-                                                            : show_access_[show]);
+    episode_access_.push_back(EpisodeAccessRule(e, shows_[show].access));
     for (const std::string& ref : e.films) {
       auto [title, year] = SplitTitleYear(ref);
       for (size_t f = 0; f < records_.films.size(); ++f) {
@@ -152,10 +156,7 @@ TemplateData SiteRenderer::EpisodeCard(size_t e) const {
   d.set("date_iso", s.tz_.Iso(ep.date));
   d.set("duration_text", MinutesText(ep.duration));
   if (!ep.summary.empty()) d.set("summary", ep.summary);
-  if (ep.episode > 0) {
-    d.set("number_text", (ep.season > 0 ? "Season " + std::to_string(ep.season) + ", " : "") +
-                             "Episode " + std::to_string(ep.episode));
-  }
+  SetIf(d, "number_text", EpisodeNumberText(ep.season, ep.episode));
   if (ep.episode_type != "full")
     d.set("type_text", ep.episode_type == "trailer" ? "Trailer" : "Bonus");
   if (s.episode_access_[e].restricted()) d.set("restricted", true);
@@ -178,7 +179,7 @@ Result<std::string> SiteRenderer::RenderPodcasts() {
     x.set("title", show.title);
     x.set("url", s.ShowUrl(i));
     x.set("description", show.description);
-    x.set("image", show.image);
+    x["art"] = ArtworkData(s, show, "");  // beside the show's name: decoration
     x.set("feed_url", s.ShowUrl(i) + "feed.xml");
     if (s.show_access_[i].restricted()) x.set("restricted", true);
     if (!s.show_episodes_[i].empty()) x["latest"] = EpisodeCard(s.show_episodes_[i].front());
@@ -200,7 +201,7 @@ Result<std::string> SiteRenderer::RenderShow(size_t i) {
   x.set("title", show.title);
   x.set("description", show.description);
   x.set("author", show.author);
-  x.set("image", show.image);
+  x["art"] = ArtworkData(s, show, "The artwork of " + show.title);
   x.set("feed_url", url + "feed.xml");
   TemplateData apps = ListData();
   for (const auto& [name, link] :

@@ -156,12 +156,23 @@ SearchQuery Site::MakeSearchQuery(const SearchRequest& r, int64_t now) const {
 }
 
 std::string Site::SearchHitUrl(const SearchHit& hit) const {
+  if (!hit.show.empty()) return "/podcasts/" + hit.show + "/" + hit.slug + "/";
   Article a;
   a.kind = hit.is_page ? ArticleKind::kPage : ArticleKind::kArticle;
   a.section = hit.section;
   a.slug = hit.slug;
   a.date = hit.date;
   return ArticleUrl(a);
+}
+
+std::string Site::SearchHitKind(const SearchHit& hit) const {
+  if (!hit.show.empty()) {
+    const std::string number = EpisodeNumberText(hit.season, hit.episode);
+    return number.empty() ? hit.show_title : hit.show_title + " · " + number;
+  }
+  if (hit.is_page) return "Page";
+  auto sec = sections_.find(hit.section);
+  return sec != sections_.end() ? sec->second.title : hit.section;
 }
 
 size_t Site::SearchDocs() const { return articles_.size() + pages_.size() + episodes_.size(); }
@@ -279,8 +290,9 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
       const auto d = static_cast<uint32_t>(first + k);
       for (auto& [w, weight] : batch[k]) postings[w].emplace_back(d, weight);
       batch[k].clear();
-      if (d >= articles_and_pages) {  // an episode: no kind, writer or edition of the magazine's
+      if (d >= articles_and_pages) {  // an episode: a kind of its own, no writer or edition
         const PodcastEpisode& e = episodes_[d - articles_and_pages];
+        filters[0][std::string(kPodcastsKind)].push_back(d);
         filters[1][std::to_string(tz_.YearMonth(e.date).first)].push_back(d);
         continue;
       }
@@ -377,7 +389,12 @@ Result<std::string> SiteRenderer::RenderSearchDoc(size_t d) {
     const PodcastEpisode& ep = s.episodes_[e];
     url = s.EpisodeUrl(e);
     title = ep.title;
-    kind = s.shows_[s.episode_show_[e]].title;
+    SearchHit hit;  // what the live search's result says it is, said the same way
+    hit.show = ep.show;
+    hit.show_title = s.shows_[s.episode_show_[e]].title;
+    hit.season = ep.season;
+    hit.episode = ep.episode;
+    kind = s.SearchHitKind(hit);
     source = "content/podcasts/" + ep.show + "/" + ep.source;
     date = ep.date;
   }
@@ -426,6 +443,10 @@ Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r, const Sea
     kinds.push_back(option(key, s.sections_.at(key).title, r.kind == key));
   }
   if (!s.pages_.empty()) kinds.push_back(option("page", "Pages", r.kind == "page"));
+  if (!s.episodes_.empty()) {
+    const std::string podcasts(kPodcastsKind);
+    kinds.push_back(option(podcasts, "Podcasts", r.kind == podcasts));
+  }
   se["kinds"] = std::move(kinds);
   TemplateData years{TemplateData::type::list};
   const std::string year = std::to_string(r.year);
@@ -461,17 +482,16 @@ Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r, const Sea
       TemplateData x;
       x.set("url", s.SearchHitUrl(h));
       x.set("title", h.title);
-      auto sec = s.sections_.find(h.section);
-      x.set("kind", h.is_page                  ? std::string("Page")
-                    : sec != s.sections_.end() ? sec->second.title
-                                               : h.section);
+      x.set("kind", s.SearchHitKind(h));
       x.set("date_iso", s.tz_.Iso(h.date));
       x.set("date_display", s.tz_.Display(h.date));
       SetIf(x, "film_title", h.film_title);
       // Matching on a locked part is fine; quoting it is not. A hit the reader may not read
       // whole shows its dek instead (an article this site map does not know yet: nothing).
+      // An episode's passages are from what its public page shows (its transcript is indexed
+      // only when everyone may hear it).
       const AccessRule* access = s.AccessOfStored(h.article_id);
-      if (access && rights.Allows(*access)) {
+      if (!h.show.empty() || (access && rights.Allows(*access))) {
         SetIf(x, "snippet_html", h.snippet_html);
       } else if (auto doc = s.doc_by_id_.find(h.article_id);
                  access && doc != s.doc_by_id_.end() && doc->second < s.articles_.size()) {

@@ -134,7 +134,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
     int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
     std::vector<PersonProfile> people, PodcastContent podcasts, std::vector<Product> products,
-    StillBook stills) {
+    StillBook stills, std::vector<Workshop> workshops) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -288,6 +288,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (size_t p = 0; p < s.records_.people.size(); ++p) {
     s.person_by_slug_.emplace(s.records_.people[p].slug, static_cast<uint32_t>(p));
   }
+  for (const PersonProfile& p : people) s.people_names_.emplace(p.slug, p.name);
   s.AssignProfiles(std::move(people));
   s.AssignEditions();
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
@@ -415,6 +416,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   }
   if (st) st = s.AddPodcastOutputs(std::move(podcasts));
   if (st) st = s.AddShopOutputs(std::move(products));
+  if (st) st = s.AddWorkshopOutputs(std::move(workshops));
   if (st) st = s.AddSearchOutputs();  // after the podcasts: episodes are searched too
   for (size_t i = 0; i < s.media_.size(); ++i) {
     // A still's manifest is for the site map, not for readers.
@@ -478,14 +480,13 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     }
   }
   // Static hosts cannot answer 301 from files alone: _redirects lists them in the format Netlify
-  // and Cloudflare Pages read (docs/WORDPRESS.md). `cinepress serve` answers them itself.
-  if (!s.redirects_.empty()) {
-    if (auto st = s.AddOutput(OutputKind::kRedirects, "/_redirects", 0, 1, "the redirects file");
-        !st) {
-      return st.error();
-    }
-    s.output_by_path_.emplace(s.outputs_.back().path, s.outputs_.size() - 1);
+  // and Cloudflare Pages read (docs/WORDPRESS.md). `cinepress serve` answers them itself. Every
+  // site has one: the addresses of feeds no longer made are in it (FormerFeedRules).
+  if (auto st = s.AddOutput(OutputKind::kRedirects, "/_redirects", 0, 1, "the redirects file");
+      !st) {
+    return st.error();
   }
+  s.output_by_path_.emplace(s.outputs_.back().path, s.outputs_.size() - 1);
   // What every template sees.
   TemplateData site_data;
   site_data.set("title", s.config_.title);
@@ -507,6 +508,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   site_data.set("feed_url", "/feed.xml");
   site_data.set("atom_url", "/atom.xml");
   if (HasDonatePage(s.config_, *s.theme_)) site_data.set("donate_url", "/donate/");
+  if (s.config_.gifts_offered()) site_data.set("gift_url", "/gift/");
   site_data.set("year", std::to_string(s.tz_.YearMonth(now).first));
   TemplateData footer{TemplateData::type::list};
   for (const MenuItem& m : s.config_.menu_footer) {
@@ -536,6 +538,11 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   door("Contribute", "contribute", s.config_.contact.enabled);
   door("Contact", "contact", s.config_.contact.enabled);
   door("Frequently Asked Questions", kFaqSlug, false);
+  // Gift memberships (served by `cinepress serve`, as the forms above).
+  door("Give a membership", "gift", s.config_.gifts_offered());
+  // Workshops and masterclasses, when any is on the site.
+  door("Workshops & Masterclasses", "workshops",
+       s.FindOutput(OutputPathOf("/workshops/")) != nullptr);
   site_data.set("has_doors", !doors.is_empty_list());
   site_data.set("doors", doors);
   // The magazine's accounts elsewhere ([social]), named as their services spell themselves.
@@ -613,8 +620,6 @@ void Site::ComputeFingerprints() {
                             "\x1f",
                             theme_->fingerprint(),
                             "\x1f",
-                            StillsFingerprint(stills_),
-                            "\x1f",
                             std::to_string(tz_.YearMonth(now_).first)});
   auto people_of = [&](const Article& a) {
     std::string people;
@@ -631,9 +636,14 @@ void Site::ComputeFingerprints() {
     auto sec = sections_.find(a.section);
     return sec == sections_.end() ? std::string() : sec->second.title;
   };
+  // The lead image's still is the article's: its page, cards and feeds entries place it.
+  auto lead_still = [&](const Article& a) {
+    return a.image ? StillSummary(a.image->src, StillOf(a.image->src)) : std::string();
+  };
   auto digest = [&](const Article& a, const std::string& url, const AccessRule& access) {
     return ContentHash({a.source_hash, "\x1f", url, "\x1f", people_of(a), "\x1f", section_of(a),
-                        "\x1f", std::to_string(a.id), "\x1f", a.title, "\x1f", access.ToString()});
+                        "\x1f", std::to_string(a.id), "\x1f", a.title, "\x1f", access.ToString(),
+                        "\x1f", lead_still(a)});
   };
   article_fp_.resize(articles_.size());
   for (size_t i = 0; i < articles_.size(); ++i)
@@ -642,6 +652,21 @@ void Site::ComputeFingerprints() {
   for (size_t i = 0; i < pages_.size(); ++i) {
     page_fp_[i] = digest(pages_[i], ArticleUrl(pages_[i]), page_access_[i]);
   }
+  auto all = [](const std::vector<std::string>& fps) {
+    std::string parts;
+    for (const std::string& fp : fps) parts += fp;
+    return ContentHash(parts);
+  };
+  archive_fp_ = all(article_fp_);
+  pages_fp_ = all(page_fp_);
+  std::string months, urls;
+  for (const SiteList& l : lists_) {
+    if (l.kind == "archive-month") months += l.url + std::to_string(l.items.size());
+    urls += l.url;
+  }
+  months_fp_ = ContentHash(months);
+  lists_fp_ = ContentHash(urls);
+  stills_fp_ = StillsFingerprint(stills_);
 }
 
 // Every page a search engine should know, in a stable order: the home page, articles, pages,
@@ -680,7 +705,9 @@ std::vector<SitemapUrl> Site::SitemapUrls() const {
       case OutputKind::kShow:
       case OutputKind::kEpisode:
       case OutputKind::kShop:
-      case OutputKind::kProduct: {
+      case OutputKind::kProduct:
+      case OutputKind::kWorkshops:
+      case OutputKind::kWorkshop: {
         std::string url = "/" + o.path.substr(0, o.path.size() - std::strlen("index.html"));
         urls.push_back({s.Absolute(url), newest});
         break;
@@ -704,6 +731,45 @@ const Output* Site::FindOutput(const std::string& path) const {
 const std::string* Site::RedirectFor(const std::string& url) const {
   auto it = redirects_.find(url);
   return it == redirects_.end() ? nullptr : &it->second;
+}
+
+std::string Site::FormerFeedTarget(std::string_view path) const {
+  for (std::string_view name : {"atom.xml", "feed.xml"}) {
+    if (!path.starts_with("/") || !path.ends_with(name) || path.size() == name.size() + 1) {
+      continue;
+    }
+    const std::string folder(path.substr(1, path.size() - name.size() - 1));  // "tag/x/"
+    if (!folder.ends_with("/")) continue;
+    if (name == "atom.xml" && FindOutput(folder + "feed.xml")) return "/" + folder + "feed.xml";
+    const Output* page = FindOutput(folder + "index.html");
+    if (page && (page->kind == OutputKind::kFilm || page->kind == OutputKind::kPerson)) {
+      return "/" + folder;
+    }
+  }
+  return "";
+}
+
+std::string Site::FormerFeedRules() const {
+  // "/tag/{slug}/" -> "/tag/:slug/": Netlify's placeholders.
+  auto pattern = [](std::string url) {
+    for (size_t open; (open = url.find('{')) != std::string::npos;) {
+      size_t close = url.find('}', open);
+      if (close == std::string::npos) break;
+      url.replace(open, close - open + 1, ":" + url.substr(open + 1, close - open - 1));
+    }
+    return url;
+  };
+  const Permalinks& p = config_.permalinks;
+  std::string out;
+  for (const std::string* list : {&p.section, &p.category, &p.tag, &p.author}) {
+    out += pattern(*list) + "atom.xml " + pattern(*list) + "feed.xml 301\n";
+  }
+  for (const std::string* page : {&p.film, &p.person}) {
+    for (const char* name : {"feed.xml", "atom.xml"}) {
+      out += pattern(*page) + name + " " + pattern(*page) + " 301\n";
+    }
+  }
+  return out;
 }
 
 Site::HomeSelection Site::SelectHome() const {
@@ -736,6 +802,17 @@ Site::HomeSelection Site::SelectHome() const {
 }
 
 std::string Site::Fingerprint(const Output& o) const {
+  if (o.kind == OutputKind::kMedia) return FingerprintBesideFigures(o);
+  return ContentHash({FingerprintBesideFigures(o), stills_fp_});
+}
+
+std::string Site::FiguresDigest(const std::vector<std::string>& srcs) const {
+  std::string parts;
+  for (const std::string& src : srcs) parts += StillSummary(src, StillOf(src)) + "\x1e";
+  return ContentHash(parts);
+}
+
+std::string Site::FingerprintBesideFigures(const Output& o) const {
   std::string parts = global_fp_;
   auto add = [&](uint32_t i) { parts += article_fp_[i]; };
   const size_t per = static_cast<size_t>(config_.paginate);
@@ -780,12 +857,7 @@ std::string Site::Fingerprint(const Output& o) const {
       if (l.author) parts += l.author->name + l.author->role + l.author->city + l.author->bio;
       size_t begin = static_cast<size_t>(o.page - 1) * per;
       for (size_t k = begin; k < std::min(l.items.size(), begin + per); ++k) add(l.items[k]);
-      if (o.kind == OutputKind::kArchive) {
-        for (const SiteList& other : lists_) {
-          if (other.kind == "archive-month")
-            parts += other.url + std::to_string(other.items.size());
-        }
-      }
+      if (o.kind == OutputKind::kArchive) parts += months_fp_;
       break;
     }
     case OutputKind::kRss:
@@ -798,9 +870,7 @@ std::string Site::Fingerprint(const Output& o) const {
       break;
     }
     case OutputKind::kSitemap:
-      for (const std::string& fp : article_fp_) parts += fp;
-      for (const std::string& fp : page_fp_) parts += fp;
-      for (const SiteList& l : lists_) parts += l.url;
+      parts += archive_fp_ + pages_fp_ + lists_fp_;
       break;
     case OutputKind::kRobots:
     case OutputKind::kNotFound:
@@ -843,14 +913,17 @@ std::string Site::Fingerprint(const Output& o) const {
       if (o.kind == OutputKind::kPerson) {
         const PersonProfile& p = profiles_[o.ref];
         parts += p.bio + "\x1f" + (p.portrait ? p.portrait->src + "\x1f" + p.portrait->alt : "");
+        if (p.portrait) parts += StillSummary(p.portrait->src, StillOf(p.portrait->src));
         for (const WebLink& l : p.links) parts += "\x1f" + l.name + "\x1f" + l.url;
       }
       // "Discussed on…": the podcasts that name the film or the person.
-      const auto& discussed = o.kind == OutputKind::kFilm ? episodes_of_film_
-                              : o.kind == OutputKind::kPerson
-                                  ? episodes_of_person_
-                                  : std::vector<std::vector<uint32_t>>{};
-      if (o.ref < discussed.size() && !discussed[o.ref].empty()) parts += podcasts_fp_;
+      const std::vector<std::vector<uint32_t>>* discussed =
+          o.kind == OutputKind::kFilm     ? &episodes_of_film_
+          : o.kind == OutputKind::kPerson ? &episodes_of_person_
+                                          : nullptr;
+      if (discussed && o.ref < discussed->size() && !(*discussed)[o.ref].empty()) {
+        parts += podcasts_fp_;
+      }
       if (o.kind == OutputKind::kFilm) {
         const Film& f = records_.films[o.ref].film;
         parts += f.original_title + std::to_string(f.runtime_min) + f.language;
@@ -870,6 +943,11 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kProduct:
       // Few and small, as the podcasts: any change to any product makes every shop page again.
       return ContentHash({global_fp_, shop_fp_, o.path});
+    case OutputKind::kWorkshops:
+    case OutputKind::kWorkshop:
+    case OutputKind::kWorkshopIcs:
+      // As the shop's: any change to any workshop (its seats left too) makes them all again.
+      return ContentHash({global_fp_, workshops_fp_, o.path});
     case OutputKind::kFestival:
     case OutputKind::kReviewIndex:
     case OutputKind::kInterviewIndex:
@@ -877,11 +955,8 @@ std::string Site::Fingerprint(const Output& o) const {
     case OutputKind::kSearch:
     case OutputKind::kSearchIndex:
       // Pages that draw on the whole archive: any change in it makes them again.
-      for (const std::string& fp : article_fp_) parts += fp;
-      if (o.kind == OutputKind::kSearchIndex) {
-        for (const std::string& fp : page_fp_) parts += fp;
-        parts += podcasts_fp_;
-      }
+      parts += archive_fp_;
+      if (o.kind == OutputKind::kSearchIndex) parts += pages_fp_ + podcasts_fp_;
       if (o.kind == OutputKind::kCollection) parts += collections_[o.ref].source_hash;
       break;
   }

@@ -23,6 +23,7 @@
 #include "content/records.h"
 #include "content/shop_store.h"
 #include "content/still.h"
+#include "content/workshop_store.h"
 #include "core/config.h"
 #include "core/dates.h"
 #include "render/feeds.h"
@@ -71,6 +72,9 @@ enum class OutputKind {
   kChapters,     // ref: episode — its chapters as the Podcasting 2.0 JSON chapters file
   kShop,         // /shop/: every product (shop_site.cc)
   kProduct,      // ref: product — its page: price, availability, the Buy form
+  kWorkshops,    // /workshops/: upcoming workshops first, then past ones (workshops_site.cc)
+  kWorkshop,     // ref: workshop — its page: sessions, where, seats left, price, the forms
+  kWorkshopIcs,  // ref: workshop — /workshops/{slug}.ics, the public calendar file
 };
 
 // The file an address is published as, in the published folder and in the server's lookup:
@@ -164,7 +168,8 @@ class Site {
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
       std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {},
-      PodcastContent podcasts = {}, std::vector<Product> products = {}, StillBook stills = {});
+      PodcastContent podcasts = {}, std::vector<Product> products = {}, StillBook stills = {},
+      std::vector<Workshop> workshops = {});
 
   // The newsroom's preview: a site of this one's settings, theme, writers, sections and media
   // with `article` alone in it, published (at its date, or `now` when it has none or a later
@@ -230,9 +235,22 @@ class Site {
   }
   // Where an old address of a moved article points now ("/reviews/old/" -> "/reviews/new/").
   const std::string* RedirectFor(const std::string& url) const;
+  // Feeds no longer made (README, "feeds"): a list's Atom feed (its RSS is made) and a film's or
+  // person's feeds (their pages are). Where an old address of one leads ("/tag/x/atom.xml" ->
+  // "/tag/x/feed.xml", "/films/x/feed.xml" -> "/films/x/"), or "" when it is no such address.
+  std::string FormerFeedTarget(std::string_view path) const;
+  // The same for static hosts: _redirects rules with placeholders, one per kind of address.
+  std::string FormerFeedRules() const;
   // A digest of everything an output is made from: equal digests, equal bytes. A live server
   // keeps a cached page while its digest stays the same.
   std::string Fingerprint(const Output& output) const;
+  // The same but for the stills of the figures that bodies place (the images a body's Markdown
+  // shows): the static build records the images each render placed (SiteRenderer::figures)
+  // and adds FiguresDigest of them, so that a changed image makes again only the pages that
+  // show it. Lead images and portraits are in this digest already. Cheap: no body is read.
+  std::string FingerprintBesideFigures(const Output& output) const;
+  // A digest of the stills of these images ("/images/x.jpg"), as pages place them.
+  std::string FiguresDigest(const std::vector<std::string>& srcs) const;
   // The earliest time a scheduled article becomes published (0: none is waiting).
   int64_t next_publication() const { return next_publication_; }
   // The home page's articles, each at most once: the lead, more featured, the latest; and per
@@ -264,13 +282,27 @@ class Site {
   // variant has stock.
   static bool InStock(const Product& product);
 
+  // Workshops (workshops_site.cc): upcoming ones first (soonest first), then past ones (latest
+  // first), with the seats left when assembled; their pages exist when the theme has the
+  // workshops' templates.
+  const std::vector<Workshop>& workshops() const { return workshops_; }
+  std::string WorkshopUrl(size_t w) const { return "/workshops/" + workshops_[w].slug + "/"; }
+  std::string WorkshopIcsUrl(size_t w) const { return "/workshops/" + workshops_[w].slug + ".ics"; }
+  const TimeZone& zone() const { return tz_; }
+  // A teacher by their people's slug: their name (data/people.yaml's, else the slug) and their
+  // page ("" when no article names them, so the site has none).
+  std::pair<std::string, std::string> Teacher(const std::string& slug) const;
+
   // Search (search_site.cc). The page exists when the theme has a search template.
   static constexpr size_t kSearchPerPage = 10;
   bool has_search() const { return has_search_; }
   // The store query for a request: its filters turned into sections, dates and articles.
   SearchQuery MakeSearchQuery(const SearchRequest& request, int64_t now) const;
-  // Where a hit is read (the store may know an article this site map does not yet).
+  // Where a hit is read (the store may know an article this site map does not yet); an
+  // episode's page.
   std::string SearchHitUrl(const SearchHit& hit) const;
+  // What a result says it is: its section's title, "Page", or an episode's show and number.
+  std::string SearchHitKind(const SearchHit& hit) const;
 
  private:
   friend class SiteRenderer;
@@ -290,6 +322,7 @@ class Site {
   Status AddPodcastOutputs(PodcastContent podcasts);
   std::string PodcastFingerprint(const Output& output) const;
   Status AddShopOutputs(std::vector<Product> products);
+  Status AddWorkshopOutputs(std::vector<Workshop> workshops);
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
   // Static index documents: articles_, then pages_, then episodes_.
@@ -343,6 +376,10 @@ class Site {
   std::unordered_map<int64_t, size_t> doc_by_id_;  // store id -> static index document
   std::vector<std::string> article_fp_, page_fp_;
   std::string global_fp_;
+  // Digests of what the pages that draw on the whole archive share, made once (not per output):
+  // every article's digest, every page's, the archive's months, every list's address.
+  std::string archive_fp_, pages_fp_, months_fp_, lists_fp_;
+  std::string stills_fp_;  // every still: the live server's pages, whose figures are not known
   int64_t next_publication_ = 0;
   int64_t now_ = 0;
   TemplateData base_;  // what every template sees: site.*
@@ -362,6 +399,9 @@ class Site {
   std::string podcasts_fp_;
   std::vector<Product> products_;
   std::string shop_fp_;
+  std::vector<Workshop> workshops_;
+  std::unordered_map<std::string, std::string> people_names_;  // data/people.yaml: slug -> name
+  std::string workshops_fp_;
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
 };
@@ -369,6 +409,9 @@ class Site {
 // Numbered pages for a pagination partial (`current`, `total`, `prev_url`, `next_url`, `pages`):
 // the first, the last and two on each side of the current one.
 TemplateData PaginationData(int current, int total, const std::function<std::string(int)>& url);
+// An episode's number as its pages and search results show it: "Season 2, Episode 5",
+// "Episode 5", or "" when it has none.
+std::string EpisodeNumberText(int season, int episode);
 
 // A review's rating as pages show it (`rating.*` in docs/THEMES.md): `text` says it in words
 // ("4.5 out of 5") for every reader; `stars` ("★★★★½") and `rest` (the empty ones, "☆") draw it
@@ -414,6 +457,16 @@ class SiteRenderer {
   // An article's or page's whole body as HTML (the store's Markdown rendered, or its sanitized
   // HTML): the text of /contact/ above the live form.
   Result<std::string> BodyHtml(const Article& a);
+  // The images the last Render placed as figures of a body ("/images/x.jpg"), in order: its
+  // bytes depend on their stills beside what Site::FingerprintBesideFigures digests.
+  const std::vector<std::string>& figures() const { return figures_; }
+  // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`; the
+  // locked part is never rendered otherwise). The Content API shows the free part.
+  struct BodyParts {
+    std::string free_html, locked_html;
+    bool has_locked = false;
+  };
+  Result<BodyParts> RestrictedBody(const Article& a, bool full);
 
  private:
   Result<std::string> RenderArticle(size_t i, bool is_page, const PageAccess& access);
@@ -436,6 +489,11 @@ class SiteRenderer {
   // A product as a card and as its page shows it: title, url, summary, price_text, image,
   // in_stock, variants (sku, label, sold_out).
   TemplateData ProductData(size_t product) const;
+  Result<std::string> RenderWorkshops();
+  Result<std::string> RenderWorkshop(size_t workshop);
+  std::string RenderWorkshopIcs(size_t workshop) const;
+  // A workshop as a card and as its page shows it (workshops_site.cc).
+  TemplateData WorkshopData(size_t workshop) const;
   // An episode as a card: title, url, date, duration, show.
   TemplateData EpisodeCard(size_t episode) const;
   // Episodes that name a film or a person, as their pages list them ("Discussed on…").
@@ -457,13 +515,7 @@ class SiteRenderer {
   std::string RenderSitemapXml(size_t part) const;  // kWholeSite: the index
   // An article's body as written (Markdown or sanitized HTML), and a part of it as HTML.
   Result<std::string> BodySource(const Article& a);
-  std::string SourceToHtml(const Article& a, std::string_view source) const;
-  // A restricted body's parts as HTML: everyone's, and the locked rest ("" unless `full`).
-  struct BodyParts {
-    std::string free_html, locked_html;
-    bool has_locked = false;
-  };
-  Result<BodyParts> RestrictedBody(const Article& a, bool full);
+  std::string SourceToHtml(const Article& a, std::string_view source);
   // The paywall box's data: the tiers that open `rule`, and where to sign in.
   TemplateData PaywallData(const AccessRule& rule) const;
   Result<TemplateData> CommentsData(const Article& a);
@@ -474,6 +526,7 @@ class SiteRenderer {
   ContentStore* store_;
   ThemeRenderer theme_;
   mutable std::vector<std::unique_ptr<TemplateData>> film_cards_;  // FilmCard, once per film
+  std::vector<std::string> figures_;                               // of the last Render
 };
 
 }  // namespace cinepress

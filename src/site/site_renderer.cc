@@ -57,10 +57,10 @@ Result<std::string> SiteRenderer::BodySource(const Article& a) {
   return store_->LoadBody(a.id);
 }
 
-std::string SiteRenderer::SourceToHtml(const Article& a, std::string_view source) const {
+std::string SiteRenderer::SourceToHtml(const Article& a, std::string_view source) {
   // HTML bodies were sanitized by the importer (ingest/wp_content.h): shown as stored.
   if (a.body_format == BodyFormat::kHtml) return std::string(source);
-  return RenderMarkdown(source, &site_->stills());
+  return RenderMarkdown(source, &site_->stills(), &figures_);
 }
 
 Result<std::string> SiteRenderer::BodyHtml(const Article& a) {
@@ -316,6 +316,7 @@ Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std:
 
 Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& access) {
   const Site& s = *site_;
+  figures_.clear();
   switch (o.kind) {
     case OutputKind::kHome:
       return RenderHome();
@@ -376,7 +377,7 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       }
       // WordPress's search address (/?s=…), in old links: this site's search.
       if (s.has_search()) out += "/ s=:s /search/?q=:s 301\n";
-      return out;
+      return out + s.FormerFeedRules();
     }
     case OutputKind::kPodcasts:
       return RenderPodcasts();
@@ -384,6 +385,12 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
       return RenderShop();
     case OutputKind::kProduct:
       return RenderProduct(o.ref);
+    case OutputKind::kWorkshops:
+      return RenderWorkshops();
+    case OutputKind::kWorkshop:
+      return RenderWorkshop(o.ref);
+    case OutputKind::kWorkshopIcs:
+      return RenderWorkshopIcs(o.ref);
     case OutputKind::kShow:
       return RenderShow(o.ref);
     case OutputKind::kEpisode:

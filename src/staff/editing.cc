@@ -142,6 +142,9 @@ Result<EditSaved> SaveEdit(ContentStore& store, const EditSave& save) {
   auto revision = store.SaveRevision(r);
   if (!revision) return fail(revision.error());
   saved.revision_id = *revision;
+  if (save.before_commit) {
+    if (auto s = save.before_commit(store, saved); !s) return fail(s.error());
+  }
   if (auto s = store.Commit(); !s) return fail(s.error());
   return saved;
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,16 +56,19 @@ Result<Article> ApplyEditAction(Article edited, const Article* before, EditActio
 // the oldest, or "" when it has none.
 std::string OwnerOf(const std::vector<ArticleRevision>& revisions);
 
+struct EditSaved {
+  int64_t article_id = 0;
+  int64_t revision_id = 0;
+};
 struct EditSave {
   Article article;       // as ApplyEditAction made it (id 0: a new piece)
   int64_t based_on = 0;  // the newest revision when the editor was opened (0: none)
   std::string author;    // who saves: a staff member's address
   EditAction action = EditAction::kSave;
   int64_t now = 0;
-};
-struct EditSaved {
-  int64_t article_id = 0;
-  int64_t revision_id = 0;
+  // Runs in the save's transaction before its commit (the webhooks' outbox): an error rolls
+  // the whole save back.
+  std::function<Status(ContentStore&, const EditSaved&)> before_commit;
 };
 
 // The field a conflict names (Error::field), and the revision it was refused for.

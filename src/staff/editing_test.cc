@@ -213,5 +213,34 @@ TEST(RevisionDiffTest, TheTextOfARevisionShowsItsFieldsThenItsBody) {
             "title: T\nwriters: ann, bo\nimage: /i.jpg\nimage alt: A door\n\nBody\n");
 }
 
+TEST_F(SaveEditTest, WhatRunsBeforeTheCommitIsInTheSaveAndItsFailureUndoesIt) {
+  EditSave save{Piece("One"), 0, "ann@mag.example", EditAction::kSave, 500};
+  save.before_commit = [](ContentStore& store, const EditSaved& saved) -> Status {
+    WebhookDelivery d;
+    d.delivery_id = "for-" + std::to_string(saved.article_id);
+    d.event = "article.updated";
+    d.url = "http://x/";
+    d.payload = "{}";
+    if (auto id = store.QueueWebhook(d); !id) return id.error();
+    return {};
+  };
+  auto kept = SaveEdit(*store_, save);
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  auto log = store_->ListWebhookDeliveries(10);
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ((*log)[0].delivery_id, "for-" + std::to_string(kept->article_id));
+
+  EditSave failing{Piece("Two"), 0, "ann@mag.example", EditAction::kSave, 500};
+  failing.article.slug = "other";
+  failing.article.source_path = "content/reviews/other.md";
+  failing.before_commit = [](ContentStore&, const EditSaved&) -> Status {
+    return MakeError(ErrorCode::kIo, "the outbox is full");
+  };
+  EXPECT_FALSE(SaveEdit(*store_, failing).ok());
+  auto articles = store_->LoadArticles(false);
+  ASSERT_TRUE(articles.ok());
+  EXPECT_EQ(articles->size(), 1u) << "the failed save left nothing";
+}
+
 }  // namespace
 }  // namespace cinepress

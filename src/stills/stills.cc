@@ -293,6 +293,62 @@ Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
   return made;
 }
 
+Result<CleanImage> CleanUpload(std::string_view bytes, const std::string& name) {
+  if (!StartVips()) return VipsFailure(name, "libvips could not start");
+  const char* found = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  const std::string loader = found ? found : "";
+  struct Kind {
+    const char* loader;
+    const char* type;
+    const char* extension;
+    const char* format;  // Encode's
+  };
+  static constexpr Kind kKinds[] = {{"VipsForeignLoadJpeg", "image/jpeg", "jpg", "jpeg"},
+                                    {"VipsForeignLoadPng", "image/png", "png", "png"},
+                                    {"VipsForeignLoadWebp", "image/webp", "webp", "webp"}};
+  const auto kind = std::find_if(std::begin(kKinds), std::end(kKinds),
+                                 [&](const Kind& k) { return loader.starts_with(k.loader); });
+  if (kind == std::end(kKinds)) {
+    vips_error_clear();
+    Error e = MakeError(ErrorCode::kInvalidInput,
+                        loader.find("Svg") != std::string::npos
+                            ? "an SVG is not taken (it can carry scripts): upload a PNG instead"
+                        : found ? "only JPEG, PNG and WebP images are taken"
+                                : "not an image: its bytes are not a JPEG, PNG or WebP image");
+    e.file = name;
+    return e;
+  }
+  ImageRef image(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail_on",
+                                            VIPS_FAIL_ON_ERROR, nullptr));
+  if (!image.get() || !Normalize(image)) return VipsFailure(name, "the image cannot be decoded");
+  CleanImage out{kind->type,
+                 kind->extension,
+                 vips_image_get_width(image.get()),
+                 vips_image_get_height(image.get()),
+                 {}};
+  void* buf = nullptr;
+  size_t len = 0;
+  int rc = -1;
+  // Written again near the original's quality: this is the file that is downloaded as it is.
+  if (std::string_view(kind->format) == "png") {
+    rc = vips_pngsave_buffer(image.get(), &buf, &len, "compression", 6, "strip", TRUE, nullptr);
+  } else if (std::string_view(kind->format) == "webp") {
+    rc = vips_webpsave_buffer(image.get(), &buf, &len, "Q", 90, "strip", TRUE, nullptr);
+  } else {
+    rc = vips_jpegsave_buffer(image.get(), &buf, &len, "Q", 92, "strip", TRUE, "optimize_coding",
+                              TRUE, nullptr);
+  }
+  if (rc != 0) return VipsFailure(name, "the image cannot be written again");
+  out.data.assign(static_cast<const char*>(buf), len);
+  g_free(buf);
+  if (out.type == "image/webp") {
+    auto clean = WithoutExif(out.data);
+    if (!clean) return VipsFailure(name, "the image's metadata cannot be removed");
+    out.data = std::move(*clean);
+  }
+  return out;
+}
+
 Result<StillsReport> PrepareStills(ContentStore& store, const StillOptions& options) {
   auto media = store.LoadMediaList();
   if (!media) return media.error();

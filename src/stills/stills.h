@@ -39,6 +39,20 @@ struct MadeStill {
 Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
                             const std::string& folder, const StillOptions& options);
 
+// An image uploaded in the newsroom's media library (issue #15), as it is kept and published:
+// decoded whole by libvips (a file that is not an image libvips can decode is refused, naming
+// it), upright, in sRGB, and written again in its own format with no metadata — EXIF with GPS,
+// XMP, IPTC and the colour profile are never published. JPEG, PNG and WebP are taken; anything
+// else (an SVG, which could carry a script; GIF, TIFF, HEIC…) is refused (kInvalidInput).
+struct CleanImage {
+  std::string type;       // "image/jpeg", "image/png", "image/webp"
+  std::string extension;  // "jpg", "png", "webp"
+  int width = 0;
+  int height = 0;
+  std::string data;
+};
+Result<CleanImage> CleanUpload(std::string_view bytes, const std::string& name);
+
 struct StillsReport {
   size_t made = 0;     // images encoded now
   size_t kept = 0;     // images whose stills were already in the store

@@ -162,6 +162,40 @@ TEST(MakeStill, BytesThatAreNotAnImageAreAnErrorNamingTheFile) {
   EXPECT_EQ(cut.error().file, "static/cut.jpg");
 }
 
+// The media library's uploads: kept in their own format, decoded, with no EXIF or GPS left.
+TEST(CleanUpload, KeepsTheFormatAndSizeAndLeavesNoExifOrGps) {
+  const std::string original = MakeImage(300, 200, "jpeg", /*exif=*/true);
+  ASSERT_FALSE(ExifFields(original).empty());
+  auto clean = CleanUpload(original, "lamp.jpg");
+  ASSERT_TRUE(clean) << clean.error().ToString();
+  EXPECT_EQ(clean->type, "image/jpeg");
+  EXPECT_EQ(clean->extension, "jpg");
+  EXPECT_EQ(clean->width, 300);
+  EXPECT_EQ(clean->height, 200);
+  EXPECT_EQ(ExifFields(clean->data), std::vector<std::string>{});
+  auto png = CleanUpload(MakeImage(40, 30, "png"), "chairs.png");
+  ASSERT_TRUE(png) << png.error().ToString();
+  EXPECT_EQ(png->type, "image/png");
+  EXPECT_EQ(png->width, 40);
+}
+
+TEST(CleanUpload, RefusesWhatIsNotAJpegPngOrWebpNamingTheFile) {
+  auto text = CleanUpload("just some words", "notes.jpg");
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().file, "notes.jpg");
+  EXPECT_NE(text.error().message.find("not an image"), std::string::npos);
+  auto svg = CleanUpload(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
+      "<script>alert(1)</script></svg>",
+      "logo.svg");
+  ASSERT_FALSE(svg);
+  EXPECT_NE(svg.error().message.find("SVG"), std::string::npos);
+  const std::string whole = MakeImage(400, 300);
+  auto cut = CleanUpload(whole.substr(0, whole.size() / 3), "cut.jpg");
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error().file, "cut.jpg");
+}
+
 class PrepareStillsTest : public ::testing::Test {
  protected:
   void SetUp() override {

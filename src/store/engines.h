@@ -12,10 +12,17 @@ namespace cinepress {
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
                                                              const StoreOptions& options);
-// A SQLite store that saves an article with an id it does not hold under that id (the search
-// mirror's, which keeps PostgreSQL's ids: store/pg_search_mirror.h).
-Result<std::unique_ptr<ContentStore>> OpenSqliteMirrorStore(const std::filesystem::path& file,
-                                                            const StoreOptions& options);
+// The SQLite store the search mirror writes (store/pg_search_mirror.h), which keeps PostgreSQL's
+// search ids: an article saved with an id it does not hold is inserted under that id, and an
+// episode is indexed under the id it is given.
+class SqliteMirrorStore : public ContentStore {
+ public:
+  // SavePodcastEpisode, the episode's search rows under `search_id` (at least
+  // kFirstEpisodeSearchId, store/podcast_rows.h).
+  virtual Status SaveEpisodeUnder(const PodcastEpisode& episode, int64_t search_id) = 0;
+};
+Result<std::unique_ptr<SqliteMirrorStore>> OpenSqliteMirrorStore(const std::filesystem::path& file,
+                                                                 const StoreOptions& options);
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
     const std::filesystem::path& file, const StoreOptions& options);
 Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,
@@ -26,6 +33,8 @@ Result<std::unique_ptr<InboxStore>> OpenSqliteInboxStore(const std::filesystem::
                                                          const StoreOptions& options);
 Result<std::unique_ptr<ShopStore>> OpenSqliteShopStore(const std::filesystem::path& file,
                                                        const StoreOptions& options);
+Result<std::unique_ptr<WorkshopStore>> OpenSqliteWorkshopStore(const std::filesystem::path& file,
+                                                               const StoreOptions& options);
 
 // PostgreSQL at options.url (options.password, when set, is libpq's password).
 Result<std::unique_ptr<ContentStore>> OpenPgContentStore(const StoreOptions& options);
@@ -34,5 +43,6 @@ Result<std::unique_ptr<MemberStore>> OpenPgMemberStore(const StoreOptions& optio
 Result<std::unique_ptr<StaffStore>> OpenPgStaffStore(const StoreOptions& options);
 Result<std::unique_ptr<InboxStore>> OpenPgInboxStore(const StoreOptions& options);
 Result<std::unique_ptr<ShopStore>> OpenPgShopStore(const StoreOptions& options);
+Result<std::unique_ptr<WorkshopStore>> OpenPgWorkshopStore(const StoreOptions& options);
 
 }  // namespace cinepress

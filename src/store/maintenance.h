@@ -21,6 +21,10 @@ Status RequireSqliteStore(const StoreOptions& options, const std::string& comman
 // was made by a newer cinepress.
 int64_t SqliteSchemaVersion();
 
+// The migration (SQL text) that schema version `version` + 1 runs, for tests that build an older
+// schema; `version` in [0, SqliteSchemaVersion()).
+const char* SqliteMigration(int64_t version);
+
 // Copies the store into `dest` with SQLite's online backup API, in one step: the copy is the store
 // as one read transaction saw it, whatever serve or an import write meanwhile. The copy is a
 // single file (rollback journal, not WAL), written beside `dest` under a temporary name, synced

@@ -178,5 +178,40 @@ TYPED_TEST(MediaContract, DownloadsAreSavedInBatchesAndLoadedByPathPrefix) {
   EXPECT_EQ(*this->store_->DataVersion(), *version);
 }
 
+// The media library's details: saved, replaced by path, listed newest first, deleted; not
+// content (the data version does not move: no page shows them).
+TYPED_TEST(MediaContract, MediaDetailsAreSavedReplacedListedAndDeleted) {
+  const auto version = this->store_->DataVersion();
+  ASSERT_TRUE(version.ok());
+  MediaDetails older{
+      "uploads/2026/12/a.jpg", "A lamp", "", "", "ed@mag.example", "image/jpeg", 640, 480, 100};
+  MediaDetails newer{"uploads/2026/12/b.png",
+                     "Two chairs “quoted”",
+                     "On set.",
+                     "Photo: Ana",
+                     "cy@mag.example",
+                     "image/png",
+                     1200,
+                     800,
+                     200};
+  ASSERT_TRUE(this->store_->SaveMediaDetails(older));
+  ASSERT_TRUE(this->store_->SaveMediaDetails(newer));
+  auto all = this->store_->LoadMediaDetails();
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  EXPECT_EQ(*all, (std::vector<MediaDetails>{newer, older}));
+
+  older.alt = "A lamp, lit";
+  older.caption = "Night.";
+  ASSERT_TRUE(this->store_->SaveMediaDetails(older));
+  all = this->store_->LoadMediaDetails();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1], older);
+
+  ASSERT_TRUE(this->store_->DeleteMediaDetails(newer.path));
+  ASSERT_TRUE(this->store_->DeleteMediaDetails("uploads/none.jpg"));
+  EXPECT_EQ(*this->store_->LoadMediaDetails(), std::vector<MediaDetails>{older});
+  EXPECT_EQ(*this->store_->DataVersion(), *version);
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -191,6 +191,10 @@ TYPED_TEST(MemberStoreContract, StripeSubscriptionsKeepEveryFieldAndFollowTheirM
   EXPECT_EQ((*back)->past_due_since, 1500);
   EXPECT_EQ((*back)->canceled_at, 1600);
   EXPECT_EQ((*back)->state_at, 1700);
+  EXPECT_EQ((*back)->revoked_through, 0);
+  s.revoked_through = 1900;
+  ASSERT_TRUE(this->store_->SaveStripeSubscription(s));
+  EXPECT_EQ((*this->store_->LoadStripeSubscription("sub_2"))->revoked_through, 1900);
   s.status = "canceled";
   s.state_at = 1800;
   ASSERT_TRUE(this->store_->SaveStripeSubscription(s));  // replaced, not added
@@ -232,6 +236,29 @@ TYPED_TEST(MemberStoreContract, MailQueuedInATransactionIsSentOnlyIfItCommits) {
   EXPECT_EQ((*due)[0].message, "Subject: committed\r\n\r\nyes");
 }
 
+TYPED_TEST(MemberStoreContract, AStripePaymentIsFoundByItsIdAndReplacedByALaterRecord) {
+  ASSERT_TRUE(this->store_->SaveStripePayment({"in_1", "in_1", "sub_1", 5000, 10}));
+  ASSERT_TRUE(this->store_->SaveStripePayment({"pi_1", "in_1", "", 0, 11}));
+  auto invoice = this->store_->LoadStripePayment("in_1");
+  ASSERT_TRUE(invoice.ok() && invoice->has_value()) << invoice.error().ToString();
+  EXPECT_EQ((*invoice)->subscription, "sub_1");
+  EXPECT_EQ((*invoice)->period_end, 5000);
+  EXPECT_EQ((*invoice)->created, 10);
+  auto intent = this->store_->LoadStripePayment("pi_1");
+  ASSERT_TRUE(intent->has_value());
+  EXPECT_EQ((*intent)->invoice, "in_1");
+  EXPECT_EQ((*intent)->subscription, "");
+  // The invoice's own record, arriving later, says more: replaced, not added.
+  ASSERT_TRUE(this->store_->SaveStripePayment({"pi_1", "in_1", "sub_1", 5000, 12}));
+  EXPECT_EQ((*this->store_->LoadStripePayment("pi_1"))->subscription, "sub_1");
+  EXPECT_FALSE(this->store_->LoadStripePayment("pi_none")->has_value());
+  // Rolled back with its event.
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  ASSERT_TRUE(this->store_->SaveStripePayment({"ch_9", "in_9", "sub_9", 0, 13}));
+  ASSERT_TRUE(this->store_->Rollback());
+  EXPECT_FALSE(this->store_->LoadStripePayment("ch_9")->has_value());
+}
+
 TYPED_TEST(MemberStoreContract, StripePricesOnePerTierAndInterval) {
   ASSERT_TRUE(this->store_->SaveStripePrice({"patron", "month", "price_1", "prod_1", 500, "usd"}));
   ASSERT_TRUE(this->store_->SaveStripePrice({"patron", "year", "price_2", "prod_1", 5000, "usd"}));
@@ -265,6 +292,9 @@ TYPED_TEST(MemberStoreContract, ADonationIsRecordedOnceAndARefundMarksItsPayment
   all = this->store_->LoadDonations();
   EXPECT_EQ((*all)[1].refunded_at, 30);
   EXPECT_EQ((*all)[0].refunded_at, 0);
+  // A monthly donation is found by its invoice's id (its payment intent is not on it).
+  EXPECT_EQ(*this->store_->MarkDonationsRefunded("in_1", 50), 1);
+  EXPECT_EQ((*this->store_->LoadDonations())[0].refunded_at, 50);
 }
 
 TYPED_TEST(MemberStoreContract, AGiftKeepsEveryFieldAndIsRedeemedOnce) {

@@ -43,6 +43,12 @@ Result<std::unique_ptr<ShopStore>> OpenShopStore(const std::filesystem::path& fi
   return IsPostgres(options) ? OpenPgShopStore(options) : OpenSqliteShopStore(file, options);
 }
 
+Result<std::unique_ptr<WorkshopStore>> OpenWorkshopStore(const std::filesystem::path& file,
+                                                         const StoreOptions& options) {
+  return IsPostgres(options) ? OpenPgWorkshopStore(options)
+                             : OpenSqliteWorkshopStore(file, options);
+}
+
 Result<std::string> StoreInstance(const std::filesystem::path& file, const StoreOptions& options) {
   // A database server's store is not replaced under the program: its URL names it.
   if (IsPostgres(options)) return options.url;

@@ -15,6 +15,7 @@
 #include "content/newsletter_store.h"
 #include "content/shop_store.h"
 #include "content/staff_store.h"
+#include "content/workshop_store.h"
 
 namespace cinepress {
 
@@ -78,6 +79,12 @@ Result<std::unique_ptr<InboxStore>> OpenInboxStore(const std::filesystem::path& 
 // own (the schema is made by OpenContentStore's migrations, run first with `options`).
 Result<std::unique_ptr<ShopStore>> OpenShopStore(const std::filesystem::path& file,
                                                  const StoreOptions& options);
+
+// The workshops (seats, registrations, waitlist, reminders sent) of the same store, on a
+// connection of its own (the schema is made by OpenContentStore's migrations, run first with
+// `options`).
+Result<std::unique_ptr<WorkshopStore>> OpenWorkshopStore(const std::filesystem::path& file,
+                                                         const StoreOptions& options);
 
 // Which store instance `file`/`options` name right now: a value that changes when the store is
 // replaced (a SQLite file restored from a backup), an error when it is gone. The live site

@@ -77,10 +77,10 @@ Institution InstitutionFrom(const PgRows& r, int row) {
   return i;
 }
 
-#define CINEPRESS_PG_SUBSCRIPTIONS                                                            \
-  "SELECT id, member_id, customer, tier, billing_interval, status, amount, currency,"         \
-  " current_period_end, cancel_at_period_end, past_due_since, created, canceled_at, state_at" \
-  " FROM stripe_subscriptions "
+#define CINEPRESS_PG_SUBSCRIPTIONS                                                             \
+  "SELECT id, member_id, customer, tier, billing_interval, status, amount, currency,"          \
+  " current_period_end, cancel_at_period_end, past_due_since, created, canceled_at, state_at," \
+  " revoked_through FROM stripe_subscriptions "
 
 StripeSubscription SubscriptionFrom(const PgRows& r, int row) {
   StripeSubscription s;
@@ -98,7 +98,13 @@ StripeSubscription SubscriptionFrom(const PgRows& r, int row) {
   s.created = r.Int(row, 11);
   s.canceled_at = r.Int(row, 12);
   s.state_at = r.Int(row, 13);
+  s.revoked_through = r.Int(row, 14);
   return s;
+}
+
+StripePayment PaymentFrom(const PgRows& r, int row) {
+  return StripePayment{r.Text(row, 0), r.Text(row, 1), r.Text(row, 2), r.Int(row, 3),
+                       r.Int(row, 4)};
 }
 
 StripePrice PriceFrom(const PgRows& r, int row) {
@@ -455,16 +461,17 @@ class PgMemberStore final : public MemberStore {
         *db_, "saving subscription " + s.id,
         "INSERT INTO stripe_subscriptions (id, member_id, customer, tier, billing_interval,"
         " status, amount, currency, current_period_end, cancel_at_period_end, past_due_since,"
-        " created, canceled_at, state_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " created, canceled_at, state_at, revoked_through)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         " ON CONFLICT (id) DO UPDATE SET member_id = $2, customer = $3, tier = $4,"
         " billing_interval = $5, status = $6, amount = $7, currency = $8,"
         " current_period_end = $9, cancel_at_period_end = $10, past_due_since = $11,"
-        " created = $12, canceled_at = $13, state_at = $14",
+        " created = $12, canceled_at = $13, state_at = $14, revoked_through = $15",
         {std::string_view(s.id), s.member_id, std::string_view(s.customer),
          std::string_view(s.tier), std::string_view(s.interval), std::string_view(s.status),
          s.amount, std::string_view(s.currency), s.current_period_end,
-         int64_t{s.cancel_at_period_end}, s.past_due_since, s.created, s.canceled_at, s.state_at});
+         int64_t{s.cancel_at_period_end}, s.past_due_since, s.created, s.canceled_at, s.state_at,
+         s.revoked_through});
   }
 
   Result<std::optional<StripeSubscription>> LoadStripeSubscription(const std::string& id) override {
@@ -487,6 +494,22 @@ class PgMemberStore final : public MemberStore {
         {std::string_view(id), std::string_view(type), now});
     if (!q) return PgFailure("recording event " + id, q.error());
     return q->size() > 0;
+  }
+
+  Status SaveStripePayment(const StripePayment& p) override {
+    return PgWrite(*db_, "saving payment " + p.payment,
+                   "INSERT INTO stripe_payments (payment, invoice, subscription, period_end,"
+                   " created) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (payment) DO UPDATE SET"
+                   " invoice = $2, subscription = $3, period_end = $4, created = $5",
+                   {std::string_view(p.payment), std::string_view(p.invoice),
+                    std::string_view(p.subscription), p.period_end, p.created});
+  }
+
+  Result<std::optional<StripePayment>> LoadStripePayment(const std::string& payment) override {
+    return FirstOf(db_->Query("SELECT payment, invoice, subscription, period_end, created"
+                              " FROM stripe_payments WHERE payment = $1",
+                              {std::string_view(payment)}),
+                   "reading payment " + payment, &PaymentFrom);
   }
 
   Status SaveStripePrice(const StripePrice& p) override {
@@ -571,12 +594,12 @@ class PgMemberStore final : public MemberStore {
     return q->size() > 0;
   }
 
-  Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) override {
+  Result<int64_t> MarkDonationsRefunded(const std::string& payment, int64_t at) override {
     auto q = db_->Write(
         "UPDATE donations SET refunded_at = $2"
-        " WHERE payment_intent = $1 AND $1 != '' AND refunded_at = 0 RETURNING id",
-        {std::string_view(payment_intent), at});
-    if (!q) return PgFailure("marking the donations of " + payment_intent + " refunded", q.error());
+        " WHERE (payment_intent = $1 OR id = $1) AND $1 != '' AND refunded_at = 0 RETURNING id",
+        {std::string_view(payment), at});
+    if (!q) return PgFailure("marking the donations of " + payment + " refunded", q.error());
     return static_cast<int64_t>(q->size());
   }
 

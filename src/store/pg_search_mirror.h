@@ -1,5 +1,6 @@
 // A node's search mirror of a PostgreSQL store: the rows of PostgreSQL's search table (each
-// article's search text, with the article, under its PostgreSQL id) copied into a SQLite FTS5
+// article's search text with the article, each podcast episode with its show, under their
+// PostgreSQL ids) copied into a SQLite FTS5
 // index in a node-local temporary file and searched by the SQLite store's own search code
 // (store/sqlite_search.h), so that a search costs SQLite's time, not PostgreSQL's ranking.
 // PostgreSQL stays the source of truth: the mirror answers only when it holds the content at the
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -25,6 +27,7 @@
 namespace cinepress {
 
 class PgConnection;
+class SqliteMirrorStore;
 
 class PgSearchMirror {
  public:
@@ -51,8 +54,14 @@ class PgSearchMirror {
   Status Open();     // the SQLite file and its writing connection
   Status Connect();  // the connections to PostgreSQL (again after a lost one)
   void Keep();       // kBackground's thread: Sync at every change notification
-  Status Apply(const std::map<int64_t, std::string>& rows, const std::vector<int64_t>& changed,
+  void SayReady(std::chrono::steady_clock::duration took);  // on stderr, once built
+  // A search row as the mirror knows it: its version, and an episode's key (show, source).
+  struct Row {
+    std::string version, show, source;
+  };
+  Status Apply(const std::map<int64_t, Row>& rows, const std::vector<int64_t>& changed,
                const std::vector<int64_t>& gone);
+  Status Remove(int64_t id, const Row& held);  // from the mirror's file, in Apply's transaction
   std::unique_ptr<ContentStore> TakeReader();
 
   StoreOptions options_;       // PostgreSQL's, the mirror off
@@ -61,10 +70,10 @@ class PgSearchMirror {
   std::filesystem::path file_;
 
   std::mutex sync_mu_;  // one Sync at a time; guards what follows up to readers_mu_
-  std::unique_ptr<ContentStore> source_;  // PostgreSQL: versions, articles, notifications
-  std::unique_ptr<PgConnection> rows_;    // PostgreSQL: the search rows themselves
-  std::unique_ptr<ContentStore> writer_;  // the mirror's SQLite file
-  std::map<int64_t, std::string> held_;   // id -> the version of its search row, as mirrored
+  std::unique_ptr<ContentStore> source_;       // PostgreSQL: versions, articles, notifications
+  std::unique_ptr<PgConnection> rows_;         // PostgreSQL: the search rows themselves
+  std::unique_ptr<SqliteMirrorStore> writer_;  // the mirror's SQLite file
+  std::map<int64_t, Row> held_;                // id -> its search row, as mirrored
   std::atomic<int64_t> version_{-1};
 
   std::mutex readers_mu_;

@@ -147,6 +147,51 @@ TEST_F(PgSearchMirrorTest, GivesTheSqlSearchsAnswers) {
   }
 }
 
+// Episodes are mirrored under PostgreSQL's ids with their shows: a new one, one changed, a show
+// renamed, one removed and its id taken by the next episode saved.
+TEST_F(PgSearchMirrorTest, FollowsEpisodesAndTheirShows) {
+  SaveShow("talk", "Harbour Talk");
+  SaveEpisode(Episode("talk", "herons", "Herons", "About herons.", "The grey heron waits."));
+  auto m = Mirror(StoreOptions::Mirror::kOff);
+  ASSERT_TRUE(m);
+  ASSERT_TRUE(m->Sync());
+  auto same_as_sql = [&](const std::string& text) {
+    SearchQuery q;
+    q.text = text;
+    q.now = kNow;
+    auto sql = store_->Search(q);
+    auto mirrored = Mirrored(*m, q);
+    EXPECT_TRUE(sql.ok() && mirrored.has_value()) << text;
+    if (!sql.ok() || !mirrored) return Strings{"(no answer)"};
+    Strings out;
+    EXPECT_EQ(mirrored->hits.size(), sql->hits.size()) << text;
+    for (size_t i = 0; i < std::min(sql->hits.size(), mirrored->hits.size()); ++i) {
+      EXPECT_EQ(mirrored->hits[i].article_id, sql->hits[i].article_id) << text;
+      EXPECT_EQ(mirrored->hits[i].show_title, sql->hits[i].show_title) << text;
+      EXPECT_EQ(mirrored->hits[i].snippet_html, sql->hits[i].snippet_html) << text;
+      out.push_back(mirrored->hits[i].slug);
+    }
+    return out;
+  };
+  EXPECT_EQ(same_as_sql("heron"), Strings{"herons"});
+  EXPECT_EQ(same_as_sql("harbour"), Strings{"herons"}) << "found by its show's title";
+
+  PodcastEpisode egrets = Episode("talk", "egrets", "Egrets", "About egrets.");
+  SaveEpisode(egrets);
+  SaveShow("talk", "Estuary Talk");
+  ASSERT_TRUE(m->Sync());
+  EXPECT_EQ(same_as_sql("harbour"), Strings{});
+  EXPECT_EQ(same_as_sql("estuary"), (Strings{"egrets", "herons"}));
+
+  // The newest episode removed: the next one saved is numbered as it was.
+  ASSERT_TRUE(store_->DeletePodcastEpisode("talk", "egrets.md"));
+  SaveEpisode(Episode("talk", "plovers", "Plovers", "About plovers."));
+  ASSERT_TRUE(m->Sync());
+  EXPECT_EQ(same_as_sql("egrets"), Strings{});
+  EXPECT_EQ(same_as_sql("plovers"), Strings{"plovers"});
+  EXPECT_EQ(same_as_sql("estuary"), (Strings{"plovers", "herons"}));
+}
+
 // kBackground: its own thread builds it and follows the notifications. The waits end as soon as
 // the mirror holds the store's version; their limit only keeps a broken mirror from hanging.
 TEST_F(PgSearchMirrorTest, ItsThreadFollowsTheNotifications) {

@@ -30,6 +30,14 @@ StaffMember StaffFrom(const PgRows& r, int row) {
   return m;
 }
 
+#define CINEPRESS_PG_INTEGRATION \
+  "SELECT id, name, role, content_key_hash, admin_key_hash, created FROM integrations "
+
+Integration IntegrationFrom(const PgRows& r, int row) {
+  return Integration{r.Int(row, 0),   r.Text(row, 1),  r.Text(row, 2),
+                     r.Bytes(row, 3), r.Bytes(row, 4), r.Int(row, 5)};
+}
+
 class PgStaffStore final : public StaffStore {
  public:
   explicit PgStaffStore(std::unique_ptr<PgConnection> db) : db_(std::move(db)) {}
@@ -186,11 +194,52 @@ class PgStaffStore final : public StaffStore {
         db_->Query("SELECT count(*) FROM staff_recovery_codes WHERE staff_id = $1", {staff_id}));
   }
 
+  Result<int64_t> InsertIntegration(const Integration& i) override {
+    return PgFirstInt(
+        "saving integration " + i.name,
+        db_->Write("INSERT INTO integrations (name, role, content_key_hash, admin_key_hash,"
+                   " created) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                   {std::string_view(i.name), std::string_view(i.role), PgBytes{i.content_key_hash},
+                    PgBytes{i.admin_key_hash}, i.created}));
+  }
+
+  Status UpdateIntegration(const Integration& i) override {
+    return PgWrite(
+        *db_, "saving integration " + i.name,
+        "UPDATE integrations SET role = $1, content_key_hash = $2, admin_key_hash = $3"
+        " WHERE id = $4",
+        {std::string_view(i.role), PgBytes{i.content_key_hash}, PgBytes{i.admin_key_hash}, i.id});
+  }
+
+  Result<std::optional<Integration>> FindIntegration(const std::string& name) override {
+    return FirstOf(db_->Query(CINEPRESS_PG_INTEGRATION "WHERE name = $1", {std::string_view(name)}),
+                   "reading an integration", &IntegrationFrom);
+  }
+
+  Result<std::optional<Integration>> FindIntegrationByKey(IntegrationKey kind,
+                                                          const std::string& key_hash) override {
+    return FirstOf(db_->Query(kind == IntegrationKey::kContent
+                                  ? CINEPRESS_PG_INTEGRATION "WHERE content_key_hash = $1"
+                                  : CINEPRESS_PG_INTEGRATION "WHERE admin_key_hash = $1",
+                              {PgBytes{key_hash}}),
+                   "reading an integration", &IntegrationFrom);
+  }
+
+  Result<std::vector<Integration>> ListIntegrations() override {
+    return RowsOf(db_->Query(CINEPRESS_PG_INTEGRATION "ORDER BY name"), "reading integrations",
+                  &IntegrationFrom);
+  }
+
+  Status DeleteIntegration(int64_t id) override {
+    return PgWrite(*db_, "removing an integration", "DELETE FROM integrations WHERE id = $1", {id});
+  }
+
  private:
   std::unique_ptr<PgConnection> db_;
 };
 
 #undef CINEPRESS_PG_STAFF
+#undef CINEPRESS_PG_INTEGRATION
 
 }  // namespace
 

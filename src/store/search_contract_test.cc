@@ -4,10 +4,12 @@
 // index following every write.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
 
+#include "store/podcast_rows.h"
 #include "store/search_test_fixture.h"
 
 namespace cinepress {
@@ -296,12 +298,7 @@ TYPED_TEST(SearchContract, DraftsAndScheduledArticlesAreNeverFoundNorQuoted) {
 
 TYPED_TEST(SearchContract, WithSearchTurnedOffNothingIsIndexedUntilItIsTurnedOnAgain) {
   this->Save("before", "Indexed while search was on", "Lighthouse keepers.");
-  this->store_.reset();
-  StoreOptions off;
-  off.search_index = false;
-  auto s = this->OpenWith(off);
-  ASSERT_TRUE(s.ok());
-  this->store_ = std::move(*s);
+  this->OpenWithoutSearch();
   this->Save("during", "Written while search was off", "Lighthouse lamps.");
   this->store_.reset();
   this->Open();  // search on again: every article is indexed anew, the one written meanwhile too
@@ -557,6 +554,179 @@ TYPED_TEST(SearchContract, ARebuildOnOpenUsesTheTextFunctionsWhicheverStoreOpens
   ASSERT_TRUE(newsletters.ok()) << newsletters.error().ToString();
   this->Open();  // the index was made again by the newsletter store's open, not by this one
   EXPECT_EQ(this->Slugs("lighthouse"), Strings{"marked"});
+}
+
+// Podcast episodes are documents of the same index (issue #16): found by what the static index
+// finds them by, each hit saying which show, season and number it is.
+TYPED_TEST(SearchContract, EpisodesAreFoundByTheirFieldsAndSayWhichShowTheyAreOf) {
+  this->Save("review", "Harbour Lights", "A review of the film about the lighthouse.");
+  this->SaveShow("close-up", "Close Up Conversations");
+  PodcastEpisode e = this->Episode("close-up", "low-water", "Low Water", "We talk *estuaries*.",
+                                   "Cue one: the tidewater cinematography.");
+  e.summary = "A conversation about rivers.";
+  e.hosts = {"Marta Oyelaran"};
+  e.guests = {"Jonas Quill"};
+  e.films = {"Harbour Lights (2021)"};
+  e.season = 2;
+  e.episode = 5;
+  this->SaveEpisode(e);
+  for (const char* q :
+       {"low water", "estuaries", "tidewater", "rivers", "quill", "oyelaran", "conversations"}) {
+    EXPECT_EQ(this->Slugs(q), Strings{"low-water"}) << q;
+  }
+  SearchQuery q;
+  q.text = "harbour lights";  // the review's title and the episode's film: both, headline first
+  auto hits = this->Hits(q);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].slug, "review");
+  EXPECT_TRUE(hits[0].show.empty());
+  const SearchHit& h = hits[1];
+  EXPECT_EQ(h.slug, "low-water");
+  EXPECT_EQ(h.show, "close-up");
+  EXPECT_EQ(h.show_title, "Close Up Conversations");
+  EXPECT_EQ(h.title, "Low Water");
+  EXPECT_EQ(h.season, 2);
+  EXPECT_EQ(h.episode, 5);
+  EXPECT_EQ(h.date, kNow - 3600);
+  EXPECT_GE(h.article_id, kFirstEpisodeSearchId);  // never an article's id
+  q.text = "tidewater";
+  hits = this->Hits(q);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].snippet_html.find("<mark>tidewater</mark>"), std::string::npos)
+      << hits[0].snippet_html;
+  q.text = "low";
+  q.typing = true;  // suggestions find episodes' titles as they are typed
+  q.count = false;
+  EXPECT_EQ(this->Slugs(q), Strings{"low-water"});
+}
+
+TYPED_TEST(SearchContract, ARestrictedEpisodeIsFoundOnlyByWhatItsPublicPageShows) {
+  this->SaveShow("inner", "Inner Circle", "paid");
+  this->SaveEpisode(this->Episode("inner", "locked", "Locked Room", "Notes on marmalade.",
+                                  "The secret word is quince."));
+  PodcastEpisode trailer =
+      this->Episode("inner", "trailer", "Coming Soon", "A taste.", "Listen for the persimmon.");
+  trailer.episode_type = "trailer";  // a premium show's trailers are public
+  this->SaveEpisode(trailer);
+  PodcastEpisode opened = this->Episode("inner", "open", "Open Door", "Free.", "Say kumquat.");
+  opened.access = "public";
+  this->SaveEpisode(opened);
+  EXPECT_EQ(this->Slugs("marmalade"), Strings{"locked"});  // its show notes are on its page
+  EXPECT_EQ(this->Slugs("quince"), Strings{});             // its transcript is not
+  EXPECT_EQ(this->Slugs("persimmon"), Strings{"trailer"});
+  EXPECT_EQ(this->Slugs("kumquat"), Strings{"open"});
+}
+
+// A show's title and access are part of its episodes' rows: saving the show indexes them again.
+TYPED_TEST(SearchContract, AShowsEpisodesFollowItsTitleAndAccess) {
+  // An episode saved before its show is not found (no page publishes it) until the show is.
+  this->SaveEpisode(this->Episode("talk", "first", "First Light", "Dawn.", "A walrus appears."));
+  EXPECT_EQ(this->Slugs("walrus"), Strings{});
+  this->SaveShow("talk", "Morning Talk");
+  EXPECT_EQ(this->Slugs("walrus"), Strings{"first"});
+  EXPECT_EQ(this->Slugs("morning"), Strings{"first"});
+  this->SaveShow("talk", "Evening Talk", "members");
+  EXPECT_EQ(this->Slugs("walrus"), Strings{});  // now restricted: its transcript is gone
+  EXPECT_EQ(this->Slugs("morning"), Strings{});
+  EXPECT_EQ(this->Slugs("evening"), Strings{"first"});
+  this->SaveShow("talk", "Evening Talk");
+  EXPECT_EQ(this->Slugs("walrus"), Strings{"first"});
+}
+
+TYPED_TEST(SearchContract, EpisodesHaveTheirOwnKindAndNoArticleFacet) {
+  this->Save("river-review", "River", "The river at night.", "reviews", kNow - 86400, {"ana"});
+  this->SaveShow("talk", "Talk");
+  this->SaveEpisode(this->Episode("talk", "river-episode", "River talk", "The river again."));
+  PodcastEpisode old = this->Episode("talk", "old", "Old river", "The river long ago.");
+  old.date = 1'600'000'000;  // 2020
+  this->SaveEpisode(old);
+  SearchQuery q;
+  q.text = "river";
+  EXPECT_EQ(this->Slugs(q).size(), 3u);
+  q.section = std::string(kPodcastsKind);
+  auto slugs = this->Slugs(q);
+  std::sort(slugs.begin(), slugs.end());
+  EXPECT_EQ(slugs, (Strings{"old", "river-episode"}));
+  q.section = "reviews";
+  EXPECT_EQ(this->Slugs(q), Strings{"river-review"});
+  q.section = "page";
+  EXPECT_EQ(this->Slugs(q), Strings{});
+  q.section.clear();
+  q.author = "ana";  // episodes have no writer of the magazine's
+  EXPECT_EQ(this->Slugs(q), Strings{"river-review"});
+  q.author.clear();
+  q.restrict_ids = true;  // nor a festival edition
+  EXPECT_EQ(this->Slugs(q), Strings{});
+  q.restrict_ids = false;
+  q.date_from = 1'577'836'800;  // 2020
+  q.date_to = 1'609'459'200;
+  EXPECT_EQ(this->Slugs(q), Strings{"old"});
+  q.section = std::string(kPodcastsKind);
+  EXPECT_EQ(this->Slugs(q), Strings{"old"});
+}
+
+TYPED_TEST(SearchContract, TheIndexFollowsEpisodesAsTheyChangeAndGo) {
+  this->SaveShow("talk", "Talk");
+  this->SaveShow("other", "Other");
+  PodcastEpisode e = this->Episode("talk", "one", "One", "About herons.");
+  this->SaveEpisode(e);
+  this->SaveEpisode(this->Episode("other", "two", "Two", "About herons too."));
+  EXPECT_EQ(this->Slugs("herons").size(), 2u);
+  e.notes_markdown = "About egrets.";
+  this->SaveEpisode(e);
+  EXPECT_EQ(this->Slugs("herons"), Strings{"two"});
+  EXPECT_EQ(this->Slugs("egrets"), Strings{"one"});
+  e.draft = true;
+  this->SaveEpisode(e);
+  EXPECT_EQ(this->Slugs("egrets"), Strings{});
+  e.draft = false;
+  e.date = kNow + 3600;  // scheduled: found once its time has come
+  this->SaveEpisode(e);
+  EXPECT_EQ(this->Slugs("egrets"), Strings{});
+  SearchQuery later;
+  later.text = "egrets";
+  later.now = kNow + 7200;
+  EXPECT_EQ(this->Slugs(later), Strings{"one"});
+  ASSERT_TRUE(this->store_->DeletePodcastEpisode("talk", "one.md"));
+  EXPECT_EQ(this->Slugs(later), Strings{});
+  ASSERT_TRUE(this->store_->DeletePodcastShow("other"));
+  EXPECT_EQ(this->Slugs("herons"), Strings{});
+  // Deleting an article leaves the episodes' rows alone, and the other way round.
+  const int64_t id = this->Save("egret-review", "Egrets", "Egrets at dusk.");
+  this->SaveEpisode(this->Episode("talk", "three", "Three", "Egrets at dawn."));
+  ASSERT_TRUE(this->store_->DeleteArticle(id));
+  EXPECT_EQ(this->Slugs("egrets"), Strings{"three"});
+}
+
+// An import writes its articles, then its podcasts, in one transaction (PostgreSQL sends the
+// articles' rows first, into an empty index in bulk).
+TYPED_TEST(SearchContract, AnImportsArticlesAndEpisodesAreFoundWhenItCommits) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  for (int i = 0; i < 600; ++i) {
+    this->Save("l" + std::to_string(i), "Lantern " + std::to_string(i),
+               "A glow, number" + std::to_string(i));
+  }
+  this->SaveShow("talk", "Talk");
+  this->SaveEpisode(this->Episode("talk", "one", "One", "A glow on air."));
+  ASSERT_TRUE(this->store_->Commit());
+  EXPECT_EQ(this->Slugs("number599"), Strings{"l599"});
+  EXPECT_EQ(this->Slugs("air"), Strings{"one"});
+  SearchQuery podcasts;
+  podcasts.text = "glow";
+  podcasts.section = std::string(kPodcastsKind);
+  EXPECT_EQ(this->Slugs(podcasts), Strings{"one"});
+}
+
+TYPED_TEST(SearchContract, EpisodesAreIndexedAgainWhenSearchIsTurnedOnAgain) {
+  this->OpenWithoutSearch();
+  this->SaveShow("talk", "Talk");
+  this->SaveEpisode(this->Episode("talk", "one", "One", "The *lagoon*.", "Flamingos."));
+  this->store_.reset();
+  this->Open();  // the rebuild indexes every episode, with the text functions
+  EXPECT_EQ(this->Slugs("lagoon"), Strings{"one"});
+  EXPECT_EQ(this->Slugs("flamingos"), Strings{"one"});
+  this->SaveEpisode(this->Episode("talk", "two", "Two", "Lagoon again."));
+  EXPECT_EQ(this->Slugs("lagoon").size(), 2u);  // numbered after the rebuilt ones
 }
 
 }  // namespace

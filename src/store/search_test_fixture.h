@@ -40,6 +40,15 @@ class SearchContract : public ::testing::Test {
   Result<std::unique_ptr<ContentStore>> OpenWith(StoreOptions options) {
     return OpenContentStore(engine_.file(), engine_.With(std::move(options)));
   }
+  // The store again, with search turned off (the index is marked to be made again).
+  void OpenWithoutSearch() {
+    store_.reset();
+    StoreOptions off;
+    off.search_index = false;
+    auto s = OpenWith(off);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(*s);
+  }
   void Open() {
     auto s = OpenWith(Options());
     ASSERT_TRUE(s.ok()) << s.error().ToString();
@@ -59,6 +68,39 @@ class SearchContract : public ::testing::Test {
     auto id = store_->SaveArticle(a);
     EXPECT_TRUE(id.ok()) << id.error().ToString();
     return id.ok() ? *id : 0;
+  }
+  // A podcast show ("" access: public) and an episode of it, found by its title, summary, show
+  // notes (`notes`), transcript, people and films.
+  void SaveShow(std::string key, std::string title, std::string access = "") {
+    PodcastShow s;
+    s.key = std::move(key);
+    s.title = std::move(title);
+    s.access = std::move(access);
+    s.source_path = "content/podcasts/" + s.key + "/_index.md";
+    ASSERT_TRUE(store_->SavePodcastShow(s));
+  }
+  PodcastEpisode Episode(std::string show, std::string slug, std::string title, std::string notes,
+                         std::string transcript = "") {
+    PodcastEpisode e;
+    e.show = std::move(show);
+    e.slug = std::move(slug);
+    e.source = e.slug + ".md";
+    e.guid = e.show + "-" + e.slug;
+    e.title = std::move(title);
+    e.notes_markdown = std::move(notes);
+    e.transcript_text = std::move(transcript);
+    e.date = kNow - 3600;
+    return e;
+  }
+  void SaveEpisode(const PodcastEpisode& e) {
+    auto guid = store_->SavePodcastEpisode(e);
+    ASSERT_TRUE(guid.ok()) << guid.error().ToString();
+  }
+  std::vector<SearchHit> Hits(SearchQuery q) {
+    if (q.now == 0) q.now = kNow;
+    auto r = store_->Search(q);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? r->hits : std::vector<SearchHit>{};
   }
   std::vector<std::string> Slugs(SearchQuery q) {
     if (q.now == 0) q.now = kNow;

@@ -147,6 +147,22 @@ TYPED_TEST(ShopStoreContract, StartingAnOrderReservesStockOrRefusesAllOfIt) {
   EXPECT_EQ(order->lines[0].quantity, 2);
 }
 
+// The live site re-assembles when the content counter moves: a variant selling out or coming
+// back moves it (its product page says so), other stock changes do not.
+TYPED_TEST(ShopStoreContract, AVariantSellingOutOrComingBackMovesTheContentCounter) {
+  auto content = OpenContentStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(content.ok()) << content.error().ToString();
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0), {}).ok());
+  const int64_t before = *(*content)->DataVersion();
+  this->Start("a", "TS-S", 1);  // 3 → 2: still in stock
+  EXPECT_EQ(*(*content)->DataVersion(), before);
+  this->Start("b", "TS-S", 2);  // 2 → 0: sold out
+  const int64_t sold_out = *(*content)->DataVersion();
+  EXPECT_GT(sold_out, before);
+  ASSERT_TRUE(this->store_->ExpireOrder("cs_b", 200).ok());  // 0 → 2: back
+  EXPECT_GT(*(*content)->DataVersion(), sold_out);
+}
+
 TYPED_TEST(ShopStoreContract, TheLastItemGoesToOneOfTwoBuyersAtOnce) {
   ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(1, 0), {}).ok());
   for (int round = 0; round < 5; ++round) {

@@ -81,8 +81,8 @@ Institution InstitutionFrom(const Run& r) {
 
 constexpr const char* kSubscriptionColumns =
     "SELECT id, member_id, customer, tier, billing_interval, status, amount, currency,"
-    " current_period_end, cancel_at_period_end, past_due_since, created, canceled_at, state_at"
-    " FROM stripe_subscriptions ";
+    " current_period_end, cancel_at_period_end, past_due_since, created, canceled_at, state_at,"
+    " revoked_through FROM stripe_subscriptions ";
 
 StripeSubscription SubscriptionFrom(const Run& r) {
   StripeSubscription s;
@@ -100,6 +100,7 @@ StripeSubscription SubscriptionFrom(const Run& r) {
   s.created = r.I(11);
   s.canceled_at = r.I(12);
   s.state_at = r.I(13);
+  s.revoked_through = r.I(14);
   return s;
 }
 
@@ -413,11 +414,11 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
   Status SaveStripeSubscription(const StripeSubscription& s) override {
     Run r(Q("INSERT OR REPLACE INTO stripe_subscriptions (id, member_id, customer, tier,"
             " billing_interval, status, amount, currency, current_period_end,"
-            " cancel_at_period_end, past_due_since, created, canceled_at, state_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            " cancel_at_period_end, past_due_since, created, canceled_at, state_at,"
+            " revoked_through) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
           {s.id, s.member_id, s.customer, s.tier, s.interval, s.status, s.amount, s.currency,
            s.current_period_end, int64_t{s.cancel_at_period_end}, s.past_due_since, s.created,
-           s.canceled_at, s.state_at});
+           s.canceled_at, s.state_at, s.revoked_through});
     if (!r.Done()) return Failure("saving subscription " + s.id);
     return {};
   }
@@ -442,6 +443,23 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
           {id, type, now});
     if (!r.Done()) return Failure("recording event " + id);
     return sqlite3_changes(db_) > 0;
+  }
+
+  Status SaveStripePayment(const StripePayment& p) override {
+    Run r(Q("INSERT OR REPLACE INTO stripe_payments (payment, invoice, subscription, period_end,"
+            " created) VALUES (?, ?, ?, ?, ?)"),
+          {p.payment, p.invoice, p.subscription, p.period_end, p.created});
+    if (!r.Done()) return Failure("saving payment " + p.payment);
+    return {};
+  }
+
+  Result<std::optional<StripePayment>> LoadStripePayment(const std::string& payment) override {
+    Run r(Q("SELECT payment, invoice, subscription, period_end, created FROM stripe_payments"
+            " WHERE payment = ?"),
+          {payment});
+    if (r.Row()) return std::optional<StripePayment>({r.S(0), r.S(1), r.S(2), r.I(3), r.I(4)});
+    if (!r.Finished()) return Failure("reading payment " + payment);
+    return std::optional<StripePayment>();
   }
 
   Status SaveStripePrice(const StripePrice& p) override {
@@ -524,11 +542,11 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
     return sqlite3_changes(db_) > 0;
   }
 
-  Result<int64_t> MarkDonationsRefunded(const std::string& payment_intent, int64_t at) override {
+  Result<int64_t> MarkDonationsRefunded(const std::string& payment, int64_t at) override {
     Run r(Q("UPDATE donations SET refunded_at = ?2"
-            " WHERE payment_intent = ?1 AND ?1 != '' AND refunded_at = 0"),
-          {payment_intent, at});
-    if (!r.Done()) return Failure("marking the donations of " + payment_intent + " refunded");
+            " WHERE (payment_intent = ?1 OR id = ?1) AND ?1 != '' AND refunded_at = 0"),
+          {payment, at});
+    if (!r.Done()) return Failure("marking the donations of " + payment + " refunded");
     return int64_t{sqlite3_changes(db_)};
   }
 

@@ -294,15 +294,6 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
     return DownloadGrant{r.I(0), r.I(1), r.S(2), r.S(3), r.I(4), r.I(5) != 0};
   }
 
-  // `writes` in BEGIN IMMEDIATE … COMMIT, or rolled back when it fails.
-  Status Atomically(const std::function<Status()>& writes) {
-    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
-    Status s = writes();
-    if (s) s = Exec("COMMIT");
-    if (!s) (void)Exec("ROLLBACK");
-    return s;
-  }
-
   Status SaveFiles(const Product& p, const std::vector<std::string>& bytes) {
     Run d(Q("DELETE FROM shop_product_files WHERE product = ?"), {p.slug});
     if (!d.Done()) return Failure("saving the files of " + p.slug);

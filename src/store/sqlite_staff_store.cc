@@ -30,6 +30,13 @@ StaffMember StaffFrom(const Run& r) {
   return m;
 }
 
+constexpr const char* kIntegrationColumns =
+    "SELECT id, name, role, content_key_hash, admin_key_hash, created FROM integrations ";
+
+Integration IntegrationFrom(const Run& r) {
+  return Integration{r.I(0), r.S(1), r.S(2), r.B(3), r.B(4), r.I(5)};
+}
+
 class SqliteStaffStore final : public StaffStore, private SqliteConnection {
  public:
   explicit SqliteStaffStore(sqlite3* db) : SqliteConnection(db) {}
@@ -187,7 +194,55 @@ class SqliteStaffStore final : public StaffStore, private SqliteConnection {
     return r.I(0);
   }
 
+  Result<int64_t> InsertIntegration(const Integration& i) override {
+    Run r(Q("INSERT INTO integrations (name, role, content_key_hash, admin_key_hash, created)"
+            " VALUES (?, ?, ?, ?, ?)"),
+          {i.name, i.role, SqlBlob{i.content_key_hash}, SqlBlob{i.admin_key_hash}, i.created});
+    if (!r.Done()) return Conflict("saving integration " + i.name);
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status UpdateIntegration(const Integration& i) override {
+    Run r(Q("UPDATE integrations SET role = ?, content_key_hash = ?, admin_key_hash = ?"
+            " WHERE id = ?"),
+          {i.role, SqlBlob{i.content_key_hash}, SqlBlob{i.admin_key_hash}, i.id});
+    if (!r.Done()) return Conflict("saving integration " + i.name);
+    return {};
+  }
+
+  Result<std::optional<Integration>> FindIntegration(const std::string& name) override {
+    return OneIntegration(std::string(kIntegrationColumns) + "WHERE name = ?", name);
+  }
+
+  Result<std::optional<Integration>> FindIntegrationByKey(IntegrationKey kind,
+                                                          const std::string& key_hash) override {
+    const char* where = kind == IntegrationKey::kContent ? "WHERE content_key_hash = ?"
+                                                         : "WHERE admin_key_hash = ?";
+    return OneIntegration(std::string(kIntegrationColumns) + where, SqlBlob{key_hash});
+  }
+
+  Result<std::vector<Integration>> ListIntegrations() override {
+    std::vector<Integration> out;
+    Run r(Q(std::string(kIntegrationColumns) + "ORDER BY name"), {});
+    while (r.Row()) out.push_back(IntegrationFrom(r));
+    if (!r.Finished()) return Failure("reading integrations");
+    return out;
+  }
+
+  Status DeleteIntegration(int64_t id) override {
+    Run r(Q("DELETE FROM integrations WHERE id = ?"), {id});
+    if (!r.Done()) return Failure("removing an integration");
+    return {};
+  }
+
  private:
+  Result<std::optional<Integration>> OneIntegration(const std::string& sql, SqlValue key) {
+    Run r(Q(sql), {key});
+    if (r.Row()) return std::optional<Integration>(IntegrationFrom(r));
+    if (!r.Finished()) return Failure("reading an integration");
+    return std::optional<Integration>();
+  }
+
   Result<std::optional<StaffMember>> OneStaff(const std::string& sql, SqlValue key) {
     Run r(Q(sql), {key});
     if (r.Row()) return std::optional<StaffMember>(StaffFrom(r));

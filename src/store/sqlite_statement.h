@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -137,6 +138,15 @@ class SqliteConnection {
       return Error{ErrorCode::kStore, msg, {}, 0, {}};
     }
     return {};
+  }
+
+  // `writes` in BEGIN IMMEDIATE … COMMIT, or rolled back when it fails (not nested).
+  Status Atomically(const std::function<Status()>& writes) {
+    if (auto s = Exec("BEGIN IMMEDIATE"); !s) return s;
+    Status s = writes();
+    if (s) s = Exec("COMMIT");
+    if (!s) (void)Exec("ROLLBACK");
+    return s;
   }
 
   Error Failure(const std::string& what) const {

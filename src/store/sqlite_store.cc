@@ -704,6 +704,120 @@ CREATE TABLE newsletter_schedules (
   created INTEGER NOT NULL
 );
 )sql",
+    // Podcast episodes in the search index (store/podcast_rows.h): search_docs no longer
+    // references articles (an episode's id is not an article's); an episode's row names its show
+    // and source. Made again and indexed again, episodes with the articles.
+    R"sql(
+CREATE TABLE search_docs_new (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  section TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  draft INTEGER NOT NULL,
+  authors TEXT NOT NULL,
+  show TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT ''
+);
+DROP TABLE search_docs;
+ALTER TABLE search_docs_new RENAME TO search_docs;
+CREATE UNIQUE INDEX search_docs_episode ON search_docs (show, source) WHERE kind = 'episode';
+DELETE FROM article_search;
+DELETE FROM headline_search;
+UPDATE search_state SET rebuild = 1;
+)sql",
+    // Workshops and masterclasses (issue #20; store/*_workshop_store.cc): each imported from
+    // content/workshops/ (the fields no query reads kept as JSON in `data`), the seats no one
+    // holds (`seats_left`, taken by one conditional UPDATE), registrations, the waitlist with
+    // its offers, and the reminders sent (one row each: sent once).
+    R"sql(
+CREATE TABLE workshops (
+  slug TEXT PRIMARY KEY, title TEXT NOT NULL, seats INTEGER NOT NULL,
+  seats_left INTEGER NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL
+);
+CREATE TABLE workshop_registrations (
+  id INTEGER PRIMARY KEY, workshop TEXT NOT NULL REFERENCES workshops (slug) ON DELETE CASCADE,
+  reference TEXT NOT NULL UNIQUE, session_id TEXT, status TEXT NOT NULL, email TEXT NOT NULL,
+  member_id INTEGER NOT NULL, name TEXT NOT NULL, amount INTEGER NOT NULL,
+  currency TEXT NOT NULL, payment_intent TEXT NOT NULL, created INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL, updated INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX workshop_registrations_session ON workshop_registrations (session_id);
+CREATE INDEX workshop_registrations_workshop ON workshop_registrations (workshop, id);
+CREATE INDEX workshop_registrations_email ON workshop_registrations (email);
+CREATE INDEX workshop_registrations_status ON workshop_registrations (status, expires_at);
+CREATE TABLE workshop_waitlist (
+  id INTEGER PRIMARY KEY, workshop TEXT NOT NULL REFERENCES workshops (slug) ON DELETE CASCADE,
+  email TEXT NOT NULL, member_id INTEGER NOT NULL, status TEXT NOT NULL,
+  created INTEGER NOT NULL, offer_expires INTEGER NOT NULL, UNIQUE (workshop, email)
+);
+CREATE INDEX workshop_waitlist_status ON workshop_waitlist (status, id);
+CREATE TABLE workshop_reminders (
+  registration INTEGER NOT NULL REFERENCES workshop_registrations (id) ON DELETE CASCADE,
+  session INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (registration, session, kind)
+);
+)sql",
+    // The newsroom's media library (issue #15): an uploaded file's alt text, caption, credit,
+    // uploader and what libvips found. Not content (no change counter).
+    R"sql(
+CREATE TABLE media_details (
+  path TEXT PRIMARY KEY, alt TEXT NOT NULL, caption TEXT NOT NULL, credit TEXT NOT NULL,
+  uploader TEXT NOT NULL, type TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  uploaded INTEGER NOT NULL
+);
+)sql",
+    // What a refund or a dispute finds a membership by (payments/billing.h): each payment of an
+    // invoice (its payment intent or charge, and the invoice's own id) with the subscription and
+    // the period it paid, since a charge does not name its invoice in Stripe's current API; and
+    // on the subscription, the end of a period whose payment was refunded or disputed (no access
+    // through it). Not member_changes (the grants a refund changes are).
+    R"sql(
+CREATE TABLE stripe_payments (
+  payment TEXT PRIMARY KEY,
+  invoice TEXT NOT NULL,
+  subscription TEXT NOT NULL DEFAULT '',
+  period_end INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+ALTER TABLE stripe_subscriptions ADD COLUMN revoked_through INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // The live shop's stock: a variant that sells out (or comes back) moves the content change
+    // counter, so `serve` re-assembles and its product pages say "sold out" at once; other stock
+    // changes do not (the pages show only whether a variant is in stock).
+    R"sql(
+CREATE TRIGGER shop_variants_sold_out AFTER UPDATE OF stock ON shop_variants
+  WHEN (OLD.stock > 0) <> (NEW.stock > 0)
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
+    // The APIs' integrations (src/store/sqlite_staff_store.cc, docs/API.md): a name, a role and
+    // the hashes of its two keys. Not content (no change counter).
+    R"sql(
+CREATE TABLE integrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('contributor', 'author', 'editor')),
+  content_key_hash BLOB NOT NULL UNIQUE,
+  admin_key_hash BLOB NOT NULL UNIQUE,
+  created INTEGER NOT NULL
+);
+)sql",
+    // Webhooks' outbox (docs/API.md): one row per delivery, queued in the change's transaction,
+    // kept after delivery (or giving up) as the delivery log. Not content (no change counter).
+    R"sql(
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  delivery_id TEXT NOT NULL UNIQUE,
+  event TEXT NOT NULL,
+  url TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  last_error TEXT NOT NULL DEFAULT '',
+  finished INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -725,7 +839,11 @@ class Stmt {
 
 class SqliteSearchIndex;
 
-class SqliteStore final : public ContentStore {
+#define CINEPRESS_WEBHOOK_COLUMNS                                                              \
+  "id, delivery_id, event, url, payload, created, next_attempt, attempts, status, last_error," \
+  " finished"
+
+class SqliteStore final : public SqliteMirrorStore {
  public:
   SqliteStore(sqlite3* db, std::function<std::string(std::string_view)> markdown_to_text,
               std::function<std::string(std::string_view)> html_to_text, bool search_index,
@@ -965,6 +1083,71 @@ class SqliteStore final : public ContentStore {
     return out;
   }
 
+  Result<int64_t> QueueWebhook(const WebhookDelivery& d) override {
+    Use q(Prepare(
+        "INSERT INTO webhook_deliveries (delivery_id, event, url, payload, created, next_attempt,"
+        " attempts, status, last_error, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.Bind(1, d.delivery_id)
+        .Bind(2, d.event)
+        .Bind(3, d.url)
+        .Bind(4, d.payload)
+        .Bind(5, d.created)
+        .Bind(6, d.next_attempt)
+        .Bind(7, d.attempts)
+        .Bind(8, d.status)
+        .Bind(9, d.last_error)
+        .Bind(10, d.finished);
+    if (q.Step() != SQLITE_DONE) return Failure("queueing a webhook delivery");
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t now, int64_t lease_until,
+                                                     size_t limit) override {
+    Use q(
+        Prepare("UPDATE webhook_deliveries SET next_attempt = ? WHERE id IN (SELECT id FROM"
+                " webhook_deliveries WHERE status = 'pending' AND next_attempt <= ? ORDER BY id"
+                " LIMIT ?) RETURNING " CINEPRESS_WEBHOOK_COLUMNS));
+    q.Bind(1, lease_until).Bind(2, now).Bind(3, static_cast<int64_t>(limit));
+    auto rows = WebhookRows(q, "claiming webhook deliveries");
+    if (rows) {  // RETURNING promises no order
+      std::sort(rows->begin(), rows->end(),
+                [](const WebhookDelivery& a, const WebhookDelivery& b) { return a.id < b.id; });
+    }
+    return rows;
+  }
+
+  Status FinishWebhook(const WebhookDelivery& d) override {
+    Use q(
+        Prepare("UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt = ?,"
+                " last_error = ?, finished = ? WHERE id = ?"));
+    q.Bind(1, d.status)
+        .Bind(2, d.attempts)
+        .Bind(3, d.next_attempt)
+        .Bind(4, d.last_error)
+        .Bind(5, d.finished)
+        .Bind(6, d.id);
+    if (q.Step() != SQLITE_DONE) return Failure("saving a webhook delivery");
+    return {};
+  }
+
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(size_t limit) override {
+    Use q(Prepare("SELECT " CINEPRESS_WEBHOOK_COLUMNS
+                  " FROM webhook_deliveries ORDER BY id DESC LIMIT ?"));
+    q.Bind(1, static_cast<int64_t>(limit));
+    return WebhookRows(q, "reading webhook deliveries");
+  }
+
+  Result<std::vector<WebhookDelivery>> WebhookRows(Use& q, const char* what) {
+    std::vector<WebhookDelivery> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(WebhookDelivery{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Int(5),
+                                    q.Int(6), q.Int(7), q.Text(8), q.Text(9), q.Int(10)});
+    }
+    if (rc != SQLITE_DONE) return Failure(what);
+    return out;
+  }
+
   Result<ArticleRevision> LoadRevision(int64_t id) override {
     Use q(
         Prepare("SELECT article_id, created, author, action, data FROM article_revisions"
@@ -1179,6 +1362,47 @@ class SqliteStore final : public ContentStore {
     return DropBlobIfUnused(hash);
   }
 
+  Result<std::vector<MediaDetails>> LoadMediaDetails() override {
+    std::vector<MediaDetails> out;
+    Use q(
+        Prepare("SELECT path, alt, caption, credit, uploader, type, width, height, uploaded"
+                " FROM media_details ORDER BY uploaded DESC, path"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out.push_back(MediaDetails{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                                 q.Int(6), q.Int(7), q.Int(8)});
+    }
+    if (rc != SQLITE_DONE) return Failure("loading the media library");
+    return out;
+  }
+
+  Status SaveMediaDetails(const MediaDetails& d) override {
+    Use q(
+        Prepare("INSERT INTO media_details (path, alt, caption, credit, uploader, type, width,"
+                " height, uploaded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO"
+                " UPDATE SET alt = excluded.alt, caption = excluded.caption, credit ="
+                " excluded.credit, uploader = excluded.uploader, type = excluded.type, width ="
+                " excluded.width, height = excluded.height, uploaded = excluded.uploaded"));
+    q.Bind(1, d.path)
+        .Bind(2, d.alt)
+        .Bind(3, d.caption)
+        .Bind(4, d.credit)
+        .Bind(5, d.uploader)
+        .Bind(6, d.type)
+        .Bind(7, d.width)
+        .Bind(8, d.height)
+        .Bind(9, d.uploaded);
+    if (q.Step() != SQLITE_DONE) return Failure("saving the details of \"" + d.path + "\"");
+    return {};
+  }
+
+  Status DeleteMediaDetails(const std::string& path) override {
+    Use q(Prepare("DELETE FROM media_details WHERE path = ?"));
+    q.Bind(1, path);
+    if (q.Step() != SQLITE_DONE) return Failure("deleting the details of \"" + path + "\"");
+    return {};
+  }
+
   Status SaveDownloads(const std::vector<MediaDownload>& downloads) override {
     return InSavepoint([&]() -> Status {
       for (const MediaDownload& d : downloads) {
@@ -1310,19 +1534,24 @@ class SqliteStore final : public ContentStore {
     Use q(
         Prepare("INSERT INTO podcast_shows (key, data) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET data = excluded.data"));
-    q.Bind(1, show.key).Bind(2, PodcastShowData(show));
-    if (q.Step() != SQLITE_DONE) return Failure("saving the podcast \"" + show.key + "\"");
-    return {};
+    return InSavepoint([&]() -> Status {
+      q.Bind(1, show.key).Bind(2, PodcastShowData(show));
+      if (q.Step() != SQLITE_DONE) return Failure("saving the podcast \"" + show.key + "\"");
+      // Its title and who may hear it are part of every episode's search row.
+      return search_index_ ? IndexEpisodesOf(show.key) : MarkSearchIndexStale();
+    });
   }
 
   Status DeletePodcastShow(const std::string& key) override {
-    for (const char* sql : {"DELETE FROM podcast_episodes WHERE show = ?",
-                            "DELETE FROM podcast_shows WHERE key = ?"}) {
-      Use q(Prepare(sql));
-      q.Bind(1, key);
-      if (q.Step() != SQLITE_DONE) return Failure("removing the podcast \"" + key + "\"");
-    }
-    return {};
+    return InSavepoint([&]() -> Status {
+      for (const char* sql : {"DELETE FROM podcast_episodes WHERE show = ?",
+                              "DELETE FROM podcast_shows WHERE key = ?"}) {
+        Use q(Prepare(sql));
+        q.Bind(1, key);
+        if (q.Step() != SQLITE_DONE) return Failure("removing the podcast \"" + key + "\"");
+      }
+      return search_index_ ? UnindexEpisodes(key, "") : MarkSearchIndexStale();
+    });
   }
 
   Result<std::vector<PodcastEpisode>> LoadPodcastEpisodes() override {
@@ -1350,24 +1579,54 @@ class SqliteStore final : public ContentStore {
                 " date = excluded.date, data = excluded.data RETURNING guid"));
     q.Bind(1, e.show).Bind(2, e.source).Bind(3, e.guid).Bind(4, e.date);
     q.Bind(5, PodcastEpisodeData(e));
-    if (q.Step() != SQLITE_ROW) return Failure(what);
-    std::string guid = q.Text(0);
-    if (q.Step() != SQLITE_DONE) return Failure(what);
+    std::string guid;
+    auto s = InSavepoint([&]() -> Status {
+      if (q.Step() != SQLITE_ROW) return Failure(what);
+      guid = q.Text(0);
+      if (q.Step() != SQLITE_DONE) return Failure(what);
+      return search_index_ ? IndexEpisode(e) : MarkSearchIndexStale();
+    });
+    if (!s) return s.error();
     return guid;
   }
 
-  Status DeletePodcastEpisode(const std::string& show, const std::string& source) override {
-    Use q(Prepare("DELETE FROM podcast_episodes WHERE show = ? AND source = ?"));
-    q.Bind(1, show).Bind(2, source);
-    if (q.Step() != SQLITE_DONE)
-      return Failure("removing the podcast episode " + show + "/" + source);
+  Status SaveEpisodeUnder(const PodcastEpisode& e, int64_t search_id) override {
+    episode_search_id_ = search_id;
+    auto saved = SavePodcastEpisode(e);
+    episode_search_id_ = 0;
+    if (!saved) return saved.error();
     return {};
+  }
+
+  Status DeletePodcastEpisode(const std::string& show, const std::string& source) override {
+    return InSavepoint([&]() -> Status {
+      Use q(Prepare("DELETE FROM podcast_episodes WHERE show = ? AND source = ?"));
+      q.Bind(1, show).Bind(2, source);
+      if (q.Step() != SQLITE_DONE)
+        return Failure("removing the podcast episode " + show + "/" + source);
+      return search_index_ ? UnindexEpisodes(show, source) : MarkSearchIndexStale();
+    });
   }
 
  private:
   friend class SqliteSearchIndex;
   Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared = nullptr);
+  // A document's rows in the three search tables (an article's or an episode's), after its old.
+  struct SearchDocRow {
+    int64_t id = 0;
+    std::string_view kind, section = "";  // "" (not a null view): a text, not NULL
+    int64_t date = 0;
+    bool hidden = false;
+    std::string authors = "[]", show, source;
+  };
+  Status InsertSearchDoc(const SearchDocRow& doc, const std::array<std::string, 6>& cols,
+                         const std::string& facets, const std::string& what);
   Status UnindexArticle(int64_t id);
+  // An episode's search rows (store/podcast_rows.h), with its show as stored now.
+  Status IndexEpisode(const PodcastEpisode& e);
+  Status IndexEpisodesOf(const std::string& show);  // "": every show's
+  // Removes a show's episodes (`source` empty: all of them) from the search index.
+  Status UnindexEpisodes(const std::string& show, const std::string& source);
   Status RebuildSearchIndexIfAsked();
   // With search turned off, the first write says so: a later store with search indexes again.
   Status MarkSearchIndexStale() {
@@ -1444,6 +1703,7 @@ class SqliteStore final : public ContentStore {
   bool search_index_ = true;
   bool search_index_stale_ = false;  // marked by this connection (search turned off)
   bool keep_ids_ = false;  // an article saved with an id is inserted under it (the search mirror)
+  int64_t episode_search_id_ = 0;  // SaveEpisodeUnder's, while it saves (0: numbered here)
   CounterPoll changes_;
   // Statements are keyed by the address of their SQL literal (each call site has its own).
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
@@ -1459,33 +1719,96 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText*
   const SearchText made = prepared ? SearchText{} : PrepareSearchText(a);
   const SearchText& t = prepared ? *prepared : made;
   auto cols = SearchColumns(a, t.body, t.dek, author_names);
-  if (auto s = UnindexArticle(id); !s) return s;
-  Use q(
-      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta, facets)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  q.Bind(1, id);
-  for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
   std::string facets = a.kind == ArticleKind::kPage ? FacetWord(kFacetPage, "page")
                                                     : FacetWord(kFacetSection, a.section);
   facets += ' ' + FacetWord(kFacetYear, std::to_string(UtcYear(a.date)));
   for (const std::string& author : a.author_ids) facets += ' ' + FacetWord(kFacetAuthor, author);
+  SearchDocRow doc;
+  doc.id = id;
+  doc.kind = a.kind == ArticleKind::kPage ? "page" : "article";
+  doc.section = a.section;
+  doc.date = a.date;
+  // A password-protected post is never readable, so never found: it counts as a draft.
+  doc.hidden = a.draft || a.password_protected;
+  doc.authors = json(a.author_ids).dump();
+  return InsertSearchDoc(doc, cols, facets, "article \"" + a.slug + "\"");
+}
+
+Status SqliteStore::InsertSearchDoc(const SearchDocRow& doc, const std::array<std::string, 6>& cols,
+                                    const std::string& facets, const std::string& what) {
+  if (auto s = UnindexArticle(doc.id); !s) return s;
+  Use q(
+      Prepare("INSERT INTO article_search (rowid, title, films, people, dek, body, meta, facets)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  q.Bind(1, doc.id);
+  for (int c = 0; c < 6; ++c) q.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
   q.BindStatic(8, facets);
-  if (q.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  if (q.Step() != SQLITE_DONE) return Failure("indexing " + what + " for search");
   Use h(Prepare("INSERT INTO headline_search (rowid, title, films, people) VALUES (?, ?, ?, ?)"));
-  h.Bind(1, id);
+  h.Bind(1, doc.id);
   for (int c = 0; c < 3; ++c) h.BindStatic(c + 2, cols[static_cast<size_t>(c)]);
-  if (h.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+  if (h.Step() != SQLITE_DONE) return Failure("indexing " + what + " for search");
   Use d(
-      Prepare("INSERT INTO search_docs (id, kind, section, date, draft, authors) VALUES (?, ?, ?, "
-              "?, ?, ?)"));
-  d.Bind(1, id)
-      .Bind(2, a.kind == ArticleKind::kPage ? "page" : "article")
-      .Bind(3, a.section)
-      .Bind(4, a.date)
-      // A password-protected post is never readable, so never found: it counts as a draft.
-      .Bind(5, int64_t{a.draft || a.password_protected})
-      .Bind(6, json(a.author_ids).dump());
-  if (d.Step() != SQLITE_DONE) return Failure("indexing article \"" + a.slug + "\" for search");
+      Prepare("INSERT INTO search_docs (id, kind, section, date, draft, authors, show, source)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  d.Bind(1, doc.id)
+      .Bind(2, doc.kind)
+      .Bind(3, doc.section)
+      .Bind(4, doc.date)
+      .Bind(5, int64_t{doc.hidden})
+      .BindStatic(6, doc.authors)
+      .BindStatic(7, doc.show)
+      .BindStatic(8, doc.source);
+  if (d.Step() != SQLITE_DONE) return Failure("indexing " + what + " for search");
+  return {};
+}
+
+Status SqliteStore::IndexEpisode(const PodcastEpisode& e) {
+  std::optional<PodcastShow> show;
+  {
+    Use q(Prepare("SELECT data FROM podcast_shows WHERE key = ?"));
+    q.Bind(1, e.show);
+    if (q.Step() == SQLITE_ROW) show = ReadPodcastShowData(q.Text(0));
+  }
+  const EpisodeSearchDoc made = MakeEpisodeSearchDoc(e, show ? &*show : nullptr, markdown_to_text_);
+  SearchDocRow doc;
+  {
+    // Its id while it is indexed; else the next after every episode's.
+    Use q(
+        Prepare("SELECT coalesce((SELECT id FROM search_docs WHERE kind = 'episode' AND show = ?1"
+                " AND source = ?2), (SELECT max(id) + 1 FROM search_docs WHERE id >= ?3), ?3)"));
+    q.Bind(1, e.show).Bind(2, e.source).Bind(3, kFirstEpisodeSearchId);
+    if (q.Step() != SQLITE_ROW) return Failure("indexing an episode for search");
+    doc.id = episode_search_id_ != 0 ? episode_search_id_ : q.Int(0);
+  }
+  doc.kind = kEpisodeSearchKind;
+  doc.date = e.date;
+  doc.hidden = made.hidden;
+  doc.show = e.show;
+  doc.source = e.source;
+  const std::string facets = FacetWord(kFacetPage, kPodcastsKind) + ' ' +
+                             FacetWord(kFacetYear, std::to_string(UtcYear(e.date)));
+  return InsertSearchDoc(doc, made.columns, facets,
+                         "the episode \"" + e.show + "/" + e.source + "\"");
+}
+
+Status SqliteStore::IndexEpisodesOf(const std::string& show) {
+  return ReindexEpisodesOf(*this, show,
+                           [this](const PodcastEpisode& e) { return IndexEpisode(e); });
+}
+
+Status SqliteStore::UnindexEpisodes(const std::string& show, const std::string& source) {
+  std::vector<int64_t> ids;
+  {
+    Use q(
+        Prepare("SELECT id FROM search_docs WHERE kind = 'episode' AND show = ?1"
+                " AND (?2 = '' OR source = ?2)"));
+    q.Bind(1, show).Bind(2, source);
+    while (q.Step() == SQLITE_ROW) ids.push_back(q.Int(0));
+  }
+  for (int64_t id : ids) {
+    if (auto s = UnindexArticle(id); !s) return s;
+  }
   return {};
 }
 
@@ -1523,6 +1846,7 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
   for (const Article& a : *articles) {
     if (auto s = IndexArticle(a.id, a); !s) return fail(s);
   }
+  if (auto s = IndexEpisodesOf(""); !s) return fail(s);
   if (auto s = Exec("UPDATE search_state SET rebuild = 0"); !s) return fail(s);
   return Exec("COMMIT");
 }
@@ -1534,6 +1858,7 @@ Status SqliteStore::RebuildSearchIndexIfAsked() {
   " WHERE " TABLE                                                                  \
   " MATCH ?1 AND d.draft = 0 AND d.date <= ?2"                                     \
   " AND (?3 = '' OR (?3 = 'page' AND d.kind = 'page')"                             \
+  "      OR (?3 = 'podcasts' AND d.kind = 'episode')"                              \
   "      OR (d.kind = 'article' AND d.section = ?3))"                              \
   " AND (?4 = '[]' OR d.section NOT IN (SELECT value FROM json_each(?4)))"         \
   " AND (?5 = '' OR EXISTS (SELECT 1 FROM json_each(d.authors) WHERE value = ?5))" \
@@ -1609,6 +1934,7 @@ class SqliteSearchIndex final : public SearchIndex {
   }
 
   Result<SearchHit> Hit(int64_t id) override {
+    if (id >= kFirstEpisodeSearchId) return EpisodeHit(id);
     Use q(store_.Prepare(
         "SELECT id, kind, section, slug, title, date, meta FROM articles WHERE id = ?"));
     q.Bind(1, id);
@@ -1622,6 +1948,18 @@ class SqliteSearchIndex final : public SearchIndex {
     h.date = q.Int(5);
     h.film_title = FilmTitleOfMeta(q.Text(6));
     return h;
+  }
+
+  Result<SearchHit> EpisodeHit(int64_t id) {
+    Use q(
+        store_.Prepare("SELECT d.show, e.data, coalesce(s.data, '') FROM search_docs d"
+                       " JOIN podcast_episodes e ON e.show = d.show AND e.source = d.source"
+                       " LEFT JOIN podcast_shows s ON s.key = d.show WHERE d.id = ?"));
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) return store_.Failure("searching");
+    auto hit = EpisodeSearchHit(id, q.Text(0), q.Text(1), q.Text(2));
+    if (!hit) return store_.Failure("searching: an episode's data cannot be read");
+    return std::move(*hit);
   }
 
   Result<SearchText> Text(int64_t id) override {
@@ -1656,8 +1994,8 @@ class SqliteSearchIndex final : public SearchIndex {
     auto facet = [&](char kind, std::string_view value) {
       facets += " AND \"" + FacetWord(kind, value) + "\"";
     };
-    if (query.section == "page") {
-      facet(kFacetPage, "page");
+    if (query.section == "page" || query.section == kPodcastsKind) {
+      facet(kFacetPage, query.section);
     } else if (!query.section.empty()) {
       facet(kFacetSection, query.section);
     }
@@ -1692,10 +2030,12 @@ Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
 
 int64_t SqliteSchemaVersion() { return static_cast<int64_t>(std::size(kMigrations)); }
 
+const char* SqliteMigration(int64_t version) { return kMigrations[version]; }
+
 namespace {
 
-Result<std::unique_ptr<ContentStore>> OpenSqlite(const std::filesystem::path& file,
-                                                 const StoreOptions& options, bool keep_ids) {
+Result<std::unique_ptr<SqliteStore>> OpenSqlite(const std::filesystem::path& file,
+                                                const StoreOptions& options, bool keep_ids) {
   const bool create = options.create;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
@@ -1713,19 +2053,23 @@ Result<std::unique_ptr<ContentStore>> OpenSqlite(const std::filesystem::path& fi
     e.file = file.string();
     return e;
   }
-  return std::unique_ptr<ContentStore>(std::move(store));
+  return store;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
                                                              const StoreOptions& options) {
-  return OpenSqlite(file, options, false);
+  auto store = OpenSqlite(file, options, false);
+  if (!store) return store.error();
+  return std::unique_ptr<ContentStore>(std::move(*store));
 }
 
-Result<std::unique_ptr<ContentStore>> OpenSqliteMirrorStore(const std::filesystem::path& file,
-                                                            const StoreOptions& options) {
-  return OpenSqlite(file, options, true);
+Result<std::unique_ptr<SqliteMirrorStore>> OpenSqliteMirrorStore(const std::filesystem::path& file,
+                                                                 const StoreOptions& options) {
+  auto store = OpenSqlite(file, options, true);
+  if (!store) return store.error();
+  return std::unique_ptr<SqliteMirrorStore>(std::move(*store));
 }
 
 }  // namespace cinepress

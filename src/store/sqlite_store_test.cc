@@ -3,11 +3,13 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <string_view>
 
 #include "core/text.h"
 #include "store/maintenance.h"
 #include "store/media_rows.h"
 #include "store/open_store.h"
+#include "store/sqlite_search.h"
 
 namespace cinepress {
 namespace {
@@ -39,30 +41,31 @@ TEST_F(SqliteStoreTest, NotADatabaseIsAClearError) {
 // opened, and read back whole and piece by piece.
 TEST_F(SqliteStoreTest, MediaStoredWholeBeforeChunksAreCutIntoChunks) {
   const std::filesystem::path file = dir_ / "old.db";
-  { ASSERT_TRUE(OpenContentStore(file, {}).ok()); }
   std::string big(ContentStore::kMediaChunkBytes * 2 + 7, 'x');
   big[ContentStore::kMediaChunkBytes] = 'y';
   const std::string hash = ContentHash(big);
   {
-    // Back to the schema before the chunks: the bytes in media_blobs.data. (The two media
-    // migrations come before the donations', the gifts', the revisions', the shop's and the
-    // newsletter schedules' at the end of kMigrations, undone here too; a later migration must
-    // undo itself here as well.)
+    // A store at the schema before the chunks (the bytes in media_blobs.data): every migration
+    // before the one that makes media_chunks, then a file stored the old way. Opening it runs
+    // the chunks' migration and every later one.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    const std::string version = std::to_string(SqliteSchemaVersion() - 7);
-    const std::string sql =
-        "DROP TABLE newsletter_schedules; DROP TABLE shop_download_grants; DROP TABLE "
-        "shop_reservations;"
-        " DROP TABLE shop_order_lines; DROP TABLE shop_orders; DROP TABLE shop_variants;"
-        " DROP TABLE shop_product_files; DROP TABLE shop_products;"
-        " DROP TABLE article_revisions; DROP TABLE gifts; DROP TABLE donations;"
-        " DROP TABLE media_downloads; DROP TABLE media_chunks;"
-        " ALTER TABLE media DROP COLUMN modified;"
-        " ALTER TABLE media_blobs ADD COLUMN data BLOB NOT NULL DEFAULT x'';"
-        " INSERT INTO media_blobs (hash, data) VALUES ('" +
-        hash + "', ?); INSERT INTO media (path, hash, size) VALUES ('a.mp3', '" + hash + "', " +
-        std::to_string(big.size()) + "); PRAGMA user_version = " + version + ";";
+    ASSERT_EQ(RegisterSearchTokenizer(db), SQLITE_OK);
+    int64_t before_chunks = 0;
+    while (before_chunks < SqliteSchemaVersion() &&
+           std::string_view(SqliteMigration(before_chunks)).find("CREATE TABLE media_chunks") ==
+               std::string_view::npos) {
+      ++before_chunks;
+    }
+    ASSERT_LT(before_chunks, SqliteSchemaVersion());
+    for (int64_t v = 0; v < before_chunks; ++v) {
+      ASSERT_EQ(sqlite3_exec(db, SqliteMigration(v), nullptr, nullptr, nullptr), SQLITE_OK)
+          << "migration " << v + 1 << ": " << sqlite3_errmsg(db);
+    }
+    const std::string sql = "INSERT INTO media_blobs (hash, data) VALUES ('" + hash +
+                            "', ?); INSERT INTO media (path, hash, size) VALUES ('a.mp3', '" +
+                            hash + "', " + std::to_string(big.size()) +
+                            "); PRAGMA user_version = " + std::to_string(before_chunks) + ";";
     const char* rest = sql.c_str();
     while (*rest) {
       sqlite3_stmt* stmt = nullptr;

@@ -135,5 +135,50 @@ TYPED_TEST(StaffStoreContract, RemovingAStaffMemberRemovesWhatWasTheirs) {
   EXPECT_EQ(*this->store_->CountRecoveryCodes(id), 0);
 }
 
+TYPED_TEST(StaffStoreContract, AnIntegrationIsFoundByEitherKeyAndItsNameIsItsOwn) {
+  Integration i{0, "ios-app", "author", std::string("c\x00key", 5), std::string("a\xffkey", 5), 7};
+  auto id = this->store_->InsertIntegration(i);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  auto taken =
+      this->store_->InsertIntegration(Integration{0, "ios-app", "editor", "other-c", "other-a", 8});
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, ErrorCode::kConflict);
+
+  auto by_content =
+      this->store_->FindIntegrationByKey(IntegrationKey::kContent, i.content_key_hash);
+  ASSERT_TRUE(by_content.ok() && by_content->has_value());
+  EXPECT_EQ((*by_content)->id, *id);
+  EXPECT_EQ((*by_content)->name, "ios-app");
+  EXPECT_EQ((*by_content)->role, "author");
+  EXPECT_EQ((*by_content)->admin_key_hash, i.admin_key_hash);
+  EXPECT_EQ((*by_content)->created, 7);
+  // A content key is not an admin key.
+  auto crossed = this->store_->FindIntegrationByKey(IntegrationKey::kAdmin, i.content_key_hash);
+  ASSERT_TRUE(crossed.ok());
+  EXPECT_FALSE(crossed->has_value());
+
+  // A rotation: the old keys find nothing, the new ones the same integration.
+  Integration rotated = **by_content;
+  rotated.role = "contributor";
+  rotated.content_key_hash = "new-c";
+  rotated.admin_key_hash = "new-a";
+  ASSERT_TRUE(this->store_->UpdateIntegration(rotated));
+  EXPECT_FALSE(this->store_->FindIntegrationByKey(IntegrationKey::kContent, i.content_key_hash)
+                   ->has_value());
+  auto by_admin = this->store_->FindIntegrationByKey(IntegrationKey::kAdmin, "new-a");
+  ASSERT_TRUE(by_admin.ok() && by_admin->has_value());
+  EXPECT_EQ((*by_admin)->role, "contributor");
+
+  ASSERT_TRUE(this->store_->InsertIntegration(Integration{0, "zapier", "editor", "z-c", "z-a", 9}));
+  auto all = this->store_->ListIntegrations();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "ios-app");
+  EXPECT_EQ((*all)[1].name, "zapier");
+  ASSERT_TRUE(this->store_->DeleteIntegration(*id));
+  EXPECT_FALSE(this->store_->FindIntegration("ios-app")->has_value());
+  EXPECT_TRUE(this->store_->FindIntegration("zapier")->has_value());
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -54,6 +54,7 @@ constexpr const char* kTables[] = {
     "staff_invitations",
     "staff_sessions",
     "staff_recovery_codes",
+    "integrations",
     "inbox_submissions",
     "inbox_replies",
     "donations",
@@ -67,6 +68,13 @@ constexpr const char* kTables[] = {
     "shop_reservations",
     "shop_download_grants",
     "newsletter_schedules",
+    "workshops",
+    "workshop_registrations",
+    "workshop_waitlist",
+    "workshop_reminders",
+    "media_details",
+    "stripe_payments",
+    "webhook_deliveries",
 };
 
 // One value of a row, as both engines can give and take it.

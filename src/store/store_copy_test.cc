@@ -41,6 +41,19 @@ class StoreCopyTest : public ::testing::Test {
     for (int i = 0; i < 256; ++i) image += static_cast<char>(i);
     ASSERT_TRUE(c.SaveMedia("images/harbour.jpg", image));
     ASSERT_TRUE(c.SaveMedia("podcasts/talk/one.mp3", Episode()));
+    PodcastShow show;
+    show.key = "talk";
+    show.title = "Talk";
+    ASSERT_TRUE(c.SavePodcastShow(show));
+    PodcastEpisode e;
+    e.show = "talk";
+    e.source = "one.md";
+    e.guid = "talk-one";
+    e.slug = "one";
+    e.title = "One";
+    e.date = 1'700'000'000;
+    e.transcript_text = "The cormorant dives.";
+    ASSERT_TRUE(c.SavePodcastEpisode(e).ok());
     ASSERT_TRUE(c.SaveDownloads({{1'700'000'200, "/podcasts/talk/one.mp3", "c1", 600'000}}));
     ASSERT_TRUE(c.SaveComment(Comment{*id, "wp:1", "", "Rui", "", "", 1'700'000'100, "<p>Yes.</p>",
                                       "approved", "comment"}));
@@ -113,6 +126,7 @@ TEST_F(StoreCopyTest, SqliteToPostgresAndBackKeepsEveryRow) {
 
   // The copy is a magazine: searched (its index made on open), read, its media whole.
   EXPECT_EQ(Found(Of(pg_), "kieslowski"), std::vector<std::string>{"harbour"});
+  EXPECT_EQ(Found(Of(pg_), "cormorant"), std::vector<std::string>{"one"});  // episodes too
   auto pg = OpenContentStore(pg_.file(), pg_.With({}));
   ASSERT_TRUE(pg.ok());
   EXPECT_EQ((*pg)->LoadMediaData("images/harbour.jpg")->size(), 256u);
@@ -134,6 +148,7 @@ TEST_F(StoreCopyTest, SqliteToPostgresAndBackKeepsEveryRow) {
   auto back = CopyStore(Of(pg_), Of(back_));
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_EQ(Found(Of(back_), "quay"), std::vector<std::string>{"harbour"});
+  EXPECT_EQ(Found(Of(back_), "cormorant"), std::vector<std::string>{"one"});
   auto final_hashes = HashStore(Of(back_)), pg_hashes = HashStore(Of(pg_));
   ASSERT_TRUE(final_hashes.ok() && pg_hashes.ok());
   for (size_t i = 0; i < final_hashes->size(); ++i) {

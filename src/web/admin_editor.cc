@@ -34,16 +34,6 @@ TemplateData DiffData(const std::vector<DiffLine>& lines) {
   return TemplateData(list);
 }
 
-HttpResponse JsonAnswer(int status, const nlohmann::json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.Set("Content-Type", "application/json");
-  r.Set("Cache-Control", "no-store");
-  r.body = std::make_shared<const std::string>(body.dump());
-  r.label = "admin";
-  return r;
-}
-
 }  // namespace
 
 // The editor's URLs below /admin/articles/: "new/", "save/", "preview/" and "{id}/VERB/".
@@ -87,6 +77,7 @@ HttpResponse AdminWeb::EditorDispatch(Visit& v) {
     }
   }
   const std::string method = v.ctx.request.method == "HEAD" ? "GET" : v.ctx.request.method;
+  if (method == "POST") ApplyLibraryPick(v);  // the lead image picked from the library
   for (const EditorRoute& r : EditorRoutes()) {
     if (method == r.method && rest == std::string(r.verb) + "/" && (id != 0) == r.needs_id) {
       return (this->*r.handler)(v, id);
@@ -159,6 +150,9 @@ HttpResponse AdminWeb::EditorPage(Visit& v, int status, const Article& a, int64_
   TemplateData view = EditorFields(a, v.site->tz());
   view.set("id", std::to_string(a.id));
   view.set("revision", std::to_string(based_on));
+  TemplateData library = LibraryChoices(v, a.image ? a.image->src : "");
+  if (!library.list_value().empty()) view.set("has_library", true);
+  view.set("library", library);
   if (a.id != 0) {
     view.set("stored", true);
     view.set("revisions_url", "/admin/articles/" + std::to_string(a.id) + "/revisions/");
@@ -283,7 +277,7 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   auto t = LoadTarget(id);
   if (!t) return Refused(v, t.error().code == ErrorCode::kNotFound ? 404 : 500, t.error().message);
   if (auto why = EditRefused(v, *t, *action); !why.empty()) {
-    if (script) return JsonAnswer(403, {{"error", why}});
+    if (script) return AdminJson(403, {{"error", why}});
     return Refused(v, 403, why);
   }
   Article base;
@@ -297,7 +291,7 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   }
   if (!edited || !publish_at || !applied) {
     const Error& e = !edited ? edited.error() : !publish_at ? publish_at.error() : applied.error();
-    if (script) return JsonAnswer(400, {{"error", e.message}, {"field", e.field}});
+    if (script) return AdminJson(400, {{"error", e.message}, {"field", e.field}});
     Article shown = edited ? *edited : base;
     if (!edited) {
       // Show what was typed, even where it did not pass.
@@ -317,17 +311,17 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   }
   if (!saved && saved.error().code == ErrorCode::kConflict &&
       saved.error().field == kRevisionField) {
-    if (script) return JsonAnswer(409, {{"error", saved.error().message}});
+    if (script) return AdminJson(409, {{"error", saved.error().message}});
     return ConflictPage(v, *t, *applied);
   }
   if (!saved) {
-    if (script) return JsonAnswer(400, {{"error", saved.error().message}});
+    if (script) return AdminJson(400, {{"error", saved.error().message}});
     Article shown = *applied;
     Error e = saved.error();
     if (e.code == ErrorCode::kConflict) e.field = "slug";  // another piece has this address
     return EditorPage(v, 400, shown, based_on, *t, &e, "");
   }
-  if (script) return JsonAnswer(200, {{"id", saved->article_id}, {"revision", saved->revision_id}});
+  if (script) return AdminJson(200, {{"id", saved->article_id}, {"revision", saved->revision_id}});
   return AdminSeeOther(EditUrl(saved->article_id) +
                        "?saved=" + std::string(EditActionName(*action)));
 }

@@ -3,6 +3,7 @@
 // Contract: private to AdminWeb's implementation; Visit lives for one request on one thread.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ inline constexpr size_t kAdminMaxField = 1024;  // a form field's or query value
 
 // A 303 to another newsroom page, counted as the newsroom's in the metrics.
 HttpResponse AdminSeeOther(std::string location);
+
+// A JSON answer for the newsroom's scripts (never stored).
+HttpResponse AdminJson(int status, const nlohmann::json& body);
 
 // The request's query parameters, each valid UTF-8 and not too long (others are left out).
 std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequest& req);
@@ -47,6 +51,7 @@ struct AdminWeb::Visit {
   std::shared_ptr<const Site> site;
   std::optional<StaffVisit> staff;
   cinepress::Form form;
+  cinepress::Form files;  // a form's file fields: field -> the file's name (uploads only)
   // A form field no longer than kAdminMaxField ("" when absent or longer).
   std::string Field(const std::string& key) const {
     std::string v = FormValue(form, key);

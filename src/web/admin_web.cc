@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "core/dates.h"
 #include "core/text.h"
@@ -17,6 +18,16 @@ namespace cinepress {
 
 HttpResponse AdminSeeOther(std::string location) {
   HttpResponse r = SeeOther(std::move(location));
+  r.label = "admin";
+  return r;
+}
+
+HttpResponse AdminJson(int status, const nlohmann::json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.Set("Content-Type", "application/json");
+  r.Set("Cache-Control", "no-store");
+  r.body = std::make_shared<const std::string>(body.dump());
   r.label = "admin";
   return r;
 }
@@ -86,6 +97,12 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       // The editor's pages below it (AdminWeb::EditorRoutes); each save asks staff/editing.h.
       {"GET", "/admin/articles/", true, P::kWriteOwnDrafts, &AdminWeb::EditorDispatch},
       {"POST", "/admin/articles/", true, P::kWriteOwnDrafts, &AdminWeb::EditorDispatch},
+      // The media library: contributors and up (each may change their own uploads; editors all).
+      {"GET", "/admin/media/", false, P::kWriteOwnDrafts, &AdminWeb::MediaGet},
+      {"GET", "/admin/media/item/", false, P::kWriteOwnDrafts, &AdminWeb::MediaItemGet},
+      {"POST", "/admin/media/upload/", false, P::kWriteOwnDrafts, &AdminWeb::MediaUploadPost},
+      {"POST", "/admin/media/save/", false, P::kWriteOwnDrafts, &AdminWeb::MediaSavePost},
+      {"POST", "/admin/media/delete/", false, P::kWriteOwnDrafts, &AdminWeb::MediaDeletePost},
       {"GET", "/admin/account/", false, P::kUseNewsroom, &AdminWeb::AccountGet},
       {"POST", "/admin/account/password/", false, P::kUseNewsroom, &AdminWeb::PasswordPost},
       {"GET", "/admin/staff/", false, P::kManageStaff, &AdminWeb::StaffGet},
@@ -161,9 +178,9 @@ HttpResponse AdminWeb::SubDispatch(Visit& v, std::string_view prefix,
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
   static const std::vector<std::string> kNames = {
-      "sign-in",  "invitation", "two-factor",    "setup",       "dashboard", "articles",
-      "staff",    "account",    "message",       "editor",      "revisions", "compare",
-      "conflict", "inbox",      "inbox-message", "newsletters", "newsletter"};
+      "sign-in",       "invitation",  "two-factor", "setup",     "dashboard", "articles", "staff",
+      "account",       "message",     "editor",     "revisions", "compare",   "conflict", "inbox",
+      "inbox-message", "newsletters", "newsletter", "media",     "media-item"};
   return kNames;
 }
 
@@ -230,7 +247,7 @@ std::optional<StaffVisit> AdminWeb::FindVisit(const HttpRequest& request) {
 }
 
 HttpResponse AdminWeb::Guarded(const RouteDef& route, RequestContext& ctx) {
-  Visit v{ctx, options_.site ? options_.site() : nullptr, FindVisit(ctx.request), {}};
+  Visit v{ctx, options_.site ? options_.site() : nullptr, FindVisit(ctx.request), {}, {}};
   if (!v.site || !staff_) {
     HttpResponse r = TextResponse(503, "The newsroom is not available.\n");
     r.label = "admin";
@@ -246,7 +263,9 @@ HttpResponse AdminWeb::Guarded(const RouteDef& route, RequestContext& ctx) {
     }
   }
   if (ctx.request.method == "POST") {
-    auto form = ParseForm(ctx.request);
+    // Only the upload's form carries files (bytes that are not text).
+    const bool files = route.handler == &AdminWeb::MediaUploadPost;
+    auto form = ParseForm(ctx.request, files ? &v.files : nullptr);
     if (!form) {
       return Render(v, 400, "message", "This form cannot be read", [] {
         TemplateData d;

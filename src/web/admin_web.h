@@ -36,6 +36,7 @@
 #include "staff/editing.h"
 #include "staff/roles.h"
 #include "staff/sign_in.h"
+#include "stills/stills.h"
 #include "web/admin_editor.h"
 #include "web/rate_limiter.h"
 #include "web/router.h"
@@ -54,6 +55,7 @@ struct AdminWebOptions {
   SendMail send;  // queues a message in the outbox: replies, newsletter tests
   std::shared_ptr<const Theme> templates;  // the newsroom's template set (admin/ in the bundle)
   std::function<int64_t()> now;
+  StillOptions stills;             // how an upload's stills are made (as an import makes them)
   int sign_ins_per_ip = 20;        // sign-in and code posts per client address …
   int64_t sign_in_window_s = 300;  // … in this many seconds; more get 429
   size_t per_page = 50;            // articles per page of the list
@@ -183,6 +185,22 @@ class AdminWeb {
   HttpResponse RevisionsGet(Visit& v, int64_t id);
   HttpResponse CompareGet(Visit& v, int64_t id);
   HttpResponse RestorePost(Visit& v, int64_t id);
+
+  // The media library (admin_media.cc): /admin/media/, and the editor's picker.
+  HttpResponse MediaGet(Visit& v);
+  HttpResponse MediaItemGet(Visit& v);
+  HttpResponse MediaUploadPost(Visit& v);
+  HttpResponse MediaSavePost(Visit& v);
+  HttpResponse MediaDeletePost(Visit& v);
+  HttpResponse MediaItemPage(Visit& v, int status, const std::string& path,
+                             const std::string& error, const std::string& notice);
+  // The library's files this person may use (editors: all; others: their own), newest first.
+  std::vector<MediaDetails> UsableMedia(Visit& v);
+  // The editor's picker: `image_pick` becomes the lead image's address, with the library's alt
+  // text and caption where the form left them empty.
+  void ApplyLibraryPick(Visit& v);
+  // The picker's choices for the editor (`chosen`: the lead image's address).
+  TemplateData LibraryChoices(Visit& v, const std::string& chosen);
 
   AdminWebOptions options_;
   std::mutex mu_;  // the staff, member and newsletter stores

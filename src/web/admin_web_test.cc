@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text.h"
 #include "core/tokens.h"
 #include "staff/accounts.h"
 #include "web/admin_visit.h"
@@ -234,6 +235,103 @@ TEST(SplitAdminPath, AKeyAndAVerbBelowAPrefix) {
                             "/admin/inbox/7/a/b/", "/admin/other/7/", "/admin/inbox/7/reply"}) {
     EXPECT_FALSE(SplitAdminPath(other, "/admin/inbox/").has_value()) << other;
   }
+}
+
+// A PNG 2 × 1 pixels, written by hand for these tests.
+const std::string kTinyPng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x02\x00\x00\x00"
+    "\x01\x08\x02\x00\x00\x00\x7b\x40\xe8\xdd\x00\x00\x00\x0f\x49\x44\x41\x54\x78\x9c\x63\xf8\xff"
+    "\xff\x3f\x03\x03\x03\x00\x0e\xf8\x02\xfe\xc9\x8b\x83\xf5\x00\x00\x00\x00\x49\x45\x4e\x44\xae"
+    "\x42\x60\x82",
+    72);
+
+TEST_F(AdminWebTest, TheMediaLibraryTakesSeveralImagesAtOnceAndRefusesWhatIsNotOne) {
+  const std::string ed = SignedIn("ed@lt.example", StaffRole::kEditor);
+  HttpResponse two = Upload(ed, {{"alt", "A red wall"}, {"alt_1", "A second wall"}},
+                            {{"wall.png", kTinyPng}, {"wall two.png", kTinyPng}});
+  ASSERT_EQ(two.status, 303) << Body(two);
+  EXPECT_EQ(two.Header("Location"), "/admin/media/?uploaded=2");
+  auto details = *content_->LoadMediaDetails();
+  ASSERT_EQ(details.size(), 2u);
+  const std::string list = Body(Call("GET", "/admin/media/", ed));
+  EXPECT_NE(list.find("wall-two.png"), std::string::npos) << list;
+  EXPECT_NE(list.find("alt=\"A second wall\""), std::string::npos);
+  EXPECT_NE(list.find("/_stills/"), std::string::npos) << "thumbnails are stills";
+  EXPECT_EQ(Body(Call("GET", "/admin/media/?q=second", ed)).find("wall.png\""), std::string::npos);
+
+  HttpResponse text = Upload(ed, {{"alt", "Notes"}}, {{"notes.jpg", "only words here"}});
+  EXPECT_EQ(text.status, 422);
+  EXPECT_NE(Body(text).find("notes.jpg: not an image"), std::string::npos) << Body(text);
+  HttpResponse svg = Upload(ed, {{"alt", "Logo"}},
+                            {{"logo.svg",
+                              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\""
+                              " height=\"4\"><script>alert(1)</script></svg>"}});
+  EXPECT_EQ(svg.status, 422);
+  EXPECT_NE(Body(svg).find("an SVG is not taken"), std::string::npos) << Body(svg);
+  HttpResponse no_alt = Upload(ed, {}, {{"wall.png", kTinyPng}});
+  EXPECT_EQ(no_alt.status, 422);
+  EXPECT_NE(Body(no_alt).find("alt text is required"), std::string::npos);
+  EXPECT_EQ(content_->LoadMediaDetails()->size(), 2u);
+}
+
+TEST_F(AdminWebTest, AUsedImageIsNotDeletedAndAContributorChangesOnlyTheirOwn) {
+  const std::string ed = SignedIn("ed@lt.example", StaffRole::kEditor);
+  const std::string cy = SignedIn("cy@lt.example", StaffRole::kContributor);
+  ASSERT_EQ(Upload(ed, {{"alt", "A wall"}}, {{"wall.png", kTinyPng}}).status, 303);
+  const std::string path = content_->LoadMediaDetails()->at(0).path;
+  const std::string form = "path=" + PercentEncode(path);
+  EXPECT_EQ(Body(Call("GET", "/admin/media/", cy)).find(path), std::string::npos);
+  EXPECT_EQ(Call("POST", "/admin/media/delete/", cy, form).status, 404);
+  EXPECT_EQ(Call("POST", "/admin/media/save/", cy, form + "&alt=Mine").status, 404);
+
+  Article a;
+  a.section = "reviews";
+  a.slug = "walls";
+  a.title = "Of Walls";
+  a.date = kNow - 100;
+  a.source_path = "content/reviews/walls.md";
+  a.image = Image{"/" + path, "A wall", ""};
+  ASSERT_TRUE(content_->SaveArticle(a, nullptr).ok());
+  const std::string item = Body(Call("GET", "/admin/media/item/?path=" + PercentEncode(path), ed));
+  EXPECT_NE(item.find("Of Walls"), std::string::npos) << "where it is used";
+  EXPECT_NE(item.find("2 × 1 px"), std::string::npos);
+  HttpResponse refused = Call("POST", "/admin/media/delete/", ed, form);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_NE(Body(refused).find("used by the article “Of Walls”"), std::string::npos);
+  EXPECT_TRUE(content_->LoadMediaFile(path).ok());
+
+  EXPECT_EQ(Call("POST", "/admin/media/save/", ed, form + "&alt=").status, 400);
+  EXPECT_EQ(Call("POST", "/admin/media/save/", ed, form + "&alt=A+white+wall").status, 303);
+  EXPECT_EQ(content_->LoadMediaDetails()->at(0).alt, "A white wall");
+
+  ASSERT_EQ(Upload(cy, {{"alt", "Chairs"}}, {{"chairs.png", kTinyPng}}).status, 303);
+  EXPECT_NE(Body(Call("GET", "/admin/media/", cy)).find("chairs.png"), std::string::npos);
+  const std::string chairs = "path=" + PercentEncode(content_->LoadMediaDetails()->at(0).path);
+  EXPECT_EQ(Call("POST", "/admin/media/delete/", cy, chairs).status, 303);
+  EXPECT_EQ(content_->LoadMediaDetails()->size(), 1u);
+}
+
+TEST_F(AdminWebTest, TheEditorPicksTheLeadImageFromTheLibrary) {
+  ASSERT_TRUE(content_->SaveSection(Section{"reviews", "Reviews", "", ""}));
+  const std::string ed = SignedIn("ed@lt.example", StaffRole::kEditor);
+  ASSERT_EQ(Upload(ed, {{"alt", "A wall"}, {"caption", "Dusk."}}, {{"wall.png", kTinyPng}}).status,
+            303);
+  const std::string src = "/" + content_->LoadMediaDetails()->at(0).path;
+  const std::string page = Body(Call("GET", "/admin/articles/new/", ed));
+  EXPECT_NE(page.find("<option value=\"" + src + "\">wall.png — A wall</option>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("![A wall](" + src + " &quot;Dusk.&quot;)"), std::string::npos)
+      << "a figure to copy";
+  HttpResponse saved = Call(
+      "POST", "/admin/articles/save/", ed,
+      "title=Walls&section=reviews&id=0&revision=0&action=save&image_pick=" + PercentEncode(src));
+  ASSERT_EQ(saved.status, 303) << Body(saved);
+  const Article a = content_->LoadArticles(false)->at(0);
+  ASSERT_TRUE(a.image.has_value());
+  EXPECT_EQ(a.image->src, src);
+  EXPECT_EQ(a.image->alt, "A wall");
+  EXPECT_EQ(a.image->caption, "Dusk.");
 }
 
 }  // namespace

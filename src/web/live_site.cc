@@ -81,6 +81,10 @@ const char* RouteOf(OutputKind k) {
     case OutputKind::kShop:
     case OutputKind::kProduct:
       return "shop";
+    case OutputKind::kWorkshops:
+    case OutputKind::kWorkshop:
+    case OutputKind::kWorkshopIcs:
+      return "workshops";
     case OutputKind::kPodcastFeed:
       return "feed";
   }
@@ -598,6 +602,7 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
       if (site.FindOutput(prefix.substr(1) + feed)) return Redirect(prefix + feed, "");
     }
   }
+  if (std::string to = site.FormerFeedTarget(path); !to.empty()) return Redirect(to, "");
   std::string with_slash = path.back() == '/' ? path : path + "/";
   if (const std::string* to = site.RedirectFor(with_slash)) return Redirect(*to, req.Query());
   return not_found();

@@ -149,6 +149,11 @@ TEST_F(LiveSiteTest, RedirectsAndErrors) {
   EXPECT_EQ(Get("/feed/atom/").Header("Location"), "/atom.xml");
   // A list has no Atom feed: its WordPress Atom address leads to its RSS feed.
   EXPECT_EQ(Get("/tag/noir/feed/atom/").Header("Location"), "/tag/noir/feed.xml");
+  // ...and so does its own Atom address of before (a feed no longer made).
+  HttpResponse atom = Get("/tag/noir/atom.xml");
+  EXPECT_EQ(atom.status, 301);
+  EXPECT_EQ(atom.Header("Location"), "/tag/noir/feed.xml");
+  EXPECT_EQ(Get("/tag/nowhere/atom.xml").status, 404);
   EXPECT_EQ(Get("/nowhere/").status, 404);
   EXPECT_NE(Get("/nowhere/").BodyView().find("<html"), std::string::npos);
   HttpResponse post = Get("/", {}, "POST");

@@ -177,7 +177,7 @@ HttpResponse PaymentsWeb::GiftGet(RequestContext& ctx) { return GiftForm(ctx, 20
 HttpResponse PaymentsWeb::GiftForm(RequestContext& ctx, int status, const std::string& error) {
   auto site = options_.site();
   const SiteConfig& config = site->config();
-  if (!GiftsOffered(config)) return options_.message(404, "Gifts", "Gifts are not offered here.");
+  if (!config.gifts_offered()) return options_.message(404, "Gifts", "Gifts are not offered here.");
   TemplateData view;
   view.set("heading", "Give a membership");
   view.set("buy", true);
@@ -313,13 +313,13 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
     Log("webhook refused: " + verified.error().message);
     return TextResponse(400, verified.error().message + "\n");
   }
-  if (options_.shop_event) {
-    auto shop_mail = options_.shop_event(ctx.request.body, now);
-    if (!shop_mail) {
-      Log("webhook (shop): " + shop_mail.error().ToString());
-      return TextResponse(500, shop_mail.error().message + "\n");
+  for (const auto& purpose : options_.purpose_events) {
+    auto mail = purpose(ctx.request.body, now);
+    if (!mail) {
+      Log("webhook: " + mail.error().ToString());
+      return TextResponse(500, mail.error().message + "\n");
     }
-    for (const MailMessage& m : *shop_mail) {
+    for (const MailMessage& m : *mail) {
       if (auto s = options_.send(m); !s) Log("queueing mail: " + s.error().ToString());
     }
   }

@@ -48,10 +48,12 @@ struct PaymentsWebOptions {
   // Tells the outbox's sender that messages were queued in the store by another connection (a
   // webhook event's own transaction); optional.
   std::function<void()> mail_queued;
-  // The shop's part of a verified event (ShopWeb::ApplyEvent), applied before the memberships'
-  // part: it is idempotent by the shop's own state, so Stripe's retry after a failure of the
-  // rest changes nothing twice. Returns the mail to queue. Null: no shop.
-  std::function<Result<std::vector<MailMessage>>(std::string_view payload, int64_t now)> shop_event;
+  // The other purposes' parts of a verified event (ShopWeb::ApplyEvent, WorkshopsWeb::ApplyEvent),
+  // each applied before the memberships' part: each is idempotent by its own state, so Stripe's
+  // retry after a failure of the rest changes nothing twice. Each returns the mail to queue.
+  std::vector<
+      std::function<Result<std::vector<MailMessage>>(std::string_view payload, int64_t now)>>
+      purpose_events;
   // A reader's page saying something (MembersWeb::Message).
   std::function<HttpResponse(int status, const std::string& heading, const std::string& message)>
       message;

@@ -47,6 +47,15 @@ const Route* Router::Match(std::string_view method, std::string_view path,
   return nullptr;
 }
 
+std::vector<const Route*> Router::AllRoutes() const {
+  std::vector<const Route*> out;
+  for (const auto& entry : exact_) {
+    for (const Route& r : entry.second) out.push_back(&r);
+  }
+  for (const Route& r : prefixes_) out.push_back(&r);
+  return out;
+}
+
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
   RequestContext ctx(request);
   std::vector<std::string> allow;

@@ -58,6 +58,13 @@ class Router {
   void Fallback(RouteHandler h) { fallback_ = std::move(h); }
 
   HttpResponse Dispatch(const HttpRequest& request) const;
+  // The route a request of `method` for `path` reaches (null: none; the fallback would answer).
+  const Route* Find(std::string_view method, std::string_view path) const {
+    std::vector<std::string> allow;
+    return Match(method, path, &allow);
+  }
+  // Every route, exact ones first (for the API's OpenAPI test).
+  std::vector<const Route*> AllRoutes() const;
 
  private:
   const Route* Match(std::string_view method, std::string_view path,

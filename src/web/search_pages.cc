@@ -89,7 +89,9 @@ HttpResponse LiveSite::ServeSearch(const HttpRequest& req, const std::shared_ptr
     for (const SearchHit& h : results.hits) {
       out["results"].push_back({{"title", h.title},
                                 {"url", site.SearchHitUrl(h)},
-                                {"kind", h.is_page ? std::string("page") : h.section},
+                                {"kind", !h.show.empty() ? h.show_title
+                                         : h.is_page     ? std::string("page")
+                                                         : h.section},
                                 {"film", h.film_title}});
     }
     body = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -87,6 +87,13 @@ async function checkPage(page, label, check) {
   check(result.passes.length > 10, `${label}: axe ran its rules (${result.passes.length} passed)`);
 }
 
+// With SCREENSHOTS=DIR, the whole page as DIR/NAME.png (nothing otherwise).
+async function screenshot(page, name) {
+  if (!process.env.SCREENSHOTS) return;
+  fs.mkdirSync(process.env.SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(process.env.SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
 // A TCP port on loopback that the kernel says is free now.
 function freePort() {
   return new Promise((resolve) => {
@@ -186,6 +193,29 @@ async function startPaymentsDemo(binary, root, secret, payments = '') {
   }
 }
 
+// A browser context signed in as a new staff member with `role` (no second factor: not an
+// admin), invited by `BINARY staff add`; resolves with {context, page}.
+async function staffContext(binary, browser, url, site, email, role, check,
+                            viewport = { width: 1400, height: 1000 }) {
+  const password = 'a long enough password';
+  const out = execFileSync(binary, ['staff', 'add', email, '--role', role, '--site', site], { encoding: 'utf8' });
+  const link = out.match(/\/admin\/invitation\/\?token=\S+/)[0];
+  const context = await browser.newContext({ viewport });
+  await watchCsp(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  await page.goto(url + link);
+  await page.fill('#password', password);
+  await page.fill('#password_again', password);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Set my password")')]);
+  await page.goto(url + '/admin/sign-in/');
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
+  check(page.url() === url + '/admin/', `${email} signs in (${page.url()})`);
+  return { context, page };
+}
+
 // Ends a walk-through: closes the browser, stops what it started ({proc} objects), removes `root`
 // unless a check failed (then it is kept for a look), prints `NAME: N passed, N failed` and exits.
 async function finishWalk(name, root, browser, started, checks) {
@@ -200,4 +230,4 @@ async function finishWalk(name, root, browser, started, checks) {
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
   freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk, startStripeDouble,
-  startPaymentsDemo };
+  startPaymentsDemo, staffContext, screenshot };

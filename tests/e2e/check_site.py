@@ -388,7 +388,8 @@ def corpus_articles(corpus):
     expected = []
     for section in sorted(os.listdir(content)):
         sdir = os.path.join(content, section)
-        if not os.path.isdir(sdir):
+        # Workshops are not articles (src/workshops reads them; docs/WORKSHOPS.md).
+        if not os.path.isdir(sdir) or section == "workshops":
             continue
         for name in sorted(os.listdir(sdir)):
             if not name.endswith(".md") or name == "_index.md":

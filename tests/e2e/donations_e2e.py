@@ -166,6 +166,17 @@ def main():
         check("a full refund marks it refunded", rows[0]["refunded"].endswith("Z"), rows)
         shown = nc.run([binary, "members", "show", "giver@reader.example", "--site", site]).stdout
         check("and ends the tier it granted", "donation" not in shown, shown)
+
+        # A monthly donation's refund: its charge names no invoice (Stripe's 2025 API); the
+        # invoice_payment.paid that paid it tells which.
+        monthly = [e["event"]["data"]["object"] for e in get_json(stripe + "/_double/events")
+                   if e["event"]["type"] == "invoice_payment.paid"]
+        check("the monthly donation's invoice was paid by a payment intent", len(monthly) == 1)
+        post_json(stripe + "/_double/refund",
+                  {"payment_intent": monthly[0]["payment"]["payment_intent"]})
+        rows = donations_csv(binary, site, env)
+        check("a monthly donation's full refund marks that month refunded",
+              rows[1]["kind"] == "monthly" and rows[1]["refunded"].endswith("Z"), rows)
     finally:
         check.finish(root, serve.proc if serve else None, double, smtp)
 

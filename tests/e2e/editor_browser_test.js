@@ -14,7 +14,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, watchCsp, finishWalk } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, finishWalk, staffContext: signedIn } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -23,28 +23,12 @@ if (!binary || !fs.existsSync(binary)) {
 }
 const DESKTOP = { width: 1400, height: 1000 };
 const PHONE = { width: 390, height: 844 };
-const PASSWORD = 'a long enough password';
 const checks = makeChecks();
 const { check } = checks;
 
-// A browser context signed in as a new staff member with `role` (no second factor: not an admin).
-async function staffContext(browser, url, site, email, role) {
-  const out = execFileSync(binary, ['staff', 'add', email, '--role', role, '--site', site], { encoding: 'utf8' });
-  const link = out.match(/\/admin\/invitation\/\?token=\S+/)[0];
-  const context = await browser.newContext({ viewport: DESKTOP });
-  await watchCsp(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  await page.goto(url + link);
-  await page.fill('#password', PASSWORD);
-  await page.fill('#password_again', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Set my password")')]);
-  await page.goto(url + '/admin/sign-in/');
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
-  check(page.url() === url + '/admin/', `${email} signs in (${page.url()})`);
-  return { context, page };
+// A browser context signed in as a new staff member with `role`.
+function staffContext(browser, url, site, email, role) {
+  return signedIn(binary, browser, url, site, email, role, check, DESKTOP);
 }
 
 // The local date and time in `zone`, to the second, as datetime-local writes it.

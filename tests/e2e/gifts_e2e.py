@@ -15,7 +15,9 @@ its day is void. Prints `gifts_e2e: N passed, N failed`.
 """
 
 import calendar
+import csv
 import datetime
+import io
 import os
 import re
 import sqlite3
@@ -163,6 +165,20 @@ def main():
         check("a gift refunded before its day is void",
               wait_until(lambda: status_of() == ("void",)), status_of())
         db.close()
+
+        # The editors' list: both gifts, who to whom, the day, redeemed or not.
+        listed = nc.run([binary, "payments", "gifts", "--csv", "--site", site], env=env).stdout
+        rows = list(csv.DictReader(io.StringIO(listed)))
+        check("payments gifts --csv lists the gifts bought, their day and state",
+              [(r["tier"], r["months"], r["amount"], r["buyer"], r["recipient_email"],
+                r["delivery_day"], r["status"], bool(r["redeemed"])) for r in rows] ==
+              [("supporter", "3", "15.00", "buyer@reader.example", "zoe@reader.example", day,
+                "redeemed", True),
+               ("patron", "6", rows[1]["amount"] if len(rows) > 1 else "", "buyer@reader.example",
+                "other@reader.example", later, "void", False)], rows)
+        text = nc.run([binary, "payments", "gifts", "--site", site], env=env).stdout
+        check("payments gifts lists them for people",
+              "$15.00" in text and "void (refunded)" in text and "2 gift(s)" in text, text)
     finally:
         check.finish(root, serve.proc if serve else None, double, smtp)
 

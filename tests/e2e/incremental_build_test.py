@@ -164,6 +164,33 @@ def main():
         check("a person's bio edited: her page changed",
               "people/elise-fournaud/index.html" in changed, sorted(changed)[:10])
 
+        images = os.path.join(site, "static", "images")
+
+        def reshape(name):
+            # The same drawing at another size: its still (width, height) changes.
+            def change():
+                path = os.path.join(images, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text.replace('width="1600" height="900"', 'width="1600" height="1000"',
+                                         1))
+            return change
+
+        # A figure in a body: the pages that place it are made again, and no other page.
+        changed = step("a body's figure changed", reshape("the-tenant-upstairs-2.svg"))
+        pages = sorted(k for k in changed if k.endswith(".html"))
+        check("a body's figure changed: its article's page changed",
+              "reviews/the-tenant-upstairs/index.html" in pages, pages[:10])
+        check(f"a body's figure changed: no page but those showing the body ({pages})",
+              all(k == "reviews/the-tenant-upstairs/index.html" for k in pages), pages[:10])
+
+        # A lead image: its article's page, and the lists, feeds and neighbours that show its card.
+        changed = step("a lead image changed", reshape("after-dinner.svg"))
+        pages = sorted(k for k in changed if k.endswith(".html"))
+        check(f"a lead image changed: its article's page changed ({len(pages)} pages did)",
+              "reviews/after-dinner/index.html" in pages, pages[:10])
+
         config = os.path.join(site, "cinepress.toml")
 
         def edit_config():

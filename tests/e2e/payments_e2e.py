@@ -196,10 +196,10 @@ def main():
         check("paying returns to the welcome page",
               paid_to == f"{base}/membership/welcome/?session={session_id}", paid_to)
         events = get_json(stripe + "/_double/events")
-        check("the three events were accepted (200)",
+        check("the four events were accepted (200)",
               [e["event"]["type"] for e in events] == ["checkout.session.completed",
                                                       "customer.subscription.created",
-                                                      "invoice.paid"] and
+                                                      "invoice.paid", "invoice_payment.paid"] and
               all(e["deliveries"] == [200] for e in events), events and [e["deliveries"] for e in events])
         msg, status, page = mw.sign_in(reader, smtp, "new@reader.example")
         mails = [m for _, m in smtp.messages() if m["To"] == "new@reader.example"]
@@ -319,12 +319,52 @@ def main():
         check("/metrics has the payments gauges",
               "cinepress_subscriptions_new_this_month 2" in metrics and
               "cinepress_mrr_minor_units" in metrics, metrics[-800:])
+
+        # Refunds and disputes of a membership's charge (Stripe's 2025 API: the charge names no
+        # invoice; invoice_payment.paid told which payment intent paid it).
+        refunded = mw.Reader("refunded")
+        intent = _subscribe(refunded, smtp, stripe, "refunded@reader.example")
+        check("a third reader subscribes and reads",
+              intent and mw.SECRETS["paid"] in refunded.request("/reviews/locked-paid/")[2])
+        post_json(stripe + "/_double/refund", {"payment_intent": intent, "amount": 100})
+        check("a partial refund keeps access",
+              mw.SECRETS["paid"] in refunded.request("/reviews/locked-paid/")[2])
+        post_json(stripe + "/_double/refund", {"payment_intent": intent})
+        check("a full refund of the membership's charge ends access",
+              wait_until(lambda: mw.SECRETS["paid"] not in
+                         refunded.request("/reviews/locked-paid/")[2]))
+        disputed = mw.Reader("disputed")
+        intent = _subscribe(disputed, smtp, stripe, "disputed@reader.example")
+        dispute = {"id": "dp_e2e", "charge": "ch_unseen", "payment_intent": intent,
+                   "status": "needs_response"}
+        post_json(stripe + "/_double/event", {"type": "charge.dispute.created",
+                                              "fixture": "dispute", "object": dispute})
+        check("a dispute of the membership's charge suspends access",
+              wait_until(lambda: mw.SECRETS["paid"] not in
+                         disputed.request("/reviews/locked-paid/")[2]))
+        post_json(stripe + "/_double/event", {"type": "charge.dispute.closed", "fixture": "dispute",
+                                              "object": dict(dispute, status="won")})
+        check("a dispute won gives it back",
+              wait_until(lambda: mw.SECRETS["paid"] in
+                         disputed.request("/reviews/locked-paid/")[2]))
     finally:
         check.finish(root, serve.proc if serve else None, double, smtp)
 
 
 def _db(site):
     return os.path.join(site, "cinepress.db")
+
+
+def _subscribe(reader, smtp, stripe, email):
+    """A reader pays a monthly supporter membership and signs in; the payment intent that paid
+    its first invoice (from invoice_payment.paid), or "" when something failed."""
+    _, headers, _ = reader.request("/membership/checkout/", {
+        "tier": "supporter", "interval": "month", "email": email})
+    _quiet_pay(headers.get("Location", ""))
+    mw.sign_in(reader, smtp, email)
+    paid = [e["event"]["data"]["object"] for e in get_json(stripe + "/_double/events")
+            if e["event"]["type"] == "invoice_payment.paid"]
+    return paid[-1]["payment"]["payment_intent"] if paid else ""
 
 
 def _quiet_pay(url):

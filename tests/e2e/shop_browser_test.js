@@ -13,7 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium, makeChecks, startServer, checkPage, waitForMail, finishWalk,
-  startPaymentsDemo } = require('./browser_common');
+  startPaymentsDemo, screenshot } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -23,12 +23,6 @@ if (!binary || !fs.existsSync(binary)) {
 const SECRET = 'whsec_shop_browser';
 const checks = makeChecks();
 const { check } = checks;
-
-async function shot(page, name) {
-  if (!process.env.SCREENSHOTS) return;
-  fs.mkdirSync(process.env.SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(process.env.SCREENSHOTS, `shop-${name}.png`), fullPage: true });
-}
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-shop-browser-'));
@@ -49,14 +43,14 @@ async function shot(page, name) {
     await page.goto(url + '/shop/');
     check((await page.innerText('h1')) === 'Shop', 'the shop opens');
     await checkPage(page, 'shop', check);
-    await shot(page, 'index');
+    await screenshot(page, 'shop-index');
     await page.click('a:has-text("Quiet Rooms")');
     check(page.url() === url + '/shop/quiet-rooms/', `a product opens its page (${page.url()})`);
     await checkPage(page, 'ebook', check);
-    await shot(page, 'ebook');
+    await screenshot(page, 'shop-ebook');
     await page.goto(url + '/shop/demo-tshirt/');
     await checkPage(page, 'T-shirt', check);
-    await shot(page, 'tshirt');
+    await screenshot(page, 'shop-tshirt');
     check(await page.locator('input[value=LT-M-WHT]').isDisabled(), 'a sold-out size cannot be chosen');
 
     await page.goto(url + '/shop/quiet-rooms/');

@@ -8,8 +8,9 @@ Stripe's own example objects) and a real SMTP server.
 A reader buys the ebook (the exact form parameters sent, payment mode, price_data) → pays on the
 double's page → the signed checkout.session.completed reaches the webhook → an email with a
 signed link → the download is the demo's EPUB; a duplicate delivery changes nothing and sends
-nothing; a refund revokes the link. Two buyers of the last T-shirt at once: one goes to Stripe,
-the other is refused; the winner's session expires (checkout.session.expired): the shirt is back
+nothing; the link still downloads six days on and has expired eight days on (serve's clock
+moved by CINEPRESS_SCHEDULER_NOW); a refund revokes the link. Two buyers of the last T-shirt at
+once: one goes to Stripe, the other is refused; the winner's session expires (checkout.session.expired): the shirt is back
 and the next buyer gets it, pays, and `orders ship` emails them. Prints `shop_e2e: N passed,
 N failed`.
 """
@@ -20,6 +21,7 @@ import re
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -133,6 +135,26 @@ def main():
         forged = link.group(0).replace("/shop/download/", "/shop/download/9") if link else ""
         check("a forged link is refused", fetch(forged)[0] == 404)
 
+        # The link's 7 days, on serve's clock (CINEPRESS_SCHEDULER_NOW, core/serve_clock.h).
+        for days, works in ((6, True), (8, False)):
+            serve.proc.terminate()
+            serve.proc.wait()
+            later = str(int(time.time()) + days * 86400)
+            serve = Serve(binary, site, port, dict(env, CINEPRESS_SCHEDULER_NOW=later))
+            check(f"serve starts {days} days later", serve.start())
+            status, _, data = fetch(link.group(0)) if link else (0, {}, b"")
+            if works:
+                check("six days on, the link still downloads", status == 200 and data == epub,
+                      status)
+            else:
+                check("eight days on, the link has expired: 404 with a page that says so",
+                      status == 404 and b"has expired" in data and b"My Account" in data,
+                      (status, data[:300]))
+        serve.proc.terminate()
+        serve.proc.wait()
+        serve = Serve(binary, site, port, env)
+        check("serve starts on today's clock", serve.start())
+
         events = get_json(stripe + "/_double/events")
         completed = [e for e in events if e["event"]["type"] == "checkout.session.completed"]
         post_json(stripe + "/_double/resend", {"id": completed[-1]["event"]["id"]})
@@ -184,6 +206,9 @@ def main():
             t.join()
         statuses = sorted(r[0] for r in results.values())
         check("one buyer goes to Stripe, the other is refused", statuses == [303, 409], statuses)
+        size = lambda: mw.Reader("visitor").request("/shop/demo-tshirt/")[2]  # noqa: E731
+        check("the live page shows the size sold out once the last one is held",
+              wait_until(lambda: 'value="LT-L-BLK" required disabled>' in size()), size()[-2500:])
         winner = next((r[1].get("Location", "") for r in results.values() if r[0] == 303), "")
         p = [r for r in get_json(stripe + "/_double/requests")
              if r["path"] == "/v1/checkout/sessions"][-1]["params"]
@@ -193,6 +218,8 @@ def main():
         post_json(stripe + "/_double/expire", {"id": winner.rsplit("/", 1)[-1]})
         check("the expired session's order is expired",
               wait_until(lambda: orders(binary, site, "expired"), timeout=10))
+        check("and the live page offers the size again",
+              wait_until(lambda: 'value="LT-L-BLK" required>' in size()), size()[-2500:])
         status, headers, _ = mw.Reader("dee").request(
             "/shop/buy/", {"product": "demo-tshirt", "sku": "LT-L-BLK",
                            "email": "dee@reader.example"})

@@ -92,10 +92,18 @@ def main():
         status, page = get(address + "/search/?q=anzures")
         if status != 200 or "After Dinner" not in page:
             fail(f"/search/?q=anzures answered {status} without the review")
+        # The copy's index was made again with the podcast episodes (issue #16): a transcript's
+        # words find the episode, named by its show and number, and the Podcasts kind holds it.
+        status, page = get(address + "/search/?q=lock+keeper&kind=podcasts")
+        if (status != 200 or '<a href="/podcasts/close-up/low-water/">' not in page
+                or "Changeover Close-Up · Season 1, Episode 1" not in page
+                or page.count('class="search-hit__title"><a href="/podcasts/') != page.count(
+                    'class="search-hit__title">')):
+            fail(f"/search/?q=lock+keeper&kind=podcasts answered {status} without the episode alone")
         if os.path.exists(db):
             fail("serving made a SQLite file: it did not use PostgreSQL")
         print("store_pg_e2e: copied to PostgreSQL twice (the second wrote nothing), served a page "
-              "and a search from it; all checks passed")
+              "and searches (an article, an episode) from it; all checks passed")
     finally:
         if server is not None:
             server.terminate()

@@ -1,6 +1,6 @@
 // Whole-site tests of the doors readers knock on: the FAQ page (content/faq.md, its `##`
-// questions as a FAQPage in its JSON-LD) and the footer's Contribute, Contact and Frequently
-// Asked Questions links.
+// questions as a FAQPage in its JSON-LD) and the footer's Contribute, Contact, Frequently Asked
+// Questions and Give a membership links.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -37,14 +37,6 @@ Yes. Read [how to pitch](/contribute/) first, then:
 - send a link,
 - never a disc.
 )md";
-
-// The page's JSON-LD, parsed.
-nlohmann::json JsonLd(const std::string& html) {
-  std::smatch m;
-  static const std::regex script("<script type=\"application/ld\\+json\">([^<]*)</script>");
-  if (!std::regex_search(html, m, script)) return nullptr;
-  return nlohmann::json::parse(m[1].str(), nullptr, false);
-}
 
 TEST(DoorsSite, TheFaqPageIsAFaqPageWithEveryQuestionAndItsAnswer) {
   auto built = BuildFromStrings(kConfig, {{"content/faq.md", kFaq}});
@@ -103,6 +95,32 @@ TEST(DoorsSite, TheFooterLinksTheFormsWhenContactIsOnAndTheFaqWhenThereIsOne) {
   const std::string menu_home = menu->Page("/");
   EXPECT_EQ(menu_home.find(">Contact</a>"), std::string::npos);
   EXPECT_NE(menu_home.find(">Write to us</a>"), std::string::npos);
+}
+
+TEST(DoorsSite, GiftsAreLinkedFromTheFooterAndTheMembershipPageWhenTheyAreSold) {
+  const std::string tiers =
+      "[[tiers]]\nslug = \"supporter\"\nname = \"Supporter\"\nmonthly_price = 500\n"
+      "currency = \"usd\"\n";
+  const std::string base = "title = \"The Long Take\"\nbase_url = \"https://longtake.example\"\n";
+  auto sold = BuildFromStrings(base + tiers + "[payments]\nprovider = \"stripe\"\n", {});
+  ASSERT_TRUE(sold.ok()) << sold.error().ToString();
+  const std::string home = sold->Page("/");
+  const size_t footer = home.find("<footer");
+  ASSERT_NE(footer, std::string::npos);
+  EXPECT_NE(home.find("<li><a href=\"/gift/\">Give a membership</a></li>", footer),
+            std::string::npos)
+      << home.substr(footer);
+  const std::string membership = sold->Page("/membership/");
+  EXPECT_NE(membership.find("<a href=\"/gift/\">Give a membership</a> of 3, 6 or 12 months"),
+            std::string::npos)
+      << membership;
+  // Without payments, or without a paid tier, there are no gifts to link.
+  for (const std::string& config : {base + tiers, base + "[payments]\nprovider = \"stripe\"\n"}) {
+    auto unsold = BuildFromStrings(config, {});
+    ASSERT_TRUE(unsold.ok()) << unsold.error().ToString();
+    EXPECT_EQ(unsold->Page("/").find("href=\"/gift/\""), std::string::npos) << config;
+    EXPECT_EQ(unsold->Page("/membership/").find("href=\"/gift/\""), std::string::npos) << config;
+  }
 }
 
 }  // namespace

@@ -130,7 +130,7 @@ TEST(PodcastSite, TheStaticSearchIndexHoldsEpisodesAndOnlyPublicTranscripts) {
   ASSERT_TRUE(docs.count("/podcasts/close-up/one/")) << "a public episode is a document";
   const nlohmann::json& one = docs["/podcasts/close-up/one/"];
   EXPECT_EQ(one["title"], "One");
-  EXPECT_EQ(one["kind"], "Close-Up");
+  EXPECT_EQ(one["kind"], "Close-Up · Episode 1");  // as the live search's result says it
   EXPECT_NE(one["body"].get<std::string>().find("TRANSCRIPT-WORDS"), std::string::npos);
   EXPECT_NE(one["body"].get<std::string>().find("Notes for One."), std::string::npos);
   EXPECT_NE(one["people"].get<std::string>().find("Maëlle Blackwood"), std::string::npos);
@@ -151,6 +151,66 @@ TEST(PodcastSite, TheStaticSearchIndexHoldsEpisodesAndOnlyPublicTranscripts) {
     found = found || nlohmann::json::parse(FileText(path, bytes)).contains("transcript");
   }
   EXPECT_TRUE(found);
+  // Episodes are a kind of their own in the filters, as in the live search.
+  const nlohmann::json kinds = nlohmann::json::parse(built->Page("/search/index/filter/kind.json"));
+  ASSERT_TRUE(kinds.contains("podcasts")) << kinds;
+  EXPECT_EQ(kinds["podcasts"].size(), 2u);  // one and two, not the draft
+  EXPECT_NE(built->Page("/search/").find("<option value=\"podcasts\""), std::string::npos);
+}
+
+// The store the import wrote is what the live /search/ asks: its index holds the episodes as
+// the static index does (the premium episode without its transcript), and the result is an
+// episode's, with its show.
+TEST(PodcastSite, TheLiveSearchFindsEpisodesAsTheStaticIndexDoes) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  auto store = built->OpenStore();
+  ASSERT_TRUE(store) << store.error().ToString();
+  auto find = [&](const std::string& text, const std::string& kind = "") {
+    SearchQuery q;
+    q.text = text;
+    q.section = kind;
+    q.now = 1'900'000'000;
+    auto r = (*store)->Search(q);
+    EXPECT_TRUE(r) << r.error().ToString();
+    return r ? r->hits : std::vector<SearchHit>{};
+  };
+  auto hits = find("transcript words");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].show, "close-up");
+  EXPECT_EQ(hits[0].show_title, "Close-Up");
+  EXPECT_EQ(hits[0].slug, "one");
+  EXPECT_EQ(hits[0].episode, 1);
+  EXPECT_TRUE(find("lockedtranscript").empty()) << "a premium episode's transcript";
+  EXPECT_EQ(find("notes", "podcasts").size(), 2u);
+  EXPECT_TRUE(find("draft").empty());
+  EXPECT_EQ(find("mountain").size(), 2u);  // the review, and the episode that discusses it
+  EXPECT_EQ(find("mountain", "podcasts").size(), 1u);
+}
+
+// Show artwork on the pages is its stills (sizes for the box it fills); the feed keeps the
+// original, which import checked is what Apple asks for.
+TEST(PodcastSite, ShowArtworkIsServedAsStillsAndTheFeedKeepsTheOriginal) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built) << built.error().ToString();
+  for (const char* path : {"/podcasts/", "/podcasts/close-up/"}) {
+    const std::string page = built->Page(path);
+    EXPECT_NE(page.find("<picture><source type=\"image/avif\" srcset=\"/_stills/"),
+              std::string::npos)
+        << path << page;
+    EXPECT_NE(page.find("<source type=\"image/webp\""), std::string::npos) << path;
+    EXPECT_NE(page.find(" sizes=\"(max-width: "), std::string::npos) << path;
+    EXPECT_NE(page.find(" 1400w"), std::string::npos) << path;  // up to its own width
+  }
+  const std::string show = built->Page("/podcasts/close-up/");
+  EXPECT_NE(show.find("alt=\"The artwork of Close-Up\" width=\"240\" height=\"240\""),
+            std::string::npos)
+      << show;
+  EXPECT_NE(
+      built->Page("/podcasts/close-up/feed.xml")
+          .find("<itunes:image href=\"https://longtake.example/podcasts/close-up/cover.png\"/>"),
+      std::string::npos);
+  EXPECT_TRUE(built->Has("/podcasts/close-up/cover.png"));
 }
 
 TEST(PodcastSite, FilmsAndPeopleListTheEpisodesThatDiscussThem) {

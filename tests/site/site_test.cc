@@ -363,5 +363,82 @@ TEST(WholeSitePermalinks, PatternsFromTheConfigAreUsed) {
   EXPECT_NE(built->Page("/2021/03/x/").find("href=\"/topics/slow-cinema/\""), std::string::npos);
 }
 
+// Which stills each page's digest holds (issue #19): a lead image's, in its article's digest
+// (its page, and the cards that show it); a body's figures', in none — the build records the
+// figures each render placed and digests their stills itself (FiguresDigest).
+TEST(WholeSiteFingerprints, AnImageChangeReachesOnlyThePagesThatShowIt) {
+  auto config = ParseSiteConfig("title = \"T\"\nbase_url = \"http://t.example\"\n", "t.toml");
+  ASSERT_TRUE(config.ok()) << config.error().ToString();
+  const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+  auto theme = Theme::Load(std::filesystem::path(src ? src : ".") / "themes/default", "theme");
+  ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+  auto article = [](const std::string& slug, int64_t date) {
+    Article a;
+    a.section = "reviews";
+    a.slug = slug;
+    a.title = slug;
+    a.date = date;
+    a.source_hash = slug;
+    return a;
+  };
+  // Newest first: far, middle, plain, led. far's page shows its neighbour middle, not led.
+  Article led = article("led", 10), plain = article("plain", 20), middle = article("middle", 30),
+          far = article("far", 40);
+  led.image = Image{"/images/lead.jpg", "A lead", ""};
+  plain.body_markdown = "![A figure](/images/figure.jpg)\n";
+  auto assemble = [&](const Still& lead, const Still& figure) {
+    StillBook stills{{"images/lead.jpg", lead}, {"images/figure.jpg", figure}};
+    return Site::Assemble(*config, *TimeZone::Named("UTC"), *theme, {led, plain, middle, far}, {},
+                          {}, {}, 1000, {}, {}, {}, {}, {}, std::move(stills));
+  };
+  const Still wide{1600, 900, "#102030", {}}, tall{900, 1600, "#102030", {}};
+  auto before = assemble(wide, wide), lead_changed = assemble(tall, wide),
+       figure_changed = assemble(wide, tall);
+  ASSERT_TRUE(before.ok() && lead_changed.ok() && figure_changed.ok());
+  const std::vector<std::string> figures{"/images/figure.jpg"};
+  for (const char* path : {"reviews/led/index.html", "reviews/plain/index.html", "index.html",
+                           "reviews/index.html", "sitemap.xml", "reviews/far/index.html"}) {
+    const Output* o = (*before)->FindOutput(path);
+    ASSERT_NE(o, nullptr) << path;
+    const bool shows_lead = std::string(path) != "reviews/far/index.html";
+    EXPECT_EQ(
+        (*before)->FingerprintBesideFigures(*o) != (*lead_changed)->FingerprintBesideFigures(*o),
+        shows_lead)
+        << path;
+    EXPECT_EQ((*before)->FingerprintBesideFigures(*o),
+              (*figure_changed)->FingerprintBesideFigures(*o))
+        << path;
+    // The live server does not know which figures a page places: any still counts.
+    EXPECT_NE((*before)->Fingerprint(*o), (*figure_changed)->Fingerprint(*o)) << path;
+  }
+  EXPECT_NE((*before)->FiguresDigest(figures), (*figure_changed)->FiguresDigest(figures));
+  EXPECT_EQ((*before)->FiguresDigest(figures), (*lead_changed)->FiguresDigest(figures));
+}
+
+// Feeds no longer made (README, "feeds"): their old addresses lead to the list's RSS feed or to
+// the film's or person's page, in `serve` and in the static build's _redirects.
+TEST(WholeSiteFeeds, FormerFeedAddressesLeadSomewhere) {
+  const std::string review = Review("x", "Night Ferry", "2021-01-01", "", "Ana Vidal");
+  auto built = BuildFromStrings(
+      kConfig, {{"data/authors.yaml", kAuthors}, {"content/reviews/x.md", review}});
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  const Site& site = *built->site;
+  EXPECT_EQ(site.FormerFeedTarget("/tag/slow-cinema/atom.xml"), "/tag/slow-cinema/feed.xml");
+  ASSERT_EQ(site.records().films.size(), 1u);
+  const std::string film = site.FilmUrl(0);  // "/films/night-ferry-2021/"
+  EXPECT_EQ(site.FormerFeedTarget(film + "feed.xml"), film);
+  EXPECT_EQ(site.FormerFeedTarget(film + "atom.xml"), film);
+  EXPECT_EQ(site.FormerFeedTarget("/people/ana-vidal/feed.xml"), "/people/ana-vidal/");
+  EXPECT_EQ(site.FormerFeedTarget("/tag/nowhere/atom.xml"), "");
+  EXPECT_EQ(site.FormerFeedTarget("/reviews/x/feed.xml"), "");
+  EXPECT_EQ(site.FormerFeedTarget("/atom.xml"), "");
+  const std::string redirects = built->files.at("_redirects");
+  for (const char* rule : {"/tag/:slug/atom.xml /tag/:slug/feed.xml 301\n",
+                           "/films/:slug/feed.xml /films/:slug/ 301\n",
+                           "/people/:slug/atom.xml /people/:slug/ 301\n"}) {
+    EXPECT_NE(redirects.find(rule), std::string::npos) << rule << redirects;
+  }
+}
+
 }  // namespace
 }  // namespace cinepress::testing

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "app/app.h"
@@ -102,6 +103,13 @@ Result<BuiltSite> ImportAgain(const BuiltSite& before,
   fs::create_directories(out.root / "src" / "content");
   if (auto s = ImportAndBuild(out, now); !s) return s.error();
   return out;
+}
+
+nlohmann::json JsonLd(const std::string& html) {
+  std::smatch m;
+  static const std::regex script("<script type=\"application/ld\\+json\">([^<]*)</script>");
+  if (!std::regex_search(html, m, script)) return nullptr;
+  return nlohmann::json::parse(m[1].str(), nullptr, false);
 }
 
 }  // namespace cinepress::testing

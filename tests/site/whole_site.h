@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "content/content_store.h"
@@ -32,6 +33,9 @@ struct BuiltSite {
 // A built file as a reader's program reads it: gzipped files (*.gz, the search index's
 // fragments) unpacked, others as they are. Checks that something is nowhere read this.
 std::string FileText(const std::string& path, const std::string& bytes);
+
+// A page's JSON-LD (its first application/ld+json script), parsed; null when there is none.
+nlohmann::json JsonLd(const std::string& html);
 
 // `files` holds the content folder ("content/reviews/x.md", "data/authors.yaml"); `config` is
 // cinepress.toml. `now` decides what is published.

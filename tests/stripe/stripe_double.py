@@ -7,11 +7,16 @@ their ids and fields changed as each request asks.
              POST /v1/products, GET /v1/products/ID, GET|POST /v1/prices, POST /v1/customers,
              GET /v1/customers/ID, POST /v1/checkout/sessions, GET /v1/checkout/sessions/ID,
              GET /v1/subscriptions (list), GET /v1/subscriptions/ID,
-             POST /v1/billing_portal/sessions
+             POST /v1/billing_portal/sessions, POST /v1/refunds {payment_intent, amount?}
+               (a payment-mode payment refunded in full or by `amount`; charge.refunded is sent
+               after the answer, as Stripe sends it; an unknown or fully refunded payment is
+               refused as Stripe refuses it)
   pages      GET /checkout/ID: a checkout page a browser can "pay" on (POST /checkout/ID/pay):
              the customer, subscription (or payment) and invoice are made, and the events
-             checkout.session.completed, customer.subscription.created and invoice.paid are sent
-             to the program's webhook signed as Stripe signs; then 303 to the success URL.
+             checkout.session.completed, customer.subscription.created, invoice.paid and
+             invoice_payment.paid (the invoice's payment intent: as in Stripe's 2025 API, neither
+             the invoice nor its charge names the other) are sent to the program's webhook
+             signed as Stripe signs; then 303 to the success URL.
              GET /portal/ID: the customer portal (a button cancels at period end).
   control    (JSON, for tests) GET /_double/requests, GET /_double/events;
              POST /_double/subscription {"id", "status"?, "cancel_at_period_end"?, "send"?}
@@ -21,8 +26,9 @@ their ids and fields changed as each request asks.
              POST /_double/hold {"hold": true|false}: keep events instead of sending them;
              POST /_double/flush {"order": "forward"|"reverse"}: send the kept events;
              POST /_double/resend {"id"}: deliver an event again (Stripe's duplicate delivery);
-             POST /_double/refund {"payment_intent", "amount"?}: refunds a payment-mode
-               payment's charge (in full by default) and sends charge.refunded;
+             POST /_double/refund {"payment_intent", "amount"?}: refunds a payment's charge (a
+               payment-mode session's or an invoice's; in full by default) and sends
+               charge.refunded;
              POST /_double/retry: deliver again every event whose delivery failed (Stripe's
                retries);
              POST /_double/expire {"id"}: an open session expires (checkout.session.expired);
@@ -254,6 +260,7 @@ class Stripe:
             ("GET", "subscriptions"): lambda: self.list_subscriptions(params),
             ("GET", "subscriptions", 1): lambda: one(self.subscriptions, "subscription"),
             ("POST", "billing_portal/sessions"): lambda: self.create_portal(params),
+            ("POST", "refunds"): lambda: self.create_refund(params),
         }
         for key, handler in routes.items():
             if key[0] != method:
@@ -284,11 +291,20 @@ class Stripe:
                 s["subscription"] = sub["id"]
                 inv = self.make_invoice(sub)
                 s["invoice"] = inv["id"]
+                pi = self.make_payment_intent(inv["amount_paid"], inv["currency"],
+                                              sub["customer"], sub["metadata"])
+                paid = self.fixture("invoice_payment", id=self.new_id("inpay"),
+                                    invoice=inv["id"], amount_paid=inv["amount_paid"],
+                                    amount_requested=inv["amount_paid"], currency=inv["currency"],
+                                    status="paid", created=self.now(), livemode=False,
+                                    payment={"type": "payment_intent", "payment_intent": pi["id"]})
                 events = [("checkout.session.completed", public(s)),
                           ("customer.subscription.created", sub),
-                          ("invoice.paid", inv)]
+                          ("invoice.paid", inv),
+                          ("invoice_payment.paid", paid)]
             else:
-                pi = self.make_payment_intent(s)
+                pi = self.make_payment_intent(s["amount_total"], s["currency"], s["customer"],
+                                              s["_payment_intent_data"].get("metadata", {}))
                 s["payment_intent"] = pi["id"]
                 if s.get("_shipping"):
                     country = s["_shipping"]["allowed_countries"][0]
@@ -301,22 +317,45 @@ class Stripe:
             self.send(kind, obj)
         return s
 
-    def make_payment_intent(self, s):
-        """A payment-mode session's payment: its intent and the charge that refunds find."""
-        pi = self.fixture("payment_intent", id=self.new_id("pi"), amount=s["amount_total"],
-                          amount_received=s["amount_total"], currency=s["currency"],
-                          customer=s["customer"], status="succeeded", created=self.now(),
-                          metadata=s["_payment_intent_data"].get("metadata", {}))
-        charge = self.fixture("charge", id=self.new_id("ch"), amount=s["amount_total"],
-                              amount_captured=s["amount_total"], amount_refunded=0,
+    def make_payment_intent(self, amount, currency, customer, metadata):
+        """A payment (a payment-mode session's or an invoice's): its intent and the charge that
+        refunds find."""
+        pi = self.fixture("payment_intent", id=self.new_id("pi"), amount=amount,
+                          amount_received=amount, currency=currency, customer=customer,
+                          status="succeeded", created=self.now(), metadata=metadata)
+        charge = self.fixture("charge", id=self.new_id("ch"), amount=amount,
+                              amount_captured=amount, amount_refunded=0,
                               refunded=False, captured=True, paid=True, status="succeeded",
-                              currency=s["currency"], customer=s["customer"],
+                              currency=currency, customer=customer,
                               payment_intent=pi["id"], metadata=pi["metadata"],
                               created=self.clock)
         pi["latest_charge"] = charge["id"]
         self.payment_intents[pi["id"]] = pi
         self.charges[charge["id"]] = charge
         return pi
+
+    def create_refund(self, p):
+        """POST /v1/refunds: the API's refund (workshops cancelled, say). The event goes after
+        the answer, from a thread of its own: the program's webhook may call the API again."""
+        with self.lock:
+            charge = next((ch for ch in self.charges.values()
+                           if ch["payment_intent"] == p.get("payment_intent")), None)
+            if charge is None:
+                return 404, error(f"No such payment_intent: '{p.get('payment_intent')}'",
+                                  "payment_intent")
+            left = charge["amount"] - charge["amount_refunded"]
+            amount = int(p.get("amount", left))
+            if left <= 0 or amount > left:
+                return 400, error(f"Charge {charge['id']} has already been refunded.", None)
+            charge.update(amount_refunded=charge["amount_refunded"] + amount,
+                          refunded=charge["amount_refunded"] + amount >= charge["amount"])
+            refund = self.fixture("refund", id=self.new_id("re"), amount=amount,
+                                  charge=charge["id"], currency=charge["currency"],
+                                  payment_intent=charge["payment_intent"], status="succeeded",
+                                  created=self.now())
+            snapshot = copy.deepcopy(charge)
+        threading.Thread(target=self.send, args=("charge.refunded", snapshot), daemon=True).start()
+        return 200, refund
 
     def refund(self, c):
         """A refund made in the dashboard: the charge of a payment intent, refunded in full
@@ -359,6 +398,9 @@ class Stripe:
                            customer_name=self.customers[sub["customer"]].get("name"))
         inv["parent"] = {"type": "subscription_details", "quote_details": None,
                          "subscription_details": {"metadata": sub["metadata"], "subscription": sub["id"]}}
+        line = inv["lines"]["data"][0]
+        line.update(amount=price["unit_amount"], currency=price["currency"], invoice=inv["id"],
+                    period={"start": sub["current_period_start"], "end": sub["current_period_end"]})
         sub["latest_invoice"] = inv["id"]
         self.invoices[inv["id"]] = inv
         return inv

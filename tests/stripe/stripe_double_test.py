@@ -122,8 +122,9 @@ def run(base):
         location = e.headers["Location"]
     check("paying goes to the success URL", location == f"http://127.0.0.1:1/ok?s={cs['id']}")
     types = [json.loads(b)["type"] for _, b in received]
-    check("paying sends the three events", types == ["checkout.session.completed",
-                                                     "customer.subscription.created", "invoice.paid"])
+    check("paying sends the four events (the invoice's payment apart, as Stripe's 2025 API)",
+          types == ["checkout.session.completed", "customer.subscription.created", "invoice.paid",
+                    "invoice_payment.paid"])
     for header, body in received:
         t = header.split(",")[0][2:]
         v1 = header.split("v1=")[1]
@@ -149,6 +150,43 @@ def run(base):
     check("an event sent again is the same event", json.loads(received[-1][1])["id"] == first)
     s, listed = call(base, "GET", "/v1/subscriptions", {"status": "all", "limit": "1"})
     check("subscriptions listed", [x["id"] for x in listed["data"]] == [sub["id"]] and listed["data"][0]["status"] == "canceled")
+
+    # A payment-mode payment refunded through the API (POST /v1/refunds), once per key.
+    req("/_double/hold", {"hold": False})
+    received.clear()
+    s, ps = call(base, "POST", "/v1/checkout/sessions", {
+        "mode": "payment", "line_items[0][quantity]": "1",
+        "line_items[0][price_data][currency]": "eur",
+        "line_items[0][price_data][unit_amount]": "9000",
+        "line_items[0][price_data][product_data][name]": "A workshop",
+        "customer_email": "reader@example.org",
+        "success_url": "http://127.0.0.1:1/ok", "cancel_url": "http://x/"})
+    try:
+        urllib.request.build_opener(NoRedirect).open(
+            urllib.request.Request(ps["url"] + "/pay", data=b"", method="POST"))
+    except urllib.error.HTTPError:
+        pass
+    _, paid = call(base, "GET", "/v1/checkout/sessions/" + ps["id"])
+    s, refund = call(base, "POST", "/v1/refunds", {"payment_intent": paid["payment_intent"]},
+                     key="refund-1")
+    check("a payment refunded through the API", s == 200 and refund["object"] == "refund"
+          and refund["amount"] == 9000 and refund["payment_intent"] == paid["payment_intent"])
+    s, again = call(base, "POST", "/v1/refunds", {"payment_intent": paid["payment_intent"]},
+                    key="refund-1")
+    check("the same key answers the same refund", s == 200 and again["id"] == refund["id"])
+    s, twice = call(base, "POST", "/v1/refunds", {"payment_intent": paid["payment_intent"]},
+                    key="refund-2")
+    check("a refunded payment is not refunded twice", s == 400 and "already been refunded"
+          in twice["error"]["message"])
+    s, _ = call(base, "POST", "/v1/refunds", {"payment_intent": "pi_nope"}, key="refund-3")
+    check("an unknown payment is refused", s == 404)
+    deadline = time.time() + 10
+    while time.time() < deadline and "charge.refunded" not in [
+            json.loads(b)["type"] for _, b in received]:
+        time.sleep(0.05)
+    refunded = [json.loads(b) for _, b in received if json.loads(b)["type"] == "charge.refunded"]
+    check("charge.refunded is sent once", len(refunded) == 1
+          and refunded[0]["data"]["object"]["refunded"] is True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,69 @@
+// WorkshopsWeb: the workshops' routes of `cinepress serve` — thin handlers over src/workshops.
+//
+//   POST /workshops/register/   a workshop page's Register button (checked by origin and a
+//                               per-client limit, as the shop's Buy button): workshop, email,
+//                               name, offer → an entitled member registered at once (a page
+//                               saying so, the confirmation queued), or the seat taken and a
+//                               Checkout Session at the reader's tier price → 303 to Stripe;
+//                               full → 409 pointing to the waitlist
+//   POST /workshops/waitlist/   workshop, email → on the waitlist (once per address)
+//   ApplyEvent                  Stripe's events for the workshops, called by PaymentsWeb's
+//                               webhook after it has verified the signature
+//
+// Contract: Start and Mount are called once by the owner before the server starts; handlers are
+// thread-safe (one store connection and the Stripe client, under one lock).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "content/workshop_store.h"
+#include "mail/message.h"
+#include "payments/stripe_client.h"
+#include "site/site.h"
+#include "web/rate_limiter.h"
+#include "web/router.h"
+#include "workshops/registration.h"
+
+namespace cinepress {
+
+struct WorkshopsWebOptions {
+  std::function<std::shared_ptr<const Site>()> site;  // the site as served now
+  std::function<Result<std::unique_ptr<WorkshopStore>>()> open_store;
+  std::function<Result<std::unique_ptr<StripeClient>>()> open_stripe;  // null: free only
+  std::function<Status(const MailMessage&)> send;  // queues a message in the outbox
+  std::function<HttpResponse(int status, const std::string& heading, const std::string& message)>
+      message;
+  std::function<void(const std::string&)> log;
+  std::function<int64_t()> now;
+  int tries_per_ip = 20;         // registrations and waitlist sign-ups per client address …
+  int64_t tries_window_s = 600;  // … in this many seconds; more get 429
+};
+
+class WorkshopsWeb {
+ public:
+  explicit WorkshopsWeb(WorkshopsWebOptions options);
+
+  Status Start();
+  void Mount(Router& router);
+  // Applies a verified webhook event's workshop part; the mail to queue once it returns.
+  Result<WorkshopEventOutcome> ApplyEvent(std::string_view payload, int64_t now);
+
+ private:
+  HttpResponse RegisterPost(RequestContext& ctx);
+  HttpResponse WaitlistPost(RequestContext& ctx);
+  // The origin and rate checks both forms share; a response when they refuse.
+  std::optional<HttpResponse> Refused(RequestContext& ctx, const SiteConfig& config);
+  void Log(const std::string& line) const;
+
+  WorkshopsWebOptions options_;
+  std::mutex mu_;
+  std::unique_ptr<WorkshopStore> store_;
+  std::unique_ptr<StripeClient> stripe_;
+  RateLimiter limit_;
+};
+
+}  // namespace cinepress
