@@ -685,7 +685,15 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   auto probe = std::make_shared<ChangeProbe>(site);
   LiveSiteOptions live_options;
   live_options.load = [site] { return LoadSite(site, NowSeconds()); };
-  live_options.open_store = [site] { return OpenStore(site, false); };
+  live_options.open_store = [site] {
+    // The live site's searches: from this node's search mirror when the config keeps it on.
+    auto config = LoadSiteConfig(site.config());
+    StoreOptions store = SiteStoreOptions(config.ok() ? *config : SiteConfig{}, false);
+    if (config.ok() && config->store.search_mirror) {
+      store.search_mirror = StoreOptions::Mirror::kBackground;
+    }
+    return OpenContentStore(site.database(), store);
+  };
   live_options.version = [probe](std::chrono::milliseconds wait) { return probe->Version(wait); };
   live_options.cache_bytes = options.cache_mb * 1024 * 1024;
   // Set once the members' pages exist (below): the institutions' usage counts.

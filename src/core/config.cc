@@ -259,6 +259,12 @@ Status ReadStore(const toml::table& root, const std::string& file, StoreConfig& 
        {std::pair{"url", &store.url}, std::pair{"password_env", &store.password_env}}) {
     if (auto s = ReadString(*t, file, key, std::string("store.") + key, *out); !s) return s;
   }
+  if (const toml::node* m = t->get("search_mirror")) {
+    if (!m->is_boolean()) {
+      return ConfigError(file, m, "store.search_mirror", "must be true or false");
+    }
+    store.search_mirror = *m->value<bool>();
+  }
   if (store.url.empty()) return {};  // the SQLite file
   if (store.url.rfind("postgresql://", 0) != 0 && store.url.rfind("postgres://", 0) != 0) {
     return ConfigError(file, t->get("url"), "store.url",

@@ -92,6 +92,9 @@ struct NewsletterConfig {
 struct StoreConfig {
   std::string url;
   std::string password_env;
+  // PostgreSQL: `serve` answers /search/ from a copy of the search index on the node
+  // (docs/STORE.md, "The search mirror"); false: every search asks PostgreSQL.
+  bool search_mirror = true;
 };
 
 // The relay newsletters go through. The password comes from `password`, or else from the

@@ -220,6 +220,20 @@ password_env = "MAG_DB_PASSWORD"
                   .ok());
 }
 
+TEST(SiteConfig, TheSearchMirrorIsOnUnlessTurnedOff) {
+  auto on = ParseSiteConfig("[store]\nurl = \"postgresql:///magazine\"\n", "cinepress.toml");
+  ASSERT_TRUE(on.ok()) << on.error().ToString();
+  EXPECT_TRUE(on->store.search_mirror);
+  auto off = ParseSiteConfig("[store]\nurl = \"postgresql:///magazine\"\nsearch_mirror = false\n",
+                             "cinepress.toml");
+  ASSERT_TRUE(off.ok()) << off.error().ToString();
+  EXPECT_FALSE(off->store.search_mirror);
+  auto bad = ParseSiteConfig("[store]\nsearch_mirror = \"no\"\n", "cinepress.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "store.search_mirror");
+  EXPECT_EQ(bad.error().line, 2);
+}
+
 TEST(SiteConfig, ReadsNewslettersAndTheRelay) {
   auto c = ParseSiteConfig(R"(
 [smtp]

@@ -12,6 +12,17 @@ namespace cinepress {
 
 Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
                                                              const StoreOptions& options);
+// The SQLite store the search mirror writes (store/pg_search_mirror.h), which keeps PostgreSQL's
+// search ids: an article saved with an id it does not hold is inserted under that id, and an
+// episode is indexed under the id it is given.
+class SqliteMirrorStore : public ContentStore {
+ public:
+  // SavePodcastEpisode, the episode's search rows under `search_id` (at least
+  // kFirstEpisodeSearchId, store/podcast_rows.h).
+  virtual Status SaveEpisodeUnder(const PodcastEpisode& episode, int64_t search_id) = 0;
+};
+Result<std::unique_ptr<SqliteMirrorStore>> OpenSqliteMirrorStore(const std::filesystem::path& file,
+                                                                 const StoreOptions& options);
 Result<std::unique_ptr<NewsletterStore>> OpenSqliteNewsletterStore(
     const std::filesystem::path& file, const StoreOptions& options);
 Result<std::unique_ptr<MemberStore>> OpenSqliteMemberStore(const std::filesystem::path& file,

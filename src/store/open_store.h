@@ -41,6 +41,12 @@ struct StoreOptions {
   // false: articles are not indexed for search (the site turned search off); the index is
   // marked stale, and the next store opened with true indexes every article again.
   bool search_index = true;
+  // PostgreSQL only (ignored on SQLite): whether searches are answered by this process's search
+  // mirror (store/pg_search_mirror.h) when it holds the content as it is now. kBackground: the
+  // mirror is kept by a thread of its own, and the SQL search answers while it is behind (serve);
+  // kInline: each search brings the mirror up to date before it answers (tests).
+  enum class Mirror { kOff, kBackground, kInline };
+  Mirror search_mirror = Mirror::kOff;
 };
 
 // The store: the PostgreSQL database at `options.url` when it is set, else the SQLite database

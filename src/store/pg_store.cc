@@ -22,6 +22,7 @@
 #include "store/engines.h"
 #include "store/media_rows.h"
 #include "store/pg_connection.h"
+#include "store/pg_search_mirror.h"
 #include "store/podcast_rows.h"
 #include "store/search_plan.h"
 
@@ -1001,7 +1002,13 @@ class PgStore final : public ContentStore {
       : db_(std::move(db)),
         markdown_to_text_(options.markdown_to_text),
         html_to_text_(options.html_to_text),
-        search_index_(options.search_index) {}
+        search_index_(options.search_index) {
+    if (search_index_ && options.search_mirror != StoreOptions::Mirror::kOff) {
+      // Without it (no temporary folder), the SQL search answers every search.
+      auto mirror = SharedSearchMirror(options);
+      if (mirror) mirror_ = std::move(*mirror);
+    }
+  }
 
   Status Init() {
     if (auto s = db_->Exec("BEGIN"); !s) return s;
@@ -1189,6 +1196,13 @@ class PgStore final : public ContentStore {
     // where the GIN index finds the matches without them (only a phrase reads the words of the
     // articles that have all of its words); and off compiling what it then thinks costly.
     const bool own = !db_->InTransaction();
+    if (own && mirror_) {
+      // The mirror answers when it holds the content as it is now (a search inside a
+      // transaction must see the transaction's own writes: PostgreSQL answers it).
+      if (auto version = DataVersion(); version) {
+        if (auto found = mirror_->Search(query, *version)) return std::move(*found);
+      }
+    }
     if (auto s = db_->FlushCopies(); !s) return s.error();
     if (own) {
       if (auto s = db_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
@@ -1851,6 +1865,7 @@ class PgStore final : public ContentStore {
   bool search_index_ = true;
   bool search_index_stale_ = false;
   PgSearchStats search_stats_;
+  std::shared_ptr<PgSearchMirror> mirror_;  // this process's, shared by its connections
   std::map<std::string, std::string> author_names_;
   PgChangeListener changes_{*db_, "content"};
 };

@@ -866,14 +866,16 @@ class SqliteSearchIndex;
   "id, delivery_id, event, url, payload, created, next_attempt, attempts, status, last_error," \
   " finished"
 
-class SqliteStore final : public ContentStore {
+class SqliteStore final : public SqliteMirrorStore {
  public:
   SqliteStore(sqlite3* db, std::function<std::string(std::string_view)> markdown_to_text,
-              std::function<std::string(std::string_view)> html_to_text, bool search_index)
+              std::function<std::string(std::string_view)> html_to_text, bool search_index,
+              bool keep_ids)
       : db_(db),
         markdown_to_text_(std::move(markdown_to_text)),
         html_to_text_(std::move(html_to_text)),
-        search_index_(search_index) {}
+        search_index_(search_index),
+        keep_ids_(keep_ids) {}
   ~SqliteStore() override {
     stmts_.clear();
     sqlite3_close_v2(db_);
@@ -985,10 +987,13 @@ class SqliteStore final : public ContentStore {
   }
   Result<int64_t> SaveArticle(const Article& a, const SearchText* prepared) override {
     const char* sql =
-        a.id == 0
+        a.id == 0 ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
+                    " featured, festival, meta, body_md, word_count, source_path, source_hash)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        : keep_ids_
             ? "INSERT INTO articles (kind, section, slug, title, dek, date, updated, draft,"
-              " featured, festival, meta, body_md, word_count, source_path, source_hash)"
-              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+              " featured, festival, meta, body_md, word_count, source_path, source_hash, id)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
             : "UPDATE articles SET kind = ?1, section = ?2, slug = ?3, title = ?4, dek = ?5,"
               " date = ?6, updated = ?7, draft = ?8, featured = ?9, festival = ?10, meta = ?11,"
               " body_md = ?12, word_count = ?13, source_path = ?14, source_hash = ?15"
@@ -1608,6 +1613,14 @@ class SqliteStore final : public ContentStore {
     return guid;
   }
 
+  Status SaveEpisodeUnder(const PodcastEpisode& e, int64_t search_id) override {
+    episode_search_id_ = search_id;
+    auto saved = SavePodcastEpisode(e);
+    episode_search_id_ = 0;
+    if (!saved) return saved.error();
+    return {};
+  }
+
   Status DeletePodcastEpisode(const std::string& show, const std::string& source) override {
     return InSavepoint([&]() -> Status {
       Use q(Prepare("DELETE FROM podcast_episodes WHERE show = ? AND source = ?"));
@@ -1712,6 +1725,8 @@ class SqliteStore final : public ContentStore {
   std::function<std::string(std::string_view)> html_to_text_;
   bool search_index_ = true;
   bool search_index_stale_ = false;  // marked by this connection (search turned off)
+  bool keep_ids_ = false;  // an article saved with an id is inserted under it (the search mirror)
+  int64_t episode_search_id_ = 0;  // SaveEpisodeUnder's, while it saves (0: numbered here)
   CounterPoll changes_;
   // Statements are keyed by the address of their SQL literal (each call site has its own).
   std::vector<std::pair<const char*, std::unique_ptr<Stmt>>> stmts_;
@@ -1787,7 +1802,7 @@ Status SqliteStore::IndexEpisode(const PodcastEpisode& e) {
                 " AND source = ?2), (SELECT max(id) + 1 FROM search_docs WHERE id >= ?3), ?3)"));
     q.Bind(1, e.show).Bind(2, e.source).Bind(3, kFirstEpisodeSearchId);
     if (q.Step() != SQLITE_ROW) return Failure("indexing an episode for search");
-    doc.id = q.Int(0);
+    doc.id = episode_search_id_ != 0 ? episode_search_id_ : q.Int(0);
   }
   doc.kind = kEpisodeSearchKind;
   doc.date = e.date;
@@ -2040,8 +2055,10 @@ int64_t SqliteSchemaVersion() { return static_cast<int64_t>(std::size(kMigration
 
 const char* SqliteMigration(int64_t version) { return kMigrations[version]; }
 
-Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
-                                                             const StoreOptions& options) {
+namespace {
+
+Result<std::unique_ptr<SqliteStore>> OpenSqlite(const std::filesystem::path& file,
+                                                const StoreOptions& options, bool keep_ids) {
   const bool create = options.create;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
@@ -2053,13 +2070,29 @@ Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesyst
     return Error{ErrorCode::kStore, "cannot open the store: " + msg, file.string(), 0, {}};
   }
   auto store = std::make_unique<SqliteStore>(db, options.markdown_to_text, options.html_to_text,
-                                             options.search_index);
+                                             options.search_index, keep_ids);
   if (auto s = store->Init(); !s) {
     Error e = s.error();
     e.file = file.string();
     return e;
   }
-  return std::unique_ptr<ContentStore>(std::move(store));
+  return store;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ContentStore>> OpenSqliteContentStore(const std::filesystem::path& file,
+                                                             const StoreOptions& options) {
+  auto store = OpenSqlite(file, options, false);
+  if (!store) return store.error();
+  return std::unique_ptr<ContentStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<SqliteMirrorStore>> OpenSqliteMirrorStore(const std::filesystem::path& file,
+                                                                 const StoreOptions& options) {
+  auto store = OpenSqlite(file, options, true);
+  if (!store) return store.error();
+  return std::unique_ptr<SqliteMirrorStore>(std::move(*store));
 }
 
 }  // namespace cinepress

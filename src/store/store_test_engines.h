@@ -54,6 +54,18 @@ class PgTestEngine {
   std::unique_ptr<PgConnection> admin_;
 };
 
+// PostgreSQL whose searches are answered by the search mirror (store/pg_search_mirror.h),
+// brought up to date by each search, so that the search suite holds it to SQL's answers.
+class PgMirrorTestEngine : public PgTestEngine {
+ public:
+  static constexpr const char* kName = "PostgresMirror";
+  StoreOptions With(StoreOptions options) const {
+    options = PgTestEngine::With(std::move(options));
+    options.search_mirror = StoreOptions::Mirror::kInline;
+    return options;
+  }
+};
+
 // Names typed tests by engine: "Sqlite", "Postgres".
 struct EngineName {
   template <class Engine>
@@ -63,6 +75,7 @@ struct EngineName {
 };
 
 using StoreEngines = ::testing::Types<SqliteTestEngine, PgTestEngine>;
+using SearchEngines = ::testing::Types<SqliteTestEngine, PgTestEngine, PgMirrorTestEngine>;
 
 // Sets the engine up; when it cannot run here, fails the test under CI=true (CI must run every
 // engine), and skips it, saying why, elsewhere.

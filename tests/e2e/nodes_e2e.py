@@ -12,6 +12,9 @@ are served by two `BINARY serve` processes on different ports. Then:
   the import's end to B serving it is measured and printed (the issue asks for under a second);
 - node B's LISTEN connections are ended by the server: B opens new ones and the next edit
   reaches it too;
+- node B keeps its search mirror (a SQLite file in its TMPDIR) through the imports and the
+  reconnection; an article published through node A is found by node B's /search/, and gone
+  once removed (import --prune); the delays are printed (the issue asks for under a second);
 - a reader signed in on node A is signed in on node B (sessions live in the store); a sign-in
   link asked for on A is redeemed on B; signing out on B signs out on A;
 - one node's scheduler holds the newsletter lease, the other says it leaves it; the holder is
@@ -56,6 +59,28 @@ def edit_and_reach(binary, site_a, node_b, sentence):
     return time.monotonic() - imported
 
 
+def search_finds(node, word, slug):
+    return f"/reviews/{slug}/" in node.get(f"/search/?q={word}")[2]
+
+
+def publish_and_find(binary, site_a, node_b, slug, word, present):
+    """Publishes (present) or removes a review holding `word` through A's folder, and returns
+    how long B's /search/ took to show it so (None: not within REACH seconds)."""
+    path = os.path.join(site_a, "content", "reviews", f"{slug}.md")
+    if present:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f'---\ntitle: "Night Ferry"\ndate: 2026-02-01T10:00:00Z\n'
+                    f'author_id: "lucia-barranco"\n---\n\nA crossing in {word} weather.\n')
+        run(binary, "import", "--site", site_a)
+    else:
+        os.remove(path)
+        run(binary, "import", "--prune", "--site", site_a)
+    done = time.monotonic()
+    if not wait_until(lambda: search_finds(node_b, word, slug) == present, REACH, 0.02):
+        return None
+    return time.monotonic() - done
+
+
 def listening(base, name):
     return int(psql(base, "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                           f"'{name}' AND query = 'LISTEN cinepress_changes'"))
@@ -84,9 +109,12 @@ def main():
                 f.write(text + f'\n[store]\nurl = "{node_url}"\n')
         env = dict(os.environ, CINEPRESS_SCHEDULER_TICK="1",
                    CINEPRESS_SCHEDULER_NOW="2026-03-04T03:00:00Z")
-        a = Node(binary, site_a, ports[0], env)
+        tmpdirs = [os.path.join(tmp, "tmp-a"), os.path.join(tmp, "tmp-b")]
+        for d in tmpdirs:
+            os.mkdir(d)
+        a = Node(binary, site_a, ports[0], dict(env, TMPDIR=tmpdirs[0]))
         nodes.append(a)
-        b = Node(binary, site_b, ports[1], env)
+        b = Node(binary, site_b, ports[1], dict(env, TMPDIR=tmpdirs[1]))
         nodes.append(b)
         for n in nodes:
             if not wait_until(lambda n=n: n.said("serve: listening on"), TIMEOUT, 0.1):
@@ -123,6 +151,22 @@ def main():
         if delay is not None:
             print(f"nodes_e2e: after node B reconnected, an import reached it in "
                   f"{delay * 1000:.0f} ms")
+
+        # Search: each node's mirror answers, and follows what the other node publishes.
+        # Node B's search mirror: a SQLite file in its TMPDIR, kept while it serves.
+        mirror = lambda: any(  # noqa: E731
+            os.path.exists(os.path.join(tmpdirs[1], d, "search.db"))
+            for d in os.listdir(tmpdirs[1]) if d.startswith("cinepress-search-"))
+        check("node B keeps its search mirror in its TMPDIR", wait_until(mirror, TIMEOUT, 0.1),
+              os.listdir(tmpdirs[1]))
+        for present, what in ((True, "published"), (False, "removed")):
+            delay = publish_and_find(binary, site_a, b, "night-ferry", "squallish", present)
+            check(f"an article {what} through node A is so in node B's /search/ within {REACH} s",
+                  delay is not None)
+            if delay is not None:
+                print(f"nodes_e2e: an article {what} through node A was so in node B's /search/ "
+                      f"in {delay * 1000:.0f} ms "
+                      f"({'within' if delay < 1 else 'NOT within'} one second)")
 
         # Sessions live in the store: signed in on A, signed in on B.
         cookies = {}
