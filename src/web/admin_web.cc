@@ -114,6 +114,9 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       {"GET", "/admin/inbox/", false, P::kReadInbox, &AdminWeb::InboxGet},
       {"GET", "/admin/inbox/", true, P::kReadInbox, &AdminWeb::InboxDispatch},
       {"POST", "/admin/inbox/", true, P::kReadInbox, &AdminWeb::InboxDispatch},
+      // Readers' comments: editors and admins (admin_comments.cc).
+      {"GET", "/admin/comments/", false, P::kModerateComments, &AdminWeb::CommentsGet},
+      {"POST", "/admin/comments/", false, P::kModerateComments, &AdminWeb::CommentsPost},
       {"GET", "/admin/newsletters/", false, P::kManageNewsletters, &AdminWeb::NewslettersGet},
       {"GET", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
       {"POST", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
@@ -178,9 +181,9 @@ HttpResponse AdminWeb::SubDispatch(Visit& v, std::string_view prefix,
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
   static const std::vector<std::string> kNames = {
-      "sign-in",       "invitation",  "two-factor", "setup",     "dashboard", "articles", "staff",
-      "account",       "message",     "editor",     "revisions", "compare",   "conflict", "inbox",
-      "inbox-message", "newsletters", "newsletter", "media",     "media-item"};
+      "sign-in",       "invitation",  "two-factor", "setup",     "dashboard",  "articles", "staff",
+      "account",       "message",     "editor",     "revisions", "compare",    "conflict", "inbox",
+      "inbox-message", "newsletters", "newsletter", "media",     "media-item", "comments"};
   return kNames;
 }
 
@@ -292,6 +295,9 @@ HttpResponse AdminWeb::Render(Visit& v, int status, const std::string& name,
     const StaffRole role = RoleOf(v.staff->member);
     if (Allows(role, Permission::kManageStaff)) me.set("manages_staff", true);
     if (Allows(role, Permission::kReadInbox)) me.set("reads_inbox", true);
+    if (Allows(role, Permission::kModerateComments) && v.site->config().comments.enabled) {
+      me.set("moderates_comments", true);
+    }
     if (Allows(role, Permission::kManageNewsletters)) me.set("manages_newsletters", true);
     base.set("me", me);
   }
@@ -561,6 +567,10 @@ HttpResponse AdminWeb::DashboardGet(Visit& v) {
   view.set("recently_published", Rows(*v.site, c.recently_published, now));
   if (Allows(RoleOf(v.staff->member), Permission::kReadInbox)) {
     if (auto open = OpenMessages()) view.set("inbox_open", std::to_string(*open));
+  }
+  if (Allows(RoleOf(v.staff->member), Permission::kModerateComments) &&
+      v.site->config().comments.enabled) {
+    if (auto waiting = PendingComments()) view.set("comments_pending", std::to_string(*waiting));
   }
   std::lock_guard lock(mu_);
   if (members_ && v.site->config().members.enabled) {
