@@ -155,7 +155,7 @@ MailMessage CommentNotice(const SiteConfig& site, const CommentedArticle& articl
                           const std::string& text, const std::string& to) {
   MailMessage m;
   m.from = SiteSender(site);
-  m.to = MailAddress{to, ""};
+  m.to = MailAddress{"", to};
   m.subject = (c.status == "approved" ? "New comment on " : "A comment waits for review: ") +
               OneLine(article.title, 150);
   m.date = c.date;

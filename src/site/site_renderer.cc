@@ -465,7 +465,8 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     art.set("updated_display", s.tz_.Display(a.updated));
   }
   const CommentsConfig& comments_config = site_->config_.comments;
-  if (auto comments = CommentsData(a, comments_config.enabled); !comments) {
+  const bool comments_open = comments_config.enabled && !is_page;  // on articles, not pages
+  if (auto comments = CommentsData(a, comments_open); !comments) {
     return comments.error();
   } else if (!comments->is_empty_list()) {
     art.set("comments_count", std::to_string(comments->list_value().size()));
@@ -473,7 +474,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     art.set("show_comments", true);
     art["comments"] = std::move(*comments);
   }
-  if (comments_config.enabled) {  // the form: /comments/write/ (web/comments_web.h)
+  if (comments_open) {  // the form: /comments/write/ (web/comments_web.h)
     art.set("show_comments", true);
     art.set("comments_open", true);
     art.set("comment_article", std::to_string(a.id));

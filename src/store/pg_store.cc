@@ -1600,8 +1600,8 @@ class PgStore final : public ContentStore {
 
   Result<std::vector<std::pair<int64_t, std::string>>> CommentStamps() override {
     auto q = db_->Query(
-        "SELECT article_id, count(*) || ':' || sum(date) || ':' || sum(length(body)) || ':' ||"
-        " max(source_id) || ':' || min(source_id) FROM comments"
+        "SELECT article_id, count(*)::text || ':' || sum(date)::text || ':' ||"
+        " sum(length(body))::text || ':' || max(source_id) || ':' || min(source_id) FROM comments"
         " WHERE status = 'approved' AND type = 'comment' GROUP BY article_id ORDER BY article_id");
     if (!q) return Failure("reading comments", q.error());
     std::vector<std::pair<int64_t, std::string>> out;
