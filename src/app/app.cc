@@ -10,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 #include "app/newsletter_commands.h"
 #include "app/payments_commands.h"
@@ -32,6 +33,7 @@
 #include "web/access_log.h"
 #include "web/admin_api.h"
 #include "web/admin_web.h"
+#include "web/comments_web.h"
 #include "web/contact_web.h"
 #include "web/content_api.h"
 #include "web/live_site.h"
@@ -546,6 +548,21 @@ Result<WordPressReport> ImportWordPressIntoSite(const SiteFolder& site, const fs
   return report;
 }
 
+namespace {
+
+// Each article's comments_stamp, from the store's comments (its page shows them).
+Status StampComments(ContentStore& store, std::vector<Article>& articles) {
+  auto stamps = store.CommentStamps();
+  if (!stamps) return stamps.error();
+  std::unordered_map<int64_t, std::string> by_id(stamps->begin(), stamps->end());
+  for (Article& a : articles) {
+    if (auto it = by_id.find(a.id); it != by_id.end()) a.comments_stamp = std::move(it->second);
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now) {
   auto config = LoadSiteConfig(site.config());
   if (!config) return config.error();
@@ -559,6 +576,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!aliases) return aliases.error();
   auto articles = (*store)->LoadArticles(false);
   if (!articles) return articles.error();
+  if (auto s = StampComments(**store, *articles); !s) return s.error();
   auto authors = (*store)->LoadAuthors();
   if (!authors) return authors.error();
   auto sections = (*store)->LoadSections();
@@ -823,6 +841,25 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   ContactWeb contact(contact_options);
   if (auto s = contact.Start(); !s) err << "serve: contact: " << s.error().ToString() << "\n";
 
+  // Readers' comments ([comments]): the form's pages, posting, a member's own comments.
+  CommentsWebOptions comments_options;
+  comments_options.site = [&live] { return live.CurrentSite(); };
+  comments_options.open_store = contact_options.open_content;
+  comments_options.open_member_store = members_options.open_store;
+  comments_options.page = [&members, &live](
+                              int status, const std::string& url, const std::string& heading,
+                              const std::string& template_name, const TemplateData& view) {
+    return members.Page(*live.CurrentSite(), status, url, heading, template_name, view);
+  };
+  comments_options.mail_queued = [&newsletters] { newsletters.MailQueued(); };
+  comments_options.now = [] { return NowSeconds(); };
+  comments_options.log = newsletter_options.log;
+  CommentsWeb comments(comments_options);
+  const Status comments_started = comments.Start();
+  if (!comments_started) {
+    err << "serve: comments: " << comments_started.error().ToString() << " (comments are off)\n";
+  }
+
   // The newsroom (/admin/): staff sign-in and pages, with its own templates built into the
   // program.
   AdminWebOptions admin_options;
@@ -951,6 +988,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   if (workshops) workshops->Mount(router);
   if (admin) admin->Mount(router);
   contact.Mount(router);
+  if (comments_started) comments.Mount(router);
   content_api.Mount(router);
   admin_api.Mount(router);
   MountOpenApi(router);

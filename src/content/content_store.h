@@ -147,6 +147,27 @@ class ContentStore {
   virtual Status SaveComment(const Comment& comment) = 0;
   // One article's comments, oldest first (every state: callers show only approved ones).
   virtual Result<std::vector<Comment>> LoadCommentsOf(int64_t article_id) = 0;
+  // The moderation queue: comments of type comment with `status`, newest first, at most `limit`.
+  virtual Result<std::vector<Comment>> LoadCommentsWithStatus(const std::string& status,
+                                                              size_t limit) = 0;
+  // A member's own comments (every status but spam), newest first, at most `limit`.
+  virtual Result<std::vector<Comment>> LoadCommentsOfMember(int64_t member_id, size_t limit) = 0;
+  // One comment; kNotFound when there is none.
+  virtual Result<Comment> LoadComment(int64_t article_id, const std::string& source_id) = 0;
+  // kNotFound when there is no such comment. Deleting one leaves its replies (they are shown at
+  // the top of the thread).
+  virtual Status SetCommentStatus(int64_t article_id, const std::string& source_id,
+                                  const std::string& status) = 0;
+  virtual Status DeleteComment(int64_t article_id, const std::string& source_id) = 0;
+  // How many comments of type comment have `status`; when `member_id` is not 0, only theirs.
+  virtual Result<int64_t> CountComments(const std::string& status, int64_t member_id) = 0;
+  // For each article with shown comments (approved, of type comment): a text that changes when
+  // one is approved, hidden, added or deleted (their count, dates, lengths and ids).
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> CommentStamps() = 0;
+  // Adds a message to the outbox (the one NewsletterStore::QueueMail writes, in the same
+  // database), in the caller's transaction if one is open: a new comment's notice is queued
+  // with the comment or not at all.
+  virtual Result<int64_t> QueueMail(const std::string& message, int64_t now) = 0;
   // Categories and tags with their hierarchy; keyed by taxonomy and slug.
   virtual Result<std::vector<Term>> LoadTerms() = 0;
   virtual Status SaveTerm(const Term& term) = 0;

@@ -126,6 +126,9 @@ struct Article {
   std::string format;               // WordPress post format: gallery, video, quote, aside…
   int menu_order = 0;               // a page's place among its siblings
   std::string parent_source;        // a page's parent page (its source_path)
+  // Not stored with the article: what its shown comments are now (ContentStore::CommentStamps),
+  // set when the site is loaded, so that its page is made again when one is approved or deleted.
+  std::string comments_stamp;
 
   // Published articles appear on the site: not drafts, not protected, not scheduled for later.
   bool IsPublishedAt(int64_t now) const { return !draft && !password_protected && date <= now; }
@@ -204,19 +207,24 @@ struct MediaDownload {
   bool operator==(const MediaDownload&) const = default;
 };
 
-// A reader's comment on an article (imported from WordPress), threaded by its parent's id in
-// the source, with WordPress's approval state; only approved comments may ever be shown.
+// A reader's comment on an article (imported from WordPress, or written by a member on the site),
+// threaded by its parent's id in the source, with its moderation state; only approved comments
+// may ever be shown.
 struct Comment {
   int64_t article_id = 0;
-  std::string source_id;         // "wp:926"
+  std::string source_id;         // "wp:926"; a member's: "m:" and a random token
   std::string parent_source_id;  // "" at the top of a thread
   std::string author, author_email, author_url;
   int64_t date = 0;
-  std::string body;    // sanitized HTML
-  std::string status;  // approved, pending, spam, trash
-  std::string type;    // comment, pingback, trackback
+  std::string body;       // sanitized HTML (a member's plain text is escaped: comments/comments.h)
+  std::string status;     // approved, pending, spam, trash
+  std::string type;       // comment, pingback, trackback
+  int64_t member_id = 0;  // the member who wrote it on the site; 0: imported
   bool operator==(const Comment&) const = default;
 };
+// The id of a comment's element on its page ("comment-wp-926"): letters and digits of the
+// source id, anything else a hyphen.
+std::string CommentAnchor(std::string_view source_id);
 
 // A category or tag as its source had it, with its parent (categories nest in WordPress).
 struct Term {

@@ -417,6 +417,51 @@ Status ReadContact(const toml::table& root, const std::string& file, ContactConf
   return {};
 }
 
+// [comments], read after [members]: comments exist only where members do.
+Status ReadComments(const toml::table& root, const std::string& file, SiteConfig& c) {
+  CommentsConfig& cc = c.comments;
+  cc.enabled = c.members.enabled;
+  const toml::node* n = root.get("comments");
+  if (!n) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "comments", "must be a table ([comments])");
+  if (const toml::node* e = t->get("enabled")) {
+    if (!e->is_boolean()) return ConfigError(file, e, "comments.enabled", "must be true or false");
+    cc.enabled = *e->value<bool>();
+    if (cc.enabled && !c.members.enabled) {
+      return ConfigError(file, e, "comments.enabled",
+                         "comments need members: add [members] (only members may comment)");
+    }
+  }
+  if (auto s = ReadString(*t, file, "who", "comments.who", cc.who); !s) return s;
+  if (cc.who != "members" && cc.who != "paid") {
+    return ConfigError(file, t->get("who"), "comments.who", "must be \"members\" or \"paid\"");
+  }
+  if (auto s = ReadString(*t, file, "moderation", "comments.moderation", cc.moderation); !s)
+    return s;
+  if (cc.moderation != "first" && cc.moderation != "all" && cc.moderation != "none") {
+    return ConfigError(file, t->get("moderation"), "comments.moderation",
+                       "must be \"first\", \"all\" or \"none\"");
+  }
+  if (auto s = ReadStringList(*t, file, "notify", "comments.notify", cc.notify); !s) return s;
+  for (const std::string& a : cc.notify) {
+    if (a.find('@') == std::string::npos || a.find_first_of(" \r\n<>,\"") != std::string::npos) {
+      return ConfigError(file, t->get("notify"), "comments.notify",
+                         "must be a list of email addresses: \"" + a + "\" is not one");
+    }
+  }
+  if (const toml::node* w = t->get("notify_writers")) {
+    if (!w->is_boolean()) {
+      return ConfigError(file, w, "comments.notify_writers", "must be true or false");
+    }
+    cc.notify_writers = *w->value<bool>();
+  }
+  if (auto s = ReadInt(*t, file, "max_length", "comments.max_length", 100, 100000, cc.max_length);
+      !s)
+    return s;
+  return ReadInt(*t, file, "per_hour", "comments.per_hour", 1, 1000, cc.per_hour);
+}
+
 // An account's address: http(s), a host, no spaces, quotes or angle brackets.
 bool IsSocialUrl(std::string_view url) {
   const size_t scheme = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
@@ -817,6 +862,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (auto s = ReadDonations(root, file, c); !s) return s.error();
   if (auto s = ReadStaff(root, file, c); !s) return s.error();
   if (auto s = ReadContact(root, file, c.contact); !s) return s.error();
+  if (auto s = ReadComments(root, file, c); !s) return s.error();
   if (auto s = ReadSocial(root, file, c.social); !s) return s.error();
   if (auto s = ReadWebhooks(root, file, c.webhooks); !s) return s.error();
   return c;

@@ -178,6 +178,21 @@ struct ContactConfig {
   int64_t max_file_bytes = 10 * 1024 * 1024;  // a pitch's file at most
 };
 
+// [comments]: readers' comments on articles (docs/NEWSROOM.md). On by default when the site has
+// members (nobody else can write one); `enabled = false` turns them off.
+struct CommentsConfig {
+  bool enabled = false;              // after loading: asked for (or by default) and members exist
+  std::string who = "members";       // "members": any signed-in member; "paid": a paid tier
+  std::string moderation = "first";  // "first": a member's first comment waits for an editor;
+                                     // "all": every one does; "none": shown at once
+  // notify = ["editors@example.com"]: told of every new comment (the article's writers who
+  // have an address are told too, unless notify_writers = false).
+  std::vector<std::string> notify;
+  bool notify_writers = true;
+  int max_length = 5000;  // characters of one comment
+  int per_hour = 10;      // comments one member may post in an hour
+};
+
 // One of the magazine's accounts elsewhere ([social] name = "url"): in the footer and the
 // Organization JSON-LD's sameAs.
 // [[webhooks]]: an event told to a URL, signed with a secret (docs/API.md).
@@ -251,6 +266,7 @@ struct SiteConfig {
   bool gifts_offered() const;
   ResponseHeadersConfig headers;
   ContactConfig contact;
+  CommentsConfig comments;
   std::vector<SocialLink> social;       // in [social]'s order by name
   std::vector<WebhookConfig> webhooks;  // [[webhooks]], in order
 };

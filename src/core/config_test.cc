@@ -127,6 +127,45 @@ bluesky = "https://bsky.app/profile/longtake.example"
   EXPECT_FALSE(ParseSiteConfig("", "c.toml")->contact.enabled);
 }
 
+TEST(SiteConfig, CommentsFollowMembersAndTheirMistakesAreNamed) {
+  EXPECT_FALSE(ParseSiteConfig("", "c.toml")->comments.enabled) << "no members, no comments";
+  auto on = ParseSiteConfig("[members]\n", "c.toml");
+  ASSERT_TRUE(on.ok()) << on.error().ToString();
+  EXPECT_TRUE(on->comments.enabled);
+  EXPECT_EQ(on->comments.who, "members");
+  EXPECT_EQ(on->comments.moderation, "first");
+  auto c = ParseSiteConfig(R"([members]
+[comments]
+who = "paid"
+moderation = "all"
+notify = ["desk@longtake.example"]
+notify_writers = false
+max_length = 2000
+per_hour = 3
+)",
+                           "c.toml");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->comments.who, "paid");
+  EXPECT_EQ(c->comments.moderation, "all");
+  EXPECT_EQ(c->comments.notify, std::vector<std::string>{"desk@longtake.example"});
+  EXPECT_FALSE(c->comments.notify_writers);
+  EXPECT_EQ(c->comments.max_length, 2000);
+  EXPECT_EQ(c->comments.per_hour, 3);
+  EXPECT_FALSE(
+      ParseSiteConfig("[members]\n[comments]\nenabled = false\n", "c.toml")->comments.enabled);
+  for (const auto& [text, field] : std::vector<std::pair<std::string, std::string>>{
+           {"[comments]\nenabled = true\n", "comments.enabled"},
+           {"[members]\n[comments]\nwho = \"everyone\"\n", "comments.who"},
+           {"[members]\n[comments]\nmoderation = \"never\"\n", "comments.moderation"},
+           {"[members]\n[comments]\nnotify = [\"a@b\\r\\nBcc: x@y\"]\n", "comments.notify"},
+           {"[members]\n[comments]\nmax_length = 5\n", "comments.max_length"}}) {
+    auto bad = ParseSiteConfig(text, "c.toml");
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_EQ(bad.error().field, field) << text;
+    EXPECT_GT(bad.error().line, 0) << text;
+  }
+}
+
 TEST(SiteConfig, SocialUrlsAndTheForwardAddressAreChecked) {
   for (const char* bad : {"[social]\nx = \"javascript:alert(1)\"\n",
                           "[social]\nx = \"https://a.example/\\\"><script>\"\n",

@@ -53,6 +53,13 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 // Trims ASCII whitespace at both ends.
 std::string_view Trim(std::string_view text);
 
+// What a stranger typed, made safe to keep (the contact forms, readers' comments):
+// OneLine: every control character (CR and LF first) becomes a space; trimmed; at most `max`
+// bytes, cut before a UTF-8 continuation byte (a name, a subject: never a second header line).
+std::string OneLine(std::string_view text, size_t max);
+// Paragraphs: line ends as \n and no other control characters but tabs; trimmed.
+std::string Paragraphs(std::string_view text);
+
 Result<std::string> ReadFile(const std::filesystem::path& path);
 // ContentHash of a file's bytes, read a piece at a time (never whole).
 Result<std::string> FileContentHash(const std::filesystem::path& path);

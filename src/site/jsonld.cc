@@ -346,12 +346,9 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
     }
     case OutputKind::kMembership:
     case OutputKind::kAccount: {
-      const char* name = kind == OutputKind::kMembership ? "Membership"
-                         : ref == 0                      ? "My account"
-                                                         : "Sign in";
-      const char* url = kind == OutputKind::kMembership ? "/membership/"
-                        : ref == 0                      ? "/account/"
-                                                        : "/account/sign-in/";
+      const bool membership = kind == OutputKind::kMembership;
+      const char* name = membership ? "Membership" : kAccountPages[ref].name;
+      const char* url = membership ? "/membership/" : kAccountPages[ref].url;
       graph.push_back({{"@type", "WebPage"}, {"name", name}, {"url", s.Absolute(url)}});
       crumbs.push_back({name, url});
       break;

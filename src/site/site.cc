@@ -24,6 +24,11 @@ std::string Capitalized(std::string s) {
   return s;
 }
 
+// What the article pages' comment forms depend on.
+std::string CommentsFingerprint(const CommentsConfig& c) {
+  return c.enabled ? "comments " + c.who + " " + std::to_string(c.max_length) : "no comments";
+}
+
 // What the paywall box and the membership page show of the tiers, and where bodies are cut.
 std::string TiersFingerprint(const SiteConfig& c) {
   std::string out = c.members.signup + "\x1f" + std::to_string(c.members.free_paragraphs);
@@ -397,8 +402,14 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   if (st) st = s.AddFilmMagazineOutputs();
   if (s.config_.members.enabled) {
     add(OutputKind::kMembership, "/membership/", 0, 1, "the membership page");
-    add(OutputKind::kAccount, "/account/", 0, 1, "the account page");
-    add(OutputKind::kAccount, "/account/sign-in/", 1, 1, "the sign-in page");
+  }
+  // The account's pages where there are members; the comments' where their forms are on.
+  for (uint32_t ref = 0; ref < std::size(kAccountPages); ++ref) {
+    const bool comments = ref >= 2;
+    if (comments ? s.config_.comments.enabled : s.config_.members.enabled) {
+      add(OutputKind::kAccount, kAccountPages[ref].url, ref, 1,
+          std::string("the page ") + kAccountPages[ref].url);
+    }
   }
   if (HasDonatePage(s.config_, *s.theme_)) {
     add(OutputKind::kDonate, "/donate/", 0, 1, "the donation page");
@@ -620,7 +631,9 @@ void Site::ComputeFingerprints() {
                             "\x1f",
                             theme_->fingerprint(),
                             "\x1f",
-                            std::to_string(tz_.YearMonth(now_).first)});
+                            std::to_string(tz_.YearMonth(now_).first),
+                            "\x1f",
+                            CommentsFingerprint(config_.comments)});
   auto people_of = [&](const Article& a) {
     std::string people;
     for (const std::string& id : a.author_ids) {
@@ -830,6 +843,7 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
     }
     case OutputKind::kArticle: {
       add(static_cast<uint32_t>(o.ref));
+      parts += "\x1f" + articles_[o.ref].comments_stamp + "\x1f";
       // Its film's page and the credits' pages: their addresses depend on other articles too.
       FilmLinks links = LinksOfFilm(o.ref);
       parts += links.film_url;

@@ -63,8 +63,8 @@ enum class OutputKind {
   kSearchDoc,    // ref: a searchable document (articles, then pages): what a result shows
   kMembership,   // /membership/: the tiers side by side (sites with members)
   kDonate,       // /donate/: give once or monthly (sites with [payments] donation_amounts)
-  kAccount,      // ref 0: /account/, 1: /account/sign-in/ — in a static build, a page saying
-                 // that accounts live on the served site (`serve` answers these itself)
+  kAccount,      // ref: AccountPageOf's — in a static build, a page saying that accounts
+                 // and comments' forms live on the served site (`serve` answers these itself)
   kPodcasts,     // /podcasts/: every show (podcast_site.cc)
   kShow,         // ref: show — its page, latest episodes and subscribe links
   kEpisode,      // ref: episode — its page: player, chapters, transcript, notes
@@ -76,6 +76,18 @@ enum class OutputKind {
   kWorkshop,     // ref: workshop — its page: sessions, where, seats left, price, the forms
   kWorkshopIcs,  // ref: workshop — /workshops/{slug}.ics, the public calendar file
 };
+
+// The pages `serve` answers itself that a static build writes as a note (OutputKind::kAccount's
+// ref): 0 /account/, 1 /account/sign-in/, 2 /comments/write/, 3 /comments/mine/.
+struct AccountPage {
+  const char* url;
+  const char* name;           // its heading and its JSON-LD's name
+  const char* template_name;  // the theme's
+};
+inline constexpr AccountPage kAccountPages[] = {{"/account/", "My account", "account"},
+                                                {"/account/sign-in/", "Sign in", "account"},
+                                                {"/comments/write/", "Comments", "comment"},
+                                                {"/comments/mine/", "Your comments", "comment"}};
 
 // The file an address is published as, in the published folder and in the server's lookup:
 // "/reviews/x/" -> "reviews/x/index.html", "/" -> "index.html", "/feed.xml" -> "feed.xml".
@@ -518,7 +530,7 @@ class SiteRenderer {
   std::string SourceToHtml(const Article& a, std::string_view source);
   // The paywall box's data: the tiers that open `rule`, and where to sign in.
   TemplateData PaywallData(const AccessRule& rule) const;
-  Result<TemplateData> CommentsData(const Article& a);
+  Result<TemplateData> CommentsData(const Article& a, bool open);
   TemplateData PageData(const std::string& url, const std::string& heading,
                         const std::string& description, const std::string& kind_flag) const;
 

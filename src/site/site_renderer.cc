@@ -191,8 +191,8 @@ TemplateData SiteRenderer::PaywallData(const AccessRule& rule) const {
 
 // Readers' comments as a page shows them: approved ones of type comment (not pingbacks), each
 // thread in order under its first comment, with its depth (the theme indents by it; recursion is
-// not something Mustache partials can do).
-Result<TemplateData> SiteRenderer::CommentsData(const Article& a) {
+// not something Mustache partials can do); with `open`, each with its Reply link.
+Result<TemplateData> SiteRenderer::CommentsData(const Article& a, bool open) {
   TemplateData out = List();
   auto all = store_->LoadCommentsOf(a.id);
   if (!all) return all.error();
@@ -225,11 +225,7 @@ Result<TemplateData> SiteRenderer::CommentsData(const Article& a) {
   }
   for (const auto& [c, depth] : order) {
     TemplateData x;
-    std::string id = c->source_id;
-    for (char& ch : id) {
-      if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '-';
-    }
-    x.set("id", "comment-" + id);
+    x.set("id", CommentAnchor(c->source_id));
     x.set("author", c->author.empty() ? std::string("Anonymous") : c->author);
     const std::string& url = c->author_url;
     if (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) x.set("author_url", url);
@@ -237,7 +233,11 @@ Result<TemplateData> SiteRenderer::CommentsData(const Article& a) {
     x.set("date_display", site_->tz_.Display(c->date));
     x.set("depth", std::to_string(std::min(depth, 4)));
     x.set("is_reply", depth > 0);
-    x.set("body", c->body);  // sanitized when it was imported
+    x.set("body", c->body);  // sanitized when it was imported, escaped when it was posted
+    if (open) {
+      x.set("reply_url", "/comments/write/?article=" + std::to_string(a.id) +
+                             "&reply=" + PercentEncode(c->source_id));
+    }
     out.push_back(x);
   }
   return out;
@@ -308,8 +308,8 @@ Result<std::string> SiteRenderer::RenderPage(const std::string& name, const std:
   // The membership and account pages say what they are, as every page of the site does.
   if (url == "/membership/") SetJsonLd(d, OutputKind::kMembership, 0);
   if (url == "/donate/") SetJsonLd(d, OutputKind::kDonate, 0);
-  if (url == "/account/" || url == "/account/sign-in/") {
-    SetJsonLd(d, OutputKind::kAccount, url == "/account/" ? 0 : 1);
+  for (uint32_t ref = 0; ref < std::size(kAccountPages); ++ref) {
+    if (url == kAccountPages[ref].url) SetJsonLd(d, OutputKind::kAccount, ref);
   }
   return theme_.Render(name, site_->base_, d);
 }
@@ -410,12 +410,12 @@ Result<std::string> SiteRenderer::Render(const Output& o, const PageAccess& acce
     case OutputKind::kDonate:
       return RenderDonate();
     case OutputKind::kAccount: {
-      // Only a static build writes these: `serve` answers /account/ itself.
+      // Only a static build writes these: `serve` answers /account/ and /comments/ itself.
+      const AccountPage& p = kAccountPages[o.ref];
       TemplateData view;
-      view.set("heading", o.ref == 0 ? "My account" : "Sign in");
+      view.set("heading", p.name);
       view.set("static_site", true);
-      return RenderPage("account", o.ref == 0 ? "/account/" : "/account/sign-in/",
-                        o.ref == 0 ? "My account" : "Sign in", "account", view);
+      return RenderPage(p.template_name, p.url, p.name, "account", view);
     }
   }
   return Error{ErrorCode::kInternal, "unknown output kind", o.path, 0, {}};
@@ -464,12 +464,21 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     art.set("updated_iso", s.tz_.Iso(a.updated));
     art.set("updated_display", s.tz_.Display(a.updated));
   }
-  if (auto comments = CommentsData(a); !comments) {
+  const CommentsConfig& comments_config = site_->config_.comments;
+  const bool comments_open = comments_config.enabled && !is_page;  // on articles, not pages
+  if (auto comments = CommentsData(a, comments_open); !comments) {
     return comments.error();
   } else if (!comments->is_empty_list()) {
     art.set("comments_count", std::to_string(comments->list_value().size()));
     art.set("has_comments", true);
+    art.set("show_comments", true);
     art["comments"] = std::move(*comments);
+  }
+  if (comments_open) {  // the form: /comments/write/ (web/comments_web.h)
+    art.set("show_comments", true);
+    art.set("comments_open", true);
+    art.set("comment_article", std::to_string(a.id));
+    art.set("comment_max_length", std::to_string(comments_config.max_length));
   }
   TemplateData& page = d["page"];
   if (!is_page) {

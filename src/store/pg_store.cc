@@ -759,6 +759,12 @@ CREATE TABLE person_records (
 CREATE TRIGGER person_records_counts AFTER INSERT OR UPDATE OR DELETE ON person_records
   FOR EACH STATEMENT EXECUTE FUNCTION cinepress_content_changed();
 )sql",
+    // Readers' comments written on the site, as SQLite's.
+    R"sql(
+ALTER TABLE comments ADD COLUMN member_id BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX comments_by_status ON comments (status, date);
+CREATE INDEX comments_by_member ON comments (member_id, status);
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.
@@ -1569,7 +1575,7 @@ class PgStore final : public ContentStore {
 
 #define CINEPRESS_PG_SELECT_COMMENTS                                                              \
   "SELECT article_id, source_id, parent_source_id, author, author_email, author_url, date, body," \
-  " status, type FROM comments "
+  " status, type, member_id FROM comments "
   Result<std::vector<Comment>> LoadComments() override {
     return ReadComments(
         db_->Query(CINEPRESS_PG_SELECT_COMMENTS "ORDER BY article_id, date, source_id"));
@@ -1579,19 +1585,85 @@ class PgStore final : public ContentStore {
                                    "WHERE article_id = $1 ORDER BY date, source_id",
                                    {article_id}));
   }
+  Result<std::vector<Comment>> LoadCommentsWithStatus(const std::string& status,
+                                                      size_t limit) override {
+    return ReadComments(
+        db_->Query(CINEPRESS_PG_SELECT_COMMENTS
+                   "WHERE status = $1 AND type = 'comment' ORDER BY date DESC, source_id LIMIT $2",
+                   {std::string_view(status), static_cast<int64_t>(limit)}));
+  }
+  Result<std::vector<Comment>> LoadCommentsOfMember(int64_t member_id, size_t limit) override {
+    return ReadComments(db_->Query(
+        CINEPRESS_PG_SELECT_COMMENTS
+        "WHERE member_id = $1 AND status <> 'spam' ORDER BY date DESC, source_id LIMIT $2",
+        {member_id, static_cast<int64_t>(limit)}));
+  }
+  Result<Comment> LoadComment(int64_t article_id, const std::string& source_id) override {
+    auto rows = ReadComments(db_->Query(CINEPRESS_PG_SELECT_COMMENTS
+                                        "WHERE article_id = $1 AND source_id = $2",
+                                        {article_id, std::string_view(source_id)}));
+    if (!rows) return rows.error();
+    if (rows->empty()) return NoComment(source_id);
+    return std::move(rows->front());
+  }
 #undef CINEPRESS_PG_SELECT_COMMENTS
+
+  Status SetCommentStatus(int64_t article_id, const std::string& source_id,
+                          const std::string& status) override {
+    return ChangeComment(
+        "saving comment \"" + source_id + "\"", source_id,
+        db_->Write("UPDATE comments SET status = $1 WHERE article_id = $2"
+                   " AND source_id = $3 RETURNING source_id",
+                   {std::string_view(status), article_id, std::string_view(source_id)}));
+  }
+
+  Status DeleteComment(int64_t article_id, const std::string& source_id) override {
+    return ChangeComment("deleting comment \"" + source_id + "\"", source_id,
+                         db_->Write("DELETE FROM comments WHERE article_id = $1 AND source_id = $2"
+                                    " RETURNING source_id",
+                                    {article_id, std::string_view(source_id)}));
+  }
+
+  Result<int64_t> CountComments(const std::string& status, int64_t member_id) override {
+    return PgFirstInt(
+        "counting comments",
+        db_->Query("SELECT count(*) FROM comments WHERE status = $1"
+                   " AND type = 'comment' AND ($2::bigint = 0 OR member_id = $2::bigint)",
+                   {std::string_view(status), member_id}));
+  }
+
+  Result<std::vector<std::pair<int64_t, std::string>>> CommentStamps() override {
+    auto q = db_->Query(
+        "SELECT article_id, count(*)::text || ':' || sum(date)::text || ':' ||"
+        " sum(length(body))::text || ':' || max(source_id) || ':' || min(source_id) FROM comments"
+        " WHERE status = 'approved' AND type = 'comment' GROUP BY article_id ORDER BY article_id");
+    if (!q) return Failure("reading comments", q.error());
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (int r = 0; r < q->size(); ++r) out.emplace_back(q->Int(r, 0), q->Text(r, 1));
+    return out;
+  }
+
+  Result<int64_t> QueueMail(const std::string& message, int64_t now) override {
+    return PgFirstInt(
+        "queueing a message",
+        db_->Write("INSERT INTO mail_outbox (created, next_attempt, attempts, message)"
+                   " VALUES ($1, $1, 0, $2) RETURNING id",
+                   {now, std::string_view(message)}));
+  }
 
   Status SaveComment(const Comment& c) override {
     return Write(
         "saving comment \"" + c.source_id + "\"",
         "INSERT INTO comments (article_id, source_id, parent_source_id, author, author_email,"
-        " author_url, date, body, status, type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " author_url, date, body, status, type, member_id)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         " ON CONFLICT (article_id, source_id) DO UPDATE SET parent_source_id = $3, author = $4,"
-        " author_email = $5, author_url = $6, date = $7, body = $8, status = $9, type = $10",
+        " author_email = $5, author_url = $6, date = $7, body = $8, status = $9, type = $10,"
+        " member_id = $11",
         {c.article_id, std::string_view(c.source_id), std::string_view(c.parent_source_id),
          std::string_view(c.author), std::string_view(c.author_email),
          std::string_view(c.author_url), c.date, std::string_view(c.body),
-         std::string_view(c.status), std::string_view(c.type)});
+         std::string_view(c.status), std::string_view(c.type), c.member_id});
   }
 
   Result<std::vector<Term>> LoadTerms() override {
@@ -1799,9 +1871,20 @@ class PgStore final : public ContentStore {
     for (int r = 0; r < q->size(); ++r) {
       out.push_back(Comment{q->Int(r, 0), q->Text(r, 1), q->Text(r, 2), q->Text(r, 3),
                             q->Text(r, 4), q->Text(r, 5), q->Int(r, 6), q->Text(r, 7),
-                            q->Text(r, 8), q->Text(r, 9)});
+                            q->Text(r, 8), q->Text(r, 9), q->Int(r, 10)});
     }
     return out;
+  }
+
+  static Status ChangeComment(const std::string& what, const std::string& source_id,
+                              Result<PgRows> q) {
+    if (!q) return Failure(what, q.error());
+    if (q->size() == 0) return NoComment(source_id);
+    return {};
+  }
+
+  static Error NoComment(const std::string& source_id) {
+    return MakeError(ErrorCode::kNotFound, "no comment \"" + source_id + "\"");
   }
 
   Status DropBlobIfUnused(const std::string& hash) {

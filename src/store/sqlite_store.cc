@@ -841,6 +841,13 @@ CREATE TRIGGER person_records_update_counts AFTER UPDATE ON person_records
 CREATE TRIGGER person_records_delete_counts AFTER DELETE ON person_records
   BEGIN UPDATE content_changes SET n = n + 1; END;
 )sql",
+    // Readers' comments written on the site (docs/NEWSROOM.md): who wrote one (0: imported), and
+    // the moderation queue's and a member's first comment's look-ups.
+    R"sql(
+ALTER TABLE comments ADD COLUMN member_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX comments_by_status ON comments (status, date);
+CREATE INDEX comments_by_member ON comments (member_id, status);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -1453,7 +1460,7 @@ class SqliteStore final : public SqliteMirrorStore {
 
 #define CINEPRESS_SELECT_COMMENTS                                                                 \
   "SELECT article_id, source_id, parent_source_id, author, author_email, author_url, date, body," \
-  " status, type FROM comments "
+  " status, type, member_id FROM comments "
   Result<std::vector<Comment>> LoadComments() override {
     return ReadComments(CINEPRESS_SELECT_COMMENTS "ORDER BY article_id, date, source_id", 0);
   }
@@ -1462,14 +1469,88 @@ class SqliteStore final : public SqliteMirrorStore {
     return ReadComments(CINEPRESS_SELECT_COMMENTS "WHERE article_id = ?1 ORDER BY date, source_id",
                         article_id);
   }
+
+  Result<std::vector<Comment>> LoadCommentsWithStatus(const std::string& status,
+                                                      size_t limit) override {
+    Use q(Prepare(CINEPRESS_SELECT_COMMENTS
+                  "WHERE status = ?1 AND type = 'comment' ORDER BY date DESC, source_id LIMIT ?2"));
+    q.Bind(1, status).Bind(2, static_cast<int64_t>(limit));
+    return CommentRows(q, {});
+  }
+
+  Result<std::vector<Comment>> LoadCommentsOfMember(int64_t member_id, size_t limit) override {
+    Use q(Prepare(CINEPRESS_SELECT_COMMENTS
+                  "WHERE member_id = ?1 AND status <> 'spam' ORDER BY date DESC, source_id"
+                  " LIMIT ?2"));
+    q.Bind(1, member_id).Bind(2, static_cast<int64_t>(limit));
+    return CommentRows(q, {});
+  }
+
+  Result<Comment> LoadComment(int64_t article_id, const std::string& source_id) override {
+    Use q(Prepare(CINEPRESS_SELECT_COMMENTS "WHERE article_id = ?1 AND source_id = ?2"));
+    q.Bind(1, article_id).Bind(2, source_id);
+    auto rows = CommentRows(q, {});
+    if (!rows) return rows.error();
+    if (rows->empty()) return NoComment(source_id);
+    return std::move(rows->front());
+  }
 #undef CINEPRESS_SELECT_COMMENTS
+
+  Status SetCommentStatus(int64_t article_id, const std::string& source_id,
+                          const std::string& status) override {
+    Use q(Prepare("UPDATE comments SET status = ?1 WHERE article_id = ?2 AND source_id = ?3"));
+    q.Bind(1, status).Bind(2, article_id).Bind(3, source_id);
+    if (q.Step() != SQLITE_DONE) return Failure("saving comment \"" + source_id + "\"");
+    if (sqlite3_changes(db_) == 0) return NoComment(source_id);
+    return {};
+  }
+
+  Status DeleteComment(int64_t article_id, const std::string& source_id) override {
+    Use q(Prepare("DELETE FROM comments WHERE article_id = ?1 AND source_id = ?2"));
+    q.Bind(1, article_id).Bind(2, source_id);
+    if (q.Step() != SQLITE_DONE) return Failure("deleting comment \"" + source_id + "\"");
+    if (sqlite3_changes(db_) == 0) return NoComment(source_id);
+    return {};
+  }
+
+  Result<int64_t> CountComments(const std::string& status, int64_t member_id) override {
+    Use q(
+        Prepare("SELECT count(*) FROM comments WHERE status = ?1 AND type = 'comment'"
+                " AND (?2 = 0 OR member_id = ?2)"));
+    q.Bind(1, status).Bind(2, member_id);
+    if (q.Step() != SQLITE_ROW) return Failure("counting comments");
+    return q.Int(0);
+  }
+
+  Result<std::vector<std::pair<int64_t, std::string>>> CommentStamps() override {
+    std::vector<std::pair<int64_t, std::string>> out;
+    Use q(Prepare(
+        "SELECT article_id, count(*) || ':' || sum(date) || ':' || sum(length(body)) || ':' ||"
+        " max(source_id) || ':' || min(source_id) FROM comments"
+        " WHERE status = 'approved' AND type = 'comment' GROUP BY article_id ORDER BY article_id"));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.emplace_back(q.Int(0), q.Text(1));
+    if (rc != SQLITE_DONE) return Failure("reading comments");
+    return out;
+  }
+
+  Result<int64_t> QueueMail(const std::string& message, int64_t now) override {
+    Use q(
+        Prepare("INSERT INTO mail_outbox (created, next_attempt, attempts, message)"
+                " VALUES (?1, ?1, 0, ?2)"));
+    q.Bind(1, now).Bind(2, message);
+    if (q.Step() != SQLITE_DONE) return Failure("queueing a message");
+    return sqlite3_last_insert_rowid(db_);
+  }
 
   Status SaveComment(const Comment& c) override {
     Use q(Prepare(
         "INSERT INTO comments (article_id, source_id, parent_source_id, author, author_email,"
-        " author_url, date, body, status, type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " author_url, date, body, status, type, member_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (article_id, source_id) DO UPDATE SET parent_source_id = ?3, author = ?4,"
-        " author_email = ?5, author_url = ?6, date = ?7, body = ?8, status = ?9, type = ?10"));
+        " author_email = ?5, author_url = ?6, date = ?7, body = ?8, status = ?9, type = ?10,"
+        " member_id = ?11"));
     q.Bind(1, c.article_id)
         .Bind(2, c.source_id)
         .Bind(3, c.parent_source_id)
@@ -1479,7 +1560,8 @@ class SqliteStore final : public SqliteMirrorStore {
         .Bind(7, c.date)
         .Bind(8, c.body)
         .Bind(9, c.status)
-        .Bind(10, c.type);
+        .Bind(10, c.type)
+        .Bind(11, c.member_id);
     if (q.Step() != SQLITE_DONE) return Failure("saving comment \"" + c.source_id + "\"");
     return {};
   }
@@ -1662,16 +1744,24 @@ class SqliteStore final : public SqliteMirrorStore {
   // Comments by one of the two statements above (statements are cached by their text's address,
   // so each is one literal); ?1, when `article_id` is not 0, is bound to it.
   Result<std::vector<Comment>> ReadComments(const char* sql, int64_t article_id) {
-    std::vector<Comment> out;
     Use q(Prepare(sql));
     if (article_id != 0) q.Bind(1, article_id);
+    return CommentRows(q, {});
+  }
+
+  // The rows of CINEPRESS_SELECT_COMMENTS, after `out`.
+  Result<std::vector<Comment>> CommentRows(Use& q, std::vector<Comment> out) {
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
       out.push_back(Comment{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
-                            q.Int(6), q.Text(7), q.Text(8), q.Text(9)});
+                            q.Int(6), q.Text(7), q.Text(8), q.Text(9), q.Int(10)});
     }
     if (rc != SQLITE_DONE) return Failure("loading comments");
     return out;
+  }
+
+  static Error NoComment(const std::string& source_id) {
+    return MakeError(ErrorCode::kNotFound, "no comment \"" + source_id + "\"");
   }
 
   Status DropBlobIfUnused(const std::string& hash) {

@@ -127,6 +127,9 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       {"GET", "/admin/people/", false, P::kEditAllContent, &AdminWeb::PeopleGet},
       {"GET", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
       {"POST", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
+      // Readers' comments: editors and admins (admin_comments.cc).
+      {"GET", "/admin/comments/", false, P::kModerateComments, &AdminWeb::CommentsGet},
+      {"POST", "/admin/comments/", false, P::kModerateComments, &AdminWeb::CommentsPost},
       {"GET", "/admin/newsletters/", false, P::kManageNewsletters, &AdminWeb::NewslettersGet},
       {"GET", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
       {"POST", "/admin/newsletters/", true, P::kManageNewsletters, &AdminWeb::NewsletterDispatch},
@@ -198,7 +201,7 @@ const std::vector<std::string>& AdminWeb::RequiredTemplates() {
       "sign-in",    "invitation", "two-factor",    "setup",       "dashboard",  "articles",
       "staff",      "account",    "message",       "editor",      "revisions",  "compare",
       "conflict",   "inbox",      "inbox-message", "newsletters", "newsletter", "media",
-      "media-item", "films",      "film",          "people",      "person"};
+      "media-item", "films",      "film",          "people",      "person",     "comments"};
   return kNames;
 }
 
@@ -323,6 +326,9 @@ HttpResponse AdminWeb::Render(Visit& v, int status, const std::string& name,
     const StaffRole role = RoleOf(v.staff->member);
     if (Allows(role, Permission::kManageStaff)) me.set("manages_staff", true);
     if (Allows(role, Permission::kReadInbox)) me.set("reads_inbox", true);
+    if (Allows(role, Permission::kModerateComments) && v.site->config().comments.enabled) {
+      me.set("moderates_comments", true);
+    }
     if (Allows(role, Permission::kManageNewsletters)) me.set("manages_newsletters", true);
     if (Allows(role, Permission::kEditAllContent)) me.set("edits_records", true);
     base.set("me", me);
@@ -593,6 +599,10 @@ HttpResponse AdminWeb::DashboardGet(Visit& v) {
   view.set("recently_published", Rows(*v.site, c.recently_published, now));
   if (Allows(RoleOf(v.staff->member), Permission::kReadInbox)) {
     if (auto open = OpenMessages()) view.set("inbox_open", std::to_string(*open));
+  }
+  if (Allows(RoleOf(v.staff->member), Permission::kModerateComments) &&
+      v.site->config().comments.enabled) {
+    if (auto waiting = PendingComments()) view.set("comments_pending", std::to_string(*waiting));
   }
   std::lock_guard lock(mu_);
   if (members_ && v.site->config().members.enabled) {

@@ -151,6 +151,13 @@ class AdminWeb {
   // How many messages are open (nullopt without an inbox): the dashboard's count.
   std::optional<size_t> OpenMessages();
 
+  // Readers' comments (admin_comments.cc): /admin/comments/?status=pending|approved|spam, and
+  // its bulk actions (approve, spam, pending, delete) over comments/comments.h.
+  HttpResponse CommentsGet(Visit& v);
+  HttpResponse CommentsPost(Visit& v);
+  // How many comments wait for review (nullopt when the store cannot say): the dashboard's count.
+  std::optional<int64_t> PendingComments();
+
   // Newsletters (admin_newsletters.cc): /admin/newsletters/ and /admin/newsletters/{slug}/….
   static const std::vector<SubRoute>& NewsletterRoutes();
   HttpResponse NewslettersGet(Visit& v);

@@ -45,6 +45,13 @@ Status ImportAndBuild(BuiltSite& out, int64_t now) {
       ImportIntoSite(site, out.root / "src", ImportOptions{false, true, 2, {}}, quiet, quiet);
   if (!report) return report.error();
   for (const Error& e : report->problems) out.import_problems.push_back(e.ToString());
+  return LoadAndBuild(out, now);
+}
+
+}  // namespace
+
+Status LoadAndBuild(BuiltSite& out, int64_t now) {
+  const SiteFolder site{out.root};
   auto loaded = LoadSite(site, now);
   if (!loaded) return loaded.error();
   MemorySink sink;
@@ -57,8 +64,6 @@ Status ImportAndBuild(BuiltSite& out, int64_t now) {
   out.database = site.database();
   return {};
 }
-
-}  // namespace
 
 Result<BuiltSite> BuildFromStrings(const std::string& config_text,
                                    const std::map<std::string, std::string>& files, int64_t now) {

@@ -43,6 +43,10 @@ Result<BuiltSite> BuildFromStrings(const std::string& config,
                                    const std::map<std::string, std::string>& files,
                                    int64_t now = 1893456000 /* 2030-01-01 */);
 
+// The site loaded from its store again and built anew into `site.files` (after a test changed
+// the store: comments, say).
+Status LoadAndBuild(BuiltSite& site, int64_t now = 1893456000);
+
 // The same site after its writer changed the content folder to `files`: imported again into
 // the same store (what the store remembers — aliases, redirects — stays), and built again.
 Result<BuiltSite> ImportAgain(const BuiltSite& site,
