@@ -1,5 +1,6 @@
 #include "staff/editing.h"
 
+#include <algorithm>
 #include <array>
 
 namespace cinepress {
@@ -69,7 +70,9 @@ Result<Article> ApplyEditAction(Article a, const Article* before, EditAction act
     case EditAction::kSave:
     case EditAction::kAutosave:
     case EditAction::kRestore:
-      if (was_live && a.date <= now) a.updated = now;  // a correction of a published piece
+      // A correction of a published piece: its updated time moves on at every save, even two in
+      // one second, since the site's fingerprint of the piece (site.cc) includes it.
+      if (was_live && a.date <= now) a.updated = std::max(now, before->updated + 1);
       break;
     case EditAction::kSubmit:
       a.draft = true;

@@ -83,6 +83,10 @@ TEST(EditingTest, EachActionSetsTheStatusAndDate) {
   EXPECT_FALSE(corrected->draft) << "saving a published piece keeps it published";
   EXPECT_EQ(corrected->date, 1000);
   EXPECT_EQ(corrected->updated, 2000);
+  // A second correction in the same second still moves the updated time on: the site's
+  // fingerprint of the piece reads it, so the live page follows every save.
+  auto again = ApplyEditAction(form, &*corrected, EditAction::kSave, 2000, 0);
+  EXPECT_EQ(again->updated, 2001);
   auto unpublished = ApplyEditAction(form, &live, EditAction::kUnpublish, 2000, 0);
   EXPECT_TRUE(unpublished->draft);
   auto fresh = ApplyEditAction(form, nullptr, EditAction::kSave, 3000, 0);

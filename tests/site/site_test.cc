@@ -415,6 +415,35 @@ TEST(WholeSiteFingerprints, AnImageChangeReachesOnlyThePagesThatShowIt) {
   EXPECT_EQ((*before)->FiguresDigest(figures), (*lead_changed)->FiguresDigest(figures));
 }
 
+// A piece corrected in the newsroom keeps its source file's hash; its updated time, which every
+// save moves on, changes its page's fingerprint, so `serve` and an incremental build show it.
+TEST(WholeSiteFingerprints, ACorrectionChangesThePiecesPage) {
+  auto config = ParseSiteConfig("title = \"T\"\nbase_url = \"http://t.example\"\n", "t.toml");
+  ASSERT_TRUE(config.ok()) << config.error().ToString();
+  const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+  auto theme = Theme::Load(std::filesystem::path(src ? src : ".") / "themes/default", "theme");
+  ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+  Article a;
+  a.section = "reviews";
+  a.slug = "night-ferry";
+  a.title = "Night Ferry";
+  a.date = 10;
+  a.source_hash = "file";
+  a.body_markdown = "The first text.\n";
+  Article corrected = a;
+  corrected.body_markdown = "The corrected text.\n";
+  corrected.updated = 20;
+  auto assemble = [&](const Article& piece) {
+    return Site::Assemble(*config, *TimeZone::Named("UTC"), *theme, {piece}, {}, {}, {}, 1000, {},
+                          {}, {}, {}, {}, {});
+  };
+  auto before = assemble(a), after = assemble(corrected);
+  ASSERT_TRUE(before.ok() && after.ok());
+  const Output* o = (*before)->FindOutput("reviews/night-ferry/index.html");
+  ASSERT_NE(o, nullptr);
+  EXPECT_NE((*before)->Fingerprint(*o), (*after)->Fingerprint(*o));
+}
+
 // Feeds no longer made (README, "feeds"): their old addresses lead to the list's RSS feed or to
 // the film's or person's page, in `serve` and in the static build's _redirects.
 TEST(WholeSiteFeeds, FormerFeedAddressesLeadSomewhere) {
