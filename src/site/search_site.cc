@@ -86,6 +86,52 @@ std::string Utf8Prefix(const std::string& s, size_t max_bytes) {
   return s.substr(0, n);
 }
 
+// Words looked up as they are read, without making a string of each.
+struct WordHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view w) const { return std::hash<std::string_view>{}(w); }
+};
+
+// A document's words and their weights: a field's weight once for each field a word is in, and
+// one per use in the body up to kMaxBodyWeight. In no particular order.
+std::vector<std::pair<std::string, uint32_t>> DocWeights(const DocText& t) {
+  struct Counts {
+    uint32_t weight = 0, uses = 0, field = 0;  // `field`: the last field that counted it
+  };
+  std::unordered_map<std::string, Counts, WordHash, std::equal_to<>> words;
+  auto counts_of = [&words](std::string_view w) -> Counts& {
+    auto it = words.find(w);
+    return it != words.end() ? it->second : words.emplace(std::string(w), Counts{}).first->second;
+  };
+  uint32_t field = 0;
+  for (const auto& [text, weight] :
+       {std::pair<const std::string*, uint32_t>{&t.title, kTitleWeight},
+        {&t.films, kFilmWeight},
+        {&t.people, kPeopleWeight},
+        {&t.dek, kDekWeight},
+        {&t.meta, kMetaWeight}}) {
+    ++field;
+    const uint32_t field_weight = weight;
+    ForEachSearchWord(*text, [&](std::string_view w, size_t, size_t) {
+      Counts& c = counts_of(w);
+      if (c.field == field) return;
+      c.field = field;
+      c.weight += field_weight;
+    });
+  }
+  ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
+    Counts& c = counts_of(w);
+    if (c.uses < kMaxBodyWeight) {
+      ++c.uses;
+      ++c.weight;
+    }
+  });
+  std::vector<std::pair<std::string, uint32_t>> out;
+  out.reserve(words.size());
+  for (auto& [w, c] : words) out.emplace_back(w, c.weight);
+  return out;
+}
+
 std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
   return f.slug + "-" + std::to_string(e.year);
 }
@@ -244,8 +290,10 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   const size_t n = SearchDocs();
   const size_t articles_and_pages = articles_.size() + pages_.size();
 
-  // Postings: word -> (document, weight), documents in order.
-  std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> postings;
+  // Postings: word -> (document, weight), documents in order (the words sorted at the end).
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>, WordHash,
+                     std::equal_to<>>
+      postings;
   json filters[std::size(kFilterNames)];
   for (json& f : filters) f = json::object();
   // Documents' words on every core, a batch at a time (to bound the memory), then merged in
@@ -262,33 +310,15 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
       bodies[k] = std::move(*text);
     }
     ParallelFor(count, DefaultThreads(), nullptr, [&](unsigned, size_t k) {
-      DocText t = SearchDocText(first + k, std::move(bodies[k]));
-      std::unordered_map<std::string, uint32_t> weights;
-      auto field = [&](const std::string& text, uint32_t weight) {
-        std::unordered_map<std::string, bool> seen;
-        ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) {
-          auto [it, fresh] = seen.emplace(std::string(w), true);
-          if (fresh) weights[it->first] += weight;
-        });
-      };
-      field(t.title, kTitleWeight);
-      field(t.films, kFilmWeight);
-      field(t.people, kPeopleWeight);
-      field(t.dek, kDekWeight);
-      field(t.meta, kMetaWeight);
-      std::unordered_map<std::string, uint32_t> uses;
-      ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
-        uint32_t& u = uses[std::string(w)];
-        if (u < kMaxBodyWeight) {
-          ++u;
-          ++weights[std::string(w)];
-        }
-      });
-      batch[k].assign(weights.begin(), weights.end());
+      batch[k] = DocWeights(SearchDocText(first + k, std::move(bodies[k])));
     });
     for (size_t k = 0; k < count; ++k) {
       const auto d = static_cast<uint32_t>(first + k);
-      for (auto& [w, weight] : batch[k]) postings[w].emplace_back(d, weight);
+      for (auto& [w, weight] : batch[k]) {
+        auto it = postings.find(std::string_view(w));
+        if (it == postings.end()) it = postings.try_emplace(std::move(w)).first;
+        it->second.emplace_back(d, weight);
+      }
       batch[k].clear();
       if (d >= articles_and_pages) {  // an episode: a kind of its own, no writer or edition
         const PodcastEpisode& e = episodes_[d - articles_and_pages];
@@ -307,12 +337,19 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
       }
     }
   }
+  std::vector<const decltype(postings)::value_type*> sorted;
+  sorted.reserve(postings.size());
+  for (const auto& entry : postings) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* x, const auto* y) { return x->first < y->first; });
 
   // Each word's entry, "word":[doc, weight, doc, weight…] with documents as differences.
   std::vector<std::pair<std::string, std::string>> entries;
-  entries.reserve(postings.size());
+  entries.reserve(sorted.size());
   size_t total = 0;
-  for (const auto& [w, list] : postings) {
+  for (const auto* entry : sorted) {
+    const std::string& w = entry->first;
+    const auto& list = entry->second;
     std::string e = json(w).dump() + ":[";
     uint32_t prev = 0;
     for (size_t k = 0; k < list.size(); ++k) {

@@ -143,6 +143,26 @@ TEST_F(SearchSite, TheStaticIndexFindsFoldedWordsAndCjkPairs) {
   EXPECT_NE(doc["body"].get<std::string>().find("Agnès Varda"), std::string::npos);
 }
 
+// A word's weight in a document: its fields' weights (title 12, film 10, people 4, dek and the
+// rest 2), each once however often the word is in it, and one per use in the body.
+TEST_F(SearchSite, WordsWeighTheFieldsTheyAreInOnceAndTheBodyPerUse) {
+  auto weight = [](const std::string& word) {
+    json manifest = File("search/index/manifest.json");
+    int chunk = -1;
+    for (const auto& c : manifest["chunks"]) {
+      if (c[0].get<std::string>() <= word) chunk = c[1].get<int>();
+    }
+    json words = File("search/index/words/" + std::to_string(chunk) + ".json.gz");
+    EXPECT_TRUE(words.contains(word)) << word;
+    return words.contains(word) && words[word].size() == 2 ? words[word][1].get<int>() : -1;
+  };
+  EXPECT_EQ(weight("decalogue"), 12);      // the title
+  EXPECT_EQ(weight("dekalog"), 10);        // the film's title
+  EXPECT_EQ(weight("kieslowski"), 4 + 1);  // the director, and once in the body
+  EXPECT_EQ(weight("television"), 1);      // the body, once
+  EXPECT_EQ(weight("tiff21"), 2);          // a tag: the rest
+}
+
 TEST_F(SearchSite, NothingUnpublishedIsInTheStaticIndex) {
   EXPECT_TRUE(DocsWith("zeppelin").empty());
   EXPECT_TRUE(DocsWith("embargoed").empty());
