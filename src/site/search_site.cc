@@ -16,8 +16,10 @@
 // documents' text is the same plain text (the body's Markdown as text), so that the static and
 // the live search find the same articles.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "content/search.h"
@@ -130,6 +132,21 @@ std::vector<std::pair<std::string, uint32_t>> DocWeights(const DocText& t) {
   out.reserve(words.size());
   for (auto& [w, c] : words) out.emplace_back(w, c.weight);
   return out;
+}
+
+// The words of a line of Site::SearchWords' text (after its digest): "\tword weight" each.
+void ForEachKeptWord(std::string_view line,
+                     const std::function<void(std::string_view, uint32_t)>& emit) {
+  while (!line.empty()) {
+    line.remove_prefix(1);  // the tab
+    size_t space = line.find(' ');
+    size_t end = std::min(line.find('\t'), line.size());
+    if (space >= end) return;
+    uint32_t weight = 0;
+    for (char c : line.substr(space + 1, end - space - 1)) weight = weight * 10 + (c - '0');
+    emit(line.substr(0, space), weight);
+    line.remove_prefix(end);
+  }
 }
 
 std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
@@ -299,27 +316,51 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   // Documents' words on every core, a batch at a time (to bound the memory), then merged in
   // document order.
   constexpr size_t kBatch = 512;
-  std::vector<std::vector<std::pair<std::string, uint32_t>>> batch(kBatch);
+  // A document's words: from the last build's (a line of UseSearchWords' text) or made now.
+  struct Words {
+    std::string digest;
+    std::optional<std::string_view> kept;
+    std::vector<std::pair<std::string, uint32_t>> made;
+  };
+  std::vector<Words> batch(kBatch);
   std::vector<std::string> bodies(kBatch);
+  search_words_out_.clear();
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
-    for (size_t k = 0; k < count; ++k) {              // the store's connection is this thread's
-      if (first + k >= articles_and_pages) continue;  // an episode: its text is in the site map
+    for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
+      Words& w = batch[k];
+      w.digest = FingerprintBesideFigures(Output{OutputKind::kSearchDoc, {}, first + k, 1});
+      auto kept = search_words_.find(w.digest);
+      w.kept.reset();
+      if (kept != search_words_.end()) w.kept = kept->second;
+      if (w.kept || first + k >= articles_and_pages) continue;  // an episode: in the site map
       auto text = SearchBodyText(store, Doc(first + k), DocAccess(first + k));
       if (!text) return text.error();
       bodies[k] = std::move(*text);
     }
     ParallelFor(count, DefaultThreads(), nullptr, [&](unsigned, size_t k) {
-      batch[k] = DocWeights(SearchDocText(first + k, std::move(bodies[k])));
+      if (!batch[k].kept)
+        batch[k].made = DocWeights(SearchDocText(first + k, std::move(bodies[k])));
     });
     for (size_t k = 0; k < count; ++k) {
       const auto d = static_cast<uint32_t>(first + k);
-      for (auto& [w, weight] : batch[k]) {
-        auto it = postings.find(std::string_view(w));
-        if (it == postings.end()) it = postings.try_emplace(std::move(w)).first;
+      auto post = [&](std::string_view w, uint32_t weight) {
+        auto it = postings.find(w);
+        if (it == postings.end()) it = postings.try_emplace(std::string(w)).first;
         it->second.emplace_back(d, weight);
+      };
+      search_words_out_ += batch[k].digest;
+      if (batch[k].kept) {
+        ForEachKeptWord(*batch[k].kept, post);
+        search_words_out_ += *batch[k].kept;
+      } else {
+        for (const auto& [w, weight] : batch[k].made) {
+          post(w, weight);
+          search_words_out_ += '\t' + w + ' ' + std::to_string(weight);
+        }
       }
-      batch[k].clear();
+      search_words_out_ += '\n';
+      batch[k].made.clear();
       if (d >= articles_and_pages) {  // an episode: a kind of its own, no writer or edition
         const PodcastEpisode& e = episodes_[d - articles_and_pages];
         filters[0][std::string(kPodcastsKind)].push_back(d);
@@ -389,6 +430,26 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   for (json& f : filters) index->filters.push_back(f.dump());
   search_index_ = index;
   return search_index_;
+}
+
+void Site::UseSearchWords(std::string text) const {
+  std::lock_guard lock(search_mu_);
+  search_words_.clear();
+  search_words_in_ = std::move(text);
+  std::string_view rest = search_words_in_;
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    if (nl == rest.npos) break;  // a text cut short: its last line is not whole
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
+    const size_t tab = std::min(line.find('\t'), line.size());
+    if (tab != 0) search_words_.emplace(line.substr(0, tab), line.substr(tab));
+  }
+}
+
+std::string Site::SearchWords() const {
+  std::lock_guard lock(search_mu_);
+  return search_index_ ? search_words_out_ : std::string();
 }
 
 Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {
