@@ -1036,12 +1036,12 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   const fs::path words_file = fs::absolute(target).parent_path() /
                               ("." + fs::absolute(target).filename().string() + ".search-words");
   const std::string words_header = "cinepress-search-words 1 " + ProgramIdentity() + "\n";
+  std::string words;
   if (incremental) {
-    auto words = ReadFile(words_file);
-    if (words && words->rfind(words_header, 0) == 0) {
-      (*loaded)->UseSearchWords(words->substr(words_header.size()));
-    }
+    auto kept = ReadFile(words_file);
+    if (kept && kept->rfind(words_header, 0) == 0) words = kept->substr(words_header.size());
   }
+  (*loaded)->UseSearchWords(std::move(words));
   auto sink = DirectorySink::Create(target);
   if (!sink) return sink.error();
   auto render_start = std::chrono::steady_clock::now();

@@ -325,6 +325,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   std::vector<Words> batch(kBatch);
   std::vector<std::string> bodies(kBatch);
   search_words_out_.clear();
+  const bool keep_words = search_words_wanted_;  // a build that keeps them (not `serve`)
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
     for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
@@ -349,17 +350,17 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
         if (it == postings.end()) it = postings.try_emplace(std::string(w)).first;
         it->second.emplace_back(d, weight);
       };
-      search_words_out_ += batch[k].digest;
+      if (keep_words) search_words_out_ += batch[k].digest;
       if (batch[k].kept) {
         ForEachKeptWord(*batch[k].kept, post);
-        search_words_out_ += *batch[k].kept;
+        if (keep_words) search_words_out_ += *batch[k].kept;
       } else {
         for (const auto& [w, weight] : batch[k].made) {
           post(w, weight);
-          search_words_out_ += '\t' + w + ' ' + std::to_string(weight);
+          if (keep_words) search_words_out_ += '\t' + w + ' ' + std::to_string(weight);
         }
       }
-      search_words_out_ += '\n';
+      if (keep_words) search_words_out_ += '\n';
       batch[k].made.clear();
       if (d >= articles_and_pages) {  // an episode: a kind of its own, no writer or edition
         const PodcastEpisode& e = episodes_[d - articles_and_pages];
@@ -435,6 +436,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
 void Site::UseSearchWords(std::string text) const {
   std::lock_guard lock(search_mu_);
   search_words_.clear();
+  search_words_wanted_ = true;
   search_words_in_ = std::move(text);
   std::string_view rest = search_words_in_;
   while (!rest.empty()) {

@@ -254,7 +254,8 @@ class Site {
   // The static search index's words of every document, kept between builds: a document whose
   // search fragment's digest is unchanged is not read and analysed again. UseSearchWords takes
   // the text a previous build's SearchWords gave (before anything is rendered); SearchWords is
-  // this build's, or "" when no part of the index was rendered. Entries are keyed by digest, so
+  // this build's (only when UseSearchWords was called, if only with "": a server does not keep
+  // them), or "" when no part of the index was rendered. Entries are keyed by digest, so
   // a text from any earlier build of any site is safe to give (what does not match is unused).
   void UseSearchWords(std::string text) const;
   std::string SearchWords() const;
@@ -412,6 +413,7 @@ class Site {
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
   mutable std::string search_words_in_, search_words_out_;  // see UseSearchWords
+  mutable bool search_words_wanted_ = false;  // UseSearchWords was called: make SearchWords
   mutable std::unordered_map<std::string_view, std::string_view> search_words_;  // digest -> words
 };
 
