@@ -1060,7 +1060,11 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   double t_render = Seconds(render_start);
   if (auto s = (*sink)->Commit(); !s) return s.error();
   if (std::string words = (*loaded)->SearchWords(); !words.empty()) {
-    if (auto s = WriteFile(words_file, words_header + words); !s) return s.error();
+    // A cache: the site is built and swapped in already, so a failure here is only said.
+    if (auto s = WriteFile(words_file, words_header + words); !s) {
+      out << "build: the search words were not kept (" << s.error().ToString()
+          << "): the next build analyses every document again\n";
+    }
   }
   out << "build: wrote " << written << " of " << report->files << " files (" << report->pages
       << " pages, " << report->feeds << " feeds; " << std::fixed << std::setprecision(1)
