@@ -1106,6 +1106,17 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   fs::path target = options.out_dir.value_or(site.public_dir());
   BuildManifest previous = options.full ? BuildManifest{} : ReadBuildManifest(target);
   const bool incremental = !previous.fingerprints.empty() && previous.program == ProgramIdentity();
+  // The static search index's words of each document, from the last build (beside the folder,
+  // not published): an unchanged document is not analysed again.
+  const fs::path words_file = fs::absolute(target).parent_path() /
+                              ("." + fs::absolute(target).filename().string() + ".search-words");
+  const std::string words_header = "cinepress-search-words 1 " + ProgramIdentity() + "\n";
+  std::string words;
+  if (incremental) {
+    auto kept = ReadFile(words_file);
+    if (kept && kept->rfind(words_header, 0) == 0) words = kept->substr(words_header.size());
+  }
+  (*loaded)->UseSearchWords(std::move(words));
   auto sink = DirectorySink::Create(target);
   if (!sink) return sink.error();
   auto render_start = std::chrono::steady_clock::now();
@@ -1123,6 +1134,13 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   }
   double t_render = Seconds(render_start);
   if (auto s = (*sink)->Commit(); !s) return s.error();
+  if (std::string words = (*loaded)->SearchWords(); !words.empty()) {
+    // A cache: the site is built and swapped in already, so a failure here is only said.
+    if (auto s = WriteFile(words_file, words_header + words); !s) {
+      out << "build: the search words were not kept (" << s.error().ToString()
+          << "): the next build analyses every document again\n";
+    }
+  }
   out << "build: wrote " << written << " of " << report->files << " files (" << report->pages
       << " pages, " << report->feeds << " feeds; " << std::fixed << std::setprecision(1)
       << static_cast<double>(report->bytes) / 1048576.0 << " MiB) to " << target.string() << "; "

@@ -16,8 +16,10 @@
 // documents' text is the same plain text (the body's Markdown as text), so that the static and
 // the live search find the same articles.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "content/search.h"
@@ -84,6 +86,67 @@ std::string Utf8Prefix(const std::string& s, size_t max_bytes) {
   size_t n = max_bytes;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   return s.substr(0, n);
+}
+
+// Words looked up as they are read, without making a string of each.
+struct WordHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view w) const { return std::hash<std::string_view>{}(w); }
+};
+
+// A document's words and their weights: a field's weight once for each field a word is in, and
+// one per use in the body up to kMaxBodyWeight. In no particular order.
+std::vector<std::pair<std::string, uint32_t>> DocWeights(const DocText& t) {
+  struct Counts {
+    uint32_t weight = 0, uses = 0, field = 0;  // `field`: the last field that counted it
+  };
+  std::unordered_map<std::string, Counts, WordHash, std::equal_to<>> words;
+  auto counts_of = [&words](std::string_view w) -> Counts& {
+    auto it = words.find(w);
+    return it != words.end() ? it->second : words.emplace(std::string(w), Counts{}).first->second;
+  };
+  uint32_t field = 0;
+  for (const auto& [text, weight] :
+       {std::pair<const std::string*, uint32_t>{&t.title, kTitleWeight},
+        {&t.films, kFilmWeight},
+        {&t.people, kPeopleWeight},
+        {&t.dek, kDekWeight},
+        {&t.meta, kMetaWeight}}) {
+    ++field;
+    const uint32_t field_weight = weight;
+    ForEachSearchWord(*text, [&](std::string_view w, size_t, size_t) {
+      Counts& c = counts_of(w);
+      if (c.field == field) return;
+      c.field = field;
+      c.weight += field_weight;
+    });
+  }
+  ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
+    Counts& c = counts_of(w);
+    if (c.uses < kMaxBodyWeight) {
+      ++c.uses;
+      ++c.weight;
+    }
+  });
+  std::vector<std::pair<std::string, uint32_t>> out;
+  out.reserve(words.size());
+  for (auto& [w, c] : words) out.emplace_back(w, c.weight);
+  return out;
+}
+
+// The words of a line of Site::SearchWords' text (after its digest): "\tword weight" each.
+void ForEachKeptWord(std::string_view line,
+                     const std::function<void(std::string_view, uint32_t)>& emit) {
+  while (!line.empty()) {
+    line.remove_prefix(1);  // the tab
+    size_t space = line.find(' ');
+    size_t end = std::min(line.find('\t'), line.size());
+    if (space >= end) return;
+    uint32_t weight = 0;
+    for (char c : line.substr(space + 1, end - space - 1)) weight = weight * 10 + (c - '0');
+    emit(line.substr(0, space), weight);
+    line.remove_prefix(end);
+  }
 }
 
 std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
@@ -244,52 +307,61 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   const size_t n = SearchDocs();
   const size_t articles_and_pages = articles_.size() + pages_.size();
 
-  // Postings: word -> (document, weight), documents in order.
-  std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> postings;
+  // Postings: word -> (document, weight), documents in order (the words sorted at the end).
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>, WordHash,
+                     std::equal_to<>>
+      postings;
   json filters[std::size(kFilterNames)];
   for (json& f : filters) f = json::object();
   // Documents' words on every core, a batch at a time (to bound the memory), then merged in
   // document order.
   constexpr size_t kBatch = 512;
-  std::vector<std::vector<std::pair<std::string, uint32_t>>> batch(kBatch);
+  // A document's words: from the last build's (a line of UseSearchWords' text) or made now.
+  struct Words {
+    std::string digest;
+    std::optional<std::string_view> kept;
+    std::vector<std::pair<std::string, uint32_t>> made;
+  };
+  std::vector<Words> batch(kBatch);
   std::vector<std::string> bodies(kBatch);
+  search_words_out_.clear();
+  const bool keep_words = search_words_wanted_;  // a build that keeps them (not `serve`)
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
-    for (size_t k = 0; k < count; ++k) {              // the store's connection is this thread's
-      if (first + k >= articles_and_pages) continue;  // an episode: its text is in the site map
+    for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
+      Words& w = batch[k];
+      w.digest = FingerprintBesideFigures(Output{OutputKind::kSearchDoc, {}, first + k, 1});
+      auto kept = search_words_.find(w.digest);
+      w.kept.reset();
+      if (kept != search_words_.end()) w.kept = kept->second;
+      if (w.kept || first + k >= articles_and_pages) continue;  // an episode: in the site map
       auto text = SearchBodyText(store, Doc(first + k), DocAccess(first + k));
       if (!text) return text.error();
       bodies[k] = std::move(*text);
     }
     ParallelFor(count, DefaultThreads(), nullptr, [&](unsigned, size_t k) {
-      DocText t = SearchDocText(first + k, std::move(bodies[k]));
-      std::unordered_map<std::string, uint32_t> weights;
-      auto field = [&](const std::string& text, uint32_t weight) {
-        std::unordered_map<std::string, bool> seen;
-        ForEachSearchWord(text, [&](std::string_view w, size_t, size_t) {
-          auto [it, fresh] = seen.emplace(std::string(w), true);
-          if (fresh) weights[it->first] += weight;
-        });
-      };
-      field(t.title, kTitleWeight);
-      field(t.films, kFilmWeight);
-      field(t.people, kPeopleWeight);
-      field(t.dek, kDekWeight);
-      field(t.meta, kMetaWeight);
-      std::unordered_map<std::string, uint32_t> uses;
-      ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
-        uint32_t& u = uses[std::string(w)];
-        if (u < kMaxBodyWeight) {
-          ++u;
-          ++weights[std::string(w)];
-        }
-      });
-      batch[k].assign(weights.begin(), weights.end());
+      if (!batch[k].kept)
+        batch[k].made = DocWeights(SearchDocText(first + k, std::move(bodies[k])));
     });
     for (size_t k = 0; k < count; ++k) {
       const auto d = static_cast<uint32_t>(first + k);
-      for (auto& [w, weight] : batch[k]) postings[w].emplace_back(d, weight);
-      batch[k].clear();
+      auto post = [&](std::string_view w, uint32_t weight) {
+        auto it = postings.find(w);
+        if (it == postings.end()) it = postings.try_emplace(std::string(w)).first;
+        it->second.emplace_back(d, weight);
+      };
+      if (keep_words) search_words_out_ += batch[k].digest;
+      if (batch[k].kept) {
+        ForEachKeptWord(*batch[k].kept, post);
+        if (keep_words) search_words_out_ += *batch[k].kept;
+      } else {
+        for (const auto& [w, weight] : batch[k].made) {
+          post(w, weight);
+          if (keep_words) search_words_out_ += '\t' + w + ' ' + std::to_string(weight);
+        }
+      }
+      if (keep_words) search_words_out_ += '\n';
+      batch[k].made.clear();
       if (d >= articles_and_pages) {  // an episode: a kind of its own, no writer or edition
         const PodcastEpisode& e = episodes_[d - articles_and_pages];
         filters[0][std::string(kPodcastsKind)].push_back(d);
@@ -307,12 +379,19 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
       }
     }
   }
+  std::vector<const decltype(postings)::value_type*> sorted;
+  sorted.reserve(postings.size());
+  for (const auto& entry : postings) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* x, const auto* y) { return x->first < y->first; });
 
   // Each word's entry, "word":[doc, weight, doc, weight…] with documents as differences.
   std::vector<std::pair<std::string, std::string>> entries;
-  entries.reserve(postings.size());
+  entries.reserve(sorted.size());
   size_t total = 0;
-  for (const auto& [w, list] : postings) {
+  for (const auto* entry : sorted) {
+    const std::string& w = entry->first;
+    const auto& list = entry->second;
     std::string e = json(w).dump() + ":[";
     uint32_t prev = 0;
     for (size_t k = 0; k < list.size(); ++k) {
@@ -352,6 +431,27 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   for (json& f : filters) index->filters.push_back(f.dump());
   search_index_ = index;
   return search_index_;
+}
+
+void Site::UseSearchWords(std::string text) const {
+  std::lock_guard lock(search_mu_);
+  search_words_.clear();
+  search_words_wanted_ = true;
+  search_words_in_ = std::move(text);
+  std::string_view rest = search_words_in_;
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    if (nl == rest.npos) break;  // a text cut short: its last line is not whole
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
+    const size_t tab = std::min(line.find('\t'), line.size());
+    if (tab != 0) search_words_.emplace(line.substr(0, tab), line.substr(tab));
+  }
+}
+
+std::string Site::SearchWords() const {
+  std::lock_guard lock(search_mu_);
+  return search_index_ ? search_words_out_ : std::string();
 }
 
 Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {

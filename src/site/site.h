@@ -263,6 +263,14 @@ class Site {
   std::string FingerprintBesideFigures(const Output& output) const;
   // A digest of the stills of these images ("/images/x.jpg"), as pages place them.
   std::string FiguresDigest(const std::vector<std::string>& srcs) const;
+  // The static search index's words of every document, kept between builds: a document whose
+  // search fragment's digest is unchanged is not read and analysed again. UseSearchWords takes
+  // the text a previous build's SearchWords gave (before anything is rendered); SearchWords is
+  // this build's (only when UseSearchWords was called, if only with "": a server does not keep
+  // them), or "" when no part of the index was rendered. Entries are keyed by digest, so
+  // a text from any earlier build of any site is safe to give (what does not match is unused).
+  void UseSearchWords(std::string text) const;
+  std::string SearchWords() const;
   // The earliest time a scheduled article becomes published (0: none is waiting).
   int64_t next_publication() const { return next_publication_; }
   // The home page's articles, each at most once: the lead, more featured, the latest; and per
@@ -416,6 +424,9 @@ class Site {
   std::string workshops_fp_;
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
+  mutable std::string search_words_in_, search_words_out_;  // see UseSearchWords
+  mutable bool search_words_wanted_ = false;  // UseSearchWords was called: make SearchWords
+  mutable std::unordered_map<std::string_view, std::string_view> search_words_;  // digest -> words
 };
 
 // Numbered pages for a pagination partial (`current`, `total`, `prev_url`, `next_url`, `pages`):

@@ -122,6 +122,29 @@ def main():
               any(k.startswith("reviews/") and k.endswith("index.html")
                   and k != "reviews/hollow-season/index.html" for k in changed) or
               "reviews/index.html" in changed, sorted(changed)[:10])
+        # The static search: the index has the new title's word, from this build's words of the
+        # one changed document (the others' kept beside the folder, .public.search-words).
+        check("a title edited: the search index's words changed",
+              any(k.startswith("search/index/words/") for k in changed), sorted(changed)[:10])
+        check("the documents' search words are kept beside the published folder, not in it",
+              os.path.isfile(os.path.join(site, ".public.search-words")) and
+              not any("search-words" in k for k in tree(public)))
+
+        def move_back():
+            # An earlier date: the article moves down the lists that show it newest first.
+            with open(review, encoding="utf-8") as f:
+                text = f.read()
+            text = re.sub(r'(?m)^date: .*$', 'date: 2019-02-11T20:00:00-04:00', text, count=1)
+            text = re.sub(r'(?m)^title: .*$', 'title: "Zeitgeist of a Hollow Season"', text,
+                          count=1)
+            with open(review, "w", encoding="utf-8") as f:
+                f.write(text)
+
+        changed = step("a title and date edited (the article moves in lists and search)",
+                       move_back, most=0.5)
+        check("a title and date edited: the lists it left and joined changed",
+              "reviews/index.html" in changed and
+              any(k.startswith("search/index/words/") for k in changed), sorted(changed)[:10])
 
         added = os.path.join(site, "content", "reviews", "incremental-new-review.md")
 

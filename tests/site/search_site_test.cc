@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/app.h"
 #include "content/search.h"
 #include "core/gzip.h"
 #include "whole_site.h"
@@ -141,6 +142,81 @@ TEST_F(SearchSite, TheStaticIndexFindsFoldedWordsAndCjkPairs) {
   EXPECT_EQ(doc["url"], "/essays/cleo/");
   EXPECT_EQ(doc["kind"], "Essays");
   EXPECT_NE(doc["body"].get<std::string>().find("Agnès Varda"), std::string::npos);
+}
+
+// A word's weight in a document: its fields' weights (title 12, film 10, people 4, dek and the
+// rest 2), each once however often the word is in it, and one per use in the body.
+TEST_F(SearchSite, WordsWeighTheFieldsTheyAreInOnceAndTheBodyPerUse) {
+  auto weight = [](const std::string& word) {
+    json manifest = File("search/index/manifest.json");
+    int chunk = -1;
+    for (const auto& c : manifest["chunks"]) {
+      if (c[0].get<std::string>() <= word) chunk = c[1].get<int>();
+    }
+    json words = File("search/index/words/" + std::to_string(chunk) + ".json.gz");
+    EXPECT_TRUE(words.contains(word)) << word;
+    return words.contains(word) && words[word].size() == 2 ? words[word][1].get<int>() : -1;
+  };
+  EXPECT_EQ(weight("decalogue"), 12);      // the title
+  EXPECT_EQ(weight("dekalog"), 10);        // the film's title
+  EXPECT_EQ(weight("kieslowski"), 4 + 1);  // the director, and once in the body
+  EXPECT_EQ(weight("television"), 1);      // the body, once
+  EXPECT_EQ(weight("tiff21"), 2);          // a tag: the rest
+}
+
+// The next build takes an unchanged document's words from the last one (SearchWords, kept beside
+// the published folder) rather than reading and analysing its body again.
+TEST_F(SearchSite, TheNextBuildTakesUnchangedDocumentsWordsFromTheLastOne) {
+  // Made only when asked for (a server does not keep them).
+  EXPECT_EQ(site_->site->SearchWords(), "");
+  std::string words;
+  auto rebuild = [&words](const std::string& given) {
+    auto loaded = LoadSite(SiteFolder{site_->root}, 1893456000);
+    EXPECT_TRUE(loaded.ok());
+    if (!loaded) return std::map<std::string, std::string>();
+    (*loaded)->UseSearchWords(given);
+    MemorySink sink;
+    auto published = PublishSite(
+        *loaded, sink, [] { return site_->OpenStore(); }, 2);
+    EXPECT_TRUE(published.ok());
+    words = (*loaded)->SearchWords();
+    return sink.files();
+  };
+  rebuild("");
+  const std::string first = words;
+  EXPECT_EQ(std::count(first.begin(), first.end(), '\n'), 4);  // a line per document
+  const size_t at = first.find("\tdekalog 10");
+  ASSERT_NE(at, std::string::npos) << first.substr(0, 300);
+  auto index_has = [](const std::map<std::string, std::string>& files, const std::string& word) {
+    for (const auto& [path, bytes] : files) {
+      if (path.rfind("search/index/words/", 0) == 0 &&
+          FileText(path, bytes).find("\"" + word + "\":") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  // The same words: the same index, byte for byte.
+  auto same = rebuild(first);
+  EXPECT_EQ(words, first);
+  EXPECT_EQ(same.size(), site_->files.size());
+  for (const auto& [path, bytes] : site_->files) {
+    if (path.rfind("search/", 0) == 0) {
+      EXPECT_EQ(same[path], bytes) << path;
+    }
+  }
+  // A word that is not in the body, put in the kept line: the index has it, so the line was used.
+  std::string edited = first;
+  edited.replace(at, std::strlen("\tdekalog 10"), "\tzyzzyva 10");
+  EXPECT_TRUE(index_has(rebuild(edited), "zyzzyva"));
+  EXPECT_FALSE(index_has(rebuild(edited), "dekalog"));
+  // The same line under another digest (another text): not used, the words are made again.
+  std::string other = edited;
+  const size_t line = other.rfind('\n', at);
+  other[line == std::string::npos ? 0 : line + 1] ^= 1;
+  auto remade = rebuild(other);
+  EXPECT_TRUE(index_has(remade, "dekalog"));
+  EXPECT_FALSE(index_has(remade, "zyzzyva"));
 }
 
 TEST_F(SearchSite, NothingUnpublishedIsInTheStaticIndex) {
