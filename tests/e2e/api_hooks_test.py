@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import http.server
 import urllib.error
 import urllib.request
@@ -161,9 +160,18 @@ def hooks_walk(binary, site, hook_url, smtp):
     check("webhooks add refuses an unknown event naming the field",
           bad.returncode != 0 and "webhooks.event" in bad.stderr, bad.stderr)
 
-    # A reader signs up through the site's own form: serve follows cinepress.toml (it reads the
-    # file again within a second of a change).
-    time.sleep(1.5)
+    # serve follows cinepress.toml (it reads the file again within a second of a change): a
+    # member added through the API is told once it has the new webhook.
+    probes = iter(range(1000))
+
+    def probe_told():
+        email = f"probe-{next(probes)}@readers.example"
+        at.admin("/api/admin/members/", DESK_ADMIN, body={"members": [{"email": email}]})
+        return at.eventually(lambda: [r for r in at.received("member.added")
+                                      if r[4]["data"]["email"].startswith("probe-")], timeout=1)
+
+    check("serve follows the added webhook without a restart", at.eventually(probe_told, 20))
+    # A reader signs up through the site's own form.
     reader = mw.Reader("newcomer")
     msg, status, _ = mw.sign_in(reader, smtp, "newcomer@readers.example")
     check("a reader signs up through the site", msg is not None and status == 303, status)
