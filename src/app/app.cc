@@ -749,6 +749,30 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   NewsletterScheduler scheduler(site, out, err);
   scheduler.Start();
 
+  // Webhooks ([[webhooks]]): the Admin API and the newsroom queue their
+  // events with their changes, the members' pages and the Admin API the members' events;
+  // this thread sends them, retries and gives up, on every node (claims are leased).
+  WebhookSenderOptions webhook_options;
+  // As cinepress.toml has them now: the live site reads the file again within a second of a
+  // change (`cinepress webhooks add` and `remove` edit it); before the site is loaded, as the
+  // file had them at start.
+  std::vector<WebhookConfig> start_hooks;
+  if (auto config = LoadSiteConfig(site.config())) start_hooks = config->webhooks;
+  webhook_options.hooks = [&live, start_hooks] {
+    auto current = live.CurrentSite();
+    return current ? current->config().webhooks : start_hooks;
+  };
+  webhook_options.open_store = [site] {
+    return OpenContentStore(site.database(), SiteStoreOptions(site));
+  };
+  webhook_options.poster = OpenCurlPoster(std::chrono::seconds(10));
+  webhook_options.now = [] { return NowSeconds(); };
+  webhook_options.log = newsletter_options.log;
+  WebhookSender webhook_sender(webhook_options);
+  webhook_sender.Start();
+  const MemberEventHook member_events =
+      MemberWebhooks(webhook_options.hooks, [] { return NowSeconds(); });
+
   // The shop (made after the members' pages, whose messages it shows; My account lists its
   // ebooks through it).
   std::unique_ptr<ShopWeb> shop;
@@ -762,6 +786,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     return OpenNewsletterStore(site.database(), SiteStoreOptions(site));
   };
   members_options.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
+  members_options.member_events = member_events;
+  members_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
   members_options.private_feed = [&live](const HttpRequest& req, const ReaderRights& rights) {
     return live.PrivateFeed(req, rights);
   };
@@ -800,6 +826,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     }
     p.send = [&newsletters](const MailMessage& m) { return newsletters.Queue(m); };
     p.mail_queued = [&newsletters] { newsletters.MailQueued(); };
+    p.member_events = member_events;
+    p.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
     if (shop) p.purpose_events.push_back(PurposeEvents(*shop));
     if (workshops) p.purpose_events.push_back(PurposeEvents(*workshops));
     p.message = [&members, &live](int status, const std::string& heading,
@@ -881,6 +909,8 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // Uploads arrive in the site's folder, never elsewhere; what a crash left there goes now.
   admin_options.upload_folder = site.root / ".cinepress-uploads";
   fs::remove_all(admin_options.upload_folder, ec);
+  admin_options.webhooks = webhook_options.hooks;
+  admin_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
   std::optional<AdminWeb> admin;
   if (auto templates = NewsroomTemplates(); !templates) {
     err << "serve: newsroom: " << templates.error().ToString() << "\n";
@@ -900,16 +930,6 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   content_api_options.open_content_store = admin_options.open_content_store;
   content_api_options.open_staff_store = admin_options.open_staff_store;
   ContentApi content_api(content_api_options);
-  // Webhooks ([[webhooks]], read at start): the Admin API queues their events with its changes;
-  // this thread sends them, retries and gives up, on every node (claims are leased).
-  WebhookSenderOptions webhook_options;
-  if (auto config = LoadSiteConfig(site.config())) webhook_options.hooks = config->webhooks;
-  webhook_options.open_store = admin_options.open_content_store;
-  webhook_options.poster = OpenCurlPoster(std::chrono::seconds(10));
-  webhook_options.now = [] { return NowSeconds(); };
-  webhook_options.log = newsletter_options.log;
-  WebhookSender webhook_sender(webhook_options);
-  webhook_sender.Start();
   AdminApiOptions admin_api_options;
   admin_api_options.site = content_api_options.site;
   admin_api_options.open_content_store = admin_options.open_content_store;
@@ -917,6 +937,11 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   admin_api_options.now = [] { return NowSeconds(); };
   admin_api_options.webhooks = webhook_options.hooks;
   admin_api_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
+  admin_api_options.open_member_store = members_options.open_store;
+  admin_api_options.open_newsletter_store = members_options.open_newsletter_store;
+  admin_api_options.send = members_options.send;
+  admin_api_options.member_events = member_events;
+  admin_api_options.stills = admin_options.stills;
   AdminApi admin_api(admin_api_options);
 
   std::unique_ptr<AccessLog> access_log;
@@ -957,6 +982,10 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
           if (!file) return file.error();
           return std::shared_ptr<BodySink>(std::move(*file));
         });
+    // The Admin API's upload likewise; a file over the limit within the slack is answered 413
+    // FILE_TOO_LARGE in JSON, a body beyond it by the server's own 413.
+    server_options.body_limits.emplace_back(
+        "/api/admin/images/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
   }
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_ip = options.max_connections_per_ip;

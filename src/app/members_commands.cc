@@ -14,6 +14,7 @@
 #include "members/member_csv.h"
 #include "members/members.h"
 #include "store/open_store.h"
+#include "webhooks/webhooks.h"
 
 namespace cinepress {
 
@@ -72,7 +73,8 @@ Status MembersAdd(const SiteFolder& site, const MembersAddOptions& o, std::ostre
   m.email = o.email;
   m.name = o.name;
   m.note = o.note;
-  auto added = AddMember(store, m, now);
+  // Told to [[webhooks]] (member.added); the running `serve` sends it from the outbox.
+  auto added = AddMember(store, m, now, MemberWebhooks(opened->config.webhooks, NowSeconds));
   if (!added) return added.error();
   if (!o.tier.empty() && o.tier != kFreeTier) {
     if (auto s = GrantTier(store, added->id, o.tier, *until, "comp", o.note, now); !s) return s;
@@ -139,7 +141,9 @@ Status MembersRemove(const SiteFolder& site, const std::string& email, std::ostr
   if (!view) return view.error();
   auto newsletters = OpenNewsletterStore(site.database(), SiteStoreOptions(site));
   if (!newsletters) return newsletters.error();
-  if (auto s = DeleteMember(*opened->store, **newsletters, view->member.id, NowSeconds()); !s) {
+  if (auto s = DeleteMember(*opened->store, **newsletters, view->member.id, NowSeconds(),
+                            MemberWebhooks(opened->config.webhooks, NowSeconds));
+      !s) {
     return s;
   }
   out << "removed " << email << " (personal data erased; newsletter consent records kept)\n";

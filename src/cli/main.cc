@@ -341,6 +341,20 @@ int main(int argc, char** argv) {
       "deliveries", "the delivery log, newest first: status, tries, error");
   w_deliveries->add_option("--limit", deliveries_limit, "how many (default 50)");
   add_site(w_deliveries);
+  cinepress::WebhooksAddOptions hook_add;
+  CLI::App* w_add = webhooks->add_subcommand(
+      "add", "tell EVENT to URL, signed with --secret (default: a random one, printed once)");
+  w_add->add_option("EVENT", hook_add.event, "article.published, member.added… (docs/API.md)")
+      ->required();
+  w_add->add_option("URL", hook_add.url, "http(s)")->required();
+  w_add->add_option("--secret", hook_add.secret, "the signature's key: 16 characters or more");
+  add_site(w_add);
+  CLI::App* w_list = webhooks->add_subcommand("list", "the webhooks, numbered (not their secrets)");
+  add_site(w_list);
+  size_t hook_number = 0;
+  CLI::App* w_remove = webhooks->add_subcommand("remove", "remove webhook NUMBER (as list shows)");
+  w_remove->add_option("NUMBER", hook_number, "its number")->required();
+  add_site(w_remove);
 
   CLI::App* institutions = app.add_subcommand(
       "institutions", "libraries and schools whose readers hold a tier by IP or email domain");
@@ -581,6 +595,9 @@ int main(int argc, char** argv) {
       {n_list, [&] { return Done(cinepress::IntegrationsList(site, std::cout)); }},
       {w_deliveries,
        [&] { return Done(cinepress::WebhookDeliveries(site, deliveries_limit, std::cout)); }},
+      {w_add, [&] { return Done(cinepress::WebhooksAdd(site, hook_add, std::cout)); }},
+      {w_list, [&] { return Done(cinepress::WebhooksList(site, std::cout)); }},
+      {w_remove, [&] { return Done(cinepress::WebhooksRemove(site, hook_number, std::cout)); }},
       {n_remove,
        [&] { return Done(cinepress::IntegrationsRemove(site, integration_name, std::cout)); }},
       {n_rotate,

@@ -14,24 +14,10 @@
 #include "content/model.h"
 #include "content/podcast.h"
 #include "content/search.h"
+#include "content/webhook_delivery.h"
 #include "core/result.h"
 
 namespace cinepress {
-
-// One webhook delivery: an event told to one URL, with its tries.
-struct WebhookDelivery {
-  int64_t id = 0;
-  std::string delivery_id;  // random; sent as X-Cinepress-Delivery (the receiver's "once" key)
-  std::string event;        // "article.published"
-  std::string url;
-  std::string payload;  // the JSON body, as signed
-  int64_t created = 0;
-  int64_t next_attempt = 0;
-  int64_t attempts = 0;
-  std::string status = "pending";  // "pending", "delivered", "failed" (given up)
-  std::string last_error;          // why the last try failed ("" when none did)
-  int64_t finished = 0;            // when delivered or given up
-};
 
 class ContentStore {
  public:
@@ -97,6 +83,9 @@ class ContentStore {
                                                              size_t limit) = 0;
   virtual Status FinishWebhook(const WebhookDelivery& delivery) = 0;
   virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(size_t limit) = 0;
+  // Removes the pending deliveries whose delivery_id starts with `prefix` (a piece's scheduled
+  // article.published, taken back when it is saved again); returns how many.
+  virtual Result<int64_t> CancelWebhooks(const std::string& prefix) = 0;
 
   virtual Result<std::vector<Author>> LoadAuthors() = 0;
   virtual Status SaveAuthor(const Author& author) = 0;

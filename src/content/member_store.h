@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "content/webhook_delivery.h"
 #include "core/result.h"
 
 namespace cinepress {
@@ -196,6 +197,9 @@ class MemberStore {
   // queued in the caller's transaction, so that an effect and the message that tells of it
   // commit together — neither without the other, whatever crashes between.
   virtual Result<int64_t> QueueMail(const std::string& message, int64_t now) = 0;
+  // The webhooks' outbox (the one ContentStore::QueueWebhook writes, in the same database): a
+  // member's event queued in the transaction of the change it tells of.
+  virtual Result<int64_t> QueueWebhook(const WebhookDelivery& delivery) = 0;
   // Changes after any commit that changed what RightsBook and SessionTable hold (see above).
   virtual Result<int64_t> Version() = 0;
   // Waits until Version may have moved or `timeout` passes, as ContentStore::WaitForChange.

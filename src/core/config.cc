@@ -8,6 +8,7 @@
 #include "core/dates.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "core/toml_parse.h"
 
 namespace cinepress {
 namespace {
@@ -631,8 +632,9 @@ Status ReadNewsletters(const toml::table& root, const std::string& file, SiteCon
 }  // namespace
 
 const std::vector<std::string>& WebhookEvents() {
-  static const std::vector<std::string> kEvents = {"article.published", "article.updated",
-                                                   "article.unpublished", "article.deleted"};
+  static const std::vector<std::string> kEvents = {
+      "article.published", "article.updated", "article.unpublished", "article.deleted",
+      "member.added",      "member.edited",   "member.deleted"};
   return kEvents;
 }
 
@@ -671,10 +673,9 @@ std::vector<std::pair<std::string, std::string>> SecurityHeaders(const SiteConfi
   return out;
 }
 
-Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& file) {
-  toml::table root;
+Result<toml::table> ParseToml(std::string_view text, const std::string& file) {
   try {
-    root = toml::parse(text, file);
+    return toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     return Error{ErrorCode::kInvalidInput,
                  std::string(e.description()),
@@ -682,6 +683,12 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
                  static_cast<int>(e.source().begin.line),
                  {}};
   }
+}
+
+Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& file) {
+  auto parsed = ParseToml(text, file);
+  if (!parsed) return parsed.error();
+  const toml::table& root = *parsed;
   SiteConfig c;
   for (auto [key, out] : {std::pair{"title", &c.title},
                           {"description", &c.description},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -205,6 +206,8 @@ struct WebhookConfig {
 };
 // The events a webhook may name.
 const std::vector<std::string>& WebhookEvents();
+// The [[webhooks]] as cinepress.toml has them now (`serve` follows the file's changes).
+using WebhookList = std::function<std::vector<WebhookConfig>()>;
 
 struct SocialLink {
   std::string name;  // "mastodon", as written in [social]

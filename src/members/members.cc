@@ -7,6 +7,7 @@
 
 #include "content/access.h"
 #include "core/dates.h"
+#include "core/slug.h"
 #include "core/text.h"
 #include "mail/message.h"
 #include "members/sign_in.h"
@@ -97,7 +98,54 @@ std::vector<std::string> TiersHeld(const std::vector<TierGrant>& grants, int64_t
   return r.tiers;
 }
 
-Result<AddedMember> AddMember(MemberStore& store, const NewMember& in, int64_t now) {
+std::string_view MemberStatusOf(const MemberView& view, int64_t now) {
+  bool paid = false;
+  for (const TierGrant& g : view.grants) {
+    if (g.tier == kFreeTier || !g.ActiveAt(now)) continue;
+    if (g.source == "comp") return "comped";
+    paid = true;
+  }
+  return paid ? "paid" : "free";
+}
+
+nlohmann::ordered_json MemberJson(const MemberView& view, int64_t now) {
+  const Member& m = view.member;
+  nlohmann::ordered_json labels = nlohmann::ordered_json::array(),
+                         tiers = nlohmann::ordered_json::array();
+  for (const std::string& l : m.labels) labels.push_back({{"name", l}, {"slug", Slugify(l)}});
+  for (const std::string& t : TiersHeld(view.grants, now)) {
+    if (t != kFreeTier) tiers.push_back({{"slug", t}});
+  }
+  return {{"id", std::to_string(m.id)},
+          {"email", m.email},
+          {"name", m.name},
+          {"note", m.note},
+          {"status", MemberStatusOf(view, now)},
+          {"labels", labels},
+          {"tiers", tiers},
+          {"subscribed", m.subscribed_to_emails},
+          {"created_at", TimeZone::IsoUtc(m.created)}};
+}
+
+Result<int64_t> CreateMemberWithin(MemberStore& store, Member m, int64_t now,
+                                   const MemberEventHook& told) {
+  auto id = store.InsertMember(m);
+  if (!id) return id.error();
+  if (auto s = store.SaveGrant(TierGrant{0, *id, std::string(kFreeTier), 0, "signup", "", now});
+      !s) {
+    return s.error();
+  }
+  // Seats running out does not stop a member joining; they are simply not joined.
+  auto joined = JoinInstitutionByDomainWithin(store, *id, now);
+  if (!joined && joined.error().code != ErrorCode::kConflict) return joined.error();
+  if (told) {
+    if (auto s = told(store, "member.added", *id); !s) return s.error();
+  }
+  return *id;
+}
+
+Result<AddedMember> AddMember(MemberStore& store, const NewMember& in, int64_t now,
+                              const MemberEventHook& told) {
   const std::string email(Trim(in.email));
   if (!IsPlausibleEmail(email)) {
     return Error{
@@ -127,19 +175,10 @@ Result<AddedMember> AddMember(MemberStore& store, const NewMember& in, int64_t n
     m.stripe_customer_id = in.stripe_customer_id;
     m.subscribed_to_emails = in.subscribed_to_emails;
     m.created = in.created != 0 ? in.created : now;
-    auto id = store.InsertMember(m);
+    auto id = CreateMemberWithin(store, std::move(m), now, told);
     if (!id) return Undo<AddedMember>(store, id.error());
     out.id = *id;
     out.created = true;
-    if (auto s = store.SaveGrant(TierGrant{0, *id, std::string(kFreeTier), 0, "signup", "", now});
-        !s) {
-      return Undo<AddedMember>(store, s.error());
-    }
-    // Seats running out does not stop an editor adding a member; they are simply not joined.
-    auto joined = JoinInstitutionByDomainWithin(store, *id, now);
-    if (!joined && joined.error().code != ErrorCode::kConflict) {
-      return Undo<AddedMember>(store, joined.error());
-    }
   }
   if (auto s = store.Commit(); !s) return s.error();
   return out;
@@ -172,11 +211,14 @@ Status RevokeTier(MemberStore& store, int64_t member_id, const std::string& tier
   });
 }
 
-Status RemoveMember(MemberStore& store, int64_t member_id) {
+Status RemoveMember(MemberStore& store, int64_t member_id, const MemberEventHook& told) {
   return InTransaction(store, [&]() -> Status {
     auto m = store.LoadMember(member_id);
     if (!m) return m.error();
     if (!m->has_value()) return MakeError(ErrorCode::kNotFound, "no such member");
+    if (told) {
+      if (auto s = told(store, "member.deleted", member_id); !s) return s;
+    }
     if (auto s = store.DeleteSignInTokens(member_id, (*m)->email); !s) return s;
     return store.DeleteMemberRow(member_id);
   });
@@ -265,7 +307,7 @@ Result<std::string> ExportMemberData(MemberStore& store, NewsletterStore& newsle
 }
 
 Status DeleteMember(MemberStore& store, NewsletterStore& newsletters, int64_t member_id,
-                    int64_t now) {
+                    int64_t now, const MemberEventHook& told) {
   auto found = store.LoadMember(member_id);
   if (!found) return found.error();
   if (!found->has_value() || (*found)->deleted) {
@@ -286,6 +328,9 @@ Status DeleteMember(MemberStore& store, NewsletterStore& newsletters, int64_t me
     if (auto s = newsletters.Commit(); !s) return s;
   }
   return InTransaction(store, [&]() -> Status {
+    if (told) {
+      if (auto s = told(store, "member.deleted", member_id); !s) return s;
+    }
     Member m = **found;
     m.email = "deleted-" + std::to_string(member_id) + "@invalid";
     m.name.clear();

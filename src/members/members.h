@@ -17,8 +17,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "content/member_store.h"
@@ -33,6 +36,12 @@ inline constexpr const char* kGrantSources[] = {"comp",        "stripe", "gift",
 
 // Whether `tier` is "members" or a [[tiers]] slug; the error names the known ones.
 Status CheckTier(const SiteConfig& site, const std::string& tier);
+
+// What a change to a member tells (the webhooks' member.added, member.edited, member.deleted):
+// run inside the change's transaction, before it commits (member.deleted: before the erasure),
+// with the member's id; an error rolls the change back. Empty: nothing is told.
+using MemberEventHook =
+    std::function<Status(MemberStore& store, std::string_view event, int64_t member_id)>;
 
 struct NewMember {
   std::string email;
@@ -49,7 +58,13 @@ struct AddedMember {
 };
 // Adds a member, or updates the one with this address (without ASCII case). The address must be
 // plausible (kInvalidInput). A new member joins an institution by email domain while seats last.
-Result<AddedMember> AddMember(MemberStore& store, const NewMember& member, int64_t now);
+// A new member is told as member.added.
+Result<AddedMember> AddMember(MemberStore& store, const NewMember& member, int64_t now,
+                              const MemberEventHook& told = {});
+// Makes `member` (a new address) inside the caller's transaction: the row, the free tier, an
+// institution by email domain while seats last, and member.added told. Returns its id.
+Result<int64_t> CreateMemberWithin(MemberStore& store, Member member, int64_t now,
+                                   const MemberEventHook& told);
 
 // Grants `tier` until `until` (0: no end) from `source` (see kGrantSources); granting the same
 // tier from the same source again replaces its end and note.
@@ -60,7 +75,7 @@ Status RevokeTier(MemberStore& store, int64_t member_id, const std::string& tier
                   const std::string& source = "");
 // Removes the member's row and everything attached (an address added by mistake); DeleteMember
 // is the erasure a reader asks for.
-Status RemoveMember(MemberStore& store, int64_t member_id);
+Status RemoveMember(MemberStore& store, int64_t member_id, const MemberEventHook& told = {});
 
 struct MemberView {
   Member member;
@@ -76,6 +91,14 @@ Result<MemberView> LoadMemberView(MemberStore& store, const std::string& email, 
 // The tiers held at `now` (sorted, with "members").
 std::vector<std::string> TiersHeld(const std::vector<TierGrant>& grants, int64_t now);
 
+// "comped" (a comp grant of a tier beyond the free one), "paid" (any other grant of such a tier:
+// Stripe, a gift, a donation, an institution) or "free", at `now`: Ghost's member status.
+std::string_view MemberStatusOf(const MemberView& view, int64_t now);
+// A member in the shape of Ghost's Admin API: id (a string), email, name, note, status, labels
+// (objects with name and slug), tiers (held at `now`: objects with slug), created_at,
+// subscribed. The Admin API's answers and the members' webhook events.
+nlohmann::ordered_json MemberJson(const MemberView& view, int64_t now);
+
 // Everything held about the member as JSON (nlohmann-json): the account, grants, sessions
 // (times only), institution, and newsletter subscriptions with their consent.
 Result<std::string> ExportMemberData(MemberStore& store, NewsletterStore& newsletters,
@@ -86,8 +109,9 @@ Result<std::string> ExportMemberData(MemberStore& store, NewsletterStore& newsle
 // membership removed. Their newsletter subscriber keeps its consent records, unsubscribed and
 // suppressed, with the address replaced by "erased:" + hex BLAKE2b of the lower-cased address
 // (so that a consent can still be proved for an address someone shows us) and the name emptied.
+// Both tell member.deleted.
 Status DeleteMember(MemberStore& store, NewsletterStore& newsletters, int64_t member_id,
-                    int64_t now);
+                    int64_t now, const MemberEventHook& told = {});
 
 // Joins the member to the active institution whose email domains hold their address, while
 // seats last. Returns the institution's id, or 0 when no domain matches or the member already

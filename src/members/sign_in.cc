@@ -45,8 +45,9 @@ Status Use(MemberStore& store, const SignInToken& t) {
   return store.UpdateSignInToken(t.id, t.attempts, true);
 }
 
-// Makes the member of a redeemed sign-in token (a new address joins now).
-Result<int64_t> MemberOf(MemberStore& store, const SignInToken& t, int64_t now) {
+// Makes the member of a redeemed sign-in token (a new address joins now, told as member.added).
+Result<int64_t> MemberOf(MemberStore& store, const SignInToken& t, int64_t now,
+                         const MemberEventHook& told) {
   if (t.member_id != 0) {
     auto m = store.LoadMember(t.member_id);
     if (!m) return m.error();
@@ -62,15 +63,7 @@ Result<int64_t> MemberOf(MemberStore& store, const SignInToken& t, int64_t now) 
   m.email = t.email;
   m.name = t.name;
   m.created = now;
-  auto id = store.InsertMember(m);
-  if (!id) return id.error();
-  if (auto s = store.SaveGrant(TierGrant{0, *id, std::string(kFreeTier), 0, "signup", "", now});
-      !s) {
-    return s.error();
-  }
-  auto joined = JoinInstitutionByDomainWithin(store, *id, now);
-  if (!joined && joined.error().code != ErrorCode::kConflict) return joined.error();
-  return *id;
+  return CreateMemberWithin(store, std::move(m), now, told);
 }
 
 template <typename T>
@@ -169,7 +162,8 @@ MailMessage SignInMessage(const SiteConfig& site, const std::string& email,
   return m;
 }
 
-Result<int64_t> RedeemSignInLink(MemberStore& store, std::string_view token, int64_t now) {
+Result<int64_t> RedeemSignInLink(MemberStore& store, std::string_view token, int64_t now,
+                                 const MemberEventHook& told) {
   if (token.empty()) {
     return Refusal(ErrorCode::kNotFound, kSignInUnknown, "this sign-in link is not valid");
   }
@@ -190,14 +184,14 @@ Result<int64_t> RedeemSignInLink(MemberStore& store, std::string_view token, int
         store, Refusal(ErrorCode::kInvalidInput, kSignInExpired, "this sign-in link has expired"));
   }
   if (auto s = Use(store, t); !s) return Undo<int64_t>(store, s.error());
-  auto id = MemberOf(store, t, now);
+  auto id = MemberOf(store, t, now, told);
   if (!id) return Undo<int64_t>(store, id.error());
   if (auto s = store.Commit(); !s) return s.error();
   return *id;
 }
 
 Result<int64_t> RedeemSignInCode(MemberStore& store, const std::string& email,
-                                 std::string_view code, int64_t now) {
+                                 std::string_view code, int64_t now, const MemberEventHook& told) {
   if (auto s = store.BeginTransaction(); !s) return s.error();
   auto found = store.LatestSignInToken(std::string(Trim(email)));
   if (!found) return Undo<int64_t>(store, found.error());
@@ -229,7 +223,7 @@ Result<int64_t> RedeemSignInCode(MemberStore& store, const std::string& email,
     return Refusal(ErrorCode::kInvalidInput, kSignInWrongCode, "this is not the code we sent");
   }
   if (auto s = Use(store, t); !s) return Undo<int64_t>(store, s.error());
-  auto id = MemberOf(store, t, now);
+  auto id = MemberOf(store, t, now, told);
   if (!id) return Undo<int64_t>(store, id.error());
   if (auto s = store.Commit(); !s) return s.error();
   return *id;

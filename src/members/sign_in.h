@@ -22,6 +22,7 @@
 #include "core/result.h"
 #include "core/tokens.h"  // NewToken, HashSecret: how tokens are made and kept
 #include "mail/message.h"
+#include "members/members.h"
 
 namespace cinepress {
 
@@ -63,11 +64,14 @@ MailMessage SignInMessage(const SiteConfig& site, const std::string& email,
 std::string SignInUrl(std::string_view base_url, std::string_view link_token);
 
 // Redeems a link: the member's id (a new address becomes a member now, with the free tier, and
-// joins an institution by its email domain while seats last). Single use.
-Result<int64_t> RedeemSignInLink(MemberStore& store, std::string_view token, int64_t now);
+// joins an institution by its email domain while seats last, told to `told` as member.added in
+// the same transaction). Single use.
+Result<int64_t> RedeemSignInLink(MemberStore& store, std::string_view token, int64_t now,
+                                 const MemberEventHook& told = {});
 // Redeems the code of the newest sign-in message sent to `email`. Five wrong codes burn it.
 Result<int64_t> RedeemSignInCode(MemberStore& store, const std::string& email,
-                                 std::string_view code, int64_t now);
+                                 std::string_view code, int64_t now,
+                                 const MemberEventHook& told = {});
 
 // Email change: a link token to send to the new address (kConflict when another member has it;
 // kInvalidInput when it is not plausible). The link is valid 24 h, once.

@@ -41,6 +41,7 @@ struct EventContext {
   int64_t created = 0;  // the event's Stripe time
   int64_t now = 0;
   StripeEventOutcome& outcome;
+  const MemberEventHook& told;  // a member made by checkout: member.added
 };
 
 // The member a payment belongs to: the one named in our own reference (metadata or
@@ -63,7 +64,7 @@ Result<int64_t> ResolveMember(EventContext& c, int64_t hint, const std::string& 
     auto m = c.store.FindMember(email);
     if (!m) return m.error();
     if (!m->has_value()) {
-      auto added = AddMember(c.store, NewMember{email, "", "", {}, customer}, c.now);
+      auto added = AddMember(c.store, NewMember{email, "", "", {}, customer}, c.now, c.told);
       if (!added) return added.error();
       c.outcome.new_member_email = email;
       return added->id;
@@ -488,7 +489,8 @@ std::string TierOfSubscription(const Json& object, const SiteConfig& site,
 }
 
 Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig& site,
-                                            std::string_view payload, int64_t now) {
+                                            std::string_view payload, int64_t now,
+                                            const MemberEventHook& told) {
   const Json event = Json::parse(payload, nullptr, false);
   if (!event.is_object() || Str(event, "id").empty() || Str(event, "type").empty() ||
       !Field(Field(event, "data"), "object").is_object()) {
@@ -511,7 +513,7 @@ Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig
       return {};
     }
     outcome.handled = true;
-    EventContext c{store, site, event["data"]["object"], Int(event, "created"), now, outcome};
+    EventContext c{store, site, event["data"]["object"], Int(event, "created"), now, outcome, told};
     for (auto handler = first; handler != last; ++handler) {
       if (auto s = handler->second(c); !s) return s;
     }
@@ -529,7 +531,8 @@ Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const Sit
     auto kept = store.LoadStripeSubscription(outcome.id);
     if (!kept) return kept.error();
     const int64_t at = kept->has_value() ? std::max(now, (*kept)->state_at + 1) : now;
-    EventContext c{store, site, object, at, now, outcome};
+    const MemberEventHook none;  // reconcile finds members; it makes none
+    EventContext c{store, site, object, at, now, outcome, none};
     return OnSubscription(c);
   });
 }

@@ -34,6 +34,7 @@
 #include "core/config.h"
 #include "core/result.h"
 #include "mail/message.h"
+#include "members/members.h"
 
 namespace cinepress {
 
@@ -70,8 +71,10 @@ struct StripeEventOutcome {
 
 // Applies one webhook event (its raw JSON) in one transaction. kInvalidInput for a payload that
 // is not an event; a store failure rolls everything back (answer 500: Stripe retries).
+// A member made by checkout is told to `told` (member.added) in that transaction.
 Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig& site,
-                                            std::string_view payload, int64_t now);
+                                            std::string_view payload, int64_t now,
+                                            const MemberEventHook& told = {});
 
 // Applies a subscription's state as Stripe gives it now (reconcile), as an event made at `now`.
 Result<StripeEventOutcome> ApplyStripeSubscription(MemberStore& store, const SiteConfig& site,

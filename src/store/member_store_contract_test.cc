@@ -220,6 +220,33 @@ TYPED_TEST(MemberStoreContract, AStripeEventIsRecordedOnceAndOnlyWithItsTransact
   EXPECT_TRUE(*this->store_->RecordStripeEvent("evt_2", "invoice.paid", 12));
 }
 
+// A member's webhook event is queued in the member's own transaction into the one outbox that
+// the content store's sender reads.
+TYPED_TEST(MemberStoreContract, AWebhookQueuedInATransactionIsInTheContentStoresOutbox) {
+  WebhookDelivery d;
+  d.event = "member.added";
+  d.url = "http://127.0.0.1:9/hook";
+  d.payload = R"({"event":"member.added"})";
+  d.created = d.next_attempt = 10;
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  d.delivery_id = "rolled-back";
+  ASSERT_TRUE(this->store_->QueueWebhook(d).ok());
+  ASSERT_TRUE(this->store_->Rollback());
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  d.delivery_id = "committed";
+  auto id = this->store_->QueueWebhook(d);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  ASSERT_TRUE(this->store_->Commit());
+  auto content = OpenContentStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(content.ok()) << content.error().ToString();
+  auto due = (*content)->ClaimWebhooks(20, 80, 10);
+  ASSERT_TRUE(due.ok()) << due.error().ToString();
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].delivery_id, "committed");
+  EXPECT_EQ((*due)[0].id, *id);
+  EXPECT_EQ((*due)[0].event, "member.added");
+}
+
 TYPED_TEST(MemberStoreContract, MailQueuedInATransactionIsSentOnlyIfItCommits) {
   ASSERT_TRUE(this->store_->BeginTransaction());
   ASSERT_TRUE(this->store_->QueueMail("Subject: rolled back\r\n\r\nno", 10).ok());

@@ -556,6 +556,18 @@ class PgMemberStore final : public MemberStore {
     return q->Int(0, 0);
   }
 
+  Result<int64_t> QueueWebhook(const WebhookDelivery& d) override {
+    auto q = db_->Write(
+        "INSERT INTO webhook_deliveries (delivery_id, event, url, payload, created, next_attempt,"
+        " attempts, status, last_error, finished)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        {std::string_view(d.delivery_id), std::string_view(d.event), std::string_view(d.url),
+         std::string_view(d.payload), d.created, d.next_attempt, d.attempts,
+         std::string_view(d.status), std::string_view(d.last_error), d.finished});
+    if (!q) return PgFailure("queueing a webhook delivery", q.error());
+    return q->Int(0, 0);
+  }
+
   Status SaveGift(const Gift& g) override {
     return PgWrite(
         *db_, "saving gift " + g.id,

@@ -1315,6 +1315,15 @@ class PgStore final : public ContentStore {
                   "reading webhook deliveries", &WebhookRow);
   }
 
+  Result<int64_t> CancelWebhooks(const std::string& prefix) override {
+    auto q = db_->Write(
+        "WITH gone AS (DELETE FROM webhook_deliveries WHERE status = 'pending'"
+        " AND starts_with(delivery_id, $1) RETURNING 1) SELECT count(*) FROM gone",
+        {std::string_view(prefix)});
+    if (!q) return PgFailure("cancelling webhook deliveries", q.error());
+    return q->Int(0, 0);
+  }
+
   static WebhookDelivery WebhookRow(const PgRows& q, int r) {
     return WebhookDelivery{q.Int(r, 0),  q.Text(r, 1), q.Text(r, 2), q.Text(r, 3),
                            q.Text(r, 4), q.Int(r, 5),  q.Int(r, 6),  q.Int(r, 7),

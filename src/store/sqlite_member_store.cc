@@ -511,6 +511,16 @@ class SqliteMemberStore final : public MemberStore, private SqliteConnection {
     return sqlite3_last_insert_rowid(db_);
   }
 
+  Result<int64_t> QueueWebhook(const WebhookDelivery& d) override {
+    Run r(Q("INSERT INTO webhook_deliveries (delivery_id, event, url, payload, created,"
+            " next_attempt, attempts, status, last_error, finished)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          {d.delivery_id, d.event, d.url, d.payload, d.created, d.next_attempt, d.attempts,
+           d.status, d.last_error, d.finished});
+    if (!r.Done()) return Failure("queueing a webhook delivery");
+    return sqlite3_last_insert_rowid(db_);
+  }
+
   Status SaveGift(const Gift& g) override {
     Run r(Q("INSERT OR REPLACE INTO gifts (id, tier, months, amount, currency, buyer_email,"
             " recipient_name, recipient_email, message, notify_at, status, token_hash,"

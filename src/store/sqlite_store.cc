@@ -1167,6 +1167,15 @@ class SqliteStore final : public SqliteMirrorStore {
     return WebhookRows(q, "reading webhook deliveries");
   }
 
+  Result<int64_t> CancelWebhooks(const std::string& prefix) override {
+    Use q(
+        Prepare("DELETE FROM webhook_deliveries WHERE status = 'pending'"
+                " AND substr(delivery_id, 1, ?) = ?"));
+    q.Bind(1, static_cast<int64_t>(prefix.size())).Bind(2, prefix);
+    if (q.Step() != SQLITE_DONE) return Failure("cancelling webhook deliveries");
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
   Result<std::vector<WebhookDelivery>> WebhookRows(Use& q, const char* what) {
     std::vector<WebhookDelivery> out;
     int rc;

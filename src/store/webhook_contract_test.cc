@@ -1,5 +1,5 @@
 // Webhooks' outbox (ContentStore's QueueWebhook, ClaimWebhooks, FinishWebhook,
-// ListWebhookDeliveries), run against every engine (SQLite and PostgreSQL).
+// ListWebhookDeliveries, CancelWebhooks), run against every engine (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
 #include "store/open_store.h"
@@ -95,6 +95,33 @@ TYPED_TEST(WebhookContract, AQueuedDeliveryIsRolledBackWithItsTransaction) {
   this->Queue("kept", 1);
   ASSERT_TRUE(this->store_->Commit());
   EXPECT_EQ(this->store_->ListWebhookDeliveries(10)->size(), 1u);
+}
+
+// A piece's scheduled article.published is taken back when the piece is saved again: only the
+// pending deliveries whose id has the prefix go; the prefix is data, never a pattern.
+TYPED_TEST(WebhookContract, PendingDeliveriesAreCancelledByTheirIdsPrefix) {
+  this->Queue("scheduled-7-a", 500);
+  this->Queue("scheduled-7-b", 600);
+  this->Queue("scheduled-70-a", 500);
+  this->Queue("scheduled-%-x", 500);
+  const int64_t sent = this->Queue("scheduled-7-sent", 100);
+  auto claimed = this->store_->ClaimWebhooks(100, 160, 10);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  WebhookDelivery done = (*claimed)[0];
+  done.status = "delivered";
+  ASSERT_TRUE(this->store_->FinishWebhook(done));
+  auto n = this->store_->CancelWebhooks("scheduled-7-");
+  ASSERT_TRUE(n.ok()) << n.error().ToString();
+  EXPECT_EQ(*n, 2);
+  EXPECT_EQ(*this->store_->CancelWebhooks("scheduled-%"), 1) << "a % is a character";
+  std::vector<std::string> left;
+  auto log = this->store_->ListWebhookDeliveries(10);
+  for (const WebhookDelivery& d : *log) {
+    left.push_back(d.delivery_id);
+  }
+  EXPECT_EQ(left, (std::vector<std::string>{"scheduled-7-sent", "scheduled-70-a"}));
+  EXPECT_EQ(sent, done.id) << "a delivered one is kept in the log";
 }
 
 }  // namespace

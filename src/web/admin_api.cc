@@ -8,7 +8,10 @@
 #include "core/slug.h"
 #include "staff/editing.h"
 #include "staff/integrations.h"
+#include "web/admin_api_media.h"
+#include "web/admin_api_members.h"
 #include "web/api_response.h"
+#include "web/article_webhooks.h"
 #include "webhooks/webhooks.h"
 
 namespace cinepress {
@@ -17,6 +20,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view kArticles = "/api/admin/articles/";
+constexpr std::string_view kMembers = "/api/admin/members/";
+constexpr std::string_view kImageUpload = "/api/admin/images/upload/";
 
 std::string KeyOf(const HttpRequest& req) {
   const std::string_view h = req.Header("authorization");
@@ -58,7 +63,9 @@ Status ReadNames(const Json& post, const char* field, const char* field_in_objec
 }
 
 // The article a post makes of `base` (a new one, or the stored one): only the fields it names.
-Result<Article> ArticleFromPost(const Json& post, Article base) {
+// `feature_image` may be the absolute URL an upload answered (Ghost's clients send it back as
+// they got it): the site's own URL is kept as its path, as the newsroom keeps images.
+Result<Article> ArticleFromPost(const Json& post, Article base, std::string_view base_url) {
   Article a = std::move(base);
   std::string image_src = a.image ? a.image->src : "", image_alt = a.image ? a.image->alt : "";
   std::string visibility;
@@ -81,6 +88,10 @@ Result<Article> ArticleFromPost(const Json& post, Article base) {
     return InvalidApiInput("section", "an article needs a section (reviews, news…)");
   if (!image_src.empty() && image_alt.empty()) {
     return InvalidApiInput("feature_image_alt", "a feature image needs its alt text");
+  }
+  if (!base_url.empty() && image_src.size() > base_url.size() &&
+      image_src.compare(0, base_url.size(), base_url) == 0 && image_src[base_url.size()] == '/') {
+    image_src.erase(0, base_url.size());
   }
   if (!image_src.empty()) a.image = Image{image_src, image_alt, a.image ? a.image->caption : ""};
   if (!visibility.empty()) {
@@ -108,29 +119,6 @@ Result<EditAction> ActionOf(const Json& post, const Article* stored) {
   return InvalidApiInput("status", "status must be draft, published or scheduled");
 }
 
-std::string_view StatusOf(const Article& a, int64_t now) {
-  if (a.draft) return "draft";
-  return a.date > now ? "scheduled" : "published";
-}
-
-// An article's `updated_at` as the Admin API shows it: the last save's time, whose milliseconds
-// are the save's revision number modulo 1000 — two saves in one second read differently, so an
-// update made from the first is refused after the second.
-std::string UpdatedAt(const Article& a, int64_t revision) {
-  std::string iso = TimeZone::IsoUtc(a.updated ? a.updated : a.date);  // "…:34Z"
-  const std::string ms = std::to_string(1000 + revision % 1000).substr(1);
-  iso.insert(iso.size() - 1, "." + ms);
-  return iso;
-}
-
-// The webhook event a save is ("" for none: a draft's save tells nobody).
-std::string_view EventOf(EditAction action, bool was_live, const Article& after) {
-  if (action == EditAction::kPublish) return "article.published";
-  if (action == EditAction::kUnpublish) return "article.unpublished";
-  if (was_live && IsLive(after) && action != EditAction::kAutosave) return "article.updated";
-  return "";
-}
-
 int64_t IdOf(std::string_view text) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -144,6 +132,20 @@ struct AdminApi::State {
   std::mutex mu;  // guards both connections
   std::unique_ptr<ContentStore> content;
   std::unique_ptr<StaffStore> staff;
+  std::unique_ptr<MemberStore> members;
+  std::unique_ptr<NewsletterStore> newsletters;
+
+  std::vector<WebhookConfig> Hooks() {
+    return options.webhooks ? options.webhooks() : std::vector<WebhookConfig>{};
+  }
+
+  // The site's address without a trailing slash ("" before the site is loaded).
+  std::string BaseUrl() {
+    const std::shared_ptr<const Site> site = options.site();
+    std::string url = site ? site->config().base_url : "";
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
 
   // The integration the request's key belongs to, or the response that refuses it.
   Result<Integration> Authenticate(const HttpRequest& req, HttpResponse& refused) {
@@ -195,15 +197,7 @@ struct AdminApi::State {
   }
 
   Json PostJson(const Article& a, int64_t revision) {
-    const std::shared_ptr<const Site> site = options.site();
-    return {{"id", std::to_string(a.id)},
-            {"title", a.title},
-            {"slug", a.slug},
-            {"section", a.section},
-            {"status", StatusOf(a, options.now())},
-            {"published_at", a.draft ? Json(nullptr) : Json(TimeZone::IsoUtc(a.date))},
-            {"updated_at", UpdatedAt(a, revision)},
-            {"url", site ? Json(site->ArticleUrl(a)) : Json(nullptr)}};
+    return ArticleJson(a, revision, options.now(), options.site().get());
   }
 
   HttpResponse Answer(const HttpRequest& req, int status, const Article& a, int64_t revision) {
@@ -230,7 +224,8 @@ struct AdminApi::State {
       revisions = std::move(loaded->second);
       // The update names the state it was made from; a later one is a conflict. The Content
       // API's updated_at (whole seconds) is accepted too, checked to the second.
-      const std::string current = UpdatedAt(*stored, revisions.empty() ? 0 : revisions.front().id);
+      const std::string current =
+          ArticleUpdatedAt(*stored, revisions.empty() ? 0 : revisions.front().id);
       const std::string seconds =
           TimeZone::IsoUtc(stored->updated ? stored->updated : stored->date);
       const auto sent = post.find("updated_at");
@@ -254,7 +249,7 @@ struct AdminApi::State {
         !why.empty()) {
       return ApiError(req, ApiErrorCode::kNoPermission, why);
     }
-    auto edited = ArticleFromPost(post, stored ? *stored : Article{});
+    auto edited = ArticleFromPost(post, stored ? *stored : Article{}, BaseUrl());
     if (!edited) return ApiError(req, edited.error());
     int64_t publish_at = 0;
     if (*action == EditAction::kSchedule) {
@@ -275,15 +270,9 @@ struct AdminApi::State {
     if (!stored) applied->source_path = "content/" + applied->section + "/" + applied->slug + ".md";
     const int64_t based_on = revisions.empty() ? 0 : revisions.front().id;
     EditSave save{*applied, based_on, author, *action, options.now(), nullptr};
-    const std::string_view event = EventOf(*action, stored && IsLive(*stored), *applied);
-    if (!event.empty()) {
-      save.before_commit = [this, &applied, event](ContentStore& store, const EditSaved& done) {
-        Article told = *applied;
-        told.id = done.article_id;
-        return QueueWebhookEvent(store, options.webhooks, event,
-                                 PostJson(told, done.revision_id).dump(), options.now());
-      };
-    }
+    save.before_commit =
+        QueueArticleEvent(Hooks(), ArticleEventOf(*action, stored && IsLive(*stored), *applied),
+                          *applied, options.site(), options.now());
     auto saved = SaveEdit(*content, save);
     if (!saved) {
       if (saved.error().code == ErrorCode::kConflict && saved.error().field != kRevisionField) {
@@ -311,8 +300,9 @@ struct AdminApi::State {
     }
     // The delete and its webhooks' event in one transaction.
     if (auto s = content->BeginTransaction(); !s) return ApiError(req, s.error());
-    Status done = QueueWebhookEvent(*content, options.webhooks, "article.deleted",
+    Status done = QueueWebhookEvent(*content, Hooks(), "article.deleted",
                                     PostJson(loaded->first, 0).dump(), options.now());
+    if (done) done = CancelScheduledPublish(*content, id);  // never announced now
     if (done) done = content->DeleteArticle(id);
     if (done) done = content->Commit();
     if (!done) {
@@ -322,6 +312,70 @@ struct AdminApi::State {
     if (options.wake_webhooks) options.wake_webhooks();
     HttpResponse r = ApiJson(req, 204, "");
     r.body.reset();
+    return r;
+  }
+
+  HttpResponse UploadImage(const HttpRequest& req, const Integration& who) {
+    const StaffRole role = ParseStaffRole(who.role).value_or(StaffRole::kContributor);
+    if (!Allows(role, Permission::kWriteOwnDrafts)) {
+      return ApiError(req, ApiErrorCode::kNoPermission, "this integration may not upload");
+    }
+    const std::shared_ptr<const Site> site = options.site();
+    if (!site) return ApiError(req, ApiErrorCode::kUnavailable, "the site is not loaded yet");
+    // A connection of its own: the stills take a while, and the articles' lock is not needed.
+    auto store = options.open_content_store();
+    if (!store) return ApiError(req, store.error());
+    ImageUploadCall call{**store,       "integration:" + who.name,
+                         BaseUrl(),     int64_t{site->config().staff.max_upload_mb} * 1024 * 1024,
+                         options.now(), options.stills};
+    return UploadImageAnswer(req, call);
+  }
+
+  // A members' route: editor integrations only, over this connection's member store.
+  HttpResponse Members(const HttpRequest& req, const Integration& who, int64_t id) {
+    const StaffRole role = ParseStaffRole(who.role).value_or(StaffRole::kContributor);
+    if (!Allows(role, Permission::kManageMembers)) {
+      return ApiError(req, ApiErrorCode::kNoPermission,
+                      "only an editor integration may read or change members");
+    }
+    const std::shared_ptr<const Site> site = options.site();
+    if (!site || !options.open_member_store || !options.open_newsletter_store) {
+      return ApiError(req, ApiErrorCode::kUnavailable, "members cannot be reached now");
+    }
+    if (!members) {
+      auto opened = options.open_member_store();
+      if (!opened) return ApiError(req, opened.error());
+      members = std::move(*opened);
+    }
+    if (!newsletters) {
+      auto opened = options.open_newsletter_store();
+      if (!opened) return ApiError(req, opened.error());
+      newsletters = std::move(*opened);
+    }
+    std::function<Status(const MailMessage&)> send = options.send;
+    if (!send) {
+      send = [](const MailMessage&) -> Status {
+        return MakeError(ErrorCode::kIo, "no outbox to send the sign-in link");
+      };
+    }
+    MembersApiCall call{*members,      *newsletters,          site->config(),
+                        options.now(), options.member_events, send};
+    HttpResponse r;
+    if (req.method == "GET") {
+      r = id == 0 ? ListMembersAnswer(req, call) : MemberAnswer(req, call, id);
+    } else if (req.method == "POST") {
+      r = AddMemberAnswer(req, call);
+    } else if (req.method == "PUT") {
+      r = EditMemberAnswer(req, call, id);
+    } else {
+      r = DeleteMemberAnswer(req, call, id);
+    }
+    if (r.status >= 500) {
+      members.reset();  // opened again on the next request
+      newsletters.reset();
+    } else if (req.method != "GET" && options.wake_webhooks) {
+      options.wake_webhooks();
+    }
     return r;
   }
 };
@@ -335,9 +389,10 @@ AdminApi::~AdminApi() = default;
 void AdminApi::Mount(Router& router) {
   using Handler =
       std::function<HttpResponse(State&, const HttpRequest&, const Integration&, int64_t)>;
-  // Each route authenticates, finds the article's id in the path (for /{id}/), then answers.
-  auto guarded = [state = state_](bool with_id, Handler handler) {
-    return [state, with_id, handler](RequestContext& ctx) {
+  // Each route authenticates, finds the item's id in the path below `prefix` (for /{id}/), then
+  // answers.
+  auto guarded = [state = state_](std::string_view prefix, bool with_id, Handler handler) {
+    return [state, prefix, with_id, handler](RequestContext& ctx) {
       const HttpRequest& req = ctx.request;
       std::lock_guard lock(state->mu);
       HttpResponse refused;
@@ -345,25 +400,37 @@ void AdminApi::Mount(Router& router) {
       if (!who) return refused.status != 200 ? refused : ApiError(req, who.error());
       int64_t id = 0;
       if (with_id) {
-        std::string_view rest = req.Path().substr(kArticles.size());
+        std::string_view rest = req.Path().substr(prefix.size());
         if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
         id = IdOf(rest);
-        if (id == 0) return ApiError(req, ApiErrorCode::kNotFound, "no article at this path");
+        if (id == 0) return ApiError(req, ApiErrorCode::kNotFound, "nothing at this path");
       }
       return handler(*state, req, *who, id);
     };
   };
-  const std::string articles(kArticles);
-  router.Add({"POST", articles, false, false,
-              guarded(false, [](State& s, const HttpRequest& req, const Integration& who, int64_t) {
-                return s.Save(req, who, 0);
-              })});
-  router.Add({"PUT", articles, true, false,
-              guarded(true, [](State& s, const HttpRequest& req, const Integration& who,
-                               int64_t id) { return s.Save(req, who, id); })});
-  router.Add({"DELETE", articles, true, false,
-              guarded(true, [](State& s, const HttpRequest& req, const Integration& who,
-                               int64_t id) { return s.Delete(req, who, id); })});
+  auto save = [](State& s, const HttpRequest& req, const Integration& who, int64_t id) {
+    return s.Save(req, who, id);
+  };
+  auto remove = [](State& s, const HttpRequest& req, const Integration& who, int64_t id) {
+    return s.Delete(req, who, id);
+  };
+  auto upload = [](State& s, const HttpRequest& req, const Integration& who, int64_t) {
+    return s.UploadImage(req, who);
+  };
+  auto members = [](State& s, const HttpRequest& req, const Integration& who, int64_t id) {
+    return s.Members(req, who, id);
+  };
+  const std::string articles(kArticles), people(kMembers);
+  router.Add({"POST", articles, false, false, guarded(kArticles, false, save)});
+  router.Add({"PUT", articles, true, false, guarded(kArticles, true, save)});
+  router.Add({"DELETE", articles, true, false, guarded(kArticles, true, remove)});
+  router.Add(
+      {"POST", std::string(kImageUpload), false, false, guarded(kImageUpload, false, upload)});
+  router.Add({"GET", people, false, false, guarded(kMembers, false, members)});
+  router.Add({"POST", people, false, false, guarded(kMembers, false, members)});
+  for (const char* method : {"GET", "PUT", "DELETE"}) {
+    router.Add({method, people, true, false, guarded(kMembers, true, members)});
+  }
 }
 
 }  // namespace cinepress

@@ -12,6 +12,7 @@
 #include "staff/revisions.h"
 #include "web/admin_articles.h"
 #include "web/admin_visit.h"
+#include "web/article_webhooks.h"
 #include "web/private_page.h"
 
 namespace cinepress {
@@ -315,9 +316,14 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   Result<EditSaved> saved = Error{};
   {
     std::lock_guard lock(content_mu_);
-    saved = SaveEdit(*content_,
-                     EditSave{*applied, based_on, v.staff->member.email, *action, options_.now()});
+    EditSave save{*applied, based_on, v.staff->member.email, *action, options_.now()};
+    save.before_commit =
+        QueueArticleEvent(options_.webhooks ? options_.webhooks() : std::vector<WebhookConfig>{},
+                          ArticleEventOf(*action, t->stored && IsLive(*t->stored), *applied),
+                          *applied, options_.site(), options_.now());
+    saved = SaveEdit(*content_, save);
   }
+  if (saved && options_.wake_webhooks) options_.wake_webhooks();  // a no-op without an event
   if (!saved && saved.error().code == ErrorCode::kConflict &&
       saved.error().field == kRevisionField) {
     if (script) return AdminJson(409, {{"error", saved.error().message}});
@@ -450,10 +456,15 @@ HttpResponse AdminWeb::RestorePost(Visit& v, int64_t id) {
   Result<EditSaved> saved = Error{};
   {
     std::lock_guard lock(content_mu_);
-    saved =
-        SaveEdit(*content_, EditSave{*restored, AdminId(v.Field("based_on")), v.staff->member.email,
-                                     EditAction::kRestore, options_.now()});
+    EditSave save{*restored, AdminId(v.Field("based_on")), v.staff->member.email,
+                  EditAction::kRestore, options_.now()};
+    save.before_commit =
+        QueueArticleEvent(options_.webhooks ? options_.webhooks() : std::vector<WebhookConfig>{},
+                          ArticleEventOf(EditAction::kRestore, IsLive(*t->stored), *restored),
+                          *restored, options_.site(), options_.now());
+    saved = SaveEdit(*content_, save);
   }
+  if (saved && options_.wake_webhooks) options_.wake_webhooks();  // a no-op without an event
   if (!saved && saved.error().field == kRevisionField) return ConflictPage(v, *t, *restored);
   if (!saved) return Refused(v, 400, saved.error().message);
   return AdminSeeOther(EditUrl(id) + "?saved=restore");

@@ -66,6 +66,10 @@ struct AdminWebOptions {
   int sign_ins_per_ip = 20;        // sign-in and code posts per client address …
   int64_t sign_in_window_s = 300;  // … in this many seconds; more get 429
   size_t per_page = 50;            // articles per page of the list
+  // [[webhooks]]: the article events the editor's saves queue in their own transaction, as the
+  // Admin API's do (web/article_webhooks.h), and the sender to wake after the commit.
+  WebhookList webhooks;  // may be empty: nobody is told
+  std::function<void()> wake_webhooks;
 };
 
 // One route of the newsroom and what it needs: nullopt for the pages before sign-in.

@@ -23,6 +23,13 @@ namespace cinepress {
 
 inline constexpr int64_t kNow = 1'800'000'000;
 inline constexpr const char* kPassword = "a long enough password";
+// A PNG 2 × 1 pixels, written by hand for these tests.
+inline const std::string kTinyPng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x02\x00\x00\x00"
+    "\x01\x08\x02\x00\x00\x00\x7b\x40\xe8\xdd\x00\x00\x00\x0f\x49\x44\x41\x54\x78\x9c\x63\xf8\xff"
+    "\xff\x3f\x03\x03\x03\x00\x0e\xf8\x02\xfe\xc9\x8b\x83\xf5\x00\x00\x00\x00\x49\x45\x4e\x44\xae"
+    "\x42\x60\x82",
+    72);
 
 class AdminWebFixture : public ::testing::Test {
  protected:
@@ -109,6 +116,14 @@ from = "The Long Take <news@lt.example>"
       req.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
     }
     return router_.Dispatch(req);
+  }
+
+  // The newsroom started again with `o` (a test's own options), on a new router.
+  void Restart(const AdminWebOptions& o) {
+    web_ = std::make_unique<AdminWeb>(o);
+    ASSERT_TRUE(web_->Start().ok());
+    router_ = Router();
+    web_->Mount(router_);
   }
 
   static std::string Body(const HttpResponse& r) { return std::string(r.BodyView()); }

@@ -21,6 +21,9 @@ constexpr ErrorKind kErrorKinds[] = {
     {ApiErrorCode::kNotFound, "NOT_FOUND", 404, "NotFoundError"},
     {ApiErrorCode::kNoPermission, "NO_PERMISSION", 403, "NoPermissionError"},
     {ApiErrorCode::kUpdateConflict, "UPDATE_CONFLICT", 409, "UpdateCollisionError"},
+    {ApiErrorCode::kMemberExists, "MEMBER_EXISTS", 422, "ValidationError"},
+    {ApiErrorCode::kFileTooLarge, "FILE_TOO_LARGE", 413, "RequestEntityTooLargeError"},
+    {ApiErrorCode::kNotAnImage, "NOT_AN_IMAGE", 415, "UnsupportedMediaTypeError"},
     {ApiErrorCode::kUnavailable, "UNAVAILABLE", 503, "InternalServerError"},
 };
 

@@ -20,6 +20,9 @@ enum class ApiErrorCode {
   kNoPermission,      // 403: the integration's role does not allow it
   kUpdateConflict,    // 409: changed since the updated_at the request names
   kUnavailable,       // 503: the site or the store cannot be read now
+  kMemberExists,      // 422: (Admin API) a member has this address already
+  kFileTooLarge,      // 413: (Admin API) an upload over [staff] max_upload_mb
+  kNotAnImage,        // 415: (Admin API) an upload that is not a JPEG, PNG or WebP image
 };
 
 // The stable code as the body carries it: "KEY_MISSING", "INVALID_PARAMETER"…

@@ -25,6 +25,7 @@
 #include "content/content_store.h"
 #include "content/staff_store.h"
 #include "site/site.h"
+#include "web/api_list.h"
 #include "web/router.h"
 
 namespace cinepress {
@@ -33,14 +34,6 @@ struct ContentApiOptions {
   std::function<std::shared_ptr<const Site>()> site;  // the site as served now (null: not yet)
   std::function<Result<std::unique_ptr<ContentStore>>()> open_content_store;  // bodies
   std::function<Result<std::unique_ptr<StaffStore>>()> open_staff_store;      // the keys
-};
-
-// One kind of thing the Content API lists, for the router and the OpenAPI document.
-struct ContentApiResource {
-  std::string path;                      // "authors": /api/content/authors/
-  std::string key;                       // the list's name in the body: "authors"
-  std::vector<std::string> fields;       // what `fields` may name
-  std::vector<std::string> filter_keys;  // what `filter` may name
 };
 
 class ContentApi {

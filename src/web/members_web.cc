@@ -363,7 +363,7 @@ HttpResponse MembersWeb::LinkPost(RequestContext& ctx) {
   Result<int64_t> member = Error{ErrorCode::kNotFound, "no token", "", 0, kSignInUnknown};
   if (!token.empty() && token.size() <= 128) {
     std::lock_guard lock(store_mu_);
-    member = RedeemSignInLink(*store_, token, options_.now());
+    member = RedeemSignInLink(*store_, token, options_.now(), options_.member_events);
   }
   if (!member) {
     const std::string& why = member.error().field;
@@ -372,6 +372,7 @@ HttpResponse MembersWeb::LinkPost(RequestContext& ctx) {
                                              : "This sign-in link is not valid.";
     return Message(*site, 400, "Sign in", text + " Ask for a new one on the sign-in page.");
   }
+  if (options_.wake_webhooks) options_.wake_webhooks();  // a new member's member.added
   return SignedIn(ctx, *member);
 }
 
@@ -383,7 +384,7 @@ HttpResponse MembersWeb::CodePost(RequestContext& ctx) {
   Result<int64_t> member = Error{ErrorCode::kNotFound, "no code", "", 0, kSignInUnknown};
   if (email.size() <= kMaxEmail && code.size() <= 16) {
     std::lock_guard lock(store_mu_);
-    member = RedeemSignInCode(*store_, email, code, options_.now());
+    member = RedeemSignInCode(*store_, email, code, options_.now(), options_.member_events);
   }
   if (!member) {
     const std::string& why = member.error().field;
@@ -393,6 +394,7 @@ HttpResponse MembersWeb::CodePost(RequestContext& ctx) {
                           ? "That code is not right. Check the message and try again."
                           : "That code is no longer valid: ask for a new one.");
   }
+  if (options_.wake_webhooks) options_.wake_webhooks();  // a new member's member.added
   return SignedIn(ctx, *member);
 }
 
@@ -619,7 +621,9 @@ HttpResponse MembersWeb::DeletePost(RequestContext& ctx) {
   }
   {
     std::lock_guard lock(store_mu_);
-    if (auto s = DeleteMember(*store_, *newsletters_, ctx.rights.member_id, options_.now()); !s) {
+    if (auto s = DeleteMember(*store_, *newsletters_, ctx.rights.member_id, options_.now(),
+                              options_.member_events);
+        !s) {
       return Message(*site, 503, "My account", "Please try again.");
     }
     (void)sessions_.RevokeAll(*store_, ctx.rights.member_id);

@@ -31,6 +31,7 @@
 #include "content/member_store.h"
 #include "content/newsletter_store.h"
 #include "mail/message.h"
+#include "members/members.h"
 #include "members/rights.h"
 #include "members/sessions.h"
 #include "site/site.h"
@@ -46,6 +47,10 @@ struct MembersWebOptions {
   // Queues a message in the outbox (sign-in links, address changes); false when it could not.
   std::function<Status(const MailMessage&)> send;
   std::function<int64_t()> now;
+  // What sign-ups and erasures tell (the webhooks' member.added, member.deleted), in their own
+  // transactions, and the sender to wake after them; both optional.
+  MemberEventHook member_events;
+  std::function<void()> wake_webhooks;
   // The site's feed with what `rights` open in full (LiveSite::PrivateFeed).
   std::function<HttpResponse(const HttpRequest&, const ReaderRights&)> private_feed;
   // A podcast's private feed and files (LiveSite::PrivatePodcast): the member's address

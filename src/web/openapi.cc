@@ -71,12 +71,17 @@ Json ItemOperation(const std::string& id, const std::string& param) {
           {"responses", std::move(responses)}};
 }
 
-Json AdminOperation(const std::string& id, const std::string& summary, bool with_id,
-                    bool with_body) {
+// What an Admin API operation takes.
+enum class AdminBody { kNone, kPosts, kMembers, kImage };
+
+Json AdminOperation(const std::string& id, const std::string& summary, bool with_id, AdminBody body,
+                    const char* success) {
   Json responses = ErrorResponses();
   responses["403"] = responses["400"];
   responses["409"] = responses["400"];
-  responses[with_body ? (with_id ? "200" : "201") : "204"] = {{"description", summary}};
+  if (body == AdminBody::kMembers) responses["422"] = responses["400"];
+  if (body == AdminBody::kImage) responses["413"] = responses["415"] = responses["400"];
+  responses[success] = {{"description", summary}};
   Json op = {{"summary", summary},
              {"operationId", id},
              {"tags", {"admin"}},
@@ -86,15 +91,30 @@ Json AdminOperation(const std::string& id, const std::string& summary, bool with
     op["parameters"] = {
         {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}};
   }
-  if (with_body) {
-    op["requestBody"] = {
-        {"required", true},
-        {"content",
-         {{"application/json",
-           {{"schema",
-             {{"type", "object"},
-              {"properties",
-               {{"posts", {{"type", "array"}, {"items", Ref("schemas/AdminPost")}}}}}}}}}}}};
+  auto json_body = [](const char* key, const char* schema) {
+    return Json{{"required", true},
+                {"content",
+                 {{"application/json",
+                   {{"schema",
+                     {{"type", "object"},
+                      {"properties", {{key, {{"type", "array"}, {"items", Ref(schema)}}}}}}}}}}}};
+  };
+  if (body == AdminBody::kPosts) op["requestBody"] = json_body("posts", "schemas/AdminPost");
+  if (body == AdminBody::kMembers) op["requestBody"] = json_body("members", "schemas/AdminMember");
+  if (body == AdminBody::kImage) {
+    op["requestBody"] = {{"required", true},
+                         {"content",
+                          {{"multipart/form-data",
+                            {{"schema",
+                              {{"type", "object"},
+                               {"required", {"file", "alt"}},
+                               {"properties",
+                                {{"file", {{"type", "string"}, {"format", "binary"}}},
+                                 {"alt", {{"type", "string"}}},
+                                 {"caption", {{"type", "string"}}},
+                                 {"credit", {{"type", "string"}}},
+                                 {"purpose", {{"type", "string"}}},
+                                 {"ref", {{"type", "string"}}}}}}}}}}}};
   }
   return op;
 }
@@ -152,6 +172,16 @@ Json Components() {
                 {"status", {{"enum", {"draft", "published", "scheduled"}}}},
                 {"published_at", {{"type", "string"}}},
                 {"updated_at", {{"type", "string"}}}}}}},
+            {"AdminMember",
+             {{"type", "object"},
+              {"properties",
+               {{"email", {{"type", "string"}}},
+                {"name", {{"type", "string"}}},
+                {"note", {{"type", "string"}}},
+                {"labels", {{"type", "array"}}},
+                {"tiers", {{"type", "array"}}},
+                {"subscribed", {{"type", "boolean"}}},
+                {"send_email", {{"type", "boolean"}}}}}}},
             {"Errors",
              {{"type", "object"},
               {"properties", {{"errors", {{"type", "array"}, {"items", error}}}}}}}}}};
@@ -164,14 +194,39 @@ Json MakeDocument() {
   }
   paths["/api/content/articles/{id}/"] = {{"get", ItemOperation("article_by_id", "id")}};
   paths["/api/content/articles/slug/{slug}/"] = {{"get", ItemOperation("article_by_slug", "slug")}};
-  paths["/api/admin/articles/"] = {
-      {"post", AdminOperation("create_article", "Create an article", false, true)}};
+  paths["/api/admin/articles/"] = {{"post", AdminOperation("create_article", "Create an article",
+                                                           false, AdminBody::kPosts, "201")}};
   paths["/api/admin/articles/{id}/"] = {
       {"put", AdminOperation("update_article",
                              "Update, publish, schedule or unpublish an article (updated_at "
                              "must be the one read: 409 otherwise)",
-                             true, true)},
-      {"delete", AdminOperation("delete_article", "Delete an article", true, false)}};
+                             true, AdminBody::kPosts, "200")},
+      {"delete",
+       AdminOperation("delete_article", "Delete an article", true, AdminBody::kNone, "204")}};
+  paths["/api/admin/images/upload/"] = {
+      {"post", AdminOperation("upload_image",
+                              "Upload an image (JPEG, PNG or WebP; alt text required): "
+                              "{\"images\": [{\"url\", \"ref\"}]}",
+                              false, AdminBody::kImage, "201")}};
+  Json list_members =
+      AdminOperation("list_members", "List members (filter: id, email, name, status, label, tier)",
+                     false, AdminBody::kNone, "200");
+  for (const char* p : {"filter", "limit", "page", "fields"}) {
+    list_members["parameters"].push_back(Ref(std::string("parameters/") + p));
+  }
+  paths["/api/admin/members/"] = {
+      {"get", std::move(list_members)},
+      {"post", AdminOperation("add_member",
+                              "Add a member (send_email: true mails the sign-in link; 422 "
+                              "MEMBER_EXISTS for a taken address)",
+                              false, AdminBody::kMembers, "201")}};
+  paths["/api/admin/members/{id}/"] = {
+      {"get", AdminOperation("read_member", "One member", true, AdminBody::kNone, "200")},
+      {"put", AdminOperation("edit_member", "Change a member; tiers: the tiers comped", true,
+                             AdminBody::kMembers, "200")},
+      {"delete",
+       AdminOperation("delete_member", "Erase a member (newsletter consent records are kept)", true,
+                      AdminBody::kNone, "204")}};
   paths[kOpenApiPath] = {{"get",
                           {{"summary", "This document"},
                            {"operationId", "openapi"},

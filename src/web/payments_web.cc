@@ -326,7 +326,8 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
   auto site = options_.site();
   const SiteConfig& config = site->config();
   std::lock_guard lock(events_mu_);
-  auto outcome = ApplyStripeEvent(*events_store_, config, ctx.request.body, now);
+  auto outcome =
+      ApplyStripeEvent(*events_store_, config, ctx.request.body, now, options_.member_events);
   if (!outcome) {
     Log("webhook: " + outcome.error().ToString());
     // Not an event: Stripe would send the same bytes again; a store failure: it should.
@@ -336,6 +337,7 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
   Log(outcome->id + " " + outcome->type + ": " + outcome->note);
   // Committed, with what the event asks to tell readers already in the outbox.
   if (outcome->queued > 0 && options_.mail_queued) options_.mail_queued();
+  if (options_.wake_webhooks) options_.wake_webhooks();
   if (!outcome->new_member_email.empty()) SendSignIn(config, outcome->new_member_email, now);
   return Json200(std::string("{\"received\":true") +
                  (outcome->duplicate ? ",\"duplicate\":true" : "") + "}\n");

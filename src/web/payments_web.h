@@ -32,6 +32,7 @@
 
 #include "content/member_store.h"
 #include "mail/message.h"
+#include "members/members.h"
 #include "payments/stripe_client.h"
 #include "site/site.h"
 #include "web/rate_limiter.h"
@@ -43,7 +44,9 @@ struct PaymentsWebOptions {
   std::function<std::shared_ptr<const Site>()> site;  // the site as served now
   std::function<Result<std::unique_ptr<MemberStore>>()> open_store;
   std::function<Result<std::unique_ptr<StripeClient>>()> open_stripe;
-  std::string webhook_secret;                      // whsec_…; "" refuses every event
+  std::string webhook_secret;           // whsec_…; "" refuses every event
+  MemberEventHook member_events;        // a member made by checkout: member.added (webhooks)
+  std::function<void()> wake_webhooks;  // after an event that may have queued one; optional
   std::function<Status(const MailMessage&)> send;  // queues a message in the outbox
   // Tells the outbox's sender that messages were queued in the store by another connection (a
   // webhook event's own transaction); optional.

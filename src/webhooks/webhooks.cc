@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/dates.h"
@@ -86,24 +87,78 @@ std::string WebhookSignature(std::string_view body, std::string_view secret, int
   return StripeSignatureHeader(body, secret, timestamp);
 }
 
-Status QueueWebhookEvent(ContentStore& store, const std::vector<WebhookConfig>& hooks,
-                         std::string_view event, const std::string& data, int64_t now) {
+namespace {
+
+Status QueueTo(const std::function<Result<int64_t>(const WebhookDelivery&)>& queue,
+               const std::vector<WebhookConfig>& hooks, std::string_view event,
+               const std::string& data, int64_t now, int64_t due = 0,
+               const std::string& id_prefix = "") {
   for (const WebhookConfig& hook : hooks) {
     if (hook.event != event) continue;
     WebhookDelivery d;
-    d.delivery_id = NewToken();
+    d.delivery_id = id_prefix + NewToken();
     d.event = hook.event;
     d.url = hook.url;
     nlohmann::ordered_json body = {{"id", d.delivery_id},
                                    {"event", d.event},
-                                   {"created_at", TimeZone::IsoUtc(now)},
+                                   {"created_at", TimeZone::IsoUtc(due ? due : now)},
                                    {"data", nlohmann::ordered_json::parse(data, nullptr, false)}};
     d.payload = body.dump();
     d.created = now;
-    d.next_attempt = now;
-    if (auto id = store.QueueWebhook(d); !id) return id.error();
+    d.next_attempt = due ? due : now;
+    if (auto id = queue(d); !id) return id.error();
   }
   return {};
+}
+
+std::string ScheduledPrefix(int64_t article_id) {
+  return "scheduled-" + std::to_string(article_id) + "-";
+}
+
+}  // namespace
+
+Status QueueWebhookEvent(ContentStore& store, const std::vector<WebhookConfig>& hooks,
+                         std::string_view event, const std::string& data, int64_t now) {
+  return QueueTo([&store](const WebhookDelivery& d) { return store.QueueWebhook(d); }, hooks, event,
+                 data, now);
+}
+
+Status QueueWebhookEvent(MemberStore& store, const std::vector<WebhookConfig>& hooks,
+                         std::string_view event, const std::string& data, int64_t now) {
+  return QueueTo([&store](const WebhookDelivery& d) { return store.QueueWebhook(d); }, hooks, event,
+                 data, now);
+}
+
+Status QueueScheduledPublish(ContentStore& store, const std::vector<WebhookConfig>& hooks,
+                             int64_t article_id, const std::string& data, int64_t now,
+                             int64_t due) {
+  return QueueTo([&store](const WebhookDelivery& d) { return store.QueueWebhook(d); }, hooks,
+                 "article.published", data, now, due, ScheduledPrefix(article_id));
+}
+
+Status CancelScheduledPublish(ContentStore& store, int64_t article_id) {
+  auto n = store.CancelWebhooks(ScheduledPrefix(article_id));
+  if (!n) return n.error();
+  return {};
+}
+
+MemberEventHook MemberWebhooks(WebhookList hooks, std::function<int64_t()> now) {
+  return [hooks = std::move(hooks), now = std::move(now)](
+             MemberStore& store, std::string_view event, int64_t member_id) -> Status {
+    const std::vector<WebhookConfig> all = hooks ? hooks() : std::vector<WebhookConfig>{};
+    if (std::none_of(all.begin(), all.end(),
+                     [&](const WebhookConfig& h) { return h.event == event; })) {
+      return {};  // nobody to tell: the member is not even read
+    }
+    const int64_t at = now();
+    auto view = LoadMemberView(store, member_id, at);
+    if (!view) return view.error();
+    return QueueWebhookEvent(store, all, event, MemberJson(*view, at).dump(), at);
+  };
+}
+
+MemberEventHook MemberWebhooks(std::vector<WebhookConfig> hooks, std::function<int64_t()> now) {
+  return MemberWebhooks([hooks = std::move(hooks)] { return hooks; }, std::move(now));
 }
 
 Result<size_t> SendDueWebhooks(ContentStore& store, WebhookPoster& poster,
@@ -186,7 +241,9 @@ void WebhookSender::Run() {
       }
       store = std::move(*opened);
     }
-    auto sent = SendDueWebhooks(*store, *options_.poster, options_.hooks, options_.now());
+    auto sent = SendDueWebhooks(*store, *options_.poster,
+                                options_.hooks ? options_.hooks() : std::vector<WebhookConfig>{},
+                                options_.now());
     if (!sent) {
       if (options_.log) options_.log("webhooks: " + sent.error().ToString());
       store.reset();  // opened again on the next round

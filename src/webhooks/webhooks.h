@@ -1,7 +1,8 @@
 // Webhooks: the magazine's events told to the URLs of cinepress.toml's [[webhooks]], signed, from
 // an outbox in the store (docs/API.md).
 //
-//   event      article.published, article.updated, article.unpublished, article.deleted
+//   event      article.published, article.updated, article.unpublished, article.deleted;
+//              member.added, member.edited, member.deleted
 //   body       {"id": DELIVERY_ID, "event": EVENT, "created_at": ISO, "data": {...}}
 //   signature  X-Cinepress-Signature: t=TIMESTAMP,v1=HEX(HMAC-SHA256(secret, "TIMESTAMP.BODY")) —
 //              Stripe's scheme, made by payments/signature.h's one implementation
@@ -9,7 +10,8 @@
 //              after a 2xx, so a crash between the two sends it again with the same id, which
 //              a receiver drops as a repeat
 //
-// Contract: QueueWebhookEvent writes into the caller's transaction (the change's own);
+// Contract: QueueWebhookEvent and MemberWebhooks' hook write into the caller's transaction (the
+// change's own);
 // SendDueWebhooks uses the store and poster given (one thread); WebhookSender owns a thread.
 #pragma once
 
@@ -24,7 +26,9 @@
 #include <vector>
 
 #include "content/content_store.h"
+#include "content/member_store.h"
 #include "core/config.h"
+#include "members/members.h"
 
 namespace cinepress {
 
@@ -57,9 +61,25 @@ class RecordingPoster final : public WebhookPoster {
 };
 
 // Queues one delivery of `event` (with `data`, a JSON object's text) for each webhook that
-// names it; nothing when none does.
+// names it; nothing when none does. The content store's and the member store's outbox is one.
 Status QueueWebhookEvent(ContentStore& store, const std::vector<WebhookConfig>& hooks,
                          std::string_view event, const std::string& data, int64_t now);
+Status QueueWebhookEvent(MemberStore& store, const std::vector<WebhookConfig>& hooks,
+                         std::string_view event, const std::string& data, int64_t now);
+
+// A scheduled piece's article.published (with `data`), due at `due`, its publish time: sent when
+// the piece appears on the site. Its delivery id names the article ("scheduled-ID-…"), so that
+// the piece's next save or its delete takes it back first (CancelScheduledPublish), and a piece
+// rescheduled or unpublished before its time is never announced.
+Status QueueScheduledPublish(ContentStore& store, const std::vector<WebhookConfig>& hooks,
+                             int64_t article_id, const std::string& data, int64_t now, int64_t due);
+Status CancelScheduledPublish(ContentStore& store, int64_t article_id);
+
+// The members' hook (members.h) that queues member.added, member.edited and member.deleted to
+// the webhooks of `hooks` that name them, with the member as the Admin API shows it (MemberJson).
+MemberEventHook MemberWebhooks(WebhookList hooks, std::function<int64_t()> now);
+// The same over a fixed list (a command's config).
+MemberEventHook MemberWebhooks(std::vector<WebhookConfig> hooks, std::function<int64_t()> now);
 
 // The signature header of `body` at `timestamp`.
 std::string WebhookSignature(std::string_view body, std::string_view secret, int64_t timestamp);
@@ -73,7 +93,7 @@ Result<size_t> SendDueWebhooks(ContentStore& store, WebhookPoster& poster,
 
 struct WebhookSenderOptions {
   std::function<Result<std::unique_ptr<ContentStore>>()> open_store;  // its own connection
-  std::vector<WebhookConfig> hooks;
+  WebhookList hooks;                                                  // read at each round
   std::shared_ptr<WebhookPoster> poster;
   std::function<int64_t()> now;
   std::chrono::milliseconds interval{500};      // how often the outbox is read

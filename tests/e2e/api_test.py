@@ -397,13 +397,14 @@ def main():
         for path, methods in doc.get("paths", {}).items():
             concrete = re.sub(r"\{[^}]+\}", "1", path)
             for method in methods:
-                # A GET with the content key; a write without a key (401, still the API's JSON).
-                target = concrete + ("?" + urllib.parse.urlencode({"key": key})
-                                     if method == "get" else "")
+                # A Content API GET with the content key; the Admin API without a key (401,
+                # still the API's JSON).
+                public = method == "get" and not path.startswith("/api/admin/")
+                target = concrete + ("?" + urllib.parse.urlencode({"key": key}) if public else "")
                 status, headers, body = get(target, method=method.upper())
                 check(f"{method.upper()} {path} is routed to the API",
                       headers.get("Content-Type", "").startswith("application/json")
-                      and status in ((200, 404) if method == "get" else (401,)),
+                      and status in ((200, 404) if public else (401,)),
                       (status, body[:200]))
 
         admin_walk(binary, site)

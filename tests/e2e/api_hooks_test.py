@@ -1,0 +1,253 @@
+#!/usr/bin/python3
+"""The Admin API's images and members, the members' and the newsroom's webhooks, and
+`cinepress webhooks add/list/remove`, end to end: the real `cinepress serve` on the demo magazine,
+asked with a real HTTP client (urllib), a real SMTP server (aiosmtpd) and a webhook receiver that
+checks every signature.
+
+    /usr/bin/python3 tests/e2e/api_hooks_test.py BINARY
+
+A PNG uploaded through the API is kept and its URL becomes an article's feature image; a text
+file is refused with NOT_AN_IMAGE, a file over the limit with FILE_TOO_LARGE (413), a missing alt
+text naming `alt`; members are added (the sign-in link mailed), listed with filters, comped,
+changed and deleted by an editor integration and refused to an author integration;
+`webhooks add` while `serve` runs is followed at once: a reader signing up through the site's own
+form delivers a signed member.added; an editor's save in the newsroom delivers article.updated
+like the API's; `webhooks list` and `remove` do what they say. Prints
+`api_hooks_test: N passed, N failed`.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import http.server
+import urllib.error
+import urllib.request
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_test as at  # noqa: E402  (its webhook Receiver and Admin API client)
+import members_web_test as mw  # noqa: E402  (its Reader and the site's sign-in)
+import newsletter_common as nc  # noqa: E402
+from editor_test import review_form  # noqa: E402
+from newsroom_test import accept, sign_in, staff  # noqa: E402
+
+check = nc.Checks("api_hooks_test")
+
+# A PNG 2 × 1 pixels, written by hand for these tests.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000020000000108020000007b40e8dd0000000f49444154789c63f8ff"
+    "ff3f0303030000e0f802fec98b83f50000000049454e44ae426082")
+
+
+def upload(key, file_name, data, **fields):
+    """(status, JSON) of a multipart POST to /api/admin/images/upload/."""
+    boundary = uuid.uuid4().hex
+    body = b""
+    for name, value in fields.items():
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                 f"{value}\r\n").encode()
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+             f'filename="{file_name}"\r\nContent-Type: image/png\r\n\r\n').encode()
+    body += data + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(at.BASE + "/api/admin/images/upload/", data=body, method="POST",
+                                 headers={"Authorization": "Bearer " + key,
+                                          "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        try:
+            return e.code, json.loads(text)
+        except ValueError:
+            return e.code, {"not json": text[:200].decode("utf-8", "replace")}
+
+
+def fetch(url):
+    """(Content-Type, bytes) of a file, or None while it is not served."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError:
+        return None
+
+
+def images_walk(desk_admin):
+    status, data = upload(desk_admin, "Lighthouse.png", TINY_PNG, alt="A lighthouse at dusk",
+                          purpose="image", ref="lead-1")
+    image = data["images"][0] if status == 201 else {}
+    check("images: a PNG is uploaded (201, Ghost's shape)",
+          status == 201 and image.get("ref") == "lead-1"
+          and re.match(re.escape(at.BASE) + r"/uploads/\d{4}/\d{2}/lighthouse\.png$",
+                       image.get("url", "")), (status, data))
+    served = at.eventually(lambda: fetch(image.get("url", at.BASE + "/none")))
+    check("images: its URL serves the image (the live site has it within a second)",
+          served and served[0].startswith("image/png") and served[1].startswith(b"\x89PNG"),
+          served and served[0])
+    status, data = at.admin("/api/admin/articles/", desk_admin, body={"posts": [{
+        "title": "The Lamp Room", "section": "reviews", "status": "published",
+        "markdown": "A film lit by one lamp.\n", "feature_image": image.get("url"),
+        "feature_image_alt": "A lighthouse at dusk"}]})
+    check("images: an article takes its URL as the feature image", status == 201, (status, data))
+    post = at.eventually(lambda: (lambda r: r[2] if r[0] == 200 else None)(
+        at.api("/api/content/articles/slug/the-lamp-room/", CONTENT_KEY)))
+    feature = (post or {}).get("posts", [{}])[0].get("feature_image") or ""
+    check("images: the Content API shows it as the article's feature image",
+          feature.endswith(image.get("url", "?")[len(at.BASE):]), post)
+
+    status, data = upload(desk_admin, "notes.png", b"Not an image at all, only words.\n", alt="x")
+    check("images: a text file named .png is 415 NOT_AN_IMAGE",
+          status == 415 and at.error_code(data) == "NOT_AN_IMAGE", (status, data))
+    status, data = upload(desk_admin, "lamp.png", TINY_PNG)
+    check("images: no alt text is 400 naming alt",
+          status == 400 and data["errors"][0].get("context") == "alt", (status, data))
+    status, data = upload(desk_admin, "big.png", TINY_PNG + b"\0" * (1024 * 1024 + 10), alt="Big")
+    check("images: a file over [staff] max_upload_mb is 413 FILE_TOO_LARGE",
+          status == 413 and at.error_code(data) == "FILE_TOO_LARGE", (status, data))
+
+
+def members_walk(desk_admin, author_admin, smtp):
+    before = len(smtp.messages())
+    status, data = at.admin("/api/admin/members/", desk_admin, body={"members": [{
+        "email": "odile@readers.example", "name": "Odile", "labels": ["Festival"],
+        "send_email": True}]})
+    member = data["members"][0] if status == 201 else {}
+    check("members: an editor integration adds one (201)",
+          status == 201 and member.get("status") == "free"
+          and member.get("labels", [{}])[0].get("slug") == "festival", (status, data))
+    mail = nc.wait_for_mail(smtp, before + 1)
+    check("members: send_email mails the sign-in link",
+          len(mail) > before and "odile@readers.example" in str(mail[-1][1]["To"]), len(mail))
+    status, data = at.admin("/api/admin/members/", desk_admin,
+                            body={"members": [{"email": "ODILE@readers.example"}]})
+    check("members: an address taken is 422 MEMBER_EXISTS",
+          status == 422 and at.error_code(data) == "MEMBER_EXISTS", (status, data))
+    path = f"/api/admin/members/{member.get('id')}/"
+    status, data = at.admin(path, desk_admin, "PUT", {"members": [{
+        "name": "Odile Martin", "tiers": [{"slug": "supporter"}]}]})
+    check("members: comping a tier (status comped)",
+          status == 200 and data["members"][0]["status"] == "comped"
+          and data["members"][0]["name"] == "Odile Martin", (status, data))
+    status, data = at.admin("/api/admin/members/?filter=status:comped&limit=5", desk_admin, "GET")
+    check("members: the list filters by status, with pagination",
+          status == 200 and [m["email"] for m in data["members"]] == ["odile@readers.example"]
+          and data["meta"]["pagination"]["total"] == 1, (status, data))
+    status, data = at.admin(path, desk_admin, "GET")
+    check("members: one member", status == 200 and data["members"][0]["id"] == member.get("id"),
+          (status, data))
+    status, data = at.admin("/api/admin/members/", author_admin, "GET")
+    check("members: an author integration is refused (403 NO_PERMISSION)",
+          status == 403 and at.error_code(data) == "NO_PERMISSION", (status, data))
+    status, _ = at.admin(path, desk_admin, "DELETE")
+    check("members: deleted (204)", status == 204, status)
+    status, data = at.admin(path, desk_admin, "GET")
+    check("members: then 404", status == 404 and at.error_code(data) == "NOT_FOUND", (status, data))
+
+
+def hooks_walk(binary, site, hook_url, smtp):
+    out = nc.run([binary, "webhooks", "add", "member.added", hook_url, "--secret", at.SECRET,
+                  "--site", site]).stdout
+    check("webhooks add", "added member.added" in out, out)
+    listed = nc.run([binary, "webhooks", "list", "--site", site]).stdout
+    number = re.search(r"(?m)^(\d+)\tmember\.added\t" + re.escape(hook_url) + "$", listed)
+    check("webhooks list shows it, without its secret", number and at.SECRET not in listed, listed)
+    bad = nc.run([binary, "webhooks", "add", "member.sneezed", hook_url, "--site", site],
+                 check=False)
+    check("webhooks add refuses an unknown event naming the field",
+          bad.returncode != 0 and "webhooks.event" in bad.stderr, bad.stderr)
+
+    # serve follows cinepress.toml (it reads the file again within a second of a change): a
+    # member added through the API is told once it has the new webhook.
+    probes = iter(range(1000))
+
+    def probe_told():
+        email = f"probe-{next(probes)}@readers.example"
+        at.admin("/api/admin/members/", DESK_ADMIN, body={"members": [{"email": email}]})
+        return at.eventually(lambda: [r for r in at.received("member.added")
+                                      if r[4]["data"]["email"].startswith("probe-")], timeout=1)
+
+    check("serve follows the added webhook without a restart", at.eventually(probe_told, 20))
+    # A reader signs up through the site's own form.
+    reader = mw.Reader("newcomer")
+    msg, status, _ = mw.sign_in(reader, smtp, "newcomer@readers.example")
+    check("a reader signs up through the site", msg is not None and status == 303, status)
+    got = at.eventually(lambda: [r for r in at.received("member.added")
+                                 if r[4]["data"]["email"] == "newcomer@readers.example"])
+    check("webhook: member.added delivered for the sign-up, signed",
+          got and got[0][3] and got[0][4]["data"]["status"] == "free", got)
+
+    if number:
+        out = nc.run([binary, "webhooks", "remove", number.group(1), "--site", site]).stdout
+        listed = nc.run([binary, "webhooks", "list", "--site", site]).stdout
+        check("webhooks remove", "removed" in out and "member.added" not in listed, (out, listed))
+        with open(os.path.join(site, "cinepress.toml"), encoding="utf-8") as f:
+            check("the rest of cinepress.toml is kept", "[members]" in f.read())
+
+
+def newsroom_walk(binary, site):
+    out = staff(binary, site, "add", "desk@mag.example", "--role", "editor").stdout
+    link = re.findall(r"/admin/invitation/\?token=\S+", out)[0]
+    ed = mw.Reader("desk")
+    accept(ed, link)
+    status, _, _ = sign_in(ed, "desk@mag.example")
+    check("an editor signs in to the newsroom", status == 303, status)
+    _, data = at.admin("/api/admin/articles/", DESK_ADMIN, body={"posts": [{
+        "title": "The Harbour Clock", "section": "reviews", "status": "published",
+        "markdown": "Ticking.\n"}]})
+    article = data["posts"][0]["id"]
+    status, _, page = ed.request(f"/admin/articles/{article}/edit/")
+    fields = nc.form_fields(page)
+    status, headers, _ = ed.request("/admin/articles/save/", review_form(
+        fields.get("csrf", ""), id=article, revision=fields.get("revision", "0"),
+        title="The Harbour Clock, Revisited", slug="the-harbour-clock"))
+    check("the newsroom saves the published piece", status == 303, status)
+    got = at.eventually(lambda: [r for r in at.received("article.updated")
+                                 if r[4]["data"]["id"] == article])
+    check("webhook: the newsroom's save delivered article.updated, signed",
+          got and got[0][3] and got[0][4]["data"]["title"] == "The Harbour Clock, Revisited", got)
+
+
+CONTENT_KEY = None
+DESK_ADMIN = None
+
+
+def main():
+    global CONTENT_KEY, DESK_ADMIN
+    binary = os.path.abspath(sys.argv[1])
+    root = tempfile.mkdtemp(prefix="cinepress-api-hooks-")
+    port = nc.free_port()
+    at.BASE = mw.BASE = f"http://127.0.0.1:{port}"
+    smtp = nc.SmtpRecorder(os.path.join(root, "mail"))
+    server = None
+    try:
+        site = os.path.join(root, "site")
+        nc.run([binary, "demo", site], timeout=300)
+        receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), at.Receiver)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        hook_port = receiver.server_address[1]
+        nc.point_demo(site, at.BASE, smtp.port, at.webhooks_toml(hook_port) +
+                      "\n[staff]\nmax_upload_mb = 1\n")
+        CONTENT_KEY, DESK_ADMIN = at.keys_of(at.integrations(binary, site, "add", "desk").stdout)
+        _, author_admin = at.keys_of(at.integrations(binary, site, "add", "columnist", "--role",
+                                                     "author").stdout)
+        server = subprocess.Popen([binary, "serve", "--site", site, "--listen",
+                                   f"127.0.0.1:{port}", "--threads", "2", "--access-log", "off"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = server.stdout.readline()
+        check("serve starts", "listening" in line, line)
+
+        images_walk(DESK_ADMIN)
+        members_walk(DESK_ADMIN, author_admin, smtp)
+        hooks_walk(binary, site, f"http://127.0.0.1:{hook_port}/ok", smtp)
+        newsroom_walk(binary, site)
+    except Exception as e:  # noqa: BLE001  (reported as a failure, then the cleanup runs)
+        check("the test ran to its end", False, repr(e))
+    check.finish(root, server, smtp)
+
+
+if __name__ == "__main__":
+    main()
