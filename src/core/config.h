@@ -173,6 +173,13 @@ struct ContactConfig {
   int64_t max_file_bytes = 10 * 1024 * 1024;  // a pitch's file at most
 };
 
+// [workshops]: workshops and masterclasses (docs/WORKSHOPS.md).
+struct WorkshopsConfig {
+  // How long a seat freed for the next reader on a waitlist is held for them (offer_hours, any
+  // positive number of hours, at most 30 days), in seconds.
+  int64_t offer_seconds = 24 * 3600;
+};
+
 // One of the magazine's accounts elsewhere ([social] name = "url"): in the footer and the
 // Organization JSON-LD's sameAs.
 // [[webhooks]]: an event told to a URL, signed with a secret (docs/API.md).
@@ -246,6 +253,7 @@ struct SiteConfig {
   bool gifts_offered() const;
   ResponseHeadersConfig headers;
   ContactConfig contact;
+  WorkshopsConfig workshops;
   std::vector<SocialLink> social;       // in [social]'s order by name
   std::vector<WebhookConfig> webhooks;  // [[webhooks]], in order
 };

@@ -738,6 +738,12 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt);
 )sql",
+    // A workshop's seats left are content (its page and /workshops/ show them), as SQLite's.
+    // Per row, not per statement: the scheduler's sweeps that change no seat are no change.
+    R"sql(
+CREATE TRIGGER workshops_counts AFTER INSERT OR UPDATE OR DELETE ON workshops
+  FOR EACH ROW EXECUTE FUNCTION cinepress_content_changed();
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.
