@@ -336,7 +336,6 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
   Log(outcome->id + " " + outcome->type + ": " + outcome->note);
   // Committed, with what the event asks to tell readers already in the outbox.
   if (outcome->queued > 0 && options_.mail_queued) options_.mail_queued();
-  if (!outcome->new_member_email.empty()) SendSignIn(config, outcome->new_member_email, now);
   return Json200(std::string("{\"received\":true") +
                  (outcome->duplicate ? ",\"duplicate\":true" : "") + "}\n");
 }
