@@ -14,6 +14,8 @@ mkdir -p "$artifacts" "$work/new"
 # A slow input is a finding too (a stranger's request that takes seconds is a denial of service).
 exec_opts=(-timeout=25 -rss_limit_mb=2048 -max_len=65536 "-artifact_prefix=$artifacts/"
   -print_final_stats=1)
+# A dictionary beside the corpus (fuzz/corpus/NAME.dict) gives the mutator the input's words.
+if [[ -f "${corpus%/}.dict" ]]; then exec_opts+=("-dict=${corpus%/}.dict"); fi
 # First pass: every committed input once (libFuzzer runs a file argument and exits).
 mapfile -t seeds < <(find "$corpus" -type f | sort)
 if ((${#seeds[@]})); then

@@ -2,7 +2,10 @@
 // Stripe-Signature header and the rest the body. The header is checked against the body as
 // `serve` checks it (payments/signature.h), and the body — signed or not — is applied as an
 // event to a real SQLite member store (payments/billing.h: membership, donation and refund
-// handlers), the way a validly signed but hostile or malformed event would be.
+// handlers), the way a validly signed but hostile or malformed event would be. The store holds
+// one member with a paid subscription period (Prime), so that refunds (charge.refunded) and
+// disputes (charge.dispute.created/closed) of its payment are applied, not merely looked up;
+// fuzz/corpus/stripe_webhook.dict gives the mutator those events' words.
 //
 // Asserted: neither ever crashes or throws; a refusal is kInvalidInput with a stable reason; an
 // event is either applied or refused as not an event, never half-applied (the store stays usable:
@@ -30,6 +33,36 @@ struct Fixture {
   SiteConfig site;
 };
 
+// A member whose subscription's period was paid by pi_fuzz (charge ch_fuzz), so that refund
+// and dispute events naming them (the seeds seed-refund-full, seed-dispute-*; the dictionary)
+// reach the revocation of a paid period and the grants' refresh, not only the lookup.
+void Prime(MemberStore& store) {
+  Member m;
+  m.email = "paid@fuzz.example";
+  m.created = kNow;
+  m.stripe_customer_id = "cus_fuzz";
+  auto id = store.InsertMember(m);
+  if (!id.ok()) __builtin_trap();
+  StripeSubscription sub;
+  sub.id = "sub_fuzz";
+  sub.member_id = *id;
+  sub.customer = "cus_fuzz";
+  sub.tier = "supporter";
+  sub.interval = "month";
+  sub.status = "active";
+  sub.amount = 500;
+  sub.currency = "usd";
+  sub.current_period_end = kNow + 30 * 86400;
+  sub.created = sub.state_at = kNow - 86400;
+  if (!store.SaveStripeSubscription(sub).ok()) __builtin_trap();
+  for (const char* payment : {"pi_fuzz", "ch_fuzz", "in_fuzz"}) {
+    if (!store.SaveStripePayment({payment, "in_fuzz", "sub_fuzz", sub.current_period_end, kNow})
+             .ok()) {
+      __builtin_trap();
+    }
+  }
+}
+
 Fixture& Get() {
   static Fixture* f = [] {
     auto* fx = new Fixture;
@@ -54,6 +87,7 @@ Fixture& Get() {
     fx->site.payments.donation_currency = "usd";
     fx->site.payments.donation_grants_tier = "supporter";
     fx->site.payments.donation_grant_minimum = 1000;
+    Prime(*fx->store);
     return fx;
   }();
   return *f;

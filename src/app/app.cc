@@ -419,8 +419,8 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
   return shop;
 }
 
-// A purpose's part of Stripe's verified events (ShopWeb, WorkshopsWeb: ApplyEvent), for the
-// payments webhook: the mail it asks to queue.
+// A purpose's part of Stripe's verified events (WorkshopsWeb::ApplyEvent), for the payments
+// webhook: the mail it asks to queue.
 template <class Web>
 std::function<Result<std::vector<MailMessage>>(std::string_view, int64_t)> PurposeEvents(Web& web) {
   return [&web](std::string_view payload, int64_t now) -> Result<std::vector<MailMessage>> {
@@ -828,7 +828,17 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     p.mail_queued = [&newsletters] { newsletters.MailQueued(); };
     p.member_events = member_events;
     p.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
-    if (shop) p.purpose_events.push_back(PurposeEvents(*shop));
+    if (shop) {
+      // The shop queues its mail (receipts, download links) in its own transaction.
+      p.purpose_events.push_back(
+          [&shop_web = *shop, &newsletters](std::string_view payload,
+                                            int64_t now) -> Result<std::vector<MailMessage>> {
+            auto outcome = shop_web.ApplyEvent(payload, now);
+            if (!outcome) return outcome.error();
+            if (outcome->queued > 0) newsletters.MailQueued();
+            return std::vector<MailMessage>{};
+          });
+    }
     if (workshops) p.purpose_events.push_back(PurposeEvents(*workshops));
     p.message = [&members, &live](int status, const std::string& heading,
                                   const std::string& message) {

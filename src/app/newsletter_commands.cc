@@ -381,7 +381,7 @@ void NewsletterScheduler::SendWorkshopMail(const SiteConfig& config) {
   }
   // Marked in the store before they are queued: a crash between the two loses a message rather
   // than sending one twice.
-  auto offers = OfferSeats(**workshops, config, now, kWorkshopOfferSeconds);
+  auto offers = OfferSeats(**workshops, config, now, config.workshops.offer_seconds);
   auto reminders = DueReminders(**workshops, config, now);
   std::vector<MailMessage> mail;
   for (auto* part : {&offers, &reminders}) {

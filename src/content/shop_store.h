@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,11 +146,17 @@ class ShopStore {
   // Every pending order whose reservation ended before `now` ends as ExpireOrder ends one (a
   // session abandoned whose expiry event never came); their ids.
   virtual Result<std::vector<int64_t>> ExpireAbandonedOrders(int64_t now) = 0;
+  // Messages telling of an order a call changed (serialized by mail's SerializeMessage: the
+  // store keeps them as text), made inside that call's transaction.
+  using OrderMessages = std::function<Result<std::vector<std::string>>(const Order&)>;
   // The session was paid: the order becomes paid with the payment's facts, its reservations
   // become sales (an order that had expired takes its stock again) and each ebook line grants
-  // its download. The paid order when this call paid it; nullopt when it was paid before
-  // (nothing changed). kNotFound when no order has the session.
-  virtual Result<std::optional<Order>> PayOrder(const OrderPayment& payment) = 0;
+  // its download; `messages` (if any) made from the paid order are queued in the outbox
+  // (mail_outbox) in the same transaction, so that a crash after the commit loses none and a
+  // duplicate delivery queues none. The paid order when this call paid it; nullopt when it was
+  // paid before (nothing changed, nothing queued). kNotFound when no order has the session.
+  virtual Result<std::optional<Order>> PayOrder(const OrderPayment& payment,
+                                                const OrderMessages& messages = nullptr) = 0;
   // The order paid by `payment_intent` is refunded and its grants revoked: the order when this
   // call refunded it; nullopt when no order has that payment or it was refunded before.
   virtual Result<std::optional<Order>> RefundOrder(const std::string& payment_intent,

@@ -463,6 +463,23 @@ Status ReadComments(const toml::table& root, const std::string& file, SiteConfig
   return ReadInt(*t, file, "per_hour", "comments.per_hour", 1, 1000, cc.per_hour);
 }
 
+Status ReadWorkshops(const toml::table& root, const std::string& file, WorkshopsConfig& workshops) {
+  const toml::node* n = root.get("workshops");
+  if (!n) return {};
+  const toml::table* t = n->as_table();
+  if (!t) return ConfigError(file, n, "workshops", "must be a table ([workshops])");
+  const toml::node* hours = t->get("offer_hours");
+  if (!hours) return {};
+  constexpr double kMostHours = 30 * 24;
+  const std::optional<double> value = hours->value<double>();  // an integer or a float
+  if (!hours->is_number() || !value || !(*value > 0) || *value > kMostHours) {
+    return ConfigError(file, hours, "workshops.offer_hours",
+                       "must be a positive number of hours, at most 720 (30 days)");
+  }
+  workshops.offer_seconds = std::max<int64_t>(1, static_cast<int64_t>(*value * 3600));
+  return {};
+}
+
 // An account's address: http(s), a host, no spaces, quotes or angle brackets.
 bool IsSocialUrl(std::string_view url) {
   const size_t scheme = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
@@ -870,6 +887,7 @@ Result<SiteConfig> ParseSiteConfig(std::string_view text, const std::string& fil
   if (auto s = ReadStaff(root, file, c); !s) return s.error();
   if (auto s = ReadContact(root, file, c.contact); !s) return s.error();
   if (auto s = ReadComments(root, file, c); !s) return s.error();
+  if (auto s = ReadWorkshops(root, file, c.workshops); !s) return s.error();
   if (auto s = ReadSocial(root, file, c.social); !s) return s.error();
   if (auto s = ReadWebhooks(root, file, c.webhooks); !s) return s.error();
   return c;

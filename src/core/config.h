@@ -194,6 +194,13 @@ struct CommentsConfig {
   int per_hour = 10;      // comments one member may post in an hour
 };
 
+// [workshops]: workshops and masterclasses (docs/WORKSHOPS.md).
+struct WorkshopsConfig {
+  // How long a seat freed for the next reader on a waitlist is held for them (offer_hours, any
+  // positive number of hours, at most 30 days), in seconds.
+  int64_t offer_seconds = 24 * 3600;
+};
+
 // One of the magazine's accounts elsewhere ([social] name = "url"): in the footer and the
 // Organization JSON-LD's sameAs.
 // [[webhooks]]: an event told to a URL, signed with a secret (docs/API.md).
@@ -270,6 +277,7 @@ struct SiteConfig {
   ResponseHeadersConfig headers;
   ContactConfig contact;
   CommentsConfig comments;
+  WorkshopsConfig workshops;
   std::vector<SocialLink> social;       // in [social]'s order by name
   std::vector<WebhookConfig> webhooks;  // [[webhooks]], in order
 };

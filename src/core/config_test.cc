@@ -166,6 +166,24 @@ per_hour = 3
   }
 }
 
+TEST(SiteConfig, WorkshopOfferHours) {
+  EXPECT_EQ(ParseSiteConfig("", "c.toml")->workshops.offer_seconds, 24 * 3600);
+  auto whole = ParseSiteConfig("[workshops]\noffer_hours = 48\n", "c.toml");
+  ASSERT_TRUE(whole.ok()) << whole.error().ToString();
+  EXPECT_EQ(whole->workshops.offer_seconds, 48 * 3600);
+  auto half = ParseSiteConfig("[workshops]\noffer_hours = 0.5\n", "c.toml");
+  ASSERT_TRUE(half.ok()) << half.error().ToString();
+  EXPECT_EQ(half->workshops.offer_seconds, 1800);
+  for (const char* bad : {"0", "-3", "\"24\"", "721", "nan", "true"}) {
+    auto c = ParseSiteConfig(std::string("title = \"T\"\n[workshops]\noffer_hours = ") + bad + "\n",
+                             "cinepress.toml");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(c.error().field, "workshops.offer_hours") << bad;
+    EXPECT_EQ(c.error().line, 3) << bad;
+    EXPECT_NE(c.error().message.find("positive number of hours"), std::string::npos);
+  }
+}
+
 TEST(SiteConfig, SocialUrlsAndTheForwardAddressAreChecked) {
   for (const char* bad : {"[social]\nx = \"javascript:alert(1)\"\n",
                           "[social]\nx = \"https://a.example/\\\"><script>\"\n",

@@ -159,6 +159,23 @@ Status OnSubscription(EventContext& c) {
   return ApplySubscriptionState(c, s, MemberIdOf(metadata), Str(metadata, "email"));
 }
 
+// A reader who became a member by paying gets a sign-in link, started (its token stored) and
+// queued in the event's transaction: a crash after the commit loses no link, and Stripe's retry
+// of a committed event (a duplicate) sends none twice.
+Status AddSignInLink(EventContext& c) {
+  const std::string& email = c.outcome.new_member_email;
+  if (email.empty()) return {};
+  auto start = StartSignIn(c.store, c.site, email, "", c.now);
+  if (!start) return start.error();
+  if (!start->send) {
+    c.outcome.note += " (no sign-in link for " + email + ": " + start->refused + ")";
+    return {};
+  }
+  c.outcome.mail.push_back(SignInMessage(
+      c.site, email, SignInUrl(c.site.base_url, start->link_token), start->code, c.now));
+  return {};
+}
+
 // Runs `apply` in one transaction, with the mail it asks for: everything or nothing.
 Result<StripeEventOutcome> InTransaction(MemberStore& store, int64_t now,
                                          StripeEventOutcome outcome,
@@ -517,7 +534,7 @@ Result<StripeEventOutcome> ApplyStripeEvent(MemberStore& store, const SiteConfig
     for (auto handler = first; handler != last; ++handler) {
       if (auto s = handler->second(c); !s) return s;
     }
-    return {};
+    return AddSignInLink(c);
   });
 }
 

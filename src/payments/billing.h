@@ -65,7 +65,8 @@ struct StripeEventOutcome {
   // transaction (`queued` of them) when ApplyStripeEvent returns: not to be queued again.
   std::vector<MailMessage> mail;
   size_t queued = 0;
-  // A reader who became a member through checkout: send them a sign-in link.
+  // A reader who became a member through checkout (ApplyStripeEvent has queued their sign-in
+  // link with the event's other mail).
   std::string new_member_email;
 };
 

@@ -67,8 +67,23 @@ TEST_F(Billing, CheckoutMakesTheReaderAMemberAndTheSubscriptionGrantsTheTier) {
   ASSERT_TRUE(member->has_value());
   EXPECT_EQ((*member)->stripe_customer_id, "cus_A");
 
+  // Their sign-in link is queued in the event's transaction, once.
+  EXPECT_EQ(done.queued, 1u);
+  auto outbox = newsletters_->LoadOutbox(10);
+  ASSERT_TRUE(outbox.ok()) << outbox.error().ToString();
+  ASSERT_EQ(outbox->size(), 1u);
+  auto link = ParseMessage((*outbox)[0].message);
+  ASSERT_TRUE(link.has_value());
+  EXPECT_EQ(link->to.email, "new@reader.example");
+  EXPECT_NE(link->text.find("https://changeover.example/account/sign-in/confirm/?token="),
+            std::string::npos)
+      << link->text;
+  EXPECT_TRUE(Apply("evt_1", "checkout.session.completed", session, kT).duplicate);
+  EXPECT_EQ(*newsletters_->CountQueuedMail(), 1);
+
   auto created = Apply("evt_2", "customer.subscription.created", Subscription("active"), kT + 1);
   EXPECT_EQ(created.new_member_email, "");  // the same member, found by the customer
+  EXPECT_EQ(created.queued, 0u);
   auto grants = GrantsOf("new@reader.example");
   ASSERT_EQ(grants.size(), 1u);
   EXPECT_EQ(grants[0].tier, "supporter");
@@ -132,8 +147,8 @@ TEST_F(Billing, PastDueKeepsAccessForTheGracePeriodAndMailsOnce) {
   EXPECT_EQ(due.queued, 1u);
   auto outbox = newsletters_->ClaimDueMail(kT + 1000, 60, 10);
   ASSERT_TRUE(outbox.ok()) << outbox.error().ToString();
-  ASSERT_EQ(outbox->size(), 1u);
-  auto queued = ParseMessage((*outbox)[0].message);
+  ASSERT_EQ(outbox->size(), 2u);  // the new member's sign-in link, then the notice
+  auto queued = ParseMessage((*outbox)[1].message);
   ASSERT_TRUE(queued.has_value());
   EXPECT_EQ(queued->to.email, "new@reader.example");
   EXPECT_NE(due.mail[0].text.find("5 more days"), std::string::npos);

@@ -139,18 +139,22 @@ Result<MailMessage> Receipt(ShopStore& store, const SiteConfig& site, std::strin
 using EventHandler = std::function<Status(ShopStore&, const SiteConfig&, std::string_view,
                                           const Json&, int64_t, ShopEventOutcome&)>;
 
+// The receipt (with the download links) is made and queued in the payment's transaction.
 Status OnCompleted(ShopStore& store, const SiteConfig& site, std::string_view key,
                    const Json& session, int64_t now, ShopEventOutcome& out) {
-  auto paid = store.PayOrder(PaymentOf(session, now));
+  auto receipt = [&](const Order& order) -> Result<std::vector<std::string>> {
+    auto made = Receipt(store, site, key, order, now);
+    if (!made) return made.error();
+    return std::vector<std::string>{SerializeMessage(*made)};
+  };
+  auto paid = store.PayOrder(PaymentOf(session, now), receipt);
   if (!paid) return paid.error();
   if (!paid->has_value()) {
     out.note = "order of " + Str(session, "id") + " paid before: nothing changed";
     return {};
   }
-  out.note = "order " + std::to_string((*paid)->id) + " paid";
-  auto receipt = Receipt(store, site, key, **paid, now);
-  if (!receipt) return receipt.error();
-  out.mail.push_back(std::move(*receipt));
+  out.note = "order " + std::to_string((*paid)->id) + " paid, its receipt queued";
+  out.queued = 1;
   return {};
 }
 

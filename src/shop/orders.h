@@ -6,17 +6,18 @@
 //              for merchandise, automatic tax when [payments] asks. Its stock is reserved, in the
 //              transaction that records the pending order, before the session is made; none
 //              left refuses the checkout. The reservation ends with the session (expires_at).
-//   events     checkout.session.completed pays the order once (by session); the buyer of an
-//              ebook is emailed signed links. checkout.session.expired returns the stock once.
-//              charge.refunded refunds the order paid by that payment intent and revokes its
-//              downloads. Sessions that are not the shop's are left to payments/billing.h.
+//   events     checkout.session.completed pays the order once (by session) and queues the
+//              buyer's receipt (an ebook's signed links) in the same transaction.
+//              checkout.session.expired returns the stock once. charge.refunded refunds the order
+//              paid by that payment intent and revokes its downloads. Sessions that are not the
+//              shop's are left to payments/billing.h.
 //   downloads  "GRANT.EXPIRES.MAC" (libsodium crypto_auth over both, under a site secret): the
 //              link is the credential until it expires, and only while its grant is not revoked.
 //   abandoned  a pending order whose session ended without its event is expired at the next
 //              checkout or `orders list` (ExpireAbandonedOrders).
 //
-// Contract: plain functions (one thread at a time over the store and client given). Mail is
-// returned, to be queued by the caller after the change is committed.
+// Contract: plain functions (one thread at a time over the store and client given). An event's
+// mail is queued in the store's outbox with the change; ShipOrderAndTell returns its message.
 #pragma once
 
 #include <cstdint>
@@ -61,7 +62,9 @@ Result<std::string> StartProductCheckout(StripeClient& stripe, ShopStore& store,
 struct ShopEventOutcome {
   bool handled = false;  // the event was the shop's
   std::string note;      // what happened, for the log
-  std::vector<MailMessage> mail;
+  // Messages already queued in the store's outbox, in the change's own transaction (the
+  // receipt with its download links): the outbox's sender may be told to look.
+  size_t queued = 0;
 };
 
 // Applies one webhook event (its raw JSON, already verified) to the shop. Idempotent: a

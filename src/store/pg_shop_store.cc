@@ -207,7 +207,8 @@ class PgShopStore final : public ShopStore {
     return ids;
   }
 
-  Result<std::optional<Order>> PayOrder(const OrderPayment& p) override {
+  Result<std::optional<Order>> PayOrder(const OrderPayment& p,
+                                        const OrderMessages& messages) override {
     std::optional<Order> paid;
     Status s = db_->Atomically([&]() -> Status {
       auto q = db_->Write(
@@ -238,10 +239,23 @@ class PgShopStore final : public ShopStore {
       auto order = LoadOrder(id);
       if (!order) return order.error();
       paid = std::move(*order);
-      return {};
+      return paid && messages ? QueueMessages(messages(*paid), p.at) : Status{};
     });
     if (!s) return s.error();
     return paid;
+  }
+
+  // Into the outbox, in the caller's transaction.
+  Status QueueMessages(const Result<std::vector<std::string>>& made, int64_t now) {
+    if (!made) return made.error();
+    for (const std::string& message : *made) {
+      auto q = db_->Write(
+          "INSERT INTO mail_outbox (created, next_attempt, attempts, message)"
+          " VALUES ($1, $1, 0, $2)",
+          {now, std::string_view(message)});
+      if (!q) return PgFailure("queueing a message", q.error());
+    }
+    return {};
   }
 
   Result<std::optional<Order>> RefundOrder(const std::string& payment_intent,

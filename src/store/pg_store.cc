@@ -765,6 +765,12 @@ ALTER TABLE comments ADD COLUMN member_id BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX comments_by_status ON comments (status, date);
 CREATE INDEX comments_by_member ON comments (member_id, status);
 )sql",
+    // A workshop's seats left are content (its page and /workshops/ show them), as SQLite's.
+    // Per row, not per statement: the scheduler's sweeps that change no seat are no change.
+    R"sql(
+CREATE TRIGGER workshops_counts AFTER INSERT OR UPDATE OR DELETE ON workshops
+  FOR EACH ROW EXECUTE FUNCTION cinepress_content_changed();
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.

@@ -236,6 +236,38 @@ TYPED_TEST(ShopStoreContract, APaidOrderIsRecordedOnceAndItsStockStaysDown) {
   EXPECT_EQ(this->store_->PayOrder(this->Paid("zz")).error().code, ErrorCode::kNotFound);
 }
 
+TYPED_TEST(ShopStoreContract, APaymentsMessagesAreQueuedInItsTransaction) {
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0), {}).ok());
+  this->Start("a", "TS-S", 1);
+  this->Start("b", "TS-S", 1);
+  auto outbox = OpenNewsletterStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(outbox.ok()) << outbox.error().ToString();
+  int made = 0;
+  auto receipt = [&made](const Order& o) -> Result<std::vector<std::string>> {
+    ++made;
+    return std::vector<std::string>{"receipt of " + std::to_string(o.id) + " to " + o.email};
+  };
+  ASSERT_TRUE(this->store_->PayOrder(this->Paid("a"), receipt).ok());
+  auto queued = (*outbox)->LoadOutbox(10);
+  ASSERT_TRUE(queued.ok()) << queued.error().ToString();
+  ASSERT_EQ(queued->size(), 1u);
+  EXPECT_NE((*queued)[0].message.find("to buyer@example.com"), std::string::npos);
+  // A duplicate delivery makes and queues nothing.
+  ASSERT_TRUE(this->store_->PayOrder(this->Paid("a", 250), receipt).ok());
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(*(*outbox)->CountQueuedMail(), 1);
+  // Messages that cannot be made undo the payment: all or nothing.
+  auto broken = [](const Order&) -> Result<std::vector<std::string>> {
+    return MakeError(ErrorCode::kInternal, "no receipt");
+  };
+  EXPECT_FALSE(this->store_->PayOrder(this->Paid("b"), broken).ok());
+  EXPECT_EQ((*this->store_->ListOrders("paid")).size(), 1u);
+  EXPECT_EQ(this->Stock("TS-S"), 1);  // b's reservation holds, unsold
+  EXPECT_EQ(*(*outbox)->CountQueuedMail(), 1);
+  ASSERT_TRUE(this->store_->PayOrder(this->Paid("b"), receipt).ok());  // Stripe's retry
+  EXPECT_EQ(*(*outbox)->CountQueuedMail(), 2);
+}
+
 TYPED_TEST(ShopStoreContract, PaidAfterItsReservationEndedTakesTheStockAgain) {
   ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(1, 0), {}).ok());
   this->Start("a", "TS-S", 1, 1000);

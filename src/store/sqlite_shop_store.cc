@@ -178,7 +178,8 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
     return ids;
   }
 
-  Result<std::optional<Order>> PayOrder(const OrderPayment& p) override {
+  Result<std::optional<Order>> PayOrder(const OrderPayment& p,
+                                        const OrderMessages& messages) override {
     std::optional<Order> paid;
     Status s = Atomically([&]() -> Status {
       int64_t id = 0;
@@ -211,7 +212,7 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
       auto order = OrderWhere("WHERE id = ?", id);
       if (!order) return order.error();
       paid = std::move(*order);
-      return {};
+      return paid && messages ? QueueMessages(messages(*paid), p.at) : Status{};
     });
     if (!s) return s.error();
     return paid;
@@ -373,6 +374,18 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
     Run r(Q("UPDATE shop_reservations SET state = ? WHERE order_id = ?"),
           {std::string_view(state), order});
     if (!r.Done()) return Failure("saving the reservations of order " + std::to_string(order));
+    return {};
+  }
+
+  // Into the outbox, in the caller's transaction.
+  Status QueueMessages(const Result<std::vector<std::string>>& made, int64_t now) {
+    if (!made) return made.error();
+    for (const std::string& message : *made) {
+      Run r(Q("INSERT INTO mail_outbox (created, next_attempt, attempts, message)"
+              " VALUES (?, ?, 0, ?)"),
+            {now, now, message});
+      if (!r.Done()) return Failure("queueing a message");
+    }
     return {};
   }
 

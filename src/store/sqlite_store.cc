@@ -848,6 +848,18 @@ ALTER TABLE comments ADD COLUMN member_id INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX comments_by_status ON comments (status, date);
 CREATE INDEX comments_by_member ON comments (member_id, status);
 )sql",
+    // A workshop's seats left are shown on its page and on /workshops/: a registration, an
+    // expiry or a cancellation (each an UPDATE of `seats_left`) and an import are content
+    // changes, so that `serve` assembles the site again and re-renders just those pages (their
+    // fingerprints hold the seats left).
+    R"sql(
+CREATE TRIGGER workshops_insert_counts AFTER INSERT ON workshops
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER workshops_update_counts AFTER UPDATE ON workshops
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+CREATE TRIGGER workshops_delete_counts AFTER DELETE ON workshops
+  BEGIN UPDATE content_changes SET n = n + 1; END;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

@@ -1,6 +1,7 @@
 // The WorkshopStore contract, run against every engine (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <thread>
 
 #include "store/open_store.h"
@@ -237,6 +238,37 @@ TYPED_TEST(WorkshopStoreContract, AFreedSeatIsOfferedInTurnAndALapsedOfferPasses
   EXPECT_EQ(this->SeatsLeft(), 0);
   EXPECT_EQ((*this->store_->WaitlistOf("writing-about-ozu"))[1].status, "taken");
   EXPECT_TRUE(this->store_->OfferFreedSeats(9000, 3600)->empty());
+}
+
+// The live site shows the seats left: what changes them is a content change (DataVersion), and
+// what changes none (a sweep with nothing to expire) is not.
+TYPED_TEST(WorkshopStoreContract, SeatsTakenOrGivenBackAreContentChanges) {
+  auto content = OpenContentStore(this->engine_.file(), this->engine_.With({}));
+  ASSERT_TRUE(content.ok()) << content.error().ToString();
+  auto changed = [&](const std::function<Status()>& write) {
+    const int64_t before = *(*content)->DataVersion();
+    EXPECT_TRUE(write());
+    return *(*content)->DataVersion() != before;
+  };
+  EXPECT_TRUE(changed([&] { return this->store_->SaveWorkshop(this->Masterclass(3)); }))
+      << "an import";
+  int64_t id = 0;
+  EXPECT_TRUE(changed([&]() -> Status {
+    id = this->Start("a", 1000);
+    return {};
+  })) << "a registration";
+  EXPECT_FALSE(changed([&]() -> Status {
+    auto swept = this->store_->ExpireAbandonedRegistrations(500);
+    if (!swept) return swept.error();
+    return {};
+  })) << "a sweep that expires nothing";
+  EXPECT_TRUE(changed([&]() -> Status {
+    auto swept = this->store_->ExpireAbandonedRegistrations(2000);
+    if (!swept) return swept.error();
+    EXPECT_EQ(*swept, std::vector<int64_t>{id});
+    return {};
+  })) << "an expiry";
+  EXPECT_EQ(this->SeatsLeft(), 3);
 }
 
 TYPED_TEST(WorkshopStoreContract, AReminderIsRecordedOnce) {

@@ -338,7 +338,6 @@ HttpResponse PaymentsWeb::WebhookPost(RequestContext& ctx) {
   // Committed, with what the event asks to tell readers already in the outbox.
   if (outcome->queued > 0 && options_.mail_queued) options_.mail_queued();
   if (options_.wake_webhooks) options_.wake_webhooks();
-  if (!outcome->new_member_email.empty()) SendSignIn(config, outcome->new_member_email, now);
   return Json200(std::string("{\"received\":true") +
                  (outcome->duplicate ? ",\"duplicate\":true" : "") + "}\n");
 }

@@ -10,7 +10,8 @@
 //              checkout.session.expired gives the seat back once. Sessions that are not the
 //              workshops' are left to the other handlers of the webhook.
 //   waitlist   OfferSeats: lapsed offers give their seats back, then every free seat is offered
-//              to the next in line, by email, until now + offer_hours (run by the scheduler).
+//              to the next in line, by email, until now + [workshops] offer_hours (run by the
+//              scheduler).
 //   reminders  a day and an hour before each session, once per registration (the store keeps
 //              which were sent), with the joining link.
 //   cancel     every paid or free registration cancelled, each payment refunded through
@@ -37,9 +38,6 @@
 namespace cinepress {
 
 inline constexpr int64_t kWorkshopCheckoutSeconds = 30 * 60;  // Stripe's shortest session
-// How long a freed seat is held for the next person on the waitlist ([workshops] offer_hours is
-// not read yet: docs/WORKSHOPS.md).
-inline constexpr int64_t kWorkshopOfferSeconds = 24 * 3600;
 
 struct RegisterRequest {
   std::string workshop;  // slug

@@ -11,13 +11,15 @@ signed link → the download is the demo's EPUB; a duplicate delivery changes no
 nothing; the link still downloads six days on and has expired eight days on (serve's clock
 moved by CINEPRESS_SCHEDULER_NOW); a refund revokes the link. Two buyers of the last T-shirt at
 once: one goes to Stripe, the other is refused; the winner's session expires (checkout.session.expired): the shirt is back
-and the next buyer gets it, pays, and `orders ship` emails them. Prints `shop_e2e: N passed,
+and the next buyer gets it, pays, and `orders ship` emails them. A SIGKILL while a payment's
+webhook waits on the store: after the restart and Stripe's retries, one receipt. Prints `shop_e2e: N passed,
 N failed`.
 """
 
 import json
 import os
 import re
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -29,8 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import members_web_test as mw  # noqa: E402  (a reader with cookies)
 import newsletter_common as nc  # noqa: E402
-from payments_e2e import (SECRET, Serve, get_json, payments_demo, post_json,  # noqa: E402
-                          wait_until)
+from payments_e2e import (SECRET, Serve, _quiet_pay, get_json, payments_demo,  # noqa: E402
+                          post_json, wait_until)
 
 check = nc.Checks("shop_e2e")
 
@@ -236,6 +238,42 @@ def main():
             told = wait_until(lambda: [m for m in mail_to(smtp, "dee@reader.example")
                                        if "LA0001US" in text_of(m)], timeout=20)
             check("the buyer is told the tracking number", len(told) == 1)
+        # SIGKILL while the receipt's payment waits on the store (received, not committed): the
+        # receipt is queued in the payment's transaction, so Stripe's retries after the restart
+        # pay the order once and send exactly one receipt.
+        status, headers, _ = mw.Reader("kim").request("/shop/buy/", {
+            "product": "quiet-rooms", "email": "kim@reader.example"})
+        kim_url = headers.get("Location", "")
+        db = sqlite3.connect(os.path.join(site, "cinepress.db"), timeout=30, isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")  # the store is busy: the webhook waits inside its transaction
+        payer = threading.Thread(target=_quiet_pay, args=(kim_url,))
+        payer.start()
+        time.sleep(1.0)  # let the delivery reach serve and wait on the store
+        serve.kill()
+        db.execute("ROLLBACK")
+        db.close()
+        payer.join(120)
+        check("serve starts again after the kill", serve.start())
+        statuses = post_json(stripe + "/_double/retry", {})["statuses"]
+        check("Stripe's retries are accepted", statuses and all(s == 200 for s in statuses),
+              statuses)
+        post_json(stripe + "/_double/retry", {})  # delivered twice: a duplicate
+
+        def outbox_empty():
+            conn = sqlite3.connect(os.path.join(site, "cinepress.db"))
+            n = conn.execute("SELECT COUNT(*) FROM mail_outbox WHERE failed = 0").fetchone()[0]
+            conn.close()
+            return n == 0
+        receipts = wait_until(lambda: mail_to(smtp, "kim@reader.example"), timeout=20)
+        check("the outbox is sent out", wait_until(outbox_empty, timeout=20))
+        check("the killed payment's receipt is sent exactly once",
+              len(mail_to(smtp, "kim@reader.example")) == 1 and receipts and
+              "/shop/download/" in text_of(receipts[0]),
+              [m["Subject"] for m in mail_to(smtp, "kim@reader.example")])
+        check("and its order is paid once",
+              len([o for o in orders(binary, site, "paid") if o["email"] == "kim@reader.example"])
+              == 1)
+
         listed = nc.run([binary, "orders", "list", "--site", site]).stdout
         check("orders list shows every order",
               "refunded" in listed and "shipped" in listed and "expired" in listed, listed)

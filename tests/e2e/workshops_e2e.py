@@ -5,8 +5,9 @@ in payment mode at the workshop's own price, the confirmation with the joining l
 webhook says it is paid), a patron's free registration (no Stripe), the last seat of a one-seat
 workshop raced by two readers (one goes to Stripe, the other is refused and joins the waitlist),
 the winner's checkout expiring (the seat comes back and the scheduler offers it to the waitlist
-by email), the offer lapsing and passing to the next in line (the scheduler's clock a day later,
-CINEPRESS_SCHEDULER_NOW) who takes it, the reminders a day before the sessions (once each), and
+by email, held for [workshops] offer_hours = 2), the offer lapsing and passing to the next in
+line (the scheduler's clock three hours later, CINEPRESS_SCHEDULER_NOW: past the setting, short
+of the default day) who takes it, the reminders a day before the sessions (once each), and
 `workshops cancel` refunding the paid registration through the double and telling both
 registrants.
 
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import email.utils
 import urllib.error
 import urllib.request
 
@@ -62,7 +64,8 @@ def main():
     mw.BASE = base
     double = serve = None
     try:
-        double, stripe, site = payments_demo(binary, root, base, smtp)
+        double, stripe, site = payments_demo(binary, root, base, smtp,
+                                             "\n[workshops]\noffer_hours = 2\n")
         if not check("the Stripe double starts (../shared/data/stripe/fixtures3.json?)", stripe):
             return
         with open(os.path.join(site, "content", "workshops", "the-last-seat.md"), "w",
@@ -89,6 +92,13 @@ def main():
         status, _, listing = ada.request("/workshops/")
         check("/workshops/ lists it", status == 200 and f"/workshops/{SLUG}/" in listing, status)
 
+        seats = re.search(r"(\d+) seats left", page)
+        before = int(seats.group(1)) if seats else -1
+
+        def seats_shown():
+            found = re.search(r"(\d+) seats left", ada.request(f"/workshops/{SLUG}/")[2])
+            return int(found.group(1)) if found else -1
+
         # A paid registration: Checkout at the workshop's own price, then the confirmation.
         status, headers, _ = ada.request("/workshops/register/", {
             "workshop": SLUG, "email": "ada@reader.example", "name": "Ada"})
@@ -100,6 +110,9 @@ def main():
         check("in payment mode at the workshop's price",
               p.get("mode") == "payment" and p.get("line_items[0][price_data][unit_amount]") ==
               "9000" and p.get("metadata[workshop]") == SLUG, p)
+        check("the live page shows the seat taken (the store's change reassembles the site)",
+              wait_until(lambda: seats_shown() == before - 1, timeout=10),
+              (before, seats_shown()))
         paid_to = pay(location)
         check("paying returns to the workshop's page",
               paid_to.startswith(base + f"/workshops/{SLUG}/"), paid_to)
@@ -162,6 +175,11 @@ def main():
         offer = wait_until(lambda: [m for m in mail_to(smtp, f"{loser}@reader.example")
                                     if "for you" in (m["Subject"] or "")], timeout=20)
         check("the freed seat is offered to the waitlist by email", len(offer) == 1)
+        held = re.search(r"holding it for you until (.+?)\.\n", text_of(offer[0])) if offer else None
+        until = email.utils.parsedate_to_datetime(held.group(1)).timestamp() if held else 0
+        sent = email.utils.parsedate_to_datetime(offer[0]["Date"]).timestamp() if offer else 0
+        check("held for offer_hours (2) from the offer", until - sent == 2 * 3600,
+              (held.group(1) if held else None, offer[0]["Date"] if offer else None))
         status, _, _ = mw.Reader("dee").request("/workshops/register/", {
             "workshop": "the-last-seat", "email": "dee@reader.example"})
         check("the offered seat is held: the next reader is refused", status == 409, status)
@@ -170,10 +188,11 @@ def main():
         serve.proc.terminate()
         serve.proc.wait()
 
-        # A day and more later by the scheduler's clock: the offer lapses and passes on.
-        later = str(int(time.time()) + 25 * 3600)
+        # Three hours later by the scheduler's clock (past offer_hours, short of the default
+        # day): the offer lapses and passes on.
+        later = str(int(sent or time.time()) + 3 * 3600)
         serve = Serve(binary, site, port, dict(env, CINEPRESS_SCHEDULER_NOW=later))
-        check("serve starts again, its scheduler a day later", serve.start())
+        check("serve starts again, its scheduler three hours later", serve.start())
         passed = wait_until(lambda: [m for m in mail_to(smtp, "dee@reader.example")
                                      if "for you" in (m["Subject"] or "")], timeout=20)
         link = re.search(r"\?offer=(\d+)", text_of(passed[0])) if passed else None
