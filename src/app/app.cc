@@ -945,6 +945,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   admin_api_options.open_content_store = admin_options.open_content_store;
   admin_api_options.open_staff_store = admin_options.open_staff_store;
   admin_api_options.now = [] { return NowSeconds(); };
+  admin_api_options.upload_folder = admin_options.upload_folder;
   admin_api_options.webhooks = webhook_options.hooks;
   admin_api_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
   admin_api_options.open_member_store = members_options.open_store;

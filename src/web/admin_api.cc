@@ -325,9 +325,13 @@ struct AdminApi::State {
     // A connection of its own: the stills take a while, and the articles' lock is not needed.
     auto store = options.open_content_store();
     if (!store) return ApiError(req, store.error());
-    ImageUploadCall call{**store,       "integration:" + who.name,
-                         BaseUrl(),     int64_t{site->config().staff.max_upload_mb} * 1024 * 1024,
-                         options.now(), options.stills};
+    ImageUploadCall call{**store,
+                         "integration:" + who.name,
+                         BaseUrl(),
+                         int64_t{site->config().staff.max_upload_mb} * 1024 * 1024,
+                         options.now(),
+                         options.stills,
+                         options.upload_folder};
     return UploadImageAnswer(req, call);
   }
 

@@ -20,6 +20,7 @@
 // member.edited, member.deleted) in the same transaction (webhooks/webhooks.h).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -47,6 +48,7 @@ struct AdminApiOptions {
   std::function<Status(const MailMessage&)> send;  // the outbox: a new member's sign-in link
   MemberEventHook member_events;                   // member.added, .edited, .deleted (webhooks)
   StillOptions stills;                             // how an upload's stills are made
+  std::filesystem::path upload_folder;             // where an upload is checked (the site's folder)
   std::function<int64_t()> now;
   // [[webhooks]]: the events a save or a delete queues in its own transaction, and the sender to
   // wake after the commit (either may be empty).

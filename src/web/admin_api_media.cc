@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/temp_file.h"
 #include "media_library/media_library.h"
 #include "web/api_response.h"
 #include "web/form.h"
@@ -26,8 +27,13 @@ HttpResponse UploadImageAnswer(const HttpRequest& req, ImageUploadCall& call) {
                         " MB ([staff] max_upload_mb)",
                     "file");
   }
-  UploadedImage upload{name.empty() ? "image" : name, bytes->second, FormValue(*form, "alt"),
-                       FormValue(*form, "caption"), FormValue(*form, "credit")};
+  // The library reads an upload from a file (the newsroom's arrive in one, streamed).
+  auto file = TempFile::Create(
+      call.folder.empty() ? std::filesystem::temp_directory_path() : call.folder, "api-upload-");
+  if (!file) return ApiError(req, file.error());
+  if (auto st = file->Append(bytes->second); !st) return ApiError(req, st.error());
+  UploadedFile upload{name.empty() ? "image" : name, file->path(), FormValue(*form, "alt"),
+                      FormValue(*form, "caption"), FormValue(*form, "credit")};
   auto added = AddUpload(call.store, upload, call.uploader, call.now, call.stills);
   if (!added) {
     const Error& e = added.error();

@@ -6,6 +6,7 @@
 // Contract: a plain function over the content store given (the caller's own connection).
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "content/content_store.h"
@@ -21,6 +22,9 @@ struct ImageUploadCall {
   int64_t max_bytes = 0;  // the file at most ([staff] max_upload_mb): else 413 FILE_TOO_LARGE
   int64_t now = 0;
   StillOptions stills;
+  // Where the image is written while it is checked (the site's upload folder); empty: the
+  // system's temporary folder.
+  std::filesystem::path folder;
 };
 
 // 201 {"images": [{"url": "https://…/uploads/2026/12/still.png", "ref": REF or null}]}; a file
