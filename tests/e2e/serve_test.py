@@ -538,9 +538,10 @@ class ServeTest(unittest.TestCase):
                 # are readers' account pages (a static build says where they live instead;
                 # members_web_test.py tests them) and, with [contact], the contact and pitch
                 # forms (the build keeps the site's own pages without them; docs/CONTACT.md,
-                # contact_browser_test.js).
+                # contact_browser_test.js), and with [members] the comment pages (the build's
+                # notes say where they work; comments_browser_test.js tests them).
                 if rel in ("404.html", "search/index.html", "contact/index.html",
-                           "contribute/index.html") or rel.startswith("account/"):
+                           "contribute/index.html") or rel.startswith(("account/", "comments/")):
                     continue
                 target = url_of(rel)
                 count += 1
