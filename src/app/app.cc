@@ -985,18 +985,18 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     const int upload_mb = config ? config->staff.max_upload_mb : StaffConfig{}.max_upload_mb;
     server_options.body_limits.emplace_back(
         "/admin/media/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
-    server_options.body_sinks.emplace_back(
-        "/admin/media/upload/",
-        [folder =
-             admin_options.upload_folder](const HttpRequest&) -> Result<std::shared_ptr<BodySink>> {
-          auto file = BodyFile::Create(folder);
-          if (!file) return file.error();
-          return std::shared_ptr<BodySink>(std::move(*file));
-        });
-    // The Admin API's upload likewise; a file over the limit within the slack is answered 413
-    // FILE_TOO_LARGE in JSON, a body beyond it by the server's own 413.
+    auto upload_sink = [folder = admin_options.upload_folder](
+                           const HttpRequest&) -> Result<std::shared_ptr<BodySink>> {
+      auto file = BodyFile::Create(folder);
+      if (!file) return file.error();
+      return std::shared_ptr<BodySink>(std::move(*file));
+    };
+    server_options.body_sinks.emplace_back("/admin/media/upload/", upload_sink);
+    // The Admin API's upload likewise, streamed; a file over the limit within the slack is
+    // answered 413 FILE_TOO_LARGE in JSON, a body beyond it by the server's own 413.
     server_options.body_limits.emplace_back(
         "/api/admin/images/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
+    server_options.body_sinks.emplace_back("/api/admin/images/upload/", upload_sink);
   }
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_ip = options.max_connections_per_ip;

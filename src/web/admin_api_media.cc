@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/temp_file.h"
 #include "media_library/media_library.h"
 #include "web/api_response.h"
 #include "web/form.h"
@@ -10,30 +9,34 @@
 namespace cinepress {
 
 HttpResponse UploadImageAnswer(const HttpRequest& req, ImageUploadCall& call) {
-  Form file_names;
-  auto form = ParseForm(req, &file_names);
-  if (!form || req.Header("content-type").find("multipart/form-data") == std::string_view::npos) {
+  // The body arrives streamed into a file (serve's body sink for this path) or, in tests, in
+  // memory: read the same way as the newsroom's uploads, the image part in a file of its own.
+  auto form = ParseUploadForm(
+      req, call.folder.empty() ? std::filesystem::temp_directory_path() : call.folder);
+  if (!form) {
     return ApiError(req, ApiErrorCode::kInvalidParameter,
                     "the body must be multipart/form-data with the image in `file`", "file");
   }
-  const std::string name = FormValue(file_names, "file");
-  auto bytes = form->find("file");
-  if (bytes == form->end() || bytes->second.empty()) {
+  const FormFile* part = nullptr;
+  for (const FormFile& f : form->files) {
+    if (f.field == "file") {
+      part = &f;
+      break;
+    }
+  }
+  if (!part || part->size == 0) {
     return ApiError(req, ApiErrorCode::kInvalidParameter, "no image in the field `file`", "file");
   }
-  if (static_cast<int64_t>(bytes->second.size()) > call.max_bytes) {
+  const std::string& name = part->file_name;
+  if (part->size > call.max_bytes) {
     return ApiError(req, ApiErrorCode::kFileTooLarge,
                     name + ": larger than " + std::to_string(call.max_bytes / (1024 * 1024)) +
                         " MB ([staff] max_upload_mb)",
                     "file");
   }
-  // The library reads an upload from a file (the newsroom's arrive in one, streamed).
-  auto file = TempFile::Create(
-      call.folder.empty() ? std::filesystem::temp_directory_path() : call.folder, "api-upload-");
-  if (!file) return ApiError(req, file.error());
-  if (auto st = file->Append(bytes->second); !st) return ApiError(req, st.error());
-  UploadedFile upload{name.empty() ? "image" : name, file->path(), FormValue(*form, "alt"),
-                      FormValue(*form, "caption"), FormValue(*form, "credit")};
+  const Form& fields = form->fields;
+  UploadedFile upload{name.empty() ? "image" : name, part->file.path(), FormValue(fields, "alt"),
+                      FormValue(fields, "caption"), FormValue(fields, "credit")};
   auto added = AddUpload(call.store, upload, call.uploader, call.now, call.stills);
   if (!added) {
     const Error& e = added.error();
@@ -41,7 +44,7 @@ HttpResponse UploadImageAnswer(const HttpRequest& req, ImageUploadCall& call) {
     if (e.field == "alt") return ApiError(req, ApiErrorCode::kInvalidParameter, e.message, "alt");
     return ApiError(req, ApiErrorCode::kNotAnImage, e.message, "file");
   }
-  const std::string ref = FormValue(*form, "ref");
+  const std::string ref = FormValue(fields, "ref");
   nlohmann::ordered_json image = {
       {"url", call.base_url + "/" + added->path},
       {"ref", ref.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(ref)}};
