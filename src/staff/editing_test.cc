@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "staff/revisions.h"
-#include "store/open_store.h"
+#include "staff/test_fixture.h"
 
 namespace cinepress {
 namespace {
@@ -95,22 +95,8 @@ TEST(EditingTest, EachActionSetsTheStatusAndDate) {
   EXPECT_EQ(fresh->date, 3000);
 }
 
-class SaveEditTest : public ::testing::Test {
+class SaveEditTest : public ContentStoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cinepress-editing-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = OpenContentStore(dir_ / "site.db", {});
-    ASSERT_TRUE(s.ok()) << s.error().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   Result<EditSaved> Save(const Article& a, int64_t based_on, const std::string& who,
                          EditAction action = EditAction::kSave) {
     return SaveEdit(*store_, EditSave{a, based_on, who, action, 500});
@@ -126,8 +112,6 @@ class SaveEditTest : public ::testing::Test {
     a.body_markdown = "Body.\n";
     return a;
   }
-  std::filesystem::path dir_;
-  std::unique_ptr<ContentStore> store_;
 };
 
 TEST_F(SaveEditTest, EverySaveIsARevisionAndTheFirstSaverOwnsThePiece) {
