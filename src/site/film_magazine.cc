@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "content/collection.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "render/markdown.h"
@@ -772,19 +773,14 @@ Result<std::string> SiteRenderer::RenderCollection(size_t c) {
   auto body = BodyHtml(a);
   if (!body) return body.error();
   out.set("body", *body);
-  // Entries in the editors' order: articles by URL or section/slug, films and people by URL.
+  // Entries in the editors' order: articles by URL or section/slug, films and people by URL. An
+  // entry not on the site now (a piece unpublished since) is left out; the newsroom marks it.
   TemplateData items = List();
   for (const std::string& ref : a.items) {
-    std::string path = ref;
+    const std::string path = CollectionEntryPath(ref);
     if (path.empty()) continue;
-    if (path.front() != '/') path = "/" + path;
-    if (path.back() != '/') path += "/";
     const Output* o = s.FindOutput(OutputPathOf(path));
-    if (!o) {
-      return Error{ErrorCode::kInvalidInput,
-                   "\"" + ref + "\" is not an article, film or person of the site", a.source_path,
-                   0, "items"};
-    }
+    if (!o) continue;
     if (o->kind == OutputKind::kArticle) {
       items.push_back(s.cards_[o->ref]);
     } else if (o->kind == OutputKind::kFilm) {

@@ -887,6 +887,8 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
     }
     case OutputKind::kSitemap:
       parts += archive_fp_ + pages_fp_ + lists_fp_;
+      // The collections' pages are listed too: a new or deleted one changes it, a reorder not.
+      for (const Article& c : collections_) parts += c.slug + "\x1f";
       break;
     case OutputKind::kRobots:
     case OutputKind::kNotFound:
@@ -973,7 +975,13 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
       // Pages that draw on the whole archive: any change in it makes them again.
       parts += archive_fp_;
       if (o.kind == OutputKind::kSearchIndex) parts += pages_fp_ + podcasts_fp_;
-      if (o.kind == OutputKind::kCollection) parts += collections_[o.ref].source_hash;
+      if (o.kind == OutputKind::kCollection) {
+        // Its own fields: the newsroom's saves keep the file's hash, and move `updated` on
+        // (staff/editing.cc), which stands for the introduction they do not load here.
+        const Article& c = collections_[o.ref];
+        parts += c.source_hash + "\x1f" + c.title + "\x1f" + c.dek + "\x1f" +
+                 std::to_string(c.updated) + "\x1f" + Join(c.items, "\x1e");
+      }
       break;
   }
   return ContentHash(parts);

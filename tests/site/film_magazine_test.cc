@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "content/collection.h"
+#include "staff/collections.h"
 #include "whole_site.h"
 
 namespace cinepress::testing {
@@ -195,6 +197,64 @@ TEST_F(FilmMagazine, CollectionsKeepTheEditorsOrder) {
   EXPECT_LT(mepris, park);
   // A collection is not an article: it is in no list.
   EXPECT_EQ(site_->Page("/archive/").find("Films We Love"), std::string::npos);
+}
+
+// The newsroom's saves of a collection (staff/collections.h) change its page's fingerprint and
+// no other; a new collection adds its page and changes the sitemap that lists it.
+TEST(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  auto fingerprints = [&] {
+    std::map<std::string, std::string> out;
+    for (const Output& o : built->site->outputs()) out[o.path] = built->site->Fingerprint(o);
+    return out;
+  };
+  auto changed_since = [&](const std::map<std::string, std::string>& before) {
+    std::vector<std::string> changed;
+    for (const auto& [path, fp] : fingerprints()) {
+      if (!before.count(path) || before.at(path) != fp) changed.push_back(path);
+    }
+    return changed;
+  };
+  auto store = built->OpenStore();
+  ASSERT_TRUE(store.ok());
+  auto all = (*store)->LoadArticles(true);
+  ASSERT_TRUE(all.ok());
+  const Article* loved = nullptr;
+  for (const Article& a : *all) loved = IsCollection(a) ? &a : loved;
+  ASSERT_NE(loved, nullptr);
+  auto before = fingerprints();
+  auto reordered = ReorderEntries(
+      loved->items, {"/people/park-seo-yeon/", "reviews/zebra", "/films/le-mepris-2021/"});
+  ASSERT_TRUE(reordered.ok());
+  auto saved = SaveCollectionEntries(**store, *loved, *reordered,
+                                     {"ed@longtake.example", 0, 1893456000 - 60});
+  ASSERT_TRUE(saved.ok()) << saved.error().ToString();
+  ASSERT_TRUE(LoadAndBuild(*built));
+  EXPECT_EQ(changed_since(before), std::vector<std::string>{"collections/loved/index.html"});
+  const std::string page = built->Page("/collections/loved/");
+  EXPECT_LT(page.find("/people/park-seo-yeon/"), page.find("/reviews/zebra/"));
+
+  before = fingerprints();
+  auto made =
+      SaveCollectionFields(**store, nullptr, {"Directors We Love", "", "", "Ours."},
+                           EditAction::kPublish, {"ed@longtake.example", 0, 1893456000 - 60}, *all);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  ASSERT_TRUE(LoadAndBuild(*built));
+  EXPECT_EQ(changed_since(before),
+            (std::vector<std::string>{"collections/directors-we-love/index.html", "sitemap.xml"}));
+}
+
+TEST(CollectionSaves, AnEntryNoLongerOnTheSiteIsLeftOutNotAnError) {
+  auto files = Magazine();
+  files["content/collections/loved.md"] =
+      "---\ntitle: \"Films We Love\"\ndate: 2021-11-01\nitems:\n  - \"reviews/gone\"\n"
+      "  - \"reviews/zebra\"\n---\nOur list.\n";
+  auto built = BuildFromStrings(kConfig, files);
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  const std::string page = built->Page("/collections/loved/");
+  EXPECT_NE(page.find("/reviews/zebra/"), std::string::npos);
+  EXPECT_EQ(page.find("/reviews/gone/"), std::string::npos);
 }
 
 TEST_F(FilmMagazine, EveryPageHasParsableJsonLdWithBreadcrumbs) {
