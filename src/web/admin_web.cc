@@ -124,6 +124,12 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       {"GET", "/admin/films/lookup/", false, P::kWriteOwnDrafts, &AdminWeb::FilmLookupGet},
       {"GET", "/admin/films/", true, P::kEditAllContent, &AdminWeb::FilmDispatch},
       {"POST", "/admin/films/", true, P::kEditAllContent, &AdminWeb::FilmDispatch},
+      // Collections: editors and admins (admin_collections.cc).
+      {"GET", "/admin/collections/", false, P::kEditAllContent, &AdminWeb::CollectionsGet},
+      {"GET", "/admin/collections/new/", false, P::kEditAllContent, &AdminWeb::CollectionNewGet},
+      {"POST", "/admin/collections/new/", false, P::kEditAllContent, &AdminWeb::CollectionNewPost},
+      {"GET", "/admin/collections/", true, P::kEditAllContent, &AdminWeb::CollectionDispatch},
+      {"POST", "/admin/collections/", true, P::kEditAllContent, &AdminWeb::CollectionDispatch},
       {"GET", "/admin/people/", false, P::kEditAllContent, &AdminWeb::PeopleGet},
       {"GET", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
       {"POST", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
@@ -143,7 +149,7 @@ std::vector<AdminRouteInfo> AdminWeb::RouteTable() {
     const bool dispatcher =
         r.handler == &AdminWeb::EditorDispatch || r.handler == &AdminWeb::InboxDispatch ||
         r.handler == &AdminWeb::FilmDispatch || r.handler == &AdminWeb::PersonDispatch ||
-        r.handler == &AdminWeb::NewsletterDispatch;
+        r.handler == &AdminWeb::NewsletterDispatch || r.handler == &AdminWeb::CollectionDispatch;
     if (!dispatcher) out.push_back({r.method, r.path, r.needs});
   }
   // The pages below the dispatchers, as their paths look (an article's and a message's with id
@@ -153,6 +159,7 @@ std::vector<AdminRouteInfo> AdminWeb::RouteTable() {
   AddSubRoutes(out, "/admin/films/", "night-ferry-2026", FilmRoutes(), Permission::kEditAllContent);
   AddSubRoutes(out, "/admin/people/", "lars-von-trier", PersonRoutes(),
                Permission::kEditAllContent);
+  AddSubRoutes(out, "/admin/collections/", "1", CollectionRoutes(), Permission::kEditAllContent);
   AddSubRoutes(out, "/admin/newsletters/", "weekly", NewsletterRoutes(),
                Permission::kManageNewsletters);
   return out;
@@ -197,11 +204,15 @@ HttpResponse AdminWeb::SubDispatch(Visit& v, std::string_view prefix,
 }
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
-  static const std::vector<std::string> kNames = {
-      "sign-in",    "invitation", "two-factor",    "setup",       "dashboard",  "articles",
-      "staff",      "account",    "message",       "editor",      "revisions",  "compare",
-      "conflict",   "inbox",      "inbox-message", "newsletters", "newsletter", "media",
-      "media-item", "films",      "film",          "people",      "person",     "comments"};
+  static const std::vector<std::string> kNames = {"sign-in",     "invitation", "two-factor",
+                                                  "setup",       "dashboard",  "articles",
+                                                  "staff",       "account",    "message",
+                                                  "editor",      "revisions",  "compare",
+                                                  "conflict",    "inbox",      "inbox-message",
+                                                  "newsletters", "newsletter", "media",
+                                                  "media-item",  "films",      "film",
+                                                  "people",      "person",     "comments",
+                                                  "collections", "collection", "collection-delete"};
   return kNames;
 }
 
@@ -637,6 +648,21 @@ HttpResponse AdminWeb::DashboardGet(Visit& v) {
   return Render(v, 200, "dashboard", "Dashboard", view);
 }
 
+std::vector<int64_t> AdminWeb::FoundArticleIds(const std::string& q) {
+  SearchQuery query;
+  query.text = q;
+  query.now = INT64_MAX;  // drafts and scheduled pieces too, where the index has them
+  query.limit = SearchResults::kMaxCounted;
+  query.snippets = false;
+  query.count = false;
+  std::vector<int64_t> ids;
+  std::lock_guard lock(content_mu_);
+  if (auto found = content_->Search(query)) {
+    for (const SearchHit& h : found->hits) ids.push_back(h.article_id);
+  }
+  return ids;
+}
+
 HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   const int64_t now = options_.now();
   const auto params = AdminQueryParams(v.ctx.request);
@@ -650,20 +676,7 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   f.per_page = options_.per_page;
   const std::string q(Trim(AdminParam(params, "q")));
   auto articles = Articles();
-  if (!q.empty()) {
-    SearchQuery query;
-    query.text = q;
-    query.now = INT64_MAX;  // drafts and scheduled pieces too, where the index has them
-    query.limit = SearchResults::kMaxCounted;
-    query.snippets = false;
-    query.count = false;
-    std::lock_guard lock(content_mu_);
-    auto found = content_->Search(query);
-    f.found.emplace();
-    if (found) {
-      for (const SearchHit& h : found->hits) f.found->push_back(h.article_id);
-    }
-  }
+  if (!q.empty()) f.found = FoundArticleIds(q);
   ArticleListPage page = FilterArticles(*articles, f, now);
   TemplateData view;
   view.set("rows", Rows(*v.site, page.rows, now));

@@ -108,6 +108,9 @@ class AdminWeb {
                         const std::string& error, TemplateData view = TemplateData());
   bool Limited(Visit& v);
   std::shared_ptr<const std::vector<Article>> Articles();
+  // The ids of the articles a search of the store finds for `q` (drafts too), best first: the
+  // articles list's search, and the collections' "Add article".
+  std::vector<int64_t> FoundArticleIds(const std::string& q);
 
   HttpResponse SignInGet(Visit& v);
   HttpResponse SignInPost(Visit& v);
@@ -234,6 +237,22 @@ class AdminWeb {
   HttpResponse RevisionsGet(Visit& v, int64_t id);
   HttpResponse CompareGet(Visit& v, int64_t id);
   HttpResponse RestorePost(Visit& v, int64_t id);
+
+  // Collections (admin_collections.cc): /admin/collections/, new/ and {id}/… (CollectionRoutes).
+  static const std::vector<SubRoute>& CollectionRoutes();
+  Result<EditTarget> LoadCollection(const std::string& key);  // an id; not found unless one
+  HttpResponse CollectionsGet(Visit& v);
+  HttpResponse CollectionNewGet(Visit& v);
+  HttpResponse CollectionNewPost(Visit& v);
+  HttpResponse CollectionDispatch(Visit& v);
+  HttpResponse CollectionPage(Visit& v, int status, const Article& c, int64_t revision,
+                              const Error* error, const std::string& notice);
+  HttpResponse CollectionConflict(Visit& v, const std::string& key);
+  HttpResponse CollectionGet(Visit& v, const std::string& key);
+  HttpResponse CollectionSavePost(Visit& v, const std::string& key);
+  HttpResponse CollectionOrderPost(Visit& v, const std::string& key);
+  HttpResponse CollectionDeleteGet(Visit& v, const std::string& key);
+  HttpResponse CollectionDeletePost(Visit& v, const std::string& key);
 
   // The media library (admin_media.cc): /admin/media/, and the editor's picker.
   HttpResponse MediaGet(Visit& v);
