@@ -194,13 +194,14 @@ async function startPaymentsDemo(binary, root, secret, payments = '') {
 }
 
 // A browser context signed in as a new staff member with `role` (no second factor: not an
-// admin), invited by `BINARY staff add`; resolves with {context, page}.
+// admin), invited by `BINARY staff add`; resolves with {context, page}. `options` are the
+// context's own beside the viewport ({javaScriptEnabled: false}).
 async function staffContext(binary, browser, url, site, email, role, check,
-                            viewport = { width: 1400, height: 1000 }) {
+                            viewport = { width: 1400, height: 1000 }, options = {}) {
   const password = 'a long enough password';
   const out = execFileSync(binary, ['staff', 'add', email, '--role', role, '--site', site], { encoding: 'utf8' });
   const link = out.match(/\/admin\/invitation\/\?token=\S+/)[0];
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, ...options });
   await watchCsp(context);
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
