@@ -1,7 +1,9 @@
-// The revisions of articles (ContentStore's SaveRevision, LoadRevisions, LoadRevision), run
-// against every engine (SQLite and PostgreSQL).
+// The revisions of articles (ContentStore's SaveRevision, LoadRevisions, LoadRevision), and the
+// newsroom's collections saved through them (staff/collections.h: entries in order, a stale save
+// refused, a delete taking the revisions), run against every engine (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
+#include "staff/collections.h"
 #include "store/open_store.h"
 #include "store/store_test_engines.h"
 
@@ -152,6 +154,35 @@ TYPED_TEST(RevisionContract, ARevisionRollsBackWithItsTransaction) {
   ASSERT_TRUE(this->store_->SaveRevision(r).ok());
   ASSERT_TRUE(this->store_->Rollback());
   EXPECT_TRUE(this->store_->LoadRevisions(article)->empty());
+}
+
+TYPED_TEST(RevisionContract, ACollectionsEntriesKeepTheirOrderAndAStaleSaveIsRefused) {
+  auto made = SaveCollectionFields(*this->store_, nullptr, {"Films We Love", "", "", "Ours."},
+                                   EditAction::kPublish, {"ed@lt.example", 0, 1000}, {});
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  auto load = [&] {
+    auto all = this->store_->LoadArticles(true);
+    EXPECT_TRUE(all.ok());
+    for (Article& a : all.ok() ? *all : std::vector<Article>{}) {
+      if (a.id == made->article_id) return a;
+    }
+    return Article{};
+  };
+  const std::vector<std::string> order = {"reviews/c", "/people/park-seo-yeon/", "reviews/a"};
+  auto saved = SaveCollectionEntries(*this->store_, load(), order,
+                                     {"ed@lt.example", made->revision_id, 1001});
+  ASSERT_TRUE(saved.ok()) << saved.error().ToString();
+  EXPECT_EQ(load().items, order);
+  EXPECT_EQ(load().body_markdown, "Ours.");
+  auto stale = SaveCollectionEntries(*this->store_, load(), {"reviews/a"},
+                                     {"other@lt.example", made->revision_id, 1002});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().field, kRevisionField);
+  EXPECT_EQ(load().items, order) << "nothing overwritten";
+  EXPECT_FALSE(DeleteCollection(*this->store_, made->article_id, made->revision_id).ok());
+  ASSERT_TRUE(DeleteCollection(*this->store_, made->article_id, saved->revision_id).ok());
+  EXPECT_TRUE(this->store_->LoadArticles(false)->empty());
+  EXPECT_TRUE(this->store_->LoadRevisions(made->article_id)->empty());
 }
 
 }  // namespace
