@@ -16,9 +16,17 @@
 #include <string_view>
 #include <vector>
 
+#include "content/model.h"
 #include "core/result.h"
 
 namespace cinepress {
+
+// Collections are kept as articles of this section; the site shows them apart, in no list.
+inline constexpr std::string_view kCollectionsSection = "collections";
+
+inline bool IsCollection(const Article& a) {
+  return a.kind == ArticleKind::kArticle && a.section == kCollectionsSection;
+}
 
 // The site path of an entry: "/reviews/low-water/" for "reviews/low-water"; "" for an empty one.
 std::string CollectionEntryPath(std::string_view entry);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 
+#include "content/collection.h"
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
@@ -157,7 +158,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
       s.next_publication_ = a.date;
     }
     if (!a.IsPublishedAt(now)) continue;
-    if (a.kind == ArticleKind::kArticle && a.section == "collections") {
+    if (IsCollection(a)) {
       s.collections_.push_back(std::move(a));  // hand-ordered lists, not articles
     } else {
       (a.kind == ArticleKind::kPage ? s.pages_ : s.articles_).push_back(std::move(a));

@@ -14,17 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "content/collection.h"
 #include "content/content_store.h"
 #include "content/model.h"
 #include "staff/editing.h"
 
 namespace cinepress {
-
-inline constexpr std::string_view kCollectionsSection = "collections";
-
-inline bool IsCollection(const Article& a) {
-  return a.kind == ArticleKind::kArticle && a.section == kCollectionsSection;
-}
 
 // What the newsroom's collection form edits (the entries are edited apart, one change a post).
 struct CollectionFields {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "content/collection.h"
+
 namespace cinepress {
 namespace {
 
@@ -12,9 +14,7 @@ bool Has(const std::vector<std::string>& list, const std::string& value) {
 
 // Articles as the newsroom lists them: not pages, not collections (hand-ordered lists kept as
 // articles of the section "collections", which the site keeps apart too).
-bool IsListed(const Article& a) {
-  return a.kind == ArticleKind::kArticle && a.section != "collections";
-}
+bool IsListed(const Article& a) { return a.kind == ArticleKind::kArticle && !IsCollection(a); }
 
 bool Matches(const Article& a, const ArticleFilter& f, int64_t now) {
   if (!IsListed(a)) return false;
