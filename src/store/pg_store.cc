@@ -2068,11 +2068,13 @@ Result<int64_t> PgStore::KeepArticle(const Article& a, const std::string& meta,
   const int64_t id = bulk_.next_id++;
   const std::string id_text = std::to_string(id), date = std::to_string(a.date),
                     updated = std::to_string(a.updated), words = std::to_string(a.word_count);
+  auto null_if_empty = [](const std::string& v) {
+    return v.empty() ? std::nullopt : std::optional<std::string_view>(v);
+  };
   db_->CopyRow(kArticlesCopy,
                {id_text, kind, a.section, a.slug, a.title, a.dek, date, updated,
                 a.draft ? "1" : "0", a.featured ? "1" : "0", a.festival, meta, a.body_markdown,
-                words, a.source_path.empty() ? std::nullopt : std::optional(a.source_path),
-                a.source_hash.empty() ? std::nullopt : std::optional(a.source_hash)});
+                words, null_if_empty(a.source_path), null_if_empty(a.source_hash)});
   ++bulk_.kept;
   bulk_.urls.insert(std::move(url));
   if (!a.source_path.empty()) bulk_.sources.insert(a.source_path);
