@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
+#include <tuple>
 
 #include "store/open_store.h"
 #include "store/store_test_engines.h"
@@ -254,6 +256,131 @@ TYPED_TEST(ContentStoreContract, AFailedWriteInATransactionLeavesTheRestOfItStan
 }
 
 TYPED_TEST(ContentStoreContract, PingAnswers) { EXPECT_TRUE(this->store_->Ping()); }
+
+// An import's new articles, `n` of them from `from` on, each with every field a row holds.
+std::vector<Article> Imported(int from, int n) {
+  std::vector<Article> out;
+  for (int i = from; i < from + n; ++i) {
+    Article a = Review();
+    a.slug = "film-" + std::to_string(i);
+    a.title = "Film\t" + std::to_string(i) + "\nwith a \\ backslash";
+    // One without a source file (written in the newsroom): a store holds one such at most.
+    a.source_path = i == 5 ? "" : "content/reviews/film-" + std::to_string(i) + ".md";
+    a.source_hash = i == 5 ? "" : "hash" + std::to_string(i);
+    a.kind = i % 7 == 0 ? ArticleKind::kPage : ArticleKind::kArticle;
+    a.draft = i % 3 == 0;
+    a.featured = i % 4 == 0;
+    a.festival = i % 2 ? "TIFF" : "";
+    a.updated = i % 2 ? a.date + i : 0;
+    a.word_count = static_cast<size_t>(i);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+void ExpectStored(ContentStore& store, const std::vector<Article>& want) {
+  auto got = store.LoadArticles(true);
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  ASSERT_EQ(got->size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    const Article& g = (*got)[i];
+    const Article& w = want[i];
+    EXPECT_EQ(g.id, w.id);
+    EXPECT_EQ(
+        std::tie(g.kind, g.section, g.slug, g.title, g.dek, g.date, g.updated, g.draft, g.featured,
+                 g.festival, g.body_markdown, g.word_count, g.source_path, g.source_hash),
+        std::tie(w.kind, w.section, w.slug, w.title, w.dek, w.date, w.updated, w.draft, w.featured,
+                 w.festival, w.body_markdown, w.word_count, w.source_path, w.source_hash))
+        << w.slug;
+    EXPECT_EQ(g.film, w.film) << w.slug;
+    EXPECT_EQ(g.tags, w.tags) << w.slug;
+  }
+}
+
+// The first import into an empty store (PostgreSQL keeps its rows and sends them by COPY): each
+// article gets its own id, twins are refused on the way, the transaction reads what it wrote,
+// and the next article after the commit takes the next id.
+TYPED_TEST(ContentStoreContract, AFirstImportGivesEachArticleItsIdAndRefusesTwins) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  std::vector<Article> want = Imported(1, 60);
+  for (Article& a : want) {
+    auto id = this->store_->SaveArticle(a);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    a.id = *id;
+  }
+  for (size_t i = 1; i < want.size(); ++i) EXPECT_GT(want[i].id, want[i - 1].id);
+  Article same_url = want[1];
+  same_url.id = 0;
+  same_url.source_path = "content/reviews/elsewhere.md";
+  EXPECT_FALSE(this->store_->SaveArticle(same_url).ok()) << "the same address";
+  Article same_file = want[1];
+  same_file.id = 0;
+  same_file.slug = "another-slug";
+  EXPECT_FALSE(this->store_->SaveArticle(same_file).ok()) << "the same source file";
+  Article same_slug_as_page = want[1];
+  same_slug_as_page.id = 0;
+  same_slug_as_page.kind = ArticleKind::kPage;
+  same_slug_as_page.source_path = "content/pages/film-2.md";
+  auto page = this->store_->SaveArticle(same_slug_as_page);
+  ASSERT_TRUE(page.ok()) << "a page may share an article's slug: " << page.error().ToString();
+  same_slug_as_page.id = *page;
+  want.push_back(same_slug_as_page);
+  ExpectStored(*this->store_, want);  // read inside the transaction
+  Comment c{want[2].id, "wp:1", "", "Ada", "", "", 100, "<p>First.</p>", "approved", "comment"};
+  ASSERT_TRUE(this->store_->SaveComment(c)) << "the article's row is there to refer to";
+  for (Article& a : Imported(100, 5)) {  // after a read: written as any transaction's are
+    auto id = this->store_->SaveArticle(a);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    a.id = *id;
+    want.push_back(a);
+  }
+  EXPECT_FALSE(this->store_->SaveArticle(same_url).ok()) << "refused after the read too";
+  ASSERT_TRUE(this->store_->Commit());
+  ExpectStored(*this->store_, want);
+  EXPECT_EQ(this->store_->LoadCommentsOf(want[2].id)->size(), 1u);
+  std::set<int64_t> ids;
+  for (const Article& a : want) ids.insert(a.id);
+  EXPECT_EQ(ids.size(), want.size());
+  Article next = Imported(200, 1)[0];
+  auto id = this->store_->SaveArticle(next);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  EXPECT_GT(*id, *ids.rbegin());
+}
+
+// A first import whose articles are all kept until the commit: the next article's id follows
+// the last one's, as if each had been written alone.
+TYPED_TEST(ContentStoreContract, AfterAFirstImportTheNextIdFollowsTheLast) {
+  ASSERT_TRUE(this->store_->BeginTransaction());
+  int64_t last = 0;
+  for (const Article& a : Imported(1, 40)) {
+    auto id = this->store_->SaveArticle(a);
+    ASSERT_TRUE(id.ok()) << id.error().ToString();
+    last = *id;
+  }
+  ASSERT_TRUE(this->store_->Commit());
+  auto id = this->store_->SaveArticle(Imported(50, 1)[0]);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  EXPECT_EQ(*id, last + 1);
+}
+
+TYPED_TEST(ContentStoreContract, AFirstImportRolledBackLeavesNothingAndCanBeMadeAgain) {
+  for (bool commit : {false, true}) {
+    ASSERT_TRUE(this->store_->BeginTransaction());
+    std::vector<Article> want = Imported(1, 30);
+    for (Article& a : want) {
+      auto id = this->store_->SaveArticle(a);
+      ASSERT_TRUE(id.ok()) << id.error().ToString();
+      a.id = *id;
+    }
+    if (!commit) {
+      ASSERT_TRUE(this->store_->Rollback());
+      EXPECT_TRUE(this->store_->LoadArticles(false)->empty());
+      continue;
+    }
+    ASSERT_TRUE(this->store_->Commit());
+    ExpectStored(*this->store_, want);
+  }
+}
 
 // serve follows the store by waiting for its changes: a change committed by another connection
 // (another node) wakes the wait; nothing else does, not even members' changes.

@@ -150,6 +150,12 @@ Result<const std::string*> PgConnection::Prepared(const char* sql) {
 
 Result<PgRows> PgConnection::Query(const char* sql, const std::vector<PgParam>& params,
                                    bool binary) {
+  if (auto s = FlushCopies(); !s) return s.error();
+  return QueryKeepingCopies(sql, params, binary);
+}
+
+Result<PgRows> PgConnection::QueryKeepingCopies(const char* sql, const std::vector<PgParam>& params,
+                                                bool binary) {
   return Run(sql, [&]() -> Result<PgRows> {
     auto name = Prepared(sql);
     if (!name) return name.error();
@@ -171,6 +177,7 @@ Result<PgRows> PgConnection::Checked(PGresult* r) const {
 }
 
 Result<PgRows> PgConnection::QueryText(const std::string& sql, const std::vector<PgParam>& params) {
+  if (auto s = FlushCopies(); !s) return s.error();
   return Run(sql, [&] {
     const Params p(params);
     return Checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
@@ -194,17 +201,22 @@ Status PgConnection::Rollback() {
   return Exec("ROLLBACK");
 }
 
-void PgConnection::CopyRow(const char* target, std::initializer_list<std::string_view> values) {
+void PgConnection::CopyRow(const char* target,
+                           std::initializer_list<std::optional<std::string_view>> values) {
   auto it = std::find_if(copies_.begin(), copies_.end(),
                          [&](const Kept& k) { return k.target == target; });
   if (it == copies_.end()) it = copies_.insert(copies_.end(), Kept{target, {}, 0});
   ++it->count;
   std::string& out = it->rows;
   bool first = true;
-  for (std::string_view v : values) {
+  for (const std::optional<std::string_view>& v : values) {
     if (!first) out += '\t';
     first = false;
-    for (char c : v) {
+    if (!v) {
+      out += "\\N";
+      continue;
+    }
+    for (char c : *v) {
       switch (c) {
         case '\\':
           out += "\\\\";

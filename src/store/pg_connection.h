@@ -68,23 +68,29 @@ class PgConnection {
   PgConnection& operator=(const PgConnection&) = delete;
 
   // One statement with $1… parameters. `sql` must be a literal (or outlive the connection):
-  // it is prepared once, keyed by its address. Binary results when `binary` (for BYTEA).
+  // it is prepared once, keyed by its address. Binary results when `binary` (for BYTEA). The
+  // rows kept for COPY are sent first, so that the statement reads them.
   Result<PgRows> Query(const char* sql, std::initializer_list<PgParam> params = {},
                        bool binary = false);
   Result<PgRows> Query(const char* sql, const std::vector<PgParam>& params, bool binary = false);
+  // A Query that leaves the rows kept for COPY kept: it reads the tables without them.
+  Result<PgRows> QueryKeepingCopies(const char* sql, const std::vector<PgParam>& params,
+                                    bool binary = false);
   // One statement whose text is made at run time (not prepared).
   Result<PgRows> QueryText(const std::string& sql, const std::vector<PgParam>& params = {});
-  // Statements without parameters, not prepared (schema changes, BEGIN).
+  // Statements without parameters, not prepared (schema changes, BEGIN); unlike Query and
+  // QueryText, they do not send the rows kept for COPY first.
   Status Exec(const std::string& sql);
   // COMMIT, after sending the rows kept for COPY; ROLLBACK, dropping them.
   Status Commit();
   Status Rollback();
 
   // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)", the
-  // values as PostgreSQL reads their text), sent with the others kept before the transaction
+  // values as PostgreSQL reads their text, std::nullopt for NULL), sent with the others kept
+  // before the next Query, QueryText or Write (unless it keeps them), before the transaction
   // commits or by FlushCopies: one round trip for thousands of rows instead of one each. Only
-  // inside a transaction. The rows are not seen by statements until they are sent.
-  void CopyRow(const char* target, std::initializer_list<std::string_view> values);
+  // inside a transaction.
+  void CopyRow(const char* target, std::initializer_list<std::optional<std::string_view>> values);
   Status FlushCopies();
   // How many rows are kept for `target` (the same literal as CopyRow's).
   size_t KeptCopyRows(const char* target) const;

@@ -35,12 +35,30 @@ TEST_F(PgConnectionTest, KeptRowsAreSentBeforeTheCommitWithTheirTextIntact) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
   db_->CopyRow(kTarget, {"1", "a\ttab, a\nline, a \\ backslash, a \\N, a\rreturn"});
   db_->CopyRow(kTarget, {"2", "été ł"});
-  EXPECT_EQ(db_->KeptCopyRows(kTarget), 2u);
-  EXPECT_TRUE(Rows().empty()) << "not sent yet";
+  db_->CopyRow(kTarget, {"3", std::nullopt});
+  EXPECT_EQ(db_->KeptCopyRows(kTarget), 3u);
   ASSERT_TRUE(db_->Commit());
   EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u);
   EXPECT_EQ(Rows(), (std::vector<std::string>{"1=a\ttab, a\nline, a \\ backslash, a \\N, a\rreturn",
-                                              "2=été ł"}));
+                                              "2=été ł", "3="}));
+  auto nulls = db_->Query("SELECT a FROM t WHERE b IS NULL");
+  ASSERT_TRUE(nulls.ok());
+  ASSERT_EQ(nulls->size(), 1);
+  EXPECT_EQ(nulls->Int(0, 0), 3);
+}
+
+// Every statement reads the rows kept before it (they are sent first), but QueryKeepingCopies,
+// which reads the tables without them.
+TEST_F(PgConnectionTest, AQueryReadsTheKeptRowsAndQueryKeepingCopiesDoesNot) {
+  ASSERT_TRUE(db_->Exec("BEGIN"));
+  db_->CopyRow(kTarget, {"1", "kept"});
+  auto without = db_->QueryKeepingCopies("SELECT count(*) FROM t", {});
+  ASSERT_TRUE(without.ok()) << without.error().ToString();
+  EXPECT_EQ(without->Int(0, 0), 0);
+  EXPECT_EQ(db_->KeptCopyRows(kTarget), 1u);
+  EXPECT_EQ(Rows(), std::vector<std::string>{"1=kept"});
+  EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u);
+  ASSERT_TRUE(db_->Commit());
 }
 
 // An import's writes: each in a savepoint sent with it in one round trip, the rows kept for COPY

@@ -771,6 +771,25 @@ CREATE INDEX comments_by_member ON comments (member_id, status);
 CREATE TRIGGER workshops_counts AFTER INSERT OR UPDATE OR DELETE ON workshops
   FOR EACH ROW EXECUTE FUNCTION cinepress_content_changed();
 )sql",
+    // Bodies and word lists compressed with lz4 instead of pglz: pglz was a quarter of
+    // PostgreSQL's work in an import of 10,000 articles (perf, docs/STORE.md), lz4 several times
+    // faster both ways. Rows stored before keep theirs until written again; a server built
+    // without lz4 keeps pglz.
+    R"sql(
+DO $$
+BEGIN
+  ALTER TABLE articles ALTER COLUMN body_md SET COMPRESSION lz4,
+    ALTER COLUMN meta SET COMPRESSION lz4;
+  ALTER TABLE search_docs ALTER COLUMN dek SET COMPRESSION lz4,
+    ALTER COLUMN body SET COMPRESSION lz4, ALTER COLUMN title_words SET COMPRESSION lz4,
+    ALTER COLUMN films_words SET COMPRESSION lz4, ALTER COLUMN people_words SET COMPRESSION lz4,
+    ALTER COLUMN dek_words SET COMPRESSION lz4, ALTER COLUMN meta_words SET COMPRESSION lz4,
+    ALTER COLUMN words SET COMPRESSION lz4, ALTER COLUMN headline SET COMPRESSION lz4;
+  ALTER TABLE search_parts ALTER COLUMN words SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END $$;
+)sql",
 };
 
 // The indexed columns: every column's words, and the headline's.
@@ -790,6 +809,11 @@ uint32_t BodyPart(std::string_view word) {
   for (char c : word.substr(0, kPartPrefix)) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
   return h % kBodyParts;
 }
+
+// Where an import's new article is copied to (PgStore::KeepArticle).
+constexpr const char* kArticlesCopy =
+    "articles (id, kind, section, slug, title, dek, date, updated, draft, featured, festival,"
+    " meta, body_md, word_count, source_path, source_hash)";
 
 // Where an article's search row is copied to (PgConnection::CopyRow).
 constexpr const char* kSearchDocsCopy =
@@ -1061,16 +1085,23 @@ class PgStore final : public ContentStore {
 
   Status BeginTransaction() override {
     author_names_.clear();
+    bulk_ = {};
     return db_->Exec("BEGIN");
   }
   Status Commit() override {
-    if (auto s = IndexInBulk(); !s) {
-      (void)db_->Rollback();
+    auto s = ReturnUnusedIds();
+    if (s) s = IndexInBulk();
+    if (!s) {
+      (void)Rollback();
       return s;
     }
+    bulk_ = {};
     return db_->Commit();
   }
-  Status Rollback() override { return db_->Rollback(); }
+  Status Rollback() override {
+    bulk_ = {};
+    return db_->Rollback();
+  }
 
   Result<std::vector<Article>> LoadArticles(bool with_bodies) override {
     const char* sql =
@@ -1170,6 +1201,9 @@ class PgStore final : public ContentStore {
       for (const std::string& author : a.author_ids) {
         if (auto name = AuthorName(author); !name) return name.error();
       }
+      auto bulk = ArticlesInBulk();
+      if (!bulk) return Failure("saving article \"" + a.slug + "\"", bulk.error());
+      if (*bulk) return KeepArticle(a, meta, prepared);
       auto q = db_->Write(sql, params, /*keep_copies=*/true);
       if (!q) return Failure("saving article \"" + a.slug + "\"", q.error());
       const int64_t id = q->Int(0, 0);
@@ -1923,7 +1957,7 @@ class PgStore final : public ContentStore {
   Status IndexInBulk() {
     constexpr size_t kBulk = 500;  // articles
     if (db_->KeptCopyRows(kSearchDocsCopy) < kBulk) return {};
-    auto empty = db_->Query("SELECT NOT EXISTS (SELECT 1 FROM search_docs)");
+    auto empty = db_->QueryKeepingCopies("SELECT NOT EXISTS (SELECT 1 FROM search_docs)", {});
     if (!empty) return empty.error();
     if (empty->Text(0, 0) != "t") return {};
     if (auto s = db_->Exec("DROP INDEX search_docs_words, search_docs_headline"); !s) return s;
@@ -1933,6 +1967,27 @@ class PgStore final : public ContentStore {
         " CREATE INDEX search_docs_words ON search_docs USING gin (words);"
         " CREATE INDEX search_docs_headline ON search_docs USING gin (headline)");
   }
+  // An import's first articles, into a store without any (PgStore::ArticlesInBulk): each new
+  // article's row is kept for COPY as its search rows are, under an id taken ahead from the
+  // articles' sequence, instead of one round trip each. The table is locked against other
+  // writers until the commit; the addresses and source files kept are checked here, as the
+  // table's unique indexes would. It ends (the rest of the transaction's articles written one
+  // by one) when the kept rows are sent before the commit: by any statement that reads or
+  // writes (PgConnection::Query, Write), a savepoint, a search.
+  struct ArticleBulk {
+    enum class State { kUnknown, kOn, kOff } state = State::kUnknown;
+    int64_t next_id = 1, last_reserved = 0;  // ids taken from the sequence, not yet used
+    size_t kept = 0;
+    std::set<std::tuple<std::string, std::string, std::string>> urls;  // kind, section, slug
+    std::set<std::string> sources;
+  };
+  // Whether the import's way keeps this transaction's new articles for COPY (decided at its
+  // first new article: the articles table is empty).
+  Result<bool> ArticlesInBulk();
+  Result<int64_t> KeepArticle(const Article& a, const std::string& meta,
+                              const SearchText* prepared);
+  // At the commit, the ids taken ahead and not used go back to the sequence.
+  Status ReturnUnusedIds();
   // An episode's search rows (store/podcast_rows.h), with its show as stored now; written by
   // statements, not kept for COPY: episodes are few, and their rows must follow the articles'.
   Status IndexEpisode(const PodcastEpisode& e);
@@ -1965,8 +2020,77 @@ class PgStore final : public ContentStore {
   PgSearchStats search_stats_;
   std::shared_ptr<PgSearchMirror> mirror_;  // this process's, shared by its connections
   std::map<std::string, std::string> author_names_;
+  ArticleBulk bulk_;
   PgChangeListener changes_{*db_, "content"};
 };
+
+Result<bool> PgStore::ArticlesInBulk() {
+  using State = ArticleBulk::State;
+  if (bulk_.state == State::kOn && db_->KeptCopyRows(kArticlesCopy) != bulk_.kept) {
+    bulk_.state = State::kOff;  // sent: the table is no longer only what was kept here
+  }
+  if (bulk_.state != State::kUnknown) return bulk_.state == State::kOn;
+  bulk_.state = State::kOff;
+  auto empty = [&]() -> Result<bool> {
+    auto q = db_->Query("SELECT NOT EXISTS (SELECT 1 FROM articles)");
+    if (!q) return q.error();
+    return q->Text(0, 0) == "t";
+  };
+  // Asked before the lock too, so that a re-import never blocks other writers.
+  if (auto e = empty(); !e || !*e) return e;
+  if (auto s = db_->Exec("LOCK TABLE articles IN SHARE ROW EXCLUSIVE MODE"); !s) return s.error();
+  auto e = empty();
+  if (e && *e) bulk_.state = State::kOn;
+  return e;
+}
+
+Result<int64_t> PgStore::KeepArticle(const Article& a, const std::string& meta,
+                                     const SearchText* prepared) {
+  const std::string what = "saving article \"" + a.slug + "\"";
+  const char* kind = a.kind == ArticleKind::kPage ? "page" : "article";
+  auto url = std::make_tuple(std::string(kind), a.section, a.slug);
+  if (bulk_.urls.contains(url)) return Failure(what + ": another article has its address");
+  if (!a.source_path.empty() && bulk_.sources.contains(a.source_path)) {
+    return Failure(what + ": another article comes from " + a.source_path);
+  }
+  if (bulk_.next_id > bulk_.last_reserved) {
+    // Ids taken in blocks (more as more articles come), left unused by anyone else: the table
+    // is locked.
+    const int64_t n = std::clamp<int64_t>(static_cast<int64_t>(bulk_.kept), 16, 1024);
+    auto last = PgFirstInt(
+        what, db_->QueryKeepingCopies("SELECT setval(s::regclass, nextval(s::regclass) + $1 - 1)"
+                                      " FROM pg_get_serial_sequence('articles', 'id') s",
+                                      {n}));
+    if (!last) return last.error();
+    bulk_.next_id = *last - n + 1;
+    bulk_.last_reserved = *last;
+  }
+  const int64_t id = bulk_.next_id++;
+  const std::string id_text = std::to_string(id), date = std::to_string(a.date),
+                    updated = std::to_string(a.updated), words = std::to_string(a.word_count);
+  auto null_if_empty = [](const std::string& v) {
+    return v.empty() ? std::nullopt : std::optional<std::string_view>(v);
+  };
+  db_->CopyRow(kArticlesCopy,
+               {id_text, kind, a.section, a.slug, a.title, a.dek, date, updated,
+                a.draft ? "1" : "0", a.featured ? "1" : "0", a.festival, meta, a.body_markdown,
+                words, null_if_empty(a.source_path), null_if_empty(a.source_hash)});
+  ++bulk_.kept;
+  bulk_.urls.insert(std::move(url));
+  if (!a.source_path.empty()) bulk_.sources.insert(a.source_path);
+  if (auto s = IndexArticle(id, a, prepared, false); !s) return s.error();
+  return id;
+}
+
+Status PgStore::ReturnUnusedIds() {
+  const bool all_kept =
+      bulk_.state == ArticleBulk::State::kOn && db_->KeptCopyRows(kArticlesCopy) == bulk_.kept;
+  if (!all_kept || bulk_.kept == 0 || bulk_.next_id > bulk_.last_reserved) return {};
+  auto q = db_->QueryKeepingCopies(
+      "SELECT setval(pg_get_serial_sequence('articles', 'id')::regclass, $1)", {bulk_.next_id - 1});
+  if (!q) return Failure("saving articles", q.error());
+  return {};
+}
 
 Result<std::string> PgStore::AuthorName(const std::string& id) {
   if (!db_->InTransaction()) {
