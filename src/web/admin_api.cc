@@ -293,21 +293,15 @@ struct AdminApi::State {
     auto loaded = Load(id);
     if (!loaded) return ApiError(req, loaded.error());
     const StaffRole role = ParseStaffRole(who.role).value_or(StaffRole::kContributor);
-    const bool own = OwnerOf(loaded->second) == "integration:" + who.name;
-    // An editor deletes any piece; others only their own drafts.
-    if (!Allows(role, Permission::kEditAllContent) && !(own && !IsLive(loaded->first))) {
-      return ApiError(req, ApiErrorCode::kNoPermission,
-                      "only an editor may delete a piece that is not its own draft");
+    const auto& [article, revisions] = *loaded;
+    const bool own = OwnerOf(revisions) == "integration:" + who.name;
+    if (std::string why = DeleteRefusal(role, own, IsLive(article), EverLive(revisions));
+        !why.empty()) {
+      return ApiError(req, ApiErrorCode::kNoPermission, why);
     }
-    // The delete and its webhooks' event in one transaction.
-    if (auto s = content->BeginTransaction(); !s) return ApiError(req, s.error());
-    Status done = QueueWebhookEvent(*content, Hooks(), "article.deleted",
-                                    PostJson(loaded->first, 0).dump(), options.now());
-    if (done) done = CancelScheduledPublish(*content, id);  // never announced now
-    if (done) done = content->DeleteArticle(id);
-    if (done) done = content->Commit();
-    if (!done) {
-      (void)content->Rollback();  // the error is `done`'s
+    if (Status done =
+            DeleteArticleAndTell(*content, Hooks(), article, options.site().get(), options.now());
+        !done) {
       return ApiError(req, done.error());
     }
     if (options.wake_webhooks) options.wake_webhooks();

@@ -198,10 +198,10 @@ HttpResponse AdminWeb::SubDispatch(Visit& v, std::string_view prefix,
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
   static const std::vector<std::string> kNames = {
-      "sign-in",    "invitation", "two-factor",    "setup",       "dashboard",  "articles",
-      "staff",      "account",    "message",       "editor",      "revisions",  "compare",
-      "conflict",   "inbox",      "inbox-message", "newsletters", "newsletter", "media",
-      "media-item", "films",      "film",          "people",      "person",     "comments"};
+      "sign-in",       "invitation",  "two-factor", "setup",     "dashboard",  "articles", "staff",
+      "account",       "message",     "editor",     "revisions", "compare",    "conflict", "inbox",
+      "inbox-message", "newsletters", "newsletter", "media",     "media-item", "films",    "film",
+      "people",        "person",      "comments",   "delete"};
   return kNames;
 }
 
@@ -680,6 +680,7 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   ArticleListPage page = FilterArticles(*articles, f, now);
   TemplateData view;
   view.set("rows", Rows(*v.site, page.rows, now));
+  if (!AdminParam(params, "deleted").empty()) view.set("deleted", true);
   view.set("total", std::to_string(page.total));
   view.set("page", std::to_string(std::min(f.page, page.pages)));
   view.set("pages", std::to_string(page.pages));

@@ -242,6 +242,10 @@ class AdminWeb {
   HttpResponse RevisionsGet(Visit& v, int64_t id);
   HttpResponse CompareGet(Visit& v, int64_t id);
   HttpResponse RestorePost(Visit& v, int64_t id);
+  // Why this person may not delete the stored piece (staff/editing.h's DeleteRefusal), or "".
+  std::string DeleteRefused(Visit& v, const EditTarget& t);
+  HttpResponse DeleteGet(Visit& v, int64_t id);
+  HttpResponse DeletePost(Visit& v, int64_t id);
 
   // The media library (admin_media.cc): /admin/media/, and the editor's picker.
   HttpResponse MediaGet(Visit& v);
