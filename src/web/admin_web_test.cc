@@ -347,6 +347,22 @@ TEST_F(AdminWebTest, WritersDeleteOnlyTheirOwnDraftsAndAContributorNoneEverPubli
   EXPECT_EQ(content_->LoadArticles(false)->at(0).title, "Once");
 }
 
+// The upload's body is let in or refused from its head alone, by the upload route's own rule.
+TEST_F(AdminWebTest, AnUploadIsAdmittedFromItsHeadOnlyForStaffSignedIn) {
+  HttpRequest head;
+  head.method = "POST";
+  head.target = "/admin/media/upload/";
+  auto stranger = web_->RefuseUpload(head);
+  ASSERT_TRUE(stranger.has_value());
+  EXPECT_EQ(stranger->status, 303);
+  EXPECT_EQ(stranger->Header("Location"), "/admin/sign-in/");
+  head.headers.emplace_back("cookie", "__Host-cp_staff=not-a-session");
+  EXPECT_EQ(web_->RefuseUpload(head)->status, 303);
+  head.headers.back().second =
+      "__Host-cp_staff=" + SignedIn("c@lt.example", StaffRole::kContributor);
+  EXPECT_FALSE(web_->RefuseUpload(head).has_value()) << "a contributor may upload";
+}
+
 TEST_F(AdminWebTest, ASaveFromAnOlderRevisionGetsTheConflictPageWithBothVersions) {
   ASSERT_TRUE(content_->SaveSection(Section{"reviews", "Reviews", "", ""}));
   const std::string ed = SignedIn("ed@lt.example", StaffRole::kEditor);
