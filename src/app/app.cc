@@ -985,18 +985,30 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
     const int upload_mb = config ? config->staff.max_upload_mb : StaffConfig{}.max_upload_mb;
     server_options.body_limits.emplace_back(
         "/admin/media/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
-    auto upload_sink = [folder = admin_options.upload_folder](
-                           const HttpRequest&) -> Result<std::shared_ptr<BodySink>> {
-      auto file = BodyFile::Create(folder);
-      if (!file) return file.error();
-      return std::shared_ptr<BodySink>(std::move(*file));
+    // Who sends an upload is checked from its head before a byte of it is written: a stranger's
+    // body is refused (the route's own answer) and dropped, never kept in the site's folder.
+    using Refuse = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+    auto upload_sink = [folder = admin_options.upload_folder](Refuse refuse) -> BodySinkFactory {
+      return [folder, refuse](const HttpRequest& head) -> Result<SinkOrAnswer> {
+        if (auto refused = refuse(head)) return SinkOrAnswer(std::move(*refused));
+        auto file = BodyFile::Create(folder);
+        if (!file) return file.error();
+        return SinkOrAnswer(std::shared_ptr<BodySink>(std::move(*file)));
+      };
     };
-    server_options.body_sinks.emplace_back("/admin/media/upload/", upload_sink);
+    server_options.body_sinks.emplace_back(
+        "/admin/media/upload/", upload_sink([&admin](const HttpRequest& head) {
+          if (admin) return admin->RefuseUpload(head);
+          return std::optional<HttpResponse>(TextResponse(404, "Not found\n"));
+        }));
     // The Admin API's upload likewise, streamed; a file over the limit within the slack is
     // answered 413 FILE_TOO_LARGE in JSON, a body beyond it by the server's own 413.
     server_options.body_limits.emplace_back(
         "/api/admin/images/upload/", static_cast<size_t>(upload_mb) * 1024 * 1024 + 256 * 1024);
-    server_options.body_sinks.emplace_back("/api/admin/images/upload/", upload_sink);
+    server_options.body_sinks.emplace_back("/api/admin/images/upload/",
+                                           upload_sink([&admin_api](const HttpRequest& head) {
+                                             return admin_api.RefuseUpload(head);
+                                           }));
   }
   server_options.max_connections = options.max_connections;
   server_options.max_connections_per_ip = options.max_connections_per_ip;

@@ -719,11 +719,16 @@ bool Session::StartSink() {
   req_.remote_address = remote_;
   TakeHead(parser_->get().base());
   const size_t limit = server_.BodyLimitFor(parser_->get().target());
-  auto sink = (*server_.SinkFor(req_.target))(req_);
+  auto decided = (*server_.SinkFor(req_.target))(req_);
+  std::shared_ptr<BodySink>* sink =
+      decided ? std::get_if<std::shared_ptr<BodySink>>(&*decided) : nullptr;
   if (!sink || !*sink) {
     started_ = Clock::now();
     deadline_ = Clock::time_point::max();
-    HttpResponse r = TextResponse(503, "The body cannot be taken now. Try again in a moment.\n");
+    HttpResponse* refusal = decided ? std::get_if<HttpResponse>(&*decided) : nullptr;
+    HttpResponse r =
+        refusal ? std::move(*refusal)
+                : TextResponse(503, "The body cannot be taken now. Try again in a moment.\n");
     r.close = true;  // its body is never read
     linger_ = true;
     Respond(std::move(r), false, false);

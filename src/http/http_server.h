@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/result.h"
@@ -21,9 +22,14 @@
 
 namespace cinepress {
 
-// Makes the sink that takes one request's body, from the request's head (its body not read yet);
-// an error answers 503 without reading the body.
-using BodySinkFactory = std::function<Result<std::shared_ptr<BodySink>>(const HttpRequest& head)>;
+// What a sink factory decides from a request's head (its body not read yet): the sink that takes
+// the body, or the answer given at once instead — a refusal (401, 403, a 303 to a sign-in page):
+// none of the body is read or kept; what the client still sends is read and dropped for a
+// moment and the connection closed, as after a 413.
+using SinkOrAnswer = std::variant<std::shared_ptr<BodySink>, HttpResponse>;
+// Makes the sink that takes one request's body, or refuses it; an error answers 503 without
+// reading the body.
+using BodySinkFactory = std::function<Result<SinkOrAnswer>(const HttpRequest& head)>;
 
 struct ServerOptions {
   std::vector<std::string> listen = {"127.0.0.1:8080"};  // ADDR:PORT; [v6]:PORT

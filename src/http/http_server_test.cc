@@ -649,11 +649,15 @@ class BodySinkTest : public ::testing::Test {
     o.body_limits = {{"/upload/", size_t{1} << 20}};
     o.body_piece_timeout = std::chrono::milliseconds(300);
     o.body_sinks = {
-        {"/upload/", [this](const HttpRequest& head) -> Result<std::shared_ptr<BodySink>> {
+        {"/upload/", [this](const HttpRequest& head) -> Result<SinkOrAnswer> {
            if (head.Header("x-refuse") == "1") {
              return MakeError(ErrorCode::kIo, "no room");
            }
-           return std::shared_ptr<BodySink>(std::make_shared<RecordingSink>(sinks_));
+           if (head.Header("authorization") != "" && head.Header("authorization") != "yes") {
+             return SinkOrAnswer(TextResponse(401, "Who are you?\n"));
+           }
+           ++sinks_made_;
+           return SinkOrAnswer(std::shared_ptr<BodySink>(std::make_shared<RecordingSink>(sinks_)));
          }}};
     auto s = HttpServer::Start(
         o,
@@ -677,6 +681,7 @@ class BodySinkTest : public ::testing::Test {
     server_->Wait();
   }
   Sinks sinks_;
+  std::atomic<int> sinks_made_{0};
   size_t largest_ = 0;
   std::unique_ptr<HttpServer> server_;
 };
@@ -762,6 +767,22 @@ TEST_F(BodySinkTest, ASinkThatCannotBeMadeIs503AndTheBodyIsNotRead) {
   c.Send("POST /upload/ HTTP/1.1\r\nHost: x\r\nX-Refuse: 1\r\nContent-Length: 10\r\n\r\n");
   std::string out = c.Read();
   EXPECT_EQ(out.rfind("HTTP/1.1 503", 0), 0u) << out;
+}
+
+TEST_F(BodySinkTest, ARefusedBodyIsAnsweredAtOnceAndNeverReachesASink) {
+  Client c(PortOf(*server_));
+  // The factory refuses from the head: its answer comes before the client has sent its body,
+  // and what the client then sends is dropped, not handed to anything.
+  c.Send(
+      "POST /upload/ HTTP/1.1\r\nHost: x\r\nAuthorization: no\r\nContent-Length: 900000\r\n\r\n");
+  std::string out = c.Read();  // the whole answer, then our side's end of the connection
+  EXPECT_EQ(out.rfind("HTTP/1.1 401", 0), 0u) << out;
+  EXPECT_NE(out.find("Who are you?"), std::string::npos) << out;
+  EXPECT_TRUE(c.closed());
+  c.Send(Pattern(900'000));  // read and dropped while the server lingers
+  EXPECT_EQ(sinks_made_.load(), 0);
+  std::lock_guard lock(sinks_.mu);
+  EXPECT_TRUE(sinks_.finished.empty());
 }
 
 TEST(BodyFile, KeepsTheBodyInItsFolderAndRemovesItWhenDropped) {

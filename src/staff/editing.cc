@@ -49,6 +49,25 @@ std::string EditRefusal(StaffRole role, EditAction action, bool own, bool live) 
   return "";
 }
 
+std::string DeleteRefusal(StaffRole role, bool own, bool live, bool ever_live) {
+  const std::string who = "Your role (" + std::string(StaffRoleName(role)) + ")";
+  if (!Allows(role, Permission::kWriteOwnDrafts)) return who + " may not delete pieces.";
+  if (Allows(role, Permission::kEditAllContent)) return "";
+  if (!own) return who + " may delete only the pieces you began in the newsroom.";
+  if (live) return who + " may not delete a published or scheduled piece: ask an editor.";
+  if (ever_live && !Allows(role, Permission::kPublishOwn)) {
+    return who + " may not delete a piece that was once published: ask an editor.";
+  }
+  return "";
+}
+
+bool EverLive(const std::vector<ArticleRevision>& revisions) {
+  return std::any_of(revisions.begin(), revisions.end(), [](const ArticleRevision& r) {
+    return r.action == EditActionName(EditAction::kPublish) ||
+           r.action == EditActionName(EditAction::kSchedule);
+  });
+}
+
 Result<Article> ApplyEditAction(Article a, const Article* before, EditAction action, int64_t now,
                                 int64_t publish_at) {
   const bool was_live = before && IsLive(*before);

@@ -42,6 +42,15 @@ std::string_view EditActionName(EditAction action);
 // words for the person; empty when it may. The one place these rules are written.
 std::string EditRefusal(StaffRole role, EditAction action, bool own, bool live);
 
+// Why `role` may not delete a piece, in words for the person; empty when it may. Editors and
+// admins delete any piece; an author their own piece while it is not live (a draft, or waiting
+// for review); a contributor their own such piece that was never published or scheduled
+// (`ever_live`: EverLive of its revisions) — what readers once saw is an editor's to remove.
+std::string DeleteRefusal(StaffRole role, bool own, bool live, bool ever_live);
+
+// Whether any of a piece's revisions published or scheduled it.
+bool EverLive(const std::vector<ArticleRevision>& revisions);
+
 // Whether a piece is published or scheduled (not a draft, not waiting for review).
 inline bool IsLive(const Article& a) { return !a.draft; }
 

@@ -54,6 +54,35 @@ TEST(EditingTest, AnAuthorPublishesOwnAndEditorsAndAdminsEverything) {
   }
 }
 
+TEST(EditingTest, EditorsDeleteAnyPieceOthersTheirOwnDraftsOnly) {
+  for (StaffRole r : {StaffRole::kEditor, StaffRole::kAdmin}) {
+    EXPECT_EQ(DeleteRefusal(r, false, true, true), "");
+  }
+  // An author: their own piece while it is not live, even one published once.
+  EXPECT_EQ(DeleteRefusal(StaffRole::kAuthor, true, false, true), "");
+  EXPECT_NE(DeleteRefusal(StaffRole::kAuthor, true, true, true), "");
+  EXPECT_NE(DeleteRefusal(StaffRole::kAuthor, false, false, false), "");
+  // A contributor: their own draft never published.
+  EXPECT_EQ(DeleteRefusal(StaffRole::kContributor, true, false, false), "");
+  EXPECT_NE(DeleteRefusal(StaffRole::kContributor, true, false, true).find("once published"),
+            std::string::npos);
+  EXPECT_NE(DeleteRefusal(StaffRole::kContributor, false, false, false).find("contributor"),
+            std::string::npos);
+  EXPECT_NE(DeleteRefusal(StaffRole::kContributor, true, true, true), "");
+}
+
+TEST(EditingTest, APieceWasLiveWhenARevisionPublishedOrScheduledIt) {
+  std::vector<ArticleRevision> revisions(2);
+  revisions[0].action = "save";
+  revisions[1].action = "submit";
+  EXPECT_FALSE(EverLive(revisions));
+  revisions[0].action = "schedule";
+  EXPECT_TRUE(EverLive(revisions));
+  revisions[0].action = "publish";
+  EXPECT_TRUE(EverLive(revisions));
+  EXPECT_FALSE(EverLive({}));
+}
+
 TEST(EditingTest, EachActionSetsTheStatusAndDate) {
   Article stored;
   stored.id = 7;

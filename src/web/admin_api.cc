@@ -3,6 +3,7 @@
 #include <charconv>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "core/dates.h"
 #include "core/slug.h"
@@ -292,21 +293,15 @@ struct AdminApi::State {
     auto loaded = Load(id);
     if (!loaded) return ApiError(req, loaded.error());
     const StaffRole role = ParseStaffRole(who.role).value_or(StaffRole::kContributor);
-    const bool own = OwnerOf(loaded->second) == "integration:" + who.name;
-    // An editor deletes any piece; others only their own drafts.
-    if (!Allows(role, Permission::kEditAllContent) && !(own && !IsLive(loaded->first))) {
-      return ApiError(req, ApiErrorCode::kNoPermission,
-                      "only an editor may delete a piece that is not its own draft");
+    const auto& [article, revisions] = *loaded;
+    const bool own = OwnerOf(revisions) == "integration:" + who.name;
+    if (std::string why = DeleteRefusal(role, own, IsLive(article), EverLive(revisions));
+        !why.empty()) {
+      return ApiError(req, ApiErrorCode::kNoPermission, why);
     }
-    // The delete and its webhooks' event in one transaction.
-    if (auto s = content->BeginTransaction(); !s) return ApiError(req, s.error());
-    Status done = QueueWebhookEvent(*content, Hooks(), "article.deleted",
-                                    PostJson(loaded->first, 0).dump(), options.now());
-    if (done) done = CancelScheduledPublish(*content, id);  // never announced now
-    if (done) done = content->DeleteArticle(id);
-    if (done) done = content->Commit();
-    if (!done) {
-      (void)content->Rollback();  // the error is `done`'s
+    if (Status done =
+            DeleteArticleAndTell(*content, Hooks(), article, options.site().get(), options.now());
+        !done) {
       return ApiError(req, done.error());
     }
     if (options.wake_webhooks) options.wake_webhooks();
@@ -315,11 +310,25 @@ struct AdminApi::State {
     return r;
   }
 
-  HttpResponse UploadImage(const HttpRequest& req, const Integration& who) {
+  // The integration of the request's key, or the answer that refuses it.
+  std::variant<Integration, HttpResponse> Caller(const HttpRequest& req) {
+    HttpResponse refused;
+    auto who = Authenticate(req, refused);
+    if (!who) return refused.status != 200 ? refused : ApiError(req, who.error());
+    return std::move(*who);
+  }
+
+  // Why `who` may not upload, or nullopt when it may.
+  static std::optional<HttpResponse> UploadRefusal(const HttpRequest& req, const Integration& who) {
     const StaffRole role = ParseStaffRole(who.role).value_or(StaffRole::kContributor);
     if (!Allows(role, Permission::kWriteOwnDrafts)) {
       return ApiError(req, ApiErrorCode::kNoPermission, "this integration may not upload");
     }
+    return std::nullopt;
+  }
+
+  HttpResponse UploadImage(const HttpRequest& req, const Integration& who) {
+    if (auto refused = UploadRefusal(req, who)) return std::move(*refused);
     const std::shared_ptr<const Site> site = options.site();
     if (!site) return ApiError(req, ApiErrorCode::kUnavailable, "the site is not loaded yet");
     // A connection of its own: the stills take a while, and the articles' lock is not needed.
@@ -390,6 +399,13 @@ AdminApi::AdminApi(AdminApiOptions options) : state_(std::make_shared<State>()) 
 
 AdminApi::~AdminApi() = default;
 
+std::optional<HttpResponse> AdminApi::RefuseUpload(const HttpRequest& head) {
+  std::lock_guard lock(state_->mu);
+  auto who = state_->Caller(head);
+  if (auto* refused = std::get_if<HttpResponse>(&who)) return std::move(*refused);
+  return State::UploadRefusal(head, std::get<Integration>(who));
+}
+
 void AdminApi::Mount(Router& router) {
   using Handler =
       std::function<HttpResponse(State&, const HttpRequest&, const Integration&, int64_t)>;
@@ -399,9 +415,9 @@ void AdminApi::Mount(Router& router) {
     return [state, prefix, with_id, handler](RequestContext& ctx) {
       const HttpRequest& req = ctx.request;
       std::lock_guard lock(state->mu);
-      HttpResponse refused;
-      auto who = state->Authenticate(req, refused);
-      if (!who) return refused.status != 200 ? refused : ApiError(req, who.error());
+      auto caller = state->Caller(req);
+      if (auto* refused = std::get_if<HttpResponse>(&caller)) return std::move(*refused);
+      const Integration& who = std::get<Integration>(caller);
       int64_t id = 0;
       if (with_id) {
         std::string_view rest = req.Path().substr(prefix.size());
@@ -409,7 +425,7 @@ void AdminApi::Mount(Router& router) {
         id = IdOf(rest);
         if (id == 0) return ApiError(req, ApiErrorCode::kNotFound, "nothing at this path");
       }
-      return handler(*state, req, *who, id);
+      return handler(*state, req, who, id);
     };
   };
   auto save = [](State& s, const HttpRequest& req, const Integration& who, int64_t id) {

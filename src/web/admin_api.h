@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "content/content_store.h"
@@ -62,6 +63,10 @@ class AdminApi {
   ~AdminApi();
   // Adds the routes under /api/admin/ (they check their own key: no CSRF, no cookies).
   void Mount(Router& router);
+  // Whether POST /api/admin/images/upload/ may send its body, decided from the request's head
+  // before any of it is read (serve's body sink asks): nullopt when its key belongs to an
+  // integration that may upload, else the JSON answer that refuses it (401, 403).
+  std::optional<HttpResponse> RefuseUpload(const HttpRequest& head);
 
  private:
   struct State;

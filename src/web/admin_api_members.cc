@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "content/access.h"
+#include "content/search.h"
+#include "core/dates.h"
 #include "core/text.h"
 #include "mail/message.h"
 #include "members/sign_in.h"
@@ -144,10 +147,48 @@ bool MemberHas(const Json& m, const std::string& key, const std::string& value) 
     return false;
   };
   if (key == "label") return names("labels", "slug") || names("labels", "name");
+  if (key == "created_at") return false;  // compared (MemberOrder), never equal as text
   if (key == "tier") return names("tiers", "slug");
   auto it = m.find(key);
   return it != m.end() && it->is_string() &&
          AsciiLower(it->get<std::string>()) == AsciiLower(value);
+}
+
+// A date or time a filter compares created_at with ('2026-01-01', '2026-01-01 10:00',
+// '2026-01-01T10:00:00Z'; a date without a time is its midnight, UTC), or nullopt.
+std::optional<int64_t> FilterTime(const std::string& value) {
+  static const TimeZone kUtc = *TimeZone::Named("UTC");
+  return kUtc.Parse(value);
+}
+
+// Every created_at term's value is a time, or the error that names it.
+Status CheckFilterTimes(const ContentFilter& filter) {
+  for (const auto& group : filter.any_of) {
+    for (const FilterTerm& term : group) {
+      if (term.key != "created_at") continue;
+      if (term.op.empty()) {
+        return InvalidApiInput("filter",
+                               "filter: created_at is compared with >, >=, < or <=: "
+                               "created_at:>'2026-01-01'");
+      }
+      if (!FilterTime(term.values[0])) {
+        return InvalidApiInput("filter", "filter: created_at: '" + term.values[0] +
+                                             "' is not a date (2026-01-01 or "
+                                             "2026-01-01T10:00:00Z)");
+      }
+    }
+  }
+  return {};
+}
+
+// Whether every word of the search (`words`: SearchWords, folded — case and accents aside) is
+// a part of a word of the member's name or email.
+bool MemberContains(const Member& m, const std::vector<std::string>& words) {
+  if (words.empty()) return true;
+  std::string text;  // the member's words, folded, each between spaces
+  for (const std::string& w : SearchWords(m.name + " " + m.email)) text += " " + w + " ";
+  return std::all_of(words.begin(), words.end(),
+                     [&text](const std::string& w) { return text.find(w) != std::string::npos; });
 }
 
 }  // namespace
@@ -157,13 +198,20 @@ const ContentApiResource& MembersApiResource() {
       "members",
       "members",
       {"id", "email", "name", "note", "status", "labels", "tiers", "subscribed", "created_at"},
-      {"id", "email", "name", "status", "label", "tier"}};
+      {"id", "email", "name", "status", "label", "tier", "created_at"},
+      {"created_at"}};
   return kMembers;
 }
 
 HttpResponse ListMembersAnswer(const HttpRequest& req, MembersApiCall& call) {
   auto q = ReadListQuery(req.Query(), MembersApiResource());
   if (!q) return ApiError(req, q.error());
+  if (auto s = CheckFilterTimes(q->filter); !s) return ApiError(req, s.error());
+  const std::string search = QueryValue(req, "search");
+  if (search.size() > 256) {
+    return ApiError(req, InvalidApiInput("search", "search: at most 256 characters"));
+  }
+  const std::vector<std::string> words = SearchWords(search);
   auto members = call.store.LoadMembers();
   if (!members) return ApiError(req, members.error());
   auto grants = call.store.LoadAllGrants();
@@ -176,15 +224,19 @@ HttpResponse ListMembersAnswer(const HttpRequest& req, MembersApiCall& call) {
   });
   std::vector<Json> matching;
   for (Member& m : *members) {
-    if (m.deleted) continue;
-    const int64_t id = m.id;
+    if (m.deleted || !MemberContains(m, words)) continue;
+    const int64_t id = m.id, created = m.created;
     MemberView view{std::move(m), std::move(held[id]), 0, std::nullopt};
     Json j = MemberJson(view, call.now);
-    if (!q->filter.Matches([&j](const std::string& key, const std::string& value) {
-          return MemberHas(j, key, value);
-        })) {
-      continue;
-    }
+    auto has = [&j](const std::string& key, const std::string& value) {
+      return MemberHas(j, key, value);
+    };
+    auto order = [created](const std::string&, const std::string& value) -> std::optional<int> {
+      const std::optional<int64_t> t = FilterTime(value);  // checked above: created_at's only
+      if (!t) return std::nullopt;
+      return created < *t ? -1 : created > *t ? 1 : 0;
+    };
+    if (!q->filter.Matches(has, order)) continue;
     matching.push_back(std::move(j));
   }
   auto [first, last] = PageRange(*q, matching.size());

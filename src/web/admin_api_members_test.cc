@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "members/test_fixture.h"
 #include "web/admin_api_media.h"
 #include "web/admin_web_test_fixture.h"
@@ -106,6 +107,67 @@ TEST_F(MembersApiTest, TheListIsFilteredAndPagedNewestFirst) {
   Json fields = BodyOf(Ask("GET", "/?fields=email&limit=1"));
   EXPECT_EQ(fields["members"][0].size(), 1u);
   EXPECT_EQ(CodeOf(Ask("GET", "/?filter=colour:red")), "INVALID_PARAMETER");
+}
+
+// ?search= finds a part of the name or email, case and accents aside; created_at is compared
+// with Ghost's >, >=, <, <=, a date being its midnight UTC; a bad filter names what is wrong.
+TEST_F(MembersApiTest, TheListIsSearchedAndFilteredByWhenTheyJoined) {
+  struct Row {
+    const char* email;
+    const char* name;
+    int64_t created;
+  };
+  for (const Row& r : {Row{"emile@r.example", "Émile Zola", 1767225600},  // 2026-01-01 00:00Z
+                       Row{"ada@R.example", "Ada Ko", 1767182400},        // 2025-12-31 12:00Z
+                       Row{"bo@r.example", "Bo", 1769904000}}) {          // 2026-02-01 00:00Z
+    Member m;
+    m.email = r.email;
+    m.name = r.name;
+    m.created = r.created;
+    ASSERT_TRUE(store_->InsertMember(m).ok());
+  }
+  auto emails = [this](const std::string& query) {
+    HttpResponse r = Ask("GET", "/api/admin/members/?" + query);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.BodyView();
+    std::vector<std::string> out;
+    const Json body = BodyOf(r);
+    for (const Json& m : body["members"]) out.push_back(m["email"].get<std::string>());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  using Emails = std::vector<std::string>;
+  EXPECT_EQ(emails("search=emile"), Emails{"emile@r.example"});
+  EXPECT_EQ(emails("search=%C3%89MILE"), Emails{"emile@r.example"}) << "É folded";
+  EXPECT_EQ(emails("search=zol"), Emails{"emile@r.example"}) << "a part of the name";
+  EXPECT_EQ(emails("search=r.example").size(), 3u) << "of the email, whatever its case";
+  EXPECT_EQ(emails("search=%27%3B+DROP"), Emails{}) << "any text is only text";
+  EXPECT_EQ(emails("filter=" + PercentEncode("created_at:>'2026-01-01'")), Emails{"bo@r.example"});
+  EXPECT_EQ(emails("filter=" + PercentEncode("created_at:>='2026-01-01'")),
+            (Emails{"bo@r.example", "emile@r.example"}));
+  EXPECT_EQ(emails("filter=" + PercentEncode("created_at:<'2026-01-01'")), Emails{"ada@R.example"});
+  EXPECT_EQ(emails("filter=" + PercentEncode("created_at:<=2026-01-01")),
+            (Emails{"ada@R.example", "emile@r.example"}));
+  EXPECT_EQ(
+      emails("filter=" + PercentEncode("created_at:>'2025-12-31 11:00'+created_at:<'2026-01-15'")),
+      (Emails{"ada@R.example", "emile@r.example"}));
+  EXPECT_EQ(emails("filter=" + PercentEncode("created_at:>'2026-01-01T00:00:00Z'+status:free") +
+                   "&search=b"),
+            Emails{"bo@r.example"});
+  auto error = [this](const std::string& query) {
+    HttpResponse r = Ask("GET", "/api/admin/members/?" + query);
+    EXPECT_EQ(r.status, 400) << query;
+    return BodyOf(r)["errors"][0];
+  };
+  for (const char* bad : {"created_at:>'tomorrow'", "created_at:'2026-01-01'", "name:>'a'",
+                          "created_at:<'1st of May'"}) {
+    const Json e = error("filter=" + PercentEncode(bad));
+    EXPECT_EQ(e["code"], "INVALID_PARAMETER") << bad;
+    EXPECT_EQ(e["context"], "filter") << bad;
+    EXPECT_NE(e["message"].get<std::string>().find(std::string(bad).substr(0, 4)),
+              std::string::npos)
+        << bad << ": " << e;
+  }
+  EXPECT_EQ(error("search=" + std::string(300, 'a'))["context"], "search");
 }
 
 class ImageUploadTest : public AdminWebFixture {

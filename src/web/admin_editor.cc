@@ -55,6 +55,8 @@ const std::vector<AdminWeb::EditorRoute>& AdminWeb::EditorRoutes() {
       {"POST", "save", false, &AdminWeb::EditorSavePost},
       {"POST", "preview", false, &AdminWeb::PreviewPost},
       {"POST", "restore", true, &AdminWeb::RestorePost},
+      {"GET", "delete", true, &AdminWeb::DeleteGet},
+      {"POST", "delete", true, &AdminWeb::DeletePost},
   };
   return kRoutes;
 }
@@ -114,6 +116,11 @@ std::string AdminWeb::EditRefused(Visit& v, const EditTarget& t, EditAction acti
   return EditRefusal(RoleOf(v.staff->member), action, own, t.stored && IsLive(*t.stored));
 }
 
+std::string AdminWeb::DeleteRefused(Visit& v, const EditTarget& t) {
+  const bool own = OwnerOf(t.revisions) == v.staff->member.email;
+  return DeleteRefusal(RoleOf(v.staff->member), own, IsLive(*t.stored), EverLive(t.revisions));
+}
+
 HttpResponse AdminWeb::Refused(Visit& v, int status, const std::string& message) {
   TemplateData d;
   d.set("message", message);
@@ -160,6 +167,9 @@ HttpResponse AdminWeb::EditorPage(Visit& v, int status, const Article& a, int64_
     view.set("revisions_url", "/admin/articles/" + std::to_string(a.id) + "/revisions/");
     view.set("status", std::string(AdminStatusOf(*t.stored, options_.now())));
     if (t.stored && IsLive(*t.stored)) view.set("public_url", v.site->ArticleUrl(*t.stored));
+    if (t.stored && DeleteRefused(v, t).empty()) {
+      view.set("delete_url", "/admin/articles/" + std::to_string(a.id) + "/delete/");
+    }
   }
   kainjow::mustache::list sections, writers, films, actions;
   for (const std::string& s : choices.sections) {
@@ -468,6 +478,38 @@ HttpResponse AdminWeb::RestorePost(Visit& v, int64_t id) {
   if (!saved && saved.error().field == kRevisionField) return ConflictPage(v, *t, *restored);
   if (!saved) return Refused(v, 400, saved.error().message);
   return AdminSeeOther(EditUrl(id) + "?saved=restore");
+}
+
+// Deleting a piece: a page that asks, then the form's POST (CSRF-checked by the router).
+HttpResponse AdminWeb::DeleteGet(Visit& v, int64_t id) {
+  auto t = LoadTarget(id);
+  if (!t) return Refused(v, t.error().code == ErrorCode::kNotFound ? 404 : 500, t.error().message);
+  if (auto why = DeleteRefused(v, *t); !why.empty()) return Refused(v, 403, why);
+  const Article& a = *t->stored;
+  TemplateData view;
+  view.set("id", std::to_string(id));
+  view.set("title", a.title);
+  view.set("status", std::string(AdminStatusOf(a, options_.now())));
+  view.set("edit_url", EditUrl(id));
+  if (IsLive(a)) view.set("public_url", v.site->ArticleUrl(a));
+  view.set("revisions", std::to_string(t->revisions.size()));
+  return Render(v, 200, "delete", "Delete this piece?", view);
+}
+
+HttpResponse AdminWeb::DeletePost(Visit& v, int64_t id) {
+  auto t = LoadTarget(id);
+  if (!t) return Refused(v, t.error().code == ErrorCode::kNotFound ? 404 : 500, t.error().message);
+  if (auto why = DeleteRefused(v, *t); !why.empty()) return Refused(v, 403, why);
+  Status done;
+  {
+    std::lock_guard lock(content_mu_);
+    done = DeleteArticleAndTell(
+        *content_, options_.webhooks ? options_.webhooks() : std::vector<WebhookConfig>{},
+        *t->stored, v.site.get(), options_.now());
+  }
+  if (!done) return Refused(v, 409, "This piece cannot be deleted: " + done.error().message);
+  if (options_.wake_webhooks) options_.wake_webhooks();
+  return AdminSeeOther("/admin/articles/?deleted=1");
 }
 
 }  // namespace cinepress

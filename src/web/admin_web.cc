@@ -212,7 +212,8 @@ const std::vector<std::string>& AdminWeb::RequiredTemplates() {
                                                   "newsletters", "newsletter", "media",
                                                   "media-item",  "films",      "film",
                                                   "people",      "person",     "comments",
-                                                  "collections", "collection", "collection-delete"};
+                                                  "collections", "collection", "collection-delete",
+                                                  "delete"};
   return kNames;
 }
 
@@ -283,22 +284,35 @@ std::optional<StaffVisit> AdminWeb::FindVisit(const HttpRequest& request) {
   return *v;
 }
 
-HttpResponse AdminWeb::Guarded(const RouteDef& route, RequestContext& ctx) {
-  Visit v{ctx, options_.site ? options_.site() : nullptr, FindVisit(ctx.request), {}, {}};
+std::optional<HttpResponse> AdminWeb::Refusal(Visit& v, const std::optional<Permission>& needs) {
   if (!v.site || !staff_) {
     HttpResponse r = TextResponse(503, "The newsroom is not available.\n");
     r.label = "admin";
     return r;
   }
-  if (route.needs) {
-    if (!v.staff) return AdminSeeOther("/admin/sign-in/");
-    if (v.staff->pending != SecondFactor::kNone) return AdminSeeOther(NextStep(v.staff->pending));
-    if (!Allows(RoleOf(v.staff->member), *route.needs)) {
-      TemplateData d;
-      d.set("message", "Your role (" + v.staff->member.role + ") does not allow this page.");
-      return Render(v, 403, "message", "Not allowed", d);
-    }
+  if (!needs) return std::nullopt;
+  if (!v.staff) return AdminSeeOther("/admin/sign-in/");
+  if (v.staff->pending != SecondFactor::kNone) return AdminSeeOther(NextStep(v.staff->pending));
+  if (!Allows(RoleOf(v.staff->member), *needs)) {
+    TemplateData d;
+    d.set("message", "Your role (" + v.staff->member.role + ") does not allow this page.");
+    return Render(v, 403, "message", "Not allowed", d);
   }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> AdminWeb::RefuseUpload(const HttpRequest& head) {
+  RequestContext ctx(head);
+  Visit v{ctx, options_.site ? options_.site() : nullptr, FindVisit(head), {}, {}};
+  for (const RouteDef& route : Routes()) {
+    if (route.handler == &AdminWeb::MediaUploadPost) return Refusal(v, route.needs);
+  }
+  return std::nullopt;
+}
+
+HttpResponse AdminWeb::Guarded(const RouteDef& route, RequestContext& ctx) {
+  Visit v{ctx, options_.site ? options_.site() : nullptr, FindVisit(ctx.request), {}, {}};
+  if (auto refused = Refusal(v, route.needs)) return std::move(*refused);
   if (ctx.request.method == "POST") {
     // Only the upload's form carries files (bytes that are not text), each put in a file.
     std::optional<Form> form;
@@ -680,6 +694,7 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   ArticleListPage page = FilterArticles(*articles, f, now);
   TemplateData view;
   view.set("rows", Rows(*v.site, page.rows, now));
+  if (!AdminParam(params, "deleted").empty()) view.set("deleted", true);
   view.set("total", std::to_string(page.total));
   view.set("page", std::to_string(std::min(f.page, page.pages)));
   view.set("pages", std::to_string(page.pages));

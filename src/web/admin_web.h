@@ -89,6 +89,12 @@ class AdminWeb {
   // Every route with the permission it needs (for tests and docs).
   static std::vector<AdminRouteInfo> RouteTable();
 
+  // Whether the media library's upload (POST /admin/media/upload/) may send its body, decided
+  // from the request's head alone before any of it is read (serve's body sink asks): nullopt
+  // when the sender is signed in with the upload's permission, else the answer that refuses it
+  // (a 303 to the sign-in or its second step, 403, 503) — the upload route's own.
+  std::optional<HttpResponse> RefuseUpload(const HttpRequest& head);
+
   // The names of the pages (templates) the newsroom's template set must have.
   static const std::vector<std::string>& RequiredTemplates();
 
@@ -101,6 +107,8 @@ class AdminWeb {
   std::string CookieName() const;
   std::string SessionCookie(const std::string& token, int64_t max_age) const;
   std::optional<StaffVisit> FindVisit(const HttpRequest& request);
+  // The answer that turns the visit away from a page that `needs` a permission, or nullopt.
+  std::optional<HttpResponse> Refusal(Visit& v, const std::optional<Permission>& needs);
   HttpResponse Guarded(const RouteDef& route, RequestContext& ctx);
   HttpResponse Render(Visit& v, int status, const std::string& name, const std::string& heading,
                       TemplateData view);
@@ -237,6 +245,10 @@ class AdminWeb {
   HttpResponse RevisionsGet(Visit& v, int64_t id);
   HttpResponse CompareGet(Visit& v, int64_t id);
   HttpResponse RestorePost(Visit& v, int64_t id);
+  // Why this person may not delete the stored piece (staff/editing.h's DeleteRefusal), or "".
+  std::string DeleteRefused(Visit& v, const EditTarget& t);
+  HttpResponse DeleteGet(Visit& v, int64_t id);
+  HttpResponse DeletePost(Visit& v, int64_t id);
 
   // Collections (admin_collections.cc): /admin/collections/, new/ and {id}/… (CollectionRoutes).
   static const std::vector<SubRoute>& CollectionRoutes();

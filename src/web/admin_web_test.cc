@@ -255,6 +255,114 @@ TEST_F(AdminWebTest, TheEditorsSavesQueueTheArticleWebhooksEvents) {
   EXPECT_EQ(woken, 4) << "the sender is woken after each commit";
 }
 
+// Deleting from the editor: a page that asks first, then a POST that deletes the piece with its
+// revisions and tells article.deleted in the same transaction as the Admin API's delete does.
+TEST_F(AdminWebTest, AnEditorDeletesAPieceAfterAskingAndTheWebhooksAreTold) {
+  ASSERT_TRUE(content_->SaveSection(Section{"reviews", "Reviews", "", ""}));
+  AdminWebOptions o = options_;
+  const std::vector<WebhookConfig> hooks = {
+      WebhookConfig{"article.deleted", "https://hooks.example/in", "sixteen characters!"}};
+  o.webhooks = [hooks] { return hooks; };
+  int woken = 0;
+  o.wake_webhooks = [&woken] { ++woken; };
+  Restart(o);
+  const std::string ed = SignedIn("ed@lt.example", StaffRole::kEditor);
+  HttpResponse saved = Call("POST", "/admin/articles/save/", ed,
+                            "title=Gone+Soon&section=reviews&id=0&revision=0&action=publish");
+  ASSERT_EQ(saved.status, 303) << Body(saved);
+  const std::string id = std::to_string(content_->LoadArticles(false)->at(0).id);
+  EXPECT_NE(Body(Call("GET", "/admin/articles/" + id + "/edit/", ed))
+                .find("href=\"/admin/articles/" + id + "/delete/\""),
+            std::string::npos)
+      << "the editor links to the delete";
+  HttpResponse ask = Call("GET", "/admin/articles/" + id + "/delete/", ed);
+  ASSERT_EQ(ask.status, 200) << Body(ask);
+  EXPECT_NE(Body(ask).find("Gone Soon"), std::string::npos);
+  EXPECT_NE(Body(ask).find("method=\"post\" action=\"/admin/articles/" + id + "/delete/\""),
+            std::string::npos);
+  EXPECT_NE(Body(ask).find("name=\"csrf\""), std::string::npos);
+  EXPECT_EQ(content_->LoadArticles(false)->size(), 1u) << "asking deletes nothing";
+  woken = 0;
+
+  HttpResponse done = Call("POST", "/admin/articles/" + id + "/delete/", ed);
+  ASSERT_EQ(done.status, 303) << Body(done);
+  EXPECT_EQ(done.Header("Location"), "/admin/articles/?deleted=1");
+  EXPECT_TRUE(content_->LoadArticles(false)->empty());
+  EXPECT_TRUE(content_->LoadRevisions(std::stoll(id))->empty()) << "its revisions go with it";
+  auto log = *content_->ListWebhookDeliveries(100);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].event, "article.deleted");
+  EXPECT_EQ(nlohmann::json::parse(log[0].payload)["data"]["title"], "Gone Soon");
+  EXPECT_EQ(woken, 1);
+  EXPECT_NE(Body(Call("GET", "/admin/articles/?deleted=1", ed)).find("The piece was deleted."),
+            std::string::npos);
+  EXPECT_EQ(Call("POST", "/admin/articles/" + id + "/delete/", ed).status, 404);
+}
+
+TEST_F(AdminWebTest, WritersDeleteOnlyTheirOwnDraftsAndAContributorNoneEverPublished) {
+  ASSERT_TRUE(content_->SaveSection(Section{"reviews", "Reviews", "", ""}));
+  const std::string writer = SignedIn("w@lt.example", StaffRole::kContributor);
+  const std::string other = SignedIn("o@lt.example", StaffRole::kContributor);
+  const std::string author = SignedIn("a@lt.example", StaffRole::kAuthor);
+  const std::string editor = SignedIn("e@lt.example", StaffRole::kEditor);
+  auto draft = [&](const std::string& who, const std::string& title) {
+    HttpResponse r = Call("POST", "/admin/articles/save/", who,
+                          "title=" + title + "&section=reviews&id=0&revision=0&action=save");
+    EXPECT_EQ(r.status, 303) << Body(r);
+    const std::string location(r.Header("Location"));
+    return location.substr(16, location.find('/', 16) - 16);
+  };
+  // `who` saves piece `id` titled `title` with `action`, based on its newest revision.
+  auto act = [&](const std::string& who, const std::string& id, const std::string& title,
+                 const std::string& action) {
+    const std::string newest = std::to_string(content_->LoadRevisions(std::stoll(id))->at(0).id);
+    return Call("POST", "/admin/articles/save/", who,
+                "title=" + title + "&section=reviews&id=" + id + "&revision=" + newest +
+                    "&action=" + action)
+        .status;
+  };
+  const std::string mine = draft(writer, "Mine");
+  EXPECT_EQ(Call("GET", "/admin/articles/" + mine + "/delete/", other).status, 403);
+  EXPECT_EQ(Call("POST", "/admin/articles/" + mine + "/delete/", other).status, 403);
+  EXPECT_EQ(Call("POST", "/admin/articles/" + mine + "/delete/", writer).status, 303);
+
+  // Published by an editor, then taken back to a draft: no longer the contributor's to delete.
+  const std::string once = draft(writer, "Once");
+  ASSERT_EQ(act(editor, once, "Once", "publish"), 303);
+  ASSERT_EQ(act(editor, once, "Once", "unpublish"), 303);
+  HttpResponse refused = Call("POST", "/admin/articles/" + once + "/delete/", writer);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(Body(refused).find("once published"), std::string::npos) << Body(refused);
+  EXPECT_EQ(Body(Call("GET", "/admin/articles/" + once + "/edit/", writer)).find("/delete/"),
+            std::string::npos)
+      << "no delete link where it would be refused";
+
+  // An author: their own piece while it is a draft, not once it is live.
+  const std::string theirs = draft(author, "Theirs");
+  ASSERT_EQ(act(author, theirs, "Theirs", "publish"), 303);
+  EXPECT_EQ(Call("POST", "/admin/articles/" + theirs + "/delete/", author).status, 403);
+  ASSERT_EQ(act(author, theirs, "Theirs", "unpublish"), 303);
+  EXPECT_EQ(Call("POST", "/admin/articles/" + theirs + "/delete/", author).status, 303);
+  ASSERT_EQ(content_->LoadArticles(false)->size(), 1u);
+  EXPECT_EQ(content_->LoadArticles(false)->at(0).title, "Once");
+}
+
+// The upload's body is let in or refused from its head alone, by the upload route's own rule.
+TEST_F(AdminWebTest, AnUploadIsAdmittedFromItsHeadOnlyForStaffSignedIn) {
+  HttpRequest head;
+  head.method = "POST";
+  head.target = "/admin/media/upload/";
+  auto stranger = web_->RefuseUpload(head);
+  ASSERT_TRUE(stranger.has_value());
+  EXPECT_EQ(stranger->status, 303);
+  EXPECT_EQ(stranger->Header("Location"), "/admin/sign-in/");
+  head.headers.emplace_back("cookie", "__Host-cp_staff=not-a-session");
+  EXPECT_EQ(web_->RefuseUpload(head)->status, 303);
+  head.headers.back().second =
+      "__Host-cp_staff=" + SignedIn("c@lt.example", StaffRole::kContributor);
+  EXPECT_FALSE(web_->RefuseUpload(head).has_value()) << "a contributor may upload";
+}
+
 TEST_F(AdminWebTest, ASaveFromAnOlderRevisionGetsTheConflictPageWithBothVersions) {
   ASSERT_TRUE(content_->SaveSection(Section{"reviews", "Reviews", "", ""}));
   const std::string ed = SignedIn("ed@lt.example", StaffRole::kEditor);

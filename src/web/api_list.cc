@@ -43,7 +43,7 @@ Result<ListQuery> ReadListQuery(std::string_view query_string, const ContentApiR
   ListQuery q;
   for (const auto& [name, value] : *params) {
     if (name == "filter") {
-      auto filter = ParseContentFilter(value, res.filter_keys);
+      auto filter = ParseContentFilter(value, res.filter_keys, res.ordered_filter_keys);
       if (!filter) return filter.error();
       q.filter = std::move(*filter);
     } else if (name == "limit") {

@@ -24,6 +24,8 @@ struct ContentApiResource {
   std::string key;                       // the list's name in the body: "authors"
   std::vector<std::string> fields;       // what `fields` may name
   std::vector<std::string> filter_keys;  // what `filter` may name
+  // Which of them may be compared with >, >=, <, <= (created_at:>'2026-01-01').
+  std::vector<std::string> ordered_filter_keys;
 };
 
 inline constexpr size_t kDefaultLimit = 15;  // Ghost's

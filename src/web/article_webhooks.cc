@@ -56,4 +56,16 @@ std::function<Status(ContentStore&, const EditSaved&)> QueueArticleEvent(
   };
 }
 
+Status DeleteArticleAndTell(ContentStore& store, const std::vector<WebhookConfig>& hooks,
+                            const Article& article, const Site* site, int64_t now) {
+  if (auto s = store.BeginTransaction(); !s) return s;
+  Status done = QueueWebhookEvent(store, hooks, "article.deleted",
+                                  ArticleJson(article, 0, now, site).dump(), now);
+  if (done) done = CancelScheduledPublish(store, article.id);  // never announced now
+  if (done) done = store.DeleteArticle(article.id);
+  if (done) done = store.Commit();
+  if (!done) (void)store.Rollback();  // the error is `done`'s
+  return done;
+}
+
 }  // namespace cinepress

@@ -41,4 +41,11 @@ std::function<Status(ContentStore&, const EditSaved&)> QueueArticleEvent(
     const std::vector<WebhookConfig>& hooks, std::string_view event, Article article,
     std::shared_ptr<const Site> site, int64_t now);
 
+// Deletes `article` and tells article.deleted (the piece as it was last, revision 0) to `hooks`
+// in one transaction, a publication it had scheduled taken back: the Admin API's delete and the
+// newsroom's. Its revisions go with it (the store deletes them with the piece). A store's refusal
+// (a collection that lists it, say) is the error, and nothing is changed.
+Status DeleteArticleAndTell(ContentStore& store, const std::vector<WebhookConfig>& hooks,
+                            const Article& article, const Site* site, int64_t now);
+
 }  // namespace cinepress

@@ -8,8 +8,9 @@ namespace {
 // A recursive-descent reader over the filter's text; each Read* leaves `pos_` after what it read.
 class FilterReader {
  public:
-  FilterReader(std::string_view text, const std::vector<std::string>& keys)
-      : text_(text), keys_(keys) {}
+  FilterReader(std::string_view text, const std::vector<std::string>& keys,
+               const std::vector<std::string>& ordered_keys)
+      : text_(text), keys_(keys), ordered_keys_(ordered_keys) {}
 
   Result<ContentFilter> Read() {
     ContentFilter filter;
@@ -60,6 +61,17 @@ class FilterReader {
     }
     if (pos_ == text_.size() || text_[pos_] != ':') return Fail("expected ':' after the key");
     ++pos_;
+    if (pos_ < text_.size() && (text_[pos_] == '<' || text_[pos_] == '>')) {
+      if (std::find(ordered_keys_.begin(), ordered_keys_.end(), term.key) == ordered_keys_.end()) {
+        return Fail("\"" + term.key + "\" cannot be compared with " + text_[pos_]);
+      }
+      term.op = text_[pos_++];
+      if (pos_ < text_.size() && text_[pos_] == '=') term.op += text_[pos_++];
+      auto value = ReadValue();
+      if (!value) return value.error();
+      term.values.push_back(std::move(*value));
+      return term;
+    }
     if (pos_ < text_.size() && text_[pos_] == '-') {
       term.negate = true;
       ++pos_;
@@ -117,15 +129,26 @@ class FilterReader {
 
   std::string_view text_;
   const std::vector<std::string>& keys_;
+  const std::vector<std::string>& ordered_keys_;
   size_t pos_ = 0;
 };
 
 }  // namespace
 
 bool ContentFilter::Matches(
-    const std::function<bool(const std::string&, const std::string&)>& has) const {
+    const std::function<bool(const std::string&, const std::string&)>& has,
+    const std::function<std::optional<int>(const std::string&, const std::string&)>& compare)
+    const {
   if (any_of.empty()) return true;
-  auto term_holds = [&has](const FilterTerm& t) {
+  auto term_holds = [&has, &compare](const FilterTerm& t) {
+    if (!t.op.empty()) {
+      const std::optional<int> order = compare ? compare(t.key, t.values[0]) : std::nullopt;
+      if (!order) return false;
+      if (t.op == "<") return *order < 0;
+      if (t.op == "<=") return *order <= 0;
+      if (t.op == ">") return *order > 0;
+      return *order >= 0;
+    }
     const bool any = std::any_of(t.values.begin(), t.values.end(),
                                  [&](const std::string& v) { return has(t.key, v); });
     return any != t.negate;
@@ -136,8 +159,9 @@ bool ContentFilter::Matches(
 }
 
 Result<ContentFilter> ParseContentFilter(std::string_view text,
-                                         const std::vector<std::string>& keys) {
-  return FilterReader(text, keys).Read();
+                                         const std::vector<std::string>& keys,
+                                         const std::vector<std::string>& ordered_keys) {
+  return FilterReader(text, keys, ordered_keys).Read();
 }
 
 }  // namespace cinepress

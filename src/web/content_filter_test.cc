@@ -58,5 +58,32 @@ TEST(ContentFilter, MistakesAreErrorsThatSayWhere) {
       << unknown.error().message;
 }
 
+TEST(ContentFilter, OrderedKeysAreComparedWithTheirOperator) {
+  auto f = ParseContentFilter("created_at:>='2026-01-01'+tag:news", {"created_at", "tag"},
+                              {"created_at"});
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  ASSERT_EQ(f->any_of[0][0].op, ">=");
+  EXPECT_EQ(f->any_of[0][0].values, std::vector<std::string>{"2026-01-01"});
+  int order = 0;
+  auto has = [](const std::string&, const std::string& v) { return v == "news"; };
+  auto compare = [&order](const std::string&, const std::string&) -> std::optional<int> {
+    return order;
+  };
+  EXPECT_TRUE(f->Matches(has, compare)) << "equal is >=";
+  order = -1;
+  EXPECT_FALSE(f->Matches(has, compare));
+  EXPECT_FALSE(f->Matches(has)) << "nothing to compare with: no match";
+  for (const char* op : {"<", "<=", ">"}) {
+    auto g =
+        ParseContentFilter(std::string("created_at:") + op + "1", {"created_at"}, {"created_at"});
+    ASSERT_TRUE(g.ok());
+    EXPECT_EQ(g->any_of[0][0].op, op);
+  }
+  auto refused = ParseContentFilter("tag:>news", {"tag"}, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "filter");
+  EXPECT_NE(refused.error().message.find("\"tag\" cannot be compared"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cinepress

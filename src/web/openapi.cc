@@ -152,7 +152,11 @@ Json Components() {
             {"limit", Parameter("limit", "1 to 100 (default 15), or all (at most 1000)")},
             {"page", Parameter("page", "from 1")},
             {"include", Parameter("include", "authors, tags, count.posts (comma-separated)")},
-            {"fields", Parameter("fields", "the fields to return (comma-separated)")}}},
+            {"fields", Parameter("fields", "the fields to return (comma-separated)")},
+            {"search", Parameter("search",
+                                 "members whose email or name has each word of this text as a "
+                                 "part of a word, without case or accents (at most 256 "
+                                 "characters)")}}},
           {"schemas",
            {{"Meta", {{"type", "object"}, {"properties", {{"pagination", pagination}}}}},
             {"AdminPost",
@@ -209,9 +213,11 @@ Json MakeDocument() {
                               "{\"images\": [{\"url\", \"ref\"}]}",
                               false, AdminBody::kImage, "201")}};
   Json list_members =
-      AdminOperation("list_members", "List members (filter: id, email, name, status, label, tier)",
+      AdminOperation("list_members",
+                     "List members (filter: id, email, name, status, label, tier; "
+                     "created_at:>'2026-01-01' with >, >=, <, <=; search: email or name)",
                      false, AdminBody::kNone, "200");
-  for (const char* p : {"filter", "limit", "page", "fields"}) {
+  for (const char* p : {"filter", "limit", "page", "fields", "search"}) {
     list_members["parameters"].push_back(Ref(std::string("parameters/") + p));
   }
   paths["/api/admin/members/"] = {

@@ -70,6 +70,18 @@ TEST(OpenApi, EveryApiRouteIsDocumentedAndEveryDocumentedPathIsRouted) {
   EXPECT_GE(api_routes, 2 * ContentApi::Resources().size() + 3);
 }
 
+TEST(OpenApi, TheMembersListNamesItsSearchAndItsComparisons) {
+  const auto doc = nlohmann::json::parse(OpenApiDocument());
+  const auto& list = doc["paths"]["/api/admin/members/"]["get"];
+  bool search = false;
+  for (const auto& p : list["parameters"]) {
+    if (p.dump().find("parameters/search") != std::string::npos) search = true;
+  }
+  EXPECT_TRUE(search) << list;
+  EXPECT_TRUE(doc["components"]["parameters"].contains("search"));
+  EXPECT_NE(list["summary"].get<std::string>().find("created_at:>"), std::string::npos);
+}
+
 TEST(OpenApi, TheDocumentIsServedWithCors) {
   ContentApi api({});
   Router router = ApiRouter(api);

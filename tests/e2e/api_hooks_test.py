@@ -9,7 +9,8 @@ checks every signature.
 A PNG uploaded through the API is kept and its URL becomes an article's feature image; a text
 file is refused with NOT_AN_IMAGE, a file over the limit with FILE_TOO_LARGE (413), a missing alt
 text naming `alt`; members are added (the sign-in link mailed), listed with filters, comped,
-changed and deleted by an editor integration and refused to an author integration;
+changed and deleted by an editor integration and refused to an author integration, searched
+(`search=`) and filtered by when they joined (`created_at:>=…`, a bad date 400 naming it);
 `webhooks add` while `serve` runs is followed at once: a reader signing up through the site's own
 form delivers a signed member.added; an editor's save in the newsroom delivers article.updated
 like the API's; `webhooks list` and `remove` do what they say. Prints
@@ -25,6 +26,7 @@ import tempfile
 import threading
 import http.server
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -136,6 +138,21 @@ def members_walk(desk_admin, author_admin, smtp):
     check("members: the list filters by status, with pagination",
           status == 200 and [m["email"] for m in data["members"]] == ["odile@readers.example"]
           and data["meta"]["pagination"]["total"] == 1, (status, data))
+    status, data = at.admin("/api/admin/members/?search=MARTIN", desk_admin, "GET")
+    check("members: search finds a part of the name, without case",
+          status == 200 and [m["email"] for m in data["members"]] == ["odile@readers.example"],
+          (status, data))
+    since = urllib.parse.quote("created_at:>='2000-01-01'+created_at:<'2100-01-01'")
+    status, data = at.admin(f"/api/admin/members/?filter={since}&search=readers.example",
+                            desk_admin, "GET")
+    check("members: created_at compared with >= and <, with search",
+          status == 200 and "odile@readers.example" in [m["email"] for m in data["members"]],
+          (status, data))
+    status, data = at.admin("/api/admin/members/?filter=" + urllib.parse.quote(
+        "created_at:>'soon'"), desk_admin, "GET")
+    check("members: a filter date that is not one is 400 naming created_at",
+          status == 400 and at.error_code(data) == "INVALID_PARAMETER"
+          and "created_at" in data["errors"][0]["message"], (status, data))
     status, data = at.admin(path, desk_admin, "GET")
     check("members: one member", status == 200 and data["members"][0]["id"] == member.get("id"),
           (status, data))

@@ -4,7 +4,8 @@
 // invitation printed by `cinepress staff add`, sets a password, signs in, sets up two-factor
 // sign-in (the code computed here, RFC 6238 with node's crypto) and reaches the dashboard. Every
 // newsroom page (sign-in, invitation, two-factor set-up, code, dashboard, articles, staff,
-// account) is audited with axe-core on a phone and must not scroll sideways.
+// account, a piece's delete page and the list after it) is audited with axe-core on a phone and
+// must not scroll sideways.
 //
 //   node tests/e2e/newsroom_browser_test.js BINARY
 //   SCREENSHOTS=/tmp/shots node tests/e2e/newsroom_browser_test.js BINARY
@@ -140,6 +141,20 @@ async function acceptAndSignIn(page, url, link, email) {
       check(p3.url() === url + p, `${label} opens signed in (${p3.url()})`);
       await audit(p3, `phone ${label}`, shots);
     }
+    // Deleting a piece from the editor: asked first, then deleted, back on the list.
+    await p3.goto(url + '/admin/articles/?section=reviews&status=published');
+    const edit = await p3.getAttribute('main table a[href$="/edit/"]', 'href');
+    const pieceId = edit.match(/\/admin\/articles\/(\d+)\/edit\//)[1];
+    await p3.goto(url + edit);
+    await Promise.all([p3.waitForNavigation(), p3.click(`a[href="/admin/articles/${pieceId}/delete/"]`)]);
+    check(p3.url() === `${url}/admin/articles/${pieceId}/delete/`, `the editor's delete link asks first (${p3.url()})`);
+    await audit(p3, 'phone delete', shots);
+    await submit(p3, 'Delete this piece');
+    check(p3.url() === url + '/admin/articles/?deleted=1', `the piece is deleted, back on the list (${p3.url()})`);
+    check((await p3.innerText('main')).includes('The piece was deleted.'), 'the list says so');
+    await audit(p3, 'phone articles after a delete', shots);
+    const gone = await p3.goto(`${url}/admin/articles/${pieceId}/edit/`);
+    check(gone.status() === 404, `the deleted piece has no editor (${gone.status()})`);
     await signedIn.close();
   } catch (e) {
     check(false, `the walk-through stopped: ${e.stack || e}`);

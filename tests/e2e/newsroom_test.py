@@ -7,7 +7,9 @@
 codes are computed here with Python's hmac, RFC 6238) and gets recovery codes; the dashboard and
 the articles list (filters, search, pages) answer; signing in again asks for a code; a missing
 CSRF token is refused with 403; a contributor gets 403 on the staff pages and forms; wrong
-passwords lock an account with a clear message; `staff list/role/remove` do what they say.
+passwords lock an account with a clear message; `staff list/role/remove` do what they say; an
+editor deletes a piece it published (asked first, CSRF-checked): gone from serve and the next
+build.
 Prints `newsroom_test: N passed, N failed`.
 """
 
@@ -60,6 +62,54 @@ def sign_in(browser, email, password=PASSWORD):
 
 def csrf_of(browser, path):
     return nc.form_fields(browser.request(path)[2]).get("csrf", "")
+
+
+def delete_a_piece(binary, site, editor, base):
+    """An editor (here the admin) publishes a piece of its own, then deletes it from the editor:
+    asked first, then the form's POST; the page leaves `serve` (404, as after the Admin API's
+    delete) and the next static build."""
+    status, headers, _ = editor.request("/admin/articles/save/", {
+        "csrf": csrf_of(editor, "/admin/articles/new/"), "id": "0", "revision": "0",
+        "title": "A Piece To Delete", "section": "reviews", "body": "Soon gone.",
+        "action": "publish"})
+    location = headers.get("Location", "") if headers else ""
+    found = re.search(r"/admin/articles/(\d+)/edit/", location)
+    check("an editor publishes a piece", status == 303 and found, (status, location))
+    if not found:
+        return
+    piece = found.group(1)
+    _, _, page = editor.request(f"/admin/articles/{piece}/edit/")
+    link = re.search(r'<a href="([^"]+)">the page on the site</a>', page)
+    check("the editor links to its page and its delete", link and
+          f'href="/admin/articles/{piece}/delete/"' in page, page[:400])
+    if not link:
+        return
+    url = link.group(1)
+    path = url[len(base):] if url.startswith(base) else url
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and mw.Reader("x@x.example").request(path)[0] != 200:
+        time.sleep(0.1)
+    check("its page is on the site", mw.Reader("x@x.example").request(path)[0] == 200, url)
+    status, _, page = editor.request(f"/admin/articles/{piece}/delete/")
+    check("the delete asks first", status == 200 and "This cannot be undone" in page, status)
+    status, _, _ = editor.request(f"/admin/articles/{piece}/delete/", {"csrf": ""})
+    check("a delete without the CSRF token is refused (403)", status == 403, status)
+    fields = nc.form_fields(page)
+    status, headers, _ = editor.request(f"/admin/articles/{piece}/delete/",
+                                        {"csrf": fields.get("csrf", "")})
+    check("the form deletes it (303 to the list)", status == 303 and
+          "/admin/articles/?deleted=1" in str(headers), (status, headers))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and mw.Reader("x@x.example").request(path)[0] != 404:
+        time.sleep(0.1)
+    check("its page is gone from serve (404, polled)",
+          mw.Reader("x@x.example").request(path)[0] == 404, path)
+    check("the editor has nothing to open", editor.request(f"/admin/articles/{piece}/edit/")[0]
+          == 404)
+    done = nc.run([binary, "build", "--site", site], timeout=300, check=False)
+    check("the site builds", done.returncode == 0, done.stderr[-800:])
+    built = os.path.join(site, "public", path.strip("/"), "index.html")
+    check("the next static build does not have it", not os.path.exists(built), built)
 
 
 def main():
@@ -143,6 +193,7 @@ def main():
         status, _, page = admin.request("/admin/articles/?q=festival")
         rows = re.findall(r"<tr><td><a href=", page)
         check("the articles list searches with the store's search", status == 200 and rows, status)
+        delete_a_piece(binary, site, admin, base)
 
         status, _, page = admin.request("/admin/staff/add/", {"email": "new@mag.example",
                                                               "role": "author"})

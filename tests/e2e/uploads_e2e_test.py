@@ -10,6 +10,8 @@
 - beyond [staff] max_upload_mb: 413 from Content-Length before the body, 413 when a chunked body
   passes the limit; nothing stored either way;
 - an upload cut short (the client gone halfway) leaves no file in the site's upload folder;
+- a stranger's 5 MB upload (no session; no key or a wrong one for the Admin API) is refused
+  from its head (303 to the sign-in, 401 JSON) and nothing is written while it is sent;
 - a piece imported from ../shared/data's WordPress export, edited in the newsroom: the change is
   saved and shown on the site, its <!--more--> cut kept; a hostile edit (<script>, onerror=,
   a javascript: link) is neutralised as the importer neutralises it.
@@ -90,10 +92,10 @@ def upload_headers(browser, port, length=None, chunked=False):
     return h
 
 
-def raw_post(port, headers):
+def raw_post(port, headers, path="/admin/media/upload/"):
     """A socket with the request's head sent: the test sends the body as it likes."""
     s = socket.create_connection(("127.0.0.1", port), timeout=60)
-    head = "POST /admin/media/upload/ HTTP/1.1\r\n" + "".join(
+    head = f"POST {path} HTTP/1.1\r\n" + "".join(
         f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
     s.sendall(head.encode())
     return s
@@ -328,9 +330,43 @@ def test_uploads(binary, root):
         check("an upload cut short leaves no file", wait_until(lambda: spool_files(site) == []),
               spool_files(site))
         check("nor anything in the library", len(details()) == count)
+        anonymous_uploads(port, site)
     finally:
         server.terminate()
         server.wait(20)
+
+
+def anonymous_uploads(port, site):
+    """A stranger's 5 MB upload, to the newsroom's form and to the Admin API: refused from its
+    head, before any of it is written (the upload folder watched while it is sent)."""
+    before_part, after_part = form_parts("no-token", "Anonymous", "anon.pdf")
+    length = len(before_part) + 5 * MB + len(after_part)
+    for path, who, want in (("/admin/media/upload/", "no session", 303),
+                            ("/api/admin/images/upload/", "no key", 401),
+                            ("/api/admin/images/upload/", "a wrong key", 401)):
+        headers = {"Host": f"127.0.0.1:{port}", "Content-Length": str(length),
+                   "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        if who == "a wrong key":
+            headers["Authorization"] = "Bearer cpa_" + "0" * 40
+        s = raw_post(port, headers, path)
+        seen = []
+        try:
+            s.sendall(before_part)
+            for _ in range(5):
+                s.sendall(b"\x06" * MB)
+                seen.extend(spool_files(site))
+            s.sendall(after_part)
+        except OSError:
+            pass  # the server may close once it has answered and dropped what came
+        status, text = read_status(s)
+        s.close()
+        check(f"{path} with {who}: {want}, answered from the head", status == want, text[:300])
+        if want == 303:
+            check("to the sign-in page", "Location: /admin/sign-in/" in text, text[:300])
+        else:
+            check("with the API's JSON error", "application/json" in text, text[:400])
+        check(f"{path} with {who}: no file written while it was sent", seen == [], seen)
+        check(f"{path} with {who}: none afterwards", spool_files(site) == [], spool_files(site))
 
 
 def test_wordpress_edit(binary, root):
