@@ -1171,6 +1171,12 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   (*loaded)->UseSearchWords(std::move(words));
   auto sink = DirectorySink::Create(target);
   if (!sink) return sink.error();
+  {
+    // The static search index first: its chunks are then kept by their text's digest.
+    auto store = OpenStore(site, (*loaded)->config());
+    if (!store) return store.error();
+    if (auto s = (*loaded)->MakeStaticIndex(store->get()); !s) return s.error();
+  }
   auto render_start = std::chrono::steady_clock::now();
   const unsigned threads = options.threads;
   auto report = PublishSite(

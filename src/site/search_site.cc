@@ -52,7 +52,8 @@ constexpr size_t kFilterRef = 1;
 const char* const kFilterNames[] = {"kind", "year", "author", "edition"};
 constexpr size_t kChunkRef = 16;
 // The number of chunks must be known when the site is assembled, before any body is read: it is
-// estimated from the articles' word counts, for chunks of about 20 KB on a typical archive.
+// estimated from the articles' word counts, for chunks of about 20 KB on average on a typical
+// archive (their sizes vary: they start at words of smallest hash, ChunkStarts).
 constexpr size_t kWordsPerChunk = 12000;
 constexpr size_t kMaxChunks = 4096;
 // zlib's level for the fragments and chunks: level 3 is nearly as fast as 1 and a little smaller; 6
@@ -147,6 +148,33 @@ void ForEachKeptWord(std::string_view line,
     emit(line.substr(0, space), weight);
     line.remove_prefix(end);
   }
+}
+
+// FNV-1a: a word's hash that every build and every platform computes the same.
+uint64_t StableHash(std::string_view word) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : word) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// Where the chunks of the sorted word list start: at the first word and at the `chunks - 1`
+// other words of smallest hash. A function of the set of words alone, so that a change to some
+// words' postings changes the chunks that hold them and no other (a build keeps the rest, not
+// compressed or written again); a chunk's boundaries move only when a new word's hash is among
+// the smallest (about `chunks` in the number of words).
+std::vector<bool> ChunkStarts(const std::vector<std::pair<std::string, std::string>>& entries,
+                              size_t chunks) {
+  std::vector<bool> starts(entries.size(), false);
+  if (entries.empty()) return starts;
+  starts[0] = true;
+  std::vector<std::pair<uint64_t, size_t>> hashes;  // ties: the earlier word
+  hashes.reserve(entries.size() - 1);
+  for (size_t i = 1; i < entries.size(); ++i) hashes.emplace_back(StableHash(entries[i].first), i);
+  const size_t more = std::min(hashes.size(), chunks - 1);
+  std::nth_element(hashes.begin(), hashes.begin() + static_cast<std::ptrdiff_t>(more),
+                   hashes.end());
+  for (size_t j = 0; j < more; ++j) starts[hashes[j].second] = true;
+  return starts;
 }
 
 std::string EditionKey(const SiteFestival& f, const SiteEdition& e) {
@@ -388,7 +416,6 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   // Each word's entry, "word":[doc, weight, doc, weight…] with documents as differences.
   std::vector<std::pair<std::string, std::string>> entries;
   entries.reserve(sorted.size());
-  size_t total = 0;
   for (const auto* entry : sorted) {
     const std::string& w = entry->first;
     const auto& list = entry->second;
@@ -400,30 +427,25 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
       prev = list[k].first;
     }
     e += ']';
-    total += e.size() + 1;
     entries.emplace_back(w, std::move(e));
   }
   auto index = std::make_shared<StaticSearchIndex>();
   index->chunks.assign(search_chunks_, "{}");
   json chunk_list = json::array();
-  const size_t target = std::max<size_t>(1, total / search_chunks_ + 1);
-  size_t k = 0, in_chunk = 0;
+  const std::vector<bool> starts = ChunkStarts(entries, search_chunks_);
+  size_t k = 0;
   std::string body;
-  auto flush = [&] {
-    if (body.empty()) return;
-    index->chunks[k] = "{" + body + "}";
-    body.clear();
-    in_chunk = 0;
-    ++k;
-  };
-  for (auto& [w, e] : entries) {
-    if (in_chunk >= target && k + 1 < search_chunks_) flush();
-    if (body.empty()) chunk_list.push_back(json::array({w, k}));
-    if (!body.empty()) body += ',';
-    body += e;
-    in_chunk += e.size() + 1;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (starts[i]) {
+      if (!body.empty()) index->chunks[k++] = "{" + body + "}";
+      body.clear();
+      chunk_list.push_back(json::array({entries[i].first, k}));
+    } else {
+      body += ',';
+    }
+    body += entries[i].second;
   }
-  flush();
+  if (!body.empty()) index->chunks[k] = "{" + body + "}";
   json manifest = {
       {"version", 1}, {"documents", n}, {"chunks", chunk_list}, {"filters", json::array()}};
   for (const char* f : kFilterNames) manifest["filters"].push_back(f);
@@ -447,6 +469,22 @@ void Site::UseSearchWords(std::string text) const {
     const size_t tab = std::min(line.find('\t'), line.size());
     if (tab != 0) search_words_.emplace(line.substr(0, tab), line.substr(tab));
   }
+}
+
+Status Site::MakeStaticIndex(ContentStore* store) const {
+  if (!has_search_) return {};
+  auto index = StaticIndex(store);
+  if (!index) return index.error();
+  return {};
+}
+
+std::string Site::MadeIndexPieceDigest(size_t ref) const {
+  std::lock_guard lock(search_mu_);
+  if (!search_index_) return "";
+  const StaticSearchIndex& index = *search_index_;
+  if (ref == kManifestRef) return ContentHash(index.manifest);
+  if (ref >= kChunkRef) return ContentHash(index.chunks.at(ref - kChunkRef));
+  return ContentHash(index.filters.at(ref - kFilterRef));
 }
 
 std::string Site::SearchWords() const {

@@ -967,15 +967,21 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
     case OutputKind::kWorkshopIcs:
       // As the shop's: any change to any workshop (its seats left too) makes them all again.
       return ContentHash({global_fp_, workshops_fp_, o.path});
+    case OutputKind::kSearchIndex:
+      // Once the index is made (a build makes it first), a piece is what its text is: a chunk
+      // whose words' postings did not change is kept. Before, what the whole index is made of.
+      if (std::string made = MadeIndexPieceDigest(o.ref); !made.empty()) {
+        return ContentHash({global_fp_, "\x1f", made});
+      }
+      parts += archive_fp_ + pages_fp_ + podcasts_fp_;
+      break;
     case OutputKind::kFestival:
     case OutputKind::kReviewIndex:
     case OutputKind::kInterviewIndex:
     case OutputKind::kCollection:
     case OutputKind::kSearch:
-    case OutputKind::kSearchIndex:
       // Pages that draw on the whole archive: any change in it makes them again.
       parts += archive_fp_;
-      if (o.kind == OutputKind::kSearchIndex) parts += pages_fp_ + podcasts_fp_;
       if (o.kind == OutputKind::kCollection) {
         // Its own fields: the newsroom's saves keep the file's hash, and move `updated` on
         // (staff/editing.cc), which stands for the introduction they do not load here.

@@ -271,6 +271,11 @@ class Site {
   // a text from any earlier build of any site is safe to give (what does not match is unused).
   void UseSearchWords(std::string text) const;
   std::string SearchWords() const;
+  // Makes the static search index now, before anything is rendered (a build does, reading bodies
+  // through `store`): from then on its pieces are fingerprinted by their own text, so that a
+  // chunk of words whose postings did not change is kept, not compressed and written again. A
+  // site without search does nothing.
+  Status MakeStaticIndex(ContentStore* store) const;
   // The earliest time a scheduled article becomes published (0: none is waiting).
   int64_t next_publication() const { return next_publication_; }
   // The home page's articles, each at most once: the lead, more featured, the latest; and per
@@ -343,6 +348,9 @@ class Site {
   std::string PodcastFingerprint(const Output& output) const;
   Status AddShopOutputs(std::vector<Product> products);
   Status AddWorkshopOutputs(std::vector<Workshop> workshops);
+  // A digest of the text of the static index's piece `ref` (OutputKind::kSearchIndex), or "" while
+  // the index is not made.
+  std::string MadeIndexPieceDigest(size_t ref) const;
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
   // Static index documents: articles_, then pages_, then episodes_.

@@ -282,5 +282,75 @@ TEST_F(SearchSite, ChunksHoldSortedRangesOfWordsAndFiltersListDocuments) {
   EXPECT_EQ(TitleOf(editions["tiff-2021"][0]), "The Decalogue");
 }
 
+// A body of `n` words of its own ("a0 a1 a2 …"): bodies long enough for several chunks of words.
+std::string ManyWords(const std::string& prefix, int n) {
+  std::string body;
+  for (int i = 0; i < n; ++i) body += prefix + std::to_string(i) + (i % 20 == 19 ? ".\n" : " ");
+  return body;
+}
+
+std::map<std::string, std::string> ChunkedMagazine(const std::string& extra) {
+  return {{"data/authors.yaml", "ana:\n  name: \"Ana Lindqvist\"\n"},
+          {"content/reviews/a.md", Article("Alpha", "2021-01-05", ManyWords("a", 15000))},
+          {"content/reviews/b.md", Article("Beta", "2021-02-05", ManyWords("b", 15000) + extra)},
+          {"content/reviews/c.md", Article("Gamma", "2021-03-05", ManyWords("c", 15000))}};
+}
+
+std::map<std::string, std::string> IndexPieces(const BuiltSite& site) {
+  std::map<std::string, std::string> pieces;
+  for (const auto& [path, bytes] : site.files) {
+    if (path.rfind("search/index/words/", 0) == 0) pieces[path] = bytes;
+  }
+  return pieces;
+}
+
+// Chunks start at the words of smallest hash, not after so many bytes: one more word in one body
+// changes the one chunk that holds it, and every other chunk keeps its bytes (and its digest, so
+// that a build keeps its file rather than compressing and writing it again).
+TEST(SearchChunks, AWordAddedToOneBodyChangesOnlyTheChunkThatHoldsIt) {
+  auto first = BuildFromStrings(kConfig, ChunkedMagazine(""));
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  auto second = ImportAgain(*first, ChunkedMagazine(" zyzzyva\n"));
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  const auto before = IndexPieces(*first), after = IndexPieces(*second);
+  ASSERT_EQ(before.size(), after.size());
+  ASSERT_GE(before.size(), 3u);
+  std::vector<std::string> changed;
+  for (const auto& [path, bytes] : after) {
+    if (before.at(path) != bytes) changed.push_back(path);
+  }
+  ASSERT_EQ(changed.size(), 1u) << ::testing::PrintToString(changed);
+  EXPECT_NE(FileText(changed[0], after.at(changed[0])).find("\"zyzzyva\":"), std::string::npos);
+  EXPECT_EQ(first->files.at("search/index/manifest.json"),
+            second->files.at("search/index/manifest.json"));
+  // The digests say the same: equal for the chunks kept, another for the chunk changed.
+  for (const Output& o : second->site->outputs()) {
+    if (o.kind != OutputKind::kSearchIndex || o.path.rfind("search/index/words/", 0) != 0) continue;
+    const Output* was = first->site->FindOutput(o.path);
+    ASSERT_NE(was, nullptr);
+    EXPECT_EQ(first->site->Fingerprint(*was) == second->site->Fingerprint(o), o.path != changed[0])
+        << o.path;
+  }
+}
+
+// Until the index is made, its pieces' digests are of everything it is made from; MakeStaticIndex
+// makes it before anything is rendered, and from then on each piece's digest is of its own text.
+TEST(SearchChunks, MakeStaticIndexFingerprintsThePiecesByTheirText) {
+  auto built = BuildFromStrings(kConfig, ChunkedMagazine(""));
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  auto loaded = LoadSite(SiteFolder{built->root}, 1893456000);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  const Output* chunk = (*loaded)->FindOutput("search/index/words/0.json.gz");
+  ASSERT_NE(chunk, nullptr);
+  const std::string whole = (*loaded)->Fingerprint(*chunk);
+  auto store = built->OpenStore();
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*loaded)->MakeStaticIndex(store->get()).ok());
+  const std::string own = (*loaded)->Fingerprint(*chunk);
+  EXPECT_NE(own, whole);
+  // The same text in the site built before: the same digest.
+  EXPECT_EQ(own, built->site->Fingerprint(*built->site->FindOutput(chunk->path)));
+}
+
 }  // namespace
 }  // namespace cinepress::testing
