@@ -61,6 +61,20 @@ struct WorkshopWriteCounts {
 Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const WorkshopsFolder& folder,
                                            bool prune);
 
+struct WorkshopExportReport {
+  size_t workshops = 0;
+  size_t materials_left_out = 0;  // named by a workshop, but their bytes are not in the store
+};
+// Writes every stored workshop as content/workshops/{slug}.md below `dir` (through ingest's
+// WriteInside: nothing outside it, no symbolic link followed), in the form ReadWorkshopsFolder
+// reads back as the same workshop (times in `zone`). The store does not keep materials' bytes
+// yet (docs/WORKSHOPS.md), so a workshop's `materials:` is left out and counted; an error when a
+// slug could not be a file's name.
+Result<WorkshopExportReport> ExportWorkshops(WorkshopStore& store, const std::filesystem::path& dir,
+                                             const TimeZone& zone);
+// One workshop as its content file (without its materials: see ExportWorkshops).
+std::string WorkshopFileOf(const Workshop& workshop, const TimeZone& zone);
+
 // The media path a workshop's material is kept under in the store: beneath "_workshops/", which
 // no page links to and the site does not serve (materials go out only at signed URLs).
 std::string MaterialMediaPath(const std::string& slug, const std::string& name);
