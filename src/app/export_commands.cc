@@ -68,8 +68,10 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
       << report->sections << " sections, " << report->authors << " authors, " << report->people
       << " people, " << report->media << " media files, " << report->podcast_shows
       << " podcast shows, " << report->podcast_episodes << " episodes, " << *products
-      << " products and " << workshops->workshops << " workshops written to " << dir.string()
-      << "; " << std::fixed << std::setprecision(2) << SecondsSince(start) << " s\n";
+      << " products, " << workshops->workshops << " workshops, " << report->menus << " menus, "
+      << report->redirects << " redirects and the details of " << report->media_details
+      << " media files written to " << dir.string() << "; " << std::fixed << std::setprecision(2)
+      << SecondsSince(start) << " s\n";
   for (const std::string& what : report->not_exported) {
     out << "export: left out: " << what << "\n";
   }

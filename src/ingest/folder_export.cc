@@ -9,6 +9,7 @@
 #include "content/still.h"
 #include "core/slug.h"
 #include "ingest/front_matter_writer.h"
+#include "ingest/site_data.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -237,7 +238,7 @@ namespace {
 
 // Articles, pages and collections: their fields loaded once, each body read as it is written.
 Status ExportArticles(ContentStore& store, const fs::path& dir, const TimeZone& tz,
-                      FolderExportReport& report) {
+                      FolderExportReport& report, std::map<int64_t, std::string>& path_of_id) {
   auto articles = store.LoadArticles(false);
   if (!articles) return articles.error();
   std::map<std::string, std::string> path_of_source;  // source path -> export path
@@ -251,6 +252,7 @@ Status ExportArticles(ContentStore& store, const fs::path& dir, const TimeZone& 
                    *path};
     }
     path_of_source[a.source_path] = *path;
+    path_of_id[a.id] = *path;
   }
   for (Article& a : *articles) {
     auto body = store.LoadBody(a.id);
@@ -414,14 +416,56 @@ Status ExportPodcasts(ContentStore& store, const fs::path& dir, const TimeZone& 
 
 // Media under static/, except the stills (made again from their images by the import) and the
 // podcasts' files (written into their shows' folders by ExportPodcasts).
-Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport& report) {
+Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport& report,
+                   std::set<std::string>& written) {
   auto media = store.LoadMediaList();
   if (!media) return media.error();
   for (const MediaFile& m : *media) {
     if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0) continue;
     if (auto st = WriteMedia(store, dir, "static/" + m.path, m.hash); !st) return st;
+    written.insert(m.path);
     ++report.media;
   }
+  return {};
+}
+
+// data/menus.yaml, data/redirects.yaml and data/media.yaml (site_data.h), each written only when
+// the store has some. A redirect to an article is written with the article's file; the media
+// library's details with the media files written under static/.
+Status ExportSiteData(ContentStore& store, const fs::path& dir, const TimeZone& tz,
+                      const std::map<int64_t, std::string>& path_of_id,
+                      const std::set<std::string>& media_written, FolderExportReport& report) {
+  auto menus = store.LoadMenus();
+  if (!menus) return menus.error();
+  if (!menus->empty()) {
+    if (auto st = WriteInside(dir, "data/menus.yaml", MenusYamlOf(*menus)); !st) return st;
+  }
+  report.menus = menus->size();
+  auto redirects = store.LoadRedirects();
+  if (!redirects) return redirects.error();
+  std::vector<FolderRedirect> folder_redirects;
+  for (const UrlRedirect& r : *redirects) {
+    FolderRedirect f{r.from, "", r.to, 0};
+    if (r.article_id != 0) {
+      auto it = path_of_id.find(r.article_id);
+      if (it == path_of_id.end()) continue;  // the store deletes it with its article
+      f.article = it->second;
+    }
+    folder_redirects.push_back(std::move(f));
+  }
+  if (!folder_redirects.empty()) {
+    if (auto st = WriteInside(dir, "data/redirects.yaml", RedirectsYamlOf(folder_redirects)); !st) {
+      return st;
+    }
+  }
+  report.redirects = folder_redirects.size();
+  auto details = store.LoadMediaDetails();
+  if (!details) return details.error();
+  std::erase_if(*details, [&](const MediaDetails& d) { return !media_written.contains(d.path); });
+  if (!details->empty()) {
+    if (auto st = WriteInside(dir, "data/media.yaml", MediaYamlOf(*details, tz)); !st) return st;
+  }
+  report.media_details = details->size();
   return {};
 }
 
@@ -438,9 +482,6 @@ Status NoteNotExported(const Result<std::vector<T>>& rows, const std::string& wh
 Status NoteNotExported(ContentStore& store, FolderExportReport& report) {
   for (const Status& st : {
            NoteNotExported(store.LoadComments(), "comments (in `cinepress export --wxr`)", report),
-           NoteNotExported(store.LoadMenus(),
-                           "stored menus (cinepress.toml's [[menu]] is the folder's way)", report),
-           NoteNotExported(store.LoadRedirects(), "redirects", report),
            NoteNotExported(store.LoadAliases(),
                            "old addresses of articles (moved since they were imported)", report),
        }) {
@@ -455,9 +496,14 @@ Result<FolderExportReport> ExportFolder(ContentStore& store, const fs::path& dir
                                         const TimeZone& tz, const FolderExportOptions& options) {
   if (auto st = RefuseNonEmpty(dir, options.force); !st) return st.error();
   FolderExportReport report;
-  if (auto st = ExportArticles(store, dir, tz, report); !st) return st.error();
+  std::map<int64_t, std::string> path_of_id;
+  std::set<std::string> media_written;
+  if (auto st = ExportArticles(store, dir, tz, report, path_of_id); !st) return st.error();
   if (auto st = ExportData(store, dir, report); !st) return st.error();
-  if (auto st = ExportMedia(store, dir, report); !st) return st.error();
+  if (auto st = ExportMedia(store, dir, report, media_written); !st) return st.error();
+  if (auto st = ExportSiteData(store, dir, tz, path_of_id, media_written, report); !st) {
+    return st.error();
+  }
   if (auto st = ExportPodcasts(store, dir, tz, report); !st) return st.error();
   if (auto st = NoteNotExported(store, report); !st) return st.error();
   return report;
