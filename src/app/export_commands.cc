@@ -69,7 +69,8 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
       << " people, " << report->media << " media files, " << report->podcast_shows
       << " podcast shows, " << report->podcast_episodes << " episodes, " << *products
       << " products, " << workshops->workshops << " workshops, " << report->menus << " menus, "
-      << report->redirects << " redirects and the details of " << report->media_details
+      << report->redirects << " redirects, " << report->aliases << " old addresses, "
+      << report->terms << " terms and the details of " << report->media_details
       << " media files written to " << dir.string() << "; " << std::fixed << std::setprecision(2)
       << SecondsSince(start) << " s\n";
   for (const std::string& what : report->not_exported) {

@@ -429,9 +429,10 @@ Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport&
   return {};
 }
 
-// data/menus.yaml, data/redirects.yaml and data/media.yaml (site_data.h), each written only when
-// the store has some. A redirect to an article is written with the article's file; the media
-// library's details with the media files written under static/.
+// data/menus.yaml, data/redirects.yaml, data/aliases.yaml, data/terms.yaml and data/media.yaml
+// (site_data.h), each written only when the store has some. A redirect or old address of an
+// article is written with the article's file; the media library's details with the media files
+// written under static/.
 Status ExportSiteData(ContentStore& store, const fs::path& dir, const TimeZone& tz,
                       const std::map<int64_t, std::string>& path_of_id,
                       const std::set<std::string>& media_written, FolderExportReport& report) {
@@ -459,6 +460,26 @@ Status ExportSiteData(ContentStore& store, const fs::path& dir, const TimeZone& 
     }
   }
   report.redirects = folder_redirects.size();
+  auto aliases = store.LoadAliases();
+  if (!aliases) return aliases.error();
+  std::vector<FolderAlias> folder_aliases;
+  for (const ArticleAlias& a : *aliases) {
+    auto it = path_of_id.find(a.article_id);
+    if (it == path_of_id.end()) continue;  // the store deletes it with its article
+    folder_aliases.push_back(FolderAlias{it->second, a.kind, a.section, a.slug, 0});
+  }
+  if (!folder_aliases.empty()) {
+    if (auto st = WriteInside(dir, "data/aliases.yaml", AliasesYamlOf(folder_aliases)); !st) {
+      return st;
+    }
+  }
+  report.aliases = folder_aliases.size();
+  auto terms = store.LoadTerms();
+  if (!terms) return terms.error();
+  if (!terms->empty()) {
+    if (auto st = WriteInside(dir, "data/terms.yaml", TermsYamlOf(*terms)); !st) return st;
+  }
+  report.terms = terms->size();
   auto details = store.LoadMediaDetails();
   if (!details) return details.error();
   std::erase_if(*details, [&](const MediaDetails& d) { return !media_written.contains(d.path); });
@@ -480,14 +501,7 @@ Status NoteNotExported(const Result<std::vector<T>>& rows, const std::string& wh
 
 // What the store holds that a content folder does not: named, so that nobody is surprised.
 Status NoteNotExported(ContentStore& store, FolderExportReport& report) {
-  for (const Status& st : {
-           NoteNotExported(store.LoadComments(), "comments (in `cinepress export --wxr`)", report),
-           NoteNotExported(store.LoadAliases(),
-                           "old addresses of articles (moved since they were imported)", report),
-       }) {
-    if (!st) return st;
-  }
-  return {};
+  return NoteNotExported(store.LoadComments(), "comments (in `cinepress export --wxr`)", report);
 }
 
 }  // namespace

@@ -24,9 +24,10 @@ struct FolderExportOptions {
 struct FolderExportReport {
   size_t articles = 0, pages = 0, sections = 0, authors = 0, people = 0, media = 0;
   size_t podcast_shows = 0, podcast_episodes = 0;
-  size_t menus = 0, redirects = 0, media_details = 0;  // in data/*.yaml (site_data.h)
-  // What the export left out (comments, articles' old addresses: a content folder cannot hold
-  // them), one line each, for the user.
+  // In data/*.yaml (site_data.h).
+  size_t menus = 0, redirects = 0, aliases = 0, terms = 0, media_details = 0;
+  // What the export left out (comments: a content folder cannot hold them), one line each, for
+  // the user.
   std::vector<std::string> not_exported;
 };
 

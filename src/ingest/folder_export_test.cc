@@ -251,6 +251,9 @@ class ExportTest : public ::testing::Test {
     const int64_t review = store_->LoadArticles(false)->front().id;
     ASSERT_TRUE(store_->SaveRedirect(UrlRedirect{"/?p=12", review, ""}));
     ASSERT_TRUE(store_->SaveRedirect(UrlRedirect{"/films/old-name/", 0, "/films/new-name/"}));
+    ASSERT_TRUE(store_->SaveAlias(ArticleAlias{review, ArticleKind::kArticle, "news", "old"}));
+    ASSERT_TRUE(store_->SaveTerm(Term{"category", "festivals", "Festivals: \"yes\"", "", "All."}));
+    ASSERT_TRUE(store_->SaveTerm(Term{"category", "tiff", "TIFF", "festivals", ""}));
     ASSERT_TRUE(store_->SaveMedia("uploads/2026/12/still.jpg", "jpeg bytes"));
     ASSERT_TRUE(store_->SaveMediaDetails(
         MediaDetails{"uploads/2026/12/still.jpg", "A door: half open", "Caption\nof two lines",
@@ -285,6 +288,8 @@ TEST_F(ExportTest, ImportOfTheExportMakesTheSameStoreAndExportingAgainTheSameFil
   EXPECT_EQ(report->menus, 1u);
   EXPECT_EQ(report->redirects, 2u);
   EXPECT_EQ(report->media_details, 1u);
+  EXPECT_EQ(report->aliases, 1u);
+  EXPECT_EQ(report->terms, 2u);
   EXPECT_TRUE(report->not_exported.empty()) << report->not_exported[0];
   EXPECT_TRUE(fs::exists(root_ / "out/content/reviews/2021/after-the-mountain.md"));
   EXPECT_NE(Read(root_ / "out/data/redirects.yaml")
@@ -319,6 +324,16 @@ TEST_F(ExportTest, ImportOfTheExportMakesTheSameStoreAndExportingAgainTheSameFil
   EXPECT_EQ(Redirects(*store_), Redirects(*fresh));
   EXPECT_EQ(Redirects(*fresh).size(), 2u);
   EXPECT_EQ(*store_->LoadMediaDetails(), *fresh->LoadMediaDetails());
+  EXPECT_EQ(*store_->LoadTerms(), *fresh->LoadTerms());
+  auto aliases = *fresh->LoadAliases();
+  ASSERT_EQ(aliases.size(), 1u);
+  EXPECT_EQ(aliases[0].section, "news");
+  EXPECT_EQ(aliases[0].slug, "old");
+  for (const Article& a : after) {
+    if (a.id == aliases[0].article_id) {
+      EXPECT_EQ(a.slug, "after-the-mountain");
+    }
+  }
 
   auto again = ExportFolder(*fresh, root_ / "out2", Toronto(), {});
   ASSERT_TRUE(again.ok()) << again.error().ToString();

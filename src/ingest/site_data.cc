@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
+
 #include "core/text.h"
 #include "ingest/front_matter.h"
 #include "ingest/front_matter_writer.h"
@@ -55,6 +57,16 @@ std::vector<T> ReadEntries(const std::string& text, const std::string& rel, cons
   Fields f(rel, 0, problems);
   for (const auto& kv : *doc) {
     if (std::optional<T> item = entry(f, kv.first, kv.second)) out.push_back(std::move(*item));
+  }
+  return out;
+}
+
+// A data file whose entries each hold several values (a taxonomy's terms), in one list.
+template <typename T>
+std::vector<T> Flatten(std::vector<std::vector<T>> lists) {
+  std::vector<T> out;
+  for (std::vector<T>& list : lists) {
+    for (T& item : list) out.push_back(std::move(item));
   }
   return out;
 }
@@ -206,6 +218,109 @@ std::vector<MediaDetails> ReadMediaYaml(const std::string& text, const std::stri
       });
 }
 
+std::string AliasesYamlOf(const std::vector<FolderAlias>& aliases) {
+  std::map<std::string, std::vector<const FolderAlias*>> by_article;
+  for (const FolderAlias& a : aliases) by_article[a.article].push_back(&a);
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  for (const auto& [article, list] : by_article) {
+    out << YAML::Key << YAML::DoubleQuoted << article << YAML::Value << YAML::BeginSeq;
+    for (const FolderAlias* a : list) {
+      out << YAML::Flow << YAML::BeginMap;
+      if (a->kind == ArticleKind::kPage) out << YAML::Key << "kind" << YAML::Value << "page";
+      if (!a->section.empty()) {
+        out << YAML::Key << "section" << YAML::Value << YAML::DoubleQuoted << a->section;
+      }
+      out << YAML::Key << "slug" << YAML::Value << YAML::DoubleQuoted << a->slug;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+  return by_article.empty() ? "" : std::string(out.c_str()) + "\n";
+}
+
+std::vector<FolderAlias> ReadAliasesYaml(const std::string& text, const std::string& rel,
+                                         std::vector<Error>& problems) {
+  auto lists = ReadEntries<std::vector<FolderAlias>>(
+      text, rel, "a map from an article's file to its old addresses", problems,
+      [](Fields& f, const YAML::Node& key,
+         const YAML::Node& v) -> std::optional<std::vector<FolderAlias>> {
+        const std::string article = key.Scalar();
+        if (!v.IsSequence()) {
+          f.Problem(v, article, "must be a list of {kind, section, slug}");
+          return std::nullopt;
+        }
+        std::vector<FolderAlias> out;
+        for (const YAML::Node& n : v) {
+          FolderAlias a{article, ArticleKind::kArticle, "", "", f.LineOf(n)};
+          if (!n.IsMap()) {
+            f.Problem(n, article, "each old address must be a map with section and slug");
+            continue;
+          }
+          const std::string kind = f.String(n, "kind", article + ".kind").value_or("article");
+          if (kind != "article" && kind != "page") {
+            f.Problem(n["kind"], article + ".kind", "must be article or page");
+          }
+          a.kind = kind == "page" ? ArticleKind::kPage : ArticleKind::kArticle;
+          a.section = f.String(n, "section", article + ".section").value_or("");
+          a.slug = f.String(n, "slug", article + ".slug").value_or("");
+          if (a.slug.empty()) f.Problem(n, article + ".slug", "an old address needs its slug");
+          out.push_back(std::move(a));
+        }
+        return out;
+      });
+  return Flatten(std::move(lists));
+}
+
+std::string TermsYamlOf(const std::vector<Term>& terms) {
+  std::map<std::string, std::vector<const Term*>> by_taxonomy;
+  for (const Term& t : terms) by_taxonomy[t.taxonomy].push_back(&t);
+  FrontMatterWriter y;
+  for (const auto& [taxonomy, list] : by_taxonomy) {
+    Key(y, taxonomy);
+    for (const Term* t : list) {
+      Key(y, t->slug);
+      y.Text("name", t->name);
+      y.Text("parent", t->parent);
+      y.Text("description", t->description);
+      y.EndMap();
+    }
+    y.EndMap();
+  }
+  return y.Finish();
+}
+
+std::vector<Term> ReadTermsYaml(const std::string& text, const std::string& rel,
+                                std::vector<Error>& problems) {
+  auto lists = ReadEntries<std::vector<Term>>(
+      text, rel, "a map from a taxonomy to its terms", problems,
+      [](Fields& f, const YAML::Node& key,
+         const YAML::Node& v) -> std::optional<std::vector<Term>> {
+        const std::string taxonomy = key.Scalar();
+        if (!v.IsMap()) {
+          f.Problem(v, taxonomy,
+                    "must be a map from a term's slug to its name, parent, description");
+          return std::nullopt;
+        }
+        std::vector<Term> out;
+        for (const auto& kv : v) {
+          Term t{taxonomy, kv.first.Scalar(), "", "", ""};
+          const std::string path = taxonomy + "." + t.slug;
+          if (!kv.second.IsMap()) {
+            f.Problem(kv.second, path, "must be a map with name, parent and description");
+            continue;
+          }
+          t.name = f.String(kv.second, "name", path + ".name").value_or("");
+          t.parent = f.String(kv.second, "parent", path + ".parent").value_or("");
+          t.description = f.String(kv.second, "description", path + ".description").value_or("");
+          out.push_back(std::move(t));
+        }
+        return out;
+      });
+  return Flatten(std::move(lists));
+}
+
 SiteData ReadSiteData(const std::filesystem::path& folder, const TimeZone& tz,
                       const std::function<bool(const std::string&)>& is_article,
                       const std::function<bool(const std::string&)>& is_media,
@@ -232,6 +347,18 @@ SiteData ReadSiteData(const std::filesystem::path& folder, const TimeZone& tz,
                                "data/redirects.yaml", r.line, r.from + ".article"});
     }
   }
+  if (auto text = read("data/aliases.yaml")) {
+    out.aliases = ReadAliasesYaml(*text, "data/aliases.yaml", problems);
+    for (const FolderAlias& a : out.aliases) {
+      if (is_article(a.article)) continue;
+      problems.push_back(Error{ErrorCode::kInvalidInput,
+                               "\"" + a.article + "\" is not an article's file of this folder",
+                               "data/aliases.yaml", a.line, a.article});
+    }
+  }
+  if (auto text = read("data/terms.yaml")) {
+    out.terms = ReadTermsYaml(*text, "data/terms.yaml", problems);
+  }
   if (auto text = read("data/media.yaml")) {
     out.media = ReadMediaYaml(*text, "data/media.yaml", tz, problems);
     for (const MediaDetails& d : out.media) {
@@ -256,6 +383,14 @@ Status WriteSiteData(ContentStore& store, const SiteData& data,
   }
   for (const MediaDetails& d : data.media) {
     if (auto st = store.SaveMediaDetails(d); !st) return st;
+  }
+  for (const FolderAlias& a : data.aliases) {
+    const int64_t id = id_of(a.article);
+    if (id == 0) continue;
+    if (auto st = store.SaveAlias(ArticleAlias{id, a.kind, a.section, a.slug}); !st) return st;
+  }
+  for (const Term& t : data.terms) {
+    if (auto st = store.SaveTerm(t); !st) return st;
   }
   return {};
 }

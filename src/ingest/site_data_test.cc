@@ -62,6 +62,32 @@ TEST(SiteData, MediaDetailsReadBackWithTheUploadTimeInTheSitesZone) {
   EXPECT_EQ(back[0], d);
 }
 
+TEST(SiteData, AliasesAndTermsReadBack) {
+  std::vector<FolderAlias> aliases = {
+      {"content/reviews/x.md", ArticleKind::kArticle, "news", "x", 0},
+      {"content/about.md", ArticleKind::kPage, "", "about-us", 0},
+      {"content/reviews/x.md", ArticleKind::kArticle, "", "yes", 0}};
+  std::vector<Error> problems;
+  auto back = ReadAliasesYaml(AliasesYamlOf(aliases), "data/aliases.yaml", problems);
+  ASSERT_TRUE(problems.empty()) << Problems(problems);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[0].article, "content/about.md");  // by file
+  EXPECT_EQ(back[0].kind, ArticleKind::kPage);
+  EXPECT_EQ(back[0].slug, "about-us");
+  EXPECT_EQ(back[2].slug, "yes");
+  EXPECT_EQ(back[2].section, "");
+  std::vector<Term> terms = {{"category", "festivals", "Festivals", "", "All: of them"},
+                             {"category", "tiff", "TIFF", "festivals", ""},
+                             {"post_tag", "1-0", "1.0", "", ""}};
+  EXPECT_EQ(ReadTermsYaml(TermsYamlOf(terms), "data/terms.yaml", problems), terms);
+  EXPECT_TRUE(problems.empty()) << Problems(problems);
+  ReadAliasesYaml("content/x.md: [{kind: post, slug: a}, {section: b}]\n", "data/aliases.yaml",
+                  problems);
+  ASSERT_EQ(problems.size(), 2u) << Problems(problems);
+  EXPECT_EQ(problems[0].field, "content/x.md.kind");
+  EXPECT_EQ(problems[1].field, "content/x.md.slug");
+}
+
 TEST(SiteData, EveryBadValueIsNamedWithItsFileLineAndField) {
   std::vector<Error> problems;
   ReadMenusYaml("main:\n  role: sidebar\n  items:\n    - {url: /x/}\n", "data/menus.yaml",
