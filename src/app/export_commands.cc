@@ -58,11 +58,12 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   if (!products) return products.error();
   auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(from->config, false));
   if (!workshop_store) return workshop_store.error();
-  auto workshops = ExportWorkshops(**workshop_store, dir, *from->tz);
+  auto workshops = ExportWorkshops(**workshop_store, *from->store, dir, *from->tz);
   if (!workshops) return workshops.error();
   if (workshops->materials_left_out > 0) {
-    report->not_exported.push_back(std::to_string(workshops->materials_left_out) +
-                                   " workshop materials (the store does not keep their files yet)");
+    report->not_exported.push_back(
+        std::to_string(workshops->materials_left_out) +
+        " workshop materials (not in the store: import does not keep their files yet)");
   }
   out << "export: " << report->articles << " articles, " << report->pages << " pages, "
       << report->sections << " sections, " << report->authors << " authors, " << report->people

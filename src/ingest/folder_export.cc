@@ -76,26 +76,6 @@ bool ReadsBackAs(const std::string& rel, const Article& a) {
   return parts->size() >= 3 && (*parts)[1] == a.section && !kOtherReaders.contains(a.section);
 }
 
-// The bytes of the media with this hash, read from the store a chunk at a time, into `rel`.
-Status WriteMedia(ContentStore& store, const fs::path& dir, const std::string& rel,
-                  const std::string& hash) {
-  auto path = PathInside(dir, rel);
-  if (!path) return path.error();
-  std::error_code ec;
-  fs::create_directories(path->parent_path(), ec);
-  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
-  for (int64_t offset = 0;;) {
-    auto chunk = store.ReadMedia(hash, offset, ContentStore::kMediaChunkBytes);
-    if (!chunk) return chunk.error();
-    if (chunk->empty()) break;
-    out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
-    offset += static_cast<int64_t>(chunk->size());
-  }
-  out.close();
-  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
-  return {};
-}
-
 Status RefuseNonEmpty(const fs::path& dir, bool force) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) {
@@ -143,6 +123,25 @@ Status WriteInside(const fs::path& dir, const std::string& rel, const std::strin
   fs::create_directories(path->parent_path(), ec);
   std::ofstream out(*path, std::ios::binary | std::ios::trunc);
   out << text;
+  out.close();
+  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
+  return {};
+}
+
+Status WriteMediaInside(ContentStore& store, const fs::path& dir, const std::string& rel,
+                        const std::string& hash) {
+  auto path = PathInside(dir, rel);
+  if (!path) return path.error();
+  std::error_code ec;
+  fs::create_directories(path->parent_path(), ec);
+  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+  for (int64_t offset = 0;;) {
+    auto chunk = store.ReadMedia(hash, offset, ContentStore::kMediaChunkBytes);
+    if (!chunk) return chunk.error();
+    if (chunk->empty()) break;
+    out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
+    offset += static_cast<int64_t>(chunk->size());
+  }
   out.close();
   if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
   return {};
@@ -305,7 +304,8 @@ Result<std::string> WritePodcastFile(ContentStore& store, const fs::path& dir,
   auto media = store.LoadMediaFile(path);
   if (!media) return media.error();
   const std::string name = fs::path(path).filename().string();
-  if (auto st = WriteMedia(store, dir, "content/podcasts/" + show + "/" + name, media->hash); !st) {
+  if (auto st = WriteMediaInside(store, dir, "content/podcasts/" + show + "/" + name, media->hash);
+      !st) {
     return st.error();
   }
   return name;
@@ -422,7 +422,10 @@ Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport&
   if (!media) return media.error();
   for (const MediaFile& m : *media) {
     if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0) continue;
-    if (auto st = WriteMedia(store, dir, "static/" + m.path, m.hash); !st) return st;
+    // Private files (a workshop's materials, the shop's files) go out beside what owns them
+    // (src/workshops' ExportWorkshops, src/shop's ExportProducts), never as public media.
+    if (m.path.rfind("_workshops/", 0) == 0 || m.path.rfind("_shop/", 0) == 0) continue;
+    if (auto st = WriteMediaInside(store, dir, "static/" + m.path, m.hash); !st) return st;
     written.insert(m.path);
     ++report.media;
   }

@@ -55,6 +55,11 @@ Result<std::filesystem::path> PathInside(const std::filesystem::path& dir, const
 Status WriteInside(const std::filesystem::path& dir, const std::string& rel,
                    const std::string& bytes);
 
+// Writes the bytes of the media with this hash, read from the store a chunk at a time, to `rel`
+// below `dir` (PathInside), making its folders; replaces a file there.
+Status WriteMediaInside(ContentStore& store, const std::filesystem::path& dir,
+                        const std::string& rel, const std::string& hash);
+
 // Writes the store into `dir` (made when missing). Errors: `dir` is a file, or is not empty
 // without `force`; a path that would leave it; a file that cannot be written; a store failure.
 Result<FolderExportReport> ExportFolder(ContentStore& store, const std::filesystem::path& dir,

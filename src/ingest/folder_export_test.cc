@@ -255,6 +255,8 @@ class ExportTest : public ::testing::Test {
     ASSERT_TRUE(store_->SaveTerm(Term{"category", "festivals", "Festivals: \"yes\"", "", "All."}));
     ASSERT_TRUE(store_->SaveTerm(Term{"category", "tiff", "TIFF", "festivals", ""}));
     ASSERT_TRUE(store_->SaveMedia("uploads/2026/12/still.jpg", "jpeg bytes"));
+    // A private file (a workshop's material): written by its owner's export, never as media.
+    ASSERT_TRUE(store_->SaveMedia("_workshops/ozu/reading.pdf", "%PDF"));
     ASSERT_TRUE(store_->SaveMediaDetails(
         MediaDetails{"uploads/2026/12/still.jpg", "A door: half open", "Caption\nof two lines",
                      "Courtesy", "ed@example.org", "image/jpeg", 1200, 800, 1765000000}));
@@ -292,6 +294,7 @@ TEST_F(ExportTest, ImportOfTheExportMakesTheSameStoreAndExportingAgainTheSameFil
   EXPECT_EQ(report->terms, 2u);
   EXPECT_TRUE(report->not_exported.empty()) << report->not_exported[0];
   EXPECT_TRUE(fs::exists(root_ / "out/content/reviews/2021/after-the-mountain.md"));
+  EXPECT_FALSE(fs::exists(root_ / "out/static/_workshops"));
   EXPECT_NE(Read(root_ / "out/data/redirects.yaml")
                 .find("article: \"content/reviews/2021/after-the-mountain.md\""),
             std::string::npos);

@@ -294,7 +294,8 @@ void WritePrices(FrontMatterWriter& y, const Workshop& w) {
 
 }  // namespace
 
-std::string WorkshopFileOf(const Workshop& w, const TimeZone& zone) {
+std::string WorkshopFileOf(const Workshop& w, const TimeZone& zone,
+                           const std::vector<std::string>& materials) {
   FrontMatterWriter y;
   y.Text("title", w.title);
   y.Text("summary", w.summary);
@@ -307,11 +308,35 @@ std::string WorkshopFileOf(const Workshop& w, const TimeZone& zone) {
   WritePrices(y, w);
   if (w.opens != 0) y.Text("registration_opens", zone.Iso(w.opens));
   if (w.closes != 0) y.Text("registration_closes", zone.Iso(w.closes));
+  y.List("materials", materials);
   return ContentFile(y, w.body);
 }
 
-Result<WorkshopExportReport> ExportWorkshops(WorkshopStore& store, const fs::path& dir,
-                                             const TimeZone& zone) {
+namespace {
+
+// The workshop's materials the store holds, written beside its file; their names.
+Result<std::vector<std::string>> ExportMaterials(ContentStore& media, const fs::path& dir,
+                                                 const Workshop& w) {
+  std::vector<std::string> written;
+  for (const std::string& name : w.materials) {
+    auto file = media.LoadMediaFile(MaterialMediaPath(w.slug, name));
+    if (!file && file.error().code == ErrorCode::kNotFound) continue;
+    if (!file) return file.error();
+    if (!IsPlainFileName(name)) {
+      return Error{ErrorCode::kInvalidInput, "a material's name cannot be a file's name",
+                   "content/workshops/" + w.slug + ".md", 0, "materials"};
+    }
+    const std::string rel = "content/workshops/" + w.slug + "/" + name;
+    if (auto st = WriteMediaInside(media, dir, rel, file->hash); !st) return st.error();
+    written.push_back(name);
+  }
+  return written;
+}
+
+}  // namespace
+
+Result<WorkshopExportReport> ExportWorkshops(WorkshopStore& store, ContentStore& media,
+                                             const fs::path& dir, const TimeZone& zone) {
   auto workshops = store.LoadWorkshops();
   if (!workshops) return workshops.error();
   WorkshopExportReport report;
@@ -319,12 +344,15 @@ Result<WorkshopExportReport> ExportWorkshops(WorkshopStore& store, const fs::pat
     if (!IsValidSlug(w.slug)) {
       return Error{ErrorCode::kInvalidInput, "workshop \"" + w.slug + "\" is not a slug", w.slug};
     }
-    if (auto st = WriteInside(dir, "content/workshops/" + w.slug + ".md", WorkshopFileOf(w, zone));
-        !st) {
+    auto materials = ExportMaterials(media, dir, w);
+    if (!materials) return materials.error();
+    const std::string rel = "content/workshops/" + w.slug + ".md";
+    if (auto st = WriteInside(dir, rel, WorkshopFileOf(w, zone, *materials)); !st) {
       return st.error();
     }
     ++report.workshops;
-    report.materials_left_out += w.materials.size();
+    report.materials += materials->size();
+    report.materials_left_out += w.materials.size() - materials->size();
   }
   return report;
 }

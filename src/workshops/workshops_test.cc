@@ -212,11 +212,14 @@ TEST_F(WorkshopsFolderTest, ExportWritesEachWorkshopAsTheFileImportReadsBackTheS
   ASSERT_TRUE(before.ok());
 
   const fs::path out = root_ / "out";
-  auto report = ExportWorkshops(**store, out, zone_);
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(media.ok()) << media.error().ToString();
+  auto report = ExportWorkshops(**store, **media, out, zone_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_EQ(report->workshops, 2u);
+  EXPECT_EQ(report->materials, 0u);
   EXPECT_EQ(report->materials_left_out, 1u);  // reading.pdf: its bytes are not stored
-  const std::string first = WorkshopFileOf(before->back(), zone_);
+  const std::string first = WorkshopFileOf(before->back(), zone_, {});
   EXPECT_NE(first.find("starts: \"2030-03-04T18:30:00+01:00\""), std::string::npos) << first;
 
   // Read back from the export (the same people and tiers), saved into a fresh store.
@@ -233,12 +236,37 @@ TEST_F(WorkshopsFolderTest, ExportWritesEachWorkshopAsTheFileImportReadsBackTheS
   EXPECT_EQ(*after, *before);
 
   // A second export of the same store writes the same bytes.
-  ASSERT_TRUE(ExportWorkshops(**fresh, root_ / "out2", zone_).ok());
+  ASSERT_TRUE(ExportWorkshops(**fresh, **media, root_ / "out2", zone_).ok());
   std::ifstream a(root_ / "out2/content/workshops/long-take.md");
   std::string text((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(text, WorkshopFileOf(before->front(), zone_));
+  EXPECT_EQ(text, WorkshopFileOf(before->front(), zone_, {}));
   EXPECT_NE(text.find("price: 0"), std::string::npos) << text;
   EXPECT_NE(text.find("self_paced: true"), std::string::npos) << text;
+}
+
+TEST_F(WorkshopsFolderTest, ExportWritesTheMaterialsTheStoreHoldsBesideTheirWorkshop) {
+  Write("writing-about-ozu.md", kOnline);
+  auto store = OpenWorkshopStore(root_ / "site.db", {});
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(store.ok() && media.ok());
+  ASSERT_TRUE(WriteWorkshops(**store, Read(), false).ok());
+  // As materials are kept once stored (a private media path, never published).
+  const std::string pdf = "%PDF-1.4 " + std::string(ContentStore::kMediaChunkBytes + 7, 'x');
+  ASSERT_TRUE((*media)->SaveMedia(MaterialMediaPath("writing-about-ozu", "reading.pdf"), pdf));
+  auto report = ExportWorkshops(**store, **media, root_ / "out", zone_);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->materials, 1u);
+  EXPECT_EQ(report->materials_left_out, 0u);
+  std::ifstream in(root_ / "out/content/workshops/writing-about-ozu/reading.pdf", std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), pdf);
+  // Read back: the same workshop with its material and its bytes.
+  fs::remove_all(root_ / "content");
+  fs::rename(root_ / "out/content", root_ / "content");
+  WorkshopsFolder again = Read();
+  ASSERT_TRUE(problems_.empty()) << Problems();
+  ASSERT_EQ(again.workshops.size(), 1u);
+  EXPECT_EQ(again.workshops[0].materials, std::vector<std::string>{"reading.pdf"});
+  EXPECT_EQ(again.materials[0][0].bytes, pdf);
 }
 
 TEST_F(WorkshopsFolderTest, ExportRefusesASymbolicLinkInTheFolder) {
@@ -249,7 +277,9 @@ TEST_F(WorkshopsFolderTest, ExportRefusesASymbolicLinkInTheFolder) {
   fs::create_directories(root_ / "out/content");
   fs::create_directories(root_ / "elsewhere");
   fs::create_directory_symlink(root_ / "elsewhere", root_ / "out/content/workshops");
-  auto report = ExportWorkshops(**store, root_ / "out", zone_);
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(media.ok());
+  auto report = ExportWorkshops(**store, **media, root_ / "out", zone_);
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.error().message.find("symbolic link"), std::string::npos);
   EXPECT_TRUE(fs::is_empty(root_ / "elsewhere"));
