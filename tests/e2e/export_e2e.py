@@ -6,15 +6,20 @@
 Round trips, each into a fresh site:
   - the generated corpus (../shared/bench/gen_corpus.py, small, with images) and the demo
     magazine (its articles, pages, collections, writers, people, stills, podcast, shop and
-    workshops — less the workshops' materials, whose files the store does not keep yet): import -> export -> import gives
+    workshops — less the workshops' materials, whose files the store does not keep yet —, its
+    old addresses in data/redirects.yaml, and, set in its store before the export, an image's
+    media-library details and an article's old address): import -> export -> import gives
     the same store (every article's fields and body, writers, people, sections, podcasts' shows
-    and episodes with their GUIDs, products with their variants and ebook files, media hashes),
+    and episodes with their GUIDs, products with their variants and ebook files, workshops,
+    menus, redirects, old addresses, terms, media hashes and details),
     the same built site byte for byte, and exporting again gives the same files;
   - the WordPress theme test data (../shared/data/wordpress/): import-wordpress -> export DIR ->
-    import keeps the HTML bodies and WordPress's fields unchanged; import-wordpress -> export
+    import keeps the HTML bodies and WordPress's fields, its menus with their submenus, its old
+    addresses (/?p=…) and its categories' parents unchanged; import-wordpress -> export
     --wxr -> import-wordpress gives the same posts, pages, writers, terms, dates and comments, and
     the file has the structure WordPress's own importer reads (its SimpleXML parser's XPaths);
   - an article edited in the store is exported as the store has it;
+  - nothing is written through a symbolic link in DIR (data/, content/ leading elsewhere);
   - refusals: a folder that is not empty (unless --force, which touches no other file), a file in
     the place of the folder, no DIR and no --wxr.
 Standard library only; prints `export_e2e: N passed, N failed`.
@@ -238,6 +243,23 @@ class ExportTest(unittest.TestCase):
             text = f.read()
         self.assertIn('title: "Edited in the newsroom"', text)
         self.assertTrue(text.endswith("---\nThe new body.\n"), text[-200:])
+
+    def test_nothing_is_written_through_a_symbolic_link(self):
+        a = self.path("demo")
+        run("demo", a)
+        outside = self.path("outside")
+        os.makedirs(outside)
+        os.makedirs(self.path("out"))
+        # data/ (menus, redirects, writers…) and a workshop's folder lead elsewhere.
+        for link in ("data", "content"):
+            target = self.path("out", link)
+            shutil.rmtree(self.path("out"))
+            os.makedirs(self.path("out"))
+            os.symlink(outside, target)
+            p = run("export", self.path("out"), "--force", "--site", a, check=False)
+            self.assertEqual(p.returncode, 1, link)
+            self.assertIn("symbolic link", p.stderr)
+            self.assertEqual(os.listdir(outside), [], link)
 
     def test_refusals(self):
         a = self.sites.new("a")
