@@ -675,7 +675,8 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
   }
   std::sort(media_files.begin(), media_files.end());
-  // Menus, redirects and the media's details (site_data.h), checked against the files above.
+  // Menus, redirects, old addresses, terms and the media's details (data/*.yaml, site_data.h),
+  // checked against the files above.
   const SiteData site_data = ReadSiteData(
       folder, tz,
       [&](const std::string& rel) {
@@ -893,6 +894,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     return it == id_of_source.end() ? 0 : it->second;
   });
   if (!site_data_written) return fail(site_data_written.error());
+  report.site_data_saved = *site_data_written;
   auto podcast_counts = WritePodcasts(store, podcasts, options.prune);
   if (!podcast_counts) return fail(podcast_counts.error());
   report.podcasts_saved = podcast_counts->shows + podcast_counts->episodes;

@@ -106,6 +106,7 @@ TEST_F(ImportTest, MenusRedirectsAndMediaDetailsComeFromTheDataFolder) {
   auto details = *store_->LoadMediaDetails();
   ASSERT_EQ(details.size(), 1u);
   EXPECT_EQ(details[0].alt, "A door");
+  EXPECT_EQ(r->site_data_saved, 4u);  // a menu, two redirects, one file's details
   // Imported again, unchanged: the same rows.
   ASSERT_TRUE(Import().ok());
   EXPECT_EQ(store_->LoadRedirects()->size(), 2u);

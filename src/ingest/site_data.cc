@@ -371,28 +371,33 @@ SiteData ReadSiteData(const std::filesystem::path& folder, const TimeZone& tz,
   return out;
 }
 
-Status WriteSiteData(ContentStore& store, const SiteData& data,
-                     const std::function<int64_t(const std::string&)>& id_of) {
+Result<size_t> WriteSiteData(ContentStore& store, const SiteData& data,
+                             const std::function<int64_t(const std::string&)>& id_of) {
+  size_t saved = 0;  // redirects and old addresses (those of skipped articles are not)
   for (const StoredMenu& m : data.menus) {
-    if (auto st = store.SaveMenu(m); !st) return st;
+    if (auto st = store.SaveMenu(m); !st) return st.error();
   }
   for (const FolderRedirect& r : data.redirects) {
     UrlRedirect stored{r.from, 0, r.to};
     if (!r.article.empty() && (stored.article_id = id_of(r.article)) == 0) continue;
-    if (auto st = store.SaveRedirect(stored); !st) return st;
+    if (auto st = store.SaveRedirect(stored); !st) return st.error();
+    ++saved;
   }
   for (const MediaDetails& d : data.media) {
-    if (auto st = store.SaveMediaDetails(d); !st) return st;
+    if (auto st = store.SaveMediaDetails(d); !st) return st.error();
   }
   for (const FolderAlias& a : data.aliases) {
     const int64_t id = id_of(a.article);
     if (id == 0) continue;
-    if (auto st = store.SaveAlias(ArticleAlias{id, a.kind, a.section, a.slug}); !st) return st;
+    if (auto st = store.SaveAlias(ArticleAlias{id, a.kind, a.section, a.slug}); !st) {
+      return st.error();
+    }
+    ++saved;
   }
   for (const Term& t : data.terms) {
-    if (auto st = store.SaveTerm(t); !st) return st;
+    if (auto st = store.SaveTerm(t); !st) return st.error();
   }
-  return {};
+  return saved + data.menus.size() + data.media.size() + data.terms.size();
 }
 
 }  // namespace cinepress

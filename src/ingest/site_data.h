@@ -85,8 +85,9 @@ SiteData ReadSiteData(const std::filesystem::path& folder, const TimeZone& tz,
                       std::vector<Error>& problems);
 
 // Saves them (inside the import's transaction); `id_of(rel)` is the article's id of a content
-// file, 0 when it was not imported (skipped as invalid: its redirect is left out with it).
-Status WriteSiteData(ContentStore& store, const SiteData& data,
-                     const std::function<int64_t(const std::string&)>& id_of);
+// file, 0 when it was not imported (skipped as invalid: its redirect is left out with it). How
+// many entries it saved.
+Result<size_t> WriteSiteData(ContentStore& store, const SiteData& data,
+                             const std::function<int64_t(const std::string&)>& id_of);
 
 }  // namespace cinepress
