@@ -359,6 +359,10 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
         << report->podcasts_removed << " removed; " << report->podcast_media_saved
         << " of their files saved\n";
   }
+  if (report->site_data_saved) {
+    out << "import: " << report->site_data_saved
+        << " menus, redirects, old addresses, terms and media details saved (data/*.yaml)\n";
+  }
   if (report->written && !shop.products.empty()) {
     auto shop_store = OpenShopStore(site.database(), SiteStoreOptions(*config, true));
     if (!shop_store) return shop_store.error();

@@ -11,6 +11,7 @@
 #include "ingest/wxr_export.h"
 #include "shop/products.h"
 #include "store/open_store.h"
+#include "workshops/workshops.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -55,20 +56,23 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   if (!shop) return shop.error();
   auto products = ExportProducts(**shop, dir);
   if (!products) return products.error();
-  // Their materials' bytes are not kept by the store: a workshop written out could not come back.
   auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(from->config, false));
   if (!workshop_store) return workshop_store.error();
-  auto workshops = (*workshop_store)->LoadWorkshops();
+  auto workshops = ExportWorkshops(**workshop_store, *from->store, dir, *from->tz);
   if (!workshops) return workshops.error();
-  if (!workshops->empty()) {
-    report->not_exported.push_back(std::to_string(workshops->size()) +
-                                   " workshops (not exported yet)");
+  if (workshops->materials_left_out > 0) {
+    report->not_exported.push_back(
+        std::to_string(workshops->materials_left_out) +
+        " workshop materials (not in the store: import does not keep their files yet)");
   }
   out << "export: " << report->articles << " articles, " << report->pages << " pages, "
       << report->sections << " sections, " << report->authors << " authors, " << report->people
       << " people, " << report->media << " media files, " << report->podcast_shows
-      << " podcast shows, " << report->podcast_episodes << " episodes and " << *products
-      << " products written to " << dir.string() << "; " << std::fixed << std::setprecision(2)
+      << " podcast shows, " << report->podcast_episodes << " episodes, " << *products
+      << " products, " << workshops->workshops << " workshops, " << report->menus << " menus, "
+      << report->redirects << " redirects, " << report->aliases << " old addresses, "
+      << report->terms << " terms and the details of " << report->media_details
+      << " media files written to " << dir.string() << "; " << std::fixed << std::setprecision(2)
       << SecondsSince(start) << " s\n";
   for (const std::string& what : report->not_exported) {
     out << "export: left out: " << what << "\n";

@@ -9,6 +9,7 @@
 #include "content/still.h"
 #include "core/slug.h"
 #include "ingest/front_matter_writer.h"
+#include "ingest/site_data.h"
 
 namespace cinepress {
 namespace fs = std::filesystem;
@@ -75,26 +76,6 @@ bool ReadsBackAs(const std::string& rel, const Article& a) {
   return parts->size() >= 3 && (*parts)[1] == a.section && !kOtherReaders.contains(a.section);
 }
 
-// The bytes of the media with this hash, read from the store a chunk at a time, into `rel`.
-Status WriteMedia(ContentStore& store, const fs::path& dir, const std::string& rel,
-                  const std::string& hash) {
-  auto path = PathInside(dir, rel);
-  if (!path) return path.error();
-  std::error_code ec;
-  fs::create_directories(path->parent_path(), ec);
-  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
-  for (int64_t offset = 0;;) {
-    auto chunk = store.ReadMedia(hash, offset, ContentStore::kMediaChunkBytes);
-    if (!chunk) return chunk.error();
-    if (chunk->empty()) break;
-    out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
-    offset += static_cast<int64_t>(chunk->size());
-  }
-  out.close();
-  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
-  return {};
-}
-
 Status RefuseNonEmpty(const fs::path& dir, bool force) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) {
@@ -142,6 +123,25 @@ Status WriteInside(const fs::path& dir, const std::string& rel, const std::strin
   fs::create_directories(path->parent_path(), ec);
   std::ofstream out(*path, std::ios::binary | std::ios::trunc);
   out << text;
+  out.close();
+  if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
+  return {};
+}
+
+Status WriteMediaInside(ContentStore& store, const fs::path& dir, const std::string& rel,
+                        const std::string& hash) {
+  auto path = PathInside(dir, rel);
+  if (!path) return path.error();
+  std::error_code ec;
+  fs::create_directories(path->parent_path(), ec);
+  std::ofstream out(*path, std::ios::binary | std::ios::trunc);
+  for (int64_t offset = 0;;) {
+    auto chunk = store.ReadMedia(hash, offset, ContentStore::kMediaChunkBytes);
+    if (!chunk) return chunk.error();
+    if (chunk->empty()) break;
+    out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
+    offset += static_cast<int64_t>(chunk->size());
+  }
   out.close();
   if (ec || !out) return Error{ErrorCode::kIo, "cannot write the file", path->string(), 0, {}};
   return {};
@@ -237,7 +237,7 @@ namespace {
 
 // Articles, pages and collections: their fields loaded once, each body read as it is written.
 Status ExportArticles(ContentStore& store, const fs::path& dir, const TimeZone& tz,
-                      FolderExportReport& report) {
+                      FolderExportReport& report, std::map<int64_t, std::string>& path_of_id) {
   auto articles = store.LoadArticles(false);
   if (!articles) return articles.error();
   std::map<std::string, std::string> path_of_source;  // source path -> export path
@@ -251,6 +251,7 @@ Status ExportArticles(ContentStore& store, const fs::path& dir, const TimeZone& 
                    *path};
     }
     path_of_source[a.source_path] = *path;
+    path_of_id[a.id] = *path;
   }
   for (Article& a : *articles) {
     auto body = store.LoadBody(a.id);
@@ -303,7 +304,8 @@ Result<std::string> WritePodcastFile(ContentStore& store, const fs::path& dir,
   auto media = store.LoadMediaFile(path);
   if (!media) return media.error();
   const std::string name = fs::path(path).filename().string();
-  if (auto st = WriteMedia(store, dir, "content/podcasts/" + show + "/" + name, media->hash); !st) {
+  if (auto st = WriteMediaInside(store, dir, "content/podcasts/" + show + "/" + name, media->hash);
+      !st) {
     return st.error();
   }
   return name;
@@ -414,14 +416,80 @@ Status ExportPodcasts(ContentStore& store, const fs::path& dir, const TimeZone& 
 
 // Media under static/, except the stills (made again from their images by the import) and the
 // podcasts' files (written into their shows' folders by ExportPodcasts).
-Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport& report) {
+Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport& report,
+                   std::set<std::string>& written) {
   auto media = store.LoadMediaList();
   if (!media) return media.error();
   for (const MediaFile& m : *media) {
     if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0) continue;
-    if (auto st = WriteMedia(store, dir, "static/" + m.path, m.hash); !st) return st;
+    // Private files (a workshop's materials, the shop's files) go out beside what owns them
+    // (src/workshops' ExportWorkshops, src/shop's ExportProducts), never as public media.
+    if (m.path.rfind("_workshops/", 0) == 0 || m.path.rfind("_shop/", 0) == 0) continue;
+    if (auto st = WriteMediaInside(store, dir, "static/" + m.path, m.hash); !st) return st;
+    written.insert(m.path);
     ++report.media;
   }
+  return {};
+}
+
+// data/menus.yaml, data/redirects.yaml, data/aliases.yaml, data/terms.yaml and data/media.yaml
+// (site_data.h), each written only when the store has some. A redirect or old address of an
+// article is written with the article's file; the media library's details with the media files
+// written under static/.
+Status ExportSiteData(ContentStore& store, const fs::path& dir, const TimeZone& tz,
+                      const std::map<int64_t, std::string>& path_of_id,
+                      const std::set<std::string>& media_written, FolderExportReport& report) {
+  auto menus = store.LoadMenus();
+  if (!menus) return menus.error();
+  if (!menus->empty()) {
+    if (auto st = WriteInside(dir, "data/menus.yaml", MenusYamlOf(*menus)); !st) return st;
+  }
+  report.menus = menus->size();
+  auto redirects = store.LoadRedirects();
+  if (!redirects) return redirects.error();
+  std::vector<FolderRedirect> folder_redirects;
+  for (const UrlRedirect& r : *redirects) {
+    FolderRedirect f{r.from, "", r.to, 0};
+    if (r.article_id != 0) {
+      auto it = path_of_id.find(r.article_id);
+      if (it == path_of_id.end()) continue;  // the store deletes it with its article
+      f.article = it->second;
+    }
+    folder_redirects.push_back(std::move(f));
+  }
+  if (!folder_redirects.empty()) {
+    if (auto st = WriteInside(dir, "data/redirects.yaml", RedirectsYamlOf(folder_redirects)); !st) {
+      return st;
+    }
+  }
+  report.redirects = folder_redirects.size();
+  auto aliases = store.LoadAliases();
+  if (!aliases) return aliases.error();
+  std::vector<FolderAlias> folder_aliases;
+  for (const ArticleAlias& a : *aliases) {
+    auto it = path_of_id.find(a.article_id);
+    if (it == path_of_id.end()) continue;  // the store deletes it with its article
+    folder_aliases.push_back(FolderAlias{it->second, a.kind, a.section, a.slug, 0});
+  }
+  if (!folder_aliases.empty()) {
+    if (auto st = WriteInside(dir, "data/aliases.yaml", AliasesYamlOf(folder_aliases)); !st) {
+      return st;
+    }
+  }
+  report.aliases = folder_aliases.size();
+  auto terms = store.LoadTerms();
+  if (!terms) return terms.error();
+  if (!terms->empty()) {
+    if (auto st = WriteInside(dir, "data/terms.yaml", TermsYamlOf(*terms)); !st) return st;
+  }
+  report.terms = terms->size();
+  auto details = store.LoadMediaDetails();
+  if (!details) return details.error();
+  std::erase_if(*details, [&](const MediaDetails& d) { return !media_written.contains(d.path); });
+  if (!details->empty()) {
+    if (auto st = WriteInside(dir, "data/media.yaml", MediaYamlOf(*details, tz)); !st) return st;
+  }
+  report.media_details = details->size();
   return {};
 }
 
@@ -436,17 +504,7 @@ Status NoteNotExported(const Result<std::vector<T>>& rows, const std::string& wh
 
 // What the store holds that a content folder does not: named, so that nobody is surprised.
 Status NoteNotExported(ContentStore& store, FolderExportReport& report) {
-  for (const Status& st : {
-           NoteNotExported(store.LoadComments(), "comments (in `cinepress export --wxr`)", report),
-           NoteNotExported(store.LoadMenus(),
-                           "stored menus (cinepress.toml's [[menu]] is the folder's way)", report),
-           NoteNotExported(store.LoadRedirects(), "redirects", report),
-           NoteNotExported(store.LoadAliases(),
-                           "old addresses of articles (moved since they were imported)", report),
-       }) {
-    if (!st) return st;
-  }
-  return {};
+  return NoteNotExported(store.LoadComments(), "comments (in `cinepress export --wxr`)", report);
 }
 
 }  // namespace
@@ -455,9 +513,14 @@ Result<FolderExportReport> ExportFolder(ContentStore& store, const fs::path& dir
                                         const TimeZone& tz, const FolderExportOptions& options) {
   if (auto st = RefuseNonEmpty(dir, options.force); !st) return st.error();
   FolderExportReport report;
-  if (auto st = ExportArticles(store, dir, tz, report); !st) return st.error();
+  std::map<int64_t, std::string> path_of_id;
+  std::set<std::string> media_written;
+  if (auto st = ExportArticles(store, dir, tz, report, path_of_id); !st) return st.error();
   if (auto st = ExportData(store, dir, report); !st) return st.error();
-  if (auto st = ExportMedia(store, dir, report); !st) return st.error();
+  if (auto st = ExportMedia(store, dir, report, media_written); !st) return st.error();
+  if (auto st = ExportSiteData(store, dir, tz, path_of_id, media_written, report); !st) {
+    return st.error();
+  }
   if (auto st = ExportPodcasts(store, dir, tz, report); !st) return st.error();
   if (auto st = NoteNotExported(store, report); !st) return st.error();
   return report;

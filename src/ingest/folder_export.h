@@ -24,8 +24,10 @@ struct FolderExportOptions {
 struct FolderExportReport {
   size_t articles = 0, pages = 0, sections = 0, authors = 0, people = 0, media = 0;
   size_t podcast_shows = 0, podcast_episodes = 0;
-  // What the export left out (comments, menus…: a content folder cannot hold them), one line
-  // each, for the user.
+  // In data/*.yaml (site_data.h).
+  size_t menus = 0, redirects = 0, aliases = 0, terms = 0, media_details = 0;
+  // What the export left out (comments: a content folder cannot hold them), one line each, for
+  // the user.
   std::vector<std::string> not_exported;
 };
 
@@ -52,6 +54,11 @@ Result<std::filesystem::path> PathInside(const std::filesystem::path& dir, const
 // Writes `bytes` to `rel` below `dir` (PathInside), making its folders; replaces a file there.
 Status WriteInside(const std::filesystem::path& dir, const std::string& rel,
                    const std::string& bytes);
+
+// Writes the bytes of the media with this hash, read from the store a chunk at a time, to `rel`
+// below `dir` (PathInside), making its folders; replaces a file there.
+Status WriteMediaInside(ContentStore& store, const std::filesystem::path& dir,
+                        const std::string& rel, const std::string& hash);
 
 // Writes the store into `dir` (made when missing). Errors: `dir` is a file, or is not empty
 // without `force`; a path that would leave it; a file that cannot be written; a store failure.

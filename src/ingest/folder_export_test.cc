@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "ingest/markdown_folder.h"
+#include "ingest/site_data.h"
 #include "ingest/wordpress.h"
 #include "ingest/wxr_export.h"
 #include "ingest/wxr_reader.h"
@@ -242,6 +243,38 @@ class ExportTest : public ::testing::Test {
     page.word_count = 3;
     ASSERT_TRUE(store_->SaveArticle(page));
     ASSERT_TRUE(store_->SaveMedia("images/after.jpg", std::string(300000, 'x') + "end"));
+    // What a folder keeps in data/menus.yaml, data/redirects.yaml and data/media.yaml.
+    StoredMenu menu{"primary", "Primary: \"yes\"", "main", {}};
+    menu.items = {MenuItem{"Reviews", "/reviews/", {MenuItem{"2021", "/reviews/2021/", {}}}},
+                  MenuItem{"About", "/about/", {}}};
+    ASSERT_TRUE(store_->SaveMenu(menu));
+    const int64_t review = store_->LoadArticles(false)->front().id;
+    ASSERT_TRUE(store_->SaveRedirect(UrlRedirect{"/?p=12", review, ""}));
+    ASSERT_TRUE(store_->SaveRedirect(UrlRedirect{"/films/old-name/", 0, "/films/new-name/"}));
+    ASSERT_TRUE(store_->SaveAlias(ArticleAlias{review, ArticleKind::kArticle, "news", "old"}));
+    ASSERT_TRUE(store_->SaveTerm(Term{"category", "festivals", "Festivals: \"yes\"", "", "All."}));
+    ASSERT_TRUE(store_->SaveTerm(Term{"category", "tiff", "TIFF", "festivals", ""}));
+    ASSERT_TRUE(store_->SaveMedia("uploads/2026/12/still.jpg", "jpeg bytes"));
+    // A private file (a workshop's material): written by its owner's export, never as media.
+    ASSERT_TRUE(store_->SaveMedia("_workshops/ozu/reading.pdf", "%PDF"));
+    ASSERT_TRUE(store_->SaveMediaDetails(
+        MediaDetails{"uploads/2026/12/still.jpg", "A door: half open", "Caption\nof two lines",
+                     "Courtesy", "ed@example.org", "image/jpeg", 1200, 800, 1765000000}));
+  }
+  // Redirects with the article's slug for its id (ids differ between stores).
+  static std::vector<std::string> Redirects(ContentStore& store) {
+    std::vector<std::string> out;
+    auto articles = *store.LoadArticles(false);
+    auto redirects = store.LoadRedirects();
+    if (!redirects) return {redirects.error().ToString()};
+    for (const UrlRedirect& r : *redirects) {
+      std::string target = r.to;
+      for (const Article& a : articles) {
+        if (a.id == r.article_id) target = "article " + a.slug;
+      }
+      out.push_back(r.from + " -> " + target);
+    }
+    return out;
   }
   fs::path root_;
   std::unique_ptr<ContentStore> store_;
@@ -253,8 +286,18 @@ TEST_F(ExportTest, ImportOfTheExportMakesTheSameStoreAndExportingAgainTheSameFil
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_EQ(report->articles, 1u);
   EXPECT_EQ(report->pages, 1u);
-  EXPECT_EQ(report->media, 1u);
+  EXPECT_EQ(report->media, 2u);
+  EXPECT_EQ(report->menus, 1u);
+  EXPECT_EQ(report->redirects, 2u);
+  EXPECT_EQ(report->media_details, 1u);
+  EXPECT_EQ(report->aliases, 1u);
+  EXPECT_EQ(report->terms, 2u);
+  EXPECT_TRUE(report->not_exported.empty()) << report->not_exported[0];
   EXPECT_TRUE(fs::exists(root_ / "out/content/reviews/2021/after-the-mountain.md"));
+  EXPECT_FALSE(fs::exists(root_ / "out/static/_workshops"));
+  EXPECT_NE(Read(root_ / "out/data/redirects.yaml")
+                .find("article: \"content/reviews/2021/after-the-mountain.md\""),
+            std::string::npos);
   EXPECT_TRUE(fs::exists(root_ / "out/content/_index.md"));
 
   auto fresh = std::move(*OpenContentStore(root_ / "b.db", {}));
@@ -278,6 +321,22 @@ TEST_F(ExportTest, ImportOfTheExportMakesTheSameStoreAndExportingAgainTheSameFil
   EXPECT_EQ(*store_->LoadSections(), *fresh->LoadSections());
   EXPECT_EQ(store_->LoadMediaFile("images/after.jpg")->hash,
             fresh->LoadMediaFile("images/after.jpg")->hash);
+  EXPECT_EQ(MenusYamlOf(*store_->LoadMenus()), MenusYamlOf(*fresh->LoadMenus()));
+  ASSERT_EQ(fresh->LoadMenus()->size(), 1u);
+  EXPECT_EQ(fresh->LoadMenus()->front().items[0].children[0].url, "/reviews/2021/");
+  EXPECT_EQ(Redirects(*store_), Redirects(*fresh));
+  EXPECT_EQ(Redirects(*fresh).size(), 2u);
+  EXPECT_EQ(*store_->LoadMediaDetails(), *fresh->LoadMediaDetails());
+  EXPECT_EQ(*store_->LoadTerms(), *fresh->LoadTerms());
+  auto aliases = *fresh->LoadAliases();
+  ASSERT_EQ(aliases.size(), 1u);
+  EXPECT_EQ(aliases[0].section, "news");
+  EXPECT_EQ(aliases[0].slug, "old");
+  for (const Article& a : after) {
+    if (a.id == aliases[0].article_id) {
+      EXPECT_EQ(a.slug, "after-the-mountain");
+    }
+  }
 
   auto again = ExportFolder(*fresh, root_ / "out2", Toronto(), {});
   ASSERT_TRUE(again.ok()) << again.error().ToString();

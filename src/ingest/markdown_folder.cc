@@ -19,6 +19,7 @@
 #include "ingest/front_matter.h"
 #include "ingest/media_file.h"
 #include "ingest/podcast_folder.h"
+#include "ingest/site_data.h"
 #include "ingest/wp_content.h"
 
 namespace cinepress {
@@ -674,6 +675,20 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
   }
   std::sort(media_files.begin(), media_files.end());
+  // Menus, redirects, old addresses, terms and the media's details (data/*.yaml, site_data.h),
+  // checked against the files above.
+  const SiteData site_data = ReadSiteData(
+      folder, tz,
+      [&](const std::string& rel) {
+        return std::binary_search(article_files.begin(), article_files.end(), rel);
+      },
+      [&](const std::string& path) {
+        auto it = std::lower_bound(media_files.begin(), media_files.end(), path,
+                                   [](const std::pair<std::string, fs::path>& m,
+                                      const std::string& p) { return m.first < p; });
+        return it != media_files.end() && it->first == path;
+      },
+      global_problems);
   // Podcasts: shows, episodes and their files, every audio file read (podcast_folder.h).
   PodcastFolder podcasts = ReadPodcastFolder(folder, tz, options.tiers, global_problems);
   for (const Error& e : global_problems) report.problems.push_back(e);
@@ -787,6 +802,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     if (auto st = store.SaveSection(s); !st) return fail(st.error());
     ++report.sections_saved;
   }
+  std::unordered_map<std::string, int64_t> id_of_source;  // the articles written or kept
   for (size_t i = 0; i < results.size(); ++i) {
     if (i % kTextBatch == 0) {
       const size_t batch = i / kTextBatch;
@@ -806,6 +822,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     auto it = stored_by_source.find(a.source_path);
     if (it != stored_by_source.end()) {
       if (r.unchanged) {
+        id_of_source[a.source_path] = it->second->id;
         ++report.unchanged;
         continue;
       }
@@ -831,11 +848,13 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       stored_by_source.erase(s->second->source_path);
       ++report.removed;
     }
-    if (auto id = store.SaveArticle(a, &r.search_text); !id) {
-      Error e = id.error();
+    auto saved = store.SaveArticle(a, &r.search_text);
+    if (!saved) {
+      Error e = saved.error();
       e.file = a.source_path;
       return fail(e);
     }
+    id_of_source[a.source_path] = *saved;
     if (edited_in_newsroom.contains(a.id)) {
       // Forced over the newsroom's edits: the newsroom's history says so.
       ArticleRevision revision{
@@ -870,6 +889,12 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       ++report.media_removed;
     }
   }
+  auto site_data_written = WriteSiteData(store, site_data, [&](const std::string& rel) -> int64_t {
+    auto it = id_of_source.find(rel);
+    return it == id_of_source.end() ? 0 : it->second;
+  });
+  if (!site_data_written) return fail(site_data_written.error());
+  report.site_data_saved = *site_data_written;
   auto podcast_counts = WritePodcasts(store, podcasts, options.prune);
   if (!podcast_counts) return fail(podcast_counts.error());
   report.podcasts_saved = podcast_counts->shows + podcast_counts->episodes;

@@ -39,6 +39,7 @@ struct ImportReport {
   size_t podcasts_removed = 0;     // shows and episodes whose files are gone (with --prune)
   size_t podcast_media_saved = 0;  // their audio, artwork and transcripts, new or changed
   size_t films_moved = 0;          // film pages whose address changed (the old one redirects)
+  size_t site_data_saved = 0;      // menus, redirects, old addresses, terms, media details
   std::vector<Error> problems;     // one per problem, each naming file, line and field
   bool written = false;            // false when problems stopped the run before any write
 };

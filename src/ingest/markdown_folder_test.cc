@@ -82,6 +82,53 @@ class ImportTest : public ::testing::Test {
   std::unique_ptr<ContentStore> store_;
 };
 
+TEST_F(ImportTest, MenusRedirectsAndMediaDetailsComeFromTheDataFolder) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  Write("static/uploads/door.jpg", "JPEG");
+  Write("data/menus.yaml",
+        "main:\n  name: Main\n  role: main\n  items:\n    - name: Reviews\n      url: /reviews/\n"
+        "      children: [{name: Older, url: /reviews/page/2/}]\n");
+  Write("data/redirects.yaml",
+        "\"/?p=7\": {article: content/reviews/after-the-mountain.md}\n\"/old/\": {to: /new/}\n");
+  Write("data/media.yaml", "uploads/door.jpg: {alt: A door, credit: Courtesy}\n");
+  auto r = Import();
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_TRUE(r->problems.empty()) << testing::PrintToString(Problems(*r));
+  auto menus = *store_->LoadMenus();
+  ASSERT_EQ(menus.size(), 1u);
+  EXPECT_EQ(menus[0].role, "main");
+  EXPECT_EQ(menus[0].items[0].children[0].url, "/reviews/page/2/");
+  auto redirects = *store_->LoadRedirects();
+  ASSERT_EQ(redirects.size(), 2u);
+  EXPECT_EQ(redirects[0].from, "/?p=7");
+  EXPECT_EQ(redirects[0].article_id, store_->LoadArticles(false)->front().id);
+  EXPECT_EQ(redirects[1].to, "/new/");
+  auto details = *store_->LoadMediaDetails();
+  ASSERT_EQ(details.size(), 1u);
+  EXPECT_EQ(details[0].alt, "A door");
+  EXPECT_EQ(r->site_data_saved, 4u);  // a menu, two redirects, one file's details
+  // Imported again, unchanged: the same rows.
+  ASSERT_TRUE(Import().ok());
+  EXPECT_EQ(store_->LoadRedirects()->size(), 2u);
+}
+
+TEST_F(ImportTest, ARedirectToAFileThatIsNoArticleStopsTheImport) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  Write("data/redirects.yaml",
+        "\"/?p=7\": {to: /x/}\n\"/?p=8\": {article: content/reviews/gone.md}\n");
+  Write("data/media.yaml", "uploads/missing.jpg: {alt: Gone}\n");
+  auto r = Import();
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_FALSE(r->written);
+  EXPECT_EQ(Problems(*r),
+            (std::vector<std::string>{
+                "data/redirects.yaml:2: /?p=8.article: \"content/reviews/gone.md\" is not an "
+                "article's file of this folder",
+                "data/media.yaml: uploads/missing.jpg: \"uploads/missing.jpg\" is not a media file "
+                "(static/uploads/missing.jpg)"}));
+  EXPECT_TRUE(store_->LoadRedirects()->empty());
+}
+
 TEST_F(ImportTest, ImportsArticlesPagesSectionsAuthorsAndMedia) {
   Write("content/reviews/after-the-mountain.md", kReview);
   Write("content/reviews/_index.md", "---\ntitle: \"Reviews\"\ndescription: \"All.\"\n---\n");

@@ -5,7 +5,9 @@
 
 #include "core/slug.h"
 #include "core/text.h"
+#include "ingest/folder_export.h"
 #include "ingest/front_matter.h"
+#include "ingest/front_matter_writer.h"
 
 namespace cinepress {
 namespace {
@@ -257,6 +259,102 @@ Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const Workshops
     ++counts.removed;
   }
   return counts;
+}
+
+namespace {
+
+void WriteSessions(FrontMatterWriter& y, const Workshop& w, const TimeZone& zone) {
+  if (w.self_paced) {
+    y.Flag("self_paced", true);
+    return;
+  }
+  y.emitter() << YAML::Key << "sessions" << YAML::Value << YAML::BeginSeq;
+  for (const WorkshopSession& s : w.sessions) {
+    y.emitter() << YAML::Flow << YAML::BeginMap;
+    y.Text("starts", zone.Iso(s.starts));
+    y.emitter() << YAML::Key << "minutes" << YAML::Value << s.minutes;
+    y.emitter() << YAML::EndMap;
+  }
+  y.emitter() << YAML::EndSeq;
+}
+
+void WritePrices(FrontMatterWriter& y, const Workshop& w) {
+  // Always written: a workshop without `price` is refused, and 0 is a price.
+  y.emitter() << YAML::Key << "price" << YAML::Value << w.price;
+  y.Text("currency", w.currency);
+  if (!w.member_prices.empty()) {
+    y.emitter() << YAML::Key << "member_prices" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const TierPrice& p : w.member_prices) {
+      y.emitter() << YAML::Key << p.tier << YAML::Value << p.amount;
+    }
+    y.emitter() << YAML::EndMap;
+  }
+  y.List("free_for", w.free_for);
+}
+
+}  // namespace
+
+std::string WorkshopFileOf(const Workshop& w, const TimeZone& zone,
+                           const std::vector<std::string>& materials) {
+  FrontMatterWriter y;
+  y.Text("title", w.title);
+  y.Text("summary", w.summary);
+  y.List("teachers", w.teachers);
+  WriteSessions(y, w, zone);
+  y.Flag("online", w.online);
+  y.Text("address", w.address);
+  y.Text("joining_link", w.joining_link);
+  y.emitter() << YAML::Key << "seats" << YAML::Value << w.seats;
+  WritePrices(y, w);
+  if (w.opens != 0) y.Text("registration_opens", zone.Iso(w.opens));
+  if (w.closes != 0) y.Text("registration_closes", zone.Iso(w.closes));
+  y.List("materials", materials);
+  return ContentFile(y, w.body);
+}
+
+namespace {
+
+// The workshop's materials the store holds, written beside its file; their names.
+Result<std::vector<std::string>> ExportMaterials(ContentStore& media, const fs::path& dir,
+                                                 const Workshop& w) {
+  std::vector<std::string> written;
+  for (const std::string& name : w.materials) {
+    auto file = media.LoadMediaFile(MaterialMediaPath(w.slug, name));
+    if (!file && file.error().code == ErrorCode::kNotFound) continue;
+    if (!file) return file.error();
+    if (!IsPlainFileName(name)) {
+      return Error{ErrorCode::kInvalidInput, "a material's name cannot be a file's name",
+                   "content/workshops/" + w.slug + ".md", 0, "materials"};
+    }
+    const std::string rel = "content/workshops/" + w.slug + "/" + name;
+    if (auto st = WriteMediaInside(media, dir, rel, file->hash); !st) return st.error();
+    written.push_back(name);
+  }
+  return written;
+}
+
+}  // namespace
+
+Result<WorkshopExportReport> ExportWorkshops(WorkshopStore& store, ContentStore& media,
+                                             const fs::path& dir, const TimeZone& zone) {
+  auto workshops = store.LoadWorkshops();
+  if (!workshops) return workshops.error();
+  WorkshopExportReport report;
+  for (const Workshop& w : *workshops) {
+    if (!IsValidSlug(w.slug)) {
+      return Error{ErrorCode::kInvalidInput, "workshop \"" + w.slug + "\" is not a slug", w.slug};
+    }
+    auto materials = ExportMaterials(media, dir, w);
+    if (!materials) return materials.error();
+    const std::string rel = "content/workshops/" + w.slug + ".md";
+    if (auto st = WriteInside(dir, rel, WorkshopFileOf(w, zone, *materials)); !st) {
+      return st.error();
+    }
+    ++report.workshops;
+    report.materials += materials->size();
+    report.materials_left_out += w.materials.size() - materials->size();
+  }
+  return report;
 }
 
 std::string MaterialMediaPath(const std::string& slug, const std::string& name) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "content/access.h"
+#include "content/content_store.h"
 #include "content/workshop_store.h"
 #include "core/dates.h"
 #include "core/result.h"
@@ -60,6 +61,24 @@ struct WorkshopWriteCounts {
 // nobody has registered for (registrations are records of payments: cancel first).
 Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const WorkshopsFolder& folder,
                                            bool prune);
+
+struct WorkshopExportReport {
+  size_t workshops = 0;
+  size_t materials = 0;           // written into content/workshops/{slug}/
+  size_t materials_left_out = 0;  // named by a workshop, but their files are not in the store
+};
+// Writes every stored workshop as content/workshops/{slug}.md below `dir` (through ingest's
+// WriteInside: nothing outside it, no symbolic link followed), in the form ReadWorkshopsFolder
+// reads back as the same workshop (times in `zone`), and each of its materials that `media`
+// holds (at MaterialMediaPath) into content/workshops/{slug}/, a chunk at a time. A material
+// the store does not hold (materials are not stored by import yet: docs/WORKSHOPS.md) is left
+// out of `materials:` and counted. An error when a slug could not be a file's name.
+Result<WorkshopExportReport> ExportWorkshops(WorkshopStore& store, ContentStore& media,
+                                             const std::filesystem::path& dir,
+                                             const TimeZone& zone);
+// One workshop as its content file, its `materials:` those named in `materials`.
+std::string WorkshopFileOf(const Workshop& workshop, const TimeZone& zone,
+                           const std::vector<std::string>& materials);
 
 // The media path a workshop's material is kept under in the store: beneath "_workshops/", which
 // no page links to and the site does not serve (materials go out only at signed URLs).
