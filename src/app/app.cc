@@ -378,10 +378,13 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     if (!counts) return counts.error();
     out << "import: workshops " << counts->saved << " saved, " << counts->removed << " removed\n";
   }
-  if (report->films_moved) {
-    out << "import: " << report->films_moved
-        << (report->films_moved == 1 ? " film page moved" : " film pages moved")
+  if (const size_t moved = report->moved_films.size(); moved) {
+    out << "import: " << moved << (moved == 1 ? " film page moved" : " film pages moved")
         << " (a year or title changed); the old addresses redirect to the new ones\n";
+    // The newsroom's records of the moved films follow them to their new addresses.
+    auto records = OpenRecordStore(site.database(), SiteStoreOptions(*config, true));
+    if (!records) return records.error();
+    if (auto st = (*records)->MoveFilmEdits(report->moved_films); !st) return st.error();
   }
   if (auto st = PrepareSiteStills(**store, out, err); !st) return st.error();
   return report;
@@ -632,7 +635,7 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
                         std::move(*authors), std::move(*sections), std::move(*media), now,
                         std::move(*aliases), std::move(*redirects), std::move(*people),
                         std::move(podcasts), std::move(*products), std::move(*stills),
-                        std::move(*workshops));
+                        std::move(*workshops), edits->people);
 }
 
 namespace {

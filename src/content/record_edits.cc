@@ -19,6 +19,18 @@ Status Refuse(const std::string& field, const std::string& message) {
   return Error{ErrorCode::kInvalidInput, message, {}, 0, field};
 }
 
+// The ids films and people share the form of: Wikidata's "Q…", TMDb's number.
+Status CheckWikidataAndTmdb(const ExternalIds& ids) {
+  const std::string_view wikidata(ids.wikidata);
+  if (!wikidata.empty() && (!wikidata.starts_with("Q") || !DigitsOnly(wikidata.substr(1)))) {
+    return Refuse("wikidata", "a Wikidata id is \"Q\" and digits (Q172241)");
+  }
+  if (!ids.tmdb.empty() && (!DigitsOnly(ids.tmdb) || ids.tmdb.size() > 10)) {
+    return Refuse("tmdb", "a TMDb id is a number (278)");
+  }
+  return {};
+}
+
 // Whether `text` has every word of `wanted`, the last also as the start of a word.
 bool HasEveryWord(std::string_view text, const std::vector<std::string>& wanted) {
   const std::vector<std::string> words = SearchWords(text);
@@ -48,6 +60,17 @@ void Mark(Article& a, const std::string& why) {
   a.source_hash += "+" + ContentHash(why).substr(0, 16);
 }
 
+// Follows a chain of merges from `slug` to the record it ends at; "" for a cycle.
+template <class Edit>
+std::string FinalRecord(const std::map<std::string, const Edit*>& edit_of, std::string slug) {
+  for (size_t steps = 0; steps <= edit_of.size(); ++steps) {
+    auto e = edit_of.find(slug);
+    if (e == edit_of.end() || e->second->merged_into.empty()) return slug;
+    slug = e->second->merged_into;
+  }
+  return "";
+}
+
 // Applies the film edits to the film articles (`film_articles`, whose records are `before`).
 void ApplyFilmEdits(const std::vector<Article*>& film_articles, const FilmRecords& before,
                     const std::vector<FilmEdit>& edits) {
@@ -57,16 +80,8 @@ void ApplyFilmEdits(const std::vector<Article*>& film_articles, const FilmRecord
   for (const FilmEdit& e : edits) edit_of.emplace(e.slug, &e);
   // The record a merge leads to in the end (chains followed), or none (a cycle, a record gone).
   auto final_record = [&](const std::string& slug) -> std::optional<size_t> {
-    std::string at = slug;
-    for (size_t steps = 0; steps <= edits.size(); ++steps) {
-      auto e = edit_of.find(at);
-      if (e == edit_of.end() || e->second->merged_into.empty()) {
-        auto r = record_of.find(at);
-        return r == record_of.end() ? std::nullopt : std::optional<size_t>(r->second);
-      }
-      at = e->second->merged_into;
-    }
-    return std::nullopt;
+    auto r = record_of.find(FinalRecord(edit_of, slug));
+    return r == record_of.end() ? std::nullopt : std::optional<size_t>(r->second);
   };
   auto facts_of = [&](size_t r) {
     auto e = edit_of.find(before.films[r].slug);
@@ -110,19 +125,73 @@ void ApplyFilmEdits(const std::vector<Article*>& film_articles, const FilmRecord
   }
 }
 
+// Every name an article gives a person: interviewee, directors, cast.
+template <class Visit>
+void EachPersonName(Article& a, const Visit& visit) {
+  if (a.interviewee) visit(a.interviewee->name);
+  if (!a.film) return;
+  for (std::string& d : a.film->directors) visit(d);
+  for (std::string& c : a.film->cast) visit(c);
+}
+
+void DropRepeats(std::vector<std::string>& names) {
+  std::set<std::string> seen;
+  std::erase_if(names, [&](const std::string& n) { return !seen.insert(n).second; });
+}
+
+// People merged into others are named as the person kept, wherever an article names them.
+void MergePeople(std::vector<Article>& articles, const std::vector<PersonEdit>& edits) {
+  std::map<std::string, const PersonEdit*> edit_of;
+  for (const PersonEdit& e : edits) edit_of.emplace(e.slug, &e);
+  std::map<std::string, std::string> name_of;  // slug -> the name the articles first give
+  for (Article& a : articles) {
+    EachPersonName(a, [&](const std::string& n) { name_of.emplace(Slugify(n), n); });
+  }
+  std::map<std::string, std::string> renamed;  // merged slug -> the kept person's name
+  for (const PersonEdit& e : edits) {
+    if (e.merged_into.empty()) continue;
+    auto kept = name_of.find(FinalRecord(edit_of, e.slug));
+    if (kept != name_of.end() && kept->first != e.slug) renamed.emplace(e.slug, kept->second);
+  }
+  if (renamed.empty()) return;
+  for (Article& a : articles) {
+    bool changed = false;
+    EachPersonName(a, [&](std::string& n) {
+      auto it = renamed.find(Slugify(n));
+      if (it == renamed.end()) return;
+      n = it->second;
+      changed = true;
+    });
+    if (!changed) continue;
+    if (a.film) {
+      DropRepeats(a.film->directors);
+      DropRepeats(a.film->cast);
+    }
+    Mark(a, "person merged");
+  }
+}
+
 void ApplyPersonEdits(std::vector<Article>& articles, std::vector<PersonProfile>& people,
                       const std::vector<PersonEdit>& edits) {
+  MergePeople(articles, edits);
   for (const PersonEdit& e : edits) {
+    if (!e.merged_into.empty()) continue;
     std::string name;
+    const std::vector<WebLink>* article_links = nullptr;  // an interview's, if any gives some
     for (Article& a : articles) {
       if (!a.interviewee || Slugify(a.interviewee->name) != e.slug) continue;
       name = a.interviewee->name;
+      if (!article_links && !a.interviewee->links.empty()) article_links = &a.interviewee->links;
       if (!e.sort_name.empty() && a.interviewee->sort_name != e.sort_name) {
         a.interviewee->sort_name = e.sort_name;
         Mark(a, "person " + e.slug + " " + e.sort_name);
       }
+      if (!e.jobs.empty() && a.interviewee->job_title != e.jobs[0]) {
+        a.interviewee->job_title = e.jobs[0];
+        Mark(a, "person " + e.slug + " job " + e.jobs[0]);
+      }
     }
-    if (e.bio.empty() && !e.portrait && e.links.empty()) continue;
+    if (e.bio.empty() && !e.portrait && e.links.empty() && e.ids.empty()) continue;
     auto it = std::find_if(people.begin(), people.end(),
                            [&](const PersonProfile& p) { return p.slug == e.slug; });
     if (it == people.end()) {
@@ -132,6 +201,14 @@ void ApplyPersonEdits(std::vector<Article>& articles, std::vector<PersonProfile>
     if (!e.bio.empty()) it->bio = e.bio;
     if (e.portrait) it->portrait = e.portrait;
     if (!e.links.empty()) it->links = e.links;
+    if (e.ids.empty()) continue;
+    // The ids' links after the others (the file's, else an interview's).
+    if (it->links.empty() && article_links) it->links = *article_links;
+    for (WebLink& l : PersonIdLinks(e.ids)) {
+      const bool known = std::any_of(it->links.begin(), it->links.end(),
+                                     [&](const WebLink& k) { return k.url == l.url; });
+      if (!known) it->links.push_back(std::move(l));
+    }
   }
 }
 
@@ -215,17 +292,24 @@ Status CheckFilmEdit(const FilmEdit& e) {
                         !DigitsOnly(imdb.substr(2)))) {
     return Refuse("imdb", "an IMDb id is \"tt\" and 7 to 10 digits (tt0111161)");
   }
-  const std::string_view wikidata(ids.wikidata);
-  if (!wikidata.empty() && (!wikidata.starts_with("Q") || !DigitsOnly(wikidata.substr(1)))) {
-    return Refuse("wikidata", "a Wikidata id is \"Q\" and digits (Q172241)");
-  }
-  if (!ids.tmdb.empty() && (!DigitsOnly(ids.tmdb) || ids.tmdb.size() > 10)) {
-    return Refuse("tmdb", "a TMDb id is a number (278)");
-  }
-  return {};
+  return CheckWikidataAndTmdb(ids);
 }
 
 Status CheckPersonEdit(const PersonEdit& e) {
+  if (!e.merged_into.empty() && e.merged_into == e.slug) {
+    return Refuse("merged_into", "a person cannot be merged into themselves");
+  }
+  const std::string_view imdb(e.ids.imdb);
+  if (!imdb.empty() && (!imdb.starts_with("nm") || imdb.size() < 9 || imdb.size() > 12 ||
+                        !DigitsOnly(imdb.substr(2)))) {
+    return Refuse("imdb", "a person's IMDb id is \"nm\" and 7 to 10 digits (nm0000233)");
+  }
+  if (Status s = CheckWikidataAndTmdb(e.ids); !s) return s;
+  for (const std::string& job : e.jobs) {
+    if (job.empty() || job.size() > 100 || job.find('\n') != std::string::npos) {
+      return Refuse("jobs", "each job title is one line of 1 to 100 characters");
+    }
+  }
   if (e.portrait && e.portrait->alt.empty()) {
     return Refuse("portrait_alt",
                   "a portrait needs alt text (what it shows, for those who cannot see it)");
@@ -271,6 +355,36 @@ std::vector<std::pair<std::string, std::string>> ApplyRecordEdits(
   }
   ApplyPersonEdits(articles, people, edits.people);
   return moved;
+}
+
+std::vector<WebLink> PersonIdLinks(const ExternalIds& ids) {
+  std::vector<WebLink> out;
+  if (!ids.imdb.empty()) out.push_back({"IMDb", "https://www.imdb.com/name/" + ids.imdb + "/"});
+  if (!ids.wikidata.empty()) {
+    out.push_back({"Wikidata", "https://www.wikidata.org/wiki/" + ids.wikidata});
+  }
+  if (!ids.tmdb.empty()) {
+    out.push_back({"TMDb", "https://www.themoviedb.org/person/" + ids.tmdb});
+  }
+  return out;
+}
+
+void ApplyPersonFacts(FilmRecords& records, const std::vector<PersonEdit>& edits) {
+  if (edits.empty()) return;
+  std::map<std::string, const PersonEdit*> edit_of;
+  for (const PersonEdit& e : edits) {
+    if (e.merged_into.empty() && (!e.sort_name.empty() || !e.jobs.empty())) {
+      edit_of.emplace(e.slug, &e);
+    }
+  }
+  for (PersonRecord& p : records.people) {
+    auto it = edit_of.find(p.slug);
+    if (it == edit_of.end()) continue;
+    if (!it->second->sort_name.empty()) {
+      p.name = ParsePersonName(p.name.display, it->second->sort_name);
+    }
+    if (!it->second->jobs.empty()) p.jobs = it->second->jobs;
+  }
 }
 
 }  // namespace cinepress

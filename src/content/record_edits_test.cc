@@ -159,6 +159,120 @@ TEST(RecordEdits, ARecordIsCheckedFieldByField) {
   EXPECT_EQ(CheckPersonEdit(p).error().field, "links");
   p.links = {WebLink{"Site", "https://p.example"}, WebLink{"Talk", "/interviews/p/"}};
   EXPECT_TRUE(CheckPersonEdit(p));
+  auto person_field = [](const PersonEdit& bad) {
+    Status s = CheckPersonEdit(bad);
+    return s ? std::string("ok") : s.error().field;
+  };
+  p.slug = "ana-liu";
+  p.ids = ExternalIds{"Q42", "nm0000233", "12345"};
+  p.jobs = {"Director", "Screenwriter"};
+  EXPECT_EQ(person_field(p), "ok");
+  PersonEdit wrong = p;
+  wrong.ids.imdb = "tt0111161";  // a film's id
+  EXPECT_EQ(person_field(wrong), "imdb");
+  EXPECT_NE(CheckPersonEdit(wrong).error().message.find("\"nm\""), std::string::npos);
+  wrong.ids.imdb = "nm12";
+  EXPECT_EQ(person_field(wrong), "imdb");
+  wrong = p;
+  wrong.ids.wikidata = "q42";
+  EXPECT_EQ(person_field(wrong), "wikidata");
+  wrong = p;
+  wrong.ids.tmdb = "12a";
+  EXPECT_EQ(person_field(wrong), "tmdb");
+  wrong = p;
+  wrong.jobs = {"Director\nActor"};
+  EXPECT_EQ(person_field(wrong), "jobs");
+  wrong.jobs = {std::string(101, 'x')};
+  EXPECT_EQ(person_field(wrong), "jobs");
+  wrong = p;
+  wrong.merged_into = "ana-liu";
+  EXPECT_EQ(person_field(wrong), "merged_into");
+}
+
+Article Talk(const std::string& slug, const std::string& name, const std::string& job,
+             int64_t date) {
+  Article a;
+  a.section = "interviews";
+  a.slug = slug;
+  a.source_path = "content/interviews/" + slug + ".md";
+  a.date = date;
+  a.interviewee = Interviewee{name, job, "", "", ""};
+  return a;
+}
+
+TEST(RecordEdits, AMergedPersonIsNamedAsTheOneKeptWhereverAnArticleNamesThem) {
+  std::vector<Article> articles = {Review("low-water", "Low Water", 2025, {"Ana Lui"}, 300),
+                                   Talk("ana", "Ana Liu", "Director", 200),
+                                   Review("tide", "Tide", 2024, {"Ana Liu", "Ana Lui"}, 100)};
+  articles[2].film->cast = {"Ana Lui", "Bo Ek"};
+  ASSERT_EQ(Records(articles).people.size(), 3u);
+  PersonEdit merge;
+  merge.slug = "ana-lui";
+  merge.merged_into = "ana-liu";
+  const std::string hash = articles[0].source_hash;
+  std::vector<PersonProfile> people;
+  ApplyRecordEdits(articles, people, RecordEdits{{}, {merge}}, kNow);
+  EXPECT_NE(articles[0].source_hash, hash) << "marked: its pages are made again";
+  EXPECT_EQ(articles[0].film->directors, std::vector<std::string>{"Ana Liu"});
+  EXPECT_EQ(articles[2].film->directors, std::vector<std::string>{"Ana Liu"}) << "once";
+  EXPECT_EQ(articles[2].film->cast, (std::vector<std::string>{"Ana Liu", "Bo Ek"}));
+  auto r = Records(articles);
+  ASSERT_EQ(r.people.size(), 2u);
+  EXPECT_EQ(r.people[0].slug, "ana-liu");
+  EXPECT_EQ(r.people[0].directed.size(), 2u);
+  EXPECT_EQ(r.people[0].interviews.size(), 1u);
+
+  // A chain (a -> b -> c) ends at the last; a cycle changes nothing.
+  std::vector<Article> chain = {Talk("a", "Ana Lui", "", 300), Talk("b", "Ana Liu", "", 200),
+                                Talk("c", "Anna Liu", "", 100)};
+  PersonEdit to_c = merge;
+  to_c.slug = "ana-liu";
+  to_c.merged_into = "anna-liu";
+  ApplyRecordEdits(chain, people, RecordEdits{{}, {merge, to_c}}, kNow);
+  EXPECT_EQ(chain[0].interviewee->name, "Anna Liu");
+  EXPECT_EQ(chain[1].interviewee->name, "Anna Liu");
+  std::vector<Article> cycle = {Talk("a", "Ana Lui", "", 300), Talk("b", "Ana Liu", "", 200)};
+  PersonEdit back = merge;
+  back.slug = "ana-liu";
+  back.merged_into = "ana-lui";
+  ApplyRecordEdits(cycle, people, RecordEdits{{}, {merge, back}}, kNow);
+  EXPECT_EQ(cycle[0].interviewee->name, "Ana Lui");
+  EXPECT_EQ(cycle[1].interviewee->name, "Ana Liu");
+}
+
+TEST(RecordEdits, APersonsIdsAreLinksAndTheirJobTitlesFileTheirInterviews) {
+  std::vector<Article> articles = {Talk("ana", "Ana Liu", "Director", 300),
+                                   Review("tide", "Tide", 2024, {"Bo Ek"}, 200)};
+  articles[0].interviewee->links = {WebLink{"Site", "https://ana.example"}};
+  PersonEdit e;
+  e.slug = "ana-liu";
+  e.jobs = {"Screenwriter", "Director"};
+  e.ids = ExternalIds{"Q42", "nm0000233", "12345"};
+  PersonEdit director;
+  director.slug = "bo-ek";
+  director.sort_name = "Zed, Bo";
+  director.jobs = {"Editor"};
+  std::vector<PersonProfile> people;
+  ApplyRecordEdits(articles, people, RecordEdits{{}, {e, director}}, kNow);
+  EXPECT_EQ(articles[0].interviewee->job_title, "Screenwriter") << "the first job title";
+  ASSERT_EQ(people.size(), 1u) << "a profile for the ids; none for a sort name and jobs";
+  EXPECT_EQ(people[0].slug, "ana-liu");
+  EXPECT_EQ(people[0].links,
+            (std::vector<WebLink>{{"Site", "https://ana.example"},
+                                  {"IMDb", "https://www.imdb.com/name/nm0000233/"},
+                                  {"Wikidata", "https://www.wikidata.org/wiki/Q42"},
+                                  {"TMDb", "https://www.themoviedb.org/person/12345"}}))
+      << "the interview's links first, then the ids'";
+  FilmRecords r = Records(articles);
+  ApplyPersonFacts(r, {e, director});
+  ASSERT_EQ(r.people.size(), 2u);
+  const PersonRecord& bo = r.people[0].slug == "bo-ek" ? r.people[0] : r.people[1];
+  const PersonRecord& ana = r.people[0].slug == "bo-ek" ? r.people[1] : r.people[0];
+  EXPECT_EQ(bo.name.sort_text, "Zed, Bo")
+      << "a director's sort name too, not only an interviewee's";
+  EXPECT_EQ(bo.name.display, "Bo Ek");
+  EXPECT_EQ(bo.jobs, std::vector<std::string>{"Editor"});
+  EXPECT_EQ(ana.jobs, (std::vector<std::string>{"Screenwriter", "Director"}));
 }
 
 TEST(RecordEdits, FindsByEveryWordTheLastAsAPrefixAndOverlaysTheFactsSet) {

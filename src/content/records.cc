@@ -283,15 +283,24 @@ std::vector<std::pair<std::string, std::string>> MovedFilms(
   std::vector<std::pair<std::string, std::string>> moved;
   for (const FilmRecord& old : old_records.films) {
     if (new_slugs.count(old.slug)) continue;
-    // The new record of the same title that most of its articles point to now.
+    // The new record of the same title that most of its articles point to now; else (its
+    // title corrected) the one its reviews describe now.
     std::map<uint32_t, size_t> votes;
-    for (uint32_t i : old.articles) {
-      auto it = after_by_source.find(before[i]->source_path);
-      if (before[i]->source_path.empty() || it == after_by_source.end()) continue;
-      for (uint32_t f : new_records.films_of_article[it->second]) {
-        if (AsciiLower(new_records.films[f].film.title) == AsciiLower(old.film.title)) ++votes[f];
+    auto vote = [&](const std::vector<uint32_t>& articles, bool same_title) {
+      for (uint32_t i : articles) {
+        auto it = after_by_source.find(before[i]->source_path);
+        if (before[i]->source_path.empty() || it == after_by_source.end()) continue;
+        for (uint32_t f : new_records.films_of_article[it->second]) {
+          const FilmRecord& now = new_records.films[f];
+          const bool counts = same_title ? AsciiLower(now.film.title) == AsciiLower(old.film.title)
+                                         : std::find(now.reviews.begin(), now.reviews.end(),
+                                                     it->second) != now.reviews.end();
+          if (counts) ++votes[f];
+        }
       }
-    }
+    };
+    vote(old.articles, true);
+    if (votes.empty()) vote(old.reviews, false);
     auto best = std::max_element(votes.begin(), votes.end(),
                                  [](const auto& x, const auto& y) { return x.second < y.second; });
     if (best != votes.end()) moved.emplace_back(old.slug, new_records.films[best->first].slug);

@@ -107,5 +107,26 @@ TEST(MovedFilms, FollowsARecordByTheArticlesThatDescribeIt) {
   EXPECT_TRUE(MovedFilms({&dispatch}, {}).empty()) << "gone, not moved";
 }
 
+TEST(MovedFilms, FollowsAReviewedFilmWhoseTitleIsCorrected) {
+  Article review;
+  review.source_path = "content/reviews/ferry.md";
+  review.film = Film{};
+  review.film->title = "Night Ferrie";
+  review.film->year = 2026;
+  Article corrected = review;
+  corrected.film->title = "Night Ferry";
+  auto moved = MovedFilms({&review}, {&corrected});
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].first, "night-ferrie-2026");
+  EXPECT_EQ(moved[0].second, "night-ferry-2026");
+  Article dispatch;
+  dispatch.source_path = "content/festivals/day.md";
+  dispatch.films = {"Night Ferrie (2026)"};
+  Article renamed = dispatch;
+  renamed.films = {"Night Ferry (2026)"};
+  EXPECT_TRUE(MovedFilms({&dispatch}, {&renamed}).empty())
+      << "a film only named by another title is another film, not a move";
+}
+
 }  // namespace
 }  // namespace cinepress

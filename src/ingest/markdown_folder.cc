@@ -416,7 +416,7 @@ std::vector<const Article*> FilmArticles(const std::vector<Article>& all) {
 // A film record's address changes only with a 301 from the old one: the old address is kept as
 // a redirect (UrlRedirect), and redirects that led to it lead to the new one (no chains).
 Status RememberMovedFilms(ContentStore& store, const std::vector<Article>& before,
-                          const std::string& pattern, size_t& moved_count) {
+                          const std::string& pattern, ImportReport& report) {
   auto after = store.LoadArticles(false);
   if (!after) return after.error();
   auto moved = MovedFilms(FilmArticles(before), FilmArticles(*after));
@@ -431,7 +431,7 @@ Status RememberMovedFilms(ContentStore& store, const std::vector<Article>& befor
       if (auto st = store.SaveRedirect(UrlRedirect{r.from, 0, to}); !st) return st;
     }
     if (auto st = store.SaveRedirect(UrlRedirect{from, 0, to}); !st) return st;
-    ++moved_count;
+    report.moved_films.emplace_back(old_slug, new_slug);
   }
   return {};
 }
@@ -901,8 +901,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   report.podcasts_removed = podcast_counts->removed;
   report.podcast_media_saved = podcast_counts->media;
   if (report.added + report.updated + report.removed > 0) {
-    if (auto st = RememberMovedFilms(store, *stored, options.film_permalink, report.films_moved);
-        !st) {
+    if (auto st = RememberMovedFilms(store, *stored, options.film_permalink, report); !st) {
       return fail(st.error());
     }
   }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "content/content_store.h"
@@ -38,10 +39,11 @@ struct ImportReport {
   size_t podcasts_saved = 0;       // shows and episodes written (new or changed)
   size_t podcasts_removed = 0;     // shows and episodes whose files are gone (with --prune)
   size_t podcast_media_saved = 0;  // their audio, artwork and transcripts, new or changed
-  size_t films_moved = 0;          // film pages whose address changed (the old one redirects)
-  size_t site_data_saved = 0;      // menus, redirects, old addresses, terms, media details
-  std::vector<Error> problems;     // one per problem, each naming file, line and field
-  bool written = false;            // false when problems stopped the run before any write
+  // Film pages whose address changed, {old slug, new slug} (the old one redirects).
+  std::vector<std::pair<std::string, std::string>> moved_films;
+  size_t site_data_saved = 0;   // menus, redirects, old addresses, terms, media details
+  std::vector<Error> problems;  // one per problem, each naming file, line and field
+  bool written = false;         // false when problems stopped the run before any write
 };
 
 // Problems with the content are in the report; an Error means the run could not happen at all

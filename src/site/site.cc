@@ -140,7 +140,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     std::vector<Author> authors, std::vector<Section> sections, std::vector<MediaFile> media,
     int64_t now, std::vector<ArticleAlias> aliases, std::vector<UrlRedirect> redirects,
     std::vector<PersonProfile> people, PodcastContent podcasts, std::vector<Product> products,
-    StillBook stills, std::vector<Workshop> workshops) {
+    StillBook stills, std::vector<Workshop> workshops,
+    const std::vector<PersonEdit>& person_edits) {
   std::shared_ptr<Site> site(new Site());
   Site& s = *site;
   s.config_ = std::move(config);
@@ -287,6 +288,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (const std::string& key : section_keys) section_list(key);
   // Films and people as records, festivals and their editions; each has a feed list.
   s.records_ = BuildFilmRecords(s.articles_);
+  ApplyPersonFacts(s.records_, person_edits);
   s.film_of_article_.assign(s.articles_.size(), -1);
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
     for (uint32_t i : s.records_.films[f].reviews) s.film_of_article_[i] = static_cast<int32_t>(f);

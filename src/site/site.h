@@ -20,6 +20,7 @@
 
 #include "content/access.h"
 #include "content/content_store.h"
+#include "content/record_edits.h"
 #include "content/records.h"
 #include "content/shop_store.h"
 #include "content/still.h"
@@ -175,13 +176,16 @@ class Site {
 
   // Assemble: decides every page and list, computes related articles and neighbours.
   // `now` decides what is published. Two outputs at one path are an error naming both.
+  // `person_edits`: the newsroom's sort names and job titles for the people's records
+  // (content/record_edits.h: ApplyPersonFacts; the rest of a record is in the articles and
+  // `people` already, by ApplyRecordEdits).
   static Result<std::shared_ptr<const Site>> Assemble(
       SiteConfig config, TimeZone tz, std::shared_ptr<const Theme> theme,
       std::vector<Article> articles, std::vector<Author> authors, std::vector<Section> sections,
       std::vector<MediaFile> media, int64_t now, std::vector<ArticleAlias> aliases = {},
       std::vector<UrlRedirect> redirects = {}, std::vector<PersonProfile> people = {},
       PodcastContent podcasts = {}, std::vector<Product> products = {}, StillBook stills = {},
-      std::vector<Workshop> workshops = {});
+      std::vector<Workshop> workshops = {}, const std::vector<PersonEdit>& person_edits = {});
 
   // The newsroom's preview: a site of this one's settings, theme, writers, sections and media
   // with `article` alone in it, published (at its date, or `now` when it has none or a later

@@ -53,17 +53,13 @@ class PgRecordStore final : public RecordStore {
                    const std::string& to_url) override {
     return db_->Atomically([&]() -> Status {
       if (auto s = SaveFilmEdit(e); !s) return s;
-      auto repoint =
-          db_->Write("UPDATE redirects SET to_url = $2 WHERE article_id IS NULL AND to_url = $1",
-                     {std::string_view(from_url), std::string_view(to_url)});
-      if (!repoint) return Failure("redirecting to \"" + to_url + "\"", repoint.error());
-      auto save = db_->Write(
-          "INSERT INTO redirects (from_url, article_id, to_url) VALUES ($1, NULL, $2)"
-          " ON CONFLICT (from_url) DO UPDATE SET article_id = NULL, to_url = excluded.to_url",
-          {std::string_view(from_url), std::string_view(to_url)});
-      if (!save) return Failure("saving redirect \"" + from_url + "\"", save.error());
-      return {};
+      return SaveMergeRedirect(from_url, to_url);
     });
+  }
+
+  Status MoveFilmEdits(const std::vector<std::pair<std::string, std::string>>& moved) override {
+    if (moved.empty()) return {};
+    return db_->Atomically([&] { return MoveFilmEditsIn(*this, moved); });
   }
 
   Status SavePersonEdit(const PersonEdit& e) override {
@@ -76,7 +72,30 @@ class PgRecordStore final : public RecordStore {
     return {};
   }
 
+  Status MergePerson(const PersonEdit& e, const std::string& from_url,
+                     const std::string& to_url) override {
+    return db_->Atomically([&]() -> Status {
+      if (auto s = SavePersonEdit(e); !s) return s;
+      return SaveMergeRedirect(from_url, to_url);
+    });
+  }
+
  private:
+  // A merged record's address leads to the other's, and so does every fixed redirect that led
+  // to it (no chains).
+  Status SaveMergeRedirect(const std::string& from_url, const std::string& to_url) {
+    auto repoint =
+        db_->Write("UPDATE redirects SET to_url = $2 WHERE article_id IS NULL AND to_url = $1",
+                   {std::string_view(from_url), std::string_view(to_url)});
+    if (!repoint) return Failure("redirecting to \"" + to_url + "\"", repoint.error());
+    auto save = db_->Write(
+        "INSERT INTO redirects (from_url, article_id, to_url) VALUES ($1, NULL, $2)"
+        " ON CONFLICT (from_url) DO UPDATE SET article_id = NULL, to_url = excluded.to_url",
+        {std::string_view(from_url), std::string_view(to_url)});
+    if (!save) return Failure("saving redirect \"" + from_url + "\"", save.error());
+    return {};
+  }
+
   std::unique_ptr<PgConnection> db_;
 };
 

@@ -1,6 +1,9 @@
 #include "store/record_rows.h"
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "store/article_rows.h"
 
@@ -59,6 +62,11 @@ FilmEdit FilmEditFromRow(std::string slug, std::string_view data, int64_t update
 std::string PersonEditData(const PersonEdit& e) {
   json j = ProfileJson(e.bio, e.portrait, e.links);
   j["sort_name"] = e.sort_name;
+  j["jobs"] = e.jobs;
+  j["imdb"] = e.ids.imdb;
+  j["wikidata"] = e.ids.wikidata;
+  j["tmdb"] = e.ids.tmdb;
+  j["merged_into"] = e.merged_into;
   return j.dump();
 }
 
@@ -69,8 +77,61 @@ PersonEdit PersonEditFromRow(std::string slug, std::string_view data, int64_t up
   json j = json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return e;
   ReadProfileJson(j, e.bio, e.portrait, e.links);
-  if (auto it = j.find("sort_name"); it != j.end() && it->is_string()) e.sort_name = *it;
+  auto text = [&](const char* key, std::string& out) {
+    if (auto it = j.find(key); it != j.end() && it->is_string()) out = *it;
+  };
+  text("sort_name", e.sort_name);
+  text("imdb", e.ids.imdb);
+  text("wikidata", e.ids.wikidata);
+  text("tmdb", e.ids.tmdb);
+  text("merged_into", e.merged_into);
+  if (auto it = j.find("jobs"); it != j.end() && it->is_array()) {
+    for (const json& job : *it) {
+      if (job.is_string()) e.jobs.push_back(job);
+    }
+  }
   return e;
+}
+
+Status MoveFilmEditsIn(RecordStore& store,
+                       const std::vector<std::pair<std::string, std::string>>& moved) {
+  auto edits = store.LoadRecordEdits();
+  if (!edits) return edits.error();
+  const std::vector<FilmEdit>& films = edits->films;
+  std::map<std::string, std::string> new_slug(moved.begin(), moved.end());
+  std::set<std::string> kept;
+  for (const FilmEdit& e : films) kept.insert(e.slug);
+  struct {
+    std::vector<FilmEdit> saved;
+    std::vector<std::string> removed;
+  } out;
+  for (const FilmEdit& e : films) {
+    FilmEdit changed = e;
+    auto to = new_slug.find(e.slug);
+    if (to != new_slug.end()) {
+      out.removed.push_back(e.slug);
+      if (kept.count(to->second)) continue;  // the new address has a record of its own
+      changed.slug = to->second;
+      // What moved it is the articles' title or year: theirs now, the rest the record's.
+      changed.film.title.clear();
+      changed.film.year = 0;
+    }
+    if (auto into = new_slug.find(e.merged_into); into != new_slug.end()) {
+      changed.merged_into = into->second;
+    }
+    if (changed != e) out.saved.push_back(std::move(changed));
+  }
+  std::erase_if(out.removed, [&](const std::string& slug) {
+    return std::any_of(out.saved.begin(), out.saved.end(),
+                       [&](const FilmEdit& e) { return e.slug == slug; });
+  });
+  for (const FilmEdit& e : out.saved) {
+    if (auto s = store.SaveFilmEdit(e); !s) return s;
+  }
+  for (const std::string& slug : out.removed) {
+    if (auto s = store.DeleteFilmEdit(slug); !s) return s;
+  }
+  return {};
 }
 
 }  // namespace cinepress

@@ -7,6 +7,8 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "content/record_edits.h"
 
@@ -22,5 +24,11 @@ std::string FilmEditData(const FilmEdit& e);
 FilmEdit FilmEditFromRow(std::string slug, std::string_view data, int64_t updated);
 std::string PersonEditData(const PersonEdit& e);
 PersonEdit PersonEditFromRow(std::string slug, std::string_view data, int64_t updated);
+
+// RecordStore::MoveFilmEdits's writes, the same on both engines (each calls it in its
+// transaction): the records saved (moved to their new slug without the title and year, which the
+// articles now give; or pointing their merge at a moved record), then the old slugs removed.
+Status MoveFilmEditsIn(RecordStore& store,
+                       const std::vector<std::pair<std::string, std::string>>& moved);
 
 }  // namespace cinepress

@@ -105,6 +105,66 @@ TYPED_TEST(RecordStoreContract, PersonRecordsRoundTripAndAreReplaced) {
   e.bio = "Makes films.";
   ASSERT_TRUE(this->store_->SavePersonEdit(e));
   EXPECT_EQ(this->store_->LoadRecordEdits()->people[1].bio, "Makes films.");
+  e.jobs = {"Director", "Screenwriter"};
+  e.ids = ExternalIds{"Q133730", "nm0001885", "42"};
+  ASSERT_TRUE(this->store_->SavePersonEdit(e));
+  EXPECT_EQ(this->store_->LoadRecordEdits()->people[1], e) << "job titles and ids kept";
+}
+
+TYPED_TEST(RecordStoreContract, APersonsMergeSavesItsRecordAndRedirectsAsAFilmsDoes) {
+  ASSERT_TRUE(this->content_->SaveRedirect(UrlRedirect{"/people/ana-luo/", 0, "/people/ana-lui/"}));
+  PersonEdit merge;
+  merge.slug = "ana-lui";
+  merge.sort_name = "Lui, Ana";
+  merge.merged_into = "ana-liu";
+  int64_t before = *this->content_->DataVersion();
+  ASSERT_TRUE(this->store_->MergePerson(merge, "/people/ana-lui/", "/people/ana-liu/"));
+  EXPECT_NE(*this->content_->DataVersion(), before);
+  auto edits = this->store_->LoadRecordEdits();
+  ASSERT_TRUE(edits.ok()) << edits.error().ToString();
+  ASSERT_EQ(edits->people.size(), 1u);
+  EXPECT_EQ(edits->people[0], merge);
+  auto redirects = this->content_->LoadRedirects();
+  ASSERT_TRUE(redirects.ok());
+  ASSERT_EQ(redirects->size(), 2u);
+  for (const UrlRedirect& r : *redirects) {
+    EXPECT_EQ(r.to, "/people/ana-liu/") << r.from << ": straight to the person kept";
+  }
+}
+
+TYPED_TEST(RecordStoreContract, FilmRecordsFollowTheFilmsAnImportMoved) {
+  FilmEdit moved;
+  moved.slug = "night-ferrie-2026";
+  moved.film.title = "Night Ferrie";
+  moved.film.year = 2026;
+  moved.film.ids.imdb = "tt1234567";
+  FilmEdit merged;
+  merged.slug = "ferry-blues";
+  merged.merged_into = "night-ferrie-2026";
+  FilmEdit taken;  // a record already at the other moved film's new address
+  taken.slug = "tide-2024";
+  taken.film.title = "Tide";
+  taken.film.runtime_min = 80;
+  FilmEdit old_tide;
+  old_tide.slug = "tide";
+  old_tide.film.title = "Tide";
+  old_tide.film.runtime_min = 81;
+  for (const FilmEdit* e : {&moved, &merged, &taken, &old_tide}) {
+    ASSERT_TRUE(this->store_->SaveFilmEdit(*e));
+  }
+  ASSERT_TRUE(this->store_->MoveFilmEdits(
+      {{"night-ferrie-2026", "night-ferry-2026"}, {"tide", "tide-2024"}}));
+  auto edits = this->store_->LoadRecordEdits();
+  ASSERT_TRUE(edits.ok()) << edits.error().ToString();
+  ASSERT_EQ(edits->films.size(), 3u);
+  EXPECT_EQ(edits->films[0].slug, "ferry-blues");
+  EXPECT_EQ(edits->films[0].merged_into, "night-ferry-2026") << "the merge follows";
+  EXPECT_EQ(edits->films[1].slug, "night-ferry-2026");
+  EXPECT_EQ(edits->films[1].film.ids.imdb, "tt1234567");
+  EXPECT_EQ(edits->films[1].film.title, "") << "the articles' corrected title, not the old one";
+  EXPECT_EQ(edits->films[1].film.year, 0);
+  EXPECT_EQ(edits->films[2], taken) << "a record at the new address stays";
+  EXPECT_TRUE(this->store_->MoveFilmEdits({}));
 }
 
 }  // namespace

@@ -48,16 +48,13 @@ class SqliteRecordStore final : public RecordStore, private SqliteConnection {
                    const std::string& to_url) override {
     return Atomically([&]() -> Status {
       if (auto s = SaveFilmEdit(e); !s) return s;
-      Run repoint(Q("UPDATE redirects SET to_url = ?2 WHERE article_id IS NULL AND to_url = ?1"),
-                  {from_url, to_url});
-      if (!repoint.Done()) return Failure("redirecting to \"" + to_url + "\"");
-      Run save(Q("INSERT INTO redirects (from_url, article_id, to_url) VALUES (?1, NULL, ?2)"
-                 " ON CONFLICT (from_url) DO UPDATE SET article_id = NULL,"
-                 " to_url = excluded.to_url"),
-               {from_url, to_url});
-      if (!save.Done()) return Failure("saving redirect \"" + from_url + "\"");
-      return {};
+      return SaveMergeRedirect(from_url, to_url);
     });
+  }
+
+  Status MoveFilmEdits(const std::vector<std::pair<std::string, std::string>>& moved) override {
+    if (moved.empty()) return {};
+    return Atomically([&] { return MoveFilmEditsIn(*this, moved); });
   }
 
   Status SavePersonEdit(const PersonEdit& e) override {
@@ -66,6 +63,29 @@ class SqliteRecordStore final : public RecordStore, private SqliteConnection {
             " ON CONFLICT (slug) DO UPDATE SET data = excluded.data, updated = excluded.updated"),
           {e.slug, data, e.updated});
     if (!r.Done()) return Failure("saving the person record \"" + e.slug + "\"");
+    return {};
+  }
+
+  Status MergePerson(const PersonEdit& e, const std::string& from_url,
+                     const std::string& to_url) override {
+    return Atomically([&]() -> Status {
+      if (auto s = SavePersonEdit(e); !s) return s;
+      return SaveMergeRedirect(from_url, to_url);
+    });
+  }
+
+ private:
+  // A merged record's address leads to the other's, and so does every fixed redirect that led
+  // to it (no chains).
+  Status SaveMergeRedirect(const std::string& from_url, const std::string& to_url) {
+    Run repoint(Q("UPDATE redirects SET to_url = ?2 WHERE article_id IS NULL AND to_url = ?1"),
+                {from_url, to_url});
+    if (!repoint.Done()) return Failure("redirecting to \"" + to_url + "\"");
+    Run save(Q("INSERT INTO redirects (from_url, article_id, to_url) VALUES (?1, NULL, ?2)"
+               " ON CONFLICT (from_url) DO UPDATE SET article_id = NULL,"
+               " to_url = excluded.to_url"),
+             {from_url, to_url});
+    if (!save.Done()) return Failure("saving redirect \"" + from_url + "\"");
     return {};
   }
 };

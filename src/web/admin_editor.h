@@ -40,6 +40,9 @@ Result<Article> ArticleFromEditorForm(const Form& form, Article base, const Edit
 // newsroom's film record read the same fields.
 Result<std::optional<Film>> FilmFromForm(const Form& form, Film base);
 
+// "a, b, c" as its items, each trimmed, none empty (a form's lists: directors, job titles).
+std::vector<std::string> ListOf(const std::string& text);
+
 // A film's facts as the film_* fields' values (FilmFromForm's names), for a template.
 void SetFilmFields(TemplateData& d, const Film& film);
 

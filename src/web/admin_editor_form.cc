@@ -29,20 +29,6 @@ Result<std::string> LineField(const Form& form, const std::string& field,
   return v;
 }
 
-// "a, b, c" as its items, each trimmed, none empty.
-std::vector<std::string> ListOf(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string item(Trim(std::string_view(text).substr(start, end - start)));
-    if (!item.empty()) out.push_back(std::move(item));
-    start = end + 1;
-  }
-  return out;
-}
-
 // A whole number in [lo, hi]; 0 when empty.
 Result<int> NumberField(const std::string& text, const std::string& field, const std::string& label,
                         int lo, int hi) {
@@ -108,6 +94,19 @@ Status ReadImage(Lines& line, Article& a) {
 }
 
 }  // namespace
+
+std::vector<std::string> ListOf(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item(Trim(std::string_view(text).substr(start, end - start)));
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
 
 Result<std::optional<Film>> FilmFromForm(const Form& form, Film base) {
   Lines line{form, {}};

@@ -1,7 +1,8 @@
 // The newsroom's film records through the router: editors and admins only (the editor's lookup
 // for whoever writes), the list searched, a film's facts saved as its record (ids checked), a
 // duplicate merged (its address redirected), the lookup's JSON, and the editor's save filling a
-// film's empty facts from the one record of its title.
+// film's empty facts from the one record of its title; a person's ids and job titles checked and
+// saved, and a duplicate person merged (their address redirected).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -205,6 +206,53 @@ TEST_F(AdminFilmsTest, APersonsSortNameIsSaved) {
   EXPECT_EQ(e.bio, "Makes *films*.");
   EXPECT_EQ(e.links, (std::vector<WebLink>{{"Site", "https://ana.example"}}));
   EXPECT_EQ(Call("GET", "/admin/people/nobody/", editor).status, 404);
+}
+
+TEST_F(AdminFilmsTest, APersonsIdsAndJobTitlesAreCheckedAndSaved) {
+  const std::string editor = SignedIn("ed@lt.example", StaffRole::kEditor);
+  HttpResponse bad = Call("POST", "/admin/people/ana-liu/save/", editor,
+                          "imdb=tt0111161&wikidata=Q42&jobs=Director");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(Body(bad).find("IMDb id is &quot;nm&quot;"), std::string::npos) << Body(bad);
+  EXPECT_NE(Body(bad).find("id=\"imdb\" name=\"imdb\" type=\"text\" value=\"tt0111161\" "
+                           "aria-invalid=\"true\""),
+            std::string::npos)
+      << "shown again as typed, marked: " << Body(bad);
+  EXPECT_EQ(Call("POST", "/admin/people/ana-liu/save/", editor, "tmdb=12x").status, 400);
+  EXPECT_TRUE(records_->LoadRecordEdits()->people.empty());
+  HttpResponse saved = Call("POST", "/admin/people/ana-liu/save/", editor,
+                            "imdb=nm0000233&wikidata=Q42&tmdb=12345&jobs=Screenwriter%2C+Director");
+  ASSERT_EQ(saved.status, 303) << Body(saved);
+  auto edits = records_->LoadRecordEdits()->people;
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].ids, (ExternalIds{"Q42", "nm0000233", "12345"}));
+  EXPECT_EQ(edits[0].jobs, (std::vector<std::string>{"Screenwriter", "Director"}));
+  EXPECT_TRUE(edits[0].links.empty()) << "the ids are not links of the record's own";
+  const std::string page = Body(Call("GET", "/admin/people/ana-liu/?saved=1", editor));
+  EXPECT_NE(page.find("value=\"nm0000233\""), std::string::npos) << page;
+  EXPECT_NE(page.find("value=\"Screenwriter, Director\""), std::string::npos) << page;
+}
+
+TEST_F(AdminFilmsTest, MergingADuplicatePersonStoresItAndRedirectsTheirAddress) {
+  const std::string writer = SignedIn("w@lt.example", StaffRole::kContributor);
+  EXPECT_EQ(Call("POST", "/admin/people/tomasz-brandt/merge/", writer, "into=ana-liu").status, 403);
+  const std::string editor = SignedIn("ed@lt.example", StaffRole::kEditor);
+  const std::string page = Body(Call("GET", "/admin/people/tomasz-brandt/?merge_q=ana", editor));
+  EXPECT_NE(page.find("Merge into Ana Liu"), std::string::npos) << page;
+  EXPECT_EQ(Call("POST", "/admin/people/tomasz-brandt/merge/", editor, "into=tomasz-brandt").status,
+            400)
+      << "not into themselves";
+  EXPECT_EQ(Call("POST", "/admin/people/tomasz-brandt/merge/", editor, "into=nobody").status, 400);
+  HttpResponse merged = Call("POST", "/admin/people/tomasz-brandt/merge/", editor, "into=ana-liu");
+  ASSERT_EQ(merged.status, 303) << Body(merged);
+  EXPECT_EQ(merged.Header("Location"), "/admin/people/ana-liu/?saved=merged");
+  auto edits = records_->LoadRecordEdits()->people;
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].slug, "tomasz-brandt");
+  EXPECT_EQ(edits[0].merged_into, "ana-liu");
+  auto redirects = content_->LoadRedirects();
+  ASSERT_EQ(redirects->size(), 1u);
+  EXPECT_EQ((*redirects)[0], (UrlRedirect{"/people/tomasz-brandt/", 0, "/people/ana-liu/"}));
 }
 
 }  // namespace

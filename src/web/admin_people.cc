@@ -1,9 +1,14 @@
 // The newsroom's person records (AdminWeb's, declared in admin_web.h): /admin/people/, every
 // person the site has a page for (directors, cast, interviewees), searched by name; a person's
 // page: the sort name that files them in every index ("Trier, Lars von"), bio, portrait (from
-// the media library) and links, saved as the newsroom's record (PersonEdit),
-// which wins over data/people.yaml and the articles. Editors and admins.
+// the media library), links, job titles and ids (IMDb, Wikidata, TMDb), saved as the newsroom's
+// record (PersonEdit), which wins over data/people.yaml and the articles; and the merge of a
+// duplicate into another person (the articles then name the other; the duplicate's address
+// redirects there). Editors and admins.
+#include <algorithm>
+
 #include "content/record_edits.h"
+#include "core/config.h"
 #include "core/text.h"
 #include "web/admin_editor.h"
 #include "web/admin_visit.h"
@@ -13,9 +18,14 @@ namespace {
 
 constexpr std::string_view kPeoplePrefix = "/admin/people/";
 constexpr size_t kPeopleShown = 100;
+constexpr size_t kMergeChoices = 10;
 
 std::string AdminPersonUrl(const std::string& slug) {
   return std::string(kPeoplePrefix) + slug + "/";
+}
+
+std::string PublicPersonUrl(const Site& site, const std::string& slug) {
+  return ExpandPermalink(site.config().permalinks.person, {{"slug", slug}});
 }
 
 int PersonBySlug(const FilmRecords& records, const std::string& slug) {
@@ -52,6 +62,15 @@ std::string LinesOf(const std::vector<WebLink>& links) {
   return out;
 }
 
+// A profile's links without those its ids make (the form has fields of their own for them).
+std::vector<WebLink> LinksBesideIds(std::vector<WebLink> links, const ExternalIds& ids) {
+  const std::vector<WebLink> of_ids = PersonIdLinks(ids);
+  std::erase_if(links, [&](const WebLink& l) {
+    return std::find(of_ids.begin(), of_ids.end(), l) != of_ids.end();
+  });
+  return links;
+}
+
 // The form's fields as a record (unchecked: CheckPersonEdit does that).
 PersonEdit PersonFromForm(const Form& form, const std::string& slug) {
   PersonEdit e;
@@ -62,6 +81,10 @@ PersonEdit PersonFromForm(const Form& form, const std::string& slug) {
     e.portrait = Image{src, std::string(Trim(FormValue(form, "portrait_alt"))), ""};
   }
   e.links = LinksOf(FormValue(form, "links"));
+  e.jobs = ListOf(FormValue(form, "jobs"));
+  e.ids.imdb = std::string(Trim(FormValue(form, "imdb")));
+  e.ids.wikidata = std::string(Trim(FormValue(form, "wikidata")));
+  e.ids.tmdb = std::string(Trim(FormValue(form, "tmdb")));
   return e;
 }
 
@@ -80,6 +103,7 @@ const std::vector<AdminWeb::SubRoute>& AdminWeb::PersonRoutes() {
   static const std::vector<SubRoute> kRoutes = {
       {"GET", "", &AdminWeb::PersonGet},
       {"POST", "save", &AdminWeb::PersonSavePost},
+      {"POST", "merge", &AdminWeb::PersonMergePost},
   };
   return kRoutes;
 }
@@ -123,7 +147,7 @@ HttpResponse AdminWeb::PersonPage(Visit& v, int status, const std::string& slug,
   if (!typed) {
     if (shown.bio.empty()) shown.bio = profile.bio;
     if (!shown.portrait) shown.portrait = profile.portrait;
-    if (shown.links.empty()) shown.links = profile.links;
+    if (shown.links.empty()) shown.links = LinksBesideIds(profile.links, shown.ids);
   }
   TemplateData view;
   if (error) {
@@ -138,18 +162,41 @@ HttpResponse AdminWeb::PersonPage(Visit& v, int status, const std::string& slug,
   SetIf(view, "jobs", Join(record.jobs));
   view.set("bio", shown.bio);
   view.set("links", LinesOf(shown.links));
+  view.set("jobs_set", Join(shown.jobs));
+  view.set("imdb", shown.ids.imdb);
+  view.set("wikidata", shown.ids.wikidata);
+  view.set("tmdb", shown.ids.tmdb);
   const std::string portrait = shown.portrait ? shown.portrait->src : "";
   view.set("portrait_alt", shown.portrait ? shown.portrait->alt : "");
   SetIf(view, "portrait_other", portrait);
   view.set("library", LibraryChoices(v, portrait));
   if (*stored) view.set("edited", true);
+  // Duplicates to merge this person into: people found by their family name (or the search).
+  std::string merge_q = AdminParam(AdminQueryParams(v.ctx.request), "merge_q");
+  if (merge_q.empty())
+    merge_q = record.name.family.empty() ? record.name.display : record.name.family;
+  view.set("merge_q", merge_q);
+  kainjow::mustache::list choices;
+  for (uint32_t m : FindPersonRecords(records, merge_q, kMergeChoices + 1)) {
+    if (static_cast<int>(m) == p || choices.size() == kMergeChoices) continue;
+    TemplateData d;
+    d.set("name", records.people[m].name.display);
+    d.set("slug", records.people[m].slug);
+    SetIf(d, "choice_jobs", Join(records.people[m].jobs));
+    choices.push_back(d);
+  }
+  view.set("merge_choices", choices);
   return Render(v, status, "person", record.name.display, view);
 }
 
 HttpResponse AdminWeb::PersonGet(Visit& v, const std::string& slug) {
-  const bool saved = AdminParam(AdminQueryParams(v.ctx.request), "saved") == "1";
-  return PersonPage(v, 200, slug, nullptr, saved ? "Saved: the site shows it within a second." : "",
-                    nullptr);
+  const std::string saved = AdminParam(AdminQueryParams(v.ctx.request), "saved");
+  const std::string notice =
+      saved == "1" ? "Saved: the site shows it within a second."
+      : saved == "merged"
+          ? "Merged: the other person's articles name this one, their address leads here."
+          : "";
+  return PersonPage(v, 200, slug, nullptr, notice, nullptr);
 }
 
 HttpResponse AdminWeb::PersonSavePost(Visit& v, const std::string& slug) {
@@ -168,7 +215,7 @@ HttpResponse AdminWeb::PersonSavePost(Visit& v, const std::string& slug) {
   const PersonEdit before = stored->value_or(PersonEdit{});
   if (before.bio.empty() && e.bio == profile.bio) e.bio.clear();
   if (!before.portrait && e.portrait == profile.portrait) e.portrait.reset();
-  if (before.links.empty() && e.links == profile.links) e.links.clear();
+  if (before.links.empty() && e.links == LinksBesideIds(profile.links, before.ids)) e.links.clear();
   Status saved;
   {
     std::lock_guard lock(content_mu_);
@@ -176,6 +223,34 @@ HttpResponse AdminWeb::PersonSavePost(Visit& v, const std::string& slug) {
   }
   if (!saved) return Refused(v, 500, saved.error().message);
   return AdminSeeOther(AdminPersonUrl(slug) + "?saved=1");
+}
+
+HttpResponse AdminWeb::PersonMergePost(Visit& v, const std::string& slug) {
+  const FilmRecords& records = v.site->records();
+  const std::string into = v.Field("into");
+  const int from = PersonBySlug(records, slug), to = PersonBySlug(records, into);
+  if (from < 0) return Refused(v, 404, "There is no person at /people/" + slug + "/.");
+  if (to < 0 || to == from) {
+    Error e{
+        ErrorCode::kInvalidInput, "Choose another person to merge this one into", {}, 0, "into"};
+    return PersonPage(v, 400, slug, &e, "", nullptr);
+  }
+  auto stored = StoredPersonEdit(slug);
+  if (!stored) return Refused(v, 503, stored.error().message);
+  PersonEdit e = stored->value_or(PersonEdit{});
+  e.slug = slug;
+  e.merged_into = into;
+  e.updated = options_.now();
+  // The old address leads to the person kept (a 301 from serve, _redirects), as a film's merge.
+  Status saved;
+  {
+    std::lock_guard lock(content_mu_);
+    saved = records_ ? records_->MergePerson(e, PublicPersonUrl(*v.site, slug),
+                                             PublicPersonUrl(*v.site, into))
+                     : Status(AdminRecordsClosed());
+  }
+  if (!saved) return Refused(v, 500, saved.error().message);
+  return AdminSeeOther(AdminPersonUrl(into) + "?saved=merged");
 }
 
 }  // namespace cinepress

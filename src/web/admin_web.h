@@ -218,6 +218,7 @@ class AdminWeb {
                           const std::string& notice, const PersonEdit* typed);
   HttpResponse PersonGet(Visit& v, const std::string& slug);
   HttpResponse PersonSavePost(Visit& v, const std::string& slug);
+  HttpResponse PersonMergePost(Visit& v, const std::string& slug);
 
   // The editor (admin_editor.cc): below /admin/articles/, dispatched by EditorRoutes.
   using EditorHandler = HttpResponse (AdminWeb::*)(Visit&, int64_t);

@@ -4,7 +4,11 @@
 // Debian's Chromium driven by playwright-core. An editor finds a film, changes its year and IMDb
 // id: the film's page shows them and its JSON-LD's sameAs has the id. The duplicate is merged
 // into the film: its old address answers 301 to the film's page. A person's sort name moves them
-// in the Interview Index by family name. In the article editor, choosing
+// in the Interview Index by family name. A duplicate person (a review credits "Élise Fourneaud",
+// the interviewed director is "Élise Fournaud") is merged into the other: their old address
+// answers 301 to the kept person's page, which lists the review's film. The kept person's IMDb id
+// (a film's tt… id refused, naming the field) and job titles show on their page, its JSON-LD
+// and the Interview Index. In the article editor, choosing
 // a film from the suggestions fills every film fact. A contributor cannot open the films. The
 // pages are audited with axe-core on a desktop and a phone.
 //
@@ -16,7 +20,7 @@ const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const path = require('path');
-const { chromium, makeChecks, startServer, checkPage, finishWalk, staffContext: signedIn } = require('./browser_common');
+const { chromium, makeChecks, startServer, checkPage, finishWalk, screenshot, staffContext: signedIn } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -65,6 +69,10 @@ async function submit(page, selector) {
     fs.writeFileSync(path.join(site, 'content/festivals/late-dispatch.md'),
       '---\ntitle: "A late dispatch"\ndate: 2024-03-25T10:00:00Z\nauthors: ["Maren Solheim"]\n' +
       'films: ["The Tide Table"]\n---\n\nA note written in a hurry.\n');
+    fs.writeFileSync(path.join(site, 'content/reviews/harbour-lights.md'),
+      '---\ntitle: "Harbour Lights, briefly"\ndate: 2024-03-26T10:00:00Z\nauthors: ["Maren Solheim"]\n' +
+      'film:\n  title: "Harbour Lights"\n  year: 2022\n  directors: ["Élise Fourneaud"]\n---\n\n' +
+      'An early short, seen again.\n');
     execFileSync(binary, ['import', site, '--site', site], { stdio: 'ignore' });
     server = await startServer(binary, site, ['--access-log', 'off']);
     const url = server.url;
@@ -139,6 +147,48 @@ async function submit(page, selector) {
     await submit(page, 'button:has-text("Save")');
     check((await page.innerText('main')).includes('Saved'), 'the person is saved');
     check(await eventually(reader, order), 'the sort name files them under A in the Interview Index by family name');
+
+    // A duplicate person merged into the other: the old address answers 301 to the kept one.
+    await page.goto(url + '/admin/people/elise-fourneaud/');
+    await checkPage(page, 'a duplicate person', check);
+    await page.fill('#merge_q', 'Élise');
+    await submit(page, 'form.filters button');
+    await submit(page, 'button:has-text("Merge into Élise Fournaud")');
+    check((await page.innerText('main')).includes('Merged'), 'the duplicate person is merged');
+    check(page.url().endsWith('/admin/people/elise-fournaud/?saved=merged'), `the kept person's page follows (${page.url()})`);
+    const personMoved = await eventually(reader, async () => (await head(url + '/people/elise-fourneaud/')).status === 301);
+    const personAnswer = await head(url + '/people/elise-fourneaud/');
+    check(personMoved && personAnswer.location.endsWith('/people/elise-fournaud/'),
+      `the duplicate's old address answers 301 to the kept person (${personAnswer.status} ${personAnswer.location})`);
+    await reader.goto(url + '/people/elise-fournaud/');
+    check((await reader.innerText('main')).includes('Harbour Lights'), 'the kept person has the duplicate\'s film');
+
+    // Their ids and job titles: a film's id is refused by name; the right ones show everywhere.
+    await page.fill('#imdb', 'tt0111161');
+    const [wrongId] = await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save")')]);
+    check(wrongId.status() === 400, `a film's IMDb id on a person is refused (${wrongId.status()})`);
+    check((await page.innerText('[role=alert]')).includes('IMDb id'), 'the error names the IMDb field');
+    check(await page.getAttribute('#imdb', 'aria-invalid') === 'true', 'the IMDb field is marked');
+    await checkPage(page, 'a person with an error', check);
+    await page.fill('#imdb', 'nm7654321');
+    await page.fill('#wikidata', 'Q4242');
+    await page.fill('#jobs', 'Screenwriter, Director');
+    await submit(page, 'button:has-text("Save")');
+    check((await page.innerText('main')).includes('Saved'), 'the ids and job titles are saved');
+    await screenshot(page, 'admin-person-phone');
+    const idShown = await eventually(reader, async () => {
+      await reader.goto(url + '/people/elise-fournaud/');
+      return (await reader.innerHTML('main')).includes('https://www.imdb.com/name/nm7654321/');
+    });
+    check(idShown, 'the person\'s page links their IMDb id');
+    const personLd = await reader.$$eval('script[type="application/ld+json"]', (s) => s.map((x) => x.textContent).join(' '));
+    check(personLd.includes('https://www.imdb.com/name/nm7654321/') && personLd.includes('https://www.wikidata.org/wiki/Q4242'),
+      'their JSON-LD sameAs has the ids');
+    check(personLd.includes('Screenwriter'), 'their JSON-LD jobTitle has the job title');
+    await checkPage(reader, 'a person\'s page with ids', check);
+    await screenshot(reader, 'person-page-desktop');
+    await reader.goto(url + '/interview-index/');
+    check((await reader.innerText('#job-screenwriter')).includes('Screenwriter'), 'the Interview Index files them under their first job title');
 
     // The editor's suggestion fills every film fact.
     await page.setViewportSize(DESKTOP);
