@@ -53,9 +53,9 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   // The shop's products live in a store of their own (src/shop), beside the content.
   auto shop = OpenShopStore(site.database(), SiteStoreOptions(from->config, false));
   if (!shop) return shop.error();
-  auto products = ExportProducts(**shop, dir);
+  auto products = ExportProducts(**shop, *from->store, dir);
   if (!products) return products.error();
-  // Their materials' bytes are not kept by the store: a workshop written out could not come back.
+  // Workshops (their materials are private media of the store) are not written out yet.
   auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(from->config, false));
   if (!workshop_store) return workshop_store.error();
   auto workshops = (*workshop_store)->LoadWorkshops();

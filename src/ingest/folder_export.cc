@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "content/private_media.h"
 #include "content/still.h"
 #include "core/slug.h"
 #include "ingest/front_matter_writer.h"
@@ -412,13 +413,16 @@ Status ExportPodcasts(ContentStore& store, const fs::path& dir, const TimeZone& 
   return {};
 }
 
-// Media under static/, except the stills (made again from their images by the import) and the
-// podcasts' files (written into their shows' folders by ExportPodcasts).
+// Media under static/, except the stills (made again from their images by the import), the
+// podcasts' files (written into their shows' folders by ExportPodcasts) and private media (the
+// shop's files, written beside their products by ExportProducts).
 Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport& report) {
   auto media = store.LoadMediaList();
   if (!media) return media.error();
   for (const MediaFile& m : *media) {
-    if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0) continue;
+    if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0 || IsPrivateMedia(m.path)) {
+      continue;
+    }
     if (auto st = WriteMedia(store, dir, "static/" + m.path, m.hash); !st) return st;
     ++report.media;
   }
