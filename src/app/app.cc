@@ -370,7 +370,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (report->written && !workshops.workshops.empty()) {
     auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(*config, true));
     if (!workshop_store) return workshop_store.error();
-    auto counts = WriteWorkshops(**workshop_store, workshops, options.prune);
+    auto counts = WriteWorkshops(**workshop_store, **store, workshops, options.prune);
     if (!counts) return counts.error();
     out << "import: workshops " << counts->saved << " saved, " << counts->removed << " removed\n";
   }
