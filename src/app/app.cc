@@ -366,7 +366,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (report->written && !shop.products.empty()) {
     auto shop_store = OpenShopStore(site.database(), SiteStoreOptions(*config, true));
     if (!shop_store) return shop_store.error();
-    auto counts = WriteProducts(**shop_store, shop, options.prune);
+    auto counts = WriteProducts(**shop_store, **store, shop, options.prune);
     if (!counts) return counts.error();
     out << "import: shop " << counts->saved << " products saved, " << counts->removed
         << " removed\n";
@@ -374,7 +374,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (report->written && !workshops.workshops.empty()) {
     auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(*config, true));
     if (!workshop_store) return workshop_store.error();
-    auto counts = WriteWorkshops(**workshop_store, workshops, options.prune);
+    auto counts = WriteWorkshops(**workshop_store, **store, workshops, options.prune);
     if (!counts) return counts.error();
     out << "import: workshops " << counts->saved << " saved, " << counts->removed << " removed\n";
   }
@@ -399,6 +399,8 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
   ShopWebOptions s;
   s.site = [&live] { return live.CurrentSite(); };
   s.open_store = [site] { return OpenShopStore(site.database(), SiteStoreOptions(site)); };
+  s.private_media = [&live](const HttpRequest& req, const std::string& path,
+                            const std::string& type) { return live.PrivateMedia(req, path, type); };
   auto config = LoadSiteConfig(site.config());
   if (config && config->payments.enabled()) {
     s.open_stripe = [c = *config] { return OpenSiteStripe(c); };

@@ -54,7 +54,7 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   // The shop's products live in a store of their own (src/shop), beside the content.
   auto shop = OpenShopStore(site.database(), SiteStoreOptions(from->config, false));
   if (!shop) return shop.error();
-  auto products = ExportProducts(**shop, dir);
+  auto products = ExportProducts(**shop, *from->store, dir);
   if (!products) return products.error();
   auto workshop_store = OpenWorkshopStore(site.database(), SiteStoreOptions(from->config, false));
   if (!workshop_store) return workshop_store.error();
@@ -63,7 +63,7 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
   if (workshops->materials_left_out > 0) {
     report->not_exported.push_back(
         std::to_string(workshops->materials_left_out) +
-        " workshop materials (not in the store: import does not keep their files yet)");
+        " workshop materials (not in the store: import the workshops again)");
   }
   out << "export: " << report->articles << " articles, " << report->pages << " pages, "
       << report->sections << " sections, " << report->authors << " authors, " << report->people

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <ostream>
 
+#include "content/private_media.h"
 #include "content/still.h"
 #include "core/config.h"
 #include "core/text.h"
@@ -112,8 +113,11 @@ MediaProblems FindMediaProblems(const std::vector<Article>& articles,
   }
   for (const auto& text : other_texts) referenced.merge(MediaReferences(text, base_url));
   for (const auto& m : media) {
-    // Stills belong to their image (src/stills removes them with it).
-    if (!referenced.count(m.path) && !IsStillPath(m.path)) problems.unused.push_back(m.path);
+    // Stills belong to their image (src/stills removes them with it); private media to their
+    // product or workshop (nothing on the site refers to them).
+    if (!referenced.count(m.path) && !IsStillPath(m.path) && !IsPrivateMedia(m.path)) {
+      problems.unused.push_back(m.path);
+    }
   }
   return problems;
 }

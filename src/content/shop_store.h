@@ -33,7 +33,8 @@ struct ProductVariant {
   bool operator==(const ProductVariant&) const = default;
 };
 
-// One of an ebook's files; its bytes are kept apart (ShopStore::ProductFileData).
+// One of an ebook's files; its bytes are private media at "_shop/{slug}/{name}" in the content
+// store (content/private_media.h), streamed from there a chunk at a time.
 struct ProductFile {
   std::string name;  // "ozu.epub": the name a buyer's download is saved under
   std::string type;  // found from the bytes: application/epub+zip, application/pdf
@@ -124,16 +125,13 @@ class ShopStore {
  public:
   virtual ~ShopStore() = default;
 
-  // Products, as imported: saves the product, its files' bytes (`file_bytes[i]` is
-  // `product.files[i]`'s) and its variants. A variant's stock is set to the declared count when
-  // the file declares a new count (restocking); a count declared before stays as sales left it.
-  virtual Status SaveProduct(const Product& product,
-                             const std::vector<std::string>& file_bytes) = 0;
+  // Products, as imported: saves the product, its files' facts (their bytes are private media,
+  // saved apart) and its variants. A variant's stock is set to the declared count when the file
+  // declares a new count (restocking); a count declared before stays as sales left it.
+  virtual Status SaveProduct(const Product& product) = 0;
   // By slug; each with its files (no bytes) and variants (with the stock left).
   virtual Result<std::vector<Product>> LoadProducts() = 0;
   virtual Status DeleteProduct(const std::string& slug) = 0;
-  // kNotFound when the product has no such file.
-  virtual Result<std::string> ProductFileData(const std::string& slug, const std::string& name) = 0;
 
   // Records a pending order (its id, status, session and payment fields are ignored) and
   // reserves each line's SKU until order.expires_at, all or nothing: kConflict naming the SKU

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "content/private_media.h"
 #include "content/still.h"
 #include "core/slug.h"
 #include "ingest/front_matter_writer.h"
@@ -421,10 +422,11 @@ Status ExportMedia(ContentStore& store, const fs::path& dir, FolderExportReport&
   auto media = store.LoadMediaList();
   if (!media) return media.error();
   for (const MediaFile& m : *media) {
-    if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0) continue;
-    // Private files (a workshop's materials, the shop's files) go out beside what owns them
+    // Private media (a workshop's materials, the shop's files) go out beside what owns them
     // (src/workshops' ExportWorkshops, src/shop's ExportProducts), never as public media.
-    if (m.path.rfind("_workshops/", 0) == 0 || m.path.rfind("_shop/", 0) == 0) continue;
+    if (IsStillPath(m.path) || m.path.rfind("podcasts/", 0) == 0 || IsPrivateMedia(m.path)) {
+      continue;
+    }
     if (auto st = WriteMediaInside(store, dir, "static/" + m.path, m.hash); !st) return st;
     written.insert(m.path);
     ++report.media;

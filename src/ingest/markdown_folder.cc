@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "content/access.h"
+#include "content/private_media.h"
 #include "content/records.h"
 #include "content/still.h"
 #include "core/dates.h"
@@ -391,10 +392,10 @@ bool IsFolderArticle(const std::string& source_path) {
   return source_path.rfind("content/", 0) == 0;
 }
 // Media from static/ (not WordPress's uploads, nor podcasts' files, which WritePodcasts keeps,
-// nor the newsroom's media library).
+// nor the newsroom's media library, nor private media: the shop's and the workshops' files).
 bool IsFolderMedia(const std::string& path) {
   return path.rfind("wp-content/uploads/", 0) != 0 && path.rfind("podcasts/", 0) != 0 &&
-         path.rfind("uploads/", 0) != 0 &&
+         path.rfind("uploads/", 0) != 0 && !IsPrivateMedia(path) &&
          !IsStillPath(path);  // made from the folder's images (src/stills), which removes them
 }
 

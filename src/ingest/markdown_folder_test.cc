@@ -194,6 +194,9 @@ TEST_F(ImportTest, PruneRemovesOnlyWithTheFlag) {
   Write("content/reviews/after-the-mountain.md", kReview);
   Write("static/images/after.jpg", "JPEG");
   ASSERT_TRUE(Import().ok());
+  // Private media (a shop ebook's file, a workshop's material) are no orphans of static/.
+  ASSERT_TRUE(store_->SaveMedia("_shop/ozu/ozu.pdf", "%PDF-1.4").ok());
+  ASSERT_TRUE(store_->SaveMedia("_workshops/w/notes.txt", "notes").ok());
   fs::remove(root_ / "src/content/reviews/after-the-mountain.md");
   fs::remove(root_ / "src/static/images/after.jpg");
   auto kept = Import();
@@ -206,6 +209,8 @@ TEST_F(ImportTest, PruneRemovesOnlyWithTheFlag) {
   EXPECT_EQ(pruned->removed, 1u);
   EXPECT_EQ(pruned->media_removed, 1u);
   EXPECT_TRUE(store_->LoadArticles(false)->empty());
+  EXPECT_TRUE(store_->LoadMediaFile("_shop/ozu/ozu.pdf").ok());
+  EXPECT_TRUE(store_->LoadMediaFile("_workshops/w/notes.txt").ok());
 }
 
 // The newsroom's edits (docs/NEWSROOM.md): an article edited there since it was imported is not

@@ -38,7 +38,7 @@ class ShopOrdersTest : public ::testing::Test {
     book.price = 900;
     book.currency = "usd";
     book.files = {{"quiet-rooms.epub", "application/epub+zip", 0}};
-    ASSERT_TRUE(store_->SaveProduct(book, {TestEpub("Quiet Rooms")}).ok());
+    ASSERT_TRUE(store_->SaveProduct(book).ok());
     Product shirt;
     shirt.slug = "tshirt";
     shirt.kind = "merch";
@@ -48,7 +48,7 @@ class ShopOrdersTest : public ::testing::Test {
     shirt.variants = {{"LT-L", "L / black", 1}};
     shirt.ship_to = {"US", "FR"};
     shirt.shipping = {{"Standard post", 600}};
-    ASSERT_TRUE(store_->SaveProduct(shirt, {}).ok());
+    ASSERT_TRUE(store_->SaveProduct(shirt).ok());
     key_ = std::string(kDownloadSecretBytes, '\x07');
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -221,7 +221,7 @@ TEST_F(ShopOrdersTest, MyAccountOffersBoughtEbooksAndThoseATierIncludes) {
   // A patron holds the tier the book is free for: a member's link, no purchase.
   Product book = (*store_->LoadProducts())[0];
   book.free_for = {"patron"};
-  ASSERT_TRUE(store_->SaveProduct(book, {TestEpub("Quiet Rooms")}).ok());
+  ASSERT_TRUE(store_->SaveProduct(book).ok());
   ReaderRights patron;
   patron.member_id = 7;
   patron.Grant("patron");

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "contact/upload.h"
+#include "content/private_media.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "ingest/folder_export.h"
@@ -43,7 +44,7 @@ void ReadPrice(Fields& f, const YAML::Node& fm, Product& p) {
 
 // An ebook's files: names of files beside the product's .md, each an EPUB or a PDF by content.
 void ReadEbookFiles(Fields& f, const YAML::Node& fm, const fs::path& dir, Product& p,
-                    std::vector<std::string>& bytes) {
+                    std::vector<fs::path>& paths) {
   const std::vector<std::string> names = f.List(fm, "files", "files");
   if (names.empty())
     f.Problem(fm["files"] ? f.LineOf(fm["files"]) : 1, "files",
@@ -75,7 +76,7 @@ void ReadEbookFiles(Fields& f, const YAML::Node& fm, const fs::path& dir, Produc
       continue;
     }
     p.files.push_back(ProductFile{name, *type, static_cast<int64_t>(data->size())});
-    bytes.push_back(std::move(*data));
+    paths.push_back(dir / path);
   }
 }
 
@@ -162,7 +163,7 @@ void ReadShipping(Fields& f, const YAML::Node& fm, Product& p) {
 }
 
 std::optional<Product> ReadProduct(const fs::path& path, const std::vector<std::string>& tiers,
-                                   std::set<std::string>& skus, std::vector<std::string>& bytes,
+                                   std::set<std::string>& skus, std::vector<fs::path>& paths,
                                    std::vector<Error>& problems) {
   const std::string rel = "content/shop/" + path.filename().string();
   auto file = ReadFrontMatterFile(path, rel, problems);
@@ -187,7 +188,7 @@ std::optional<Product> ReadProduct(const fs::path& path, const std::vector<std::
     p.image_alt = image->alt;
   }
   if (p.kind == "ebook") {
-    ReadEbookFiles(f, fm, path.parent_path(), p, bytes);
+    ReadEbookFiles(f, fm, path.parent_path(), p, paths);
     ReadFreeFor(f, fm, tiers, p);
   } else if (p.kind == "merch") {
     ReadVariants(f, fm, skus, p);
@@ -208,19 +209,44 @@ ShopFolder ReadShopFolder(const fs::path& folder, const std::vector<std::string>
   const fs::path root = folder / "content" / "shop";
   std::set<std::string> skus;
   for (const fs::path& path : MarkdownFilesIn(root)) {
-    std::vector<std::string> bytes;
-    auto product = ReadProduct(path, tiers, skus, bytes, problems);
+    std::vector<fs::path> paths;
+    auto product = ReadProduct(path, tiers, skus, paths, problems);
     if (!product) continue;
     out.products.push_back(std::move(*product));
-    out.file_bytes.push_back(std::move(bytes));
+    out.file_paths.push_back(std::move(paths));
   }
   return out;
 }
 
-Result<ShopWriteCounts> WriteProducts(ShopStore& store, const ShopFolder& shop, bool prune) {
+namespace {
+
+// A product's files into the media store, a chunk at a time, under "_shop/{slug}/"; the stored
+// files there that it no longer names are removed.
+Status SaveProductFiles(ContentStore& media, const std::vector<MediaFile>& stored, const Product& p,
+                        const std::vector<fs::path>& paths) {
+  std::set<std::string> named;
+  for (size_t i = 0; i < p.files.size() && i < paths.size(); ++i) {
+    const std::string path = PrivateMediaPath(kShopMediaPrefix, p.slug, p.files[i].name);
+    named.insert(path);
+    if (auto s = SavePrivateMediaFrom(media, path, paths[i]); !s) return s;
+  }
+  return RemovePrivateMedia(media, stored, PrivateMediaFolder(kShopMediaPrefix, p.slug), named);
+}
+
+}  // namespace
+
+Result<ShopWriteCounts> WriteProducts(ShopStore& store, ContentStore& media, const ShopFolder& shop,
+                                      bool prune) {
+  auto stored_media = media.LoadMediaList();
+  if (!stored_media) return stored_media.error();
   ShopWriteCounts counts;
   for (size_t i = 0; i < shop.products.size(); ++i) {
-    if (auto s = store.SaveProduct(shop.products[i], shop.file_bytes[i]); !s) return s.error();
+    const Product& p = shop.products[i];
+    // The bytes first: a saved product never names a file that is not there.
+    if (auto s = SaveProductFiles(media, *stored_media, p, shop.file_paths[i]); !s) {
+      return s.error();
+    }
+    if (auto s = store.SaveProduct(p); !s) return s.error();
     ++counts.saved;
   }
   if (!prune) return counts;
@@ -231,6 +257,8 @@ Result<ShopWriteCounts> WriteProducts(ShopStore& store, const ShopFolder& shop, 
   for (const Product& p : *stored) {
     if (kept.count(p.slug)) continue;
     if (auto s = store.DeleteProduct(p.slug); !s) return s.error();
+    const std::string folder = PrivateMediaFolder(kShopMediaPrefix, p.slug);
+    if (auto s = RemovePrivateMedia(media, *stored_media, folder, {}); !s) return s.error();
     ++counts.removed;
   }
   return counts;
@@ -277,7 +305,7 @@ std::string ProductFileOf(const Product& p) {
 
 }  // namespace
 
-Result<size_t> ExportProducts(ShopStore& store, const fs::path& dir) {
+Result<size_t> ExportProducts(ShopStore& store, ContentStore& media, const fs::path& dir) {
   auto products = store.LoadProducts();
   if (!products) return products.error();
   for (const Product& p : *products) {
@@ -288,7 +316,7 @@ Result<size_t> ExportProducts(ShopStore& store, const fs::path& dir) {
       return st.error();
     }
     for (const ProductFile& f : p.files) {
-      auto bytes = store.ProductFileData(p.slug, f.name);
+      auto bytes = media.LoadMediaData(PrivateMediaPath(kShopMediaPrefix, p.slug, f.name));
       if (!bytes) return bytes.error();
       // The name is checked as it was at import (a file's name, no folder); PathInside again.
       if (auto st = WriteInside(dir, "content/shop/" + f.name, *bytes); !st) {

@@ -1,6 +1,8 @@
 // The shop's products from the content folder: content/shop/{slug}.md is an ebook or a piece of
 // merchandise (docs/SHOP.md describes the fields). An ebook's files, named in its front matter
-// and kept beside it, are read at import and checked by their content (libmagic): EPUB or PDF.
+// and kept beside it, are read at import and checked by their content (libmagic): EPUB or PDF,
+// then stored as private media ("_shop/{slug}/{name}", content/private_media.h) a chunk at a
+// time, never at a public URL.
 // Contract: ReadShopFolder checks everything and writes nothing; WriteProducts writes what it
 // read. Plain functions; one thread.
 #pragma once
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "content/content_store.h"
 #include "content/shop_store.h"
 #include "core/result.h"
 
@@ -19,8 +22,8 @@ inline constexpr const char* kEbookTypes[] = {"application/epub+zip", "applicati
 
 struct ShopFolder {
   std::vector<Product> products;  // by slug
-  // The bytes of each product's files, in the order of its `files`.
-  std::vector<std::vector<std::string>> file_bytes;
+  // Where each product's files are, in the order of its `files` (read again when written).
+  std::vector<std::vector<std::filesystem::path>> file_paths;
 };
 
 // Reads content/shop/*.md under `folder` (nothing when there is none); every problem is
@@ -33,14 +36,17 @@ struct ShopWriteCounts {
   size_t saved = 0, removed = 0;
 };
 
-// Saves every product (each in one transaction); with `prune`, removes the stored products
-// whose files are gone.
-Result<ShopWriteCounts> WriteProducts(ShopStore& store, const ShopFolder& shop, bool prune);
+// Saves every product (each in one transaction), its files first into `media` (streamed, under
+// "_shop/{slug}/", where the files a product no longer names are removed); with `prune`,
+// removes the stored products whose files are gone, and their files.
+Result<ShopWriteCounts> WriteProducts(ShopStore& store, ContentStore& media, const ShopFolder& shop,
+                                      bool prune);
 
 // `cinepress export DIR`: every stored product as content/shop/{slug}.md under `dir`, an ebook's
 // files beside it, which ReadShopFolder reads back as the same product (a variant's stock is
 // what is left to sell now). The number of products written; an Error for a file that cannot be
 // written or a store failure.
-Result<size_t> ExportProducts(ShopStore& store, const std::filesystem::path& dir);
+Result<size_t> ExportProducts(ShopStore& store, ContentStore& media,
+                              const std::filesystem::path& dir);
 
 }  // namespace cinepress

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/text.h"
 #include "shop/test_ebook.h"
 #include "store/open_store.h"
 
@@ -85,7 +86,8 @@ TEST_F(ShopFolderTest, AnEbookAndAShirtAreRead) {
   EXPECT_EQ(book.files[0].name, "ozu.epub");
   EXPECT_EQ(book.files[0].type, "application/epub+zip");
   EXPECT_EQ(book.files[1].type, "application/pdf");
-  EXPECT_EQ(shop.file_bytes[0][1], TestPdf());
+  EXPECT_EQ(*ReadFile(shop.file_paths[0][1]), TestPdf());
+  EXPECT_EQ(book.files[1].size, static_cast<int64_t>(TestPdf().size()));
   const Product& shirt = shop.products[1];
   ASSERT_EQ(shirt.variants.size(), 2u);
   EXPECT_EQ(shirt.variants[0], (ProductVariant{"TS-S", "S / white", 3}));
@@ -134,21 +136,44 @@ TEST_F(ShopFolderTest, BadFieldsAreNamedWithTheirLines) {
       << all;
 }
 
-TEST_F(ShopFolderTest, WritingSavesAndPrunes) {
+// An ebook's files are private media: stored under _shop/{slug}/, never in the site's media.
+TEST_F(ShopFolderTest, WritingSavesTheFilesAsPrivateMediaAndPrunes) {
   Write("ozu-monograph.md", kEbook);
   Write("tshirt.md", kShirt);
   auto store = OpenShopStore(root_ / "site.db", {});
   ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(media.ok()) << media.error().ToString();
   ShopFolder shop = Read();
-  auto counts = WriteProducts(**store, shop, /*prune=*/true);
+  auto counts = WriteProducts(**store, **media, shop, /*prune=*/true);
   ASSERT_TRUE(counts.ok()) << counts.error().ToString();
   EXPECT_EQ(counts->saved, 2u);
-  EXPECT_EQ(*(*store)->ProductFileData("ozu-monograph", "ozu.epub"), TestEpub("Ozu"));
-  fs::remove(root_ / "content/shop/tshirt.md");
-  counts = WriteProducts(**store, Read(), /*prune=*/true);
+  EXPECT_EQ(*(*media)->LoadMediaData("_shop/ozu-monograph/ozu.epub"), TestEpub("Ozu"));
+  EXPECT_EQ(*(*media)->LoadMediaData("_shop/ozu-monograph/ozu.pdf"), TestPdf());
+  EXPECT_EQ((*media)->LoadMediaFile("_shop/ozu-monograph/ozu.epub")->size,
+            static_cast<int64_t>(TestEpub("Ozu").size()));
+
+  // A file the product no longer names is removed from the store; another's are kept.
+  ASSERT_TRUE((*media)->SaveMedia("_shop/other/x.pdf", TestPdf()).ok());
+  ASSERT_TRUE((*media)->SaveMedia("images/ozu.jpg", "a public image").ok());
+  std::string text = kEbook;
+  text.replace(text.find("files: [ozu.epub, ozu.pdf]"), 26, "files: [ozu.epub]");
+  Write("ozu-monograph.md", text);
+  ASSERT_TRUE(WriteProducts(**store, **media, Read(), /*prune=*/false).ok());
+  EXPECT_EQ((*media)->LoadMediaFile("_shop/ozu-monograph/ozu.pdf").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_TRUE((*media)->LoadMediaFile("_shop/ozu-monograph/ozu.epub").ok());
+  EXPECT_TRUE((*media)->LoadMediaFile("_shop/other/x.pdf").ok());
+
+  // Pruned: the product whose file is gone goes, with its files.
+  fs::remove(root_ / "content/shop/ozu-monograph.md");
+  counts = WriteProducts(**store, **media, Read(), /*prune=*/true);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->removed, 1u);
   EXPECT_EQ((*store)->LoadProducts()->size(), 1u);
+  EXPECT_EQ((*media)->LoadMediaFile("_shop/ozu-monograph/ozu.epub").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_TRUE((*media)->LoadMediaFile("images/ozu.jpg").ok());
 }
 
 // `cinepress export`: the stored products written out are read back as the same products, with
@@ -158,17 +183,21 @@ TEST_F(ShopFolderTest, ExportedProductsAreReadBackTheSame) {
   Write("tshirt.md", kShirt);
   auto store = OpenShopStore(root_ / "site.db", {});
   ASSERT_TRUE(store.ok()) << store.error().ToString();
-  ASSERT_TRUE(WriteProducts(**store, Read(), /*prune=*/false).ok());
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(media.ok()) << media.error().ToString();
+  ASSERT_TRUE(WriteProducts(**store, **media, Read(), /*prune=*/false).ok());
   const fs::path out = root_ / "export";
-  auto written = ExportProducts(**store, out);
+  auto written = ExportProducts(**store, **media, out);
   ASSERT_TRUE(written.ok()) << written.error().ToString();
   EXPECT_EQ(*written, 2u);
   std::vector<Error> problems;
   ShopFolder back = ReadShopFolder(out, {"patron", "critic"}, problems);
   ASSERT_TRUE(problems.empty()) << problems[0].ToString();
   EXPECT_EQ(back.products, *(*store)->LoadProducts());
-  ASSERT_EQ(back.file_bytes.size(), 2u);
-  EXPECT_EQ(back.file_bytes[0], (std::vector<std::string>{TestEpub("Ozu"), TestPdf()}));
+  ASSERT_EQ(back.file_paths.size(), 2u);
+  ASSERT_EQ(back.file_paths[0].size(), 2u);
+  EXPECT_EQ(*ReadFile(back.file_paths[0][0]), TestEpub("Ozu"));
+  EXPECT_EQ(*ReadFile(back.file_paths[0][1]), TestPdf());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "content/collection.h"
+#include "content/private_media.h"
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
@@ -435,6 +436,9 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (size_t i = 0; i < s.media_.size(); ++i) {
     // A still's manifest is for the site map, not for readers.
     if (IsStillPath(s.media_[i].path) && s.media_[i].path.ends_with("/still.json")) continue;
+    // Private media (the shop's and the workshops' files) are never pages: no build writes them,
+    // no request reaches them at their path (signed links stream them: LiveSite::PrivateMedia).
+    if (IsPrivateMedia(s.media_[i].path)) continue;
     // A podcast's files are published with its public episodes only (podcast_site.cc).
     if (s.media_[i].path.rfind("podcasts/", 0) == 0) {
       const int32_t e = s.EpisodeOfMedia("/" + s.media_[i].path);

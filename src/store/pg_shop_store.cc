@@ -75,7 +75,7 @@ class PgShopStore final : public ShopStore {
  public:
   explicit PgShopStore(std::unique_ptr<PgConnection> db) : db_(std::move(db)) {}
 
-  Status SaveProduct(const Product& p, const std::vector<std::string>& bytes) override {
+  Status SaveProduct(const Product& p) override {
     return db_->Atomically([&]() -> Status {
       const std::string free_for = JoinedList(p.free_for), ship_to = JoinedList(p.ship_to),
                         shipping = ShippingJson(p.shipping);
@@ -93,7 +93,7 @@ class PgShopStore final : public ShopStore {
            std::string_view(p.currency), std::string_view(p.image), std::string_view(p.image_alt),
            std::string_view(free_for), std::string_view(ship_to), std::string_view(shipping)});
       if (!q) return PgFailure("saving product " + p.slug, q.error());
-      if (auto s = SaveFiles(p, bytes); !s) return s;
+      if (auto s = SaveFiles(p); !s) return s;
       return SaveVariants(p);
     });
   }
@@ -125,14 +125,6 @@ class PgShopStore final : public ShopStore {
     auto q = db_->Write("DELETE FROM shop_products WHERE slug = $1", {std::string_view(slug)});
     if (!q) return PgFailure("removing product " + slug, q.error());
     return {};
-  }
-
-  Result<std::string> ProductFileData(const std::string& slug, const std::string& name) override {
-    auto q = db_->Query("SELECT data FROM shop_product_files WHERE product = $1 AND name = $2",
-                        {std::string_view(slug), std::string_view(name)}, /*binary=*/true);
-    if (!q) return PgFailure("reading " + slug + "/" + name, q.error());
-    if (q->size() == 0) return NoProductFile(slug, name);
-    return q->Text(0, 0);
   }
 
   Result<int64_t> StartOrder(const Order& o) override {
@@ -331,17 +323,18 @@ class PgShopStore final : public ShopStore {
   }
 
  private:
-  Status SaveFiles(const Product& p, const std::vector<std::string>& bytes) {
+  // The files' facts; their bytes are private media (content/private_media.h). The old `data`
+  // column is written empty.
+  Status SaveFiles(const Product& p) {
     auto d =
         db_->Write("DELETE FROM shop_product_files WHERE product = $1", {std::string_view(p.slug)});
     if (!d) return PgFailure("saving the files of " + p.slug, d.error());
     for (size_t i = 0; i < p.files.size(); ++i) {
-      const std::string data = i < bytes.size() ? bytes[i] : std::string();
       auto q = db_->Write(
           "INSERT INTO shop_product_files (product, seq, name, type, size, data)"
-          " VALUES ($1, $2, $3, $4, $5, $6)",
+          " VALUES ($1, $2, $3, $4, $5, ''::bytea)",
           {std::string_view(p.slug), static_cast<int64_t>(i), std::string_view(p.files[i].name),
-           std::string_view(p.files[i].type), static_cast<int64_t>(data.size()), PgBytes{data}});
+           std::string_view(p.files[i].type), p.files[i].size});
       if (!q) return PgFailure("saving " + p.slug + "/" + p.files[i].name, q.error());
     }
     return {};

@@ -48,10 +48,6 @@ std::string SkuJson(const std::vector<ProductVariant>& variants) {
   return out.dump();
 }
 
-Error NoProductFile(const std::string& slug, const std::string& name) {
-  return Error{ErrorCode::kNotFound, "product " + slug + " has no file " + name, {}, 0, {}};
-}
-
 Error NoOrder(const std::string& which) {
   return Error{ErrorCode::kNotFound, "no order " + which, {}, 0, {}};
 }

@@ -23,7 +23,6 @@ std::vector<ShippingRate> ShippingFromJson(const std::string& json);
 // The variants' SKUs as a JSON array of strings.
 std::string SkuJson(const std::vector<ProductVariant>& variants);
 
-Error NoProductFile(const std::string& slug, const std::string& name);
 Error NoOrder(const std::string& which);
 Error NoSku(const std::string& sku);
 // kConflict: "SKU is sold out" or "only N of SKU left".

@@ -96,39 +96,35 @@ TYPED_TEST_SUITE(ShopStoreContract, StoreEngines, EngineName);
 
 TYPED_TEST(ShopStoreContract, AProductKeepsEveryFieldAndItsFiles) {
   Product ebook = this->Ebook();
-  const std::string epub("PK\3\4\0\xff epub", 12);
-  ASSERT_TRUE(this->store_->SaveProduct(ebook, {epub, "%PDF-1.4"}).ok());
+  ebook.files[0].size = 12;
+  ebook.files[1].size = 700000;  // the facts only: the bytes are private media
+  ASSERT_TRUE(this->store_->SaveProduct(ebook).ok());
   Product shirt = this->Shirt(3, 1);
-  ASSERT_TRUE(this->store_->SaveProduct(shirt, {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(shirt).ok());
   auto products = this->store_->LoadProducts();
   ASSERT_TRUE(products.ok()) << products.error().ToString();
   ASSERT_EQ(products->size(), 2u);
-  ebook.files[0].size = 12;
-  ebook.files[1].size = 8;
   EXPECT_EQ((*products)[0], ebook);
   EXPECT_EQ((*products)[1], shirt);
-  EXPECT_EQ(*this->store_->ProductFileData("ozu-monograph", "ozu.epub"), epub);
-  EXPECT_EQ(this->store_->ProductFileData("ozu-monograph", "x.epub").error().code,
-            ErrorCode::kNotFound);
   ASSERT_TRUE(this->store_->DeleteProduct("tshirt").ok());
   EXPECT_EQ(this->store_->LoadProducts()->size(), 1u);
 }
 
 TYPED_TEST(ShopStoreContract, ImportingAgainKeepsSalesUnlessTheFileDeclaresANewCount) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 1), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 1)).ok());
   this->Start("a", "TS-S", 2);
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 1), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 1)).ok());
   EXPECT_EQ(this->Stock("TS-S"), 1);
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(10, 1), {}).ok());  // restocked
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(10, 1)).ok());  // restocked
   EXPECT_EQ(this->Stock("TS-S"), 10);
   Product one = this->Shirt(10, 1);
   one.variants.pop_back();  // the large size is gone
-  ASSERT_TRUE(this->store_->SaveProduct(one, {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(one).ok());
   EXPECT_EQ((*this->store_->LoadProducts())[0].variants.size(), 1u);
 }
 
 TYPED_TEST(ShopStoreContract, StartingAnOrderReservesStockOrRefusesAllOfIt) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(2, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(2, 0)).ok());
   this->Start("a", "TS-S", 2);
   EXPECT_EQ(this->Stock("TS-S"), 0);
   auto refused = this->store_->StartOrder(this->Buy("b", "tshirt", "TS-S", 1, 1000));
@@ -152,7 +148,7 @@ TYPED_TEST(ShopStoreContract, StartingAnOrderReservesStockOrRefusesAllOfIt) {
 TYPED_TEST(ShopStoreContract, AVariantSellingOutOrComingBackMovesTheContentCounter) {
   auto content = OpenContentStore(this->engine_.file(), this->engine_.With({}));
   ASSERT_TRUE(content.ok()) << content.error().ToString();
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0)).ok());
   const int64_t before = *(*content)->DataVersion();
   this->Start("a", "TS-S", 1);  // 3 → 2: still in stock
   EXPECT_EQ(*(*content)->DataVersion(), before);
@@ -164,7 +160,7 @@ TYPED_TEST(ShopStoreContract, AVariantSellingOutOrComingBackMovesTheContentCount
 }
 
 TYPED_TEST(ShopStoreContract, TheLastItemGoesToOneOfTwoBuyersAtOnce) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(1, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(1, 0)).ok());
   for (int round = 0; round < 5; ++round) {
     auto a = this->Open(), b = this->Open();
     ASSERT_TRUE(a && b);
@@ -187,7 +183,7 @@ TYPED_TEST(ShopStoreContract, TheLastItemGoesToOneOfTwoBuyersAtOnce) {
 }
 
 TYPED_TEST(ShopStoreContract, AnExpiredSessionReturnsItsStockOnce) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0)).ok());
   const int64_t id = this->Start("a", "TS-S", 2);
   EXPECT_EQ(this->Stock("TS-S"), 1);
   EXPECT_TRUE(*this->store_->ExpireOrder("cs_a", 300));
@@ -200,7 +196,7 @@ TYPED_TEST(ShopStoreContract, AnExpiredSessionReturnsItsStockOnce) {
 }
 
 TYPED_TEST(ShopStoreContract, AnAbandonedReservationEndsAfterItsExpiry) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0)).ok());
   const int64_t early = this->Start("a", "TS-S", 1, 1000);
   this->Start("b", "TS-S", 1, 3000);
   EXPECT_EQ(this->Stock("TS-S"), 1);
@@ -214,7 +210,7 @@ TYPED_TEST(ShopStoreContract, AnAbandonedReservationEndsAfterItsExpiry) {
 }
 
 TYPED_TEST(ShopStoreContract, APaidOrderIsRecordedOnceAndItsStockStaysDown) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0)).ok());
   const int64_t id = this->Start("a", "TS-S", 2);
   auto paid = this->store_->PayOrder(this->Paid("a"));
   ASSERT_TRUE(paid.ok()) << paid.error().ToString();
@@ -237,7 +233,7 @@ TYPED_TEST(ShopStoreContract, APaidOrderIsRecordedOnceAndItsStockStaysDown) {
 }
 
 TYPED_TEST(ShopStoreContract, APaymentsMessagesAreQueuedInItsTransaction) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(3, 0)).ok());
   this->Start("a", "TS-S", 1);
   this->Start("b", "TS-S", 1);
   auto outbox = OpenNewsletterStore(this->engine_.file(), this->engine_.With({}));
@@ -269,7 +265,7 @@ TYPED_TEST(ShopStoreContract, APaymentsMessagesAreQueuedInItsTransaction) {
 }
 
 TYPED_TEST(ShopStoreContract, PaidAfterItsReservationEndedTakesTheStockAgain) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(1, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(1, 0)).ok());
   this->Start("a", "TS-S", 1, 1000);
   EXPECT_EQ(this->store_->ExpireAbandonedOrders(1001)->size(), 1u);
   this->Start("b", "TS-S", 1, 3000);  // someone else holds the returned shirt
@@ -279,7 +275,7 @@ TYPED_TEST(ShopStoreContract, PaidAfterItsReservationEndedTakesTheStockAgain) {
 }
 
 TYPED_TEST(ShopStoreContract, AnEbookGrantsItsDownloadAndARefundRevokesIt) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Ebook(), {"PK", "%PDF"}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Ebook()).ok());
   const int64_t id = this->Start("a", "");
   ASSERT_TRUE(this->store_->PayOrder(this->Paid("a")).ok());
   auto grants = this->store_->GrantsOf("buyer@example.com");
@@ -306,7 +302,7 @@ TYPED_TEST(ShopStoreContract, AnEbookGrantsItsDownloadAndARefundRevokesIt) {
 }
 
 TYPED_TEST(ShopStoreContract, OnlyAPaidOrderShipsAndTheListFiltersByStatus) {
-  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(5, 0), {}).ok());
+  ASSERT_TRUE(this->store_->SaveProduct(this->Shirt(5, 0)).ok());
   const int64_t a = this->Start("a", "TS-S");
   const int64_t b = this->Start("b", "TS-S");
   EXPECT_EQ(this->store_->ShipOrder(a, "TRACK1", 300).error().code, ErrorCode::kConflict);

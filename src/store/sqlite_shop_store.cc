@@ -45,7 +45,7 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
   explicit SqliteShopStore(sqlite3* db) : SqliteConnection(db) {}
   using SqliteConnection::InitConnection;
 
-  Status SaveProduct(const Product& p, const std::vector<std::string>& bytes) override {
+  Status SaveProduct(const Product& p) override {
     return Atomically([&]() -> Status {
       Run r(Q("INSERT INTO shop_products (slug, kind, title, summary, body, price, currency,"
               " image, image_alt, free_for, ship_to, shipping)"
@@ -58,7 +58,7 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
             {p.slug, p.kind, p.title, p.summary, p.body, p.price, p.currency, p.image, p.image_alt,
              JoinedList(p.free_for), JoinedList(p.ship_to), ShippingJson(p.shipping)});
       if (!r.Done()) return Failure("saving product " + p.slug);
-      if (auto s = SaveFiles(p, bytes); !s) return s;
+      if (auto s = SaveFiles(p); !s) return s;
       return SaveVariants(p);
     });
   }
@@ -104,13 +104,6 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
     Run r(Q("DELETE FROM shop_products WHERE slug = ?"), {slug});
     if (!r.Done()) return Failure("removing product " + slug);
     return {};
-  }
-
-  Result<std::string> ProductFileData(const std::string& slug, const std::string& name) override {
-    Run r(Q("SELECT data FROM shop_product_files WHERE product = ? AND name = ?"), {slug, name});
-    if (r.Row()) return r.B(0);
-    if (!r.Finished()) return Failure("reading " + slug + "/" + name);
-    return NoProductFile(slug, name);
   }
 
   Result<int64_t> StartOrder(const Order& o) override {
@@ -295,15 +288,15 @@ class SqliteShopStore final : public ShopStore, private SqliteConnection {
     return DownloadGrant{r.I(0), r.I(1), r.S(2), r.S(3), r.I(4), r.I(5) != 0};
   }
 
-  Status SaveFiles(const Product& p, const std::vector<std::string>& bytes) {
+  // The files' facts; their bytes are private media (content/private_media.h). The old `data`
+  // column is written empty.
+  Status SaveFiles(const Product& p) {
     Run d(Q("DELETE FROM shop_product_files WHERE product = ?"), {p.slug});
     if (!d.Done()) return Failure("saving the files of " + p.slug);
     for (size_t i = 0; i < p.files.size(); ++i) {
-      const std::string data = i < bytes.size() ? bytes[i] : std::string();
       Run r(Q("INSERT INTO shop_product_files (product, seq, name, type, size, data)"
-              " VALUES (?, ?, ?, ?, ?, ?)"),
-            {p.slug, static_cast<int64_t>(i), p.files[i].name, p.files[i].type,
-             static_cast<int64_t>(data.size()), SqlBlob{data}});
+              " VALUES (?, ?, ?, ?, ?, x'')"),
+            {p.slug, static_cast<int64_t>(i), p.files[i].name, p.files[i].type, p.files[i].size});
       if (!r.Done()) return Failure("saving " + p.slug + "/" + p.files[i].name);
     }
     return {};

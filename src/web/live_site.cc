@@ -359,11 +359,11 @@ class LiveSite::MediaReader : public BodyReader {
 };
 
 HttpResponse LiveSite::ServeLargeMedia(const HttpRequest& req, const MediaFile& media,
-                                       const char* cache_control) {
+                                       const char* cache_control, const std::string& content_type) {
   StreamedEntity e;
   e.reader = std::make_shared<MediaReader>(this, media.hash);
   e.size = media.size;
-  e.content_type = ContentTypeFor(media.path);
+  e.content_type = content_type.empty() ? ContentTypeFor(media.path) : content_type;
   e.etag = "\"" + media.hash + "\"";
   e.last_modified = media.modified;
   e.cache_control = cache_control;
@@ -463,23 +463,31 @@ HttpResponse LiveSite::PrivatePodcast(const HttpRequest& req, const ReaderRights
     r = TextResponse(403, "Your membership does not include this episode.\n");
     r.label = "podcast";
   } else {
-    r = ServeEpisodeMedia(req, *ts, path);
+    r = PrivateMedia(req, path.substr(1));
   }
   r.Set("X-Robots-Tag", "noindex");
   return r;
 }
 
-HttpResponse LiveSite::ServeEpisodeMedia(const HttpRequest& req, ThreadState& ts,
-                                         const std::string& path) {
+HttpResponse LiveSite::PrivateMedia(const HttpRequest& req, const std::string& path,
+                                    const std::string& content_type) {
   // Streamed from the store a piece at a time, as public media are: a members' episode of
   // 200 MB downloaded by many at once holds no copy of the file in memory.
-  auto media = ts.store->LoadMediaFile(path.substr(1));
+  Error error;
+  ContentStore* store = LocalStore(&error);
+  if (!store) {
+    HttpResponse r = TextResponse(503, "The file cannot be read for a moment.\n");
+    r.Set("Retry-After", "5");
+    r.label = "media";
+    return r;
+  }
+  auto media = store->LoadMediaFile(path);
   if (!media) {
     HttpResponse r = TextResponse(404, "Not found\n");
     r.label = "media";
     return r;
   }
-  return ServeLargeMedia(req, *media, "private, no-store");
+  return ServeLargeMedia(req, *media, "private, no-store", content_type);
 }
 
 HttpResponse LiveSite::PrivateFeed(const HttpRequest& req, const ReaderRights& rights) {
@@ -578,12 +586,9 @@ HttpResponse LiveSite::Handle(const HttpRequest& req, const ReaderRights& rights
   if (const int32_t e = site.EpisodeOfMedia(path);
       e >= 0 && site.EpisodeAccess(static_cast<size_t>(e)).restricted() &&
       rights.Allows(site.EpisodeAccess(static_cast<size_t>(e)))) {
-    Error error;
-    if (ThreadState* ts = Local(gen, &error)) {
-      HttpResponse r = ServeEpisodeMedia(req, *ts, path);
-      r.Set("Vary", "Cookie");
-      return r;
-    }
+    HttpResponse r = PrivateMedia(req, path.substr(1));
+    r.Set("Vary", "Cookie");
+    return r;
   }
 
   // Addresses that moved: a missing slash, WordPress's feed paths, an article's old slug.

@@ -73,6 +73,13 @@ class LiveSite {
   // episode's audio or transcript ("podcasts/SHOW/SLUG/FILE": 403 unless `rights` open it).
   HttpResponse PrivatePodcast(const HttpRequest& request, const ReaderRights& rights,
                               const std::string& prefix, std::string_view rest);
+  // A file of the store for one reader, whom the caller has let have it: a restricted episode's
+  // audio, a shop ebook's file, a workshop's material (a media path without its slash,
+  // "_shop/ozu/ozu.epub"). Streamed a chunk at a time (ranges, conditional requests, HEAD),
+  // private, no-store; 404 when there is none, 503 when the store cannot be read.
+  // `content_type`: what the bytes are (found at import); "" for the type of the name.
+  HttpResponse PrivateMedia(const HttpRequest& request, const std::string& path,
+                            const std::string& content_type = "");
   // Metrics in the Prometheus text format; `open_connections` comes from the server.
   std::string MetricsText(int64_t open_connections) const;
   // Counts a finished response in the metrics (its route is HttpResponse::label).
@@ -102,8 +109,6 @@ class LiveSite {
 
   void Follow();
   Status Reload();
-  // An episode's audio or transcript from the store, for one reader (private, no-store).
-  HttpResponse ServeEpisodeMedia(const HttpRequest& req, ThreadState& ts, const std::string& path);
   HttpResponse ServeOutput(const HttpRequest& req, const std::shared_ptr<Generation>& gen,
                            const Output& output, int status, const ReaderRights& rights);
   Result<std::shared_ptr<const Entity>> Render(const std::shared_ptr<Generation>& gen,
@@ -114,9 +119,11 @@ class LiveSite {
   ThreadState& ThisThread();
   // This thread's store connection (opened again after the store came back).
   ContentStore* LocalStore(Error* error);
-  // A media file streamed from the store (ranges, conditional requests, HEAD).
+  // A media file streamed from the store (ranges, conditional requests, HEAD); its type by its
+  // name when `content_type` is "".
   HttpResponse ServeLargeMedia(const HttpRequest& req, const MediaFile& media,
-                               const char* cache_control = "public, max-age=86400");
+                               const char* cache_control = "public, max-age=86400",
+                               const std::string& content_type = "");
   class MediaReader;
   // /search/ (a page of results, never cached) and /search/suggest.json (search_pages.cc).
   HttpResponse ServeSearch(const HttpRequest& req, const std::shared_ptr<Generation>& gen,

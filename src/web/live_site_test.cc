@@ -358,3 +358,58 @@ TEST(DecodeUrlParams, DecodesPairsInOrderAndRefusesWhatDoesNotParse) {
 
 }  // namespace
 }  // namespace cinepress
+
+namespace cinepress {
+namespace {
+
+// The bytes a streamed response sends: [offset, offset + length) read a piece at a time.
+std::string Drain(const HttpResponse& r, size_t* reads) {
+  std::string out;
+  if (!r.reader) return std::string(r.BodyView());
+  const size_t end = r.offset + r.length;
+  for (size_t at = r.offset; at < end;) {
+    auto piece = r.reader->Read(static_cast<int64_t>(at), end - at);
+    if (!piece || piece->empty()) break;
+    EXPECT_LE(piece->size(), ContentStore::kMediaChunkBytes);  // never more than a chunk at once
+    at += piece->size();
+    out += *piece;
+    ++*reads;
+  }
+  return out;
+}
+
+// A private file (a shop ebook's) is no page: 404 at its path, and streamed a chunk at a time,
+// with ranges, to the reader its caller lets have it.
+TEST_F(LiveSiteTest, PrivateMediaAreStreamedToTheirReaderAndNeverServedAtTheirPath) {
+  std::string book;
+  for (size_t i = 0; book.size() < 3 * ContentStore::kMediaChunkBytes + 1000; ++i) {
+    book += "%PDF page " + std::to_string(i) + "\n";
+  }
+  ASSERT_TRUE(probe_->SaveMedia("_shop/ozu/ozu.pdf", book).ok());
+  ASSERT_TRUE(Eventually([&] { return Get("/images/still.svg").status == 200; }));
+  EXPECT_EQ(Get("/_shop/ozu/ozu.pdf").status, 404);
+  EXPECT_FALSE(live_->CurrentSite()->FindOutput("_shop/ozu/ozu.pdf"));
+
+  HttpRequest req;
+  req.method = "GET";
+  req.target = "/shop/download/TOKEN/ozu.pdf";
+  HttpResponse whole = live_->PrivateMedia(req, "_shop/ozu/ozu.pdf", "application/pdf");
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.Header("Content-Type"), "application/pdf");
+  EXPECT_EQ(whole.Header("Cache-Control"), "private, no-store");
+  EXPECT_EQ(whole.body, nullptr);  // never the whole file in memory
+  size_t reads = 0;
+  EXPECT_EQ(Drain(whole, &reads), book);
+  EXPECT_GE(reads, 4u);
+
+  req.headers = {{"range", "bytes=300000-300099"}};  // as the server keeps them: lower case
+  HttpResponse part = live_->PrivateMedia(req, "_shop/ozu/ozu.pdf", "application/pdf");
+  ASSERT_EQ(part.status, 206);
+  EXPECT_EQ(part.Header("Content-Range"), "bytes 300000-300099/" + std::to_string(book.size()));
+  EXPECT_EQ(Drain(part, &reads), book.substr(300000, 100));
+
+  EXPECT_EQ(live_->PrivateMedia(req, "_shop/ozu/nothing.pdf", "").status, 404);
+}
+
+}  // namespace
+}  // namespace cinepress

@@ -1,5 +1,6 @@
 #include "web/shop_web.h"
 
+#include "content/private_media.h"
 #include "core/url.h"
 #include "web/form.h"
 
@@ -87,7 +88,7 @@ HttpResponse ShopWeb::DownloadGet(RequestContext& ctx) {
   if (token == "member") return MemberFile(ctx, name);
   auto download = AuthorizeDownload(*store_, options_.download_key, token, name, options_.now());
   if (!download) return options_.message(404, "Download", download.error().message);
-  return FileResponse(download->grant.product, download->file);
+  return FileResponse(ctx.request, download->grant.product, download->file);
 }
 
 // Called with mu_ held: SLUG/NAME of an ebook a tier the signed-in reader holds includes.
@@ -102,25 +103,25 @@ HttpResponse ShopWeb::MemberFile(RequestContext& ctx, std::string_view slug_and_
     if (p.slug != slug) continue;
     if (!MemberMayDownload(p, ctx.rights)) break;
     for (const ProductFile& f : p.files) {
-      if (f.name == name) return FileResponse(p.slug, f);
+      if (f.name == name) return FileResponse(ctx.request, p.slug, f);
     }
   }
   return options_.message(404, "Download",
                           "This ebook is not in your membership. Sign in, or see My account.");
 }
 
-// Called with mu_ held: the file's bytes, to be saved (private, no-store).
-HttpResponse ShopWeb::FileResponse(const std::string& product, const ProductFile& file) {
-  auto bytes = store_->ProductFileData(product, file.name);
-  if (!bytes) {
-    Log("download " + file.name + ": " + bytes.error().ToString());
+// The file's bytes, to be saved (private, no-store), streamed from the private media a chunk at
+// a time as the server sends them (a range asked for is answered as 206).
+HttpResponse ShopWeb::FileResponse(const HttpRequest& request, const std::string& product,
+                                   const ProductFile& file) {
+  HttpResponse r = options_.private_media(
+      request, PrivateMediaPath(kShopMediaPrefix, product, file.name), file.type);
+  if (r.status >= 400 && r.status != 416) {
+    Log("download " + product + "/" + file.name + ": " + std::to_string(r.status) +
+        " from the store (imported since the files became private media?)");
     return options_.message(500, "Download", "The file cannot be read for a moment.");
   }
-  HttpResponse r;
-  r.Set("Content-Type", file.type);
   r.Set("Content-Disposition", "attachment; filename=\"" + file.name + "\"");
-  r.Set("Cache-Control", "private, no-store");
-  r.body = std::make_shared<const std::string>(std::move(*bytes));
   r.label = "shop";
   return r;
 }

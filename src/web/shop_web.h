@@ -5,7 +5,8 @@
 //                                   email → the stock reserved and a Checkout Session → 303 to
 //                                   Stripe's page; none left → 409, saying so
 //   GET  /shop/download/TOKEN/NAME  an ebook's file, for a signed link that has not expired and
-//                                   whose grant holds (private, no-store); otherwise 404
+//                                   whose grant holds (private, no-store; streamed from the store
+//                                   a chunk at a time, with ranges); otherwise 404
 //   GET  /shop/download/member/SLUG/NAME  the same for a signed-in member whose tier includes it
 //   AccountDownloads                My account's list of the reader's ebooks
 //   ApplyEvent                      Stripe's events for the shop, called by PaymentsWeb's webhook
@@ -35,6 +36,10 @@ struct ShopWebOptions {
   std::function<std::shared_ptr<const Site>()> site;  // the site as served now
   std::function<Result<std::unique_ptr<ShopStore>>()> open_store;
   std::function<Result<std::unique_ptr<StripeClient>>()> open_stripe;  // null: no checkout
+  // A private media file streamed to the reader (LiveSite::PrivateMedia): an ebook's bytes.
+  std::function<HttpResponse(const HttpRequest&, const std::string& path,
+                             const std::string& content_type)>
+      private_media;
   std::string download_key;  // kDownloadSecretBytes from the store's site secrets
   ShopCheckoutOptions checkout;
   std::function<HttpResponse(int status, const std::string& heading, const std::string& message)>
@@ -61,7 +66,8 @@ class ShopWeb {
   HttpResponse BuyPost(RequestContext& ctx);
   HttpResponse DownloadGet(RequestContext& ctx);
   HttpResponse MemberFile(RequestContext& ctx, std::string_view slug_and_name);
-  HttpResponse FileResponse(const std::string& product, const ProductFile& file);
+  HttpResponse FileResponse(const HttpRequest& request, const std::string& product,
+                            const ProductFile& file);
   void Log(const std::string& line) const;
 
   ShopWebOptions options_;

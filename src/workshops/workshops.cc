@@ -1,8 +1,10 @@
 #include "workshops/workshops.h"
 
 #include <algorithm>
+#include <fstream>
 #include <limits>
 
+#include "content/private_media.h"
 #include "core/slug.h"
 #include "core/text.h"
 #include "ingest/folder_export.h"
@@ -17,7 +19,6 @@ namespace fs = std::filesystem;
 constexpr int kMaxPrice = 99999999;  // minor units; Stripe's own limit for an amount
 constexpr int kMaxSeats = 100000;
 constexpr int kMaxMinutes = 24 * 60;
-constexpr const char* kMaterialsRoot = "_workshops/";
 
 int LineOr(Fields& f, const YAML::Node& fm, const char* key) {
   return fm[key] ? f.LineOf(fm[key]) : 1;
@@ -165,13 +166,12 @@ void ReadMaterials(Fields& f, const YAML::Node& fm, const fs::path& dir, Worksho
                     "/ (its name of letters, digits, ., - and _)");
       continue;
     }
-    auto data = ReadFile(path);
-    if (!data) {
-      f.Problem(fm["materials"], "materials", data.error().message);
+    if (std::ifstream in(path, std::ios::binary); !in) {
+      f.Problem(fm["materials"], "materials", "\"" + name + "\" cannot be read");
       continue;
     }
     w.materials.push_back(name);
-    out.push_back({name, std::move(*data)});
+    out.push_back({name, path});
   }
 }
 
@@ -237,11 +237,35 @@ std::set<std::string> PeopleSlugs(const fs::path& folder) {
   return out;
 }
 
-Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const WorkshopsFolder& folder,
-                                           bool prune) {
+namespace {
+
+// A workshop's materials into the media store, a chunk at a time, under "_workshops/{slug}/";
+// the stored files there that it no longer names are removed.
+Status SaveMaterials(ContentStore& media, const std::vector<MediaFile>& stored, const Workshop& w,
+                     const std::vector<WorkshopMaterial>& materials) {
+  std::set<std::string> named;
+  for (const WorkshopMaterial& m : materials) {
+    const std::string path = MaterialMediaPath(w.slug, m.name);
+    named.insert(path);
+    if (auto s = SavePrivateMediaFrom(media, path, m.file); !s) return s;
+  }
+  return RemovePrivateMedia(media, stored, PrivateMediaFolder(kWorkshopMediaPrefix, w.slug), named);
+}
+
+}  // namespace
+
+Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, ContentStore& media,
+                                           const WorkshopsFolder& folder, bool prune) {
+  auto stored_media = media.LoadMediaList();
+  if (!stored_media) return stored_media.error();
   WorkshopWriteCounts counts;
   std::set<std::string> kept;
-  for (const Workshop& w : folder.workshops) {
+  for (size_t i = 0; i < folder.workshops.size(); ++i) {
+    const Workshop& w = folder.workshops[i];
+    // The materials first: a saved workshop never names a file that is not there.
+    static const std::vector<WorkshopMaterial> kNone;
+    const auto& materials = i < folder.materials.size() ? folder.materials[i] : kNone;
+    if (auto s = SaveMaterials(media, *stored_media, w, materials); !s) return s.error();
     if (auto s = store.SaveWorkshop(w); !s) return s.error();
     kept.insert(w.slug);
     ++counts.saved;
@@ -256,6 +280,8 @@ Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const Workshops
     if (!registrations) return registrations.error();
     if (!registrations->empty()) continue;
     if (auto s = store.DeleteWorkshop(w.slug); !s) return s.error();
+    const std::string folder_path = PrivateMediaFolder(kWorkshopMediaPrefix, w.slug);
+    if (auto s = RemovePrivateMedia(media, *stored_media, folder_path, {}); !s) return s.error();
     ++counts.removed;
   }
   return counts;
@@ -358,7 +384,7 @@ Result<WorkshopExportReport> ExportWorkshops(WorkshopStore& store, ContentStore&
 }
 
 std::string MaterialMediaPath(const std::string& slug, const std::string& name) {
-  return kMaterialsRoot + slug + "/" + name;
+  return PrivateMediaPath(kWorkshopMediaPrefix, slug, name);
 }
 
 WorkshopPrice PriceFor(const Workshop& w, const ReaderRights& rights) {

@@ -27,10 +27,10 @@
 
 namespace cinepress {
 
-// One material: its name (a file of content/workshops/{slug}/) and bytes.
+// One material: its name and where it is (content/workshops/{slug}/{name}), read when written.
 struct WorkshopMaterial {
   std::string name;
-  std::string bytes;
+  std::filesystem::path file;
 };
 
 struct WorkshopsFolder {
@@ -57,10 +57,12 @@ std::set<std::string> PeopleSlugs(const std::filesystem::path& folder);
 struct WorkshopWriteCounts {
   size_t saved = 0, removed = 0;
 };
-// Saves every workshop; with `prune`, removes the stored workshops whose files are gone and that
-// nobody has registered for (registrations are records of payments: cancel first).
-Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, const WorkshopsFolder& folder,
-                                           bool prune);
+// Saves every workshop, its materials first into `media` (streamed, under "_workshops/{slug}/",
+// where the files it no longer names are removed); with `prune`, removes the stored workshops
+// whose files are gone and that nobody has registered for (registrations are records of
+// payments: cancel first), and their materials.
+Result<WorkshopWriteCounts> WriteWorkshops(WorkshopStore& store, ContentStore& media,
+                                           const WorkshopsFolder& folder, bool prune);
 
 struct WorkshopExportReport {
   size_t workshops = 0;

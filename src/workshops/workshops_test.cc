@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/text.h"
 #include "store/open_store.h"
 
 namespace cinepress {
@@ -99,7 +100,7 @@ TEST_F(WorkshopsFolderTest, ReadsEveryFieldInTheSitesTimeZone) {
   EXPECT_EQ(w.body, "We *read* and we write.\n");
   EXPECT_EQ(w.materials, std::vector<std::string>{"reading.pdf"});
   ASSERT_EQ(folder.materials[1].size(), 1u);
-  EXPECT_EQ(folder.materials[1][0].bytes, "%PDF-1.4 x");
+  EXPECT_EQ(*ReadFile(folder.materials[1][0].file), "%PDF-1.4 x");
   EXPECT_EQ(MaterialMediaPath(w.slug, "reading.pdf"), "_workshops/writing-about-ozu/reading.pdf");
 }
 
@@ -186,17 +187,23 @@ TEST_F(WorkshopsFolderTest, PruningKeepsAWorkshopSomeoneRegisteredFor) {
   Write("long-take.md", kCourse);
   auto store = OpenWorkshopStore(root_ / "site.db", {});
   ASSERT_TRUE(store.ok()) << store.error().ToString();
-  auto counts = WriteWorkshops(**store, Read(), true);
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(media.ok()) << media.error().ToString();
+  auto counts = WriteWorkshops(**store, **media, Read(), true);
   ASSERT_TRUE(counts.ok()) << counts.error().ToString();
   EXPECT_EQ(counts->saved, 2u);
+  // The materials are private media of the store, never the site's.
+  EXPECT_EQ(*(*media)->LoadMediaData("_workshops/writing-about-ozu/reading.pdf"), "%PDF-1.4 x");
   Registration g;
   g.workshop = "writing-about-ozu";
   g.reference = "r1";
   g.status = "free";
   ASSERT_TRUE((*store)->StartRegistration(g).ok());
-  counts = WriteWorkshops(**store, WorkshopsFolder{}, true);  // both files gone
+  counts = WriteWorkshops(**store, **media, WorkshopsFolder{}, true);  // both files gone
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->removed, 1u);
+  // The kept workshop keeps its materials (its registrants may still open them).
+  EXPECT_TRUE((*media)->LoadMediaFile("_workshops/writing-about-ozu/reading.pdf").ok());
   auto left = (*store)->LoadWorkshops();
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ(left->front().slug, "writing-about-ozu");

@@ -7,7 +7,9 @@ Stripe's own example objects) and a real SMTP server.
 
 A reader buys the ebook (the exact form parameters sent, payment mode, price_data) → pays on the
 double's page → the signed checkout.session.completed reaches the webhook → an email with a
-signed link → the download is the demo's EPUB; a duplicate delivery changes nothing and sends
+signed link → the download is the demo's EPUB; the ebook's large PDF (many stored chunks) downloads
+byte-identical whole and by a Range, streamed (the server's peak memory does not grow by the
+file's size); a duplicate delivery changes nothing and sends
 nothing; the link still downloads six days on and has expired eight days on (serve's clock
 moved by CINEPRESS_SCHEDULER_NOW); a refund revokes the link. Two buyers of the last T-shirt at
 once: one goes to Stripe, the other is refused; the winner's session expires (checkout.session.expired): the shirt is back
@@ -16,6 +18,7 @@ webhook waits on the store: after the restart and Stripe's retries, one receipt.
 N failed`.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -65,6 +68,57 @@ def fetch(url):
         return e.code, e.headers, e.read()
 
 
+def vm_hwm(pid):
+    """The process's peak resident memory (VmHWM), in bytes."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+LARGE = 40 * 1024 * 1024  # 160 of the store's 256 KiB chunks
+
+
+def add_large_pdf(binary, site):
+    """A 40 MB PDF added to the demo's ebook (written by us: pseudo-random bytes in a PDF's
+    frame), imported into the store; its bytes."""
+    head = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 0 >>\nstream\n"
+    tail = b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    block = hashlib.sha256(b"quiet rooms").digest() * 32768  # 1 MiB
+    body = bytearray(head)
+    n = 0
+    while len(body) < LARGE - len(tail):
+        body += bytes([n % 251]) + block[1:min(len(block), LARGE - len(tail) - len(body))]
+        n += 1
+    body += tail
+    shop = os.path.join(site, "content", "shop")
+    with open(os.path.join(shop, "quiet-rooms-large.pdf"), "wb") as f:
+        f.write(body)
+    md = os.path.join(shop, "quiet-rooms.md")
+    text = open(md).read().replace("files: [quiet-rooms.epub]",
+                                   "files: [quiet-rooms.epub, quiet-rooms-large.pdf]")
+    open(md, "w").write(text)
+    nc.run([binary, "import", site, "--site", site], timeout=300)
+    return bytes(body)
+
+
+def download_digest(url, headers=None):
+    """Status, headers and the SHA-256 of the body, read a MiB at a time."""
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                    timeout=120) as r:
+            while True:
+                piece = r.read(1 << 20)
+                if not piece:
+                    break
+                digest.update(piece)
+            return r.status, r.headers, digest.hexdigest()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, ""
+
+
 def orders(binary, site, status=""):
     args = [binary, "orders", "export", "--site", site] + (["--status", status] if status else [])
     return json.loads(nc.run(args).stdout)
@@ -83,9 +137,17 @@ def main():
         if not stripe:
             check("the Stripe double starts (../shared/data/stripe/fixtures3.json?)", False)
             return
+        large = add_large_pdf(binary, site)
+        stored = sqlite3.connect(os.path.join(site, "cinepress.db")).execute(
+            "SELECT path FROM media WHERE substr(path, 1, 6) = '_shop/' ORDER BY path").fetchall()
+        check("the ebook's files are private media of the store",
+              stored == [("_shop/quiet-rooms/quiet-rooms-large.pdf",),
+                         ("_shop/quiet-rooms/quiet-rooms.epub",)], stored)
         env = dict(os.environ, STRIPE_SECRET_KEY="sk_test_e2e", STRIPE_WEBHOOK_SECRET=SECRET)
         serve = Serve(binary, site, port, env)
         check("serve starts", serve.start())
+        check("no private file is served at its path",
+              fetch(base + "/_shop/quiet-rooms/quiet-rooms.epub")[0] == 404)
 
         # The pages: the price a reader sees is the integer Stripe charges.
         status, _, page = mw.Reader("visitor").request("/shop/quiet-rooms/")
@@ -134,6 +196,32 @@ def main():
               status == 200 and data == epub and
               headers.get("Content-Type") == "application/epub+zip" and
               "no-store" in headers.get("Cache-Control", ""), (status, len(data)))
+        # The large PDF: streamed a chunk at a time, whole and by a Range, never whole in memory.
+        big = re.search(re.escape(base) + r"/shop/download/\S+/quiet-rooms-large\.pdf", body)
+        check("the email links the large PDF too", big is not None, body)
+        before = vm_hwm(serve.proc.pid)
+        status, headers, digest = download_digest(big.group(0)) if big else (0, {}, "")
+        check("the large PDF downloads byte-identical",
+              status == 200 and digest == hashlib.sha256(large).hexdigest() and
+              headers.get("Content-Length") == str(LARGE) and
+              headers.get("Content-Type") == "application/pdf" and
+              headers.get("Accept-Ranges") == "bytes", (status, dict(headers or {})))
+        status, headers, digest = download_digest(
+            big.group(0), {"Range": "bytes=20000000-21048575"}) if big else (0, {}, "")
+        check("a Range of it is answered 206 with exactly those bytes",
+              status == 206 and
+              digest == hashlib.sha256(large[20000000:21048576]).hexdigest() and
+              headers.get("Content-Range") == f"bytes 20000000-21048575/{LARGE}",
+              (status, dict(headers or {})))
+        status, headers, digest = download_digest(big.group(0), {"Range": "bytes=39000000-"})
+        check("an open Range to the end too",
+              status == 206 and digest == hashlib.sha256(large[39000000:]).hexdigest(), status)
+        after = vm_hwm(serve.proc.pid)
+        print(f"     server peak memory (VmHWM): {before / 1048576:.1f} MB before, "
+              f"{after / 1048576:.1f} MB after downloading the 40 MB PDF whole and in parts")
+        check("the server's peak memory did not grow by the file's size",
+              after - before < LARGE // 2, (before, after))
+
         forged = link.group(0).replace("/shop/download/", "/shop/download/9") if link else ""
         check("a forged link is refused", fetch(forged)[0] == 404)
 

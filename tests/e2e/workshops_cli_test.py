@@ -63,8 +63,9 @@ def main():
     row = db.execute("SELECT seats, seats_left FROM workshops"
                      " WHERE slug = 'writing-the-apartment-film'").fetchone()
     check("seats as the file says", row == (24, 24), row)
-    media = db.execute("SELECT count(*) FROM media WHERE path LIKE '%reading-list%'").fetchone()
-    check("a workshop's materials are not public media", media == (0,), media)
+    media = db.execute("SELECT path FROM media WHERE path LIKE '%reading-list%'").fetchall()
+    check("a workshop's materials are private media of the store, never public ones",
+          media == [("_workshops/writing-the-apartment-film/reading-list.txt",)], media)
     db.execute(
         "INSERT INTO workshop_registrations (workshop, reference, session_id, status, email,"
         " member_id, name, amount, currency, payment_intent, created, expires_at, updated)"
