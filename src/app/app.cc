@@ -930,6 +930,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   fs::remove_all(admin_options.upload_folder, ec);
   admin_options.webhooks = webhook_options.hooks;
   admin_options.wake_webhooks = [&webhook_sender] { webhook_sender.Wake(); };
+  admin_options.config_file = site.config();
   std::optional<AdminWeb> admin;
   if (auto templates = NewsroomTemplates(); !templates) {
     err << "serve: newsroom: " << templates.error().ToString() << "\n";

@@ -5,32 +5,16 @@
 #include "core/config.h"
 #include "core/config_edit.h"
 #include "core/dates.h"
-#include "core/text.h"
-#include "core/tokens.h"
 #include "store/open_store.h"
 
 namespace cinepress {
-namespace {
-
-// Writes `text` as the site's cinepress.toml once it reads as a config (the error names the
-// file and line otherwise, and the file is left as it was).
-Status WriteConfig(const SiteFolder& site, const std::string& text) {
-  const std::string file = site.config().filename().string();
-  if (auto parsed = ParseSiteConfig(text, file); !parsed) return parsed.error();
-  return WriteFile(site.config(), text);
-}
-
-}  // namespace
 
 Status WebhooksAdd(const SiteFolder& site, const WebhooksAddOptions& o, std::ostream& out) {
-  auto text = ReadFile(site.config());
-  if (!text) return text.error();
-  WebhookConfig hook{o.event, o.url, o.secret};
-  if (hook.secret.empty()) hook.secret = NewToken();  // 32 random bytes, base64url
-  if (auto s = WriteConfig(site, AppendWebhookText(*text, hook)); !s) return s;
-  out << "added " << hook.event << " -> " << hook.url << "\n";
+  auto hook = AddWebhookToFile(site.config(), WebhookConfig{o.event, o.url, o.secret});
+  if (!hook) return hook.error();
+  out << "added " << hook->event << " -> " << hook->url << "\n";
   if (o.secret.empty())
-    out << "secret (shown once; it is in cinepress.toml): " << hook.secret << "\n";
+    out << "secret (shown once; it is in cinepress.toml): " << hook->secret << "\n";
   return {};
 }
 
@@ -46,15 +30,9 @@ Status WebhooksList(const SiteFolder& site, std::ostream& out) {
 }
 
 Status WebhooksRemove(const SiteFolder& site, size_t number, std::ostream& out) {
-  auto text = ReadFile(site.config());
-  if (!text) return text.error();
-  auto config = ParseSiteConfig(*text, site.config().filename().string());
-  if (!config) return config.error();
-  auto edited = RemoveWebhookText(*text, number, site.config().filename().string());
-  if (!edited) return edited.error();
-  if (auto s = WriteConfig(site, *edited); !s) return s;
-  const WebhookConfig& gone = config->webhooks[number - 1];
-  out << "removed " << number << " (" << gone.event << " -> " << gone.url
+  auto gone = RemoveWebhookFromFile(site.config(), number);
+  if (!gone) return gone.error();
+  out << "removed " << number << " (" << gone->event << " -> " << gone->url
       << "); its pending deliveries are given up\n";
   return {};
 }

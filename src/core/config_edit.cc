@@ -4,6 +4,8 @@
 #include <sstream>
 #include <vector>
 
+#include "core/text.h"
+#include "core/tokens.h"
 #include "core/toml_parse.h"
 
 namespace cinepress {
@@ -24,6 +26,15 @@ void HeaderLines(const toml::table& t, std::vector<size_t>& out) {
       }
     }
   }
+}
+
+// Writes `text` as the config file once it reads as a config (the error names the file and line
+// otherwise, and the file is left as it was).
+Status WriteConfig(const std::filesystem::path& config, const std::string& text) {
+  if (auto parsed = ParseSiteConfig(text, config.filename().string()); !parsed) {
+    return parsed.error();
+  }
+  return WriteFile(config, text);
 }
 
 }  // namespace
@@ -82,6 +93,26 @@ Result<std::string> RemoveWebhookText(std::string_view text, size_t number,
     out.pop_back();
   }
   return out;
+}
+
+Result<WebhookConfig> AddWebhookToFile(const std::filesystem::path& config, WebhookConfig hook) {
+  auto text = ReadFile(config);
+  if (!text) return text.error();
+  if (hook.secret.empty()) hook.secret = NewToken();  // 32 random bytes, base64url
+  if (auto s = WriteConfig(config, AppendWebhookText(*text, hook)); !s) return s.error();
+  return hook;
+}
+
+Result<WebhookConfig> RemoveWebhookFromFile(const std::filesystem::path& config, size_t number) {
+  auto text = ReadFile(config);
+  if (!text) return text.error();
+  const std::string file = config.filename().string();
+  auto parsed = ParseSiteConfig(*text, file);
+  if (!parsed) return parsed.error();
+  auto edited = RemoveWebhookText(*text, number, file);
+  if (!edited) return edited.error();
+  if (auto s = WriteConfig(config, *edited); !s) return s.error();
+  return parsed->webhooks[number - 1];
 }
 
 }  // namespace cinepress

@@ -1,10 +1,14 @@
 // Edits of cinepress.toml's text that keep the rest of it as written — comments, order, spacing —
 // for the commands that change the config (`cinepress webhooks add` and `remove`): toml++ parses
-// the file and formats what is added, and only the lines of the part changed are touched.
-// Contract: pure functions over text; no exception escapes (toml++'s are caught here).
+// the file and formats what is added, and only the lines of the part changed are touched. The
+// same edits of a file (AddWebhookToFile, RemoveWebhookFromFile) serve the command line and the
+// newsroom's integrations page alike.
+// Contract: the text functions are pure; the file functions write the file only when the edited
+// text reads as a config; no exception escapes (toml++'s are caught here).
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -23,5 +27,15 @@ std::string AppendWebhookText(std::string_view text, const WebhookConfig& hook);
 // TOML.
 Result<std::string> RemoveWebhookText(std::string_view text, size_t number,
                                       const std::string& file);
+
+// Appends `hook` to the config file `config` (a random secret when it has none) once the file
+// with it reads as a config — the event, URL and secret checked as `serve` checks them, the
+// error naming the file, line and field (`webhooks.event`, `webhooks.url`, …); the file is left
+// as it was otherwise. Answers the webhook as written, its secret too (to be shown once).
+Result<WebhookConfig> AddWebhookToFile(const std::filesystem::path& config, WebhookConfig hook);
+
+// Removes the `number`th webhook (as RemoveWebhookText numbers them) from the config file
+// `config`; answers the webhook removed.
+Result<WebhookConfig> RemoveWebhookFromFile(const std::filesystem::path& config, size_t number);
 
 }  // namespace cinepress

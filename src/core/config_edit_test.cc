@@ -1,6 +1,9 @@
 #include "core/config_edit.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "core/text.h"
 
 namespace cinepress {
 namespace {
@@ -76,6 +79,33 @@ TEST(ConfigEdit, ANumberWithoutAWebhookAndTextThatIsNotTomlAreRefused) {
   EXPECT_EQ(broken.error().code, ErrorCode::kInvalidInput);
   EXPECT_EQ(broken.error().file, "cinepress.toml");
   EXPECT_EQ(broken.error().line, 1);
+}
+
+// The file edits: written only when the result reads as a config; a secret made when none is
+// given; the webhook removed answered.
+TEST(ConfigEdit, TheFileIsEditedOnlyWhenTheResultIsAConfig) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("cinepress-config-edit-" + std::to_string(::getpid()) + ".toml");
+  ASSERT_TRUE(WriteFile(file, kConfig).ok());
+  auto bad = AddWebhookToFile(file, WebhookConfig{"article.published", "ftp://hooks.example/", ""});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "webhooks.url");
+  EXPECT_GT(bad.error().line, 0);
+  EXPECT_EQ(*ReadFile(file), kConfig) << "left as it was";
+  auto added =
+      AddWebhookToFile(file, WebhookConfig{"article.deleted", "https://hooks.example/d", ""});
+  ASSERT_TRUE(added.ok()) << added.error().ToString();
+  EXPECT_GE(added->secret.size(), 16u) << "a random secret";
+  EXPECT_EQ(ReadFile(file)->rfind(kConfig, 0), 0u);
+  EXPECT_NE(ReadFile(file)->find(added->secret), std::string::npos);
+  auto gone = RemoveWebhookFromFile(file, 3);
+  ASSERT_TRUE(gone.ok()) << gone.error().ToString();
+  EXPECT_EQ(gone->url, "https://hooks.example/d");
+  EXPECT_EQ(*ReadFile(file), kConfig);
+  EXPECT_EQ(RemoveWebhookFromFile(file, 3).error().code, ErrorCode::kNotFound);
+  std::filesystem::remove(file);
+  EXPECT_FALSE(
+      AddWebhookToFile(file, WebhookConfig{"article.deleted", "https://h.example/", ""}).ok());
 }
 
 }  // namespace

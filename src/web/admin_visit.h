@@ -28,6 +28,9 @@ std::vector<std::pair<std::string, std::string>> AdminQueryParams(const HttpRequ
 std::string AdminParam(const std::vector<std::pair<std::string, std::string>>& params,
                        std::string_view key);
 
+// A <select>'s options: each value, the chosen one marked ({{value}}, {{#selected}}).
+TemplateData AdminSelectOptions(const std::vector<std::string>& values, const std::string& chosen);
+
 // The error of a newsroom without its film and person records' store (AdminWebOptions).
 Error AdminRecordsClosed();
 

@@ -134,6 +134,17 @@ const std::vector<AdminWeb::RouteDef>& AdminWeb::Routes() {
       {"GET", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
       {"POST", "/admin/people/", true, P::kEditAllContent, &AdminWeb::PersonDispatch},
       // Readers' comments: editors and admins (admin_comments.cc).
+      {"GET", "/admin/integrations/", false, P::kManageSettings, &AdminWeb::IntegrationsGet},
+      {"POST", "/admin/integrations/add/", false, P::kManageSettings,
+       &AdminWeb::IntegrationAddPost},
+      {"GET", "/admin/integrations/revoke/", false, P::kManageSettings,
+       &AdminWeb::IntegrationRevokeGet},
+      {"POST", "/admin/integrations/revoke/", false, P::kManageSettings,
+       &AdminWeb::IntegrationRevokePost},
+      {"POST", "/admin/integrations/webhooks/add/", false, P::kManageSettings,
+       &AdminWeb::WebhookAddPost},
+      {"POST", "/admin/integrations/webhooks/remove/", false, P::kManageSettings,
+       &AdminWeb::WebhookRemovePost},
       {"GET", "/admin/comments/", false, P::kModerateComments, &AdminWeb::CommentsGet},
       {"POST", "/admin/comments/", false, P::kModerateComments, &AdminWeb::CommentsPost},
       {"GET", "/admin/newsletters/", false, P::kManageNewsletters, &AdminWeb::NewslettersGet},
@@ -204,16 +215,17 @@ HttpResponse AdminWeb::SubDispatch(Visit& v, std::string_view prefix,
 }
 
 const std::vector<std::string>& AdminWeb::RequiredTemplates() {
-  static const std::vector<std::string> kNames = {"sign-in",     "invitation", "two-factor",
-                                                  "setup",       "dashboard",  "articles",
-                                                  "staff",       "account",    "message",
-                                                  "editor",      "revisions",  "compare",
-                                                  "conflict",    "inbox",      "inbox-message",
-                                                  "newsletters", "newsletter", "media",
-                                                  "media-item",  "films",      "film",
-                                                  "people",      "person",     "comments",
-                                                  "collections", "collection", "collection-delete",
-                                                  "delete"};
+  static const std::vector<std::string> kNames = {
+      "sign-in",     "invitation",   "two-factor",
+      "setup",       "dashboard",    "articles",
+      "staff",       "account",      "message",
+      "editor",      "revisions",    "compare",
+      "conflict",    "inbox",        "inbox-message",
+      "newsletters", "newsletter",   "media",
+      "media-item",  "films",        "film",
+      "people",      "person",       "comments",
+      "collections", "collection",   "collection-delete",
+      "delete",      "integrations", "integration-revoke"};
   return kNames;
 }
 
@@ -350,6 +362,7 @@ HttpResponse AdminWeb::Render(Visit& v, int status, const std::string& name,
     me.set("role", v.staff->member.role);
     const StaffRole role = RoleOf(v.staff->member);
     if (Allows(role, Permission::kManageStaff)) me.set("manages_staff", true);
+    if (Allows(role, Permission::kManageSettings)) me.set("manages_settings", true);
     if (Allows(role, Permission::kReadInbox)) me.set("reads_inbox", true);
     if (Allows(role, Permission::kModerateComments) && v.site->config().comments.enabled) {
       me.set("moderates_comments", true);
@@ -560,6 +573,17 @@ HttpResponse AdminWeb::SignOutPost(Visit& v) {
   return r;
 }
 
+TemplateData AdminSelectOptions(const std::vector<std::string>& values, const std::string& chosen) {
+  kainjow::mustache::list list;
+  for (const std::string& value : values) {
+    TemplateData d;
+    d.set("value", value);
+    if (value == chosen) d.set("selected", true);
+    list.push_back(d);
+  }
+  return TemplateData(list);
+}
+
 // The newsroom.
 
 std::shared_ptr<const std::vector<Article>> AdminWeb::Articles() {
@@ -587,18 +611,6 @@ TemplateData Row(const Site& site, const Article& a, int64_t now) {
   for (const std::string& w : a.author_ids) writers += (writers.empty() ? "" : ", ") + w;
   SetIf(d, "writers", writers);
   return d;
-}
-
-// A <select>'s options: each value, the chosen one marked.
-TemplateData Options(const std::vector<std::string>& values, const std::string& chosen) {
-  kainjow::mustache::list list;
-  for (const std::string& value : values) {
-    TemplateData d;
-    d.set("value", value);
-    if (value == chosen) d.set("selected", true);
-    list.push_back(d);
-  }
-  return TemplateData(list);
 }
 
 TemplateData Rows(const Site& site, const std::vector<const Article*>& articles, int64_t now) {
@@ -708,9 +720,11 @@ HttpResponse AdminWeb::ArticlesGet(Visit& v) {
   const size_t at = std::min(f.page, page.pages);
   if (at > 1) view.set("prev", "?" + query_string + "page=" + std::to_string(at - 1));
   if (at < page.pages) view.set("next", "?" + query_string + "page=" + std::to_string(at + 1));
-  view.set("statuses", Options({"draft", "review", "scheduled", "published", "private"}, f.status));
-  view.set("sections", Options(ListedValues(*articles, &Article::section), f.section));
-  view.set("festivals", Options(ListedValues(*articles, &Article::festival), f.festival));
+  view.set("statuses",
+           AdminSelectOptions({"draft", "review", "scheduled", "published", "private"}, f.status));
+  view.set("sections", AdminSelectOptions(ListedValues(*articles, &Article::section), f.section));
+  view.set("festivals",
+           AdminSelectOptions(ListedValues(*articles, &Article::festival), f.festival));
   // Writers by name (their ids are what the filter takes).
   kainjow::mustache::list writers;
   {
@@ -748,14 +762,14 @@ HttpResponse AdminWeb::StaffPage(Visit& v, int status, const std::string& error,
         d.set("state", m.password_hash.empty() ? "invited" : "active");
         d.set("two_factor", m.totp_enabled ? "on" : "off");
         if (m.id == v.staff->member.id) d.set("self", true);
-        d.set("roles", Options(role_names, m.role));
+        d.set("roles", AdminSelectOptions(role_names, m.role));
         d.set("role", m.role);
         rows.push_back(d);
       }
     }
   }
   view.set("staff", rows);
-  view.set("all_roles", Options(role_names, ""));
+  view.set("all_roles", AdminSelectOptions(role_names, ""));
   return FormPage(v, status, "staff", "Staff", error, view);
 }
 

@@ -70,6 +70,9 @@ struct AdminWebOptions {
   // Admin API's do (web/article_webhooks.h), and the sender to wake after the commit.
   WebhookList webhooks;  // may be empty: nobody is told
   std::function<void()> wake_webhooks;
+  // The site's cinepress.toml, whose [[webhooks]] the integrations page lists, adds to and
+  // removes from (core/config_edit.h, as `cinepress webhooks` does); empty: the page says so.
+  std::filesystem::path config_file;
 };
 
 // One route of the newsroom and what it needs: nullopt for the pages before sign-in.
@@ -266,6 +269,18 @@ class AdminWeb {
   HttpResponse CollectionOrderPost(Visit& v, const std::string& key);
   HttpResponse CollectionDeleteGet(Visit& v, const std::string& key);
   HttpResponse CollectionDeletePost(Visit& v, const std::string& key);
+
+  // Integrations and webhooks (admin_integrations.cc): /admin/integrations/ — the API keys of
+  // staff/integrations.h (shown once, when made), revoked after a confirmation page, and
+  // cinepress.toml's [[webhooks]] through core/config_edit.h. Admins only.
+  HttpResponse IntegrationsGet(Visit& v);
+  // `shown`: what the page adds to the lists (the new keys or secret, the typed fields).
+  HttpResponse IntegrationsPage(Visit& v, int status, const Error* error, TemplateData shown);
+  HttpResponse IntegrationAddPost(Visit& v);
+  HttpResponse IntegrationRevokeGet(Visit& v);
+  HttpResponse IntegrationRevokePost(Visit& v);
+  HttpResponse WebhookAddPost(Visit& v);
+  HttpResponse WebhookRemovePost(Visit& v);
 
   // The media library (admin_media.cc): /admin/media/, and the editor's picker.
   HttpResponse MediaGet(Visit& v);

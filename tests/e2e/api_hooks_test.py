@@ -13,7 +13,12 @@ changed and deleted by an editor integration and refused to an author integratio
 (`search=`) and filtered by when they joined (`created_at:>=…`, a bad date 400 naming it);
 `webhooks add` while `serve` runs is followed at once: a reader signing up through the site's own
 form delivers a signed member.added; an editor's save in the newsroom delivers article.updated
-like the API's; `webhooks list` and `remove` do what they say. Prints
+like the API's; `webhooks list` and `remove` do what they say. The newsroom's integrations page
+(an admin with two-factor): an integration made there shows its Content API key once, the key
+opens /api/content/articles/ (200) until it is revoked after the confirmation page (then 401); a
+webhook added there is followed by serve and a publish delivers to it, signed with the secret the
+page showed once; removed there, it leaves the rest of cinepress.toml; forms without the CSRF
+token are refused (403), a bad URL names `webhooks.url`. Prints
 `api_hooks_test: N passed, N failed`.
 """
 
@@ -24,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import http.server
 import urllib.error
 import urllib.parse
@@ -35,7 +41,7 @@ import api_test as at  # noqa: E402  (its webhook Receiver and Admin API client)
 import members_web_test as mw  # noqa: E402  (its Reader and the site's sign-in)
 import newsletter_common as nc  # noqa: E402
 from editor_test import review_form  # noqa: E402
-from newsroom_test import accept, sign_in, staff  # noqa: E402
+from newsroom_test import accept, sign_in, staff, totp  # noqa: E402
 
 check = nc.Checks("api_hooks_test")
 
@@ -228,6 +234,89 @@ def newsroom_walk(binary, site):
           got and got[0][3] and got[0][4]["data"]["title"] == "The Harbour Clock, Revisited", got)
 
 
+def admin_signed_in(binary, site):
+    """A browser signed in to the newsroom as an admin, the second factor set up."""
+    out = staff(binary, site, "add", "chief@mag.example", "--role", "admin").stdout
+    chief = mw.Reader("chief")
+    accept(chief, re.findall(r"/admin/invitation/\?token=\S+", out)[0])
+    sign_in(chief, "chief@mag.example")
+    _, _, page = chief.request("/admin/two-factor/setup/")
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page)
+    chief.request("/admin/two-factor/setup/", {"csrf": nc.form_fields(page).get("csrf", ""),
+                                               "code": totp(secret.group(1), time.time())})
+    return chief
+
+
+def integrations_walk(binary, site, hook_port):
+    chief = admin_signed_in(binary, site)
+    status, _, page = chief.request("/admin/integrations/")
+    check("an admin opens the integrations page", status == 200 and "<td>desk</td>" in page,
+          (status, page[-600:]))
+    csrf = nc.form_fields(page).get("csrf", "")
+    status, _, _ = chief.request("/admin/integrations/add/", {"name": "widget", "role": "editor"})
+    check("integrations: a form without its CSRF token is refused (403)", status == 403, status)
+    status, _, page = chief.request("/admin/integrations/add/",
+                                    {"csrf": csrf, "name": "widget", "role": "editor"})
+    key = re.search(r'id="content-key">(cpc_[A-Za-z0-9_-]+)<', page)
+    check("integrations: made in the page, its Content API key shown", status == 200 and key,
+          (status, page[-800:]))
+    key = key.group(1) if key else "cpc_none"
+    status, _, _ = at.api("/api/content/articles/", key)
+    check("integrations: the shown key opens /api/content/articles/ (200)", status == 200, status)
+    _, _, page = chief.request("/admin/integrations/")
+    check("integrations: the list shows it, never its key again",
+          "<td>widget</td>" in page and key not in page, page[-800:])
+    status, _, page = chief.request("/admin/integrations/revoke/?name=widget")
+    check("integrations: revoking asks first", status == 200 and "Revoke “widget”" in page, status)
+    status, _, _ = chief.request("/admin/integrations/revoke/", {
+        "csrf": nc.form_fields(page).get("csrf", ""), "name": "widget"})
+    check("integrations: revoked", status == 303, status)
+    check("integrations: the revoked key is refused (401)",
+          at.eventually(lambda: at.api("/api/content/articles/", key)[0] == 401))
+
+    hook_url = f"http://127.0.0.1:{hook_port}/from-newsroom"
+    status, _, _ = chief.request("/admin/integrations/webhooks/add/",
+                                 {"event": "article.published", "url": hook_url})
+    check("webhooks page: a form without its CSRF token is refused (403)", status == 403, status)
+    status, _, page = chief.request("/admin/integrations/webhooks/add/", {
+        "csrf": csrf, "event": "article.published", "url": "ftp://127.0.0.1/x"})
+    check("webhooks page: a bad URL is refused naming webhooks.url",
+          status == 400 and "webhooks.url" in page, (status, page[-600:]))
+    status, _, page = chief.request("/admin/integrations/webhooks/add/", {
+        "csrf": csrf, "event": "article.published", "url": hook_url})
+    secret = re.search(r'id="hook-secret">([A-Za-z0-9_-]+)<', page)
+    check("webhooks page: added, its secret shown once", status == 200 and secret,
+          (status, page[-800:]))
+    secret = secret.group(1) if secret else "none"
+    probes = iter(range(1000))
+
+    def probe_delivered():
+        slug = f"newsroom-hook-probe-{next(probes)}"
+        at.admin("/api/admin/articles/", DESK_ADMIN, body={"posts": [{
+            "title": "Probe " + slug, "slug": slug, "section": "reviews", "status": "published",
+            "markdown": "A probe.\n"}]})
+        return at.eventually(lambda: [r for r in at.Receiver.raw if r[0] == "/from-newsroom"],
+                             timeout=1)
+
+    got = at.eventually(probe_delivered, 20)
+    check("webhooks page: serve follows it and a publish delivers to it",
+          got and json.loads(got[0][2])["event"] == "article.published", got)
+    check("webhooks page: the delivery is signed with the secret the page showed",
+          got and at.signed(got[0][1], got[0][2], secret), got)
+    _, _, page = chief.request("/admin/integrations/")
+    check("webhooks page: listed, never its secret again",
+          hook_url in page and secret not in page, page[-800:])
+    fields = nc.form_fields(page)  # the last webhook's remove form: the one added here
+    status, _, _ = chief.request("/admin/integrations/webhooks/remove/", {
+        "csrf": fields.get("csrf", ""), "number": fields.get("number", ""),
+        "event": fields.get("event", ""), "url": fields.get("url", "")})
+    with open(os.path.join(site, "cinepress.toml"), encoding="utf-8") as f:
+        toml = f.read()
+    check("webhooks page: removed from cinepress.toml, the rest kept",
+          status == 303 and "from-newsroom" not in toml and "[members]" in toml
+          and "/flaky" in toml, (status, toml[-600:]))
+
+
 CONTENT_KEY = None
 DESK_ADMIN = None
 
@@ -261,6 +350,7 @@ def main():
         members_walk(DESK_ADMIN, author_admin, smtp)
         hooks_walk(binary, site, f"http://127.0.0.1:{hook_port}/ok", smtp)
         newsroom_walk(binary, site)
+        integrations_walk(binary, site, hook_port)
     except Exception as e:  # noqa: BLE001  (reported as a failure, then the cleanup runs)
         check("the test ran to its end", False, repr(e))
     check.finish(root, server, smtp)

@@ -48,25 +48,33 @@ def get(path, method="GET", headers=None):
 SECRET = "webhook-secret-of-the-test"
 
 
+def signed(signature, body, secret):
+    """Whether `X-Cinepress-Signature: signature` signs `body` (bytes) with `secret`."""
+    parts = dict(p.split("=", 1) for p in signature.split(",") if "=" in p)
+    expected = hmac.new(secret.encode(), parts.get("t", "").encode() + b"." + body,
+                        hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
 class Receiver(http.server.BaseHTTPRequestHandler):
     """A webhook receiver: records each POST with whether its signature is right; /flaky answers
     500 to each delivery's first try."""
 
     received = []  # (path, event, delivery id, signature ok, body as JSON, status answered)
+    raw = []  # (path, X-Cinepress-Signature, body bytes): for webhooks with secrets of their own
     tried = set()
 
     def do_POST(self):  # noqa: N802 (http.server's name)
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        parts = dict(p.split("=", 1) for p in self.headers.get("X-Cinepress-Signature", "").split(",") if "=" in p)
-        expected = hmac.new(SECRET.encode(), parts.get("t", "").encode() + b"." + body,
-                            hashlib.sha256).hexdigest()
+        signature = self.headers.get("X-Cinepress-Signature", "")
+        Receiver.raw.append((self.path, signature, body))
         delivery = self.headers.get("X-Cinepress-Delivery", "")
         status = 200
         if self.path == "/flaky" and delivery not in Receiver.tried:
             Receiver.tried.add(delivery)
             status = 500
         Receiver.received.append((self.path, self.headers.get("X-Cinepress-Event"), delivery,
-                                  hmac.compare_digest(expected, parts.get("v1", "")),
+                                  signed(signature, body, SECRET),
                                   json.loads(body), status))
         self.send_response(status)
         self.send_header("Content-Length", "0")

@@ -4,8 +4,9 @@
 // invitation printed by `cinepress staff add`, sets a password, signs in, sets up two-factor
 // sign-in (the code computed here, RFC 6238 with node's crypto) and reaches the dashboard. Every
 // newsroom page (sign-in, invitation, two-factor set-up, code, dashboard, articles, staff,
-// account, a piece's delete page and the list after it) is audited with axe-core on a phone and
-// must not scroll sideways.
+// account, integrations — one made, its keys shown, revoked after asking —, a piece's delete page
+// and the list after it) is audited with axe-core on a phone and must not scroll sideways; the
+// integrations page on a desktop too.
 //
 //   node tests/e2e/newsroom_browser_test.js BINARY
 //   SCREENSHOTS=/tmp/shots node tests/e2e/newsroom_browser_test.js BINARY
@@ -24,6 +25,7 @@ if (!binary || !fs.existsSync(binary)) {
   process.exit(2);
 }
 const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1400, height: 1000 };
 const PASSWORD = 'a long enough password';
 const { check, failures, count } = makeChecks();
 
@@ -141,6 +143,26 @@ async function acceptAndSignIn(page, url, link, email) {
       check(p3.url() === url + p, `${label} opens signed in (${p3.url()})`);
       await audit(p3, `phone ${label}`, shots);
     }
+    // The integrations page: one made, its keys shown on the answer, revoked after asking.
+    await p3.goto(url + '/admin/integrations/');
+    await audit(p3, 'phone integrations', shots);
+    await p3.fill('#integration-name', 'phone-app');
+    await submit(p3, 'Make an integration');
+    const key = await p3.innerText('#content-key');
+    check(key.startsWith('cpc_'), `the new integration's Content API key is shown (${key.slice(0, 4)})`);
+    await audit(p3, 'phone integration made', shots);
+    await Promise.all([p3.waitForNavigation(), p3.click('a:has-text("Revoke phone-app")')]);
+    check(p3.url() === url + '/admin/integrations/revoke/?name=phone-app', `revoking asks first (${p3.url()})`);
+    await audit(p3, 'phone integration revoke', shots);
+    await submit(p3, 'Revoke “phone-app”');
+    check((await p3.innerText('main')).includes('Revoked “phone-app”'), 'the integration is revoked');
+    check(!(await p3.content()).includes(key), 'its key is not shown again');
+    const desk = await browser.newContext({ viewport: DESKTOP });
+    await desk.addCookies(cookies);
+    const p4 = await desk.newPage();
+    await p4.goto(url + '/admin/integrations/');
+    await audit(p4, 'desktop integrations', shots);
+    await desk.close();
     // Deleting a piece from the editor: asked first, then deleted, back on the list.
     await p3.goto(url + '/admin/articles/?section=reviews&status=published');
     const edit = await p3.getAttribute('main table a[href$="/edit/"]', 'href');
