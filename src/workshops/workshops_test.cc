@@ -214,18 +214,18 @@ TEST_F(WorkshopsFolderTest, ExportWritesEachWorkshopAsTheFileImportReadsBackTheS
   Write("long-take.md", kCourse);
   auto store = OpenWorkshopStore(root_ / "site.db", {});
   ASSERT_TRUE(store.ok()) << store.error().ToString();
-  ASSERT_TRUE(WriteWorkshops(**store, Read(), false).ok());
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(media.ok()) << media.error().ToString();
+  ASSERT_TRUE(WriteWorkshops(**store, **media, Read(), false).ok());
   auto before = (*store)->LoadWorkshops();
   ASSERT_TRUE(before.ok());
 
   const fs::path out = root_ / "out";
-  auto media = OpenContentStore(root_ / "site.db", {});
-  ASSERT_TRUE(media.ok()) << media.error().ToString();
   auto report = ExportWorkshops(**store, **media, out, zone_);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_EQ(report->workshops, 2u);
-  EXPECT_EQ(report->materials, 0u);
-  EXPECT_EQ(report->materials_left_out, 1u);  // reading.pdf: its bytes are not stored
+  EXPECT_EQ(report->materials, 1u);  // reading.pdf, stored at import
+  EXPECT_EQ(report->materials_left_out, 0u);
   const std::string first = WorkshopFileOf(before->back(), zone_, {});
   EXPECT_NE(first.find("starts: \"2030-03-04T18:30:00+01:00\""), std::string::npos) << first;
 
@@ -235,15 +235,17 @@ TEST_F(WorkshopsFolderTest, ExportWritesEachWorkshopAsTheFileImportReadsBackTheS
   WorkshopsFolder again = Read();
   ASSERT_TRUE(problems_.empty()) << Problems();
   auto fresh = OpenWorkshopStore(root_ / "fresh.db", {});
-  ASSERT_TRUE(fresh.ok());
-  ASSERT_TRUE(WriteWorkshops(**fresh, again, false).ok());
+  auto fresh_media = OpenContentStore(root_ / "fresh.db", {});
+  ASSERT_TRUE(fresh.ok() && fresh_media.ok());
+  ASSERT_TRUE(WriteWorkshops(**fresh, **fresh_media, again, false).ok());
   auto after = (*fresh)->LoadWorkshops();
   ASSERT_TRUE(after.ok());
-  for (Workshop& w : *before) w.materials.clear();
   EXPECT_EQ(*after, *before);
+  EXPECT_EQ((*fresh_media)->LoadMediaFile("_workshops/writing-about-ozu/reading.pdf")->hash,
+            (*media)->LoadMediaFile("_workshops/writing-about-ozu/reading.pdf")->hash);
 
   // A second export of the same store writes the same bytes.
-  ASSERT_TRUE(ExportWorkshops(**fresh, **media, root_ / "out2", zone_).ok());
+  ASSERT_TRUE(ExportWorkshops(**fresh, **fresh_media, root_ / "out2", zone_).ok());
   std::ifstream a(root_ / "out2/content/workshops/long-take.md");
   std::string text((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text, WorkshopFileOf(before->front(), zone_, {}));
@@ -256,7 +258,7 @@ TEST_F(WorkshopsFolderTest, ExportWritesTheMaterialsTheStoreHoldsBesideTheirWork
   auto store = OpenWorkshopStore(root_ / "site.db", {});
   auto media = OpenContentStore(root_ / "site.db", {});
   ASSERT_TRUE(store.ok() && media.ok());
-  ASSERT_TRUE(WriteWorkshops(**store, Read(), false).ok());
+  ASSERT_TRUE(WriteWorkshops(**store, **media, Read(), false).ok());
   // As materials are kept once stored (a private media path, never published).
   const std::string pdf = "%PDF-1.4 " + std::string(ContentStore::kMediaChunkBytes + 7, 'x');
   ASSERT_TRUE((*media)->SaveMedia(MaterialMediaPath("writing-about-ozu", "reading.pdf"), pdf));
@@ -273,19 +275,19 @@ TEST_F(WorkshopsFolderTest, ExportWritesTheMaterialsTheStoreHoldsBesideTheirWork
   ASSERT_TRUE(problems_.empty()) << Problems();
   ASSERT_EQ(again.workshops.size(), 1u);
   EXPECT_EQ(again.workshops[0].materials, std::vector<std::string>{"reading.pdf"});
-  EXPECT_EQ(again.materials[0][0].bytes, pdf);
+  std::ifstream back(again.materials[0][0].file, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(back), {}), pdf);
 }
 
 TEST_F(WorkshopsFolderTest, ExportRefusesASymbolicLinkInTheFolder) {
   Write("long-take.md", kCourse);
   auto store = OpenWorkshopStore(root_ / "site.db", {});
-  ASSERT_TRUE(store.ok());
-  ASSERT_TRUE(WriteWorkshops(**store, Read(), false).ok());
+  auto media = OpenContentStore(root_ / "site.db", {});
+  ASSERT_TRUE(store.ok() && media.ok());
+  ASSERT_TRUE(WriteWorkshops(**store, **media, Read(), false).ok());
   fs::create_directories(root_ / "out/content");
   fs::create_directories(root_ / "elsewhere");
   fs::create_directory_symlink(root_ / "elsewhere", root_ / "out/content/workshops");
-  auto media = OpenContentStore(root_ / "site.db", {});
-  ASSERT_TRUE(media.ok());
   auto report = ExportWorkshops(**store, **media, root_ / "out", zone_);
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.error().message.find("symbolic link"), std::string::npos);
