@@ -18,18 +18,7 @@ namespace {
 
 void WriteFilm(FrontMatterWriter& y, const Film& f) {
   y.BeginMap("film");
-  y.Text("title", f.title);
-  y.Text("original_title", f.original_title);
-  y.Text("language", f.language);
-  y.List("directors", f.directors);
-  y.Number("year", f.year);
-  y.List("country", f.countries);
-  y.List("languages", f.languages);
-  y.Number("runtime_min", f.runtime_min);
-  y.List("cast", f.cast);
-  y.Text("wikidata", f.ids.wikidata);
-  y.Text("imdb", f.ids.imdb);
-  y.Text("tmdb", f.ids.tmdb);
+  y.FilmFacts(f);
   y.EndMap();
 }
 

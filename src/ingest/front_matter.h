@@ -110,6 +110,35 @@ class Fields {
     return out;
   }
 
+  // A film's facts from `map` (title, original_title, language, directors or director, year,
+  // country or countries, languages, runtime_min, cast, and wikidata, imdb and tmdb at the top or
+  // under `ids:`), each problem named `path`.field. Nothing is required here.
+  Film FilmFacts(const YAML::Node& map, const std::string& path) {
+    Film fl;
+    fl.title = String(map, "title", path + ".title").value_or("");
+    fl.original_title = String(map, "original_title", path + ".original_title").value_or("");
+    fl.directors = List(map, "directors", path + ".directors");
+    if (fl.directors.empty()) fl.directors = List(map, "director", path + ".director");
+    fl.year = Int(map, "year", path + ".year", 1870, 2200).value_or(0);
+    fl.countries = List(map, "country", path + ".country");
+    if (fl.countries.empty()) fl.countries = List(map, "countries", path + ".countries");
+    fl.runtime_min = Int(map, "runtime_min", path + ".runtime_min", 1, 100000).value_or(0);
+    fl.cast = List(map, "cast", path + ".cast");
+    fl.languages = List(map, "languages", path + ".languages");
+    fl.language = String(map, "language", path + ".language").value_or("");
+    fl.ids = Ids(map, path);
+    return fl;
+  }
+
+  // wikidata, imdb and tmdb at the top of `map` or under `ids:`.
+  ExternalIds Ids(const YAML::Node& map, const std::string& path) {
+    YAML::Node ids = map["ids"] && map["ids"].IsMap() ? map["ids"] : map;
+    const std::string ids_path = map["ids"] ? path + ".ids." : path + ".";
+    return ExternalIds{String(ids, "wikidata", ids_path + "wikidata").value_or(""),
+                       String(ids, "imdb", ids_path + "imdb").value_or(""),
+                       String(ids, "tmdb", ids_path + "tmdb").value_or("")};
+  }
+
   // `access:` — public, members, paid, or a list of tier slugs — in its stored form ("" when
   // absent: the section's default).
   std::string Access(const YAML::Node& map) {

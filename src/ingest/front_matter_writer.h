@@ -63,6 +63,24 @@ class FrontMatterWriter {
     }
     out_ << YAML::EndSeq;
   }
+  // A film's facts, as front_matter.h's Fields::FilmFacts reads them.
+  void FilmFacts(const Film& f) {
+    Text("title", f.title);
+    Text("original_title", f.original_title);
+    Text("language", f.language);
+    List("directors", f.directors);
+    Number("year", f.year);
+    List("country", f.countries);
+    List("languages", f.languages);
+    Number("runtime_min", f.runtime_min);
+    List("cast", f.cast);
+    Ids(f.ids);
+  }
+  void Ids(const ExternalIds& ids) {
+    Text("wikidata", ids.wikidata);
+    Text("imdb", ids.imdb);
+    Text("tmdb", ids.tmdb);
+  }
   void BeginMap(const char* key) { out_ << YAML::Key << key << YAML::Value << YAML::BeginMap; }
   void EndMap() { out_ << YAML::EndMap; }
 

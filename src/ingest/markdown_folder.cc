@@ -173,25 +173,8 @@ std::optional<ParsedContent> ParseContentFields(std::string_view text, const std
     if (!film.IsMap()) {
       f.Problem(film, "film", "must be a map (title, year, directors…)");
     } else {
-      Film fl;
-      fl.title = f.String(film, "title", "film.title").value_or("");
+      Film fl = f.FilmFacts(film, "film");
       if (fl.title.empty()) f.Problem(f.KeyLine(fm, "film"), "film.title", "a film needs a title");
-      fl.original_title = f.String(film, "original_title", "film.original_title").value_or("");
-      fl.directors = f.List(film, "directors", "film.directors");
-      if (fl.directors.empty()) fl.directors = f.List(film, "director", "film.director");
-      fl.year = f.Int(film, "year", "film.year", 1870, 2200).value_or(0);
-      fl.countries = f.List(film, "country", "film.country");
-      if (fl.countries.empty()) fl.countries = f.List(film, "countries", "film.countries");
-      fl.runtime_min = f.Int(film, "runtime_min", "film.runtime_min", 1, 100000).value_or(0);
-      fl.cast = f.List(film, "cast", "film.cast");
-      fl.languages = f.List(film, "languages", "film.languages");
-      fl.language = f.String(film, "language", "film.language").value_or("");
-      // External ids, at the top of the map or under `ids:`.
-      YAML::Node ids = film["ids"] && film["ids"].IsMap() ? film["ids"] : film;
-      const std::string ids_path = film["ids"] ? "film.ids." : "film.";
-      fl.ids.wikidata = f.String(ids, "wikidata", ids_path + "wikidata").value_or("");
-      fl.ids.imdb = f.String(ids, "imdb", ids_path + "imdb").value_or("");
-      fl.ids.tmdb = f.String(ids, "tmdb", ids_path + "tmdb").value_or("");
       a.film = std::move(fl);
     }
   }

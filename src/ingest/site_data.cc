@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/slug.h"
 #include "core/text.h"
 #include "ingest/front_matter.h"
 #include "ingest/front_matter_writer.h"
@@ -96,6 +97,58 @@ std::vector<MenuItem> ReadItems(Fields& f, const YAML::Node& list, const std::st
     out.push_back(std::move(item));
   }
   return out;
+}
+
+// The text of `rel` below `folder`, or nothing (absent; unreadable: a problem).
+std::optional<std::string> ReadDataFile(const std::filesystem::path& folder, const char* rel,
+                                        std::vector<Error>& problems) {
+  std::error_code ec;
+  if (!std::filesystem::exists(folder / rel, ec)) return std::nullopt;
+  auto text = ReadFile(folder / rel);
+  if (!text) {
+    problems.push_back(Error{ErrorCode::kIo, text.error().message, rel, 0, {}});
+    return std::nullopt;
+  }
+  return *text;
+}
+
+// A record's slug, `merged_into` and `updated`, read into `edit`; false (a problem recorded)
+// when the entry is no map or its slug is no slug.
+template <typename Edit>
+bool ReadRecordHead(Fields& f, const YAML::Node& key, const YAML::Node& v, const TimeZone& tz,
+                    Edit& edit) {
+  edit.slug = key.Scalar();
+  if (!IsValidSlug(edit.slug)) {
+    f.Problem(key, edit.slug, "a record's key must be its slug (lowercase letters, digits, -)");
+    return false;
+  }
+  if (!v.IsMap()) {
+    f.Problem(v, edit.slug, "must be a map of the record's fields");
+    return false;
+  }
+  edit.merged_into = f.String(v, "merged_into", edit.slug + ".merged_into").value_or("");
+  edit.updated = f.Date(v, "updated", tz).value_or(0);
+  return true;
+}
+
+// The record when its fields read without a problem (`problems` has no more than `before`) and
+// the newsroom's check passes it, else nothing (the check's problem recorded at the entry).
+template <typename Edit>
+std::optional<Edit> Checked(Fields& f, const YAML::Node& v, Edit edit, Status (*check)(const Edit&),
+                            const std::vector<Error>& problems, size_t before) {
+  if (problems.size() != before) return std::nullopt;
+  if (Status st = check(edit); !st) {
+    f.Problem(v, edit.slug + "." + st.error().field, st.error().message);
+    return std::nullopt;
+  }
+  return edit;
+}
+
+void WriteRecordTail(FrontMatterWriter& y, const std::string& merged_into, int64_t updated,
+                     const TimeZone& tz) {
+  y.Text("merged_into", merged_into);
+  if (updated != 0) y.Text("updated", tz.Iso(updated));
+  y.EndMap();
 }
 
 }  // namespace
@@ -321,21 +374,90 @@ std::vector<Term> ReadTermsYaml(const std::string& text, const std::string& rel,
   return Flatten(std::move(lists));
 }
 
+std::string FilmRecordsYamlOf(const std::vector<FilmEdit>& films, const TimeZone& tz) {
+  FrontMatterWriter y;
+  for (const FilmEdit& e : films) {
+    Key(y, e.slug);
+    y.FilmFacts(e.film);
+    WriteRecordTail(y, e.merged_into, e.updated, tz);
+  }
+  return y.Finish();
+}
+
+std::vector<FilmEdit> ReadFilmRecordsYaml(const std::string& text, const std::string& rel,
+                                          const TimeZone& tz, std::vector<Error>& problems) {
+  return ReadEntries<FilmEdit>(
+      text, rel, "a map from a film record's slug to its facts", problems,
+      [&](Fields& f, const YAML::Node& key, const YAML::Node& v) -> std::optional<FilmEdit> {
+        const size_t before = problems.size();
+        FilmEdit e;
+        if (!ReadRecordHead(f, key, v, tz, e)) return std::nullopt;
+        e.film = f.FilmFacts(v, e.slug);
+        return Checked(f, v, std::move(e), &CheckFilmEdit, problems, before);
+      });
+}
+
+std::string PersonRecordsYamlOf(const std::vector<PersonEdit>& people, const TimeZone& tz) {
+  FrontMatterWriter y;
+  for (const PersonEdit& e : people) {
+    Key(y, e.slug);
+    y.Text("sort_name", e.sort_name);
+    y.List("jobs", e.jobs);
+    y.Ids(e.ids);
+    y.Text("bio", e.bio);
+    y.Image("portrait", e.portrait);
+    y.Links("links", e.links);
+    WriteRecordTail(y, e.merged_into, e.updated, tz);
+  }
+  return y.Finish();
+}
+
+std::vector<PersonEdit> ReadPersonRecordsYaml(const std::string& text, const std::string& rel,
+                                              const TimeZone& tz, std::vector<Error>& problems) {
+  return ReadEntries<PersonEdit>(
+      text, rel, "a map from a person's slug to their record", problems,
+      [&](Fields& f, const YAML::Node& key, const YAML::Node& v) -> std::optional<PersonEdit> {
+        const size_t before = problems.size();
+        PersonEdit e;
+        if (!ReadRecordHead(f, key, v, tz, e)) return std::nullopt;
+        e.sort_name = f.String(v, "sort_name", e.slug + ".sort_name").value_or("");
+        e.jobs = f.List(v, "jobs", e.slug + ".jobs");
+        e.ids = f.Ids(v, e.slug);
+        e.bio = f.String(v, "bio", e.slug + ".bio").value_or("");
+        e.portrait = f.ImageAt(v, "portrait", e.slug + ".portrait");
+        e.links = f.Links(v, "links", e.slug + ".links");
+        return Checked(f, v, std::move(e), &CheckPersonEdit, problems, before);
+      });
+}
+
+RecordEdits ReadRecordData(const std::filesystem::path& folder, const TimeZone& tz,
+                           std::vector<Error>& problems) {
+  RecordEdits out;
+  if (auto text = ReadDataFile(folder, "data/film_records.yaml", problems)) {
+    out.films = ReadFilmRecordsYaml(*text, "data/film_records.yaml", tz, problems);
+  }
+  if (auto text = ReadDataFile(folder, "data/person_records.yaml", problems)) {
+    out.people = ReadPersonRecordsYaml(*text, "data/person_records.yaml", tz, problems);
+  }
+  return out;
+}
+
+Result<size_t> WriteRecordData(RecordStore& store, const RecordEdits& records) {
+  for (const FilmEdit& e : records.films) {
+    if (auto st = store.SaveFilmEdit(e); !st) return st.error();
+  }
+  for (const PersonEdit& e : records.people) {
+    if (auto st = store.SavePersonEdit(e); !st) return st.error();
+  }
+  return records.films.size() + records.people.size();
+}
+
 SiteData ReadSiteData(const std::filesystem::path& folder, const TimeZone& tz,
                       const std::function<bool(const std::string&)>& is_article,
                       const std::function<bool(const std::string&)>& is_media,
                       std::vector<Error>& problems) {
   SiteData out;
-  auto read = [&](const char* rel) -> std::optional<std::string> {
-    std::error_code ec;
-    if (!std::filesystem::exists(folder / rel, ec)) return std::nullopt;
-    auto text = ReadFile(folder / rel);
-    if (!text) {
-      problems.push_back(Error{ErrorCode::kIo, text.error().message, rel, 0, {}});
-      return std::nullopt;
-    }
-    return *text;
-  };
+  auto read = [&](const char* rel) { return ReadDataFile(folder, rel, problems); };
   if (auto text = read("data/menus.yaml"))
     out.menus = ReadMenusYaml(*text, "data/menus.yaml", problems);
   if (auto text = read("data/redirects.yaml")) {

@@ -2,7 +2,8 @@
 // data"): data/menus.yaml (stored menus with their submenus), data/redirects.yaml (old addresses
 // kept alive: WordPress's, the newsroom's merges), data/media.yaml (the media library's alt
 // text, caption, credit and what it knows of each upload), data/aliases.yaml (articles' old
-// addresses) and data/terms.yaml (WordPress's categories and tags with their parents). Written by
+// addresses), data/terms.yaml (WordPress's categories and tags with their parents) and
+// data/film_records.yaml and data/person_records.yaml (the newsroom's records). Written by
 // `cinepress export`, read by `cinepress import`. Contract: plain functions. The readers check
 // everything and write nothing: every problem names the file, line and field; the writers make text
 // with yaml-cpp's emitter that the readers read back as the same values.
@@ -15,6 +16,7 @@
 
 #include "content/content_store.h"
 #include "content/model.h"
+#include "content/record_edits.h"
 #include "core/dates.h"
 #include "core/result.h"
 
@@ -68,6 +70,26 @@ std::vector<FolderAlias> ReadAliasesYaml(const std::string& text, const std::str
 std::string TermsYamlOf(const std::vector<Term>& terms);
 std::vector<Term> ReadTermsYaml(const std::string& text, const std::string& rel,
                                 std::vector<Error>& problems);
+
+// data/film_records.yaml: a map from a film record's slug to the facts the newsroom set (as a
+// content file's `film:` has them), `merged_into: SLUG` and `updated` (a date in `tz`). Each
+// record is checked as the newsroom checks it (CheckFilmEdit).
+std::string FilmRecordsYamlOf(const std::vector<FilmEdit>& films, const TimeZone& tz);
+std::vector<FilmEdit> ReadFilmRecordsYaml(const std::string& text, const std::string& rel,
+                                          const TimeZone& tz, std::vector<Error>& problems);
+
+// data/person_records.yaml: a map from a person's slug to {sort_name, jobs, wikidata, imdb,
+// tmdb, bio, portrait, links, merged_into, updated}, checked as CheckPersonEdit does.
+std::string PersonRecordsYamlOf(const std::vector<PersonEdit>& people, const TimeZone& tz);
+std::vector<PersonEdit> ReadPersonRecordsYaml(const std::string& text, const std::string& rel,
+                                              const TimeZone& tz, std::vector<Error>& problems);
+
+// Both files of a folder, read and checked (absent files: no records).
+RecordEdits ReadRecordData(const std::filesystem::path& folder, const TimeZone& tz,
+                           std::vector<Error>& problems);
+// Saves them as the newsroom does: each replaces the record with its slug; records the files do
+// not name are kept (the files are the source of truth for what they hold). How many it saved.
+Result<size_t> WriteRecordData(RecordStore& store, const RecordEdits& records);
 
 // The files of a folder, read and checked (absent files: nothing).
 struct SiteData {
