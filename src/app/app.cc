@@ -23,6 +23,7 @@
 #include "http/body_file.h"
 #include "http/http_server.h"
 #include "http/networks.h"
+#include "ingest/site_data.h"
 #include "mail/smtp_transport.h"
 #include "render/html_text.h"
 #include "render/markdown.h"
@@ -325,13 +326,15 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   const ShopFolder shop = ReadShopFolder(folder, options.tiers, shop_problems);
   const WorkshopsFolder workshops = ReadWorkshopsFolder(
       folder, WorkshopRules{&*tz, options.tiers, PeopleSlugs(folder)}, shop_problems);
+  const RecordEdits records = ReadRecordData(folder, *tz, shop_problems);
   if (!shop_problems.empty() && !options.skip_invalid) {
     ImportReport refused;
     refused.problems = std::move(shop_problems);
     for (const Error& e : refused.problems) err << e.ToString() << "\n";
     err << "import: " << refused.problems.size()
         << (refused.problems.size() == 1 ? " problem" : " problems")
-        << " in the shop or the workshops; nothing was written (fix them, or import the valid "
+        << " in the shop, the workshops or the records; nothing was written (fix them, or import "
+           "the valid "
            "files with "
            "--skip-invalid)\n";
     return refused;
@@ -377,6 +380,13 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
     auto counts = WriteWorkshops(**workshop_store, **store, workshops, options.prune);
     if (!counts) return counts.error();
     out << "import: workshops " << counts->saved << " saved, " << counts->removed << " removed\n";
+  }
+  if (report->written && !records.empty()) {
+    auto record_store = OpenRecordStore(site.database(), SiteStoreOptions(*config, true));
+    if (!record_store) return record_store.error();
+    auto saved = WriteRecordData(**record_store, records);
+    if (!saved) return saved.error();
+    out << "import: " << *saved << " film and person records saved (data/*_records.yaml)\n";
   }
   if (const size_t moved = report->moved_films.size(); moved) {
     out << "import: " << moved << (moved == 1 ? " film page moved" : " film pages moved")

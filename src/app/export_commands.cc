@@ -8,8 +8,10 @@
 
 #include "core/dates.h"
 #include "ingest/folder_export.h"
+#include "ingest/site_data.h"
 #include "ingest/wxr_export.h"
 #include "shop/products.h"
+#include "store/open_record_store.h"
 #include "store/open_store.h"
 #include "workshops/workshops.h"
 
@@ -42,6 +44,31 @@ Result<SiteToExport> OpenSiteToExport(const SiteFolder& site) {
   return out;
 }
 
+// The newsroom's records (site_data.h: data/film_records.yaml, data/person_records.yaml), each
+// file written only when the store has some; how many records.
+Result<size_t> ExportRecords(const SiteFolder& site, const SiteToExport& from,
+                             const fs::path& dir) {
+  auto store = OpenRecordStore(site.database(), SiteStoreOptions(from.config, false));
+  if (!store) return store.error();
+  auto records = (*store)->LoadRecordEdits();
+  if (!records) return records.error();
+  if (!records->films.empty()) {
+    if (auto st =
+            WriteInside(dir, "data/film_records.yaml", FilmRecordsYamlOf(records->films, *from.tz));
+        !st) {
+      return st.error();
+    }
+  }
+  if (!records->people.empty()) {
+    if (auto st = WriteInside(dir, "data/person_records.yaml",
+                              PersonRecordsYamlOf(records->people, *from.tz));
+        !st) {
+      return st.error();
+    }
+  }
+  return records->films.size() + records->people.size();
+}
+
 }  // namespace
 
 Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
@@ -65,15 +92,17 @@ Status ExportSiteFolder(const SiteFolder& site, const fs::path& dir, bool force,
         std::to_string(workshops->materials_left_out) +
         " workshop materials (not in the store: import the workshops again)");
   }
+  auto records = ExportRecords(site, *from, dir);
+  if (!records) return records.error();
   out << "export: " << report->articles << " articles, " << report->pages << " pages, "
       << report->sections << " sections, " << report->authors << " authors, " << report->people
       << " people, " << report->media << " media files, " << report->podcast_shows
       << " podcast shows, " << report->podcast_episodes << " episodes, " << *products
       << " products, " << workshops->workshops << " workshops, " << report->menus << " menus, "
       << report->redirects << " redirects, " << report->aliases << " old addresses, "
-      << report->terms << " terms and the details of " << report->media_details
-      << " media files written to " << dir.string() << "; " << std::fixed << std::setprecision(2)
-      << SecondsSince(start) << " s\n";
+      << report->terms << " terms, " << *records << " film and person records and the details of "
+      << report->media_details << " media files written to " << dir.string() << "; " << std::fixed
+      << std::setprecision(2) << SecondsSince(start) << " s\n";
   for (const std::string& what : report->not_exported) {
     out << "export: left out: " << what << "\n";
   }

@@ -9,8 +9,9 @@
 //
 // They are applied to what a site is assembled from (ApplyRecordEdits: the articles' film facts
 // and references, interviewees' sort names, people's profiles), so every page, list, index and
-// structured data made from the articles shows them, and imports, which never write them, never
-// undo them.
+// structured data made from the articles shows them, and imports of articles, which never write
+// them, never undo them (a folder's data/*_records.yaml, written by export, saves them back:
+// ingest/site_data.h).
 // Contract: the functions are pure and thread-safe; a RecordStore is used by one thread at a time.
 #pragma once
 

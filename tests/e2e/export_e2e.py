@@ -97,6 +97,15 @@ def redirects(db):
                     "LEFT JOIN articles a ON a.id = r.article_id")
 
 
+def records(db, table):
+    """The newsroom's film or person records: slug, the fields set, updated."""
+    out = []
+    for slug, data, updated in rows(db, "SELECT slug, data, updated FROM %s ORDER BY slug" % table):
+        fields = {k: v for k, v in json.loads(data).items() if v}
+        out.append((slug, fields, updated))
+    return out
+
+
 def store(db, columns=ARTICLE_COLUMNS):
     """The content a content folder holds, as the store has it."""
     return {
@@ -117,6 +126,8 @@ def store(db, columns=ARTICLE_COLUMNS):
         "people": rows(db, "SELECT * FROM people"),
         "sections": rows(db, "SELECT * FROM sections"),
         "media": rows(db, "SELECT path, hash, size FROM media"),
+        "film_records": records(db, "film_records"),
+        "person_records": records(db, "person_records"),
     }
 
 
@@ -213,8 +224,19 @@ class ExportTest(unittest.TestCase):
         # An old address of an article that moved (as an import that changed its slug keeps).
         alias = ("INSERT INTO article_aliases SELECT id, 'article', 'reviews', 'low-water-2025' "
                  "FROM articles WHERE source_path = 'content/reviews/low-water.md'")
+        # The newsroom's records: a film's corrected facts, a person's sort name, ids and job
+        # titles, and a person merged into another.
+        film = ("INSERT INTO film_records VALUES ('winter-quarters-2025', '%s', 1765000100)"
+                % json.dumps({"title": "Winter Quarters", "runtime_min": 115, "imdb": "tt1234567",
+                              "original_title": "Zimowisko: \"yes\""}))
+        person = ("INSERT INTO person_records VALUES ('lucja-bakowska', '%s', 1765000200)"
+                  % json.dumps({"sort_name": "Bąkowska, Łucja", "imdb": "nm1234567",
+                                "wikidata": "Q123", "jobs": ["Cinematographer", "Director"]},
+                               ensure_ascii=False))
+        merge = ("INSERT INTO person_records VALUES ('halina-wasowicz', '%s', 1765000300)"
+                 % json.dumps({"merged_into": "weronika-soltys"}))
         with open(os.path.join(demo, "cinepress.toml")) as f:
-            a = self.round_trip(source, f.read(), sql=(details, alias))
+            a = self.round_trip(source, f.read(), sql=(details, alias, film, person, merge))
         db = os.path.join(a, "cinepress.db")
         self.assertGreater(len(rows(db, "SELECT 1 FROM people")), 0)
         self.assertGreater(len(rows(db, "SELECT 1 FROM articles WHERE section = 'collections'")), 0)
@@ -223,10 +245,24 @@ class ExportTest(unittest.TestCase):
         self.assertEqual(len(rows(db, "SELECT 1 FROM workshops")), 2)
         self.assertTrue(os.path.exists(self.path("out1", "content", "workshops",
                                                  "one-table-one-afternoon.md")))
-        self.assertIn("left out: 1 workshop materials", self.exported)
+        # The workshops' materials are stored at import now, so the export writes them.
+        self.assertNotIn("workshop materials", self.exported)
         self.assertEqual(len(rows(db, "SELECT 1 FROM redirects")), 3)
         self.assertEqual(len(rows(db, "SELECT 1 FROM media_details")), 1)
         self.assertEqual(len(rows(db, "SELECT 1 FROM article_aliases")), 1)
+        self.assertEqual(len(rows(db, "SELECT 1 FROM film_records")), 1)
+        self.assertEqual(len(rows(db, "SELECT 1 FROM person_records")), 2)
+        self.assertIn("3 film and person records", self.exported)
+        with open(self.path("out1", "data", "film_records.yaml")) as f:
+            self.assertIn('"winter-quarters-2025":\n  title: "Winter Quarters"', f.read())
+        with open(self.path("out1", "data", "person_records.yaml"), encoding="utf-8") as f:
+            people = f.read()
+        self.assertIn('sort_name: "Bąkowska, Łucja"', people)
+        self.assertIn('merged_into: "weronika-soltys"', people)
+        # The built pages (the same on both sites) show them: the person's ids as links.
+        built = files(os.path.join(a, "public"))
+        self.assertTrue(any(b"https://www.imdb.com/name/nm1234567/" in page
+                            for page in built.values()))
         with open(self.path("out1", "data", "redirects.yaml")) as f:
             self.assertIn('"/?p=101":\n  article: "content/reviews/low-water.md"', f.read())
 
@@ -287,6 +323,27 @@ class ExportTest(unittest.TestCase):
         p = run("export", self.path("y"), "--site", self.path("no-such-site"), check=False)
         self.assertEqual(p.returncode, 1)
         self.assertFalse(os.path.exists(self.path("y", "content")))
+
+    def test_a_bad_record_is_named_and_nothing_is_written(self):
+        a = self.sites.new("a")
+        os.makedirs(self.path("folder", "content"))
+        os.makedirs(self.path("folder", "data"))
+        with open(self.path("folder", "content", "about.md"), "w") as f:
+            f.write('---\ntitle: "About"\ndate: 2026-01-02\n---\nUs.\n')
+        with open(self.path("folder", "data", "person_records.yaml"), "w") as f:
+            f.write('"ana-lee":\n  sort_name: "Lee, Ana"\n"ida-berg":\n  imdb: "tt1234567"\n')
+        p = run("import", self.path("folder"), "--site", a, check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("data/person_records.yaml:4: ida-berg.imdb:", p.stderr)
+        self.assertIn("nothing was written", p.stderr)
+        db = os.path.join(a, "cinepress.db")
+        self.assertEqual(rows(db, "SELECT 1 FROM articles"), [])
+        self.assertEqual(rows(db, "SELECT 1 FROM person_records"), [])
+        with open(self.path("folder", "data", "person_records.yaml"), "w") as f:
+            f.write('"ana-lee":\n  sort_name: "Lee, Ana"\n')
+        self.assertIn("1 film and person records saved",
+                      run("import", self.path("folder"), "--site", a).stdout)
+        self.assertEqual(len(rows(db, "SELECT 1 FROM person_records")), 1)
 
 
 def wordpress_site(sites, name):
