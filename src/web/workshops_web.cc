@@ -195,8 +195,9 @@ TemplateData WorkshopsWeb::AccountWorkshops(const std::string& email) {
     w.set("has_sessions", !a.sessions.empty());
     w["sessions"] = std::move(sessions);
     w.set("self_paced", a.self_paced);
-    w.set("joining_link", a.joining_link);
-    w.set("address", a.address);
+    // Set only when there is one: the template's sections take an empty text as true.
+    if (!a.joining_link.empty()) w.set("joining_link", a.joining_link);
+    if (!a.address.empty()) w.set("address", a.address);
     TemplateData materials{TemplateData::type::list};
     for (const auto& m : a.materials) {
       TemplateData x;
