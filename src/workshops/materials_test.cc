@@ -7,6 +7,7 @@
 
 #include "store/open_store.h"
 #include "workshops/registration.h"
+#include "workshops/test_workshop.h"
 
 namespace cinepress {
 namespace {
@@ -27,28 +28,13 @@ class WorkshopMaterialsTest : public ::testing::Test {
     auto store = OpenWorkshopStore(dir_ / "site.db", {});
     ASSERT_TRUE(store.ok()) << store.error().ToString();
     store_ = std::move(*store);
-    Workshop w;
-    w.slug = "writing-about-ozu";
-    w.title = "Writing about Ozu";
-    w.sessions = {{kStarts, 120}};
-    w.online = true;
-    w.joining_link = "https://meet.example.com/ozu";
-    w.seats = 5;
-    w.currency = "eur";
-    w.materials = {"notes.pdf", "recording.mp4"};
-    ASSERT_TRUE(store_->SaveWorkshop(w).ok());
+    ASSERT_TRUE(store_->SaveWorkshop(test_workshop::Online(kStarts)).ok());
     zone_ = *TimeZone::Named("Europe/Paris");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   Registration Register(const std::string& email, const std::string& status = "free") {
-    Registration r;
-    r.workshop = "writing-about-ozu";
-    r.reference = "ref-" + email + "-" + status;
-    r.status = status;
-    r.email = email;
-    r.created = kNow;
-    r.expires_at = kNow + 1800;
+    Registration r = test_workshop::RegistrationFor(email, kNow, status);
     auto id = store_->StartRegistration(r);
     EXPECT_TRUE(id.ok()) << id.error().ToString();
     r.id = id.ok() ? *id : 0;
