@@ -56,7 +56,9 @@ Result<MaterialAccess> OpenMaterial(WorkshopStore& store, std::string_view key,
   const auto r = std::find_if(registrations->begin(), registrations->end(),
                               [&link](const Registration& x) { return x.id == link->id; });
   if (r == registrations->end() || !RegistrationHolds(*r)) {
-    return Gone("This registration has been cancelled, so its materials are no longer available.");
+    return Gone(
+        "This registration has been cancelled or refunded (or was never paid), so its "
+        "materials are not available. My Account lists your workshops.");
   }
   auto workshops = store.LoadWorkshops();
   if (!workshops) return workshops.error();
