@@ -47,6 +47,7 @@
 #include "web/shop_web.h"
 #include "web/workshops_web.h"
 #include "webhooks/webhooks.h"
+#include "workshops/materials.h"
 #include "workshops/workshops.h"
 
 namespace cinepress {
@@ -402,6 +403,13 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
 
 namespace {
 
+// A secret of the site's (made the first time it is asked for), from the store.
+Result<std::string> SiteSecretOf(const SiteFolder& site, const char* name, size_t bytes) {
+  auto secrets = OpenNewsletterStore(site.database(), SiteStoreOptions(site));
+  if (!secrets) return secrets.error();
+  return (*secrets)->SiteSecret(name, bytes);
+}
+
 // The shop's routes for `serve`; null (and said on `err`) when its store cannot be opened.
 std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, MembersWeb& members,
                                       const std::function<void(const std::string&)>& log,
@@ -415,9 +423,7 @@ std::unique_ptr<ShopWeb> StartShopWeb(const SiteFolder& site, LiveSite& live, Me
   if (config && config->payments.enabled()) {
     s.open_stripe = [c = *config] { return OpenSiteStripe(c); };
   }
-  auto secrets = OpenNewsletterStore(site.database(), SiteStoreOptions(site));
-  auto key = secrets ? (*secrets)->SiteSecret(kDownloadSecretName, kDownloadSecretBytes)
-                     : Result<std::string>(secrets.error());
+  auto key = SiteSecretOf(site, kDownloadSecretName, kDownloadSecretBytes);
   if (!key) {
     err << "serve: shop: " << key.error().ToString() << " (the shop is off)\n";
     return nullptr;
@@ -462,6 +468,14 @@ std::unique_ptr<WorkshopsWeb> StartWorkshopsWeb(
     w.open_stripe = [c = *config] { return OpenSiteStripe(c); };
   }
   w.send = send;
+  w.private_media = [&live](const HttpRequest& req, const std::string& path,
+                            const std::string& type) { return live.PrivateMedia(req, path, type); };
+  auto key = SiteSecretOf(site, kMaterialSecretName, kMaterialSecretBytes);
+  if (!key) {
+    err << "serve: workshops: " << key.error().ToString() << " (registration is off)\n";
+    return nullptr;
+  }
+  w.material_key = *key;
   w.message = [&members, &live](int status, const std::string& heading,
                                 const std::string& message) {
     return members.Message(*live.CurrentSite(), status, heading, message);
@@ -795,6 +809,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // The shop (made after the members' pages, whose messages it shows; My account lists its
   // ebooks through it).
   std::unique_ptr<ShopWeb> shop;
+  std::unique_ptr<WorkshopsWeb> workshops;
   // Readers' accounts: who a request's reader is (sessions, institutions), the account pages.
   MembersWebOptions members_options;
   members_options.site = [&live] { return live.CurrentSite(); };
@@ -817,6 +832,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members_options.downloads = [&shop](const std::string& email, const ReaderRights& rights) {
     return shop ? shop->AccountDownloads(email, rights) : TemplateData{TemplateData::type::list};
   };
+  members_options.workshops = [&workshops](const std::string& email) {
+    return workshops ? workshops->AccountWorkshops(email) : TemplateData{TemplateData::type::list};
+  };
   MembersWeb members(members_options);
   if (auto s = members.Start(); !s) err << "serve: members: " << s.error().ToString() << "\n";
   count_view = [&members](const ReaderRights& r, const std::string& url, bool opened) {
@@ -827,7 +845,7 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   // Stripe's events.
   shop = StartShopWeb(site, live, members, newsletter_options.log, err);
   // The workshops: Register and the waitlist, and their part of Stripe's events.
-  std::unique_ptr<WorkshopsWeb> workshops = StartWorkshopsWeb(
+  workshops = StartWorkshopsWeb(
       site, live, members, [&newsletters](const MailMessage& m) { return newsletters.Queue(m); },
       newsletter_options.log, err);
 

@@ -95,15 +95,24 @@ std::string PreferencesUrl(std::string_view base, std::string_view token) {
 std::string RedactLinkToken(std::string_view target) {
   // The shapes the URL builders above make: …/newsletters/preferences/TOKEN/ and
   // …/newsletters/SLUG/(confirm|unsubscribe)/TOKEN/, anywhere in the target (a Referer is a
-  // whole URL), each token ending at '/', '?' or '#' or the end.
-  constexpr std::string_view kRoot = "/newsletters/";
-  const size_t root = target.find(kRoot);
-  if (root == std::string_view::npos) return std::string(target);
-  size_t at = root + kRoot.size();
+  // whole URL), each token ending at '/', '?' or '#' or the end; and the signed links of the
+  // shop's downloads (/shop/download/TOKEN/…, not a member's /shop/download/member/…) and of
+  // the workshops' materials (/workshops/materials/TOKEN/…).
   auto segment_end = [&](size_t from) {
     size_t end = target.find_first_of("/?#", from);
     return end == std::string_view::npos ? target.size() : end;
   };
+  for (std::string_view signed_root : {"/shop/download/", "/workshops/materials/"}) {
+    const size_t found = target.find(signed_root);
+    if (found == std::string_view::npos) continue;
+    const size_t token = found + signed_root.size(), end = segment_end(token);
+    if (end == token || target.substr(token, end - token) == "member") break;
+    return std::string(target.substr(0, token)) + "REDACTED" + std::string(target.substr(end));
+  }
+  constexpr std::string_view kRoot = "/newsletters/";
+  const size_t root = target.find(kRoot);
+  if (root == std::string_view::npos) return std::string(target);
+  size_t at = root + kRoot.size();
   auto next = [&](size_t end) { return end < target.size() && target[end] == '/' ? end + 1 : 0; };
   size_t end = segment_end(at);
   std::string_view first = target.substr(at, end - at);

@@ -56,8 +56,16 @@ TEST(Links, LogsKeepNoToken) {
             "/newsletters/preferences/REDACTED");
   EXPECT_EQ(RedactLinkToken("https://c.example/newsletters/preferences/4-x/"),
             "https://c.example/newsletters/preferences/REDACTED/");
-  for (const char* kept : {"/newsletters/weekly/", "/newsletters/subscribe/", "/reviews/x/",
-                           "/newsletters/weekly/confirm/", "/newsletters/preferences/"}) {
+  EXPECT_EQ(RedactLinkToken("/shop/download/7.99.mac/ozu.epub"),
+            "/shop/download/REDACTED/ozu.epub");
+  EXPECT_EQ(RedactLinkToken("/workshops/materials/7.99.mac/ozu-101/notes.pdf?x=1"),
+            "/workshops/materials/REDACTED/ozu-101/notes.pdf?x=1");
+  EXPECT_EQ(RedactLinkToken("https://c.example/workshops/materials/7.99.mac/a/b"),
+            "https://c.example/workshops/materials/REDACTED/a/b");
+  for (const char* kept :
+       {"/newsletters/weekly/", "/newsletters/subscribe/", "/reviews/x/",
+        "/newsletters/weekly/confirm/", "/newsletters/preferences/",
+        "/shop/download/member/ozu/ozu.epub", "/workshops/materials/", "/workshops/writing/"}) {
     EXPECT_EQ(RedactLinkToken(kept), kept);
   }
 }

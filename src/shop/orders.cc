@@ -1,13 +1,12 @@
 #include "shop/orders.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <functional>
 #include <map>
 
 #include "core/csv.h"
 #include "core/money.h"
+#include "core/signed_link.h"
 #include "payments/stripe_json.h"
 
 namespace cinepress {
@@ -274,38 +273,13 @@ Result<MailMessage> ShipOrderAndTell(ShopStore& store, const SiteConfig& site, i
 }
 
 std::string SignDownload(std::string_view key, int64_t grant_id, int64_t expires) {
-  const std::string message = std::to_string(grant_id) + "." + std::to_string(expires);
-  unsigned char mac[crypto_auth_BYTES];
-  crypto_auth(mac, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-              reinterpret_cast<const unsigned char*>(key.data()));
-  char encoded[sodium_base64_ENCODED_LEN(crypto_auth_BYTES,
-                                         sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(encoded, sizeof encoded, mac, sizeof mac,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return message + "." + encoded;
+  return SignLink(key, grant_id, expires);
 }
 
 std::optional<int64_t> VerifyDownload(std::string_view key, std::string_view token, int64_t now) {
-  if (key.size() != crypto_auth_KEYBYTES) return std::nullopt;
-  const size_t dot = token.rfind('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  const std::string message(token.substr(0, dot));
-  unsigned char mac[crypto_auth_BYTES];
-  size_t len = 0;
-  const std::string encoded(token.substr(dot + 1));
-  if (sodium_base642bin(mac, sizeof mac, encoded.data(), encoded.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      len != sizeof mac ||
-      crypto_auth_verify(mac, reinterpret_cast<const unsigned char*>(message.data()),
-                         message.size(), reinterpret_cast<const unsigned char*>(key.data())) != 0) {
-    return std::nullopt;
-  }
-  const size_t mid = message.find('.');
-  if (mid == std::string::npos) return std::nullopt;
-  const int64_t grant = std::stoll(message.substr(0, mid));
-  const int64_t expires = std::stoll(message.substr(mid + 1));
-  if (now > expires) return std::nullopt;
-  return grant;
+  auto link = ReadSignedLink(key, token);
+  if (!link || now > link->expires) return std::nullopt;
+  return link->id;
 }
 
 std::string DownloadUrl(std::string_view base_url, std::string_view token,

@@ -469,6 +469,11 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
     view.set("has_downloads", !books.is_empty_list());
     view.set("downloads", books);
   }
+  if (options_.workshops) {
+    TemplateData workshops = options_.workshops(member.member.email);
+    view.set("has_workshops", !workshops.is_empty_list());
+    view.set("workshops", workshops);
+  }
   return Page(*site, 200, "/account/", "My account", "account", view);
 }
 

@@ -2,7 +2,10 @@
 
 #include <cstdlib>
 
+#include "core/url.h"
 #include "web/form.h"
+#include "workshops/materials.h"
+#include "workshops/workshops.h"
 
 namespace cinepress {
 namespace {
@@ -39,6 +42,8 @@ void WorkshopsWeb::Mount(Router& router) {
               std::bind(&WorkshopsWeb::RegisterPost, this, _1)});
   router.Add({"POST", "/workshops/waitlist/", false, false,
               std::bind(&WorkshopsWeb::WaitlistPost, this, _1)});
+  router.Add(
+      {"GET", kMaterialsPrefix, true, true, std::bind(&WorkshopsWeb::MaterialGet, this, _1)});
 }
 
 void WorkshopsWeb::Log(const std::string& line) const {
@@ -132,6 +137,79 @@ HttpResponse WorkshopsWeb::WaitlistPost(RequestContext& ctx) {
   return options_.message(
       200, "You are on the waitlist",
       "When a seat comes free we will offer it to " + email + " in turn, for a limited time.");
+}
+
+HttpResponse WorkshopsWeb::MaterialGet(RequestContext& ctx) {
+  const std::string path = PercentDecode(ctx.request.Path()).value_or("");
+  const std::string_view rest =
+      std::string_view(path).substr(std::string_view(kMaterialsPrefix).size());
+  Result<MaterialAccess> access = MaterialAccess{};
+  {
+    std::lock_guard lock(mu_);
+    access = OpenMaterial(*store_, options_.material_key, rest, options_.now());
+  }
+  if (!access) {
+    Log("material " + std::string(rest) + ": " + access.error().ToString());
+    return options_.message(500, "Workshop materials", "The file cannot be read for a moment.");
+  }
+  if (access->verdict == MaterialVerdict::kRefused) {
+    return options_.message(403, "Workshop materials", access->message);
+  }
+  if (access->verdict == MaterialVerdict::kGone) {
+    return options_.message(410, "Workshop materials", access->message);
+  }
+  HttpResponse r =
+      options_.private_media(ctx.request, MaterialMediaPath(access->slug, access->name), "");
+  if (r.status >= 400 && r.status != 416) {
+    Log("material " + access->slug + "/" + access->name + ": " + std::to_string(r.status) +
+        " from the store (not imported again since materials became private media?)");
+    return options_.message(500, "Workshop materials", "The file cannot be read for a moment.");
+  }
+  r.Set("Content-Disposition", "attachment; filename=\"" + access->name + "\"");
+  r.label = "workshops";
+  return r;
+}
+
+TemplateData WorkshopsWeb::AccountWorkshops(const std::string& email) {
+  TemplateData out{TemplateData::type::list};
+  auto site = options_.site();
+  const TimeZone zone = SiteZone(site->config());
+  Result<std::vector<AccountWorkshop>> workshops = std::vector<AccountWorkshop>();
+  {
+    std::lock_guard lock(mu_);
+    workshops =
+        cinepress::AccountWorkshops(*store_, options_.material_key, email, zone, options_.now());
+  }
+  if (!workshops) {
+    Log("My account's workshops: " + workshops.error().ToString());
+    return out;
+  }
+  for (const AccountWorkshop& a : *workshops) {
+    TemplateData w;
+    w.set("title", a.title);
+    w.set("url", "/workshops/" + a.slug + "/");
+    w.set("holds", a.holds);
+    w.set("status", a.status);
+    TemplateData sessions{TemplateData::type::list};
+    for (const std::string& text : a.sessions) sessions.push_back(TemplateData("text", text));
+    w.set("has_sessions", !a.sessions.empty());
+    w["sessions"] = std::move(sessions);
+    w.set("self_paced", a.self_paced);
+    // Set only when there is one: the template's sections take an empty text as true.
+    if (!a.joining_link.empty()) w.set("joining_link", a.joining_link);
+    if (!a.address.empty()) w.set("address", a.address);
+    TemplateData materials{TemplateData::type::list};
+    for (const auto& m : a.materials) {
+      TemplateData x;
+      x.set("name", m.first);
+      x.set("url", m.second);
+      materials.push_back(std::move(x));
+    }
+    w.set("has_materials", !a.materials.empty());
+    w["materials"] = std::move(materials);
+    out.push_back(std::move(w));
+  }
+  return out;
 }
 
 }  // namespace cinepress

@@ -7,6 +7,11 @@
 //                               Checkout Session at the reader's tier price → 303 to Stripe;
 //                               full → 409 pointing to the waitlist
 //   POST /workshops/waitlist/   workshop, email → on the waitlist (once per address)
+//   GET  /workshops/materials/TOKEN/SLUG/NAME  a material, for a registrant's signed link
+//                               (workshops/materials.h): streamed from the private media a
+//                               chunk at a time, with ranges (private, no-store); a link not
+//                               ours → 403, expired or its registration cancelled → 410
+//   AccountWorkshops            My account's "Your workshops"
 //   ApplyEvent                  Stripe's events for the workshops, called by PaymentsWeb's
 //                               webhook after it has verified the signature
 //
@@ -35,6 +40,11 @@ struct WorkshopsWebOptions {
   std::function<Result<std::unique_ptr<WorkshopStore>>()> open_store;
   std::function<Result<std::unique_ptr<StripeClient>>()> open_stripe;  // null: free only
   std::function<Status(const MailMessage&)> send;  // queues a message in the outbox
+  // A private media file streamed to the reader (LiveSite::PrivateMedia): a material's bytes.
+  std::function<HttpResponse(const HttpRequest&, const std::string& path,
+                             const std::string& content_type)>
+      private_media;
+  std::string material_key;  // kMaterialSecretBytes from the store's site secrets
   std::function<HttpResponse(int status, const std::string& heading, const std::string& message)>
       message;
   std::function<void(const std::string&)> log;
@@ -51,10 +61,15 @@ class WorkshopsWeb {
   void Mount(Router& router);
   // Applies a verified webhook event's workshop part; the mail to queue once it returns.
   Result<WorkshopEventOutcome> ApplyEvent(std::string_view payload, int64_t now);
+  // The workshops registered for with `email`, for My account: [{title, url, holds, status,
+  // sessions: [{text}], self_paced, joining_link, address, materials: [{name, url}]}] (empty
+  // when the store cannot say).
+  TemplateData AccountWorkshops(const std::string& email);
 
  private:
   HttpResponse RegisterPost(RequestContext& ctx);
   HttpResponse WaitlistPost(RequestContext& ctx);
+  HttpResponse MaterialGet(RequestContext& ctx);
   // The origin and rate checks both forms share; a response when they refuse.
   std::optional<HttpResponse> Refused(RequestContext& ctx, const SiteConfig& config);
   void Log(const std::string& line) const;

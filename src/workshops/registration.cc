@@ -35,18 +35,6 @@ std::string PageUrl(const SiteConfig& site, const std::string& slug) {
   return site.base_url + "/workshops/" + slug + "/";
 }
 
-// "March 4, 2030, 18:30 (Europe/Paris), 120 minutes"
-std::string SessionLine(const TimeZone& zone, const WorkshopSession& s) {
-  const std::string iso = zone.Iso(s.starts);
-  return zone.Display(s.starts) + ", " + iso.substr(11, 5) + " (" + zone.name() + "), " +
-         std::to_string(s.minutes) + " minutes";
-}
-
-TimeZone SiteZone(const SiteConfig& site) {
-  auto zone = TimeZone::Named(site.timezone);
-  return zone ? *zone : *TimeZone::Named("UTC");
-}
-
 // When and where, as a registrant reads it (with the joining link).
 std::string Particulars(const SiteConfig& site, const Workshop& w) {
   const TimeZone zone = SiteZone(site);
@@ -229,6 +217,17 @@ std::string Refund(StripeClient& stripe, const Registration& g, Error& failure) 
 }
 
 }  // namespace
+
+std::string SessionLine(const TimeZone& zone, const WorkshopSession& s) {
+  const std::string iso = zone.Iso(s.starts);
+  return zone.Display(s.starts) + ", " + iso.substr(11, 5) + " (" + zone.name() + "), " +
+         std::to_string(s.minutes) + " minutes";
+}
+
+TimeZone SiteZone(const SiteConfig& site) {
+  auto zone = TimeZone::Named(site.timezone);
+  return zone ? *zone : *TimeZone::Named("UTC");
+}
 
 Result<RegisterOutcome> Register(StripeClient& stripe, WorkshopStore& store, const SiteConfig& site,
                                  const RegisterRequest& request, int64_t now) {

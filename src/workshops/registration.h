@@ -31,6 +31,7 @@
 #include "content/access.h"
 #include "content/workshop_store.h"
 #include "core/config.h"
+#include "core/dates.h"
 #include "core/result.h"
 #include "mail/message.h"
 #include "payments/stripe_client.h"
@@ -38,6 +39,11 @@
 namespace cinepress {
 
 inline constexpr int64_t kWorkshopCheckoutSeconds = 30 * 60;  // Stripe's shortest session
+
+// "March 4, 2030, 18:30 (Europe/Paris), 120 minutes": a session as a registrant reads it.
+std::string SessionLine(const TimeZone& zone, const WorkshopSession& session);
+// The site's time zone (UTC when cinepress.toml names none it knows).
+TimeZone SiteZone(const SiteConfig& site);
 
 struct RegisterRequest {
   std::string workshop;  // slug

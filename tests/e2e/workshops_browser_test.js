@@ -5,11 +5,16 @@
 // workshop's page are audited with axe-core (no sideways scrolling); the reader fills in the
 // Register form → the double's checkout page → Pay → back on the workshop's page → the
 // confirmation arrives with the joining link and the calendar file attached; the page's calendar link gives text/calendar
-// without it. SCREENSHOTS=DIR saves the pages as PNGs.
+// without it. Then a patron signs in (the code from the message), registers free, finds the
+// workshop in My Account (audited on a phone and a desktop) with its material at a signed link
+// that downloads byte-identical (a range: 206), a tampered one refused (403); after `workshops
+// cancel` the same link is gone (410) and My Account says the registration was cancelled.
+// SCREENSHOTS=DIR saves the pages as PNGs.
 //
 //   node tests/e2e/workshops_browser_test.js BINARY
 'use strict';
 
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -24,8 +29,78 @@ if (!binary || !fs.existsSync(binary)) {
 const SECRET = 'whsec_workshops_browser';
 const SLUG = 'writing-the-apartment-film';
 const JOINING_LINK = 'https://meet.changeover.example/apartment-film';
+const PATRON = 'patron@reader.example';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
 const checks = makeChecks();
 const { check } = checks;
+
+// My Account signed in, on a phone and a desktop: audited, and a screenshot of each.
+async function auditAccount(browser, cookies, url, label) {
+  for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    const context = await browser.newContext({ viewport });
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    await page.goto(url + '/account/');
+    await checkPage(page, `${name} my-account ${label}`, check);
+    await screenshot(page, `workshops-${name}-account-${label}`);
+    await context.close();
+  }
+}
+
+// A patron signs in, registers free, and downloads the workshop's material from My Account;
+// then the workshop is cancelled.
+async function patronsMaterials(browser, { binary, site, mail, url, env }) {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(url + '/account/sign-in/');
+  await page.fill('#sign-in-email', PATRON);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send me a sign-in link")')]);
+  const code = ((await waitForMail(mail, 2)).match(/\b(\d{6})\b/) || [])[1];
+  await page.fill('#sign-in-code', code || '');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
+  check(page.url().startsWith(url + '/account/'), `the patron is signed in (${page.url()})`);
+  await page.goto(`${url}/workshops/${SLUG}/`);
+  await page.fill('#register-email', PATRON);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Register")')]);
+  check((await page.innerText('main')).includes('You are registered'), 'the patron is registered free');
+
+  await page.goto(url + '/account/');
+  const section = page.locator('section[aria-labelledby="account-workshops"]');
+  const text = await section.innerText();
+  check(text.includes('Writing the Apartment Film') && text.includes('(America/Toronto)') &&
+        text.includes('reading-list.txt') && !text.includes('Where:'),
+        'My Account lists the workshop, its sessions and its material (online: no address)');
+  check(await section.locator(`a[href="${JOINING_LINK}"]`).count() === 1, 'with the joining link');
+  const href = await section.locator('a[download]').first().getAttribute('href');
+  check(/^\/workshops\/materials\/[^/]+\/writing-the-apartment-film\/reading-list\.txt$/.test(href || ''),
+        `the material is at a signed link (${href})`);
+  const original = fs.readFileSync(path.join(site, 'content', 'workshops', SLUG, 'reading-list.txt'));
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    section.locator('a[download]').first().click()]);
+  const saved = fs.readFileSync(await download.path());
+  check(saved.equals(original), `the download is byte-identical (${saved.length} of ${original.length} bytes)`);
+  const range = await page.request.get(url + href, { headers: { Range: 'bytes=0-9' } });
+  check(range.status() === 206 && (await range.body()).equals(original.subarray(0, 10)),
+        `a range of it is 206 (${range.status()})`);
+  const token = href.split('/')[3];
+  const tampered = href.replace(token, token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'));
+  const refused = await page.request.get(url + tampered);
+  check(refused.status() === 403, `a tampered link is refused (${refused.status()})`);
+  const cookies = await context.cookies();
+  await auditAccount(browser, cookies, url, 'registered');
+
+  execFileSync(binary, ['workshops', 'cancel', SLUG, '--site', site], { env, stdio: 'ignore' });
+  const gone = await page.request.get(url + href);
+  check(gone.status() === 410, `after cancel the same link is gone (${gone.status()})`);
+  await page.goto(url + '/account/');
+  const after = await page.locator('section[aria-labelledby="account-workshops"]').innerText();
+  check(after.includes('This registration was cancelled') && !after.includes('reading-list.txt'),
+        'My Account says it was cancelled, without the material');
+  await auditAccount(browser, cookies, url, 'cancelled');
+  await context.close();
+}
 
 (async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cinepress-workshops-browser-'));
@@ -37,6 +112,7 @@ const { check } = checks;
     const demo = await startPaymentsDemo(binary, root, SECRET);
     ({ double, recorder } = demo);
     const { site, mail, port, url, env } = demo;
+    execFileSync(binary, ['members', 'add', PATRON, '--tier', 'patron', '--site', site]);
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 
@@ -79,6 +155,7 @@ const { check } = checks;
     check(/Content-Type: text\/calendar[^\r\n]*/.test(message) && message.includes(`${SLUG}.ics`),
           'the confirmation has the calendar file attached');
     await context.close();
+    await patronsMaterials(browser, { binary, site, mail, url, env });
   } catch (e) {
     check(false, `the walk-through stopped: ${e.stack || e}`);
   } finally {

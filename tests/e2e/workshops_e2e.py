@@ -51,6 +51,16 @@ A workshop of one.
 """
 
 
+def raw_get(url, headers=None):
+    """The status, headers and bytes of a GET without cookies (a link that travels alone)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                    timeout=15) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
 def registrants(binary, site, slug):
     return nc.run([binary, "workshops", "registrants", slug, "--site", site]).stdout
 
@@ -149,6 +159,39 @@ def main():
                                    if "You are registered" in text_of(m)], timeout=20)
         check("and confirmed by email", len(told) == 1)
 
+        # The patron's materials in My Account, at signed links that are theirs alone.
+        status, _, account = pat.request("/account/")
+        links = re.findall(r'href="(/workshops/materials/[^"]+)"', account)
+        check("My Account lists the workshop with its sessions (in the site's time zone), the "
+              "joining link and the material at a signed link",
+              status == 200 and "Your workshops" in account and
+              "Writing the Apartment Film" in account and "(America/Toronto)" in account and
+              "https://meet.changeover.example/apartment-film" in account and
+              len(links) == 1 and links[0].endswith(f"/{SLUG}/reading-list.txt"),
+              (status, links))
+        material = base + (links[0] if links else "/workshops/materials/none/x/y")
+        with open(os.path.join(site, "content", "workshops", SLUG, "reading-list.txt"),
+                  "rb") as f:
+            original = f.read()
+        status, headers, data = raw_get(material)
+        check("the material downloads byte-identical, private, as an attachment",
+              status == 200 and data == original and
+              "no-store" in headers.get("Cache-Control", "") and
+              "attachment" in headers.get("Content-Disposition", ""), (status, len(data)))
+        status, headers, data = raw_get(material, {"Range": "bytes=0-9"})
+        check("a range of it is 206 with those bytes", status == 206 and data == original[:10],
+              (status, data))
+        token = material.split("/workshops/materials/")[1].split("/")[0]
+        tampered = material.replace(token, token[:-1] + ("B" if token.endswith("A") else "A"))
+        check("a tampered link is refused (403)", raw_get(tampered)[0] == 403)
+        check("the link opens no other name (403)",
+              raw_get(material.replace("reading-list.txt", "notes.txt"))[0] == 403)
+        for guess in (f"/_workshops/{SLUG}/reading-list.txt", f"/media/_workshops/{SLUG}/"
+                      "reading-list.txt"):
+            status, _, data = raw_get(base + guess)
+            check(f"the file is not at its store path {guess}",
+                  status == 404 and data != original, status)
+
         # The last seat, two readers at once.
         results = {}
 
@@ -236,6 +279,13 @@ def main():
                      if "cancelled" in (m["Subject"] or "")], timeout=20))
         check("registrants shows the refund",
               "refunded  ada@reader.example" in registrants(binary, site, SLUG))
+        check("the material's link is gone (410) once the registration is cancelled",
+              raw_get(material)[0] == 410)
+        status, _, account = pat.request("/account/")
+        check("My Account says the registration was cancelled, without the joining link or the "
+              "materials", status == 200 and "This registration was cancelled" in account and
+              "/workshops/materials/" not in account and
+              "meet.changeover.example" not in account, status)
         status, _, page = mw.Reader("fay").request("/workshops/register/", {
             "workshop": SLUG, "email": "fay@reader.example"})
         check("a cancelled workshop takes no registration",
