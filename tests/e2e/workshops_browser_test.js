@@ -3,9 +3,11 @@
 // pointed at the local Stripe double (tests/stripe/stripe_double.py), `cinepress serve`, Debian's
 // Chromium driven by playwright-core, a recording SMTP server. /workshops/ and the upcoming
 // workshop's page are audited with axe-core (no sideways scrolling); the reader fills in the
-// Register form → the double's checkout page → Pay → back on the workshop's page → the
-// confirmation arrives with the joining link and the calendar file attached; the page's calendar link gives text/calendar
-// without it. Then a patron signs in (the code from the message), registers free, finds the
+// the page's calendar link gives text/calendar without the joining link. A free member signs in
+// (the code from the message), fills in the Register form → the double's checkout page → Pay →
+// back on the workshop's page → the confirmation arrives with the joining link and the calendar
+// file attached, and My Account has the workshop's material at a signed link that downloads
+// byte-identical. Then a patron signs in (the code from the message), registers free, finds the
 // workshop in My Account (audited on a phone and a desktop) with its material at a signed link
 // that downloads byte-identical (a range: 206), a tampered one refused (403); after `workshops
 // cancel` the same link is gone (410) and My Account says the registration was cancelled.
@@ -30,6 +32,7 @@ const SECRET = 'whsec_workshops_browser';
 const SLUG = 'writing-the-apartment-film';
 const JOINING_LINK = 'https://meet.changeover.example/apartment-film';
 const PATRON = 'patron@reader.example';
+const MEMBER = 'browser@reader.example';  // a free member: pays for the workshop
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const checks = makeChecks();
@@ -48,19 +51,24 @@ async function auditAccount(browser, cookies, url, label) {
   }
 }
 
+// Signs `email` in on `page` with the 6-digit code of the `n`th message the SMTP server got.
+async function signIn(page, url, mail, email, n) {
+  await page.goto(url + '/account/sign-in/');
+  await page.fill('#sign-in-email', email);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send me a sign-in link")')]);
+  const code = ((await waitForMail(mail, n)).match(/\b(\d{6})\b/) || [])[1];
+  await page.fill('#sign-in-code', code || '');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
+  check(page.url().startsWith(url + '/account/'), `${email} is signed in (${page.url()})`);
+}
+
 // A patron signs in, registers free, and downloads the workshop's material from My Account;
 // then the workshop is cancelled.
 async function patronsMaterials(browser, { binary, site, mail, url, env }) {
   const context = await browser.newContext({ viewport: PHONE });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  await page.goto(url + '/account/sign-in/');
-  await page.fill('#sign-in-email', PATRON);
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send me a sign-in link")')]);
-  const code = ((await waitForMail(mail, 2)).match(/\b(\d{6})\b/) || [])[1];
-  await page.fill('#sign-in-code', code || '');
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
-  check(page.url().startsWith(url + '/account/'), `the patron is signed in (${page.url()})`);
+  await signIn(page, url, mail, PATRON, 3);
   await page.goto(`${url}/workshops/${SLUG}/`);
   await page.fill('#register-email', PATRON);
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Register")')]);
@@ -113,6 +121,7 @@ async function patronsMaterials(browser, { binary, site, mail, url, env }) {
     ({ double, recorder } = demo);
     const { site, mail, port, url, env } = demo;
     execFileSync(binary, ['members', 'add', PATRON, '--tier', 'patron', '--site', site]);
+    execFileSync(binary, ['members', 'add', MEMBER, '--name', 'Browser Reader', '--site', site]);
     server = await startServer(binary, site, ['--access-log', 'off'], `127.0.0.1:${port}`, env);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 
@@ -143,17 +152,28 @@ async function patronsMaterials(browser, { binary, site, mail, url, env }) {
     check(ics.status() === 200 && (ics.headers()['content-type'] || '').startsWith('text/calendar') &&
           icsText.startsWith('BEGIN:VCALENDAR') && !icsText.includes(JOINING_LINK),
           `the calendar link gives the public calendar file (${ics.status()})`);
+    await signIn(page, url, mail, MEMBER, 1);
+    await page.goto(`${url}/workshops/${SLUG}/`);
     await page.fill('#register-name', 'Browser Reader');
-    await page.fill('#register-email', 'browser@reader.example');
+    await page.fill('#register-email', MEMBER);
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Register")')]);
     check(page.url().startsWith(double.url + '/checkout/cs_'), `Register leads to the checkout page (${page.url()})`);
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Pay")')]);
     check(page.url().startsWith(`${url}/workshops/${SLUG}/`), `paying returns to the workshop (${page.url()})`);
-    const message = (await waitForMail(mail, 1)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-    check(message.includes('To: ') && message.includes('browser@reader.example'), 'the confirmation goes to the reader');
+    const message = (await waitForMail(mail, 2)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    check(message.includes('To: ') && message.includes(MEMBER), 'the confirmation goes to the reader');
     check(message.includes(JOINING_LINK), 'the confirmation has the joining link');
     check(/Content-Type: text\/calendar[^\r\n]*/.test(message) && message.includes(`${SLUG}.ics`),
           'the confirmation has the calendar file attached');
+    // The member who paid finds the workshop's material in My Account.
+    await page.goto(url + '/account/');
+    const paid = page.locator('section[aria-labelledby="account-workshops"]');
+    check((await paid.innerText()).includes('reading-list.txt'), 'the paying member sees the material in My Account');
+    const link = await paid.locator('a[download]').first().getAttribute('href');
+    const got = await page.request.get(url + link);
+    const want = fs.readFileSync(path.join(site, 'content', 'workshops', SLUG, 'reading-list.txt'));
+    check(got.status() === 200 && (await got.body()).equals(want),
+          `the paying member's download is byte-identical (${got.status()})`);
     await context.close();
     await patronsMaterials(browser, { binary, site, mail, url, env });
   } catch (e) {
