@@ -13,16 +13,19 @@
 
 namespace cinepress {
 
-class StaffFixture : public ::testing::Test {
+// A fresh folder per test with `Role`'s store opened in it by `open` (store/open_store.h).
+template <class Role,
+          Result<std::unique_ptr<Role>> (*Open)(const std::filesystem::path&, const StoreOptions&)>
+class TempStoreFixture : public ::testing::Test {
  protected:
   void SetUp() override {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = std::filesystem::temp_directory_path() /
-           ("cinepress-staff-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("cinepress-staff-" + std::to_string(::getpid()) + "-" + test->test_suite_name() + "-" +
+            test->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = OpenStaffStore(dir_ / "site.db", {});
+    auto s = Open(dir_ / "site.db", {});
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
   }
@@ -31,29 +34,14 @@ class StaffFixture : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   std::filesystem::path dir_;
-  std::unique_ptr<StaffStore> store_;
+  std::unique_ptr<Role> store_;
+};
+
+class StaffFixture : public TempStoreFixture<StaffStore, OpenStaffStore> {
+ protected:
   StaffConfig policy_;
 };
 
-class ContentStoreFixture : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cinepress-staff-content-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = OpenContentStore(dir_ / "site.db", {});
-    ASSERT_TRUE(s.ok()) << s.error().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<ContentStore> store_;
-};
+using ContentStoreFixture = TempStoreFixture<ContentStore, OpenContentStore>;
 
 }  // namespace cinepress

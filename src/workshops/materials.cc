@@ -76,6 +76,7 @@ Result<std::vector<AccountWorkshop>> AccountWorkshops(WorkshopStore& store, std:
   std::vector<AccountWorkshop> out;
   auto registrations = store.RegistrationsBy(email);
   if (!registrations) return registrations.error();
+  if (registrations->empty()) return out;  // most readers: no need to load the workshops
   auto workshops = store.LoadWorkshops();
   if (!workshops) return workshops.error();
   for (auto r = registrations->rbegin(); r != registrations->rend(); ++r) {
