@@ -217,6 +217,18 @@ async function staffContext(binary, browser, url, site, email, role, check,
   return { context, page };
 }
 
+// Signs the reader `email` in on `page` at /account/sign-in/ with the 6-digit code of the `n`th
+// message in the recorder's `mail` folder; checks that it leads to My Account.
+async function memberSignIn(page, url, mail, email, n, check) {
+  await page.goto(url + '/account/sign-in/');
+  await page.fill('#sign-in-email', email);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send me a sign-in link")')]);
+  const code = ((await waitForMail(mail, n)).match(/\b(\d{6})\b/) || [])[1];
+  await page.fill('#sign-in-code', code || '');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
+  check(page.url().startsWith(url + '/account/'), `${email} is signed in (${page.url()})`);
+}
+
 // Ends a walk-through: closes the browser, stops what it started ({proc} objects), removes `root`
 // unless a check failed (then it is kept for a look), prints `NAME: N passed, N failed` and exits.
 async function finishWalk(name, root, browser, started, checks) {
@@ -231,4 +243,4 @@ async function finishWalk(name, root, browser, started, checks) {
 
 module.exports = { chromium, makeChecks, startServer, checkPage, watchCsp, cspViolations,
   freePort, startRecorder, demoWithRecorder, waitForMail, finishWalk, startStripeDouble,
-  startPaymentsDemo, staffContext, screenshot };
+  startPaymentsDemo, staffContext, memberSignIn, screenshot };

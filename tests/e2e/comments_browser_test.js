@@ -17,7 +17,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium, makeChecks, startServer, checkPage, watchCsp, demoWithRecorder, waitForMail,
-  finishWalk, staffContext, screenshot } = require('./browser_common');
+  finishWalk, staffContext, memberSignIn, screenshot } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -109,13 +109,7 @@ async function auditBoth(browser, cookies, url, label) {
     const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
     const page = await context.newPage();
     page.setDefaultTimeout(20000);
-    await page.goto(url + '/account/sign-in/');
-    await page.fill('#sign-in-email', MEMBER);
-    await submit(page, 'Send me a sign-in link');
-    const code = ((await waitForMail(mail, 1)).match(/\b(\d{6})\b/) || [])[1];
-    await page.fill('#sign-in-code', code || '');
-    await submit(page, 'Sign in');
-    check(page.url().startsWith(url + '/account/'), `the member is signed in (${page.url()})`);
+    await memberSignIn(page, url, mail, MEMBER, 1, check);
 
     // They comment: the text comes back in the form, with the token, and is posted.
     await page.goto(url + REVIEW);

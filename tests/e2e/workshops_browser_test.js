@@ -21,7 +21,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium, makeChecks, startServer, checkPage, waitForMail, finishWalk,
-  startPaymentsDemo, screenshot } = require('./browser_common');
+  startPaymentsDemo, memberSignIn, screenshot } = require('./browser_common');
 
 const binary = process.argv[2];
 if (!binary || !fs.existsSync(binary)) {
@@ -51,24 +51,13 @@ async function auditAccount(browser, cookies, url, label) {
   }
 }
 
-// Signs `email` in on `page` with the 6-digit code of the `n`th message the SMTP server got.
-async function signIn(page, url, mail, email, n) {
-  await page.goto(url + '/account/sign-in/');
-  await page.fill('#sign-in-email', email);
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send me a sign-in link")')]);
-  const code = ((await waitForMail(mail, n)).match(/\b(\d{6})\b/) || [])[1];
-  await page.fill('#sign-in-code', code || '');
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
-  check(page.url().startsWith(url + '/account/'), `${email} is signed in (${page.url()})`);
-}
-
 // A patron signs in, registers free, and downloads the workshop's material from My Account;
 // then the workshop is cancelled.
 async function patronsMaterials(browser, { binary, site, mail, url, env }) {
   const context = await browser.newContext({ viewport: PHONE });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
-  await signIn(page, url, mail, PATRON, 3);
+  await memberSignIn(page, url, mail, PATRON, 3, check);
   await page.goto(`${url}/workshops/${SLUG}/`);
   await page.fill('#register-email', PATRON);
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Register")')]);
@@ -152,7 +141,7 @@ async function patronsMaterials(browser, { binary, site, mail, url, env }) {
     check(ics.status() === 200 && (ics.headers()['content-type'] || '').startsWith('text/calendar') &&
           icsText.startsWith('BEGIN:VCALENDAR') && !icsText.includes(JOINING_LINK),
           `the calendar link gives the public calendar file (${ics.status()})`);
-    await signIn(page, url, mail, MEMBER, 1);
+    await memberSignIn(page, url, mail, MEMBER, 1, check);
     await page.goto(`${url}/workshops/${SLUG}/`);
     await page.fill('#register-name', 'Browser Reader');
     await page.fill('#register-email', MEMBER);
