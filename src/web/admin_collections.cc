@@ -102,6 +102,7 @@ HttpResponse AdminWeb::CollectionsGet(Visit& v) {
     list.push_back(d);
   }
   TemplateData view;
+  view.set("has_rows", !list.empty());
   view.set("rows", list);
   const std::string deleted = AdminParam(AdminQueryParams(v.ctx.request), "deleted");
   SetIf(view, "notice", deleted.empty() ? "" : "Deleted “" + deleted + "”.");

@@ -113,6 +113,7 @@ HttpResponse AdminWeb::FilmsGet(Visit& v) {
     rows.push_back(FilmRow(*v.site, films->records.films[f], *edits));
   }
   TemplateData view;
+  view.set("has_rows", !rows.empty());
   view.set("rows", rows);
   SetIf(view, "q", q);
   view.set("total", std::to_string(films->records.films.size()));

@@ -107,6 +107,7 @@ HttpResponse AdminWeb::InboxGet(Visit& v) {
     rows.push_back(d);
   }
   TemplateData view;
+  view.set("has_rows", !rows.empty());
   view.set("rows", rows);
   view.set("total", std::to_string(list->size()));
   view.set(

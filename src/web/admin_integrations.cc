@@ -71,6 +71,7 @@ HttpResponse AdminWeb::IntegrationsPage(Visit& v, int status, const Error* error
       integrations.push_back(d);
     }
   }
+  view.set("any_integrations", !integrations.empty());
   view.set("integrations", integrations);
   if (!view.get("roles")) view.set("roles", AdminSelectOptions(IntegrationRoles(), "editor"));
   kainjow::mustache::list hooks;
@@ -87,6 +88,7 @@ HttpResponse AdminWeb::IntegrationsPage(Visit& v, int status, const Error* error
       hooks.push_back(d);
     }
   }
+  view.set("any_webhooks", !hooks.empty());
   view.set("webhooks", hooks);
   if (!view.get("events")) view.set("events", AdminSelectOptions(WebhookEvents(), ""));
   if (error) {

@@ -73,6 +73,7 @@ HttpResponse AdminWeb::NewslettersGet(Visit& v) {
     rows.push_back(d);
   }
   TemplateData view;
+  view.set("has_rows", !rows.empty());
   view.set("rows", rows);
   return Render(v, 200, "newsletters", "Newsletters", view);
 }

@@ -126,6 +126,7 @@ HttpResponse AdminWeb::PeopleGet(Visit& v) {
     rows.push_back(d);
   }
   TemplateData view;
+  view.set("has_rows", !rows.empty());
   view.set("rows", rows);
   SetIf(view, "q", q);
   view.set("total", std::to_string(records.people.size()));

@@ -146,10 +146,14 @@ async function acceptAndSignIn(page, url, link, email) {
     // The integrations page: one made, its keys shown on the answer, revoked after asking.
     await p3.goto(url + '/admin/integrations/');
     await audit(p3, 'phone integrations', shots);
+    // An empty list says so, without a table of headers over nothing.
+    check((await p3.locator('main table').count()) === 0, 'no integration and no webhook: no empty tables');
+    check((await p3.innerText('main')).includes('No integrations yet.'), 'the page says there is no integration');
     await p3.fill('#integration-name', 'phone-app');
     await submit(p3, 'Make an integration');
     const key = await p3.innerText('#content-key');
     check(key.startsWith('cpc_'), `the new integration's Content API key is shown (${key.slice(0, 4)})`);
+    check((await p3.locator('main table th', { hasText: 'Role' }).count()) === 1, 'the integration is listed in a table');
     await audit(p3, 'phone integration made', shots);
     await Promise.all([p3.waitForNavigation(), p3.click('a:has-text("Revoke phone-app")')]);
     check(p3.url() === url + '/admin/integrations/revoke/?name=phone-app', `revoking asks first (${p3.url()})`);
