@@ -6,6 +6,8 @@
 #include <ctime>
 #include <ostream>
 
+#include "app/app.h"
+#include "content/collection.h"
 #include "content/private_media.h"
 #include "content/still.h"
 #include "core/config.h"
@@ -184,6 +186,31 @@ Status RestoreSite(const SiteFolder& site, const fs::path& file, std::ostream& o
   return {};
 }
 
+namespace {
+
+// Each published collection's entries that name nothing on the site as it is now (a typo in its
+// file, or a piece unpublished or deleted since): the build leaves them out of its page without a
+// word, so `check` tells. One line each: the collection, then the entry as written.
+Result<std::vector<std::string>> FindDanglingCollectionEntries(const SiteFolder& site) {
+  auto loaded = LoadSite(site, NowSeconds());
+  if (!loaded) return loaded.error();
+  const Site& map = **loaded;
+  std::vector<std::string> lines;
+  for (const Article& c : map.collections()) {
+    const std::string where =
+        c.source_path.empty() ? "collection \"" + c.slug + "\"" : c.source_path;
+    for (const std::string& entry : c.items) {
+      const std::string path = CollectionEntryPath(entry);
+      if (!path.empty() && map.FindOutput(OutputPathOf(path))) continue;
+      lines.push_back(where + " lists \"" + entry +
+                      "\", which is not on the site (left out of its page)");
+    }
+  }
+  return lines;
+}
+
+}  // namespace
+
 Result<size_t> CheckSite(const SiteFolder& site, std::ostream& out) {
   if (auto s = RequireSqliteStore(SiteStoreOptions(site), "check"); !s) return s.error();
   std::error_code ec;
@@ -237,6 +264,10 @@ Result<size_t> CheckSite(const SiteFolder& site, std::ostream& out) {
   if (!damaged) return damaged.error();
   for (const auto& problem : *damaged) out << "damaged media: /" << problem << "\n";
   problems += damaged->size();
+  auto dangling = FindDanglingCollectionEntries(site);
+  if (!dangling) return dangling.error();
+  for (const auto& line : *dangling) out << "collection entry: " << line << "\n";
+  problems += dangling->size();
   out << "check: " << articles->size() << " articles, " << media->size() << " media files: ";
   if (problems == 0) {
     out << "no problems\n";

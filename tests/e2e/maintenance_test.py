@@ -8,7 +8,7 @@
 - restore: refuses a file that is not a cinepress store (the store untouched), puts a backup in
   place while serve runs (serve follows: an article added after the backup is gone), and keeps
   the replaced store beside it;
-- check: 0 on a clean store; 1 with `missing media` and `unused media` lines; 1 with `store:`
+- check: 0 on a clean store; 1 with `missing media`, `unused media` and `collection entry` lines; 1 with `store:`
   lines on a damaged store; 1 (and why) when there is no store.
 Prints `maintenance_test: N passed, N failed`.
 """
@@ -139,6 +139,18 @@ def main():
               p.stdout)
         check("check names the unused file", "unused media: /images/orphan.png" in p.stdout,
               p.stdout)
+        # A collection's entry that names nothing on the site (a typo here) is left out of its
+        # page by the build; check names it.
+        films = os.path.join(site, "content", "collections", "films-we-love.md")
+        text = open(films, encoding="utf-8").read()
+        with open(films, "w", encoding="utf-8") as f:
+            f.write(text.replace("items:\n", 'items:\n  - "/reviews/no-such-review/"\n', 1))
+        nc.run([binary, "import", "--site", site])
+        p = nc.run([binary, "check", "--site", site], check=False)
+        check("check names a collection entry that is not on the site",
+              p.returncode == 1 and 'collection entry: content/collections/films-we-love.md lists '
+              '"/reviews/no-such-review/", which is not on the site' in p.stdout, p.stdout)
+        check("and no other collection entry", p.stdout.count("collection entry: ") == 1, p.stdout)
         server.terminate()
         server.wait(10)
         damaged = os.path.join(root, "damaged")
