@@ -224,6 +224,20 @@ Status RemoveMember(MemberStore& store, int64_t member_id, const MemberEventHook
   });
 }
 
+Status RenameMember(MemberStore& store, int64_t member_id, const std::string& name,
+                    const MemberEventHook& told) {
+  return InTransaction(store, [&]() -> Status {
+    auto m = store.LoadMember(member_id);
+    if (!m) return m.error();
+    if (!m->has_value() || (*m)->deleted) return MakeError(ErrorCode::kNotFound, "no such member");
+    if ((*m)->name == name) return {};  // nothing changed, nothing to tell
+    Member changed = **m;
+    changed.name = name;
+    if (auto s = store.UpdateMember(changed); !s) return s;
+    return told ? told(store, "member.edited", member_id) : Status{};
+  });
+}
+
 Result<MemberView> LoadMemberView(MemberStore& store, int64_t member_id, int64_t now) {
   auto m = store.LoadMember(member_id);
   if (!m) return m.error();

@@ -76,6 +76,9 @@ Status RevokeTier(MemberStore& store, int64_t member_id, const std::string& tier
 // Removes the member's row and everything attached (an address added by mistake); DeleteMember
 // is the erasure a reader asks for.
 Status RemoveMember(MemberStore& store, int64_t member_id, const MemberEventHook& told = {});
+// A member's own new name (My Account), told as member.edited in the same transaction.
+Status RenameMember(MemberStore& store, int64_t member_id, const std::string& name,
+                    const MemberEventHook& told = {});
 
 struct MemberView {
   Member member;

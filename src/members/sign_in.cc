@@ -262,7 +262,8 @@ Result<std::string> StartEmailChange(MemberStore& store, int64_t member_id,
   return token;
 }
 
-Result<EmailChange> ConfirmEmailChange(MemberStore& store, std::string_view token, int64_t now) {
+Result<EmailChange> ConfirmEmailChange(MemberStore& store, std::string_view token, int64_t now,
+                                       const MemberEventHook& told) {
   if (auto s = store.BeginTransaction(); !s) return s.error();
   auto found = store.FindSignInToken(HashSecret(token));
   if (!found) return Undo<EmailChange>(store, found.error());
@@ -293,6 +294,9 @@ Result<EmailChange> ConfirmEmailChange(MemberStore& store, std::string_view toke
     Error e = s.error();
     if (e.code == ErrorCode::kConflict) e.message = "another account uses this address now";
     return Undo<EmailChange>(store, e);
+  }
+  if (told) {
+    if (auto s = told(store, "member.edited", m.id); !s) return Undo<EmailChange>(store, s.error());
   }
   if (auto s = store.Commit(); !s) return s.error();
   return change;

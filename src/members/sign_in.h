@@ -81,7 +81,9 @@ struct EmailChange {
   int64_t member_id = 0;
   std::string old_email, new_email;  // the caller tells the old address
 };
-Result<EmailChange> ConfirmEmailChange(MemberStore& store, std::string_view token, int64_t now);
+// The new address is told as member.edited (`told`), in the same transaction.
+Result<EmailChange> ConfirmEmailChange(MemberStore& store, std::string_view token, int64_t now,
+                                       const MemberEventHook& told = {});
 // The message to the new address, and the notice to the old one.
 MailMessage EmailChangeMessage(const SiteConfig& site, const std::string& new_email,
                                const std::string& link_url, int64_t now);

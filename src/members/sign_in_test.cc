@@ -183,5 +183,35 @@ TEST_F(SignInTest, EmailChangeIsConfirmedFromTheNewAddress) {
   EXPECT_NE(notice.text.find("new@r.example"), std::string::npos);
 }
 
+// A reader's own changes in My Account are told as member.edited inside their transaction: a
+// refusal from the hook leaves the change unmade.
+TEST_F(SignInTest, AReadersOwnChangesAreToldAsMemberEdited) {
+  auto a = AddMember(*store_, NewMember{"old@r.example", "Ada"}, 10);
+  ASSERT_TRUE(a.ok());
+  std::vector<std::pair<std::string, int64_t>> told;
+  bool refuse = false;
+  const MemberEventHook hook = [&](MemberStore&, std::string_view event, int64_t id) -> Status {
+    if (refuse) return MakeError(ErrorCode::kStore, "the webhooks' table is locked");
+    told.emplace_back(std::string(event), id);
+    return {};
+  };
+  ASSERT_TRUE(RenameMember(*store_, a->id, "Ada L.", hook).ok());
+  EXPECT_EQ((*store_->LoadMember(a->id))->name, "Ada L.");
+  ASSERT_TRUE(RenameMember(*store_, a->id, "Ada L.", hook).ok());  // the same name: nothing told
+  auto token = StartEmailChange(*store_, a->id, "new@r.example", 100);
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(ConfirmEmailChange(*store_, *token, 101, hook).ok());
+  using Told = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(told, (Told{{"member.edited", a->id}, {"member.edited", a->id}}));
+  refuse = true;
+  EXPECT_FALSE(RenameMember(*store_, a->id, "Someone else", hook).ok());
+  EXPECT_EQ((*store_->LoadMember(a->id))->name, "Ada L.");
+  auto again = StartEmailChange(*store_, a->id, "third@r.example", 200);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(ConfirmEmailChange(*store_, *again, 201, hook).ok());
+  EXPECT_EQ((*store_->LoadMember(a->id))->email, "new@r.example");
+  EXPECT_EQ(told.size(), 2u);
+}
+
 }  // namespace
 }  // namespace cinepress

@@ -487,14 +487,11 @@ HttpResponse MembersWeb::NamePost(RequestContext& ctx) {
   }
   {
     std::lock_guard lock(store_mu_);
-    auto member = store_->LoadMember(ctx.rights.member_id);
-    if (!member || !*member) return Message(*site, 503, "My account", "Please try again.");
-    Member m = **member;
-    m.name = name;
-    if (auto s = store_->UpdateMember(m); !s) {
+    if (auto s = RenameMember(*store_, ctx.rights.member_id, name, options_.member_events); !s) {
       return Message(*site, 503, "My account", "Please try again.");
     }
   }
+  if (options_.wake_webhooks) options_.wake_webhooks();  // member.edited
   return AccountPage(ctx, "Your name is saved.");
 }
 
@@ -541,12 +538,13 @@ HttpResponse MembersWeb::EmailConfirmPost(RequestContext& ctx) {
   Result<EmailChange> change = Error{ErrorCode::kNotFound, "no token", "", 0, kSignInUnknown};
   if (!token.empty() && token.size() <= 128) {
     std::lock_guard lock(store_mu_);
-    change = ConfirmEmailChange(*store_, token, now);
+    change = ConfirmEmailChange(*store_, token, now, options_.member_events);
   }
   if (!change) {
     return Message(*site, 400, "Confirm your new address",
                    "This link is not valid any more. Ask for a new one in My Account.");
   }
+  if (options_.wake_webhooks) options_.wake_webhooks();  // member.edited
   // The old address is told, so that a change nobody asked for does not pass unseen.
   (void)options_.send(EmailChangedNotice(config, *change, now));
   return Message(*site, 200, "Your address is changed",

@@ -47,8 +47,9 @@ struct MembersWebOptions {
   // Queues a message in the outbox (sign-in links, address changes); false when it could not.
   std::function<Status(const MailMessage&)> send;
   std::function<int64_t()> now;
-  // What sign-ups and erasures tell (the webhooks' member.added, member.deleted), in their own
-  // transactions, and the sender to wake after them; both optional.
+  // What sign-ups, a reader's own changes of name or address, and erasures tell (the webhooks'
+  // member.added, member.edited, member.deleted), in their own transactions, and the sender to
+  // wake after them; both optional.
   MemberEventHook member_events;
   std::function<void()> wake_webhooks;
   // The site's feed with what `rights` open in full (LiveSite::PrivateFeed).
