@@ -469,6 +469,10 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   std::unordered_map<int64_t, std::string> url_of;
   for (size_t i = 0; i < s.articles_.size(); ++i) url_of[s.articles_[i].id] = s.article_urls_[i];
   for (const Article& p : s.pages_) url_of[p.id] = s.ArticleUrl(p);
+  const auto collection_url = [&s](const std::string& slug) {
+    return ExpandPermalink(s.config_.permalinks.collection, {{"slug", slug}});
+  };
+  for (const Article& c : s.collections_) url_of[c.id] = collection_url(c.slug);
   for (const ArticleAlias& alias : aliases) {
     auto it = url_of.find(alias.article_id);
     if (it == url_of.end()) continue;
@@ -480,7 +484,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     for (const Article& a : s.articles_) {
       if (a.id == alias.article_id) old.date = a.date;
     }
-    std::string old_url = s.ArticleUrl(old);
+    std::string old_url = IsCollection(old) ? collection_url(old.slug) : s.ArticleUrl(old);
     if (old_url != it->second && !s.output_by_path_.count(OutputPathOf(old_url))) {
       s.redirects_[old_url] = it->second;
     }

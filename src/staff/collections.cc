@@ -14,7 +14,9 @@ Result<EditSaved> Save(ContentStore& store, const Article& edited, const Article
                        EditAction action, const CollectionSaver& saver) {
   auto applied = ApplyEditAction(edited, stored, action, saver.now, 0);
   if (!applied) return applied.error();
-  return SaveEdit(store, EditSave{*applied, saver.based_on, saver.author, action, saver.now});
+  EditSave save{*applied, saver.based_on, saver.author, action, saver.now};
+  save.before = stored;
+  return SaveEdit(store, save);
 }
 
 }  // namespace

@@ -142,6 +142,14 @@ Result<EditSaved> SaveEdit(ContentStore& store, const EditSave& save) {
     if (!id) return fail(id.error());
     saved.article_id = *id;
   }
+  if (const Article* b = save.before;
+      b && b->id == saved.article_id &&
+      (b->slug != save.article.slug || b->section != save.article.section ||
+       b->kind != save.article.kind)) {
+    if (auto s = store.SaveAlias(ArticleAlias{b->id, b->kind, b->section, b->slug}); !s) {
+      return fail(s.error());
+    }
+  }
   if (save.article.id != 0) {
     auto revisions = store.LoadRevisions(saved.article_id);
     if (!revisions) return fail(revisions.error());

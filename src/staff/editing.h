@@ -78,6 +78,10 @@ struct EditSave {
   // Runs in the save's transaction before its commit (the webhooks' outbox): an error rolls
   // the whole save back.
   std::function<Status(ContentStore&, const EditSaved&)> before_commit;
+  // The stored piece before this save (null: a new one). When the save moves it (another slug,
+  // section or kind), its old address is kept (an ArticleAlias) in the same transaction, so that
+  // the old address answers with a redirect, as after an import that moves it.
+  const Article* before = nullptr;
 };
 
 // The field a conflict names (Error::field), and the revision it was refused for.

@@ -191,6 +191,31 @@ TEST_F(SaveEditTest, AnArticleImportedWithoutRevisionsIsBasedOnRevisionZero) {
   EXPECT_FALSE(Save(a, 0, "bo@mag.example").ok()) << "the second save from the same start";
 }
 
+TEST_F(SaveEditTest, APieceMovedToAnotherAddressKeepsItsOldOneAsAnAlias) {
+  auto first = Save(Piece("One"), 0, "ann@mag.example");
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  Article before = Piece("One");
+  before.id = first->article_id;
+  Article same = before;
+  same.title = "One, corrected";
+  EditSave save{same, first->revision_id, "ed@mag.example", EditAction::kSave, 600};
+  save.before = &before;
+  auto second = SaveEdit(*store_, save);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_TRUE(store_->LoadAliases()->empty()) << "the same address: nothing to keep";
+  Article moved = same;
+  moved.slug = "piece-renamed";
+  moved.section = "essays";
+  save = EditSave{moved, second->revision_id, "ed@mag.example", EditAction::kSave, 700};
+  save.before = &same;
+  ASSERT_TRUE(SaveEdit(*store_, save).ok());
+  auto aliases = *store_->LoadAliases();
+  ASSERT_EQ(aliases.size(), 1u);
+  EXPECT_EQ(aliases[0].article_id, first->article_id);
+  EXPECT_EQ(aliases[0].section, "reviews");
+  EXPECT_EQ(aliases[0].slug, "piece");
+}
+
 TEST_F(SaveEditTest, AnAutosaveKeepsARevisionAndLeavesTheStoredPieceAlone) {
   auto first = Save(Piece("Saved"), 0, "ann@mag.example");
   ASSERT_TRUE(first.ok());

@@ -271,6 +271,7 @@ struct AdminApi::State {
     if (!stored) applied->source_path = "content/" + applied->section + "/" + applied->slug + ".md";
     const int64_t based_on = revisions.empty() ? 0 : revisions.front().id;
     EditSave save{*applied, based_on, author, *action, options.now(), nullptr};
+    if (stored) save.before = &*stored;
     save.before_commit =
         QueueArticleEvent(Hooks(), ArticleEventOf(*action, stored && IsLive(*stored), *applied),
                           *applied, options.site(), options.now());

@@ -327,6 +327,7 @@ HttpResponse AdminWeb::EditorSavePost(Visit& v, int64_t) {
   {
     std::lock_guard lock(content_mu_);
     EditSave save{*applied, based_on, v.staff->member.email, *action, options_.now()};
+    if (t->stored) save.before = &*t->stored;
     save.before_commit =
         QueueArticleEvent(options_.webhooks ? options_.webhooks() : std::vector<WebhookConfig>{},
                           ArticleEventOf(*action, t->stored && IsLive(*t->stored), *applied),
@@ -468,6 +469,7 @@ HttpResponse AdminWeb::RestorePost(Visit& v, int64_t id) {
     std::lock_guard lock(content_mu_);
     EditSave save{*restored, AdminId(v.Field("based_on")), v.staff->member.email,
                   EditAction::kRestore, options_.now()};
+    save.before = &*t->stored;
     save.before_commit =
         QueueArticleEvent(options_.webhooks ? options_.webhooks() : std::vector<WebhookConfig>{},
                           ArticleEventOf(EditAction::kRestore, IsLive(*t->stored), *restored),

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 
 #include "content/collection.h"
@@ -199,14 +200,34 @@ TEST_F(FilmMagazine, CollectionsKeepTheEditorsOrder) {
   EXPECT_EQ(site_->Page("/archive/").find("Films We Love"), std::string::npos);
 }
 
+// The magazine built, its store opened and its one collection found, for the newsroom's saves.
+class CollectionSaves : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto b = BuildFromStrings(kConfig, Magazine());
+    ASSERT_TRUE(b.ok()) << b.error().ToString();
+    built_.emplace(std::move(*b));
+    auto store = built_->OpenStore();
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+    auto all = store_->LoadArticles(true);
+    ASSERT_TRUE(all.ok());
+    all_ = std::move(*all);
+    for (const Article& a : all_) loved_ = IsCollection(a) ? &a : loved_;
+    ASSERT_NE(loved_, nullptr);
+  }
+  std::optional<BuiltSite> built_;
+  std::unique_ptr<ContentStore> store_;
+  std::vector<Article> all_;
+  const Article* loved_ = nullptr;
+};
+
 // The newsroom's saves of a collection (staff/collections.h) change its page's fingerprint and
 // no other; a new collection adds its page and changes the sitemap that lists it.
-TEST(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
-  auto built = BuildFromStrings(kConfig, Magazine());
-  ASSERT_TRUE(built.ok()) << built.error().ToString();
+TEST_F(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
   auto fingerprints = [&] {
     std::map<std::string, std::string> out;
-    for (const Output& o : built->site->outputs()) out[o.path] = built->site->Fingerprint(o);
+    for (const Output& o : built_->site->outputs()) out[o.path] = built_->site->Fingerprint(o);
     return out;
   };
   auto changed_since = [&](const std::map<std::string, std::string>& before) {
@@ -216,36 +237,46 @@ TEST(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
     }
     return changed;
   };
-  auto store = built->OpenStore();
-  ASSERT_TRUE(store.ok());
-  auto all = (*store)->LoadArticles(true);
-  ASSERT_TRUE(all.ok());
-  const Article* loved = nullptr;
-  for (const Article& a : *all) loved = IsCollection(a) ? &a : loved;
-  ASSERT_NE(loved, nullptr);
   auto before = fingerprints();
   auto reordered = ReorderEntries(
-      loved->items, {"/people/park-seo-yeon/", "reviews/zebra", "/films/le-mepris-2021/"});
+      loved_->items, {"/people/park-seo-yeon/", "reviews/zebra", "/films/le-mepris-2021/"});
   ASSERT_TRUE(reordered.ok());
-  auto saved = SaveCollectionEntries(**store, *loved, *reordered,
+  auto saved = SaveCollectionEntries(*store_, *loved_, *reordered,
                                      {"ed@longtake.example", 0, 1893456000 - 60});
   ASSERT_TRUE(saved.ok()) << saved.error().ToString();
-  ASSERT_TRUE(LoadAndBuild(*built));
+  ASSERT_TRUE(LoadAndBuild(*built_));
   EXPECT_EQ(changed_since(before), std::vector<std::string>{"collections/loved/index.html"});
-  const std::string page = built->Page("/collections/loved/");
+  const std::string page = built_->Page("/collections/loved/");
   EXPECT_LT(page.find("/people/park-seo-yeon/"), page.find("/reviews/zebra/"));
 
   before = fingerprints();
   auto made =
-      SaveCollectionFields(**store, nullptr, {"Directors We Love", "", "", "Ours."},
-                           EditAction::kPublish, {"ed@longtake.example", 0, 1893456000 - 60}, *all);
+      SaveCollectionFields(*store_, nullptr, {"Directors We Love", "", "", "Ours."},
+                           EditAction::kPublish, {"ed@longtake.example", 0, 1893456000 - 60}, all_);
   ASSERT_TRUE(made.ok()) << made.error().ToString();
-  ASSERT_TRUE(LoadAndBuild(*built));
+  ASSERT_TRUE(LoadAndBuild(*built_));
   EXPECT_EQ(changed_since(before),
             (std::vector<std::string>{"collections/directors-we-love/index.html", "sitemap.xml"}));
 }
 
-TEST(CollectionSaves, AnEntryNoLongerOnTheSiteIsLeftOutNotAnError) {
+// A collection given another slug in the newsroom keeps its old address, as a redirect to the
+// new one (served as a 301, listed in _redirects for static hosts).
+TEST_F(CollectionSaves, ANewSlugKeepsTheOldAddressAsARedirect) {
+  auto revisions = store_->LoadRevisions(loved_->id);
+  ASSERT_TRUE(revisions.ok());
+  const int64_t based_on = revisions->empty() ? 0 : revisions->front().id;
+  auto saved = SaveCollectionFields(
+      *store_, loved_, {loved_->title, "films-we-adore", loved_->dek, loved_->body_markdown},
+      EditAction::kSave, {"ed@longtake.example", based_on, 1893456000 - 60}, all_);
+  ASSERT_TRUE(saved.ok()) << saved.error().ToString();
+  ASSERT_TRUE(LoadAndBuild(*built_));
+  EXPECT_NE(built_->Page("/collections/films-we-adore/").find("Films We Love"), std::string::npos);
+  const std::string* to = built_->site->RedirectFor("/collections/loved/");
+  ASSERT_NE(to, nullptr) << "the old address answers";
+  EXPECT_EQ(*to, "/collections/films-we-adore/");
+}
+
+TEST(CollectionEntries, AnEntryNoLongerOnTheSiteIsLeftOutNotAnError) {
   auto files = Magazine();
   files["content/collections/loved.md"] =
       "---\ntitle: \"Films We Love\"\ndate: 2021-11-01\nitems:\n  - \"reviews/gone\"\n"
