@@ -232,6 +232,18 @@ def newsroom_walk(binary, site):
                                  if r[4]["data"]["id"] == article])
     check("webhook: the newsroom's save delivered article.updated, signed",
           got and got[0][3] and got[0][4]["data"]["title"] == "The Harbour Clock, Revisited", got)
+    # Given another slug, the piece keeps its old address: a 301 to the new one, within a second.
+    status, _, page = ed.request(f"/admin/articles/{article}/edit/")
+    fields = nc.form_fields(page)
+    status, headers, _ = ed.request("/admin/articles/save/", review_form(
+        fields.get("csrf", ""), id=article, revision=fields.get("revision", "0"),
+        title="The Harbour Clock, Revisited", slug="the-harbour-clock-revisited"))
+    check("the newsroom saves the piece under a new slug", status == 303, status)
+    moved = at.eventually(lambda: (lambda r: r if r[0] == 301 else None)(
+        ed.request("/reviews/the-harbour-clock/")))
+    check("its old address answers 301 to the new one",
+          moved and (moved[1].get("Location") or "").endswith(
+              "/reviews/the-harbour-clock-revisited/"), moved and moved[:2])
 
 
 def admin_signed_in(binary, site):
