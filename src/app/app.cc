@@ -832,8 +832,9 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
   members_options.downloads = [&shop](const std::string& email, const ReaderRights& rights) {
     return shop ? shop->AccountDownloads(email, rights) : TemplateData{TemplateData::type::list};
   };
-  members_options.workshops = [&workshops](const std::string& email) {
-    return workshops ? workshops->AccountWorkshops(email) : TemplateData{TemplateData::type::list};
+  members_options.workshops = [&workshops](int64_t member_id, const std::string& email) {
+    return workshops ? workshops->AccountWorkshops(member_id, email)
+                     : TemplateData{TemplateData::type::list};
   };
   MembersWeb members(members_options);
   if (auto s = members.Start(); !s) err << "serve: members: " << s.error().ToString() << "\n";

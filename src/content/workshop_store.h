@@ -134,7 +134,10 @@ class WorkshopStore {
   virtual Result<bool> MarkRefunded(int64_t id, int64_t now) = 0;
   // Oldest first.
   virtual Result<std::vector<Registration>> RegistrationsOf(const std::string& slug) = 0;
-  virtual Result<std::vector<Registration>> RegistrationsBy(const std::string& email) = 0;
+  // A reader's registrations: those made signed in as `member_id` (whatever address it had
+  // then), and those made under `email` by no member (0: only those). Oldest first.
+  virtual Result<std::vector<Registration>> RegistrationsBy(int64_t member_id,
+                                                            const std::string& email) = 0;
 
   // Joins the waitlist of a workshop (once per email: the existing entry's id otherwise).
   virtual Result<int64_t> JoinWaitlist(const std::string& slug, const std::string& email,

@@ -200,9 +200,12 @@ class PgWorkshopStore final : public WorkshopStore {
                   "reading the registrations of " + slug, &RegistrationFrom);
   }
 
-  Result<std::vector<Registration>> RegistrationsBy(const std::string& email) override {
-    return RowsOf(db_->Query(CINEPRESS_REGISTRATION_COLUMNS "WHERE email = $1 ORDER BY id",
-                             {std::string_view(email)}),
+  Result<std::vector<Registration>> RegistrationsBy(int64_t member_id,
+                                                    const std::string& email) override {
+    return RowsOf(db_->Query(CINEPRESS_REGISTRATION_COLUMNS
+                             "WHERE (member_id = $1 AND member_id <> 0) OR (member_id = 0 AND "
+                             "email = $2) ORDER BY id",
+                             {member_id, std::string_view(email)}),
                   "reading the registrations", &RegistrationFrom);
   }
 

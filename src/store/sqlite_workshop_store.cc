@@ -206,8 +206,11 @@ class SqliteWorkshopStore final : public WorkshopStore, private SqliteConnection
     return Registrations("WHERE workshop = ? ORDER BY id", slug);
   }
 
-  Result<std::vector<Registration>> RegistrationsBy(const std::string& email) override {
-    return Registrations("WHERE email = ? ORDER BY id", email);
+  Result<std::vector<Registration>> RegistrationsBy(int64_t member_id,
+                                                    const std::string& email) override {
+    return Registrations(
+        "WHERE (member_id = ? AND member_id <> 0) OR (member_id = 0 AND email = ?) ORDER BY id",
+        member_id, email);
   }
 
   Result<int64_t> JoinWaitlist(const std::string& slug, const std::string& email, int64_t member_id,
@@ -331,10 +334,10 @@ class SqliteWorkshopStore final : public WorkshopStore, private SqliteConnection
     return NoWorkshop(slug);
   }
 
-  template <class Key>
-  Result<std::vector<Registration>> Registrations(const char* where, const Key& key) {
+  template <class... Key>
+  Result<std::vector<Registration>> Registrations(const char* where, const Key&... keys) {
     std::vector<Registration> out;
-    Run r(Q(std::string(CINEPRESS_REGISTRATION_COLUMNS) + where), {key});
+    Run r(Q(std::string(CINEPRESS_REGISTRATION_COLUMNS) + where), {keys...});
     while (r.Row()) out.push_back(RegistrationFrom(r));
     if (!r.Finished()) return Failure("reading the registrations");
     return out;

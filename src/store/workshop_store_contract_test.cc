@@ -120,7 +120,30 @@ TYPED_TEST(WorkshopStoreContract, ARegistrationTakesASeatOrIsRefused) {
   expected.session_id = "cs_a";
   expected.updated = 100;
   EXPECT_EQ(all->front(), expected);
-  EXPECT_EQ(this->store_->RegistrationsBy("a@example.com")->size(), 1u);
+  EXPECT_EQ(this->store_->RegistrationsBy(0, "a@example.com")->size(), 1u);
+}
+
+// A reader's registrations are theirs by member id, whatever address they had when they
+// registered; a registration made by no member is theirs by address.
+TYPED_TEST(WorkshopStoreContract, AReadersRegistrationsFollowTheMemberNotTheAddress) {
+  ASSERT_TRUE(this->store_->SaveWorkshop(this->Masterclass(5)).ok());
+  Registration before_the_change = this->Pending("a");
+  before_the_change.member_id = 7;  // as a@example.com, an address member 7 has left since
+  Registration guest = this->Pending("b");
+  guest.email = "new@example.com";  // no member: matched by address
+  Registration other = this->Pending("c");
+  other.email = "new@example.com";
+  other.member_id = 8;  // another member who had this address once: not member 7's
+  for (const Registration& r : {before_the_change, guest, other}) {
+    ASSERT_TRUE(this->store_->StartRegistration(r).ok());
+  }
+  auto mine = this->store_->RegistrationsBy(7, "new@example.com");
+  ASSERT_TRUE(mine.ok()) << mine.error().ToString();
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].reference, "a");
+  EXPECT_EQ((*mine)[1].reference, "b");
+  EXPECT_EQ(this->store_->RegistrationsBy(0, "a@example.com")->size(), 0u)
+      << "a member's registration is not a guest's under its old address";
 }
 
 TYPED_TEST(WorkshopStoreContract, TheLastSeatRacedByTwoBuyersGoesToOne) {

@@ -470,7 +470,7 @@ HttpResponse MembersWeb::AccountPage(RequestContext& ctx, const std::string& mes
     view.set("downloads", books);
   }
   if (options_.workshops) {
-    TemplateData workshops = options_.workshops(member.member.email);
+    TemplateData workshops = options_.workshops(member.member.id, member.member.email);
     view.set("has_workshops", !workshops.is_empty_list());
     view.set("workshops", workshops);
   }

@@ -62,9 +62,9 @@ struct MembersWebOptions {
   // My account's ebooks (ShopWeb::AccountDownloads) for the reader's address and rights:
   // [{title, files: [{name, url}]}]. Null: no shop.
   std::function<TemplateData(const std::string& email, const ReaderRights& rights)> downloads;
-  // My account's workshops (WorkshopsWeb::AccountWorkshops) for the reader's address. Null:
-  // none.
-  std::function<TemplateData(const std::string& email)> workshops;
+  // My account's workshops (WorkshopsWeb::AccountWorkshops) for the reader: their member id and
+  // address. Null: none.
+  std::function<TemplateData(int64_t member_id, const std::string& email)> workshops;
   int sign_ins_per_ip = 10;        // sign-in requests per client address …
   int64_t sign_in_window_s = 600;  // … in this many seconds; more get 429
   // The longest wait for the store's change (MemberStore::WaitForChange), between flushes of

@@ -170,15 +170,15 @@ HttpResponse WorkshopsWeb::MaterialGet(RequestContext& ctx) {
   return r;
 }
 
-TemplateData WorkshopsWeb::AccountWorkshops(const std::string& email) {
+TemplateData WorkshopsWeb::AccountWorkshops(int64_t member_id, const std::string& email) {
   TemplateData out{TemplateData::type::list};
   auto site = options_.site();
   const TimeZone zone = SiteZone(site->config());
   Result<std::vector<AccountWorkshop>> workshops = std::vector<AccountWorkshop>();
   {
     std::lock_guard lock(mu_);
-    workshops =
-        cinepress::AccountWorkshops(*store_, options_.material_key, email, zone, options_.now());
+    workshops = cinepress::AccountWorkshops(*store_, options_.material_key, member_id, email, zone,
+                                            options_.now());
   }
   if (!workshops) {
     Log("My account's workshops: " + workshops.error().ToString());

@@ -64,7 +64,7 @@ class WorkshopsWeb {
   // The workshops registered for with `email`, for My account: [{title, url, holds, status,
   // sessions: [{text}], self_paced, joining_link, address, materials: [{name, url}]}] (empty
   // when the store cannot say).
-  TemplateData AccountWorkshops(const std::string& email);
+  TemplateData AccountWorkshops(int64_t member_id, const std::string& email);
 
  private:
   HttpResponse RegisterPost(RequestContext& ctx);

@@ -92,7 +92,7 @@ timezone = "Europe/Paris"
   }
   // The link to the first material of Ada's first workshop in My Account.
   std::string MaterialUrl() {
-    TemplateData account = web_->AccountWorkshops("ada@example.com");
+    TemplateData account = web_->AccountWorkshops(0, "ada@example.com");
     const auto& workshops = account.list_value();
     if (workshops.empty() || List(workshops[0], "materials").empty()) return "";
     return Text(List(workshops[0], "materials")[0], "url");
@@ -107,7 +107,7 @@ timezone = "Europe/Paris"
 };
 
 TEST_F(WorkshopsWebTest, MyAccountListsTheRegistrationWithSessionsJoiningLinkAndMaterials) {
-  TemplateData account = web_->AccountWorkshops("ada@example.com");
+  TemplateData account = web_->AccountWorkshops(0, "ada@example.com");
   ASSERT_TRUE(account.is_list());
   ASSERT_EQ(account.list_value().size(), 1u);
   const TemplateData& w = account.list_value()[0];
@@ -122,7 +122,7 @@ TEST_F(WorkshopsWebTest, MyAccountListsTheRegistrationWithSessionsJoiningLinkAnd
   ASSERT_EQ(List(w, "materials").size(), 2u);
   EXPECT_EQ(Text(List(w, "materials")[0], "name"), "notes.pdf");
   EXPECT_TRUE(MaterialUrl().starts_with("/workshops/materials/"));
-  EXPECT_TRUE(web_->AccountWorkshops("bo@example.com").is_empty_list());
+  EXPECT_TRUE(web_->AccountWorkshops(0, "bo@example.com").is_empty_list());
 }
 
 TEST_F(WorkshopsWebTest, ASignedLinkStreamsTheMaterialAsAnAttachment) {
@@ -146,7 +146,7 @@ TEST_F(WorkshopsWebTest, ATamperedLinkIs403AndACancelledRegistrations410) {
   EXPECT_NE(gone.BodyView().find("cancelled"), std::string::npos);
   EXPECT_TRUE(streamed_.empty());
 
-  TemplateData account = web_->AccountWorkshops("ada@example.com");
+  TemplateData account = web_->AccountWorkshops(0, "ada@example.com");
   ASSERT_EQ(account.list_value().size(), 1u);
   const TemplateData& w = account.list_value()[0];
   EXPECT_FALSE(w.get("holds")->is_true());

@@ -71,10 +71,10 @@ Result<MaterialAccess> OpenMaterial(WorkshopStore& store, std::string_view key,
 }
 
 Result<std::vector<AccountWorkshop>> AccountWorkshops(WorkshopStore& store, std::string_view key,
-                                                      const std::string& email,
+                                                      int64_t member_id, const std::string& email,
                                                       const TimeZone& zone, int64_t now) {
   std::vector<AccountWorkshop> out;
-  auto registrations = store.RegistrationsBy(email);
+  auto registrations = store.RegistrationsBy(member_id, email);
   if (!registrations) return registrations.error();
   if (registrations->empty()) return out;  // most readers: no need to load the workshops
   auto workshops = store.LoadWorkshops();

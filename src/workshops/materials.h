@@ -70,10 +70,11 @@ struct AccountWorkshop {
   std::vector<std::pair<std::string, std::string>> materials;  // name, link (registered)
 };
 
-// The registrations made with `email` that went through (paid, free, cancelled, refunded; not
-// a checkout left pending or expired), newest first.
+// A reader's registrations (WorkshopStore::RegistrationsBy: made signed in as `member_id`,
+// whatever its address was then, or under `email` by no member) that went through (paid, free,
+// cancelled, refunded; not a checkout left pending or expired), newest first.
 Result<std::vector<AccountWorkshop>> AccountWorkshops(WorkshopStore& store, std::string_view key,
-                                                      const std::string& email,
+                                                      int64_t member_id, const std::string& email,
                                                       const TimeZone& zone, int64_t now);
 
 }  // namespace cinepress

@@ -131,7 +131,7 @@ TEST_F(WorkshopMaterialsTest, MyAccountListsRegistrationsWithSessionsJoiningLink
   const Registration r = Register("ada@example.com");
   Register("ada@example.com", "pending");  // a checkout not finished: not listed
   Register("bo@example.com");              // someone else's
-  auto account = AccountWorkshops(*store_, kKey, "ada@example.com", zone_, kNow);
+  auto account = AccountWorkshops(*store_, kKey, 0, "ada@example.com", zone_, kNow);
   ASSERT_TRUE(account.ok()) << account.error().ToString();
   ASSERT_EQ(account->size(), 1u);
   const AccountWorkshop& a = account->front();
@@ -156,7 +156,7 @@ TEST_F(WorkshopMaterialsTest, MyAccountListsRegistrationsWithSessionsJoiningLink
 TEST_F(WorkshopMaterialsTest, MyAccountSaysACancelledRegistrationIsCancelledAndShowsNothingElse) {
   Register("ada@example.com");
   ASSERT_TRUE(store_->CancelWorkshop("writing-about-ozu", kNow).ok());
-  auto account = AccountWorkshops(*store_, kKey, "ada@example.com", zone_, kNow);
+  auto account = AccountWorkshops(*store_, kKey, 0, "ada@example.com", zone_, kNow);
   ASSERT_TRUE(account.ok());
   ASSERT_EQ(account->size(), 1u);
   const AccountWorkshop& a = account->front();
