@@ -1090,7 +1090,7 @@ class PgStore final : public ContentStore {
   }
   Status Commit() override {
     auto s = ReturnUnusedIds();
-    if (s) s = IndexInBulk();
+    if (s) s = RemakeSearchIndexes();
     if (!s) {
       (void)Rollback();
       return s;
@@ -1820,8 +1820,6 @@ class PgStore final : public ContentStore {
 
   Status SavePodcastShow(const PodcastShow& show) override {
     const std::string data = PodcastShowData(show);
-    // An import's articles kept for COPY go first, into an empty index in bulk if they can.
-    if (auto s = IndexInBulk(); !s) return s;
     return db_->Atomically([&]() -> Status {
       if (auto q = db_->Query("INSERT INTO podcast_shows (key, data) VALUES ($1, $2)"
                               " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
@@ -1873,7 +1871,6 @@ class PgStore final : public ContentStore {
     const std::string what = "saving the podcast episode \"" + e.show + "/" + e.source + "\"";
     if (e.guid.empty()) return Failure(what + ": no GUID");
     const std::string data = PodcastEpisodeData(e);
-    if (auto s = IndexInBulk(); !s) return s.error();  // as SavePodcastShow
     std::string guid;
     auto s = db_->Atomically([&]() -> Status {
       auto q = db_->Query(
@@ -1951,16 +1948,22 @@ class PgStore final : public ContentStore {
   // Keeps the article's search rows for COPY (PgConnection::CopyRow), after deleting its old
   // ones when `replace`.
   Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared, bool replace);
-  // An import into an empty search index: its GIN indexes are made again after the rows are
-  // sent, in one pass, several times faster than adding each article's words to them (the
-  // table is locked until the commit, which only an empty index's readers wait for).
-  Status IndexInBulk() {
-    constexpr size_t kBulk = 500;  // articles
-    if (db_->KeptCopyRows(kSearchDocsCopy) < kBulk) return {};
+  // An import's first articles into an empty search index: its GIN indexes are dropped when
+  // kBulkIndex articles are kept (before any of their rows is sent, whichever statement sends
+  // them) and made again at the commit (RemakeSearchIndexes), in one pass, several times
+  // faster than adding each article's words to them. The search table is locked until the
+  // commit, which only an empty index's readers wait for; a rollback brings the indexes back.
+  static constexpr size_t kBulkIndex = 500;  // articles
+  Status DeferSearchIndexes() {
     auto empty = db_->QueryKeepingCopies("SELECT NOT EXISTS (SELECT 1 FROM search_docs)", {});
     if (!empty) return empty.error();
     if (empty->Text(0, 0) != "t") return {};
     if (auto s = db_->Exec("DROP INDEX search_docs_words, search_docs_headline"); !s) return s;
+    bulk_.indexes_deferred = true;
+    return {};
+  }
+  Status RemakeSearchIndexes() {
+    if (!bulk_.indexes_deferred) return {};
     if (auto s = db_->FlushCopies(); !s) return s;
     return db_->Exec(
         "SET LOCAL maintenance_work_mem = '256MB';"
@@ -1978,6 +1981,7 @@ class PgStore final : public ContentStore {
     enum class State { kUnknown, kOn, kOff } state = State::kUnknown;
     int64_t next_id = 1, last_reserved = 0;  // ids taken from the sequence, not yet used
     size_t kept = 0;
+    bool indexes_deferred = false;  // the search table's GIN indexes (DeferSearchIndexes)
     std::set<std::tuple<std::string, std::string, std::string>> urls;  // kind, section, slug
     std::set<std::string> sources;
   };
@@ -2079,6 +2083,9 @@ Result<int64_t> PgStore::KeepArticle(const Article& a, const std::string& meta,
   bulk_.urls.insert(std::move(url));
   if (!a.source_path.empty()) bulk_.sources.insert(a.source_path);
   if (auto s = IndexArticle(id, a, prepared, false); !s) return s.error();
+  if (bulk_.kept == kBulkIndex) {
+    if (auto s = DeferSearchIndexes(); !s) return s.error();
+  }
   return id;
 }
 
