@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <optional>
+#include <type_traits>
 
 namespace cinepress {
 namespace {
@@ -50,6 +51,109 @@ constexpr const char* kSessionSettings =
     "SET client_min_messages = warning; SET client_encoding = 'UTF8'";
 
 }  // namespace
+
+namespace {
+
+// Integers in network byte order, as PostgreSQL's binary formats have them.
+template <class T>
+void AppendBigEndian(std::string& out, T v) {
+  using U = std::make_unsigned_t<T>;
+  const auto u = static_cast<U>(v);
+  for (int shift = 8 * (static_cast<int>(sizeof(T)) - 1); shift >= 0; shift -= 8) {
+    out += static_cast<char>((u >> shift) & 0xff);
+  }
+}
+
+}  // namespace
+
+void PgCopyRow::Field(std::string_view bytes) {
+  AppendBigEndian(values_, static_cast<int32_t>(bytes.size()));
+  values_ += bytes;
+  ++count_;
+}
+
+PgCopyRow& PgCopyRow::Int(int64_t v) {
+  AppendBigEndian(values_, int32_t{8});
+  AppendBigEndian(values_, v);
+  ++count_;
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::SmallInt(int16_t v) {
+  AppendBigEndian(values_, int32_t{2});
+  AppendBigEndian(values_, v);
+  ++count_;
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::Text(std::string_view v) {
+  Field(v);
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::TextOrNull(std::optional<std::string_view> v) {
+  return v ? Text(*v) : Null();
+}
+
+PgCopyRow& PgCopyRow::Null() {
+  AppendBigEndian(values_, int32_t{-1});
+  ++count_;
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::TextArray(const std::vector<std::string>& v) {
+  constexpr int32_t kTextOid = 25;
+  std::string array;
+  AppendBigEndian(array, int32_t{v.empty() ? 0 : 1});  // dimensions
+  AppendBigEndian(array, int32_t{0});                  // no NULLs
+  AppendBigEndian(array, kTextOid);
+  if (!v.empty()) {
+    AppendBigEndian(array, static_cast<int32_t>(v.size()));
+    AppendBigEndian(array, int32_t{1});  // the first index
+  }
+  for (const std::string& e : v) {
+    AppendBigEndian(array, static_cast<int32_t>(e.size()));
+    array += e;
+  }
+  Field(array);
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::Binary(std::string_view v) {
+  Field(v);
+  return *this;
+}
+
+std::string PgCopyRow::Tuple() const {
+  std::string out;
+  out.reserve(2 + values_.size());
+  AppendBigEndian(out, count_);
+  return out += values_;
+}
+
+void PgWords::Add(std::string_view word, int64_t position) {
+  std::vector<uint16_t>& at = positions_[std::string(word)];
+  const auto p = static_cast<uint16_t>(std::clamp<int64_t>(position, 1, kMaxPosition));
+  if (at.size() < kMaxPositions && (at.empty() || at.back() != p)) at.push_back(p);
+}
+
+std::string PgWords::Binary() const {
+  // The words in PostgreSQL's order (bytes, a prefix first), so that it has none to sort.
+  std::vector<const std::pair<const std::string, std::vector<uint16_t>>*> words;
+  words.reserve(positions_.size());
+  for (const auto& w : positions_) words.push_back(&w);
+  std::sort(words.begin(), words.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string out;
+  AppendBigEndian(out, static_cast<int32_t>(words.size()));
+  for (const auto* w : words) {
+    out += w->first;
+    out += '\0';
+    AppendBigEndian(out, static_cast<uint16_t>(w->second.size()));
+    for (uint16_t p : w->second) AppendBigEndian(out, p);  // weight D: 0 in the top two bits
+  }
+  return out;
+}
 
 int64_t PgRows::Int(int row, int col) const {
   const char* v = PQgetvalue(r_.get(), row, col);
@@ -201,41 +305,12 @@ Status PgConnection::Rollback() {
   return Exec("ROLLBACK");
 }
 
-void PgConnection::CopyRow(const char* target,
-                           std::initializer_list<std::optional<std::string_view>> values) {
+void PgConnection::CopyRow(const char* target, const PgCopyRow& row) {
   auto it = std::find_if(copies_.begin(), copies_.end(),
                          [&](const Kept& k) { return k.target == target; });
   if (it == copies_.end()) it = copies_.insert(copies_.end(), Kept{target, {}, 0});
   ++it->count;
-  std::string& out = it->rows;
-  bool first = true;
-  for (const std::optional<std::string_view>& v : values) {
-    if (!first) out += '\t';
-    first = false;
-    if (!v) {
-      out += "\\N";
-      continue;
-    }
-    for (char c : *v) {
-      switch (c) {
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        default:
-          out += c;
-      }
-    }
-  }
-  out += '\n';
+  it->rows += row.Tuple();
 }
 
 size_t PgConnection::KeptCopyRows(const char* target) const {
@@ -251,7 +326,8 @@ Status PgConnection::FlushCopies() {
   for (const Kept& k : copies) {
     const std::string& rows = k.rows;
     if (rows.empty()) continue;
-    PGresult* r = PQexec(conn_, ("COPY " + std::string(k.target) + " FROM STDIN").c_str());
+    PGresult* r =
+        PQexec(conn_, ("COPY " + std::string(k.target) + " FROM STDIN (FORMAT binary)").c_str());
     const bool ready = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ready) {
       Error e = Failure("", r);
@@ -259,7 +335,12 @@ Status PgConnection::FlushCopies() {
       return e;
     }
     PQclear(r);
-    const bool sent = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1;
+    // The binary format's signature, flags and header extension (none); the rows; its end.
+    static constexpr std::string_view kHeader("PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+    static constexpr std::string_view kTrailer("\377\377", 2);
+    const bool sent = PQputCopyData(conn_, kHeader.data(), static_cast<int>(kHeader.size())) == 1 &&
+                      PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1 &&
+                      PQputCopyData(conn_, kTrailer.data(), static_cast<int>(kTrailer.size())) == 1;
     if (PQputCopyEnd(conn_, sent ? nullptr : "cinepress could not send the rows") != 1) {
       return Failure("sending rows");
     }

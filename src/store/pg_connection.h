@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -58,6 +59,45 @@ class PgRows {
   std::unique_ptr<PGresult, void (*)(PGresult*)> r_;
 };
 
+// One row for COPY in PostgreSQL's binary format (the server reads each value as it stores it,
+// with no text to parse): its values in the target's column order, each of its column's type.
+class PgCopyRow {
+ public:
+  PgCopyRow& Int(int64_t v);                                 // BIGINT
+  PgCopyRow& SmallInt(int16_t v);                            // SMALLINT
+  PgCopyRow& Text(std::string_view v);                       // TEXT, in UTF-8
+  PgCopyRow& TextOrNull(std::optional<std::string_view> v);  // TEXT, or NULL
+  PgCopyRow& Null();
+  PgCopyRow& TextArray(const std::vector<std::string>& v);  // TEXT[]
+  // A value already in its type's binary form (a PgWords' tsvector).
+  PgCopyRow& Binary(std::string_view v);
+  // The row as COPY reads it: its count of values, then each value's length and bytes.
+  std::string Tuple() const;
+
+ private:
+  void Field(std::string_view bytes);
+  std::string values_;
+  int16_t count_ = 0;
+};
+
+// A tsvector made a word at a time: each word once, with its positions as PostgreSQL keeps
+// them (up to 256 a word; a position past 16383 is kept as 16383, once: past it, words are
+// still found, but not as phrases), in PostgreSQL's binary form (for PgCopyRow::Binary or a
+// PgBytes parameter cast to tsvector) — what the server reads from its text form, without the
+// parsing, which was most of its work in an import.
+class PgWords {
+ public:
+  // Positions come in ascending order.
+  void Add(std::string_view word, int64_t position);
+  bool empty() const { return positions_.empty(); }
+  std::string Binary() const;
+
+ private:
+  static constexpr size_t kMaxPositions = 256;
+  static constexpr int64_t kMaxPosition = 16383;
+  std::unordered_map<std::string, std::vector<uint16_t>> positions_;
+};
+
 class PgConnection {
  public:
   // `url` goes to libpq as it is; `password`, when not empty, is libpq's password parameter.
@@ -85,12 +125,11 @@ class PgConnection {
   Status Commit();
   Status Rollback();
 
-  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)", the
-  // values as PostgreSQL reads their text, std::nullopt for NULL), sent with the others kept
-  // before the next Query, QueryText or Write (unless it keeps them), before the transaction
-  // commits or by FlushCopies: one round trip for thousands of rows instead of one each. Only
-  // inside a transaction.
-  void CopyRow(const char* target, std::initializer_list<std::optional<std::string_view>> values);
+  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)"), sent
+  // with the others kept before the next Query, QueryText or Write (unless it keeps them),
+  // before the transaction commits or by FlushCopies: one round trip for thousands of rows
+  // instead of one each. Only inside a transaction.
+  void CopyRow(const char* target, const PgCopyRow& row);
   Status FlushCopies();
   // How many rows are kept for `target` (the same literal as CopyRow's).
   size_t KeptCopyRows(const char* target) const;
