@@ -201,6 +201,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
 
 Result<PgRows> PgConnection::Run(std::string_view sql,
                                  const std::function<Result<PgRows>()>& statement) {
+  if (auto s = Settle(); !s) return s.error();
   if (Lost()) {
     if (auto s = Reconnect(sql); !s) return s.error();
   }
@@ -229,7 +230,10 @@ Status PgConnection::Reconnect(std::string_view sql) {
   return Exec(kSessionSettings);
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  (void)Settle();
+  PQfinish(conn_);
+}
 
 Result<PgRows> PgConnection::Query(const char* sql, std::initializer_list<PgParam> params,
                                    bool binary) {
@@ -301,6 +305,7 @@ Status PgConnection::Commit() {
 }
 
 Status PgConnection::Rollback() {
+  (void)Settle();  // its error is the transaction's, rolled back here
   copies_.clear();
   return Exec("ROLLBACK");
 }
@@ -321,13 +326,38 @@ size_t PgConnection::KeptCopyRows(const char* target) const {
 }
 
 Status PgConnection::FlushCopies() {
-  auto copies = std::move(copies_);
+  if (auto s = Settle(); !s) return s;
+  std::vector<std::pair<const char*, std::string>> rows;
+  for (Kept& k : copies_) rows.emplace_back(k.target, std::move(k.rows));
   copies_.clear();
-  for (const Kept& k : copies) {
-    const std::string& rows = k.rows;
+  return Send(rows);
+}
+
+void PgConnection::SendCopiesAhead() {
+  std::vector<std::pair<const char*, std::string>> rows;
+  for (Kept& k : copies_) {
+    rows.emplace_back(k.target, std::move(k.rows));
+    k.rows.clear();
+  }
+  if (ahead_.valid()) {
+    if (Status s = ahead_.get(); !s && ahead_failed_) ahead_failed_ = s;
+  }
+  if (!ahead_failed_) return;  // the transaction failed: its next statement says why
+  ahead_ = std::async(std::launch::async, [this, rows = std::move(rows)] { return Send(rows); });
+}
+
+Status PgConnection::Settle() {
+  if (ahead_.valid()) {
+    if (Status s = ahead_.get(); !s && ahead_failed_) ahead_failed_ = s;
+  }
+  return std::exchange(ahead_failed_, Status{});
+}
+
+Status PgConnection::Send(const std::vector<std::pair<const char*, std::string>>& copies) {
+  for (const auto& [target, rows] : copies) {
     if (rows.empty()) continue;
     PGresult* r =
-        PQexec(conn_, ("COPY " + std::string(k.target) + " FROM STDIN (FORMAT binary)").c_str());
+        PQexec(conn_, ("COPY " + std::string(target) + " FROM STDIN (FORMAT binary)").c_str());
     const bool ready = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ready) {
       Error e = Failure("", r);
@@ -357,6 +387,7 @@ Status PgConnection::FlushCopies() {
 Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& params,
                                    bool keep_copies) {
   if (!InTransaction()) return Query(sql, params);
+  if (auto s = Settle(); !s) return s.error();
   if (!keep_copies) {
     if (auto s = FlushCopies(); !s) return s.error();
   }
@@ -424,6 +455,7 @@ Status PgConnection::Atomically(const std::function<Status()>& writes) {
 }
 
 Result<std::vector<std::string>> PgConnection::Notifications(std::chrono::milliseconds timeout) {
+  if (auto s = Settle(); !s) return s.error();
   std::vector<std::string> out;
   auto read = [&]() -> Status {
     if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {

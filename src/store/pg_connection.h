@@ -2,7 +2,8 @@
 // connection, by the address of their SQL text), their rows, transactions that nest as
 // savepoints, rows kept for COPY and sent many at a time; shared by the store's PostgreSQL
 // classes.
-// Contract: one thread at a time; a failed statement inside Atomically rolls back that call's
+// Contract: one thread at a time (rows sent ahead go on a thread of the connection's own, which
+// every call waits for); a failed statement inside Atomically rolls back that call's
 // writes only (rows kept for COPY included), so that a transaction goes on as SQLite's does
 // after a failed statement.
 // A connection lost (the server restarted, a failover, a network cut) is opened again by the
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -113,7 +115,8 @@ class PgConnection {
   Result<PgRows> Query(const char* sql, std::initializer_list<PgParam> params = {},
                        bool binary = false);
   Result<PgRows> Query(const char* sql, const std::vector<PgParam>& params, bool binary = false);
-  // A Query that leaves the rows kept for COPY kept: it reads the tables without them.
+  // A Query that leaves the rows kept for COPY kept: it reads the tables without them (but
+  // those sent ahead).
   Result<PgRows> QueryKeepingCopies(const char* sql, const std::vector<PgParam>& params,
                                     bool binary = false);
   // One statement whose text is made at run time (not prepared).
@@ -131,7 +134,13 @@ class PgConnection {
   // instead of one each. Only inside a transaction.
   void CopyRow(const char* target, const PgCopyRow& row);
   Status FlushCopies();
-  // How many rows are kept for `target` (the same literal as CopyRow's).
+  // Starts sending the rows kept so far on a thread of its own and returns at once, so that the
+  // server stores them while the caller makes the next ones (one send at a time: it waits for
+  // the one before). Every other use of the connection waits for the send first; a failed one
+  // is the error of the next statement (the transaction then fails).
+  void SendCopiesAhead();
+  // How many rows were kept for `target` (the same literal as CopyRow's) since the kept rows
+  // were last sent for a statement (those sent ahead count).
   size_t KeptCopyRows(const char* target) const;
 
   // One statement that writes: inside an open transaction, in a savepoint (so that its failure
@@ -169,6 +178,10 @@ class PgConnection {
   // first when no transaction was open on it (or `sql` ends or starts one).
   Result<PgRows> Run(std::string_view sql, const std::function<Result<PgRows>()>& statement);
   Status Reconnect(std::string_view sql);
+  // Sends `rows` (by target, in order) by COPY and waits for the server to store them.
+  Status Send(const std::vector<std::pair<const char*, std::string>>& rows);
+  // Waits for the rows being sent ahead; the error of a failed send, once.
+  Status Settle();
   PGconn* conn_;
   bool idle_ = true;  // no transaction open after the last statement
   uint64_t session_ = 1;
@@ -181,6 +194,8 @@ class PgConnection {
     size_t count = 0;
   };
   std::vector<Kept> copies_;
+  std::future<Status> ahead_;  // SendCopiesAhead's send, while it runs
+  Status ahead_failed_;        // its error, until a statement reports it
 };
 
 // A PostgreSQL array literal of texts ({"a","b"}), for a text[] parameter.

@@ -112,6 +112,36 @@ TEST_F(PgConnectionTest, ARollbackDropsTheKeptRowsAndAFailedCopyIsReported) {
   EXPECT_TRUE(Rows().empty());
 }
 
+// Rows sent ahead are stored while the caller goes on: the next statement waits for them, and
+// they still count as kept until a statement sends the rest; a send that fails is the next
+// statement's error, and a rollback drops what was sent.
+TEST_F(PgConnectionTest, RowsSentAheadAreInTheTableAtTheNextStatementAndAFailedSendIsReported) {
+  ASSERT_TRUE(db_->Exec("BEGIN"));
+  for (int64_t i = 1; i <= 3; ++i) db_->CopyRow(kTarget, PgCopyRow().Int(i).Text("ahead"));
+  db_->SendCopiesAhead();
+  db_->CopyRow(kTarget, PgCopyRow().Int(4).Text("kept"));
+  db_->SendCopiesAhead();  // waits for the first send
+  db_->CopyRow(kTarget, PgCopyRow().Int(5).Text("kept"));
+  auto sent = db_->QueryKeepingCopies("SELECT count(*) FROM t", {});
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  EXPECT_EQ(sent->Int(0, 0), 4);
+  EXPECT_EQ(db_->KeptCopyRows(kTarget), 5u);
+  ASSERT_TRUE(db_->Commit());
+  EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u);
+  EXPECT_EQ(Rows(),
+            (std::vector<std::string>{"1=ahead", "2=ahead", "3=ahead", "4=kept", "5=kept"}));
+
+  ASSERT_TRUE(db_->Exec("BEGIN"));
+  db_->CopyRow(kTarget, PgCopyRow().Int(6).Text("new"));
+  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("taken"));
+  db_->SendCopiesAhead();
+  auto next = db_->QueryKeepingCopies("SELECT 1", {});
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.error().code, ErrorCode::kConflict) << next.error().ToString();
+  ASSERT_TRUE(db_->Rollback());
+  EXPECT_EQ(Rows().size(), 5u);
+}
+
 // Every type an import copies, read back as PostgreSQL shows it: a tsvector's words sorted
 // and each once, its positions ascending, none past 16383 and at most 256 a word, as its text
 // form would have given.

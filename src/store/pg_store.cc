@@ -2065,8 +2065,12 @@ Result<int64_t> PgStore::KeepArticle(const Article& a, const std::string& meta,
   bulk_.urls.insert(std::move(url));
   if (!a.source_path.empty()) bulk_.sources.insert(a.source_path);
   if (auto s = IndexArticle(id, a, prepared, false); !s) return s.error();
-  if (bulk_.kept == kBulkIndex) {
-    if (auto s = DeferSearchIndexes(); !s) return s.error();
+  if (bulk_.kept % kBulkIndex == 0) {
+    if (bulk_.kept == kBulkIndex) {
+      if (auto s = DeferSearchIndexes(); !s) return s.error();
+    }
+    // The server stores these while the next ones are made.
+    db_->SendCopiesAhead();
   }
   return id;
 }
