@@ -66,28 +66,34 @@ void AppendBigEndian(std::string& out, T v) {
 
 }  // namespace
 
-void PgCopyRow::Field(std::string_view bytes) {
-  AppendBigEndian(values_, static_cast<int32_t>(bytes.size()));
-  values_ += bytes;
+PgCopyRow::PgCopyRow(std::string& rows) : rows_(rows), count_at_(rows.size()) {
+  AppendBigEndian(rows_, count_);
+}
+
+void PgCopyRow::Value(int32_t length, std::string_view bytes) {
+  AppendBigEndian(rows_, length);
+  rows_ += bytes;
   ++count_;
+  rows_[count_at_] = static_cast<char>((count_ >> 8) & 0xff);
+  rows_[count_at_ + 1] = static_cast<char>(count_ & 0xff);
 }
 
 PgCopyRow& PgCopyRow::Int(int64_t v) {
-  AppendBigEndian(values_, int32_t{8});
-  AppendBigEndian(values_, v);
-  ++count_;
+  std::string bytes;
+  AppendBigEndian(bytes, v);
+  Value(8, bytes);
   return *this;
 }
 
 PgCopyRow& PgCopyRow::SmallInt(int16_t v) {
-  AppendBigEndian(values_, int32_t{2});
-  AppendBigEndian(values_, v);
-  ++count_;
+  std::string bytes;
+  AppendBigEndian(bytes, v);
+  Value(2, bytes);
   return *this;
 }
 
 PgCopyRow& PgCopyRow::Text(std::string_view v) {
-  Field(v);
+  Value(static_cast<int32_t>(v.size()), v);
   return *this;
 }
 
@@ -96,8 +102,7 @@ PgCopyRow& PgCopyRow::TextOrNull(std::optional<std::string_view> v) {
 }
 
 PgCopyRow& PgCopyRow::Null() {
-  AppendBigEndian(values_, int32_t{-1});
-  ++count_;
+  Value(-1, {});
   return *this;
 }
 
@@ -115,21 +120,10 @@ PgCopyRow& PgCopyRow::TextArray(const std::vector<std::string>& v) {
     AppendBigEndian(array, static_cast<int32_t>(e.size()));
     array += e;
   }
-  Field(array);
-  return *this;
+  return Binary(array);
 }
 
-PgCopyRow& PgCopyRow::Binary(std::string_view v) {
-  Field(v);
-  return *this;
-}
-
-std::string PgCopyRow::Tuple() const {
-  std::string out;
-  out.reserve(2 + values_.size());
-  AppendBigEndian(out, count_);
-  return out += values_;
-}
+PgCopyRow& PgCopyRow::Binary(std::string_view v) { return Text(v); }
 
 void PgWords::Add(std::string_view word, int64_t position) {
   std::vector<uint16_t>& at = positions_[std::string(word)];
@@ -310,12 +304,12 @@ Status PgConnection::Rollback() {
   return Exec("ROLLBACK");
 }
 
-void PgConnection::CopyRow(const char* target, const PgCopyRow& row) {
+PgCopyRow PgConnection::CopyRow(const char* target) {
   auto it = std::find_if(copies_.begin(), copies_.end(),
                          [&](const Kept& k) { return k.target == target; });
   if (it == copies_.end()) it = copies_.insert(copies_.end(), Kept{target, {}, 0});
   ++it->count;
-  it->rows += row.Tuple();
+  return PgCopyRow(it->rows);
 }
 
 size_t PgConnection::KeptCopyRows(const char* target) const {

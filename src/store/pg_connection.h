@@ -61,10 +61,13 @@ class PgRows {
   std::unique_ptr<PGresult, void (*)(PGresult*)> r_;
 };
 
-// One row for COPY in PostgreSQL's binary format (the server reads each value as it stores it,
-// with no text to parse): its values in the target's column order, each of its column's type.
+// One row kept for COPY (PgConnection::CopyRow) in PostgreSQL's binary format (the server
+// reads each value as it stores it, with no text to parse): its values in the target's column
+// order, each of its column's type, written straight where the rows are kept. Give every value
+// before keeping another row.
 class PgCopyRow {
  public:
+  explicit PgCopyRow(std::string& rows);
   PgCopyRow& Int(int64_t v);                                 // BIGINT
   PgCopyRow& SmallInt(int16_t v);                            // SMALLINT
   PgCopyRow& Text(std::string_view v);                       // TEXT, in UTF-8
@@ -73,12 +76,12 @@ class PgCopyRow {
   PgCopyRow& TextArray(const std::vector<std::string>& v);  // TEXT[]
   // A value already in its type's binary form (a PgWords' tsvector).
   PgCopyRow& Binary(std::string_view v);
-  // The row as COPY reads it: its count of values, then each value's length and bytes.
-  std::string Tuple() const;
 
  private:
-  void Field(std::string_view bytes);
-  std::string values_;
+  // One more value (its length, -1 for NULL, and its bytes): the row's count says so.
+  void Value(int32_t length, std::string_view bytes);
+  std::string& rows_;
+  size_t count_at_;  // where the row's count of values is
   int16_t count_ = 0;
 };
 
@@ -128,11 +131,12 @@ class PgConnection {
   Status Commit();
   Status Rollback();
 
-  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)"), sent
+  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)"), its
+  // values given to the PgCopyRow returned, sent
   // with the others kept before the next Query, QueryText or Write (unless it keeps them),
   // before the transaction commits or by FlushCopies: one round trip for thousands of rows
   // instead of one each. Only inside a transaction.
-  void CopyRow(const char* target, const PgCopyRow& row);
+  PgCopyRow CopyRow(const char* target);
   Status FlushCopies();
   // Starts sending the rows kept so far on a thread of its own and returns at once, so that the
   // server stores them while the caller makes the next ones (one send at a time: it waits for

@@ -33,10 +33,9 @@ class PgConnectionTest : public ::testing::Test {
 
 TEST_F(PgConnectionTest, KeptRowsAreSentBeforeTheCommitWithTheirTextIntact) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget,
-               PgCopyRow().Int(1).Text("a\ttab, a\nline, a \\ backslash, a \\N, a\rreturn"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(2).Text("été ł"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(3).TextOrNull(std::nullopt));
+  db_->CopyRow(kTarget).Int(1).Text("a\ttab, a\nline, a \\ backslash, a \\N, a\rreturn");
+  db_->CopyRow(kTarget).Int(2).Text("été ł");
+  db_->CopyRow(kTarget).Int(3).TextOrNull(std::nullopt);
   EXPECT_EQ(db_->KeptCopyRows(kTarget), 3u);
   ASSERT_TRUE(db_->Commit());
   EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u);
@@ -52,7 +51,7 @@ TEST_F(PgConnectionTest, KeptRowsAreSentBeforeTheCommitWithTheirTextIntact) {
 // which reads the tables without them.
 TEST_F(PgConnectionTest, AQueryReadsTheKeptRowsAndQueryKeepingCopiesDoesNot) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("kept"));
+  db_->CopyRow(kTarget).Int(1).Text("kept");
   auto without = db_->QueryKeepingCopies("SELECT count(*) FROM t", {});
   ASSERT_TRUE(without.ok()) << without.error().ToString();
   EXPECT_EQ(without->Int(0, 0), 0);
@@ -66,7 +65,7 @@ TEST_F(PgConnectionTest, AQueryReadsTheKeptRowsAndQueryKeepingCopiesDoesNot) {
 // left kept; one refused leaves the transaction and the others as they were.
 TEST_F(PgConnectionTest, AWriteInATransactionIsOneSavepointAndKeepsTheRowsKeptForCopy) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("kept"));
+  db_->CopyRow(kTarget).Int(1).Text("kept");
   const char* insert = "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING a";
   auto written = db_->Write(insert, {int64_t{5}, std::string_view("written")}, true);
   ASSERT_TRUE(written.ok()) << written.error().ToString();
@@ -83,12 +82,12 @@ TEST_F(PgConnectionTest, AWriteInATransactionIsOneSavepointAndKeepsTheRowsKeptFo
 // A savepoint sends what was kept before it, and drops what was kept inside it with a rollback.
 TEST_F(PgConnectionTest, ASavepointSendsWhatWasKeptBeforeItAndDropsWhatItKeptWhenItFails) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("before"));
+  db_->CopyRow(kTarget).Int(1).Text("before");
   EXPECT_FALSE(db_->Atomically([&]() -> Status {
     EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u) << "sent when the savepoint began";
-    db_->CopyRow(kTarget, PgCopyRow().Int(2).Text("inside, sent"));
+    db_->CopyRow(kTarget).Int(2).Text("inside, sent");
     if (auto s = db_->FlushCopies(); !s) return s;
-    db_->CopyRow(kTarget, PgCopyRow().Int(3).Text("inside, kept"));
+    db_->CopyRow(kTarget).Int(3).Text("inside, kept");
     return Error{ErrorCode::kStore, "no", {}, 0, {}};
   }));
   EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u);
@@ -98,13 +97,13 @@ TEST_F(PgConnectionTest, ASavepointSendsWhatWasKeptBeforeItAndDropsWhatItKeptWhe
 
 TEST_F(PgConnectionTest, ARollbackDropsTheKeptRowsAndAFailedCopyIsReported) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("x"));
+  db_->CopyRow(kTarget).Int(1).Text("x");
   ASSERT_TRUE(db_->Rollback());
   EXPECT_EQ(db_->KeptCopyRows(kTarget), 0u);
   EXPECT_TRUE(Rows().empty());
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("x"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("the same key"));
+  db_->CopyRow(kTarget).Int(1).Text("x");
+  db_->CopyRow(kTarget).Int(1).Text("the same key");
   auto s = db_->Commit();
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, ErrorCode::kConflict) << s.error().ToString();
@@ -117,11 +116,11 @@ TEST_F(PgConnectionTest, ARollbackDropsTheKeptRowsAndAFailedCopyIsReported) {
 // statement's error, and a rollback drops what was sent.
 TEST_F(PgConnectionTest, RowsSentAheadAreInTheTableAtTheNextStatementAndAFailedSendIsReported) {
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  for (int64_t i = 1; i <= 3; ++i) db_->CopyRow(kTarget, PgCopyRow().Int(i).Text("ahead"));
+  for (int64_t i = 1; i <= 3; ++i) db_->CopyRow(kTarget).Int(i).Text("ahead");
   db_->SendCopiesAhead();
-  db_->CopyRow(kTarget, PgCopyRow().Int(4).Text("kept"));
+  db_->CopyRow(kTarget).Int(4).Text("kept");
   db_->SendCopiesAhead();  // waits for the first send
-  db_->CopyRow(kTarget, PgCopyRow().Int(5).Text("kept"));
+  db_->CopyRow(kTarget).Int(5).Text("kept");
   auto sent = db_->QueryKeepingCopies("SELECT count(*) FROM t", {});
   ASSERT_TRUE(sent.ok()) << sent.error().ToString();
   EXPECT_EQ(sent->Int(0, 0), 4);
@@ -132,8 +131,8 @@ TEST_F(PgConnectionTest, RowsSentAheadAreInTheTableAtTheNextStatementAndAFailedS
             (std::vector<std::string>{"1=ahead", "2=ahead", "3=ahead", "4=kept", "5=kept"}));
 
   ASSERT_TRUE(db_->Exec("BEGIN"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(6).Text("new"));
-  db_->CopyRow(kTarget, PgCopyRow().Int(1).Text("taken"));
+  db_->CopyRow(kTarget).Int(6).Text("new");
+  db_->CopyRow(kTarget).Int(1).Text("taken");
   db_->SendCopiesAhead();
   auto next = db_->QueryKeepingCopies("SELECT 1", {});
   ASSERT_FALSE(next.ok());
@@ -160,14 +159,13 @@ TEST_F(PgConnectionTest, BinaryRowsKeepEveryTypeAsItsTextFormWould) {
   EXPECT_TRUE(nothing.empty());
   ASSERT_TRUE(db_->Exec("BEGIN"));
   const char* target = "v (id, part, names, none, words)";
-  db_->CopyRow(target, PgCopyRow()
-                           .Int(-5'000'000'000)
-                           .SmallInt(7)
-                           .TextArray({"ann \"a\"", "bo,b"})
-                           .TextArray({})
-                           .Binary(words.Binary()));
-  db_->CopyRow(target,
-               PgCopyRow().Int(2).SmallInt(-1).Null().TextArray({""}).Binary(nothing.Binary()));
+  db_->CopyRow(target)
+      .Int(-5'000'000'000)
+      .SmallInt(7)
+      .TextArray({"ann \"a\"", "bo,b"})
+      .TextArray({})
+      .Binary(words.Binary());
+  db_->CopyRow(target).Int(2).SmallInt(-1).Null().TextArray({""}).Binary(nothing.Binary());
   ASSERT_TRUE(db_->Commit());
   auto q = db_->Query(
       "SELECT id, part, names::text, none::text, words::text, array_length(tsvector_to_array("

@@ -2044,23 +2044,23 @@ Result<int64_t> PgStore::KeepArticle(const Article& a, const std::string& meta,
   auto null_if_empty = [](const std::string& v) {
     return v.empty() ? std::nullopt : std::optional<std::string_view>(v);
   };
-  db_->CopyRow(kArticlesCopy, PgCopyRow()
-                                  .Int(id)
-                                  .Text(kind)
-                                  .Text(a.section)
-                                  .Text(a.slug)
-                                  .Text(a.title)
-                                  .Text(a.dek)
-                                  .Int(a.date)
-                                  .Int(a.updated)
-                                  .Int(a.draft ? 1 : 0)
-                                  .Int(a.featured ? 1 : 0)
-                                  .Text(a.festival)
-                                  .Text(meta)
-                                  .Text(a.body_markdown)
-                                  .Int(static_cast<int64_t>(a.word_count))
-                                  .TextOrNull(null_if_empty(a.source_path))
-                                  .TextOrNull(null_if_empty(a.source_hash)));
+  db_->CopyRow(kArticlesCopy)
+      .Int(id)
+      .Text(kind)
+      .Text(a.section)
+      .Text(a.slug)
+      .Text(a.title)
+      .Text(a.dek)
+      .Int(a.date)
+      .Int(a.updated)
+      .Int(a.draft ? 1 : 0)
+      .Int(a.featured ? 1 : 0)
+      .Text(a.festival)
+      .Text(meta)
+      .Text(a.body_markdown)
+      .Int(static_cast<int64_t>(a.word_count))
+      .TextOrNull(null_if_empty(a.source_path))
+      .TextOrNull(null_if_empty(a.source_hash));
   ++bulk_.kept;
   bulk_.urls.insert(std::move(url));
   if (!a.source_path.empty()) bulk_.sources.insert(a.source_path);
@@ -2123,28 +2123,30 @@ Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* pre
   const int64_t tokens = v.tokens + 2 + static_cast<int64_t>(a.author_ids.size());
   // A password-protected post is never readable, so never found: it counts as a draft.
   const bool hidden = a.draft || a.password_protected;
-  db_->CopyRow(kSearchDocsCopy, PgCopyRow()
-                                    .Int(id)
-                                    .Text(a.kind == ArticleKind::kPage ? "page" : "article")
-                                    .Text(a.section)
-                                    .Int(a.date)
-                                    .Int(hidden ? 1 : 0)
-                                    .TextArray(a.author_ids)
-                                    .Text(v.dek)
-                                    .Text(v.body)
-                                    .Binary(v.columns[0])
-                                    .Binary(v.columns[1])
-                                    .Binary(v.columns[2])
-                                    .Binary(v.columns[3])
-                                    .Binary(v.columns[5])
-                                    .Binary(v.words)
-                                    .Binary(v.headline)
-                                    .Int(tokens)
-                                    .Int(v.headline_tokens));
+  db_->CopyRow(kSearchDocsCopy)
+      .Int(id)
+      .Text(a.kind == ArticleKind::kPage ? "page" : "article")
+      .Text(a.section)
+      .Int(a.date)
+      .Int(hidden ? 1 : 0)
+      .TextArray(a.author_ids)
+      .Text(v.dek)
+      .Text(v.body)
+      .Binary(v.columns[0])
+      .Binary(v.columns[1])
+      .Binary(v.columns[2])
+      .Binary(v.columns[3])
+      .Binary(v.columns[5])
+      .Binary(v.words)
+      .Binary(v.headline)
+      .Int(tokens)
+      .Int(v.headline_tokens);
   for (uint32_t p = 0; p < kBodyParts; ++p) {
     if (v.body_parts[p].empty()) continue;
-    db_->CopyRow("search_parts (id, part, words)",
-                 PgCopyRow().Int(id).SmallInt(static_cast<int16_t>(p)).Binary(v.body_parts[p]));
+    db_->CopyRow("search_parts (id, part, words)")
+        .Int(id)
+        .SmallInt(static_cast<int16_t>(p))
+        .Binary(v.body_parts[p]);
   }
   return {};
 }
