@@ -61,6 +61,28 @@ TEST_F(PgImportTest, AnImportIntoAnEmptyIndexMakesItsGinIndexesAfterItsRows) {
   EXPECT_EQ(Slugs("moth"), Strings{"next"});
 }
 
+// The ids taken ahead in blocks and not used go back at the commit, even when a read sent the
+// rows before it: the next article's id follows the last one's, as in SQLite.
+TEST_F(PgImportTest, TheNextArticleAfterAnImportTakesTheIdAfterItsLast) {
+  ASSERT_TRUE(store_->BeginTransaction());
+  SaveLanterns(600);
+  ASSERT_TRUE(store_->LoadPodcastShows().ok());
+  ASSERT_TRUE(store_->Commit());
+  EXPECT_EQ(Save("next", "Moth", "Drawn to the glow."), 601);
+}
+
+// An article written one by one after the read took an id past the block: the sequence is left
+// where it is (going back would give the next article an id in use).
+TEST_F(PgImportTest, AnArticleWrittenAfterTheBlockKeepsTheSequenceWhereItIs) {
+  ASSERT_TRUE(store_->BeginTransaction());
+  SaveLanterns(600);
+  ASSERT_TRUE(store_->LoadPodcastShows().ok());
+  const int64_t late = Save("late", "Firefly", "A glow in the grass.");
+  ASSERT_TRUE(store_->Commit());
+  EXPECT_GT(late, 600);
+  EXPECT_EQ(Save("next", "Moth", "Drawn to the glow."), late + 1);
+}
+
 TEST_F(PgImportTest, ARolledBackImportLeavesTheIndexesAndNoRows) {
   const int64_t before = WordsIndex();
   ASSERT_TRUE(store_->BeginTransaction());

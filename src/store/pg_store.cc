@@ -1961,7 +1961,8 @@ class PgStore final : public ContentStore {
   Result<bool> ArticlesInBulk();
   Result<int64_t> KeepArticle(const Article& a, const std::string& meta,
                               const SearchText* prepared);
-  // At the commit, the ids taken ahead and not used go back to the sequence.
+  // At the commit, the ids taken ahead and not used go back to the sequence, so that the next
+  // article's id follows the last one's, as in SQLite.
   Status ReturnUnusedIds();
   // An episode's search rows (store/podcast_rows.h), with its show as stored now; written by
   // statements, not kept for COPY: episodes are few, and their rows must follow the articles'.
@@ -2076,11 +2077,14 @@ Result<int64_t> PgStore::KeepArticle(const Article& a, const std::string& meta,
 }
 
 Status PgStore::ReturnUnusedIds() {
-  const bool all_kept =
-      bulk_.state == ArticleBulk::State::kOn && db_->KeptCopyRows(kArticlesCopy) == bulk_.kept;
-  if (!all_kept || bulk_.kept == 0 || bulk_.next_id > bulk_.last_reserved) return {};
+  if (bulk_.kept == 0 || bulk_.next_id > bulk_.last_reserved) return {};
+  // Also when the kept rows were sent before the commit (a markdown import reads its podcasts
+  // then), unless an article written one by one since took an id after the block (the table is
+  // locked against other writers: only this transaction takes ids).
   auto q = db_->QueryKeepingCopies(
-      "SELECT setval(pg_get_serial_sequence('articles', 'id')::regclass, $1)", {bulk_.next_id - 1});
+      "SELECT setval(s::regclass, $1) FROM pg_get_serial_sequence('articles', 'id') s"
+      " WHERE pg_sequence_last_value(s::regclass) = $2",
+      {bulk_.next_id - 1, bulk_.last_reserved});
   if (!q) return Failure("saving articles", q.error());
   return {};
 }
