@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <optional>
+#include <type_traits>
 
 namespace cinepress {
 namespace {
@@ -50,6 +51,103 @@ constexpr const char* kSessionSettings =
     "SET client_min_messages = warning; SET client_encoding = 'UTF8'";
 
 }  // namespace
+
+namespace {
+
+// Integers in network byte order, as PostgreSQL's binary formats have them.
+template <class T>
+void AppendBigEndian(std::string& out, T v) {
+  using U = std::make_unsigned_t<T>;
+  const auto u = static_cast<U>(v);
+  for (int shift = 8 * (static_cast<int>(sizeof(T)) - 1); shift >= 0; shift -= 8) {
+    out += static_cast<char>((u >> shift) & 0xff);
+  }
+}
+
+}  // namespace
+
+PgCopyRow::PgCopyRow(std::string& rows) : rows_(rows), count_at_(rows.size()) {
+  AppendBigEndian(rows_, count_);
+}
+
+void PgCopyRow::Value(int32_t length, std::string_view bytes) {
+  AppendBigEndian(rows_, length);
+  rows_ += bytes;
+  ++count_;
+  rows_[count_at_] = static_cast<char>((count_ >> 8) & 0xff);
+  rows_[count_at_ + 1] = static_cast<char>(count_ & 0xff);
+}
+
+PgCopyRow& PgCopyRow::Int(int64_t v) {
+  std::string bytes;
+  AppendBigEndian(bytes, v);
+  Value(8, bytes);
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::SmallInt(int16_t v) {
+  std::string bytes;
+  AppendBigEndian(bytes, v);
+  Value(2, bytes);
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::Text(std::string_view v) {
+  Value(static_cast<int32_t>(v.size()), v);
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::TextOrNull(std::optional<std::string_view> v) {
+  return v ? Text(*v) : Null();
+}
+
+PgCopyRow& PgCopyRow::Null() {
+  Value(-1, {});
+  return *this;
+}
+
+PgCopyRow& PgCopyRow::TextArray(const std::vector<std::string>& v) {
+  constexpr int32_t kTextOid = 25;
+  std::string array;
+  AppendBigEndian(array, int32_t{v.empty() ? 0 : 1});  // dimensions
+  AppendBigEndian(array, int32_t{0});                  // no NULLs
+  AppendBigEndian(array, kTextOid);
+  if (!v.empty()) {
+    AppendBigEndian(array, static_cast<int32_t>(v.size()));
+    AppendBigEndian(array, int32_t{1});  // the first index
+  }
+  for (const std::string& e : v) {
+    AppendBigEndian(array, static_cast<int32_t>(e.size()));
+    array += e;
+  }
+  return Binary(array);
+}
+
+PgCopyRow& PgCopyRow::Binary(std::string_view v) { return Text(v); }
+
+void PgWords::Add(std::string_view word, int64_t position) {
+  std::vector<uint16_t>& at = positions_[std::string(word)];
+  const auto p = static_cast<uint16_t>(std::clamp<int64_t>(position, 1, kMaxPosition));
+  if (at.size() < kMaxPositions && (at.empty() || at.back() != p)) at.push_back(p);
+}
+
+std::string PgWords::Binary() const {
+  // The words in PostgreSQL's order (bytes, a prefix first), so that it has none to sort.
+  std::vector<const std::pair<const std::string, std::vector<uint16_t>>*> words;
+  words.reserve(positions_.size());
+  for (const auto& w : positions_) words.push_back(&w);
+  std::sort(words.begin(), words.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string out;
+  AppendBigEndian(out, static_cast<int32_t>(words.size()));
+  for (const auto* w : words) {
+    out += w->first;
+    out += '\0';
+    AppendBigEndian(out, static_cast<uint16_t>(w->second.size()));
+    for (uint16_t p : w->second) AppendBigEndian(out, p);  // weight D: 0 in the top two bits
+  }
+  return out;
+}
 
 int64_t PgRows::Int(int row, int col) const {
   const char* v = PQgetvalue(r_.get(), row, col);
@@ -97,6 +195,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
 
 Result<PgRows> PgConnection::Run(std::string_view sql,
                                  const std::function<Result<PgRows>()>& statement) {
+  if (auto s = Settle(); !s) return s.error();
   if (Lost()) {
     if (auto s = Reconnect(sql); !s) return s.error();
   }
@@ -125,7 +224,10 @@ Status PgConnection::Reconnect(std::string_view sql) {
   return Exec(kSessionSettings);
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  (void)Settle();
+  PQfinish(conn_);
+}
 
 Result<PgRows> PgConnection::Query(const char* sql, std::initializer_list<PgParam> params,
                                    bool binary) {
@@ -197,45 +299,17 @@ Status PgConnection::Commit() {
 }
 
 Status PgConnection::Rollback() {
+  (void)Settle();  // its error is the transaction's, rolled back here
   copies_.clear();
   return Exec("ROLLBACK");
 }
 
-void PgConnection::CopyRow(const char* target,
-                           std::initializer_list<std::optional<std::string_view>> values) {
+PgCopyRow PgConnection::CopyRow(const char* target) {
   auto it = std::find_if(copies_.begin(), copies_.end(),
                          [&](const Kept& k) { return k.target == target; });
   if (it == copies_.end()) it = copies_.insert(copies_.end(), Kept{target, {}, 0});
   ++it->count;
-  std::string& out = it->rows;
-  bool first = true;
-  for (const std::optional<std::string_view>& v : values) {
-    if (!first) out += '\t';
-    first = false;
-    if (!v) {
-      out += "\\N";
-      continue;
-    }
-    for (char c : *v) {
-      switch (c) {
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        default:
-          out += c;
-      }
-    }
-  }
-  out += '\n';
+  return PgCopyRow(it->rows);
 }
 
 size_t PgConnection::KeptCopyRows(const char* target) const {
@@ -246,12 +320,38 @@ size_t PgConnection::KeptCopyRows(const char* target) const {
 }
 
 Status PgConnection::FlushCopies() {
-  auto copies = std::move(copies_);
+  if (auto s = Settle(); !s) return s;
+  std::vector<std::pair<const char*, std::string>> rows;
+  for (Kept& k : copies_) rows.emplace_back(k.target, std::move(k.rows));
   copies_.clear();
-  for (const Kept& k : copies) {
-    const std::string& rows = k.rows;
+  return Send(rows);
+}
+
+void PgConnection::SendCopiesAhead() {
+  std::vector<std::pair<const char*, std::string>> rows;
+  for (Kept& k : copies_) {
+    rows.emplace_back(k.target, std::move(k.rows));
+    k.rows.clear();
+  }
+  if (ahead_.valid()) {
+    if (Status s = ahead_.get(); !s && ahead_failed_) ahead_failed_ = s;
+  }
+  if (!ahead_failed_) return;  // the transaction failed: its next statement says why
+  ahead_ = std::async(std::launch::async, [this, rows = std::move(rows)] { return Send(rows); });
+}
+
+Status PgConnection::Settle() {
+  if (ahead_.valid()) {
+    if (Status s = ahead_.get(); !s && ahead_failed_) ahead_failed_ = s;
+  }
+  return std::exchange(ahead_failed_, Status{});
+}
+
+Status PgConnection::Send(const std::vector<std::pair<const char*, std::string>>& copies) {
+  for (const auto& [target, rows] : copies) {
     if (rows.empty()) continue;
-    PGresult* r = PQexec(conn_, ("COPY " + std::string(k.target) + " FROM STDIN").c_str());
+    PGresult* r =
+        PQexec(conn_, ("COPY " + std::string(target) + " FROM STDIN (FORMAT binary)").c_str());
     const bool ready = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ready) {
       Error e = Failure("", r);
@@ -259,7 +359,12 @@ Status PgConnection::FlushCopies() {
       return e;
     }
     PQclear(r);
-    const bool sent = PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1;
+    // The binary format's signature, flags and header extension (none); the rows; its end.
+    static constexpr std::string_view kHeader("PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+    static constexpr std::string_view kTrailer("\377\377", 2);
+    const bool sent = PQputCopyData(conn_, kHeader.data(), static_cast<int>(kHeader.size())) == 1 &&
+                      PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) == 1 &&
+                      PQputCopyData(conn_, kTrailer.data(), static_cast<int>(kTrailer.size())) == 1;
     if (PQputCopyEnd(conn_, sent ? nullptr : "cinepress could not send the rows") != 1) {
       return Failure("sending rows");
     }
@@ -276,6 +381,7 @@ Status PgConnection::FlushCopies() {
 Result<PgRows> PgConnection::Write(const char* sql, const std::vector<PgParam>& params,
                                    bool keep_copies) {
   if (!InTransaction()) return Query(sql, params);
+  if (auto s = Settle(); !s) return s.error();
   if (!keep_copies) {
     if (auto s = FlushCopies(); !s) return s.error();
   }
@@ -343,6 +449,7 @@ Status PgConnection::Atomically(const std::function<Status()>& writes) {
 }
 
 Result<std::vector<std::string>> PgConnection::Notifications(std::chrono::milliseconds timeout) {
+  if (auto s = Settle(); !s) return s.error();
   std::vector<std::string> out;
   auto read = [&]() -> Status {
     if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {

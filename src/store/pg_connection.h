@@ -2,7 +2,8 @@
 // connection, by the address of their SQL text), their rows, transactions that nest as
 // savepoints, rows kept for COPY and sent many at a time; shared by the store's PostgreSQL
 // classes.
-// Contract: one thread at a time; a failed statement inside Atomically rolls back that call's
+// Contract: one thread at a time (rows sent ahead go on a thread of the connection's own, which
+// every call waits for); a failed statement inside Atomically rolls back that call's
 // writes only (rows kept for COPY included), so that a transaction goes on as SQLite's does
 // after a failed statement.
 // A connection lost (the server restarted, a failover, a network cut) is opened again by the
@@ -16,11 +17,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -58,6 +61,48 @@ class PgRows {
   std::unique_ptr<PGresult, void (*)(PGresult*)> r_;
 };
 
+// One row kept for COPY (PgConnection::CopyRow) in PostgreSQL's binary format (the server
+// reads each value as it stores it, with no text to parse): its values in the target's column
+// order, each of its column's type, written straight where the rows are kept. Give every value
+// before keeping another row.
+class PgCopyRow {
+ public:
+  explicit PgCopyRow(std::string& rows);
+  PgCopyRow& Int(int64_t v);                                 // BIGINT
+  PgCopyRow& SmallInt(int16_t v);                            // SMALLINT
+  PgCopyRow& Text(std::string_view v);                       // TEXT, in UTF-8
+  PgCopyRow& TextOrNull(std::optional<std::string_view> v);  // TEXT, or NULL
+  PgCopyRow& Null();
+  PgCopyRow& TextArray(const std::vector<std::string>& v);  // TEXT[]
+  // A value already in its type's binary form (a PgWords' tsvector).
+  PgCopyRow& Binary(std::string_view v);
+
+ private:
+  // One more value (its length, -1 for NULL, and its bytes): the row's count says so.
+  void Value(int32_t length, std::string_view bytes);
+  std::string& rows_;
+  size_t count_at_;  // where the row's count of values is
+  int16_t count_ = 0;
+};
+
+// A tsvector made a word at a time: each word once, with its positions as PostgreSQL keeps
+// them (up to 256 a word; a position past 16383 is kept as 16383, once: past it, words are
+// still found, but not as phrases), in PostgreSQL's binary form (for PgCopyRow::Binary or a
+// PgBytes parameter cast to tsvector) — what the server reads from its text form, without the
+// parsing, which was most of its work in an import.
+class PgWords {
+ public:
+  // Positions come in ascending order.
+  void Add(std::string_view word, int64_t position);
+  bool empty() const { return positions_.empty(); }
+  std::string Binary() const;
+
+ private:
+  static constexpr size_t kMaxPositions = 256;
+  static constexpr int64_t kMaxPosition = 16383;
+  std::unordered_map<std::string, std::vector<uint16_t>> positions_;
+};
+
 class PgConnection {
  public:
   // `url` goes to libpq as it is; `password`, when not empty, is libpq's password parameter.
@@ -73,7 +118,8 @@ class PgConnection {
   Result<PgRows> Query(const char* sql, std::initializer_list<PgParam> params = {},
                        bool binary = false);
   Result<PgRows> Query(const char* sql, const std::vector<PgParam>& params, bool binary = false);
-  // A Query that leaves the rows kept for COPY kept: it reads the tables without them.
+  // A Query that leaves the rows kept for COPY kept: it reads the tables without them (but
+  // those sent ahead).
   Result<PgRows> QueryKeepingCopies(const char* sql, const std::vector<PgParam>& params,
                                     bool binary = false);
   // One statement whose text is made at run time (not prepared).
@@ -85,14 +131,20 @@ class PgConnection {
   Status Commit();
   Status Rollback();
 
-  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)", the
-  // values as PostgreSQL reads their text, std::nullopt for NULL), sent with the others kept
-  // before the next Query, QueryText or Write (unless it keeps them), before the transaction
-  // commits or by FlushCopies: one round trip for thousands of rows instead of one each. Only
-  // inside a transaction.
-  void CopyRow(const char* target, std::initializer_list<std::optional<std::string_view>> values);
+  // Keeps one row for `COPY target FROM STDIN` (`target`: a literal such as "t (a, b)"), its
+  // values given to the PgCopyRow returned, sent
+  // with the others kept before the next Query, QueryText or Write (unless it keeps them),
+  // before the transaction commits or by FlushCopies: one round trip for thousands of rows
+  // instead of one each. Only inside a transaction.
+  PgCopyRow CopyRow(const char* target);
   Status FlushCopies();
-  // How many rows are kept for `target` (the same literal as CopyRow's).
+  // Starts sending the rows kept so far on a thread of its own and returns at once, so that the
+  // server stores them while the caller makes the next ones (one send at a time: it waits for
+  // the one before). Every other use of the connection waits for the send first; a failed one
+  // is the error of the next statement (the transaction then fails).
+  void SendCopiesAhead();
+  // How many rows were kept for `target` (the same literal as CopyRow's) since the kept rows
+  // were last sent for a statement (those sent ahead count).
   size_t KeptCopyRows(const char* target) const;
 
   // One statement that writes: inside an open transaction, in a savepoint (so that its failure
@@ -130,6 +182,10 @@ class PgConnection {
   // first when no transaction was open on it (or `sql` ends or starts one).
   Result<PgRows> Run(std::string_view sql, const std::function<Result<PgRows>()>& statement);
   Status Reconnect(std::string_view sql);
+  // Sends `rows` (by target, in order) by COPY and waits for the server to store them.
+  Status Send(const std::vector<std::pair<const char*, std::string>>& rows);
+  // Waits for the rows being sent ahead; the error of a failed send, once.
+  Status Settle();
   PGconn* conn_;
   bool idle_ = true;  // no transaction open after the last statement
   uint64_t session_ = 1;
@@ -142,6 +198,8 @@ class PgConnection {
     size_t count = 0;
   };
   std::vector<Kept> copies_;
+  std::future<Status> ahead_;  // SendCopiesAhead's send, while it runs
+  Status ahead_failed_;        // its error, until a statement reports it
 };
 
 // A PostgreSQL array literal of texts ({"a","b"}), for a text[] parameter.

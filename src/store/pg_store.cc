@@ -820,42 +820,11 @@ constexpr const char* kSearchDocsCopy =
     "search_docs (id, kind, section, date, draft, authors, dek, body, title_words, films_words,"
     " people_words, dek_words, meta_words, words, headline, tokens, headline_tokens)";
 
-// A tsvector's text, made a word at a time: each word once, with its positions (as PostgreSQL
-// keeps them: up to 256 a word, none past 16383; past it, words are still found, but not as
-// phrases). Half the text of a word per occurrence, which the server reads slower than the rest
-// of an import.
-class VectorText {
- public:
-  void Add(std::string_view word, int64_t position) {
-    std::vector<int64_t>& at = positions_[std::string(word)];
-    if (at.size() < 256) at.push_back(std::min<int64_t>(position, 16383));
-  }
-  std::string Text() const {
-    std::string out;
-    for (const auto& [word, at] : positions_) {
-      if (!out.empty()) out += ' ';
-      out += '\'';
-      for (char c : word) {
-        if (c == '\'' || c == '\\') out += c;  // doubled: '' and \\ are one
-        out += c;
-      }
-      out += "':";
-      for (size_t i = 0; i < at.size(); ++i) {
-        if (i) out += ',';
-        out += std::to_string(at[i]);
-      }
-    }
-    return out;
-  }
-
- private:
-  std::unordered_map<std::string, std::vector<int64_t>> positions_;
-};
-
-// An article's words as PostgreSQL's tsvector texts.
+// An article's words as PostgreSQL's tsvectors (PgWords::Binary).
 struct SearchVectors {
   std::array<std::string, 6> columns;  // each column's but the body's, at positions from 2
-  std::array<std::string, kBodyParts> body_parts;  // the body's, each word in its BodyPart
+  // The body's, each word in its BodyPart (empty when the part has no word).
+  std::array<std::string, kBodyParts> body_parts;
   // Every column's, and the headline's (title, films, people), one after another with a
   // position left out between columns, so that no phrase runs from one into the next.
   std::string words, headline;
@@ -864,9 +833,9 @@ struct SearchVectors {
 };
 
 SearchVectors MakeSearchVectors(std::array<std::string, 6> cols) {
-  std::array<VectorText, 6> columns;
-  std::array<VectorText, kBodyParts> parts;
-  VectorText words, headline;
+  std::array<PgWords, 6> columns;
+  std::array<PgWords, kBodyParts> parts;
+  PgWords words, headline;
   SearchVectors v;
   int64_t at = 2;  // the next position in `words`
   for (size_t c = 0; c < cols.size(); ++c) {
@@ -881,10 +850,12 @@ SearchVectors MakeSearchVectors(std::array<std::string, 6> cols) {
     v.tokens += n;
     if (c < 3) v.headline_tokens += n;
   }
-  for (size_t c = 0; c < cols.size(); ++c) v.columns[c] = columns[c].Text();
-  for (size_t p = 0; p < kBodyParts; ++p) v.body_parts[p] = parts[p].Text();
-  v.words = words.Text();
-  v.headline = headline.Text();
+  for (size_t c = 0; c < cols.size(); ++c) v.columns[c] = columns[c].Binary();
+  for (size_t p = 0; p < kBodyParts; ++p) {
+    if (!parts[p].empty()) v.body_parts[p] = parts[p].Binary();
+  }
+  v.words = words.Binary();
+  v.headline = headline.Binary();
   v.dek = std::move(cols[3]);
   v.body = std::move(cols[kBodyColumn]);
   return v;
@@ -1090,7 +1061,7 @@ class PgStore final : public ContentStore {
   }
   Status Commit() override {
     auto s = ReturnUnusedIds();
-    if (s) s = IndexInBulk();
+    if (s) s = RemakeSearchIndexes();
     if (!s) {
       (void)Rollback();
       return s;
@@ -1820,8 +1791,6 @@ class PgStore final : public ContentStore {
 
   Status SavePodcastShow(const PodcastShow& show) override {
     const std::string data = PodcastShowData(show);
-    // An import's articles kept for COPY go first, into an empty index in bulk if they can.
-    if (auto s = IndexInBulk(); !s) return s;
     return db_->Atomically([&]() -> Status {
       if (auto q = db_->Query("INSERT INTO podcast_shows (key, data) VALUES ($1, $2)"
                               " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
@@ -1873,7 +1842,6 @@ class PgStore final : public ContentStore {
     const std::string what = "saving the podcast episode \"" + e.show + "/" + e.source + "\"";
     if (e.guid.empty()) return Failure(what + ": no GUID");
     const std::string data = PodcastEpisodeData(e);
-    if (auto s = IndexInBulk(); !s) return s.error();  // as SavePodcastShow
     std::string guid;
     auto s = db_->Atomically([&]() -> Status {
       auto q = db_->Query(
@@ -1951,16 +1919,22 @@ class PgStore final : public ContentStore {
   // Keeps the article's search rows for COPY (PgConnection::CopyRow), after deleting its old
   // ones when `replace`.
   Status IndexArticle(int64_t id, const Article& a, const SearchText* prepared, bool replace);
-  // An import into an empty search index: its GIN indexes are made again after the rows are
-  // sent, in one pass, several times faster than adding each article's words to them (the
-  // table is locked until the commit, which only an empty index's readers wait for).
-  Status IndexInBulk() {
-    constexpr size_t kBulk = 500;  // articles
-    if (db_->KeptCopyRows(kSearchDocsCopy) < kBulk) return {};
+  // An import's first articles into an empty search index: its GIN indexes are dropped when
+  // kBulkIndex articles are kept (before any of their rows is sent, whichever statement sends
+  // them) and made again at the commit (RemakeSearchIndexes), in one pass, several times
+  // faster than adding each article's words to them. The search table is locked until the
+  // commit, which only an empty index's readers wait for; a rollback brings the indexes back.
+  static constexpr size_t kBulkIndex = 500;  // articles
+  Status DeferSearchIndexes() {
     auto empty = db_->QueryKeepingCopies("SELECT NOT EXISTS (SELECT 1 FROM search_docs)", {});
     if (!empty) return empty.error();
     if (empty->Text(0, 0) != "t") return {};
     if (auto s = db_->Exec("DROP INDEX search_docs_words, search_docs_headline"); !s) return s;
+    bulk_.indexes_deferred = true;
+    return {};
+  }
+  Status RemakeSearchIndexes() {
+    if (!bulk_.indexes_deferred) return {};
     if (auto s = db_->FlushCopies(); !s) return s;
     return db_->Exec(
         "SET LOCAL maintenance_work_mem = '256MB';"
@@ -1978,6 +1952,7 @@ class PgStore final : public ContentStore {
     enum class State { kUnknown, kOn, kOff } state = State::kUnknown;
     int64_t next_id = 1, last_reserved = 0;  // ids taken from the sequence, not yet used
     size_t kept = 0;
+    bool indexes_deferred = false;  // the search table's GIN indexes (DeferSearchIndexes)
     std::set<std::tuple<std::string, std::string, std::string>> urls;  // kind, section, slug
     std::set<std::string> sources;
   };
@@ -1986,7 +1961,8 @@ class PgStore final : public ContentStore {
   Result<bool> ArticlesInBulk();
   Result<int64_t> KeepArticle(const Article& a, const std::string& meta,
                               const SearchText* prepared);
-  // At the commit, the ids taken ahead and not used go back to the sequence.
+  // At the commit, the ids taken ahead and not used go back to the sequence, so that the next
+  // article's id follows the last one's, as in SQLite.
   Status ReturnUnusedIds();
   // An episode's search rows (store/podcast_rows.h), with its show as stored now; written by
   // statements, not kept for COPY: episodes are few, and their rows must follow the articles'.
@@ -2066,28 +2042,49 @@ Result<int64_t> PgStore::KeepArticle(const Article& a, const std::string& meta,
     bulk_.last_reserved = *last;
   }
   const int64_t id = bulk_.next_id++;
-  const std::string id_text = std::to_string(id), date = std::to_string(a.date),
-                    updated = std::to_string(a.updated), words = std::to_string(a.word_count);
   auto null_if_empty = [](const std::string& v) {
     return v.empty() ? std::nullopt : std::optional<std::string_view>(v);
   };
-  db_->CopyRow(kArticlesCopy,
-               {id_text, kind, a.section, a.slug, a.title, a.dek, date, updated,
-                a.draft ? "1" : "0", a.featured ? "1" : "0", a.festival, meta, a.body_markdown,
-                words, null_if_empty(a.source_path), null_if_empty(a.source_hash)});
+  db_->CopyRow(kArticlesCopy)
+      .Int(id)
+      .Text(kind)
+      .Text(a.section)
+      .Text(a.slug)
+      .Text(a.title)
+      .Text(a.dek)
+      .Int(a.date)
+      .Int(a.updated)
+      .Int(a.draft ? 1 : 0)
+      .Int(a.featured ? 1 : 0)
+      .Text(a.festival)
+      .Text(meta)
+      .Text(a.body_markdown)
+      .Int(static_cast<int64_t>(a.word_count))
+      .TextOrNull(null_if_empty(a.source_path))
+      .TextOrNull(null_if_empty(a.source_hash));
   ++bulk_.kept;
   bulk_.urls.insert(std::move(url));
   if (!a.source_path.empty()) bulk_.sources.insert(a.source_path);
   if (auto s = IndexArticle(id, a, prepared, false); !s) return s.error();
+  if (bulk_.kept % kBulkIndex == 0) {
+    if (bulk_.kept == kBulkIndex) {
+      if (auto s = DeferSearchIndexes(); !s) return s.error();
+    }
+    // The server stores these while the next ones are made.
+    db_->SendCopiesAhead();
+  }
   return id;
 }
 
 Status PgStore::ReturnUnusedIds() {
-  const bool all_kept =
-      bulk_.state == ArticleBulk::State::kOn && db_->KeptCopyRows(kArticlesCopy) == bulk_.kept;
-  if (!all_kept || bulk_.kept == 0 || bulk_.next_id > bulk_.last_reserved) return {};
+  if (bulk_.kept == 0 || bulk_.next_id > bulk_.last_reserved) return {};
+  // Also when the kept rows were sent before the commit (a markdown import reads its podcasts
+  // then), unless an article written one by one since took an id after the block (the table is
+  // locked against other writers: only this transaction takes ids).
   auto q = db_->QueryKeepingCopies(
-      "SELECT setval(pg_get_serial_sequence('articles', 'id')::regclass, $1)", {bulk_.next_id - 1});
+      "SELECT setval(s::regclass, $1) FROM pg_get_serial_sequence('articles', 'id') s"
+      " WHERE pg_sequence_last_value(s::regclass) = $2",
+      {bulk_.next_id - 1, bulk_.last_reserved});
   if (!q) return Failure("saving articles", q.error());
   return {};
 }
@@ -2125,22 +2122,35 @@ Status PgStore::IndexArticle(int64_t id, const Article& a, const SearchText* pre
       return Failure("indexing article \"" + a.slug + "\" for search", q.error());
     }
   }
-  const std::string id_text = std::to_string(id), date = std::to_string(a.date);
   // As SQLite's index counts an article's words: its columns and its filter words (section or
   // page, year, each writer).
-  const std::string tokens =
-      std::to_string(v.tokens + 2 + static_cast<int64_t>(a.author_ids.size()));
-  const std::string headline_tokens = std::to_string(v.headline_tokens);
-  const std::string authors = PgTextArray(a.author_ids);
+  const int64_t tokens = v.tokens + 2 + static_cast<int64_t>(a.author_ids.size());
   // A password-protected post is never readable, so never found: it counts as a draft.
   const bool hidden = a.draft || a.password_protected;
-  db_->CopyRow(kSearchDocsCopy, {id_text, a.kind == ArticleKind::kPage ? "page" : "article",
-                                 a.section, date, hidden ? "1" : "0", authors, v.dek, v.body,
-                                 v.columns[0], v.columns[1], v.columns[2], v.columns[3],
-                                 v.columns[5], v.words, v.headline, tokens, headline_tokens});
+  db_->CopyRow(kSearchDocsCopy)
+      .Int(id)
+      .Text(a.kind == ArticleKind::kPage ? "page" : "article")
+      .Text(a.section)
+      .Int(a.date)
+      .Int(hidden ? 1 : 0)
+      .TextArray(a.author_ids)
+      .Text(v.dek)
+      .Text(v.body)
+      .Binary(v.columns[0])
+      .Binary(v.columns[1])
+      .Binary(v.columns[2])
+      .Binary(v.columns[3])
+      .Binary(v.columns[5])
+      .Binary(v.words)
+      .Binary(v.headline)
+      .Int(tokens)
+      .Int(v.headline_tokens);
   for (uint32_t p = 0; p < kBodyParts; ++p) {
     if (v.body_parts[p].empty()) continue;
-    db_->CopyRow("search_parts (id, part, words)", {id_text, std::to_string(p), v.body_parts[p]});
+    db_->CopyRow("search_parts (id, part, words)")
+        .Int(id)
+        .SmallInt(static_cast<int16_t>(p))
+        .Binary(v.body_parts[p]);
   }
   return {};
 }
@@ -2171,15 +2181,14 @@ Status PgStore::IndexEpisode(const PodcastEpisode& e) {
       " $6::tsvector, $7::tsvector, $8::tsvector, $9::tsvector, $10::tsvector, $11::tsvector,"
       " $12::tsvector, $13, $14, $15, $16)",
       {doc_id, e.date, int64_t{doc.hidden}, std::string_view(v.dek), std::string_view(v.body),
-       std::string_view(v.columns[0]), std::string_view(v.columns[1]),
-       std::string_view(v.columns[2]), std::string_view(v.columns[3]),
-       std::string_view(v.columns[5]), std::string_view(v.words), std::string_view(v.headline),
-       v.tokens + 2, v.headline_tokens, std::string_view(e.show), std::string_view(e.source)});
+       PgBytes{v.columns[0]}, PgBytes{v.columns[1]}, PgBytes{v.columns[2]}, PgBytes{v.columns[3]},
+       PgBytes{v.columns[5]}, PgBytes{v.words}, PgBytes{v.headline}, v.tokens + 2,
+       v.headline_tokens, std::string_view(e.show), std::string_view(e.source)});
   if (!q) return Failure(what, q.error());
   for (uint32_t p = 0; p < kBodyParts; ++p) {
     if (v.body_parts[p].empty()) continue;
     auto part = db_->Query("INSERT INTO search_parts (id, part, words) VALUES ($1, $2, $3)",
-                           {doc_id, int64_t{p}, std::string_view(v.body_parts[p])});
+                           {doc_id, int64_t{p}, PgBytes{v.body_parts[p]}});
     if (!part) return Failure(what, part.error());
   }
   return {};
