@@ -15,7 +15,7 @@ BUILD_PACKAGES=(
   libboost1.81-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libkainjow-mustache-dev nlohmann-json3-dev libtomlplusplus-dev libyaml-cpp-dev
   libcli11-dev libsodium-dev libcurl4-openssl-dev libxml2-dev libgumbo-dev
-  libhowardhinnant-date-dev libicu-dev zlib1g-dev libbrotli-dev libmimalloc-dev
+  libhowardhinnant-date-dev libicu-dev zlib1g-dev libdeflate-dev libbrotli-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev tzdata python3
   # newsletters: libcsv (subscriber CSV), GMime (RFC 2047 header words, bounce reports)
   libcsv-dev libgmime-3.0-dev libmagic-dev

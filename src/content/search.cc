@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "content/search_fold.h"
 #include "core/text.h"
 
 namespace cinepress {
@@ -84,18 +85,63 @@ std::string CutChars(std::string s, size_t max_chars) {
   return s;
 }
 
+// The folds of U+0000 … U+017F (ASCII, Latin-1 and Latin Extended-A: the letters of most
+// European names), made once by ICU's fold. A word of these characters whose folds are all ASCII
+// is folded by table: the fold of such a word is its characters' folds end to end (lower case is
+// per character for them, their decompositions begin with a starter, and ASCII composes with
+// nothing), so the table gives ICU's result without ICU.
+class LatinFolds {
+ public:
+  static constexpr UChar32 kEnd = 0x180;
+  LatinFolds() {
+    for (UChar32 c = 0; c < kEnd; ++c) {
+      std::string utf8;
+      icu::UnicodeString(c).toUTF8String(utf8);
+      std::string f = FoldSearchWordWithIcu(utf8);
+      if (std::all_of(f.begin(), f.end(),
+                      [](char x) { return static_cast<unsigned char>(x) < 0x80; })) {
+        fold_[c] = std::move(f);
+        ascii_[c] = true;
+      }
+    }
+  }
+  // `word` folded by table; false (and `out` unspecified) when a character is not in it.
+  bool Fold(std::string_view word, std::string& out) const {
+    out.clear();
+    for (size_t i = 0; i < word.size(); ++i) {
+      const auto b = static_cast<unsigned char>(word[i]);
+      if (b < 0x80) {
+        out += b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : static_cast<char>(b);
+        continue;
+      }
+      // Two bytes, C2 80 … C5 BF: U+0080 … U+017F.
+      if (b < 0xC2 || b > 0xC5 || i + 1 == word.size()) return false;
+      const auto t = static_cast<unsigned char>(word[i + 1]);
+      if ((t & 0xC0) != 0x80) return false;
+      const UChar32 c = ((b & 0x1F) << 6) | (t & 0x3F);
+      if (!ascii_[c]) return false;
+      out += fold_[c];
+      ++i;
+    }
+    if (out.size() > kMaxWordChars) out.resize(kMaxWordChars);  // ASCII: a byte a character
+    return true;
+  }
+
+ private:
+  std::string fold_[kEnd];
+  bool ascii_[kEnd] = {};
+};
+
 }  // namespace
 
 std::string FoldSearchWord(std::string_view word) {
-  bool ascii = std::all_of(word.begin(), word.end(),
-                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii) {
-    std::string out(word.substr(0, kMaxWordChars));
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-  }
+  static const LatinFolds latin;
+  std::string out;
+  if (latin.Fold(word, out)) return out;
+  return FoldSearchWordWithIcu(word);
+}
+
+std::string FoldSearchWordWithIcu(std::string_view word) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(err);
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);

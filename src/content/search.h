@@ -106,6 +106,10 @@ struct SearchQuery {
 // An article's body and dek as the plain text search indexes (ContentStore::PrepareSearchText).
 struct SearchText {
   std::string body, dek;
+  // What an engine analyses ahead with the text (on the import's every core) so that its write
+  // does not analyse it again: the words of `body` and of `dek` (SQLite: AnalysedWords,
+  // store/sqlite_search.h). Empty: not made.
+  std::string body_words, dek_words;
 };
 
 // The kind filter's value for podcast episodes (SearchQuery::section). No section of articles

@@ -1,8 +1,11 @@
 #include "content/search.h"
 
 #include <gtest/gtest.h>
+#include <unicode/unistr.h>
 
 #include <random>
+
+#include "content/search_fold.h"
 
 namespace cinepress {
 namespace {
@@ -17,6 +20,58 @@ TEST(SearchWords, FoldsCaseAndAccents) {
   // Decomposed input (e + combining acute) is one word, folded the same way.
   EXPECT_EQ(SearchWords("Cle\xCC\x81o"), Words{"cleo"});
   EXPECT_EQ(FoldSearchWord("Ñandú"), "nandu");
+}
+
+// Text of `chars` pieces drawn from what a magazine's names and titles hold: ASCII, Latin-1 and
+// Latin Extended-A (ł ø ß æ œ þ đ ı ħ ŉ, µ ª ¼ and Latin-1's punctuation too), decomposed accents,
+// other scripts (Greek with its final sigma, Cyrillic, CJK, Arabic's ligature of words),
+// digits, apostrophes, hyphens, spaces, and bytes that are not UTF-8.
+std::string GeneratedText(std::mt19937& rng, size_t chars) {
+  static const std::vector<std::string> pieces = [] {
+    std::vector<std::string> p;
+    for (char c = 0x20; c < 0x7F; ++c) p.emplace_back(1, c);
+    for (int c = 0x80; c < 0x250; ++c) {  // C1 controls, Latin-1, Extended-A and -B
+      p.push_back(
+          std::string{static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))});
+    }
+    for (const char* x :
+         {"\u0301", "\u0308", "\u0327", "\u0328", "\u0307", "\u0338", "ς",    "Σ",      "ΐ",
+          "Ж",      "ё",      "東",     "京",     "語",     "ア",     "한",   "\uFDFA", "\u2019",
+          "\u2010", "\u00A0", "ﬁ",      "Ⅻ",      "①",      "\xC3",   "\xFF", "\xC5"}) {
+      p.emplace_back(x);
+    }
+    return p;
+  }();
+  std::string text;
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  for (size_t i = 0; i < chars; ++i) text += pieces[pick(rng)];
+  return text;
+}
+
+TEST(FoldSearchWord, LatinByTableIsIcusFoldExactly) {
+  // Every character of the table alone, and in pairs.
+  for (int c = 0; c < 0x180; ++c) {
+    icu::UnicodeString u(static_cast<UChar32>(c));
+    std::string one;
+    u.toUTF8String(one);
+    ASSERT_EQ(FoldSearchWord(one), FoldSearchWordWithIcu(one)) << "U+" << std::hex << c;
+    for (const char* next : {"a", "\u0301", "ł", "Z"}) {
+      ASSERT_EQ(FoldSearchWord(one + next), FoldSearchWordWithIcu(one + next)) << std::hex << c;
+    }
+  }
+  // Generated words and texts: each word the analysis finds is ICU's fold of where it stands.
+  std::mt19937 rng(19);
+  std::uniform_int_distribution<size_t> length(1, 60);
+  for (int i = 0; i < 20000; ++i) {
+    const std::string text = GeneratedText(rng, length(rng));
+    ASSERT_EQ(FoldSearchWord(text), FoldSearchWordWithIcu(text)) << text;
+    ForEachSearchWord(text, [&](std::string_view w, size_t b, size_t e) {
+      ASSERT_EQ(w, FoldSearchWordWithIcu(text.substr(b, e - b))) << text;
+    });
+  }
+  // Long words are cut after folding, by characters.
+  EXPECT_EQ(FoldSearchWord(std::string(39, 'a') + "ß"), std::string(39, 'a') + "s");
+  EXPECT_EQ(FoldSearchWord(std::string(45, 'A')), std::string(40, 'a'));
 }
 
 TEST(SearchWords, SplitsOnPunctuationAndKeepsNumbers) {

@@ -1,5 +1,6 @@
 #include "core/gzip.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 namespace cinepress {
@@ -10,19 +11,25 @@ constexpr int kGzipWindow = 15 + 16;  // the largest window, with the gzip wrapp
 }  // namespace
 
 std::optional<std::string> Gzip(std::string_view data, int level) {
-  z_stream z{};
-  if (deflateInit2(&z, level, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return std::nullopt;
+  // libdeflate compresses whole buffers two to three times faster than zlib at the same level
+  // and size. A compressor holds its tables (hundreds of KiB): one per thread and level.
+  struct Compressor {
+    libdeflate_compressor* c = nullptr;
+    int level = -1;
+    ~Compressor() { libdeflate_free_compressor(c); }
+  };
+  thread_local Compressor kept;
+  if (kept.level != level) {
+    libdeflate_free_compressor(kept.c);
+    kept.c = libdeflate_alloc_compressor(level);
+    kept.level = kept.c ? level : -1;
   }
-  std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return std::nullopt;
+  if (kept.c == nullptr) return std::nullopt;
+  std::string out(libdeflate_gzip_compress_bound(kept.c, data.size()), '\0');
+  const size_t n =
+      libdeflate_gzip_compress(kept.c, data.data(), data.size(), out.data(), out.size());
+  if (n == 0) return std::nullopt;
+  out.resize(n);
   return out;
 }
 

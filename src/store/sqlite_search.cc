@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <iterator>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include "core/text.h"
@@ -16,6 +18,25 @@ namespace {
 
 struct Tokenizer {};  // stateless: the analysis has no options
 
+// This thread's words analysed ahead (UseAnalysedWords), each after its text's hash.
+thread_local std::vector<std::string_view> analysed_words;
+constexpr size_t kHashBytes = sizeof(size_t);
+
+std::string TextHash(std::string_view text) {
+  const size_t h = std::hash<std::string_view>{}(text);
+  return std::string(reinterpret_cast<const char*>(&h), kHashBytes);
+}
+
+// The words analysed ahead for `text` ('\0' after each), if some were.
+std::optional<std::string_view> AnalysedWordsOf(std::string_view text) {
+  if (analysed_words.empty()) return std::nullopt;
+  const std::string hash = TextHash(text);
+  for (std::string_view words : analysed_words) {
+    if (words.substr(0, kHashBytes) == hash) return words.substr(kHashBytes);
+  }
+  return std::nullopt;
+}
+
 int Create(void*, const char**, int, Fts5Tokenizer** out) {
   *out = reinterpret_cast<Fts5Tokenizer*>(new (std::nothrow) Tokenizer());
   return *out ? SQLITE_OK : SQLITE_NOMEM;
@@ -23,10 +44,22 @@ int Create(void*, const char**, int, Fts5Tokenizer** out) {
 
 void Delete(Fts5Tokenizer* t) { delete reinterpret_cast<Tokenizer*>(t); }
 
-int Tokenize(Fts5Tokenizer*, void* ctx, int, const char* text, int n,
+int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
              int (*token)(void*, int, const char*, int, int, int)) {
   if (text == nullptr || n <= 0) return SQLITE_OK;
   int rc = SQLITE_OK;
+  if (flags == FTS5_TOKENIZE_DOCUMENT) {
+    // Words analysed ahead: a row's words are what FTS5 keeps (positions, no offsets).
+    if (const auto words = AnalysedWordsOf(std::string_view(text, static_cast<size_t>(n)))) {
+      for (size_t i = 0; i < words->size() && rc == SQLITE_OK;) {
+        const size_t end = words->find('\0', i);
+        if (end == std::string_view::npos) break;
+        rc = token(ctx, 0, words->data() + i, static_cast<int>(end - i), 0, 0);
+        i = end + 1;
+      }
+      return rc;
+    }
+  }
   if (text[0] == '\x01') {
     // Facet words (FacetWord), separated by spaces, taken as they are. Indexed text never
     // begins with \x01 (CleanIndexedText), nor does a reader's query (folded words only).
@@ -122,6 +155,23 @@ int RegisterSearchTokenizer(sqlite3* db) {
   }
   return api->xCreateFunction(api, "cinepress_rank", nullptr, Rank, nullptr);
 }
+
+std::string AnalysedWords(std::string_view text) {
+  std::string out = TextHash(text);
+  ForEachSearchWord(text, [&out](std::string_view w, size_t, size_t) {
+    out += w;
+    out += '\0';
+  });
+  return out;
+}
+
+UseAnalysedWords::UseAnalysedWords(std::initializer_list<std::string_view> analysed) {
+  for (std::string_view words : analysed) {
+    if (words.size() >= kHashBytes) analysed_words.push_back(words);
+  }
+}
+
+UseAnalysedWords::~UseAnalysedWords() { analysed_words.clear(); }
 
 std::string ToFts5Expression(const std::vector<QueryGroup>& groups) {
   std::string out;

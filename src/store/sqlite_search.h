@@ -7,8 +7,10 @@
 
 #include <sqlite3.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "content/search.h"
@@ -23,6 +25,21 @@ namespace cinepress {
 // first N rows of a query and returns NULL for the rest, so that one query can both count matches
 // and rank the newest of them. Higher is better. Returns an SQLite error code.
 int RegisterSearchTokenizer(sqlite3* db);
+
+// The words of `text` as the tokenizer reads them, made ahead of a write where every core can
+// (ContentStore::PrepareSearchText): the text's hash, then each word followed by '\0' (a word
+// can hold a space: NFKD spells some letters in several words).
+std::string AnalysedWords(std::string_view text);
+// While one is alive, rows written on this thread take their words from `analysed` (each made by
+// AnalysedWords) instead of being analysed again: a column whose text has the hash one was made
+// from takes its words; any other text is analysed as usual.
+class UseAnalysedWords {
+ public:
+  explicit UseAnalysedWords(std::initializer_list<std::string_view> analysed);
+  ~UseAnalysedWords();
+  UseAnalysedWords(const UseAnalysedWords&) = delete;
+  UseAnalysedWords& operator=(const UseAnalysedWords&) = delete;
+};
 
 // The groups as an FTS5 expression in which every word is a quoted string (so that AND, OR,
 // NEAR, NOT, column filters and stray quotes in what the reader typed mean nothing special):

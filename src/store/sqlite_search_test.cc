@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "store/open_store.h"
 #include "store/search_test_fixture.h"
 
@@ -30,6 +32,86 @@ TEST_F(SqliteSearchTest, ArticlesStoredBeforeSearchExistedAreIndexedOnOpen) {
   }
   Open();
   EXPECT_EQ(Slugs("heron"), Strings{"old"});
+}
+
+// Every word of FTS5 table `table`, one "term doc column offset" each (fts5vocab's instances).
+Strings IndexedWords(sqlite3* db, const std::string& table) {
+  const std::string vocab = table + "_vocab";
+  EXPECT_EQ(sqlite3_exec(db,
+                         ("CREATE VIRTUAL TABLE IF NOT EXISTS " + vocab + " USING fts5vocab(" +
+                          table + ", instance)")
+                             .c_str(),
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  Strings out;
+  sqlite3_stmt* q = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, ("SELECT term, doc, col, offset FROM " + vocab).c_str(), -1, &q,
+                               nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    std::string row = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    for (int c = 1; c < 4; ++c)
+      row += ' ' + std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, c)));
+    out.push_back(row);
+  }
+  sqlite3_finalize(q);
+  return out;
+}
+
+// Inserts (title, body) as row 1 of `table`.
+void Insert(sqlite3* db, const std::string& table, const std::string& title,
+            const std::string& body) {
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(
+                db, ("INSERT INTO " + table + " (rowid, title, body) VALUES (1, ?, ?)").c_str(), -1,
+                &q, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(q, 1, title.data(), static_cast<int>(title.size()), SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, body.data(), static_cast<int>(body.size()), SQLITE_STATIC);
+  EXPECT_EQ(sqlite3_step(q), SQLITE_DONE);
+  sqlite3_finalize(q);
+}
+
+TEST(AnalysedWords, AreIndexedAsTheTokenizerWouldAnalyseTheText) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ASSERT_EQ(RegisterSearchTokenizer(db), SQLITE_OK);
+  for (const char* t : {"plain", "ahead", "wrong", "other"}) {
+    ASSERT_EQ(sqlite3_exec(db,
+                           ("CREATE VIRTUAL TABLE " + std::string(t) +
+                            " USING fts5(title, body, tokenize = 'cinepress')")
+                               .c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+  }
+  const std::string title = "Łódź: Straße";
+  const std::string body =
+      "Dąbrowski's long take — 東京物語, ﷺ 3-D Œuvre; ÆSIR ßx ii\u0308 Ⅻ ﬁlm 42nd\nnext line";
+  const std::string words = AnalysedWords(body);
+  EXPECT_EQ(words.substr(sizeof(size_t), 20), std::string("dabrowski\0s\0long\0take\0", 20));
+  Insert(db, "plain", title, body);
+  {
+    UseAnalysedWords analysed{words};
+    Insert(db, "ahead", title, body);
+  }
+  EXPECT_EQ(IndexedWords(db, "ahead"), IndexedWords(db, "plain"));
+  {
+    // The words given are what is indexed (the analysis is not made again)…
+    const std::string given = words.substr(0, sizeof(size_t)) + std::string("given\0words\0", 12);
+    UseAnalysedWords analysed{given};
+    Insert(db, "wrong", title, body);
+  }
+  {
+    // …for the text they were made from only: another is analysed.
+    UseAnalysedWords analysed{AnalysedWords(body + " ")};
+    Insert(db, "other", title, body);
+  }
+  const Strings wrong = IndexedWords(db, "wrong");
+  EXPECT_EQ(std::count(wrong.begin(), wrong.end(), "given 1 body 0"), 1);
+  EXPECT_EQ(std::count(wrong.begin(), wrong.end(), "words 1 body 1"), 1);
+  EXPECT_EQ(wrong.size(), 4u);  // and the title's 2 words
+  EXPECT_EQ(IndexedWords(db, "other"), IndexedWords(db, "plain"));
+  sqlite3_close(db);
 }
 
 TEST(ToFts5Expression, QuotesEveryWord) {

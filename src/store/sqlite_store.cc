@@ -988,7 +988,10 @@ class SqliteStore final : public SqliteMirrorStore {
   using ContentStore::SaveArticle;
   SearchText PrepareSearchText(const Article& a) const override {
     if (!search_index_) return {};
-    return MakeSearchText(a, markdown_to_text_, html_to_text_);
+    SearchText t = MakeSearchText(a, markdown_to_text_, html_to_text_);
+    t.body_words = AnalysedWords(t.body);
+    t.dek_words = AnalysedWords(t.dek);
+    return t;
   }
   Result<SearchText> LoadSearchText(int64_t id) override {
     SearchText t;
@@ -1853,6 +1856,8 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText*
   const SearchText made = prepared ? SearchText{} : PrepareSearchText(a);
   const SearchText& t = prepared ? *prepared : made;
   auto cols = SearchColumns(a, t.body, t.dek, author_names);
+  // Words analysed ahead (PrepareSearchText, on the import's every core) are not analysed again.
+  UseAnalysedWords analysed{t.body_words, t.dek_words};
   std::string facets = a.kind == ArticleKind::kPage ? FacetWord(kFacetPage, "page")
                                                     : FacetWord(kFacetSection, a.section);
   facets += ' ' + FacetWord(kFacetYear, std::to_string(UtcYear(a.date)));
