@@ -14,8 +14,13 @@
 namespace cinepress {
 
 void AppendHtmlEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
+  // The text between special characters is appended a run at a time.
+  static constexpr std::string_view kSpecial = "&<>\"'";
+  size_t from = 0;
+  for (size_t at; (at = text.find_first_of(kSpecial, from)) != std::string_view::npos;
+       from = at + 1) {
+    out.append(text, from, at - from);
+    switch (text[at]) {
       case '&':
         out += "&amp;";
         break;
@@ -28,13 +33,11 @@ void AppendHtmlEscaped(std::string& out, std::string_view text) {
       case '"':
         out += "&quot;";
         break;
-      case '\'':
-        out += "&#39;";
-        break;
       default:
-        out += c;
+        out += "&#39;";
     }
   }
+  out.append(text, from);
 }
 
 std::string HtmlEscape(std::string_view text) {

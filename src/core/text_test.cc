@@ -18,6 +18,17 @@ TEST(HtmlEscape, EscapesMarkupCharacters) {
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
 }
 
+TEST(HtmlEscape, RunsBetweenSpecialCharactersAreKeptWhole) {
+  EXPECT_EQ(HtmlEscape(""), "");
+  EXPECT_EQ(HtmlEscape("plain text, no markup"), "plain text, no markup");
+  EXPECT_EQ(HtmlEscape("&&<>"), "&amp;&amp;&lt;&gt;");
+  EXPECT_EQ(HtmlEscape("'edge\""), "&#39;edge&quot;");
+  EXPECT_EQ(HtmlEscape(std::string_view("a\0<b", 4)), std::string("a\0&lt;b", 7));
+  std::string out = "kept:";
+  AppendHtmlEscaped(out, "Cléo & 박서연");
+  EXPECT_EQ(out, "kept:Cléo &amp; 박서연");
+}
+
 TEST(IsValidUtf8, RejectsMalformedSequences) {
   EXPECT_TRUE(IsValidUtf8("Cléo 박서연"));
   EXPECT_FALSE(IsValidUtf8("\xC3"));

@@ -401,9 +401,13 @@ std::vector<const Article*> FilmArticles(const std::vector<Article>& all) {
 // a redirect (UrlRedirect), and redirects that led to it lead to the new one (no chains).
 Status RememberMovedFilms(ContentStore& store, const std::vector<Article>& before,
                           const std::string& pattern, ImportReport& report) {
+  // No film had an address before (a first import): none can have moved, and the articles just
+  // written need not be read back.
+  const std::vector<const Article*> films_before = FilmArticles(before);
+  if (films_before.empty()) return {};
   auto after = store.LoadArticles(false);
   if (!after) return after.error();
-  auto moved = MovedFilms(FilmArticles(before), FilmArticles(*after));
+  auto moved = MovedFilms(films_before, FilmArticles(*after));
   if (moved.empty()) return {};
   auto redirects = store.LoadRedirects();
   if (!redirects) return redirects.error();

@@ -173,6 +173,32 @@ TEST_F(ImportTest, ReimportChangesNothingAndUpdatesWhatChanged) {
   EXPECT_EQ(articles[0].body_markdown, "\nA new body.\n");
 }
 
+// A film's address that changes between imports keeps a redirect from the old one; a first
+// import, with no film addresses before it, moves none.
+TEST_F(ImportTest, AFilmGivenAYearByALaterReviewKeepsItsOldAddress) {
+  Write("content/festivals/day-one.md",
+        "---\ntitle: \"Day one\"\ndate: 2026-01-30T10:00:00+00:00\nauthor_id: \"nia-bianchi\"\n"
+        "films: [\"Night Ferry\"]\n---\n\nA dispatch.\n");
+  auto first = Import();
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(first->added, 1u);
+  EXPECT_TRUE(first->moved_films.empty());
+  EXPECT_TRUE(store_->LoadRedirects()->empty());
+
+  Write("content/reviews/night-ferry.md",
+        "---\ntitle: \"Night Ferry\"\ndate: 2026-02-02T10:00:00+00:00\nauthor_id: "
+        "\"nia-bianchi\"\nfilm:\n  title: \"Night Ferry\"\n  year: 2026\n---\n\nA review.\n");
+  auto second = Import();
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  ASSERT_EQ(second->moved_films.size(), 1u);
+  EXPECT_EQ(second->moved_films[0].first, "night-ferry");
+  EXPECT_EQ(second->moved_films[0].second, "night-ferry-2026");
+  auto redirects = store_->LoadRedirects();
+  ASSERT_TRUE(redirects.ok());
+  EXPECT_EQ(*redirects,
+            (std::vector<UrlRedirect>{{"/films/night-ferry/", 0, "/films/night-ferry-2026/"}}));
+}
+
 // An unchanged file is not parsed again (its stored article stands for it), unless what it was
 // checked against changed: a writer gone from data/authors.yaml is still reported, line and all.
 TEST_F(ImportTest, AnUnchangedFileIsCheckedAgainWhenItsWriterIsGone) {

@@ -134,16 +134,12 @@ std::string RenderMarkdown(std::string_view markdown, const StillBook* stills,
   cmark_parser_feed(parser, markdown.data(), markdown.size());
   cmark_node* doc = cmark_parser_finish(parser);
 
+  // Figures are paragraphs of the document itself: only its children are looked at, not
+  // every inline node of the body.
   std::vector<cmark_node*> lone;
-  cmark_iter* it = cmark_iter_new(doc);
-  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
-    cmark_node* n = cmark_iter_get_node(it);
-    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH &&
-        cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT && LoneImage(n)) {
-      lone.push_back(n);
-    }
+  for (cmark_node* n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+    if (cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH && LoneImage(n)) lone.push_back(n);
   }
-  cmark_iter_free(it);
   for (cmark_node* para : lone) {
     // A custom block is written out as given: the figure's HTML, escaped above.
     cmark_node* figure = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);

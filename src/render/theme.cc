@@ -113,6 +113,66 @@ Status ReadTree(const fs::path& dir, const std::string& sub, const std::string& 
   return {};
 }
 
+// What kainjow escapes ({{name}}) and how: core's escape, but ' as &apos; as kainjow writes it.
+std::string EscapeHtml(const std::string& text) {
+  const std::string_view view = text;
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  size_t from = 0;
+  for (size_t at; (at = view.find('\'', from)) != std::string_view::npos; from = at + 1) {
+    AppendHtmlEscaped(out, view.substr(from, at - from));
+    out += "&apos;";
+  }
+  AppendHtmlEscaped(out, view.substr(from));
+  return out;
+}
+
+// The stack of data a template's names are looked up in, top first: kainjow's own rules (a
+// dotted name, "page.title", is resolved wholly within one level of the stack), without the
+// std::stringstream kainjow's context makes to split every dotted name it looks up.
+class StackContext final : public kainjow::mustache::basic_context<std::string> {
+ public:
+  explicit StackContext(const TemplateData* bottom) { items_.push_back(bottom); }
+  void push(const TemplateData* data) override { items_.push_back(data); }
+  void pop() override { items_.pop_back(); }
+
+  const TemplateData* get(const std::string& name) const override {
+    if (name == ".") return items_.back();
+    if (name.find('.') == std::string::npos) return get_partial(name);
+    std::string part;
+    for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
+      const TemplateData* var = *item;
+      for (size_t from = 0; var && from < name.size();) {
+        size_t dot = std::min(name.find('.', from), name.size());
+        part.assign(name, from, dot - from);
+        var = var->get(part);
+        from = dot + 1;
+      }
+      if (var) return var;
+    }
+    return nullptr;
+  }
+
+  const TemplateData* get_partial(const std::string& name) const override {
+    for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
+      if (const TemplateData* var = (*item)->get(name)) return var;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<const TemplateData*> items_;  // bottom first
+};
+
+// Where kainjow writes a template's output: straight into one string.
+struct StringSink {
+  std::string* out;
+  StringSink& operator<<(const std::string& text) {
+    out->append(text);
+    return *this;
+  }
+};
+
 }  // namespace
 
 const std::vector<std::string>& Theme::RequiredTemplates() {
@@ -198,12 +258,29 @@ std::string Theme::AssetUrl(const std::string& name) const {
 }
 
 ThemeRenderer::ThemeRenderer(std::shared_ptr<const Theme> theme) : theme_(std::move(theme)) {
-  for (const auto& [name, source] : theme_->templates_) {
-    compiled_[name] = std::make_unique<mustache>(source);
+  auto compile = [](const std::string& source) {
+    Compiled c{std::make_unique<mustache>(source), 0};
+    c.mustache->set_custom_escape(EscapeHtml);
+    return c;
+  };
+  for (const auto& [name, source] : theme_->templates_) compiled_[name] = compile(source);
+  for (const auto& [name, source] : theme_->partials_) compiled_partials_[name] = compile(source);
+}
+
+Result<std::string> ThemeRenderer::RenderCompiled(Compiled& c, const std::string& name,
+                                                  const TemplateData& base,
+                                                  const TemplateData& page) {
+  std::string out;
+  out.reserve(c.last_size + c.last_size / 4);
+  StackContext ctx(&base);
+  ctx.push(&page);
+  StringSink sink{&out};
+  c.mustache->render(ctx, sink);
+  if (!c.mustache->is_valid()) {
+    return Error{ErrorCode::kTemplate, c.mustache->error_message(), name + ".mustache", 0, {}};
   }
-  for (const auto& [name, source] : theme_->partials_) {
-    compiled_partials_[name] = std::make_unique<mustache>(source);
-  }
+  c.last_size = out.size();
+  return out;
 }
 
 std::optional<Result<std::string>> ThemeRenderer::RenderPartial(const std::string& name,
@@ -211,14 +288,7 @@ std::optional<Result<std::string>> ThemeRenderer::RenderPartial(const std::strin
                                                                 const TemplateData& data) {
   auto it = compiled_partials_.find(name);
   if (it == compiled_partials_.end()) return std::nullopt;
-  kainjow::mustache::context<std::string> ctx(&base);
-  ctx.push(&data);
-  std::string out = it->second->render(ctx);
-  if (!it->second->is_valid()) {
-    return Result<std::string>(
-        Error{ErrorCode::kTemplate, it->second->error_message(), name + ".mustache", 0, {}});
-  }
-  return Result<std::string>(std::move(out));
+  return RenderCompiled(it->second, name, base, data);
 }
 
 Result<std::string> ThemeRenderer::Render(const std::string& name, const TemplateData& base,
@@ -227,13 +297,7 @@ Result<std::string> ThemeRenderer::Render(const std::string& name, const Templat
   if (it == compiled_.end()) {
     return Error{ErrorCode::kTemplate, "the theme has no template \"" + name + "\"", {}, 0, {}};
   }
-  kainjow::mustache::context<std::string> ctx(&base);
-  ctx.push(&page);
-  std::string out = it->second->render(ctx);
-  if (!it->second->is_valid()) {
-    return Error{ErrorCode::kTemplate, it->second->error_message(), name + ".mustache", 0, {}};
-  }
-  return out;
+  return RenderCompiled(it->second, name, base, page);
 }
 
 }  // namespace cinepress

@@ -79,9 +79,17 @@ class ThemeRenderer {
   const Theme& theme() const { return *theme_; }
 
  private:
+  // A compiled template and the size of what it made last (the next output's reserve).
+  struct Compiled {
+    std::unique_ptr<kainjow::mustache::mustache> mustache;
+    size_t last_size = 0;
+  };
+  static Result<std::string> RenderCompiled(Compiled& c, const std::string& name,
+                                            const TemplateData& base, const TemplateData& page);
+
   std::shared_ptr<const Theme> theme_;
-  std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> compiled_;
-  std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> compiled_partials_;
+  std::map<std::string, Compiled> compiled_;
+  std::map<std::string, Compiled> compiled_partials_;
 };
 
 }  // namespace cinepress

@@ -77,5 +77,51 @@ TEST_F(ThemeTest, UnknownPartialAndMissingTemplateAreErrors) {
   EXPECT_NE(missing.error().message.find("404.mustache"), std::string::npos);
 }
 
+// ThemeRenderer's own context stack and escape against kainjow's: the same bytes for dotted
+// names found at every level of the stack, {{.}}, missing names, inverted sections and quotes.
+TEST_F(ThemeTest, LooksUpAndEscapesAsKainjowDoes) {
+  const std::string source =
+      "{{page.title}}|{{#list.items}}[{{title}} {{page.title}} {{list.heading}} "
+      "{{site.name}}{{#tags}}<{{.}}>{{/tags}}{{^tags}}none{{/tags}}{{missing.x}}]{{/list.items}}"
+      "|{{site.name}}|{{{site.raw}}}|{{page.nothing.deeper}}|{{#page}}{{title}}{{/page}}\n";
+  Write("templates/list.mustache", source);
+  auto theme = Theme::Load(dir_, "themes/t");
+  ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+  TemplateData base, site;
+  site.set("name", "Tom's \"Mag\" & <Co>");
+  site.set("raw", "<b>'raw'</b>");
+  base.set("site", site);
+  TemplateData page, p, list, items{TemplateData::type::list};
+  p.set("title", "It's <new>");
+  for (const char* title : {"First", "Second's"}) {
+    TemplateData item, tags{TemplateData::type::list};
+    item.set("title", title);
+    if (std::string(title) == "First") {
+      tags.push_back(TemplateData("a&b"));
+      tags.push_back(TemplateData("'c'"));
+    }
+    item.set("tags", tags);
+    items.push_back(item);
+  }
+  list.set("heading", "Reviews");
+  list.set("items", items);
+  page.set("page", p);
+  page.set("list", list);
+
+  kainjow::mustache::mustache reference(source);
+  kainjow::mustache::context<std::string> ctx(&base);
+  ctx.push(&page);
+  const std::string expected = reference.render(ctx);
+  ThemeRenderer r(*theme);
+  for (int round = 0; round < 2; ++round) {  // the second with the first's size reserved
+    auto html = r.Render("list", base, page);
+    ASSERT_TRUE(html.ok()) << html.error().ToString();
+    EXPECT_EQ(*html, expected);
+  }
+  EXPECT_NE(expected.find("Tom&apos;s &quot;Mag&quot; &amp; &lt;Co&gt;"), std::string::npos);
+  EXPECT_NE(expected.find("[First It&apos;s &lt;new&gt; Reviews"), std::string::npos);
+  EXPECT_NE(expected.find("<a&amp;b><&apos;c&apos;>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cinepress
