@@ -313,6 +313,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (!store) return store.error();
   for (const TierConfig& t : config->tiers) options.tiers.push_back(t.slug);
   options.film_permalink = config->permalinks.film;
+  options.file_stats = site.root / ".cinepress-import-files";
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty && !options.progress) {
     options.progress = [&err](size_t done, size_t total) {
