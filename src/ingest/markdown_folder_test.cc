@@ -412,6 +412,30 @@ TEST_F(ImportTest, OneRunReportsEveryProblemOfEveryFile) {
   EXPECT_EQ(p.size(), 5u) << testing::PrintToString(p);
 }
 
+// A changed file is checked against the stored films when it changes its film (a body edited
+// alone needs no such check: the stored articles passed it).
+TEST_F(ImportTest, AFileChangedToDescribeAFilmOtherwiseIsAProblem) {
+  auto review = [](const std::string& title, int runtime, const std::string& body) {
+    return "---\ntitle: " + title + "\ndate: 2021-01-01\nauthor_id: nia-bianchi\nfilm:\n" +
+           "  title: Tide\n  year: 2020\n  runtime_min: " + std::to_string(runtime) + "\n---\n" +
+           body + "\n";
+  };
+  Write("content/reviews/one.md", review("X", 90, "Body"));
+  Write("content/reviews/two.md", review("Y", 90, "Body"));
+  ASSERT_TRUE(Import().ok());
+  Write("content/reviews/two.md", review("Y", 90, "Another body"));
+  auto body = Import();
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(body->updated, 1u);
+  EXPECT_TRUE(body->problems.empty()) << testing::PrintToString(Problems(*body));
+  Write("content/reviews/two.md", review("Y", 100, "Another body"));
+  auto film = Import();
+  ASSERT_TRUE(film.ok());
+  EXPECT_FALSE(film->written);
+  EXPECT_TRUE(HasProblem(Problems(*film), "film.runtime_min: the film \"Tide\" (2020) is"))
+      << testing::PrintToString(Problems(*film));
+}
+
 TEST(ParseContentFile, AQuoteClosedOnALaterLineIsFine) {
   std::vector<Error> problems;
   auto parsed = ParseContentFile("---\ntitle: \"Two\n  lines\"\ndate: 2021-01-01\n---\nBody\n",
