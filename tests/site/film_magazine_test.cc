@@ -202,20 +202,29 @@ TEST_F(FilmMagazine, CollectionsKeepTheEditorsOrder) {
 
 // The newsroom's saves of a collection (staff/collections.h) change its page's fingerprint and
 // no other; a new collection adds its page and changes the sitemap that lists it.
+// Every output's fingerprint, by path.
+std::map<std::string, std::string> Fingerprints(const BuiltSite& built) {
+  std::map<std::string, std::string> out;
+  for (const Output& o : built.site->outputs()) out[o.path] = built.site->Fingerprint(o);
+  return out;
+}
+
+// The paths whose fingerprints are not those of `before` (new ones too), in order.
+std::vector<std::string> ChangedSince(const BuiltSite& built,
+                                      const std::map<std::string, std::string>& before) {
+  std::vector<std::string> changed;
+  for (const auto& [path, fp] : Fingerprints(built)) {
+    if (!before.count(path) || before.at(path) != fp) changed.push_back(path);
+  }
+  return changed;
+}
+
 TEST(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
   auto built = BuildFromStrings(kConfig, Magazine());
   ASSERT_TRUE(built.ok()) << built.error().ToString();
-  auto fingerprints = [&] {
-    std::map<std::string, std::string> out;
-    for (const Output& o : built->site->outputs()) out[o.path] = built->site->Fingerprint(o);
-    return out;
-  };
+  auto fingerprints = [&] { return Fingerprints(*built); };
   auto changed_since = [&](const std::map<std::string, std::string>& before) {
-    std::vector<std::string> changed;
-    for (const auto& [path, fp] : fingerprints()) {
-      if (!before.count(path) || before.at(path) != fp) changed.push_back(path);
-    }
-    return changed;
+    return ChangedSince(*built, before);
   };
   auto store = built->OpenStore();
   ASSERT_TRUE(store.ok());
@@ -251,17 +260,10 @@ TEST(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
 TEST(ReviewIndexFingerprints, FollowWhatThePagesShow) {
   auto built = BuildFromStrings(kConfig, Magazine());
   ASSERT_TRUE(built.ok()) << built.error().ToString();
-  auto fingerprints = [&] {
-    std::map<std::string, std::string> out;
-    for (const Output& o : built->site->outputs()) out[o.path] = built->site->Fingerprint(o);
-    return out;
-  };
+  auto fingerprints = [&] { return Fingerprints(*built); };
   auto changed_since = [&](const std::map<std::string, std::string>& before) {
-    std::set<std::string> changed;
-    for (const auto& [path, fp] : fingerprints()) {
-      if (!before.count(path) || before.at(path) != fp) changed.insert(path);
-    }
-    return changed;
+    std::vector<std::string> list = ChangedSince(*built, before);
+    return std::set<std::string>(list.begin(), list.end());
   };
   auto store = built->OpenStore();
   ASSERT_TRUE(store.ok());
