@@ -313,6 +313,7 @@ Result<ImportReport> ImportIntoSite(const SiteFolder& site, const fs::path& fold
   if (!store) return store.error();
   for (const TierConfig& t : config->tiers) options.tiers.push_back(t.slug);
   options.film_permalink = config->permalinks.film;
+  options.file_stats = site.root / ".cinepress-import-files";
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (tty && !options.progress) {
     options.progress = [&err](size_t done, size_t total) {
@@ -1195,8 +1196,11 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   if (!loaded) return loaded.error();
   double t_assemble = Seconds(start);
   fs::path target = options.out_dir.value_or(site.public_dir());
-  BuildManifest previous = options.full ? BuildManifest{} : ReadBuildManifest(target);
-  const bool incremental = !previous.fingerprints.empty() && previous.program == ProgramIdentity();
+  auto sink = DirectorySink::Create(target, options.full);
+  if (!sink) return sink.error();
+  const BuildManifest& previous = (*sink)->live_manifest();
+  const bool incremental =
+      !options.full && !previous.fingerprints.empty() && previous.program == ProgramIdentity();
   // The static search index's words of each document, from the last build (beside the folder,
   // not published): an unchanged document is not analysed again.
   const fs::path words_file = fs::absolute(target).parent_path() /
@@ -1208,8 +1212,6 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
     if (kept && kept->rfind(words_header, 0) == 0) words = kept->substr(words_header.size());
   }
   (*loaded)->UseSearchWords(std::move(words));
-  auto sink = DirectorySink::Create(target);
-  if (!sink) return sink.error();
   {
     // The static search index first: its chunks are then kept by their text's digest.
     auto store = OpenStore(site, (*loaded)->config());
@@ -1226,11 +1228,8 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   // manifest goes through the same sink).
   const size_t written = report->written - (*sink)->kept_same_bytes();
   report->manifest.program = ProgramIdentity();
-  if (auto s = (*sink)->Write(kBuildManifestName, FormatBuildManifest(report->manifest)); !s) {
-    return s.error();
-  }
   double t_render = Seconds(render_start);
-  if (auto s = (*sink)->Commit(); !s) return s.error();
+  if (auto s = (*sink)->Commit(FormatBuildManifest(report->manifest)); !s) return s.error();
   if (std::string words = (*loaded)->SearchWords(); !words.empty()) {
     // A cache: the site is built and swapped in already, so a failure here is only said.
     if (auto s = WriteFile(words_file, words_header + words); !s) {

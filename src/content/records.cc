@@ -34,6 +34,8 @@ class Builder {
     out_.films_of_article.resize(articles.size());
   }
 
+  // Without people it reads an article's film, interviewee, films and source path only: the
+  // import relies on it (ingest/markdown_folder.cc SameForFilms; keep the two in step).
   FilmRecords Build() {
     // Reviews first: they describe films; then what only names them.
     for (uint32_t i = 0; i < articles_.size(); ++i) {

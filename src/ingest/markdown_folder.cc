@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "content/access.h"
 #include "content/private_media.h"
@@ -17,6 +18,7 @@
 #include "core/parallel.h"
 #include "core/slug.h"
 #include "core/text.h"
+#include "ingest/file_stats.h"
 #include "ingest/front_matter.h"
 #include "ingest/media_file.h"
 #include "ingest/podcast_folder.h"
@@ -249,7 +251,8 @@ struct FileResult {
   std::string rel_path;
   std::optional<ParsedContent> parsed;
   std::vector<Error> problems;
-  bool unchanged = false;  // the store has this file as it is
+  bool unchanged = false;        // the store has this file as it is
+  std::optional<FileStat> stat;  // as it was read (with ImportOptions::file_stats)
   SearchText search_text;  // made on every core before the writes (ContentStore::PrepareSearchText)
 };
 
@@ -397,17 +400,28 @@ std::vector<const Article*> FilmArticles(const std::vector<Article>& all) {
   return out;
 }
 
+// Whether two states of an article make the same film records, in the same place among the
+// others: what BuildFilmRecords reads when it makes no people (content/records.h — keep the two
+// in step), and what FilmArticles filters and orders by. An import whose changed files are all
+// the same in this (a body edited) needs neither the films' check nor their moves.
+bool SameForFilms(const Article& x, const Article& y) {
+  return x.film == y.film && x.interviewee == y.interviewee && x.films == y.films &&
+         x.source_path == y.source_path && x.date == y.date && x.slug == y.slug &&
+         x.kind == y.kind && x.section == y.section && x.draft == y.draft &&
+         x.password_protected == y.password_protected;
+}
+
 // A film record's address changes only with a 301 from the old one: the old address is kept as
 // a redirect (UrlRedirect), and redirects that led to it lead to the new one (no chains).
+// `after`: the stored articles as this import leaves them (made in memory: loading them all
+// again cost a fifth of an import of one changed file).
 Status RememberMovedFilms(ContentStore& store, const std::vector<Article>& before,
-                          const std::string& pattern, ImportReport& report) {
-  // No film had an address before (a first import): none can have moved, and the articles just
-  // written need not be read back.
+                          const std::vector<Article>& after, const std::string& pattern,
+                          ImportReport& report) {
+  // No film had an address before (a first import): none can have moved.
   const std::vector<const Article*> films_before = FilmArticles(before);
   if (films_before.empty()) return {};
-  auto after = store.LoadArticles(false);
-  if (!after) return after.error();
-  auto moved = MovedFilms(films_before, FilmArticles(*after));
+  auto moved = MovedFilms(films_before, FilmArticles(after));
   if (moved.empty()) return {};
   auto redirects = store.LoadRedirects();
   if (!redirects) return redirects.error();
@@ -523,32 +537,46 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     return it->second;
   };
 
-  // 2. Read and check every file, on every core.
+  // 2. Read and check every file, on every core; an unchanged file's hash is known without
+  // reading it when its size, time and inode are as the last import saw them.
+  const int64_t started_ns = NowSeconds() * 1'000'000'000;
+  FileStats known;
+  if (!options.file_stats.empty()) known = FileStats::Read(options.file_stats, folder);
   std::vector<FileResult> results(article_files.size());
   std::atomic<size_t> done{0};
   std::mutex progress_mu;
   const size_t step = std::max<size_t>(1, article_files.size() / 100);
-  ParallelFor(article_files.size(), std::max(1u, options.threads), nullptr,
-              [&](unsigned, size_t i) {
-                FileResult& r = results[i];
-                r.rel_path = article_files[i];
-                auto text = ReadFile(folder / r.rel_path);
-                if (!text) {
-                  r.problems.push_back(Error{ErrorCode::kIo, text.error().message, r.rel_path});
-                } else if (std::string hash = ContentHash({tz.name(), "\n", *text});
-                           const Article* same = stored_as_is(r.rel_path, hash)) {
-                  r.parsed = ParsedContent{*same, {}};
-                  r.unchanged = true;
-                } else {
-                  r.parsed = ParseContentFields(*text, r.rel_path, tz, r.problems);
-                  if (r.parsed) r.parsed->article.source_hash = std::move(hash);
-                }
-                size_t n = done.fetch_add(1) + 1;
-                if (options.progress && (n % step == 0 || n == article_files.size())) {
-                  std::lock_guard lock(progress_mu);
-                  options.progress(n, article_files.size());
-                }
-              });
+  auto count_done = [&] {
+    size_t n = done.fetch_add(1) + 1;
+    if (options.progress && (n % step == 0 || n == article_files.size())) {
+      std::lock_guard lock(progress_mu);
+      options.progress(n, article_files.size());
+    }
+  };
+  ParallelFor(
+      article_files.size(), std::max(1u, options.threads), nullptr, [&](unsigned, size_t i) {
+        FileResult& r = results[i];
+        r.rel_path = article_files[i];
+        if (!options.file_stats.empty()) r.stat = StatOf(folder / r.rel_path);
+        const std::string* known_hash = r.stat ? known.HashOf(r.rel_path, *r.stat) : nullptr;
+        if (const Article* same = known_hash ? stored_as_is(r.rel_path, *known_hash) : nullptr) {
+          r.parsed = ParsedContent{*same, {}};
+          r.unchanged = true;
+          return count_done();
+        }
+        auto text = ReadFile(folder / r.rel_path);
+        if (!text) {
+          r.problems.push_back(Error{ErrorCode::kIo, text.error().message, r.rel_path});
+        } else if (std::string hash = ContentHash({tz.name(), "\n", *text});
+                   const Article* same = stored_as_is(r.rel_path, hash)) {
+          r.parsed = ParsedContent{*same, {}};
+          r.unchanged = true;
+        } else {
+          r.parsed = ParseContentFields(*text, r.rel_path, tz, r.problems);
+          if (r.parsed) r.parsed->article.source_hash = std::move(hash);
+        }
+        count_done();
+      });
 
   // 3. Resolve authors and check that URLs are unique, against the store too.
   std::map<std::string, std::string> id_by_name;
@@ -610,9 +638,18 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                                     "is a symbolic link; skipped (content must be real files)",
                                     link});
   }
+  // Whether the films are as the store has them: no new file, and every changed one the same
+  // for the films as its stored article.
+  const bool films_as_stored =
+      std::all_of(results.begin(), results.end(), [&](const FileResult& r) {
+        if (!r.parsed || r.unchanged) return true;
+        auto it = stored_by_source.find(r.rel_path);
+        return it != stored_by_source.end() && SameForFilms(*it->second, r.parsed->article);
+      });
   // Films described by several files must agree (content/records.h): check them as the store
   // will hold them after this import — what it has from elsewhere, then this folder's files.
-  {
+  // (Films as the store has them: the store's articles passed this check when they were saved.)
+  if (!films_as_stored) {
     std::vector<const Article*> future;
     std::vector<FileResult*> owner;
     for (const Article& a : *stored) {
@@ -791,6 +828,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     ++report.sections_saved;
   }
   std::unordered_map<std::string, int64_t> id_of_source;  // the articles written or kept
+  std::unordered_set<int64_t> written_ids, removed_ids;   // for the films' moves
   for (size_t i = 0; i < results.size(); ++i) {
     if (i % kTextBatch == 0) {
       const size_t batch = i / kTextBatch;
@@ -833,6 +871,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
         IsFolderArticle(s->second->source_path) &&
         !std::binary_search(article_files.begin(), article_files.end(), s->second->source_path)) {
       if (auto st = store.DeleteArticle(s->second->id); !st) return fail(st.error());
+      removed_ids.insert(s->second->id);
       stored_by_source.erase(s->second->source_path);
       ++report.removed;
     }
@@ -843,6 +882,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       return fail(e);
     }
     id_of_source[a.source_path] = *saved;
+    written_ids.insert(*saved);
     if (edited_in_newsroom.contains(a.id)) {
       // Forced over the newsroom's edits: the newsroom's history says so.
       ArticleRevision revision{
@@ -857,6 +897,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       if (!IsFolderArticle(path)) continue;  // imported from elsewhere (WordPress)
       if (edited_in_newsroom.contains(a->id) && !options.force) continue;  // written there
       if (auto st = store.DeleteArticle(a->id); !st) return fail(st.error());
+      removed_ids.insert(a->id);
       ++report.removed;
     }
   }
@@ -888,13 +929,35 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   report.podcasts_saved = podcast_counts->shows + podcast_counts->episodes;
   report.podcasts_removed = podcast_counts->removed;
   report.podcast_media_saved = podcast_counts->media;
-  if (report.added + report.updated + report.removed > 0) {
-    if (auto st = RememberMovedFilms(store, *stored, options.film_permalink, report); !st) {
+  if (report.added + report.removed > 0 || (report.updated > 0 && !films_as_stored)) {
+    std::vector<Article> after;
+    after.reserve(stored->size() + report.added);
+    for (const Article& a : *stored) {
+      if (!removed_ids.contains(a.id) && !written_ids.contains(a.id)) after.push_back(a);
+    }
+    for (const FileResult& r : results) {
+      if (r.parsed && !r.unchanged) after.push_back(r.parsed->article);
+    }
+    if (auto st = RememberMovedFilms(store, *stored, after, options.film_permalink, report); !st) {
       return fail(st.error());
     }
   }
   if (auto s = store.Commit(); !s) return fail(s.error());
   report.written = true;
+  if (!options.file_stats.empty()) {
+    // A cache: the import is committed already, and a file not remembered is only read again.
+    for (const FileResult& r : results) {
+      if (r.stat && r.parsed) {
+        known.Remember(r.rel_path, *r.stat, r.parsed->article.source_hash, started_ns);
+      } else {
+        known.Forget(r.rel_path);
+      }
+    }
+    known.Retain([&](const std::string& rel) {
+      return std::binary_search(article_files.begin(), article_files.end(), rel);
+    });
+    (void)known.Write(options.file_stats);
+  }
   return report;
 }
 

@@ -30,6 +30,10 @@ struct ImportOptions {
   // Overwrite articles edited in the newsroom since they were imported (docs/NEWSROOM.md):
   // without it, a changed file of such an article stops the import, naming the file.
   bool force = false;
+  // A cache of the folder's files' sizes, times and hashes (file_stats.h), kept beside the store:
+  // a file whose size, time and inode are as the last import read them is not read again.
+  // Empty: every file is read.
+  std::filesystem::path file_stats;
 };
 
 struct ImportReport {

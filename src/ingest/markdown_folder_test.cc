@@ -199,6 +199,61 @@ TEST_F(ImportTest, AFilmGivenAYearByALaterReviewKeepsItsOldAddress) {
             (std::vector<UrlRedirect>{{"/films/night-ferry/", 0, "/films/night-ferry-2026/"}}));
 }
 
+// With the folder's file stats kept (file_stats.h), a file whose size, time and inode are as the
+// last import saw them is not even read: the proof is a file changed behind the import's back,
+// its size and time put back, which it takes as unchanged. A file touched again is read.
+TEST_F(ImportTest, AFileWithTheSameSizeTimeAndInodeIsNotReadAgain) {
+  const std::string rel = "content/reviews/after-the-mountain.md";
+  const fs::path file = root_ / "src" / rel;
+  Write(rel, kReview);
+  const auto old_time = fs::last_write_time(file) - std::chrono::hours(1);
+  fs::last_write_time(file, old_time);
+  ImportOptions o;
+  o.file_stats = root_ / "file-stats";
+  ASSERT_TRUE(Import(o).ok());
+  EXPECT_TRUE(fs::exists(o.file_stats));
+  std::string same_size = kReview;
+  same_size.replace(same_size.find("The body."), 9, "The BODY.");
+  {
+    // In place (the same inode), as an editor's save that keeps the time would.
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f << same_size;
+  }
+  fs::last_write_time(file, old_time);
+  auto again = Import(o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 1u);
+  EXPECT_EQ(again->updated, 0u);
+  // Its time moved: read, and the change is found. Without the stats, it is read every time.
+  fs::last_write_time(file, old_time + std::chrono::minutes(1));
+  auto third = Import(o);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->updated, 1u);
+  EXPECT_EQ(store_->LoadArticles(true)->at(0).body_markdown, "\nThe BODY.\n");
+}
+
+// A film page whose address an import changes keeps the old one as a redirect (the films are
+// compared as the store holds them before and after the import's writes).
+TEST_F(ImportTest, AFilmWhoseAddressMovesKeepsTheOldOneAsARedirect) {
+  Write("content/reviews/after-the-mountain.md", kReview);
+  ASSERT_TRUE(Import().ok());
+  std::string review = kReview;  // the film's title corrected
+  const std::string film_title = "  title: \"After the Mountain\"\n";
+  review.replace(review.find(film_title), film_title.size(), "  title: \"After the Mountains\"\n");
+  Write("content/reviews/after-the-mountain.md", review);
+  auto moved = Import();
+  ASSERT_TRUE(moved.ok());
+  ASSERT_FALSE(moved->moved_films.empty()) << ::testing::PrintToString(Problems(*moved));
+  auto redirects = store_->LoadRedirects();
+  ASSERT_TRUE(redirects.ok());
+  bool found = false;
+  for (const UrlRedirect& r : *redirects) {
+    found = found || (r.from == "/films/" + moved->moved_films[0].first + "/" &&
+                      r.to == "/films/" + moved->moved_films[0].second + "/");
+  }
+  EXPECT_TRUE(found) << moved->moved_films[0].first << " -> " << moved->moved_films[0].second;
+}
+
 // An unchanged file is not parsed again (its stored article stands for it), unless what it was
 // checked against changed: a writer gone from data/authors.yaml is still reported, line and all.
 TEST_F(ImportTest, AnUnchangedFileIsCheckedAgainWhenItsWriterIsGone) {
@@ -381,6 +436,30 @@ TEST_F(ImportTest, OneRunReportsEveryProblemOfEveryFile) {
   EXPECT_TRUE(has("content/reviews/no-date.md:3: author: unknown author \"nobody\""));
   EXPECT_TRUE(has("film.runtime_min: the film \"Tide\" (2020) is"));
   EXPECT_EQ(p.size(), 5u) << testing::PrintToString(p);
+}
+
+// A changed file is checked against the stored films when it changes its film (a body edited
+// alone needs no such check: the stored articles passed it).
+TEST_F(ImportTest, AFileChangedToDescribeAFilmOtherwiseIsAProblem) {
+  auto review = [](const std::string& title, int runtime, const std::string& body) {
+    return "---\ntitle: " + title + "\ndate: 2021-01-01\nauthor_id: nia-bianchi\nfilm:\n" +
+           "  title: Tide\n  year: 2020\n  runtime_min: " + std::to_string(runtime) + "\n---\n" +
+           body + "\n";
+  };
+  Write("content/reviews/one.md", review("X", 90, "Body"));
+  Write("content/reviews/two.md", review("Y", 90, "Body"));
+  ASSERT_TRUE(Import().ok());
+  Write("content/reviews/two.md", review("Y", 90, "Another body"));
+  auto body = Import();
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(body->updated, 1u);
+  EXPECT_TRUE(body->problems.empty()) << testing::PrintToString(Problems(*body));
+  Write("content/reviews/two.md", review("Y", 100, "Another body"));
+  auto film = Import();
+  ASSERT_TRUE(film.ok());
+  EXPECT_FALSE(film->written);
+  EXPECT_TRUE(HasProblem(Problems(*film), "film.runtime_min: the film \"Tide\" (2020) is"))
+      << testing::PrintToString(Problems(*film));
 }
 
 TEST(ParseContentFile, AQuoteClosedOnALaterLineIsFine) {

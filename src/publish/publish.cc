@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,25 +116,76 @@ BuildManifest ReadBuildManifest(const fs::path& folder) {
   return manifest;
 }
 
-Result<std::unique_ptr<DirectorySink>> DirectorySink::Create(const fs::path& target) {
+namespace {
+
+// Unlinks `path`; true when it is gone (or was never there).
+bool Unlinked(const fs::path& path) { return ::unlink(path.c_str()) == 0 || errno == ENOENT; }
+
+// The slot a link at `target` points to, when it is one of `slots` beside it ("" otherwise).
+std::string LinkedSlot(const fs::path& target, const std::string (&slots)[2]) {
+  char buf[4096];
+  ssize_t n = ::readlink(target.c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return "";
+  std::string to(buf, static_cast<size_t>(n));
+  return to == slots[0] || to == slots[1] ? to : "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DirectorySink>> DirectorySink::Create(const fs::path& target, bool fresh) {
   std::error_code ec;
   fs::path abs = fs::absolute(target, ec);
   if (ec) return Error{ErrorCode::kIo, ec.message(), target.string(), 0, {}};
-  fs::create_directories(abs.parent_path(), ec);
-  const std::string prefix = "." + abs.filename().string() + ".building-";
-  RemoveAbandonedBuilds(abs.parent_path(), prefix);
-  fs::path temp = abs.parent_path() / (prefix + std::to_string(::getpid()));
-  fs::remove_all(temp, ec);
-  fs::create_directories(temp, ec);
-  if (ec) return Error{ErrorCode::kIo, "cannot create: " + ec.message(), temp.string(), 0, {}};
-  return std::unique_ptr<DirectorySink>(new DirectorySink(abs, temp));
+  const fs::path parent = abs.parent_path();
+  const std::string name = abs.filename().string();
+  fs::create_directories(parent, ec);
+  std::unique_ptr<DirectorySink> sink(new DirectorySink());
+  sink->target_ = abs;
+  // One build of a folder at a time: both would bring the same spare up to date.
+  const fs::path lock = parent / ("." + name + ".lock");
+  sink->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (sink->lock_fd_ < 0) return WriteError(lock);
+  while (::flock(sink->lock_fd_, LOCK_EX) != 0) {
+    if (errno != EINTR) return WriteError(lock);
+  }
+  RemoveAbandonedBuilds(parent, "." + name + ".building-");
+  const std::string slots[2] = {"." + name + ".a", "." + name + ".b"};
+  const std::string live_slot = LinkedSlot(abs, slots);
+  const int spare = live_slot == slots[0] ? 1 : 0;
+  sink->spare_ = parent / slots[spare];
+  sink->other_slot_ = slots[1 - spare];
+  if (fs::is_directory(abs, ec)) sink->live_ = live_slot.empty() ? abs : parent / live_slot;
+  if (!sink->live_.empty()) sink->live_manifest_ = ReadBuildManifest(sink->live_);
+  if (live_slot.empty() && fs::is_directory(fs::symlink_status(abs, ec))) {
+    // A real folder: it will be moved to the other slot's name, which must be free.
+    fs::remove_all(parent / sink->other_slot_, ec);
+  }
+  // The spare as its manifest says it is; from here until Commit writes the new one it has none,
+  // so that a build killed half-way leaves a spare that the next build empties.
+  if (!fresh) sink->spare_manifest_ = ReadBuildManifest(sink->spare_);
+  if (sink->spare_manifest_.fingerprints.empty() ||
+      sink->spare_manifest_.program != sink->live_manifest_.program) {
+    sink->spare_manifest_ = {};
+    fs::remove_all(sink->spare_, ec);
+    if (ec) return Error{ErrorCode::kIo, "cannot empty: " + ec.message(), sink->spare_.string()};
+  } else if (!Unlinked(sink->spare_ / kBuildManifestName)) {
+    return WriteError(sink->spare_ / kBuildManifestName);
+  }
+  fs::create_directories(sink->spare_, ec);
+  if (ec) {
+    return Error{ErrorCode::kIo, "cannot create: " + ec.message(), sink->spare_.string(), 0, {}};
+  }
+  return sink;
 }
 
 DirectorySink::~DirectorySink() {
   if (!committed_) {
+    // What a failed build made is not a site: the next one starts the spare again (and a full
+    // disk gets its room back now).
     std::error_code ec;
-    fs::remove_all(temp_, ec);
+    fs::remove_all(spare_, ec);
   }
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 Status DirectorySink::MakeFolderOf(const fs::path& full) {
@@ -145,22 +197,60 @@ Status DirectorySink::MakeFolderOf(const fs::path& full) {
   }
   std::error_code ec;
   fs::create_directories(full.parent_path(), ec);
+  if (ec) {
+    // A file of the spare's build where this one has a folder: that output is gone.
+    for (fs::path p = full.parent_path(); p != spare_ && p.has_relative_path();
+         p = p.parent_path()) {
+      std::error_code st;
+      if (fs::is_regular_file(fs::symlink_status(p, st)) && !Unlinked(p)) break;
+    }
+    ec.clear();
+    fs::create_directories(full.parent_path(), ec);
+  }
   if (ec) return Error{ErrorCode::kIo, "cannot create folder: " + ec.message(), full.string()};
   std::lock_guard lock(folders_mu_);
   folders_.insert(folder);
   return {};
 }
 
+void DirectorySink::Touch(const std::string& path) {
+  std::lock_guard lock(touched_mu_);
+  touched_.insert(path);
+}
+
+bool DirectorySink::SpareHoldsLive(const std::string& path) const {
+  auto spare = spare_manifest_.fingerprints.find(path);
+  if (spare == spare_manifest_.fingerprints.end()) return false;
+  auto live = live_manifest_.fingerprints.find(path);
+  return live != live_manifest_.fingerprints.end() && live->second == spare->second;
+}
+
+Result<bool> DirectorySink::LinkFromLive(const std::string& path) {
+  if (live_.empty()) return false;
+  fs::path full = spare_ / path;
+  if (auto s = MakeFolderOf(full); !s) return s.error();
+  // Never written in place: the spare's file may be a link to a live one.
+  if (!Unlinked(full)) {
+    std::error_code ec;
+    if (!fs::is_directory(full, ec) || fs::remove_all(full, ec) == 0 || ec) return WriteError(full);
+  }
+  if (::link((live_ / path).c_str(), full.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;  // the live build has no such file: render it
+  if (errno == EEXIST || errno == EXDEV || errno == EMLINK || errno == EPERM) return false;
+  return WriteError(full);
+}
+
 Result<bool> DirectorySink::Keep(const std::string& path) {
   if (!SafeRelativePath(path)) {
     return Error{ErrorCode::kInvalidInput, "refusing to write outside the site folder", path};
   }
-  fs::path full = temp_ / path;
-  if (auto s = MakeFolderOf(full); !s) return s.error();
-  if (::link((target_ / path).c_str(), full.c_str()) == 0) return true;
-  if (errno == ENOENT) return false;  // the previous build has no such file: render it
-  if (errno == EEXIST || errno == EXDEV || errno == EMLINK || errno == EPERM) return false;
-  return WriteError(full);
+  if (SpareHoldsLive(path)) {
+    Touch(path);
+    return true;
+  }
+  auto linked = LinkFromLive(path);
+  if (linked && *linked) Touch(path);
+  return linked;
 }
 
 Status DirectorySink::Write(const std::string& path, std::string_view data) {
@@ -168,16 +258,32 @@ Status DirectorySink::Write(const std::string& path, std::string_view data) {
   if (!SafeRelativePath(path)) {
     return Error{ErrorCode::kInvalidInput, "refusing to write outside the site folder", path};
   }
-  fs::path full = temp_ / path;
-  if (auto s = MakeFolderOf(full); !s) return s;
-  // The same bytes as the file the target has: keep that one (its inode and time stay).
-  if (SameBytes(target_ / path, data)) {
+  // The same bytes as the live file: keep that one (its inode and time stay); or the spare's own
+  // file when it has them already (the output changed back).
+  if (!live_.empty() && SameBytes(live_ / path, data)) {
     auto kept = Keep(path);
     if (!kept) return kept.error();
     if (*kept) {
       ++kept_same_bytes_;
       return {};
     }
+  } else if (spare_manifest_.fingerprints.count(path) && SameBytes(spare_ / path, data)) {
+    // New to the live site (so counted as written), but the spare has these bytes already.
+    Touch(path);
+    return {};
+  }
+  if (auto s = WriteFile(path, data); !s) return s;
+  Touch(path);
+  return {};
+}
+
+Status DirectorySink::WriteFile(const std::string& path, std::string_view data) {
+  fs::path full = spare_ / path;
+  if (auto s = MakeFolderOf(full); !s) return s;
+  // A new file, never the old one written over: the spare's may be a link to a live one.
+  if (!Unlinked(full) && errno == EISDIR) {
+    std::error_code ec;
+    fs::remove_all(full, ec);  // an older build's folder where this one has a file
   }
   int fd = ::open(full.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return WriteError(full);
@@ -196,20 +302,59 @@ Status DirectorySink::Write(const std::string& path, std::string_view data) {
   return {};
 }
 
-Status DirectorySink::Commit() {
-  std::error_code ec;
-  if (fs::exists(target_, ec)) {
-    // Exchange the two folders in one step, then remove the old site.
-    if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0) {
-      return Error{ErrorCode::kIo, "cannot swap the new site in", target_.string()};
+Status DirectorySink::RemoveStale() {
+  for (const auto& row : spare_manifest_.fingerprints) {
+    const std::string& path = row.first;
+    if (touched_.count(path) || !SafeRelativePath(path)) continue;
+    fs::path full = spare_ / path;
+    // ENOTDIR, EISDIR: this build made a file or a folder of its own there.
+    if (!Unlinked(full) && errno != ENOTDIR && errno != EISDIR) return WriteError(full);
+    // Its folders, when nothing else is left in them (a whole build would not have them).
+    for (fs::path p = full.parent_path(); p != spare_ && p.has_relative_path();
+         p = p.parent_path()) {
+      if (::rmdir(p.c_str()) != 0) break;
     }
-    committed_ = true;
-    fs::remove_all(temp_, ec);
+  }
+  return {};
+}
+
+Status DirectorySink::PointTargetAtSpare() {
+  const fs::path parent = target_.parent_path();
+  const fs::path link =
+      parent / ("." + target_.filename().string() + ".building-" + std::to_string(::getpid()));
+  ::unlink(link.c_str());
+  if (::symlink(spare_.filename().c_str(), link.c_str()) != 0) return WriteError(link);
+  std::error_code ec;
+  const bool real_folder = fs::is_directory(fs::symlink_status(target_, ec));
+  if (!real_folder) {
+    // The link replaced in one step: the old site, or the new one.
+    if (::rename(link.c_str(), target_.c_str()) != 0) {
+      Error e = WriteError(target_);
+      ::unlink(link.c_str());
+      return e;
+    }
     return {};
   }
-  fs::rename(temp_, target_, ec);
-  if (ec)
-    return Error{ErrorCode::kIo, "cannot move the new site in: " + ec.message(), target_.string()};
+  // A real folder (an older version's, or the first build in a folder made by hand): exchanged
+  // with the link in one step, then kept as the spare of the next build.
+  if (::renameat2(AT_FDCWD, link.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0) {
+    Error e =
+        Error{ErrorCode::kIo, std::string("cannot swap the new site in: ") + std::strerror(errno),
+              target_.string()};
+    ::unlink(link.c_str());
+    return e;
+  }
+  if (::rename(link.c_str(), (parent / other_slot_).c_str()) != 0) {
+    fs::remove_all(link, ec);  // the old site, no longer shown: only its room is at stake
+  }
+  return {};
+}
+
+Status DirectorySink::Commit(std::string_view manifest) {
+  if (auto s = RemoveStale(); !s) return s;
+  // Last: a spare with a manifest is whole.
+  if (auto s = Write(kBuildManifestName, manifest); !s) return s;
+  if (auto s = PointTargetAtSpare(); !s) return s;
   committed_ = true;
   return {};
 }

@@ -3,15 +3,19 @@
 //   sink      where outputs go: a folder on disk (the static build) or memory (tests)
 //   manifest  what a build wrote: each file and the fingerprint of the output it was made from
 //
-// Contract: sinks are written from several threads at once. A DirectorySink writes into a
-// temporary folder beside the target and swaps it in only on Commit, so a reader of the target
-// never sees a half-written site; without Commit the target is untouched.
+// Contract: sinks are written from several threads at once. A DirectorySink keeps two folders
+// beside the target, `.NAME.a` and `.NAME.b`, and the target is a symbolic link to one of them
+// (the live one). A build brings the other one (the spare) up to date and then points the link
+// at it with one rename(2), so a reader of the target never sees a half-written site; without
+// Commit the target is untouched.
 //
 // Incremental builds: given the manifest of the build in the target, an output whose fingerprint
 // (Site::Fingerprint) is unchanged is not rendered; the sink keeps the previous file (a hard link:
 // same inode, same bytes and time, so rsync and CDN uploads skip it). An output rendered again
-// whose bytes come out the same is kept the same way. The manifest is written into the folder
-// and swapped in with the files it describes, so it can never speak of another build.
+// whose bytes come out the same is kept the same way. The spare holds the build before the live
+// one, described by its own manifest: only the files that differ between the two builds are
+// touched in it (no link or removal per kept file). The manifest is written into the folder
+// last, after every other file, and swapped in with them, so it can never speak of another build.
 #pragma once
 
 #include <atomic>
@@ -56,26 +60,51 @@ BuildManifest ReadBuildManifest(const std::filesystem::path& folder);
 
 class DirectorySink final : public Sink {
  public:
-  static Result<std::unique_ptr<DirectorySink>> Create(const std::filesystem::path& target);
+  // Opens the build of `target` (SITE/public, or --out's folder): a real folder there (made by
+  // an older version, or by hand) becomes the live one and is shown by a link from the first
+  // Commit on. Waits while another build of the same target runs (an flock(2) on `.NAME.lock`).
+  // `fresh`: trust nothing the spare holds (`build --full`): it is emptied first.
+  static Result<std::unique_ptr<DirectorySink>> Create(const std::filesystem::path& target,
+                                                       bool fresh = false);
   ~DirectorySink() override;
   Status Write(const std::string& path, std::string_view data) override;
-  // A hard link to the target's file at `path`; false when the target has none.
+  // The live folder's file at `path` in the new build (nothing to do when the spare holds the
+  // same output already; a hard link otherwise); false when the live folder has none.
   Result<bool> Keep(const std::string& path) override;
-  // Swaps the new folder in for the target (atomically when the target exists).
-  Status Commit();
+  // The manifest of the live build (empty when there is none).
+  const BuildManifest& live_manifest() const { return live_manifest_; }
+  // Removes from the spare what this build did not make, writes `manifest` (last), and points
+  // the target at the spare.
+  Status Commit(std::string_view manifest);
   // Files given to Write whose bytes were the target's already, kept rather than written.
   size_t kept_same_bytes() const { return kept_same_bytes_; }
 
  private:
-  // The folder of `full` exists in the new tree (made once, remembered).
+  DirectorySink() = default;
+  // The folder of `full` exists in the spare (made once, remembered); a file of an older build
+  // in the way of one of its folders is removed.
   Status MakeFolderOf(const std::filesystem::path& full);
-  explicit DirectorySink(std::filesystem::path target, std::filesystem::path temp)
-      : target_(std::move(target)), temp_(std::move(temp)) {}
-  std::filesystem::path target_, temp_;
+  // `path` is this build's: Commit leaves it in the spare.
+  void Touch(const std::string& path);
+  // Whether the spare's file at `path` is the live one's already (the same output of the same
+  // program, so the same inode: both builds kept or linked it).
+  bool SpareHoldsLive(const std::string& path) const;
+  Result<bool> LinkFromLive(const std::string& path);
+  Status WriteFile(const std::string& path, std::string_view data);
+  Status RemoveStale();
+  Status PointTargetAtSpare();
+  std::filesystem::path target_;  // the link (or, before the first Commit, maybe a real folder)
+  std::filesystem::path live_;    // the folder the target shows now ("" when there is none)
+  std::filesystem::path spare_;   // the folder brought up to date
+  std::string other_slot_;        // the slot that is not the spare's (the old folder's name)
+  BuildManifest live_manifest_, spare_manifest_;
+  int lock_fd_ = -1;
   bool committed_ = false;
   std::atomic<size_t> kept_same_bytes_{0};
   std::mutex folders_mu_;
   std::unordered_set<std::string> folders_;  // folders already made
+  std::mutex touched_mu_;
+  std::unordered_set<std::string> touched_;  // paths of this build
 };
 
 class MemorySink final : public Sink {

@@ -985,8 +985,33 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
       }
       parts += archive_fp_ + pages_fp_ + podcasts_fp_;
       break;
+    case OutputKind::kReviewIndex: {
+      // What it shows (film_magazine.cc: RenderReviewIndex, MakeFilmCard), not the whole
+      // archive: a body edited, or an article that is no review, leaves it as it was. Its
+      // facet, the filters (every facet's address and count), and each film's card: the
+      // record, its page, and its reviews' titles, addresses, dates and ratings.
+      const ReviewFacet& fc = facets_[o.ref];
+      const Permalinks& links = config_.permalinks;
+      parts += fc.kind + "\x1f" + fc.value + "\x1f" + fc.url + "\x1f" + links.review_index +
+               "\x1f" + links.person + "\x1f" + links.film + "\x1e";
+      for (const ReviewFacet& other : facets_) {
+        parts += other.kind + "\x1f" + other.value + "\x1f" + other.url + "\x1f" +
+                 std::to_string(other.films.size()) + "\x1e";
+      }
+      for (uint32_t f : fc.films) {
+        const FilmRecord& r = records_.films[f];
+        parts += "\x1d" + r.sort_text + "\x1f" + r.film.title + "\x1f" + FilmUrl(f) + "\x1f" +
+                 std::to_string(r.film.year) + "\x1f" + r.film.original_title + "\x1f";
+        for (const std::string& d : r.film.directors) parts += d + "\x1f";
+        for (uint32_t i : r.reviews) {
+          const Article& a = articles_[i];
+          parts += "\x1e" + a.title + "\x1f" + article_urls_[i] + "\x1f" + std::to_string(a.date) +
+                   "\x1f" + std::to_string(a.rating) + "/" + std::to_string(a.rating_max);
+        }
+      }
+      break;
+    }
     case OutputKind::kFestival:
-    case OutputKind::kReviewIndex:
     case OutputKind::kInterviewIndex:
     case OutputKind::kCollection:
     case OutputKind::kSearch:

@@ -83,8 +83,20 @@ def main():
         check(f"first build: whole ({written} of {files})", written == files and "whole" in note)
         first = tree(public)
         check("the manifest is in the published folder", MANIFEST in first)
+        # public/ is a link to one of two folders beside it, swapped by rename(2) (a web server
+        # pointed at public/ sees one build whole); nothing of a build in progress is left.
+        check("public/ is a link to one of the build's two folders",
+              os.path.islink(public) and os.readlink(public) in (".public.a", ".public.b"),
+              os.path.islink(public) and os.readlink(public))
+        shown = os.readlink(public)
         written, files, unchanged, _ = build_line(nc.run([binary, "build", "--site", site]))
         again = tree(public)
+        check("the next build shows the other folder, and the first build stays whole in its own",
+              os.readlink(public) != shown and
+              {k: v[0] for k, v in tree(os.path.join(site, shown)).items()} ==
+              {k: v[0] for k, v in first.items()})
+        check("no folder of a build in progress is left",
+              not [n for n in os.listdir(site) if ".building-" in n])
         check(f"a build with nothing changed writes nothing ({written} written)", written == 0)
         check("...and keeps every file's inode",
               all(again[k][1] == first[k][1] for k in first if k != MANIFEST))

@@ -130,14 +130,43 @@ def import_phase(name, binary, site, command, trials, rng):
     return kills
 
 
+# What a build keeps in the site folder: public/ (a link to one of its two folders) and the two.
+BUILD_STATE = ("public", ".public.a", ".public.b")
+
+
+def save_build_state(site, to):
+    os.makedirs(to)
+    for name in BUILD_STATE:
+        path = os.path.join(site, name)
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), os.path.join(to, name))
+        elif os.path.isdir(path):
+            shutil.copytree(path, os.path.join(to, name), symlinks=True)
+
+
+def put_build_state(saved, site):
+    for name in BUILD_STATE:
+        path = os.path.join(site, name)
+        if os.path.islink(path):
+            os.remove(path)
+        elif os.path.isdir(path):
+            shutil.rmtree(path)
+        src = os.path.join(saved, name)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), path)
+        elif os.path.isdir(src):
+            shutil.copytree(src, path, symlinks=True)
+
+
 def build_phase(binary, site, content, trials, rng):
-    """public/ holds tree A; the store is changed so that a build makes tree B; each trial puts A
-    back and kills a build."""
+    """public/ holds tree A (and the folder beside it the build before); the store is changed so
+    that a build makes tree B; each trial puts that state back and kills a build."""
     public = os.path.join(site, "public")
     nc.run([binary, "build", "--site", site], timeout=600)
+    nc.run([binary, "build", "--site", site], timeout=600)  # both folders in use
     old = tree(public)
     saved = os.path.join(os.path.dirname(site), "public-a")
-    shutil.copytree(public, saved)
+    save_build_state(site, saved)
     # A change every page shows: a new article (lists, feeds, sitemap change too).
     with open(os.path.join(content, "content", "reviews", "kill-test-extra.md"), "w") as f:
         f.write('---\ntitle: "A Review Added Between Builds"\ndate: 2026-01-02\n'
@@ -149,8 +178,7 @@ def build_phase(binary, site, content, trials, rng):
           old != new)
     bad, kills = [], 0
     for _ in range(trials):
-        shutil.rmtree(public)
-        shutil.copytree(saved, public)
+        put_build_state(saved, site)
         kills += kill_during([binary, "build", "--site", site], seconds, rng)
         now = tree(public)
         if now != old and now != new:
@@ -158,10 +186,12 @@ def build_phase(binary, site, content, trials, rng):
             bad.append(f"public/ is neither: {mixed} files differ from the old site")
     check(f"build: {trials} trials ({kills} killed mid-run): public/ the old site or the new one",
           not bad, "; ".join(bad[:3]))
-    # Killed builds leave their folders; the next build removes them (they would fill the disk).
+    # Killed builds leave their folders; the next build removes them (they would fill the disk),
+    # and does not trust the folder the killed one was bringing up to date.
     nc.run([binary, "build", "--site", site], timeout=600)
     leftovers = [n for n in os.listdir(site) if n.startswith(".public.building")]
     check("build: the next build removes the folders of killed ones", not leftovers, leftovers)
+    check("build: the build after a killed one makes the new site whole", tree(public) == new)
     return kills
 
 

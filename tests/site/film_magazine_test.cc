@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include "content/collection.h"
 #include "staff/collections.h"
@@ -222,20 +223,29 @@ class CollectionSaves : public ::testing::Test {
   const Article* loved_ = nullptr;
 };
 
+// Every output's fingerprint, by path.
+std::map<std::string, std::string> Fingerprints(const BuiltSite& built) {
+  std::map<std::string, std::string> out;
+  for (const Output& o : built.site->outputs()) out[o.path] = built.site->Fingerprint(o);
+  return out;
+}
+
+// The paths whose fingerprints are not those of `before` (new ones too), in order.
+std::vector<std::string> ChangedSince(const BuiltSite& built,
+                                      const std::map<std::string, std::string>& before) {
+  std::vector<std::string> changed;
+  for (const auto& [path, fp] : Fingerprints(built)) {
+    if (!before.count(path) || before.at(path) != fp) changed.push_back(path);
+  }
+  return changed;
+}
+
 // The newsroom's saves of a collection (staff/collections.h) change its page's fingerprint and
 // no other; a new collection adds its page and changes the sitemap that lists it.
 TEST_F(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
-  auto fingerprints = [&] {
-    std::map<std::string, std::string> out;
-    for (const Output& o : built_->site->outputs()) out[o.path] = built_->site->Fingerprint(o);
-    return out;
-  };
+  auto fingerprints = [&] { return Fingerprints(*built_); };
   auto changed_since = [&](const std::map<std::string, std::string>& before) {
-    std::vector<std::string> changed;
-    for (const auto& [path, fp] : fingerprints()) {
-      if (!before.count(path) || before.at(path) != fp) changed.push_back(path);
-    }
-    return changed;
+    return ChangedSince(*built_, before);
   };
   auto before = fingerprints();
   auto reordered = ReorderEntries(
@@ -274,6 +284,59 @@ TEST_F(CollectionSaves, ANewSlugKeepsTheOldAddressAsARedirect) {
   const std::string* to = built_->site->RedirectFor("/collections/loved/");
   ASSERT_NE(to, nullptr) << "the old address answers";
   EXPECT_EQ(*to, "/collections/films-we-adore/");
+}
+
+// The Review Index's pages are fingerprinted by what they show (its films' cards), not by the
+// whole archive: a review's body edited leaves them, its title changes the pages that list it.
+TEST(ReviewIndexFingerprints, FollowWhatThePagesShow) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  auto fingerprints = [&] { return Fingerprints(*built); };
+  auto changed_since = [&](const std::map<std::string, std::string>& before) {
+    std::vector<std::string> list = ChangedSince(*built, before);
+    return std::set<std::string>(list.begin(), list.end());
+  };
+  auto store = built->OpenStore();
+  ASSERT_TRUE(store.ok());
+  auto mepris = [&]() -> Article {
+    auto all = (*store)->LoadArticles(true);
+    if (all.ok()) {
+      for (const Article& a : *all) {
+        if (a.slug == "mepris") return a;
+      }
+    }
+    return {};
+  };
+  const std::string all = "review-index/index.html", y2021 = "review-index/year/2021/index.html",
+                    y2020 = "review-index/year/2020/index.html";
+  ASSERT_TRUE(fingerprints().count(y2020));
+  auto before = fingerprints();
+  Article a = mepris();
+  a.body_markdown += "\nA sentence added.\n";
+  a.source_hash = "edited";
+  a.word_count += 3;
+  ASSERT_TRUE((*store)->SaveArticle(a).ok());
+  ASSERT_TRUE(LoadAndBuild(*built));
+  auto changed = changed_since(before);
+  EXPECT_TRUE(changed.count("reviews/mepris/index.html"));
+  EXPECT_FALSE(changed.count(all) || changed.count(y2021) || changed.count(y2020))
+      << ::testing::PrintToString(changed);
+
+  before = fingerprints();
+  a = mepris();
+  a.title = "Le Mépris, seen again";
+  ASSERT_TRUE((*store)->SaveArticle(a).ok());
+  ASSERT_TRUE(LoadAndBuild(*built));
+  changed = changed_since(before);
+  EXPECT_TRUE(changed.count(all) && changed.count(y2021)) << ::testing::PrintToString(changed);
+  EXPECT_FALSE(changed.count(y2020)) << "The Zebra's year does not show it";
+
+  before = fingerprints();
+  a = mepris();
+  a.rating = 3;
+  ASSERT_TRUE((*store)->SaveArticle(a).ok());
+  ASSERT_TRUE(LoadAndBuild(*built));
+  EXPECT_TRUE(changed_since(before).count(y2021));
 }
 
 TEST(CollectionEntries, AnEntryNoLongerOnTheSiteIsLeftOutNotAnError) {
