@@ -418,10 +418,7 @@ bool SameForFilms(const Article& x, const Article& y) {
 Status RememberMovedFilms(ContentStore& store, const std::vector<Article>& before,
                           const std::vector<Article>& after, const std::string& pattern,
                           ImportReport& report) {
-  // No film had an address before (a first import): none can have moved.
-  const std::vector<const Article*> films_before = FilmArticles(before);
-  if (films_before.empty()) return {};
-  auto moved = MovedFilms(films_before, FilmArticles(after));
+  auto moved = MovedFilms(FilmArticles(before), FilmArticles(after));
   if (moved.empty()) return {};
   auto redirects = store.LoadRedirects();
   if (!redirects) return redirects.error();
@@ -929,7 +926,10 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   report.podcasts_saved = podcast_counts->shows + podcast_counts->episodes;
   report.podcasts_removed = podcast_counts->removed;
   report.podcast_media_saved = podcast_counts->media;
-  if (report.added + report.removed > 0 || (report.updated > 0 && !films_as_stored)) {
+  // A film can move only when one had an address before (not on a first import, where copying
+  // every article for the comparison would cost a third of the import's memory).
+  if ((report.added + report.removed > 0 || (report.updated > 0 && !films_as_stored)) &&
+      !FilmArticles(*stored).empty()) {
     std::vector<Article> after;
     after.reserve(stored->size() + report.added);
     for (const Article& a : *stored) {
