@@ -50,7 +50,7 @@ PAGE=$(cd "$SITE/public" && find . -path ./_stills -prune -o -path '*/after-dinn
 PAGE=${PAGE#./}
 
 # Before: the same folder, with the review's <picture>s as the <img>s of the imported files.
-cp -r "$SITE/public" "$WORK/before"
+cp -rL "$SITE/public" "$WORK/before"  # public is a link to the folder shown
 python3 - "$WORK/before/$PAGE" <<'PY'
 import re, sys
 path = sys.argv[1]
