@@ -32,7 +32,8 @@ int RegisterSearchTokenizer(sqlite3* db);
 std::string AnalysedWords(std::string_view text);
 // While one is alive, rows written on this thread take their words from `analysed` (each made by
 // AnalysedWords) instead of being analysed again: a column whose text has the hash one was made
-// from takes its words; any other text is analysed as usual.
+// from takes its words; any other text is analysed as usual. It keeps views of `analysed`: the
+// strings must outlive it.
 class UseAnalysedWords {
  public:
   explicit UseAnalysedWords(std::initializer_list<std::string_view> analysed);

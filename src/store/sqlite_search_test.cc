@@ -103,7 +103,8 @@ TEST(AnalysedWords, AreIndexedAsTheTokenizerWouldAnalyseTheText) {
   }
   {
     // …for the text they were made from only: another is analysed.
-    UseAnalysedWords analysed{AnalysedWords(body + " ")};
+    const std::string others = AnalysedWords(body + " ");  // kept while they are used
+    UseAnalysedWords analysed{others};
     Insert(db, "other", title, body);
   }
   const Strings wrong = IndexedWords(db, "wrong");
