@@ -69,12 +69,59 @@ std::string EntityHeader(std::string_view content_type) {
   return "Content-Type: " + std::string(content_type) + "\r\n\r\n";
 }
 
+// The boundary the Content-Type names; empty when it names none (or is not one line).
+std::string BoundaryOf(std::string_view content_type) {
+  if (content_type.find_first_of("\r\n") != std::string_view::npos) return "";
+  Ref<GMimeContentType> type(g_mime_content_type_parse(nullptr, std::string(content_type).c_str()));
+  const char* b = type.p ? g_mime_content_type_get_parameter(type.p, "boundary") : nullptr;
+  return b ? std::string(b) : std::string();
+}
+
+// Whether the body's end is the close delimiter ("--BOUNDARY--" on a line of its own, then only
+// line breaks), as RFC 7578 forms end and every browser sends them. A body cut short is refused
+// rather than read: where it stops inside a part's header, GMime reads it one way from memory and
+// another from a file (found by fuzz/upload_form_fuzzer.cc), and neither is what was sent.
+// `tail` is the body's end; `whole`: all of it (else a body that is only the close delimiter and
+// line breaks cannot be told from a longer one).
+bool EndsWithCloseDelimiter(std::string_view tail, std::string_view boundary, bool whole = true) {
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.remove_suffix(1);
+  const std::string close = "--" + std::string(boundary) + "--";
+  if (tail.size() < close.size() || tail.substr(tail.size() - close.size()) != close) return false;
+  tail.remove_suffix(close.size());
+  return tail.empty() ? whole : tail.back() == '\n';
+}
+
+// How much of a body's end is read for its close delimiter: the line break before it, itself,
+// and the few line breaks clients send after it (more is not a form).
+size_t TailBytes(std::string_view boundary) { return 1 + boundary.size() + 4 + 64; }
+
+// The last bytes of `file` (at most `n`; `whole`: the file has no more); nullopt when it cannot
+// be read.
+std::optional<std::string> TailOf(const std::filesystem::path& file, size_t n, bool& whole) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) return std::nullopt;
+  const std::streamoff size = in.tellg();
+  const std::streamoff from =
+      size > static_cast<std::streamoff>(n) ? size - static_cast<std::streamoff>(n) : 0;
+  whole = from == 0;
+  in.seekg(from);
+  std::string tail(static_cast<size_t>(size - from), '\0');
+  if (!in.read(tail.data(), static_cast<std::streamsize>(tail.size()))) return std::nullopt;
+  return tail;
+}
+
 }  // namespace
 
 std::optional<FormFields> ParseFormData(std::string_view content_type, std::string_view body,
                                         FormFields* file_names) {
-  if (content_type.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
   EnsureGMime();
+  const std::string boundary = BoundaryOf(content_type);
+  if (boundary.empty()) return std::nullopt;
+  const size_t n = TailBytes(boundary);
+  if (!EndsWithCloseDelimiter(body.size() > n ? body.substr(body.size() - n) : body, boundary,
+                              body.size() <= n)) {
+    return std::nullopt;
+  }
   std::string entity = EntityHeader(content_type);
   entity.append(body);
   Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
@@ -87,16 +134,12 @@ std::optional<FormFields> ParseFormDataFile(std::string_view content_type,
                                             const std::filesystem::path& body,
                                             std::vector<FormFile>* files,
                                             const FormFileLimits& limits) {
-  if (content_type.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
   EnsureGMime();
-  std::string boundary;
-  {
-    Ref<GMimeContentType> type(
-        g_mime_content_type_parse(nullptr, std::string(content_type).c_str()));
-    const char* b = type.p ? g_mime_content_type_get_parameter(type.p, "boundary") : nullptr;
-    if (!b || !*b) return std::nullopt;
-    boundary = b;
-  }
+  const std::string boundary = BoundaryOf(content_type);
+  if (boundary.empty()) return std::nullopt;
+  bool whole = false;
+  const auto tail = TailOf(body, TailBytes(boundary), whole);
+  if (!tail || !EndsWithCloseDelimiter(*tail, boundary, whole)) return std::nullopt;
   // Every part starts at a delimiter line: counted before GMime makes an object of each.
   const int64_t delimiters =
       CountInFile(body, "--" + boundary, static_cast<int64_t>(limits.max_parts) + 1);
