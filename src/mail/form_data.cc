@@ -122,10 +122,15 @@ std::optional<FormFields> ParseFormData(std::string_view content_type, std::stri
                               body.size() <= n)) {
     return std::nullopt;
   }
-  std::string entity = EntityHeader(content_type);
-  entity.append(body);
-  Ref<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(entity.data(), entity.size()));
-  return ReadForm(stream.p, false, file_names,
+  // Read as ParseFormDataFile reads a file (the header and the body as two sources of one
+  // stream, parts as windows on it), so that the two readers cannot read one form two ways.
+  const std::string header = EntityHeader(content_type);
+  Ref<GMimeStream> head(g_mime_stream_mem_new_with_buffer(header.data(), header.size()));
+  Ref<GMimeStream> rest(g_mime_stream_mem_new_with_buffer(body.data(), body.size()));
+  Ref<GMimeStream> stream(g_mime_stream_cat_new());
+  g_mime_stream_cat_add_source(GMIME_STREAM_CAT(stream.p), head.p);
+  g_mime_stream_cat_add_source(GMIME_STREAM_CAT(stream.p), rest.p);
+  return ReadForm(stream.p, true, file_names,
                   [](size_t, const char*, const char*, GMimeDataWrapper* content,
                      std::string& value) { return DecodeToString(content, value); });
 }
