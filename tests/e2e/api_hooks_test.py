@@ -211,6 +211,14 @@ def hooks_walk(binary, site, hook_url, smtp):
             check("the rest of cinepress.toml is kept", "[members]" in f.read())
 
 
+def save_in_newsroom(ed, article, title, slug):
+    """The status of the editor's save of `article` with this title and slug, from its page."""
+    fields = nc.form_fields(ed.request(f"/admin/articles/{article}/edit/")[2])
+    return ed.request("/admin/articles/save/", review_form(
+        fields.get("csrf", ""), id=article, revision=fields.get("revision", "0"),
+        title=title, slug=slug))[0]
+
+
 def newsroom_walk(binary, site):
     out = staff(binary, site, "add", "desk@mag.example", "--role", "editor").stdout
     link = re.findall(r"/admin/invitation/\?token=\S+", out)[0]
@@ -222,23 +230,16 @@ def newsroom_walk(binary, site):
         "title": "The Harbour Clock", "section": "reviews", "status": "published",
         "markdown": "Ticking.\n"}]})
     article = data["posts"][0]["id"]
-    status, _, page = ed.request(f"/admin/articles/{article}/edit/")
-    fields = nc.form_fields(page)
-    status, headers, _ = ed.request("/admin/articles/save/", review_form(
-        fields.get("csrf", ""), id=article, revision=fields.get("revision", "0"),
-        title="The Harbour Clock, Revisited", slug="the-harbour-clock"))
-    check("the newsroom saves the published piece", status == 303, status)
+    check("the newsroom saves the published piece",
+          save_in_newsroom(ed, article, "The Harbour Clock, Revisited", "the-harbour-clock") == 303)
     got = at.eventually(lambda: [r for r in at.received("article.updated")
                                  if r[4]["data"]["id"] == article])
     check("webhook: the newsroom's save delivered article.updated, signed",
           got and got[0][3] and got[0][4]["data"]["title"] == "The Harbour Clock, Revisited", got)
     # Given another slug, the piece keeps its old address: a 301 to the new one, within a second.
-    status, _, page = ed.request(f"/admin/articles/{article}/edit/")
-    fields = nc.form_fields(page)
-    status, headers, _ = ed.request("/admin/articles/save/", review_form(
-        fields.get("csrf", ""), id=article, revision=fields.get("revision", "0"),
-        title="The Harbour Clock, Revisited", slug="the-harbour-clock-revisited"))
-    check("the newsroom saves the piece under a new slug", status == 303, status)
+    check("the newsroom saves the piece under a new slug",
+          save_in_newsroom(ed, article, "The Harbour Clock, Revisited",
+                           "the-harbour-clock-revisited") == 303)
     moved = at.eventually(lambda: (lambda r: r if r[0] == 301 else None)(
         ed.request("/reviews/the-harbour-clock/")))
     check("its old address answers 301 to the new one",
