@@ -211,6 +211,23 @@ TEST(CleanUpload, RefusesWhatIsNotAJpegPngOrWebpNamingTheFile) {
   EXPECT_EQ(cut.error().file, "cut.jpg");
 }
 
+// A PNG whose IDAT chunk's CRC is wrong: libpng refuses it, and so must we, every time (libvips'
+// own worker threads let it through now and then).
+TEST(CleanUpload, RefusesAPngWithABadCrcEveryTime) {
+  std::string png = MakeImage(2, 1, "png");
+  const size_t idat = png.find("IDAT");
+  ASSERT_NE(idat, std::string::npos);
+  const auto length = static_cast<size_t>(static_cast<unsigned char>(png[idat - 2])) << 8 |
+                      static_cast<unsigned char>(png[idat - 1]);
+  png[idat + 4 + length] = static_cast<char>(png[idat + 4 + length] ^ 0x5a);  // the CRC's first
+  for (int i = 0; i < 40; ++i) {
+    auto clean = CleanBytes(png, "broken.png");
+    ASSERT_FALSE(clean) << "taken at try " << i;
+    EXPECT_EQ(clean.error().file, "broken.png");
+    ASSERT_FALSE(MakeStill(png, "static/broken.png", "_stills/b", {})) << "taken at try " << i;
+  }
+}
+
 class PrepareStillsTest : public ::testing::Test {
  protected:
   void SetUp() override {

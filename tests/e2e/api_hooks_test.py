@@ -25,6 +25,7 @@ token are refused (403), a bad URL names `webhooks.url`. Prints
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import api_test as at  # noqa: E402  (its webhook Receiver and Admin API client)
@@ -45,10 +47,19 @@ from newsroom_test import accept, sign_in, staff, totp  # noqa: E402
 
 check = nc.Checks("api_hooks_test")
 
-# A PNG 2 × 1 pixels, written by hand for these tests.
-TINY_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000020000000108020000007b40e8dd0000000f49444154789c63f8ff"
-    "ff3f0303030000e0f802fec98b83f50000000049454e44ae426082")
+
+
+def png_chunk(kind, data):
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+
+# A PNG 2 × 1 pixels (RGB, 8 bits: one black and one white pixel), made with its lengths and
+# CRCs right (a hand-written one had a wrong IDAT length, which libvips took or refused by chance).
+TINY_PNG = (b"\x89PNG\r\n\x1a\n"
+            + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0))
+            + png_chunk(b"IDAT", zlib.compress(b"\x00" + b"\x00\x00\x00" + b"\xff\xff\xff"))
+            + png_chunk(b"IEND", b""))
 
 
 def upload(key, file_name, data, **fields):
