@@ -33,7 +33,10 @@ struct FilmEdit {
   std::string slug;         // the record's address as the articles make it: /films/<slug>/
   Film film;                // the facts set (a text or list not empty, a number not 0)
   std::string merged_into;  // the slug of the record it was merged into, or ""
-  int64_t updated = 0;      // seconds since the epoch
+  // The fixed redirects that led to this record and that its merge led on to merged_into (their
+  // from addresses; RecordStore::MergeFilm fills it): led back here when the merge is undone.
+  std::vector<std::string> merge_repointed;
+  int64_t updated = 0;  // seconds since the epoch
   bool operator==(const FilmEdit&) const = default;
 };
 
@@ -45,7 +48,8 @@ struct PersonEdit {
   std::string bio;                // Markdown
   std::optional<Image> portrait;  // alt text required
   std::vector<WebLink> links;
-  std::string merged_into;  // the slug of the person it was merged into, or ""
+  std::string merged_into;                   // the slug of the person it was merged into, or ""
+  std::vector<std::string> merge_repointed;  // as FilmEdit's
   int64_t updated = 0;
   bool operator==(const PersonEdit&) const = default;
 };
@@ -60,9 +64,12 @@ struct RecordEdits {
 // record with the same slug; lists are in slug order. Both tables count as content (the live
 // site reloads). MergeFilm and MergePerson save `edit` and, in the same transaction, the
 // redirect from `from_url` to `to_url`, and point every fixed redirect that led to `from_url` at
-// `to_url`. MoveFilmEdits re-keys each film record from an old slug to a new one ({old, new}:
-// an import moved the film), and merges into the old slug follow it, in one transaction; a
-// record already kept at the new slug stays and the old one is dropped.
+// `to_url` (saved in the edit's merge_repointed). SeparateFilm and SeparatePerson undo a merge:
+// they save `edit` (its merged_into empty), remove the fixed redirect from `from_url`, and lead
+// the redirects in `repointed` (the merged edit's merge_repointed) to `from_url` again.
+// MoveFilmEdits re-keys each film record from an old slug to a new one ({old, new}: an import moved
+// the film), and merges into the old slug follow it, in one transaction; a record already kept at
+// the new slug stays and the old one is dropped.
 class RecordStore {
  public:
   virtual ~RecordStore() = default;
@@ -75,6 +82,10 @@ class RecordStore {
   virtual Status SavePersonEdit(const PersonEdit& edit) = 0;
   virtual Status MergePerson(const PersonEdit& edit, const std::string& from_url,
                              const std::string& to_url) = 0;
+  virtual Status SeparateFilm(const FilmEdit& edit, const std::string& from_url,
+                              const std::vector<std::string>& repointed) = 0;
+  virtual Status SeparatePerson(const PersonEdit& edit, const std::string& from_url,
+                                const std::vector<std::string>& repointed) = 0;
 };
 
 // The articles that have film records, as the site orders them (published at `now`, not pages

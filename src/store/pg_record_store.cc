@@ -51,9 +51,14 @@ class PgRecordStore final : public RecordStore {
 
   Status MergeFilm(const FilmEdit& e, const std::string& from_url,
                    const std::string& to_url) override {
+    return Merge(e, from_url, to_url, [this](const FilmEdit& m) { return SaveFilmEdit(m); });
+  }
+
+  Status SeparateFilm(const FilmEdit& e, const std::string& from_url,
+                      const std::vector<std::string>& repointed) override {
     return db_->Atomically([&]() -> Status {
-      if (auto s = SaveFilmEdit(e); !s) return s;
-      return SaveMergeRedirect(from_url, to_url);
+      if (auto s = LeadBack(from_url, repointed); !s) return s;
+      return SaveFilmEdit(e);
     });
   }
 
@@ -74,13 +79,46 @@ class PgRecordStore final : public RecordStore {
 
   Status MergePerson(const PersonEdit& e, const std::string& from_url,
                      const std::string& to_url) override {
+    return Merge(e, from_url, to_url, [this](const PersonEdit& m) { return SavePersonEdit(m); });
+  }
+
+  Status SeparatePerson(const PersonEdit& e, const std::string& from_url,
+                        const std::vector<std::string>& repointed) override {
     return db_->Atomically([&]() -> Status {
-      if (auto s = SavePersonEdit(e); !s) return s;
-      return SaveMergeRedirect(from_url, to_url);
+      if (auto s = LeadBack(from_url, repointed); !s) return s;
+      return SavePersonEdit(e);
     });
   }
 
  private:
+  // As SQLite's: the edit saved with the redirects its merge led on, in one transaction.
+  template <typename Edit, typename Save>
+  Status Merge(const Edit& e, const std::string& from_url, const std::string& to_url, Save save) {
+    return db_->Atomically([&]() -> Status {
+      Edit merged = e;
+      auto led =
+          db_->Query("SELECT from_url FROM redirects WHERE article_id IS NULL AND to_url = $1",
+                     {std::string_view(from_url)});
+      if (!led) return Failure("reading the redirects to \"" + from_url + "\"", led.error());
+      for (int r = 0; r < led->size(); ++r) AddRepointed(merged.merge_repointed, led->Text(r, 0));
+      if (auto s = save(merged); !s) return s;
+      return SaveMergeRedirect(from_url, to_url);
+    });
+  }
+
+  Status LeadBack(const std::string& from_url, const std::vector<std::string>& repointed) {
+    auto gone = db_->Write("DELETE FROM redirects WHERE from_url = $1 AND article_id IS NULL",
+                           {std::string_view(from_url)});
+    if (!gone) return Failure("removing redirect \"" + from_url + "\"", gone.error());
+    for (const std::string& from : repointed) {
+      auto back =
+          db_->Write("UPDATE redirects SET to_url = $2 WHERE from_url = $1 AND article_id IS NULL",
+                     {std::string_view(from), std::string_view(from_url)});
+      if (!back) return Failure("redirecting \"" + from + "\"", back.error());
+    }
+    return {};
+  }
+
   // A merged record's address leads to the other's, and so does every fixed redirect that led
   // to it (no chains).
   Status SaveMergeRedirect(const std::string& from_url, const std::string& to_url) {

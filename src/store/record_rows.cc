@@ -37,9 +37,25 @@ Film FilmFromJson(const json& j) {
   return f;
 }
 
+namespace {
+
+// The strings of the list at `key` (none when absent or not a list; other items skipped).
+std::vector<std::string> StringsAt(const json& j, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = j.find(key); it != j.end() && it->is_array()) {
+    for (const json& item : *it) {
+      if (item.is_string()) out.push_back(item);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string FilmEditData(const FilmEdit& e) {
   json j = FilmJson(e.film);
   j["merged_into"] = e.merged_into;
+  if (!e.merge_repointed.empty()) j["merge_repointed"] = e.merge_repointed;
   return j.dump();
 }
 
@@ -52,6 +68,7 @@ FilmEdit FilmEditFromRow(std::string slug, std::string_view data, int64_t update
   try {
     e.film = FilmFromJson(j);
     e.merged_into = j.value("merged_into", "");
+    e.merge_repointed = StringsAt(j, "merge_repointed");
   } catch (const json::exception&) {
     e.film = Film{};
     e.merged_into.clear();
@@ -67,6 +84,7 @@ std::string PersonEditData(const PersonEdit& e) {
   j["wikidata"] = e.ids.wikidata;
   j["tmdb"] = e.ids.tmdb;
   j["merged_into"] = e.merged_into;
+  if (!e.merge_repointed.empty()) j["merge_repointed"] = e.merge_repointed;
   return j.dump();
 }
 
@@ -85,12 +103,15 @@ PersonEdit PersonEditFromRow(std::string slug, std::string_view data, int64_t up
   text("wikidata", e.ids.wikidata);
   text("tmdb", e.ids.tmdb);
   text("merged_into", e.merged_into);
-  if (auto it = j.find("jobs"); it != j.end() && it->is_array()) {
-    for (const json& job : *it) {
-      if (job.is_string()) e.jobs.push_back(job);
-    }
-  }
+  e.jobs = StringsAt(j, "jobs");
+  e.merge_repointed = StringsAt(j, "merge_repointed");
   return e;
+}
+
+void AddRepointed(std::vector<std::string>& repointed, std::string from) {
+  if (std::find(repointed.begin(), repointed.end(), from) == repointed.end()) {
+    repointed.push_back(std::move(from));
+  }
 }
 
 Status MoveFilmEditsIn(RecordStore& store,

@@ -25,6 +25,9 @@ FilmEdit FilmEditFromRow(std::string slug, std::string_view data, int64_t update
 std::string PersonEditData(const PersonEdit& e);
 PersonEdit PersonEditFromRow(std::string slug, std::string_view data, int64_t updated);
 
+// Adds `from` to a merge's merge_repointed unless it is there already.
+void AddRepointed(std::vector<std::string>& repointed, std::string from);
+
 // RecordStore::MoveFilmEdits's writes, the same on both engines (each calls it in its
 // transaction): the records saved (moved to their new slug without the title and year, which the
 // articles now give; or pointing their merge at a moved record), then the old slugs removed.

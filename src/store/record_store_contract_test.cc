@@ -2,6 +2,8 @@
 // (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "store/open_record_store.h"
 #include "store/store_test_engines.h"
 
@@ -72,7 +74,8 @@ TYPED_TEST(RecordStoreContract, AMergeSavesItsRecordAndRedirectsWithoutChains) {
   EXPECT_NE(*this->content_->DataVersion(), before);
   auto edits = this->store_->LoadRecordEdits();
   ASSERT_EQ(edits->films.size(), 1u);
-  EXPECT_EQ(edits->films[0], merge);
+  merge.merge_repointed = {"/films/nite-ferry/"};
+  EXPECT_EQ(edits->films[0], merge) << "kept with the redirect it led on";
   auto redirects = this->content_->LoadRedirects();
   ASSERT_TRUE(redirects.ok());
   ASSERT_EQ(redirects->size(), 2u);
@@ -80,6 +83,52 @@ TYPED_TEST(RecordStoreContract, AMergeSavesItsRecordAndRedirectsWithoutChains) {
     EXPECT_EQ(r.to, "/films/night-ferry-2026/") << r.from << ": straight to the film";
     EXPECT_EQ(r.article_id, 0);
   }
+}
+
+// Undone, a merge leaves the redirects as they were before it: the record's own address is
+// its own again, and a redirect the merge led on leads to it again.
+TYPED_TEST(RecordStoreContract, AMergeUndoneLeadsItsRedirectsBack) {
+  ASSERT_TRUE(
+      this->content_->SaveRedirect(UrlRedirect{"/films/nite-ferry/", 0, "/films/night-ferry/"}));
+  ASSERT_TRUE(this->content_->SaveRedirect(UrlRedirect{"/films/other/", 0, "/films/elsewhere/"}));
+  FilmEdit merge;
+  merge.slug = "night-ferry";
+  merge.film.title = "Night Ferry";
+  merge.merged_into = "night-ferry-2026";
+  ASSERT_TRUE(this->store_->MergeFilm(merge, "/films/night-ferry/", "/films/night-ferry-2026/"));
+  const FilmEdit merged = this->store_->LoadRecordEdits()->films.at(0);
+  FilmEdit apart = merged;
+  apart.merged_into.clear();
+  apart.merge_repointed.clear();
+  int64_t before = *this->content_->DataVersion();
+  ASSERT_TRUE(this->store_->SeparateFilm(apart, "/films/night-ferry/", merged.merge_repointed));
+  EXPECT_NE(*this->content_->DataVersion(), before);
+  EXPECT_EQ(this->store_->LoadRecordEdits()->films.at(0), apart);
+  auto redirects = this->content_->LoadRedirects();
+  ASSERT_TRUE(redirects.ok());
+  std::map<std::string, std::string> to;
+  for (const UrlRedirect& r : *redirects) to[r.from] = r.to;
+  EXPECT_EQ(to, (std::map<std::string, std::string>{{"/films/nite-ferry/", "/films/night-ferry/"},
+                                                    {"/films/other/", "/films/elsewhere/"}}));
+
+  ASSERT_TRUE(this->content_->SaveRedirect(UrlRedirect{"/people/ana-luo/", 0, "/people/ana-lui/"}));
+  PersonEdit person;
+  person.slug = "ana-lui";
+  person.merged_into = "ana-liu";
+  ASSERT_TRUE(this->store_->MergePerson(person, "/people/ana-lui/", "/people/ana-liu/"));
+  const PersonEdit kept = this->store_->LoadRecordEdits()->people.at(0);
+  EXPECT_EQ(kept.merge_repointed, std::vector<std::string>{"/people/ana-luo/"});
+  PersonEdit person_apart = kept;
+  person_apart.merged_into.clear();
+  person_apart.merge_repointed.clear();
+  ASSERT_TRUE(this->store_->SeparatePerson(person_apart, "/people/ana-lui/", kept.merge_repointed));
+  EXPECT_EQ(this->store_->LoadRecordEdits()->people.at(0), person_apart);
+  to.clear();
+  redirects = this->content_->LoadRedirects();
+  ASSERT_TRUE(redirects.ok());
+  for (const UrlRedirect& r : *redirects) to[r.from] = r.to;
+  EXPECT_EQ(to.count("/people/ana-lui/"), 0u) << "their page is theirs again";
+  EXPECT_EQ(to["/people/ana-luo/"], "/people/ana-lui/");
 }
 
 TYPED_TEST(RecordStoreContract, PersonRecordsRoundTripAndAreReplaced) {
@@ -123,6 +172,7 @@ TYPED_TEST(RecordStoreContract, APersonsMergeSavesItsRecordAndRedirectsAsAFilmsD
   auto edits = this->store_->LoadRecordEdits();
   ASSERT_TRUE(edits.ok()) << edits.error().ToString();
   ASSERT_EQ(edits->people.size(), 1u);
+  merge.merge_repointed = {"/people/ana-luo/"};
   EXPECT_EQ(edits->people[0], merge);
   auto redirects = this->content_->LoadRedirects();
   ASSERT_TRUE(redirects.ok());

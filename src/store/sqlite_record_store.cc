@@ -46,9 +46,14 @@ class SqliteRecordStore final : public RecordStore, private SqliteConnection {
 
   Status MergeFilm(const FilmEdit& e, const std::string& from_url,
                    const std::string& to_url) override {
+    return Merge(e, from_url, to_url, [this](const FilmEdit& m) { return SaveFilmEdit(m); });
+  }
+
+  Status SeparateFilm(const FilmEdit& e, const std::string& from_url,
+                      const std::vector<std::string>& repointed) override {
     return Atomically([&]() -> Status {
-      if (auto s = SaveFilmEdit(e); !s) return s;
-      return SaveMergeRedirect(from_url, to_url);
+      if (auto s = LeadBack(from_url, repointed); !s) return s;
+      return SaveFilmEdit(e);
     });
   }
 
@@ -68,13 +73,46 @@ class SqliteRecordStore final : public RecordStore, private SqliteConnection {
 
   Status MergePerson(const PersonEdit& e, const std::string& from_url,
                      const std::string& to_url) override {
+    return Merge(e, from_url, to_url, [this](const PersonEdit& m) { return SavePersonEdit(m); });
+  }
+
+  Status SeparatePerson(const PersonEdit& e, const std::string& from_url,
+                        const std::vector<std::string>& repointed) override {
     return Atomically([&]() -> Status {
-      if (auto s = SavePersonEdit(e); !s) return s;
-      return SaveMergeRedirect(from_url, to_url);
+      if (auto s = LeadBack(from_url, repointed); !s) return s;
+      return SavePersonEdit(e);
     });
   }
 
  private:
+  // The edit saved with the redirects its merge led on (merge_repointed), in one transaction.
+  template <typename Edit, typename Save>
+  Status Merge(const Edit& e, const std::string& from_url, const std::string& to_url, Save save) {
+    return Atomically([&]() -> Status {
+      Edit merged = e;
+      {
+        Run led(Q("SELECT from_url FROM redirects WHERE article_id IS NULL AND to_url = ?1"),
+                {from_url});
+        while (led.Row()) AddRepointed(merged.merge_repointed, led.S(0));
+        if (!led.Finished()) return Failure("reading the redirects to \"" + from_url + "\"");
+      }
+      if (auto s = save(merged); !s) return s;
+      return SaveMergeRedirect(from_url, to_url);
+    });
+  }
+
+  // A merge undone: `from_url` is its record's again, and the redirects it led on lead back.
+  Status LeadBack(const std::string& from_url, const std::vector<std::string>& repointed) {
+    Run gone(Q("DELETE FROM redirects WHERE from_url = ?1 AND article_id IS NULL"), {from_url});
+    if (!gone.Done()) return Failure("removing redirect \"" + from_url + "\"");
+    for (const std::string& from : repointed) {
+      Run back(Q("UPDATE redirects SET to_url = ?2 WHERE from_url = ?1 AND article_id IS NULL"),
+               {from, from_url});
+      if (!back.Done()) return Failure("redirecting \"" + from + "\"");
+    }
+    return {};
+  }
+
   // A merged record's address leads to the other's, and so does every fixed redirect that led
   // to it (no chains).
   Status SaveMergeRedirect(const std::string& from_url, const std::string& to_url) {

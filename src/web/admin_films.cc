@@ -218,10 +218,18 @@ HttpResponse AdminWeb::FilmSavePost(Visit& v, const std::string& slug) {
   e.film = std::move(**film);
   e.updated = options_.now();
   if (Status s = CheckFilmEdit(e); !s) return FilmPage(v, 400, slug, &s.error(), "", &e.film);
+  auto edits = StoredEdits();
+  if (!edits) return Refused(v, 503, edits.error().message);
+  // A merged record saved is a merge undone: its address is its own again.
+  const FilmEdit* merged = EditOf(*edits, slug);
+  if (merged && merged->merged_into.empty()) merged = nullptr;
   Status saved;
   {
     std::lock_guard lock(content_mu_);
-    saved = records_ ? records_->SaveFilmEdit(e) : Status(AdminRecordsClosed());
+    saved = !records_ ? Status(AdminRecordsClosed())
+            : merged
+                ? records_->SeparateFilm(e, PublicFilmUrl(*v.site, slug), merged->merge_repointed)
+                : records_->SaveFilmEdit(e);
   }
   if (!saved) return Refused(v, 500, saved.error().message);
   return AdminSeeOther(AdminFilmUrl(slug) + "?saved=1");

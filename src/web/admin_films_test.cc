@@ -140,6 +140,15 @@ TEST_F(AdminFilmsTest, MergingADuplicateStoresItAndRedirectsItsAddress) {
   ASSERT_EQ(redirects->size(), 1u);
   EXPECT_EQ((*redirects)[0],
             (UrlRedirect{"/films/night-ferry-blues/", 0, "/films/night-ferry-2026/"}));
+  // Its facts saved again: the merge undone, its address its own again.
+  HttpResponse apart = Call("POST", "/admin/films/night-ferry-blues/save/", editor,
+                            "film_title=Night+Ferry+Blues&film_year=2025");
+  ASSERT_EQ(apart.status, 303) << Body(apart);
+  edits = records_->LoadRecordEdits()->films;
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].merged_into, "");
+  EXPECT_EQ(edits[0].film.title, "Night Ferry Blues");
+  EXPECT_TRUE(content_->LoadRedirects()->empty());
 }
 
 TEST_F(AdminFilmsTest, TheLookupAnswersWithEveryFactOfTheRecords) {
@@ -253,6 +262,23 @@ TEST_F(AdminFilmsTest, MergingADuplicatePersonStoresItAndRedirectsTheirAddress) 
   auto redirects = content_->LoadRedirects();
   ASSERT_EQ(redirects->size(), 1u);
   EXPECT_EQ((*redirects)[0], (UrlRedirect{"/people/tomasz-brandt/", 0, "/people/ana-liu/"}));
+
+  // Undone from the kept person's page: their articles and address are theirs again.
+  const std::string kept = Body(Call("GET", "/admin/people/ana-liu/?saved=merged", editor));
+  EXPECT_NE(kept.find("action=\"/admin/people/tomasz-brandt/separate/\""), std::string::npos)
+      << kept;
+  EXPECT_EQ(Call("POST", "/admin/people/tomasz-brandt/separate/", writer, "").status, 403);
+  EXPECT_EQ(Call("POST", "/admin/people/ana-liu/separate/", editor, "").status, 404)
+      << "not merged into anyone";
+  HttpResponse apart = Call("POST", "/admin/people/tomasz-brandt/separate/", editor, "");
+  ASSERT_EQ(apart.status, 303) << Body(apart);
+  EXPECT_EQ(apart.Header("Location"), "/admin/people/ana-liu/?saved=separated");
+  edits = records_->LoadRecordEdits()->people;
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].merged_into, "");
+  EXPECT_TRUE(content_->LoadRedirects()->empty());
+  EXPECT_NE(Body(Call("GET", "/admin/people/ana-liu/?saved=separated", editor)).find("Separated"),
+            std::string::npos);
 }
 
 }  // namespace

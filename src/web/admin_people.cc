@@ -104,6 +104,7 @@ const std::vector<AdminWeb::SubRoute>& AdminWeb::PersonRoutes() {
       {"GET", "", &AdminWeb::PersonGet},
       {"POST", "save", &AdminWeb::PersonSavePost},
       {"POST", "merge", &AdminWeb::PersonMergePost},
+      {"POST", "separate", &AdminWeb::PersonSeparatePost},
   };
   return kRoutes;
 }
@@ -187,6 +188,19 @@ HttpResponse AdminWeb::PersonPage(Visit& v, int status, const std::string& slug,
     choices.push_back(d);
   }
   view.set("merge_choices", choices);
+  // The people merged into this one, each to be separated again.
+  auto edits = StoredEdits();
+  if (!edits) return Refused(v, 503, edits.error().message);
+  kainjow::mustache::list merged;
+  for (const PersonEdit& e : edits->people) {
+    if (e.merged_into != slug) continue;
+    TemplateData d;
+    d.set("slug", e.slug);
+    d.set("separate_url", AdminPersonUrl(e.slug) + "separate/");
+    merged.push_back(d);
+  }
+  view.set("has_merged", !merged.empty());
+  view.set("merged", merged);
   return Render(v, status, "person", record.name.display, view);
 }
 
@@ -196,6 +210,9 @@ HttpResponse AdminWeb::PersonGet(Visit& v, const std::string& slug) {
       saved == "1" ? "Saved: the site shows it within a second."
       : saved == "merged"
           ? "Merged: the other person's articles name this one, their address leads here."
+      : saved == "separated"
+          ? "Separated: their articles name them again, and their page is theirs again within "
+            "a second."
           : "";
   return PersonPage(v, 200, slug, nullptr, notice, nullptr);
 }
@@ -252,6 +269,30 @@ HttpResponse AdminWeb::PersonMergePost(Visit& v, const std::string& slug) {
   }
   if (!saved) return Refused(v, 500, saved.error().message);
   return AdminSeeOther(AdminPersonUrl(into) + "?saved=merged");
+}
+
+// Undoes a merge: the person at `slug` (merged into another) is named by their articles again,
+// their page is theirs again, and the redirects the merge led on lead to it again.
+HttpResponse AdminWeb::PersonSeparatePost(Visit& v, const std::string& slug) {
+  auto stored = StoredPersonEdit(slug);
+  if (!stored) return Refused(v, 503, stored.error().message);
+  if (!*stored || (*stored)->merged_into.empty()) {
+    return Refused(v, 404, "No person at /people/" + slug + "/ is merged into another.");
+  }
+  const PersonEdit merged = **stored;
+  PersonEdit apart = merged;
+  apart.merged_into.clear();
+  apart.merge_repointed.clear();
+  apart.updated = options_.now();
+  Status saved;
+  {
+    std::lock_guard lock(content_mu_);
+    saved = records_ ? records_->SeparatePerson(apart, PublicPersonUrl(*v.site, slug),
+                                                merged.merge_repointed)
+                     : Status(AdminRecordsClosed());
+  }
+  if (!saved) return Refused(v, 500, saved.error().message);
+  return AdminSeeOther(AdminPersonUrl(merged.merged_into) + "?saved=separated");
 }
 
 }  // namespace cinepress

@@ -222,6 +222,7 @@ class AdminWeb {
   HttpResponse PersonGet(Visit& v, const std::string& slug);
   HttpResponse PersonSavePost(Visit& v, const std::string& slug);
   HttpResponse PersonMergePost(Visit& v, const std::string& slug);
+  HttpResponse PersonSeparatePost(Visit& v, const std::string& slug);
 
   // The editor (admin_editor.cc): below /admin/articles/, dispatched by EditorRoutes.
   using EditorHandler = HttpResponse (AdminWeb::*)(Visit&, int64_t);

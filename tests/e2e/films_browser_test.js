@@ -162,6 +162,13 @@ async function submit(page, selector) {
       `the duplicate's old address answers 301 to the kept person (${personAnswer.status} ${personAnswer.location})`);
     await reader.goto(url + '/people/elise-fournaud/');
     check((await reader.innerText('main')).includes('Harbour Lights'), 'the kept person has the duplicate\'s film');
+    // The merge undone from the kept person's page: the duplicate's address is their page again.
+    await submit(page, 'button:has-text("Separate /people/elise-fourneaud/ again")');
+    check((await page.innerText('main')).includes('Separated'), 'the merge is undone from the kept person\'s page');
+    const ownAgain = await eventually(reader, async () => (await head(url + '/people/elise-fourneaud/')).status === 200);
+    check(ownAgain, 'the duplicate\'s address answers 200 again, their own page');
+    await reader.goto(url + '/people/elise-fourneaud/');
+    check((await reader.innerText('main')).includes('Harbour Lights'), 'their film is theirs again');
 
     // Their ids and job titles: a film's id is refused by name; the right ones show everywhere.
     await page.fill('#imdb', 'tt0111161');
