@@ -388,7 +388,8 @@ TEST_F(LiveSiteTest, PrivateMediaAreStreamedToTheirReaderAndNeverServedAtTheirPa
     book += "%PDF page " + std::to_string(i) + "\n";
   }
   ASSERT_TRUE(probe_->SaveMedia("_shop/ozu/ozu.pdf", book).ok());
-  ASSERT_TRUE(Eventually([&] { return Get("/images/still.svg").status == 200; }));
+  ASSERT_TRUE(Eventually([&] { return Get("/images/still.svg").status == 200; }))
+      << Get("/images/still.svg").status << " " << std::string(Get("/images/still.svg").BodyView());
   EXPECT_EQ(Get("/_shop/ozu/ozu.pdf").status, 404);
   EXPECT_FALSE(live_->CurrentSite()->FindOutput("_shop/ozu/ozu.pdf"));
 
