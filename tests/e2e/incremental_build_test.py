@@ -12,6 +12,7 @@ same file for file, and the files the change could not touch must keep their ino
 """
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -184,9 +185,13 @@ def main():
             with open(review, "w", encoding="utf-8") as f:
                 f.write(review_text.rstrip("\n") + "\n\nSee 000" + SMALL_HASH_SUFFIX + ".\n")
 
+        with open(os.path.join(public, "search", "index", "manifest.json"), encoding="utf-8") as f:
+            starts = [c[0] for c in json.load(f)["chunks"]]
         step("a word that starts a chunk of the index", starting_word)
-        check("a word that starts a chunk: the index is made whole", index_mode() == "whole",
-              index_mode())
+        # With one chunk only a new first word moves a boundary.
+        if len(starts) > 1 or "000" + SMALL_HASH_SUFFIX < starts[0]:
+            check(f"a word that starts a chunk: the index is made whole ({len(starts)} chunks)",
+                  index_mode() == "whole", index_mode())
         step("the word that started a chunk removed", remove_sentence)
         edit_body()
 
