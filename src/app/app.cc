@@ -16,6 +16,7 @@
 #include "app/payments_commands.h"
 #include "bundle/bundle.h"
 #include "core/config.h"
+#include "core/gzip.h"
 #include "core/parallel.h"
 #include "core/serve_clock.h"
 #include "core/slug.h"
@@ -1205,13 +1206,23 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   // not published): an unchanged document is not analysed again.
   const fs::path words_file = fs::absolute(target).parent_path() /
                               ("." + fs::absolute(target).filename().string() + ".search-words");
-  const std::string words_header = "cinepress-search-words 1 " + ProgramIdentity() + "\n";
+  const std::string words_header = "cinepress-search-words 2 " + ProgramIdentity() + "\n";
   std::string words;
   if (incremental) {
     auto kept = ReadFile(words_file);
-    if (kept && kept->rfind(words_header, 0) == 0) words = kept->substr(words_header.size());
+    if (kept && kept->rfind(words_header, 0) == 0) {
+      words = std::move(*kept);
+      words.erase(0, words_header.size());
+    }
   }
-  (*loaded)->UseSearchWords(std::move(words));
+  // The live build's chunks of words, for an index made from the last one (the site checks
+  // each against the digest it kept).
+  const fs::path live_words = fs::absolute(target) / "search" / "index" / "words";
+  (*loaded)->UseSearchWords(std::move(words), [live_words](size_t k) -> std::optional<std::string> {
+    auto packed = ReadFile(live_words / (std::to_string(k) + ".json.gz"));
+    if (!packed) return std::nullopt;
+    return Gunzip(*packed);
+  });
   {
     // The static search index first: its chunks are then kept by their text's digest.
     auto store = OpenStore(site, (*loaded)->config());
@@ -1232,7 +1243,8 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   if (auto s = (*sink)->Commit(FormatBuildManifest(report->manifest)); !s) return s.error();
   if (std::string words = (*loaded)->SearchWords(); !words.empty()) {
     // A cache: the site is built and swapped in already, so a failure here is only said.
-    if (auto s = WriteFile(words_file, words_header + words); !s) {
+    words.insert(0, words_header);
+    if (auto s = WriteFile(words_file, words); !s) {
       out << "build: the search words were not kept (" << s.error().ToString()
           << "): the next build analyses every document again\n";
     }
@@ -1248,6 +1260,9 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
       << " pages, " << (*loaded)->lists().size() << " lists; " << std::setprecision(2)
       << Seconds(start) << " s (load and assemble " << t_assemble << " s, render and write "
       << t_render << " s on " << threads << " threads)\n";
+  if (std::string mode = (*loaded)->StaticIndexMode(); !mode.empty()) {
+    out << "build: static search index: " << mode << "\n";
+  }
   return report;
 }
 

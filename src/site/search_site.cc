@@ -16,6 +16,7 @@
 // documents' text is the same plain text (the body's Markdown as text), so that the static and
 // the live search find the same articles.
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -36,6 +37,12 @@ struct StaticSearchIndex {
   std::string manifest;
   std::vector<std::string> filters;  // kFilterNames order
   std::vector<std::string> chunks;
+  // Each chunk's ContentHash, and whether its text is in `chunks` (an index made from the last
+  // build's holds only the chunks that changed: StaticIndexChunk reads back the others).
+  std::vector<std::string> chunk_digests;
+  std::vector<bool> chunk_made;
+  std::vector<std::string> first_words;  // of each chunk that has words
+  size_t words = 0;                      // distinct words
 };
 
 // The searchable text of a document, field by field, as the store's index has it.
@@ -330,9 +337,120 @@ Result<std::string> Site::SearchBodyText(ContentStore* store, const Article& a,
   return BodyToText(a.body_markdown, a.body_format);  // Markdown, or HTML (WordPress imports)
 }
 
+namespace {
+
+// A word's entry in its chunk, "word":[doc, weight, doc, weight…] with documents as differences.
+std::string EntryOf(const std::string& w, const std::vector<std::pair<uint32_t, uint32_t>>& list) {
+  std::string e = json(w).dump() + ":[";
+  uint32_t prev = 0;
+  for (size_t k = 0; k < list.size(); ++k) {
+    if (k) e += ',';
+    e += std::to_string(list[k].first - prev) + "," + std::to_string(list[k].second);
+    prev = list[k].first;
+  }
+  e += ']';
+  return e;
+}
+
+std::string ManifestOf(size_t documents, const std::vector<std::string>& first_words) {
+  json chunk_list = json::array();
+  for (size_t k = 0; k < first_words.size(); ++k) {
+    chunk_list.push_back(json::array({first_words[k], k}));
+  }
+  json manifest = {
+      {"version", 1}, {"documents", documents}, {"chunks", chunk_list}, {"filters", json::array()}};
+  for (const char* f : kFilterNames) manifest["filters"].push_back(f);
+  return manifest.dump();
+}
+
+// What SearchWords' text says of the index first (what UseSearchWords reads back): "index
+// DOCUMENTS CHUNKS WORDS", then each chunk's digest and first word.
+std::string IndexHeaderOf(const StaticSearchIndex& index, size_t documents) {
+  std::string out = "index " + std::to_string(documents) + " " +
+                    std::to_string(index.chunks.size()) + " " + std::to_string(index.words) + "\n";
+  for (size_t k = 0; k < index.chunks.size(); ++k) {
+    out += index.chunk_digests[k];
+    out += '\t';
+    if (k < index.first_words.size()) out += index.first_words[k];
+    out += '\n';
+  }
+  return out;
+}
+
+// A posting list read back from a chunk's JSON (documents as differences); false when it is not
+// one.
+bool DecodePostings(const json& a, std::vector<std::pair<uint32_t, uint32_t>>& list) {
+  list.clear();
+  if (!a.is_array() || a.size() % 2 != 0) return false;
+  uint32_t doc = 0;
+  for (size_t j = 0; j < a.size(); j += 2) {
+    if (!a[j].is_number_unsigned() || !a[j + 1].is_number_unsigned()) return false;
+    doc += a[j].get<uint32_t>();
+    list.emplace_back(doc, a[j + 1].get<uint32_t>());
+  }
+  return true;
+}
+
+// At most this many changed documents are applied to the last build's index; more, and the
+// index is made whole (as fast, and simpler).
+constexpr size_t kMaxChangedDocs = 200;
+
+}  // namespace
+
+// The last build's index as its SearchWords text tells it (views into search_words_in_).
+struct KeptSearchIndex {
+  size_t words = 0;  // distinct words
+  std::vector<std::string> chunk_digests, first_words;
+  std::vector<std::string_view> doc_digests, doc_words;  // in document order
+};
+
+std::vector<std::string> Site::SearchFilterTexts() const {
+  json filters[std::size(kFilterNames)];
+  for (json& f : filters) f = json::object();
+  const size_t articles_and_pages = articles_.size() + pages_.size();
+  for (size_t k = 0; k < SearchDocs(); ++k) {
+    const auto d = static_cast<uint32_t>(k);
+    if (d >= articles_and_pages) {  // an episode: a kind of its own, no writer or edition
+      const PodcastEpisode& e = episodes_[d - articles_and_pages];
+      filters[0][std::string(kPodcastsKind)].push_back(d);
+      filters[1][std::to_string(tz_.YearMonth(e.date).first)].push_back(d);
+      continue;
+    }
+    const bool page = d >= articles_.size();
+    const Article& a = Doc(d);
+    filters[0][page ? "page" : a.section].push_back(d);
+    if (page) continue;
+    filters[1][std::to_string(tz_.YearMonth(a.date).first)].push_back(d);
+    for (const std::string& id : a.author_ids) filters[2][id].push_back(d);
+    for (uint32_t e : editions_of_article_[d]) {
+      filters[3][EditionKey(festivals_[editions_[e].festival], editions_[e])].push_back(d);
+    }
+  }
+  std::vector<std::string> out;
+  for (json& f : filters) out.push_back(f.dump());
+  return out;
+}
+
 Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore* store) const {
   std::lock_guard lock(search_mu_);
   if (search_index_) return search_index_;
+  auto changed = ChangedStaticIndex(store);
+  if (!changed) return changed.error();
+  if (*changed) {
+    search_index_ = std::move(*changed);
+    return search_index_;
+  }
+  search_words_out_.clear();
+  // A build that keeps the words (not `serve`).
+  auto whole = WholeStaticIndex(store, search_words_wanted_ ? &search_words_out_ : nullptr);
+  if (!whole) return whole.error();
+  search_index_ = std::move(*whole);
+  search_index_mode_ = "whole";
+  return search_index_;
+}
+
+Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
+    ContentStore* store, std::string* words_out) const {
   const size_t n = SearchDocs();
   const size_t articles_and_pages = articles_.size() + pages_.size();
 
@@ -340,8 +458,6 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>, WordHash,
                      std::equal_to<>>
       postings;
-  json filters[std::size(kFilterNames)];
-  for (json& f : filters) f = json::object();
   // Documents' words on every core, a batch at a time (to bound the memory), then merged in
   // document order.
   constexpr size_t kBatch = 512;
@@ -353,8 +469,8 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   };
   std::vector<Words> batch(kBatch);
   std::vector<std::string> bodies(kBatch);
-  search_words_out_.clear();
-  const bool keep_words = search_words_wanted_;  // a build that keeps them (not `serve`)
+  std::string lines;  // this build's words of each document, for words_out
+  const bool keep_words = words_out != nullptr;
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
     for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
@@ -379,33 +495,18 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
         if (it == postings.end()) it = postings.try_emplace(std::string(w)).first;
         it->second.emplace_back(d, weight);
       };
-      if (keep_words) search_words_out_ += batch[k].digest;
+      if (keep_words) lines += batch[k].digest;
       if (batch[k].kept) {
         ForEachKeptWord(*batch[k].kept, post);
-        if (keep_words) search_words_out_ += *batch[k].kept;
+        if (keep_words) lines += *batch[k].kept;
       } else {
         for (const auto& [w, weight] : batch[k].made) {
           post(w, weight);
-          if (keep_words) search_words_out_ += '\t' + w + ' ' + std::to_string(weight);
+          if (keep_words) lines += '\t' + w + ' ' + std::to_string(weight);
         }
       }
-      if (keep_words) search_words_out_ += '\n';
+      if (keep_words) lines += '\n';
       batch[k].made.clear();
-      if (d >= articles_and_pages) {  // an episode: a kind of its own, no writer or edition
-        const PodcastEpisode& e = episodes_[d - articles_and_pages];
-        filters[0][std::string(kPodcastsKind)].push_back(d);
-        filters[1][std::to_string(tz_.YearMonth(e.date).first)].push_back(d);
-        continue;
-      }
-      const bool page = d >= articles_.size();
-      const Article& a = Doc(d);
-      filters[0][page ? "page" : a.section].push_back(d);
-      if (page) continue;
-      filters[1][std::to_string(tz_.YearMonth(a.date).first)].push_back(d);
-      for (const std::string& id : a.author_ids) filters[2][id].push_back(d);
-      for (uint32_t e : editions_of_article_[d]) {
-        filters[3][EditionKey(festivals_[editions_[e].festival], editions_[e])].push_back(d);
-      }
     }
   }
   std::vector<const decltype(postings)::value_type*> sorted;
@@ -414,25 +515,12 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
   std::sort(sorted.begin(), sorted.end(),
             [](const auto* x, const auto* y) { return x->first < y->first; });
 
-  // Each word's entry, "word":[doc, weight, doc, weight…] with documents as differences.
   std::vector<std::pair<std::string, std::string>> entries;
   entries.reserve(sorted.size());
-  for (const auto* entry : sorted) {
-    const std::string& w = entry->first;
-    const auto& list = entry->second;
-    std::string e = json(w).dump() + ":[";
-    uint32_t prev = 0;
-    for (size_t k = 0; k < list.size(); ++k) {
-      if (k) e += ',';
-      e += std::to_string(list[k].first - prev) + "," + std::to_string(list[k].second);
-      prev = list[k].first;
-    }
-    e += ']';
-    entries.emplace_back(w, std::move(e));
-  }
+  for (const auto* entry : sorted)
+    entries.emplace_back(entry->first, EntryOf(entry->first, entry->second));
   auto index = std::make_shared<StaticSearchIndex>();
   index->chunks.assign(search_chunks_, "{}");
-  json chunk_list = json::array();
   const std::vector<bool> starts = ChunkStarts(entries, search_chunks_);
   size_t k = 0;
   std::string body;
@@ -440,36 +528,229 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
     if (starts[i]) {
       if (!body.empty()) index->chunks[k++] = "{" + body + "}";
       body.clear();
-      chunk_list.push_back(json::array({entries[i].first, k}));
+      index->first_words.push_back(entries[i].first);
     } else {
       body += ',';
     }
     body += entries[i].second;
   }
   if (!body.empty()) index->chunks[k] = "{" + body + "}";
-  json manifest = {
-      {"version", 1}, {"documents", n}, {"chunks", chunk_list}, {"filters", json::array()}};
-  for (const char* f : kFilterNames) manifest["filters"].push_back(f);
-  index->manifest = manifest.dump();
-  for (json& f : filters) index->filters.push_back(f.dump());
-  search_index_ = index;
-  return search_index_;
+  index->words = entries.size();
+  index->chunk_made.assign(index->chunks.size(), true);
+  index->chunk_digests.resize(index->chunks.size());
+  ParallelFor(index->chunks.size(), DefaultThreads(), nullptr,
+              [&](unsigned, size_t c) { index->chunk_digests[c] = ContentHash(index->chunks[c]); });
+  index->manifest = ManifestOf(n, index->first_words);
+  index->filters = SearchFilterTexts();
+  if (words_out) *words_out = IndexHeaderOf(*index, n) + lines;
+  return std::shared_ptr<const StaticSearchIndex>(std::move(index));
 }
 
-void Site::UseSearchWords(std::string text) const {
+Result<std::shared_ptr<const StaticSearchIndex>> Site::ChangedStaticIndex(
+    ContentStore* store) const {
+  const KeptSearchIndex* kept = search_kept_.get();
+  const size_t n = SearchDocs();
+  const size_t chunks = search_chunks_;
+  if (!kept || !search_previous_chunk_ || kept->doc_digests.size() != n ||
+      kept->chunk_digests.size() != chunks || kept->first_words.size() != chunks ||
+      kept->words <= chunks) {
+    return std::shared_ptr<const StaticSearchIndex>();
+  }
+  const std::shared_ptr<const StaticSearchIndex> none;
+  // The documents whose digest is not the last build's at their place.
+  std::vector<std::string> digests(n);
+  std::vector<uint32_t> changed;
+  for (size_t d = 0; d < n; ++d) {
+    digests[d] = FingerprintBesideFigures(Output{OutputKind::kSearchDoc, {}, d, 1});
+    if (digests[d] == kept->doc_digests[d]) continue;
+    changed.push_back(static_cast<uint32_t>(d));
+    if (changed.size() > kMaxChangedDocs) return none;
+  }
+  // Their words now: kept under their digest by an earlier build, or made here.
+  std::vector<std::string> made(changed.size());
+  std::vector<std::string_view> now(changed.size());
+  for (size_t i = 0; i < changed.size(); ++i) {
+    const uint32_t d = changed[i];
+    if (auto it = search_words_.find(digests[d]); it != search_words_.end()) {
+      now[i] = it->second;
+      continue;
+    }
+    std::string body;
+    if (d < articles_.size() + pages_.size()) {
+      auto text = SearchBodyText(store, Doc(d), DocAccess(d));
+      if (!text) return text.error();
+      body = std::move(*text);
+    }
+    for (const auto& [w, weight] : DocWeights(SearchDocText(d, std::move(body)))) {
+      made[i] += '\t' + w + ' ' + std::to_string(weight);
+    }
+    now[i] = made[i];
+  }
+  // The postings that change: word -> (document, its weight now; 0: no longer there).
+  std::map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> changes;
+  for (size_t i = 0; i < changed.size(); ++i) {
+    const uint32_t d = changed[i];
+    std::unordered_map<std::string_view, uint32_t> before, after;
+    ForEachKeptWord(kept->doc_words[d],
+                    [&](std::string_view w, uint32_t weight) { before[w] = weight; });
+    ForEachKeptWord(now[i], [&](std::string_view w, uint32_t weight) { after[w] = weight; });
+    for (const auto& [w, weight] : before) {
+      auto a = after.find(w);
+      const uint32_t weight_now = a == after.end() ? 0 : a->second;
+      if (weight_now != weight) changes[std::string(w)].emplace_back(d, weight_now);
+    }
+    for (const auto& [w, weight] : after) {
+      if (!before.count(w)) changes[std::string(w)].emplace_back(d, weight);
+    }
+  }
+  // Each changed word's chunk: the last whose first word is not after it. A word that comes or
+  // goes must not be one of the chunks' starts (ChunkStarts: the words of smallest hash).
+  const std::vector<std::string>& firsts = kept->first_words;
+  uint64_t threshold = 0;  // the largest hash of a chunk's first word but the first chunk's
+  for (size_t k = 1; k < chunks; ++k) threshold = std::max(threshold, StableHash(firsts[k]));
+  std::map<size_t, std::vector<decltype(changes)::const_iterator>> by_chunk;
+  for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
+    if (it->first < firsts[0]) return none;  // a new first word
+    const auto k = static_cast<size_t>(std::upper_bound(firsts.begin(), firsts.end(), it->first) -
+                                       firsts.begin() - 1);
+    by_chunk[k].push_back(it);
+  }
+  auto index = std::make_shared<StaticSearchIndex>();
+  index->chunks.assign(chunks, "");
+  index->chunk_made.assign(chunks, false);
+  index->chunk_digests = kept->chunk_digests;
+  index->first_words = firsts;
+  size_t words = kept->words;
+  std::vector<std::pair<uint32_t, uint32_t>> list;
+  for (const auto& [k, word_changes] : by_chunk) {
+    auto text = search_previous_chunk_(k);
+    if (!text || ContentHash(*text) != kept->chunk_digests[k]) return none;
+    json chunk = json::parse(*text, nullptr, false);
+    if (!chunk.is_object()) return none;
+    for (auto it : word_changes) {
+      const std::string& w = it->first;
+      auto entry = chunk.find(w);
+      const bool was = entry != chunk.end();
+      list.clear();
+      if (was && !DecodePostings(*entry, list)) return none;
+      for (const auto& [d, weight] : it->second) {
+        std::erase_if(list, [d = d](const auto& p) { return p.first == d; });
+        if (weight) list.emplace_back(d, weight);
+      }
+      std::sort(list.begin(), list.end());
+      const bool is = !list.empty();
+      if (was != is) {
+        if (w == firsts[k] || (chunks > 1 && StableHash(w) <= threshold)) return none;
+        words = is ? words + 1 : words - 1;
+      }
+      if (!is) {
+        chunk.erase(w);
+        continue;
+      }
+      json deltas = json::array();
+      uint32_t prev = 0;
+      for (const auto& [d, weight] : list) {
+        deltas.push_back(d - prev);
+        deltas.push_back(weight);
+        prev = d;
+      }
+      chunk[w] = std::move(deltas);
+    }
+    std::string body;
+    for (const auto& [w, postings] : chunk.items()) {
+      if (!DecodePostings(postings, list)) return none;
+      if (!body.empty()) body += ',';
+      body += EntryOf(w, list);
+    }
+    index->chunks[k] = "{" + body + "}";
+    index->chunk_digests[k] = ContentHash(index->chunks[k]);
+    index->chunk_made[k] = true;
+  }
+  if (words <= chunks) return none;
+  index->words = words;
+  index->manifest = ManifestOf(n, firsts);
+  index->filters = SearchFilterTexts();
+  if (search_words_wanted_) {
+    std::string& out = search_words_out_;
+    out = IndexHeaderOf(*index, n);
+    size_t i = 0;
+    for (size_t d = 0; d < n; ++d) {
+      out += digests[d];
+      if (i < changed.size() && changed[i] == d) {
+        out += now[i++];
+      } else {
+        out += kept->doc_words[d];
+      }
+      out += '\n';
+    }
+  }
+  search_index_mode_ = "changed documents: " + std::to_string(changed.size());
+  return std::shared_ptr<const StaticSearchIndex>(std::move(index));
+}
+
+Result<std::string> Site::StaticIndexChunk(ContentStore* store, size_t k) const {
+  std::lock_guard lock(search_mu_);
+  const StaticSearchIndex& index = *search_index_;
+  if (index.chunk_made.at(k)) return index.chunks[k];
+  if (search_previous_chunk_) {
+    auto text = search_previous_chunk_(k);
+    if (text && ContentHash(*text) == index.chunk_digests[k]) return std::move(*text);
+  }
+  // The last build's chunk is not there as it was: the whole index has it.
+  if (!search_whole_index_) {
+    auto whole = WholeStaticIndex(store, nullptr);
+    if (!whole) return whole.error();
+    search_whole_index_ = std::move(*whole);
+  }
+  return search_whole_index_->chunks.at(k);
+}
+
+void Site::UseSearchWords(std::string text,
+                          std::function<std::optional<std::string>(size_t)> previous_chunk) const {
   std::lock_guard lock(search_mu_);
   search_words_.clear();
+  search_kept_.reset();
   search_words_wanted_ = true;
+  search_previous_chunk_ = std::move(previous_chunk);
   search_words_in_ = std::move(text);
   std::string_view rest = search_words_in_;
-  while (!rest.empty()) {
+  auto next_line = [&rest](std::string_view& line) {
     const size_t nl = rest.find('\n');
-    if (nl == rest.npos) break;  // a text cut short: its last line is not whole
-    std::string_view line = rest.substr(0, nl);
+    if (nl == rest.npos) return false;  // a text cut short: its last line is not whole
+    line = rest.substr(0, nl);
     rest.remove_prefix(nl + 1);
-    const size_t tab = std::min(line.find('\t'), line.size());
-    if (tab != 0) search_words_.emplace(line.substr(0, tab), line.substr(tab));
+    return true;
+  };
+  auto kept = std::make_shared<KeptSearchIndex>();
+  std::string_view line;
+  size_t documents = 0, chunks = 0;
+  bool whole = false;
+  if (rest.starts_with("index ") && next_line(line)) {
+    unsigned long long n[3] = {0, 0, 0};
+    whole =
+        std::sscanf(std::string(line).c_str(), "index %llu %llu %llu", &n[0], &n[1], &n[2]) == 3;
+    documents = n[0];
+    chunks = n[1];
+    kept->words = n[2];
+    for (size_t k = 0; whole && k < chunks; ++k) {
+      whole = next_line(line);
+      const size_t tab = line.find('\t');
+      if (!whole || tab == line.npos) {
+        whole = false;
+        break;
+      }
+      kept->chunk_digests.emplace_back(line.substr(0, tab));
+      if (tab + 1 < line.size()) kept->first_words.emplace_back(line.substr(tab + 1));
+    }
   }
+  while (next_line(line)) {
+    const size_t tab = std::min(line.find('\t'), line.size());
+    if (tab == 0) continue;
+    search_words_.emplace(line.substr(0, tab), line.substr(tab));
+    kept->doc_digests.push_back(line.substr(0, tab));
+    kept->doc_words.push_back(line.substr(tab));
+  }
+  if (whole && kept->doc_digests.size() == documents) search_kept_ = std::move(kept);
 }
 
 Status Site::MakeStaticIndex(ContentStore* store) const {
@@ -484,13 +765,22 @@ std::string Site::MadeIndexPieceDigest(size_t ref) const {
   if (!search_index_) return "";
   const StaticSearchIndex& index = *search_index_;
   if (ref == kManifestRef) return ContentHash(index.manifest);
-  if (ref >= kChunkRef) return ContentHash(index.chunks.at(ref - kChunkRef));
+  if (ref >= kChunkRef) return index.chunk_digests.at(ref - kChunkRef);
   return ContentHash(index.filters.at(ref - kFilterRef));
 }
 
 std::string Site::SearchWords() const {
   std::lock_guard lock(search_mu_);
-  return search_index_ ? search_words_out_ : std::string();
+  // Nothing to keep when the text is the one given (nothing changed).
+  if (!search_index_ || search_words_out_ == search_words_in_) return std::string();
+  std::string out = std::move(search_words_out_);  // handed over once (45 MB on a big archive)
+  search_words_out_.clear();
+  return out;
+}
+
+std::string Site::StaticIndexMode() const {
+  std::lock_guard lock(search_mu_);
+  return search_index_mode_;
 }
 
 Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {
@@ -498,7 +788,9 @@ Result<std::string> SiteRenderer::RenderSearchIndex(size_t ref) {
   if (!index) return index.error();
   if (ref == kManifestRef) return (*index)->manifest;
   if (ref >= kChunkRef) {
-    auto packed = Gzip((*index)->chunks.at(ref - kChunkRef), kFragmentGzipLevel);
+    auto text = site_->StaticIndexChunk(store_, ref - kChunkRef);
+    if (!text) return text.error();
+    auto packed = Gzip(*text, kFragmentGzipLevel);
     if (!packed) return MakeError(ErrorCode::kInternal, "could not compress a search index chunk");
     return std::move(*packed);
   }

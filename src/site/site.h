@@ -152,6 +152,7 @@ struct SearchRequest {
 };
 
 struct StaticSearchIndex;  // search_site.cc
+struct KeptSearchIndex;    // search_site.cc
 struct DocText;            // search_site.cc
 
 // The podcasts a site is assembled with: every stored show and episode (drafts and scheduled
@@ -271,10 +272,21 @@ class Site {
   // search fragment's digest is unchanged is not read and analysed again. UseSearchWords takes
   // the text a previous build's SearchWords gave (before anything is rendered); SearchWords is
   // this build's (only when UseSearchWords was called, if only with "": a server does not keep
-  // them), or "" when no part of the index was rendered. Entries are keyed by digest, so
-  // a text from any earlier build of any site is safe to give (what does not match is unused).
-  void UseSearchWords(std::string text) const;
+  // them; handed over once: a second call gives ""), or "" when no part of the index was
+  // rendered or the text is the one given. Entries
+  // are keyed by digest, so a text from any earlier build of any site is safe to give (what does
+  // not match is unused).
+  //
+  // The text also holds what the last build's chunks of words were (their digests and first
+  // words): when `previous_chunk` gives the text of that build's chunk k (the live folder's,
+  // unzipped), an index of as many documents as the last one is made from it by applying only
+  // the words of the documents that changed to the chunks that hold them (a chunk read back is
+  // used only when its digest is the one kept). The result is the same index, byte for byte.
+  void UseSearchWords(std::string text,
+                      std::function<std::optional<std::string>(size_t)> previous_chunk = {}) const;
   std::string SearchWords() const;
+  // How the last StaticIndex was made: "" (not made), "whole", or "changed documents: N".
+  std::string StaticIndexMode() const;
   // Makes the static search index now, before anything is rendered (a build does, reading bodies
   // through `store`): from then on its pieces are fingerprinted by their own text, so that a
   // chunk of words whose postings did not change is kept, not compressed and written again. A
@@ -357,6 +369,18 @@ class Site {
   std::string MadeIndexPieceDigest(size_t ref) const;
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
+  // The whole index from every document's words (`words_out`: this build's SearchWords, or null);
+  // and the index made from the last build's by the changed documents' words (null when it
+  // cannot be: another number of documents or chunks, too many changes, a chunk's boundaries
+  // moved, a chunk of the last build not readable as it was). Both hold search_mu_.
+  Result<std::shared_ptr<const StaticSearchIndex>> WholeStaticIndex(ContentStore* store,
+                                                                    std::string* words_out) const;
+  Result<std::shared_ptr<const StaticSearchIndex>> ChangedStaticIndex(ContentStore* store) const;
+  // The static index's filters (kFilterNames' order), each document under its values.
+  std::vector<std::string> SearchFilterTexts() const;
+  // The text of chunk k of the index: an unchanged chunk of an index made from the last one is
+  // read back from the last build (or, when it cannot be, taken from a whole index made now).
+  Result<std::string> StaticIndexChunk(ContentStore* store, size_t k) const;
   // Static index documents: articles_, then pages_, then episodes_.
   size_t SearchDocs() const;
   // Document d's searchable text, field by field (`body`: an article's or page's body text, as
@@ -439,6 +463,10 @@ class Site {
   mutable std::string search_words_in_, search_words_out_;  // see UseSearchWords
   mutable bool search_words_wanted_ = false;  // UseSearchWords was called: make SearchWords
   mutable std::unordered_map<std::string_view, std::string_view> search_words_;  // digest -> words
+  mutable std::shared_ptr<const KeptSearchIndex> search_kept_;  // the last build's, when whole
+  mutable std::function<std::optional<std::string>(size_t)> search_previous_chunk_;
+  mutable std::shared_ptr<const StaticSearchIndex> search_whole_index_;  // StaticIndexChunk's
+  mutable std::string search_index_mode_;
 };
 
 // Numbered pages for a pagination partial (`current`, `total`, `prev_url`, `next_url`, `pages`):

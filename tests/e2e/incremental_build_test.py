@@ -11,6 +11,8 @@ built incrementally, then built whole (`--full`) into another folder; the two tr
 same file for file, and the files the change could not touch must keep their inodes.
 """
 
+import gzip
+import json
 import os
 import re
 import shutil
@@ -31,6 +33,32 @@ def tree(folder):
     return files_of(folder, inodes=True)
 
 
+def gunzip_text(path):
+    with open(path, "rb") as f:
+        return gzip.decompress(f.read()).decode("utf-8")
+
+
+def fnv1a(word):
+    h = 14695981039346656037
+    for c in word.encode("utf-8"):
+        h = ((h ^ c) * 1099511628211) % (1 << 64)
+    return h
+
+
+def small_hash_suffix():
+    """Letters that make "000" + them a word of very small FNV-1a hash (the static index's chunks
+    start at the words of smallest hash)."""
+    import itertools
+    for letters in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=4):
+        word = "".join(letters)
+        if fnv1a("000" + word) < (1 << 64) >> 14:
+            return word
+    raise AssertionError("no word of small hash")
+
+
+SMALL_HASH_SUFFIX = small_hash_suffix()
+
+
 def build_line(p):
     m = re.search(r"build: wrote (\d+) of (\d+) files.*?; (\d+) unchanged(.*)", p.stdout)
     assert m, p.stdout
@@ -46,12 +74,15 @@ def main():
         public = os.path.join(site, "public")
         whole = os.path.join(root, "whole")
 
+        last = {}  # the last step's build output
+
         def step(name, change, expect_all=False, gone=(), most=0.25):
             before = tree(public)
             change()
             nc.run([binary, "import", site, "--prune", "--site", site], timeout=300)
-            written, files, unchanged, note = build_line(
-                nc.run([binary, "build", "--site", site], timeout=300))
+            p = nc.run([binary, "build", "--site", site], timeout=300)
+            last["out"] = p.stdout
+            written, files, unchanged, note = build_line(p)
             after = tree(public)
             shutil.rmtree(whole, ignore_errors=True)
             nc.run([binary, "build", "--site", site, "--full", "--out", whole], timeout=300)
@@ -111,16 +142,58 @@ def main():
 
         review = os.path.join(site, "content", "reviews", "hollow-season.md")
 
+        with open(review, encoding="utf-8") as f:
+            review_text = f.read()
+        # A word no other document has (its postings come and go with this sentence), whose hash
+        # is not among the smallest (it does not start a chunk of the index's words).
+        added_sentence = "A sentence the editor added after publication, quizzaciously."
+
         def edit_body():
-            with open(review, encoding="utf-8") as f:
-                text = f.read()
             with open(review, "w", encoding="utf-8") as f:
-                f.write(text.rstrip("\n") + "\n\nA sentence the editor added after publication.\n")
+                f.write(review_text.rstrip("\n") + "\n\n" + added_sentence + "\n")
+
+        def index_mode():
+            m = re.search(r"build: static search index: (.*)", last["out"])
+            return m.group(1) if m else last["out"]
 
         changed = step("a body edited", edit_body)
         check("a body edited: its page changed",
               "reviews/hollow-season/index.html" in changed, sorted(changed)[:10])
         check("a body edited: the home page did not", "index.html" not in changed)
+        # The static index is the last build's with this document's words applied to the chunks
+        # that hold them (the step checked it is the whole build's, byte for byte).
+        check("a body edited: the search index is made from the last one, one document applied",
+              index_mode() == "changed documents: 1", index_mode())
+        check("a body edited: the new word is in the index",
+              any("quizzaciously" in gunzip_text(os.path.join(public, k))
+                  for k in changed if k.startswith("search/index/words/")), sorted(changed)[:10])
+
+        def remove_sentence():
+            with open(review, "w", encoding="utf-8") as f:
+                f.write(review_text)
+
+        changed = step("a sentence removed (a word leaves the index)", remove_sentence)
+        check("a sentence removed: the index made from the last one",
+              index_mode() == "changed documents: 1", index_mode())
+        check("a sentence removed: the word is gone from the index",
+              not any("quizzaciously" in gunzip_text(os.path.join(public, k))
+                      for k in tree(public) if k.startswith("search/index/words/")))
+
+        def starting_word():
+            # A new word of smaller hash than any chunk's first word, and first in the sorted
+            # list: the chunks' boundaries move, and the index is made whole.
+            with open(review, "w", encoding="utf-8") as f:
+                f.write(review_text.rstrip("\n") + "\n\nSee 000" + SMALL_HASH_SUFFIX + ".\n")
+
+        with open(os.path.join(public, "search", "index", "manifest.json"), encoding="utf-8") as f:
+            starts = [c[0] for c in json.load(f)["chunks"]]
+        step("a word that starts a chunk of the index", starting_word)
+        # With one chunk only a new first word moves a boundary.
+        if len(starts) > 1 or "000" + SMALL_HASH_SUFFIX < starts[0]:
+            check(f"a word that starts a chunk: the index is made whole ({len(starts)} chunks)",
+                  index_mode() == "whole", index_mode())
+        step("the word that started a chunk removed", remove_sentence)
+        edit_body()
 
         def edit_title():
             with open(review, encoding="utf-8") as f:
