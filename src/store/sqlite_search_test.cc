@@ -34,6 +34,74 @@ TEST_F(SqliteSearchTest, ArticlesStoredBeforeSearchExistedAreIndexedOnOpen) {
   EXPECT_EQ(Slugs("heron"), Strings{"old"});
 }
 
+// The full-text tables hold 64 MiB of new words in memory before writing a segment (an import
+// writes a few large segments, not a hundred small ones merged again and again).
+TEST_F(SqliteSearchTest, FullTextTablesWriteLargeSegments) {
+  Save("old", "Heron", "An old article.");
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((engine_.file()).c_str(), &db), SQLITE_OK);
+  for (const char* table : {"article_search", "headline_search"}) {
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(
+        sqlite3_prepare_v2(
+            db, ("SELECT v FROM " + std::string(table) + "_config WHERE k = 'hashsize'").c_str(),
+            -1, &q, nullptr),
+        SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_ROW) << table;
+    EXPECT_EQ(sqlite3_column_int64(q, 0), 64 << 20) << table;
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(db);
+  Open();
+  EXPECT_EQ(Slugs("heron"), Strings{"old"});
+}
+
+// An import saves articles with their search text made ahead, in one transaction: they are
+// indexed a few hundred at a time (one segment of the index each time, not one per article),
+// and every search, text read, savepoint and commit in the transaction sees them all.
+TEST_F(SqliteSearchTest, ArticlesSavedWithTheirTextAreIndexedTogetherInTheTransaction) {
+  auto word = [](int i) {
+    return std::string("kestrel") + char('a' + i / 26) + char('a' + i % 26);
+  };
+  auto save = [&](const std::string& slug, const std::string& title, const std::string& body) {
+    Article a;
+    a.section = "reviews";
+    a.slug = slug;
+    a.title = title;
+    a.body_markdown = body;
+    a.date = kNow - 86400;
+    a.author_ids = {"ana"};
+    a.source_path = "content/reviews/" + slug + ".md";
+    const SearchText text = store_->PrepareSearchText(a);
+    auto id = store_->SaveArticle(a, &text);
+    EXPECT_TRUE(id.ok()) << id.error().ToString();
+    return id.ok() ? *id : 0;
+  };
+  ASSERT_TRUE(store_->BeginTransaction());
+  for (int i = 0; i < 600; ++i) save("a" + std::to_string(i), "Title", "Body " + word(i) + ".");
+  EXPECT_EQ(Slugs(word(599)), Strings{"a599"});  // a search in the transaction finds them
+  const int64_t crane = save("crane", "Crane", "A crane wades.");
+  auto text = store_->LoadSearchText(crane);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->body, "A crane wades.");
+  save("heron", "Heron", "A heron waits.");
+  ASSERT_TRUE(store_->Commit());
+  for (int i : {0, 255, 256, 598, 599}) EXPECT_EQ(Slugs(word(i)), Strings{"a" + std::to_string(i)});
+  EXPECT_EQ(Slugs("heron"), Strings{"heron"});
+  ASSERT_TRUE(store_->BeginTransaction());
+  save("osprey", "Osprey", "An osprey dives.");
+  ASSERT_TRUE(store_->Rollback());
+  ASSERT_TRUE(store_->BeginTransaction());
+  save("plover", "Plover", "A plover runs.");
+  ASSERT_TRUE(store_->Commit());
+  EXPECT_EQ(Slugs("osprey"), Strings{});
+  EXPECT_EQ(Slugs("plover"), Strings{"plover"});
+  Open();
+  EXPECT_EQ(Slugs("heron"), Strings{"heron"});
+  EXPECT_EQ(Slugs(word(300)), Strings{"a300"});
+}
+
 // Every word of FTS5 table `table`, one "term doc column offset" each (fts5vocab's instances).
 Strings IndexedWords(sqlite3* db, const std::string& table) {
   const std::string vocab = table + "_vocab";

@@ -860,6 +860,15 @@ CREATE TRIGGER workshops_update_counts AFTER UPDATE ON workshops
 CREATE TRIGGER workshops_delete_counts AFTER DELETE ON workshops
   BEGIN UPDATE content_changes SET n = n + 1; END;
 )sql",
+    // The full-text tables keep up to 64 MiB of new words in memory (FTS5's default: 1 MiB)
+    // before writing them out as a segment of the index, so that an import of the whole archive
+    // writes a few large segments instead of a hundred small ones merged again and again.
+    // Transactions that write a few articles (the newsroom, `serve`) write at their commit as
+    // before. Kept in each table's own configuration (FTS5's `%_config`).
+    R"sql(
+INSERT INTO article_search (article_search, rank) VALUES ('hashsize', 67108864);
+INSERT INTO headline_search (headline_search, rank) VALUES ('hashsize', 67108864);
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.
@@ -932,8 +941,14 @@ class SqliteStore final : public SqliteMirrorStore {
   }
 
   Status BeginTransaction() override { return Exec("BEGIN IMMEDIATE"); }
-  Status Commit() override { return Exec("COMMIT"); }
-  Status Rollback() override { return Exec("ROLLBACK"); }
+  Status Commit() override {
+    if (auto s = IndexDeferred(); !s) return s;
+    return Exec("COMMIT");
+  }
+  Status Rollback() override {
+    deferred_index_.clear();
+    return Exec("ROLLBACK");
+  }
 
   Result<std::vector<Article>> LoadArticles(bool with_bodies) override {
     std::vector<Article> out;
@@ -996,6 +1011,7 @@ class SqliteStore final : public SqliteMirrorStore {
   Result<SearchText> LoadSearchText(int64_t id) override {
     SearchText t;
     if (!search_index_) return t;
+    if (auto s = IndexDeferred(); !s) return s.error();
     Use q(Prepare("SELECT body, dek FROM article_search WHERE rowid = ?"));
     q.Bind(1, id);
     int rc = q.Step();
@@ -1039,6 +1055,18 @@ class SqliteStore final : public SqliteMirrorStore {
     if (a.id != 0) q.Bind(16, a.id);
     if (q.Step() != SQLITE_DONE) return Failure("saving article \"" + a.slug + "\"");
     int64_t id = a.id != 0 ? a.id : sqlite3_last_insert_rowid(db_);
+    if (search_index_ && prepared != nullptr && !sqlite3_get_autocommit(db_)) {
+      // Indexed with the next rows (IndexDeferred): SQLite opens a statement savepoint for each
+      // write into the articles table (its triggers), and FTS5 writes the words it holds in
+      // memory out as a new segment of the index at every savepoint, so that indexing each
+      // article right after its row made one segment per article, merged again and again.
+      Article saved = a;
+      saved.id = id;
+      deferred_index_.emplace_back(std::move(saved), *prepared);
+      if (deferred_index_.size() < kDeferredIndexRows) return id;
+      if (auto s = IndexDeferred(); !s) return s.error();
+      return id;
+    }
     if (auto s = search_index_ ? IndexArticle(id, a, prepared) : MarkSearchIndexStale(); !s) {
       return s.error();
     }
@@ -1751,6 +1779,12 @@ class SqliteStore final : public SqliteMirrorStore {
   Status InsertSearchDoc(const SearchDocRow& doc, const std::array<std::string, 6>& cols,
                          const std::string& facets, const std::string& what);
   Status UnindexArticle(int64_t id);
+  // Indexes the articles SaveArticle saved with their search text in this transaction and left
+  // for later (all together: FTS5 keeps their words in memory and writes one segment of the
+  // index). Called before anything else reads or writes the search tables, and at Commit.
+  Status IndexDeferred();
+  static constexpr size_t kDeferredIndexRows = 256;
+  std::vector<std::pair<Article, SearchText>> deferred_index_;
   // An episode's search rows (store/podcast_rows.h), with its show as stored now.
   Status IndexEpisode(const PodcastEpisode& e);
   Status IndexEpisodesOf(const std::string& show);  // "": every show's
@@ -1803,6 +1837,7 @@ class SqliteStore final : public SqliteMirrorStore {
   // Runs `work` all or nothing: in the caller's transaction when there is one, else in one of
   // its own (a savepoint makes one when there is none).
   Status InSavepoint(const std::function<Status()>& work) {
+    if (auto s = IndexDeferred(); !s) return s;
     if (auto s = Exec("SAVEPOINT work"); !s) return s;
     Status s = work();
     if (!s) {
@@ -1871,6 +1906,15 @@ Status SqliteStore::IndexArticle(int64_t id, const Article& a, const SearchText*
   doc.hidden = a.draft || a.password_protected;
   doc.authors = json(a.author_ids).dump();
   return InsertSearchDoc(doc, cols, facets, "article \"" + a.slug + "\"");
+}
+
+Status SqliteStore::IndexDeferred() {
+  std::vector<std::pair<Article, SearchText>> rows;
+  rows.swap(deferred_index_);  // indexing them below comes back here: nothing left then
+  for (const auto& [a, t] : rows) {
+    if (auto s = IndexArticle(a.id, a, &t); !s) return s;
+  }
+  return {};
 }
 
 Status SqliteStore::InsertSearchDoc(const SearchDocRow& doc, const std::array<std::string, 6>& cols,
@@ -1952,6 +1996,7 @@ Status SqliteStore::UnindexEpisodes(const std::string& show, const std::string& 
 }
 
 Status SqliteStore::UnindexArticle(int64_t id) {
+  if (auto s = IndexDeferred(); !s) return s;
   Use q(Prepare("DELETE FROM article_search WHERE rowid = ?"));
   q.Bind(1, id);
   if (q.Step() != SQLITE_DONE) return Failure("removing an article from the search index");
@@ -2159,6 +2204,7 @@ class SqliteSearchIndex final : public SearchIndex {
 };
 
 Result<SearchResults> SqliteStore::Search(const SearchQuery& query) {
+  if (auto s = IndexDeferred(); !s) return s.error();
   SqliteSearchIndex index(*this);
   return RunSearch(query, index);
 }
