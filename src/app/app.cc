@@ -10,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "app/newsletter_commands.h"
@@ -1223,17 +1224,28 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
     if (!packed) return std::nullopt;
     return Gunzip(*packed);
   });
-  {
-    // The static search index first: its chunks are then kept by their text's digest.
+  auto make_index = [&site, &loaded]() -> Status {
     auto store = OpenStore(site, (*loaded)->config());
     if (!store) return store.error();
-    if (auto s = (*loaded)->MakeStaticIndex(store->get()); !s) return s.error();
+    return (*loaded)->MakeStaticIndex(store->get());
+  };
+  // The static search index: before anything is rendered when files may be kept (its chunks are
+  // then kept by their text's digest); in a whole build, on a thread of its own while the pages
+  // render (PublishSite renders its pieces last, and they wait for it).
+  Status index_made;
+  std::jthread index_maker;
+  if (incremental) {
+    if (auto s = make_index(); !s) return s.error();
+  } else {
+    index_maker = std::jthread([&index_made, &make_index] { index_made = make_index(); });
   }
   auto render_start = std::chrono::steady_clock::now();
   const unsigned threads = options.threads;
   auto report = PublishSite(
       *loaded, **sink, [&] { return OpenStore(site, (*loaded)->config()); }, threads,
       incremental ? &previous : nullptr);
+  if (index_maker.joinable()) index_maker.join();
+  if (!index_made) return index_made.error();
   if (!report) return report.error();
   // Rendered, but to the bytes the folder had: kept, so not counted as written (read before the
   // manifest goes through the same sink).

@@ -400,6 +400,16 @@ Result<PublishReport> PublishSite(
     if (!first_error) first_error = std::move(e);
     failed = true;
   };
+  // The static search index's pieces last: a whole build makes the index on a thread of its own
+  // while the pages render (app's BuildSite), and they wait for it.
+  std::vector<size_t> order;
+  order.reserve(outputs.size());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (outputs[i].kind != OutputKind::kSearchIndex) order.push_back(i);
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (outputs[i].kind == OutputKind::kSearchIndex) order.push_back(i);
+  }
   ParallelFor(
       outputs.size(), threads,
       [&](unsigned w) {
@@ -411,8 +421,9 @@ Result<PublishReport> PublishSite(
         stores[w] = std::move(*store);
         renderers[w] = std::make_unique<SiteRenderer>(site, stores[w].get());
       },
-      [&](unsigned w, size_t i) {
+      [&](unsigned w, size_t at) {
         if (failed || !renderers[w]) return;
+        const size_t i = order[at];
         const Output& o = outputs[i];
         std::string beside = site->FingerprintBesideFigures(o);
         auto count = [&](size_t size) {
@@ -444,6 +455,9 @@ Result<PublishReport> PublishSite(
           return fail(std::move(e));
         }
         figures[i] = renderers[w]->figures();
+        // A piece of the static index is fingerprinted by its text once the index is made, which
+        // rendering it made sure of (it may have been in the making before).
+        if (o.kind == OutputKind::kSearchIndex) beside = site->FingerprintBesideFigures(o);
         fingerprints[i] = fingerprint_of(std::move(beside), figures[i]);
         if (auto s = sink.Write(o.path, *data); !s) return fail(s.error());
         written++;

@@ -355,5 +355,31 @@ TEST(SearchChunks, MakeStaticIndexFingerprintsThePiecesByTheirText) {
   EXPECT_EQ(own, built->site->Fingerprint(*built->site->FindOutput(chunk->path)));
 }
 
+// A whole build makes the index on a thread of its own while the pages render (BuildSite), so
+// PublishSite may begin before it is made: it renders the pieces last and fingerprints each by
+// its text all the same, as a build that made the index first.
+TEST(SearchChunks, AWholeBuildFingerprintsThePiecesByTheirTextThoughTheIndexWasNotMadeFirst) {
+  auto built = BuildFromStrings(kConfig, ChunkedMagazine(""));
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  auto loaded = LoadSite(SiteFolder{built->root}, 1893456000);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  MemorySink sink;
+  auto report = PublishSite(
+      *loaded, sink, [&built] { return built->OpenStore(); }, 2);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  size_t pieces = 0;
+  for (const Output& o : (*loaded)->outputs()) {
+    if (o.kind != OutputKind::kSearchIndex) continue;
+    ++pieces;
+    const Output* made_first = built->site->FindOutput(o.path);
+    ASSERT_NE(made_first, nullptr) << o.path;
+    EXPECT_EQ(report->manifest.fingerprints.at(o.path),
+              built->site->FingerprintBesideFigures(*made_first))
+        << o.path;
+    EXPECT_EQ(*sink.Find(o.path), built->files.at(o.path)) << o.path;
+  }
+  EXPECT_GE(pieces, 3u);
+}
+
 }  // namespace
 }  // namespace cinepress::testing
