@@ -19,6 +19,7 @@
 #include "core/config.h"
 #include "core/gzip.h"
 #include "core/parallel.h"
+#include "core/process.h"
 #include "core/serve_clock.h"
 #include "core/slug.h"
 #include "core/text.h"
@@ -1174,10 +1175,13 @@ Status ServeSite(const SiteFolder& site, const ServeOptions& options, std::ostre
 
 namespace {
 
-// A digest of this program's executable: what a build made by another program (an upgrade, a
-// rebuild with other code) holds may be rendered otherwise, so nothing of it is kept.
+// What tells this program from another: a build made by another program (an upgrade, a
+// rebuild with other code) may be rendered otherwise, so nothing of it is kept. The linker's
+// build ID (a digest of the linked program, read from our own ELF notes: no file is read), or,
+// for a program linked without one, a digest of the executable.
 std::string ProgramIdentity() {
   static const std::string identity = [] {
+    if (std::string id = OwnBuildId(); !id.empty()) return "build-id:" + id;
     auto exe = ReadFile("/proc/self/exe");
     return exe ? ContentHash(*exe) : std::string("unknown");
   }();
@@ -1234,8 +1238,11 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   // render (PublishSite renders its pieces last, and they wait for it).
   Status index_made;
   std::jthread index_maker;
+  const auto index_start = std::chrono::steady_clock::now();
+  double t_index = 0;  // the index made before anything renders (an incremental build)
   if (incremental) {
     if (auto s = make_index(); !s) return s.error();
+    t_index = Seconds(index_start);
   } else {
     index_maker = std::jthread([&index_made, &make_index] { index_made = make_index(); });
   }
@@ -1252,6 +1259,7 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   const size_t written = report->written - (*sink)->kept_same_bytes();
   report->manifest.program = ProgramIdentity();
   double t_render = Seconds(render_start);
+  const auto finish_start = std::chrono::steady_clock::now();
   if (auto s = (*sink)->Commit(FormatBuildManifest(report->manifest)); !s) return s.error();
   if (std::string words = (*loaded)->SearchWords(); !words.empty()) {
     // A cache: the site is built and swapped in already, so a failure here is only said.
@@ -1270,8 +1278,10 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
                          : " (a whole build)")
       << "\nbuild: " << (*loaded)->articles().size() << " articles, " << (*loaded)->pages().size()
       << " pages, " << (*loaded)->lists().size() << " lists; " << std::setprecision(2)
-      << Seconds(start) << " s (load and assemble " << t_assemble << " s, render and write "
-      << t_render << " s on " << threads << " threads)\n";
+      << Seconds(start) << " s (load and assemble " << t_assemble << " s, ";
+  if (incremental) out << "search index " << t_index << " s, ";
+  out << "render and write " << t_render << " s on " << threads
+      << " threads; manifest, swap and search words " << Seconds(finish_start) << " s)\n";
   if (std::string mode = (*loaded)->StaticIndexMode(); !mode.empty()) {
     out << "build: static search index: " << mode << "\n";
   }

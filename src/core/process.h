@@ -18,4 +18,8 @@ std::string ThisProcess();
 // another machine's (only a lease's end tells then), or when the name is not one of ours.
 bool ProcessEnded(const std::string& process);
 
+// This program's build ID as the linker wrote it in its ELF notes (NT_GNU_BUILD_ID: a digest of
+// the linked program), in lower-case hex, read from memory; empty when it was linked without.
+std::string OwnBuildId();
+
 }  // namespace cinepress

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 namespace cinepress {
 namespace {
 
@@ -29,6 +31,23 @@ TEST(Process, AnotherMachinesProcessIsNeverTakenForEnded) {
   EXPECT_FALSE(ProcessEnded("elsewhere 0000 pid:[1] 999999"));
   EXPECT_FALSE(ProcessEnded(""));
   EXPECT_FALSE(ProcessEnded(ThisProcess().substr(0, ThisProcess().rfind(' ')) + " x"));
+}
+
+TEST(Process, OwnBuildIdIsTheOneTheLinkerWroteAsReadelfReadsIt) {
+  const std::string id = OwnBuildId();
+  ASSERT_FALSE(id.empty()) << "this test program was linked without a build ID";
+  EXPECT_EQ(id, OwnBuildId());
+  std::string notes;
+  const std::string command = "readelf -n /proc/" + std::to_string(::getpid()) + "/exe";
+  FILE* p = ::popen(command.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) notes.append(buf, n);
+  ASSERT_EQ(::pclose(p), 0) << notes;
+  const size_t at = notes.find("Build ID: ");
+  ASSERT_NE(at, std::string::npos) << notes;
+  EXPECT_EQ(notes.substr(at + 10, id.size()), id);
+  EXPECT_EQ(id.size(), 40u) << "SHA-1, as Debian's linker makes it";
 }
 
 }  // namespace

@@ -197,11 +197,12 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
     ::close(fd);
     return fail();
   }
-  // One read into a buffer of the right size; the loop also copes with files that grow.
-  std::string data(static_cast<size_t>(st.st_size), '\0');
+  // One read into a buffer of the right size (and a byte more, where the end is read without
+  // moving a large file's bytes); the loop also copes with files that grow.
+  std::string data(static_cast<size_t>(st.st_size) + 1, '\0');
   size_t off = 0;
   for (;;) {
-    if (off == data.size()) data.resize(data.size() + 4096);
+    if (off == data.size()) data.resize(data.size() * 2);
     ssize_t n = ::read(fd, data.data() + off, data.size() - off);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {

@@ -16,6 +16,7 @@
 // documents' text is the same plain text (the body's Markdown as text), so that the static and
 // the live search find the same articles.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -141,6 +142,16 @@ std::vector<std::pair<std::string, uint32_t>> DocWeights(const DocText& t) {
   out.reserve(words.size());
   for (auto& [w, c] : words) out.emplace_back(w, c.weight);
   return out;
+}
+
+// A word of a line of Site::SearchWords' text: "\tword weight".
+void AppendKeptWord(std::string& line, std::string_view w, uint32_t weight) {
+  char digits[10];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, weight);
+  line += '\t';
+  line += w;
+  line += ' ';
+  line.append(digits, end);
 }
 
 // The words of a line of Site::SearchWords' text (after its digest): "\tword weight" each.
@@ -471,6 +482,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
   std::vector<std::string> bodies(kBatch);
   std::string lines;  // this build's words of each document, for words_out
   const bool keep_words = words_out != nullptr;
+  if (keep_words) lines.reserve(std::max(search_words_in_.size(), n * 4096) + 4096);
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
     for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
@@ -502,7 +514,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
       } else {
         for (const auto& [w, weight] : batch[k].made) {
           post(w, weight);
-          if (keep_words) lines += '\t' + w + ' ' + std::to_string(weight);
+          if (keep_words) AppendKeptWord(lines, w, weight);
         }
       }
       if (keep_words) lines += '\n';
@@ -582,7 +594,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::ChangedStaticIndex(
       body = std::move(*text);
     }
     for (const auto& [w, weight] : DocWeights(SearchDocText(d, std::move(body)))) {
-      made[i] += '\t' + w + ' ' + std::to_string(weight);
+      AppendKeptWord(made[i], w, weight);
     }
     now[i] = made[i];
   }
@@ -673,6 +685,9 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::ChangedStaticIndex(
   if (search_words_wanted_) {
     std::string& out = search_words_out_;
     out = IndexHeaderOf(*index, n);
+    size_t size = out.size() + search_words_in_.size();
+    for (std::string_view words : now) size += words.size();
+    out.reserve(size);
     size_t i = 0;
     for (size_t d = 0; d < n; ++d) {
       out += digests[d];

@@ -959,6 +959,10 @@ class SqliteStore final : public SqliteMirrorStore {
                     : "SELECT id, kind, section, slug, title, dek, date, updated, draft, featured,"
                       " festival, meta, word_count, source_path, source_hash"
                       " FROM articles ORDER BY id";
+    {
+      Use count(Prepare("SELECT count(*) FROM articles"));
+      if (count.Step() == SQLITE_ROW) out.reserve(static_cast<size_t>(count.Int(0)));
+    }
     Use q(Prepare(sql));
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
