@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <unordered_map>
 
 #include "core/text.h"
 #include "core/url.h"
@@ -186,24 +189,41 @@ struct LiveSite::Metrics {
   std::atomic<uint64_t> hits{0}, misses{0}, reloads{0}, reload_failures{0};
 };
 
-LiveSite::LiveSite(LiveSiteOptions options)
-    : options_(std::move(options)), metrics_(std::make_unique<Metrics>()) {}
+namespace {
+std::atomic<uint64_t> live_sites_made{0};
+// The serials of the LiveSites that exist: what a thread kept for one that is gone (its store
+// connection) is let go the next time the thread serves another.
+std::mutex live_sites_mu;
+std::set<uint64_t> live_sites;
+}  // namespace
 
-LiveSite::~LiveSite() { Stop(); }
+LiveSite::LiveSite(LiveSiteOptions options)
+    : options_(std::move(options)),
+      serial_(++live_sites_made),
+      metrics_(std::make_unique<Metrics>()) {
+  std::lock_guard lock(live_sites_mu);
+  live_sites.insert(serial_);
+}
+
+LiveSite::~LiveSite() {
+  Stop();
+  std::lock_guard lock(live_sites_mu);
+  live_sites.erase(serial_);
+}
 
 std::shared_ptr<LiveSite::Generation> LiveSite::current() const {
   // Every request needs the current site; the server's threads must not queue on a lock for it.
   // Each thread keeps its own copy and takes the lock only when a reload has made a new one.
   struct Cached {
-    const LiveSite* owner = nullptr;
+    uint64_t owner = 0;  // serial_
     uint64_t version = ~uint64_t{0};
     std::shared_ptr<Generation> gen;
   };
   thread_local Cached cached;
   uint64_t version = gen_version_.load(std::memory_order_acquire);
-  if (cached.owner != this || cached.version != version) {
+  if (cached.owner != serial_ || cached.version != version) {
     std::lock_guard lock(gen_mu_);
-    cached.owner = this;
+    cached.owner = serial_;
     cached.gen = gen_;
     cached.version = gen_version_.load(std::memory_order_relaxed);
   }
@@ -288,8 +308,14 @@ void LiveSite::Follow() {
 }
 
 LiveSite::ThreadState& LiveSite::ThisThread() {
-  thread_local std::unordered_map<const LiveSite*, ThreadState> states;
-  return states[this];
+  thread_local std::unordered_map<uint64_t, ThreadState> states;  // by serial_
+  auto it = states.find(serial_);
+  if (it != states.end()) return it->second;
+  {
+    std::lock_guard lock(live_sites_mu);
+    std::erase_if(states, [](const auto& entry) { return !live_sites.count(entry.first); });
+  }
+  return states[serial_];
 }
 
 ContentStore* LiveSite::LocalStore(Error* error) {

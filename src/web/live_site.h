@@ -130,6 +130,10 @@ class LiveSite {
                            bool suggest, const ReaderRights& rights);
 
   LiveSiteOptions options_;
+  // This LiveSite among every one the process makes: what a thread keeps for it (its current
+  // site, its store connection) is keyed by this, never by the address, which a LiveSite made
+  // after this one is gone may have again.
+  const uint64_t serial_;
   mutable std::mutex gen_mu_;
   std::shared_ptr<Generation> gen_;
   std::atomic<uint64_t> gen_version_{0};  // bumped with every new gen_

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <thread>
 
 #include "core/text.h"
@@ -46,22 +47,27 @@ class LiveSiteTest : public ::testing::Test {
     ASSERT_TRUE(theme.ok()) << theme.error().ToString();
     theme_ = *theme;
     probe_ = std::move(*OpenContentStore(dir_ / "site.db", {}));
+    watch_ = std::move(*OpenContentStore(dir_ / "site.db", {}));
+    live_ = std::make_unique<LiveSite>(Options());
+    ASSERT_TRUE(live_->Start().ok());
+  }
+  LiveSiteOptions Options() {
     LiveSiteOptions o;
     o.load = [this] { return Load(); };
     o.open_store = [this] { return OpenContentStore(dir_ / "site.db", {.create = false}); };
     o.version = [this](std::chrono::milliseconds wait) -> Result<std::string> {
       if (!fs::exists(dir_ / "site.db")) return Error{ErrorCode::kStore, "gone"};
-      auto changed = probe_->WaitForChange(wait);
+      auto changed = watch_->WaitForChange(wait);
       if (!changed) return changed.error();
       if (*changed) ++changes_;
       return std::to_string(changes_);
     };
     o.poll_interval = std::chrono::milliseconds(50);
-    live_ = std::make_unique<LiveSite>(o);
-    ASSERT_TRUE(live_->Start().ok());
+    return o;
   }
   void TearDown() override {
     live_.reset();
+    watch_.reset();
     probe_.reset();
     fs::remove_all(dir_);
   }
@@ -108,7 +114,10 @@ class LiveSiteTest : public ::testing::Test {
   }
   fs::path dir_;
   std::shared_ptr<const Theme> theme_;
-  std::unique_ptr<ContentStore> probe_;
+  std::unique_ptr<ContentStore> probe_;  // the test's own connection (this thread's)
+  // The follower's (LiveSite's thread's): a connection is used by one thread at a time, and the
+  // test writes through probe_ while the follower waits.
+  std::unique_ptr<ContentStore> watch_;
   int64_t changes_ = 0;  // the probe's waits that said "changed"
   std::unique_ptr<LiveSite> live_;
 };
@@ -382,6 +391,37 @@ std::string Drain(const HttpResponse& r, size_t* reads) {
 
 // A private file (a shop ebook's) is no page: 404 at its path, and streamed a chunk at a time,
 // with ranges, to the reader its caller lets have it.
+// What a thread keeps for a LiveSite (its current site, its store connection) is never taken
+// for another's: here the second is made where the first was, over a store made again.
+TEST_F(LiveSiteTest, ALiveSiteMadeWhereAnotherWasServesItsOwnSite) {
+  live_.reset();
+  std::optional<LiveSite> live;
+  live.emplace(Options());
+  ASSERT_TRUE(live->Start().ok());
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/reviews/one/";
+  ASSERT_EQ(live->Handle(r).status, 200);  // this thread's connection and site, kept
+  const void* first = &*live;
+  live.reset();
+  watch_.reset();
+  probe_.reset();
+  for (const char* f : {"site.db", "site.db-wal", "site.db-shm"}) fs::remove(dir_ / f);
+  fs::remove_all(dir_ / "src");
+  Write("content/reviews/four.md", Article("Four", "2021-04-01", "Noir"));
+  Import();
+  probe_ = std::move(*OpenContentStore(dir_ / "site.db", {}));
+  watch_ = std::move(*OpenContentStore(dir_ / "site.db", {}));
+  live.emplace(Options());
+  ASSERT_EQ(static_cast<const void*>(&*live), first);
+  ASSERT_TRUE(live->Start().ok());
+  r.target = "/reviews/four/";
+  HttpResponse four = live->Handle(r);
+  EXPECT_EQ(four.status, 200) << std::string(four.BodyView());
+  r.target = "/reviews/one/";
+  EXPECT_EQ(live->Handle(r).status, 404);
+}
+
 TEST_F(LiveSiteTest, PrivateMediaAreStreamedToTheirReaderAndNeverServedAtTheirPath) {
   std::string book;
   for (size_t i = 0; book.size() < 3 * ContentStore::kMediaChunkBytes + 1000; ++i) {
