@@ -196,7 +196,12 @@ Status DirectorySink::MakeFolderOf(const fs::path& full) {
     if (folders_.count(folder) != 0) return {};
   }
   std::error_code ec;
-  fs::create_directories(full.parent_path(), ec);
+  // Mostly a new folder in one that is there already: one mkdir, not a walk up the path.
+  struct stat st;
+  if (::mkdir(folder.c_str(), 0755) != 0 &&
+      !(errno == EEXIST && ::stat(folder.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+    fs::create_directories(full.parent_path(), ec);
+  }
   if (ec) {
     // A file of the spare's build where this one has a folder: that output is gone.
     for (fs::path p = full.parent_path(); p != spare_ && p.has_relative_path();

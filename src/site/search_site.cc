@@ -98,25 +98,53 @@ std::string Utf8Prefix(const std::string& s, size_t max_bytes) {
   return s.substr(0, n);
 }
 
-// Words looked up as they are read, without making a string of each.
-struct WordHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view w) const { return std::hash<std::string_view>{}(w); }
-};
-
 // A document's words and their weights: a field's weight once for each field a word is in, and
-// one per use in the body up to kMaxBodyWeight. In no particular order.
+// one per use in the body up to kMaxBodyWeight. In no particular order. (Every word of every
+// document passes through here: the words are kept one after another in one string and found
+// by an open-addressed table of their hashes, with no allocation per word.)
 std::vector<std::pair<std::string, uint32_t>> DocWeights(const DocText& t) {
-  struct Counts {
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t at = 0, size = 0;                 // the word in `text`; size 0: an empty slot
     uint32_t weight = 0, uses = 0, field = 0;  // `field`: the last field that counted it
   };
-  std::unordered_map<std::string, Counts, WordHash, std::equal_to<>> words;
-  auto counts_of = [&words](std::string_view w) -> Counts& {
-    auto it = words.find(w);
-    return it != words.end() ? it->second : words.emplace(std::string(w), Counts{}).first->second;
+  std::string text;  // the distinct words, one after another
+  text.reserve(t.body.size() / 2 + 1024);
+  std::vector<Slot> slots(1024);
+  size_t used = 0;
+  auto slot_of = [&](std::string_view w) -> Slot& {
+    const uint64_t h = std::hash<std::string_view>{}(w);
+    size_t mask = slots.size() - 1;
+    size_t i = h & mask;
+    while (slots[i].size != 0) {
+      const Slot& s = slots[i];
+      if (s.hash == h && s.size == w.size() && std::string_view(text).substr(s.at, s.size) == w)
+        return slots[i];
+      i = (i + 1) & mask;
+    }
+    if (2 * (used + 1) > slots.size()) {  // at most half full: grow, and place the word again
+      std::vector<Slot> old(slots.size() * 2);
+      old.swap(slots);
+      mask = slots.size() - 1;
+      for (const Slot& s : old) {
+        if (s.size == 0) continue;
+        size_t j = s.hash & mask;
+        while (slots[j].size != 0) j = (j + 1) & mask;
+        slots[j] = s;
+      }
+      i = h & mask;
+      while (slots[i].size != 0) i = (i + 1) & mask;
+    }
+    ++used;
+    Slot& s = slots[i];
+    s.hash = h;
+    s.at = static_cast<uint32_t>(text.size());
+    s.size = static_cast<uint32_t>(w.size());
+    text += w;
+    return s;
   };
   uint32_t field = 0;
-  for (const auto& [text, weight] :
+  for (const auto& [field_text, weight] :
        {std::pair<const std::string*, uint32_t>{&t.title, kTitleWeight},
         {&t.films, kFilmWeight},
         {&t.people, kPeopleWeight},
@@ -124,25 +152,35 @@ std::vector<std::pair<std::string, uint32_t>> DocWeights(const DocText& t) {
         {&t.meta, kMetaWeight}}) {
     ++field;
     const uint32_t field_weight = weight;
-    ForEachSearchWord(*text, [&](std::string_view w, size_t, size_t) {
-      Counts& c = counts_of(w);
+    ForEachSearchWord(*field_text, [&](std::string_view w, size_t, size_t) {
+      if (w.empty()) return;
+      Slot& c = slot_of(w);
       if (c.field == field) return;
       c.field = field;
       c.weight += field_weight;
     });
   }
   ForEachSearchWord(t.body, [&](std::string_view w, size_t, size_t) {
-    Counts& c = counts_of(w);
+    if (w.empty()) return;
+    Slot& c = slot_of(w);
     if (c.uses < kMaxBodyWeight) {
       ++c.uses;
       ++c.weight;
     }
   });
   std::vector<std::pair<std::string, uint32_t>> out;
-  out.reserve(words.size());
-  for (auto& [w, c] : words) out.emplace_back(w, c.weight);
+  out.reserve(used);
+  for (const Slot& s : slots) {
+    if (s.size != 0) out.emplace_back(text.substr(s.at, s.size), s.weight);
+  }
   return out;
 }
+
+// Words looked up as they are read, without making a string of each.
+struct WordHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view w) const { return std::hash<std::string_view>{}(w); }
+};
 
 // A word of a line of Site::SearchWords' text: "\tword weight".
 void AppendKeptWord(std::string& line, std::string_view w, uint32_t weight) {

@@ -1016,7 +1016,10 @@ class SqliteStore final : public SqliteMirrorStore {
     SearchText t;
     if (!search_index_) return t;
     if (auto s = IndexDeferred(); !s) return s.error();
-    Use q(Prepare("SELECT body, dek FROM article_search WHERE rowid = ?"));
+    // Read from FTS5's own content table (columns c0… in article_search's order: dek is c3,
+    // body c4), not through the virtual table: a build reads every article's text twice, and
+    // this way costs a third as much.
+    Use q(Prepare("SELECT c4, c3 FROM article_search_content WHERE id = ?"));
     q.Bind(1, id);
     int rc = q.Step();
     if (rc == SQLITE_ROW) {
