@@ -336,6 +336,29 @@ TEST(SearchChunks, AWordAddedToOneBodyChangesOnlyTheChunkThatHoldsIt) {
   }
 }
 
+// The chunks are numbered in word order: one chunk more would number most of them anew. Their
+// count follows the archive's size in steps of a fifth, so an article lengthened (here by more
+// words than a chunk holds) keeps it, and every chunk starts where it started.
+TEST(SearchChunks, AnArticleLengthenedKeepsTheNumberOfChunks) {
+  auto magazine = [](int more) -> std::map<std::string, std::string> {
+    return {{"data/authors.yaml", "ana:\n  name: \"Ana Lindqvist\"\n"},
+            {"content/reviews/a.md", Article("Alpha", "2021-01-05", ManyWords("a", 39000))},
+            {"content/reviews/b.md", Article("Beta", "2021-02-05", ManyWords("b", 39000))},
+            {"content/reviews/c.md", Article("Gamma", "2021-03-05", ManyWords("c", 39000))},
+            {"content/reviews/d.md",
+             Article("Delta", "2021-04-05", ManyWords("d", 33000) + ManyWords("d", more))}};
+  };
+  auto first = BuildFromStrings(kConfig, magazine(0));
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  auto second = ImportAgain(*first, magazine(12500));  // its own words again: none is new
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  const auto before = IndexPieces(*first), after = IndexPieces(*second);
+  EXPECT_EQ(before.size(), 12u) << "150,000 words: 12 chunks";
+  EXPECT_EQ(after.size(), before.size()) << "162,500 words: 13 wanted, still 12 on the ladder";
+  EXPECT_EQ(first->files.at("search/index/manifest.json"),
+            second->files.at("search/index/manifest.json"));
+}
+
 // Until the index is made, its pieces' digests are of everything it is made from; MakeStaticIndex
 // makes it before anything is rendered, and from then on each piece's digest is of its own text.
 TEST(SearchChunks, MakeStaticIndexFingerprintsThePiecesByTheirText) {
