@@ -1254,6 +1254,7 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   if (index_maker.joinable()) index_maker.join();
   if (!index_made) return index_made.error();
   if (!report) return report.error();
+  if (auto cards = (*loaded)->CardError(); !cards) return cards.error();
   // Rendered, but to the bytes the folder had: kept, so not counted as written (read before the
   // manifest goes through the same sink).
   const size_t written = report->written - (*sink)->kept_same_bytes();

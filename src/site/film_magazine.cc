@@ -458,7 +458,7 @@ Result<std::string> SiteRenderer::RenderFilm(size_t f) {
     film.set("has_links", true);
   }
   TemplateData coverage = List();
-  for (uint32_t i : r.articles) coverage.push_back(s.list_items_[i]);
+  for (uint32_t i : r.articles) coverage.push_back(s.ListItem(i));
   if (!coverage.is_empty_list()) {
     film["coverage"] = std::move(coverage);
     film.set("has_coverage", true);
@@ -514,13 +514,13 @@ Result<std::string> SiteRenderer::RenderPerson(size_t p) {
     person.set("has_acted", true);
   }
   TemplateData interviews = List();
-  for (uint32_t i : r.interviews) interviews.push_back(s.list_items_[i]);
+  for (uint32_t i : r.interviews) interviews.push_back(s.ListItem(i));
   if (!interviews.is_empty_list()) {
     person["interviews"] = std::move(interviews);
     person.set("has_interviews", true);
   }
   TemplateData coverage = List();
-  for (uint32_t i : list.items) coverage.push_back(s.list_items_[i]);
+  for (uint32_t i : list.items) coverage.push_back(s.ListItem(i));
   if (!coverage.is_empty_list()) {
     person["coverage"] = std::move(coverage);
     person.set("has_coverage", true);
@@ -583,7 +583,7 @@ Result<std::string> SiteRenderer::RenderEdition(size_t e) {
   TemplateData items = List();
   std::set<uint32_t> films;
   for (uint32_t i : ed.articles) {
-    items.push_back(s.list_items_[i]);
+    items.push_back(s.ListItem(i));
     for (uint32_t f : s.records_.films_of_article[i]) films.insert(f);
   }
   if (!items.is_empty_list()) {
@@ -782,7 +782,7 @@ Result<std::string> SiteRenderer::RenderCollection(size_t c) {
     const Output* o = s.FindOutput(OutputPathOf(path));
     if (!o) continue;
     if (o->kind == OutputKind::kArticle) {
-      items.push_back(s.cards_[o->ref]);
+      items.push_back(s.Card(o->ref));
     } else if (o->kind == OutputKind::kFilm) {
       TemplateData f = FilmCard(o->ref);
       f.set("is_film", true);

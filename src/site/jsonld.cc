@@ -199,7 +199,7 @@ void SiteRenderer::SetJsonLd(TemplateData& d, OutputKind kind, size_t ref,
                    {"dateModified", s.tz_.Iso(std::max(a.date, a.updated))},
                    {"publisher", publisher}};
       if (!authors.empty()) item["author"] = authors;
-      if (!s.dek_text_[ref].empty()) item["description"] = s.dek_text_[ref];
+      if (!s.DekText(ref).empty()) item["description"] = s.DekText(ref);
       if (a.image) item["image"] = AbsoluteUrl(s, a.image->src);
       // A review of a film: the film it reviews is its record (merged from every article).
       int reviewed = -1;

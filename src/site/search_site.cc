@@ -340,7 +340,7 @@ size_t Site::SearchDocs() const { return articles_.size() + pages_.size() + epis
 DocText Site::SearchDocText(size_t d, std::string body) const {
   if (d < articles_.size() + pages_.size()) {
     const Article& a = Doc(d);
-    return TextOf(a, d >= articles_.size() ? MarkdownToText(a.dek) : dek_text_[d], std::move(body),
+    return TextOf(a, d >= articles_.size() ? MarkdownToText(a.dek) : DekText(d), std::move(body),
                   authors_);
   }
   // An episode: its show notes, and its transcript when everyone may hear it (the static index
@@ -991,7 +991,7 @@ Result<std::string> SiteRenderer::RenderSearch(const SearchRequest& r, const Sea
         SetIf(x, "snippet_html", h.snippet_html);
       } else if (auto doc = s.doc_by_id_.find(h.article_id);
                  access && doc != s.doc_by_id_.end() && doc->second < s.articles_.size()) {
-        SetIf(x, "snippet_html", HtmlEscape(s.dek_text_[doc->second]));
+        SetIf(x, "snippet_html", HtmlEscape(s.DekText(doc->second)));
       }
       hits.push_back(x);
     }

@@ -1107,74 +1107,101 @@ void Site::ComputeRelated() {
   });
 }
 
-// Cards: each article as lists show it, made once; `html` is the card already rendered with
-// the theme's partials/card.mustache, so that lists do not render it again and again.
+// Cards: each article as lists show it, made once when first asked for (CardOf); `html` is the
+// card already rendered with the theme's partials/card.mustache, so that lists do not render it
+// again and again. The first is made here, so that a theme whose card cannot be rendered is
+// refused when the site is assembled.
 Status Site::BuildCards() {
   const size_t n = articles_.size();
-  cards_.resize(n);
-  list_items_.resize(n);
-  dek_text_.resize(n);
-  dek_html_.resize(n);
-  std::vector<std::unique_ptr<ThemeRenderer>> renderers(DefaultThreads());
-  std::mutex mu;
-  Status failed;
-  ParallelFor(
-      n, DefaultThreads(),
-      [&](unsigned w) { renderers[w] = std::make_unique<ThemeRenderer>(theme_); },
-      [&](unsigned w, size_t i) {
-        const Article& a = articles_[i];
-        TemplateData c;
-        c.set("title", a.title);
-        c.set("url", article_urls_[i]);
-        if (!a.dek.empty()) {
-          dek_text_[i] = MarkdownToText(a.dek);
-          dek_html_[i] = RenderInlineMarkdown(a.dek);
-          c.set("dek", dek_text_[i]);
-          c.set("dek_html", dek_html_[i]);
-        }
-        c.set("date_iso", tz_.Iso(a.date));
-        c.set("date_display", tz_.Display(a.date));
-        c.set("kind", a.section);
-        const Section& sec = sections_.at(a.section);
-        c.set("section_title", sec.title);
-        c.set("section_url", ExpandPermalink(config_.permalinks.section, {{"section", a.section}}));
-        TemplateData authors{TemplateData::type::list};
-        std::string authors_text;
-        for (const std::string& id : a.author_ids) {
-          auto it = authors_.find(id);
-          if (it == authors_.end()) continue;
-          TemplateData au;
-          au.set("name", it->second.name);
-          au.set("url", ExpandPermalink(config_.permalinks.author, {{"slug", id}}));
-          authors.push_back(au);
-          if (!authors_text.empty()) authors_text += " and ";
-          authors_text += it->second.name;
-        }
-        if (!authors.is_empty_list()) c["authors"] = std::move(authors);
-        if (!authors_text.empty()) c.set("authors_text", authors_text);
-        if (a.image) {
-          TemplateData img = ImageData(*a.image, StillOf(a.image->src));
-          c["image"] = std::move(img);
-        }
-        if (a.film) c.set("film_title", a.film->title);
-        if (a.rating > 0) c["rating"] = RatingData(a.rating, a.rating_max);
-        if (auto html = renderers[w]->RenderPartial("card", base_, c)) {
-          if (!*html) {
-            std::lock_guard lock(mu);
-            failed = html->error();
-            return;
-          }
-          c.set("html", **html);
-        }
-        // Every article appears in a dozen lists: their items carry only what lists need.
-        TemplateData item;
-        for (const char* key : {"html", "title", "url", "date_iso"}) {
-          if (const TemplateData* v = c.get(key)) item.set(key, *v);
-        }
-        list_items_[i] = std::move(item);
-        cards_[i] = std::move(c);
-      });
-  return failed;
+  card_parts_.clear();
+  card_parts_.resize(n);
+  card_made_ = std::make_unique<std::once_flag[]>(n);
+  if (n == 0) return {};
+  Status first;
+  std::call_once(card_made_[0], [&] {
+    ThemeRenderer renderer(theme_);
+    first = MakeCard(0, renderer, card_parts_[0]);
+  });
+  return first;
+}
+
+const Site::CardParts& Site::CardOf(size_t i) const {
+  std::call_once(card_made_[i], [&] {
+    std::unique_ptr<ThemeRenderer> renderer;
+    {
+      std::lock_guard lock(card_renderers_mu_);
+      if (!card_renderers_.empty()) {
+        renderer = std::move(card_renderers_.back());
+        card_renderers_.pop_back();
+      }
+    }
+    if (!renderer) renderer = std::make_unique<ThemeRenderer>(theme_);
+    Status made = MakeCard(i, *renderer, card_parts_[i]);
+    std::lock_guard lock(card_renderers_mu_);
+    card_renderers_.push_back(std::move(renderer));
+    if (!made && card_error_) card_error_ = made;
+  });
+  return card_parts_[i];
+}
+
+Status Site::CardError() const {
+  std::lock_guard lock(card_renderers_mu_);
+  return card_error_;
+}
+
+Status Site::MakeCard(size_t i, ThemeRenderer& renderer, CardParts& out) const {
+  const Article& a = articles_[i];
+  TemplateData c;
+  c.set("title", a.title);
+  c.set("url", article_urls_[i]);
+  if (!a.dek.empty()) {
+    out.dek_text = MarkdownToText(a.dek);
+    out.dek_html = RenderInlineMarkdown(a.dek);
+    c.set("dek", out.dek_text);
+    c.set("dek_html", out.dek_html);
+  }
+  c.set("date_iso", tz_.Iso(a.date));
+  c.set("date_display", tz_.Display(a.date));
+  c.set("kind", a.section);
+  const Section& sec = sections_.at(a.section);
+  c.set("section_title", sec.title);
+  c.set("section_url", ExpandPermalink(config_.permalinks.section, {{"section", a.section}}));
+  TemplateData authors{TemplateData::type::list};
+  std::string authors_text;
+  for (const std::string& id : a.author_ids) {
+    auto it = authors_.find(id);
+    if (it == authors_.end()) continue;
+    TemplateData au;
+    au.set("name", it->second.name);
+    au.set("url", ExpandPermalink(config_.permalinks.author, {{"slug", id}}));
+    authors.push_back(au);
+    if (!authors_text.empty()) authors_text += " and ";
+    authors_text += it->second.name;
+  }
+  if (!authors.is_empty_list()) c["authors"] = std::move(authors);
+  if (!authors_text.empty()) c.set("authors_text", authors_text);
+  if (a.image) {
+    TemplateData img = ImageData(*a.image, StillOf(a.image->src));
+    c["image"] = std::move(img);
+  }
+  if (a.film) c.set("film_title", a.film->title);
+  if (a.rating > 0) c["rating"] = RatingData(a.rating, a.rating_max);
+  Status status;
+  if (auto html = renderer.RenderPartial("card", base_, c)) {
+    if (*html) {
+      c.set("html", **html);
+    } else {
+      status = html->error();
+    }
+  }
+  // Every article appears in a dozen lists: their items carry only what lists need.
+  TemplateData item;
+  for (const char* key : {"html", "title", "url", "date_iso"}) {
+    if (const TemplateData* v = c.get(key)) item.set(key, *v);
+  }
+  out.item = std::move(item);
+  out.card = std::move(c);
+  return status;
 }
 
 }  // namespace cinepress

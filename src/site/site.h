@@ -345,6 +345,11 @@ class Site {
   // What a result says it is: its section's title, "Page", or an episode's show and number.
   std::string SearchHitKind(const SearchHit& hit) const;
 
+  // The first article card that could not be rendered after the site was assembled (cards are
+  // made when first asked for; the first one is made by Assemble, which fails when it cannot
+  // be): a build that rendered lists without some cards' HTML fails with it.
+  Status CardError() const;
+
  private:
   friend class SiteRenderer;
   Site() = default;
@@ -410,9 +415,25 @@ class Site {
   std::vector<std::string> section_order_;               // section keys, home page order
   std::unordered_map<std::string, size_t> list_by_key_;  // "category:film-reviews" -> list
   std::vector<std::vector<uint32_t>> related_;
-  std::vector<TemplateData> cards_;
-  std::vector<TemplateData> list_items_;          // the lean card lists use: html, title, url, date
-  std::vector<std::string> dek_text_, dek_html_;  // per article, from its Markdown dek
+  // Each article's card (`card`: as lists show it, its `html` already rendered with the theme's
+  // partials/card.mustache), the lean item lists use (html, title, url, date) and its dek as
+  // text and as HTML: made the first time one of them is asked for (CardOf), on whichever thread
+  // asks, once; an incremental build renders a few pages and needs few of them.
+  struct CardParts {
+    TemplateData card, item;
+    std::string dek_text, dek_html;
+  };
+  const CardParts& CardOf(size_t article) const;
+  Status MakeCard(size_t article, ThemeRenderer& renderer, CardParts& out) const;
+  const TemplateData& Card(size_t article) const { return CardOf(article).card; }
+  const TemplateData& ListItem(size_t article) const { return CardOf(article).item; }
+  const std::string& DekText(size_t article) const { return CardOf(article).dek_text; }
+  const std::string& DekHtml(size_t article) const { return CardOf(article).dek_html; }
+  mutable std::vector<CardParts> card_parts_;
+  mutable std::unique_ptr<std::once_flag[]> card_made_;
+  mutable std::mutex card_renderers_mu_;
+  mutable std::vector<std::unique_ptr<ThemeRenderer>> card_renderers_;  // idle ones
+  mutable Status card_error_;  // the first card that could not be rendered (after assembly)
   FilmRecords records_;
   std::vector<PersonProfile> profiles_;  // per person record
   std::vector<SiteFestival> festivals_;

@@ -444,13 +444,13 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
     body_html = std::move(*body);
   }
 
-  const std::string dek_text = is_page ? MarkdownToText(a.dek) : s.dek_text_[i];
+  const std::string dek_text = is_page ? MarkdownToText(a.dek) : s.DekText(i);
   TemplateData d = PageData(url, a.title, dek_text, is_page ? "is_page" : "is_article");
   TemplateData art;
   art.set("title", a.title);
   if (!a.dek.empty()) {
     art.set("dek", dek_text);
-    art.set("dek_html", is_page ? RenderInlineMarkdown(a.dek) : s.dek_html_[i]);
+    art.set("dek_html", is_page ? RenderInlineMarkdown(a.dek) : s.DekHtml(i));
   }
   art.set("url", url);
   art.set("body", body_html);
@@ -575,7 +575,7 @@ Result<std::string> SiteRenderer::RenderArticle(size_t i, bool is_page, const Pa
       art["older"] = std::move(older);
     }
     TemplateData related = List();
-    for (uint32_t j : s.related_[i]) related.push_back(s.list_items_[j]);
+    for (uint32_t j : s.related_[i]) related.push_back(s.ListItem(j));
     if (!related.is_empty_list()) {
       art["related"] = std::move(related);
       art.set("has_related", true);
@@ -648,7 +648,7 @@ Result<std::string> SiteRenderer::RenderList(size_t l, int page_no, bool archive
   TemplateData items = List();
   size_t begin = static_cast<size_t>(page_no - 1) * per;
   for (size_t k = begin; k < std::min(list.items.size(), begin + per); ++k) {
-    items.push_back(s.list_items_[list.items[k]]);
+    items.push_back(s.ListItem(list.items[k]));
   }
   if (!items.is_empty_list()) {
     ld["items"] = std::move(items);
@@ -700,16 +700,16 @@ Result<std::string> SiteRenderer::RenderHome() {
   TemplateData home;
   const Site::HomeSelection h = s.SelectHome();
   if (!h.featured.empty()) {
-    home.set("featured", s.cards_[h.featured[0]]);
+    home.set("featured", s.Card(h.featured[0]));
     TemplateData also = List();
-    for (size_t k = 1; k < h.featured.size(); ++k) also.push_back(s.cards_[h.featured[k]]);
+    for (size_t k = 1; k < h.featured.size(); ++k) also.push_back(s.Card(h.featured[k]));
     if (!also.is_empty_list()) {
       home["also_featured"] = std::move(also);
       home.set("has_also_featured", true);
     }
   }
   TemplateData latest = List();
-  for (uint32_t i : h.latest) latest.push_back(s.cards_[i]);
+  for (uint32_t i : h.latest) latest.push_back(s.Card(i));
   if (!latest.is_empty_list()) {
     home["latest"] = std::move(latest);
     home.set("has_latest", true);
@@ -720,7 +720,7 @@ Result<std::string> SiteRenderer::RenderHome() {
     sec.set("title", s.lists_[l].heading);
     sec.set("url", s.lists_[l].url);
     TemplateData items = List();
-    for (uint32_t i : items_of) items.push_back(s.cards_[i]);
+    for (uint32_t i : items_of) items.push_back(s.Card(i));
     sec["items"] = std::move(items);
     sections.push_back(sec);
   }
@@ -777,7 +777,7 @@ Result<std::string> SiteRenderer::RenderFeed(size_t l, bool atom, const ReaderRi
         e.authors.push_back(it->second.name);
     }
     e.categories = a.categories;
-    e.summary = s.dek_text_[i];
+    e.summary = s.DekText(i);
     // The site's own feeds carry whole articles; a list's feeds carry the deks.
     if (whole_site) {
       if (s.access_[i].restricted() && !(rights && rights->Allows(s.access_[i]))) {
