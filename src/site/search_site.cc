@@ -30,9 +30,24 @@
 #include "core/text.h"
 #include "render/html_text.h"
 #include "render/markdown.h"
+#include "site/search_hash.h"
 #include "site/site.h"
 
 namespace cinepress {
+
+// FNV-1a, then MurmurHash3's finalizer: FNV-1a alone leaves a short word's high bits unmixed
+// (every two-letter word of the 10,000-article corpus ranked among the smallest quarter of its
+// words' hashes, so a new short word, a year, nearly always moved a chunk's boundary).
+uint64_t SearchWordHash(std::string_view word) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : word) h = (h ^ c) * 1099511628211ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
 
 struct StaticSearchIndex {
   std::string manifest;
@@ -219,12 +234,7 @@ void ForEachKeptWord(std::string_view line,
   }
 }
 
-// FNV-1a: a word's hash that every build and every platform computes the same.
-uint64_t StableHash(std::string_view word) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : word) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
+uint64_t StableHash(std::string_view word) { return SearchWordHash(word); }
 
 // Where the chunks of the sorted word list start: at the first word and at the `chunks - 1`
 // other words of smallest hash. A function of the set of words alone, so that a change to some

@@ -2,12 +2,17 @@
 // the theme's script, and that nothing unpublished is in it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "app/app.h"
 #include "content/search.h"
 #include "core/gzip.h"
+#include "site/search_hash.h"
 #include "whole_site.h"
 
 namespace cinepress::testing {
@@ -334,6 +339,31 @@ TEST(SearchChunks, AWordAddedToOneBodyChangesOnlyTheChunkThatHoldsIt) {
     EXPECT_EQ(first->site->Fingerprint(*was) == second->site->Fingerprint(o), o.path != changed[0])
         << o.path;
   }
+}
+
+// A chunk starts at a word of smallest hash; a word added that would be one moves the chunks'
+// boundaries, and the next build makes the index whole. So short words (two letters, a year)
+// must be no likelier than others to have small hashes.
+TEST(SearchChunks, ShortWordsAreNoLikelierToStartAChunk) {
+  std::vector<uint64_t> others;
+  for (int i = 0; i < 5000; ++i) others.push_back(SearchWordHash("word" + std::to_string(i)));
+  std::sort(others.begin(), others.end());
+  const uint64_t smallest_tenth = others[others.size() / 10];
+  const std::string alnum = "abcdefghijklmnopqrstuvwxyz0123456789";
+  size_t short_words = 0, below = 0;
+  for (char x : alnum) {
+    for (char y : alnum) {
+      ++short_words;
+      if (SearchWordHash(std::string{x, y}) < smallest_tenth) ++below;
+    }
+  }
+  for (int year = 1890; year < 2100; ++year) {
+    ++short_words;
+    if (SearchWordHash(std::to_string(year)) < smallest_tenth) ++below;
+  }
+  // A tenth of them, as for any words (FNV-1a alone: 1,396 of the 1,506).
+  EXPECT_GT(below, short_words / 20);
+  EXPECT_LT(below, short_words / 5) << below << " of " << short_words;
 }
 
 // The chunks are numbered in word order: one chunk more would number most of them anew. Their
