@@ -6,7 +6,7 @@
 #                      then the fuzz harnesses (clang) over their corpora, 20 s each
 #   make fuzz          the fuzz harnesses, FUZZ_SECONDS (default 60) each, one after another
 #   make build         Release build -> build/cinepress
-#   make format        clang-format every src/**/*.h and *.cc in place
+#   make format        clang-format every .h and .cc under src/, tests/ and fuzz/ in place
 #   make format-check  fail if any of them is not formatted
 #   make bench         bench/run.sh against the Release build
 #   make clean         remove build/, build-asan/, build-fuzz/ and demo-site/
@@ -148,7 +148,7 @@ fuzz: build-fuzz
 
 # --- formatting ---------------------------------------------------------------
 
-FORMAT_FILES = find src -type f \( -name '*.h' -o -name '*.cc' \) -print0
+FORMAT_FILES = find src tests fuzz -type f \( -name '*.h' -o -name '*.cc' \) -print0
 
 format: setup-format
 	$(FORMAT_FILES) | xargs -0 -r clang-format -i

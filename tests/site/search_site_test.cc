@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
-
 #include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "app/app.h"
 #include "content/search.h"
