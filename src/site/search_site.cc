@@ -234,8 +234,6 @@ void ForEachKeptWord(std::string_view line,
   }
 }
 
-uint64_t StableHash(std::string_view word) { return SearchWordHash(word); }
-
 // Where the chunks of the sorted word list start: at the first word and at the `chunks - 1`
 // other words of smallest hash. A function of the set of words alone, so that a change to some
 // words' postings changes the chunks that hold them and no other (a build keeps the rest, not
@@ -248,7 +246,8 @@ std::vector<bool> ChunkStarts(const std::vector<std::pair<std::string, std::stri
   starts[0] = true;
   std::vector<std::pair<uint64_t, size_t>> hashes;  // ties: the earlier word
   hashes.reserve(entries.size() - 1);
-  for (size_t i = 1; i < entries.size(); ++i) hashes.emplace_back(StableHash(entries[i].first), i);
+  for (size_t i = 1; i < entries.size(); ++i)
+    hashes.emplace_back(SearchWordHash(entries[i].first), i);
   const size_t more = std::min(hashes.size(), chunks - 1);
   std::nth_element(hashes.begin(), hashes.begin() + static_cast<std::ptrdiff_t>(more),
                    hashes.end());
@@ -679,7 +678,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::ChangedStaticIndex(
   // goes must not be one of the chunks' starts (ChunkStarts: the words of smallest hash).
   const std::vector<std::string>& firsts = kept->first_words;
   uint64_t threshold = 0;  // the largest hash of a chunk's first word but the first chunk's
-  for (size_t k = 1; k < chunks; ++k) threshold = std::max(threshold, StableHash(firsts[k]));
+  for (size_t k = 1; k < chunks; ++k) threshold = std::max(threshold, SearchWordHash(firsts[k]));
   std::map<size_t, std::vector<decltype(changes)::const_iterator>> by_chunk;
   for (auto it = changes.cbegin(); it != changes.cend(); ++it) {
     if (it->first < firsts[0]) return none;  // a new first word
@@ -712,7 +711,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::ChangedStaticIndex(
       std::sort(list.begin(), list.end());
       const bool is = !list.empty();
       if (was != is) {
-        if (w == firsts[k] || (chunks > 1 && StableHash(w) <= threshold)) return none;
+        if (w == firsts[k] || (chunks > 1 && SearchWordHash(w) <= threshold)) return none;
         words = is ? words + 1 : words - 1;
       }
       if (!is) {

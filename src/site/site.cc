@@ -1117,12 +1117,8 @@ Status Site::BuildCards() {
   card_parts_.resize(n);
   card_made_ = std::make_unique<std::once_flag[]>(n);
   if (n == 0) return {};
-  Status first;
-  std::call_once(card_made_[0], [&] {
-    ThemeRenderer renderer(theme_);
-    first = MakeCard(0, renderer, card_parts_[0]);
-  });
-  return first;
+  CardOf(0);
+  return CardError();
 }
 
 const Site::CardParts& Site::CardOf(size_t i) const {

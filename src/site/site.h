@@ -433,7 +433,7 @@ class Site {
   mutable std::unique_ptr<std::once_flag[]> card_made_;
   mutable std::mutex card_renderers_mu_;
   mutable std::vector<std::unique_ptr<ThemeRenderer>> card_renderers_;  // idle ones
-  mutable Status card_error_;  // the first card that could not be rendered (after assembly)
+  mutable Status card_error_;  // the first card that could not be rendered
   FilmRecords records_;
   std::vector<PersonProfile> profiles_;  // per person record
   std::vector<SiteFestival> festivals_;

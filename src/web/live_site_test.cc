@@ -389,8 +389,6 @@ std::string Drain(const HttpResponse& r, size_t* reads) {
   return out;
 }
 
-// A private file (a shop ebook's) is no page: 404 at its path, and streamed a chunk at a time,
-// with ranges, to the reader its caller lets have it.
 // What a thread keeps for a LiveSite (its current site, its store connection) is never taken
 // for another's: here the second is made where the first was, over a store made again.
 TEST_F(LiveSiteTest, ALiveSiteMadeWhereAnotherWasServesItsOwnSite) {
@@ -422,6 +420,8 @@ TEST_F(LiveSiteTest, ALiveSiteMadeWhereAnotherWasServesItsOwnSite) {
   EXPECT_EQ(live->Handle(r).status, 404);
 }
 
+// A private file (a shop ebook's) is no page: 404 at its path, and streamed a chunk at a time,
+// with ranges, to the reader its caller lets have it.
 TEST_F(LiveSiteTest, PrivateMediaAreStreamedToTheirReaderAndNeverServedAtTheirPath) {
   std::string book;
   for (size_t i = 0; book.size() < 3 * ContentStore::kMediaChunkBytes + 1000; ++i) {
