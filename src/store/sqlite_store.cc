@@ -869,6 +869,19 @@ CREATE TRIGGER workshops_delete_counts AFTER DELETE ON workshops
 INSERT INTO article_search (article_search, rank) VALUES ('hashsize', 67108864);
 INSERT INTO headline_search (headline_search, rank) VALUES ('hashsize', 67108864);
 )sql",
+    // An article's body goes last in its row. SQLite keeps what does not fit in a page in a
+    // chain of overflow pages, and a column after the body (word_count, source_path,
+    // source_hash) is read by walking that chain: loading every article without its body (an
+    // import's comparison, a build) read every body too. The column is dropped (the rows are
+    // rewritten in place: no row is deleted, so no ON DELETE CASCADE runs) and added again at
+    // the end, its text put back from a table kept for the move.
+    R"sql(
+CREATE TABLE article_bodies_moving AS SELECT id, body_md FROM articles;
+ALTER TABLE articles DROP COLUMN body_md;
+ALTER TABLE articles ADD COLUMN body_md TEXT NOT NULL DEFAULT '';
+UPDATE articles SET body_md = m.body_md FROM article_bodies_moving m WHERE m.id = articles.id;
+DROP TABLE article_bodies_moving;
+)sql",
 };
 
 // A prepared statement; reset on destruction so it can be reused.

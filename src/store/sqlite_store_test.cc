@@ -24,6 +24,38 @@ class SqliteStoreTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
+  // A store at the schema before the migration whose SQL holds `marker` (every migration before
+  // it), with `sql` run on it (its one `?`, if any, bound to `blob`); opening it runs that
+  // migration and every later one.
+  static void MakeStoreBefore(const std::filesystem::path& file, std::string_view marker,
+                              const std::string& sql, std::string_view blob = {}) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(RegisterSearchTokenizer(db), SQLITE_OK);
+    int64_t before = 0;
+    while (before < SqliteSchemaVersion() &&
+           std::string_view(SqliteMigration(before)).find(marker) == std::string_view::npos) {
+      ++before;
+    }
+    ASSERT_LT(before, SqliteSchemaVersion()) << "no migration holds " << marker;
+    for (int64_t v = 0; v < before; ++v) {
+      ASSERT_EQ(sqlite3_exec(db, SqliteMigration(v), nullptr, nullptr, nullptr), SQLITE_OK)
+          << "migration " << v + 1 << ": " << sqlite3_errmsg(db);
+    }
+    const std::string all = sql + "; PRAGMA user_version = " + std::to_string(before) + ";";
+    const char* rest = all.c_str();
+    while (*rest) {
+      sqlite3_stmt* stmt = nullptr;
+      ASSERT_EQ(sqlite3_prepare_v2(db, rest, -1, &stmt, &rest), SQLITE_OK) << sqlite3_errmsg(db);
+      if (!stmt) break;
+      if (sqlite3_bind_parameter_count(stmt) == 1) {
+        sqlite3_bind_blob(stmt, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+      }
+      EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(db);
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+  }
   std::filesystem::path dir_;
 };
 
@@ -44,41 +76,13 @@ TEST_F(SqliteStoreTest, MediaStoredWholeBeforeChunksAreCutIntoChunks) {
   std::string big(ContentStore::kMediaChunkBytes * 2 + 7, 'x');
   big[ContentStore::kMediaChunkBytes] = 'y';
   const std::string hash = ContentHash(big);
-  {
-    // A store at the schema before the chunks (the bytes in media_blobs.data): every migration
-    // before the one that makes media_chunks, then a file stored the old way. Opening it runs
-    // the chunks' migration and every later one.
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(RegisterSearchTokenizer(db), SQLITE_OK);
-    int64_t before_chunks = 0;
-    while (before_chunks < SqliteSchemaVersion() &&
-           std::string_view(SqliteMigration(before_chunks)).find("CREATE TABLE media_chunks") ==
-               std::string_view::npos) {
-      ++before_chunks;
-    }
-    ASSERT_LT(before_chunks, SqliteSchemaVersion());
-    for (int64_t v = 0; v < before_chunks; ++v) {
-      ASSERT_EQ(sqlite3_exec(db, SqliteMigration(v), nullptr, nullptr, nullptr), SQLITE_OK)
-          << "migration " << v + 1 << ": " << sqlite3_errmsg(db);
-    }
-    const std::string sql = "INSERT INTO media_blobs (hash, data) VALUES ('" + hash +
-                            "', ?); INSERT INTO media (path, hash, size) VALUES ('a.mp3', '" +
-                            hash + "', " + std::to_string(big.size()) +
-                            "); PRAGMA user_version = " + std::to_string(before_chunks) + ";";
-    const char* rest = sql.c_str();
-    while (*rest) {
-      sqlite3_stmt* stmt = nullptr;
-      ASSERT_EQ(sqlite3_prepare_v2(db, rest, -1, &stmt, &rest), SQLITE_OK) << sqlite3_errmsg(db);
-      if (!stmt) break;
-      if (sqlite3_bind_parameter_count(stmt) == 1) {
-        sqlite3_bind_blob(stmt, 1, big.data(), static_cast<int>(big.size()), SQLITE_STATIC);
-      }
-      EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(db);
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-  }
+  // The bytes in media_blobs.data, as before the chunks.
+  MakeStoreBefore(file, "CREATE TABLE media_chunks",
+                  "INSERT INTO media_blobs (hash, data) VALUES ('" + hash +
+                      "', ?); INSERT INTO media (path, hash, size) VALUES ('a.mp3', '" + hash +
+                      "', " + std::to_string(big.size()) + ")",
+                  big);
+  ASSERT_FALSE(HasFailure());
   auto store = OpenContentStore(file, {});
   ASSERT_TRUE(store.ok()) << store.error().ToString();
   EXPECT_EQ(*(*store)->LoadMediaData("a.mp3"), big);
@@ -86,6 +90,56 @@ TEST_F(SqliteStoreTest, MediaStoredWholeBeforeChunksAreCutIntoChunks) {
   EXPECT_EQ(*(*store)->ReadMedia(hash, 2 * ContentStore::kMediaChunkBytes, 100), "xxxxxxx");
   EXPECT_GT((*store)->LoadMediaFile("a.mp3")->modified, 0);
   EXPECT_TRUE(CheckStoredMedia(**store)->empty());
+}
+
+// A store made when an article's body was in the middle of its row: opening it moves the body
+// to the end (so that the columns after it are read without the body's overflow pages), with
+// every article's body, its other columns and the rows that refer to it kept.
+TEST_F(SqliteStoreTest, BodiesMovedToTheEndOfTheirRowsKeepEveryArticle) {
+  const std::filesystem::path file = dir_ / "bodies.db";
+  const std::string long_body(20000, 'b');  // longer than a page: its rest in overflow pages
+  MakeStoreBefore(file, "DROP COLUMN body_md",
+                  "INSERT INTO articles (id, kind, section, slug, title, date, meta, body_md,"
+                  " word_count, source_path, source_hash) VALUES"
+                  " (7, 'article', 'reviews', 'first', 'First', 1, '{}', ?, 3, 'a.md', 'h1'),"
+                  " (9, 'article', 'essays', 'second', 'Second', 2, '{}', 'Short body.', 2,"
+                  " 'b.md', 'h2');"
+                  " INSERT INTO article_aliases (article_id, kind, section, slug)"
+                  " VALUES (7, 'article', 'reviews', 'old-first')",
+                  long_body);
+  ASSERT_FALSE(HasFailure());
+  {
+    auto store = OpenContentStore(file, {});
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    auto articles = (*store)->LoadArticles(true);
+    ASSERT_TRUE(articles.ok());
+    ASSERT_EQ(articles->size(), 2u);
+    EXPECT_EQ((*articles)[0].id, 7);
+    EXPECT_EQ((*articles)[0].body_markdown, long_body);
+    EXPECT_EQ((*articles)[0].source_path, "a.md");
+    EXPECT_EQ((*articles)[0].source_hash, "h1");
+    EXPECT_EQ((*articles)[0].word_count, 3u);
+    EXPECT_EQ((*articles)[1].body_markdown, "Short body.");
+    EXPECT_EQ((*articles)[1].source_path, "b.md");
+    EXPECT_EQ(*(*store)->LoadBody(9), "Short body.");
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  auto one = [db](const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string value;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return value;
+  };
+  EXPECT_EQ(one("SELECT name FROM pragma_table_info('articles') ORDER BY cid DESC LIMIT 1"),
+            "body_md");
+  EXPECT_EQ(one("SELECT count(*) FROM article_aliases WHERE article_id = 7"), "1");
+  EXPECT_EQ(one("SELECT count(*) FROM sqlite_master WHERE name = 'article_bodies_moving'"), "0");
+  sqlite3_close(db);
 }
 
 // `cinepress check` reads every file's chunks: one missing or changed is named with its file.
