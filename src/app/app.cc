@@ -18,6 +18,7 @@
 #include "bundle/bundle.h"
 #include "core/config.h"
 #include "core/gzip.h"
+#include "core/mapped_file.h"
 #include "core/parallel.h"
 #include "core/process.h"
 #include "core/serve_clock.h"
@@ -1212,22 +1213,24 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   const fs::path words_file = fs::absolute(target).parent_path() /
                               ("." + fs::absolute(target).filename().string() + ".search-words");
   const std::string words_header = "cinepress-search-words 2 " + ProgramIdentity() + "\n";
-  std::string words;
+  std::shared_ptr<const MappedFile> kept_words;  // mapped, not read: most of it is used in place
+  std::string_view words;
   if (incremental) {
-    auto kept = ReadFile(words_file);
-    if (kept && kept->rfind(words_header, 0) == 0) {
-      words = std::move(*kept);
-      words.erase(0, words_header.size());
+    auto kept = MappedFile::Open(words_file);
+    if (kept && (*kept)->bytes().starts_with(words_header)) {
+      kept_words = std::move(*kept);
+      words = kept_words->bytes().substr(words_header.size());
     }
   }
   // The live build's chunks of words, for an index made from the last one (the site checks
   // each against the digest it kept).
   const fs::path live_words = fs::absolute(target) / "search" / "index" / "words";
-  (*loaded)->UseSearchWords(std::move(words), [live_words](size_t k) -> std::optional<std::string> {
-    auto packed = ReadFile(live_words / (std::to_string(k) + ".json.gz"));
-    if (!packed) return std::nullopt;
-    return Gunzip(*packed);
-  });
+  (*loaded)->UseSearchWords(words, kept_words,
+                            [live_words](size_t k) -> std::optional<std::string> {
+                              auto packed = ReadFile(live_words / (std::to_string(k) + ".json.gz"));
+                              if (!packed) return std::nullopt;
+                              return Gunzip(*packed);
+                            });
   auto make_index = [&site, &loaded]() -> Status {
     auto store = OpenStore(site, (*loaded)->config());
     if (!store) return store.error();
@@ -1262,9 +1265,10 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   double t_render = Seconds(render_start);
   const auto finish_start = std::chrono::steady_clock::now();
   if (auto s = (*sink)->Commit(FormatBuildManifest(report->manifest)); !s) return s.error();
-  if (std::string words = (*loaded)->SearchWords(); !words.empty()) {
-    // A cache: the site is built and swapped in already, so a failure here is only said.
-    words.insert(0, words_header);
+  if (std::vector<std::string_view> words = (*loaded)->SearchWords(); !words.empty()) {
+    // A cache: the site is built and swapped in already, so a failure here is only said. It is
+    // replaced by a rename, so the last build's, mapped, stays as it was while it is written.
+    words.insert(words.begin(), words_header);
     if (auto s = WriteFile(words_file, words); !s) {
       out << "build: the search words were not kept (" << s.error().ToString()
           << "): the next build analyses every document again\n";

@@ -218,6 +218,10 @@ Result<std::string> ReadFile(const std::filesystem::path& path) {
 }
 
 Status WriteFile(const std::filesystem::path& path, std::string_view data) {
+  return WriteFile(path, std::vector<std::string_view>{data});
+}
+
+Status WriteFile(const std::filesystem::path& path, const std::vector<std::string_view>& pieces) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   std::filesystem::path tmp = path;
@@ -231,7 +235,9 @@ Status WriteFile(const std::filesystem::path& path, std::string_view data) {
                    0,
                    {}};
     }
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    for (std::string_view data : pieces) {
+      out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    }
     if (!out) return Error{ErrorCode::kIo, "write failed", path.string(), 0, {}};
   }
   std::filesystem::rename(tmp, path, ec);

@@ -63,7 +63,9 @@ std::string Paragraphs(std::string_view text);
 Result<std::string> ReadFile(const std::filesystem::path& path);
 // ContentHash of a file's bytes, read a piece at a time (never whole).
 Result<std::string> FileContentHash(const std::filesystem::path& path);
-// Writes atomically enough for our uses: to a sibling temporary file, then renamed.
+// Writes atomically enough for our uses: to a sibling temporary file, then renamed. `pieces`
+// are written one after another (a big text made of parts of others is not copied together).
 Status WriteFile(const std::filesystem::path& path, std::string_view data);
+Status WriteFile(const std::filesystem::path& path, const std::vector<std::string_view>& pieces);
 
 }  // namespace cinepress

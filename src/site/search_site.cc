@@ -510,17 +510,19 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
     search_index_ = std::move(*changed);
     return search_index_;
   }
+  search_words_made_.clear();
   search_words_out_.clear();
   // A build that keeps the words (not `serve`).
-  auto whole = WholeStaticIndex(store, search_words_wanted_ ? &search_words_out_ : nullptr);
+  auto whole = WholeStaticIndex(store, search_words_wanted_ ? &search_words_made_ : nullptr);
   if (!whole) return whole.error();
+  for (const std::string& piece : search_words_made_) search_words_out_.emplace_back(piece);
   search_index_ = std::move(*whole);
   search_index_mode_ = "whole";
   return search_index_;
 }
 
 Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
-    ContentStore* store, std::string* words_out) const {
+    ContentStore* store, std::vector<std::string>* words_out) const {
   const size_t n = SearchDocs();
   const size_t articles_and_pages = articles_.size() + pages_.size();
 
@@ -613,7 +615,7 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
               [&](unsigned, size_t c) { index->chunk_digests[c] = ContentHash(index->chunks[c]); });
   index->manifest = ManifestOf(n, index->first_words);
   index->filters = SearchFilterTexts();
-  if (words_out) *words_out = IndexHeaderOf(*index, n) + lines;
+  if (words_out) *words_out = {IndexHeaderOf(*index, n), std::move(lines)};
   return std::shared_ptr<const StaticSearchIndex>(std::move(index));
 }
 
@@ -742,20 +744,31 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::ChangedStaticIndex(
   index->manifest = ManifestOf(n, firsts);
   index->filters = SearchFilterTexts();
   if (search_words_wanted_) {
-    std::string& out = search_words_out_;
-    out = IndexHeaderOf(*index, n);
-    size_t size = out.size() + search_words_in_.size();
-    for (std::string_view words : now) size += words.size();
-    out.reserve(size);
+    // This build's text: the new header, then the last build's lines (views into its text), a
+    // changed document's line made anew in its place.
+    search_words_made_.assign(1, IndexHeaderOf(*index, n));
+    for (size_t i = 0; i < changed.size(); ++i) {
+      search_words_made_.push_back(digests[changed[i]] + std::string(now[i]) + "\n");
+    }
+    std::vector<std::string_view>& out = search_words_out_;
+    out.assign(1, search_words_made_[0]);
+    auto add = [&out](std::string_view piece) {  // one piece for a run of the last build's lines
+      std::string_view& last = out.back();
+      if (last.data() + last.size() == piece.data()) {
+        last = std::string_view(last.data(), last.size() + piece.size());
+      } else {
+        out.push_back(piece);
+      }
+    };
     size_t i = 0;
     for (size_t d = 0; d < n; ++d) {
-      out += digests[d];
       if (i < changed.size() && changed[i] == d) {
-        out += now[i++];
-      } else {
-        out += kept->doc_words[d];
+        add(search_words_made_[++i]);
+      } else {  // "digest\twords…\n", as UseSearchWords read it
+        const std::string_view digest = kept->doc_digests[d], words = kept->doc_words[d];
+        add(std::string_view(digest.data(),
+                             static_cast<size_t>(words.data() + words.size() - digest.data()) + 1));
       }
-      out += '\n';
     }
   }
   search_index_mode_ = "changed documents: " + std::to_string(changed.size());
@@ -779,14 +792,15 @@ Result<std::string> Site::StaticIndexChunk(ContentStore* store, size_t k) const 
   return search_whole_index_->chunks.at(k);
 }
 
-void Site::UseSearchWords(std::string text,
+void Site::UseSearchWords(std::string_view text, std::shared_ptr<const void> owner,
                           std::function<std::optional<std::string>(size_t)> previous_chunk) const {
   std::lock_guard lock(search_mu_);
   search_words_.clear();
   search_kept_.reset();
   search_words_wanted_ = true;
   search_previous_chunk_ = std::move(previous_chunk);
-  search_words_in_ = std::move(text);
+  search_words_in_ = text;
+  search_words_owner_ = std::move(owner);
   std::string_view rest = search_words_in_;
   auto next_line = [&rest](std::string_view& line) {
     const size_t nl = rest.find('\n');
@@ -843,13 +857,19 @@ std::string Site::MadeIndexPieceDigest(size_t ref) const {
   return ContentHash(index.filters.at(ref - kFilterRef));
 }
 
-std::string Site::SearchWords() const {
+std::vector<std::string_view> Site::SearchWords() const {
   std::lock_guard lock(search_mu_);
+  if (!search_index_) return {};
   // Nothing to keep when the text is the one given (nothing changed).
-  if (!search_index_ || search_words_out_ == search_words_in_) return std::string();
-  std::string out = std::move(search_words_out_);  // handed over once (45 MB on a big archive)
-  search_words_out_.clear();
-  return out;
+  size_t at = 0;
+  bool same = true;
+  for (std::string_view piece : search_words_out_) {
+    same = same && at + piece.size() <= search_words_in_.size() &&
+           search_words_in_.compare(at, piece.size(), piece) == 0;
+    at += piece.size();
+  }
+  if (same && at == search_words_in_.size()) return {};
+  return search_words_out_;
 }
 
 std::string Site::StaticIndexMode() const {

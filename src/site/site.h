@@ -272,19 +272,21 @@ class Site {
   // search fragment's digest is unchanged is not read and analysed again. UseSearchWords takes
   // the text a previous build's SearchWords gave (before anything is rendered); SearchWords is
   // this build's (only when UseSearchWords was called, if only with "": a server does not keep
-  // them; handed over once: a second call gives ""), or "" when no part of the index was
-  // rendered or the text is the one given. Entries
-  // are keyed by digest, so a text from any earlier build of any site is safe to give (what does
-  // not match is unused).
+  // them), or no pieces when no part of the index was rendered or the text is the one given.
+  // Entries are keyed by digest, so a text from any earlier build of any site is safe to give
+  // (what does not match is unused).
   //
   // The text also holds what the last build's chunks of words were (their digests and first
   // words): when `previous_chunk` gives the text of that build's chunk k (the live folder's,
   // unzipped), an index of as many documents as the last one is made from it by applying only
   // the words of the documents that changed to the chunks that hold them (a chunk read back is
   // used only when its digest is the one kept). The result is the same index, byte for byte.
-  void UseSearchWords(std::string text,
+  // `text` must stay as it is while the site lives: `owner` (a mapped file, a string) keeps it,
+  // or null when the caller does. SearchWords' pieces, one after another, are the text (views
+  // into this site and into the text given: a line of the last build's is not copied).
+  void UseSearchWords(std::string_view text, std::shared_ptr<const void> owner,
                       std::function<std::optional<std::string>(size_t)> previous_chunk = {}) const;
-  std::string SearchWords() const;
+  std::vector<std::string_view> SearchWords() const;
   // How the last StaticIndex was made: "" (not made), "whole", or "changed documents: N".
   std::string StaticIndexMode() const;
   // Makes the static search index now, before anything is rendered (a build does, reading bodies
@@ -374,12 +376,13 @@ class Site {
   std::string MadeIndexPieceDigest(size_t ref) const;
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
-  // The whole index from every document's words (`words_out`: this build's SearchWords, or null);
+  // The whole index from every document's words (`words_out`: this build's SearchWords text, in
+  // pieces, or null);
   // and the index made from the last build's by the changed documents' words (null when it
   // cannot be: another number of documents or chunks, too many changes, a chunk's boundaries
   // moved, a chunk of the last build not readable as it was). Both hold search_mu_.
-  Result<std::shared_ptr<const StaticSearchIndex>> WholeStaticIndex(ContentStore* store,
-                                                                    std::string* words_out) const;
+  Result<std::shared_ptr<const StaticSearchIndex>> WholeStaticIndex(
+      ContentStore* store, std::vector<std::string>* words_out) const;
   Result<std::shared_ptr<const StaticSearchIndex>> ChangedStaticIndex(ContentStore* store) const;
   // The static index's filters (kFilterNames' order), each document under its values.
   std::vector<std::string> SearchFilterTexts() const;
@@ -481,7 +484,10 @@ class Site {
   std::string workshops_fp_;
   mutable std::mutex search_mu_;
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
-  mutable std::string search_words_in_, search_words_out_;  // see UseSearchWords
+  mutable std::string_view search_words_in_;                // see UseSearchWords
+  mutable std::shared_ptr<const void> search_words_owner_;  // keeps search_words_in_
+  mutable std::vector<std::string> search_words_made_;      // this build's new lines, and so on
+  mutable std::vector<std::string_view> search_words_out_;  // SearchWords' pieces
   mutable bool search_words_wanted_ = false;  // UseSearchWords was called: make SearchWords
   mutable std::unordered_map<std::string_view, std::string_view> search_words_;  // digest -> words
   mutable std::shared_ptr<const KeptSearchIndex> search_kept_;  // the last build's, when whole

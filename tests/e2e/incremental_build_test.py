@@ -91,6 +91,14 @@ def main():
                             if after.get(k, (None,))[0] != reference.get(k, (None,))[0])
             check(f"{name}: the incremental build is the whole build, file for file "
                   f"({len(after)} files)", not differ, differ[:5])
+            # The search words kept beside each folder for the next build: the same text,
+            # whether made whole or from the last build's (its unchanged lines used in place).
+            with open(os.path.join(site, ".public.search-words"), "rb") as f:
+                words = f.read()
+            with open(os.path.join(root, ".whole.search-words"), "rb") as f:
+                whole_words = f.read()
+            check(f"{name}: the search words kept are the whole build's ({len(words)} bytes)",
+                  words == whole_words and len(words) > 1000)
             changed = {k for k in after if k not in before or before[k][0] != after[k][0]}
             kept = {k for k in after if k in before and before[k][1] == after[k][1]}
             same_bytes = {k for k in after if k in before and before[k][0] == after[k][0]}
