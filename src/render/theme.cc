@@ -257,14 +257,18 @@ std::string Theme::AssetUrl(const std::string& name) const {
   return "";
 }
 
-ThemeRenderer::ThemeRenderer(std::shared_ptr<const Theme> theme) : theme_(std::move(theme)) {
-  auto compile = [](const std::string& source) {
-    Compiled c{std::make_unique<mustache>(source), 0};
-    c.mustache->set_custom_escape(EscapeHtml);
-    return c;
-  };
-  for (const auto& [name, source] : theme_->templates_) compiled_[name] = compile(source);
-  for (const auto& [name, source] : theme_->partials_) compiled_partials_[name] = compile(source);
+ThemeRenderer::ThemeRenderer(std::shared_ptr<const Theme> theme) : theme_(std::move(theme)) {}
+
+ThemeRenderer::Compiled* ThemeRenderer::CompiledOf(
+    std::map<std::string, Compiled>& compiled, const std::map<std::string, std::string>& sources,
+    const std::string& name) {
+  if (auto it = compiled.find(name); it != compiled.end()) return &it->second;
+  auto source = sources.find(name);
+  if (source == sources.end()) return nullptr;
+  Compiled& c = compiled[name];
+  c.mustache = std::make_unique<mustache>(source->second);
+  c.mustache->set_custom_escape(EscapeHtml);
+  return &c;
 }
 
 Result<std::string> ThemeRenderer::RenderCompiled(Compiled& c, const std::string& name,
@@ -286,18 +290,18 @@ Result<std::string> ThemeRenderer::RenderCompiled(Compiled& c, const std::string
 std::optional<Result<std::string>> ThemeRenderer::RenderPartial(const std::string& name,
                                                                 const TemplateData& base,
                                                                 const TemplateData& data) {
-  auto it = compiled_partials_.find(name);
-  if (it == compiled_partials_.end()) return std::nullopt;
-  return RenderCompiled(it->second, name, base, data);
+  Compiled* c = CompiledOf(compiled_partials_, theme_->partials_, name);
+  if (c == nullptr) return std::nullopt;
+  return RenderCompiled(*c, name, base, data);
 }
 
 Result<std::string> ThemeRenderer::Render(const std::string& name, const TemplateData& base,
                                           const TemplateData& page) {
-  auto it = compiled_.find(name);
-  if (it == compiled_.end()) {
+  Compiled* c = CompiledOf(compiled_, theme_->templates_, name);
+  if (c == nullptr) {
     return Error{ErrorCode::kTemplate, "the theme has no template \"" + name + "\"", {}, 0, {}};
   }
-  return RenderCompiled(it->second, name, base, page);
+  return RenderCompiled(*c, name, base, page);
 }
 
 }  // namespace cinepress

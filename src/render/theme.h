@@ -64,7 +64,8 @@ class Theme {
   std::string fingerprint_;
 };
 
-// One thread's compiled templates (kainjow's renderer keeps state while it renders).
+// One thread's compiled templates (kainjow's renderer keeps state while it renders), each
+// compiled the first time it is rendered (a build that renders a few pages compiles a few).
 class ThemeRenderer {
  public:
   explicit ThemeRenderer(std::shared_ptr<const Theme> theme);
@@ -86,6 +87,11 @@ class ThemeRenderer {
   };
   static Result<std::string> RenderCompiled(Compiled& c, const std::string& name,
                                             const TemplateData& base, const TemplateData& page);
+  // The compiled `name` of `sources` (the theme's templates or partials), compiled now if it was
+  // not; null when there is no such source.
+  static Compiled* CompiledOf(std::map<std::string, Compiled>& compiled,
+                              const std::map<std::string, std::string>& sources,
+                              const std::string& name);
 
   std::shared_ptr<const Theme> theme_;
   std::map<std::string, Compiled> compiled_;
