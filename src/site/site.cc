@@ -138,18 +138,17 @@ const Output* Site::FirstArticleOutput() const {
 
 namespace {
 
-// Articles in the order `before` says, each moved once (an Article is large: sorting them in
-// place moves each a dozen times).
+// The articles of `all` at `picked`, in the order `before` says, each moved once (an Article is
+// large: sorting them in place moves each a dozen times).
 template <typename Before>
-void SortArticles(std::vector<Article>& articles, Before before) {
-  std::vector<uint32_t> order(articles.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t x, uint32_t y) { return before(articles[x], articles[y]); });
+std::vector<Article> MoveSorted(std::vector<Article>& all, std::vector<uint32_t> picked,
+                                Before before) {
+  std::sort(picked.begin(), picked.end(),
+            [&](uint32_t x, uint32_t y) { return before(all[x], all[y]); });
   std::vector<Article> sorted;
-  sorted.reserve(articles.size());
-  for (uint32_t i : order) sorted.push_back(std::move(articles[i]));
-  articles = std::move(sorted);
+  sorted.reserve(picked.size());
+  for (uint32_t i : picked) sorted.push_back(std::move(all[i]));
+  return sorted;
 }
 
 }  // namespace
@@ -173,8 +172,10 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (Section& sec : sections) s.sections_.emplace(sec.key, std::move(sec));
 
   // Load: what is published, newest first.
-  s.articles_.reserve(all.size());
-  for (Article& a : all) {
+  std::vector<uint32_t> articles, pages;  // of `all`
+  articles.reserve(all.size());
+  for (uint32_t i = 0; i < all.size(); ++i) {
+    Article& a = all[i];
     if (!a.draft && a.date > now && (s.next_publication_ == 0 || a.date < s.next_publication_)) {
       s.next_publication_ = a.date;
     }
@@ -182,14 +183,15 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     if (IsCollection(a)) {
       s.collections_.push_back(std::move(a));  // hand-ordered lists, not articles
     } else {
-      (a.kind == ArticleKind::kPage ? s.pages_ : s.articles_).push_back(std::move(a));
+      (a.kind == ArticleKind::kPage ? pages : articles).push_back(i);
     }
   }
   auto newest_first = [](const Article& x, const Article& y) {
     return x.date != y.date ? x.date > y.date : x.slug < y.slug;
   };
-  SortArticles(s.articles_, newest_first);
-  SortArticles(s.pages_, [](const Article& x, const Article& y) { return x.slug < y.slug; });
+  s.articles_ = MoveSorted(all, std::move(articles), newest_first);
+  s.pages_ = MoveSorted(all, std::move(pages),
+                        [](const Article& x, const Article& y) { return x.slug < y.slug; });
   for (const Article& a : s.articles_) {
     if (!s.sections_.count(a.section)) {
       s.sections_.emplace(a.section, Section{a.section, Capitalized(a.section), "", ""});
