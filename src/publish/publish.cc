@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/mapped_file.h"
 #include "core/parallel.h"
 #include "core/text.h"
 
@@ -96,22 +97,40 @@ std::string FormatBuildManifest(const BuildManifest& manifest) {
 }
 
 BuildManifest ReadBuildManifest(const fs::path& folder) {
+  constexpr std::string_view kHead = "cinepress-build 1 ";
+  auto text = MappedFile::Open(folder / kBuildManifestName);
+  if (!text) return {};
+  // Read in place: a line a file, "path\tfingerprint[\tfigure…]".
+  std::string_view rest = (*text)->bytes();
+  auto next_line = [&rest] {
+    const size_t nl = std::min(rest.find('\n'), rest.size());
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(std::min(nl + 1, rest.size()));
+    return line;
+  };
+  std::string_view line = next_line();
+  if (!line.starts_with(kHead)) return {};
   BuildManifest manifest;
-  std::ifstream in(folder / kBuildManifestName, std::ios::binary);
-  std::string line;
-  if (!in || !std::getline(in, line) || line.rfind("cinepress-build 1 ", 0) != 0) return {};
-  manifest.program = line.substr(std::strlen("cinepress-build 1 "));
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    for (size_t start = 0;;) {
-      size_t tab = line.find('\t', start);
-      fields.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
+  manifest.program = line.substr(kHead.size());
+  manifest.fingerprints.reserve(static_cast<size_t>(std::count(rest.begin(), rest.end(), '\n')));
+  while (!rest.empty()) {
+    line = next_line();
+    const size_t tab = line.find('\t');
+    if (tab == 0 || tab == line.npos || tab + 1 == line.size()) return {};
+    const std::string_view path = line.substr(0, tab);
+    line.remove_prefix(tab + 1);
+    const size_t more = line.find('\t');
+    if (more == 0) return {};
+    if (more != line.npos) {
+      std::vector<std::string>& figures = manifest.figures[std::string(path)];
+      for (std::string_view f = line.substr(more + 1);;) {
+        const size_t t = f.find('\t');
+        figures.emplace_back(f.substr(0, t));
+        if (t == f.npos) break;
+        f.remove_prefix(t + 1);
+      }
     }
-    if (fields.size() < 2 || fields[0].empty() || fields[1].empty()) return {};
-    if (fields.size() > 2) manifest.figures[fields[0]].assign(fields.begin() + 2, fields.end());
-    manifest.fingerprints.emplace(std::move(fields[0]), std::move(fields[1]));
+    manifest.fingerprints.emplace(path, line.substr(0, more));
   }
   return manifest;
 }
