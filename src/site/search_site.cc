@@ -234,6 +234,23 @@ void ForEachKeptWord(std::string_view line,
   }
 }
 
+// The whole line of UseSearchWords' text whose digest and words these are (views into it, one
+// after the other): "digest\twords…\n".
+std::string_view LineOf(std::string_view digest, std::string_view words) {
+  return {digest.data(), static_cast<size_t>(words.data() + words.size() - digest.data()) + 1};
+}
+
+// `piece` after `pieces`: a piece that starts where the last ends (the next of the last build's
+// lines) lengthens it, so that a run of lines is written as one.
+void AppendPiece(std::vector<std::string_view>& pieces, std::string_view piece) {
+  std::string_view& last = pieces.back();
+  if (!last.empty() && last.data() + last.size() == piece.data()) {
+    last = std::string_view(last.data(), last.size() + piece.size());
+  } else {
+    pieces.push_back(piece);
+  }
+}
+
 // Where the chunks of the sorted word list start: at the first word and at the `chunks - 1`
 // other words of smallest hash. A function of the set of words alone, so that a change to some
 // words' postings changes the chunks that hold them and no other (a build keeps the rest, not
@@ -510,19 +527,16 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::StaticIndex(ContentStore*
     search_index_ = std::move(*changed);
     return search_index_;
   }
-  search_words_made_.clear();
-  search_words_out_.clear();
   // A build that keeps the words (not `serve`).
-  auto whole = WholeStaticIndex(store, search_words_wanted_ ? &search_words_made_ : nullptr);
+  auto whole = WholeStaticIndex(store, search_words_wanted_);
   if (!whole) return whole.error();
-  for (const std::string& piece : search_words_made_) search_words_out_.emplace_back(piece);
   search_index_ = std::move(*whole);
   search_index_mode_ = "whole";
   return search_index_;
 }
 
-Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
-    ContentStore* store, std::vector<std::string>* words_out) const {
+Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(ContentStore* store,
+                                                                        bool keep_words) const {
   const size_t n = SearchDocs();
   const size_t articles_and_pages = articles_.size() + pages_.size();
 
@@ -537,13 +551,17 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
   struct Words {
     std::string digest;
     std::optional<std::string_view> kept;
+    std::string_view kept_line;  // "digest\twords…\n", of UseSearchWords' text
     std::vector<std::pair<std::string, uint32_t>> made;
   };
   std::vector<Words> batch(kBatch);
   std::vector<std::string> bodies(kBatch);
-  std::string lines;  // this build's words of each document, for words_out
-  const bool keep_words = words_out != nullptr;
-  if (keep_words) lines.reserve(std::max(search_words_in_.size(), n * 4096) + 4096);
+  // This build's words of each document (SearchWords): a line kept is a view into the text given,
+  // a line made is kept in search_words_made_; the header, first, is made last.
+  if (keep_words) {
+    search_words_made_.assign(1, std::string());
+    search_words_out_.assign(1, std::string_view());
+  }
   for (size_t first = 0; first < n; first += kBatch) {
     const size_t count = std::min(kBatch, n - first);
     for (size_t k = 0; k < count; ++k) {  // the store's connection is this thread's
@@ -551,7 +569,10 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
       w.digest = FingerprintBesideFigures(Output{OutputKind::kSearchDoc, {}, first + k, 1});
       auto kept = search_words_.find(w.digest);
       w.kept.reset();
-      if (kept != search_words_.end()) w.kept = kept->second;
+      if (kept != search_words_.end()) {
+        w.kept = kept->second;
+        w.kept_line = LineOf(kept->first, kept->second);
+      }
       if (w.kept || first + k >= articles_and_pages) continue;  // an episode: in the site map
       auto text = SearchBodyText(store, Doc(first + k), DocAccess(first + k));
       if (!text) return text.error();
@@ -568,17 +589,20 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
         if (it == postings.end()) it = postings.try_emplace(std::string(w)).first;
         it->second.emplace_back(d, weight);
       };
-      if (keep_words) lines += batch[k].digest;
       if (batch[k].kept) {
         ForEachKeptWord(*batch[k].kept, post);
-        if (keep_words) lines += *batch[k].kept;
+        if (keep_words) AppendPiece(search_words_out_, batch[k].kept_line);
       } else {
+        std::string line = keep_words ? batch[k].digest : std::string();
         for (const auto& [w, weight] : batch[k].made) {
           post(w, weight);
-          if (keep_words) AppendKeptWord(lines, w, weight);
+          if (keep_words) AppendKeptWord(line, w, weight);
+        }
+        if (keep_words) {
+          search_words_made_.push_back(std::move(line) + '\n');
+          AppendPiece(search_words_out_, search_words_made_.back());
         }
       }
-      if (keep_words) lines += '\n';
       batch[k].made.clear();
     }
   }
@@ -615,7 +639,10 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::WholeStaticIndex(
               [&](unsigned, size_t c) { index->chunk_digests[c] = ContentHash(index->chunks[c]); });
   index->manifest = ManifestOf(n, index->first_words);
   index->filters = SearchFilterTexts();
-  if (words_out) *words_out = {IndexHeaderOf(*index, n), std::move(lines)};
+  if (keep_words) {
+    search_words_made_[0] = IndexHeaderOf(*index, n);
+    search_words_out_[0] = search_words_made_[0];
+  }
   return std::shared_ptr<const StaticSearchIndex>(std::move(index));
 }
 
@@ -750,25 +777,12 @@ Result<std::shared_ptr<const StaticSearchIndex>> Site::ChangedStaticIndex(
     for (size_t i = 0; i < changed.size(); ++i) {
       search_words_made_.push_back(digests[changed[i]] + std::string(now[i]) + "\n");
     }
-    std::vector<std::string_view>& out = search_words_out_;
-    out.assign(1, search_words_made_[0]);
-    auto add = [&out](std::string_view piece) {  // one piece for a run of the last build's lines
-      std::string_view& last = out.back();
-      if (last.data() + last.size() == piece.data()) {
-        last = std::string_view(last.data(), last.size() + piece.size());
-      } else {
-        out.push_back(piece);
-      }
-    };
+    search_words_out_.assign(1, search_words_made_[0]);
     size_t i = 0;
     for (size_t d = 0; d < n; ++d) {
-      if (i < changed.size() && changed[i] == d) {
-        add(search_words_made_[++i]);
-      } else {  // "digest\twords…\n", as UseSearchWords read it
-        const std::string_view digest = kept->doc_digests[d], words = kept->doc_words[d];
-        add(std::string_view(digest.data(),
-                             static_cast<size_t>(words.data() + words.size() - digest.data()) + 1));
-      }
+      AppendPiece(search_words_out_, i < changed.size() && changed[i] == d
+                                         ? search_words_made_[++i]
+                                         : LineOf(kept->doc_digests[d], kept->doc_words[d]));
     }
   }
   search_index_mode_ = "changed documents: " + std::to_string(changed.size());
@@ -785,7 +799,7 @@ Result<std::string> Site::StaticIndexChunk(ContentStore* store, size_t k) const 
   }
   // The last build's chunk is not there as it was: the whole index has it.
   if (!search_whole_index_) {
-    auto whole = WholeStaticIndex(store, nullptr);
+    auto whole = WholeStaticIndex(store, false);
     if (!whole) return whole.error();
     search_whole_index_ = std::move(*whole);
   }

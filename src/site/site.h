@@ -10,6 +10,7 @@
 // renders with its own SiteRenderer (its theme renderer and store connection).
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -376,13 +377,12 @@ class Site {
   std::string MadeIndexPieceDigest(size_t ref) const;
   // The static index, made from every body the first time a piece of it is rendered.
   Result<std::shared_ptr<const StaticSearchIndex>> StaticIndex(ContentStore* store) const;
-  // The whole index from every document's words (`words_out`: this build's SearchWords text, in
-  // pieces, or null);
+  // The whole index from every document's words (`keep_words`: and this build's SearchWords);
   // and the index made from the last build's by the changed documents' words (null when it
   // cannot be: another number of documents or chunks, too many changes, a chunk's boundaries
   // moved, a chunk of the last build not readable as it was). Both hold search_mu_.
-  Result<std::shared_ptr<const StaticSearchIndex>> WholeStaticIndex(
-      ContentStore* store, std::vector<std::string>* words_out) const;
+  Result<std::shared_ptr<const StaticSearchIndex>> WholeStaticIndex(ContentStore* store,
+                                                                    bool keep_words) const;
   Result<std::shared_ptr<const StaticSearchIndex>> ChangedStaticIndex(ContentStore* store) const;
   // The static index's filters (kFilterNames' order), each document under its values.
   std::vector<std::string> SearchFilterTexts() const;
@@ -486,7 +486,7 @@ class Site {
   mutable std::shared_ptr<const StaticSearchIndex> search_index_;
   mutable std::string_view search_words_in_;                // see UseSearchWords
   mutable std::shared_ptr<const void> search_words_owner_;  // keeps search_words_in_
-  mutable std::vector<std::string> search_words_made_;      // this build's new lines, and so on
+  mutable std::deque<std::string> search_words_made_;       // the header, the lines made this build
   mutable std::vector<std::string_view> search_words_out_;  // SearchWords' pieces
   mutable bool search_words_wanted_ = false;  // UseSearchWords was called: make SearchWords
   mutable std::unordered_map<std::string_view, std::string_view> search_words_;  // digest -> words
