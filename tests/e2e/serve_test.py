@@ -1489,9 +1489,11 @@ class ServeTest(unittest.TestCase):
                     resp, what = get("/healthz")
                     return resp is not None and resp.status == 503, what
 
-                ok, what, took = poll(unhealthy, 3.0)
+                # The server notices within a second or so; 10 s leaves room for a machine busy
+                # with other tests (3 s was missed once, in a run beside other tests).
+                ok, what, took = poll(unhealthy, 10.0)
                 self.check(ok, "GET /healthz after renaming cinepress.db away",
-                           "503 (within 3 s)", f"after {took:.2f} s: {what}")
+                           "503 (within 10 s)", f"after {took:.2f} s: {what}")
                 uncached = ["reviews/winter-quarters/index.html", "essays/index.html",
                             "tag/tiff25/feed.xml", self.svgs[-1]]
                 for rel in uncached + ["index.html"]:
@@ -1510,8 +1512,8 @@ class ServeTest(unittest.TestCase):
                 resp, what = get("/healthz")
                 return resp is not None and resp.status == 200, what
 
-            ok, what, took = poll(healthy, 3.0)
-            self.check(ok, "GET /healthz after renaming cinepress.db back", "200 within 3 s",
+            ok, what, took = poll(healthy, 10.0)
+            self.check(ok, "GET /healthz after renaming cinepress.db back", "200 within 10 s",
                        f"after {took:.2f} s: {what}")
             for rel in ["reviews/winter-quarters/index.html", "interviews/index.html",
                         "index.html"]:
