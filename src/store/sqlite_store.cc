@@ -949,6 +949,25 @@ class SqliteStore final : public SqliteMirrorStore {
       }
       if (auto s = Exec("PRAGMA user_version=" + std::to_string(target)); !s) return s;
       if (auto s = Exec("COMMIT"); !s) return s;
+      // A migration that rewrote a table (moving articles' bodies rewrote them all) leaves the
+      // pages it freed in the file; when they are a quarter of it, the file is made again
+      // without them, once, through a temporary file (not in memory: the copy is as large as
+      // the store). A failure (a reader in the way, no room for the copy) only leaves the file
+      // as large: SQLite reuses free pages.
+      int64_t pages = 0, free_pages = 0;
+      {
+        Use q(
+            Prepare("SELECT (SELECT page_count FROM pragma_page_count),"
+                    " (SELECT freelist_count FROM pragma_freelist_count)"));
+        if (q.Step() == SQLITE_ROW) {
+          pages = q.Int(0);
+          free_pages = q.Int(1);
+        }
+      }
+      if (free_pages > 0 && free_pages * 4 >= pages) {
+        (void)Exec("PRAGMA temp_store=FILE; VACUUM");
+        if (auto s = Exec("PRAGMA temp_store=MEMORY"); !s) return s;
+      }
     }
     return search_index_ ? RebuildSearchIndexIfAsked() : Status{};
   }
