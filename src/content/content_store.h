@@ -24,6 +24,12 @@ class ContentStore {
   virtual ~ContentStore() = default;
 
   virtual Status BeginTransaction() = 0;
+  // A transaction that writes much of the store (an import of a whole archive): the same as
+  // BeginTransaction, but a store may write it a faster way (SQLite: through a rollback
+  // journal rather than its write-ahead log, when nothing else has the store open).
+  virtual Status BeginBulkTransaction() { return BeginTransaction(); }
+  // How many articles written in one transaction make it a bulk one, for importers.
+  static constexpr size_t kBulkArticles = 1000;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 

@@ -778,7 +778,17 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   };
   std::future<void> next_texts;  // the batch being made
 
-  if (auto s = store.BeginTransaction(); !s) return s.error();
+  // An import that writes a thousand articles or more (a whole archive's first import) asks
+  // for a bulk transaction; one that writes a few (an edit) for an ordinary one.
+  const size_t to_write =
+      static_cast<size_t>(std::count_if(results.begin(), results.end(), [](const FileResult& r) {
+        return r.parsed && !r.unchanged;
+      }));
+  if (auto s = to_write >= ContentStore::kBulkArticles ? store.BeginBulkTransaction()
+                                                       : store.BeginTransaction();
+      !s) {
+    return s.error();
+  }
   auto fail = [&](const Error& e) -> Result<ImportReport> {
     (void)store.Rollback();
     return e;

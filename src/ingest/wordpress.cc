@@ -435,7 +435,9 @@ Status WriteWordPress(ContentStore& store, const fs::path& file, const WpIndex& 
                       WordPressReport& report) {
   auto state = LoadStoredState(store);
   if (!state) return state.error();
-  if (auto s = store.BeginTransaction(); !s) return s;
+  // A whole blog's posts at once: a bulk transaction (see ContentStore::BeginBulkTransaction).
+  const bool bulk = index.wxr.posts.size() >= ContentStore::kBulkArticles;
+  if (auto s = bulk ? store.BeginBulkTransaction() : store.BeginTransaction(); !s) return s;
   bool section_written = false;
   if (auto s = WriteAll(store, file, index, stored, *state, options, report, section_written); !s) {
     (void)store.Rollback();

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string_view>
 
@@ -154,6 +155,83 @@ TEST_F(SqliteStoreTest, BodiesMovedToTheEndOfTheirRowsKeepEveryArticle) {
   EXPECT_GT(pages, 500);  // 2 MB of bodies
   EXPECT_LT(free_pages * 20, pages) << "the pages the move freed are given back";
   sqlite3_close(db);
+}
+
+// A bulk transaction (an import of a whole archive) writes its pages into the file, once,
+// when the store is its own, not into the write-ahead log first; with another connection open
+// it goes through the log, without waiting. Either way the store is in WAL mode after, and one
+// rolled back leaves nothing.
+TEST_F(SqliteStoreTest, BulkTransactionsWriteTheFileOnceAndComeBackToTheLog) {
+  const std::filesystem::path file = dir_ / "bulk.db";
+  const std::filesystem::path log = file.string() + "-wal";
+  auto store = OpenContentStore(file, {});
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  auto save = [&store](const std::string& prefix) {
+    for (int i = 0; i < 50; ++i) {
+      Article a;
+      a.section = "reviews";
+      a.slug = prefix + std::to_string(i);
+      a.title = "Title " + a.slug;
+      a.date = 1633496434 + i;
+      a.source_path = "content/reviews/" + a.slug + ".md";
+      a.body_markdown = std::string(20000, 'w') + " " + a.slug;  // 5 pages each
+      auto saved = (*store)->SaveArticle(a);
+      ASSERT_TRUE(saved.ok()) << saved.error().ToString();
+    }
+  };
+  auto log_bytes = [&log] {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(log, ec);
+    return ec ? 0 : n;
+  };
+  auto journal_mode = [&file] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+    std::string mode;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return mode;
+  };
+
+  // Alone: 1 MB of bodies, and the log stays as it was (empty once back in WAL mode).
+  ASSERT_TRUE((*store)->BeginBulkTransaction().ok());
+  save("alone-");
+  ASSERT_FALSE(HasFailure());
+  ASSERT_TRUE((*store)->Commit().ok());
+  EXPECT_LT(log_bytes(), 100'000u) << "the pages went into the file, not the log";
+  EXPECT_EQ(journal_mode(), "wal");
+
+  // Rolled back: nothing of it stays, and the store is in WAL mode.
+  ASSERT_TRUE((*store)->BeginBulkTransaction().ok());
+  save("undone-");
+  ASSERT_TRUE((*store)->Rollback().ok());
+  EXPECT_EQ(journal_mode(), "wal");
+
+  // Beside a reader (a `serve`): through the log, at once; the reader sees it after the commit.
+  auto reader = OpenContentStore(file, {});
+  ASSERT_TRUE(reader.ok());
+  ASSERT_EQ((*reader)->LoadArticles(false)->size(), 50u);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE((*store)->BeginBulkTransaction().ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5))
+      << "the bulk transaction does not wait for the reader to go";
+  save("beside-");
+  ASSERT_TRUE((*store)->Commit().ok());
+  EXPECT_GT(log_bytes(), 1'000'000u) << "with a reader, the pages go through the log";
+  EXPECT_EQ((*reader)->LoadArticles(false)->size(), 100u);
+  EXPECT_EQ(journal_mode(), "wal");
+  auto all = (*store)->LoadArticles(true);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 100u);
+  for (const Article& a : *all) {
+    EXPECT_EQ(a.slug.rfind("undone-", 0), std::string::npos) << a.slug;
+    EXPECT_EQ(a.body_markdown, std::string(20000, 'w') + " " + a.slug);
+  }
 }
 
 // `cinepress check` reads every file's chunks: one missing or changed is named with its file.
