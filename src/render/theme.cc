@@ -138,7 +138,7 @@ class StackContext final : public kainjow::mustache::basic_context<std::string> 
 
   const TemplateData* get(const std::string& name) const override {
     if (name == ".") return items_.back();
-    if (name.find('.') == std::string::npos) return get_partial(name);
+    if (name.find('.') == std::string::npos) return Find(name);
     std::string part;
     for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
       const TemplateData* var = *item;
@@ -153,14 +153,20 @@ class StackContext final : public kainjow::mustache::basic_context<std::string> 
     return nullptr;
   }
 
-  const TemplateData* get_partial(const std::string& name) const override {
+  // Partials are inlined when the theme is loaded (Inline). A partial tag the inliner did not
+  // see (written after a {{=<% %>=}} delimiter change) would have kainjow look its name up in
+  // the data and compile the value it finds (an article's title) as a template: content is never
+  // a template, so such a tag renders nothing.
+  const TemplateData* get_partial(const std::string&) const override { return nullptr; }
+
+ private:
+  const TemplateData* Find(const std::string& name) const {
     for (auto item = items_.rbegin(); item != items_.rend(); ++item) {
       if (const TemplateData* var = (*item)->get(name)) return var;
     }
     return nullptr;
   }
 
- private:
   std::vector<const TemplateData*> items_;  // bottom first
 };
 

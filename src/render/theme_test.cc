@@ -77,6 +77,23 @@ TEST_F(ThemeTest, UnknownPartialAndMissingTemplateAreErrors) {
   EXPECT_NE(missing.error().message.find("404.mustache"), std::string::npos);
 }
 
+// Content is never compiled as a template: a partial tag the theme's inliner does not see (after
+// a delimiter change) does not take an article's title as the partial's source.
+TEST_F(ThemeTest, APartialTagNeverRendersContentAsATemplate) {
+  Write("templates/article.mustache", "{{=<% %>=}}[<%title%>|<%> title%>]");
+  auto theme = Theme::Load(dir_, "themes/t");
+  ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+  ThemeRenderer r(*theme);
+  TemplateData base, page;
+  base.set("secret", "s3cret");
+  for (const char* title : {"Hello {{secret}}", "Broken {{#section"}) {
+    page.set("title", title);
+    auto html = r.Render("article", base, page);
+    ASSERT_TRUE(html.ok()) << title << ": " << html.error().ToString();
+    EXPECT_EQ(*html, "[" + std::string(title) + "|]");
+  }
+}
+
 // ThemeRenderer's own context stack and escape against kainjow's: the same bytes for dotted
 // names found at every level of the stack, {{.}}, missing names, inverted sections and quotes.
 TEST_F(ThemeTest, LooksUpAndEscapesAsKainjowDoes) {
