@@ -989,7 +989,9 @@ class SqliteStore final : public SqliteMirrorStore {
       bulk_journal_ = q.Step() == SQLITE_ROW && q.Text(0) == "delete";
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    return BeginTransaction();
+    Status begun = BeginTransaction();
+    if (!begun) (void)AfterBulkTransaction();
+    return begun;
   }
   Status Commit() override {
     if (auto s = IndexDeferred(); !s) return s;

@@ -57,6 +57,21 @@ class SqliteStoreTest : public ::testing::Test {
     }
     sqlite3_close(db);
   }
+  // The first column of the first row `sql` gives on `file` ("" for none), on a connection of
+  // its own.
+  static std::string One(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string value;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+      value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+  }
   std::filesystem::path dir_;
 };
 
@@ -133,18 +148,7 @@ TEST_F(SqliteStoreTest, BodiesMovedToTheEndOfTheirRowsKeepEveryArticle) {
     EXPECT_EQ((*articles)[1].source_path, "b.md");
     EXPECT_EQ(*(*store)->LoadBody(9), "Short body.");
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  auto one = [db](const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string value;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-    return value;
-  };
+  auto one = [&file](const char* sql) { return One(file, sql); };
   EXPECT_EQ(one("SELECT name FROM pragma_table_info('articles') ORDER BY cid DESC LIMIT 1"),
             "body_md");
   EXPECT_EQ(one("SELECT count(*) FROM article_aliases WHERE article_id = 7"), "1");
@@ -154,7 +158,6 @@ TEST_F(SqliteStoreTest, BodiesMovedToTheEndOfTheirRowsKeepEveryArticle) {
   const int64_t free_pages = std::stoll(one("SELECT freelist_count FROM pragma_freelist_count"));
   EXPECT_GT(pages, 500);  // 2 MB of bodies
   EXPECT_LT(free_pages * 20, pages) << "the pages the move freed are given back";
-  sqlite3_close(db);
 }
 
 // A bulk transaction (an import of a whole archive) writes its pages into the file, once,
@@ -184,19 +187,7 @@ TEST_F(SqliteStoreTest, BulkTransactionsWriteTheFileOnceAndComeBackToTheLog) {
     const auto n = std::filesystem::file_size(log, ec);
     return ec ? 0 : n;
   };
-  auto journal_mode = [&file] {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
-    std::string mode;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return mode;
-  };
+  auto journal_mode = [&file] { return One(file, "PRAGMA journal_mode"); };
 
   // Alone: 1 MB of bodies, and the log stays as it was (empty once back in WAL mode).
   ASSERT_TRUE((*store)->BeginBulkTransaction().ok());
