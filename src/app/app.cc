@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <future>
 #include <iomanip>
 #include <iostream>
 #include <mutex>
@@ -1199,11 +1200,16 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
     if (!config) return config.error();
     if (auto st = PrepareSiteStills(site, *config, out, out); !st) return st.error();
   }
+  // The output folder (its lock, and the last builds' manifests read) on another core while the
+  // site loads: neither needs the other.
+  fs::path target = options.out_dir.value_or(site.public_dir());
+  auto sink_made = std::async(std::launch::async, [&target, full = options.full] {
+    return DirectorySink::Create(target, full);
+  });
   auto loaded = LoadSite(site, NowSeconds());
+  auto sink = sink_made.get();
   if (!loaded) return loaded.error();
   double t_assemble = Seconds(start);
-  fs::path target = options.out_dir.value_or(site.public_dir());
-  auto sink = DirectorySink::Create(target, options.full);
   if (!sink) return sink.error();
   const BuildManifest& previous = (*sink)->live_manifest();
   const bool incremental =

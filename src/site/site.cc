@@ -712,6 +712,11 @@ void Site::ComputeFingerprints() {
   }
   months_fp_ = ContentHash(months);
   lists_fp_ = ContentHash(urls);
+  std::string sitemap;
+  for (const SitemapUrl& u : SitemapUrls()) {
+    sitemap += u.loc + "\x1f" + std::to_string(u.lastmod) + "\x1e";
+  }
+  sitemap_fp_ = ContentHash(sitemap);
   stills_fp_ = StillsFingerprint(stills_);
 }
 
@@ -917,9 +922,9 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
       break;
     }
     case OutputKind::kSitemap:
-      parts += archive_fp_ + pages_fp_ + lists_fp_;
-      // The collections' pages are listed too: a new or deleted one changes it, a reorder not.
-      for (const Article& c : collections_) parts += c.slug + "\x1f";
+      // What every part lists (SitemapUrls): an address and its last change, not the archive's
+      // every digest (a body edited leaves the site map as it was).
+      parts += sitemap_fp_;
       break;
     case OutputKind::kRobots:
     case OutputKind::kNotFound:
@@ -1031,8 +1036,22 @@ std::string Site::FingerprintBesideFigures(const Output& o) const {
       }
       break;
     }
-    case OutputKind::kFestival:
     case OutputKind::kInterviewIndex:
+      // What it shows (film_magazine.cc: RenderInterviewIndex): everyone interviewed, with each
+      // interview's title, address, date and the job title it gives; not the whole archive.
+      parts += config_.permalinks.interview_index + "\x1e";
+      for (uint32_t p = 0; p < records_.people.size(); ++p) {
+        const PersonRecord& r = records_.people[p];
+        if (r.interviews.empty()) continue;
+        parts += "\x1d" + r.name.display + "\x1f" + r.name.sort_text + "\x1f" + PersonUrl(p);
+        for (uint32_t i : r.interviews) {
+          const Article& a = articles_[i];
+          parts += "\x1e" + a.title + "\x1f" + article_urls_[i] + "\x1f" + std::to_string(a.date) +
+                   "\x1f" + (a.interviewee ? "\x1c" + a.interviewee->job_title : "");
+        }
+      }
+      break;
+    case OutputKind::kFestival:
     case OutputKind::kCollection:
     case OutputKind::kSearch:
       // Pages that draw on the whole archive: any change in it makes them again.

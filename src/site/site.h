@@ -459,7 +459,8 @@ class Site {
   // Digests of what the pages that draw on the whole archive share, made once (not per output):
   // every article's digest, every page's, the archive's months, every list's address.
   std::string archive_fp_, pages_fp_, months_fp_, lists_fp_;
-  std::string stills_fp_;  // every still: the live server's pages, whose figures are not known
+  std::string sitemap_fp_;  // every address the site map lists, and its last change
+  std::string stills_fp_;   // every still: the live server's pages, whose figures are not known
   int64_t next_publication_ = 0;
   int64_t now_ = 0;
   TemplateData base_;  // what every template sees: site.*

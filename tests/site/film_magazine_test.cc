@@ -240,6 +240,24 @@ std::vector<std::string> ChangedSince(const BuiltSite& built,
   return changed;
 }
 
+// The same, as a set.
+std::set<std::string> ChangedSetSince(const BuiltSite& built,
+                                      const std::map<std::string, std::string>& before) {
+  std::vector<std::string> list = ChangedSince(built, before);
+  return {list.begin(), list.end()};
+}
+
+// The stored article whose slug is `slug`, with its body (an empty one when there is none).
+Article StoredArticle(ContentStore& store, const std::string& slug) {
+  auto all = store.LoadArticles(true);
+  if (all.ok()) {
+    for (const Article& a : *all) {
+      if (a.slug == slug) return a;
+    }
+  }
+  return {};
+}
+
 // The newsroom's saves of a collection (staff/collections.h) change its page's fingerprint and
 // no other; a new collection adds its page and changes the sitemap that lists it.
 TEST_F(CollectionSaves, ChangeOnlyTheCollectionsPageAndTheSitemapThatListsIt) {
@@ -293,20 +311,11 @@ TEST(ReviewIndexFingerprints, FollowWhatThePagesShow) {
   ASSERT_TRUE(built.ok()) << built.error().ToString();
   auto fingerprints = [&] { return Fingerprints(*built); };
   auto changed_since = [&](const std::map<std::string, std::string>& before) {
-    std::vector<std::string> list = ChangedSince(*built, before);
-    return std::set<std::string>(list.begin(), list.end());
+    return ChangedSetSince(*built, before);
   };
   auto store = built->OpenStore();
   ASSERT_TRUE(store.ok());
-  auto mepris = [&]() -> Article {
-    auto all = (*store)->LoadArticles(true);
-    if (all.ok()) {
-      for (const Article& a : *all) {
-        if (a.slug == "mepris") return a;
-      }
-    }
-    return {};
-  };
+  auto mepris = [&] { return StoredArticle(**store, "mepris"); };
   const std::string all = "review-index/index.html", y2021 = "review-index/year/2021/index.html",
                     y2020 = "review-index/year/2020/index.html";
   ASSERT_TRUE(fingerprints().count(y2020));
@@ -337,6 +346,52 @@ TEST(ReviewIndexFingerprints, FollowWhatThePagesShow) {
   ASSERT_TRUE((*store)->SaveArticle(a).ok());
   ASSERT_TRUE(LoadAndBuild(*built));
   EXPECT_TRUE(changed_since(before).count(y2021));
+}
+
+// The Interview Index's two pages and the site map are fingerprinted by what they show, not by
+// the whole archive: an interview's body edited leaves them; its title changes the index, its
+// job title the index's groups, a new `updated` the site map.
+TEST(InterviewIndexAndSitemapFingerprints, FollowWhatThePagesShow) {
+  auto built = BuildFromStrings(kConfig, Magazine());
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  auto fingerprints = [&] { return Fingerprints(*built); };
+  auto store = built->OpenStore();
+  ASSERT_TRUE(store.ok());
+  const std::string by_job = "interview-index/index.html",
+                    by_name = "interview-index/last-name/index.html", sitemap = "sitemap.xml";
+  ASSERT_TRUE(fingerprints().count(by_job) && fingerprints().count(by_name) &&
+              fingerprints().count(sitemap))
+      << ::testing::PrintToString(fingerprints());
+  auto edit = [&](auto change) {
+    auto before = fingerprints();
+    Article a = StoredArticle(**store, "park");
+    change(a);
+    EXPECT_TRUE((*store)->SaveArticle(a).ok());
+    EXPECT_TRUE(LoadAndBuild(*built));
+    return ChangedSetSince(*built, before);
+  };
+  auto changed = edit([](Article& a) {
+    a.body_markdown += "\nAnother answer.\n";
+    a.source_hash = "edited";
+    a.word_count += 2;
+  });
+  EXPECT_TRUE(changed.count("interviews/park/index.html")) << ::testing::PrintToString(changed);
+  EXPECT_FALSE(changed.count(by_job) || changed.count(by_name) || changed.count(sitemap))
+      << ::testing::PrintToString(changed);
+  EXPECT_EQ(built->Page("/interview-index/").find("Another answer"), std::string::npos);
+
+  changed = edit([](Article& a) { a.title = "Park Seo-yeon, at length"; });
+  EXPECT_TRUE(changed.count(by_job) && changed.count(by_name)) << ::testing::PrintToString(changed);
+  EXPECT_FALSE(changed.count(sitemap));
+  EXPECT_NE(built->Page("/interview-index/").find("Park Seo-yeon, at length"), std::string::npos);
+
+  changed = edit([](Article& a) { a.interviewee->job_title = "Producer"; });
+  EXPECT_TRUE(changed.count(by_job)) << ::testing::PrintToString(changed);
+  EXPECT_NE(built->Page("/interview-index/").find("Producer"), std::string::npos);
+
+  changed = edit([](Article& a) { a.updated = a.date + 86400 * 30; });
+  EXPECT_TRUE(changed.count(sitemap)) << ::testing::PrintToString(changed);
+  EXPECT_FALSE(changed.count(by_job) || changed.count(by_name));
 }
 
 TEST(CollectionEntries, AnEntryNoLongerOnTheSiteIsLeftOutNotAnError) {
