@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/parallel.h"
 #include "core/text.h"
 #include "store/record_rows.h"
 
@@ -149,6 +150,30 @@ std::vector<MenuItem> MenuFromJson(const json& j) {
     out.push_back(std::move(i));
   }
   return out;
+}
+
+std::optional<std::string> ReadMetas(std::vector<Article>& articles,
+                                     const std::vector<std::string>& metas) {
+  std::vector<std::string> failed(articles.size());
+  // A few articles are read here at once: threads cost more than they save.
+  constexpr size_t kPerThread = 512;
+  const unsigned threads = articles.size() < 2 * kPerThread ? 1 : DefaultThreads();
+  ParallelFor(articles.size(), threads, nullptr, [&](unsigned, size_t i) {
+    auto meta = json::parse(metas[i], nullptr, /*allow_exceptions=*/false);
+    if (meta.is_discarded()) {
+      failed[i] = "bad meta";
+      return;
+    }
+    try {
+      FromMeta(meta, articles[i]);
+    } catch (const json::exception& e) {
+      failed[i] = e.what();
+    }
+  });
+  for (size_t i = 0; i < articles.size(); ++i) {
+    if (!failed[i].empty()) return "article " + std::to_string(articles[i].id) + ": " + failed[i];
+  }
+  return std::nullopt;
 }
 
 void FromMeta(const json& m, Article& a) {

@@ -36,6 +36,11 @@ void ReadProfileJson(const nlohmann::json& p, std::string& bio, std::optional<Im
 nlohmann::json ToMeta(const Article& a);
 // Reads the `meta` column into `a` (throws nlohmann::json::exception on a wrong type).
 void FromMeta(const nlohmann::json& m, Article& a);
+// Reads metas[i], a `meta` column's text, into articles[i] on every core (a whole archive's
+// load: the JSON is most of its time); what the first that cannot be read says, naming its
+// article ("article 12: bad meta"), or nothing.
+std::optional<std::string> ReadMetas(std::vector<Article>& articles,
+                                     const std::vector<std::string>& metas);
 // The title of the film a `meta` column describes, or "".
 std::string FilmTitleOfMeta(std::string_view meta);
 

@@ -1085,7 +1085,9 @@ class PgStore final : public ContentStore {
     auto q = db_->Query(sql);
     if (!q) return Failure("loading articles", q.error());
     std::vector<Article> out;
+    std::vector<std::string> metas;  // read on every core once all rows are in
     out.reserve(static_cast<size_t>(q->size()));
+    metas.reserve(out.capacity());
     for (int r = 0; r < q->size(); ++r) {
       Article a;
       a.id = q->Int(r, 0);
@@ -1099,19 +1101,14 @@ class PgStore final : public ContentStore {
       a.draft = q->Int(r, 8) != 0;
       a.featured = q->Int(r, 9) != 0;
       a.festival = q->Text(r, 10);
-      auto meta = json::parse(q->Text(r, 11), nullptr, /*allow_exceptions=*/false);
-      if (meta.is_discarded()) return Failure("article " + std::to_string(a.id) + ": bad meta");
-      try {
-        FromMeta(meta, a);
-      } catch (const json::exception& e) {
-        return Failure("article " + std::to_string(a.id) + ": " + e.what());
-      }
+      metas.push_back(q->Text(r, 11));
       a.word_count = static_cast<size_t>(q->Int(r, 12));
       a.source_path = q->Text(r, 13);
       a.source_hash = q->Text(r, 14);
       if (with_bodies) a.body_markdown = q->Text(r, 15);
       out.push_back(std::move(a));
     }
+    if (auto failed = ReadMetas(out, metas)) return Failure(*failed);
     return out;
   }
 

@@ -1014,9 +1014,13 @@ class SqliteStore final : public SqliteMirrorStore {
                     : "SELECT id, kind, section, slug, title, dek, date, updated, draft, featured,"
                       " festival, meta, word_count, source_path, source_hash"
                       " FROM articles ORDER BY id";
+    std::vector<std::string> metas;  // read on every core once all rows are in
     {
       Use count(Prepare("SELECT count(*) FROM articles"));
-      if (count.Step() == SQLITE_ROW) out.reserve(static_cast<size_t>(count.Int(0)));
+      if (count.Step() == SQLITE_ROW) {
+        out.reserve(static_cast<size_t>(count.Int(0)));
+        metas.reserve(out.capacity());
+      }
     }
     Use q(Prepare(sql));
     int rc;
@@ -1033,13 +1037,7 @@ class SqliteStore final : public SqliteMirrorStore {
       a.draft = q.Int(8) != 0;
       a.featured = q.Int(9) != 0;
       a.festival = q.Text(10);
-      auto meta = json::parse(q.Text(11), nullptr, /*allow_exceptions=*/false);
-      if (meta.is_discarded()) return Failure("article " + std::to_string(a.id) + ": bad meta");
-      try {
-        FromMeta(meta, a);
-      } catch (const json::exception& e) {
-        return Failure("article " + std::to_string(a.id) + ": " + e.what());
-      }
+      metas.push_back(q.Text(11));
       a.word_count = static_cast<size_t>(q.Int(12));
       a.source_path = q.Text(13);
       a.source_hash = q.Text(14);
@@ -1047,6 +1045,7 @@ class SqliteStore final : public SqliteMirrorStore {
       out.push_back(std::move(a));
     }
     if (rc != SQLITE_DONE) return Failure("loading articles");
+    if (auto failed = ReadMetas(out, metas)) return Failure(*failed);
     return out;
   }
 

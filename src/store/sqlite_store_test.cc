@@ -226,6 +226,55 @@ TEST_F(SqliteStoreTest, BulkTransactionsWriteTheFileOnceAndComeBackToTheLog) {
 }
 
 // `cinepress check` reads every file's chunks: one missing or changed is named with its file.
+// A whole archive's `meta` columns are read on every core (ReadMetas): each article gets its own
+// authors and tags, and one that cannot be read is an error naming the first such article.
+TEST_F(SqliteStoreTest, AWholeArchivesMetaIsReadOnEveryCoreAndABadOneIsNamed) {
+  const std::filesystem::path file = dir_ / "metas.db";
+  auto store = OpenContentStore(file, {});
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  constexpr int kArticles = 1500;  // past the size read on one core
+  std::vector<int64_t> ids;
+  ASSERT_TRUE((*store)->BeginTransaction().ok());
+  for (int i = 0; i < kArticles; ++i) {
+    Article a;
+    a.section = "reviews";
+    a.slug = "a" + std::to_string(i);
+    a.title = "Title " + a.slug;
+    a.date = 1633496434 + i;
+    a.author_ids = {"writer-" + std::to_string(i % 7)};
+    a.tags = {"tag-" + std::to_string(i)};
+    a.source_path = "content/reviews/" + a.slug + ".md";
+    auto saved = (*store)->SaveArticle(a);
+    ASSERT_TRUE(saved.ok()) << saved.error().ToString();
+    ids.push_back(*saved);
+  }
+  ASSERT_TRUE((*store)->Commit().ok());
+  auto all = (*store)->LoadArticles(false);
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), static_cast<size_t>(kArticles));
+  for (const Article& a : *all) {
+    const std::string n = a.slug.substr(1);
+    EXPECT_EQ(a.tags, std::vector<std::string>{"tag-" + n}) << a.slug;
+    EXPECT_EQ(a.author_ids, std::vector<std::string>{"writer-" + std::to_string(std::stoi(n) % 7)})
+        << a.slug;
+  }
+
+  // A wrong type (900th) and a text cut short (1,200th): the first in the archive's order is named.
+  One(file, "UPDATE articles SET meta = '{\"authors\": 7}' WHERE slug = 'a900'");
+  One(file, "UPDATE articles SET meta = '{\"tags\": [' WHERE slug = 'a1200'");
+  auto broken = (*store)->LoadArticles(false);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().ToString().find("article " + std::to_string(ids[900]) + ": "),
+            std::string::npos)
+      << broken.error().ToString();
+  One(file, "UPDATE articles SET meta = '{}' WHERE slug = 'a900'");
+  broken = (*store)->LoadArticles(false);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().ToString().find("article " + std::to_string(ids[1200]) + ": bad meta"),
+            std::string::npos)
+      << broken.error().ToString();
+}
+
 TEST_F(SqliteStoreTest, DamagedMediaChunksAreFound) {
   const std::filesystem::path file = dir_ / "damaged.db";
   {
