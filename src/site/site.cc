@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <future>
 #include <map>
 #include <mutex>
 #include <set>
@@ -151,6 +152,38 @@ std::vector<Article> MoveSorted(std::vector<Article>& all, std::vector<uint32_t>
   return sorted;
 }
 
+// The same, in `all`'s own memory, which it takes (the whole archive: moved into fresh memory, its
+// 13 MB would be touched page by page again).
+template <typename Before>
+std::vector<Article> SortedInPlace(std::vector<Article>&& all, std::vector<uint32_t> picked,
+                                   Before before) {
+  std::sort(picked.begin(), picked.end(),
+            [&](uint32_t x, uint32_t y) { return before(all[x], all[y]); });
+  // from[k]: where in `all` the article that goes to place k is now (those not picked after).
+  std::vector<uint32_t> from = picked;
+  std::vector<bool> done(all.size(), false);
+  for (uint32_t i : picked) done[i] = true;
+  for (uint32_t i = 0; i < all.size(); ++i) {
+    if (!done[i]) from.push_back(i);
+  }
+  // Each cycle of the permutation: every article moved once, and one through a temporary.
+  done.assign(all.size(), false);
+  for (size_t k = 0; k < all.size(); ++k) {
+    if (done[k] || from[k] == k) continue;
+    Article first = std::move(all[k]);
+    size_t at = k;
+    while (from[at] != k) {
+      all[at] = std::move(all[from[at]]);
+      done[at] = true;
+      at = from[at];
+    }
+    all[at] = std::move(first);
+    done[at] = true;
+  }
+  all.erase(all.begin() + static_cast<ptrdiff_t>(picked.size()), all.end());
+  return std::move(all);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Site>> Site::Assemble(
@@ -189,9 +222,9 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   auto newest_first = [](const Article& x, const Article& y) {
     return x.date != y.date ? x.date > y.date : x.slug < y.slug;
   };
-  s.articles_ = MoveSorted(all, std::move(articles), newest_first);
   s.pages_ = MoveSorted(all, std::move(pages),
                         [](const Article& x, const Article& y) { return x.slug < y.slug; });
+  s.articles_ = SortedInPlace(std::move(all), std::move(articles), newest_first);
   for (const Article& a : s.articles_) {
     if (!s.sections_.count(a.section)) {
       s.sections_.emplace(a.section, Section{a.section, Capitalized(a.section), "", ""});
@@ -219,96 +252,103 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     if (int64_t id = s.Doc(d).id; id != 0) s.doc_by_id_.emplace(id, d);
   }
 
-  // Lists: sections, categories, tags, authors, the archive by year and month.
-  auto list_for = [&](const std::string& key, auto make) -> SiteList& {
-    auto [it, inserted] = s.list_by_key_.emplace(key, s.lists_.size());
-    if (inserted) s.lists_.push_back(make());
-    return s.lists_[it->second];
-  };
-  const Permalinks& pl = s.config_.permalinks;
-  SiteList archive{"archive",
-                   "Archive",
-                   "All articles",
-                   "Everything we have published, newest "
-                   "first.",
-                   "/archive/",
-                   {},
-                   nullptr};
-  s.archive_list_ = s.lists_.size();
-  s.list_by_key_["archive"] = s.lists_.size();
-  s.lists_.push_back(archive);
-  auto section_list = [&](const std::string& key) -> SiteList& {
-    const Section& sec = s.sections_.at(key);
-    return list_for("section:" + key, [&] {
-      return SiteList{"section",
-                      "Section",
-                      sec.title,
-                      sec.description,
-                      ExpandPermalink(pl.section, {{"section", key}}),
-                      {},
-                      nullptr};
-    });
-  };
-  for (uint32_t i = 0; i < s.articles_.size(); ++i) {
-    const Article& a = s.articles_[i];
-    s.lists_[s.archive_list_].items.push_back(i);
-    section_list(a.section).items.push_back(i);
-    for (const std::string& c : a.categories) {
-      std::string slug = Slugify(c);
-      SiteList& l = list_for("category:" + slug, [&] {
-        return SiteList{
-            "category", "Category", c, "", ExpandPermalink(pl.category, {{"slug", slug}}),
-            {},         nullptr};
+  // Lists: sections, categories, tags, authors, the archive by year and month; made on another
+  // core while the films and people become records below (the assembly's longest step, which
+  // reads the articles alone; kept on this thread, where Slugify's cache of names serves the
+  // related articles next).
+  auto make_lists = [&s] {
+    auto list_for = [&](const std::string& key, auto make) -> SiteList& {
+      auto [it, inserted] = s.list_by_key_.emplace(key, s.lists_.size());
+      if (inserted) s.lists_.push_back(make());
+      return s.lists_[it->second];
+    };
+    const Permalinks& pl = s.config_.permalinks;
+    SiteList archive{"archive",
+                     "Archive",
+                     "All articles",
+                     "Everything we have published, newest "
+                     "first.",
+                     "/archive/",
+                     {},
+                     nullptr};
+    s.archive_list_ = s.lists_.size();
+    s.list_by_key_["archive"] = s.lists_.size();
+    s.lists_.push_back(archive);
+    auto section_list = [&](const std::string& key) -> SiteList& {
+      const Section& sec = s.sections_.at(key);
+      return list_for("section:" + key, [&] {
+        return SiteList{"section",
+                        "Section",
+                        sec.title,
+                        sec.description,
+                        ExpandPermalink(pl.section, {{"section", key}}),
+                        {},
+                        nullptr};
       });
-      if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
-    }
-    for (const std::string& t : a.tags) {
-      std::string slug = Slugify(t);
-      SiteList& l = list_for("tag:" + slug, [&] {
-        return SiteList{"tag", "Tag",  t, "", ExpandPermalink(pl.tag, {{"slug", slug}}),
-                        {},    nullptr};
-      });
-      if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
-    }
-    for (const std::string& id : a.author_ids) {
-      auto au = s.authors_.find(id);
-      if (au == s.authors_.end()) continue;
-      list_for("author:" + id, [&] {
+    };
+    for (uint32_t i = 0; i < s.articles_.size(); ++i) {
+      const Article& a = s.articles_[i];
+      s.lists_[s.archive_list_].items.push_back(i);
+      section_list(a.section).items.push_back(i);
+      for (const std::string& c : a.categories) {
+        std::string slug = Slugify(c);
+        SiteList& l = list_for("category:" + slug, [&] {
+          return SiteList{
+              "category", "Category", c, "", ExpandPermalink(pl.category, {{"slug", slug}}),
+              {},         nullptr};
+        });
+        if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
+      }
+      for (const std::string& t : a.tags) {
+        std::string slug = Slugify(t);
+        SiteList& l = list_for("tag:" + slug, [&] {
+          return SiteList{"tag", "Tag",  t, "", ExpandPermalink(pl.tag, {{"slug", slug}}),
+                          {},    nullptr};
+        });
+        if (l.items.empty() || l.items.back() != i) l.items.push_back(i);
+      }
+      for (const std::string& id : a.author_ids) {
+        auto au = s.authors_.find(id);
+        if (au == s.authors_.end()) continue;
+        list_for("author:" + id, [&] {
+          return SiteList{
+              "author", "Writer",   au->second.name, "", ExpandPermalink(pl.author, {{"slug", id}}),
+              {},       &au->second};
+        }).items.push_back(i);
+      }
+      auto [y, m] = s.tz_.YearMonth(a.date);
+      std::string ys = std::to_string(y);
+      char mm[3];
+      std::snprintf(mm, sizeof mm, "%02d", m);
+      list_for("year:" + ys, [&] {
         return SiteList{
-            "author", "Writer",   au->second.name, "", ExpandPermalink(pl.author, {{"slug", id}}),
-            {},       &au->second};
+            "archive-year",         "Archive", ys,     "Everything we published in " + ys + ".",
+            "/archive/" + ys + "/", {},        nullptr};
+      }).items.push_back(i);
+      std::string month_name = std::string(MonthName(m)) + " " + ys;
+      list_for("month:" + ys + "-" + mm, [&] {
+        return SiteList{"archive-month",
+                        "Archive",
+                        month_name,
+                        "Everything we published in " + month_name + ".",
+                        "/archive/" + ys + "/" + mm + "/",
+                        {},
+                        nullptr};
       }).items.push_back(i);
     }
-    auto [y, m] = s.tz_.YearMonth(a.date);
-    std::string ys = std::to_string(y);
-    char mm[3];
-    std::snprintf(mm, sizeof mm, "%02d", m);
-    list_for("year:" + ys, [&] {
-      return SiteList{
-          "archive-year",         "Archive", ys,     "Everything we published in " + ys + ".",
-          "/archive/" + ys + "/", {},        nullptr};
-    }).items.push_back(i);
-    std::string month_name = std::string(MonthName(m)) + " " + ys;
-    list_for("month:" + ys + "-" + mm, [&] {
-      return SiteList{"archive-month",
-                      "Archive",
-                      month_name,
-                      "Everything we published in " + month_name + ".",
-                      "/archive/" + ys + "/" + mm + "/",
-                      {},
-                      nullptr};
-    }).items.push_back(i);
-  }
-  // A section the writer has made (its _index.md) has its page before its first article: the
-  // menu that links to it does not lead nowhere.
-  std::vector<std::string> section_keys;
-  for (const auto& [key, sec] : s.sections_) {
-    if (!key.empty() && key != "collections" && !sec.title.empty()) section_keys.push_back(key);
-  }
-  std::sort(section_keys.begin(), section_keys.end());
-  for (const std::string& key : section_keys) section_list(key);
+    // A section the writer has made (its _index.md) has its page before its first article: the
+    // menu that links to it does not lead nowhere.
+    std::vector<std::string> section_keys;
+    for (const auto& [key, sec] : s.sections_) {
+      if (!key.empty() && key != "collections" && !sec.title.empty()) section_keys.push_back(key);
+    }
+    std::sort(section_keys.begin(), section_keys.end());
+    for (const std::string& key : section_keys) section_list(key);
+  };
+  std::future<void> lists_made = std::async(std::launch::async, make_lists);
   // Films and people as records, festivals and their editions; each has a feed list.
   s.records_ = BuildFilmRecords(s.articles_);
+  lists_made.get();
   ApplyPersonFacts(s.records_, person_edits);
   s.film_of_article_.assign(s.articles_.size(), -1);
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
@@ -374,7 +414,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   // Section order on the home page: as the main menu has them, then by size.
   for (const MenuItem& item : s.config_.menu_main) {
     for (const auto& [key, sec] : s.sections_) {
-      if (ExpandPermalink(pl.section, {{"section", key}}) == item.url &&
+      if (ExpandPermalink(s.config_.permalinks.section, {{"section", key}}) == item.url &&
           s.list_by_key_.count("section:" + key)) {
         s.section_order_.push_back(key);
       }

@@ -363,16 +363,30 @@ TEST(WholeSitePermalinks, PatternsFromTheConfigAreUsed) {
   EXPECT_NE(built->Page("/2021/03/x/").find("href=\"/topics/slow-cinema/\""), std::string::npos);
 }
 
+// A bare site's config and the repository's default theme, for sites assembled here from
+// articles made in the test.
+struct BareSiteParts {
+  SiteConfig config;
+  std::shared_ptr<const Theme> theme;
+};
+Result<BareSiteParts> BareSite() {
+  auto config = ParseSiteConfig("title = \"T\"\nbase_url = \"http://t.example\"\n", "t.toml");
+  if (!config) return config.error();
+  const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
+  auto theme = Theme::Load(std::filesystem::path(src ? src : ".") / "themes/default", "theme");
+  if (!theme) return theme.error();
+  return BareSiteParts{std::move(*config), std::move(*theme)};
+}
+
 // Which stills each page's digest holds (issue #19): a lead image's, in its article's digest
 // (its page, and the cards that show it); a body's figures', in none — the build records the
 // figures each render placed and digests their stills itself (FiguresDigest). The site map shows
 // no still: addresses and dates only.
 TEST(WholeSiteFingerprints, AnImageChangeReachesOnlyThePagesThatShowIt) {
-  auto config = ParseSiteConfig("title = \"T\"\nbase_url = \"http://t.example\"\n", "t.toml");
-  ASSERT_TRUE(config.ok()) << config.error().ToString();
-  const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
-  auto theme = Theme::Load(std::filesystem::path(src ? src : ".") / "themes/default", "theme");
-  ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+  auto bare = BareSite();
+  ASSERT_TRUE(bare.ok()) << bare.error().ToString();
+  const SiteConfig& config = bare->config;
+  const std::shared_ptr<const Theme>& theme = bare->theme;
   auto article = [](const std::string& slug, int64_t date) {
     Article a;
     a.section = "reviews";
@@ -389,8 +403,8 @@ TEST(WholeSiteFingerprints, AnImageChangeReachesOnlyThePagesThatShowIt) {
   plain.body_markdown = "![A figure](/images/figure.jpg)\n";
   auto assemble = [&](const Still& lead, const Still& figure) {
     StillBook stills{{"images/lead.jpg", lead}, {"images/figure.jpg", figure}};
-    return Site::Assemble(*config, *TimeZone::Named("UTC"), *theme, {led, plain, middle, far}, {},
-                          {}, {}, 1000, {}, {}, {}, {}, {}, std::move(stills));
+    return Site::Assemble(config, *TimeZone::Named("UTC"), theme, {led, plain, middle, far}, {}, {},
+                          {}, 1000, {}, {}, {}, {}, {}, std::move(stills));
   };
   const Still wide{1600, 900, "#102030", {}}, tall{900, 1600, "#102030", {}};
   auto before = assemble(wide, wide), lead_changed = assemble(tall, wide),
@@ -417,14 +431,62 @@ TEST(WholeSiteFingerprints, AnImageChangeReachesOnlyThePagesThatShowIt) {
   EXPECT_EQ((*before)->FiguresDigest(figures), (*lead_changed)->FiguresDigest(figures));
 }
 
+// The archive as the store gives it (by id) becomes the site's: published articles newest first
+// (the same day: by slug), pages by slug, and drafts, future pieces and collections left out of
+// both — whatever their places among the others.
+TEST(SiteAssembly, ArticlesAreSortedNewestFirstAndTheRestSetApart) {
+  auto bare = BareSite();
+  ASSERT_TRUE(bare.ok()) << bare.error().ToString();
+  const SiteConfig& config = bare->config;
+  const std::shared_ptr<const Theme>& theme = bare->theme;
+  std::vector<Article> all;
+  auto add = [&](const std::string& slug, int64_t date, const std::string& section = "reviews") {
+    Article a;
+    a.id = static_cast<int64_t>(all.size()) + 1;
+    a.section = section;
+    a.slug = slug;
+    a.title = slug;
+    a.date = date;
+    all.push_back(a);
+    return &all.back();
+  };
+  // 40 published pieces in a scrambled order, with what is not one of them in between.
+  for (int i = 0; i < 40; ++i) {
+    const int n = (i * 17) % 40;
+    add("piece-" + std::to_string(100 + n), 1000 + (n / 2) * 10);
+    if (i % 7 == 3) add("draft-" + std::to_string(i), 500)->draft = true;
+    if (i % 9 == 4) add("future-" + std::to_string(i), 999999);
+    if (i % 11 == 5) add("page-" + std::to_string(50 - i), 700)->kind = ArticleKind::kPage;
+  }
+  add("loved", 800, "collections")->items = {"reviews/piece-100"};
+  auto site = Site::Assemble(config, *TimeZone::Named("UTC"), theme, all, {}, {}, {}, 5000, {}, {},
+                             {}, {}, {}, {});
+  ASSERT_TRUE(site.ok()) << site.error().ToString();
+  std::vector<std::string> slugs, expected;
+  for (const Article& a : (*site)->articles()) slugs.push_back(a.slug);
+  for (int n = 39; n >= 0; --n) {
+    // Two pieces each day: the later day first, and on one day by slug.
+    const int first = n % 2 == 0 ? n : n - 1;
+    if (n % 2 == 1) {
+      expected.push_back("piece-" + std::to_string(100 + first));
+      expected.push_back("piece-" + std::to_string(100 + first + 1));
+    }
+  }
+  EXPECT_EQ(slugs, expected);
+  std::vector<std::string> pages;
+  for (const Article& p : (*site)->pages()) pages.push_back(p.slug);
+  EXPECT_EQ(pages, (std::vector<std::string>{"page-12", "page-23", "page-34", "page-45"}));
+  ASSERT_EQ((*site)->collections().size(), 1u);
+  EXPECT_EQ((*site)->collections()[0].slug, "loved");
+}
+
 // A piece corrected in the newsroom keeps its source file's hash; its updated time, which every
 // save moves on, changes its page's fingerprint, so `serve` and an incremental build show it.
 TEST(WholeSiteFingerprints, ACorrectionChangesThePiecesPage) {
-  auto config = ParseSiteConfig("title = \"T\"\nbase_url = \"http://t.example\"\n", "t.toml");
-  ASSERT_TRUE(config.ok()) << config.error().ToString();
-  const char* src = std::getenv("CINEPRESS_SOURCE_DIR");
-  auto theme = Theme::Load(std::filesystem::path(src ? src : ".") / "themes/default", "theme");
-  ASSERT_TRUE(theme.ok()) << theme.error().ToString();
+  auto bare = BareSite();
+  ASSERT_TRUE(bare.ok()) << bare.error().ToString();
+  const SiteConfig& config = bare->config;
+  const std::shared_ptr<const Theme>& theme = bare->theme;
   Article a;
   a.section = "reviews";
   a.slug = "night-ferry";
@@ -436,8 +498,8 @@ TEST(WholeSiteFingerprints, ACorrectionChangesThePiecesPage) {
   corrected.body_markdown = "The corrected text.\n";
   corrected.updated = 20;
   auto assemble = [&](const Article& piece) {
-    return Site::Assemble(*config, *TimeZone::Named("UTC"), *theme, {piece}, {}, {}, {}, 1000, {},
-                          {}, {}, {}, {}, {});
+    return Site::Assemble(config, *TimeZone::Named("UTC"), theme, {piece}, {}, {}, {}, 1000, {}, {},
+                          {}, {}, {}, {});
   };
   auto before = assemble(a), after = assemble(corrected);
   ASSERT_TRUE(before.ok() && after.ok());
