@@ -249,11 +249,17 @@ namespace {
 
 struct FileResult {
   std::string rel_path;
-  std::optional<ParsedContent> parsed;
+  std::optional<ParsedContent> parsed;  // a file read and parsed now
+  // An unchanged file's article as the store has it (not copied: a whole archive's copies, in
+  // fresh memory, were a fifth of an import with one file changed).
+  const Article* kept = nullptr;
   std::vector<Error> problems;
   bool unchanged = false;        // the store has this file as it is
   std::optional<FileStat> stat;  // as it was read (with ImportOptions::file_stats)
   SearchText search_text;  // made on every core before the writes (ContentStore::PrepareSearchText)
+
+  // The file's article, parsed or kept; nothing when it has a problem.
+  const Article* article() const { return parsed ? &parsed->article : kept; }
 };
 
 // A data/*.yaml file whose top level must be `what` (a map): the document (null when the file
@@ -557,7 +563,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
         if (!options.file_stats.empty()) r.stat = StatOf(folder / r.rel_path);
         const std::string* known_hash = r.stat ? known.HashOf(r.rel_path, *r.stat) : nullptr;
         if (const Article* same = known_hash ? stored_as_is(r.rel_path, *known_hash) : nullptr) {
-          r.parsed = ParsedContent{*same, {}};
+          r.kept = same;
           r.unchanged = true;
           return count_done();
         }
@@ -566,7 +572,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
           r.problems.push_back(Error{ErrorCode::kIo, text.error().message, r.rel_path});
         } else if (std::string hash = ContentHash({tz.name(), "\n", *text});
                    const Article* same = stored_as_is(r.rel_path, hash)) {
-          r.parsed = ParsedContent{*same, {}};
+          r.kept = same;
           r.unchanged = true;
         } else {
           r.parsed = ParseContentFields(*text, r.rel_path, tz, r.problems);
@@ -581,32 +587,35 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   std::map<std::string, Author> made_authors;  // without authors.yaml: made from names
   std::unordered_map<std::string, std::string> url_owner;
   for (FileResult& r : results) {
-    if (!r.parsed) continue;
-    Article& a = r.parsed->article;
-    if (auto unknown = UnknownTier(a.access, options.tiers)) {
+    if (!r.article()) continue;
+    if (auto unknown = UnknownTier(r.article()->access, options.tiers)) {
       r.problems.push_back(Error{ErrorCode::kInvalidInput,
                                  "no tier \"" + *unknown + "\" in cinepress.toml's [[tiers]]",
                                  r.rel_path, 0, "access"});
     }
-    for (const auto& [ref, line] : r.parsed->author_refs) {
-      std::string id;
-      if (authors.count(ref)) {
-        id = ref;
-      } else if (auto it = id_by_name.find(ref); it != id_by_name.end()) {
-        id = it->second;
-      } else if (!have_authors_file) {
-        id = Slugify(ref);
-        made_authors.emplace(id, Author{id, ref, "", "", "", ""});
-      } else {
-        r.problems.push_back(Error{ErrorCode::kInvalidInput,
-                                   "unknown author \"" + ref + "\": not in data/authors.yaml",
-                                   r.rel_path, line, "author"});
-        continue;
-      }
-      if (std::find(a.author_ids.begin(), a.author_ids.end(), id) == a.author_ids.end()) {
-        a.author_ids.push_back(id);
+    if (r.parsed) {  // a parsed file's writers, by id or name (a kept article's are the store's)
+      Article& a = r.parsed->article;
+      for (const auto& [ref, line] : r.parsed->author_refs) {
+        std::string id;
+        if (authors.count(ref)) {
+          id = ref;
+        } else if (auto it = id_by_name.find(ref); it != id_by_name.end()) {
+          id = it->second;
+        } else if (!have_authors_file) {
+          id = Slugify(ref);
+          made_authors.emplace(id, Author{id, ref, "", "", "", ""});
+        } else {
+          r.problems.push_back(Error{ErrorCode::kInvalidInput,
+                                     "unknown author \"" + ref + "\": not in data/authors.yaml",
+                                     r.rel_path, line, "author"});
+          continue;
+        }
+        if (std::find(a.author_ids.begin(), a.author_ids.end(), id) == a.author_ids.end()) {
+          a.author_ids.push_back(id);
+        }
       }
     }
+    const Article& a = *r.article();
     std::string key = UrlKey(a);
     if (auto [it, inserted] = url_owner.emplace(key, r.rel_path); !inserted) {
       r.problems.push_back(Error{ErrorCode::kConflict,
@@ -657,8 +666,8 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       owner.push_back(nullptr);
     }
     for (FileResult& r : results) {
-      if (!r.parsed) continue;
-      future.push_back(&r.parsed->article);
+      if (!r.article()) continue;
+      future.push_back(r.article());
       owner.push_back(&r);
     }
     FilmRecords records = BuildFilmRecords(future, /*with_people=*/false);
@@ -672,7 +681,10 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   }
   // Every file was checked whole; those with a problem are not imported.
   for (FileResult& r : results) {
-    if (!r.problems.empty()) r.parsed.reset();
+    if (!r.problems.empty()) {
+      r.parsed.reset();
+      r.kept = nullptr;
+    }
   }
 
   // Media under static/ (listed now, so that their problems are reported with the rest).
@@ -716,7 +728,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   for (const Error& e : global_problems) report.problems.push_back(e);
   for (const FileResult& r : results) {
     for (const Error& e : r.problems) report.problems.push_back(e);
-    if (!r.parsed) ++report.skipped;
+    if (!r.article()) ++report.skipped;
   }
   const bool has_problems = !report.problems.empty();
   if (has_problems && !options.skip_invalid) return report;
@@ -850,6 +862,11 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       }
     }
     FileResult& r = results[i];
+    if (r.kept) {
+      id_of_source[r.kept->source_path] = r.kept->id;
+      ++report.unchanged;
+      continue;
+    }
     if (!r.parsed) continue;
     Article& a = r.parsed->article;
     auto it = stored_by_source.find(a.source_path);
@@ -957,8 +974,8 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
   if (!options.file_stats.empty()) {
     // A cache: the import is committed already, and a file not remembered is only read again.
     for (const FileResult& r : results) {
-      if (r.stat && r.parsed) {
-        known.Remember(r.rel_path, *r.stat, r.parsed->article.source_hash, started_ns);
+      if (r.stat && r.article()) {
+        known.Remember(r.rel_path, *r.stat, r.article()->source_hash, started_ns);
       } else {
         known.Forget(r.rel_path);
       }

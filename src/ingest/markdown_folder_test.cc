@@ -271,6 +271,48 @@ TEST_F(ImportTest, AnUnchangedFileIsCheckedAgainWhenItsWriterIsGone) {
       << ::testing::PrintToString(Problems(*third));
 }
 
+// An unchanged file's article (the store's, not parsed again) is checked with the files read
+// now: a new file cannot take its address, and a tier gone from cinepress.toml is reported; an
+// import with no problem keeps it as it was.
+TEST_F(ImportTest, AnUnchangedFileIsCheckedWithTheFilesReadNow) {
+  std::string gold = kReview;
+  gold.replace(gold.find("summary:"), 0, "access: [gold]\n");
+  Write("content/reviews/after-the-mountain.md", gold);
+  ImportOptions with_gold;
+  with_gold.tiers = {"gold"};
+  auto first = Import(with_gold);
+  ASSERT_TRUE(first.ok() && first->written) << ::testing::PrintToString(Problems(*first));
+  const int64_t id = store_->LoadArticles(false)->at(0).id;
+
+  std::string taker = kReview;
+  taker.replace(taker.find("After the Mountain\"\nslug"), 18, "Another Mountain");
+  Write("content/reviews/taker.md", taker);
+  auto refused = Import(with_gold);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->written);
+  EXPECT_TRUE(HasProblem(Problems(*refused),
+                         "content/reviews/taker.md: slug: \"after-the-mountain\" is already the "
+                         "slug of content/reviews/after-the-mountain.md"))
+      << ::testing::PrintToString(Problems(*refused));
+  fs::remove(root_ / "src/content/reviews/taker.md");
+
+  auto no_gold = Import();
+  ASSERT_TRUE(no_gold.ok());
+  EXPECT_FALSE(no_gold->written);
+  EXPECT_TRUE(HasProblem(Problems(*no_gold),
+                         "content/reviews/after-the-mountain.md: access: no tier \"gold\""))
+      << ::testing::PrintToString(Problems(*no_gold));
+
+  auto again = Import(with_gold);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->problems.empty()) << ::testing::PrintToString(Problems(*again));
+  EXPECT_EQ(again->unchanged, 1u);
+  auto stored = store_->LoadArticles(false);
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ(stored->at(0).id, id);
+  EXPECT_NE(stored->at(0).access.find("gold"), std::string::npos);
+}
+
 TEST_F(ImportTest, PruneRemovesOnlyWithTheFlag) {
   Write("content/reviews/after-the-mountain.md", kReview);
   Write("static/images/after.jpg", "JPEG");
