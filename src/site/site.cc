@@ -139,21 +139,9 @@ const Output* Site::FirstArticleOutput() const {
 
 namespace {
 
-// The articles of `all` at `picked`, in the order `before` says, each moved once (an Article is
-// large: sorting them in place moves each a dozen times).
-template <typename Before>
-std::vector<Article> MoveSorted(std::vector<Article>& all, std::vector<uint32_t> picked,
-                                Before before) {
-  std::sort(picked.begin(), picked.end(),
-            [&](uint32_t x, uint32_t y) { return before(all[x], all[y]); });
-  std::vector<Article> sorted;
-  sorted.reserve(picked.size());
-  for (uint32_t i : picked) sorted.push_back(std::move(all[i]));
-  return sorted;
-}
-
-// The same, in `all`'s own memory, which it takes (the whole archive: moved into fresh memory, its
-// 13 MB would be touched page by page again).
+// The articles of `all` at `picked`, in the order `before` says, in `all`'s own memory, which it
+// takes: each moved once (an Article is large: std::sort would move each a dozen times), and not
+// into fresh memory (a whole archive's 13 MB would be touched page by page again).
 template <typename Before>
 std::vector<Article> SortedInPlace(std::vector<Article>&& all, std::vector<uint32_t> picked,
                                    Before before) {
@@ -205,7 +193,7 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (Section& sec : sections) s.sections_.emplace(sec.key, std::move(sec));
 
   // Load: what is published, newest first.
-  std::vector<uint32_t> articles, pages;  // of `all`
+  std::vector<uint32_t> articles;  // of `all`
   articles.reserve(all.size());
   for (uint32_t i = 0; i < all.size(); ++i) {
     Article& a = all[i];
@@ -215,15 +203,17 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
     if (!a.IsPublishedAt(now)) continue;
     if (IsCollection(a)) {
       s.collections_.push_back(std::move(a));  // hand-ordered lists, not articles
+    } else if (a.kind == ArticleKind::kPage) {
+      s.pages_.push_back(std::move(a));  // a few: sorted where they are, below
     } else {
-      (a.kind == ArticleKind::kPage ? pages : articles).push_back(i);
+      articles.push_back(i);
     }
   }
   auto newest_first = [](const Article& x, const Article& y) {
     return x.date != y.date ? x.date > y.date : x.slug < y.slug;
   };
-  s.pages_ = MoveSorted(all, std::move(pages),
-                        [](const Article& x, const Article& y) { return x.slug < y.slug; });
+  std::sort(s.pages_.begin(), s.pages_.end(),
+            [](const Article& x, const Article& y) { return x.slug < y.slug; });
   s.articles_ = SortedInPlace(std::move(all), std::move(articles), newest_first);
   for (const Article& a : s.articles_) {
     if (!s.sections_.count(a.section)) {
