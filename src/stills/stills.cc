@@ -1,219 +1,86 @@
-// The one translation unit that includes libvips (its headers are large: the machine is small).
 #include "stills/stills.h"
 
-#include <vips/vips.h>
-#include <webp/mux.h>
+#include <dlfcn.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <iterator>
+#include <cstdlib>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 
 #include "core/parallel.h"
+#include "stills/still_codec.h"
 
 namespace cinepress {
 namespace {
 
-constexpr int kAvifQuality = 50;
-constexpr int kWebpQuality = 75;
-constexpr int kJpegQuality = 80;
-constexpr int kAvifEffort = 2;  // of 0–9: AV1 is slow to encode; 2 is far faster, a little larger
-
-// A VipsImage reference, released when it goes out of scope.
-class ImageRef {
- public:
-  explicit ImageRef(VipsImage* image = nullptr) : image_(image) {}
-  ImageRef(const ImageRef&) = delete;
-  ImageRef& operator=(const ImageRef&) = delete;
-  ~ImageRef() {
-    if (image_) g_object_unref(image_);
+// Where the module is looked for: where CINEPRESS_STILLS_MODULE says when it is set (alone), else
+// beside the program (a build folder, or wherever an operator copied the two), then where this
+// build made it (the tests run from folders of their own).
+std::vector<std::filesystem::path> ModuleCandidates() {
+  std::vector<std::filesystem::path> out;
+  if (const char* chosen = std::getenv("CINEPRESS_STILLS_MODULE"); chosen && *chosen) {
+    out.emplace_back(chosen);
+    return out;
   }
-  VipsImage* get() const { return image_; }
-  // Replaces the image by the result of an operation that wrote into `out`.
-  void Reset(VipsImage* out) {
-    if (image_) g_object_unref(image_);
-    image_ = out;
-  }
-
- private:
-  VipsImage* image_;
-};
-
-bool StartVips() {
-  static std::once_flag once;
-  static bool started = false;
-  std::call_once(once, [] {
-    started = VIPS_INIT("cinepress") == 0;
-    // Each image is opened once: libvips' cache of operations would only hold memory.
-    if (started) vips_cache_set_max(0);
-    // One image a thread: images are processed one per core by ParallelFor. With libvips' own
-    // workers too, libvips 8.14 reports a broken image's error only now and then (a PNG whose
-    // IDAT CRC is wrong was refused 4 to 7 times in 10 with its workers, 80 of 80 with one): an
-    // upload refused or taken by chance.
-    if (started) vips_concurrency_set(1);
-  });
-  return started;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) out.push_back(self.parent_path() / "cinepress-stills.so");
+  out.emplace_back(CINEPRESS_STILLS_MODULE);
+  return out;
 }
 
-// libvips keeps its error messages in one buffer per process: the message, then cleared.
-Error VipsFailure(const std::string& name, const std::string& what) {
-  std::string detail = vips_error_buffer();
-  vips_error_clear();
-  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
-  Error e = MakeError(ErrorCode::kInvalidInput,
-                      what + (detail.empty() ? "" : " (libvips: " + detail + ")"));
+struct Loaded {
+  const still_codec::Codec* codec = nullptr;
+  std::string problem;  // why there is none
+};
+
+// The module, loaded once per process, on first use; never unloaded.
+const Loaded& Module() {
+  static const Loaded loaded = [] {
+    Loaded out;
+    std::string tried;
+    for (const auto& path : ModuleCandidates()) {
+      std::error_code ec;
+      if (!std::filesystem::exists(path, ec)) {
+        tried += (tried.empty() ? "" : ", ") + path.string() + " (absent)";
+        continue;
+      }
+      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!handle) {
+        const char* why = dlerror();
+        tried += (tried.empty() ? "" : ", ") + path.string() + " (" + (why ? why : "?") + ")";
+        continue;
+      }
+      const auto* codec =
+          static_cast<const still_codec::Codec*>(dlsym(handle, "cinepress_still_codec"));
+      if (!codec || codec->version != still_codec::kVersion) {
+        tried += (tried.empty() ? "" : ", ") + path.string() + " (from another build)";
+        continue;
+      }
+      out.codec = codec;
+      return out;
+    }
+    out.problem = "the image module cinepress-stills.so cannot be loaded: tried " + tried +
+                  "; keep it beside the cinepress program";
+    return out;
+  }();
+  return loaded;
+}
+
+Error StillError(const std::string& name, const still_codec::Failure& failure) {
+  Error e = MakeError(
+      ErrorCode::kInvalidInput,
+      failure.what + (failure.detail.empty() ? "" : " (libvips: " + failure.detail + ")"));
   e.file = name;
   return e;
 }
 
-// Applies one libvips operation to `image` in place; false (and the error is left in libvips'
-// buffer) when it failed.
-template <typename Op>
-bool Apply(ImageRef& image, Op op) {
-  VipsImage* out = nullptr;
-  if (op(image.get(), &out) != 0) return false;
-  image.Reset(out);
-  return true;
-}
-
-// Removes what a camera or an editor wrote about the image (EXIF with GPS, XMP, IPTC) and the
-// colour profile (the pixels are sRGB now): the savers' own "strip" misses EXIF in WebP (libvips
-// 8.14), so nothing is left for them to copy. `image` must be this caller's alone.
-void StripMetadata(VipsImage* image) {
-  gchar** names = vips_image_get_fields(image);
-  for (gchar** n = names; *n; ++n) {
-    const std::string_view name(*n);
-    if (name.starts_with("exif-") || name.starts_with("xmp-") || name.starts_with("iptc-") ||
-        name == VIPS_META_ICC_NAME || name == VIPS_META_PHOTOSHOP_NAME) {
-      vips_image_remove(image, *n);
-    }
-  }
-  g_strfreev(names);
-}
-
-// Upright, 8-bit sRGB, decoded into memory (it is resized several times).
-bool Normalize(ImageRef& image) {
-  if (!Apply(image,
-             [](VipsImage* in, VipsImage** out) { return vips_autorot(in, out, nullptr); })) {
-    return false;
-  }
-  if (vips_image_get_typeof(image.get(), VIPS_META_ICC_NAME)) {
-    if (!Apply(image, [](VipsImage* in, VipsImage** out) {
-          return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent",
-                                    VIPS_INTENT_PERCEPTUAL, "depth", 8, nullptr);
-        })) {
-      return false;
-    }
-  } else if (vips_image_guess_interpretation(image.get()) != VIPS_INTERPRETATION_sRGB) {
-    if (!Apply(image, [](VipsImage* in, VipsImage** out) {
-          return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
-        })) {
-      return false;
-    }
-  }
-  if (vips_image_get_format(image.get()) != VIPS_FORMAT_UCHAR &&
-      !Apply(image, [](VipsImage* in, VipsImage** out) {
-        return vips_cast(in, out, VIPS_FORMAT_UCHAR, nullptr);
-      })) {
-    return false;
-  }
-  VipsImage* memory = vips_image_copy_memory(image.get());
-  if (!memory) return false;
-  image.Reset(memory);
-  StripMetadata(memory);
-  return true;
-}
-
-// The mean of each colour band, as "#rrggbb".
-std::optional<std::string> AverageColor(VipsImage* image) {
-  const int bands = vips_image_get_bands(image);
-  int rgb[3] = {0, 0, 0};
-  for (int b = 0; b < 3; ++b) {
-    VipsImage* band = nullptr;
-    if (vips_extract_band(image, &band, b < bands ? b : 0, nullptr) != 0) return std::nullopt;
-    ImageRef hold(band);
-    double mean = 0;
-    if (vips_avg(band, &mean, nullptr) != 0) return std::nullopt;
-    rgb[b] = static_cast<int>(std::lround(std::clamp(mean, 0.0, 255.0)));
-  }
-  char text[8];
-  std::snprintf(text, sizeof text, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
-  return std::string(text);
-}
-
-// The average colour of the SVG in `bytes`, drawn at most 64 pixels wide.
-std::optional<std::string> SmallDrawingColor(std::string_view bytes) {
-  VipsImage* small = nullptr;
-  if (vips_thumbnail_buffer(const_cast<char*>(bytes.data()), bytes.size(), &small, 64, nullptr) !=
-      0) {
-    return std::nullopt;
-  }
-  ImageRef drawing(small);
-  if (!Normalize(drawing)) return std::nullopt;
-  return AverageColor(drawing.get());
-}
-
-// libvips 8.14's WebP saver writes an EXIF chunk of its own even when told to strip (no GPS: the
-// image's metadata is gone by then, but the resolution and size it makes up): libwebpmux takes
-// the chunk out.
-std::optional<std::string> WithoutExif(const std::string& webp) {
-  WebPData in{reinterpret_cast<const uint8_t*>(webp.data()), webp.size()};
-  WebPMux* mux = WebPMuxCreate(&in, 0);
-  if (!mux) return std::nullopt;
-  const WebPMuxError deleted = WebPMuxDeleteChunk(mux, "EXIF");
-  if (deleted == WEBP_MUX_NOT_FOUND) {
-    WebPMuxDelete(mux);
-    return webp;
-  }
-  WebPData out;
-  WebPDataInit(&out);
-  const bool ok = deleted == WEBP_MUX_OK && WebPMuxAssemble(mux, &out) == WEBP_MUX_OK;
-  WebPMuxDelete(mux);
-  std::optional<std::string> result;
-  if (ok) result.emplace(reinterpret_cast<const char*>(out.bytes), out.size);
-  WebPDataClear(&out);
-  return result;
-}
-
-// One encoding of `image`, with no metadata.
-std::optional<std::string> Encode(VipsImage* image, const std::string& format) {
-  void* buf = nullptr;
-  size_t len = 0;
-  int rc = -1;
-  if (format == "avif") {
-    rc = vips_heifsave_buffer(image, &buf, &len, "Q", kAvifQuality, "compression",
-                              VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "effort", kAvifEffort, "strip",
-                              TRUE, nullptr);
-  } else if (format == "webp") {
-    rc = vips_webpsave_buffer(image, &buf, &len, "Q", kWebpQuality, "strip", TRUE, nullptr);
-  } else if (format == "png") {
-    rc = vips_pngsave_buffer(image, &buf, &len, "compression", 9, "strip", TRUE, nullptr);
-  } else {
-    rc = vips_jpegsave_buffer(image, &buf, &len, "Q", kJpegQuality, "strip", TRUE,
-                              "optimize_coding", TRUE, "interlace", TRUE, nullptr);
-  }
-  if (rc != 0) return std::nullopt;
-  std::string out(static_cast<const char*>(buf), len);
-  g_free(buf);
-  if (format == "webp") return WithoutExif(out);
-  return out;
-}
-
-// The widths published for an image `width` wide: the standard ones below it, and its own
-// width when it is no wider than the widest standard one.
-std::vector<int> PublishedWidths(int width) {
-  std::vector<int> out;
-  constexpr int kWidest = kStillWidths[std::size(kStillWidths) - 1];
-  for (int w : kStillWidths) {
-    if (w < width) out.push_back(w);
-  }
-  if (width <= kWidest) out.push_back(width);
-  return out;
+Error NoModule(const std::string& name) {
+  Error e = MakeError(ErrorCode::kInternal, Module().problem);
+  e.file = name;
+  return e;
 }
 
 const char* Extension(const std::string& format) {
@@ -224,140 +91,33 @@ const char* Extension(const std::string& format) {
 
 Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
                             const std::string& folder, const StillOptions& options) {
-  if (!StartVips()) return VipsFailure(name, "libvips could not start");
-  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
-  if (!loader) return VipsFailure(name, "not an image that libvips can read");
-  const std::string fallback =
-      std::string(loader).find("Png") != std::string::npos ? "png" : "jpeg";
-  ImageRef image(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail_on",
-                                            VIPS_FAIL_ON_ERROR, nullptr));
-  if (!image.get()) return VipsFailure(name, "the image cannot be decoded");
-  MadeStill made;
-  Still& still = made.still;
-  if (std::string_view(loader).find("Svg") != std::string_view::npos) {
-    // Drawn at any width: its size (for width and height) and colour, and no variants. Its
-    // colour is read from a small drawing: drawn whole, an SVG with filters takes a good part of
-    // a second.
-    still.width = vips_image_get_width(image.get());
-    still.height = vips_image_get_height(image.get());
-    auto color = SmallDrawingColor(bytes);
-    if (!color) return VipsFailure(name, "the image cannot be drawn");
-    still.color = *color;
-    made.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
-    return made;
+  const still_codec::Codec* codec = Module().codec;
+  if (!codec) return NoModule(name);
+  still_codec::Made made;
+  still_codec::Failure failure;
+  if (!codec->make(bytes, options.avif, made, failure)) return StillError(name, failure);
+  MadeStill out;
+  Still& still = out.still;
+  still.width = made.width;
+  still.height = made.height;
+  still.color = std::move(made.color);
+  for (still_codec::Variant& v : made.variants) {
+    StillVariant variant{v.width, v.height, v.format,
+                         folder + "/" + std::to_string(v.named) + "." + Extension(v.format)};
+    out.files.push_back(StillFile{variant.path, std::move(v.data)});
+    still.variants.push_back(std::move(variant));
   }
-  if (!Normalize(image)) return VipsFailure(name, "the image cannot be decoded");
-  const int width = vips_image_get_width(image.get());
-  const int height = vips_image_get_height(image.get());
-  auto color = AverageColor(image.get());
-  if (!color) return VipsFailure(name, "the image's colours cannot be read");
-  still.color = *color;
-
-  // The fallback (JPEG) has no transparency: it is laid on white.
-  ImageRef opaque(image.get());
-  g_object_ref(image.get());
-  if (fallback == "jpeg" && vips_image_hasalpha(image.get()) &&
-      !Apply(opaque, [](VipsImage* in, VipsImage** out) {
-        VipsArrayDouble* white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
-        int rc = vips_flatten(in, out, "background", white, nullptr);
-        vips_area_unref(VIPS_AREA(white));
-        return rc;
-      })) {
-    return VipsFailure(name, "the image cannot be flattened");
-  }
-
-  std::vector<std::string> formats;
-  if (options.avif) formats.push_back("avif");
-  formats.push_back("webp");
-  formats.push_back(fallback);
-  const std::vector<int> widths = PublishedWidths(width);
-  for (const std::string& format : formats) {
-    VipsImage* source = format == fallback ? opaque.get() : image.get();
-    for (int w : widths) {
-      ImageRef sized(source);
-      g_object_ref(source);
-      if (w != width && !Apply(sized, [&](VipsImage* in, VipsImage** out) {
-            return vips_resize(in, out, static_cast<double>(w) / width, nullptr);
-          })) {
-        return VipsFailure(name, "the image cannot be resized");
-      }
-      auto data = Encode(sized.get(), format);
-      if (!data) return VipsFailure(name, "the image cannot be encoded as " + format);
-      StillVariant v{vips_image_get_width(sized.get()), vips_image_get_height(sized.get()), format,
-                     folder + "/" + std::to_string(w) + "." + Extension(format)};
-      made.files.push_back(StillFile{v.path, std::move(*data)});
-      still.variants.push_back(std::move(v));
-    }
-  }
-  const int published = widths.back();
-  still.width = published;
-  still.height =
-      published == width
-          ? height
-          : static_cast<int>(std::lround(static_cast<double>(height) * published / width));
-  made.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
-  return made;
+  out.files.push_back(StillFile{folder + "/still.json", StillManifestJson(still)});
+  return out;
 }
 
 Result<CleanImage> CleanUpload(const std::filesystem::path& file, const std::string& name) {
-  if (!StartVips()) return VipsFailure(name, "libvips could not start");
-  // Read through a source of its own, not by file name: libvips keeps images it opened by name
-  // in its cache, and an upload's file name may come again for other bytes.
-  std::unique_ptr<VipsSource, void (*)(void*)> source(vips_source_new_from_file(file.c_str()),
-                                                      g_object_unref);
-  if (!source) return VipsFailure(name, "the upload cannot be read");
-  const char* found = vips_foreign_find_load_source(source.get());
-  const std::string loader = found ? found : "";
-  struct Kind {
-    const char* loader;
-    const char* type;
-    const char* extension;
-    const char* format;  // Encode's
-  };
-  static constexpr Kind kKinds[] = {{"VipsForeignLoadJpeg", "image/jpeg", "jpg", "jpeg"},
-                                    {"VipsForeignLoadPng", "image/png", "png", "png"},
-                                    {"VipsForeignLoadWebp", "image/webp", "webp", "webp"}};
-  const auto kind = std::find_if(std::begin(kKinds), std::end(kKinds),
-                                 [&](const Kind& k) { return loader.starts_with(k.loader); });
-  if (kind == std::end(kKinds)) {
-    vips_error_clear();
-    Error e = MakeError(ErrorCode::kInvalidInput,
-                        loader.find("Svg") != std::string::npos
-                            ? "an SVG is not taken (it can carry scripts): upload a PNG instead"
-                        : found ? "only JPEG, PNG and WebP images are taken"
-                                : "not an image: its bytes are not a JPEG, PNG or WebP image");
-    e.file = name;
-    return e;
-  }
-  ImageRef image(
-      vips_image_new_from_source(source.get(), "", "fail_on", VIPS_FAIL_ON_ERROR, nullptr));
-  if (!image.get() || !Normalize(image)) return VipsFailure(name, "the image cannot be decoded");
-  CleanImage out{kind->type,
-                 kind->extension,
-                 vips_image_get_width(image.get()),
-                 vips_image_get_height(image.get()),
-                 {}};
-  void* buf = nullptr;
-  size_t len = 0;
-  int rc = -1;
-  // Written again near the original's quality: this is the file that is downloaded as it is.
-  if (std::string_view(kind->format) == "png") {
-    rc = vips_pngsave_buffer(image.get(), &buf, &len, "compression", 6, "strip", TRUE, nullptr);
-  } else if (std::string_view(kind->format) == "webp") {
-    rc = vips_webpsave_buffer(image.get(), &buf, &len, "Q", 90, "strip", TRUE, nullptr);
-  } else {
-    rc = vips_jpegsave_buffer(image.get(), &buf, &len, "Q", 92, "strip", TRUE, "optimize_coding",
-                              TRUE, nullptr);
-  }
-  if (rc != 0) return VipsFailure(name, "the image cannot be written again");
-  out.data.assign(static_cast<const char*>(buf), len);
-  g_free(buf);
-  if (out.type == "image/webp") {
-    auto clean = WithoutExif(out.data);
-    if (!clean) return VipsFailure(name, "the image's metadata cannot be removed");
-    out.data = std::move(*clean);
-  }
-  return out;
+  const still_codec::Codec* codec = Module().codec;
+  if (!codec) return NoModule(name);
+  CleanImage cleaned;
+  still_codec::Failure failure;
+  if (!codec->clean(file.string(), cleaned, failure)) return StillError(name, failure);
+  return cleaned;
 }
 
 Result<StillsReport> PrepareStills(ContentStore& store, const StillOptions& options) {

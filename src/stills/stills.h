@@ -16,6 +16,7 @@
 #include "content/content_store.h"
 #include "content/still.h"
 #include "core/result.h"
+#include "stills/still_codec.h"  // CleanImage
 
 namespace cinepress {
 
@@ -45,14 +46,7 @@ Result<MadeStill> MakeStill(std::string_view bytes, const std::string& name,
 // decode is refused, naming it), upright, in sRGB, and written again in its own format with no
 // metadata — EXIF with GPS, XMP, IPTC and the colour profile are never published. JPEG, PNG and
 // WebP are taken; anything else (an SVG, which could carry a script; GIF, TIFF, HEIC…) is refused
-// (kInvalidInput).
-struct CleanImage {
-  std::string type;       // "image/jpeg", "image/png", "image/webp"
-  std::string extension;  // "jpg", "png", "webp"
-  int width = 0;
-  int height = 0;
-  std::string data;
-};
+// (kInvalidInput). CleanImage is in still_codec.h: the module fills it.
 Result<CleanImage> CleanUpload(const std::filesystem::path& file, const std::string& name);
 
 struct StillsReport {

@@ -4,6 +4,8 @@ and a JPEG figure, both made here with libvips' own `vips` from the demo's drawi
 
     /usr/bin/python3 tests/e2e/stills_e2e_test.py BINARY [vnu.jar]
 
+- the program does not link libvips; without its module (cinepress-stills.so) an import goes on,
+  naming it for each image; with it,
 - `import` makes the stills once (a second import makes none); `build` writes them under
   /_stills/ and keeps the manifests out;
 - the review's page: the lead and the figure are <picture>s with AVIF and WebP srcsets and sizes,
@@ -98,6 +100,19 @@ def main():
         with open(review, "w") as f:
             f.write(text)
 
+        # The program does not link libvips: it loads cinepress-stills.so when it encodes.
+        ldd = subprocess.run(["ldd", binary], capture_output=True, text=True)
+        check("the program itself does not load libvips", ldd.returncode == 0 and
+              "libcinepress" not in ldd.stdout and "libvips" not in ldd.stdout, ldd.stdout)
+        # Without the module, the import goes on: each image is reported, naming the module, and
+        # is published as it is; the next import (with it) makes the stills.
+        env = dict(os.environ, CINEPRESS_STILLS_MODULE=os.path.join(root, "cinepress-stills.so"))
+        alone = subprocess.run([binary, "import", folder, "--site", site], capture_output=True,
+                               text=True, timeout=300, env=env)
+        said = alone.stdout + alone.stderr
+        check("without the module the import goes on and names it", alone.returncode == 0 and
+              "cinepress-stills.so cannot be loaded" in said and "stills: 2 images made" not in
+              said, said)
         first = nc.run([binary, "import", folder, "--site", site], timeout=300)
         check("import makes the new images' stills", "stills: 2 images made" in first.stdout,
               first.stdout)
