@@ -67,8 +67,8 @@ bool SameBytes(const fs::path& file, std::string_view data) {
   return same;
 }
 
-bool SafeRelativePath(const std::string& path) {
-  return !path.empty() && path[0] != '/' && path.find("..") == std::string::npos;
+bool SafeRelativePath(std::string_view path) {
+  return !path.empty() && path[0] != '/' && path.find("..") == std::string_view::npos;
 }
 
 }  // namespace
@@ -193,6 +193,7 @@ Result<std::unique_ptr<DirectorySink>> DirectorySink::Create(const fs::path& tar
   if (ec) {
     return Error{ErrorCode::kIo, "cannot create: " + ec.message(), sink->spare_.string(), 0, {}};
   }
+  sink->IndexSpare();
   return sink;
 }
 
@@ -236,16 +237,25 @@ Status DirectorySink::MakeFolderOf(const fs::path& full) {
   return {};
 }
 
-void DirectorySink::Touch(const std::string& path) {
-  std::lock_guard lock(touched_mu_);
-  touched_.insert(path);
+void DirectorySink::IndexSpare() {
+  spare_paths_.clear();
+  spare_paths_.reserve(spare_manifest_.fingerprints.size());
+  size_t n = 0;
+  for (const auto& [path, fingerprint] : spare_manifest_.fingerprints) {
+    // The spare's file is the live one's already when both builds had the same output of the
+    // same program (so the same inode: both kept or linked it).
+    auto live = live_manifest_.fingerprints.find(path);
+    const bool same = live != live_manifest_.fingerprints.end() && live->second == fingerprint;
+    spare_paths_.emplace(path, SparePath{n++, same});
+  }
+  touched_ = std::make_unique<std::atomic<bool>[]>(n);  // value-initialised: false
 }
 
-bool DirectorySink::SpareHoldsLive(const std::string& path) const {
-  auto spare = spare_manifest_.fingerprints.find(path);
-  if (spare == spare_manifest_.fingerprints.end()) return false;
-  auto live = live_manifest_.fingerprints.find(path);
-  return live != live_manifest_.fingerprints.end() && live->second == spare->second;
+void DirectorySink::Touch(const std::string& path) {
+  // Only the spare's own files can be stale: a path it does not have needs no mark.
+  if (auto it = spare_paths_.find(path); it != spare_paths_.end()) {
+    touched_[it->second.index].store(true, std::memory_order_relaxed);
+  }
 }
 
 Result<bool> DirectorySink::LinkFromLive(const std::string& path) {
@@ -267,8 +277,8 @@ Result<bool> DirectorySink::Keep(const std::string& path) {
   if (!SafeRelativePath(path)) {
     return Error{ErrorCode::kInvalidInput, "refusing to write outside the site folder", path};
   }
-  if (SpareHoldsLive(path)) {
-    Touch(path);
+  if (auto it = spare_paths_.find(path); it != spare_paths_.end() && it->second.holds_live) {
+    touched_[it->second.index].store(true, std::memory_order_relaxed);
     return true;
   }
   auto linked = LinkFromLive(path);
@@ -290,7 +300,7 @@ Status DirectorySink::Write(const std::string& path, std::string_view data) {
       ++kept_same_bytes_;
       return {};
     }
-  } else if (spare_manifest_.fingerprints.count(path) && SameBytes(spare_ / path, data)) {
+  } else if (spare_paths_.count(path) && SameBytes(spare_ / path, data)) {
     // New to the live site (so counted as written), but the spare has these bytes already.
     Touch(path);
     return {};
@@ -326,9 +336,8 @@ Status DirectorySink::WriteFile(const std::string& path, std::string_view data) 
 }
 
 Status DirectorySink::RemoveStale() {
-  for (const auto& row : spare_manifest_.fingerprints) {
-    const std::string& path = row.first;
-    if (touched_.count(path) || !SafeRelativePath(path)) continue;
+  for (const auto& [path, spare] : spare_paths_) {
+    if (touched_[spare.index].load(std::memory_order_relaxed) || !SafeRelativePath(path)) continue;
     fs::path full = spare_ / path;
     // ENOTDIR, EISDIR: this build made a file or a folder of its own there.
     if (!Unlinked(full) && errno != ENOTDIR && errno != EISDIR) return WriteError(full);

@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include "content/content_store.h"
@@ -86,9 +87,7 @@ class DirectorySink final : public Sink {
   Status MakeFolderOf(const std::filesystem::path& full);
   // `path` is this build's: Commit leaves it in the spare.
   void Touch(const std::string& path);
-  // Whether the spare's file at `path` is the live one's already (the same output of the same
-  // program, so the same inode: both builds kept or linked it).
-  bool SpareHoldsLive(const std::string& path) const;
+  void IndexSpare();
   Result<bool> LinkFromLive(const std::string& path);
   Status WriteFile(const std::string& path, std::string_view data);
   Status RemoveStale();
@@ -103,8 +102,15 @@ class DirectorySink final : public Sink {
   std::atomic<size_t> kept_same_bytes_{0};
   std::mutex folders_mu_;
   std::unordered_set<std::string> folders_;  // folders already made
-  std::mutex touched_mu_;
-  std::unordered_set<std::string> touched_;  // paths of this build
+  // The spare manifest's paths, each with whether the live build has the same output (so the
+  // same file) and whether this build made or kept it: Commit removes the others. Indexed once
+  // (Create runs beside the site's loading), so that keeping a file is one lookup, no lock.
+  struct SparePath {
+    size_t index;
+    bool holds_live;
+  };
+  std::unordered_map<std::string_view, SparePath> spare_paths_;  // into spare_manifest_
+  std::unique_ptr<std::atomic<bool>[]> touched_;                 // by SparePath::index
 };
 
 class MemorySink final : public Sink {

@@ -350,6 +350,8 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   for (const PersonProfile& p : people) s.people_names_.emplace(p.slug, p.name);
   s.AssignProfiles(std::move(people));
   s.AssignEditions();
+  s.lists_.reserve(s.lists_.size() + s.records_.films.size() + s.records_.people.size() +
+                   s.editions_.size());
   for (size_t f = 0; f < s.records_.films.size(); ++f) {
     const FilmRecord& film = s.records_.films[f];
     s.film_list_.push_back(s.lists_.size());
@@ -425,8 +427,11 @@ Result<std::shared_ptr<const Site>> Site::Assemble(
   });
   for (const auto& [n, key] : by_size) s.section_order_.push_back(key);
 
-  // Outputs, each at its own path.
+  // Outputs, each at its own path: about an article's page and a list's page and feed each.
   Status st;
+  const size_t expected = s.articles_.size() + 2 * s.lists_.size() + 1024;
+  s.outputs_.reserve(expected);
+  s.output_owner_.reserve(expected);
   auto add = [&](OutputKind k, const std::string& url, size_t ref, int page,
                  const std::string& what) {
     if (st) st = s.AddOutput(k, url, ref, page, what);
@@ -894,7 +899,10 @@ std::string Site::FiguresDigest(const std::vector<std::string>& srcs) const {
 }
 
 std::string Site::FingerprintBesideFigures(const Output& o) const {
-  std::string parts = global_fp_;
+  // Room for a page's digests at once: a list's or a feed's are a few dozen of 32 bytes.
+  std::string parts;
+  parts.reserve(2048);
+  parts = global_fp_;
   auto add = [&](uint32_t i) { parts += article_fp_[i]; };
   const size_t per = static_cast<size_t>(config_.paginate);
   switch (o.kind) {
