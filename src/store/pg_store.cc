@@ -1089,7 +1089,8 @@ class PgStore final : public ContentStore {
     out.reserve(static_cast<size_t>(q->size()));
     metas.reserve(out.capacity());
     for (int r = 0; r < q->size(); ++r) {
-      Article a;
+      // Made where it stays: an article is large, and a move would touch its memory twice.
+      Article& a = out.emplace_back();
       a.id = q->Int(r, 0);
       a.kind = q->Text(r, 1) == "page" ? ArticleKind::kPage : ArticleKind::kArticle;
       a.section = q->Text(r, 2);
@@ -1106,7 +1107,6 @@ class PgStore final : public ContentStore {
       a.source_path = q->Text(r, 13);
       a.source_hash = q->Text(r, 14);
       if (with_bodies) a.body_markdown = q->Text(r, 15);
-      out.push_back(std::move(a));
     }
     if (auto failed = ReadMetas(out, metas)) return Failure(*failed);
     return out;

@@ -1025,7 +1025,8 @@ class SqliteStore final : public SqliteMirrorStore {
     Use q(Prepare(sql));
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      Article a;
+      // Made where it stays: an article is large, and a move would touch its memory twice.
+      Article& a = out.emplace_back();
       a.id = q.Int(0);
       a.kind = q.Text(1) == "page" ? ArticleKind::kPage : ArticleKind::kArticle;
       a.section = q.Text(2);
@@ -1042,7 +1043,6 @@ class SqliteStore final : public SqliteMirrorStore {
       a.source_path = q.Text(13);
       a.source_hash = q.Text(14);
       if (with_bodies) a.body_markdown = q.Text(15);
-      out.push_back(std::move(a));
     }
     if (rc != SQLITE_DONE) return Failure("loading articles");
     if (auto failed = ReadMetas(out, metas)) return Failure(*failed);
