@@ -1296,6 +1296,10 @@ Result<PublishReport> BuildSite(const SiteFolder& site, const BuildOptions& opti
   if (std::string mode = (*loaded)->StaticIndexMode(); !mode.empty()) {
     out << "build: static search index: " << mode << "\n";
   }
+  if (options.leave_to_exit) {
+    LeaveToExit(std::move(*loaded));
+    LeaveToExit(std::shared_ptr<const DirectorySink>(std::move(*sink)));
+  }
   return report;
 }
 

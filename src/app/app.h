@@ -68,6 +68,9 @@ struct BuildOptions {
   unsigned threads = 1;
   // Render every output again, even those the previous build's manifest says are unchanged.
   bool full = false;
+  // The command line: the site and the output folder's manifests are left for the process's end
+  // to free (core/process.h: LeaveToExit), as is the report's manifest by its caller.
+  bool leave_to_exit = false;
 };
 // Builds the site from the store into the output folder: incrementally when the folder holds
 // the manifest of a build by this same program (publish/publish.h), else whole.

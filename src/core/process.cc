@@ -9,7 +9,9 @@
 #include <climits>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <vector>
 
 namespace cinepress {
 namespace {
@@ -93,6 +95,14 @@ std::string OwnBuildId() {
   std::string id;
   dl_iterate_phdr(FindBuildId, &id);
   return id;
+}
+
+void LeaveToExit(std::shared_ptr<const void> object) {
+  static std::mutex mu;
+  // Never freed: the process's end takes the memory back.
+  static auto* kept = new std::vector<std::shared_ptr<const void>>();
+  std::lock_guard lock(mu);
+  kept->push_back(std::move(object));
 }
 
 }  // namespace cinepress
