@@ -463,6 +463,11 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
                  {}};
   }
 
+  // The store's articles, loaded on another core while the files are found and looked at:
+  // nothing else uses the store until they are in (an early return waits for them).
+  auto stored_loading =
+      std::async(std::launch::async, [&store] { return store.LoadArticles(false); });
+
   // 1. Find the files.
   std::vector<std::string> article_files;
   std::vector<std::pair<fs::path, std::string>> section_files;  // path, section key
@@ -518,8 +523,24 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
     }
   }
 
+  // Each file's size, time and inode, and the hash the last import saw with them (on every core,
+  // while the store's articles load): an unchanged file's hash is known without reading it.
+  const int64_t started_ns = NowSeconds() * 1'000'000'000;
+  FileStats known;
+  if (!options.file_stats.empty()) known = FileStats::Read(options.file_stats, folder);
+  std::vector<FileResult> results(article_files.size());
+  std::vector<const std::string*> known_hashes(article_files.size(), nullptr);
+  if (!options.file_stats.empty()) {
+    ParallelFor(article_files.size(), std::max(1u, options.threads), nullptr,
+                [&](unsigned, size_t i) {
+                  FileResult& r = results[i];
+                  r.stat = StatOf(folder / article_files[i]);
+                  if (r.stat) known_hashes[i] = known.HashOf(article_files[i], *r.stat);
+                });
+  }
+
   // The store's articles: a file whose bytes it holds already is not parsed again.
-  auto stored = store.LoadArticles(false);
+  auto stored = stored_loading.get();
   if (!stored) return stored.error();
   std::unordered_map<std::string, const Article*> stored_by_source, stored_by_url;
   for (const Article& a : *stored) {
@@ -542,10 +563,6 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
 
   // 2. Read and check every file, on every core; an unchanged file's hash is known without
   // reading it when its size, time and inode are as the last import saw them.
-  const int64_t started_ns = NowSeconds() * 1'000'000'000;
-  FileStats known;
-  if (!options.file_stats.empty()) known = FileStats::Read(options.file_stats, folder);
-  std::vector<FileResult> results(article_files.size());
   std::atomic<size_t> done{0};
   std::mutex progress_mu;
   const size_t step = std::max<size_t>(1, article_files.size() / 100);
@@ -560,8 +577,7 @@ Result<ImportReport> ImportFolder(ContentStore& store, const fs::path& folder, c
       article_files.size(), std::max(1u, options.threads), nullptr, [&](unsigned, size_t i) {
         FileResult& r = results[i];
         r.rel_path = article_files[i];
-        if (!options.file_stats.empty()) r.stat = StatOf(folder / r.rel_path);
-        const std::string* known_hash = r.stat ? known.HashOf(r.rel_path, *r.stat) : nullptr;
+        const std::string* known_hash = known_hashes[i];
         if (const Article* same = known_hash ? stored_as_is(r.rel_path, *known_hash) : nullptr) {
           r.kept = same;
           r.unchanged = true;
