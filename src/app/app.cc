@@ -607,8 +607,10 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   if (!config) return config.error();
   auto tz = TimeZone::Named(config->timezone);
   if (!tz) return tz.error();
-  auto theme = Theme::Load(site.themes() / config->theme, "themes/" + config->theme);
-  if (!theme) return theme.error();
+  // The theme's files are read and compiled on another core while the store loads.
+  auto theme_loading = std::async(std::launch::async, [&site, &config] {
+    return Theme::Load(site.themes() / config->theme, "themes/" + config->theme);
+  });
   auto store = OpenStore(site, *config);
   if (!store) return store.error();
   auto aliases = (*store)->LoadAliases();
@@ -659,6 +661,8 @@ Result<std::shared_ptr<const Site>> LoadSite(const SiteFolder& site, int64_t now
   // Menus kept in the store (imported from WordPress) serve when cinepress.toml has none.
   auto menus = (*store)->LoadMenus();
   if (!menus) return menus.error();
+  auto theme = theme_loading.get();
+  if (!theme) return theme.error();
   for (const StoredMenu& m : *menus) {
     if (m.role == "main" && config->menu_main.empty()) config->menu_main = m.items;
     if (m.role == "footer" && config->menu_footer.empty()) config->menu_footer = m.items;
