@@ -40,7 +40,7 @@ int Fail(const Error& e) {
 // first segments on (mimalloc otherwise commits a thread's first segments lazily, in small
 // pages): each first touch of a page costs a fault, and on a virtual machine a fault is dear.
 // Measured on the 10,000-article corpus: a build after one changed article makes 8,700 faults,
-// not 33,000, and takes 0.61 s, not 0.9 s; a whole build 6.0 s, not 7.2 s, with a peak of 475
+// not 33,000, and takes 0.61 s, not 1.1 s; a whole build 6.0 s, not 7.2 s, with a peak of 475
 // MiB, not 416 MiB; a first import 3.4 s, not 4.0 s. `serve` keeps 4 KiB pages (a long-lived
 // process gives memory back in them). MIMALLOC_LARGE_OS_PAGES and MIMALLOC_EAGER_COMMIT_DELAY,
 // when set, decide instead.
